@@ -1,0 +1,228 @@
+#include "cli/commands.h"
+
+#include "cli/arguments.h"
+#include "gpu/device_probe.h"
+#include "util/config.h"
+#include "util/log.h"
+#include "util/paths.h"
+#include "util/version.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace nesa::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What a subcommand needs from the global options.
+struct Context {
+  Config config;
+  fs::path configFile;
+  std::vector<std::string> args; // the words after the subcommand
+  std::ostream &out;
+  std::ostream &err;
+};
+
+using Handler = std::function<int(Context &)>;
+
+struct Command {
+  const char *name;
+  const char *summary;
+  const char *usage;
+  const char *arrivesWith; // non-null: not available in this build yet
+  Handler run;
+};
+
+const std::vector<OptionSpec> kGlobalOptions = {
+    {"config", true, "read settings from FILE instead of the default", "FILE"},
+    {"data-dir", true, "keep stores and bundles in DIR (overrides the setting)", "DIR"},
+    {"log-level", true, "trace, debug, info, warn, error or off", "LEVEL"},
+    {"help", false, "show this help, or a command's help after its name"},
+    {"version", false, "print the version"},
+};
+
+int configCommand(Context &ctx) {
+  const std::string action = ctx.args.empty() ? "show" : ctx.args[0];
+  if (action == "show" && ctx.args.size() <= 1) {
+    ctx.out << "# " << ctx.configFile.string() << '\n';
+    for (const auto &[key, value] : configEntries(ctx.config))
+      ctx.out << key << " = " << value << '\n';
+    return kExitOk;
+  }
+  if (action == "path" && ctx.args.size() == 1) {
+    ctx.out << "config file: " << ctx.configFile.string() << '\n'
+            << "data dir:    " << ctx.config.effectiveDataDir().string() << '\n'
+            << "cache dir:   " << paths::cacheDir().string() << '\n';
+    return kExitOk;
+  }
+  if (action == "set" && ctx.args.size() == 3) {
+    if (auto set = setConfigValue(ctx.config, ctx.args[1], ctx.args[2]); !set) {
+      ctx.err << "nesa config: " << set.error().message << '\n';
+      return kExitUsage;
+    }
+    if (auto saved = saveConfig(ctx.config, ctx.configFile); !saved) {
+      ctx.err << "nesa config: " << saved.error().message << '\n';
+      return kExitFailure;
+    }
+    ctx.out << ctx.args[1] << " = " << ctx.args[2] << '\n';
+    return kExitOk;
+  }
+  ctx.err << "usage: nesa config [show | path | set KEY VALUE]\n";
+  return kExitUsage;
+}
+
+int gpuCommand(Context &ctx) {
+  const bool selfTest = !ctx.args.empty() && ctx.args[0] == "--self-test";
+  if (ctx.args.size() > (selfTest ? 1u : 0u)) {
+    ctx.err << "usage: nesa gpu [--self-test]\n";
+    return kExitUsage;
+  }
+  const gpu::Report report = gpu::probe();
+  ctx.out << gpu::describe(report);
+  if (!selfTest)
+    return kExitOk;
+  if (auto tested = gpu::selfTest(0); !tested) {
+    ctx.err << "GPU self-test: " << tested.error().message << '\n';
+    return tested.error().code == ErrorCode::Unavailable ? kExitUnavailable : kExitFailure;
+  }
+  ctx.out << "GPU self-test: passed\n";
+  return kExitOk;
+}
+
+// `nesa bench ...` runs the benchmark binary installed beside this one, so `nesa` itself never
+// links libtorch (which would slow every start by about a second).
+int benchCommand(Context &ctx) {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  const fs::path bench = self.parent_path() / "nesa-bench";
+  if (ec || !fs::exists(bench)) {
+    ctx.err << "nesa bench: " << bench.string()
+            << " was not found; build the nesa-bench target (it is built with the project)\n";
+    return kExitFailure;
+  }
+  std::vector<std::string> words{bench.string()};
+  words.insert(words.end(), ctx.args.begin(), ctx.args.end());
+  std::vector<char *> argv;
+  for (auto &w : words)
+    argv.push_back(w.data());
+  argv.push_back(nullptr);
+  ctx.out.flush();
+  execv(bench.c_str(), argv.data());
+  ctx.err << "nesa bench: cannot run " << bench.string() << '\n';
+  return kExitFailure;
+}
+
+const std::vector<Command> &commands() {
+  static const std::vector<Command> table = {
+      {"analyze", "run a model on a file privately",
+       "nesa analyze INPUT --model M --privacy local|ee|hss|hss-ee [--miners N] [--output OUT.npy]",
+       "the private execution engine", nullptr},
+      {"wallet", "create, restore and use the NES wallet",
+       "nesa wallet create|restore|address|balance|send|history|stake|unstake",
+       "the $NES wallet and ledger", nullptr},
+      {"miner", "start, stop and inspect a miner", "nesa miner start|stop|status",
+       "the network (node and miners)", nullptr},
+      {"node", "show the node's status", "nesa node status", "the network (node and miners)",
+       nullptr},
+      {"gov", "propose and vote on network parameters", "nesa gov propose|vote|list",
+       "the $NES wallet and ledger", nullptr},
+      {"ledger", "show the ledger's status", "nesa ledger status", "the $NES wallet and ledger",
+       nullptr},
+      {"bench", "run a benchmark suite (nesa bench --list)", "nesa bench [--list] [SUITE...]",
+       nullptr, benchCommand},
+      {"gpu", "list GPUs, optionally run the GPU self-test", "nesa gpu [--self-test]", nullptr,
+       gpuCommand},
+      {"config", "show or change settings", "nesa config [show | path | set KEY VALUE]", nullptr,
+       configCommand},
+  };
+  return table;
+}
+
+void printHelp(std::ostream &out) {
+  out << "nesa " << kVersion
+      << " — private AI on other people's GPUs, paid in NES\n\n"
+         "usage: nesa [OPTIONS] COMMAND [ARGS]\n\nCommands:\n";
+  for (const auto &c : commands()) {
+    std::string name = c.name;
+    out << "  " << name << std::string(10 - name.size(), ' ') << c.summary
+        << (c.arrivesWith ? " (not yet available)" : "") << '\n';
+  }
+  out << "\nOptions:\n" << formatOptions(kGlobalOptions)
+      << "\nEnvironment: NESA_HOME puts config, data and cache in one folder.\n"
+         "Run 'nesa COMMAND --help' for a command's usage.\n";
+}
+
+} // namespace
+
+int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &err) {
+  // Global options come before the command; everything after it belongs to the command.
+  int commandIndex = 1;
+  while (commandIndex < argc && argv[commandIndex][0] == '-') {
+    const std::string word = argv[commandIndex];
+    const bool takesValue = word == "--config" || word == "--data-dir" || word == "--log-level";
+    commandIndex += takesValue ? 2 : 1;
+  }
+  auto global = parseArguments(std::min(commandIndex, argc), argv, 1, kGlobalOptions);
+  if (!global) {
+    err << "nesa: " << global.error().message << "\nRun 'nesa --help' for usage.\n";
+    return kExitUsage;
+  }
+  if (global->has("version")) {
+    out << "nesa " << kVersion << '\n';
+    return kExitOk;
+  }
+  if (commandIndex >= argc) {
+    printHelp(global->has("help") ? out : err);
+    return global->has("help") ? kExitOk : kExitUsage;
+  }
+
+  const std::string name = argv[commandIndex];
+  const Command *command = nullptr;
+  for (const auto &c : commands())
+    if (name == c.name)
+      command = &c;
+  if (command == nullptr) {
+    err << "nesa: unknown command '" << name << "'. Run 'nesa --help' for the list.\n";
+    return kExitUsage;
+  }
+  std::vector<std::string> rest(argv + commandIndex + 1, argv + argc);
+  const bool wantsHelp = global->has("help") ||
+                         (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
+  if (wantsHelp && name != "bench") {
+    out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
+    if (command->arrivesWith)
+      out << "Not yet available in this build: it arrives with " << command->arrivesWith << ".\n";
+    return kExitOk;
+  }
+  if (command->arrivesWith) {
+    err << "nesa " << name << ": not yet available in this build; it arrives with "
+        << command->arrivesWith << ".\n";
+    return kExitUnavailable;
+  }
+
+  const fs::path configFile = global->value("config", paths::configFile().string());
+  auto config = loadConfig(configFile);
+  if (!config) {
+    err << "nesa: " << config.error().message << '\n';
+    return kExitFailure;
+  }
+  if (global->has("data-dir"))
+    config->dataDir = global->value("data-dir");
+  auto level = log::parseLevel(global->value("log-level", config->logLevel));
+  if (!level) {
+    err << "nesa: " << level.error().message << '\n';
+    return kExitUsage;
+  }
+  (void)log::init({*level, {}});
+
+  Context context{std::move(*config), configFile, std::move(rest), out, err};
+  return command->run(context);
+}
+
+} // namespace nesa::cli

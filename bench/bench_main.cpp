@@ -1,0 +1,93 @@
+// nesa-bench: runs named benchmark suites and prints one ratio per line.
+#include "harness.h"
+#include "suites/suites.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace nesa::bench;
+
+void printHelp() {
+  std::cout << "usage: nesa-bench [--repeats N] [--warmups N] [--list] [SUITE... | all]\n\n"
+               "Runs each suite and prints, per measurement,\n"
+               "  SUITE/NAME: RATIOx (VALUE UNIT vs BASELINE UNIT)\n"
+               "where RATIO = VALUE / BASELINE, both medians over N repeats measured in this run.\n\n"
+               "Suites:\n";
+  for (const auto &s : suites())
+    std::cout << "  " << s.name << std::string(10 - std::min<std::size_t>(9, s.name.size()), ' ')
+              << s.description << '\n';
+}
+
+bool parseCount(const char *text, int &out) {
+  char *end = nullptr;
+  const long value = std::strtol(text, &end, 10);
+  if (end == text || *end != '\0' || value < 1 || value > 1000)
+    return false;
+  out = static_cast<int>(value);
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  registerStorageSuite();
+  registerUtilSuite();
+  registerBlasSuite();
+
+  Options options;
+  std::vector<std::string> wanted;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--help" || word == "-h") {
+      printHelp();
+      return 0;
+    }
+    if (word == "--list") {
+      for (const auto &s : suites())
+        std::cout << s.name << '\n';
+      return 0;
+    }
+    if (word == "--repeats" || word == "--warmups") {
+      int &target = word == "--repeats" ? options.repeats : options.warmups;
+      if (i + 1 >= argc || !parseCount(argv[++i], target)) {
+        std::cerr << "nesa-bench: " << word << " needs a count between 1 and 1000\n";
+        return 2;
+      }
+      continue;
+    }
+    if (word.rfind("--", 0) == 0) {
+      std::cerr << "nesa-bench: unknown option '" << word << "'\n";
+      return 2;
+    }
+    wanted.push_back(word);
+  }
+  if (wanted.empty()) {
+    printHelp();
+    return 2;
+  }
+
+  std::vector<const Suite *> chosen;
+  for (const auto &name : wanted) {
+    bool found = false;
+    for (const auto &s : suites())
+      if (name == "all" || name == s.name) {
+        chosen.push_back(&s);
+        found = true;
+      }
+    if (!found) {
+      std::cerr << "nesa-bench: no suite named '" << name << "' (try --list)\n";
+      return 2;
+    }
+  }
+  for (const Suite *suite : chosen) {
+    std::cerr << "# " << suite->name << ": " << suite->description << " (" << options.repeats
+              << " repeats, median)\n";
+    for (const auto &comparison : suite->make())
+      std::cout << formatOutcome(run(suite->name, comparison, options)) << std::endl;
+  }
+  return 0;
+}

@@ -1,0 +1,50 @@
+// blas: the dense kernels the private engine depends on, through libtorch on this machine.
+// The engine's share arithmetic needs fp64 (f64-masked) and int64 (ring64); each is measured
+// against fp32, the speed a plain local run gets.
+#include "harness.h"
+#include "suites/suites.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <thread>
+
+namespace nesa::bench {
+namespace {
+
+double timeMatmul(const at::Tensor &a, const at::Tensor &b) {
+  return timeMs([&] { (void)at::mm(a, b); });
+}
+
+double timeConv(const at::Tensor &x, const at::Tensor &w) {
+  return timeMs([&] { (void)at::conv2d(x, w, {}, 1, 1); });
+}
+
+std::vector<Comparison> makeComparisons() {
+  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  at::manual_seed(7);
+  const auto a32 = at::randn({512, 512});
+  const auto b32 = at::randn({512, 512});
+  const auto a64 = a32.to(at::kDouble), b64 = b32.to(at::kDouble);
+  const auto aI = at::randint(-1000, 1000, {512, 512}, at::kLong);
+  const auto bI = at::randint(-1000, 1000, {512, 512}, at::kLong);
+  const auto x32 = at::randn({1, 64, 64, 64}), w32 = at::randn({64, 64, 3, 3});
+  const auto x64 = x32.to(at::kDouble), w64 = w32.to(at::kDouble);
+  return {
+      {"gemm512_f64_vs_f32", "ms", [=] { return timeMatmul(a32, b32); },
+       [=] { return timeMatmul(a64, b64); }},
+      {"gemm512_i64_vs_f32", "ms", [=] { return timeMatmul(a32, b32); },
+       [=] { return timeMatmul(aI, bI); }},
+      {"conv3x3_64ch_64px_f64_vs_f32", "ms", [=] { return timeConv(x32, w32); },
+       [=] { return timeConv(x64, w64); }},
+  };
+}
+
+} // namespace
+
+void registerBlasSuite() {
+  registerSuite({"blas", "fp64 and int64 GEMM/convolution vs fp32 (libtorch + OpenBLAS)",
+                 makeComparisons});
+}
+
+} // namespace nesa::bench

@@ -1,0 +1,13 @@
+// Registration of every benchmark suite nesa-bench knows.
+#pragma once
+
+namespace nesa::bench {
+
+/// storage: the encrypted store against plaintext SQLite on the same engine.
+void registerStorageSuite();
+/// util: locked secret memory against ordinary heap memory.
+void registerUtilSuite();
+/// blas: the dense kernels the private engine will lean on (fp32/fp64/int64 GEMM, convolution).
+void registerBlasSuite();
+
+} // namespace nesa::bench

@@ -1,0 +1,91 @@
+# Finds every third-party dependency and wraps each in a Nesa:: target.
+# A missing dependency stops configuration with the Debian package that provides it;
+# scripts/install-deps.sh installs all of them.
+
+function(nesa_require found what package)
+  if(NOT ${found})
+    message(FATAL_ERROR
+      "Nesa: ${what} was not found. On Debian 12 install it with\n"
+      "  sudo apt-get install ${package}\n"
+      "or run scripts/install-deps.sh, which installs every dependency.")
+  endif()
+endfunction()
+
+# --- Qt 6 -------------------------------------------------------------------
+find_package(Qt6 6.4 QUIET COMPONENTS Core Gui Widgets Network Concurrent Charts Svg Test LinguistTools)
+foreach(_c Core Gui Widgets Network Concurrent Charts Svg Test LinguistTools)
+  nesa_require(Qt6${_c}_FOUND "Qt 6 ${_c}"
+    "qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev")
+endforeach()
+set(CMAKE_AUTOMOC ON)
+set(CMAKE_AUTORCC ON)
+
+# --- libsodium (pkg-config only) -------------------------------------------
+find_package(PkgConfig)
+nesa_require(PKG_CONFIG_FOUND "pkg-config" "pkg-config")
+pkg_check_modules(SODIUM QUIET IMPORTED_TARGET libsodium)
+nesa_require(SODIUM_FOUND "libsodium" "libsodium-dev")
+add_library(Nesa::Sodium ALIAS PkgConfig::SODIUM)
+
+# --- SQLCipher: static archive linked into executables, symbols hidden -------
+# Qt's SQLite driver and libtorch (via GDAL/proj) load the system libsqlite3, which exports the
+# same sqlite3_* symbols. Linking libsqlcipher.so would silently mix two engines, so the static
+# archive goes into each executable with its symbols excluded from the dynamic table.
+pkg_check_modules(SQLCIPHER_PC QUIET sqlcipher)
+find_path(SQLCIPHER_INCLUDE_DIR sqlcipher/sqlite3.h HINTS ${SQLCIPHER_PC_INCLUDEDIR})
+find_library(SQLCIPHER_STATIC_LIBRARY libsqlcipher.a HINTS ${SQLCIPHER_PC_LIBDIR})
+nesa_require(SQLCIPHER_INCLUDE_DIR "SQLCipher headers" "libsqlcipher-dev")
+nesa_require(SQLCIPHER_STATIC_LIBRARY "SQLCipher static library (libsqlcipher.a)" "libsqlcipher-dev")
+find_package(OpenSSL QUIET COMPONENTS Crypto)
+nesa_require(OPENSSL_FOUND "OpenSSL libcrypto" "libssl-dev")
+find_package(Threads REQUIRED)
+add_library(nesa_sqlcipher INTERFACE)
+add_library(Nesa::SQLCipher ALIAS nesa_sqlcipher)
+target_include_directories(nesa_sqlcipher SYSTEM INTERFACE ${SQLCIPHER_INCLUDE_DIR})
+target_compile_definitions(nesa_sqlcipher INTERFACE SQLITE_HAS_CODEC=1)
+target_link_libraries(nesa_sqlcipher INTERFACE ${SQLCIPHER_STATIC_LIBRARY} OpenSSL::Crypto Threads::Threads ${CMAKE_DL_LIBS} m)
+target_link_options(nesa_sqlcipher INTERFACE "LINKER:--exclude-libs,libsqlcipher.a")
+
+# --- Boost.Beast (header-only; Boost.System for asio errors) ----------------
+find_package(Boost 1.74 QUIET COMPONENTS system)
+nesa_require(Boost_FOUND "Boost (Beast, Asio, System)" "libboost-dev libboost-system-dev")
+add_library(nesa_boost INTERFACE)
+add_library(Nesa::Boost ALIAS nesa_boost)
+target_link_libraries(nesa_boost INTERFACE Boost::headers Boost::system)
+
+# --- JSON and logging --------------------------------------------------------
+find_package(nlohmann_json 3.10 QUIET)
+nesa_require(nlohmann_json_FOUND "nlohmann-json" "nlohmann-json3-dev")
+find_package(spdlog QUIET)
+nesa_require(spdlog_FOUND "spdlog" "libspdlog-dev")
+
+# --- libtorch (Debian's CPU build) ------------------------------------------
+# Only targets that run models link it: a program linked with Debian's libtorch loads ~290
+# shared libraries and starts about a second slower.
+find_package(Torch QUIET CONFIG PATHS /usr/lib/x86_64-linux-gnu/cmake/Torch)
+nesa_require(Torch_FOUND "libtorch" "libtorch-dev libopenblas0-openmp")
+add_library(nesa_torch INTERFACE)
+add_library(Nesa::Torch ALIAS nesa_torch)
+target_link_libraries(nesa_torch INTERFACE torch)
+
+# --- CUDA (optional language) ------------------------------------------------
+set(NESA_HAVE_CUDA OFF)
+if(NOT NESA_CUDA STREQUAL "OFF")
+  include(CheckLanguage)
+  if(NOT DEFINED CMAKE_CUDA_HOST_COMPILER)
+    set(CMAKE_CUDA_HOST_COMPILER ${CMAKE_CXX_COMPILER})
+  endif()
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 80 90)
+    endif()
+    enable_language(CUDA)
+    find_package(CUDAToolkit QUIET)
+    set(NESA_HAVE_CUDA ON)
+  elseif(NESA_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "Nesa: NESA_CUDA=ON but no CUDA compiler (nvcc) was found. "
+      "Install the CUDA toolkit, put nvcc on PATH, or configure with -DNESA_CUDA=AUTO.")
+  endif()
+endif()
+message(STATUS "Nesa: CUDA backend ${NESA_HAVE_CUDA}")

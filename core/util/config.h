@@ -1,0 +1,53 @@
+// The user's settings, stored as JSON in paths::configFile().
+#pragma once
+
+#include "util/result.h"
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nesa {
+
+/// Every setting the app and the daemons read at start-up, with the defaults a new user gets.
+struct Config {
+  /// Which network to use: "devnet" (everything on this computer) or "join" (nodeAddress).
+  std::string network = "devnet";
+  /// host:port of the node to join; required when network == "join".
+  std::string nodeAddress;
+  /// Miners the local devnet starts (1..16).
+  int devnetMiners = 2;
+  /// Privacy level preselected for new analyses: "local", "ee", "hss" or "hss-ee".
+  std::string defaultPrivacy = "hss";
+  /// CPU threads a miner may use; 0 = all cores.
+  int minerThreads = 0;
+  /// User-interface language: "en" or "fr".
+  std::string language = "en";
+  /// Minutes of inactivity before the wallet locks; 0 = never.
+  int autoLockMinutes = 10;
+  /// "trace", "debug", "info", "warn", "error" or "off".
+  std::string logLevel = "info";
+  /// Where stores and bundles live; empty = paths::dataDir().
+  std::filesystem::path dataDir;
+
+  /// Checks every field; the error names the offending key and the accepted values.
+  Result<void> validate() const;
+  /// dataDir if set, else paths::dataDir().
+  std::filesystem::path effectiveDataDir() const;
+};
+
+/// The settings as (key, value-as-text) pairs in a stable order, for display.
+std::vector<std::pair<std::string, std::string>> configEntries(const Config &config);
+
+/// Sets one setting from text ("devnetMiners", "3"); the result is validated.
+Result<void> setConfigValue(Config &config, const std::string &key, const std::string &text);
+
+/// Reads `file`; a missing file yields the defaults. Broken JSON, a wrong type or an invalid
+/// value is an error that names the file and the key, never a silent reset to defaults.
+Result<Config> loadConfig(const std::filesystem::path &file);
+
+/// Writes `config` to `file` atomically (temporary file + rename), creating the folder.
+Result<void> saveConfig(const Config &config, const std::filesystem::path &file);
+
+} // namespace nesa

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Nesa Desktop needs to build, test and run.
+# Only missing packages are installed; a machine that has them all is left alone.
+# Usage: scripts/install-deps.sh [--print]   (--print lists the packages and exits)
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  # Qt 6 (Charts needs the OpenGL dev package to be found)
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-charts-dev qt6-svg-dev
+  libqt6opengl6-dev libqt6sql6-sqlite libgl-dev
+  # libtorch, with the OpenMP OpenBLAS so at::set_num_threads is honoured
+  libtorch-dev libopenblas0-openmp
+  # crypto and storage
+  libsqlcipher-dev libssl-dev libsodium-dev
+  # network, serialization, logging
+  libboost-dev libboost-system-dev nlohmann-json3-dev libspdlog-dev
+  # GUI tests and screenshots
+  xvfb xauth imagemagick
+)
+
+if [[ "${1:-}" == "--print" ]]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+else
+  echo "install-deps: installing ${#missing[@]} missing packages: ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# If the pthread OpenBLAS is also present, apt may have made it the default; it ignores
+# at::set_num_threads (see STACK.md). Select the OpenMP flavour explicitly.
+openmp_dir=/usr/lib/x86_64-linux-gnu/openblas-openmp
+if [[ -e "$openmp_dir/libblas.so.3" ]] && command -v update-alternatives >/dev/null; then
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" update-alternatives --quiet --set libblas.so.3-x86_64-linux-gnu "$openmp_dir/libblas.so.3" || true
+  "${sudo_cmd[@]}" update-alternatives --quiet --set liblapack.so.3-x86_64-linux-gnu "$openmp_dir/liblapack.so.3" || true
+fi

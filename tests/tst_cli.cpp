@@ -1,0 +1,148 @@
+// The three executables from the outside: help, versions, exit codes, settings.
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run {
+  int code = -1;
+  QString out;
+  QString err;
+};
+
+Run run(const QString &program, const QStringList &args, const QString &home = {}) {
+  QProcess process;
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  if (!home.isEmpty())
+    env.insert(QStringLiteral("NESA_HOME"), home);
+  process.setProcessEnvironment(env);
+  process.start(program, args);
+  if (!process.waitForFinished(120000))
+    return {};
+  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+          QString::fromUtf8(process.readAllStandardOutput()),
+          QString::fromUtf8(process.readAllStandardError())};
+}
+
+const QString kNesa = QStringLiteral(NESA_CLI_PATH);
+const QString kNode = QStringLiteral(NESA_NODE_PATH);
+const QString kBench = QStringLiteral(NESA_BENCH_PATH);
+const QString kDesktop = QStringLiteral(NESA_DESKTOP_PATH);
+
+} // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_home;
+
+private Q_SLOTS:
+  void nesaHelpListsCommands() {
+    const Run r = run(kNesa, {QStringLiteral("--help")});
+    QCOMPARE(r.code, 0);
+    for (const char *command : {"analyze", "wallet", "miner", "node", "bench", "gpu", "config"})
+      QVERIFY2(r.out.contains(QLatin1String(command)), command);
+  }
+
+  void nesaWithoutCommandIsUsageError() {
+    const Run r = run(kNesa, {});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains(QStringLiteral("usage:")));
+  }
+
+  void unknownCommandAndOptionAreUsageErrors() {
+    QCOMPARE(run(kNesa, {QStringLiteral("frobnicate")}).code, 2);
+    const Run r = run(kNesa, {QStringLiteral("--frob"), QStringLiteral("config")});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains(QStringLiteral("--frob")));
+  }
+
+  void versionIsPrinted() {
+    const Run r = run(kNesa, {QStringLiteral("--version")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.startsWith(QStringLiteral("nesa 0.")));
+  }
+
+  void laterCommandsSayTheyAreNotAvailable() {
+    const Run r = run(kNesa, {QStringLiteral("wallet"), QStringLiteral("balance")}, m_home.path());
+    QCOMPARE(r.code, 3);
+    QVERIFY(r.err.contains(QStringLiteral("not yet available")));
+    const Run help = run(kNesa, {QStringLiteral("analyze"), QStringLiteral("--help")});
+    QCOMPARE(help.code, 0);
+    QVERIFY(help.out.contains(QStringLiteral("--privacy")));
+  }
+
+  void configSetShowAndRefuse() {
+    const Run set = run(kNesa, {QStringLiteral("config"), QStringLiteral("set"),
+                                QStringLiteral("devnetMiners"), QStringLiteral("3")}, m_home.path());
+    QCOMPARE(set.code, 0);
+    const Run show = run(kNesa, {QStringLiteral("config"), QStringLiteral("show")}, m_home.path());
+    QCOMPARE(show.code, 0);
+    QVERIFY(show.out.contains(QStringLiteral("devnetMiners = 3")));
+    QVERIFY(show.out.contains(m_home.path()));
+    const Run bad = run(kNesa, {QStringLiteral("config"), QStringLiteral("set"),
+                                QStringLiteral("defaultPrivacy"), QStringLiteral("none")}, m_home.path());
+    QCOMPARE(bad.code, 2);
+    QVERIFY(bad.err.contains(QStringLiteral("defaultPrivacy")));
+  }
+
+  void brokenConfigFileIsReported() {
+    QTemporaryDir home;
+    QFile file(home.filePath(QStringLiteral("config.json")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{ not json");
+    file.close();
+    const Run r = run(kNesa, {QStringLiteral("config")}, home.path());
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains(QStringLiteral("not valid JSON")));
+  }
+
+  void gpuCommandReportsWithoutFailing() {
+    const Run r = run(kNesa, {QStringLiteral("gpu")}, m_home.path());
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QStringLiteral("CUDA backend")));
+    QVERIFY(r.out.contains(QStringLiteral("GPU")));
+  }
+
+  void benchListsSuitesThroughNesa() {
+    const Run r = run(kNesa, {QStringLiteral("bench"), QStringLiteral("--list")}, m_home.path());
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
+             (QStringList{QStringLiteral("storage"), QStringLiteral("util"), QStringLiteral("blas")}));
+    QCOMPARE(run(kBench, {QStringLiteral("nosuchsuite")}).code, 2);
+  }
+
+  void benchSuitePrintsRatioLines() {
+    const Run r = run(kBench, {QStringLiteral("--repeats"), QStringLiteral("1"),
+                               QStringLiteral("--warmups"), QStringLiteral("1"), QStringLiteral("util")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(QRegularExpression(QStringLiteral(R"(^util/\w+: [0-9.]+x \([0-9.]+ ms vs [0-9.]+ ms\)$)"),
+                                QRegularExpression::MultilineOption)
+                 .match(r.out)
+                 .hasMatch(),
+             qPrintable(r.out));
+  }
+
+  void nodeHelpAndHonestRefusal() {
+    const Run help = run(kNode, {QStringLiteral("--help")});
+    QCOMPARE(help.code, 0);
+    QVERIFY(help.out.contains(QStringLiteral("--devnet")));
+    const Run devnet = run(kNode, {QStringLiteral("--devnet")}, m_home.path());
+    QCOMPARE(devnet.code, 3);
+    QVERIFY(devnet.err.contains(QStringLiteral("not yet available")));
+    QCOMPARE(run(kNode, {QStringLiteral("--devnet"), QStringLiteral("--join"), QStringLiteral("h:1")}).code, 2);
+    QCOMPARE(run(kNode, {QStringLiteral("--miners")}).code, 2);
+  }
+
+  void desktopHelpWorks() {
+    const Run r = run(kDesktop, {QStringLiteral("--help"), QStringLiteral("-platform"),
+                                 QStringLiteral("offscreen")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains(QStringLiteral("--language")));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
