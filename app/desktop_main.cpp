@@ -46,9 +46,8 @@ int main(int argc, char **argv) {
                          config->effectiveDataDir() / "logs" / "nesa-desktop.log"});
   nesa::log::info(std::string("nesa-desktop ") + nesa::kVersion + " starting");
 
-  const QString language = parser.isSet(languageOption)
-                               ? parser.value(languageOption)
-                               : QString::fromStdString(config->language);
+  const QString language = parser.isSet(languageOption) ? parser.value(languageOption)
+                                                        : QString::fromStdString(config->language);
   nesa::ui::installTranslation(app, language);
 
   const nesa::ui::NetworkSummary network{

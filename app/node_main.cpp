@@ -25,12 +25,13 @@ const std::vector<cli::OptionSpec> kOptions = {
 };
 
 void printHelp() {
-  std::cout << "nesa-node " << kVersion
-            << " — the Nesa node and miner daemon\n\n"
-               "usage: nesa-node [--devnet [--miners N] | --join HOST:PORT] [--miner] [OPTIONS]\n\n"
-               "Options:\n"
-            << cli::formatOptions(kOptions)
-            << "\nWith no network option the node uses the 'network' setting (devnet by default).\n";
+  std::cout
+      << "nesa-node " << kVersion
+      << " — the Nesa node and miner daemon\n\n"
+         "usage: nesa-node [--devnet [--miners N] | --join HOST:PORT] [--miner] [OPTIONS]\n\n"
+         "Options:\n"
+      << cli::formatOptions(kOptions)
+      << "\nWith no network option the node uses the 'network' setting (devnet by default).\n";
 }
 
 } // namespace

@@ -12,11 +12,12 @@ namespace {
 using namespace nesa::bench;
 
 void printHelp() {
-  std::cout << "usage: nesa-bench [--repeats N] [--warmups N] [--list] [SUITE... | all]\n\n"
-               "Runs each suite and prints, per measurement,\n"
-               "  SUITE/NAME: RATIOx (VALUE UNIT vs BASELINE UNIT)\n"
-               "where RATIO = VALUE / BASELINE, both medians over N repeats measured in this run.\n\n"
-               "Suites:\n";
+  std::cout
+      << "usage: nesa-bench [--repeats N] [--warmups N] [--list] [SUITE... | all]\n\n"
+         "Runs each suite and prints, per measurement,\n"
+         "  SUITE/NAME: RATIOx (VALUE UNIT vs BASELINE UNIT)\n"
+         "where RATIO = VALUE / BASELINE, both medians over N repeats measured in this run.\n\n"
+         "Suites:\n";
   for (const auto &s : suites())
     std::cout << "  " << s.name << std::string(10 - std::min<std::size_t>(9, s.name.size()), ' ')
               << s.description << '\n';

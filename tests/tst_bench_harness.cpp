@@ -22,8 +22,14 @@ private Q_SLOTS:
     std::vector<double> candValues{20, 22, 21, 23, 200};
     std::size_t b = 0, c = 0;
     Comparison comparison{"fake", "ms",
-                          [&] { order.push_back('b'); return baseValues[b++ % baseValues.size()]; },
-                          [&] { order.push_back('c'); return candValues[c++ % candValues.size()]; }};
+                          [&] {
+                            order.push_back('b');
+                            return baseValues[b++ % baseValues.size()];
+                          },
+                          [&] {
+                            order.push_back('c');
+                            return candValues[c++ % candValues.size()];
+                          }};
     const Outcome outcome = run("suite", comparison, Options{0, 5});
     QCOMPARE(outcome.baseline, 11.0);
     QCOMPARE(outcome.candidate, 22.0);
@@ -45,8 +51,9 @@ private Q_SLOTS:
              QStringLiteral("storage/insert_1000_rows_tx: 1.3x (5.2 ms vs 4 ms)"));
     const QRegularExpression pattern(
         QStringLiteral(R"(^(\w+)/(\w+): ([0-9.]+)x \(([0-9.]+) (\S+) vs ([0-9.]+) (\S+)\)$)"));
-    QVERIFY(pattern.match(QString::fromStdString(
-                              formatOutcome({"a", "b", "GFLOP/s", 63.17, 85.44, 63.17 / 85.44})))
+    QVERIFY(pattern
+                .match(QString::fromStdString(
+                    formatOutcome({"a", "b", "GFLOP/s", 63.17, 85.44, 63.17 / 85.44})))
                 .hasMatch());
   }
 

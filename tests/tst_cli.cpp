@@ -75,15 +75,19 @@ private Q_SLOTS:
   }
 
   void configSetShowAndRefuse() {
-    const Run set = run(kNesa, {QStringLiteral("config"), QStringLiteral("set"),
-                                QStringLiteral("devnetMiners"), QStringLiteral("3")}, m_home.path());
+    const Run set = run(kNesa,
+                        {QStringLiteral("config"), QStringLiteral("set"),
+                         QStringLiteral("devnetMiners"), QStringLiteral("3")},
+                        m_home.path());
     QCOMPARE(set.code, 0);
     const Run show = run(kNesa, {QStringLiteral("config"), QStringLiteral("show")}, m_home.path());
     QCOMPARE(show.code, 0);
     QVERIFY(show.out.contains(QStringLiteral("devnetMiners = 3")));
     QVERIFY(show.out.contains(m_home.path()));
-    const Run bad = run(kNesa, {QStringLiteral("config"), QStringLiteral("set"),
-                                QStringLiteral("defaultPrivacy"), QStringLiteral("none")}, m_home.path());
+    const Run bad = run(kNesa,
+                        {QStringLiteral("config"), QStringLiteral("set"),
+                         QStringLiteral("defaultPrivacy"), QStringLiteral("none")},
+                        m_home.path());
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains(QStringLiteral("defaultPrivacy")));
   }
@@ -109,20 +113,23 @@ private Q_SLOTS:
   void benchListsSuitesThroughNesa() {
     const Run r = run(kNesa, {QStringLiteral("bench"), QStringLiteral("--list")}, m_home.path());
     QCOMPARE(r.code, 0);
-    QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
-             (QStringList{QStringLiteral("storage"), QStringLiteral("util"), QStringLiteral("blas")}));
+    QCOMPARE(
+        r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
+        (QStringList{QStringLiteral("storage"), QStringLiteral("util"), QStringLiteral("blas")}));
     QCOMPARE(run(kBench, {QStringLiteral("nosuchsuite")}).code, 2);
   }
 
   void benchSuitePrintsRatioLines() {
-    const Run r = run(kBench, {QStringLiteral("--repeats"), QStringLiteral("1"),
-                               QStringLiteral("--warmups"), QStringLiteral("1"), QStringLiteral("util")});
+    const Run r =
+        run(kBench, {QStringLiteral("--repeats"), QStringLiteral("1"), QStringLiteral("--warmups"),
+                     QStringLiteral("1"), QStringLiteral("util")});
     QCOMPARE(r.code, 0);
-    QVERIFY2(QRegularExpression(QStringLiteral(R"(^util/\w+: [0-9.]+x \([0-9.]+ ms vs [0-9.]+ ms\)$)"),
-                                QRegularExpression::MultilineOption)
-                 .match(r.out)
-                 .hasMatch(),
-             qPrintable(r.out));
+    QVERIFY2(
+        QRegularExpression(QStringLiteral(R"(^util/\w+: [0-9.]+x \([0-9.]+ ms vs [0-9.]+ ms\)$)"),
+                           QRegularExpression::MultilineOption)
+            .match(r.out)
+            .hasMatch(),
+        qPrintable(r.out));
   }
 
   void nodeHelpAndHonestRefusal() {
@@ -132,7 +139,10 @@ private Q_SLOTS:
     const Run devnet = run(kNode, {QStringLiteral("--devnet")}, m_home.path());
     QCOMPARE(devnet.code, 3);
     QVERIFY(devnet.err.contains(QStringLiteral("not yet available")));
-    QCOMPARE(run(kNode, {QStringLiteral("--devnet"), QStringLiteral("--join"), QStringLiteral("h:1")}).code, 2);
+    QCOMPARE(
+        run(kNode, {QStringLiteral("--devnet"), QStringLiteral("--join"), QStringLiteral("h:1")})
+            .code,
+        2);
     QCOMPARE(run(kNode, {QStringLiteral("--miners")}).code, 2);
   }
 

@@ -119,10 +119,12 @@ private Q_SLOTS:
     QCOMPARE(QString::fromStdString(paths::dataDir().string()), QStringLiteral("/xdg/data/nesa"));
     QCOMPARE(QString::fromStdString(paths::configFile().string()),
              QStringLiteral("/xdg/config/nesa/config.json"));
-    QCOMPARE(QString::fromStdString(paths::cacheDir().string()), QStringLiteral("/home/alice/.cache/nesa"));
+    QCOMPARE(QString::fromStdString(paths::cacheDir().string()),
+             QStringLiteral("/home/alice/.cache/nesa"));
     qputenv("NESA_HOME", "/portable/nesa");
     QCOMPARE(QString::fromStdString(paths::dataDir().string()), QStringLiteral("/portable/nesa"));
-    QCOMPARE(QString::fromStdString(paths::cacheDir().string()), QStringLiteral("/portable/nesa/cache"));
+    QCOMPARE(QString::fromStdString(paths::cacheDir().string()),
+             QStringLiteral("/portable/nesa/cache"));
   }
 };
 

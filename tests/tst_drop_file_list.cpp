@@ -88,7 +88,8 @@ private Q_SLOTS:
   void vanishedFilesAreSkipped() {
     DropFileList list;
     QSignalSpy refused(&list, &DropFileList::itemsRefused);
-    QVERIFY(dropUrls(list.viewport(), {QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("gone.dcm")))}));
+    QVERIFY(dropUrls(list.viewport(),
+                     {QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("gone.dcm")))}));
     QCOMPARE(list.count(), 0);
     QCOMPARE(refused.count(), 1);
     QVERIFY(refused.first().first().toString().contains(QStringLiteral("no longer exist")));

@@ -17,7 +17,8 @@ namespace {
 
 const std::string kMarker = "PATIENT-NAME-Doe^Jane-7f3a9c";
 
-const Schema kSchemaV1{{1, "notes table", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"}};
+const Schema kSchemaV1{
+    {1, "notes table", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"}};
 const Schema kSchemaV2{
     kSchemaV1[0],
     {2, "tags column", "ALTER TABLE notes ADD COLUMN tag TEXT NOT NULL DEFAULT 'none';"}};
@@ -89,7 +90,8 @@ private Q_SLOTS:
     sqlite3 *db = nullptr;
     QCOMPARE(sqlite3_open(control.c_str(), &db), SQLITE_OK);
     const std::string sql = "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"
-                            "INSERT INTO notes VALUES (1, '" + kMarker + "');";
+                            "INSERT INTO notes VALUES (1, '" +
+                            kMarker + "');";
     QCOMPARE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
     QVERIFY(fileBytes(control).find(kMarker) != std::string::npos);
@@ -220,7 +222,8 @@ private Q_SLOTS:
       auto v1 = EncryptedStore::create(file, secret("p"), kSchemaV1, kFast);
       QVERIFY(insertNote(*v1, 1, "survives").ok());
     }
-    const Schema broken{kSchemaV1[0], {2, "broken step", "ALTER TABLE notes ADD COLUMN x; SELEC nonsense;"}};
+    const Schema broken{kSchemaV1[0],
+                        {2, "broken step", "ALTER TABLE notes ADD COLUMN x; SELEC nonsense;"}};
     auto failed = EncryptedStore::open(file, secret("p"), broken);
     QVERIFY(!failed.ok());
     QVERIFY(QString::fromStdString(failed.error().message).contains(QStringLiteral("broken step")));

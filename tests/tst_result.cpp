@@ -45,7 +45,8 @@ private Q_SLOTS:
   }
 
   void codeNamesAreStableAndDistinct() {
-    QCOMPARE(QString(errorCodeName(ErrorCode::WrongPassphrase)), QStringLiteral("wrong-passphrase"));
+    QCOMPARE(QString(errorCodeName(ErrorCode::WrongPassphrase)),
+             QStringLiteral("wrong-passphrase"));
     QSet<QString> names;
     for (auto code : {ErrorCode::InvalidInput, ErrorCode::NotFound, ErrorCode::AlreadyExists,
                       ErrorCode::WrongPassphrase, ErrorCode::Corrupt, ErrorCode::Io,

@@ -31,7 +31,8 @@ private Q_SLOTS:
   void copiesText() {
     auto buffer = SecureBuffer::copyOf(std::string_view("hunter2"));
     QVERIFY(buffer.ok());
-    QCOMPARE(QString::fromLatin1(buffer->view().data(), int(buffer->size())), QStringLiteral("hunter2"));
+    QCOMPARE(QString::fromLatin1(buffer->view().data(), int(buffer->size())),
+             QStringLiteral("hunter2"));
   }
 
   void randomBuffersDiffer() {
@@ -67,7 +68,8 @@ private Q_SLOTS:
     SecureBuffer assigned;
     assigned = std::move(moved);
     QCOMPARE(assigned.data(), bytes);
-    QVERIFY(moved.data() == nullptr); // NOLINT(bugprone-use-after-move): checking the moved-from state
+    QVERIFY(moved.data() ==
+            nullptr); // NOLINT(bugprone-use-after-move): checking the moved-from state
     QCOMPARE(moved.size(), std::size_t{0});
   }
 

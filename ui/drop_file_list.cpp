@@ -104,12 +104,15 @@ void DropFileList::dropEvent(QDropEvent *event) {
   }
   addPaths(local);
   if (remote > 0)
-    Q_EMIT itemsRefused(tr("%n item(s) were not files on this computer and were skipped.", "", remote));
+    Q_EMIT itemsRefused(
+        tr("%n item(s) were not files on this computer and were skipped.", "", remote));
   if (missing > 0)
     Q_EMIT itemsRefused(tr("%n file(s) no longer exist and were skipped.", "", missing));
   event->acceptProposedAction();
 }
 
-Qt::DropActions DropFileList::supportedDropActions() const { return Qt::CopyAction | Qt::LinkAction; }
+Qt::DropActions DropFileList::supportedDropActions() const {
+  return Qt::CopyAction | Qt::LinkAction;
+}
 
 } // namespace nesa::ui

@@ -76,8 +76,8 @@ void MainWindow::removeSelected() {
 }
 
 void MainWindow::updateStatus() {
-  statusBar()->showMessage(
-      tr("%n file(s) ready", "", m_files->count()) + QStringLiteral(" · ") + m_networkText);
+  statusBar()->showMessage(tr("%n file(s) ready", "", m_files->count()) + QStringLiteral(" · ") +
+                           m_networkText);
 }
 
 } // namespace nesa::ui

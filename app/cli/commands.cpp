@@ -153,7 +153,8 @@ void printHelp(std::ostream &out) {
     out << "  " << name << std::string(10 - name.size(), ' ') << c.summary
         << (c.arrivesWith ? " (not yet available)" : "") << '\n';
   }
-  out << "\nOptions:\n" << formatOptions(kGlobalOptions)
+  out << "\nOptions:\n"
+      << formatOptions(kGlobalOptions)
       << "\nEnvironment: NESA_HOME puts config, data and cache in one folder.\n"
          "Run 'nesa COMMAND --help' for a command's usage.\n";
 }
@@ -192,8 +193,8 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
     return kExitUsage;
   }
   std::vector<std::string> rest(argv + commandIndex + 1, argv + argc);
-  const bool wantsHelp = global->has("help") ||
-                         (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
+  const bool wantsHelp =
+      global->has("help") || (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
   if (wantsHelp && name != "bench") {
     out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
     if (command->arrivesWith)

@@ -43,8 +43,8 @@ std::vector<Comparison> makeComparisons() {
 } // namespace
 
 void registerBlasSuite() {
-  registerSuite({"blas", "fp64 and int64 GEMM/convolution vs fp32 (libtorch + OpenBLAS)",
-                 makeComparisons});
+  registerSuite(
+      {"blas", "fp64 and int64 GEMM/convolution vs fp32 (libtorch + OpenBLAS)", makeComparisons});
 }
 
 } // namespace nesa::bench

@@ -66,13 +66,14 @@ std::shared_ptr<Fixture> makeFixture() {
   auto f = std::make_shared<Fixture>();
   f->dir = fs::temp_directory_path() / ("nesa-bench-storage-" + std::to_string(::getpid()));
   fs::create_directories(f->dir);
-  f->passphrase = orDie(SecureBuffer::copyOf(std::string_view("correct horse battery staple")),
-                        "passphrase");
+  f->passphrase =
+      orDie(SecureBuffer::copyOf(std::string_view("correct horse battery staple")), "passphrase");
   const storage::Schema schema{{1, "records", kSchemaSql}};
   f->encrypted = std::make_unique<EncryptedStore>(
       orDie(EncryptedStore::create(f->encryptedPath(), f->passphrase, schema), "create store"));
   sqliteOrDie(f->plain, sqlite3_open(f->plainPath().c_str(), &f->plain), "open plain db");
-  sqliteOrDie(f->plain, sqlite3_exec(f->plain, "PRAGMA page_size = 1024;", nullptr, nullptr, nullptr),
+  sqliteOrDie(f->plain,
+              sqlite3_exec(f->plain, "PRAGMA page_size = 1024;", nullptr, nullptr, nullptr),
               "page size");
   sqliteOrDie(f->plain, sqlite3_exec(f->plain, kSchemaSql, nullptr, nullptr, nullptr), "schema");
   return f;
@@ -92,7 +93,8 @@ double insertEncrypted(Fixture &f) {
           return ran;
       }
       return {};
-    }), "insert");
+    }),
+          "insert");
   });
 }
 
@@ -116,7 +118,8 @@ double insertPlain(Fixture &f) {
 
 double selectEncrypted(Fixture &f) {
   return timeMs([&] {
-    auto select = orDie(f.encrypted->prepare("SELECT payload FROM records WHERE id = ?;"), "select");
+    auto select =
+        orDie(f.encrypted->prepare("SELECT payload FROM records WHERE id = ?;"), "select");
     for (int i = 0; i < kRows; ++i) {
       select.reset();
       if (!orDie(select.bind(1, std::int64_t{(i * 7919) % kRows}).step(), "select row"))
@@ -140,14 +143,16 @@ double selectPlain(Fixture &f) {
 
 double openEncrypted(Fixture &f) {
   const storage::Schema schema{{1, "records", kSchemaSql}};
-  return timeMs([&] { orDie(EncryptedStore::open(f.encryptedPath(), f.passphrase, schema), "open"); });
+  return timeMs(
+      [&] { orDie(EncryptedStore::open(f.encryptedPath(), f.passphrase, schema), "open"); });
 }
 
 double openPlain(Fixture &f) {
   return timeMs([&] {
     sqlite3 *db = nullptr;
     sqlite3_open_v2(f.plainPath().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
-    sqliteOrDie(db, sqlite3_exec(db, "SELECT count(*) FROM sqlite_master;", nullptr, nullptr, nullptr),
+    sqliteOrDie(db,
+                sqlite3_exec(db, "SELECT count(*) FROM sqlite_master;", nullptr, nullptr, nullptr),
                 "plain open");
     sqlite3_close_v2(db);
   });
@@ -159,9 +164,12 @@ std::vector<Comparison> makeComparisons() {
   insertEncrypted(*f);
   insertPlain(*f);
   return {
-      {"insert_1000_rows_tx", "ms", [f] { return insertPlain(*f); }, [f] { return insertEncrypted(*f); }},
-      {"select_1000_by_key", "ms", [f] { return selectPlain(*f); }, [f] { return selectEncrypted(*f); }},
-      {"open_with_argon2id", "ms", [f] { return openPlain(*f); }, [f] { return openEncrypted(*f); }},
+      {"insert_1000_rows_tx", "ms", [f] { return insertPlain(*f); },
+       [f] { return insertEncrypted(*f); }},
+      {"select_1000_by_key", "ms", [f] { return selectPlain(*f); },
+       [f] { return selectEncrypted(*f); }},
+      {"open_with_argon2id", "ms", [f] { return openPlain(*f); },
+       [f] { return openEncrypted(*f); }},
   };
 }
 

@@ -18,7 +18,8 @@ __global__ void multiplyAdd(const float *x, const float *y, float *out, float a,
 std::string cudaReason(cudaError_t status) {
   switch (status) {
   case cudaErrorNoDevice: return "no CUDA device is present";
-  case cudaErrorInsufficientDriver: return "no NVIDIA driver is loaded (or it is older than the CUDA runtime)";
+  case cudaErrorInsufficientDriver:
+    return "no NVIDIA driver is loaded (or it is older than the CUDA runtime)";
   default: return cudaGetErrorString(status);
   }
 }
@@ -59,11 +60,13 @@ Report probe() {
 Result<void> selfTest(int device) {
   const Report report = probe();
   if (device < 0 || device >= static_cast<int>(report.devices.size()))
-    return fail(ErrorCode::Unavailable,
-                report.devices.empty() ? report.reason : "no GPU with index " + std::to_string(device));
+    return fail(ErrorCode::Unavailable, report.devices.empty()
+                                            ? report.reason
+                                            : "no GPU with index " + std::to_string(device));
   auto check = [](cudaError_t status, const char *what) -> Result<void> {
     if (status != cudaSuccess)
-      return fail(ErrorCode::Io, std::string("GPU self-test: ") + what + ": " + cudaGetErrorString(status));
+      return fail(ErrorCode::Io,
+                  std::string("GPU self-test: ") + what + ": " + cudaGetErrorString(status));
     return {};
   };
   constexpr int n = 1 << 20;
@@ -88,7 +91,8 @@ Result<void> selfTest(int device) {
   multiplyAdd<<<(n + 255) / 256, 256>>>(dx.data, dy.data, dout.data, a, n);
   if (auto r = check(cudaGetLastError(), "launch"); !r)
     return r;
-  if (auto r = check(cudaMemcpy(out.data(), dout.data, bytes, cudaMemcpyDeviceToHost), "copy out"); !r)
+  if (auto r = check(cudaMemcpy(out.data(), dout.data, bytes, cudaMemcpyDeviceToHost), "copy out");
+      !r)
     return r;
   for (int i = 0; i < n; ++i) {
     const float expected = a * x[i] + y[i];

@@ -6,8 +6,8 @@ namespace nesa::gpu {
 
 std::string describe(const Report &report) {
   std::ostringstream out;
-  out << "CUDA backend: " << (report.builtWithCuda ? "built in" : "not built (no nvcc at build time)")
-      << '\n';
+  out << "CUDA backend: "
+      << (report.builtWithCuda ? "built in" : "not built (no nvcc at build time)") << '\n';
   if (report.devices.empty()) {
     out << "no GPU: " << report.reason << '\n';
     return out.str();

@@ -1,7 +1,7 @@
 #include "storage/encrypted_store.h"
 
-#include <sqlcipher/sqlite3.h>
 #include <sodium.h>
+#include <sqlcipher/sqlite3.h>
 
 #include <cstring>
 #include <fstream>
@@ -52,8 +52,8 @@ Result<StoreSalt> readSalt(const std::filesystem::path &path) {
 } // namespace
 
 Result<EncryptedStore> EncryptedStore::create(const std::filesystem::path &path,
-                                              const SecureBuffer &passphrase,
-                                              const Schema &schema, const KdfParams &kdf) {
+                                              const SecureBuffer &passphrase, const Schema &schema,
+                                              const KdfParams &kdf) {
   std::error_code ec;
   if (std::filesystem::exists(path, ec))
     return fail(ErrorCode::AlreadyExists,
@@ -63,7 +63,8 @@ Result<EncryptedStore> EncryptedStore::create(const std::filesystem::path &path,
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec)
-      return fail(ErrorCode::Io, "cannot create " + path.parent_path().string() + ": " + ec.message());
+      return fail(ErrorCode::Io,
+                  "cannot create " + path.parent_path().string() + ": " + ec.message());
   }
   auto salt = makeSalt(kdf);
   if (!salt)
@@ -82,8 +83,7 @@ Result<EncryptedStore> EncryptedStore::create(const std::filesystem::path &path,
 }
 
 Result<EncryptedStore> EncryptedStore::open(const std::filesystem::path &path,
-                                            const SecureBuffer &passphrase,
-                                            const Schema &schema) {
+                                            const SecureBuffer &passphrase, const Schema &schema) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     return fail(ErrorCode::NotFound, "no store at " + path.string());
@@ -111,8 +111,8 @@ Result<EncryptedStore> EncryptedStore::openKeyed(const std::filesystem::path &pa
     return rawKey.error();
 
   sqlite3 *db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX |
-                    (creating ? SQLITE_OPEN_CREATE : 0);
+  const int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (creating ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     auto error = sqliteError(db, "cannot open " + path.string());
     sqlite3_close(db);
@@ -157,7 +157,8 @@ Result<Statement> EncryptedStore::prepare(std::string_view sql) {
   sqlite3_stmt *statement = nullptr;
   if (sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &statement, nullptr) !=
       SQLITE_OK)
-    return fail(ErrorCode::InvalidInput, std::string("cannot prepare SQL: ") + sqlite3_errmsg(m_db));
+    return fail(ErrorCode::InvalidInput,
+                std::string("cannot prepare SQL: ") + sqlite3_errmsg(m_db));
   return Statement(m_db, statement);
 }
 
@@ -210,10 +211,10 @@ Result<void> EncryptedStore::migrate(const Schema &schema) {
     return fail(ErrorCode::Corrupt, "cannot read the schema version of " + m_path.string());
   const int latest = static_cast<int>(schema.size());
   if (current > latest)
-    return fail(ErrorCode::InvalidInput,
-                m_path.string() + " was written by a newer Nesa (schema " +
-                    std::to_string(current) + ", this build knows " + std::to_string(latest) +
-                    "); update the app to open it");
+    return fail(ErrorCode::InvalidInput, m_path.string() + " was written by a newer Nesa (schema " +
+                                             std::to_string(current) + ", this build knows " +
+                                             std::to_string(latest) +
+                                             "); update the app to open it");
   for (const auto &step : schema) {
     if (step.version <= current)
       continue;

@@ -43,8 +43,9 @@ Result<SecureBuffer> deriveStoreKey(const SecureBuffer &passphrase, const StoreS
   const std::size_t memoryBytes = std::size_t{1024} << params->memoryLog2KiB;
   if (crypto_pwhash(key->data(), key->size(), passphrase.view().data(), passphrase.size(),
                     salt.data(), passes, memoryBytes, crypto_pwhash_ALG_ARGON2ID13) != 0)
-    return fail(ErrorCode::Unavailable, "not enough memory to derive the store key (Argon2id needs " +
-                                            std::to_string(memoryBytes >> 20) + " MiB)");
+    return fail(ErrorCode::Unavailable,
+                "not enough memory to derive the store key (Argon2id needs " +
+                    std::to_string(memoryBytes >> 20) + " MiB)");
   return key;
 }
 

@@ -17,8 +17,8 @@ using StoreSalt = std::array<std::uint8_t, 16>;
 
 /// Argon2id cost. The default (3 passes, 64 MiB) takes about a quarter of a second here.
 struct KdfParams {
-  std::uint8_t passes = 3;          ///< 1..10
-  std::uint8_t memoryLog2KiB = 16;  ///< 13..22: 8 MiB .. 4 GiB
+  std::uint8_t passes = 3;         ///< 1..10
+  std::uint8_t memoryLog2KiB = 16; ///< 13..22: 8 MiB .. 4 GiB
 
   /// The cheapest accepted parameters, for tests only: never use them for a user's store.
   static KdfParams forTestsOnly() { return {1, 13}; }

@@ -65,9 +65,9 @@ Result<bool> Statement::step() {
     return true;
   if (rc == SQLITE_DONE)
     return false;
-  const ErrorCode code = (rc == SQLITE_CONSTRAINT) ? ErrorCode::InvalidInput
+  const ErrorCode code = (rc == SQLITE_CONSTRAINT)                       ? ErrorCode::InvalidInput
                          : (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) ? ErrorCode::Corrupt
-                                                                          : ErrorCode::Io;
+                                                                         : ErrorCode::Io;
   return fail(code, std::string("database error: ") + sqlite3_errmsg(m_db));
 }
 

@@ -91,15 +91,24 @@ Result<void> setConfigValue(Config &config, const std::string &key, const std::s
     return {};
   };
   Result<void> parsed;
-  if (key == "network") changed.network = text;
-  else if (key == "nodeAddress") changed.nodeAddress = text;
-  else if (key == "devnetMiners") parsed = number(changed.devnetMiners);
-  else if (key == "defaultPrivacy") changed.defaultPrivacy = text;
-  else if (key == "minerThreads") parsed = number(changed.minerThreads);
-  else if (key == "language") changed.language = text;
-  else if (key == "autoLockMinutes") parsed = number(changed.autoLockMinutes);
-  else if (key == "logLevel") changed.logLevel = text;
-  else if (key == "dataDir") changed.dataDir = text;
+  if (key == "network")
+    changed.network = text;
+  else if (key == "nodeAddress")
+    changed.nodeAddress = text;
+  else if (key == "devnetMiners")
+    parsed = number(changed.devnetMiners);
+  else if (key == "defaultPrivacy")
+    changed.defaultPrivacy = text;
+  else if (key == "minerThreads")
+    parsed = number(changed.minerThreads);
+  else if (key == "language")
+    changed.language = text;
+  else if (key == "autoLockMinutes")
+    parsed = number(changed.autoLockMinutes);
+  else if (key == "logLevel")
+    changed.logLevel = text;
+  else if (key == "dataDir")
+    changed.dataDir = text;
   else
     return fail(ErrorCode::InvalidInput, "there is no setting named '" + key + "'");
   if (!parsed)
@@ -170,7 +179,8 @@ Result<void> saveConfig(const Config &config, const std::filesystem::path &file)
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
   if (ec)
-    return fail(ErrorCode::Io, "cannot create " + file.parent_path().string() + ": " + ec.message());
+    return fail(ErrorCode::Io,
+                "cannot create " + file.parent_path().string() + ": " + ec.message());
   auto temporary = file;
   temporary += ".tmp";
   {

@@ -48,8 +48,8 @@ Result<void> init(const Options &options) {
     std::error_code ec;
     std::filesystem::create_directories(options.file.parent_path(), ec);
     try {
-      sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-          options.file.string(), 5 * 1024 * 1024, 3));
+      sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(options.file.string(),
+                                                                             5 * 1024 * 1024, 3));
     } catch (const spdlog::spdlog_ex &e) {
       return fail(ErrorCode::Io, "cannot open log file " + options.file.string() + ": " + e.what());
     }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds Nesa Desktop and runs every test, on a fresh Debian 12 machine or an existing checkout.
+#   scripts/test.sh                 install missing packages, build, run all tests, then repeat
+#                                   under AddressSanitizer + UBSan
+#   scripts/test.sh --no-sanitize   skip the sanitizer pass
+#   scripts/test.sh --only-sanitize run only the sanitizer pass
+# Extra arguments after -- go to ctest (e.g. -- -R storage, -- -L gpu).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+run_default=1
+run_sanitize=1
+ctest_args=()
+while (($#)); do
+  case "$1" in
+    --no-sanitize) run_sanitize=0 ;;
+    --only-sanitize) run_default=0 ;;
+    --) shift; ctest_args=("$@"); break ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+scripts/install-deps.sh
+jobs=$(nproc)
+export QT_QPA_PLATFORM=offscreen
+
+run_preset() {
+  local preset=$1
+  local start=$SECONDS
+  echo "== $preset: configure and build"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  echo "== $preset: test"
+  ctest --preset "$preset" -j "$jobs" "${ctest_args[@]}"
+  echo "== $preset: done in $((SECONDS - start)) s"
+}
+
+((run_default)) && run_preset default
+((run_sanitize)) && run_preset asan
+echo "All tests passed."
