@@ -50,9 +50,9 @@ private Q_SLOTS:
     QSet<QString> names;
     for (auto code : {ErrorCode::InvalidInput, ErrorCode::NotFound, ErrorCode::AlreadyExists,
                       ErrorCode::WrongPassphrase, ErrorCode::Corrupt, ErrorCode::Io,
-                      ErrorCode::Unavailable, ErrorCode::Internal})
+                      ErrorCode::Unavailable, ErrorCode::Cancelled, ErrorCode::Internal})
       names.insert(QString(errorCodeName(code)));
-    QCOMPARE(names.size(), 8);
+    QCOMPARE(names.size(), 9);
   }
 };
 

@@ -22,9 +22,7 @@ class TestTranslations : public QObject {
   }
 
 private Q_SLOTS:
-  void unknownLanguageIsRefused() {
-    QVERIFY(!installTranslation(*qApp, QStringLiteral("xx")));
-  }
+  void unknownLanguageIsRefused() { QVERIFY(!installTranslation(*qApp, QStringLiteral("xx"))); }
 
   void englishPluralsAgree() {
     QVERIFY(installTranslation(*qApp, QStringLiteral("en")));

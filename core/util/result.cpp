@@ -11,6 +11,7 @@ const char *errorCodeName(ErrorCode code) {
   case ErrorCode::Corrupt: return "corrupt";
   case ErrorCode::Io: return "io";
   case ErrorCode::Unavailable: return "unavailable";
+  case ErrorCode::Cancelled: return "cancelled";
   case ErrorCode::Internal: return "internal";
   }
   return "unknown";

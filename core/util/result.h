@@ -16,6 +16,7 @@ enum class ErrorCode {
   Corrupt,         ///< stored data failed an integrity check
   Io,              ///< the operating system refused a read or write
   Unavailable,     ///< a feature or device is not present on this machine
+  Cancelled,       ///< the user stopped the work
   Internal,        ///< a bug: an invariant of ours did not hold
 };
 

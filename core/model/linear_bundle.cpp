@@ -1,0 +1,260 @@
+#include "model/linear_bundle.h"
+
+#include "util/secure_buffer.h"
+
+#include <sodium.h>
+
+#include <bit>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace nesa::model {
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "the bundle format is little-endian; add byte swapping for this platform");
+
+constexpr std::uint8_t kMagic[8] = {'N', 'E', 'S', 'A', 'L', 'B', 0, 1};
+constexpr std::int64_t kMaxElements = std::int64_t{1} << 32;
+
+class Writer {
+public:
+  template <typename T> void put(T value) {
+    const auto *p = reinterpret_cast<const std::uint8_t *>(&value);
+    m_bytes.insert(m_bytes.end(), p, p + sizeof(T));
+  }
+  void putAll(const std::vector<std::int64_t> &values) {
+    for (auto v : values)
+      put(v);
+  }
+  void putBytes(const std::vector<std::uint8_t> &bytes) {
+    m_bytes.insert(m_bytes.end(), bytes.begin(), bytes.end());
+  }
+  std::vector<std::uint8_t> take() { return std::move(m_bytes); }
+
+private:
+  std::vector<std::uint8_t> m_bytes;
+};
+
+class Reader {
+public:
+  explicit Reader(std::span<const std::uint8_t> bytes) : m_bytes(bytes) {}
+  template <typename T> bool get(T &out) {
+    if (m_bytes.size() - m_pos < sizeof(T))
+      return false;
+    std::memcpy(&out, m_bytes.data() + m_pos, sizeof(T));
+    m_pos += sizeof(T);
+    return true;
+  }
+  bool getAll(std::vector<std::int64_t> &out, std::size_t count) {
+    out.resize(count);
+    for (auto &v : out)
+      if (!get(v))
+        return false;
+    return true;
+  }
+  bool getBytes(std::vector<std::uint8_t> &out, std::size_t count) {
+    if (m_bytes.size() - m_pos < count)
+      return false;
+    out.assign(m_bytes.begin() + static_cast<std::ptrdiff_t>(m_pos),
+               m_bytes.begin() + static_cast<std::ptrdiff_t>(m_pos + count));
+    m_pos += count;
+    return true;
+  }
+  bool atEnd() const { return m_pos == m_bytes.size(); }
+
+private:
+  std::span<const std::uint8_t> m_bytes;
+  std::size_t m_pos = 0;
+};
+
+Error corrupt(const std::string &why) {
+  return fail(ErrorCode::Corrupt, "not a valid linear bundle: " + why);
+}
+
+} // namespace
+
+const char *linearKindName(LinearKind kind) {
+  switch (kind) {
+  case LinearKind::Linear: return "linear";
+  case LinearKind::Conv1d: return "conv1d";
+  case LinearKind::Conv2d: return "conv2d";
+  case LinearKind::Conv3d: return "conv3d";
+  }
+  return "?";
+}
+
+int LinearOp::spatialDims() const {
+  switch (kind) {
+  case LinearKind::Linear: return 0;
+  case LinearKind::Conv1d: return 1;
+  case LinearKind::Conv2d: return 2;
+  case LinearKind::Conv3d: return 3;
+  }
+  return 0;
+}
+
+std::int64_t LinearOp::innerSize() const {
+  const auto out = outChannels();
+  return out > 0 ? weight.numel() / out : 0;
+}
+
+Result<void> LinearOp::validate() const {
+  const auto bad = [&](const std::string &why) {
+    return fail(ErrorCode::Corrupt, std::string(linearKindName(kind)) + " op: " + why);
+  };
+  if (kind < LinearKind::Linear || kind > LinearKind::Conv3d)
+    return bad("unknown kind");
+  const int spatial = spatialDims();
+  if (weight.dtype != DType::F32)
+    return bad("weights must be float32");
+  if (static_cast<int>(weight.shape.size()) != spatial + 2)
+    return bad("weight has rank " + std::to_string(weight.shape.size()) + ", expected " +
+               std::to_string(spatial + 2));
+  std::int64_t numel = 1;
+  for (auto d : weight.shape) {
+    if (d <= 0 || d > kMaxElements)
+      return bad("weight shape " + weight.shapeText() + " has an invalid dimension");
+    numel *= d;
+    if (numel > kMaxElements)
+      return bad("weight is too large");
+  }
+  if (weight.bytes.size() != static_cast<std::size_t>(numel) * 4)
+    return bad("weight data does not match its shape");
+  if (bias) {
+    if (bias->dtype != DType::F32 || bias->shape.size() != 1 || bias->shape[0] != outChannels() ||
+        bias->bytes.size() != static_cast<std::size_t>(outChannels()) * 4)
+      return bad("bias must be float32 [" + std::to_string(outChannels()) + "]");
+  }
+  if (static_cast<int>(stride.size()) != spatial || static_cast<int>(padding.size()) != spatial ||
+      static_cast<int>(dilation.size()) != spatial)
+    return bad("stride, padding and dilation need one value per spatial dimension");
+  for (int i = 0; i < spatial; ++i)
+    if (stride[i] < 1 || padding[i] < 0 || dilation[i] < 1 || stride[i] > 1 << 16 ||
+        padding[i] > 1 << 16 || dilation[i] > 1 << 16)
+      return bad("stride/dilation must be positive and padding non-negative");
+  if (groups < 1 || outChannels() % groups != 0)
+    return bad("groups must divide the output channels");
+  if (kind == LinearKind::Linear && groups != 1)
+    return bad("a linear op has no groups");
+  return {};
+}
+
+std::vector<std::uint8_t> LinearBundle::serialize() const {
+  Writer w;
+  for (auto b : kMagic)
+    w.put(b);
+  w.put(static_cast<std::uint32_t>(ops.size()));
+  for (const auto &op : ops) {
+    w.put(static_cast<std::uint8_t>(op.kind));
+    w.put(static_cast<std::uint8_t>(op.bias ? 1 : 0));
+    w.put(static_cast<std::uint16_t>(op.spatialDims()));
+    w.put(static_cast<std::uint32_t>(op.weight.shape.size()));
+    w.putAll(op.weight.shape);
+    w.putAll(op.stride);
+    w.putAll(op.padding);
+    w.putAll(op.dilation);
+    w.put(op.groups);
+    w.putBytes(op.weight.bytes);
+    if (op.bias)
+      w.putBytes(op.bias->bytes);
+  }
+  return w.take();
+}
+
+Result<LinearBundle> LinearBundle::parse(std::span<const std::uint8_t> bytes) {
+  Reader r(bytes);
+  std::uint8_t magic[8];
+  for (auto &b : magic)
+    if (!r.get(b))
+      return corrupt("the file is too short");
+  if (std::memcmp(magic, kMagic, 6) != 0)
+    return corrupt("wrong magic bytes");
+  if (magic[6] != 0 || magic[7] != 1)
+    return corrupt("unsupported format version " + std::to_string(magic[7]));
+  std::uint32_t count = 0;
+  if (!r.get(count))
+    return corrupt("truncated header");
+  if (count > 100000)
+    return corrupt("implausible op count " + std::to_string(count));
+  LinearBundle bundle;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    LinearOp op;
+    std::uint8_t kind = 0, hasBias = 0;
+    std::uint16_t spatial = 0;
+    std::uint32_t rank = 0;
+    if (!r.get(kind) || !r.get(hasBias) || !r.get(spatial) || !r.get(rank))
+      return corrupt("truncated at op " + std::to_string(i));
+    if (kind < 1 || kind > 4 || hasBias > 1 || spatial > 3 || rank > 5)
+      return corrupt("op " + std::to_string(i) + " has an invalid header");
+    op.kind = static_cast<LinearKind>(kind);
+    op.weight.dtype = DType::F32;
+    if (!r.getAll(op.weight.shape, rank) || !r.getAll(op.stride, spatial) ||
+        !r.getAll(op.padding, spatial) || !r.getAll(op.dilation, spatial) || !r.get(op.groups))
+      return corrupt("truncated at op " + std::to_string(i));
+    std::int64_t numel = 1;
+    for (auto d : op.weight.shape) {
+      if (d <= 0 || d > kMaxElements || (numel *= d) > kMaxElements)
+        return corrupt("op " + std::to_string(i) + " has an invalid weight shape");
+    }
+    if (!r.getBytes(op.weight.bytes, static_cast<std::size_t>(numel) * 4))
+      return corrupt("weights of op " + std::to_string(i) + " are truncated");
+    if (hasBias) {
+      op.bias = TensorData{DType::F32, {op.weight.shape[0]}, {}};
+      if (!r.getBytes(op.bias->bytes, static_cast<std::size_t>(op.weight.shape[0]) * 4))
+        return corrupt("bias of op " + std::to_string(i) + " is truncated");
+    }
+    if (auto valid = op.validate(); !valid)
+      return corrupt(valid.error().message);
+    bundle.ops.push_back(std::move(op));
+  }
+  if (!r.atEnd())
+    return corrupt("unexpected bytes after the last op");
+  return bundle;
+}
+
+std::string contentId(std::span<const std::uint8_t> bytes) {
+  (void)ensureSodium();
+  unsigned char hash[32];
+  crypto_generichash(hash, sizeof hash, bytes.data(), bytes.size(), nullptr, 0);
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return hex;
+}
+
+std::string LinearBundle::id() const { return contentId(serialize()); }
+
+Result<void> LinearBundle::save(const std::filesystem::path &file) const {
+  const auto bytes = serialize();
+  auto temporary = file;
+  temporary += ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char *>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush())
+      return fail(ErrorCode::Io, "cannot write " + temporary.string());
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, file, ec);
+  if (ec)
+    return fail(ErrorCode::Io, "cannot write " + file.string() + ": " + ec.message());
+  return {};
+}
+
+Result<LinearBundle> LinearBundle::load(const std::filesystem::path &file,
+                                        const std::string &expectedId) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    return fail(ErrorCode::NotFound, "cannot read bundle " + file.string());
+  const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+  if (!expectedId.empty() && contentId(bytes) != expectedId)
+    return fail(ErrorCode::Corrupt, "bundle " + file.string() + " does not hash to " + expectedId +
+                                        " (damaged or replaced)");
+  auto bundle = parse(bytes);
+  if (!bundle)
+    return bundle.error().withContext(file.string());
+  return bundle;
+}
+
+} // namespace nesa::model

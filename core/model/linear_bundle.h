@@ -1,0 +1,64 @@
+// The linear bundle: every remote linear op of a compiled model (weights and parameters), in
+// one content-addressed file. A miner needs this file and nothing else of the model.
+#pragma once
+
+#include "model/tensor_data.h"
+#include "util/result.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace nesa::model {
+
+/// Which linear operation an op is. The values are part of the file format.
+enum class LinearKind : std::uint8_t { Linear = 1, Conv1d = 2, Conv2d = 3, Conv3d = 4 };
+
+/// "linear", "conv1d", ...
+const char *linearKindName(LinearKind kind);
+
+/// One linear op with constant weights: y = W·x (+ b), or a convolution with W as kernel.
+struct LinearOp {
+  LinearKind kind = LinearKind::Linear;
+  TensorData weight;               ///< F32. Linear: [out, in]; ConvNd: [out, in/groups, k1..kN]
+  std::optional<TensorData> bias;  ///< F32 [out]
+  std::vector<std::int64_t> stride;   ///< one per spatial dim (empty for Linear)
+  std::vector<std::int64_t> padding;  ///< one per spatial dim
+  std::vector<std::int64_t> dilation; ///< one per spatial dim
+  std::int64_t groups = 1;
+
+  /// Number of spatial dims (0 for Linear, N for ConvNd).
+  int spatialDims() const;
+  /// Output channels / features.
+  std::int64_t outChannels() const { return weight.shape.empty() ? 0 : weight.shape[0]; }
+  /// Multiply-adds per output element (the inner dimension K).
+  std::int64_t innerSize() const;
+  /// Checks the shapes and parameters for consistency; the error says what is wrong.
+  Result<void> validate() const;
+};
+
+/// The ordered remote ops of one model. Op i is what `nesa::remote_linear` calls with index i.
+struct LinearBundle {
+  std::vector<LinearOp> ops;
+
+  /// The documented binary form (docs/engine.md).
+  std::vector<std::uint8_t> serialize() const;
+  /// Parses the binary form; Corrupt with the reason for anything malformed or truncated.
+  static Result<LinearBundle> parse(std::span<const std::uint8_t> bytes);
+  /// The bundle's content id: hex BLAKE2b-256 of serialize().
+  std::string id() const;
+
+  /// Writes the binary form to `file` (atomically).
+  Result<void> save(const std::filesystem::path &file) const;
+  /// Reads and parses `file`; when `expectedId` is given, the content must hash to it.
+  static Result<LinearBundle> load(const std::filesystem::path &file,
+                                   const std::string &expectedId = {});
+};
+
+/// Hex BLAKE2b-256 of `bytes` (the content address used for bundles).
+std::string contentId(std::span<const std::uint8_t> bytes);
+
+} // namespace nesa::model

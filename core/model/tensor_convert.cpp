@@ -1,0 +1,46 @@
+#include "model/internal/tensor_convert.h"
+
+#include <ATen/ATen.h>
+
+#include <cstring>
+
+namespace nesa::model {
+namespace {
+
+at::ScalarType scalarType(DType dtype) {
+  switch (dtype) {
+  case DType::F32: return at::kFloat;
+  case DType::F64: return at::kDouble;
+  case DType::I64: return at::kLong;
+  }
+  return at::kFloat;
+}
+
+} // namespace
+
+at::Tensor toTensor(const TensorData &data) {
+  auto tensor = at::empty(data.shape, at::TensorOptions().dtype(scalarType(data.dtype)));
+  TORCH_CHECK(static_cast<std::size_t>(tensor.nbytes()) == data.bytes.size(),
+              "tensor data of shape ", data.shapeText(), " has ", data.bytes.size(), " bytes");
+  if (!data.bytes.empty())
+    std::memcpy(tensor.data_ptr(), data.bytes.data(), data.bytes.size());
+  return tensor;
+}
+
+TensorData fromTensor(const at::Tensor &tensor) {
+  const auto cpu = tensor.contiguous().cpu();
+  TensorData data;
+  switch (cpu.scalar_type()) {
+  case at::kFloat: data.dtype = DType::F32; break;
+  case at::kDouble: data.dtype = DType::F64; break;
+  case at::kLong: data.dtype = DType::I64; break;
+  default: TORCH_CHECK(false, "unsupported tensor dtype ", cpu.scalar_type());
+  }
+  data.shape.assign(cpu.sizes().begin(), cpu.sizes().end());
+  data.bytes.resize(cpu.nbytes());
+  if (!data.bytes.empty())
+    std::memcpy(data.bytes.data(), cpu.data_ptr(), data.bytes.size());
+  return data;
+}
+
+} // namespace nesa::model

@@ -1,0 +1,591 @@
+#include "privacy/engine.h"
+
+#include "model/internal/compiled_model_impl.h"
+#include "model/internal/remote_call.h"
+#include "model/internal/tensor_convert.h"
+#include "privacy/internal/chain_check.h"
+#include "privacy/internal/share_kernels.h"
+
+#include <ATen/ATen.h>
+#include <torch/script.h>
+
+#include <chrono>
+#include <cmath>
+#include <future>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <sstream>
+
+namespace nesa::privacy {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double msSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string digest(const std::vector<std::uint8_t> &bytes) { return model::contentId(bytes); }
+
+std::string digestOf(const ShareJob &job) {
+  if (job.input)
+    return digest(job.input->bytes);
+  return digest(std::vector<std::uint8_t>(job.seed.begin(), job.seed.end()));
+}
+
+std::string chainKind(const std::vector<std::int64_t> &ops, const model::LinearBundle &bundle) {
+  std::string kind = model::linearKindName(bundle.ops[static_cast<std::size_t>(ops.front())].kind);
+  if (ops.size() > 1)
+    kind += "×" + std::to_string(ops.size());
+  return kind;
+}
+
+// Marks an error raised inside the TorchScript interpreter so run() can return our message.
+[[noreturn]] void abortRun(std::optional<Error> &slot, Error error) {
+  const std::string message = error.message;
+  if (!slot)
+    slot = std::move(error);
+  TORCH_CHECK(false, message);
+}
+
+} // namespace
+
+// ---- names and options ----------------------------------------------------------------------
+
+const char *privacyLevelName(PrivacyLevel level) { return level == PrivacyLevel::Local ? "local" : "hss"; }
+
+Result<PrivacyLevel> parsePrivacyLevel(const std::string &name) {
+  if (name == "local")
+    return PrivacyLevel::Local;
+  if (name == "hss")
+    return PrivacyLevel::Hss;
+  if (name == "ee" || name == "hss-ee")
+    return fail(ErrorCode::Unavailable,
+                "the '" + name + "' level needs equivariant encryption, which is not in this build yet");
+  return fail(ErrorCode::InvalidInput, "unknown privacy level '" + name + "' (use local, ee, hss or hss-ee)");
+}
+
+Result<ShareArithmetic> parseArithmetic(const std::string &name) {
+  if (name == "f64-masked")
+    return ShareArithmetic::F64Masked;
+  if (name == "ring64")
+    return ShareArithmetic::Ring64;
+  return fail(ErrorCode::InvalidInput, "unknown share arithmetic '" + name + "' (use f64-masked or ring64)");
+}
+
+Result<void> RunOptions::validate() const {
+  if (miners < 2 || miners > 8)
+    return fail(ErrorCode::InvalidInput, "an hss run needs between 2 and 8 miners per call");
+  if (maskBits < 8 || maskBits > 40)
+    return fail(ErrorCode::InvalidInput, "maskBits must be between 8 and 40");
+  if (fracBits < 8 || fracBits > 22)
+    return fail(ErrorCode::InvalidInput, "fracBits must be between 8 and 22");
+  return {};
+}
+
+std::string RunReport::summary() const {
+  std::ostringstream out;
+  out << "level " << privacyLevelName(level);
+  if (level == PrivacyLevel::Hss)
+    out << " (" << arithmeticName(arithmetic) << ", " << sharesPerCall << " shares per call)";
+  out << ": " << calls.size() << " remote calls, " << checksPassed << " checks passed, " << checksFailed
+      << " failed, " << bytesSent << " bytes sent, " << bytesReceived << " received, " << totalMs << " ms";
+  if (precomputeMs > 0)
+    out << " (+" << precomputeMs << " ms precomputed)";
+  return out.str();
+}
+
+// ---- engine state ------------------------------------------------------------------------------
+
+// Per model and arithmetic: prepared ops and the secret check vectors of each chain.
+struct Session {
+  std::vector<PreparedOp> ops;
+  std::map<std::vector<std::int64_t>, std::shared_ptr<const ChainCheck>> checks;
+
+  std::shared_ptr<const ChainCheck> checkFor(const std::vector<std::int64_t> &chain, bool field) {
+    auto &slot = checks[chain];
+    if (!slot) {
+      if (field) {
+        slot = std::make_shared<ChainCheck>(ChainCheck::forField(ops[static_cast<std::size_t>(chain.front())]));
+      } else {
+        std::vector<const PreparedOp *> pointers;
+        for (auto i : chain)
+          pointers.push_back(&ops[static_cast<std::size_t>(i)]);
+        slot = std::make_shared<ChainCheck>(ChainCheck::forF64(pointers));
+      }
+    }
+    return slot;
+  }
+};
+
+struct Engine::State {
+  std::vector<std::shared_ptr<MinerEndpoint>> miners;
+  std::map<std::string, std::shared_ptr<Session>> sessions;
+  std::set<std::pair<std::string, std::string>> installed; // (miner, bundle)
+
+  std::shared_ptr<Session> session(const model::CompiledModel &model, const RunOptions &options) {
+    const std::string key = model.bundleId() + "/" + arithmeticName(options.arithmetic) + "/" +
+                            std::to_string(options.fracBits);
+    auto &slot = sessions[key];
+    if (!slot) {
+      slot = std::make_shared<Session>();
+      for (const auto &op : model.bundle().ops)
+        slot->ops.push_back(prepareOp(op, options.fracBits));
+    }
+    return slot;
+  }
+
+  Result<void> install(const model::CompiledModel &model) {
+    for (const auto &miner : miners) {
+      auto key = std::make_pair(miner->id(), model.bundleId());
+      if (installed.count(key))
+        continue;
+      if (auto done = miner->installBundle(model.bundle(), model.bundleId()); !done)
+        return done.error().withContext("installing the model on miner " + miner->id());
+      installed.insert(key);
+    }
+    return {};
+  }
+};
+
+// One seeded share computed ahead of the query.
+struct PreparedCall {
+  std::vector<std::int64_t> ops;
+  std::vector<std::int64_t> shape;
+  std::vector<at::Tensor> masks;   // what each seed expands to (the client needs them too)
+  std::vector<at::Tensor> results; // the seeded miners' verified results
+  std::vector<MinerWork> work;
+  std::set<std::string> minersUsed;
+  int retries = 0;
+};
+
+class PreparedQuery {
+public:
+  std::string bundleId;
+  ShareArithmetic arithmetic = ShareArithmetic::F64Masked;
+  int miners = 0;
+  int fracBits = 0;
+  std::vector<PreparedCall> calls;
+  double precomputeMs = 0;
+  bool used = false;
+};
+
+// ---- one run --------------------------------------------------------------------------------------
+
+namespace {
+
+// Everything one query needs while the interpreter runs the client program.
+class RunContext {
+public:
+  RunContext(Engine::State &state, const model::CompiledModel &model, const RunOptions &options,
+             std::shared_ptr<Session> session, PreparedQuery *prepared, RunReport &report)
+      : m_state(state), m_model(model), m_options(options), m_session(std::move(session)),
+        m_prepared(prepared), m_report(report) {}
+
+  std::optional<Error> failure;
+
+  // The handler for nesa::remote_linear during a real run.
+  at::Tensor remoteCall(const std::vector<std::int64_t> &ops, const at::Tensor &x) {
+    if (m_options.cancel && m_options.cancel->load())
+      abortRun(failure, fail(ErrorCode::Cancelled, "the run was cancelled"));
+    if (m_options.arithmetic == ShareArithmetic::Ring64 && ops.size() > 1) {
+      // Fixed-point scales grow with every op, so ring64 re-encodes between the ops of a chain.
+      at::Tensor y = x;
+      for (auto op : ops)
+        y = remoteCall({op}, y);
+      return y;
+    }
+    const auto &firstOp = m_session->ops[static_cast<std::size_t>(ops.front())];
+    if (auto mismatch = shapeMismatch(firstOp, x.sizes()); !mismatch.empty())
+      abortRun(failure, fail(ErrorCode::InvalidInput, "the model could not run on this input: " + mismatch));
+    const auto start = Clock::now();
+    const int index = m_calls++;
+    CallReport call{index, ops, chainKind(ops, m_model.bundle()), {}, 0, 0};
+    const auto x64 = x.to(at::kDouble).contiguous();
+    const std::vector<std::int64_t> shape(x64.sizes().begin(), x64.sizes().end());
+    PreparedCall *pre = nullptr;
+    if (m_prepared && index < static_cast<int>(m_prepared->calls.size()) &&
+        m_prepared->calls[static_cast<std::size_t>(index)].ops == ops &&
+        m_prepared->calls[static_cast<std::size_t>(index)].shape == shape)
+      pre = &m_prepared->calls[static_cast<std::size_t>(index)];
+
+    const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
+    const auto check = m_options.verify ? m_session->checkFor(ops, ring) : nullptr;
+    std::set<std::string> used = pre ? pre->minersUsed : std::set<std::string>();
+    std::vector<at::Tensor> masks, seededResults;
+    if (pre) {
+      masks = pre->masks;
+      seededResults = pre->results;
+      call.miners = pre->work;
+      call.retries = pre->retries;
+    } else {
+      seededShares(ops, shape, index, check.get(), used, masks, seededResults, call);
+    }
+
+    // The masked share: the input hidden under the sum of every seeded mask.
+    at::Tensor share, scaleTensor;
+    double scale = 1;
+    if (ring) {
+      share = fieldEncode(x64, m_options.fracBits);
+      for (const auto &mask : masks)
+        share = fieldAdd(share, mask);
+    } else {
+      const double largest = x64.abs().max().item<double>();
+      const double bound = largest > 0 ? std::exp2(std::ceil(std::log2(largest))) : 1.0;
+      scale = std::ldexp(bound, m_options.maskBits);
+      share = x64.clone();
+      for (const auto &mask : masks)
+        share.add_(mask, scale);
+    }
+    ShareJob job = baseJob(ops);
+    job.addBias = true;
+    job.input = model::fromTensor(share);
+    const at::Tensor maskedResult = computeVerified(job, share, check.get(), used, call, "masked share", index);
+
+    at::Tensor y;
+    if (ring) {
+      y = maskedResult;
+      for (const auto &r : seededResults)
+        y = fieldSub(y, r);
+      y = fieldDecode(y, 2 * m_options.fracBits);
+    } else {
+      y = maskedResult.clone();
+      for (const auto &r : seededResults)
+        y.sub_(r, scale);
+    }
+    call.ms = msSince(start);
+    m_report.calls.push_back(std::move(call));
+    if (m_options.onProgress)
+      m_options.onProgress({m_calls, expectedCalls(), &m_report.calls.back()});
+    return y.to(x.scalar_type());
+  }
+
+  // Expands fresh seeds and has the seeded miners compute their shares, in parallel.
+  void seededShares(const std::vector<std::int64_t> &ops, const std::vector<std::int64_t> &shape, int index,
+                    const ChainCheck *check, std::set<std::string> &used, std::vector<at::Tensor> &masks,
+                    std::vector<at::Tensor> &results, CallReport &call) {
+    const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
+    std::vector<ShareJob> jobs;
+    for (int i = 1; i < m_options.miners; ++i) {
+      ShareJob job = baseJob(ops);
+      job.seed = randomSeed();
+      job.nonce = static_cast<std::uint64_t>(index);
+      job.seedShape = shape;
+      masks.push_back(ring ? expandFieldMask(job.seed, job.nonce, shape)
+                           : expandUniformMask(job.seed, job.nonce, shape));
+      jobs.push_back(std::move(job));
+    }
+    // Reserve the primary miners first so the parallel tasks never pick the same one.
+    std::vector<std::shared_ptr<MinerEndpoint>> primaries;
+    {
+      std::lock_guard lock(m_mutex);
+      primaries.push_back(nullptr); // slot 0: the masked share, chosen later
+      for (std::size_t i = 0; i < jobs.size(); ++i)
+        primaries.push_back(pickMinerLocked(used, /*skipFirst=*/true));
+    }
+    std::vector<std::future<at::Tensor>> pending;
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+      pending.push_back(std::async(std::launch::async, [&, i] {
+        return computeVerified(jobs[i], masks[i], check, used, call, "seeded share", index, primaries[i + 1]);
+      }));
+    std::optional<std::string> error;
+    for (auto &p : pending) {
+      try {
+        results.push_back(p.get());
+      } catch (const c10::Error &e) {
+        if (!error)
+          error = e.what_without_backtrace();
+      }
+    }
+    if (error)
+      abortRun(failure, failure ? *failure : fail(ErrorCode::Unavailable, *error));
+  }
+
+  // Sends `job` to a miner, verifies the result, and on a failed check or a missing answer
+  // sends it to another miner. Thread-safe.
+  at::Tensor computeVerified(const ShareJob &job, const at::Tensor &share, const ChainCheck *check,
+                             std::set<std::string> &used, CallReport &call, const std::string &role, int index,
+                             std::shared_ptr<MinerEndpoint> miner = nullptr) {
+    bool firstAttempt = true;
+    while (true) {
+      {
+        std::lock_guard lock(m_mutex);
+        if (!miner)
+          miner = pickMinerLocked(used, false);
+        if (!firstAttempt)
+          ++call.retries;
+      }
+      firstAttempt = false;
+      if (!miner) {
+        std::lock_guard lock(m_mutex);
+        abortRun(failure, fail(ErrorCode::Unavailable,
+                               "remote call " + std::to_string(index) + " (" + call.kind +
+                                   "): no miner is left that has not failed or is not already holding another "
+                                   "share of this call; add miners or run at the local level"));
+      }
+      const auto start = Clock::now();
+      auto reply = miner->compute(job);
+      MinerWork work{miner->id(), role, job.wireBytes(), 0, 0, false, false, {}};
+      work.ms = msSince(start);
+      if (!reply) {
+        std::lock_guard lock(m_mutex);
+        m_distrusted.insert(miner->id());
+        m_report.missing.push_back(miner->id() + ": " + reply.error().message);
+        work.check = "no answer: " + reply.error().message;
+        call.miners.push_back(std::move(work));
+        miner = nullptr;
+        continue;
+      }
+      work.bytesReceived = reply->output.bytes.size() + 8 * reply->output.shape.size();
+      at::Tensor result;
+      CheckOutcome outcome{true, 0, 0, "not checked"};
+      const auto expectedType = job.arithmetic == ShareArithmetic::Ring64 ? model::DType::I64 : model::DType::F64;
+      if (reply->output.dtype != expectedType) {
+        outcome = {false, 0, 0, "failed: the result has the wrong element type"};
+      } else {
+        result = model::toTensor(reply->output);
+        if (check)
+          outcome = check->check(share, result, job.addBias);
+      }
+      work.passed = outcome.passed;
+      work.check = outcome.detail;
+      std::lock_guard lock(m_mutex);
+      m_report.bytesSent += work.bytesSent;
+      m_report.bytesReceived += work.bytesReceived;
+      call.miners.push_back(work);
+      if (outcome.passed) {
+        if (check)
+          ++m_report.checksPassed;
+        return result;
+      }
+      ++m_report.checksFailed;
+      m_distrusted.insert(miner->id());
+      m_report.failures.push_back(Evidence{miner->id(), index, role, job.bundleId, job, reply->output,
+                                           digestOf(job), digest(reply->output.bytes), outcome.expected,
+                                           outcome.got, outcome.detail});
+      miner = nullptr;
+    }
+  }
+
+  // The first miner, in pool order, that is trusted and not already part of this call.
+  std::shared_ptr<MinerEndpoint> pickMinerLocked(std::set<std::string> &used, bool skipFirst) {
+    bool skipped = !skipFirst;
+    for (const auto &miner : m_state.miners) {
+      if (m_distrusted.count(miner->id()) || used.count(miner->id()))
+        continue;
+      if (!skipped) { // the first healthy miner is kept for the masked share
+        skipped = true;
+        continue;
+      }
+      used.insert(miner->id());
+      return miner;
+    }
+    return nullptr;
+  }
+
+  ShareJob baseJob(const std::vector<std::int64_t> &ops) const {
+    ShareJob job;
+    job.bundleId = m_model.bundleId();
+    job.ops = ops;
+    job.arithmetic = m_options.arithmetic;
+    job.fracBits = m_options.fracBits;
+    return job;
+  }
+
+  int expectedCalls() const {
+    if (m_prepared)
+      return static_cast<int>(m_prepared->calls.size());
+    const auto &report = m_model.report();
+    return m_options.arithmetic == ShareArithmetic::Ring64 ? report.remoteOps : report.remoteCalls;
+  }
+
+  int calls() const { return m_calls; }
+  std::set<std::string> distrusted() const { return m_distrusted; }
+
+private:
+  Engine::State &m_state;
+  const model::CompiledModel &m_model;
+  const RunOptions &m_options;
+  std::shared_ptr<Session> m_session;
+  PreparedQuery *m_prepared;
+  RunReport &m_report;
+  std::mutex m_mutex;
+  std::set<std::string> m_distrusted;
+  int m_calls = 0;
+};
+
+Result<at::Tensor> forward(torch::jit::Module &module, const at::Tensor &input, std::optional<Error> &failure) {
+  try {
+    c10::InferenceMode guard;
+    auto output = module.forward({input});
+    if (!output.isTensor())
+      return fail(ErrorCode::InvalidInput, "the model returns a " + output.tagKind() +
+                                               "; only models that return one tensor are supported");
+    return output.toTensor();
+  } catch (const std::exception &e) {
+    // The interpreter rethrows an operator's c10::Error as c10::Error or std::runtime_error.
+    if (failure)
+      return *failure;
+    const auto *torchError = dynamic_cast<const c10::Error *>(&e);
+    std::string what = torchError ? torchError->what_without_backtrace() : e.what();
+    // The interpreter wraps errors in a traceback; the last line says what went wrong.
+    while (!what.empty() && what.back() == '\n')
+      what.pop_back();
+    if (auto line = what.rfind('\n'); line != std::string::npos)
+      what = what.substr(line + 1);
+    return fail(ErrorCode::InvalidInput, "the model could not run on this input: " + what);
+  }
+}
+
+Result<at::Tensor> inputTensor(const model::TensorData &input) {
+  if (input.dtype == model::DType::I64)
+    return fail(ErrorCode::InvalidInput, "model inputs must be float32 or float64");
+  if (input.bytes.size() != static_cast<std::size_t>(input.numel()) * model::dtypeSize(input.dtype))
+    return fail(ErrorCode::InvalidInput, "the input's data does not match its shape " + input.shapeText());
+  return model::toTensor(input).to(at::kFloat);
+}
+
+} // namespace
+
+// ---- Engine -----------------------------------------------------------------------------------------
+
+Engine::Engine(std::vector<std::shared_ptr<MinerEndpoint>> miners) : m_state(std::make_unique<State>()) {
+  m_state->miners = std::move(miners);
+}
+
+Engine::~Engine() = default;
+
+Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledModel &model,
+                                                       const std::vector<std::int64_t> &inputShape,
+                                                       const RunOptions &options) {
+  if (auto valid = options.validate(); !valid)
+    return valid.error();
+  if (options.level != PrivacyLevel::Hss)
+    return fail(ErrorCode::InvalidInput, "only hss queries have seeded shares to precompute");
+  if (static_cast<int>(m_state->miners.size()) < options.miners)
+    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(options.miners) + " miners; " +
+                                            std::to_string(m_state->miners.size()) + " are available");
+  if (auto installed = m_state->install(model); !installed)
+    return installed.error();
+  const auto start = Clock::now();
+  auto session = m_state->session(model, options);
+  auto prepared = std::make_shared<PreparedQuery>();
+  prepared->bundleId = model.bundleId();
+  prepared->arithmetic = options.arithmetic;
+  prepared->miners = options.miners;
+  prepared->fracBits = options.fracBits;
+
+  // Discover the calls and their input shapes by running the client program on zeros, with the
+  // linear ops computed here.
+  std::vector<std::pair<std::vector<std::int64_t>, std::vector<std::int64_t>>> calls;
+  const bool ring = options.arithmetic == ShareArithmetic::Ring64;
+  std::optional<Error> failure;
+  {
+    model::RemoteLinearScope scope([&](const std::vector<std::int64_t> &ops, const at::Tensor &x) {
+      at::Tensor y = x.to(at::kDouble);
+      for (auto op : ops) {
+        if (ring || ops.size() == 1 || op == ops.front())
+          calls.emplace_back(ring ? std::vector<std::int64_t>{op} : ops,
+                             std::vector<std::int64_t>(y.sizes().begin(), y.sizes().end()));
+        y = applyF64(session->ops[static_cast<std::size_t>(op)], y, true);
+      }
+      return y.to(x.scalar_type());
+    });
+    auto zeros = model::TensorData{model::DType::F32, inputShape, {}};
+    zeros.bytes.assign(static_cast<std::size_t>(zeros.numel()) * 4, 0);
+    auto input = inputTensor(zeros);
+    if (!input)
+      return input.error();
+    auto client = model.impl().client;
+    if (auto ran = forward(client, *input, failure); !ran)
+      return ran.error();
+  }
+
+  RunReport scratch;
+  RunContext context(*m_state, model, options, session, nullptr, scratch);
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    PreparedCall call{calls[i].first, calls[i].second, {}, {}, {}, {}, 0};
+    CallReport report{static_cast<int>(i), call.ops, chainKind(call.ops, model.bundle()), {}, 0, 0};
+    const auto check = options.verify ? session->checkFor(call.ops, ring) : nullptr;
+    try {
+      context.seededShares(call.ops, call.shape, static_cast<int>(i), check.get(), call.minersUsed, call.masks,
+                           call.results, report);
+    } catch (const c10::Error &e) {
+      return context.failure ? *context.failure : fail(ErrorCode::Unavailable, e.what_without_backtrace());
+    }
+    for (auto &work : report.miners)
+      work.precomputed = true;
+    call.work = std::move(report.miners);
+    call.retries = report.retries;
+    prepared->calls.push_back(std::move(call));
+  }
+  prepared->precomputeMs = msSince(start);
+  return prepared;
+}
+
+Result<RunResult> Engine::run(const model::CompiledModel &model, const model::TensorData &input,
+                              const RunOptions &options, const std::shared_ptr<PreparedQuery> &prepared) {
+  const auto start = Clock::now();
+  auto tensor = inputTensor(input);
+  if (!tensor)
+    return tensor.error();
+  RunResult result;
+  result.report.level = options.level;
+  result.report.arithmetic = options.arithmetic;
+  std::optional<Error> failure;
+
+  if (options.level == PrivacyLevel::Local) {
+    auto module = model.impl().original;
+    auto output = forward(module, *tensor, failure);
+    if (!output)
+      return output.error();
+    result.output = model::fromTensor(output->to(at::kFloat));
+    result.report.totalMs = msSince(start);
+    return result;
+  }
+
+  if (auto valid = options.validate(); !valid)
+    return valid.error();
+  if (static_cast<int>(m_state->miners.size()) < options.miners)
+    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(options.miners) + " miners; " +
+                                            std::to_string(m_state->miners.size()) + " are available");
+  if (prepared) {
+    if (prepared->used)
+      return fail(ErrorCode::InvalidInput, "a prepared query can be used only once (its masks are spent)");
+    if (prepared->bundleId != model.bundleId() || prepared->arithmetic != options.arithmetic ||
+        prepared->miners != options.miners || prepared->fracBits != options.fracBits)
+      return fail(ErrorCode::InvalidInput, "the prepared query was made for another model or other options");
+    prepared->used = true;
+    result.report.precomputeMs = prepared->precomputeMs;
+  }
+  if (auto installed = m_state->install(model); !installed)
+    return installed.error();
+  result.report.sharesPerCall = options.miners;
+  auto session = m_state->session(model, options);
+  RunContext context(*m_state, model, options, session, prepared.get(), result.report);
+  at::Tensor output;
+  {
+    model::RemoteLinearScope scope(
+        [&](const std::vector<std::int64_t> &ops, const at::Tensor &x) { return context.remoteCall(ops, x); });
+    auto client = model.impl().client;
+    auto ran = forward(client, *tensor, context.failure);
+    if (!ran)
+      return ran.error();
+    output = *ran;
+  }
+  if (prepared) // the precomputed shares' traffic belongs to this query too
+    for (const auto &call : prepared->calls)
+      for (const auto &work : call.work) {
+        result.report.bytesSent += work.bytesSent;
+        result.report.bytesReceived += work.bytesReceived;
+        result.report.checksPassed += work.passed ? 1 : 0;
+      }
+  result.output = model::fromTensor(output.to(at::kFloat));
+  result.report.totalMs = msSince(start);
+  return result;
+}
+
+} // namespace nesa::privacy

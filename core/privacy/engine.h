@@ -1,0 +1,146 @@
+// The private execution engine: runs a compiled model at a privacy level, sending each remote
+// linear call to miners as secret shares, verifying every share result, and reporting per call.
+#pragma once
+
+#include "model/compiled_model.h"
+#include "privacy/miner_endpoint.h"
+#include "util/result.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nesa::privacy {
+
+/// Who computes what (docs/privacy.md). `ee` and `hss-ee` arrive with the EE issue.
+enum class PrivacyLevel { Local, Hss };
+
+/// "local" or "hss".
+const char *privacyLevelName(PrivacyLevel level);
+/// Parses a level name; "ee" and "hss-ee" are recognised but Unavailable in this build.
+Result<PrivacyLevel> parsePrivacyLevel(const std::string &name);
+/// Parses "f64-masked" or "ring64".
+Result<ShareArithmetic> parseArithmetic(const std::string &name);
+
+struct CallReport;
+
+/// Progress after each remote call.
+struct RunProgress {
+  int callsDone = 0;
+  int callsExpected = 0; ///< from the compiled model (or the prepared query); loops may exceed it
+  const CallReport *call = nullptr;
+};
+
+/// How to run one query.
+struct RunOptions {
+  PrivacyLevel level = PrivacyLevel::Hss;
+  ShareArithmetic arithmetic = ShareArithmetic::F64Masked;
+  int miners = 2;    ///< shares per remote call (2..8): one masked share, the rest seeded
+  int maskBits = 20; ///< f64-masked: masks are 2^maskBits × the activation bound (8..40)
+  int fracBits = 18; ///< ring64: fixed-point fractional bits (8..22); see docs/privacy.md
+  bool verify = true;
+  std::function<void(const RunProgress &)> onProgress; ///< called on the running thread
+  const std::atomic<bool> *cancel = nullptr;           ///< set to true to stop before the next call
+
+  /// Checks the ranges above.
+  Result<void> validate() const;
+};
+
+/// One miner's part in one remote call.
+struct MinerWork {
+  std::string miner;
+  std::string role; ///< "masked share" or "seeded share"
+  std::uint64_t bytesSent = 0;
+  std::uint64_t bytesReceived = 0;
+  double ms = 0;            ///< round trip as the client saw it
+  bool precomputed = false; ///< done before the query started (seeded shares only)
+  bool passed = false;      ///< its result passed verification (or verification was off)
+  std::string check;        ///< what the check said
+};
+
+/// One remote call: a chain of bundle ops computed on shares.
+struct CallReport {
+  int call = 0;
+  std::vector<std::int64_t> ops;
+  std::string kind; ///< "conv2d", "linear", "linear×2" (a fused chain)
+  std::vector<MinerWork> miners;
+  double ms = 0;   ///< online wall time of the call
+  int retries = 0; ///< shares recomputed elsewhere after a failed check or a missing answer
+};
+
+/// Proof that a miner returned a wrong result: enough for a ledger to recompute and judge.
+struct Evidence {
+  std::string miner;
+  int call = 0;
+  std::string role;
+  std::string bundleId;
+  ShareJob job;             ///< exactly what was sent
+  model::TensorData reply;  ///< exactly what came back
+  std::string jobDigest;    ///< BLAKE2b-256 of the job's share (or seed)
+  std::string replyDigest;  ///< BLAKE2b-256 of the reply bytes
+  double expected = 0;      ///< the check value the client computed ...
+  double got = 0;           ///< ... and the one the miner's result gives
+  std::string detail;
+};
+
+/// Everything a user or the ledger may want to know about a run.
+struct RunReport {
+  PrivacyLevel level = PrivacyLevel::Local;
+  ShareArithmetic arithmetic = ShareArithmetic::F64Masked;
+  int sharesPerCall = 0;
+  std::vector<CallReport> calls;
+  std::vector<Evidence> failures; ///< failed checks, one per dishonest answer
+  std::vector<std::string> missing; ///< miners that did not answer (with the reason)
+  double totalMs = 0;
+  double precomputeMs = 0; ///< seeded shares computed before the query (0 without prepare)
+  std::uint64_t bytesSent = 0;
+  std::uint64_t bytesReceived = 0;
+  int checksPassed = 0;
+  int checksFailed = 0;
+  /// A few lines: level, calls, miners, bytes, checks, time.
+  std::string summary() const;
+};
+
+/// The model's output and the report.
+struct RunResult {
+  model::TensorData output;
+  RunReport report;
+};
+
+/// Seeded shares computed ahead of a query for one input shape. Single use: a mask must never
+/// hide two different inputs.
+class PreparedQuery;
+
+/// Runs compiled models over a pool of miners. Keeps per-session secrets (check vectors) for
+/// each model it has run. Use from one thread at a time.
+class Engine {
+public:
+  /// `miners` in order of preference; an hss run with n shares needs at least n of them, and
+  /// spares are used when a miner fails a check or does not answer.
+  explicit Engine(std::vector<std::shared_ptr<MinerEndpoint>> miners);
+  ~Engine();
+  Engine(const Engine &) = delete;
+  Engine &operator=(const Engine &) = delete;
+
+  /// Precomputes the seeded shares of one hss query on inputs of `inputShape` (the seeded miners
+  /// never need the input, so they can work before it exists). Control flow is discovered by
+  /// running the client program once on zeros.
+  Result<std::shared_ptr<PreparedQuery>> prepare(const model::CompiledModel &model,
+                                                 const std::vector<std::int64_t> &inputShape,
+                                                 const RunOptions &options);
+
+  /// Runs `model` on `input` (float32 or float64). With `prepared` (from prepare() with the
+  /// same options), its seeded shares are used where the calls match.
+  Result<RunResult> run(const model::CompiledModel &model, const model::TensorData &input,
+                        const RunOptions &options,
+                        const std::shared_ptr<PreparedQuery> &prepared = nullptr);
+
+  struct State;
+
+private:
+  std::unique_ptr<State> m_state;
+};
+
+} // namespace nesa::privacy

@@ -1,0 +1,74 @@
+// The arithmetic of shares: bundle ops in float64 and in the field Z/p (ring64), the limb
+// decomposition that runs exact field products on float64 BLAS, encoding and mask expansion.
+#pragma once
+
+#include "model/linear_bundle.h"
+#include "privacy/prg.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace nesa::privacy {
+
+/// A bundle op made ready for computation, in both arithmetics.
+struct PreparedOp {
+  model::LinearKind kind = model::LinearKind::Linear;
+  std::vector<std::int64_t> stride, padding, dilation;
+  std::int64_t groups = 1;
+  std::int64_t inner = 0;   ///< multiply-adds per output element (K)
+  at::Tensor weight;        ///< float64
+  at::Tensor bias;          ///< float64 [out], or undefined
+  at::Tensor weightFixed;   ///< int64 round(W · 2^fracBits), signed (not reduced)
+  at::Tensor biasField;     ///< int64 field elements of round(b · 2^(2·fracBits)), or undefined
+  int weightBits = 0;       ///< |weightFixed| < 2^weightBits
+  int fracBits = 0;
+  /// The channel dimension of this op's inputs and outputs (−1 for linear, 1 for convolutions).
+  int channelDim() const { return kind == model::LinearKind::Linear ? -1 : 1; }
+};
+
+/// Prepares `op` with `fracBits` fractional bits for the field encoding.
+PreparedOp prepareOp(const model::LinearOp &op, int fracBits);
+
+/// Applies `op`'s geometry (linear, or convolution with its stride/padding/dilation) to float64
+/// `x` with float64 `weight` and optional `bias`; `groups` overrides the op's groups.
+at::Tensor applyGeometry(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
+                         const at::Tensor &bias, std::int64_t groups);
+
+/// Why `op` cannot take an input of `shape` (wrong rank or channel count), or "" when it can.
+std::string shapeMismatch(const PreparedOp &op, at::IntArrayRef shape);
+
+/// op(x) in float64, with or without its bias.
+at::Tensor applyF64(const PreparedOp &op, const at::Tensor &x, bool addBias);
+
+/// A float64 linear map applied to one pair of limbs: f(xLimb, weightLimb), without bias.
+using LimbOp = std::function<at::Tensor(const at::Tensor &x, const at::Tensor &weight)>;
+
+/// Exact f(x, w) mod p for field-element tensor `x` (int64 in [0, p)) and integer weights `w`.
+/// `w` holds small signed integers (|w| < 2^weightBits) when `smallWeights`, else field
+/// elements. `inner` is the multiply-adds per output (K). Each limb product is computed by `f`
+/// in float64, where it is exact because |Σ| < 2^52; the limbs are recombined mod p.
+at::Tensor fieldApply(const at::Tensor &x, const at::Tensor &w, bool smallWeights, int weightBits,
+                      std::int64_t inner, const LimbOp &f);
+
+/// op(x) mod p for field-element `x` encoded at 2^fracBits; the result is at 2^(2·fracBits).
+at::Tensor applyField(const PreparedOp &op, const at::Tensor &x, bool addBias);
+
+/// Adds per-channel field elements `bias` [C] to `y` along `channelDim`, mod p.
+at::Tensor fieldAddChannels(const at::Tensor &y, const at::Tensor &bias, int channelDim);
+
+/// Elementwise (a + b) mod p and (a − b) mod p of field-element tensors.
+at::Tensor fieldAdd(const at::Tensor &a, const at::Tensor &b);
+at::Tensor fieldSub(const at::Tensor &a, const at::Tensor &b);
+
+/// Fixed-point encoding of float64 `x` at 2^fracBits into field elements, and decoding.
+at::Tensor fieldEncode(const at::Tensor &x, int fracBits);
+at::Tensor fieldDecode(const at::Tensor &v, int fracBits);
+
+/// The masks a seed expands to: field elements (ring64) or uniform [−1, 1) doubles (f64-masked).
+at::Tensor expandFieldMask(const Seed &seed, std::uint64_t nonce, at::IntArrayRef shape);
+at::Tensor expandUniformMask(const Seed &seed, std::uint64_t nonce, at::IntArrayRef shape);
+
+} // namespace nesa::privacy

@@ -1,0 +1,104 @@
+#include "privacy/local_miner.h"
+
+#include "model/internal/tensor_convert.h"
+#include "privacy/field.h"
+#include "privacy/internal/share_kernels.h"
+
+#include <ATen/ATen.h>
+
+#include <chrono>
+
+namespace nesa::privacy {
+
+struct LocalMiner::Installed {
+  model::LinearBundle bundle;
+  std::mutex mutex;
+  std::map<int, std::shared_ptr<const std::vector<PreparedOp>>> preparedByFracBits;
+
+  std::shared_ptr<const std::vector<PreparedOp>> prepared(int fracBits) {
+    std::lock_guard lock(mutex);
+    auto &slot = preparedByFracBits[fracBits];
+    if (!slot) {
+      auto ops = std::make_shared<std::vector<PreparedOp>>();
+      for (const auto &op : bundle.ops)
+        ops->push_back(prepareOp(op, fracBits));
+      slot = std::move(ops);
+    }
+    return slot;
+  }
+};
+
+LocalMiner::LocalMiner(std::string id) : m_id(std::move(id)) {}
+
+LocalMiner::~LocalMiner() = default;
+
+Result<void> LocalMiner::installBundle(const model::LinearBundle &bundle, const std::string &bundleId) {
+  std::lock_guard lock(m_mutex);
+  if (m_bundles.count(bundleId))
+    return {};
+  if (bundle.id() != bundleId)
+    return fail(ErrorCode::Corrupt, "bundle content does not hash to " + bundleId);
+  auto installed = std::make_shared<Installed>();
+  installed->bundle = bundle;
+  m_bundles.emplace(bundleId, std::move(installed));
+  return {};
+}
+
+std::shared_ptr<LocalMiner::Installed> LocalMiner::find(const std::string &bundleId) {
+  std::lock_guard lock(m_mutex);
+  auto it = m_bundles.find(bundleId);
+  return it == m_bundles.end() ? nullptr : it->second;
+}
+
+Result<ShareReply> LocalMiner::compute(const ShareJob &job) {
+  const auto start = std::chrono::steady_clock::now();
+  auto installed = find(job.bundleId);
+  if (!installed)
+    return fail(ErrorCode::NotFound, "miner " + m_id + " does not have bundle " + job.bundleId);
+  const auto &ops = installed->bundle.ops;
+  if (job.ops.empty())
+    return fail(ErrorCode::InvalidInput, "a share job needs at least one op");
+  for (auto index : job.ops)
+    if (index < 0 || index >= static_cast<std::int64_t>(ops.size()))
+      return fail(ErrorCode::InvalidInput, "op " + std::to_string(index) + " is not in the bundle");
+  const bool ring = job.arithmetic == ShareArithmetic::Ring64;
+  if (ring && job.ops.size() != 1)
+    return fail(ErrorCode::InvalidInput, "ring64 jobs run one op at a time");
+  if (ring && (job.fracBits < 4 || job.fracBits > 24))
+    return fail(ErrorCode::InvalidInput, "fracBits must be between 4 and 24");
+
+  try {
+    at::Tensor x;
+    if (job.input) {
+      const auto expected = ring ? model::DType::I64 : model::DType::F64;
+      if (job.input->dtype != expected)
+        return fail(ErrorCode::InvalidInput, std::string("a ") + arithmeticName(job.arithmetic) +
+                                                 " share must be " + model::dtypeName(expected));
+      x = model::toTensor(*job.input);
+      if (ring && (x.lt(0).any().item<bool>() || x.ge(static_cast<std::int64_t>(field::kP)).any().item<bool>()))
+        return fail(ErrorCode::InvalidInput, "a ring64 share holds values outside the field");
+    } else {
+      std::int64_t numel = 1;
+      for (auto d : job.seedShape) {
+        if (d < 0 || d > (std::int64_t{1} << 31) || (numel *= d) > (std::int64_t{1} << 31))
+          return fail(ErrorCode::InvalidInput, "the seeded share's shape is invalid or too large");
+      }
+      x = ring ? expandFieldMask(job.seed, job.nonce, job.seedShape)
+               : expandUniformMask(job.seed, job.nonce, job.seedShape);
+    }
+    const auto prepared = installed->prepared(job.fracBits);
+    for (auto index : job.ops) {
+      const auto &op = (*prepared)[static_cast<std::size_t>(index)];
+      x = ring ? applyField(op, x, job.addBias) : applyF64(op, x, job.addBias);
+    }
+    ShareReply reply;
+    reply.output = model::fromTensor(x);
+    reply.computeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return reply;
+  } catch (const c10::Error &e) {
+    return fail(ErrorCode::InvalidInput, "miner " + m_id + " cannot compute the job: " +
+                                             e.what_without_backtrace());
+  }
+}
+
+} // namespace nesa::privacy

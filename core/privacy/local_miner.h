@@ -1,0 +1,31 @@
+// A miner inside this process: the compute half of a real miner, without the network.
+#pragma once
+
+#include "privacy/miner_endpoint.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace nesa::privacy {
+
+/// Computes share jobs on this machine's CPU with libtorch/BLAS. Thread-safe.
+class LocalMiner : public MinerEndpoint {
+public:
+  explicit LocalMiner(std::string id);
+  ~LocalMiner() override;
+
+  const std::string &id() const override { return m_id; }
+  Result<void> installBundle(const model::LinearBundle &bundle, const std::string &bundleId) override;
+  Result<ShareReply> compute(const ShareJob &job) override;
+
+private:
+  struct Installed;
+  std::shared_ptr<Installed> find(const std::string &bundleId);
+
+  std::string m_id;
+  std::mutex m_mutex;
+  std::map<std::string, std::shared_ptr<Installed>> m_bundles;
+};
+
+} // namespace nesa::privacy

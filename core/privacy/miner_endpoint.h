@@ -1,0 +1,25 @@
+// The engine's view of a miner: something that holds bundles and computes share jobs.
+#pragma once
+
+#include "model/linear_bundle.h"
+#include "privacy/share_job.h"
+#include "util/result.h"
+
+#include <string>
+
+namespace nesa::privacy {
+
+/// A miner the engine can send share jobs to: in this process (LocalMiner) or, through the
+/// network layer, in another one. Implementations must be safe to call from several threads.
+class MinerEndpoint {
+public:
+  virtual ~MinerEndpoint() = default;
+  /// A stable name for reports and evidence.
+  virtual const std::string &id() const = 0;
+  /// Makes `bundle` available to later jobs (a no-op when the miner already has it).
+  virtual Result<void> installBundle(const model::LinearBundle &bundle, const std::string &bundleId) = 0;
+  /// Computes one share job.
+  virtual Result<ShareReply> compute(const ShareJob &job) = 0;
+};
+
+} // namespace nesa::privacy

@@ -1,0 +1,48 @@
+// What the client asks of a miner for one remote call, and what comes back. Plain data, so the
+// network layer can put it on the wire unchanged.
+#pragma once
+
+#include "model/tensor_data.h"
+#include "privacy/prg.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nesa::privacy {
+
+/// How shares are represented and combined.
+enum class ShareArithmetic : std::uint8_t {
+  F64Masked = 1, ///< x + s·u with u uniform, s = 2^maskBits × activation bound; float64 BLAS
+  Ring64 = 2,    ///< fixed point in Z/p, p = 2^61 − 1, uniform masks; exact
+};
+
+/// "f64-masked" or "ring64".
+const char *arithmeticName(ShareArithmetic arithmetic);
+
+/// One share of one remote call: apply bundle ops `ops` (in order) to a share.
+struct ShareJob {
+  std::string bundleId;
+  std::vector<std::int64_t> ops;
+  ShareArithmetic arithmetic = ShareArithmetic::F64Masked;
+  int fracBits = 18;    ///< ring64: fixed-point bits of weights (biases use twice as many)
+  bool addBias = false; ///< exactly one share of each call carries the biases
+  /// The masked share itself (f64 or field elements). Absent for a seeded share.
+  std::optional<model::TensorData> input;
+  /// A seeded share: the miner expands (seed, nonce) to a mask of `seedShape` itself.
+  Seed seed{};
+  std::uint64_t nonce = 0;
+  std::vector<std::int64_t> seedShape;
+
+  /// Bytes this job puts on the wire (payload plus a small fixed header).
+  std::uint64_t wireBytes() const;
+};
+
+/// A miner's answer to a ShareJob.
+struct ShareReply {
+  model::TensorData output;
+  double computeMs = 0; ///< the miner's own compute time
+};
+
+} // namespace nesa::privacy

@@ -1,0 +1,206 @@
+#include "privacy/internal/share_kernels.h"
+
+#include "model/internal/tensor_convert.h"
+#include "privacy/field.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace nesa::privacy {
+namespace {
+
+int ceilLog2(std::int64_t n) { return n <= 1 ? 0 : 64 - std::countl_zero(static_cast<std::uint64_t>(n - 1)); }
+
+// Splits field elements (or non-negative integers below 2^bits) into float64 limbs of `width`
+// bits; limb j holds bits [j·width, (j+1)·width).
+std::vector<at::Tensor> splitLimbs(const at::Tensor &values, int width, int bits) {
+  const auto source = values.contiguous();
+  const auto *data = reinterpret_cast<const std::uint64_t *>(source.data_ptr<std::int64_t>());
+  const std::int64_t n = source.numel();
+  const int count = (bits + width - 1) / width;
+  const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
+  std::vector<at::Tensor> limbs;
+  for (int j = 0; j < count; ++j) {
+    auto limb = at::empty(source.sizes(), at::kDouble);
+    double *out = limb.data_ptr<double>();
+    const int shift = j * width;
+    for (std::int64_t i = 0; i < n; ++i)
+      out[i] = static_cast<double>((data[i] >> shift) & mask);
+    limbs.push_back(std::move(limb));
+  }
+  return limbs;
+}
+
+// acc = (acc + exact(part) · 2^shift) mod p, where part holds integers in float64.
+void accumulate(at::Tensor &acc, const at::Tensor &part, unsigned shift) {
+  const auto values = part.contiguous();
+  const double *in = values.data_ptr<double>();
+  auto *out = reinterpret_cast<std::uint64_t *>(acc.data_ptr<std::int64_t>());
+  const std::int64_t n = acc.numel();
+  for (std::int64_t i = 0; i < n; ++i) {
+    const auto term = field::fromSigned(static_cast<std::int64_t>(in[i]));
+    out[i] = field::add(out[i], field::shiftLeft(term, shift));
+  }
+}
+
+template <typename F> at::Tensor mapField(const at::Tensor &a, const at::Tensor &b, F f) {
+  auto ac = a.contiguous(), bc = b.expand_as(a).contiguous();
+  auto out = at::empty_like(ac);
+  const auto *x = reinterpret_cast<const std::uint64_t *>(ac.data_ptr<std::int64_t>());
+  const auto *y = reinterpret_cast<const std::uint64_t *>(bc.data_ptr<std::int64_t>());
+  auto *z = reinterpret_cast<std::uint64_t *>(out.data_ptr<std::int64_t>());
+  for (std::int64_t i = 0, n = ac.numel(); i < n; ++i)
+    z[i] = f(x[i], y[i]);
+  return out;
+}
+
+} // namespace
+
+PreparedOp prepareOp(const model::LinearOp &op, int fracBits) {
+  PreparedOp p;
+  p.kind = op.kind;
+  p.stride = op.stride;
+  p.padding = op.padding;
+  p.dilation = op.dilation;
+  p.groups = op.groups;
+  p.inner = op.innerSize();
+  p.fracBits = fracBits;
+  p.weight = model::toTensor(op.weight).to(at::kDouble);
+  if (op.bias)
+    p.bias = model::toTensor(*op.bias).to(at::kDouble);
+  p.weightFixed = at::round(p.weight * std::ldexp(1.0, fracBits)).to(at::kLong);
+  const auto largest = p.weightFixed.abs().max().item<std::int64_t>();
+  p.weightBits = std::max(1, 64 - std::countl_zero(static_cast<std::uint64_t>(largest)));
+  if (p.bias.defined()) {
+    p.biasField = at::empty(p.bias.sizes(), at::kLong);
+    const double *b = p.bias.data_ptr<double>();
+    auto *out = reinterpret_cast<std::uint64_t *>(p.biasField.data_ptr<std::int64_t>());
+    for (std::int64_t i = 0; i < p.bias.numel(); ++i)
+      out[i] = field::encode(b[i], 2 * fracBits);
+  }
+  return p;
+}
+
+at::Tensor applyGeometry(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
+                         const at::Tensor &bias, std::int64_t groups) {
+  const c10::optional<at::Tensor> b = bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
+  switch (op.kind) {
+  case model::LinearKind::Linear: return at::linear(x, weight, b);
+  case model::LinearKind::Conv1d: return at::conv1d(x, weight, b, op.stride, op.padding, op.dilation, groups);
+  case model::LinearKind::Conv2d: return at::conv2d(x, weight, b, op.stride, op.padding, op.dilation, groups);
+  case model::LinearKind::Conv3d: return at::conv3d(x, weight, b, op.stride, op.padding, op.dilation, groups);
+  }
+  TORCH_CHECK(false, "unknown op kind");
+}
+
+std::string shapeMismatch(const PreparedOp &op, at::IntArrayRef shape) {
+  const auto inputs = op.weight.size(1) * op.groups;
+  if (op.kind == model::LinearKind::Linear) {
+    if (shape.empty() || shape.back() != inputs)
+      return "linear layer expects " + std::to_string(inputs) + " input features, got shape " + c10::str(shape);
+    return {};
+  }
+  const auto spatial = static_cast<std::int64_t>(op.stride.size());
+  if (static_cast<std::int64_t>(shape.size()) != spatial + 2 || shape[1] != inputs)
+    return "convolution expects [batch, " + std::to_string(inputs) + ", " + std::to_string(spatial) +
+           " spatial dims], got shape " + c10::str(shape);
+  return {};
+}
+
+at::Tensor applyF64(const PreparedOp &op, const at::Tensor &x, bool addBias) {
+  return applyGeometry(op, x, op.weight, addBias ? op.bias : at::Tensor(), op.groups);
+}
+
+at::Tensor fieldApply(const at::Tensor &x, const at::Tensor &w, bool smallWeights, int weightBits,
+                      std::int64_t inner, const LimbOp &f) {
+  const int budget = 52 - ceilLog2(inner);
+  TORCH_CHECK(budget >= 20, "an inner dimension of ", inner, " is too large for exact limb products");
+  std::vector<std::pair<at::Tensor, int>> weightLimbs;
+  int xWidth = 0;
+  if (smallWeights && budget - weightBits >= 12) {
+    weightLimbs.emplace_back(w.to(at::kDouble), 0);
+    xWidth = budget - weightBits;
+  } else {
+    const int wWidth = budget / 2;
+    xWidth = budget - wWidth;
+    // Small signed weights become field elements first, so every limb is non-negative.
+    const auto asField = smallWeights ? mapField(w, w, [](std::uint64_t v, std::uint64_t) {
+      return field::fromSigned(static_cast<std::int64_t>(v));
+    })
+                                      : w;
+    int shift = 0;
+    for (auto &limb : splitLimbs(asField, wWidth, 61)) {
+      weightLimbs.emplace_back(std::move(limb), shift);
+      shift += wWidth;
+    }
+  }
+  const auto xLimbs = splitLimbs(x, xWidth, 61);
+  at::Tensor acc;
+  for (const auto &[wLimb, wShift] : weightLimbs) {
+    for (std::size_t j = 0; j < xLimbs.size(); ++j) {
+      const auto part = f(xLimbs[j], wLimb);
+      if (!acc.defined())
+        acc = at::zeros(part.sizes(), at::kLong);
+      accumulate(acc, part, static_cast<unsigned>(wShift + static_cast<int>(j) * xWidth));
+    }
+  }
+  return acc;
+}
+
+at::Tensor fieldAddChannels(const at::Tensor &y, const at::Tensor &bias, int channelDim) {
+  std::vector<std::int64_t> shape(y.dim(), 1);
+  shape[channelDim < 0 ? y.dim() + channelDim : channelDim] = bias.numel();
+  return fieldAdd(y, bias.reshape(shape));
+}
+
+at::Tensor applyField(const PreparedOp &op, const at::Tensor &x, bool addBias) {
+  auto y = fieldApply(x, op.weightFixed, /*smallWeights=*/true, op.weightBits, op.inner,
+                      [&](const at::Tensor &xl, const at::Tensor &wl) {
+                        return applyGeometry(op, xl, wl, at::Tensor(), op.groups);
+                      });
+  if (addBias && op.biasField.defined())
+    y = fieldAddChannels(y, op.biasField, op.channelDim());
+  return y;
+}
+
+at::Tensor fieldAdd(const at::Tensor &a, const at::Tensor &b) { return mapField(a, b, field::add); }
+
+at::Tensor fieldSub(const at::Tensor &a, const at::Tensor &b) { return mapField(a, b, field::sub); }
+
+at::Tensor fieldEncode(const at::Tensor &x, int fracBits) {
+  const auto source = x.to(at::kDouble).contiguous();
+  auto out = at::empty(source.sizes(), at::kLong);
+  const double *in = source.data_ptr<double>();
+  auto *v = reinterpret_cast<std::uint64_t *>(out.data_ptr<std::int64_t>());
+  for (std::int64_t i = 0, n = source.numel(); i < n; ++i)
+    v[i] = field::encode(in[i], fracBits);
+  return out;
+}
+
+at::Tensor fieldDecode(const at::Tensor &values, int fracBits) {
+  const auto source = values.contiguous();
+  auto out = at::empty(source.sizes(), at::kDouble);
+  const auto *in = reinterpret_cast<const std::uint64_t *>(source.data_ptr<std::int64_t>());
+  double *x = out.data_ptr<double>();
+  for (std::int64_t i = 0, n = source.numel(); i < n; ++i)
+    x[i] = field::decode(in[i], fracBits);
+  return out;
+}
+
+at::Tensor expandFieldMask(const Seed &seed, std::uint64_t nonce, at::IntArrayRef shape) {
+  auto out = at::empty(shape, at::kLong);
+  expandFieldElements(seed, nonce, reinterpret_cast<std::uint64_t *>(out.data_ptr<std::int64_t>()),
+                      static_cast<std::size_t>(out.numel()));
+  return out;
+}
+
+at::Tensor expandUniformMask(const Seed &seed, std::uint64_t nonce, at::IntArrayRef shape) {
+  auto out = at::empty(shape, at::kDouble);
+  expandUniform(seed, nonce, out.data_ptr<double>(), static_cast<std::size_t>(out.numel()));
+  return out;
+}
+
+} // namespace nesa::privacy

@@ -1,0 +1,462 @@
+// The private execution engine end to end, with in-process miners: exactness against the local
+// run, what miners see, verification of dishonest miners, progress, cancellation, bad input.
+#include "model/compiled_model.h"
+#include "privacy/engine.h"
+#include "privacy/field.h"
+#include "privacy/local_miner.h"
+#include "reference_models.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <random>
+#include <set>
+
+using namespace nesa;
+using namespace nesa::privacy;
+using nesa::model::TensorData;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Test doubles around a real LocalMiner: one records what it receives, one lies, one is mute.
+class RecordingMiner : public LocalMiner {
+public:
+  using LocalMiner::LocalMiner;
+  Result<ShareReply> compute(const ShareJob &job) override {
+    {
+      std::lock_guard lock(mutex);
+      jobs.push_back(job);
+    }
+    return LocalMiner::compute(job);
+  }
+  std::mutex mutex;
+  std::vector<ShareJob> jobs;
+};
+
+class DishonestMiner : public LocalMiner {
+public:
+  DishonestMiner(std::string id, double delta, std::uint64_t seed) : LocalMiner(std::move(id)), m_delta(delta), m_rng(seed) {}
+  Result<ShareReply> compute(const ShareJob &job) override {
+    auto reply = LocalMiner::compute(job);
+    if (!reply)
+      return reply;
+    auto &out = reply->output;
+    const std::size_t index = m_rng() % static_cast<std::size_t>(out.numel());
+    if (out.dtype == model::DType::F64) {
+      double v;
+      std::memcpy(&v, out.bytes.data() + index * 8, 8);
+      v += m_delta;
+      std::memcpy(out.bytes.data() + index * 8, &v, 8);
+    } else {
+      std::uint64_t v;
+      std::memcpy(&v, out.bytes.data() + index * 8, 8);
+      v = field::add(v, 1); // the smallest possible lie
+      std::memcpy(out.bytes.data() + index * 8, &v, 8);
+    }
+    ++lies;
+    return reply;
+  }
+  int lies = 0;
+
+private:
+  double m_delta;
+  std::mt19937_64 m_rng;
+};
+
+class MuteMiner : public LocalMiner {
+public:
+  using LocalMiner::LocalMiner;
+  Result<ShareReply> compute(const ShareJob &) override {
+    return fail(ErrorCode::Unavailable, "connection timed out");
+  }
+};
+
+std::vector<std::shared_ptr<MinerEndpoint>> honestPool(int n) {
+  std::vector<std::shared_ptr<MinerEndpoint>> pool;
+  for (int i = 0; i < n; ++i)
+    pool.push_back(std::make_shared<LocalMiner>("miner-" + std::to_string(i)));
+  return pool;
+}
+
+TensorData randomInput(const std::vector<std::int64_t> &shape, std::uint64_t seed) {
+  std::mt19937 rng(static_cast<std::uint32_t>(seed));
+  std::normal_distribution<float> normal;
+  TensorData t{model::DType::F32, shape, {}};
+  std::vector<float> values(static_cast<std::size_t>(t.numel()));
+  for (auto &v : values)
+    v = normal(rng);
+  return TensorData::fromFloats(shape, values);
+}
+
+// max |a − b| / max |b|
+double relativeError(const TensorData &a, const TensorData &b) {
+  const auto x = a.toFloats(), y = b.toFloats();
+  double diff = 0, scale = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    diff = std::max(diff, std::abs(double(x[i]) - y[i]));
+    scale = std::max(scale, std::abs(double(y[i])));
+  }
+  return diff / scale;
+}
+
+std::vector<double> asDoubles(const TensorData &t) {
+  std::vector<double> v(static_cast<std::size_t>(t.numel()));
+  std::memcpy(v.data(), t.bytes.data(), t.bytes.size());
+  return v;
+}
+
+double correlation(const std::vector<double> &a, const std::vector<double> &b) {
+  const double n = static_cast<double>(a.size());
+  double ma = 0, mb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ma += a[i] / n;
+    mb += b[i] / n;
+  }
+  double cov = 0, va = 0, vb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    cov += (a[i] - ma) * (b[i] - mb);
+    va += (a[i] - ma) * (a[i] - ma);
+    vb += (b[i] - mb) * (b[i] - mb);
+  }
+  return cov / std::sqrt(va * vb);
+}
+
+} // namespace
+
+class TestEngine : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_dir;
+  std::map<std::string, testing::ReferenceModel> m_models;
+  std::map<std::string, model::CompiledModel> m_compiled;
+
+  const model::CompiledModel &compiled(const std::string &name) { return m_compiled.at(name); }
+
+private Q_SLOTS:
+  void initTestCase() {
+    const fs::path dir = m_dir.path().toStdString();
+    m_models.emplace("mlp", testing::writeMlp(dir / "mlp.pt"));
+    m_models.emplace("cnn", testing::writeCnn(dir / "cnn.pt"));
+    m_models.emplace("volume", testing::writeVolumeCnn(dir / "volume.pt"));
+    m_models.emplace("transformer", testing::writeTransformer(dir / "transformer.pt"));
+    for (const auto &[name, reference] : m_models) {
+      auto c = model::compileModel(reference.file);
+      QVERIFY2(c.ok(), c.ok() ? "" : c.error().message.c_str());
+      m_compiled.emplace(name, *c);
+    }
+  }
+
+  void hssEqualsLocal_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<int>("arithmetic");
+    QTest::addColumn<int>("miners");
+    QTest::addColumn<double>("tolerance");
+    for (const char *name : {"mlp", "cnn", "volume", "transformer"})
+      for (int miners : {2, 3}) {
+        QTest::addRow("%s f64-masked %d miners", name, miners)
+            << QString(name) << int(ShareArithmetic::F64Masked) << miners << 1e-4;
+        // ring64 at 18 fractional bits: rounding of weights and activations (docs/privacy.md).
+        QTest::addRow("%s ring64 %d miners", name, miners) << QString(name) << int(ShareArithmetic::Ring64) << miners << 2e-3;
+      }
+  }
+
+  void hssEqualsLocal() {
+    QFETCH(QString, model);
+    QFETCH(int, arithmetic);
+    QFETCH(int, miners);
+    QFETCH(double, tolerance);
+    const auto &m = compiled(model.toStdString());
+    const auto input = randomInput(m_models.at(model.toStdString()).inputShape, 11);
+    Engine engine(honestPool(miners));
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto expected = engine.run(m, input, local);
+    QVERIFY2(expected.ok(), expected.ok() ? "" : expected.error().message.c_str());
+    RunOptions options;
+    options.arithmetic = static_cast<ShareArithmetic>(arithmetic);
+    options.miners = miners;
+    auto got = engine.run(m, input, options);
+    QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+    const double error = relativeError(got->output, expected->output);
+    QVERIFY2(error <= tolerance, qPrintable(QStringLiteral("relative error %1").arg(error)));
+    QCOMPARE(got->report.checksFailed, 0);
+    QVERIFY(got->report.checksPassed >= static_cast<int>(got->report.calls.size()) * miners);
+    for (const auto &call : got->report.calls)
+      QCOMPARE(static_cast<int>(call.miners.size()), miners);
+  }
+
+  void seededMinersNeverReceiveTheInput() {
+    auto a = std::make_shared<RecordingMiner>("a");
+    auto b = std::make_shared<RecordingMiner>("b");
+    auto c = std::make_shared<RecordingMiner>("c");
+    Engine engine({a, b, c});
+    RunOptions options;
+    options.miners = 3;
+    const auto &m = compiled("cnn");
+    QVERIFY(engine.run(m, randomInput(m_models.at("cnn").inputShape, 3), options).ok());
+    QVERIFY(!a->jobs.empty());
+    for (const auto &job : a->jobs)
+      QVERIFY(job.input.has_value());
+    std::set<std::vector<std::uint8_t>> seeds;
+    for (auto *seeded : {b.get(), c.get()}) {
+      QCOMPARE(seeded->jobs.size(), a->jobs.size());
+      for (const auto &job : seeded->jobs) {
+        QVERIFY(!job.input.has_value()); // a 32-byte seed and a shape, nothing derived from x
+        QVERIFY(job.wireBytes() < 256);
+        seeds.insert(std::vector<std::uint8_t>(job.seed.begin(), job.seed.end()));
+      }
+    }
+    QCOMPARE(seeds.size(), a->jobs.size() * 2); // a fresh seed per share and per call
+  }
+
+  // f64-masked: over many runs, miner A's share is uncorrelated with the input, whether the
+  // input is fixed or random, and its statistics do not depend on which. (The mask scale follows
+  // the input's bound rounded up to a power of two, which a miner can see: docs/privacy.md. So
+  // every input here is scaled to the same bound.)
+  void maskedShareIsUncorrelatedWithInput() {
+    const auto &m = compiled("mlp");
+    const auto shape = m_models.at("mlp").inputShape;
+    auto a = std::make_shared<RecordingMiner>("a");
+    Engine engine({a, std::make_shared<LocalMiner>("b")});
+    auto withBound = [](TensorData t) {
+      auto v = t.toFloats();
+      float largest = 0;
+      for (float x : v)
+        largest = std::max(largest, std::abs(x));
+      for (float &x : v)
+        x *= 3.0f / largest;
+      return TensorData::fromFloats(t.shape, v);
+    };
+    const auto fixed = withBound(randomInput(shape, 5));
+    std::vector<double> xs, shares, fixedShares, randomShares;
+    for (int run = 0; run < 150; ++run) {
+      const auto input = run % 2 ? fixed : withBound(randomInput(shape, 100 + run));
+      a->jobs.clear();
+      QVERIFY(engine.run(m, input, RunOptions{}).ok());
+      const auto share = asDoubles(*a->jobs.front().input);
+      const auto x = input.toFloats();
+      xs.insert(xs.end(), x.begin(), x.end());
+      shares.insert(shares.end(), share.begin(), share.end());
+      (run % 2 ? fixedShares : randomShares).insert((run % 2 ? fixedShares : randomShares).end(), share.begin(), share.end());
+    }
+    // Independent samples give |r| ~ 1/sqrt(n); 4/sqrt(n) keeps false alarms below 1e-4.
+    const double limit = 4.0 / std::sqrt(static_cast<double>(xs.size()));
+    QVERIFY2(std::abs(correlation(xs, shares)) < limit, qPrintable(QString::number(correlation(xs, shares))));
+    auto meanStd = [](const std::vector<double> &v) {
+      double mean = 0, var = 0;
+      for (double x : v)
+        mean += x / v.size();
+      for (double x : v)
+        var += (x - mean) * (x - mean) / v.size();
+      return std::make_pair(mean, std::sqrt(var));
+    };
+    const auto [fm, fs] = meanStd(fixedShares);
+    const auto [rm, rs] = meanStd(randomShares);
+    QVERIFY(std::abs(fm - rm) < 0.1 * fs); // ~7 standard errors of the difference
+    QVERIFY(std::abs(fs / rs - 1.0) < 0.08);
+  }
+
+  // ring64: every byte of miner A's share is uniform (chi-square), for a fixed input.
+  void ringShareBytesAreUniform() {
+    const auto &m = compiled("mlp");
+    auto a = std::make_shared<RecordingMiner>("a");
+    Engine engine({a, std::make_shared<LocalMiner>("b")});
+    RunOptions options;
+    options.arithmetic = ShareArithmetic::Ring64;
+    const auto input = randomInput(m_models.at("mlp").inputShape, 9);
+    std::array<std::array<double, 256>, 8> histogram{};
+    double words = 0;
+    for (int run = 0; run < 120; ++run) {
+      a->jobs.clear();
+      QVERIFY(engine.run(m, input, options).ok());
+      const auto &bytes = a->jobs.front().input->bytes;
+      for (std::size_t i = 0; i < bytes.size(); ++i)
+        histogram[i % 8][bytes[i]] += 1;
+      words += bytes.size() / 8.0;
+    }
+    // Field elements are below 2^61: bytes 0..6 take 256 values, byte 7 takes 32.
+    for (int position = 0; position < 8; ++position) {
+      const int bins = position < 7 ? 256 : 32;
+      const double expected = words / bins;
+      double chi2 = 0;
+      for (int v = 0; v < 256; ++v) {
+        if (v >= bins) {
+          QCOMPARE(histogram[position][v], 0.0);
+          continue;
+        }
+        chi2 += (histogram[position][v] - expected) * (histogram[position][v] - expected) / expected;
+      }
+      const double limit = position < 7 ? 341.4 : 61.1; // chi-square 99.9% quantiles, 255 and 31 dof
+      QVERIFY2(chi2 < limit, qPrintable(QStringLiteral("byte %1: chi2 %2").arg(position).arg(chi2)));
+    }
+  }
+
+  void dishonestMinerIsCaughtAndWorkIsRedone_data() {
+    QTest::addColumn<int>("arithmetic");
+    QTest::addColumn<int>("liarPosition");
+    QTest::newRow("f64, liar holds the masked share") << int(ShareArithmetic::F64Masked) << 0;
+    QTest::newRow("f64, liar holds a seeded share") << int(ShareArithmetic::F64Masked) << 1;
+    QTest::newRow("ring64, liar holds the masked share") << int(ShareArithmetic::Ring64) << 0;
+    QTest::newRow("ring64, liar holds a seeded share") << int(ShareArithmetic::Ring64) << 1;
+  }
+
+  void dishonestMinerIsCaughtAndWorkIsRedone() {
+    QFETCH(int, arithmetic);
+    QFETCH(int, liarPosition);
+    const auto &m = compiled("cnn");
+    const auto shape = m_models.at("cnn").inputShape;
+    RunOptions options;
+    options.arithmetic = static_cast<ShareArithmetic>(arithmetic);
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    for (int trial = 0; trial < 10; ++trial) {
+      auto liar = std::make_shared<DishonestMiner>("liar", 1e-3, 1000 + trial);
+      auto pool = honestPool(2);
+      pool.insert(pool.begin() + liarPosition, liar);
+      Engine engine(pool);
+      const auto input = randomInput(shape, 200 + trial);
+      auto got = engine.run(m, input, options);
+      QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+      QVERIFY(liar->lies >= 1);
+      QCOMPARE(static_cast<int>(got->report.failures.size()), liar->lies); // every lie caught
+      for (const auto &evidence : got->report.failures) {
+        QCOMPARE(QString::fromStdString(evidence.miner), QStringLiteral("liar"));
+        QCOMPARE(evidence.replyDigest.size(), std::size_t{64});
+        QVERIFY(evidence.expected != evidence.got);
+      }
+      QVERIFY(got->report.calls.front().retries >= 1);
+      auto expected = engine.run(m, input, local);
+      QVERIFY(relativeError(got->output, expected->output) <= (arithmetic == 1 ? 1e-4 : 2e-3));
+    }
+  }
+
+  void honestMinersAreNeverFlagged() {
+    const auto &m = compiled("transformer");
+    Engine engine(honestPool(3));
+    for (int trial = 0; trial < 15; ++trial) {
+      RunOptions options;
+      options.arithmetic = trial % 2 ? ShareArithmetic::Ring64 : ShareArithmetic::F64Masked;
+      options.miners = 2 + trial % 2;
+      auto got = engine.run(m, randomInput(m_models.at("transformer").inputShape, 300 + trial), options);
+      QVERIFY(got.ok());
+      QCOMPARE(got->report.checksFailed, 0);
+      QVERIFY(got->report.failures.empty());
+    }
+  }
+
+  void missingAnswerIsRetriedElsewhere() {
+    const auto &m = compiled("mlp");
+    Engine engine({std::make_shared<MuteMiner>("mute"), std::make_shared<LocalMiner>("b"),
+                   std::make_shared<LocalMiner>("c")});
+    auto got = engine.run(m, randomInput(m_models.at("mlp").inputShape, 1), RunOptions{});
+    QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+    QCOMPARE(got->report.missing.size(), std::size_t{1});
+    QVERIFY(QString::fromStdString(got->report.missing.front()).contains(QStringLiteral("mute")));
+  }
+
+  void noSpareMinerIsAClearError() {
+    const auto &m = compiled("mlp");
+    Engine engine({std::make_shared<DishonestMiner>("liar", 1.0, 1), std::make_shared<LocalMiner>("b")});
+    auto got = engine.run(m, randomInput(m_models.at("mlp").inputShape, 1), RunOptions{});
+    QVERIFY(!got.ok());
+    QCOMPARE(got.error().code, ErrorCode::Unavailable);
+    QVERIFY(QString::fromStdString(got.error().message).contains(QStringLiteral("no miner")));
+  }
+
+  void tooFewMinersIsAClearError() {
+    Engine engine(honestPool(2));
+    RunOptions options;
+    options.miners = 3;
+    auto got = engine.run(compiled("mlp"), randomInput(m_models.at("mlp").inputShape, 1), options);
+    QVERIFY(!got.ok());
+    QCOMPARE(got.error().code, ErrorCode::Unavailable);
+  }
+
+  void wrongInputShapeIsAClearError() {
+    Engine engine(honestPool(2));
+    for (auto level : {PrivacyLevel::Local, PrivacyLevel::Hss}) {
+      RunOptions options;
+      options.level = level;
+      auto got = engine.run(compiled("cnn"), randomInput({1, 3, 32, 32}, 1), options);
+      QVERIFY(!got.ok());
+      QCOMPARE(got.error().code, ErrorCode::InvalidInput);
+      QVERIFY(QString::fromStdString(got.error().message).contains(QStringLiteral("could not run")));
+    }
+    TensorData broken{model::DType::F32, {2, 16}, std::vector<std::uint8_t>(10)};
+    QVERIFY(!engine.run(compiled("mlp"), broken, RunOptions{}).ok());
+  }
+
+  void progressIsReportedPerCall() {
+    Engine engine(honestPool(2));
+    std::vector<int> seen;
+    RunOptions options;
+    options.onProgress = [&](const RunProgress &p) {
+      seen.push_back(p.callsDone);
+      QCOMPARE(p.callsExpected, 4);
+      QVERIFY(p.call != nullptr);
+    };
+    auto got = engine.run(compiled("cnn"), randomInput(m_models.at("cnn").inputShape, 1), options);
+    QVERIFY(got.ok());
+    QCOMPARE(seen, (std::vector<int>{1, 2, 3, 4}));
+  }
+
+  void cancellationStopsTheRun() {
+    Engine engine(honestPool(2));
+    std::atomic<bool> cancel{false};
+    int calls = 0;
+    RunOptions options;
+    options.cancel = &cancel;
+    options.onProgress = [&](const RunProgress &) {
+      ++calls;
+      cancel = true;
+    };
+    auto got = engine.run(compiled("cnn"), randomInput(m_models.at("cnn").inputShape, 1), options);
+    QVERIFY(!got.ok());
+    QCOMPARE(got.error().code, ErrorCode::Cancelled);
+    QCOMPARE(calls, 1);
+  }
+
+  void precomputedSeededSharesGiveTheSameAnswer() {
+    const auto &m = compiled("cnn");
+    const auto shape = m_models.at("cnn").inputShape;
+    auto b = std::make_shared<RecordingMiner>("b");
+    Engine engine({std::make_shared<LocalMiner>("a"), b});
+    for (auto arithmetic : {ShareArithmetic::F64Masked, ShareArithmetic::Ring64}) {
+      RunOptions options;
+      options.arithmetic = arithmetic;
+      auto prepared = engine.prepare(m, shape, options);
+      QVERIFY2(prepared.ok(), prepared.ok() ? "" : prepared.error().message.c_str());
+      const auto jobsBefore = b->jobs.size();
+      const auto input = randomInput(shape, 77);
+      auto got = engine.run(m, input, options, *prepared);
+      QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+      QCOMPARE(b->jobs.size(), jobsBefore); // nothing asked of the seeded miner online
+      QVERIFY(got->report.precomputeMs > 0);
+      for (const auto &call : got->report.calls)
+        for (const auto &work : call.miners)
+          QCOMPARE(work.precomputed, work.role == "seeded share");
+      RunOptions local;
+      local.level = PrivacyLevel::Local;
+      QVERIFY(relativeError(got->output, engine.run(m, input, local)->output) <= 2e-3);
+      auto again = engine.run(m, input, options, *prepared);
+      QVERIFY(!again.ok()); // masks are single use
+    }
+  }
+
+  void levelNames() {
+    QCOMPARE(parsePrivacyLevel("hss").value(), PrivacyLevel::Hss);
+    QCOMPARE(parsePrivacyLevel("ee").error().code, ErrorCode::Unavailable);
+    QCOMPARE(parsePrivacyLevel("secret").error().code, ErrorCode::InvalidInput);
+    QCOMPARE(parseArithmetic("ring64").value(), ShareArithmetic::Ring64);
+    QVERIFY(!parseArithmetic("int8").ok());
+    RunOptions options;
+    options.miners = 1;
+    QVERIFY(!options.validate().ok());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestEngine)
+#include "tst_engine.moc"

@@ -1,0 +1,150 @@
+// Compiling TorchScript models: what is offloaded and fused, the bundle format, bad files.
+#include "model/compiled_model.h"
+#include "reference_models.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <fstream>
+#include <iterator>
+
+using namespace nesa;
+using namespace nesa::model;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::uint8_t> readAll(const fs::path &file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void writeAll(const fs::path &file, const std::vector<std::uint8_t> &bytes) {
+  std::ofstream(file, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char *>(bytes.data()),
+                                                                static_cast<std::streamsize>(bytes.size()));
+}
+
+} // namespace
+
+class TestModelCompiler : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_dir;
+  fs::path path(const char *name) const { return fs::path(m_dir.path().toStdString()) / name; }
+
+private Q_SLOTS:
+  void mlpFusesTheLinearChain() {
+    auto compiled = compileModel(testing::writeMlp(path("mlp.pt")).file);
+    QVERIFY2(compiled.ok(), compiled.ok() ? "" : compiled.error().message.c_str());
+    QCOMPARE(compiled->report().remoteOps, 3);
+    QCOMPARE(compiled->report().remoteCalls, 2); // layer 1, then layers 2+3 fused
+    QCOMPARE(compiled->report().fusedChains, 1);
+    auto unfused = compileModel(path("mlp.pt"), {/*fuse=*/false});
+    QCOMPARE(unfused->report().remoteCalls, 3);
+  }
+
+  void cnnFoldsBatchNormAndKeepsGroups() {
+    auto compiled = compileModel(testing::writeCnn(path("cnn.pt")).file);
+    QVERIFY2(compiled.ok(), compiled.ok() ? "" : compiled.error().message.c_str());
+    const auto &ops = compiled->bundle().ops;
+    QCOMPARE(ops.size(), std::size_t{4});
+    QCOMPARE(ops[0].kind, LinearKind::Conv2d);
+    QVERIFY(ops[1].bias.has_value()); // the conv had no bias; folding batch-norm gave it one
+    QCOMPARE(ops[1].stride, (std::vector<std::int64_t>{2, 2}));
+    QCOMPARE(ops[2].groups, std::int64_t{16});
+    QCOMPARE(ops[3].kind, LinearKind::Linear);
+  }
+
+  void transformerOffloadsProjectionsOnly() {
+    auto compiled = compileModel(testing::writeTransformer(path("tf.pt")).file);
+    QVERIFY2(compiled.ok(), compiled.ok() ? "" : compiled.error().message.c_str());
+    // q, k, v, o, MLP up and down, head: the attention products of two activations stay local.
+    QCOMPARE(compiled->report().remoteOps, 7);
+    QCOMPARE(compiled->report().fusedChains, 0);
+  }
+
+  void volumeModelUsesConv3d() {
+    auto compiled = compileModel(testing::writeVolumeCnn(path("vol.pt")).file);
+    QVERIFY(compiled.ok());
+    QCOMPARE(compiled->bundle().ops[0].kind, LinearKind::Conv3d);
+  }
+
+  void bundleRoundTripsAndIsContentAddressed() {
+    auto compiled = compileModel(testing::writeCnn(path("cnn2.pt")).file);
+    const auto bytes = compiled->bundle().serialize();
+    auto parsed = LinearBundle::parse(bytes);
+    QVERIFY(parsed.ok());
+    QCOMPARE(parsed->serialize(), bytes);
+    QCOMPARE(QString::fromStdString(parsed->id()), QString::fromStdString(compiled->bundleId()));
+    QCOMPARE(compiled->bundleId().size(), std::size_t{64});
+
+    QVERIFY(compiled->bundle().save(path("cnn.bundle")).ok());
+    QVERIFY(LinearBundle::load(path("cnn.bundle"), compiled->bundleId()).ok());
+    auto tampered = bytes;
+    tampered[tampered.size() / 2] ^= 0x10; // a weight changes: still parses, but the id differs
+    writeAll(path("tampered.bundle"), tampered);
+    auto refused = LinearBundle::load(path("tampered.bundle"), compiled->bundleId());
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, ErrorCode::Corrupt);
+  }
+
+  void malformedBundlesAreRefused_data() {
+    QTest::addColumn<int>("cut");
+    QTest::newRow("empty") << 0;
+    QTest::newRow("magic only") << 8;
+    QTest::newRow("inside an op header") << 20;
+    QTest::newRow("inside the weights") << 200;
+  }
+
+  void malformedBundlesAreRefused() {
+    QFETCH(int, cut);
+    auto compiled = compileModel(testing::writeMlp(path("mlp3.pt")).file);
+    auto bytes = compiled->bundle().serialize();
+    bytes.resize(static_cast<std::size_t>(cut));
+    auto parsed = LinearBundle::parse(bytes);
+    QVERIFY(!parsed.ok());
+    QCOMPARE(parsed.error().code, ErrorCode::Corrupt);
+  }
+
+  void trailingBytesAndBadMagicAreRefused() {
+    auto compiled = compileModel(testing::writeMlp(path("mlp4.pt")).file);
+    auto bytes = compiled->bundle().serialize();
+    bytes.push_back(0);
+    QVERIFY(!LinearBundle::parse(bytes).ok());
+    bytes.pop_back();
+    bytes[0] = 'X';
+    QVERIFY(QString::fromStdString(LinearBundle::parse(bytes).error().message).contains(QStringLiteral("magic")));
+  }
+
+  void notTorchScriptIsAClearError() {
+    writeAll(path("notes.pt"), {'h', 'e', 'l', 'l', 'o'});
+    auto compiled = compileModel(path("notes.pt"));
+    QVERIFY(!compiled.ok());
+    QCOMPARE(compiled.error().code, ErrorCode::InvalidInput);
+    QVERIFY(QString::fromStdString(compiled.error().message).contains(QStringLiteral("TorchScript")));
+  }
+
+  void truncatedModelIsAClearError() {
+    auto model = testing::writeCnn(path("whole.pt"));
+    auto bytes = readAll(model.file);
+    bytes.resize(bytes.size() / 2);
+    writeAll(path("half.pt"), bytes);
+    auto compiled = compileModel(path("half.pt"));
+    QVERIFY(!compiled.ok());
+    QCOMPARE(compiled.error().code, ErrorCode::InvalidInput);
+  }
+
+  void missingFileIsNotFound() {
+    auto compiled = compileModel(path("absent.pt"));
+    QVERIFY(!compiled.ok());
+    QCOMPARE(compiled.error().code, ErrorCode::NotFound);
+  }
+
+  void nothingToOffloadIsAClearError() {
+    auto compiled = compileModel(testing::writeNonLinearOnly(path("relu.pt")).file);
+    QVERIFY(!compiled.ok());
+    QVERIFY(QString::fromStdString(compiled.error().message).contains(QStringLiteral("local level")));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestModelCompiler)
+#include "tst_model_compiler.moc"
