@@ -38,6 +38,7 @@ int main(int argc, char **argv) {
   registerStorageSuite();
   registerUtilSuite();
   registerBlasSuite();
+  registerEngineSuite();
 
   Options options;
   std::vector<std::string> wanted;

@@ -39,7 +39,8 @@ public:
 
 class DishonestMiner : public LocalMiner {
 public:
-  DishonestMiner(std::string id, double delta, std::uint64_t seed) : LocalMiner(std::move(id)), m_delta(delta), m_rng(seed) {}
+  DishonestMiner(std::string id, double delta, std::uint64_t seed)
+      : LocalMiner(std::move(id)), m_delta(delta), m_rng(seed) {}
   Result<ShareReply> compute(const ShareJob &job) override {
     auto reply = LocalMiner::compute(job);
     if (!reply)
@@ -159,7 +160,8 @@ private Q_SLOTS:
         QTest::addRow("%s f64-masked %d miners", name, miners)
             << QString(name) << int(ShareArithmetic::F64Masked) << miners << 1e-4;
         // ring64 at 18 fractional bits: rounding of weights and activations (docs/privacy.md).
-        QTest::addRow("%s ring64 %d miners", name, miners) << QString(name) << int(ShareArithmetic::Ring64) << miners << 2e-3;
+        QTest::addRow("%s ring64 %d miners", name, miners)
+            << QString(name) << int(ShareArithmetic::Ring64) << miners << 2e-3;
       }
   }
 
@@ -240,11 +242,13 @@ private Q_SLOTS:
       const auto x = input.toFloats();
       xs.insert(xs.end(), x.begin(), x.end());
       shares.insert(shares.end(), share.begin(), share.end());
-      (run % 2 ? fixedShares : randomShares).insert((run % 2 ? fixedShares : randomShares).end(), share.begin(), share.end());
+      (run % 2 ? fixedShares : randomShares)
+          .insert((run % 2 ? fixedShares : randomShares).end(), share.begin(), share.end());
     }
     // Independent samples give |r| ~ 1/sqrt(n); 4/sqrt(n) keeps false alarms below 1e-4.
     const double limit = 4.0 / std::sqrt(static_cast<double>(xs.size()));
-    QVERIFY2(std::abs(correlation(xs, shares)) < limit, qPrintable(QString::number(correlation(xs, shares))));
+    QVERIFY2(std::abs(correlation(xs, shares)) < limit,
+             qPrintable(QString::number(correlation(xs, shares))));
     auto meanStd = [](const std::vector<double> &v) {
       double mean = 0, var = 0;
       for (double x : v)
@@ -287,10 +291,13 @@ private Q_SLOTS:
           QCOMPARE(histogram[position][v], 0.0);
           continue;
         }
-        chi2 += (histogram[position][v] - expected) * (histogram[position][v] - expected) / expected;
+        chi2 +=
+            (histogram[position][v] - expected) * (histogram[position][v] - expected) / expected;
       }
-      const double limit = position < 7 ? 341.4 : 61.1; // chi-square 99.9% quantiles, 255 and 31 dof
-      QVERIFY2(chi2 < limit, qPrintable(QStringLiteral("byte %1: chi2 %2").arg(position).arg(chi2)));
+      const double limit =
+          position < 7 ? 341.4 : 61.1; // chi-square 99.9% quantiles, 255 and 31 dof
+      QVERIFY2(chi2 < limit,
+               qPrintable(QStringLiteral("byte %1: chi2 %2").arg(position).arg(chi2)));
     }
   }
 
@@ -340,7 +347,8 @@ private Q_SLOTS:
       RunOptions options;
       options.arithmetic = trial % 2 ? ShareArithmetic::Ring64 : ShareArithmetic::F64Masked;
       options.miners = 2 + trial % 2;
-      auto got = engine.run(m, randomInput(m_models.at("transformer").inputShape, 300 + trial), options);
+      auto got =
+          engine.run(m, randomInput(m_models.at("transformer").inputShape, 300 + trial), options);
       QVERIFY(got.ok());
       QCOMPARE(got->report.checksFailed, 0);
       QVERIFY(got->report.failures.empty());
@@ -359,7 +367,8 @@ private Q_SLOTS:
 
   void noSpareMinerIsAClearError() {
     const auto &m = compiled("mlp");
-    Engine engine({std::make_shared<DishonestMiner>("liar", 1.0, 1), std::make_shared<LocalMiner>("b")});
+    Engine engine(
+        {std::make_shared<DishonestMiner>("liar", 1.0, 1), std::make_shared<LocalMiner>("b")});
     auto got = engine.run(m, randomInput(m_models.at("mlp").inputShape, 1), RunOptions{});
     QVERIFY(!got.ok());
     QCOMPARE(got.error().code, ErrorCode::Unavailable);
@@ -383,7 +392,8 @@ private Q_SLOTS:
       auto got = engine.run(compiled("cnn"), randomInput({1, 3, 32, 32}, 1), options);
       QVERIFY(!got.ok());
       QCOMPARE(got.error().code, ErrorCode::InvalidInput);
-      QVERIFY(QString::fromStdString(got.error().message).contains(QStringLiteral("could not run")));
+      QVERIFY(
+          QString::fromStdString(got.error().message).contains(QStringLiteral("could not run")));
     }
     TensorData broken{model::DType::F32, {2, 16}, std::vector<std::uint8_t>(10)};
     QVERIFY(!engine.run(compiled("mlp"), broken, RunOptions{}).ok());

@@ -20,8 +20,9 @@ std::vector<std::uint8_t> readAll(const fs::path &file) {
 }
 
 void writeAll(const fs::path &file, const std::vector<std::uint8_t> &bytes) {
-  std::ofstream(file, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char *>(bytes.data()),
-                                                                static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(file, std::ios::binary | std::ios::trunc)
+      .write(reinterpret_cast<const char *>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 } // namespace
@@ -112,7 +113,8 @@ private Q_SLOTS:
     QVERIFY(!LinearBundle::parse(bytes).ok());
     bytes.pop_back();
     bytes[0] = 'X';
-    QVERIFY(QString::fromStdString(LinearBundle::parse(bytes).error().message).contains(QStringLiteral("magic")));
+    QVERIFY(QString::fromStdString(LinearBundle::parse(bytes).error().message)
+                .contains(QStringLiteral("magic")));
   }
 
   void notTorchScriptIsAClearError() {
@@ -120,7 +122,8 @@ private Q_SLOTS:
     auto compiled = compileModel(path("notes.pt"));
     QVERIFY(!compiled.ok());
     QCOMPARE(compiled.error().code, ErrorCode::InvalidInput);
-    QVERIFY(QString::fromStdString(compiled.error().message).contains(QStringLiteral("TorchScript")));
+    QVERIFY(
+        QString::fromStdString(compiled.error().message).contains(QStringLiteral("TorchScript")));
   }
 
   void truncatedModelIsAClearError() {
@@ -142,7 +145,8 @@ private Q_SLOTS:
   void nothingToOffloadIsAClearError() {
     auto compiled = compileModel(testing::writeNonLinearOnly(path("relu.pt")).file);
     QVERIFY(!compiled.ok());
-    QVERIFY(QString::fromStdString(compiled.error().message).contains(QStringLiteral("local level")));
+    QVERIFY(
+        QString::fromStdString(compiled.error().message).contains(QStringLiteral("local level")));
   }
 };
 

@@ -64,16 +64,18 @@ private Q_SLOTS:
     const auto x = randomField({5, inner});
     const auto w = at::randint(-weightScale, weightScale, {7, inner}, at::kLong);
     const int bits = 64 - __builtin_clzll(static_cast<unsigned long long>(weightScale));
-    const auto got = fieldApply(x, w, true, bits, inner,
-                                [](const at::Tensor &xl, const at::Tensor &wl) { return at::linear(xl, wl); });
+    const auto got =
+        fieldApply(x, w, true, bits, inner,
+                   [](const at::Tensor &xl, const at::Tensor &wl) { return at::linear(xl, wl); });
     QVERIFY(at::equal(got, referenceLinear(x, w)));
   }
 
   void limbProductsAreExactForFullFieldWeights() {
     const auto x = randomField({3, 40});
     const auto w = randomField({4, 40}); // field elements, as the check vectors are
-    const auto got = fieldApply(x, w, false, 61, 40,
-                                [](const at::Tensor &xl, const at::Tensor &wl) { return at::linear(xl, wl); });
+    const auto got =
+        fieldApply(x, w, false, 61, 40,
+                   [](const at::Tensor &xl, const at::Tensor &wl) { return at::linear(xl, wl); });
     // Reference: field elements are their own signed representatives only below p/2, so use
     // the general product directly.
     auto expected = at::zeros({3, 4}, at::kLong);
@@ -90,18 +92,25 @@ private Q_SLOTS:
   void limbProductsAreExactForConvolution() {
     const auto x = randomField({1, 3, 6, 6});
     const auto w = at::randint(-(1 << 19), 1 << 19, {4, 3, 3, 3}, at::kLong);
-    nesa::model::LinearOp meta{nesa::model::LinearKind::Conv2d, {}, std::nullopt, {1, 1}, {0, 0}, {1, 1}, 1};
+    nesa::model::LinearOp meta{
+        nesa::model::LinearKind::Conv2d, {}, std::nullopt, {1, 1}, {0, 0}, {1, 1}, 1};
     PreparedOp op;
     op.kind = meta.kind;
     op.stride = meta.stride;
     op.padding = meta.padding;
     op.dilation = meta.dilation;
-    const auto got = fieldApply(x, w, true, 20, 27, [&](const at::Tensor &xl, const at::Tensor &wl) {
-      return applyGeometry(op, xl, wl, at::Tensor(), 1);
-    });
+    const auto got =
+        fieldApply(x, w, true, 20, 27, [&](const at::Tensor &xl, const at::Tensor &wl) {
+          return applyGeometry(op, xl, wl, at::Tensor(), 1);
+        });
     // im2col by views (works on int64), then the 128-bit reference product.
-    const auto patches = x.unfold(2, 3, 1).unfold(3, 3, 1).permute({0, 2, 3, 1, 4, 5}).reshape({16, 27}).contiguous();
-    const auto expected = referenceLinear(patches, w.reshape({4, 27}).contiguous()).t().reshape({1, 4, 4, 4});
+    const auto patches = x.unfold(2, 3, 1)
+                             .unfold(3, 3, 1)
+                             .permute({0, 2, 3, 1, 4, 5})
+                             .reshape({16, 27})
+                             .contiguous();
+    const auto expected =
+        referenceLinear(patches, w.reshape({4, 27}).contiguous()).t().reshape({1, 4, 4, 4});
     QVERIFY(at::equal(got, expected.contiguous()));
   }
 

@@ -10,4 +10,7 @@ void registerUtilSuite();
 /// blas: the dense kernels the private engine will lean on (fp32/fp64/int64 GEMM, convolution).
 void registerBlasSuite();
 
+/// engine: hss latency against the local run, and share kernels against plain fp32.
+void registerEngineSuite();
+
 } // namespace nesa::bench

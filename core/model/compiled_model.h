@@ -50,6 +50,7 @@ private:
 /// addmm with a constant right operand) into a call to `nesa::remote_linear`. Errors: not a
 /// TorchScript file, truncated, an op that hides linear layers (fused transformer kernels), or
 /// nothing to offload.
-Result<CompiledModel> compileModel(const std::filesystem::path &file, const CompileOptions &options = {});
+Result<CompiledModel> compileModel(const std::filesystem::path &file,
+                                   const CompileOptions &options = {});
 
 } // namespace nesa::model

@@ -231,7 +231,8 @@ Result<void> LinearBundle::save(const std::filesystem::path &file) const {
   temporary += ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char *>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char *>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     if (!out.flush())
       return fail(ErrorCode::Io, "cannot write " + temporary.string());
   }

@@ -23,8 +23,8 @@ const char *linearKindName(LinearKind kind);
 /// One linear op with constant weights: y = W·x (+ b), or a convolution with W as kernel.
 struct LinearOp {
   LinearKind kind = LinearKind::Linear;
-  TensorData weight;               ///< F32. Linear: [out, in]; ConvNd: [out, in/groups, k1..kN]
-  std::optional<TensorData> bias;  ///< F32 [out]
+  TensorData weight;                  ///< F32. Linear: [out, in]; ConvNd: [out, in/groups, k1..kN]
+  std::optional<TensorData> bias;     ///< F32 [out]
   std::vector<std::int64_t> stride;   ///< one per spatial dim (empty for Linear)
   std::vector<std::int64_t> padding;  ///< one per spatial dim
   std::vector<std::int64_t> dilation; ///< one per spatial dim

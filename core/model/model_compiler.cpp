@@ -60,7 +60,9 @@ std::optional<std::int64_t> constantInt(Value *value) {
   return ivalue->toInt();
 }
 
-TensorData floatData(const at::Tensor &tensor) { return fromTensor(tensor.detach().to(at::kFloat).contiguous()); }
+TensorData floatData(const at::Tensor &tensor) {
+  return fromTensor(tensor.detach().to(at::kFloat).contiguous());
+}
 
 // Expands a one-element list to `dims` values (PyTorch accepts conv2d(..., stride=[2])).
 std::vector<std::int64_t> expand(std::vector<std::int64_t> values, int dims) {
@@ -98,15 +100,17 @@ private:
       const std::string kind = node->kind().toQualString();
       for (const char *opaque : kOpaqueOps)
         if (kind == opaque)
-          return fail(ErrorCode::InvalidInput,
-                      "the model uses " + kind + ", a fused kernel that hides its linear layers; "
-                      "export it with the fast path disabled (e.g. without torch.no_grad, or with "
-                      "torch.backends.mha.set_fastpath_enabled(False))");
+          return fail(
+              ErrorCode::InvalidInput,
+              "the model uses " + kind +
+                  ", a fused kernel that hides its linear layers; "
+                  "export it with the fast path disabled (e.g. without torch.no_grad, or with "
+                  "torch.backends.mha.set_fastpath_enabled(False))");
       if (kind.rfind("quantized::", 0) == 0)
         return fail(ErrorCode::InvalidInput, "quantized models are not supported (" + kind + ")");
       if (kind == "prim::CallMethod" || kind == "prim::CallFunction")
-        return fail(ErrorCode::InvalidInput, "the frozen model still calls " + kind +
-                                                 "; it could not be inlined");
+        return fail(ErrorCode::InvalidInput,
+                    "the frozen model still calls " + kind + "; it could not be inlined");
       auto op = recognize(node, kind);
       if (!op)
         return op.error();
@@ -137,7 +141,8 @@ private:
           return keepLocal(kind, "its constant operand is on the left");
         return std::optional<LinearOp>(); // a product of two activations: non-linear, local
       }
-      return std::optional<LinearOp>(LinearOp{LinearKind::Linear, floatData(right->t()), std::nullopt, {}, {}, {}, 1});
+      return std::optional<LinearOp>(
+          LinearOp{LinearKind::Linear, floatData(right->t()), std::nullopt, {}, {}, {}, 1});
     }
     if (kind == "aten::addmm") {
       auto right = constantTensor(node->input(2));
@@ -184,7 +189,8 @@ private:
       if (mode && mode->isString() && mode->toStringRef() == "valid")
         padding = std::vector<std::int64_t>(spatial, 0);
       else if (mode && mode->isString() && mode->toStringRef() == "same" && stride &&
-               std::all_of(stride->begin(), stride->end(), [](auto s) { return s == 1; }) && dilation) {
+               std::all_of(stride->begin(), stride->end(), [](auto s) { return s == 1; }) &&
+               dilation) {
         padding = std::vector<std::int64_t>();
         for (int d = 0; d < spatial; ++d) {
           const auto total = expand(*dilation, spatial)[d] * (weight->size(2 + d) - 1);
@@ -242,8 +248,8 @@ private:
         continue;
       Node *producer = node->input(0)->node();
       auto source = m_chains.find(producer);
-      if (source == m_chains.end() || !source->second.chainable || producer->owningBlock() != block ||
-          producer->output()->uses().size() != 1)
+      if (source == m_chains.end() || !source->second.chainable ||
+          producer->owningBlock() != block || producer->output()->uses().size() != 1)
         continue;
       auto ops = source->second.ops;
       ops.insert(ops.end(), consumer->second.ops.begin(), consumer->second.ops.end());
@@ -288,7 +294,8 @@ Result<torch::jit::Module> loadFrozen(const std::filesystem::path &file) {
     if (auto newline = what.find('\n'); newline != std::string::npos)
       what.resize(newline);
     return fail(ErrorCode::InvalidInput,
-                file.string() + " is not a TorchScript model that can be loaded and frozen (" + what + ")");
+                file.string() + " is not a TorchScript model that can be loaded and frozen (" +
+                    what + ")");
   } catch (const std::exception &e) {
     return fail(ErrorCode::InvalidInput, file.string() + " could not be loaded: " + e.what());
   }
@@ -296,7 +303,8 @@ Result<torch::jit::Module> loadFrozen(const std::filesystem::path &file) {
 
 } // namespace
 
-Result<CompiledModel> compileModel(const std::filesystem::path &file, const CompileOptions &options) {
+Result<CompiledModel> compileModel(const std::filesystem::path &file,
+                                   const CompileOptions &options) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))
     return fail(ErrorCode::NotFound, "no model file at " + file.string());
@@ -316,7 +324,8 @@ Result<CompiledModel> compileModel(const std::filesystem::path &file, const Comp
     impl->report = rewriter.report();
     impl->bundle = rewriter.takeBundle();
   } catch (const c10::Error &e) {
-    return fail(ErrorCode::InvalidInput, "cannot rewrite " + file.string() + ": " + e.what_without_backtrace());
+    return fail(ErrorCode::InvalidInput,
+                "cannot rewrite " + file.string() + ": " + e.what_without_backtrace());
   }
   if (impl->bundle.ops.empty())
     return fail(ErrorCode::InvalidInput,

@@ -29,7 +29,8 @@ std::int64_t TensorData::numel() const {
   return n;
 }
 
-TensorData TensorData::fromFloats(std::vector<std::int64_t> shape, const std::vector<float> &values) {
+TensorData TensorData::fromFloats(std::vector<std::int64_t> shape,
+                                  const std::vector<float> &values) {
   TensorData t{DType::F32, std::move(shape), {}};
   t.bytes.resize(values.size() * sizeof(float));
   std::memcpy(t.bytes.data(), values.data(), t.bytes.size());

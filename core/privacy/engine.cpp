@@ -4,6 +4,7 @@
 #include "model/internal/remote_call.h"
 #include "model/internal/tensor_convert.h"
 #include "privacy/internal/chain_check.h"
+#include "privacy/internal/field_check.h"
 #include "privacy/internal/share_kernels.h"
 
 #include <ATen/ATen.h>
@@ -55,7 +56,9 @@ std::string chainKind(const std::vector<std::int64_t> &ops, const model::LinearB
 
 // ---- names and options ----------------------------------------------------------------------
 
-const char *privacyLevelName(PrivacyLevel level) { return level == PrivacyLevel::Local ? "local" : "hss"; }
+const char *privacyLevelName(PrivacyLevel level) {
+  return level == PrivacyLevel::Local ? "local" : "hss";
+}
 
 Result<PrivacyLevel> parsePrivacyLevel(const std::string &name) {
   if (name == "local")
@@ -64,8 +67,10 @@ Result<PrivacyLevel> parsePrivacyLevel(const std::string &name) {
     return PrivacyLevel::Hss;
   if (name == "ee" || name == "hss-ee")
     return fail(ErrorCode::Unavailable,
-                "the '" + name + "' level needs equivariant encryption, which is not in this build yet");
-  return fail(ErrorCode::InvalidInput, "unknown privacy level '" + name + "' (use local, ee, hss or hss-ee)");
+                "the '" + name +
+                    "' level needs equivariant encryption, which is not in this build yet");
+  return fail(ErrorCode::InvalidInput,
+              "unknown privacy level '" + name + "' (use local, ee, hss or hss-ee)");
 }
 
 Result<ShareArithmetic> parseArithmetic(const std::string &name) {
@@ -73,7 +78,8 @@ Result<ShareArithmetic> parseArithmetic(const std::string &name) {
     return ShareArithmetic::F64Masked;
   if (name == "ring64")
     return ShareArithmetic::Ring64;
-  return fail(ErrorCode::InvalidInput, "unknown share arithmetic '" + name + "' (use f64-masked or ring64)");
+  return fail(ErrorCode::InvalidInput,
+              "unknown share arithmetic '" + name + "' (use f64-masked or ring64)");
 }
 
 Result<void> RunOptions::validate() const {
@@ -91,8 +97,9 @@ std::string RunReport::summary() const {
   out << "level " << privacyLevelName(level);
   if (level == PrivacyLevel::Hss)
     out << " (" << arithmeticName(arithmetic) << ", " << sharesPerCall << " shares per call)";
-  out << ": " << calls.size() << " remote calls, " << checksPassed << " checks passed, " << checksFailed
-      << " failed, " << bytesSent << " bytes sent, " << bytesReceived << " received, " << totalMs << " ms";
+  out << ": " << calls.size() << " remote calls, " << checksPassed << " checks passed, "
+      << checksFailed << " failed, " << bytesSent << " bytes sent, " << bytesReceived
+      << " received, " << totalMs << " ms";
   if (precomputeMs > 0)
     out << " (+" << precomputeMs << " ms precomputed)";
   return out.str();
@@ -103,13 +110,13 @@ std::string RunReport::summary() const {
 // Per model and arithmetic: prepared ops and the secret check vectors of each chain.
 struct Session {
   std::vector<PreparedOp> ops;
-  std::map<std::vector<std::int64_t>, std::shared_ptr<const ChainCheck>> checks;
+  std::map<std::vector<std::int64_t>, std::shared_ptr<const ShareCheck>> checks;
 
-  std::shared_ptr<const ChainCheck> checkFor(const std::vector<std::int64_t> &chain, bool field) {
+  std::shared_ptr<const ShareCheck> checkFor(const std::vector<std::int64_t> &chain, bool field) {
     auto &slot = checks[chain];
     if (!slot) {
       if (field) {
-        slot = std::make_shared<ChainCheck>(ChainCheck::forField(ops[static_cast<std::size_t>(chain.front())]));
+        slot = std::make_shared<FieldCheck>(ops[static_cast<std::size_t>(chain.front())]);
       } else {
         std::vector<const PreparedOp *> pointers;
         for (auto i : chain)
@@ -173,7 +180,8 @@ public:
   bool used = false;
 };
 
-// ---- one run --------------------------------------------------------------------------------------
+// ---- one run
+// --------------------------------------------------------------------------------------
 
 namespace {
 
@@ -200,7 +208,8 @@ public:
     }
     const auto &firstOp = m_session->ops[static_cast<std::size_t>(ops.front())];
     if (auto mismatch = shapeMismatch(firstOp, x.sizes()); !mismatch.empty())
-      abortRun(failure, fail(ErrorCode::InvalidInput, "the model could not run on this input: " + mismatch));
+      abortRun(failure,
+               fail(ErrorCode::InvalidInput, "the model could not run on this input: " + mismatch));
     const auto start = Clock::now();
     const int index = m_calls++;
     CallReport call{index, ops, chainKind(ops, m_model.bundle()), {}, 0, 0};
@@ -226,24 +235,26 @@ public:
     }
 
     // The masked share: the input hidden under the sum of every seeded mask.
-    at::Tensor share, scaleTensor;
-    double scale = 1;
+    at::Tensor share;
+    double scale = 1, shareBound = 0;
     if (ring) {
       share = fieldEncode(x64, m_options.fracBits);
       for (const auto &mask : masks)
         share = fieldAdd(share, mask);
     } else {
-      const double largest = x64.abs().max().item<double>();
+      const double largest = x.abs().max().item<double>();
       const double bound = largest > 0 ? std::exp2(std::ceil(std::log2(largest))) : 1.0;
       scale = std::ldexp(bound, m_options.maskBits);
-      share = x64.clone();
-      for (const auto &mask : masks)
-        share.add_(mask, scale);
+      share = at::add(x64, masks.front(), scale);
+      for (std::size_t i = 1; i < masks.size(); ++i)
+        share.add_(masks[i], scale);
+      shareBound = bound + scale * static_cast<double>(masks.size());
     }
     ShareJob job = baseJob(ops);
     job.addBias = true;
     job.input = model::fromTensor(share);
-    const at::Tensor maskedResult = computeVerified(job, share, check.get(), used, call, "masked share", index);
+    const at::Tensor maskedResult =
+        computeVerified(job, share, shareBound, check.get(), used, call, "masked share", index);
 
     at::Tensor y;
     if (ring) {
@@ -252,9 +263,9 @@ public:
         y = fieldSub(y, r);
       y = fieldDecode(y, 2 * m_options.fracBits);
     } else {
-      y = maskedResult.clone();
-      for (const auto &r : seededResults)
-        y.sub_(r, scale);
+      y = at::sub(maskedResult, seededResults.front(), scale);
+      for (std::size_t i = 1; i < seededResults.size(); ++i)
+        y.sub_(seededResults[i], scale);
     }
     call.ms = msSince(start);
     m_report.calls.push_back(std::move(call));
@@ -264,9 +275,10 @@ public:
   }
 
   // Expands fresh seeds and has the seeded miners compute their shares, in parallel.
-  void seededShares(const std::vector<std::int64_t> &ops, const std::vector<std::int64_t> &shape, int index,
-                    const ChainCheck *check, std::set<std::string> &used, std::vector<at::Tensor> &masks,
-                    std::vector<at::Tensor> &results, CallReport &call) {
+  void seededShares(const std::vector<std::int64_t> &ops, const std::vector<std::int64_t> &shape,
+                    int index, const ShareCheck *check, std::set<std::string> &used,
+                    std::vector<at::Tensor> &masks, std::vector<at::Tensor> &results,
+                    CallReport &call) {
     const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
     std::vector<ShareJob> jobs;
     for (int i = 1; i < m_options.miners; ++i) {
@@ -286,11 +298,17 @@ public:
       for (std::size_t i = 0; i < jobs.size(); ++i)
         primaries.push_back(pickMinerLocked(used, /*skipFirst=*/true));
     }
+    // Remote miners work in parallel; in-process ones would only compete for the same cores
+    // (and each thread would spin up its own BLAS/OpenMP workers), so they run in turn.
     std::vector<std::future<at::Tensor>> pending;
-    for (std::size_t i = 0; i < jobs.size(); ++i)
-      pending.push_back(std::async(std::launch::async, [&, i] {
-        return computeVerified(jobs[i], masks[i], check, used, call, "seeded share", index, primaries[i + 1]);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      const bool local = !primaries[i + 1] || primaries[i + 1]->sharesThisMachine();
+      pending.push_back(std::async(local ? std::launch::deferred : std::launch::async, [&, i] {
+        // Seeded masks are uniform in [-1, 1) (f64) or field elements (exact check, no bound).
+        return computeVerified(jobs[i], masks[i], 1.0, check, used, call, "seeded share", index,
+                               primaries[i + 1]);
       }));
+    }
     std::optional<std::string> error;
     for (auto &p : pending) {
       try {
@@ -306,8 +324,9 @@ public:
 
   // Sends `job` to a miner, verifies the result, and on a failed check or a missing answer
   // sends it to another miner. Thread-safe.
-  at::Tensor computeVerified(const ShareJob &job, const at::Tensor &share, const ChainCheck *check,
-                             std::set<std::string> &used, CallReport &call, const std::string &role, int index,
+  at::Tensor computeVerified(const ShareJob &job, const at::Tensor &share, double shareBound,
+                             const ShareCheck *check, std::set<std::string> &used, CallReport &call,
+                             const std::string &role, int index,
                              std::shared_ptr<MinerEndpoint> miner = nullptr) {
     bool firstAttempt = true;
     while (true) {
@@ -321,10 +340,12 @@ public:
       firstAttempt = false;
       if (!miner) {
         std::lock_guard lock(m_mutex);
-        abortRun(failure, fail(ErrorCode::Unavailable,
-                               "remote call " + std::to_string(index) + " (" + call.kind +
-                                   "): no miner is left that has not failed or is not already holding another "
-                                   "share of this call; add miners or run at the local level"));
+        abortRun(
+            failure,
+            fail(ErrorCode::Unavailable,
+                 "remote call " + std::to_string(index) + " (" + call.kind +
+                     "): no miner is left that has not failed or is not already holding another "
+                     "share of this call; add miners or run at the local level"));
       }
       const auto start = Clock::now();
       auto reply = miner->compute(job);
@@ -342,13 +363,20 @@ public:
       work.bytesReceived = reply->output.bytes.size() + 8 * reply->output.shape.size();
       at::Tensor result;
       CheckOutcome outcome{true, 0, 0, "not checked"};
-      const auto expectedType = job.arithmetic == ShareArithmetic::Ring64 ? model::DType::I64 : model::DType::F64;
+      const auto expectedType =
+          job.arithmetic == ShareArithmetic::Ring64 ? model::DType::I64 : model::DType::F64;
       if (reply->output.dtype != expectedType) {
         outcome = {false, 0, 0, "failed: the result has the wrong element type"};
       } else {
         result = model::toTensor(reply->output);
-        if (check)
-          outcome = check->check(share, result, job.addBias);
+        try {
+          if (check)
+            outcome = check->check(share, result, job.addBias, shareBound);
+        } catch (const c10::Error &e) { // e.g. a result whose shape makes the check impossible
+          outcome = {false, 0, 0,
+                     std::string("failed: the result cannot be checked: ") +
+                         e.what_without_backtrace()};
+        }
       }
       work.passed = outcome.passed;
       work.check = outcome.detail;
@@ -363,9 +391,9 @@ public:
       }
       ++m_report.checksFailed;
       m_distrusted.insert(miner->id());
-      m_report.failures.push_back(Evidence{miner->id(), index, role, job.bundleId, job, reply->output,
-                                           digestOf(job), digest(reply->output.bytes), outcome.expected,
-                                           outcome.got, outcome.detail});
+      m_report.failures.push_back(
+          Evidence{miner->id(), index, role, job.bundleId, job, reply->output, digestOf(job),
+                   digest(reply->output.bytes), outcome.expected, outcome.got, outcome.detail});
       miner = nullptr;
     }
   }
@@ -417,13 +445,15 @@ private:
   int m_calls = 0;
 };
 
-Result<at::Tensor> forward(torch::jit::Module &module, const at::Tensor &input, std::optional<Error> &failure) {
+Result<at::Tensor> forward(torch::jit::Module &module, const at::Tensor &input,
+                           std::optional<Error> &failure) {
   try {
     c10::InferenceMode guard;
     auto output = module.forward({input});
     if (!output.isTensor())
-      return fail(ErrorCode::InvalidInput, "the model returns a " + output.tagKind() +
-                                               "; only models that return one tensor are supported");
+      return fail(ErrorCode::InvalidInput,
+                  "the model returns a " + output.tagKind() +
+                      "; only models that return one tensor are supported");
     return output.toTensor();
   } catch (const std::exception &e) {
     // The interpreter rethrows an operator's c10::Error as c10::Error or std::runtime_error.
@@ -444,15 +474,18 @@ Result<at::Tensor> inputTensor(const model::TensorData &input) {
   if (input.dtype == model::DType::I64)
     return fail(ErrorCode::InvalidInput, "model inputs must be float32 or float64");
   if (input.bytes.size() != static_cast<std::size_t>(input.numel()) * model::dtypeSize(input.dtype))
-    return fail(ErrorCode::InvalidInput, "the input's data does not match its shape " + input.shapeText());
+    return fail(ErrorCode::InvalidInput,
+                "the input's data does not match its shape " + input.shapeText());
   return model::toTensor(input).to(at::kFloat);
 }
 
 } // namespace
 
-// ---- Engine -----------------------------------------------------------------------------------------
+// ---- Engine
+// -----------------------------------------------------------------------------------------
 
-Engine::Engine(std::vector<std::shared_ptr<MinerEndpoint>> miners) : m_state(std::make_unique<State>()) {
+Engine::Engine(std::vector<std::shared_ptr<MinerEndpoint>> miners)
+    : m_state(std::make_unique<State>()) {
   m_state->miners = std::move(miners);
 }
 
@@ -466,8 +499,9 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
   if (options.level != PrivacyLevel::Hss)
     return fail(ErrorCode::InvalidInput, "only hss queries have seeded shares to precompute");
   if (static_cast<int>(m_state->miners.size()) < options.miners)
-    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(options.miners) + " miners; " +
-                                            std::to_string(m_state->miners.size()) + " are available");
+    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(options.miners) +
+                                            " miners; " + std::to_string(m_state->miners.size()) +
+                                            " are available");
   if (auto installed = m_state->install(model); !installed)
     return installed.error();
   const auto start = Clock::now();
@@ -511,10 +545,11 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
     CallReport report{static_cast<int>(i), call.ops, chainKind(call.ops, model.bundle()), {}, 0, 0};
     const auto check = options.verify ? session->checkFor(call.ops, ring) : nullptr;
     try {
-      context.seededShares(call.ops, call.shape, static_cast<int>(i), check.get(), call.minersUsed, call.masks,
-                           call.results, report);
+      context.seededShares(call.ops, call.shape, static_cast<int>(i), check.get(), call.minersUsed,
+                           call.masks, call.results, report);
     } catch (const c10::Error &e) {
-      return context.failure ? *context.failure : fail(ErrorCode::Unavailable, e.what_without_backtrace());
+      return context.failure ? *context.failure
+                             : fail(ErrorCode::Unavailable, e.what_without_backtrace());
     }
     for (auto &work : report.miners)
       work.precomputed = true;
@@ -527,7 +562,8 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
 }
 
 Result<RunResult> Engine::run(const model::CompiledModel &model, const model::TensorData &input,
-                              const RunOptions &options, const std::shared_ptr<PreparedQuery> &prepared) {
+                              const RunOptions &options,
+                              const std::shared_ptr<PreparedQuery> &prepared) {
   const auto start = Clock::now();
   auto tensor = inputTensor(input);
   if (!tensor)
@@ -550,14 +586,17 @@ Result<RunResult> Engine::run(const model::CompiledModel &model, const model::Te
   if (auto valid = options.validate(); !valid)
     return valid.error();
   if (static_cast<int>(m_state->miners.size()) < options.miners)
-    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(options.miners) + " miners; " +
-                                            std::to_string(m_state->miners.size()) + " are available");
+    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(options.miners) +
+                                            " miners; " + std::to_string(m_state->miners.size()) +
+                                            " are available");
   if (prepared) {
     if (prepared->used)
-      return fail(ErrorCode::InvalidInput, "a prepared query can be used only once (its masks are spent)");
+      return fail(ErrorCode::InvalidInput,
+                  "a prepared query can be used only once (its masks are spent)");
     if (prepared->bundleId != model.bundleId() || prepared->arithmetic != options.arithmetic ||
         prepared->miners != options.miners || prepared->fracBits != options.fracBits)
-      return fail(ErrorCode::InvalidInput, "the prepared query was made for another model or other options");
+      return fail(ErrorCode::InvalidInput,
+                  "the prepared query was made for another model or other options");
     prepared->used = true;
     result.report.precomputeMs = prepared->precomputeMs;
   }
@@ -568,8 +607,9 @@ Result<RunResult> Engine::run(const model::CompiledModel &model, const model::Te
   RunContext context(*m_state, model, options, session, prepared.get(), result.report);
   at::Tensor output;
   {
-    model::RemoteLinearScope scope(
-        [&](const std::vector<std::int64_t> &ops, const at::Tensor &x) { return context.remoteCall(ops, x); });
+    model::RemoteLinearScope scope([&](const std::vector<std::int64_t> &ops, const at::Tensor &x) {
+      return context.remoteCall(ops, x);
+    });
     auto client = model.impl().client;
     auto ran = forward(client, *tensor, context.failure);
     if (!ran)

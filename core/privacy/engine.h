@@ -76,12 +76,12 @@ struct Evidence {
   int call = 0;
   std::string role;
   std::string bundleId;
-  ShareJob job;             ///< exactly what was sent
-  model::TensorData reply;  ///< exactly what came back
-  std::string jobDigest;    ///< BLAKE2b-256 of the job's share (or seed)
-  std::string replyDigest;  ///< BLAKE2b-256 of the reply bytes
-  double expected = 0;      ///< the check value the client computed ...
-  double got = 0;           ///< ... and the one the miner's result gives
+  ShareJob job;            ///< exactly what was sent
+  model::TensorData reply; ///< exactly what came back
+  std::string jobDigest;   ///< BLAKE2b-256 of the job's share (or seed)
+  std::string replyDigest; ///< BLAKE2b-256 of the reply bytes
+  double expected = 0;     ///< the check value the client computed ...
+  double got = 0;          ///< ... and the one the miner's result gives
   std::string detail;
 };
 
@@ -91,7 +91,7 @@ struct RunReport {
   ShareArithmetic arithmetic = ShareArithmetic::F64Masked;
   int sharesPerCall = 0;
   std::vector<CallReport> calls;
-  std::vector<Evidence> failures; ///< failed checks, one per dishonest answer
+  std::vector<Evidence> failures;   ///< failed checks, one per dishonest answer
   std::vector<std::string> missing; ///< miners that did not answer (with the reason)
   double totalMs = 0;
   double precomputeMs = 0; ///< seeded shares computed before the query (0 without prepare)

@@ -49,7 +49,8 @@ inline std::uint64_t shiftLeft(std::uint64_t a, unsigned shift) {
 
 /// The field element for a signed integer.
 inline std::uint64_t fromSigned(std::int64_t v) {
-  return v >= 0 ? reduce(static_cast<std::uint64_t>(v)) : sub(0, reduce(static_cast<std::uint64_t>(-v)));
+  return v >= 0 ? reduce(static_cast<std::uint64_t>(v))
+                : sub(0, reduce(static_cast<std::uint64_t>(-v)));
 }
 
 /// The signed integer in (−p/2, p/2] that `v` represents.

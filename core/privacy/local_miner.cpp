@@ -32,7 +32,8 @@ LocalMiner::LocalMiner(std::string id) : m_id(std::move(id)) {}
 
 LocalMiner::~LocalMiner() = default;
 
-Result<void> LocalMiner::installBundle(const model::LinearBundle &bundle, const std::string &bundleId) {
+Result<void> LocalMiner::installBundle(const model::LinearBundle &bundle,
+                                       const std::string &bundleId) {
   std::lock_guard lock(m_mutex);
   if (m_bundles.count(bundleId))
     return {};
@@ -75,7 +76,8 @@ Result<ShareReply> LocalMiner::compute(const ShareJob &job) {
         return fail(ErrorCode::InvalidInput, std::string("a ") + arithmeticName(job.arithmetic) +
                                                  " share must be " + model::dtypeName(expected));
       x = model::toTensor(*job.input);
-      if (ring && (x.lt(0).any().item<bool>() || x.ge(static_cast<std::int64_t>(field::kP)).any().item<bool>()))
+      if (ring && (x.lt(0).any().item<bool>() ||
+                   x.ge(static_cast<std::int64_t>(field::kP)).any().item<bool>()))
         return fail(ErrorCode::InvalidInput, "a ring64 share holds values outside the field");
     } else {
       std::int64_t numel = 1;
@@ -93,11 +95,12 @@ Result<ShareReply> LocalMiner::compute(const ShareJob &job) {
     }
     ShareReply reply;
     reply.output = model::fromTensor(x);
-    reply.computeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    reply.computeMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return reply;
   } catch (const c10::Error &e) {
-    return fail(ErrorCode::InvalidInput, "miner " + m_id + " cannot compute the job: " +
-                                             e.what_without_backtrace());
+    return fail(ErrorCode::InvalidInput,
+                "miner " + m_id + " cannot compute the job: " + e.what_without_backtrace());
   }
 }
 

@@ -16,8 +16,10 @@ public:
   ~LocalMiner() override;
 
   const std::string &id() const override { return m_id; }
-  Result<void> installBundle(const model::LinearBundle &bundle, const std::string &bundleId) override;
+  Result<void> installBundle(const model::LinearBundle &bundle,
+                             const std::string &bundleId) override;
   Result<ShareReply> compute(const ShareJob &job) override;
+  bool sharesThisMachine() const override { return true; }
 
 private:
   struct Installed;

@@ -17,9 +17,13 @@ public:
   /// A stable name for reports and evidence.
   virtual const std::string &id() const = 0;
   /// Makes `bundle` available to later jobs (a no-op when the miner already has it).
-  virtual Result<void> installBundle(const model::LinearBundle &bundle, const std::string &bundleId) = 0;
+  virtual Result<void> installBundle(const model::LinearBundle &bundle,
+                                     const std::string &bundleId) = 0;
   /// Computes one share job.
   virtual Result<ShareReply> compute(const ShareJob &job) = 0;
+  /// True when the miner computes on this machine's own cores (an in-process miner): then
+  /// running several of its jobs in parallel with the client only makes them compete.
+  virtual bool sharesThisMachine() const { return false; }
 };
 
 } // namespace nesa::privacy

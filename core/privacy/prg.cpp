@@ -43,7 +43,8 @@ Seed randomSeed() {
   return seed;
 }
 
-void expandFieldElements(const Seed &seed, std::uint64_t nonce, std::uint64_t *out, std::size_t count) {
+void expandFieldElements(const Seed &seed, std::uint64_t nonce, std::uint64_t *out,
+                         std::size_t count) {
   WordStream stream(seed, nonce);
   stream.next(out, count);
   std::size_t rejected = 0;

@@ -16,7 +16,8 @@ Seed randomSeed();
 
 /// Fills `out[0..count)` with field elements uniform in [0, 2^61 − 1) drawn from the ChaCha20
 /// stream of (seed, nonce), by rejection (one value in 2^61 is redrawn).
-void expandFieldElements(const Seed &seed, std::uint64_t nonce, std::uint64_t *out, std::size_t count);
+void expandFieldElements(const Seed &seed, std::uint64_t nonce, std::uint64_t *out,
+                         std::size_t count);
 
 /// Fills `out[0..count)` with doubles uniform in [−1, 1) (53 random bits each) drawn from the
 /// ChaCha20 stream of (seed, nonce).

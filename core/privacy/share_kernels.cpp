@@ -12,7 +12,9 @@
 namespace nesa::privacy {
 namespace {
 
-int ceilLog2(std::int64_t n) { return n <= 1 ? 0 : 64 - std::countl_zero(static_cast<std::uint64_t>(n - 1)); }
+int ceilLog2(std::int64_t n) {
+  return n <= 1 ? 0 : 64 - std::countl_zero(static_cast<std::uint64_t>(n - 1));
+}
 
 // Splits field elements (or non-negative integers below 2^bits) into float64 limbs of `width`
 // bits; limb j holds bits [j·width, (j+1)·width).
@@ -84,29 +86,135 @@ PreparedOp prepareOp(const model::LinearOp &op, int fracBits) {
   return p;
 }
 
+// A depthwise convolution (one input channel per group, one output per group) as a sum over
+// kernel offsets of strided slices times per-channel weights: no patch matrix at all.
+at::Tensor convolveDepthwise(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight) {
+  const auto spatial = static_cast<std::int64_t>(op.stride.size());
+  std::vector<std::int64_t> pad;
+  for (std::int64_t d = spatial - 1; d >= 0; --d) {
+    pad.push_back(op.padding[d]);
+    pad.push_back(op.padding[d]);
+  }
+  const auto padded = at::constant_pad_nd(x, pad, 0);
+  std::vector<std::int64_t> outSpatial, kernel;
+  std::int64_t offsets = 1;
+  for (std::int64_t d = 0; d < spatial; ++d) {
+    kernel.push_back(weight.size(2 + d));
+    offsets *= kernel.back();
+    const auto span = (kernel.back() - 1) * op.dilation[d] + 1;
+    outSpatial.push_back((padded.size(2 + d) - span) / op.stride[d] + 1);
+  }
+  std::vector<std::int64_t> shape{x.size(0), x.size(1)};
+  shape.insert(shape.end(), outSpatial.begin(), outSpatial.end());
+  auto y = at::zeros(shape, x.options());
+  const auto flatWeights = weight.reshape({weight.size(0), offsets});
+  std::vector<std::int64_t> perChannel(2 + spatial, 1);
+  perChannel[1] = weight.size(0);
+  for (std::int64_t k = 0; k < offsets; ++k) {
+    at::Tensor window = padded;
+    std::int64_t rest = k;
+    for (std::int64_t d = spatial - 1; d >= 0; --d) {
+      const auto position = rest % kernel[d];
+      rest /= kernel[d];
+      const auto start = position * op.dilation[d];
+      window =
+          window.slice(2 + d, start, start + op.stride[d] * (outSpatial[d] - 1) + 1, op.stride[d]);
+    }
+    y.addcmul_(window, flatWeights.select(1, k).reshape(perChannel));
+  }
+  return y;
+}
+
+// An N-d convolution as one (batched) matrix product over unfolded patches. libtorch's float64
+// convolution takes a slow reference path (about 10× slower than this on 2 cores); the patch
+// matrix puts the work on BLAS dgemm instead, for any stride, padding, dilation and groups.
+at::Tensor convolveByPatches(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
+                             std::int64_t groups) {
+  const auto spatial = static_cast<std::int64_t>(op.stride.size());
+  std::vector<std::int64_t> pad;
+  for (std::int64_t d = spatial - 1; d >= 0; --d) { // constant_pad_nd wants the last dim first
+    pad.push_back(op.padding[d]);
+    pad.push_back(op.padding[d]);
+  }
+  at::Tensor patches = at::constant_pad_nd(x, pad, 0);
+  for (std::int64_t d = 0; d < spatial; ++d) {
+    const auto kernel = weight.size(2 + d);
+    const auto span = (kernel - 1) * op.dilation[d] + 1;
+    patches = patches.unfold(2 + d, span, op.stride[d]);
+    if (op.dilation[d] > 1)
+      patches = patches.slice(-1, 0, c10::nullopt, op.dilation[d]);
+  }
+  const auto n = x.size(0), channels = x.size(1), perGroup = channels / groups;
+  // patches: [N, C, O1..On, K1..Kn] -> [G, N·L, Cg·K]
+  std::vector<std::int64_t> outSpatial(patches.sizes().begin() + 2,
+                                       patches.sizes().begin() + 2 + spatial);
+  std::int64_t positions = 1, kernelVolume = 1;
+  for (auto o : outSpatial)
+    positions *= o;
+  for (std::int64_t d = 0; d < spatial; ++d)
+    kernelVolume *= weight.size(2 + d);
+  std::vector<std::int64_t> order{0};
+  for (std::int64_t d = 0; d < spatial; ++d)
+    order.push_back(2 + d);
+  order.push_back(1);
+  for (std::int64_t d = 0; d < spatial; ++d)
+    order.push_back(2 + spatial + d);
+  auto columns = patches.permute(order)
+                     .reshape({n * positions, groups, perGroup * kernelVolume})
+                     .transpose(0, 1);
+  const auto outChannels = weight.size(0), outPerGroup = outChannels / groups;
+  auto kernels = weight.reshape({groups, outPerGroup, perGroup * kernelVolume}).transpose(1, 2);
+  auto product = at::bmm(columns, kernels); // [G, N·L, Og]
+  std::vector<std::int64_t> shape{n};
+  shape.insert(shape.end(), outSpatial.begin(), outSpatial.end());
+  shape.push_back(outChannels);
+  auto result = product.transpose(0, 1).reshape(shape); // [N, O1..On, C_out]
+  return result.movedim(-1, 1).contiguous();
+}
+
 at::Tensor applyGeometry(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
                          const at::Tensor &bias, std::int64_t groups) {
-  const c10::optional<at::Tensor> b = bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
-  switch (op.kind) {
-  case model::LinearKind::Linear: return at::linear(x, weight, b);
-  case model::LinearKind::Conv1d: return at::conv1d(x, weight, b, op.stride, op.padding, op.dilation, groups);
-  case model::LinearKind::Conv2d: return at::conv2d(x, weight, b, op.stride, op.padding, op.dilation, groups);
-  case model::LinearKind::Conv3d: return at::conv3d(x, weight, b, op.stride, op.padding, op.dilation, groups);
+  const c10::optional<at::Tensor> b =
+      bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
+  if (op.kind == model::LinearKind::Linear)
+    return at::linear(x, weight, b);
+  // libtorch's own float64 convolution is near BLAS speed with enough inputs per output, and
+  // several times slower with few (first layers, depthwise convolutions); measured with
+  // `nesa bench engine`.
+  const auto inner = weight.numel() / weight.size(0);
+  if (inner >= 64) {
+    switch (op.kind) {
+    case model::LinearKind::Conv1d:
+      return at::conv1d(x, weight, b, op.stride, op.padding, op.dilation, groups);
+    case model::LinearKind::Conv2d:
+      return at::conv2d(x, weight, b, op.stride, op.padding, op.dilation, groups);
+    case model::LinearKind::Conv3d:
+      return at::conv3d(x, weight, b, op.stride, op.padding, op.dilation, groups);
+    case model::LinearKind::Linear: break;
+    }
   }
-  TORCH_CHECK(false, "unknown op kind");
+  const bool depthwise = groups == x.size(1) && groups == weight.size(0);
+  auto y = depthwise ? convolveDepthwise(op, x, weight) : convolveByPatches(op, x, weight, groups);
+  if (bias.defined()) {
+    std::vector<std::int64_t> shape(y.dim(), 1);
+    shape[1] = bias.numel();
+    y.add_(bias.reshape(shape));
+  }
+  return y;
 }
 
 std::string shapeMismatch(const PreparedOp &op, at::IntArrayRef shape) {
   const auto inputs = op.weight.size(1) * op.groups;
   if (op.kind == model::LinearKind::Linear) {
     if (shape.empty() || shape.back() != inputs)
-      return "linear layer expects " + std::to_string(inputs) + " input features, got shape " + c10::str(shape);
+      return "linear layer expects " + std::to_string(inputs) + " input features, got shape " +
+             c10::str(shape);
     return {};
   }
   const auto spatial = static_cast<std::int64_t>(op.stride.size());
   if (static_cast<std::int64_t>(shape.size()) != spatial + 2 || shape[1] != inputs)
-    return "convolution expects [batch, " + std::to_string(inputs) + ", " + std::to_string(spatial) +
-           " spatial dims], got shape " + c10::str(shape);
+    return "convolution expects [batch, " + std::to_string(inputs) + ", " +
+           std::to_string(spatial) + " spatial dims], got shape " + c10::str(shape);
   return {};
 }
 
@@ -117,7 +225,8 @@ at::Tensor applyF64(const PreparedOp &op, const at::Tensor &x, bool addBias) {
 at::Tensor fieldApply(const at::Tensor &x, const at::Tensor &w, bool smallWeights, int weightBits,
                       std::int64_t inner, const LimbOp &f) {
   const int budget = 52 - ceilLog2(inner);
-  TORCH_CHECK(budget >= 20, "an inner dimension of ", inner, " is too large for exact limb products");
+  TORCH_CHECK(budget >= 20, "an inner dimension of ", inner,
+              " is too large for exact limb products");
   std::vector<std::pair<at::Tensor, int>> weightLimbs;
   int xWidth = 0;
   if (smallWeights && budget - weightBits >= 12) {
@@ -127,10 +236,12 @@ at::Tensor fieldApply(const at::Tensor &x, const at::Tensor &w, bool smallWeight
     const int wWidth = budget / 2;
     xWidth = budget - wWidth;
     // Small signed weights become field elements first, so every limb is non-negative.
-    const auto asField = smallWeights ? mapField(w, w, [](std::uint64_t v, std::uint64_t) {
-      return field::fromSigned(static_cast<std::int64_t>(v));
-    })
-                                      : w;
+    const auto asField = smallWeights
+                             ? mapField(w, w,
+                                        [](std::uint64_t v, std::uint64_t) {
+                                          return field::fromSigned(static_cast<std::int64_t>(v));
+                                        })
+                             : w;
     int shift = 0;
     for (auto &limb : splitLimbs(asField, wWidth, 61)) {
       weightLimbs.emplace_back(std::move(limb), shift);

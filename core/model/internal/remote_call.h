@@ -11,7 +11,8 @@
 namespace nesa::model {
 
 /// Computes the chain of bundle ops `ops` (applied in order) on `x`, returning the result.
-using RemoteLinearHandler = std::function<at::Tensor(const std::vector<std::int64_t> &ops, const at::Tensor &x)>;
+using RemoteLinearHandler =
+    std::function<at::Tensor(const std::vector<std::int64_t> &ops, const at::Tensor &x)>;
 
 /// While alive, `nesa::remote_linear` calls made on this thread go to `handler`. Scopes nest;
 /// outside any scope the operator throws ("called outside a private run").

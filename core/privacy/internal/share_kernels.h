@@ -18,12 +18,12 @@ struct PreparedOp {
   model::LinearKind kind = model::LinearKind::Linear;
   std::vector<std::int64_t> stride, padding, dilation;
   std::int64_t groups = 1;
-  std::int64_t inner = 0;   ///< multiply-adds per output element (K)
-  at::Tensor weight;        ///< float64
-  at::Tensor bias;          ///< float64 [out], or undefined
-  at::Tensor weightFixed;   ///< int64 round(W · 2^fracBits), signed (not reduced)
-  at::Tensor biasField;     ///< int64 field elements of round(b · 2^(2·fracBits)), or undefined
-  int weightBits = 0;       ///< |weightFixed| < 2^weightBits
+  std::int64_t inner = 0; ///< multiply-adds per output element (K)
+  at::Tensor weight;      ///< float64
+  at::Tensor bias;        ///< float64 [out], or undefined
+  at::Tensor weightFixed; ///< int64 round(W · 2^fracBits), signed (not reduced)
+  at::Tensor biasField;   ///< int64 field elements of round(b · 2^(2·fracBits)), or undefined
+  int weightBits = 0;     ///< |weightFixed| < 2^weightBits
   int fracBits = 0;
   /// The channel dimension of this op's inputs and outputs (−1 for linear, 1 for convolutions).
   int channelDim() const { return kind == model::LinearKind::Linear ? -1 : 1; }

@@ -9,21 +9,26 @@ namespace {
 
 struct Builder {
   torch::jit::Module module;
-  explicit Builder(const char *name, std::uint64_t seed) : module(name) { torch::manual_seed(seed); }
+  explicit Builder(const char *name, std::uint64_t seed) : module(name) {
+    torch::manual_seed(seed);
+  }
 
   // Parameters drawn like PyTorch's default init (uniform ±1/sqrt(fan_in)).
   void param(const std::string &name, std::vector<std::int64_t> shape, std::int64_t fanIn) {
     const double bound = 1.0 / std::sqrt(static_cast<double>(fanIn));
     module.register_parameter(name, torch::rand(shape) * (2 * bound) - bound, false);
   }
-  void buffer(const std::string &name, const at::Tensor &value) { module.register_buffer(name, value); }
+  void buffer(const std::string &name, const at::Tensor &value) {
+    module.register_buffer(name, value);
+  }
   void batchNorm(const std::string &prefix, std::int64_t channels) {
     module.register_parameter(prefix + "_w", torch::rand({channels}) + 0.5, false);
     module.register_parameter(prefix + "_b", torch::randn({channels}) * 0.1, false);
     buffer(prefix + "_mean", torch::randn({channels}) * 0.1);
     buffer(prefix + "_var", torch::rand({channels}) + 0.5);
   }
-  ReferenceModel save(const std::filesystem::path &file, const std::string &source, std::vector<std::int64_t> shape) {
+  ReferenceModel save(const std::filesystem::path &file, const std::string &source,
+                      std::vector<std::int64_t> shape) {
     module.define(source);
     module.eval();
     module.save(file.string());
@@ -46,10 +51,12 @@ def forward(self, x):
     h = torch.relu(torch.linear(x, self.w1, self.b1))
     h = torch.linear(h, self.w2, self.b2)
     return torch.linear(h, self.w3, self.b3)
-)", {4, 16});
+)",
+                {4, 16});
 }
 
-ReferenceModel writeCnn(const std::filesystem::path &file, int channels, int size, std::uint64_t seed) {
+ReferenceModel writeCnn(const std::filesystem::path &file, int channels, int size,
+                        std::uint64_t seed) {
   Builder b("ReferenceCnn", seed);
   const std::int64_t c = channels;
   b.param("c1_w", {c, 1, 3, 3}, 9);
@@ -61,7 +68,8 @@ ReferenceModel writeCnn(const std::filesystem::path &file, int channels, int siz
   b.param("dw_b", {c}, 9);
   b.param("fc_w", {4, c}, c);
   b.param("fc_b", {4}, c);
-  return b.save(file, R"(
+  return b.save(file,
+                R"(
 def forward(self, x):
     y = torch.conv2d(x, self.c1_w, self.c1_b, [1, 1], [1, 1], [1, 1], 1)
     y = torch.batch_norm(y, self.bn1_w, self.bn1_b, self.bn1_mean, self.bn1_var, False, 0.1, 1e-5, False)
@@ -69,11 +77,13 @@ def forward(self, x):
     y = torch.conv2d(y, self.c2_w, None, [2, 2], [1, 1], [1, 1], 1)
     y = torch.batch_norm(y, self.bn2_w, self.bn2_b, self.bn2_mean, self.bn2_var, False, 0.1, 1e-5, False)
     y = torch.relu(y)
-    y = torch.conv2d(y, self.dw_w, self.dw_b, [1, 1], [1, 1], [1, 1], )" + std::to_string(c) + R"()
+    y = torch.conv2d(y, self.dw_w, self.dw_b, [1, 1], [1, 1], [1, 1], )" +
+                    std::to_string(c) + R"()
     y = torch.max_pool2d(torch.relu(y), [2, 2], [2, 2], [0, 0], [1, 1], False)
     y = torch.adaptive_avg_pool2d(y, [1, 1]).flatten(1)
     return torch.linear(y, self.fc_w, self.fc_b)
-)", {1, 1, size, size});
+)",
+                {1, 1, size, size});
 }
 
 ReferenceModel writeVolumeCnn(const std::filesystem::path &file, std::uint64_t seed) {
@@ -89,7 +99,8 @@ def forward(self, x):
     y = torch.relu(torch.conv3d(x, self.c1_w, self.c1_b, [1, 1, 1], [1, 1, 1], [1, 1, 1], 1))
     y = torch.relu(torch.conv3d(y, self.c2_w, self.c2_b, [2, 2, 2], [1, 1, 1], [1, 1, 1], 1))
     return torch.linear(y.mean([2, 3, 4]), self.fc_w, self.fc_b)
-)", {1, 1, 8, 8, 8});
+)",
+                {1, 1, 8, 8, 8});
 }
 
 ReferenceModel writeTransformer(const std::filesystem::path &file, std::uint64_t seed) {
@@ -121,7 +132,8 @@ def forward(self, x):
     m = torch.linear(torch.gelu(torch.linear(x, self.w1, self.b1)), self.w2, self.b2)
     x = torch.layer_norm(x + m, [32], self.ln2_w, self.ln2_b, 1e-5)
     return torch.linear(x.mean(1), self.wh, self.bh)
-)", {1, 8, 32});
+)",
+                {1, 8, 32});
 }
 
 ReferenceModel writeNonLinearOnly(const std::filesystem::path &file) {
@@ -129,7 +141,8 @@ ReferenceModel writeNonLinearOnly(const std::filesystem::path &file) {
   return b.save(file, R"(
 def forward(self, x):
     return torch.relu(x) * 2.0
-)", {2, 3});
+)",
+                {2, 3});
 }
 
 } // namespace nesa::testing
