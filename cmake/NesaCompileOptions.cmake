@@ -6,8 +6,11 @@ add_library(Nesa::CompileOptions ALIAS nesa_compile_options)
 set(_nesa_cxx_flags -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
 if(NESA_SANITIZE)
   message(STATUS "Nesa: building with AddressSanitizer + UndefinedBehaviorSanitizer")
+  # -fno-sanitize=vptr: UBSan's dynamic-type check needs the typeinfo of every polymorphic class
+  # it sees, and Debian's libtorch does not export it for its own (c10::DynamicType, ...).
   list(APPEND _nesa_cxx_flags
-    -fsanitize=address$<COMMA>undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    -fsanitize=address$<COMMA>undefined -fno-sanitize=vptr -fno-omit-frame-pointer
+    -fno-sanitize-recover=undefined)
   target_link_options(nesa_compile_options INTERFACE "$<HOST_LINK:-fsanitize=address$<COMMA>undefined>")
 endif()
 foreach(_flag IN LISTS _nesa_cxx_flags)

@@ -41,7 +41,8 @@ ModelFixture makeModel(const testing::ReferenceModel &reference) {
   auto tensor = at::randn(reference.inputShape);
   model::TensorData input{model::DType::F32, reference.inputShape, {}};
   input.bytes.assign(reinterpret_cast<const std::uint8_t *>(tensor.data_ptr<float>()),
-                     reinterpret_cast<const std::uint8_t *>(tensor.data_ptr<float>()) + tensor.nbytes());
+                     reinterpret_cast<const std::uint8_t *>(tensor.data_ptr<float>()) +
+                         tensor.nbytes());
   auto engine = std::make_shared<Engine>(std::vector<std::shared_ptr<MinerEndpoint>>{
       std::make_shared<LocalMiner>("a"), std::make_shared<LocalMiner>("b")});
   return {std::move(compiled), std::move(input), std::move(engine)};
@@ -68,7 +69,9 @@ double hssClientSide(const ModelFixture &f, ShareArithmetic arithmetic) {
   options.arithmetic = arithmetic;
   auto prepared = orDie(f.engine->prepare(f.compiled, f.input.shape, options), "prepare");
   privacy::RunReport report;
-  const double total = timeMs([&] { report = orDie(f.engine->run(f.compiled, f.input, options, prepared), "hss run").report; });
+  const double total = timeMs([&] {
+    report = orDie(f.engine->run(f.compiled, f.input, options, prepared), "hss run").report;
+  });
   double miner = 0;
   for (const auto &call : report.calls)
     for (const auto &work : call.miners)
@@ -123,10 +126,12 @@ KernelFixture makeGemmKernel() {
 
 std::vector<Comparison> makeComparisons() {
   at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  const fs::path dir = fs::temp_directory_path() / ("nesa-bench-engine-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("nesa-bench-engine-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   auto cnn = std::make_shared<ModelFixture>(makeModel(testing::writeCnn(dir / "cnn.pt", 32, 64)));
-  auto transformer = std::make_shared<ModelFixture>(makeModel(testing::writeTransformer(dir / "tf.pt")));
+  auto transformer =
+      std::make_shared<ModelFixture>(makeModel(testing::writeTransformer(dir / "tf.pt")));
   std::error_code ec;
   fs::remove_all(dir, ec);
   auto conv = std::make_shared<KernelFixture>(makeConvKernel());
@@ -135,18 +140,27 @@ std::vector<Comparison> makeComparisons() {
 
   auto localCnn = [cnn] { return localRun(*cnn); };
   auto localTf = [transformer] { return localRun(*transformer); };
-  auto convF32 = [conv] { return timeMs([&] { (void)at::conv2d(conv->x32, conv->w32, {}, 1, 1); }); };
+  auto convF32 = [conv] {
+    return timeMs([&] { (void)at::conv2d(conv->x32, conv->w32, {}, 1, 1); });
+  };
   auto gemmF32 = [gemm] { return timeMs([&] { (void)at::linear(gemm->x32, gemm->w32); }); };
   return {
       {"cnn_hss_f64_online_vs_local", "ms", localCnn, [cnn, f64] { return hssOnline(*cnn, f64); }},
-      {"cnn_hss_f64_client_side_vs_local", "ms", localCnn, [cnn, f64] { return hssClientSide(*cnn, f64); }},
-      {"cnn_hss_f64_precompute_vs_local", "ms", localCnn, [cnn, f64] { return hssPrecompute(*cnn, f64); }},
+      {"cnn_hss_f64_client_side_vs_local", "ms", localCnn,
+       [cnn, f64] { return hssClientSide(*cnn, f64); }},
+      {"cnn_hss_f64_precompute_vs_local", "ms", localCnn,
+       [cnn, f64] { return hssPrecompute(*cnn, f64); }},
       {"cnn_hss_f64_cold_vs_local", "ms", localCnn, [cnn, f64] { return hssCold(*cnn, f64); }},
-      {"cnn_hss_ring64_online_vs_local", "ms", localCnn, [cnn, ring] { return hssOnline(*cnn, ring); }},
-      {"cnn_hss_ring64_client_side_vs_local", "ms", localCnn, [cnn, ring] { return hssClientSide(*cnn, ring); }},
-      {"cnn_hss_ring64_precompute_vs_local", "ms", localCnn, [cnn, ring] { return hssPrecompute(*cnn, ring); }},
-      {"transformer_hss_f64_online_vs_local", "ms", localTf, [transformer, f64] { return hssOnline(*transformer, f64); }},
-      {"transformer_hss_ring64_online_vs_local", "ms", localTf, [transformer, ring] { return hssOnline(*transformer, ring); }},
+      {"cnn_hss_ring64_online_vs_local", "ms", localCnn,
+       [cnn, ring] { return hssOnline(*cnn, ring); }},
+      {"cnn_hss_ring64_client_side_vs_local", "ms", localCnn,
+       [cnn, ring] { return hssClientSide(*cnn, ring); }},
+      {"cnn_hss_ring64_precompute_vs_local", "ms", localCnn,
+       [cnn, ring] { return hssPrecompute(*cnn, ring); }},
+      {"transformer_hss_f64_online_vs_local", "ms", localTf,
+       [transformer, f64] { return hssOnline(*transformer, f64); }},
+      {"transformer_hss_ring64_online_vs_local", "ms", localTf,
+       [transformer, ring] { return hssOnline(*transformer, ring); }},
       {"conv64_share_f64_vs_f32", "ms", convF32,
        [conv] { return timeMs([&] { (void)applyF64(conv->op, conv->x64, true); }); }},
       {"conv64_share_ring64_vs_f32", "ms", convF32,
@@ -164,7 +178,8 @@ std::vector<Comparison> makeComparisons() {
 } // namespace
 
 void registerEngineSuite() {
-  registerSuite({"engine", "hss (2 in-process miners) vs local; share kernels vs fp32", makeComparisons});
+  registerSuite(
+      {"engine", "hss (2 in-process miners) vs local; share kernels vs fp32", makeComparisons});
 }
 
 } // namespace nesa::bench

@@ -34,29 +34,34 @@ std::vector<std::int64_t> outputShape(const PreparedOp &op, at::IntArrayRef shap
 at::Tensor adjointOf(const PreparedOp &op, const at::Tensor &r, at::IntArrayRef inputShape) {
   if (op.kind == model::LinearKind::Linear) {
     const auto weightT = op.weightFixed.t().contiguous(); // [in, out]
-    return fieldApply(r, weightT, true, op.weightBits, op.weight.size(0),
-                      [](const at::Tensor &rl, const at::Tensor &wl) { return at::linear(rl, wl); });
+    return fieldApply(
+        r, weightT, true, op.weightBits, op.weight.size(0),
+        [](const at::Tensor &rl, const at::Tensor &wl) { return at::linear(rl, wl); });
   }
   std::vector<std::int64_t> outputPadding;
   std::int64_t kernelVolume = 1;
   for (std::size_t d = 0; d < op.stride.size(); ++d) {
     const auto k = op.weight.size(2 + static_cast<std::int64_t>(d));
     kernelVolume *= k;
-    const auto reach = (r.size(2 + static_cast<std::int64_t>(d)) - 1) * op.stride[d] - 2 * op.padding[d] +
-                       op.dilation[d] * (k - 1) + 1;
+    const auto reach = (r.size(2 + static_cast<std::int64_t>(d)) - 1) * op.stride[d] -
+                       2 * op.padding[d] + op.dilation[d] * (k - 1) + 1;
     outputPadding.push_back(inputShape[2 + d] - reach);
   }
   const auto inner = (op.weight.size(0) / op.groups) * kernelVolume;
-  return fieldApply(r, op.weightFixed, true, op.weightBits, inner, [&](const at::Tensor &rl, const at::Tensor &wl) {
-    switch (op.kind) {
-    case model::LinearKind::Conv1d:
-      return at::conv_transpose1d(rl, wl, {}, op.stride, op.padding, outputPadding, op.groups, op.dilation);
-    case model::LinearKind::Conv2d:
-      return at::conv_transpose2d(rl, wl, {}, op.stride, op.padding, outputPadding, op.groups, op.dilation);
-    default:
-      return at::conv_transpose3d(rl, wl, {}, op.stride, op.padding, outputPadding, op.groups, op.dilation);
-    }
-  });
+  return fieldApply(r, op.weightFixed, true, op.weightBits, inner,
+                    [&](const at::Tensor &rl, const at::Tensor &wl) {
+                      switch (op.kind) {
+                      case model::LinearKind::Conv1d:
+                        return at::conv_transpose1d(rl, wl, {}, op.stride, op.padding,
+                                                    outputPadding, op.groups, op.dilation);
+                      case model::LinearKind::Conv2d:
+                        return at::conv_transpose2d(rl, wl, {}, op.stride, op.padding,
+                                                    outputPadding, op.groups, op.dilation);
+                      default:
+                        return at::conv_transpose3d(rl, wl, {}, op.stride, op.padding,
+                                                    outputPadding, op.groups, op.dilation);
+                      }
+                    });
 }
 
 bool allCanonical(const at::Tensor &values) {
@@ -99,9 +104,11 @@ std::shared_ptr<const FieldCheck::Probe> FieldCheck::probeFor(at::IntArrayRef in
     if (m_op.biasField.defined()) {
       // ⟨b, r⟩ over every position: the probe summed per channel, dotted with the biases.
       const int channel = m_op.channelDim() < 0 ? static_cast<int>(probe->r.dim()) - 1 : 1;
-      const auto perChannel = probe->r.movedim(channel, -1).reshape({-1, m_op.biasField.numel()}).contiguous();
+      const auto perChannel =
+          probe->r.movedim(channel, -1).reshape({-1, m_op.biasField.numel()}).contiguous();
       const auto *rd = reinterpret_cast<const std::uint64_t *>(perChannel.data_ptr<std::int64_t>());
-      const auto *bd = reinterpret_cast<const std::uint64_t *>(m_op.biasField.data_ptr<std::int64_t>());
+      const auto *bd =
+          reinterpret_cast<const std::uint64_t *>(m_op.biasField.data_ptr<std::int64_t>());
       const auto channels = m_op.biasField.numel();
       for (std::int64_t i = 0; i < perChannel.numel(); ++i)
         probe->biasTerm = field::add(probe->biasTerm, field::mul(rd[i], bd[i % channels]));
@@ -111,7 +118,8 @@ std::shared_ptr<const FieldCheck::Probe> FieldCheck::probeFor(at::IntArrayRef in
   return slot;
 }
 
-CheckOutcome FieldCheck::check(const at::Tensor &x, const at::Tensor &y, bool withBias, double) const {
+CheckOutcome FieldCheck::check(const at::Tensor &x, const at::Tensor &y, bool withBias,
+                               double) const {
   const auto probe = probeFor(x.sizes());
   if (y.sizes() != at::IntArrayRef(probe->outputShape))
     return {false, 0, 0, "failed: the result has the wrong shape"};
@@ -123,7 +131,8 @@ CheckOutcome FieldCheck::check(const at::Tensor &x, const at::Tensor &y, bool wi
     expected = field::add(expected, probe->biasTerm);
   if (got == expected)
     return {true, 0, 0, "passed: exact"};
-  return {false, static_cast<double>(field::toSigned(expected)), static_cast<double>(field::toSigned(got)),
+  return {false, static_cast<double>(field::toSigned(expected)),
+          static_cast<double>(field::toSigned(got)),
           "failed: ⟨y, r⟩ differs from ⟨x, Wᵀr⟩ (exact field arithmetic)"};
 }
 

@@ -18,14 +18,15 @@ class FieldCheck : public ShareCheck {
 public:
   explicit FieldCheck(const PreparedOp &op) : m_op(op) {}
 
-  CheckOutcome check(const at::Tensor &x, const at::Tensor &y, bool withBias, double inputBound) const override;
+  CheckOutcome check(const at::Tensor &x, const at::Tensor &y, bool withBias,
+                     double inputBound) const override;
 
 private:
   struct Probe {
     std::vector<std::int64_t> outputShape;
-    at::Tensor r;                ///< uniform field elements, the output's shape
-    at::Tensor adjoint;          ///< Wᵀr: the input's shape
-    std::uint64_t biasTerm = 0;  ///< ⟨b, r⟩ summed over positions
+    at::Tensor r;               ///< uniform field elements, the output's shape
+    at::Tensor adjoint;         ///< Wᵀr: the input's shape
+    std::uint64_t biasTerm = 0; ///< ⟨b, r⟩ summed over positions
   };
   std::shared_ptr<const Probe> probeFor(at::IntArrayRef inputShape) const;
 

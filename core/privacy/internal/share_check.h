@@ -21,7 +21,8 @@ public:
   virtual ~ShareCheck() = default;
   /// Checks y == chain(x) (+ biases when `withBias`) for one share. `inputBound` is an upper
   /// bound on |x| the caller already knows (f64 only), or 0 to measure it.
-  virtual CheckOutcome check(const at::Tensor &x, const at::Tensor &y, bool withBias, double inputBound) const = 0;
+  virtual CheckOutcome check(const at::Tensor &x, const at::Tensor &y, bool withBias,
+                             double inputBound) const = 0;
 };
 
 } // namespace nesa::privacy
