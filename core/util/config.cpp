@@ -4,9 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
+#include <variant>
 
 namespace nesa {
 namespace {
@@ -37,6 +40,36 @@ template <typename T> Result<void> readKey(const json &object, const char *key, 
   return {};
 }
 
+// One setting: its key in the file and on the command line, and where it lives in Config.
+struct Field {
+  const char *key;
+  std::variant<std::string Config::*, int Config::*, std::filesystem::path Config::*> member;
+};
+
+const std::array<Field, 9> kFields{{
+    {"network", &Config::network},
+    {"nodeAddress", &Config::nodeAddress},
+    {"devnetMiners", &Config::devnetMiners},
+    {"defaultPrivacy", &Config::defaultPrivacy},
+    {"minerThreads", &Config::minerThreads},
+    {"language", &Config::language},
+    {"autoLockMinutes", &Config::autoLockMinutes},
+    {"logLevel", &Config::logLevel},
+    {"dataDir", &Config::dataDir},
+}};
+
+Result<void> parseNumber(const std::string &key, const std::string &text, int &out) {
+  std::size_t used = 0;
+  try {
+    out = std::stoi(text, &used);
+  } catch (const std::exception &) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size())
+    return invalid(key, "must be a whole number, not \"" + text + "\"");
+  return {};
+}
+
 } // namespace
 
 Result<void> Config::validate() const {
@@ -64,53 +97,40 @@ std::filesystem::path Config::effectiveDataDir() const {
 }
 
 std::vector<std::pair<std::string, std::string>> configEntries(const Config &config) {
-  return {
-      {"network", config.network},
-      {"nodeAddress", config.nodeAddress},
-      {"devnetMiners", std::to_string(config.devnetMiners)},
-      {"defaultPrivacy", config.defaultPrivacy},
-      {"minerThreads", std::to_string(config.minerThreads)},
-      {"language", config.language},
-      {"autoLockMinutes", std::to_string(config.autoLockMinutes)},
-      {"logLevel", config.logLevel},
-      {"dataDir", config.effectiveDataDir().string()},
-  };
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const auto &field : kFields) {
+    std::string text = std::visit(
+        [&](auto member) -> std::string {
+          using Value = std::decay_t<decltype(config.*member)>;
+          if constexpr (std::is_same_v<Value, int>)
+            return std::to_string(config.*member);
+          else if constexpr (std::is_same_v<Value, std::filesystem::path>)
+            return config.effectiveDataDir().string();
+          else
+            return config.*member;
+        },
+        field.member);
+    entries.emplace_back(field.key, std::move(text));
+  }
+  return entries;
 }
 
 Result<void> setConfigValue(Config &config, const std::string &key, const std::string &text) {
-  Config changed = config;
-  auto number = [&](int &out) -> Result<void> {
-    std::size_t used = 0;
-    try {
-      out = std::stoi(text, &used);
-    } catch (const std::exception &) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size())
-      return invalid(key, "must be a whole number, not \"" + text + "\"");
-    return {};
-  };
-  Result<void> parsed;
-  if (key == "network")
-    changed.network = text;
-  else if (key == "nodeAddress")
-    changed.nodeAddress = text;
-  else if (key == "devnetMiners")
-    parsed = number(changed.devnetMiners);
-  else if (key == "defaultPrivacy")
-    changed.defaultPrivacy = text;
-  else if (key == "minerThreads")
-    parsed = number(changed.minerThreads);
-  else if (key == "language")
-    changed.language = text;
-  else if (key == "autoLockMinutes")
-    parsed = number(changed.autoLockMinutes);
-  else if (key == "logLevel")
-    changed.logLevel = text;
-  else if (key == "dataDir")
-    changed.dataDir = text;
-  else
+  const auto field =
+      std::find_if(kFields.begin(), kFields.end(), [&](const Field &f) { return key == f.key; });
+  if (field == kFields.end())
     return fail(ErrorCode::InvalidInput, "there is no setting named '" + key + "'");
+  Config changed = config;
+  auto parsed = std::visit(
+      [&](auto member) -> Result<void> {
+        using Value = std::decay_t<decltype(changed.*member)>;
+        if constexpr (std::is_same_v<Value, int>)
+          return parseNumber(key, text, changed.*member);
+        else
+          changed.*member = text;
+        return {};
+      },
+      field->member);
   if (!parsed)
     return parsed;
   if (auto valid = changed.validate(); !valid)
@@ -141,22 +161,23 @@ Result<Config> loadConfig(const std::filesystem::path &file) {
   if (!root.is_object())
     return fail(ErrorCode::Corrupt, file.string() + " must hold a JSON object");
 
-  std::string dataDir;
-  for (auto r : std::array<Result<void>, 9>{
-           readKey(root, "network", config.network),
-           readKey(root, "nodeAddress", config.nodeAddress),
-           readKey(root, "devnetMiners", config.devnetMiners),
-           readKey(root, "defaultPrivacy", config.defaultPrivacy),
-           readKey(root, "minerThreads", config.minerThreads),
-           readKey(root, "language", config.language),
-           readKey(root, "autoLockMinutes", config.autoLockMinutes),
-           readKey(root, "logLevel", config.logLevel),
-           readKey(root, "dataDir", dataDir),
-       }) {
-    if (!r)
-      return r.error().withContext(file.string());
+  for (const auto &field : kFields) {
+    auto read = std::visit(
+        [&](auto member) -> Result<void> {
+          using Value = std::decay_t<decltype(config.*member)>;
+          if constexpr (std::is_same_v<Value, std::filesystem::path>) {
+            std::string path = (config.*member).string();
+            auto r = readKey(root, field.key, path);
+            config.*member = path;
+            return r;
+          } else {
+            return readKey(root, field.key, config.*member);
+          }
+        },
+        field.member);
+    if (!read)
+      return read.error().withContext(file.string());
   }
-  config.dataDir = dataDir;
   if (auto valid = config.validate(); !valid)
     return valid.error().withContext(file.string());
   return config;
@@ -165,17 +186,17 @@ Result<Config> loadConfig(const std::filesystem::path &file) {
 Result<void> saveConfig(const Config &config, const std::filesystem::path &file) {
   if (auto valid = config.validate(); !valid)
     return valid.error();
-  json root = {
-      {"network", config.network},
-      {"nodeAddress", config.nodeAddress},
-      {"devnetMiners", config.devnetMiners},
-      {"defaultPrivacy", config.defaultPrivacy},
-      {"minerThreads", config.minerThreads},
-      {"language", config.language},
-      {"autoLockMinutes", config.autoLockMinutes},
-      {"logLevel", config.logLevel},
-      {"dataDir", config.dataDir.string()},
-  };
+  json root = json::object();
+  for (const auto &field : kFields)
+    std::visit(
+        [&](auto member) {
+          using Value = std::decay_t<decltype(config.*member)>;
+          if constexpr (std::is_same_v<Value, std::filesystem::path>)
+            root[field.key] = (config.*member).string();
+          else
+            root[field.key] = config.*member;
+        },
+        field.member);
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
   if (ec)
