@@ -14,6 +14,8 @@ packages=(
   libtorch-dev libopenblas0-openmp
   # crypto and storage
   libsqlcipher-dev libssl-dev libsodium-dev
+  # the BIP39 English word list (compiled into the wallet)
+  python3-mnemonic
   # network, serialization, logging
   libboost-dev libboost-system-dev nlohmann-json3-dev libspdlog-dev
   # GUI tests and screenshots

@@ -100,6 +100,13 @@ std::vector<std::uint8_t> Statement::columnBlob(int column) const {
   return blob ? std::vector<std::uint8_t>(blob, blob + size) : std::vector<std::uint8_t>();
 }
 
+Result<SecureBuffer> Statement::columnSecret(int column) const {
+  const auto *blob = static_cast<const std::uint8_t *>(sqlite3_column_blob(m_statement, column));
+  const int size = sqlite3_column_bytes(m_statement, column);
+  return SecureBuffer::copyOf(
+      std::span<const std::uint8_t>(blob, blob ? static_cast<std::size_t>(size) : 0));
+}
+
 bool Statement::columnIsNull(int column) const {
   return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
 }

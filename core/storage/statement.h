@@ -2,6 +2,7 @@
 #pragma once
 
 #include "util/result.h"
+#include "util/secure_buffer.h"
 
 #include <cstdint>
 #include <span>
@@ -42,6 +43,8 @@ public:
   double columnDouble(int column) const;
   std::string columnText(int column) const;
   std::vector<std::uint8_t> columnBlob(int column) const;
+  /// A blob column copied straight into locked memory (for secrets).
+  Result<SecureBuffer> columnSecret(int column) const;
   bool columnIsNull(int column) const;
 
 private:
