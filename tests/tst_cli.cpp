@@ -66,7 +66,7 @@ private Q_SLOTS:
   }
 
   void laterCommandsSayTheyAreNotAvailable() {
-    const Run r = run(kNesa, {QStringLiteral("wallet"), QStringLiteral("balance")}, m_home.path());
+    const Run r = run(kNesa, {QStringLiteral("miner"), QStringLiteral("status")}, m_home.path());
     QCOMPARE(r.code, 3);
     QVERIFY(r.err.contains(QStringLiteral("not yet available")));
     const Run help = run(kNesa, {QStringLiteral("analyze"), QStringLiteral("--help")});
@@ -130,6 +130,98 @@ private Q_SLOTS:
             .match(r.out)
             .hasMatch(),
         qPrintable(r.out));
+  }
+
+  void walletRestoreAddressAndErrors() {
+    QTemporaryDir home;
+    const QString phrase = QStringLiteral(
+        "legal winner thank year wave sausage worth useful legal winner thank yellow");
+    auto runWith = [&](const QStringList &args, const QByteArray &input,
+                       const QString &passphrase) {
+      QProcess process;
+      auto env = QProcessEnvironment::systemEnvironment();
+      env.insert(QStringLiteral("NESA_HOME"), home.path());
+      env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), passphrase);
+      process.setProcessEnvironment(env);
+      process.start(kNesa, QStringList{QStringLiteral("wallet")} + args);
+      process.write(input);
+      process.closeWriteChannel();
+      process.waitForFinished(60000);
+      return Run{process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+                 QString::fromUtf8(process.readAllStandardError())};
+    };
+    const Run restored = runWith({QStringLiteral("restore")}, phrase.toUtf8() + "\n",
+                                 QStringLiteral("a long passphrase"));
+    QCOMPARE(restored.code, 0);
+    QVERIFY(restored.out.contains(QStringLiteral("nes1")));
+    const Run again = runWith({QStringLiteral("restore")}, phrase.toUtf8() + "\n",
+                              QStringLiteral("a long passphrase"));
+    QVERIFY(again.code != 0); // never overwrites a wallet
+    QVERIFY(again.err.contains(QStringLiteral("already exists")));
+    const Run added = runWith({QStringLiteral("add-account"), QStringLiteral("savings")}, {},
+                              QStringLiteral("a long passphrase"));
+    QCOMPARE(added.code, 0);
+    QCOMPARE(added.out.count(QStringLiteral("nes1")), 2);
+    QVERIFY(added.out.startsWith(restored.out.section('\n', 1, 1))); // same first account
+    const Run wrong =
+        runWith({QStringLiteral("address")}, {}, QStringLiteral("not the passphrase"));
+    QCOMPARE(wrong.code, 1);
+    QVERIFY(wrong.err.contains(QStringLiteral("passphrase")));
+    QTemporaryDir other;
+    QProcess badPhrase;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("NESA_HOME"), other.path());
+    env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), QStringLiteral("a long passphrase"));
+    badPhrase.setProcessEnvironment(env);
+    badPhrase.start(kNesa, {QStringLiteral("wallet"), QStringLiteral("restore")});
+    badPhrase.write("legal winner thank year wave sausage worth useful legal winner thank thank\n");
+    badPhrase.closeWriteChannel();
+    badPhrase.waitForFinished(60000);
+    QCOMPARE(badPhrase.exitCode(), 2);
+    QVERIFY(
+        QString::fromUtf8(badPhrase.readAllStandardError()).contains(QStringLiteral("checksum")));
+    QVERIFY(!QFile::exists(other.filePath(QStringLiteral("wallet.db"))));
+    QCOMPARE(runWith({QStringLiteral("balance")}, {}, QStringLiteral("x")).code, 3);
+  }
+
+  // The backup cannot be skipped: create asks for three words of the phrase it showed.
+  void walletCreateRequiresTheBackupWords() {
+    for (bool answerRight : {false, true}) {
+      QTemporaryDir home;
+      QProcess process;
+      auto env = QProcessEnvironment::systemEnvironment();
+      env.insert(QStringLiteral("NESA_HOME"), home.path());
+      env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), QStringLiteral("a long passphrase"));
+      process.setProcessEnvironment(env);
+      process.setProcessChannelMode(QProcess::MergedChannels); // prompts go to stderr
+      process.start(kNesa, {QStringLiteral("wallet"), QStringLiteral("create")});
+      QString out;
+      QStringList words;
+      int answered = 0;
+      while (process.state() != QProcess::NotRunning && process.waitForReadyRead(20000)) {
+        out += QString::fromUtf8(process.readAll());
+        const QString &err = out;
+        if (words.isEmpty() && out.contains(QStringLiteral("three positions"))) {
+          static const QRegularExpression numbered(QStringLiteral(R"((\d+)\. (\w+))"));
+          for (auto it = numbered.globalMatch(out); it.hasNext();)
+            words << it.next().captured(2);
+        }
+        // Answer a prompt only once it has fully arrived ("Word #12: " may come in pieces).
+        if (err.count(QStringLiteral("Word #")) > answered &&
+            err.section(QStringLiteral("Word #"), -1).contains(':')) {
+          const int position = err.section(QStringLiteral("Word #"), -1).section(':', 0, 0).toInt();
+          const QString word =
+              answerRight ? words.value(position - 1) : QStringLiteral("wrongword");
+          process.write((word + '\n').toUtf8());
+          ++answered;
+        }
+      }
+      process.waitForFinished(20000);
+      QCOMPARE(words.size(), 24);
+      QVERIFY2(process.exitCode() == (answerRight ? 0 : 2), qPrintable(out));
+      QCOMPARE(QFile::exists(home.filePath(QStringLiteral("wallet.db"))), answerRight);
+      QCOMPARE(answered, answerRight ? 3 : 1);
+    }
   }
 
   void nodeHelpAndHonestRefusal() {

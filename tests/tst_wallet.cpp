@@ -27,9 +27,10 @@ SecureBuffer fromHex(const char *hex) {
 
 QString hexOf(const SecureBuffer &b) { return QString::fromStdString(toHex(b.bytes())); }
 
-const char *const kAbandon24 = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
-                               "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
-                               "abandon art";
+const char *const kAbandon24 =
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+    "abandon art";
 
 } // namespace
 
@@ -45,17 +46,26 @@ private Q_SLOTS:
     QTest::addColumn<QString>("entropy");
     QTest::addColumn<QString>("mnemonic");
     QTest::addColumn<QString>("seed");
-    QTest::newRow("12 words, zero") << "00000000000000000000000000000000"
-                                    << "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
-                                    << "c55257c360c07c72029aebc1b53c05ed0362ada38ead3e3e9efa3708e53495531f09a6987599d18264c1e1c92f2cf141630c7a3c4ab7c81b2f001698e7463b04";
-    QTest::newRow("12 words, 7f") << "7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f"
-                                  << "legal winner thank year wave sausage worth useful legal winner thank yellow"
-                                  << "2e8905819b8723fe2c1d161860e5ee1830318dbf49a83bd451cfb8440c28bd6fa457fe1296106559a3c80937a1c1069be3a3a5bd381ee6260e8d9739fce1f607";
-    QTest::newRow("12 words, ff") << "ffffffffffffffffffffffffffffffff"
-                                  << "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong"
-                                  << "ac27495480225222079d7be181583751e86f571027b0497b5b5d11218e0a8a13332572917f0f8e5a589620c6f15b11c61dee327651a14c34e18231052e48c069";
-    QTest::newRow("24 words, zero") << "0000000000000000000000000000000000000000000000000000000000000000" << kAbandon24
-                                    << "bda85446c68413707090a52022edd26a1c9462295029f2e60cd7c4f2bbd3097170af7a4d73245cafa9c3cca8d561a7c3de6f5d4a10be8ed2a5e608d68f92fcc8";
+    QTest::newRow("12 words, zero")
+        << "00000000000000000000000000000000"
+        << "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+           "abandon about"
+        << "c55257c360c07c72029aebc1b53c05ed0362ada38ead3e3e9efa3708e53495531f09a6987599d18264c1e1c"
+           "92f2cf141630c7a3c4ab7c81b2f001698e7463b04";
+    QTest::newRow("12 words, 7f")
+        << "7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f"
+        << "legal winner thank year wave sausage worth useful legal winner thank yellow"
+        << "2e8905819b8723fe2c1d161860e5ee1830318dbf49a83bd451cfb8440c28bd6fa457fe1296106559a3c8093"
+           "7a1c1069be3a3a5bd381ee6260e8d9739fce1f607";
+    QTest::newRow("12 words, ff")
+        << "ffffffffffffffffffffffffffffffff"
+        << "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong"
+        << "ac27495480225222079d7be181583751e86f571027b0497b5b5d11218e0a8a13332572917f0f8e5a589620c"
+           "6f15b11c61dee327651a14c34e18231052e48c069";
+    QTest::newRow("24 words, zero")
+        << "0000000000000000000000000000000000000000000000000000000000000000" << kAbandon24
+        << "bda85446c68413707090a52022edd26a1c9462295029f2e60cd7c4f2bbd3097170af7a4d73245cafa9c3cca"
+           "8d561a7c3de6f5d4a10be8ed2a5e608d68f92fcc8";
   }
 
   void bip39Vectors() {
@@ -74,10 +84,12 @@ private Q_SLOTS:
   }
 
   void badPhrasesAreExplained() {
-    auto unknown = entropyFromMnemonic("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandonn");
+    auto unknown = entropyFromMnemonic("abandon abandon abandon abandon abandon abandon abandon "
+                                       "abandon abandon abandon abandon abandonn");
     QVERIFY(!unknown.ok());
     QVERIFY(QString::fromStdString(unknown.error().message).contains(QStringLiteral("word 12")));
-    auto checksum = entropyFromMnemonic("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon");
+    auto checksum = entropyFromMnemonic("abandon abandon abandon abandon abandon abandon abandon "
+                                        "abandon abandon abandon abandon abandon");
     QVERIFY(!checksum.ok());
     QVERIFY(QString::fromStdString(checksum.error().message).contains(QStringLiteral("checksum")));
     auto count = entropyFromMnemonic("abandon abandon abandon");
@@ -107,28 +119,37 @@ private Q_SLOTS:
     const auto seed = fromHex("000102030405060708090a0b0c0d0e0f");
     auto master = masterKey(seed);
     QVERIFY(master.ok());
-    QCOMPARE(hexOf(master->chainCode), QStringLiteral("90046a93de5380a72b5e45010748567d5ea02bbf6522f979e05c0d8d8ca9fffb"));
-    QCOMPARE(hexOf(master->key), QStringLiteral("2b4be7f19ee27bbf30c667b642d5f4aa69fd169872f8fc3059c08ebae2eb19e7"));
+    QCOMPARE(hexOf(master->chainCode),
+             QStringLiteral("90046a93de5380a72b5e45010748567d5ea02bbf6522f979e05c0d8d8ca9fffb"));
+    QCOMPARE(hexOf(master->key),
+             QStringLiteral("2b4be7f19ee27bbf30c667b642d5f4aa69fd169872f8fc3059c08ebae2eb19e7"));
     auto pair = keyPairOf(*master);
     QCOMPARE(QString::fromStdString(toHex(pair->publicKey)),
              QStringLiteral("a4b2856bfec510abab89753fac1ac0e1112364e7d250545963f135f2a33188ed"));
     const std::uint32_t path[] = {0, 1};
     auto child = derivePath(seed, std::span(path, 1));
-    QCOMPARE(hexOf(child->chainCode), QStringLiteral("8b59aa11380b624e81507a27fedda59fea6d0b779a778918a2fd3590e16e9c69"));
-    QCOMPARE(hexOf(child->key), QStringLiteral("68e0fe46dfb67e368c75379acec591dad19df3cde26e63b93a8e704f1dade7a3"));
+    QCOMPARE(hexOf(child->chainCode),
+             QStringLiteral("8b59aa11380b624e81507a27fedda59fea6d0b779a778918a2fd3590e16e9c69"));
+    QCOMPARE(hexOf(child->key),
+             QStringLiteral("68e0fe46dfb67e368c75379acec591dad19df3cde26e63b93a8e704f1dade7a3"));
     auto grandchild = derivePath(seed, path);
-    QCOMPARE(hexOf(grandchild->chainCode), QStringLiteral("a320425f77d1b5c2505a6b1b27382b37368ee640e3557c315416801243552f14"));
-    QCOMPARE(hexOf(grandchild->key), QStringLiteral("b1d0bad404bf35da785a64ca1ac54b2617211d2777696fbffaf208f746ae84f2"));
+    QCOMPARE(hexOf(grandchild->chainCode),
+             QStringLiteral("a320425f77d1b5c2505a6b1b27382b37368ee640e3557c315416801243552f14"));
+    QCOMPARE(hexOf(grandchild->key),
+             QStringLiteral("b1d0bad404bf35da785a64ca1ac54b2617211d2777696fbffaf208f746ae84f2"));
     QVERIFY(!deriveHardened(*master, 0x80000000u).ok());
   }
 
   // BIP173 examples.
   void bech32Vectors() {
-    for (const char *valid : {"A12UEL5L", "a12uel5l", "abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw",
-                              "split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w"})
+    for (const char *valid :
+         {"A12UEL5L", "a12uel5l", "abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw",
+          "split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w"})
       QVERIFY2(bech32Decode(valid).ok(), valid);
-    for (const char *invalid : {"pzry9x0s0muk", "1pzry9x0s0muk", "x1b4n0q5v", "li1dgmt3", "A1G7SGD8",
-                                "a12UEL5L", "an84characterslonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1569pvx"})
+    for (const char *invalid :
+         {"pzry9x0s0muk", "1pzry9x0s0muk", "x1b4n0q5v", "li1dgmt3", "A1G7SGD8", "a12UEL5L",
+          "an84characterslonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1569"
+          "pvx"})
       QVERIFY2(!bech32Decode(invalid).ok(), invalid);
   }
 
@@ -172,7 +193,8 @@ private Q_SLOTS:
     QCOMPARE(wallet->accounts()[0].address, firstAddress); // deterministic from the phrase
 
     const std::string message = "pay 5 NES";
-    const auto bytes = std::span(reinterpret_cast<const std::uint8_t *>(message.data()), message.size());
+    const auto bytes =
+        std::span(reinterpret_cast<const std::uint8_t *>(message.data()), message.size());
     auto signature = wallet->sign(0, bytes);
     QVERIFY(signature.ok());
     QVERIFY(verify(wallet->accounts()[0].publicKey, bytes, *signature));
@@ -206,7 +228,8 @@ private Q_SLOTS:
     QVERIFY(wallet->unlock(secret("pw")).ok());
     QVERIFY(wallet->backupConfirmed()); // persisted
     auto phrase = wallet->recoveryPhrase();
-    QCOMPARE(QString::fromLatin1(phrase->view().data(), int(phrase->size())), QString::fromLatin1(kAbandon24));
+    QCOMPARE(QString::fromLatin1(phrase->view().data(), int(phrase->size())),
+             QString::fromLatin1(kAbandon24));
   }
 
   void badPhraseCreatesNothing() {

@@ -14,7 +14,8 @@ constexpr char kCharset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 constexpr std::string_view kHrp = "nes";
 
 std::uint32_t polymod(const std::vector<std::uint8_t> &values) {
-  static constexpr std::uint32_t kGenerator[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3};
+  static constexpr std::uint32_t kGenerator[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd,
+                                                  0x2a1462b3};
   std::uint32_t checksum = 1;
   for (auto value : values) {
     const std::uint32_t top = checksum >> 25;
@@ -37,7 +38,8 @@ std::vector<std::uint8_t> expandHrp(std::string_view hrp) {
 }
 
 // Regroups bits: 8-bit bytes to 5-bit values (pad) or back (no padding allowed).
-Result<std::vector<std::uint8_t>> regroup(std::span<const std::uint8_t> in, int from, int to, bool pad) {
+Result<std::vector<std::uint8_t>> regroup(std::span<const std::uint8_t> in, int from, int to,
+                                          bool pad) {
   std::uint32_t accumulator = 0;
   int bits = 0;
   std::vector<std::uint8_t> out;
@@ -89,14 +91,16 @@ Result<Bech32> bech32Decode(std::string_view text) {
     return fail(ErrorCode::InvalidInput, "the address mixes upper and lower case");
   const auto separator = text.rfind('1');
   if (separator == std::string_view::npos || separator == 0 || separator + 7 > text.size())
-    return fail(ErrorCode::InvalidInput, "the address is missing its prefix, separator or checksum");
+    return fail(ErrorCode::InvalidInput,
+                "the address is missing its prefix, separator or checksum");
   Bech32 decoded;
   for (char c : text.substr(0, separator))
     decoded.hrp += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (char c : text.substr(separator + 1)) {
     const char *position = std::strchr(kCharset, std::tolower(static_cast<unsigned char>(c)));
     if (position == nullptr || *position == '\0')
-      return fail(ErrorCode::InvalidInput, std::string("the address contains '") + c + "', which bech32 does not use");
+      return fail(ErrorCode::InvalidInput,
+                  std::string("the address contains '") + c + "', which bech32 does not use");
     decoded.data.push_back(static_cast<std::uint8_t>(position - kCharset));
   }
   auto values = expandHrp(decoded.hrp);
@@ -119,12 +123,14 @@ Result<std::array<std::uint8_t, 20>> parseAddress(std::string_view address) {
   if (!decoded)
     return decoded.error();
   if (decoded->hrp != kHrp)
-    return fail(ErrorCode::InvalidInput, "not a $NES address (it starts with '" + decoded->hrp + "1', not 'nes1')");
+    return fail(ErrorCode::InvalidInput,
+                "not a $NES address (it starts with '" + decoded->hrp + "1', not 'nes1')");
   auto bytes = regroup(decoded->data, 5, 8, false);
   if (!bytes)
     return bytes.error();
   if (bytes->size() != 20)
-    return fail(ErrorCode::InvalidInput, "a $NES address holds 20 bytes, this one " + std::to_string(bytes->size()));
+    return fail(ErrorCode::InvalidInput,
+                "a $NES address holds 20 bytes, this one " + std::to_string(bytes->size()));
   std::array<std::uint8_t, 20> hash{};
   std::copy(bytes->begin(), bytes->end(), hash.begin());
   return hash;

@@ -8,7 +8,8 @@ namespace nesa::wallet {
 namespace {
 
 // HMAC-SHA512(key, data) split into (IL, IR) as a new node.
-Result<ExtendedKey> hmacNode(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
+Result<ExtendedKey> hmacNode(std::span<const std::uint8_t> key,
+                             std::span<const std::uint8_t> data) {
   auto digest = SecureBuffer::allocate(64);
   if (!digest)
     return digest.error();
@@ -32,7 +33,8 @@ Result<ExtendedKey> masterKey(const SecureBuffer &seed) {
   if (seed.size() < 16 || seed.size() > 64)
     return fail(ErrorCode::InvalidInput, "a key seed must be 16 to 64 bytes");
   static constexpr char kCurve[] = "ed25519 seed";
-  return hmacNode(std::span(reinterpret_cast<const std::uint8_t *>(kCurve), sizeof kCurve - 1), seed.bytes());
+  return hmacNode(std::span(reinterpret_cast<const std::uint8_t *>(kCurve), sizeof kCurve - 1),
+                  seed.bytes());
 }
 
 Result<ExtendedKey> deriveHardened(const ExtendedKey &parent, std::uint32_t index) {
@@ -59,7 +61,9 @@ Result<ExtendedKey> derivePath(const SecureBuffer &seed, std::span<const std::ui
   return node;
 }
 
-std::array<std::uint32_t, 5> accountPath(std::uint32_t account) { return {44, kNesCoinType, account, 0, 0}; }
+std::array<std::uint32_t, 5> accountPath(std::uint32_t account) {
+  return {44, kNesCoinType, account, 0, 0};
+}
 
 Result<KeyPair> keyPairOf(const ExtendedKey &node) {
   KeyPair pair;
@@ -73,13 +77,15 @@ Result<KeyPair> keyPairOf(const ExtendedKey &node) {
 
 std::array<std::uint8_t, 64> sign(const KeyPair &pair, std::span<const std::uint8_t> message) {
   std::array<std::uint8_t, 64> signature{};
-  crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(), pair.secretKey.data());
+  crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(),
+                       pair.secretKey.data());
   return signature;
 }
 
 bool verify(const std::array<std::uint8_t, 32> &publicKey, std::span<const std::uint8_t> message,
             const std::array<std::uint8_t, 64> &signature) {
-  return crypto_sign_verify_detached(signature.data(), message.data(), message.size(), publicKey.data()) == 0;
+  return crypto_sign_verify_detached(signature.data(), message.data(), message.size(),
+                                     publicKey.data()) == 0;
 }
 
 std::string toHex(std::span<const std::uint8_t> bytes) {

@@ -12,16 +12,22 @@
 namespace nesa::wallet {
 namespace {
 
-bool bitAt(const std::uint8_t *bytes, std::size_t index) { return (bytes[index / 8] >> (7 - index % 8)) & 1; }
+bool bitAt(const std::uint8_t *bytes, std::size_t index) {
+  return (bytes[index / 8] >> (7 - index % 8)) & 1;
+}
 
-void setBit(std::uint8_t *bytes, std::size_t index) { bytes[index / 8] |= static_cast<std::uint8_t>(1u << (7 - index % 8)); }
+void setBit(std::uint8_t *bytes, std::size_t index) {
+  bytes[index / 8] |= static_cast<std::uint8_t>(1u << (7 - index % 8));
+}
 
 // The index of `word` in the (sorted) list, or -1.
 int wordIndex(std::string_view word) {
   const auto &words = bip39Words();
-  auto it = std::lower_bound(words.begin(), words.end(), word,
-                             [](const char *candidate, std::string_view w) { return std::string_view(candidate) < w; });
-  return it != words.end() && std::string_view(*it) == word ? static_cast<int>(it - words.begin()) : -1;
+  auto it = std::lower_bound(
+      words.begin(), words.end(), word,
+      [](const char *candidate, std::string_view w) { return std::string_view(candidate) < w; });
+  return it != words.end() && std::string_view(*it) == word ? static_cast<int>(it - words.begin())
+                                                            : -1;
 }
 
 // Splits on whitespace and lowers the case, keeping every byte in locked memory.
@@ -97,8 +103,9 @@ Result<SecureBuffer> entropyFromMnemonic(std::string_view mnemonic) {
     return words.error();
   const std::size_t count = words->size();
   if (count < 12 || count > 24 || count % 3 != 0)
-    return fail(ErrorCode::InvalidInput, "a recovery phrase has 12, 15, 18, 21 or 24 words; this one has " +
-                                             std::to_string(count));
+    return fail(ErrorCode::InvalidInput,
+                "a recovery phrase has 12, 15, 18, 21 or 24 words; this one has " +
+                    std::to_string(count));
   const std::size_t totalBits = count * 11;
   const std::size_t entropyBytes = totalBits * 32 / 33 / 8;
   auto bits = SecureBuffer::allocate((totalBits + 7) / 8);
@@ -107,8 +114,9 @@ Result<SecureBuffer> entropyFromMnemonic(std::string_view mnemonic) {
   for (std::size_t w = 0; w < count; ++w) {
     const int index = wordIndex((*words)[w].view());
     if (index < 0)
-      return fail(ErrorCode::InvalidInput, "word " + std::to_string(w + 1) +
-                                               " of the recovery phrase is not in the BIP39 English word list");
+      return fail(ErrorCode::InvalidInput,
+                  "word " + std::to_string(w + 1) +
+                      " of the recovery phrase is not in the BIP39 English word list");
     for (std::size_t b = 0; b < 11; ++b)
       if ((index >> (10 - b)) & 1)
         setBit(bits->data(), w * 11 + b);
@@ -121,8 +129,8 @@ Result<SecureBuffer> entropyFromMnemonic(std::string_view mnemonic) {
   const std::size_t checksumBits = entropyBytes * 8 / 32;
   for (std::size_t b = 0; b < checksumBits; ++b)
     if (bitAt(hash, b) != bitAt(bits->data(), entropyBytes * 8 + b))
-      return fail(ErrorCode::InvalidInput,
-                  "the recovery phrase's checksum does not match: a word is mistyped or the words are out of order");
+      return fail(ErrorCode::InvalidInput, "the recovery phrase's checksum does not match: a word "
+                                           "is mistyped or the words are out of order");
   return entropy;
 }
 
@@ -149,8 +157,9 @@ Result<SecureBuffer> seedFromMnemonic(std::string_view mnemonic, std::string_vie
   auto seed = SecureBuffer::allocate(64);
   if (!seed)
     return seed.error();
-  if (PKCS5_PBKDF2_HMAC(normalized->view().data(), static_cast<int>(normalized->size()), salt->data(),
-                        static_cast<int>(salt->size()), 2048, EVP_sha512(), 64, seed->data()) != 1)
+  if (PKCS5_PBKDF2_HMAC(normalized->view().data(), static_cast<int>(normalized->size()),
+                        salt->data(), static_cast<int>(salt->size()), 2048, EVP_sha512(), 64,
+                        seed->data()) != 1)
     return fail(ErrorCode::Internal, "PBKDF2 failed");
   return seed;
 }

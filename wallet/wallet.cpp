@@ -17,11 +17,15 @@ const storage::Schema kSchema{
      " public_key BLOB NOT NULL, address TEXT NOT NULL);"},
 };
 
-Error locked() { return fail(ErrorCode::Unavailable, "the wallet is locked; unlock it with its passphrase"); }
+Error locked() {
+  return fail(ErrorCode::Unavailable, "the wallet is locked; unlock it with its passphrase");
+}
 
 } // namespace
 
-std::filesystem::path defaultWalletFile(const std::filesystem::path &dataDir) { return dataDir / "wallet.db"; }
+std::filesystem::path defaultWalletFile(const std::filesystem::path &dataDir) {
+  return dataDir / "wallet.db";
+}
 
 Wallet::Wallet() = default;
 Wallet::Wallet(Wallet &&) noexcept = default;
@@ -29,7 +33,8 @@ Wallet &Wallet::operator=(Wallet &&) noexcept = default;
 Wallet::~Wallet() = default;
 
 Result<Wallet> Wallet::create(const std::filesystem::path &file, const SecureBuffer &passphrase,
-                              std::string_view mnemonic, bool restored, const storage::KdfParams &kdf) {
+                              std::string_view mnemonic, bool restored,
+                              const storage::KdfParams &kdf) {
   auto entropy = entropyFromMnemonic(mnemonic); // checked before anything touches the disk
   if (!entropy)
     return entropy.error();
@@ -91,7 +96,8 @@ Result<void> Wallet::load() {
   auto seed = seedFromMnemonic(phrase->view());
   if (!seed)
     return seed.error();
-  auto confirmed = m_store->prepare("SELECT value FROM wallet_meta WHERE key = 'backup_confirmed';");
+  auto confirmed =
+      m_store->prepare("SELECT value FROM wallet_meta WHERE key = 'backup_confirmed';");
   if (!confirmed)
     return confirmed.error();
   auto row = confirmed->step();
@@ -99,7 +105,8 @@ Result<void> Wallet::load() {
     return row.error();
   m_backupConfirmed = *row && confirmed->columnText(0) == "1";
 
-  auto select = m_store->prepare("SELECT idx, name, public_key, address FROM accounts ORDER BY idx;");
+  auto select =
+      m_store->prepare("SELECT idx, name, public_key, address FROM accounts ORDER BY idx;");
   if (!select)
     return select.error();
   m_accounts.clear();
@@ -126,7 +133,8 @@ Result<void> Wallet::load() {
     if (!pair)
       return pair.error();
     if (pair->publicKey != account.publicKey)
-      return fail(ErrorCode::Corrupt, "account " + account.name + " does not match the recovery phrase");
+      return fail(ErrorCode::Corrupt,
+                  "account " + account.name + " does not match the recovery phrase");
     m_keys[account.index] = std::make_unique<KeyPair>(std::move(*pair));
     m_accounts.push_back(std::move(account));
   }
@@ -165,7 +173,8 @@ Result<Account> Wallet::addAccount(const std::string &name) {
     return pair.error();
   account.publicKey = pair->publicKey;
   account.address = addressOf(account.publicKey);
-  auto insert = m_store->prepare("INSERT INTO accounts (idx, name, public_key, address) VALUES (?, ?, ?, ?);");
+  auto insert = m_store->prepare(
+      "INSERT INTO accounts (idx, name, public_key, address) VALUES (?, ?, ?, ?);");
   if (!insert)
     return insert.error();
   if (auto r = insert->bind(1, std::int64_t{account.index})
@@ -180,7 +189,8 @@ Result<Account> Wallet::addAccount(const std::string &name) {
   return account;
 }
 
-Result<std::array<std::uint8_t, 64>> Wallet::sign(std::uint32_t index, std::span<const std::uint8_t> message) {
+Result<std::array<std::uint8_t, 64>> Wallet::sign(std::uint32_t index,
+                                                  std::span<const std::uint8_t> message) {
   if (isLocked())
     return locked();
   auto it = m_keys.find(index);
@@ -233,9 +243,11 @@ Result<void> Wallet::confirmBackup(const std::map<int, std::string> &words) {
     start = end + 1;
   }
   for (const auto &[position, word] : words)
-    if (position < 1 || position > static_cast<int>(actual.size()) || actual[static_cast<std::size_t>(position - 1)] != word)
-      return fail(ErrorCode::InvalidInput, "word " + std::to_string(position) +
-                                               " does not match the recovery phrase; check what you wrote down");
+    if (position < 1 || position > static_cast<int>(actual.size()) ||
+        actual[static_cast<std::size_t>(position - 1)] != word)
+      return fail(ErrorCode::InvalidInput,
+                  "word " + std::to_string(position) +
+                      " does not match the recovery phrase; check what you wrote down");
   const std::uint8_t yes = '1';
   if (auto r = setMeta("backup_confirmed", std::span(&yes, 1)); !r)
     return r;

@@ -41,7 +41,8 @@ public:
   /// not exist. `restored`: the phrase came from the user, so its backup counts as confirmed.
   /// The wallet is returned unlocked.
   static Result<Wallet> create(const std::filesystem::path &file, const SecureBuffer &passphrase,
-                               std::string_view mnemonic, bool restored, const storage::KdfParams &kdf = {});
+                               std::string_view mnemonic, bool restored,
+                               const storage::KdfParams &kdf = {});
   /// Opens and unlocks `file`. WrongPassphrase, NotFound and Corrupt errors as EncryptedStore.
   static Result<Wallet> open(const std::filesystem::path &file, const SecureBuffer &passphrase);
 
@@ -55,7 +56,8 @@ public:
   Result<Account> addAccount(const std::string &name);
 
   /// Signs `message` with account `index`; Unavailable while locked.
-  Result<std::array<std::uint8_t, 64>> sign(std::uint32_t index, std::span<const std::uint8_t> message);
+  Result<std::array<std::uint8_t, 64>> sign(std::uint32_t index,
+                                            std::span<const std::uint8_t> message);
 
   bool isLocked() const { return m_store == nullptr; }
   /// Wipes the keys and closes the store.

@@ -1,6 +1,8 @@
 #include "cli/commands.h"
 
 #include "cli/arguments.h"
+#include "cli/context.h"
+#include "cli/wallet_command.h"
 #include "gpu/device_probe.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -19,15 +21,6 @@ namespace nesa::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// What a subcommand needs from the global options.
-struct Context {
-  Config config;
-  fs::path configFile;
-  std::vector<std::string> args; // the words after the subcommand
-  std::ostream &out;
-  std::ostream &err;
-};
 
 using Handler = std::function<int(Context &)>;
 
@@ -124,8 +117,9 @@ const std::vector<Command> &commands() {
        "nesa analyze INPUT --model M --privacy local|ee|hss|hss-ee [--miners N] [--output OUT.npy]",
        "the private execution engine", nullptr},
       {"wallet", "create, restore and use the NES wallet",
-       "nesa wallet create|restore|address|balance|send|history|stake|unstake",
-       "the $NES wallet and ledger", nullptr},
+       "nesa wallet create|restore|address|add-account|balance|send|history|stake|unstake [--file "
+       "F]",
+       nullptr, walletCommand},
       {"miner", "start, stop and inspect a miner", "nesa miner start|stop|status",
        "the network (node and miners)", nullptr},
       {"node", "show the node's status", "nesa node status", "the network (node and miners)",
@@ -195,7 +189,7 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
   std::vector<std::string> rest(argv + commandIndex + 1, argv + argc);
   const bool wantsHelp =
       global->has("help") || (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
-  if (wantsHelp && name != "bench") {
+  if (wantsHelp && name != "bench" && name != "wallet") {
     out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
     if (command->arrivesWith)
       out << "Not yet available in this build: it arrives with " << command->arrivesWith << ".\n";
