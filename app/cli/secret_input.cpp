@@ -65,7 +65,8 @@ Result<SecureBuffer> readSecretLine(const std::string &prompt, bool echo) {
 }
 
 Result<SecureBuffer> readPassphrase(bool confirm) {
-  if (const char *fromEnvironment = std::getenv("NESA_WALLET_PASSPHRASE"); fromEnvironment && *fromEnvironment)
+  if (const char *fromEnvironment = std::getenv("NESA_WALLET_PASSPHRASE");
+      fromEnvironment && *fromEnvironment)
     return SecureBuffer::copyOf(std::string_view(fromEnvironment));
   auto first = readSecretLine("Wallet passphrase: ");
   if (!first)

@@ -50,7 +50,8 @@ std::vector<std::string_view> wordsOf(std::string_view phrase) {
 
 int create(Context &ctx, const fs::path &file) {
   if (fs::exists(file))
-    return failWith(ctx, fail(ErrorCode::AlreadyExists, file.string() + " already exists; nothing was changed"));
+    return failWith(ctx, fail(ErrorCode::AlreadyExists,
+                              file.string() + " already exists; nothing was changed"));
   auto passphrase = readPassphrase(/*confirm=*/true);
   if (!passphrase)
     return failWith(ctx, passphrase.error());
@@ -68,16 +69,18 @@ int create(Context &ctx, const fs::path &file) {
 
   std::set<int> positions;
   while (positions.size() < 3)
-    positions.insert(static_cast<int>(randombytes_uniform(static_cast<std::uint32_t>(words.size()))) + 1);
+    positions.insert(
+        static_cast<int>(randombytes_uniform(static_cast<std::uint32_t>(words.size()))) + 1);
   std::map<int, std::string> answers;
   for (int position : positions) {
     ctx.err << "Word #" << position << ": ";
     ctx.err.flush();
     auto answer = readSecretLine("", /*echo=*/true);
     if (!answer || answer->view() != words[static_cast<std::size_t>(position - 1)])
-      return failWith(ctx, fail(ErrorCode::InvalidInput,
-                                "word #" + std::to_string(position) +
-                                    " does not match; no wallet was created. Run 'nesa wallet create' again"));
+      return failWith(
+          ctx, fail(ErrorCode::InvalidInput,
+                    "word #" + std::to_string(position) +
+                        " does not match; no wallet was created. Run 'nesa wallet create' again"));
     answers[position] = std::string(answer->view());
   }
   auto created = wallet::Wallet::create(file, *passphrase, phrase->view(), false);
@@ -92,7 +95,8 @@ int create(Context &ctx, const fs::path &file) {
 
 int restore(Context &ctx, const fs::path &file) {
   if (fs::exists(file))
-    return failWith(ctx, fail(ErrorCode::AlreadyExists, file.string() + " already exists; nothing was changed"));
+    return failWith(ctx, fail(ErrorCode::AlreadyExists,
+                              file.string() + " already exists; nothing was changed"));
   auto phrase = readSecretLine("Recovery phrase (12 to 24 words): ");
   if (!phrase)
     return failWith(ctx, phrase.error());
@@ -111,7 +115,8 @@ int restore(Context &ctx, const fs::path &file) {
 
 Result<wallet::Wallet> openWallet(const fs::path &file) {
   if (!fs::exists(file))
-    return fail(ErrorCode::NotFound, "no wallet at " + file.string() + "; run 'nesa wallet create' or 'restore'");
+    return fail(ErrorCode::NotFound,
+                "no wallet at " + file.string() + "; run 'nesa wallet create' or 'restore'");
   auto passphrase = readPassphrase(false);
   if (!passphrase)
     return passphrase.error();
@@ -137,7 +142,8 @@ int walletCommand(Context &ctx) {
     return create(ctx, file);
   if (action == "restore" && words.size() == 1)
     return restore(ctx, file);
-  if ((action == "address" && words.size() == 1) || (action == "add-account" && words.size() == 2)) {
+  if ((action == "address" && words.size() == 1) ||
+      (action == "add-account" && words.size() == 2)) {
     auto w = openWallet(file);
     if (!w)
       return failWith(ctx, w.error());
@@ -149,7 +155,8 @@ int walletCommand(Context &ctx) {
   }
   for (const char *later : {"balance", "send", "history", "stake", "unstake"})
     if (action == later) {
-      ctx.err << "nesa wallet " << action << ": not yet available in this build; it arrives with the $NES ledger.\n";
+      ctx.err << "nesa wallet " << action
+              << ": not yet available in this build; it arrives with the $NES ledger.\n";
       return kExitUnavailable;
     }
   ctx.err << kUsage;

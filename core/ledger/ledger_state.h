@@ -1,0 +1,73 @@
+// The deterministic state machine of the $NES ledger: accounts, stake, unbonding and fees.
+#pragma once
+
+#include "ledger/transaction.h"
+
+#include <map>
+#include <utility>
+#include <vector>
+
+namespace nesa::ledger {
+
+/// Network parameters (governance will change them; genesis sets them).
+struct Params {
+  Amount baseFee = 1'000;          ///< flat part of every fee, micro-NES
+  Amount feePerByte = 10;          ///< per byte of the serialized transaction
+  std::uint64_t unbondingBlocks = 20; ///< blocks between Unstake and the stake's return
+  Amount minStake = 1'000'000;     ///< smallest stake a Stake transaction may leave (1 NES)
+
+  /// The least fee a transaction of `bytes` bytes must carry.
+  Amount minimumFee(std::size_t bytes) const { return baseFee + feePerByte * bytes; }
+};
+
+/// The starting point: chain id, parameters and initial balances.
+struct Genesis {
+  std::string chainId = "nesa-devnet";
+  Params params;
+  std::vector<std::pair<KeyHash, Amount>> allocations;
+};
+
+/// One account's state.
+struct AccountState {
+  Amount balance = 0;
+  std::uint64_t nonce = 0; ///< transactions applied so far: the next one must carry this nonce
+  Amount staked = 0;
+  std::vector<std::pair<std::uint64_t, Amount>> unbonding; ///< (height it returns at, amount)
+};
+
+/// Applies transactions and block boundaries deterministically. Never lets a balance go
+/// negative or money appear: Σ balances + stake + unbonding + fee pool stays the genesis supply.
+class LedgerState {
+public:
+  explicit LedgerState(Genesis genesis);
+
+  /// How much of a transaction to check: everything, or the state only (for a transaction whose
+  /// signature was already verified, as block production re-checks queued ones many times).
+  enum class Verify { All, StateOnly };
+
+  /// Why `tx` cannot be applied now (signature, chain, nonce, fee, funds), or success. Changes
+  /// nothing.
+  Result<void> check(const Transaction &tx, Verify verify = Verify::All) const;
+  /// Checks and applies `tx` in block `height`.
+  Result<void> apply(const Transaction &tx, std::uint64_t height, Verify verify = Verify::All);
+  /// Closes block `height`: stake whose unbonding ends here returns to balances.
+  void endBlock(std::uint64_t height);
+
+  /// The account for `id` (a zero account when it never received anything).
+  AccountState account(const KeyHash &id) const;
+  const Params &params() const { return m_genesis.params; }
+  const std::string &chainId() const { return m_genesis.chainId; }
+  /// Fees collected (they will fund miner rewards).
+  Amount feePool() const { return m_feePool; }
+  /// Everything that exists: balances, stake, unbonding and the fee pool.
+  Amount totalSupply() const;
+  /// BLAKE2b-256 of the canonical encoding of the whole state.
+  Hash stateHash() const;
+
+private:
+  Genesis m_genesis;
+  std::map<KeyHash, AccountState> m_accounts;
+  Amount m_feePool = 0;
+};
+
+} // namespace nesa::ledger

@@ -1,0 +1,268 @@
+// The ledger state machine and the embedded chain: properties over thousands of random
+// transactions, replay from disk, tampering, unbonding, fee priority, and crash safety.
+#include "ledger/embedded_ledger.h"
+#include "storage/encrypted_store.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sodium.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <random>
+
+using namespace nesa;
+using namespace nesa::ledger;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr Amount kNes = 1'000'000;
+
+struct Key {
+  PublicKey publicKey{};
+  SecureBuffer secretKey;
+  KeyHash id() const { return keyHashOf(publicKey); }
+};
+
+Key makeKey(std::uint8_t seedByte) {
+  Key key;
+  key.secretKey = SecureBuffer::allocate(64).value();
+  std::array<std::uint8_t, 32> seed{};
+  seed.fill(seedByte);
+  crypto_sign_seed_keypair(key.publicKey.data(), key.secretKey.data(), seed.data());
+  return key;
+}
+
+SecureBuffer secret(std::string_view text) { return SecureBuffer::copyOf(text).value(); }
+
+Transaction makeTx(const Key &from, TxKind kind, std::uint64_t nonce, Amount amount, const KeyHash &to = {},
+                   Amount tip = 0, const Params &params = {}) {
+  Transaction tx;
+  tx.chainId = "nesa-devnet";
+  tx.kind = kind;
+  tx.sender = from.publicKey;
+  tx.nonce = nonce;
+  tx.to = to;
+  tx.amount = amount;
+  tx.tip = tip;
+  tx.fee = params.minimumFee(tx.serialize().size());
+  tx.signWith(from.secretKey);
+  return tx;
+}
+
+} // namespace
+
+class TestLedger : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_dir;
+  std::vector<Key> m_keys;
+  Genesis m_genesis;
+  const storage::KdfParams kFast = storage::KdfParams::forTestsOnly();
+
+  fs::path path(const char *name) const { return fs::path(m_dir.path().toStdString()) / name; }
+  Amount genesisSupply() const {
+    Amount total = 0;
+    for (const auto &[id, amount] : m_genesis.allocations)
+      total += amount;
+    return total;
+  }
+
+private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(sodium_init() >= 0);
+    for (std::uint8_t i = 1; i <= 6; ++i)
+      m_keys.push_back(makeKey(i));
+    for (int i = 0; i < 4; ++i)
+      m_genesis.allocations.emplace_back(m_keys[static_cast<std::size_t>(i)].id(), 1000 * kNes);
+  }
+
+  void transactionsRoundTripAndRejectTampering() {
+    auto tx = makeTx(m_keys[0], TxKind::Transfer, 0, 5 * kNes, m_keys[1].id());
+    QVERIFY(tx.signatureValid());
+    auto parsed = Transaction::parse(tx.serialize());
+    QVERIFY(parsed.ok());
+    QCOMPARE(parsed->id(), tx.id());
+    auto forged = tx;
+    forged.amount += 1;
+    QVERIFY(!forged.signatureValid());
+    auto bytes = tx.serialize();
+    bytes.pop_back();
+    QVERIFY(!Transaction::parse(bytes).ok());
+  }
+
+  // Thousands of random transactions, valid and invalid: supply is conserved, nothing goes
+  // negative, nonces stop replays, and reopening the file replays to the same state hash.
+  void randomSequencesKeepTheInvariants() {
+    const auto file = path("random.chain");
+    auto ledger = EmbeddedLedger::open(file, secret("pw"), m_genesis, kFast);
+    QVERIFY2(ledger.ok(), ledger.ok() ? "" : ledger.error().message.c_str());
+    std::mt19937_64 rng(20261127);
+    std::vector<Transaction> applied;
+    int accepted = 0, refused = 0;
+    for (int step = 0; step < 3000; ++step) {
+      const auto &from = m_keys[rng() % m_keys.size()];
+      const auto &to = m_keys[rng() % m_keys.size()];
+      Transaction tx;
+      const int choice = static_cast<int>(rng() % 10);
+      const Amount amount = (rng() % 300) * kNes / 10 + 1;
+      const std::uint64_t nonce = ledger->nextNonce(from.id());
+      tx = makeTx(from, choice < 6 ? TxKind::Transfer : choice < 8 ? TxKind::Stake : TxKind::Unstake, nonce, amount,
+                  to.id(), rng() % 3 * 100);
+      if (rng() % 15 == 0 && !applied.empty())
+        tx = applied[rng() % applied.size()]; // a replay
+      else if (rng() % 20 == 0)
+        tx.fee = 1, tx.signWith(from.secretKey); // below the minimum fee
+      else if (rng() % 25 == 0)
+        tx.signature[3] ^= 1; // forged
+      if (ledger->submit(tx))
+        ++accepted;
+      else
+        ++refused;
+      if (step % 25 == 24) {
+        auto block = ledger->produceBlock();
+        QVERIFY(block.ok());
+        applied.insert(applied.end(), block->transactions.begin(), block->transactions.end());
+        const auto &state = ledger->state();
+        QCOMPARE(state.totalSupply(), genesisSupply());
+        for (const auto &key : m_keys) {
+          const auto account = state.account(key.id());
+          QVERIFY(account.balance <= genesisSupply()); // an underflow would wrap to a huge value
+          QVERIFY(account.staked <= genesisSupply());
+        }
+      }
+    }
+    auto last = ledger->produceBlock();
+    QVERIFY(last.ok());
+    applied.insert(applied.end(), last->transactions.begin(), last->transactions.end());
+    QVERIFY2(accepted > 300 && refused > 300, qPrintable(QStringLiteral("%1 accepted, %2 refused").arg(accepted).arg(refused)));
+    for (int i = 0; i < 20; ++i) // every applied transaction is refused the second time
+      QVERIFY(!ledger->submit(applied[static_cast<std::size_t>(i) * applied.size() / 20]).ok());
+    const Hash hash = ledger->state().stateHash();
+    const auto height = ledger->height();
+    const Hash tip = ledger->tip();
+    *ledger = std::move(EmbeddedLedger::open(file, secret("pw"), m_genesis).value()); // closes, reopens, replays
+    QCOMPARE(ledger->height(), height);
+    QCOMPARE(ledger->tip(), tip);
+    QCOMPARE(ledger->state().stateHash(), hash);
+  }
+
+  void stakeUnbondsAfterThePeriod() {
+    auto ledger = EmbeddedLedger::open(path("stake.chain"), secret("pw"), m_genesis, kFast);
+    const auto &key = m_keys[0];
+    QVERIFY(ledger->submit(makeTx(key, TxKind::Stake, 0, 100 * kNes)).ok());
+    QVERIFY(!ledger->submit(makeTx(key, TxKind::Unstake, 1, 101 * kNes)).ok()); // more than staked
+    QVERIFY(ledger->submit(makeTx(key, TxKind::Unstake, 1, 40 * kNes)).ok());
+    QVERIFY(ledger->produceBlock().ok());
+    const auto afterUnstake = ledger->state().account(key.id());
+    QCOMPARE(afterUnstake.staked, 60 * kNes);
+    QCOMPARE(afterUnstake.unbonding.size(), std::size_t{1});
+    for (std::uint64_t i = 1; i < m_genesis.params.unbondingBlocks; ++i)
+      QVERIFY(ledger->produceBlock().ok());
+    QCOMPARE(ledger->state().account(key.id()).unbonding.size(), std::size_t{1}); // one block early
+    QVERIFY(ledger->produceBlock().ok());
+    const auto released = ledger->state().account(key.id());
+    QVERIFY(released.unbonding.empty());
+    QCOMPARE(released.balance, afterUnstake.balance + 40 * kNes);
+  }
+
+  void higherTipsGoFirst() {
+    auto ledger = EmbeddedLedger::open(path("tips.chain"), secret("pw"), m_genesis, kFast);
+    QVERIFY(ledger->submit(makeTx(m_keys[0], TxKind::Transfer, 0, kNes, m_keys[5].id(), 0)).ok());
+    QVERIFY(ledger->submit(makeTx(m_keys[1], TxKind::Transfer, 0, kNes, m_keys[5].id(), 5000)).ok());
+    QVERIFY(ledger->submit(makeTx(m_keys[2], TxKind::Transfer, 0, kNes, m_keys[5].id(), 100)).ok());
+    auto block = ledger->produceBlock(2);
+    QVERIFY(block.ok());
+    QCOMPARE(block->transactions.size(), std::size_t{2});
+    QCOMPARE(block->transactions[0].sender, m_keys[1].publicKey);
+    QCOMPARE(block->transactions[1].sender, m_keys[2].publicKey);
+    QCOMPARE(ledger->pending(), std::size_t{1});
+  }
+
+  void wrongChainAndOtherGenesisAreRefused() {
+    auto ledger = EmbeddedLedger::open(path("chain.chain"), secret("pw"), m_genesis, kFast);
+    auto tx = makeTx(m_keys[0], TxKind::Transfer, 0, kNes, m_keys[1].id());
+    tx.chainId = "another-chain";
+    tx.signWith(m_keys[0].secretKey);
+    QVERIFY(QString::fromStdString(ledger->submit(tx).error().message).contains(QStringLiteral("chain")));
+    Genesis other = m_genesis;
+    other.allocations.emplace_back(m_keys[5].id(), kNes);
+    auto mismatch = EmbeddedLedger::open(path("chain.chain"), secret("pw"), other);
+    QVERIFY(!mismatch.ok());
+    QVERIFY(QString::fromStdString(mismatch.error().message).contains(QStringLiteral("genesis")));
+  }
+
+  void tamperedBlockIsDetectedOnReplay() {
+    const auto file = path("tamper.chain");
+    {
+      auto ledger = EmbeddedLedger::open(file, secret("pw"), m_genesis, kFast);
+      QVERIFY(ledger->submit(makeTx(m_keys[0], TxKind::Transfer, 0, 7 * kNes, m_keys[1].id())).ok());
+      QVERIFY(ledger->produceBlock().ok());
+      QVERIFY(ledger->produceBlock().ok());
+    }
+    {
+      // Someone with the passphrase rewrites block 1's transaction amount in place.
+      const storage::Schema schema{{1, "chain tables", "CREATE TABLE chain_meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+                                                       "CREATE TABLE blocks (height INTEGER PRIMARY KEY, hash BLOB NOT NULL, data BLOB NOT NULL);"}};
+      auto store = storage::EncryptedStore::open(file, secret("pw"), schema);
+      QVERIFY(store.ok());
+      auto select = store->prepare("SELECT data FROM blocks WHERE height = 1;");
+      QVERIFY(select->step().value());
+      auto block = Block::parse(select->columnBlob(0)).value();
+      block.transactions[0].amount = 700 * kNes;
+      const auto data = block.serialize();
+      auto update = store->prepare("UPDATE blocks SET data = ? WHERE height = 1;");
+      QVERIFY(update->bindBlob(1, data).run().ok());
+    }
+    auto reopened = EmbeddedLedger::open(file, secret("pw"), m_genesis);
+    QVERIFY(!reopened.ok());
+    QCOMPARE(reopened.error().code, ErrorCode::Corrupt);
+  }
+
+  // A writer killed with SIGKILL at random moments never loses a committed block nor leaves a
+  // partial one: every reopen replays cleanly to at least the last height it reported.
+  void killedWriterLosesNothingCommitted() {
+    const auto file = path("crash.chain");
+    QVERIFY(EmbeddedLedger::open(file, secret("pw"), m_genesis, kFast).ok());
+    std::mt19937 rng(7);
+    for (int round = 0; round < 5; ++round) {
+      int pipeFds[2];
+      QVERIFY(pipe(pipeFds) == 0);
+      const pid_t child = fork();
+      QVERIFY(child >= 0);
+      if (child == 0) {
+        close(pipeFds[0]);
+        auto ledger = EmbeddedLedger::open(file, secret("pw"), m_genesis);
+        if (!ledger)
+          _exit(3);
+        while (true) {
+          const auto &from = m_keys[ledger->height() % 4];
+          (void)ledger->submit(makeTx(from, TxKind::Transfer, ledger->state().account(from.id()).nonce, 1000,
+                                      m_keys[5].id()));
+          if (!ledger->produceBlock())
+            _exit(4);
+          const std::uint64_t height = ledger->height();
+          if (write(pipeFds[1], &height, sizeof height) != sizeof height)
+            _exit(5);
+        }
+      }
+      close(pipeFds[1]);
+      std::uint64_t lastReported = 0, height = 0;
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100 + rng() % 400);
+      while (std::chrono::steady_clock::now() < deadline && read(pipeFds[0], &height, sizeof height) == sizeof height)
+        lastReported = height;
+      kill(child, SIGKILL);
+      waitpid(child, nullptr, 0);
+      close(pipeFds[0]);
+      auto reopened = EmbeddedLedger::open(file, secret("pw"), m_genesis);
+      QVERIFY2(reopened.ok(), reopened.ok() ? "" : reopened.error().message.c_str());
+      QVERIFY(reopened->height() >= lastReported);
+      QCOMPARE(reopened->state().totalSupply(), genesisSupply());
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(TestLedger)
+#include "tst_ledger.moc"
