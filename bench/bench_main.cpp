@@ -39,6 +39,7 @@ int main(int argc, char **argv) {
   registerUtilSuite();
   registerBlasSuite();
   registerEngineSuite();
+  registerLedgerSuite();
 
   Options options;
   std::vector<std::string> wanted;

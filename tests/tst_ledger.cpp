@@ -38,8 +38,8 @@ Key makeKey(std::uint8_t seedByte) {
 
 SecureBuffer secret(std::string_view text) { return SecureBuffer::copyOf(text).value(); }
 
-Transaction makeTx(const Key &from, TxKind kind, std::uint64_t nonce, Amount amount, const KeyHash &to = {},
-                   Amount tip = 0, const Params &params = {}) {
+Transaction makeTx(const Key &from, TxKind kind, std::uint64_t nonce, Amount amount,
+                   const KeyHash &to = {}, Amount tip = 0, const Params &params = {}) {
   Transaction tx;
   tx.chainId = "nesa-devnet";
   tx.kind = kind;
@@ -109,8 +109,11 @@ private Q_SLOTS:
       const int choice = static_cast<int>(rng() % 10);
       const Amount amount = (rng() % 300) * kNes / 10 + 1;
       const std::uint64_t nonce = ledger->nextNonce(from.id());
-      tx = makeTx(from, choice < 6 ? TxKind::Transfer : choice < 8 ? TxKind::Stake : TxKind::Unstake, nonce, amount,
-                  to.id(), rng() % 3 * 100);
+      tx = makeTx(from,
+                  choice < 6   ? TxKind::Transfer
+                  : choice < 8 ? TxKind::Stake
+                               : TxKind::Unstake,
+                  nonce, amount, to.id(), rng() % 3 * 100);
       if (rng() % 15 == 0 && !applied.empty())
         tx = applied[rng() % applied.size()]; // a replay
       else if (rng() % 20 == 0)
@@ -137,13 +140,15 @@ private Q_SLOTS:
     auto last = ledger->produceBlock();
     QVERIFY(last.ok());
     applied.insert(applied.end(), last->transactions.begin(), last->transactions.end());
-    QVERIFY2(accepted > 300 && refused > 300, qPrintable(QStringLiteral("%1 accepted, %2 refused").arg(accepted).arg(refused)));
+    QVERIFY2(accepted > 300 && refused > 300,
+             qPrintable(QStringLiteral("%1 accepted, %2 refused").arg(accepted).arg(refused)));
     for (int i = 0; i < 20; ++i) // every applied transaction is refused the second time
       QVERIFY(!ledger->submit(applied[static_cast<std::size_t>(i) * applied.size() / 20]).ok());
     const Hash hash = ledger->state().stateHash();
     const auto height = ledger->height();
     const Hash tip = ledger->tip();
-    *ledger = std::move(EmbeddedLedger::open(file, secret("pw"), m_genesis).value()); // closes, reopens, replays
+    *ledger = std::move(
+        EmbeddedLedger::open(file, secret("pw"), m_genesis).value()); // closes, reopens, replays
     QCOMPARE(ledger->height(), height);
     QCOMPARE(ledger->tip(), tip);
     QCOMPARE(ledger->state().stateHash(), hash);
@@ -171,7 +176,8 @@ private Q_SLOTS:
   void higherTipsGoFirst() {
     auto ledger = EmbeddedLedger::open(path("tips.chain"), secret("pw"), m_genesis, kFast);
     QVERIFY(ledger->submit(makeTx(m_keys[0], TxKind::Transfer, 0, kNes, m_keys[5].id(), 0)).ok());
-    QVERIFY(ledger->submit(makeTx(m_keys[1], TxKind::Transfer, 0, kNes, m_keys[5].id(), 5000)).ok());
+    QVERIFY(
+        ledger->submit(makeTx(m_keys[1], TxKind::Transfer, 0, kNes, m_keys[5].id(), 5000)).ok());
     QVERIFY(ledger->submit(makeTx(m_keys[2], TxKind::Transfer, 0, kNes, m_keys[5].id(), 100)).ok());
     auto block = ledger->produceBlock(2);
     QVERIFY(block.ok());
@@ -186,7 +192,8 @@ private Q_SLOTS:
     auto tx = makeTx(m_keys[0], TxKind::Transfer, 0, kNes, m_keys[1].id());
     tx.chainId = "another-chain";
     tx.signWith(m_keys[0].secretKey);
-    QVERIFY(QString::fromStdString(ledger->submit(tx).error().message).contains(QStringLiteral("chain")));
+    QVERIFY(QString::fromStdString(ledger->submit(tx).error().message)
+                .contains(QStringLiteral("chain")));
     Genesis other = m_genesis;
     other.allocations.emplace_back(m_keys[5].id(), kNes);
     auto mismatch = EmbeddedLedger::open(path("chain.chain"), secret("pw"), other);
@@ -198,14 +205,18 @@ private Q_SLOTS:
     const auto file = path("tamper.chain");
     {
       auto ledger = EmbeddedLedger::open(file, secret("pw"), m_genesis, kFast);
-      QVERIFY(ledger->submit(makeTx(m_keys[0], TxKind::Transfer, 0, 7 * kNes, m_keys[1].id())).ok());
+      QVERIFY(
+          ledger->submit(makeTx(m_keys[0], TxKind::Transfer, 0, 7 * kNes, m_keys[1].id())).ok());
       QVERIFY(ledger->produceBlock().ok());
       QVERIFY(ledger->produceBlock().ok());
     }
     {
       // Someone with the passphrase rewrites block 1's transaction amount in place.
-      const storage::Schema schema{{1, "chain tables", "CREATE TABLE chain_meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
-                                                       "CREATE TABLE blocks (height INTEGER PRIMARY KEY, hash BLOB NOT NULL, data BLOB NOT NULL);"}};
+      const storage::Schema schema{
+          {1, "chain tables",
+           "CREATE TABLE chain_meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+           "CREATE TABLE blocks (height INTEGER PRIMARY KEY, hash BLOB NOT NULL, data BLOB NOT "
+           "NULL);"}};
       auto store = storage::EncryptedStore::open(file, secret("pw"), schema);
       QVERIFY(store.ok());
       auto select = store->prepare("SELECT data FROM blocks WHERE height = 1;");
@@ -239,7 +250,8 @@ private Q_SLOTS:
           _exit(3);
         while (true) {
           const auto &from = m_keys[ledger->height() % 4];
-          (void)ledger->submit(makeTx(from, TxKind::Transfer, ledger->state().account(from.id()).nonce, 1000,
+          (void)ledger->submit(makeTx(from, TxKind::Transfer,
+                                      ledger->state().account(from.id()).nonce, 1000,
                                       m_keys[5].id()));
           if (!ledger->produceBlock())
             _exit(4);
@@ -250,8 +262,10 @@ private Q_SLOTS:
       }
       close(pipeFds[1]);
       std::uint64_t lastReported = 0, height = 0;
-      const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100 + rng() % 400);
-      while (std::chrono::steady_clock::now() < deadline && read(pipeFds[0], &height, sizeof height) == sizeof height)
+      const auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(100 + rng() % 400);
+      while (std::chrono::steady_clock::now() < deadline &&
+             read(pipeFds[0], &height, sizeof height) == sizeof height)
         lastReported = height;
       kill(child, SIGKILL);
       waitpid(child, nullptr, 0);

@@ -13,4 +13,7 @@ void registerBlasSuite();
 /// engine: hss latency against the local run, and share kernels against plain fp32.
 void registerEngineSuite();
 
+/// ledger: transactions verified, applied and committed vs raw Ed25519 verification.
+void registerLedgerSuite();
+
 } // namespace nesa::bench

@@ -52,7 +52,8 @@ Result<Block> Block::parse(std::span<const std::uint8_t> bytes) {
   for (std::uint64_t i = 0; i < count; ++i) {
     std::uint64_t length = 0;
     if (!getU64(bytes, pos, length) || bytes.size() - pos < length)
-      return fail(ErrorCode::Corrupt, "truncated transaction in block " + std::to_string(block.height));
+      return fail(ErrorCode::Corrupt,
+                  "truncated transaction in block " + std::to_string(block.height));
     auto tx = Transaction::parse(bytes.subspan(pos, length));
     if (!tx)
       return tx.error();

@@ -5,6 +5,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <deque>
+#include <map>
 
 namespace nesa::ledger {
 namespace {
@@ -40,18 +42,21 @@ Hash EmbeddedLedger::genesisHash(const Genesis &genesis) {
                             genesis.chainId.size());
   const std::uint64_t numbers[] = {genesis.params.baseFee, genesis.params.feePerByte,
                                    genesis.params.unbondingBlocks, genesis.params.minStake};
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(numbers), sizeof numbers);
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(numbers),
+                            sizeof numbers);
   for (const auto &[id, amount] : allocations) {
     crypto_generichash_update(&state, id.data(), id.size());
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(&amount), sizeof amount);
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(&amount),
+                              sizeof amount);
   }
   Hash hash{};
   crypto_generichash_final(&state, hash.data(), hash.size());
   return hash;
 }
 
-Result<EmbeddedLedger> EmbeddedLedger::open(const std::filesystem::path &file, const SecureBuffer &passphrase,
-                                            const Genesis &genesis, const storage::KdfParams &kdf) {
+Result<EmbeddedLedger> EmbeddedLedger::open(const std::filesystem::path &file,
+                                            const SecureBuffer &passphrase, const Genesis &genesis,
+                                            const storage::KdfParams &kdf) {
   EmbeddedLedger ledger(genesis);
   const Hash expected = genesisHash(genesis);
   std::error_code ec;
@@ -62,7 +67,8 @@ Result<EmbeddedLedger> EmbeddedLedger::open(const std::filesystem::path &file, c
     return store.error();
   ledger.m_store = std::make_unique<storage::EncryptedStore>(std::move(*store));
   if (!exists) {
-    auto insert = ledger.m_store->prepare("INSERT INTO chain_meta (key, value) VALUES ('genesis', ?);");
+    auto insert =
+        ledger.m_store->prepare("INSERT INTO chain_meta (key, value) VALUES ('genesis', ?);");
     if (!insert)
       return insert.error();
     if (auto r = insert->bindBlob(1, expected).run(); !r)
@@ -99,11 +105,13 @@ Result<void> EmbeddedLedger::replay() {
     const Hash hash = block->hash();
     if (block->height != m_height + 1 || block->previous != m_tip ||
         stored != std::vector<std::uint8_t>(hash.begin(), hash.end()))
-      return fail(ErrorCode::Corrupt, "block " + std::to_string(block->height) + " does not link to the chain");
+      return fail(ErrorCode::Corrupt,
+                  "block " + std::to_string(block->height) + " does not link to the chain");
     for (const auto &tx : block->transactions)
       if (auto applied = m_state.apply(tx, block->height); !applied)
-        return fail(ErrorCode::Corrupt, "block " + std::to_string(block->height) +
-                                            " holds a transaction that does not apply: " + applied.error().message);
+        return fail(ErrorCode::Corrupt,
+                    "block " + std::to_string(block->height) +
+                        " holds a transaction that does not apply: " + applied.error().message);
     m_state.endBlock(block->height);
     if (m_state.stateHash() != block->stateHash)
       return fail(ErrorCode::Corrupt, "replaying block " + std::to_string(block->height) +
@@ -117,12 +125,12 @@ Result<void> EmbeddedLedger::replay() {
 
 Result<Hash> EmbeddedLedger::submit(const Transaction &tx) {
   const Hash id = tx.id();
-  for (const auto &queued : m_mempool)
-    if (queued.id() == id)
-      return fail(ErrorCode::AlreadyExists, "transaction " + hex(id) + " is already queued");
+  if (m_queuedIds.count(id))
+    return fail(ErrorCode::AlreadyExists, "transaction " + hex(id) + " is already queued");
   if (auto applied = m_pendingState.apply(tx, m_height + 1); !applied)
     return applied.error();
   m_mempool.push_back(tx);
+  m_queuedIds.insert(id);
   return id;
 }
 
@@ -131,19 +139,26 @@ Result<Block> EmbeddedLedger::produceBlock(std::size_t maxTransactions) {
   block.height = m_height + 1;
   block.previous = m_tip;
   LedgerState next = m_state;
-  std::vector<Transaction> remaining = m_mempool;
+  // Each sender's queued transactions in nonce order; only the head of a queue can apply next.
+  std::map<PublicKey, std::deque<const Transaction *>> bySender;
+  for (const auto &tx : m_mempool)
+    bySender[tx.sender].push_back(&tx);
+  for (auto &[sender, queue] : bySender)
+    std::stable_sort(queue.begin(), queue.end(),
+                     [](auto *a, auto *b) { return a->nonce < b->nonce; });
   while (block.transactions.size() < maxTransactions) {
-    // Among transactions that apply now (next in their sender's nonce order, funded), take the
-    // best paying. One that does not apply yet may once another has funded it, so it stays.
-    auto best = remaining.end();
-    for (auto it = remaining.begin(); it != remaining.end(); ++it)
-      if ((best == remaining.end() || paysMore(*it, *best)) && next.check(*it, LedgerState::Verify::StateOnly))
-        best = it;
-    if (best == remaining.end())
+    // Among heads that apply now (funded, right nonce), take the best paying. A head that does
+    // not apply yet may once another transaction has funded it, so it stays queued.
+    std::deque<const Transaction *> *best = nullptr;
+    for (auto &[sender, queue] : bySender)
+      if (!queue.empty() && (!best || paysMore(*queue.front(), *best->front())) &&
+          next.check(*queue.front(), LedgerState::Verify::StateOnly))
+        best = &queue;
+    if (!best)
       break;
-    (void)next.apply(*best, block.height, LedgerState::Verify::StateOnly);
-    block.transactions.push_back(*best);
-    remaining.erase(best);
+    (void)next.apply(*best->front(), block.height, LedgerState::Verify::StateOnly);
+    block.transactions.push_back(*best->front());
+    best->pop_front();
   }
   next.endBlock(block.height);
   block.stateHash = next.stateHash();
@@ -153,7 +168,10 @@ Result<Block> EmbeddedLedger::produceBlock(std::size_t maxTransactions) {
     auto insert = m_store->prepare("INSERT INTO blocks (height, hash, data) VALUES (?, ?, ?);");
     if (!insert)
       return insert.error();
-    return insert->bind(1, static_cast<std::int64_t>(block.height)).bindBlob(2, hash).bindBlob(3, data).run();
+    return insert->bind(1, static_cast<std::int64_t>(block.height))
+        .bindBlob(2, hash)
+        .bindBlob(3, data)
+        .run();
   });
   if (!committed)
     return committed.error();
@@ -161,11 +179,21 @@ Result<Block> EmbeddedLedger::produceBlock(std::size_t maxTransactions) {
   m_height = block.height;
   m_tip = hash;
   // Keep what is still valid on top of the new state, in the order it arrived.
+  std::set<Hash> included;
+  for (const auto &tx : block.transactions)
+    included.insert(tx.id());
+  std::vector<Transaction> remaining;
   m_pendingState = m_state;
-  m_mempool.clear();
-  for (auto &tx : remaining)
-    if (m_pendingState.apply(tx, m_height + 1, LedgerState::Verify::StateOnly))
-      m_mempool.push_back(std::move(tx));
+  m_queuedIds.clear();
+  for (auto &tx : m_mempool) {
+    const Hash id = tx.id();
+    if (!included.count(id) &&
+        m_pendingState.apply(tx, m_height + 1, LedgerState::Verify::StateOnly)) {
+      m_queuedIds.insert(id);
+      remaining.push_back(std::move(tx));
+    }
+  }
+  m_mempool = std::move(remaining);
   return block;
 }
 

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 
 namespace nesa::storage {
 class EncryptedStore;
@@ -21,8 +22,9 @@ class EmbeddedLedger {
 public:
   /// Opens the chain in `file` (creating it with `genesis` when absent) and replays every block,
   /// checking links and state hashes. A file made from another genesis is refused.
-  static Result<EmbeddedLedger> open(const std::filesystem::path &file, const SecureBuffer &passphrase,
-                                     const Genesis &genesis, const storage::KdfParams &kdf = {});
+  static Result<EmbeddedLedger> open(const std::filesystem::path &file,
+                                     const SecureBuffer &passphrase, const Genesis &genesis,
+                                     const storage::KdfParams &kdf = {});
 
   EmbeddedLedger(EmbeddedLedger &&) noexcept;
   EmbeddedLedger &operator=(EmbeddedLedger &&) noexcept;
@@ -41,7 +43,9 @@ public:
   const Hash &tip() const { return m_tip; }
   std::size_t pending() const { return m_mempool.size(); }
   /// The nonce the sender's next transaction must carry, counting queued ones.
-  std::uint64_t nextNonce(const KeyHash &sender) const { return m_pendingState.account(sender).nonce; }
+  std::uint64_t nextNonce(const KeyHash &sender) const {
+    return m_pendingState.account(sender).nonce;
+  }
 
   /// The hash that identifies a genesis (its chain id, parameters and allocations).
   static Hash genesisHash(const Genesis &genesis);
@@ -54,7 +58,8 @@ private:
   std::unique_ptr<storage::EncryptedStore> m_store;
   LedgerState m_state;
   LedgerState m_pendingState; ///< m_state with the mempool applied, for checking submissions
-  std::vector<Transaction> m_mempool;
+  std::vector<Transaction> m_mempool; ///< in arrival order
+  std::set<Hash> m_queuedIds;
   std::uint64_t m_height = 0;
   Hash m_tip{};
 };

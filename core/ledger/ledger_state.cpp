@@ -7,7 +7,9 @@
 namespace nesa::ledger {
 namespace {
 
-Error refused(const std::string &why) { return fail(ErrorCode::InvalidInput, "transaction refused: " + why); }
+Error refused(const std::string &why) {
+  return fail(ErrorCode::InvalidInput, "transaction refused: " + why);
+}
 
 bool addOverflows(Amount a, Amount b) { return a > std::numeric_limits<Amount>::max() - b; }
 
@@ -41,7 +43,8 @@ Result<void> LedgerState::check(const Transaction &tx, Verify verify) const {
                    " is expected (already applied, or out of order)");
   const Amount minimum = m_genesis.params.minimumFee(tx.serialize().size());
   if (tx.fee < minimum)
-    return refused("the fee " + std::to_string(tx.fee) + " is below the minimum " + std::to_string(minimum));
+    return refused("the fee " + std::to_string(tx.fee) + " is below the minimum " +
+                   std::to_string(minimum));
   if (addOverflows(tx.fee, tx.tip))
     return refused("fee and tip overflow");
   const Amount charges = tx.fee + tx.tip;
@@ -118,7 +121,8 @@ Hash LedgerState::stateHash() const {
   crypto_generichash_init(&state, nullptr, 0, 32);
   hashU64(state, m_feePool);
   for (const auto &[id, account] : m_accounts) { // std::map: a canonical order
-    if (account.balance == 0 && account.nonce == 0 && account.staked == 0 && account.unbonding.empty())
+    if (account.balance == 0 && account.nonce == 0 && account.staked == 0 &&
+        account.unbonding.empty())
       continue;
     crypto_generichash_update(&state, id.data(), id.size());
     hashU64(state, account.balance);

@@ -11,10 +11,10 @@ namespace nesa::ledger {
 
 /// Network parameters (governance will change them; genesis sets them).
 struct Params {
-  Amount baseFee = 1'000;          ///< flat part of every fee, micro-NES
-  Amount feePerByte = 10;          ///< per byte of the serialized transaction
+  Amount baseFee = 1'000;             ///< flat part of every fee, micro-NES
+  Amount feePerByte = 10;             ///< per byte of the serialized transaction
   std::uint64_t unbondingBlocks = 20; ///< blocks between Unstake and the stake's return
-  Amount minStake = 1'000'000;     ///< smallest stake a Stake transaction may leave (1 NES)
+  Amount minStake = 1'000'000;        ///< smallest stake a Stake transaction may leave (1 NES)
 
   /// The least fee a transaction of `bytes` bytes must carry.
   Amount minimumFee(std::size_t bytes) const { return baseFee + feePerByte * bytes; }

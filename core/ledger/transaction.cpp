@@ -16,7 +16,9 @@ public:
     for (int i = 0; i < 8; ++i)
       m_bytes.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
   }
-  void raw(std::span<const std::uint8_t> bytes) { m_bytes.insert(m_bytes.end(), bytes.begin(), bytes.end()); }
+  void raw(std::span<const std::uint8_t> bytes) {
+    m_bytes.insert(m_bytes.end(), bytes.begin(), bytes.end());
+  }
   std::vector<std::uint8_t> take() { return std::move(m_bytes); }
 
 private:
@@ -116,7 +118,8 @@ Hash Transaction::id() const {
 
 bool Transaction::signatureValid() const {
   const auto bytes = signingBytes();
-  return crypto_sign_verify_detached(signature.data(), bytes.data(), bytes.size(), sender.data()) == 0;
+  return crypto_sign_verify_detached(signature.data(), bytes.data(), bytes.size(), sender.data()) ==
+         0;
 }
 
 void Transaction::signWith(const SecureBuffer &secretKey) {
