@@ -115,7 +115,7 @@ private Q_SLOTS:
     QCOMPARE(r.code, 0);
     QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
              (QStringList{QStringLiteral("storage"), QStringLiteral("util"), QStringLiteral("blas"),
-                          QStringLiteral("engine")}));
+                          QStringLiteral("engine"), QStringLiteral("ledger")}));
     QCOMPARE(run(kBench, {QStringLiteral("nosuchsuite")}).code, 2);
   }
 

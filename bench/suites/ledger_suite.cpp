@@ -69,7 +69,8 @@ double rawVerify(const Fixture &f) {
   return timeMs([&] {
     for (int i = 0; i < kTransactions; ++i) {
       const auto &bytes = f.signedBytes[static_cast<std::size_t>(i)];
-      if (crypto_sign_verify_detached(f.signatures[static_cast<std::size_t>(i)].data(), bytes.data(), bytes.size(),
+      if (crypto_sign_verify_detached(f.signatures[static_cast<std::size_t>(i)].data(),
+                                      bytes.data(), bytes.size(),
                                       f.keys[static_cast<std::size_t>(i % 10)].data()) != 0)
         std::exit(1);
     }
@@ -106,7 +107,9 @@ double applyAndCommit(Fixture &f) {
 } // namespace
 
 void registerLedgerSuite() {
-  registerSuite({"ledger", "signed transactions verified, applied and committed vs raw Ed25519 verification", [] {
+  registerSuite({"ledger",
+                 "signed transactions verified, applied and committed vs raw Ed25519 verification",
+                 [] {
                    auto f = makeFixture();
                    return std::vector<Comparison>{
                        {"verify_1000_tx_vs_raw_ed25519", "ms", [f] { return rawVerify(*f); },
