@@ -238,6 +238,22 @@ private Q_SLOTS:
     QCOMPARE(run(kNode, {QStringLiteral("--miners")}).code, 2);
   }
 
+  void desktopStartsAndStaysUp() {
+    QTemporaryDir home;
+    QProcess desktop;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("NESA_HOME"), home.path());
+    desktop.setProcessEnvironment(env);
+    desktop.start(kDesktop, {QStringLiteral("-platform"), QStringLiteral("offscreen")});
+    QVERIFY(desktop.waitForStarted(10000));
+    QVERIFY(!desktop.waitForFinished(3000)); // still running: the window is up, nothing crashed
+    desktop.terminate();
+    QVERIFY(desktop.waitForFinished(10000));
+    QFile log(home.filePath(QStringLiteral("logs/nesa-desktop.log")));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QVERIFY(log.readAll().contains("nesa-desktop 0."));
+  }
+
   void desktopHelpWorks() {
     const Run r = run(kDesktop, {QStringLiteral("--help"), QStringLiteral("-platform"),
                                  QStringLiteral("offscreen")});

@@ -24,7 +24,7 @@ private Q_SLOTS:
     QVERIFY(log::init({log::Level::Info, file}).ok());
     log::debug("hidden-debug-line");
     log::info("visible-info-line");
-    log::error("visible-error-line"); // errors flush immediately
+    log::error("visible-error-line");
     QFile in(QString::fromStdString(file.string()));
     QVERIFY(in.open(QIODevice::ReadOnly));
     const QByteArray text = in.readAll();

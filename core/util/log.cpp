@@ -57,7 +57,8 @@ Result<void> init(const Options &options) {
   auto logger = std::make_shared<spdlog::logger>("nesa", sinks.begin(), sinks.end());
   logger->set_level(toSpdlog(options.level));
   logger->set_pattern("%Y-%m-%d %H:%M:%S.%e [%^%l%$] %v");
-  logger->flush_on(spdlog::level::warn);
+  // Info and above reach the disk at once, so a crash or a kill loses no message that matters.
+  logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(std::move(logger));
   return {};
 }
