@@ -1,6 +1,7 @@
 // The ledger state machine and the embedded chain: properties over thousands of random
 // transactions, replay from disk, tampering, unbonding, fee priority, and crash safety.
 #include "ledger/embedded_ledger.h"
+#include "ledger/payloads.h"
 #include "storage/encrypted_store.h"
 
 #include <QTemporaryDir>
@@ -39,7 +40,8 @@ Key makeKey(std::uint8_t seedByte) {
 SecureBuffer secret(std::string_view text) { return SecureBuffer::copyOf(text).value(); }
 
 Transaction makeTx(const Key &from, TxKind kind, std::uint64_t nonce, Amount amount,
-                   const KeyHash &to = {}, Amount tip = 0, const Params &params = {}) {
+                   const KeyHash &to = {}, Amount tip = 0, const Params &params = {},
+                   std::vector<std::uint8_t> payload = {}) {
   Transaction tx;
   tx.chainId = "nesa-devnet";
   tx.kind = kind;
@@ -48,6 +50,7 @@ Transaction makeTx(const Key &from, TxKind kind, std::uint64_t nonce, Amount amo
   tx.to = to;
   tx.amount = amount;
   tx.tip = tip;
+  tx.payload = std::move(payload);
   tx.fee = params.minimumFee(tx.serialize().size());
   tx.signWith(from.secretKey);
   return tx;
@@ -185,6 +188,115 @@ private Q_SLOTS:
     QCOMPARE(block->transactions[0].sender, m_keys[1].publicKey);
     QCOMPARE(block->transactions[1].sender, m_keys[2].publicKey);
     QCOMPARE(ledger->pending(), std::size_t{1});
+  }
+
+  // PayForQuery: a deposit locked for one miner, paid out by the client's cumulative receipts,
+  // the rest refunded after expiry; forged, stale and excessive receipts are refused.
+  void sessionsPayMinersAndRefundClients() {
+    auto ledger = EmbeddedLedger::open(path("sessions.chain"), secret("pw"), m_genesis, kFast);
+    const Key &client = m_keys[1], &miner = m_keys[4], &stranger = m_keys[2];
+    const Params params;
+    auto submit = [&](const Key &from, TxKind kind, Amount amount, const KeyHash &to,
+                      std::vector<std::uint8_t> payload) {
+      return ledger->submit(makeTx(from, kind, ledger->nextNonce(from.id()), amount, to, 0, params,
+                                   std::move(payload)));
+    };
+    QVERIFY(submit(m_keys[0], TxKind::Transfer, 50 * kNes, miner.id(), {}).ok());
+    QVERIFY(ledger->produceBlock().ok());
+    const MinerOffer offer{"127.0.0.1:7700", 2, 1000};
+    QVERIFY(!submit(miner, TxKind::RegisterMiner, 0, {}, offer.encode()).ok()); // no stake yet
+    QVERIFY(submit(miner, TxKind::Stake, 10 * kNes, {}, {}).ok());
+    QVERIFY(submit(miner, TxKind::RegisterMiner, 0, {}, offer.encode()).ok());
+    QVERIFY(ledger->produceBlock().ok());
+    QCOMPARE(ledger->state().miners().size(), std::size_t{1});
+
+    auto opened =
+        submit(client, TxKind::OpenSession, 20 * kNes, miner.id(), SessionTerms{5}.encode());
+    QVERIFY2(opened.ok(), opened.ok() ? "" : opened.error().message.c_str());
+    const Hash session = *opened;
+    QVERIFY(ledger->produceBlock().ok());
+    const Amount clientAfterDeposit = ledger->state().account(client.id()).balance;
+    const Amount minerBefore = ledger->state().account(miner.id()).balance;
+
+    auto settle = [&](const Receipt &receipt) {
+      return submit(miner, TxKind::Settle, 0, {}, receipt.encode());
+    };
+    const std::string chain = m_genesis.chainId;
+    QVERIFY(settle(Receipt::sign(chain, session, 3 * kNes, client.secretKey)).ok());
+    QVERIFY(ledger->produceBlock().ok());
+    const Amount settleFee = minerBefore + 3 * kNes - ledger->state().account(miner.id()).balance;
+    QVERIFY(settleFee < kNes / 100); // the miner got 3 NES minus its fee
+    QVERIFY(!settle(Receipt::sign(chain, session, 3 * kNes, client.secretKey)).ok()); // not newer
+    QVERIFY(!settle(Receipt::sign(chain, session, 2 * kNes, client.secretKey)).ok()); // older
+    QVERIFY(!settle(Receipt::sign(chain, session, 5 * kNes, stranger.secretKey))
+                 .ok()); // not the client
+    QVERIFY(!settle(Receipt::sign(chain, session, 25 * kNes, client.secretKey))
+                 .ok()); // over the deposit
+    QVERIFY(!settle(Receipt::sign("other-chain", session, 5 * kNes, client.secretKey)).ok());
+    QVERIFY(settle(Receipt::sign(chain, session, 7 * kNes, client.secretKey)).ok());
+    QVERIFY(
+        !submit(client, TxKind::CloseSession, 0, {}, encodeSessionId(session)).ok()); // not expired
+    QVERIFY(ledger->produceBlock().ok());
+    QCOMPARE(ledger->state().sessions().at(session).paid, 7 * kNes);
+    while (ledger->height() <= ledger->state().sessions().at(session).expiry)
+      QVERIFY(ledger->produceBlock().ok());
+    QVERIFY(!settle(Receipt::sign(chain, session, 9 * kNes, client.secretKey)).ok()); // expired
+    QVERIFY(!submit(stranger, TxKind::CloseSession, 0, {}, encodeSessionId(session)).ok());
+    QVERIFY(submit(client, TxKind::CloseSession, 0, {}, encodeSessionId(session)).ok());
+    QVERIFY(ledger->produceBlock().ok());
+    QVERIFY(ledger->state().sessions().empty());
+    const Amount refund =
+        ledger->state().account(client.id()).balance + kNes / 100 - clientAfterDeposit;
+    QVERIFY(refund > 13 * kNes &&
+            refund <= 13 * kNes + kNes / 100); // 20 deposited − 7 paid, less the fee
+    QCOMPARE(ledger->state().totalSupply(), genesisSupply());
+  }
+
+  void governanceChangesParameters() {
+    auto ledger = EmbeddedLedger::open(path("gov.chain"), secret("pw"), m_genesis, kFast);
+    const Params params;
+    auto submit = [&](const Key &from, TxKind kind, Amount amount,
+                      std::vector<std::uint8_t> payload, const Params &p) {
+      return ledger->submit(
+          makeTx(from, kind, ledger->nextNonce(from.id()), amount, {}, 0, p, std::move(payload)));
+    };
+    QVERIFY(submit(m_keys[0], TxKind::Stake, 100 * kNes, {}, params).ok());
+    QVERIFY(submit(m_keys[1], TxKind::Stake, 50 * kNes, {}, params).ok());
+    QVERIFY(submit(m_keys[2], TxKind::Stake, 10 * kNes, {}, params).ok());
+    QVERIFY(
+        !submit(m_keys[3], TxKind::Propose, 0, ParamChange{ParamId::BaseFee, 2000}.encode(), params)
+             .ok());
+    auto proposal =
+        submit(m_keys[0], TxKind::Propose, 0, ParamChange{ParamId::BaseFee, 2000}.encode(), params);
+    QVERIFY(proposal.ok());
+    QVERIFY(ledger->produceBlock().ok());
+    QVERIFY(submit(m_keys[0], TxKind::Vote, 0, Ballot{*proposal, true}.encode(), params).ok());
+    QVERIFY(submit(m_keys[2], TxKind::Vote, 0, Ballot{*proposal, false}.encode(), params).ok());
+    QVERIFY(!submit(m_keys[0], TxKind::Vote, 0, Ballot{*proposal, false}.encode(), params)
+                 .ok()); // votes once
+    QVERIFY(ledger->produceBlock().ok());
+    while (!ledger->state().proposals().at(*proposal).decided)
+      QVERIFY(ledger->produceBlock().ok());
+    QVERIFY(ledger->state().proposals().at(*proposal).passed);
+    QCOMPARE(ledger->state().params().baseFee, Amount{2000});
+    QVERIFY(!submit(m_keys[1], TxKind::Transfer, kNes, {}, params)
+                 .ok()); // the old minimum fee no longer does
+    Params raised = params;
+    raised.baseFee = 2000;
+    auto lonely =
+        submit(m_keys[2], TxKind::Propose, 0, ParamChange{ParamId::FeePerByte, 1}.encode(), raised);
+    QVERIFY(lonely.ok());
+    QVERIFY(ledger->produceBlock().ok());
+    QVERIFY(submit(m_keys[2], TxKind::Vote, 0, Ballot{*lonely, true}.encode(), raised).ok());
+    while (!ledger->state().proposals().at(*lonely).decided)
+      QVERIFY(ledger->produceBlock().ok());
+    QVERIFY(!ledger->state().proposals().at(*lonely).passed); // 10 of 160 NES staked: no quorum
+    QCOMPARE(ledger->state().params().feePerByte, params.feePerByte);
+    QCOMPARE(ledger->state().totalSupply(), genesisSupply());
+    // The parameters in force are part of the replayed state.
+    const Hash hash = ledger->state().stateHash();
+    *ledger = std::move(EmbeddedLedger::open(path("gov.chain"), secret("pw"), m_genesis).value());
+    QCOMPARE(ledger->state().stateHash(), hash);
   }
 
   void wrongChainAndOtherGenesisAreRefused() {

@@ -40,8 +40,10 @@ Hash EmbeddedLedger::genesisHash(const Genesis &genesis) {
   crypto_generichash_init(&state, nullptr, 0, 32);
   crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(genesis.chainId.data()),
                             genesis.chainId.size());
-  const std::uint64_t numbers[] = {genesis.params.baseFee, genesis.params.feePerByte,
-                                   genesis.params.unbondingBlocks, genesis.params.minStake};
+  const std::uint64_t numbers[] = {genesis.params.baseFee,         genesis.params.feePerByte,
+                                   genesis.params.unbondingBlocks, genesis.params.minStake,
+                                   genesis.params.votingBlocks,    genesis.params.quorumPercent,
+                                   genesis.params.maxSessionBlocks};
   crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(numbers),
                             sizeof numbers);
   for (const auto &[id, amount] : allocations) {
@@ -152,7 +154,7 @@ Result<Block> EmbeddedLedger::produceBlock(std::size_t maxTransactions) {
     std::deque<const Transaction *> *best = nullptr;
     for (auto &[sender, queue] : bySender)
       if (!queue.empty() && (!best || paysMore(*queue.front(), *best->front())) &&
-          next.check(*queue.front(), LedgerState::Verify::StateOnly))
+          next.check(*queue.front(), block.height, LedgerState::Verify::StateOnly))
         best = &queue;
     if (!best)
       break;

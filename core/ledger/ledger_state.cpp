@@ -7,22 +7,34 @@
 namespace nesa::ledger {
 namespace {
 
-Error refused(const std::string &why) {
-  return fail(ErrorCode::InvalidInput, "transaction refused: " + why);
-}
-
 bool addOverflows(Amount a, Amount b) { return a > std::numeric_limits<Amount>::max() - b; }
 
-void hashU64(crypto_generichash_state &state, std::uint64_t v) {
-  std::uint8_t bytes[8];
-  for (int i = 0; i < 8; ++i)
-    bytes[i] = static_cast<std::uint8_t>(v >> (8 * i));
-  crypto_generichash_update(&state, bytes, sizeof bytes);
-}
+class StateHasher {
+public:
+  StateHasher() { crypto_generichash_init(&m_state, nullptr, 0, 32); }
+  void u64(std::uint64_t v) {
+    std::uint8_t bytes[8];
+    for (int i = 0; i < 8; ++i)
+      bytes[i] = static_cast<std::uint8_t>(v >> (8 * i));
+    raw(bytes);
+  }
+  void raw(std::span<const std::uint8_t> bytes) {
+    crypto_generichash_update(&m_state, bytes.data(), bytes.size());
+  }
+  Hash finish() {
+    Hash hash{};
+    crypto_generichash_final(&m_state, hash.data(), hash.size());
+    return hash;
+  }
+
+private:
+  crypto_generichash_state m_state;
+};
 
 } // namespace
 
-LedgerState::LedgerState(Genesis genesis) : m_genesis(std::move(genesis)) {
+LedgerState::LedgerState(Genesis genesis)
+    : m_genesis(std::move(genesis)), m_params(m_genesis.params) {
   for (const auto &[id, amount] : m_genesis.allocations)
     m_accounts[id].balance += amount;
 }
@@ -32,7 +44,10 @@ AccountState LedgerState::account(const KeyHash &id) const {
   return it == m_accounts.end() ? AccountState{} : it->second;
 }
 
-Result<void> LedgerState::check(const Transaction &tx, Verify verify) const {
+Result<void> LedgerState::check(const Transaction &tx, std::uint64_t height, Verify verify) const {
+  const auto refused = [](const std::string &why) {
+    return fail(ErrorCode::InvalidInput, "transaction refused: " + why);
+  };
   if (tx.chainId != m_genesis.chainId)
     return refused("it is for chain '" + tx.chainId + "', not '" + m_genesis.chainId + "'");
   if (verify == Verify::All && !tx.signatureValid())
@@ -41,54 +56,27 @@ Result<void> LedgerState::check(const Transaction &tx, Verify verify) const {
   if (tx.nonce != sender.nonce)
     return refused("nonce " + std::to_string(tx.nonce) + " where " + std::to_string(sender.nonce) +
                    " is expected (already applied, or out of order)");
-  const Amount minimum = m_genesis.params.minimumFee(tx.serialize().size());
+  const Amount minimum = m_params.minimumFee(tx.serialize().size());
   if (tx.fee < minimum)
     return refused("the fee " + std::to_string(tx.fee) + " is below the minimum " +
                    std::to_string(minimum));
-  if (addOverflows(tx.fee, tx.tip))
-    return refused("fee and tip overflow");
-  const Amount charges = tx.fee + tx.tip;
-  switch (tx.kind) {
-  case TxKind::Transfer:
-  case TxKind::Stake:
-    if (addOverflows(charges, tx.amount) || sender.balance < charges + tx.amount)
-      return refused("the balance does not cover the amount and the fee");
-    if (tx.kind == TxKind::Transfer && tx.amount == 0)
-      return refused("a transfer moves a positive amount");
-    if (tx.kind == TxKind::Stake && sender.staked + tx.amount < m_genesis.params.minStake)
-      return refused("stake must reach at least " + std::to_string(m_genesis.params.minStake));
-    break;
-  case TxKind::Unstake:
-    if (sender.balance < charges)
-      return refused("the balance does not cover the fee");
-    if (tx.amount == 0 || tx.amount > sender.staked)
-      return refused("cannot unstake more than is staked");
-    break;
-  }
+  if (addOverflows(tx.fee, tx.tip) || addOverflows(tx.fee + tx.tip, tx.amount))
+    return refused("the amounts overflow");
+  if (sender.balance < tx.fee + tx.tip)
+    return refused("the balance does not cover the fee");
+  if (auto kind = checkKind(tx, sender, tx.fee + tx.tip, height); !kind)
+    return refused(kind.error().message);
   return {};
 }
 
 Result<void> LedgerState::apply(const Transaction &tx, std::uint64_t height, Verify verify) {
-  if (auto ok = check(tx, verify); !ok)
+  if (auto ok = check(tx, height, verify); !ok)
     return ok;
   auto &sender = m_accounts[keyHashOf(tx.sender)];
   sender.balance -= tx.fee + tx.tip;
   m_feePool += tx.fee + tx.tip;
   ++sender.nonce;
-  switch (tx.kind) {
-  case TxKind::Transfer:
-    sender.balance -= tx.amount;
-    m_accounts[tx.to].balance += tx.amount;
-    break;
-  case TxKind::Stake:
-    sender.balance -= tx.amount;
-    sender.staked += tx.amount;
-    break;
-  case TxKind::Unstake:
-    sender.staked -= tx.amount;
-    sender.unbonding.emplace_back(height + m_genesis.params.unbondingBlocks, tx.amount);
-    break;
-  }
+  applyKind(tx, sender, height);
   return {};
 }
 
@@ -104,6 +92,25 @@ void LedgerState::endBlock(std::uint64_t height) {
       }
     }
   }
+  Amount totalStake = 0;
+  for (const auto &[id, state] : m_accounts)
+    totalStake += state.staked;
+  for (auto &[id, proposal] : m_proposals) {
+    if (proposal.decided || proposal.endsAt > height)
+      continue;
+    proposal.decided = true;
+    const Amount turnout = proposal.yes + proposal.no;
+    proposal.passed =
+        proposal.yes > proposal.no && turnout * 100 >= totalStake * m_params.quorumPercent;
+    if (!proposal.passed)
+      continue;
+    switch (proposal.change.param) {
+    case ParamId::BaseFee: m_params.baseFee = proposal.change.value; break;
+    case ParamId::FeePerByte: m_params.feePerByte = proposal.change.value; break;
+    case ParamId::UnbondingBlocks: m_params.unbondingBlocks = proposal.change.value; break;
+    case ParamId::MinStake: m_params.minStake = proposal.change.value; break;
+    }
+  }
 }
 
 Amount LedgerState::totalSupply() const {
@@ -113,30 +120,57 @@ Amount LedgerState::totalSupply() const {
     for (const auto &[when, amount] : state.unbonding)
       total += amount;
   }
+  for (const auto &[id, session] : m_sessions)
+    total += session.deposit - session.paid;
   return total;
 }
 
 Hash LedgerState::stateHash() const {
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, 32);
-  hashU64(state, m_feePool);
+  StateHasher h;
+  h.u64(m_feePool);
+  for (auto v : {m_params.baseFee, m_params.feePerByte, m_params.unbondingBlocks, m_params.minStake,
+                 m_params.votingBlocks, m_params.quorumPercent, m_params.maxSessionBlocks})
+    h.u64(v);
   for (const auto &[id, account] : m_accounts) { // std::map: a canonical order
     if (account.balance == 0 && account.nonce == 0 && account.staked == 0 &&
         account.unbonding.empty())
       continue;
-    crypto_generichash_update(&state, id.data(), id.size());
-    hashU64(state, account.balance);
-    hashU64(state, account.nonce);
-    hashU64(state, account.staked);
-    hashU64(state, account.unbonding.size());
+    h.raw(id);
+    h.u64(account.balance);
+    h.u64(account.nonce);
+    h.u64(account.staked);
+    h.u64(account.unbonding.size());
     for (const auto &[when, amount] : account.unbonding) {
-      hashU64(state, when);
-      hashU64(state, amount);
+      h.u64(when);
+      h.u64(amount);
     }
   }
-  Hash hash{};
-  crypto_generichash_final(&state, hash.data(), hash.size());
-  return hash;
+  h.u64(m_miners.size());
+  for (const auto &[id, miner] : m_miners) {
+    h.raw(id);
+    h.raw(miner.offer.encode());
+    h.u64(miner.registeredAt);
+  }
+  h.u64(m_sessions.size());
+  for (const auto &[id, session] : m_sessions) {
+    h.raw(id);
+    h.raw(session.client);
+    h.raw(session.miner);
+    h.u64(session.deposit);
+    h.u64(session.paid);
+    h.u64(session.expiry);
+  }
+  h.u64(m_proposals.size());
+  for (const auto &[id, proposal] : m_proposals) {
+    h.raw(id);
+    h.raw(proposal.change.encode());
+    h.u64(proposal.endsAt);
+    h.u64(proposal.yes);
+    h.u64(proposal.no);
+    h.u64(proposal.voters.size());
+    h.u64((proposal.decided ? 1 : 0) | (proposal.passed ? 2 : 0));
+  }
+  return h.finish();
 }
 
 } // namespace nesa::ledger

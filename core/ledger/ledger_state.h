@@ -1,9 +1,11 @@
 // The deterministic state machine of the $NES ledger: accounts, stake, unbonding and fees.
 #pragma once
 
+#include "ledger/payloads.h"
 #include "ledger/transaction.h"
 
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -15,6 +17,9 @@ struct Params {
   Amount feePerByte = 10;             ///< per byte of the serialized transaction
   std::uint64_t unbondingBlocks = 20; ///< blocks between Unstake and the stake's return
   Amount minStake = 1'000'000;        ///< smallest stake a Stake transaction may leave (1 NES)
+  std::uint64_t votingBlocks = 10;    ///< how long a proposal is open for votes
+  std::uint64_t quorumPercent = 33;   ///< share of all stake that must vote for a result to count
+  std::uint64_t maxSessionBlocks = 100'000; ///< the longest a session may lock a deposit
 
   /// The least fee a transaction of `bytes` bytes must carry.
   Amount minimumFee(std::size_t bytes) const { return baseFee + feePerByte * bytes; }
@@ -35,8 +40,36 @@ struct AccountState {
   std::vector<std::pair<std::uint64_t, Amount>> unbonding; ///< (height it returns at, amount)
 };
 
+/// A registered miner.
+struct MinerRecord {
+  PublicKey key{};
+  MinerOffer offer;
+  std::uint64_t registeredAt = 0;
+};
+
+/// A PayForQuery session: a client's deposit locked for one miner until `expiry`.
+struct SessionRecord {
+  PublicKey client{};
+  KeyHash miner{};
+  Amount deposit = 0;
+  Amount paid = 0; ///< settled so far (the latest receipt's cumulative amount)
+  std::uint64_t expiry = 0;
+};
+
+/// A governance proposal and its tally.
+struct ProposalRecord {
+  ParamChange change;
+  std::uint64_t endsAt = 0;
+  Amount yes = 0; ///< stake that voted for
+  Amount no = 0;
+  std::set<KeyHash> voters;
+  bool decided = false;
+  bool passed = false;
+};
+
 /// Applies transactions and block boundaries deterministically. Never lets a balance go
-/// negative or money appear: Σ balances + stake + unbonding + fee pool stays the genesis supply.
+/// negative or money appear: Σ balances + stake + unbonding + session escrow + fee pool stays
+/// the genesis supply.
 class LedgerState {
 public:
   explicit LedgerState(Genesis genesis);
@@ -47,15 +80,21 @@ public:
 
   /// Why `tx` cannot be applied now (signature, chain, nonce, fee, funds), or success. Changes
   /// nothing.
-  Result<void> check(const Transaction &tx, Verify verify = Verify::All) const;
+  Result<void> check(const Transaction &tx, std::uint64_t height,
+                     Verify verify = Verify::All) const;
   /// Checks and applies `tx` in block `height`.
   Result<void> apply(const Transaction &tx, std::uint64_t height, Verify verify = Verify::All);
-  /// Closes block `height`: stake whose unbonding ends here returns to balances.
+  /// Closes block `height`: stake whose unbonding ends here returns to balances, and proposals
+  /// whose vote ends here are decided (and applied when they pass).
   void endBlock(std::uint64_t height);
 
   /// The account for `id` (a zero account when it never received anything).
   AccountState account(const KeyHash &id) const;
-  const Params &params() const { return m_genesis.params; }
+  /// The parameters in force (genesis values, changed by passed proposals).
+  const Params &params() const { return m_params; }
+  const std::map<KeyHash, MinerRecord> &miners() const { return m_miners; }
+  const std::map<Hash, SessionRecord> &sessions() const { return m_sessions; }
+  const std::map<Hash, ProposalRecord> &proposals() const { return m_proposals; }
   const std::string &chainId() const { return m_genesis.chainId; }
   /// Fees collected (they will fund miner rewards).
   Amount feePool() const { return m_feePool; }
@@ -65,8 +104,16 @@ public:
   Hash stateHash() const;
 
 private:
+  Result<void> checkKind(const Transaction &tx, const AccountState &sender, Amount charges,
+                         std::uint64_t height) const;
+  void applyKind(const Transaction &tx, AccountState &sender, std::uint64_t height);
+
   Genesis m_genesis;
+  Params m_params;
   std::map<KeyHash, AccountState> m_accounts;
+  std::map<KeyHash, MinerRecord> m_miners;
+  std::map<Hash, SessionRecord> m_sessions;
+  std::map<Hash, ProposalRecord> m_proposals;
   Amount m_feePool = 0;
 };
 

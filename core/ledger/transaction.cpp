@@ -79,6 +79,8 @@ std::vector<std::uint8_t> Transaction::signingBytes() const {
   w.u64(tip);
   w.raw(to);
   w.u64(amount);
+  w.u64(payload.size());
+  w.raw(payload);
   return w.take();
 }
 
@@ -99,9 +101,15 @@ Result<Transaction> Transaction::parse(std::span<const std::uint8_t> bytes) {
   tx.chainId.resize(idLength);
   if (!r.take(reinterpret_cast<std::uint8_t *>(tx.chainId.data()), idLength) || !r.u8(kind) ||
       !r.take(tx.sender.data(), 32) || !r.u64(tx.nonce) || !r.u64(tx.fee) || !r.u64(tx.tip) ||
-      !r.take(tx.to.data(), 20) || !r.u64(tx.amount) || !r.take(tx.signature.data(), 64))
+      !r.take(tx.to.data(), 20) || !r.u64(tx.amount))
     return fail(ErrorCode::Corrupt, "truncated transaction");
-  if (kind < 1 || kind > 3)
+  std::uint64_t payloadSize = 0;
+  if (!r.u64(payloadSize) || payloadSize > kMaxPayload)
+    return fail(ErrorCode::Corrupt, "transaction payload missing or too large");
+  tx.payload.resize(payloadSize);
+  if (!r.take(tx.payload.data(), payloadSize) || !r.take(tx.signature.data(), 64))
+    return fail(ErrorCode::Corrupt, "truncated transaction");
+  if (kind < 1 || kind > 9)
     return fail(ErrorCode::Corrupt, "unknown transaction kind " + std::to_string(kind));
   tx.kind = static_cast<TxKind>(kind);
   if (!r.done())

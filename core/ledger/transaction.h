@@ -26,10 +26,19 @@ KeyHash keyHashOf(const PublicKey &key);
 
 /// What a transaction does. The values are part of the signed bytes.
 enum class TxKind : std::uint8_t {
-  Transfer = 1, ///< move `amount` to `to`
-  Stake = 2,    ///< lock `amount` of the sender's balance as stake
-  Unstake = 3,  ///< start unbonding `amount` of stake; it returns after the unbonding period
+  Transfer = 1,      ///< move `amount` to `to`
+  Stake = 2,         ///< lock `amount` of the sender's balance as stake
+  Unstake = 3,       ///< start unbonding `amount` of stake; it returns after the unbonding period
+  RegisterMiner = 4, ///< payload MinerOffer: announce an endpoint and prices (needs stake)
+  OpenSession = 5,   ///< lock `amount` for queries to miner `to`; payload SessionTerms
+  Settle = 6,        ///< (miner) payload Receipt: collect what the client's latest receipt owes
+  CloseSession = 7,  ///< (client) payload: the session id; after expiry, refunds the rest
+  Propose = 8,       ///< payload ParamChange: propose a new parameter value (needs stake)
+  Vote = 9,          ///< payload Ballot: vote on a proposal, weighted by stake
 };
+
+/// The largest payload a transaction may carry.
+inline constexpr std::size_t kMaxPayload = 512;
 
 /// One transaction. The sender pays `fee + tip` on top of any amount it moves.
 struct Transaction {
@@ -41,6 +50,7 @@ struct Transaction {
   Amount tip = 0;          ///< optional extra that buys priority
   KeyHash to{};            ///< Transfer only
   Amount amount = 0;
+  std::vector<std::uint8_t> payload; ///< kind-specific data (ledger/payloads.h)
   std::array<std::uint8_t, 64> signature{};
 
   /// The canonical bytes that are signed (everything but the signature).
