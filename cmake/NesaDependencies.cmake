@@ -59,6 +59,22 @@ nesa_require(nlohmann_json_FOUND "nlohmann-json" "nlohmann-json3-dev")
 find_package(spdlog QUIET)
 nesa_require(spdlog_FOUND "spdlog" "libspdlog-dev")
 
+# --- Medical image formats ---------------------------------------------------
+# Debian's CMake config for NIfTI is broken: a hand-made target over nifti2 + znz + zlib.
+find_path(NIFTI_INCLUDE_DIR nifti2_io.h PATH_SUFFIXES nifti)
+find_library(NIFTI2_LIBRARY nifti2)
+find_library(ZNZ_LIBRARY znz)
+find_package(ZLIB QUIET)
+nesa_require(NIFTI_INCLUDE_DIR "NIfTI headers" "libnifti2-dev")
+nesa_require(NIFTI2_LIBRARY "the NIfTI-2 library" "libnifti2-dev")
+nesa_require(ZLIB_FOUND "zlib" "zlib1g-dev")
+add_library(nesa_nifti INTERFACE)
+add_library(Nesa::Nifti ALIAS nesa_nifti)
+target_include_directories(nesa_nifti SYSTEM INTERFACE ${NIFTI_INCLUDE_DIR})
+target_link_libraries(nesa_nifti INTERFACE ${NIFTI2_LIBRARY} $<$<BOOL:${ZNZ_LIBRARY}>:${ZNZ_LIBRARY}> ZLIB::ZLIB m)
+find_package(DCMTK QUIET CONFIG)
+nesa_require(DCMTK_FOUND "DCMTK" "libdcmtk-dev")
+
 # --- libtorch (Debian's CPU build) ------------------------------------------
 # Only targets that run models link it: a program linked with Debian's libtorch loads ~290
 # shared libraries and starts about a second slower.

@@ -14,6 +14,8 @@ packages=(
   libtorch-dev libopenblas0-openmp
   # crypto and storage
   libsqlcipher-dev libssl-dev libsodium-dev
+  # medical image formats
+  libdcmtk-dev libnifti2-dev zlib1g-dev
   # the BIP39 English word list (compiled into the wallet)
   python3-mnemonic
   # network, serialization, logging

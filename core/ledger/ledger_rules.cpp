@@ -10,8 +10,8 @@ Error no(const std::string &why) { return fail(ErrorCode::InvalidInput, why); }
 
 } // namespace
 
-Result<void> LedgerState::checkKind(const Transaction &tx, const AccountState &sender, Amount charges,
-                                    std::uint64_t height) const {
+Result<void> LedgerState::checkKind(const Transaction &tx, const AccountState &sender,
+                                    Amount charges, std::uint64_t height) const {
   const KeyHash senderId = keyHashOf(tx.sender);
   switch (tx.kind) {
   case TxKind::Transfer:
@@ -41,7 +41,8 @@ Result<void> LedgerState::checkKind(const Transaction &tx, const AccountState &s
   case TxKind::OpenSession: {
     auto terms = SessionTerms::decode(tx.payload);
     if (!terms || terms->durationBlocks == 0 || terms->durationBlocks > m_params.maxSessionBlocks)
-      return no("a session lasts between 1 and " + std::to_string(m_params.maxSessionBlocks) + " blocks");
+      return no("a session lasts between 1 and " + std::to_string(m_params.maxSessionBlocks) +
+                " blocks");
     if (!m_miners.count(tx.to))
       return no("the session's miner is not registered");
     if (tx.amount == 0 || sender.balance < charges + tx.amount)
@@ -64,7 +65,8 @@ Result<void> LedgerState::checkKind(const Transaction &tx, const AccountState &s
       return no("this receipt is not newer than the last one settled");
     if (receipt->cumulative > session.deposit)
       return no("the receipt claims more than the session's deposit");
-    const auto bytes = Receipt::signedBytes(m_genesis.chainId, receipt->session, receipt->cumulative);
+    const auto bytes =
+        Receipt::signedBytes(m_genesis.chainId, receipt->session, receipt->cumulative);
     if (crypto_sign_verify_detached(receipt->clientSignature.data(), bytes.data(), bytes.size(),
                                     session.client.data()) != 0)
       return no("the receipt is not signed by the session's client");
@@ -88,8 +90,9 @@ Result<void> LedgerState::checkKind(const Transaction &tx, const AccountState &s
       return no("a proposal names a parameter and a value");
     if (sender.staked == 0)
       return no("only stakers can propose");
-    const bool sane = change->param == ParamId::UnbondingBlocks ? change->value >= 1 && change->value <= 1'000'000
-                                                                : change->value <= 1'000'000'000'000ULL;
+    const bool sane = change->param == ParamId::UnbondingBlocks
+                          ? change->value >= 1 && change->value <= 1'000'000
+                          : change->value <= 1'000'000'000'000ULL;
     if (!sane)
       return no("the proposed value is out of range");
     return {};
@@ -153,8 +156,8 @@ void LedgerState::applyKind(const Transaction &tx, AccountState &sender, std::ui
     break;
   }
   case TxKind::Propose:
-    m_proposals[tx.id()] = ProposalRecord{*ParamChange::decode(tx.payload), height + m_params.votingBlocks, 0, 0, {},
-                                          false, false};
+    m_proposals[tx.id()] = ProposalRecord{
+        *ParamChange::decode(tx.payload), height + m_params.votingBlocks, 0, 0, {}, false, false};
     break;
   case TxKind::Vote: {
     const auto ballot = *Ballot::decode(tx.payload);

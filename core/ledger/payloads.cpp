@@ -51,7 +51,8 @@ std::optional<SessionTerms> SessionTerms::decode(std::span<const std::uint8_t> b
   return SessionTerms{getU64(bytes.data())};
 }
 
-std::vector<std::uint8_t> Receipt::signedBytes(const std::string &chainId, const Hash &session, Amount cumulative) {
+std::vector<std::uint8_t> Receipt::signedBytes(const std::string &chainId, const Hash &session,
+                                               Amount cumulative) {
   static constexpr char kDomain[] = "nesa-receipt-v1";
   std::vector<std::uint8_t> out(kDomain, kDomain + sizeof kDomain - 1);
   out.push_back(static_cast<std::uint8_t>(chainId.size()));
@@ -61,10 +62,12 @@ std::vector<std::uint8_t> Receipt::signedBytes(const std::string &chainId, const
   return out;
 }
 
-Receipt Receipt::sign(const std::string &chainId, const Hash &session, Amount cumulative, const SecureBuffer &clientSecret) {
+Receipt Receipt::sign(const std::string &chainId, const Hash &session, Amount cumulative,
+                      const SecureBuffer &clientSecret) {
   Receipt receipt{session, cumulative, {}};
   const auto bytes = signedBytes(chainId, session, cumulative);
-  crypto_sign_detached(receipt.clientSignature.data(), nullptr, bytes.data(), bytes.size(), clientSecret.data());
+  crypto_sign_detached(receipt.clientSignature.data(), nullptr, bytes.data(), bytes.size(),
+                       clientSecret.data());
   return receipt;
 }
 
@@ -112,7 +115,9 @@ std::optional<Ballot> Ballot::decode(std::span<const std::uint8_t> bytes) {
   return ballot;
 }
 
-std::vector<std::uint8_t> encodeSessionId(const Hash &session) { return {session.begin(), session.end()}; }
+std::vector<std::uint8_t> encodeSessionId(const Hash &session) {
+  return {session.begin(), session.end()};
+}
 
 std::optional<Hash> decodeSessionId(std::span<const std::uint8_t> bytes) {
   if (bytes.size() != 32)

@@ -30,15 +30,22 @@ struct Receipt {
   std::array<std::uint8_t, 64> clientSignature{};
 
   /// The bytes the client signs (domain-separated, chain-bound).
-  static std::vector<std::uint8_t> signedBytes(const std::string &chainId, const Hash &session, Amount cumulative);
+  static std::vector<std::uint8_t> signedBytes(const std::string &chainId, const Hash &session,
+                                               Amount cumulative);
   /// A receipt signed with the client's Ed25519 secret key.
-  static Receipt sign(const std::string &chainId, const Hash &session, Amount cumulative, const SecureBuffer &clientSecret);
+  static Receipt sign(const std::string &chainId, const Hash &session, Amount cumulative,
+                      const SecureBuffer &clientSecret);
   std::vector<std::uint8_t> encode() const;
   static std::optional<Receipt> decode(std::span<const std::uint8_t> bytes);
 };
 
 /// The parameters governance can change.
-enum class ParamId : std::uint8_t { BaseFee = 1, FeePerByte = 2, UnbondingBlocks = 3, MinStake = 4 };
+enum class ParamId : std::uint8_t {
+  BaseFee = 1,
+  FeePerByte = 2,
+  UnbondingBlocks = 3,
+  MinStake = 4
+};
 
 /// Propose: set parameter `param` to `value`.
 struct ParamChange {

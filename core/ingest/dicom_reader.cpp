@@ -1,0 +1,208 @@
+#include "ingest/dicom_reader.h"
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dctk.h>
+#include <dcmtk/dcmimgle/dcmimage.h>
+#include <dcmtk/dcmjpeg/djdecode.h>
+#include <dcmtk/dcmjpls/djdecode.h>
+#include <dcmtk/oflog/oflog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
+
+namespace nesa::ingest {
+namespace {
+
+// Decoders for the compressed transfer syntaxes DCMTK supports, registered once per process.
+void registerCodecs() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    OFLog::configure(OFLogger::FATAL_LOG_LEVEL); // failures come back as our messages
+    DcmRLEDecoderRegistration::registerCodecs();
+    DJDecoderRegistration::registerCodecs();
+    DJLSDecoderRegistration::registerCodecs();
+  });
+}
+
+// One decoded file, before stacking.
+struct Slice {
+  Volume volume;
+  std::string seriesUid;
+  std::array<double, 3> position{0, 0, 0};
+  std::array<double, 6> orientation{1, 0, 0, 0, 1, 0};
+  bool hasGeometry = false;
+};
+
+std::string text(DcmDataset &data, const DcmTagKey &key) {
+  OFString value;
+  return data.findAndGetOFStringArray(key, value).good() ? std::string(value.c_str()) : std::string();
+}
+
+double number(DcmDataset &data, const DcmTagKey &key, unsigned long index, double fallback) {
+  Float64 value = 0;
+  return data.findAndGetFloat64(key, value, index).good() ? value : fallback;
+}
+
+template <typename T> void convert(const void *data, std::size_t n, float *out) {
+  const auto *in = static_cast<const T *>(data);
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = static_cast<float>(in[i]);
+}
+
+std::array<double, 3> cross(const std::array<double, 6> &o) {
+  return {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
+}
+
+void setAffine(Volume &volume, const std::array<double, 6> &o, const std::array<double, 3> &origin,
+               const std::array<double, 3> &sliceStep) {
+  for (int r = 0; r < 3; ++r) {
+    volume.affine[r][0] = o[r] * volume.spacing[0];     // along a row: the column index grows
+    volume.affine[r][1] = o[3 + r] * volume.spacing[1]; // down a column
+    volume.affine[r][2] = sliceStep[r];
+    volume.affine[r][3] = origin[r];
+  }
+  volume.affine[3] = {0, 0, 0, 1};
+  volume.coordinateSystem = "LPS";
+}
+
+Result<Slice> readSlice(const std::filesystem::path &file) {
+  registerCodecs();
+  DcmFileFormat format;
+  OFCondition status = format.loadFile(file.c_str());
+  if (status.bad())
+    return fail(ErrorCode::Corrupt, file.string() + " is not a readable DICOM file (" + status.text() + ")");
+  DcmDataset &data = *format.getDataset();
+  const E_TransferSyntax syntax = data.getOriginalXfer();
+  const DcmXfer xfer(syntax);
+  if (syntax == EXS_JPEG2000LosslessOnly || syntax == EXS_JPEG2000)
+    return fail(ErrorCode::InvalidInput, file.string() + " is JPEG 2000 compressed, which this build cannot decode "
+                                                         "(DCMTK has no JPEG 2000 codec); export it uncompressed");
+  Slice slice;
+  Volume &volume = slice.volume;
+  volume.format = std::string("DICOM (") + xfer.getXferName() + ")";
+  volume.modality = text(data, DCM_Modality);
+  slice.seriesUid = text(data, DCM_SeriesInstanceUID);
+  for (const auto &[name, key] : std::initializer_list<std::pair<const char *, DcmTagKey>>{
+           {"Patient's name", DCM_PatientName}, {"Patient ID", DCM_PatientID},
+           {"Birth date", DCM_PatientBirthDate}, {"Sex", DCM_PatientSex},
+           {"Institution", DCM_InstitutionName}, {"Referring physician", DCM_ReferringPhysicianName},
+           {"Accession number", DCM_AccessionNumber}, {"Study date", DCM_StudyDate}}) {
+    const std::string value = text(data, key);
+    if (!value.empty())
+      volume.identifying[name] = value;
+  }
+
+  DicomImage image(&format, syntax, CIF_MayDetachPixelData, 0, 0);
+  if (image.getStatus() != EIS_Normal)
+    return fail(ErrorCode::Corrupt, file.string() + ": the pixel data cannot be decoded (" +
+                                        DicomImage::getString(image.getStatus()) + ")");
+  if (!image.isMonochrome())
+    return fail(ErrorCode::InvalidInput, file.string() + " is a colour image; only grey-scale scans can be analyzed");
+  const DiPixel *pixels = image.getInterData();
+  if (pixels == nullptr || pixels->getData() == nullptr)
+    return fail(ErrorCode::Corrupt, file.string() + ": no pixel data");
+  const auto rows = static_cast<std::int64_t>(image.getHeight());
+  const auto columns = static_cast<std::int64_t>(image.getWidth());
+  const auto frames = static_cast<std::int64_t>(image.getFrameCount());
+  const std::size_t count = pixels->getCount();
+  if (count != static_cast<std::size_t>(rows * columns * frames))
+    return fail(ErrorCode::Corrupt, file.string() + ": the pixel data does not match its size");
+  volume.shape = {frames, rows, columns};
+  volume.voxels.resize(count);
+  switch (pixels->getRepresentation()) {
+  case EPR_Uint8: convert<Uint8>(pixels->getData(), count, volume.voxels.data()); break;
+  case EPR_Sint8: convert<Sint8>(pixels->getData(), count, volume.voxels.data()); break;
+  case EPR_Uint16: convert<Uint16>(pixels->getData(), count, volume.voxels.data()); break;
+  case EPR_Sint16: convert<Sint16>(pixels->getData(), count, volume.voxels.data()); break;
+  case EPR_Uint32: convert<Uint32>(pixels->getData(), count, volume.voxels.data()); break;
+  case EPR_Sint32: convert<Sint32>(pixels->getData(), count, volume.voxels.data()); break;
+  }
+  volume.spacing = {number(data, DCM_PixelSpacing, 1, 1.0), number(data, DCM_PixelSpacing, 0, 1.0),
+                    number(data, DCM_SliceThickness, 0, 1.0)};
+  slice.hasGeometry = data.tagExists(DCM_ImagePositionPatient) && data.tagExists(DCM_ImageOrientationPatient);
+  for (unsigned long i = 0; i < 3; ++i)
+    slice.position[i] = number(data, DCM_ImagePositionPatient, i, 0.0);
+  for (unsigned long i = 0; i < 6; ++i)
+    slice.orientation[i] = number(data, DCM_ImageOrientationPatient, i, slice.orientation[i]);
+  const auto normal = cross(slice.orientation);
+  setAffine(volume, slice.orientation, slice.position,
+            {normal[0] * volume.spacing[2], normal[1] * volume.spacing[2], normal[2] * volume.spacing[2]});
+  double center = 0, width = 0;
+  if (image.getWindow(center, width) && width > 0) {
+    volume.windowCenter = center;
+    volume.windowWidth = width;
+  } else {
+    const auto [low, high] = std::minmax_element(volume.voxels.begin(), volume.voxels.end());
+    volume.windowCenter = (*low + *high) / 2.0;
+    volume.windowWidth = std::max(1e-6, static_cast<double>(*high - *low));
+  }
+  return slice;
+}
+
+} // namespace
+
+Result<Volume> readDicomFile(const std::filesystem::path &file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    return fail(ErrorCode::NotFound, "no DICOM file at " + file.string());
+  auto slice = readSlice(file);
+  if (!slice)
+    return slice.error();
+  return std::move(slice->volume);
+}
+
+Result<Volume> readDicomSeries(const std::filesystem::path &folder) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec))
+    return fail(ErrorCode::NotFound, "no folder at " + folder.string());
+  std::map<std::string, std::vector<Slice>> bySeries;
+  std::string firstError;
+  for (const auto &entry : std::filesystem::directory_iterator(folder, ec)) {
+    if (!entry.is_regular_file() || entry.path().filename() == "DICOMDIR")
+      continue;
+    auto slice = readSlice(entry.path());
+    if (!slice) {
+      if (firstError.empty())
+        firstError = slice.error().message;
+      continue;
+    }
+    if (slice->volume.shape[0] != 1)
+      continue; // multi-frame files are volumes of their own
+    bySeries[slice->seriesUid].push_back(std::move(*slice));
+  }
+  if (bySeries.empty())
+    return fail(ErrorCode::InvalidInput, folder.string() + " holds no readable single-frame DICOM image" +
+                                             (firstError.empty() ? std::string() : " (" + firstError + ")"));
+  auto &slices = std::max_element(bySeries.begin(), bySeries.end(), [](const auto &a, const auto &b) {
+                   return a.second.size() < b.second.size();
+                 })->second;
+  const auto normal = cross(slices.front().orientation);
+  auto along = [&](const Slice &s) {
+    return s.position[0] * normal[0] + s.position[1] * normal[1] + s.position[2] * normal[2];
+  };
+  std::sort(slices.begin(), slices.end(), [&](const Slice &a, const Slice &b) { return along(a) < along(b); });
+  const Slice &first = slices.front();
+  Volume volume = first.volume;
+  const auto rows = volume.shape[1], columns = volume.shape[2];
+  volume.voxels.clear();
+  for (const auto &s : slices) {
+    if (s.volume.shape[1] != rows || s.volume.shape[2] != columns)
+      return fail(ErrorCode::InvalidInput, folder.string() + ": the series' slices differ in size");
+    volume.voxels.insert(volume.voxels.end(), s.volume.voxels.begin(), s.volume.voxels.end());
+  }
+  volume.shape = {static_cast<std::int64_t>(slices.size()), rows, columns};
+  std::array<double, 3> step{normal[0] * volume.spacing[2], normal[1] * volume.spacing[2], normal[2] * volume.spacing[2]};
+  if (slices.size() > 1 && first.hasGeometry) {
+    const double distance = (along(slices.back()) - along(first)) / static_cast<double>(slices.size() - 1);
+    volume.spacing[2] = std::abs(distance);
+    for (int r = 0; r < 3; ++r)
+      step[r] = (slices.back().position[r] - first.position[r]) / static_cast<double>(slices.size() - 1);
+  }
+  setAffine(volume, first.orientation, first.position, step);
+  return volume;
+}
+
+} // namespace nesa::ingest

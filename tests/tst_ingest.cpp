@@ -1,0 +1,188 @@
+// Reading real scans: DICOM files from pydicom's and NIfTI volumes from nibabel's test data
+// (fetched by scripts/fetch-test-data.sh), checked against independent readings of the files.
+#include "ingest/dicom_reader.h"
+#include "ingest/nifti_reader.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dctk.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+using namespace nesa;
+using namespace nesa::ingest;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kData = NESA_TEST_DATA;
+
+std::vector<char> readAll(const fs::path &file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+template <typename T> T field(const std::vector<char> &bytes, std::size_t offset, bool swap) {
+  T value;
+  std::memcpy(&value, bytes.data() + offset, sizeof value);
+  if (swap) {
+    auto *b = reinterpret_cast<unsigned char *>(&value);
+    std::reverse(b, b + sizeof value);
+  }
+  return value;
+}
+
+} // namespace
+
+class TestIngest : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_dir;
+
+private Q_SLOTS:
+  // anatomical.nii is a big-endian NIfTI-1 int16 volume: read its header and voxels by hand and
+  // compare every voxel with what the reader returns.
+  void niftiMatchesAnIndependentReading() {
+    const auto file = kData / "nifti" / "anatomical.nii";
+    auto volume = readNifti(file);
+    QVERIFY2(volume.ok(), volume.ok() ? "" : volume.error().message.c_str());
+    const auto bytes = readAll(file);
+    const bool swap = field<std::int16_t>(bytes, 40, false) > 7;
+    const auto nx = field<std::int16_t>(bytes, 42, swap), ny = field<std::int16_t>(bytes, 44, swap),
+               nz = field<std::int16_t>(bytes, 46, swap);
+    QCOMPARE(field<std::int16_t>(bytes, 70, swap), std::int16_t{4}); // DT_INT16
+    QCOMPARE(volume->shape, (std::vector<std::int64_t>{nz, ny, nx}));
+    QCOMPARE(QString::fromStdString(volume->format), QStringLiteral("NIfTI-1"));
+    const auto offset = static_cast<std::size_t>(field<float>(bytes, 108, swap));
+    float slope = field<float>(bytes, 112, swap), intercept = field<float>(bytes, 116, swap);
+    if (slope == 0) {
+      slope = 1;
+      intercept = 0;
+    }
+    for (std::int64_t i = 0; i < volume->count(); ++i) {
+      const auto raw = field<std::int16_t>(bytes, offset + 2 * static_cast<std::size_t>(i), swap);
+      QCOMPARE(volume->voxels[static_cast<std::size_t>(i)], raw * slope + intercept);
+    }
+    QCOMPARE(volume->spacing[0], static_cast<double>(field<float>(bytes, 80, swap)));
+    QCOMPARE(QString::fromStdString(volume->coordinateSystem), QStringLiteral("RAS"));
+  }
+
+  void nifti2AndFourDimensions() {
+    auto two = readNifti(kData / "nifti" / "example_nifti2.nii.gz");
+    QVERIFY2(two.ok(), two.ok() ? "" : two.error().message.c_str());
+    QCOMPARE(QString::fromStdString(two->format), QStringLiteral("NIfTI-2"));
+    QCOMPARE(two->shape, (std::vector<std::int64_t>{2, 12, 20, 32})); // t, z, y, x
+    auto four = readNifti(kData / "nifti" / "example4d.nii.gz");
+    QVERIFY(four.ok());
+    QCOMPARE(four->shape.size(), std::size_t{4});
+    QCOMPARE(static_cast<std::int64_t>(four->voxels.size()), four->count());
+  }
+
+  void brokenNiftiIsRefused() {
+    const auto whole = readAll(kData / "nifti" / "anatomical.nii");
+    const auto half = fs::path(m_dir.path().toStdString()) / "half.nii";
+    std::ofstream(half, std::ios::binary).write(whole.data(), static_cast<std::streamsize>(whole.size() / 2));
+    auto truncated = readNifti(half);
+    QVERIFY(!truncated.ok());
+    QCOMPARE(truncated.error().code, ErrorCode::Corrupt);
+    const auto text = fs::path(m_dir.path().toStdString()) / "notes.nii";
+    std::ofstream(text) << "not a volume";
+    QVERIFY(!readNifti(text).ok());
+    QCOMPARE(readNifti(fs::path(m_dir.path().toStdString()) / "absent.nii").error().code, ErrorCode::NotFound);
+  }
+
+  // The same MR slice stored five ways (explicit/implicit VR, big endian, RLE, JPEG-LS lossless)
+  // must decode to the very same values.
+  void losslessTransferSyntaxesAgree() {
+    auto reference = readDicomFile(kData / "dicom" / "MR_small.dcm");
+    QVERIFY2(reference.ok(), reference.ok() ? "" : reference.error().message.c_str());
+    QCOMPARE(reference->shape, (std::vector<std::int64_t>{1, 64, 64}));
+    QCOMPARE(QString::fromStdString(reference->modality), QStringLiteral("MR"));
+    QVERIFY(*std::max_element(reference->voxels.begin(), reference->voxels.end()) > 0);
+    for (const char *name : {"MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR_small_RLE.dcm",
+                             "MR_small_jpeg_ls_lossless.dcm"}) {
+      auto other = readDicomFile(kData / "dicom" / name);
+      QVERIFY2(other.ok(), other.ok() ? name : other.error().message.c_str());
+      QVERIFY2(other->voxels == reference->voxels, name);
+      QVERIFY(other->format != reference->format || std::string(name) == "MR_small_implicit.dcm");
+    }
+  }
+
+  // CT values come back in Hounsfield units: stored values times slope plus intercept, computed
+  // here from the raw pixel element.
+  void ctIsRescaledToHounsfieldUnits() {
+    const auto file = kData / "dicom" / "CT_small.dcm";
+    auto volume = readDicomFile(file);
+    QVERIFY2(volume.ok(), volume.ok() ? "" : volume.error().message.c_str());
+    DcmFileFormat format;
+    QVERIFY(format.loadFile(file.c_str()).good());
+    DcmDataset &data = *format.getDataset();
+    Float64 slope = 1, intercept = 0;
+    data.findAndGetFloat64(DCM_RescaleSlope, slope);
+    data.findAndGetFloat64(DCM_RescaleIntercept, intercept);
+    QVERIFY(intercept != 0); // this file really needs the rescale
+    Uint16 pixelRepresentation = 0;
+    data.findAndGetUint16(DCM_PixelRepresentation, pixelRepresentation);
+    const Uint16 *raw = nullptr;
+    unsigned long count = 0;
+    QVERIFY(data.findAndGetUint16Array(DCM_PixelData, raw, &count).good());
+    QCOMPARE(static_cast<std::int64_t>(count), volume->count());
+    for (unsigned long i = 0; i < count; i += 97) {
+      const double stored = pixelRepresentation ? static_cast<double>(static_cast<Sint16>(raw[i])) : raw[i];
+      QCOMPARE(static_cast<double>(volume->voxels[i]), stored * slope + intercept);
+    }
+    QCOMPARE(QString::fromStdString(volume->modality), QStringLiteral("CT"));
+    QVERIFY(volume->identifying.count("Patient's name"));
+    QVERIFY(volume->spacing[0] > 0 && volume->spacing[0] < 5);
+    QCOMPARE(QString::fromStdString(volume->coordinateSystem), QStringLiteral("LPS"));
+  }
+
+  void brokenAndUnsupportedDicomAreRefused() {
+    auto truncated = readDicomFile(kData / "dicom" / "MR_truncated.dcm");
+    QVERIFY(!truncated.ok());
+    auto jpeg2000 = readDicomFile(kData / "dicom" / "MR_small_jp2klossless.dcm");
+    QVERIFY(!jpeg2000.ok());
+    QVERIFY(QString::fromStdString(jpeg2000.error().message).contains(QStringLiteral("JPEG 2000")));
+    const auto text = fs::path(m_dir.path().toStdString()) / "notes.dcm";
+    std::ofstream(text) << "not a scan";
+    QCOMPARE(readDicomFile(text).error().code, ErrorCode::Corrupt);
+  }
+
+  // A series written in shuffled file order is stacked along the slice normal.
+  void seriesIsSortedAlongTheNormal() {
+    const fs::path folder = fs::path(m_dir.path().toStdString()) / "series";
+    fs::create_directories(folder);
+    const double positions[] = {10.0, -5.0, 2.5};
+    const char *names[] = {"b.dcm", "c.dcm", "a.dcm"};
+    for (int i = 0; i < 3; ++i) {
+      DcmFileFormat format;
+      QVERIFY(format.loadFile((kData / "dicom" / "MR_small.dcm").c_str()).good());
+      DcmDataset &data = *format.getDataset();
+      QVERIFY(data.putAndInsertString(DCM_ImageOrientationPatient, "1\\0\\0\\0\\1\\0").good());
+      const std::string position = "0\\0\\" + std::to_string(positions[i]);
+      QVERIFY(data.putAndInsertString(DCM_ImagePositionPatient, position.c_str()).good());
+      // Mark each slice so the order can be checked: its first voxel holds the slice's index.
+      Uint16 *pixels = nullptr;
+      QVERIFY(data.findAndGetUint16Array(DCM_PixelData, const_cast<const Uint16 *&>(pixels)).good());
+      pixels[0] = static_cast<Uint16>(1000 + i);
+      QVERIFY(format.saveFile((folder / names[i]).c_str(), EXS_LittleEndianExplicit).good());
+    }
+    std::ofstream(folder / "README.txt") << "not DICOM";
+    auto volume = readDicomSeries(folder);
+    QVERIFY2(volume.ok(), volume.ok() ? "" : volume.error().message.c_str());
+    QCOMPARE(volume->shape, (std::vector<std::int64_t>{3, 64, 64}));
+    const auto slice = static_cast<std::size_t>(64 * 64);
+    QCOMPARE(volume->voxels[0], 1001.0f);         // z = -5
+    QCOMPARE(volume->voxels[slice], 1002.0f);     // z = 2.5
+    QCOMPARE(volume->voxels[2 * slice], 1000.0f); // z = 10
+    QCOMPARE(volume->spacing[2], 7.5);
+    QCOMPARE(volume->affine[2][3], -5.0);
+    QCOMPARE(readDicomSeries(fs::path(m_dir.path().toStdString())).error().code, ErrorCode::InvalidInput);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestIngest)
+#include "tst_ingest.moc"
