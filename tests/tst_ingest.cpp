@@ -84,14 +84,16 @@ private Q_SLOTS:
   void brokenNiftiIsRefused() {
     const auto whole = readAll(kData / "nifti" / "anatomical.nii");
     const auto half = fs::path(m_dir.path().toStdString()) / "half.nii";
-    std::ofstream(half, std::ios::binary).write(whole.data(), static_cast<std::streamsize>(whole.size() / 2));
+    std::ofstream(half, std::ios::binary)
+        .write(whole.data(), static_cast<std::streamsize>(whole.size() / 2));
     auto truncated = readNifti(half);
     QVERIFY(!truncated.ok());
     QCOMPARE(truncated.error().code, ErrorCode::Corrupt);
     const auto text = fs::path(m_dir.path().toStdString()) / "notes.nii";
     std::ofstream(text) << "not a volume";
     QVERIFY(!readNifti(text).ok());
-    QCOMPARE(readNifti(fs::path(m_dir.path().toStdString()) / "absent.nii").error().code, ErrorCode::NotFound);
+    QCOMPARE(readNifti(fs::path(m_dir.path().toStdString()) / "absent.nii").error().code,
+             ErrorCode::NotFound);
   }
 
   // The same MR slice stored five ways (explicit/implicit VR, big endian, RLE, JPEG-LS lossless)
@@ -131,7 +133,8 @@ private Q_SLOTS:
     QVERIFY(data.findAndGetUint16Array(DCM_PixelData, raw, &count).good());
     QCOMPARE(static_cast<std::int64_t>(count), volume->count());
     for (unsigned long i = 0; i < count; i += 97) {
-      const double stored = pixelRepresentation ? static_cast<double>(static_cast<Sint16>(raw[i])) : raw[i];
+      const double stored =
+          pixelRepresentation ? static_cast<double>(static_cast<Sint16>(raw[i])) : raw[i];
       QCOMPARE(static_cast<double>(volume->voxels[i]), stored * slope + intercept);
     }
     QCOMPARE(QString::fromStdString(volume->modality), QStringLiteral("CT"));
@@ -166,7 +169,8 @@ private Q_SLOTS:
       QVERIFY(data.putAndInsertString(DCM_ImagePositionPatient, position.c_str()).good());
       // Mark each slice so the order can be checked: its first voxel holds the slice's index.
       Uint16 *pixels = nullptr;
-      QVERIFY(data.findAndGetUint16Array(DCM_PixelData, const_cast<const Uint16 *&>(pixels)).good());
+      QVERIFY(
+          data.findAndGetUint16Array(DCM_PixelData, const_cast<const Uint16 *&>(pixels)).good());
       pixels[0] = static_cast<Uint16>(1000 + i);
       QVERIFY(format.saveFile((folder / names[i]).c_str(), EXS_LittleEndianExplicit).good());
     }
@@ -180,7 +184,8 @@ private Q_SLOTS:
     QCOMPARE(volume->voxels[2 * slice], 1000.0f); // z = 10
     QCOMPARE(volume->spacing[2], 7.5);
     QCOMPARE(volume->affine[2][3], -5.0);
-    QCOMPARE(readDicomSeries(fs::path(m_dir.path().toStdString())).error().code, ErrorCode::InvalidInput);
+    QCOMPARE(readDicomSeries(fs::path(m_dir.path().toStdString())).error().code,
+             ErrorCode::InvalidInput);
   }
 };
 

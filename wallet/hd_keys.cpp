@@ -75,6 +75,14 @@ Result<KeyPair> keyPairOf(const ExtendedKey &node) {
   return pair;
 }
 
+Result<KeyPair> accountKeyPair(const SecureBuffer &seed, std::uint32_t account) {
+  const auto path = accountPath(account);
+  auto node = derivePath(seed, path);
+  if (!node)
+    return node.error();
+  return keyPairOf(*node);
+}
+
 std::array<std::uint8_t, 64> sign(const KeyPair &pair, std::span<const std::uint8_t> message) {
   std::array<std::uint8_t, 64> signature{};
   crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(),

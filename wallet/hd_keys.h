@@ -41,6 +41,9 @@ struct KeyPair {
 /// The Ed25519 key pair whose private seed is `node.key`.
 Result<KeyPair> keyPairOf(const ExtendedKey &node);
 
+/// The key pair of account `account` of `seed` (at accountPath(account)).
+Result<KeyPair> accountKeyPair(const SecureBuffer &seed, std::uint32_t account);
+
 /// Signs `message` with `pair` (detached Ed25519 signature).
 std::array<std::uint8_t, 64> sign(const KeyPair &pair, std::span<const std::uint8_t> message);
 

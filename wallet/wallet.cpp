@@ -89,11 +89,15 @@ Result<void> Wallet::unlock(const SecureBuffer &passphrase) {
   return {};
 }
 
-Result<void> Wallet::load() {
+Result<SecureBuffer> Wallet::seed() const {
   auto phrase = recoveryPhrase();
   if (!phrase)
     return phrase.error();
-  auto seed = seedFromMnemonic(phrase->view());
+  return seedFromMnemonic(phrase->view());
+}
+
+Result<void> Wallet::load() {
+  auto seed = this->seed();
   if (!seed)
     return seed.error();
   auto confirmed =
@@ -125,11 +129,7 @@ Result<void> Wallet::load() {
       return fail(ErrorCode::Corrupt, "account " + account.name + " has a damaged public key");
     std::copy(key.begin(), key.end(), account.publicKey.begin());
     account.address = select->columnText(3);
-    const auto path = accountPath(account.index);
-    auto node = derivePath(*seed, path);
-    if (!node)
-      return node.error();
-    auto pair = keyPairOf(*node);
+    auto pair = accountKeyPair(*seed, account.index);
     if (!pair)
       return pair.error();
     if (pair->publicKey != account.publicKey)
@@ -156,19 +156,13 @@ Result<Account> Wallet::addAccount(const std::string &name) {
   for (const auto &a : m_accounts)
     if (a.name == name)
       return fail(ErrorCode::AlreadyExists, "there is already an account named '" + name + "'");
-  auto phrase = recoveryPhrase();
-  if (!phrase)
-    return phrase.error();
-  auto seed = seedFromMnemonic(phrase->view());
+  auto seed = this->seed();
   if (!seed)
     return seed.error();
   Account account;
   account.index = m_accounts.empty() ? 0 : m_accounts.back().index + 1;
   account.name = name;
-  auto node = derivePath(*seed, accountPath(account.index));
-  if (!node)
-    return node.error();
-  auto pair = keyPairOf(*node);
+  auto pair = accountKeyPair(*seed, account.index);
   if (!pair)
     return pair.error();
   account.publicKey = pair->publicKey;

@@ -82,6 +82,8 @@ public:
 private:
   Wallet();
   Result<void> load();
+  /// The BIP39 seed of the stored phrase (unlocked only).
+  Result<SecureBuffer> seed() const;
   Result<void> setMeta(const std::string &key, std::span<const std::uint8_t> value);
 
   std::filesystem::path m_file;

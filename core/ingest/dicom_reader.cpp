@@ -38,7 +38,8 @@ struct Slice {
 
 std::string text(DcmDataset &data, const DcmTagKey &key) {
   OFString value;
-  return data.findAndGetOFStringArray(key, value).good() ? std::string(value.c_str()) : std::string();
+  return data.findAndGetOFStringArray(key, value).good() ? std::string(value.c_str())
+                                                         : std::string();
 }
 
 double number(DcmDataset &data, const DcmTagKey &key, unsigned long index, double fallback) {
@@ -73,23 +74,29 @@ Result<Slice> readSlice(const std::filesystem::path &file) {
   DcmFileFormat format;
   OFCondition status = format.loadFile(file.c_str());
   if (status.bad())
-    return fail(ErrorCode::Corrupt, file.string() + " is not a readable DICOM file (" + status.text() + ")");
+    return fail(ErrorCode::Corrupt,
+                file.string() + " is not a readable DICOM file (" + status.text() + ")");
   DcmDataset &data = *format.getDataset();
   const E_TransferSyntax syntax = data.getOriginalXfer();
   const DcmXfer xfer(syntax);
   if (syntax == EXS_JPEG2000LosslessOnly || syntax == EXS_JPEG2000)
-    return fail(ErrorCode::InvalidInput, file.string() + " is JPEG 2000 compressed, which this build cannot decode "
-                                                         "(DCMTK has no JPEG 2000 codec); export it uncompressed");
+    return fail(ErrorCode::InvalidInput,
+                file.string() + " is JPEG 2000 compressed, which this build cannot decode "
+                                "(DCMTK has no JPEG 2000 codec); export it uncompressed");
   Slice slice;
   Volume &volume = slice.volume;
   volume.format = std::string("DICOM (") + xfer.getXferName() + ")";
   volume.modality = text(data, DCM_Modality);
   slice.seriesUid = text(data, DCM_SeriesInstanceUID);
   for (const auto &[name, key] : std::initializer_list<std::pair<const char *, DcmTagKey>>{
-           {"Patient's name", DCM_PatientName}, {"Patient ID", DCM_PatientID},
-           {"Birth date", DCM_PatientBirthDate}, {"Sex", DCM_PatientSex},
-           {"Institution", DCM_InstitutionName}, {"Referring physician", DCM_ReferringPhysicianName},
-           {"Accession number", DCM_AccessionNumber}, {"Study date", DCM_StudyDate}}) {
+           {"Patient's name", DCM_PatientName},
+           {"Patient ID", DCM_PatientID},
+           {"Birth date", DCM_PatientBirthDate},
+           {"Sex", DCM_PatientSex},
+           {"Institution", DCM_InstitutionName},
+           {"Referring physician", DCM_ReferringPhysicianName},
+           {"Accession number", DCM_AccessionNumber},
+           {"Study date", DCM_StudyDate}}) {
     const std::string value = text(data, key);
     if (!value.empty())
       volume.identifying[name] = value;
@@ -100,7 +107,8 @@ Result<Slice> readSlice(const std::filesystem::path &file) {
     return fail(ErrorCode::Corrupt, file.string() + ": the pixel data cannot be decoded (" +
                                         DicomImage::getString(image.getStatus()) + ")");
   if (!image.isMonochrome())
-    return fail(ErrorCode::InvalidInput, file.string() + " is a colour image; only grey-scale scans can be analyzed");
+    return fail(ErrorCode::InvalidInput,
+                file.string() + " is a colour image; only grey-scale scans can be analyzed");
   const DiPixel *pixels = image.getInterData();
   if (pixels == nullptr || pixels->getData() == nullptr)
     return fail(ErrorCode::Corrupt, file.string() + ": no pixel data");
@@ -122,14 +130,16 @@ Result<Slice> readSlice(const std::filesystem::path &file) {
   }
   volume.spacing = {number(data, DCM_PixelSpacing, 1, 1.0), number(data, DCM_PixelSpacing, 0, 1.0),
                     number(data, DCM_SliceThickness, 0, 1.0)};
-  slice.hasGeometry = data.tagExists(DCM_ImagePositionPatient) && data.tagExists(DCM_ImageOrientationPatient);
+  slice.hasGeometry =
+      data.tagExists(DCM_ImagePositionPatient) && data.tagExists(DCM_ImageOrientationPatient);
   for (unsigned long i = 0; i < 3; ++i)
     slice.position[i] = number(data, DCM_ImagePositionPatient, i, 0.0);
   for (unsigned long i = 0; i < 6; ++i)
     slice.orientation[i] = number(data, DCM_ImageOrientationPatient, i, slice.orientation[i]);
   const auto normal = cross(slice.orientation);
   setAffine(volume, slice.orientation, slice.position,
-            {normal[0] * volume.spacing[2], normal[1] * volume.spacing[2], normal[2] * volume.spacing[2]});
+            {normal[0] * volume.spacing[2], normal[1] * volume.spacing[2],
+             normal[2] * volume.spacing[2]});
   double center = 0, width = 0;
   if (image.getWindow(center, width) && width > 0) {
     volume.windowCenter = center;
@@ -174,16 +184,19 @@ Result<Volume> readDicomSeries(const std::filesystem::path &folder) {
     bySeries[slice->seriesUid].push_back(std::move(*slice));
   }
   if (bySeries.empty())
-    return fail(ErrorCode::InvalidInput, folder.string() + " holds no readable single-frame DICOM image" +
-                                             (firstError.empty() ? std::string() : " (" + firstError + ")"));
-  auto &slices = std::max_element(bySeries.begin(), bySeries.end(), [](const auto &a, const auto &b) {
-                   return a.second.size() < b.second.size();
-                 })->second;
+    return fail(ErrorCode::InvalidInput,
+                folder.string() + " holds no readable single-frame DICOM image" +
+                    (firstError.empty() ? std::string() : " (" + firstError + ")"));
+  auto &slices =
+      std::max_element(bySeries.begin(), bySeries.end(), [](const auto &a, const auto &b) {
+        return a.second.size() < b.second.size();
+      })->second;
   const auto normal = cross(slices.front().orientation);
   auto along = [&](const Slice &s) {
     return s.position[0] * normal[0] + s.position[1] * normal[1] + s.position[2] * normal[2];
   };
-  std::sort(slices.begin(), slices.end(), [&](const Slice &a, const Slice &b) { return along(a) < along(b); });
+  std::sort(slices.begin(), slices.end(),
+            [&](const Slice &a, const Slice &b) { return along(a) < along(b); });
   const Slice &first = slices.front();
   Volume volume = first.volume;
   const auto rows = volume.shape[1], columns = volume.shape[2];
@@ -194,12 +207,15 @@ Result<Volume> readDicomSeries(const std::filesystem::path &folder) {
     volume.voxels.insert(volume.voxels.end(), s.volume.voxels.begin(), s.volume.voxels.end());
   }
   volume.shape = {static_cast<std::int64_t>(slices.size()), rows, columns};
-  std::array<double, 3> step{normal[0] * volume.spacing[2], normal[1] * volume.spacing[2], normal[2] * volume.spacing[2]};
+  std::array<double, 3> step{normal[0] * volume.spacing[2], normal[1] * volume.spacing[2],
+                             normal[2] * volume.spacing[2]};
   if (slices.size() > 1 && first.hasGeometry) {
-    const double distance = (along(slices.back()) - along(first)) / static_cast<double>(slices.size() - 1);
+    const double distance =
+        (along(slices.back()) - along(first)) / static_cast<double>(slices.size() - 1);
     volume.spacing[2] = std::abs(distance);
     for (int r = 0; r < 3; ++r)
-      step[r] = (slices.back().position[r] - first.position[r]) / static_cast<double>(slices.size() - 1);
+      step[r] =
+          (slices.back().position[r] - first.position[r]) / static_cast<double>(slices.size() - 1);
   }
   setAffine(volume, first.orientation, first.position, step);
   return volume;

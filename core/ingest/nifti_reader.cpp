@@ -9,7 +9,8 @@
 namespace nesa::ingest {
 namespace {
 
-template <typename T> void convert(const void *data, std::int64_t n, double slope, double intercept, float *out) {
+template <typename T>
+void convert(const void *data, std::int64_t n, double slope, double intercept, float *out) {
   const auto *in = static_cast<const T *>(data);
   for (std::int64_t i = 0; i < n; ++i)
     out[i] = static_cast<float>(static_cast<double>(in[i]) * slope + intercept);
@@ -36,9 +37,12 @@ Result<Volume> readNifti(const std::filesystem::path &file) {
   std::call_once(quiet, [] { nifti_set_debug_level(0); }); // errors come back as our messages
   std::unique_ptr<nifti_image, NiftiDeleter> image(nifti_image_read(file.c_str(), 1));
   if (!image || !image->data)
-    return fail(ErrorCode::Corrupt, file.string() + " is not a readable NIfTI file (damaged or truncated?)");
-  if (image->ndim < 2 || image->ndim > 4 || image->nvox <= 0 || image->nvox > (std::int64_t{1} << 31))
-    return fail(ErrorCode::InvalidInput, file.string() + " is not a 2-D to 4-D volume of a supported size");
+    return fail(ErrorCode::Corrupt,
+                file.string() + " is not a readable NIfTI file (damaged or truncated?)");
+  if (image->ndim < 2 || image->ndim > 4 || image->nvox <= 0 ||
+      image->nvox > (std::int64_t{1} << 31))
+    return fail(ErrorCode::InvalidInput,
+                file.string() + " is not a 2-D to 4-D volume of a supported size");
 
   Volume volume;
   // The image struct does not reliably record the version (nifti_type says 1 for some NIfTI-2
@@ -68,15 +72,17 @@ Result<Volume> readNifti(const std::filesystem::path &file) {
   case DT_FLOAT32: convert<float>(image->data, n, slope, intercept, out); break;
   case DT_FLOAT64: convert<double>(image->data, n, slope, intercept, out); break;
   default:
-    return fail(ErrorCode::InvalidInput, file.string() + " holds " + nifti_datatype_string(image->datatype) +
-                                             " voxels, which cannot be analyzed (scalar volumes only)");
+    return fail(ErrorCode::InvalidInput,
+                file.string() + " holds " + nifti_datatype_string(image->datatype) +
+                    " voxels, which cannot be analyzed (scalar volumes only)");
   }
   // The sform is the scanner's own statement; the qform is the fallback; else voxel units.
   const auto &matrix = image->sform_code > 0 ? image->sto_xyz : image->qto_xyz;
   const bool known = image->sform_code > 0 || image->qform_code > 0;
   for (int r = 0; r < 4; ++r)
     for (int c = 0; c < 4; ++c)
-      volume.affine[r][c] = known ? matrix.m[r][c] : (r == c ? (r < 3 ? volume.spacing[r] : 1.0) : 0.0);
+      volume.affine[r][c] =
+          known ? matrix.m[r][c] : (r == c ? (r < 3 ? volume.spacing[r] : 1.0) : 0.0);
   volume.coordinateSystem = "RAS";
   // A display window spanning the data: NIfTI has no window of its own unless cal_min/max.
   float low = out[0], high = out[0];

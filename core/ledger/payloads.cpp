@@ -1,5 +1,7 @@
 #include "ledger/payloads.h"
 
+#include "util/byte_io.h"
+
 #include <sodium.h>
 
 #include <cstring>
@@ -8,14 +10,15 @@ namespace nesa::ledger {
 namespace {
 
 void putU64(std::vector<std::uint8_t> &out, std::uint64_t v) {
-  for (int i = 0; i < 8; ++i)
-    out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  ByteWriter w;
+  w.u64(v);
+  const auto bytes = w.take();
+  out.insert(out.end(), bytes.begin(), bytes.end());
 }
 
 std::uint64_t getU64(const std::uint8_t *in) {
   std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i)
-    v = (v << 8) | in[i];
+  ByteReader(std::span(in, 8)).u64(v);
   return v;
 }
 

@@ -1,5 +1,6 @@
 #include "model/linear_bundle.h"
 
+#include "util/byte_io.h"
 #include "util/secure_buffer.h"
 
 #include <sodium.h>
@@ -12,62 +13,12 @@
 namespace nesa::model {
 namespace {
 
-static_assert(std::endian::native == std::endian::little,
-              "the bundle format is little-endian; add byte swapping for this platform");
+static_assert(
+    std::endian::native == std::endian::little,
+    "weights are stored as little-endian float32 bytes; add byte swapping for this platform");
 
 constexpr std::uint8_t kMagic[8] = {'N', 'E', 'S', 'A', 'L', 'B', 0, 1};
 constexpr std::int64_t kMaxElements = std::int64_t{1} << 32;
-
-class Writer {
-public:
-  template <typename T> void put(T value) {
-    const auto *p = reinterpret_cast<const std::uint8_t *>(&value);
-    m_bytes.insert(m_bytes.end(), p, p + sizeof(T));
-  }
-  void putAll(const std::vector<std::int64_t> &values) {
-    for (auto v : values)
-      put(v);
-  }
-  void putBytes(const std::vector<std::uint8_t> &bytes) {
-    m_bytes.insert(m_bytes.end(), bytes.begin(), bytes.end());
-  }
-  std::vector<std::uint8_t> take() { return std::move(m_bytes); }
-
-private:
-  std::vector<std::uint8_t> m_bytes;
-};
-
-class Reader {
-public:
-  explicit Reader(std::span<const std::uint8_t> bytes) : m_bytes(bytes) {}
-  template <typename T> bool get(T &out) {
-    if (m_bytes.size() - m_pos < sizeof(T))
-      return false;
-    std::memcpy(&out, m_bytes.data() + m_pos, sizeof(T));
-    m_pos += sizeof(T);
-    return true;
-  }
-  bool getAll(std::vector<std::int64_t> &out, std::size_t count) {
-    out.resize(count);
-    for (auto &v : out)
-      if (!get(v))
-        return false;
-    return true;
-  }
-  bool getBytes(std::vector<std::uint8_t> &out, std::size_t count) {
-    if (m_bytes.size() - m_pos < count)
-      return false;
-    out.assign(m_bytes.begin() + static_cast<std::ptrdiff_t>(m_pos),
-               m_bytes.begin() + static_cast<std::ptrdiff_t>(m_pos + count));
-    m_pos += count;
-    return true;
-  }
-  bool atEnd() const { return m_pos == m_bytes.size(); }
-
-private:
-  std::span<const std::uint8_t> m_bytes;
-  std::size_t m_pos = 0;
-};
 
 Error corrupt(const std::string &why) {
   return fail(ErrorCode::Corrupt, "not a valid linear bundle: " + why);
@@ -142,67 +93,71 @@ Result<void> LinearOp::validate() const {
 }
 
 std::vector<std::uint8_t> LinearBundle::serialize() const {
-  Writer w;
-  for (auto b : kMagic)
-    w.put(b);
-  w.put(static_cast<std::uint32_t>(ops.size()));
+  ByteWriter w;
+  w.raw(kMagic);
+  w.u32(static_cast<std::uint32_t>(ops.size()));
   for (const auto &op : ops) {
-    w.put(static_cast<std::uint8_t>(op.kind));
-    w.put(static_cast<std::uint8_t>(op.bias ? 1 : 0));
-    w.put(static_cast<std::uint16_t>(op.spatialDims()));
-    w.put(static_cast<std::uint32_t>(op.weight.shape.size()));
-    w.putAll(op.weight.shape);
-    w.putAll(op.stride);
-    w.putAll(op.padding);
-    w.putAll(op.dilation);
-    w.put(op.groups);
-    w.putBytes(op.weight.bytes);
+    w.u8(static_cast<std::uint8_t>(op.kind));
+    w.u8(static_cast<std::uint8_t>(op.bias ? 1 : 0));
+    w.u16(static_cast<std::uint16_t>(op.spatialDims()));
+    w.u32(static_cast<std::uint32_t>(op.weight.shape.size()));
+    for (const auto *list : {&op.weight.shape, &op.stride, &op.padding, &op.dilation})
+      for (auto v : *list)
+        w.i64(v);
+    w.i64(op.groups);
+    w.raw(op.weight.bytes);
     if (op.bias)
-      w.putBytes(op.bias->bytes);
+      w.raw(op.bias->bytes);
   }
   return w.take();
 }
 
 Result<LinearBundle> LinearBundle::parse(std::span<const std::uint8_t> bytes) {
-  Reader r(bytes);
+  ByteReader r(bytes);
   std::uint8_t magic[8];
-  for (auto &b : magic)
-    if (!r.get(b))
-      return corrupt("the file is too short");
+  if (!r.raw(magic, sizeof magic))
+    return corrupt("the file is too short");
   if (std::memcmp(magic, kMagic, 6) != 0)
     return corrupt("wrong magic bytes");
   if (magic[6] != 0 || magic[7] != 1)
     return corrupt("unsupported format version " + std::to_string(magic[7]));
   std::uint32_t count = 0;
-  if (!r.get(count))
+  if (!r.u32(count))
     return corrupt("truncated header");
   if (count > 100000)
     return corrupt("implausible op count " + std::to_string(count));
+  auto readList = [&](std::vector<std::int64_t> &out, std::size_t n) {
+    out.resize(n);
+    for (auto &v : out)
+      if (!r.i64(v))
+        return false;
+    return true;
+  };
   LinearBundle bundle;
   for (std::uint32_t i = 0; i < count; ++i) {
     LinearOp op;
     std::uint8_t kind = 0, hasBias = 0;
     std::uint16_t spatial = 0;
     std::uint32_t rank = 0;
-    if (!r.get(kind) || !r.get(hasBias) || !r.get(spatial) || !r.get(rank))
+    if (!r.u8(kind) || !r.u8(hasBias) || !r.u16(spatial) || !r.u32(rank))
       return corrupt("truncated at op " + std::to_string(i));
     if (kind < 1 || kind > 4 || hasBias > 1 || spatial > 3 || rank > 5)
       return corrupt("op " + std::to_string(i) + " has an invalid header");
     op.kind = static_cast<LinearKind>(kind);
     op.weight.dtype = DType::F32;
-    if (!r.getAll(op.weight.shape, rank) || !r.getAll(op.stride, spatial) ||
-        !r.getAll(op.padding, spatial) || !r.getAll(op.dilation, spatial) || !r.get(op.groups))
+    if (!readList(op.weight.shape, rank) || !readList(op.stride, spatial) ||
+        !readList(op.padding, spatial) || !readList(op.dilation, spatial) || !r.i64(op.groups))
       return corrupt("truncated at op " + std::to_string(i));
     std::int64_t numel = 1;
     for (auto d : op.weight.shape) {
       if (d <= 0 || d > kMaxElements || (numel *= d) > kMaxElements)
         return corrupt("op " + std::to_string(i) + " has an invalid weight shape");
     }
-    if (!r.getBytes(op.weight.bytes, static_cast<std::size_t>(numel) * 4))
+    if (!r.bytes(op.weight.bytes, static_cast<std::size_t>(numel) * 4))
       return corrupt("weights of op " + std::to_string(i) + " are truncated");
     if (hasBias) {
       op.bias = TensorData{DType::F32, {op.weight.shape[0]}, {}};
-      if (!r.getBytes(op.bias->bytes, static_cast<std::size_t>(op.weight.shape[0]) * 4))
+      if (!r.bytes(op.bias->bytes, static_cast<std::size_t>(op.weight.shape[0]) * 4))
         return corrupt("bias of op " + std::to_string(i) + " is truncated");
     }
     if (auto valid = op.validate(); !valid)
