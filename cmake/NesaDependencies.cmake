@@ -75,6 +75,14 @@ target_link_libraries(nesa_nifti INTERFACE ${NIFTI2_LIBRARY} $<$<BOOL:${ZNZ_LIBR
 find_package(DCMTK QUIET CONFIG)
 nesa_require(DCMTK_FOUND "DCMTK" "libdcmtk-dev")
 
+# --- Documents: PDF text (poppler) and DOCX (a zip of XML) -----------------------
+pkg_check_modules(POPPLER QUIET IMPORTED_TARGET poppler-qt6)
+nesa_require(POPPLER_FOUND "poppler-qt6" "libpoppler-qt6-dev")
+add_library(Nesa::Poppler ALIAS PkgConfig::POPPLER)
+pkg_check_modules(LIBZIP QUIET IMPORTED_TARGET libzip)
+nesa_require(LIBZIP_FOUND "libzip" "libzip-dev")
+add_library(Nesa::Zip ALIAS PkgConfig::LIBZIP)
+
 # --- libtorch (Debian's CPU build) ------------------------------------------
 # Only targets that run models link it: a program linked with Debian's libtorch loads ~290
 # shared libraries and starts about a second slower.

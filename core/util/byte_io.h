@@ -17,7 +17,9 @@ public:
   void u32(std::uint32_t v) { unsigned_(v, 4); }
   void u64(std::uint64_t v) { unsigned_(v, 8); }
   void i64(std::int64_t v) { unsigned_(static_cast<std::uint64_t>(v), 8); }
-  void raw(std::span<const std::uint8_t> bytes) { m_bytes.insert(m_bytes.end(), bytes.begin(), bytes.end()); }
+  void raw(std::span<const std::uint8_t> bytes) {
+    m_bytes.insert(m_bytes.end(), bytes.begin(), bytes.end());
+  }
   /// The bytes written so far; the writer is empty afterwards.
   std::vector<std::uint8_t> take() { return std::move(m_bytes); }
 
@@ -57,7 +59,8 @@ public:
   bool bytes(std::vector<std::uint8_t> &out, std::size_t n) {
     if (remaining() < n)
       return false;
-    out.assign(m_bytes.begin() + static_cast<std::ptrdiff_t>(m_pos), m_bytes.begin() + static_cast<std::ptrdiff_t>(m_pos + n));
+    out.assign(m_bytes.begin() + static_cast<std::ptrdiff_t>(m_pos),
+               m_bytes.begin() + static_cast<std::ptrdiff_t>(m_pos + n));
     m_pos += n;
     return true;
   }
