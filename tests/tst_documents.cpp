@@ -44,7 +44,8 @@ bool writeDocx(const std::string &path, const std::string &documentXml) {
   static const std::string types =
       R"(<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">)"
       R"(<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>)";
-  for (const auto &[name, content] : {std::pair{"[Content_Types].xml", &types}, std::pair{"word/document.xml", &documentXml}}) {
+  for (const auto &[name, content] :
+       {std::pair{"[Content_Types].xml", &types}, std::pair{"word/document.xml", &documentXml}}) {
     zip_source_t *source = zip_source_buffer(archive, content->data(), content->size(), 0);
     if (!source || zip_file_add(archive, name, source, ZIP_FL_OVERWRITE) < 0)
       return false;

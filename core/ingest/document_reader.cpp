@@ -19,11 +19,14 @@ QByteArray head(const std::filesystem::path &file, int bytes) {
 }
 
 Result<Document> readPdf(const std::filesystem::path &file) {
-  std::unique_ptr<Poppler::Document> pdf = Poppler::Document::load(QString::fromStdString(file.string()));
+  std::unique_ptr<Poppler::Document> pdf =
+      Poppler::Document::load(QString::fromStdString(file.string()));
   if (!pdf)
-    return fail(ErrorCode::Corrupt, file.string() + " is not a readable PDF (damaged or truncated?)");
+    return fail(ErrorCode::Corrupt,
+                file.string() + " is not a readable PDF (damaged or truncated?)");
   if (pdf->isLocked())
-    return fail(ErrorCode::InvalidInput, file.string() + " is password-protected; open it and save an unprotected copy");
+    return fail(ErrorCode::InvalidInput,
+                file.string() + " is password-protected; open it and save an unprotected copy");
   Document document;
   document.format = "PDF";
   document.pages = pdf->numPages();
@@ -31,14 +34,16 @@ Result<Document> readPdf(const std::filesystem::path &file) {
   for (int i = 0; i < document.pages; ++i) {
     std::unique_ptr<Poppler::Page> page = pdf->page(i);
     if (!page)
-      return fail(ErrorCode::Corrupt, file.string() + ": page " + std::to_string(i + 1) + " cannot be read");
+      return fail(ErrorCode::Corrupt,
+                  file.string() + ": page " + std::to_string(i + 1) + " cannot be read");
     if (i > 0)
       text += QChar('\f');
     text += page->text(QRectF());
   }
   if (text.trimmed().isEmpty())
-    return fail(ErrorCode::InvalidInput, file.string() + " has no text layer (a scanned document?); text recognition "
-                                                         "(OCR) is not available in this build");
+    return fail(ErrorCode::InvalidInput,
+                file.string() + " has no text layer (a scanned document?); text recognition "
+                                "(OCR) is not available in this build");
   // Compatibility normalization undoes typographic ligatures ("ﬁ" → "fi") that PDF producers
   // emit and text models do not expect.
   document.text = text.normalized(QString::NormalizationForm_KC).toStdString();
@@ -48,15 +53,20 @@ Result<Document> readPdf(const std::filesystem::path &file) {
 // The paragraphs of word/document.xml: <w:t> runs, <w:tab/>, <w:br/>, one line per <w:p>.
 Result<Document> readDocx(const std::filesystem::path &file) {
   int error = 0;
-  std::unique_ptr<zip_t, decltype(&zip_close)> archive(zip_open(file.c_str(), ZIP_RDONLY, &error), &zip_close);
+  std::unique_ptr<zip_t, decltype(&zip_close)> archive(zip_open(file.c_str(), ZIP_RDONLY, &error),
+                                                       &zip_close);
   if (!archive)
-    return fail(ErrorCode::Corrupt, file.string() + " is not a readable DOCX (the zip container is damaged)");
+    return fail(ErrorCode::Corrupt,
+                file.string() + " is not a readable DOCX (the zip container is damaged)");
   zip_stat_t info;
-  if (zip_stat(archive.get(), "word/document.xml", 0, &info) != 0 || info.size > static_cast<zip_uint64_t>(kMaxTextFile))
+  if (zip_stat(archive.get(), "word/document.xml", 0, &info) != 0 ||
+      info.size > static_cast<zip_uint64_t>(kMaxTextFile))
     return fail(ErrorCode::InvalidInput, file.string() + " is a zip file but not a Word document");
-  std::unique_ptr<zip_file_t, decltype(&zip_fclose)> entry(zip_fopen(archive.get(), "word/document.xml", 0), &zip_fclose);
+  std::unique_ptr<zip_file_t, decltype(&zip_fclose)> entry(
+      zip_fopen(archive.get(), "word/document.xml", 0), &zip_fclose);
   QByteArray xml(static_cast<qsizetype>(info.size), '\0');
-  if (!entry || zip_fread(entry.get(), xml.data(), info.size) != static_cast<zip_int64_t>(info.size))
+  if (!entry ||
+      zip_fread(entry.get(), xml.data(), info.size) != static_cast<zip_int64_t>(info.size))
     return fail(ErrorCode::Corrupt, file.string() + ": word/document.xml cannot be read");
   QXmlStreamReader reader(xml);
   QString text;
@@ -118,7 +128,8 @@ Result<Document> readDocument(const std::filesystem::path &file) {
     return readPlainText(file, "Markdown");
   if (extension == ".txt" || extension == ".text" || extension.empty())
     return readPlainText(file, "Text");
-  return fail(ErrorCode::InvalidInput, file.string() + " is not a document this app reads (PDF, DOCX, TXT, MD)");
+  return fail(ErrorCode::InvalidInput,
+              file.string() + " is not a document this app reads (PDF, DOCX, TXT, MD)");
 }
 
 } // namespace nesa::ingest

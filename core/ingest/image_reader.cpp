@@ -11,14 +11,17 @@ Result<Image> readImage(const std::filesystem::path &file) {
     return fail(ErrorCode::NotFound, "no image at " + file.string());
   QImageReader reader(QString::fromStdString(file.string()));
   const QByteArray format = reader.format();
-  if (format.isEmpty() || !(format == "png" || format == "jpeg" || format == "tiff" || format == "bmp"))
+  if (format.isEmpty() ||
+      !(format == "png" || format == "jpeg" || format == "tiff" || format == "bmp"))
     return fail(ErrorCode::InvalidInput, file.string() + " is not a PNG, JPEG, TIFF or BMP image");
   const QSize size = reader.size();
   if (size.isValid() && static_cast<qint64>(size.width()) * size.height() > (qint64{1} << 28))
-    return fail(ErrorCode::InvalidInput, file.string() + " is too large (more than 268 million pixels)");
+    return fail(ErrorCode::InvalidInput,
+                file.string() + " is too large (more than 268 million pixels)");
   QImage image = reader.read();
   if (image.isNull())
-    return fail(ErrorCode::Corrupt, file.string() + " cannot be decoded (" + reader.errorString().toStdString() + ")");
+    return fail(ErrorCode::Corrupt,
+                file.string() + " cannot be decoded (" + reader.errorString().toStdString() + ")");
   Image out;
   out.width = image.width();
   out.height = image.height();

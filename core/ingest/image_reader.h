@@ -14,7 +14,7 @@ namespace nesa::ingest {
 struct Image {
   int width = 0;
   int height = 0;
-  int channels = 0;   ///< 1 (grey) or 3 (RGB); alpha is dropped
+  int channels = 0; ///< 1 (grey) or 3 (RGB); alpha is dropped
   std::vector<float> pixels;
   std::string format; ///< "png", "jpeg", "tiff", "bmp"
 };
