@@ -29,8 +29,10 @@ float at(const Volume &v, std::int64_t z, std::int64_t y, std::int64_t x) {
 std::array<double, 3> world(const Volume &v, double i, double j, double k) {
   std::array<double, 3> p{};
   for (int r = 0; r < 3; ++r)
-    p[static_cast<std::size_t>(r)] = v.affine[static_cast<std::size_t>(r)][0] * i + v.affine[static_cast<std::size_t>(r)][1] * j +
-                                     v.affine[static_cast<std::size_t>(r)][2] * k + v.affine[static_cast<std::size_t>(r)][3];
+    p[static_cast<std::size_t>(r)] = v.affine[static_cast<std::size_t>(r)][0] * i +
+                                     v.affine[static_cast<std::size_t>(r)][1] * j +
+                                     v.affine[static_cast<std::size_t>(r)][2] * k +
+                                     v.affine[static_cast<std::size_t>(r)][3];
   return p;
 }
 
@@ -61,7 +63,7 @@ private Q_SLOTS:
     const Volume out = cropOrPad(input, {2, 8, 4}, -1.0f);
     QCOMPARE(out.shape, (std::vector<std::int64_t>{2, 8, 4}));
     // z: crop offset 1; y: pad by 1 on each side; x: crop offset 2.
-    QCOMPARE(at(out, 0, 0, 0), -1.0f);                          // padding row
+    QCOMPARE(at(out, 0, 0, 0), -1.0f);                           // padding row
     QCOMPARE(at(out, 0, 1, 0), static_cast<float>(2 + 0 + 100)); // input (z1, y0, x2)
     QCOMPARE(at(out, 1, 6, 3), static_cast<float>(5 + 50 + 200));
     QCOMPARE(at(out, 1, 7, 3), -1.0f);
@@ -92,9 +94,9 @@ private Q_SLOTS:
     window.windowCenter = 50;
     window.windowWidth = 20; // [40, 60]
     normalizeIntensities(w, window);
-    QCOMPARE(at(w, 0, 0, 0), 0.0f);  // 0 → below
-    QCOMPARE(at(w, 0, 2, 0), 0.0f);  // 20 → below
-    QCOMPARE(at(w, 1, 0, 0), 1.0f);  // 100 → above
+    QCOMPARE(at(w, 0, 0, 0), 0.0f); // 0 → below
+    QCOMPARE(at(w, 0, 2, 0), 0.0f); // 20 → below
+    QCOMPARE(at(w, 1, 0, 0), 1.0f); // 100 → above
     QCOMPARE(at(ramp(2, 3, 4), 0, 2, 0), 20.0f);
   }
 
@@ -105,7 +107,8 @@ private Q_SLOTS:
     QCOMPARE(at(coronal, 2, 1, 3), static_cast<float>(3 + 20 + 100)); // slice y=2, row z=1, col x=3
     const Volume sagittal = slicesAlong(v, Preprocessing::Slices::Sagittal);
     QCOMPARE(sagittal.shape, (std::vector<std::int64_t>{4, 2, 3}));
-    QCOMPARE(at(sagittal, 3, 1, 2), static_cast<float>(3 + 20 + 100)); // slice x=3, row z=1, col y=2
+    QCOMPARE(at(sagittal, 3, 1, 2),
+             static_cast<float>(3 + 20 + 100)); // slice x=3, row z=1, col y=2
     QCOMPARE(slicesAlong(v, Preprocessing::Slices::Axial).voxels, v.voxels);
   }
 
@@ -117,17 +120,20 @@ private Q_SLOTS:
     QCOMPARE((*steps->shape)[0], std::int64_t{32});
     QCOMPARE(steps->windowWidth, 400.0);
     QCOMPARE(steps->slices, Preprocessing::Slices::Axial);
-    for (const char *bad : {R"({"spacing": [1, 1]})", R"({"shape": [0, 1, 1]})", R"({"normalize": "magic"})",
-                            R"({"normalize": "window"})", R"({"resize": 2})", R"([1, 2])", "{nope"}) {
+    for (const char *bad :
+         {R"({"spacing": [1, 1]})", R"({"shape": [0, 1, 1]})", R"({"normalize": "magic"})",
+          R"({"normalize": "window"})", R"({"resize": 2})", R"([1, 2])", "{nope"}) {
       auto refused = parsePreprocessing(bad);
       QVERIFY2(!refused.ok(), bad);
       QCOMPARE(refused.error().code, ErrorCode::InvalidInput);
     }
-    QVERIFY(QString::fromStdString(parsePreprocessing(R"({"resize": 2})").error().message).contains(QStringLiteral("resize")));
+    QVERIFY(QString::fromStdString(parsePreprocessing(R"({"resize": 2})").error().message)
+                .contains(QStringLiteral("resize")));
   }
 
   void wholePipelineAndFourDimensionsRefused() {
-    auto steps = parsePreprocessing(R"({"spacing": [2, 2, 2], "shape": [2, 2, 2], "normalize": "minmax", "slices": "coronal"})");
+    auto steps = parsePreprocessing(
+        R"({"spacing": [2, 2, 2], "shape": [2, 2, 2], "normalize": "minmax", "slices": "coronal"})");
     auto out = preprocess(ramp(4, 4, 4), *steps);
     QVERIFY(out.ok());
     QCOMPARE(out->shape, (std::vector<std::int64_t>{2, 2, 2}));

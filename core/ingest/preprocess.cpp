@@ -18,7 +18,8 @@ Error invalid(const std::string &key, const std::string &why) {
 struct Grid {
   const Volume &v;
   std::int64_t nz, ny, nx;
-  explicit Grid(const Volume &volume) : v(volume), nz(volume.shape[0]), ny(volume.shape[1]), nx(volume.shape[2]) {}
+  explicit Grid(const Volume &volume)
+      : v(volume), nz(volume.shape[0]), ny(volume.shape[1]), nx(volume.shape[2]) {}
   float at(std::int64_t z, std::int64_t y, std::int64_t x) const {
     z = std::clamp<std::int64_t>(z, 0, nz - 1);
     y = std::clamp<std::int64_t>(y, 0, ny - 1);
@@ -34,7 +35,8 @@ Result<Preprocessing> parsePreprocessing(const std::string &text) {
   try {
     root = json::parse(text);
   } catch (const json::parse_error &e) {
-    return fail(ErrorCode::InvalidInput, std::string("the preprocessing is not valid JSON: ") + e.what());
+    return fail(ErrorCode::InvalidInput,
+                std::string("the preprocessing is not valid JSON: ") + e.what());
   }
   if (!root.is_object())
     return fail(ErrorCode::InvalidInput, "the preprocessing must be a JSON object");
@@ -45,7 +47,8 @@ Result<Preprocessing> parsePreprocessing(const std::string &text) {
         return invalid(key, "must be three numbers (mm along x, y, z)");
       std::array<double, 3> spacing{};
       for (int i = 0; i < 3; ++i) {
-        if (!value[static_cast<std::size_t>(i)].is_number() || value[static_cast<std::size_t>(i)].get<double>() <= 0)
+        if (!value[static_cast<std::size_t>(i)].is_number() ||
+            value[static_cast<std::size_t>(i)].get<double>() <= 0)
           return invalid(key, "must be positive numbers");
         spacing[static_cast<std::size_t>(i)] = value[static_cast<std::size_t>(i)].get<double>();
       }
@@ -78,8 +81,8 @@ Result<Preprocessing> parsePreprocessing(const std::string &text) {
       else
         return invalid(key, "must be none, zscore, minmax or window");
     } else if (key == "window") {
-      if (!value.is_array() || value.size() != 2 || !value[0].is_number() || !value[1].is_number() ||
-          value[1].get<double>() <= 0)
+      if (!value.is_array() || value.size() != 2 || !value[0].is_number() ||
+          !value[1].is_number() || value[1].get<double>() <= 0)
         return invalid(key, "must be [center, width] with a positive width");
       steps.windowCenter = value[0].get<double>();
       steps.windowWidth = value[1].get<double>();
@@ -109,7 +112,8 @@ Result<Volume> resample(const Volume &volume, const std::array<double, 3> &spaci
   for (int a = 0; a < 3; ++a) {
     const auto n = volume.shape[static_cast<std::size_t>(2 - a)];
     const double extent = static_cast<double>(n) * volume.spacing[static_cast<std::size_t>(a)];
-    size[static_cast<std::size_t>(a)] = std::max<std::int64_t>(1, std::llround(extent / spacing[static_cast<std::size_t>(a)]));
+    size[static_cast<std::size_t>(a)] =
+        std::max<std::int64_t>(1, std::llround(extent / spacing[static_cast<std::size_t>(a)]));
   }
   if (size[0] * size[1] * size[2] > (std::int64_t{1} << 30))
     return fail(ErrorCode::InvalidInput, "resampling would make the volume too large");
@@ -158,7 +162,8 @@ Volume cropOrPad(const Volume &volume, const std::array<std::int64_t, 3> &shape,
   out.voxels.assign(static_cast<std::size_t>(shape[0] * shape[1] * shape[2]), padValue);
   std::array<std::int64_t, 3> offset{}; // input index = output index + offset, per [z, y, x]
   for (int a = 0; a < 3; ++a)
-    offset[static_cast<std::size_t>(a)] = (volume.shape[static_cast<std::size_t>(a)] - shape[static_cast<std::size_t>(a)]) / 2;
+    offset[static_cast<std::size_t>(a)] =
+        (volume.shape[static_cast<std::size_t>(a)] - shape[static_cast<std::size_t>(a)]) / 2;
   for (std::int64_t z = 0; z < shape[0]; ++z) {
     const auto iz = z + offset[0];
     if (iz < 0 || iz >= volume.shape[0])
@@ -172,14 +177,16 @@ Volume cropOrPad(const Volume &volume, const std::array<std::int64_t, 3> &shape,
         if (ix < 0 || ix >= volume.shape[2])
           continue;
         out.voxels[static_cast<std::size_t>((z * shape[1] + y) * shape[2] + x)] =
-            volume.voxels[static_cast<std::size_t>((iz * volume.shape[1] + iy) * volume.shape[2] + ix)];
+            volume.voxels[static_cast<std::size_t>((iz * volume.shape[1] + iy) * volume.shape[2] +
+                                                   ix)];
       }
     }
   }
   for (int r = 0; r < 3; ++r) // voxel (0,0,0) of the result sits at input voxel `offset`
-    out.affine[static_cast<std::size_t>(r)][3] += volume.affine[static_cast<std::size_t>(r)][0] * static_cast<double>(offset[2]) +
-                                                  volume.affine[static_cast<std::size_t>(r)][1] * static_cast<double>(offset[1]) +
-                                                  volume.affine[static_cast<std::size_t>(r)][2] * static_cast<double>(offset[0]);
+    out.affine[static_cast<std::size_t>(r)][3] +=
+        volume.affine[static_cast<std::size_t>(r)][0] * static_cast<double>(offset[2]) +
+        volume.affine[static_cast<std::size_t>(r)][1] * static_cast<double>(offset[1]) +
+        volume.affine[static_cast<std::size_t>(r)][2] * static_cast<double>(offset[0]);
   return out;
 }
 

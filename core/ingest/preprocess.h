@@ -16,7 +16,7 @@ struct Preprocessing {
   enum class Normalize { None, ZScore, MinMax, Window };
   enum class Slices { None, Axial, Coronal, Sagittal };
 
-  std::optional<std::array<double, 3>> spacing; ///< resample to this voxel size (mm, x y z)
+  std::optional<std::array<double, 3>> spacing;     ///< resample to this voxel size (mm, x y z)
   std::optional<std::array<std::int64_t, 3>> shape; ///< then centre crop/pad to [z, y, x]
   float padValue = 0;
   Normalize normalize = Normalize::None;

@@ -54,7 +54,7 @@ std::string chainKind(const std::vector<std::int64_t> &ops, const model::LinearB
 
 } // namespace
 
-// ---- names and options ----------------------------------------------------------------------
+// ---- names and options ----
 
 const char *privacyLevelName(PrivacyLevel level) {
   return level == PrivacyLevel::Local ? "local" : "hss";
@@ -105,7 +105,7 @@ std::string RunReport::summary() const {
   return out.str();
 }
 
-// ---- engine state ------------------------------------------------------------------------------
+// ---- engine state ----
 
 // Per model and arithmetic: prepared ops and the secret check vectors of each chain.
 struct Session {
@@ -180,8 +180,7 @@ public:
   bool used = false;
 };
 
-// ---- one run
-// --------------------------------------------------------------------------------------
+// ---- one run ----
 
 namespace {
 
@@ -430,9 +429,6 @@ public:
     return m_options.arithmetic == ShareArithmetic::Ring64 ? report.remoteOps : report.remoteCalls;
   }
 
-  int calls() const { return m_calls; }
-  std::set<std::string> distrusted() const { return m_distrusted; }
-
 private:
   Engine::State &m_state;
   const model::CompiledModel &m_model;
@@ -481,8 +477,7 @@ Result<at::Tensor> inputTensor(const model::TensorData &input) {
 
 } // namespace
 
-// ---- Engine
-// -----------------------------------------------------------------------------------------
+// ---- Engine ----
 
 Engine::Engine(std::vector<std::shared_ptr<MinerEndpoint>> miners)
     : m_state(std::make_unique<State>()) {
