@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcddirif.h>
 #include <dcmtk/dcmdata/dctk.h>
 
 #include <cstring>
@@ -157,9 +158,46 @@ private Q_SLOTS:
   // A series written in shuffled file order is stacked along the slice normal.
   void seriesIsSortedAlongTheNormal() {
     const fs::path folder = fs::path(m_dir.path().toStdString()) / "series";
+    writeSeries(folder, {"b.dcm", "c.dcm", "a.dcm"});
+    std::ofstream(folder / "README.txt") << "not DICOM";
+    auto volume = readDicomSeries(folder);
+    QVERIFY2(volume.ok(), volume.ok() ? "" : volume.error().message.c_str());
+    checkSeries(*volume);
+    QCOMPARE(readDicomSeries(fs::path(m_dir.path().toStdString())).error().code,
+             ErrorCode::InvalidInput);
+  }
+
+  // The same series on "media": image files in a subfolder, listed by a DICOMDIR.
+  void dicomdirListsTheSeries() {
+    const fs::path media = fs::path(m_dir.path().toStdString()) / "media";
+    writeSeries(media / "IMAGES", {"IM1", "IM2", "IM3"});
+    DicomDirInterface dicomdir;
+    dicomdir.enableInventMode(OFTrue);
+    QVERIFY(
+        dicomdir
+            .createNewDicomDir(DicomDirInterface::AP_GeneralPurpose, (media / "DICOMDIR").c_str())
+            .good());
+    for (const char *name : {"IM1", "IM2", "IM3"})
+      QVERIFY(dicomdir.addDicomFile((std::string("IMAGES/") + name).c_str(), media.c_str()).good());
+    QVERIFY(dicomdir.writeDicomDir().good());
+    auto fromFile = readDicomSeries(media / "DICOMDIR");
+    QVERIFY2(fromFile.ok(), fromFile.ok() ? "" : fromFile.error().message.c_str());
+    checkSeries(*fromFile);
+    auto fromFolder = readDicomSeries(media); // a folder holding a DICOMDIR uses it
+    QVERIFY(fromFolder.ok());
+    QCOMPARE(fromFolder->voxels, fromFile->voxels);
+    const fs::path fake = fs::path(m_dir.path().toStdString()) / "fake";
+    fs::create_directories(fake);
+    std::ofstream(fake / "DICOMDIR") << "not a directory record";
+    QVERIFY(!readDicomSeries(fake / "DICOMDIR").ok());
+  }
+
+private:
+  // Three copies of MR_small at z = 10, -5 and 2.5 in files named `names`, each marked with
+  // 1000 + its index in its first voxel so the order can be checked.
+  void writeSeries(const fs::path &folder, const std::vector<std::string> &names) {
     fs::create_directories(folder);
     const double positions[] = {10.0, -5.0, 2.5};
-    const char *names[] = {"b.dcm", "c.dcm", "a.dcm"};
     for (int i = 0; i < 3; ++i) {
       DcmFileFormat format;
       QVERIFY(format.loadFile((kData / "dicom" / "MR_small.dcm").c_str()).good());
@@ -167,25 +205,30 @@ private Q_SLOTS:
       QVERIFY(data.putAndInsertString(DCM_ImageOrientationPatient, "1\\0\\0\\0\\1\\0").good());
       const std::string position = "0\\0\\" + std::to_string(positions[i]);
       QVERIFY(data.putAndInsertString(DCM_ImagePositionPatient, position.c_str()).good());
-      // Mark each slice so the order can be checked: its first voxel holds the slice's index.
       Uint16 *pixels = nullptr;
       QVERIFY(
           data.findAndGetUint16Array(DCM_PixelData, const_cast<const Uint16 *&>(pixels)).good());
       pixels[0] = static_cast<Uint16>(1000 + i);
-      QVERIFY(format.saveFile((folder / names[i]).c_str(), EXS_LittleEndianExplicit).good());
+      const std::string uid = "1.2.826.0.1.3680043.8.498.7777." + std::to_string(i + 1);
+      QVERIFY(data.putAndInsertString(DCM_SOPInstanceUID, uid.c_str()).good());
+      QVERIFY(format.getMetaInfo()
+                  ->putAndInsertString(DCM_MediaStorageSOPInstanceUID, uid.c_str())
+                  .good());
+      QVERIFY(format
+                  .saveFile((folder / names[static_cast<std::size_t>(i)]).c_str(),
+                            EXS_LittleEndianExplicit)
+                  .good());
     }
-    std::ofstream(folder / "README.txt") << "not DICOM";
-    auto volume = readDicomSeries(folder);
-    QVERIFY2(volume.ok(), volume.ok() ? "" : volume.error().message.c_str());
-    QCOMPARE(volume->shape, (std::vector<std::int64_t>{3, 64, 64}));
+  }
+
+  static void checkSeries(const Volume &volume) {
+    QCOMPARE(volume.shape, (std::vector<std::int64_t>{3, 64, 64}));
     const auto slice = static_cast<std::size_t>(64 * 64);
-    QCOMPARE(volume->voxels[0], 1001.0f);         // z = -5
-    QCOMPARE(volume->voxels[slice], 1002.0f);     // z = 2.5
-    QCOMPARE(volume->voxels[2 * slice], 1000.0f); // z = 10
-    QCOMPARE(volume->spacing[2], 7.5);
-    QCOMPARE(volume->affine[2][3], -5.0);
-    QCOMPARE(readDicomSeries(fs::path(m_dir.path().toStdString())).error().code,
-             ErrorCode::InvalidInput);
+    QCOMPARE(volume.voxels[0], 1001.0f);         // z = -5
+    QCOMPARE(volume.voxels[slice], 1002.0f);     // z = 2.5
+    QCOMPARE(volume.voxels[2 * slice], 1000.0f); // z = 10
+    QCOMPARE(volume.spacing[2], 7.5);
+    QCOMPARE(volume.affine[2][3], -5.0);
   }
 };
 

@@ -1,6 +1,7 @@
 #include "ingest/dicom_reader.h"
 
 #include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdicdir.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dctk.h>
 #include <dcmtk/dcmimgle/dcmimage.h>
@@ -164,16 +165,69 @@ Result<Volume> readDicomFile(const std::filesystem::path &file) {
   return std::move(slice->volume);
 }
 
+namespace {
+
+// The image files a DICOMDIR refers to (ReferencedFileID components, relative to its folder).
+Result<std::vector<std::filesystem::path>> filesOfDicomDir(const std::filesystem::path &dicomdir) {
+  registerCodecs();
+  DcmDicomDir directory(dicomdir.c_str());
+  if (directory.error().bad())
+    return fail(ErrorCode::Corrupt, dicomdir.string() + " is not a readable DICOMDIR (" +
+                                        directory.error().text() + ")");
+  std::vector<std::filesystem::path> files;
+  std::vector<DcmDirectoryRecord *> pending{&directory.getRootRecord()};
+  while (!pending.empty()) {
+    DcmDirectoryRecord *record = pending.back();
+    pending.pop_back();
+    for (DcmDirectoryRecord *child = record->nextSub(nullptr); child;
+         child = record->nextSub(child)) {
+      pending.push_back(child);
+      OFString id;
+      if (child->getRecordType() == ERT_Image &&
+          child->findAndGetOFStringArray(DCM_ReferencedFileID, id).good()) {
+        std::filesystem::path file = dicomdir.parent_path();
+        std::string part;
+        for (char c : std::string(id.c_str()) + "\\") {
+          if (c == '\\') {
+            if (!part.empty())
+              file /= part;
+            part.clear();
+          } else {
+            part += c;
+          }
+        }
+        files.push_back(file);
+      }
+    }
+  }
+  if (files.empty())
+    return fail(ErrorCode::InvalidInput, dicomdir.string() + " lists no images");
+  return files;
+}
+
+} // namespace
+
 Result<Volume> readDicomSeries(const std::filesystem::path &folder) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec))
-    return fail(ErrorCode::NotFound, "no folder at " + folder.string());
+  std::vector<std::filesystem::path> files;
+  if (std::filesystem::is_regular_file(folder, ec) && folder.filename() == "DICOMDIR") {
+    auto listed = filesOfDicomDir(folder);
+    if (!listed)
+      return listed.error();
+    files = std::move(*listed);
+  } else if (std::filesystem::is_directory(folder, ec)) {
+    if (std::filesystem::is_regular_file(folder / "DICOMDIR", ec))
+      return readDicomSeries(folder / "DICOMDIR");
+    for (const auto &entry : std::filesystem::directory_iterator(folder, ec))
+      if (entry.is_regular_file())
+        files.push_back(entry.path());
+  } else {
+    return fail(ErrorCode::NotFound, "no folder or DICOMDIR at " + folder.string());
+  }
   std::map<std::string, std::vector<Slice>> bySeries;
   std::string firstError;
-  for (const auto &entry : std::filesystem::directory_iterator(folder, ec)) {
-    if (!entry.is_regular_file() || entry.path().filename() == "DICOMDIR")
-      continue;
-    auto slice = readSlice(entry.path());
+  for (const auto &file : files) {
+    auto slice = readSlice(file);
     if (!slice) {
       if (firstError.empty())
         firstError = slice.error().message;

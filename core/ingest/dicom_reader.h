@@ -13,8 +13,9 @@ namespace nesa::ingest {
 /// JPEG 2000 files are refused with a clear message (DCMTK has no JPEG 2000 decoder).
 Result<Volume> readDicomFile(const std::filesystem::path &file);
 
-/// Reads every DICOM file in `folder` (not recursive), keeps the series with the most slices,
-/// orders its slices along the slice normal and stacks them into one volume.
+/// Reads a series: the images a DICOMDIR lists (pass the DICOMDIR file, or a folder holding
+/// one), else every DICOM file in `folder` (not recursive). Keeps the series with the most
+/// slices, orders its slices along the slice normal and stacks them into one volume.
 Result<Volume> readDicomSeries(const std::filesystem::path &folder);
 
 } // namespace nesa::ingest
