@@ -82,6 +82,9 @@ add_library(Nesa::Poppler ALIAS PkgConfig::POPPLER)
 pkg_check_modules(LIBZIP QUIET IMPORTED_TARGET libzip)
 nesa_require(LIBZIP_FOUND "libzip" "libzip-dev")
 add_library(Nesa::Zip ALIAS PkgConfig::LIBZIP)
+pkg_check_modules(TESSERACT QUIET IMPORTED_TARGET tesseract lept)
+nesa_require(TESSERACT_FOUND "Tesseract OCR" "libtesseract-dev tesseract-ocr-eng")
+add_library(Nesa::Tesseract ALIAS PkgConfig::TESSERACT)
 
 # --- libtorch (Debian's CPU build) ------------------------------------------
 # Only targets that run models link it: a program linked with Debian's libtorch loads ~290

@@ -14,8 +14,9 @@ packages=(
   libtorch-dev libopenblas0-openmp
   # crypto and storage
   libsqlcipher-dev libssl-dev libsodium-dev
-  # medical image formats, documents, and image formats beyond Qt's built-in ones (TIFF)
+  # medical image formats, documents and OCR, and image formats beyond Qt's built-in ones (TIFF)
   libdcmtk-dev libnifti2-dev zlib1g-dev libpoppler-qt6-dev libzip-dev qt6-image-formats-plugins
+  libtesseract-dev tesseract-ocr-eng
   # the BIP39 English word list (compiled into the wallet)
   python3-mnemonic
   # network, serialization, logging

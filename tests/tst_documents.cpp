@@ -72,13 +72,39 @@ private Q_SLOTS:
     QVERIFY2(text.contains(QStringLiteral("Confidential supply contract")), qPrintable(text));
     QVERIFY(text.contains(QStringLiteral("42000")));
     QVERIFY(text.indexOf(QChar('\f')) > text.indexOf(QStringLiteral("contract")));
+    QVERIFY(!document->recognized);
   }
 
-  void scannedPdfIsRefusedHonestly() {
-    writePdf(QString::fromStdString(path("scan.pdf").string()), {QString()}, false);
+  // A scan: the page is only a picture of text. OCR reads it; a page with no text at all is an
+  // error, never an empty document.
+  void scannedPdfIsReadByOcr() {
+    QImage scan(2400, 600, QImage::Format_Grayscale8);
+    scan.fill(Qt::white);
+    {
+      QPainter painter(&scan);
+      QFont font(QStringLiteral("DejaVu Sans"));
+      font.setPixelSize(110);
+      painter.setFont(font);
+      painter.setPen(Qt::black);
+      painter.drawText(QPointF(80, 330), QStringLiteral("Invoice 12345 overdue"));
+    }
+    {
+      QPdfWriter writer(QString::fromStdString(path("scan.pdf").string()));
+      writer.setResolution(300);
+      QPainter painter(&writer);
+      painter.drawImage(QRectF(0, 0, 2400, 600), scan);
+    }
     auto document = readDocument(path("scan.pdf"));
-    QVERIFY(!document.ok());
-    QVERIFY(QString::fromStdString(document.error().message).contains(QStringLiteral("OCR")));
+    QVERIFY2(document.ok(), document.ok() ? "" : document.error().message.c_str());
+    QVERIFY(document->recognized);
+    const QString text = QString::fromStdString(document->text);
+    QVERIFY2(text.contains(QStringLiteral("Invoice")) && text.contains(QStringLiteral("12345")),
+             qPrintable(text));
+
+    writePdf(QString::fromStdString(path("blank.pdf").string()), {QString()}, false);
+    auto blank = readDocument(path("blank.pdf"));
+    QVERIFY(!blank.ok());
+    QVERIFY(QString::fromStdString(blank.error().message).contains(QStringLiteral("OCR")));
   }
 
   void brokenPdfIsRefused() {

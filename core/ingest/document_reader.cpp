@@ -1,9 +1,12 @@
 #include "ingest/document_reader.h"
 
 #include <QFile>
+#include <QImage>
 #include <QStringDecoder>
 #include <QXmlStreamReader>
+#include <leptonica/allheaders.h>
 #include <poppler-qt6.h>
+#include <tesseract/baseapi.h>
 #include <zip.h>
 
 #include <memory>
@@ -16,6 +19,22 @@ constexpr qint64 kMaxTextFile = 64 * 1024 * 1024;
 QByteArray head(const std::filesystem::path &file, int bytes) {
   QFile f(QString::fromStdString(file.string()));
   return f.open(QIODevice::ReadOnly) ? f.read(bytes) : QByteArray();
+}
+
+// The text Tesseract reads on a page image (English, 300 dpi).
+Result<QString> recognize(const QImage &page) {
+  tesseract::TessBaseAPI ocr;
+  if (ocr.Init(nullptr, "eng") != 0)
+    return fail(
+        ErrorCode::Unavailable,
+        "text recognition needs Tesseract's English data (Debian package tesseract-ocr-eng)");
+  const QImage grey = page.convertToFormat(QImage::Format_Grayscale8);
+  ocr.SetImage(grey.constBits(), grey.width(), grey.height(), 1,
+               static_cast<int>(grey.bytesPerLine()));
+  ocr.SetSourceResolution(300);
+  std::unique_ptr<char[]> text(ocr.GetUTF8Text());
+  ocr.End();
+  return QString::fromUtf8(text ? text.get() : "");
 }
 
 Result<Document> readPdf(const std::filesystem::path &file) {
@@ -40,10 +59,27 @@ Result<Document> readPdf(const std::filesystem::path &file) {
       text += QChar('\f');
     text += page->text(QRectF());
   }
-  if (text.trimmed().isEmpty())
-    return fail(ErrorCode::InvalidInput,
-                file.string() + " has no text layer (a scanned document?); text recognition "
-                                "(OCR) is not available in this build");
+  if (text.trimmed().isEmpty()) { // a scan: read the page images instead
+    text.clear();
+    for (int i = 0; i < document.pages; ++i) {
+      std::unique_ptr<Poppler::Page> page = pdf->page(i);
+      const QImage image = page ? page->renderToImage(300, 300) : QImage();
+      if (image.isNull())
+        return fail(ErrorCode::Corrupt,
+                    file.string() + ": page " + std::to_string(i + 1) + " cannot be rendered");
+      auto recognized = recognize(image);
+      if (!recognized)
+        return recognized.error();
+      if (i > 0)
+        text += QChar('\f');
+      text += *recognized;
+    }
+    if (text.trimmed().isEmpty())
+      return fail(ErrorCode::InvalidInput,
+                  file.string() +
+                      " has no text layer and text recognition (OCR) found no text on its pages");
+    document.recognized = true;
+  }
   // Compatibility normalization undoes typographic ligatures ("ﬁ" → "fi") that PDF producers
   // emit and text models do not expect.
   document.text = text.normalized(QString::NormalizationForm_KC).toStdString();

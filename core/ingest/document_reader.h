@@ -11,13 +11,14 @@ namespace nesa::ingest {
 /// A document's plain text (UTF-8), paragraphs separated by newlines, pages by form feeds.
 struct Document {
   std::string text;
-  std::string format; ///< "PDF", "DOCX", "Text", "Markdown"
-  int pages = 0;      ///< PDF only
+  std::string format;      ///< "PDF", "DOCX", "Text", "Markdown"
+  int pages = 0;           ///< PDF only
+  bool recognized = false; ///< the text came from OCR of page images (a scanned PDF)
 };
 
 /// Reads the text of `file`, chosen by its content (PDF signature, zip with word/document.xml)
-/// and else by its extension (.txt, .md). A PDF without a text layer (a scan) is refused with a
-/// clear message: OCR is not in this build.
+/// and else by its extension (.txt, .md). A PDF without a text layer (a scan) is rendered at
+/// 300 dpi and read with Tesseract OCR (English); if that finds nothing either, it is an error.
 Result<Document> readDocument(const std::filesystem::path &file);
 
 } // namespace nesa::ingest
