@@ -1,4 +1,5 @@
 // Model preprocessing: resampling, crop/pad, normalization, slicing, and the manifest's JSON.
+#include "ingest/model_manifest.h"
 #include "ingest/preprocess.h"
 
 #include <QTest>
@@ -129,6 +130,36 @@ private Q_SLOTS:
     }
     QVERIFY(QString::fromStdString(parsePreprocessing(R"({"resize": 2})").error().message)
                 .contains(QStringLiteral("resize")));
+  }
+
+  void manifests() {
+    auto manifest = parseManifest(R"json({
+      "name": "Brain extraction (demo)", "task": "segmentation", "input": "volume",
+      "inputShape": [1, 1, 96, 96], "labels": ["background", "brain"],
+      "preprocessing": {"spacing": [2, 2, 2], "normalize": "zscore", "slices": "axial"},
+      "licence": "weights CC0; data: mricron-data (BSD)", "provenance": "scripts/train_brain.py, seed 7",
+      "notice": "demonstration only"})json");
+    QVERIFY2(manifest.ok(), manifest.ok() ? "" : manifest.error().message.c_str());
+    QCOMPARE(manifest->labels.size(), std::size_t{2});
+    QCOMPARE(manifest->inputShape, (std::vector<std::int64_t>{1, 1, 96, 96}));
+    QCOMPARE(manifest->preprocessing.slices, Preprocessing::Slices::Axial);
+    QCOMPARE(QString::fromStdString(manifest->notice), QStringLiteral("demonstration only"));
+    const char *bad[] = {
+        R"({"task": "segmentation", "input": "volume", "inputShape": [1], "licence": "x", "provenance": "y"})",
+        R"({"name": "n", "task": "t", "input": "audio", "inputShape": [1], "licence": "x", "provenance": "y"})",
+        R"({"name": "n", "task": "t", "input": "image", "inputShape": [0], "licence": "x", "provenance": "y"})",
+        R"({"name": "n", "task": "t", "input": "image", "inputShape": [1], "provenance": "y"})",
+        R"({"name": "n", "task": "t", "input": "image", "inputShape": [1], "licence": "x", "provenance": "y", "speed": 1})",
+        R"({"name": "n", "task": "t", "input": "image", "inputShape": [1], "licence": "x", "provenance": "y",
+            "preprocessing": {"normalize": "loud"}})"};
+    const char *keys[] = {"name", "input", "inputShape", "licence", "speed", "normalize"};
+    for (int i = 0; i < 6; ++i) {
+      auto refused = parseManifest(bad[i]);
+      QVERIFY2(!refused.ok(), bad[i]);
+      QVERIFY2(QString::fromStdString(refused.error().message).contains(QLatin1String(keys[i])),
+               refused.error().message.c_str());
+    }
+    QCOMPARE(loadManifest("/nonexistent/manifest.json").error().code, ErrorCode::NotFound);
   }
 
   void wholePipelineAndFourDimensionsRefused() {
