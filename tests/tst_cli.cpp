@@ -1,9 +1,15 @@
 // The three executables from the outside: help, versions, exit codes, settings.
+#include "model/npy.h"
+#include "reference_models.h"
+
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+
+namespace fs = std::filesystem;
+using namespace nesa;
 
 namespace {
 
@@ -63,6 +69,73 @@ private Q_SLOTS:
     const Run r = run(kNesa, {QStringLiteral("--version")});
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.startsWith(QStringLiteral("nesa 0.")));
+  }
+
+  // A model run end to end from the command line, locally and on verified shares.
+  void analyzeRunsAModelPrivately() {
+    QTemporaryDir dir;
+    const auto model = testing::writeMlp(fs::path(dir.path().toStdString()) / "mlp.pt");
+    std::vector<float> values(static_cast<std::size_t>(4 * 16));
+    for (std::size_t i = 0; i < values.size(); ++i)
+      values[i] = static_cast<float>(std::sin(0.37 * static_cast<double>(i)));
+    const QString input = dir.filePath(QStringLiteral("in.npy"));
+    QVERIFY(
+        model::writeNpy(input.toStdString(), model::TensorData::fromFloats({4, 16}, values)).ok());
+    const QString modelPath = QString::fromStdString(model.file.string());
+    const QString local = dir.filePath(QStringLiteral("local.npy")),
+                  shared = dir.filePath(QStringLiteral("hss.npy"));
+    const Run plain = run(kNesa, {QStringLiteral("analyze"), input, QStringLiteral("--model"),
+                                  modelPath, QStringLiteral("--privacy"), QStringLiteral("local"),
+                                  QStringLiteral("--output"), local});
+    QVERIFY2(plain.code == 0, qPrintable(plain.err));
+    const Run hss = run(kNesa, {QStringLiteral("analyze"), input, QStringLiteral("--model"),
+                                modelPath, QStringLiteral("--arithmetic"), QStringLiteral("ring64"),
+                                QStringLiteral("--miners"), QStringLiteral("3"),
+                                QStringLiteral("--output"), shared});
+    QVERIFY2(hss.code == 0, qPrintable(hss.err));
+    QVERIFY(hss.out.contains(QStringLiteral("output [4, 8]")));
+    QVERIFY(hss.out.contains(QStringLiteral("level hss (ring64, 3 shares per call)")));
+    QVERIFY(hss.err.contains(QStringLiteral("verified")));
+    const auto a = model::readNpy(local.toStdString()), b = model::readNpy(shared.toStdString());
+    QVERIFY(a.ok() && b.ok());
+    const auto x = a->toFloats(), y = b->toFloats();
+    QCOMPARE(x.size(), std::size_t{32});
+    for (std::size_t i = 0; i < x.size(); ++i)
+      QVERIFY(std::abs(x[i] - y[i]) < 2e-3);
+    const Run ee = run(kNesa, {QStringLiteral("analyze"), input, QStringLiteral("--model"),
+                               modelPath, QStringLiteral("--privacy"), QStringLiteral("ee")});
+    QCOMPARE(ee.code, 3);
+    const Run notModel =
+        run(kNesa, {QStringLiteral("analyze"), input, QStringLiteral("--model"), input});
+    QCOMPARE(notModel.code, 2);
+    QVERIFY(notModel.err.contains(QStringLiteral("TorchScript")));
+    const Run noManifest =
+        run(kNesa, {QStringLiteral("analyze"), modelPath, QStringLiteral("--model"), modelPath});
+    QCOMPARE(noManifest.code, 2);
+    QVERIFY(noManifest.err.contains(QStringLiteral("--manifest")));
+  }
+
+  // A real NIfTI scan, prepared as the model's manifest says; the identifying-details notice
+  // and the class probabilities come out.
+  void analyzeReadsAScanThroughTheManifest() {
+    QTemporaryDir dir;
+    const auto model = testing::writeVolumeCnn(fs::path(dir.path().toStdString()) / "volume.pt");
+    QFile manifest(dir.filePath(QStringLiteral("volume.json")));
+    QVERIFY(manifest.open(QIODevice::WriteOnly));
+    manifest.write(
+        R"({"name": "Demo volume classifier", "task": "classification", "input": "volume",
+      "inputShape": [1, 1, 8, 8, 8], "labels": ["left", "right"],
+      "preprocessing": {"spacing": [6, 6, 6], "shape": [8, 8, 8], "normalize": "zscore"},
+      "licence": "test only", "provenance": "random weights written by the test suite",
+      "notice": "random weights: demonstration only"})");
+    manifest.close();
+    const QString scan = QStringLiteral(NESA_TEST_DATA "/nifti/anatomical.nii");
+    const Run r = run(kNesa, {QStringLiteral("analyze"), scan, QStringLiteral("--model"),
+                              QString::fromStdString(model.file.string())});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("demonstration only"))); // the manifest beside the model
+    QVERIFY(r.out.contains(QStringLiteral("left: ")) && r.out.contains(QStringLiteral("right: ")));
+    QVERIFY(r.out.contains(QStringLiteral("checks passed")));
   }
 
   void laterCommandsSayTheyAreNotAvailable() {

@@ -88,34 +88,39 @@ int gpuCommand(Context &ctx) {
   return kExitOk;
 }
 
-// `nesa bench ...` runs the benchmark binary installed beside this one, so `nesa` itself never
-// links libtorch (which would slow every start by about a second).
-int benchCommand(Context &ctx) {
+// Runs `program` (installed beside this one) with the subcommand's arguments, in place of this
+// process: `nesa bench` and `nesa analyze` link libtorch, `nesa` does not (that would slow every
+// start by about a second).
+int execSibling(Context &ctx, const char *program) {
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  const fs::path bench = self.parent_path() / "nesa-bench";
-  if (ec || !fs::exists(bench)) {
-    ctx.err << "nesa bench: " << bench.string()
-            << " was not found; build the nesa-bench target (it is built with the project)\n";
+  const fs::path target = self.parent_path() / program;
+  if (ec || !fs::exists(target)) {
+    ctx.err << "nesa: " << target.string() << " was not found; build the " << program
+            << " target (it is built with the project)\n";
     return kExitFailure;
   }
-  std::vector<std::string> words{bench.string()};
+  std::vector<std::string> words{target.string()};
   words.insert(words.end(), ctx.args.begin(), ctx.args.end());
   std::vector<char *> argv;
   for (auto &w : words)
     argv.push_back(w.data());
   argv.push_back(nullptr);
   ctx.out.flush();
-  execv(bench.c_str(), argv.data());
-  ctx.err << "nesa bench: cannot run " << bench.string() << '\n';
+  execv(target.c_str(), argv.data());
+  ctx.err << "nesa: cannot run " << target.string() << '\n';
   return kExitFailure;
 }
 
+int benchCommand(Context &ctx) { return execSibling(ctx, "nesa-bench"); }
+
+int analyzeCommand(Context &ctx) { return execSibling(ctx, "nesa-analyze"); }
+
 const std::vector<Command> &commands() {
   static const std::vector<Command> table = {
-      {"analyze", "run a model on a file privately",
+      {"analyze", "run a model on a file privately (nesa analyze --help)",
        "nesa analyze INPUT --model M --privacy local|ee|hss|hss-ee [--miners N] [--output OUT.npy]",
-       "the private execution engine", nullptr},
+       nullptr, analyzeCommand},
       {"wallet", "create, restore and use the NES wallet",
        "nesa wallet create|restore|address|add-account|balance|send|history|stake|unstake [--file "
        "F]",
@@ -189,7 +194,7 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
   std::vector<std::string> rest(argv + commandIndex + 1, argv + argc);
   const bool wantsHelp =
       global->has("help") || (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
-  if (wantsHelp && name != "bench" && name != "wallet") {
+  if (wantsHelp && name != "bench" && name != "wallet" && name != "analyze") {
     out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
     if (command->arrivesWith)
       out << "Not yet available in this build: it arrives with " << command->arrivesWith << ".\n";

@@ -28,14 +28,16 @@ Result<ModelManifest> parseManifest(const std::string &text) {
   try {
     root = json::parse(text);
   } catch (const json::parse_error &e) {
-    return fail(ErrorCode::InvalidInput, std::string("the manifest is not valid JSON: ") + e.what());
+    return fail(ErrorCode::InvalidInput,
+                std::string("the manifest is not valid JSON: ") + e.what());
   }
   if (!root.is_object())
     return fail(ErrorCode::InvalidInput, "the manifest must be a JSON object");
   ModelManifest manifest;
-  for (auto [key, field] : {std::pair{"name", &manifest.name}, std::pair{"task", &manifest.task},
-                            std::pair{"input", &manifest.input}, std::pair{"licence", &manifest.licence},
-                            std::pair{"provenance", &manifest.provenance}}) {
+  for (auto [key, field] :
+       {std::pair{"name", &manifest.name}, std::pair{"task", &manifest.task},
+        std::pair{"input", &manifest.input}, std::pair{"licence", &manifest.licence},
+        std::pair{"provenance", &manifest.provenance}}) {
     auto value = requiredText(root, key);
     if (!value)
       return value.error();
@@ -72,8 +74,9 @@ Result<ModelManifest> parseManifest(const std::string &text) {
     manifest.preprocessing = *parsed;
   }
   for (const auto &[key, value] : root.items())
-    if (key != "name" && key != "task" && key != "input" && key != "inputShape" && key != "labels" &&
-        key != "preprocessing" && key != "licence" && key != "provenance" && key != "notice")
+    if (key != "name" && key != "task" && key != "input" && key != "inputShape" &&
+        key != "labels" && key != "preprocessing" && key != "licence" && key != "provenance" &&
+        key != "notice")
       return invalid(key, "is not a manifest key");
   return manifest;
 }

@@ -13,15 +13,15 @@ namespace nesa::ingest {
 
 /// The parsed manifest.
 struct ModelManifest {
-  std::string name;        ///< "Brain extraction (demo)"
-  std::string task;        ///< "segmentation", "classification", "summarization"
-  std::string input;       ///< "volume", "image" or "text": which readers feed it
+  std::string name;                     ///< "Brain extraction (demo)"
+  std::string task;                     ///< "segmentation", "classification", "summarization"
+  std::string input;                    ///< "volume", "image" or "text": which readers feed it
   std::vector<std::int64_t> inputShape; ///< the tensor the model takes, e.g. [1, 1, 128, 128]
   std::vector<std::string> labels;      ///< one per output class
   Preprocessing preprocessing;
-  std::string licence;     ///< of the weights and of the training data
-  std::string provenance;  ///< how it was made: data, script, seed
-  std::string notice;      ///< shown in the app as is, e.g. "synthetic lesions — demonstration only"
+  std::string licence;    ///< of the weights and of the training data
+  std::string provenance; ///< how it was made: data, script, seed
+  std::string notice; ///< shown in the app as is, e.g. "synthetic lesions — demonstration only"
 };
 
 /// Parses manifest JSON; required keys: name, task, input, inputShape, licence, provenance.

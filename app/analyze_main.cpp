@@ -1,0 +1,188 @@
+// nesa-analyze: runs a model privately on a file (what `nesa analyze` runs). Until the network
+// lands, the miners are in this process: the shares, masks, checks and report are the real ones.
+#include "cli/arguments.h"
+#include "cli/commands.h"
+#include "ingest/dicom_reader.h"
+#include "ingest/image_reader.h"
+#include "ingest/model_manifest.h"
+#include "ingest/nifti_reader.h"
+#include "ingest/preprocess.h"
+#include "model/compiled_model.h"
+#include "model/npy.h"
+#include "privacy/engine.h"
+#include "privacy/local_miner.h"
+
+#include <cmath>
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+using namespace nesa;
+namespace fs = std::filesystem;
+
+const std::vector<cli::OptionSpec> kOptions = {
+    {"model", true, "the TorchScript model to run", "MODEL.pt"},
+    {"manifest", true, "how to prepare INPUT for the model (default: MODEL.json when present)", "FILE"},
+    {"privacy", true, "local, hss, ee or hss-ee (default hss)", "LEVEL"},
+    {"arithmetic", true, "f64-masked or ring64 (default f64-masked)", "KIND"},
+    {"miners", true, "shares per remote call, 2 to 8 (default 2)", "N"},
+    {"output", true, "write the model's output to a NumPy file", "OUT.npy"},
+    {"help", false, "show this help"},
+};
+
+int failWith(const Error &error) {
+  std::cerr << "nesa analyze: " << error.message << '\n';
+  switch (error.code) {
+  case ErrorCode::InvalidInput: return cli::kExitUsage;
+  case ErrorCode::Unavailable: return cli::kExitUnavailable;
+  default: return cli::kExitFailure;
+  }
+}
+
+bool endsWith(const std::string &text, const char *suffix) {
+  const std::size_t n = std::strlen(suffix);
+  return text.size() >= n && text.compare(text.size() - n, n, suffix) == 0;
+}
+
+model::TensorData floats(std::vector<std::int64_t> shape, const std::vector<float> &values) {
+  return model::TensorData::fromFloats(std::move(shape), values);
+}
+
+// The model's input tensor from INPUT: an .npy array as is, or a scan/image prepared as the
+// manifest says and shaped to its inputShape.
+Result<model::TensorData> loadInput(const fs::path &input, const std::optional<ingest::ModelManifest> &manifest) {
+  const std::string name = input.filename().string();
+  if (endsWith(name, ".npy")) {
+    auto tensor = model::readNpy(input);
+    if (tensor && tensor->dtype == model::DType::I64)
+      return fail(ErrorCode::InvalidInput, "the input array must hold floats");
+    return tensor;
+  }
+  if (!manifest)
+    return fail(ErrorCode::InvalidInput, "say how to prepare " + name + " for this model with --manifest "
+                                             "(or give the input as an .npy array)");
+  std::vector<float> values;
+  if (manifest->input == "volume") {
+    std::error_code ec;
+    auto volume = endsWith(name, ".nii") || endsWith(name, ".nii.gz") ? ingest::readNifti(input)
+                  : fs::is_directory(input, ec) || name == "DICOMDIR" ? ingest::readDicomSeries(input)
+                                                                      : ingest::readDicomFile(input);
+    if (!volume)
+      return volume.error();
+    if (!volume->identifying.empty())
+      std::cerr << "Patient details in the file stay on this computer (" << volume->identifying.size()
+                << " attributes are never sent).\n";
+    auto prepared = ingest::preprocess(*volume, manifest->preprocessing);
+    if (!prepared)
+      return prepared.error();
+    values = std::move(prepared->voxels);
+  } else if (manifest->input == "image") {
+    auto image = ingest::readImage(input);
+    if (!image)
+      return image.error();
+    // channels first, scaled to [0, 1]
+    for (int c = 0; c < image->channels; ++c)
+      for (int i = 0; i < image->width * image->height; ++i)
+        values.push_back(image->pixels[static_cast<std::size_t>(i * image->channels + c)] / 255.0f);
+  } else {
+    return fail(ErrorCode::Unavailable, "text models arrive with the language-model issue");
+  }
+  std::int64_t expected = 1;
+  for (auto d : manifest->inputShape)
+    expected *= d;
+  if (static_cast<std::int64_t>(values.size()) != expected)
+    return fail(ErrorCode::InvalidInput, "the prepared input has " + std::to_string(values.size()) +
+                                             " values but the model takes " + std::to_string(expected));
+  return floats(manifest->inputShape, values);
+}
+
+void printResult(const model::TensorData &output, const std::optional<ingest::ModelManifest> &manifest) {
+  const auto values = output.toFloats();
+  std::cout << "output " << output.shapeText() << '\n';
+  if (manifest && !manifest->labels.empty() && values.size() == manifest->labels.size()) {
+    const float top = *std::max_element(values.begin(), values.end());
+    double sum = 0;
+    for (float v : values)
+      sum += std::exp(static_cast<double>(v - top));
+    for (std::size_t i = 0; i < values.size(); ++i)
+      std::cout << "  " << manifest->labels[i] << ": " << std::exp(static_cast<double>(values[i] - top)) / sum << '\n';
+    return;
+  }
+  std::cout << " ";
+  for (std::size_t i = 0; i < std::min<std::size_t>(values.size(), 8); ++i)
+    std::cout << ' ' << values[i];
+  std::cout << (values.size() > 8 ? " ...\n" : "\n");
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  auto args = cli::parseArguments(argc, argv, 1, kOptions);
+  if (!args)
+    return failWith(args.error());
+  if (args->has("help") || args->positional.size() != 1 || !args->has("model")) {
+    (args->has("help") ? std::cout : std::cerr)
+        << "usage: nesa analyze INPUT --model MODEL.pt [OPTIONS]\n\n"
+           "Runs MODEL on INPUT (an .npy array, a NIfTI/DICOM scan or an image with --manifest) at a\n"
+           "privacy level, verifying every miner, and prints the result and the per-call report.\n"
+           "The miners run inside this process until the network lands.\n\nOptions:\n"
+        << cli::formatOptions(kOptions);
+    return args->has("help") ? cli::kExitOk : cli::kExitUsage;
+  }
+  const fs::path modelFile = args->value("model");
+  std::optional<ingest::ModelManifest> manifest;
+  fs::path manifestFile = args->value("manifest");
+  if (manifestFile.empty() && fs::exists(fs::path(modelFile).replace_extension(".json")))
+    manifestFile = fs::path(modelFile).replace_extension(".json");
+  if (!manifestFile.empty()) {
+    auto loaded = ingest::loadManifest(manifestFile);
+    if (!loaded)
+      return failWith(loaded.error());
+    manifest = *loaded;
+    if (!manifest->notice.empty())
+      std::cerr << manifest->name << ": " << manifest->notice << '\n';
+  }
+  privacy::RunOptions options;
+  auto level = privacy::parsePrivacyLevel(args->value("privacy", "hss"));
+  if (!level)
+    return failWith(level.error());
+  options.level = *level;
+  auto arithmetic = privacy::parseArithmetic(args->value("arithmetic", "f64-masked"));
+  if (!arithmetic)
+    return failWith(arithmetic.error());
+  options.arithmetic = *arithmetic;
+  try {
+    options.miners = std::stoi(args->value("miners", "2"));
+  } catch (const std::exception &) {
+    return failWith(fail(ErrorCode::InvalidInput, "--miners takes a number"));
+  }
+  if (auto valid = options.validate(); options.level == privacy::PrivacyLevel::Hss && !valid)
+    return failWith(valid.error());
+
+  auto input = loadInput(args->positional.front(), manifest);
+  if (!input)
+    return failWith(input.error());
+  auto compiled = model::compileModel(modelFile);
+  if (!compiled)
+    return failWith(compiled.error());
+  std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
+  for (int i = 0; i <= options.miners; ++i) // one spare, for recomputing a share that fails its check
+    miners.push_back(std::make_shared<privacy::LocalMiner>("local-miner-" + std::to_string(i + 1)));
+  options.onProgress = [](const privacy::RunProgress &p) {
+    std::cerr << "call " << p.callsDone << "/" << p.callsExpected << " " << p.call->kind << ": ";
+    for (const auto &work : p.call->miners)
+      std::cerr << work.miner << " (" << work.role << ", " << (work.passed ? "verified" : "FAILED") << ") ";
+    std::cerr << '\n';
+  };
+  privacy::Engine engine(miners);
+  auto result = engine.run(*compiled, *input, options);
+  if (!result)
+    return failWith(result.error());
+  printResult(result->output, manifest);
+  std::cout << result->report.summary() << '\n';
+  if (args->has("output"))
+    if (auto written = model::writeNpy(args->value("output"), result->output); !written)
+      return failWith(written.error());
+  return cli::kExitOk;
+}
