@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 
 const std::vector<cli::OptionSpec> kOptions = {
     {"model", true, "the TorchScript model to run", "MODEL.pt"},
-    {"manifest", true, "how to prepare INPUT for the model (default: MODEL.json when present)", "FILE"},
+    {"manifest", true, "how to prepare INPUT for the model (default: MODEL.json when present)",
+     "FILE"},
     {"privacy", true, "local, hss, ee or hss-ee (default hss)", "LEVEL"},
     {"arithmetic", true, "f64-masked or ring64 (default f64-masked)", "KIND"},
     {"miners", true, "shares per remote call, 2 to 8 (default 2)", "N"},
@@ -51,7 +52,8 @@ model::TensorData floats(std::vector<std::int64_t> shape, const std::vector<floa
 
 // The model's input tensor from INPUT: an .npy array as is, or a scan/image prepared as the
 // manifest says and shaped to its inputShape.
-Result<model::TensorData> loadInput(const fs::path &input, const std::optional<ingest::ModelManifest> &manifest) {
+Result<model::TensorData> loadInput(const fs::path &input,
+                                    const std::optional<ingest::ModelManifest> &manifest) {
   const std::string name = input.filename().string();
   if (endsWith(name, ".npy")) {
     auto tensor = model::readNpy(input);
@@ -60,19 +62,21 @@ Result<model::TensorData> loadInput(const fs::path &input, const std::optional<i
     return tensor;
   }
   if (!manifest)
-    return fail(ErrorCode::InvalidInput, "say how to prepare " + name + " for this model with --manifest "
+    return fail(ErrorCode::InvalidInput, "say how to prepare " + name +
+                                             " for this model with --manifest "
                                              "(or give the input as an .npy array)");
   std::vector<float> values;
   if (manifest->input == "volume") {
     std::error_code ec;
     auto volume = endsWith(name, ".nii") || endsWith(name, ".nii.gz") ? ingest::readNifti(input)
-                  : fs::is_directory(input, ec) || name == "DICOMDIR" ? ingest::readDicomSeries(input)
-                                                                      : ingest::readDicomFile(input);
+                  : fs::is_directory(input, ec) || name == "DICOMDIR"
+                      ? ingest::readDicomSeries(input)
+                      : ingest::readDicomFile(input);
     if (!volume)
       return volume.error();
     if (!volume->identifying.empty())
-      std::cerr << "Patient details in the file stay on this computer (" << volume->identifying.size()
-                << " attributes are never sent).\n";
+      std::cerr << "Patient details in the file stay on this computer ("
+                << volume->identifying.size() << " attributes are never sent).\n";
     auto prepared = ingest::preprocess(*volume, manifest->preprocessing);
     if (!prepared)
       return prepared.error();
@@ -93,11 +97,13 @@ Result<model::TensorData> loadInput(const fs::path &input, const std::optional<i
     expected *= d;
   if (static_cast<std::int64_t>(values.size()) != expected)
     return fail(ErrorCode::InvalidInput, "the prepared input has " + std::to_string(values.size()) +
-                                             " values but the model takes " + std::to_string(expected));
+                                             " values but the model takes " +
+                                             std::to_string(expected));
   return floats(manifest->inputShape, values);
 }
 
-void printResult(const model::TensorData &output, const std::optional<ingest::ModelManifest> &manifest) {
+void printResult(const model::TensorData &output,
+                 const std::optional<ingest::ModelManifest> &manifest) {
   const auto values = output.toFloats();
   std::cout << "output " << output.shapeText() << '\n';
   if (manifest && !manifest->labels.empty() && values.size() == manifest->labels.size()) {
@@ -106,7 +112,8 @@ void printResult(const model::TensorData &output, const std::optional<ingest::Mo
     for (float v : values)
       sum += std::exp(static_cast<double>(v - top));
     for (std::size_t i = 0; i < values.size(); ++i)
-      std::cout << "  " << manifest->labels[i] << ": " << std::exp(static_cast<double>(values[i] - top)) / sum << '\n';
+      std::cout << "  " << manifest->labels[i] << ": "
+                << std::exp(static_cast<double>(values[i] - top)) / sum << '\n';
     return;
   }
   std::cout << " ";
@@ -124,7 +131,8 @@ int main(int argc, char **argv) {
   if (args->has("help") || args->positional.size() != 1 || !args->has("model")) {
     (args->has("help") ? std::cout : std::cerr)
         << "usage: nesa analyze INPUT --model MODEL.pt [OPTIONS]\n\n"
-           "Runs MODEL on INPUT (an .npy array, a NIfTI/DICOM scan or an image with --manifest) at a\n"
+           "Runs MODEL on INPUT (an .npy array, a NIfTI/DICOM scan or an image with --manifest) at "
+           "a\n"
            "privacy level, verifying every miner, and prints the result and the per-call report.\n"
            "The miners run inside this process until the network lands.\n\nOptions:\n"
         << cli::formatOptions(kOptions);
@@ -167,12 +175,14 @@ int main(int argc, char **argv) {
   if (!compiled)
     return failWith(compiled.error());
   std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
-  for (int i = 0; i <= options.miners; ++i) // one spare, for recomputing a share that fails its check
+  for (int i = 0; i <= options.miners;
+       ++i) // one spare, for recomputing a share that fails its check
     miners.push_back(std::make_shared<privacy::LocalMiner>("local-miner-" + std::to_string(i + 1)));
   options.onProgress = [](const privacy::RunProgress &p) {
     std::cerr << "call " << p.callsDone << "/" << p.callsExpected << " " << p.call->kind << ": ";
     for (const auto &work : p.call->miners)
-      std::cerr << work.miner << " (" << work.role << ", " << (work.passed ? "verified" : "FAILED") << ") ";
+      std::cerr << work.miner << " (" << work.role << ", " << (work.passed ? "verified" : "FAILED")
+                << ") ";
     std::cerr << '\n';
   };
   privacy::Engine engine(miners);

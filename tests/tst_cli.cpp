@@ -19,13 +19,20 @@ struct Run {
   QString err;
 };
 
-Run run(const QString &program, const QStringList &args, const QString &home = {}) {
+// Runs `program` with `args`, NESA_HOME = `home` (when given), `input` on its stdin and the
+// passphrase in $NESA_WALLET_PASSPHRASE (when given).
+Run run(const QString &program, const QStringList &args, const QString &home = {},
+        const QByteArray &input = {}, const QString &passphrase = {}) {
   QProcess process;
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   if (!home.isEmpty())
     env.insert(QStringLiteral("NESA_HOME"), home);
+  if (!passphrase.isEmpty())
+    env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), passphrase);
   process.setProcessEnvironment(env);
   process.start(program, args);
+  process.write(input);
+  process.closeWriteChannel();
   if (!process.waitForFinished(120000))
     return {};
   return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
@@ -211,17 +218,8 @@ private Q_SLOTS:
         "legal winner thank year wave sausage worth useful legal winner thank yellow");
     auto runWith = [&](const QStringList &args, const QByteArray &input,
                        const QString &passphrase) {
-      QProcess process;
-      auto env = QProcessEnvironment::systemEnvironment();
-      env.insert(QStringLiteral("NESA_HOME"), home.path());
-      env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), passphrase);
-      process.setProcessEnvironment(env);
-      process.start(kNesa, QStringList{QStringLiteral("wallet")} + args);
-      process.write(input);
-      process.closeWriteChannel();
-      process.waitForFinished(60000);
-      return Run{process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-                 QString::fromUtf8(process.readAllStandardError())};
+      return run(kNesa, QStringList{QStringLiteral("wallet")} + args, home.path(), input,
+                 passphrase);
     };
     const Run restored = runWith({QStringLiteral("restore")}, phrase.toUtf8() + "\n",
                                  QStringLiteral("a long passphrase"));
@@ -241,18 +239,12 @@ private Q_SLOTS:
     QCOMPARE(wrong.code, 1);
     QVERIFY(wrong.err.contains(QStringLiteral("passphrase")));
     QTemporaryDir other;
-    QProcess badPhrase;
-    auto env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("NESA_HOME"), other.path());
-    env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), QStringLiteral("a long passphrase"));
-    badPhrase.setProcessEnvironment(env);
-    badPhrase.start(kNesa, {QStringLiteral("wallet"), QStringLiteral("restore")});
-    badPhrase.write("legal winner thank year wave sausage worth useful legal winner thank thank\n");
-    badPhrase.closeWriteChannel();
-    badPhrase.waitForFinished(60000);
-    QCOMPARE(badPhrase.exitCode(), 2);
-    QVERIFY(
-        QString::fromUtf8(badPhrase.readAllStandardError()).contains(QStringLiteral("checksum")));
+    const Run badPhrase =
+        run(kNesa, {QStringLiteral("wallet"), QStringLiteral("restore")}, other.path(),
+            "legal winner thank year wave sausage worth useful legal winner thank thank\n",
+            QStringLiteral("a long passphrase"));
+    QCOMPARE(badPhrase.code, 2);
+    QVERIFY(badPhrase.err.contains(QStringLiteral("checksum")));
     QVERIFY(!QFile::exists(other.filePath(QStringLiteral("wallet.db"))));
     QCOMPARE(runWith({QStringLiteral("balance")}, {}, QStringLiteral("x")).code, 3);
   }

@@ -25,19 +25,23 @@ Result<TensorData> readNpy(const std::filesystem::path &file) {
   if (!in)
     return fail(ErrorCode::NotFound, "cannot read " + file.string());
   const std::vector<char> bytes{std::istreambuf_iterator<char>(in), {}};
-  const auto bad = [&](const std::string &why) { return fail(ErrorCode::Corrupt, file.string() + ": " + why); };
+  const auto bad = [&](const std::string &why) {
+    return fail(ErrorCode::Corrupt, file.string() + ": " + why);
+  };
   if (bytes.size() < 10 || std::string(bytes.data(), 6) != std::string(kMagic, 6))
     return bad("not a NumPy .npy file");
   const int major = static_cast<unsigned char>(bytes[6]);
   std::size_t headerLength = 0, start = 0;
   if (major == 1) {
-    headerLength = static_cast<unsigned char>(bytes[8]) | static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8;
+    headerLength = static_cast<unsigned char>(bytes[8]) |
+                   static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8;
     start = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12)
       return bad("truncated header");
     for (int i = 3; i >= 0; --i)
-      headerLength = (headerLength << 8) | static_cast<unsigned char>(bytes[8 + static_cast<std::size_t>(i)]);
+      headerLength =
+          (headerLength << 8) | static_cast<unsigned char>(bytes[8 + static_cast<std::size_t>(i)]);
     start = 12;
   } else {
     return bad("unsupported .npy version " + std::to_string(major));
@@ -57,7 +61,8 @@ Result<TensorData> readNpy(const std::filesystem::path &file) {
   else if (descr == "<i8")
     tensor.dtype = DType::I64;
   else
-    return bad("dtype '" + descr + "' is not supported (use float32, float64 or int64, little-endian)");
+    return bad("dtype '" + descr +
+               "' is not supported (use float32, float64 or int64, little-endian)");
   if (!std::regex_search(header, match, std::regex(R"('fortran_order'\s*:\s*False)")))
     return bad("Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
   if (!std::regex_search(header, match, std::regex(R"('shape'\s*:\s*\(([^)]*)\))")))
@@ -73,8 +78,8 @@ Result<TensorData> readNpy(const std::filesystem::path &file) {
   const std::size_t expected = static_cast<std::size_t>(tensor.numel()) * dtypeSize(tensor.dtype);
   const std::size_t dataStart = start + headerLength;
   if (bytes.size() - dataStart != expected)
-    return bad("the data has " + std::to_string(bytes.size() - dataStart) + " bytes where the shape needs " +
-               std::to_string(expected));
+    return bad("the data has " + std::to_string(bytes.size() - dataStart) +
+               " bytes where the shape needs " + std::to_string(expected));
   tensor.bytes.assign(bytes.begin() + static_cast<std::ptrdiff_t>(dataStart), bytes.end());
   return tensor;
 }
@@ -82,10 +87,12 @@ Result<TensorData> readNpy(const std::filesystem::path &file) {
 Result<void> writeNpy(const std::filesystem::path &file, const TensorData &tensor) {
   std::string shape = "(";
   for (std::size_t i = 0; i < tensor.shape.size(); ++i)
-    shape += std::to_string(tensor.shape[i]) + (tensor.shape.size() == 1 ? "," : i + 1 < tensor.shape.size() ? ", " : "");
+    shape += std::to_string(tensor.shape[i]) + (tensor.shape.size() == 1      ? ","
+                                                : i + 1 < tensor.shape.size() ? ", "
+                                                                              : "");
   shape += ")";
-  std::string header = std::string("{'descr': '") + descriptor(tensor.dtype) + "', 'fortran_order': False, 'shape': " +
-                       shape + ", }";
+  std::string header = std::string("{'descr': '") + descriptor(tensor.dtype) +
+                       "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Pad so the data starts on a 64-byte boundary, ending the header with a newline.
   const std::size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
@@ -99,7 +106,8 @@ Result<void> writeNpy(const std::filesystem::path &file, const TensorData &tenso
   out.put(static_cast<char>(header.size() & 0xff));
   out.put(static_cast<char>(header.size() >> 8));
   out << header;
-  out.write(reinterpret_cast<const char *>(tensor.bytes.data()), static_cast<std::streamsize>(tensor.bytes.size()));
+  out.write(reinterpret_cast<const char *>(tensor.bytes.data()),
+            static_cast<std::streamsize>(tensor.bytes.size()));
   if (!out.flush())
     return fail(ErrorCode::Io, "cannot write " + file.string());
   return {};
