@@ -1,15 +1,11 @@
 // The three executables from the outside: help, versions, exit codes, settings.
-#include "model/npy.h"
-#include "reference_models.h"
-
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
-
-namespace fs = std::filesystem;
-using namespace nesa;
+#include <cmath>
+#include <cstring>
 
 namespace {
 
@@ -44,6 +40,44 @@ const QString kNesa = QStringLiteral(NESA_CLI_PATH);
 const QString kNode = QStringLiteral(NESA_NODE_PATH);
 const QString kBench = QStringLiteral(NESA_BENCH_PATH);
 const QString kDesktop = QStringLiteral(NESA_DESKTOP_PATH);
+const QString kTestModels = QStringLiteral(NESA_TEST_MODELS_PATH);
+
+// A float32 array as a NumPy .npy file (format 1.0), written here so this test needs no
+// libtorch-linked library.
+void writeFloatNpy(const QString &path, const QList<qint64> &shape,
+                   const std::vector<float> &values) {
+  QStringList dims;
+  for (auto d : shape)
+    dims << QString::number(d);
+  QByteArray header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
+                      dims.join(", ").toLatin1() + (shape.size() == 1 ? "," : "") + "), }";
+  header.append(QByteArray((64 - (10 + header.size() + 1) % 64) % 64, ' ')).append('\n');
+  QFile file(path);
+  if (!file.open(QIODevice::WriteOnly))
+    return;
+  file.write("\x93NUMPY\x01\x00", 8);
+  const char length[2] = {static_cast<char>(header.size() & 0xff),
+                          static_cast<char>(header.size() >> 8)};
+  file.write(length, 2);
+  file.write(header);
+  file.write(reinterpret_cast<const char *>(values.data()),
+             static_cast<qint64>(values.size() * sizeof(float)));
+}
+
+// The float32 values of an .npy file this project wrote (data after the stated header length).
+std::vector<float> readFloatNpy(const QString &path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly))
+    return {};
+  const QByteArray bytes = file.readAll();
+  if (bytes.size() < 10 || !bytes.startsWith("\x93NUMPY") || !bytes.contains("'<f4'"))
+    return {};
+  const int start =
+      10 + (static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8);
+  std::vector<float> values(static_cast<std::size_t>((bytes.size() - start) / 4));
+  std::memcpy(values.data(), bytes.constData() + start, values.size() * 4);
+  return values;
+}
 
 } // namespace
 
@@ -81,14 +115,13 @@ private Q_SLOTS:
   // A model run end to end from the command line, locally and on verified shares.
   void analyzeRunsAModelPrivately() {
     QTemporaryDir dir;
-    const auto model = testing::writeMlp(fs::path(dir.path().toStdString()) / "mlp.pt");
+    QCOMPARE(run(kTestModels, {dir.path()}).code, 0);
     std::vector<float> values(static_cast<std::size_t>(4 * 16));
     for (std::size_t i = 0; i < values.size(); ++i)
       values[i] = static_cast<float>(std::sin(0.37 * static_cast<double>(i)));
     const QString input = dir.filePath(QStringLiteral("in.npy"));
-    QVERIFY(
-        model::writeNpy(input.toStdString(), model::TensorData::fromFloats({4, 16}, values)).ok());
-    const QString modelPath = QString::fromStdString(model.file.string());
+    writeFloatNpy(input, {4, 16}, values);
+    const QString modelPath = dir.filePath(QStringLiteral("mlp.pt"));
     const QString local = dir.filePath(QStringLiteral("local.npy")),
                   shared = dir.filePath(QStringLiteral("hss.npy"));
     const Run plain = run(kNesa, {QStringLiteral("analyze"), input, QStringLiteral("--model"),
@@ -103,9 +136,7 @@ private Q_SLOTS:
     QVERIFY(hss.out.contains(QStringLiteral("output [4, 8]")));
     QVERIFY(hss.out.contains(QStringLiteral("level hss (ring64, 3 shares per call)")));
     QVERIFY(hss.err.contains(QStringLiteral("verified")));
-    const auto a = model::readNpy(local.toStdString()), b = model::readNpy(shared.toStdString());
-    QVERIFY(a.ok() && b.ok());
-    const auto x = a->toFloats(), y = b->toFloats();
+    const auto x = readFloatNpy(local), y = readFloatNpy(shared);
     QCOMPARE(x.size(), std::size_t{32});
     for (std::size_t i = 0; i < x.size(); ++i)
       QVERIFY(std::abs(x[i] - y[i]) < 2e-3);
@@ -126,7 +157,7 @@ private Q_SLOTS:
   // and the class probabilities come out.
   void analyzeReadsAScanThroughTheManifest() {
     QTemporaryDir dir;
-    const auto model = testing::writeVolumeCnn(fs::path(dir.path().toStdString()) / "volume.pt");
+    QCOMPARE(run(kTestModels, {dir.path()}).code, 0);
     QFile manifest(dir.filePath(QStringLiteral("volume.json")));
     QVERIFY(manifest.open(QIODevice::WriteOnly));
     manifest.write(
@@ -138,7 +169,7 @@ private Q_SLOTS:
     manifest.close();
     const QString scan = QStringLiteral(NESA_TEST_DATA "/nifti/anatomical.nii");
     const Run r = run(kNesa, {QStringLiteral("analyze"), scan, QStringLiteral("--model"),
-                              QString::fromStdString(model.file.string())});
+                              dir.filePath(QStringLiteral("volume.pt"))});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY(r.err.contains(QStringLiteral("demonstration only"))); // the manifest beside the model
     QVERIFY(r.out.contains(QStringLiteral("left: ")) && r.out.contains(QStringLiteral("right: ")));

@@ -1,0 +1,19 @@
+// nesa-test-models OUTDIR: writes the reference models the command-line tests run (mlp.pt,
+// volume.pt). A separate program because Debian's libtorch loads Qt 5, which must not share a
+// process with the Qt 6 test harness (see docs/development.md).
+#include "reference_models.h"
+
+#include <filesystem>
+#include <iostream>
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    std::cerr << "usage: nesa-test-models OUTDIR\n";
+    return 2;
+  }
+  const std::filesystem::path dir = argv[1];
+  std::filesystem::create_directories(dir);
+  nesa::testing::writeMlp(dir / "mlp.pt");
+  nesa::testing::writeVolumeCnn(dir / "volume.pt");
+  return 0;
+}
