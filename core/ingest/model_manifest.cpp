@@ -1,6 +1,6 @@
 #include "ingest/model_manifest.h"
 
-#include <nlohmann/json.hpp>
+#include "ingest/internal/json_object.h"
 
 #include <fstream>
 #include <sstream>
@@ -24,15 +24,10 @@ Result<std::string> requiredText(const json &root, const char *key) {
 } // namespace
 
 Result<ModelManifest> parseManifest(const std::string &text) {
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error &e) {
-    return fail(ErrorCode::InvalidInput,
-                std::string("the manifest is not valid JSON: ") + e.what());
-  }
-  if (!root.is_object())
-    return fail(ErrorCode::InvalidInput, "the manifest must be a JSON object");
+  auto parsed = parseJsonObject(text, "the manifest");
+  if (!parsed)
+    return parsed.error();
+  const json &root = *parsed;
   ModelManifest manifest;
   for (auto [key, field] :
        {std::pair{"name", &manifest.name}, std::pair{"task", &manifest.task},
@@ -68,10 +63,10 @@ Result<ModelManifest> parseManifest(const std::string &text) {
     manifest.notice = notice->get<std::string>();
   }
   if (auto steps = root.find("preprocessing"); steps != root.end()) {
-    auto parsed = parsePreprocessing(steps->dump());
-    if (!parsed)
-      return parsed.error();
-    manifest.preprocessing = *parsed;
+    auto prepared = preprocessingFromJson(*steps);
+    if (!prepared)
+      return prepared.error();
+    manifest.preprocessing = *prepared;
   }
   for (const auto &[key, value] : root.items())
     if (key != "name" && key != "task" && key != "input" && key != "inputShape" &&

@@ -1,6 +1,6 @@
 #include "ingest/preprocess.h"
 
-#include <nlohmann/json.hpp>
+#include "ingest/internal/json_object.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,14 +30,26 @@ struct Grid {
 
 } // namespace
 
-Result<Preprocessing> parsePreprocessing(const std::string &text) {
+Result<nlohmann::json> parseJsonObject(const std::string &text, const std::string &what) {
   json root;
   try {
     root = json::parse(text);
   } catch (const json::parse_error &e) {
-    return fail(ErrorCode::InvalidInput,
-                std::string("the preprocessing is not valid JSON: ") + e.what());
+    return fail(ErrorCode::InvalidInput, what + " is not valid JSON: " + e.what());
   }
+  if (!root.is_object())
+    return fail(ErrorCode::InvalidInput, what + " must be a JSON object");
+  return root;
+}
+
+Result<Preprocessing> parsePreprocessing(const std::string &text) {
+  auto root = parseJsonObject(text, "the preprocessing");
+  if (!root)
+    return root.error();
+  return preprocessingFromJson(*root);
+}
+
+Result<Preprocessing> preprocessingFromJson(const nlohmann::json &root) {
   if (!root.is_object())
     return fail(ErrorCode::InvalidInput, "the preprocessing must be a JSON object");
   Preprocessing steps;
