@@ -53,6 +53,12 @@ add_library(nesa_boost INTERFACE)
 add_library(Nesa::Boost ALIAS nesa_boost)
 target_link_libraries(nesa_boost INTERFACE Boost::headers Boost::system)
 
+# --- FlatBuffers: the wire schema's compiler and header-only runtime -------------
+find_program(FLATC_EXECUTABLE flatc)
+find_path(FLATBUFFERS_INCLUDE_DIR flatbuffers/flatbuffers.h)
+nesa_require(FLATC_EXECUTABLE "the FlatBuffers compiler (flatc)" "flatbuffers-compiler")
+nesa_require(FLATBUFFERS_INCLUDE_DIR "FlatBuffers headers" "libflatbuffers-dev")
+
 # --- JSON and logging --------------------------------------------------------
 find_package(nlohmann_json 3.10 QUIET)
 nesa_require(nlohmann_json_FOUND "nlohmann-json" "nlohmann-json3-dev")

@@ -20,7 +20,8 @@ packages=(
   # the BIP39 English word list (compiled into the wallet)
   python3-mnemonic
   # network, serialization, logging
-  libboost-dev libboost-system-dev nlohmann-json3-dev libspdlog-dev
+  libboost-dev libboost-system-dev flatbuffers-compiler libflatbuffers-dev nlohmann-json3-dev
+  libspdlog-dev
   # GUI tests and screenshots
   xvfb xauth imagemagick
 )

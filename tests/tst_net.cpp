@@ -1,0 +1,365 @@
+// The wire: the handshake and the encrypted channel on their own, then a real server on loopback
+// attacked with garbage, oversized frames, replayed handshakes and wrong identities while an
+// honest client keeps being served.
+#include "net/connection.h"
+#include "net/messages.h"
+#include "net/server.h"
+
+#include <utility> // before Boost (see STACK.md)
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <QTest>
+
+#include <sodium.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+using namespace nesa;
+using namespace nesa::net;
+using namespace std::chrono_literals;
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+Identity makeIdentity() {
+  auto id = Identity::generate();
+  if (!id)
+    qFatal("%s", id.error().message.c_str());
+  return std::move(*id);
+}
+
+Bytes bytesOf(const std::string &text) { return Bytes(text.begin(), text.end()); }
+
+// Answers ListMiners with an empty list, InstallBundle("slow") never in time, anything else Ack.
+void answer(const Peer &, Bytes message, Responder respond) {
+  auto kind = verifyMessage(message);
+  if (*kind == MessageKind::ListMiners)
+    return respond(encodeMinerList({}));
+  if (*kind == MessageKind::InstallBundle && decodeInstallBundle(message) == "slow") {
+    std::thread([respond] {
+      std::this_thread::sleep_for(1500ms);
+      respond(encodeAck());
+    }).detach();
+    return;
+  }
+  respond(encodeAck());
+}
+
+HttpResponse httpAnswer(const std::string &target) {
+  if (target == "/status")
+    return {200, "application/json", "{\"ok\":true}"};
+  return {404, "text/plain", "not found\n"};
+}
+
+// A raw WebSocket client, for sending what an honest client never would.
+struct RawClient {
+  boost::asio::io_context ioc;
+  websocket::stream<tcp::socket> ws{ioc};
+  explicit RawClient(std::uint16_t port) {
+    ws.next_layer().connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    ws.handshake("127.0.0.1", "/");
+    ws.binary(true);
+  }
+  // Sends `bytes`; the server may already have hung up, which the caller then sees on receive.
+  void send(const Bytes &bytes) {
+    beast::error_code ec;
+    ws.write(boost::asio::buffer(bytes), ec);
+  }
+  // The next message, or nullopt when the server closed the connection.
+  std::optional<Bytes> receive() {
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    ws.read(buffer, ec);
+    if (ec)
+      return std::nullopt;
+    const auto *data = static_cast<const std::uint8_t *>(buffer.data().data());
+    return Bytes(data, data + buffer.size());
+  }
+};
+
+} // namespace
+
+class TestNet : public QObject {
+  Q_OBJECT
+
+private:
+  Identity m_serverId = makeIdentity();
+  Identity m_clientId = makeIdentity();
+  std::unique_ptr<Server> m_server;
+
+  Endpoint endpoint() const { return {"127.0.0.1", m_server->port()}; }
+
+  // An honest client's round trip, to prove the server still serves others.
+  void expectHonestClientServed() {
+    auto connection = Connection::open(endpoint(), m_clientId, {m_serverId.publicKey()});
+    QVERIFY2(connection, connection ? "" : connection.error().message.c_str());
+    auto reply = (*connection)->request(encodeListMiners(), 5s);
+    QVERIFY2(reply, reply ? "" : reply.error().message.c_str());
+    QCOMPARE(*verifyMessage(*reply), MessageKind::MinerList);
+  }
+
+private Q_SLOTS:
+  void initTestCase() {
+    ServerOptions options;
+    options.name = "test-server";
+    options.maxMessageBytes = 64 * 1024;
+    options.handshakeTimeout = 2s;
+    auto server = Server::start(m_serverId, options, answer, httpAnswer);
+    QVERIFY2(server, server ? "" : server.error().message.c_str());
+    m_server = std::move(*server);
+    QVERIFY(m_server->port() != 0);
+  }
+
+  void handshakeAgreesOnKeysAndProvesIdentities() {
+    ClientHandshake client(m_clientId, m_serverId.publicKey());
+    ServerHandshake server(m_serverId);
+    auto reply = server.onHello(client.hello());
+    QVERIFY(reply);
+    auto finish = client.onReply(*reply);
+    QVERIFY(finish);
+    QVERIFY(server.onFinish(*finish));
+    QCOMPARE(server.client(), m_clientId.publicKey());
+    QCOMPARE(client.server(), m_serverId.publicKey());
+    QVERIFY(client.keys().send == server.keys().receive);
+    QVERIFY(client.keys().receive == server.keys().send);
+    QVERIFY(client.keys().send != client.keys().receive);
+  }
+
+  void handshakeRefusesTamperingAndStrangers() {
+    { // a client pinning another identity refuses the server
+      const Identity other = makeIdentity();
+      ClientHandshake client(m_clientId, other.publicKey());
+      ServerHandshake server(m_serverId);
+      auto reply = client.onReply(*server.onHello(client.hello()));
+      QVERIFY(!reply);
+      QVERIFY(reply.error().message.find("not the node we expected") != std::string::npos);
+    }
+    { // a flipped bit in the server's reply breaks its signature
+      ClientHandshake client(m_clientId, std::nullopt);
+      ServerHandshake server(m_serverId);
+      auto reply = *server.onHello(client.hello());
+      reply[40] ^= 1;
+      QVERIFY(!client.onReply(reply));
+    }
+    { // garbage and wrong versions are refused by the server
+      ServerHandshake server(m_serverId);
+      QVERIFY(!server.onHello(bytesOf("GET / HTTP/1.1")));
+      ClientHandshake client(m_clientId, std::nullopt);
+      auto hello = client.hello();
+      hello[4] = 9;
+      auto refused = server.onHello(hello);
+      QVERIFY(!refused);
+      QVERIFY(refused.error().message.find("version") != std::string::npos);
+    }
+  }
+
+  void channelRejectsTamperedReplayedAndReorderedFrames() {
+    SessionKeys a, b;
+    randombytes_buf(a.send.data(), 32);
+    randombytes_buf(a.receive.data(), 32);
+    b.send = a.receive;
+    b.receive = a.send;
+    SecureChannel alice(a), bob(b);
+    const Bytes first = alice.seal(bytesOf("first")), second = alice.seal(bytesOf("second"));
+    QVERIFY(first.size() == 5 + SecureChannel::kOverhead);
+    auto opened = bob.open(first);
+    QVERIFY(opened);
+    QCOMPARE(*opened, bytesOf("first"));
+    QVERIFY(!bob.open(first)); // replayed
+    QVERIFY(!bob.open(second)); // and the channel stays closed after a bad frame
+
+    SecureChannel carol(a), dave(b);
+    const Bytes one = carol.seal(bytesOf("one")), two = carol.seal(bytesOf("two"));
+    QVERIFY(!dave.open(two)); // reordered
+    SecureChannel erin(a), frank(b);
+    Bytes tampered = erin.seal(bytesOf("tampered"));
+    tampered[2] ^= 0x40;
+    QVERIFY(!frank.open(tampered));
+    QVERIFY(!frank.open(Bytes(3, 0))); // shorter than a tag
+  }
+
+  void messagesRoundTripAndMalformedOnesAreRefused() {
+    MinerRecord record;
+    record.identity = m_clientId.publicKey();
+    record.announcement = {"127.0.0.1:9", "cpu (2 threads)", 5, 1, 2};
+    record.heartbeat.jobsServed = 42;
+    record.secondsSinceSeen = 1.5;
+    const Bytes frame = encodeMinerList({record});
+    QCOMPARE(*verifyMessage(frame), MessageKind::MinerList);
+    auto list = decodeMinerList(frame);
+    QVERIFY(list && list->size() == 1);
+    QCOMPARE(list->front().identity, record.identity);
+    QCOMPARE(list->front().announcement.endpoint, std::string("127.0.0.1:9"));
+    QCOMPARE(list->front().heartbeat.jobsServed, std::uint64_t{42});
+
+    QVERIFY(!verifyMessage(bytesOf("not a flatbuffer at all")));
+    QVERIFY(!verifyMessage({}));
+    Bytes truncated = frame;
+    truncated.resize(frame.size() / 2);
+    QVERIFY(!verifyMessage(truncated));
+    auto error = expectAck(encodeError(fail(ErrorCode::NotFound, "no such bundle")));
+    QVERIFY(!error);
+    QCOMPARE(error.error().code, ErrorCode::NotFound);
+    QCOMPARE(error.error().message, std::string("no such bundle"));
+  }
+
+  void endpointsParse() {
+    QCOMPARE(parseEndpoint("ws://127.0.0.1:7600/")->text(), std::string("127.0.0.1:7600"));
+    QCOMPARE(parseEndpoint("localhost:1")->port, std::uint16_t{1});
+    QVERIFY(!parseEndpoint("127.0.0.1"));
+    QVERIFY(!parseEndpoint("127.0.0.1:0"));
+    QVERIFY(!parseEndpoint("127.0.0.1:99999"));
+    QVERIFY(!parseEndpoint(":80"));
+  }
+
+  void honestClientIsServed() {
+    expectHonestClientServed();
+    auto connection = Connection::open(endpoint(), m_clientId, {});
+    QVERIFY(connection);
+    QCOMPARE((*connection)->server(), m_serverId.publicKey());
+    QVERIFY(expectAck(*(*connection)->request(encodeInstallBundle("x"), 5s)));
+    QVERIFY((*connection)->bytesSent() > 0 && (*connection)->bytesReceived() > 0);
+    auto status = httpGet(endpoint(), "/status", 5s);
+    QVERIFY(status);
+    QCOMPARE(status->status, 200);
+    QCOMPARE(status->body, std::string("{\"ok\":true}"));
+    QCOMPARE(httpGet(endpoint(), "/nothing", 5s)->status, 404);
+  }
+
+  void wrongServerIdentityIsRefused() {
+    const Identity other = makeIdentity();
+    auto connection = Connection::open(endpoint(), m_clientId, {other.publicKey()});
+    QVERIFY(!connection);
+    QVERIFY(connection.error().message.find("not the node we expected") != std::string::npos);
+  }
+
+  void garbageIsRejectedWhileOthersAreServed() {
+    const auto before = m_server->counters().rejected;
+    { // not HTTP at all
+      boost::asio::io_context ioc;
+      tcp::socket socket(ioc);
+      socket.connect({boost::asio::ip::make_address("127.0.0.1"), m_server->port()});
+      const std::string junk(2000, '\x01');
+      boost::asio::write(socket, boost::asio::buffer(junk));
+      char c;
+      beast::error_code ec;
+      socket.read_some(boost::asio::buffer(&c, 1), ec);
+      QVERIFY(ec); // closed on us
+    }
+    { // a WebSocket whose first message is not a handshake
+      RawClient raw(m_server->port());
+      raw.send(bytesOf("hello there, let me in"));
+      QVERIFY(!raw.receive());
+    }
+    expectHonestClientServed();
+    QTRY_VERIFY(m_server->counters().rejected >= before + 2);
+  }
+
+  void oversizedFramesAreRejected() {
+    const auto before = m_server->counters().rejected;
+    { // during the handshake the limit is tiny
+      RawClient raw(m_server->port());
+      raw.send(Bytes(100'000, 7));
+      QVERIFY(!raw.receive());
+    }
+    { // after it, the server's limit holds
+      auto connection = Connection::open(endpoint(), m_clientId, {});
+      QVERIFY(connection);
+      auto reply = (*connection)->request(encodePublishBundle("big", Bytes(200'000, 1)), 5s);
+      QVERIFY(!reply);
+      QVERIFY(!(*connection)->isOpen());
+    }
+    expectHonestClientServed();
+    QTRY_VERIFY(m_server->counters().rejected >= before + 2);
+  }
+
+  void malformedMessageGetsAnErrorAndTheConnectionLives() {
+    auto connection = Connection::open(endpoint(), m_clientId, {});
+    QVERIFY(connection);
+    auto reply = (*connection)->request(bytesOf("definitely not a flatbuffer"), 5s);
+    QVERIFY(reply);
+    auto refused = expectAck(*reply);
+    QVERIFY(!refused);
+    QVERIFY(refused.error().message.find("malformed") != std::string::npos);
+    QVERIFY(expectAck(*(*connection)->request(encodeAck(), 5s)));
+  }
+
+  void replayedHandshakeIsRejected() {
+    const auto before = m_server->counters().rejected;
+    Bytes hello, finish;
+    { // an honest handshake, recorded
+      RawClient raw(m_server->port());
+      ClientHandshake client(m_clientId, m_serverId.publicKey());
+      hello = client.hello();
+      raw.send(hello);
+      auto reply = raw.receive();
+      QVERIFY(reply);
+      auto done = client.onReply(*reply);
+      QVERIFY(done);
+      finish = *done;
+      raw.send(finish);
+      SecureChannel channel(client.keys());
+      raw.send(channel.seal(encodeListMiners()));
+      auto answerFrame = raw.receive();
+      QVERIFY(answerFrame && channel.open(*answerFrame)); // the recording was a working session
+    }
+    { // the same bytes replayed by someone without the client's key
+      RawClient raw(m_server->port());
+      raw.send(hello);
+      QVERIFY(raw.receive()); // the server answers with a fresh ephemeral key...
+      raw.send(finish);       // ...that the old signature does not cover
+      QVERIFY(!raw.receive());
+    }
+    expectHonestClientServed();
+    QTRY_VERIFY(m_server->counters().rejected >= before + 1);
+  }
+
+  void slowAnswerTimesOutAndClosesOnlyThatConnection() {
+    auto connection = Connection::open(endpoint(), m_clientId, {});
+    QVERIFY(connection);
+    auto reply = (*connection)->request(encodeInstallBundle("slow"), 300ms);
+    QVERIFY(!reply);
+    QVERIFY(reply.error().message.find("no answer within") != std::string::npos);
+    QVERIFY(!(*connection)->isOpen());
+    expectHonestClientServed();
+  }
+
+  void unreachableServerIsAClearError() {
+    auto connection = Connection::open({"127.0.0.1", 1}, m_clientId, {});
+    QVERIFY(!connection);
+    QVERIFY(connection.error().message.find("cannot connect to 127.0.0.1:1") != std::string::npos);
+  }
+
+  void manyClientsAtOnce() {
+    std::vector<std::future<int>> clients;
+    for (int c = 0; c < 16; ++c)
+      clients.push_back(std::async(std::launch::async, [&] {
+        auto connection = Connection::open(endpoint(), m_clientId, {});
+        if (!connection)
+          return 0;
+        int ok = 0;
+        for (int i = 0; i < 10; ++i)
+          ok += expectAck(*(*connection)->request(encodeAck(), 5s)).ok();
+        return ok;
+      }));
+    int total = 0;
+    for (auto &c : clients)
+      total += c.get();
+    QCOMPARE(total, 160);
+  }
+
+  void cleanupTestCase() {
+    m_server->stop();
+    m_server.reset();
+  }
+};
+
+QTEST_GUILESS_MAIN(TestNet)
+#include "tst_net.moc"
