@@ -5,8 +5,11 @@
 #include "privacy/internal/share_kernels.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 namespace nesa::privacy {
 
@@ -27,6 +30,12 @@ struct LocalMiner::Installed {
     return slot;
   }
 };
+
+int setComputeThreads(int threads) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  at::set_num_threads(threads > 0 ? threads : cores);
+  return at::get_num_threads();
+}
 
 LocalMiner::LocalMiner(std::string id) : m_id(std::move(id)) {}
 

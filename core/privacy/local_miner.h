@@ -9,6 +9,10 @@
 
 namespace nesa::privacy {
 
+/// Sets how many threads libtorch/BLAS use for this process's computations (0: every core);
+/// returns the number now in use.
+int setComputeThreads(int threads);
+
 /// Computes share jobs on this machine's CPU with libtorch/BLAS. Thread-safe.
 class LocalMiner : public MinerEndpoint {
 public:

@@ -1,0 +1,321 @@
+#include "miner/miner_service.h"
+
+#include "miner/job_queue.h"
+#include "miner/share_codec.h"
+#include "model/linear_bundle.h"
+#include "net/connection.h"
+#include "net/messages.h"
+#include "net/server.h"
+#include "privacy/local_miner.h"
+#include "util/log.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace nesa::miner {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+double msSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Bundle ids are 64 lower-case hex characters; anything else never reaches the file system.
+bool isBundleId(const std::string &id) {
+  return id.size() == 64 &&
+         id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+} // namespace
+
+struct MinerService::State {
+  explicit State(MinerOptions opts, net::Identity id)
+      : options(std::move(opts)), identity(std::move(id)),
+        compute("miner-" + net::toHex(identity.publicKey()).substr(0, 8)),
+        queue({options.maxConcurrentJobs, options.maxQueuedJobs, options.maxQueuedBytes}) {}
+
+  MinerOptions options;
+  net::Identity identity;
+  std::string backend;
+  privacy::LocalMiner compute;
+  JobQueue queue;
+  std::unique_ptr<net::Server> server;
+
+  std::atomic<std::uint64_t> served{0}, failed{0}, refused{0}, fees{0};
+  std::atomic<double> computeMs{0};
+  std::atomic<std::size_t> bundles{0};
+  std::atomic<bool> registered{false};
+
+  JobQueue installs{{1, 64, 1024}}; // bundle downloads, one at a time, off the network threads
+  std::mutex installMutex;
+  std::set<std::string> installedIds;
+  std::thread nodeLink;
+  std::mutex linkMutex;
+  std::condition_variable linkWake;
+  bool stopping = false;
+  bool nudged = false; // send a heartbeat now (pause/resume)
+
+  std::filesystem::path bundleFile(const std::string &id) const {
+    return options.dataDir / "bundles" / (id + ".nesalb");
+  }
+
+  // Makes `id` ready: already installed, in the cache folder, or downloaded from the node.
+  Result<void> install(const std::string &id) {
+    if (!isBundleId(id))
+      return fail(ErrorCode::InvalidInput, "'" + id + "' is not a bundle id");
+    std::lock_guard lock(installMutex);
+    if (installedIds.count(id))
+      return {};
+    const auto file = bundleFile(id);
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+      if (!options.node)
+        return fail(ErrorCode::NotFound, "bundle " + id + " is not here and no node is set");
+      auto got = net::httpGet(*options.node, "/bundles/" + id, 120s);
+      if (!got)
+        return got.error().withContext("downloading bundle " + id.substr(0, 12));
+      if (got->status != 200)
+        return fail(ErrorCode::NotFound, "the node does not have bundle " + id.substr(0, 12) +
+                                             " (HTTP " + std::to_string(got->status) + ")");
+      const std::span<const std::uint8_t> bytes(
+          reinterpret_cast<const std::uint8_t *>(got->body.data()), got->body.size());
+      auto parsed = model::LinearBundle::parse(bytes);
+      if (!parsed || parsed->id() != id)
+        return fail(ErrorCode::Corrupt,
+                    "the node sent a bundle that does not hash to " + id.substr(0, 12));
+      std::filesystem::create_directories(file.parent_path(), ec);
+      if (auto saved = parsed->save(file); !saved)
+        return saved.error();
+      log::info(compute.id() + ": downloaded bundle " + id.substr(0, 12) + " (" +
+                std::to_string(bytes.size()) + " bytes)");
+    }
+    auto bundle = model::LinearBundle::load(file, id);
+    if (!bundle)
+      return bundle.error();
+    if (auto done = compute.installBundle(*bundle, id); !done)
+      return done;
+    installedIds.insert(id);
+    bundles = installedIds.size();
+    return {};
+  }
+
+  void handle(const net::Peer &peer, net::Bytes message, net::Responder respond) {
+    const auto kind = *net::verifyMessage(message);
+    switch (kind) {
+    case net::MessageKind::ShareJob: return handleJob(peer, std::move(message), respond);
+    case net::MessageKind::InstallBundle: {
+      auto id = net::decodeInstallBundle(message);
+      auto queued = installs.submit(
+          0, 0, 0,
+          [this, id, respond] {
+            auto done = install(id);
+            respond(done ? net::encodeAck() : net::encodeError(done.error()));
+          },
+          [respond](const Error &error) { respond(net::encodeError(error)); });
+      if (!queued)
+        respond(net::encodeError(queued.error()));
+      return;
+    }
+    default:
+      respond(net::encodeError(fail(ErrorCode::InvalidInput, "a miner does not take this message")));
+    }
+  }
+
+  void handleJob(const net::Peer &, net::Bytes message, const net::Responder &respond) {
+    auto priced = decodeShareJob(message);
+    if (!priced) {
+      ++failed;
+      return respond(net::encodeError(priced.error()));
+    }
+    const auto arrived = Clock::now();
+    const std::size_t bytes = message.size();
+    auto job = std::make_shared<PricedJob>(std::move(*priced));
+    message = {};
+    auto queued = queue.submit(
+        job->tip, job->fee, bytes,
+        [this, job, respond, arrived] {
+          const double waited = msSince(arrived);
+          const auto start = Clock::now();
+          auto reply = compute.compute(job->job);
+          computeMs = computeMs + msSince(start);
+          if (!reply) {
+            ++failed;
+            return respond(net::encodeError(reply.error()));
+          }
+          ++served;
+          fees += job->fee;
+          respond(encodeShareReply({std::move(*reply), waited}));
+        },
+        [respond](const Error &error) { respond(net::encodeError(error)); });
+    if (!queued) {
+      ++refused;
+      respond(net::encodeError(queued.error()));
+    }
+  }
+
+  net::HttpResponse http(const std::string &target) const {
+    if (target == "/status") {
+      std::ostringstream out;
+      out << "{\"role\":\"miner\",\"identity\":\"" << net::toHex(identity.publicKey())
+          << "\",\"backend\":\"" << backend << "\",\"jobs_served\":" << served
+          << ",\"jobs_failed\":" << failed << ",\"jobs_refused\":" << refused
+          << ",\"queued\":" << queue.queued() << ",\"paused\":" << (queue.paused() ? "true" : "false")
+          << ",\"registered\":" << (registered ? "true" : "false") << "}";
+      return {200, "application/json", out.str()};
+    }
+    if (target == "/metrics") {
+      const auto c = server ? server->counters() : net::ServerCounters{};
+      std::ostringstream out;
+      out << "# TYPE nesa_miner_jobs_served_total counter\nnesa_miner_jobs_served_total " << served
+          << "\n# TYPE nesa_miner_jobs_failed_total counter\nnesa_miner_jobs_failed_total "
+          << failed << "\n# TYPE nesa_miner_jobs_refused_total counter\nnesa_miner_jobs_refused_total "
+          << refused << "\n# TYPE nesa_miner_queue_length gauge\nnesa_miner_queue_length "
+          << queue.queued() << "\n# TYPE nesa_miner_compute_ms_total counter\nnesa_miner_compute_ms_total "
+          << computeMs.load() << "\n# TYPE nesa_net_bytes_received_total counter\nnesa_net_bytes_received_total "
+          << c.bytesReceived << "\n# TYPE nesa_net_bytes_sent_total counter\nnesa_net_bytes_sent_total "
+          << c.bytesSent << "\n# TYPE nesa_net_rejected_total counter\nnesa_net_rejected_total "
+          << c.rejected << "\n";
+      return {200, "text/plain; version=0.0.4", out.str()};
+    }
+    return {404, "text/plain; charset=utf-8", "not found\n"};
+  }
+
+  // Registers with the node and sends heartbeats until stopped, reconnecting as needed.
+  void linkToNode() {
+    std::unique_ptr<net::Connection> connection;
+    auto backoff = 200ms;
+    while (true) {
+      {
+        std::unique_lock lock(linkMutex);
+        if (stopping)
+          return;
+      }
+      if (!connection || !connection->isOpen()) {
+        registered = false;
+        auto opened = net::Connection::open(*options.node, identity, {});
+        if (opened) {
+          net::MinerAnnouncement announcement{
+              options.host + ":" + std::to_string(server->port()), backend,
+              options.pricePerQuery, options.pricePerByte, options.maxConcurrentJobs};
+          auto reply = (*opened)->request(net::encodeRegisterMiner(announcement), 10s);
+          if (reply && net::expectAck(*reply)) {
+            connection = std::move(*opened);
+            registered = true;
+            backoff = 200ms;
+            log::info(compute.id() + ": registered with node " + options.node->text());
+          } else {
+            log::warn(compute.id() + ": the node refused the registration: " +
+                      (reply ? net::expectAck(*reply).error().message : reply.error().message));
+          }
+        } else {
+          log::debug(compute.id() + ": " + opened.error().message);
+        }
+      } else {
+        const net::MinerHeartbeat beat{served, failed, static_cast<std::uint32_t>(queue.queued()),
+                                       queue.paused()};
+        auto reply = connection->request(net::encodeHeartbeat(beat), 10s);
+        if (!reply || !net::expectAck(*reply))
+          connection.reset();
+      }
+      std::unique_lock lock(linkMutex);
+      const auto wait = registered ? options.heartbeat : backoff;
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5'000));
+      linkWake.wait_for(lock, wait, [this] { return stopping || nudged; });
+      nudged = false;
+    }
+  }
+
+  void wakeLink() {
+    {
+      std::lock_guard lock(linkMutex);
+      nudged = true;
+    }
+    linkWake.notify_all();
+  }
+};
+
+MinerService::MinerService(std::unique_ptr<State> state) : m_state(std::move(state)) {}
+
+MinerService::~MinerService() { stop(); }
+
+Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) {
+  if (options.backend == "cuda")
+    return fail(ErrorCode::Unavailable,
+                "the CUDA backend is not in this build yet; use --backend cpu");
+  if (options.backend != "cpu")
+    return fail(ErrorCode::InvalidInput,
+                "unknown backend '" + options.backend + "' (use cpu)");
+  if (options.dataDir.empty())
+    return fail(ErrorCode::InvalidInput, "a miner needs a data folder");
+  auto identity = net::Identity::loadOrCreate(options.dataDir / "identity.key");
+  if (!identity)
+    return identity.error();
+  auto state = std::make_unique<State>(std::move(options), std::move(*identity));
+  const int threads = privacy::setComputeThreads(state->options.threads);
+  state->backend = "cpu (" + std::to_string(threads) + " threads)";
+
+  net::ServerOptions serverOptions;
+  serverOptions.host = state->options.host;
+  serverOptions.port = state->options.port;
+  serverOptions.name = state->compute.id();
+  serverOptions.maxMessageBytes = std::max<std::size_t>(state->options.maxQueuedBytes, 1u << 20);
+  State *raw = state.get();
+  auto server = net::Server::start(
+      raw->identity, serverOptions,
+      [raw](const net::Peer &peer, net::Bytes message, net::Responder respond) {
+        raw->handle(peer, std::move(message), std::move(respond));
+      },
+      [raw](const std::string &target) { return raw->http(target); });
+  if (!server)
+    return server.error();
+  state->server = std::move(*server);
+  if (state->options.node)
+    state->nodeLink = std::thread([raw] { raw->linkToNode(); });
+  log::info(state->compute.id() + ": serving share jobs on " + state->options.host + ":" +
+            std::to_string(state->server->port()) + " with " + state->backend);
+  return std::unique_ptr<MinerService>(new MinerService(std::move(state)));
+}
+
+std::uint16_t MinerService::port() const { return m_state->server->port(); }
+
+const net::PublicKey &MinerService::identity() const { return m_state->identity.publicKey(); }
+
+const std::string &MinerService::backend() const { return m_state->backend; }
+
+MinerStats MinerService::stats() const {
+  const State &s = *m_state;
+  return {s.served, s.failed, s.refused, s.fees, s.computeMs.load(), s.queue.queued(),
+          s.bundles, s.queue.paused(), s.registered};
+}
+
+void MinerService::pause() {
+  m_state->queue.pause();
+  m_state->wakeLink();
+}
+
+void MinerService::resume() {
+  m_state->queue.resume();
+  m_state->wakeLink();
+}
+
+void MinerService::stop() {
+  {
+    std::lock_guard lock(m_state->linkMutex);
+    m_state->stopping = true;
+  }
+  m_state->linkWake.notify_all();
+  if (m_state->nodeLink.joinable())
+    m_state->nodeLink.join();
+  m_state->installs.stop();
+  m_state->queue.stop();
+  if (m_state->server)
+    m_state->server->stop();
+}
+
+} // namespace nesa::miner

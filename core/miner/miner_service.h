@@ -1,0 +1,74 @@
+// A miner: serves share jobs for the bundles it holds over the network, ordered by what they
+// pay, within limits; fetches bundles from its node by content id; registers with the node and
+// keeps telling it that it is alive.
+#pragma once
+
+#include "net/endpoint.h"
+#include "net/identity.h"
+#include "util/result.h"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace nesa::miner {
+
+/// How a miner runs.
+struct MinerOptions {
+  std::string host = "127.0.0.1"; ///< where to listen
+  std::uint16_t port = 0;         ///< 0: any free port
+  std::optional<net::Endpoint> node; ///< register with this node and fetch bundles from it
+  std::filesystem::path dataDir;  ///< identity key and bundle cache
+  std::string backend = "cpu";    ///< "cpu" (CUDA is not in this build yet, see docs/network.md)
+  int threads = 0;                ///< compute threads; 0: every core
+  int maxConcurrentJobs = 1;
+  std::size_t maxQueuedJobs = 256;
+  std::size_t maxQueuedBytes = 1ull << 30;
+  std::uint64_t pricePerQuery = 10; ///< micro-NES per share job
+  std::uint64_t pricePerByte = 0;   ///< micro-NES per payload byte
+  std::chrono::milliseconds heartbeat{1'000};
+};
+
+/// What a miner has done so far.
+struct MinerStats {
+  std::uint64_t jobsServed = 0;
+  std::uint64_t jobsFailed = 0;   ///< jobs it could not compute (bad input, missing bundle)
+  std::uint64_t jobsRefused = 0;  ///< turned away: paused, busy or stopping
+  std::uint64_t feesOffered = 0;  ///< micro-NES offered by the jobs it served
+  double computeMs = 0;
+  std::size_t queued = 0;
+  std::size_t bundles = 0;
+  bool paused = false;
+  bool registered = false;        ///< the node has acknowledged it
+};
+
+/// A running miner. Stops cleanly when destroyed.
+class MinerService {
+public:
+  static Result<std::unique_ptr<MinerService>> start(MinerOptions options);
+  ~MinerService();
+  MinerService(const MinerService &) = delete;
+  MinerService &operator=(const MinerService &) = delete;
+
+  std::uint16_t port() const;
+  const net::PublicKey &identity() const;
+  /// "cpu (2 threads)"
+  const std::string &backend() const;
+  MinerStats stats() const;
+  /// Turns away new jobs (running and queued ones finish); the node is told.
+  void pause();
+  void resume();
+  /// Stops serving: waiting jobs are answered with an error, running ones finish.
+  void stop();
+
+  struct State;
+
+private:
+  explicit MinerService(std::unique_ptr<State> state);
+  std::unique_ptr<State> m_state;
+};
+
+} // namespace nesa::miner

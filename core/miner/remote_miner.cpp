@@ -1,0 +1,61 @@
+#include "miner/remote_miner.h"
+
+#include "miner/share_codec.h"
+
+namespace nesa::miner {
+
+RemoteMiner::RemoteMiner(const net::Identity &client, net::MinerRecord record,
+                         RemoteMinerOptions options)
+    : m_client(client), m_record(std::move(record)), m_options(options),
+      m_id("miner-" + net::toHex(m_record.identity).substr(0, 8) + "@" +
+           m_record.announcement.endpoint) {}
+
+RemoteMiner::~RemoteMiner() = default;
+
+Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
+                                        std::chrono::milliseconds timeout) {
+  std::lock_guard lock(m_mutex);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool reused = m_connection && m_connection->isOpen();
+    if (!reused) {
+      auto endpoint = net::parseEndpoint(m_record.announcement.endpoint);
+      if (!endpoint)
+        return endpoint.error();
+      auto opened = net::Connection::open(*endpoint, m_client,
+                                          {m_record.identity, m_options.connectTimeout});
+      if (!opened)
+        return opened.error();
+      m_connection = std::move(*opened);
+    }
+    auto reply = m_connection->request(message, timeout);
+    // A connection the miner closed while idle fails at once: retry on a fresh one. A timeout
+    // or a failure on a fresh connection is the miner's answer.
+    if (reply || !reused || reply.error().message.find("no answer within") != std::string::npos)
+      return reply;
+  }
+  return fail(ErrorCode::Unavailable, "unreachable");
+}
+
+Result<void> RemoteMiner::installBundle(const model::LinearBundle &, const std::string &bundleId) {
+  auto reply = request(net::encodeInstallBundle(bundleId), m_options.installTimeout);
+  if (!reply)
+    return reply.error().withContext(m_id);
+  if (auto ack = net::expectAck(*reply); !ack)
+    return ack.error().withContext(m_id);
+  return {};
+}
+
+Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
+  const auto &price = m_record.announcement;
+  const std::uint64_t payload = job.input ? job.input->bytes.size() : 0;
+  const PricedJob priced{job, price.pricePerQuery + price.pricePerByte * payload, m_options.tip};
+  auto reply = request(encodeShareJob(priced), m_options.jobTimeout);
+  if (!reply)
+    return reply.error().withContext(m_id);
+  auto decoded = decodeShareReply(*reply);
+  if (!decoded)
+    return decoded.error().withContext(m_id);
+  return std::move(decoded->reply);
+}
+
+} // namespace nesa::miner

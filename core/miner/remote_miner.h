@@ -1,0 +1,49 @@
+// The engine's endpoint for a miner in another process or on another machine: share jobs go
+// over an authenticated, encrypted connection, pinned to the identity the registry lists.
+#pragma once
+
+#include "net/connection.h"
+#include "net/messages.h"
+#include "privacy/miner_endpoint.h"
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+namespace nesa::miner {
+
+/// Deadlines and what the client offers per job.
+struct RemoteMinerOptions {
+  std::chrono::milliseconds connectTimeout{5'000};
+  std::chrono::milliseconds jobTimeout{60'000};     ///< a stalled miner is given up after this
+  std::chrono::milliseconds installTimeout{180'000}; ///< bundle download and load
+  std::uint64_t tip = 0;
+};
+
+/// A miner reached over the network. Thread-safe; connects lazily and reconnects once after a
+/// dropped connection (share jobs are pure functions of their input, so resending one is safe).
+class RemoteMiner : public privacy::MinerEndpoint {
+public:
+  /// `client` (the caller's identity) must outlive this object.
+  RemoteMiner(const net::Identity &client, net::MinerRecord record, RemoteMinerOptions options);
+  ~RemoteMiner() override;
+
+  const std::string &id() const override { return m_id; }
+  /// Asks the miner to fetch `bundleId` from its node (publish it there first).
+  Result<void> installBundle(const model::LinearBundle &bundle,
+                             const std::string &bundleId) override;
+  Result<privacy::ShareReply> compute(const privacy::ShareJob &job) override;
+  const net::MinerRecord &record() const { return m_record; }
+
+private:
+  Result<net::Bytes> request(const net::Bytes &message, std::chrono::milliseconds timeout);
+
+  const net::Identity &m_client;
+  net::MinerRecord m_record;
+  RemoteMinerOptions m_options;
+  std::string m_id;
+  std::mutex m_mutex;
+  std::unique_ptr<net::Connection> m_connection;
+};
+
+} // namespace nesa::miner

@@ -1,0 +1,122 @@
+#include "miner/share_codec.h"
+
+#include "net/internal/wire.h"
+#include "net/messages.h"
+
+#include <cstring>
+
+namespace nesa::miner {
+
+namespace {
+
+using net::Bytes;
+
+flatbuffers::Offset<wire::Tensor> writeTensor(flatbuffers::FlatBufferBuilder &builder,
+                                                   const model::TensorData &tensor) {
+  const auto data = builder.CreateVector(tensor.bytes.data(), tensor.bytes.size());
+  const auto shape = builder.CreateVector(tensor.shape);
+  return wire::CreateTensor(builder, static_cast<wire::DType>(tensor.dtype), shape,
+                                 data);
+}
+
+Result<model::TensorData> readTensor(const wire::Tensor *tensor) {
+  if (!tensor || !tensor->shape() || !tensor->data())
+    return fail(ErrorCode::InvalidInput, "a tensor without shape or data");
+  const auto dtype = static_cast<std::uint8_t>(tensor->dtype());
+  if (dtype < 1 || dtype > 3)
+    return fail(ErrorCode::InvalidInput, "a tensor of an unknown element type");
+  model::TensorData out;
+  out.dtype = static_cast<model::DType>(dtype);
+  std::int64_t numel = 1;
+  for (const auto d : *tensor->shape()) {
+    if (d < 0 || d > kMaxWireElements || (numel *= d) > kMaxWireElements)
+      return fail(ErrorCode::InvalidInput, "a tensor shape that is negative or too large");
+    out.shape.push_back(d);
+  }
+  if (tensor->data()->size() != static_cast<std::size_t>(numel) * model::dtypeSize(out.dtype))
+    return fail(ErrorCode::InvalidInput, "a tensor whose data does not match its shape");
+  out.bytes.assign(tensor->data()->begin(), tensor->data()->end());
+  return out;
+}
+
+} // namespace
+
+Bytes encodeShareJob(const PricedJob &priced) {
+  const auto &job = priced.job;
+  const std::size_t payload = job.input ? job.input->bytes.size() : 0;
+  flatbuffers::FlatBufferBuilder builder(payload + 512);
+  flatbuffers::Offset<wire::Tensor> input;
+  if (job.input)
+    input = writeTensor(builder, *job.input);
+  const auto bundle = builder.CreateString(job.bundleId);
+  const auto ops = builder.CreateVector(job.ops);
+  flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>> seed;
+  flatbuffers::Offset<flatbuffers::Vector<std::int64_t>> seedShape;
+  if (!job.input) {
+    seed = builder.CreateVector(job.seed.data(), job.seed.size());
+    seedShape = builder.CreateVector(job.seedShape);
+  }
+  const auto request = wire::CreateShareJobRequest(
+      builder, bundle, ops, static_cast<std::uint8_t>(job.arithmetic), job.fracBits, job.addBias,
+      input, seed, job.nonce, seedShape, priced.fee, priced.tip);
+  return net::finishMessage(builder, request);
+}
+
+Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame) {
+  const auto *request = net::messageOf(frame)->body_as_ShareJobRequest();
+  PricedJob priced;
+  auto &job = priced.job;
+  job.bundleId = net::text(request->bundle_id());
+  if (request->ops())
+    job.ops.assign(request->ops()->begin(), request->ops()->end());
+  const auto arithmetic = request->arithmetic();
+  if (arithmetic != static_cast<std::uint8_t>(privacy::ShareArithmetic::F64Masked) &&
+      arithmetic != static_cast<std::uint8_t>(privacy::ShareArithmetic::Ring64))
+    return fail(ErrorCode::InvalidInput, "a share job with an unknown arithmetic");
+  job.arithmetic = static_cast<privacy::ShareArithmetic>(arithmetic);
+  job.fracBits = request->frac_bits();
+  job.addBias = request->add_bias();
+  job.nonce = request->nonce();
+  if (request->input()) {
+    auto input = readTensor(request->input());
+    if (!input)
+      return input.error().withContext("the share");
+    job.input = std::move(*input);
+  } else {
+    if (!request->seed() || request->seed()->size() != job.seed.size() || !request->seed_shape())
+      return fail(ErrorCode::InvalidInput, "a share job with neither a share nor a valid seed");
+    std::memcpy(job.seed.data(), request->seed()->data(), job.seed.size());
+    job.seedShape.assign(request->seed_shape()->begin(), request->seed_shape()->end());
+  }
+  priced.fee = request->fee();
+  priced.tip = request->tip();
+  return priced;
+}
+
+Bytes encodeShareReply(const TimedReply &timed) {
+  flatbuffers::FlatBufferBuilder builder(timed.reply.output.bytes.size() + 256);
+  const auto output = writeTensor(builder, timed.reply.output);
+  return net::finishMessage(builder, wire::CreateShareJobReply(
+                                         builder, output, timed.reply.computeMs, timed.queueMs));
+}
+
+Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame) {
+  auto kind = net::verifyMessage(frame);
+  if (!kind)
+    return kind.error().withContext("the miner's answer");
+  if (*kind == net::MessageKind::Error)
+    return net::decodeError(frame);
+  if (*kind != net::MessageKind::ShareReply)
+    return fail(ErrorCode::InvalidInput, "the miner answered a share job with something else");
+  const auto *reply = net::messageOf(frame)->body_as_ShareJobReply();
+  auto output = readTensor(reply->output());
+  if (!output)
+    return output.error().withContext("the miner's answer");
+  TimedReply timed;
+  timed.reply.output = std::move(*output);
+  timed.reply.computeMs = reply->compute_ms();
+  timed.queueMs = reply->queue_ms();
+  return timed;
+}
+
+} // namespace nesa::miner

@@ -1,0 +1,36 @@
+// Share jobs and their answers on the wire (the ShareJobRequest/ShareJobReply messages).
+#pragma once
+
+#include "net/secure_channel.h"
+#include "privacy/share_job.h"
+#include "util/result.h"
+
+#include <span>
+
+namespace nesa::miner {
+
+/// A share job with what the client pays for it.
+struct PricedJob {
+  privacy::ShareJob job;
+  std::uint64_t fee = 0; ///< micro-NES offered
+  std::uint64_t tip = 0; ///< raises priority in the miner's queue
+};
+
+/// A miner's answer with the time the job waited in its queue.
+struct TimedReply {
+  privacy::ShareReply reply;
+  double queueMs = 0;
+};
+
+/// Largest tensor a share message may carry, in elements.
+inline constexpr std::int64_t kMaxWireElements = std::int64_t{1} << 28;
+
+net::Bytes encodeShareJob(const PricedJob &job);
+/// Decodes a verified ShareJob frame; refuses inconsistent tensors (shape vs bytes, dtype).
+Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame);
+
+net::Bytes encodeShareReply(const TimedReply &reply);
+/// Decodes a miner's answer: a ShareReply, or the Error it sent, or why the frame is unusable.
+Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame);
+
+} // namespace nesa::miner

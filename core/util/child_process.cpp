@@ -1,0 +1,141 @@
+#include "util/child_process.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace nesa {
+
+Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
+                                         const std::vector<std::string> &arguments,
+                                         bool captureStdout) {
+  int pipeFds[2] = {-1, -1};
+  if (captureStdout && ::pipe2(pipeFds, O_CLOEXEC) != 0)
+    return fail(ErrorCode::Io, std::string("cannot create a pipe: ") + std::strerror(errno));
+  std::vector<std::string> argvStorage{program.string()};
+  argvStorage.insert(argvStorage.end(), arguments.begin(), arguments.end());
+  std::vector<char *> argv;
+  for (auto &a : argvStorage)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0)
+    return fail(ErrorCode::Io, std::string("cannot start a process: ") + std::strerror(errno));
+  if (pid == 0) {
+    if (captureStdout)
+      ::dup2(pipeFds[1], STDOUT_FILENO);
+    ::execv(argv[0], argv.data());
+    const char message[] = "cannot run a sibling program\n";
+    (void)!::write(STDERR_FILENO, message, sizeof message - 1);
+    ::_exit(127);
+  }
+  ChildProcess child;
+  child.m_pid = pid;
+  if (captureStdout) {
+    ::close(pipeFds[1]);
+    child.m_stdout = pipeFds[0];
+  }
+  return child;
+}
+
+ChildProcess::ChildProcess(ChildProcess &&other) noexcept { *this = std::move(other); }
+
+ChildProcess &ChildProcess::operator=(ChildProcess &&other) noexcept {
+  if (this != &other) {
+    if (m_pid > 0)
+      stop();
+    if (m_stdout >= 0)
+      ::close(m_stdout);
+    m_pid = std::exchange(other.m_pid, -1);
+    m_stdout = std::exchange(other.m_stdout, -1);
+    m_status = other.m_status;
+    m_pending = std::move(other.m_pending);
+  }
+  return *this;
+}
+
+ChildProcess::~ChildProcess() {
+  if (m_pid > 0)
+    stop();
+  if (m_stdout >= 0)
+    ::close(m_stdout);
+}
+
+bool ChildProcess::running() {
+  if (m_pid <= 0)
+    return false;
+  int status = 0;
+  const pid_t done = ::waitpid(m_pid, &status, WNOHANG);
+  if (done == m_pid) {
+    m_status = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    m_pid = -1;
+    return false;
+  }
+  return true;
+}
+
+Result<std::string> ChildProcess::readLine(std::chrono::milliseconds timeout) {
+  if (m_stdout < 0)
+    return fail(ErrorCode::Internal, "this child's output is not captured");
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (const auto end = m_pending.find('\n'); end != std::string::npos) {
+      std::string line = m_pending.substr(0, end);
+      m_pending.erase(0, end + 1);
+      return line;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      return fail(ErrorCode::Unavailable, "no output within " +
+                                              std::to_string(timeout.count()) + " ms");
+    pollfd fd{m_stdout, POLLIN, 0};
+    const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR)
+      continue;
+    if (ready <= 0)
+      continue;
+    char buffer[4096];
+    const ssize_t n = ::read(m_stdout, buffer, sizeof buffer);
+    if (n <= 0)
+      return fail(ErrorCode::Unavailable, "the program ended before it was ready");
+    m_pending.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+int ChildProcess::stop(std::chrono::milliseconds grace) {
+  if (!running())
+    return m_status;
+  ::kill(m_pid, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!running())
+      return m_status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill();
+  return m_status;
+}
+
+void ChildProcess::kill() {
+  if (m_pid <= 0)
+    return;
+  ::kill(m_pid, SIGKILL);
+  int status = 0;
+  ::waitpid(m_pid, &status, 0);
+  m_status = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  m_pid = -1;
+}
+
+std::filesystem::path executableDir() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::current_path() : self.parent_path();
+}
+
+} // namespace nesa
