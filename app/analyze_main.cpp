@@ -1,7 +1,8 @@
-// nesa-analyze: runs a model privately on a file (what `nesa analyze` runs). Until the network
-// lands, the miners are in this process: the shares, masks, checks and report are the real ones.
+// nesa-analyze: runs a model privately on a file (what `nesa analyze` runs): shares go to the
+// miners of the configured node, or of a local network started for this run when none is.
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/daemon.h"
 #include "ingest/dicom_reader.h"
 #include "ingest/image_reader.h"
 #include "ingest/model_manifest.h"
@@ -10,7 +11,10 @@
 #include "model/compiled_model.h"
 #include "model/npy.h"
 #include "privacy/engine.h"
+#include "miner/network_miners.h"
 #include "privacy/local_miner.h"
+#include "util/config.h"
+#include "util/paths.h"
 
 #include <cmath>
 #include <cstring>
@@ -28,6 +32,12 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"privacy", true, "local, hss, ee or hss-ee (default hss)", "LEVEL"},
     {"arithmetic", true, "f64-masked or ring64 (default f64-masked)", "KIND"},
     {"miners", true, "shares per remote call, 2 to 8 (default 2)", "N"},
+    {"node", true, "use the miners of the node at HOST:PORT (default: the configured network)",
+     "HOST:PORT"},
+    {"in-process", false, "compute the shares in this process instead of on miners"},
+    {"timeout", true, "give up on a miner after SECONDS without an answer (default 60)",
+     "SECONDS"},
+    {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"output", true, "write the model's output to a NumPy file", "OUT.npy"},
     {"help", false, "show this help"},
 };
@@ -122,6 +132,35 @@ void printResult(const model::TensorData &output,
   std::cout << (values.size() > 8 ? " ...\n" : "\n");
 }
 
+// Where the miners come from: --node, the configured node, a running devnet, or a new one.
+Result<miner::NetworkOptions> networkOptions(const cli::Arguments &args) {
+  auto config = loadConfig(args.value("config", paths::configFile().string()));
+  if (!config)
+    return config.error();
+  miner::NetworkOptions setup;
+  setup.minerThreads = config->minerThreads;
+  try {
+    setup.remote.jobTimeout = std::chrono::seconds(std::stoi(args.value("timeout", "60")));
+  } catch (const std::exception &) {
+    return fail(ErrorCode::InvalidInput, "--timeout takes a number of seconds");
+  }
+  std::string address = args.value("node");
+  if (address.empty() && config->network == "join")
+    address = config->nodeAddress;
+  if (address.empty()) {
+    // A devnet the user keeps running (nesa-node --devnet) leaves its address here.
+    if (auto running = cli::readDaemonFile(config->effectiveDataDir() / "node.json"))
+      address = (*running)["address"];
+  }
+  if (!address.empty()) {
+    auto endpoint = net::parseEndpoint(address);
+    if (!endpoint)
+      return endpoint.error();
+    setup.node = *endpoint;
+  }
+  return setup;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -134,7 +173,9 @@ int main(int argc, char **argv) {
            "Runs MODEL on INPUT (an .npy array, a NIfTI/DICOM scan or an image with --manifest) at "
            "a\n"
            "privacy level, verifying every miner, and prints the result and the per-call report.\n"
-           "The miners run inside this process until the network lands.\n\nOptions:\n"
+           "Without --node it uses the configured network: the node in 'nodeAddress' when joining,\n"
+           "else a running local devnet (nesa-node --devnet), else it starts one for this run.\n\n"
+           "Options:\n"
         << cli::formatOptions(kOptions);
     return args->has("help") ? cli::kExitOk : cli::kExitUsage;
   }
@@ -174,10 +215,33 @@ int main(int argc, char **argv) {
   auto compiled = model::compileModel(modelFile);
   if (!compiled)
     return failWith(compiled.error());
+  auto clientIdentity = net::Identity::generate(); // a fresh identity per run: unlinkable
+  if (!clientIdentity)
+    return failWith(clientIdentity.error());
+  std::unique_ptr<miner::NetworkMiners> network;
   std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
-  for (int i = 0; i <= options.miners;
-       ++i) // one spare, for recomputing a share that fails its check
-    miners.push_back(std::make_shared<privacy::LocalMiner>("local-miner-" + std::to_string(i + 1)));
+  if (options.level == privacy::PrivacyLevel::Local) {
+    // nothing leaves this computer
+  } else if (args->has("in-process")) {
+    for (int i = 0; i <= options.miners; ++i) // one spare, to recompute a share that failed
+      miners.push_back(
+          std::make_shared<privacy::LocalMiner>("local-miner-" + std::to_string(i + 1)));
+  } else {
+    auto setup = networkOptions(*args);
+    if (!setup)
+      return failWith(setup.error());
+    setup->devnetMiners = options.miners + 1;
+    setup->onStatus = [](const std::string &status) { std::cerr << status << "...\n"; };
+    auto opened = miner::NetworkMiners::open(*clientIdentity, *setup);
+    if (!opened)
+      return failWith(opened.error());
+    network = std::move(*opened);
+    auto found = network->minersFor(compiled->bundle(), static_cast<std::size_t>(options.miners));
+    if (!found)
+      return failWith(found.error());
+    miners = std::move(*found);
+    std::cerr << "node " << network->node().text() << ": " << miners.size() << " miners\n";
+  }
   options.onProgress = [](const privacy::RunProgress &p) {
     std::cerr << "call " << p.callsDone << "/" << p.callsExpected << " " << p.call->kind << ": ";
     for (const auto &work : p.call->miners)

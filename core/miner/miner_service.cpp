@@ -37,13 +37,16 @@ bool isBundleId(const std::string &id) {
 struct MinerService::State {
   explicit State(MinerOptions opts, net::Identity id)
       : options(std::move(opts)), identity(std::move(id)),
-        compute("miner-" + net::toHex(identity.publicKey()).substr(0, 8)),
+        name("miner-" + net::toHex(identity.publicKey()).substr(0, 8)),
+        compute(options.compute ? options.compute
+                                : std::make_shared<privacy::LocalMiner>(name)),
         queue({options.maxConcurrentJobs, options.maxQueuedJobs, options.maxQueuedBytes}) {}
 
   MinerOptions options;
   net::Identity identity;
+  std::string name;
   std::string backend;
-  privacy::LocalMiner compute;
+  std::shared_ptr<privacy::MinerEndpoint> compute;
   JobQueue queue;
   std::unique_ptr<net::Server> server;
 
@@ -92,13 +95,13 @@ struct MinerService::State {
       std::filesystem::create_directories(file.parent_path(), ec);
       if (auto saved = parsed->save(file); !saved)
         return saved.error();
-      log::info(compute.id() + ": downloaded bundle " + id.substr(0, 12) + " (" +
+      log::info(name + ": downloaded bundle " + id.substr(0, 12) + " (" +
                 std::to_string(bytes.size()) + " bytes)");
     }
     auto bundle = model::LinearBundle::load(file, id);
     if (!bundle)
       return bundle.error();
-    if (auto done = compute.installBundle(*bundle, id); !done)
+    if (auto done = compute->installBundle(*bundle, id); !done)
       return done;
     installedIds.insert(id);
     bundles = installedIds.size();
@@ -142,7 +145,7 @@ struct MinerService::State {
         [this, job, respond, arrived] {
           const double waited = msSince(arrived);
           const auto start = Clock::now();
-          auto reply = compute.compute(job->job);
+          auto reply = compute->compute(job->job);
           computeMs = computeMs + msSince(start);
           if (!reply) {
             ++failed;
@@ -208,13 +211,13 @@ struct MinerService::State {
             connection = std::move(*opened);
             registered = true;
             backoff = 200ms;
-            log::info(compute.id() + ": registered with node " + options.node->text());
+            log::info(name + ": registered with node " + options.node->text());
           } else {
-            log::warn(compute.id() + ": the node refused the registration: " +
+            log::warn(name + ": the node refused the registration: " +
                       (reply ? net::expectAck(*reply).error().message : reply.error().message));
           }
         } else {
-          log::debug(compute.id() + ": " + opened.error().message);
+          log::debug(name + ": " + opened.error().message);
         }
       } else {
         const net::MinerHeartbeat beat{served, failed, static_cast<std::uint32_t>(queue.queued()),
@@ -263,7 +266,7 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
   net::ServerOptions serverOptions;
   serverOptions.host = state->options.host;
   serverOptions.port = state->options.port;
-  serverOptions.name = state->compute.id();
+  serverOptions.name = state->name;
   serverOptions.maxMessageBytes = std::max<std::size_t>(state->options.maxQueuedBytes, 1u << 20);
   State *raw = state.get();
   auto server = net::Server::start(
@@ -277,7 +280,7 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
   state->server = std::move(*server);
   if (state->options.node)
     state->nodeLink = std::thread([raw] { raw->linkToNode(); });
-  log::info(state->compute.id() + ": serving share jobs on " + state->options.host + ":" +
+  log::info(state->name + ": serving share jobs on " + state->options.host + ":" +
             std::to_string(state->server->port()) + " with " + state->backend);
   return std::unique_ptr<MinerService>(new MinerService(std::move(state)));
 }

@@ -5,6 +5,7 @@
 
 #include "net/endpoint.h"
 #include "net/identity.h"
+#include "privacy/miner_endpoint.h"
 #include "util/result.h"
 
 #include <chrono>
@@ -30,6 +31,9 @@ struct MinerOptions {
   std::uint64_t pricePerQuery = 10; ///< micro-NES per share job
   std::uint64_t pricePerByte = 0;   ///< micro-NES per payload byte
   std::chrono::milliseconds heartbeat{1'000};
+  /// What computes the jobs; empty: this machine's CPU (privacy::LocalMiner). Tests put a
+  /// deliberately dishonest one here to check that clients catch it.
+  std::shared_ptr<privacy::MinerEndpoint> compute;
 };
 
 /// What a miner has done so far.

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -27,6 +28,7 @@ Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
   if (pid < 0)
     return fail(ErrorCode::Io, std::string("cannot start a process: ") + std::strerror(errno));
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM); // a child never outlives its parent (devnet miners)
     if (captureStdout)
       ::dup2(pipeFds[1], STDOUT_FILENO);
     ::execv(argv[0], argv.data());

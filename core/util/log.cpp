@@ -2,6 +2,9 @@
 
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+
+#include <atomic>
+#include <mutex>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -41,6 +44,11 @@ Result<Level> parseLevel(std::string_view name) {
                                            "' (use trace, debug, info, warn, error or off)");
 }
 
+namespace {
+std::once_flag g_defaultOnce;
+std::atomic<bool> g_initialized{false};
+} // namespace
+
 Result<void> init(const Options &options) {
   std::vector<spdlog::sink_ptr> sinks;
   sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
@@ -60,10 +68,17 @@ Result<void> init(const Options &options) {
   // Info and above reach the disk at once, so a crash or a kill loses no message that matters.
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(std::move(logger));
+  g_initialized = true;
   return {};
 }
 
 void write(Level level, std::string_view message) {
+  // spdlog's own default logger writes to stdout, which programs keep for their results.
+  if (!g_initialized)
+    std::call_once(g_defaultOnce, [] {
+      if (!g_initialized)
+        (void)init({});
+    });
   spdlog::default_logger_raw()->log(toSpdlog(level), message);
 }
 

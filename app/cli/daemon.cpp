@@ -1,0 +1,77 @@
+#include "cli/daemon.h"
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <ctime>
+#include <fstream>
+#include <pthread.h>
+
+namespace nesa::cli {
+
+namespace {
+
+sigset_t stopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+} // namespace
+
+void blockStopSignals() {
+  const sigset_t set = stopSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int waitForStopSignal(const std::function<bool()> &tick, std::chrono::milliseconds period) {
+  const sigset_t set = stopSignals();
+  while (true) {
+    timespec timeout{static_cast<time_t>(period.count() / 1000),
+                     static_cast<long>((period.count() % 1000) * 1'000'000)};
+    const int signal = sigtimedwait(&set, nullptr, &timeout);
+    if (signal > 0)
+      return signal;
+    if (tick && !tick())
+      return 0;
+  }
+}
+
+Result<void> writeDaemonFile(const std::filesystem::path &file,
+                             const std::map<std::string, std::string> &fields) {
+  nlohmann::json json = nlohmann::json::object();
+  for (const auto &[key, value] : fields)
+    json[key] = value;
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  auto temporary = file;
+  temporary += ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << json.dump(2) << '\n';
+    if (!out)
+      return fail(ErrorCode::Io, "cannot write " + temporary.string());
+  }
+  std::filesystem::rename(temporary, file, ec);
+  if (ec)
+    return fail(ErrorCode::Io, "cannot write " + file.string() + ": " + ec.message());
+  return {};
+}
+
+Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem::path &file) {
+  std::ifstream in(file);
+  if (!in)
+    return fail(ErrorCode::NotFound, "nothing is running here (no " + file.string() + ")");
+  const auto json = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object())
+    return fail(ErrorCode::Corrupt, file.string() + " is damaged; delete it");
+  std::map<std::string, std::string> fields;
+  for (const auto &[key, value] : json.items())
+    if (value.is_string())
+      fields[key] = value.get<std::string>();
+  return fields;
+}
+
+} // namespace nesa::cli

@@ -1,0 +1,28 @@
+// What the long-running programs (nesa-node, nesa-miner) share: waiting for a stop signal and
+// the small JSON file that tells `nesa node|miner status` where a running daemon listens.
+#pragma once
+
+#include "util/result.h"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace nesa::cli {
+
+/// Blocks SIGINT and SIGTERM for this thread and every thread started after; call first in main.
+void blockStopSignals();
+/// Waits until SIGINT or SIGTERM arrives, calling `tick` about every `period` (it may return
+/// false to stop waiting). Returns the signal number, or 0 when `tick` ended the wait.
+int waitForStopSignal(const std::function<bool()> &tick,
+                      std::chrono::milliseconds period = std::chrono::milliseconds(1'000));
+
+/// Writes `fields` as one flat JSON object to `file` (atomically).
+Result<void> writeDaemonFile(const std::filesystem::path &file,
+                             const std::map<std::string, std::string> &fields);
+/// Reads a file written by writeDaemonFile.
+Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem::path &file);
+
+} // namespace nesa::cli

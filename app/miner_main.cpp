@@ -1,0 +1,145 @@
+// nesa-miner: serves share jobs with this machine's CPU for a node (a devnet's or any other).
+#include "cli/arguments.h"
+#include "cli/commands.h"
+#include "cli/daemon.h"
+#include "miner/miner_service.h"
+#include "net/identity.h"
+#include "util/config.h"
+#include "util/log.h"
+#include "util/paths.h"
+#include "util/version.h"
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace {
+
+using namespace nesa;
+
+const std::vector<cli::OptionSpec> kOptions = {
+    {"node", true, "register with the node at HOST:PORT (default: the local node)", "HOST:PORT"},
+    {"host", true, "listen on this address (default 127.0.0.1)", "ADDRESS"},
+    {"port", true, "listen on this port (default: any free one)", "PORT"},
+    {"data-dir", true, "identity and bundle cache (default: DATA/miner)", "DIR"},
+    {"threads", true, "compute threads (default: the minerThreads setting; 0 = every core)", "N"},
+    {"max-jobs", true, "jobs computed at the same time (default 1)", "N"},
+    {"max-queue-mib", true, "memory held by waiting jobs, in MiB (default 1024)", "N"},
+    {"price", true, "micro-NES asked per share job (default 10)", "N"},
+    {"price-per-byte", true, "micro-NES asked per payload byte (default 0)", "N"},
+    {"backend", true, "cpu (cuda is not in this build yet)", "NAME"},
+    {"config", true, "read settings from FILE instead of the default", "FILE"},
+    {"log-level", true, "trace, debug, info, warn, error or off (default: the logLevel setting)",
+     "LEVEL"},
+    {"help", false, "show this help"},
+    {"version", false, "print the version"},
+};
+
+int usage(const std::string &message) {
+  std::cerr << "nesa-miner: " << message << "\nRun 'nesa-miner --help' for usage.\n";
+  return cli::kExitUsage;
+}
+
+Result<long> number(const cli::Arguments &args, const std::string &name, long fallback) {
+  if (!args.has(name))
+    return fallback;
+  try {
+    std::size_t used = 0;
+    const long value = std::stol(args.value(name), &used);
+    if (used == args.value(name).size() && value >= 0)
+      return value;
+  } catch (const std::exception &) {
+  }
+  return fail(ErrorCode::InvalidInput, "--" + name + " takes a whole number");
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  cli::blockStopSignals();
+  auto args = cli::parseArguments(argc, argv, 1, kOptions);
+  if (!args)
+    return usage(args.error().message);
+  if (args->has("help")) {
+    std::cout << "nesa-miner " << kVersion
+              << " — lend this machine to Nesa's network and earn $NES\n\n"
+                 "usage: nesa-miner [--node HOST:PORT] [OPTIONS]\n\nOptions:\n"
+              << cli::formatOptions(kOptions)
+              << "\nThe miner listens for share jobs, computes them, and stops cleanly on "
+                 "SIGINT/SIGTERM.\n";
+    return cli::kExitOk;
+  }
+  if (args->has("version")) {
+    std::cout << "nesa-miner " << kVersion << '\n';
+    return cli::kExitOk;
+  }
+  if (!args->positional.empty())
+    return usage("unexpected argument '" + args->positional.front() + "'");
+  auto config = loadConfig(args->value("config", paths::configFile().string()));
+  if (!config) {
+    std::cerr << "nesa-miner: " << config.error().message << '\n';
+    return cli::kExitFailure;
+  }
+  if (auto level = log::parseLevel(args->value("log-level", config->logLevel)); !level)
+    return usage(level.error().message);
+  else
+    (void)log::init({*level, {}});
+  miner::MinerOptions options;
+  options.host = args->value("host", "127.0.0.1");
+  options.dataDir = args->value("data-dir", (config->effectiveDataDir() / "miner").string());
+  options.backend = args->value("backend", "cpu");
+  const auto port = number(*args, "port", 0);
+  const auto threads = number(*args, "threads", config->minerThreads);
+  const auto maxJobs = number(*args, "max-jobs", 1);
+  const auto queueMib = number(*args, "max-queue-mib", 1024);
+  const auto price = number(*args, "price", 10);
+  const auto perByte = number(*args, "price-per-byte", 0);
+  for (const auto *n : {&port, &threads, &maxJobs, &queueMib, &price, &perByte})
+    if (!*n)
+      return usage(n->error().message);
+  if (*port > 65535 || *maxJobs < 1)
+    return usage("--port must be at most 65535 and --max-jobs at least 1");
+  options.port = static_cast<std::uint16_t>(*port);
+  options.threads = static_cast<int>(*threads);
+  options.maxConcurrentJobs = static_cast<int>(*maxJobs);
+  options.maxQueuedBytes = static_cast<std::size_t>(*queueMib) << 20;
+  options.pricePerQuery = static_cast<std::uint64_t>(*price);
+  options.pricePerByte = static_cast<std::uint64_t>(*perByte);
+  std::string nodeText = args->value("node");
+  if (nodeText.empty()) {
+    if (auto file = cli::readDaemonFile(config->effectiveDataDir() / "node.json"))
+      nodeText = (*file)["address"];
+    else if (!config->nodeAddress.empty())
+      nodeText = config->nodeAddress;
+  }
+  if (!nodeText.empty()) {
+    auto node = net::parseEndpoint(nodeText);
+    if (!node)
+      return usage(node.error().message);
+    options.node = *node;
+  }
+
+  auto service = miner::MinerService::start(options);
+  if (!service) {
+    std::cerr << "nesa-miner: " << service.error().message << '\n';
+    return service.error().code == ErrorCode::Unavailable ? cli::kExitUnavailable
+                                                          : cli::kExitFailure;
+  }
+  const std::string endpoint = options.host + ":" + std::to_string((*service)->port());
+  const std::string identity = net::toHex((*service)->identity());
+  (void)cli::writeDaemonFile(options.dataDir / "miner.json",
+                             {{"address", endpoint},
+                              {"identity", identity},
+                              {"pid", std::to_string(::getpid())},
+                              {"node", nodeText}});
+  std::cout << "miner ready " << endpoint << ' ' << identity << std::endl;
+  if (!options.node)
+    log::warn("no node is set: the miner serves jobs but nobody can find it "
+              "(start a node, or pass --node HOST:PORT)");
+  const int signal = cli::waitForStopSignal({});
+  log::info("nesa-miner: stopping (signal " + std::to_string(signal) + ")");
+  (*service)->stop();
+  std::error_code ec;
+  std::filesystem::remove(options.dataDir / "miner.json", ec);
+  return cli::kExitOk;
+}
