@@ -8,10 +8,10 @@
 #include "ingest/model_manifest.h"
 #include "ingest/nifti_reader.h"
 #include "ingest/preprocess.h"
+#include "miner/network_miners.h"
 #include "model/compiled_model.h"
 #include "model/npy.h"
 #include "privacy/engine.h"
-#include "miner/network_miners.h"
 #include "privacy/local_miner.h"
 #include "util/config.h"
 #include "util/paths.h"
@@ -35,8 +35,7 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"node", true, "use the miners of the node at HOST:PORT (default: the configured network)",
      "HOST:PORT"},
     {"in-process", false, "compute the shares in this process instead of on miners"},
-    {"timeout", true, "give up on a miner after SECONDS without an answer (default 60)",
-     "SECONDS"},
+    {"timeout", true, "give up on a miner after SECONDS without an answer (default 60)", "SECONDS"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"output", true, "write the model's output to a NumPy file", "OUT.npy"},
     {"help", false, "show this help"},
@@ -173,7 +172,8 @@ int main(int argc, char **argv) {
            "Runs MODEL on INPUT (an .npy array, a NIfTI/DICOM scan or an image with --manifest) at "
            "a\n"
            "privacy level, verifying every miner, and prints the result and the per-call report.\n"
-           "Without --node it uses the configured network: the node in 'nodeAddress' when joining,\n"
+           "Without --node it uses the configured network: the node in 'nodeAddress' when "
+           "joining,\n"
            "else a running local devnet (nesa-node --devnet), else it starts one for this run.\n\n"
            "Options:\n"
         << cli::formatOptions(kOptions);

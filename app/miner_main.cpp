@@ -127,11 +127,10 @@ int main(int argc, char **argv) {
   }
   const std::string endpoint = options.host + ":" + std::to_string((*service)->port());
   const std::string identity = net::toHex((*service)->identity());
-  (void)cli::writeDaemonFile(options.dataDir / "miner.json",
-                             {{"address", endpoint},
-                              {"identity", identity},
-                              {"pid", std::to_string(::getpid())},
-                              {"node", nodeText}});
+  (void)cli::writeDaemonFile(options.dataDir / "miner.json", {{"address", endpoint},
+                                                              {"identity", identity},
+                                                              {"pid", std::to_string(::getpid())},
+                                                              {"node", nodeText}});
   std::cout << "miner ready " << endpoint << ' ' << identity << std::endl;
   if (!options.node)
     log::warn("no node is set: the miner serves jobs but nobody can find it "

@@ -73,23 +73,23 @@ Result<int> intOption(const cli::Arguments &args, const std::string &name, int f
       return value;
   } catch (const std::exception &) {
   }
-  return fail(ErrorCode::InvalidInput, "--" + name + " takes a number from " +
-                                           std::to_string(low) + " to " + std::to_string(high));
+  return fail(ErrorCode::InvalidInput, "--" + name + " takes a number from " + std::to_string(low) +
+                                           " to " + std::to_string(high));
 }
 
 // Starts the devnet's miners and waits until each is registered.
-Result<std::vector<ChildProcess>> startMiners(const node::NodeService &node, int count,
-                                              int threads, const std::filesystem::path &dataDir,
+Result<std::vector<ChildProcess>> startMiners(const node::NodeService &node, int count, int threads,
+                                              const std::filesystem::path &dataDir,
                                               const std::string &logLevel) {
   std::vector<ChildProcess> miners;
   const auto program = executableDir() / "nesa-miner";
   for (int i = 1; i <= count; ++i) {
-    auto child = ChildProcess::start(
-        program,
-        {"--node", "127.0.0.1:" + std::to_string(node.port()), "--data-dir",
-         (dataDir / ("miner-" + std::to_string(i))).string(), "--threads",
-         std::to_string(threads), "--port", "0", "--log-level", logLevel},
-        /*captureStdout=*/true);
+    auto child =
+        ChildProcess::start(program,
+                            {"--node", "127.0.0.1:" + std::to_string(node.port()), "--data-dir",
+                             (dataDir / ("miner-" + std::to_string(i))).string(), "--threads",
+                             std::to_string(threads), "--port", "0", "--log-level", logLevel},
+                            /*captureStdout=*/true);
     if (!child)
       return child.error().withContext("starting miner " + std::to_string(i));
     miners.push_back(std::move(*child));
@@ -169,10 +169,11 @@ int main(int argc, char **argv) {
       return failure(started.error());
     minerProcesses = std::move(*started);
   }
-  (void)cli::writeDaemonFile(dataDir / "node.json", {{"address", address},
-                                                     {"identity", identity},
-                                                     {"pid", std::to_string(::getpid())},
-                                                     {"devnet", args->has("devnet") ? "yes" : "no"}});
+  (void)cli::writeDaemonFile(dataDir / "node.json",
+                             {{"address", address},
+                              {"identity", identity},
+                              {"pid", std::to_string(::getpid())},
+                              {"devnet", args->has("devnet") ? "yes" : "no"}});
   std::cout << "node ready " << address << ' ' << identity << std::endl;
 
   std::vector<bool> reported(minerProcesses.size(), false);

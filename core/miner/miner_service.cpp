@@ -28,8 +28,7 @@ double msSince(Clock::time_point start) {
 
 // Bundle ids are 64 lower-case hex characters; anything else never reaches the file system.
 bool isBundleId(const std::string &id) {
-  return id.size() == 64 &&
-         id.find_first_not_of("0123456789abcdef") == std::string::npos;
+  return id.size() == 64 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 } // namespace
@@ -38,8 +37,7 @@ struct MinerService::State {
   explicit State(MinerOptions opts, net::Identity id)
       : options(std::move(opts)), identity(std::move(id)),
         name("miner-" + net::toHex(identity.publicKey()).substr(0, 8)),
-        compute(options.compute ? options.compute
-                                : std::make_shared<privacy::LocalMiner>(name)),
+        compute(options.compute ? options.compute : std::make_shared<privacy::LocalMiner>(name)),
         queue({options.maxConcurrentJobs, options.maxQueuedJobs, options.maxQueuedBytes}) {}
 
   MinerOptions options;
@@ -126,7 +124,8 @@ struct MinerService::State {
       return;
     }
     default:
-      respond(net::encodeError(fail(ErrorCode::InvalidInput, "a miner does not take this message")));
+      respond(
+          net::encodeError(fail(ErrorCode::InvalidInput, "a miner does not take this message")));
     }
   }
 
@@ -168,7 +167,8 @@ struct MinerService::State {
       out << "{\"role\":\"miner\",\"identity\":\"" << net::toHex(identity.publicKey())
           << "\",\"backend\":\"" << backend << "\",\"jobs_served\":" << served
           << ",\"jobs_failed\":" << failed << ",\"jobs_refused\":" << refused
-          << ",\"queued\":" << queue.queued() << ",\"paused\":" << (queue.paused() ? "true" : "false")
+          << ",\"queued\":" << queue.queued()
+          << ",\"paused\":" << (queue.paused() ? "true" : "false")
           << ",\"registered\":" << (registered ? "true" : "false") << "}";
       return {200, "application/json", out.str()};
     }
@@ -177,13 +177,17 @@ struct MinerService::State {
       std::ostringstream out;
       out << "# TYPE nesa_miner_jobs_served_total counter\nnesa_miner_jobs_served_total " << served
           << "\n# TYPE nesa_miner_jobs_failed_total counter\nnesa_miner_jobs_failed_total "
-          << failed << "\n# TYPE nesa_miner_jobs_refused_total counter\nnesa_miner_jobs_refused_total "
+          << failed
+          << "\n# TYPE nesa_miner_jobs_refused_total counter\nnesa_miner_jobs_refused_total "
           << refused << "\n# TYPE nesa_miner_queue_length gauge\nnesa_miner_queue_length "
-          << queue.queued() << "\n# TYPE nesa_miner_compute_ms_total counter\nnesa_miner_compute_ms_total "
-          << computeMs.load() << "\n# TYPE nesa_net_bytes_received_total counter\nnesa_net_bytes_received_total "
-          << c.bytesReceived << "\n# TYPE nesa_net_bytes_sent_total counter\nnesa_net_bytes_sent_total "
-          << c.bytesSent << "\n# TYPE nesa_net_rejected_total counter\nnesa_net_rejected_total "
-          << c.rejected << "\n";
+          << queue.queued()
+          << "\n# TYPE nesa_miner_compute_ms_total counter\nnesa_miner_compute_ms_total "
+          << computeMs.load()
+          << "\n# TYPE nesa_net_bytes_received_total counter\nnesa_net_bytes_received_total "
+          << c.bytesReceived
+          << "\n# TYPE nesa_net_bytes_sent_total counter\nnesa_net_bytes_sent_total " << c.bytesSent
+          << "\n# TYPE nesa_net_rejected_total counter\nnesa_net_rejected_total " << c.rejected
+          << "\n";
       return {200, "text/plain; version=0.0.4", out.str()};
     }
     return {404, "text/plain; charset=utf-8", "not found\n"};
@@ -203,9 +207,9 @@ struct MinerService::State {
         registered = false;
         auto opened = net::Connection::open(*options.node, identity, {});
         if (opened) {
-          net::MinerAnnouncement announcement{
-              options.host + ":" + std::to_string(server->port()), backend,
-              options.pricePerQuery, options.pricePerByte, options.maxConcurrentJobs};
+          net::MinerAnnouncement announcement{options.host + ":" + std::to_string(server->port()),
+                                              backend, options.pricePerQuery, options.pricePerByte,
+                                              options.maxConcurrentJobs};
           auto reply = (*opened)->request(net::encodeRegisterMiner(announcement), 10s);
           if (reply && net::expectAck(*reply)) {
             connection = std::move(*opened);
@@ -252,8 +256,7 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
     return fail(ErrorCode::Unavailable,
                 "the CUDA backend is not in this build yet; use --backend cpu");
   if (options.backend != "cpu")
-    return fail(ErrorCode::InvalidInput,
-                "unknown backend '" + options.backend + "' (use cpu)");
+    return fail(ErrorCode::InvalidInput, "unknown backend '" + options.backend + "' (use cpu)");
   if (options.dataDir.empty())
     return fail(ErrorCode::InvalidInput, "a miner needs a data folder");
   auto identity = net::Identity::loadOrCreate(options.dataDir / "identity.key");
@@ -293,8 +296,8 @@ const std::string &MinerService::backend() const { return m_state->backend; }
 
 MinerStats MinerService::stats() const {
   const State &s = *m_state;
-  return {s.served, s.failed, s.refused, s.fees, s.computeMs.load(), s.queue.queued(),
-          s.bundles, s.queue.paused(), s.registered};
+  return {s.served,         s.failed,  s.refused,        s.fees,      s.computeMs.load(),
+          s.queue.queued(), s.bundles, s.queue.paused(), s.registered};
 }
 
 void MinerService::pause() {

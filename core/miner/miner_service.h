@@ -19,12 +19,12 @@ namespace nesa::miner {
 
 /// How a miner runs.
 struct MinerOptions {
-  std::string host = "127.0.0.1"; ///< where to listen
-  std::uint16_t port = 0;         ///< 0: any free port
+  std::string host = "127.0.0.1";    ///< where to listen
+  std::uint16_t port = 0;            ///< 0: any free port
   std::optional<net::Endpoint> node; ///< register with this node and fetch bundles from it
-  std::filesystem::path dataDir;  ///< identity key and bundle cache
-  std::string backend = "cpu";    ///< "cpu" (CUDA is not in this build yet, see docs/network.md)
-  int threads = 0;                ///< compute threads; 0: every core
+  std::filesystem::path dataDir;     ///< identity key and bundle cache
+  std::string backend = "cpu";       ///< "cpu" (CUDA is not in this build yet, see docs/network.md)
+  int threads = 0;                   ///< compute threads; 0: every core
   int maxConcurrentJobs = 1;
   std::size_t maxQueuedJobs = 256;
   std::size_t maxQueuedBytes = 1ull << 30;
@@ -39,14 +39,14 @@ struct MinerOptions {
 /// What a miner has done so far.
 struct MinerStats {
   std::uint64_t jobsServed = 0;
-  std::uint64_t jobsFailed = 0;   ///< jobs it could not compute (bad input, missing bundle)
-  std::uint64_t jobsRefused = 0;  ///< turned away: paused, busy or stopping
-  std::uint64_t feesOffered = 0;  ///< micro-NES offered by the jobs it served
+  std::uint64_t jobsFailed = 0;  ///< jobs it could not compute (bad input, missing bundle)
+  std::uint64_t jobsRefused = 0; ///< turned away: paused, busy or stopping
+  std::uint64_t feesOffered = 0; ///< micro-NES offered by the jobs it served
   double computeMs = 0;
   std::size_t queued = 0;
   std::size_t bundles = 0;
   bool paused = false;
-  bool registered = false;        ///< the node has acknowledged it
+  bool registered = false; ///< the node has acknowledged it
 };
 
 /// A running miner. Stops cleanly when destroyed.

@@ -59,9 +59,9 @@ NetworkMiners::minersFor(const model::LinearBundle &bundle, std::size_t needed) 
   if (!records)
     return records.error();
   if (records->size() < needed)
-    return fail(ErrorCode::Unavailable,
-                "the node offers " + std::to_string(records->size()) + " miners, " +
-                    std::to_string(needed) + " are needed for this many shares");
+    return fail(ErrorCode::Unavailable, "the node offers " + std::to_string(records->size()) +
+                                            " miners, " + std::to_string(needed) +
+                                            " are needed for this many shares");
   std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
   for (auto &record : *records)
     miners.push_back(std::make_shared<RemoteMiner>(*m_client, std::move(record), m_options.remote));

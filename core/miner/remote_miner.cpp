@@ -21,8 +21,8 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
       auto endpoint = net::parseEndpoint(m_record.announcement.endpoint);
       if (!endpoint)
         return endpoint.error();
-      auto opened = net::Connection::open(*endpoint, m_client,
-                                          {m_record.identity, m_options.connectTimeout});
+      auto opened =
+          net::Connection::open(*endpoint, m_client, {m_record.identity, m_options.connectTimeout});
       if (!opened)
         return opened.error();
       m_connection = std::move(*opened);

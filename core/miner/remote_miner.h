@@ -15,7 +15,7 @@ namespace nesa::miner {
 /// Deadlines and what the client offers per job.
 struct RemoteMinerOptions {
   std::chrono::milliseconds connectTimeout{5'000};
-  std::chrono::milliseconds jobTimeout{60'000};     ///< a stalled miner is given up after this
+  std::chrono::milliseconds jobTimeout{60'000};      ///< a stalled miner is given up after this
   std::chrono::milliseconds installTimeout{180'000}; ///< bundle download and load
   std::uint64_t tip = 0;
 };

@@ -12,11 +12,10 @@ namespace {
 using net::Bytes;
 
 flatbuffers::Offset<wire::Tensor> writeTensor(flatbuffers::FlatBufferBuilder &builder,
-                                                   const model::TensorData &tensor) {
+                                              const model::TensorData &tensor) {
   const auto data = builder.CreateVector(tensor.bytes.data(), tensor.bytes.size());
   const auto shape = builder.CreateVector(tensor.shape);
-  return wire::CreateTensor(builder, static_cast<wire::DType>(tensor.dtype), shape,
-                                 data);
+  return wire::CreateTensor(builder, static_cast<wire::DType>(tensor.dtype), shape, data);
 }
 
 Result<model::TensorData> readTensor(const wire::Tensor *tensor) {
@@ -96,8 +95,8 @@ Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame) {
 Bytes encodeShareReply(const TimedReply &timed) {
   flatbuffers::FlatBufferBuilder builder(timed.reply.output.bytes.size() + 256);
   const auto output = writeTensor(builder, timed.reply.output);
-  return net::finishMessage(builder, wire::CreateShareJobReply(
-                                         builder, output, timed.reply.computeMs, timed.queueMs));
+  return net::finishMessage(
+      builder, wire::CreateShareJobReply(builder, output, timed.reply.computeMs, timed.queueMs));
 }
 
 Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame) {

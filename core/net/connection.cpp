@@ -75,9 +75,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint &endpoint,
   auto connect = [&]() -> asio::awaitable<void> {
     try {
       tcp::resolver resolver(state->ioc);
-      const auto addresses =
-          co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port),
-                                          asio::use_awaitable);
+      const auto addresses = co_await resolver.async_resolve(
+          endpoint.host, std::to_string(endpoint.port), asio::use_awaitable);
       co_await beast::get_lowest_layer(state->ws).async_connect(addresses, asio::use_awaitable);
       beast::get_lowest_layer(state->ws).socket().set_option(tcp::no_delay(true));
       state->ws.binary(true);
@@ -100,7 +99,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint &endpoint,
       state->ws.read_message_max(options.maxMessageBytes + SecureChannel::kOverhead);
       state->open = true;
     } catch (const boost::system::system_error &e) {
-      error = fail(ErrorCode::Unavailable, "cannot connect to " + where + ": " + e.code().message());
+      error =
+          fail(ErrorCode::Unavailable, "cannot connect to " + where + ": " + e.code().message());
     }
   };
   const bool inTime = runWithDeadline(
@@ -131,13 +131,13 @@ Result<Bytes> Connection::request(std::span<const std::uint8_t> message,
       answer = s.channel->open(viewOf(buffer));
     } catch (const boost::system::system_error &e) {
       const auto code = e.code();
-      answer = fail(ErrorCode::Unavailable,
-                    code == websocket::error::message_too_big
-                        ? std::string("the answer is over the size limit")
-                        : "the connection was lost: " + code.message());
+      answer = fail(ErrorCode::Unavailable, code == websocket::error::message_too_big
+                                                ? std::string("the answer is over the size limit")
+                                                : "the connection was lost: " + code.message());
     }
   };
-  if (!runWithDeadline(s.ioc, exchange, [&] { s.close(); }, timeout)) {
+  if (!runWithDeadline(
+          s.ioc, exchange, [&] { s.close(); }, timeout)) {
     s.close();
     return fail(ErrorCode::Unavailable, "no answer within " + millis(timeout));
   }
@@ -181,16 +181,17 @@ Result<HttpResult> httpGet(const Endpoint &endpoint, const std::string &target,
       http::response_parser<http::string_body> parser;
       parser.body_limit(maxBytes);
       co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
-      result = HttpResult{static_cast<int>(parser.get().result_int()),
-                          std::move(parser.get().body())};
+      result =
+          HttpResult{static_cast<int>(parser.get().result_int()), std::move(parser.get().body())};
     } catch (const boost::system::system_error &e) {
-      result = fail(ErrorCode::Unavailable, "GET http://" + endpoint.text() + target +
-                                                " failed: " + e.code().message());
+      result = fail(ErrorCode::Unavailable,
+                    "GET http://" + endpoint.text() + target + " failed: " + e.code().message());
     }
   };
-  if (!runWithDeadline(ioc, get, [&] { stream.close(); }, timeout))
-    return fail(ErrorCode::Unavailable, "GET http://" + endpoint.text() + target +
-                                            ": no answer within " + millis(timeout));
+  if (!runWithDeadline(
+          ioc, get, [&] { stream.close(); }, timeout))
+    return fail(ErrorCode::Unavailable,
+                "GET http://" + endpoint.text() + target + ": no answer within " + millis(timeout));
   return std::move(*result);
 }
 

@@ -15,7 +15,7 @@ namespace nesa::net {
 
 /// How to connect.
 struct ConnectOptions {
-  std::optional<PublicKey> expectedServer; ///< refuse any other server identity
+  std::optional<PublicKey> expectedServer;  ///< refuse any other server identity
   std::chrono::milliseconds timeout{5'000}; ///< for connecting and the handshake together
   std::size_t maxMessageBytes = 256u << 20; ///< larger answers close the connection
 };
@@ -25,9 +25,8 @@ struct ConnectOptions {
 class Connection {
 public:
   /// Connects to `endpoint` and runs the handshake as `identity` (which must outlive this).
-  static Result<std::unique_ptr<Connection>> open(const Endpoint &endpoint,
-                                                  const Identity &identity,
-                                                  const ConnectOptions &options);
+  static Result<std::unique_ptr<Connection>>
+  open(const Endpoint &endpoint, const Identity &identity, const ConnectOptions &options);
   ~Connection();
   Connection(const Connection &) = delete;
   Connection &operator=(const Connection &) = delete;

@@ -90,8 +90,7 @@ Result<Identity> Identity::loadOrCreate(const std::filesystem::path &file) {
 
 Signature Identity::sign(std::span<const std::uint8_t> message) const {
   Signature signature{};
-  crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(),
-                       m_secret.data());
+  crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(), m_secret.data());
   return signature;
 }
 

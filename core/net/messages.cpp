@@ -29,9 +29,9 @@ Result<MessageKind> verifyMessage(std::span<const std::uint8_t> frame) {
 
 Bytes encodeError(const Error &error) {
   flatbuffers::FlatBufferBuilder builder;
-  return finishMessage(builder, wire::CreateErrorReplyDirect(
-                                    builder, static_cast<std::uint8_t>(error.code),
-                                    error.message.c_str()));
+  return finishMessage(builder,
+                       wire::CreateErrorReplyDirect(builder, static_cast<std::uint8_t>(error.code),
+                                                    error.message.c_str()));
 }
 
 Bytes encodeAck() {
@@ -46,15 +46,15 @@ Bytes encodeInstallBundle(const std::string &bundleId) {
 
 Bytes encodeRegisterMiner(const MinerAnnouncement &a) {
   flatbuffers::FlatBufferBuilder builder;
-  return finishMessage(builder, wire::CreateRegisterMinerDirect(
-                                    builder, a.endpoint.c_str(), a.backend.c_str(),
-                                    a.pricePerQuery, a.pricePerByte, a.maxJobs));
+  return finishMessage(builder, wire::CreateRegisterMinerDirect(builder, a.endpoint.c_str(),
+                                                                a.backend.c_str(), a.pricePerQuery,
+                                                                a.pricePerByte, a.maxJobs));
 }
 
 Bytes encodeHeartbeat(const MinerHeartbeat &h) {
   flatbuffers::FlatBufferBuilder builder;
-  return finishMessage(builder, wire::CreateHeartbeat(builder, h.jobsServed, h.jobsFailed,
-                                                      h.queueLength, h.paused));
+  return finishMessage(
+      builder, wire::CreateHeartbeat(builder, h.jobsServed, h.jobsFailed, h.queueLength, h.paused));
 }
 
 Bytes encodeListMiners() {

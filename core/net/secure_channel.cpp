@@ -15,7 +15,8 @@ constexpr std::size_t kReplySize = kKey + kKey + 64;
 constexpr std::size_t kFinishSize = 64;
 
 // BLAKE2b-256 of a domain label followed by the parts.
-std::array<std::uint8_t, 32> transcriptHash(const char *label, std::initializer_list<const Bytes *> parts) {
+std::array<std::uint8_t, 32> transcriptHash(const char *label,
+                                            std::initializer_list<const Bytes *> parts) {
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, 32);
   crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(label),
@@ -68,8 +69,8 @@ Result<Bytes> ClientHandshake::onReply(const Bytes &reply) {
   std::memcpy(m_server.data(), reply.data(), kKey);
   if (m_expected && *m_expected != m_server)
     return fail(ErrorCode::InvalidInput, "the server is not the node we expected (identity " +
-                                             toHex(m_server) + ", expected " +
-                                             toHex(*m_expected) + ")");
+                                             toHex(m_server) + ", expected " + toHex(*m_expected) +
+                                             ")");
   const Bytes signedPart(reply.begin(), reply.begin() + 2 * kKey);
   const auto digest = transcriptHash("nesa-handshake-server", {&m_hello, &signedPart});
   Signature signature{};
@@ -98,9 +99,9 @@ Result<Bytes> ServerHandshake::onHello(const Bytes &hello) {
     return fail(ErrorCode::InvalidInput, "not a Nesa handshake");
   const std::uint16_t version = static_cast<std::uint16_t>(hello[4] | (hello[5] << 8));
   if (version != kProtocolVersion)
-    return fail(ErrorCode::InvalidInput,
-                "the peer speaks protocol version " + std::to_string(version) + ", this node " +
-                    std::to_string(kProtocolVersion));
+    return fail(ErrorCode::InvalidInput, "the peer speaks protocol version " +
+                                             std::to_string(version) + ", this node " +
+                                             std::to_string(kProtocolVersion));
   std::memcpy(m_client.data(), hello.data() + 6, kKey);
   const unsigned char *clientEphemeral = hello.data() + 6 + kKey;
 

@@ -162,8 +162,8 @@ asio::awaitable<void> session(StatePtr state, tcp::socket socket) {
   beast::error_code ec;
   const auto remote = socket.remote_endpoint(ec);
   const std::string address =
-      ec ? std::string("unknown peer") : remote.address().to_string() + ":" +
-                                             std::to_string(remote.port());
+      ec ? std::string("unknown peer")
+         : remote.address().to_string() + ":" + std::to_string(remote.port());
   beast::tcp_stream stream(std::move(socket));
   stream.expires_after(state->options.handshakeTimeout);
   beast::flat_buffer buffer;
@@ -219,8 +219,7 @@ asio::awaitable<void> session(StatePtr state, tcp::socket socket) {
     ++state->connections;
     SecureChannel channel(handshake.keys());
     const Peer peer{handshake.client(), address};
-    log::debug(state->options.name + ": " + address + " authenticated as " +
-               toHex(peer.identity));
+    log::debug(state->options.name + ": " + address + " authenticated as " + toHex(peer.identity));
     stage = "session";
     co_await serveMessages(state, ws, channel, peer);
   } catch (const boost::system::system_error &e) {

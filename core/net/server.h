@@ -48,11 +48,11 @@ using HttpHandler = std::function<HttpResponse(const std::string &target)>;
 
 /// What the server has seen, for /metrics and tests.
 struct ServerCounters {
-  std::uint64_t connections = 0;     ///< WebSocket connections that completed the handshake
-  std::uint64_t rejected = 0;        ///< connections closed for a bad handshake or frame
-  std::uint64_t messages = 0;        ///< messages handled
-  std::uint64_t bytesReceived = 0;   ///< sealed bytes read
-  std::uint64_t bytesSent = 0;       ///< sealed bytes written
+  std::uint64_t connections = 0;   ///< WebSocket connections that completed the handshake
+  std::uint64_t rejected = 0;      ///< connections closed for a bad handshake or frame
+  std::uint64_t messages = 0;      ///< messages handled
+  std::uint64_t bytesReceived = 0; ///< sealed bytes read
+  std::uint64_t bytesSent = 0;     ///< sealed bytes written
   std::uint64_t httpRequests = 0;
 };
 

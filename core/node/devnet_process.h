@@ -14,7 +14,7 @@ namespace nesa::node {
 /// How to start a devnet.
 struct DevnetOptions {
   int miners = 2;
-  int minerThreads = 0; ///< 0: every core
+  int minerThreads = 0;          ///< 0: every core
   std::filesystem::path dataDir; ///< the node's and miners' folders go under it
   std::filesystem::path nodeProgram = executableDir() / "nesa-node";
   std::chrono::milliseconds readyTimeout{90'000};

@@ -188,10 +188,12 @@ struct NodeService::State {
     if (target == "/metrics") {
       const auto c = server ? server->counters() : net::ServerCounters{};
       std::ostringstream out;
-      out << "# TYPE nesa_node_miners_available gauge\nnesa_node_miners_available "
-          << fresh.size() << "\n# TYPE nesa_node_miners_registered gauge\nnesa_node_miners_registered "
-          << miners.size() << "\n# TYPE nesa_node_bundles_stored_total counter\nnesa_node_bundles_stored_total "
-          << bundlesStored << "\n# TYPE nesa_net_connections_total counter\nnesa_net_connections_total "
+      out << "# TYPE nesa_node_miners_available gauge\nnesa_node_miners_available " << fresh.size()
+          << "\n# TYPE nesa_node_miners_registered gauge\nnesa_node_miners_registered "
+          << miners.size()
+          << "\n# TYPE nesa_node_bundles_stored_total counter\nnesa_node_bundles_stored_total "
+          << bundlesStored
+          << "\n# TYPE nesa_net_connections_total counter\nnesa_net_connections_total "
           << c.connections << "\n# TYPE nesa_net_rejected_total counter\nnesa_net_rejected_total "
           << c.rejected << "\n";
       return {200, "text/plain; version=0.0.4", out.str()};
@@ -246,9 +248,9 @@ Result<void> NodeService::waitForMiners(std::size_t count,
   const bool enough = m_state->changed.wait_for(
       lock, timeout, [&] { return m_state->available().size() >= count; });
   if (!enough)
-    return fail(ErrorCode::Unavailable,
-                std::to_string(m_state->available().size()) + " of " + std::to_string(count) +
-                    " miners registered within " + std::to_string(timeout.count()) + " ms");
+    return fail(ErrorCode::Unavailable, std::to_string(m_state->available().size()) + " of " +
+                                            std::to_string(count) + " miners registered within " +
+                                            std::to_string(timeout.count()) + " ms");
   return {};
 }
 

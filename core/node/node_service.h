@@ -15,8 +15,8 @@ namespace nesa::node {
 /// How a node runs.
 struct NodeOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 0; ///< 0: any free port
-  std::filesystem::path dataDir; ///< identity key and bundles
+  std::uint16_t port = 0;                         ///< 0: any free port
+  std::filesystem::path dataDir;                  ///< identity key and bundles
   std::chrono::milliseconds minerTimeout{10'000}; ///< miners silent longer are not offered
   std::size_t maxBundleBytes = 256u << 20;
 };

@@ -94,8 +94,8 @@ Result<std::string> ChildProcess::readLine(std::chrono::milliseconds timeout) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
-      return fail(ErrorCode::Unavailable, "no output within " +
-                                              std::to_string(timeout.count()) + " ms");
+      return fail(ErrorCode::Unavailable,
+                  "no output within " + std::to_string(timeout.count()) + " ms");
     pollfd fd{m_stdout, POLLIN, 0};
     const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR)

@@ -1,0 +1,316 @@
+// The network end to end: a devnet of real processes (nesa-node --devnet and its nesa-miner
+// children) on loopback serves the engine; results equal the local run; a miner killed mid-query,
+// a dishonest miner process and a crowd of concurrent clients are all survived.
+#include "miner/network_miners.h"
+#include "miner/remote_miner.h"
+#include "model/compiled_model.h"
+#include "privacy/engine.h"
+#include "reference_models.h"
+
+#include <ATen/Parallel.h>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <fstream>
+#include <future>
+#include <random>
+
+using namespace nesa;
+using namespace nesa::privacy;
+using namespace std::chrono_literals;
+using model::TensorData;
+namespace fs = std::filesystem;
+
+namespace {
+
+TensorData randomInput(const std::vector<std::int64_t> &shape, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal;
+  std::int64_t n = 1;
+  for (auto d : shape)
+    n *= d;
+  std::vector<float> values(static_cast<std::size_t>(n));
+  for (auto &v : values)
+    v = normal(rng);
+  return TensorData::fromFloats(shape, values);
+}
+
+double relativeError(const TensorData &a, const TensorData &b) {
+  const auto x = a.toFloats(), y = b.toFloats();
+  double diff = 0, scale = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    diff = std::max(diff, std::abs(double(x[i]) - y[i]));
+    scale = std::max(scale, std::abs(double(y[i])));
+  }
+  return diff / scale;
+}
+
+// Peak resident memory of a process in MiB (VmHWM), or −1 when it is gone.
+double peakMiB(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmHWM:") {
+      double kib = 0;
+      status >> kib;
+      return kib / 1024;
+    }
+    std::getline(status, key);
+  }
+  return -1;
+}
+
+} // namespace
+
+class TestNetwork : public QObject {
+  Q_OBJECT
+
+private:
+  QTemporaryDir m_dir;
+  net::Identity m_client = net::Identity::generate().value();
+  std::map<std::string, std::unique_ptr<model::CompiledModel>> m_models;
+  std::map<std::string, std::vector<std::int64_t>> m_shapes;
+
+  node::DevnetProcess startDevnet(int miners, const std::string &name) {
+    node::DevnetOptions options;
+    options.miners = miners;
+    options.minerThreads = 1;
+    options.dataDir = fs::path(m_dir.path().toStdString()) / name;
+    options.nodeProgram = NESA_NODE_PATH;
+    options.extraArguments = {"--log-level", "warn"};
+    auto devnet = node::DevnetProcess::start(options);
+    if (!devnet)
+      qFatal("devnet: %s", devnet.error().message.c_str());
+    return std::move(*devnet);
+  }
+
+  std::vector<std::shared_ptr<MinerEndpoint>> minersOf(const node::DevnetProcess &devnet,
+                                                       const model::CompiledModel &m,
+                                                       std::size_t needed) {
+    miner::NetworkOptions options;
+    options.node = devnet.node;
+    options.remote.jobTimeout = 20s;
+    auto network = miner::NetworkMiners::open(m_client, options);
+    if (!network)
+      qFatal("%s", network.error().message.c_str());
+    auto miners = (*network)->minersFor(m.bundle(), needed);
+    if (!miners)
+      qFatal("%s", miners.error().message.c_str());
+    return *miners;
+  }
+
+  const model::CompiledModel &compiled(const std::string &name) { return *m_models.at(name); }
+
+private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    at::set_num_threads(1);
+    const fs::path dir = m_dir.path().toStdString();
+    const std::map<std::string, testing::ReferenceModel> written{
+        {"mlp", testing::writeMlp(dir / "mlp.pt")},
+        {"cnn", testing::writeCnn(dir / "cnn.pt", 8, 16)}};
+    for (const auto &[name, model] : written) {
+      auto m = model::compileModel(model.file);
+      QVERIFY2(m, m ? "" : m.error().message.c_str());
+      m_models[name] = std::make_unique<model::CompiledModel>(std::move(*m));
+      m_shapes[name] = model.inputShape;
+    }
+  }
+
+  void hssOverTheNetworkEqualsLocal_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<int>("arithmetic");
+    QTest::addColumn<double>("tolerance");
+    for (const char *name : {"mlp", "cnn"}) {
+      QTest::addRow("%s f64-masked", name) << QString(name) << int(ShareArithmetic::F64Masked)
+                                           << 1e-4;
+      QTest::addRow("%s ring64", name) << QString(name) << int(ShareArithmetic::Ring64) << 2e-3;
+    }
+  }
+
+  void hssOverTheNetworkEqualsLocal() {
+    QFETCH(QString, model);
+    QFETCH(int, arithmetic);
+    QFETCH(double, tolerance);
+    static auto devnet = startDevnet(3, "shared");
+    const auto &m = compiled(model.toStdString());
+    const auto input = randomInput(m_shapes.at(model.toStdString()), 7);
+    Engine engine(minersOf(devnet, m, 3));
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto expected = engine.run(m, input, local);
+    QVERIFY(expected);
+    for (int shares : {2, 3}) {
+      RunOptions options;
+      options.arithmetic = static_cast<ShareArithmetic>(arithmetic);
+      options.miners = shares;
+      auto got = engine.run(m, input, options);
+      QVERIFY2(got, got ? "" : got.error().message.c_str());
+      const double error = relativeError(got->output, expected->output);
+      QVERIFY2(error <= tolerance, qPrintable(QStringLiteral("relative error %1").arg(error)));
+      QCOMPARE(got->report.checksFailed, 0);
+      QVERIFY(got->report.bytesSent > 0 && got->report.bytesReceived > 0);
+      for (const auto &call : got->report.calls) {
+        QCOMPARE(static_cast<int>(call.miners.size()), shares);
+        for (const auto &work : call.miners)
+          QVERIFY(work.miner.find("@127.0.0.1:") != std::string::npos); // real remote miners
+      }
+    }
+  }
+
+  void minerKilledMidQueryIsReplaced() {
+    auto devnet = startDevnet(3, "kill");
+    const auto &m = compiled("cnn");
+    const auto input = randomInput(m_shapes.at("cnn"), 8);
+    Engine engine(minersOf(devnet, m, 3));
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto expected = engine.run(m, input, local);
+    QVERIFY(expected);
+    std::string killed;
+    RunOptions options;
+    options.onProgress = [&](const RunProgress &progress) {
+      if (!killed.empty())
+        return;
+      // After the first call, kill the miner that computed its masked share.
+      const std::string &victim = progress.call->miners.back().miner;
+      for (const auto &miner : devnet.miners)
+        if (victim.find("@" + miner.endpoint) != std::string::npos) {
+          ::kill(miner.pid, SIGKILL);
+          killed = victim;
+        }
+    };
+    auto got = engine.run(m, input, options);
+    QVERIFY2(got, got ? "" : got.error().message.c_str());
+    QVERIFY(!killed.empty());
+    QVERIFY(relativeError(got->output, expected->output) <= 1e-4);
+    QVERIFY(!got->report.missing.empty());
+    QVERIFY(got->report.missing.front().find(killed) != std::string::npos);
+    int retries = 0;
+    for (const auto &call : got->report.calls) {
+      retries += call.retries;
+      for (const auto &work : call.miners)
+        if (work.miner == killed && work.check.rfind("no answer", 0) == 0)
+          QVERIFY(!work.passed); // an op that was not answered is not paid for
+    }
+    QVERIFY(retries >= 1);
+  }
+
+  void dishonestMinerProcessIsCaughtAndExcluded() {
+    auto devnet = startDevnet(2, "liar");
+    const fs::path liarDir = fs::path(m_dir.path().toStdString()) / "liar" / "liar-miner";
+    auto liar = ChildProcess::start(NESA_DISHONEST_MINER_PATH,
+                                    {"--node", devnet.node.text(), "--data-dir", liarDir.string()},
+                                    true);
+    QVERIFY(liar);
+    auto ready = liar->readLine(60s);
+    QVERIFY2(ready, ready ? "" : ready.error().message.c_str());
+    const std::string liarEndpoint = ready->substr(12, ready->find(' ', 12) - 12);
+    const auto &m = compiled("mlp");
+    std::vector<std::shared_ptr<MinerEndpoint>> miners;
+    for (int attempt = 0; attempt < 50 && miners.size() < 3; ++attempt) {
+      miners = minersOf(devnet, m, 2);
+      if (miners.size() < 3)
+        std::this_thread::sleep_for(100ms);
+    }
+    QCOMPARE(miners.size(), std::size_t{3});
+    // The liar first in line, so it is certainly given work.
+    std::stable_partition(miners.begin(), miners.end(), [&](const auto &miner) {
+      return miner->id().find(liarEndpoint) != std::string::npos;
+    });
+    QVERIFY(miners.front()->id().find(liarEndpoint) != std::string::npos);
+    Engine engine(miners);
+    const auto input = randomInput(m_shapes.at("mlp"), 9);
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto expected = engine.run(m, input, local);
+    for (auto arithmetic : {ShareArithmetic::F64Masked, ShareArithmetic::Ring64}) {
+      RunOptions options;
+      options.arithmetic = arithmetic;
+      auto got = engine.run(m, input, options);
+      QVERIFY2(got, got ? "" : got.error().message.c_str());
+      QVERIFY(relativeError(got->output, expected->output) <= 2e-3);
+      if (arithmetic == ShareArithmetic::F64Masked) {
+        QVERIFY(!got->report.failures.empty()); // caught...
+        for (const auto &evidence : got->report.failures)
+          QVERIFY(evidence.miner.find(liarEndpoint) != std::string::npos);
+      }
+      for (std::size_t c = 1; c < got->report.calls.size(); ++c) // ...and excluded after
+        for (const auto &work : got->report.calls[c].miners)
+          QVERIFY(work.miner.find(liarEndpoint) == std::string::npos || !work.passed);
+    }
+  }
+
+  void fiftyClientsTwentyQueriesEach() {
+    auto devnet = startDevnet(2, "load");
+    const auto &m = compiled("mlp");
+    const auto input = randomInput(m_shapes.at("mlp"), 10);
+    std::vector<std::shared_ptr<MinerEndpoint>> firstMiners = minersOf(devnet, m, 2);
+    Engine reference(firstMiners);
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    const auto expected = reference.run(m, input, local);
+    QVERIFY(expected);
+    const auto start = std::chrono::steady_clock::now();
+    constexpr int kClients = 50, kQueries = 20;
+    std::vector<std::future<std::string>> clients;
+    for (int c = 0; c < kClients; ++c)
+      clients.push_back(std::async(std::launch::async, [&]() -> std::string {
+        auto identity = net::Identity::generate();
+        std::vector<std::shared_ptr<MinerEndpoint>> own;
+        for (const auto &miner : firstMiners) {
+          const auto &remote = static_cast<const miner::RemoteMiner &>(*miner);
+          own.push_back(std::make_shared<miner::RemoteMiner>(*identity, remote.record(),
+                                                             miner::RemoteMinerOptions{}));
+        }
+        Engine engine(own);
+        for (int q = 0; q < kQueries; ++q) {
+          auto got = engine.run(m, input, {});
+          if (!got)
+            return got.error().message;
+          if (relativeError(got->output, expected->output) > 1e-4)
+            return "a wrong answer";
+        }
+        return "";
+      }));
+    int failures = 0;
+    for (auto &client : clients)
+      if (auto problem = client.get(); !problem.empty()) {
+        ++failures;
+        qWarning("client failed: %s", problem.c_str());
+      }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    QCOMPARE(failures, 0);
+    QVERIFY2(seconds < 240, qPrintable(QStringLiteral("took %1 s").arg(seconds)));
+    double peak = peakMiB(devnet.process.pid());
+    for (const auto &miner : devnet.miners) {
+      const double minerPeak = peakMiB(miner.pid);
+      QVERIFY2(minerPeak > 0, "a miner process died under load");
+      peak = std::max(peak, minerPeak);
+    }
+    QVERIFY(devnet.process.running());
+    // The miners' own counters: every share of every query was computed over the network.
+    std::uint64_t served = 0;
+    for (const auto &miner : devnet.miners) {
+      auto status = net::httpGet(*net::parseEndpoint(miner.endpoint), "/status", 5s);
+      QVERIFY(status && status->status == 200);
+      const auto at = status->body.find("\"jobs_served\":");
+      QVERIFY(at != std::string::npos);
+      served += std::stoull(status->body.substr(at + 14));
+    }
+    const auto callsPerQuery = expected->report.calls.size() ? expected->report.calls.size() : 2;
+    QVERIFY2(served >= std::uint64_t{kClients} * kQueries * callsPerQuery * 2,
+             qPrintable(QStringLiteral("%1 jobs served").arg(served)));
+    qInfo("load: %llu share jobs served", static_cast<unsigned long long>(served));
+    qInfo("load: %d clients x %d queries in %.1f s (%.0f queries/s); peak RSS of node and "
+          "miners %.0f MiB",
+          kClients, kQueries, seconds, kClients * kQueries / seconds, peak);
+    QVERIFY2(peak < 2048, qPrintable(QStringLiteral("peak %1 MiB").arg(peak)));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestNetwork)
+#include "tst_network.moc"
