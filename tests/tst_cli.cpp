@@ -136,6 +136,9 @@ private Q_SLOTS:
     QVERIFY(hss.out.contains(QStringLiteral("output [4, 8]")));
     QVERIFY(hss.out.contains(QStringLiteral("level hss (ring64, 3 shares per call)")));
     QVERIFY(hss.err.contains(QStringLiteral("verified")));
+    // No node configured: the run started its own network of miner processes.
+    QVERIFY(hss.err.contains(QStringLiteral("starting a local network (1 node, 4 miners)")));
+    QVERIFY(hss.err.contains(QStringLiteral("@127.0.0.1:")));
     const auto x = readFloatNpy(local), y = readFloatNpy(shared);
     QCOMPARE(x.size(), std::size_t{32});
     for (std::size_t i = 0; i < x.size(); ++i)
@@ -177,7 +180,7 @@ private Q_SLOTS:
   }
 
   void laterCommandsSayTheyAreNotAvailable() {
-    const Run r = run(kNesa, {QStringLiteral("miner"), QStringLiteral("status")}, m_home.path());
+    const Run r = run(kNesa, {QStringLiteral("gov"), QStringLiteral("list")}, m_home.path());
     QCOMPARE(r.code, 3);
     QVERIFY(r.err.contains(QStringLiteral("not yet available")));
     const Run help = run(kNesa, {QStringLiteral("analyze"), QStringLiteral("--help")});
@@ -320,18 +323,72 @@ private Q_SLOTS:
     }
   }
 
-  void nodeHelpAndHonestRefusal() {
+  // A devnet of real processes, seen and extended from the command line: nesa node status,
+  // nesa miner start|status|stop, then a clean stop of the whole network.
+  void nodeDevnetAndMinerCommands() {
     const Run help = run(kNode, {QStringLiteral("--help")});
     QCOMPARE(help.code, 0);
     QVERIFY(help.out.contains(QStringLiteral("--devnet")));
-    const Run devnet = run(kNode, {QStringLiteral("--devnet")}, m_home.path());
-    QCOMPARE(devnet.code, 3);
-    QVERIFY(devnet.err.contains(QStringLiteral("not yet available")));
     QCOMPARE(
         run(kNode, {QStringLiteral("--devnet"), QStringLiteral("--join"), QStringLiteral("h:1")})
             .code,
         2);
     QCOMPARE(run(kNode, {QStringLiteral("--miners")}).code, 2);
+    QCOMPARE(
+        run(kNode, {QStringLiteral("--devnet"), QStringLiteral("--miners"), QStringLiteral("99")})
+            .code,
+        2);
+
+    QTemporaryDir home;
+    const Run none = run(kNesa, {QStringLiteral("node"), QStringLiteral("status")}, home.path());
+    QCOMPARE(none.code, 1);
+    QVERIFY(none.err.contains(QStringLiteral("no local node is running")));
+    QCOMPARE(run(kNesa, {QStringLiteral("miner"), QStringLiteral("stop")}, home.path()).code, 1);
+
+    QProcess devnet;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("NESA_HOME"), home.path());
+    devnet.setProcessEnvironment(env);
+    devnet.start(kNode,
+                 {QStringLiteral("--devnet"), QStringLiteral("--miners"), QStringLiteral("1"),
+                  QStringLiteral("--miner-threads"), QStringLiteral("1"), QStringLiteral("--port"),
+                  QStringLiteral("0"), QStringLiteral("--log-level"), QStringLiteral("warn")});
+    QByteArray out;
+    while (!out.contains("node ready") && devnet.waitForReadyRead(60000))
+      out += devnet.readAllStandardOutput();
+    QVERIFY2(out.contains("node ready"), out.constData());
+    QVERIFY(out.contains("miner "));
+
+    const Run status = run(kNesa, {QStringLiteral("node"), QStringLiteral("status")}, home.path());
+    QVERIFY2(status.code == 0, qPrintable(status.err));
+    QVERIFY(status.out.contains(QStringLiteral("1 available of 1 registered")));
+    const Run started = run(kNesa,
+                            {QStringLiteral("miner"), QStringLiteral("start"),
+                             QStringLiteral("--threads"), QStringLiteral("1")},
+                            home.path());
+    QVERIFY2(started.code == 0, qPrintable(started.err));
+    QVERIFY(started.out.contains(QStringLiteral("miner started")));
+    const Run again = run(kNesa, {QStringLiteral("miner"), QStringLiteral("start")}, home.path());
+    QCOMPARE(again.code, 1);
+    QVERIFY(again.err.contains(QStringLiteral("already running")));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        run(kNesa, {QStringLiteral("node"), QStringLiteral("status")}, home.path())
+            .out.contains(QStringLiteral("2 available of 2 registered")),
+        20000);
+    const Run minerStatus =
+        run(kNesa, {QStringLiteral("miner"), QStringLiteral("status")}, home.path());
+    QVERIFY2(minerStatus.code == 0, qPrintable(minerStatus.err));
+    QVERIFY(minerStatus.out.contains(QStringLiteral("(registered)")));
+    QVERIFY(minerStatus.out.contains(QStringLiteral("serving")));
+    const Run stopped = run(kNesa, {QStringLiteral("miner"), QStringLiteral("stop")}, home.path());
+    QVERIFY2(stopped.code == 0, qPrintable(stopped.err));
+    QCOMPARE(run(kNesa, {QStringLiteral("miner"), QStringLiteral("status")}, home.path()).code, 1);
+
+    devnet.terminate();
+    QVERIFY(devnet.waitForFinished(30000));
+    QCOMPARE(devnet.exitCode(), 0);
+    QVERIFY(!QFile::exists(home.filePath(QStringLiteral("data/node.json"))) &&
+            !QFile::exists(home.filePath(QStringLiteral("node.json"))));
   }
 
   void desktopStartsAndStaysUp() {

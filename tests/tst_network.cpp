@@ -86,9 +86,8 @@ private:
     return std::move(*devnet);
   }
 
-  std::vector<std::shared_ptr<MinerEndpoint>> minersOf(const node::DevnetProcess &devnet,
-                                                       const model::CompiledModel &m,
-                                                       std::size_t needed) {
+  std::vector<std::shared_ptr<MinerEndpoint>>
+  minersOf(const node::DevnetProcess &devnet, const model::CompiledModel &m, std::size_t needed) {
     miner::NetworkOptions options;
     options.node = devnet.node;
     options.remote.jobTimeout = 20s;
@@ -124,8 +123,8 @@ private Q_SLOTS:
     QTest::addColumn<int>("arithmetic");
     QTest::addColumn<double>("tolerance");
     for (const char *name : {"mlp", "cnn"}) {
-      QTest::addRow("%s f64-masked", name) << QString(name) << int(ShareArithmetic::F64Masked)
-                                           << 1e-4;
+      QTest::addRow("%s f64-masked", name)
+          << QString(name) << int(ShareArithmetic::F64Masked) << 1e-4;
       QTest::addRow("%s ring64", name) << QString(name) << int(ShareArithmetic::Ring64) << 2e-3;
     }
   }
@@ -201,9 +200,9 @@ private Q_SLOTS:
   void dishonestMinerProcessIsCaughtAndExcluded() {
     auto devnet = startDevnet(2, "liar");
     const fs::path liarDir = fs::path(m_dir.path().toStdString()) / "liar" / "liar-miner";
-    auto liar = ChildProcess::start(NESA_DISHONEST_MINER_PATH,
-                                    {"--node", devnet.node.text(), "--data-dir", liarDir.string()},
-                                    true);
+    auto liar =
+        ChildProcess::start(NESA_DISHONEST_MINER_PATH,
+                            {"--node", devnet.node.text(), "--data-dir", liarDir.string()}, true);
     QVERIFY(liar);
     auto ready = liar->readLine(60s);
     QVERIFY2(ready, ready ? "" : ready.error().message.c_str());

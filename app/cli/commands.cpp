@@ -2,6 +2,7 @@
 
 #include "cli/arguments.h"
 #include "cli/context.h"
+#include "cli/network_commands.h"
 #include "cli/wallet_command.h"
 #include "gpu/device_probe.h"
 #include "util/config.h"
@@ -125,10 +126,12 @@ const std::vector<Command> &commands() {
        "nesa wallet create|restore|address|add-account|balance|send|history|stake|unstake [--file "
        "F]",
        nullptr, walletCommand},
-      {"miner", "start, stop and inspect a miner", "nesa miner start|stop|status",
-       "the network (node and miners)", nullptr},
-      {"node", "show the node's status", "nesa node status", "the network (node and miners)",
-       nullptr},
+      {"miner", "start, stop and inspect this computer's miner",
+       "nesa miner start [--node HOST:PORT] [--threads N] [--price N] [--max-jobs N] | stop | "
+       "status",
+       nullptr, minerCommand},
+      {"node", "show the node's status and its miners", "nesa node status [--node HOST:PORT]",
+       nullptr, nodeCommand},
       {"gov", "propose and vote on network parameters", "nesa gov propose|vote|list",
        "the $NES wallet and ledger", nullptr},
       {"ledger", "show the ledger's status", "nesa ledger status", "the $NES wallet and ledger",

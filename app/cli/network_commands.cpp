@@ -1,0 +1,244 @@
+#include "cli/network_commands.h"
+
+#include "cli/arguments.h"
+#include "cli/commands.h"
+#include "cli/daemon.h"
+#include "net/connection.h"
+#include "util/child_process.h"
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace nesa::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+int report(Context &ctx, const Error &error) {
+  ctx.err << "nesa: " << error.message << '\n';
+  return error.code == ErrorCode::InvalidInput ? kExitUsage : kExitFailure;
+}
+
+// The node to talk to: --node, the joined network's node, or the local node's file.
+Result<net::Endpoint> nodeAddress(const Context &ctx, const Arguments &args) {
+  std::string address = args.value("node");
+  if (address.empty() && ctx.config.network == "join")
+    address = ctx.config.nodeAddress;
+  if (address.empty()) {
+    auto running = readDaemonFile(ctx.config.effectiveDataDir() / "node.json");
+    if (!running)
+      return fail(ErrorCode::NotFound,
+                  "no local node is running; start one with 'nesa-node --devnet', or name one "
+                  "with --node HOST:PORT");
+    address = (*running)["address"];
+  }
+  return net::parseEndpoint(address);
+}
+
+Result<nlohmann::json> getStatus(const net::Endpoint &endpoint, const std::string &what) {
+  auto got = net::httpGet(endpoint, "/status", 5s, 1 << 20);
+  if (!got)
+    return fail(ErrorCode::Unavailable,
+                "the " + what + " at " + endpoint.text() + " does not answer (" +
+                    got.error().message + ")");
+  auto json = nlohmann::json::parse(got->body, nullptr, false);
+  if (got->status != 200 || !json.is_object())
+    return fail(ErrorCode::InvalidInput,
+                endpoint.text() + " answered, but not like a Nesa " + what);
+  return json;
+}
+
+fs::path minerDir(const Context &ctx) { return ctx.config.effectiveDataDir() / "miner"; }
+
+bool alive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+
+pid_t runningMinerPid(const Context &ctx) {
+  auto file = readDaemonFile(minerDir(ctx) / "miner.json");
+  if (!file)
+    return 0;
+  try {
+    const auto pid = static_cast<pid_t>(std::stol((*file)["pid"]));
+    return alive(pid) ? pid : 0;
+  } catch (const std::exception &) {
+    return 0;
+  }
+}
+
+// Starts `program` in its own session, detached from this terminal, logging to `logFile`.
+Result<pid_t> startDetached(const fs::path &program, std::vector<std::string> arguments,
+                            const fs::path &logFile) {
+  std::vector<std::string> words{program.string()};
+  words.insert(words.end(), arguments.begin(), arguments.end());
+  std::vector<char *> argv;
+  for (auto &w : words)
+    argv.push_back(w.data());
+  argv.push_back(nullptr);
+  std::error_code ec;
+  fs::create_directories(logFile.parent_path(), ec);
+  const pid_t pid = ::fork();
+  if (pid < 0)
+    return fail(ErrorCode::Io, "cannot start " + program.string());
+  if (pid == 0) {
+    ::setsid();
+    const int null = ::open("/dev/null", O_RDONLY);
+    const int log = ::open(logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (null >= 0)
+      ::dup2(null, STDIN_FILENO);
+    if (log >= 0) {
+      ::dup2(log, STDOUT_FILENO);
+      ::dup2(log, STDERR_FILENO);
+    }
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int nodeStatus(Context &ctx, const Arguments &args) {
+  auto endpoint = nodeAddress(ctx, args);
+  if (!endpoint)
+    return report(ctx, endpoint.error());
+  auto status = getStatus(*endpoint, "node");
+  if (!status)
+    return report(ctx, status.error());
+  const auto &s = *status;
+  ctx.out << "node " << endpoint->text() << "\n  identity " << s.value("identity", "?")
+          << "\n  miners   " << s.value("miners_available", 0) << " available of "
+          << s.value("miners_registered", 0) << " registered\n";
+  for (const auto &m : s.value("miners", nlohmann::json::array()))
+    ctx.out << "    " << m.value("identity", "?").substr(0, 8) << "  "
+            << m.value("endpoint", "?") << "  " << m.value("backend", "?") << "  "
+            << m.value("price_per_query", 0) << " µNES/job  " << m.value("jobs_served", 0)
+            << " jobs served  seen " << static_cast<int>(m.value("seconds_since_seen", 0.0))
+            << " s ago\n";
+  return kExitOk;
+}
+
+int minerStart(Context &ctx, const Arguments &args) {
+  if (const pid_t pid = runningMinerPid(ctx))
+    return report(ctx, fail(ErrorCode::AlreadyExists,
+                            "a miner is already running (pid " + std::to_string(pid) +
+                                "); 'nesa miner stop' stops it"));
+  std::vector<std::string> forwarded{"--data-dir", minerDir(ctx).string()};
+  for (const char *name : {"node", "threads", "price", "max-jobs", "port", "host"})
+    if (args.has(name)) {
+      forwarded.push_back(std::string("--") + name);
+      forwarded.push_back(args.value(name));
+    }
+  if (!args.has("node")) {
+    auto node = nodeAddress(ctx, args);
+    if (!node)
+      return report(ctx, node.error());
+    forwarded.insert(forwarded.end(), {"--node", node->text()});
+  }
+  std::error_code ec;
+  fs::remove(minerDir(ctx) / "miner.json", ec);
+  auto pid = startDetached(executableDir() / "nesa-miner", forwarded, minerDir(ctx) / "miner.log");
+  if (!pid)
+    return report(ctx, pid.error());
+  for (int waited = 0; waited < 600; ++waited) { // a minute
+    if (auto file = readDaemonFile(minerDir(ctx) / "miner.json")) {
+      ctx.out << "miner started (pid " << *pid << ") at " << (*file)["address"]
+              << ", serving node " << (*file)["node"] << "\nlog: "
+              << (minerDir(ctx) / "miner.log").string() << '\n';
+      return kExitOk;
+    }
+    int status = 0;
+    if (::waitpid(*pid, &status, WNOHANG) == *pid)
+      return report(ctx, fail(ErrorCode::Unavailable,
+                              "the miner stopped at once; see " +
+                                  (minerDir(ctx) / "miner.log").string()));
+    std::this_thread::sleep_for(100ms);
+  }
+  return report(ctx, fail(ErrorCode::Unavailable, "the miner did not become ready within a minute"));
+}
+
+int minerStop(Context &ctx) {
+  const pid_t pid = runningMinerPid(ctx);
+  if (!pid)
+    return report(ctx, fail(ErrorCode::NotFound, "no miner is running"));
+  ::kill(pid, SIGTERM);
+  for (int waited = 0; waited < 300 && alive(pid); ++waited)
+    std::this_thread::sleep_for(50ms);
+  if (alive(pid))
+    return report(ctx, fail(ErrorCode::Unavailable, "the miner (pid " + std::to_string(pid) +
+                                                        ") did not stop within 15 s"));
+  ctx.out << "miner stopped\n";
+  return kExitOk;
+}
+
+int minerStatus(Context &ctx) {
+  auto file = readDaemonFile(minerDir(ctx) / "miner.json");
+  if (!file || !runningMinerPid(ctx))
+    return report(ctx, fail(ErrorCode::NotFound,
+                            "no miner is running; start one with 'nesa miner start'"));
+  auto endpoint = net::parseEndpoint((*file)["address"]);
+  if (!endpoint)
+    return report(ctx, endpoint.error());
+  auto status = getStatus(*endpoint, "miner");
+  if (!status)
+    return report(ctx, status.error());
+  const auto &s = *status;
+  ctx.out << "miner " << endpoint->text() << " (pid " << (*file)["pid"] << ")\n  identity "
+          << s.value("identity", "?") << "\n  node     " << (*file)["node"]
+          << (s.value("registered", false) ? " (registered)" : " (not registered yet)")
+          << "\n  backend  " << s.value("backend", "?") << "\n  state    "
+          << (s.value("paused", false) ? "paused" : "serving") << "\n  jobs     "
+          << s.value("jobs_served", 0) << " served, " << s.value("jobs_failed", 0)
+          << " failed, " << s.value("jobs_refused", 0) << " refused, " << s.value("queued", 0)
+          << " waiting\n";
+  return kExitOk;
+}
+
+const std::vector<OptionSpec> kNetworkOptions = {
+    {"node", true, "the node (default: the configured or local one)", "HOST:PORT"},
+    {"threads", true, "miner compute threads (0 = every core)", "N"},
+    {"price", true, "micro-NES the miner asks per share job", "N"},
+    {"max-jobs", true, "jobs the miner computes at the same time", "N"},
+    {"port", true, "the miner's port (default: any free one)", "PORT"},
+    {"host", true, "the address the miner listens on (default 127.0.0.1)", "ADDRESS"},
+};
+
+} // namespace
+
+int nodeCommand(Context &ctx) {
+  std::vector<const char *> argv{"node"};
+  for (const auto &a : ctx.args)
+    argv.push_back(a.c_str());
+  auto args = parseArguments(static_cast<int>(argv.size()), argv.data(), 1, kNetworkOptions);
+  if (!args)
+    return report(ctx, args.error());
+  if (args->positional.size() != 1 || args->positional[0] != "status") {
+    ctx.err << "usage: nesa node status [--node HOST:PORT]\n";
+    return kExitUsage;
+  }
+  return nodeStatus(ctx, *args);
+}
+
+int minerCommand(Context &ctx) {
+  std::vector<const char *> argv{"miner"};
+  for (const auto &a : ctx.args)
+    argv.push_back(a.c_str());
+  auto args = parseArguments(static_cast<int>(argv.size()), argv.data(), 1, kNetworkOptions);
+  if (!args)
+    return report(ctx, args.error());
+  const std::string verb = args->positional.size() == 1 ? args->positional[0] : "";
+  if (verb == "start")
+    return minerStart(ctx, *args);
+  if (verb == "stop")
+    return minerStop(ctx);
+  if (verb == "status")
+    return minerStatus(ctx);
+  ctx.err << "usage: nesa miner start [--node HOST:PORT] [--threads N] [--price N] | stop | "
+             "status\n";
+  return kExitUsage;
+}
+
+} // namespace nesa::cli
