@@ -15,6 +15,7 @@
 #include "privacy/local_miner.h"
 #include "util/config.h"
 #include "util/paths.h"
+#include "util/process_tuning.h"
 
 #include <cmath>
 #include <cstring>
@@ -163,6 +164,7 @@ Result<miner::NetworkOptions> networkOptions(const cli::Arguments &args) {
 } // namespace
 
 int main(int argc, char **argv) {
+  tuneProcess(argv); // the miners may share this machine's cores
   auto args = cli::parseArguments(argc, argv, 1, kOptions);
   if (!args)
     return failWith(args.error());

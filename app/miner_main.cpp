@@ -7,6 +7,7 @@
 #include "util/config.h"
 #include "util/log.h"
 #include "util/paths.h"
+#include "util/process_tuning.h"
 #include "util/version.h"
 
 #include <unistd.h>
@@ -56,6 +57,7 @@ Result<long> number(const cli::Arguments &args, const std::string &name, long fa
 } // namespace
 
 int main(int argc, char **argv) {
+  tuneProcess(argv); // devnet miners share cores with the client and each other
   cli::blockStopSignals();
   auto args = cli::parseArguments(argc, argv, 1, kOptions);
   if (!args)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <thread>
 
 namespace {
 
@@ -83,6 +84,8 @@ Result<std::vector<ChildProcess>> startMiners(const node::NodeService &node, int
                                               const std::string &logLevel) {
   std::vector<ChildProcess> miners;
   const auto program = executableDir() / "nesa-miner";
+  if (threads == 0) // miners on one machine split its cores instead of all fighting over them
+    threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / count);
   for (int i = 1; i <= count; ++i) {
     auto child =
         ChildProcess::start(program,

@@ -1,6 +1,7 @@
 // nesa-bench: runs named benchmark suites and prints one ratio per line.
 #include "harness.h"
 #include "suites/suites.h"
+#include "util/process_tuning.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -35,11 +36,14 @@ bool parseCount(const char *text, int &out) {
 } // namespace
 
 int main(int argc, char **argv) {
+  // As nesa-analyze and nesa-miner run (both sides of every ratio): see util/process_tuning.h.
+  nesa::tuneProcess(argv);
   registerStorageSuite();
   registerUtilSuite();
   registerBlasSuite();
   registerEngineSuite();
   registerLedgerSuite();
+  registerNetSuite();
 
   Options options;
   std::vector<std::string> wanted;

@@ -45,9 +45,8 @@ Result<net::Endpoint> nodeAddress(const Context &ctx, const Arguments &args) {
 Result<nlohmann::json> getStatus(const net::Endpoint &endpoint, const std::string &what) {
   auto got = net::httpGet(endpoint, "/status", 5s, 1 << 20);
   if (!got)
-    return fail(ErrorCode::Unavailable,
-                "the " + what + " at " + endpoint.text() + " does not answer (" +
-                    got.error().message + ")");
+    return fail(ErrorCode::Unavailable, "the " + what + " at " + endpoint.text() +
+                                            " does not answer (" + got.error().message + ")");
   auto json = nlohmann::json::parse(got->body, nullptr, false);
   if (got->status != 200 || !json.is_object())
     return fail(ErrorCode::InvalidInput,
@@ -113,19 +112,18 @@ int nodeStatus(Context &ctx, const Arguments &args) {
           << "\n  miners   " << s.value("miners_available", 0) << " available of "
           << s.value("miners_registered", 0) << " registered\n";
   for (const auto &m : s.value("miners", nlohmann::json::array()))
-    ctx.out << "    " << m.value("identity", "?").substr(0, 8) << "  "
-            << m.value("endpoint", "?") << "  " << m.value("backend", "?") << "  "
-            << m.value("price_per_query", 0) << " µNES/job  " << m.value("jobs_served", 0)
-            << " jobs served  seen " << static_cast<int>(m.value("seconds_since_seen", 0.0))
-            << " s ago\n";
+    ctx.out << "    " << m.value("identity", "?").substr(0, 8) << "  " << m.value("endpoint", "?")
+            << "  " << m.value("backend", "?") << "  " << m.value("price_per_query", 0)
+            << " µNES/job  " << m.value("jobs_served", 0) << " jobs served  seen "
+            << static_cast<int>(m.value("seconds_since_seen", 0.0)) << " s ago\n";
   return kExitOk;
 }
 
 int minerStart(Context &ctx, const Arguments &args) {
   if (const pid_t pid = runningMinerPid(ctx))
-    return report(ctx, fail(ErrorCode::AlreadyExists,
-                            "a miner is already running (pid " + std::to_string(pid) +
-                                "); 'nesa miner stop' stops it"));
+    return report(ctx, fail(ErrorCode::AlreadyExists, "a miner is already running (pid " +
+                                                          std::to_string(pid) +
+                                                          "); 'nesa miner stop' stops it"));
   std::vector<std::string> forwarded{"--data-dir", minerDir(ctx).string()};
   for (const char *name : {"node", "threads", "price", "max-jobs", "port", "host"})
     if (args.has(name)) {
@@ -145,19 +143,18 @@ int minerStart(Context &ctx, const Arguments &args) {
     return report(ctx, pid.error());
   for (int waited = 0; waited < 600; ++waited) { // a minute
     if (auto file = readDaemonFile(minerDir(ctx) / "miner.json")) {
-      ctx.out << "miner started (pid " << *pid << ") at " << (*file)["address"]
-              << ", serving node " << (*file)["node"] << "\nlog: "
-              << (minerDir(ctx) / "miner.log").string() << '\n';
+      ctx.out << "miner started (pid " << *pid << ") at " << (*file)["address"] << ", serving node "
+              << (*file)["node"] << "\nlog: " << (minerDir(ctx) / "miner.log").string() << '\n';
       return kExitOk;
     }
     int status = 0;
     if (::waitpid(*pid, &status, WNOHANG) == *pid)
-      return report(ctx, fail(ErrorCode::Unavailable,
-                              "the miner stopped at once; see " +
-                                  (minerDir(ctx) / "miner.log").string()));
+      return report(ctx, fail(ErrorCode::Unavailable, "the miner stopped at once; see " +
+                                                          (minerDir(ctx) / "miner.log").string()));
     std::this_thread::sleep_for(100ms);
   }
-  return report(ctx, fail(ErrorCode::Unavailable, "the miner did not become ready within a minute"));
+  return report(ctx,
+                fail(ErrorCode::Unavailable, "the miner did not become ready within a minute"));
 }
 
 int minerStop(Context &ctx) {
@@ -177,8 +174,8 @@ int minerStop(Context &ctx) {
 int minerStatus(Context &ctx) {
   auto file = readDaemonFile(minerDir(ctx) / "miner.json");
   if (!file || !runningMinerPid(ctx))
-    return report(ctx, fail(ErrorCode::NotFound,
-                            "no miner is running; start one with 'nesa miner start'"));
+    return report(
+        ctx, fail(ErrorCode::NotFound, "no miner is running; start one with 'nesa miner start'"));
   auto endpoint = net::parseEndpoint((*file)["address"]);
   if (!endpoint)
     return report(ctx, endpoint.error());
@@ -191,9 +188,8 @@ int minerStatus(Context &ctx) {
           << (s.value("registered", false) ? " (registered)" : " (not registered yet)")
           << "\n  backend  " << s.value("backend", "?") << "\n  state    "
           << (s.value("paused", false) ? "paused" : "serving") << "\n  jobs     "
-          << s.value("jobs_served", 0) << " served, " << s.value("jobs_failed", 0)
-          << " failed, " << s.value("jobs_refused", 0) << " refused, " << s.value("queued", 0)
-          << " waiting\n";
+          << s.value("jobs_served", 0) << " served, " << s.value("jobs_failed", 0) << " failed, "
+          << s.value("jobs_refused", 0) << " refused, " << s.value("queued", 0) << " waiting\n";
   return kExitOk;
 }
 

@@ -16,4 +16,8 @@ void registerEngineSuite();
 /// ledger: transactions verified, applied and committed vs raw Ed25519 verification.
 void registerLedgerSuite();
 
+/// net: share transfer and round trips on the encrypted wire vs raw TCP; hss over a devnet of
+/// processes vs in-process miners.
+void registerNetSuite();
+
 } // namespace nesa::bench

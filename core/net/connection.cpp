@@ -80,6 +80,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint &endpoint,
       co_await beast::get_lowest_layer(state->ws).async_connect(addresses, asio::use_awaitable);
       beast::get_lowest_layer(state->ws).socket().set_option(tcp::no_delay(true));
       state->ws.binary(true);
+      state->ws.auto_fragment(false);
+      state->ws.write_buffer_bytes(1u << 20); // clients mask what they send, chunk by chunk
       state->ws.read_message_max(4096);
       co_await state->ws.async_handshake(endpoint.host, "/", asio::use_awaitable);
       ClientHandshake handshake(identity, options.expectedServer);

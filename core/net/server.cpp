@@ -189,7 +189,10 @@ asio::awaitable<void> session(StatePtr state, tcp::socket socket) {
   }
 
   websocket::stream<beast::tcp_stream> ws(std::move(stream));
+  beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(true), ec);
   ws.binary(true);
+  ws.auto_fragment(false); // one frame per message: no per-4-KiB framing of multi-MiB shares
+  ws.write_buffer_bytes(1u << 20);
   ws.read_message_max(4096);
   std::string stage = "WebSocket upgrade";
   try {

@@ -1,0 +1,238 @@
+// net: the wire against raw TCP on the same loopback, and hss over a devnet of real processes
+// against hss with in-process miners.
+#include "harness.h"
+#include "miner/network_miners.h"
+#include "miner/share_codec.h"
+#include "model/compiled_model.h"
+#include "net/connection.h"
+#include "net/server.h"
+#include "privacy/engine.h"
+#include "privacy/local_miner.h"
+#include "reference_models.h"
+#include "suites/suites.h"
+
+#include <utility> // before Boost (STACK.md)
+
+#include <boost/asio.hpp>
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+namespace nesa::bench {
+
+namespace {
+
+using namespace std::chrono_literals;
+using tcp = boost::asio::ip::tcp;
+namespace fs = std::filesystem;
+
+constexpr std::size_t kShareBytes = 8u << 20; // an 8 MiB f64 share each way
+constexpr int kRoundTrips = 200;              // small messages per latency sample
+
+template <typename T> T orDie(Result<T> result, const char *what) {
+  if (!result) {
+    std::cerr << "net suite: " << what << ": " << result.error().message << '\n';
+    std::exit(1);
+  }
+  return std::move(result).value();
+}
+
+// A loopback TCP echo server: reads a length-prefixed message and sends it back, forever.
+class RawEcho {
+public:
+  RawEcho() : m_acceptor(m_ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+    m_thread = std::thread([this] {
+      boost::system::error_code ec;
+      tcp::socket socket(m_ioc);
+      m_acceptor.accept(socket, ec);
+      socket.set_option(tcp::no_delay(true));
+      std::vector<std::uint8_t> buffer;
+      while (!ec) {
+        std::uint64_t size = 0;
+        boost::asio::read(socket, boost::asio::buffer(&size, 8), ec);
+        if (ec)
+          break;
+        buffer.resize(size);
+        boost::asio::read(socket, boost::asio::buffer(buffer), ec);
+        if (ec)
+          break;
+        boost::asio::write(socket, boost::asio::buffer(&size, 8), ec);
+        boost::asio::write(socket, boost::asio::buffer(buffer), ec);
+      }
+    });
+    m_client.connect(m_acceptor.local_endpoint());
+    m_client.set_option(tcp::no_delay(true));
+  }
+  ~RawEcho() {
+    boost::system::error_code ignored;
+    m_client.shutdown(tcp::socket::shutdown_both, ignored);
+    m_client.close();
+    m_thread.join();
+  }
+  // One round trip of `payload`.
+  void roundTrip(std::vector<std::uint8_t> &payload) {
+    std::uint64_t size = payload.size();
+    boost::asio::write(m_client, boost::asio::buffer(&size, 8));
+    boost::asio::write(m_client, boost::asio::buffer(payload));
+    boost::asio::read(m_client, boost::asio::buffer(&size, 8));
+    payload.resize(size);
+    boost::asio::read(m_client, boost::asio::buffer(payload));
+  }
+
+private:
+  boost::asio::io_context m_ioc;
+  tcp::acceptor m_acceptor;
+  tcp::socket m_client{m_ioc};
+  std::thread m_thread;
+};
+
+// Our server answering a share job with its own share (the full codec, no compute), and
+// anything else with an Ack.
+struct WireEcho {
+  net::Identity server = orDie(net::Identity::generate(), "identity");
+  net::Identity client = orDie(net::Identity::generate(), "identity");
+  std::unique_ptr<net::Server> listener;
+  std::unique_ptr<net::Connection> connection;
+
+  WireEcho() {
+    net::ServerOptions options;
+    options.maxMessageBytes = 64u << 20;
+    options.name = "bench";
+    listener = orDie(net::Server::start(
+                         server, options,
+                         [](const net::Peer &, net::Bytes message, net::Responder respond) {
+                           if (*net::verifyMessage(message) != net::MessageKind::ShareJob)
+                             return respond(net::encodeAck());
+                           auto job = orDie(miner::decodeShareJob(message), "decode job");
+                           miner::TimedReply reply;
+                           reply.reply.output = std::move(*job.job.input);
+                           respond(miner::encodeShareReply(reply));
+                         },
+                         [](const std::string &) { return net::HttpResponse{}; }),
+                     "server");
+    connection = orDie(net::Connection::open({"127.0.0.1", listener->port()}, client, {}),
+                       "connect");
+  }
+};
+
+privacy::ShareJob bigShareJob() {
+  privacy::ShareJob job;
+  job.bundleId = std::string(64, 'a');
+  job.ops = {0};
+  job.input = model::TensorData{model::DType::F64,
+                                {1, 16, 256, 256},
+                                std::vector<std::uint8_t>(kShareBytes, 0x5a)};
+  return job;
+}
+
+double megabytesPerSecond(double ms) { return 2.0 * kShareBytes / (1 << 20) / (ms / 1000); }
+
+struct HssFixture {
+  model::CompiledModel compiled;
+  model::TensorData input;
+  std::shared_ptr<privacy::Engine> inProcess;
+  std::shared_ptr<privacy::Engine> network;
+  std::shared_ptr<miner::NetworkMiners> devnet;
+  net::Identity client = orDie(net::Identity::generate(), "identity");
+};
+
+std::shared_ptr<HssFixture> makeHss() {
+  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  const fs::path dir = fs::temp_directory_path() / ("nesa-bench-net-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto reference = testing::writeCnn(dir / "cnn.pt", 32, 64);
+  auto fixture = std::make_shared<HssFixture>(
+      HssFixture{orDie(model::compileModel(reference.file), "compile"), {}, {}, {}, {}});
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  at::manual_seed(3);
+  auto tensor = at::randn(reference.inputShape);
+  fixture->input = model::TensorData{model::DType::F32, reference.inputShape, {}};
+  fixture->input.bytes.assign(reinterpret_cast<const std::uint8_t *>(tensor.data_ptr<float>()),
+                              reinterpret_cast<const std::uint8_t *>(tensor.data_ptr<float>()) +
+                                  tensor.nbytes());
+  fixture->inProcess = std::make_shared<privacy::Engine>(
+      std::vector<std::shared_ptr<privacy::MinerEndpoint>>{
+          std::make_shared<privacy::LocalMiner>("a"), std::make_shared<privacy::LocalMiner>("b")});
+  miner::NetworkOptions network;
+  network.devnetMiners = 2;
+  fixture->devnet = orDie(miner::NetworkMiners::open(fixture->client, network), "devnet");
+  fixture->network = std::make_shared<privacy::Engine>(
+      orDie(fixture->devnet->minersFor(fixture->compiled.bundle(), 2), "miners"));
+  return fixture;
+}
+
+double hssRun(const HssFixture &f, privacy::Engine &engine) {
+  privacy::RunOptions options;
+  return timeMs([&] { orDie(engine.run(f.compiled, f.input, options), "hss run"); });
+}
+
+std::vector<Comparison> makeComparisons() {
+  auto raw = std::make_shared<RawEcho>();
+  auto wire = std::make_shared<WireEcho>();
+  auto job = std::make_shared<privacy::ShareJob>(bigShareJob());
+  auto hss = makeHss();
+  return {
+      {"share_transfer_throughput_vs_raw_tcp", "MiB/s",
+       [raw] {
+         std::vector<std::uint8_t> payload(kShareBytes, 0x5a);
+         return megabytesPerSecond(timeMs([&] { raw->roundTrip(payload); }));
+       },
+       [wire, job] {
+         return megabytesPerSecond(timeMs([&] {
+           const auto request = miner::encodeShareJob({*job, 0, 0});
+           auto reply = orDie(wire->connection->request(request, 30s), "share round trip");
+           orDie(miner::decodeShareReply(reply), "decode reply");
+         }));
+       }},
+      // The floor the encryption alone sets: seal and open 8 MiB each way, no network at all.
+      {"share_encryption_only_vs_raw_tcp", "MiB/s",
+       [raw] {
+         std::vector<std::uint8_t> payload(kShareBytes, 0x5a);
+         return megabytesPerSecond(timeMs([&] { raw->roundTrip(payload); }));
+       },
+       [] {
+         net::SessionKeys keys;
+         net::SecureChannel sender(keys), receiver(keys);
+         const std::vector<std::uint8_t> payload(kShareBytes, 0x5a);
+         return megabytesPerSecond(timeMs([&] {
+           for (int direction = 0; direction < 2; ++direction)
+             orDie(receiver.open(sender.seal(payload)), "open");
+         }));
+       }},
+      {"round_trip_vs_raw_tcp", "us",
+       [raw] {
+         std::vector<std::uint8_t> payload(64, 1);
+         return timeMs([&] {
+                  for (int i = 0; i < kRoundTrips; ++i)
+                    raw->roundTrip(payload);
+                }) *
+                1000 / kRoundTrips;
+       },
+       [wire] {
+         const auto ack = net::encodeAck();
+         return timeMs([&] {
+                  for (int i = 0; i < kRoundTrips; ++i)
+                    orDie(wire->connection->request(ack, 5s), "round trip");
+                }) *
+                1000 / kRoundTrips;
+       }},
+      {"cnn_hss_network_vs_in_process", "ms", [hss] { return hssRun(*hss, *hss->inProcess); },
+       [hss] { return hssRun(*hss, *hss->network); }},
+  };
+}
+
+} // namespace
+
+void registerNetSuite() {
+  registerSuite({"net",
+                 "the encrypted wire vs raw TCP on loopback; hss over a devnet of processes vs "
+                 "in-process miners",
+                 makeComparisons});
+}
+
+} // namespace nesa::bench
