@@ -229,7 +229,8 @@ private Q_SLOTS:
     QCOMPARE(r.code, 0);
     QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
              (QStringList{QStringLiteral("storage"), QStringLiteral("util"), QStringLiteral("blas"),
-                          QStringLiteral("engine"), QStringLiteral("ledger")}));
+                          QStringLiteral("engine"), QStringLiteral("ledger"),
+                          QStringLiteral("net")}));
     QCOMPARE(run(kBench, {QStringLiteral("nosuchsuite")}).code, 2);
   }
 
