@@ -28,7 +28,8 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"max-queue-mib", true, "memory held by waiting jobs, in MiB (default 1024)", "N"},
     {"price", true, "micro-NES asked per share job (default 10)", "N"},
     {"price-per-byte", true, "micro-NES asked per payload byte (default 0)", "N"},
-    {"backend", true, "cpu (cuda is not in this build yet)", "NAME"},
+    {"backend", true, "auto (a GPU when there is one), cpu or cuda (default auto)", "NAME"},
+    {"gpu", true, "which GPU the cuda backend uses (default 0)", "INDEX"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"log-level", true, "trace, debug, info, warn, error or off (default: the logLevel setting)",
      "LEVEL"},
@@ -89,20 +90,22 @@ int main(int argc, char **argv) {
   miner::MinerOptions options;
   options.host = args->value("host", "127.0.0.1");
   options.dataDir = args->value("data-dir", (config->effectiveDataDir() / "miner").string());
-  options.backend = args->value("backend", "cpu");
+  options.backend = args->value("backend", "auto");
   const auto port = number(*args, "port", 0);
   const auto threads = number(*args, "threads", config->minerThreads);
   const auto maxJobs = number(*args, "max-jobs", 1);
   const auto queueMib = number(*args, "max-queue-mib", 1024);
   const auto price = number(*args, "price", 10);
   const auto perByte = number(*args, "price-per-byte", 0);
-  for (const auto *n : {&port, &threads, &maxJobs, &queueMib, &price, &perByte})
+  const auto gpuIndex = number(*args, "gpu", 0);
+  for (const auto *n : {&port, &threads, &maxJobs, &queueMib, &price, &perByte, &gpuIndex})
     if (!*n)
       return usage(n->error().message);
   if (*port > 65535 || *maxJobs < 1)
     return usage("--port must be at most 65535 and --max-jobs at least 1");
   options.port = static_cast<std::uint16_t>(*port);
   options.threads = static_cast<int>(*threads);
+  options.gpuDevice = static_cast<int>(*gpuIndex);
   options.maxConcurrentJobs = static_cast<int>(*maxJobs);
   options.maxQueuedBytes = static_cast<std::size_t>(*queueMib) << 20;
   options.pricePerQuery = static_cast<std::uint64_t>(*price);

@@ -227,10 +227,10 @@ private Q_SLOTS:
   void benchListsSuitesThroughNesa() {
     const Run r = run(kNesa, {QStringLiteral("bench"), QStringLiteral("--list")}, m_home.path());
     QCOMPARE(r.code, 0);
-    QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
-             (QStringList{QStringLiteral("storage"), QStringLiteral("util"), QStringLiteral("blas"),
-                          QStringLiteral("engine"), QStringLiteral("ledger"),
-                          QStringLiteral("net")}));
+    QCOMPARE(
+        r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
+        (QStringList{QStringLiteral("storage"), QStringLiteral("util"), QStringLiteral("blas"),
+                     QStringLiteral("engine"), QStringLiteral("ledger"), QStringLiteral("net")}));
     QCOMPARE(run(kBench, {QStringLiteral("nosuchsuite")}).code, 2);
   }
 

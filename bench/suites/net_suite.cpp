@@ -114,8 +114,8 @@ struct WireEcho {
                          },
                          [](const std::string &) { return net::HttpResponse{}; }),
                      "server");
-    connection = orDie(net::Connection::open({"127.0.0.1", listener->port()}, client, {}),
-                       "connect");
+    connection =
+        orDie(net::Connection::open({"127.0.0.1", listener->port()}, client, {}), "connect");
   }
 };
 
@@ -123,9 +123,8 @@ privacy::ShareJob bigShareJob() {
   privacy::ShareJob job;
   job.bundleId = std::string(64, 'a');
   job.ops = {0};
-  job.input = model::TensorData{model::DType::F64,
-                                {1, 16, 256, 256},
-                                std::vector<std::uint8_t>(kShareBytes, 0x5a)};
+  job.input = model::TensorData{
+      model::DType::F64, {1, 16, 256, 256}, std::vector<std::uint8_t>(kShareBytes, 0x5a)};
   return job;
 }
 
@@ -155,8 +154,8 @@ std::shared_ptr<HssFixture> makeHss() {
   fixture->input.bytes.assign(reinterpret_cast<const std::uint8_t *>(tensor.data_ptr<float>()),
                               reinterpret_cast<const std::uint8_t *>(tensor.data_ptr<float>()) +
                                   tensor.nbytes());
-  fixture->inProcess = std::make_shared<privacy::Engine>(
-      std::vector<std::shared_ptr<privacy::MinerEndpoint>>{
+  fixture->inProcess =
+      std::make_shared<privacy::Engine>(std::vector<std::shared_ptr<privacy::MinerEndpoint>>{
           std::make_shared<privacy::LocalMiner>("a"), std::make_shared<privacy::LocalMiner>("b")});
   miner::NetworkOptions network;
   network.devnetMiners = 2;

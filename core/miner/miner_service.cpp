@@ -1,5 +1,7 @@
 #include "miner/miner_service.h"
 
+#include "gpu/dense_ops.h"
+#include "gpu/device_probe.h"
 #include "miner/job_queue.h"
 #include "miner/share_codec.h"
 #include "model/linear_bundle.h"
@@ -29,6 +31,33 @@ double msSince(Clock::time_point start) {
 // Bundle ids are 64 lower-case hex characters; anything else never reaches the file system.
 bool isBundleId(const std::string &id) {
   return id.size() == 64 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+struct ChosenDevice {
+  int index = -1; // −1: the CPU
+  std::string name;
+};
+
+// The backend option against what this build and machine have.
+Result<ChosenDevice> chooseDevice(const MinerOptions &options) {
+  if (options.backend == "cpu")
+    return ChosenDevice{};
+  if (options.backend != "auto" && options.backend != "cuda")
+    return fail(ErrorCode::InvalidInput,
+                "unknown backend '" + options.backend + "' (use auto, cpu or cuda)");
+  const auto report = gpu::probe();
+  const bool wanted = options.backend == "cuda";
+  if (!gpu::hasKernels() || report.devices.empty()) {
+    if (wanted)
+      return fail(ErrorCode::Unavailable,
+                  "no usable GPU: " +
+                      (report.reason.empty() ? std::string("none found") : report.reason));
+    return ChosenDevice{};
+  }
+  for (const auto &device : report.devices)
+    if (device.index == options.gpuDevice)
+      return ChosenDevice{device.index, device.name};
+  return fail(ErrorCode::InvalidInput, "there is no GPU " + std::to_string(options.gpuDevice));
 }
 
 } // namespace
@@ -252,11 +281,9 @@ MinerService::MinerService(std::unique_ptr<State> state) : m_state(std::move(sta
 MinerService::~MinerService() { stop(); }
 
 Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) {
-  if (options.backend == "cuda")
-    return fail(ErrorCode::Unavailable,
-                "the CUDA backend is not in this build yet; use --backend cpu");
-  if (options.backend != "cpu")
-    return fail(ErrorCode::InvalidInput, "unknown backend '" + options.backend + "' (use cpu)");
+  auto device = chooseDevice(options);
+  if (!device)
+    return device.error();
   if (options.dataDir.empty())
     return fail(ErrorCode::InvalidInput, "a miner needs a data folder");
   auto identity = net::Identity::loadOrCreate(options.dataDir / "identity.key");
@@ -265,6 +292,11 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
   auto state = std::make_unique<State>(std::move(options), std::move(*identity));
   const int threads = privacy::setComputeThreads(state->options.threads);
   state->backend = "cpu (" + std::to_string(threads) + " threads)";
+  if (!state->compute)
+    state->compute = std::make_shared<privacy::LocalMiner>(state->name, device->index);
+  if (device->index >= 0)
+    state->backend = "cuda (" + device->name + ", device " + std::to_string(device->index) +
+                     ") + " + state->backend;
 
   net::ServerOptions serverOptions;
   serverOptions.host = state->options.host;

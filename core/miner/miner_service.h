@@ -23,8 +23,11 @@ struct MinerOptions {
   std::uint16_t port = 0;            ///< 0: any free port
   std::optional<net::Endpoint> node; ///< register with this node and fetch bundles from it
   std::filesystem::path dataDir;     ///< identity key and bundle cache
-  std::string backend = "cpu";       ///< "cpu" (CUDA is not in this build yet, see docs/network.md)
-  int threads = 0;                   ///< compute threads; 0: every core
+  /// "auto" (a GPU when this build has CUDA and the machine a device, else the CPU), "cpu" or
+  /// "cuda" (refused without a usable device).
+  std::string backend = "auto";
+  int gpuDevice = 0; ///< the CUDA device of the cuda backend
+  int threads = 0;   ///< compute threads; 0: every core
   int maxConcurrentJobs = 1;
   std::size_t maxQueuedJobs = 256;
   std::size_t maxQueuedBytes = 1ull << 30;
@@ -59,7 +62,7 @@ public:
 
   std::uint16_t port() const;
   const net::PublicKey &identity() const;
-  /// "cpu (2 threads)"
+  /// "cpu (2 threads)" or "cuda (NVIDIA H100, device 0)"
   const std::string &backend() const;
   MinerStats stats() const;
   /// Turns away new jobs (running and queued ones finish); the node is told.

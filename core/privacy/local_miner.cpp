@@ -37,7 +37,8 @@ int setComputeThreads(int threads) {
   return at::get_num_threads();
 }
 
-LocalMiner::LocalMiner(std::string id) : m_id(std::move(id)) {}
+LocalMiner::LocalMiner(std::string id, int gpuDevice)
+    : m_id(std::move(id)), m_gpuDevice(gpuDevice) {}
 
 LocalMiner::~LocalMiner() = default;
 
@@ -78,6 +79,7 @@ Result<ShareReply> LocalMiner::compute(const ShareJob &job) {
     return fail(ErrorCode::InvalidInput, "fracBits must be between 4 and 24");
 
   try {
+    const GpuScope onDevice(m_gpuDevice);
     at::Tensor x;
     if (job.input) {
       const auto expected = ring ? model::DType::I64 : model::DType::F64;

@@ -16,7 +16,8 @@ int setComputeThreads(int threads);
 /// Computes share jobs on this machine's CPU with libtorch/BLAS. Thread-safe.
 class LocalMiner : public MinerEndpoint {
 public:
-  explicit LocalMiner(std::string id);
+  /// `gpuDevice` ≥ 0 computes the products on that CUDA device (the rest stays on the CPU).
+  explicit LocalMiner(std::string id, int gpuDevice = -1);
   ~LocalMiner() override;
 
   const std::string &id() const override { return m_id; }
@@ -30,6 +31,7 @@ private:
   std::shared_ptr<Installed> find(const std::string &bundleId);
 
   std::string m_id;
+  int m_gpuDevice = -1;
   std::mutex m_mutex;
   std::map<std::string, std::shared_ptr<Installed>> m_bundles;
 };

@@ -1,5 +1,6 @@
 #include "privacy/internal/share_kernels.h"
 
+#include "gpu/dense_ops.h"
 #include "model/internal/tensor_convert.h"
 #include "privacy/field.h"
 
@@ -172,8 +173,68 @@ at::Tensor convolveByPatches(const PreparedOp &op, const at::Tensor &x, const at
   return result.movedim(-1, 1).contiguous();
 }
 
+namespace {
+
+thread_local int t_gpuDevice = -1;
+
+// applyGeometry on the GPU: the same products, by the kernels of core/gpu.
+at::Tensor applyGeometryOnGpu(const PreparedOp &op, const at::Tensor &input,
+                              const at::Tensor &weightIn, const at::Tensor &bias,
+                              std::int64_t groups) {
+  const auto x = input.to(at::kDouble).contiguous();
+  const auto weight = weightIn.to(at::kDouble).contiguous();
+  at::Tensor y;
+  if (op.kind == model::LinearKind::Linear) {
+    const std::int64_t k = weight.size(1), n = weight.size(0), m = x.numel() / k;
+    auto sizes = x.sizes().vec();
+    sizes.back() = n;
+    y = at::empty(sizes, x.options());
+    auto done = gpu::linearF64(x.data_ptr<double>(), weight.data_ptr<double>(),
+                               y.data_ptr<double>(), m, k, n, t_gpuDevice);
+    TORCH_CHECK(done.ok(), done.ok() ? "" : done.error().message);
+    if (bias.defined())
+      y.add_(bias);
+    return y;
+  }
+  gpu::ConvGeometry c;
+  c.dims = static_cast<int>(x.dim()) - 2;
+  c.batch = x.size(0);
+  c.inChannels = x.size(1);
+  c.outChannels = weight.size(0);
+  c.groups = groups;
+  for (int d = 0; d < c.dims; ++d) {
+    c.input[d] = x.size(d + 2);
+    c.kernel[d] = weight.size(d + 2);
+    c.stride[d] = op.stride[static_cast<std::size_t>(d)];
+    c.padding[d] = op.padding[static_cast<std::size_t>(d)];
+    c.dilation[d] = op.dilation[static_cast<std::size_t>(d)];
+  }
+  TORCH_CHECK(c.complete(), "the convolution does not fit this input");
+  std::vector<std::int64_t> sizes{c.batch, c.outChannels};
+  for (int d = 0; d < c.dims; ++d)
+    sizes.push_back(c.output[d]);
+  y = at::empty(sizes, x.options());
+  auto done = gpu::convF64(x.data_ptr<double>(), weight.data_ptr<double>(), y.data_ptr<double>(), c,
+                           t_gpuDevice);
+  TORCH_CHECK(done.ok(), done.ok() ? "" : done.error().message);
+  if (bias.defined()) {
+    std::vector<std::int64_t> shape(static_cast<std::size_t>(y.dim()), 1);
+    shape[1] = bias.numel();
+    y.add_(bias.reshape(shape));
+  }
+  return y;
+}
+
+} // namespace
+
+GpuScope::GpuScope(int device) : m_previous(t_gpuDevice) { t_gpuDevice = device; }
+
+GpuScope::~GpuScope() { t_gpuDevice = m_previous; }
+
 at::Tensor applyGeometry(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
                          const at::Tensor &bias, std::int64_t groups) {
+  if (t_gpuDevice >= 0)
+    return applyGeometryOnGpu(op, x, weight, bias, groups);
   const c10::optional<at::Tensor> b =
       bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
   if (op.kind == model::LinearKind::Linear)

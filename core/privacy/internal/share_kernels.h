@@ -32,6 +32,18 @@ struct PreparedOp {
 /// Prepares `op` with `fracBits` fractional bits for the field encoding.
 PreparedOp prepareOp(const model::LinearOp &op, int fracBits);
 
+/// While alive, applyGeometry on this thread runs on CUDA device `device` (−1: the CPU).
+class GpuScope {
+public:
+  explicit GpuScope(int device);
+  ~GpuScope();
+  GpuScope(const GpuScope &) = delete;
+  GpuScope &operator=(const GpuScope &) = delete;
+
+private:
+  int m_previous;
+};
+
 /// Applies `op`'s geometry (linear, or convolution with its stride/padding/dilation) to float64
 /// `x` with float64 `weight` and optional `bias`; `groups` overrides the op's groups.
 at::Tensor applyGeometry(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
