@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/daemon.h"
 #include "gpu/device_probe.h"
+#include "node/node_chain.h"
 #include "node/node_service.h"
 #include "util/child_process.h"
 #include "util/config.h"
@@ -31,6 +32,7 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"host", true, "listen on this address (default 127.0.0.1)", "ADDRESS"},
     {"port", true, "listen on this port (default 7600; 0 = any free port)", "PORT"},
     {"join", true, "join the network of the node at HOST:PORT", "HOST:PORT"},
+    {"block-ms", true, "make a block every N milliseconds (default 1000)", "N"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"log-level", true, "trace, debug, info, warn, error or off (default: the logLevel setting)",
      "LEVEL"},
@@ -148,16 +150,37 @@ int main(int argc, char **argv) {
   const auto miners = intOption(*args, "miners", config->devnetMiners, 1, 16);
   const auto threads = intOption(*args, "miner-threads", config->minerThreads, 0, 1024);
   const auto port = intOption(*args, "port", 7600, 0, 65535);
-  for (const auto *n : {&miners, &threads, &port})
+  const auto blockMs = intOption(*args, "block-ms", 1000, 50, 600000);
+  for (const auto *n : {&miners, &threads, &port, &blockMs})
     if (!*n)
       return usage(n->error().message);
 
   const std::filesystem::path dataDir =
       args->value("data-dir", config->effectiveDataDir().string());
+  // The chain: a devnet's genesis funds the demo account and its miners, whose identities are
+  // made here first so the genesis can name them (each miner loads its own on start).
+  std::vector<ledger::PublicKey> minerKeys;
+  const int minerCount = args->has("devnet") ? *miners : 0;
+  for (int i = 1; i <= minerCount; ++i) {
+    auto identity = net::Identity::loadOrCreate(dataDir / ("miner-" + std::to_string(i)) /
+                                                "identity.key");
+    if (!identity)
+      return failure(identity.error());
+    minerKeys.push_back(identity->publicKey());
+  }
+  auto genesis = node::devnetGenesis(minerKeys);
+  if (!genesis)
+    return failure(genesis.error());
+  auto chain = node::openNodeChain(dataDir / "node" / "chain", *genesis,
+                                   std::chrono::milliseconds(*blockMs));
+  if (!chain)
+    return failure(chain.error().withContext("opening the node's chain"));
+
   node::NodeOptions options;
   options.host = args->value("host", "127.0.0.1");
   options.port = static_cast<std::uint16_t>(*port);
   options.dataDir = dataDir / "node";
+  options.ledger = *chain;
   auto service = node::NodeService::start(options);
   if (!service)
     return failure(service.error());

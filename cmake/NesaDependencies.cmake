@@ -43,7 +43,9 @@ add_library(nesa_sqlcipher INTERFACE)
 add_library(Nesa::SQLCipher ALIAS nesa_sqlcipher)
 target_include_directories(nesa_sqlcipher SYSTEM INTERFACE ${SQLCIPHER_INCLUDE_DIR})
 target_compile_definitions(nesa_sqlcipher INTERFACE SQLITE_HAS_CODEC=1)
-target_link_libraries(nesa_sqlcipher INTERFACE ${SQLCIPHER_STATIC_LIBRARY} OpenSSL::Crypto Threads::Threads ${CMAKE_DL_LIBS} m)
+# libcrypto by path right after the archive: a target name could be merged with an earlier use
+# (the wallet links OpenSSL::Crypto too) and land before the archive that needs it.
+target_link_libraries(nesa_sqlcipher INTERFACE ${SQLCIPHER_STATIC_LIBRARY} ${OPENSSL_CRYPTO_LIBRARY} Threads::Threads ${CMAKE_DL_LIBS} m)
 target_link_options(nesa_sqlcipher INTERFACE "LINKER:--exclude-libs,libsqlcipher.a")
 
 # --- Boost.Beast (header-only; Boost.System for asio errors) ----------------

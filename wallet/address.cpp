@@ -115,7 +115,11 @@ std::string addressOf(const std::array<std::uint8_t, 32> &publicKey) {
   (void)ensureSodium();
   std::array<std::uint8_t, 20> hash{};
   crypto_generichash(hash.data(), hash.size(), publicKey.data(), publicKey.size(), nullptr, 0);
-  return bech32Encode(kHrp, regroup(hash, 8, 5, true).value());
+  return addressOfHash(hash);
+}
+
+std::string addressOfHash(const std::array<std::uint8_t, 20> &keyHash) {
+  return bech32Encode(kHrp, regroup(keyHash, 8, 5, true).value());
 }
 
 Result<std::array<std::uint8_t, 20>> parseAddress(std::string_view address) {

@@ -27,6 +27,8 @@ Result<Bech32> bech32Decode(std::string_view text);
 
 /// The address of `publicKey`: "nes1..." (42 characters).
 std::string addressOf(const std::array<std::uint8_t, 32> &publicKey);
+/// The address of an account id (the 20-byte key hash an address encodes).
+std::string addressOfHash(const std::array<std::uint8_t, 20> &keyHash);
 
 /// The 20-byte key hash of a valid $NES address; errors say what is wrong with it.
 Result<std::array<std::uint8_t, 20>> parseAddress(std::string_view address);

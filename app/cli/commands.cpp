@@ -2,6 +2,7 @@
 
 #include "cli/arguments.h"
 #include "cli/context.h"
+#include "cli/ledger_commands.h"
 #include "cli/network_commands.h"
 #include "cli/wallet_command.h"
 #include "gpu/device_probe.h"
@@ -132,10 +133,11 @@ const std::vector<Command> &commands() {
        nullptr, minerCommand},
       {"node", "show the node's status and its miners", "nesa node status [--node HOST:PORT]",
        nullptr, nodeCommand},
-      {"gov", "propose and vote on network parameters", "nesa gov propose|vote|list",
-       "the $NES wallet and ledger", nullptr},
-      {"ledger", "show the ledger's status", "nesa ledger status", "the $NES wallet and ledger",
-       nullptr},
+      {"gov", "propose and vote on network parameters",
+       "nesa gov list | propose PARAM VALUE | vote PROPOSAL yes|no [--account N] [--yes]", nullptr,
+       govCommand},
+      {"ledger", "show the ledger's status", "nesa ledger status [--node HOST:PORT]", nullptr,
+       ledgerCommand},
       {"bench", "run a benchmark suite (nesa bench --list)", "nesa bench [--list] [SUITE...]",
        nullptr, benchCommand},
       {"gpu", "list GPUs, optionally run the GPU self-test", "nesa gpu [--self-test]", nullptr,

@@ -26,20 +26,8 @@ int report(Context &ctx, const Error &error) {
   return error.code == ErrorCode::InvalidInput ? kExitUsage : kExitFailure;
 }
 
-// The node to talk to: --node, the joined network's node, or the local node's file.
 Result<net::Endpoint> nodeAddress(const Context &ctx, const Arguments &args) {
-  std::string address = args.value("node");
-  if (address.empty() && ctx.config.network == "join")
-    address = ctx.config.nodeAddress;
-  if (address.empty()) {
-    auto running = readDaemonFile(ctx.config.effectiveDataDir() / "node.json");
-    if (!running)
-      return fail(ErrorCode::NotFound,
-                  "no local node is running; start one with 'nesa-node --devnet', or name one "
-                  "with --node HOST:PORT");
-    address = (*running)["address"];
-  }
-  return net::parseEndpoint(address);
+  return resolveNode(ctx, args.value("node"));
 }
 
 Result<nlohmann::json> getStatus(const net::Endpoint &endpoint, const std::string &what) {
@@ -203,6 +191,21 @@ const std::vector<OptionSpec> kNetworkOptions = {
 };
 
 } // namespace
+
+Result<net::Endpoint> resolveNode(const Context &ctx, const std::string &explicitNode) {
+  std::string address = explicitNode;
+  if (address.empty() && ctx.config.network == "join")
+    address = ctx.config.nodeAddress;
+  if (address.empty()) {
+    auto running = readDaemonFile(ctx.config.effectiveDataDir() / "node.json");
+    if (!running)
+      return fail(ErrorCode::NotFound,
+                  "no local node is running; start one with 'nesa-node --devnet', or name one "
+                  "with --node HOST:PORT");
+    address = (*running)["address"];
+  }
+  return net::parseEndpoint(address);
+}
 
 int nodeCommand(Context &ctx) {
   std::vector<const char *> argv{"node"};

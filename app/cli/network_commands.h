@@ -2,8 +2,14 @@
 #pragma once
 
 #include "cli/context.h"
+#include "net/endpoint.h"
+#include "util/result.h"
 
 namespace nesa::cli {
+
+/// The node to talk to: `explicitNode` (--node), the joined network's node, or the local
+/// node's DATA/node.json.
+Result<net::Endpoint> resolveNode(const Context &ctx, const std::string &explicitNode);
 
 /// nesa node status [--node HOST:PORT]
 int nodeCommand(Context &ctx);

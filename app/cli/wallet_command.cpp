@@ -1,6 +1,7 @@
 #include "cli/wallet_command.h"
 
 #include "cli/commands.h"
+#include "cli/ledger_commands.h"
 #include "cli/secret_input.h"
 #include "wallet/mnemonic.h"
 #include "wallet/wallet.h"
@@ -25,7 +26,11 @@ constexpr const char *kUsage =
     "  restore             make a wallet from a recovery phrase (read from the terminal or stdin)\n"
     "  address             list the accounts and their addresses\n"
     "  add-account NAME    derive the next account\n"
-    "  balance, send, history, stake, unstake   not yet available (they arrive with the ledger)\n\n"
+    "  balance [ADDRESS]   balances of the wallet's accounts (or of one address)\n"
+    "  history [ADDRESS]   their recent transactions (--limit N)\n"
+    "  send ADDRESS NES    transfer, after showing amount, fee and total (--yes skips the question)\n"
+    "  stake NES, unstake NES   lock NES as stake, or start unbonding it\n"
+    "  (--account N picks the account, --tip NES buys priority, --node HOST:PORT the node)\n\n"
     "The passphrase is asked for on the terminal, or taken from $NESA_WALLET_PASSPHRASE.\n";
 
 int failWith(Context &ctx, const Error &error) {
@@ -153,12 +158,9 @@ int walletCommand(Context &ctx) {
     printAccounts(ctx, *w);
     return kExitOk;
   }
-  for (const char *later : {"balance", "send", "history", "stake", "unstake"})
-    if (action == later) {
-      ctx.err << "nesa wallet " << action
-              << ": not yet available in this build; it arrives with the $NES ledger.\n";
-      return kExitUnavailable;
-    }
+  for (const char *onLedger : {"balance", "send", "history", "stake", "unstake"})
+    if (action == onLedger)
+      return walletLedgerCommand(ctx, words, file);
   ctx.err << kUsage;
   return kExitUsage;
 }

@@ -115,6 +115,7 @@ Result<void> EmbeddedLedger::replay() {
                     "block " + std::to_string(block->height) +
                         " holds a transaction that does not apply: " + applied.error().message);
     m_state.endBlock(block->height);
+    index(*block);
     if (m_state.stateHash() != block->stateHash)
       return fail(ErrorCode::Corrupt, "replaying block " + std::to_string(block->height) +
                                           " gives another state than the one it recorded");
@@ -123,6 +124,50 @@ Result<void> EmbeddedLedger::replay() {
   }
   m_pendingState = m_state;
   return {};
+}
+
+void EmbeddedLedger::index(const Block &block) {
+  for (const auto &tx : block.transactions) {
+    const Hash id = tx.id();
+    m_included[id] = block.height;
+    const KeyHash sender = keyHashOf(tx.sender);
+    m_touched[sender].emplace_back(block.height, id);
+    if (tx.kind == TxKind::Transfer && tx.to != sender)
+      m_touched[tx.to].emplace_back(block.height, id);
+  }
+}
+
+std::uint64_t EmbeddedLedger::inclusionHeight(const Hash &id) const {
+  const auto it = m_included.find(id);
+  return it == m_included.end() ? 0 : it->second;
+}
+
+Result<std::vector<std::pair<std::uint64_t, Transaction>>>
+EmbeddedLedger::history(const KeyHash &account, std::size_t limit) const {
+  std::vector<std::pair<std::uint64_t, Transaction>> out;
+  const auto it = m_touched.find(account);
+  if (it == m_touched.end())
+    return out;
+  auto select = m_store->prepare("SELECT data FROM blocks WHERE height = ?;");
+  if (!select)
+    return select.error();
+  for (auto entry = it->second.rbegin(); entry != it->second.rend() && out.size() < limit;
+       ++entry) {
+    select->reset();
+    select->bind(1, static_cast<std::int64_t>(entry->first));
+    auto row = select->step();
+    if (!row)
+      return row.error();
+    if (!*row)
+      return fail(ErrorCode::Corrupt, "block " + std::to_string(entry->first) + " is missing");
+    auto block = Block::parse(select->columnBlob(0));
+    if (!block)
+      return block.error();
+    for (const auto &tx : block->transactions)
+      if (tx.id() == entry->second)
+        out.emplace_back(entry->first, tx);
+  }
+  return out;
 }
 
 Result<Hash> EmbeddedLedger::submit(const Transaction &tx) {
@@ -180,6 +225,7 @@ Result<Block> EmbeddedLedger::produceBlock(std::size_t maxTransactions) {
   m_state = std::move(next);
   m_height = block.height;
   m_tip = hash;
+  index(block);
   // Keep what is still valid on top of the new state, in the order it arrived.
   std::set<Hash> included;
   for (const auto &tx : block.transactions)

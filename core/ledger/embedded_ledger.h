@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <map>
 #include <set>
 
 namespace nesa::storage {
@@ -47,12 +48,22 @@ public:
     return m_pendingState.account(sender).nonce;
   }
 
+  /// The height of the block that holds transaction `id`, or 0 when no block does (yet).
+  std::uint64_t inclusionHeight(const Hash &id) const;
+  /// The newest `limit` applied transactions that `account` sent or received, newest first,
+  /// with the height of their block.
+  Result<std::vector<std::pair<std::uint64_t, Transaction>>> history(const KeyHash &account,
+                                                                     std::size_t limit) const;
+  /// The chain's genesis.
+  const Genesis &genesis() const { return m_genesis; }
+
   /// The hash that identifies a genesis (its chain id, parameters and allocations).
   static Hash genesisHash(const Genesis &genesis);
 
 private:
   explicit EmbeddedLedger(const Genesis &genesis);
   Result<void> replay();
+  void index(const Block &block);
 
   Genesis m_genesis;
   std::unique_ptr<storage::EncryptedStore> m_store;
@@ -62,6 +73,8 @@ private:
   std::set<Hash> m_queuedIds;
   std::uint64_t m_height = 0;
   Hash m_tip{};
+  std::map<Hash, std::uint64_t> m_included;                 ///< transaction id → block height
+  std::map<KeyHash, std::vector<std::pair<std::uint64_t, Hash>>> m_touched; ///< by account
 };
 
 } // namespace nesa::ledger

@@ -8,6 +8,8 @@
 #include "net/connection.h"
 #include "net/messages.h"
 #include "net/server.h"
+#include "ledger/payloads.h"
+#include "node/remote_ledger.h"
 #include "privacy/local_miner.h"
 #include "util/log.h"
 
@@ -81,6 +83,7 @@ struct MinerService::State {
   std::atomic<double> computeMs{0};
   std::atomic<std::size_t> bundles{0};
   std::atomic<bool> registered{false};
+  std::atomic<bool> onChain{false};
 
   JobQueue installs{{1, 64, 1024}}; // bundle downloads, one at a time, off the network threads
   std::mutex installMutex;
@@ -198,7 +201,8 @@ struct MinerService::State {
           << ",\"jobs_failed\":" << failed << ",\"jobs_refused\":" << refused
           << ",\"queued\":" << queue.queued()
           << ",\"paused\":" << (queue.paused() ? "true" : "false")
-          << ",\"registered\":" << (registered ? "true" : "false") << "}";
+          << ",\"registered\":" << (registered ? "true" : "false")
+          << ",\"on_chain\":" << (onChain ? "true" : "false") << "}";
       return {200, "application/json", out.str()};
     }
     if (target == "/metrics") {
@@ -245,6 +249,8 @@ struct MinerService::State {
             registered = true;
             backoff = 200ms;
             log::info(name + ": registered with node " + options.node->text());
+            if (!onChain)
+              registerOnChain(announcement.endpoint);
           } else {
             log::warn(name + ": the node refused the registration: " +
                       (reply ? net::expectAck(*reply).error().message : reply.error().message));
@@ -265,6 +271,52 @@ struct MinerService::State {
       linkWake.wait_for(lock, wait, [this] { return stopping || nudged; });
       nudged = false;
     }
+  }
+
+  // Stakes the minimum and registers this miner on the node's chain, once; a node without a
+  // ledger, or an account without funds, leaves it serving off-chain (and says so).
+  void registerOnChain(const std::string &endpoint) {
+    auto chain = node::RemoteLedger::connect(*options.node, identity);
+    if (!chain)
+      return log::warn(name + ": " + chain.error().message);
+    auto &ledger = **chain;
+    const auto account = ledger::keyHashOf(identity.publicKey());
+    auto miners = ledger.miners();
+    if (!miners) {
+      if (miners.error().code != ErrorCode::Unavailable)
+        log::warn(name + ": " + miners.error().message);
+      return;
+    }
+    for (const auto &m : *miners)
+      if (m.account == account) {
+        onChain = true;
+        return;
+      }
+    auto status = ledger.status();
+    auto state = ledger.account(account);
+    if (!status || !state)
+      return log::warn(name + ": cannot read the ledger");
+    std::vector<ledger::Transaction> transactions;
+    if (state->staked < status->params.minStake) {
+      auto stake = ledger::prepareTransaction(ledger, ledger::TxKind::Stake, identity.publicKey(),
+                                              status->params.minStake - state->staked);
+      if (!stake)
+        return log::warn(name + ": " + stake.error().message);
+      stake->signWith(identity.secretKey());
+      if (auto sent = ledger.submit(*stake); !sent)
+        return log::warn(name + ": cannot stake: " + sent.error().message);
+    }
+    const ledger::MinerOffer offer{endpoint, options.pricePerByte, options.pricePerQuery};
+    auto registration = ledger::prepareTransaction(ledger, ledger::TxKind::RegisterMiner,
+                                                   identity.publicKey(), 0, {}, offer.encode());
+    if (!registration)
+      return log::warn(name + ": " + registration.error().message);
+    registration->signWith(identity.secretKey());
+    auto sent = ledger.submit(*registration);
+    if (!sent)
+      return log::warn(name + ": cannot register on the ledger: " + sent.error().message);
+    onChain = true;
+    log::info(name + ": staked and registered on the ledger");
   }
 
   void wakeLink() {

@@ -38,6 +38,8 @@ public:
   const PublicKey &publicKey() const { return m_public; }
   /// Signs `message`.
   Signature sign(std::span<const std::uint8_t> message) const;
+  /// libsodium's 64-byte secret key, for signing other formats (ledger transactions).
+  const SecureBuffer &secretKey() const { return m_secret; }
 
   /// The key pair of a 32-byte seed (deterministic; tests and key derivation).
   static Result<Identity> fromSeedBytes(std::span<const std::uint8_t> seed);

@@ -22,7 +22,7 @@ Result<MessageKind> verifyMessage(std::span<const std::uint8_t> frame) {
                 "a message of protocol version " + std::to_string(message->version()));
   const auto kind = static_cast<std::uint8_t>(message->body_type());
   if (kind < static_cast<std::uint8_t>(MessageKind::Error) ||
-      kind > static_cast<std::uint8_t>(MessageKind::PublishBundle) || !message->body())
+      kind > static_cast<std::uint8_t>(MessageKind::LedgerReply) || !message->body())
     return fail(ErrorCode::InvalidInput, "a message of an unknown kind");
   return static_cast<MessageKind>(kind);
 }
@@ -80,6 +80,27 @@ Bytes encodePublishBundle(const std::string &bundleId, std::span<const std::uint
   const auto bytes = builder.CreateVector(content.data(), content.size());
   const auto id = builder.CreateString(bundleId);
   return finishMessage(builder, wire::CreatePublishBundle(builder, id, bytes));
+}
+
+Bytes encodeLedgerRequest(std::span<const std::uint8_t> body) {
+  flatbuffers::FlatBufferBuilder builder(body.size() + 64);
+  const auto bytes = builder.CreateVector(body.data(), body.size());
+  return finishMessage(builder, wire::CreateLedgerRequest(builder, bytes));
+}
+
+Bytes encodeLedgerReply(std::span<const std::uint8_t> body) {
+  flatbuffers::FlatBufferBuilder builder(body.size() + 64);
+  const auto bytes = builder.CreateVector(body.data(), body.size());
+  return finishMessage(builder, wire::CreateLedgerReply(builder, bytes));
+}
+
+Bytes decodeLedgerBody(std::span<const std::uint8_t> frame) {
+  const auto *message = messageOf(frame);
+  const flatbuffers::Vector<std::uint8_t> *body =
+      message->body_type() == wire::Body::LedgerRequest
+          ? message->body_as_LedgerRequest()->body()
+          : message->body_as_LedgerReply() ? message->body_as_LedgerReply()->body() : nullptr;
+  return body ? Bytes(body->begin(), body->end()) : Bytes();
 }
 
 Error decodeError(std::span<const std::uint8_t> frame) {

@@ -25,6 +25,8 @@ enum class MessageKind : std::uint8_t {
   ListMiners,
   MinerList,
   PublishBundle,
+  LedgerRequest,
+  LedgerReply,
 };
 
 /// Checks that `frame` is a well-formed message of this protocol version (bounds, offsets,
@@ -70,6 +72,8 @@ Bytes encodeHeartbeat(const MinerHeartbeat &heartbeat);
 Bytes encodeListMiners();
 Bytes encodeMinerList(const std::vector<MinerRecord> &miners);
 Bytes encodePublishBundle(const std::string &bundleId, std::span<const std::uint8_t> content);
+Bytes encodeLedgerRequest(std::span<const std::uint8_t> body);
+Bytes encodeLedgerReply(std::span<const std::uint8_t> body);
 
 // Decoders take a frame that verifyMessage() accepted with the matching kind.
 Error decodeError(std::span<const std::uint8_t> frame);
@@ -78,6 +82,8 @@ MinerAnnouncement decodeRegisterMiner(std::span<const std::uint8_t> frame);
 MinerHeartbeat decodeHeartbeat(std::span<const std::uint8_t> frame);
 Result<std::vector<MinerRecord>> decodeMinerList(std::span<const std::uint8_t> frame);
 BundleUpload decodePublishBundle(std::span<const std::uint8_t> frame);
+/// The body of a LedgerRequest or LedgerReply frame.
+Bytes decodeLedgerBody(std::span<const std::uint8_t> frame);
 
 /// An Ack passes through; an Error message becomes that error; anything else is unexpected.
 Result<void> expectAck(std::span<const std::uint8_t> frame);

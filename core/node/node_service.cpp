@@ -1,5 +1,6 @@
 #include "node/node_service.h"
 
+#include "ledger/ledger_codec.h"
 #include "net/endpoint.h"
 #include "net/server.h"
 #include "util/log.h"
@@ -147,6 +148,13 @@ struct NodeService::State {
     }
     case net::MessageKind::PublishBundle:
       return respond(storeBundle(net::decodePublishBundle(message)));
+    case net::MessageKind::LedgerRequest: {
+      if (!options.ledger)
+        return respond(net::encodeError(
+            fail(ErrorCode::Unavailable, "this node does not run a ledger")));
+      auto answer = ledger::answerRequest(*options.ledger, net::decodeLedgerBody(message));
+      return respond(answer ? net::encodeLedgerReply(*answer) : net::encodeError(answer.error()));
+    }
     default:
       return respond(
           net::encodeError(fail(ErrorCode::InvalidInput, "a node does not take this message")));

@@ -2,6 +2,7 @@
 // that miners download by content id, and HTTP status and metrics.
 #pragma once
 
+#include "ledger/ledger.h"
 #include "net/messages.h"
 #include "util/result.h"
 
@@ -19,6 +20,7 @@ struct NodeOptions {
   std::filesystem::path dataDir;                  ///< identity key and bundles
   std::chrono::milliseconds minerTimeout{10'000}; ///< miners silent longer are not offered
   std::size_t maxBundleBytes = 256u << 20;
+  std::shared_ptr<ledger::Ledger> ledger; ///< the chain this node serves (none: registry only)
 };
 
 /// A running node. Stops when destroyed.

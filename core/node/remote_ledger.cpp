@@ -1,0 +1,67 @@
+#include "node/remote_ledger.h"
+
+#include "ledger/ledger_codec.h"
+#include "net/messages.h"
+
+namespace nesa::node {
+
+using namespace std::chrono_literals;
+
+Result<std::unique_ptr<RemoteLedger>> RemoteLedger::connect(const net::Endpoint &node,
+                                                            const net::Identity &identity) {
+  auto connection = net::Connection::open(node, identity, {});
+  if (!connection)
+    return connection.error().withContext("reaching the node's ledger");
+  return std::unique_ptr<RemoteLedger>(new RemoteLedger(std::move(*connection)));
+}
+
+Result<net::Bytes> RemoteLedger::ask(const net::Bytes &request) {
+  auto reply = m_connection->request(net::encodeLedgerRequest(request), 30s);
+  if (!reply)
+    return reply.error().withContext("asking the node's ledger");
+  auto kind = net::verifyMessage(*reply);
+  if (!kind)
+    return kind.error();
+  if (*kind == net::MessageKind::Error)
+    return net::decodeError(*reply);
+  if (*kind != net::MessageKind::LedgerReply)
+    return fail(ErrorCode::InvalidInput, "the node answered a ledger request with something else");
+  return net::decodeLedgerBody(*reply);
+}
+
+#define NESA_ASK(request, decode)                                                                 \
+  auto answer = ask(request);                                                                     \
+  if (!answer)                                                                                    \
+    return answer.error();                                                                        \
+  return decode(*answer)
+
+Result<ledger::Hash> RemoteLedger::submit(const ledger::Transaction &tx) {
+  NESA_ASK(ledger::requestSubmit(tx), ledger::decodeHashAnswer);
+}
+Result<ledger::AccountView> RemoteLedger::account(const ledger::KeyHash &id) {
+  NESA_ASK(ledger::requestAccount(id), ledger::decodeAccountAnswer);
+}
+Result<ledger::LedgerStatus> RemoteLedger::status() {
+  NESA_ASK(ledger::requestStatus(), ledger::decodeStatusAnswer);
+}
+Result<std::optional<ledger::SessionRecord>> RemoteLedger::session(const ledger::Hash &id) {
+  NESA_ASK(ledger::requestSession(id), ledger::decodeSessionAnswer);
+}
+Result<std::vector<ledger::ProposalView>> RemoteLedger::proposals() {
+  NESA_ASK(ledger::requestProposals(), ledger::decodeProposalsAnswer);
+}
+Result<std::vector<ledger::LedgerMiner>> RemoteLedger::miners() {
+  NESA_ASK(ledger::requestMiners(), ledger::decodeMinersAnswer);
+}
+Result<std::vector<ledger::TxRecord>> RemoteLedger::history(const ledger::KeyHash &id,
+                                                            std::size_t limit) {
+  NESA_ASK(ledger::requestHistory(id, static_cast<std::uint32_t>(limit)),
+           ledger::decodeHistoryAnswer);
+}
+Result<std::uint64_t> RemoteLedger::inclusionHeight(const ledger::Hash &id) {
+  NESA_ASK(ledger::requestInclusion(id), ledger::decodeHeightAnswer);
+}
+
+#undef NESA_ASK
+
+} // namespace nesa::node
