@@ -162,8 +162,8 @@ int main(int argc, char **argv) {
   std::vector<ledger::PublicKey> minerKeys;
   const int minerCount = args->has("devnet") ? *miners : 0;
   for (int i = 1; i <= minerCount; ++i) {
-    auto identity = net::Identity::loadOrCreate(dataDir / ("miner-" + std::to_string(i)) /
-                                                "identity.key");
+    auto identity =
+        net::Identity::loadOrCreate(dataDir / ("miner-" + std::to_string(i)) / "identity.key");
     if (!identity)
       return failure(identity.error());
     minerKeys.push_back(identity->publicKey());

@@ -25,9 +25,9 @@ int main() {
   const auto dir = std::filesystem::temp_directory_path() / "nesa-tst-gpu-miner";
   std::filesystem::create_directories(dir);
   int failures = 0;
-  for (const auto &reference : {testing::writeMlp(dir / "mlp.pt"),
-                                testing::writeCnn(dir / "cnn.pt", 16, 32),
-                                testing::writeVolumeCnn(dir / "volume.pt")}) {
+  for (const auto &reference :
+       {testing::writeMlp(dir / "mlp.pt"), testing::writeCnn(dir / "cnn.pt", 16, 32),
+        testing::writeVolumeCnn(dir / "volume.pt")}) {
     auto compiled = model::compileModel(reference.file);
     if (!compiled) {
       std::printf("FAIL: %s\n", compiled.error().message.c_str());
@@ -72,8 +72,9 @@ int main() {
             scale = std::max(scale, std::abs(x));
           }
         }
-        const bool ok = arithmetic == ShareArithmetic::Ring64 ? worst == 0
-                                                              : worst <= 1e-9 * std::max(1.0, scale);
+        const bool ok = arithmetic == ShareArithmetic::Ring64
+                            ? worst == 0
+                            : worst <= 1e-9 * std::max(1.0, scale);
         std::printf("%s: %s op %zu (%s) on GPU vs CPU: %s\n", ok ? "PASS" : "FAIL",
                     reference.file.filename().c_str(), op, arithmeticName(arithmetic),
                     arithmetic == ShareArithmetic::Ring64 ? (ok ? "identical" : "differ")

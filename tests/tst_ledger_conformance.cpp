@@ -63,7 +63,8 @@ class TestLedgerConformance : public QObject {
 
   Implementation make(const QString &kind) {
     Implementation impl;
-    const fs::path dir = fs::path(m_dir.path().toStdString()) / ("chain-" + std::to_string(++m_chains));
+    const fs::path dir =
+        fs::path(m_dir.path().toStdString()) / ("chain-" + std::to_string(++m_chains));
     auto chain = EmbeddedLedger::open(dir / "chain.db", SecureBuffer::copyOf("passphrase!").value(),
                                       genesis(), storage::KdfParams::forTestsOnly());
     if (!chain)
@@ -145,7 +146,8 @@ private Q_SLOTS:
     tx.signWith(m_alice.secretKey);
     QVERIFY(ledger.submit(tx));
     QVERIFY(!ledger.submit(tx)); // the same again
-    auto forged = *prepareTransaction(ledger, TxKind::Transfer, m_alice.publicKey, kNes, m_bob.id());
+    auto forged =
+        *prepareTransaction(ledger, TxKind::Transfer, m_alice.publicKey, kNes, m_bob.id());
     forged.signWith(m_bob.secretKey);
     QVERIFY(!ledger.submit(forged));
     auto otherChain = forged;
@@ -189,8 +191,8 @@ private Q_SLOTS:
     commit(ledger, m_miner, TxKind::Settle, 0, {}, receipt.encode());
     QCOMPARE((*ledger.session(session))->paid, 2 * kNes);
     auto forged = Receipt::sign(status.chainId, session, 4 * kNes, m_bob.secretKey);
-    auto settle = *prepareTransaction(ledger, TxKind::Settle, m_miner.publicKey, 0, {},
-                                      forged.encode());
+    auto settle =
+        *prepareTransaction(ledger, TxKind::Settle, m_miner.publicKey, 0, {}, forged.encode());
     settle.signWith(m_miner.secretKey);
     QVERIFY(!ledger.submit(settle)); // signed by someone else
     const Amount before = ledger.account(m_alice.id())->balance;
@@ -199,8 +201,8 @@ private Q_SLOTS:
     QVERIFY(ledger.account(m_alice.id())->balance > before + 2 * kNes); // 3 NES back, minus fee
 
     // Governance: a staker proposes, votes, and the parameter changes after the vote.
-    const Hash proposal =
-        commit(ledger, m_miner, TxKind::Propose, 0, {}, ParamChange{ParamId::BaseFee, 2000}.encode());
+    const Hash proposal = commit(ledger, m_miner, TxKind::Propose, 0, {},
+                                 ParamChange{ParamId::BaseFee, 2000}.encode());
     commit(ledger, m_miner, TxKind::Vote, 0, {}, Ballot{proposal, true}.encode());
     auto proposals = ledger.proposals();
     QVERIFY(proposals && proposals->size() == 1);

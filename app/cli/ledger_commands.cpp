@@ -108,8 +108,9 @@ int submitFromWallet(Context &ctx, const std::string &command, const Arguments &
   if (!w)
     return failWith(ctx, command, w.error());
   if (*index >= w->accounts().size())
-    return failWith(ctx, command, fail(ErrorCode::InvalidInput, "the wallet has no account " +
-                                                                    std::to_string(*index)));
+    return failWith(
+        ctx, command,
+        fail(ErrorCode::InvalidInput, "the wallet has no account " + std::to_string(*index)));
   const auto &account = w->accounts()[*index];
   auto connection = connect(ctx, args);
   if (!connection)
@@ -162,8 +163,8 @@ int submitFromWallet(Context &ctx, const std::string &command, const Arguments &
 }
 
 // The account ids a balance or history is asked for: an address given, else the wallet's.
-Result<std::vector<std::pair<std::string, ledger::KeyHash>>>
-accountsFor(const Arguments &args, const fs::path &file) {
+Result<std::vector<std::pair<std::string, ledger::KeyHash>>> accountsFor(const Arguments &args,
+                                                                         const fs::path &file) {
   std::vector<std::pair<std::string, ledger::KeyHash>> out;
   if (args.positional.size() > 1) {
     auto parsed = wallet::parseAddress(args.positional[1]);
@@ -173,8 +174,8 @@ accountsFor(const Arguments &args, const fs::path &file) {
     return out;
   }
   if (!fs::exists(file))
-    return fail(ErrorCode::NotFound, "no wallet at " + file.string() +
-                                         "; give an address, or create a wallet first");
+    return fail(ErrorCode::NotFound,
+                "no wallet at " + file.string() + "; give an address, or create a wallet first");
   auto passphrase = readPassphrase(false);
   if (!passphrase)
     return passphrase.error();
@@ -195,8 +196,9 @@ Result<ledger::ParamId> parseParam(const std::string &name) {
     return ledger::ParamId::UnbondingBlocks;
   if (name == "min-stake")
     return ledger::ParamId::MinStake;
-  return fail(ErrorCode::InvalidInput, "unknown parameter '" + name +
-                                           "' (base-fee, fee-per-byte, unbonding-blocks, min-stake)");
+  return fail(ErrorCode::InvalidInput,
+              "unknown parameter '" + name +
+                  "' (base-fee, fee-per-byte, unbonding-blocks, min-stake)");
 }
 
 const char *paramName(ledger::ParamId id) {
@@ -288,9 +290,9 @@ int govCommand(Context &ctx) {
       ctx.out << ledger::hex(proposal.id) << "  " << paramName(proposal.record.change.param)
               << " = " << proposal.record.change.value << "  yes " << formatNes(proposal.record.yes)
               << ", no " << formatNes(proposal.record.no) << "  "
-              << (proposal.record.decided ? (proposal.record.passed ? "passed" : "rejected")
-                                          : "open until block " +
-                                                std::to_string(proposal.record.endsAt))
+              << (proposal.record.decided
+                      ? (proposal.record.passed ? "passed" : "rejected")
+                      : "open until block " + std::to_string(proposal.record.endsAt))
               << '\n';
     return kExitOk;
   }
@@ -311,8 +313,9 @@ int govCommand(Context &ctx) {
     ledger::Ballot ballot;
     std::vector<std::uint8_t> id;
     if (p[1].size() != 64 || p[1].find_first_not_of("0123456789abcdef") != std::string::npos)
-      return failWith(ctx, "gov", fail(ErrorCode::InvalidInput,
-                                       "a proposal id is 64 hex characters (nesa gov list)"));
+      return failWith(
+          ctx, "gov",
+          fail(ErrorCode::InvalidInput, "a proposal id is 64 hex characters (nesa gov list)"));
     for (std::size_t i = 0; i < 32; ++i)
       ballot.proposal[i] = static_cast<std::uint8_t>(std::stoi(p[1].substr(2 * i, 2), nullptr, 16));
     ballot.yes = p[2] == "yes";

@@ -5,6 +5,7 @@
 #include "cli/daemon.h"
 #include "net/connection.h"
 #include "util/child_process.h"
+#include "wallet/address.h"
 
 #include <nlohmann/json.hpp>
 
@@ -171,8 +172,13 @@ int minerStatus(Context &ctx) {
   if (!status)
     return report(ctx, status.error());
   const auto &s = *status;
+  auto identity = net::publicKeyFromHex(s.value("identity", ""));
   ctx.out << "miner " << endpoint->text() << " (pid " << (*file)["pid"] << ")\n  identity "
-          << s.value("identity", "?") << "\n  node     " << (*file)["node"]
+          << s.value("identity", "?") << "\n  account  "
+          << (identity ? wallet::addressOf(*identity) : std::string("?"))
+          << (s.value("on_chain", false) ? " (staked, registered on the ledger)"
+                                         : " (not on the ledger yet: it needs funds to stake)")
+          << "\n  node     " << (*file)["node"]
           << (s.value("registered", false) ? " (registered)" : " (not registered yet)")
           << "\n  backend  " << s.value("backend", "?") << "\n  state    "
           << (s.value("paused", false) ? "paused" : "serving") << "\n  jobs     "

@@ -28,7 +28,8 @@ constexpr const char *kUsage =
     "  add-account NAME    derive the next account\n"
     "  balance [ADDRESS]   balances of the wallet's accounts (or of one address)\n"
     "  history [ADDRESS]   their recent transactions (--limit N)\n"
-    "  send ADDRESS NES    transfer, after showing amount, fee and total (--yes skips the question)\n"
+    "  send ADDRESS NES    transfer, after showing amount, fee and total (--yes skips the "
+    "question)\n"
     "  stake NES, unstake NES   lock NES as stake, or start unbonding it\n"
     "  (--account N picks the account, --tip NES buys priority, --node HOST:PORT the node)\n\n"
     "The passphrase is asked for on the terminal, or taken from $NESA_WALLET_PASSPHRASE.\n";

@@ -13,7 +13,7 @@ namespace nesa::gpu {
 struct ConvGeometry {
   int dims = 2;
   std::int64_t batch = 1, inChannels = 1, outChannels = 1, groups = 1;
-  std::int64_t input[3] = {1, 1, 1};  ///< spatial sizes, first `dims` used
+  std::int64_t input[3] = {1, 1, 1}; ///< spatial sizes, first `dims` used
   std::int64_t kernel[3] = {1, 1, 1};
   std::int64_t stride[3] = {1, 1, 1};
   std::int64_t padding[3] = {0, 0, 0};
@@ -32,8 +32,8 @@ struct ConvGeometry {
 bool hasKernels();
 
 /// y[M×N] = x[M×K] · w[N×K]ᵀ in float64 on `device`.
-Result<void> linearF64(const double *x, const double *w, double *y, std::int64_t m,
-                       std::int64_t k, std::int64_t n, int device);
+Result<void> linearF64(const double *x, const double *w, double *y, std::int64_t m, std::int64_t k,
+                       std::int64_t n, int device);
 
 /// y = conv(x, w) in float64 on `device`, without bias. x is [batch, inChannels, input...],
 /// w is [outChannels, inChannels/groups, kernel...], y is [batch, outChannels, output...].

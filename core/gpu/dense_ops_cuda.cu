@@ -43,7 +43,8 @@ __global__ void patches(ConvGeometry geometry, const double *x, std::int64_t b, 
 }
 
 Error cudaFailure(const char *what, cudaError_t status) {
-  return fail(ErrorCode::Unavailable, std::string("GPU ") + what + ": " + cudaGetErrorString(status));
+  return fail(ErrorCode::Unavailable,
+              std::string("GPU ") + what + ": " + cudaGetErrorString(status));
 }
 
 // Device buffers freed on every path.
@@ -55,9 +56,9 @@ struct DeviceBuffer {
   }
 };
 
-void launchGemm(const double *a, std::int64_t a0, std::int64_t a1, const double *b,
-                std::int64_t b0, std::int64_t b1, double *c, std::int64_t ldc, std::int64_t m,
-                std::int64_t n, std::int64_t k) {
+void launchGemm(const double *a, std::int64_t a0, std::int64_t a1, const double *b, std::int64_t b0,
+                std::int64_t b1, double *c, std::int64_t ldc, std::int64_t m, std::int64_t n,
+                std::int64_t k) {
   const dim3 threads(kTile, kTile);
   const dim3 blocks(static_cast<unsigned>((n + kTile - 1) / kTile),
                     static_cast<unsigned>((m + kTile - 1) / kTile));
@@ -68,8 +69,8 @@ void launchGemm(const double *a, std::int64_t a0, std::int64_t a1, const double 
 
 bool hasKernels() { return true; }
 
-Result<void> linearF64(const double *x, const double *w, double *y, std::int64_t m,
-                       std::int64_t k, std::int64_t n, int device) {
+Result<void> linearF64(const double *x, const double *w, double *y, std::int64_t m, std::int64_t k,
+                       std::int64_t n, int device) {
   if (auto s = cudaSetDevice(device); s != cudaSuccess)
     return cudaFailure("device", s);
   DeviceBuffer dx, dw, dy;

@@ -7,8 +7,8 @@
 #include "storage/key_derivation.h"
 
 #include <filesystem>
-#include <memory>
 #include <map>
+#include <memory>
 #include <set>
 
 namespace nesa::storage {
@@ -73,7 +73,7 @@ private:
   std::set<Hash> m_queuedIds;
   std::uint64_t m_height = 0;
   Hash m_tip{};
-  std::map<Hash, std::uint64_t> m_included;                 ///< transaction id → block height
+  std::map<Hash, std::uint64_t> m_included; ///< transaction id → block height
   std::map<KeyHash, std::vector<std::pair<std::uint64_t, Hash>>> m_touched; ///< by account
 };
 

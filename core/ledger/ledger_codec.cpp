@@ -11,9 +11,7 @@ constexpr std::uint32_t kMaxItems = 100'000;
 
 Error malformed() { return fail(ErrorCode::InvalidInput, "a malformed ledger answer"); }
 
-template <std::size_t N> void put(ByteWriter &w, const std::array<std::uint8_t, N> &a) {
-  w.raw(a);
-}
+template <std::size_t N> void put(ByteWriter &w, const std::array<std::uint8_t, N> &a) { w.raw(a); }
 template <std::size_t N> bool get(ByteReader &r, std::array<std::uint8_t, N> &a) {
   return r.raw(a.data(), N);
 }
@@ -32,9 +30,8 @@ void put(ByteWriter &w, const Params &p) {
     w.u64(v);
 }
 bool get(ByteReader &r, Params &p) {
-  return r.u64(p.baseFee) && r.u64(p.feePerByte) && r.u64(p.unbondingBlocks) &&
-         r.u64(p.minStake) && r.u64(p.votingBlocks) && r.u64(p.quorumPercent) &&
-         r.u64(p.maxSessionBlocks);
+  return r.u64(p.baseFee) && r.u64(p.feePerByte) && r.u64(p.unbondingBlocks) && r.u64(p.minStake) &&
+         r.u64(p.votingBlocks) && r.u64(p.quorumPercent) && r.u64(p.maxSessionBlocks);
 }
 
 void put(ByteWriter &w, const SessionRecord &s) {
@@ -120,8 +117,8 @@ Result<Bytes> answerRequest(Ledger &ledger, std::span<const std::uint8_t> bytes)
     auto s = ledger.status();
     if (!s)
       return s.error();
-    putBlob(w, std::span(reinterpret_cast<const std::uint8_t *>(s->chainId.data()),
-                         s->chainId.size()));
+    putBlob(
+        w, std::span(reinterpret_cast<const std::uint8_t *>(s->chainId.data()), s->chainId.size()));
     w.u64(s->height);
     put(w, s->tip);
     put(w, s->stateHash);

@@ -92,15 +92,9 @@ Result<AccountView> LocalLedger::account(const KeyHash &id) {
 Result<LedgerStatus> LocalLedger::status() {
   std::lock_guard lock(m_mutex);
   const auto &state = m_chain.state();
-  return LedgerStatus{state.chainId(),
-                      m_chain.height(),
-                      m_chain.tip(),
-                      state.stateHash(),
-                      state.params(),
-                      state.totalSupply(),
-                      state.feePool(),
-                      m_chain.pending(),
-                      state.miners().size(),
+  return LedgerStatus{state.chainId(),        m_chain.height(),  m_chain.tip(),
+                      state.stateHash(),      state.params(),    state.totalSupply(),
+                      state.feePool(),        m_chain.pending(), state.miners().size(),
                       state.sessions().size()};
 }
 

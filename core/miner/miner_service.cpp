@@ -2,16 +2,17 @@
 
 #include "gpu/dense_ops.h"
 #include "gpu/device_probe.h"
+#include "ledger/payloads.h"
 #include "miner/job_queue.h"
 #include "miner/share_codec.h"
 #include "model/linear_bundle.h"
 #include "net/connection.h"
 #include "net/messages.h"
 #include "net/server.h"
-#include "ledger/payloads.h"
 #include "node/remote_ledger.h"
 #include "privacy/local_miner.h"
 #include "util/log.h"
+#include "wallet/address.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -84,6 +85,8 @@ struct MinerService::State {
   std::atomic<std::size_t> bundles{0};
   std::atomic<bool> registered{false};
   std::atomic<bool> onChain{false};
+  Clock::time_point lastChainAttempt{}; // the node link's thread only
+  std::string lastChainProblem;
 
   JobQueue installs{{1, 64, 1024}}; // bundle downloads, one at a time, off the network threads
   std::mutex installMutex;
@@ -249,8 +252,6 @@ struct MinerService::State {
             registered = true;
             backoff = 200ms;
             log::info(name + ": registered with node " + options.node->text());
-            if (!onChain)
-              registerOnChain(announcement.endpoint);
           } else {
             log::warn(name + ": the node refused the registration: " +
                       (reply ? net::expectAck(*reply).error().message : reply.error().message));
@@ -259,6 +260,11 @@ struct MinerService::State {
           log::debug(name + ": " + opened.error().message);
         }
       } else {
+        // Until it is on the node's chain (funds may arrive later), try again now and then.
+        if (!onChain && Clock::now() - lastChainAttempt > 5s) {
+          lastChainAttempt = Clock::now();
+          registerOnChain(options.host + ":" + std::to_string(server->port()));
+        }
         const net::MinerHeartbeat beat{served, failed, static_cast<std::uint32_t>(queue.queued()),
                                        queue.paused()};
         auto reply = connection->request(net::encodeHeartbeat(beat), 10s);
@@ -276,15 +282,23 @@ struct MinerService::State {
   // Stakes the minimum and registers this miner on the node's chain, once; a node without a
   // ledger, or an account without funds, leaves it serving off-chain (and says so).
   void registerOnChain(const std::string &endpoint) {
+    // Each distinct problem is logged once, not on every attempt.
+    const auto warn = [this](const std::string &message) {
+      if (message != lastChainProblem)
+        log::warn(name + ": " + message);
+      lastChainProblem = message;
+    };
     auto chain = node::RemoteLedger::connect(*options.node, identity);
     if (!chain)
-      return log::warn(name + ": " + chain.error().message);
+      return warn(chain.error().message);
     auto &ledger = **chain;
     const auto account = ledger::keyHashOf(identity.publicKey());
     auto miners = ledger.miners();
     if (!miners) {
-      if (miners.error().code != ErrorCode::Unavailable)
-        log::warn(name + ": " + miners.error().message);
+      if (miners.error().code == ErrorCode::Unavailable) // the node runs no ledger: stop asking
+        lastChainAttempt = Clock::now() + std::chrono::hours(24 * 365);
+      else
+        warn(miners.error().message);
       return;
     }
     for (const auto &m : *miners)
@@ -295,26 +309,27 @@ struct MinerService::State {
     auto status = ledger.status();
     auto state = ledger.account(account);
     if (!status || !state)
-      return log::warn(name + ": cannot read the ledger");
+      return warn("cannot read the ledger");
     std::vector<ledger::Transaction> transactions;
     if (state->staked < status->params.minStake) {
       auto stake = ledger::prepareTransaction(ledger, ledger::TxKind::Stake, identity.publicKey(),
                                               status->params.minStake - state->staked);
       if (!stake)
-        return log::warn(name + ": " + stake.error().message);
+        return warn(stake.error().message);
       stake->signWith(identity.secretKey());
       if (auto sent = ledger.submit(*stake); !sent)
-        return log::warn(name + ": cannot stake: " + sent.error().message);
+        return warn("cannot stake yet (its account " + wallet::addressOf(identity.publicKey()) +
+                    " needs funds): " + sent.error().message);
     }
     const ledger::MinerOffer offer{endpoint, options.pricePerByte, options.pricePerQuery};
     auto registration = ledger::prepareTransaction(ledger, ledger::TxKind::RegisterMiner,
                                                    identity.publicKey(), 0, {}, offer.encode());
     if (!registration)
-      return log::warn(name + ": " + registration.error().message);
+      return warn(registration.error().message);
     registration->signWith(identity.secretKey());
     auto sent = ledger.submit(*registration);
     if (!sent)
-      return log::warn(name + ": cannot register on the ledger: " + sent.error().message);
+      return warn("cannot register on the ledger: " + sent.error().message);
     onChain = true;
     log::info(name + ": staked and registered on the ledger");
   }

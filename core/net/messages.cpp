@@ -97,9 +97,9 @@ Bytes encodeLedgerReply(std::span<const std::uint8_t> body) {
 Bytes decodeLedgerBody(std::span<const std::uint8_t> frame) {
   const auto *message = messageOf(frame);
   const flatbuffers::Vector<std::uint8_t> *body =
-      message->body_type() == wire::Body::LedgerRequest
-          ? message->body_as_LedgerRequest()->body()
-          : message->body_as_LedgerReply() ? message->body_as_LedgerReply()->body() : nullptr;
+      message->body_type() == wire::Body::LedgerRequest ? message->body_as_LedgerRequest()->body()
+      : message->body_as_LedgerReply()                  ? message->body_as_LedgerReply()->body()
+                                                        : nullptr;
   return body ? Bytes(body->begin(), body->end()) : Bytes();
 }
 

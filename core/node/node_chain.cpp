@@ -58,7 +58,8 @@ Result<void> writePrivateFile(const std::filesystem::path &file,
   const mode_t previous = ::umask(0077);
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   ::umask(previous);
-  out.write(reinterpret_cast<const char *>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char *>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out)
     return fail(ErrorCode::Io, "cannot write " + file.string());
   return {};
@@ -85,9 +86,9 @@ Result<ledger::Genesis> devnetGenesis(const std::vector<ledger::PublicKey> &mine
   return genesis;
 }
 
-Result<std::shared_ptr<ledger::LocalLedger>> openNodeChain(const std::filesystem::path &dir,
-                                                           const ledger::Genesis &genesis,
-                                                           std::chrono::milliseconds blockInterval) {
+Result<std::shared_ptr<ledger::LocalLedger>>
+openNodeChain(const std::filesystem::path &dir, const ledger::Genesis &genesis,
+              std::chrono::milliseconds blockInterval) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const auto genesisFile = dir / "genesis.bin", keyFile = dir / "chain.key";

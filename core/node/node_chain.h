@@ -18,8 +18,8 @@ inline constexpr const char *kDevnetDemoPhrase =
     "abandon art";
 
 /// Micro-NES the devnet genesis gives the demo account and each local miner.
-inline constexpr ledger::Amount kDemoFunds = 1'000'000'000'000;  // 1 000 000 NES
-inline constexpr ledger::Amount kMinerFunds = 1'000'000'000;     // 1 000 NES
+inline constexpr ledger::Amount kDemoFunds = 1'000'000'000'000; // 1 000 000 NES
+inline constexpr ledger::Amount kMinerFunds = 1'000'000'000;    // 1 000 NES
 
 /// Account 0 of the demo phrase.
 Result<wallet::KeyPair> devnetDemoKey();

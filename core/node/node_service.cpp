@@ -150,8 +150,8 @@ struct NodeService::State {
       return respond(storeBundle(net::decodePublishBundle(message)));
     case net::MessageKind::LedgerRequest: {
       if (!options.ledger)
-        return respond(net::encodeError(
-            fail(ErrorCode::Unavailable, "this node does not run a ledger")));
+        return respond(
+            net::encodeError(fail(ErrorCode::Unavailable, "this node does not run a ledger")));
       auto answer = ledger::answerRequest(*options.ledger, net::decodeLedgerBody(message));
       return respond(answer ? net::encodeLedgerReply(*answer) : net::encodeError(answer.error()));
     }

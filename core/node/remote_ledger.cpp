@@ -29,10 +29,10 @@ Result<net::Bytes> RemoteLedger::ask(const net::Bytes &request) {
   return net::decodeLedgerBody(*reply);
 }
 
-#define NESA_ASK(request, decode)                                                                 \
-  auto answer = ask(request);                                                                     \
-  if (!answer)                                                                                    \
-    return answer.error();                                                                        \
+#define NESA_ASK(request, decode)                                                                  \
+  auto answer = ask(request);                                                                      \
+  if (!answer)                                                                                     \
+    return answer.error();                                                                         \
   return decode(*answer)
 
 Result<ledger::Hash> RemoteLedger::submit(const ledger::Transaction &tx) {
