@@ -3,6 +3,7 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
+#include "cli/secret_input.h"
 #include "ingest/dicom_reader.h"
 #include "ingest/image_reader.h"
 #include "ingest/model_manifest.h"
@@ -11,11 +12,13 @@
 #include "miner/network_miners.h"
 #include "model/compiled_model.h"
 #include "model/npy.h"
+#include "node/node_chain.h"
 #include "privacy/engine.h"
 #include "privacy/local_miner.h"
 #include "util/config.h"
 #include "util/paths.h"
 #include "util/process_tuning.h"
+#include "wallet/wallet.h"
 
 #include <cmath>
 #include <cstring>
@@ -161,6 +164,45 @@ Result<miner::NetworkOptions> networkOptions(const cli::Arguments &args) {
   return setup;
 }
 
+// Who pays the miners: on the local devnet its well-known demo account; on any other network
+// account 0 of the user's wallet (the passphrase from $NESA_WALLET_PASSPHRASE or the terminal).
+Result<std::shared_ptr<miner::Payer>> makePayer(miner::NetworkMiners &network) {
+  auto chain = network.ledger();
+  if (!chain)
+    return chain.error();
+  auto status = (*chain)->status();
+  if (!status)
+    return status.error();
+  if (status->chainId == "nesa-devnet") {
+    auto demo = node::devnetDemoKey();
+    if (!demo)
+      return demo.error();
+    auto key = std::make_shared<wallet::KeyPair>(std::move(*demo));
+    return std::make_shared<miner::Payer>(
+        *chain, key->publicKey,
+        [key](std::span<const std::uint8_t> bytes) { return wallet::sign(*key, bytes); },
+        miner::Payer::Terms{});
+  }
+  auto config = loadConfig(paths::configFile());
+  const auto file =
+      wallet::defaultWalletFile(config ? config->effectiveDataDir() : paths::dataDir());
+  auto passphrase = cli::readPassphrase(false);
+  if (!passphrase)
+    return passphrase.error();
+  auto opened = wallet::Wallet::open(file, *passphrase);
+  if (!opened)
+    return opened.error().withContext("the wallet pays the miners");
+  auto w = std::make_shared<wallet::Wallet>(std::move(*opened));
+  const auto key = w->accounts().front().publicKey;
+  return std::make_shared<miner::Payer>(
+      *chain, key,
+      [w](std::span<const std::uint8_t> bytes) {
+        auto signature = w->sign(0, bytes);
+        return signature ? *signature : std::array<std::uint8_t, 64>{};
+      },
+      miner::Payer::Terms{});
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -238,6 +280,10 @@ int main(int argc, char **argv) {
     if (!opened)
       return failWith(opened.error());
     network = std::move(*opened);
+    auto payer = makePayer(*network);
+    if (!payer)
+      return failWith(payer.error());
+    network->setPayer(*payer);
     auto found = network->minersFor(compiled->bundle(), static_cast<std::size_t>(options.miners));
     if (!found)
       return failWith(found.error());
@@ -257,6 +303,13 @@ int main(int argc, char **argv) {
     return failWith(result.error());
   printResult(result->output, manifest);
   std::cout << result->report.summary() << '\n';
+  if (network) {
+    auto paid = network->finishPayments();
+    if (!paid)
+      return failWith(paid.error().withContext("paying the miners"));
+    std::cout << "paid " << *paid << " µNES for verified answers (the miners settle the receipts "
+              << "on the ledger)\n";
+  }
   if (args->has("output"))
     if (auto written = model::writeNpy(args->value("output"), result->output); !written)
       return failWith(written.error());

@@ -30,6 +30,7 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"price-per-byte", true, "micro-NES asked per payload byte (default 0)", "N"},
     {"backend", true, "auto (a GPU when there is one), cpu or cuda (default auto)", "NAME"},
     {"gpu", true, "which GPU the cuda backend uses (default 0)", "INDEX"},
+    {"free", false, "serve jobs without payment (tests and demonstrations)"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"log-level", true, "trace, debug, info, warn, error or off (default: the logLevel setting)",
      "LEVEL"},
@@ -106,6 +107,7 @@ int main(int argc, char **argv) {
   options.port = static_cast<std::uint16_t>(*port);
   options.threads = static_cast<int>(*threads);
   options.gpuDevice = static_cast<int>(*gpuIndex);
+  options.requirePayment = !args->has("free");
   options.maxConcurrentJobs = static_cast<int>(*maxJobs);
   options.maxQueuedBytes = static_cast<std::size_t>(*queueMib) << 20;
   options.pricePerQuery = static_cast<std::uint64_t>(*price);

@@ -33,6 +33,7 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"port", true, "listen on this port (default 7600; 0 = any free port)", "PORT"},
     {"join", true, "join the network of the node at HOST:PORT", "HOST:PORT"},
     {"block-ms", true, "make a block every N milliseconds (default 1000)", "N"},
+    {"free-miners", false, "the devnet's miners serve jobs without payment (tests, demos)"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"log-level", true, "trace, debug, info, warn, error or off (default: the logLevel setting)",
      "LEVEL"},
@@ -83,18 +84,21 @@ Result<int> intOption(const cli::Arguments &args, const std::string &name, int f
 // Starts the devnet's miners and waits until each is registered.
 Result<std::vector<ChildProcess>> startMiners(const node::NodeService &node, int count, int threads,
                                               const std::filesystem::path &dataDir,
-                                              const std::string &logLevel) {
+                                              const std::string &logLevel, bool free) {
   std::vector<ChildProcess> miners;
   const auto program = executableDir() / "nesa-miner";
   if (threads == 0) // miners on one machine split its cores instead of all fighting over them
     threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / count);
   for (int i = 1; i <= count; ++i) {
-    auto child =
-        ChildProcess::start(program,
-                            {"--node", "127.0.0.1:" + std::to_string(node.port()), "--data-dir",
-                             (dataDir / ("miner-" + std::to_string(i))).string(), "--threads",
-                             std::to_string(threads), "--port", "0", "--log-level", logLevel},
-                            /*captureStdout=*/true);
+    std::vector<std::string> arguments{
+        "--node",      "127.0.0.1:" + std::to_string(node.port()),
+        "--data-dir",  (dataDir / ("miner-" + std::to_string(i))).string(),
+        "--threads",   std::to_string(threads),
+        "--port",      "0",
+        "--log-level", logLevel};
+    if (free)
+      arguments.push_back("--free");
+    auto child = ChildProcess::start(program, arguments, /*captureStdout=*/true);
     if (!child)
       return child.error().withContext("starting miner " + std::to_string(i));
     miners.push_back(std::move(*child));
@@ -190,10 +194,22 @@ int main(int argc, char **argv) {
 
   std::vector<ChildProcess> minerProcesses;
   if (args->has("devnet")) {
-    auto started = startMiners(node, *miners, *threads, dataDir, logLevel);
+    auto started =
+        startMiners(node, *miners, *threads, dataDir, logLevel, args->has("free-miners"));
     if (!started)
       return failure(started.error());
     minerProcesses = std::move(*started);
+    // Ready means ready to be paid: every miner's stake and registration are in a block.
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (true) {
+      auto onChain = (*chain)->miners();
+      if (onChain && onChain->size() >= static_cast<std::size_t>(*miners))
+        break;
+      if (std::chrono::steady_clock::now() > deadline)
+        return failure(fail(ErrorCode::Unavailable,
+                            "the devnet's miners did not register on the ledger within a minute"));
+      std::this_thread::sleep_for(50ms);
+    }
   }
   (void)cli::writeDaemonFile(dataDir / "node.json",
                              {{"address", address},

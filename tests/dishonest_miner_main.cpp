@@ -50,6 +50,7 @@ int main(int argc, char **argv) {
   options.node = *net::parseEndpoint(argv[2]);
   options.dataDir = argv[4];
   options.threads = 1;
+  options.requirePayment = false; // the tests that use it send unpaid jobs
   options.compute = std::make_shared<LyingCompute>("liar");
   auto service = miner::MinerService::start(options);
   if (!service) {

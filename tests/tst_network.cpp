@@ -1,11 +1,19 @@
 // The network end to end: a devnet of real processes (nesa-node --devnet and its nesa-miner
 // children) on loopback serves the engine; results equal the local run; a miner killed mid-query,
 // a dishonest miner process and a crowd of concurrent clients are all survived.
+#include "ledger/payloads.h"
 #include "miner/network_miners.h"
 #include "miner/remote_miner.h"
+#include "miner/share_codec.h"
 #include "model/compiled_model.h"
+#include "net/connection.h"
+#include "node/node_chain.h"
+#include "node/remote_ledger.h"
 #include "privacy/engine.h"
+#include "privacy/prg.h"
 #include "reference_models.h"
+
+#include <sodium.h>
 
 #include <ATen/Parallel.h>
 
@@ -62,6 +70,19 @@ double peakMiB(pid_t pid) {
   return -1;
 }
 
+struct Key {
+  ledger::PublicKey publicKey{};
+  SecureBuffer secretKey;
+};
+
+// A key that is nobody's on the devnet.
+Key makeStranger() {
+  Key key;
+  key.secretKey = SecureBuffer::allocate(64).value();
+  crypto_sign_keypair(key.publicKey.data(), key.secretKey.data());
+  return key;
+}
+
 } // namespace
 
 class TestNetwork : public QObject {
@@ -73,13 +94,15 @@ private:
   std::map<std::string, std::unique_ptr<model::CompiledModel>> m_models;
   std::map<std::string, std::vector<std::int64_t>> m_shapes;
 
-  node::DevnetProcess startDevnet(int miners, const std::string &name) {
+  node::DevnetProcess startDevnet(int miners, const std::string &name, bool paid = false) {
     node::DevnetOptions options;
     options.miners = miners;
     options.minerThreads = 1;
     options.dataDir = fs::path(m_dir.path().toStdString()) / name;
     options.nodeProgram = NESA_NODE_PATH;
-    options.extraArguments = {"--log-level", "warn"};
+    options.extraArguments = {"--log-level", "warn", "--block-ms", "100"};
+    if (!paid)
+      options.extraArguments.push_back("--free-miners");
     auto devnet = node::DevnetProcess::start(options);
     if (!devnet)
       qFatal("devnet: %s", devnet.error().message.c_str());
@@ -87,14 +110,19 @@ private:
   }
 
   std::vector<std::shared_ptr<MinerEndpoint>>
-  minersOf(const node::DevnetProcess &devnet, const model::CompiledModel &m, std::size_t needed) {
+  minersOf(const node::DevnetProcess &devnet, const model::CompiledModel &m, std::size_t needed,
+           std::unique_ptr<miner::NetworkMiners> *keep = nullptr,
+           std::shared_ptr<miner::Payer> payer = nullptr) {
     miner::NetworkOptions options;
     options.node = devnet.node;
     options.remote.jobTimeout = 20s;
+    options.remote.payer = std::move(payer);
     auto network = miner::NetworkMiners::open(m_client, options);
     if (!network)
       qFatal("%s", network.error().message.c_str());
     auto miners = (*network)->minersFor(m.bundle(), needed);
+    if (keep)
+      *keep = std::move(*network);
     if (!miners)
       qFatal("%s", miners.error().message.c_str());
     return *miners;
@@ -240,6 +268,89 @@ private Q_SLOTS:
         for (const auto &work : got->report.calls[c].miners)
           QVERIFY(work.miner.find(liarEndpoint) == std::string::npos || !work.passed);
     }
+  }
+
+  // PayForQuery on the devnet: the client pays per verified answer, the miners settle, the rest
+  // comes back; receipts signed by someone else, old ones and ones over the deposit are refused.
+  void queriesArePaidForAndSettled() {
+    auto devnet = startDevnet(2, "paid", /*paid=*/true);
+    auto chain = node::RemoteLedger::connect(devnet.node, m_client);
+    QVERIFY(chain);
+    std::shared_ptr<ledger::Ledger> ledger(std::move(*chain));
+    auto demo = std::make_shared<wallet::KeyPair>(node::devnetDemoKey().value());
+    const auto sign = [demo](std::span<const std::uint8_t> bytes) {
+      return wallet::sign(*demo, bytes);
+    };
+    auto payer = std::make_shared<miner::Payer>(ledger, demo->publicKey, sign,
+                                                miner::Payer::Terms{50'000, 60});
+    const auto &m = compiled("mlp");
+    std::unique_ptr<miner::NetworkMiners> network;
+    Engine engine(minersOf(devnet, m, 2, &network, payer));
+    const auto input = randomInput(m_shapes.at("mlp"), 12);
+    for (int q = 0; q < 3; ++q)
+      QVERIFY(engine.run(m, input, {}));
+    auto owed = network->finishPayments();
+    QVERIFY(owed);
+    QCOMPARE(*owed, ledger::Amount{3 * 2 * 2 * 10}); // queries × calls × shares × price
+    const auto sessions = payer->sessions();
+    QCOMPARE(sessions.size(), std::size_t{2});
+    ledger::Amount paid = 0;
+    QTRY_VERIFY_WITH_TIMEOUT((paid = 0, std::all_of(sessions.begin(), sessions.end(),
+                                                    [&](const ledger::Hash &id) {
+                                                      auto s = ledger->session(id);
+                                                      paid += (s && *s) ? (**s).paid : 0;
+                                                      return s && *s && (**s).paid > 0;
+                                                    })),
+                             20000);
+    QCOMPARE(paid, *owed);
+
+    // Refusals, straight to a miner over its own connection.
+    const auto &target = devnet.miners.front();
+    auto records = network->minersFor(m.bundle(), 2);
+    QVERIFY(records);
+    std::shared_ptr<miner::RemoteMiner> remote;
+    for (const auto &miner : *records)
+      if (miner->id().find(target.endpoint) != std::string::npos)
+        remote = std::static_pointer_cast<miner::RemoteMiner>(miner);
+    QVERIFY(remote);
+    const auto session = *payer->sessionWith(ledger::keyHashOf(remote->record().identity));
+    auto connection = net::Connection::open(*net::parseEndpoint(target.endpoint), m_client,
+                                            {remote->record().identity});
+    QVERIFY(connection);
+    ShareJob job;
+    job.bundleId = m.bundleId();
+    job.ops = {0};
+    job.seed = randomSeed();
+    job.seedShape = {1, 16};
+    const auto attempt = [&](std::optional<ledger::Receipt> receipt) {
+      auto reply = (*connection)->request(miner::encodeShareJob({job, 10, 0, receipt}), 10s);
+      if (!reply)
+        return reply.error().message;
+      auto decoded = miner::decodeShareReply(*reply);
+      return decoded ? std::string("accepted") : decoded.error().message;
+    };
+    QVERIFY(attempt(std::nullopt).find("paid per job") != std::string::npos);
+    const Key stranger = makeStranger();
+    ledger::Receipt forged = *payer->receipt(session, 400);
+    forged = ledger::Receipt::sign("nesa-devnet", session, 400, stranger.secretKey);
+    QVERIFY(attempt(forged).find("not signed by the session's client") != std::string::npos);
+    QVERIFY(attempt(*payer->receipt(session, 60'000)).find("more than the session's deposit") !=
+            std::string::npos);
+    QCOMPARE(attempt(*payer->receipt(session, 100)), std::string("accepted"));
+    QVERIFY(attempt(*payer->receipt(session, 20)).find("an old receipt") != std::string::npos);
+
+    // After expiry the client closes its sessions and gets back what was not paid.
+    const auto before = ledger->account(ledger::keyHashOf(demo->publicKey))->balance;
+    std::uint64_t expiry = 0;
+    for (const auto &id : sessions)
+      expiry = std::max(expiry, (*ledger->session(id))->expiry);
+    QTRY_VERIFY_WITH_TIMEOUT(ledger->status()->height > expiry, 30000);
+    auto closed = payer->closeExpiredSessions();
+    QVERIFY2(closed, closed ? "" : closed.error().message.c_str());
+    QCOMPARE(*closed, 2);
+    const auto after = ledger->account(ledger::keyHashOf(demo->publicKey))->balance;
+    QVERIFY2(after > before + 2 * 50'000 - 1000 - 20'000, // deposits back, minus paid and fees
+             qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
   }
 
   void fiftyClientsTwentyQueriesEach() {

@@ -4,6 +4,7 @@
 #include "gpu/device_probe.h"
 #include "ledger/payloads.h"
 #include "miner/job_queue.h"
+#include "miner/payment_desk.h"
 #include "miner/share_codec.h"
 #include "model/linear_bundle.h"
 #include "net/connection.h"
@@ -86,6 +87,10 @@ struct MinerService::State {
   std::atomic<bool> registered{false};
   std::atomic<bool> onChain{false};
   Clock::time_point lastChainAttempt{}; // the node link's thread only
+  Clock::time_point lastSettle{};
+  std::atomic<std::uint64_t> settledTotal{0};
+  mutable std::mutex deskMutex;
+  std::shared_ptr<PaymentDesk> desk;
   std::string lastChainProblem;
 
   JobQueue installs{{1, 64, 1024}}; // bundle downloads, one at a time, off the network threads
@@ -158,10 +163,55 @@ struct MinerService::State {
         respond(net::encodeError(queued.error()));
       return;
     }
+    case net::MessageKind::PaymentReceipt: {
+      auto receipt = decodePaymentReceipt(message);
+      if (!receipt)
+        return respond(net::encodeError(receipt.error()));
+      auto payments = paymentDesk();
+      if (!payments)
+        return respond(net::encodeError(fail(ErrorCode::Unavailable, "no ledger to pay on")));
+      auto accepted = payments->accept(*receipt);
+      return respond(accepted ? net::encodeAck() : net::encodeError(accepted.error()));
+    }
     default:
       respond(
           net::encodeError(fail(ErrorCode::InvalidInput, "a miner does not take this message")));
     }
+  }
+
+  std::shared_ptr<PaymentDesk> paymentDeskIfAny() const {
+    std::lock_guard lock(deskMutex);
+    return desk;
+  }
+
+  // The ledger for payments (the node's), connected on first use.
+  std::shared_ptr<PaymentDesk> paymentDesk() {
+    std::lock_guard lock(deskMutex);
+    if (!desk && options.node)
+      if (auto chain = node::RemoteLedger::connect(*options.node, identity))
+        desk = std::make_shared<PaymentDesk>(std::shared_ptr<ledger::Ledger>(std::move(*chain)),
+                                             ledger::keyHashOf(identity.publicKey()));
+    return desk;
+  }
+
+  // A job's payment: its receipt must be good, or the miner must be free.
+  Result<void> checkPayment(const PricedJob &job, std::size_t payloadBytes) {
+    const ledger::Amount price = options.pricePerQuery + options.pricePerByte * payloadBytes;
+    if (!job.payment) {
+      if (!options.requirePayment)
+        return {};
+      return fail(ErrorCode::InvalidInput,
+                  "payment refused: this miner is paid per job; open a PayForQuery session");
+    }
+    if (job.fee < price)
+      return fail(ErrorCode::InvalidInput, "payment refused: the job offers " +
+                                               std::to_string(job.fee) + " µNES, the price is " +
+                                               std::to_string(price));
+    auto payments = paymentDesk();
+    if (!payments)
+      return fail(ErrorCode::Unavailable, "this miner cannot reach its node's ledger to check "
+                                          "payments right now");
+    return payments->admit(*job.payment, price);
   }
 
   void handleJob(const net::Peer &, net::Bytes message, const net::Responder &respond) {
@@ -169,6 +219,11 @@ struct MinerService::State {
     if (!priced) {
       ++failed;
       return respond(net::encodeError(priced.error()));
+    }
+    if (auto paid = checkPayment(*priced, priced->job.input ? priced->job.input->bytes.size() : 0);
+        !paid) {
+      ++refused;
+      return respond(net::encodeError(paid.error()));
     }
     const auto arrived = Clock::now();
     const std::size_t bytes = message.size();
@@ -205,7 +260,9 @@ struct MinerService::State {
           << ",\"queued\":" << queue.queued()
           << ",\"paused\":" << (queue.paused() ? "true" : "false")
           << ",\"registered\":" << (registered ? "true" : "false")
-          << ",\"on_chain\":" << (onChain ? "true" : "false") << "}";
+          << ",\"on_chain\":" << (onChain ? "true" : "false")
+          << ",\"earned\":" << (paymentDeskIfAny() ? paymentDeskIfAny()->earned() : 0)
+          << ",\"settled\":" << settledTotal << "}";
       return {200, "application/json", out.str()};
     }
     if (target == "/metrics") {
@@ -260,6 +317,10 @@ struct MinerService::State {
           log::debug(name + ": " + opened.error().message);
         }
       } else {
+        if (Clock::now() - lastSettle > options.settleEvery) {
+          lastSettle = Clock::now();
+          settle();
+        }
         // Until it is on the node's chain (funds may arrive later), try again now and then.
         if (!onChain && Clock::now() - lastChainAttempt > 5s) {
           lastChainAttempt = Clock::now();
@@ -334,6 +395,36 @@ struct MinerService::State {
     log::info(name + ": staked and registered on the ledger");
   }
 
+  // Collects what the clients' latest receipts owe, on the ledger.
+  void settle() {
+    auto payments = paymentDesk();
+    if (!payments)
+      return;
+    const auto receipts = payments->unsettled();
+    if (receipts.empty())
+      return;
+    auto chain = node::RemoteLedger::connect(*options.node, identity);
+    if (!chain)
+      return log::warn(name + ": cannot settle: " + chain.error().message);
+    for (const auto &receipt : receipts) {
+      auto tx = ledger::prepareTransaction(**chain, ledger::TxKind::Settle, identity.publicKey(), 0,
+                                           {}, receipt.encode());
+      if (!tx) {
+        log::warn(name + ": cannot settle: " + tx.error().message);
+        continue;
+      }
+      tx->signWith(identity.secretKey());
+      if (auto sent = (*chain)->submit(*tx); sent) {
+        payments->settled(receipt.session, receipt.cumulative);
+        settledTotal += receipt.cumulative; // the ledger pays the difference; this counts receipts
+        log::info(name + ": settled a receipt for " + std::to_string(receipt.cumulative) + " µNES");
+      } else {
+        log::warn(name + ": the ledger refused a settlement: " + sent.error().message);
+        payments->settled(receipt.session, receipt.cumulative); // do not retry a refused one
+      }
+    }
+  }
+
   void wakeLink() {
     {
       std::lock_guard lock(linkMutex);
@@ -394,9 +485,22 @@ const net::PublicKey &MinerService::identity() const { return m_state->identity.
 const std::string &MinerService::backend() const { return m_state->backend; }
 
 MinerStats MinerService::stats() const {
-  const State &s = *m_state;
-  return {s.served,         s.failed,  s.refused,        s.fees,      s.computeMs.load(),
-          s.queue.queued(), s.bundles, s.queue.paused(), s.registered};
+  State &s = *m_state;
+  MinerStats stats;
+  stats.jobsServed = s.served;
+  stats.jobsFailed = s.failed;
+  stats.jobsRefused = s.refused;
+  stats.feesOffered = s.fees;
+  stats.computeMs = s.computeMs.load();
+  stats.queued = s.queue.queued();
+  stats.bundles = s.bundles;
+  stats.paused = s.queue.paused();
+  stats.registered = s.registered;
+  stats.onChain = s.onChain;
+  if (auto desk = s.paymentDeskIfAny())
+    stats.earned = desk->earned();
+  stats.settled = s.settledTotal;
+  return stats;
 }
 
 void MinerService::pause() {
@@ -419,6 +523,8 @@ void MinerService::stop() {
     m_state->nodeLink.join();
   m_state->installs.stop();
   m_state->queue.stop();
+  if (m_state->options.node)
+    m_state->settle(); // what running jobs earned is not left unclaimed
   if (m_state->server)
     m_state->server->stop();
 }

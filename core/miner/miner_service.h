@@ -27,7 +27,11 @@ struct MinerOptions {
   /// "cuda" (refused without a usable device).
   std::string backend = "auto";
   int gpuDevice = 0; ///< the CUDA device of the cuda backend
-  int threads = 0;   ///< compute threads; 0: every core
+  /// Refuse jobs that carry no valid PayForQuery receipt (off: serve anyone for free, for tests
+  /// and demonstrations).
+  bool requirePayment = true;
+  std::chrono::milliseconds settleEvery{5'000}; ///< how often receipts are settled on the ledger
+  int threads = 0;                              ///< compute threads; 0: every core
   int maxConcurrentJobs = 1;
   std::size_t maxQueuedJobs = 256;
   std::size_t maxQueuedBytes = 1ull << 30;
@@ -49,7 +53,10 @@ struct MinerStats {
   std::size_t queued = 0;
   std::size_t bundles = 0;
   bool paused = false;
-  bool registered = false; ///< the node has acknowledged it
+  bool registered = false;   ///< the node has acknowledged it
+  bool onChain = false;      ///< staked and registered on the node's ledger
+  std::uint64_t earned = 0;  ///< micro-NES in valid receipts (settled or about to be)
+  std::uint64_t settled = 0; ///< micro-NES in receipts settled on the ledger
 };
 
 /// A running miner. Stops cleanly when destroyed.

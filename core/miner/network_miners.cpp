@@ -1,5 +1,7 @@
 #include "miner/network_miners.h"
 
+#include "node/remote_ledger.h"
+
 #include <cstdlib>
 
 namespace nesa::miner {
@@ -36,7 +38,7 @@ Result<std::unique_ptr<NetworkMiners>> NetworkMiners::open(const net::Identity &
     devnet.miners = self->m_options.devnetMiners;
     devnet.minerThreads = self->m_options.minerThreads;
     devnet.dataDir = self->m_devnetDir;
-    devnet.extraArguments = {"--log-level", "warn"};
+    devnet.extraArguments = {"--log-level", "warn", "--block-ms", "200"};
     auto started = node::DevnetProcess::start(devnet);
     if (!started)
       return started.error();
@@ -63,9 +65,32 @@ NetworkMiners::minersFor(const model::LinearBundle &bundle, std::size_t needed) 
                                             " miners, " + std::to_string(needed) +
                                             " are needed for this many shares");
   std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
-  for (auto &record : *records)
-    miners.push_back(std::make_shared<RemoteMiner>(*m_client, std::move(record), m_options.remote));
+  for (auto &record : *records) {
+    auto miner = std::make_shared<RemoteMiner>(*m_client, std::move(record), m_options.remote);
+    m_handedOut.push_back(miner);
+    miners.push_back(std::move(miner));
+  }
   return miners;
+}
+
+Result<ledger::Amount> NetworkMiners::finishPayments() {
+  ledger::Amount total = 0;
+  for (const auto &miner : m_handedOut) {
+    if (auto paid = miner->finishPayments(); !paid)
+      return paid.error();
+    total += miner->verifiedAmount();
+  }
+  return total;
+}
+
+Result<std::shared_ptr<ledger::Ledger>> NetworkMiners::ledger() {
+  if (!m_ledger) {
+    auto chain = node::RemoteLedger::connect(m_node->endpoint(), *m_client);
+    if (!chain)
+      return chain.error();
+    m_ledger = std::shared_ptr<ledger::Ledger>(std::move(*chain));
+  }
+  return m_ledger;
 }
 
 const net::Endpoint &NetworkMiners::node() const { return m_node->endpoint(); }

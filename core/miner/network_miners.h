@@ -36,6 +36,13 @@ public:
   /// Publishes `bundle` to the node and returns its available miners, at least `needed`.
   Result<std::vector<std::shared_ptr<privacy::MinerEndpoint>>>
   minersFor(const model::LinearBundle &bundle, std::size_t needed);
+  /// Sends each miner the receipt for its verified answers; returns the micro-NES owed in
+  /// total (miners settle receipts on the ledger themselves).
+  Result<ledger::Amount> finishPayments();
+  /// Pays the miners handed out from now on (PayForQuery sessions, pay-after-verify).
+  void setPayer(std::shared_ptr<Payer> payer) { m_options.remote.payer = std::move(payer); }
+  /// The node's ledger (connected on first use).
+  Result<std::shared_ptr<ledger::Ledger>> ledger();
   const net::Endpoint &node() const;
   /// The embedded devnet, when this object started one.
   node::DevnetProcess *devnet();
@@ -47,6 +54,8 @@ private:
   std::optional<node::DevnetProcess> m_devnet;
   std::filesystem::path m_devnetDir;
   std::unique_ptr<node::NodeClient> m_node;
+  std::shared_ptr<ledger::Ledger> m_ledger;
+  std::vector<std::shared_ptr<RemoteMiner>> m_handedOut;
 };
 
 } // namespace nesa::miner

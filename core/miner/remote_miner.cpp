@@ -39,23 +39,81 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
 Result<void> RemoteMiner::installBundle(const model::LinearBundle &, const std::string &bundleId) {
   auto reply = request(net::encodeInstallBundle(bundleId), m_options.installTimeout);
   if (!reply)
-    return reply.error().withContext(m_id);
+    return reply.error();
   if (auto ack = net::expectAck(*reply); !ack)
-    return ack.error().withContext(m_id);
+    return ack.error();
   return {};
 }
 
 Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   const auto &price = m_record.announcement;
   const std::uint64_t payload = job.input ? job.input->bytes.size() : 0;
-  const PricedJob priced{job, price.pricePerQuery + price.pricePerByte * payload, m_options.tip};
+  PricedJob priced{job, price.pricePerQuery + price.pricePerByte * payload, m_options.tip, {}};
+  if (m_options.payer) {
+    // The receipt covers the answers verified so far, never this one: it is paid only once the
+    // engine has checked it (reportCheck), so a wrong or missing answer is never paid for.
+    auto session = m_options.payer->sessionWith(ledger::keyHashOf(m_record.identity));
+    if (!session)
+      return session.error();
+    ledger::Amount cumulative = 0;
+    {
+      std::lock_guard lock(m_paymentMutex);
+      m_session = *session;
+      cumulative = m_verified;
+    }
+    auto receipt = m_options.payer->receipt(*session, cumulative);
+    if (!receipt)
+      return receipt.error();
+    priced.payment = *receipt;
+  }
   auto reply = request(encodeShareJob(priced), m_options.jobTimeout);
   if (!reply)
-    return reply.error().withContext(m_id);
+    return reply.error();
   auto decoded = decodeShareReply(*reply);
   if (!decoded)
-    return decoded.error().withContext(m_id);
+    return decoded.error();
+  {
+    std::lock_guard lock(m_paymentMutex);
+    if (priced.payment)
+      m_receipted = priced.payment->cumulative;
+    m_unchecked = priced.fee;
+  }
   return std::move(decoded->reply);
+}
+
+void RemoteMiner::reportCheck(bool passed) {
+  std::lock_guard lock(m_paymentMutex);
+  if (passed)
+    m_verified += m_unchecked;
+  m_unchecked = 0;
+}
+
+ledger::Amount RemoteMiner::verifiedAmount() const {
+  std::lock_guard lock(m_paymentMutex);
+  return m_verified;
+}
+
+Result<void> RemoteMiner::finishPayments() {
+  ledger::Hash session{};
+  ledger::Amount cumulative = 0;
+  {
+    std::lock_guard lock(m_paymentMutex);
+    if (!m_options.payer || !m_session || m_verified <= m_receipted)
+      return {};
+    session = *m_session;
+    cumulative = m_verified;
+  }
+  auto receipt = m_options.payer->receipt(session, cumulative);
+  if (!receipt)
+    return receipt.error();
+  auto reply = request(encodePaymentReceipt(*receipt), m_options.jobTimeout);
+  if (!reply)
+    return reply.error();
+  if (auto ack = net::expectAck(*reply); !ack)
+    return ack.error();
+  std::lock_guard lock(m_paymentMutex);
+  m_receipted = std::max(m_receipted, cumulative);
+  return {};
 }
 
 } // namespace nesa::miner

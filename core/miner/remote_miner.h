@@ -2,6 +2,7 @@
 // over an authenticated, encrypted connection, pinned to the identity the registry lists.
 #pragma once
 
+#include "miner/payer.h"
 #include "net/connection.h"
 #include "net/messages.h"
 #include "privacy/miner_endpoint.h"
@@ -18,6 +19,7 @@ struct RemoteMinerOptions {
   std::chrono::milliseconds jobTimeout{60'000};      ///< a stalled miner is given up after this
   std::chrono::milliseconds installTimeout{180'000}; ///< bundle download and load
   std::uint64_t tip = 0;
+  std::shared_ptr<Payer> payer; ///< pays the miner per verified answer (none: unpaid jobs)
 };
 
 /// A miner reached over the network. Thread-safe; connects lazily and reconnects once after a
@@ -33,6 +35,12 @@ public:
   Result<void> installBundle(const model::LinearBundle &bundle,
                              const std::string &bundleId) override;
   Result<privacy::ShareReply> compute(const privacy::ShareJob &job) override;
+  /// Pays for the last answer when it passed verification (pay-after-verify).
+  void reportCheck(bool passed) override;
+  /// Sends the receipt for every verified answer not yet covered by one (call after a query).
+  Result<void> finishPayments();
+  /// micro-NES owed for answers that passed verification.
+  ledger::Amount verifiedAmount() const;
   const net::MinerRecord &record() const { return m_record; }
 
 private:
@@ -44,6 +52,11 @@ private:
   std::string m_id;
   std::mutex m_mutex;
   std::unique_ptr<net::Connection> m_connection;
+  mutable std::mutex m_paymentMutex;
+  std::optional<ledger::Hash> m_session;
+  ledger::Amount m_verified = 0;  ///< owed for answers that passed their check
+  ledger::Amount m_unchecked = 0; ///< the price of the last answer, until it is checked
+  ledger::Amount m_receipted = 0; ///< covered by the last receipt sent
 };
 
 } // namespace nesa::miner

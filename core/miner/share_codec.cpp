@@ -38,6 +38,26 @@ Result<model::TensorData> readTensor(const wire::Tensor *tensor) {
   return out;
 }
 
+flatbuffers::Offset<wire::Payment> writePayment(flatbuffers::FlatBufferBuilder &builder,
+                                                const ledger::Receipt &receipt) {
+  const auto session = builder.CreateVector(receipt.session.data(), receipt.session.size());
+  const auto signature =
+      builder.CreateVector(receipt.clientSignature.data(), receipt.clientSignature.size());
+  return wire::CreatePayment(builder, session, receipt.cumulative, signature);
+}
+
+Result<ledger::Receipt> readPayment(const wire::Payment *payment) {
+  ledger::Receipt receipt;
+  if (!payment || !payment->session() || payment->session()->size() != receipt.session.size() ||
+      !payment->signature() || payment->signature()->size() != receipt.clientSignature.size())
+    return fail(ErrorCode::InvalidInput, "a malformed payment");
+  std::memcpy(receipt.session.data(), payment->session()->data(), receipt.session.size());
+  std::memcpy(receipt.clientSignature.data(), payment->signature()->data(),
+              receipt.clientSignature.size());
+  receipt.cumulative = payment->cumulative();
+  return receipt;
+}
+
 } // namespace
 
 Bytes encodeShareJob(const PricedJob &priced) {
@@ -55,9 +75,12 @@ Bytes encodeShareJob(const PricedJob &priced) {
     seed = builder.CreateVector(job.seed.data(), job.seed.size());
     seedShape = builder.CreateVector(job.seedShape);
   }
+  flatbuffers::Offset<wire::Payment> payment;
+  if (priced.payment)
+    payment = writePayment(builder, *priced.payment);
   const auto request = wire::CreateShareJobRequest(
       builder, bundle, ops, static_cast<std::uint8_t>(job.arithmetic), job.fracBits, job.addBias,
-      input, seed, job.nonce, seedShape, priced.fee, priced.tip);
+      input, seed, job.nonce, seedShape, priced.fee, priced.tip, payment);
   return net::finishMessage(builder, request);
 }
 
@@ -89,7 +112,23 @@ Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame) {
   }
   priced.fee = request->fee();
   priced.tip = request->tip();
+  if (request->payment()) {
+    auto payment = readPayment(request->payment());
+    if (!payment)
+      return payment.error();
+    priced.payment = *payment;
+  }
   return priced;
+}
+
+Bytes encodePaymentReceipt(const ledger::Receipt &receipt) {
+  flatbuffers::FlatBufferBuilder builder;
+  const auto payment = writePayment(builder, receipt);
+  return net::finishMessage(builder, wire::CreatePaymentReceipt(builder, payment));
+}
+
+Result<ledger::Receipt> decodePaymentReceipt(std::span<const std::uint8_t> frame) {
+  return readPayment(net::messageOf(frame)->body_as_PaymentReceipt()->payment());
 }
 
 Bytes encodeShareReply(const TimedReply &timed) {

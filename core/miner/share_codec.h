@@ -1,6 +1,7 @@
 // Share jobs and their answers on the wire (the ShareJobRequest/ShareJobReply messages).
 #pragma once
 
+#include "ledger/payloads.h"
 #include "net/secure_channel.h"
 #include "privacy/share_job.h"
 #include "util/result.h"
@@ -12,8 +13,9 @@ namespace nesa::miner {
 /// A share job with what the client pays for it.
 struct PricedJob {
   privacy::ShareJob job;
-  std::uint64_t fee = 0; ///< micro-NES offered
-  std::uint64_t tip = 0; ///< raises priority in the miner's queue
+  std::uint64_t fee = 0;                  ///< micro-NES offered
+  std::uint64_t tip = 0;                  ///< raises priority in the miner's queue
+  std::optional<ledger::Receipt> payment; ///< paid miners: the receipt for the jobs before
 };
 
 /// A miner's answer with the time the job waited in its queue.
@@ -28,6 +30,11 @@ inline constexpr std::int64_t kMaxWireElements = std::int64_t{1} << 28;
 net::Bytes encodeShareJob(const PricedJob &job);
 /// Decodes a verified ShareJob frame; refuses inconsistent tensors (shape vs bytes, dtype).
 Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame);
+
+/// A receipt sent on its own (after a client's last job).
+net::Bytes encodePaymentReceipt(const ledger::Receipt &receipt);
+/// Decodes a verified PaymentReceipt frame.
+Result<ledger::Receipt> decodePaymentReceipt(std::span<const std::uint8_t> frame);
 
 net::Bytes encodeShareReply(const TimedReply &reply);
 /// Decodes a miner's answer: a ShareReply, or the Error it sent, or why the frame is unusable.

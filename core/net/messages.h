@@ -27,6 +27,7 @@ enum class MessageKind : std::uint8_t {
   PublishBundle,
   LedgerRequest,
   LedgerReply,
+  PaymentReceipt,
 };
 
 /// Checks that `frame` is a well-formed message of this protocol version (bounds, offsets,

@@ -344,7 +344,10 @@ public:
             fail(ErrorCode::Unavailable,
                  "remote call " + std::to_string(index) + " (" + call.kind +
                      "): no miner is left that has not failed or is not already holding another "
-                     "share of this call; add miners or run at the local level"));
+                     "share of this call; add miners or run at the local level" +
+                     (m_report.missing.empty()
+                          ? std::string()
+                          : " (last problem: " + m_report.missing.back() + ")")));
       }
       const auto start = Clock::now();
       auto reply = miner->compute(job);
@@ -379,6 +382,7 @@ public:
       }
       work.passed = outcome.passed;
       work.check = outcome.detail;
+      miner->reportCheck(outcome.passed);
       std::lock_guard lock(m_mutex);
       m_report.bytesSent += work.bytesSent;
       m_report.bytesReceived += work.bytesReceived;

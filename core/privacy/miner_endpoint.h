@@ -21,6 +21,9 @@ public:
                                      const std::string &bundleId) = 0;
   /// Computes one share job.
   virtual Result<ShareReply> compute(const ShareJob &job) = 0;
+  /// Called after the engine checked the answer to this endpoint's last compute(): a miner that
+  /// is paid per verified answer counts it (or not) here.
+  virtual void reportCheck(bool passed) { (void)passed; }
   /// True when the miner computes on this machine's own cores (an in-process miner): then
   /// running several of its jobs in parallel with the client only makes them compete.
   virtual bool sharesThisMachine() const { return false; }
