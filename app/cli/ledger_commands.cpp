@@ -78,6 +78,7 @@ std::string kindName(ledger::TxKind kind) {
   case ledger::TxKind::CloseSession: return "close session";
   case ledger::TxKind::Propose: return "propose";
   case ledger::TxKind::Vote: return "vote";
+  case ledger::TxKind::Slash: return "slash";
   }
   return "?";
 }

@@ -26,12 +26,13 @@ bool getBlob(ByteReader &r, Bytes &out) {
 
 void put(ByteWriter &w, const Params &p) {
   for (auto v : {p.baseFee, p.feePerByte, p.unbondingBlocks, p.minStake, p.votingBlocks,
-                 p.quorumPercent, p.maxSessionBlocks})
+                 p.quorumPercent, p.maxSessionBlocks, p.slashPercent})
     w.u64(v);
 }
 bool get(ByteReader &r, Params &p) {
   return r.u64(p.baseFee) && r.u64(p.feePerByte) && r.u64(p.unbondingBlocks) && r.u64(p.minStake) &&
-         r.u64(p.votingBlocks) && r.u64(p.quorumPercent) && r.u64(p.maxSessionBlocks);
+         r.u64(p.votingBlocks) && r.u64(p.quorumPercent) && r.u64(p.maxSessionBlocks) &&
+         r.u64(p.slashPercent);
 }
 
 void put(ByteWriter &w, const SessionRecord &s) {

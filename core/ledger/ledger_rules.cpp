@@ -112,6 +112,23 @@ Result<void> LedgerState::checkKind(const Transaction &tx, const AccountState &s
       return no("only stakers can vote");
     return {};
   }
+  case TxKind::Slash: {
+    auto evidence = SlashEvidence::decode(tx.payload);
+    if (!evidence)
+      return no("a slash carries one piece of evidence");
+    if (m_genesis.arbiter == PublicKey{} || tx.sender != m_genesis.arbiter)
+      return no("only the chain's arbiter can slash");
+    const auto miner = m_accounts.find(keyHashOf(evidence->minerKey));
+    if (miner == m_accounts.end() || miner->second.staked == 0)
+      return no("the accused has no stake");
+    if (m_usedEvidence.count(evidence->id()))
+      return no("this evidence was already punished");
+    const auto bytes = SlashEvidence::signedBytes(evidence->jobDigest, evidence->resultDigest);
+    if (crypto_sign_verify_detached(evidence->minerSignature.data(), bytes.data(), bytes.size(),
+                                    evidence->minerKey.data()) != 0)
+      return no("the evidence is not signed by the accused miner");
+    return {};
+  }
   }
   return no("unknown transaction kind");
 }
@@ -164,6 +181,20 @@ void LedgerState::applyKind(const Transaction &tx, AccountState &sender, std::ui
     auto &proposal = m_proposals.at(ballot.proposal);
     (ballot.yes ? proposal.yes : proposal.no) += sender.staked;
     proposal.voters.insert(senderId);
+    break;
+  }
+  case TxKind::Slash: {
+    const auto evidence = *SlashEvidence::decode(tx.payload);
+    const KeyHash minerId = keyHashOf(evidence.minerKey);
+    auto &miner = m_accounts[minerId];
+    const Amount amount = std::max<Amount>(1, miner.staked * m_params.slashPercent / 100);
+    const Amount taken = std::min(amount, miner.staked);
+    miner.staked -= taken;
+    m_accounts[evidence.reporter].balance += taken / 2;
+    m_burnt += taken - taken / 2;
+    m_usedEvidence.insert(evidence.id());
+    if (miner.staked < m_params.minStake)
+      m_miners.erase(minerId); // too little stake left to keep serving
     break;
   }
   }

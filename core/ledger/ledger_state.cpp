@@ -128,9 +128,14 @@ Amount LedgerState::totalSupply() const {
 Hash LedgerState::stateHash() const {
   StateHasher h;
   h.u64(m_feePool);
+  h.u64(m_burnt);
   for (auto v : {m_params.baseFee, m_params.feePerByte, m_params.unbondingBlocks, m_params.minStake,
-                 m_params.votingBlocks, m_params.quorumPercent, m_params.maxSessionBlocks})
+                 m_params.votingBlocks, m_params.quorumPercent, m_params.maxSessionBlocks,
+                 m_params.slashPercent})
     h.u64(v);
+  h.u64(m_usedEvidence.size());
+  for (const auto &id : m_usedEvidence)
+    h.raw(id);
   for (const auto &[id, account] : m_accounts) { // std::map: a canonical order
     if (account.balance == 0 && account.nonce == 0 && account.staked == 0 &&
         account.unbonding.empty())

@@ -20,6 +20,7 @@ struct Params {
   std::uint64_t votingBlocks = 10;    ///< how long a proposal is open for votes
   std::uint64_t quorumPercent = 33;   ///< share of all stake that must vote for a result to count
   std::uint64_t maxSessionBlocks = 100'000; ///< the longest a session may lock a deposit
+  std::uint64_t slashPercent = 10; ///< share of a miner's stake one proven wrong answer costs
 
   /// The least fee a transaction of `bytes` bytes must carry.
   Amount minimumFee(std::size_t bytes) const { return baseFee + feePerByte * bytes; }
@@ -30,6 +31,9 @@ struct Genesis {
   std::string chainId = "nesa-devnet";
   Params params;
   std::vector<std::pair<KeyHash, Amount>> allocations;
+  /// Who may submit Slash transactions after recomputing a disputed share job (the node that
+  /// judges, on a devnet); all zero: no slashing on this chain.
+  PublicKey arbiter{};
 };
 
 /// One account's state.
@@ -69,7 +73,7 @@ struct ProposalRecord {
 
 /// Applies transactions and block boundaries deterministically. Never lets a balance go
 /// negative or money appear: Σ balances + stake + unbonding + session escrow + fee pool stays
-/// the genesis supply.
+/// the genesis supply, minus what slashing burnt.
 class LedgerState {
 public:
   explicit LedgerState(Genesis genesis);
@@ -98,6 +102,8 @@ public:
   const std::string &chainId() const { return m_genesis.chainId; }
   /// Fees collected (they will fund miner rewards).
   Amount feePool() const { return m_feePool; }
+  /// What slashing has destroyed (the other half went to reporters).
+  Amount burnt() const { return m_burnt; }
   /// Everything that exists: balances, stake, unbonding and the fee pool.
   Amount totalSupply() const;
   /// BLAKE2b-256 of the canonical encoding of the whole state.
@@ -115,6 +121,8 @@ private:
   std::map<Hash, SessionRecord> m_sessions;
   std::map<Hash, ProposalRecord> m_proposals;
   Amount m_feePool = 0;
+  Amount m_burnt = 0;
+  std::set<Hash> m_usedEvidence; ///< SlashEvidence ids already punished
 };
 
 } // namespace nesa::ledger

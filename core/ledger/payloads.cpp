@@ -130,4 +130,47 @@ std::optional<Hash> decodeSessionId(std::span<const std::uint8_t> bytes) {
   return session;
 }
 
+std::vector<std::uint8_t> SlashEvidence::signedBytes(const Hash &jobDigest,
+                                                     const Hash &resultDigest) {
+  static constexpr char kDomain[] = "nesa-share-result-v1";
+  std::vector<std::uint8_t> out(kDomain, kDomain + sizeof kDomain - 1);
+  out.insert(out.end(), jobDigest.begin(), jobDigest.end());
+  out.insert(out.end(), resultDigest.begin(), resultDigest.end());
+  return out;
+}
+
+Hash SlashEvidence::id() const {
+  std::vector<std::uint8_t> both(jobDigest.begin(), jobDigest.end());
+  both.insert(both.end(), resultDigest.begin(), resultDigest.end());
+  Hash hash{};
+  crypto_generichash(hash.data(), hash.size(), both.data(), both.size(), nullptr, 0);
+  return hash;
+}
+
+std::vector<std::uint8_t> SlashEvidence::encode() const {
+  std::vector<std::uint8_t> out(minerKey.begin(), minerKey.end());
+  out.insert(out.end(), jobDigest.begin(), jobDigest.end());
+  out.insert(out.end(), resultDigest.begin(), resultDigest.end());
+  out.insert(out.end(), minerSignature.begin(), minerSignature.end());
+  out.insert(out.end(), reporter.begin(), reporter.end());
+  return out;
+}
+
+std::optional<SlashEvidence> SlashEvidence::decode(std::span<const std::uint8_t> bytes) {
+  SlashEvidence e;
+  if (bytes.size() != 32 + 32 + 32 + 64 + 20)
+    return std::nullopt;
+  auto at = bytes.begin();
+  std::copy(at, at + 32, e.minerKey.begin());
+  at += 32;
+  std::copy(at, at + 32, e.jobDigest.begin());
+  at += 32;
+  std::copy(at, at + 32, e.resultDigest.begin());
+  at += 32;
+  std::copy(at, at + 64, e.minerSignature.begin());
+  at += 64;
+  std::copy(at, at + 20, e.reporter.begin());
+  return e;
+}
+
 } // namespace nesa::ledger

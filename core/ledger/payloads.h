@@ -63,6 +63,24 @@ struct Ballot {
   static std::optional<Ballot> decode(std::span<const std::uint8_t> bytes);
 };
 
+/// Slash: proof that `minerKey` signed `resultDigest` as its answer to the share job
+/// `jobDigest`, found wrong by the arbiter's recomputation. Half the slashed stake goes to
+/// `reporter`, half is burnt.
+struct SlashEvidence {
+  PublicKey minerKey{};
+  Hash jobDigest{};
+  Hash resultDigest{};
+  std::array<std::uint8_t, 64> minerSignature{};
+  KeyHash reporter{};
+
+  /// What a miner signs for every answer (domain-separated).
+  static std::vector<std::uint8_t> signedBytes(const Hash &jobDigest, const Hash &resultDigest);
+  /// The id under which the evidence can be used once: BLAKE2b(jobDigest ‖ resultDigest).
+  Hash id() const;
+  std::vector<std::uint8_t> encode() const;
+  static std::optional<SlashEvidence> decode(std::span<const std::uint8_t> bytes);
+};
+
 /// CloseSession's payload is the session id alone.
 std::vector<std::uint8_t> encodeSessionId(const Hash &session);
 std::optional<Hash> decodeSessionId(std::span<const std::uint8_t> bytes);

@@ -35,6 +35,7 @@ enum class TxKind : std::uint8_t {
   CloseSession = 7,  ///< (client) payload: the session id; after expiry, refunds the rest
   Propose = 8,       ///< payload ParamChange: propose a new parameter value (needs stake)
   Vote = 9,          ///< payload Ballot: vote on a proposal, weighted by stake
+  Slash = 10,        ///< (the arbiter) payload SlashEvidence: a miner signed a wrong result
 };
 
 /// The largest payload a transaction may carry.

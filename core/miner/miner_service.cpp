@@ -90,6 +90,8 @@ struct MinerService::State {
   Clock::time_point lastSettle{};
   std::atomic<std::uint64_t> settledTotal{0};
   mutable std::mutex deskMutex;
+  mutable std::mutex nodeIdentityMutex;
+  std::optional<net::PublicKey> nodeIdentity;
   std::shared_ptr<PaymentDesk> desk;
   std::string lastChainProblem;
 
@@ -195,6 +197,13 @@ struct MinerService::State {
   }
 
   // A job's payment: its receipt must be good, or the miner must be free.
+  // The node this miner registered with recomputes disputed jobs as the chain's arbiter; those
+  // are served without payment.
+  bool isOwnNode(const net::Peer &peer) const {
+    std::lock_guard lock(nodeIdentityMutex);
+    return nodeIdentity && *nodeIdentity == peer.identity;
+  }
+
   Result<void> checkPayment(const PricedJob &job, std::size_t payloadBytes) {
     const ledger::Amount price = options.pricePerQuery + options.pricePerByte * payloadBytes;
     if (!job.payment) {
@@ -214,13 +223,16 @@ struct MinerService::State {
     return payments->admit(*job.payment, price);
   }
 
-  void handleJob(const net::Peer &, net::Bytes message, const net::Responder &respond) {
+  void handleJob(const net::Peer &peer, net::Bytes message, const net::Responder &respond) {
     auto priced = decodeShareJob(message);
     if (!priced) {
       ++failed;
       return respond(net::encodeError(priced.error()));
     }
-    if (auto paid = checkPayment(*priced, priced->job.input ? priced->job.input->bytes.size() : 0);
+    if (auto paid =
+            isOwnNode(peer)
+                ? Result<void>()
+                : checkPayment(*priced, priced->job.input ? priced->job.input->bytes.size() : 0);
         !paid) {
       ++refused;
       return respond(net::encodeError(paid.error()));
@@ -242,6 +254,11 @@ struct MinerService::State {
           }
           ++served;
           fees += job->fee;
+          // Signed, so that a wrong answer can be proven to the ledger (docs/network.md).
+          const auto signedBytes = ledger::SlashEvidence::signedBytes(
+              jobDigestOf(job->job), resultDigestOf(reply->output));
+          reply->signer = identity.publicKey();
+          reply->signature = identity.sign(signedBytes);
           respond(encodeShareReply({std::move(*reply), waited}));
         },
         [respond](const Error &error) { respond(net::encodeError(error)); });
@@ -305,6 +322,10 @@ struct MinerService::State {
                                               options.maxConcurrentJobs};
           auto reply = (*opened)->request(net::encodeRegisterMiner(announcement), 10s);
           if (reply && net::expectAck(*reply)) {
+            {
+              std::lock_guard lock(nodeIdentityMutex);
+              nodeIdentity = (*opened)->server();
+            }
             connection = std::move(*opened);
             registered = true;
             backoff = 200ms;

@@ -24,9 +24,9 @@ Result<ledger::Hash> Payer::sessionWith(const ledger::KeyHash &miner) {
   std::lock_guard lock(m_mutex);
   if (auto it = m_sessions.find(miner); it != m_sessions.end())
     return it->second;
-  auto tx = ledger::prepareTransaction(*m_ledger, ledger::TxKind::OpenSession, m_account,
-                                       m_terms.deposit, miner,
-                                       ledger::SessionTerms{m_terms.durationBlocks}.encode());
+  auto tx =
+      ledger::prepareTransaction(*m_ledger, ledger::TxKind::OpenSession, m_account, m_terms.deposit,
+                                 miner, ledger::SessionTerms{m_terms.durationBlocks}.encode());
   if (!tx)
     return tx.error();
   m_chainId = tx->chainId;

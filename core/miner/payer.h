@@ -20,7 +20,7 @@ public:
 
   /// How much each session locks, and for how long.
   struct Terms {
-    ledger::Amount deposit = 1'000'000;  ///< 1 NES per miner
+    ledger::Amount deposit = 1'000'000; ///< 1 NES per miner
     std::uint64_t durationBlocks = 600;
   };
 

@@ -54,9 +54,9 @@ Result<void> PaymentDesk::admit(const ledger::Receipt &receipt, ledger::Amount p
   if (auto ok = check(a, receipt); !ok)
     return ok;
   if (a.owed > receipt.cumulative + static_cast<ledger::Amount>(m_creditJobs) * price)
-    return fail(ErrorCode::InvalidInput,
-                "payment refused: earlier jobs are not paid for (owed " + std::to_string(a.owed) +
-                    ", receipt " + std::to_string(receipt.cumulative) + ")");
+    return fail(ErrorCode::InvalidInput, "payment refused: earlier jobs are not paid for (owed " +
+                                             std::to_string(a.owed) + ", receipt " +
+                                             std::to_string(receipt.cumulative) + ")");
   if (a.owed + price > a.session.deposit)
     return fail(ErrorCode::InvalidInput,
                 "payment refused: the session's deposit is used up; open a new session");

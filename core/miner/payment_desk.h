@@ -33,7 +33,7 @@ public:
 private:
   struct Account {
     ledger::SessionRecord session;
-    ledger::Amount owed = 0;       ///< prices of the jobs admitted
+    ledger::Amount owed = 0; ///< prices of the jobs admitted
     std::optional<ledger::Receipt> best;
     ledger::Amount settledUpTo = 0;
   };

@@ -72,6 +72,12 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   auto decoded = decodeShareReply(*reply);
   if (!decoded)
     return decoded.error();
+  // Only a signed answer can be held against the miner; an unsigned one is no answer.
+  const auto signedBytes =
+      ledger::SlashEvidence::signedBytes(jobDigestOf(job), resultDigestOf(decoded->reply.output));
+  if (decoded->reply.signer != m_record.identity ||
+      !net::verifySignature(m_record.identity, signedBytes, decoded->reply.signature))
+    return fail(ErrorCode::InvalidInput, "the answer is not signed by the miner");
   {
     std::lock_guard lock(m_paymentMutex);
     if (priced.payment)

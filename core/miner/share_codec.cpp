@@ -134,8 +134,50 @@ Result<ledger::Receipt> decodePaymentReceipt(std::span<const std::uint8_t> frame
 Bytes encodeShareReply(const TimedReply &timed) {
   flatbuffers::FlatBufferBuilder builder(timed.reply.output.bytes.size() + 256);
   const auto output = writeTensor(builder, timed.reply.output);
-  return net::finishMessage(
-      builder, wire::CreateShareJobReply(builder, output, timed.reply.computeMs, timed.queueMs));
+  const auto signer = builder.CreateVector(timed.reply.signer.data(), timed.reply.signer.size());
+  const auto signature =
+      builder.CreateVector(timed.reply.signature.data(), timed.reply.signature.size());
+  return net::finishMessage(builder,
+                            wire::CreateShareJobReply(builder, output, timed.reply.computeMs,
+                                                      timed.queueMs, signer, signature));
+}
+
+net::Digest jobDigestOf(const privacy::ShareJob &job) {
+  net::ShareJobView view;
+  view.bundleId = job.bundleId;
+  view.ops = job.ops;
+  view.arithmetic = static_cast<std::uint8_t>(job.arithmetic);
+  view.fracBits = job.fracBits;
+  view.addBias = job.addBias;
+  if (job.input) {
+    view.input = net::TensorView{static_cast<std::uint8_t>(job.input->dtype), job.input->shape,
+                                 job.input->bytes};
+  } else {
+    view.seed = job.seed;
+    view.nonce = job.nonce;
+    view.seedShape = job.seedShape;
+  }
+  return net::shareJobDigest(view);
+}
+
+net::Digest resultDigestOf(const model::TensorData &output) {
+  return net::tensorDigest({static_cast<std::uint8_t>(output.dtype), output.shape, output.bytes});
+}
+
+Bytes encodeReportEvidence(const privacy::ShareJob &job, const model::TensorData &output,
+                           const std::array<std::uint8_t, 32> &signer,
+                           const std::array<std::uint8_t, 64> &signature,
+                           const std::array<std::uint8_t, 20> &reporter) {
+  const Bytes jobFrame = encodeShareJob({job, 0, 0, {}});
+  flatbuffers::FlatBufferBuilder builder(jobFrame.size() + output.bytes.size() + 512);
+  const auto jobBytes = builder.CreateVector(jobFrame.data(), jobFrame.size());
+  const auto tensor = writeTensor(builder, output);
+  const auto signerBytes = builder.CreateVector(signer.data(), signer.size());
+  const auto signatureBytes = builder.CreateVector(signature.data(), signature.size());
+  const auto reporterBytes = builder.CreateVector(reporter.data(), reporter.size());
+  return net::finishMessage(builder,
+                            wire::CreateReportEvidence(builder, jobBytes, tensor, signerBytes,
+                                                       signatureBytes, reporterBytes));
 }
 
 Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame) {
@@ -154,6 +196,11 @@ Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame) {
   timed.reply.output = std::move(*output);
   timed.reply.computeMs = reply->compute_ms();
   timed.queueMs = reply->queue_ms();
+  if (reply->signer() && reply->signer()->size() == timed.reply.signer.size())
+    std::memcpy(timed.reply.signer.data(), reply->signer()->data(), timed.reply.signer.size());
+  if (reply->signature() && reply->signature()->size() == timed.reply.signature.size())
+    std::memcpy(timed.reply.signature.data(), reply->signature()->data(),
+                timed.reply.signature.size());
   return timed;
 }
 

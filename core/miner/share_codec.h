@@ -3,6 +3,7 @@
 
 #include "ledger/payloads.h"
 #include "net/secure_channel.h"
+#include "net/share_digest.h"
 #include "privacy/share_job.h"
 #include "util/result.h"
 
@@ -39,5 +40,16 @@ Result<ledger::Receipt> decodePaymentReceipt(std::span<const std::uint8_t> frame
 net::Bytes encodeShareReply(const TimedReply &reply);
 /// Decodes a miner's answer: a ShareReply, or the Error it sent, or why the frame is unusable.
 Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame);
+
+/// The digests a miner signs: of the job's defining fields, and of a result tensor.
+net::Digest jobDigestOf(const privacy::ShareJob &job);
+net::Digest resultDigestOf(const model::TensorData &output);
+
+/// A client's report of a wrong, signed answer to `job`, for the node to judge; the reporter's
+/// half of a slash goes to `reporter`.
+net::Bytes encodeReportEvidence(const privacy::ShareJob &job, const model::TensorData &output,
+                                const std::array<std::uint8_t, 32> &signer,
+                                const std::array<std::uint8_t, 64> &signature,
+                                const std::array<std::uint8_t, 20> &reporter);
 
 } // namespace nesa::miner

@@ -28,6 +28,7 @@ enum class MessageKind : std::uint8_t {
   LedgerRequest,
   LedgerReply,
   PaymentReceipt,
+  ReportEvidence,
 };
 
 /// Checks that `frame` is a well-formed message of this protocol version (bounds, offsets,

@@ -396,7 +396,8 @@ public:
       m_distrusted.insert(miner->id());
       m_report.failures.push_back(
           Evidence{miner->id(), index, role, job.bundleId, job, reply->output, digestOf(job),
-                   digest(reply->output.bytes), outcome.expected, outcome.got, outcome.detail});
+                   digest(reply->output.bytes), outcome.expected, outcome.got, outcome.detail,
+                   reply->signer, reply->signature});
       miner = nullptr;
     }
   }

@@ -83,6 +83,8 @@ struct Evidence {
   double expected = 0;     ///< the check value the client computed ...
   double got = 0;          ///< ... and the one the miner's result gives
   std::string detail;
+  std::array<std::uint8_t, 32> minerKey{};       ///< who signed the reply (remote miners)
+  std::array<std::uint8_t, 64> minerSignature{}; ///< its signature (SlashEvidence::signedBytes)
 };
 
 /// Everything a user or the ledger may want to know about a run.

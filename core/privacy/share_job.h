@@ -5,6 +5,7 @@
 #include "model/tensor_data.h"
 #include "privacy/prg.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +44,10 @@ struct ShareJob {
 struct ShareReply {
   model::TensorData output;
   double computeMs = 0; ///< the miner's own compute time
+  /// A remote miner's Ed25519 key and its signature over (job digest, result digest): what
+  /// makes a wrong answer provable to the ledger. All zero for in-process miners.
+  std::array<std::uint8_t, 32> signer{};
+  std::array<std::uint8_t, 64> signature{};
 };
 
 } // namespace nesa::privacy

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "net/messages_generated.h"
+#include "net/secure_channel.h"
 
 #include <span>
 
