@@ -263,6 +263,7 @@ int main(int argc, char **argv) {
   if (!clientIdentity)
     return failWith(clientIdentity.error());
   std::unique_ptr<miner::NetworkMiners> network;
+  ledger::PublicKey payerAccount{};
   std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
   if (options.level == privacy::PrivacyLevel::Local) {
     // nothing leaves this computer
@@ -283,6 +284,7 @@ int main(int argc, char **argv) {
     auto payer = makePayer(*network);
     if (!payer)
       return failWith(payer.error());
+    payerAccount = (*payer)->account();
     network->setPayer(*payer);
     auto found = network->minersFor(compiled->bundle(), static_cast<std::size_t>(options.miners));
     if (!found)
@@ -304,6 +306,12 @@ int main(int argc, char **argv) {
   printResult(result->output, manifest);
   std::cout << result->report.summary() << '\n';
   if (network) {
+    // Wrong answers are reported to the node, which has them recomputed and slashes the miner.
+    for (const auto &evidence : result->report.failures) {
+      auto reported = network->reportEvidence(evidence, ledger::keyHashOf(payerAccount));
+      std::cerr << "reported " << evidence.miner << ": "
+                << (reported ? "slashed on the ledger" : reported.error().message) << '\n';
+    }
     auto paid = network->finishPayments();
     if (!paid)
       return failWith(paid.error().withContext("paying the miners"));

@@ -172,7 +172,11 @@ int main(int argc, char **argv) {
       return failure(identity.error());
     minerKeys.push_back(identity->publicKey());
   }
-  auto genesis = node::devnetGenesis(minerKeys);
+  // The node judges reports of wrong answers: the genesis names its identity as the arbiter.
+  auto nodeIdentity = net::Identity::loadOrCreate(dataDir / "node" / "identity.key");
+  if (!nodeIdentity)
+    return failure(nodeIdentity.error());
+  auto genesis = node::devnetGenesis(minerKeys, nodeIdentity->publicKey());
   if (!genesis)
     return failure(genesis.error());
   auto chain = node::openNodeChain(dataDir / "node" / "chain", *genesis,
@@ -185,6 +189,7 @@ int main(int argc, char **argv) {
   options.port = static_cast<std::uint16_t>(*port);
   options.dataDir = dataDir / "node";
   options.ledger = *chain;
+  options.arbitrate = true;
   auto service = node::NodeService::start(options);
   if (!service)
     return failure(service.error());

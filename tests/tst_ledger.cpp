@@ -176,6 +176,45 @@ private Q_SLOTS:
     QCOMPARE(released.balance, afterUnstake.balance + 40 * kNes);
   }
 
+  // Slash: only the arbiter, only with the miner's own signature, only once per evidence;
+  // half to the reporter, half burnt, and the supply shrinks by exactly the burnt half.
+  void slashingNeedsTheArbiterAndTheMinersSignature() {
+    Genesis genesis = m_genesis;
+    const auto &arbiter = m_keys[3], &miner = m_keys[1], &reporter = m_keys[5];
+    genesis.arbiter = arbiter.publicKey;
+    auto ledger = EmbeddedLedger::open(path("slash.chain"), secret("pw"), genesis, kFast);
+    QVERIFY(ledger->submit(makeTx(miner, TxKind::Stake, 0, 100 * kNes)).ok());
+    QVERIFY(ledger->produceBlock().ok());
+    SlashEvidence evidence;
+    evidence.minerKey = miner.publicKey;
+    evidence.jobDigest.fill(7);
+    evidence.resultDigest.fill(9);
+    evidence.reporter = reporter.id();
+    const auto bytes = SlashEvidence::signedBytes(evidence.jobDigest, evidence.resultDigest);
+    crypto_sign_detached(evidence.minerSignature.data(), nullptr, bytes.data(), bytes.size(),
+                         miner.secretKey.data());
+    const auto supply = ledger->state().totalSupply();
+    auto notArbiter = makeTx(m_keys[0], TxKind::Slash, 0, 0, {}, 0, {}, evidence.encode());
+    QVERIFY(!ledger->submit(notArbiter).ok());
+    auto forged = evidence;
+    crypto_sign_detached(forged.minerSignature.data(), nullptr, bytes.data(), bytes.size(),
+                         reporter.secretKey.data()); // signed by someone else
+    QVERIFY(!ledger->submit(makeTx(arbiter, TxKind::Slash, 0, 0, {}, 0, {}, forged.encode())).ok());
+    QVERIFY(
+        ledger->submit(makeTx(arbiter, TxKind::Slash, 0, 0, {}, 0, {}, evidence.encode())).ok());
+    QVERIFY(ledger->produceBlock().ok());
+    QCOMPARE(ledger->state().account(miner.id()).staked, 90 * kNes);
+    QCOMPARE(ledger->state().account(reporter.id()).balance, 5 * kNes);
+    QCOMPARE(ledger->state().burnt(), 5 * kNes);
+    QCOMPARE(ledger->state().totalSupply(), supply - 5 * kNes); // fees stay, in the fee pool
+    QVERIFY(
+        !ledger->submit(makeTx(arbiter, TxKind::Slash, 1, 0, {}, 0, {}, evidence.encode())).ok());
+    const auto hash = ledger->state().stateHash();
+    auto reopened = EmbeddedLedger::open(path("slash.chain"), secret("pw"), genesis, kFast);
+    QVERIFY(reopened.ok());
+    QCOMPARE(reopened->state().stateHash(), hash); // replays to the same state
+  }
+
   void higherTipsGoFirst() {
     auto ledger = EmbeddedLedger::open(path("tips.chain"), secret("pw"), m_genesis, kFast);
     QVERIFY(ledger->submit(makeTx(m_keys[0], TxKind::Transfer, 0, kNes, m_keys[5].id(), 0)).ok());

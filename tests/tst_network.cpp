@@ -270,6 +270,77 @@ private Q_SLOTS:
     }
   }
 
+  // A miner caught by verification loses stake on the ledger: the client reports the signed
+  // wrong answer, the node has other miners recompute it and slashes.
+  void dishonestMinerIsSlashedOnTheLedger() {
+    auto devnet = startDevnet(2, "slash");
+    const fs::path liarDir = fs::path(m_dir.path().toStdString()) / "slash" / "liar-miner";
+    auto liar =
+        ChildProcess::start(NESA_DISHONEST_MINER_PATH,
+                            {"--node", devnet.node.text(), "--data-dir", liarDir.string()}, true);
+    QVERIFY(liar);
+    auto ready = liar->readLine(60s);
+    QVERIFY(ready);
+    const std::string liarEndpoint = ready->substr(12, ready->find(' ', 12) - 12);
+    const auto liarKey = *net::publicKeyFromHex(ready->substr(ready->rfind(' ') + 1));
+    const auto liarAccount = ledger::keyHashOf(liarKey);
+
+    // Fund the liar from the demo account: it stakes and registers on its own.
+    auto chain = node::RemoteLedger::connect(devnet.node, m_client);
+    QVERIFY(chain);
+    std::shared_ptr<ledger::Ledger> ledger(std::move(*chain));
+    auto demo = node::devnetDemoKey().value();
+    auto funding = *ledger::prepareTransaction(*ledger, ledger::TxKind::Transfer, demo.publicKey,
+                                               10'000'000, liarAccount);
+    funding.signature = wallet::sign(demo, funding.signingBytes());
+    QVERIFY(ledger->submit(funding));
+    QTRY_VERIFY_WITH_TIMEOUT(ledger->account(liarAccount)->staked > 0, 30000);
+    const auto stakeBefore = ledger->account(liarAccount)->staked;
+    const auto supplyBefore = ledger->status()->supply;
+
+    const auto &m = compiled("mlp");
+    std::unique_ptr<miner::NetworkMiners> network;
+    std::vector<std::shared_ptr<MinerEndpoint>> miners;
+    for (int attempt = 0; attempt < 50 && miners.size() < 3; ++attempt) {
+      miners = minersOf(devnet, m, 2, &network);
+      if (miners.size() < 3)
+        std::this_thread::sleep_for(100ms);
+    }
+    QCOMPARE(miners.size(), std::size_t{3});
+    std::stable_partition(miners.begin(), miners.end(), [&](const auto &miner) {
+      return miner->id().find(liarEndpoint) != std::string::npos;
+    });
+    Engine engine(miners);
+    auto got = engine.run(m, randomInput(m_shapes.at("mlp"), 13), {});
+    QVERIFY2(got, got ? "" : got.error().message.c_str());
+    QVERIFY(!got->report.failures.empty());
+    const auto &evidence = got->report.failures.front();
+    QCOMPARE(evidence.minerKey, liarKey);
+
+    const Key reporter = makeStranger();
+    const auto reporterAccount = ledger::keyHashOf(reporter.publicKey);
+    auto reported = network->reportEvidence(evidence, reporterAccount);
+    QVERIFY2(reported, reported ? "" : reported.error().message.c_str());
+    QTRY_VERIFY_WITH_TIMEOUT(ledger->account(liarAccount)->staked < stakeBefore, 10000);
+    const auto slashed = stakeBefore - ledger->account(liarAccount)->staked;
+    QCOMPARE(slashed, stakeBefore / 10); // slashPercent of the stake
+    QCOMPARE(ledger->account(reporterAccount)->balance, slashed / 2);
+    QCOMPARE(ledger->status()->supply, supplyBefore - (slashed - slashed / 2)); // half burnt
+    const auto onChain = ledger->miners();
+    QVERIFY(std::none_of(onChain->begin(), onChain->end(),
+                         [&](const auto &entry) { return entry.account == liarAccount; }));
+
+    // The same evidence twice, and an honest answer reported as wrong, are refused.
+    auto again = network->reportEvidence(evidence, reporterAccount);
+    QVERIFY(!again);
+    auto tampered = evidence;
+    tampered.minerSignature[0] ^= 1;
+    auto forged = network->reportEvidence(tampered, reporterAccount);
+    QVERIFY(!forged);
+    QVERIFY2(forged.error().message.find("not signed by the accused") != std::string::npos,
+             forged.error().message.c_str());
+  }
+
   // PayForQuery on the devnet: the client pays per verified answer, the miners settle, the rest
   // comes back; receipts signed by someone else, old ones and ones over the deposit are refused.
   void queriesArePaidForAndSettled() {

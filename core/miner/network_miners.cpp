@@ -1,5 +1,6 @@
 #include "miner/network_miners.h"
 
+#include "miner/share_codec.h"
 #include "node/remote_ledger.h"
 
 #include <cstdlib>
@@ -81,6 +82,14 @@ Result<ledger::Amount> NetworkMiners::finishPayments() {
     total += miner->verifiedAmount();
   }
   return total;
+}
+
+Result<void> NetworkMiners::reportEvidence(const privacy::Evidence &evidence,
+                                           const ledger::KeyHash &reporter) {
+  if (evidence.minerKey == std::array<std::uint8_t, 32>{})
+    return fail(ErrorCode::InvalidInput, "the wrong answer was not signed by a remote miner");
+  return m_node->reportEvidence(encodeReportEvidence(
+      evidence.job, evidence.reply, evidence.minerKey, evidence.minerSignature, reporter));
 }
 
 Result<std::shared_ptr<ledger::Ledger>> NetworkMiners::ledger() {

@@ -6,6 +6,7 @@
 #include "model/linear_bundle.h"
 #include "node/devnet_process.h"
 #include "node/node_client.h"
+#include "privacy/engine.h"
 
 #include <functional>
 #include <memory>
@@ -41,6 +42,9 @@ public:
   Result<ledger::Amount> finishPayments();
   /// Pays the miners handed out from now on (PayForQuery sessions, pay-after-verify).
   void setPayer(std::shared_ptr<Payer> payer) { m_options.remote.payer = std::move(payer); }
+  /// Reports a wrong, signed answer (from the run report) to the node, which has other miners
+  /// recompute it and slashes the miner when they disagree with it; `reporter` gets half.
+  Result<void> reportEvidence(const privacy::Evidence &evidence, const ledger::KeyHash &reporter);
   /// The node's ledger (connected on first use).
   Result<std::shared_ptr<ledger::Ledger>> ledger();
   const net::Endpoint &node() const;

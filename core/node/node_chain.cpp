@@ -23,6 +23,7 @@ std::vector<std::uint8_t> encodeGenesis(const ledger::Genesis &genesis) {
     w.raw(account);
     w.u64(amount);
   }
+  w.raw(genesis.arbiter);
   return w.take();
 }
 
@@ -41,7 +42,7 @@ Result<ledger::Genesis> decodeGenesis(std::span<const std::uint8_t> bytes) {
       return fail(ErrorCode::Corrupt, "the node's genesis file is damaged");
     genesis.allocations.emplace_back(account, amount);
   }
-  if (!r.atEnd())
+  if (!r.raw(genesis.arbiter.data(), genesis.arbiter.size()) || !r.atEnd())
     return fail(ErrorCode::Corrupt, "the node's genesis file is damaged");
   return genesis;
 }
@@ -74,12 +75,15 @@ Result<wallet::KeyPair> devnetDemoKey() {
   return wallet::accountKeyPair(*seed, 0);
 }
 
-Result<ledger::Genesis> devnetGenesis(const std::vector<ledger::PublicKey> &miners) {
+Result<ledger::Genesis> devnetGenesis(const std::vector<ledger::PublicKey> &miners,
+                                      const ledger::PublicKey &arbiter) {
   auto demo = devnetDemoKey();
   if (!demo)
     return demo.error();
   ledger::Genesis genesis;
   genesis.chainId = "nesa-devnet";
+  genesis.arbiter = arbiter;
+  genesis.allocations.emplace_back(ledger::keyHashOf(arbiter), kMinerFunds); // pays slash fees
   genesis.allocations.emplace_back(ledger::keyHashOf(demo->publicKey), kDemoFunds);
   for (const auto &miner : miners)
     genesis.allocations.emplace_back(ledger::keyHashOf(miner), kMinerFunds);

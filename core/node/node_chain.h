@@ -24,8 +24,9 @@ inline constexpr ledger::Amount kMinerFunds = 1'000'000'000;    // 1 000 NES
 /// Account 0 of the demo phrase.
 Result<wallet::KeyPair> devnetDemoKey();
 
-/// A devnet genesis: the demo account and `miners` funded.
-Result<ledger::Genesis> devnetGenesis(const std::vector<ledger::PublicKey> &miners);
+/// A devnet genesis: the demo account and `miners` funded, `arbiter` (the node) judging.
+Result<ledger::Genesis> devnetGenesis(const std::vector<ledger::PublicKey> &miners,
+                                      const ledger::PublicKey &arbiter);
 
 /// Opens the node's chain in `dir` (chain.db, its key and genesis.bin), creating it from
 /// `genesis` the first time; later opens use the stored genesis and ignore `genesis`.

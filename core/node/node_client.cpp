@@ -36,4 +36,11 @@ Result<void> NodeClient::publishBundle(const std::string &bundleId,
   return {};
 }
 
+Result<void> NodeClient::reportEvidence(std::span<const std::uint8_t> frame) {
+  auto reply = m_connection->request(frame, 300s);
+  if (!reply)
+    return reply.error().withContext("reporting a wrong answer to the node");
+  return net::expectAck(*reply);
+}
+
 } // namespace nesa::node

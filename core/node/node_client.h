@@ -19,6 +19,9 @@ public:
   Result<std::vector<net::MinerRecord>> listMiners();
   /// Stores bundle bytes on the node under their content id.
   Result<void> publishBundle(const std::string &bundleId, std::span<const std::uint8_t> content);
+  /// Sends a ReportEvidence frame and waits for the node's judgement (Ack: the miner was
+  /// slashed; otherwise the reason).
+  Result<void> reportEvidence(std::span<const std::uint8_t> frame);
   const net::Endpoint &endpoint() const { return m_endpoint; }
 
 private:

@@ -3,15 +3,18 @@
 #include "ledger/ledger_codec.h"
 #include "net/endpoint.h"
 #include "net/server.h"
+#include "node/arbiter.h"
 #include "util/log.h"
 
 #include <sodium.h>
 
 #include <condition_variable>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 namespace nesa::node {
 
@@ -58,6 +61,32 @@ struct NodeService::State {
   mutable std::mutex mutex;
   mutable std::condition_variable changed;
   std::map<net::PublicKey, Entry> miners;
+  std::unique_ptr<Arbiter> arbiter;
+  std::mutex judgeMutex;
+  std::condition_variable judgeWake;
+  std::deque<std::pair<net::Bytes, net::Responder>> reports;
+  bool stopping = false;
+  std::thread judge; // judgements take seconds (other miners recompute): never on io threads
+
+  void judgeReports() {
+    while (true) {
+      std::pair<net::Bytes, net::Responder> report;
+      {
+        std::unique_lock lock(judgeMutex);
+        judgeWake.wait(lock, [this] { return stopping || !reports.empty(); });
+        if (stopping)
+          break;
+        report = std::move(reports.front());
+        reports.pop_front();
+      }
+      auto slashed = arbiter->judge(report.first);
+      report.second(slashed ? net::encodeAck() : net::encodeError(slashed.error()));
+    }
+    std::lock_guard lock(judgeMutex);
+    for (auto &[frame, respond] : reports)
+      respond(net::encodeError(fail(ErrorCode::Unavailable, "the node is stopping")));
+    reports.clear();
+  }
   std::uint64_t bundlesStored = 0;
 
   std::filesystem::path bundleFile(const std::string &id) const {
@@ -148,6 +177,17 @@ struct NodeService::State {
     }
     case net::MessageKind::PublishBundle:
       return respond(storeBundle(net::decodePublishBundle(message)));
+    case net::MessageKind::ReportEvidence: {
+      if (!arbiter)
+        return respond(net::encodeError(
+            fail(ErrorCode::Unavailable, "this node does not judge reports of wrong answers")));
+      {
+        std::lock_guard lock(judgeMutex);
+        reports.emplace_back(std::move(message), respond);
+      }
+      judgeWake.notify_one();
+      return;
+    }
     case net::MessageKind::LedgerRequest: {
       if (!options.ledger)
         return respond(
@@ -238,6 +278,13 @@ Result<std::unique_ptr<NodeService>> NodeService::start(NodeOptions options) {
   if (!server)
     return server.error();
   state->server = std::move(*server);
+  if (state->options.arbitrate && state->options.ledger) {
+    state->arbiter = std::make_unique<Arbiter>(state->identity, state->options.ledger, [raw] {
+      std::lock_guard lock(raw->mutex);
+      return raw->available();
+    });
+    state->judge = std::thread([raw] { raw->judgeReports(); });
+  }
   return std::unique_ptr<NodeService>(new NodeService(std::move(state)));
 }
 
@@ -263,6 +310,13 @@ Result<void> NodeService::waitForMiners(std::size_t count,
 }
 
 void NodeService::stop() {
+  {
+    std::lock_guard lock(m_state->judgeMutex);
+    m_state->stopping = true;
+  }
+  m_state->judgeWake.notify_all();
+  if (m_state->judge.joinable())
+    m_state->judge.join();
   if (m_state->server)
     m_state->server->stop();
 }

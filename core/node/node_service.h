@@ -21,6 +21,9 @@ struct NodeOptions {
   std::chrono::milliseconds minerTimeout{10'000}; ///< miners silent longer are not offered
   std::size_t maxBundleBytes = 256u << 20;
   std::shared_ptr<ledger::Ledger> ledger; ///< the chain this node serves (none: registry only)
+  /// Judge reports of wrong answers and slash (the chain's genesis must name this node's
+  /// identity as its arbiter, or the ledger refuses the slashes).
+  bool arbitrate = false;
 };
 
 /// A running node. Stops when destroyed.
