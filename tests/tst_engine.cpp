@@ -5,6 +5,7 @@
 #include "privacy/field.h"
 #include "privacy/local_miner.h"
 #include "reference_models.h"
+#include "test_tensors.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -18,6 +19,8 @@
 using namespace nesa;
 using namespace nesa::privacy;
 using nesa::model::TensorData;
+using nesa::testing::randomInput;
+using nesa::testing::relativeError;
 namespace fs = std::filesystem;
 
 namespace {
@@ -81,27 +84,6 @@ std::vector<std::shared_ptr<MinerEndpoint>> honestPool(int n) {
   for (int i = 0; i < n; ++i)
     pool.push_back(std::make_shared<LocalMiner>("miner-" + std::to_string(i)));
   return pool;
-}
-
-TensorData randomInput(const std::vector<std::int64_t> &shape, std::uint64_t seed) {
-  std::mt19937 rng(static_cast<std::uint32_t>(seed));
-  std::normal_distribution<float> normal;
-  TensorData t{model::DType::F32, shape, {}};
-  std::vector<float> values(static_cast<std::size_t>(t.numel()));
-  for (auto &v : values)
-    v = normal(rng);
-  return TensorData::fromFloats(shape, values);
-}
-
-// max |a − b| / max |b|
-double relativeError(const TensorData &a, const TensorData &b) {
-  const auto x = a.toFloats(), y = b.toFloats();
-  double diff = 0, scale = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    diff = std::max(diff, std::abs(double(x[i]) - y[i]));
-    scale = std::max(scale, std::abs(double(y[i])));
-  }
-  return diff / scale;
 }
 
 std::vector<double> asDoubles(const TensorData &t) {

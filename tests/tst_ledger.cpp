@@ -3,6 +3,7 @@
 #include "ledger/embedded_ledger.h"
 #include "ledger/payloads.h"
 #include "storage/encrypted_store.h"
+#include "test_keys.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,20 +23,8 @@ namespace {
 
 constexpr Amount kNes = 1'000'000;
 
-struct Key {
-  PublicKey publicKey{};
-  SecureBuffer secretKey;
-  KeyHash id() const { return keyHashOf(publicKey); }
-};
-
-Key makeKey(std::uint8_t seedByte) {
-  Key key;
-  key.secretKey = SecureBuffer::allocate(64).value();
-  std::array<std::uint8_t, 32> seed{};
-  seed.fill(seedByte);
-  crypto_sign_seed_keypair(key.publicKey.data(), key.secretKey.data(), seed.data());
-  return key;
-}
+using testing::Key;
+using testing::makeKey;
 
 SecureBuffer secret(std::string_view text) { return SecureBuffer::copyOf(text).value(); }
 

@@ -6,6 +6,7 @@
 #include "ledger/payloads.h"
 #include "node/node_service.h"
 #include "node/remote_ledger.h"
+#include "test_keys.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,20 +22,8 @@ namespace {
 
 constexpr Amount kNes = 1'000'000;
 
-struct Key {
-  PublicKey publicKey{};
-  SecureBuffer secretKey;
-  KeyHash id() const { return keyHashOf(publicKey); }
-};
-
-Key makeKey(std::uint8_t seedByte) {
-  Key key;
-  key.secretKey = SecureBuffer::allocate(64).value();
-  std::array<std::uint8_t, 32> seed{};
-  seed.fill(seedByte);
-  crypto_sign_seed_keypair(key.publicKey.data(), key.secretKey.data(), seed.data());
-  return key;
-}
+using testing::Key;
+using testing::makeKey;
 
 // One implementation under test, with what keeps it alive.
 struct Implementation {

@@ -12,6 +12,8 @@
 #include "privacy/engine.h"
 #include "privacy/prg.h"
 #include "reference_models.h"
+#include "test_keys.h"
+#include "test_tensors.h"
 
 #include <sodium.h>
 
@@ -29,31 +31,11 @@ using namespace nesa;
 using namespace nesa::privacy;
 using namespace std::chrono_literals;
 using model::TensorData;
+using testing::randomInput;
+using testing::relativeError;
 namespace fs = std::filesystem;
 
 namespace {
-
-TensorData randomInput(const std::vector<std::int64_t> &shape, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  std::int64_t n = 1;
-  for (auto d : shape)
-    n *= d;
-  std::vector<float> values(static_cast<std::size_t>(n));
-  for (auto &v : values)
-    v = normal(rng);
-  return TensorData::fromFloats(shape, values);
-}
-
-double relativeError(const TensorData &a, const TensorData &b) {
-  const auto x = a.toFloats(), y = b.toFloats();
-  double diff = 0, scale = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    diff = std::max(diff, std::abs(double(x[i]) - y[i]));
-    scale = std::max(scale, std::abs(double(y[i])));
-  }
-  return diff / scale;
-}
 
 // Peak resident memory of a process in MiB (VmHWM), or −1 when it is gone.
 double peakMiB(pid_t pid) {
@@ -68,19 +50,6 @@ double peakMiB(pid_t pid) {
     std::getline(status, key);
   }
   return -1;
-}
-
-struct Key {
-  ledger::PublicKey publicKey{};
-  SecureBuffer secretKey;
-};
-
-// A key that is nobody's on the devnet.
-Key makeStranger() {
-  Key key;
-  key.secretKey = SecureBuffer::allocate(64).value();
-  crypto_sign_keypair(key.publicKey.data(), key.secretKey.data());
-  return key;
 }
 
 } // namespace
@@ -317,7 +286,7 @@ private Q_SLOTS:
     const auto &evidence = got->report.failures.front();
     QCOMPARE(evidence.minerKey, liarKey);
 
-    const Key reporter = makeStranger();
+    const auto reporter = testing::makeRandomKey();
     const auto reporterAccount = ledger::keyHashOf(reporter.publicKey);
     auto reported = network->reportEvidence(evidence, reporterAccount);
     QVERIFY2(reported, reported ? "" : reported.error().message.c_str());
@@ -401,7 +370,7 @@ private Q_SLOTS:
       return decoded ? std::string("accepted") : decoded.error().message;
     };
     QVERIFY(attempt(std::nullopt).find("paid per job") != std::string::npos);
-    const Key stranger = makeStranger();
+    const auto stranger = testing::makeRandomKey();
     ledger::Receipt forged = *payer->receipt(session, 400);
     forged = ledger::Receipt::sign("nesa-devnet", session, 400, stranger.secretKey);
     QVERIFY(attempt(forged).find("not signed by the session's client") != std::string::npos);

@@ -18,8 +18,8 @@ using namespace std::chrono_literals;
 // Whether two results of the same job are the same answer: identical for field elements,
 // equal to rounding for floating point (honest miners differ only in summation order).
 bool sameAnswer(const net::TensorView &a, const net::TensorView &b) {
-  if (a.dtype != b.dtype || !std::equal(a.shape.begin(), a.shape.end(), b.shape.begin(),
-                                        b.shape.end()) ||
+  if (a.dtype != b.dtype ||
+      !std::equal(a.shape.begin(), a.shape.end(), b.shape.begin(), b.shape.end()) ||
       a.data.size() != b.data.size())
     return false;
   if (a.dtype == 3) // i64: ring64 field elements, exact
@@ -94,15 +94,14 @@ Result<ledger::Hash> Arbiter::judge(std::span<const std::uint8_t> report) {
   if (auto kind = net::verifyMessage(jobFrame); !kind || *kind != net::MessageKind::ShareJob)
     return fail(ErrorCode::InvalidInput, "the report does not hold a share job");
   const auto job = net::shareJobViewOf(jobFrame);
-  const net::TensorView accused{static_cast<std::uint8_t>(body->output()->dtype()),
-                                body->output()->shape()
-                                    ? std::span<const std::int64_t>(body->output()->shape()->data(),
-                                                                    body->output()->shape()->size())
-                                    : std::span<const std::int64_t>(),
-                                body->output()->data()
-                                    ? std::span<const std::uint8_t>(body->output()->data()->data(),
-                                                                    body->output()->data()->size())
-                                    : std::span<const std::uint8_t>()};
+  const net::TensorView accused{
+      static_cast<std::uint8_t>(body->output()->dtype()),
+      body->output()->shape() ? std::span<const std::int64_t>(body->output()->shape()->data(),
+                                                              body->output()->shape()->size())
+                              : std::span<const std::int64_t>(),
+      body->output()->data() ? std::span<const std::uint8_t>(body->output()->data()->data(),
+                                                             body->output()->data()->size())
+                             : std::span<const std::uint8_t>()};
   evidence.jobDigest = net::shareJobDigest(job);
   evidence.resultDigest = net::tensorDigest(accused);
   const auto signedBytes =
@@ -136,8 +135,8 @@ Result<ledger::Hash> Arbiter::judge(std::span<const std::uint8_t> report) {
     return fail(ErrorCode::InvalidInput,
                 "the recomputation agrees with the accused miner; nobody is slashed");
 
-  auto tx = ledger::prepareTransaction(*m_ledger, ledger::TxKind::Slash, m_identity.publicKey(),
-                                       0, {}, evidence.encode());
+  auto tx = ledger::prepareTransaction(*m_ledger, ledger::TxKind::Slash, m_identity.publicKey(), 0,
+                                       {}, evidence.encode());
   if (!tx)
     return tx.error();
   tx->signWith(m_identity.secretKey());
