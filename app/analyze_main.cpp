@@ -312,6 +312,9 @@ int main(int argc, char **argv) {
       std::cerr << "reported " << evidence.miner << ": "
                 << (reported ? "slashed on the ledger" : reported.error().message) << '\n';
     }
+    if (!result->report.missing.empty())
+      std::cerr << network->reportMissing(result->report.missing)
+                << " silent miner(s) recorded on the ledger\n";
     auto paid = network->finishPayments();
     if (!paid)
       return failWith(paid.error().withContext("paying the miners"));

@@ -204,6 +204,45 @@ private Q_SLOTS:
     QCOMPARE(reopened->state().stateHash(), hash); // replays to the same state
   }
 
+  // The fee pool goes to registered miners every rewardBlocks blocks, by stake × (1000 +
+  // reputation); the arbiter's timeout reports lower a reputation, settled work raises it.
+  void rewardsFollowStakeAndReputation() {
+    Genesis genesis = m_genesis;
+    const auto &arbiter = m_keys[3], &a = m_keys[1], &b = m_keys[2], &client = m_keys[0];
+    genesis.arbiter = arbiter.publicKey;
+    genesis.params.rewardBlocks = 4;
+    auto ledger = EmbeddedLedger::open(path("rewards.chain"), secret("pw"), genesis, kFast);
+    const auto offer = MinerOffer{"127.0.0.1:1", 0, 1}.encode();
+    QVERIFY(ledger->submit(makeTx(a, TxKind::Stake, 0, 300 * kNes)).ok());
+    QVERIFY(ledger->submit(makeTx(b, TxKind::Stake, 0, 100 * kNes)).ok());
+    QVERIFY(ledger->submit(makeTx(a, TxKind::RegisterMiner, 1, 0, {}, 0, {}, offer)).ok());
+    QVERIFY(ledger->submit(makeTx(b, TxKind::RegisterMiner, 1, 0, {}, 0, {}, offer)).ok());
+    std::vector<std::uint8_t> bKey(b.publicKey.begin(), b.publicKey.end());
+    QVERIFY(!ledger->submit(makeTx(client, TxKind::ReportTimeout, 0, 0, {}, 0, {}, bKey)).ok());
+    QVERIFY(ledger->produceBlock().ok()); // block 1: stakes and registrations
+    QVERIFY(ledger->submit(makeTx(arbiter, TxKind::ReportTimeout, 0, 0, {}, 0, {}, bKey)).ok());
+    QVERIFY(ledger->produceBlock().ok()); // block 2
+    QCOMPARE(ledger->state().miners().at(b.id()).reputation, std::int64_t{-10});
+    const auto supply = ledger->state().totalSupply();
+    const auto balanceA = ledger->state().account(a.id()).balance,
+               balanceB = ledger->state().account(b.id()).balance;
+    const auto pool = ledger->state().feePool();
+    QVERIFY(pool > 0);
+    QVERIFY(ledger->produceBlock().ok()); // block 3
+    QCOMPARE(ledger->state().feePool(), pool);
+    QVERIFY(ledger->produceBlock().ok()); // block 4: rewards
+    const auto gainA = ledger->state().account(a.id()).balance - balanceA,
+               gainB = ledger->state().account(b.id()).balance - balanceB;
+    QVERIFY(ledger->state().feePool() < 2); // only the rounding stays
+    QCOMPARE(gainA + gainB + ledger->state().feePool(), pool);
+    // a: 300 × 1000, b: 100 × 990
+    QVERIFY(std::abs(double(gainA) / double(gainB) - 300.0 * 1000 / (100.0 * 990)) < 1e-3);
+    QCOMPARE(ledger->state().totalSupply(), supply);
+    const auto hash = ledger->state().stateHash();
+    auto reopened = EmbeddedLedger::open(path("rewards.chain"), secret("pw"), genesis, kFast);
+    QCOMPARE(reopened->state().stateHash(), hash);
+  }
+
   void higherTipsGoFirst() {
     auto ledger = EmbeddedLedger::open(path("tips.chain"), secret("pw"), m_genesis, kFast);
     QVERIFY(ledger->submit(makeTx(m_keys[0], TxKind::Transfer, 0, kNes, m_keys[5].id(), 0)).ok());

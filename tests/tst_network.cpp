@@ -160,7 +160,8 @@ private Q_SLOTS:
     auto devnet = startDevnet(3, "kill");
     const auto &m = compiled("cnn");
     const auto input = randomInput(m_shapes.at("cnn"), 8);
-    Engine engine(minersOf(devnet, m, 3));
+    std::unique_ptr<miner::NetworkMiners> network;
+    Engine engine(minersOf(devnet, m, 3, &network));
     RunOptions local;
     local.level = PrivacyLevel::Local;
     auto expected = engine.run(m, input, local);
@@ -192,6 +193,19 @@ private Q_SLOTS:
           QVERIFY(!work.passed); // an op that was not answered is not paid for
     }
     QVERIFY(retries >= 1);
+
+    // The silent miner is reported; the node finds it silent too and records it on the ledger.
+    QCOMPARE(network->reportMissing(got->report.missing), 1);
+    auto chain = node::RemoteLedger::connect(devnet.node, m_client);
+    QVERIFY(chain);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+          auto miners = (*chain)->miners();
+          return miners && std::any_of(miners->begin(), miners->end(), [](const auto &entry) {
+                   return entry.record.reputation == -10;
+                 });
+        }(),
+        10000);
   }
 
   void dishonestMinerProcessIsCaughtAndExcluded() {
@@ -343,6 +357,8 @@ private Q_SLOTS:
                                                     })),
                              20000);
     QCOMPARE(paid, *owed);
+    for (const auto &entry : *ledger->miners()) // settled, verified work raises reputation
+      QVERIFY(entry.record.reputation >= 1);
 
     // Refusals, straight to a miner over its own connection.
     const auto &target = devnet.miners.front();

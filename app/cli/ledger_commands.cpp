@@ -79,6 +79,7 @@ std::string kindName(ledger::TxKind kind) {
   case ledger::TxKind::Propose: return "propose";
   case ledger::TxKind::Vote: return "vote";
   case ledger::TxKind::Slash: return "slash";
+  case ledger::TxKind::ReportTimeout: return "timeout report";
   }
   return "?";
 }

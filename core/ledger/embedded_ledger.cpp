@@ -40,10 +40,10 @@ Hash EmbeddedLedger::genesisHash(const Genesis &genesis) {
   crypto_generichash_init(&state, nullptr, 0, 32);
   crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(genesis.chainId.data()),
                             genesis.chainId.size());
-  const std::uint64_t numbers[] = {genesis.params.baseFee,          genesis.params.feePerByte,
-                                   genesis.params.unbondingBlocks,  genesis.params.minStake,
-                                   genesis.params.votingBlocks,     genesis.params.quorumPercent,
-                                   genesis.params.maxSessionBlocks, genesis.params.slashPercent};
+  const std::uint64_t numbers[] = {
+      genesis.params.baseFee,          genesis.params.feePerByte,   genesis.params.unbondingBlocks,
+      genesis.params.minStake,         genesis.params.votingBlocks, genesis.params.quorumPercent,
+      genesis.params.maxSessionBlocks, genesis.params.slashPercent, genesis.params.rewardBlocks};
   crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(numbers),
                             sizeof numbers);
   crypto_generichash_update(&state, genesis.arbiter.data(), genesis.arbiter.size());

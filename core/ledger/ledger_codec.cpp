@@ -26,13 +26,13 @@ bool getBlob(ByteReader &r, Bytes &out) {
 
 void put(ByteWriter &w, const Params &p) {
   for (auto v : {p.baseFee, p.feePerByte, p.unbondingBlocks, p.minStake, p.votingBlocks,
-                 p.quorumPercent, p.maxSessionBlocks, p.slashPercent})
+                 p.quorumPercent, p.maxSessionBlocks, p.slashPercent, p.rewardBlocks})
     w.u64(v);
 }
 bool get(ByteReader &r, Params &p) {
   return r.u64(p.baseFee) && r.u64(p.feePerByte) && r.u64(p.unbondingBlocks) && r.u64(p.minStake) &&
          r.u64(p.votingBlocks) && r.u64(p.quorumPercent) && r.u64(p.maxSessionBlocks) &&
-         r.u64(p.slashPercent);
+         r.u64(p.slashPercent) && r.u64(p.rewardBlocks);
 }
 
 void put(ByteWriter &w, const SessionRecord &s) {
@@ -168,6 +168,7 @@ Result<Bytes> answerRequest(Ledger &ledger, std::span<const std::uint8_t> bytes)
       put(w, m.record.key);
       putBlob(w, m.record.offer.encode());
       w.u64(m.record.registeredAt);
+      w.i64(m.record.reputation);
       w.u64(m.staked);
     }
     break;
@@ -274,7 +275,7 @@ Result<std::vector<LedgerMiner>> decodeMinersAnswer(std::span<const std::uint8_t
   return decodeList<LedgerMiner>(answer, [](ByteReader &r, LedgerMiner &m) {
     Bytes offer;
     if (!get(r, m.account) || !get(r, m.record.key) || !getBlob(r, offer) ||
-        !r.u64(m.record.registeredAt) || !r.u64(m.staked))
+        !r.u64(m.record.registeredAt) || !r.i64(m.record.reputation) || !r.u64(m.staked))
       return false;
     auto decoded = MinerOffer::decode(offer);
     if (!decoded)

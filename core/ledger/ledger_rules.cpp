@@ -112,6 +112,17 @@ Result<void> LedgerState::checkKind(const Transaction &tx, const AccountState &s
       return no("only stakers can vote");
     return {};
   }
+  case TxKind::ReportTimeout: {
+    if (m_genesis.arbiter == PublicKey{} || tx.sender != m_genesis.arbiter)
+      return no("only the chain's arbiter can report a missed deadline");
+    if (tx.payload.size() != 32)
+      return no("a timeout report names one miner key");
+    PublicKey key{};
+    std::copy(tx.payload.begin(), tx.payload.end(), key.begin());
+    if (!m_miners.count(keyHashOf(key)))
+      return no("no such registered miner");
+    return {};
+  }
   case TxKind::Slash: {
     auto evidence = SlashEvidence::decode(tx.payload);
     if (!evidence)
@@ -163,6 +174,7 @@ void LedgerState::applyKind(const Transaction &tx, AccountState &sender, std::ui
     auto &session = m_sessions.at(receipt.session);
     sender.balance += receipt.cumulative - session.paid;
     session.paid = receipt.cumulative;
+    adjustReputation(senderId, +1); // verified work, paid for
     break;
   }
   case TxKind::CloseSession: {
@@ -183,6 +195,12 @@ void LedgerState::applyKind(const Transaction &tx, AccountState &sender, std::ui
     proposal.voters.insert(senderId);
     break;
   }
+  case TxKind::ReportTimeout: {
+    PublicKey key{};
+    std::copy(tx.payload.begin(), tx.payload.end(), key.begin());
+    adjustReputation(keyHashOf(key), -10);
+    break;
+  }
   case TxKind::Slash: {
     const auto evidence = *SlashEvidence::decode(tx.payload);
     const KeyHash minerId = keyHashOf(evidence.minerKey);
@@ -193,6 +211,7 @@ void LedgerState::applyKind(const Transaction &tx, AccountState &sender, std::ui
     m_accounts[evidence.reporter].balance += taken / 2;
     m_burnt += taken - taken / 2;
     m_usedEvidence.insert(evidence.id());
+    adjustReputation(minerId, -100);
     if (miner.staked < m_params.minStake)
       m_miners.erase(minerId); // too little stake left to keep serving
     break;

@@ -1,5 +1,7 @@
 #include "ledger/ledger_state.h"
 
+#include <algorithm>
+
 #include <sodium.h>
 
 #include <limits>
@@ -92,6 +94,8 @@ void LedgerState::endBlock(std::uint64_t height) {
       }
     }
   }
+  if (m_params.rewardBlocks > 0 && height % m_params.rewardBlocks == 0 && m_feePool > 0)
+    distributeRewards();
   Amount totalStake = 0;
   for (const auto &[id, state] : m_accounts)
     totalStake += state.staked;
@@ -113,6 +117,36 @@ void LedgerState::endBlock(std::uint64_t height) {
   }
 }
 
+void LedgerState::adjustReputation(const KeyHash &miner, std::int64_t change) {
+  auto it = m_miners.find(miner);
+  if (it != m_miners.end())
+    it->second.reputation = std::clamp<std::int64_t>(it->second.reputation + change, -1000, 1000);
+}
+
+// Exact 128-bit products: shares must be the same on every machine.
+__extension__ using Wide = unsigned __int128;
+
+void LedgerState::distributeRewards() {
+  // Each registered miner's weight: its stake × (1000 + reputation); shares are rounded down and
+  // the remainder stays in the pool.
+  std::vector<std::pair<KeyHash, Wide>> weights;
+  Wide total = 0;
+  for (const auto &[id, miner] : m_miners) {
+    const auto weight =
+        static_cast<Wide>(m_accounts[id].staked) * static_cast<Wide>(1000 + miner.reputation);
+    weights.emplace_back(id, weight);
+    total += weight;
+  }
+  if (total == 0)
+    return;
+  const Amount pool = m_feePool;
+  for (const auto &[id, weight] : weights) {
+    const auto share = static_cast<Amount>(pool * weight / total);
+    m_accounts[id].balance += share;
+    m_feePool -= share;
+  }
+}
+
 Amount LedgerState::totalSupply() const {
   Amount total = m_feePool;
   for (const auto &[id, state] : m_accounts) {
@@ -131,7 +165,7 @@ Hash LedgerState::stateHash() const {
   h.u64(m_burnt);
   for (auto v : {m_params.baseFee, m_params.feePerByte, m_params.unbondingBlocks, m_params.minStake,
                  m_params.votingBlocks, m_params.quorumPercent, m_params.maxSessionBlocks,
-                 m_params.slashPercent})
+                 m_params.slashPercent, m_params.rewardBlocks})
     h.u64(v);
   h.u64(m_usedEvidence.size());
   for (const auto &id : m_usedEvidence)
@@ -155,6 +189,7 @@ Hash LedgerState::stateHash() const {
     h.raw(id);
     h.raw(miner.offer.encode());
     h.u64(miner.registeredAt);
+    h.u64(static_cast<std::uint64_t>(miner.reputation));
   }
   h.u64(m_sessions.size());
   for (const auto &[id, session] : m_sessions) {

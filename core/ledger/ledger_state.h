@@ -21,6 +21,7 @@ struct Params {
   std::uint64_t quorumPercent = 33;   ///< share of all stake that must vote for a result to count
   std::uint64_t maxSessionBlocks = 100'000; ///< the longest a session may lock a deposit
   std::uint64_t slashPercent = 10; ///< share of a miner's stake one proven wrong answer costs
+  std::uint64_t rewardBlocks = 0; ///< every this many blocks the fee pool goes to miners (0: never)
 
   /// The least fee a transaction of `bytes` bytes must carry.
   Amount minimumFee(std::size_t bytes) const { return baseFee + feePerByte * bytes; }
@@ -49,6 +50,9 @@ struct MinerRecord {
   PublicKey key{};
   MinerOffer offer;
   std::uint64_t registeredAt = 0;
+  /// −1000..1000: settled (verified, paid) work raises it, proven wrong answers and missed
+  /// deadlines lower it; it weighs the miner's share of the rewards.
+  std::int64_t reputation = 0;
 };
 
 /// A PayForQuery session: a client's deposit locked for one miner until `expiry`.
@@ -113,6 +117,8 @@ private:
   Result<void> checkKind(const Transaction &tx, const AccountState &sender, Amount charges,
                          std::uint64_t height) const;
   void applyKind(const Transaction &tx, AccountState &sender, std::uint64_t height);
+  void adjustReputation(const KeyHash &miner, std::int64_t change);
+  void distributeRewards();
 
   Genesis m_genesis;
   Params m_params;

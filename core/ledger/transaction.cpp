@@ -68,7 +68,7 @@ Result<Transaction> Transaction::parse(std::span<const std::uint8_t> bytes) {
   tx.payload.resize(payloadSize);
   if (!r.raw(tx.payload.data(), payloadSize) || !r.raw(tx.signature.data(), 64))
     return fail(ErrorCode::Corrupt, "truncated transaction");
-  if (kind < 1 || kind > 10)
+  if (kind < 1 || kind > 11)
     return fail(ErrorCode::Corrupt, "unknown transaction kind " + std::to_string(kind));
   tx.kind = static_cast<TxKind>(kind);
   if (!r.atEnd())

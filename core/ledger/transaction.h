@@ -26,16 +26,17 @@ KeyHash keyHashOf(const PublicKey &key);
 
 /// What a transaction does. The values are part of the signed bytes.
 enum class TxKind : std::uint8_t {
-  Transfer = 1,      ///< move `amount` to `to`
-  Stake = 2,         ///< lock `amount` of the sender's balance as stake
-  Unstake = 3,       ///< start unbonding `amount` of stake; it returns after the unbonding period
-  RegisterMiner = 4, ///< payload MinerOffer: announce an endpoint and prices (needs stake)
-  OpenSession = 5,   ///< lock `amount` for queries to miner `to`; payload SessionTerms
-  Settle = 6,        ///< (miner) payload Receipt: collect what the client's latest receipt owes
-  CloseSession = 7,  ///< (client) payload: the session id; after expiry, refunds the rest
-  Propose = 8,       ///< payload ParamChange: propose a new parameter value (needs stake)
-  Vote = 9,          ///< payload Ballot: vote on a proposal, weighted by stake
-  Slash = 10,        ///< (the arbiter) payload SlashEvidence: a miner signed a wrong result
+  Transfer = 1,       ///< move `amount` to `to`
+  Stake = 2,          ///< lock `amount` of the sender's balance as stake
+  Unstake = 3,        ///< start unbonding `amount` of stake; it returns after the unbonding period
+  RegisterMiner = 4,  ///< payload MinerOffer: announce an endpoint and prices (needs stake)
+  OpenSession = 5,    ///< lock `amount` for queries to miner `to`; payload SessionTerms
+  Settle = 6,         ///< (miner) payload Receipt: collect what the client's latest receipt owes
+  CloseSession = 7,   ///< (client) payload: the session id; after expiry, refunds the rest
+  Propose = 8,        ///< payload ParamChange: propose a new parameter value (needs stake)
+  Vote = 9,           ///< payload Ballot: vote on a proposal, weighted by stake
+  ReportTimeout = 11, ///< (the arbiter) payload: a miner's key; it missed a deadline
+  Slash = 10,         ///< (the arbiter) payload SlashEvidence: a miner signed a wrong result
 };
 
 /// The largest payload a transaction may carry.

@@ -4,6 +4,7 @@
 #include "node/remote_ledger.h"
 
 #include <cstdlib>
+#include <set>
 
 namespace nesa::miner {
 
@@ -90,6 +91,17 @@ Result<void> NetworkMiners::reportEvidence(const privacy::Evidence &evidence,
     return fail(ErrorCode::InvalidInput, "the wrong answer was not signed by a remote miner");
   return m_node->reportEvidence(encodeReportEvidence(
       evidence.job, evidence.reply, evidence.minerKey, evidence.minerSignature, reporter));
+}
+
+int NetworkMiners::reportMissing(const std::vector<std::string> &missing) {
+  int recorded = 0;
+  std::set<std::string> reported;
+  for (const auto &entry : missing)
+    for (const auto &miner : m_handedOut)
+      if (entry.rfind(miner->id() + ":", 0) == 0 && reported.insert(miner->id()).second &&
+          entry.find("not signed") == std::string::npos) // a refusal is an answer, silence is not
+        recorded += m_node->reportMissing(miner->record().identity).ok() ? 1 : 0;
+  return recorded;
 }
 
 Result<std::shared_ptr<ledger::Ledger>> NetworkMiners::ledger() {

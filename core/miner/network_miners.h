@@ -45,6 +45,9 @@ public:
   /// Reports a wrong, signed answer (from the run report) to the node, which has other miners
   /// recompute it and slashes the miner when they disagree with it; `reporter` gets half.
   Result<void> reportEvidence(const privacy::Evidence &evidence, const ledger::KeyHash &reporter);
+  /// Reports every miner named in `missing` (RunReport::missing) that did not answer at all;
+  /// returns how many the node recorded as having missed a deadline.
+  int reportMissing(const std::vector<std::string> &missing);
   /// The node's ledger (connected on first use).
   Result<std::shared_ptr<ledger::Ledger>> ledger();
   const net::Endpoint &node() const;

@@ -22,7 +22,7 @@ Result<MessageKind> verifyMessage(std::span<const std::uint8_t> frame) {
                 "a message of protocol version " + std::to_string(message->version()));
   const auto kind = static_cast<std::uint8_t>(message->body_type());
   if (kind < static_cast<std::uint8_t>(MessageKind::Error) ||
-      kind > static_cast<std::uint8_t>(MessageKind::ReportEvidence) || !message->body())
+      kind > static_cast<std::uint8_t>(MessageKind::ReportMissing) || !message->body())
     return fail(ErrorCode::InvalidInput, "a message of an unknown kind");
   return static_cast<MessageKind>(kind);
 }
@@ -92,6 +92,20 @@ Bytes encodeLedgerReply(std::span<const std::uint8_t> body) {
   flatbuffers::FlatBufferBuilder builder(body.size() + 64);
   const auto bytes = builder.CreateVector(body.data(), body.size());
   return finishMessage(builder, wire::CreateLedgerReply(builder, bytes));
+}
+
+Bytes encodeReportMissing(const PublicKey &miner) {
+  flatbuffers::FlatBufferBuilder builder;
+  const auto key = builder.CreateVector(miner.data(), miner.size());
+  return finishMessage(builder, wire::CreateReportMissing(builder, key));
+}
+
+PublicKey decodeReportMissing(std::span<const std::uint8_t> frame) {
+  PublicKey key{};
+  const auto *miner = messageOf(frame)->body_as_ReportMissing()->miner();
+  if (miner && miner->size() == key.size())
+    std::copy(miner->begin(), miner->end(), key.begin());
+  return key;
 }
 
 Bytes decodeLedgerBody(std::span<const std::uint8_t> frame) {

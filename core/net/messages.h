@@ -29,6 +29,7 @@ enum class MessageKind : std::uint8_t {
   LedgerReply,
   PaymentReceipt,
   ReportEvidence,
+  ReportMissing,
 };
 
 /// Checks that `frame` is a well-formed message of this protocol version (bounds, offsets,
@@ -75,6 +76,9 @@ Bytes encodeListMiners();
 Bytes encodeMinerList(const std::vector<MinerRecord> &miners);
 Bytes encodePublishBundle(const std::string &bundleId, std::span<const std::uint8_t> content);
 Bytes encodeLedgerRequest(std::span<const std::uint8_t> body);
+Bytes encodeReportMissing(const PublicKey &miner);
+/// The miner named by a verified ReportMissing frame (all zero when malformed).
+PublicKey decodeReportMissing(std::span<const std::uint8_t> frame);
 Bytes encodeLedgerReply(std::span<const std::uint8_t> body);
 
 // Decoders take a frame that verifyMessage() accepted with the matching kind.

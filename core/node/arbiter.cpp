@@ -6,6 +6,7 @@
 #include "net/share_digest.h"
 #include "util/log.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -82,6 +83,37 @@ bool copyExact(const flatbuffers::Vector<std::uint8_t> *from, std::array<std::ui
 Arbiter::Arbiter(const net::Identity &identity, std::shared_ptr<ledger::Ledger> ledger,
                  std::function<std::vector<net::MinerRecord>()> miners)
     : m_identity(identity), m_ledger(std::move(ledger)), m_miners(std::move(miners)) {}
+
+Result<ledger::Hash> Arbiter::probe(const net::PublicKey &miner) {
+  auto registered = m_ledger->miners();
+  if (!registered)
+    return registered.error();
+  const auto account = ledger::keyHashOf(miner);
+  const auto it = std::find_if(registered->begin(), registered->end(),
+                               [&](const auto &m) { return m.account == account; });
+  if (it == registered->end())
+    return fail(ErrorCode::NotFound, "no such registered miner");
+  bool answered = false;
+  if (auto endpoint = net::parseEndpoint(it->record.offer.endpoint)) {
+    auto connection = net::Connection::open(*endpoint, m_identity, {miner, 5s});
+    // Any answer counts, even a refusal: the question is whether the miner is there.
+    answered = connection &&
+               (*connection)->request(net::encodeInstallBundle(std::string(64, '0')), 10s).ok();
+  }
+  if (answered)
+    return fail(ErrorCode::InvalidInput, "the miner answers the arbiter; nothing is recorded");
+  auto tx =
+      ledger::prepareTransaction(*m_ledger, ledger::TxKind::ReportTimeout, m_identity.publicKey(),
+                                 0, {}, std::vector<std::uint8_t>(miner.begin(), miner.end()));
+  if (!tx)
+    return tx.error();
+  tx->signWith(m_identity.secretKey());
+  auto id = m_ledger->submit(*tx);
+  if (id)
+    log::info("arbiter: miner " + net::toHex(miner).substr(0, 8) +
+              " does not answer; its missed deadline is recorded");
+  return id;
+}
 
 Result<ledger::Hash> Arbiter::judge(std::span<const std::uint8_t> report) {
   const auto *body = net::messageOf(report)->body_as_ReportEvidence();

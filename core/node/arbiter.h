@@ -23,6 +23,9 @@ public:
   /// Judges a ReportEvidence frame; returns the Slash transaction's id when the accused was
   /// wrong, or why no slash follows (unsigned, not wrong, nobody to recompute, ...).
   Result<ledger::Hash> judge(std::span<const std::uint8_t> report);
+  /// Checks a report that `miner` did not answer: the arbiter tries it itself, and when it does
+  /// not answer either, records the missed deadline on the ledger (lowering its reputation).
+  Result<ledger::Hash> probe(const net::PublicKey &miner);
 
 private:
   const net::Identity &m_identity;

@@ -83,6 +83,7 @@ Result<ledger::Genesis> devnetGenesis(const std::vector<ledger::PublicKey> &mine
   ledger::Genesis genesis;
   genesis.chainId = "nesa-devnet";
   genesis.arbiter = arbiter;
+  genesis.params.rewardBlocks = 20; // the fee pool goes to the miners every 20 blocks
   genesis.allocations.emplace_back(ledger::keyHashOf(arbiter), kMinerFunds); // pays slash fees
   genesis.allocations.emplace_back(ledger::keyHashOf(demo->publicKey), kDemoFunds);
   for (const auto &miner : miners)

@@ -43,4 +43,11 @@ Result<void> NodeClient::reportEvidence(std::span<const std::uint8_t> frame) {
   return net::expectAck(*reply);
 }
 
+Result<void> NodeClient::reportMissing(const net::PublicKey &miner) {
+  auto reply = m_connection->request(net::encodeReportMissing(miner), 60s);
+  if (!reply)
+    return reply.error().withContext("reporting a silent miner to the node");
+  return net::expectAck(*reply);
+}
+
 } // namespace nesa::node

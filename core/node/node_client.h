@@ -22,6 +22,8 @@ public:
   /// Sends a ReportEvidence frame and waits for the node's judgement (Ack: the miner was
   /// slashed; otherwise the reason).
   Result<void> reportEvidence(std::span<const std::uint8_t> frame);
+  /// Reports that `miner` did not answer; the node checks it and records a missed deadline.
+  Result<void> reportMissing(const net::PublicKey &miner);
   const net::Endpoint &endpoint() const { return m_endpoint; }
 
 private:

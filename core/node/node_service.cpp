@@ -79,8 +79,10 @@ struct NodeService::State {
         report = std::move(reports.front());
         reports.pop_front();
       }
-      auto slashed = arbiter->judge(report.first);
-      report.second(slashed ? net::encodeAck() : net::encodeError(slashed.error()));
+      const bool missing = *net::verifyMessage(report.first) == net::MessageKind::ReportMissing;
+      auto recorded = missing ? arbiter->probe(net::decodeReportMissing(report.first))
+                              : arbiter->judge(report.first);
+      report.second(recorded ? net::encodeAck() : net::encodeError(recorded.error()));
     }
     std::lock_guard lock(judgeMutex);
     for (auto &[frame, respond] : reports)
@@ -177,6 +179,7 @@ struct NodeService::State {
     }
     case net::MessageKind::PublishBundle:
       return respond(storeBundle(net::decodePublishBundle(message)));
+    case net::MessageKind::ReportMissing:
     case net::MessageKind::ReportEvidence: {
       if (!arbiter)
         return respond(net::encodeError(
