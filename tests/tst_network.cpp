@@ -357,7 +357,9 @@ private Q_SLOTS:
                                                     })),
                              20000);
     QCOMPARE(paid, *owed);
-    for (const auto &entry : *ledger->miners()) // settled, verified work raises reputation
+    const auto onChainMiners = ledger->miners();
+    QVERIFY(onChainMiners);
+    for (const auto &entry : *onChainMiners) // settled, verified work raises reputation
       QVERIFY(entry.record.reputation >= 1);
 
     // Refusals, straight to a miner over its own connection.
