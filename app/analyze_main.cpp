@@ -291,6 +291,21 @@ int main(int argc, char **argv) {
       return failWith(found.error());
     miners = std::move(*found);
     std::cerr << "node " << network->node().text() << ": " << miners.size() << " miners\n";
+    // The cost, before anything is paid: every share job at the dearest miner's price.
+    const auto &calls = compiled->report();
+    const int jobs = (options.arithmetic == privacy::ShareArithmetic::Ring64 ? calls.remoteOps
+                                                                             : calls.remoteCalls) *
+                     options.miners;
+    std::uint64_t perJob = 0;
+    for (const auto &endpoint : miners)
+      perJob = std::max(
+          perJob,
+          static_cast<const miner::RemoteMiner &>(*endpoint).record().announcement.pricePerQuery);
+    std::cerr << "cost estimate: about " << jobs * perJob << " µNES (" << jobs
+              << " share jobs at up to " << perJob
+              << " µNES, plus any per-byte price), paid only for verified answers; "
+              << "opening a session with a miner locks a deposit of "
+              << miner::Payer::Terms{}.deposit << " µNES and costs one transaction fee\n";
   }
   options.onProgress = [](const privacy::RunProgress &p) {
     std::cerr << "call " << p.callsDone << "/" << p.callsExpected << " " << p.call->kind << ": ";

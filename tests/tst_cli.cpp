@@ -139,6 +139,9 @@ private Q_SLOTS:
     // No node configured: the run started its own network of miner processes.
     QVERIFY(hss.err.contains(QStringLiteral("starting a local network (1 node, 4 miners)")));
     QVERIFY(hss.err.contains(QStringLiteral("@127.0.0.1:")));
+    // Priced before, paid after: the demo account of the devnet pays for verified answers.
+    QVERIFY(hss.err.contains(QStringLiteral("cost estimate: about ")));
+    QVERIFY(hss.out.contains(QStringLiteral(" µNES for verified answers")));
     const auto x = readFloatNpy(local), y = readFloatNpy(shared);
     QCOMPARE(x.size(), std::size_t{32});
     for (std::size_t i = 0; i < x.size(); ++i)

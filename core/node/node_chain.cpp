@@ -24,6 +24,10 @@ std::vector<std::uint8_t> encodeGenesis(const ledger::Genesis &genesis) {
     w.u64(amount);
   }
   w.raw(genesis.arbiter);
+  const auto &p = genesis.params;
+  for (auto v : {p.baseFee, p.feePerByte, p.unbondingBlocks, p.minStake, p.votingBlocks,
+                 p.quorumPercent, p.maxSessionBlocks, p.slashPercent, p.rewardBlocks})
+    w.u64(v);
   return w.take();
 }
 
@@ -42,7 +46,11 @@ Result<ledger::Genesis> decodeGenesis(std::span<const std::uint8_t> bytes) {
       return fail(ErrorCode::Corrupt, "the node's genesis file is damaged");
     genesis.allocations.emplace_back(account, amount);
   }
-  if (!r.raw(genesis.arbiter.data(), genesis.arbiter.size()) || !r.atEnd())
+  auto &p = genesis.params;
+  if (!r.raw(genesis.arbiter.data(), genesis.arbiter.size()) || !r.u64(p.baseFee) ||
+      !r.u64(p.feePerByte) || !r.u64(p.unbondingBlocks) || !r.u64(p.minStake) ||
+      !r.u64(p.votingBlocks) || !r.u64(p.quorumPercent) || !r.u64(p.maxSessionBlocks) ||
+      !r.u64(p.slashPercent) || !r.u64(p.rewardBlocks) || !r.atEnd())
     return fail(ErrorCode::Corrupt, "the node's genesis file is damaged");
   return genesis;
 }
