@@ -150,8 +150,8 @@ asio::awaitable<void> serveMessages(StatePtr state, websocket::stream<beast::tcp
   }
 }
 
-// Reads one handshake message and answers it; false (after logging) when the peer misbehaved.
-asio::awaitable<std::optional<Bytes>> readHandshake(websocket::stream<beast::tcp_stream> &ws) {
+// Reads one handshake message (at most the 4 KiB the stream allows during the handshake).
+asio::awaitable<Bytes> readHandshake(websocket::stream<beast::tcp_stream> &ws) {
   beast::flat_buffer buffer;
   co_await ws.async_read(buffer, asio::use_awaitable);
   const auto view = viewOf(buffer);
@@ -200,7 +200,7 @@ asio::awaitable<void> session(StatePtr state, tcp::socket socket) {
     ServerHandshake handshake(state->identity);
     stage = "handshake";
     const auto hello = co_await readHandshake(ws);
-    auto reply = handshake.onHello(*hello);
+    auto reply = handshake.onHello(hello);
     if (!reply) {
       state->reject(address, reply.error().message);
       co_await ws.async_close(websocket::close_code::policy_error, asio::use_awaitable);
@@ -208,7 +208,7 @@ asio::awaitable<void> session(StatePtr state, tcp::socket socket) {
     }
     co_await ws.async_write(asio::buffer(*reply), asio::use_awaitable);
     const auto finish = co_await readHandshake(ws);
-    if (auto done = handshake.onFinish(*finish); !done) {
+    if (auto done = handshake.onFinish(finish); !done) {
       state->reject(address, done.error().message);
       co_await ws.async_close(websocket::close_code::policy_error, asio::use_awaitable);
       co_return;
