@@ -6,6 +6,7 @@
 #include "model/compiled_model.h"
 #include "net/connection.h"
 #include "net/server.h"
+#include "node/node_chain.h"
 #include "privacy/engine.h"
 #include "privacy/local_miner.h"
 #include "reference_models.h"
@@ -160,6 +161,12 @@ std::shared_ptr<HssFixture> makeHss() {
   miner::NetworkOptions network;
   network.devnetMiners = 2;
   fixture->devnet = orDie(miner::NetworkMiners::open(fixture->client, network), "devnet");
+  // Paid like any query (receipts checked on every job); sessions open in the warm-up run.
+  auto demo = std::make_shared<wallet::KeyPair>(orDie(node::devnetDemoKey(), "demo key"));
+  fixture->devnet->setPayer(std::make_shared<miner::Payer>(
+      orDie(fixture->devnet->ledger(), "ledger"), demo->publicKey,
+      [demo](std::span<const std::uint8_t> bytes) { return wallet::sign(*demo, bytes); },
+      miner::Payer::Terms{}));
   fixture->network = std::make_shared<privacy::Engine>(
       orDie(fixture->devnet->minersFor(fixture->compiled.bundle(), 2), "miners"));
   return fixture;
