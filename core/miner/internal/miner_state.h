@@ -1,0 +1,94 @@
+// The state of a running miner, shared by the files that implement it: miner_service.cpp
+// (start, stop, stats), miner_jobs.cpp (share jobs, bundles, payments, HTTP) and
+// miner_node_link.cpp (registration, heartbeats, the chain, settlement). Not a public header.
+#pragma once
+
+#include "miner/job_queue.h"
+#include "miner/miner_service.h"
+#include "miner/payment_desk.h"
+#include "miner/share_codec.h"
+#include "net/server.h"
+#include "privacy/local_miner.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+namespace nesa::miner {
+
+using Clock = std::chrono::steady_clock;
+
+struct MinerService::State {
+  explicit State(MinerOptions opts, net::Identity id)
+      : options(std::move(opts)), identity(std::move(id)),
+        name("miner-" + net::toHex(identity.publicKey()).substr(0, 8)),
+        compute(options.compute ? options.compute : std::make_shared<privacy::LocalMiner>(name)),
+        queue({options.maxConcurrentJobs, options.maxQueuedJobs, options.maxQueuedBytes}) {}
+
+  MinerOptions options;
+  net::Identity identity;
+  std::string name;
+  std::string backend;
+  std::shared_ptr<privacy::MinerEndpoint> compute;
+  JobQueue queue;
+  std::unique_ptr<net::Server> server;
+
+  std::atomic<std::uint64_t> served{0}, failed{0}, refused{0}, fees{0};
+  std::atomic<double> computeMs{0};
+  std::atomic<std::size_t> bundles{0};
+  std::atomic<bool> registered{false};
+  std::atomic<bool> onChain{false};
+  Clock::time_point lastChainAttempt{}; // the node link's thread only
+  Clock::time_point lastSettle{};
+  std::atomic<std::uint64_t> settledTotal{0};
+  mutable std::mutex deskMutex;
+  mutable std::mutex nodeIdentityMutex;
+  std::optional<net::PublicKey> nodeIdentity;
+  std::shared_ptr<PaymentDesk> desk;
+  std::string lastChainProblem;
+
+  JobQueue installs{{1, 64, 1024}}; // bundle downloads, one at a time, off the network threads
+  std::mutex installMutex;
+  std::set<std::string> installedIds;
+  std::thread nodeLink;
+  std::mutex linkMutex;
+  std::condition_variable linkWake;
+  bool stopping = false;
+  bool nudged = false; // send a heartbeat now (pause/resume)
+
+  // ---- miner_jobs.cpp ----
+  /// Where bundle `id` is cached.
+  std::filesystem::path bundleFile(const std::string &id) const;
+  /// Makes `id` ready: already installed, in the cache folder, or downloaded from the node.
+  Result<void> install(const std::string &id);
+  /// Every message of an authenticated peer.
+  void handle(const net::Peer &peer, net::Bytes message, net::Responder respond);
+  /// One share job: payment, queue, compute, signature.
+  void handleJob(const net::Peer &peer, net::Bytes message, const net::Responder &respond);
+  /// A job's payment: its receipt must be good, or the miner must be free.
+  Result<void> checkPayment(const PricedJob &job, std::size_t payloadBytes);
+  /// The node this miner registered with recomputes disputed jobs as the chain's arbiter; those
+  /// are served without payment.
+  bool isOwnNode(const net::Peer &peer) const;
+  /// The receipts' desk, connected to the node's ledger on first use.
+  std::shared_ptr<PaymentDesk> paymentDesk();
+  std::shared_ptr<PaymentDesk> paymentDeskIfAny() const;
+  /// GET /status and /metrics.
+  net::HttpResponse http(const std::string &target) const;
+
+  // ---- miner_node_link.cpp ----
+  /// Registers with the node and sends heartbeats until stopped, reconnecting as needed.
+  void linkToNode();
+  /// Stakes the minimum and registers on the node's chain, once funds allow.
+  void registerOnChain(const std::string &endpoint);
+  /// Collects what the clients' latest receipts owe, on the ledger.
+  void settle();
+  /// Sends a heartbeat now.
+  void wakeLink();
+};
+
+} // namespace nesa::miner

@@ -1,0 +1,226 @@
+// A miner's work: share jobs (payment, queue, compute, signature), bundle installs, and its
+// HTTP status and metrics.
+#include "ledger/payloads.h"
+#include "miner/internal/miner_state.h"
+#include "model/linear_bundle.h"
+#include "net/connection.h"
+#include "net/messages.h"
+#include "node/remote_ledger.h"
+#include "util/log.h"
+
+#include <sstream>
+
+namespace nesa::miner {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+double msSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Bundle ids are 64 lower-case hex characters; anything else never reaches the file system.
+bool isBundleId(const std::string &id) {
+  return id.size() == 64 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+} // namespace
+
+std::filesystem::path MinerService::State::bundleFile(const std::string &id) const {
+  return options.dataDir / "bundles" / (id + ".nesalb");
+}
+
+// Makes `id` ready: already installed, in the cache folder, or downloaded from the node.
+Result<void> MinerService::State::install(const std::string &id) {
+  if (!isBundleId(id))
+    return fail(ErrorCode::InvalidInput, "'" + id + "' is not a bundle id");
+  std::lock_guard lock(installMutex);
+  if (installedIds.count(id))
+    return {};
+  const auto file = bundleFile(id);
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    if (!options.node)
+      return fail(ErrorCode::NotFound, "bundle " + id + " is not here and no node is set");
+    auto got = net::httpGet(*options.node, "/bundles/" + id, 120s);
+    if (!got)
+      return got.error().withContext("downloading bundle " + id.substr(0, 12));
+    if (got->status != 200)
+      return fail(ErrorCode::NotFound, "the node does not have bundle " + id.substr(0, 12) +
+                                           " (HTTP " + std::to_string(got->status) + ")");
+    const std::span<const std::uint8_t> bytes(
+        reinterpret_cast<const std::uint8_t *>(got->body.data()), got->body.size());
+    auto parsed = model::LinearBundle::parse(bytes);
+    if (!parsed || parsed->id() != id)
+      return fail(ErrorCode::Corrupt,
+                  "the node sent a bundle that does not hash to " + id.substr(0, 12));
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (auto saved = parsed->save(file); !saved)
+      return saved.error();
+    log::info(name + ": downloaded bundle " + id.substr(0, 12) + " (" +
+              std::to_string(bytes.size()) + " bytes)");
+  }
+  auto bundle = model::LinearBundle::load(file, id);
+  if (!bundle)
+    return bundle.error();
+  if (auto done = compute->installBundle(*bundle, id); !done)
+    return done;
+  installedIds.insert(id);
+  bundles = installedIds.size();
+  return {};
+}
+
+void MinerService::State::handle(const net::Peer &peer, net::Bytes message, net::Responder respond) {
+  const auto kind = *net::verifyMessage(message);
+  switch (kind) {
+  case net::MessageKind::ShareJob: return handleJob(peer, std::move(message), respond);
+  case net::MessageKind::InstallBundle: {
+    auto id = net::decodeInstallBundle(message);
+    auto queued = installs.submit(
+        0, 0, 0,
+        [this, id, respond] {
+          auto done = install(id);
+          respond(done ? net::encodeAck() : net::encodeError(done.error()));
+        },
+        [respond](const Error &error) { respond(net::encodeError(error)); });
+    if (!queued)
+      respond(net::encodeError(queued.error()));
+    return;
+  }
+  case net::MessageKind::PaymentReceipt: {
+    auto receipt = decodePaymentReceipt(message);
+    if (!receipt)
+      return respond(net::encodeError(receipt.error()));
+    auto payments = paymentDesk();
+    if (!payments)
+      return respond(net::encodeError(fail(ErrorCode::Unavailable, "no ledger to pay on")));
+    auto accepted = payments->accept(*receipt);
+    return respond(accepted ? net::encodeAck() : net::encodeError(accepted.error()));
+  }
+  default:
+    respond(
+        net::encodeError(fail(ErrorCode::InvalidInput, "a miner does not take this message")));
+  }
+}
+
+std::shared_ptr<PaymentDesk> MinerService::State::paymentDeskIfAny() const {
+  std::lock_guard lock(deskMutex);
+  return desk;
+}
+
+// The ledger for payments (the node's), connected on first use.
+std::shared_ptr<PaymentDesk> MinerService::State::paymentDesk() {
+  std::lock_guard lock(deskMutex);
+  if (!desk && options.node)
+    if (auto chain = node::RemoteLedger::connect(*options.node, identity))
+      desk = std::make_shared<PaymentDesk>(std::shared_ptr<ledger::Ledger>(std::move(*chain)),
+                                           ledger::keyHashOf(identity.publicKey()));
+  return desk;
+}
+
+bool MinerService::State::isOwnNode(const net::Peer &peer) const {
+  std::lock_guard lock(nodeIdentityMutex);
+  return nodeIdentity && *nodeIdentity == peer.identity;
+}
+
+Result<void> MinerService::State::checkPayment(const PricedJob &job, std::size_t payloadBytes) {
+  const ledger::Amount price = options.pricePerQuery + options.pricePerByte * payloadBytes;
+  if (!job.payment) {
+    if (!options.requirePayment)
+      return {};
+    return fail(ErrorCode::InvalidInput,
+                "payment refused: this miner is paid per job; open a PayForQuery session");
+  }
+  if (job.fee < price)
+    return fail(ErrorCode::InvalidInput, "payment refused: the job offers " +
+                                             std::to_string(job.fee) + " µNES, the price is " +
+                                             std::to_string(price));
+  auto payments = paymentDesk();
+  if (!payments)
+    return fail(ErrorCode::Unavailable, "this miner cannot reach its node's ledger to check "
+                                        "payments right now");
+  return payments->admit(*job.payment, price);
+}
+
+void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message, const net::Responder &respond) {
+  auto priced = decodeShareJob(message);
+  if (!priced) {
+    ++failed;
+    return respond(net::encodeError(priced.error()));
+  }
+  if (auto paid =
+          isOwnNode(peer)
+              ? Result<void>()
+              : checkPayment(*priced, priced->job.input ? priced->job.input->bytes.size() : 0);
+      !paid) {
+    ++refused;
+    return respond(net::encodeError(paid.error()));
+  }
+  const auto arrived = Clock::now();
+  const std::size_t bytes = message.size();
+  auto job = std::make_shared<PricedJob>(std::move(*priced));
+  message = {};
+  auto queued = queue.submit(
+      job->tip, job->fee, bytes,
+      [this, job, respond, arrived] {
+        const double waited = msSince(arrived);
+        const auto start = Clock::now();
+        auto reply = compute->compute(job->job);
+        computeMs = computeMs + msSince(start);
+        if (!reply) {
+          ++failed;
+          return respond(net::encodeError(reply.error()));
+        }
+        ++served;
+        fees += job->fee;
+        // Signed, so that a wrong answer can be proven to the ledger (docs/network.md).
+        const auto signedBytes = ledger::SlashEvidence::signedBytes(
+            jobDigestOf(job->job), resultDigestOf(reply->output));
+        reply->signer = identity.publicKey();
+        reply->signature = identity.sign(signedBytes);
+        respond(encodeShareReply({std::move(*reply), waited}));
+      },
+      [respond](const Error &error) { respond(net::encodeError(error)); });
+  if (!queued) {
+    ++refused;
+    respond(net::encodeError(queued.error()));
+  }
+}
+
+net::HttpResponse MinerService::State::http(const std::string &target) const {
+  if (target == "/status") {
+    std::ostringstream out;
+    out << "{\"role\":\"miner\",\"identity\":\"" << net::toHex(identity.publicKey())
+        << "\",\"backend\":\"" << backend << "\",\"jobs_served\":" << served
+        << ",\"jobs_failed\":" << failed << ",\"jobs_refused\":" << refused
+        << ",\"queued\":" << queue.queued()
+        << ",\"paused\":" << (queue.paused() ? "true" : "false")
+        << ",\"registered\":" << (registered ? "true" : "false")
+        << ",\"on_chain\":" << (onChain ? "true" : "false")
+        << ",\"earned\":" << (paymentDeskIfAny() ? paymentDeskIfAny()->earned() : 0)
+        << ",\"settled\":" << settledTotal << "}";
+    return {200, "application/json", out.str()};
+  }
+  if (target == "/metrics") {
+    const auto c = server ? server->counters() : net::ServerCounters{};
+    std::ostringstream out;
+    out << "# TYPE nesa_miner_jobs_served_total counter\nnesa_miner_jobs_served_total " << served
+        << "\n# TYPE nesa_miner_jobs_failed_total counter\nnesa_miner_jobs_failed_total "
+        << failed
+        << "\n# TYPE nesa_miner_jobs_refused_total counter\nnesa_miner_jobs_refused_total "
+        << refused << "\n# TYPE nesa_miner_queue_length gauge\nnesa_miner_queue_length "
+        << queue.queued()
+        << "\n# TYPE nesa_miner_compute_ms_total counter\nnesa_miner_compute_ms_total "
+        << computeMs.load()
+        << "\n# TYPE nesa_net_bytes_received_total counter\nnesa_net_bytes_received_total "
+        << c.bytesReceived
+        << "\n# TYPE nesa_net_bytes_sent_total counter\nnesa_net_bytes_sent_total " << c.bytesSent
+        << "\n# TYPE nesa_net_rejected_total counter\nnesa_net_rejected_total " << c.rejected
+        << "\n";
+    return {200, "text/plain; version=0.0.4", out.str()};
+  }
+  return {404, "text/plain; charset=utf-8", "not found\n"};
+}
+
+} // namespace nesa::miner
