@@ -147,20 +147,12 @@ Result<miner::NetworkOptions> networkOptions(const cli::Arguments &args) {
   } catch (const std::exception &) {
     return fail(ErrorCode::InvalidInput, "--timeout takes a number of seconds");
   }
-  std::string address = args.value("node");
-  if (address.empty() && config->network == "join")
-    address = config->nodeAddress;
-  if (address.empty()) {
-    // A devnet the user keeps running (nesa-node --devnet) leaves its address here.
-    if (auto running = cli::readDaemonFile(config->effectiveDataDir() / "node.json"))
-      address = (*running)["address"];
-  }
-  if (!address.empty()) {
-    auto endpoint = net::parseEndpoint(address);
-    if (!endpoint)
-      return endpoint.error();
-    setup.node = *endpoint;
-  }
+  // No node at all is fine: NetworkMiners then starts a devnet for this run.
+  auto node = cli::resolveNode(*config, args.value("node"));
+  if (node)
+    setup.node = *node;
+  else if (node.error().code != ErrorCode::NotFound)
+    return node.error();
   return setup;
 }
 

@@ -112,19 +112,11 @@ int main(int argc, char **argv) {
   options.maxQueuedBytes = static_cast<std::size_t>(*queueMib) << 20;
   options.pricePerQuery = static_cast<std::uint64_t>(*price);
   options.pricePerByte = static_cast<std::uint64_t>(*perByte);
-  std::string nodeText = args->value("node");
-  if (nodeText.empty()) {
-    if (auto file = cli::readDaemonFile(config->effectiveDataDir() / "node.json"))
-      nodeText = (*file)["address"];
-    else if (!config->nodeAddress.empty())
-      nodeText = config->nodeAddress;
-  }
-  if (!nodeText.empty()) {
-    auto node = net::parseEndpoint(nodeText);
-    if (!node)
-      return usage(node.error().message);
+  if (auto node = cli::resolveNode(*config, args->value("node")))
     options.node = *node;
-  }
+  else if (node.error().code != ErrorCode::NotFound)
+    return usage(node.error().message);
+  const std::string nodeText = options.node ? options.node->text() : std::string();
 
   auto service = miner::MinerService::start(options);
   if (!service) {

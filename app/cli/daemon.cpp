@@ -74,4 +74,19 @@ Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem:
   return fields;
 }
 
+Result<net::Endpoint> resolveNode(const Config &config, const std::string &explicitNode) {
+  std::string address = explicitNode;
+  if (address.empty() && config.network == "join")
+    address = config.nodeAddress;
+  if (address.empty()) {
+    auto running = readDaemonFile(config.effectiveDataDir() / "node.json");
+    if (!running)
+      return fail(ErrorCode::NotFound,
+                  "no local node is running; start one with 'nesa-node --devnet', or name one "
+                  "with --node HOST:PORT");
+    address = (*running)["address"];
+  }
+  return net::parseEndpoint(address);
+}
+
 } // namespace nesa::cli

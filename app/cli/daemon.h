@@ -2,6 +2,8 @@
 // the small JSON file that tells `nesa node|miner status` where a running daemon listens.
 #pragma once
 
+#include "net/endpoint.h"
+#include "util/config.h"
 #include "util/result.h"
 
 #include <chrono>
@@ -24,5 +26,9 @@ Result<void> writeDaemonFile(const std::filesystem::path &file,
                              const std::map<std::string, std::string> &fields);
 /// Reads a file written by writeDaemonFile.
 Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem::path &file);
+
+/// The node to talk to: `explicitNode` (--node), else the joined network's node (`nodeAddress`
+/// when `network` is "join"), else the local node that left DATA/node.json; NotFound when none.
+Result<net::Endpoint> resolveNode(const Config &config, const std::string &explicitNode);
 
 } // namespace nesa::cli

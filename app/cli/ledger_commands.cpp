@@ -2,6 +2,7 @@
 
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/daemon.h"
 #include "cli/network_commands.h"
 #include "cli/secret_input.h"
 #include "ledger/payloads.h"
@@ -39,7 +40,7 @@ struct LedgerConnection {
 };
 
 Result<std::unique_ptr<LedgerConnection>> connect(const Context &ctx, const Arguments &args) {
-  auto endpoint = resolveNode(ctx, args.value("node"));
+  auto endpoint = resolveNode(ctx.config, args.value("node"));
   if (!endpoint)
     return endpoint.error();
   auto connection = std::make_unique<LedgerConnection>();

@@ -27,10 +27,6 @@ int report(Context &ctx, const Error &error) {
   return error.code == ErrorCode::InvalidInput ? kExitUsage : kExitFailure;
 }
 
-Result<net::Endpoint> nodeAddress(const Context &ctx, const Arguments &args) {
-  return resolveNode(ctx, args.value("node"));
-}
-
 Result<nlohmann::json> getStatus(const net::Endpoint &endpoint, const std::string &what) {
   auto got = net::httpGet(endpoint, "/status", 5s, 1 << 20);
   if (!got)
@@ -90,7 +86,7 @@ Result<pid_t> startDetached(const fs::path &program, std::vector<std::string> ar
 }
 
 int nodeStatus(Context &ctx, const Arguments &args) {
-  auto endpoint = nodeAddress(ctx, args);
+  auto endpoint = resolveNode(ctx.config, args.value("node"));
   if (!endpoint)
     return report(ctx, endpoint.error());
   auto status = getStatus(*endpoint, "node");
@@ -120,7 +116,7 @@ int minerStart(Context &ctx, const Arguments &args) {
       forwarded.push_back(args.value(name));
     }
   if (!args.has("node")) {
-    auto node = nodeAddress(ctx, args);
+    auto node = resolveNode(ctx.config, args.value("node"));
     if (!node)
       return report(ctx, node.error());
     forwarded.insert(forwarded.end(), {"--node", node->text()});
@@ -197,21 +193,6 @@ const std::vector<OptionSpec> kNetworkOptions = {
 };
 
 } // namespace
-
-Result<net::Endpoint> resolveNode(const Context &ctx, const std::string &explicitNode) {
-  std::string address = explicitNode;
-  if (address.empty() && ctx.config.network == "join")
-    address = ctx.config.nodeAddress;
-  if (address.empty()) {
-    auto running = readDaemonFile(ctx.config.effectiveDataDir() / "node.json");
-    if (!running)
-      return fail(ErrorCode::NotFound,
-                  "no local node is running; start one with 'nesa-node --devnet', or name one "
-                  "with --node HOST:PORT");
-    address = (*running)["address"];
-  }
-  return net::parseEndpoint(address);
-}
 
 int nodeCommand(Context &ctx) {
   std::vector<const char *> argv{"node"};

@@ -7,10 +7,6 @@
 
 namespace nesa::cli {
 
-/// The node to talk to: `explicitNode` (--node), the joined network's node, or the local
-/// node's DATA/node.json.
-Result<net::Endpoint> resolveNode(const Context &ctx, const std::string &explicitNode);
-
 /// nesa node status [--node HOST:PORT]
 int nodeCommand(Context &ctx);
 /// nesa miner start [--node HOST:PORT] [--threads N] [--price N] | stop | status

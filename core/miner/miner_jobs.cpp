@@ -71,7 +71,8 @@ Result<void> MinerService::State::install(const std::string &id) {
   return {};
 }
 
-void MinerService::State::handle(const net::Peer &peer, net::Bytes message, net::Responder respond) {
+void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
+                                 net::Responder respond) {
   const auto kind = *net::verifyMessage(message);
   switch (kind) {
   case net::MessageKind::ShareJob: return handleJob(peer, std::move(message), respond);
@@ -99,8 +100,7 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message, net:
     return respond(accepted ? net::encodeAck() : net::encodeError(accepted.error()));
   }
   default:
-    respond(
-        net::encodeError(fail(ErrorCode::InvalidInput, "a miner does not take this message")));
+    respond(net::encodeError(fail(ErrorCode::InvalidInput, "a miner does not take this message")));
   }
 }
 
@@ -143,7 +143,8 @@ Result<void> MinerService::State::checkPayment(const PricedJob &job, std::size_t
   return payments->admit(*job.payment, price);
 }
 
-void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message, const net::Responder &respond) {
+void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message,
+                                    const net::Responder &respond) {
   auto priced = decodeShareJob(message);
   if (!priced) {
     ++failed;
@@ -175,8 +176,8 @@ void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message, c
         ++served;
         fees += job->fee;
         // Signed, so that a wrong answer can be proven to the ledger (docs/network.md).
-        const auto signedBytes = ledger::SlashEvidence::signedBytes(
-            jobDigestOf(job->job), resultDigestOf(reply->output));
+        const auto signedBytes = ledger::SlashEvidence::signedBytes(jobDigestOf(job->job),
+                                                                    resultDigestOf(reply->output));
         reply->signer = identity.publicKey();
         reply->signature = identity.sign(signedBytes);
         respond(encodeShareReply({std::move(*reply), waited}));
@@ -194,8 +195,7 @@ net::HttpResponse MinerService::State::http(const std::string &target) const {
     out << "{\"role\":\"miner\",\"identity\":\"" << net::toHex(identity.publicKey())
         << "\",\"backend\":\"" << backend << "\",\"jobs_served\":" << served
         << ",\"jobs_failed\":" << failed << ",\"jobs_refused\":" << refused
-        << ",\"queued\":" << queue.queued()
-        << ",\"paused\":" << (queue.paused() ? "true" : "false")
+        << ",\"queued\":" << queue.queued() << ",\"paused\":" << (queue.paused() ? "true" : "false")
         << ",\"registered\":" << (registered ? "true" : "false")
         << ",\"on_chain\":" << (onChain ? "true" : "false")
         << ",\"earned\":" << (paymentDeskIfAny() ? paymentDeskIfAny()->earned() : 0)
@@ -206,8 +206,7 @@ net::HttpResponse MinerService::State::http(const std::string &target) const {
     const auto c = server ? server->counters() : net::ServerCounters{};
     std::ostringstream out;
     out << "# TYPE nesa_miner_jobs_served_total counter\nnesa_miner_jobs_served_total " << served
-        << "\n# TYPE nesa_miner_jobs_failed_total counter\nnesa_miner_jobs_failed_total "
-        << failed
+        << "\n# TYPE nesa_miner_jobs_failed_total counter\nnesa_miner_jobs_failed_total " << failed
         << "\n# TYPE nesa_miner_jobs_refused_total counter\nnesa_miner_jobs_refused_total "
         << refused << "\n# TYPE nesa_miner_queue_length gauge\nnesa_miner_queue_length "
         << queue.queued()
