@@ -43,19 +43,6 @@ int usage(const std::string &message) {
   return cli::kExitUsage;
 }
 
-Result<long> number(const cli::Arguments &args, const std::string &name, long fallback) {
-  if (!args.has(name))
-    return fallback;
-  try {
-    std::size_t used = 0;
-    const long value = std::stol(args.value(name), &used);
-    if (used == args.value(name).size() && value >= 0)
-      return value;
-  } catch (const std::exception &) {
-  }
-  return fail(ErrorCode::InvalidInput, "--" + name + " takes a whole number");
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -92,18 +79,17 @@ int main(int argc, char **argv) {
   options.host = args->value("host", "127.0.0.1");
   options.dataDir = args->value("data-dir", (config->effectiveDataDir() / "miner").string());
   options.backend = args->value("backend", "auto");
-  const auto port = number(*args, "port", 0);
-  const auto threads = number(*args, "threads", config->minerThreads);
-  const auto maxJobs = number(*args, "max-jobs", 1);
-  const auto queueMib = number(*args, "max-queue-mib", 1024);
-  const auto price = number(*args, "price", 10);
-  const auto perByte = number(*args, "price-per-byte", 0);
-  const auto gpuIndex = number(*args, "gpu", 0);
+  constexpr long long kMax = 1LL << 50;
+  const auto port = args->integer("port", 0, 0, 65535);
+  const auto threads = args->integer("threads", config->minerThreads, 0, 1024);
+  const auto maxJobs = args->integer("max-jobs", 1, 1, 1024);
+  const auto queueMib = args->integer("max-queue-mib", 1024, 1, 1 << 20);
+  const auto price = args->integer("price", 10, 0, kMax);
+  const auto perByte = args->integer("price-per-byte", 0, 0, kMax);
+  const auto gpuIndex = args->integer("gpu", 0, 0, 64);
   for (const auto *n : {&port, &threads, &maxJobs, &queueMib, &price, &perByte, &gpuIndex})
     if (!*n)
       return usage(n->error().message);
-  if (*port > 65535 || *maxJobs < 1)
-    return usage("--port must be at most 65535 and --max-jobs at least 1");
   options.port = static_cast<std::uint16_t>(*port);
   options.threads = static_cast<int>(*threads);
   options.gpuDevice = static_cast<int>(*gpuIndex);

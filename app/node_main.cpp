@@ -66,21 +66,6 @@ int failure(const Error &error) {
   return error.code == ErrorCode::Unavailable ? cli::kExitUnavailable : cli::kExitFailure;
 }
 
-Result<int> intOption(const cli::Arguments &args, const std::string &name, int fallback, int low,
-                      int high) {
-  if (!args.has(name))
-    return fallback;
-  try {
-    std::size_t used = 0;
-    const int value = std::stoi(args.value(name), &used);
-    if (used == args.value(name).size() && value >= low && value <= high)
-      return value;
-  } catch (const std::exception &) {
-  }
-  return fail(ErrorCode::InvalidInput, "--" + name + " takes a number from " + std::to_string(low) +
-                                           " to " + std::to_string(high));
-}
-
 // Starts the devnet's miners and waits until each is registered.
 Result<std::vector<ChildProcess>> startMiners(const node::NodeService &node, int count, int threads,
                                               const std::filesystem::path &dataDir,
@@ -151,10 +136,10 @@ int main(int argc, char **argv) {
     return failure(fail(ErrorCode::Unavailable,
                         "nodes do not peer with each other in this build; point miners and "
                         "clients at one node instead (nesa-miner --node HOST:PORT)"));
-  const auto miners = intOption(*args, "miners", config->devnetMiners, 1, 16);
-  const auto threads = intOption(*args, "miner-threads", config->minerThreads, 0, 1024);
-  const auto port = intOption(*args, "port", 7600, 0, 65535);
-  const auto blockMs = intOption(*args, "block-ms", 1000, 50, 600000);
+  const auto miners = args->integer("miners", config->devnetMiners, 1, 16);
+  const auto threads = args->integer("miner-threads", config->minerThreads, 0, 1024);
+  const auto port = args->integer("port", 7600, 0, 65535);
+  const auto blockMs = args->integer("block-ms", 1000, 50, 600000);
   for (const auto *n : {&miners, &threads, &port, &blockMs})
     if (!*n)
       return usage(n->error().message);
@@ -164,7 +149,7 @@ int main(int argc, char **argv) {
   // The chain: a devnet's genesis funds the demo account and its miners, whose identities are
   // made here first so the genesis can name them (each miner loads its own on start).
   std::vector<ledger::PublicKey> minerKeys;
-  const int minerCount = args->has("devnet") ? *miners : 0;
+  const int minerCount = args->has("devnet") ? static_cast<int>(*miners) : 0;
   for (int i = 1; i <= minerCount; ++i) {
     auto identity =
         net::Identity::loadOrCreate(dataDir / ("miner-" + std::to_string(i)) / "identity.key");
@@ -199,8 +184,8 @@ int main(int argc, char **argv) {
 
   std::vector<ChildProcess> minerProcesses;
   if (args->has("devnet")) {
-    auto started =
-        startMiners(node, *miners, *threads, dataDir, logLevel, args->has("free-miners"));
+    auto started = startMiners(node, minerCount, static_cast<int>(*threads), dataDir, logLevel,
+                               args->has("free-miners"));
     if (!started)
       return failure(started.error());
     minerProcesses = std::move(*started);
@@ -208,7 +193,7 @@ int main(int argc, char **argv) {
     const auto deadline = std::chrono::steady_clock::now() + 60s;
     while (true) {
       auto onChain = (*chain)->miners();
-      if (onChain && onChain->size() >= static_cast<std::size_t>(*miners))
+      if (onChain && onChain->size() >= static_cast<std::size_t>(minerCount))
         break;
       if (std::chrono::steady_clock::now() > deadline)
         return failure(fail(ErrorCode::Unavailable,

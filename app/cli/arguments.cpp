@@ -10,6 +10,22 @@ std::string Arguments::value(const std::string &name, const std::string &fallbac
   return it == options.end() ? fallback : it->second;
 }
 
+Result<long long> Arguments::integer(const std::string &name, long long fallback, long long low,
+                                     long long high) const {
+  if (!has(name))
+    return fallback;
+  const std::string text = value(name);
+  try {
+    std::size_t used = 0;
+    const long long number = std::stoll(text, &used);
+    if (used == text.size() && number >= low && number <= high)
+      return number;
+  } catch (const std::exception &) {
+  }
+  return fail(ErrorCode::InvalidInput, "--" + name + " takes a number from " + std::to_string(low) +
+                                           " to " + std::to_string(high));
+}
+
 Result<Arguments> parseArguments(int argc, const char *const *argv, int first,
                                  const std::vector<OptionSpec> &specs) {
   Arguments parsed;

@@ -24,6 +24,10 @@ struct Arguments {
 
   bool has(const std::string &name) const { return options.count(name) != 0; }
   std::string value(const std::string &name, const std::string &fallback = {}) const;
+  /// The option as a whole number in [low, high], or `fallback` when it is absent; a clear
+  /// error ("--name takes a number from low to high") otherwise.
+  Result<long long> integer(const std::string &name, long long fallback, long long low,
+                            long long high) const;
 };
 
 /// Parses `argv[first..argc)`. Options may appear anywhere until a bare "--"; `--name=value`

@@ -71,6 +71,41 @@ Bytes request(LedgerOp op, std::span<const std::uint8_t> argument = {}) {
 
 } // namespace
 
+Bytes encodeGenesis(const Genesis &genesis) {
+  ByteWriter w;
+  putBlob(w, std::span(reinterpret_cast<const std::uint8_t *>(genesis.chainId.data()),
+                       genesis.chainId.size()));
+  w.u32(static_cast<std::uint32_t>(genesis.allocations.size()));
+  for (const auto &[account, amount] : genesis.allocations) {
+    put(w, account);
+    w.u64(amount);
+  }
+  put(w, genesis.arbiter);
+  put(w, genesis.params);
+  return w.take();
+}
+
+Result<Genesis> decodeGenesis(std::span<const std::uint8_t> bytes) {
+  ByteReader r(bytes);
+  Genesis genesis;
+  Bytes chain;
+  std::uint32_t count = 0;
+  const auto damaged = fail(ErrorCode::Corrupt, "the genesis file is damaged");
+  if (!getBlob(r, chain) || chain.size() > 64 || !r.u32(count) || count > kMaxItems)
+    return damaged;
+  genesis.chainId.assign(chain.begin(), chain.end());
+  for (std::uint32_t i = 0; i < count; ++i) {
+    KeyHash account{};
+    Amount amount = 0;
+    if (!get(r, account) || !r.u64(amount))
+      return damaged;
+    genesis.allocations.emplace_back(account, amount);
+  }
+  if (!get(r, genesis.arbiter) || !get(r, genesis.params) || !r.atEnd())
+    return damaged;
+  return genesis;
+}
+
 Bytes requestSubmit(const Transaction &tx) { return request(LedgerOp::Submit, tx.serialize()); }
 Bytes requestAccount(const KeyHash &id) { return request(LedgerOp::Account, id); }
 Bytes requestStatus() { return request(LedgerOp::Status); }

@@ -31,6 +31,12 @@ Bytes requestMiners();
 Bytes requestHistory(const KeyHash &id, std::uint32_t limit);
 Bytes requestInclusion(const Hash &id);
 
+/// A genesis as bytes (chain id, allocations, arbiter, parameters), for the file a node keeps
+/// beside its chain so that every restart replays from the same genesis.
+Bytes encodeGenesis(const Genesis &genesis);
+/// Corrupt when the bytes are not encodeGenesis's.
+Result<Genesis> decodeGenesis(std::span<const std::uint8_t> bytes);
+
 /// Runs one request against `ledger` (on the node) and encodes the answer.
 Result<Bytes> answerRequest(Ledger &ledger, std::span<const std::uint8_t> request);
 

@@ -181,13 +181,8 @@ Bytes encodeReportEvidence(const privacy::ShareJob &job, const model::TensorData
 }
 
 Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame) {
-  auto kind = net::verifyMessage(frame);
-  if (!kind)
-    return kind.error().withContext("the miner's answer");
-  if (*kind == net::MessageKind::Error)
-    return net::decodeError(frame);
-  if (*kind != net::MessageKind::ShareReply)
-    return fail(ErrorCode::InvalidInput, "the miner answered a share job with something else");
+  if (auto answer = net::expectMessage(frame, net::MessageKind::ShareReply); !answer)
+    return answer.error();
   const auto *reply = net::messageOf(frame)->body_as_ShareJobReply();
   auto output = readTensor(reply->output());
   if (!output)

@@ -167,15 +167,19 @@ BundleUpload decodePublishBundle(std::span<const std::uint8_t> frame) {
   return upload;
 }
 
-Result<void> expectAck(std::span<const std::uint8_t> frame) {
+Result<void> expectMessage(std::span<const std::uint8_t> frame, MessageKind expected) {
   auto kind = verifyMessage(frame);
   if (!kind)
     return kind.error();
-  if (*kind == MessageKind::Error)
+  if (*kind == MessageKind::Error && expected != MessageKind::Error)
     return decodeError(frame);
-  if (*kind != MessageKind::Ack)
+  if (*kind != expected)
     return fail(ErrorCode::InvalidInput, "the peer answered with an unexpected message");
   return {};
+}
+
+Result<void> expectAck(std::span<const std::uint8_t> frame) {
+  return expectMessage(frame, MessageKind::Ack);
 }
 
 } // namespace nesa::net

@@ -91,7 +91,10 @@ BundleUpload decodePublishBundle(std::span<const std::uint8_t> frame);
 /// The body of a LedgerRequest or LedgerReply frame.
 Bytes decodeLedgerBody(std::span<const std::uint8_t> frame);
 
-/// An Ack passes through; an Error message becomes that error; anything else is unexpected.
+/// Checks an answer: a well-formed `expected` message passes; an Error message becomes that
+/// error; anything else is unexpected.
+Result<void> expectMessage(std::span<const std::uint8_t> frame, MessageKind expected);
+/// expectMessage(frame, MessageKind::Ack).
 Result<void> expectAck(std::span<const std::uint8_t> frame);
 
 } // namespace nesa::net

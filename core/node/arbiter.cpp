@@ -60,13 +60,8 @@ Result<net::Bytes> recompute(const net::MinerRecord &miner, const net::Identity 
   auto reply = (*connection)->request(jobFrame, 120s);
   if (!reply)
     return reply.error();
-  auto kind = net::verifyMessage(*reply);
-  if (!kind)
-    return kind.error();
-  if (*kind == net::MessageKind::Error)
-    return net::decodeError(*reply);
-  if (*kind != net::MessageKind::ShareReply)
-    return fail(ErrorCode::InvalidInput, "the miner answered with something else");
+  if (auto answer = net::expectMessage(*reply, net::MessageKind::ShareReply); !answer)
+    return answer.error();
   return std::move(*reply);
 }
 

@@ -1,6 +1,6 @@
 #include "node/node_chain.h"
 
-#include "util/byte_io.h"
+#include "ledger/ledger_codec.h"
 #include "wallet/mnemonic.h"
 
 #include <sodium.h>
@@ -12,48 +12,6 @@
 namespace nesa::node {
 
 namespace {
-
-std::vector<std::uint8_t> encodeGenesis(const ledger::Genesis &genesis) {
-  ByteWriter w;
-  w.u32(static_cast<std::uint32_t>(genesis.chainId.size()));
-  w.raw(std::span(reinterpret_cast<const std::uint8_t *>(genesis.chainId.data()),
-                  genesis.chainId.size()));
-  w.u32(static_cast<std::uint32_t>(genesis.allocations.size()));
-  for (const auto &[account, amount] : genesis.allocations) {
-    w.raw(account);
-    w.u64(amount);
-  }
-  w.raw(genesis.arbiter);
-  const auto &p = genesis.params;
-  for (auto v : {p.baseFee, p.feePerByte, p.unbondingBlocks, p.minStake, p.votingBlocks,
-                 p.quorumPercent, p.maxSessionBlocks, p.slashPercent, p.rewardBlocks})
-    w.u64(v);
-  return w.take();
-}
-
-Result<ledger::Genesis> decodeGenesis(std::span<const std::uint8_t> bytes) {
-  ByteReader r(bytes);
-  ledger::Genesis genesis;
-  std::uint32_t length = 0, count = 0;
-  std::vector<std::uint8_t> chain;
-  if (!r.u32(length) || length > 64 || !r.bytes(chain, length) || !r.u32(count) || count > 100000)
-    return fail(ErrorCode::Corrupt, "the node's genesis file is damaged");
-  genesis.chainId.assign(chain.begin(), chain.end());
-  for (std::uint32_t i = 0; i < count; ++i) {
-    ledger::KeyHash account{};
-    ledger::Amount amount = 0;
-    if (!r.raw(account.data(), account.size()) || !r.u64(amount))
-      return fail(ErrorCode::Corrupt, "the node's genesis file is damaged");
-    genesis.allocations.emplace_back(account, amount);
-  }
-  auto &p = genesis.params;
-  if (!r.raw(genesis.arbiter.data(), genesis.arbiter.size()) || !r.u64(p.baseFee) ||
-      !r.u64(p.feePerByte) || !r.u64(p.unbondingBlocks) || !r.u64(p.minStake) ||
-      !r.u64(p.votingBlocks) || !r.u64(p.quorumPercent) || !r.u64(p.maxSessionBlocks) ||
-      !r.u64(p.slashPercent) || !r.u64(p.rewardBlocks) || !r.atEnd())
-    return fail(ErrorCode::Corrupt, "the node's genesis file is damaged");
-  return genesis;
-}
 
 Result<std::vector<std::uint8_t>> readFile(const std::filesystem::path &file) {
   std::ifstream in(file, std::ios::binary);
@@ -110,11 +68,12 @@ openNodeChain(const std::filesystem::path &dir, const ledger::Genesis &genesis,
     auto bytes = readFile(genesisFile);
     if (!bytes)
       return bytes.error();
-    auto stored = decodeGenesis(*bytes);
+    auto stored = ledger::decodeGenesis(*bytes);
     if (!stored)
       return stored.error();
     chosen = std::move(*stored);
-  } else if (auto written = writePrivateFile(genesisFile, encodeGenesis(genesis)); !written) {
+  } else if (auto written = writePrivateFile(genesisFile, ledger::encodeGenesis(genesis));
+             !written) {
     return written.error();
   }
   // The chain store's passphrase: random, kept beside it for the unattended node.

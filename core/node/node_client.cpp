@@ -16,13 +16,8 @@ Result<std::vector<net::MinerRecord>> NodeClient::listMiners() {
   auto reply = m_connection->request(net::encodeListMiners(), 10s);
   if (!reply)
     return reply.error().withContext("asking the node for miners");
-  auto kind = net::verifyMessage(*reply);
-  if (!kind)
-    return kind.error();
-  if (*kind == net::MessageKind::Error)
-    return net::decodeError(*reply);
-  if (*kind != net::MessageKind::MinerList)
-    return fail(ErrorCode::InvalidInput, "the node answered with something other than miners");
+  if (auto answer = net::expectMessage(*reply, net::MessageKind::MinerList); !answer)
+    return answer.error().withContext("asking the node for miners");
   return net::decodeMinerList(*reply);
 }
 

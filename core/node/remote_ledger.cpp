@@ -19,13 +19,8 @@ Result<net::Bytes> RemoteLedger::ask(const net::Bytes &request) {
   auto reply = m_connection->request(net::encodeLedgerRequest(request), 30s);
   if (!reply)
     return reply.error().withContext("asking the node's ledger");
-  auto kind = net::verifyMessage(*reply);
-  if (!kind)
-    return kind.error();
-  if (*kind == net::MessageKind::Error)
-    return net::decodeError(*reply);
-  if (*kind != net::MessageKind::LedgerReply)
-    return fail(ErrorCode::InvalidInput, "the node answered a ledger request with something else");
+  if (auto answer = net::expectMessage(*reply, net::MessageKind::LedgerReply); !answer)
+    return answer.error();
   return net::decodeLedgerBody(*reply);
 }
 
