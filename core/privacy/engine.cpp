@@ -5,6 +5,7 @@
 #include "model/internal/tensor_convert.h"
 #include "privacy/internal/chain_check.h"
 #include "privacy/internal/field_check.h"
+#include "privacy/internal/keyed_model_impl.h"
 #include "privacy/internal/share_kernels.h"
 
 #include <ATen/ATen.h>
@@ -57,7 +58,22 @@ std::string chainKind(const std::vector<std::int64_t> &ops, const model::LinearB
 // ---- names and options ----
 
 const char *privacyLevelName(PrivacyLevel level) {
-  return level == PrivacyLevel::Local ? "local" : "hss";
+  switch (level) {
+  case PrivacyLevel::Local:
+    return "local";
+  case PrivacyLevel::Ee:
+    return "ee";
+  case PrivacyLevel::Hss:
+    return "hss";
+  case PrivacyLevel::HssEe:
+    return "hss-ee";
+  }
+  return "?";
+}
+
+bool isKeyed(PrivacyLevel level) { return level == PrivacyLevel::Ee || level == PrivacyLevel::HssEe; }
+bool isShared(PrivacyLevel level) {
+  return level == PrivacyLevel::Hss || level == PrivacyLevel::HssEe;
 }
 
 Result<PrivacyLevel> parsePrivacyLevel(const std::string &name) {
@@ -65,10 +81,10 @@ Result<PrivacyLevel> parsePrivacyLevel(const std::string &name) {
     return PrivacyLevel::Local;
   if (name == "hss")
     return PrivacyLevel::Hss;
-  if (name == "ee" || name == "hss-ee")
-    return fail(ErrorCode::Unavailable,
-                "the '" + name +
-                    "' level needs equivariant encryption, which is not in this build yet");
+  if (name == "ee")
+    return PrivacyLevel::Ee;
+  if (name == "hss-ee")
+    return PrivacyLevel::HssEe;
   return fail(ErrorCode::InvalidInput,
               "unknown privacy level '" + name + "' (use local, ee, hss or hss-ee)");
 }
@@ -83,7 +99,7 @@ Result<ShareArithmetic> parseArithmetic(const std::string &name) {
 }
 
 Result<void> RunOptions::validate() const {
-  if (miners < 2 || miners > 8)
+  if (isShared(level) && (miners < 2 || miners > 8))
     return fail(ErrorCode::InvalidInput, "an hss run needs between 2 and 8 miners per call");
   if (maskBits < 8 || maskBits > 40)
     return fail(ErrorCode::InvalidInput, "maskBits must be between 8 and 40");
@@ -95,7 +111,7 @@ Result<void> RunOptions::validate() const {
 std::string RunReport::summary() const {
   std::ostringstream out;
   out << "level " << privacyLevelName(level);
-  if (level == PrivacyLevel::Hss)
+  if (isShared(level))
     out << " (" << arithmeticName(arithmetic) << ", " << sharesPerCall << " shares per call)";
   out << ": " << calls.size() << " remote calls, " << checksPassed << " checks passed, "
       << checksFailed << " failed, " << bytesSent << " bytes sent, " << bytesReceived
@@ -132,6 +148,31 @@ struct Engine::State {
   std::vector<std::shared_ptr<MinerEndpoint>> miners;
   std::map<std::string, std::shared_ptr<Session>> sessions;
   std::set<std::pair<std::string, std::string>> installed; // (miner, bundle)
+  std::map<std::pair<std::string, std::string>, KeyedModel> keyed; // (bundle, key id)
+  std::shared_ptr<const EeKey> ownKey; // for runs that bring no key
+
+  // The model keyed with the run's key (derived once per model and key).
+  Result<KeyedModel> keyedFor(const model::CompiledModel &model, const RunOptions &options,
+                              const std::vector<std::int64_t> &inputShape) {
+    auto key = options.key;
+    if (!key) {
+      if (!ownKey) {
+        auto fresh = EeKey::generate();
+        if (!fresh)
+          return fresh.error();
+        ownKey = std::make_shared<const EeKey>(std::move(*fresh));
+      }
+      key = ownKey;
+    }
+    const auto id = std::make_pair(model.bundleId(), key->id());
+    if (auto it = keyed.find(id); it != keyed.end())
+      return it->second;
+    auto made = keyModel(model, *key, inputShape);
+    if (!made)
+      return made.error();
+    keyed.emplace(id, *made);
+    return *made;
+  }
 
   std::shared_ptr<Session> session(const model::CompiledModel &model, const RunOptions &options) {
     const std::string key = model.bundleId() + "/" + arithmeticName(options.arithmetic) + "/" +
@@ -240,6 +281,9 @@ public:
       share = fieldEncode(x64, m_options.fracBits);
       for (const auto &mask : masks)
         share = fieldAdd(share, mask);
+    } else if (masks.empty()) { // ee: the transformed activation itself
+      share = x64;
+      shareBound = x64.abs().max().item<double>();
     } else {
       const double largest = x.abs().max().item<double>();
       const double bound = largest > 0 ? std::exp2(std::ceil(std::log2(largest))) : 1.0;
@@ -253,7 +297,8 @@ public:
     job.addBias = true;
     job.input = model::fromTensor(share);
     const at::Tensor maskedResult =
-        computeVerified(job, share, shareBound, check.get(), used, call, "masked share", index);
+        computeVerified(job, share, shareBound, check.get(), used, call,
+                        masks.empty() ? "transformed input" : "masked share", index);
 
     at::Tensor y;
     if (ring) {
@@ -261,6 +306,8 @@ public:
       for (const auto &r : seededResults)
         y = fieldSub(y, r);
       y = fieldDecode(y, 2 * m_options.fracBits);
+    } else if (seededResults.empty()) {
+      y = maskedResult;
     } else {
       y = at::sub(maskedResult, seededResults.front(), scale);
       for (std::size_t i = 1; i < seededResults.size(); ++i)
@@ -280,7 +327,7 @@ public:
                     CallReport &call) {
     const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
     std::vector<ShareJob> jobs;
-    for (int i = 1; i < m_options.miners; ++i) {
+    for (int i = 1; i < shares(); ++i) {
       ShareJob job = baseJob(ops);
       job.seed = randomSeed();
       job.nonce = static_cast<std::uint64_t>(index);
@@ -427,6 +474,9 @@ public:
     return job;
   }
 
+  // Shares per call: one at ee (the transformed activation), `miners` at the hss levels.
+  int shares() const { return m_options.level == PrivacyLevel::Ee ? 1 : m_options.miners; }
+
   int expectedCalls() const {
     if (m_prepared)
       return static_cast<int>(m_prepared->calls.size());
@@ -496,8 +546,17 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
                                                        const RunOptions &options) {
   if (auto valid = options.validate(); !valid)
     return valid.error();
-  if (options.level != PrivacyLevel::Hss)
-    return fail(ErrorCode::InvalidInput, "only hss queries have seeded shares to precompute");
+  if (!isShared(options.level))
+    return fail(ErrorCode::InvalidInput,
+                "only hss and hss-ee queries have seeded shares to precompute");
+  if (options.level == PrivacyLevel::HssEe) {
+    auto keyed = m_state->keyedFor(model, options, inputShape);
+    if (!keyed)
+      return keyed.error();
+    RunOptions inner = options;
+    inner.level = PrivacyLevel::Hss;
+    return prepare(keyed->compiled(), inputShape, inner);
+  }
   if (static_cast<int>(m_state->miners.size()) < options.miners)
     return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(options.miners) +
                                             " miners; " + std::to_string(m_state->miners.size()) +
@@ -564,6 +623,33 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
 Result<RunResult> Engine::run(const model::CompiledModel &model, const model::TensorData &input,
                               const RunOptions &options,
                               const std::shared_ptr<PreparedQuery> &prepared) {
+  if (!isKeyed(options.level))
+    return runProgram(model, input, options, prepared);
+  const auto start = Clock::now();
+  auto keyed = m_state->keyedFor(model, options, input.shape);
+  if (!keyed)
+    return keyed.error();
+  auto transformed = keyed->transformInput(input);
+  if (!transformed)
+    return transformed.error();
+  RunOptions inner = options;
+  if (options.level == PrivacyLevel::HssEe)
+    inner.level = PrivacyLevel::Hss;
+  auto result = runProgram(keyed->compiled(), *transformed, inner, prepared);
+  if (!result)
+    return result.error();
+  auto output = keyed->untransformOutput(result->output);
+  if (!output)
+    return output.error();
+  result->output = std::move(*output);
+  result->report.level = options.level;
+  result->report.totalMs = msSince(start);
+  return result;
+}
+
+Result<RunResult> Engine::runProgram(const model::CompiledModel &model,
+                                     const model::TensorData &input, const RunOptions &options,
+                                     const std::shared_ptr<PreparedQuery> &prepared) {
   const auto start = Clock::now();
   auto tensor = inputTensor(input);
   if (!tensor)
@@ -585,8 +671,9 @@ Result<RunResult> Engine::run(const model::CompiledModel &model, const model::Te
 
   if (auto valid = options.validate(); !valid)
     return valid.error();
-  if (static_cast<int>(m_state->miners.size()) < options.miners)
-    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(options.miners) +
+  const int needed = isShared(options.level) ? options.miners : 1;
+  if (static_cast<int>(m_state->miners.size()) < needed)
+    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(needed) +
                                             " miners; " + std::to_string(m_state->miners.size()) +
                                             " are available");
   if (prepared) {
@@ -602,7 +689,7 @@ Result<RunResult> Engine::run(const model::CompiledModel &model, const model::Te
   }
   if (auto installed = m_state->install(model); !installed)
     return installed.error();
-  result.report.sharesPerCall = options.miners;
+  result.report.sharesPerCall = isShared(options.level) ? options.miners : 1;
   auto session = m_state->session(model, options);
   RunContext context(*m_state, model, options, session, prepared.get(), result.report);
   at::Tensor output;

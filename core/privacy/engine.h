@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/compiled_model.h"
+#include "privacy/ee_key.h"
 #include "privacy/miner_endpoint.h"
 #include "util/result.h"
 
@@ -14,12 +15,21 @@
 
 namespace nesa::privacy {
 
-/// Who computes what (docs/privacy.md). `ee` and `hss-ee` arrive with the EE issue.
-enum class PrivacyLevel { Local, Hss };
+/// Who computes what (docs/privacy.md).
+enum class PrivacyLevel {
+  Local, ///< everything on this computer
+  Ee,    ///< one miner per call computes the keyed model's linear ops on transformed data
+  Hss,   ///< each call is split into additive shares, one per miner
+  HssEe, ///< hss over the keyed model: shares of transformed data
+};
 
-/// "local" or "hss".
+/// "local", "ee", "hss" or "hss-ee".
 const char *privacyLevelName(PrivacyLevel level);
-/// Parses a level name; "ee" and "hss-ee" are recognised but Unavailable in this build.
+/// True for the levels that run a keyed model (ee, hss-ee).
+bool isKeyed(PrivacyLevel level);
+/// True for the levels that split each call into shares (hss, hss-ee).
+bool isShared(PrivacyLevel level);
+/// Parses a level name.
 Result<PrivacyLevel> parsePrivacyLevel(const std::string &name);
 /// Parses "f64-masked" or "ring64".
 Result<ShareArithmetic> parseArithmetic(const std::string &name);
@@ -37,14 +47,16 @@ struct RunProgress {
 struct RunOptions {
   PrivacyLevel level = PrivacyLevel::Hss;
   ShareArithmetic arithmetic = ShareArithmetic::F64Masked;
-  int miners = 2;    ///< shares per remote call (2..8): one masked share, the rest seeded
+  int miners = 2;    ///< hss levels: shares per remote call (2..8): one masked, the rest seeded
   int maskBits = 20; ///< f64-masked: masks are 2^maskBits × the activation bound (8..40)
   int fracBits = 18; ///< ring64: fixed-point fractional bits (8..22); see docs/privacy.md
   bool verify = true;
+  /// The EE key for ee and hss-ee; none: the engine uses a key of its own for its lifetime.
+  std::shared_ptr<const EeKey> key;
   std::function<void(const RunProgress &)> onProgress; ///< called on the running thread
   const std::atomic<bool> *cancel = nullptr;           ///< set to true to stop before the next call
 
-  /// Checks the ranges above.
+  /// Checks the ranges above (the share count only for the hss levels).
   Result<void> validate() const;
 };
 
@@ -126,7 +138,7 @@ public:
   Engine(const Engine &) = delete;
   Engine &operator=(const Engine &) = delete;
 
-  /// Precomputes the seeded shares of one hss query on inputs of `inputShape` (the seeded miners
+  /// Precomputes the seeded shares of one hss or hss-ee query on inputs of `inputShape` (the seeded miners
   /// never need the input, so they can work before it exists). Control flow is discovered by
   /// running the client program once on zeros.
   Result<std::shared_ptr<PreparedQuery>> prepare(const model::CompiledModel &model,
@@ -134,7 +146,9 @@ public:
                                                  const RunOptions &options);
 
   /// Runs `model` on `input` (float32 or float64). With `prepared` (from prepare() with the
-  /// same options), its seeded shares are used where the calls match.
+  /// same options), its seeded shares are used where the calls match. At ee and hss-ee the
+  /// model is keyed first (once per model and key) and the input transformed; the output is
+  /// un-transformed before it is returned.
   Result<RunResult> run(const model::CompiledModel &model, const model::TensorData &input,
                         const RunOptions &options,
                         const std::shared_ptr<PreparedQuery> &prepared = nullptr);
@@ -142,6 +156,11 @@ public:
   struct State;
 
 private:
+  /// run() on an already keyed (or unkeyed) program: ee sends each call unshared.
+  Result<RunResult> runProgram(const model::CompiledModel &model, const model::TensorData &input,
+                               const RunOptions &options,
+                               const std::shared_ptr<PreparedQuery> &prepared);
+
   std::unique_ptr<State> m_state;
 };
 

@@ -1,0 +1,289 @@
+// Equivariant encryption for compiled TorchScript models: keyed models equal the original at
+// the ee and hss-ee levels, differ from it in every transformed tensor, depend on the key, and
+// refuse models the transforms do not commute with.
+#include "model/compiled_model.h"
+#include "privacy/engine.h"
+#include "privacy/keyed_model.h"
+#include "privacy/local_miner.h"
+#include "reference_models.h"
+#include "test_tensors.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstring>
+#include <mutex>
+
+using namespace nesa;
+using namespace nesa::privacy;
+using nesa::model::TensorData;
+using nesa::testing::randomInput;
+using nesa::testing::relativeError;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A real in-process miner that records every job it is sent.
+class RecordingMiner : public LocalMiner {
+public:
+  using LocalMiner::LocalMiner;
+  Result<ShareReply> compute(const ShareJob &job) override {
+    std::lock_guard lock(mutex);
+    jobs.push_back(job);
+    return LocalMiner::compute(job);
+  }
+  std::mutex mutex;
+  std::vector<ShareJob> jobs;
+};
+
+// A miner that adds 1e-3 to the first element of every answer.
+class LyingMiner : public LocalMiner {
+public:
+  using LocalMiner::LocalMiner;
+  Result<ShareReply> compute(const ShareJob &job) override {
+    auto reply = LocalMiner::compute(job);
+    if (reply && reply->output.dtype == model::DType::F64) {
+      double v;
+      std::memcpy(&v, reply->output.bytes.data(), 8);
+      v += 1e-3;
+      std::memcpy(reply->output.bytes.data(), &v, 8);
+    }
+    return reply;
+  }
+};
+
+std::vector<std::shared_ptr<MinerEndpoint>> pool(int n) {
+  std::vector<std::shared_ptr<MinerEndpoint>> miners;
+  for (int i = 0; i < n; ++i)
+    miners.push_back(std::make_shared<LocalMiner>("miner-" + std::to_string(i)));
+  return miners;
+}
+
+std::shared_ptr<const EeKey> freshKey() {
+  auto key = EeKey::generate();
+  return std::make_shared<const EeKey>(std::move(*key));
+}
+
+double maxAbsDifference(const TensorData &a, const TensorData &b) {
+  const auto x = a.toFloats(), y = b.toFloats();
+  double diff = 0;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    diff = std::max(diff, std::abs(double(x[i]) - y[i]));
+  return diff;
+}
+
+} // namespace
+
+class TestEe : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_dir;
+  std::map<std::string, testing::ReferenceModel> m_models;
+  std::map<std::string, model::CompiledModel> m_compiled;
+
+  const model::CompiledModel &compiled(const std::string &name) { return m_compiled.at(name); }
+  const std::vector<std::int64_t> &shape(const std::string &name) {
+    return m_models.at(name).inputShape;
+  }
+
+private Q_SLOTS:
+  void initTestCase() {
+    const fs::path dir = m_dir.path().toStdString();
+    m_models.emplace("mlp", testing::writeMlp(dir / "mlp.pt"));
+    m_models.emplace("cnn", testing::writeCnn(dir / "cnn.pt"));
+    m_models.emplace("volume", testing::writeVolumeCnn(dir / "volume.pt"));
+    m_models.emplace("transformer", testing::writeTransformer(dir / "transformer.pt"));
+    for (const auto &[name, reference] : m_models) {
+      auto c = model::compileModel(reference.file);
+      QVERIFY2(c.ok(), c.ok() ? "" : c.error().message.c_str());
+      m_compiled.emplace(name, *c);
+    }
+  }
+
+  void keyedLevelsEqualLocal_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<int>("level");
+    QTest::addColumn<int>("arithmetic");
+    QTest::addColumn<double>("tolerance");
+    for (const char *name : {"mlp", "cnn", "volume"}) {
+      QTest::addRow("%s ee", name) << QString(name) << int(PrivacyLevel::Ee)
+                                   << int(ShareArithmetic::F64Masked) << 1e-4;
+      QTest::addRow("%s hss-ee f64-masked", name)
+          << QString(name) << int(PrivacyLevel::HssEe) << int(ShareArithmetic::F64Masked) << 1e-4;
+      QTest::addRow("%s hss-ee ring64", name)
+          << QString(name) << int(PrivacyLevel::HssEe) << int(ShareArithmetic::Ring64) << 2e-3;
+    }
+  }
+
+  void keyedLevelsEqualLocal() {
+    QFETCH(QString, model);
+    QFETCH(int, level);
+    QFETCH(int, arithmetic);
+    QFETCH(double, tolerance);
+    const auto &m = compiled(model.toStdString());
+    const auto input = randomInput(shape(model.toStdString()), 21);
+    Engine engine(pool(3));
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto expected = engine.run(m, input, local);
+    QVERIFY(expected.ok());
+    RunOptions options;
+    options.level = static_cast<PrivacyLevel>(level);
+    options.arithmetic = static_cast<ShareArithmetic>(arithmetic);
+    options.key = freshKey();
+    auto got = engine.run(m, input, options);
+    QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+    const double error = relativeError(got->output, expected->output);
+    QVERIFY2(error <= tolerance, qPrintable(QStringLiteral("relative error %1").arg(error)));
+    QCOMPARE(got->report.level, options.level);
+    QCOMPARE(got->report.checksFailed, 0);
+    const int shares = options.level == PrivacyLevel::Ee ? 1 : options.miners;
+    QVERIFY(!got->report.calls.empty());
+    for (const auto &call : got->report.calls)
+      QCOMPARE(static_cast<int>(call.miners.size()), shares);
+    // A second run reuses the keyed model and gives the same answer.
+    auto again = engine.run(m, input, options);
+    QVERIFY(again.ok());
+    QVERIFY(relativeError(again->output, expected->output) <= tolerance);
+  }
+
+  void keyedModelDiffersInEveryTensor() {
+    const auto &m = compiled("cnn");
+    auto keyed = keyModel(m, *freshKey(), shape("cnn"));
+    QVERIFY2(keyed.ok(), keyed.ok() ? "" : keyed.error().message.c_str());
+    const auto &original = m.bundle().ops;
+    const auto &transformed = keyed->compiled().bundle().ops;
+    QCOMPARE(transformed.size(), original.size());
+    QCOMPARE(keyed->transforms().size(), original.size());
+    for (std::size_t i = 0; i < original.size(); ++i) {
+      QCOMPARE(transformed[i].weight.shape, original[i].weight.shape);
+      QVERIFY2(maxAbsDifference(transformed[i].weight, original[i].weight) > 1e-3,
+               qPrintable(QStringLiteral("weight of op %1 unchanged").arg(i)));
+      QCOMPARE(transformed[i].bias.has_value(), original[i].bias.has_value());
+      if (original[i].bias)
+        QVERIFY(maxAbsDifference(*transformed[i].bias, *original[i].bias) > 1e-3);
+    }
+    QVERIFY(keyed->compiled().bundleId() != m.bundleId());
+  }
+
+  void keyingIsDeterministicPerKey() {
+    const auto &m = compiled("mlp");
+    auto bytes = std::vector<std::uint8_t>(EeKey::kSize, 7);
+    auto a = EeKey::fromBytes(bytes);
+    auto b = EeKey::fromBytes(bytes);
+    bytes[0] = 8;
+    auto c = EeKey::fromBytes(bytes);
+    QVERIFY(a.ok() && b.ok() && c.ok());
+    QCOMPARE(a->id(), b->id());
+    QVERIFY(a->id() != c->id());
+    QVERIFY(a->id().rfind("ee-", 0) == 0);
+    auto ka = keyModel(m, *a, shape("mlp"));
+    auto kb = keyModel(m, *b, shape("mlp"));
+    auto kc = keyModel(m, *c, shape("mlp"));
+    QVERIFY(ka.ok() && kb.ok() && kc.ok());
+    QCOMPARE(ka->compiled().bundleId(), kb->compiled().bundleId());
+    QVERIFY(ka->compiled().bundleId() != kc->compiled().bundleId());
+    QVERIFY(!EeKey::fromBytes(std::vector<std::uint8_t>(31, 1)).ok());
+  }
+
+  // Un-transforming with another key's transforms gives garbage, far from the true output.
+  void wrongKeyGivesGarbage() {
+    const auto &m = compiled("cnn");
+    const auto input = randomInput(shape("cnn"), 5);
+    auto right = keyModel(m, *freshKey(), shape("cnn"));
+    auto wrong = keyModel(m, *freshKey(), shape("cnn"));
+    QVERIFY(right.ok() && wrong.ok());
+    Engine engine(pool(2));
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto expected = engine.run(m, input, local);
+    // An hss run of the keyed program itself, on the transformed input: the keyed output.
+    auto transformed = right->transformInput(input);
+    QVERIFY(transformed.ok());
+    auto keyedOut = engine.run(right->compiled(), *transformed, RunOptions{});
+    QVERIFY(expected.ok() && keyedOut.ok());
+    auto decoded = right->untransformOutput(keyedOut->output);
+    auto garbled = wrong->untransformOutput(keyedOut->output);
+    QVERIFY(decoded.ok() && garbled.ok());
+    QVERIFY(relativeError(*decoded, expected->output) < 1e-4);
+    const double error = relativeError(*garbled, expected->output);
+    QVERIFY2(error > 0.1, qPrintable(QStringLiteral("wrong key error only %1").arg(error)));
+  }
+
+  // At ee the miner gets the transformed activation, not the input itself.
+  void eeMinerSeesTransformedInput() {
+    const auto &m = compiled("mlp");
+    const auto input = randomInput(shape("mlp"), 9);
+    auto recorder = std::make_shared<RecordingMiner>("recorder");
+    Engine engine({recorder});
+    RunOptions options;
+    options.level = PrivacyLevel::Ee;
+    options.key = freshKey();
+    auto got = engine.run(m, input, options);
+    QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+    QVERIFY(!recorder->jobs.empty());
+    const auto &first = recorder->jobs.front();
+    QVERIFY(first.input.has_value());
+    QCOMPARE(first.input->shape, input.shape);
+    QVERIFY(maxAbsDifference(*first.input, input) > 0.1);
+    QVERIFY(first.bundleId != m.bundleId());
+  }
+
+  void eeCatchesALiarAndUsesAnotherMiner() {
+    const auto &m = compiled("cnn");
+    const auto input = randomInput(shape("cnn"), 4);
+    std::vector<std::shared_ptr<MinerEndpoint>> miners{std::make_shared<LyingMiner>("liar"),
+                                                       std::make_shared<LocalMiner>("honest")};
+    Engine engine(miners);
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto expected = engine.run(m, input, local);
+    RunOptions options;
+    options.level = PrivacyLevel::Ee;
+    auto got = engine.run(m, input, options);
+    QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+    QVERIFY(relativeError(got->output, expected->output) < 1e-4);
+    QVERIFY(got->report.checksFailed >= 1);
+    QCOMPARE(got->report.failures.front().miner, std::string("liar"));
+  }
+
+  void unsupportedModelIsRefusedClearly() {
+    Engine engine(pool(2));
+    RunOptions options;
+    options.level = PrivacyLevel::Ee;
+    auto got = engine.run(compiled("transformer"), randomInput(shape("transformer"), 1), options);
+    QVERIFY(!got.ok());
+    QCOMPARE(got.error().code, ErrorCode::InvalidInput);
+    QVERIFY2(got.error().message.find("cannot key this model") != std::string::npos &&
+                 got.error().message.find("aten::") != std::string::npos,
+             got.error().message.c_str());
+  }
+
+  void levelNamesRoundTrip() {
+    for (auto level : {PrivacyLevel::Local, PrivacyLevel::Ee, PrivacyLevel::Hss, PrivacyLevel::HssEe}) {
+      auto parsed = parsePrivacyLevel(privacyLevelName(level));
+      QVERIFY(parsed.ok());
+      QCOMPARE(*parsed, level);
+    }
+    QVERIFY(!parsePrivacyLevel("fhe").ok());
+  }
+
+  void hssEePreparedQueryMatches() {
+    const auto &m = compiled("cnn");
+    const auto input = randomInput(shape("cnn"), 14);
+    Engine engine(pool(2));
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto expected = engine.run(m, input, local);
+    RunOptions options;
+    options.level = PrivacyLevel::HssEe;
+    auto prepared = engine.prepare(m, shape("cnn"), options);
+    QVERIFY2(prepared.ok(), prepared.ok() ? "" : prepared.error().message.c_str());
+    auto got = engine.run(m, input, options, *prepared);
+    QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+    QVERIFY(relativeError(got->output, expected->output) < 1e-4);
+    QVERIFY(got->report.precomputeMs > 0);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestEe)
+#include "tst_ee.moc"
