@@ -195,6 +195,34 @@ Result<std::shared_ptr<miner::Payer>> makePayer(miner::NetworkMiners &network) {
       miner::Payer::Terms{});
 }
 
+// The EE key for ee and hss-ee: the one in the user's wallet when there is a wallet (its
+// passphrase from $NESA_WALLET_PASSPHRASE or the terminal), else a key for this run only.
+Result<std::shared_ptr<const privacy::EeKey>> eeKey() {
+  auto config = loadConfig(paths::configFile());
+  const auto file =
+      wallet::defaultWalletFile(config ? config->effectiveDataDir() : paths::dataDir());
+  if (!fs::exists(file)) {
+    auto fresh = privacy::EeKey::generate();
+    if (!fresh)
+      return fresh.error();
+    std::cerr << "no wallet: using a one-off EE key for this run (create a wallet to keep one)\n";
+    return std::make_shared<const privacy::EeKey>(std::move(*fresh));
+  }
+  auto passphrase = cli::readPassphrase(false);
+  if (!passphrase)
+    return passphrase.error();
+  auto opened = wallet::Wallet::open(file, *passphrase);
+  if (!opened)
+    return opened.error().withContext("the wallet keeps the EE key");
+  auto secret = opened->eeKeySecret();
+  if (!secret)
+    return secret.error();
+  auto key = privacy::EeKey::fromBytes(secret->bytes());
+  if (!key)
+    return key.error();
+  return std::make_shared<const privacy::EeKey>(std::move(*key));
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -242,7 +270,7 @@ int main(int argc, char **argv) {
   } catch (const std::exception &) {
     return failWith(fail(ErrorCode::InvalidInput, "--miners takes a number"));
   }
-  if (auto valid = options.validate(); options.level == privacy::PrivacyLevel::Hss && !valid)
+  if (auto valid = options.validate(); !valid)
     return failWith(valid.error());
 
   auto input = loadInput(args->positional.front(), manifest);
@@ -251,6 +279,23 @@ int main(int argc, char **argv) {
   auto compiled = model::compileModel(modelFile);
   if (!compiled)
     return failWith(compiled.error());
+  if (privacy::isKeyed(options.level)) {
+    auto key = eeKey();
+    if (!key)
+      return failWith(key.error());
+    options.key = std::move(*key);
+  }
+  // The keyed model (ee, hss-ee) is what the miners get; the original never leaves.
+  std::optional<privacy::KeyedModel> keyed;
+  std::vector<std::shared_ptr<privacy::MinerEndpoint>> noMiners;
+  if (privacy::isKeyed(options.level)) {
+    privacy::Engine keying(noMiners);
+    auto made = keying.keyedModel(*compiled, options, input->shape);
+    if (!made)
+      return failWith(made.error());
+    keyed = *made;
+  }
+  const auto &served = keyed ? keyed->compiled() : *compiled;
   auto clientIdentity = net::Identity::generate(); // a fresh identity per run: unlinkable
   if (!clientIdentity)
     return failWith(clientIdentity.error());
@@ -260,14 +305,15 @@ int main(int argc, char **argv) {
   if (options.level == privacy::PrivacyLevel::Local) {
     // nothing leaves this computer
   } else if (args->has("in-process")) {
-    for (int i = 0; i <= options.miners; ++i) // one spare, to recompute a share that failed
+    const int shares = privacy::isShared(options.level) ? options.miners : 1;
+    for (int i = 0; i <= shares; ++i) // one spare, to recompute a share that failed
       miners.push_back(
           std::make_shared<privacy::LocalMiner>("local-miner-" + std::to_string(i + 1)));
   } else {
     auto setup = networkOptions(*args);
     if (!setup)
       return failWith(setup.error());
-    setup->devnetMiners = options.miners + 1;
+    setup->devnetMiners = (privacy::isShared(options.level) ? options.miners : 1) + 1;
     setup->onStatus = [](const std::string &status) { std::cerr << status << "...\n"; };
     auto opened = miner::NetworkMiners::open(*clientIdentity, *setup);
     if (!opened)
@@ -278,7 +324,9 @@ int main(int argc, char **argv) {
       return failWith(payer.error());
     payerAccount = (*payer)->account();
     network->setPayer(*payer);
-    auto found = network->minersFor(compiled->bundle(), static_cast<std::size_t>(options.miners));
+    auto found = network->minersFor(
+        served.bundle(),
+        static_cast<std::size_t>(privacy::isShared(options.level) ? options.miners : 1));
     if (!found)
       return failWith(found.error());
     miners = std::move(*found);
@@ -287,7 +335,7 @@ int main(int argc, char **argv) {
     const auto &calls = compiled->report();
     const int jobs = (options.arithmetic == privacy::ShareArithmetic::Ring64 ? calls.remoteOps
                                                                              : calls.remoteCalls) *
-                     options.miners;
+                     (privacy::isShared(options.level) ? options.miners : 1);
     std::uint64_t perJob = 0;
     for (const auto &endpoint : miners)
       perJob = std::max(
@@ -307,6 +355,9 @@ int main(int argc, char **argv) {
     std::cerr << '\n';
   };
   privacy::Engine engine(miners);
+  if (keyed)
+    std::cerr << "EE key " << options.key->id() << ": the miners get a keyed model ("
+              << keyed->compiled().bundleId().substr(0, 16) << "…) and transformed data only\n";
   auto result = engine.run(*compiled, *input, options);
   if (!result)
     return failWith(result.error());

@@ -105,8 +105,8 @@ private Q_SLOTS:
     QTest::addColumn<int>("arithmetic");
     QTest::addColumn<double>("tolerance");
     for (const char *name : {"mlp", "cnn", "volume"}) {
-      QTest::addRow("%s ee", name) << QString(name) << int(PrivacyLevel::Ee)
-                                   << int(ShareArithmetic::F64Masked) << 1e-4;
+      QTest::addRow("%s ee", name)
+          << QString(name) << int(PrivacyLevel::Ee) << int(ShareArithmetic::F64Masked) << 1e-4;
       QTest::addRow("%s hss-ee f64-masked", name)
           << QString(name) << int(PrivacyLevel::HssEe) << int(ShareArithmetic::F64Masked) << 1e-4;
       QTest::addRow("%s hss-ee ring64", name)
@@ -259,7 +259,8 @@ private Q_SLOTS:
   }
 
   void levelNamesRoundTrip() {
-    for (auto level : {PrivacyLevel::Local, PrivacyLevel::Ee, PrivacyLevel::Hss, PrivacyLevel::HssEe}) {
+    for (auto level :
+         {PrivacyLevel::Local, PrivacyLevel::Ee, PrivacyLevel::Hss, PrivacyLevel::HssEe}) {
       auto parsed = parsePrivacyLevel(privacyLevelName(level));
       QVERIFY(parsed.ok());
       QCOMPARE(*parsed, level);

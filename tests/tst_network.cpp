@@ -118,30 +118,46 @@ private Q_SLOTS:
 
   void hssOverTheNetworkEqualsLocal_data() {
     QTest::addColumn<QString>("model");
+    QTest::addColumn<int>("level");
     QTest::addColumn<int>("arithmetic");
     QTest::addColumn<double>("tolerance");
-    for (const char *name : {"mlp", "cnn"}) {
-      QTest::addRow("%s f64-masked", name)
-          << QString(name) << int(ShareArithmetic::F64Masked) << 1e-4;
-      QTest::addRow("%s ring64", name) << QString(name) << int(ShareArithmetic::Ring64) << 2e-3;
-    }
+    for (const char *name : {"mlp", "cnn"})
+      for (auto level : {PrivacyLevel::Hss, PrivacyLevel::HssEe}) {
+        QTest::addRow("%s %s f64-masked", name, privacyLevelName(level))
+            << QString(name) << int(level) << int(ShareArithmetic::F64Masked) << 1e-4;
+        QTest::addRow("%s %s ring64", name, privacyLevelName(level))
+            << QString(name) << int(level) << int(ShareArithmetic::Ring64) << 2e-3;
+      }
+    QTest::addRow("cnn ee") << QString("cnn") << int(PrivacyLevel::Ee)
+                            << int(ShareArithmetic::F64Masked) << 1e-4;
   }
 
   void hssOverTheNetworkEqualsLocal() {
     QFETCH(QString, model);
+    QFETCH(int, level);
     QFETCH(int, arithmetic);
     QFETCH(double, tolerance);
     static auto devnet = startDevnet(3, "shared");
     const auto &m = compiled(model.toStdString());
     const auto input = randomInput(m_shapes.at(model.toStdString()), 7);
-    Engine engine(minersOf(devnet, m, 3));
+    RunOptions base;
+    base.level = static_cast<PrivacyLevel>(level);
+    base.arithmetic = static_cast<ShareArithmetic>(arithmetic);
+    auto key = EeKey::generate();
+    QVERIFY(key);
+    base.key = std::make_shared<const EeKey>(std::move(*key));
+    // The miners must be able to fetch what they compute on: the keyed bundle at ee and hss-ee.
+    std::vector<std::shared_ptr<MinerEndpoint>> none;
+    Engine keying(none);
+    auto keyed = keying.keyedModel(m, base, input.shape);
+    QVERIFY(keyed);
+    Engine engine(minersOf(devnet, isKeyed(base.level) ? keyed->compiled() : m, 3));
     RunOptions local;
     local.level = PrivacyLevel::Local;
     auto expected = engine.run(m, input, local);
     QVERIFY(expected);
     for (int shares : {2, 3}) {
-      RunOptions options;
-      options.arithmetic = static_cast<ShareArithmetic>(arithmetic);
+      RunOptions options = base;
       options.miners = shares;
       auto got = engine.run(m, input, options);
       QVERIFY2(got, got ? "" : got.error().message.c_str());
@@ -150,7 +166,7 @@ private Q_SLOTS:
       QCOMPARE(got->report.checksFailed, 0);
       QVERIFY(got->report.bytesSent > 0 && got->report.bytesReceived > 0);
       for (const auto &call : got->report.calls) {
-        QCOMPARE(static_cast<int>(call.miners.size()), shares);
+        QCOMPARE(static_cast<int>(call.miners.size()), isShared(base.level) ? shares : 1);
         for (const auto &work : call.miners)
           QVERIFY(work.miner.find("@127.0.0.1:") != std::string::npos); // real remote miners
       }

@@ -5,6 +5,7 @@
 #include "wallet/mnemonic.h"
 #include "wallet/wallet.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -230,6 +231,36 @@ private Q_SLOTS:
     auto phrase = wallet->recoveryPhrase();
     QCOMPARE(QString::fromLatin1(phrase->view().data(), int(phrase->size())),
              QString::fromLatin1(kAbandon24));
+  }
+
+  // The EE key: random, created once, kept across reopening, unreadable while locked, and
+  // never in the file in the clear.
+  void eeKeyStaysInTheStore() {
+    const auto file = path("ee.db");
+    std::vector<std::uint8_t> first;
+    {
+      auto wallet = Wallet::create(file, secret("pw"), kAbandon24, false, kFast);
+      QVERIFY(wallet.ok());
+      auto key = wallet->eeKeySecret();
+      QVERIFY(key.ok());
+      QCOMPARE(key->size(), std::size_t{32});
+      first.assign(key->bytes().begin(), key->bytes().end());
+      auto again = wallet->eeKeySecret();
+      QVERIFY(std::equal(first.begin(), first.end(), again->bytes().begin()));
+      wallet->lock();
+      QCOMPARE(wallet->eeKeySecret().error().code, ErrorCode::Unavailable);
+    }
+    auto reopened = Wallet::open(file, secret("pw"));
+    QVERIFY(reopened.ok());
+    auto key = reopened->eeKeySecret();
+    QVERIFY(std::equal(first.begin(), first.end(), key->bytes().begin()));
+    auto other = Wallet::create(path("ee2.db"), secret("pw"), kAbandon24, false, kFast);
+    auto otherKey = other->eeKeySecret();
+    QVERIFY(!std::equal(first.begin(), first.end(), otherKey->bytes().begin()));
+    QFile raw(QString::fromStdString(file.string()));
+    QVERIFY(raw.open(QIODevice::ReadOnly));
+    const QByteArray bytes = raw.readAll();
+    QVERIFY(!bytes.contains(QByteArray(reinterpret_cast<const char *>(first.data()), 32)));
   }
 
   void badPhraseCreatesNothing() {

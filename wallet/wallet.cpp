@@ -223,6 +223,25 @@ Result<SecureBuffer> Wallet::recoveryPhrase() const {
   return mnemonicFromEntropy(*entropy);
 }
 
+Result<SecureBuffer> Wallet::eeKeySecret() {
+  if (isLocked())
+    return locked();
+  auto select = m_store->prepare("SELECT value FROM wallet_meta WHERE key = 'ee_key';");
+  if (!select)
+    return select.error();
+  auto row = select->step();
+  if (!row)
+    return row.error();
+  if (*row)
+    return select->columnSecret(0);
+  auto fresh = SecureBuffer::random(32);
+  if (!fresh)
+    return fresh.error();
+  if (auto stored = setMeta("ee_key", fresh->bytes()); !stored)
+    return stored.error();
+  return fresh;
+}
+
 Result<void> Wallet::confirmBackup(const std::map<int, std::string> &words) {
   if (words.size() < 3)
     return fail(ErrorCode::InvalidInput, "confirm at least three words of the recovery phrase");

@@ -71,6 +71,10 @@ public:
 
   /// The recovery phrase, for a backup screen. Unavailable while locked.
   Result<SecureBuffer> recoveryPhrase() const;
+  /// The user's equivariant-encryption key (32 secret bytes), created with libsodium randomness
+  /// on first use and kept only in this encrypted store. Not derived from the recovery phrase:
+  /// restoring a wallet elsewhere gives a new EE key. Unavailable while locked.
+  Result<SecureBuffer> eeKeySecret();
   /// True once the user proved they wrote the phrase down (or restored from it).
   bool backupConfirmed() const { return m_backupConfirmed; }
   /// Confirms the backup if `words` (1-based position → word) match the phrase; at least 3.

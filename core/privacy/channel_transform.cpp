@@ -56,7 +56,8 @@ ChannelTransform ChannelTransform::reciprocal() const {
   return t;
 }
 
-at::Tensor ChannelTransform::apply(const at::Tensor &x, std::int64_t dim, std::int64_t block) const {
+at::Tensor ChannelTransform::apply(const at::Tensor &x, std::int64_t dim,
+                                   std::int64_t block) const {
   if (dim < 0)
     dim += x.dim();
   auto view = x.unflatten(dim, {channels(), block});
@@ -66,7 +67,8 @@ at::Tensor ChannelTransform::apply(const at::Tensor &x, std::int64_t dim, std::i
   return out.flatten(dim, dim + 1);
 }
 
-at::Tensor ChannelTransform::invert(const at::Tensor &y, std::int64_t dim, std::int64_t block) const {
+at::Tensor ChannelTransform::invert(const at::Tensor &y, std::int64_t dim,
+                                    std::int64_t block) const {
   if (dim < 0)
     dim += y.dim();
   auto view = y.unflatten(dim, {channels(), block});

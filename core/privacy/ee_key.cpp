@@ -39,8 +39,9 @@ Result<EeKey> EeKey::fromBytes(std::span<const std::uint8_t> bytes) {
 
 Seed EeKey::derive(std::string_view purpose) const {
   Seed seed{};
-  crypto_generichash(seed.data(), seed.size(), reinterpret_cast<const unsigned char *>(purpose.data()),
-                     purpose.size(), m_secret.data(), m_secret.size());
+  crypto_generichash(seed.data(), seed.size(),
+                     reinterpret_cast<const unsigned char *>(purpose.data()), purpose.size(),
+                     m_secret.data(), m_secret.size());
   return seed;
 }
 

@@ -59,19 +59,17 @@ std::string chainKind(const std::vector<std::int64_t> &ops, const model::LinearB
 
 const char *privacyLevelName(PrivacyLevel level) {
   switch (level) {
-  case PrivacyLevel::Local:
-    return "local";
-  case PrivacyLevel::Ee:
-    return "ee";
-  case PrivacyLevel::Hss:
-    return "hss";
-  case PrivacyLevel::HssEe:
-    return "hss-ee";
+  case PrivacyLevel::Local: return "local";
+  case PrivacyLevel::Ee: return "ee";
+  case PrivacyLevel::Hss: return "hss";
+  case PrivacyLevel::HssEe: return "hss-ee";
   }
   return "?";
 }
 
-bool isKeyed(PrivacyLevel level) { return level == PrivacyLevel::Ee || level == PrivacyLevel::HssEe; }
+bool isKeyed(PrivacyLevel level) {
+  return level == PrivacyLevel::Ee || level == PrivacyLevel::HssEe;
+}
 bool isShared(PrivacyLevel level) {
   return level == PrivacyLevel::Hss || level == PrivacyLevel::HssEe;
 }
@@ -147,9 +145,9 @@ struct Session {
 struct Engine::State {
   std::vector<std::shared_ptr<MinerEndpoint>> miners;
   std::map<std::string, std::shared_ptr<Session>> sessions;
-  std::set<std::pair<std::string, std::string>> installed; // (miner, bundle)
+  std::set<std::pair<std::string, std::string>> installed;         // (miner, bundle)
   std::map<std::pair<std::string, std::string>, KeyedModel> keyed; // (bundle, key id)
-  std::shared_ptr<const EeKey> ownKey; // for runs that bring no key
+  std::shared_ptr<const EeKey> ownKey;                             // for runs that bring no key
 
   // The model keyed with the run's key (derived once per model and key).
   Result<KeyedModel> keyedFor(const model::CompiledModel &model, const RunOptions &options,
@@ -647,6 +645,11 @@ Result<RunResult> Engine::run(const model::CompiledModel &model, const model::Te
   return result;
 }
 
+Result<KeyedModel> Engine::keyedModel(const model::CompiledModel &model, const RunOptions &options,
+                                      const std::vector<std::int64_t> &inputShape) {
+  return m_state->keyedFor(model, options, inputShape);
+}
+
 Result<RunResult> Engine::runProgram(const model::CompiledModel &model,
                                      const model::TensorData &input, const RunOptions &options,
                                      const std::shared_ptr<PreparedQuery> &prepared) {
@@ -673,8 +676,8 @@ Result<RunResult> Engine::runProgram(const model::CompiledModel &model,
     return valid.error();
   const int needed = isShared(options.level) ? options.miners : 1;
   if (static_cast<int>(m_state->miners.size()) < needed)
-    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(needed) +
-                                            " miners; " + std::to_string(m_state->miners.size()) +
+    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(needed) + " miners; " +
+                                            std::to_string(m_state->miners.size()) +
                                             " are available");
   if (prepared) {
     if (prepared->used)

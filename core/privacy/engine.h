@@ -4,6 +4,7 @@
 
 #include "model/compiled_model.h"
 #include "privacy/ee_key.h"
+#include "privacy/keyed_model.h"
 #include "privacy/miner_endpoint.h"
 #include "util/result.h"
 
@@ -138,8 +139,8 @@ public:
   Engine(const Engine &) = delete;
   Engine &operator=(const Engine &) = delete;
 
-  /// Precomputes the seeded shares of one hss or hss-ee query on inputs of `inputShape` (the seeded miners
-  /// never need the input, so they can work before it exists). Control flow is discovered by
+  /// Precomputes the seeded shares of one hss or hss-ee query on inputs of `inputShape` (the seeded
+  /// miners never need the input, so they can work before it exists). Control flow is discovered by
   /// running the client program once on zeros.
   Result<std::shared_ptr<PreparedQuery>> prepare(const model::CompiledModel &model,
                                                  const std::vector<std::int64_t> &inputShape,
@@ -152,6 +153,11 @@ public:
   Result<RunResult> run(const model::CompiledModel &model, const model::TensorData &input,
                         const RunOptions &options,
                         const std::shared_ptr<PreparedQuery> &prepared = nullptr);
+
+  /// The model keyed with the key in `options` (or the engine's own), derived once per model
+  /// and key: its bundle is what the miners of an ee or hss-ee run must be able to fetch.
+  Result<KeyedModel> keyedModel(const model::CompiledModel &model, const RunOptions &options,
+                                const std::vector<std::int64_t> &inputShape);
 
   struct State;
 

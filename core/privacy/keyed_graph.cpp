@@ -29,22 +29,22 @@ using torch::jit::Value;
 
 // Ops that act on each element alone and commute with positive scaling (and permutations).
 const std::set<std::string> kHomogeneousOps = {
-    "aten::relu",  "aten::relu_",       "aten::leaky_relu", "aten::leaky_relu_", "aten::dropout",
-    "aten::contiguous", "aten::clone",  "aten::detach",     "aten::neg",         "aten::to",
+    "aten::relu",       "aten::relu_", "aten::leaky_relu", "aten::leaky_relu_", "aten::dropout",
+    "aten::contiguous", "aten::clone", "aten::detach",     "aten::neg",         "aten::to",
 };
 // Element-wise (or per-slice) ops that commute with permutations but not with scaling.
 const std::set<std::string> kPermutationOnlyOps = {
-    "aten::gelu",    "aten::sigmoid",   "aten::tanh",        "aten::silu",
-    "aten::hardtanh", "aten::relu6",    "aten::elu",         "aten::hardswish",
-    "aten::hardsigmoid", "aten::softplus", "aten::mish",     "aten::exp",
-    "aten::softmax", "aten::log_softmax", "aten::sigmoid_",  "aten::hardtanh_",
+    "aten::gelu",        "aten::sigmoid",     "aten::tanh",     "aten::silu",
+    "aten::hardtanh",    "aten::relu6",       "aten::elu",      "aten::hardswish",
+    "aten::hardsigmoid", "aten::softplus",    "aten::mish",     "aten::exp",
+    "aten::softmax",     "aten::log_softmax", "aten::sigmoid_", "aten::hardtanh_",
 };
 // Per-channel spatial ops: fine as long as the channel axis is dim 1.
 const std::set<std::string> kSpatialOps = {
-    "aten::max_pool1d", "aten::max_pool2d", "aten::max_pool3d",
-    "aten::avg_pool1d", "aten::avg_pool2d", "aten::avg_pool3d",
+    "aten::max_pool1d",          "aten::max_pool2d",          "aten::max_pool3d",
+    "aten::avg_pool1d",          "aten::avg_pool2d",          "aten::avg_pool3d",
     "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
-    "aten::upsample_nearest2d", "aten::upsample_bilinear2d", "aten::upsample_nearest3d",
+    "aten::upsample_nearest2d",  "aten::upsample_bilinear2d", "aten::upsample_nearest3d",
 };
 // Ops whose outputs are shapes or counts, not activations.
 const std::set<std::string> kShapeQueries = {"aten::size", "aten::dim", "aten::numel", "aten::len",
@@ -148,8 +148,7 @@ struct OpKeying {
 
 Error refuse(const std::string &why) {
   return {ErrorCode::InvalidInput,
-          "the ee levels cannot key this model: " + why +
-              "; run it at the local or hss level"};
+          "the ee levels cannot key this model: " + why + "; run it at the local or hss level"};
 }
 
 std::optional<std::vector<std::int64_t>> intsOf(Value *value) {
@@ -246,16 +245,16 @@ private:
         return pass({self.cls, Axis::Channel, 1});
       return refuse(kind + " reduces over the channels");
     }
-    const bool addLike = kind == "aten::add" || kind == "aten::sub" || kind == "aten::add_" ||
-                         kind == "aten::sub_";
-    const bool mulLike = kind == "aten::mul" || kind == "aten::div" || kind == "aten::mul_" ||
-                         kind == "aten::div_";
+    const bool addLike =
+        kind == "aten::add" || kind == "aten::sub" || kind == "aten::add_" || kind == "aten::sub_";
+    const bool mulLike =
+        kind == "aten::mul" || kind == "aten::div" || kind == "aten::mul_" || kind == "aten::div_";
     if (addLike || mulLike) {
       Value *other = node->inputs()[1];
       if (trackedInputs.size() == 2 && trackedInputs[1] == 1) {
         const Tracked rhs = m_tracked.at(other);
-        if (rhs.block != self.block || (rhs.axis != self.axis && rhs.axis != Axis::Unknown &&
-                                        self.axis != Axis::Unknown))
+        if (rhs.block != self.block ||
+            (rhs.axis != self.axis && rhs.axis != Axis::Unknown && self.axis != Axis::Unknown))
           return refuse(kind + " combines activations laid out differently");
         if (auto r = m_classes.unify(self.cls, rhs.cls); !r)
           return refuse(kind + ": " + r.error().message);
@@ -289,8 +288,8 @@ private:
     for (std::size_t k = 0; k < chain->size(); ++k) {
       const auto index = (*chain)[k];
       const auto &op = m_bundle.ops[static_cast<std::size_t>(index)];
-      const std::string name = std::string(model::linearKindName(op.kind)) + " " +
-                               std::to_string(index);
+      const std::string name =
+          std::string(model::linearKindName(op.kind)) + " " + std::to_string(index);
       OpKeying keying;
       keying.in = cur.cls;
       if (op.kind == model::LinearKind::Linear) {
@@ -413,9 +412,9 @@ Result<KeyedModel> keyModel(const model::CompiledModel &model, const EeKey &key,
     const int group = classes.findPerm(classes.find(c));
     auto perm = ChannelTransform::draw(key.derive(prefix + "perm/" + std::to_string(group)),
                                        entry.channels, !classes.permFixed(c), false);
-    auto scales = ChannelTransform::draw(
-        key.derive(prefix + "scale/" + std::to_string(classes.find(c))), entry.channels, false,
-        !entry.noScale);
+    auto scales =
+        ChannelTransform::draw(key.derive(prefix + "scale/" + std::to_string(classes.find(c))),
+                               entry.channels, false, !entry.noScale);
     transforms[c] = {perm.perm, scales.scale};
   }
 
@@ -424,9 +423,9 @@ Result<KeyedModel> keyModel(const model::CompiledModel &model, const EeKey &key,
   for (std::size_t i = 0; i < bundle.ops.size(); ++i) {
     const auto &k = keying.ops()[i];
     if (k.out < 0)
-      return fail(ErrorCode::InvalidInput,
-                  "the ee levels cannot key this model: bundle op " + std::to_string(i) +
-                      " is not reached from the input");
+      return fail(ErrorCode::InvalidInput, "the ee levels cannot key this model: bundle op " +
+                                               std::to_string(i) +
+                                               " is not reached from the input");
     auto &op = bundle.ops[i];
     const auto &in = transforms[static_cast<std::size_t>(k.in)];
     const auto &out = transforms[static_cast<std::size_t>(k.out)];
@@ -443,9 +442,9 @@ Result<KeyedModel> keyModel(const model::CompiledModel &model, const EeKey &key,
     if (op.bias)
       op.bias = floatData(out.apply(model::toTensor(*op.bias).to(at::kDouble), 0));
     const auto &entry = classes.at(k.out);
-    descriptions.push_back(std::string(model::linearKindName(op.kind)) + " " +
-                               std::to_string(i) + " out: " + std::to_string(out.channels()) +
-                               " channels, permuted" + (entry.noScale ? "" : ", scaled"));
+    descriptions.push_back(std::string(model::linearKindName(op.kind)) + " " + std::to_string(i) +
+                           " out: " + std::to_string(out.channels()) + " channels, permuted" +
+                           (entry.noScale ? "" : ", scaled"));
   }
   const auto place = [&](int cls, Axis axis) -> std::optional<PlacedTransform> {
     const auto &t = transforms[static_cast<std::size_t>(classes.find(cls))];
