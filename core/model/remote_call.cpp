@@ -18,6 +18,10 @@ at::Tensor remoteLinear(std::vector<std::int64_t> ops, at::Tensor x) {
 
 void ensureRemoteLinearRegistered() {}
 
+at::Tensor callRemoteLinear(const std::vector<std::int64_t> &ops, const at::Tensor &x) {
+  return remoteLinear(ops, x);
+}
+
 RemoteLinearScope::RemoteLinearScope(RemoteLinearHandler handler)
     : m_handler(std::move(handler)), m_previous(t_current) {
   t_current = this;

@@ -121,6 +121,18 @@ std::string RunReport::summary() const {
 
 // ---- engine state ----
 
+// What the engine needs of a program: its bundle, the bundle's id and the calls to expect.
+struct ProgramView {
+  const model::LinearBundle &bundle;
+  const std::string &bundleId;
+  int remoteOps = 0;
+  int remoteCalls = 0;
+};
+
+ProgramView viewOf(const model::CompiledModel &model) {
+  return {model.bundle(), model.bundleId(), model.report().remoteOps, model.report().remoteCalls};
+}
+
 // Per model and arithmetic: prepared ops and the secret check vectors of each chain.
 struct Session {
   std::vector<PreparedOp> ops;
@@ -172,24 +184,24 @@ struct Engine::State {
     return *made;
   }
 
-  std::shared_ptr<Session> session(const model::CompiledModel &model, const RunOptions &options) {
-    const std::string key = model.bundleId() + "/" + arithmeticName(options.arithmetic) + "/" +
+  std::shared_ptr<Session> session(const ProgramView &program, const RunOptions &options) {
+    const std::string key = program.bundleId + "/" + arithmeticName(options.arithmetic) + "/" +
                             std::to_string(options.fracBits);
     auto &slot = sessions[key];
     if (!slot) {
       slot = std::make_shared<Session>();
-      for (const auto &op : model.bundle().ops)
+      for (const auto &op : program.bundle.ops)
         slot->ops.push_back(prepareOp(op, options.fracBits));
     }
     return slot;
   }
 
-  Result<void> install(const model::CompiledModel &model) {
+  Result<void> install(const ProgramView &program) {
     for (const auto &miner : miners) {
-      auto key = std::make_pair(miner->id(), model.bundleId());
+      auto key = std::make_pair(miner->id(), program.bundleId);
       if (installed.count(key))
         continue;
-      if (auto done = miner->installBundle(model.bundle(), model.bundleId()); !done)
+      if (auto done = miner->installBundle(program.bundle, program.bundleId); !done)
         return done.error().withContext("installing the model on miner " + miner->id());
       installed.insert(key);
     }
@@ -226,9 +238,9 @@ namespace {
 // Everything one query needs while the interpreter runs the client program.
 class RunContext {
 public:
-  RunContext(Engine::State &state, const model::CompiledModel &model, const RunOptions &options,
+  RunContext(Engine::State &state, ProgramView program, const RunOptions &options,
              std::shared_ptr<Session> session, PreparedQuery *prepared, RunReport &report)
-      : m_state(state), m_model(model), m_options(options), m_session(std::move(session)),
+      : m_state(state), m_model(program), m_options(options), m_session(std::move(session)),
         m_prepared(prepared), m_report(report) {}
 
   std::optional<Error> failure;
@@ -250,7 +262,7 @@ public:
                fail(ErrorCode::InvalidInput, "the model could not run on this input: " + mismatch));
     const auto start = Clock::now();
     const int index = m_calls++;
-    CallReport call{index, ops, chainKind(ops, m_model.bundle()), {}, 0, 0};
+    CallReport call{index, ops, chainKind(ops, m_model.bundle), {}, 0, 0};
     const auto x64 = x.to(at::kDouble).contiguous();
     const std::vector<std::int64_t> shape(x64.sizes().begin(), x64.sizes().end());
     PreparedCall *pre = nullptr;
@@ -465,7 +477,7 @@ public:
 
   ShareJob baseJob(const std::vector<std::int64_t> &ops) const {
     ShareJob job;
-    job.bundleId = m_model.bundleId();
+    job.bundleId = m_model.bundleId;
     job.ops = ops;
     job.arithmetic = m_options.arithmetic;
     job.fracBits = m_options.fracBits;
@@ -478,13 +490,13 @@ public:
   int expectedCalls() const {
     if (m_prepared)
       return static_cast<int>(m_prepared->calls.size());
-    const auto &report = m_model.report();
-    return m_options.arithmetic == ShareArithmetic::Ring64 ? report.remoteOps : report.remoteCalls;
+    return m_options.arithmetic == ShareArithmetic::Ring64 ? m_model.remoteOps
+                                                           : m_model.remoteCalls;
   }
 
 private:
   Engine::State &m_state;
-  const model::CompiledModel &m_model;
+  ProgramView m_model;
   const RunOptions &m_options;
   std::shared_ptr<Session> m_session;
   PreparedQuery *m_prepared;
@@ -559,10 +571,10 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
     return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(options.miners) +
                                             " miners; " + std::to_string(m_state->miners.size()) +
                                             " are available");
-  if (auto installed = m_state->install(model); !installed)
+  if (auto installed = m_state->install(viewOf(model)); !installed)
     return installed.error();
   const auto start = Clock::now();
-  auto session = m_state->session(model, options);
+  auto session = m_state->session(viewOf(model), options);
   auto prepared = std::make_shared<PreparedQuery>();
   prepared->bundleId = model.bundleId();
   prepared->arithmetic = options.arithmetic;
@@ -596,7 +608,7 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
   }
 
   RunReport scratch;
-  RunContext context(*m_state, model, options, session, nullptr, scratch);
+  RunContext context(*m_state, viewOf(model), options, session, nullptr, scratch);
   for (std::size_t i = 0; i < calls.size(); ++i) {
     PreparedCall call{calls[i].first, calls[i].second, {}, {}, {}, {}, 0};
     CallReport report{static_cast<int>(i), call.ops, chainKind(call.ops, model.bundle()), {}, 0, 0};
@@ -645,6 +657,50 @@ Result<RunResult> Engine::run(const model::CompiledModel &model, const model::Te
   return result;
 }
 
+Result<RunReport> Engine::runCalls(const model::LinearBundle &bundle, const std::string &bundleId,
+                                   const RunOptions &options,
+                                   const std::function<Result<void>()> &body) {
+  const auto start = Clock::now();
+  if (options.level == PrivacyLevel::Local)
+    return fail(ErrorCode::InvalidInput, "a local program runs without the engine");
+  RunOptions inner = options;
+  if (inner.level == PrivacyLevel::HssEe)
+    inner.level = PrivacyLevel::Hss;
+  if (auto valid = inner.validate(); !valid)
+    return valid.error();
+  const int needed = isShared(inner.level) ? inner.miners : 1;
+  if (static_cast<int>(m_state->miners.size()) < needed)
+    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(needed) + " miners; " +
+                                            std::to_string(m_state->miners.size()) +
+                                            " are available");
+  const ProgramView view{bundle, bundleId, 0, 0};
+  if (auto installed = m_state->install(view); !installed)
+    return installed.error();
+  RunReport report;
+  report.level = options.level;
+  report.arithmetic = options.arithmetic;
+  report.sharesPerCall = needed;
+  auto session = m_state->session(view, inner);
+  RunContext context(*m_state, view, inner, session, nullptr, report);
+  Result<void> ran;
+  {
+    model::RemoteLinearScope scope([&](const std::vector<std::int64_t> &ops, const at::Tensor &x) {
+      return context.remoteCall(ops, x);
+    });
+    try {
+      ran = body();
+    } catch (const std::exception &e) {
+      if (context.failure)
+        return *context.failure;
+      return fail(ErrorCode::Internal, std::string("the program failed: ") + e.what());
+    }
+  }
+  if (!ran)
+    return context.failure ? *context.failure : ran.error();
+  report.totalMs = msSince(start);
+  return report;
+}
+
 Result<KeyedModel> Engine::keyedModel(const model::CompiledModel &model, const RunOptions &options,
                                       const std::vector<std::int64_t> &inputShape) {
   return m_state->keyedFor(model, options, inputShape);
@@ -690,11 +746,11 @@ Result<RunResult> Engine::runProgram(const model::CompiledModel &model,
     prepared->used = true;
     result.report.precomputeMs = prepared->precomputeMs;
   }
-  if (auto installed = m_state->install(model); !installed)
+  if (auto installed = m_state->install(viewOf(model)); !installed)
     return installed.error();
   result.report.sharesPerCall = isShared(options.level) ? options.miners : 1;
-  auto session = m_state->session(model, options);
-  RunContext context(*m_state, model, options, session, prepared.get(), result.report);
+  auto session = m_state->session(viewOf(model), options);
+  RunContext context(*m_state, viewOf(model), options, session, prepared.get(), result.report);
   at::Tensor output;
   {
     model::RemoteLinearScope scope([&](const std::vector<std::int64_t> &ops, const at::Tensor &x) {

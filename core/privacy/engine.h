@@ -154,6 +154,14 @@ public:
                         const RunOptions &options,
                         const std::shared_ptr<PreparedQuery> &prepared = nullptr);
 
+  /// Runs `body`, a native program (a language model's forward passes), at the ee or hss level
+  /// (hss-ee is hss over a bundle the caller keyed): every model::callRemoteLinear it makes on
+  /// this thread becomes one remote call on `bundle`, shared, verified and retried like a
+  /// compiled model's. Returns the report of all its calls; a failed call ends `body` with
+  /// that error.
+  Result<RunReport> runCalls(const model::LinearBundle &bundle, const std::string &bundleId,
+                             const RunOptions &options, const std::function<Result<void>()> &body);
+
   /// The model keyed with the key in `options` (or the engine's own), derived once per model
   /// and key: its bundle is what the miners of an ee or hss-ee run must be able to fetch.
   Result<KeyedModel> keyedModel(const model::CompiledModel &model, const RunOptions &options,

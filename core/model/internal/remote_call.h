@@ -28,6 +28,10 @@ private:
   RemoteLinearScope *m_previous;
 };
 
+/// Calls the current scope's handler from native code, as `nesa::remote_linear` does from a
+/// TorchScript program; throws c10::Error outside any scope.
+at::Tensor callRemoteLinear(const std::vector<std::int64_t> &ops, const at::Tensor &x);
+
 /// Makes sure the operator is registered with libtorch (its registration lives in the same
 /// object file, which a static link would otherwise drop). Cheap; call before building graphs.
 void ensureRemoteLinearRegistered();

@@ -1,0 +1,60 @@
+// The native GPT-2 and Llama forward pass over weights whose linear layers live in a bundle, so
+// each of them can run here or as one remote call.
+#pragma once
+
+#include "llm/model_config.h"
+#include "model/linear_bundle.h"
+
+#include <ATen/core/Tensor.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace nesa::llm {
+
+/// One block's non-linear parameters and the bundle ops of its four linear layers.
+struct LayerWeights {
+  at::Tensor norm1Weight, norm1Bias; ///< GPT-2 LayerNorm; undefined for Llama (gains folded)
+  at::Tensor norm2Weight, norm2Bias;
+  std::int64_t qkv = 0;  ///< [q; k; v] projection
+  std::int64_t out = 0;  ///< attention output projection
+  std::int64_t up = 0;   ///< GPT-2: c_fc; Llama: [gate; up]
+  std::int64_t down = 0; ///< MLP output projection
+};
+
+/// Everything a forward pass needs. Llama's RMSNorm gains are folded into the next linear ops
+/// at load (an exact rewrite), so its norms have no parameters left.
+struct TransformerWeights {
+  ModelConfig config;
+  at::Tensor embed;     ///< [vocab, hidden]
+  at::Tensor positions; ///< GPT-2 [positions, hidden]
+  at::Tensor finalNormWeight, finalNormBias; ///< GPT-2
+  std::vector<LayerWeights> layers;
+  std::int64_t head = 0; ///< the LM head's bundle op
+  model::LinearBundle bundle;
+  std::string bundleId;
+  std::vector<at::Tensor> opWeight, opBias; ///< the bundle's ops as tensors, for local runs
+  /// Keyed models: token t is fed as id vocabPerm[t], and its logit comes back at vocabPerm[t].
+  std::vector<std::int64_t> vocabPerm;
+
+  /// Rebuilds opWeight/opBias and bundleId from the bundle.
+  void refreshOps();
+};
+
+/// Builds the weights from a folder's tensors (Hugging Face names). Errors name a missing tensor
+/// or one with the wrong shape.
+Result<TransformerWeights> buildWeights(const ModelConfig &config,
+                                        std::map<std::string, at::Tensor> tensors);
+
+/// Keys and values of the tokens seen so far, per layer.
+struct KvCache {
+  std::vector<at::Tensor> keys, values; ///< [kvHeads, length, headDim]
+  std::int64_t length = 0;
+};
+
+/// Logits [T, vocab] for `ids` [T] (ids as the weights expect them) following the cache's tokens.
+/// With `remote`, every linear op goes through model::callRemoteLinear.
+at::Tensor forward(const TransformerWeights &w, const at::Tensor &ids, KvCache &cache, bool remote);
+
+} // namespace nesa::llm

@@ -1,0 +1,343 @@
+#include "llm/tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <fstream>
+#include <sstream>
+
+namespace nesa::llm {
+namespace {
+
+using nlohmann::json;
+
+const std::string kSpaceMark = "\xE2\x96\x81"; // ▁
+
+Error invalid(const std::string &why) {
+  return {ErrorCode::InvalidInput, "tokenizer.json: " + why};
+}
+
+std::string utf8(std::uint32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | cp >> 6);
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | cp >> 12);
+    out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
+// GPT-2's reversible map from bytes to printable characters.
+const std::array<std::string, 256> &byteToUnicode() {
+  static const auto table = [] {
+    std::array<std::string, 256> t;
+    std::uint32_t next = 256;
+    for (int b = 0; b < 256; ++b) {
+      const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
+      t[static_cast<std::size_t>(b)] = utf8(printable ? static_cast<std::uint32_t>(b) : next++);
+    }
+    return t;
+  }();
+  return table;
+}
+
+// Splits UTF-8 text into code points (as strings).
+std::vector<std::string> codePoints(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    out.emplace_back(text.substr(i, std::min(n, text.size() - i)));
+    i += n;
+  }
+  return out;
+}
+
+enum class CharClass { Letter, Digit, Space, Other };
+CharClass classOf(unsigned char c) {
+  if (std::isalpha(c) || c >= 0x80)
+    return CharClass::Letter; // bytes of multi-byte UTF-8 count as letters
+  if (std::isdigit(c))
+    return CharClass::Digit;
+  if (std::isspace(c))
+    return CharClass::Space;
+  return CharClass::Other;
+}
+
+// GPT-2's pre-tokenization: contractions, runs of letters, digits or other symbols with an
+// optional leading space, and whitespace (a run before a word leaves its last space to it).
+std::vector<std::string> splitWords(std::string_view text) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '\'') {
+      bool matched = false;
+      for (std::string_view suffix : {"s", "t", "re", "ve", "m", "ll", "d"})
+        if (text.substr(i + 1, suffix.size()) == suffix) {
+          words.emplace_back(text.substr(i, 1 + suffix.size()));
+          i += 1 + suffix.size();
+          matched = true;
+          break;
+        }
+      if (matched)
+        continue;
+    }
+    std::size_t start = i;
+    auto cls = classOf(static_cast<unsigned char>(text[i]));
+    if (cls == CharClass::Space) {
+      std::size_t end = i;
+      while (end < text.size() && classOf(static_cast<unsigned char>(text[end])) == CharClass::Space)
+        ++end;
+      if (end < text.size() && end - i > 1 && text[end - 1] == ' ') {
+        words.emplace_back(text.substr(i, end - 1 - i)); // the last space joins the next word
+        i = end - 1;
+        continue;
+      }
+      if (end < text.size() && text[i] == ' ' && end - i == 1) {
+        ++i; // a single space joins the word after it
+        cls = classOf(static_cast<unsigned char>(text[i]));
+      } else {
+        words.emplace_back(text.substr(i, end - i));
+        i = end;
+        continue;
+      }
+    }
+    const std::size_t body = i;
+    while (i < text.size() && classOf(static_cast<unsigned char>(text[i])) == cls &&
+           !(cls == CharClass::Other && text[i] == '\'' && i > body))
+      ++i;
+    if (i == body)
+      ++i;
+    words.emplace_back(text.substr(start, i - start));
+  }
+  return words;
+}
+
+} // namespace
+
+const std::string &byteLevelPiece(unsigned char b) { return byteToUnicode()[b]; }
+
+Result<Tokenizer> Tokenizer::parse(const std::string &text) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception &e) {
+    return invalid(std::string("not valid JSON (") + e.what() + ")");
+  }
+  Tokenizer t;
+  try {
+    const auto &model = j.at("model");
+    if (model.value("type", "BPE") != "BPE")
+      return invalid("only BPE models are supported, not " + model.value("type", std::string()));
+    t.m_byteFallback = model.value("byte_fallback", false);
+    const std::string dump = j.dump();
+    t.m_mode = dump.find("\"ByteLevel\"") != std::string::npos ? Mode::ByteLevel : Mode::Metaspace;
+    std::int64_t largest = -1;
+    for (const auto &[piece, id] : model.at("vocab").items()) {
+      const auto value = id.get<std::int64_t>();
+      if (value < 0 || value > 10'000'000)
+        return invalid("the id of '" + piece + "' is out of range");
+      t.m_vocab[piece] = value;
+      largest = std::max(largest, value);
+    }
+    if (j.contains("added_tokens"))
+      for (const auto &added : j["added_tokens"]) {
+        const auto id = added.at("id").get<std::int64_t>();
+        const auto content = added.at("content").get<std::string>();
+        if (id < 0 || id > 10'000'000)
+          return invalid("the added token '" + content + "' has an id out of range");
+        t.m_vocab[content] = id;
+        t.m_added.emplace_back(content, id);
+        largest = std::max(largest, id);
+      }
+    std::sort(t.m_added.begin(), t.m_added.end(),
+              [](const auto &a, const auto &b) { return a.first.size() > b.first.size(); });
+    t.m_pieces.assign(static_cast<std::size_t>(largest + 1), std::string());
+    for (const auto &[piece, id] : t.m_vocab)
+      t.m_pieces[static_cast<std::size_t>(id)] = piece;
+    if (model.contains("unk_token") && model["unk_token"].is_string()) {
+      auto unk = t.m_vocab.find(model["unk_token"].get<std::string>());
+      if (unk == t.m_vocab.end())
+        return invalid("the unknown token is not in the vocabulary");
+      t.m_unk = unk->second;
+    }
+    int rank = 0;
+    for (const auto &merge : model.at("merges")) {
+      std::string a, b;
+      if (merge.is_string()) {
+        const auto s = merge.get<std::string>();
+        const auto space = s.find(' ');
+        if (space == std::string::npos)
+          return invalid("the merge '" + s + "' is not two pieces");
+        a = s.substr(0, space);
+        b = s.substr(space + 1);
+      } else {
+        a = merge.at(0).get<std::string>();
+        b = merge.at(1).get<std::string>();
+      }
+      for (const auto &piece : {a, b, a + b})
+        if (!t.m_vocab.count(piece))
+          return invalid("the merge '" + a + " " + b + "' uses the unknown piece '" + piece + "'");
+      t.m_mergeRank.emplace(a + " " + b, rank++);
+    }
+  } catch (const json::exception &e) {
+    return invalid(std::string("malformed (") + e.what() + ")");
+  }
+  if (t.m_mode == Mode::ByteLevel)
+    for (const auto &piece : byteToUnicode())
+      if (!t.m_vocab.count(piece))
+        return invalid("a byte-level vocabulary must hold all 256 byte pieces; '" + piece +
+                       "' is missing");
+  return t;
+}
+
+Result<Tokenizer> Tokenizer::load(const std::filesystem::path &file) {
+  std::ifstream in(file);
+  if (!in)
+    return fail(ErrorCode::NotFound, "no tokenizer.json at " + file.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse(text.str());
+}
+
+std::optional<std::int64_t> Tokenizer::addedToken(const std::string &content) const {
+  for (const auto &[text, id] : m_added)
+    if (text == content)
+      return id;
+  return std::nullopt;
+}
+
+std::vector<std::string> Tokenizer::bpe(const std::string &word) const {
+  std::vector<std::string> symbols;
+  if (m_mode == Mode::ByteLevel)
+    for (unsigned char c : word)
+      symbols.push_back(byteToUnicode()[c]);
+  else
+    symbols = codePoints(word);
+  while (symbols.size() > 1) {
+    int best = INT_MAX;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i + 1 < symbols.size(); ++i) {
+      auto it = m_mergeRank.find(symbols[i] + " " + symbols[i + 1]);
+      if (it != m_mergeRank.end() && it->second < best) {
+        best = it->second;
+        at = i;
+      }
+    }
+    if (best == INT_MAX)
+      break;
+    symbols[at] += symbols[at + 1];
+    symbols.erase(symbols.begin() + static_cast<std::ptrdiff_t>(at) + 1);
+  }
+  return symbols;
+}
+
+Result<void> Tokenizer::encodeWord(const std::string &word, std::vector<std::int64_t> &out) const {
+  for (const auto &piece : bpe(word)) {
+    if (auto it = m_vocab.find(piece); it != m_vocab.end()) {
+      out.push_back(it->second);
+      continue;
+    }
+    if (m_byteFallback) {
+      for (unsigned char c : piece) {
+        char name[8];
+        std::snprintf(name, sizeof name, "<0x%02X>", c);
+        auto byte = m_vocab.find(name);
+        if (byte == m_vocab.end())
+          return invalid(std::string("byte fallback needs the piece ") + name);
+        out.push_back(byte->second);
+      }
+      continue;
+    }
+    if (m_unk) {
+      out.push_back(*m_unk);
+      continue;
+    }
+    return fail(ErrorCode::InvalidInput,
+                "the tokenizer cannot express '" + piece + "' (no byte fallback, no unknown token)");
+  }
+  return {};
+}
+
+Result<std::vector<std::int64_t>> Tokenizer::encode(std::string_view text) const {
+  std::vector<std::int64_t> ids;
+  std::string pending;
+  bool first = true;
+  auto flush = [&]() -> Result<void> {
+    if (pending.empty())
+      return {};
+    if (m_mode == Mode::ByteLevel) {
+      for (const auto &word : splitWords(pending))
+        if (auto r = encodeWord(word, ids); !r)
+          return r;
+    } else {
+      std::string marked = first ? kSpaceMark : "";
+      for (char c : pending)
+        marked += c == ' ' ? kSpaceMark : std::string(1, c);
+      if (auto r = encodeWord(marked, ids); !r)
+        return r;
+    }
+    pending.clear();
+    first = false;
+    return {};
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    bool special = false;
+    for (const auto &[content, id] : m_added)
+      if (!content.empty() && text.substr(i, content.size()) == content) {
+        if (auto r = flush(); !r)
+          return r.error();
+        ids.push_back(id);
+        i += content.size();
+        special = true;
+        break;
+      }
+    if (!special)
+      pending += text[i++];
+  }
+  if (auto r = flush(); !r)
+    return r.error();
+  return ids;
+}
+
+std::string Tokenizer::decode(const std::vector<std::int64_t> &ids) const {
+  std::string joined;
+  for (auto id : ids)
+    if (id >= 0 && id < size())
+      joined += m_pieces[static_cast<std::size_t>(id)];
+  if (m_mode == Mode::ByteLevel) {
+    std::unordered_map<std::string, char> back;
+    for (int b = 0; b < 256; ++b)
+      back[byteToUnicode()[static_cast<std::size_t>(b)]] = static_cast<char>(b);
+    std::string out;
+    for (const auto &cp : codePoints(joined)) {
+      auto it = back.find(cp);
+      out += it != back.end() ? std::string(1, it->second) : cp;
+    }
+    return out;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < joined.size();) {
+    if (joined.compare(i, kSpaceMark.size(), kSpaceMark) == 0) {
+      out += ' ';
+      i += kSpaceMark.size();
+    } else if (joined.compare(i, 3, "<0x") == 0 && i + 6 <= joined.size() && joined[i + 5] == '>') {
+      out += static_cast<char>(std::stoi(joined.substr(i + 3, 2), nullptr, 16));
+      i += 6;
+    } else {
+      out += joined[i++];
+    }
+  }
+  if (!out.empty() && out.front() == ' ')
+    out.erase(0, 1);
+  return out;
+}
+
+} // namespace nesa::llm

@@ -1,0 +1,54 @@
+// Byte-pair-encoding tokenizers from a Hugging Face tokenizer.json: GPT-2's byte-level BPE and
+// the Llama family's metaspace BPE with byte fallback, plus added (special) tokens.
+#pragma once
+
+#include "util/result.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace nesa::llm {
+
+/// The character GPT-2's byte-level BPE writes byte `b` as (UTF-8).
+const std::string &byteLevelPiece(unsigned char b);
+
+/// A loaded tokenizer. Copyable; immutable after load.
+class Tokenizer {
+public:
+  /// Parses tokenizer.json text. Errors: not JSON, a model other than BPE, merges whose parts or
+  /// result are not in the vocabulary (unknown pieces), ids out of range.
+  static Result<Tokenizer> parse(const std::string &json);
+  /// Reads and parses a tokenizer.json file.
+  static Result<Tokenizer> load(const std::filesystem::path &file);
+
+  /// The ids of `text`. Added tokens that appear verbatim become their ids. Errors for a piece
+  /// the vocabulary cannot express (no byte fallback and no unknown token).
+  Result<std::vector<std::int64_t>> encode(std::string_view text) const;
+  /// The text of `ids` (unknown ids are skipped).
+  std::string decode(const std::vector<std::int64_t> &ids) const;
+  /// One more than the largest id.
+  std::int64_t size() const { return static_cast<std::int64_t>(m_pieces.size()); }
+  /// The id of an added token by its content ("<|endoftext|>", "</s>").
+  std::optional<std::int64_t> addedToken(const std::string &content) const;
+
+private:
+  enum class Mode { ByteLevel, Metaspace };
+  std::vector<std::string> bpe(const std::string &word) const;
+  Result<void> encodeWord(const std::string &word, std::vector<std::int64_t> &out) const;
+
+  Mode m_mode = Mode::ByteLevel;
+  bool m_byteFallback = false;
+  std::optional<std::int64_t> m_unk;
+  std::unordered_map<std::string, std::int64_t> m_vocab;
+  std::unordered_map<std::string, int> m_mergeRank; // "a b" → rank
+  std::vector<std::string> m_pieces;                // id → piece
+  std::vector<std::pair<std::string, std::int64_t>> m_added; // longest first
+};
+
+} // namespace nesa::llm
