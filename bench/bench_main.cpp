@@ -42,6 +42,7 @@ int main(int argc, char **argv) {
   registerUtilSuite();
   registerBlasSuite();
   registerEngineSuite();
+  registerEeSuite();
   registerLedgerSuite();
   registerNetSuite();
 

@@ -17,9 +17,7 @@ namespace fs = std::filesystem;
 
 constexpr std::int64_t kVocab = 320, kHidden = 32, kLayers = 2, kContext = 64;
 
-void writeText(const fs::path &file, const std::string &text) {
-  std::ofstream(file) << text;
-}
+void writeText(const fs::path &file, const std::string &text) { std::ofstream(file) << text; }
 
 at::Tensor weight(std::vector<std::int64_t> shape) { return torch::randn(shape) * 0.2; }
 at::Tensor gain(std::int64_t n) { return 1 + torch::randn({n}) * 0.1; }
@@ -27,9 +25,10 @@ at::Tensor small(std::int64_t n) { return torch::randn({n}) * 0.02; }
 
 // Merges that make a few common English pieces; `space` is how the tokenizer writes a space.
 std::vector<std::pair<std::string, std::string>> merges(const std::string &space) {
-  return {{"h", "e"},       {"t", "h"},       {"th", "e"},   {space, "t"}, {space + "t", "he"}, {"i", "n"},
-          {"e", "r"},       {"a", "n"},    {space, "a"}, {"o", "n"},          {space + "a", "n"},
-          {space + "an", "d"}, {"r", "e"}, {"e", "n"},   {"o", "r"},          {space, "s"}};
+  return {{"h", "e"},          {"t", "h"}, {"th", "e"},        {space, "t"},
+          {space + "t", "he"}, {"i", "n"}, {"e", "r"},         {"a", "n"},
+          {space, "a"},        {"o", "n"}, {space + "a", "n"}, {space + "an", "d"},
+          {"r", "e"},          {"e", "n"}, {"o", "r"},         {space, "s"}};
 }
 
 json mergeList(const std::vector<std::pair<std::string, std::string>> &list) {
@@ -59,8 +58,8 @@ void writeTinyGpt2(const fs::path &folder, std::uint64_t seed) {
       {"decoder", {{"type", "ByteLevel"}}},
       {"model", {{"type", "BPE"}, {"vocab", vocab}, {"merges", mergeList(list)}}}};
   writeText(folder / "tokenizer.json", tokenizer.dump(1));
-  json config = {{"model_type", "gpt2"}, {"vocab_size", kVocab},   {"n_embd", kHidden},
-                 {"n_layer", kLayers},   {"n_head", 4},            {"n_positions", kContext},
+  json config = {{"model_type", "gpt2"},       {"vocab_size", kVocab}, {"n_embd", kHidden},
+                 {"n_layer", kLayers},         {"n_head", 4},          {"n_positions", kContext},
                  {"layer_norm_epsilon", 1e-5}, {"eos_token_id", eos}};
   writeText(folder / "config.json", config.dump(1));
 
@@ -122,7 +121,10 @@ void writeTinyLlama(const fs::path &folder, std::uint64_t seed) {
           {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", space}}}}}},
       {"decoder", {{"type", "Metaspace"}}},
       {"model",
-       {{"type", "BPE"}, {"vocab", vocab}, {"merges", mergeList(list)}, {"byte_fallback", true},
+       {{"type", "BPE"},
+        {"vocab", vocab},
+        {"merges", mergeList(list)},
+        {"byte_fallback", true},
         {"unk_token", "<unk>"}}}};
   writeText(folder / "tokenizer.json", tokenizer.dump(1));
   const std::int64_t I = 64, heads = 4, kvHeads = 2, D = kHidden / heads;

@@ -1,8 +1,8 @@
 // Native language models: loading Hugging Face folders (and refusing broken ones), tokenizers,
 // and exactness of every privacy level against local for tiny GPT-2 and Llama models, plus the
 // honesty tests of docs/privacy.md (what EE does not hide).
-#include "llm/internal/safetensors.h"
 #include "llm/internal/language_model_impl.h"
+#include "llm/internal/safetensors.h"
 #include "llm/internal/transformer.h"
 #include "llm/language_model.h"
 #include "privacy/local_miner.h"
@@ -149,10 +149,10 @@ private Q_SLOTS:
     QTest::addColumn<QString>("model");
     QTest::addColumn<int>("level");
     for (const char *name : {"gpt2", "llama"})
-      for (auto level : {privacy::PrivacyLevel::Ee, privacy::PrivacyLevel::Hss,
-                         privacy::PrivacyLevel::HssEe})
-        QTest::addRow("%s %s", name, privacy::privacyLevelName(level)) << QString(name)
-                                                                       << int(level);
+      for (auto level :
+           {privacy::PrivacyLevel::Ee, privacy::PrivacyLevel::Hss, privacy::PrivacyLevel::HssEe})
+        QTest::addRow("%s %s", name, privacy::privacyLevelName(level))
+            << QString(name) << int(level);
   }
   void levelsEqualLocal() {
     QFETCH(QString, model);
@@ -173,8 +173,7 @@ private Q_SLOTS:
     const double error = testing::relativeError(got->logits, expected->logits);
     QVERIFY2(error <= 1e-4, qPrintable(QStringLiteral("relative error %1").arg(error)));
     QCOMPARE(got->report.checksFailed, 0);
-    QCOMPARE(static_cast<int>(got->report.calls.size()),
-             static_cast<int>(m.bundle().ops.size()));
+    QCOMPARE(static_cast<int>(got->report.calls.size()), static_cast<int>(m.bundle().ops.size()));
 
     GenerationOptions greedy;
     greedy.maxNewTokens = 8;
@@ -243,9 +242,9 @@ private Q_SLOTS:
     const std::vector<std::int64_t> ids{5, 40, 77, 120, 33, 9, 250, 18};
     KvCache cache;
     const auto &w = right.impl().weights;
-    auto keyedLogits = forward(w, at::tensor(w.vocabPerm, at::kLong)
-                                      .index_select(0, at::tensor(ids, at::kLong)),
-                               cache, false);
+    auto keyedLogits =
+        forward(w, at::tensor(w.vocabPerm, at::kLong).index_select(0, at::tensor(ids, at::kLong)),
+                cache, false);
     const auto decode = [&](const std::vector<std::int64_t> &perm) {
       return keyedLogits.index_select(-1, at::tensor(perm, at::kLong)).argmax(-1);
     };
@@ -264,11 +263,12 @@ private Q_SLOTS:
   void publicWeightsRevealTheGpt2Permutations() {
     const auto &m = lm("gpt2");
     const auto keyed = m.keyed(*freshKey());
-    const auto original = m.impl().weights.opWeight.back();   // LM head [V, H]
+    const auto original = m.impl().weights.opWeight.back(); // LM head [V, H]
     const auto transformed = keyed.impl().weights.opWeight.back();
     const auto V = original.size(0), H = original.size(1);
     // Each row keeps its multiset of values: sort and match.
-    auto sortedOriginal = std::get<0>(original.sort(1)), sortedKeyed = std::get<0>(transformed.sort(1));
+    auto sortedOriginal = std::get<0>(original.sort(1)),
+         sortedKeyed = std::get<0>(transformed.sort(1));
     auto distances = at::cdist(sortedKeyed, sortedOriginal);
     auto rowMatch = distances.argmin(1); // keyed row r came from original row rowMatch[r]
     int vocabRecovered = 0;
@@ -303,7 +303,8 @@ private Q_SLOTS:
     auto aligned = original.index_select(0, rowMatch);
     auto solution = at::linalg_lstsq(aligned, transformed);
     auto rotation = std::get<0>(solution); // E Rᵀ = E'
-    const double residual = (at::matmul(aligned, rotation) - transformed).abs().max().item<double>();
+    const double residual =
+        (at::matmul(aligned, rotation) - transformed).abs().max().item<double>();
     qInfo("Llama keyed embedding: %d of %zu vocabulary positions recovered from row norms, "
           "rotation fitted with residual %g",
           recovered, perm.size(), residual);
@@ -341,8 +342,8 @@ private Q_SLOTS:
     for (auto id : *secret)
       right += guess[static_cast<std::size_t>(perm[static_cast<std::size_t>(id)])] == id;
     const double share = static_cast<double>(right) / static_cast<double>(secret->size());
-    qInfo("frequency analysis decodes %.1f%% of %zu permuted tokens (chance: %.2f%%)",
-          100 * share, secret->size(), 100.0 / static_cast<double>(V));
+    qInfo("frequency analysis decodes %.1f%% of %zu permuted tokens (chance: %.2f%%)", 100 * share,
+          secret->size(), 100.0 / static_cast<double>(V));
     QVERIFY(share > 10.0 / static_cast<double>(V)); // far better than chance: a real leak
   }
 };

@@ -13,6 +13,9 @@ void registerBlasSuite();
 /// engine: hss latency against the local run, and share kernels against plain fp32.
 void registerEngineSuite();
 
+/// ee: ee and hss-ee vs local, hss-ee generation vs local, keyed-model derivation.
+void registerEeSuite();
+
 /// ledger: transactions verified, applied and committed vs raw Ed25519 verification.
 void registerLedgerSuite();
 

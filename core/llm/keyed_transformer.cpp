@@ -83,7 +83,9 @@ public:
   }
 
 private:
-  at::Tensor weight(std::int64_t op) const { return f64(m_w.opWeight[static_cast<std::size_t>(op)]); }
+  at::Tensor weight(std::int64_t op) const {
+    return f64(m_w.opWeight[static_cast<std::size_t>(op)]);
+  }
   at::Tensor bias(std::int64_t op) const {
     const auto &b = m_w.opBias[static_cast<std::size_t>(op)];
     return b.defined() ? f64(b) : b;
@@ -165,7 +167,8 @@ private:
         const auto within = m_draws.perm(p + "group/" + std::to_string(g), G);
         for (std::int64_t j = 0; j < G; ++j)
           queryHeads[static_cast<std::size_t>(g * G + j)] =
-              kvHeads.perm[static_cast<std::size_t>(g)] * G + within.perm[static_cast<std::size_t>(j)];
+              kvHeads.perm[static_cast<std::size_t>(g)] * G +
+              within.perm[static_cast<std::size_t>(j)];
       }
       // Per key/value head: rotation angle and scale of each rotary pair, value perm and scales.
       std::vector<double> angle, pairScale, vScale;
@@ -190,30 +193,30 @@ private:
       auto v = rows.narrow(0, (c.heads + c.kvHeads) * D, c.kvHeads * D).view({c.kvHeads, D, cols});
       const auto ang = at::tensor(angle, at::kDouble).view({c.kvHeads, D / 2, 1});
       const auto sc = at::tensor(pairScale, at::kDouble).view({c.kvHeads, D / 2, 1});
-      const auto rotatePairs = [&](const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin,
-                                   const at::Tensor &scale) {
+      const auto rotatePairs = [&](const at::Tensor &x, const at::Tensor &cos,
+                                   const at::Tensor &sin, const at::Tensor &scale) {
         auto a = x.narrow(1, 0, D / 2), bb = x.narrow(1, D / 2, D / 2);
         return at::cat({scale * (cos * a - sin * bb), scale * (sin * a + cos * bb)}, 1);
       };
       // Query head h uses key/value head h / G: repeat that head's pair parameters.
-      auto qOut = rotatePairs(q, ang.cos().repeat_interleave(G, 0), ang.sin().repeat_interleave(G, 0),
-                              sc.repeat_interleave(G, 0));
+      auto qOut = rotatePairs(q, ang.cos().repeat_interleave(G, 0),
+                              ang.sin().repeat_interleave(G, 0), sc.repeat_interleave(G, 0));
       auto kOut = rotatePairs(k, ang.cos(), ang.sin(), 1 / sc);
       auto vView = v * at::tensor(vScale, at::kDouble).view({c.kvHeads, D, 1});
       auto vOut = at::empty_like(vView);
       for (std::int64_t g = 0; g < c.kvHeads; ++g)
-        vOut[g].index_copy_(0, at::tensor(std::vector<std::int64_t>(vPerm.begin() + g * D,
-                                                                    vPerm.begin() + (g + 1) * D),
-                                          at::kLong),
+        vOut[g].index_copy_(0,
+                            at::tensor(std::vector<std::int64_t>(vPerm.begin() + g * D,
+                                                                 vPerm.begin() + (g + 1) * D),
+                                       at::kLong),
                             vView[g]);
       auto qPlaced = at::empty_like(qOut).index_copy_(0, at::tensor(queryHeads, at::kLong), qOut);
       auto kPlaced = at::empty_like(kOut).index_copy_(0, at::tensor(kvHeads.perm, at::kLong), kOut);
       auto vPlaced = at::empty_like(vOut).index_copy_(0, at::tensor(kvHeads.perm, at::kLong), vOut);
-      auto keyedRows = at::cat({qPlaced.reshape({-1, cols}), kPlaced.reshape({-1, cols}),
-                                vPlaced.reshape({-1, cols})});
+      auto keyedRows = at::cat(
+          {qPlaced.reshape({-1, cols}), kPlaced.reshape({-1, cols}), vPlaced.reshape({-1, cols})});
       auto keyedW = keyedRows.narrow(1, 0, H);
-      setOp(layer.qkv, rotateInputs(keyedW),
-            b.defined() ? keyedRows.select(1, H) : at::Tensor());
+      setOp(layer.qkv, rotateInputs(keyedW), b.defined() ? keyedRows.select(1, H) : at::Tensor());
 
       // The attention output: query head h's values at its new head, in its group's value order.
       ChannelTransform attended;

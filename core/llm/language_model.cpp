@@ -68,10 +68,10 @@ Result<LanguageModel> LanguageModel::load(const std::filesystem::path &folder) {
   if (!tokenizer)
     return tokenizer.error().withContext(folder.string());
   if (tokenizer->size() > config->vocabSize)
-    return fail(ErrorCode::InvalidInput,
-                folder.string() + ": the tokenizer has " + std::to_string(tokenizer->size()) +
-                    " pieces, more than the model's vocabulary of " +
-                    std::to_string(config->vocabSize));
+    return fail(ErrorCode::InvalidInput, folder.string() + ": the tokenizer has " +
+                                             std::to_string(tokenizer->size()) +
+                                             " pieces, more than the model's vocabulary of " +
+                                             std::to_string(config->vocabSize));
   auto tensors = readFolder(folder);
   if (!tensors)
     return tensors.error();
@@ -156,8 +156,8 @@ Result<void> checkIds(const std::vector<std::int64_t> &ids, const ModelConfig &c
     return fail(ErrorCode::InvalidInput, "the prompt is empty");
   for (auto id : ids)
     if (id < 0 || id >= c.vocabSize)
-      return fail(ErrorCode::InvalidInput, "token id " + std::to_string(id) +
-                                               " is outside the vocabulary");
+      return fail(ErrorCode::InvalidInput,
+                  "token id " + std::to_string(id) + " is outside the vocabulary");
   return {};
 }
 

@@ -10,9 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-Error invalid(const std::string &why) {
-  return {ErrorCode::InvalidInput, "config.json: " + why};
-}
+Error invalid(const std::string &why) { return {ErrorCode::InvalidInput, "config.json: " + why}; }
 
 // The first of `names` present in `j`, as a positive integer.
 Result<std::int64_t> positive(const json &j, std::initializer_list<const char *> names) {
@@ -58,11 +56,11 @@ Result<ModelConfig> ModelConfig::parse(const std::string &text) {
     out = *value;
     return {};
   };
-  for (auto r : {field({"vocab_size"}, c.vocabSize),
-                 field({gpt2 ? "n_embd" : "hidden_size"}, c.hidden),
-                 field({gpt2 ? "n_layer" : "num_hidden_layers"}, c.layers),
-                 field({gpt2 ? "n_head" : "num_attention_heads"}, c.heads),
-                 field({gpt2 ? "n_positions" : "max_position_embeddings"}, c.maxPositions)})
+  for (auto r :
+       {field({"vocab_size"}, c.vocabSize), field({gpt2 ? "n_embd" : "hidden_size"}, c.hidden),
+        field({gpt2 ? "n_layer" : "num_hidden_layers"}, c.layers),
+        field({gpt2 ? "n_head" : "num_attention_heads"}, c.heads),
+        field({gpt2 ? "n_positions" : "max_position_embeddings"}, c.maxPositions)})
     if (!r)
       return r.error();
   if (gpt2) {

@@ -29,8 +29,8 @@ struct ModelConfig {
   std::int64_t intermediate = 0; ///< MLP width (4·hidden for GPT-2 unless n_inner is set)
   std::int64_t maxPositions = 0; ///< the context length
   double normEps = 1e-5;
-  double ropeTheta = 10000;      ///< Llama only
-  bool tiedHead = true;          ///< the LM head reuses the embedding matrix
+  double ropeTheta = 10000; ///< Llama only
+  bool tiedHead = true;     ///< the LM head reuses the embedding matrix
   std::optional<std::int64_t> eosId;
 
   std::int64_t headDim() const { return hidden / heads; }

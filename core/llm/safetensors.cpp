@@ -104,9 +104,8 @@ Result<void> writeSafetensors(const std::filesystem::path &file,
   for (const auto &[name, tensor] : tensors) {
     auto t = tensor.to(at::kFloat).contiguous();
     const std::uint64_t bytes = static_cast<std::uint64_t>(t.numel()) * 4;
-    header[name] = {{"dtype", "F32"},
-                    {"shape", t.sizes().vec()},
-                    {"data_offsets", {offset, offset + bytes}}};
+    header[name] = {
+        {"dtype", "F32"}, {"shape", t.sizes().vec()}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
     ordered.push_back(t);
   }

@@ -93,7 +93,8 @@ std::vector<std::string> splitWords(std::string_view text) {
     auto cls = classOf(static_cast<unsigned char>(text[i]));
     if (cls == CharClass::Space) {
       std::size_t end = i;
-      while (end < text.size() && classOf(static_cast<unsigned char>(text[end])) == CharClass::Space)
+      while (end < text.size() &&
+             classOf(static_cast<unsigned char>(text[end])) == CharClass::Space)
         ++end;
       if (end < text.size() && end - i > 1 && text[end - 1] == ' ') {
         words.emplace_back(text.substr(i, end - 1 - i)); // the last space joins the next word
@@ -260,8 +261,8 @@ Result<void> Tokenizer::encodeWord(const std::string &word, std::vector<std::int
       out.push_back(*m_unk);
       continue;
     }
-    return fail(ErrorCode::InvalidInput,
-                "the tokenizer cannot express '" + piece + "' (no byte fallback, no unknown token)");
+    return fail(ErrorCode::InvalidInput, "the tokenizer cannot express '" + piece +
+                                             "' (no byte fallback, no unknown token)");
   }
   return {};
 }

@@ -46,8 +46,8 @@ private:
   bool m_byteFallback = false;
   std::optional<std::int64_t> m_unk;
   std::unordered_map<std::string, std::int64_t> m_vocab;
-  std::unordered_map<std::string, int> m_mergeRank; // "a b" → rank
-  std::vector<std::string> m_pieces;                // id → piece
+  std::unordered_map<std::string, int> m_mergeRank;          // "a b" → rank
+  std::vector<std::string> m_pieces;                         // id → piece
   std::vector<std::pair<std::string, std::int64_t>> m_added; // longest first
 };
 

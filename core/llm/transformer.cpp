@@ -38,8 +38,9 @@ public:
     if (it == m_tensors.end())
       return fail(ErrorCode::InvalidInput, "the model has no tensor " + name);
     if (it->second.sizes().vec() != shape)
-      return fail(ErrorCode::InvalidInput, name + " has shape " + shapeText(it->second.sizes().vec()) +
-                                               ", expected " + shapeText(shape));
+      return fail(ErrorCode::InvalidInput, name + " has shape " +
+                                               shapeText(it->second.sizes().vec()) + ", expected " +
+                                               shapeText(shape));
     return it->second;
   }
   bool has(const std::string &name) const { return m_tensors.count(name) > 0; }
@@ -189,7 +190,8 @@ Result<TransformerWeights> buildWeights(const ModelConfig &config,
   return built;
 }
 
-at::Tensor forward(const TransformerWeights &w, const at::Tensor &ids, KvCache &cache, bool remote) {
+at::Tensor forward(const TransformerWeights &w, const at::Tensor &ids, KvCache &cache,
+                   bool remote) {
   const auto &c = w.config;
   const auto T = ids.size(0), D = c.headDim(), start = cache.length;
   const bool gpt2 = c.family == Family::Gpt2;
@@ -224,7 +226,8 @@ at::Tensor forward(const TransformerWeights &w, const at::Tensor &ids, KvCache &
     auto K = keys.repeat_interleave(group, 0), V = values.repeat_interleave(group, 0);
     auto scores = at::matmul(q, K.transpose(1, 2)) / std::sqrt(static_cast<double>(D));
     scores = scores.masked_fill(mask, -std::numeric_limits<float>::infinity());
-    auto attended = at::matmul(at::softmax(scores, -1), V).transpose(0, 1).reshape({T, c.heads * D});
+    auto attended =
+        at::matmul(at::softmax(scores, -1), V).transpose(0, 1).reshape({T, c.heads * D});
     x = x + linear(w, layer.out, attended, remote);
     h = gpt2 ? at::layer_norm(x, {c.hidden}, layer.norm2Weight, layer.norm2Bias, c.normEps)
              : rmsNorm(x, c.normEps);
@@ -233,7 +236,8 @@ at::Tensor forward(const TransformerWeights &w, const at::Tensor &ids, KvCache &
       m = linear(w, layer.down, at::gelu(linear(w, layer.up, h, remote), "tanh"), remote);
     } else {
       auto gu = linear(w, layer.up, h, remote);
-      auto gate = gu.narrow(1, 0, c.intermediate), up = gu.narrow(1, c.intermediate, c.intermediate);
+      auto gate = gu.narrow(1, 0, c.intermediate),
+           up = gu.narrow(1, c.intermediate, c.intermediate);
       m = linear(w, layer.down, at::silu(gate) * up, remote);
     }
     x = x + m;

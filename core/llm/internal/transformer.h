@@ -27,8 +27,8 @@ struct LayerWeights {
 /// at load (an exact rewrite), so its norms have no parameters left.
 struct TransformerWeights {
   ModelConfig config;
-  at::Tensor embed;     ///< [vocab, hidden]
-  at::Tensor positions; ///< GPT-2 [positions, hidden]
+  at::Tensor embed;                          ///< [vocab, hidden]
+  at::Tensor positions;                      ///< GPT-2 [positions, hidden]
   at::Tensor finalNormWeight, finalNormBias; ///< GPT-2
   std::vector<LayerWeights> layers;
   std::int64_t head = 0; ///< the LM head's bundle op
