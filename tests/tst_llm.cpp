@@ -4,6 +4,7 @@
 #include "llm/internal/language_model_impl.h"
 #include "llm/internal/safetensors.h"
 #include "llm/internal/transformer.h"
+#include "llm/document_tasks.h"
 #include "llm/language_model.h"
 #include "privacy/local_miner.h"
 #include "test_tensors.h"
@@ -186,6 +187,43 @@ private Q_SLOTS:
     // The KV cache: one call per op for each new token after the prompt's pass.
     QCOMPARE(static_cast<int>(generated->report.calls.size()),
              8 * static_cast<int>(m.bundle().ops.size()));
+  }
+
+  // Document tasks: a long text is chunked to the context, and the hss-ee answers equal local.
+  void documentTasksAtEveryLevel() {
+    const auto &m = lm("gpt2");
+    std::string document;
+    for (int i = 0; i < 40; ++i)
+      document += "the cat and the hat sat on the mat in the sun. ";
+    RunSetup local;
+    local.options.level = privacy::PrivacyLevel::Local;
+    privacy::Engine engine(pool(2));
+    RunSetup hssEe{&engine, {}};
+    hssEe.options.level = privacy::PrivacyLevel::HssEe;
+    hssEe.options.key = freshKey();
+    int progress = 0;
+    auto a = summarize(m, document, local, 8, [&](int done, int) { progress = done; });
+    auto b = summarize(m, document, hssEe, 8);
+    QVERIFY2(a.ok(), a.ok() ? "" : a.error().message.c_str());
+    QVERIFY(b.ok());
+    QVERIFY(a->chunks > 1);
+    QCOMPARE(progress, a->chunks);
+    QCOMPARE(QString::fromStdString(b->text), QString::fromStdString(a->text));
+    QVERIFY(b->report.checksPassed > 0);
+    const std::vector<std::string> labels{"contract", "invoice", "letter"};
+    auto x = classify(m, document, labels, local);
+    auto y = classify(m, document, labels, hssEe);
+    QVERIFY(x.ok() && y.ok());
+    QCOMPARE(x->size(), labels.size());
+    double total = 0;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      QCOMPARE((*y)[i].label, (*x)[i].label);
+      QVERIFY(std::abs((*y)[i].probability - (*x)[i].probability) < 1e-4);
+      total += (*x)[i].probability;
+    }
+    QVERIFY(std::abs(total - 1) < 1e-9);
+    QVERIFY(!classify(m, document, {"only"}, local).ok());
+    QVERIFY(!summarize(m, "", local).ok());
   }
 
   void samplingIsSeeded() {

@@ -1,0 +1,38 @@
+// Document tasks on top of a language model: summarize and classify a document's text, chunked
+// to the model's context. The model is the user's own folder: no weights ship with Nesa.
+#pragma once
+
+#include "llm/language_model.h"
+
+#include <string>
+#include <vector>
+
+namespace nesa::llm {
+
+/// A summary and how it was made.
+struct Summary {
+  std::string text;             ///< the chunk summaries, in document order
+  int chunks = 0;               ///< pieces the document was cut into to fit the context
+  privacy::RunReport report;    ///< the last chunk's report (every chunk runs at the same level)
+};
+
+/// Summarizes `text`: the document is cut into chunks that leave room for the prompt and
+/// `maxTokensPerChunk` new tokens; each chunk is summarized greedily ("…\nTL;DR:").
+/// `onChunk(done, total)` reports progress.
+Result<Summary> summarize(const LanguageModel &model, const std::string &text,
+                          const RunSetup &setup, int maxTokensPerChunk = 48,
+                          const std::function<void(int, int)> &onChunk = {});
+
+/// One label's score.
+struct LabelScore {
+  std::string label;
+  double probability = 0; ///< softmax over the labels of their mean log-likelihoods
+};
+
+/// Classifies `text` among `labels` by how likely the model finds "…\nCategory: LABEL" for each,
+/// on the document's first chunk. Sorted best first.
+Result<std::vector<LabelScore>> classify(const LanguageModel &model, const std::string &text,
+                                         const std::vector<std::string> &labels,
+                                         const RunSetup &setup);
+
+} // namespace nesa::llm
