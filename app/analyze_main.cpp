@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/daemon.h"
 #include "cli/secret_input.h"
+#include "document_task.h"
 #include "ingest/dicom_reader.h"
 #include "ingest/image_reader.h"
 #include "ingest/model_manifest.h"
@@ -30,7 +31,10 @@ using namespace nesa;
 namespace fs = std::filesystem;
 
 const std::vector<cli::OptionSpec> kOptions = {
-    {"model", true, "the TorchScript model to run", "MODEL.pt"},
+    {"model", true, "the TorchScript model to run, or a language-model folder", "MODEL"},
+    {"task", true, "with a language-model folder: summarize or classify (default summarize)",
+     "TASK"},
+    {"labels", true, "classify: the labels, comma-separated", "A,B,..."},
     {"manifest", true, "how to prepare INPUT for the model (default: MODEL.json when present)",
      "FILE"},
     {"privacy", true, "local, hss, ee or hss-ee (default hss)", "LEVEL"},
@@ -236,6 +240,8 @@ int main(int argc, char **argv) {
            "Runs MODEL on INPUT (an .npy array, a NIfTI/DICOM scan or an image with --manifest) at "
            "a\n"
            "privacy level, verifying every miner, and prints the result and the per-call report.\n"
+           "With a language-model folder (config.json, *.safetensors, tokenizer.json: your own;\n"
+           "none ships with Nesa) it summarizes or classifies a document (PDF, DOCX, text).\n"
            "Without --node it uses the configured network: the node in 'nodeAddress' when "
            "joining,\n"
            "else a running local devnet (nesa-node --devnet), else it starts one for this run.\n\n"
@@ -273,6 +279,8 @@ int main(int argc, char **argv) {
   if (auto valid = options.validate(); !valid)
     return failWith(valid.error());
 
+  if (fs::is_directory(modelFile)) // a language-model folder: a document task
+    return app::runDocumentTask(*args, options);
   auto input = loadInput(args->positional.front(), manifest);
   if (!input)
     return failWith(input.error());

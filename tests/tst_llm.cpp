@@ -1,10 +1,10 @@
 // Native language models: loading Hugging Face folders (and refusing broken ones), tokenizers,
 // and exactness of every privacy level against local for tiny GPT-2 and Llama models, plus the
 // honesty tests of docs/privacy.md (what EE does not hide).
+#include "llm/document_tasks.h"
 #include "llm/internal/language_model_impl.h"
 #include "llm/internal/safetensors.h"
 #include "llm/internal/transformer.h"
-#include "llm/document_tasks.h"
 #include "llm/language_model.h"
 #include "privacy/local_miner.h"
 #include "test_tensors.h"

@@ -137,7 +137,8 @@ std::vector<Comparison> makeComparisons() {
     else
       testing::writeTinyLlama(dir / name);
     auto f = std::make_shared<LmFixture>();
-    f->model = std::make_shared<llm::LanguageModel>(orDie(llm::LanguageModel::load(dir / name), "load"));
+    f->model =
+        std::make_shared<llm::LanguageModel>(orDie(llm::LanguageModel::load(dir / name), "load"));
     f->prompt = orDie(f->model->tokenizer().encode("the cat and the hat sat on the mat"), "encode");
     lms[name] = f;
   }

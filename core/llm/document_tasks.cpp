@@ -32,8 +32,8 @@ Result<Summary> summarize(const LanguageModel &model, const std::string &text,
   auto cue = model.tokenizer().encode(kSummaryCue);
   if (!cue)
     return cue.error();
-  const auto room = model.config().maxPositions - static_cast<std::int64_t>(cue->size()) -
-                    maxTokensPerChunk;
+  const auto room =
+      model.config().maxPositions - static_cast<std::int64_t>(cue->size()) - maxTokensPerChunk;
   if (room < 8)
     return fail(ErrorCode::InvalidInput, "the model's context (" +
                                              std::to_string(model.config().maxPositions) +
@@ -78,7 +78,8 @@ Result<std::vector<LabelScore>> classify(const LanguageModel &model, const std::
       return fail(ErrorCode::InvalidInput, "the label '" + label + "' does not fit the context");
     const auto keep = std::min<std::size_t>(
         ids->size(), static_cast<std::size_t>(model.config().maxPositions) - tail);
-    std::vector<std::int64_t> sequence(ids->begin(), ids->begin() + static_cast<std::ptrdiff_t>(keep));
+    std::vector<std::int64_t> sequence(ids->begin(),
+                                       ids->begin() + static_cast<std::ptrdiff_t>(keep));
     if (sequence.empty())
       return fail(ErrorCode::InvalidInput, "the document has no text to classify");
     sequence.insert(sequence.end(), cue->begin(), cue->end());

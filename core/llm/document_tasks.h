@@ -11,9 +11,9 @@ namespace nesa::llm {
 
 /// A summary and how it was made.
 struct Summary {
-  std::string text;             ///< the chunk summaries, in document order
-  int chunks = 0;               ///< pieces the document was cut into to fit the context
-  privacy::RunReport report;    ///< the last chunk's report (every chunk runs at the same level)
+  std::string text;          ///< the chunk summaries, in document order
+  int chunks = 0;            ///< pieces the document was cut into to fit the context
+  privacy::RunReport report; ///< the last chunk's report (every chunk runs at the same level)
 };
 
 /// Summarizes `text`: the document is cut into chunks that leave room for the prompt and
