@@ -440,7 +440,8 @@ private Q_SLOTS:
 
   void levelNames() {
     QCOMPARE(parsePrivacyLevel("hss").value(), PrivacyLevel::Hss);
-    QCOMPARE(parsePrivacyLevel("ee").error().code, ErrorCode::Unavailable);
+    QCOMPARE(parsePrivacyLevel("ee").value(), PrivacyLevel::Ee);
+    QCOMPARE(parsePrivacyLevel("hss-ee").value(), PrivacyLevel::HssEe);
     QCOMPARE(parsePrivacyLevel("secret").error().code, ErrorCode::InvalidInput);
     QCOMPARE(parseArithmetic("ring64").value(), ShareArithmetic::Ring64);
     QVERIFY(!parseArithmetic("int8").ok());
