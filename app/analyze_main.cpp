@@ -2,24 +2,17 @@
 // miners of the configured node, or of a local network started for this run when none is.
 #include "cli/arguments.h"
 #include "cli/commands.h"
-#include "cli/daemon.h"
-#include "cli/secret_input.h"
 #include "document_task.h"
 #include "ingest/dicom_reader.h"
 #include "ingest/image_reader.h"
 #include "ingest/model_manifest.h"
 #include "ingest/nifti_reader.h"
 #include "ingest/preprocess.h"
-#include "miner/network_miners.h"
+#include "miner_pool.h"
 #include "model/compiled_model.h"
 #include "model/npy.h"
-#include "node/node_chain.h"
 #include "privacy/engine.h"
-#include "privacy/local_miner.h"
-#include "util/config.h"
-#include "util/paths.h"
 #include "util/process_tuning.h"
-#include "wallet/wallet.h"
 
 #include <cmath>
 #include <cstring>
@@ -139,94 +132,6 @@ void printResult(const model::TensorData &output,
   std::cout << (values.size() > 8 ? " ...\n" : "\n");
 }
 
-// Where the miners come from: --node, the configured node, a running devnet, or a new one.
-Result<miner::NetworkOptions> networkOptions(const cli::Arguments &args) {
-  auto config = loadConfig(args.value("config", paths::configFile().string()));
-  if (!config)
-    return config.error();
-  miner::NetworkOptions setup;
-  setup.minerThreads = config->minerThreads;
-  try {
-    setup.remote.jobTimeout = std::chrono::seconds(std::stoi(args.value("timeout", "60")));
-  } catch (const std::exception &) {
-    return fail(ErrorCode::InvalidInput, "--timeout takes a number of seconds");
-  }
-  // No node at all is fine: NetworkMiners then starts a devnet for this run.
-  auto node = cli::resolveNode(*config, args.value("node"));
-  if (node)
-    setup.node = *node;
-  else if (node.error().code != ErrorCode::NotFound)
-    return node.error();
-  return setup;
-}
-
-// Who pays the miners: on the local devnet its well-known demo account; on any other network
-// account 0 of the user's wallet (the passphrase from $NESA_WALLET_PASSPHRASE or the terminal).
-Result<std::shared_ptr<miner::Payer>> makePayer(miner::NetworkMiners &network) {
-  auto chain = network.ledger();
-  if (!chain)
-    return chain.error();
-  auto status = (*chain)->status();
-  if (!status)
-    return status.error();
-  if (status->chainId == "nesa-devnet") {
-    auto demo = node::devnetDemoKey();
-    if (!demo)
-      return demo.error();
-    auto key = std::make_shared<wallet::KeyPair>(std::move(*demo));
-    return std::make_shared<miner::Payer>(
-        *chain, key->publicKey,
-        [key](std::span<const std::uint8_t> bytes) { return wallet::sign(*key, bytes); },
-        miner::Payer::Terms{});
-  }
-  auto config = loadConfig(paths::configFile());
-  const auto file =
-      wallet::defaultWalletFile(config ? config->effectiveDataDir() : paths::dataDir());
-  auto passphrase = cli::readPassphrase(false);
-  if (!passphrase)
-    return passphrase.error();
-  auto opened = wallet::Wallet::open(file, *passphrase);
-  if (!opened)
-    return opened.error().withContext("the wallet pays the miners");
-  auto w = std::make_shared<wallet::Wallet>(std::move(*opened));
-  const auto key = w->accounts().front().publicKey;
-  return std::make_shared<miner::Payer>(
-      *chain, key,
-      [w](std::span<const std::uint8_t> bytes) {
-        auto signature = w->sign(0, bytes);
-        return signature ? *signature : std::array<std::uint8_t, 64>{};
-      },
-      miner::Payer::Terms{});
-}
-
-// The EE key for ee and hss-ee: the one in the user's wallet when there is a wallet (its
-// passphrase from $NESA_WALLET_PASSPHRASE or the terminal), else a key for this run only.
-Result<std::shared_ptr<const privacy::EeKey>> eeKey() {
-  auto config = loadConfig(paths::configFile());
-  const auto file =
-      wallet::defaultWalletFile(config ? config->effectiveDataDir() : paths::dataDir());
-  if (!fs::exists(file)) {
-    auto fresh = privacy::EeKey::generate();
-    if (!fresh)
-      return fresh.error();
-    std::cerr << "no wallet: using a one-off EE key for this run (create a wallet to keep one)\n";
-    return std::make_shared<const privacy::EeKey>(std::move(*fresh));
-  }
-  auto passphrase = cli::readPassphrase(false);
-  if (!passphrase)
-    return passphrase.error();
-  auto opened = wallet::Wallet::open(file, *passphrase);
-  if (!opened)
-    return opened.error().withContext("the wallet keeps the EE key");
-  auto secret = opened->eeKeySecret();
-  if (!secret)
-    return secret.error();
-  auto key = privacy::EeKey::fromBytes(secret->bytes());
-  if (!key)
-    return key.error();
-  return std::make_shared<const privacy::EeKey>(std::move(*key));
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -279,114 +184,52 @@ int main(int argc, char **argv) {
   if (auto valid = options.validate(); !valid)
     return failWith(valid.error());
 
-  if (fs::is_directory(modelFile)) // a language-model folder: a document task
-    return app::runDocumentTask(*args, options);
+  if (privacy::isKeyed(options.level)) {
+    auto key = app::eeKey();
+    if (!key)
+      return failWith(key.error());
+    options.key = std::move(*key);
+  }
+  if (fs::is_directory(modelFile)) { // a language-model folder: a document task
+    if (auto done = app::runDocumentTask(*args, options); !done)
+      return failWith(done.error());
+    return cli::kExitOk;
+  }
   auto input = loadInput(args->positional.front(), manifest);
   if (!input)
     return failWith(input.error());
   auto compiled = model::compileModel(modelFile);
   if (!compiled)
     return failWith(compiled.error());
-  if (privacy::isKeyed(options.level)) {
-    auto key = eeKey();
-    if (!key)
-      return failWith(key.error());
-    options.key = std::move(*key);
-  }
-  // The keyed model (ee, hss-ee) is what the miners get; the original never leaves.
+  // At ee and hss-ee the miners get the keyed model; the original never leaves.
+  privacy::Engine engine({});
   std::optional<privacy::KeyedModel> keyed;
-  std::vector<std::shared_ptr<privacy::MinerEndpoint>> noMiners;
   if (privacy::isKeyed(options.level)) {
-    privacy::Engine keying(noMiners);
-    auto made = keying.keyedModel(*compiled, options, input->shape);
+    auto made = engine.keyedModel(*compiled, options, input->shape);
     if (!made)
       return failWith(made.error());
     keyed = *made;
-  }
-  const auto &served = keyed ? keyed->compiled() : *compiled;
-  auto clientIdentity = net::Identity::generate(); // a fresh identity per run: unlinkable
-  if (!clientIdentity)
-    return failWith(clientIdentity.error());
-  std::unique_ptr<miner::NetworkMiners> network;
-  ledger::PublicKey payerAccount{};
-  std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
-  if (options.level == privacy::PrivacyLevel::Local) {
-    // nothing leaves this computer
-  } else if (args->has("in-process")) {
-    const int shares = privacy::isShared(options.level) ? options.miners : 1;
-    for (int i = 0; i <= shares; ++i) // one spare, to recompute a share that failed
-      miners.push_back(
-          std::make_shared<privacy::LocalMiner>("local-miner-" + std::to_string(i + 1)));
-  } else {
-    auto setup = networkOptions(*args);
-    if (!setup)
-      return failWith(setup.error());
-    setup->devnetMiners = (privacy::isShared(options.level) ? options.miners : 1) + 1;
-    setup->onStatus = [](const std::string &status) { std::cerr << status << "...\n"; };
-    auto opened = miner::NetworkMiners::open(*clientIdentity, *setup);
-    if (!opened)
-      return failWith(opened.error());
-    network = std::move(*opened);
-    auto payer = makePayer(*network);
-    if (!payer)
-      return failWith(payer.error());
-    payerAccount = (*payer)->account();
-    network->setPayer(*payer);
-    auto found = network->minersFor(
-        served.bundle(),
-        static_cast<std::size_t>(privacy::isShared(options.level) ? options.miners : 1));
-    if (!found)
-      return failWith(found.error());
-    miners = std::move(*found);
-    std::cerr << "node " << network->node().text() << ": " << miners.size() << " miners\n";
-    // The cost, before anything is paid: every share job at the dearest miner's price.
-    const auto &calls = compiled->report();
-    const int jobs = (options.arithmetic == privacy::ShareArithmetic::Ring64 ? calls.remoteOps
-                                                                             : calls.remoteCalls) *
-                     (privacy::isShared(options.level) ? options.miners : 1);
-    std::uint64_t perJob = 0;
-    for (const auto &endpoint : miners)
-      perJob = std::max(
-          perJob,
-          static_cast<const miner::RemoteMiner &>(*endpoint).record().announcement.pricePerQuery);
-    std::cerr << "cost estimate: about " << jobs * perJob << " µNES (" << jobs
-              << " share jobs at up to " << perJob
-              << " µNES, plus any per-byte price), paid only for verified answers; "
-              << "opening a session with a miner locks a deposit of "
-              << miner::Payer::Terms{}.deposit << " µNES and costs one transaction fee\n";
-  }
-  options.onProgress = [](const privacy::RunProgress &p) {
-    std::cerr << "call " << p.callsDone << "/" << p.callsExpected << " " << p.call->kind << ": ";
-    for (const auto &work : p.call->miners)
-      std::cerr << work.miner << " (" << work.role << ", " << (work.passed ? "verified" : "FAILED")
-                << ") ";
-    std::cerr << '\n';
-  };
-  privacy::Engine engine(miners);
-  if (keyed)
     std::cerr << "EE key " << options.key->id() << ": the miners get a keyed model ("
               << keyed->compiled().bundleId().substr(0, 16) << "…) and transformed data only\n";
+  }
+  const auto &calls = compiled->report();
+  const std::int64_t jobs =
+      (options.arithmetic == privacy::ShareArithmetic::Ring64 ? calls.remoteOps
+                                                              : calls.remoteCalls) *
+      options.sharesPerCall();
+  auto pool = app::openMinerPool(*args, options,
+                                 keyed ? keyed->compiled().bundle() : compiled->bundle(), jobs);
+  if (!pool)
+    return failWith(pool.error());
+  engine.setMiners(pool->miners);
+  options.onProgress = app::printCall;
   auto result = engine.run(*compiled, *input, options);
   if (!result)
     return failWith(result.error());
   printResult(result->output, manifest);
   std::cout << result->report.summary() << '\n';
-  if (network) {
-    // Wrong answers are reported to the node, which has them recomputed and slashes the miner.
-    for (const auto &evidence : result->report.failures) {
-      auto reported = network->reportEvidence(evidence, ledger::keyHashOf(payerAccount));
-      std::cerr << "reported " << evidence.miner << ": "
-                << (reported ? "slashed on the ledger" : reported.error().message) << '\n';
-    }
-    if (!result->report.missing.empty())
-      std::cerr << network->reportMissing(result->report.missing)
-                << " silent miner(s) recorded on the ledger\n";
-    auto paid = network->finishPayments();
-    if (!paid)
-      return failWith(paid.error().withContext("paying the miners"));
-    std::cout << "paid " << *paid << " µNES for verified answers (the miners settle the receipts "
-              << "on the ledger)\n";
-  }
+  if (auto settled = app::settle(*pool, result->report); !settled)
+    return failWith(settled.error());
   if (args->has("output"))
     if (auto written = model::writeNpy(args->value("output"), result->output); !written)
       return failWith(written.error());

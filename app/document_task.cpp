@@ -2,18 +2,13 @@
 
 #include "ingest/document_reader.h"
 #include "llm/document_tasks.h"
-#include "privacy/local_miner.h"
+#include "miner_pool.h"
 
 #include <iostream>
 #include <sstream>
 
 namespace nesa::app {
 namespace {
-
-int failWith(const Error &error) {
-  std::cerr << "nesa analyze: " << error.message << '\n';
-  return error.code == ErrorCode::InvalidInput ? 2 : 1;
-}
 
 std::vector<std::string> splitLabels(const std::string &text) {
   std::vector<std::string> labels;
@@ -24,53 +19,58 @@ std::vector<std::string> splitLabels(const std::string &text) {
   return labels;
 }
 
+constexpr int kSummaryTokens = 48; // new tokens per summarized chunk
+
 } // namespace
 
-int runDocumentTask(const cli::Arguments &args, privacy::RunOptions options) {
+Result<void> runDocumentTask(const cli::Arguments &args, const privacy::RunOptions &options) {
   const std::string task = args.value("task", "summarize");
   if (task != "summarize" && task != "classify")
-    return failWith(fail(ErrorCode::InvalidInput, "--task is summarize or classify"));
-  if (options.level != privacy::PrivacyLevel::Local && !args.has("in-process"))
-    return failWith(fail(ErrorCode::Unavailable,
-                         "running language models on network miners is not built yet; "
-                         "add --in-process or use --privacy local"));
+    return fail(ErrorCode::InvalidInput, "--task is summarize or classify");
+  const auto labels = splitLabels(args.value("labels"));
   auto document = ingest::readDocument(args.positional.front());
   if (!document)
-    return failWith(document.error());
+    return document.error();
   std::cerr << "loading " << args.value("model") << "...\n";
   auto model = llm::LanguageModel::load(args.value("model"));
   if (!model)
-    return failWith(model.error());
-  if (privacy::isKeyed(options.level) && !options.key) {
-    auto key = privacy::EeKey::generate();
-    if (!key)
-      return failWith(key.error());
-    options.key = std::make_shared<const privacy::EeKey>(std::move(*key));
-  }
-  std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
-  const int shares = privacy::isShared(options.level) ? options.miners : 1;
-  for (int i = 0; i <= shares; ++i)
-    miners.push_back(std::make_shared<privacy::LocalMiner>("local-miner-" + std::to_string(i + 1)));
-  privacy::Engine engine(miners);
+    return model.error();
+  // The miners compute on the keyed model at the ee levels; the original never leaves.
+  const auto served = options.key ? model->keyed(*options.key) : *model;
+  // For the cost estimate: one call per linear op for each token (prompt pass included).
+  const auto perPass = static_cast<std::int64_t>(served.bundle().ops.size());
+  const std::int64_t passes =
+      task == "summarize"
+          ? (1 + kSummaryTokens) * (1 + static_cast<std::int64_t>(document->text.size()) /
+                                            (4 * model->config().maxPositions))
+          : static_cast<std::int64_t>(labels.size());
+  auto pool =
+      openMinerPool(args, options, served.bundle(), perPass * passes * options.sharesPerCall());
+  if (!pool)
+    return pool.error();
+  privacy::Engine engine(pool->miners);
   const llm::RunSetup setup{&engine, options};
+  privacy::RunReport report;
   if (task == "summarize") {
-    auto summary = llm::summarize(*model, document->text, setup, 48, [](int done, int total) {
-      std::cerr << "part " << done << "/" << total << " summarized\n";
-    });
+    auto summary =
+        llm::summarize(served, document->text, setup, kSummaryTokens, [](int done, int total) {
+          std::cerr << "part " << done << "/" << total << " summarized\n";
+        });
     if (!summary)
-      return failWith(summary.error());
+      return summary.error();
     std::cout << "summary (" << summary->chunks << " parts):\n" << summary->text << '\n';
-    if (options.level != privacy::PrivacyLevel::Local)
-      std::cout << summary->report.summary() << '\n';
-    return 0;
+    report = std::move(summary->report);
+  } else {
+    auto classified = llm::classify(served, document->text, labels, setup);
+    if (!classified)
+      return classified.error();
+    for (const auto &score : classified->scores)
+      std::cout << score.label << ": " << score.probability << '\n';
+    report = std::move(classified->report);
   }
-  const auto labels = splitLabels(args.value("labels"));
-  auto scores = llm::classify(*model, document->text, labels, setup);
-  if (!scores)
-    return failWith(scores.error());
-  for (const auto &score : *scores)
-    std::cout << score.label << ": " << score.probability << '\n';
-  return 0;
+  if (options.level != privacy::PrivacyLevel::Local)
+    std::cout << report.summary() << '\n';
+  return settle(*pool, report);
 }
 
 } // namespace nesa::app

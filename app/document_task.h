@@ -8,8 +8,9 @@
 namespace nesa::app {
 
 /// Runs the task the arguments ask for on the document `args.positional[0]` with the model
-/// folder `--model`, at `options.level` (local, or in-process miners with --in-process).
-/// Prints the result and the report; returns the process exit code.
-int runDocumentTask(const cli::Arguments &args, privacy::RunOptions options);
+/// folder `--model`, at `options.level` (with the key it carries at the ee levels), on the
+/// miners the arguments name (see openMinerPool). Prints the result, the report and what was
+/// paid.
+Result<void> runDocumentTask(const cli::Arguments &args, const privacy::RunOptions &options);
 
 } // namespace nesa::app

@@ -40,6 +40,31 @@ json mergeList(const std::vector<std::pair<std::string, std::string>> &list) {
 
 } // namespace
 
+std::map<std::string, at::Tensor> randomGpt2Tensors(const llm::ModelConfig &c) {
+  std::map<std::string, at::Tensor> t;
+  const auto H = c.hidden, I = c.intermediate;
+  t["wte.weight"] = weight({c.vocabSize, H});
+  t["wpe.weight"] = weight({c.maxPositions, H}) * 0.5;
+  for (std::int64_t l = 0; l < c.layers; ++l) {
+    const std::string p = "h." + std::to_string(l) + ".";
+    t[p + "ln_1.weight"] = gain(H);
+    t[p + "ln_1.bias"] = small(H);
+    t[p + "ln_2.weight"] = gain(H);
+    t[p + "ln_2.bias"] = small(H);
+    t[p + "attn.c_attn.weight"] = weight({H, 3 * H});
+    t[p + "attn.c_attn.bias"] = small(3 * H);
+    t[p + "attn.c_proj.weight"] = weight({H, H});
+    t[p + "attn.c_proj.bias"] = small(H);
+    t[p + "mlp.c_fc.weight"] = weight({H, I});
+    t[p + "mlp.c_fc.bias"] = small(I);
+    t[p + "mlp.c_proj.weight"] = weight({I, H});
+    t[p + "mlp.c_proj.bias"] = small(H);
+  }
+  t["ln_f.weight"] = gain(H);
+  t["ln_f.bias"] = small(H);
+  return t;
+}
+
 void writeTinyGpt2(const fs::path &folder, std::uint64_t seed) {
   fs::create_directories(folder);
   torch::manual_seed(seed);
@@ -63,28 +88,13 @@ void writeTinyGpt2(const fs::path &folder, std::uint64_t seed) {
                  {"layer_norm_epsilon", 1e-5}, {"eos_token_id", eos}};
   writeText(folder / "config.json", config.dump(1));
 
-  std::map<std::string, at::Tensor> t;
-  const auto H = kHidden;
-  t["wte.weight"] = weight({kVocab, H});
-  t["wpe.weight"] = weight({kContext, H}) * 0.5;
-  for (int l = 0; l < kLayers; ++l) {
-    const std::string p = "h." + std::to_string(l) + ".";
-    t[p + "ln_1.weight"] = gain(H);
-    t[p + "ln_1.bias"] = small(H);
-    t[p + "ln_2.weight"] = gain(H);
-    t[p + "ln_2.bias"] = small(H);
-    t[p + "attn.c_attn.weight"] = weight({H, 3 * H});
-    t[p + "attn.c_attn.bias"] = small(3 * H);
-    t[p + "attn.c_proj.weight"] = weight({H, H});
-    t[p + "attn.c_proj.bias"] = small(H);
-    t[p + "mlp.c_fc.weight"] = weight({H, 4 * H});
-    t[p + "mlp.c_fc.bias"] = small(4 * H);
-    t[p + "mlp.c_proj.weight"] = weight({4 * H, H});
-    t[p + "mlp.c_proj.bias"] = small(H);
-  }
-  t["ln_f.weight"] = gain(H);
-  t["ln_f.bias"] = small(H);
-  (void)llm::writeSafetensors(folder / "model.safetensors", t);
+  llm::ModelConfig shapes;
+  shapes.vocabSize = kVocab;
+  shapes.hidden = kHidden;
+  shapes.layers = kLayers;
+  shapes.intermediate = 4 * kHidden;
+  shapes.maxPositions = kContext;
+  (void)llm::writeSafetensors(folder / "model.safetensors", randomGpt2Tensors(shapes));
 }
 
 void writeTinyLlama(const fs::path &folder, std::uint64_t seed) {

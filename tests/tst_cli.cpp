@@ -169,6 +169,40 @@ private Q_SLOTS:
 
   // A real NIfTI scan, prepared as the model's manifest says; the identifying-details notice
   // and the class probabilities come out.
+  // A document classified with a language-model folder: locally, and at hss-ee on the miners of
+  // a devnet started for the run (paid), with the same answer; a broken folder is a clear error.
+  void analyzeClassifiesADocumentWithALanguageModel() {
+    QTemporaryDir dir;
+    QCOMPARE(run(kTestModels, {dir.path()}).code, 0);
+    const QString document = dir.filePath(QStringLiteral("letter.txt"));
+    QFile file(document);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("Dear reader, the cat and the hat sat on the mat. Kind regards.");
+    file.close();
+    const QString folder = dir.filePath(QStringLiteral("gpt2"));
+    const QStringList common{QStringLiteral("analyze"),  document,
+                             QStringLiteral("--model"),  folder,
+                             QStringLiteral("--task"),   QStringLiteral("classify"),
+                             QStringLiteral("--labels"), QStringLiteral("contract,letter")};
+    const Run local =
+        run(kNesa, common + QStringList{QStringLiteral("--privacy"), QStringLiteral("local")});
+    QVERIFY2(local.code == 0, qPrintable(local.err));
+    const Run keyed =
+        run(kNesa, common + QStringList{QStringLiteral("--privacy"), QStringLiteral("hss-ee")});
+    QVERIFY2(keyed.code == 0, qPrintable(keyed.err));
+    QVERIFY(keyed.out.contains(QStringLiteral("level hss-ee")));
+    QVERIFY(keyed.out.contains(QStringLiteral(" µNES for verified answers")));
+    // The label lines come first and agree to the printed precision.
+    const auto lines = [](const QString &text) { return text.split(QLatin1Char('\n')).mid(0, 2); };
+    QCOMPARE(lines(keyed.out), lines(local.out));
+    QVERIFY(local.out.contains(QStringLiteral("letter: ")));
+    QFile::remove(dir.filePath(QStringLiteral("gpt2/tokenizer.json")));
+    const Run broken =
+        run(kNesa, common + QStringList{QStringLiteral("--privacy"), QStringLiteral("local")});
+    QVERIFY(broken.code != 0);
+    QVERIFY2(broken.err.contains(QStringLiteral("tokenizer.json")), qPrintable(broken.err));
+  }
+
   void analyzeReadsAScanThroughTheManifest() {
     QTemporaryDir dir;
     QCOMPARE(run(kTestModels, {dir.path()}).code, 0);

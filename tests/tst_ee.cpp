@@ -6,63 +6,20 @@
 #include "privacy/keyed_model.h"
 #include "privacy/local_miner.h"
 #include "reference_models.h"
+#include "test_miners.h"
 #include "test_tensors.h"
 
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <cstring>
-#include <mutex>
-
 using namespace nesa;
 using namespace nesa::privacy;
 using nesa::model::TensorData;
-using nesa::testing::randomInput;
+using namespace nesa::testing;
 using nesa::testing::relativeError;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A real in-process miner that records every job it is sent.
-class RecordingMiner : public LocalMiner {
-public:
-  using LocalMiner::LocalMiner;
-  Result<ShareReply> compute(const ShareJob &job) override {
-    std::lock_guard lock(mutex);
-    jobs.push_back(job);
-    return LocalMiner::compute(job);
-  }
-  std::mutex mutex;
-  std::vector<ShareJob> jobs;
-};
-
-// A miner that adds 1e-3 to the first element of every answer.
-class LyingMiner : public LocalMiner {
-public:
-  using LocalMiner::LocalMiner;
-  Result<ShareReply> compute(const ShareJob &job) override {
-    auto reply = LocalMiner::compute(job);
-    if (reply && reply->output.dtype == model::DType::F64) {
-      double v;
-      std::memcpy(&v, reply->output.bytes.data(), 8);
-      v += 1e-3;
-      std::memcpy(reply->output.bytes.data(), &v, 8);
-    }
-    return reply;
-  }
-};
-
-std::vector<std::shared_ptr<MinerEndpoint>> pool(int n) {
-  std::vector<std::shared_ptr<MinerEndpoint>> miners;
-  for (int i = 0; i < n; ++i)
-    miners.push_back(std::make_shared<LocalMiner>("miner-" + std::to_string(i)));
-  return miners;
-}
-
-std::shared_ptr<const EeKey> freshKey() {
-  auto key = EeKey::generate();
-  return std::make_shared<const EeKey>(std::move(*key));
-}
 
 double maxAbsDifference(const TensorData &a, const TensorData &b) {
   const auto x = a.toFloats(), y = b.toFloats();
@@ -121,7 +78,7 @@ private Q_SLOTS:
     QFETCH(double, tolerance);
     const auto &m = compiled(model.toStdString());
     const auto input = randomInput(shape(model.toStdString()), 21);
-    Engine engine(pool(3));
+    Engine engine(honestPool(3));
     RunOptions local;
     local.level = PrivacyLevel::Local;
     auto expected = engine.run(m, input, local);
@@ -129,7 +86,7 @@ private Q_SLOTS:
     RunOptions options;
     options.level = static_cast<PrivacyLevel>(level);
     options.arithmetic = static_cast<ShareArithmetic>(arithmetic);
-    options.key = freshKey();
+    options.key = freshEeKey();
     auto got = engine.run(m, input, options);
     QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
     const double error = relativeError(got->output, expected->output);
@@ -148,7 +105,7 @@ private Q_SLOTS:
 
   void keyedModelDiffersInEveryTensor() {
     const auto &m = compiled("cnn");
-    auto keyed = keyModel(m, *freshKey(), shape("cnn"));
+    auto keyed = keyModel(m, *freshEeKey(), shape("cnn"));
     QVERIFY2(keyed.ok(), keyed.ok() ? "" : keyed.error().message.c_str());
     const auto &original = m.bundle().ops;
     const auto &transformed = keyed->compiled().bundle().ops;
@@ -189,10 +146,10 @@ private Q_SLOTS:
   void wrongKeyGivesGarbage() {
     const auto &m = compiled("cnn");
     const auto input = randomInput(shape("cnn"), 5);
-    auto right = keyModel(m, *freshKey(), shape("cnn"));
-    auto wrong = keyModel(m, *freshKey(), shape("cnn"));
+    auto right = keyModel(m, *freshEeKey(), shape("cnn"));
+    auto wrong = keyModel(m, *freshEeKey(), shape("cnn"));
     QVERIFY(right.ok() && wrong.ok());
-    Engine engine(pool(2));
+    Engine engine(honestPool(2));
     RunOptions local;
     local.level = PrivacyLevel::Local;
     auto expected = engine.run(m, input, local);
@@ -217,7 +174,7 @@ private Q_SLOTS:
     Engine engine({recorder});
     RunOptions options;
     options.level = PrivacyLevel::Ee;
-    options.key = freshKey();
+    options.key = freshEeKey();
     auto got = engine.run(m, input, options);
     QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
     QVERIFY(!recorder->jobs.empty());
@@ -231,8 +188,8 @@ private Q_SLOTS:
   void eeCatchesALiarAndUsesAnotherMiner() {
     const auto &m = compiled("cnn");
     const auto input = randomInput(shape("cnn"), 4);
-    std::vector<std::shared_ptr<MinerEndpoint>> miners{std::make_shared<LyingMiner>("liar"),
-                                                       std::make_shared<LocalMiner>("honest")};
+    std::vector<std::shared_ptr<MinerEndpoint>> miners{
+        std::make_shared<DishonestMiner>("liar", 1e-3, 5), std::make_shared<LocalMiner>("honest")};
     Engine engine(miners);
     RunOptions local;
     local.level = PrivacyLevel::Local;
@@ -247,7 +204,7 @@ private Q_SLOTS:
   }
 
   void unsupportedModelIsRefusedClearly() {
-    Engine engine(pool(2));
+    Engine engine(honestPool(2));
     RunOptions options;
     options.level = PrivacyLevel::Ee;
     auto got = engine.run(compiled("transformer"), randomInput(shape("transformer"), 1), options);
@@ -271,7 +228,7 @@ private Q_SLOTS:
   void hssEePreparedQueryMatches() {
     const auto &m = compiled("cnn");
     const auto input = randomInput(shape("cnn"), 14);
-    Engine engine(pool(2));
+    Engine engine(honestPool(2));
     RunOptions local;
     local.level = PrivacyLevel::Local;
     auto expected = engine.run(m, input, local);

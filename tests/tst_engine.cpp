@@ -5,6 +5,7 @@
 #include "privacy/field.h"
 #include "privacy/local_miner.h"
 #include "reference_models.h"
+#include "test_miners.h"
 #include "test_tensors.h"
 
 #include <QTemporaryDir>
@@ -19,72 +20,11 @@
 using namespace nesa;
 using namespace nesa::privacy;
 using nesa::model::TensorData;
-using nesa::testing::randomInput;
+using namespace nesa::testing;
 using nesa::testing::relativeError;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Test doubles around a real LocalMiner: one records what it receives, one lies, one is mute.
-class RecordingMiner : public LocalMiner {
-public:
-  using LocalMiner::LocalMiner;
-  Result<ShareReply> compute(const ShareJob &job) override {
-    {
-      std::lock_guard lock(mutex);
-      jobs.push_back(job);
-    }
-    return LocalMiner::compute(job);
-  }
-  std::mutex mutex;
-  std::vector<ShareJob> jobs;
-};
-
-class DishonestMiner : public LocalMiner {
-public:
-  DishonestMiner(std::string id, double delta, std::uint64_t seed)
-      : LocalMiner(std::move(id)), m_delta(delta), m_rng(seed) {}
-  Result<ShareReply> compute(const ShareJob &job) override {
-    auto reply = LocalMiner::compute(job);
-    if (!reply)
-      return reply;
-    auto &out = reply->output;
-    const std::size_t index = m_rng() % static_cast<std::size_t>(out.numel());
-    if (out.dtype == model::DType::F64) {
-      double v;
-      std::memcpy(&v, out.bytes.data() + index * 8, 8);
-      v += m_delta;
-      std::memcpy(out.bytes.data() + index * 8, &v, 8);
-    } else {
-      std::uint64_t v;
-      std::memcpy(&v, out.bytes.data() + index * 8, 8);
-      v = field::add(v, 1); // the smallest possible lie
-      std::memcpy(out.bytes.data() + index * 8, &v, 8);
-    }
-    ++lies;
-    return reply;
-  }
-  int lies = 0;
-
-private:
-  double m_delta;
-  std::mt19937_64 m_rng;
-};
-
-class MuteMiner : public LocalMiner {
-public:
-  using LocalMiner::LocalMiner;
-  Result<ShareReply> compute(const ShareJob &) override {
-    return fail(ErrorCode::Unavailable, "connection timed out");
-  }
-};
-
-std::vector<std::shared_ptr<MinerEndpoint>> honestPool(int n) {
-  std::vector<std::shared_ptr<MinerEndpoint>> pool;
-  for (int i = 0; i < n; ++i)
-    pool.push_back(std::make_shared<LocalMiner>("miner-" + std::to_string(i)));
-  return pool;
-}
 
 std::vector<double> asDoubles(const TensorData &t) {
   std::vector<double> v(static_cast<std::size_t>(t.numel()));

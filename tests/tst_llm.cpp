@@ -6,7 +6,7 @@
 #include "llm/internal/safetensors.h"
 #include "llm/internal/transformer.h"
 #include "llm/language_model.h"
-#include "privacy/local_miner.h"
+#include "test_miners.h"
 #include "test_tensors.h"
 #include "tiny_language_models.h"
 
@@ -22,18 +22,6 @@ using namespace nesa::llm;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::shared_ptr<const privacy::EeKey> freshKey() {
-  auto key = privacy::EeKey::generate();
-  return std::make_shared<const privacy::EeKey>(std::move(*key));
-}
-
-std::vector<std::shared_ptr<privacy::MinerEndpoint>> pool(int n) {
-  std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
-  for (int i = 0; i < n; ++i)
-    miners.push_back(std::make_shared<privacy::LocalMiner>("miner-" + std::to_string(i)));
-  return miners;
-}
 
 void copyFolder(const fs::path &from, const fs::path &to) {
   fs::create_directories(to);
@@ -165,10 +153,10 @@ private Q_SLOTS:
     local.options.level = privacy::PrivacyLevel::Local;
     auto expected = m.logits(*prompt, local);
     QVERIFY2(expected.ok(), expected.ok() ? "" : expected.error().message.c_str());
-    privacy::Engine engine(pool(3));
+    privacy::Engine engine(testing::honestPool(3));
     RunSetup setup{&engine, {}};
     setup.options.level = static_cast<privacy::PrivacyLevel>(level);
-    setup.options.key = freshKey();
+    setup.options.key = testing::freshEeKey();
     auto got = m.logits(*prompt, setup);
     QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
     const double error = testing::relativeError(got->logits, expected->logits);
@@ -197,10 +185,10 @@ private Q_SLOTS:
       document += "the cat and the hat sat on the mat in the sun. ";
     RunSetup local;
     local.options.level = privacy::PrivacyLevel::Local;
-    privacy::Engine engine(pool(2));
+    privacy::Engine engine(testing::honestPool(2));
     RunSetup hssEe{&engine, {}};
     hssEe.options.level = privacy::PrivacyLevel::HssEe;
-    hssEe.options.key = freshKey();
+    hssEe.options.key = testing::freshEeKey();
     int progress = 0;
     auto a = summarize(m, document, local, 8, [&](int done, int) { progress = done; });
     auto b = summarize(m, document, hssEe, 8);
@@ -214,13 +202,16 @@ private Q_SLOTS:
     auto x = classify(m, document, labels, local);
     auto y = classify(m, document, labels, hssEe);
     QVERIFY(x.ok() && y.ok());
-    QCOMPARE(x->size(), labels.size());
+    QCOMPARE(x->scores.size(), labels.size());
     double total = 0;
     for (std::size_t i = 0; i < labels.size(); ++i) {
-      QCOMPARE((*y)[i].label, (*x)[i].label);
-      QVERIFY(std::abs((*y)[i].probability - (*x)[i].probability) < 1e-4);
-      total += (*x)[i].probability;
+      QCOMPARE(y->scores[i].label, x->scores[i].label);
+      QVERIFY(std::abs(y->scores[i].probability - x->scores[i].probability) < 1e-4);
+      total += x->scores[i].probability;
     }
+    // Every chunk's and every label's calls are in the report.
+    QVERIFY(static_cast<int>(b->report.calls.size()) > 8 * static_cast<int>(m.bundle().ops.size()));
+    QCOMPARE(static_cast<int>(y->report.calls.size()), 3 * static_cast<int>(m.bundle().ops.size()));
     QVERIFY(std::abs(total - 1) < 1e-9);
     QVERIFY(!classify(m, document, {"only"}, local).ok());
     QVERIFY(!summarize(m, "", local).ok());
@@ -254,7 +245,7 @@ private Q_SLOTS:
   void keyedModelDiffersInEveryTensor() {
     QFETCH(QString, model);
     const auto &m = lm(model.toStdString());
-    const auto keyed = m.keyed(*freshKey());
+    const auto keyed = m.keyed(*testing::freshEeKey());
     QVERIFY(keyed.isKeyed() && !m.isKeyed());
     QVERIFY(keyed.bundleId() != m.bundleId());
     const auto &a = m.impl().weights, &b = keyed.impl().weights;
@@ -275,8 +266,8 @@ private Q_SLOTS:
   // the argmax token differs almost everywhere.
   void wrongKeyGivesGarbage() {
     const auto &m = lm("llama");
-    auto right = m.keyed(*freshKey());
-    auto wrong = m.keyed(*freshKey());
+    auto right = m.keyed(*testing::freshEeKey());
+    auto wrong = m.keyed(*testing::freshEeKey());
     const std::vector<std::int64_t> ids{5, 40, 77, 120, 33, 9, 250, 18};
     KvCache cache;
     const auto &w = right.impl().weights;
@@ -300,7 +291,7 @@ private Q_SLOTS:
   // permutations of a keyed GPT-2 by matching sorted rows and columns.
   void publicWeightsRevealTheGpt2Permutations() {
     const auto &m = lm("gpt2");
-    const auto keyed = m.keyed(*freshKey());
+    const auto keyed = m.keyed(*testing::freshEeKey());
     const auto original = m.impl().weights.opWeight.back(); // LM head [V, H]
     const auto transformed = keyed.impl().weights.opWeight.back();
     const auto V = original.size(0), H = original.size(1);
@@ -329,7 +320,7 @@ private Q_SLOTS:
   // permutation, least squares the rotation.
   void publicWeightsRevealTheLlamaRotation() {
     const auto &m = lm("llama");
-    const auto keyed = m.keyed(*freshKey());
+    const auto keyed = m.keyed(*testing::freshEeKey());
     const auto original = m.impl().weights.embed.to(at::kDouble);
     const auto transformed = keyed.impl().weights.embed.to(at::kDouble);
     auto norms = original.norm(2, 1), keyedNorms = transformed.norm(2, 1);
@@ -355,10 +346,11 @@ private Q_SLOTS:
   void frequencyAnalysisOfPermutedTokens() {
     const fs::path reference = "/usr/share/common-licenses/GPL-3";
     const fs::path target = "/usr/share/common-licenses/Apache-2.0";
-    if (!fs::exists(reference) || !fs::exists(target))
-      QSKIP("the licence texts of Debian's base-files are not installed");
+    // base-files is an essential Debian package: these texts are on every Debian machine.
+    QVERIFY2(fs::exists(reference) && fs::exists(target),
+             "the licence texts of Debian's base-files are missing");
     const auto &m = lm("gpt2");
-    const auto keyed = m.keyed(*freshKey());
+    const auto keyed = m.keyed(*testing::freshEeKey());
     const auto &perm = keyed.impl().weights.vocabPerm;
     auto known = m.tokenizer().encode(readText(reference));
     auto secret = m.tokenizer().encode(readText(target));

@@ -147,11 +147,10 @@ private Q_SLOTS:
     QVERIFY(key);
     base.key = std::make_shared<const EeKey>(std::move(*key));
     // The miners must be able to fetch what they compute on: the keyed bundle at ee and hss-ee.
-    std::vector<std::shared_ptr<MinerEndpoint>> none;
-    Engine keying(none);
-    auto keyed = keying.keyedModel(m, base, input.shape);
+    Engine engine({});
+    auto keyed = engine.keyedModel(m, base, input.shape);
     QVERIFY(keyed);
-    Engine engine(minersOf(devnet, isKeyed(base.level) ? keyed->compiled() : m, 3));
+    engine.setMiners(minersOf(devnet, isKeyed(base.level) ? keyed->compiled() : m, 3));
     RunOptions local;
     local.level = PrivacyLevel::Local;
     auto expected = engine.run(m, input, local);

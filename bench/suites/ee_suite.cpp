@@ -9,6 +9,7 @@
 #include "privacy/engine.h"
 #include "privacy/local_miner.h"
 #include "reference_models.h"
+#include "suites/or_die.h"
 #include "suites/suites.h"
 #include "tiny_language_models.h"
 
@@ -25,12 +26,9 @@ namespace {
 using namespace nesa::privacy;
 namespace fs = std::filesystem;
 
+// This suite's fixtures: exit with a message when their setup fails.
 template <typename T> T orDie(Result<T> result, const char *what) {
-  if (!result) {
-    std::cerr << "ee suite: " << what << ": " << result.error().message << '\n';
-    std::exit(1);
-  }
-  return std::move(result).value();
+  return bench::orDie(std::move(result), "ee", what);
 }
 
 std::shared_ptr<Engine> twoMiners() {
@@ -94,28 +92,9 @@ std::shared_ptr<llm::TransformerWeights> gpt2Small() {
   c.kvHeads = 12;
   c.intermediate = 3072;
   c.maxPositions = 1024;
-  std::map<std::string, at::Tensor> t;
-  const auto H = c.hidden;
-  t["wte.weight"] = at::randn({c.vocabSize, H}) * 0.02;
-  t["wpe.weight"] = at::randn({c.maxPositions, H}) * 0.01;
-  for (int l = 0; l < c.layers; ++l) {
-    const std::string p = "h." + std::to_string(l) + ".";
-    for (const char *n : {"ln_1", "ln_2"}) {
-      t[p + n + ".weight"] = at::ones({H});
-      t[p + n + ".bias"] = at::zeros({H});
-    }
-    t[p + "attn.c_attn.weight"] = at::randn({H, 3 * H}) * 0.02;
-    t[p + "attn.c_attn.bias"] = at::zeros({3 * H});
-    t[p + "attn.c_proj.weight"] = at::randn({H, H}) * 0.02;
-    t[p + "attn.c_proj.bias"] = at::zeros({H});
-    t[p + "mlp.c_fc.weight"] = at::randn({H, 4 * H}) * 0.02;
-    t[p + "mlp.c_fc.bias"] = at::zeros({4 * H});
-    t[p + "mlp.c_proj.weight"] = at::randn({4 * H, H}) * 0.02;
-    t[p + "mlp.c_proj.bias"] = at::zeros({H});
-  }
-  t["ln_f.weight"] = at::ones({H});
-  t["ln_f.bias"] = at::zeros({H});
-  return std::make_shared<llm::TransformerWeights>(orDie(llm::buildWeights(c, t), "gpt2 small"));
+  at::manual_seed(11);
+  return std::make_shared<llm::TransformerWeights>(
+      orDie(llm::buildWeights(c, testing::randomGpt2Tensors(c)), "gpt2 small"));
 }
 
 std::vector<Comparison> makeComparisons() {

@@ -6,6 +6,7 @@
 #include "privacy/internal/share_kernels.h"
 #include "privacy/local_miner.h"
 #include "reference_models.h"
+#include "suites/or_die.h"
 #include "suites/suites.h"
 
 #include <ATen/ATen.h>
@@ -21,12 +22,9 @@ namespace {
 using namespace nesa::privacy;
 namespace fs = std::filesystem;
 
+// This suite's fixtures: exit with a message when their setup fails.
 template <typename T> T orDie(Result<T> result, const char *what) {
-  if (!result) {
-    std::cerr << "engine suite: " << what << ": " << result.error().message << '\n';
-    std::exit(1);
-  }
-  return std::move(result).value();
+  return bench::orDie(std::move(result), "engine", what);
 }
 
 struct ModelFixture {

@@ -10,6 +10,7 @@
 #include "privacy/engine.h"
 #include "privacy/local_miner.h"
 #include "reference_models.h"
+#include "suites/or_die.h"
 #include "suites/suites.h"
 
 #include <utility> // before Boost (STACK.md)
@@ -34,12 +35,9 @@ namespace fs = std::filesystem;
 constexpr std::size_t kShareBytes = 8u << 20; // an 8 MiB f64 share each way
 constexpr int kRoundTrips = 200;              // small messages per latency sample
 
+// This suite's fixtures: exit with a message when their setup fails.
 template <typename T> T orDie(Result<T> result, const char *what) {
-  if (!result) {
-    std::cerr << "net suite: " << what << ": " << result.error().message << '\n';
-    std::exit(1);
-  }
-  return std::move(result).value();
+  return bench::orDie(std::move(result), "net", what);
 }
 
 // A loopback TCP echo server: reads a length-prefixed message and sends it back, forever.

@@ -2,6 +2,7 @@
 // (SQLCipher without a key) with the same page size, so the ratio isolates the cryptography.
 #include "harness.h"
 #include "storage/encrypted_store.h"
+#include "suites/or_die.h"
 #include "suites/suites.h"
 
 #include <sqlcipher/sqlite3.h>
@@ -22,12 +23,9 @@ constexpr int kRows = 1000;
 constexpr const char *kSchemaSql =
     "CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, payload BLOB NOT NULL);";
 
+// This suite's fixtures: exit with a message when their setup fails.
 template <typename T> T orDie(Result<T> result, const char *what) {
-  if (!result) {
-    std::cerr << "storage suite: " << what << ": " << result.error().message << '\n';
-    std::exit(1);
-  }
-  return std::move(result).value();
+  return bench::orDie(std::move(result), "storage", what);
 }
 
 void orDie(Result<void> result, const char *what) {

@@ -52,16 +52,15 @@ Result<Summary> summarize(const LanguageModel &model, const std::string &text,
     if (!summary.text.empty())
       summary.text += '\n';
     summary.text += generated->text;
-    summary.report = std::move(generated->report);
+    summary.report.add(generated->report);
     if (onChunk)
       onChunk(static_cast<int>(i + 1), summary.chunks);
   }
   return summary;
 }
 
-Result<std::vector<LabelScore>> classify(const LanguageModel &model, const std::string &text,
-                                         const std::vector<std::string> &labels,
-                                         const RunSetup &setup) {
+Result<Classification> classify(const LanguageModel &model, const std::string &text,
+                                const std::vector<std::string> &labels, const RunSetup &setup) {
   if (labels.size() < 2)
     return fail(ErrorCode::InvalidInput, "classification needs at least two labels");
   auto ids = model.tokenizer().encode(text);
@@ -69,6 +68,7 @@ Result<std::vector<LabelScore>> classify(const LanguageModel &model, const std::
   if (!ids || !cue)
     return ids ? cue.error() : ids.error();
   std::vector<double> scores;
+  Classification out;
   for (const auto &label : labels) {
     auto labelIds = model.tokenizer().encode(" " + label);
     if (!labelIds)
@@ -88,6 +88,7 @@ Result<std::vector<LabelScore>> classify(const LanguageModel &model, const std::
     auto logits = model.logits(sequence, setup);
     if (!logits)
       return logits.error();
+    out.report.add(logits->report);
     // Mean log-probability of the label's tokens, each predicted from the position before it.
     const auto vocab = logits->logits.shape[1];
     const auto values = logits->logits.toFloats();
@@ -106,10 +107,9 @@ Result<std::vector<LabelScore>> classify(const LanguageModel &model, const std::
   double norm = 0;
   for (double s : scores)
     norm += std::exp(s - best);
-  std::vector<LabelScore> out;
   for (std::size_t i = 0; i < labels.size(); ++i)
-    out.push_back({labels[i], std::exp(scores[i] - best) / norm});
-  std::sort(out.begin(), out.end(),
+    out.scores.push_back({labels[i], std::exp(scores[i] - best) / norm});
+  std::sort(out.scores.begin(), out.scores.end(),
             [](const auto &a, const auto &b) { return a.probability > b.probability; });
   return out;
 }

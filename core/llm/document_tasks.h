@@ -13,7 +13,7 @@ namespace nesa::llm {
 struct Summary {
   std::string text;          ///< the chunk summaries, in document order
   int chunks = 0;            ///< pieces the document was cut into to fit the context
-  privacy::RunReport report; ///< the last chunk's report (every chunk runs at the same level)
+  privacy::RunReport report; ///< every chunk's remote calls
 };
 
 /// Summarizes `text`: the document is cut into chunks that leave room for the prompt and
@@ -29,10 +29,15 @@ struct LabelScore {
   double probability = 0; ///< softmax over the labels of their mean log-likelihoods
 };
 
+/// A classification and how it was made.
+struct Classification {
+  std::vector<LabelScore> scores; ///< best first
+  privacy::RunReport report;      ///< the remote calls of every label's scoring pass
+};
+
 /// Classifies `text` among `labels` by how likely the model finds "…\nCategory: LABEL" for each,
-/// on the document's first chunk. Sorted best first.
-Result<std::vector<LabelScore>> classify(const LanguageModel &model, const std::string &text,
-                                         const std::vector<std::string> &labels,
-                                         const RunSetup &setup);
+/// on as much of the document's start as fits the context.
+Result<Classification> classify(const LanguageModel &model, const std::string &text,
+                                const std::vector<std::string> &labels, const RunSetup &setup);
 
 } // namespace nesa::llm

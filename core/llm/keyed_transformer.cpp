@@ -53,18 +53,6 @@ private:
 
 at::Tensor f64(const at::Tensor &t) { return t.to(at::kDouble); }
 
-// The permutation as a transform of `n`·`block` entries: entry i·block + j goes to
-// perm[i]·block + j.
-ChannelTransform blocks(const std::vector<std::int64_t> &perm, std::int64_t block) {
-  ChannelTransform t;
-  for (std::size_t i = 0; i < perm.size(); ++i)
-    for (std::int64_t j = 0; j < block; ++j) {
-      t.perm.push_back(perm[i] * block + j);
-      t.scale.push_back(1.0);
-    }
-  return t;
-}
-
 class Keying {
 public:
   Keying(const TransformerWeights &w, const privacy::EeKey &key)
@@ -235,11 +223,11 @@ private:
       // SwiGLU: gate and up share a permutation; only up may be scaled (silu is not homogeneous).
       const auto mlp = m_draws.perm(p + "mlp", I);
       const auto upScale = m_draws.scales(p + "up-scale", I);
-      ChannelTransform gateUp = blocks({0, 1}, I);
-      for (std::int64_t i = 0; i < I; ++i) {
-        gateUp.perm[static_cast<std::size_t>(i)] = mlp.perm[static_cast<std::size_t>(i)];
-        gateUp.perm[static_cast<std::size_t>(I + i)] = I + mlp.perm[static_cast<std::size_t>(i)];
-        gateUp.scale[static_cast<std::size_t>(I + i)] = upScale[static_cast<std::size_t>(i)];
+      ChannelTransform gateUp = ChannelTransform::identity(2 * I);
+      for (std::size_t i = 0; i < static_cast<std::size_t>(I); ++i) {
+        gateUp.perm[i] = mlp.perm[i];
+        gateUp.perm[I + i] = I + mlp.perm[i];
+        gateUp.scale[I + i] = upScale[i];
       }
       setOp(layer.up, rotateInputs(gateUp.apply(weight(layer.up), 0)), at::Tensor());
       ChannelTransform upOut{mlp.perm, upScale};

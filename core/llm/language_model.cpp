@@ -8,8 +8,6 @@
 
 #include <ATen/ATen.h>
 
-#include <map>
-#include <mutex>
 #include <random>
 
 namespace nesa::llm {
@@ -122,19 +120,19 @@ Result<privacy::RunReport> runAt(const TransformerWeights &w, const RunSetup &se
   });
 }
 
-// The weights a run at `setup`'s level uses: the keyed copy at ee and hss-ee.
-Result<LanguageModel> modelFor(const LanguageModel &model, const RunSetup &setup,
-                               std::shared_ptr<const privacy::EeKey> &sessionKey) {
+// The weights a run at `setup`'s level uses: the keyed copy at ee and hss-ee (with the run's
+// key, else the engine's own).
+Result<LanguageModel> modelFor(const LanguageModel &model, const RunSetup &setup) {
   if (!privacy::isKeyed(setup.options.level) || model.isKeyed())
     return model;
-  auto key = setup.options.key;
-  if (!key) {
-    auto fresh = privacy::EeKey::generate();
-    if (!fresh)
-      return fresh.error();
-    key = sessionKey = std::make_shared<const privacy::EeKey>(std::move(*fresh));
-  }
-  return model.keyed(*key);
+  if (setup.options.key)
+    return model.keyed(*setup.options.key);
+  if (!setup.engine)
+    return fail(ErrorCode::InvalidInput, "this privacy level needs miners (an engine)");
+  auto key = setup.engine->sessionKey();
+  if (!key)
+    return key.error();
+  return model.keyed(**key);
 }
 
 at::Tensor idsTensor(const std::vector<std::int64_t> &ids, const TransformerWeights &w) {
@@ -169,8 +167,7 @@ Result<LogitsResult> LanguageModel::logits(const std::vector<std::int64_t> &ids,
     return valid.error();
   if (static_cast<std::int64_t>(ids.size()) > config().maxPositions)
     return fail(ErrorCode::InvalidInput, "the input is longer than the model's context");
-  std::shared_ptr<const privacy::EeKey> sessionKey;
-  auto model = modelFor(*this, setup, sessionKey);
+  auto model = modelFor(*this, setup);
   if (!model)
     return model.error();
   const auto &w = model->m_impl->weights;
@@ -190,8 +187,7 @@ Result<Generation> LanguageModel::generate(const std::vector<std::int64_t> &prom
                                            const RunSetup &setup) const {
   if (auto valid = checkIds(prompt, config()); !valid)
     return valid.error();
-  std::shared_ptr<const privacy::EeKey> sessionKey;
-  auto model = modelFor(*this, setup, sessionKey);
+  auto model = modelFor(*this, setup);
   if (!model)
     return model.error();
   const auto &w = model->m_impl->weights;

@@ -121,6 +121,20 @@ std::vector<std::string> splitWords(std::string_view text) {
   return words;
 }
 
+// True when `step` (a pre-tokenizer or decoder, possibly a Sequence of them) is of `type`.
+bool usesType(const json &step, const std::string &type) {
+  if (!step.is_object())
+    return false;
+  if (step.value("type", "") == type)
+    return true;
+  for (const char *list : {"pretokenizers", "decoders"})
+    if (auto it = step.find(list); it != step.end() && it->is_array())
+      for (const auto &inner : *it)
+        if (usesType(inner, type))
+          return true;
+  return false;
+}
+
 } // namespace
 
 const std::string &byteLevelPiece(unsigned char b) { return byteToUnicode()[b]; }
@@ -138,8 +152,9 @@ Result<Tokenizer> Tokenizer::parse(const std::string &text) {
     if (model.value("type", "BPE") != "BPE")
       return invalid("only BPE models are supported, not " + model.value("type", std::string()));
     t.m_byteFallback = model.value("byte_fallback", false);
-    const std::string dump = j.dump();
-    t.m_mode = dump.find("\"ByteLevel\"") != std::string::npos ? Mode::ByteLevel : Mode::Metaspace;
+    const bool byteLevel = usesType(j.value("pre_tokenizer", json()), "ByteLevel") ||
+                           usesType(j.value("decoder", json()), "ByteLevel");
+    t.m_mode = byteLevel ? Mode::ByteLevel : Mode::Metaspace;
     std::int64_t largest = -1;
     for (const auto &[piece, id] : model.at("vocab").items()) {
       const auto value = id.get<std::int64_t>();

@@ -106,6 +106,25 @@ Result<void> RunOptions::validate() const {
   return {};
 }
 
+void RunReport::add(const RunReport &later) {
+  level = later.level;
+  arithmetic = later.arithmetic;
+  sharesPerCall = later.sharesPerCall;
+  const int offset = static_cast<int>(calls.size());
+  for (auto call : later.calls) {
+    call.call += offset;
+    calls.push_back(std::move(call));
+  }
+  failures.insert(failures.end(), later.failures.begin(), later.failures.end());
+  missing.insert(missing.end(), later.missing.begin(), later.missing.end());
+  totalMs += later.totalMs;
+  precomputeMs += later.precomputeMs;
+  bytesSent += later.bytesSent;
+  bytesReceived += later.bytesReceived;
+  checksPassed += later.checksPassed;
+  checksFailed += later.checksFailed;
+}
+
 std::string RunReport::summary() const {
   std::ostringstream out;
   out << "level " << privacyLevelName(level);
@@ -161,23 +180,37 @@ struct Engine::State {
   std::map<std::pair<std::string, std::string>, KeyedModel> keyed; // (bundle, key id)
   std::shared_ptr<const EeKey> ownKey;                             // for runs that bring no key
 
+  Result<std::shared_ptr<const EeKey>> keyOf(const RunOptions &options) {
+    if (options.key)
+      return options.key;
+    if (!ownKey) {
+      auto fresh = EeKey::generate();
+      if (!fresh)
+        return fresh.error();
+      ownKey = std::make_shared<const EeKey>(std::move(*fresh));
+    }
+    return ownKey;
+  }
+
+  // Unavailable when the pool cannot hold every share of a call.
+  Result<void> checkPool(const RunOptions &options) const {
+    const int needed = options.sharesPerCall();
+    if (static_cast<int>(miners.size()) >= needed)
+      return {};
+    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(needed) + " miners; " +
+                                            std::to_string(miners.size()) + " are available");
+  }
+
   // The model keyed with the run's key (derived once per model and key).
   Result<KeyedModel> keyedFor(const model::CompiledModel &model, const RunOptions &options,
                               const std::vector<std::int64_t> &inputShape) {
-    auto key = options.key;
-    if (!key) {
-      if (!ownKey) {
-        auto fresh = EeKey::generate();
-        if (!fresh)
-          return fresh.error();
-        ownKey = std::make_shared<const EeKey>(std::move(*fresh));
-      }
-      key = ownKey;
-    }
-    const auto id = std::make_pair(model.bundleId(), key->id());
+    auto key = keyOf(options);
+    if (!key)
+      return key.error();
+    const auto id = std::make_pair(model.bundleId(), (*key)->id());
     if (auto it = keyed.find(id); it != keyed.end())
       return it->second;
-    auto made = keyModel(model, *key, inputShape);
+    auto made = keyModel(model, **key, inputShape);
     if (!made)
       return made.error();
     keyed.emplace(id, *made);
@@ -291,16 +324,13 @@ public:
       share = fieldEncode(x64, m_options.fracBits);
       for (const auto &mask : masks)
         share = fieldAdd(share, mask);
-    } else if (masks.empty()) { // ee: the transformed activation itself
-      share = x64;
-      shareBound = x64.abs().max().item<double>();
-    } else {
+    } else { // with no masks (ee) the share is the activation itself
       const double largest = x.abs().max().item<double>();
       const double bound = largest > 0 ? std::exp2(std::ceil(std::log2(largest))) : 1.0;
       scale = std::ldexp(bound, m_options.maskBits);
-      share = at::add(x64, masks.front(), scale);
-      for (std::size_t i = 1; i < masks.size(); ++i)
-        share.add_(masks[i], scale);
+      share = x64;
+      for (const auto &mask : masks)
+        share = at::add(share, mask, scale);
       shareBound = bound + scale * static_cast<double>(masks.size());
     }
     ShareJob job = baseJob(ops);
@@ -316,12 +346,10 @@ public:
       for (const auto &r : seededResults)
         y = fieldSub(y, r);
       y = fieldDecode(y, 2 * m_options.fracBits);
-    } else if (seededResults.empty()) {
-      y = maskedResult;
     } else {
-      y = at::sub(maskedResult, seededResults.front(), scale);
-      for (std::size_t i = 1; i < seededResults.size(); ++i)
-        y.sub_(seededResults[i], scale);
+      y = maskedResult;
+      for (const auto &r : seededResults)
+        y = at::sub(y, r, scale);
     }
     call.ms = msSince(start);
     m_report.calls.push_back(std::move(call));
@@ -337,7 +365,7 @@ public:
                     CallReport &call) {
     const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
     std::vector<ShareJob> jobs;
-    for (int i = 1; i < shares(); ++i) {
+    for (int i = 1; i < m_options.sharesPerCall(); ++i) {
       ShareJob job = baseJob(ops);
       job.seed = randomSeed();
       job.nonce = static_cast<std::uint64_t>(index);
@@ -484,9 +512,6 @@ public:
     return job;
   }
 
-  // Shares per call: one at ee (the transformed activation), `miners` at the hss levels.
-  int shares() const { return m_options.level == PrivacyLevel::Ee ? 1 : m_options.miners; }
-
   int expectedCalls() const {
     if (m_prepared)
       return static_cast<int>(m_prepared->calls.size());
@@ -551,6 +576,12 @@ Engine::Engine(std::vector<std::shared_ptr<MinerEndpoint>> miners)
 
 Engine::~Engine() = default;
 
+void Engine::setMiners(std::vector<std::shared_ptr<MinerEndpoint>> miners) {
+  m_state->miners = std::move(miners);
+}
+
+Result<std::shared_ptr<const EeKey>> Engine::sessionKey() { return m_state->keyOf(RunOptions{}); }
+
 Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledModel &model,
                                                        const std::vector<std::int64_t> &inputShape,
                                                        const RunOptions &options) {
@@ -567,10 +598,8 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
     inner.level = PrivacyLevel::Hss;
     return prepare(keyed->compiled(), inputShape, inner);
   }
-  if (static_cast<int>(m_state->miners.size()) < options.miners)
-    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(options.miners) +
-                                            " miners; " + std::to_string(m_state->miners.size()) +
-                                            " are available");
+  if (auto pool = m_state->checkPool(options); !pool)
+    return pool.error();
   if (auto installed = m_state->install(viewOf(model)); !installed)
     return installed.error();
   const auto start = Clock::now();
@@ -668,18 +697,15 @@ Result<RunReport> Engine::runCalls(const model::LinearBundle &bundle, const std:
     inner.level = PrivacyLevel::Hss;
   if (auto valid = inner.validate(); !valid)
     return valid.error();
-  const int needed = isShared(inner.level) ? inner.miners : 1;
-  if (static_cast<int>(m_state->miners.size()) < needed)
-    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(needed) + " miners; " +
-                                            std::to_string(m_state->miners.size()) +
-                                            " are available");
+  if (auto pool = m_state->checkPool(inner); !pool)
+    return pool.error();
   const ProgramView view{bundle, bundleId, 0, 0};
   if (auto installed = m_state->install(view); !installed)
     return installed.error();
   RunReport report;
   report.level = options.level;
   report.arithmetic = options.arithmetic;
-  report.sharesPerCall = needed;
+  report.sharesPerCall = inner.sharesPerCall();
   auto session = m_state->session(view, inner);
   RunContext context(*m_state, view, inner, session, nullptr, report);
   Result<void> ran;
@@ -730,11 +756,8 @@ Result<RunResult> Engine::runProgram(const model::CompiledModel &model,
 
   if (auto valid = options.validate(); !valid)
     return valid.error();
-  const int needed = isShared(options.level) ? options.miners : 1;
-  if (static_cast<int>(m_state->miners.size()) < needed)
-    return fail(ErrorCode::Unavailable, "this query needs " + std::to_string(needed) + " miners; " +
-                                            std::to_string(m_state->miners.size()) +
-                                            " are available");
+  if (auto pool = m_state->checkPool(options); !pool)
+    return pool.error();
   if (prepared) {
     if (prepared->used)
       return fail(ErrorCode::InvalidInput,
@@ -748,7 +771,7 @@ Result<RunResult> Engine::runProgram(const model::CompiledModel &model,
   }
   if (auto installed = m_state->install(viewOf(model)); !installed)
     return installed.error();
-  result.report.sharesPerCall = isShared(options.level) ? options.miners : 1;
+  result.report.sharesPerCall = options.sharesPerCall();
   auto session = m_state->session(viewOf(model), options);
   RunContext context(*m_state, viewOf(model), options, session, prepared.get(), result.report);
   at::Tensor output;

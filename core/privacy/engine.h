@@ -59,6 +59,8 @@ struct RunOptions {
 
   /// Checks the ranges above (the share count only for the hss levels).
   Result<void> validate() const;
+  /// Shares of each remote call: `miners` at the hss levels, 1 at ee.
+  int sharesPerCall() const { return isShared(level) ? miners : 1; }
 };
 
 /// One miner's part in one remote call.
@@ -116,6 +118,9 @@ struct RunReport {
   int checksFailed = 0;
   /// A few lines: level, calls, miners, bytes, checks, time.
   std::string summary() const;
+  /// Appends the calls, failures and missing miners of a later run of the same query (one
+  /// generation step, one document chunk) and adds up its counters and times.
+  void add(const RunReport &later);
 };
 
 /// The model's output and the report.
@@ -136,6 +141,10 @@ public:
   /// spares are used when a miner fails a check or does not answer.
   explicit Engine(std::vector<std::shared_ptr<MinerEndpoint>> miners);
   ~Engine();
+  /// Replaces the pool (for callers that must key a model before they know their miners).
+  void setMiners(std::vector<std::shared_ptr<MinerEndpoint>> miners);
+  /// The key of runs that bring none: made once per engine, from libsodium randomness.
+  Result<std::shared_ptr<const EeKey>> sessionKey();
   Engine(const Engine &) = delete;
   Engine &operator=(const Engine &) = delete;
 

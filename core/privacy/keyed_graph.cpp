@@ -70,12 +70,11 @@ public:
     std::int64_t channels = -1;
     bool noScale = false;
     bool fixed = false; ///< must stay the identity (an activation that never had a transform)
-    std::string name;
   };
 
-  int create(std::int64_t channels, std::string name) {
+  int create(std::int64_t channels) {
     const int id = static_cast<int>(m_entries.size());
-    m_entries.push_back({id, id, channels, false, false, std::move(name)});
+    m_entries.push_back({id, id, channels, false, false});
     return id;
   }
   int find(int c) {
@@ -174,7 +173,7 @@ public:
     if (graph.inputs().size() != 2)
       return refuse("the model takes " + std::to_string(graph.inputs().size() - 1) +
                     " inputs (one is supported)");
-    m_inputClass = m_classes.create(-1, "input");
+    m_inputClass = m_classes.create(-1);
     m_tracked[graph.inputs()[1]] = {m_inputClass, Axis::Unknown, 1};
     for (Node *node : graph.block()->nodes())
       if (auto r = visit(node); !r)
@@ -281,7 +280,7 @@ private:
     if (auto it = m_tracked.find(node->inputs()[1]); it != m_tracked.end()) {
       cur = it->second;
     } else {
-      cur.cls = m_classes.create(-1, "constant input");
+      cur.cls = m_classes.create(-1);
       m_classes.at(cur.cls).fixed = true;
     }
     const auto rank = m_ranks.count(chain->front()) ? m_ranks.at(chain->front()) : -1;
@@ -310,7 +309,7 @@ private:
           return refuse(name + " takes " + std::to_string(in) + " features from " +
                         std::to_string(channels) + " channels");
         }
-        keying.out = m_classes.create(op.outChannels(), name + " out");
+        keying.out = m_classes.create(op.outChannels());
         cur = {keying.out, Axis::Last, 1};
       } else {
         if (cur.axis == Axis::Last || cur.block != 1)
@@ -321,7 +320,7 @@ private:
         const auto in = op.weight.shape[1] * op.groups;
         if (auto r = m_classes.setChannels(cur.cls, in); !r)
           return refuse(name + ": " + r.error().message);
-        keying.out = m_classes.create(op.outChannels(), name + " out");
+        keying.out = m_classes.create(op.outChannels());
         if (op.groups == in && op.outChannels() == in) {
           keying.depthwise = true;
           m_classes.tiePerm(keying.out, cur.cls);
@@ -372,7 +371,7 @@ Result<std::map<std::int64_t, std::int64_t>> probeRanks(const model::CompiledMod
     c10::InferenceMode guard;
     auto client = model.impl().client;
     client.forward({at::zeros(shape, at::kFloat)});
-  } catch (const std::exception &e) {
+  } catch (const std::exception &) {
     return fail(ErrorCode::InvalidInput,
                 "the model could not run on an input of this shape while being keyed");
   }

@@ -1,0 +1,187 @@
+#include "miner_pool.h"
+
+#include "cli/daemon.h"
+#include "cli/secret_input.h"
+#include "miner/payer.h"
+#include "miner/remote_miner.h"
+#include "node/node_chain.h"
+#include "privacy/local_miner.h"
+#include "util/config.h"
+#include "util/paths.h"
+#include "wallet/wallet.h"
+
+#include <iostream>
+
+namespace nesa::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Where the miners come from: --node, the configured node, a running devnet, or a new one.
+Result<miner::NetworkOptions> networkOptions(const cli::Arguments &args) {
+  auto config = loadConfig(args.value("config", paths::configFile().string()));
+  if (!config)
+    return config.error();
+  miner::NetworkOptions setup;
+  setup.minerThreads = config->minerThreads;
+  try {
+    setup.remote.jobTimeout = std::chrono::seconds(std::stoi(args.value("timeout", "60")));
+  } catch (const std::exception &) {
+    return fail(ErrorCode::InvalidInput, "--timeout takes a number of seconds");
+  }
+  // No node at all is fine: NetworkMiners then starts a devnet for this run.
+  auto node = cli::resolveNode(*config, args.value("node"));
+  if (node)
+    setup.node = *node;
+  else if (node.error().code != ErrorCode::NotFound)
+    return node.error();
+  return setup;
+}
+
+// Who pays the miners: on the local devnet its well-known demo account; on any other network
+// account 0 of the user's wallet (the passphrase from $NESA_WALLET_PASSPHRASE or the terminal).
+Result<std::shared_ptr<miner::Payer>> makePayer(miner::NetworkMiners &network) {
+  auto chain = network.ledger();
+  if (!chain)
+    return chain.error();
+  auto status = (*chain)->status();
+  if (!status)
+    return status.error();
+  if (status->chainId == "nesa-devnet") {
+    auto demo = node::devnetDemoKey();
+    if (!demo)
+      return demo.error();
+    auto key = std::make_shared<wallet::KeyPair>(std::move(*demo));
+    return std::make_shared<miner::Payer>(
+        *chain, key->publicKey,
+        [key](std::span<const std::uint8_t> bytes) { return wallet::sign(*key, bytes); },
+        miner::Payer::Terms{});
+  }
+  auto config = loadConfig(paths::configFile());
+  const auto file =
+      wallet::defaultWalletFile(config ? config->effectiveDataDir() : paths::dataDir());
+  auto passphrase = cli::readPassphrase(false);
+  if (!passphrase)
+    return passphrase.error();
+  auto opened = wallet::Wallet::open(file, *passphrase);
+  if (!opened)
+    return opened.error().withContext("the wallet pays the miners");
+  auto w = std::make_shared<wallet::Wallet>(std::move(*opened));
+  const auto key = w->accounts().front().publicKey;
+  return std::make_shared<miner::Payer>(
+      *chain, key,
+      [w](std::span<const std::uint8_t> bytes) {
+        auto signature = w->sign(0, bytes);
+        return signature ? *signature : std::array<std::uint8_t, 64>{};
+      },
+      miner::Payer::Terms{});
+}
+
+
+} // namespace
+
+Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOptions &options,
+                                const model::LinearBundle &bundle, std::int64_t jobs) {
+  MinerPool pool;
+  const int shares = options.sharesPerCall();
+  if (options.level == privacy::PrivacyLevel::Local)
+    return pool; // nothing leaves this computer
+  if (args.has("in-process")) {
+    for (int i = 0; i <= shares; ++i) // one spare, to recompute a share that failed
+      pool.miners.push_back(
+          std::make_shared<privacy::LocalMiner>("local-miner-" + std::to_string(i + 1)));
+    return pool;
+  }
+  auto identity = net::Identity::generate();
+  if (!identity)
+    return identity.error();
+  pool.identity = std::make_unique<net::Identity>(std::move(*identity));
+  auto setup = networkOptions(args);
+  if (!setup)
+    return setup.error();
+  setup->devnetMiners = shares + 1;
+  setup->onStatus = [](const std::string &status) { std::cerr << status << "...\n"; };
+  auto opened = miner::NetworkMiners::open(*pool.identity, *setup);
+  if (!opened)
+    return opened.error();
+  pool.network = std::move(*opened);
+  auto payer = makePayer(*pool.network);
+  if (!payer)
+    return payer.error();
+  pool.payer = (*payer)->account();
+  pool.network->setPayer(*payer);
+  auto found = pool.network->minersFor(bundle, static_cast<std::size_t>(shares));
+  if (!found)
+    return found.error();
+  pool.miners = std::move(*found);
+  std::cerr << "node " << pool.network->node().text() << ": " << pool.miners.size()
+            << " miners\n";
+  // The cost, before anything is paid: every share job at the dearest miner's price.
+  std::uint64_t perJob = 0;
+  for (const auto &endpoint : pool.miners)
+    perJob = std::max(
+        perJob,
+        static_cast<const miner::RemoteMiner &>(*endpoint).record().announcement.pricePerQuery);
+  std::cerr << "cost estimate: about " << jobs * static_cast<std::int64_t>(perJob) << " µNES ("
+            << jobs << " share jobs at up to " << perJob
+            << " µNES, plus any per-byte price), paid only for verified answers; "
+            << "opening a session with a miner locks a deposit of "
+            << miner::Payer::Terms{}.deposit << " µNES and costs one transaction fee\n";
+  return pool;
+}
+
+Result<void> settle(MinerPool &pool, const privacy::RunReport &report) {
+  if (!pool.network)
+    return {};
+  // Wrong answers are reported to the node, which has them recomputed and slashes the miner.
+  for (const auto &evidence : report.failures) {
+    auto reported = pool.network->reportEvidence(evidence, ledger::keyHashOf(pool.payer));
+    std::cerr << "reported " << evidence.miner << ": "
+              << (reported ? "slashed on the ledger" : reported.error().message) << '\n';
+  }
+  if (!report.missing.empty())
+    std::cerr << pool.network->reportMissing(report.missing)
+              << " silent miner(s) recorded on the ledger\n";
+  auto paid = pool.network->finishPayments();
+  if (!paid)
+    return paid.error().withContext("paying the miners");
+  std::cout << "paid " << *paid << " µNES for verified answers (the miners settle the receipts "
+            << "on the ledger)\n";
+  return {};
+}
+
+Result<std::shared_ptr<const privacy::EeKey>> eeKey() {
+  auto config = loadConfig(paths::configFile());
+  const auto file =
+      wallet::defaultWalletFile(config ? config->effectiveDataDir() : paths::dataDir());
+  if (!fs::exists(file)) {
+    auto fresh = privacy::EeKey::generate();
+    if (!fresh)
+      return fresh.error();
+    std::cerr << "no wallet: using a one-off EE key for this run (create a wallet to keep one)\n";
+    return std::make_shared<const privacy::EeKey>(std::move(*fresh));
+  }
+  auto passphrase = cli::readPassphrase(false);
+  if (!passphrase)
+    return passphrase.error();
+  auto opened = wallet::Wallet::open(file, *passphrase);
+  if (!opened)
+    return opened.error().withContext("the wallet keeps the EE key");
+  auto secret = opened->eeKeySecret();
+  if (!secret)
+    return secret.error();
+  auto key = privacy::EeKey::fromBytes(secret->bytes());
+  if (!key)
+    return key.error();
+  return std::make_shared<const privacy::EeKey>(std::move(*key));
+}
+
+void printCall(const privacy::RunProgress &p) {
+  std::cerr << "call " << p.callsDone << "/" << p.callsExpected << " " << p.call->kind << ": ";
+  for (const auto &work : p.call->miners)
+    std::cerr << work.miner << " (" << work.role << ", " << (work.passed ? "verified" : "FAILED")
+              << ") ";
+  std::cerr << '\n';
+}
+
+} // namespace nesa::app

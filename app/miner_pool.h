@@ -1,0 +1,41 @@
+// The miners of one `nesa analyze` run: none (local), in this process (--in-process), or a
+// network's — with what pays them and what is reported to the node after the run.
+#pragma once
+
+#include "cli/arguments.h"
+#include "ledger/transaction.h"
+#include "miner/network_miners.h"
+#include "privacy/engine.h"
+
+#include <memory>
+#include <vector>
+
+namespace nesa::app {
+
+/// Miners and, on a network, who pays them.
+struct MinerPool {
+  /// This run's client identity, fresh per run (unlinkable); `network` refers to it.
+  std::unique_ptr<net::Identity> identity;
+  std::unique_ptr<miner::NetworkMiners> network; ///< null for local and in-process runs
+  ledger::PublicKey payer{};
+  std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
+};
+
+/// The miners for a run at `options.level` whose miners compute on `bundle` (published to the
+/// node first, so they can fetch it). `jobs` is the share jobs the query is expected to send,
+/// for the cost estimate printed before anything is paid.
+Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOptions &options,
+                                const model::LinearBundle &bundle, std::int64_t jobs);
+
+/// After a run: reports wrong answers (evidence) and silent miners to the node and pays for the
+/// verified answers, printing what happened. Nothing to do without a network.
+Result<void> settle(MinerPool &pool, const privacy::RunReport &report);
+
+/// The EE key for ee and hss-ee: the one in the user's wallet when there is a wallet (its
+/// passphrase from $NESA_WALLET_PASSPHRASE or the terminal), else a key for this run only.
+Result<std::shared_ptr<const privacy::EeKey>> eeKey();
+
+/// Prints one finished remote call (the engine's progress callback).
+void printCall(const privacy::RunProgress &progress);
+
+} // namespace nesa::app
