@@ -77,7 +77,6 @@ Result<std::shared_ptr<miner::Payer>> makePayer(miner::NetworkMiners &network) {
       miner::Payer::Terms{});
 }
 
-
 } // namespace
 
 Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOptions &options,
@@ -114,8 +113,7 @@ Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOp
   if (!found)
     return found.error();
   pool.miners = std::move(*found);
-  std::cerr << "node " << pool.network->node().text() << ": " << pool.miners.size()
-            << " miners\n";
+  std::cerr << "node " << pool.network->node().text() << ": " << pool.miners.size() << " miners\n";
   // The cost, before anything is paid: every share job at the dearest miner's price.
   std::uint64_t perJob = 0;
   for (const auto &endpoint : pool.miners)
@@ -125,8 +123,8 @@ Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOp
   std::cerr << "cost estimate: about " << jobs * static_cast<std::int64_t>(perJob) << " µNES ("
             << jobs << " share jobs at up to " << perJob
             << " µNES, plus any per-byte price), paid only for verified answers; "
-            << "opening a session with a miner locks a deposit of "
-            << miner::Payer::Terms{}.deposit << " µNES and costs one transaction fee\n";
+            << "opening a session with a miner locks a deposit of " << miner::Payer::Terms{}.deposit
+            << " µNES and costs one transaction fee\n";
   return pool;
 }
 

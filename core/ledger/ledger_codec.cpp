@@ -213,7 +213,7 @@ Result<Bytes> answerRequest(Ledger &ledger, std::span<const std::uint8_t> bytes)
     std::uint32_t limit = 0;
     if (!get(r, id) || !r.u32(limit) || !r.atEnd())
       return bad;
-    auto list = ledger.history(id, std::min<std::uint32_t>(limit, 1000));
+    auto list = ledger.history(id, std::min(limit, kMaxHistoryAnswer));
     if (!list)
       return list.error();
     w.u32(static_cast<std::uint32_t>(list->size()));

@@ -37,6 +37,9 @@ Bytes encodeGenesis(const Genesis &genesis);
 /// Corrupt when the bytes are not encodeGenesis's.
 Result<Genesis> decodeGenesis(std::span<const std::uint8_t> bytes);
 
+/// The most history records one answer carries (a remote history() of more is cut to this).
+inline constexpr std::uint32_t kMaxHistoryAnswer = 1000;
+
 /// Runs one request against `ledger` (on the node) and encodes the answer.
 Result<Bytes> answerRequest(Ledger &ledger, std::span<const std::uint8_t> request);
 

@@ -23,6 +23,7 @@ public:
   Result<std::optional<ledger::SessionRecord>> session(const ledger::Hash &id) override;
   Result<std::vector<ledger::ProposalView>> proposals() override;
   Result<std::vector<ledger::LedgerMiner>> miners() override;
+  /// At most ledger::kMaxHistoryAnswer records, whatever `limit` asks.
   Result<std::vector<ledger::TxRecord>> history(const ledger::KeyHash &id,
                                                 std::size_t limit) override;
   Result<std::uint64_t> inclusionHeight(const ledger::Hash &id) override;
