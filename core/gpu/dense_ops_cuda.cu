@@ -56,6 +56,11 @@ struct DeviceBuffer {
   }
 };
 
+cudaError_t upload(double *device, const double *host, std::int64_t count) {
+  return cudaMemcpy(device, host, static_cast<std::size_t>(count) * sizeof(double),
+                    cudaMemcpyHostToDevice);
+}
+
 void launchGemm(const double *a, std::int64_t a0, std::int64_t a1, const double *b, std::int64_t b0,
                 std::int64_t b1, double *c, std::int64_t ldc, std::int64_t m, std::int64_t n,
                 std::int64_t k) {
@@ -80,8 +85,10 @@ Result<void> linearF64(const double *x, const double *w, double *y, std::int64_t
     return cudaFailure("memory", s);
   if (auto s = dy.allocate(m * n); s != cudaSuccess)
     return cudaFailure("memory", s);
-  cudaMemcpy(dx.data, x, static_cast<std::size_t>(m * k) * sizeof(double), cudaMemcpyHostToDevice);
-  cudaMemcpy(dw.data, w, static_cast<std::size_t>(n * k) * sizeof(double), cudaMemcpyHostToDevice);
+  if (auto s = upload(dx.data, x, m * k); s != cudaSuccess)
+    return cudaFailure("copy", s);
+  if (auto s = upload(dw.data, w, n * k); s != cudaSuccess)
+    return cudaFailure("copy", s);
   // y[i, j] = Σ x[i, k] · w[j, k]: A = x (strides k, 1), B[k, j] = w[j, k] (strides 1, k).
   launchGemm(dx.data, k, 1, dw.data, 1, k, dy.data, n, m, n, k);
   if (auto s = cudaGetLastError(); s != cudaSuccess)
@@ -113,8 +120,10 @@ Result<void> convF64(const double *x, const double *w, double *y, const ConvGeom
                                std::pair{&dy, yCount}, std::pair{&dp, rows * columns}})
     if (auto s = buffer->allocate(count); s != cudaSuccess)
       return cudaFailure("memory", s);
-  cudaMemcpy(dx.data, x, static_cast<std::size_t>(xCount) * sizeof(double), cudaMemcpyHostToDevice);
-  cudaMemcpy(dw.data, w, static_cast<std::size_t>(wCount) * sizeof(double), cudaMemcpyHostToDevice);
+  if (auto s = upload(dx.data, x, xCount); s != cudaSuccess)
+    return cudaFailure("copy", s);
+  if (auto s = upload(dw.data, w, wCount); s != cudaSuccess)
+    return cudaFailure("copy", s);
   const int threads = 256;
   const auto blocks = static_cast<unsigned>((rows * columns + threads - 1) / threads);
   for (std::int64_t b = 0; b < c.batch; ++b)
