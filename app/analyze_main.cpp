@@ -95,10 +95,13 @@ Result<model::TensorData> loadInput(const fs::path &input,
     auto image = ingest::readImage(input);
     if (!image)
       return image.error();
-    // channels first, scaled to [0, 1]
-    for (int c = 0; c < image->channels; ++c)
-      for (int i = 0; i < image->width * image->height; ++i)
-        values.push_back(image->pixels[static_cast<std::size_t>(i * image->channels + c)] / 255.0f);
+    const auto &shape = manifest->inputShape;
+    if (shape.size() != 4)
+      return fail(ErrorCode::InvalidInput, "an image model's inputShape must be [1, C, H, W]");
+    auto prepared = ingest::prepareImage(*image, shape[1], shape[2], shape[3]);
+    if (!prepared)
+      return prepared.error();
+    values = std::move(*prepared);
   } else {
     return fail(ErrorCode::Unavailable, "text models arrive with the language-model issue");
   }

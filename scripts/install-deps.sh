@@ -17,6 +17,8 @@ packages=(
   # medical image formats, documents and OCR, and image formats beyond Qt's built-in ones (TIFF)
   libdcmtk-dev libnifti2-dev zlib1g-dev libpoppler-qt6-dev libzip-dev qt6-image-formats-plugins
   libtesseract-dev tesseract-ocr-eng
+  # real scans: Colin27 T1 and atlases (the built-in brain models are trained and tested on it)
+  mricron-data
   # the BIP39 English word list (compiled into the wallet)
   python3-mnemonic
   # network, serialization, logging
@@ -25,6 +27,12 @@ packages=(
   # GUI tests and screenshots
   xvfb xauth imagemagick
 )
+
+# Node.js runs the JavaScript reference of the imported TF.js model in the tests. A Node.js from
+# elsewhere (with its own npm) is kept; Debian's packages are installed only when there is none.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 if [[ "${1:-}" == "--print" ]]; then
   printf '%s\n' "${packages[@]}"

@@ -277,4 +277,47 @@ Result<Volume> preprocess(const Volume &volume, const Preprocessing &steps) {
   return slicesAlong(current, steps.slices);
 }
 
+Result<std::vector<float>> prepareImage(const Image &image, std::int64_t channels,
+                                        std::int64_t height, std::int64_t width) {
+  if (image.width <= 0 || image.height <= 0 ||
+      image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * image.channels)
+    return fail(ErrorCode::InvalidInput, "the image is empty");
+  if ((channels != 1 && channels != 3) || height <= 0 || width <= 0 || height > 16384 ||
+      width > 16384)
+    return fail(ErrorCode::InvalidInput, "the model takes an image shape this reader cannot make");
+  std::vector<float> out(static_cast<std::size_t>(channels * height * width));
+  // Align corners: output pixel i samples input position i·(in−1)/(out−1).
+  auto ratio = [](int in, std::int64_t outSize) {
+    return outSize > 1 ? static_cast<double>(in - 1) / static_cast<double>(outSize - 1) : 0.0;
+  };
+  const double ry = ratio(image.height, height), rx = ratio(image.width, width);
+  for (std::int64_t y = 0; y < height; ++y) {
+    const double sy = static_cast<double>(y) * ry;
+    const auto y0 = static_cast<int>(sy);
+    const int y1 = std::min(y0 + 1, image.height - 1);
+    const double fy = sy - y0;
+    for (std::int64_t x = 0; x < width; ++x) {
+      const double sx = static_cast<double>(x) * rx;
+      const auto x0 = static_cast<int>(sx);
+      const int x1 = std::min(x0 + 1, image.width - 1);
+      const double fx = sx - x0;
+      for (std::int64_t c = 0; c < channels; ++c) {
+        const int source = image.channels == 1
+                               ? 0
+                               : static_cast<int>(std::min<std::int64_t>(c, image.channels - 1));
+        auto at = [&](int row, int column) {
+          return static_cast<double>(
+              image.pixels[(static_cast<std::size_t>(row) * image.width + column) * image.channels +
+                           source]);
+        };
+        const double top = at(y0, x0) + (at(y0, x1) - at(y0, x0)) * fx;
+        const double bottom = at(y1, x0) + (at(y1, x1) - at(y1, x0)) * fx;
+        out[static_cast<std::size_t>((c * height + y) * width + x)] =
+            static_cast<float>((top + (bottom - top) * fy) / 255.0);
+      }
+    }
+  }
+  return out;
+}
+
 } // namespace nesa::ingest

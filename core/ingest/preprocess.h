@@ -3,6 +3,7 @@
 // the tests share this code, so what a model sees is reproducible.
 #pragma once
 
+#include "ingest/image_reader.h"
 #include "ingest/volume.h"
 #include "util/result.h"
 
@@ -45,5 +46,12 @@ Volume slicesAlong(const Volume &volume, Preprocessing::Slices axis);
 
 /// Every step of `steps`, in order: resample, crop/pad, normalize, slices. 3-D volumes only.
 Result<Volume> preprocess(const Volume &volume, const Preprocessing &steps);
+
+/// An image as an image model takes it: resized to `height`×`width` with bilinear
+/// interpolation that aligns the corner pixels (TensorFlow's resizeBilinear with alignCorners,
+/// what TF.js models such as nsfwjs use), scaled to [0, 1], channels first, grey repeated to
+/// fill `channels` (1 or 3). Errors for an empty image or other channel counts.
+Result<std::vector<float>> prepareImage(const Image &image, std::int64_t channels,
+                                        std::int64_t height, std::int64_t width);
 
 } // namespace nesa::ingest
