@@ -12,6 +12,8 @@
 #include "model/compiled_model.h"
 #include "model/npy.h"
 #include "privacy/engine.h"
+#include "registry/model_locations.h"
+#include "registry/model_registry.h"
 #include "util/process_tuning.h"
 
 #include <cmath>
@@ -24,7 +26,10 @@ using namespace nesa;
 namespace fs = std::filesystem;
 
 const std::vector<cli::OptionSpec> kOptions = {
-    {"model", true, "the TorchScript model to run, or a language-model folder", "MODEL"},
+    {"model", true,
+     "the model: an installed model's id (nesa model list), a TorchScript file or a language-model "
+     "folder",
+     "MODEL"},
     {"task", true, "with a language-model folder: summarize or classify (default summarize)",
      "TASK"},
     {"labels", true, "classify: the labels, comma-separated", "A,B,..."},
@@ -115,18 +120,60 @@ Result<model::TensorData> loadInput(const fs::path &input,
   return floats(manifest->inputShape, values);
 }
 
+// Per class: how many voxels (or pixels) the segmentation gives it, and their volume in mL when
+// the manifest resamples to a known spacing. Output [N, classes, ...] with N slices.
+void printSegmentation(const model::TensorData &output, const ingest::ModelManifest &manifest) {
+  const auto values = output.toFloats();
+  const auto classes = static_cast<std::size_t>(output.shape[1]);
+  std::size_t plane = 1;
+  for (std::size_t d = 2; d < output.shape.size(); ++d)
+    plane *= static_cast<std::size_t>(output.shape[d]);
+  std::vector<std::int64_t> counts(classes, 0);
+  for (std::size_t n = 0; n < static_cast<std::size_t>(output.shape[0]); ++n)
+    for (std::size_t p = 0; p < plane; ++p) {
+      std::size_t best = 0;
+      for (std::size_t c = 1; c < classes; ++c)
+        if (values[(n * classes + c) * plane + p] > values[(n * classes + best) * plane + p])
+          best = c;
+      ++counts[best];
+    }
+  const auto &spacing = manifest.preprocessing.spacing;
+  for (std::size_t c = 0; c < classes; ++c) {
+    std::cout << "  " << manifest.labels[c] << ": " << counts[c] << " voxels";
+    if (spacing)
+      std::cout << " ("
+                << static_cast<double>(counts[c]) * (*spacing)[0] * (*spacing)[1] * (*spacing)[2] /
+                       1000.0
+                << " mL)";
+    std::cout << '\n';
+  }
+}
+
 void printResult(const model::TensorData &output,
                  const std::optional<ingest::ModelManifest> &manifest) {
   const auto values = output.toFloats();
   std::cout << "output " << output.shapeText() << '\n';
+  if (manifest && manifest->task == "segmentation" && output.shape.size() >= 3 &&
+      output.shape[1] == static_cast<std::int64_t>(manifest->labels.size())) {
+    printSegmentation(output, *manifest);
+    return;
+  }
   if (manifest && !manifest->labels.empty() && values.size() == manifest->labels.size()) {
-    const float top = *std::max_element(values.begin(), values.end());
+    // Probabilities are printed as they are; anything else goes through a softmax first.
     double sum = 0;
+    bool unit = true;
     for (float v : values)
-      sum += std::exp(static_cast<double>(v - top));
+      sum += v, unit = unit && v >= 0 && v <= 1;
+    const bool probabilities = unit && std::abs(sum - 1) < 1e-3;
+    const float top = *std::max_element(values.begin(), values.end());
+    double total = 0;
+    for (float v : values)
+      total += std::exp(static_cast<double>(v - top));
     for (std::size_t i = 0; i < values.size(); ++i)
       std::cout << "  " << manifest->labels[i] << ": "
-                << std::exp(static_cast<double>(values[i] - top)) / sum << '\n';
+                << (probabilities ? values[i]
+                                  : std::exp(static_cast<double>(values[i] - top)) / total)
+                << '\n';
     return;
   }
   std::cout << " ";
@@ -157,9 +204,24 @@ int main(int argc, char **argv) {
         << cli::formatOptions(kOptions);
     return args->has("help") ? cli::kExitOk : cli::kExitUsage;
   }
-  const fs::path modelFile = args->value("model");
+  fs::path modelFile = args->value("model");
   std::optional<ingest::ModelManifest> manifest;
   fs::path manifestFile = args->value("manifest");
+  std::error_code ec;
+  if (!fs::exists(modelFile, ec)) { // not a path: an installed model's id
+    auto models = registry::ModelRegistry::open(registry::userModelsFolder(),
+                                                registry::builtInModelFolders());
+    if (!models)
+      return failWith(models.error());
+    auto found = models->find(args->value("model"));
+    if (!found)
+      return failWith(fail(ErrorCode::NotFound, args->value("model") +
+                                                    " is neither a file nor an installed model "
+                                                    "(see 'nesa model list')"));
+    modelFile = found->path;
+    if (manifestFile.empty() && found->manifest)
+      manifest = found->manifest;
+  }
   if (manifestFile.empty() && fs::exists(fs::path(modelFile).replace_extension(".json")))
     manifestFile = fs::path(modelFile).replace_extension(".json");
   if (!manifestFile.empty()) {
@@ -167,9 +229,9 @@ int main(int argc, char **argv) {
     if (!loaded)
       return failWith(loaded.error());
     manifest = *loaded;
-    if (!manifest->notice.empty())
-      std::cerr << manifest->name << ": " << manifest->notice << '\n';
   }
+  if (manifest && !manifest->notice.empty())
+    std::cerr << manifest->name << ": " << manifest->notice << '\n';
   privacy::RunOptions options;
   auto level = privacy::parsePrivacyLevel(args->value("privacy", "hss"));
   if (!level)
@@ -194,7 +256,7 @@ int main(int argc, char **argv) {
     options.key = std::move(*key);
   }
   if (fs::is_directory(modelFile)) { // a language-model folder: a document task
-    if (auto done = app::runDocumentTask(*args, options); !done)
+    if (auto done = app::runDocumentTask(*args, modelFile, options); !done)
       return failWith(done.error());
     return cli::kExitOk;
   }

@@ -23,7 +23,8 @@ constexpr int kSummaryTokens = 48; // new tokens per summarized chunk
 
 } // namespace
 
-Result<void> runDocumentTask(const cli::Arguments &args, const privacy::RunOptions &options) {
+Result<void> runDocumentTask(const cli::Arguments &args, const std::filesystem::path &folder,
+                             const privacy::RunOptions &options) {
   const std::string task = args.value("task", "summarize");
   if (task != "summarize" && task != "classify")
     return fail(ErrorCode::InvalidInput, "--task is summarize or classify");
@@ -31,8 +32,8 @@ Result<void> runDocumentTask(const cli::Arguments &args, const privacy::RunOptio
   auto document = ingest::readDocument(args.positional.front());
   if (!document)
     return document.error();
-  std::cerr << "loading " << args.value("model") << "...\n";
-  auto model = llm::LanguageModel::load(args.value("model"));
+  std::cerr << "loading " << folder.string() << "...\n";
+  auto model = llm::LanguageModel::load(folder);
   if (!model)
     return model.error();
   // The miners compute on the keyed model at the ee levels; the original never leaves.

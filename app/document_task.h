@@ -2,6 +2,8 @@
 // user's own language-model folder (no model weights ship with Nesa).
 #pragma once
 
+#include <filesystem>
+
 #include "cli/arguments.h"
 #include "privacy/engine.h"
 
@@ -11,6 +13,7 @@ namespace nesa::app {
 /// folder `--model`, at `options.level` (with the key it carries at the ee levels), on the
 /// miners the arguments name (see openMinerPool). Prints the result, the report and what was
 /// paid.
-Result<void> runDocumentTask(const cli::Arguments &args, const privacy::RunOptions &options);
+Result<void> runDocumentTask(const cli::Arguments &args, const std::filesystem::path &folder,
+                             const privacy::RunOptions &options);
 
 } // namespace nesa::app

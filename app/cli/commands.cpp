@@ -118,11 +118,16 @@ int benchCommand(Context &ctx) { return execSibling(ctx, "nesa-bench"); }
 
 int analyzeCommand(Context &ctx) { return execSibling(ctx, "nesa-analyze"); }
 
+int modelCommand(Context &ctx) { return execSibling(ctx, "nesa-model"); }
+
 const std::vector<Command> &commands() {
   static const std::vector<Command> table = {
       {"analyze", "run a model on a file privately (nesa analyze --help)",
        "nesa analyze INPUT --model M --privacy local|ee|hss|hss-ee [--miners N] [--output OUT.npy]",
        nullptr, analyzeCommand},
+      {"model", "list, add, inspect and remove installed models (nesa model --help)",
+       "nesa model list | info ID | add FILE|FOLDER [--manifest M.json] [--id ID] | remove ID",
+       nullptr, modelCommand},
       {"wallet", "create, restore and use the NES wallet",
        "nesa wallet create|restore|address|add-account|balance|send|history|stake|unstake [--file "
        "F]",
@@ -199,7 +204,7 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
   std::vector<std::string> rest(argv + commandIndex + 1, argv + argc);
   const bool wantsHelp =
       global->has("help") || (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
-  if (wantsHelp && name != "bench" && name != "wallet" && name != "analyze") {
+  if (wantsHelp && name != "bench" && name != "wallet" && name != "analyze" && name != "model") {
     out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
     if (command->arrivesWith)
       out << "Not yet available in this build: it arrives with " << command->arrivesWith << ".\n";

@@ -86,12 +86,14 @@ Result<Preprocessing> preprocessingFromJson(const nlohmann::json &root) {
         steps.normalize = Preprocessing::Normalize::None;
       else if (name == "zscore")
         steps.normalize = Preprocessing::Normalize::ZScore;
+      else if (name == "zscore-foreground")
+        steps.normalize = Preprocessing::Normalize::ZScoreForeground;
       else if (name == "minmax")
         steps.normalize = Preprocessing::Normalize::MinMax;
       else if (name == "window")
         steps.normalize = Preprocessing::Normalize::Window;
       else
-        return invalid(key, "must be none, zscore, minmax or window");
+        return invalid(key, "must be none, zscore, zscore-foreground, minmax or window");
     } else if (key == "window") {
       if (!value.is_array() || value.size() != 2 || !value[0].is_number() ||
           !value[1].is_number() || value[1].get<double>() <= 0)
@@ -216,6 +218,23 @@ void normalizeIntensities(Volume &volume, const Preprocessing &steps) {
     for (float x : v)
       squares += (x - mean) * (x - mean);
     const double sd = std::sqrt(squares / static_cast<double>(v.size()));
+    for (float &x : v)
+      x = sd > 0 ? static_cast<float>((x - mean) / sd) : 0.0f;
+    return;
+  }
+  case Preprocessing::Normalize::ZScoreForeground: {
+    // Foreground: brighter than a tenth of the 99.5th percentile, so the statistics do not
+    // depend on how much air or padding surrounds the subject.
+    std::vector<float> sorted(v);
+    const auto rank = static_cast<std::ptrdiff_t>(0.995 * static_cast<double>(sorted.size() - 1));
+    std::nth_element(sorted.begin(), sorted.begin() + rank, sorted.end());
+    const double threshold = 0.1 * sorted[static_cast<std::size_t>(rank)];
+    double sum = 0, squares = 0, n = 0;
+    for (float x : v)
+      if (x > threshold)
+        sum += x, squares += static_cast<double>(x) * x, n += 1;
+    const double mean = n > 0 ? sum / n : 0;
+    const double sd = n > 0 ? std::sqrt(std::max(0.0, squares / n - mean * mean)) : 0;
     for (float &x : v)
       x = sd > 0 ? static_cast<float>((x - mean) / sd) : 0.0f;
     return;

@@ -14,7 +14,9 @@ namespace nesa::ingest {
 
 /// The "preprocessing" object of a model manifest.
 struct Preprocessing {
-  enum class Normalize { None, ZScore, MinMax, Window };
+  /// ZScoreForeground: mean and spread of the voxels brighter than a tenth of the 99.5th
+  /// percentile (the subject, not the air around it), applied to every voxel.
+  enum class Normalize { None, ZScore, ZScoreForeground, MinMax, Window };
   enum class Slices { None, Axial, Coronal, Sagittal };
 
   std::optional<std::array<double, 3>> spacing;     ///< resample to this voxel size (mm, x y z)
