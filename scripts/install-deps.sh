@@ -26,6 +26,8 @@ packages=(
   libspdlog-dev
   # GUI tests and screenshots
   xvfb xauth imagemagick
+  # fuzzing the file readers (libFuzzer comes with clang's runtime libraries)
+  clang libclang-rt-14-dev
 )
 
 # Node.js runs the JavaScript reference of the imported TF.js model in the tests. A Node.js from

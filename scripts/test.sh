@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Nesa Desktop and runs every test, on a fresh Debian 12 machine or an existing checkout.
-#   scripts/test.sh                 install missing packages, build, run all tests, then repeat
+#   scripts/test.sh                 install missing packages, build, run all tests, fuzz the file
+#                                   readers (FUZZ_SECONDS each, default 20), then repeat the tests
 #                                   under AddressSanitizer + UBSan
 #   scripts/test.sh --no-sanitize   skip the sanitizer pass
 #   scripts/test.sh --only-sanitize run only the sanitizer pass
@@ -16,7 +17,7 @@ while (($#)); do
     --no-sanitize) run_sanitize=0 ;;
     --only-sanitize) run_default=0 ;;
     --) shift; ctest_args=("$@"); break ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -38,5 +39,7 @@ run_preset() {
 }
 
 ((run_default)) && run_preset default
+# The file readers under libFuzzer for a bounded time (FUZZ_SECONDS per target, default 20).
+((run_default)) && { echo "== fuzz"; scripts/fuzz.sh "${FUZZ_SECONDS:-20}"; }
 ((run_sanitize)) && run_preset asan
 echo "All tests passed."

@@ -95,9 +95,15 @@ Result<Document> readDocx(const std::filesystem::path &file) {
     return fail(ErrorCode::Corrupt,
                 file.string() + " is not a readable DOCX (the zip container is damaged)");
   zip_stat_t info;
-  if (zip_stat(archive.get(), "word/document.xml", 0, &info) != 0 ||
-      info.size > static_cast<zip_uint64_t>(kMaxTextFile))
+  if (zip_stat(archive.get(), "word/document.xml", 0, &info) != 0)
     return fail(ErrorCode::InvalidInput, file.string() + " is a zip file but not a Word document");
+  // A zip bomb announces (or, lying, hides) a huge expansion: only what the entry says, up to
+  // the limit, is ever unpacked.
+  if (info.size > static_cast<zip_uint64_t>(kMaxTextFile))
+    return fail(ErrorCode::InvalidInput,
+                file.string() + ": the document text unpacks to " +
+                    std::to_string(info.size >> 20) + " MiB, more than the " +
+                    std::to_string(kMaxTextFile >> 20) + " MiB this reader accepts");
   std::unique_ptr<zip_file_t, decltype(&zip_fclose)> entry(
       zip_fopen(archive.get(), "word/document.xml", 0), &zip_fclose);
   QByteArray xml(static_cast<qsizetype>(info.size), '\0');

@@ -3,6 +3,7 @@
 #include <nifti2_io.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <mutex>
 
@@ -29,20 +30,63 @@ std::int64_t Volume::count() const {
   return n;
 }
 
+namespace {
+
+// The voxel data the header announces must be in the file: checked against the file size for
+// .nii and against gzip's recorded length (ISIZE, modulo 4 GiB) for .nii.gz.
+Result<void> dataFitsTheFile(const std::filesystem::path &file, const nifti_image &image) {
+  const auto needed =
+      static_cast<std::uint64_t>(image.iname_offset) +
+      static_cast<std::uint64_t>(image.nvox) * static_cast<std::uint64_t>(image.nbyper);
+  if (needed > (std::uint64_t{16} << 30))
+    return fail(ErrorCode::InvalidInput, file.string() + " announces more than 16 GiB of voxels");
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec)
+    return fail(ErrorCode::Io, "cannot read " + file.string());
+  std::uint64_t available = size;
+  if (image.fname && nifti_is_gzfile(image.fname)) {
+    if (needed >= (std::uint64_t{1} << 32))
+      return {}; // ISIZE cannot tell; the library's read reports a short file
+    std::ifstream in(file, std::ios::binary);
+    unsigned char trailer[4] = {};
+    in.seekg(-4, std::ios::end);
+    in.read(reinterpret_cast<char *>(trailer), 4);
+    available = trailer[0] | trailer[1] << 8 | trailer[2] << 16 | std::uint64_t{trailer[3]} << 24;
+  }
+  if (available < needed)
+    return fail(ErrorCode::Corrupt, file.string() + " is truncated: its header announces " +
+                                        std::to_string(needed) + " bytes, the file holds " +
+                                        std::to_string(available));
+  return {};
+}
+
+} // namespace
+
 Result<Volume> readNifti(const std::filesystem::path &file) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))
     return fail(ErrorCode::NotFound, "no NIfTI file at " + file.string());
   static std::once_flag quiet;
   std::call_once(quiet, [] { nifti_set_debug_level(0); }); // errors come back as our messages
-  std::unique_ptr<nifti_image, NiftiDeleter> image(nifti_image_read(file.c_str(), 1));
-  if (!image || !image->data)
+  // The header first: its sizes are checked against the file before any voxel is allocated.
+  std::unique_ptr<nifti_image, NiftiDeleter> image(nifti_image_read(file.c_str(), 0));
+  if (!image)
     return fail(ErrorCode::Corrupt,
                 file.string() + " is not a readable NIfTI file (damaged or truncated?)");
-  if (image->ndim < 2 || image->ndim > 4 || image->nvox <= 0 ||
+  if (image->ndim < 2 || image->ndim > 4 || image->nvox <= 0 || image->nbyper <= 0 ||
       image->nvox > (std::int64_t{1} << 31))
     return fail(ErrorCode::InvalidInput,
                 file.string() + " is not a 2-D to 4-D volume of a supported size");
+  const std::int64_t planes = std::max<std::int64_t>(image->nz, 1) *
+                              (image->ndim == 4 ? std::max<std::int64_t>(image->nt, 1) : 1);
+  if (image->nx <= 0 || image->ny <= 0 || image->nx * image->ny * planes != image->nvox)
+    return fail(ErrorCode::Corrupt,
+                file.string() + ": the header's dimensions contradict each other");
+  if (auto fits = dataFitsTheFile(file, *image); !fits)
+    return fits.error();
+  if (nifti_image_load(image.get()) != 0 || !image->data)
+    return fail(ErrorCode::Corrupt, file.string() + ": the voxel data cannot be read (truncated?)");
 
   Volume volume;
   // The image struct does not reliably record the version (nifti_type says 1 for some NIfTI-2

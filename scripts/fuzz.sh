@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of the file readers (preset `fuzz`: clang, ASan + UBSan) and runs
+# each for a bounded time on a corpus seeded with real files (scripts/fetch-test-data.sh) and
+# fuzz/seeds. Fails when any input crashes a reader; the input is kept in build-fuzz/artifacts.
+# Usage: scripts/fuzz.sh [SECONDS]   (per target, default 20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+[[ "$seconds" =~ ^[0-9]+$ ]] || { echo "fuzz.sh: SECONDS must be a number" >&2; exit 2; }
+
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$(nproc)"
+data=build/test-data
+scripts/fetch-test-data.sh "$data" >/dev/null
+
+corpus=build-fuzz/corpus
+artifacts=build-fuzz/artifacts
+mkdir -p "$artifacts"
+seed() { # seed TARGET FILES...
+  local target=$1
+  shift
+  mkdir -p "$corpus/$target"
+  cp -n "$@" "$corpus/$target/" 2>/dev/null || true
+}
+seed fuzz_dicom "$data"/dicom/*.dcm
+seed fuzz_nifti "$data"/nifti/*
+seed fuzz_tfjs fuzz/seeds/tiny_dense.tfjs
+seed fuzz_documents fuzz/seeds/contract.txt fuzz/seeds/notes.md
+# A small DOCX and a one-page PDF, made here rather than committed as binaries.
+python3 - "$corpus/fuzz_documents" <<'PY'
+import sys, zipfile
+out = sys.argv[1]
+with zipfile.ZipFile(out + "/letter.docx", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", "<Types/>")
+    z.writestr("word/document.xml",
+               '<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Dear colleague,</w:t><w:tab/>'
+               '<w:t>the results.</w:t></w:r></w:p></w:body></w:document>')
+objects = ["<< /Type /Catalog /Pages 2 0 R >>",
+           "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+           "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R "
+           "/Resources << /Font << /F1 5 0 R >> >> >>",
+           None,
+           "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+stream = "BT /F1 12 Tf 20 50 Td (Hello report) Tj ET"
+objects[3] = "<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
+pdf, offsets = "%PDF-1.4\n", []
+for i, body in enumerate(objects, 1):
+    offsets.append(len(pdf))
+    pdf += "%d 0 obj\n%s\nendobj\n" % (i, body)
+xref = len(pdf)
+pdf += "xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+pdf += "".join("%010d 00000 n \n" % o for o in offsets)
+pdf += "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+open(out + "/report.pdf", "w").write(pdf)
+PY
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export QT_QPA_PLATFORM=offscreen
+failed=0
+for target in fuzz_dicom fuzz_nifti fuzz_tfjs fuzz_documents; do
+  echo "== $target: ${seconds} s"
+  if ! build-fuzz/bin/$target -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
+      -max_len=1048576 -print_final_stats=1 -artifact_prefix="$artifacts/$target-" \
+      "$corpus/$target" 2>"build-fuzz/$target.log"; then
+    echo "fuzz.sh: $target found an input that breaks its reader (see build-fuzz/$target.log" \
+         "and $artifacts)" >&2
+    tail -40 "build-fuzz/$target.log" >&2
+    failed=1
+  else
+    grep -E "stat::number_of_executed_units|stat::new_units_added" "build-fuzz/$target.log" | tr '\n' ' '
+    echo
+  fi
+done
+exit $failed
