@@ -4,8 +4,8 @@
 #include "cli/commands.h"
 #include "ingest/tfjs_model.h"
 #include "model/tfjs_export.h"
-#include "registry/model_registry.h"
 #include "registry/model_locations.h"
+#include "registry/model_registry.h"
 
 #include <nlohmann/json.hpp>
 
@@ -66,7 +66,8 @@ void printList(const registry::ModelRegistry &models) {
     return;
   }
   std::cout << std::left << std::setw(28) << "ID" << std::setw(16) << "KIND" << std::setw(10)
-            << "SOURCE" << std::setw(11) << "SIZE" << std::setw(16) << "TASK" << "SHA-256\n";
+            << "SOURCE" << std::setw(11) << "SIZE" << std::setw(16) << "TASK"
+            << "SHA-256\n";
   for (const auto &m : all)
     std::cout << std::setw(28) << m.id << std::setw(16) << registry::kindName(m.kind)
               << std::setw(10) << registry::sourceName(m.source) << std::setw(11)
@@ -82,10 +83,10 @@ int printInfo(const registry::ModelRegistry &models, const std::string &id) {
             << "\nkind:       " << registry::kindName(m->kind)
             << "\nsource:     " << registry::sourceName(m->source) << "\ntask:       " << m->task
             << "\npath:       " << m->path.string() << "\nsize:       " << humanSize(m->bytes)
-            << " (" << m->bytes << " bytes)\nsha-256:    " << m->sha256
-            << "\ncontent:    "
-            << (!intact ? "cannot be read: " + intact.error().message
-                        : *intact ? "intact" : "CHANGED since it was installed")
+            << " (" << m->bytes << " bytes)\nsha-256:    " << m->sha256 << "\ncontent:    "
+            << (!intact   ? "cannot be read: " + intact.error().message
+                : *intact ? "intact"
+                          : "CHANGED since it was installed")
             << "\nlicence:    " << m->licence << '\n';
   if (!m->added.empty())
     std::cout << "added:      " << m->added << '\n';
@@ -155,8 +156,8 @@ int main(int argc, char **argv) {
     (args->has("help") ? std::cout : std::cerr) << kUsage << cli::formatOptions(kOptions);
     return args->has("help") ? cli::kExitOk : cli::kExitUsage;
   }
-  auto models = registry::ModelRegistry::open(registry::userModelsFolder(),
-                                              registry::builtInModelFolders());
+  auto models =
+      registry::ModelRegistry::open(registry::userModelsFolder(), registry::builtInModelFolders());
   if (!models)
     return failWith(models.error());
   const std::string &verb = words.front();
@@ -188,8 +189,8 @@ int main(int argc, char **argv) {
                                      "language-model folder");
     if (!added)
       return failWith(added.error());
-    std::cout << "Added " << added->id << " (" << added->name << ", "
-              << humanSize(added->bytes) << ", sha-256 " << added->sha256.substr(0, 12) << ").\n";
+    std::cout << "Added " << added->id << " (" << added->name << ", " << humanSize(added->bytes)
+              << ", sha-256 " << added->sha256.substr(0, 12) << ").\n";
     return cli::kExitOk;
   }
   std::cerr << kUsage << cli::formatOptions(kOptions);

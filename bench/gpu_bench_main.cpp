@@ -71,7 +71,10 @@ bench::Comparison linearComparison(std::int64_t size, int device) {
   auto w = std::make_shared<std::vector<double>>(randomValues(size * size, 2));
   auto y = std::make_shared<std::vector<double>>(size * size);
   return {"linear_f64_" + std::to_string(size) + "_gpu_vs_cpu", "ms",
-          [=] { return bench::timeMs([&] { cpuLinear(x->data(), w->data(), y->data(), size, size, size); }); },
+          [=] {
+            return bench::timeMs(
+                [&] { cpuLinear(x->data(), w->data(), y->data(), size, size, size); });
+          },
           [=] {
             return bench::timeMs([&] {
               if (!gpu::linearF64(x->data(), w->data(), y->data(), size, size, size, device))

@@ -5,10 +5,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   using nesa::fuzz::startsWith;
-  const char *extension = startsWith(data, size, "%PDF")  ? ".pdf"
-                          : startsWith(data, size, "PK")  ? ".docx"
-                          : size % 2 == 0                 ? ".txt"
-                                                          : ".md";
+  const char *extension = startsWith(data, size, "%PDF") ? ".pdf"
+                          : startsWith(data, size, "PK") ? ".docx"
+                          : size % 2 == 0                ? ".txt"
+                                                         : ".md";
   (void)nesa::ingest::readDocument(nesa::fuzz::inputFile(data, size, extension));
   return 0;
 }

@@ -109,7 +109,9 @@ Q_DECLARE_METATYPE(Reader)
 class TestBrokenFiles : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
-  fs::path file(const std::string &name) const { return fs::path(m_dir.path().toStdString()) / name; }
+  fs::path file(const std::string &name) const {
+    return fs::path(m_dir.path().toStdString()) / name;
+  }
 
 private Q_SLOTS:
   void brokenFilesGiveClearErrors_data() {

@@ -224,6 +224,60 @@ private Q_SLOTS:
     QVERIFY(r.out.contains(QStringLiteral("checks passed")));
   }
 
+  void modelCommandsManageTheCatalogue() {
+    QTemporaryDir dir, home;
+    QCOMPARE(run(kTestModels, {dir.path()}).code, 0);
+    QFile manifest(dir.filePath(QStringLiteral("volume.json")));
+    QVERIFY(manifest.open(QIODevice::WriteOnly));
+    manifest.write(R"({"name": "Demo volume classifier", "task": "classification",
+      "input": "volume", "inputShape": [1, 1, 8, 8, 8], "labels": ["left", "right"],
+      "preprocessing": {"spacing": [6, 6, 6], "shape": [8, 8, 8], "normalize": "zscore"},
+      "licence": "test only", "provenance": "random weights written by the test suite"})");
+    manifest.close();
+    const auto model = [&](QStringList args) {
+      args.prepend(QStringLiteral("model"));
+      return run(kNesa, args, home.path());
+    };
+    Run r = model({QStringLiteral("list")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains(QStringLiteral("brain-extraction")));
+    QVERIFY(r.out.contains(QStringLiteral("built-in")));
+    r = model({QStringLiteral("add"), dir.filePath(QStringLiteral("volume.pt")),
+               QStringLiteral("--manifest"), manifest.fileName(), QStringLiteral("--id"),
+               QStringLiteral("demo-volume")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains(QStringLiteral("Added demo-volume")));
+    QVERIFY(model({QStringLiteral("list")}).out.contains(QStringLiteral("demo-volume")));
+    r = model({QStringLiteral("info"), QStringLiteral("demo-volume")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains(QStringLiteral("content:    intact")));
+    // The installed id runs like a file would, with its stored manifest.
+    r = run(kNesa,
+            {QStringLiteral("analyze"), QStringLiteral(NESA_TEST_DATA "/nifti/anatomical.nii"),
+             QStringLiteral("--model"), QStringLiteral("demo-volume"), QStringLiteral("--privacy"),
+             QStringLiteral("local")},
+            home.path());
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains(QStringLiteral("left: ")));
+    // Refusals: the same id twice, a built-in, an unknown id, a file that is not there.
+    r = model({QStringLiteral("add"), dir.filePath(QStringLiteral("volume.pt")),
+               QStringLiteral("--manifest"), manifest.fileName(), QStringLiteral("--id"),
+               QStringLiteral("demo-volume")});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains(QStringLiteral("already installed")));
+    r = model({QStringLiteral("remove"), QStringLiteral("brain-extraction")});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains(QStringLiteral("built in")));
+    QVERIFY(model({QStringLiteral("info"), QStringLiteral("nothing")})
+                .err.contains(QStringLiteral("no model \"nothing\"")));
+    QVERIFY(model({QStringLiteral("add"), dir.filePath(QStringLiteral("absent.pt")),
+                   QStringLiteral("--manifest"), manifest.fileName()})
+                .code != 0);
+    r = model({QStringLiteral("remove"), QStringLiteral("demo-volume")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(!model({QStringLiteral("list")}).out.contains(QStringLiteral("demo-volume")));
+  }
+
   void networkCommandsWithoutANodeSaySo() {
     QTemporaryDir home;
     for (const QStringList &command :

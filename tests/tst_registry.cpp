@@ -24,7 +24,9 @@ void write(const fs::path &file, const std::string &bytes) {
   std::ofstream(file, std::ios::binary) << bytes;
 }
 
-std::string fakeTorchScript(char fill) { return std::string("PK\x03\x04", 4) + std::string(100, fill); }
+std::string fakeTorchScript(char fill) {
+  return std::string("PK\x03\x04", 4) + std::string(100, fill);
+}
 
 } // namespace
 
@@ -89,13 +91,34 @@ private Q_SLOTS:
     QTest::addColumn<QString>("manifest");
     QTest::addColumn<QString>("id");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("duplicate id") << "mine.pt" << "mine.json" << "mine" << "already installed";
-    QTest::newRow("built-in id") << "mine.pt" << "mine.json" << "shipped" << "already installed";
-    QTest::newRow("invalid id") << "mine.pt" << "mine.json" << "../escape" << "not a valid model id";
-    QTest::newRow("no manifest") << "mine.pt" << "" << "other" << "needs a manifest";
-    QTest::newRow("broken manifest") << "mine.pt" << "broken.json" << "other" << "not valid JSON";
-    QTest::newRow("not torchscript") << "mine.json" << "mine.json" << "other" << "not a TorchScript file";
-    QTest::newRow("missing file") << "absent.pt" << "mine.json" << "other" << "is not a file";
+    QTest::newRow("duplicate id") << "mine.pt"
+                                  << "mine.json"
+                                  << "mine"
+                                  << "already installed";
+    QTest::newRow("built-in id") << "mine.pt"
+                                 << "mine.json"
+                                 << "shipped"
+                                 << "already installed";
+    QTest::newRow("invalid id") << "mine.pt"
+                                << "mine.json"
+                                << "../escape"
+                                << "not a valid model id";
+    QTest::newRow("no manifest") << "mine.pt"
+                                 << ""
+                                 << "other"
+                                 << "needs a manifest";
+    QTest::newRow("broken manifest") << "mine.pt"
+                                     << "broken.json"
+                                     << "other"
+                                     << "not valid JSON";
+    QTest::newRow("not torchscript") << "mine.json"
+                                     << "mine.json"
+                                     << "other"
+                                     << "not a TorchScript file";
+    QTest::newRow("missing file") << "absent.pt"
+                                  << "mine.json"
+                                  << "other"
+                                  << "is not a file";
   }
 
   void refusesBadAdditions() {
@@ -107,9 +130,9 @@ private Q_SLOTS:
     auto registry = open();
     QVERIFY(registry.ok());
     const auto before = registry->list().size();
-    auto added = registry->addTorchScript(root() / file.toStdString(),
-                                          manifest.isEmpty() ? fs::path() : root() / manifest.toStdString(),
-                                          id.toStdString());
+    auto added = registry->addTorchScript(
+        root() / file.toStdString(),
+        manifest.isEmpty() ? fs::path() : root() / manifest.toStdString(), id.toStdString());
     QVERIFY(!added.ok());
     QVERIFY2(added.error().message.find(expected.toStdString()) != std::string::npos,
              added.error().message.c_str());

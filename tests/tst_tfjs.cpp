@@ -10,9 +10,9 @@
 #include "privacy/engine.h"
 #include "test_miners.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QJsonArray>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -111,22 +111,20 @@ private Q_SLOTS:
     QTest::newRow("no manifest") << R"({"modelTopology": {}})" << weights
                                  << "needs modelTopology and weightsManifest";
     QTest::newRow("truncated shard") << dense << weights.left(7) << "end inside weight dense/bias";
-    QTest::newRow("shard too long") << dense << weights + "xx" << "hold 12 bytes";
+    QTest::newRow("shard too long") << dense << weights + "xx"
+                                    << "hold 12 bytes";
     QTest::newRow("absurd dimension")
         << QString(dense).replace("[3, 2]", "[3, 4000000000]") << weights << "absurd dimension";
     QTest::newRow("escaping shard path")
         << QString(dense).replace("w.bin", "../w.bin") << weights << "leaves the model's folder";
     QTest::newRow("unknown quantization")
         << QString(dense).replace("\"float16\"", "\"int4\"") << weights << "unknown quantization";
-    QTest::newRow("unsupported layer")
-        << QString(dense).replace("\"Dense\"", "\"LSTM\"") << weights
-        << "cannot import layer dense (LSTM)";
-    QTest::newRow("missing weight")
-        << QString(dense).replace("dense/bias", "other/bias") << weights
-        << "weight dense/bias is missing";
+    QTest::newRow("unsupported layer") << QString(dense).replace("\"Dense\"", "\"LSTM\"") << weights
+                                       << "cannot import layer dense (LSTM)";
+    QTest::newRow("missing weight") << QString(dense).replace("dense/bias", "other/bias") << weights
+                                    << "weight dense/bias is missing";
     QTest::newRow("wrong structure")
-        << QString(dense).replace("\"units\": 2", "\"units\": \"two\"") << weights
-        << "malformed";
+        << QString(dense).replace("\"units\": 2", "\"units\": \"two\"") << weights << "malformed";
     QTest::newRow("variable input size")
         << QString(dense).replace("[null, 3]", "[null, null]") << weights << "fixed input size";
   }

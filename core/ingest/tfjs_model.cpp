@@ -30,8 +30,8 @@ float halfToFloat(std::uint16_t h) {
   if (exponent == 0)
     magnitude = std::ldexp(static_cast<float>(mantissa), -24); // subnormal
   else if (exponent == 31)
-    magnitude = mantissa ? std::numeric_limits<float>::quiet_NaN()
-                         : std::numeric_limits<float>::infinity();
+    magnitude =
+        mantissa ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity();
   else
     magnitude = std::ldexp(static_cast<float>(mantissa | 0x400u), static_cast<int>(exponent) - 25);
   return sign ? -magnitude : magnitude;
@@ -50,7 +50,8 @@ Result<std::map<std::string, TfjsWeight>> readWeights(const json &manifest,
       for (const auto &d : spec.at("shape")) {
         const auto dimension = d.get<std::int64_t>();
         if (dimension < 0 || dimension > kMaxDimension)
-          return invalid("weight " + name + " has an absurd dimension " + std::to_string(dimension));
+          return invalid("weight " + name + " has an absurd dimension " +
+                         std::to_string(dimension));
         weight.shape.push_back(dimension);
         count *= dimension;
         if (count > kMaxWeightValues)
@@ -71,7 +72,9 @@ Result<std::map<std::string, TfjsWeight>> readWeights(const json &manifest,
       }
       if (dtype != "float32" && dtype != "int32")
         return invalid("weight " + name + " has the unsupported dtype \"" + dtype + "\"");
-      const std::size_t width = stored == "uint8" ? 1 : stored == "uint16" || stored == "float16" ? 2 : 4;
+      const std::size_t width = stored == "uint8"                           ? 1
+                                : stored == "uint16" || stored == "float16" ? 2
+                                                                            : 4;
       const auto n = static_cast<std::size_t>(count);
       if (bytes.size() - offset < n * width)
         return invalid("the weight shards end inside weight " + name + " (they hold " +
@@ -162,7 +165,9 @@ Result<TfjsModel> parseTopology(const json &topology) {
     std::string previous;
     for (const auto &l : layers) {
       TfjsLayer layer{l.at("config").at("name").get<std::string>(),
-                      l.at("class_name").get<std::string>(), l.at("config").dump(), {}};
+                      l.at("class_name").get<std::string>(),
+                      l.at("config").dump(),
+                      {}};
       if (previous.empty()) {
         auto shape = inputShapeOf(l.at("config"));
         if (!shape)
@@ -192,8 +197,10 @@ Result<TfjsModel> parseTopology(const json &topology) {
     model.input = inputs.front();
     model.output = outputs.front();
     for (const auto &l : config.at("layers")) {
-      TfjsLayer layer{l.at("name").get<std::string>(), l.at("class_name").get<std::string>(),
-                      l.at("config").dump(), {}};
+      TfjsLayer layer{l.at("name").get<std::string>(),
+                      l.at("class_name").get<std::string>(),
+                      l.at("config").dump(),
+                      {}};
       const json &nodes = l.at("inbound_nodes");
       if (nodes.size() > 1)
         return invalid("layer " + layer.name + " is shared between several calls (unsupported)");
@@ -290,7 +297,8 @@ Result<TfjsModel> readTfjsModel(const fs::path &modelJson) {
   for (const auto &p : *paths) {
     const fs::path relative(p);
     if (relative.is_absolute() || relative.empty() ||
-        std::any_of(relative.begin(), relative.end(), [](const fs::path &part) { return part == ".."; }))
+        std::any_of(relative.begin(), relative.end(),
+                    [](const fs::path &part) { return part == ".."; }))
       return invalid("the shard path \"" + p + "\" leaves the model's folder");
     auto bytes = readLimited(modelJson.parent_path() / relative, kMaxShardBytes - total);
     if (!bytes)

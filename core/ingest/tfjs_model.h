@@ -30,8 +30,8 @@ struct TfjsLayer {
 
 /// A whole layers model with one input and one output.
 struct TfjsModel {
-  std::vector<TfjsLayer> layers; ///< in the order stored, each after the layers feeding it
-  std::string input, output;     ///< layer names
+  std::vector<TfjsLayer> layers;        ///< in the order stored, each after the layers feeding it
+  std::string input, output;            ///< layer names
   std::vector<std::int64_t> inputShape; ///< Keras' batch_input_shape with batch 1 (NHWC)
   std::map<std::string, TfjsWeight> weights; ///< by manifest name, e.g. "Conv1/kernel"
 };

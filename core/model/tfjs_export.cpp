@@ -167,7 +167,8 @@ Result<Value> Program::convolution(const ingest::TfjsLayer &layer, const json &c
       return b.error();
     bias = param(*b);
   }
-  const Pads ph = paddingFor(mode, in.shape[1], kh, sh, dh), pw = paddingFor(mode, in.shape[2], kw, sw, dw);
+  const Pads ph = paddingFor(mode, in.shape[1], kh, sh, dh),
+             pw = paddingFor(mode, in.shape[2], kw, sw, dw);
   if (ph.output <= 0 || pw.output <= 0)
     return unsupported(layer, "its kernel is larger than its input");
   std::string x = in.var;
@@ -178,11 +179,10 @@ Result<Value> Program::convolution(const ingest::TfjsLayer &layer, const json &c
              std::to_string(ph.after) + "], 0.0)");
     padH = padW = 0;
   }
-  const std::string y =
-      emit("torch.conv2d(" + x + ", " + param(kernel) + ", " + bias + ", [" + std::to_string(sh) +
-           ", " + std::to_string(sw) + "], [" + std::to_string(padH) + ", " + std::to_string(padW) +
-           "], [" + std::to_string(dh) + ", " + std::to_string(dw) + "], " + std::to_string(groups) +
-           ")");
+  const std::string y = emit(
+      "torch.conv2d(" + x + ", " + param(kernel) + ", " + bias + ", [" + std::to_string(sh) + ", " +
+      std::to_string(sw) + "], [" + std::to_string(padH) + ", " + std::to_string(padW) + "], [" +
+      std::to_string(dh) + ", " + std::to_string(dw) + "], " + std::to_string(groups) + ")");
   auto activated = activate(layer, y, config.value("activation", std::string("linear")));
   if (!activated)
     return activated.error();
@@ -200,15 +200,17 @@ Result<Value> Program::pooling(const ingest::TfjsLayer &layer, const json &confi
   if (kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0)
     return unsupported(layer, "its pool size or strides are impossible");
   const std::string mode = config.value("padding", std::string("valid"));
-  const Pads ph = paddingFor(mode, in.shape[1], kh, sh, 1), pw = paddingFor(mode, in.shape[2], kw, sw, 1);
+  const Pads ph = paddingFor(mode, in.shape[1], kh, sh, 1),
+             pw = paddingFor(mode, in.shape[2], kw, sw, 1);
   if (ph.before + ph.after + pw.before + pw.after != 0)
     return unsupported(layer, "\"same\" padding that actually pads is not supported for pooling");
   if (ph.output <= 0 || pw.output <= 0)
     return unsupported(layer, "its pool is larger than its input");
   const std::string args = "[" + std::to_string(kh) + ", " + std::to_string(kw) + "], [" +
                            std::to_string(sh) + ", " + std::to_string(sw) + "], [0, 0]";
-  const std::string y = max ? emit("torch.max_pool2d(" + in.var + ", " + args + ", [1, 1], False)")
-                            : emit("torch.avg_pool2d(" + in.var + ", " + args + ", False, True, None)");
+  const std::string y =
+      max ? emit("torch.max_pool2d(" + in.var + ", " + args + ", [1, 1], False)")
+          : emit("torch.avg_pool2d(" + in.var + ", " + args + ", False, True, None)");
   return Value{y, {in.shape[0], ph.output, pw.output}};
 }
 
@@ -248,7 +250,8 @@ Result<Value> Program::convert(const ingest::TfjsLayer &layer, const json &confi
   }
   if (kind == "BatchNormalization") {
     const auto axis = config.value("axis", json(-1));
-    const std::int64_t a = axis.is_array() ? axis.at(0).get<std::int64_t>() : axis.get<std::int64_t>();
+    const std::int64_t a =
+        axis.is_array() ? axis.at(0).get<std::int64_t>() : axis.get<std::int64_t>();
     if (a != -1 && a != static_cast<std::int64_t>(in.shape.size()))
       return unsupported(layer, "only normalization over the channels is supported");
     const std::int64_t c = in.shape[0];
@@ -273,13 +276,14 @@ Result<Value> Program::convert(const ingest::TfjsLayer &layer, const json &confi
     std::ostringstream e;
     e.precision(17);
     e << epsilon;
-    const std::string y = emit("torch.batch_norm(" + in.var + ", " + param(gamma) + ", " +
-                               param(beta) + ", " + param(*mean) + ", " + param(*variance) +
-                               ", False, 0.0, " + e.str() + ", False)");
+    const std::string y =
+        emit("torch.batch_norm(" + in.var + ", " + param(gamma) + ", " + param(beta) + ", " +
+             param(*mean) + ", " + param(*variance) + ", False, 0.0, " + e.str() + ", False)");
     return Value{y, in.shape};
   }
   if (kind == "ReLU") {
-    const double slope = config.value("negative_slope", 0.0), threshold = config.value("threshold", 0.0);
+    const double slope = config.value("negative_slope", 0.0),
+                 threshold = config.value("threshold", 0.0);
     if (threshold != 0.0)
       return unsupported(layer, "a ReLU threshold is not supported");
     std::ostringstream e;
@@ -361,7 +365,8 @@ Result<Value> Program::convert(const ingest::TfjsLayer &layer, const json &confi
         return b.error();
       bias = param(*b);
     }
-    const std::string y = emit("torch.linear(" + in.var + ", " + param(kernel->t()) + ", " + bias + ")");
+    const std::string y =
+        emit("torch.linear(" + in.var + ", " + param(kernel->t()) + ", " + bias + ")");
     auto activated = activate(layer, y, config.value("activation", std::string("linear")));
     if (!activated)
       return activated.error();
@@ -407,7 +412,8 @@ Result<std::vector<std::int64_t>> Program::build(const std::filesystem::path &ou
     (void)m_module.forward({torch::zeros(inputShape)});
     m_module.save(out.string());
   } catch (const c10::Error &e) {
-    return fail(ErrorCode::Internal, std::string("the imported program failed: ") + e.what_without_backtrace());
+    return fail(ErrorCode::Internal,
+                std::string("the imported program failed: ") + e.what_without_backtrace());
   }
   return inputShape;
 }

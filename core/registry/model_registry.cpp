@@ -30,7 +30,8 @@ std::string defaultId(const std::string &stem) {
   std::string id;
   for (char c : stem) {
     const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    id += std::isalnum(static_cast<unsigned char>(lower)) || lower == '.' || lower == '_' ? lower : '-';
+    id += std::isalnum(static_cast<unsigned char>(lower)) || lower == '.' || lower == '_' ? lower
+                                                                                          : '-';
   }
   while (!id.empty() && !std::isalnum(static_cast<unsigned char>(id.front())))
     id.erase(id.begin());
@@ -213,11 +214,12 @@ Result<ModelRegistry> ModelRegistry::open(const fs::path &folder,
       RegisteredModel m;
       m.id = e.at("id").get<std::string>();
       if (!validId(m.id))
-        return fail(ErrorCode::Corrupt, catalogue.string() + " holds an invalid id \"" + m.id + "\"");
+        return fail(ErrorCode::Corrupt,
+                    catalogue.string() + " holds an invalid id \"" + m.id + "\"");
       m.kind = e.at("kind").get<std::string>() == "language-model" ? ModelKind::LanguageModel
                                                                    : ModelKind::TorchScript;
       m.source = e.at("source").get<std::string>() == "imported" ? ModelSource::Imported
-                                                                  : ModelSource::User;
+                                                                 : ModelSource::User;
       m.path = folder / e.at("path").get<std::string>();
       m.name = e.at("name").get<std::string>();
       m.task = e.at("task").get<std::string>();
@@ -255,8 +257,9 @@ Result<RegisteredModel> ModelRegistry::find(const std::string &id) const {
 Result<void> ModelRegistry::checkNewId(const std::string &id) const {
   if (!validId(id))
     return fail(ErrorCode::InvalidInput,
-                "\"" + id + "\" is not a valid model id (lowercase letters, digits, '.', '_', "
-                            "'-'; up to 64)");
+                "\"" + id +
+                    "\" is not a valid model id (lowercase letters, digits, '.', '_', "
+                    "'-'; up to 64)");
   if (find(id).ok())
     return fail(ErrorCode::AlreadyExists,
                 "a model \"" + id + "\" is already installed; choose another with --id");
@@ -305,41 +308,20 @@ Result<RegisteredModel> ModelRegistry::addTorchScript(const fs::path &file,
     id = defaultId(file.stem().string());
   if (auto ok = checkNewId(id); !ok)
     return ok.error();
-  const fs::path staging = m_folder / (".adding-" + id), target = m_folder / id;
-  std::error_code ec;
-  fs::remove_all(staging, ec);
-  fs::create_directories(staging, ec);
-  fs::copy_file(file, staging / "model.pt", ec);
-  if (!ec)
-    fs::copy_file(manifestFile, staging / "manifest.json", ec);
-  if (!ec)
-    fs::rename(staging, target, ec);
-  if (ec) {
-    fs::remove_all(staging, ec);
-    return fail(ErrorCode::Io, "cannot copy " + file.string() + " into " + m_folder.string());
-  }
-  auto hash = contentHash(target / "model.pt");
-  if (!hash)
-    return hash.error();
   RegisteredModel m;
   m.id = id;
   m.kind = ModelKind::TorchScript;
   m.source = source;
-  m.path = target / "model.pt";
+  m.path = m_folder / id / "model.pt";
   m.name = manifest->name;
   m.task = manifest->task;
   m.licence = manifest->licence;
   m.manifest = std::move(*manifest);
-  m.sha256 = *hash;
-  m.bytes = sizeOf(m.path);
-  m.added = nowUtc();
-  m_added.push_back(m);
-  if (auto saved = save(); !saved) {
-    m_added.pop_back();
-    fs::remove_all(target, ec);
-    return saved.error();
-  }
-  return m;
+  return install(std::move(m), [&](const fs::path &staging, std::error_code &ec) {
+    fs::copy_file(file, staging / "model.pt", ec);
+    if (!ec)
+      fs::copy_file(manifestFile, staging / "manifest.json", ec);
+  });
 }
 
 Result<RegisteredModel> ModelRegistry::addLanguageModel(const fs::path &folder, std::string id) {
@@ -357,47 +339,59 @@ Result<RegisteredModel> ModelRegistry::addLanguageModel(const fs::path &folder, 
     std::ifstream in(folder / "config.json");
     modelType = json::parse(in).at("model_type").get<std::string>();
   } catch (const json::exception &e) {
-    return fail(ErrorCode::InvalidInput, (folder / "config.json").string() +
-                                             " has no readable model_type: " + e.what());
+    return fail(ErrorCode::InvalidInput,
+                (folder / "config.json").string() + " has no readable model_type: " + e.what());
   }
   if (id.empty())
     id = defaultId(fs::absolute(folder).lexically_normal().filename().string());
   if (auto ok = checkNewId(id); !ok)
     return ok.error();
-  const fs::path staging = m_folder / (".adding-" + id), target = m_folder / id;
-  std::error_code ec;
-  fs::remove_all(staging, ec);
-  fs::create_directories(staging, ec);
-  for (const auto &entry : fs::directory_iterator(folder))
-    if (!ec && entry.is_regular_file() && copiedFromLanguageModel(entry.path()))
-      fs::copy_file(entry.path(), staging / entry.path().filename(), ec);
-  if (!ec)
-    fs::rename(staging, target, ec);
-  if (ec) {
-    fs::remove_all(staging, ec);
-    return fail(ErrorCode::Io, "cannot copy " + folder.string() + " into " + m_folder.string());
-  }
-  auto hash = contentHash(target);
-  if (!hash)
-    return hash.error();
   RegisteredModel m;
   m.id = id;
   m.kind = ModelKind::LanguageModel;
   m.source = ModelSource::User;
-  m.path = target;
+  m.path = m_folder / id;
   m.name = id + " (" + modelType + ")";
   m.task = "summarization, classification";
-  m.licence = folderLicence(target);
-  m.sha256 = *hash;
-  m.bytes = sizeOf(target);
-  m.added = nowUtc();
-  m_added.push_back(m);
+  m.licence = folderLicence(folder);
+  return install(std::move(m), [&](const fs::path &staging, std::error_code &ec) {
+    for (const auto &entry : fs::directory_iterator(folder))
+      if (!ec && entry.is_regular_file() && copiedFromLanguageModel(entry.path()))
+        fs::copy_file(entry.path(), staging / entry.path().filename(), ec);
+  });
+}
+
+Result<RegisteredModel>
+ModelRegistry::install(RegisteredModel model,
+                       const std::function<void(const fs::path &, std::error_code &)> &copyInto) {
+  const fs::path staging = m_folder / (".adding-" + model.id), target = m_folder / model.id;
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  fs::create_directories(staging, ec);
+  if (!ec)
+    copyInto(staging, ec);
+  if (!ec)
+    fs::rename(staging, target, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    fs::remove_all(staging, ec);
+    return fail(ErrorCode::Io, "cannot copy the model into " + m_folder.string() + ": " + why);
+  }
+  auto hash = contentHash(model.path);
+  if (!hash) {
+    fs::remove_all(target, ec);
+    return hash.error();
+  }
+  model.sha256 = *hash;
+  model.bytes = sizeOf(model.path);
+  model.added = nowUtc();
+  m_added.push_back(model);
   if (auto saved = save(); !saved) {
     m_added.pop_back();
     fs::remove_all(target, ec);
     return saved.error();
   }
-  return m;
+  return model;
 }
 
 Result<void> ModelRegistry::remove(const std::string &id) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,8 +56,8 @@ public:
   /// Copies a TorchScript file and its manifest into the registry. `id` defaults to the file's
   /// stem; `source` says whether it was imported or the user's own.
   Result<RegisteredModel> addTorchScript(const std::filesystem::path &file,
-                                         const std::filesystem::path &manifestFile,
-                                         std::string id, ModelSource source = ModelSource::User);
+                                         const std::filesystem::path &manifestFile, std::string id,
+                                         ModelSource source = ModelSource::User);
   /// Copies a language-model folder (config.json, tokenizer.json, *.safetensors and any
   /// licence or README file) into the registry. `id` defaults to the folder's name.
   Result<RegisteredModel> addLanguageModel(const std::filesystem::path &folder, std::string id);
@@ -73,6 +74,11 @@ private:
   std::vector<RegisteredModel> m_builtIn, m_added;
 
   Result<void> save() const;
+  /// Copies a new model's files (through `copyInto`, into a staging folder renamed to the
+  /// model's folder), hashes them and records the entry; undoes everything on any failure.
+  Result<RegisteredModel>
+  install(RegisteredModel model,
+          const std::function<void(const std::filesystem::path &, std::error_code &)> &copyInto);
   Result<void> checkNewId(const std::string &id) const;
 };
 
