@@ -24,7 +24,7 @@ seed() { # seed TARGET FILES...
 }
 seed fuzz_dicom "$data"/dicom/*.dcm
 seed fuzz_nifti "$data"/nifti/*
-seed fuzz_tfjs fuzz/seeds/tiny_dense.tfjs
+seed fuzz_tfjs fuzz/seeds/*.tfjs
 seed fuzz_documents fuzz/seeds/contract.txt fuzz/seeds/notes.md
 # A small DOCX and a one-page PDF, made here rather than committed as binaries.
 python3 - "$corpus/fuzz_documents" <<'PY'

@@ -106,6 +106,7 @@ private Q_SLOTS:
     const QString dense = kDenseJson;
     const QByteArray weights = QByteArray::fromStdString(denseWeights());
     QTest::newRow("not json") << "PK\x03\x04 not json" << weights << "not valid JSON";
+    QTest::newRow("number overflow") << "6e76666667" << weights << "not valid JSON";
     QTest::newRow("graph model") << R"({"format": "graph-model", "modelTopology": {}})" << weights
                                  << "graph model";
     QTest::newRow("no manifest") << R"({"modelTopology": {}})" << weights

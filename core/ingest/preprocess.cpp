@@ -34,7 +34,7 @@ Result<nlohmann::json> parseJsonObject(const std::string &text, const std::strin
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error &e) {
+  } catch (const json::exception &e) { // parse errors, and numbers too large (out_of_range)
     return fail(ErrorCode::InvalidInput, what + " is not valid JSON: " + e.what());
   }
   if (!root.is_object())
