@@ -50,8 +50,8 @@ int labelComponents(const std::uint8_t *mask, std::int64_t rows, std::int64_t co
 float sampleAtWorld(const ingest::Volume &volume, const std::array<double, 3> &world) {
   // Inverts the 3×3 part of the affine (general, though the templates' are diagonal).
   const auto &a = volume.affine;
-  const double m[3][3] = {{a[0][0], a[0][1], a[0][2]}, {a[1][0], a[1][1], a[1][2]},
-                          {a[2][0], a[2][1], a[2][2]}};
+  const double m[3][3] = {
+      {a[0][0], a[0][1], a[0][2]}, {a[1][0], a[1][1], a[1][2]}, {a[2][0], a[2][1], a[2][2]}};
   const double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
                      m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
                      m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
@@ -86,7 +86,8 @@ float sampleAtWorld(const ingest::Volume &volume, const std::array<double, 3> &w
       index[c] = std::min(lo[c] + (up ? 1 : 0), size[c] - 1);
       weight *= up ? f[c] : 1 - f[c];
     }
-    sum += weight * volume.voxels[static_cast<std::size_t>((index[2] * ny + index[1]) * nx + index[0])];
+    sum += weight *
+           volume.voxels[static_cast<std::size_t>((index[2] * ny + index[1]) * nx + index[0])];
   }
   return static_cast<float>(sum);
 }
@@ -125,7 +126,8 @@ Result<SliceStack> loadColin27(const std::filesystem::path &templates,
               mask.affine[static_cast<std::size_t>(r)][1] * static_cast<double>(j) +
               mask.affine[static_cast<std::size_t>(r)][2] * static_cast<double>(k) +
               mask.affine[static_cast<std::size_t>(r)][3];
-        mask.voxels[static_cast<std::size_t>((k * ny + j) * nx + i)] = sampleAtWorld(*stripped, world);
+        mask.voxels[static_cast<std::size_t>((k * ny + j) * nx + i)] =
+            sampleAtWorld(*stripped, world);
       }
   const auto images = ingest::slicesAlong(*prepared, steps.slices);
   const auto masks = ingest::slicesAlong(mask, steps.slices);
@@ -203,7 +205,8 @@ DetectionScore scoreDetection(const std::vector<std::uint8_t> &predicted,
     std::vector<bool> lesionHit(static_cast<std::size_t>(lesions) + 1, false),
         componentHit(static_cast<std::size_t>(found) + 1, false);
     for (std::int64_t i = 0; i < rows * cols; ++i)
-      if (truthLabels[static_cast<std::size_t>(i)] && predictedLabels[static_cast<std::size_t>(i)]) {
+      if (truthLabels[static_cast<std::size_t>(i)] &&
+          predictedLabels[static_cast<std::size_t>(i)]) {
         lesionHit[static_cast<std::size_t>(truthLabels[static_cast<std::size_t>(i)])] = true;
         componentHit[static_cast<std::size_t>(predictedLabels[static_cast<std::size_t>(i)])] = true;
       }

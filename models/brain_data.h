@@ -16,7 +16,7 @@ namespace nesa::models {
 /// A stack of 2-D slices, row-major [count, rows, cols], with one mask per slice.
 struct SliceStack {
   std::int64_t count = 0, rows = 0, cols = 0;
-  std::vector<float> images;      ///< prepared as the model's manifest says
+  std::vector<float> images;       ///< prepared as the model's manifest says
   std::vector<std::uint8_t> masks; ///< 1 inside the structure (brain or lesion), else 0
   std::int64_t sliceSize() const { return rows * cols; }
 };

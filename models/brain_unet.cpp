@@ -6,12 +6,12 @@
 namespace nesa::models {
 namespace {
 
-void addConv(torch::jit::Module &module, const std::string &name, std::int64_t out,
-             std::int64_t in, std::int64_t kernel) {
+void addConv(torch::jit::Module &module, const std::string &name, std::int64_t out, std::int64_t in,
+             std::int64_t kernel) {
   const double fanIn = static_cast<double>(in * kernel * kernel);
   const double bound = std::sqrt(6.0 / fanIn); // He-uniform for ReLU layers
-  module.register_parameter(name + "_w",
-                            (torch::rand({out, in, kernel, kernel}) * 2 - 1) * bound, false);
+  module.register_parameter(name + "_w", (torch::rand({out, in, kernel, kernel}) * 2 - 1) * bound,
+                            false);
   module.register_parameter(name + "_b", torch::zeros({out}), false);
 }
 

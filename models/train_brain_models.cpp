@@ -85,9 +85,9 @@ std::pair<at::Tensor, at::Tensor> makeBatch(const models::SliceStack &train, boo
                                      train.masks.begin() + (s + 1) * n);
     if (lesions) {
       const bool paint = torch::rand({1}).item<double>() < 0.6;
-      target = models::paintLesions(image.data(), train.masks.data() + s * n, rows, cols,
-                                    paint ? 4 : 0,
-                                    static_cast<std::uint64_t>(torch::randint(1 << 30, {1}).item<std::int64_t>()));
+      target = models::paintLesions(
+          image.data(), train.masks.data() + s * n, rows, cols, paint ? 4 : 0,
+          static_cast<std::uint64_t>(torch::randint(1 << 30, {1}).item<std::int64_t>()));
     }
     // Some scans arrive already skull-stripped: a quarter of the brain task's slices lose
     // everything outside the brain (it becomes the slice's background value).
@@ -118,8 +118,8 @@ std::pair<at::Tensor, at::Tensor> makeBatch(const models::SliceStack &train, boo
   auto moved = torch::grid_sampler(images - background, grid, 0, 0, false) + background;
   auto movedTargets = torch::grid_sampler(targets, grid, 1, 0, false);
   // Intensity: contrast and offset, a smooth multiplicative bias field, noise.
-  auto field = torch::upsample_bilinear2d(torch::randn({batch, 1, 4, 4}) * 0.12, {rows, cols},
-                                          false);
+  auto field =
+      torch::upsample_bilinear2d(torch::randn({batch, 1, 4, 4}) * 0.12, {rows, cols}, false);
   moved = moved * uniform(batch, 0.75, 1.25) * torch::exp(field) + uniform(batch, -0.3, 0.3);
   // Resolution and sharpness differ between scanners: blur some slices a little.
   const auto blur = uniform(batch, 0.0, 0.5);

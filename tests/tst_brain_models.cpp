@@ -22,16 +22,14 @@ namespace {
 const fs::path kModels = NESA_MODELS_DIR;
 
 // The masks the model gives for every slice of `images` ([count, rows, cols]), at `level`.
-Result<std::vector<std::uint8_t>> segment(privacy::Engine &engine,
-                                          const model::CompiledModel &model,
-                                          const std::vector<float> &images, std::int64_t count,
-                                          std::int64_t rows, std::int64_t cols,
-                                          privacy::PrivacyLevel level,
-                                          std::vector<float> *logits = nullptr) {
+Result<std::vector<std::uint8_t>>
+segment(privacy::Engine &engine, const model::CompiledModel &model,
+        const std::vector<float> &images, std::int64_t count, std::int64_t rows, std::int64_t cols,
+        privacy::PrivacyLevel level, std::vector<float> *logits = nullptr) {
   privacy::RunOptions options;
   options.level = level;
-  auto run = engine.run(model, model::TensorData::fromFloats({count, 1, rows, cols}, images),
-                        options);
+  auto run =
+      engine.run(model, model::TensorData::fromFloats({count, 1, rows, cols}, images), options);
   if (!run)
     return run.error();
   const auto out = run->output.toFloats(); // [count, 2, rows, cols]
@@ -119,7 +117,8 @@ private Q_SLOTS:
     const auto n = better->sliceSize();
     for (std::int64_t s = 0; s < better->count; ++s)
       if (models::isHeldOut(s))
-        heldOutMasks.insert(heldOutMasks.end(), masks->begin() + s * n, masks->begin() + (s + 1) * n);
+        heldOutMasks.insert(heldOutMasks.end(), masks->begin() + s * n,
+                            masks->begin() + (s + 1) * n);
     const double heldOut = models::dice(heldOutMasks, heldOutTruth);
     const auto count = [](const std::vector<std::uint8_t> &m) {
       return std::count(m.begin(), m.end(), std::uint8_t{1});
@@ -175,8 +174,8 @@ private Q_SLOTS:
     const auto slices =
         models::selectSlices(m_colin, [](std::int64_t s) { return s >= 46 && s < 50; });
     const auto &compiled = model("brain-extraction").compiled;
-    const auto input = model::TensorData::fromFloats({slices.count, 1, slices.rows, slices.cols},
-                                                     slices.images);
+    const auto input =
+        model::TensorData::fromFloats({slices.count, 1, slices.rows, slices.cols}, slices.images);
     privacy::RunOptions local;
     local.level = privacy::PrivacyLevel::Local;
     auto expected = m_engine.run(compiled, input, local);
@@ -195,7 +194,8 @@ private Q_SLOTS:
 
   void hssEqualsLocal() {
     // Eight slices through the middle of the brain, for both models.
-    const auto slices = models::selectSlices(m_colin, [](std::int64_t s) { return s >= 44 && s < 52; });
+    const auto slices =
+        models::selectSlices(m_colin, [](std::int64_t s) { return s >= 44 && s < 52; });
     for (const auto &[name, loaded] : m_models) {
       std::vector<float> localLogits, hssLogits;
       auto local = segment(m_engine, loaded.compiled, slices.images, slices.count, slices.rows,

@@ -82,6 +82,25 @@ private Q_SLOTS:
     QCOMPARE(static_cast<std::int64_t>(four->voxels.size()), four->count());
   }
 
+  // Colin27 from Debian's mricron-data: the scan the built-in brain models were trained on,
+  // and its 0.5 mm reconstruction they are tested on.
+  void colin27HasItsKnownGeometry() {
+    const fs::path templates = "/usr/share/mricron/templates";
+    auto ch2 = readNifti(templates / "ch2.nii.gz");
+    QVERIFY2(ch2.ok(), ch2.ok() ? "" : ch2.error().message.c_str());
+    QCOMPARE(ch2->shape, (std::vector<std::int64_t>{181, 217, 181}));
+    QCOMPARE(ch2->spacing, (std::array<double, 3>{1, 1, 1}));
+    QCOMPARE(ch2->affine[0][3], -90.0);
+    QCOMPARE(ch2->affine[1][3], -125.0);
+    QCOMPARE(ch2->affine[2][3], -71.0);
+    const auto [low, high] = std::minmax_element(ch2->voxels.begin(), ch2->voxels.end());
+    QVERIFY(*low >= 0 && *high <= 255 && *high > 100);
+    auto better = readNifti(templates / "ch2better.nii.gz");
+    QVERIFY(better.ok());
+    QCOMPARE(better->shape, (std::vector<std::int64_t>{316, 370, 301}));
+    QCOMPARE(better->spacing, (std::array<double, 3>{0.5, 0.5, 0.5}));
+  }
+
   void brokenNiftiIsRefused() {
     const auto whole = readAll(kData / "nifti" / "anatomical.nii");
     const auto half = fs::path(m_dir.path().toStdString()) / "half.nii";
