@@ -1,4 +1,6 @@
 // nesa-desktop: the Qt desktop app.
+#include "process_analysis_backend.h"
+#include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
 #include "ui/main_window.h"
 #include "ui/translations.h"
@@ -9,9 +11,15 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QMessageBox>
+#include <QTimer>
+
+#include <cstdio>
 
 int main(int argc, char **argv) {
+  QElapsedTimer startup;
+  startup.start();
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("Nesa Desktop"));
   QApplication::setApplicationVersion(QString::fromLatin1(nesa::kVersion));
@@ -28,8 +36,23 @@ int main(int argc, char **argv) {
   const QCommandLineOption languageOption(
       QStringLiteral("language"), QApplication::translate("main", "Interface language (en, fr)."),
       QStringLiteral("code"));
+  const QCommandLineOption runOption(
+      QStringLiteral("run"),
+      QApplication::translate("main", "Open the first file and run <model> on it."),
+      QStringLiteral("model"));
+  const QCommandLineOption privacyOption(
+      QStringLiteral("privacy"),
+      QApplication::translate("main", "The privacy level for --run (default hss)."),
+      QStringLiteral("level"), QStringLiteral("hss"));
+  const QCommandLineOption screenshotOption(
+      QStringLiteral("screenshot"),
+      QApplication::translate("main", "After --run, save the window as <png> and quit."),
+      QStringLiteral("png"));
   parser.addOption(configOption);
   parser.addOption(languageOption);
+  parser.addOption(runOption);
+  parser.addOption(privacyOption);
+  parser.addOption(screenshotOption);
   parser.addPositionalArgument(QStringLiteral("files"),
                                QApplication::translate("main", "Files to add to the list."),
                                QStringLiteral("[files...]"));
@@ -55,8 +78,36 @@ int main(int argc, char **argv) {
       config->network == "join"
           ? QString::fromStdString(config->nodeAddress)
           : QApplication::translate("main", "%n local miner(s)", "", config->devnetMiners)};
-  nesa::ui::MainWindow window(network);
+  nesa::app::ProcessAnalysisBackend backend;
+  nesa::ui::MainWindow window(network, backend);
   window.fileList()->addPaths(parser.positionalArguments());
   window.show();
+  QTimer::singleShot(0, &window, [&startup] {
+    nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after start");
+  });
+  if (parser.isSet(runOption)) {
+    auto *page = window.analyzePage();
+    const QString model = parser.value(runOption), runLevel = parser.value(privacyOption);
+    QObject::connect(
+        page, &nesa::ui::AnalyzePage::inputShown, page,
+        [page, model, runLevel] {
+          if (!page->selectModel(model) || !page->selectLevel(runLevel)) {
+            std::fprintf(stderr, "nesa-desktop: cannot run %s at %s on this input\n",
+                         qPrintable(model), qPrintable(runLevel));
+            QApplication::exit(2);
+            return;
+          }
+          page->run();
+        },
+        Qt::SingleShotConnection);
+    QObject::connect(page, &nesa::ui::AnalyzePage::runFinished, &window, [&] {
+      if (parser.isSet(screenshotOption))
+        window.grab().save(parser.value(screenshotOption));
+      const QString error = page->errorText();
+      if (!error.isEmpty())
+        std::fprintf(stderr, "nesa-desktop: %s\n", qPrintable(error));
+      QApplication::exit(error.isEmpty() ? 0 : 1);
+    });
+  }
   return QApplication::exec();
 }

@@ -48,6 +48,81 @@ FRENCH = {
         "Examens, images et documents (*.dcm *.nii *.nii.gz *.png *.jpg *.jpeg *.tif *.tiff "
         "*.bmp *.pdf *.docx *.txt *.md);;Tous les fichiers (*)",
     "%n file(s) ready": ("%n fichier prêt", "%n fichiers prêts"),
+    "Open the first file and run <model> on it.":
+        "Ouvrir le premier fichier et y lancer <model>.",
+    "The privacy level for --run (default hss).":
+        "Le niveau de confidentialité pour --run (hss par défaut).",
+    "After --run, save the window as <png> and quit.":
+        "Après --run, enregistrer la fenêtre dans <png> et quitter.",
+    # the analyze page and its viewer
+    "Drop a scan, an image or a document to see it here.":
+        "Déposez un examen, une image ou un document pour le voir ici.",
+    "Axial": "Axiale",
+    "Coronal": "Coronale",
+    "Sagittal": "Sagittale",
+    "Level": "Niveau",
+    "Window": "Fenêtre",
+    "Overlay": "Calque",
+    "%1 of %2": "%1 sur %2",
+    "%1, %2 voxels of %3 × %4 × %5 mm": "%1, %2 voxels de %3 × %4 × %5 mm",
+    "%1 image, %2 × %3 pixels": "image %1, %2 × %3 pixels",
+    "%1 document, %n character(s)": ("document %1, %n caractère", "document %1, %n caractères"),
+    "%1 is not a scan, an image or a document this app can read.":
+        "%1 n'est ni un examen, ni une image, ni un document que cette application sait lire.",
+    "Run": "Lancer",
+    "Cancel": "Annuler",
+    "Save report…": "Enregistrer le rapport…",
+    "Model": "Modèle",
+    "Privacy": "Confidentialité",
+    "Cost": "Coût",
+    "Result": "Résultat",
+    "Cancelling…": "Annulation…",
+    "Opening %1…": "Ouverture de %1…",
+    "Patient details (%n attribute(s)) stay on this computer: they are never sent.": (
+        "Les données du patient (%n attribut) restent sur cet ordinateur : elles ne sont jamais "
+        "envoyées.",
+        "Les données du patient (%n attributs) restent sur cet ordinateur : elles ne sont jamais "
+        "envoyées."),
+    "Add a file first.": "Ajoutez d'abord un fichier.",
+    "No installed model takes this kind of input.":
+        "Aucun modèle installé ne prend ce type de fichier.",
+    "Free: nothing leaves this computer.": "Gratuit : rien ne quitte cet ordinateur.",
+    "Estimated when the run reaches the network.":
+        "Estimé quand l'analyse atteint le réseau.",
+    "About %1 NES": "Environ %1 NES",
+    "Starting…": "Démarrage…",
+    "Call %1 of %2: %3": "Appel %1 sur %2 : %3",
+    "The run was cancelled.": "L'analyse a été annulée.",
+    "Done.": "Terminé.",
+    "Verified: %n miner(s) answered, every check passed (%1).": (
+        "Vérifié : %n mineur a répondu, tous les contrôles sont passés (%1).",
+        "Vérifié : %n mineurs ont répondu, tous les contrôles sont passés (%1)."),
+    "%1 check(s) failed; the wrong answers were replaced and reported.":
+        "%1 contrôle(s) en échec ; les réponses fausses ont été remplacées et signalées.",
+    "Save report": "Enregistrer le rapport",
+    "Text files (*.txt)": "Fichiers texte (*.txt)",
+    "The report could not be saved to %1.": "Le rapport n'a pas pu être enregistré dans %1.",
+    "nesa-analyze could not be started: %1": "nesa-analyze n'a pas pu démarrer : %1",
+    "The analysis stopped unexpectedly.": "L'analyse s'est arrêtée de façon inattendue.",
+    "The analysis gave no readable result.": "L'analyse n'a donné aucun résultat lisible.",
+    # the privacy levels (docs/privacy.md)
+    "On this computer only (local)": "Sur cet ordinateur seulement (local)",
+    "Scrambled with your key (ee)": "Brouillé avec votre clé (ee)",
+    "Secret shares (hss)": "Parts secrètes (hss)",
+    "Shares of scrambled data (hss-ee)": "Parts de données brouillées (hss-ee)",
+    "Nothing leaves this computer.": "Rien ne quitte cet ordinateur.",
+    "Miners compute on data scrambled with your secret key; someone who has the original public "
+    "model can unscramble it, so this hides your data from eavesdroppers, not from the miners.":
+        "Les mineurs calculent sur des données brouillées avec votre clé secrète ; qui possède le "
+        "modèle public d'origine peut les débrouiller : cela cache vos données aux oreilles "
+        "indiscrètes, pas aux mineurs.",
+    "Each miner sees only random-looking shares of your data; it stays hidden unless every miner "
+    "of a query colludes.":
+        "Chaque mineur ne voit que des parts d'apparence aléatoire de vos données ; elles restent "
+        "cachées sauf si tous les mineurs d'une requête s'entendent.",
+    "Shares of scrambled data: even miners who all collude see only the scrambled form.":
+        "Des parts de données brouillées : même si tous les mineurs s'entendent, ils ne voient "
+        "que la forme brouillée.",
 }
 
 
@@ -65,6 +140,8 @@ def fill(path, lookup):
         source = message.findtext("source")
         translation = message.find("translation")
         value = lookup(source)
+        if isinstance(value, tuple) and message.get("numerus") != "yes":
+            value = None  # "(s)" in a message without %n: nothing to fill in English
         if value is None:
             missing.append(source)
             continue

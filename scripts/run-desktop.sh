@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake --preset default >/dev/null
-cmake --build --preset default -j "$(nproc)" --target nesa-desktop nesa-node nesa
+cmake --build --preset default -j "$(nproc)" --target nesa-desktop nesa-node nesa nesa-analyze nesa-miner nesa-model
 exec build/bin/nesa-desktop "$@"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds Nesa Desktop and runs every test, on a fresh Debian 12 machine or an existing checkout.
 #   scripts/test.sh                 install missing packages, build, run all tests, fuzz the file
-#                                   readers (FUZZ_SECONDS each, default 20), then repeat the tests
-#                                   under AddressSanitizer + UBSan
+#                                   readers (FUZZ_SECONDS each, default 20), run the app end to end
+#                                   under Xvfb, then repeat the tests under AddressSanitizer + UBSan
 #   scripts/test.sh --no-sanitize   skip the sanitizer pass
 #   scripts/test.sh --only-sanitize run only the sanitizer pass
 # Extra arguments after -- go to ctest (e.g. -- -R storage, -- -L gpu).
@@ -41,5 +41,7 @@ run_preset() {
 ((run_default)) && run_preset default
 # The file readers under libFuzzer for a bounded time (FUZZ_SECONDS per target, default 20).
 ((run_default)) && { echo "== fuzz"; scripts/fuzz.sh "${FUZZ_SECONDS:-20}"; }
+# The real app under Xvfb on a local devnet: the brain model at hss on Colin27, screenshot saved.
+((run_default)) && { echo "== end-to-end (desktop app)"; scripts/screenshots.sh; }
 ((run_sanitize)) && run_preset asan
 echo "All tests passed."

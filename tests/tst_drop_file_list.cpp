@@ -1,4 +1,5 @@
 // Dropping files onto the main window's list: local files are listed once, the rest refused.
+#include "fake_analysis_backend.h"
 #include "ui/drop_file_list.h"
 #include "ui/input_kind.h"
 #include "ui/main_window.h"
@@ -46,7 +47,8 @@ class TestDropFileList : public QObject {
 
 private Q_SLOTS:
   void droppedLocalFilesAreListed() {
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2 local miners")});
+    nesa::testing::FakeBackend backend;
+    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2 local miners")}, backend);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     DropFileList *list = window.fileList();
@@ -114,12 +116,14 @@ private Q_SLOTS:
   }
 
   void removeButtonDeletesSelection() {
-    MainWindow window({QStringLiteral("join"), QStringLiteral("node.example:7600")});
+    nesa::testing::FakeBackend backend;
+    MainWindow window({QStringLiteral("join"), QStringLiteral("node.example:7600")}, backend);
     const QString a = makeFile(m_dir, QStringLiteral("a.png"));
     const QString b = makeFile(m_dir, QStringLiteral("b.png"));
     window.fileList()->addPaths({a, b});
     auto *remove = window.findChild<QPushButton *>(QStringLiteral("removeFiles"));
     QVERIFY(remove != nullptr);
+    window.fileList()->clearSelection(); // the page selects what was added last, to open it
     QVERIFY(!remove->isEnabled());
     window.fileList()->item(0)->setSelected(true);
     QVERIFY(remove->isEnabled());

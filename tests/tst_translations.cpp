@@ -1,4 +1,5 @@
 // Translations: the compiled catalogues load, French replaces the English text, plurals agree.
+#include "fake_analysis_backend.h"
 #include "ui/drop_file_list.h"
 #include "ui/main_window.h"
 #include "ui/translations.h"
@@ -26,7 +27,8 @@ private Q_SLOTS:
 
   void englishPluralsAgree() {
     QVERIFY(installTranslation(*qApp, QStringLiteral("en")));
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")});
+    nesa::testing::FakeBackend backend;
+    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend);
     QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("0 files ready")));
     QTemporaryDir dir;
     QFile file(dir.filePath(QStringLiteral("a.txt")));
@@ -38,7 +40,8 @@ private Q_SLOTS:
 
   void frenchReplacesEnglish() {
     QVERIFY(installTranslation(*qApp, QStringLiteral("fr")));
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")});
+    nesa::testing::FakeBackend backend;
+    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend);
     QVERIFY(hasLabel(window, QStringLiteral("Analyse privée")));
     QVERIFY(!hasLabel(window, QStringLiteral("Private analysis")));
     QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("0 fichier prêt")));

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AnalyzePage</name>
+    <message>
+        <source>nesa-analyze could not be started: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The run was cancelled.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The analysis stopped unexpectedly.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The analysis gave no readable result.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Private AI on other people's GPUs, paid in NES.</source>
@@ -30,6 +49,18 @@
             <numerusform>%n local miners</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Open the first file and run &lt;model&gt; on it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The privacy level for --run (default hss).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>After --run, save the window as &lt;png&gt; and quit.</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>nesa::ui</name>
@@ -51,6 +82,146 @@
     </message>
     <message>
         <source>Unsupported</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>nesa::ui::AnalyzePage</name>
+    <message>
+        <source>%1, %2 voxels of %3 × %4 × %5 mm</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 image, %2 × %3 pixels</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%1 document, %n character(s)</source>
+        <translation>
+            <numerusform>%1 document, %n character</numerusform>
+            <numerusform>%1 document, %n characters</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is not a scan, an image or a document this app can read.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save report…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Add files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scans, images and documents (*.dcm *.nii *.nii.gz *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.pdf *.docx *.txt *.md);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Patient details (%n attribute(s)) stay on this computer: they are never sent.</source>
+        <translation>
+            <numerusform>Patient details (%n attribute) stay on this computer: they are never sent.</numerusform>
+            <numerusform>Patient details (%n attributes) stay on this computer: they are never sent.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add a file first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No installed model takes this kind of input.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Free: nothing leaves this computer.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Estimated when the run reaches the network.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>About %1 NES</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Call %1 of %2: %3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The run was cancelled.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Verified: %n miner(s) answered, every check passed (%1).</source>
+        <translation>
+            <numerusform>Verified: %n miner answered, every check passed (%1).</numerusform>
+            <numerusform>Verified: %n miners answered, every check passed (%1).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 check(s) failed; the wrong answers were replaced and reported.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The report could not be saved to %1.</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -94,27 +265,11 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Add files…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Network: joining %1</source>
         <translation type="unfinished" />
     </message>
     <message>
         <source>Network: local (everything on this computer), %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Add files</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Scans, images and documents (*.dcm *.nii *.nii.gz *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.pdf *.docx *.txt *.md);;All files (*)</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
@@ -123,6 +278,76 @@
             <numerusform>%n file ready</numerusform>
             <numerusform>%n files ready</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::SliceViewer</name>
+    <message>
+        <source>Drop a scan, an image or a document to see it here.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Axial</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Coronal</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sagittal</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Level</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Window</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Overlay</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>privacy</name>
+    <message>
+        <source>On this computer only (local)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scrambled with your key (ee)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Secret shares (hss)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Shares of scrambled data (hss-ee)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nothing leaves this computer.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Miners compute on data scrambled with your secret key; someone who has the original public model can unscramble it, so this hides your data from eavesdroppers, not from the miners.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Each miner sees only random-looking shares of your data; it stays hidden unless every miner of a query colludes.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Shares of scrambled data: even miners who all collude see only the scrambled form.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 </TS>

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>AnalyzePage</name>
+    <message>
+        <source>nesa-analyze could not be started: %1</source>
+        <translation>nesa-analyze n'a pas pu démarrer : %1</translation>
+    </message>
+    <message>
+        <source>The run was cancelled.</source>
+        <translation>L'analyse a été annulée.</translation>
+    </message>
+    <message>
+        <source>The analysis stopped unexpectedly.</source>
+        <translation>L'analyse s'est arrêtée de façon inattendue.</translation>
+    </message>
+    <message>
+        <source>The analysis gave no readable result.</source>
+        <translation>L'analyse n'a donné aucun résultat lisible.</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Private AI on other people's GPUs, paid in NES.</source>
@@ -30,6 +49,18 @@
             <numerusform>%n mineurs locaux</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Open the first file and run &lt;model&gt; on it.</source>
+        <translation>Ouvrir le premier fichier et y lancer &lt;model&gt;.</translation>
+    </message>
+    <message>
+        <source>The privacy level for --run (default hss).</source>
+        <translation>Le niveau de confidentialité pour --run (hss par défaut).</translation>
+    </message>
+    <message>
+        <source>After --run, save the window as &lt;png&gt; and quit.</source>
+        <translation>Après --run, enregistrer la fenêtre dans &lt;png&gt; et quitter.</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui</name>
@@ -52,6 +83,146 @@
     <message>
         <source>Unsupported</source>
         <translation>Non pris en charge</translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::AnalyzePage</name>
+    <message>
+        <source>%1, %2 voxels of %3 × %4 × %5 mm</source>
+        <translation>%1, %2 voxels de %3 × %4 × %5 mm</translation>
+    </message>
+    <message>
+        <source>%1 image, %2 × %3 pixels</source>
+        <translation>image %1, %2 × %3 pixels</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 document, %n character(s)</source>
+        <translation>
+            <numerusform>document %1, %n caractère</numerusform>
+            <numerusform>document %1, %n caractères</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is not a scan, an image or a document this app can read.</source>
+        <translation>%1 n'est ni un examen, ni une image, ni un document que cette application sait lire.</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>Ajouter des fichiers…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lancer</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Save report…</source>
+        <translation>Enregistrer le rapport…</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation>Confidentialité</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>Coût</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Résultat</translation>
+    </message>
+    <message>
+        <source>Add files</source>
+        <translation>Ajouter des fichiers</translation>
+    </message>
+    <message>
+        <source>Scans, images and documents (*.dcm *.nii *.nii.gz *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.pdf *.docx *.txt *.md);;All files (*)</source>
+        <translation>Examens, images et documents (*.dcm *.nii *.nii.gz *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.pdf *.docx *.txt *.md);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Annulation…</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>Ouverture de %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Patient details (%n attribute(s)) stay on this computer: they are never sent.</source>
+        <translation>
+            <numerusform>Les données du patient (%n attribut) restent sur cet ordinateur : elles ne sont jamais envoyées.</numerusform>
+            <numerusform>Les données du patient (%n attributs) restent sur cet ordinateur : elles ne sont jamais envoyées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add a file first.</source>
+        <translation>Ajoutez d'abord un fichier.</translation>
+    </message>
+    <message>
+        <source>No installed model takes this kind of input.</source>
+        <translation>Aucun modèle installé ne prend ce type de fichier.</translation>
+    </message>
+    <message>
+        <source>Free: nothing leaves this computer.</source>
+        <translation>Gratuit : rien ne quitte cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>Estimated when the run reaches the network.</source>
+        <translation>Estimé quand l'analyse atteint le réseau.</translation>
+    </message>
+    <message>
+        <source>About %1 NES</source>
+        <translation>Environ %1 NES</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Démarrage…</translation>
+    </message>
+    <message>
+        <source>Call %1 of %2: %3</source>
+        <translation>Appel %1 sur %2 : %3</translation>
+    </message>
+    <message>
+        <source>The run was cancelled.</source>
+        <translation>L'analyse a été annulée.</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Terminé.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Verified: %n miner(s) answered, every check passed (%1).</source>
+        <translation>
+            <numerusform>Vérifié : %n mineur a répondu, tous les contrôles sont passés (%1).</numerusform>
+            <numerusform>Vérifié : %n mineurs ont répondu, tous les contrôles sont passés (%1).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 check(s) failed; the wrong answers were replaced and reported.</source>
+        <translation>%1 contrôle(s) en échec ; les réponses fausses ont été remplacées et signalées.</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>Enregistrer le rapport</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>Fichiers texte (*.txt)</translation>
+    </message>
+    <message>
+        <source>The report could not be saved to %1.</source>
+        <translation>Le rapport n'a pas pu être enregistré dans %1.</translation>
     </message>
 </context>
 <context>
@@ -94,14 +265,6 @@
         <translation>Déposez ci-dessous des IRM (DICOM, NIfTI), des images ou des documents (PDF, DOCX, TXT, MD). Les fichiers restent sur cet ordinateur : seules des parts chiffrées en sortent.</translation>
     </message>
     <message>
-        <source>Add files…</source>
-        <translation>Ajouter des fichiers…</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Retirer</translation>
-    </message>
-    <message>
         <source>Network: joining %1</source>
         <translation>Réseau : connexion à %1</translation>
     </message>
@@ -109,20 +272,82 @@
         <source>Network: local (everything on this computer), %1</source>
         <translation>Réseau : local (tout sur cet ordinateur), %1</translation>
     </message>
-    <message>
-        <source>Add files</source>
-        <translation>Ajouter des fichiers</translation>
-    </message>
-    <message>
-        <source>Scans, images and documents (*.dcm *.nii *.nii.gz *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.pdf *.docx *.txt *.md);;All files (*)</source>
-        <translation>Examens, images et documents (*.dcm *.nii *.nii.gz *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.pdf *.docx *.txt *.md);;Tous les fichiers (*)</translation>
-    </message>
     <message numerus="yes">
         <source>%n file(s) ready</source>
         <translation>
             <numerusform>%n fichier prêt</numerusform>
             <numerusform>%n fichiers prêts</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::SliceViewer</name>
+    <message>
+        <source>Drop a scan, an image or a document to see it here.</source>
+        <translation>Déposez un examen, une image ou un document pour le voir ici.</translation>
+    </message>
+    <message>
+        <source>Axial</source>
+        <translation>Axiale</translation>
+    </message>
+    <message>
+        <source>Coronal</source>
+        <translation>Coronale</translation>
+    </message>
+    <message>
+        <source>Sagittal</source>
+        <translation>Sagittale</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Niveau</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Fenêtre</translation>
+    </message>
+    <message>
+        <source>Overlay</source>
+        <translation>Calque</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 sur %2</translation>
+    </message>
+</context>
+<context>
+    <name>privacy</name>
+    <message>
+        <source>On this computer only (local)</source>
+        <translation>Sur cet ordinateur seulement (local)</translation>
+    </message>
+    <message>
+        <source>Scrambled with your key (ee)</source>
+        <translation>Brouillé avec votre clé (ee)</translation>
+    </message>
+    <message>
+        <source>Secret shares (hss)</source>
+        <translation>Parts secrètes (hss)</translation>
+    </message>
+    <message>
+        <source>Shares of scrambled data (hss-ee)</source>
+        <translation>Parts de données brouillées (hss-ee)</translation>
+    </message>
+    <message>
+        <source>Nothing leaves this computer.</source>
+        <translation>Rien ne quitte cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>Miners compute on data scrambled with your secret key; someone who has the original public model can unscramble it, so this hides your data from eavesdroppers, not from the miners.</source>
+        <translation>Les mineurs calculent sur des données brouillées avec votre clé secrète ; qui possède le modèle public d'origine peut les débrouiller : cela cache vos données aux oreilles indiscrètes, pas aux mineurs.</translation>
+    </message>
+    <message>
+        <source>Each miner sees only random-looking shares of your data; it stays hidden unless every miner of a query colludes.</source>
+        <translation>Chaque mineur ne voit que des parts d'apparence aléatoire de vos données ; elles restent cachées sauf si tous les mineurs d'une requête s'entendent.</translation>
+    </message>
+    <message>
+        <source>Shares of scrambled data: even miners who all collude see only the scrambled form.</source>
+        <translation>Des parts de données brouillées : même si tous les mineurs s'entendent, ils ne voient que la forme brouillée.</translation>
     </message>
 </context>
 </TS>

@@ -115,4 +115,12 @@ Qt::DropActions DropFileList::supportedDropActions() const {
   return Qt::CopyAction | Qt::LinkAction;
 }
 
+void DropFileList::removeSelected() {
+  const auto selected = selectedItems();
+  if (selected.isEmpty())
+    return;
+  qDeleteAll(selected);
+  Q_EMIT filesRemoved();
+}
+
 } // namespace nesa::ui

@@ -17,10 +17,14 @@ public:
   QStringList addPaths(const QStringList &paths);
   /// Every listed path, in display order.
   QStringList paths() const;
+  /// Removes the selected entries.
+  void removeSelected();
 
 Q_SIGNALS:
   /// Emitted after files were added by a drop or by addPaths.
   void filesAdded(const QStringList &paths);
+  /// Emitted after entries were removed.
+  void filesRemoved();
   /// Emitted when some dropped items were refused, with a sentence saying why.
   void itemsRefused(const QString &why);
 

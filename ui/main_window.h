@@ -1,13 +1,15 @@
-// The desktop app's main window (for now: the file list that analyses will start from).
+// The desktop app's main window: the analyze page (drop, view, run, result) under a title, with
+// the network it runs on in the status bar.
 #pragma once
 
 #include <QMainWindow>
 
 class QLabel;
-class QPushButton;
 
 namespace nesa::ui {
 
+class AnalysisBackend;
+class AnalyzePage;
 class DropFileList;
 
 /// What the window shows about the network it runs on.
@@ -16,23 +18,21 @@ struct NetworkSummary {
   QString detail; ///< node address, or how many local miners
 };
 
-/// The top-level window: a drop zone listing the inputs, with add/remove buttons.
+/// The top-level window. `backend` runs the analyses and must outlive the window.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 public:
-  explicit MainWindow(const NetworkSummary &network, QWidget *parent = nullptr);
+  MainWindow(const NetworkSummary &network, AnalysisBackend &backend, QWidget *parent = nullptr);
 
-  /// The list files are dropped onto (exposed for tests and for the analyze page to come).
-  DropFileList *fileList() const { return m_files; }
+  /// The list files are dropped onto (the analyze page's).
+  DropFileList *fileList() const;
+  /// The analyze page.
+  AnalyzePage *analyzePage() const { return m_analyze; }
 
 private:
-  void chooseFiles();
-  void removeSelected();
   void updateStatus();
 
-  DropFileList *m_files = nullptr;
-  QLabel *m_hint = nullptr;
-  QPushButton *m_remove = nullptr;
+  AnalyzePage *m_analyze = nullptr;
   QString m_networkText;
 };
 

@@ -67,6 +67,7 @@ Result<ModelManifest> parseManifest(const std::string &text) {
     if (!prepared)
       return prepared.error();
     manifest.preprocessing = *prepared;
+    manifest.preprocessingJson = steps->dump();
   }
   for (const auto &[key, value] : root.items())
     if (key != "name" && key != "task" && key != "input" && key != "inputShape" &&

@@ -19,8 +19,9 @@ struct ModelManifest {
   std::vector<std::int64_t> inputShape; ///< the tensor the model takes, e.g. [1, 1, 128, 128]
   std::vector<std::string> labels;      ///< one per output class
   Preprocessing preprocessing;
-  std::string licence;    ///< of the weights and of the training data
-  std::string provenance; ///< how it was made: data, script, seed
+  std::string preprocessingJson; ///< the "preprocessing" object as JSON text ("" when none)
+  std::string licence;           ///< of the weights and of the training data
+  std::string provenance;        ///< how it was made: data, script, seed
   std::string notice; ///< shown in the app as is, e.g. "synthetic lesions — demonstration only"
 };
 

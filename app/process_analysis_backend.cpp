@@ -1,0 +1,161 @@
+#include "process_analysis_backend.h"
+
+#include "registry/model_locations.h"
+#include "registry/model_registry.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+
+#include <cmath>
+#include <cstring>
+
+namespace nesa::app {
+namespace {
+
+// The float32 or float64 array of an .npy file nesa-analyze wrote.
+bool readNpy(const QString &path, std::vector<std::int64_t> &shape, std::vector<float> &values) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly))
+    return false;
+  const QByteArray bytes = file.readAll();
+  if (bytes.size() < 10 || !bytes.startsWith("\x93NUMPY"))
+    return false;
+  const int length = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8;
+  const QByteArray header = bytes.mid(10, length);
+  const bool f64 = header.contains("'<f8'");
+  if (!f64 && !header.contains("'<f4'"))
+    return false;
+  const auto open = header.indexOf('('), close = header.indexOf(')');
+  shape.clear();
+  for (const auto &d : header.mid(open + 1, close - open - 1).split(','))
+    if (!d.trimmed().isEmpty())
+      shape.push_back(d.trimmed().toLongLong());
+  const qsizetype width = f64 ? 8 : 4, start = 10 + length;
+  values.resize(static_cast<std::size_t>((bytes.size() - start) / width));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (f64) {
+      double v;
+      std::memcpy(&v, bytes.constData() + start + static_cast<qsizetype>(i) * 8, 8);
+      values[i] = static_cast<float>(v);
+    } else {
+      std::memcpy(&values[i], bytes.constData() + start + static_cast<qsizetype>(i) * 4, 4);
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+std::vector<ui::ModelOption> ProcessAnalysisBackend::models() {
+  std::vector<ui::ModelOption> options;
+  auto models = registry::ModelRegistry::open(registry::userModelsFolder(),
+                                              registry::builtInModelFolders());
+  if (!models)
+    return options;
+  for (const auto &m : models->list()) {
+    ui::ModelOption option;
+    option.id = QString::fromStdString(m.id);
+    option.name = QString::fromStdString(m.name);
+    option.task = QString::fromStdString(m.task);
+    option.input = QStringLiteral("text");
+    if (m.manifest) {
+      option.input = QString::fromStdString(m.manifest->input);
+      for (const auto &label : m.manifest->labels)
+        option.labels << QString::fromStdString(label);
+      option.notice = QString::fromStdString(m.manifest->notice);
+      option.preprocessingJson = QString::fromStdString(m.manifest->preprocessingJson);
+    }
+    options.push_back(option);
+  }
+  return options;
+}
+
+double ProcessAnalysisBackend::estimateCost(const ui::AnalysisRequest &request) {
+  // The price depends on the miners of the network the run reaches; nesa-analyze says it then.
+  return request.level == QLatin1String("local") ? 0.0 : std::nan("");
+}
+
+ui::AnalysisOutcome
+ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
+                            const std::function<void(const ui::AnalysisProgress &)> &progress,
+                            const std::atomic<bool> &cancelled) {
+  ui::AnalysisOutcome outcome;
+  QTemporaryDir scratch;
+  const QString output = scratch.filePath(QStringLiteral("output.npy"));
+  QProcess process;
+  process.start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa-analyze"),
+                {request.input, QStringLiteral("--model"), request.model, QStringLiteral("--privacy"),
+                 request.level, QStringLiteral("--output"), output});
+  if (!process.waitForStarted(10000)) {
+    outcome.error = QCoreApplication::translate("AnalyzePage", "nesa-analyze could not be started: %1")
+                        .arg(process.errorString());
+    return outcome;
+  }
+  static const QRegularExpression call(QStringLiteral("^call (\\d+)/(\\d+) ([^:]*): (.*)$"));
+  static const QRegularExpression miner(QStringLiteral("(\\S+) \\([^,]+, verified\\)"));
+  QString errors;
+  QStringList miners;
+  const auto consume = [&](const QString &line) {
+    errors += line + QLatin1Char('\n');
+    if (const auto m = call.match(line); m.hasMatch()) {
+      progress({m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3)});
+      for (auto it = miner.globalMatch(m.captured(4)); it.hasNext();) {
+        const QString name = it.next().captured(1);
+        if (!miners.contains(name))
+          miners << name;
+      }
+    }
+  };
+  process.setReadChannel(QProcess::StandardError); // progress comes on stderr, one line a call
+  while (!process.waitForFinished(100)) {
+    if (cancelled.load()) {
+      process.kill();
+      process.waitForFinished(5000);
+      outcome.error = QCoreApplication::translate("AnalyzePage", "The run was cancelled.");
+      return outcome;
+    }
+    while (process.canReadLine())
+      consume(QString::fromUtf8(process.readLine()).trimmed());
+  }
+  for (const auto &line : QString::fromUtf8(process.readAllStandardError()).split(QLatin1Char('\n')))
+    if (!line.trimmed().isEmpty())
+      consume(line.trimmed());
+  const QString out = QString::fromUtf8(process.readAllStandardOutput());
+  if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+    const auto lines = errors.trimmed().split(QLatin1Char('\n'));
+    outcome.error = lines.isEmpty() ? QString() : lines.last();
+    outcome.error.remove(QStringLiteral("nesa analyze: "));
+    if (outcome.error.isEmpty())
+      outcome.error = QCoreApplication::translate("AnalyzePage", "The analysis stopped unexpectedly.");
+    return outcome;
+  }
+  static const QRegularExpression report(
+      QStringLiteral("^level [^:]*: (\\d+) remote calls, (\\d+) checks passed, (\\d+) failed"));
+  static const QRegularExpression paid(QStringLiteral("^paid (\\d+) µNES"));
+  QStringList summary;
+  for (const auto &line : out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+    if (const auto m = report.match(line); m.hasMatch()) {
+      outcome.calls = m.captured(1).toInt();
+      outcome.checksPassed = m.captured(2).toInt();
+      outcome.checksFailed = m.captured(3).toInt();
+    } else if (const auto p = paid.match(line); p.hasMatch()) {
+      outcome.costNes = p.captured(1).toDouble() / 1e6;
+    } else if (!line.startsWith(QLatin1String("output ["))) {
+      summary << line.trimmed();
+    }
+  }
+  outcome.summary = summary.join(QLatin1Char('\n'));
+  outcome.miners = miners;
+  if (!readNpy(output, outcome.shape, outcome.output)) {
+    outcome.error = QCoreApplication::translate("AnalyzePage", "The analysis gave no readable result.");
+    return outcome;
+  }
+  outcome.ok = true;
+  return outcome;
+}
+
+} // namespace nesa::app

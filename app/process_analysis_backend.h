@@ -1,0 +1,20 @@
+// The desktop app's AnalysisBackend: models from the registry, runs by nesa-analyze in a child
+// process (the engine and libtorch stay out of the app's own process, which starts fast and
+// survives a failing run), progress from its per-call lines, the output from its .npy file.
+#pragma once
+
+#include "ui/analysis_backend.h"
+
+namespace nesa::app {
+
+/// Runs analyses with the nesa-analyze program beside this one.
+class ProcessAnalysisBackend : public ui::AnalysisBackend {
+public:
+  std::vector<ui::ModelOption> models() override;
+  double estimateCost(const ui::AnalysisRequest &request) override;
+  ui::AnalysisOutcome run(const ui::AnalysisRequest &request,
+                          const std::function<void(const ui::AnalysisProgress &)> &progress,
+                          const std::atomic<bool> &cancelled) override;
+};
+
+} // namespace nesa::app

@@ -1,0 +1,199 @@
+// The analyze page against a fake backend: a dropped scan appears in the viewer, a run at hss
+// advances its progress and shows the result, the segmentation and how it was verified; a
+// failing run shows its error; the privacy picker explains each level; models are filtered by
+// the kind of input; documents show their text.
+#include "fake_analysis_backend.h"
+#include "ui/analyze_page.h"
+#include "ui/drop_file_list.h"
+#include "ui/privacy_levels.h"
+#include "ui/slice_viewer.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QImage>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+#include <cstring>
+#include <fstream>
+
+using namespace nesa::ui;
+using nesa::testing::FakeBackend;
+
+namespace {
+
+// A 3-D NIfTI-1 volume of 8 × 8 × 8 float32 voxels: a bright cube in the middle.
+void writeVolume(const QString &path) {
+  std::string h(352, '\0');
+  auto put = [&](std::size_t offset, const void *value, std::size_t size) {
+    std::memcpy(h.data() + offset, value, size);
+  };
+  const std::int32_t size = 348;
+  put(0, &size, 4);
+  const std::int16_t dims[8] = {3, 8, 8, 8, 1, 1, 1, 1};
+  put(40, dims, sizeof dims);
+  const std::int16_t datatype = 16, bitpix = 32;
+  put(70, &datatype, 2);
+  put(72, &bitpix, 2);
+  const float pixdim[8] = {1, 2, 2, 2, 1, 1, 1, 1};
+  put(76, pixdim, sizeof pixdim);
+  const float offset = 352;
+  put(108, &offset, 4);
+  put(344, "n+1", 4);
+  std::vector<float> voxels(512, 0.0f);
+  for (int z = 2; z < 6; ++z)
+    for (int y = 2; y < 6; ++y)
+      for (int x = 2; x < 6; ++x)
+        voxels[static_cast<std::size_t>((z * 8 + y) * 8 + x)] = 100.0f;
+  std::ofstream out(path.toStdString(), std::ios::binary);
+  out << h;
+  out.write(reinterpret_cast<const char *>(voxels.data()), 512 * 4);
+}
+
+// Delivers a real drag-enter and drop of `file` to the page's list.
+void dropFile(AnalyzePage &page, const QString &file) {
+  QWidget *target = page.fileList()->viewport();
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(file)});
+  const QPoint centre = target->rect().center();
+  QDragEnterEvent enter(centre, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(target, &enter);
+  QDropEvent drop(QPointF(centre), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(target, &drop);
+}
+
+} // namespace
+
+class TestAnalyzePage : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_dir;
+
+private Q_SLOTS:
+  void droppedScanAppearsInTheViewer() {
+    FakeBackend backend;
+    AnalyzePage page(backend);
+    QVERIFY(!page.runButton()->isEnabled()); // nothing to run on yet
+    const QString scan = m_dir.filePath(QStringLiteral("cube.nii"));
+    writeVolume(scan);
+    QSignalSpy shown(&page, &AnalyzePage::inputShown);
+    dropFile(page, scan);
+    QCOMPARE(page.fileList()->paths(), QStringList{scan});
+    QTRY_COMPARE(shown.count(), 1);
+    QVERIFY(page.errorText().isEmpty());
+    QVERIFY(page.viewer()->hasVolume());
+    QCOMPARE(page.viewer()->sliceCount(), 8);
+    QCOMPARE(page.viewer()->currentSlice(), 4);
+    const QImage slice = page.viewer()->renderedImage();
+    QCOMPARE(slice.size(), QSize(8, 8));
+    QVERIFY(qGray(slice.pixel(4, 4)) > 200 && qGray(slice.pixel(0, 0)) < 50); // the cube, lit
+    page.viewer()->setOrientation(SliceViewer::Orientation::Sagittal);
+    QCOMPARE(page.viewer()->sliceCount(), 8);
+    // Only the models that take volumes are offered.
+    QCOMPARE(page.modelPicker()->count(), 2);
+    QVERIFY(page.runButton()->isEnabled());
+  }
+
+  void runAtHssShowsProgressResultAndVerification() {
+    FakeBackend backend;
+    AnalyzePage page(backend);
+    const QString scan = m_dir.filePath(QStringLiteral("run.nii"));
+    writeVolume(scan);
+    QSignalSpy shown(&page, &AnalyzePage::inputShown);
+    dropFile(page, scan);
+    QTRY_COMPARE(shown.count(), 1);
+    page.levelPicker()->setCurrentIndex(page.levelPicker()->findData(QStringLiteral("hss")));
+    QVector<int> seen;
+    connect(page.progressBar(), &QProgressBar::valueChanged, this,
+            [&](int value) { seen.push_back(value); });
+    QSignalSpy finished(&page, &AnalyzePage::runFinished);
+    QTest::mouseClick(page.runButton(), Qt::LeftButton);
+    QVERIFY(!page.runButton()->isEnabled());
+    QVERIFY(page.cancelButton()->isEnabled());
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(backend.requests.size(), std::size_t{1});
+    QCOMPARE(backend.requests[0].level, QStringLiteral("hss"));
+    QCOMPARE(backend.requests[0].model, QStringLiteral("fake-seg"));
+    QVERIFY2(seen.contains(2) && seen.contains(4), "the progress did not advance call by call");
+    QVERIFY(page.resultText().contains(QStringLiteral("cube: 64 voxels")));
+    QVERIFY(page.badgeText().contains(QStringLiteral("2 miner")));
+    QVERIFY(page.badgeText().contains(QStringLiteral("8")));
+    QVERIFY(page.errorText().isEmpty());
+    QVERIFY(page.viewer()->hasOverlay());
+    QVERIFY(page.runButton()->isEnabled());
+  }
+
+  void failingRunShowsItsError() {
+    FakeBackend backend;
+    AnalyzePage page(backend);
+    const QString scan = m_dir.filePath(QStringLiteral("fail.nii"));
+    writeVolume(scan);
+    QSignalSpy shown(&page, &AnalyzePage::inputShown);
+    dropFile(page, scan);
+    QTRY_COMPARE(shown.count(), 1);
+    page.modelPicker()->setCurrentIndex(page.modelPicker()->findData(QStringLiteral("failing")));
+    QSignalSpy finished(&page, &AnalyzePage::runFinished);
+    QTest::mouseClick(page.runButton(), Qt::LeftButton);
+    QTRY_COMPARE(finished.count(), 1);
+    QVERIFY(page.errorText().contains(QStringLiteral("did not answer")));
+    QVERIFY(page.resultText().isEmpty());
+    QVERIFY(page.runButton()->isEnabled()); // the user can try again
+  }
+
+  void brokenFileShowsAReadableError() {
+    FakeBackend backend;
+    AnalyzePage page(backend);
+    const QString broken = m_dir.filePath(QStringLiteral("broken.nii"));
+    std::ofstream(broken.toStdString()) << "not a scan";
+    QSignalSpy shown(&page, &AnalyzePage::inputShown);
+    dropFile(page, broken);
+    QTRY_COMPARE(shown.count(), 1);
+    QVERIFY(page.errorText().contains(QStringLiteral("not a readable NIfTI")));
+    QVERIFY(!page.viewer()->hasVolume());
+    QVERIFY(!page.runButton()->isEnabled());
+  }
+
+  void imagesAndDocumentsGetTheirOwnModels() {
+    FakeBackend backend;
+    AnalyzePage page(backend);
+    const QString photo = m_dir.filePath(QStringLiteral("photo.png"));
+    QImage image(32, 16, QImage::Format_RGB32);
+    image.fill(Qt::darkGreen);
+    QVERIFY(image.save(photo));
+    QSignalSpy shown(&page, &AnalyzePage::inputShown);
+    dropFile(page, photo);
+    QTRY_COMPARE(shown.count(), 1);
+    QCOMPARE(page.viewer()->renderedImage().size(), QSize(32, 16));
+    QCOMPARE(page.modelPicker()->count(), 1);
+    QCOMPARE(page.modelPicker()->currentData().toString(), QStringLiteral("fake-cls"));
+
+    const QString text = m_dir.filePath(QStringLiteral("contract.txt"));
+    std::ofstream(text.toStdString()) << "The parties agree to keep this confidential.";
+    dropFile(page, text);
+    QTRY_COMPARE(shown.count(), 2);
+    QVERIFY(page.documentText().contains(QStringLiteral("keep this confidential")));
+    QCOMPARE(page.modelPicker()->currentData().toString(), QStringLiteral("fake-lm"));
+  }
+
+  void privacyPickerExplainsEachLevel() {
+    FakeBackend backend;
+    AnalyzePage page(backend);
+    QCOMPARE(page.levelPicker()->currentData().toString(), QStringLiteral("hss"));
+    QSet<QString> sentences;
+    for (const auto &level : privacyLevels()) {
+      page.levelPicker()->setCurrentIndex(page.levelPicker()->findData(level));
+      QCOMPARE(page.levelSentence(), privacyLevelSentence(level));
+      sentences.insert(page.levelSentence());
+    }
+    QCOMPARE(sentences.size(), 4);
+    page.levelPicker()->setCurrentIndex(page.levelPicker()->findData(QStringLiteral("local")));
+    QVERIFY(page.levelSentence().contains(QStringLiteral("Nothing leaves this computer")));
+  }
+};
+
+QTEST_MAIN(TestAnalyzePage)
+#include "tst_analyze_page.moc"

@@ -1,0 +1,69 @@
+// The analyze page's only view of the product: which models are installed, and running one on
+// a file at a privacy level. The app implements it with the real engine (app/
+// process_analysis_backend.h); tests implement it with fakes.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace nesa::ui {
+
+/// A model the user can pick.
+struct ModelOption {
+  QString id;   ///< what the backend runs: "brain-extraction"
+  QString name; ///< shown: "Brain extraction (Colin27-trained demo)"
+  QString task; ///< "segmentation", "classification", ...
+  QString input;             ///< "volume", "image" or "text": which inputs it fits
+  QStringList labels;        ///< one per output class
+  QString notice;            ///< shown as is ("synthetic lesions — demonstration only")
+  QString preprocessingJson; ///< the manifest's preprocessing (volumes), "" when none
+};
+
+/// One run: an input file, a model id and a privacy level ("local", "ee", "hss", "hss-ee").
+struct AnalysisRequest {
+  QString input;
+  QString model;
+  QString level;
+};
+
+/// How far a run has come: `done` of `total` remote calls, and what the last one was.
+struct AnalysisProgress {
+  int done = 0;
+  int total = 0;
+  QString step;
+};
+
+/// What a run gave.
+struct AnalysisOutcome {
+  bool ok = false;
+  QString error;                     ///< a readable sentence when !ok
+  QString summary;                   ///< the result in words (labels with probabilities, volumes)
+  std::vector<std::int64_t> shape;   ///< the model's output
+  std::vector<float> output;
+  int calls = 0;                     ///< remote calls made
+  int checksPassed = 0, checksFailed = 0;
+  QStringList miners;                ///< the miners that answered
+  double costNes = 0;                ///< what was paid
+};
+
+/// The product behind the analyze page.
+class AnalysisBackend {
+public:
+  virtual ~AnalysisBackend() = default;
+  /// The installed models.
+  virtual std::vector<ModelOption> models() = 0;
+  /// The expected cost in NES of running `model` at `level` on `input` (0 at local).
+  virtual double estimateCost(const AnalysisRequest &request) = 0;
+  /// Runs `request`; called on a worker thread. `progress` may be called from that thread;
+  /// `cancelled` becomes true when the user presses Cancel.
+  virtual AnalysisOutcome run(const AnalysisRequest &request,
+                              const std::function<void(const AnalysisProgress &)> &progress,
+                              const std::atomic<bool> &cancelled) = 0;
+};
+
+} // namespace nesa::ui

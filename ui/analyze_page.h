@@ -1,0 +1,106 @@
+// The main page: drop a scan, an image or a document, look at it, pick a model and a privacy
+// level, run, watch the progress, read the result (a segmentation over the scan, labels with
+// probabilities) and how it was verified. Everything slow runs off the GUI thread.
+#pragma once
+
+#include "ui/analysis_backend.h"
+
+#include <QFutureWatcher>
+#include <QPointer>
+#include <QWidget>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QStackedWidget;
+
+namespace nesa::ui {
+
+class DropFileList;
+class SliceViewer;
+struct OpenedInput;
+
+/// The analyze page. `backend` must outlive it.
+class AnalyzePage : public QWidget {
+  Q_OBJECT
+public:
+  explicit AnalyzePage(AnalysisBackend &backend, QWidget *parent = nullptr);
+  ~AnalyzePage() override;
+
+  DropFileList *fileList() const { return m_files; }
+  SliceViewer *viewer() const { return m_viewer; }
+  QComboBox *modelPicker() const { return m_model; }
+  QComboBox *levelPicker() const { return m_level; }
+  QPushButton *runButton() const { return m_run; }
+  QPushButton *cancelButton() const { return m_cancel; }
+  QProgressBar *progressBar() const { return m_progress; }
+  /// The sentence under the privacy picker.
+  QString levelSentence() const;
+  /// The result in words, and the verification badge.
+  QString resultText() const;
+  QString badgeText() const;
+  /// The last error shown ("" when none).
+  QString errorText() const;
+  /// The document text shown for a document input.
+  QString documentText() const;
+  /// True while a file is being opened or a run is going on.
+  bool isBusy() const;
+  /// Picks the model with `id` (false when it does not fit the input or is not installed).
+  bool selectModel(const QString &id);
+  /// Picks a privacy level ("local", "ee", "hss", "hss-ee"); false for an unknown one.
+  bool selectLevel(const QString &level);
+  /// Starts a run as the Run button does (nothing when it is disabled).
+  void run();
+
+Q_SIGNALS:
+  /// Emitted when an opened input is on screen (or failed to open).
+  void inputShown();
+  /// Emitted when a run ended, well or not.
+  void runFinished();
+
+private:
+  void openSelected();
+  void showOpened(const OpenedInput &opened);
+  void refreshModels();
+  void refreshLevel();
+  void start();
+  void showProgress(const AnalysisProgress &progress);
+  void finish(const AnalysisOutcome &outcome);
+  void showError(const QString &message);
+  void saveReport();
+  const ModelOption *selectedModel() const;
+
+  AnalysisBackend &m_backend;
+  std::vector<ModelOption> m_models;
+  std::shared_ptr<OpenedInput> m_input;
+  QString m_inputPath;
+  QString m_inputFamily; ///< "volume", "image", "text" or ""
+  std::shared_ptr<std::atomic<bool>> m_cancelled;
+  QFutureWatcher<OpenedInput> *m_opening = nullptr;
+  QFutureWatcher<AnalysisOutcome> *m_running = nullptr;
+
+  DropFileList *m_files = nullptr;
+  QStackedWidget *m_views = nullptr;
+  SliceViewer *m_viewer = nullptr;
+  QPlainTextEdit *m_document = nullptr;
+  QLabel *m_inputInfo = nullptr;
+  QComboBox *m_model = nullptr;
+  QLabel *m_notice = nullptr;
+  QComboBox *m_level = nullptr;
+  QLabel *m_sentence = nullptr;
+  QLabel *m_cost = nullptr;
+  QPushButton *m_run = nullptr;
+  QPushButton *m_cancel = nullptr;
+  QProgressBar *m_progress = nullptr;
+  QLabel *m_status = nullptr;
+  QPlainTextEdit *m_result = nullptr;
+  QLabel *m_badge = nullptr;
+  QLabel *m_error = nullptr;
+  QPushButton *m_save = nullptr;
+};
+
+} // namespace nesa::ui
