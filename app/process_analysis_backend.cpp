@@ -24,7 +24,8 @@ bool readNpy(const QString &path, std::vector<std::int64_t> &shape, std::vector<
   const QByteArray bytes = file.readAll();
   if (bytes.size() < 10 || !bytes.startsWith("\x93NUMPY"))
     return false;
-  const int length = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8;
+  const int length = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9])
+                                                                << 8;
   const QByteArray header = bytes.mid(10, length);
   const bool f64 = header.contains("'<f8'");
   if (!f64 && !header.contains("'<f4'"))
@@ -52,8 +53,8 @@ bool readNpy(const QString &path, std::vector<std::int64_t> &shape, std::vector<
 
 std::vector<ui::ModelOption> ProcessAnalysisBackend::models() {
   std::vector<ui::ModelOption> options;
-  auto models = registry::ModelRegistry::open(registry::userModelsFolder(),
-                                              registry::builtInModelFolders());
+  auto models =
+      registry::ModelRegistry::open(registry::userModelsFolder(), registry::builtInModelFolders());
   if (!models)
     return options;
   for (const auto &m : models->list()) {
@@ -88,11 +89,12 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
   const QString output = scratch.filePath(QStringLiteral("output.npy"));
   QProcess process;
   process.start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa-analyze"),
-                {request.input, QStringLiteral("--model"), request.model, QStringLiteral("--privacy"),
-                 request.level, QStringLiteral("--output"), output});
+                {request.input, QStringLiteral("--model"), request.model,
+                 QStringLiteral("--privacy"), request.level, QStringLiteral("--output"), output});
   if (!process.waitForStarted(10000)) {
-    outcome.error = QCoreApplication::translate("AnalyzePage", "nesa-analyze could not be started: %1")
-                        .arg(process.errorString());
+    outcome.error =
+        QCoreApplication::translate("AnalyzePage", "nesa-analyze could not be started: %1")
+            .arg(process.errorString());
     return outcome;
   }
   static const QRegularExpression call(QStringLiteral("^call (\\d+)/(\\d+) ([^:]*): (.*)$"));
@@ -121,7 +123,8 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
     while (process.canReadLine())
       consume(QString::fromUtf8(process.readLine()).trimmed());
   }
-  for (const auto &line : QString::fromUtf8(process.readAllStandardError()).split(QLatin1Char('\n')))
+  for (const auto &line :
+       QString::fromUtf8(process.readAllStandardError()).split(QLatin1Char('\n')))
     if (!line.trimmed().isEmpty())
       consume(line.trimmed());
   const QString out = QString::fromUtf8(process.readAllStandardOutput());
@@ -130,7 +133,8 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
     outcome.error = lines.isEmpty() ? QString() : lines.last();
     outcome.error.remove(QStringLiteral("nesa analyze: "));
     if (outcome.error.isEmpty())
-      outcome.error = QCoreApplication::translate("AnalyzePage", "The analysis stopped unexpectedly.");
+      outcome.error =
+          QCoreApplication::translate("AnalyzePage", "The analysis stopped unexpectedly.");
     return outcome;
   }
   static const QRegularExpression report(
@@ -151,7 +155,8 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
   outcome.summary = summary.join(QLatin1Char('\n'));
   outcome.miners = miners;
   if (!readNpy(output, outcome.shape, outcome.output)) {
-    outcome.error = QCoreApplication::translate("AnalyzePage", "The analysis gave no readable result.");
+    outcome.error =
+        QCoreApplication::translate("AnalyzePage", "The analysis gave no readable result.");
     return outcome;
   }
   outcome.ok = true;

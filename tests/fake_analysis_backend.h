@@ -17,7 +17,11 @@ public:
   std::vector<AnalysisRequest> requests;
 
   std::vector<ModelOption> models() override {
-    return {{"fake-seg", "Fake segmenter", "segmentation", "volume", {"background", "cube"},
+    return {{"fake-seg",
+             "Fake segmenter",
+             "segmentation",
+             "volume",
+             {"background", "cube"},
              "demonstration only",
              R"({"spacing": [2, 2, 2], "shape": [8, 8, 8], "slices": "axial"})"},
             {"failing", "Failing model", "segmentation", "volume", {"a", "b"}, "", ""},

@@ -3,6 +3,7 @@
 // failing run shows its error; the privacy picker explains each level; models are filtered by
 // the kind of input; documents show their text.
 #include "fake_analysis_backend.h"
+#include "test_nifti.h"
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
 #include "ui/privacy_levels.h"
@@ -29,22 +30,7 @@ namespace {
 
 // A 3-D NIfTI-1 volume of 8 × 8 × 8 float32 voxels: a bright cube in the middle.
 void writeVolume(const QString &path) {
-  std::string h(352, '\0');
-  auto put = [&](std::size_t offset, const void *value, std::size_t size) {
-    std::memcpy(h.data() + offset, value, size);
-  };
-  const std::int32_t size = 348;
-  put(0, &size, 4);
-  const std::int16_t dims[8] = {3, 8, 8, 8, 1, 1, 1, 1};
-  put(40, dims, sizeof dims);
-  const std::int16_t datatype = 16, bitpix = 32;
-  put(70, &datatype, 2);
-  put(72, &bitpix, 2);
-  const float pixdim[8] = {1, 2, 2, 2, 1, 1, 1, 1};
-  put(76, pixdim, sizeof pixdim);
-  const float offset = 352;
-  put(108, &offset, 4);
-  put(344, "n+1", 4);
+  const std::string h = nesa::testing::niftiHeader(8, 8, 8, 16, 32, 2);
   std::vector<float> voxels(512, 0.0f);
   for (int z = 2; z < 6; ++z)
     for (int y = 2; y < 6; ++y)

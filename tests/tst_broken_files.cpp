@@ -5,6 +5,7 @@
 #include "ingest/document_reader.h"
 #include "ingest/image_reader.h"
 #include "ingest/nifti_reader.h"
+#include "test_nifti.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -20,6 +21,7 @@
 using namespace nesa;
 using namespace nesa::ingest;
 namespace fs = std::filesystem;
+using nesa::testing::niftiHeader;
 
 namespace {
 
@@ -32,27 +34,6 @@ void write(const fs::path &file, const std::string &bytes) {
 std::string readAll(const fs::path &file) {
   std::ifstream in(file, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
-}
-
-// A NIfTI-1 header (348 bytes + 4 of extension flags) for a 3-D volume.
-std::string niftiHeader(std::int16_t nx, std::int16_t ny, std::int16_t nz, std::int16_t datatype,
-                        std::int16_t bitpix, const char *magic = "n+1") {
-  std::string h(352, '\0');
-  auto put = [&](std::size_t offset, const void *value, std::size_t size) {
-    std::memcpy(h.data() + offset, value, size);
-  };
-  const std::int32_t size = 348;
-  put(0, &size, 4);
-  const std::int16_t dims[8] = {3, nx, ny, nz, 1, 1, 1, 1};
-  put(40, dims, sizeof dims);
-  put(70, &datatype, 2);
-  put(72, &bitpix, 2);
-  const float pixdim[8] = {1, 1, 1, 1, 1, 1, 1, 1};
-  put(76, pixdim, sizeof pixdim);
-  const float offset = 352;
-  put(108, &offset, 4);
-  put(344, magic, std::strlen(magic) + 1);
-  return h;
 }
 
 std::string gzip(const std::string &bytes) {

@@ -15,9 +15,9 @@ namespace nesa::ui {
 
 /// A model the user can pick.
 struct ModelOption {
-  QString id;   ///< what the backend runs: "brain-extraction"
-  QString name; ///< shown: "Brain extraction (Colin27-trained demo)"
-  QString task; ///< "segmentation", "classification", ...
+  QString id;                ///< what the backend runs: "brain-extraction"
+  QString name;              ///< shown: "Brain extraction (Colin27-trained demo)"
+  QString task;              ///< "segmentation", "classification", ...
   QString input;             ///< "volume", "image" or "text": which inputs it fits
   QStringList labels;        ///< one per output class
   QString notice;            ///< shown as is ("synthetic lesions — demonstration only")
@@ -41,14 +41,14 @@ struct AnalysisProgress {
 /// What a run gave.
 struct AnalysisOutcome {
   bool ok = false;
-  QString error;                     ///< a readable sentence when !ok
-  QString summary;                   ///< the result in words (labels with probabilities, volumes)
-  std::vector<std::int64_t> shape;   ///< the model's output
+  QString error;                   ///< a readable sentence when !ok
+  QString summary;                 ///< the result in words (labels with probabilities, volumes)
+  std::vector<std::int64_t> shape; ///< the model's output
   std::vector<float> output;
-  int calls = 0;                     ///< remote calls made
+  int calls = 0; ///< remote calls made
   int checksPassed = 0, checksFailed = 0;
-  QStringList miners;                ///< the miners that answered
-  double costNes = 0;                ///< what was paid
+  QStringList miners; ///< the miners that answered
+  double costNes = 0; ///< what was paid
 };
 
 /// The product behind the analyze page.

@@ -50,21 +50,23 @@ OpenedInput openInput(const QString &path) {
     return opened;
   };
   if (kind == InputKind::MedicalVolume || kind == InputKind::DicomSeries) {
-    const bool nifti = path.endsWith(QLatin1String(".nii")) || path.endsWith(QLatin1String(".nii.gz"));
-    auto volume = nifti                               ? ingest::readNifti(file)
-                  : kind == InputKind::DicomSeries    ? ingest::readDicomSeries(file)
-                                                      : ingest::readDicomFile(file);
+    const bool nifti =
+        path.endsWith(QLatin1String(".nii")) || path.endsWith(QLatin1String(".nii.gz"));
+    auto volume = nifti                            ? ingest::readNifti(file)
+                  : kind == InputKind::DicomSeries ? ingest::readDicomSeries(file)
+                                                   : ingest::readDicomFile(file);
     if (!volume)
       return failWith(volume.error());
     opened.family = QStringLiteral("volume");
     QStringList dims;
     for (auto d : volume->shape)
       dims.prepend(QString::number(d));
-    opened.description = AnalyzePage::tr("%1, %2 voxels of %3 × %4 × %5 mm")
-                             .arg(QString::fromStdString(volume->format), dims.join(QStringLiteral(" × ")))
-                             .arg(volume->spacing[0], 0, 'g', 3)
-                             .arg(volume->spacing[1], 0, 'g', 3)
-                             .arg(volume->spacing[2], 0, 'g', 3);
+    opened.description =
+        AnalyzePage::tr("%1, %2 voxels of %3 × %4 × %5 mm")
+            .arg(QString::fromStdString(volume->format), dims.join(QStringLiteral(" × ")))
+            .arg(volume->spacing[0], 0, 'g', 3)
+            .arg(volume->spacing[1], 0, 'g', 3)
+            .arg(volume->spacing[2], 0, 'g', 3);
     opened.privateAttributes = static_cast<int>(volume->identifying.size());
     opened.volume = std::move(*volume);
   } else if (kind == InputKind::Image) {
@@ -74,7 +76,8 @@ OpenedInput openInput(const QString &path) {
     QImage picture(image->width, image->height, QImage::Format_RGB32);
     for (int y = 0; y < image->height; ++y)
       for (int x = 0; x < image->width; ++x) {
-        const float *p = &image->pixels[(static_cast<std::size_t>(y) * image->width + x) * image->channels];
+        const float *p =
+            &image->pixels[(static_cast<std::size_t>(y) * image->width + x) * image->channels];
         const int r = static_cast<int>(p[0]), g = static_cast<int>(p[image->channels == 3 ? 1 : 0]),
                   b = static_cast<int>(p[image->channels == 3 ? 2 : 0]);
         picture.setPixel(x, y, qRgb(r, g, b));
@@ -91,12 +94,12 @@ OpenedInput openInput(const QString &path) {
       return failWith(document.error());
     opened.family = QStringLiteral("text");
     opened.text = QString::fromStdString(document->text);
-    opened.description = AnalyzePage::tr("%1 document, %n character(s)", "",
-                                                     static_cast<int>(opened.text.size()))
-                             .arg(QString::fromStdString(document->format));
+    opened.description =
+        AnalyzePage::tr("%1 document, %n character(s)", "", static_cast<int>(opened.text.size()))
+            .arg(QString::fromStdString(document->format));
   } else {
     opened.error = AnalyzePage::tr("%1 is not a scan, an image or a "
-                                                              "document this app can read.")
+                                   "document this app can read.")
                        .arg(QFileInfo(path).fileName());
   }
   return opened;
@@ -251,8 +254,8 @@ void AnalyzePage::run() {
 
 void AnalyzePage::openSelected() {
   const auto *item = m_files->currentItem();
-  if (!item || m_opening->isRunning())
-    return;
+  if (!item || m_opening->isRunning() || m_running->isRunning())
+    return; // picked up again when the opening or the run ends
   m_inputPath = m_files->paths().value(m_files->currentRow());
   m_inputInfo->setText(tr("Opening %1…").arg(QFileInfo(m_inputPath).fileName()));
   m_error->clear();
@@ -290,7 +293,10 @@ void AnalyzePage::showOpened(const OpenedInput &opened) {
   }
   refreshModels();
   Q_EMIT inputShown();
-  // A file added while this one was opening gets its turn now.
+  openPickedMeanwhile();
+}
+
+void AnalyzePage::openPickedMeanwhile() {
   if (m_files->currentRow() >= 0 && m_files->paths().value(m_files->currentRow()) != m_inputPath)
     openSelected();
 }
@@ -329,8 +335,8 @@ void AnalyzePage::refreshLevel() {
   }
   const double cost = ready ? m_backend.estimateCost({m_inputPath, model->id, level}) : 0;
   m_cost->setText(level == QLatin1String("local") ? tr("Free: nothing leaves this computer.")
-                  : std::isnan(cost)              ? tr("Estimated when the run reaches the network.")
-                                                  : tr("About %1 NES").arg(cost, 0, 'f', 6));
+                  : std::isnan(cost) ? tr("Estimated when the run reaches the network.")
+                                     : tr("About %1 NES").arg(cost, 0, 'f', 6));
 }
 
 void AnalyzePage::start() {
@@ -355,7 +361,11 @@ void AnalyzePage::start() {
         request,
         [self](const AnalysisProgress &progress) {
           QMetaObject::invokeMethod(
-              self, [self, progress] { if (self) self->showProgress(progress); },
+              self,
+              [self, progress] {
+                if (self)
+                  self->showProgress(progress);
+              },
               Qt::QueuedConnection);
         },
         *cancelled);
@@ -367,7 +377,8 @@ void AnalyzePage::showProgress(const AnalysisProgress &progress) {
     m_progress->setRange(0, progress.total);
     m_progress->setValue(progress.done);
   }
-  m_status->setText(tr("Call %1 of %2: %3").arg(progress.done).arg(progress.total).arg(progress.step));
+  m_status->setText(
+      tr("Call %1 of %2: %3").arg(progress.done).arg(progress.total).arg(progress.step));
 }
 
 void AnalyzePage::finish(const AnalysisOutcome &outcome) {
@@ -379,6 +390,7 @@ void AnalyzePage::finish(const AnalysisOutcome &outcome) {
     m_status->clear();
     showError(m_cancelled->load() ? tr("The run was cancelled.") : outcome.error);
     Q_EMIT runFinished();
+    openPickedMeanwhile();
     return;
   }
   m_status->setText(tr("Done."));
@@ -421,13 +433,14 @@ void AnalyzePage::finish(const AnalysisOutcome &outcome) {
     }
   }
   Q_EMIT runFinished();
+  openPickedMeanwhile();
 }
 
 void AnalyzePage::showError(const QString &message) { m_error->setText(message); }
 
 void AnalyzePage::saveReport() {
-  const QString file = QFileDialog::getSaveFileName(this, tr("Save report"), QString(),
-                                                    tr("Text files (*.txt)"));
+  const QString file =
+      QFileDialog::getSaveFileName(this, tr("Save report"), QString(), tr("Text files (*.txt)"));
   if (file.isEmpty())
     return;
   QSaveFile out(file);

@@ -65,6 +65,8 @@ Q_SIGNALS:
 private:
   void openSelected();
   void showOpened(const OpenedInput &opened);
+  /// Opens the file the user picked while another was opening or a run was going on.
+  void openPickedMeanwhile();
   void refreshModels();
   void refreshLevel();
   void start();

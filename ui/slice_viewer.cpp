@@ -146,7 +146,9 @@ int SliceViewer::sliceCount() const {
 
 int SliceViewer::currentSlice() const { return m_slice->value(); }
 void SliceViewer::setSlice(int slice) { m_slice->setValue(slice); }
-void SliceViewer::setOrientation(Orientation o) { m_orientation->setCurrentIndex(static_cast<int>(o)); }
+void SliceViewer::setOrientation(Orientation o) {
+  m_orientation->setCurrentIndex(static_cast<int>(o));
+}
 void SliceViewer::setOverlayOpacity(int percent) { m_opacity->setValue(percent); }
 
 void SliceViewer::setWindow(double center, double width) {
@@ -186,7 +188,8 @@ void SliceViewer::render() {
       auto *line = reinterpret_cast<QRgb *>(picture.scanLine(static_cast<int>(r)));
       for (std::int64_t c = 0; c < cols; ++c) {
         const auto v = static_cast<std::size_t>(voxel(r, c));
-        const int grey = static_cast<int>(std::clamp((m_volume.voxels[v] - low) / width, 0.0, 1.0) * 255);
+        const int grey =
+            static_cast<int>(std::clamp((m_volume.voxels[v] - low) / width, 0.0, 1.0) * 255);
         if (!m_overlay.empty() && m_overlay[v])
           line[c] = qRgb(static_cast<int>(grey * (1 - alpha) + 255 * alpha),
                          static_cast<int>(grey * (1 - alpha) + 64 * alpha),
@@ -197,9 +200,11 @@ void SliceViewer::render() {
     }
     // Square voxels on screen whatever the spacing.
     const double scale = std::max(rowMm, colMm) / std::min(rowMm, colMm);
-    m_rendered = rowMm > colMm ? picture.scaled(picture.width(), static_cast<int>(picture.height() * scale))
-                 : rowMm < colMm ? picture.scaled(static_cast<int>(picture.width() * scale), picture.height())
-                                 : picture;
+    m_rendered = rowMm > colMm
+                     ? picture.scaled(picture.width(), static_cast<int>(picture.height() * scale))
+                 : rowMm < colMm
+                     ? picture.scaled(static_cast<int>(picture.width() * scale), picture.height())
+                     : picture;
     m_position->setText(tr("%1 of %2").arg(s + 1).arg(sliceCount()));
   } else {
     m_rendered = QImage();
@@ -211,8 +216,9 @@ void SliceViewer::render() {
 void SliceViewer::showRendered() {
   if (m_rendered.isNull())
     return;
-  m_picture->setPixmap(QPixmap::fromImage(m_rendered).scaled(
-      m_picture->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+  m_picture->setPixmap(
+      QPixmap::fromImage(m_rendered)
+          .scaled(m_picture->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
 }
 
 void SliceViewer::resizeEvent(QResizeEvent *event) {
