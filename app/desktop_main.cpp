@@ -1,9 +1,11 @@
 // nesa-desktop: the Qt desktop app.
 #include "process_analysis_backend.h"
+#include "process_wallet_backend.h"
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
 #include "ui/main_window.h"
 #include "ui/translations.h"
+#include "ui/wallet_page.h"
 #include "util/config.h"
 #include "util/log.h"
 #include "util/paths.h"
@@ -52,7 +54,11 @@ int main(int argc, char **argv) {
   parser.addOption(languageOption);
   parser.addOption(runOption);
   parser.addOption(privacyOption);
+  const QCommandLineOption showOption(
+      QStringLiteral("show"), QApplication::translate("main", "Open on <page> (analyze, wallet)."),
+      QStringLiteral("page"), QStringLiteral("analyze"));
   parser.addOption(screenshotOption);
+  parser.addOption(showOption);
   parser.addPositionalArgument(QStringLiteral("files"),
                                QApplication::translate("main", "Files to add to the list."),
                                QStringLiteral("[files...]"));
@@ -79,12 +85,34 @@ int main(int argc, char **argv) {
           ? QString::fromStdString(config->nodeAddress)
           : QApplication::translate("main", "%n local miner(s)", "", config->devnetMiners)};
   nesa::app::ProcessAnalysisBackend backend;
-  nesa::ui::MainWindow window(network, backend);
+  nesa::app::ProcessWalletBackend wallet;
+  nesa::ui::MainWindow window(network, backend, wallet);
   window.fileList()->addPaths(parser.positionalArguments());
   window.show();
   QTimer::singleShot(0, &window, [&startup] {
     nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after start");
   });
+  if (!window.showPage(parser.value(showOption))) {
+    std::fprintf(stderr, "nesa-desktop: no page '%s' (analyze, wallet)\n",
+                 qPrintable(parser.value(showOption)));
+    return 2;
+  }
+  // As with the CLI, $NESA_WALLET_PASSPHRASE unlocks the wallet (for scripts).
+  if (const QString passphrase = qEnvironmentVariable("NESA_WALLET_PASSPHRASE");
+      !passphrase.isEmpty())
+    window.walletPage()->unlock(passphrase);
+  if (parser.isSet(screenshotOption) && !parser.isSet(runOption)) {
+    // A page's screenshot once it has its data (the wallet's balance; the analyze page at once).
+    const auto save = [&window, file = parser.value(screenshotOption)] {
+      window.grab().save(file);
+      QApplication::quit();
+    };
+    if (parser.value(showOption) == QLatin1String("wallet") && window.walletPage()->isUnlocked())
+      QObject::connect(window.walletPage(), &nesa::ui::WalletPage::refreshed, &window, save,
+                       Qt::SingleShotConnection);
+    else
+      QTimer::singleShot(500, &window, save);
+  }
   if (parser.isSet(runOption)) {
     auto *page = window.analyzePage();
     const QString model = parser.value(runOption), runLevel = parser.value(privacyOption);

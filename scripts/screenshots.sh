@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The end-to-end run of the real app: starts nesa-desktop under Xvfb on the embedded local
-# network (a devnet of miner processes started for the run), opens the real Colin27 T1 scan,
-# runs the built-in brain-extraction model at `hss`, and saves a screenshot of the result.
+# The end-to-end run of the real app, and the screenshots of its pages. Starts a local network
+# (nesa-node --devnet: a node and miner processes), restores the devnet's publicly known demo
+# wallet into a scratch home, then runs nesa-desktop under Xvfb: it opens the real Colin27 T1
+# scan, runs the built-in brain-extraction model at `hss` on the devnet's miners and saves the
+# result; then it shows the wallet page with the demo account's balance.
 # Usage: scripts/screenshots.sh [--docs]   (PNGs in build/screenshots/; --docs also copies them
 #                                           to docs/screenshots/)
 set -euo pipefail
@@ -11,14 +13,27 @@ scan=/usr/share/mricron/templates/ch2.nii.gz
 [[ -f "$scan" ]] || { echo "screenshots.sh: $scan is missing (scripts/install-deps.sh)" >&2; exit 1; }
 mkdir -p "$out"
 home=$(mktemp -d)
-trap 'rm -rf "$home"' EXIT
-export NESA_HOME="$home"
+node_pid=
+cleanup() {
+  [[ -n "$node_pid" ]] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null
+  rm -rf "$home"
+}
+trap cleanup EXIT
+export NESA_HOME="$home" NESA_WALLET_PASSPHRASE="screenshots only"
+demo="abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon art"
+printf '%s\n' "$demo" | build/bin/nesa wallet restore >/dev/null
+build/bin/nesa-node --devnet >"$home/devnet.log" 2>&1 &
+node_pid=$!
+for _ in $(seq 60); do build/bin/nesa node status >/dev/null 2>&1 && break; sleep 0.5; done
+
+desktop() { xvfb-run -a -s "-screen 0 1280x800x24" build/bin/nesa-desktop "$@"; }
 start=$SECONDS
-xvfb-run -a -s "-screen 0 1280x800x24" \
-  build/bin/nesa-desktop --run brain-extraction --privacy hss \
-    --screenshot "$out/analyze-brain-hss.png" "$scan"
-[[ -s "$out/analyze-brain-hss.png" ]] || { echo "screenshots.sh: no screenshot was saved" >&2; exit 1; }
-echo "screenshots.sh: $out/analyze-brain-hss.png ($((SECONDS - start)) s)"
+desktop --run brain-extraction --privacy hss --screenshot "$out/analyze-brain-hss.png" "$scan"
+[[ -s "$out/analyze-brain-hss.png" ]] || { echo "screenshots.sh: no result screenshot" >&2; exit 1; }
+echo "screenshots.sh: $out/analyze-brain-hss.png (the run took $((SECONDS - start)) s)"
+desktop --show wallet --screenshot "$out/wallet.png"
+[[ -s "$out/wallet.png" ]] || { echo "screenshots.sh: no wallet screenshot" >&2; exit 1; }
+echo "screenshots.sh: $out/wallet.png"
 if [[ "${1:-}" == "--docs" ]]; then
   mkdir -p docs/screenshots
   cp "$out"/*.png docs/screenshots/

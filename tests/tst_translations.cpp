@@ -1,5 +1,6 @@
 // Translations: the compiled catalogues load, French replaces the English text, plurals agree.
 #include "fake_analysis_backend.h"
+#include "fake_wallet_backend.h"
 #include "ui/drop_file_list.h"
 #include "ui/main_window.h"
 #include "ui/translations.h"
@@ -28,7 +29,8 @@ private Q_SLOTS:
   void englishPluralsAgree() {
     QVERIFY(installTranslation(*qApp, QStringLiteral("en")));
     nesa::testing::FakeBackend backend;
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend);
+    nesa::testing::FakeWalletBackend wallet;
+    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend, wallet);
     QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("0 files ready")));
     QTemporaryDir dir;
     QFile file(dir.filePath(QStringLiteral("a.txt")));
@@ -41,7 +43,8 @@ private Q_SLOTS:
   void frenchReplacesEnglish() {
     QVERIFY(installTranslation(*qApp, QStringLiteral("fr")));
     nesa::testing::FakeBackend backend;
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend);
+    nesa::testing::FakeWalletBackend wallet;
+    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend, wallet);
     QVERIFY(hasLabel(window, QStringLiteral("Analyse privée")));
     QVERIFY(!hasLabel(window, QStringLiteral("Private analysis")));
     QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("0 fichier prêt")));

@@ -21,6 +21,21 @@
     </message>
 </context>
 <context>
+    <name>WalletPage</name>
+    <message>
+        <source>the wallet command did not answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the wallet command failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the balance could not be read</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Private AI on other people's GPUs, paid in NES.</source>
@@ -59,6 +74,10 @@
     </message>
     <message>
         <source>After --run, save the window as &lt;png&gt; and quit.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open on &lt;page&gt; (analyze, wallet).</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -224,6 +243,10 @@
         <source>The report could not be saved to %1.</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>Paid %1 NES for the verified answers.</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>nesa::ui::DropFileList</name>
@@ -279,6 +302,76 @@
             <numerusform>%n files ready</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Analyze</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Wallet</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>nesa::ui::SendDialog</name>
+    <message>
+        <source>Send NES</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>e.g. 2.5</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Review</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Confirm and send</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Amount (NES)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Amount: %1
+Fee: %2
+Total: %3
+Balance: %4</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The balance does not cover the total: nothing can be sent.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sent. Transaction %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The recipient must be a NES address (nes1…).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The amount must be a positive number of NES, with at most six decimals.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Asking the ledger for the fee…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Signing and sending…</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>nesa::ui::SliceViewer</name>
@@ -312,6 +405,53 @@
     </message>
     <message>
         <source>%1 of %2</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>nesa::ui::WalletPage</name>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Wallet passphrase</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Send…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Locked: enter the wallet's passphrase to see the balance and send.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reading the balance…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lock</source>
         <translation type="unfinished" />
     </message>
 </context>

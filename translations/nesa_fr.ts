@@ -21,6 +21,21 @@
     </message>
 </context>
 <context>
+    <name>WalletPage</name>
+    <message>
+        <source>the wallet command did not answer</source>
+        <translation>la commande du portefeuille n'a pas répondu</translation>
+    </message>
+    <message>
+        <source>the wallet command failed</source>
+        <translation>la commande du portefeuille a échoué</translation>
+    </message>
+    <message>
+        <source>the balance could not be read</source>
+        <translation>le solde n'a pas pu être lu</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Private AI on other people's GPUs, paid in NES.</source>
@@ -60,6 +75,10 @@
     <message>
         <source>After --run, save the window as &lt;png&gt; and quit.</source>
         <translation>Après --run, enregistrer la fenêtre dans &lt;png&gt; et quitter.</translation>
+    </message>
+    <message>
+        <source>Open on &lt;page&gt; (analyze, wallet).</source>
+        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet).</translation>
     </message>
 </context>
 <context>
@@ -224,6 +243,10 @@
         <source>The report could not be saved to %1.</source>
         <translation>Le rapport n'a pas pu être enregistré dans %1.</translation>
     </message>
+    <message>
+        <source>Paid %1 NES for the verified answers.</source>
+        <translation>%1 NES payés pour les réponses vérifiées.</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::DropFileList</name>
@@ -279,6 +302,79 @@
             <numerusform>%n fichiers prêts</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Analyze</source>
+        <translation>Analyser</translation>
+    </message>
+    <message>
+        <source>Wallet</source>
+        <translation>Portefeuille</translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::SendDialog</name>
+    <message>
+        <source>Send NES</source>
+        <translation>Envoyer des NES</translation>
+    </message>
+    <message>
+        <source>e.g. 2.5</source>
+        <translation>p. ex. 2,5</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Vérifier</translation>
+    </message>
+    <message>
+        <source>Confirm and send</source>
+        <translation>Confirmer et envoyer</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>À</translation>
+    </message>
+    <message>
+        <source>Amount (NES)</source>
+        <translation>Montant (NES)</translation>
+    </message>
+    <message>
+        <source>Amount: %1
+Fee: %2
+Total: %3
+Balance: %4</source>
+        <translation>Montant : %1
+Frais : %2
+Total : %3
+Solde : %4</translation>
+    </message>
+    <message>
+        <source>The balance does not cover the total: nothing can be sent.</source>
+        <translation>Le solde ne couvre pas le total : rien ne peut être envoyé.</translation>
+    </message>
+    <message>
+        <source>Sent. Transaction %1</source>
+        <translation>Envoyé. Transaction %1</translation>
+    </message>
+    <message>
+        <source>The recipient must be a NES address (nes1…).</source>
+        <translation>Le destinataire doit être une adresse NES (nes1…).</translation>
+    </message>
+    <message>
+        <source>The amount must be a positive number of NES, with at most six decimals.</source>
+        <translation>Le montant doit être un nombre positif de NES, avec au plus six décimales.</translation>
+    </message>
+    <message>
+        <source>Asking the ledger for the fee…</source>
+        <translation>Demande des frais au registre…</translation>
+    </message>
+    <message>
+        <source>Signing and sending…</source>
+        <translation>Signature et envoi…</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::SliceViewer</name>
@@ -313,6 +409,53 @@
     <message>
         <source>%1 of %2</source>
         <translation>%1 sur %2</translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::WalletPage</name>
+    <message>
+        <source>Copy</source>
+        <translation>Copier</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <source>Wallet passphrase</source>
+        <translation>Phrase secrète du portefeuille</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Déverrouiller</translation>
+    </message>
+    <message>
+        <source>Send…</source>
+        <translation>Envoyer…</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Solde</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Phrase secrète</translation>
+    </message>
+    <message>
+        <source>Locked: enter the wallet's passphrase to see the balance and send.</source>
+        <translation>Verrouillé : saisissez la phrase secrète du portefeuille pour voir le solde et envoyer.</translation>
+    </message>
+    <message>
+        <source>Reading the balance…</source>
+        <translation>Lecture du solde…</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Verrouiller</translation>
     </message>
 </context>
 <context>

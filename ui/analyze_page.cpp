@@ -401,6 +401,9 @@ void AnalyzePage::finish(const AnalysisOutcome &outcome) {
                              .arg(outcome.checksPassed)
                        : tr("%1 check(s) failed; the wrong answers were replaced and reported.")
                              .arg(outcome.checksFailed));
+  if (outcome.costNes > 0)
+    m_badge->setText(m_badge->text() + QLatin1Char(' ') +
+                     tr("Paid %1 NES for the verified answers.").arg(outcome.costNes, 0, 'f', 6));
   m_save->setEnabled(true);
   // A segmentation of axial slices is drawn over the volume as the model saw it.
   const auto *model = selectedModel();

@@ -2,14 +2,17 @@
 
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
+#include "ui/wallet_page.h"
 
 #include <QLabel>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace nesa::ui {
 
-MainWindow::MainWindow(const NetworkSummary &network, AnalysisBackend &backend, QWidget *parent)
+MainWindow::MainWindow(const NetworkSummary &network, AnalysisBackend &analysis,
+                       WalletBackend &wallet, QWidget *parent)
     : QMainWindow(parent) {
   setWindowTitle(tr("Nesa Desktop"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/nesa.svg")));
@@ -29,8 +32,12 @@ MainWindow::MainWindow(const NetworkSummary &network, AnalysisBackend &backend, 
                           central);
   hint->setWordWrap(true);
   layout->addWidget(hint);
-  m_analyze = new AnalyzePage(backend, central);
-  layout->addWidget(m_analyze, 1);
+  m_tabs = new QTabWidget(central);
+  m_analyze = new AnalyzePage(analysis, m_tabs);
+  m_wallet = new WalletPage(wallet, m_tabs);
+  m_tabs->addTab(m_analyze, tr("Analyze"));
+  m_tabs->addTab(m_wallet, tr("Wallet"));
+  layout->addWidget(m_tabs, 1);
   setCentralWidget(central);
 
   m_networkText = network.mode == QLatin1String("join")
@@ -44,6 +51,16 @@ MainWindow::MainWindow(const NetworkSummary &network, AnalysisBackend &backend, 
 }
 
 DropFileList *MainWindow::fileList() const { return m_analyze->fileList(); }
+
+bool MainWindow::showPage(const QString &name) {
+  if (name == QLatin1String("analyze"))
+    m_tabs->setCurrentWidget(m_analyze);
+  else if (name == QLatin1String("wallet"))
+    m_tabs->setCurrentWidget(m_wallet);
+  else
+    return false;
+  return true;
+}
 
 void MainWindow::updateStatus() {
   statusBar()->showMessage(tr("%n file(s) ready", "", fileList()->count()) + QStringLiteral(" · ") +

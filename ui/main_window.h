@@ -1,16 +1,19 @@
-// The desktop app's main window: the analyze page (drop, view, run, result) under a title, with
-// the network it runs on in the status bar.
+// The desktop app's main window: the analyze page (drop, view, run, result) and the wallet page
+// as tabs under a title, with the network it runs on in the status bar.
 #pragma once
 
 #include <QMainWindow>
 
 class QLabel;
+class QTabWidget;
 
 namespace nesa::ui {
 
 class AnalysisBackend;
 class AnalyzePage;
 class DropFileList;
+class WalletBackend;
+class WalletPage;
 
 /// What the window shows about the network it runs on.
 struct NetworkSummary {
@@ -18,21 +21,28 @@ struct NetworkSummary {
   QString detail; ///< node address, or how many local miners
 };
 
-/// The top-level window. `backend` runs the analyses and must outlive the window.
+/// The top-level window. The backends must outlive it.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 public:
-  MainWindow(const NetworkSummary &network, AnalysisBackend &backend, QWidget *parent = nullptr);
+  MainWindow(const NetworkSummary &network, AnalysisBackend &analysis, WalletBackend &wallet,
+             QWidget *parent = nullptr);
 
   /// The list files are dropped onto (the analyze page's).
   DropFileList *fileList() const;
   /// The analyze page.
   AnalyzePage *analyzePage() const { return m_analyze; }
+  /// The wallet page.
+  WalletPage *walletPage() const { return m_wallet; }
+  /// Brings a page to the front: "analyze" or "wallet"; false for another name.
+  bool showPage(const QString &name);
 
 private:
   void updateStatus();
 
   AnalyzePage *m_analyze = nullptr;
+  WalletPage *m_wallet = nullptr;
+  QTabWidget *m_tabs = nullptr;
   QString m_networkText;
 };
 
