@@ -1,9 +1,11 @@
 // nesa-desktop: the Qt desktop app.
 #include "process_analysis_backend.h"
+#include "process_miner_backend.h"
 #include "process_wallet_backend.h"
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
 #include "ui/main_window.h"
+#include "ui/miner_page.h"
 #include "ui/translations.h"
 #include "ui/wallet_page.h"
 #include "util/config.h"
@@ -55,7 +57,8 @@ int main(int argc, char **argv) {
   parser.addOption(runOption);
   parser.addOption(privacyOption);
   const QCommandLineOption showOption(
-      QStringLiteral("show"), QApplication::translate("main", "Open on <page> (analyze, wallet)."),
+      QStringLiteral("show"),
+      QApplication::translate("main", "Open on <page> (analyze, wallet, miner)."),
       QStringLiteral("page"), QStringLiteral("analyze"));
   parser.addOption(screenshotOption);
   parser.addOption(showOption);
@@ -86,14 +89,15 @@ int main(int argc, char **argv) {
           : QApplication::translate("main", "%n local miner(s)", "", config->devnetMiners)};
   nesa::app::ProcessAnalysisBackend backend;
   nesa::app::ProcessWalletBackend wallet;
-  nesa::ui::MainWindow window(network, backend, wallet);
+  nesa::app::ProcessMinerBackend miner;
+  nesa::ui::MainWindow window(network, backend, wallet, miner);
   window.fileList()->addPaths(parser.positionalArguments());
   window.show();
   QTimer::singleShot(0, &window, [&startup] {
     nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after start");
   });
   if (!window.showPage(parser.value(showOption))) {
-    std::fprintf(stderr, "nesa-desktop: no page '%s' (analyze, wallet)\n",
+    std::fprintf(stderr, "nesa-desktop: no page '%s' (analyze, wallet, miner)\n",
                  qPrintable(parser.value(showOption)));
     return 2;
   }
@@ -109,6 +113,9 @@ int main(int argc, char **argv) {
     };
     if (parser.value(showOption) == QLatin1String("wallet") && window.walletPage()->isUnlocked())
       QObject::connect(window.walletPage(), &nesa::ui::WalletPage::refreshed, &window, save,
+                       Qt::SingleShotConnection);
+    else if (parser.value(showOption) == QLatin1String("miner"))
+      QObject::connect(window.minerPage(), &nesa::ui::MinerPage::updated, &window, save,
                        Qt::SingleShotConnection);
     else
       QTimer::singleShot(500, &window, save);

@@ -44,7 +44,9 @@ QString reason(const Answer &answer) {
 std::int64_t micro(const QString &nes) { return ui::parseNesAmount(nes); }
 
 QString amountText(std::int64_t amount) {
-  return QStringLiteral("%1.%2").arg(amount / 1'000'000).arg(amount % 1'000'000, 6, 10, QLatin1Char('0'));
+  return QStringLiteral("%1.%2")
+      .arg(amount / 1'000'000)
+      .arg(amount % 1'000'000, 6, 10, QLatin1Char('0'));
 }
 
 } // namespace
@@ -71,8 +73,9 @@ ui::TransferQuote ProcessWalletBackend::quote(const QString &to, std::int64_t am
                                               const QString &passphrase) {
   // `nesa wallet send` shows amount, fee and total, then asks; answering "n" sends nothing.
   ui::TransferQuote quote;
-  const Answer answer = runNesa(
-      {QStringLiteral("wallet"), QStringLiteral("send"), to, amountText(amount)}, passphrase, "n\n");
+  const Answer answer =
+      runNesa({QStringLiteral("wallet"), QStringLiteral("send"), to, amountText(amount)},
+              passphrase, "n\n");
   static const QRegularExpression fee(QStringLiteral("fee\\s+([0-9.]+) NES"));
   static const QRegularExpression total(QStringLiteral("total\\s+([0-9.]+) NES of ([0-9.]+) NES"));
   const auto f = fee.match(answer.out), t = total.match(answer.out);
@@ -89,10 +92,9 @@ ui::TransferQuote ProcessWalletBackend::quote(const QString &to, std::int64_t am
 
 QString ProcessWalletBackend::send(const QString &to, std::int64_t amount,
                                    const QString &passphrase) {
-  const Answer answer =
-      runNesa({QStringLiteral("wallet"), QStringLiteral("send"), to, amountText(amount),
-               QStringLiteral("--yes")},
-              passphrase);
+  const Answer answer = runNesa({QStringLiteral("wallet"), QStringLiteral("send"), to,
+                                 amountText(amount), QStringLiteral("--yes")},
+                                passphrase);
   static const QRegularExpression submitted(QStringLiteral("submitted ([0-9a-f]+)"));
   const auto match = submitted.match(answer.out);
   if (answer.code != 0 || !match.hasMatch())

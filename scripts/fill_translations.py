@@ -143,6 +143,48 @@ FRENCH = {
     "the wallet command did not answer": "la commande du portefeuille n'a pas répondu",
     "the wallet command failed": "la commande du portefeuille a échoué",
     "the balance could not be read": "le solde n'a pas pu être lu",
+    "Open on <page> (analyze, wallet, miner).": "Ouvrir sur <page> (analyze, wallet, miner).",
+    "Miner": "Mineur",
+    # the miner page
+    "The miner is off: this computer earns nothing and lends nothing.":
+        "Le mineur est arrêté : cet ordinateur ne gagne rien et ne prête rien.",
+    "The miner runs but does not answer: %1": "Le mineur tourne mais ne répond pas : %1",
+    "Not earning: the miner's account has no stake on the ledger yet. Send it some NES so it can "
+    "stake.":
+        "Aucun gain : le compte du mineur n'a encore rien engagé sur le registre. Envoyez-lui des "
+        "NES pour qu'il puisse en engager.",
+    "Not earning yet: the node has not listed this miner.":
+        "Pas encore de gain : le nœud n'a pas encore inscrit ce mineur.",
+    "Waiting for work: no client has sent this miner a job yet (clients choose miners by price "
+    "and reputation).":
+        "En attente de travail : aucun client n'a encore envoyé de tâche à ce mineur (les clients "
+        "choisissent les mineurs selon le prix et la réputation).",
+    "Jobs served without pay so far: the clients' sessions have not paid for them yet.":
+        "Tâches servies sans paiement pour l'instant : les sessions des clients ne les ont pas "
+        "encore payées.",
+    "Earning: verified answers are paid from the clients' sessions.":
+        "Gains en cours : les réponses vérifiées sont payées par les sessions des clients.",
+    "Turn the miner on": "Démarrer le mineur",
+    "Turn the miner off": "Arrêter le mineur",
+    "every core": "tous les cœurs",
+    "Earned while this window watched (NES)": "Gagné pendant que cette fenêtre regardait (NES)",
+    "minutes": "minutes",
+    "Threads": "Fils",
+    "State": "État",
+    "Jobs": "Tâches",
+    "Recent events": "Événements récents",
+    "Could not switch the miner: %1": "Impossible de basculer le mineur : %1",
+    "Starting the miner…": "Démarrage du mineur…",
+    "Stopping the miner…": "Arrêt du mineur…",
+    "The miner is on.": "Le mineur est démarré.",
+    "The miner is off.": "Le mineur est arrêté.",
+    "%n job(s) served": ("%n tâche servie", "%n tâches servies"),
+    "on (%1)": "démarré (%1)",
+    "off": "arrêté",
+    "%1 served, %2 failed, %3 refused, %4 waiting; earned %5 (%6 settled)":
+        "%1 servies, %2 en échec, %3 refusées, %4 en attente ; gagné %5 (%6 réglés)",
+    "the miner command did not answer": "la commande du mineur n'a pas répondu",
+    "the miner command failed": "la commande du mineur a échoué",
     # the privacy levels (docs/privacy.md)
     "On this computer only (local)": "Sur cet ordinateur seulement (local)",
     "Scrambled with your key (ee)": "Brouillé avec votre clé (ee)",

@@ -3,7 +3,8 @@
 # (nesa-node --devnet: a node and miner processes), restores the devnet's publicly known demo
 # wallet into a scratch home, then runs nesa-desktop under Xvfb: it opens the real Colin27 T1
 # scan, runs the built-in brain-extraction model at `hss` on the devnet's miners and saves the
-# result; then it shows the wallet page with the demo account's balance.
+# result; then it shows the wallet page with the demo account's balance, and the miner page
+# with a miner of this computer started by `nesa miner start`.
 # Usage: scripts/screenshots.sh [--docs]   (PNGs in build/screenshots/; --docs also copies them
 #                                           to docs/screenshots/)
 set -euo pipefail
@@ -34,6 +35,11 @@ echo "screenshots.sh: $out/analyze-brain-hss.png (the run took $((SECONDS - star
 desktop --show wallet --screenshot "$out/wallet.png"
 [[ -s "$out/wallet.png" ]] || { echo "screenshots.sh: no wallet screenshot" >&2; exit 1; }
 echo "screenshots.sh: $out/wallet.png"
+build/bin/nesa miner start --threads 1 >/dev/null
+desktop --show miner --screenshot "$out/miner.png"
+build/bin/nesa miner stop >/dev/null
+[[ -s "$out/miner.png" ]] || { echo "screenshots.sh: no miner screenshot" >&2; exit 1; }
+echo "screenshots.sh: $out/miner.png"
 if [[ "${1:-}" == "--docs" ]]; then
   mkdir -p docs/screenshots
   cp "$out"/*.png docs/screenshots/

@@ -24,7 +24,8 @@ public:
       return {{}, 0, QStringLiteral("wrong passphrase")};
     return {QStringLiteral("nes1fakeaccount"), kBalance, {}};
   }
-  ui::TransferQuote quote(const QString &, std::int64_t amount, const QString &passphrase) override {
+  ui::TransferQuote quote(const QString &, std::int64_t amount,
+                          const QString &passphrase) override {
     if (passphrase != QLatin1String("right"))
       return {0, 0, 0, 0, QStringLiteral("wrong passphrase")};
     return {amount, kFee, amount + kFee, kBalance, {}};

@@ -1,5 +1,6 @@
 // Translations: the compiled catalogues load, French replaces the English text, plurals agree.
 #include "fake_analysis_backend.h"
+#include "fake_miner_backend.h"
 #include "fake_wallet_backend.h"
 #include "ui/drop_file_list.h"
 #include "ui/main_window.h"
@@ -30,7 +31,8 @@ private Q_SLOTS:
     QVERIFY(installTranslation(*qApp, QStringLiteral("en")));
     nesa::testing::FakeBackend backend;
     nesa::testing::FakeWalletBackend wallet;
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend, wallet);
+    nesa::testing::FakeMinerBackend miner;
+    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend, wallet, miner);
     QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("0 files ready")));
     QTemporaryDir dir;
     QFile file(dir.filePath(QStringLiteral("a.txt")));
@@ -44,7 +46,8 @@ private Q_SLOTS:
     QVERIFY(installTranslation(*qApp, QStringLiteral("fr")));
     nesa::testing::FakeBackend backend;
     nesa::testing::FakeWalletBackend wallet;
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend, wallet);
+    nesa::testing::FakeMinerBackend miner;
+    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend, wallet, miner);
     QVERIFY(hasLabel(window, QStringLiteral("Analyse privée")));
     QVERIFY(!hasLabel(window, QStringLiteral("Private analysis")));
     QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("0 fichier prêt")));

@@ -78,7 +78,7 @@ private Q_SLOTS:
     SendDialog dialog(backend, QStringLiteral("right"));
     QSignalSpy reviewed(&dialog, &SendDialog::reviewed);
     dialog.recipientField()->setText(QStringLiteral("nes1friend"));
-    dialog.amountField()->setText(QStringLiteral("4.999"));  // + fee is more than 5 NES
+    dialog.amountField()->setText(QStringLiteral("4.999")); // + fee is more than 5 NES
     QTest::mouseClick(dialog.reviewButton(), Qt::LeftButton);
     QTRY_COMPARE(reviewed.count(), 1);
     QVERIFY(dialog.reviewText().contains(QStringLiteral("Total: 5.000500 NES")));

@@ -21,6 +21,17 @@
     </message>
 </context>
 <context>
+    <name>MinerPage</name>
+    <message>
+        <source>the miner command did not answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the miner command failed</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>WalletPage</name>
     <message>
         <source>the wallet command did not answer</source>
@@ -77,7 +88,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet).</source>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner).</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -308,6 +319,116 @@
     </message>
     <message>
         <source>Wallet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Miner</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>nesa::ui::MinerPage</name>
+    <message>
+        <source>The miner is off: this computer earns nothing and lends nothing.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The miner runs but does not answer: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not earning: the miner's account has no stake on the ledger yet. Send it some NES so it can stake.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not earning yet: the node has not listed this miner.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Waiting for work: no client has sent this miner a job yet (clients choose miners by price and reputation).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jobs served without pay so far: the clients' sessions have not paid for them yet.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Earning: verified answers are paid from the clients' sessions.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Turn the miner on</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>every core</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Earned while this window watched (NES)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Recent events</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not switch the miner: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Starting the miner…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Stopping the miner…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The miner is on.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The miner is off.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) served</source>
+        <translation>
+            <numerusform>%n job served</numerusform>
+            <numerusform>%n jobs served</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Turn the miner off</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>on (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>off</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 served, %2 failed, %3 refused, %4 waiting; earned %5 (%6 settled)</source>
         <translation type="unfinished" />
     </message>
 </context>

@@ -21,6 +21,17 @@
     </message>
 </context>
 <context>
+    <name>MinerPage</name>
+    <message>
+        <source>the miner command did not answer</source>
+        <translation>la commande du mineur n'a pas répondu</translation>
+    </message>
+    <message>
+        <source>the miner command failed</source>
+        <translation>la commande du mineur a échoué</translation>
+    </message>
+</context>
+<context>
     <name>WalletPage</name>
     <message>
         <source>the wallet command did not answer</source>
@@ -77,8 +88,8 @@
         <translation>Après --run, enregistrer la fenêtre dans &lt;png&gt; et quitter.</translation>
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet).</source>
-        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet).</translation>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner).</source>
+        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner).</translation>
     </message>
 </context>
 <context>
@@ -309,6 +320,116 @@
     <message>
         <source>Wallet</source>
         <translation>Portefeuille</translation>
+    </message>
+    <message>
+        <source>Miner</source>
+        <translation>Mineur</translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::MinerPage</name>
+    <message>
+        <source>The miner is off: this computer earns nothing and lends nothing.</source>
+        <translation>Le mineur est arrêté : cet ordinateur ne gagne rien et ne prête rien.</translation>
+    </message>
+    <message>
+        <source>The miner runs but does not answer: %1</source>
+        <translation>Le mineur tourne mais ne répond pas : %1</translation>
+    </message>
+    <message>
+        <source>Not earning: the miner's account has no stake on the ledger yet. Send it some NES so it can stake.</source>
+        <translation>Aucun gain : le compte du mineur n'a encore rien engagé sur le registre. Envoyez-lui des NES pour qu'il puisse en engager.</translation>
+    </message>
+    <message>
+        <source>Not earning yet: the node has not listed this miner.</source>
+        <translation>Pas encore de gain : le nœud n'a pas encore inscrit ce mineur.</translation>
+    </message>
+    <message>
+        <source>Waiting for work: no client has sent this miner a job yet (clients choose miners by price and reputation).</source>
+        <translation>En attente de travail : aucun client n'a encore envoyé de tâche à ce mineur (les clients choisissent les mineurs selon le prix et la réputation).</translation>
+    </message>
+    <message>
+        <source>Jobs served without pay so far: the clients' sessions have not paid for them yet.</source>
+        <translation>Tâches servies sans paiement pour l'instant : les sessions des clients ne les ont pas encore payées.</translation>
+    </message>
+    <message>
+        <source>Earning: verified answers are paid from the clients' sessions.</source>
+        <translation>Gains en cours : les réponses vérifiées sont payées par les sessions des clients.</translation>
+    </message>
+    <message>
+        <source>Turn the miner on</source>
+        <translation>Démarrer le mineur</translation>
+    </message>
+    <message>
+        <source>every core</source>
+        <translation>tous les cœurs</translation>
+    </message>
+    <message>
+        <source>Earned while this window watched (NES)</source>
+        <translation>Gagné pendant que cette fenêtre regardait (NES)</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>minutes</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>Fils</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Tâches</translation>
+    </message>
+    <message>
+        <source>Recent events</source>
+        <translation>Événements récents</translation>
+    </message>
+    <message>
+        <source>Could not switch the miner: %1</source>
+        <translation>Impossible de basculer le mineur : %1</translation>
+    </message>
+    <message>
+        <source>Starting the miner…</source>
+        <translation>Démarrage du mineur…</translation>
+    </message>
+    <message>
+        <source>Stopping the miner…</source>
+        <translation>Arrêt du mineur…</translation>
+    </message>
+    <message>
+        <source>The miner is on.</source>
+        <translation>Le mineur est démarré.</translation>
+    </message>
+    <message>
+        <source>The miner is off.</source>
+        <translation>Le mineur est arrêté.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) served</source>
+        <translation>
+            <numerusform>%n tâche servie</numerusform>
+            <numerusform>%n tâches servies</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Turn the miner off</source>
+        <translation>Arrêter le mineur</translation>
+    </message>
+    <message>
+        <source>on (%1)</source>
+        <translation>démarré (%1)</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>arrêté</translation>
+    </message>
+    <message>
+        <source>%1 served, %2 failed, %3 refused, %4 waiting; earned %5 (%6 settled)</source>
+        <translation>%1 servies, %2 en échec, %3 refusées, %4 en attente ; gagné %5 (%6 réglés)</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
+#include "ui/miner_page.h"
 #include "ui/wallet_page.h"
 
 #include <QLabel>
@@ -12,7 +13,7 @@
 namespace nesa::ui {
 
 MainWindow::MainWindow(const NetworkSummary &network, AnalysisBackend &analysis,
-                       WalletBackend &wallet, QWidget *parent)
+                       WalletBackend &wallet, MinerBackend &miner, QWidget *parent)
     : QMainWindow(parent) {
   setWindowTitle(tr("Nesa Desktop"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/nesa.svg")));
@@ -37,6 +38,8 @@ MainWindow::MainWindow(const NetworkSummary &network, AnalysisBackend &analysis,
   m_wallet = new WalletPage(wallet, m_tabs);
   m_tabs->addTab(m_analyze, tr("Analyze"));
   m_tabs->addTab(m_wallet, tr("Wallet"));
+  m_miner = new MinerPage(miner, m_tabs);
+  m_tabs->addTab(m_miner, tr("Miner"));
   layout->addWidget(m_tabs, 1);
   setCentralWidget(central);
 
@@ -57,6 +60,8 @@ bool MainWindow::showPage(const QString &name) {
     m_tabs->setCurrentWidget(m_analyze);
   else if (name == QLatin1String("wallet"))
     m_tabs->setCurrentWidget(m_wallet);
+  else if (name == QLatin1String("miner"))
+    m_tabs->setCurrentWidget(m_miner);
   else
     return false;
   return true;

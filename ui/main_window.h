@@ -1,5 +1,5 @@
-// The desktop app's main window: the analyze page (drop, view, run, result) and the wallet page
-// as tabs under a title, with the network it runs on in the status bar.
+// The desktop app's main window: the analyze page (drop, view, run, result), the wallet page and
+// the miner page as tabs under a title, with the network it runs on in the status bar.
 #pragma once
 
 #include <QMainWindow>
@@ -12,6 +12,8 @@ namespace nesa::ui {
 class AnalysisBackend;
 class AnalyzePage;
 class DropFileList;
+class MinerBackend;
+class MinerPage;
 class WalletBackend;
 class WalletPage;
 
@@ -26,7 +28,7 @@ class MainWindow : public QMainWindow {
   Q_OBJECT
 public:
   MainWindow(const NetworkSummary &network, AnalysisBackend &analysis, WalletBackend &wallet,
-             QWidget *parent = nullptr);
+             MinerBackend &miner, QWidget *parent = nullptr);
 
   /// The list files are dropped onto (the analyze page's).
   DropFileList *fileList() const;
@@ -34,7 +36,9 @@ public:
   AnalyzePage *analyzePage() const { return m_analyze; }
   /// The wallet page.
   WalletPage *walletPage() const { return m_wallet; }
-  /// Brings a page to the front: "analyze" or "wallet"; false for another name.
+  /// The miner page.
+  MinerPage *minerPage() const { return m_miner; }
+  /// Brings a page to the front: "analyze", "wallet" or "miner"; false for another name.
   bool showPage(const QString &name);
 
 private:
@@ -42,6 +46,7 @@ private:
 
   AnalyzePage *m_analyze = nullptr;
   WalletPage *m_wallet = nullptr;
+  MinerPage *m_miner = nullptr;
   QTabWidget *m_tabs = nullptr;
   QString m_networkText;
 };

@@ -11,9 +11,9 @@ namespace nesa::ui {
 
 /// The account the page shows.
 struct WalletSummary {
-  QString address;           ///< "nes1…"; empty when there is no wallet
-  std::int64_t balance = 0;  ///< µNES
-  QString error;             ///< why the summary is missing ("no wallet yet", "node unreachable")
+  QString address;          ///< "nes1…"; empty when there is no wallet
+  std::int64_t balance = 0; ///< µNES
+  QString error;            ///< why the summary is missing ("no wallet yet", "node unreachable")
 };
 
 /// What sending `amount` to an address would cost, as the ledger prices it now.

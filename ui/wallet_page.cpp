@@ -14,7 +14,8 @@
 namespace nesa::ui {
 
 std::int64_t parseNesAmount(const QString &text) {
-  static const QRegularExpression pattern(QStringLiteral("^\\s*(\\d{1,12})(?:[.,](\\d{0,6}))?\\s*$"));
+  static const QRegularExpression pattern(
+      QStringLiteral("^\\s*(\\d{1,12})(?:[.,](\\d{0,6}))?\\s*$"));
   const auto match = pattern.match(text);
   if (!match.hasMatch())
     return -1;
@@ -80,7 +81,8 @@ SendDialog::SendDialog(WalletBackend &backend, QString passphrase, QWidget *pare
                               formatNesAmount(m_quote.total), formatNesAmount(m_quote.balance));
       const bool covered = m_quote.total <= m_quote.balance;
       if (!covered)
-        text += QLatin1Char('\n') + tr("The balance does not cover the total: nothing can be sent.");
+        text +=
+            QLatin1Char('\n') + tr("The balance does not cover the total: nothing can be sent.");
       m_review_text->setText(text);
       m_confirm->setEnabled(covered);
     }

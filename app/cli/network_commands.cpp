@@ -179,7 +179,9 @@ int minerStatus(Context &ctx) {
           << "\n  backend  " << s.value("backend", "?") << "\n  state    "
           << (s.value("paused", false) ? "paused" : "serving") << "\n  jobs     "
           << s.value("jobs_served", 0) << " served, " << s.value("jobs_failed", 0) << " failed, "
-          << s.value("jobs_refused", 0) << " refused, " << s.value("queued", 0) << " waiting\n";
+          << s.value("jobs_refused", 0) << " refused, " << s.value("queued", 0) << " waiting\n"
+          << "  earned   " << s.value("earned", 0) << " µNES, " << s.value("settled", 0)
+          << " µNES settled on the ledger\n";
   return kExitOk;
 }
 

@@ -1,0 +1,18 @@
+// The desktop app's MinerBackend: the `nesa miner start|stop|status` commands in a child
+// process. The miner itself is a daemon of its own (nesa-miner), so it keeps serving when the
+// window closes, and the page finds it again when the app starts.
+#pragma once
+
+#include "ui/miner_backend.h"
+
+namespace nesa::app {
+
+/// Runs `nesa miner ...` beside this program.
+class ProcessMinerBackend : public ui::MinerBackend {
+public:
+  ui::MinerStatus status() override;
+  QString start(int threads) override;
+  QString stop() override;
+};
+
+} // namespace nesa::app

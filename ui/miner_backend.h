@@ -1,0 +1,38 @@
+// The miner page's view of the product: is this computer's miner running, what has it done and
+// earned, and turning it on or off. The app implements it with the `nesa miner` commands
+// (app/process_miner_backend.h); tests with fakes. Every call may block.
+#pragma once
+
+#include <QString>
+
+#include <cstdint>
+
+namespace nesa::ui {
+
+/// What the miner reports about itself.
+struct MinerStatus {
+  bool running = false;
+  QString backend;          ///< "cpu" or "cuda"
+  bool registered = false;  ///< the node lists it
+  bool onChain = false;     ///< its account is staked on the ledger
+  std::int64_t served = 0, failed = 0, refused = 0, queued = 0;
+  std::int64_t earned = 0;  ///< µNES for verified answers
+  std::int64_t settled = 0; ///< µNES of that already settled on the ledger
+  QString error;            ///< why the status could not be read (when running)
+};
+
+/// The product behind the miner page.
+class MinerBackend {
+public:
+  virtual ~MinerBackend() = default;
+  virtual MinerStatus status() = 0;
+  /// Starts the miner with `threads` compute threads (0 = every core); "" or a reason.
+  virtual QString start(int threads) = 0;
+  /// Stops it; "" or a reason.
+  virtual QString stop() = 0;
+};
+
+/// One plain sentence on why the miner is or is not earning.
+QString minerExplanation(const MinerStatus &status);
+
+} // namespace nesa::ui

@@ -1,0 +1,178 @@
+#include "ui/miner_page.h"
+
+#include "ui/wallet_backend.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTimer>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace nesa::ui {
+
+QString minerExplanation(const MinerStatus &s) {
+  if (!s.running)
+    return MinerPage::tr("The miner is off: this computer earns nothing and lends nothing.");
+  if (!s.error.isEmpty())
+    return MinerPage::tr("The miner runs but does not answer: %1").arg(s.error);
+  if (!s.onChain)
+    return MinerPage::tr("Not earning: the miner's account has no stake on the ledger yet. Send it "
+                         "some NES so it can stake.");
+  if (!s.registered)
+    return MinerPage::tr("Not earning yet: the node has not listed this miner.");
+  if (s.served == 0)
+    return MinerPage::tr("Waiting for work: no client has sent this miner a job yet (clients "
+                         "choose miners by price and reputation).");
+  if (s.earned == 0)
+    return MinerPage::tr("Jobs served without pay so far: the clients' sessions have not paid "
+                         "for them yet.");
+  return MinerPage::tr("Earning: verified answers are paid from the clients' sessions.");
+}
+
+MinerPage::MinerPage(MinerBackend &backend, QWidget *parent) : QWidget(parent), m_backend(backend) {
+  m_toggle = new QPushButton(tr("Turn the miner on"));
+  m_toggle->setCheckable(true);
+  m_threads = new QSpinBox;
+  m_threads->setRange(0, 256);
+  m_threads->setSpecialValueText(tr("every core"));
+  m_state = new QLabel;
+  m_explanation = new QLabel;
+  m_explanation->setWordWrap(true);
+  m_stats = new QLabel;
+  m_events = new QListWidget;
+  m_earnings = new QLineSeries;
+  auto *chart = new QChart;
+  chart->addSeries(m_earnings);
+  chart->legend()->hide();
+  chart->setTitle(tr("Earned while this window watched (NES)"));
+  auto *x = new QValueAxis, *y = new QValueAxis;
+  x->setTitleText(tr("minutes"));
+  x->setLabelFormat(QStringLiteral("%.1f"));
+  y->setLabelFormat(QStringLiteral("%.6f"));
+  chart->addAxis(x, Qt::AlignBottom);
+  chart->addAxis(y, Qt::AlignLeft);
+  m_earnings->attachAxis(x);
+  m_earnings->attachAxis(y);
+  auto *view = new QChartView(chart);
+  view->setMinimumHeight(200);
+
+  auto *controls = new QHBoxLayout;
+  controls->addWidget(m_toggle);
+  controls->addWidget(new QLabel(tr("Threads")));
+  controls->addWidget(m_threads);
+  controls->addStretch(1);
+  auto *form = new QFormLayout;
+  form->addRow(tr("State"), m_state);
+  form->addRow(tr("Jobs"), m_stats);
+  auto *layout = new QVBoxLayout(this);
+  layout->addLayout(controls);
+  layout->addLayout(form);
+  layout->addWidget(m_explanation);
+  layout->addWidget(view, 1);
+  layout->addWidget(new QLabel(tr("Recent events")));
+  layout->addWidget(m_events);
+
+  m_reading = new QFutureWatcher<MinerStatus>(this);
+  m_switching = new QFutureWatcher<QString>(this);
+  m_poll = new QTimer(this);
+  m_poll->setInterval(5000);
+  connect(m_reading, &QFutureWatcher<MinerStatus>::finished, this,
+          [this] { show(m_reading->result()); });
+  connect(m_switching, &QFutureWatcher<QString>::finished, this, [this] {
+    const QString error = m_switching->result();
+    if (!error.isEmpty())
+      addEvent(tr("Could not switch the miner: %1").arg(error));
+    m_toggle->setEnabled(true);
+    refresh();
+  });
+  connect(m_toggle, &QPushButton::clicked, this, &MinerPage::toggle);
+  connect(m_poll, &QTimer::timeout, this, [this] {
+    if (isVisible()) // no status reads for a page nobody looks at
+      refresh();
+  });
+  m_startedAt = QDateTime::currentMSecsSinceEpoch();
+  m_poll->start();
+  refresh();
+}
+
+MinerPage::~MinerPage() {
+  m_reading->waitForFinished();
+  m_switching->waitForFinished();
+}
+
+QString MinerPage::stateText() const { return m_state->text(); }
+QString MinerPage::explanationText() const { return m_explanation->text(); }
+QString MinerPage::statsText() const { return m_stats->text(); }
+int MinerPage::chartPoints() const { return static_cast<int>(m_earnings->count()); }
+
+QStringList MinerPage::events() const {
+  QStringList list;
+  for (int i = 0; i < m_events->count(); ++i)
+    list << m_events->item(i)->text();
+  return list;
+}
+
+void MinerPage::refresh() {
+  if (m_reading->isRunning() || m_switching->isRunning())
+    return;
+  MinerBackend *backend = &m_backend;
+  m_reading->setFuture(QtConcurrent::run([backend] { return backend->status(); }));
+}
+
+void MinerPage::toggle() {
+  m_toggle->setEnabled(false);
+  MinerBackend *backend = &m_backend;
+  const bool on = !m_status.running;
+  const int threads = m_threads->value();
+  addEvent(on ? tr("Starting the miner…") : tr("Stopping the miner…"));
+  m_switching->setFuture(QtConcurrent::run(
+      [backend, on, threads] { return on ? backend->start(threads) : backend->stop(); }));
+}
+
+void MinerPage::show(const MinerStatus &status) {
+  if (m_seen && status.running != m_status.running)
+    addEvent(status.running ? tr("The miner is on.") : tr("The miner is off."));
+  if (m_seen && status.served > m_status.served)
+    addEvent(tr("%n job(s) served", "", static_cast<int>(status.served - m_status.served)));
+  m_seen = true;
+  m_status = status;
+  m_toggle->setChecked(status.running);
+  m_toggle->setText(status.running ? tr("Turn the miner off") : tr("Turn the miner on"));
+  m_threads->setEnabled(!status.running);
+  m_state->setText(status.running ? tr("on (%1)").arg(status.backend) : tr("off"));
+  m_stats->setText(tr("%1 served, %2 failed, %3 refused, %4 waiting; earned %5 (%6 settled)")
+                       .arg(status.served)
+                       .arg(status.failed)
+                       .arg(status.refused)
+                       .arg(status.queued)
+                       .arg(formatNesAmount(status.earned), formatNesAmount(status.settled)));
+  m_explanation->setText(minerExplanation(status));
+  if (status.running) {
+    const double minutes = (QDateTime::currentMSecsSinceEpoch() - m_startedAt) / 60000.0;
+    const double nes = static_cast<double>(status.earned) / 1e6;
+    m_earnings->append(minutes, nes);
+    auto axes = m_earnings->attachedAxes();
+    if (axes.size() == 2) {
+      axes[0]->setRange(0, std::max(1.0, minutes));
+      axes[1]->setRange(0, std::max(1e-6, nes * 1.2));
+    }
+  }
+  Q_EMIT updated();
+}
+
+void MinerPage::addEvent(const QString &text) {
+  m_events->insertItem(0, QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + text);
+  while (m_events->count() > 50)
+    delete m_events->takeItem(m_events->count() - 1);
+}
+
+} // namespace nesa::ui
