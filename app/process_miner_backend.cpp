@@ -1,42 +1,28 @@
 #include "process_miner_backend.h"
 
+#include "sibling_command.h"
+
 #include <QCoreApplication>
-#include <QProcess>
 #include <QRegularExpression>
 
 namespace nesa::app {
 namespace {
 
-struct Answer {
-  int code = -1;
-  QString out, err;
-};
-
-Answer runMiner(const QStringList &args) {
-  QProcess process;
-  process.start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa"),
-                QStringList{QStringLiteral("miner")} + args);
-  if (!process.waitForFinished(90000)) {
-    process.kill();
-    return {-1, {}, QCoreApplication::translate("MinerPage", "the miner command did not answer")};
-  }
-  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-          QString::fromUtf8(process.readAllStandardOutput()),
-          QString::fromUtf8(process.readAllStandardError())};
+CommandAnswer runMiner(const QStringList &args) {
+  return runSibling(QStringLiteral("nesa"), QStringList{QStringLiteral("miner")} + args, {}, {},
+                    90000);
 }
 
-QString reason(const Answer &answer) {
-  QString last = answer.err.trimmed().section(QLatin1Char('\n'), -1);
-  last.remove(QRegularExpression(QStringLiteral("^nesa [a-z]+: ")));
-  return last.isEmpty() ? QCoreApplication::translate("MinerPage", "the miner command failed")
-                        : last;
+QString reason(const CommandAnswer &answer) {
+  return failureReason(answer,
+                       QCoreApplication::translate("MinerPage", "the miner command failed"));
 }
 
 } // namespace
 
 ui::MinerStatus ProcessMinerBackend::status() {
   ui::MinerStatus status;
-  const Answer answer = runMiner({QStringLiteral("status")});
+  const CommandAnswer answer = runMiner({QStringLiteral("status")});
   if (answer.code != 0) {
     // "no miner is running" is the normal answer when it is off.
     if (!answer.err.contains(QLatin1String("no miner is running"))) {
@@ -49,7 +35,8 @@ ui::MinerStatus ProcessMinerBackend::status() {
   static const QRegularExpression backend(QStringLiteral("backend\\s+(\\S+)"));
   static const QRegularExpression jobs(
       QStringLiteral("jobs\\s+(\\d+) served, (\\d+) failed, (\\d+) refused, (\\d+) waiting"));
-  static const QRegularExpression earned(QStringLiteral("earned\\s+(\\d+) µNES, (\\d+) µNES settled"));
+  static const QRegularExpression earned(
+      QStringLiteral("earned\\s+(\\d+) µNES, (\\d+) µNES settled"));
   status.backend = backend.match(answer.out).captured(1);
   status.onChain = answer.out.contains(QLatin1String("(staked, registered on the ledger)"));
   status.registered = answer.out.contains(QLatin1String("(registered)"));
@@ -67,13 +54,13 @@ ui::MinerStatus ProcessMinerBackend::status() {
 }
 
 QString ProcessMinerBackend::start(int threads) {
-  const Answer answer =
+  const CommandAnswer answer =
       runMiner({QStringLiteral("start"), QStringLiteral("--threads"), QString::number(threads)});
   return answer.code == 0 ? QString() : reason(answer);
 }
 
 QString ProcessMinerBackend::stop() {
-  const Answer answer = runMiner({QStringLiteral("stop")});
+  const CommandAnswer answer = runMiner({QStringLiteral("stop")});
   return answer.code == 0 ? QString() : reason(answer);
 }
 

@@ -140,7 +140,6 @@ FRENCH = {
     "Reading the balance…": "Lecture du solde…",
     "Locked: enter the wallet's passphrase to see the balance and send.":
         "Verrouillé : saisissez la phrase secrète du portefeuille pour voir le solde et envoyer.",
-    "the wallet command did not answer": "la commande du portefeuille n'a pas répondu",
     "the wallet command failed": "la commande du portefeuille a échoué",
     "the balance could not be read": "le solde n'a pas pu être lu",
     "Open on <page> (analyze, wallet, miner).": "Ouvrir sur <page> (analyze, wallet, miner).",
@@ -183,7 +182,7 @@ FRENCH = {
     "off": "arrêté",
     "%1 served, %2 failed, %3 refused, %4 waiting; earned %5 (%6 settled)":
         "%1 servies, %2 en échec, %3 refusées, %4 en attente ; gagné %5 (%6 réglés)",
-    "the miner command did not answer": "la commande du mineur n'a pas répondu",
+    "%1 did not answer": "%1 n'a pas répondu",
     "the miner command failed": "la commande du mineur a échoué",
     # the privacy levels (docs/privacy.md)
     "On this computer only (local)": "Sur cet ordinateur seulement (local)",

@@ -53,6 +53,14 @@ void dropFile(AnalyzePage &page, const QString &file) {
   QApplication::sendEvent(target, &drop);
 }
 
+// Writes the cube volume as `file`, drops it on the page and waits until the page shows it.
+bool dropScanAndWait(AnalyzePage &page, const QString &file) {
+  writeVolume(file);
+  QSignalSpy shown(&page, &AnalyzePage::inputShown);
+  dropFile(page, file);
+  return QTest::qWaitFor([&] { return shown.count() == 1; }, 5000);
+}
+
 } // namespace
 
 class TestAnalyzePage : public QObject {
@@ -87,11 +95,7 @@ private Q_SLOTS:
   void runAtHssShowsProgressResultAndVerification() {
     FakeBackend backend;
     AnalyzePage page(backend);
-    const QString scan = m_dir.filePath(QStringLiteral("run.nii"));
-    writeVolume(scan);
-    QSignalSpy shown(&page, &AnalyzePage::inputShown);
-    dropFile(page, scan);
-    QTRY_COMPARE(shown.count(), 1);
+    QVERIFY(dropScanAndWait(page, m_dir.filePath(QStringLiteral("run.nii"))));
     page.levelPicker()->setCurrentIndex(page.levelPicker()->findData(QStringLiteral("hss")));
     QVector<int> seen;
     connect(page.progressBar(), &QProgressBar::valueChanged, this,
@@ -116,11 +120,7 @@ private Q_SLOTS:
   void failingRunShowsItsError() {
     FakeBackend backend;
     AnalyzePage page(backend);
-    const QString scan = m_dir.filePath(QStringLiteral("fail.nii"));
-    writeVolume(scan);
-    QSignalSpy shown(&page, &AnalyzePage::inputShown);
-    dropFile(page, scan);
-    QTRY_COMPARE(shown.count(), 1);
+    QVERIFY(dropScanAndWait(page, m_dir.filePath(QStringLiteral("fail.nii"))));
     page.modelPicker()->setCurrentIndex(page.modelPicker()->findData(QStringLiteral("failing")));
     QSignalSpy finished(&page, &AnalyzePage::runFinished);
     QTest::mouseClick(page.runButton(), Qt::LeftButton);

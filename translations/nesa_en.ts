@@ -23,20 +23,12 @@
 <context>
     <name>MinerPage</name>
     <message>
-        <source>the miner command did not answer</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>the miner command failed</source>
         <translation type="unfinished" />
     </message>
 </context>
 <context>
     <name>WalletPage</name>
-    <message>
-        <source>the wallet command did not answer</source>
-        <translation type="unfinished" />
-    </message>
     <message>
         <source>the wallet command failed</source>
         <translation type="unfinished" />
@@ -89,6 +81,13 @@
     </message>
     <message>
         <source>Open on &lt;page&gt; (analyze, wallet, miner).</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>nesa</name>
+    <message>
+        <source>%1 did not answer</source>
         <translation type="unfinished" />
     </message>
 </context>

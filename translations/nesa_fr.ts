@@ -23,20 +23,12 @@
 <context>
     <name>MinerPage</name>
     <message>
-        <source>the miner command did not answer</source>
-        <translation>la commande du mineur n'a pas répondu</translation>
-    </message>
-    <message>
         <source>the miner command failed</source>
         <translation>la commande du mineur a échoué</translation>
     </message>
 </context>
 <context>
     <name>WalletPage</name>
-    <message>
-        <source>the wallet command did not answer</source>
-        <translation>la commande du portefeuille n'a pas répondu</translation>
-    </message>
     <message>
         <source>the wallet command failed</source>
         <translation>la commande du portefeuille a échoué</translation>
@@ -90,6 +82,13 @@
     <message>
         <source>Open on &lt;page&gt; (analyze, wallet, miner).</source>
         <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner).</translation>
+    </message>
+</context>
+<context>
+    <name>nesa</name>
+    <message>
+        <source>%1 did not answer</source>
+        <translation>%1 n'a pas répondu</translation>
     </message>
 </context>
 <context>

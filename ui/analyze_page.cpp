@@ -25,6 +25,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
+#include <optional>
 
 namespace nesa::ui {
 
@@ -37,6 +38,13 @@ struct OpenedInput {
   QString description;
   int privateAttributes = 0;
   QString error;
+};
+
+/// What a run gave, with a segmentation's mask on the grid the model saw (made on the worker).
+struct RunResult {
+  AnalysisOutcome outcome;
+  std::optional<ingest::Volume> grid;
+  std::vector<std::uint8_t> mask;
 };
 
 namespace {
@@ -103,6 +111,36 @@ OpenedInput openInput(const QString &path) {
                        .arg(QFileInfo(path).fileName());
   }
   return opened;
+}
+
+// For a segmentation of axial slices: the volume as the model saw it (resampled, cropped) and
+// the argmax mask on it. Nothing for other models or outputs.
+void addOverlay(RunResult &result, const ModelOption &model, const OpenedInput &input) {
+  const auto &out = result.outcome;
+  if (model.task != QLatin1String("segmentation") || input.family != QLatin1String("volume") ||
+      out.shape.size() != 4 || model.preprocessingJson.isEmpty())
+    return;
+  auto steps = ingest::parsePreprocessing(model.preprocessingJson.toStdString());
+  if (!steps || steps->slices != ingest::Preprocessing::Slices::Axial)
+    return;
+  steps->slices = ingest::Preprocessing::Slices::None;
+  steps->normalize = ingest::Preprocessing::Normalize::None;
+  auto prepared = ingest::preprocess(input.volume, *steps);
+  const auto n = out.shape[0], classes = out.shape[1], plane = out.shape[2] * out.shape[3];
+  if (!prepared || prepared->count() != n * plane ||
+      static_cast<std::int64_t>(out.output.size()) != n * classes * plane)
+    return;
+  result.mask.assign(static_cast<std::size_t>(n * plane), 0);
+  for (std::int64_t s = 0; s < n; ++s)
+    for (std::int64_t p = 0; p < plane; ++p) {
+      std::int64_t best = 0;
+      for (std::int64_t c = 1; c < classes; ++c)
+        if (out.output[static_cast<std::size_t>((s * classes + c) * plane + p)] >
+            out.output[static_cast<std::size_t>((s * classes + best) * plane + p)])
+          best = c;
+      result.mask[static_cast<std::size_t>(s * plane + p)] = best != 0 ? 1 : 0;
+    }
+  result.grid = std::move(*prepared);
 }
 
 } // namespace
@@ -188,10 +226,10 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
   layout->addLayout(right, 2);
 
   m_opening = new QFutureWatcher<OpenedInput>(this);
-  m_running = new QFutureWatcher<AnalysisOutcome>(this);
+  m_running = new QFutureWatcher<RunResult>(this);
   connect(m_opening, &QFutureWatcher<OpenedInput>::finished, this,
           [this] { showOpened(m_opening->result()); });
-  connect(m_running, &QFutureWatcher<AnalysisOutcome>::finished, this,
+  connect(m_running, &QFutureWatcher<RunResult>::finished, this,
           [this] { finish(m_running->result()); });
   connect(add, &QPushButton::clicked, this, [this] {
     m_files->addPaths(QFileDialog::getOpenFileNames(
@@ -356,20 +394,26 @@ void AnalyzePage::start() {
   QPointer<AnalyzePage> self(this);
   auto cancelled = m_cancelled;
   AnalysisBackend *backend = &m_backend;
-  m_running->setFuture(QtConcurrent::run([self, cancelled, backend, request] {
-    return backend->run(
-        request,
-        [self](const AnalysisProgress &progress) {
-          QMetaObject::invokeMethod(
-              self,
-              [self, progress] {
-                if (self)
-                  self->showProgress(progress);
-              },
-              Qt::QueuedConnection);
-        },
-        *cancelled);
-  }));
+  m_running->setFuture(
+      QtConcurrent::run([self, cancelled, backend, request, option = *model, input = m_input] {
+        RunResult result{backend->run(
+                             request,
+                             [self](const AnalysisProgress &progress) {
+                               QMetaObject::invokeMethod(
+                                   self,
+                                   [self, progress] {
+                                     if (self)
+                                       self->showProgress(progress);
+                                   },
+                                   Qt::QueuedConnection);
+                             },
+                             *cancelled),
+                         {},
+                         {}};
+        if (result.outcome.ok && input)
+          addOverlay(result, option, *input);
+        return result;
+      }));
 }
 
 void AnalyzePage::showProgress(const AnalysisProgress &progress) {
@@ -381,7 +425,8 @@ void AnalyzePage::showProgress(const AnalysisProgress &progress) {
       tr("Call %1 of %2: %3").arg(progress.done).arg(progress.total).arg(progress.step));
 }
 
-void AnalyzePage::finish(const AnalysisOutcome &outcome) {
+void AnalyzePage::finish(RunResult result) {
+  const AnalysisOutcome &outcome = result.outcome;
   m_cancel->setEnabled(false);
   m_progress->setRange(0, 1);
   m_progress->setValue(outcome.ok ? 1 : 0);
@@ -405,35 +450,9 @@ void AnalyzePage::finish(const AnalysisOutcome &outcome) {
     m_badge->setText(m_badge->text() + QLatin1Char(' ') +
                      tr("Paid %1 NES for the verified answers.").arg(outcome.costNes, 0, 'f', 6));
   m_save->setEnabled(true);
-  // A segmentation of axial slices is drawn over the volume as the model saw it.
-  const auto *model = selectedModel();
-  if (model && model->task == QLatin1String("segmentation") && m_input &&
-      m_input->family == QLatin1String("volume") && outcome.shape.size() == 4 &&
-      !model->preprocessingJson.isEmpty()) {
-    auto steps = ingest::parsePreprocessing(model->preprocessingJson.toStdString());
-    if (steps && steps->slices == ingest::Preprocessing::Slices::Axial) {
-      auto grid = *steps;
-      grid.slices = ingest::Preprocessing::Slices::None;
-      grid.normalize = ingest::Preprocessing::Normalize::None;
-      auto prepared = ingest::preprocess(m_input->volume, grid);
-      const auto n = outcome.shape[0], classes = outcome.shape[1],
-                 plane = outcome.shape[2] * outcome.shape[3];
-      if (prepared && prepared->count() == n * plane &&
-          static_cast<std::int64_t>(outcome.output.size()) == n * classes * plane) {
-        std::vector<std::uint8_t> mask(static_cast<std::size_t>(n * plane), 0);
-        for (std::int64_t s = 0; s < n; ++s)
-          for (std::int64_t p = 0; p < plane; ++p) {
-            std::int64_t best = 0;
-            for (std::int64_t c = 1; c < classes; ++c)
-              if (outcome.output[static_cast<std::size_t>((s * classes + c) * plane + p)] >
-                  outcome.output[static_cast<std::size_t>((s * classes + best) * plane + p)])
-                best = c;
-            mask[static_cast<std::size_t>(s * plane + p)] = best != 0 ? 1 : 0;
-          }
-        m_viewer->showVolume(std::move(*prepared));
-        m_viewer->setOverlay(std::move(mask));
-      }
-    }
+  if (result.grid) {
+    m_viewer->showVolume(std::move(*result.grid));
+    m_viewer->setOverlay(std::move(result.mask));
   }
   Q_EMIT runFinished();
   openPickedMeanwhile();

@@ -23,6 +23,7 @@ namespace nesa::ui {
 class DropFileList;
 class SliceViewer;
 struct OpenedInput;
+struct RunResult;
 
 /// The analyze page. `backend` must outlive it.
 class AnalyzePage : public QWidget {
@@ -71,7 +72,7 @@ private:
   void refreshLevel();
   void start();
   void showProgress(const AnalysisProgress &progress);
-  void finish(const AnalysisOutcome &outcome);
+  void finish(RunResult result);
   void showError(const QString &message);
   void saveReport();
   const ModelOption *selectedModel() const;
@@ -83,7 +84,7 @@ private:
   QString m_inputFamily; ///< "volume", "image", "text" or ""
   std::shared_ptr<std::atomic<bool>> m_cancelled;
   QFutureWatcher<OpenedInput> *m_opening = nullptr;
-  QFutureWatcher<AnalysisOutcome> *m_running = nullptr;
+  QFutureWatcher<RunResult> *m_running = nullptr;
 
   DropFileList *m_files = nullptr;
   QStackedWidget *m_views = nullptr;

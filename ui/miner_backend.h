@@ -12,9 +12,9 @@ namespace nesa::ui {
 /// What the miner reports about itself.
 struct MinerStatus {
   bool running = false;
-  QString backend;          ///< "cpu" or "cuda"
-  bool registered = false;  ///< the node lists it
-  bool onChain = false;     ///< its account is staked on the ledger
+  QString backend;         ///< "cpu" or "cuda"
+  bool registered = false; ///< the node lists it
+  bool onChain = false;    ///< its account is staked on the ledger
   std::int64_t served = 0, failed = 0, refused = 0, queued = 0;
   std::int64_t earned = 0;  ///< µNES for verified answers
   std::int64_t settled = 0; ///< µNES of that already settled on the ledger

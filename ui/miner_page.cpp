@@ -13,8 +13,8 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTimer>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace nesa::ui {
@@ -86,7 +86,7 @@ MinerPage::MinerPage(MinerBackend &backend, QWidget *parent) : QWidget(parent), 
   m_poll = new QTimer(this);
   m_poll->setInterval(5000);
   connect(m_reading, &QFutureWatcher<MinerStatus>::finished, this,
-          [this] { show(m_reading->result()); });
+          [this] { showStatus(m_reading->result()); });
   connect(m_switching, &QFutureWatcher<QString>::finished, this, [this] {
     const QString error = m_switching->result();
     if (!error.isEmpty())
@@ -138,7 +138,7 @@ void MinerPage::toggle() {
       [backend, on, threads] { return on ? backend->start(threads) : backend->stop(); }));
 }
 
-void MinerPage::show(const MinerStatus &status) {
+void MinerPage::showStatus(const MinerStatus &status) {
   if (m_seen && status.running != m_status.running)
     addEvent(status.running ? tr("The miner is on.") : tr("The miner is off."));
   if (m_seen && status.served > m_status.served)
@@ -170,7 +170,8 @@ void MinerPage::show(const MinerStatus &status) {
 }
 
 void MinerPage::addEvent(const QString &text) {
-  m_events->insertItem(0, QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + text);
+  m_events->insertItem(0,
+                       QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + text);
   while (m_events->count() > 50)
     delete m_events->takeItem(m_events->count() - 1);
 }

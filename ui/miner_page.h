@@ -42,7 +42,7 @@ Q_SIGNALS:
   void updated();
 
 private:
-  void show(const MinerStatus &status);
+  void showStatus(const MinerStatus &status);
   void toggle();
   void addEvent(const QString &text);
 

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 
 namespace nesa::ui {
 namespace {
@@ -164,22 +163,22 @@ void SliceViewer::render() {
   } else if (m_volume.shape.size() == 3) {
     const auto nz = m_volume.shape[0], ny = m_volume.shape[1], nx = m_volume.shape[2];
     const int s = std::clamp(currentSlice(), 0, std::max(0, sliceCount() - 1));
-    // Rows and columns of the picture, and the voxel each pixel shows; superior and anterior up.
-    std::int64_t rows, cols;
+    // Rows and columns of the picture: the voxel of the top-left pixel and the steps to the
+    // next row and column (superior and anterior up).
+    std::int64_t rows, cols, first, rowStep, colStep;
     double rowMm, colMm;
-    std::function<std::int64_t(std::int64_t, std::int64_t)> voxel;
     switch (orientation()) {
     case Orientation::Axial:
       rows = ny, cols = nx, rowMm = m_volume.spacing[1], colMm = m_volume.spacing[0];
-      voxel = [=](std::int64_t r, std::int64_t c) { return (s * ny + (ny - 1 - r)) * nx + c; };
+      first = (s * ny + ny - 1) * nx, rowStep = -nx, colStep = 1;
       break;
     case Orientation::Coronal:
       rows = nz, cols = nx, rowMm = m_volume.spacing[2], colMm = m_volume.spacing[0];
-      voxel = [=](std::int64_t r, std::int64_t c) { return ((nz - 1 - r) * ny + s) * nx + c; };
+      first = ((nz - 1) * ny + s) * nx, rowStep = -ny * nx, colStep = 1;
       break;
     default:
       rows = nz, cols = ny, rowMm = m_volume.spacing[2], colMm = m_volume.spacing[1];
-      voxel = [=](std::int64_t r, std::int64_t c) { return ((nz - 1 - r) * ny + c) * nx + s; };
+      first = (nz - 1) * ny * nx + s, rowStep = -ny * nx, colStep = nx;
     }
     QImage picture(static_cast<int>(cols), static_cast<int>(rows), QImage::Format_RGB32);
     const double width = std::max(m_width->value(), 1e-6), low = m_center->value() - width / 2;
@@ -187,7 +186,7 @@ void SliceViewer::render() {
     for (std::int64_t r = 0; r < rows; ++r) {
       auto *line = reinterpret_cast<QRgb *>(picture.scanLine(static_cast<int>(r)));
       for (std::int64_t c = 0; c < cols; ++c) {
-        const auto v = static_cast<std::size_t>(voxel(r, c));
+        const auto v = static_cast<std::size_t>(first + r * rowStep + c * colStep);
         const int grey =
             static_cast<int>(std::clamp((m_volume.voxels[v] - low) / width, 0.0, 1.0) * 255);
         if (!m_overlay.empty() && m_overlay[v])

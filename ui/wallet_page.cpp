@@ -36,8 +36,8 @@ SendDialog::SendDialog(WalletBackend &backend, QString passphrase, QWidget *pare
   m_to->setPlaceholderText(QStringLiteral("nes1…"));
   m_amount = new QLineEdit;
   m_amount->setPlaceholderText(tr("e.g. 2.5"));
-  m_review_text = new QLabel;
-  m_review_text->setWordWrap(true);
+  m_reviewText = new QLabel;
+  m_reviewText->setWordWrap(true);
   m_outcome = new QLabel;
   m_outcome->setWordWrap(true);
   m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -55,7 +55,7 @@ SendDialog::SendDialog(WalletBackend &backend, QString passphrase, QWidget *pare
   buttons->addWidget(close);
   auto *layout = new QVBoxLayout(this);
   layout->addLayout(form);
-  layout->addWidget(m_review_text);
+  layout->addWidget(m_reviewText);
   layout->addLayout(buttons);
   layout->addWidget(m_outcome);
 
@@ -68,13 +68,13 @@ SendDialog::SendDialog(WalletBackend &backend, QString passphrase, QWidget *pare
   for (auto *field : {m_to, m_amount})
     connect(field, &QLineEdit::textChanged, this, [this] {
       m_confirm->setEnabled(false);
-      m_review_text->clear();
+      m_reviewText->clear();
     });
   connect(m_quoting, &QFutureWatcher<TransferQuote>::finished, this, [this] {
     m_quote = m_quoting->result();
     m_review->setEnabled(true);
     if (!m_quote.error.isEmpty()) {
-      m_review_text->setText(m_quote.error);
+      m_reviewText->setText(m_quote.error);
     } else {
       QString text = tr("Amount: %1\nFee: %2\nTotal: %3\nBalance: %4")
                          .arg(formatNesAmount(m_quote.amount), formatNesAmount(m_quote.fee),
@@ -83,7 +83,7 @@ SendDialog::SendDialog(WalletBackend &backend, QString passphrase, QWidget *pare
       if (!covered)
         text +=
             QLatin1Char('\n') + tr("The balance does not cover the total: nothing can be sent.");
-      m_review_text->setText(text);
+      m_reviewText->setText(text);
       m_confirm->setEnabled(covered);
     }
     Q_EMIT reviewed();
@@ -103,7 +103,7 @@ SendDialog::~SendDialog() {
   m_sending->waitForFinished();
 }
 
-QString SendDialog::reviewText() const { return m_review_text->text(); }
+QString SendDialog::reviewText() const { return m_reviewText->text(); }
 QString SendDialog::outcomeText() const { return m_outcome->text(); }
 
 void SendDialog::review() {
@@ -111,18 +111,18 @@ void SendDialog::review() {
   const std::int64_t amount = parseNesAmount(m_amount->text());
   m_confirm->setEnabled(false);
   if (!to.startsWith(QLatin1String("nes1"))) {
-    m_review_text->setText(tr("The recipient must be a NES address (nes1…)."));
+    m_reviewText->setText(tr("The recipient must be a NES address (nes1…)."));
     Q_EMIT reviewed();
     return;
   }
   if (amount <= 0) {
-    m_review_text->setText(tr("The amount must be a positive number of NES, with at most six "
-                              "decimals."));
+    m_reviewText->setText(tr("The amount must be a positive number of NES, with at most six "
+                             "decimals."));
     Q_EMIT reviewed();
     return;
   }
   m_review->setEnabled(false);
-  m_review_text->setText(tr("Asking the ledger for the fee…"));
+  m_reviewText->setText(tr("Asking the ledger for the fee…"));
   WalletBackend *backend = &m_backend;
   m_quoting->setFuture(QtConcurrent::run([backend, to, amount, passphrase = m_passphrase] {
     return backend->quote(to, amount, passphrase);

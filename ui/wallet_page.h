@@ -44,7 +44,7 @@ private:
   QString m_passphrase;
   QLineEdit *m_to = nullptr;
   QLineEdit *m_amount = nullptr;
-  QLabel *m_review_text = nullptr;
+  QLabel *m_reviewText = nullptr;
   QLabel *m_outcome = nullptr;
   QPushButton *m_review = nullptr;
   QPushButton *m_confirm = nullptr;
