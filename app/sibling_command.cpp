@@ -6,8 +6,8 @@
 
 namespace nesa::app {
 
-CommandAnswer runSibling(const QString &program, const QStringList &args,
-                         const QString &passphrase, const QByteArray &input, int timeoutMs) {
+CommandAnswer runSibling(const QString &program, const QStringList &args, const QString &passphrase,
+                         const QByteArray &input, int timeoutMs) {
   QProcess process;
   auto env = QProcessEnvironment::systemEnvironment();
   if (!passphrase.isEmpty())

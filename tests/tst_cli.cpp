@@ -1,5 +1,8 @@
 // The three executables from the outside: help, versions, exit codes, settings.
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -469,6 +472,21 @@ private Q_SLOTS:
     const Run status = run(kNesa, {QStringLiteral("node"), QStringLiteral("status")}, home.path());
     QVERIFY2(status.code == 0, qPrintable(status.err));
     QVERIFY(status.out.contains(QStringLiteral("1 available of 1 registered")));
+    // The JSON form carries each miner's stake and reputation (from the ledger, once the devnet
+    // miner has staked) and the latency measured from here.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        run(kNesa, {QStringLiteral("node"), QStringLiteral("status")}, home.path())
+            .out.contains(QStringLiteral("NES staked  reputation 0")),
+        20000);
+    const Run json =
+        run(kNesa, {QStringLiteral("node"), QStringLiteral("status"), QStringLiteral("--json")},
+            home.path());
+    QCOMPARE(json.code, 0);
+    const auto miners = QJsonDocument::fromJson(json.out.toUtf8()).object()[u"miners"].toArray();
+    QCOMPARE(miners.size(), 1);
+    QVERIFY(miners[0][u"staked"].toInteger() >= 1000000);
+    QCOMPARE(miners[0][u"reputation"].toInteger(), 0);
+    QVERIFY(miners[0][u"latency_ms"].toDouble() >= 0);
     const Run started = run(kNesa,
                             {QStringLiteral("miner"), QStringLiteral("start"),
                              QStringLiteral("--threads"), QStringLiteral("1")},

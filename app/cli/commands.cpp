@@ -136,8 +136,8 @@ const std::vector<Command> &commands() {
        "nesa miner start [--node HOST:PORT] [--threads N] [--price N] [--max-jobs N] | stop | "
        "status",
        nullptr, minerCommand},
-      {"node", "show the node's status and its miners", "nesa node status [--node HOST:PORT]",
-       nullptr, nodeCommand},
+      {"node", "show the node's status and its miners",
+       "nesa node status [--node HOST:PORT] [--json]", nullptr, nodeCommand},
       {"gov", "propose and vote on network parameters",
        "nesa gov list | propose PARAM VALUE | vote PROPOSAL yes|no [--account N] [--yes]", nullptr,
        govCommand},

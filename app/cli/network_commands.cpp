@@ -3,6 +3,7 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
+#include "cli/ledger_commands.h"
 #include "net/connection.h"
 #include "util/child_process.h"
 #include "wallet/address.h"
@@ -11,6 +12,7 @@
 
 #include <csignal>
 #include <fcntl.h>
+#include <iomanip>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -85,6 +87,20 @@ Result<pid_t> startDetached(const fs::path &program, std::vector<std::string> ar
   return pid;
 }
 
+// Milliseconds one /status round trip to the miner at `endpoint` takes from here; -1 when it
+// does not answer within a second.
+double measureLatency(const std::string &endpoint) {
+  auto parsed = net::parseEndpoint(endpoint);
+  if (!parsed)
+    return -1;
+  const auto start = std::chrono::steady_clock::now();
+  auto got = net::httpGet(*parsed, "/status", 1s, 1 << 16);
+  if (!got || got->status != 200)
+    return -1;
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
 int nodeStatus(Context &ctx, const Arguments &args) {
   auto endpoint = resolveNode(ctx.config, args.value("node"));
   if (!endpoint)
@@ -92,15 +108,33 @@ int nodeStatus(Context &ctx, const Arguments &args) {
   auto status = getStatus(*endpoint, "node");
   if (!status)
     return report(ctx, status.error());
-  const auto &s = *status;
+  auto &s = *status;
+  s["node"] = endpoint->text();
+  for (auto &m : s["miners"])
+    m["latency_ms"] = measureLatency(m.value("endpoint", ""));
+  if (args.has("json")) {
+    ctx.out << s.dump(2) << '\n';
+    return kExitOk;
+  }
   ctx.out << "node " << endpoint->text() << "\n  identity " << s.value("identity", "?")
           << "\n  miners   " << s.value("miners_available", 0) << " available of "
           << s.value("miners_registered", 0) << " registered\n";
-  for (const auto &m : s.value("miners", nlohmann::json::array()))
+  for (const auto &m : s.value("miners", nlohmann::json::array())) {
     ctx.out << "    " << m.value("identity", "?").substr(0, 8) << "  " << m.value("endpoint", "?")
             << "  " << m.value("backend", "?") << "  " << m.value("price_per_query", 0)
-            << " µNES/job  " << m.value("jobs_served", 0) << " jobs served  seen "
-            << static_cast<int>(m.value("seconds_since_seen", 0.0)) << " s ago\n";
+            << " µNES/job  " << m.value("jobs_served", 0) << " jobs served  ";
+    if (m.contains("staked"))
+      ctx.out << formatNes(m.value("staked", std::uint64_t{0})) << " staked  reputation "
+              << m.value("reputation", 0) << "  ";
+    else
+      ctx.out << "not on the ledger  ";
+    const double latency = m.value("latency_ms", -1.0);
+    if (latency >= 0)
+      ctx.out << std::fixed << std::setprecision(latency < 10 ? 1 : 0) << latency << " ms  ";
+    else
+      ctx.out << "no answer  ";
+    ctx.out << "seen " << static_cast<int>(m.value("seconds_since_seen", 0.0)) << " s ago\n";
+  }
   return kExitOk;
 }
 
@@ -192,6 +226,7 @@ const std::vector<OptionSpec> kNetworkOptions = {
     {"max-jobs", true, "jobs the miner computes at the same time", "N"},
     {"port", true, "the miner's port (default: any free one)", "PORT"},
     {"host", true, "the address the miner listens on (default 127.0.0.1)", "ADDRESS"},
+    {"json", false, "node status: print the status as JSON (with each miner's latency)"},
 };
 
 } // namespace
@@ -204,7 +239,7 @@ int nodeCommand(Context &ctx) {
   if (!args)
     return report(ctx, args.error());
   if (args->positional.size() != 1 || args->positional[0] != "status") {
-    ctx.err << "usage: nesa node status [--node HOST:PORT]\n";
+    ctx.err << "usage: nesa node status [--node HOST:PORT] [--json]\n";
     return kExitUsage;
   }
   return nodeStatus(ctx, *args);

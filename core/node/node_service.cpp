@@ -216,6 +216,12 @@ struct NodeService::State {
       body << in.rdbuf();
       return {200, "application/octet-stream", body.str()};
     }
+    // Stake and reputation come from the ledger (read before the registry's lock is taken).
+    std::map<ledger::KeyHash, ledger::LedgerMiner> onChain;
+    if (target == "/status" && options.ledger)
+      if (auto listed = options.ledger->miners())
+        for (auto &m : *listed)
+          onChain.emplace(m.account, std::move(m));
     std::lock_guard lock(mutex);
     const auto fresh = available();
     if (target == "/status") {
@@ -231,7 +237,11 @@ struct NodeService::State {
             << "\",\"price_per_query\":" << m.announcement.pricePerQuery
             << ",\"price_per_byte\":" << m.announcement.pricePerByte
             << ",\"jobs_served\":" << m.heartbeat.jobsServed
-            << ",\"seconds_since_seen\":" << m.secondsSinceSeen << "}";
+            << ",\"seconds_since_seen\":" << m.secondsSinceSeen;
+        if (const auto chain = onChain.find(ledger::keyHashOf(m.identity)); chain != onChain.end())
+          out << ",\"staked\":" << chain->second.staked
+              << ",\"reputation\":" << chain->second.record.reputation;
+        out << "}";
       }
       out << "]}";
       return {200, "application/json", out.str()};
