@@ -1,11 +1,13 @@
 // nesa-desktop: the Qt desktop app.
 #include "process_analysis_backend.h"
 #include "process_miner_backend.h"
+#include "process_network_backend.h"
 #include "process_wallet_backend.h"
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
 #include "ui/main_window.h"
 #include "ui/miner_page.h"
+#include "ui/network_page.h"
 #include "ui/translations.h"
 #include "ui/wallet_page.h"
 #include "util/config.h"
@@ -58,7 +60,7 @@ int main(int argc, char **argv) {
   parser.addOption(privacyOption);
   const QCommandLineOption showOption(
       QStringLiteral("show"),
-      QApplication::translate("main", "Open on <page> (analyze, wallet, miner)."),
+      QApplication::translate("main", "Open on <page> (analyze, wallet, miner, network)."),
       QStringLiteral("page"), QStringLiteral("analyze"));
   parser.addOption(screenshotOption);
   parser.addOption(showOption);
@@ -90,14 +92,15 @@ int main(int argc, char **argv) {
   nesa::app::ProcessAnalysisBackend backend;
   nesa::app::ProcessWalletBackend wallet;
   nesa::app::ProcessMinerBackend miner;
-  nesa::ui::MainWindow window(network, backend, wallet, miner);
+  nesa::app::ProcessNetworkBackend nodes;
+  nesa::ui::MainWindow window(network, {backend, wallet, miner, nodes});
   window.fileList()->addPaths(parser.positionalArguments());
   window.show();
   QTimer::singleShot(0, &window, [&startup] {
     nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after start");
   });
   if (!window.showPage(parser.value(showOption))) {
-    std::fprintf(stderr, "nesa-desktop: no page '%s' (analyze, wallet, miner)\n",
+    std::fprintf(stderr, "nesa-desktop: no page '%s' (analyze, wallet, miner, network)\n",
                  qPrintable(parser.value(showOption)));
     return 2;
   }
@@ -116,6 +119,9 @@ int main(int argc, char **argv) {
                        Qt::SingleShotConnection);
     else if (parser.value(showOption) == QLatin1String("miner"))
       QObject::connect(window.minerPage(), &nesa::ui::MinerPage::updated, &window, save,
+                       Qt::SingleShotConnection);
+    else if (parser.value(showOption) == QLatin1String("network"))
+      QObject::connect(window.networkPage(), &nesa::ui::NetworkPage::updated, &window, save,
                        Qt::SingleShotConnection);
     else
       QTimer::singleShot(500, &window, save);

@@ -106,7 +106,6 @@ FRENCH = {
     "The analysis stopped unexpectedly.": "L'analyse s'est arrêtée de façon inattendue.",
     "The analysis gave no readable result.": "L'analyse n'a donné aucun résultat lisible.",
     "Paid %1 NES for the verified answers.": "%1 NES payés pour les réponses vérifiées.",
-    "Open on <page> (analyze, wallet).": "Ouvrir sur <page> (analyze, wallet).",
     "Analyze": "Analyser",
     "Wallet": "Portefeuille",
     # the wallet page
@@ -142,7 +141,6 @@ FRENCH = {
         "Verrouillé : saisissez la phrase secrète du portefeuille pour voir le solde et envoyer.",
     "the wallet command failed": "la commande du portefeuille a échoué",
     "the balance could not be read": "le solde n'a pas pu être lu",
-    "Open on <page> (analyze, wallet, miner).": "Ouvrir sur <page> (analyze, wallet, miner).",
     "Miner": "Mineur",
     # the miner page
     "The miner is off: this computer earns nothing and lends nothing.":
@@ -202,6 +200,38 @@ FRENCH = {
     "Shares of scrambled data: even miners who all collude see only the scrambled form.":
         "Des parts de données brouillées : même si tous les mineurs s'entendent, ils ne voient "
         "que la forme brouillée.",
+    # The network page.
+    "Open on <page> (analyze, wallet, miner, network).":
+        "Ouvrir sur <page> (analyze, wallet, miner, network).",
+    "the node's status could not be read": "l'état du nœud n'a pas pu être lu",
+    "the node command failed": "la commande du nœud a échoué",
+    "Network": "Réseau",
+    "%1 µNES per job": "%1 µNES par tâche",
+    " + %1 µNES per byte": " + %1 µNES par octet",
+    "no answer": "pas de réponse",
+    "%1 ms": "%1 ms",
+    "Compute": "Calcul",
+    "Price": "Prix",
+    "Stake": "Mise",
+    "Reputation": "Réputation",
+    "Latency": "Latence",
+    "Jobs served": "Tâches servies",
+    "Last seen": "Vu il y a",
+    "Clients choose miners by price and reputation. Reputation rises with verified, paid work and "
+    "falls with proven wrong answers and missed deadlines; a wrong answer also costs stake. "
+    "Latency is one status round trip from this computer.":
+        "Les clients choisissent les mineurs selon le prix et la réputation. La réputation monte "
+        "avec le travail vérifié et payé et baisse avec les mauvaises réponses prouvées et les "
+        "délais manqués ; une mauvaise réponse coûte aussi de la mise. La latence est un aller-"
+        "retour d'état depuis cet ordinateur.",
+    "Reading the node's status…": "Lecture de l'état du nœud…",
+    "The node cannot be reached: %1": "Le nœud est injoignable : %1",
+    "Node %1 · %2 of %n miner(s) available":
+        ("Nœud %1 · %2 sur %n mineur disponible(s)", "Nœud %1 · %2 sur %n mineurs disponibles"),
+    "Node identity: %1": "Identité du nœud : %1",
+    "not on the ledger": "absent du registre",
+    "—": "—",
+    "%n s ago": ("il y a %n s", "il y a %n s"),
 }
 
 

@@ -4,7 +4,7 @@
 # wallet into a scratch home, then runs nesa-desktop under Xvfb: it opens the real Colin27 T1
 # scan, runs the built-in brain-extraction model at `hss` on the devnet's miners and saves the
 # result; then it shows the wallet page with the demo account's balance, and the miner page
-# with a miner of this computer started by `nesa miner start`.
+# with a miner of this computer started by `nesa miner start`, and the network page.
 # Usage: scripts/screenshots.sh [--docs]   (PNGs in build/screenshots/; --docs also copies them
 #                                           to docs/screenshots/)
 set -euo pipefail
@@ -40,6 +40,9 @@ desktop --show miner --screenshot "$out/miner.png"
 build/bin/nesa miner stop >/dev/null
 [[ -s "$out/miner.png" ]] || { echo "screenshots.sh: no miner screenshot" >&2; exit 1; }
 echo "screenshots.sh: $out/miner.png"
+desktop --show network --screenshot "$out/network.png"
+[[ -s "$out/network.png" ]] || { echo "screenshots.sh: no network screenshot" >&2; exit 1; }
+echo "screenshots.sh: $out/network.png"
 if [[ "${1:-}" == "--docs" ]]; then
   mkdir -p docs/screenshots
   cp "$out"/*.png docs/screenshots/

@@ -1,7 +1,5 @@
 // Dropping files onto the main window's list: local files are listed once, the rest refused.
-#include "fake_analysis_backend.h"
-#include "fake_miner_backend.h"
-#include "fake_wallet_backend.h"
+#include "fake_backends.h"
 #include "ui/drop_file_list.h"
 #include "ui/input_kind.h"
 #include "ui/main_window.h"
@@ -49,11 +47,9 @@ class TestDropFileList : public QObject {
 
 private Q_SLOTS:
   void droppedLocalFilesAreListed() {
-    nesa::testing::FakeBackend backend;
-    nesa::testing::FakeWalletBackend wallet;
-    nesa::testing::FakeMinerBackend miner;
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2 local miners")}, backend, wallet,
-                      miner);
+    nesa::testing::FakeBackends fakes;
+    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2 local miners")},
+                      fakes.backends());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     DropFileList *list = window.fileList();
@@ -121,11 +117,9 @@ private Q_SLOTS:
   }
 
   void removeButtonDeletesSelection() {
-    nesa::testing::FakeBackend backend;
-    nesa::testing::FakeWalletBackend wallet;
-    nesa::testing::FakeMinerBackend miner;
-    MainWindow window({QStringLiteral("join"), QStringLiteral("node.example:7600")}, backend,
-                      wallet, miner);
+    nesa::testing::FakeBackends fakes;
+    MainWindow window({QStringLiteral("join"), QStringLiteral("node.example:7600")},
+                      fakes.backends());
     const QString a = makeFile(m_dir, QStringLiteral("a.png"));
     const QString b = makeFile(m_dir, QStringLiteral("b.png"));
     window.fileList()->addPaths({a, b});

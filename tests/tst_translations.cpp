@@ -1,7 +1,5 @@
 // Translations: the compiled catalogues load, French replaces the English text, plurals agree.
-#include "fake_analysis_backend.h"
-#include "fake_miner_backend.h"
-#include "fake_wallet_backend.h"
+#include "fake_backends.h"
 #include "ui/drop_file_list.h"
 #include "ui/main_window.h"
 #include "ui/translations.h"
@@ -29,10 +27,8 @@ private Q_SLOTS:
 
   void englishPluralsAgree() {
     QVERIFY(installTranslation(*qApp, QStringLiteral("en")));
-    nesa::testing::FakeBackend backend;
-    nesa::testing::FakeWalletBackend wallet;
-    nesa::testing::FakeMinerBackend miner;
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend, wallet, miner);
+    nesa::testing::FakeBackends fakes;
+    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, fakes.backends());
     QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("0 files ready")));
     QTemporaryDir dir;
     QFile file(dir.filePath(QStringLiteral("a.txt")));
@@ -44,10 +40,8 @@ private Q_SLOTS:
 
   void frenchReplacesEnglish() {
     QVERIFY(installTranslation(*qApp, QStringLiteral("fr")));
-    nesa::testing::FakeBackend backend;
-    nesa::testing::FakeWalletBackend wallet;
-    nesa::testing::FakeMinerBackend miner;
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, backend, wallet, miner);
+    nesa::testing::FakeBackends fakes;
+    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, fakes.backends());
     QVERIFY(hasLabel(window, QStringLiteral("Analyse privée")));
     QVERIFY(!hasLabel(window, QStringLiteral("Private analysis")));
     QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("0 fichier prêt")));

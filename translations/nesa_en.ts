@@ -28,6 +28,17 @@
     </message>
 </context>
 <context>
+    <name>NetworkPage</name>
+    <message>
+        <source>the node's status could not be read</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the node command failed</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>WalletPage</name>
     <message>
         <source>the wallet command failed</source>
@@ -80,7 +91,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet, miner).</source>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner, network).</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -324,6 +335,10 @@
         <source>Miner</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>Network</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>nesa::ui::MinerPage</name>
@@ -429,6 +444,103 @@
     <message>
         <source>%1 served, %2 failed, %3 refused, %4 waiting; earned %5 (%6 settled)</source>
         <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>nesa::ui::NetworkPage</name>
+    <message>
+        <source>%1 µNES per job</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> + %1 µNES per byte</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Miner</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Price</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Stake</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reputation</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jobs served</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Clients choose miners by price and reputation. Reputation rises with verified, paid work and falls with proven wrong answers and missed deadlines; a wrong answer also costs stake. Latency is one status round trip from this computer.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reading the node's status…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The node cannot be reached: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Node %1 · %2 of %n miner(s) available</source>
+        <translation>
+            <numerusform>Node %1 · %2 of %n miner available</numerusform>
+            <numerusform>Node %1 · %2 of %n miners available</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Node identity: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>not on the ledger</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>—</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n s ago</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
     </message>
 </context>
 <context>

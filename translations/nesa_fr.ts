@@ -28,6 +28,17 @@
     </message>
 </context>
 <context>
+    <name>NetworkPage</name>
+    <message>
+        <source>the node's status could not be read</source>
+        <translation>l'état du nœud n'a pas pu être lu</translation>
+    </message>
+    <message>
+        <source>the node command failed</source>
+        <translation>la commande du nœud a échoué</translation>
+    </message>
+</context>
+<context>
     <name>WalletPage</name>
     <message>
         <source>the wallet command failed</source>
@@ -80,8 +91,8 @@
         <translation>Après --run, enregistrer la fenêtre dans &lt;png&gt; et quitter.</translation>
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet, miner).</source>
-        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner).</translation>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner, network).</source>
+        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network).</translation>
     </message>
 </context>
 <context>
@@ -324,6 +335,10 @@
         <source>Miner</source>
         <translation>Mineur</translation>
     </message>
+    <message>
+        <source>Network</source>
+        <translation>Réseau</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::MinerPage</name>
@@ -429,6 +444,103 @@
     <message>
         <source>%1 served, %2 failed, %3 refused, %4 waiting; earned %5 (%6 settled)</source>
         <translation>%1 servies, %2 en échec, %3 refusées, %4 en attente ; gagné %5 (%6 réglés)</translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::NetworkPage</name>
+    <message>
+        <source>%1 µNES per job</source>
+        <translation>%1 µNES par tâche</translation>
+    </message>
+    <message>
+        <source> + %1 µNES per byte</source>
+        <translation> + %1 µNES par octet</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>pas de réponse</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <source>Miner</source>
+        <translation>Mineur</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>Calcul</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Prix</translation>
+    </message>
+    <message>
+        <source>Stake</source>
+        <translation>Mise</translation>
+    </message>
+    <message>
+        <source>Reputation</source>
+        <translation>Réputation</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>Latence</translation>
+    </message>
+    <message>
+        <source>Jobs served</source>
+        <translation>Tâches servies</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Vu il y a</translation>
+    </message>
+    <message>
+        <source>Clients choose miners by price and reputation. Reputation rises with verified, paid work and falls with proven wrong answers and missed deadlines; a wrong answer also costs stake. Latency is one status round trip from this computer.</source>
+        <translation>Les clients choisissent les mineurs selon le prix et la réputation. La réputation monte avec le travail vérifié et payé et baisse avec les mauvaises réponses prouvées et les délais manqués ; une mauvaise réponse coûte aussi de la mise. La latence est un aller-retour d'état depuis cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>Reading the node's status…</source>
+        <translation>Lecture de l'état du nœud…</translation>
+    </message>
+    <message>
+        <source>The node cannot be reached: %1</source>
+        <translation>Le nœud est injoignable : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Node %1 · %2 of %n miner(s) available</source>
+        <translation>
+            <numerusform>Nœud %1 · %2 sur %n mineur disponible(s)</numerusform>
+            <numerusform>Nœud %1 · %2 sur %n mineurs disponibles</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Node identity: %1</source>
+        <translation>Identité du nœud : %1</translation>
+    </message>
+    <message>
+        <source>not on the ledger</source>
+        <translation>absent du registre</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n s ago</source>
+        <translation>
+            <numerusform>il y a %n s</numerusform>
+            <numerusform>il y a %n s</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,7 @@
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
 #include "ui/miner_page.h"
+#include "ui/network_page.h"
 #include "ui/wallet_page.h"
 
 #include <QLabel>
@@ -12,8 +13,7 @@
 
 namespace nesa::ui {
 
-MainWindow::MainWindow(const NetworkSummary &network, AnalysisBackend &analysis,
-                       WalletBackend &wallet, MinerBackend &miner, QWidget *parent)
+MainWindow::MainWindow(const NetworkSummary &network, const Backends &backends, QWidget *parent)
     : QMainWindow(parent) {
   setWindowTitle(tr("Nesa Desktop"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/nesa.svg")));
@@ -34,12 +34,14 @@ MainWindow::MainWindow(const NetworkSummary &network, AnalysisBackend &analysis,
   hint->setWordWrap(true);
   layout->addWidget(hint);
   m_tabs = new QTabWidget(central);
-  m_analyze = new AnalyzePage(analysis, m_tabs);
-  m_wallet = new WalletPage(wallet, m_tabs);
+  m_analyze = new AnalyzePage(backends.analysis, m_tabs);
+  m_wallet = new WalletPage(backends.wallet, m_tabs);
+  m_miner = new MinerPage(backends.miner, m_tabs);
+  m_network = new NetworkPage(backends.network, m_tabs);
   m_tabs->addTab(m_analyze, tr("Analyze"));
   m_tabs->addTab(m_wallet, tr("Wallet"));
-  m_miner = new MinerPage(miner, m_tabs);
   m_tabs->addTab(m_miner, tr("Miner"));
+  m_tabs->addTab(m_network, tr("Network"));
   layout->addWidget(m_tabs, 1);
   setCentralWidget(central);
 
@@ -62,6 +64,8 @@ bool MainWindow::showPage(const QString &name) {
     m_tabs->setCurrentWidget(m_wallet);
   else if (name == QLatin1String("miner"))
     m_tabs->setCurrentWidget(m_miner);
+  else if (name == QLatin1String("network"))
+    m_tabs->setCurrentWidget(m_network);
   else
     return false;
   return true;

@@ -1,5 +1,5 @@
-// The desktop app's main window: the analyze page (drop, view, run, result), the wallet page and
-// the miner page as tabs under a title, with the network it runs on in the status bar.
+// The desktop app's main window: the analyze page (drop, view, run, result), the wallet, miner
+// and network pages as tabs under a title, with the network it runs on in the status bar.
 #pragma once
 
 #include <QMainWindow>
@@ -14,6 +14,8 @@ class AnalyzePage;
 class DropFileList;
 class MinerBackend;
 class MinerPage;
+class NetworkBackend;
+class NetworkPage;
 class WalletBackend;
 class WalletPage;
 
@@ -23,12 +25,19 @@ struct NetworkSummary {
   QString detail; ///< node address, or how many local miners
 };
 
+/// The product behind the window's pages: one small interface per page.
+struct Backends {
+  AnalysisBackend &analysis;
+  WalletBackend &wallet;
+  MinerBackend &miner;
+  NetworkBackend &network;
+};
+
 /// The top-level window. The backends must outlive it.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 public:
-  MainWindow(const NetworkSummary &network, AnalysisBackend &analysis, WalletBackend &wallet,
-             MinerBackend &miner, QWidget *parent = nullptr);
+  MainWindow(const NetworkSummary &network, const Backends &backends, QWidget *parent = nullptr);
 
   /// The list files are dropped onto (the analyze page's).
   DropFileList *fileList() const;
@@ -38,7 +47,10 @@ public:
   WalletPage *walletPage() const { return m_wallet; }
   /// The miner page.
   MinerPage *minerPage() const { return m_miner; }
-  /// Brings a page to the front: "analyze", "wallet" or "miner"; false for another name.
+  /// The network page.
+  NetworkPage *networkPage() const { return m_network; }
+  /// Brings a page to the front: "analyze", "wallet", "miner" or "network"; false for another
+  /// name.
   bool showPage(const QString &name);
 
 private:
@@ -47,6 +59,7 @@ private:
   AnalyzePage *m_analyze = nullptr;
   WalletPage *m_wallet = nullptr;
   MinerPage *m_miner = nullptr;
+  NetworkPage *m_network = nullptr;
   QTabWidget *m_tabs = nullptr;
   QString m_networkText;
 };

@@ -1,0 +1,134 @@
+#include "ui/network_page.h"
+
+#include "ui/wallet_backend.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace nesa::ui {
+namespace {
+
+QTableWidgetItem *cell(const QString &text, Qt::Alignment alignment = Qt::AlignLeft) {
+  auto *item = new QTableWidgetItem(text);
+  item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
+  item->setTextAlignment(alignment | Qt::AlignVCenter);
+  return item;
+}
+
+QString priceText(const NetworkMiner &m) {
+  QString text = NetworkPage::tr("%1 µNES per job").arg(m.pricePerQuery);
+  if (m.pricePerByte > 0)
+    text += NetworkPage::tr(" + %1 µNES per byte").arg(m.pricePerByte);
+  return text;
+}
+
+QString latencyText(double ms) {
+  if (ms < 0)
+    return NetworkPage::tr("no answer");
+  return NetworkPage::tr("%1 ms").arg(ms, 0, 'f', ms < 10 ? 1 : 0);
+}
+
+} // namespace
+
+NetworkPage::NetworkPage(NetworkBackend &backend, QWidget *parent)
+    : QWidget(parent), m_backend(backend) {
+  m_node = new QLabel;
+  m_node->setWordWrap(true);
+  m_identity = new QLabel;
+  m_identity->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  m_refresh = new QPushButton(tr("Refresh"));
+  m_table = new QTableWidget(0, 9);
+  m_table->setHorizontalHeaderLabels({tr("Miner"), tr("Address"), tr("Compute"), tr("Price"),
+                                      tr("Stake"), tr("Reputation"), tr("Latency"),
+                                      tr("Jobs served"), tr("Last seen")});
+  m_table->verticalHeader()->hide();
+  m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  m_table->horizontalHeader()->setStretchLastSection(true);
+  m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+
+  auto *top = new QHBoxLayout;
+  top->addWidget(m_node, 1);
+  top->addWidget(m_refresh);
+  auto *layout = new QVBoxLayout(this);
+  layout->addLayout(top);
+  layout->addWidget(m_identity);
+  auto *explain = new QLabel(tr("Clients choose miners by price and reputation. Reputation rises "
+                                "with verified, paid work and falls with proven wrong answers "
+                                "and missed deadlines; a wrong answer also costs stake. Latency "
+                                "is one status round trip from this computer."));
+  explain->setWordWrap(true);
+  layout->addWidget(explain);
+  layout->addWidget(m_table, 1);
+
+  m_reading = new QFutureWatcher<NodeStatus>(this);
+  connect(m_reading, &QFutureWatcher<NodeStatus>::finished, this,
+          [this] { showStatus(m_reading->result()); });
+  connect(m_refresh, &QPushButton::clicked, this, &NetworkPage::refresh);
+  m_poll = new QTimer(this);
+  m_poll->setInterval(10000);
+  connect(m_poll, &QTimer::timeout, this, [this] {
+    if (isVisible())
+      refresh();
+  });
+  m_poll->start();
+  m_node->setText(tr("Reading the node's status…"));
+}
+
+NetworkPage::~NetworkPage() { m_reading->waitForFinished(); }
+
+QString NetworkPage::nodeText() const { return m_node->text(); }
+
+void NetworkPage::showEvent(QShowEvent *event) {
+  QWidget::showEvent(event);
+  refresh();
+}
+
+void NetworkPage::refresh() {
+  if (m_reading->isRunning())
+    return;
+  m_refresh->setEnabled(false);
+  m_reading->setFuture(QtConcurrent::run([this] { return m_backend.status(); }));
+}
+
+void NetworkPage::showStatus(const NodeStatus &status) {
+  m_refresh->setEnabled(true);
+  if (!status.error.isEmpty()) {
+    m_node->setText(tr("The node cannot be reached: %1").arg(status.error));
+    m_identity->clear();
+    m_table->setRowCount(0);
+    Q_EMIT updated();
+    return;
+  }
+  m_node->setText(tr("Node %1 · %2 of %n miner(s) available", "", status.registered)
+                      .arg(status.node)
+                      .arg(status.available));
+  m_identity->setText(tr("Node identity: %1").arg(status.identity));
+  m_table->setRowCount(static_cast<int>(status.miners.size()));
+  int row = 0;
+  for (const auto &m : status.miners) {
+    const auto right = Qt::AlignRight;
+    m_table->setItem(row, 0, cell(m.identity.left(8)));
+    m_table->item(row, 0)->setToolTip(m.identity);
+    m_table->setItem(row, 1, cell(m.endpoint));
+    m_table->setItem(row, 2, cell(m.backend));
+    m_table->setItem(row, 3, cell(priceText(m), right));
+    m_table->setItem(row, 4,
+                     cell(m.onLedger ? formatNesAmount(m.staked) : tr("not on the ledger"), right));
+    m_table->setItem(row, 5,
+                     cell(m.onLedger ? QString::number(m.reputation) : tr("—"), right));
+    m_table->setItem(row, 6, cell(latencyText(m.latencyMs), right));
+    m_table->setItem(row, 7, cell(QString::number(m.jobsServed), right));
+    m_table->setItem(row, 8,
+                     cell(tr("%n s ago", "", static_cast<int>(m.secondsSinceSeen)), right));
+    ++row;
+  }
+  Q_EMIT updated();
+}
+
+} // namespace nesa::ui
