@@ -1,4 +1,5 @@
 // nesa-desktop: the Qt desktop app.
+#include "file_settings_backend.h"
 #include "process_analysis_backend.h"
 #include "process_miner_backend.h"
 #include "process_network_backend.h"
@@ -60,7 +61,8 @@ int main(int argc, char **argv) {
   parser.addOption(privacyOption);
   const QCommandLineOption showOption(
       QStringLiteral("show"),
-      QApplication::translate("main", "Open on <page> (analyze, wallet, miner, network)."),
+      QApplication::translate("main",
+                              "Open on <page> (analyze, wallet, miner, network, settings)."),
       QStringLiteral("page"), QStringLiteral("analyze"));
   parser.addOption(screenshotOption);
   parser.addOption(showOption);
@@ -80,27 +82,23 @@ int main(int argc, char **argv) {
                          config->effectiveDataDir() / "logs" / "nesa-desktop.log"});
   nesa::log::info(std::string("nesa-desktop ") + nesa::kVersion + " starting");
 
-  const QString language = parser.isSet(languageOption) ? parser.value(languageOption)
-                                                        : QString::fromStdString(config->language);
-  nesa::ui::installTranslation(app, language);
+  if (parser.isSet(languageOption))
+    config->language = parser.value(languageOption).toStdString();
+  nesa::ui::installTranslation(app, QString::fromStdString(config->language));
 
-  const nesa::ui::NetworkSummary network{
-      QString::fromStdString(config->network),
-      config->network == "join"
-          ? QString::fromStdString(config->nodeAddress)
-          : QApplication::translate("main", "%n local miner(s)", "", config->devnetMiners)};
   nesa::app::ProcessAnalysisBackend backend;
   nesa::app::ProcessWalletBackend wallet;
   nesa::app::ProcessMinerBackend miner;
   nesa::app::ProcessNetworkBackend nodes;
-  nesa::ui::MainWindow window(network, {backend, wallet, miner, nodes});
+  nesa::app::FileSettingsBackend settings(parser.value(configOption).toStdString(), *config);
+  nesa::ui::MainWindow window({backend, wallet, miner, nodes, settings});
   window.fileList()->addPaths(parser.positionalArguments());
   window.show();
   QTimer::singleShot(0, &window, [&startup] {
     nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after start");
   });
   if (!window.showPage(parser.value(showOption))) {
-    std::fprintf(stderr, "nesa-desktop: no page '%s' (analyze, wallet, miner, network)\n",
+    std::fprintf(stderr, "nesa-desktop: no page '%s' (analyze, wallet, miner, network, settings)\n",
                  qPrintable(parser.value(showOption)));
     return 2;
   }

@@ -201,8 +201,6 @@ FRENCH = {
         "Des parts de données brouillées : même si tous les mineurs s'entendent, ils ne voient "
         "que la forme brouillée.",
     # The network page.
-    "Open on <page> (analyze, wallet, miner, network).":
-        "Ouvrir sur <page> (analyze, wallet, miner, network).",
     "the node's status could not be read": "l'état du nœud n'a pas pu être lu",
     "the node command failed": "la commande du nœud a échoué",
     "Network": "Réseau",
@@ -232,6 +230,36 @@ FRENCH = {
     "not on the ledger": "absent du registre",
     "—": "—",
     "%n s ago": ("il y a %n s", "il y a %n s"),
+    # The settings page, the runtime language switch, the auto-lock.
+    "Open on <page> (analyze, wallet, miner, network, settings).":
+        "Ouvrir sur <page> (analyze, wallet, miner, network, settings).",
+    "Settings": "Réglages",
+    "The language changes at the next start: a file is opening or a run is going on.":
+        "La langue changera au prochain démarrage : un fichier s'ouvre ou une analyse est en "
+        "cours.",
+    "Network: local (everything on this computer), %n local miner(s)": (
+        "Réseau : local (tout sur cet ordinateur), %n mineur local",
+        "Réseau : local (tout sur cet ordinateur), %n mineurs locaux"),
+    "the standard folder for this user": "le dossier habituel de cet utilisateur",
+    "Choose…": "Choisir…",
+    "Local network (everything on this computer)": "Réseau local (tout sur cet ordinateur)",
+    "Join a network at this node:": "Rejoindre un réseau par ce nœud :",
+    "host:port": "hôte:port",
+    " min": " min",
+    "never": "jamais",
+    "Save": "Enregistrer",
+    "Language": "Langue",
+    "Data folder": "Dossier des données",
+    "Default privacy level": "Niveau de confidentialité par défaut",
+    "Miners of the local network": "Mineurs du réseau local",
+    "Threads this computer's miner may use": "Threads que le mineur de cet ordinateur peut utiliser",
+    "Lock the wallet after inactivity": "Verrouiller le portefeuille après inactivité",
+    "Not saved: %1": "Non enregistré : %1",
+    "Saved.": "Enregistré.",
+    "The network and the data folder change at the next start.":
+        "Le réseau et le dossier des données changeront au prochain démarrage.",
+    "Locked after %n minute(s) without activity.": (
+        "Verrouillé après %n minute sans activité.", "Verrouillé après %n minutes sans activité."),
 }
 
 

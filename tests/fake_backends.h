@@ -4,6 +4,7 @@
 #include "fake_analysis_backend.h"
 #include "fake_miner_backend.h"
 #include "fake_network_backend.h"
+#include "fake_settings_backend.h"
 #include "fake_wallet_backend.h"
 #include "ui/main_window.h"
 
@@ -15,8 +16,9 @@ struct FakeBackends {
   FakeWalletBackend wallet;
   FakeMinerBackend miner;
   FakeNetworkBackend network;
+  FakeSettingsBackend settings;
 
-  ui::Backends backends() { return {analysis, wallet, miner, network}; }
+  ui::Backends backends() { return {analysis, wallet, miner, network, settings}; }
 };
 
 } // namespace nesa::testing

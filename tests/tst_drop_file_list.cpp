@@ -48,8 +48,7 @@ class TestDropFileList : public QObject {
 private Q_SLOTS:
   void droppedLocalFilesAreListed() {
     nesa::testing::FakeBackends fakes;
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2 local miners")},
-                      fakes.backends());
+    MainWindow window(fakes.backends());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     DropFileList *list = window.fileList();
@@ -118,8 +117,9 @@ private Q_SLOTS:
 
   void removeButtonDeletesSelection() {
     nesa::testing::FakeBackends fakes;
-    MainWindow window({QStringLiteral("join"), QStringLiteral("node.example:7600")},
-                      fakes.backends());
+    fakes.settings.config.network = "join";
+    fakes.settings.config.nodeAddress = "node.example:7600";
+    MainWindow window(fakes.backends());
     const QString a = makeFile(m_dir, QStringLiteral("a.png"));
     const QString b = makeFile(m_dir, QStringLiteral("b.png"));
     window.fileList()->addPaths({a, b});

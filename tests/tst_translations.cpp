@@ -2,10 +2,13 @@
 #include "fake_backends.h"
 #include "ui/drop_file_list.h"
 #include "ui/main_window.h"
+#include "ui/settings_page.h"
 #include "ui/translations.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
+#include <QSignalSpy>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -28,7 +31,7 @@ private Q_SLOTS:
   void englishPluralsAgree() {
     QVERIFY(installTranslation(*qApp, QStringLiteral("en")));
     nesa::testing::FakeBackends fakes;
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, fakes.backends());
+    MainWindow window(fakes.backends());
     QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("0 files ready")));
     QTemporaryDir dir;
     QFile file(dir.filePath(QStringLiteral("a.txt")));
@@ -41,10 +44,38 @@ private Q_SLOTS:
   void frenchReplacesEnglish() {
     QVERIFY(installTranslation(*qApp, QStringLiteral("fr")));
     nesa::testing::FakeBackends fakes;
-    MainWindow window({QStringLiteral("devnet"), QStringLiteral("2")}, fakes.backends());
+    MainWindow window(fakes.backends());
     QVERIFY(hasLabel(window, QStringLiteral("Analyse privée")));
     QVERIFY(!hasLabel(window, QStringLiteral("Private analysis")));
     QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("0 fichier prêt")));
+  }
+
+  // The language chosen in the settings applies at once: the pages are rebuilt in it and keep
+  // the listed files.
+  void switchingLanguageAtRunTime() {
+    QVERIFY(installTranslation(*qApp, QStringLiteral("en")));
+    nesa::testing::FakeBackends fakes;
+    MainWindow window(fakes.backends());
+    QVERIFY(hasLabel(window, QStringLiteral("Private analysis")));
+    QTemporaryDir dir;
+    QFile file(dir.filePath(QStringLiteral("a.txt")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    window.fileList()->addPaths({file.fileName()});
+    QSignalSpy switched(&window, &MainWindow::languageSwitched);
+    auto *languages = window.settingsPage()->languageBox();
+    languages->setCurrentIndex(languages->findData(QStringLiteral("fr")));
+    QVERIFY(window.settingsPage()->save());
+    QTRY_COMPARE(switched.count(), 1);
+    QVERIFY(hasLabel(window, QStringLiteral("Analyse privée")));
+    QVERIFY(!hasLabel(window, QStringLiteral("Private analysis")));
+    QCOMPARE(window.fileList()->count(), 1);
+    QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("1 fichier prêt")));
+    QCOMPARE(fakes.settings.config.language, std::string("fr"));
+    QVERIFY(window.switchLanguage(QStringLiteral("en")));
+    QVERIFY(hasLabel(window, QStringLiteral("Private analysis")));
+    QVERIFY(!window.switchLanguage(QStringLiteral("xx")));
+    QVERIFY(hasLabel(window, QStringLiteral("Private analysis")));
   }
 };
 

@@ -4,6 +4,7 @@
 #include "fake_wallet_backend.h"
 #include "ui/wallet_page.h"
 
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -120,6 +121,27 @@ private Q_SLOTS:
     QTRY_COMPARE(reviewed.count(), 1);
     QVERIFY(dialog.reviewText().contains(QStringLiteral("wrong passphrase")));
     QVERIFY(!dialog.confirmButton()->isEnabled());
+  }
+
+  // Without a key press or a click for the auto-lock interval the wallet locks and says why;
+  // activity postpones it.
+  void autoLockForgetsThePassphrase() {
+    FakeWalletBackend backend;
+    WalletPage page(backend);
+    page.setAutoLockInterval(300);
+    unlock(page, QStringLiteral("right"));
+    QTRY_COMPARE(page.addressText(), QStringLiteral("nes1fakeaccount"));
+    QVERIFY(page.isUnlocked());
+    for (int i = 0; i < 4; ++i) { // 400 ms of activity: still unlocked
+      QTest::qWait(100);
+      QTest::keyClick(&page, Qt::Key_Shift);
+    }
+    QVERIFY(page.isUnlocked());
+    QTRY_VERIFY_WITH_TIMEOUT(!page.isUnlocked(), 3000);
+    QVERIFY(page.findChild<QLabel *>(QStringLiteral("walletStatus"))
+                ->text()
+                .startsWith(QStringLiteral("Locked after")));
+    QVERIFY(page.openSendDialog() == nullptr);
   }
 };
 

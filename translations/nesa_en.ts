@@ -71,13 +71,6 @@
         <source>Nesa Desktop</source>
         <translation type="unfinished" />
     </message>
-    <message numerus="yes">
-        <source>%n local miner(s)</source>
-        <translation>
-            <numerusform>%n local miner</numerusform>
-            <numerusform>%n local miners</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Open the first file and run &lt;model&gt; on it.</source>
         <translation type="unfinished" />
@@ -91,7 +84,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet, miner, network).</source>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, settings).</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -312,10 +305,6 @@
         <source>Network: joining %1</source>
         <translation type="unfinished" />
     </message>
-    <message>
-        <source>Network: local (everything on this computer), %1</source>
-        <translation type="unfinished" />
-    </message>
     <message numerus="yes">
         <source>%n file(s) ready</source>
         <translation>
@@ -338,6 +327,21 @@
     <message>
         <source>Network</source>
         <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The language changes at the next start: a file is opening or a run is going on.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Network: local (everything on this computer), %n local miner(s)</source>
+        <translation>
+            <numerusform>Network: local (everything on this computer), %n local miner</numerusform>
+            <numerusform>Network: local (everything on this computer), %n local miners</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -606,6 +610,85 @@ Balance: %4</source>
     </message>
 </context>
 <context>
+    <name>nesa::ui::SettingsPage</name>
+    <message>
+        <source>the standard folder for this user</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Local network (everything on this computer)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Join a network at this node:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>host:port</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>every core</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> min</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Default privacy level</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Network</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Miners of the local network</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Threads this computer's miner may use</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lock the wallet after inactivity</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The network and the data folder change at the next start.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>nesa::ui::SliceViewer</name>
     <message>
         <source>Drop a scan, an image or a document to see it here.</source>
@@ -685,6 +768,13 @@ Balance: %4</source>
     <message>
         <source>Lock</source>
         <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Locked after %n minute(s) without activity.</source>
+        <translation>
+            <numerusform>Locked after %n minute without activity.</numerusform>
+            <numerusform>Locked after %n minutes without activity.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -71,13 +71,6 @@
         <source>Nesa Desktop</source>
         <translation>Nesa Desktop</translation>
     </message>
-    <message numerus="yes">
-        <source>%n local miner(s)</source>
-        <translation>
-            <numerusform>%n mineur local</numerusform>
-            <numerusform>%n mineurs locaux</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Open the first file and run &lt;model&gt; on it.</source>
         <translation>Ouvrir le premier fichier et y lancer &lt;model&gt;.</translation>
@@ -91,8 +84,8 @@
         <translation>Après --run, enregistrer la fenêtre dans &lt;png&gt; et quitter.</translation>
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet, miner, network).</source>
-        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network).</translation>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, settings).</source>
+        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network, settings).</translation>
     </message>
 </context>
 <context>
@@ -312,10 +305,6 @@
         <source>Network: joining %1</source>
         <translation>Réseau : connexion à %1</translation>
     </message>
-    <message>
-        <source>Network: local (everything on this computer), %1</source>
-        <translation>Réseau : local (tout sur cet ordinateur), %1</translation>
-    </message>
     <message numerus="yes">
         <source>%n file(s) ready</source>
         <translation>
@@ -338,6 +327,21 @@
     <message>
         <source>Network</source>
         <translation>Réseau</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Réglages</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start: a file is opening or a run is going on.</source>
+        <translation>La langue changera au prochain démarrage : un fichier s'ouvre ou une analyse est en cours.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Network: local (everything on this computer), %n local miner(s)</source>
+        <translation>
+            <numerusform>Réseau : local (tout sur cet ordinateur), %n mineur local</numerusform>
+            <numerusform>Réseau : local (tout sur cet ordinateur), %n mineurs locaux</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -609,6 +613,85 @@ Solde : %4</translation>
     </message>
 </context>
 <context>
+    <name>nesa::ui::SettingsPage</name>
+    <message>
+        <source>the standard folder for this user</source>
+        <translation>le dossier habituel de cet utilisateur</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <source>Local network (everything on this computer)</source>
+        <translation>Réseau local (tout sur cet ordinateur)</translation>
+    </message>
+    <message>
+        <source>Join a network at this node:</source>
+        <translation>Rejoindre un réseau par ce nœud :</translation>
+    </message>
+    <message>
+        <source>host:port</source>
+        <translation>hôte:port</translation>
+    </message>
+    <message>
+        <source>every core</source>
+        <translation>tous les cœurs</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Dossier des données</translation>
+    </message>
+    <message>
+        <source>Default privacy level</source>
+        <translation>Niveau de confidentialité par défaut</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Réseau</translation>
+    </message>
+    <message>
+        <source>Miners of the local network</source>
+        <translation>Mineurs du réseau local</translation>
+    </message>
+    <message>
+        <source>Threads this computer's miner may use</source>
+        <translation>Threads que le mineur de cet ordinateur peut utiliser</translation>
+    </message>
+    <message>
+        <source>Lock the wallet after inactivity</source>
+        <translation>Verrouiller le portefeuille après inactivité</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Non enregistré : %1</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Enregistré.</translation>
+    </message>
+    <message>
+        <source>The network and the data folder change at the next start.</source>
+        <translation>Le réseau et le dossier des données changeront au prochain démarrage.</translation>
+    </message>
+</context>
+<context>
     <name>nesa::ui::SliceViewer</name>
     <message>
         <source>Drop a scan, an image or a document to see it here.</source>
@@ -688,6 +771,13 @@ Solde : %4</translation>
     <message>
         <source>Lock</source>
         <translation>Verrouiller</translation>
+    </message>
+    <message numerus="yes">
+        <source>Locked after %n minute(s) without activity.</source>
+        <translation>
+            <numerusform>Verrouillé après %n minute sans activité.</numerusform>
+            <numerusform>Verrouillé après %n minutes sans activité.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

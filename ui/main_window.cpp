@@ -4,21 +4,32 @@
 #include "ui/drop_file_list.h"
 #include "ui/miner_page.h"
 #include "ui/network_page.h"
+#include "ui/settings_page.h"
+#include "ui/translations.h"
 #include "ui/wallet_page.h"
 
+#include <QApplication>
 #include <QLabel>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace nesa::ui {
 
-MainWindow::MainWindow(const NetworkSummary &network, const Backends &backends, QWidget *parent)
-    : QMainWindow(parent) {
-  setWindowTitle(tr("Nesa Desktop"));
+MainWindow::MainWindow(const Backends &backends, QWidget *parent)
+    : QMainWindow(parent), m_backends(backends), m_startConfig(backends.settings.load()) {
   setWindowIcon(QIcon(QStringLiteral(":/icons/nesa.svg")));
   resize(1100, 700);
+  buildPages();
+}
 
+void MainWindow::buildPages() {
+  // What survives a rebuild: the listed files and the page in front.
+  const QStringList files = m_analyze ? fileList()->paths() : QStringList();
+  const int tab = m_tabs ? m_tabs->currentIndex() : 0;
+
+  setWindowTitle(tr("Nesa Desktop"));
   auto *central = new QWidget(this);
   auto *layout = new QVBoxLayout(central);
   auto *title = new QLabel(tr("Private analysis"), central);
@@ -34,46 +45,80 @@ MainWindow::MainWindow(const NetworkSummary &network, const Backends &backends, 
   hint->setWordWrap(true);
   layout->addWidget(hint);
   m_tabs = new QTabWidget(central);
-  m_analyze = new AnalyzePage(backends.analysis, m_tabs);
-  m_wallet = new WalletPage(backends.wallet, m_tabs);
-  m_miner = new MinerPage(backends.miner, m_tabs);
-  m_network = new NetworkPage(backends.network, m_tabs);
+  m_analyze = new AnalyzePage(m_backends.analysis, m_tabs);
+  m_wallet = new WalletPage(m_backends.wallet, m_tabs);
+  m_miner = new MinerPage(m_backends.miner, m_tabs);
+  m_network = new NetworkPage(m_backends.network, m_tabs);
+  m_settings = new SettingsPage(m_backends.settings, m_tabs);
   m_tabs->addTab(m_analyze, tr("Analyze"));
   m_tabs->addTab(m_wallet, tr("Wallet"));
   m_tabs->addTab(m_miner, tr("Miner"));
   m_tabs->addTab(m_network, tr("Network"));
+  m_tabs->addTab(m_settings, tr("Settings"));
   layout->addWidget(m_tabs, 1);
-  setCentralWidget(central);
+  setCentralWidget(central); // deletes the previous pages
 
-  m_networkText = network.mode == QLatin1String("join")
-                      ? tr("Network: joining %1").arg(network.detail)
-                      : tr("Network: local (everything on this computer), %1").arg(network.detail);
   connect(fileList(), &DropFileList::filesAdded, this, &MainWindow::updateStatus);
   connect(fileList(), &DropFileList::filesRemoved, this, &MainWindow::updateStatus);
   connect(fileList(), &DropFileList::itemsRefused, this,
           [this](const QString &why) { statusBar()->showMessage(why, 8000); });
+  connect(m_settings, &SettingsPage::saved, this, &MainWindow::settingsSaved);
+  applySettings(m_settings->settings());
+  fileList()->addPaths(files);
+  m_tabs->setCurrentIndex(tab);
   updateStatus();
+}
+
+void MainWindow::applySettings(const Config &config) {
+  m_analyze->selectLevel(QString::fromStdString(config.defaultPrivacy));
+  m_wallet->setAutoLockMinutes(config.autoLockMinutes);
+  m_miner->setDefaultThreads(config.minerThreads);
+}
+
+void MainWindow::settingsSaved(const Config &config, const Config &previous) {
+  applySettings(config);
+  if (config.language == previous.language)
+    return;
+  // Later: the page whose Save button is being handled must not be deleted under it.
+  QTimer::singleShot(0, this, [this, language = QString::fromStdString(config.language)] {
+    if (!switchLanguage(language))
+      statusBar()->showMessage(
+          tr("The language changes at the next start: a file is opening or a run is going on."),
+          10000);
+  });
+}
+
+bool MainWindow::switchLanguage(const QString &language) {
+  if (m_analyze->isBusy() || !installTranslation(*qApp, language))
+    return false;
+  buildPages();
+  Q_EMIT languageSwitched();
+  return true;
 }
 
 DropFileList *MainWindow::fileList() const { return m_analyze->fileList(); }
 
 bool MainWindow::showPage(const QString &name) {
-  if (name == QLatin1String("analyze"))
-    m_tabs->setCurrentWidget(m_analyze);
-  else if (name == QLatin1String("wallet"))
-    m_tabs->setCurrentWidget(m_wallet);
-  else if (name == QLatin1String("miner"))
-    m_tabs->setCurrentWidget(m_miner);
-  else if (name == QLatin1String("network"))
-    m_tabs->setCurrentWidget(m_network);
-  else
-    return false;
-  return true;
+  const std::pair<const char *, QWidget *> pages[] = {
+      {"analyze", m_analyze}, {"wallet", m_wallet},     {"miner", m_miner},
+      {"network", m_network}, {"settings", m_settings},
+  };
+  for (const auto &[pageName, page] : pages)
+    if (name == QLatin1String(pageName)) {
+      m_tabs->setCurrentWidget(page);
+      return true;
+    }
+  return false;
 }
 
 void MainWindow::updateStatus() {
+  const QString network =
+      m_startConfig.network == "join"
+          ? tr("Network: joining %1").arg(QString::fromStdString(m_startConfig.nodeAddress))
+          : tr("Network: local (everything on this computer), %n local miner(s)", "",
+               m_startConfig.devnetMiners);
   statusBar()->showMessage(tr("%n file(s) ready", "", fileList()->count()) + QStringLiteral(" · ") +
-                           m_networkText);
+                           network);
 }
 
 } // namespace nesa::ui

@@ -1,10 +1,12 @@
-// The desktop app's main window: the analyze page (drop, view, run, result), the wallet, miner
-// and network pages as tabs under a title, with the network it runs on in the status bar.
+// The desktop app's main window: the analyze page (drop, view, run, result), the wallet,
+// miner, network and settings pages as tabs under a title, with the network it runs on in the
+// status bar. Saved settings apply at once where they can; a new language rebuilds the pages.
 #pragma once
+
+#include "util/config.h"
 
 #include <QMainWindow>
 
-class QLabel;
 class QTabWidget;
 
 namespace nesa::ui {
@@ -16,14 +18,10 @@ class MinerBackend;
 class MinerPage;
 class NetworkBackend;
 class NetworkPage;
+class SettingsBackend;
+class SettingsPage;
 class WalletBackend;
 class WalletPage;
-
-/// What the window shows about the network it runs on.
-struct NetworkSummary {
-  QString mode;   ///< "devnet" or "join"
-  QString detail; ///< node address, or how many local miners
-};
 
 /// The product behind the window's pages: one small interface per page.
 struct Backends {
@@ -31,37 +29,48 @@ struct Backends {
   WalletBackend &wallet;
   MinerBackend &miner;
   NetworkBackend &network;
+  SettingsBackend &settings;
 };
 
 /// The top-level window. The backends must outlive it.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 public:
-  MainWindow(const NetworkSummary &network, const Backends &backends, QWidget *parent = nullptr);
+  explicit MainWindow(const Backends &backends, QWidget *parent = nullptr);
 
   /// The list files are dropped onto (the analyze page's).
   DropFileList *fileList() const;
-  /// The analyze page.
   AnalyzePage *analyzePage() const { return m_analyze; }
-  /// The wallet page.
   WalletPage *walletPage() const { return m_wallet; }
-  /// The miner page.
   MinerPage *minerPage() const { return m_miner; }
-  /// The network page.
   NetworkPage *networkPage() const { return m_network; }
-  /// Brings a page to the front: "analyze", "wallet", "miner" or "network"; false for another
-  /// name.
+  SettingsPage *settingsPage() const { return m_settings; }
+  /// Brings a page to the front: "analyze", "wallet", "miner", "network" or "settings"; false
+  /// for another name.
   bool showPage(const QString &name);
+  /// Installs `language` ("en", "fr") and rebuilds the pages in it, keeping the listed files
+  /// and the page in front (the wallet locks). False, changing nothing, for an unknown language
+  /// or while a file opens or a run goes on.
+  bool switchLanguage(const QString &language);
+
+Q_SIGNALS:
+  /// Emitted after the pages were rebuilt in another language.
+  void languageSwitched();
 
 private:
+  void buildPages();
+  void applySettings(const Config &config);
+  void settingsSaved(const Config &config, const Config &previous);
   void updateStatus();
 
+  Backends m_backends;
+  Config m_startConfig; ///< what the app started with (the network it runs on)
   AnalyzePage *m_analyze = nullptr;
   WalletPage *m_wallet = nullptr;
   MinerPage *m_miner = nullptr;
   NetworkPage *m_network = nullptr;
+  SettingsPage *m_settings = nullptr;
   QTabWidget *m_tabs = nullptr;
-  QString m_networkText;
 };
 
 } // namespace nesa::ui

@@ -109,6 +109,8 @@ MinerPage::~MinerPage() {
   m_switching->waitForFinished();
 }
 
+void MinerPage::setDefaultThreads(int threads) { m_threads->setValue(threads); }
+
 QString MinerPage::stateText() const { return m_state->text(); }
 QString MinerPage::explanationText() const { return m_explanation->text(); }
 QString MinerPage::statsText() const { return m_stats->text(); }

@@ -36,6 +36,8 @@ public:
   int chartPoints() const;
   /// Reads the status again (off the GUI thread).
   void refresh();
+  /// The thread count offered when the miner is next turned on (0 = every core).
+  void setDefaultThreads(int threads);
 
 Q_SIGNALS:
   /// Emitted after a status was read (and after a start or stop finished).

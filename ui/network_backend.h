@@ -12,17 +12,17 @@ namespace nesa::ui {
 
 /// One miner as the node lists it.
 struct NetworkMiner {
-  QString identity;                            ///< hex public key
-  QString endpoint;                            ///< host:port
-  QString backend;                             ///< "cpu (4 threads)", "cuda"
-  std::int64_t pricePerQuery = 0;              ///< µNES per job
-  std::int64_t pricePerByte = 0;               ///< µNES per payload byte
-  std::int64_t jobsServed = 0;                 ///< as its heartbeat reports
-  bool onLedger = false;                       ///< registered and staked on the node's ledger
-  std::int64_t staked = 0;                     ///< µNES, when onLedger
-  std::int64_t reputation = 0;                 ///< −1000..1000, when onLedger
-  double latencyMs = -1;                       ///< a status round trip from here; −1: no answer
-  double secondsSinceSeen = 0;                 ///< since its last heartbeat
+  QString identity;               ///< hex public key
+  QString endpoint;               ///< host:port
+  QString backend;                ///< "cpu (4 threads)", "cuda"
+  std::int64_t pricePerQuery = 0; ///< µNES per job
+  std::int64_t pricePerByte = 0;  ///< µNES per payload byte
+  std::int64_t jobsServed = 0;    ///< as its heartbeat reports
+  bool onLedger = false;          ///< registered and staked on the node's ledger
+  std::int64_t staked = 0;        ///< µNES, when onLedger
+  std::int64_t reputation = 0;    ///< −1000..1000, when onLedger
+  double latencyMs = -1;          ///< a status round trip from here; −1: no answer
+  double secondsSinceSeen = 0;    ///< since its last heartbeat
 };
 
 /// The node and its miners.

@@ -120,12 +120,10 @@ void NetworkPage::showStatus(const NodeStatus &status) {
     m_table->setItem(row, 3, cell(priceText(m), right));
     m_table->setItem(row, 4,
                      cell(m.onLedger ? formatNesAmount(m.staked) : tr("not on the ledger"), right));
-    m_table->setItem(row, 5,
-                     cell(m.onLedger ? QString::number(m.reputation) : tr("—"), right));
+    m_table->setItem(row, 5, cell(m.onLedger ? QString::number(m.reputation) : tr("—"), right));
     m_table->setItem(row, 6, cell(latencyText(m.latencyMs), right));
     m_table->setItem(row, 7, cell(QString::number(m.jobsServed), right));
-    m_table->setItem(row, 8,
-                     cell(tr("%n s ago", "", static_cast<int>(m.secondsSinceSeen)), right));
+    m_table->setItem(row, 8, cell(tr("%n s ago", "", static_cast<int>(m.secondsSinceSeen)), right));
     ++row;
   }
   Q_EMIT updated();

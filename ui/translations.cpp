@@ -11,6 +11,13 @@ bool installTranslation(QCoreApplication &app, const QString &language) {
     delete translator;
     return false;
   }
+  // One catalogue at a time: the one installed before gives way to the new one.
+  const QString name = QStringLiteral("nesa-interface-language");
+  for (auto *previous : app.findChildren<QTranslator *>(name, Qt::FindDirectChildrenOnly)) {
+    QCoreApplication::removeTranslator(previous);
+    previous->deleteLater();
+  }
+  translator->setObjectName(name);
   return QCoreApplication::installTranslator(translator);
 }
 

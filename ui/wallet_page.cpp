@@ -8,6 +8,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -152,6 +153,7 @@ WalletPage::WalletPage(WalletBackend &backend, QWidget *parent)
   big.setBold(true);
   m_balance->setFont(big);
   m_status = new QLabel;
+  m_status->setObjectName(QStringLiteral("walletStatus"));
   m_status->setWordWrap(true);
   auto *refreshButton = new QPushButton(tr("Refresh"));
   m_passphraseField = new QLineEdit;
@@ -188,7 +190,32 @@ WalletPage::WalletPage(WalletBackend &backend, QWidget *parent)
   connect(refreshButton, &QPushButton::clicked, this, &WalletPage::refresh);
   connect(m_unlock, &QPushButton::clicked, this, [this] { setLocked(isUnlocked()); });
   connect(m_send, &QPushButton::clicked, this, [this] { openSendDialog(); });
+  m_autoLock = new QTimer(this);
+  m_autoLock->setSingleShot(true);
+  connect(m_autoLock, &QTimer::timeout, this, [this] {
+    if (!isUnlocked())
+      return;
+    setLocked(true);
+    m_status->setText(tr("Locked after %n minute(s) without activity.", "",
+                         std::max(1, m_autoLock->interval() / 60000)));
+  });
+  qApp->installEventFilter(this);
   setLocked(true);
+}
+
+void WalletPage::setAutoLockInterval(int milliseconds) {
+  m_autoLock->stop();
+  m_autoLock->setInterval(milliseconds);
+  if (milliseconds > 0 && isUnlocked())
+    m_autoLock->start();
+}
+
+bool WalletPage::eventFilter(QObject *watched, QEvent *event) {
+  // Any key press or click in the app counts as activity and postpones the auto-lock.
+  const auto type = event->type();
+  if ((type == QEvent::KeyPress || type == QEvent::MouseButtonPress) && m_autoLock->isActive())
+    m_autoLock->start();
+  return QWidget::eventFilter(watched, event);
 }
 
 WalletPage::~WalletPage() { m_loading->waitForFinished(); }
@@ -226,6 +253,7 @@ void WalletPage::showSummary(const WalletSummary &summary) {
 
 void WalletPage::setLockedQuietly() {
   m_passphrase.clear();
+  m_autoLock->stop();
   m_passphraseField->setVisible(true);
   m_unlock->setText(tr("Unlock"));
   m_send->setEnabled(false);
@@ -242,6 +270,10 @@ void WalletPage::setLocked(bool locked) {
   m_passphraseField->setVisible(!unlocked);
   m_unlock->setText(unlocked ? tr("Lock") : tr("Unlock"));
   m_send->setEnabled(unlocked);
+  if (unlocked && m_autoLock->interval() > 0)
+    m_autoLock->start();
+  else
+    m_autoLock->stop();
   refresh();
 }
 

@@ -13,6 +13,7 @@ class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QTimer;
 
 namespace nesa::ui {
 
@@ -69,9 +70,16 @@ public:
   void unlock(const QString &passphrase);
   /// Opens the send dialog (the wallet must be unlocked).
   SendDialog *openSendDialog();
+  /// Locks the wallet after `minutes` without a key press or click in the app; 0 = never.
+  void setAutoLockMinutes(int minutes) { setAutoLockInterval(minutes * 60 * 1000); }
+  /// The same in milliseconds (tests use short ones).
+  void setAutoLockInterval(int milliseconds);
 
 Q_SIGNALS:
   void refreshed();
+
+protected:
+  bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
   void showSummary(const WalletSummary &summary);
@@ -88,6 +96,7 @@ private:
   QLineEdit *m_passphraseField = nullptr;
   QPushButton *m_unlock = nullptr;
   QPushButton *m_send = nullptr;
+  QTimer *m_autoLock = nullptr;
 };
 
 } // namespace nesa::ui

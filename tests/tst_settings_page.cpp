@@ -1,0 +1,93 @@
+// The settings page against a fake backend: it shows what is saved, refuses wrong values and a
+// failing save without keeping anything, and saved settings apply to the window at once (the
+// default privacy level, the miner's threads).
+#include "fake_backends.h"
+#include "ui/analyze_page.h"
+#include "ui/miner_page.h"
+#include "ui/settings_page.h"
+#include "ui/translations.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+
+using namespace nesa::ui;
+using nesa::testing::FakeBackends;
+using nesa::testing::FakeSettingsBackend;
+
+class TestSettingsPage : public QObject {
+  Q_OBJECT
+private Q_SLOTS:
+  void initTestCase() { QVERIFY(installTranslation(*qApp, QStringLiteral("en"))); }
+
+  void showsTheSavedSettings() {
+    FakeSettingsBackend backend;
+    backend.config.language = "fr";
+    backend.config.network = "join";
+    backend.config.nodeAddress = "node.example:7600";
+    backend.config.defaultPrivacy = "hss-ee";
+    backend.config.autoLockMinutes = 5;
+    SettingsPage page(backend);
+    QCOMPARE(page.languageBox()->currentData().toString(), QStringLiteral("fr"));
+    QVERIFY(page.joinButton()->isChecked());
+    QCOMPARE(page.nodeField()->text(), QStringLiteral("node.example:7600"));
+    QVERIFY(page.nodeField()->isEnabled());
+    QCOMPARE(page.privacyBox()->currentData().toString(), QStringLiteral("hss-ee"));
+    QCOMPARE(page.autoLockBox()->value(), 5);
+  }
+
+  void wrongValuesAreNotKept() {
+    FakeSettingsBackend backend;
+    SettingsPage page(backend);
+    QSignalSpy saved(&page, &SettingsPage::saved);
+    page.joinButton()->setChecked(true); // joining, but no node given
+    page.nodeField()->clear();
+    QTest::mouseClick(page.saveButton(), Qt::LeftButton);
+    QVERIFY2(page.statusText().startsWith(QStringLiteral("Not saved: ")),
+             qPrintable(page.statusText()));
+    QVERIFY(page.statusText().contains(QStringLiteral("nodeAddress")));
+    QCOMPARE(backend.saves, 0);
+    QCOMPARE(saved.count(), 0);
+    QCOMPARE(page.settings().network, std::string("devnet"));
+  }
+
+  void aFailingSaveIsSaid() {
+    FakeSettingsBackend backend;
+    backend.failSaves = true;
+    SettingsPage page(backend);
+    page.autoLockBox()->setValue(3);
+    QVERIFY(!page.save());
+    QCOMPARE(page.statusText(),
+             QStringLiteral("Not saved: the settings folder is read-only"));
+    QCOMPARE(page.settings().autoLockMinutes, nesa::Config{}.autoLockMinutes);
+  }
+
+  void savedSettingsApplyToTheWindow() {
+    FakeBackends fakes;
+    MainWindow window(fakes.backends());
+    SettingsPage *page = window.settingsPage();
+    QCOMPARE(window.analyzePage()->levelPicker()->currentData().toString(),
+             QStringLiteral("hss"));
+    page->privacyBox()->setCurrentIndex(page->privacyBox()->findData(QStringLiteral("ee")));
+    page->minerThreadsBox()->setValue(2);
+    QVERIFY(page->save());
+    QCOMPARE(page->statusText(), QStringLiteral("Saved."));
+    QCOMPARE(fakes.settings.saves, 1);
+    QCOMPARE(fakes.settings.config.defaultPrivacy, std::string("ee"));
+    QCOMPARE(window.analyzePage()->levelPicker()->currentData().toString(), QStringLiteral("ee"));
+    QCOMPARE(window.minerPage()->findChild<QSpinBox *>()->value(), 2);
+    // The network is what the app started on: a change applies at the next start, and says so.
+    page->joinButton()->setChecked(true);
+    page->nodeField()->setText(QStringLiteral("node.example:7600"));
+    QVERIFY(page->save());
+    QVERIFY(page->statusText().contains(QStringLiteral("next start")));
+    QCOMPARE(fakes.settings.config.nodeAddress, std::string("node.example:7600"));
+  }
+};
+
+QTEST_MAIN(TestSettingsPage)
+#include "tst_settings_page.moc"

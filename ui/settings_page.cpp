@@ -1,0 +1,141 @@
+#include "ui/settings_page.h"
+
+#include "ui/privacy_levels.h"
+
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace nesa::ui {
+
+SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
+    : QWidget(parent), m_backend(backend) {
+  m_language = new QComboBox;
+  // Each language is named in itself, so it can be found whatever the interface speaks.
+  m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
+  m_language->addItem(QStringLiteral("Français"), QStringLiteral("fr"));
+  m_dataDir = new QLineEdit;
+  m_dataDir->setPlaceholderText(tr("the standard folder for this user"));
+  auto *browse = new QPushButton(tr("Choose…"));
+  m_privacy = new QComboBox;
+  for (const QString &level : privacyLevels())
+    m_privacy->addItem(privacyLevelTitle(level), level);
+  m_devnet = new QRadioButton(tr("Local network (everything on this computer)"));
+  m_join = new QRadioButton(tr("Join a network at this node:"));
+  auto *networkGroup = new QButtonGroup(this);
+  networkGroup->addButton(m_devnet);
+  networkGroup->addButton(m_join);
+  m_node = new QLineEdit;
+  m_node->setPlaceholderText(tr("host:port"));
+  m_devnetMiners = new QSpinBox;
+  m_devnetMiners->setRange(1, 16);
+  m_minerThreads = new QSpinBox;
+  m_minerThreads->setRange(0, 256);
+  m_minerThreads->setSpecialValueText(tr("every core"));
+  m_autoLock = new QSpinBox;
+  m_autoLock->setRange(0, 24 * 60);
+  m_autoLock->setSuffix(tr(" min"));
+  m_autoLock->setSpecialValueText(tr("never"));
+  m_save = new QPushButton(tr("Save"));
+  m_status = new QLabel;
+  m_status->setWordWrap(true);
+
+  auto *dataRow = new QHBoxLayout;
+  dataRow->addWidget(m_dataDir, 1);
+  dataRow->addWidget(browse);
+  auto *joinRow = new QHBoxLayout;
+  joinRow->addWidget(m_join);
+  joinRow->addWidget(m_node, 1);
+  auto *network = new QVBoxLayout;
+  network->addWidget(m_devnet);
+  network->addLayout(joinRow);
+  auto *form = new QFormLayout;
+  form->addRow(tr("Language"), m_language);
+  form->addRow(tr("Data folder"), dataRow);
+  form->addRow(tr("Default privacy level"), m_privacy);
+  form->addRow(tr("Network"), network);
+  form->addRow(tr("Miners of the local network"), m_devnetMiners);
+  form->addRow(tr("Threads this computer's miner may use"), m_minerThreads);
+  form->addRow(tr("Lock the wallet after inactivity"), m_autoLock);
+  auto *buttons = new QHBoxLayout;
+  buttons->addWidget(m_save);
+  buttons->addStretch(1);
+  auto *layout = new QVBoxLayout(this);
+  layout->addLayout(form);
+  layout->addLayout(buttons);
+  layout->addWidget(m_status);
+  layout->addStretch(1);
+
+  connect(browse, &QPushButton::clicked, this, &SettingsPage::browseDataFolder);
+  connect(m_save, &QPushButton::clicked, this, &SettingsPage::save);
+  connect(m_join, &QRadioButton::toggled, m_node, &QLineEdit::setEnabled);
+  showSettings(m_backend.load());
+}
+
+void SettingsPage::showSettings(const Config &config) {
+  m_config = config;
+  m_language->setCurrentIndex(
+      std::max(0, m_language->findData(QString::fromStdString(config.language))));
+  m_dataDir->setText(QString::fromStdString(config.dataDir.string()));
+  m_privacy->setCurrentIndex(
+      std::max(0, m_privacy->findData(QString::fromStdString(config.defaultPrivacy))));
+  (config.network == "join" ? m_join : m_devnet)->setChecked(true);
+  m_node->setText(QString::fromStdString(config.nodeAddress));
+  m_node->setEnabled(config.network == "join");
+  m_devnetMiners->setValue(config.devnetMiners);
+  m_minerThreads->setValue(config.minerThreads);
+  m_autoLock->setValue(config.autoLockMinutes);
+}
+
+Config SettingsPage::fromFields() const {
+  Config config = m_config; // keeps what the page does not show (the log level)
+  config.language = m_language->currentData().toString().toStdString();
+  config.dataDir = m_dataDir->text().trimmed().toStdString();
+  config.defaultPrivacy = m_privacy->currentData().toString().toStdString();
+  config.network = m_join->isChecked() ? "join" : "devnet";
+  config.nodeAddress = m_node->text().trimmed().toStdString();
+  config.devnetMiners = m_devnetMiners->value();
+  config.minerThreads = m_minerThreads->value();
+  config.autoLockMinutes = m_autoLock->value();
+  return config;
+}
+
+bool SettingsPage::save() {
+  const Config config = fromFields();
+  if (auto valid = config.validate(); !valid) {
+    m_status->setText(tr("Not saved: %1").arg(QString::fromStdString(valid.error().message)));
+    return false;
+  }
+  if (const QString error = m_backend.save(config); !error.isEmpty()) {
+    m_status->setText(tr("Not saved: %1").arg(error));
+    return false;
+  }
+  const Config previous = m_config;
+  m_config = config;
+  QString text = tr("Saved.");
+  if (config.network != previous.network || config.nodeAddress != previous.nodeAddress ||
+      config.devnetMiners != previous.devnetMiners || config.dataDir != previous.dataDir)
+    text += QLatin1Char(' ') + tr("The network and the data folder change at the next start.");
+  m_status->setText(text);
+  Q_EMIT saved(config, previous);
+  return true;
+}
+
+QString SettingsPage::statusText() const { return m_status->text(); }
+
+void SettingsPage::browseDataFolder() {
+  const QString folder =
+      QFileDialog::getExistingDirectory(this, tr("Data folder"), m_dataDir->text());
+  if (!folder.isEmpty())
+    m_dataDir->setText(folder);
+}
+
+} // namespace nesa::ui
