@@ -201,6 +201,29 @@ private Q_SLOTS:
     QCOMPARE(ledger.status()->params.baseFee, Amount{2000});
   }
 
+  // The node closes connections that stay silent; the remote ledger connects again instead of
+  // failing every later call (a miner's ledger link is idle for minutes between jobs).
+  void remoteLedgerOutlivesTheNodesIdleTimeout() {
+    const fs::path dir = fs::path(m_dir.path().toStdString()) / "idle";
+    auto chain = EmbeddedLedger::open(dir / "chain.db", SecureBuffer::copyOf("passphrase!").value(),
+                                      genesis(), storage::KdfParams::forTestsOnly());
+    QVERIFY(chain);
+    node::NodeOptions options;
+    options.dataDir = dir / "node";
+    options.ledger = std::make_shared<LocalLedger>(std::move(*chain), 50ms);
+    options.idleTimeout = 200ms;
+    auto node = node::NodeService::start(options);
+    QVERIFY(node);
+    auto identity = net::Identity::generate().value();
+    auto remote = node::RemoteLedger::connect({"127.0.0.1", (*node)->port()}, identity);
+    QVERIFY(remote);
+    QVERIFY((*remote)->status());
+    QTest::qWait(700); // the node has dropped the silent connection by now
+    auto status = (*remote)->status();
+    QVERIFY2(status, status ? "" : status.error().message.c_str());
+    QVERIFY((*remote)->account(m_alice.id()));
+  }
+
 private:
   void implementations() {
     QTest::addColumn<QString>("kind");

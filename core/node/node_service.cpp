@@ -280,6 +280,7 @@ Result<std::unique_ptr<NodeService>> NodeService::start(NodeOptions options) {
   serverOptions.host = state->options.host;
   serverOptions.port = state->options.port;
   serverOptions.name = "node";
+  serverOptions.idleTimeout = state->options.idleTimeout;
   serverOptions.maxMessageBytes = state->options.maxBundleBytes + 4096;
   State *raw = state.get();
   auto server = net::Server::start(

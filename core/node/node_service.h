@@ -20,6 +20,7 @@ struct NodeOptions {
   std::filesystem::path dataDir;                  ///< identity key and bundles
   std::chrono::milliseconds minerTimeout{10'000}; ///< miners silent longer are not offered
   std::size_t maxBundleBytes = 256u << 20;
+  std::chrono::milliseconds idleTimeout{300'000}; ///< silent connections are closed after this
   std::shared_ptr<ledger::Ledger> ledger; ///< the chain this node serves (none: registry only)
   /// Judge reports of wrong answers and slash (the chain's genesis must name this node's
   /// identity as its arbiter, or the ledger refuses the slashes).

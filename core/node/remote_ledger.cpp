@@ -12,11 +12,23 @@ Result<std::unique_ptr<RemoteLedger>> RemoteLedger::connect(const net::Endpoint 
   auto connection = net::Connection::open(node, identity, {});
   if (!connection)
     return connection.error().withContext("reaching the node's ledger");
-  return std::unique_ptr<RemoteLedger>(new RemoteLedger(std::move(*connection)));
+  return std::unique_ptr<RemoteLedger>(new RemoteLedger(std::move(*connection), node, identity));
 }
 
 Result<net::Bytes> RemoteLedger::ask(const net::Bytes &request) {
-  auto reply = m_connection->request(net::encodeLedgerRequest(request), 30s);
+  std::lock_guard lock(m_mutex);
+  const auto frame = net::encodeLedgerRequest(request);
+  auto reply = m_connection->request(frame, 30s);
+  if (!reply && !m_connection->isOpen() &&
+      reply.error().message.rfind("no answer within", 0) != 0) {
+    // A closed connection says nothing of the node: it may only have dropped an idle one.
+    // (A request that timed out is not sent again: the node may be working on it.)
+    auto again = net::Connection::open(m_node, m_identity, {});
+    if (!again)
+      return again.error().withContext("reaching the node's ledger again");
+    m_connection = std::move(*again);
+    reply = m_connection->request(frame, 30s);
+  }
   if (!reply)
     return reply.error().withContext("asking the node's ledger");
   if (auto answer = net::expectMessage(*reply, net::MessageKind::LedgerReply); !answer)

@@ -29,11 +29,17 @@ public:
   Result<std::uint64_t> inclusionHeight(const ledger::Hash &id) override;
 
 private:
-  explicit RemoteLedger(std::unique_ptr<net::Connection> connection)
-      : m_connection(std::move(connection)) {}
+  RemoteLedger(std::unique_ptr<net::Connection> connection, net::Endpoint node,
+               const net::Identity &identity)
+      : m_connection(std::move(connection)), m_node(std::move(node)), m_identity(identity) {}
+  /// Asks on the open connection; when the node has closed it (an idle connection times out
+  /// there), connects again once and asks again.
   Result<net::Bytes> ask(const net::Bytes &request);
 
+  std::mutex m_mutex; ///< guards m_connection's replacement
   std::unique_ptr<net::Connection> m_connection;
+  net::Endpoint m_node;
+  const net::Identity &m_identity;
 };
 
 } // namespace nesa::node
