@@ -1,4 +1,5 @@
 // nesa-desktop: the Qt desktop app.
+#include "encrypted_history.h"
 #include "file_settings_backend.h"
 #include "process_analysis_backend.h"
 #include "process_miner_backend.h"
@@ -6,6 +7,7 @@
 #include "process_wallet_backend.h"
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
+#include "ui/history_page.h"
 #include "ui/main_window.h"
 #include "ui/miner_page.h"
 #include "ui/network_page.h"
@@ -61,8 +63,8 @@ int main(int argc, char **argv) {
   parser.addOption(privacyOption);
   const QCommandLineOption showOption(
       QStringLiteral("show"),
-      QApplication::translate("main",
-                              "Open on <page> (analyze, wallet, miner, network, settings)."),
+      QApplication::translate(
+          "main", "Open on <page> (analyze, wallet, miner, network, history, settings)."),
       QStringLiteral("page"), QStringLiteral("analyze"));
   parser.addOption(screenshotOption);
   parser.addOption(showOption);
@@ -91,15 +93,17 @@ int main(int argc, char **argv) {
   nesa::app::ProcessMinerBackend miner;
   nesa::app::ProcessNetworkBackend nodes;
   nesa::app::FileSettingsBackend settings(parser.value(configOption).toStdString(), *config);
-  nesa::ui::MainWindow window({backend, wallet, miner, nodes, settings});
+  nesa::app::EncryptedHistory history(config->effectiveDataDir() / "history.db");
+  nesa::ui::MainWindow window({backend, wallet, miner, nodes, history, settings});
   window.fileList()->addPaths(parser.positionalArguments());
   window.show();
   QTimer::singleShot(0, &window, [&startup] {
     nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after start");
   });
   if (!window.showPage(parser.value(showOption))) {
-    std::fprintf(stderr, "nesa-desktop: no page '%s' (analyze, wallet, miner, network, settings)\n",
-                 qPrintable(parser.value(showOption)));
+    std::fprintf(
+        stderr, "nesa-desktop: no page '%s' (analyze, wallet, miner, network, history, settings)\n",
+        qPrintable(parser.value(showOption)));
     return 2;
   }
   // As with the CLI, $NESA_WALLET_PASSPHRASE unlocks the wallet (for scripts).
@@ -118,6 +122,12 @@ int main(int argc, char **argv) {
     else if (parser.value(showOption) == QLatin1String("miner"))
       QObject::connect(window.minerPage(), &nesa::ui::MinerPage::updated, &window, save,
                        Qt::SingleShotConnection);
+    else if (parser.value(showOption) == QLatin1String("history"))
+      QObject::connect(window.historyPage(), &nesa::ui::HistoryPage::updated, &window,
+                       [&window, save] {
+                         if (window.historyPage()->isOpen())
+                           save();
+                       });
     else if (parser.value(showOption) == QLatin1String("network"))
       QObject::connect(window.networkPage(), &nesa::ui::NetworkPage::updated, &window, save,
                        Qt::SingleShotConnection);

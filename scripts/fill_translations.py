@@ -231,8 +231,6 @@ FRENCH = {
     "—": "—",
     "%n s ago": ("il y a %n s", "il y a %n s"),
     # The settings page, the runtime language switch, the auto-lock.
-    "Open on <page> (analyze, wallet, miner, network, settings).":
-        "Ouvrir sur <page> (analyze, wallet, miner, network, settings).",
     "Settings": "Réglages",
     "The language changes at the next start: a file is opening or a run is going on.":
         "La langue changera au prochain démarrage : un fichier s'ouvre ou une analyse est en "
@@ -260,6 +258,36 @@ FRENCH = {
         "Le réseau et le dossier des données changeront au prochain démarrage.",
     "Locked after %n minute(s) without activity.": (
         "Verrouillé après %n minute sans activité.", "Verrouillé après %n minutes sans activité."),
+    # The history page.
+    "Open on <page> (analyze, wallet, miner, network, history, settings).":
+        "Ouvrir sur <page> (analyze, wallet, miner, network, history, settings).",
+    "the history is locked": "l'historique est verrouillé",
+    "the passphrase does not open the history": "la phrase secrète n'ouvre pas l'historique",
+    "File: %1": "Fichier : %1",
+    "Model: %1": "Modèle : %1",
+    "Privacy: %1": "Confidentialité : %1",
+    "Finished: %1": "Terminée : %1",
+    "Failed: %1": "Échec : %1",
+    "Miners: %1": "Mineurs : %1",
+    "Search files, models, results…": "Chercher fichiers, modèles, résultats…",
+    "Delete…": "Supprimer…",
+    "Finished": "Terminée",
+    "File": "Fichier",
+    "The history could not be used: %1": "L'historique n'a pas pu être utilisé : %1",
+    "The history is kept encrypted with your wallet's passphrase: unlock the wallet to see it.":
+        "L'historique est chiffré avec la phrase secrète de votre portefeuille : déverrouillez le "
+        "portefeuille pour le voir.",
+    "%n analysis record(s) in the history, kept only in its encrypted store.": (
+        "%n analyse dans l'historique, conservée uniquement dans son stockage chiffré.",
+        "%n analyses dans l'historique, conservées uniquement dans son stockage chiffré."),
+    "%n analysis record(s) will be saved when the history opens.": (
+        "%n analyse sera enregistrée à l'ouverture de l'historique.",
+        "%n analyses seront enregistrées à l'ouverture de l'historique."),
+    "failed: %1": "échec : %1",
+    "Delete analysis": "Supprimer l'analyse",
+    "Delete the analysis of %1 from the history for good?":
+        "Supprimer définitivement l'analyse de %1 de l'historique ?",
+    "History": "Historique",
 }
 
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "fake_analysis_backend.h"
+#include "fake_history_backend.h"
 #include "fake_miner_backend.h"
 #include "fake_network_backend.h"
 #include "fake_settings_backend.h"
@@ -16,9 +17,10 @@ struct FakeBackends {
   FakeWalletBackend wallet;
   FakeMinerBackend miner;
   FakeNetworkBackend network;
+  FakeHistoryBackend history;
   FakeSettingsBackend settings;
 
-  ui::Backends backends() { return {analysis, wallet, miner, network, settings}; }
+  ui::Backends backends() { return {analysis, wallet, miner, network, history, settings}; }
 };
 
 } // namespace nesa::testing

@@ -101,6 +101,7 @@ private Q_SLOTS:
     connect(page.progressBar(), &QProgressBar::valueChanged, this,
             [&](int value) { seen.push_back(value); });
     QSignalSpy finished(&page, &AnalyzePage::runFinished);
+    QSignalSpy recorded(&page, &AnalyzePage::analysisRecorded);
     QTest::mouseClick(page.runButton(), Qt::LeftButton);
     QVERIFY(!page.runButton()->isEnabled());
     QVERIFY(page.cancelButton()->isEnabled());
@@ -115,6 +116,15 @@ private Q_SLOTS:
     QVERIFY(page.errorText().isEmpty());
     QVERIFY(page.viewer()->hasOverlay());
     QVERIFY(page.runButton()->isEnabled());
+    // What the history keeps of the run: the request, the result and the receipt.
+    QCOMPARE(recorded.count(), 1);
+    const auto record = recorded.at(0).at(0).value<AnalysisRecord>();
+    QVERIFY(record.ok);
+    QVERIFY(record.input.endsWith(QStringLiteral("run.nii")));
+    QCOMPARE(record.model, QStringLiteral("fake-seg"));
+    QCOMPARE(record.level, QStringLiteral("hss"));
+    QVERIFY(record.summary.contains(QStringLiteral("cube: 64 voxels")));
+    QCOMPARE(record.receipt, page.badgeText());
   }
 
   void failingRunShowsItsError() {
@@ -123,10 +133,13 @@ private Q_SLOTS:
     QVERIFY(dropScanAndWait(page, m_dir.filePath(QStringLiteral("fail.nii"))));
     page.modelPicker()->setCurrentIndex(page.modelPicker()->findData(QStringLiteral("failing")));
     QSignalSpy finished(&page, &AnalyzePage::runFinished);
+    QSignalSpy recorded(&page, &AnalyzePage::analysisRecorded);
     QTest::mouseClick(page.runButton(), Qt::LeftButton);
     QTRY_COMPARE(finished.count(), 1);
     QVERIFY(page.errorText().contains(QStringLiteral("did not answer")));
     QVERIFY(page.resultText().isEmpty());
+    QCOMPARE(recorded.count(), 1); // a failed run is in the history too, with its error
+    QVERIFY(!recorded.at(0).at(0).value<AnalysisRecord>().ok);
     QVERIFY(page.runButton()->isEnabled()); // the user can try again
   }
 

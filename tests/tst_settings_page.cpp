@@ -61,8 +61,7 @@ private Q_SLOTS:
     SettingsPage page(backend);
     page.autoLockBox()->setValue(3);
     QVERIFY(!page.save());
-    QCOMPARE(page.statusText(),
-             QStringLiteral("Not saved: the settings folder is read-only"));
+    QCOMPARE(page.statusText(), QStringLiteral("Not saved: the settings folder is read-only"));
     QCOMPARE(page.settings().autoLockMinutes, nesa::Config{}.autoLockMinutes);
   }
 
@@ -70,8 +69,7 @@ private Q_SLOTS:
     FakeBackends fakes;
     MainWindow window(fakes.backends());
     SettingsPage *page = window.settingsPage();
-    QCOMPARE(window.analyzePage()->levelPicker()->currentData().toString(),
-             QStringLiteral("hss"));
+    QCOMPARE(window.analyzePage()->levelPicker()->currentData().toString(), QStringLiteral("hss"));
     page->privacyBox()->setCurrentIndex(page->privacyBox()->findData(QStringLiteral("ee")));
     page->minerThreadsBox()->setValue(2);
     QVERIFY(page->save());

@@ -21,6 +21,17 @@
     </message>
 </context>
 <context>
+    <name>HistoryPage</name>
+    <message>
+        <source>the history is locked</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the passphrase does not open the history</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>MinerPage</name>
     <message>
         <source>the miner command failed</source>
@@ -84,7 +95,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, settings).</source>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings).</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -288,6 +299,95 @@
     </message>
 </context>
 <context>
+    <name>nesa::ui::HistoryPage</name>
+    <message>
+        <source>File: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Privacy: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Finished: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Miners: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Search files, models, results…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The history could not be used: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The history is kept encrypted with your wallet's passphrase: unlock the wallet to see it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n analysis record(s) in the history, kept only in its encrypted store.</source>
+        <translation>
+            <numerusform>%n analysis record in the history, kept only in its encrypted store.</numerusform>
+            <numerusform>%n analysis records in the history, kept only in its encrypted store.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n analysis record(s) will be saved when the history opens.</source>
+        <translation>
+            <numerusform>%n analysis record will be saved when the history opens.</numerusform>
+            <numerusform>%n analysis records will be saved when the history opens.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete analysis</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete the analysis of %1 from the history for good?</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>nesa::ui::MainWindow</name>
     <message>
         <source>Nesa Desktop</source>
@@ -342,6 +442,10 @@
             <numerusform>Network: local (everything on this computer), %n local miner</numerusform>
             <numerusform>Network: local (everything on this computer), %n local miners</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>

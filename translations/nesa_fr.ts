@@ -21,6 +21,17 @@
     </message>
 </context>
 <context>
+    <name>HistoryPage</name>
+    <message>
+        <source>the history is locked</source>
+        <translation>l'historique est verrouillé</translation>
+    </message>
+    <message>
+        <source>the passphrase does not open the history</source>
+        <translation>la phrase secrète n'ouvre pas l'historique</translation>
+    </message>
+</context>
+<context>
     <name>MinerPage</name>
     <message>
         <source>the miner command failed</source>
@@ -84,8 +95,8 @@
         <translation>Après --run, enregistrer la fenêtre dans &lt;png&gt; et quitter.</translation>
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, settings).</source>
-        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network, settings).</translation>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings).</source>
+        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network, history, settings).</translation>
     </message>
 </context>
 <context>
@@ -288,6 +299,95 @@
     </message>
 </context>
 <context>
+    <name>nesa::ui::HistoryPage</name>
+    <message>
+        <source>File: %1</source>
+        <translation>Fichier : %1</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>Modèle : %1</translation>
+    </message>
+    <message>
+        <source>Privacy: %1</source>
+        <translation>Confidentialité : %1</translation>
+    </message>
+    <message>
+        <source>Finished: %1</source>
+        <translation>Terminée : %1</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Échec : %1</translation>
+    </message>
+    <message>
+        <source>Miners: %1</source>
+        <translation>Mineurs : %1</translation>
+    </message>
+    <message>
+        <source>Search files, models, results…</source>
+        <translation>Chercher fichiers, modèles, résultats…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Supprimer…</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Terminée</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Fichier</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation>Confidentialité</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Résultat</translation>
+    </message>
+    <message>
+        <source>The history could not be used: %1</source>
+        <translation>L'historique n'a pas pu être utilisé : %1</translation>
+    </message>
+    <message>
+        <source>The history is kept encrypted with your wallet's passphrase: unlock the wallet to see it.</source>
+        <translation>L'historique est chiffré avec la phrase secrète de votre portefeuille : déverrouillez le portefeuille pour le voir.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n analysis record(s) in the history, kept only in its encrypted store.</source>
+        <translation>
+            <numerusform>%n analyse dans l'historique, conservée uniquement dans son stockage chiffré.</numerusform>
+            <numerusform>%n analyses dans l'historique, conservées uniquement dans son stockage chiffré.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n analysis record(s) will be saved when the history opens.</source>
+        <translation>
+            <numerusform>%n analyse sera enregistrée à l'ouverture de l'historique.</numerusform>
+            <numerusform>%n analyses seront enregistrées à l'ouverture de l'historique.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>échec : %1</translation>
+    </message>
+    <message>
+        <source>Delete analysis</source>
+        <translation>Supprimer l'analyse</translation>
+    </message>
+    <message>
+        <source>Delete the analysis of %1 from the history for good?</source>
+        <translation>Supprimer définitivement l'analyse de %1 de l'historique ?</translation>
+    </message>
+</context>
+<context>
     <name>nesa::ui::MainWindow</name>
     <message>
         <source>Nesa Desktop</source>
@@ -342,6 +442,10 @@
             <numerusform>Réseau : local (tout sur cet ordinateur), %n mineur local</numerusform>
             <numerusform>Réseau : local (tout sur cet ordinateur), %n mineurs locaux</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historique</translation>
     </message>
 </context>
 <context>

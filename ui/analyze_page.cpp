@@ -11,6 +11,7 @@
 #include "ui/slice_viewer.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -382,6 +383,7 @@ void AnalyzePage::start() {
   if (!model || m_inputPath.isEmpty() || m_running->isRunning())
     return;
   const AnalysisRequest request{m_inputPath, model->id, m_level->currentData().toString()};
+  m_request = request;
   m_cancelled = std::make_shared<std::atomic<bool>>(false);
   m_error->clear();
   m_result->clear();
@@ -431,9 +433,22 @@ void AnalyzePage::finish(RunResult result) {
   m_progress->setRange(0, 1);
   m_progress->setValue(outcome.ok ? 1 : 0);
   refreshLevel();
+  AnalysisRecord record;
+  record.finishedAt = QDateTime::currentDateTimeUtc();
+  record.input = m_request.input;
+  record.model = m_request.model;
+  record.level = m_request.level;
+  record.ok = outcome.ok;
+  record.summary = outcome.summary;
+  record.costNes = outcome.costNes;
+  record.miners = outcome.miners;
   if (!outcome.ok) {
     m_status->clear();
     showError(m_cancelled->load() ? tr("The run was cancelled.") : outcome.error);
+    if (!m_cancelled->load()) {
+      record.summary = outcome.error;
+      Q_EMIT analysisRecorded(record);
+    }
     Q_EMIT runFinished();
     openPickedMeanwhile();
     return;
@@ -450,6 +465,8 @@ void AnalyzePage::finish(RunResult result) {
     m_badge->setText(m_badge->text() + QLatin1Char(' ') +
                      tr("Paid %1 NES for the verified answers.").arg(outcome.costNes, 0, 'f', 6));
   m_save->setEnabled(true);
+  record.receipt = m_badge->text();
+  Q_EMIT analysisRecorded(record);
   if (result.grid) {
     m_viewer->showVolume(std::move(*result.grid));
     m_viewer->setOverlay(std::move(result.mask));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ui/analysis_backend.h"
+#include "ui/history_backend.h"
 
 #include <QFutureWatcher>
 #include <QPointer>
@@ -62,6 +63,8 @@ Q_SIGNALS:
   void inputShown();
   /// Emitted when a run ended, well or not.
   void runFinished();
+  /// Emitted when a run ended (not when cancelled), with what the history keeps of it.
+  void analysisRecorded(const nesa::ui::AnalysisRecord &record);
 
 private:
   void openSelected();
@@ -81,7 +84,8 @@ private:
   std::vector<ModelOption> m_models;
   std::shared_ptr<OpenedInput> m_input;
   QString m_inputPath;
-  QString m_inputFamily; ///< "volume", "image", "text" or ""
+  QString m_inputFamily;     ///< "volume", "image", "text" or ""
+  AnalysisRequest m_request; ///< the run going on, or the last one
   std::shared_ptr<std::atomic<bool>> m_cancelled;
   QFutureWatcher<OpenedInput> *m_opening = nullptr;
   QFutureWatcher<RunResult> *m_running = nullptr;

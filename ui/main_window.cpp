@@ -2,6 +2,7 @@
 
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
+#include "ui/history_page.h"
 #include "ui/miner_page.h"
 #include "ui/network_page.h"
 #include "ui/settings_page.h"
@@ -28,6 +29,7 @@ void MainWindow::buildPages() {
   // What survives a rebuild: the listed files and the page in front.
   const QStringList files = m_analyze ? fileList()->paths() : QStringList();
   const int tab = m_tabs ? m_tabs->currentIndex() : 0;
+  const auto waiting = m_history ? m_history->pendingRecords() : std::vector<AnalysisRecord>();
 
   setWindowTitle(tr("Nesa Desktop"));
   auto *central = new QWidget(this);
@@ -49,11 +51,13 @@ void MainWindow::buildPages() {
   m_wallet = new WalletPage(m_backends.wallet, m_tabs);
   m_miner = new MinerPage(m_backends.miner, m_tabs);
   m_network = new NetworkPage(m_backends.network, m_tabs);
+  m_history = new HistoryPage(m_backends.history, m_tabs);
   m_settings = new SettingsPage(m_backends.settings, m_tabs);
   m_tabs->addTab(m_analyze, tr("Analyze"));
   m_tabs->addTab(m_wallet, tr("Wallet"));
   m_tabs->addTab(m_miner, tr("Miner"));
   m_tabs->addTab(m_network, tr("Network"));
+  m_tabs->addTab(m_history, tr("History"));
   m_tabs->addTab(m_settings, tr("Settings"));
   layout->addWidget(m_tabs, 1);
   setCentralWidget(central); // deletes the previous pages
@@ -63,6 +67,13 @@ void MainWindow::buildPages() {
   connect(fileList(), &DropFileList::itemsRefused, this,
           [this](const QString &why) { statusBar()->showMessage(why, 8000); });
   connect(m_settings, &SettingsPage::saved, this, &MainWindow::settingsSaved);
+  // The history opens with the wallet's passphrase and closes when the wallet locks.
+  connect(m_wallet, &WalletPage::unlockedWith, m_history, &HistoryPage::openWith);
+  connect(m_wallet, &WalletPage::locked, m_history, &HistoryPage::lock);
+  connect(m_analyze, &AnalyzePage::analysisRecorded, m_history, &HistoryPage::record);
+  m_history->lock(); // a rebuilt window starts with the wallet locked
+  for (const auto &record : waiting)
+    m_history->record(record);
   applySettings(m_settings->settings());
   fileList()->addPaths(files);
   m_tabs->setCurrentIndex(tab);
@@ -100,8 +111,8 @@ DropFileList *MainWindow::fileList() const { return m_analyze->fileList(); }
 
 bool MainWindow::showPage(const QString &name) {
   const std::pair<const char *, QWidget *> pages[] = {
-      {"analyze", m_analyze}, {"wallet", m_wallet},     {"miner", m_miner},
-      {"network", m_network}, {"settings", m_settings},
+      {"analyze", m_analyze}, {"wallet", m_wallet},   {"miner", m_miner},
+      {"network", m_network}, {"history", m_history}, {"settings", m_settings},
   };
   for (const auto &[pageName, page] : pages)
     if (name == QLatin1String(pageName)) {

@@ -1,6 +1,6 @@
 // The desktop app's main window: the analyze page (drop, view, run, result), the wallet,
-// miner, network and settings pages as tabs under a title, with the network it runs on in the
-// status bar. Saved settings apply at once where they can; a new language rebuilds the pages.
+// miner, network, history and settings pages as tabs under a title, with the network it runs on in
+// the status bar. Saved settings apply at once where they can; a new language rebuilds the pages.
 #pragma once
 
 #include "util/config.h"
@@ -14,6 +14,8 @@ namespace nesa::ui {
 class AnalysisBackend;
 class AnalyzePage;
 class DropFileList;
+class HistoryBackend;
+class HistoryPage;
 class MinerBackend;
 class MinerPage;
 class NetworkBackend;
@@ -29,6 +31,7 @@ struct Backends {
   WalletBackend &wallet;
   MinerBackend &miner;
   NetworkBackend &network;
+  HistoryBackend &history;
   SettingsBackend &settings;
 };
 
@@ -44,9 +47,10 @@ public:
   WalletPage *walletPage() const { return m_wallet; }
   MinerPage *minerPage() const { return m_miner; }
   NetworkPage *networkPage() const { return m_network; }
+  HistoryPage *historyPage() const { return m_history; }
   SettingsPage *settingsPage() const { return m_settings; }
-  /// Brings a page to the front: "analyze", "wallet", "miner", "network" or "settings"; false
-  /// for another name.
+  /// Brings a page to the front: "analyze", "wallet", "miner", "network", "history" or
+  /// "settings"; false for another name.
   bool showPage(const QString &name);
   /// Installs `language` ("en", "fr") and rebuilds the pages in it, keeping the listed files
   /// and the page in front (the wallet locks). False, changing nothing, for an unknown language
@@ -69,6 +73,7 @@ private:
   WalletPage *m_wallet = nullptr;
   MinerPage *m_miner = nullptr;
   NetworkPage *m_network = nullptr;
+  HistoryPage *m_history = nullptr;
   SettingsPage *m_settings = nullptr;
   QTabWidget *m_tabs = nullptr;
 };

@@ -160,6 +160,7 @@ WalletPage::WalletPage(WalletBackend &backend, QWidget *parent)
   m_passphraseField->setEchoMode(QLineEdit::Password);
   m_passphraseField->setPlaceholderText(tr("Wallet passphrase"));
   m_unlock = new QPushButton(tr("Unlock"));
+  m_unlock->setObjectName(QStringLiteral("walletLock"));
   m_send = new QPushButton(tr("Send…"));
 
   auto *addressRow = new QHBoxLayout;
@@ -248,11 +249,23 @@ void WalletPage::showSummary(const WalletSummary &summary) {
   m_balance->setText(summary.address.isEmpty() ? QStringLiteral("—")
                                                : formatNesAmount(summary.balance));
   m_status->setText(summary.error);
+  if (isUnlocked() && !m_announced) {
+    m_announced = true;
+    Q_EMIT unlockedWith(m_passphrase);
+  }
   Q_EMIT refreshed();
 }
 
-void WalletPage::setLockedQuietly() {
+void WalletPage::forgetPassphrase() {
   m_passphrase.clear();
+  if (m_announced) {
+    m_announced = false;
+    Q_EMIT locked();
+  }
+}
+
+void WalletPage::setLockedQuietly() {
+  forgetPassphrase();
   m_autoLock->stop();
   m_passphraseField->setVisible(true);
   m_unlock->setText(tr("Unlock"));
@@ -261,7 +274,7 @@ void WalletPage::setLockedQuietly() {
 
 void WalletPage::setLocked(bool locked) {
   if (locked) {
-    m_passphrase.clear();
+    forgetPassphrase();
   } else {
     m_passphrase = m_passphraseField->text();
     m_passphraseField->clear();

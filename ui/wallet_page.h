@@ -77,6 +77,10 @@ public:
 
 Q_SIGNALS:
   void refreshed();
+  /// Emitted once a passphrase has proved to open the wallet (the history opens with it).
+  void unlockedWith(const QString &passphrase);
+  /// Emitted when the wallet locks after having been unlocked.
+  void locked();
 
 protected:
   bool eventFilter(QObject *watched, QEvent *event) override;
@@ -86,6 +90,8 @@ private:
   void setLocked(bool locked);
   /// Forgets the passphrase without reading the balance again (it did not unlock the wallet).
   void setLockedQuietly();
+  /// Forgets the passphrase, and says so when it had opened the wallet.
+  void forgetPassphrase();
 
   WalletBackend &m_backend;
   QString m_passphrase;
@@ -97,6 +103,7 @@ private:
   QPushButton *m_unlock = nullptr;
   QPushButton *m_send = nullptr;
   QTimer *m_autoLock = nullptr;
+  bool m_announced = false; ///< unlockedWith was emitted for the passphrase held now
 };
 
 } // namespace nesa::ui
