@@ -4,7 +4,8 @@
 # wallet into a scratch home, then runs nesa-desktop under Xvfb: it opens the real Colin27 T1
 # scan, runs the built-in brain-extraction model at `hss` on the devnet's miners and saves the
 # result; then it shows the wallet page with the demo account's balance, and the miner page
-# with a miner of this computer started by `nesa miner start`, and the network and settings pages.
+# with a miner of this computer started by `nesa miner start`, and the network, history (the run
+# above, from the encrypted store) and settings pages.
 # Usage: scripts/screenshots.sh [--docs]   (PNGs in build/screenshots/; --docs also copies them
 #                                           to docs/screenshots/)
 set -euo pipefail
@@ -43,6 +44,9 @@ echo "screenshots.sh: $out/miner.png"
 desktop --show network --screenshot "$out/network.png"
 [[ -s "$out/network.png" ]] || { echo "screenshots.sh: no network screenshot" >&2; exit 1; }
 echo "screenshots.sh: $out/network.png"
+desktop --show history --screenshot "$out/history.png"
+[[ -s "$out/history.png" ]] || { echo "screenshots.sh: no history screenshot" >&2; exit 1; }
+echo "screenshots.sh: $out/history.png"
 desktop --show settings --screenshot "$out/settings.png"
 [[ -s "$out/settings.png" ]] || { echo "screenshots.sh: no settings screenshot" >&2; exit 1; }
 echo "screenshots.sh: $out/settings.png"

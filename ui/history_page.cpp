@@ -180,6 +180,8 @@ void HistoryPage::show(const Outcome &outcome) {
     ++row;
   }
   m_search->setEnabled(m_open);
+  if (!m_records.empty() && m_table->selectionModel()->selectedRows().isEmpty())
+    m_table->selectRow(0); // the newest report is shown at once
   showSelected();
   Q_EMIT updated();
 }
