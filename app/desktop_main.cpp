@@ -7,6 +7,7 @@
 #include "process_wallet_backend.h"
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
+#include "ui/first_run_wizard.h"
 #include "ui/history_page.h"
 #include "ui/main_window.h"
 #include "ui/miner_page.h"
@@ -17,6 +18,8 @@
 #include "util/log.h"
 #include "util/paths.h"
 #include "util/version.h"
+#include "wallet/wallet.h"
+#include "wallet_setup.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -68,6 +71,11 @@ int main(int argc, char **argv) {
       QStringLiteral("page"), QStringLiteral("analyze"));
   parser.addOption(screenshotOption);
   parser.addOption(showOption);
+  const QCommandLineOption firstRunOption(
+      QStringLiteral("first-run"),
+      QApplication::translate("main", "Show the first-run wizard even when a wallet exists (with "
+                                      "--screenshot: save its recovery-phrase page and quit)."));
+  parser.addOption(firstRunOption);
   parser.addPositionalArgument(QStringLiteral("files"),
                                QApplication::translate("main", "Files to add to the list."),
                                QStringLiteral("[files...]"));
@@ -93,6 +101,24 @@ int main(int argc, char **argv) {
   nesa::app::ProcessMinerBackend miner;
   nesa::app::ProcessNetworkBackend nodes;
   nesa::app::FileSettingsBackend settings(parser.value(configOption).toStdString(), *config);
+  // The first start (no wallet yet): the wizard makes the wallet and picks language and network.
+  const auto walletFile = nesa::wallet::defaultWalletFile(config->effectiveDataDir());
+  const bool scripted =
+      parser.isSet(runOption) || parser.isSet(showOption) || parser.isSet(screenshotOption);
+  std::error_code noWallet;
+  if (parser.isSet(firstRunOption) ||
+      (!scripted && !std::filesystem::exists(walletFile, noWallet))) {
+    nesa::app::WalletSetup setup(walletFile);
+    nesa::ui::FirstRunWizard wizard(setup, settings);
+    if (parser.isSet(screenshotOption)) {
+      wizard.show();
+      wizard.next(); // language → wallet
+      wizard.next(); // wallet → the new recovery phrase (nothing is created)
+      wizard.grab().save(parser.value(screenshotOption));
+      return 0;
+    }
+    wizard.exec(); // cancelled: the app opens anyway, and the wallet page says there is none
+  }
   nesa::app::EncryptedHistory history(config->effectiveDataDir() / "history.db");
   nesa::ui::MainWindow window({backend, wallet, miner, nodes, history, settings});
   window.fileList()->addPaths(parser.positionalArguments());

@@ -22,9 +22,7 @@ const storage::Schema &historySchema() {
 
 QString text(const Error &error) { return QString::fromStdString(error.message); }
 
-QString notOpen() {
-  return QCoreApplication::translate("HistoryPage", "the history is locked");
-}
+QString notOpen() { return QCoreApplication::translate("HistoryPage", "the history is locked"); }
 
 std::string utf8(const QString &s) { return s.toStdString(); }
 QString fromUtf8(const std::string &s) { return QString::fromStdString(s); }
@@ -45,9 +43,9 @@ QString EncryptedHistory::open(const QString &passphrase) {
   std::error_code ec;
   auto store = std::filesystem::exists(m_file, ec)
                    ? storage::EncryptedStore::open(m_file, *secret, historySchema())
-                   : storage::EncryptedStore::create(
-                         m_file, *secret, historySchema(),
-                         m_testKdf ? storage::KdfParams::forTestsOnly() : storage::KdfParams{});
+                   : storage::EncryptedStore::create(m_file, *secret, historySchema(),
+                                                     m_testKdf ? storage::KdfParams::forTestsOnly()
+                                                               : storage::KdfParams{});
   if (!store)
     return store.error().code == ErrorCode::WrongPassphrase
                ? QCoreApplication::translate("HistoryPage",

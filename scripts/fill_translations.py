@@ -288,6 +288,60 @@ FRENCH = {
     "Delete the analysis of %1 from the history for good?":
         "Supprimer définitivement l'analyse de %1 de l'historique ?",
     "History": "Historique",
+    # The first-run wizard.
+    "Show the first-run wizard even when a wallet exists (with --screenshot: save its "
+    "recovery-phrase page and quit).":
+        "Montrer l'assistant de premier démarrage même si un portefeuille existe (avec "
+        "--screenshot : enregistrer sa page de phrase de récupération et quitter).",
+    "Nesa Desktop: first start": "Nesa Desktop : premier démarrage",
+    "Next >": "Suivant >",
+    "< Back": "< Précédent",
+    "Finish": "Terminer",
+    "Your wallet": "Votre portefeuille",
+    "The wallet pays miners for your analyses and receives what your miner earns. Its keys stay "
+    "on this computer, in an encrypted file.":
+        "Le portefeuille paie les mineurs pour vos analyses et reçoit ce que gagne votre mineur. "
+        "Ses clés restent sur cet ordinateur, dans un fichier chiffré.",
+    "Create a new wallet": "Créer un nouveau portefeuille",
+    "Restore a wallet from its recovery phrase":
+        "Restaurer un portefeuille depuis sa phrase de récupération",
+    "Your recovery phrase": "Votre phrase de récupération",
+    "Write these 24 words down, in order, on paper. They are shown only once. Anyone who has "
+    "them can spend your NES; without them a forgotten passphrase cannot be recovered.":
+        "Notez ces 24 mots sur papier, dans l'ordre. Ils ne sont montrés qu'une fois. Qui les "
+        "possède peut dépenser vos NES ; sans eux, une phrase secrète oubliée est perdue.",
+    "I have written the 24 words down": "J'ai noté les 24 mots",
+    "No recovery phrase could be made on this computer.":
+        "Aucune phrase de récupération n'a pu être créée sur cet ordinateur.",
+    "Prove the backup": "Prouver la sauvegarde",
+    "Type the words at these three positions, from your paper.":
+        "Tapez les mots à ces trois positions, d'après votre papier.",
+    "Word #%1": "Mot n° %1",
+    "Word #%1 does not match. Check your paper; if the words were not written down, cancel and "
+    "start again for a new phrase.":
+        "Le mot n° %1 ne correspond pas. Vérifiez votre papier ; si les mots n'ont pas été "
+        "notés, annulez et recommencez pour une nouvelle phrase.",
+    "Restore a wallet": "Restaurer un portefeuille",
+    "Type the recovery phrase (12 to 24 words, in order, separated by spaces).":
+        "Tapez la phrase de récupération (12 à 24 mots, dans l'ordre, séparés par des espaces).",
+    "This is not a valid recovery phrase: %1":
+        "Ce n'est pas une phrase de récupération valide : %1",
+    "The passphrase locks the wallet file and the history of your analyses on this computer. At "
+    "least 8 characters.":
+        "La phrase secrète verrouille le fichier du portefeuille et l'historique de vos analyses "
+        "sur cet ordinateur. Au moins 8 caractères.",
+    "Repeat it": "Répétez-la",
+    "The passphrase needs at least 8 characters.":
+        "La phrase secrète doit compter au moins 8 caractères.",
+    "The two passphrases differ.": "Les deux phrases secrètes diffèrent.",
+    "The wallet could not be created: %1": "Le portefeuille n'a pas pu être créé : %1",
+    "Where your analyses go. The local network runs a node and miners on this computer: nothing "
+    "leaves it, and the demo wallet pays. Joining a network sends encrypted shares to other "
+    "people's miners.":
+        "Où vont vos analyses. Le réseau local fait tourner un nœud et des mineurs sur cet "
+        "ordinateur : rien n'en sort, et le portefeuille de démonstration paie. Rejoindre un "
+        "réseau envoie des parts chiffrées aux mineurs d'autres personnes.",
+    "The settings could not be saved: %1": "Les réglages n'ont pas pu être enregistrés : %1",
 }
 
 

@@ -5,7 +5,7 @@
 # scan, runs the built-in brain-extraction model at `hss` on the devnet's miners and saves the
 # result; then it shows the wallet page with the demo account's balance, and the miner page
 # with a miner of this computer started by `nesa miner start`, and the network, history (the run
-# above, from the encrypted store) and settings pages.
+# above, from the encrypted store) and settings pages, and the first-run wizard's recovery-phrase page.
 # Usage: scripts/screenshots.sh [--docs]   (PNGs in build/screenshots/; --docs also copies them
 #                                           to docs/screenshots/)
 set -euo pipefail
@@ -50,6 +50,9 @@ echo "screenshots.sh: $out/history.png"
 desktop --show settings --screenshot "$out/settings.png"
 [[ -s "$out/settings.png" ]] || { echo "screenshots.sh: no settings screenshot" >&2; exit 1; }
 echo "screenshots.sh: $out/settings.png"
+desktop --first-run --screenshot "$out/first-run.png" # a fresh phrase; no wallet is created
+[[ -s "$out/first-run.png" ]] || { echo "screenshots.sh: no first-run screenshot" >&2; exit 1; }
+echo "screenshots.sh: $out/first-run.png"
 if [[ "${1:-}" == "--docs" ]]; then
   mkdir -p docs/screenshots
   cp "$out"/*.png docs/screenshots/

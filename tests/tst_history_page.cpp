@@ -111,7 +111,8 @@ private Q_SLOTS:
 
   void theEncryptedStoreKeepsRecordsOnlyEncrypted() {
     QTemporaryDir dir;
-    const auto file = std::filesystem::path(dir.filePath(QStringLiteral("history.db")).toStdString());
+    const auto file =
+        std::filesystem::path(dir.filePath(QStringLiteral("history.db")).toStdString());
     {
       nesa::app::EncryptedHistory history(file, true);
       QVERIFY(!history.isOpen());
@@ -126,8 +127,8 @@ private Q_SLOTS:
       QCOMPARE(history.list(QStringLiteral("50%")).size(), std::size_t{1}); // not a wildcard
       QCOMPARE(history.list(QStringLiteral("MERGER")).size(), std::size_t{1});
       const auto records = history.list(QStringLiteral("merger"));
-      QCOMPARE(records.front().miners, (QStringList{QStringLiteral("4b257806"),
-                                                    QStringLiteral("e2c66dc9")}));
+      QCOMPARE(records.front().miners,
+               (QStringList{QStringLiteral("4b257806"), QStringLiteral("e2c66dc9")}));
       QCOMPARE(records.front().costNes, 0.00042);
       QVERIFY(records.front().ok);
     }

@@ -98,6 +98,10 @@
         <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings).</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>Show the first-run wizard even when a wallet exists (with --screenshot: save its recovery-phrase page and quit).</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>nesa</name>
@@ -296,6 +300,133 @@
             <numerusform>%n file no longer exists and was skipped.</numerusform>
             <numerusform>%n files no longer exist and were skipped.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::FirstRunWizard</name>
+    <message>
+        <source>Nesa Desktop: first start</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Next &gt;</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&lt; Back</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your wallet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The wallet pays miners for your analyses and receives what your miner earns. Its keys stay on this computer, in an encrypted file.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Create a new wallet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Restore a wallet from its recovery phrase</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your recovery phrase</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Write these 24 words down, in order, on paper. They are shown only once. Anyone who has them can spend your NES; without them a forgotten passphrase cannot be recovered.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>I have written the 24 words down</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No recovery phrase could be made on this computer.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Prove the backup</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Type the words at these three positions, from your paper.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Word #%1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Word #%1 does not match. Check your paper; if the words were not written down, cancel and start again for a new phrase.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Restore a wallet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Type the recovery phrase (12 to 24 words, in order, separated by spaces).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This is not a valid recovery phrase: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The passphrase locks the wallet file and the history of your analyses on this computer. At least 8 characters.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Repeat it</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The passphrase needs at least 8 characters.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The wallet could not be created: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Network</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Where your analyses go. The local network runs a node and miners on this computer: nothing leaves it, and the demo wallet pays. Joining a network sends encrypted shares to other people's miners.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Local network (everything on this computer)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Join a network at this node:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The settings could not be saved: %1</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>

@@ -98,6 +98,10 @@
         <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings).</source>
         <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network, history, settings).</translation>
     </message>
+    <message>
+        <source>Show the first-run wizard even when a wallet exists (with --screenshot: save its recovery-phrase page and quit).</source>
+        <translation>Montrer l'assistant de premier démarrage même si un portefeuille existe (avec --screenshot : enregistrer sa page de phrase de récupération et quitter).</translation>
+    </message>
 </context>
 <context>
     <name>nesa</name>
@@ -296,6 +300,133 @@
             <numerusform>%n fichier n'existe plus et a été ignoré.</numerusform>
             <numerusform>%n fichiers n'existent plus et ont été ignorés.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::FirstRunWizard</name>
+    <message>
+        <source>Nesa Desktop: first start</source>
+        <translation>Nesa Desktop : premier démarrage</translation>
+    </message>
+    <message>
+        <source>Next &gt;</source>
+        <translation>Suivant &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; Back</source>
+        <translation>&lt; Précédent</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Terminer</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Your wallet</source>
+        <translation>Votre portefeuille</translation>
+    </message>
+    <message>
+        <source>The wallet pays miners for your analyses and receives what your miner earns. Its keys stay on this computer, in an encrypted file.</source>
+        <translation>Le portefeuille paie les mineurs pour vos analyses et reçoit ce que gagne votre mineur. Ses clés restent sur cet ordinateur, dans un fichier chiffré.</translation>
+    </message>
+    <message>
+        <source>Create a new wallet</source>
+        <translation>Créer un nouveau portefeuille</translation>
+    </message>
+    <message>
+        <source>Restore a wallet from its recovery phrase</source>
+        <translation>Restaurer un portefeuille depuis sa phrase de récupération</translation>
+    </message>
+    <message>
+        <source>Your recovery phrase</source>
+        <translation>Votre phrase de récupération</translation>
+    </message>
+    <message>
+        <source>Write these 24 words down, in order, on paper. They are shown only once. Anyone who has them can spend your NES; without them a forgotten passphrase cannot be recovered.</source>
+        <translation>Notez ces 24 mots sur papier, dans l'ordre. Ils ne sont montrés qu'une fois. Qui les possède peut dépenser vos NES ; sans eux, une phrase secrète oubliée est perdue.</translation>
+    </message>
+    <message>
+        <source>I have written the 24 words down</source>
+        <translation>J'ai noté les 24 mots</translation>
+    </message>
+    <message>
+        <source>No recovery phrase could be made on this computer.</source>
+        <translation>Aucune phrase de récupération n'a pu être créée sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>Prove the backup</source>
+        <translation>Prouver la sauvegarde</translation>
+    </message>
+    <message>
+        <source>Type the words at these three positions, from your paper.</source>
+        <translation>Tapez les mots à ces trois positions, d'après votre papier.</translation>
+    </message>
+    <message>
+        <source>Word #%1</source>
+        <translation>Mot n° %1</translation>
+    </message>
+    <message>
+        <source>Word #%1 does not match. Check your paper; if the words were not written down, cancel and start again for a new phrase.</source>
+        <translation>Le mot n° %1 ne correspond pas. Vérifiez votre papier ; si les mots n'ont pas été notés, annulez et recommencez pour une nouvelle phrase.</translation>
+    </message>
+    <message>
+        <source>Restore a wallet</source>
+        <translation>Restaurer un portefeuille</translation>
+    </message>
+    <message>
+        <source>Type the recovery phrase (12 to 24 words, in order, separated by spaces).</source>
+        <translation>Tapez la phrase de récupération (12 à 24 mots, dans l'ordre, séparés par des espaces).</translation>
+    </message>
+    <message>
+        <source>This is not a valid recovery phrase: %1</source>
+        <translation>Ce n'est pas une phrase de récupération valide : %1</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Phrase secrète</translation>
+    </message>
+    <message>
+        <source>The passphrase locks the wallet file and the history of your analyses on this computer. At least 8 characters.</source>
+        <translation>La phrase secrète verrouille le fichier du portefeuille et l'historique de vos analyses sur cet ordinateur. Au moins 8 caractères.</translation>
+    </message>
+    <message>
+        <source>Repeat it</source>
+        <translation>Répétez-la</translation>
+    </message>
+    <message>
+        <source>The passphrase needs at least 8 characters.</source>
+        <translation>La phrase secrète doit compter au moins 8 caractères.</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>Les deux phrases secrètes diffèrent.</translation>
+    </message>
+    <message>
+        <source>The wallet could not be created: %1</source>
+        <translation>Le portefeuille n'a pas pu être créé : %1</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Réseau</translation>
+    </message>
+    <message>
+        <source>Where your analyses go. The local network runs a node and miners on this computer: nothing leaves it, and the demo wallet pays. Joining a network sends encrypted shares to other people's miners.</source>
+        <translation>Où vont vos analyses. Le réseau local fait tourner un nœud et des mineurs sur cet ordinateur : rien n'en sort, et le portefeuille de démonstration paie. Rejoindre un réseau envoie des parts chiffrées aux mineurs d'autres personnes.</translation>
+    </message>
+    <message>
+        <source>Local network (everything on this computer)</source>
+        <translation>Réseau local (tout sur cet ordinateur)</translation>
+    </message>
+    <message>
+        <source>Join a network at this node:</source>
+        <translation>Rejoindre un réseau par ce nœud :</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved: %1</source>
+        <translation>Les réglages n'ont pas pu être enregistrés : %1</translation>
     </message>
 </context>
 <context>

@@ -20,10 +20,10 @@ struct AnalysisRecord {
   QString model;        ///< model id
   QString level;        ///< privacy level
   bool ok = false;
-  QString summary;     ///< the result in words, or the error
-  QString receipt;     ///< the verification badge: miners, checks, what was paid
-  double costNes = 0;  ///< what was paid
-  QStringList miners;  ///< who answered
+  QString summary;    ///< the result in words, or the error
+  QString receipt;    ///< the verification badge: miners, checks, what was paid
+  double costNes = 0; ///< what was paid
+  QStringList miners; ///< who answered
 };
 
 /// The product behind the history page.

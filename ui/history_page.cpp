@@ -27,18 +27,18 @@ QTableWidgetItem *cell(const QString &text) {
 } // namespace
 
 QString historyReport(const AnalysisRecord &r) {
-  QString text = HistoryPage::tr("File: %1").arg(r.input) + QLatin1Char('\n') +
-                 HistoryPage::tr("Model: %1").arg(r.model) + QLatin1Char('\n') +
-                 HistoryPage::tr("Privacy: %1").arg(privacyLevelTitle(r.level)) +
-                 QLatin1Char('\n') +
-                 HistoryPage::tr("Finished: %1")
-                     .arg(r.finishedAt.toLocalTime().toString(Qt::ISODate)) +
-                 QStringLiteral("\n\n");
+  QString text =
+      HistoryPage::tr("File: %1").arg(r.input) + QLatin1Char('\n') +
+      HistoryPage::tr("Model: %1").arg(r.model) + QLatin1Char('\n') +
+      HistoryPage::tr("Privacy: %1").arg(privacyLevelTitle(r.level)) + QLatin1Char('\n') +
+      HistoryPage::tr("Finished: %1").arg(r.finishedAt.toLocalTime().toString(Qt::ISODate)) +
+      QStringLiteral("\n\n");
   text += r.ok ? r.summary : HistoryPage::tr("Failed: %1").arg(r.summary);
   if (!r.receipt.isEmpty())
     text += QStringLiteral("\n\n") + r.receipt;
   if (!r.miners.isEmpty())
-    text += QLatin1Char('\n') + HistoryPage::tr("Miners: %1").arg(r.miners.join(QStringLiteral(", ")));
+    text +=
+        QLatin1Char('\n') + HistoryPage::tr("Miners: %1").arg(r.miners.join(QStringLiteral(", ")));
   return text;
 }
 
@@ -171,12 +171,14 @@ void HistoryPage::show(const Outcome &outcome) {
   m_table->setRowCount(static_cast<int>(m_records.size()));
   int row = 0;
   for (const auto &r : m_records) {
-    m_table->setItem(row, 0, cell(r.finishedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+    m_table->setItem(row, 0,
+                     cell(r.finishedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
     m_table->setItem(row, 1, cell(QFileInfo(r.input).fileName()));
     m_table->setItem(row, 2, cell(r.model));
     m_table->setItem(row, 3, cell(r.level));
-    m_table->setItem(row, 4, cell(r.ok ? r.summary.section(QLatin1Char('\n'), 0, 0)
-                                       : tr("failed: %1").arg(r.summary)));
+    m_table->setItem(
+        row, 4,
+        cell(r.ok ? r.summary.section(QLatin1Char('\n'), 0, 0) : tr("failed: %1").arg(r.summary)));
     ++row;
   }
   m_search->setEnabled(m_open);
