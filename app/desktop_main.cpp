@@ -13,6 +13,7 @@
 #include "ui/miner_page.h"
 #include "ui/network_page.h"
 #include "ui/translations.h"
+#include "ui/wallet_activity.h"
 #include "ui/wallet_page.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -138,13 +139,16 @@ int main(int argc, char **argv) {
     window.walletPage()->unlock(passphrase);
   if (parser.isSet(screenshotOption) && !parser.isSet(runOption)) {
     // A page's screenshot once it has its data (the wallet's balance; the analyze page at once).
+    // Saved a moment after the data arrived, once the layouts have settled around it.
     const auto save = [&window, file = parser.value(screenshotOption)] {
-      window.grab().save(file);
-      QApplication::quit();
+      QTimer::singleShot(300, &window, [&window, file] {
+        window.grab().save(file);
+        QApplication::quit();
+      });
     };
     if (parser.value(showOption) == QLatin1String("wallet") && window.walletPage()->isUnlocked())
-      QObject::connect(window.walletPage(), &nesa::ui::WalletPage::refreshed, &window, save,
-                       Qt::SingleShotConnection);
+      QObject::connect(window.walletPage()->activity(), &nesa::ui::WalletActivity::updated, &window,
+                       save, Qt::SingleShotConnection);
     else if (parser.value(showOption) == QLatin1String("miner"))
       QObject::connect(window.minerPage(), &nesa::ui::MinerPage::updated, &window, save,
                        Qt::SingleShotConnection);
@@ -158,7 +162,7 @@ int main(int argc, char **argv) {
       QObject::connect(window.networkPage(), &nesa::ui::NetworkPage::updated, &window, save,
                        Qt::SingleShotConnection);
     else
-      QTimer::singleShot(500, &window, save);
+      save();
   }
   if (parser.isSet(runOption)) {
     auto *page = window.analyzePage();

@@ -29,8 +29,7 @@ QString WalletSetup::checkRecoveryPhrase(const QString &phrase) {
 QString WalletSetup::createWallet(const QString &phrase, const QString &passphrase,
                                   const std::map<int, QString> &confirmed) {
   const QByteArray words = phrase.toUtf8(), secretBytes = passphrase.toUtf8();
-  auto secret =
-      SecureBuffer::copyOf(std::string_view(secretBytes.constData(), secretBytes.size()));
+  auto secret = SecureBuffer::copyOf(std::string_view(secretBytes.constData(), secretBytes.size()));
   if (!secret)
     return text(secret.error());
   const bool restored = confirmed.empty();

@@ -94,6 +94,11 @@ pkg_check_modules(TESSERACT QUIET IMPORTED_TARGET tesseract lept)
 nesa_require(TESSERACT_FOUND "Tesseract OCR" "libtesseract-dev tesseract-ocr-eng")
 add_library(Nesa::Tesseract ALIAS PkgConfig::TESSERACT)
 
+# --- The desktop app: QR codes of addresses ----------------------------------------
+pkg_check_modules(QRENCODE QUIET IMPORTED_TARGET libqrencode)
+nesa_require(QRENCODE_FOUND "libqrencode" "libqrencode-dev")
+add_library(Nesa::QrEncode ALIAS PkgConfig::QRENCODE)
+
 # --- libtorch (Debian's CPU build) ------------------------------------------
 # Only targets that run models link it: a program linked with Debian's libtorch loads ~290
 # shared libraries and starts about a second slower.

@@ -342,6 +342,54 @@ FRENCH = {
         "ordinateur : rien n'en sort, et le portefeuille de démonstration paie. Rejoindre un "
         "réseau envoie des parts chiffrées aux mineurs d'autres personnes.",
     "The settings could not be saved: %1": "Les réglages n'ont pas pu être enregistrés : %1",
+    # The wallet page: stake, receive, history, governance.
+    "Stake NES": "Miser des NES",
+    "Unstake NES": "Retirer une mise",
+    "Confirm and stake": "Confirmer et miser",
+    "Confirm and unstake": "Confirmer et retirer",
+    "Stake is locked: it lets this account's miner serve jobs and weighs its votes. A proven "
+    "wrong answer of the miner costs part of it.":
+        "La mise est bloquée : elle permet au mineur de ce compte de servir des tâches et donne "
+        "du poids à ses votes. Une mauvaise réponse prouvée du mineur en coûte une partie.",
+    "Unstaked NES return to the balance after the unbonding period.":
+        "Les NES retirés reviennent au solde après la période de déblocage.",
+    "Block": "Bloc",
+    "What": "Quoi",
+    "Amount": "Montant",
+    "Fee": "Frais",
+    "With": "Avec",
+    "Change": "Changement",
+    "Yes": "Oui",
+    "No": "Non",
+    "Proposal": "Proposition",
+    "Vote yes": "Voter oui",
+    "Vote no": "Voter non",
+    "Governance": "Gouvernance",
+    "Your vote is in the ledger.": "Votre vote est dans le registre.",
+    "The vote was refused: %1": "Le vote a été refusé : %1",
+    "Unlock the wallet to see its history and vote.":
+        "Déverrouillez le portefeuille pour voir son historique et voter.",
+    "The history could not be read: %1": "L'historique n'a pas pu être lu : %1",
+    "No transactions yet.": "Aucune transaction pour l'instant.",
+    "The proposals could not be read: %1": "Les propositions n'ont pas pu être lues : %1",
+    "No proposals. Holders of staked NES vote on the network's parameters here.":
+        "Aucune proposition. Les détenteurs de NES misés votent ici sur les paramètres du réseau.",
+    "Select an open proposal and vote with your stake (a vote weighs what the account has "
+    "staked).":
+        "Choisissez une proposition ouverte et votez avec votre mise (un vote pèse ce que le "
+        "compte a misé).",
+    "Signing and sending the vote…": "Signature et envoi du vote…",
+    "Stake…": "Miser…",
+    "Unstake…": "Retirer…",
+    "Receive…": "Recevoir…",
+    "%1 staked": "%1 misés",
+    ", %1 unbonding": ", %1 en déblocage",
+    "Receive NES": "Recevoir des NES",
+    "Anyone can send NES to this address: show them the code or give them the address. It "
+    "reveals no secret.":
+        "Tout le monde peut envoyer des NES à cette adresse : montrez le code ou donnez "
+        "l'adresse. Elle ne révèle aucun secret.",
+    "Copy the address": "Copier l'adresse",
 }
 
 

@@ -24,6 +24,8 @@ packages=(
   # network, serialization, logging
   libboost-dev libboost-system-dev flatbuffers-compiler libflatbuffers-dev nlohmann-json3-dev
   libspdlog-dev
+  # QR codes of wallet addresses in the desktop app
+  libqrencode-dev
   # GUI tests and screenshots
   xvfb xauth imagemagick
   # fuzzing the file readers (libFuzzer comes with clang's runtime libraries)

@@ -84,8 +84,9 @@ private Q_SLOTS:
     QVERIFY(radio(wizard, QStringLiteral("Créer un nouveau portefeuille"))->isChecked());
     wizard.next();
     QCOMPARE(wizard.currentId(), int(FirstRunWizard::Phrase));
-    QVERIFY(named<QLabel>(wizard, QStringLiteral("recoveryPhrase"))->text().contains(
-        QStringLiteral("24. w24")));
+    QVERIFY(named<QLabel>(wizard, QStringLiteral("recoveryPhrase"))
+                ->text()
+                .contains(QStringLiteral("24. w24")));
     QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled()); // not before "written down"
     wizard.currentPage()->findChild<QCheckBox *>()->setChecked(true);
     QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
@@ -112,11 +113,13 @@ private Q_SLOTS:
     wizard.next();
     QVERIFY(wizard.errorText().contains(QStringLiteral("8")));
     named<QLineEdit>(wizard, QStringLiteral("passphrase"))->setText(QStringLiteral("long enough"));
-    named<QLineEdit>(wizard, QStringLiteral("passphraseRepeat"))->setText(QStringLiteral("long enougH"));
+    named<QLineEdit>(wizard, QStringLiteral("passphraseRepeat"))
+        ->setText(QStringLiteral("long enougH"));
     wizard.next();
     QCOMPARE(wizard.currentId(), int(FirstRunWizard::Passphrase));
     QCOMPARE(setup.creations, 0);
-    named<QLineEdit>(wizard, QStringLiteral("passphraseRepeat"))->setText(QStringLiteral("long enough"));
+    named<QLineEdit>(wizard, QStringLiteral("passphraseRepeat"))
+        ->setText(QStringLiteral("long enough"));
     wizard.next();
     QCOMPARE(wizard.currentId(), int(FirstRunWizard::Network));
     QCOMPARE(setup.creations, 1);
@@ -129,7 +132,8 @@ private Q_SLOTS:
     wizard.next();
     QVERIFY(wizard.errorText().contains(QStringLiteral("nodeAddress")));
     QCOMPARE(settings.saves, 0);
-    named<QLineEdit>(wizard, QStringLiteral("nodeAddress"))->setText(QStringLiteral("node.example:7600"));
+    named<QLineEdit>(wizard, QStringLiteral("nodeAddress"))
+        ->setText(QStringLiteral("node.example:7600"));
     wizard.next(); // the last page: Next finishes
     QCOMPARE(settings.saves, 1);
     QCOMPARE(settings.config.language, std::string("fr"));
@@ -155,7 +159,8 @@ private Q_SLOTS:
     wizard.next();
     QCOMPARE(wizard.currentId(), int(FirstRunWizard::Passphrase));
     named<QLineEdit>(wizard, QStringLiteral("passphrase"))->setText(QStringLiteral("long enough"));
-    named<QLineEdit>(wizard, QStringLiteral("passphraseRepeat"))->setText(QStringLiteral("long enough"));
+    named<QLineEdit>(wizard, QStringLiteral("passphraseRepeat"))
+        ->setText(QStringLiteral("long enough"));
     wizard.next();
     QCOMPARE(setup.creations, 1);
     QCOMPARE(setup.createdPhrase, kDemoPhrase);
@@ -166,15 +171,17 @@ private Q_SLOTS:
 
   void theRealWalletSetup() {
     QTemporaryDir dir;
-    const auto file = std::filesystem::path(dir.filePath(QStringLiteral("wallet.db")).toStdString());
+    const auto file =
+        std::filesystem::path(dir.filePath(QStringLiteral("wallet.db")).toStdString());
     nesa::app::WalletSetup setup(file, true);
     const QStringList words = setup.newRecoveryPhrase();
     QCOMPARE(words.size(), 24);
     QVERIFY(setup.checkRecoveryPhrase(words.join(QLatin1Char(' '))).isEmpty());
     QVERIFY(!setup.checkRecoveryPhrase(QStringLiteral("abandon abandon")).isEmpty());
     // A wrong proof word is refused.
-    QVERIFY(!setup.createWallet(words.join(QLatin1Char(' ')), QStringLiteral("long enough"),
-                                {{1, QStringLiteral("x")}, {2, words[1]}, {3, words[2]}})
+    QVERIFY(!setup
+                 .createWallet(words.join(QLatin1Char(' ')), QStringLiteral("long enough"),
+                               {{1, QStringLiteral("x")}, {2, words[1]}, {3, words[2]}})
                  .isEmpty());
     QDir().remove(QString::fromStdString(file.string()));
     QCOMPARE(setup.createWallet(words.join(QLatin1Char(' ')), QStringLiteral("long enough"),

@@ -843,6 +843,30 @@ Balance: %4</source>
         <source>Signing and sending…</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>Stake NES</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unstake NES</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Confirm and stake</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Confirm and unstake</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Stake is locked: it lets this account's miner serve jobs and weighs its votes. A proven wrong answer of the miner costs part of it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unstaked NES return to the balance after the unbonding period.</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>nesa::ui::SettingsPage</name>
@@ -959,6 +983,101 @@ Balance: %4</source>
     </message>
 </context>
 <context>
+    <name>nesa::ui::WalletActivity</name>
+    <message>
+        <source>Block</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Fee</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>With</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Proposal</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Vote yes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Vote no</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Governance</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your vote is in the ledger.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The vote was refused: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unlock the wallet to see its history and vote.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The history could not be read: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No transactions yet.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The proposals could not be read: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No proposals. Holders of staked NES vote on the network's parameters here.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select an open proposal and vote with your stake (a vote weighs what the account has staked).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Signing and sending the vote…</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>nesa::ui::WalletPage</name>
     <message>
         <source>Copy</source>
@@ -1010,6 +1129,42 @@ Balance: %4</source>
             <numerusform>Locked after %n minute without activity.</numerusform>
             <numerusform>Locked after %n minutes without activity.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Stake…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unstake…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Receive…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Stake</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 staked</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>, %1 unbonding</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Receive NES</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Anyone can send NES to this address: show them the code or give them the address. It reveals no secret.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Copy the address</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>

@@ -846,6 +846,30 @@ Solde : %4</translation>
         <source>Signing and sending…</source>
         <translation>Signature et envoi…</translation>
     </message>
+    <message>
+        <source>Stake NES</source>
+        <translation>Miser des NES</translation>
+    </message>
+    <message>
+        <source>Unstake NES</source>
+        <translation>Retirer une mise</translation>
+    </message>
+    <message>
+        <source>Confirm and stake</source>
+        <translation>Confirmer et miser</translation>
+    </message>
+    <message>
+        <source>Confirm and unstake</source>
+        <translation>Confirmer et retirer</translation>
+    </message>
+    <message>
+        <source>Stake is locked: it lets this account's miner serve jobs and weighs its votes. A proven wrong answer of the miner costs part of it.</source>
+        <translation>La mise est bloquée : elle permet au mineur de ce compte de servir des tâches et donne du poids à ses votes. Une mauvaise réponse prouvée du mineur en coûte une partie.</translation>
+    </message>
+    <message>
+        <source>Unstaked NES return to the balance after the unbonding period.</source>
+        <translation>Les NES retirés reviennent au solde après la période de déblocage.</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::SettingsPage</name>
@@ -962,6 +986,101 @@ Solde : %4</translation>
     </message>
 </context>
 <context>
+    <name>nesa::ui::WalletActivity</name>
+    <message>
+        <source>Block</source>
+        <translation>Bloc</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Quoi</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Montant</translation>
+    </message>
+    <message>
+        <source>Fee</source>
+        <translation>Frais</translation>
+    </message>
+    <message>
+        <source>With</source>
+        <translation>Avec</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Changement</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Proposal</source>
+        <translation>Proposition</translation>
+    </message>
+    <message>
+        <source>Vote yes</source>
+        <translation>Voter oui</translation>
+    </message>
+    <message>
+        <source>Vote no</source>
+        <translation>Voter non</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historique</translation>
+    </message>
+    <message>
+        <source>Governance</source>
+        <translation>Gouvernance</translation>
+    </message>
+    <message>
+        <source>Your vote is in the ledger.</source>
+        <translation>Votre vote est dans le registre.</translation>
+    </message>
+    <message>
+        <source>The vote was refused: %1</source>
+        <translation>Le vote a été refusé : %1</translation>
+    </message>
+    <message>
+        <source>Unlock the wallet to see its history and vote.</source>
+        <translation>Déverrouillez le portefeuille pour voir son historique et voter.</translation>
+    </message>
+    <message>
+        <source>The history could not be read: %1</source>
+        <translation>L'historique n'a pas pu être lu : %1</translation>
+    </message>
+    <message>
+        <source>No transactions yet.</source>
+        <translation>Aucune transaction pour l'instant.</translation>
+    </message>
+    <message>
+        <source>The proposals could not be read: %1</source>
+        <translation>Les propositions n'ont pas pu être lues : %1</translation>
+    </message>
+    <message>
+        <source>No proposals. Holders of staked NES vote on the network's parameters here.</source>
+        <translation>Aucune proposition. Les détenteurs de NES misés votent ici sur les paramètres du réseau.</translation>
+    </message>
+    <message>
+        <source>Select an open proposal and vote with your stake (a vote weighs what the account has staked).</source>
+        <translation>Choisissez une proposition ouverte et votez avec votre mise (un vote pèse ce que le compte a misé).</translation>
+    </message>
+    <message>
+        <source>Signing and sending the vote…</source>
+        <translation>Signature et envoi du vote…</translation>
+    </message>
+</context>
+<context>
     <name>nesa::ui::WalletPage</name>
     <message>
         <source>Copy</source>
@@ -1013,6 +1132,42 @@ Solde : %4</translation>
             <numerusform>Verrouillé après %n minute sans activité.</numerusform>
             <numerusform>Verrouillé après %n minutes sans activité.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Stake…</source>
+        <translation>Miser…</translation>
+    </message>
+    <message>
+        <source>Unstake…</source>
+        <translation>Retirer…</translation>
+    </message>
+    <message>
+        <source>Receive…</source>
+        <translation>Recevoir…</translation>
+    </message>
+    <message>
+        <source>Stake</source>
+        <translation>Mise</translation>
+    </message>
+    <message>
+        <source>%1 staked</source>
+        <translation>%1 misés</translation>
+    </message>
+    <message>
+        <source>, %1 unbonding</source>
+        <translation>, %1 en déblocage</translation>
+    </message>
+    <message>
+        <source>Receive NES</source>
+        <translation>Recevoir des NES</translation>
+    </message>
+    <message>
+        <source>Anyone can send NES to this address: show them the code or give them the address. It reveals no secret.</source>
+        <translation>Tout le monde peut envoyer des NES à cette adresse : montrez le code ou donnez l'adresse. Elle ne révèle aucun secret.</translation>
+    </message>
+    <message>
+        <source>Copy the address</source>
+        <translation>Copier l'adresse</translation>
     </message>
 </context>
 <context>

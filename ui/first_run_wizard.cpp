@@ -191,8 +191,7 @@ void FirstRunWizard::buildConfirmPage() {
   };
   page->leave = [this] {
     for (std::size_t i = 0; i < 3; ++i)
-      if (m_answers[i]->text().trimmed().toLower() !=
-          m_words.value(m_positions[i] - 1)) {
+      if (m_answers[i]->text().trimmed().toLower() != m_words.value(m_positions[i] - 1)) {
         showError(tr("Word #%1 does not match. Check your paper; if the words were not written "
                      "down, cancel and start again for a new phrase.")
                       .arg(m_positions[i]));
@@ -213,7 +212,8 @@ void FirstRunWizard::buildRestorePage() {
   page->body->addWidget(m_restorePhrase);
   page->enter = [page, explain] {
     page->setTitle(tr("Restore a wallet"));
-    explain->setText(tr("Type the recovery phrase (12 to 24 words, in order, separated by spaces)."));
+    explain->setText(
+        tr("Type the recovery phrase (12 to 24 words, in order, separated by spaces)."));
   };
   page->leave = [this] {
     const QString why = m_wallet.checkRecoveryPhrase(m_restorePhrase->toPlainText());
@@ -269,9 +269,9 @@ bool FirstRunWizard::createWallet() {
     for (std::size_t i = 0; i < m_positions.size(); ++i)
       confirmed[m_positions[i]] = m_answers[i]->text();
   QApplication::setOverrideCursor(Qt::WaitCursor); // the key derivation takes a moment
-  const QString error = m_wallet.createWallet(
-      restoring ? m_restorePhrase->toPlainText() : m_words.join(QLatin1Char(' ')),
-      m_passphrase->text(), confirmed);
+  const QString error = m_wallet.createWallet(restoring ? m_restorePhrase->toPlainText()
+                                                        : m_words.join(QLatin1Char(' ')),
+                                              m_passphrase->text(), confirmed);
   QApplication::restoreOverrideCursor();
   if (!error.isEmpty()) {
     showError(tr("The wallet could not be created: %1").arg(error));

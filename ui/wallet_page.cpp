@@ -1,146 +1,21 @@
 #include "ui/wallet_page.h"
 
+#include "ui/qr_code.h"
+#include "ui/wallet_activity.h"
+
 #include <QApplication>
 #include <QClipboard>
+#include <QDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace nesa::ui {
-
-std::int64_t parseNesAmount(const QString &text) {
-  static const QRegularExpression pattern(
-      QStringLiteral("^\\s*(\\d{1,12})(?:[.,](\\d{0,6}))?\\s*$"));
-  const auto match = pattern.match(text);
-  if (!match.hasMatch())
-    return -1;
-  const QString fraction = match.captured(2).leftJustified(6, QLatin1Char('0'));
-  return match.captured(1).toLongLong() * 1'000'000 + fraction.toLongLong();
-}
-
-QString formatNesAmount(std::int64_t micro) {
-  return QStringLiteral("%1.%2 NES")
-      .arg(micro / 1'000'000)
-      .arg(micro % 1'000'000, 6, 10, QLatin1Char('0'));
-}
-
-SendDialog::SendDialog(WalletBackend &backend, QString passphrase, QWidget *parent)
-    : QDialog(parent), m_backend(backend), m_passphrase(std::move(passphrase)) {
-  setWindowTitle(tr("Send NES"));
-  m_to = new QLineEdit;
-  m_to->setPlaceholderText(QStringLiteral("nes1…"));
-  m_amount = new QLineEdit;
-  m_amount->setPlaceholderText(tr("e.g. 2.5"));
-  m_reviewText = new QLabel;
-  m_reviewText->setWordWrap(true);
-  m_outcome = new QLabel;
-  m_outcome->setWordWrap(true);
-  m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  m_review = new QPushButton(tr("Review"));
-  m_confirm = new QPushButton(tr("Confirm and send"));
-  m_confirm->setEnabled(false);
-  auto *close = new QPushButton(tr("Close"));
-  auto *form = new QFormLayout;
-  form->addRow(tr("To"), m_to);
-  form->addRow(tr("Amount (NES)"), m_amount);
-  auto *buttons = new QHBoxLayout;
-  buttons->addWidget(m_review);
-  buttons->addWidget(m_confirm);
-  buttons->addStretch(1);
-  buttons->addWidget(close);
-  auto *layout = new QVBoxLayout(this);
-  layout->addLayout(form);
-  layout->addWidget(m_reviewText);
-  layout->addLayout(buttons);
-  layout->addWidget(m_outcome);
-
-  m_quoting = new QFutureWatcher<TransferQuote>(this);
-  m_sending = new QFutureWatcher<QString>(this);
-  connect(m_review, &QPushButton::clicked, this, &SendDialog::review);
-  connect(m_confirm, &QPushButton::clicked, this, &SendDialog::confirm);
-  connect(close, &QPushButton::clicked, this, &QDialog::reject);
-  // Any change to what would be sent needs a new review.
-  for (auto *field : {m_to, m_amount})
-    connect(field, &QLineEdit::textChanged, this, [this] {
-      m_confirm->setEnabled(false);
-      m_reviewText->clear();
-    });
-  connect(m_quoting, &QFutureWatcher<TransferQuote>::finished, this, [this] {
-    m_quote = m_quoting->result();
-    m_review->setEnabled(true);
-    if (!m_quote.error.isEmpty()) {
-      m_reviewText->setText(m_quote.error);
-    } else {
-      QString text = tr("Amount: %1\nFee: %2\nTotal: %3\nBalance: %4")
-                         .arg(formatNesAmount(m_quote.amount), formatNesAmount(m_quote.fee),
-                              formatNesAmount(m_quote.total), formatNesAmount(m_quote.balance));
-      const bool covered = m_quote.total <= m_quote.balance;
-      if (!covered)
-        text +=
-            QLatin1Char('\n') + tr("The balance does not cover the total: nothing can be sent.");
-      m_reviewText->setText(text);
-      m_confirm->setEnabled(covered);
-    }
-    Q_EMIT reviewed();
-  });
-  connect(m_sending, &QFutureWatcher<QString>::finished, this, [this] {
-    const QString answer = m_sending->result();
-    m_outcome->setText(answer.startsWith(QLatin1String("error: "))
-                           ? answer.mid(7)
-                           : tr("Sent. Transaction %1").arg(answer));
-    m_review->setEnabled(true);
-    Q_EMIT sent();
-  });
-}
-
-SendDialog::~SendDialog() {
-  m_quoting->waitForFinished();
-  m_sending->waitForFinished();
-}
-
-QString SendDialog::reviewText() const { return m_reviewText->text(); }
-QString SendDialog::outcomeText() const { return m_outcome->text(); }
-
-void SendDialog::review() {
-  const QString to = m_to->text().trimmed();
-  const std::int64_t amount = parseNesAmount(m_amount->text());
-  m_confirm->setEnabled(false);
-  if (!to.startsWith(QLatin1String("nes1"))) {
-    m_reviewText->setText(tr("The recipient must be a NES address (nes1…)."));
-    Q_EMIT reviewed();
-    return;
-  }
-  if (amount <= 0) {
-    m_reviewText->setText(tr("The amount must be a positive number of NES, with at most six "
-                             "decimals."));
-    Q_EMIT reviewed();
-    return;
-  }
-  m_review->setEnabled(false);
-  m_reviewText->setText(tr("Asking the ledger for the fee…"));
-  WalletBackend *backend = &m_backend;
-  m_quoting->setFuture(QtConcurrent::run([backend, to, amount, passphrase = m_passphrase] {
-    return backend->quote(to, amount, passphrase);
-  }));
-}
-
-void SendDialog::confirm() {
-  m_confirm->setEnabled(false);
-  m_review->setEnabled(false);
-  m_outcome->setText(tr("Signing and sending…"));
-  WalletBackend *backend = &m_backend;
-  const QString to = m_to->text().trimmed();
-  const std::int64_t amount = m_quote.amount;
-  m_sending->setFuture(QtConcurrent::run([backend, to, amount, passphrase = m_passphrase] {
-    return backend->send(to, amount, passphrase);
-  }));
-}
 
 WalletPage::WalletPage(WalletBackend &backend, QWidget *parent)
     : QWidget(parent), m_backend(backend) {
@@ -162,26 +37,41 @@ WalletPage::WalletPage(WalletBackend &backend, QWidget *parent)
   m_unlock = new QPushButton(tr("Unlock"));
   m_unlock->setObjectName(QStringLiteral("walletLock"));
   m_send = new QPushButton(tr("Send…"));
+  m_stake = new QPushButton(tr("Stake…"));
+  m_unstake = new QPushButton(tr("Unstake…"));
+  m_receive = new QPushButton(tr("Receive…"));
+  m_qr = new QLabel;
+  m_staked = new QLabel;
+  m_activity = new WalletActivity(backend);
 
   auto *addressRow = new QHBoxLayout;
   addressRow->addWidget(m_address, 1);
   addressRow->addWidget(copy);
+  addressRow->addWidget(m_receive);
   auto *lockRow = new QHBoxLayout;
   lockRow->addWidget(m_passphraseField, 1);
   lockRow->addWidget(m_unlock);
   auto *form = new QFormLayout;
   form->addRow(tr("Address"), addressRow);
   form->addRow(tr("Balance"), m_balance);
+  form->addRow(tr("Stake"), m_staked);
   form->addRow(tr("Passphrase"), lockRow);
   auto *buttons = new QHBoxLayout;
   buttons->addWidget(refreshButton);
   buttons->addWidget(m_send);
+  buttons->addWidget(m_stake);
+  buttons->addWidget(m_unstake);
   buttons->addStretch(1);
+  auto *top = new QHBoxLayout;
+  auto *left = new QVBoxLayout;
+  left->addLayout(form);
+  left->addLayout(buttons);
+  left->addWidget(m_status);
+  top->addLayout(left, 1);
+  top->addWidget(m_qr, 0, Qt::AlignTop);
   auto *layout = new QVBoxLayout(this);
-  layout->addLayout(form);
-  layout->addLayout(buttons);
-  layout->addWidget(m_status);
-  layout->addStretch(1);
+  layout->addLayout(top);
+  layout->addWidget(m_activity, 1);
 
   m_loading = new QFutureWatcher<WalletSummary>(this);
   connect(m_loading, &QFutureWatcher<WalletSummary>::finished, this,
@@ -190,7 +80,11 @@ WalletPage::WalletPage(WalletBackend &backend, QWidget *parent)
           [this] { QApplication::clipboard()->setText(m_address->text()); });
   connect(refreshButton, &QPushButton::clicked, this, &WalletPage::refresh);
   connect(m_unlock, &QPushButton::clicked, this, [this] { setLocked(isUnlocked()); });
-  connect(m_send, &QPushButton::clicked, this, [this] { openSendDialog(); });
+  connect(m_send, &QPushButton::clicked, this, [this] { openSendDialog(WalletAction::Send); });
+  connect(m_stake, &QPushButton::clicked, this, [this] { openSendDialog(WalletAction::Stake); });
+  connect(m_unstake, &QPushButton::clicked, this,
+          [this] { openSendDialog(WalletAction::Unstake); });
+  connect(m_receive, &QPushButton::clicked, this, &WalletPage::openReceiveDialog);
   m_autoLock = new QTimer(this);
   m_autoLock->setSingleShot(true);
   connect(m_autoLock, &QTimer::timeout, this, [this] {
@@ -233,7 +127,9 @@ void WalletPage::refresh() {
   if (m_loading->isRunning())
     return;
   if (!isUnlocked()) {
-    showSummary({{}, 0, tr("Locked: enter the wallet's passphrase to see the balance and send.")});
+    WalletSummary locked;
+    locked.error = tr("Locked: enter the wallet's passphrase to see the balance and send.");
+    showSummary(locked);
     return;
   }
   m_status->setText(tr("Reading the balance…"));
@@ -248,7 +144,21 @@ void WalletPage::showSummary(const WalletSummary &summary) {
   m_address->setText(summary.address);
   m_balance->setText(summary.address.isEmpty() ? QStringLiteral("—")
                                                : formatNesAmount(summary.balance));
+  QString stake;
+  if (!summary.address.isEmpty()) {
+    stake = tr("%1 staked").arg(formatNesAmount(summary.staked));
+    if (summary.unbonding > 0)
+      stake += tr(", %1 unbonding").arg(formatNesAmount(summary.unbonding));
+  }
+  m_staked->setText(stake);
+  m_qr->setPixmap(summary.address.isEmpty() ? QPixmap()
+                                            : QPixmap::fromImage(qrCodeImage(summary.address, 3)));
+  m_receive->setEnabled(!summary.address.isEmpty());
   m_status->setText(summary.error);
+  if (isUnlocked())
+    m_activity->refresh(m_passphrase);
+  else
+    m_activity->clear();
   if (isUnlocked() && !m_announced) {
     m_announced = true;
     Q_EMIT unlockedWith(m_passphrase);
@@ -269,7 +179,12 @@ void WalletPage::setLockedQuietly() {
   m_autoLock->stop();
   m_passphraseField->setVisible(true);
   m_unlock->setText(tr("Unlock"));
-  m_send->setEnabled(false);
+  setActionsEnabled(false);
+}
+
+void WalletPage::setActionsEnabled(bool enabled) {
+  for (auto *button : {m_send, m_stake, m_unstake})
+    button->setEnabled(enabled);
 }
 
 void WalletPage::setLocked(bool locked) {
@@ -282,7 +197,7 @@ void WalletPage::setLocked(bool locked) {
   const bool unlocked = isUnlocked();
   m_passphraseField->setVisible(!unlocked);
   m_unlock->setText(unlocked ? tr("Lock") : tr("Unlock"));
-  m_send->setEnabled(unlocked);
+  setActionsEnabled(unlocked);
   if (unlocked && m_autoLock->interval() > 0)
     m_autoLock->start();
   else
@@ -290,12 +205,41 @@ void WalletPage::setLocked(bool locked) {
   refresh();
 }
 
-SendDialog *WalletPage::openSendDialog() {
+QString WalletPage::stakeText() const { return m_staked->text(); }
+
+SendDialog *WalletPage::openSendDialog(WalletAction action) {
   if (!isUnlocked())
     return nullptr;
-  auto *dialog = new SendDialog(m_backend, m_passphrase, this);
+  auto *dialog = new SendDialog(m_backend, m_passphrase, action, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   connect(dialog, &SendDialog::sent, this, &WalletPage::refresh);
+  dialog->show();
+  return dialog;
+}
+
+QDialog *WalletPage::openReceiveDialog() {
+  if (m_address->text().isEmpty())
+    return nullptr;
+  auto *dialog = new QDialog(this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->setWindowTitle(tr("Receive NES"));
+  auto *qr = new QLabel;
+  qr->setPixmap(QPixmap::fromImage(qrCodeImage(m_address->text(), 8)));
+  qr->setAlignment(Qt::AlignCenter);
+  auto *address = new QLabel(m_address->text());
+  address->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  address->setAlignment(Qt::AlignCenter);
+  auto *explain = new QLabel(tr("Anyone can send NES to this address: show them the code or "
+                                "give them the address. It reveals no secret."));
+  explain->setWordWrap(true);
+  auto *copy = new QPushButton(tr("Copy the address"));
+  connect(copy, &QPushButton::clicked, dialog,
+          [text = m_address->text()] { QApplication::clipboard()->setText(text); });
+  auto *layout = new QVBoxLayout(dialog);
+  layout->addWidget(qr);
+  layout->addWidget(address);
+  layout->addWidget(explain);
+  layout->addWidget(copy);
   dialog->show();
   return dialog;
 }

@@ -1,15 +1,15 @@
-// The wallet page: the address (with a copy button), the balance, and sending NES through a
-// dialog that shows amount, fee and total before anything is signed and refuses more than the
-// balance. The passphrase unlocks the wallet for this window's lifetime; Lock forgets it.
+// The wallet page: the address (with a QR code, a copy button and a Receive dialog), the balance
+// and stake; sending, staking and unstaking NES through a dialog that shows amount, fee and
+// total before anything is signed; the account's history and the network's proposals with
+// voting. The passphrase unlocks the wallet until Lock or the auto-lock forgets it.
 #pragma once
 
+#include "ui/send_dialog.h"
 #include "ui/wallet_backend.h"
 
-#include <QDialog>
 #include <QFutureWatcher>
 #include <QWidget>
 
-class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -17,42 +17,7 @@ class QTimer;
 
 namespace nesa::ui {
 
-/// Review-then-confirm for one transfer. The quote is made off the GUI thread.
-class SendDialog : public QDialog {
-  Q_OBJECT
-public:
-  SendDialog(WalletBackend &backend, QString passphrase, QWidget *parent = nullptr);
-  ~SendDialog() override;
-
-  QLineEdit *recipientField() const { return m_to; }
-  QLineEdit *amountField() const { return m_amount; }
-  QPushButton *reviewButton() const { return m_review; }
-  QPushButton *confirmButton() const { return m_confirm; }
-  /// The amount, fee, total and balance lines, or why the transfer cannot be made.
-  QString reviewText() const;
-  /// The transaction id after a send, or the error.
-  QString outcomeText() const;
-
-Q_SIGNALS:
-  void reviewed();
-  void sent();
-
-private:
-  void review();
-  void confirm();
-
-  WalletBackend &m_backend;
-  QString m_passphrase;
-  QLineEdit *m_to = nullptr;
-  QLineEdit *m_amount = nullptr;
-  QLabel *m_reviewText = nullptr;
-  QLabel *m_outcome = nullptr;
-  QPushButton *m_review = nullptr;
-  QPushButton *m_confirm = nullptr;
-  QFutureWatcher<TransferQuote> *m_quoting = nullptr;
-  QFutureWatcher<QString> *m_sending = nullptr;
-  TransferQuote m_quote;
-};
+class WalletActivity;
 
 /// The wallet page. `backend` must outlive it.
 class WalletPage : public QWidget {
@@ -68,8 +33,14 @@ public:
   void refresh();
   /// Unlocks with `passphrase` (as typing it and pressing Unlock does) and reads the balance.
   void unlock(const QString &passphrase);
-  /// Opens the send dialog (the wallet must be unlocked).
-  SendDialog *openSendDialog();
+  /// Opens the dialog for `action` (the wallet must be unlocked).
+  SendDialog *openSendDialog(WalletAction action = WalletAction::Send);
+  /// Opens the dialog that shows the address as a QR code, to receive NES.
+  QDialog *openReceiveDialog();
+  /// The stake line ("1.000000 NES staked"), empty while locked.
+  QString stakeText() const;
+  /// The history and governance tabs.
+  WalletActivity *activity() const { return m_activity; }
   /// Locks the wallet after `minutes` without a key press or click in the app; 0 = never.
   void setAutoLockMinutes(int minutes) { setAutoLockInterval(minutes * 60 * 1000); }
   /// The same in milliseconds (tests use short ones).
@@ -92,6 +63,8 @@ private:
   void setLockedQuietly();
   /// Forgets the passphrase, and says so when it had opened the wallet.
   void forgetPassphrase();
+  /// Send, Stake and Unstake need the unlocked wallet.
+  void setActionsEnabled(bool enabled);
 
   WalletBackend &m_backend;
   QString m_passphrase;
@@ -102,6 +75,12 @@ private:
   QLineEdit *m_passphraseField = nullptr;
   QPushButton *m_unlock = nullptr;
   QPushButton *m_send = nullptr;
+  QPushButton *m_stake = nullptr;
+  QPushButton *m_unstake = nullptr;
+  QPushButton *m_receive = nullptr;
+  QLabel *m_qr = nullptr;
+  QLabel *m_staked = nullptr;
+  WalletActivity *m_activity = nullptr;
   QTimer *m_autoLock = nullptr;
   bool m_announced = false; ///< unlockedWith was emitted for the passphrase held now
 };

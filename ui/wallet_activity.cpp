@@ -1,0 +1,177 @@
+#include "ui/wallet_activity.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace nesa::ui {
+namespace {
+
+QTableWidget *makeTable(const QStringList &headers) {
+  auto *table = new QTableWidget(0, static_cast<int>(headers.size()));
+  table->setHorizontalHeaderLabels(headers);
+  table->verticalHeader()->hide();
+  table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  table->horizontalHeader()->setStretchLastSection(true);
+  table->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table->setSelectionMode(QAbstractItemView::SingleSelection);
+  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  return table;
+}
+
+void put(QTableWidget *table, int row, int column, const QString &text, bool right = false) {
+  auto *item = new QTableWidgetItem(text);
+  if (right)
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  table->setItem(row, column, item);
+}
+
+QWidget *tab(QLabel *text, QTableWidget *table, QLayout *buttons = nullptr) {
+  auto *page = new QWidget;
+  auto *layout = new QVBoxLayout(page);
+  text->setWordWrap(true);
+  layout->addWidget(text);
+  layout->addWidget(table, 1);
+  if (buttons)
+    layout->addLayout(buttons);
+  return page;
+}
+
+} // namespace
+
+WalletActivity::WalletActivity(WalletBackend &backend, QWidget *parent)
+    : QTabWidget(parent), m_backend(backend) {
+  m_history = makeTable({tr("Block"), tr("What"), tr("Amount"), tr("Fee"), tr("With")});
+  m_proposals = makeTable({tr("Change"), tr("Yes"), tr("No"), tr("State"), tr("Proposal")});
+  m_historyText = new QLabel;
+  m_governanceText = new QLabel;
+  m_yes = new QPushButton(tr("Vote yes"));
+  m_no = new QPushButton(tr("Vote no"));
+  auto *buttons = new QHBoxLayout;
+  buttons->addWidget(m_yes);
+  buttons->addWidget(m_no);
+  buttons->addStretch(1);
+  addTab(tab(m_historyText, m_history), tr("History"));
+  addTab(tab(m_governanceText, m_proposals, buttons), tr("Governance"));
+
+  m_reading = new QFutureWatcher<Activity>(this);
+  m_voting = new QFutureWatcher<QString>(this);
+  connect(m_reading, &QFutureWatcher<Activity>::finished, this,
+          [this] { show(m_reading->result()); });
+  connect(m_voting, &QFutureWatcher<QString>::finished, this, [this] {
+    const QString error = m_voting->result();
+    m_voteOutcome = error.isEmpty() ? tr("Your vote is in the ledger.")
+                                    : tr("The vote was refused: %1").arg(error);
+    m_governanceText->setText(m_voteOutcome);
+    Q_EMIT voted();
+    refresh(m_passphrase);
+  });
+  connect(m_proposals, &QTableWidget::itemSelectionChanged, this,
+          &WalletActivity::updateVoteButtons);
+  connect(m_yes, &QPushButton::clicked, this, [this] { voteOnSelected(true); });
+  connect(m_no, &QPushButton::clicked, this, [this] { voteOnSelected(false); });
+  clear();
+}
+
+WalletActivity::~WalletActivity() {
+  m_reading->waitForFinished();
+  m_voting->waitForFinished();
+}
+
+QString WalletActivity::governanceText() const { return m_governanceText->text(); }
+QString WalletActivity::historyText() const { return m_historyText->text(); }
+
+void WalletActivity::refresh(const QString &passphrase) {
+  m_passphrase = passphrase;
+  if (m_reading->isRunning() || passphrase.isEmpty())
+    return;
+  WalletBackend *backend = &m_backend;
+  m_reading->setFuture(QtConcurrent::run([backend, passphrase] {
+    return Activity{backend->history(passphrase), backend->proposals()};
+  }));
+}
+
+void WalletActivity::clear() {
+  m_passphrase.clear();
+  m_voteOutcome.clear();
+  m_shown.clear();
+  m_history->setRowCount(0);
+  m_proposals->setRowCount(0);
+  m_historyText->setText(tr("Unlock the wallet to see its history and vote."));
+  m_governanceText->clear();
+  updateVoteButtons();
+}
+
+void WalletActivity::show(const Activity &activity) {
+  if (m_passphrase.isEmpty()) // locked while reading: show nothing
+    return;
+  const auto &entries = activity.history.entries;
+  m_history->setRowCount(static_cast<int>(entries.size()));
+  for (int row = 0; row < static_cast<int>(entries.size()); ++row) {
+    const auto &e = entries[static_cast<std::size_t>(row)];
+    put(m_history, row, 0, QString::number(e.height), true);
+    put(m_history, row, 1, e.kind);
+    put(m_history, row, 2, formatNesAmount(e.amount), true);
+    put(m_history, row, 3, e.fee ? formatNesAmount(e.fee) : QString(), true);
+    put(m_history, row, 4, e.counterparty);
+  }
+  m_historyText->setText(!activity.history.error.isEmpty()
+                             ? tr("The history could not be read: %1").arg(activity.history.error)
+                         : entries.empty() ? tr("No transactions yet.")
+                                           : QString());
+
+  m_shown = activity.governance.proposals;
+  m_proposals->setRowCount(static_cast<int>(m_shown.size()));
+  for (int row = 0; row < static_cast<int>(m_shown.size()); ++row) {
+    const auto &p = m_shown[static_cast<std::size_t>(row)];
+    put(m_proposals, row, 0, p.change);
+    put(m_proposals, row, 1, formatNesAmount(p.yes), true);
+    put(m_proposals, row, 2, formatNesAmount(p.no), true);
+    put(m_proposals, row, 3, p.state);
+    put(m_proposals, row, 4, p.id.left(16));
+  }
+  QString governance =
+      !activity.governance.error.isEmpty()
+          ? tr("The proposals could not be read: %1").arg(activity.governance.error)
+      : m_shown.empty()
+          ? tr("No proposals. Holders of staked NES vote on the network's parameters here.")
+          : tr("Select an open proposal and vote with your stake (a vote weighs what the "
+               "account has staked).");
+  if (!m_voteOutcome.isEmpty())
+    governance += QLatin1Char(' ') + m_voteOutcome;
+  m_governanceText->setText(governance);
+  updateVoteButtons();
+  Q_EMIT updated();
+}
+
+void WalletActivity::updateVoteButtons() {
+  const auto rows = m_proposals->selectionModel()->selectedRows();
+  const bool open = !rows.isEmpty() && rows.first().row() < static_cast<int>(m_shown.size()) &&
+                    m_shown[static_cast<std::size_t>(rows.first().row())].open &&
+                    !m_passphrase.isEmpty() && !m_voting->isRunning();
+  m_yes->setEnabled(open);
+  m_no->setEnabled(open);
+}
+
+void WalletActivity::voteOnSelected(bool yes) {
+  const auto rows = m_proposals->selectionModel()->selectedRows();
+  if (rows.isEmpty() || m_passphrase.isEmpty() || m_voting->isRunning())
+    return;
+  const auto &proposal = m_shown[static_cast<std::size_t>(rows.first().row())];
+  if (!proposal.open)
+    return;
+  m_voteOutcome.clear();
+  m_governanceText->setText(tr("Signing and sending the vote…"));
+  WalletBackend *backend = &m_backend;
+  m_voting->setFuture(QtConcurrent::run(
+      [backend, id = proposal.id, yes, passphrase = m_passphrase] {
+        return backend->vote(id, yes, passphrase);
+      }));
+  updateVoteButtons();
+}
+
+} // namespace nesa::ui
