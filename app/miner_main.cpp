@@ -5,6 +5,7 @@
 #include "miner/miner_service.h"
 #include "net/identity.h"
 #include "util/config.h"
+#include "util/cpu_usage.h"
 #include "util/log.h"
 #include "util/paths.h"
 #include "util/process_tuning.h"
@@ -31,6 +32,8 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"backend", true, "auto (a GPU when there is one), cpu or cuda (default auto)", "NAME"},
     {"gpu", true, "which GPU the cuda backend uses (default 0)", "INDEX"},
     {"free", false, "serve jobs without payment (tests and demonstrations)"},
+    {"only-when-idle", false,
+     "pause while other programs keep a quarter of the processor busy; resume when they stop"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"log-level", true, "trace, debug, info, warn, error or off (default: the logLevel setting)",
      "LEVEL"},
@@ -120,7 +123,29 @@ int main(int argc, char **argv) {
   if (!options.node)
     log::warn("no node is set: the miner serves jobs but nobody can find it "
               "(start a node, or pass --node HOST:PORT)");
-  const int signal = cli::waitForStopSignal({});
+  // Only when idle: every 5 s, how busy other programs kept the processor decides.
+  IdleWatch idle;
+  int ticks = 0;
+  const auto watchIdle = [&]() {
+    if (++ticks % 5 != 0)
+      return true;
+    const auto sample = sampleCpu();
+    if (!sample)
+      return true;
+    const bool wasBusy = idle.busy();
+    if (idle.update(*sample) == wasBusy)
+      return true;
+    if (idle.busy()) {
+      (*service)->pause();
+      log::info("nesa-miner: paused, this computer is busy with other programs");
+    } else {
+      (*service)->resume();
+      log::info("nesa-miner: this computer is idle again, serving jobs");
+    }
+    return true;
+  };
+  const int signal = cli::waitForStopSignal(
+      args->has("only-when-idle") ? std::function<bool()>(watchIdle) : std::function<bool()>());
   log::info("nesa-miner: stopping (signal " + std::to_string(signal) + ")");
   (*service)->stop();
   std::error_code ec;

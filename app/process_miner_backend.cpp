@@ -1,6 +1,7 @@
 #include "process_miner_backend.h"
 
 #include "sibling_command.h"
+#include "ui/wallet_backend.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>
@@ -32,7 +33,8 @@ ui::MinerStatus ProcessMinerBackend::status() {
     return status;
   }
   status.running = true;
-  static const QRegularExpression backend(QStringLiteral("backend\\s+(\\S+)"));
+  static const QRegularExpression backend(QStringLiteral("backend\\s+(.+)$"),
+                                          QRegularExpression::MultilineOption);
   static const QRegularExpression jobs(
       QStringLiteral("jobs\\s+(\\d+) served, (\\d+) failed, (\\d+) refused, (\\d+) waiting"));
   static const QRegularExpression earned(
@@ -50,13 +52,38 @@ ui::MinerStatus ProcessMinerBackend::status() {
     status.earned = m.captured(1).toLongLong();
     status.settled = m.captured(2).toLongLong();
   }
+  static const QRegularExpression ledger(
+      QStringLiteral("ledger\\s+([0-9.]+) NES staked, reputation (-?\\d+)"));
+  if (const auto m = ledger.match(answer.out); m.hasMatch()) {
+    status.ledgerKnown = true;
+    status.staked = ui::parseNesAmount(m.captured(1));
+    status.reputation = m.captured(2).toLongLong();
+  }
+  status.paused = answer.out.contains(QLatin1String("state    paused"));
   return status;
 }
 
-QString ProcessMinerBackend::start(int threads) {
-  const CommandAnswer answer =
-      runMiner({QStringLiteral("start"), QStringLiteral("--threads"), QString::number(threads)});
+QString ProcessMinerBackend::start(const ui::MinerStartOptions &options) {
+  QStringList args{QStringLiteral("start"), QStringLiteral("--threads"),
+                   QString::number(options.threads), QStringLiteral("--backend"), options.backend};
+  if (options.onlyWhenIdle)
+    args << QStringLiteral("--only-when-idle");
+  const CommandAnswer answer = runMiner(args);
   return answer.code == 0 ? QString() : reason(answer);
+}
+
+QStringList ProcessMinerBackend::gpus() {
+  const CommandAnswer answer = runSibling(QStringLiteral("nesa"), {QStringLiteral("gpu")});
+  return parseGpuList(answer.out);
+}
+
+QStringList parseGpuList(const QString &text) {
+  static const QRegularExpression line(QStringLiteral("^GPU (\\d+: .+)$"),
+                                       QRegularExpression::MultilineOption);
+  QStringList gpus;
+  for (auto it = line.globalMatch(text); it.hasNext();)
+    gpus << it.next().captured(1);
+  return gpus;
 }
 
 QString ProcessMinerBackend::stop() {

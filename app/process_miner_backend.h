@@ -11,8 +11,12 @@ namespace nesa::app {
 class ProcessMinerBackend : public ui::MinerBackend {
 public:
   ui::MinerStatus status() override;
-  QString start(int threads) override;
+  QString start(const ui::MinerStartOptions &options) override;
+  QStringList gpus() override;
   QString stop() override;
 };
+
+/// The GPUs `nesa gpu` listed ("0: NVIDIA H100 …"); empty when it found none.
+QStringList parseGpuList(const QString &text);
 
 } // namespace nesa::app

@@ -390,6 +390,32 @@ FRENCH = {
         "Tout le monde peut envoyer des NES à cette adresse : montrez le code ou donnez "
         "l'adresse. Elle ne révèle aucun secret.",
     "Copy the address": "Copier l'adresse",
+    # The miner page's choices, the tray icon.
+    "The miner's choices were not saved: %1": "Les choix du mineur n'ont pas été enregistrés : %1",
+    "Stopping the miner…": "Arrêt du mineur…",
+    "The miner keeps serving. Open Nesa Desktop from this icon.":
+        "Le mineur continue de servir. Ouvrez Nesa Desktop depuis cette icône.",
+    "Paused: other programs are keeping this computer busy, and the miner serves only while it "
+    "is idle.":
+        "En pause : d'autres programmes occupent cet ordinateur, et le mineur ne sert que "
+        "lorsqu'il est inactif.",
+    "Automatic (a GPU when there is one)": "Automatique (un GPU s'il y en a un)",
+    "Processor (CPU)": "Processeur (CPU)",
+    "GPU: looking for one…": "GPU : recherche…",
+    "Only while this computer is idle": "Seulement quand cet ordinateur est inactif",
+    "Keep mining when the window closes": "Continuer à miner quand la fenêtre se ferme",
+    "Compute on": "Calculer sur",
+    "Ledger": "Registre",
+    "GPU: none found on this computer": "GPU : aucun sur cet ordinateur",
+    "GPU %1": "GPU %1",
+    "Paused: this computer is busy.": "En pause : cet ordinateur est occupé.",
+    "Serving again: this computer is idle.": "Reprise : cet ordinateur est inactif.",
+    "paused (%1)": "en pause (%1)",
+    "%1 staked, reputation %2 (−1000 to 1000)": "%1 misés, réputation %2 (−1000 à 1000)",
+    "not on the node's ledger yet": "pas encore dans le registre du nœud",
+    "Nesa Desktop · miner: %1": "Nesa Desktop · mineur : %1",
+    "Open Nesa Desktop": "Ouvrir Nesa Desktop",
+    "Quit": "Quitter",
 }
 
 

@@ -37,6 +37,10 @@ desktop --show wallet --screenshot "$out/wallet.png"
 [[ -s "$out/wallet.png" ]] || { echo "screenshots.sh: no wallet screenshot" >&2; exit 1; }
 echo "screenshots.sh: $out/wallet.png"
 build/bin/nesa miner start --threads 1 >/dev/null
+# Fund the miner's account from the demo wallet: it stakes and registers on the ledger itself.
+account=$(build/bin/nesa miner status | sed -n 's/^  account  \(nes1[a-z0-9]*\).*/\1/p')
+build/bin/nesa wallet send "$account" 2 --yes >/dev/null
+for _ in $(seq 60); do build/bin/nesa miner status | grep -q '^  ledger' && break; sleep 0.5; done
 desktop --show miner --screenshot "$out/miner.png"
 build/bin/nesa miner stop >/dev/null
 [[ -s "$out/miner.png" ]] || { echo "screenshots.sh: no miner screenshot" >&2; exit 1; }

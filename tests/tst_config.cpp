@@ -2,6 +2,7 @@
 #include "util/config.h"
 #include "util/paths.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -102,11 +103,40 @@ private Q_SLOTS:
     QVERIFY(!setConfigValue(config, "noSuchKey", "1").ok());
     QVERIFY(setConfigValue(config, "language", "fr").ok());
     QCOMPARE(QString::fromStdString(config.language), QStringLiteral("fr"));
+    QVERIFY(setConfigValue(config, "minerOnlyWhenIdle", "true").ok());
+    QVERIFY(config.minerOnlyWhenIdle);
+    QVERIFY(!setConfigValue(config, "minerOnlyWhenIdle", "yes").ok());
+    QVERIFY(!setConfigValue(config, "minerBackend", "tpu").ok());
+    QVERIFY(setConfigValue(config, "minerBackend", "cuda").ok());
+  }
+
+  // Booleans round-trip through the file, and a wrong type there is an error, not a default.
+  void minerSettingsRoundTrip() {
+    QTemporaryDir dir;
+    const auto file = std::filesystem::path(dir.filePath(QStringLiteral("c.json")).toStdString());
+    Config config;
+    config.minerBackend = "cpu";
+    config.minerOnlyWhenIdle = true;
+    config.minerKeepsRunning = false;
+    QVERIFY(saveConfig(config, file).ok());
+    auto loaded = loadConfig(file);
+    QVERIFY(loaded);
+    QCOMPARE(loaded->minerBackend, std::string("cpu"));
+    QVERIFY(loaded->minerOnlyWhenIdle);
+    QVERIFY(!loaded->minerKeepsRunning);
+    QFile broken(QString::fromStdString(file.string()));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write(R"({"minerOnlyWhenIdle": "yes"})");
+    broken.close();
+    auto refused = loadConfig(file);
+    QVERIFY(!refused);
+    QVERIFY(QString::fromStdString(refused.error().message)
+                .contains(QStringLiteral("minerOnlyWhenIdle")));
   }
 
   void entriesListEverySetting() {
     const auto entries = configEntries(Config{});
-    QCOMPARE(entries.size(), std::size_t{9});
+    QCOMPARE(entries.size(), std::size_t{12});
     QCOMPARE(QString::fromStdString(entries.front().first), QStringLiteral("network"));
   }
 

@@ -1,12 +1,15 @@
 // The miner page against a fake backend: the toggle turns the miner on and off (with the
 // threads chosen), the state, counts, chart and events follow, and the explanation says in
 // plain words why nothing is earned in each situation.
-#include "fake_miner_backend.h"
+#include "fake_backends.h"
 #include "ui/miner_page.h"
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTest>
 
 using namespace nesa::ui;
@@ -60,6 +63,82 @@ private Q_SLOTS:
     QVERIFY(minerExplanation(s).contains(QStringLiteral("without pay")));
     s.earned = 800;
     QVERIFY(minerExplanation(s).startsWith(QStringLiteral("Earning")));
+    s.paused = true;
+    QVERIFY(minerExplanation(s).contains(QStringLiteral("only while it is idle")));
+  }
+
+  // The backend and "only when idle" reach the start; the stake and reputation are shown; a
+  // pause is an event; without a GPU the GPU choice cannot be picked.
+  void startChoicesLedgerAndPause() {
+    FakeMinerBackend backend;
+    MinerPage page(backend);
+    QSignalSpy updated(&page, &MinerPage::updated);
+    QTRY_VERIFY(updated.count() >= 1);
+    auto *choice = page.findChild<QComboBox *>();
+    const int gpu = choice->findData(QStringLiteral("cuda"));
+    QTRY_VERIFY(choice->itemText(gpu).contains(QStringLiteral("none found")));
+    QVERIFY(!qobject_cast<QStandardItemModel *>(choice->model())->item(gpu)->isEnabled());
+    choice->setCurrentIndex(choice->findData(QStringLiteral("cpu")));
+    QCheckBox *idle = nullptr;
+    for (auto *box : page.findChildren<QCheckBox *>())
+      if (box->text().contains(QStringLiteral("idle")))
+        idle = box;
+    QVERIFY(idle);
+    idle->setChecked(true);
+    QTest::mouseClick(page.toggleButton(), Qt::LeftButton);
+    QTRY_VERIFY(page.isRunning());
+    QCOMPARE(backend.startedWith().backend, QStringLiteral("cpu"));
+    QVERIFY(backend.startedWith().onlyWhenIdle);
+    QVERIFY(!choice->isEnabled()); // fixed while the miner runs
+    QCOMPARE(page.ledgerText(),
+             QStringLiteral("1.000000 NES staked, reputation 3 (−1000 to 1000)"));
+    backend.paused = true;
+    const int before = updated.count();
+    page.refresh();
+    QTRY_VERIFY(updated.count() > before);
+    QVERIFY(page.stateText().startsWith(QStringLiteral("paused")));
+    QVERIFY(page.events().first().contains(QStringLiteral("busy")));
+  }
+
+  void aGpuCanBeChosenWhenThereIsOne() {
+    FakeMinerBackend backend;
+    backend.hasGpu = true;
+    MinerPage page(backend);
+    auto *choice = page.findChild<QComboBox *>();
+    const int gpu = choice->findData(QStringLiteral("cuda"));
+    QTRY_VERIFY(choice->itemText(gpu).contains(QStringLiteral("Fake GPU")));
+    QVERIFY(qobject_cast<QStandardItemModel *>(choice->model())->item(gpu)->isEnabled());
+  }
+
+  // Closing the window: the miner is stopped when the user did not want it kept (there is no
+  // system tray offscreen, so the window cannot go to the tray), kept when they did.
+  void closingStopsTheMinerUnlessKept() {
+    for (const bool keep : {false, true}) {
+      nesa::testing::FakeBackends fakes;
+      fakes.settings.config.minerKeepsRunning = keep;
+      MainWindow window(fakes.backends());
+      window.show();
+      QSignalSpy updated(window.minerPage(), &MinerPage::updated);
+      QTest::mouseClick(window.minerPage()->toggleButton(), Qt::LeftButton);
+      QTRY_VERIFY(window.minerPage()->isRunning());
+      window.close();
+      QCOMPARE(fakes.miner.stops.load(), keep ? 0 : 1);
+      QCOMPARE(fakes.miner.running.load(), keep);
+    }
+  }
+
+  // A changed choice is saved in the settings at once.
+  void choicesAreSaved() {
+    nesa::testing::FakeBackends fakes;
+    MainWindow window(fakes.backends());
+    QCheckBox *keep = nullptr;
+    for (auto *box : window.minerPage()->findChildren<QCheckBox *>())
+      if (box->text().contains(QStringLiteral("window closes")))
+        keep = box;
+    QVERIFY(keep && keep->isChecked());
+    keep->setChecked(false);
+    QCOMPARE(fakes.settings.saves, 1);
+    QVERIFY(!fakes.settings.config.minerKeepsRunning);
   }
 };
 

@@ -578,6 +578,18 @@
         <source>History</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>The miner's choices were not saved: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Stopping the miner…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The miner keeps serving. Open Nesa Desktop from this icon.</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>nesa::ui::MinerPage</name>
@@ -682,6 +694,89 @@
     </message>
     <message>
         <source>%1 served, %2 failed, %3 refused, %4 waiting; earned %5 (%6 settled)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Paused: other programs are keeping this computer busy, and the miner serves only while it is idle.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Automatic (a GPU when there is one)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Processor (CPU)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GPU: looking for one…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Only while this computer is idle</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Keep mining when the window closes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Compute on</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ledger</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GPU: none found on this computer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GPU %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Paused: this computer is busy.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Serving again: this computer is idle.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>paused (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 staked, reputation %2 (−1000 to 1000)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>not on the node's ledger yet</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>nesa::ui::MinerTray</name>
+    <message>
+        <source>Nesa Desktop · miner: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open Nesa Desktop</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Turn the miner off</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nesa Desktop</source>
         <translation type="unfinished" />
     </message>
 </context>

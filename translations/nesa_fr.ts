@@ -578,6 +578,18 @@
         <source>History</source>
         <translation>Historique</translation>
     </message>
+    <message>
+        <source>The miner's choices were not saved: %1</source>
+        <translation>Les choix du mineur n'ont pas été enregistrés : %1</translation>
+    </message>
+    <message>
+        <source>Stopping the miner…</source>
+        <translation>Arrêt du mineur…</translation>
+    </message>
+    <message>
+        <source>The miner keeps serving. Open Nesa Desktop from this icon.</source>
+        <translation>Le mineur continue de servir. Ouvrez Nesa Desktop depuis cette icône.</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::MinerPage</name>
@@ -683,6 +695,89 @@
     <message>
         <source>%1 served, %2 failed, %3 refused, %4 waiting; earned %5 (%6 settled)</source>
         <translation>%1 servies, %2 en échec, %3 refusées, %4 en attente ; gagné %5 (%6 réglés)</translation>
+    </message>
+    <message>
+        <source>Paused: other programs are keeping this computer busy, and the miner serves only while it is idle.</source>
+        <translation>En pause : d'autres programmes occupent cet ordinateur, et le mineur ne sert que lorsqu'il est inactif.</translation>
+    </message>
+    <message>
+        <source>Automatic (a GPU when there is one)</source>
+        <translation>Automatique (un GPU s'il y en a un)</translation>
+    </message>
+    <message>
+        <source>Processor (CPU)</source>
+        <translation>Processeur (CPU)</translation>
+    </message>
+    <message>
+        <source>GPU: looking for one…</source>
+        <translation>GPU : recherche…</translation>
+    </message>
+    <message>
+        <source>Only while this computer is idle</source>
+        <translation>Seulement quand cet ordinateur est inactif</translation>
+    </message>
+    <message>
+        <source>Keep mining when the window closes</source>
+        <translation>Continuer à miner quand la fenêtre se ferme</translation>
+    </message>
+    <message>
+        <source>Compute on</source>
+        <translation>Calculer sur</translation>
+    </message>
+    <message>
+        <source>Ledger</source>
+        <translation>Registre</translation>
+    </message>
+    <message>
+        <source>GPU: none found on this computer</source>
+        <translation>GPU : aucun sur cet ordinateur</translation>
+    </message>
+    <message>
+        <source>GPU %1</source>
+        <translation>GPU %1</translation>
+    </message>
+    <message>
+        <source>Paused: this computer is busy.</source>
+        <translation>En pause : cet ordinateur est occupé.</translation>
+    </message>
+    <message>
+        <source>Serving again: this computer is idle.</source>
+        <translation>Reprise : cet ordinateur est inactif.</translation>
+    </message>
+    <message>
+        <source>paused (%1)</source>
+        <translation>en pause (%1)</translation>
+    </message>
+    <message>
+        <source>%1 staked, reputation %2 (−1000 to 1000)</source>
+        <translation>%1 misés, réputation %2 (−1000 à 1000)</translation>
+    </message>
+    <message>
+        <source>not on the node's ledger yet</source>
+        <translation>pas encore dans le registre du nœud</translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::MinerTray</name>
+    <message>
+        <source>Nesa Desktop · miner: %1</source>
+        <translation>Nesa Desktop · mineur : %1</translation>
+    </message>
+    <message>
+        <source>Open Nesa Desktop</source>
+        <translation>Ouvrir Nesa Desktop</translation>
+    </message>
+    <message>
+        <source>Turn the miner off</source>
+        <translation>Arrêter le mineur</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quitter</translation>
+    </message>
+    <message>
+        <source>Nesa Desktop</source>
+        <translation>Nesa Desktop</translation>
     </message>
 </context>
 <context>

@@ -4,12 +4,14 @@
 #include "ui/drop_file_list.h"
 #include "ui/history_page.h"
 #include "ui/miner_page.h"
+#include "ui/miner_tray.h"
 #include "ui/network_page.h"
 #include "ui/settings_page.h"
 #include "ui/translations.h"
 #include "ui/wallet_page.h"
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QLabel>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -23,6 +25,7 @@ MainWindow::MainWindow(const Backends &backends, QWidget *parent)
   setWindowIcon(QIcon(QStringLiteral(":/icons/nesa.svg")));
   resize(1100, 700);
   buildPages();
+  m_tray = new MinerTray(this);
 }
 
 void MainWindow::buildPages() {
@@ -67,6 +70,11 @@ void MainWindow::buildPages() {
   connect(fileList(), &DropFileList::itemsRefused, this,
           [this](const QString &why) { statusBar()->showMessage(why, 8000); });
   connect(m_settings, &SettingsPage::saved, this, &MainWindow::settingsSaved);
+  connect(m_miner, &MinerPage::preferencesChanged, this, &MainWindow::saveMinerPreferences);
+  connect(m_miner, &MinerPage::updated, this, [this] {
+    if (m_tray)
+      m_tray->update();
+  });
   // The history opens with the wallet's passphrase and closes when the wallet locks.
   connect(m_wallet, &WalletPage::unlockedWith, m_history, &HistoryPage::openWith);
   connect(m_wallet, &WalletPage::locked, m_history, &HistoryPage::lock);
@@ -83,7 +91,7 @@ void MainWindow::buildPages() {
 void MainWindow::applySettings(const Config &config) {
   m_analyze->selectLevel(QString::fromStdString(config.defaultPrivacy));
   m_wallet->setAutoLockMinutes(config.autoLockMinutes);
-  m_miner->setDefaultThreads(config.minerThreads);
+  m_miner->setPreferences(config);
 }
 
 void MainWindow::settingsSaved(const Config &config, const Config &previous) {
@@ -99,10 +107,48 @@ void MainWindow::settingsSaved(const Config &config, const Config &previous) {
   });
 }
 
+void MainWindow::saveMinerPreferences() {
+  const Config config = m_miner->preferences(m_settings->settings());
+  if (const QString error = m_backends.settings.save(config); !error.isEmpty()) {
+    statusBar()->showMessage(tr("The miner's choices were not saved: %1").arg(error), 10000);
+    return;
+  }
+  m_settings->showSettings(config);
+}
+
+void MainWindow::stopMinerUnlessKept() {
+  if (m_miner->isRunning() && !m_miner->keepsRunning()) {
+    statusBar()->showMessage(tr("Stopping the miner…"));
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    m_miner->stopAndWait();
+    QApplication::restoreOverrideCursor();
+  }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+  if (!m_quitting && m_miner->isRunning() && m_miner->keepsRunning() && m_tray &&
+      m_tray->isAvailable()) {
+    hide();
+    m_tray->notify(tr("The miner keeps serving. Open Nesa Desktop from this icon."));
+    event->ignore();
+    return;
+  }
+  stopMinerUnlessKept();
+  event->accept();
+}
+
+void MainWindow::quitFromTray() {
+  m_quitting = true;
+  stopMinerUnlessKept();
+  QApplication::quit();
+}
+
 bool MainWindow::switchLanguage(const QString &language) {
   if (m_analyze->isBusy() || !installTranslation(*qApp, language))
     return false;
   buildPages();
+  if (m_tray)
+    m_tray->update();
   Q_EMIT languageSwitched();
   return true;
 }

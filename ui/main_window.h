@@ -18,6 +18,7 @@ class HistoryBackend;
 class HistoryPage;
 class MinerBackend;
 class MinerPage;
+class MinerTray;
 class NetworkBackend;
 class NetworkPage;
 class SettingsBackend;
@@ -52,6 +53,11 @@ public:
   /// Brings a page to the front: "analyze", "wallet", "miner", "network", "history" or
   /// "settings"; false for another name.
   bool showPage(const QString &name);
+  /// Quits the app (the tray menu's Quit): the miner is stopped first unless the user chose to
+  /// keep it running.
+  void quitFromTray();
+  /// The tray icon.
+  MinerTray *tray() const { return m_tray; }
   /// Installs `language` ("en", "fr") and rebuilds the pages in it, keeping the listed files
   /// and the page in front (the wallet locks). False, changing nothing, for an unknown language
   /// or while a file opens or a run goes on.
@@ -61,8 +67,15 @@ Q_SIGNALS:
   /// Emitted after the pages were rebuilt in another language.
   void languageSwitched();
 
+protected:
+  /// Closing with the miner on: to the tray when the user keeps it running (and there is a
+  /// tray), else the miner is stopped first when the user did not want it kept.
+  void closeEvent(QCloseEvent *event) override;
+
 private:
   void buildPages();
+  void saveMinerPreferences();
+  void stopMinerUnlessKept();
   void applySettings(const Config &config);
   void settingsSaved(const Config &config, const Config &previous);
   void updateStatus();
@@ -76,6 +89,8 @@ private:
   HistoryPage *m_history = nullptr;
   SettingsPage *m_settings = nullptr;
   QTabWidget *m_tabs = nullptr;
+  MinerTray *m_tray = nullptr;
+  bool m_quitting = false;
 };
 
 } // namespace nesa::ui

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 
@@ -16,9 +17,20 @@ struct MinerStatus {
   bool registered = false; ///< the node lists it
   bool onChain = false;    ///< its account is staked on the ledger
   std::int64_t served = 0, failed = 0, refused = 0, queued = 0;
-  std::int64_t earned = 0;  ///< µNES for verified answers
-  std::int64_t settled = 0; ///< µNES of that already settled on the ledger
-  QString error;            ///< why the status could not be read (when running)
+  std::int64_t earned = 0;     ///< µNES for verified answers
+  std::int64_t settled = 0;    ///< µNES of that already settled on the ledger
+  bool paused = false;         ///< waiting for the computer to be idle
+  bool ledgerKnown = false;    ///< staked and reputation below were read from the node
+  std::int64_t staked = 0;     ///< µNES the miner's account has at stake
+  std::int64_t reputation = 0; ///< −1000..1000
+  QString error;               ///< why the status could not be read (when running)
+};
+
+/// How the miner is started.
+struct MinerStartOptions {
+  int threads = 0;                          ///< compute threads; 0 = every core
+  QString backend = QStringLiteral("auto"); ///< "auto", "cpu" or "cuda"
+  bool onlyWhenIdle = false;                ///< pause while other programs keep the processor busy
 };
 
 /// The product behind the miner page.
@@ -26,8 +38,10 @@ class MinerBackend {
 public:
   virtual ~MinerBackend() = default;
   virtual MinerStatus status() = 0;
-  /// Starts the miner with `threads` compute threads (0 = every core); "" or a reason.
-  virtual QString start(int threads) = 0;
+  /// Starts the miner; "" or a reason.
+  virtual QString start(const MinerStartOptions &options) = 0;
+  /// The GPUs this computer has ("0: NVIDIA H100 80GB HBM3, 81559 MiB, compute 9.0").
+  virtual QStringList gpus() = 0;
   /// Stops it; "" or a reason.
   virtual QString stop() = 0;
 };

@@ -4,6 +4,8 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDateTime>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -12,6 +14,7 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -24,6 +27,9 @@ QString minerExplanation(const MinerStatus &s) {
     return MinerPage::tr("The miner is off: this computer earns nothing and lends nothing.");
   if (!s.error.isEmpty())
     return MinerPage::tr("The miner runs but does not answer: %1").arg(s.error);
+  if (s.paused)
+    return MinerPage::tr("Paused: other programs are keeping this computer busy, and the miner "
+                         "serves only while it is idle.");
   if (!s.onChain)
     return MinerPage::tr("Not earning: the miner's account has no stake on the ledger yet. Send it "
                          "some NES so it can stake.");
@@ -44,6 +50,14 @@ MinerPage::MinerPage(MinerBackend &backend, QWidget *parent) : QWidget(parent), 
   m_threads = new QSpinBox;
   m_threads->setRange(0, 256);
   m_threads->setSpecialValueText(tr("every core"));
+  m_backendChoice = new QComboBox;
+  m_backendChoice->addItem(tr("Automatic (a GPU when there is one)"), QStringLiteral("auto"));
+  m_backendChoice->addItem(tr("Processor (CPU)"), QStringLiteral("cpu"));
+  m_backendChoice->addItem(tr("GPU: looking for one…"), QStringLiteral("cuda"));
+  m_onlyWhenIdle = new QCheckBox(tr("Only while this computer is idle"));
+  m_keepRunning = new QCheckBox(tr("Keep mining when the window closes"));
+  m_keepRunning->setChecked(true);
+  m_ledger = new QLabel;
   m_state = new QLabel;
   m_explanation = new QLabel;
   m_explanation->setWordWrap(true);
@@ -69,12 +83,20 @@ MinerPage::MinerPage(MinerBackend &backend, QWidget *parent) : QWidget(parent), 
   controls->addWidget(m_toggle);
   controls->addWidget(new QLabel(tr("Threads")));
   controls->addWidget(m_threads);
+  controls->addWidget(new QLabel(tr("Compute on")));
+  controls->addWidget(m_backendChoice);
   controls->addStretch(1);
+  auto *limits = new QHBoxLayout;
+  limits->addWidget(m_onlyWhenIdle);
+  limits->addWidget(m_keepRunning);
+  limits->addStretch(1);
   auto *form = new QFormLayout;
   form->addRow(tr("State"), m_state);
   form->addRow(tr("Jobs"), m_stats);
+  form->addRow(tr("Ledger"), m_ledger);
   auto *layout = new QVBoxLayout(this);
   layout->addLayout(controls);
+  layout->addLayout(limits);
   layout->addLayout(form);
   layout->addWidget(m_explanation);
   layout->addWidget(view, 1);
@@ -95,6 +117,24 @@ MinerPage::MinerPage(MinerBackend &backend, QWidget *parent) : QWidget(parent), 
     refresh();
   });
   connect(m_toggle, &QPushButton::clicked, this, &MinerPage::toggle);
+  for (auto *box : {m_onlyWhenIdle, m_keepRunning})
+    connect(box, &QCheckBox::toggled, this, &MinerPage::preferencesChanged);
+  connect(m_backendChoice, &QComboBox::activated, this, &MinerPage::preferencesChanged);
+  // Which GPUs there are (the GPU choice is offered only when there is one).
+  m_findingGpus = new QFutureWatcher<QStringList>(this);
+  connect(m_findingGpus, &QFutureWatcher<QStringList>::finished, this, [this] {
+    const QStringList gpus = m_findingGpus->result();
+    const int index = m_backendChoice->findData(QStringLiteral("cuda"));
+    m_backendChoice->setItemText(index, gpus.isEmpty() ? tr("GPU: none found on this computer")
+                                                       : tr("GPU %1").arg(gpus.first()));
+    if (gpus.isEmpty()) {
+      if (m_backendChoice->currentIndex() == index)
+        m_backendChoice->setCurrentIndex(0);
+      qobject_cast<QStandardItemModel *>(m_backendChoice->model())->item(index)->setEnabled(false);
+    }
+  });
+  MinerBackend *gpuSource = &m_backend;
+  m_findingGpus->setFuture(QtConcurrent::run([gpuSource] { return gpuSource->gpus(); }));
   connect(m_poll, &QTimer::timeout, this, [this] {
     if (isVisible()) // no status reads for a page nobody looks at
       refresh();
@@ -107,9 +147,34 @@ MinerPage::MinerPage(MinerBackend &backend, QWidget *parent) : QWidget(parent), 
 MinerPage::~MinerPage() {
   m_reading->waitForFinished();
   m_switching->waitForFinished();
+  m_findingGpus->waitForFinished();
 }
 
-void MinerPage::setDefaultThreads(int threads) { m_threads->setValue(threads); }
+void MinerPage::setPreferences(const Config &config) {
+  m_threads->setValue(config.minerThreads);
+  const int backend = m_backendChoice->findData(QString::fromStdString(config.minerBackend));
+  m_backendChoice->setCurrentIndex(std::max(0, backend));
+  const QSignalBlocker idleBlocker(m_onlyWhenIdle), keepBlocker(m_keepRunning);
+  m_onlyWhenIdle->setChecked(config.minerOnlyWhenIdle);
+  m_keepRunning->setChecked(config.minerKeepsRunning);
+}
+
+Config MinerPage::preferences(Config config) const {
+  config.minerBackend = m_backendChoice->currentData().toString().toStdString();
+  config.minerOnlyWhenIdle = m_onlyWhenIdle->isChecked();
+  config.minerKeepsRunning = m_keepRunning->isChecked();
+  return config;
+}
+
+bool MinerPage::keepsRunning() const { return m_keepRunning->isChecked(); }
+
+void MinerPage::stopAndWait() {
+  m_switching->waitForFinished();
+  if (m_status.running)
+    m_backend.stop();
+}
+
+QString MinerPage::ledgerText() const { return m_ledger->text(); }
 
 QString MinerPage::stateText() const { return m_state->text(); }
 QString MinerPage::explanationText() const { return m_explanation->text(); }
@@ -134,10 +199,11 @@ void MinerPage::toggle() {
   m_toggle->setEnabled(false);
   MinerBackend *backend = &m_backend;
   const bool on = !m_status.running;
-  const int threads = m_threads->value();
+  const MinerStartOptions options{m_threads->value(), m_backendChoice->currentData().toString(),
+                                  m_onlyWhenIdle->isChecked()};
   addEvent(on ? tr("Starting the miner…") : tr("Stopping the miner…"));
   m_switching->setFuture(QtConcurrent::run(
-      [backend, on, threads] { return on ? backend->start(threads) : backend->stop(); }));
+      [backend, on, options] { return on ? backend->start(options) : backend->stop(); }));
 }
 
 void MinerPage::showStatus(const MinerStatus &status) {
@@ -145,12 +211,24 @@ void MinerPage::showStatus(const MinerStatus &status) {
     addEvent(status.running ? tr("The miner is on.") : tr("The miner is off."));
   if (m_seen && status.served > m_status.served)
     addEvent(tr("%n job(s) served", "", static_cast<int>(status.served - m_status.served)));
+  if (m_seen && status.running && m_status.running && status.paused != m_status.paused)
+    addEvent(status.paused ? tr("Paused: this computer is busy.")
+                           : tr("Serving again: this computer is idle."));
   m_seen = true;
   m_status = status;
   m_toggle->setChecked(status.running);
   m_toggle->setText(status.running ? tr("Turn the miner off") : tr("Turn the miner on"));
-  m_threads->setEnabled(!status.running);
-  m_state->setText(status.running ? tr("on (%1)").arg(status.backend) : tr("off"));
+  for (QWidget *choice :
+       std::initializer_list<QWidget *>{m_threads, m_backendChoice, m_onlyWhenIdle})
+    choice->setEnabled(!status.running);
+  m_state->setText(!status.running ? tr("off")
+                   : status.paused ? tr("paused (%1)").arg(status.backend)
+                                   : tr("on (%1)").arg(status.backend));
+  m_ledger->setText(!status.running      ? QString()
+                    : status.ledgerKnown ? tr("%1 staked, reputation %2 (−1000 to 1000)")
+                                               .arg(formatNesAmount(status.staked))
+                                               .arg(status.reputation)
+                                         : tr("not on the node's ledger yet"));
   m_stats->setText(tr("%1 served, %2 failed, %3 refused, %4 waiting; earned %5 (%6 settled)")
                        .arg(status.served)
                        .arg(status.failed)

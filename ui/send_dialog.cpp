@@ -27,8 +27,8 @@ SendDialog::SendDialog(WalletBackend &backend, QString passphrase, WalletAction 
   m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_review = new QPushButton(tr("Review"));
   m_confirm = new QPushButton(action == WalletAction::Send    ? tr("Confirm and send")
-                               : action == WalletAction::Stake ? tr("Confirm and stake")
-                                                               : tr("Confirm and unstake"));
+                              : action == WalletAction::Stake ? tr("Confirm and stake")
+                                                              : tr("Confirm and unstake"));
   m_confirm->setEnabled(false);
   auto *close = new QPushButton(tr("Close"));
   auto *form = new QFormLayout;

@@ -18,8 +18,8 @@ namespace nesa::ui {
 class SendDialog : public QDialog {
   Q_OBJECT
 public:
-  SendDialog(WalletBackend &backend, QString passphrase,
-             WalletAction action = WalletAction::Send, QWidget *parent = nullptr);
+  SendDialog(WalletBackend &backend, QString passphrase, WalletAction action = WalletAction::Send,
+             QWidget *parent = nullptr);
   ~SendDialog() override;
 
   WalletAction action() const { return m_action; }

@@ -167,8 +167,8 @@ void WalletActivity::voteOnSelected(bool yes) {
   m_voteOutcome.clear();
   m_governanceText->setText(tr("Signing and sending the vote…"));
   WalletBackend *backend = &m_backend;
-  m_voting->setFuture(QtConcurrent::run(
-      [backend, id = proposal.id, yes, passphrase = m_passphrase] {
+  m_voting->setFuture(
+      QtConcurrent::run([backend, id = proposal.id, yes, passphrase = m_passphrase] {
         return backend->vote(id, yes, passphrase);
       }));
   updateVoteButtons();

@@ -133,8 +133,8 @@ const std::vector<Command> &commands() {
        "F]",
        nullptr, walletCommand},
       {"miner", "start, stop and inspect this computer's miner",
-       "nesa miner start [--node HOST:PORT] [--threads N] [--price N] [--max-jobs N] | stop | "
-       "status",
+       "nesa miner start [--node HOST:PORT] [--threads N] [--backend auto|cpu|cuda] "
+       "[--only-when-idle] [--price N] [--max-jobs N] | stop | status",
        nullptr, minerCommand},
       {"node", "show the node's status and its miners",
        "nesa node status [--node HOST:PORT] [--json]", nullptr, nodeCommand},

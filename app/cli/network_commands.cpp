@@ -144,11 +144,13 @@ int minerStart(Context &ctx, const Arguments &args) {
                                                           std::to_string(pid) +
                                                           "); 'nesa miner stop' stops it"));
   std::vector<std::string> forwarded{"--data-dir", minerDir(ctx).string()};
-  for (const char *name : {"node", "threads", "price", "max-jobs", "port", "host"})
+  for (const char *name : {"node", "threads", "price", "max-jobs", "port", "host", "backend"})
     if (args.has(name)) {
       forwarded.push_back(std::string("--") + name);
       forwarded.push_back(args.value(name));
     }
+  if (args.has("only-when-idle"))
+    forwarded.push_back("--only-when-idle");
   if (!args.has("node")) {
     auto node = resolveNode(ctx.config, args.value("node"));
     if (!node)
@@ -216,6 +218,13 @@ int minerStatus(Context &ctx) {
           << s.value("jobs_refused", 0) << " refused, " << s.value("queued", 0) << " waiting\n"
           << "  earned   " << s.value("earned", 0) << " µNES, " << s.value("settled", 0)
           << " µNES settled on the ledger\n";
+  // Stake and reputation as the node's ledger knows them (when the node answers).
+  if (auto node = net::parseEndpoint((*file)["node"]))
+    if (auto listed = getStatus(*node, "node"))
+      for (const auto &m : listed->value("miners", nlohmann::json::array()))
+        if (m.value("identity", "") == s.value("identity", "") && m.contains("staked"))
+          ctx.out << "  ledger   " << formatNes(m.value("staked", std::uint64_t{0}))
+                  << " staked, reputation " << m.value("reputation", 0) << '\n';
   return kExitOk;
 }
 
@@ -227,6 +236,8 @@ const std::vector<OptionSpec> kNetworkOptions = {
     {"port", true, "the miner's port (default: any free one)", "PORT"},
     {"host", true, "the address the miner listens on (default 127.0.0.1)", "ADDRESS"},
     {"json", false, "node status: print the status as JSON (with each miner's latency)"},
+    {"backend", true, "miner start: auto (a GPU when there is one), cpu or cuda", "NAME"},
+    {"only-when-idle", false, "miner start: pause while other programs keep the processor busy"},
 };
 
 } // namespace
@@ -259,8 +270,8 @@ int minerCommand(Context &ctx) {
     return minerStop(ctx);
   if (verb == "status")
     return minerStatus(ctx);
-  ctx.err << "usage: nesa miner start [--node HOST:PORT] [--threads N] [--price N] | stop | "
-             "status\n";
+  ctx.err << "usage: nesa miner start [--node HOST:PORT] [--threads N] [--backend auto|cpu|cuda] "
+             "[--only-when-idle] [--price N] | stop | status\n";
   return kExitUsage;
 }
 

@@ -43,15 +43,20 @@ template <typename T> Result<void> readKey(const json &object, const char *key, 
 // One setting: its key in the file and on the command line, and where it lives in Config.
 struct Field {
   const char *key;
-  std::variant<std::string Config::*, int Config::*, std::filesystem::path Config::*> member;
+  std::variant<std::string Config::*, int Config::*, bool Config::*,
+               std::filesystem::path Config::*>
+      member;
 };
 
-const std::array<Field, 9> kFields{{
+const std::array<Field, 12> kFields{{
     {"network", &Config::network},
     {"nodeAddress", &Config::nodeAddress},
     {"devnetMiners", &Config::devnetMiners},
     {"defaultPrivacy", &Config::defaultPrivacy},
     {"minerThreads", &Config::minerThreads},
+    {"minerBackend", &Config::minerBackend},
+    {"minerOnlyWhenIdle", &Config::minerOnlyWhenIdle},
+    {"minerKeepsRunning", &Config::minerKeepsRunning},
     {"language", &Config::language},
     {"autoLockMinutes", &Config::autoLockMinutes},
     {"logLevel", &Config::logLevel},
@@ -85,6 +90,9 @@ Result<void> Config::validate() const {
     return invalid("minerThreads", "must be 0 (all cores) or a thread count");
   if (!oneOf(language, {"en", "fr"}))
     return invalid("language", "must be \"en\" or \"fr\"");
+  if (!oneOf(minerBackend, {"auto", "cpu", "cuda"}))
+    return invalid("minerBackend",
+                   "must be \"auto\", \"cpu\" or \"cuda\", not \"" + minerBackend + "\"");
   if (autoLockMinutes < 0)
     return invalid("autoLockMinutes", "must be 0 (never) or a number of minutes");
   if (!oneOf(logLevel, {"trace", "debug", "info", "warn", "error", "off"}))
@@ -104,6 +112,8 @@ std::vector<std::pair<std::string, std::string>> configEntries(const Config &con
           using Value = std::decay_t<decltype(config.*member)>;
           if constexpr (std::is_same_v<Value, int>)
             return std::to_string(config.*member);
+          else if constexpr (std::is_same_v<Value, bool>)
+            return config.*member ? "true" : "false";
           else if constexpr (std::is_same_v<Value, std::filesystem::path>)
             return config.effectiveDataDir().string();
           else
@@ -126,7 +136,11 @@ Result<void> setConfigValue(Config &config, const std::string &key, const std::s
         using Value = std::decay_t<decltype(changed.*member)>;
         if constexpr (std::is_same_v<Value, int>)
           return parseNumber(key, text, changed.*member);
-        else
+        else if constexpr (std::is_same_v<Value, bool>) {
+          if (text != "true" && text != "false")
+            return invalid(key, "must be true or false, not \"" + text + "\"");
+          changed.*member = text == "true";
+        } else
           changed.*member = text;
         return {};
       },

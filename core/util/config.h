@@ -22,6 +22,12 @@ struct Config {
   std::string defaultPrivacy = "hss";
   /// CPU threads a miner may use; 0 = all cores.
   int minerThreads = 0;
+  /// What the miner computes on: "auto" (a GPU when there is one), "cpu" or "cuda".
+  std::string minerBackend = "auto";
+  /// The miner pauses while other programs keep the processor busy.
+  bool minerOnlyWhenIdle = false;
+  /// The miner keeps serving after the desktop app's window closes (else the app stops it).
+  bool minerKeepsRunning = true;
   /// User-interface language: "en" or "fr".
   std::string language = "en";
   /// Minutes of inactivity before the wallet locks; 0 = never.
