@@ -14,6 +14,7 @@
 #include "privacy/engine.h"
 #include "registry/model_locations.h"
 #include "registry/model_registry.h"
+#include "share_peek.h"
 #include "util/process_tuning.h"
 
 #include <cmath>
@@ -44,6 +45,11 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"timeout", true, "give up on a miner after SECONDS without an answer (default 60)", "SECONDS"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"output", true, "write the model's output to a NumPy file", "OUT.npy"},
+    {"estimate", false, "print what the run would cost on the network's miners, and stop"},
+    {"show-share", true,
+     "write the prepared input (DIR/input.npy) and the first share a miner received "
+     "(DIR/share.npy), to compare what the miners saw with the original",
+     "DIR"},
     {"help", false, "show this help"},
 };
 
@@ -282,11 +288,29 @@ int main(int argc, char **argv) {
       (options.arithmetic == privacy::ShareArithmetic::Ring64 ? calls.remoteOps
                                                               : calls.remoteCalls) *
       options.sharesPerCall();
+  if (args->has("estimate")) {
+    auto estimate = app::estimateCost(*args, options, jobs);
+    if (!estimate)
+      return failWith(estimate.error());
+    std::cout << "cost estimate: " << estimate->total() << " µNES (" << estimate->jobs
+              << " share jobs at up to " << estimate->perJob << " µNES, "
+              << estimate->sessionFee * estimate->sessions << " µNES ledger fees for "
+              << estimate->sessions << " payment sessions)\n";
+    return cli::kExitOk;
+  }
   auto pool = app::openMinerPool(*args, options,
                                  keyed ? keyed->compiled().bundle() : compiled->bundle(), jobs);
   if (!pool)
     return failWith(pool.error());
-  engine.setMiners(pool->miners);
+  if (args->has("show-share")) {
+    const fs::path folder = args->value("show-share");
+    fs::create_directories(folder, ec);
+    if (auto written = model::writeNpy(folder / "input.npy", *input); !written)
+      return failWith(written.error());
+    engine.setMiners(app::peekAtShares(pool->miners, folder / "share.npy"));
+  } else {
+    engine.setMiners(pool->miners);
+  }
   options.onProgress = app::printCall;
   auto result = engine.run(*compiled, *input, options);
   if (!result)

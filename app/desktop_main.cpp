@@ -77,6 +77,12 @@ int main(int argc, char **argv) {
       QApplication::translate("main", "Show the first-run wizard even when a wallet exists (with "
                                       "--screenshot: save its recovery-phrase page and quit)."));
   parser.addOption(firstRunOption);
+  const QCommandLineOption shareShotOption(
+      QStringLiteral("screenshot-share"),
+      QApplication::translate("main", "After --run, also save the \"What the miners saw\" tab "
+                                      "as <png>."),
+      QStringLiteral("png"));
+  parser.addOption(shareShotOption);
   parser.addPositionalArgument(QStringLiteral("files"),
                                QApplication::translate("main", "Files to add to the list."),
                                QStringLiteral("[files...]"));
@@ -182,6 +188,10 @@ int main(int argc, char **argv) {
     QObject::connect(page, &nesa::ui::AnalyzePage::runFinished, &window, [&] {
       if (parser.isSet(screenshotOption))
         window.grab().save(parser.value(screenshotOption));
+      if (parser.isSet(shareShotOption)) {
+        page->showMinersView();
+        window.grab().save(parser.value(shareShotOption));
+      }
       const QString error = page->errorText();
       if (!error.isEmpty())
         std::fprintf(stderr, "nesa-desktop: %s\n", qPrintable(error));

@@ -4,11 +4,15 @@
 #include "cli/secret_input.h"
 #include "miner/payer.h"
 #include "miner/remote_miner.h"
+#include "net/connection.h"
 #include "node/node_chain.h"
+#include "node/remote_ledger.h"
 #include "privacy/local_miner.h"
 #include "util/config.h"
 #include "util/paths.h"
 #include "wallet/wallet.h"
+
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 
@@ -126,6 +130,41 @@ Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOp
             << "opening a session with a miner locks a deposit of " << miner::Payer::Terms{}.deposit
             << " µNES and costs one transaction fee\n";
   return pool;
+}
+
+Result<CostEstimate> estimateCost(const cli::Arguments &args, const privacy::RunOptions &options,
+                                  std::int64_t jobs) {
+  CostEstimate estimate;
+  if (options.level == privacy::PrivacyLevel::Local || args.has("in-process"))
+    return estimate;
+  auto setup = networkOptions(args);
+  if (!setup)
+    return setup.error();
+  if (!setup->node)
+    return fail(ErrorCode::NotFound, "no node is running: the price is known once the run "
+                                     "reaches the network's miners");
+  auto status = net::httpGet(*setup->node, "/status", std::chrono::seconds(5), 1 << 20);
+  if (!status || status->status != 200)
+    return fail(ErrorCode::NotFound, "the node at " + setup->node->text() + " does not answer");
+  auto json = nlohmann::json::parse(status->body, nullptr, false);
+  if (!json.is_object())
+    return fail(ErrorCode::InvalidInput, "the node's status could not be read");
+  for (const auto &m : json.value("miners", nlohmann::json::array()))
+    estimate.perJob = std::max(estimate.perJob, m.value("price_per_query", std::uint64_t{0}));
+  auto identity = net::Identity::generate();
+  if (!identity)
+    return identity.error();
+  auto chain = node::RemoteLedger::connect(*setup->node, *identity);
+  if (!chain)
+    return chain.error();
+  auto ledgerStatus = (*chain)->status();
+  if (!ledgerStatus)
+    return ledgerStatus.error();
+  // An OpenSession transaction is about 180 bytes signed.
+  estimate.sessionFee = ledgerStatus->params.minimumFee(180);
+  estimate.sessions = options.sharesPerCall();
+  estimate.jobs = jobs;
+  return estimate;
 }
 
 Result<void> settle(MinerPool &pool, const privacy::RunReport &report) {

@@ -27,6 +27,21 @@ struct MinerPool {
 Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOptions &options,
                                 const model::LinearBundle &bundle, std::int64_t jobs);
 
+/// What a run would cost on the network's miners, before anything is paid.
+struct CostEstimate {
+  std::int64_t jobs = 0;        ///< share jobs the query sends
+  std::uint64_t perJob = 0;     ///< µNES: the dearest available miner's price per job
+  std::uint64_t sessionFee = 0; ///< µNES of ledger fee to open one payment session
+  int sessions = 0;             ///< sessions a run opens (one per miner it pays)
+  std::uint64_t total() const { return jobs * perJob + sessionFee * sessions; }
+};
+
+/// The cost of `jobs` share jobs at `options.level` on the configured network's miners, from the
+/// node's status and its ledger's fees (no devnet is started, nothing is paid). NotFound when no
+/// node answers; 0 at local and with --in-process.
+Result<CostEstimate> estimateCost(const cli::Arguments &args, const privacy::RunOptions &options,
+                                  std::int64_t jobs);
+
 /// After a run: reports wrong answers (evidence) and silent miners to the node and pays for the
 /// verified answers, printing what happened. Nothing to do without a network.
 Result<void> settle(MinerPool &pool, const privacy::RunReport &report);

@@ -1,5 +1,7 @@
 #include "process_analysis_backend.h"
 
+#include "sibling_command.h"
+
 #include "registry/model_locations.h"
 #include "registry/model_registry.h"
 
@@ -75,9 +77,31 @@ std::vector<ui::ModelOption> ProcessAnalysisBackend::models() {
   return options;
 }
 
-double ProcessAnalysisBackend::estimateCost(const ui::AnalysisRequest &request) {
-  // The price depends on the miners of the network the run reaches; nesa-analyze says it then.
-  return request.level == QLatin1String("local") ? 0.0 : std::nan("");
+ui::CostEstimate ProcessAnalysisBackend::estimateCost(const ui::AnalysisRequest &request) {
+  if (request.level == QLatin1String("local"))
+    return {true, 0, {}};
+  const CommandAnswer answer =
+      runSibling(QStringLiteral("nesa-analyze"),
+                 {request.input, QStringLiteral("--model"), request.model,
+                  QStringLiteral("--privacy"), request.level, QStringLiteral("--estimate")},
+                 request.passphrase, {}, 60000);
+  return parseCostEstimate(
+      answer.code == 0 ? answer.out : QString(),
+      failureReason(answer, QCoreApplication::translate("AnalyzePage", "the estimate failed")));
+}
+
+ui::CostEstimate parseCostEstimate(const QString &out, const QString &failure) {
+  static const QRegularExpression line(
+      QStringLiteral("cost estimate: (\\d+) µNES \\((\\d+) share jobs at up to (\\d+) µNES, "
+                     "(\\d+) µNES ledger fees for (\\d+) payment sessions\\)"));
+  const auto m = line.match(out);
+  if (!m.hasMatch())
+    return {false, 0, failure};
+  return {true, m.captured(1).toDouble() / 1e6,
+          QCoreApplication::translate("AnalyzePage",
+                                      "%1 share jobs at up to %2 µNES, %3 µNES of ledger fees "
+                                      "for %4 payment sessions")
+              .arg(m.captured(2), m.captured(3), m.captured(4), m.captured(5))};
 }
 
 ui::AnalysisOutcome
@@ -88,9 +112,17 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
   QTemporaryDir scratch;
   const QString output = scratch.filePath(QStringLiteral("output.npy"));
   QProcess process;
-  process.start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa-analyze"),
-                {request.input, QStringLiteral("--model"), request.model,
-                 QStringLiteral("--privacy"), request.level, QStringLiteral("--output"), output});
+  if (!request.passphrase.isEmpty()) { // it pays on a joined network and holds the EE key
+    auto environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), request.passphrase);
+    process.setProcessEnvironment(environment);
+  }
+  QStringList args{
+      request.input, QStringLiteral("--model"),  request.model, QStringLiteral("--privacy"),
+      request.level, QStringLiteral("--output"), output};
+  if (request.level != QLatin1String("local")) // keep what one miner saw, to show it
+    args << QStringLiteral("--show-share") << scratch.path();
+  process.start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa-analyze"), args);
   if (!process.waitForStarted(10000)) {
     outcome.error =
         QCoreApplication::translate("AnalyzePage", "nesa-analyze could not be started: %1")
@@ -159,6 +191,8 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
         QCoreApplication::translate("AnalyzePage", "The analysis gave no readable result.");
     return outcome;
   }
+  readNpy(scratch.filePath(QStringLiteral("input.npy")), outcome.input.shape, outcome.input.values);
+  readNpy(scratch.filePath(QStringLiteral("share.npy")), outcome.share.shape, outcome.share.values);
   outcome.ok = true;
   return outcome;
 }

@@ -1,6 +1,7 @@
 // The desktop app's AnalysisBackend: models from the registry, runs by nesa-analyze in a child
 // process (the engine and libtorch stay out of the app's own process, which starts fast and
-// survives a failing run), progress from its per-call lines, the output from its .npy file.
+// survives a failing run), progress from its per-call lines, the output from its .npy file, the
+// cost estimate from its --estimate mode and what one miner saw from its --show-share files.
 #pragma once
 
 #include "ui/analysis_backend.h"
@@ -11,10 +12,15 @@ namespace nesa::app {
 class ProcessAnalysisBackend : public ui::AnalysisBackend {
 public:
   std::vector<ui::ModelOption> models() override;
-  double estimateCost(const ui::AnalysisRequest &request) override;
+  /// `nesa-analyze --estimate`: the miners' prices from the node, the ledger's fees.
+  ui::CostEstimate estimateCost(const ui::AnalysisRequest &request) override;
   ui::AnalysisOutcome run(const ui::AnalysisRequest &request,
                           const std::function<void(const ui::AnalysisProgress &)> &progress,
                           const std::atomic<bool> &cancelled) override;
 };
+
+/// Reads the "cost estimate: …" line of `nesa-analyze --estimate`; without one, no estimate
+/// with `failure` as the reason.
+ui::CostEstimate parseCostEstimate(const QString &out, const QString &failure);
 
 } // namespace nesa::app

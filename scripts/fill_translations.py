@@ -416,6 +416,35 @@ FRENCH = {
     "Nesa Desktop · miner: %1": "Nesa Desktop · mineur : %1",
     "Open Nesa Desktop": "Ouvrir Nesa Desktop",
     "Quit": "Quitter",
+    # The cost estimate and "what the miners saw".
+    "the estimate failed": "l'estimation a échoué",
+    "%1 share jobs at up to %2 µNES, %3 µNES of ledger fees for %4 payment sessions":
+        "%1 tâches de parts à %2 µNES au plus, %3 µNES de frais du registre pour %4 sessions de "
+        "paiement",
+    "After --run, also save the \"What the miners saw\" tab as <png>.":
+        "Après --run, enregistrer aussi l'onglet « Ce que les mineurs ont vu » sous <png>.",
+    "Input": "Entrée",
+    "What the miners saw": "Ce que les mineurs ont vu",
+    "Estimating the cost…": "Estimation du coût…",
+    "Not estimated: %1": "Non estimé : %1",
+    "About %1 NES, paid only for verified answers":
+        "Environ %1 NES, payés seulement pour les réponses vérifiées",
+    "On this computer": "Sur cet ordinateur",
+    "What one miner received": "Ce qu'un mineur a reçu",
+    "After a run on the network, the data one miner received is shown here next to the "
+    "original.":
+        "Après une analyse sur le réseau, les données reçues par un mineur s'affichent ici à côté "
+        "de l'original.",
+    "At the local level no miner received anything.":
+        "Au niveau local, aucun mineur n'a rien reçu.",
+    "This run kept no copy of what the miners received.":
+        "Cette analyse n'a gardé aucune copie de ce que les mineurs ont reçu.",
+    "The middle slice of the first call's input. At %1 the miner got numbers from %2 to %3; "
+    "their correlation with the original is %4.":
+        "La coupe du milieu de l'entrée du premier appel. Au niveau %1, le mineur a reçu des "
+        "nombres de %2 à %3 ; leur corrélation avec l'original est de %4.",
+    "The other miners got other shares, and only this computer can combine them.":
+        "Les autres mineurs ont reçu d'autres parts, et seul cet ordinateur peut les combiner.",
 }
 
 

@@ -30,8 +30,10 @@ for _ in $(seq 60); do build/bin/nesa node status >/dev/null 2>&1 && break; slee
 
 desktop() { xvfb-run -a -s "-screen 0 1280x800x24" build/bin/nesa-desktop "$@"; }
 start=$SECONDS
-desktop --run brain-extraction --privacy hss --screenshot "$out/analyze-brain-hss.png" "$scan"
+desktop --run brain-extraction --privacy hss --screenshot "$out/analyze-brain-hss.png" \
+  --screenshot-share "$out/analyze-what-the-miners-saw.png" "$scan"
 [[ -s "$out/analyze-brain-hss.png" ]] || { echo "screenshots.sh: no result screenshot" >&2; exit 1; }
+[[ -s "$out/analyze-what-the-miners-saw.png" ]] || { echo "screenshots.sh: no share screenshot" >&2; exit 1; }
 echo "screenshots.sh: $out/analyze-brain-hss.png (the run took $((SECONDS - start)) s)"
 desktop --show wallet --screenshot "$out/wallet.png"
 [[ -s "$out/wallet.png" ]] || { echo "screenshots.sh: no wallet screenshot" >&2; exit 1; }

@@ -28,8 +28,10 @@ public:
             {"fake-cls", "Fake classifier", "classification", "image", {"cat", "dog"}, "", ""},
             {"fake-lm", "Fake summarizer", "summarization", "text", {}, "", ""}};
   }
-  double estimateCost(const AnalysisRequest &request) override {
-    return request.level == QLatin1String("local") ? 0 : 0.0125;
+  CostEstimate estimateCost(const AnalysisRequest &request) override {
+    if (request.level == QLatin1String("local"))
+      return {true, 0, {}};
+    return {true, 0.0058, QStringLiteral("20 share jobs at up to 10 µNES")};
   }
   AnalysisOutcome run(const AnalysisRequest &request,
                       const std::function<void(const AnalysisProgress &)> &progress,
@@ -55,6 +57,13 @@ public:
     outcome.calls = 4;
     outcome.checksPassed = 8;
     outcome.miners = {QStringLiteral("m1"), QStringLiteral("m2")};
+    if (request.level != QLatin1String("local")) { // what a miner saw: the input plus noise
+      outcome.input.shape = outcome.share.shape = {8, 1, 8, 8};
+      for (int i = 0; i < 512; ++i) {
+        outcome.input.values.push_back(static_cast<float>(i % 64));
+        outcome.share.values.push_back(static_cast<float>(i % 64 + (i * 7919) % 1000));
+      }
+    }
     return outcome;
   }
 };

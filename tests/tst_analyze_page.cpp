@@ -3,10 +3,12 @@
 // failing run shows its error; the privacy picker explains each level; models are filtered by
 // the kind of input; documents show their text.
 #include "fake_analysis_backend.h"
+#include "process_analysis_backend.h"
 #include "test_nifti.h"
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
 #include "ui/privacy_levels.h"
+#include "ui/share_view.h"
 #include "ui/slice_viewer.h"
 
 #include <QApplication>
@@ -125,6 +127,68 @@ private Q_SLOTS:
     QCOMPARE(record.level, QStringLiteral("hss"));
     QVERIFY(record.summary.contains(QStringLiteral("cube: 64 voxels")));
     QCOMPARE(record.receipt, page.badgeText());
+    // What one miner saw, next to the original, with how unlike it is.
+    QVERIFY(page.shareView()->hasImages());
+    QVERIFY(page.shareView()->captionText().contains(QStringLiteral("correlation")));
+    QVERIFY(page.shareView()->captionText().contains(QStringLiteral("other shares")));
+  }
+
+  // The cost is estimated off the GUI thread before the run; local is free and says so.
+  void costIsEstimatedBeforeTheRun() {
+    FakeBackend backend;
+    AnalyzePage page(backend);
+    QSignalSpy estimated(&page, &AnalyzePage::costEstimated);
+    QVERIFY(dropScanAndWait(page, m_dir.filePath(QStringLiteral("cost.nii"))));
+    QTRY_VERIFY(estimated.count() >= 1);
+    QVERIFY2(page.costText().startsWith(QStringLiteral("About 0.005800 NES")),
+             qPrintable(page.costText()));
+    QVERIFY(page.costText().contains(QStringLiteral("20 share jobs")));
+    page.levelPicker()->setCurrentIndex(page.levelPicker()->findData(QStringLiteral("local")));
+    QCOMPARE(page.costText(), QStringLiteral("Free: nothing leaves this computer."));
+  }
+
+  // Locally nothing is sent, and the miners' view says so.
+  void aLocalRunShowsNoShare() {
+    FakeBackend backend;
+    AnalyzePage page(backend);
+    QVERIFY(dropScanAndWait(page, m_dir.filePath(QStringLiteral("local.nii"))));
+    page.levelPicker()->setCurrentIndex(page.levelPicker()->findData(QStringLiteral("local")));
+    QSignalSpy finished(&page, &AnalyzePage::runFinished);
+    page.run();
+    QTRY_COMPARE(finished.count(), 1);
+    QVERIFY(!page.shareView()->hasImages());
+    QVERIFY(page.shareView()->captionText().contains(QStringLiteral("no miner received")));
+  }
+
+  // The desktop backend reads the line `nesa-analyze --estimate` prints.
+  void theEstimateLineIsRead() {
+    const auto estimate = nesa::app::parseCostEstimate(
+        QStringLiteral("cost estimate: 5800 µNES (20 share jobs at up to 10 µNES, 5600 µNES "
+                       "ledger fees for 2 payment sessions)\n"),
+        QStringLiteral("unused"));
+    QVERIFY(estimate.known);
+    QCOMPARE(estimate.nes, 0.0058);
+    QVERIFY(estimate.detail.contains(QStringLiteral("20 share jobs")));
+    const auto none = nesa::app::parseCostEstimate(QString(), QStringLiteral("no node is running"));
+    QVERIFY(!none.known);
+    QCOMPARE(none.detail, QStringLiteral("no node is running"));
+  }
+
+  void sliceImagesAndCorrelation() {
+    TensorView gray{{3, 1, 2, 2}, {0, 0, 0, 0, 0, 1, 2, 3, 9, 9, 9, 9}};
+    const QImage image = tensorSliceImage(gray); // the middle item: 0 1 / 2 3
+    QCOMPARE(image.size(), QSize(2, 2));
+    QCOMPARE(qGray(image.pixel(0, 0)), 0);
+    QCOMPARE(qGray(image.pixel(1, 1)), 255);
+    TensorView rgb{{1, 3, 1, 1}, {1, 0, 0}};
+    QVERIFY(!tensorSliceImage(rgb).isNull());
+    QVERIFY(tensorSliceImage({{5}, {1, 2, 3, 4, 5}}).isNull());
+    QVERIFY(tensorSliceImage({{1, 1, 2, 2}, {1, 2}}).isNull()); // values missing
+    TensorView same = gray, opposite = gray;
+    for (auto &v : opposite.values)
+      v = -v;
+    QCOMPARE(sliceCorrelation(gray, same), 1.0);
+    QCOMPARE(sliceCorrelation(gray, opposite), -1.0);
   }
 
   void failingRunShowsItsError() {

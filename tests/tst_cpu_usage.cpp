@@ -42,10 +42,10 @@ private Q_SLOTS:
   void idleWatchHasHysteresis() {
     IdleWatch watch(0.25, 0.15);
     QVERIFY(!watch.update({0, 0, 0}));
-    QVERIFY(watch.update({500, 1000, 0}));     // others 50 %: busy
-    QVERIFY(watch.update({700, 2000, 0}));     // 20 %: still busy (above the idle mark)
-    QVERIFY(!watch.update({800, 3000, 0}));    // 10 %: idle again
-    QVERIFY(!watch.update({1000, 4000, 0}));   // 20 %: not yet busy (below the busy mark)
+    QVERIFY(watch.update({500, 1000, 0}));   // others 50 %: busy
+    QVERIFY(watch.update({700, 2000, 0}));   // 20 %: still busy (above the idle mark)
+    QVERIFY(!watch.update({800, 3000, 0}));  // 10 %: idle again
+    QVERIFY(!watch.update({1000, 4000, 0})); // 20 %: not yet busy (below the busy mark)
   }
 
   void samplesThisMachine() {

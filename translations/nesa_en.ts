@@ -19,6 +19,14 @@
         <source>The analysis gave no readable result.</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>the estimate failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 share jobs at up to %2 µNES, %3 µNES of ledger fees for %4 payment sessions</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>HistoryPage</name>
@@ -100,6 +108,10 @@
     </message>
     <message>
         <source>Show the first-run wizard even when a wallet exists (with --screenshot: save its recovery-phrase page and quit).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>After --run, also save the "What the miners saw" tab as &lt;png&gt;.</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -226,14 +238,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Estimated when the run reaches the network.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>About %1 NES</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Starting…</source>
         <translation type="unfinished" />
     </message>
@@ -274,6 +278,26 @@
     </message>
     <message>
         <source>Paid %1 NES for the verified answers.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Input</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>What the miners saw</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Estimating the cost…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not estimated: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>About %1 NES, paid only for verified answers</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -1039,6 +1063,37 @@ Balance: %4</source>
     </message>
     <message>
         <source>The network and the data folder change at the next start.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>nesa::ui::ShareView</name>
+    <message>
+        <source>On this computer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>What one miner received</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>After a run on the network, the data one miner received is shown here next to the original.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>At the local level no miner received anything.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This run kept no copy of what the miners received.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The middle slice of the first call's input. At %1 the miner got numbers from %2 to %3; their correlation with the original is %4.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The other miners got other shares, and only this computer can combine them.</source>
         <translation type="unfinished" />
     </message>
 </context>

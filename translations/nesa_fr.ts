@@ -19,6 +19,14 @@
         <source>The analysis gave no readable result.</source>
         <translation>L'analyse n'a donné aucun résultat lisible.</translation>
     </message>
+    <message>
+        <source>the estimate failed</source>
+        <translation>l'estimation a échoué</translation>
+    </message>
+    <message>
+        <source>%1 share jobs at up to %2 µNES, %3 µNES of ledger fees for %4 payment sessions</source>
+        <translation>%1 tâches de parts à %2 µNES au plus, %3 µNES de frais du registre pour %4 sessions de paiement</translation>
+    </message>
 </context>
 <context>
     <name>HistoryPage</name>
@@ -101,6 +109,10 @@
     <message>
         <source>Show the first-run wizard even when a wallet exists (with --screenshot: save its recovery-phrase page and quit).</source>
         <translation>Montrer l'assistant de premier démarrage même si un portefeuille existe (avec --screenshot : enregistrer sa page de phrase de récupération et quitter).</translation>
+    </message>
+    <message>
+        <source>After --run, also save the "What the miners saw" tab as &lt;png&gt;.</source>
+        <translation>Après --run, enregistrer aussi l'onglet « Ce que les mineurs ont vu » sous &lt;png&gt;.</translation>
     </message>
 </context>
 <context>
@@ -226,14 +238,6 @@
         <translation>Gratuit : rien ne quitte cet ordinateur.</translation>
     </message>
     <message>
-        <source>Estimated when the run reaches the network.</source>
-        <translation>Estimé quand l'analyse atteint le réseau.</translation>
-    </message>
-    <message>
-        <source>About %1 NES</source>
-        <translation>Environ %1 NES</translation>
-    </message>
-    <message>
         <source>Starting…</source>
         <translation>Démarrage…</translation>
     </message>
@@ -275,6 +279,26 @@
     <message>
         <source>Paid %1 NES for the verified answers.</source>
         <translation>%1 NES payés pour les réponses vérifiées.</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>Entrée</translation>
+    </message>
+    <message>
+        <source>What the miners saw</source>
+        <translation>Ce que les mineurs ont vu</translation>
+    </message>
+    <message>
+        <source>Estimating the cost…</source>
+        <translation>Estimation du coût…</translation>
+    </message>
+    <message>
+        <source>Not estimated: %1</source>
+        <translation>Non estimé : %1</translation>
+    </message>
+    <message>
+        <source>About %1 NES, paid only for verified answers</source>
+        <translation>Environ %1 NES, payés seulement pour les réponses vérifiées</translation>
     </message>
 </context>
 <context>
@@ -1043,6 +1067,37 @@ Solde : %4</translation>
     <message>
         <source>The network and the data folder change at the next start.</source>
         <translation>Le réseau et le dossier des données changeront au prochain démarrage.</translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::ShareView</name>
+    <message>
+        <source>On this computer</source>
+        <translation>Sur cet ordinateur</translation>
+    </message>
+    <message>
+        <source>What one miner received</source>
+        <translation>Ce qu'un mineur a reçu</translation>
+    </message>
+    <message>
+        <source>After a run on the network, the data one miner received is shown here next to the original.</source>
+        <translation>Après une analyse sur le réseau, les données reçues par un mineur s'affichent ici à côté de l'original.</translation>
+    </message>
+    <message>
+        <source>At the local level no miner received anything.</source>
+        <translation>Au niveau local, aucun mineur n'a rien reçu.</translation>
+    </message>
+    <message>
+        <source>This run kept no copy of what the miners received.</source>
+        <translation>Cette analyse n'a gardé aucune copie de ce que les mineurs ont reçu.</translation>
+    </message>
+    <message>
+        <source>The middle slice of the first call's input. At %1 the miner got numbers from %2 to %3; their correlation with the original is %4.</source>
+        <translation>La coupe du milieu de l'entrée du premier appel. Au niveau %1, le mineur a reçu des nombres de %2 à %3 ; leur corrélation avec l'original est de %4.</translation>
+    </message>
+    <message>
+        <source>The other miners got other shares, and only this computer can combine them.</source>
+        <translation>Les autres mineurs ont reçu d'autres parts, et seul cet ordinateur peut les combiner.</translation>
     </message>
 </context>
 <context>

@@ -29,6 +29,22 @@ struct AnalysisRequest {
   QString input;
   QString model;
   QString level;
+  /// The wallet's passphrase when it is unlocked (it pays on a joined network and holds the EE
+  /// key); empty otherwise.
+  QString passphrase;
+};
+
+/// What a run would cost, before it starts.
+struct CostEstimate {
+  bool known = false; ///< false: see `detail` for why not
+  double nes = 0;     ///< the total: the miners' prices and the ledger fees
+  QString detail;     ///< "20 share jobs at up to 10 µNES, …", or why there is no estimate
+};
+
+/// A tensor to show: its shape and its values as floats.
+struct TensorView {
+  std::vector<std::int64_t> shape;
+  std::vector<float> values;
 };
 
 /// How far a run has come: `done` of `total` remote calls, and what the last one was.
@@ -49,6 +65,8 @@ struct AnalysisOutcome {
   int checksPassed = 0, checksFailed = 0;
   QStringList miners; ///< the miners that answered
   double costNes = 0; ///< what was paid
+  TensorView input;   ///< the input as the model took it (after preparation), when kept
+  TensorView share;   ///< the same data as one miner received it, when kept (not at local)
 };
 
 /// The product behind the analyze page.
@@ -57,8 +75,8 @@ public:
   virtual ~AnalysisBackend() = default;
   /// The installed models.
   virtual std::vector<ModelOption> models() = 0;
-  /// The expected cost in NES of running `model` at `level` on `input` (0 at local).
-  virtual double estimateCost(const AnalysisRequest &request) = 0;
+  /// What running `model` at `level` on `input` would cost (free at local). May block.
+  virtual CostEstimate estimateCost(const AnalysisRequest &request) = 0;
   /// Runs `request`; called on a worker thread. `progress` may be called from that thread;
   /// `cancelled` becomes true when the user presses Cancel.
   virtual AnalysisOutcome run(const AnalysisRequest &request,

@@ -8,6 +8,7 @@
 #include "ui/drop_file_list.h"
 #include "ui/input_kind.h"
 #include "ui/privacy_levels.h"
+#include "ui/share_view.h"
 #include "ui/slice_viewer.h"
 
 #include <QComboBox>
@@ -22,6 +23,7 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -174,6 +176,7 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
   m_sentence = new QLabel;
   m_sentence->setWordWrap(true);
   m_cost = new QLabel;
+  m_cost->setWordWrap(true);
   m_run = new QPushButton(tr("Run"));
   m_cancel = new QPushButton(tr("Cancel"));
   m_cancel->setEnabled(false);
@@ -199,9 +202,17 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
   fileButtons->addWidget(add);
   fileButtons->addWidget(remove);
   left->addLayout(fileButtons);
+  auto *inputPane = new QWidget;
+  auto *inputLayout = new QVBoxLayout(inputPane);
+  inputLayout->setContentsMargins(0, 0, 0, 0);
+  inputLayout->addWidget(m_views, 1);
+  inputLayout->addWidget(m_inputInfo);
+  m_shareView = new ShareView;
+  m_middleTabs = new QTabWidget;
+  m_middleTabs->addTab(inputPane, tr("Input"));
+  m_middleTabs->addTab(m_shareView, tr("What the miners saw"));
   auto *middle = new QVBoxLayout;
-  middle->addWidget(m_views, 1);
-  middle->addWidget(m_inputInfo);
+  middle->addWidget(m_middleTabs, 1);
   auto *form = new QFormLayout;
   form->addRow(tr("Model"), m_model);
   form->addRow(QString(), m_notice);
@@ -226,6 +237,9 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
   layout->addLayout(middle, 3);
   layout->addLayout(right, 2);
 
+  m_estimating = new QFutureWatcher<CostEstimate>(this);
+  connect(m_estimating, &QFutureWatcher<CostEstimate>::finished, this,
+          [this] { showEstimate(m_estimating->result()); });
   m_opening = new QFutureWatcher<OpenedInput>(this);
   m_running = new QFutureWatcher<RunResult>(this);
   connect(m_opening, &QFutureWatcher<OpenedInput>::finished, this,
@@ -263,6 +277,7 @@ AnalyzePage::~AnalyzePage() {
   m_cancelled->store(true);
   m_opening->waitForFinished();
   m_running->waitForFinished();
+  m_estimating->waitForFinished();
 }
 
 bool AnalyzePage::isBusy() const { return m_opening->isRunning() || m_running->isRunning(); }
@@ -372,18 +387,73 @@ void AnalyzePage::refreshLevel() {
                                             : tr("No installed model takes this kind of input."));
     return;
   }
-  const double cost = ready ? m_backend.estimateCost({m_inputPath, model->id, level}) : 0;
-  m_cost->setText(level == QLatin1String("local") ? tr("Free: nothing leaves this computer.")
-                  : std::isnan(cost) ? tr("Estimated when the run reaches the network.")
-                                     : tr("About %1 NES").arg(cost, 0, 'f', 6));
+  if (level == QLatin1String("local")) {
+    m_cost->setText(tr("Free: nothing leaves this computer."));
+    return;
+  }
+  if (!ready)
+    return;
+  if (estimateKey() == m_estimatedFor && !m_estimating->isRunning() && !m_estimateText.isEmpty())
+    m_cost->setText(m_estimateText); // already estimated for this input, model and level
+  else
+    estimateCost();
 }
+
+QString AnalyzePage::estimateKey() const {
+  const auto *model = selectedModel();
+  return model ? m_inputPath + QLatin1Char('\n') + model->id + QLatin1Char('\n') +
+                     m_level->currentData().toString()
+               : QString();
+}
+
+void AnalyzePage::estimateCost() {
+  if (m_estimating->isRunning())
+    return; // showEstimate starts again when the choice changed meanwhile
+  const auto *model = selectedModel();
+  m_estimatedFor = estimateKey();
+  m_estimateText.clear();
+  m_cost->setText(tr("Estimating the cost…"));
+  AnalysisBackend *backend = &m_backend;
+  m_estimating->setFuture(QtConcurrent::run(
+      [backend,
+       request = AnalysisRequest{m_inputPath, model->id, m_level->currentData().toString(), {}}] {
+        return backend->estimateCost(request);
+      }));
+}
+
+void AnalyzePage::showEstimate(const CostEstimate &estimate) {
+  if (estimateKey() != m_estimatedFor) { // the input, model or level changed meanwhile
+    if (m_level->currentData().toString() != QLatin1String("local") && selectedModel() &&
+        !m_inputFamily.isEmpty())
+      estimateCost();
+    return;
+  }
+  m_estimateText =
+      !estimate.known
+          ? tr("Not estimated: %1").arg(estimate.detail)
+          : tr("About %1 NES, paid only for verified answers").arg(estimate.nes, 0, 'f', 6) +
+                (estimate.detail.isEmpty() ? QString()
+                                           : QStringLiteral(" (%1)").arg(estimate.detail));
+  if (m_level->currentData().toString() != QLatin1String("local"))
+    m_cost->setText(m_estimateText);
+  Q_EMIT costEstimated();
+}
+
+QString AnalyzePage::costText() const { return m_cost->text(); }
+
+void AnalyzePage::setWalletPassphrase(const QString &passphrase) { m_passphrase = passphrase; }
+
+void AnalyzePage::showMinersView() { m_middleTabs->setCurrentWidget(m_shareView); }
 
 void AnalyzePage::start() {
   const auto *model = selectedModel();
   if (!model || m_inputPath.isEmpty() || m_running->isRunning())
     return;
-  const AnalysisRequest request{m_inputPath, model->id, m_level->currentData().toString()};
+  const AnalysisRequest request{m_inputPath, model->id, m_level->currentData().toString(),
+                                m_passphrase};
   m_request = request;
+  m_request.passphrase.clear(); // kept for the history: no secret in it
+  m_shareView->clear();
   m_cancelled = std::make_shared<std::atomic<bool>>(false);
   m_error->clear();
   m_result->clear();
@@ -467,6 +537,7 @@ void AnalyzePage::finish(RunResult result) {
   m_save->setEnabled(true);
   record.receipt = m_badge->text();
   Q_EMIT analysisRecorded(record);
+  m_shareView->showTensors(outcome.input, outcome.share, m_request.level);
   if (result.grid) {
     m_viewer->showVolume(std::move(*result.grid));
     m_viewer->setOverlay(std::move(result.mask));

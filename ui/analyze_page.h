@@ -18,10 +18,12 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QStackedWidget;
+class QTabWidget;
 
 namespace nesa::ui {
 
 class DropFileList;
+class ShareView;
 class SliceViewer;
 struct OpenedInput;
 struct RunResult;
@@ -57,12 +59,22 @@ public:
   bool selectLevel(const QString &level);
   /// Starts a run as the Run button does (nothing when it is disabled).
   void run();
+  /// The cost line ("About 0.005800 NES, …"; "Free: …" at local).
+  QString costText() const;
+  /// The wallet's passphrase while it is unlocked (empty when locked): runs get it.
+  void setWalletPassphrase(const QString &passphrase);
+  /// Brings the "What the miners saw" tab to the front.
+  void showMinersView();
+  /// The share view.
+  ShareView *shareView() const { return m_shareView; }
 
 Q_SIGNALS:
   /// Emitted when an opened input is on screen (or failed to open).
   void inputShown();
   /// Emitted when a run ended, well or not.
   void runFinished();
+  /// Emitted when a cost estimate is shown.
+  void costEstimated();
   /// Emitted when a run ended (not when cancelled), with what the history keeps of it.
   void analysisRecorded(const nesa::ui::AnalysisRecord &record);
 
@@ -73,6 +85,10 @@ private:
   void openPickedMeanwhile();
   void refreshModels();
   void refreshLevel();
+  /// Input, model and level as one key: an estimate belongs to one of them.
+  QString estimateKey() const;
+  void estimateCost();
+  void showEstimate(const CostEstimate &estimate);
   void start();
   void showProgress(const AnalysisProgress &progress);
   void finish(RunResult result);
@@ -89,9 +105,15 @@ private:
   std::shared_ptr<std::atomic<bool>> m_cancelled;
   QFutureWatcher<OpenedInput> *m_opening = nullptr;
   QFutureWatcher<RunResult> *m_running = nullptr;
+  QFutureWatcher<CostEstimate> *m_estimating = nullptr;
+  QString m_estimatedFor; ///< the estimateKey() of the estimate running or shown
+  QString m_estimateText; ///< the cost line of the last finished estimate
+  QString m_passphrase;
 
   DropFileList *m_files = nullptr;
   QStackedWidget *m_views = nullptr;
+  QTabWidget *m_middleTabs = nullptr;
+  ShareView *m_shareView = nullptr;
   SliceViewer *m_viewer = nullptr;
   QPlainTextEdit *m_document = nullptr;
   QLabel *m_inputInfo = nullptr;

@@ -79,6 +79,8 @@ void MainWindow::buildPages() {
   connect(m_wallet, &WalletPage::unlockedWith, m_history, &HistoryPage::openWith);
   connect(m_wallet, &WalletPage::locked, m_history, &HistoryPage::lock);
   connect(m_analyze, &AnalyzePage::analysisRecorded, m_history, &HistoryPage::record);
+  connect(m_wallet, &WalletPage::unlockedWith, m_analyze, &AnalyzePage::setWalletPassphrase);
+  connect(m_wallet, &WalletPage::locked, m_analyze, [this] { m_analyze->setWalletPassphrase({}); });
   m_history->lock(); // a rebuilt window starts with the wallet locked
   for (const auto &record : waiting)
     m_history->record(record);
