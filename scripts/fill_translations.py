@@ -439,8 +439,8 @@ FRENCH = {
         "Au niveau local, aucun mineur n'a rien reçu.",
     "This run kept no copy of what the miners received.":
         "Cette analyse n'a gardé aucune copie de ce que les mineurs ont reçu.",
-    "The middle slice of the first call's input. At %1 the miner got numbers from %2 to %3; "
-    "their correlation with the original is %4.":
+    "The middle slice of the first call's input. At level %1 the miner got numbers from %2 to "
+    "%3; their correlation with the original is %4.":
         "La coupe du milieu de l'entrée du premier appel. Au niveau %1, le mineur a reçu des "
         "nombres de %2 à %3 ; leur corrélation avec l'original est de %4.",
     "The other miners got other shares, and only this computer can combine them.":

@@ -1089,11 +1089,11 @@ Balance: %4</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>The middle slice of the first call's input. At %1 the miner got numbers from %2 to %3; their correlation with the original is %4.</source>
+        <source>The other miners got other shares, and only this computer can combine them.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>The other miners got other shares, and only this computer can combine them.</source>
+        <source>The middle slice of the first call's input. At level %1 the miner got numbers from %2 to %3; their correlation with the original is %4.</source>
         <translation type="unfinished" />
     </message>
 </context>

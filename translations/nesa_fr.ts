@@ -1092,12 +1092,12 @@ Solde : %4</translation>
         <translation>Cette analyse n'a gardé aucune copie de ce que les mineurs ont reçu.</translation>
     </message>
     <message>
-        <source>The middle slice of the first call's input. At %1 the miner got numbers from %2 to %3; their correlation with the original is %4.</source>
-        <translation>La coupe du milieu de l'entrée du premier appel. Au niveau %1, le mineur a reçu des nombres de %2 à %3 ; leur corrélation avec l'original est de %4.</translation>
-    </message>
-    <message>
         <source>The other miners got other shares, and only this computer can combine them.</source>
         <translation>Les autres mineurs ont reçu d'autres parts, et seul cet ordinateur peut les combiner.</translation>
+    </message>
+    <message>
+        <source>The middle slice of the first call's input. At level %1 the miner got numbers from %2 to %3; their correlation with the original is %4.</source>
+        <translation>La coupe du milieu de l'entrée du premier appel. Au niveau %1, le mineur a reçu des nombres de %2 à %3 ; leur corrélation avec l'original est de %4.</translation>
     </message>
 </context>
 <context>

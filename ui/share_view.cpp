@@ -50,7 +50,8 @@ QImage tensorSliceImage(const TensorView &tensor) {
   const auto [low, high] = std::minmax_element(first, last);
   const float range = *high > *low ? *high - *low : 1.0f;
   const auto level = [&](std::size_t i) {
-    return static_cast<int>(std::lround(255.0f * (tensor.values[slice->offset + i] - *low) / range));
+    return static_cast<int>(
+        std::lround(255.0f * (tensor.values[slice->offset + i] - *low) / range));
   };
   QImage image(static_cast<int>(slice->width), static_cast<int>(slice->height),
                QImage::Format_RGB32);
@@ -123,19 +124,19 @@ void ShareView::showTensors(const TensorView &input, const TensorView &share,
     return;
   }
   const auto show = [](QLabel *label, const QImage &image) {
-    label->setPixmap(QPixmap::fromImage(image.scaled(240, 240, Qt::KeepAspectRatio,
-                                                     Qt::FastTransformation)));
+    label->setPixmap(
+        QPixmap::fromImage(image.scaled(240, 240, Qt::KeepAspectRatio, Qt::FastTransformation)));
   };
   show(m_original, original);
   show(m_share, received);
   const auto [low, high] = std::minmax_element(share.values.begin(), share.values.end());
   m_caption->setText(
-      tr("The middle slice of the first call's input. At %1 the miner got numbers from %2 to %3; "
-         "their correlation with the original is %4.")
-              .arg(privacyLevelTitle(level))
-              .arg(static_cast<double>(*low), 0, 'g', 3)
-              .arg(static_cast<double>(*high), 0, 'g', 3)
-              .arg(sliceCorrelation(input, share), 0, 'f', 3) +
+      tr("The middle slice of the first call's input. At level %1 the miner got numbers from %2 to "
+         "%3; their correlation with the original is %4.")
+          .arg(level)
+          .arg(static_cast<double>(*low), 0, 'g', 3)
+          .arg(static_cast<double>(*high), 0, 'g', 3)
+          .arg(sliceCorrelation(input, share), 0, 'f', 3) +
       QLatin1Char(' ') +
       (level.startsWith(QLatin1String("hss"))
            ? tr("The other miners got other shares, and only this computer can combine them.")
