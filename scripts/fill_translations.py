@@ -445,6 +445,12 @@ FRENCH = {
         "nombres de %2 à %3 ; leur corrélation avec l'original est de %4.",
     "The other miners got other shares, and only this computer can combine them.":
         "Les autres mineurs ont reçu d'autres parts, et seul cet ordinateur peut les combiner.",
+    # Exporting the output.
+    "Export output…": "Exporter la sortie…",
+    "The model's output as a NumPy file (float32)": "La sortie du modèle en fichier NumPy (float32)",
+    "Export output": "Exporter la sortie",
+    "NumPy files (*.npy)": "Fichiers NumPy (*.npy)",
+    "The output could not be exported to %1.": "La sortie n'a pas pu être exportée vers %1.",
 }
 
 

@@ -13,6 +13,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QFile>
 #include <QImage>
 #include <QMimeData>
 #include <QProgressBar>
@@ -127,6 +128,19 @@ private Q_SLOTS:
     QCOMPARE(record.level, QStringLiteral("hss"));
     QVERIFY(record.summary.contains(QStringLiteral("cube: 64 voxels")));
     QCOMPARE(record.receipt, page.badgeText());
+    // The output exported as NumPy: the header names the shape, the data follows it.
+    const QString exported = m_dir.filePath(QStringLiteral("output.npy"));
+    QVERIFY(page.exportOutput(exported));
+    QFile npy(exported);
+    QVERIFY(npy.open(QIODevice::ReadOnly));
+    const QByteArray bytes = npy.readAll();
+    QVERIFY(bytes.startsWith("\x93NUMPY"));
+    QVERIFY(bytes.contains("'shape': (8, 2, 8, 8)"));
+    const int headerEnd = bytes.indexOf('\n') + 1;
+    QCOMPARE(headerEnd % 64, 0);
+    QCOMPARE(bytes.size() - headerEnd, 8 * 2 * 8 * 8 * 4);
+    QVERIFY(!page.exportOutput(QStringLiteral("/nonexistent/folder/out.npy")));
+    QVERIFY(page.errorText().contains(QStringLiteral("could not be exported")));
     // What one miner saw, next to the original, with how unlike it is.
     QVERIFY(page.shareView()->hasImages());
     QVERIFY(page.shareView()->captionText().contains(QStringLiteral("correlation")));

@@ -300,6 +300,26 @@
         <source>About %1 NES, paid only for verified answers</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>Export output…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The model's output as a NumPy file (float32)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export output</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>NumPy files (*.npy)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The output could not be exported to %1.</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>nesa::ui::DropFileList</name>

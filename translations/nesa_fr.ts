@@ -300,6 +300,26 @@
         <source>About %1 NES, paid only for verified answers</source>
         <translation>Environ %1 NES, payés seulement pour les réponses vérifiées</translation>
     </message>
+    <message>
+        <source>Export output…</source>
+        <translation>Exporter la sortie…</translation>
+    </message>
+    <message>
+        <source>The model's output as a NumPy file (float32)</source>
+        <translation>La sortie du modèle en fichier NumPy (float32)</translation>
+    </message>
+    <message>
+        <source>Export output</source>
+        <translation>Exporter la sortie</translation>
+    </message>
+    <message>
+        <source>NumPy files (*.npy)</source>
+        <translation>Fichiers NumPy (*.npy)</translation>
+    </message>
+    <message>
+        <source>The output could not be exported to %1.</source>
+        <translation>La sortie n'a pas pu être exportée vers %1.</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::DropFileList</name>

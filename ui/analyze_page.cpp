@@ -7,6 +7,7 @@
 #include "ingest/preprocess.h"
 #include "ui/drop_file_list.h"
 #include "ui/input_kind.h"
+#include "ui/npy_export.h"
 #include "ui/privacy_levels.h"
 #include "ui/share_view.h"
 #include "ui/slice_viewer.h"
@@ -195,6 +196,9 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
   m_error->setStyleSheet(QStringLiteral("color: #b00020"));
   m_save = new QPushButton(tr("Save report…"));
   m_save->setEnabled(false);
+  m_export = new QPushButton(tr("Export output…"));
+  m_export->setToolTip(tr("The model's output as a NumPy file (float32)"));
+  m_export->setEnabled(false);
 
   auto *left = new QVBoxLayout;
   left->addWidget(m_files, 1);
@@ -231,7 +235,10 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
   right->addWidget(new QLabel(tr("Result")));
   right->addWidget(m_badge);
   right->addWidget(m_result, 1);
-  right->addWidget(m_save);
+  auto *saveRow = new QHBoxLayout;
+  saveRow->addWidget(m_save);
+  saveRow->addWidget(m_export);
+  right->addLayout(saveRow);
   auto *layout = new QHBoxLayout(this);
   layout->addLayout(left, 1);
   layout->addLayout(middle, 3);
@@ -268,6 +275,12 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
     m_status->setText(tr("Cancelling…"));
   });
   connect(m_save, &QPushButton::clicked, this, [this] { saveReport(); });
+  connect(m_export, &QPushButton::clicked, this, [this] {
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export output"), QString(),
+                                                      tr("NumPy files (*.npy)"));
+    if (!file.isEmpty())
+      exportOutput(file);
+  });
 
   m_models = m_backend.models();
   refreshModels();
@@ -322,6 +335,7 @@ void AnalyzePage::showOpened(const OpenedInput &opened) {
   m_result->clear();
   m_badge->clear();
   m_save->setEnabled(false);
+  m_export->setEnabled(false);
   if (!opened.error.isEmpty()) {
     m_viewer->clear();
     m_views->setCurrentWidget(m_viewer);
@@ -441,6 +455,16 @@ void AnalyzePage::showEstimate(const CostEstimate &estimate) {
 
 QString AnalyzePage::costText() const { return m_cost->text(); }
 
+bool AnalyzePage::exportOutput(const QString &file) {
+  if (m_lastOutput.empty())
+    return false;
+  if (!writeFloatNpy(file, m_lastShape, m_lastOutput)) {
+    showError(tr("The output could not be exported to %1.").arg(file));
+    return false;
+  }
+  return true;
+}
+
 void AnalyzePage::setWalletPassphrase(const QString &passphrase) { m_passphrase = passphrase; }
 
 void AnalyzePage::showMinersView() { m_middleTabs->setCurrentWidget(m_shareView); }
@@ -463,6 +487,7 @@ void AnalyzePage::start() {
   m_run->setEnabled(false);
   m_cancel->setEnabled(true);
   m_save->setEnabled(false);
+  m_export->setEnabled(false);
   QPointer<AnalyzePage> self(this);
   auto cancelled = m_cancelled;
   AnalysisBackend *backend = &m_backend;
@@ -535,6 +560,9 @@ void AnalyzePage::finish(RunResult result) {
     m_badge->setText(m_badge->text() + QLatin1Char(' ') +
                      tr("Paid %1 NES for the verified answers.").arg(outcome.costNes, 0, 'f', 6));
   m_save->setEnabled(true);
+  m_lastShape = outcome.shape;
+  m_lastOutput = outcome.output;
+  m_export->setEnabled(!m_lastOutput.empty());
   record.receipt = m_badge->text();
   Q_EMIT analysisRecorded(record);
   m_shareView->showTensors(outcome.input, outcome.share, m_request.level);

@@ -59,6 +59,9 @@ public:
   bool selectLevel(const QString &level);
   /// Starts a run as the Run button does (nothing when it is disabled).
   void run();
+  /// Writes the last run's output to `file` (.npy, float32); false (with the error shown) when
+  /// there is none or it cannot be written.
+  bool exportOutput(const QString &file);
   /// The cost line ("About 0.005800 NES, …"; "Free: …" at local).
   QString costText() const;
   /// The wallet's passphrase while it is unlocked (empty when locked): runs get it.
@@ -130,6 +133,9 @@ private:
   QLabel *m_badge = nullptr;
   QLabel *m_error = nullptr;
   QPushButton *m_save = nullptr;
+  QPushButton *m_export = nullptr;
+  std::vector<std::int64_t> m_lastShape; ///< the last successful run's output
+  std::vector<float> m_lastOutput;
 };
 
 } // namespace nesa::ui
