@@ -29,36 +29,31 @@ node_pid=$!
 for _ in $(seq 60); do build/bin/nesa node status >/dev/null 2>&1 && break; sleep 0.5; done
 
 desktop() { xvfb-run -a -s "-screen 0 1280x800x24" build/bin/nesa-desktop "$@"; }
+# shot NAME ARGS...: runs the app with ARGS, which must save build/screenshots/NAME.png.
+shot() {
+  local name=$1
+  shift
+  desktop "$@" --screenshot "$out/$name.png"
+  [[ -s "$out/$name.png" ]] || { echo "screenshots.sh: no $name screenshot" >&2; exit 1; }
+  echo "screenshots.sh: $out/$name.png"
+}
 start=$SECONDS
-desktop --run brain-extraction --privacy hss --screenshot "$out/analyze-brain-hss.png" \
+shot analyze-brain-hss --run brain-extraction --privacy hss \
   --screenshot-share "$out/analyze-what-the-miners-saw.png" "$scan"
-[[ -s "$out/analyze-brain-hss.png" ]] || { echo "screenshots.sh: no result screenshot" >&2; exit 1; }
 [[ -s "$out/analyze-what-the-miners-saw.png" ]] || { echo "screenshots.sh: no share screenshot" >&2; exit 1; }
-echo "screenshots.sh: $out/analyze-brain-hss.png (the run took $((SECONDS - start)) s)"
-desktop --show wallet --screenshot "$out/wallet.png"
-[[ -s "$out/wallet.png" ]] || { echo "screenshots.sh: no wallet screenshot" >&2; exit 1; }
-echo "screenshots.sh: $out/wallet.png"
+echo "screenshots.sh: the run took $((SECONDS - start)) s"
+shot wallet --show wallet
 build/bin/nesa miner start --threads 1 >/dev/null
 # Fund the miner's account from the demo wallet: it stakes and registers on the ledger itself.
 account=$(build/bin/nesa miner status | sed -n 's/^  account  \(nes1[a-z0-9]*\).*/\1/p')
 build/bin/nesa wallet send "$account" 2 --yes >/dev/null
 for _ in $(seq 60); do build/bin/nesa miner status | grep -q '^  ledger' && break; sleep 0.5; done
-desktop --show miner --screenshot "$out/miner.png"
+shot miner --show miner
+shot network --show network # with this computer's miner in it
 build/bin/nesa miner stop >/dev/null
-[[ -s "$out/miner.png" ]] || { echo "screenshots.sh: no miner screenshot" >&2; exit 1; }
-echo "screenshots.sh: $out/miner.png"
-desktop --show network --screenshot "$out/network.png"
-[[ -s "$out/network.png" ]] || { echo "screenshots.sh: no network screenshot" >&2; exit 1; }
-echo "screenshots.sh: $out/network.png"
-desktop --show history --screenshot "$out/history.png"
-[[ -s "$out/history.png" ]] || { echo "screenshots.sh: no history screenshot" >&2; exit 1; }
-echo "screenshots.sh: $out/history.png"
-desktop --show settings --screenshot "$out/settings.png"
-[[ -s "$out/settings.png" ]] || { echo "screenshots.sh: no settings screenshot" >&2; exit 1; }
-echo "screenshots.sh: $out/settings.png"
-desktop --first-run --screenshot "$out/first-run.png" # a fresh phrase; no wallet is created
-[[ -s "$out/first-run.png" ]] || { echo "screenshots.sh: no first-run screenshot" >&2; exit 1; }
-echo "screenshots.sh: $out/first-run.png"
+shot history --show history
+shot settings --show settings
+shot first-run --first-run # a fresh phrase; no wallet is created
 if [[ "${1:-}" == "--docs" ]]; then
   mkdir -p docs/screenshots
   cp "$out"/*.png docs/screenshots/
