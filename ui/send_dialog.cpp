@@ -16,7 +16,7 @@ SendDialog::SendDialog(WalletBackend &backend, QString passphrase, WalletAction 
   setWindowTitle(action == WalletAction::Send    ? tr("Send NES")
                  : action == WalletAction::Stake ? tr("Stake NES")
                                                  : tr("Unstake NES"));
-  m_to = new QLineEdit;
+  m_to = new QLineEdit(this); // owned by the dialog even when the action has no recipient
   m_to->setPlaceholderText(QStringLiteral("nes1…"));
   m_amount = new QLineEdit;
   m_amount->setPlaceholderText(tr("e.g. 2.5"));
