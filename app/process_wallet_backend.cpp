@@ -77,6 +77,31 @@ std::vector<ui::WalletHistoryEntry> parseWalletHistory(const QString &text) {
   return entries;
 }
 
+std::vector<ui::WalletSession> parseWalletSessions(const QString &text) {
+  static const QRegularExpression line(
+      QStringLiteral("^\\s*session ([0-9a-f]{64})  opened in block (\\d+)  (?:(closed)|miner "
+                     "(nes1\\S+)  deposit ([0-9.]+) NES  paid ([0-9.]+) NES  until block "
+                     "(\\d+))\\s*$"));
+  std::vector<ui::WalletSession> sessions;
+  for (const QString &row : text.split(QLatin1Char('\n'))) {
+    const auto m = line.match(row);
+    if (!m.hasMatch())
+      continue;
+    ui::WalletSession session;
+    session.id = m.captured(1);
+    session.openedAt = m.captured(2).toLongLong();
+    session.open = !m.hasCaptured(3);
+    if (session.open) {
+      session.miner = m.captured(4);
+      session.deposit = ui::parseNesAmount(m.captured(5));
+      session.paid = ui::parseNesAmount(m.captured(6));
+      session.until = m.captured(7).toLongLong();
+    }
+    sessions.push_back(session);
+  }
+  return sessions;
+}
+
 std::vector<ui::GovernanceProposal> parseProposals(const QString &text) {
   static const QRegularExpression line(
       QStringLiteral("^([0-9a-f]{64})  (.+?)  yes ([0-9.]+) NES, no ([0-9.]+) NES  (.+)$"));
@@ -148,6 +173,17 @@ ui::WalletHistory ProcessWalletBackend::history(const QString &passphrase) {
   else
     history.entries = parseWalletHistory(answer.out);
   return history;
+}
+
+ui::WalletSessions ProcessWalletBackend::sessions(const QString &passphrase) {
+  ui::WalletSessions sessions;
+  const CommandAnswer answer =
+      runNesa({QStringLiteral("wallet"), QStringLiteral("sessions")}, passphrase);
+  if (answer.code != 0)
+    sessions.error = reason(answer);
+  else
+    sessions.sessions = parseWalletSessions(answer.out);
+  return sessions;
 }
 
 ui::Governance ProcessWalletBackend::proposals() {

@@ -7,8 +7,8 @@
 
 namespace nesa::app {
 
-/// Runs `nesa wallet balance|send|stake|unstake|history` and `nesa gov list|vote` beside this
-/// program.
+/// Runs `nesa wallet balance|send|stake|unstake|history|sessions` and `nesa gov list|vote`
+/// beside this program.
 class ProcessWalletBackend : public ui::WalletBackend {
 public:
   ui::WalletSummary summary(const QString &passphrase) override;
@@ -17,6 +17,7 @@ public:
   QString submit(ui::WalletAction action, const QString &to, std::int64_t amount,
                  const QString &passphrase) override;
   ui::WalletHistory history(const QString &passphrase) override;
+  ui::WalletSessions sessions(const QString &passphrase) override;
   ui::Governance proposals() override;
   QString vote(const QString &proposal, bool yes, const QString &passphrase) override;
 };
@@ -25,6 +26,8 @@ public:
 ui::WalletSummary parseWalletBalance(const QString &text);
 /// Reads what `nesa wallet history` printed (one account).
 std::vector<ui::WalletHistoryEntry> parseWalletHistory(const QString &text);
+/// Reads what `nesa wallet sessions` printed (one account).
+std::vector<ui::WalletSession> parseWalletSessions(const QString &text);
 /// Reads what `nesa gov list` printed.
 std::vector<ui::GovernanceProposal> parseProposals(const QString &text);
 

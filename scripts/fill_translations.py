@@ -451,6 +451,21 @@ FRENCH = {
     "Export output": "Exporter la sortie",
     "NumPy files (*.npy)": "Fichiers NumPy (*.npy)",
     "The output could not be exported to %1.": "La sortie n'a pas pu être exportée vers %1.",
+    # The wallet's payment sessions.
+    "Opened in block": "Ouverte au bloc",
+    "Deposit": "Dépôt",
+    "Paid": "Payé",
+    "Sessions": "Sessions",
+    "open until block %1": "ouverte jusqu'au bloc %1",
+    "closed, the rest refunded": "fermée, le reste remboursé",
+    "The sessions could not be read: %1": "Les sessions n'ont pas pu être lues : %1",
+    "No payment sessions yet: an analysis on the network opens one with each miner it pays.":
+        "Aucune session de paiement pour l'instant : une analyse sur le réseau en ouvre une avec "
+        "chaque mineur qu'elle paie.",
+    "Each session locks a deposit for one miner; verified answers are paid from it, and what is "
+    "left returns when it ends.":
+        "Chaque session bloque un dépôt pour un mineur ; les réponses vérifiées y sont payées, et "
+        "le reste revient à la fin.",
 }
 
 

@@ -1,6 +1,7 @@
 // A fake WalletBackend for the UI tests: one account holding 5 NES with 1 NES staked; every
 // action costs a fee of 0.0015 NES; submissions are recorded and answered with a made-up
-// transaction id; two transactions in the history; one open proposal and one decided.
+// transaction id; two transactions in the history; an open session and a closed one; one open
+// proposal and one decided.
 #pragma once
 
 #include "ui/wallet_backend.h"
@@ -51,6 +52,14 @@ public:
     return {{{12, QStringLiteral("transfer"), -2'000'000, 1'500, QStringLiteral("nes1friend")},
              {7, QStringLiteral("stake"), -1'000'000, 1'400, {}}},
             {}};
+  }
+  ui::WalletSessions sessions(const QString &passphrase) override {
+    if (!opens(passphrase))
+      return {{}, QStringLiteral("wrong passphrase")};
+    return {
+        {{QString(64, QLatin1Char('e')), 20, true, QStringLiteral("nes1miner"), 1'000'000, 80, 620},
+         {QString(64, QLatin1Char('f')), 3, false, {}, 0, 0, 0}},
+        {}};
   }
   ui::Governance proposals() override {
     return {{{QString(64, QLatin1Char('a')), QStringLiteral("base-fee = 2000"), 3'000'000, 0, true,

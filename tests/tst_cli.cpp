@@ -561,6 +561,15 @@ private Q_SLOTS:
         run(kNesa, {QStringLiteral("ledger"), QStringLiteral("status")}, home.path())
             .out.contains(QStringLiteral("miners    2 registered")),
         20000);
+    // Its stake and reputation, as the node's ledger has them, in its status.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        run(kNesa, {QStringLiteral("miner"), QStringLiteral("status")}, home.path())
+            .out.contains(QStringLiteral("staked, reputation 0")),
+        20000);
+    const Run sessions = run(kNesa, {QStringLiteral("wallet"), QStringLiteral("sessions")},
+                             home.path(), {}, passphrase);
+    QVERIFY2(sessions.code == 0, qPrintable(sessions.err));
+    QVERIFY(sessions.out.contains(QStringLiteral("no sessions"))); // nothing was analysed here
 
     const Run stopped = run(kNesa, {QStringLiteral("miner"), QStringLiteral("stop")}, home.path());
     QVERIFY2(stopped.code == 0, qPrintable(stopped.err));

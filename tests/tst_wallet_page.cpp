@@ -195,6 +195,12 @@ private Q_SLOTS:
     QCOMPARE(history->item(0, 1)->text(), QStringLiteral("transfer"));
     QCOMPARE(history->item(0, 2)->text(), QStringLiteral("-2.000000 NES"));
     QCOMPARE(history->item(0, 4)->text(), QStringLiteral("nes1friend"));
+    auto *sessions = page.activity()->sessionTable();
+    QCOMPARE(sessions->rowCount(), 2);
+    QCOMPARE(sessions->item(0, 1)->text(), QStringLiteral("nes1miner"));
+    QCOMPARE(sessions->item(0, 3)->text(), QStringLiteral("0.000080 NES"));
+    QCOMPARE(sessions->item(0, 4)->text(), QStringLiteral("open until block 620"));
+    QVERIFY(sessions->item(1, 4)->text().startsWith(QStringLiteral("closed")));
     auto *proposals = page.activity()->proposalTable();
     QCOMPARE(proposals->rowCount(), 2);
     QCOMPARE(proposals->item(0, 0)->text(), QStringLiteral("base-fee = 2000"));
@@ -215,6 +221,7 @@ private Q_SLOTS:
     QTest::mouseClick(lock, Qt::LeftButton);
     QTRY_COMPARE(history->rowCount(), 0);
     QCOMPARE(proposals->rowCount(), 0);
+    QCOMPARE(sessions->rowCount(), 0);
     QVERIFY(page.stakeText().isEmpty());
   }
 
@@ -254,6 +261,23 @@ private Q_SLOTS:
     QCOMPARE(history[2].kind, QStringLiteral("open session"));
     QCOMPARE(history[2].height, 682);
     QVERIFY(nesa::app::parseWalletHistory(QStringLiteral("nes1x\n  no transactions\n")).empty());
+
+    const auto sessions = nesa::app::parseWalletSessions(QStringLiteral(
+        "nes1jhyqq504mmrf6wuduusuuk8galfkgfg4r3tjj3\n"
+        "  session 27253e31ddb1a2663cf266ad671a68d94da1eb36e05c0c4dd8436b3ffddcaf4b  opened in "
+        "block 9  miner nes1aqmp897sqp3uvwm4d20g862p0yt85fmjq9dnms  deposit 1.000000 NES  paid "
+        "0.000080 NES  until block 609\n"
+        "  session b4d7c41b82231c31db2f4277cd6ebe59fe4732e1ee16f5b843693ed72dcf9aa4  opened in "
+        "block 7  closed\n"));
+    QCOMPARE(sessions.size(), std::size_t{2});
+    QVERIFY(sessions[0].open);
+    QCOMPARE(sessions[0].openedAt, 9);
+    QCOMPARE(sessions[0].miner, QStringLiteral("nes1aqmp897sqp3uvwm4d20g862p0yt85fmjq9dnms"));
+    QCOMPARE(sessions[0].deposit, 1'000'000);
+    QCOMPARE(sessions[0].paid, 80);
+    QCOMPARE(sessions[0].until, 609);
+    QVERIFY(!sessions[1].open);
+    QVERIFY(nesa::app::parseWalletSessions(QStringLiteral("nes1x\n  no sessions\n")).empty());
 
     const QString id(64, QLatin1Char('c'));
     const auto proposals = nesa::app::parseProposals(

@@ -1246,6 +1246,46 @@ Balance: %4</source>
         <source>Signing and sending the vote…</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>Opened in block</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Miner</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Deposit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>open until block %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>closed, the rest refunded</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The sessions could not be read: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No payment sessions yet: an analysis on the network opens one with each miner it pays.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Each session locks a deposit for one miner; verified answers are paid from it, and what is left returns when it ends.</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>nesa::ui::WalletPage</name>

@@ -1249,6 +1249,46 @@ Solde : %4</translation>
         <source>Signing and sending the vote…</source>
         <translation>Signature et envoi du vote…</translation>
     </message>
+    <message>
+        <source>Opened in block</source>
+        <translation>Ouverte au bloc</translation>
+    </message>
+    <message>
+        <source>Miner</source>
+        <translation>Mineur</translation>
+    </message>
+    <message>
+        <source>Deposit</source>
+        <translation>Dépôt</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Payé</translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation>Sessions</translation>
+    </message>
+    <message>
+        <source>open until block %1</source>
+        <translation>ouverte jusqu'au bloc %1</translation>
+    </message>
+    <message>
+        <source>closed, the rest refunded</source>
+        <translation>fermée, le reste remboursé</translation>
+    </message>
+    <message>
+        <source>The sessions could not be read: %1</source>
+        <translation>Les sessions n'ont pas pu être lues : %1</translation>
+    </message>
+    <message>
+        <source>No payment sessions yet: an analysis on the network opens one with each miner it pays.</source>
+        <translation>Aucune session de paiement pour l'instant : une analyse sur le réseau en ouvre une avec chaque mineur qu'elle paie.</translation>
+    </message>
+    <message>
+        <source>Each session locks a deposit for one miner; verified answers are paid from it, and what is left returns when it ends.</source>
+        <translation>Chaque session bloque un dépôt pour un mineur ; les réponses vérifiées y sont payées, et le reste revient à la fin.</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::WalletPage</name>

@@ -47,6 +47,9 @@ WalletActivity::WalletActivity(WalletBackend &backend, QWidget *parent)
     : QTabWidget(parent), m_backend(backend) {
   m_history = makeTable({tr("Block"), tr("What"), tr("Amount"), tr("Fee"), tr("With")});
   m_proposals = makeTable({tr("Change"), tr("Yes"), tr("No"), tr("State"), tr("Proposal")});
+  m_sessions =
+      makeTable({tr("Opened in block"), tr("Miner"), tr("Deposit"), tr("Paid"), tr("State")});
+  m_sessionsText = new QLabel;
   m_historyText = new QLabel;
   m_governanceText = new QLabel;
   m_yes = new QPushButton(tr("Vote yes"));
@@ -56,6 +59,7 @@ WalletActivity::WalletActivity(WalletBackend &backend, QWidget *parent)
   buttons->addWidget(m_no);
   buttons->addStretch(1);
   addTab(tab(m_historyText, m_history), tr("History"));
+  addTab(tab(m_sessionsText, m_sessions), tr("Sessions"));
   addTab(tab(m_governanceText, m_proposals, buttons), tr("Governance"));
 
   m_reading = new QFutureWatcher<Activity>(this);
@@ -91,7 +95,8 @@ void WalletActivity::refresh(const QString &passphrase) {
     return;
   WalletBackend *backend = &m_backend;
   m_reading->setFuture(QtConcurrent::run([backend, passphrase] {
-    return Activity{backend->history(passphrase), backend->proposals()};
+    return Activity{backend->history(passphrase), backend->sessions(passphrase),
+                    backend->proposals()};
   }));
 }
 
@@ -101,6 +106,8 @@ void WalletActivity::clear() {
   m_shown.clear();
   m_history->setRowCount(0);
   m_proposals->setRowCount(0);
+  m_sessions->setRowCount(0);
+  m_sessionsText->clear();
   m_historyText->setText(tr("Unlock the wallet to see its history and vote."));
   m_governanceText->clear();
   updateVoteButtons();
@@ -124,6 +131,8 @@ void WalletActivity::show(const Activity &activity) {
                          : entries.empty() ? tr("No transactions yet.")
                                            : QString());
 
+  showSessions(activity.sessions);
+
   m_shown = activity.governance.proposals;
   m_proposals->setRowCount(static_cast<int>(m_shown.size()));
   for (int row = 0; row < static_cast<int>(m_shown.size()); ++row) {
@@ -146,6 +155,26 @@ void WalletActivity::show(const Activity &activity) {
   m_governanceText->setText(governance);
   updateVoteButtons();
   Q_EMIT updated();
+}
+
+void WalletActivity::showSessions(const WalletSessions &sessions) {
+  const auto &list = sessions.sessions;
+  m_sessions->setRowCount(static_cast<int>(list.size()));
+  for (int row = 0; row < static_cast<int>(list.size()); ++row) {
+    const auto &s = list[static_cast<std::size_t>(row)];
+    put(m_sessions, row, 0, QString::number(s.openedAt), true);
+    put(m_sessions, row, 1, s.miner);
+    put(m_sessions, row, 2, s.open ? formatNesAmount(s.deposit) : QString(), true);
+    put(m_sessions, row, 3, s.open ? formatNesAmount(s.paid) : QString(), true);
+    put(m_sessions, row, 4,
+        s.open ? tr("open until block %1").arg(s.until) : tr("closed, the rest refunded"));
+  }
+  m_sessionsText->setText(
+      !sessions.error.isEmpty() ? tr("The sessions could not be read: %1").arg(sessions.error)
+      : list.empty()            ? tr("No payment sessions yet: an analysis on the network opens "
+                                                "one with each miner it pays.")
+                                : tr("Each session locks a deposit for one miner; verified answers "
+                                                "are paid from it, and what is left returns when it ends."));
 }
 
 void WalletActivity::updateVoteButtons() {

@@ -1,6 +1,7 @@
 // The lower half of the wallet page: the account's history (transfers, stake, sessions opened
-// to pay miners, votes) and the network's governance proposals, with voting on open ones by
-// the account's stake. Read off the GUI thread.
+// to pay miners, votes), its payment sessions with what is left of each, and the network's
+// governance proposals, with voting on open ones by the account's stake. Read off the GUI
+// thread.
 #pragma once
 
 #include "ui/wallet_backend.h"
@@ -30,6 +31,7 @@ public:
 
   QTableWidget *historyTable() const { return m_history; }
   QTableWidget *proposalTable() const { return m_proposals; }
+  QTableWidget *sessionTable() const { return m_sessions; }
   /// The sentence above the proposals: none, how to vote, a vote's outcome, an error.
   QString governanceText() const;
   /// The sentence above the history (empty, or an error).
@@ -44,8 +46,10 @@ Q_SIGNALS:
 private:
   struct Activity {
     WalletHistory history;
+    WalletSessions sessions;
     Governance governance;
   };
+  void showSessions(const WalletSessions &sessions);
   void show(const Activity &activity);
   void updateVoteButtons();
 
@@ -57,6 +61,8 @@ private:
   QFutureWatcher<QString> *m_voting = nullptr;
   QTableWidget *m_history = nullptr;
   QTableWidget *m_proposals = nullptr;
+  QTableWidget *m_sessions = nullptr;
+  QLabel *m_sessionsText = nullptr;
   QLabel *m_historyText = nullptr;
   QLabel *m_governanceText = nullptr;
   QPushButton *m_yes = nullptr;

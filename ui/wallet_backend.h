@@ -1,8 +1,8 @@
 // The wallet page's view of the product: the wallet's first account, its balance and stake,
-// what a transfer, stake or unstake would cost and making one, the account's history, and the
-// network's governance proposals with voting. Amounts are in µNES (1 NES = 1 000 000 µNES). The
-// app implements it with the real wallet and ledger (app/process_wallet_backend.h); tests with
-// fakes.
+// what a transfer, stake or unstake would cost and making one, the account's history and payment
+// sessions, and the network's governance proposals with voting. Amounts are in µNES (1 NES = 1 000
+// 000 µNES). The app implements it with the real wallet and ledger (app/process_wallet_backend.h);
+// tests with fakes.
 #pragma once
 
 #include <QString>
@@ -49,6 +49,23 @@ struct WalletHistory {
   QString error;
 };
 
+/// A payment session the account opened to pay a miner: a deposit locked until a block.
+struct WalletSession {
+  QString id;                ///< 64 hex characters (the OpenSession transaction's id)
+  std::int64_t openedAt = 0; ///< block
+  bool open = false;         ///< false once it closed (expired, the rest refunded)
+  QString miner;             ///< the miner's address (open sessions)
+  std::int64_t deposit = 0;  ///< µNES locked
+  std::int64_t paid = 0;     ///< µNES of it settled to the miner so far
+  std::int64_t until = 0;    ///< the block it expires at
+};
+
+/// The account's sessions, newest first.
+struct WalletSessions {
+  std::vector<WalletSession> sessions;
+  QString error;
+};
+
 /// A proposal to change a network parameter, and its tally.
 struct GovernanceProposal {
   QString id;           ///< 64 hex characters
@@ -78,6 +95,7 @@ public:
   virtual QString submit(WalletAction action, const QString &to, std::int64_t amount,
                          const QString &passphrase) = 0;
   virtual WalletHistory history(const QString &passphrase) = 0;
+  virtual WalletSessions sessions(const QString &passphrase) = 0;
   virtual Governance proposals() = 0;
   /// Votes with the account's stake; "" or why not.
   virtual QString vote(const QString &proposal, bool yes, const QString &passphrase) = 0;

@@ -129,7 +129,8 @@ const std::vector<Command> &commands() {
        "nesa model list | info ID | add FILE|FOLDER [--manifest M.json] [--id ID] | remove ID",
        nullptr, modelCommand},
       {"wallet", "create, restore and use the NES wallet",
-       "nesa wallet create|restore|address|add-account|balance|send|history|stake|unstake [--file "
+       "nesa wallet create|restore|address|add-account|balance|send|history|sessions|stake|unstake "
+       "[--file "
        "F]",
        nullptr, walletCommand},
       {"miner", "start, stop and inspect this computer's miner",

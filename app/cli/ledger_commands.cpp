@@ -5,6 +5,7 @@
 #include "cli/daemon.h"
 #include "cli/network_commands.h"
 #include "cli/secret_input.h"
+#include "ledger/ledger_codec.h"
 #include "ledger/payloads.h"
 #include "node/remote_ledger.h"
 #include "wallet/address.h"
@@ -382,6 +383,45 @@ int walletLedgerCommand(Context &ctx, const std::vector<std::string> &words, con
     }
     return kExitOk;
   }
+  if (verb == "sessions" && p.size() <= 2) {
+    // The payment sessions the accounts opened (their OpenSession transactions), with what is
+    // left of each on the ledger.
+    auto accounts = accountsFor(*args, file);
+    if (!accounts)
+      return failWith(ctx, "wallet", accounts.error());
+    auto connection = connect(ctx, *args);
+    if (!connection)
+      return failWith(ctx, "wallet", connection.error());
+    auto &ledger = *(*connection)->ledger;
+    for (const auto &[address, id] : *accounts) {
+      auto history = ledger.history(id, ledger::kMaxHistoryAnswer);
+      if (!history)
+        return failWith(ctx, "wallet", history.error());
+      ctx.out << address << '\n';
+      int shown = 0;
+      for (const auto &record : *history) {
+        if (record.tx.kind != ledger::TxKind::OpenSession ||
+            ledger::keyHashOf(record.tx.sender) != id)
+          continue;
+        ++shown;
+        const auto sessionId = record.tx.id();
+        auto session = ledger.session(sessionId);
+        if (!session)
+          return failWith(ctx, "wallet", session.error());
+        ctx.out << "  session " << ledger::hex(sessionId) << "  opened in block " << record.height;
+        if (!*session) {
+          ctx.out << "  closed\n";
+          continue;
+        }
+        ctx.out << "  miner " << wallet::addressOfHash((*session)->miner) << "  deposit "
+                << formatNes((*session)->deposit) << "  paid " << formatNes((*session)->paid)
+                << "  until block " << (*session)->expiry << '\n';
+      }
+      if (shown == 0)
+        ctx.out << "  no sessions\n";
+    }
+    return kExitOk;
+  }
   if (verb == "send" && p.size() == 3) {
     auto to = wallet::parseAddress(p[1]);
     if (!to)
@@ -399,7 +439,7 @@ int walletLedgerCommand(Context &ctx, const std::vector<std::string> &words, con
                             verb == "stake" ? ledger::TxKind::Stake : ledger::TxKind::Unstake,
                             *amount, {}, {});
   }
-  ctx.err << "usage: nesa wallet balance [ADDRESS] | history [ADDRESS] [--limit N] |\n"
+  ctx.err << "usage: nesa wallet balance [ADDRESS] | history [ADDRESS] [--limit N] | sessions |\n"
              "       send ADDRESS NES | stake NES | unstake NES   [--account N] [--tip NES] "
              "[--yes] [--node HOST:PORT]\n";
   return kExitUsage;

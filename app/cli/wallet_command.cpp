@@ -28,6 +28,7 @@ constexpr const char *kUsage =
     "  add-account NAME    derive the next account\n"
     "  balance [ADDRESS]   balances of the wallet's accounts (or of one address)\n"
     "  history [ADDRESS]   their recent transactions (--limit N)\n"
+    "  sessions            the payment sessions opened to pay miners, and what is left of each\n"
     "  send ADDRESS NES    transfer, after showing amount, fee and total (--yes skips the "
     "question)\n"
     "  stake NES, unstake NES   lock NES as stake, or start unbonding it\n"
@@ -159,7 +160,7 @@ int walletCommand(Context &ctx) {
     printAccounts(ctx, *w);
     return kExitOk;
   }
-  for (const char *onLedger : {"balance", "send", "history", "stake", "unstake"})
+  for (const char *onLedger : {"balance", "send", "history", "sessions", "stake", "unstake"})
     if (action == onLedger)
       return walletLedgerCommand(ctx, words, file);
   ctx.err << kUsage;
