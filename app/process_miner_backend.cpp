@@ -64,8 +64,13 @@ ui::MinerStatus ProcessMinerBackend::status() {
 }
 
 QString ProcessMinerBackend::start(const ui::MinerStartOptions &options) {
-  QStringList args{QStringLiteral("start"), QStringLiteral("--threads"),
-                   QString::number(options.threads), QStringLiteral("--backend"), options.backend};
+  QStringList args{QStringLiteral("start"),
+                   QStringLiteral("--threads"),
+                   QString::number(options.threads),
+                   QStringLiteral("--backend"),
+                   options.backend,
+                   QStringLiteral("--max-jobs"),
+                   QString::number(options.maxJobs)};
   if (options.onlyWhenIdle)
     args << QStringLiteral("--only-when-idle");
   const CommandAnswer answer = runMiner(args);

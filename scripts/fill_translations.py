@@ -466,6 +466,13 @@ FRENCH = {
     "left returns when it ends.":
         "Chaque session bloque un dépôt pour un mineur ; les réponses vérifiées y sont payées, et "
         "le reste revient à la fin.",
+    # The miner's concurrency limit.
+    "How many jobs the miner computes at the same time: with a GPU, how much of it the miner "
+    "takes at once":
+        "Combien de tâches le mineur calcule à la fois : avec un GPU, la part qu'il en prend à la "
+        "fois",
+    "Jobs at a time": "Tâches à la fois",
+    "Jobs it computes at the same time": "Tâches qu'il calcule à la fois",
 }
 
 

@@ -108,6 +108,8 @@ private Q_SLOTS:
     QVERIFY(!setConfigValue(config, "minerOnlyWhenIdle", "yes").ok());
     QVERIFY(!setConfigValue(config, "minerBackend", "tpu").ok());
     QVERIFY(setConfigValue(config, "minerBackend", "cuda").ok());
+    QVERIFY(!setConfigValue(config, "minerMaxJobs", "0").ok());
+    QVERIFY(setConfigValue(config, "minerMaxJobs", "4").ok());
   }
 
   // Booleans round-trip through the file, and a wrong type there is an error, not a default.
@@ -136,7 +138,7 @@ private Q_SLOTS:
 
   void entriesListEverySetting() {
     const auto entries = configEntries(Config{});
-    QCOMPARE(entries.size(), std::size_t{12});
+    QCOMPARE(entries.size(), std::size_t{13});
     QCOMPARE(QString::fromStdString(entries.front().first), QStringLiteral("network"));
   }
 

@@ -85,9 +85,11 @@ private Q_SLOTS:
         idle = box;
     QVERIFY(idle);
     idle->setChecked(true);
+    page.findChild<QSpinBox *>(QStringLiteral("maxJobs"))->setValue(3);
     QTest::mouseClick(page.toggleButton(), Qt::LeftButton);
     QTRY_VERIFY(page.isRunning());
     QCOMPARE(backend.startedWith().backend, QStringLiteral("cpu"));
+    QCOMPARE(backend.startedWith().maxJobs, 3);
     QVERIFY(backend.startedWith().onlyWhenIdle);
     QVERIFY(!choice->isEnabled()); // fixed while the miner runs
     QCOMPARE(page.ledgerText(),

@@ -800,6 +800,14 @@
         <source>not on the node's ledger yet</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>How many jobs the miner computes at the same time: with a GPU, how much of it the miner takes at once</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jobs at a time</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>nesa::ui::MinerTray</name>
@@ -1083,6 +1091,10 @@ Balance: %4</source>
     </message>
     <message>
         <source>The network and the data folder change at the next start.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jobs it computes at the same time</source>
         <translation type="unfinished" />
     </message>
 </context>

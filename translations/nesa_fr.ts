@@ -800,6 +800,14 @@
         <source>not on the node's ledger yet</source>
         <translation>pas encore dans le registre du nœud</translation>
     </message>
+    <message>
+        <source>How many jobs the miner computes at the same time: with a GPU, how much of it the miner takes at once</source>
+        <translation>Combien de tâches le mineur calcule à la fois : avec un GPU, la part qu'il en prend à la fois</translation>
+    </message>
+    <message>
+        <source>Jobs at a time</source>
+        <translation>Tâches à la fois</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::MinerTray</name>
@@ -1087,6 +1095,10 @@ Solde : %4</translation>
     <message>
         <source>The network and the data folder change at the next start.</source>
         <translation>Le réseau et le dossier des données changeront au prochain démarrage.</translation>
+    </message>
+    <message>
+        <source>Jobs it computes at the same time</source>
+        <translation>Tâches qu'il calcule à la fois</translation>
     </message>
 </context>
 <context>

@@ -31,6 +31,7 @@ struct MinerStartOptions {
   int threads = 0;                          ///< compute threads; 0 = every core
   QString backend = QStringLiteral("auto"); ///< "auto", "cpu" or "cuda"
   bool onlyWhenIdle = false;                ///< pause while other programs keep the processor busy
+  int maxJobs = 1;                          ///< jobs computed at the same time
 };
 
 /// The product behind the miner page.

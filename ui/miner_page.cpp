@@ -54,6 +54,11 @@ MinerPage::MinerPage(MinerBackend &backend, QWidget *parent) : QWidget(parent), 
   m_backendChoice->addItem(tr("Automatic (a GPU when there is one)"), QStringLiteral("auto"));
   m_backendChoice->addItem(tr("Processor (CPU)"), QStringLiteral("cpu"));
   m_backendChoice->addItem(tr("GPU: looking for one…"), QStringLiteral("cuda"));
+  m_maxJobs = new QSpinBox;
+  m_maxJobs->setObjectName(QStringLiteral("maxJobs"));
+  m_maxJobs->setRange(1, 64);
+  m_maxJobs->setToolTip(tr("How many jobs the miner computes at the same time: with a GPU, how "
+                           "much of it the miner takes at once"));
   m_onlyWhenIdle = new QCheckBox(tr("Only while this computer is idle"));
   m_keepRunning = new QCheckBox(tr("Keep mining when the window closes"));
   m_keepRunning->setChecked(true);
@@ -87,6 +92,8 @@ MinerPage::MinerPage(MinerBackend &backend, QWidget *parent) : QWidget(parent), 
   controls->addWidget(m_backendChoice);
   controls->addStretch(1);
   auto *limits = new QHBoxLayout;
+  limits->addWidget(new QLabel(tr("Jobs at a time")));
+  limits->addWidget(m_maxJobs);
   limits->addWidget(m_onlyWhenIdle);
   limits->addWidget(m_keepRunning);
   limits->addStretch(1);
@@ -120,6 +127,8 @@ MinerPage::MinerPage(MinerBackend &backend, QWidget *parent) : QWidget(parent), 
   for (auto *box : {m_onlyWhenIdle, m_keepRunning})
     connect(box, &QCheckBox::toggled, this, &MinerPage::preferencesChanged);
   connect(m_backendChoice, &QComboBox::activated, this, &MinerPage::preferencesChanged);
+  for (auto *number : {m_threads, m_maxJobs})
+    connect(number, &QSpinBox::valueChanged, this, &MinerPage::preferencesChanged);
   // Which GPUs there are (the GPU choice is offered only when there is one).
   m_findingGpus = new QFutureWatcher<QStringList>(this);
   connect(m_findingGpus, &QFutureWatcher<QStringList>::finished, this, [this] {
@@ -151,7 +160,9 @@ MinerPage::~MinerPage() {
 }
 
 void MinerPage::setPreferences(const Config &config) {
+  const QSignalBlocker threadsBlocker(m_threads), jobsBlocker(m_maxJobs);
   m_threads->setValue(config.minerThreads);
+  m_maxJobs->setValue(config.minerMaxJobs);
   const int backend = m_backendChoice->findData(QString::fromStdString(config.minerBackend));
   m_backendChoice->setCurrentIndex(std::max(0, backend));
   const QSignalBlocker idleBlocker(m_onlyWhenIdle), keepBlocker(m_keepRunning);
@@ -161,6 +172,8 @@ void MinerPage::setPreferences(const Config &config) {
 
 Config MinerPage::preferences(Config config) const {
   config.minerBackend = m_backendChoice->currentData().toString().toStdString();
+  config.minerMaxJobs = m_maxJobs->value();
+  config.minerThreads = m_threads->value();
   config.minerOnlyWhenIdle = m_onlyWhenIdle->isChecked();
   config.minerKeepsRunning = m_keepRunning->isChecked();
   return config;
@@ -200,7 +213,7 @@ void MinerPage::toggle() {
   MinerBackend *backend = &m_backend;
   const bool on = !m_status.running;
   const MinerStartOptions options{m_threads->value(), m_backendChoice->currentData().toString(),
-                                  m_onlyWhenIdle->isChecked()};
+                                  m_onlyWhenIdle->isChecked(), m_maxJobs->value()};
   addEvent(on ? tr("Starting the miner…") : tr("Stopping the miner…"));
   m_switching->setFuture(QtConcurrent::run(
       [backend, on, options] { return on ? backend->start(options) : backend->stop(); }));
@@ -219,7 +232,7 @@ void MinerPage::showStatus(const MinerStatus &status) {
   m_toggle->setChecked(status.running);
   m_toggle->setText(status.running ? tr("Turn the miner off") : tr("Turn the miner on"));
   for (QWidget *choice :
-       std::initializer_list<QWidget *>{m_threads, m_backendChoice, m_onlyWhenIdle})
+       std::initializer_list<QWidget *>{m_threads, m_backendChoice, m_maxJobs, m_onlyWhenIdle})
     choice->setEnabled(!status.running);
   m_state->setText(!status.running ? tr("off")
                    : status.paused ? tr("paused (%1)").arg(status.backend)

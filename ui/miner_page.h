@@ -72,6 +72,7 @@ private:
   QPushButton *m_toggle = nullptr;
   QSpinBox *m_threads = nullptr;
   QComboBox *m_backendChoice = nullptr;
+  QSpinBox *m_maxJobs = nullptr;
   QCheckBox *m_onlyWhenIdle = nullptr;
   QCheckBox *m_keepRunning = nullptr;
   QLabel *m_ledger = nullptr;

@@ -40,6 +40,8 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   m_minerThreads = new QSpinBox;
   m_minerThreads->setRange(0, 256);
   m_minerThreads->setSpecialValueText(tr("every core"));
+  m_minerMaxJobs = new QSpinBox;
+  m_minerMaxJobs->setRange(1, 64);
   m_autoLock = new QSpinBox;
   m_autoLock->setRange(0, 24 * 60);
   m_autoLock->setSuffix(tr(" min"));
@@ -64,6 +66,7 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   form->addRow(tr("Network"), network);
   form->addRow(tr("Miners of the local network"), m_devnetMiners);
   form->addRow(tr("Threads this computer's miner may use"), m_minerThreads);
+  form->addRow(tr("Jobs it computes at the same time"), m_minerMaxJobs);
   form->addRow(tr("Lock the wallet after inactivity"), m_autoLock);
   auto *buttons = new QHBoxLayout;
   buttons->addWidget(m_save);
@@ -92,6 +95,7 @@ void SettingsPage::showSettings(const Config &config) {
   m_node->setEnabled(config.network == "join");
   m_devnetMiners->setValue(config.devnetMiners);
   m_minerThreads->setValue(config.minerThreads);
+  m_minerMaxJobs->setValue(config.minerMaxJobs);
   m_autoLock->setValue(config.autoLockMinutes);
 }
 
@@ -104,6 +108,7 @@ Config SettingsPage::fromFields() const {
   config.nodeAddress = m_node->text().trimmed().toStdString();
   config.devnetMiners = m_devnetMiners->value();
   config.minerThreads = m_minerThreads->value();
+  config.minerMaxJobs = m_minerMaxJobs->value();
   config.autoLockMinutes = m_autoLock->value();
   return config;
 }

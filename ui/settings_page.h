@@ -57,6 +57,7 @@ private:
   QLineEdit *m_node = nullptr;
   QSpinBox *m_devnetMiners = nullptr;
   QSpinBox *m_minerThreads = nullptr;
+  QSpinBox *m_minerMaxJobs = nullptr;
   QSpinBox *m_autoLock = nullptr;
   QPushButton *m_save = nullptr;
   QLabel *m_status = nullptr;

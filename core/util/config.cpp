@@ -48,12 +48,13 @@ struct Field {
       member;
 };
 
-const std::array<Field, 12> kFields{{
+const std::array<Field, 13> kFields{{
     {"network", &Config::network},
     {"nodeAddress", &Config::nodeAddress},
     {"devnetMiners", &Config::devnetMiners},
     {"defaultPrivacy", &Config::defaultPrivacy},
     {"minerThreads", &Config::minerThreads},
+    {"minerMaxJobs", &Config::minerMaxJobs},
     {"minerBackend", &Config::minerBackend},
     {"minerOnlyWhenIdle", &Config::minerOnlyWhenIdle},
     {"minerKeepsRunning", &Config::minerKeepsRunning},
@@ -90,6 +91,8 @@ Result<void> Config::validate() const {
     return invalid("minerThreads", "must be 0 (all cores) or a thread count");
   if (!oneOf(language, {"en", "fr"}))
     return invalid("language", "must be \"en\" or \"fr\"");
+  if (minerMaxJobs < 1 || minerMaxJobs > 64)
+    return invalid("minerMaxJobs", "must be a number of jobs from 1 to 64");
   if (!oneOf(minerBackend, {"auto", "cpu", "cuda"}))
     return invalid("minerBackend",
                    "must be \"auto\", \"cpu\" or \"cuda\", not \"" + minerBackend + "\"");

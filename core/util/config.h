@@ -22,6 +22,9 @@ struct Config {
   std::string defaultPrivacy = "hss";
   /// CPU threads a miner may use; 0 = all cores.
   int minerThreads = 0;
+  /// Jobs the miner computes at the same time (1..64): how much of a GPU (or of the threads)
+  /// it takes at once.
+  int minerMaxJobs = 1;
   /// What the miner computes on: "auto" (a GPU when there is one), "cpu" or "cuda".
   std::string minerBackend = "auto";
   /// The miner pauses while other programs keep the processor busy.
