@@ -53,17 +53,22 @@ SliceViewer::SliceViewer(QWidget *parent) : QWidget(parent) {
   m_opacity->setMinimumWidth(80);
 
   m_volumeControls = new QWidget;
-  auto *controls = new QHBoxLayout(m_volumeControls);
+  // Two rows, so the viewer fits a narrow window: where in the volume, then how it looks.
+  auto *where = new QHBoxLayout;
+  where->addWidget(m_orientation);
+  where->addWidget(m_slice, 1);
+  where->addWidget(m_position);
+  auto *look = new QHBoxLayout;
+  look->addWidget(new QLabel(tr("Level")));
+  look->addWidget(m_center);
+  look->addWidget(new QLabel(tr("Window")));
+  look->addWidget(m_width);
+  look->addWidget(new QLabel(tr("Overlay")));
+  look->addWidget(m_opacity, 1);
+  auto *controls = new QVBoxLayout(m_volumeControls);
   controls->setContentsMargins(0, 0, 0, 0);
-  controls->addWidget(m_orientation);
-  controls->addWidget(m_slice, 1);
-  controls->addWidget(m_position);
-  controls->addWidget(new QLabel(tr("Level")));
-  controls->addWidget(m_center);
-  controls->addWidget(new QLabel(tr("Window")));
-  controls->addWidget(m_width);
-  controls->addWidget(new QLabel(tr("Overlay")));
-  controls->addWidget(m_opacity);
+  controls->addLayout(where);
+  controls->addLayout(look);
   m_volumeControls->setVisible(false);
 
   auto *layout = new QVBoxLayout(this);
