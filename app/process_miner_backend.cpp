@@ -32,6 +32,11 @@ ui::MinerStatus ProcessMinerBackend::status() {
     }
     return status;
   }
+  return parseMinerStatus(answer.out);
+}
+
+ui::MinerStatus parseMinerStatus(const QString &out) {
+  ui::MinerStatus status;
   status.running = true;
   static const QRegularExpression backend(QStringLiteral("backend\\s+(.+)$"),
                                           QRegularExpression::MultilineOption);
@@ -39,27 +44,27 @@ ui::MinerStatus ProcessMinerBackend::status() {
       QStringLiteral("jobs\\s+(\\d+) served, (\\d+) failed, (\\d+) refused, (\\d+) waiting"));
   static const QRegularExpression earned(
       QStringLiteral("earned\\s+(\\d+) µNES, (\\d+) µNES settled"));
-  status.backend = backend.match(answer.out).captured(1);
-  status.onChain = answer.out.contains(QLatin1String("(staked, registered on the ledger)"));
-  status.registered = answer.out.contains(QLatin1String("(registered)"));
-  if (const auto m = jobs.match(answer.out); m.hasMatch()) {
+  status.backend = backend.match(out).captured(1);
+  status.onChain = out.contains(QLatin1String("(staked, registered on the ledger)"));
+  status.registered = out.contains(QLatin1String("(registered)"));
+  if (const auto m = jobs.match(out); m.hasMatch()) {
     status.served = m.captured(1).toLongLong();
     status.failed = m.captured(2).toLongLong();
     status.refused = m.captured(3).toLongLong();
     status.queued = m.captured(4).toLongLong();
   }
-  if (const auto m = earned.match(answer.out); m.hasMatch()) {
+  if (const auto m = earned.match(out); m.hasMatch()) {
     status.earned = m.captured(1).toLongLong();
     status.settled = m.captured(2).toLongLong();
   }
   static const QRegularExpression ledger(
       QStringLiteral("ledger\\s+([0-9.]+) NES staked, reputation (-?\\d+)"));
-  if (const auto m = ledger.match(answer.out); m.hasMatch()) {
+  if (const auto m = ledger.match(out); m.hasMatch()) {
     status.ledgerKnown = true;
     status.staked = ui::parseNesAmount(m.captured(1));
     status.reputation = m.captured(2).toLongLong();
   }
-  status.paused = answer.out.contains(QLatin1String("state    paused"));
+  status.paused = out.contains(QLatin1String("state    paused"));
   return status;
 }
 

@@ -2,6 +2,7 @@
 // threads chosen), the state, counts, chart and events follow, and the explanation says in
 // plain words why nothing is earned in each situation.
 #include "fake_backends.h"
+#include "process_miner_backend.h"
 #include "ui/miner_page.h"
 
 #include <QCheckBox>
@@ -110,6 +111,41 @@ private Q_SLOTS:
     const int gpu = choice->findData(QStringLiteral("cuda"));
     QTRY_VERIFY(choice->itemText(gpu).contains(QStringLiteral("Fake GPU")));
     QVERIFY(qobject_cast<QStandardItemModel *>(choice->model())->item(gpu)->isEnabled());
+  }
+
+  // The desktop backend reads the GPUs `nesa gpu` lists (gpu::describe's lines).
+  void theGpuListIsRead() {
+    const QStringList gpus = nesa::app::parseGpuList(
+        QStringLiteral("CUDA backend: built in\nGPU 0: NVIDIA H200, 143771 MiB, compute 9.0\n"
+                       "GPU 1: NVIDIA H100 80GB HBM3, 81559 MiB, compute 9.0\n"));
+    QCOMPARE(gpus,
+             (QStringList{QStringLiteral("0: NVIDIA H200, 143771 MiB, compute 9.0"),
+                          QStringLiteral("1: NVIDIA H100 80GB HBM3, 81559 MiB, compute 9.0")}));
+    QVERIFY(nesa::app::parseGpuList(
+                QStringLiteral("CUDA backend: built in\nno GPU: no NVIDIA driver is loaded\n"))
+                .isEmpty());
+  }
+
+  // The desktop backend reads `nesa miner status` (these lines are its output).
+  void theStatusIsRead() {
+    const auto status = nesa::app::parseMinerStatus(QStringLiteral(
+        "miner 127.0.0.1:33651 (pid 812)\n  identity 99f387ea\n  account  nes18ff26 (staked, "
+        "registered on the ledger)\n  node     127.0.0.1:7600 (registered)\n  backend  cpu (1 "
+        "threads)\n  state    paused\n  jobs     7 served, 1 failed, 2 refused, 0 waiting\n"
+        "  earned   70 µNES, 50 µNES settled on the ledger\n  ledger   1.000000 NES staked, "
+        "reputation -3\n"));
+    QVERIFY(status.running && status.onChain && status.registered && status.paused);
+    QCOMPARE(status.backend, QStringLiteral("cpu (1 threads)"));
+    QCOMPARE(status.served, 7);
+    QCOMPARE(status.refused, 2);
+    QCOMPARE(status.settled, 50);
+    QVERIFY(status.ledgerKnown);
+    QCOMPARE(status.staked, 1'000'000);
+    QCOMPARE(status.reputation, -3);
+    const auto fresh = nesa::app::parseMinerStatus(QStringLiteral(
+        "  account  nes18ff26 (not on the ledger yet: it needs funds to stake)\n  state    "
+        "serving\n"));
+    QVERIFY(!fresh.onChain && !fresh.paused && !fresh.ledgerKnown);
   }
 
   // Closing the window: the miner is stopped when the user did not want it kept (there is no
