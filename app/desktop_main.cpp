@@ -1,6 +1,7 @@
 // nesa-desktop: the Qt desktop app.
 #include "encrypted_history.h"
 #include "file_settings_backend.h"
+#include "local_network.h"
 #include "process_analysis_backend.h"
 #include "process_miner_backend.h"
 #include "process_network_backend.h"
@@ -26,6 +27,7 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QMessageBox>
+#include <QStatusBar>
 #include <QTimer>
 
 #include <cstdio>
@@ -130,6 +132,15 @@ int main(int argc, char **argv) {
   nesa::ui::MainWindow window({backend, wallet, miner, nodes, history, settings});
   window.fileList()->addPaths(parser.positionalArguments());
   window.show();
+  // Out of the box everything runs on this computer: a devnet when none is running.
+  nesa::app::LocalNetwork localNetwork(
+      config->devnetMiners, parser.value(configOption),
+      QString::fromStdString((config->effectiveDataDir() / "logs" / "devnet.log").string()));
+  QObject::connect(
+      &localNetwork, &nesa::app::LocalNetwork::stateChanged, &window,
+      [&window](const QString &text) { window.statusBar()->showMessage(text, 15000); });
+  if (config->network == "devnet")
+    localNetwork.ensureRunning();
   QTimer::singleShot(0, &window, [&startup] {
     nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after start");
   });

@@ -473,6 +473,15 @@ FRENCH = {
         "fois",
     "Jobs at a time": "Tâches à la fois",
     "Jobs it computes at the same time": "Tâches qu'il calcule à la fois",
+    # The embedded local network.
+    "Local network: using the node already running on this computer.":
+        "Réseau local : utilisation du nœud qui tourne déjà sur cet ordinateur.",
+    "Local network ready: a node and %n miner(s) on this computer.": (
+        "Réseau local prêt : un nœud et %n mineur sur cet ordinateur.",
+        "Réseau local prêt : un nœud et %n mineurs sur cet ordinateur."),
+    "The local network stopped (exit code %1); its log is %2.":
+        "Le réseau local s'est arrêté (code de sortie %1) ; son journal est %2.",
+    "Starting the local network…": "Démarrage du réseau local…",
 }
 
 

@@ -123,6 +123,28 @@
     </message>
 </context>
 <context>
+    <name>nesa::app::LocalNetwork</name>
+    <message>
+        <source>Local network: using the node already running on this computer.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Local network ready: a node and %n miner(s) on this computer.</source>
+        <translation>
+            <numerusform>Local network ready: a node and %n miner on this computer.</numerusform>
+            <numerusform>Local network ready: a node and %n miners on this computer.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The local network stopped (exit code %1); its log is %2.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Starting the local network…</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>nesa::ui</name>
     <message>
         <source>MRI/CT volume</source>

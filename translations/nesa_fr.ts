@@ -123,6 +123,28 @@
     </message>
 </context>
 <context>
+    <name>nesa::app::LocalNetwork</name>
+    <message>
+        <source>Local network: using the node already running on this computer.</source>
+        <translation>Réseau local : utilisation du nœud qui tourne déjà sur cet ordinateur.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Local network ready: a node and %n miner(s) on this computer.</source>
+        <translation>
+            <numerusform>Réseau local prêt : un nœud et %n mineur sur cet ordinateur.</numerusform>
+            <numerusform>Réseau local prêt : un nœud et %n mineurs sur cet ordinateur.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The local network stopped (exit code %1); its log is %2.</source>
+        <translation>Le réseau local s'est arrêté (code de sortie %1) ; son journal est %2.</translation>
+    </message>
+    <message>
+        <source>Starting the local network…</source>
+        <translation>Démarrage du réseau local…</translation>
+    </message>
+</context>
+<context>
     <name>nesa::ui</name>
     <message>
         <source>MRI/CT volume</source>
