@@ -21,9 +21,7 @@ LocalNetwork::~LocalNetwork() {
     m_node->kill();
 }
 
-bool LocalNetwork::ownsNode() const {
-  return m_node && m_node->state() != QProcess::NotRunning;
-}
+bool LocalNetwork::ownsNode() const { return m_node && m_node->state() != QProcess::NotRunning; }
 
 void LocalNetwork::ensureRunning() {
   auto *check = new QFutureWatcher<bool>(this);
@@ -47,8 +45,8 @@ void LocalNetwork::start() {
   connect(m_node, &QProcess::readyReadStandardOutput, this, [this] {
     while (m_node->canReadLine())
       if (m_node->readLine().startsWith("node ready"))
-        Q_EMIT stateChanged(tr("Local network ready: a node and %n miner(s) on this computer.", "",
-                               m_miners));
+        Q_EMIT stateChanged(
+            tr("Local network ready: a node and %n miner(s) on this computer.", "", m_miners));
   });
   connect(m_node, &QProcess::finished, this, [this](int code) {
     Q_EMIT stateChanged(
@@ -57,7 +55,9 @@ void LocalNetwork::start() {
   Q_EMIT stateChanged(tr("Starting the local network…"));
   m_node->start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa-node"),
                 {QStringLiteral("--devnet"), QStringLiteral("--miners"), QString::number(m_miners),
-                 QStringLiteral("--config"), m_configFile});
+                 // any free port: the other programs find it through DATA/node.json
+                 QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--config"),
+                 m_configFile});
 }
 
 } // namespace nesa::app

@@ -2,12 +2,15 @@
 // and latency; an unreachable node as a readable sentence), and the desktop backend's reading
 // of `nesa node status --json`, including answers that are not a status.
 #include "fake_network_backend.h"
+#include "local_network.h"
 #include "process_network_backend.h"
 #include "ui/network_page.h"
 #include "ui/translations.h"
 
+#include <QFile>
 #include <QSignalSpy>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace nesa::ui;
@@ -77,6 +80,37 @@ private Q_SLOTS:
     QCOMPARE(status.miners[0].latencyMs, 0.33);
     QVERIFY(!status.miners[1].onLedger);
     QCOMPARE(status.miners[1].latencyMs, -1.0);
+  }
+
+  // The app's own devnet: started when no local node answers, found by `nesa node status`
+  // through DATA/node.json, and stopped with its miners when the app lets it go.
+  void theLocalNetworkStartsAndStops() {
+    QTemporaryDir home;
+    qputenv("NESA_HOME", home.path().toUtf8());
+    {
+      nesa::app::LocalNetwork network(1, home.filePath(QStringLiteral("config.json")),
+                                      home.filePath(QStringLiteral("devnet.log")));
+      QSignalSpy state(&network, &nesa::app::LocalNetwork::stateChanged);
+      network.ensureRunning();
+      QTRY_VERIFY_WITH_TIMEOUT(!state.isEmpty() && state.last().at(0).toString().startsWith(
+                                                       QStringLiteral("Local network ready")),
+                               60000);
+      QVERIFY(network.ownsNode());
+      const NodeStatus status = nesa::app::ProcessNetworkBackend().status();
+      QVERIFY2(status.error.isEmpty(), qPrintable(status.error));
+      QCOMPARE(status.registered, 1);
+      // A second app finds this node and leaves it alone.
+      nesa::app::LocalNetwork second(1, home.filePath(QStringLiteral("config.json")),
+                                     home.filePath(QStringLiteral("devnet2.log")));
+      QSignalSpy secondState(&second, &nesa::app::LocalNetwork::stateChanged);
+      second.ensureRunning();
+      QTRY_VERIFY_WITH_TIMEOUT(!secondState.isEmpty(), 20000);
+      QVERIFY(secondState.last().at(0).toString().contains(QStringLiteral("already running")));
+      QVERIFY(!second.ownsNode());
+    }
+    QVERIFY(!nesa::app::ProcessNetworkBackend().status().error.isEmpty()); // stopped
+    QVERIFY(!QFile::exists(home.filePath(QStringLiteral("node.json"))));
+    qunsetenv("NESA_HOME");
   }
 
   void refusesWhatIsNotAStatus() {
