@@ -6,15 +6,11 @@
 #include "process_miner_backend.h"
 #include "process_network_backend.h"
 #include "process_wallet_backend.h"
-#include "ui/analyze_page.h"
+#include "scripted_run.h"
 #include "ui/drop_file_list.h"
 #include "ui/first_run_wizard.h"
-#include "ui/history_page.h"
 #include "ui/main_window.h"
-#include "ui/miner_page.h"
-#include "ui/network_page.h"
 #include "ui/translations.h"
-#include "ui/wallet_activity.h"
 #include "ui/wallet_page.h"
 #include "util/config.h"
 #include "util/log.h"
@@ -154,60 +150,11 @@ int main(int argc, char **argv) {
   if (const QString passphrase = qEnvironmentVariable("NESA_WALLET_PASSPHRASE");
       !passphrase.isEmpty())
     window.walletPage()->unlock(passphrase);
-  if (parser.isSet(screenshotOption) && !parser.isSet(runOption)) {
-    // A page's screenshot once it has its data (the wallet's balance; the analyze page at once).
-    // Saved a moment after the data arrived, once the layouts have settled around it.
-    const auto save = [&window, file = parser.value(screenshotOption)] {
-      QTimer::singleShot(300, &window, [&window, file] {
-        window.grab().save(file);
-        QApplication::quit();
-      });
-    };
-    if (parser.value(showOption) == QLatin1String("wallet") && window.walletPage()->isUnlocked())
-      QObject::connect(window.walletPage()->activity(), &nesa::ui::WalletActivity::updated, &window,
-                       save, Qt::SingleShotConnection);
-    else if (parser.value(showOption) == QLatin1String("miner"))
-      QObject::connect(window.minerPage(), &nesa::ui::MinerPage::updated, &window, save,
-                       Qt::SingleShotConnection);
-    else if (parser.value(showOption) == QLatin1String("history"))
-      QObject::connect(window.historyPage(), &nesa::ui::HistoryPage::updated, &window,
-                       [&window, save] {
-                         if (window.historyPage()->isOpen())
-                           save();
-                       });
-    else if (parser.value(showOption) == QLatin1String("network"))
-      QObject::connect(window.networkPage(), &nesa::ui::NetworkPage::updated, &window, save,
-                       Qt::SingleShotConnection);
-    else
-      save();
-  }
-  if (parser.isSet(runOption)) {
-    auto *page = window.analyzePage();
-    const QString model = parser.value(runOption), runLevel = parser.value(privacyOption);
-    QObject::connect(
-        page, &nesa::ui::AnalyzePage::inputShown, page,
-        [page, model, runLevel] {
-          if (!page->selectModel(model) || !page->selectLevel(runLevel)) {
-            std::fprintf(stderr, "nesa-desktop: cannot run %s at %s on this input\n",
-                         qPrintable(model), qPrintable(runLevel));
-            QApplication::exit(2);
-            return;
-          }
-          page->run();
-        },
-        Qt::SingleShotConnection);
-    QObject::connect(page, &nesa::ui::AnalyzePage::runFinished, &window, [&] {
-      if (parser.isSet(screenshotOption))
-        window.grab().save(parser.value(screenshotOption));
-      if (parser.isSet(shareShotOption)) {
-        page->showMinersView();
-        window.grab().save(parser.value(shareShotOption));
-      }
-      const QString error = page->errorText();
-      if (!error.isEmpty())
-        std::fprintf(stderr, "nesa-desktop: %s\n", qPrintable(error));
-      QApplication::exit(error.isEmpty() ? 0 : 1);
-    });
-  }
+  if (parser.isSet(runOption))
+    nesa::app::runThenQuit(window, parser.value(runOption), parser.value(privacyOption),
+                           parser.value(screenshotOption), parser.value(shareShotOption));
+  else if (parser.isSet(screenshotOption))
+    nesa::app::screenshotPageThenQuit(window, parser.value(showOption),
+                                      parser.value(screenshotOption));
   return QApplication::exec();
 }
