@@ -123,6 +123,7 @@ int main(int argc, char **argv) {
       return 0;
     }
     wizard.exec(); // cancelled: the app opens anyway, and the wallet page says there is none
+    *config = settings.load(); // the language and network chosen
   }
   nesa::app::EncryptedHistory history(config->effectiveDataDir() / "history.db");
   nesa::ui::MainWindow window({backend, wallet, miner, nodes, history, settings});
