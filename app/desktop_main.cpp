@@ -57,7 +57,8 @@ int main(int argc, char **argv) {
       QStringLiteral("level"), QStringLiteral("hss"));
   const QCommandLineOption screenshotOption(
       QStringLiteral("screenshot"),
-      QApplication::translate("main", "After --run, save the window as <png> and quit."),
+      QApplication::translate("main", "Save the window as <png> and quit: when --run ends, or "
+                                      "once the --show page has its data."),
       QStringLiteral("png"));
   parser.addOption(configOption);
   parser.addOption(languageOption);

@@ -52,8 +52,9 @@ FRENCH = {
         "Ouvrir le premier fichier et y lancer <model>.",
     "The privacy level for --run (default hss).":
         "Le niveau de confidentialité pour --run (hss par défaut).",
-    "After --run, save the window as <png> and quit.":
-        "Après --run, enregistrer la fenêtre dans <png> et quitter.",
+    "Save the window as <png> and quit: when --run ends, or once the --show page has its data.":
+        "Enregistrer la fenêtre sous <png> et quitter : à la fin de --run, ou dès que la page de "
+        "--show a ses données.",
     # the analyze page and its viewer
     "Drop a scan, an image or a document to see it here.":
         "Déposez un examen, une image ou un document pour le voir ici.",

@@ -99,10 +99,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>After --run, save the window as &lt;png&gt; and quit.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings).</source>
         <translation type="unfinished" />
     </message>
@@ -112,6 +108,10 @@
     </message>
     <message>
         <source>After --run, also save the "What the miners saw" tab as &lt;png&gt;.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save the window as &lt;png&gt; and quit: when --run ends, or once the --show page has its data.</source>
         <translation type="unfinished" />
     </message>
 </context>

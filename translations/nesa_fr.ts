@@ -99,10 +99,6 @@
         <translation>Le niveau de confidentialité pour --run (hss par défaut).</translation>
     </message>
     <message>
-        <source>After --run, save the window as &lt;png&gt; and quit.</source>
-        <translation>Après --run, enregistrer la fenêtre dans &lt;png&gt; et quitter.</translation>
-    </message>
-    <message>
         <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings).</source>
         <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network, history, settings).</translation>
     </message>
@@ -113,6 +109,10 @@
     <message>
         <source>After --run, also save the "What the miners saw" tab as &lt;png&gt;.</source>
         <translation>Après --run, enregistrer aussi l'onglet « Ce que les mineurs ont vu » sous &lt;png&gt;.</translation>
+    </message>
+    <message>
+        <source>Save the window as &lt;png&gt; and quit: when --run ends, or once the --show page has its data.</source>
+        <translation>Enregistrer la fenêtre sous &lt;png&gt; et quitter : à la fin de --run, ou dès que la page de --show a ses données.</translation>
     </message>
 </context>
 <context>
