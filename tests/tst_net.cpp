@@ -372,6 +372,7 @@ private Q_SLOTS:
     QVERIFY(!reply);
     QVERIFY(reply.error().message.find("no answer within") != std::string::npos);
     QVERIFY(!(*connection)->isOpen());
+    QVERIFY(!(*connection)->droppedByPeer()); // our deadline closed it: not safe to resend
     expectHonestClientServed();
   }
 

@@ -48,6 +48,7 @@ struct Connection::State {
   PublicKey server{};
   mutable std::mutex mutex;
   bool open = false;
+  bool droppedByPeer = false; ///< the last request failed because the other side closed
   std::uint64_t sent = 0, received = 0;
 
   void close() {
@@ -133,6 +134,8 @@ Result<Bytes> Connection::request(std::span<const std::uint8_t> message,
       answer = s.channel->open(viewOf(buffer));
     } catch (const boost::system::system_error &e) {
       const auto code = e.code();
+      s.droppedByPeer =
+          code != websocket::error::message_too_big && code != asio::error::operation_aborted;
       answer = fail(ErrorCode::Unavailable, code == websocket::error::message_too_big
                                                 ? std::string("the answer is over the size limit")
                                                 : "the connection was lost: " + code.message());
@@ -141,6 +144,7 @@ Result<Bytes> Connection::request(std::span<const std::uint8_t> message,
   if (!runWithDeadline(
           s.ioc, exchange, [&] { s.close(); }, timeout)) {
     s.close();
+    s.droppedByPeer = false; // our deadline closed it, not the other side
     return fail(ErrorCode::Unavailable, "no answer within " + millis(timeout));
   }
   if (!*answer)
@@ -151,6 +155,11 @@ Result<Bytes> Connection::request(std::span<const std::uint8_t> message,
 bool Connection::isOpen() const {
   std::lock_guard lock(m_state->mutex);
   return m_state->open;
+}
+
+bool Connection::droppedByPeer() const {
+  std::lock_guard lock(m_state->mutex);
+  return !m_state->open && m_state->droppedByPeer;
 }
 
 const PublicKey &Connection::server() const { return m_state->server; }

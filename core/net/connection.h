@@ -35,6 +35,9 @@ public:
   Result<Bytes> request(std::span<const std::uint8_t> message, std::chrono::milliseconds timeout);
   /// False once the connection failed or was closed.
   bool isOpen() const;
+  /// True when the last request failed because the other side had closed the connection (a
+  /// server drops idle ones), not because of our timeout or an oversized or broken answer.
+  bool droppedByPeer() const;
   /// The server's proven identity.
   const PublicKey &server() const;
   /// Sealed bytes sent and received so far.

@@ -19,10 +19,9 @@ Result<net::Bytes> RemoteLedger::ask(const net::Bytes &request) {
   std::lock_guard lock(m_mutex);
   const auto frame = net::encodeLedgerRequest(request);
   auto reply = m_connection->request(frame, 30s);
-  if (!reply && !m_connection->isOpen() &&
-      reply.error().message.rfind("no answer within", 0) != 0) {
-    // A closed connection says nothing of the node: it may only have dropped an idle one.
-    // (A request that timed out is not sent again: the node may be working on it.)
+  if (!reply && m_connection->droppedByPeer()) {
+    // A dropped connection says nothing of the node: it may only have closed an idle one. (A
+    // request that timed out is not sent again: the node may be working on it.)
     auto again = net::Connection::open(m_node, m_identity, {});
     if (!again)
       return again.error().withContext("reaching the node's ledger again");
