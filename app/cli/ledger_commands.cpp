@@ -215,6 +215,75 @@ const char *paramName(ledger::ParamId id) {
   return "?";
 }
 
+// One account's balance line.
+Result<void> printBalance(Context &ctx, ledger::Ledger &ledger, const std::string &address,
+                          const ledger::KeyHash &id) {
+  auto view = ledger.account(id);
+  if (!view)
+    return view.error();
+  ctx.out << address << "  " << formatNes(view->balance);
+  if (view->staked || view->unbonding)
+    ctx.out << "  (staked " << formatNes(view->staked) << ", unbonding "
+            << formatNes(view->unbonding) << ")";
+  ctx.out << '\n';
+  return {};
+}
+
+// One account's recent transactions, newest first.
+Result<void> printHistory(Context &ctx, ledger::Ledger &ledger, const std::string &address,
+                          const ledger::KeyHash &id, std::size_t limit) {
+  auto history = ledger.history(id, limit);
+  if (!history)
+    return history.error();
+  ctx.out << address << '\n';
+  if (history->empty())
+    ctx.out << "  no transactions\n";
+  for (const auto &record : *history) {
+    const bool outgoing = ledger::keyHashOf(record.tx.sender) == id;
+    ctx.out << "  block " << record.height << "  " << kindName(record.tx.kind) << "  "
+            << (outgoing ? "-" : "+") << formatNes(record.tx.amount)
+            << (outgoing ? "  fee " + formatNes(record.tx.fee + record.tx.tip) : "")
+            << (record.tx.kind == ledger::TxKind::Transfer
+                    ? (outgoing ? "  to " : "  from ") + (outgoing
+                                                              ? wallet::addressOfHash(record.tx.to)
+                                                              : wallet::addressOf(record.tx.sender))
+                    : "")
+            << '\n';
+  }
+  return {};
+}
+
+// The payment sessions one account opened (its OpenSession transactions), with what is left of
+// each on the ledger.
+Result<void> printSessions(Context &ctx, ledger::Ledger &ledger, const std::string &address,
+                           const ledger::KeyHash &id) {
+  auto history = ledger.history(id, ledger::kMaxHistoryAnswer);
+  if (!history)
+    return history.error();
+  ctx.out << address << '\n';
+  int shown = 0;
+  for (const auto &record : *history) {
+    if (record.tx.kind != ledger::TxKind::OpenSession || ledger::keyHashOf(record.tx.sender) != id)
+      continue;
+    ++shown;
+    const auto sessionId = record.tx.id();
+    auto session = ledger.session(sessionId);
+    if (!session)
+      return session.error();
+    ctx.out << "  session " << ledger::hex(sessionId) << "  opened in block " << record.height;
+    if (!*session) {
+      ctx.out << "  closed\n";
+      continue;
+    }
+    ctx.out << "  miner " << wallet::addressOfHash((*session)->miner) << "  deposit "
+            << formatNes((*session)->deposit) << "  paid " << formatNes((*session)->paid)
+            << "  until block " << (*session)->expiry << '\n';
+  }
+  if (shown == 0)
+    ctx.out << "  no sessions\n";
+  return {};
+}
+
 } // namespace
 
 Result<std::uint64_t> parseNes(const std::string &text) {
@@ -337,88 +406,25 @@ int walletLedgerCommand(Context &ctx, const std::vector<std::string> &words, con
     return failWith(ctx, "wallet", args.error());
   const auto &p = args->positional;
   const std::string verb = p.empty() ? "" : p[0];
-  if ((verb == "balance" || verb == "history") && p.size() <= 2) {
+  if ((verb == "balance" || verb == "history" || verb == "sessions") && p.size() <= 2) {
     auto accounts = accountsFor(*args, file);
     if (!accounts)
       return failWith(ctx, "wallet", accounts.error());
     auto connection = connect(ctx, *args);
     if (!connection)
       return failWith(ctx, "wallet", connection.error());
-    auto &ledger = *(*connection)->ledger;
-    for (const auto &[address, id] : *accounts) {
-      if (verb == "balance") {
-        auto view = ledger.account(id);
-        if (!view)
-          return failWith(ctx, "wallet", view.error());
-        ctx.out << address << "  " << formatNes(view->balance);
-        if (view->staked || view->unbonding)
-          ctx.out << "  (staked " << formatNes(view->staked) << ", unbonding "
-                  << formatNes(view->unbonding) << ")";
-        ctx.out << '\n';
-        continue;
-      }
-      std::size_t limit = 20;
-      try {
-        limit = std::stoul(args->value("limit", "20"));
-      } catch (const std::exception &) {
-      }
-      auto history = ledger.history(id, limit);
-      if (!history)
-        return failWith(ctx, "wallet", history.error());
-      ctx.out << address << '\n';
-      if (history->empty())
-        ctx.out << "  no transactions\n";
-      for (const auto &record : *history) {
-        const bool outgoing = ledger::keyHashOf(record.tx.sender) == id;
-        ctx.out << "  block " << record.height << "  " << kindName(record.tx.kind) << "  "
-                << (outgoing ? "-" : "+") << formatNes(record.tx.amount)
-                << (outgoing ? "  fee " + formatNes(record.tx.fee + record.tx.tip) : "")
-                << (record.tx.kind == ledger::TxKind::Transfer
-                        ? (outgoing ? "  to " : "  from ") +
-                              (outgoing ? wallet::addressOfHash(record.tx.to)
-                                        : wallet::addressOf(record.tx.sender))
-                        : "")
-                << '\n';
-      }
+    std::size_t limit = 20;
+    try {
+      limit = std::stoul(args->value("limit", "20"));
+    } catch (const std::exception &) {
     }
-    return kExitOk;
-  }
-  if (verb == "sessions" && p.size() <= 2) {
-    // The payment sessions the accounts opened (their OpenSession transactions), with what is
-    // left of each on the ledger.
-    auto accounts = accountsFor(*args, file);
-    if (!accounts)
-      return failWith(ctx, "wallet", accounts.error());
-    auto connection = connect(ctx, *args);
-    if (!connection)
-      return failWith(ctx, "wallet", connection.error());
     auto &ledger = *(*connection)->ledger;
     for (const auto &[address, id] : *accounts) {
-      auto history = ledger.history(id, ledger::kMaxHistoryAnswer);
-      if (!history)
-        return failWith(ctx, "wallet", history.error());
-      ctx.out << address << '\n';
-      int shown = 0;
-      for (const auto &record : *history) {
-        if (record.tx.kind != ledger::TxKind::OpenSession ||
-            ledger::keyHashOf(record.tx.sender) != id)
-          continue;
-        ++shown;
-        const auto sessionId = record.tx.id();
-        auto session = ledger.session(sessionId);
-        if (!session)
-          return failWith(ctx, "wallet", session.error());
-        ctx.out << "  session " << ledger::hex(sessionId) << "  opened in block " << record.height;
-        if (!*session) {
-          ctx.out << "  closed\n";
-          continue;
-        }
-        ctx.out << "  miner " << wallet::addressOfHash((*session)->miner) << "  deposit "
-                << formatNes((*session)->deposit) << "  paid " << formatNes((*session)->paid)
-                << "  until block " << (*session)->expiry << '\n';
-      }
-      if (shown == 0)
-        ctx.out << "  no sessions\n";
+      const auto shown = verb == "balance"   ? printBalance(ctx, ledger, address, id)
+                         : verb == "history" ? printHistory(ctx, ledger, address, id, limit)
+                                             : printSessions(ctx, ledger, address, id);
+      if (!shown)
+        return failWith(ctx, "wallet", shown.error());
     }
     return kExitOk;
   }
