@@ -1,10 +1,10 @@
 #include "ui/history_page.h"
 
 #include "ui/privacy_levels.h"
+#include "ui/read_only_table.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -16,16 +16,6 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace nesa::ui {
-namespace {
-
-QTableWidgetItem *cell(const QString &text) {
-  auto *item = new QTableWidgetItem(text);
-  item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
-  return item;
-}
-
-} // namespace
-
 QString historyReport(const AnalysisRecord &r) {
   QString text =
       HistoryPage::tr("File: %1").arg(r.input) + QLatin1Char('\n') +
@@ -51,14 +41,8 @@ HistoryPage::HistoryPage(HistoryBackend &backend, QWidget *parent)
   m_search->setClearButtonEnabled(true);
   m_delete = new QPushButton(tr("Delete…"));
   m_delete->setEnabled(false);
-  m_table = new QTableWidget(0, 5);
-  m_table->setHorizontalHeaderLabels(
-      {tr("Finished"), tr("File"), tr("Model"), tr("Privacy"), tr("Result")});
-  m_table->verticalHeader()->hide();
-  m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  m_table->horizontalHeader()->setStretchLastSection(true);
-  m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-  m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+  m_table =
+      makeReadOnlyTable({tr("Finished"), tr("File"), tr("Model"), tr("Privacy"), tr("Result")});
   m_detail = new QPlainTextEdit;
   m_detail->setReadOnly(true);
 
@@ -171,14 +155,13 @@ void HistoryPage::show(const Outcome &outcome) {
   m_table->setRowCount(static_cast<int>(m_records.size()));
   int row = 0;
   for (const auto &r : m_records) {
-    m_table->setItem(row, 0,
-                     cell(r.finishedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
-    m_table->setItem(row, 1, cell(QFileInfo(r.input).fileName()));
-    m_table->setItem(row, 2, cell(r.model));
-    m_table->setItem(row, 3, cell(r.level));
-    m_table->setItem(
-        row, 4,
-        cell(r.ok ? r.summary.section(QLatin1Char('\n'), 0, 0) : tr("failed: %1").arg(r.summary)));
+    setCell(m_table, row, 0,
+            r.finishedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    setCell(m_table, row, 1, QFileInfo(r.input).fileName());
+    setCell(m_table, row, 2, r.model);
+    setCell(m_table, row, 3, r.level);
+    setCell(m_table, row, 4,
+            r.ok ? r.summary.section(QLatin1Char('\n'), 0, 0) : tr("failed: %1").arg(r.summary));
     ++row;
   }
   m_search->setEnabled(m_open);

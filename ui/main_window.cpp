@@ -31,7 +31,8 @@ MainWindow::MainWindow(const Backends &backends, QWidget *parent)
 void MainWindow::buildPages() {
   // What survives a rebuild: the listed files and the page in front.
   const QStringList files = m_analyze ? fileList()->paths() : QStringList();
-  const int tab = m_tabs ? m_tabs->currentIndex() : 0;
+  const bool rebuilding = m_tabs != nullptr;
+  const int tab = rebuilding ? m_tabs->currentIndex() : 0;
   const auto waiting = m_history ? m_history->pendingRecords() : std::vector<AnalysisRecord>();
 
   setWindowTitle(tr("Nesa Desktop"));
@@ -81,7 +82,8 @@ void MainWindow::buildPages() {
   connect(m_analyze, &AnalyzePage::analysisRecorded, m_history, &HistoryPage::record);
   connect(m_wallet, &WalletPage::unlockedWith, m_analyze, &AnalyzePage::setWalletPassphrase);
   connect(m_wallet, &WalletPage::locked, m_analyze, [this] { m_analyze->setWalletPassphrase({}); });
-  m_history->lock(); // a rebuilt window starts with the wallet locked
+  if (rebuilding)
+    m_history->lock(); // the new wallet page starts locked: close the store the old one opened
   for (const auto &record : waiting)
     m_history->record(record);
   applySettings(m_settings->settings());

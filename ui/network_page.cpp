@@ -1,9 +1,9 @@
 #include "ui/network_page.h"
 
+#include "ui/read_only_table.h"
 #include "ui/wallet_backend.h"
 
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
@@ -13,13 +13,6 @@
 
 namespace nesa::ui {
 namespace {
-
-QTableWidgetItem *cell(const QString &text, Qt::Alignment alignment = Qt::AlignLeft) {
-  auto *item = new QTableWidgetItem(text);
-  item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
-  item->setTextAlignment(alignment | Qt::AlignVCenter);
-  return item;
-}
 
 QString priceText(const NetworkMiner &m) {
   QString text = NetworkPage::tr("%1 µNES per job").arg(m.pricePerQuery);
@@ -43,14 +36,9 @@ NetworkPage::NetworkPage(NetworkBackend &backend, QWidget *parent)
   m_identity = new QLabel;
   m_identity->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_refresh = new QPushButton(tr("Refresh"));
-  m_table = new QTableWidget(0, 9);
-  m_table->setHorizontalHeaderLabels({tr("Miner"), tr("Address"), tr("Compute"), tr("Price"),
-                                      tr("Stake"), tr("Reputation"), tr("Latency"),
-                                      tr("Jobs served"), tr("Last seen")});
-  m_table->verticalHeader()->hide();
-  m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  m_table->horizontalHeader()->setStretchLastSection(true);
-  m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+  m_table =
+      makeReadOnlyTable({tr("Miner"), tr("Address"), tr("Compute"), tr("Price"), tr("Stake"),
+                         tr("Reputation"), tr("Latency"), tr("Jobs served"), tr("Last seen")});
 
   auto *top = new QHBoxLayout;
   top->addWidget(m_node, 1);
@@ -112,18 +100,17 @@ void NetworkPage::showStatus(const NodeStatus &status) {
   m_table->setRowCount(static_cast<int>(status.miners.size()));
   int row = 0;
   for (const auto &m : status.miners) {
-    const auto right = Qt::AlignRight;
-    m_table->setItem(row, 0, cell(m.identity.left(8)));
+    setCell(m_table, row, 0, m.identity.left(8));
     m_table->item(row, 0)->setToolTip(m.identity);
-    m_table->setItem(row, 1, cell(m.endpoint));
-    m_table->setItem(row, 2, cell(m.backend));
-    m_table->setItem(row, 3, cell(priceText(m), right));
-    m_table->setItem(row, 4,
-                     cell(m.onLedger ? formatNesAmount(m.staked) : tr("not on the ledger"), right));
-    m_table->setItem(row, 5, cell(m.onLedger ? QString::number(m.reputation) : tr("—"), right));
-    m_table->setItem(row, 6, cell(latencyText(m.latencyMs), right));
-    m_table->setItem(row, 7, cell(QString::number(m.jobsServed), right));
-    m_table->setItem(row, 8, cell(tr("%n s ago", "", static_cast<int>(m.secondsSinceSeen)), right));
+    setCell(m_table, row, 1, m.endpoint);
+    setCell(m_table, row, 2, m.backend);
+    setCell(m_table, row, 3, priceText(m), true);
+    setCell(m_table, row, 4, m.onLedger ? formatNesAmount(m.staked) : tr("not on the ledger"),
+            true);
+    setCell(m_table, row, 5, m.onLedger ? QString::number(m.reputation) : tr("—"), true);
+    setCell(m_table, row, 6, latencyText(m.latencyMs), true);
+    setCell(m_table, row, 7, QString::number(m.jobsServed), true);
+    setCell(m_table, row, 8, tr("%n s ago", "", static_cast<int>(m.secondsSinceSeen)), true);
     ++row;
   }
   Q_EMIT updated();

@@ -1,7 +1,8 @@
 #include "ui/wallet_activity.h"
 
+#include "ui/read_only_table.h"
+
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
@@ -10,25 +11,6 @@
 
 namespace nesa::ui {
 namespace {
-
-QTableWidget *makeTable(const QStringList &headers) {
-  auto *table = new QTableWidget(0, static_cast<int>(headers.size()));
-  table->setHorizontalHeaderLabels(headers);
-  table->verticalHeader()->hide();
-  table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  table->horizontalHeader()->setStretchLastSection(true);
-  table->setSelectionBehavior(QAbstractItemView::SelectRows);
-  table->setSelectionMode(QAbstractItemView::SingleSelection);
-  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  return table;
-}
-
-void put(QTableWidget *table, int row, int column, const QString &text, bool right = false) {
-  auto *item = new QTableWidgetItem(text);
-  if (right)
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-  table->setItem(row, column, item);
-}
 
 QWidget *tab(QLabel *text, QTableWidget *table, QLayout *buttons = nullptr) {
   auto *page = new QWidget;
@@ -45,10 +27,10 @@ QWidget *tab(QLabel *text, QTableWidget *table, QLayout *buttons = nullptr) {
 
 WalletActivity::WalletActivity(WalletBackend &backend, QWidget *parent)
     : QTabWidget(parent), m_backend(backend) {
-  m_history = makeTable({tr("Block"), tr("What"), tr("Amount"), tr("Fee"), tr("With")});
-  m_proposals = makeTable({tr("Change"), tr("Yes"), tr("No"), tr("State"), tr("Proposal")});
-  m_sessions =
-      makeTable({tr("Opened in block"), tr("Miner"), tr("Deposit"), tr("Paid"), tr("State")});
+  m_history = makeReadOnlyTable({tr("Block"), tr("What"), tr("Amount"), tr("Fee"), tr("With")});
+  m_proposals = makeReadOnlyTable({tr("Change"), tr("Yes"), tr("No"), tr("State"), tr("Proposal")});
+  m_sessions = makeReadOnlyTable(
+      {tr("Opened in block"), tr("Miner"), tr("Deposit"), tr("Paid"), tr("State")});
   m_sessionsText = new QLabel;
   m_historyText = new QLabel;
   m_governanceText = new QLabel;
@@ -120,11 +102,11 @@ void WalletActivity::show(const Activity &activity) {
   m_history->setRowCount(static_cast<int>(entries.size()));
   for (int row = 0; row < static_cast<int>(entries.size()); ++row) {
     const auto &e = entries[static_cast<std::size_t>(row)];
-    put(m_history, row, 0, QString::number(e.height), true);
-    put(m_history, row, 1, e.kind);
-    put(m_history, row, 2, formatNesAmount(e.amount), true);
-    put(m_history, row, 3, e.fee ? formatNesAmount(e.fee) : QString(), true);
-    put(m_history, row, 4, e.counterparty);
+    setCell(m_history, row, 0, QString::number(e.height), true);
+    setCell(m_history, row, 1, e.kind);
+    setCell(m_history, row, 2, formatNesAmount(e.amount), true);
+    setCell(m_history, row, 3, e.fee ? formatNesAmount(e.fee) : QString(), true);
+    setCell(m_history, row, 4, e.counterparty);
   }
   m_historyText->setText(!activity.history.error.isEmpty()
                              ? tr("The history could not be read: %1").arg(activity.history.error)
@@ -137,11 +119,11 @@ void WalletActivity::show(const Activity &activity) {
   m_proposals->setRowCount(static_cast<int>(m_shown.size()));
   for (int row = 0; row < static_cast<int>(m_shown.size()); ++row) {
     const auto &p = m_shown[static_cast<std::size_t>(row)];
-    put(m_proposals, row, 0, p.change);
-    put(m_proposals, row, 1, formatNesAmount(p.yes), true);
-    put(m_proposals, row, 2, formatNesAmount(p.no), true);
-    put(m_proposals, row, 3, p.state);
-    put(m_proposals, row, 4, p.id.left(16));
+    setCell(m_proposals, row, 0, p.change);
+    setCell(m_proposals, row, 1, formatNesAmount(p.yes), true);
+    setCell(m_proposals, row, 2, formatNesAmount(p.no), true);
+    setCell(m_proposals, row, 3, p.state);
+    setCell(m_proposals, row, 4, p.id.left(16));
   }
   QString governance =
       !activity.governance.error.isEmpty()
@@ -162,12 +144,12 @@ void WalletActivity::showSessions(const WalletSessions &sessions) {
   m_sessions->setRowCount(static_cast<int>(list.size()));
   for (int row = 0; row < static_cast<int>(list.size()); ++row) {
     const auto &s = list[static_cast<std::size_t>(row)];
-    put(m_sessions, row, 0, QString::number(s.openedAt), true);
-    put(m_sessions, row, 1, s.miner);
-    put(m_sessions, row, 2, s.open ? formatNesAmount(s.deposit) : QString(), true);
-    put(m_sessions, row, 3, s.open ? formatNesAmount(s.paid) : QString(), true);
-    put(m_sessions, row, 4,
-        s.open ? tr("open until block %1").arg(s.until) : tr("closed, the rest refunded"));
+    setCell(m_sessions, row, 0, QString::number(s.openedAt), true);
+    setCell(m_sessions, row, 1, s.miner);
+    setCell(m_sessions, row, 2, s.open ? formatNesAmount(s.deposit) : QString(), true);
+    setCell(m_sessions, row, 3, s.open ? formatNesAmount(s.paid) : QString(), true);
+    setCell(m_sessions, row, 4,
+            s.open ? tr("open until block %1").arg(s.until) : tr("closed, the rest refunded"));
   }
   m_sessionsText->setText(
       !sessions.error.isEmpty() ? tr("The sessions could not be read: %1").arg(sessions.error)
