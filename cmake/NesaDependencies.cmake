@@ -61,6 +61,14 @@ find_path(FLATBUFFERS_INCLUDE_DIR flatbuffers/flatbuffers.h)
 nesa_require(FLATC_EXECUTABLE "the FlatBuffers compiler (flatc)" "flatbuffers-compiler")
 nesa_require(FLATBUFFERS_INCLUDE_DIR "FlatBuffers headers" "libflatbuffers-dev")
 
+# --- Ethereum: secp256k1 (with key recovery) and Keccak-256 ------------------
+pkg_check_modules(SECP256K1 QUIET IMPORTED_TARGET libsecp256k1)
+nesa_require(SECP256K1_FOUND "libsecp256k1" "libsecp256k1-dev")
+add_library(Nesa::Secp256k1 ALIAS PkgConfig::SECP256K1)
+pkg_check_modules(CRYPTOPP QUIET IMPORTED_TARGET libcrypto++)
+nesa_require(CRYPTOPP_FOUND "Crypto++ (Keccak-256)" "libcrypto++-dev")
+add_library(Nesa::CryptoPP ALIAS PkgConfig::CRYPTOPP)
+
 # --- JSON and logging --------------------------------------------------------
 find_package(nlohmann_json 3.10 QUIET)
 nesa_require(nlohmann_json_FOUND "nlohmann-json" "nlohmann-json3-dev")

@@ -12,8 +12,8 @@ packages=(
   libqt6opengl6-dev libqt6sql6-sqlite libgl-dev
   # libtorch, with the OpenMP OpenBLAS so at::set_num_threads is honoured
   libtorch-dev libopenblas0-openmp
-  # crypto and storage
-  libsqlcipher-dev libssl-dev libsodium-dev
+  # crypto and storage; secp256k1 and Keccak-256 for the EVM chain
+  libsqlcipher-dev libssl-dev libsodium-dev libsecp256k1-dev libcrypto++-dev
   # medical image formats, documents and OCR, and image formats beyond Qt's built-in ones (TIFF)
   libdcmtk-dev libnifti2-dev zlib1g-dev libpoppler-qt6-dev libzip-dev qt6-image-formats-plugins
   libtesseract-dev tesseract-ocr-eng

@@ -174,19 +174,29 @@ std::uint64_t Connection::bytesReceived() const {
   return m_state->received;
 }
 
-Result<HttpResult> httpGet(const Endpoint &endpoint, const std::string &target,
-                           std::chrono::milliseconds timeout, std::size_t maxBytes) {
+namespace {
+
+/// One HTTP/1.1 exchange: a GET (no body) or a POST of `body` typed `contentType`.
+Result<HttpResult> httpExchange(http::verb verb, const Endpoint &endpoint, const std::string &target,
+                                const std::string &contentType, const std::string &body,
+                                std::chrono::milliseconds timeout, std::size_t maxBytes) {
+  const std::string what = std::string(http::to_string(verb)) + " http://" + endpoint.text() + target;
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   std::optional<Result<HttpResult>> result;
-  auto get = [&]() -> asio::awaitable<void> {
+  auto exchange = [&]() -> asio::awaitable<void> {
     try {
       tcp::resolver resolver(ioc);
       const auto addresses = co_await resolver.async_resolve(
           endpoint.host, std::to_string(endpoint.port), asio::use_awaitable);
       co_await stream.async_connect(addresses, asio::use_awaitable);
-      http::request<http::empty_body> request{http::verb::get, target, 11};
+      http::request<http::string_body> request{verb, target, 11};
       request.set(http::field::host, endpoint.host);
+      if (verb == http::verb::post) {
+        request.set(http::field::content_type, contentType);
+        request.body() = body;
+        request.prepare_payload();
+      }
       co_await http::async_write(stream, request, asio::use_awaitable);
       beast::flat_buffer buffer;
       http::response_parser<http::string_body> parser;
@@ -195,15 +205,26 @@ Result<HttpResult> httpGet(const Endpoint &endpoint, const std::string &target,
       result =
           HttpResult{static_cast<int>(parser.get().result_int()), std::move(parser.get().body())};
     } catch (const boost::system::system_error &e) {
-      result = fail(ErrorCode::Unavailable,
-                    "GET http://" + endpoint.text() + target + " failed: " + e.code().message());
+      result = fail(ErrorCode::Unavailable, what + " failed: " + e.code().message());
     }
   };
   if (!runWithDeadline(
-          ioc, get, [&] { stream.close(); }, timeout))
-    return fail(ErrorCode::Unavailable,
-                "GET http://" + endpoint.text() + target + ": no answer within " + millis(timeout));
+          ioc, exchange, [&] { stream.close(); }, timeout))
+    return fail(ErrorCode::Unavailable, what + ": no answer within " + millis(timeout));
   return std::move(*result);
+}
+
+} // namespace
+
+Result<HttpResult> httpGet(const Endpoint &endpoint, const std::string &target,
+                           std::chrono::milliseconds timeout, std::size_t maxBytes) {
+  return httpExchange(http::verb::get, endpoint, target, {}, {}, timeout, maxBytes);
+}
+
+Result<HttpResult> httpPost(const Endpoint &endpoint, const std::string &target,
+                            const std::string &contentType, const std::string &body,
+                            std::chrono::milliseconds timeout, std::size_t maxBytes) {
+  return httpExchange(http::verb::post, endpoint, target, contentType, body, timeout, maxBytes);
 }
 
 } // namespace nesa::net

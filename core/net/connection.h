@@ -62,4 +62,10 @@ struct HttpResult {
 Result<HttpResult> httpGet(const Endpoint &endpoint, const std::string &target,
                            std::chrono::milliseconds timeout, std::size_t maxBytes = 512u << 20);
 
+/// POSTs `body` (of type `contentType`) to `target` on `endpoint` (plain HTTP: JSON-RPC to a
+/// local chain node). Bodies over `maxBytes` are refused.
+Result<HttpResult> httpPost(const Endpoint &endpoint, const std::string &target,
+                            const std::string &contentType, const std::string &body,
+                            std::chrono::milliseconds timeout, std::size_t maxBytes = 64u << 20);
+
 } // namespace nesa::net
