@@ -1,6 +1,9 @@
-// The wallet: BIP39 and SLIP-0010 against published vectors, bech32 addresses, and the
+// The wallet: BIP39, SLIP-0010 and BIP-32 (secp256k1, the Ethereum account) against published
+// vectors, bech32 addresses, and the
 // encrypted wallet file (passphrases, locking, backup confirmation, signing).
+#include "chain/keccak.h"
 #include "wallet/address.h"
+#include "wallet/ethereum_keys.h"
 #include "wallet/hd_keys.h"
 #include "wallet/mnemonic.h"
 #include "wallet/wallet.h"
@@ -8,6 +11,8 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
@@ -169,6 +174,52 @@ private Q_SLOTS:
     QVERIFY(!parseAddress("abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw").ok()); // another prefix
   }
 
+  void bip32Vectors() {
+    std::ifstream in(NESA_BIP32_VECTORS);
+    QVERIFY(in.good());
+    const auto vectors = nlohmann::json::parse(in);
+    int checked = 0;
+    for (const auto &vector : vectors) {
+      const SecureBuffer seed = fromHex(vector["seed"].get<std::string>().c_str());
+      for (const auto &[path, xprv] : vector["chains"].items()) {
+        auto node = bip32Derive(seed, path);
+        QVERIFY2(node.ok(), path.c_str());
+        QCOMPARE(extendedPrivateKeyText(*node), xprv.get<std::string>());
+        ++checked;
+      }
+    }
+    QCOMPARE(checked, 12);
+    for (const char *bad : {"", "44'/60'", "m/", "m//1", "m/x", "m/2147483648", "m/1'/", "m/-1"})
+      QVERIFY2(!bip32Derive(fromHex("000102030405060708090a0b0c0d0e0f"), bad).ok(), bad);
+    QVERIFY(!bip32Master(fromHex("0001")).ok()); // a seed under 16 bytes
+  }
+
+  void ethereumAccountsMatchOtherWallets() {
+    // What MetaMask, Ledger Live and Foundry's anvil show for these public phrases (checked with
+    // anvil --mnemonic): the standard path m/44'/60'/0'/0/i.
+    const struct {
+      std::string_view phrase;
+      std::uint32_t index;
+      const char *address;
+    } known[] = {
+        {kAbandon24, 0, "0xF278cF59F82eDcf871d630F28EcC8056f25C1cdb"},
+        {"test test test test test test test test test test test junk", 0,
+         "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"},
+        {"test test test test test test test test test test test junk", 1,
+         "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"},
+        {"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+         0, "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"},
+    };
+    for (const auto &k : known) {
+      auto seed = seedFromMnemonic(k.phrase);
+      QVERIFY(seed.ok());
+      auto key = ethereumAccountKey(*seed, k.index);
+      QVERIFY(key.ok());
+      QCOMPARE(chain::checksumAddress(key->address()), std::string(k.address));
+    }
+    QCOMPARE(ethereumPath(3), std::string("m/44'/60'/0'/0/3"));
+  }
+
   void walletLifecycle() {
     const auto file = path("wallet.db");
     std::string firstAddress;
@@ -177,6 +228,8 @@ private Q_SLOTS:
       QVERIFY2(wallet.ok(), wallet.ok() ? "" : wallet.error().message.c_str());
       QCOMPARE(wallet->accounts().size(), std::size_t{1});
       firstAddress = wallet->accounts()[0].address;
+      QCOMPARE(wallet->accounts()[0].ethereumAddress,
+               std::string("0xF278cF59F82eDcf871d630F28EcC8056f25C1cdb"));
       QVERIFY(!wallet->backupConfirmed());
       auto second = wallet->addAccount("savings");
       QVERIFY(second.ok());
@@ -201,9 +254,21 @@ private Q_SLOTS:
     QVERIFY(verify(wallet->accounts()[0].publicKey, bytes, *signature));
     QVERIFY(!verify(wallet->accounts()[1].publicKey, bytes, *signature));
 
+    // The Ethereum key of each account signs digests that recover to its 0x address.
+    const chain::Hash32 digest = chain::keccak256(std::string_view(message));
+    for (const Account &account : wallet->accounts()) {
+      auto ethSignature = wallet->signDigest(account.index, digest);
+      QVERIFY(ethSignature.ok());
+      QCOMPARE(chain::checksumAddress(*chain::recoverSigner(digest, *ethSignature)),
+               account.ethereumAddress);
+    }
+    QVERIFY(wallet->accounts()[0].ethereumAddress != wallet->accounts()[1].ethereumAddress);
+    QCOMPARE(wallet->signDigest(7, digest).error().code, ErrorCode::NotFound);
+
     wallet->lock();
     QVERIFY(wallet->isLocked());
     QCOMPARE(wallet->sign(0, bytes).error().code, ErrorCode::Unavailable);
+    QCOMPARE(wallet->signDigest(0, digest).error().code, ErrorCode::Unavailable);
     QCOMPARE(wallet->accounts().size(), std::size_t{2}); // public data stays visible
     QCOMPARE(wallet->unlock(secret("nope")).error().code, ErrorCode::WrongPassphrase);
     QVERIFY(wallet->isLocked());

@@ -2,6 +2,7 @@
 
 #include "storage/encrypted_store.h"
 #include "wallet/address.h"
+#include "wallet/ethereum_keys.h"
 #include "wallet/hd_keys.h"
 #include "wallet/mnemonic.h"
 
@@ -19,6 +20,15 @@ const storage::Schema kSchema{
 
 Error locked() {
   return fail(ErrorCode::Unavailable, "the wallet is locked; unlock it with its passphrase");
+}
+
+/// The Ethereum key of account `index`, and its EIP-55 address in `account`.
+Result<std::unique_ptr<chain::AccountKey>> deriveEthereumKey(const SecureBuffer &seed, Account &account) {
+  auto key = ethereumAccountKey(seed, account.index);
+  if (!key)
+    return key.error();
+  account.ethereumAddress = chain::checksumAddress(key->address());
+  return std::make_unique<chain::AccountKey>(std::move(*key));
 }
 
 } // namespace
@@ -115,6 +125,7 @@ Result<void> Wallet::load() {
     return select.error();
   m_accounts.clear();
   m_keys.clear();
+  m_ethereumKeys.clear();
   while (true) {
     auto more = select->step();
     if (!more)
@@ -135,7 +146,11 @@ Result<void> Wallet::load() {
     if (pair->publicKey != account.publicKey)
       return fail(ErrorCode::Corrupt,
                   "account " + account.name + " does not match the recovery phrase");
+    auto ethereum = deriveEthereumKey(*seed, account);
+    if (!ethereum)
+      return ethereum.error();
     m_keys[account.index] = std::make_unique<KeyPair>(std::move(*pair));
+    m_ethereumKeys[account.index] = std::move(*ethereum);
     m_accounts.push_back(std::move(account));
   }
   return {};
@@ -167,6 +182,9 @@ Result<Account> Wallet::addAccount(const std::string &name) {
     return pair.error();
   account.publicKey = pair->publicKey;
   account.address = addressOf(account.publicKey);
+  auto ethereum = deriveEthereumKey(*seed, account);
+  if (!ethereum)
+    return ethereum.error();
   auto insert = m_store->prepare(
       "INSERT INTO accounts (idx, name, public_key, address) VALUES (?, ?, ?, ?);");
   if (!insert)
@@ -179,6 +197,7 @@ Result<Account> Wallet::addAccount(const std::string &name) {
       !r)
     return r.error();
   m_keys[account.index] = std::make_unique<KeyPair>(std::move(*pair));
+  m_ethereumKeys[account.index] = std::move(*ethereum);
   m_accounts.push_back(account);
   return account;
 }
@@ -194,8 +213,26 @@ Result<std::array<std::uint8_t, 64>> Wallet::sign(std::uint32_t index,
   return wallet::sign(*it->second, message);
 }
 
+Result<const chain::AccountKey *> Wallet::ethereumKey(std::uint32_t index) {
+  if (isLocked())
+    return locked();
+  auto it = m_ethereumKeys.find(index);
+  if (it == m_ethereumKeys.end())
+    return fail(ErrorCode::NotFound, "there is no account " + std::to_string(index));
+  m_lastUse = Clock::now();
+  return static_cast<const chain::AccountKey *>(it->second.get());
+}
+
+Result<chain::Signature> Wallet::signDigest(std::uint32_t index, const chain::Hash32 &digest) {
+  auto key = ethereumKey(index);
+  if (!key)
+    return key.error();
+  return (*key)->sign(digest);
+}
+
 void Wallet::lock() {
   m_keys.clear(); // SecureBuffer wipes each secret key
+  m_ethereumKeys.clear();
   m_store.reset();
 }
 

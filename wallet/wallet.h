@@ -1,6 +1,7 @@
 // The $NES wallet: accounts derived from one recovery phrase, kept in an encrypted store.
 #pragma once
 
+#include "chain/account_key.h"
 #include "storage/key_derivation.h"
 #include "util/result.h"
 #include "util/secure_buffer.h"
@@ -29,6 +30,9 @@ struct Account {
   std::string name;
   std::array<std::uint8_t, 32> publicKey{};
   std::string address; ///< "nes1..."
+  /// The same account on Ethereum chains: "0x…" (EIP-55) at m/44'/60'/0'/0/index, the address
+  /// any Ethereum wallet restored from the same phrase shows. Derived while unlocked.
+  std::string ethereumAddress;
 };
 
 /// A wallet file. Unlocked, it holds the store open and every account's key pair in locked
@@ -58,6 +62,12 @@ public:
   /// Signs `message` with account `index`; Unavailable while locked.
   Result<std::array<std::uint8_t, 64>> sign(std::uint32_t index,
                                             std::span<const std::uint8_t> message);
+
+  /// Signs a 32-byte digest (a transaction's, an EIP-712 receipt's) with account `index`'s
+  /// Ethereum key; Unavailable while locked.
+  Result<chain::Signature> signDigest(std::uint32_t index, const chain::Hash32 &digest);
+  /// The raw Ethereum key of account `index` (to sign transactions); Unavailable while locked.
+  Result<const chain::AccountKey *> ethereumKey(std::uint32_t index);
 
   bool isLocked() const { return m_store == nullptr; }
   /// Wipes the keys and closes the store.
@@ -94,6 +104,7 @@ private:
   std::unique_ptr<storage::EncryptedStore> m_store;
   std::vector<Account> m_accounts;
   std::map<std::uint32_t, std::unique_ptr<KeyPair>> m_keys;
+  std::map<std::uint32_t, std::unique_ptr<chain::AccountKey>> m_ethereumKeys;
   bool m_backupConfirmed = false;
   std::chrono::minutes m_autoLock{10};
   Clock::time_point m_lastUse = Clock::now();

@@ -162,6 +162,16 @@ Result<Address> parseAddress(std::string_view text) {
   return address;
 }
 
+bool isValidSecret(std::span<const std::uint8_t> secret) {
+  return secret.size() == 32 && secp256k1_ec_seckey_verify(context(), secret.data()) == 1;
+}
+
+Result<void> addToSecret(std::span<std::uint8_t, 32> secret, std::span<const std::uint8_t, 32> tweak) {
+  if (!secp256k1_ec_seckey_tweak_add(context(), secret.data(), tweak.data()))
+    return fail(ErrorCode::InvalidInput, "the tweak is not below the curve order or the sum is zero");
+  return {};
+}
+
 Hash32 personalMessageDigest(std::span<const std::uint8_t> message) {
   const std::string prefix =
       "\x19" "Ethereum Signed Message:\n" + std::to_string(message.size());

@@ -1,0 +1,50 @@
+// The Ethereum account of a recovery phrase: BIP-32 secp256k1 derivation along the BIP-44 path
+// m/44'/60'/0'/0/i, as every Ethereum wallet restores it from the same 24 words.
+#pragma once
+
+#include "chain/account_key.h"
+#include "util/result.h"
+#include "util/secure_buffer.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace nesa::wallet {
+
+/// A BIP-32 node on secp256k1: the private key and chain code in locked memory, and what the
+/// extended-key serialisation needs.
+struct Bip32Node {
+  SecureBuffer key;
+  SecureBuffer chainCode;
+  std::uint8_t depth = 0;
+  std::uint32_t parentFingerprint = 0;
+  std::uint32_t childNumber = 0;
+};
+
+/// The hardened bit of a BIP-32 index.
+inline constexpr std::uint32_t kHardened = 0x80000000u;
+
+/// The master node of `seed` (16–64 bytes): HMAC-SHA512("Bitcoin seed", seed).
+Result<Bip32Node> bip32Master(const SecureBuffer &seed);
+
+/// The child `index` of `parent`; indices ≥ 2^31 are hardened.
+Result<Bip32Node> bip32Child(const Bip32Node &parent, std::uint32_t index);
+
+/// The node at `path` below the master of `seed`: "m/44'/60'/0'/0/0" ("H" or "'" mark a
+/// hardened step). A malformed path is an InvalidInput error.
+Result<Bip32Node> bip32Derive(const SecureBuffer &seed, std::string_view path);
+
+/// The Base58Check "xprv…" text of `node` (mainnet version bytes), as BIP-32 writes its vectors.
+std::string extendedPrivateKeyText(const Bip32Node &node);
+
+/// SLIP-0044's coin type for Ether.
+inline constexpr std::uint32_t kEthereumCoinType = 60;
+
+/// "m/44'/60'/0'/0/<index>": the path of Ethereum account `index` (MetaMask, Ledger Live).
+std::string ethereumPath(std::uint32_t index);
+
+/// The secp256k1 key of Ethereum account `index` of `seed`.
+Result<chain::AccountKey> ethereumAccountKey(const SecureBuffer &seed, std::uint32_t index);
+
+} // namespace nesa::wallet
