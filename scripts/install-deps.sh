@@ -69,3 +69,14 @@ if [[ -e "$openmp_dir/libblas.so.3" ]] && command -v update-alternatives >/dev/n
   "${sudo_cmd[@]}" update-alternatives --quiet --set libblas.so.3-x86_64-linux-gnu "$openmp_dir/libblas.so.3" || true
   "${sudo_cmd[@]}" update-alternatives --quiet --set liblapack.so.3-x86_64-linux-gnu "$openmp_dir/liblapack.so.3" || true
 fi
+
+# The contract tools, pinned by contracts/package-lock.json: solcjs, OpenZeppelin and the local
+# chain node (anvil). Installed into contracts/node_modules (no global install), again only when
+# the lockfile changed. npm's install scripts are not needed (anvil's binary is in its package).
+contracts_dir=$(cd "$(dirname "$0")/../contracts" && pwd)
+stamp="$contracts_dir/node_modules/.nesa-lockfile"
+if ! cmp -s "$contracts_dir/package-lock.json" "$stamp"; then
+  echo "install-deps: installing the contract tools (npm ci in contracts/)"
+  (cd "$contracts_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  cp "$contracts_dir/package-lock.json" "$stamp"
+fi

@@ -79,6 +79,9 @@ Result<json> RpcClient::call(const std::string &method, json params) {
     const json &error = reply["error"];
     std::string message = error.is_object() ? error.value("message", std::string("unknown error"))
                                             : error.dump();
+    // A revert's data (a custom error's selector and arguments) follows, for Contract::explain.
+    if (error.is_object() && error.contains("data") && error["data"].is_string())
+      message += " [revert " + error["data"].get<std::string>() + "]";
     return fail(ErrorCode::InvalidInput, method + " refused: " + message);
   }
   if (!reply.contains("result") || reply.value("id", json()) != json(id))

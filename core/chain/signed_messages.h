@@ -1,0 +1,31 @@
+// The EIP-712 messages of the Nesa contracts, hashed here exactly as the contracts hash them:
+// a client's cumulative payment receipt (PaymentSessions) and a miner's signed answer (Disputes).
+#pragma once
+
+#include "chain/bytes.h"
+#include "chain/u256.h"
+
+namespace nesa::chain {
+
+/// The EIP-712 domain separator of contract `verifyingContract` named `name`, version `version`.
+Hash32 domainSeparator(std::string_view name, std::string_view version, std::uint64_t chainId,
+                       const Address &verifyingContract);
+
+/// A client's promise to pay `miner` `amount` µNES in total for `jobs` verified answers so far,
+/// in session epoch `epoch`. The miner settles the newest one.
+struct PaymentReceipt {
+  Address client{};
+  Address miner{};
+  std::uint64_t epoch = 0;
+  std::uint64_t jobs = 0;
+  U256 amount; ///< cumulative µNES: fixed parts, per-byte parts and tips of every answer so far
+};
+
+/// The digest a client signs for `receipt` under PaymentSessions at `sessions` on `chainId`.
+Hash32 receiptDigest(const PaymentReceipt &receipt, std::uint64_t chainId, const Address &sessions);
+
+/// The digest a miner signs for its answer (job digest, result digest) under Disputes at
+/// `disputes`: what a report carries to prove the miner stood behind the answer.
+Hash32 answerDigest(const Hash32 &job, const Hash32 &result, std::uint64_t chainId, const Address &disputes);
+
+} // namespace nesa::chain

@@ -1,0 +1,129 @@
+#include "chain/transactor.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+namespace nesa::chain {
+
+using json = nlohmann::json;
+
+Transactor::Transactor(RpcClient &rpc, const AccountKey &key, std::uint64_t chainId,
+                       std::filesystem::path journal)
+    : m_rpc(rpc), m_key(key), m_chainId(chainId), m_journal(std::move(journal)) {}
+
+Result<void> Transactor::loadJournal() {
+  m_loaded = true;
+  if (m_journal.empty() || !std::filesystem::exists(m_journal))
+    return {};
+  std::ifstream in(m_journal);
+  const json j = json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("chainId", std::uint64_t{0}) != m_chainId ||
+      j.value("address", std::string()) != toHex(m_key.address()))
+    return fail(ErrorCode::Corrupt, "the transaction journal " + m_journal.string() +
+                                        " is damaged or belongs to another account or chain");
+  for (const json &entry : j.value("pending", json::array())) {
+    auto raw = fromHex(entry.value("raw", std::string()));
+    if (!raw)
+      return fail(ErrorCode::Corrupt, "a damaged transaction in " + m_journal.string());
+    auto decoded = decodeTransaction(*raw, m_chainId);
+    if (!decoded || decoded->sender != m_key.address())
+      return fail(ErrorCode::Corrupt, "a transaction in " + m_journal.string() + " is not ours");
+    m_pending.push_back({decoded->nonce, decoded->hash, std::move(*raw)});
+  }
+  return {};
+}
+
+Result<void> Transactor::saveJournal() const {
+  if (m_journal.empty())
+    return {};
+  json pending = json::array();
+  for (const Pending &p : m_pending)
+    pending.push_back({{"nonce", p.nonce}, {"hash", toHex(p.hash)}, {"raw", toHex(p.raw)}});
+  const json j = {{"chainId", m_chainId}, {"address", toHex(m_key.address())}, {"pending", pending}};
+  const auto temporary = m_journal.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << j.dump() << '\n';
+    out.flush();
+    if (!out)
+      return fail(ErrorCode::Io, "cannot write the transaction journal " + temporary);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, m_journal, ec);
+  if (ec)
+    return fail(ErrorCode::Io, "cannot replace " + m_journal.string() + ": " + ec.message());
+  return {};
+}
+
+Result<int> Transactor::recover() {
+  if (!m_loaded)
+    if (auto r = loadJournal(); !r)
+      return r.error();
+  auto mined = m_rpc.call("eth_getTransactionCount", json::array({toHex(m_key.address()), "latest"}));
+  if (!mined)
+    return mined.error();
+  auto minedCount = parseQuantity(*mined);
+  if (!minedCount)
+    return minedCount.error();
+  std::erase_if(m_pending, [&](const Pending &p) { return p.nonce < minedCount->low64(); });
+  int resent = 0;
+  for (const Pending &p : m_pending) {
+    auto known = m_rpc.call("eth_getTransactionByHash", json::array({toHex(p.hash)}));
+    if (known && !known->is_null())
+      continue;
+    if (auto sent = m_rpc.sendRawTransaction(p.raw); !sent)
+      return sent.error().withContext("Re-sending transaction " + std::to_string(p.nonce));
+    ++resent;
+  }
+  if (auto saved = saveJournal(); !saved)
+    return saved.error();
+  return resent;
+}
+
+Result<Sent> Transactor::send(const std::optional<Address> &to, std::span<const std::uint8_t> data,
+                              const U256 &value) {
+  if (auto r = recover(); !r)
+    return r.error();
+  auto nonce = m_rpc.pendingNonce(m_key.address());
+  if (!nonce)
+    return nonce.error();
+  for (const Pending &p : m_pending)
+    *nonce = std::max(*nonce, p.nonce + 1);
+  auto gas = m_rpc.estimateGas(m_key.address(), to, data, value);
+  if (!gas)
+    return gas.error(); // a call that would revert: the node's reason, nothing sent
+  auto price = m_rpc.gasPrice();
+  auto tip = m_rpc.maxPriorityFeePerGas();
+  if (!price || !tip)
+    return price ? tip.error() : price.error();
+
+  Eip1559Transaction tx;
+  tx.chainId = m_chainId;
+  tx.nonce = *nonce;
+  tx.maxPriorityFeePerGas = *tip;
+  U256 doubled;
+  tx.maxFeePerGas = U256::mulOverflows(*price, 2, doubled) ? *price : doubled; // room for base fee rises
+  tx.gasLimit = *gas + *gas / 5;
+  tx.to = to;
+  tx.value = value;
+  tx.data.assign(data.begin(), data.end());
+  const SignedTransaction signedTx = signTransaction(tx, m_key);
+
+  m_pending.push_back({tx.nonce, signedTx.hash, signedTx.raw});
+  if (auto saved = saveJournal(); !saved)
+    return saved.error();
+  if (auto sent = m_rpc.sendRawTransaction(signedTx.raw); !sent)
+    return sent.error();
+  auto receipt = m_rpc.waitForReceipt(signedTx.hash, m_receiptTimeout);
+  if (!receipt)
+    return receipt.error(); // still journaled: recover() re-sends it if the node lost it
+  std::erase_if(m_pending, [&](const Pending &p) { return p.nonce == tx.nonce; });
+  if (auto saved = saveJournal(); !saved)
+    return saved.error();
+  if (!receipt->succeeded)
+    return fail(ErrorCode::InvalidInput, "transaction " + toHex(signedTx.hash) + " reverted");
+  return Sent{signedTx.hash, std::move(*receipt)};
+}
+
+} // namespace nesa::chain

@@ -1,0 +1,543 @@
+// The Nesa contracts on a real local EVM chain (anvil, started here on a free loopback port),
+// driven by our own chain client: deployment, stake and registry, PayForQuery sessions with
+// EIP-712 cumulative receipts, disputes judged by a committee of staked jurors, governance with
+// bounded parameters, and a crash of the chain node in the middle of payments. Each finding of
+// the review of the home-made chain (issue 15) is a test here.
+#include "chain/anvil_node.h"
+#include "chain/keccak.h"
+#include "chain/nesa_contracts.h"
+#include "chain/signed_messages.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+using namespace nesa;
+using namespace nesa::chain;
+using V = abi::Value;
+
+#define REQUIRE_OK(expr)                                                                           \
+  do {                                                                                             \
+    const auto &nesaResult_ = (expr);                                                              \
+    QVERIFY2(nesaResult_.ok(), nesaResult_.ok() ? "" : nesaResult_.error().message.c_str());       \
+  } while (false)
+// Runs a helper that may fail a QVERIFY, and stops the test when it did.
+#define STEP(call)                                                                                 \
+  do {                                                                                             \
+    call;                                                                                          \
+    if (QTest::currentTestFailed())                                                                \
+      return;                                                                                      \
+  } while (false)
+
+namespace {
+
+constexpr std::uint64_t kNes = 1'000'000; // µNES per NES
+
+AccountKey testKey(const std::string &name) {
+  auto key = AccountKey::fromSecret(keccak256(std::string_view("nesa test key " + name)));
+  return std::move(*key);
+}
+
+U256 minus(const U256 &a, const U256 &b) {
+  U256 out;
+  U256::subtract(a, b, out);
+  return out;
+}
+
+U256 uintOf(const Result<std::vector<V>> &values, std::size_t index = 0) {
+  return values ? *(*values)[index].asUint() : U256::max();
+}
+
+/// One account on the test chain: its key and its sender.
+struct Actor {
+  explicit Actor(RpcClient &rpc, std::uint64_t chainId, const std::string &name)
+      : key(testKey(name)), sender(rpc, key, chainId) {}
+  AccountKey key;
+  Transactor sender;
+  const Address &address() const { return key.address(); }
+};
+
+/// A fresh deployment of every contract on the shared anvil, and the people using it.
+class Network {
+public:
+  Network(RpcClient &rpc, std::uint64_t chainId) : m_rpc(rpc), m_chainId(chainId) {}
+
+  void deploy() {
+    Actor &deployer = actor("deployer");
+    DeployOptions options;
+    options.holder = actor("treasury").address();
+    options.votingDelay = 10;
+    options.votingPeriod = 3'600;
+    options.timelockDelay = 600;
+    auto deployed = deployNesa(deployer.sender, defaultArtifactDir(), options);
+    REQUIRE_OK(deployed);
+    deployment = *deployed;
+    auto attached = NesaContracts::attach(deployment, defaultArtifactDir());
+    REQUIRE_OK(attached);
+    c.emplace(std::move(*attached));
+  }
+
+  Actor &actor(const std::string &name) {
+    auto it = m_actors.find(name);
+    if (it != m_actors.end())
+      return *it->second;
+    auto created = std::make_unique<Actor>(m_rpc, m_chainId, name);
+    if (!fundWithGas(m_rpc, created->address(), *U256::parse("100000000000000000000")))
+      qFatal("cannot fund %s with gas", name.c_str());
+    return *m_actors.emplace(name, std::move(created)).first->second;
+  }
+
+  U256 nes(const std::string &name) {
+    return uintOf(c->token.call(m_rpc, "balanceOf", {V::address(actor(name).address())}));
+  }
+
+  void give(const std::string &name, std::uint64_t micro) {
+    REQUIRE_OK(c->token.send(actor("treasury").sender, "transfer",
+                             {V::address(actor(name).address()), V::uint(micro)}));
+  }
+
+  void approve(const std::string &name, const Address &spender, std::uint64_t micro) {
+    REQUIRE_OK(c->token.send(actor(name).sender, "approve", {V::address(spender), V::uint(micro)}));
+  }
+
+  /// Gives a miner NES, stakes `stake` and registers it.
+  void miner(const std::string &name, std::uint64_t stake = 1'000 * kNes) {
+    STEP(give(name, stake));
+    STEP(approve(name, c->registry.address(), stake));
+    Actor &m = actor(name);
+    REQUIRE_OK(c->registry.send(m.sender, "stake", {V::uint(stake)}));
+    REQUIRE_OK(c->registry.send(m.sender, "register",
+                                {V::string("127.0.0.1:7000"), V::bytes(Bytes(32, 0x11)), V::uint(10),
+                                 V::uint(2), V::string("cpu")}));
+  }
+
+  U256 staked(const std::string &name) {
+    return uintOf(c->registry.call(m_rpc, "staked", {V::address(actor(name).address())}));
+  }
+
+  U256 unbonding(const std::string &name) {
+    return uintOf(c->registry.call(m_rpc, "unbonding", {V::address(actor(name).address())}));
+  }
+
+  /// A receipt for `amount` µNES over `jobs` answers, signed by `client` for `miner`.
+  Bytes receipt(const std::string &client, const std::string &miner, std::uint64_t jobs,
+                std::uint64_t amount, std::uint64_t epoch = 0) {
+    const PaymentReceipt r{actor(client).address(), actor(miner).address(), epoch, jobs, amount};
+    return actor(client).key.sign(receiptDigest(r, m_chainId, deployment.sessions)).toRsv();
+  }
+
+  Result<Sent> settle(const std::string &miner, const std::string &client, std::uint64_t jobs,
+                      std::uint64_t amount, const Bytes &signature) {
+    return c->sessions.send(actor(miner).sender, "settle",
+                            {V::address(actor(client).address()), V::uint(jobs), V::uint(amount),
+                             V::bytes(signature)});
+  }
+
+  /// A miner's signature over its answer `result` to `job`.
+  Bytes answer(const std::string &miner, const Hash32 &job, const Hash32 &result) {
+    return actor(miner).key.sign(answerDigest(job, result, m_chainId, deployment.disputes)).toRsv();
+  }
+
+  std::uint64_t now() { return *m_rpc.latestTimestamp(); }
+
+  U256 totalSupply() { return uintOf(c->token.call(m_rpc, "totalSupply")); }
+
+  std::string nameOf(const Address &a) const {
+    for (const auto &[name, actor] : m_actors)
+      if (actor->address() == a)
+        return name;
+    return toHex(a);
+  }
+
+  Deployment deployment;
+  std::optional<NesaContracts> c;
+
+private:
+  RpcClient &m_rpc;
+  std::uint64_t m_chainId;
+  std::map<std::string, std::unique_ptr<Actor>> m_actors;
+};
+
+/// What an honest juror does: recompute the job (here the "model" is keccak256 of the job's
+/// bytes, the stand-in for a share job the reporter sent) and compare with the accused's answer.
+bool honestVerdict(const Bytes &jobBytes, const Hash32 &reportedResult) {
+  return keccak256(jobBytes) != reportedResult; // guilty when the answer differs
+}
+
+Hash32 voteCommitment(std::uint64_t id, const Address &juror, bool guilty, const Hash32 &salt) {
+  auto encoded = abi::encode(*abi::parseTypeList("uint256,address,bool,bytes32"),
+                             {V::uint(id), V::address(juror), V::boolean(guilty), V::bytes(salt)});
+  return keccak256(*encoded);
+}
+
+} // namespace
+
+class TestEvmChain : public QObject {
+  Q_OBJECT
+
+private Q_SLOTS:
+  void initTestCase() {
+    AnvilOptions options;
+    options.program = defaultAnvilProgram();
+    auto anvil = AnvilNode::start(options);
+    QVERIFY2(anvil, anvil ? "" : anvil.error().message.c_str());
+    m_anvil.emplace(std::move(*anvil));
+    m_rpc = std::make_unique<RpcClient>(m_anvil->endpoint());
+  }
+
+  void init() { m_ballots.clear(); }
+
+  void cleanupTestCase() {
+    if (m_anvil)
+      QCOMPARE(m_anvil->stop(), 0);
+  }
+
+  void deploysAFixedSupplyTokenNobodyCanMint() {
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    QCOMPARE(uintOf(net.c->token.call(*m_rpc, "decimals")), U256(6));
+    QCOMPARE(net.totalSupply(), U256(1'000'000'000 * kNes));
+    QCOMPARE(net.nes("treasury"), net.totalSupply());
+    for (const auto &entry : net.c->token.artifact().abi)
+      QVERIFY2(entry.value("name", "").find("mint") == std::string::npos, "the token has a mint function");
+    // The deployer kept no power: it cannot change parameters nor propose through the timelock.
+    auto set = net.c->parameters.send(net.actor("deployer").sender, "set", {V::string("minStake"), V::uint(1)});
+    QVERIFY(!set);
+    QVERIFY2(set.error().message.find("OwnableUnauthorizedAccount") != std::string::npos, set.error().message.c_str());
+    auto owner = net.c->parameters.call(*m_rpc, "owner");
+    QCOMPARE(*(*owner)[0].asAddress(), net.deployment.timelock);
+  }
+
+  void registeringNeedsStake() {
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    // The review: the old registry took any key without stake.
+    auto bare = net.c->registry.send(net.actor("nobody").sender, "register",
+                                     {V::string("10.0.0.1:1"), V::bytes(Bytes(32, 1)), V::uint(1), V::uint(1), V::string("cpu")});
+    QVERIFY(!bare);
+    QVERIFY2(bare.error().message.find("BelowMinStake(0, 100000000)") != std::string::npos, bare.error().message.c_str());
+    STEP(net.miner("m0"));
+    auto record = net.c->registry.call(*m_rpc, "miners", {V::address(net.actor("m0").address())});
+    REQUIRE_OK(record);
+    QCOMPARE(*(*record)[0].asBytes(), bytesOf("127.0.0.1:7000"));
+    QVERIFY(*(*record)[5].asBool());
+  }
+
+  void sessionsPayCumulativeReceiptsWithTips() {
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    STEP(net.miner("m0"));
+    STEP(net.give("client", 10 * kNes));
+    STEP(net.approve("client", net.deployment.sessions, 10 * kNes));
+    const std::uint64_t expiry = net.now() + 3'600;
+    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "open",
+                                    {V::address(net.actor("m0").address()), V::uint(kNes), V::uint(expiry)}));
+    QCOMPARE(net.nes("client"), U256(9 * kNes));
+
+    // Our digest is the contract's digest.
+    const PaymentReceipt r{net.actor("client").address(), net.actor("m0").address(), 0, 3, 300};
+    auto theirs = net.c->sessions.call(*m_rpc, "receiptDigest",
+                                       {V::address(r.client), V::address(r.miner), V::uint(0), V::uint(3), V::uint(300)});
+    REQUIRE_OK(theirs);
+    const Hash32 ours = receiptDigest(r, kDevnetChainId, net.deployment.sessions);
+    QCOMPARE(*(*theirs)[0].asBytes(), Bytes(ours.begin(), ours.end()));
+
+    // Three answers at 10 µNES + 2 per MiB... and a tip: all inside the signed amount.
+    REQUIRE_OK(net.settle("m0", "client", 3, 300, net.receipt("client", "m0", 3, 300)));
+    QCOMPARE(net.nes("m0"), U256(297)); // 1 % protocol fee to the reward pool
+    QCOMPARE(uintOf(net.c->sessions.call(*m_rpc, "rewardPool")), U256(3));
+    REQUIRE_OK(net.settle("m0", "client", 5, 500, net.receipt("client", "m0", 5, 500)));
+    QCOMPARE(net.nes("m0"), U256(495));
+    QCOMPARE(uintOf(net.c->registry.call(*m_rpc, "reputation", {V::address(net.actor("m0").address())})), U256(5));
+
+    // An old receipt, a receipt the miner signed itself, and more than the deposit: refused.
+    auto replay = net.settle("m0", "client", 3, 300, net.receipt("client", "m0", 3, 300));
+    QVERIFY(!replay);
+    QVERIFY2(replay.error().message.find("NotNewer") != std::string::npos, replay.error().message.c_str());
+    auto forged = net.settle("m0", "client", 9, 900, net.receipt("m0", "m0", 9, 900));
+    QVERIFY(!forged);
+    QVERIFY2(forged.error().message.find("WrongSigner") != std::string::npos, forged.error().message.c_str());
+    auto greedy = net.settle("m0", "client", 9, 2 * kNes, net.receipt("client", "m0", 9, 2 * kNes));
+    QVERIFY(!greedy);
+    QVERIFY2(greedy.error().message.find("OverDeposit") != std::string::npos, greedy.error().message.c_str());
+    // Another miner cannot use the client's receipt for m0.
+    STEP(net.miner("m1"));
+    QVERIFY(!net.settle("m1", "client", 6, 600, net.receipt("client", "m0", 6, 600)));
+  }
+
+  void anExpiringSessionYieldsNoFreeCompute() {
+    // The review: a one-block session, used, then refunded in full while the miner's settlement
+    // was refused as expired. Now the miner settles after expiry, within the window, and the
+    // client gets back only what was not earned.
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    STEP(net.miner("m0"));
+    STEP(net.give("client", 10 * kNes));
+    STEP(net.approve("client", net.deployment.sessions, 10 * kNes));
+    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "open",
+                                    {V::address(net.actor("m0").address()), V::uint(kNes), V::uint(net.now() + 60)}));
+    const Bytes signature = net.receipt("client", "m0", 4, 400'000);
+    REQUIRE_OK(advanceTime(*m_rpc, 120)); // the session has expired
+    auto early = net.c->sessions.send(net.actor("client").sender, "close", {V::address(net.actor("m0").address())});
+    QVERIFY(!early);
+    QVERIFY2(early.error().message.find("SettleWindowOpen") != std::string::npos, early.error().message.c_str());
+    REQUIRE_OK(net.settle("m0", "client", 4, 400'000, signature));
+    REQUIRE_OK(advanceTime(*m_rpc, 86'400));
+    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "close", {V::address(net.actor("m0").address())}));
+    QCOMPARE(net.nes("client"), U256(9 * kNes + 600'000));
+    QCOMPARE(net.nes("m0"), U256(396'000));
+    // The closed session's receipts are dead: a new session is a new epoch.
+    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "open",
+                                    {V::address(net.actor("m0").address()), V::uint(kNes), V::uint(net.now() + 600)}));
+    QVERIFY(!net.settle("m0", "client", 5, 500'000, net.receipt("client", "m0", 5, 500'000, 0)));
+    REQUIRE_OK(net.settle("m0", "client", 1, 100, net.receipt("client", "m0", 1, 100, 1)));
+  }
+
+  void colludingMinersCannotSlashAnHonestOne() {
+    // The review: two fake miners agreeing on another output and one report took 10 % of an
+    // honest miner's stake. Now the accused's own signed answer is judged by jurors drawn away
+    // from the reporter, and honest jurors recompute it.
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    for (const char *m : {"honest", "fake1", "fake2", "j1", "j2", "j3"})
+      STEP(net.miner(m));
+    const Bytes job = bytesOf("job: segment slice 42");
+    const Hash32 jobDigest = keccak256(job);
+    const Hash32 rightResult = keccak256(job);
+    const Bytes honestSignature = net.answer("honest", jobDigest, rightResult);
+
+    // A report with a result the honest miner never signed: refused on chain.
+    STEP(net.give("fake1", 100 * kNes));
+    STEP(net.approve("fake1", net.deployment.disputes, 100 * kNes));
+    const Hash32 otherResult = keccak256(std::string_view("what the fakes agreed on"));
+    auto lie = net.c->disputes.send(net.actor("fake1").sender, "report",
+                                    {V::address(net.actor("honest").address()), V::uint(0), V::bytes(jobDigest),
+                                     V::bytes(otherResult), V::bytes(honestSignature),
+                                     V::list({V::address(net.actor("fake2").address())})});
+    QVERIFY(!lie);
+    QVERIFY2(lie.error().message.find("not signed by the accused") != std::string::npos, lie.error().message.c_str());
+
+    // The honest answer reported anyway, the fakes excluding each other... jurors recompute.
+    auto reported = net.c->disputes.send(net.actor("fake1").sender, "report",
+                                         {V::address(net.actor("honest").address()), V::uint(0), V::bytes(jobDigest),
+                                          V::bytes(rightResult), V::bytes(honestSignature),
+                                          V::list({V::address(net.actor("fake2").address())})});
+    REQUIRE_OK(reported);
+    STEP(judge(net, 0, job, rightResult));
+    QCOMPARE(net.staked("honest"), U256(1'000 * kNes));
+    auto outcome = net.c->disputes.call(*m_rpc, "dispute", {V::uint(0)});
+    REQUIRE_OK(outcome);
+    QVERIFY(!*(*(*outcome)[0].asList())[9].asBool()); // not guilty
+    QCOMPARE(net.nes("fake1"), U256(90 * kNes));       // the bond is lost
+  }
+
+  void aLiarIsSlashedEvenWhileUnbondingAndJurorsNeverHoldTheOtherShare() {
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    for (const char *m : {"liar", "otherShare", "j1", "j2", "j3", "j4"})
+      STEP(net.miner(m));
+    const U256 supplyBefore = net.totalSupply();
+    const Bytes job = bytesOf("job: share 0 of call 7");
+    const Hash32 jobDigest = keccak256(job);
+    const Hash32 wrong = keccak256(std::string_view("a wrong answer"));
+    const Bytes signature = net.answer("liar", jobDigest, wrong);
+    // The cheat unstakes everything right after answering.
+    REQUIRE_OK(net.c->registry.send(net.actor("liar").sender, "requestUnstake", {V::uint(1'000 * kNes)}));
+    QCOMPARE(net.staked("liar"), U256(0));
+    QCOMPARE(net.unbonding("liar"), U256(1'000 * kNes));
+
+    STEP(net.give("client", 100 * kNes));
+    STEP(net.approve("client", net.deployment.disputes, 100 * kNes));
+    REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "report",
+                                    {V::address(net.actor("liar").address()), V::uint(0), V::bytes(jobDigest),
+                                     V::bytes(wrong), V::bytes(signature),
+                                     V::list({V::address(net.actor("liar").address()),
+                                              V::address(net.actor("otherShare").address())})}));
+    auto dispute = net.c->disputes.call(*m_rpc, "dispute", {V::uint(0)});
+    REQUIRE_OK(dispute);
+    const auto jurors = *(*(*dispute)[0].asList())[10].asList();
+    QCOMPARE(jurors.size(), std::size_t{3});
+    for (const V &juror : jurors) {
+      const std::string name = net.nameOf(*juror.asAddress());
+      QVERIFY2(name != "otherShare" && name != "liar" && name != "client", name.c_str());
+    }
+    STEP(judge(net, 0, job, wrong));
+    // 10 % of the unbonding stake: 30 % of it to the reporter, 20 % to the three jurors, 50 %
+    // burnt (with the µNES that do not split in three).
+    QCOMPARE(net.unbonding("liar"), U256(900 * kNes));
+    QCOMPARE(net.nes("client"), U256(100 * kNes + 30 * kNes));
+    QCOMPARE(net.totalSupply(), minus(supplyBefore, 50 * kNes + (20 * kNes) % 3));
+    std::uint64_t paidToJurors = 0;
+    for (const V &juror : jurors)
+      paidToJurors += net.nes(net.nameOf(*juror.asAddress())).low64();
+    QCOMPARE(paidToJurors, 20 * kNes - 20 * kNes % 3);
+  }
+
+  void aStalledJurorBlocksNoOtherDispute() {
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    for (const char *m : {"a", "b", "j1", "j2", "j3", "j4", "j5"})
+      STEP(net.miner(m));
+    STEP(net.give("client", 100 * kNes));
+    STEP(net.approve("client", net.deployment.disputes, 100 * kNes));
+    for (const char *accused : {"a", "b"}) {
+      const Bytes job = bytesOf(std::string("job for ") + accused);
+      const Hash32 wrong = keccak256(std::string_view("wrong"));
+      REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "report",
+                                      {V::address(net.actor(accused).address()), V::uint(0), V::bytes(keccak256(job)),
+                                       V::bytes(wrong), V::bytes(net.answer(accused, keccak256(job), wrong)), V::list({})}));
+    }
+    // In dispute 0 one juror never commits nor reveals; dispute 1 is judged in full.
+    const Hash32 wrong = keccak256(std::string_view("wrong"));
+    STEP(commitVotes(net, 0, bytesOf("job for a"), wrong, /*silentJurors=*/1));
+    STEP(commitVotes(net, 1, bytesOf("job for b"), wrong, /*silentJurors=*/0));
+    REQUIRE_OK(advanceTime(*m_rpc, 3'601));
+    STEP(revealVotes(net, 0));
+    STEP(revealVotes(net, 1));
+    REQUIRE_OK(advanceTime(*m_rpc, 3'601));
+    REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "finalize", {V::uint(1)}));
+    REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "finalize", {V::uint(0)}));
+    // Two of three seats voted guilty in dispute 0: still two thirds; the silent juror got nothing.
+    QVERIFY(net.unbonding("a") == U256(0) && net.staked("a") == U256(900 * kNes));
+    QCOMPARE(net.staked("b"), U256(900 * kNes));
+    auto silent = m_lastSilentJuror;
+    QCOMPARE(net.nes(silent), U256(0));
+  }
+
+  void timeoutReportsAreRateLimited() {
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    for (const char *m : {"slow", "j1", "j2", "j3"})
+      STEP(net.miner(m));
+    STEP(net.give("client", 1'000 * kNes));
+    STEP(net.approve("client", net.deployment.disputes, 1'000 * kNes));
+    const Hash32 none{};
+    for (int i = 0; i < 10; ++i)
+      REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "report",
+                                      {V::address(net.actor("slow").address()), V::uint(1),
+                                       V::bytes(keccak256(std::string_view("job " + std::to_string(i)))), V::bytes(none),
+                                       V::bytes(Bytes{}), V::list({})}));
+    auto eleventh = net.c->disputes.send(net.actor("client").sender, "report",
+                                         {V::address(net.actor("slow").address()), V::uint(1),
+                                          V::bytes(keccak256(std::string_view("job 10"))), V::bytes(none), V::bytes(Bytes{}), V::list({})});
+    QVERIFY(!eleventh);
+    QVERIFY2(eleventh.error().message.find("TooManyReports(10)") != std::string::npos, eleventh.error().message.c_str());
+  }
+
+  void governanceChangesParametersOnlyWithinBounds() {
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    STEP(net.give("holder", 100'000'000 * kNes)); // 10 % of the supply, over the 4 % quorum
+    Actor &holder = net.actor("holder");
+    REQUIRE_OK(net.c->token.send(holder.sender, "delegate", {V::address(holder.address())}));
+    REQUIRE_OK(advanceTime(*m_rpc, 1));
+
+    // A valid change passes, waits in the timelock and applies.
+    STEP(passProposal(net, "settleWindow", 2 * 86'400, true));
+    QCOMPARE(uintOf(net.c->parameters.call(*m_rpc, "settleWindow")), U256(2 * 86'400));
+    // Out of bounds: fees that would make everything unaffordable, no minimum stake, unbonding
+    // shorter than a vote. They pass the vote and fail where the bounds are.
+    STEP(passProposal(net, "protocolFeeBps", 10'000, false));
+    STEP(passProposal(net, "minStake", 0, false));
+    STEP(passProposal(net, "unbondingPeriod", 1, false));
+    QCOMPARE(uintOf(net.c->parameters.call(*m_rpc, "minStake")), U256(100 * kNes));
+    // The governor's own voting period cannot outgrow unbonding.
+    auto longVote = net.c->governor.send(holder.sender, "setVotingPeriod", {V::uint(3 * 86'400)});
+    QVERIFY(!longVote); // onlyGovernance, and bounded when governance does it
+  }
+
+private:
+  /// Jurors of dispute `id` commit and reveal what an honest recomputation of `job` says about
+  /// `reported`; then the dispute is finalized.
+  void judge(Network &net, std::uint64_t id, const Bytes &job, const Hash32 &reported) {
+    STEP(commitVotes(net, id, job, reported, 0));
+    REQUIRE_OK(advanceTime(*m_rpc, uintOf(net.c->parameters.call(*m_rpc, "commitPeriod")).low64() + 1));
+    STEP(revealVotes(net, id));
+    auto early = net.c->disputes.send(net.actor("client").sender, "finalize", {V::uint(id)});
+    QVERIFY(!early); // before the reveal deadline
+    REQUIRE_OK(advanceTime(*m_rpc, uintOf(net.c->parameters.call(*m_rpc, "revealPeriod")).low64() + 1));
+    REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "finalize", {V::uint(id)}));
+  }
+
+  /// The jurors of dispute `id` commit their honest verdict; the first `silentJurors` do not.
+  void commitVotes(Network &net, std::uint64_t id, const Bytes &job, const Hash32 &reported, int silentJurors) {
+    auto dispute = net.c->disputes.call(*m_rpc, "dispute", {V::uint(id)});
+    REQUIRE_OK(dispute);
+    const auto jurors = *(*(*dispute)[0].asList())[10].asList();
+    Ballots &ballots = m_ballots[id];
+    ballots.guilty = honestVerdict(job, reported);
+    for (std::size_t i = 0; i < jurors.size(); ++i) {
+      const std::string name = net.nameOf(*jurors[i].asAddress());
+      if (static_cast<int>(i) < silentJurors) {
+        m_lastSilentJuror = name;
+        continue;
+      }
+      ballots.voters.push_back(name);
+      REQUIRE_OK(net.c->disputes.send(
+          net.actor(name).sender, "commit",
+          {V::uint(id), V::bytes(voteCommitment(id, net.actor(name).address(), ballots.guilty, saltOf(name, id)))}));
+    }
+  }
+
+  /// The committed jurors of dispute `id` reveal (a reveal unlike the commitment is refused first).
+  void revealVotes(Network &net, std::uint64_t id) {
+    const Ballots &ballots = m_ballots[id];
+    for (const std::string &name : ballots.voters) {
+      QVERIFY(!net.c->disputes.send(net.actor(name).sender, "reveal",
+                                    {V::uint(id), V::boolean(!ballots.guilty), V::bytes(saltOf(name, id))}));
+      REQUIRE_OK(net.c->disputes.send(net.actor(name).sender, "reveal",
+                                      {V::uint(id), V::boolean(ballots.guilty), V::bytes(saltOf(name, id))}));
+    }
+  }
+
+  static Hash32 saltOf(const std::string &juror, std::uint64_t id) {
+    return keccak256(std::string_view("salt " + juror + " " + std::to_string(id)));
+  }
+
+  /// Proposes Parameters.set(name, value), votes for it with "holder", queues it and executes
+  /// it after the timelock; `applies` says whether execution should succeed.
+  void passProposal(Network &net, const std::string &name, std::uint64_t value, bool applies) {
+    Actor &holder = net.actor("holder");
+    auto call = net.c->parameters.encode("set", {V::string(name), V::uint(value)});
+    REQUIRE_OK(call);
+    const std::string description = "set " + name + " to " + std::to_string(value);
+    const std::vector<V> proposal = {V::list({V::address(net.deployment.parameters)}), V::list({V::uint(0)}),
+                                     V::list({V::bytes(*call)})};
+    std::vector<V> propose = proposal;
+    propose.push_back(V::string(description));
+    auto id = net.c->governor.call(*m_rpc, "propose", propose, holder.address());
+    REQUIRE_OK(id);
+    REQUIRE_OK(net.c->governor.send(holder.sender, "propose", propose));
+    REQUIRE_OK(advanceTime(*m_rpc, 11));
+    REQUIRE_OK(net.c->governor.send(holder.sender, "castVote", {(*id)[0], V::uint(1)}));
+    REQUIRE_OK(advanceTime(*m_rpc, 3'601));
+    std::vector<V> queued = proposal;
+    queued.push_back(V::bytes(keccak256(std::string_view(description))));
+    REQUIRE_OK(net.c->governor.send(holder.sender, "queue", queued));
+    auto tooSoon = net.c->governor.send(holder.sender, "execute", queued);
+    QVERIFY(!tooSoon); // the timelock's delay
+    REQUIRE_OK(advanceTime(*m_rpc, 601));
+    auto executed = net.c->governor.send(holder.sender, "execute", queued);
+    QVERIFY2(executed.ok() == applies, executed ? description.c_str() : executed.error().message.c_str());
+    if (applies)
+      return;
+    // The timelock passes the Parameters contract's own refusal up: it names the bound.
+    const std::string why = net.c->parameters.explain(executed.error()).message;
+    QVERIFY2(why.find("OutOfBounds(\"" + name + "\", " + std::to_string(value) + ",") != std::string::npos, why.c_str());
+  }
+
+  std::optional<AnvilNode> m_anvil;
+  std::unique_ptr<RpcClient> m_rpc;
+  struct Ballots {
+    bool guilty = false;
+    std::vector<std::string> voters;
+  };
+  std::map<std::uint64_t, Ballots> m_ballots;
+  std::string m_lastSilentJuror;
+};
+
+QTEST_GUILESS_MAIN(TestEvmChain)
+#include "tst_evm_chain.moc"
