@@ -449,6 +449,84 @@ private Q_SLOTS:
     QVERIFY(!longVote); // onlyGovernance, and bounded when governance does it
   }
 
+  void aCrashedChainNodeLosesNoPaymentAndPaysNothingTwice() {
+    // anvil keeps its state in a file (saved every second) and is killed with SIGKILL right after
+    // a settlement and two transfers, then restarted from the file. The miner settles its newest
+    // cumulative receipt again if the chain lost it; the client's journal re-sends its lost
+    // transfers; balances add up to the supply.
+    QTemporaryDir dir;
+    AnvilOptions options;
+    options.program = defaultAnvilProgram();
+    options.stateFile = dir.filePath(QStringLiteral("chain-state.json")).toStdString();
+    auto anvil = AnvilNode::start(options);
+    REQUIRE_OK(anvil);
+    auto rpc = std::make_unique<RpcClient>(anvil->endpoint());
+    auto net = std::make_unique<Network>(*rpc, kDevnetChainId);
+    STEP(net->deploy());
+    STEP(net->miner("m0"));
+    STEP(net->give("client", 100 * kNes));
+    STEP(net->approve("client", net->deployment.sessions, 100 * kNes));
+    REQUIRE_OK(net->c->sessions.send(net->actor("client").sender, "open",
+                                     {V::address(net->actor("m0").address()), V::uint(10 * kNes), V::uint(net->now() + 3'600)}));
+    for (std::uint64_t jobs = 1; jobs <= 3; ++jobs)
+      REQUIRE_OK(net->settle("m0", "client", jobs, jobs * 100'000, net->receipt("client", "m0", jobs, jobs * 100'000)));
+    QTest::qWait(2'500); // saved to the state file by now
+
+    const std::string journal = dir.filePath(QStringLiteral("client-journal.json")).toStdString();
+    const Bytes newest = net->receipt("client", "m0", 4, 400'000);
+    {
+      Transactor client(*rpc, net->actor("client").key, kDevnetChainId, journal);
+      REQUIRE_OK(net->settle("m0", "client", 4, 400'000, newest));
+      for (int i = 0; i < 2; ++i)
+        REQUIRE_OK(net->c->token.send(client, "transfer", {V::address(net->actor("shop").address()), V::uint(kNes)}));
+    }
+    anvil->kill();
+
+    options.stateFile = dir.filePath(QStringLiteral("chain-state.json")).toStdString();
+    auto restarted = AnvilNode::start(options);
+    REQUIRE_OK(restarted);
+    RpcClient rpc2(restarted->endpoint());
+    auto contracts = NesaContracts::attach(net->deployment, defaultArtifactDir());
+    REQUIRE_OK(contracts);
+    const Address client = net->actor("client").address(), miner = net->actor("m0").address();
+    auto session = contracts->sessions.call(rpc2, "sessions", {V::address(client), V::address(miner)});
+    REQUIRE_OK(session);
+    const U256 settledAfterCrash = *(*session)[1].asUint();
+    qInfo("after the crash the chain had settled %s µNES of 400000", settledAfterCrash.toDecimal().c_str());
+    QVERIFY(settledAfterCrash >= U256(300'000));
+
+    // The miner: its newest receipt is worth more than what the chain says was settled.
+    AccountKey minerKey = testKey("m0");
+    Transactor minerSender(rpc2, minerKey, kDevnetChainId);
+    if (settledAfterCrash < U256(400'000))
+      REQUIRE_OK(contracts->sessions.send(minerSender, "settle",
+                                          {V::address(client), V::uint(4), V::uint(400'000), V::bytes(newest)}));
+    QVERIFY(!contracts->sessions.send(minerSender, "settle",
+                                      {V::address(client), V::uint(4), V::uint(400'000), V::bytes(newest)}));
+    // The client: its journal re-sends what the chain lost, nothing more.
+    AccountKey clientKey = testKey("client");
+    Transactor clientSender(rpc2, clientKey, kDevnetChainId, journal);
+    auto resent = clientSender.recover();
+    REQUIRE_OK(resent);
+    qInfo("the client's journal re-sent %d transaction(s)", *resent);
+    REQUIRE_OK(advanceTime(rpc2, 1));
+    // A new transfer gets the next nonce: none reused, none skipped.
+    REQUIRE_OK(contracts->token.send(clientSender, "transfer", {V::address(net->actor("shop").address()), V::uint(kNes)}));
+
+    auto balance = [&](const Address &a) { return uintOf(contracts->token.call(rpc2, "balanceOf", {V::address(a)})); };
+    QCOMPARE(balance(net->actor("shop").address()), U256(3 * kNes));
+    QCOMPARE(balance(miner), U256(396'000));
+    QCOMPARE(balance(client), U256(100 * kNes - 10 * kNes - 3 * kNes));
+    // Supply conserved: everything is somewhere.
+    U256 total = 0;
+    for (const char *name : {"treasury", "client", "m0", "shop"})
+      U256::addOverflows(total, balance(net->actor(name).address()), total);
+    for (const Address &holder : {net->deployment.registry, net->deployment.sessions, net->deployment.disputes})
+      U256::addOverflows(total, balance(holder), total);
+    QCOMPARE(total, uintOf(contracts->token.call(rpc2, "totalSupply")));
+    QCOMPARE(restarted->stop(), 0);
+  }
+
 private:
   /// Jurors of dispute `id` commit and reveal what an honest recomputation of `job` says about
   /// `reported`; then the dispute is finalized.

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 namespace nesa::chain {
@@ -56,17 +57,29 @@ Result<void> Transactor::saveJournal() const {
   return {};
 }
 
+Result<std::uint64_t> Transactor::transactionCount(const char *blockTag) {
+  auto count = m_rpc.call("eth_getTransactionCount", json::array({toHex(m_key.address()), blockTag}));
+  if (!count)
+    return count.error();
+  auto value = parseQuantity(*count);
+  if (!value || !value->fitsU64())
+    return fail(ErrorCode::Corrupt, "the chain node gave a malformed transaction count");
+  return value->low64();
+}
+
 Result<int> Transactor::recover() {
   if (!m_loaded)
     if (auto r = loadJournal(); !r)
       return r.error();
-  auto mined = m_rpc.call("eth_getTransactionCount", json::array({toHex(m_key.address()), "latest"}));
-  if (!mined)
-    return mined.error();
-  auto minedCount = parseQuantity(*mined);
-  if (!minedCount)
-    return minedCount.error();
-  std::erase_if(m_pending, [&](const Pending &p) { return p.nonce < minedCount->low64(); });
+  // Entries the chain has finalized are done; later ones may still be lost with unfinalized
+  // blocks (a node that crashed before saving them), so they stay and are re-sent when unknown.
+  auto finalized = transactionCount("finalized");
+  if (!finalized)
+    finalized = transactionCount("latest"); // a node without the finalized tag
+  if (!finalized)
+    return finalized.error();
+  std::erase_if(m_pending, [&](const Pending &p) { return p.nonce < *finalized; });
+  std::sort(m_pending.begin(), m_pending.end(), [](const Pending &a, const Pending &b) { return a.nonce < b.nonce; });
   int resent = 0;
   for (const Pending &p : m_pending) {
     auto known = m_rpc.call("eth_getTransactionByHash", json::array({toHex(p.hash)}));
@@ -115,12 +128,11 @@ Result<Sent> Transactor::send(const std::optional<Address> &to, std::span<const 
     return saved.error();
   if (auto sent = m_rpc.sendRawTransaction(signedTx.raw); !sent)
     return sent.error();
+  // It stays journaled until the chain has finalized it (recover()), so a node that loses
+  // blocks it had mined (a crash before saving its state) gets it again.
   auto receipt = m_rpc.waitForReceipt(signedTx.hash, m_receiptTimeout);
   if (!receipt)
-    return receipt.error(); // still journaled: recover() re-sends it if the node lost it
-  std::erase_if(m_pending, [&](const Pending &p) { return p.nonce == tx.nonce; });
-  if (auto saved = saveJournal(); !saved)
-    return saved.error();
+    return receipt.error();
   if (!receipt->succeeded)
     return fail(ErrorCode::InvalidInput, "transaction " + toHex(signedTx.hash) + " reverted");
   return Sent{signedTx.hash, std::move(*receipt)};

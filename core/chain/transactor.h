@@ -1,7 +1,8 @@
 // Sends transactions from one account and sees them mined. Each signed transaction is written to
-// a journal file before it is broadcast and removed once mined, so after a crash of this program
-// or of the chain node the same bytes are sent again: nothing is lost, nothing runs twice (a nonce
-// executes once), and nonces never skip.
+// a journal file before it is broadcast, and dropped only once the chain has finalized its nonce
+// (the "finalized" block tag), so after a crash of this program or of the chain node (even one that lost blocks it
+// had mined) the same bytes are sent again: nothing is lost, nothing runs twice (a nonce executes
+// once), and nonces never skip.
 #pragma once
 
 #include "chain/rpc_client.h"
@@ -45,6 +46,8 @@ private:
     Bytes raw;
   };
   Result<void> loadJournal();
+  /// The account's transaction count at `blockTag` ("latest", "finalized").
+  Result<std::uint64_t> transactionCount(const char *blockTag);
   Result<void> saveJournal() const;
 
   RpcClient &m_rpc;
