@@ -45,6 +45,7 @@ int main(int argc, char **argv) {
   registerEeSuite();
   registerLedgerSuite();
   registerNetSuite();
+  registerChainSuite();
 
   Options options;
   std::vector<std::string> wanted;

@@ -4,6 +4,7 @@
 // bounded parameters, and a crash of the chain node in the middle of payments. Each finding of
 // the review of the home-made chain (issue 15) is a test here.
 #include "chain/anvil_node.h"
+#include "chain/devnet.h"
 #include "chain/keccak.h"
 #include "chain/nesa_contracts.h"
 #include "chain/signed_messages.h"
@@ -399,12 +400,13 @@ private Q_SLOTS:
     STEP(revealVotes(net, 1));
     REQUIRE_OK(advanceTime(*m_rpc, 3'601));
     REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "finalize", {V::uint(1)}));
+    // (the silent juror of dispute 0 may have sat and voted in dispute 1 too)
+    const U256 silentBefore = net.nes(m_lastSilentJuror);
     REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "finalize", {V::uint(0)}));
     // Two of three seats voted guilty in dispute 0: still two thirds; the silent juror got nothing.
     QVERIFY(net.unbonding("a") == U256(0) && net.staked("a") == U256(900 * kNes));
     QCOMPARE(net.staked("b"), U256(900 * kNes));
-    auto silent = m_lastSilentJuror;
-    QCOMPARE(net.nes(silent), U256(0));
+    QCOMPARE(net.nes(m_lastSilentJuror), silentBefore);
   }
 
   void timeoutReportsAreRateLimited() {
@@ -525,6 +527,52 @@ private Q_SLOTS:
       U256::addOverflows(total, balance(holder), total);
     QCOMPARE(total, uintOf(contracts->token.call(rpc2, "totalSupply")));
     QCOMPARE(restarted->stop(), 0);
+  }
+
+  void theDevnetDeploysOnceAndKeepsTheDemoAccountToItself() {
+    QTemporaryDir dir;
+    DevnetOptions options;
+    options.dataDir = dir.path().toStdString();
+    options.demoAccount = testKey("demo").address();
+    options.gasAccounts = {testKey("local miner").address()};
+    Deployment first;
+    {
+      auto devnet = Devnet::start(options);
+      REQUIRE_OK(devnet);
+      first = devnet->deployment();
+      auto contracts = NesaContracts::attach(first, defaultArtifactDir());
+      REQUIRE_OK(contracts);
+      QCOMPARE(uintOf(contracts->token.call(devnet->rpc(), "balanceOf", {V::address(*options.demoAccount)})),
+               options.demoAmount);
+      QVERIFY(!devnet->rpc().balance(testKey("local miner").address())->isZero());
+      QCOMPARE(devnet->stop(), 0);
+    }
+    {
+      // The next start continues the same chain: same contracts, the demo account funded once.
+      auto devnet = Devnet::start(options);
+      REQUIRE_OK(devnet);
+      QCOMPARE(devnet->deployment().token, first.token);
+      QCOMPARE(devnet->deployment().governor, first.governor);
+      auto contracts = NesaContracts::attach(first, defaultArtifactDir());
+      QCOMPARE(uintOf(contracts->token.call(devnet->rpc(), "balanceOf", {V::address(*options.demoAccount)})),
+               options.demoAmount);
+      // A real network needs its deployment file, for its own chain id.
+      RpcClient &rpc = devnet->rpc();
+      auto missing = loadDeployment(rpc, dir.filePath(QStringLiteral("none.json")).toStdString(), kDevnetChainId);
+      QVERIFY(!missing);
+      QVERIFY(missing.error().message.find("needs its deployment file") != std::string::npos);
+      const auto file = std::filesystem::path(options.dataDir) / "chain" / "deployment.json";
+      REQUIRE_OK(loadDeployment(rpc, file, kDevnetChainId));
+      QVERIFY(!loadDeployment(rpc, file, 1));
+      QCOMPARE(devnet->stop(), 0);
+    }
+    // The demo account's phrase is public: never on another chain id.
+    options.chainId = 1;
+    auto mainnet = Devnet::start(options);
+    QVERIFY(!mainnet);
+    QVERIFY2(mainnet.error().message.find("phrase is public") != std::string::npos, mainnet.error().message.c_str());
+    QVERIFY(!checkDemoAllowed(10));
+    REQUIRE_OK(checkDemoAllowed(kDevnetChainId));
   }
 
 private:

@@ -23,4 +23,8 @@ void registerLedgerSuite();
 /// processes vs in-process miners.
 void registerNetSuite();
 
+/// chain: EIP-712 receipts vs raw libsecp256k1; gas per paid query in a session of 1 000 queries
+/// vs a token transfer per query (a local anvil with the real contracts).
+void registerChainSuite();
+
 } // namespace nesa::bench

@@ -153,6 +153,11 @@ contract MinerRegistry {
         reputation[miner] += int256(jobs);
     }
 
+    /// @notice True while `miner` is registered (one storage read; sessions check it).
+    function isRegistered(address miner) external view returns (bool) {
+        return miners[miner].registered;
+    }
+
     /// @notice Stake that counts for the juror draw and rewards: staked, not unbonding.
     function activeStake(address miner) external view returns (uint256) {
         return miners[miner].registered ? staked[miner] : 0;

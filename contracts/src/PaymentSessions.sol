@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Parameters} from "./Parameters.sol";
 import {MinerRegistry} from "./MinerRegistry.sol";
 
@@ -17,9 +18,10 @@ import {MinerRegistry} from "./MinerRegistry.sol";
 contract PaymentSessions is EIP712 {
     using SafeERC20 for IERC20;
 
+    // Two storage slots: amounts fit in 128 bits (the whole supply is 10^15 µNES).
     struct Session {
-        uint256 deposit; // µNES escrowed, in total
-        uint256 settled; // µNES paid out so far (the newest settled receipt's amount)
+        uint128 deposit; // µNES escrowed, in total
+        uint128 settled; // µNES paid out so far (the newest settled receipt's amount)
         uint64 jobs; // verified answers covered by the newest settled receipt
         uint64 expiresAt; // no new jobs after this (miners check it before serving)
         uint64 epoch; // bumped on close, so old receipts never apply to a new session
@@ -59,13 +61,12 @@ contract PaymentSessions is EIP712 {
     /// @notice Opens (or tops up and extends) the caller's session with `miner`: escrows
     /// `amount` µNES (approve first) and sets the expiry to `expiresAt` (never earlier than now).
     function open(address miner, uint256 amount, uint64 expiresAt) external {
-        (,,,,, bool registered) = registry.miners(miner);
-        if (!registered) revert NotRegistered(miner);
+        if (!registry.isRegistered(miner)) revert NotRegistered(miner);
         if (expiresAt <= block.timestamp) revert Expired();
         Session storage s = sessions[msg.sender][miner];
         if (expiresAt < s.expiresAt) revert BadSession();
         token.safeTransferFrom(msg.sender, address(this), amount);
-        s.deposit += amount;
+        s.deposit += SafeCast.toUint128(amount);
         s.expiresAt = expiresAt;
         emit Opened(msg.sender, miner, s.deposit, expiresAt, s.epoch);
     }
@@ -91,7 +92,7 @@ contract PaymentSessions is EIP712 {
         if (signer != client) revert WrongSigner(signer);
         uint256 delta = amount - s.settled;
         uint64 newJobs = jobs - s.jobs;
-        s.settled = amount;
+        s.settled = uint128(amount); // ≤ deposit, so it fits
         s.jobs = jobs;
         uint256 fee = (delta * parameters.protocolFeeBps()) / 10_000;
         rewardPool += fee;

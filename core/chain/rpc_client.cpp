@@ -113,6 +113,15 @@ Result<U256> RpcClient::balance(const Address &account) {
   return r ? parseQuantity(*r) : Result<U256>(r.error());
 }
 
+Result<Bytes> RpcClient::code(const Address &account) {
+  auto r = call("eth_getCode", json::array({toHex(account), "latest"}));
+  if (!r)
+    return r.error();
+  if (!r->is_string())
+    return badAnswer("eth_getCode", "is not hex");
+  return fromHex(r->get<std::string>());
+}
+
 Result<std::uint64_t> RpcClient::pendingNonce(const Address &account) {
   auto r = call("eth_getTransactionCount", json::array({toHex(account), "pending"}));
   return r ? u64Of(*r, "eth_getTransactionCount") : Result<std::uint64_t>(r.error());

@@ -48,6 +48,8 @@ public:
   /// The timestamp of the latest block (seconds).
   Result<std::uint64_t> latestTimestamp();
   Result<U256> balance(const Address &account);
+  /// The runtime code at `account` (empty for a plain account or nothing deployed).
+  Result<Bytes> code(const Address &account);
   /// The next nonce of `account`, counting its pending transactions.
   Result<std::uint64_t> pendingNonce(const Address &account);
   Result<U256> gasPrice();
