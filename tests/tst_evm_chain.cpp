@@ -269,6 +269,28 @@ private Q_SLOTS:
     QVERIFY(!net.settle("m1", "client", 6, 600, net.receipt("client", "m0", 6, 600)));
   }
 
+  void rewardsGoByStakeTimesReputation() {
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    STEP(net.miner("busy"));
+    STEP(net.miner("idle"));
+    STEP(net.give("client", 100 * kNes));
+    STEP(net.approve("client", net.deployment.sessions, 100 * kNes));
+    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "open",
+                                    {V::address(net.actor("busy").address()), V::uint(50 * kNes), V::uint(net.now() + 3'600)}));
+    REQUIRE_OK(net.settle("busy", "client", 400, 40 * kNes, net.receipt("client", "busy", 400, 40 * kNes)));
+    const U256 pool = uintOf(net.c->sessions.call(*m_rpc, "rewardPool"));
+    QCOMPARE(pool, U256(400'000)); // 1 % of 40 NES
+    const U256 busyBefore = net.nes("busy"), idleBefore = net.nes("idle");
+    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "distributeRewards", {}));
+    // Equal stakes; reputation 400 against 0: shares 1400 : 1000.
+    QCOMPARE(minus(net.nes("busy"), busyBefore), U256(400'000ULL * 1400 / 2400));
+    QCOMPARE(minus(net.nes("idle"), idleBefore), U256(400'000ULL * 1000 / 2400));
+    auto again = net.c->sessions.send(net.actor("client").sender, "distributeRewards", {});
+    QVERIFY(!again);
+    QVERIFY2(again.error().message.find("TooSoon") != std::string::npos, again.error().message.c_str());
+  }
+
   void anExpiringSessionYieldsNoFreeCompute() {
     // The review: a one-block session, used, then refunded in full while the miner's settlement
     // was refused as expired. Now the miner settles after expiry, within the window, and the

@@ -38,10 +38,15 @@ contract PaymentSessions is EIP712 {
     mapping(address client => mapping(address miner => Session)) public sessions;
     /// @notice Protocol fees collected for miner rewards (µNES).
     uint256 public rewardPool;
+    /// @notice How often the reward pool may be shared out.
+    uint256 public constant REWARD_PERIOD = 1 days;
+    /// @notice When it was last shared out.
+    uint256 public lastDistribution;
 
     event Opened(address indexed client, address indexed miner, uint256 deposit, uint64 expiresAt, uint64 epoch);
     event Settled(address indexed client, address indexed miner, uint256 paid, uint256 fee, uint64 jobs);
     event Closed(address indexed client, address indexed miner, uint256 refund);
+    event RewardsDistributed(uint256 paid, uint256 miners);
 
     error BadSession();
     error Expired();
@@ -51,6 +56,7 @@ contract PaymentSessions is EIP712 {
     error OverDeposit(uint256 amount, uint256 deposit);
     error WrongSigner(address signer);
     error NotRegistered(address miner);
+    error TooSoon(uint256 next);
 
     constructor(IERC20 token_, Parameters parameters_, MinerRegistry registry_) EIP712("Nesa PayForQuery", "1") {
         token = token_;
@@ -115,5 +121,35 @@ contract PaymentSessions is EIP712 {
         s.epoch += 1;
         if (refund > 0) token.safeTransfer(msg.sender, refund);
         emit Closed(msg.sender, miner, refund);
+    }
+
+    /// @notice Shares the reward pool among registered miners in proportion to active stake ×
+    /// (1000 + reputation, clamped to ±1000); anyone may call it once per REWARD_PERIOD.
+    /// Rounding leftovers stay in the pool. Gas grows with the number of miners ever registered.
+    function distributeRewards() external {
+        uint256 next = lastDistribution + REWARD_PERIOD;
+        if (block.timestamp < next) revert TooSoon(next);
+        lastDistribution = block.timestamp;
+        address[] memory list = registry.minerList();
+        uint256[] memory weight = new uint256[](list.length);
+        uint256 total;
+        for (uint256 i = 0; i < list.length; ++i) {
+            int256 reputation = registry.reputation(list[i]);
+            if (reputation > 1000) reputation = 1000;
+            if (reputation < -1000) reputation = -1000;
+            weight[i] = registry.activeStake(list[i]) * uint256(1000 + reputation);
+            total += weight[i];
+        }
+        if (total == 0) return;
+        uint256 pool = rewardPool;
+        uint256 paid;
+        for (uint256 i = 0; i < list.length; ++i) {
+            uint256 share = (pool * weight[i]) / total;
+            if (share == 0) continue;
+            paid += share;
+            token.safeTransfer(list[i], share);
+        }
+        rewardPool = pool - paid;
+        emit RewardsDistributed(paid, list.length);
     }
 }
