@@ -7,6 +7,7 @@
 #include "chain/devnet.h"
 #include "chain/keccak.h"
 #include "chain/nesa_contracts.h"
+#include "chain/session_desk.h"
 #include "chain/signed_messages.h"
 
 #include <QTemporaryDir>
@@ -317,6 +318,43 @@ private Q_SLOTS:
                                     {V::address(net.actor("m0").address()), V::uint(kNes), V::uint(net.now() + 600)}));
     QVERIFY(!net.settle("m0", "client", 5, 500'000, net.receipt("client", "m0", 5, 500'000, 0)));
     REQUIRE_OK(net.settle("m0", "client", 1, 100, net.receipt("client", "m0", 1, 100, 1)));
+  }
+
+  void theMinerServesOnlyJobsItWillBePaidFor() {
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    STEP(net.miner("m0"));
+    STEP(net.give("client", 10 * kNes));
+    STEP(net.approve("client", net.deployment.sessions, 10 * kNes));
+    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "open",
+                                    {V::address(net.actor("m0").address()), V::uint(kNes), V::uint(net.now() + 600)}));
+    SessionDesk desk(*m_rpc, net.c->sessions, net.actor("m0").address(), kDevnetChainId);
+    const Address client = net.actor("client").address();
+    REQUIRE_OK(desk.admitJob(client, 100, 60));
+    auto tooLong = desk.admitJob(client, 100, 3'600); // would end after the session's expiry
+    QVERIFY(!tooLong);
+    QVERIFY2(tooLong.error().message.find("expires") != std::string::npos, tooLong.error().message.c_str());
+    QVERIFY(!desk.admitJob(client, 2 * kNes, 60));                      // over the deposit
+    QVERIFY(!desk.admitJob(net.actor("stranger").address(), 100, 60)); // no session
+
+    const PaymentReceipt r{client, net.actor("m0").address(), 0, 3, 300};
+    const auto digest = receiptDigest(r, kDevnetChainId, net.deployment.sessions);
+    QVERIFY(!desk.acceptReceipt(r, net.actor("m0").key.sign(digest))); // not the client's signature
+    PaymentReceipt wrongEpoch = r;
+    wrongEpoch.epoch = 1;
+    QVERIFY(!desk.acceptReceipt(wrongEpoch, net.actor("client").key.sign(receiptDigest(wrongEpoch, kDevnetChainId, net.deployment.sessions))));
+    PaymentReceipt greedy = r;
+    greedy.amount = 2 * kNes;
+    QVERIFY(!desk.acceptReceipt(greedy, net.actor("client").key.sign(receiptDigest(greedy, kDevnetChainId, net.deployment.sessions))));
+    REQUIRE_OK(desk.acceptReceipt(r, net.actor("client").key.sign(digest)));
+    QVERIFY(!desk.acceptReceipt(r, net.actor("client").key.sign(digest))); // not newer
+    auto settled = desk.settleNewest(net.actor("m0").sender, client);
+    REQUIRE_OK(settled);
+    QCOMPARE(*settled, U256(300));
+    auto again = desk.settleNewest(net.actor("m0").sender, client);
+    REQUIRE_OK(again);
+    QCOMPARE(*again, U256(0)); // nothing is paid twice
+    QCOMPARE(desk.session(client)->settled, U256(300));
   }
 
   void colludingMinersCannotSlashAnHonestOne() {
