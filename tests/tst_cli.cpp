@@ -337,7 +337,7 @@ private Q_SLOTS:
     QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
              (QStringList{QStringLiteral("storage"), QStringLiteral("util"), QStringLiteral("blas"),
                           QStringLiteral("engine"), QStringLiteral("ee"), QStringLiteral("ledger"),
-                          QStringLiteral("net")}));
+                          QStringLiteral("net"), QStringLiteral("chain")}));
     QCOMPARE(run(kBench, {QStringLiteral("nosuchsuite")}).code, 2);
   }
 
@@ -375,6 +375,8 @@ private Q_SLOTS:
                               QStringLiteral("a long passphrase"));
     QCOMPARE(added.code, 0);
     QCOMPARE(added.out.count(QStringLiteral("nes1")), 2);
+    // Each account also shows its Ethereum address (EIP-55), the same on every run.
+    QCOMPARE(added.out.count(QRegularExpression(QStringLiteral("  0x[0-9a-fA-F]{40}\n"))), 2);
     QVERIFY(added.out.startsWith(restored.out.section('\n', 1, 1))); // same first account
     const Run wrong =
         runWith({QStringLiteral("address")}, {}, QStringLiteral("not the passphrase"));

@@ -24,7 +24,7 @@ constexpr const char *kUsage =
     "  create              make a new wallet: shows a 24-word recovery phrase once, then asks for\n"
     "                      three of its words to prove it was written down\n"
     "  restore             make a wallet from a recovery phrase (read from the terminal or stdin)\n"
-    "  address             list the accounts and their addresses\n"
+    "  address             list the accounts: number, name, nes1 address, 0x Ethereum address\n"
     "  add-account NAME    derive the next account\n"
     "  balance [ADDRESS]   balances of the wallet's accounts (or of one address)\n"
     "  history [ADDRESS]   their recent transactions (--limit N)\n"
@@ -42,7 +42,8 @@ int failWith(Context &ctx, const Error &error) {
 
 void printAccounts(Context &ctx, const wallet::Wallet &w) {
   for (const auto &account : w.accounts())
-    ctx.out << account.index << "  " << account.name << "  " << account.address << '\n';
+    ctx.out << account.index << "  " << account.name << "  " << account.address << "  "
+            << account.ethereumAddress << '\n';
 }
 
 std::vector<std::string_view> wordsOf(std::string_view phrase) {
