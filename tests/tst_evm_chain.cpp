@@ -116,6 +116,15 @@ public:
                                  V::uint(2), V::string("cpu")}));
   }
 
+  /// `client` gets 10 NES, approves the sessions contract and opens a session with `miner`.
+  void openSession(const std::string &client, const std::string &miner, std::uint64_t deposit,
+                   std::uint64_t seconds) {
+    STEP(give(client, 10 * kNes));
+    STEP(approve(client, deployment.sessions, 10 * kNes));
+    REQUIRE_OK(c->sessions.send(actor(client).sender, "open",
+                                {V::address(actor(miner).address()), V::uint(deposit), V::uint(now() + seconds)}));
+  }
+
   U256 staked(const std::string &name) {
     return uintOf(c->registry.call(m_rpc, "staked", {V::address(actor(name).address())}));
   }
@@ -232,11 +241,7 @@ private Q_SLOTS:
     Network net(*m_rpc, kDevnetChainId);
     STEP(net.deploy());
     STEP(net.miner("m0"));
-    STEP(net.give("client", 10 * kNes));
-    STEP(net.approve("client", net.deployment.sessions, 10 * kNes));
-    const std::uint64_t expiry = net.now() + 3'600;
-    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "open",
-                                    {V::address(net.actor("m0").address()), V::uint(kNes), V::uint(expiry)}));
+    STEP(net.openSession("client", "m0", kNes, 3'600));
     QCOMPARE(net.nes("client"), U256(9 * kNes));
 
     // Our digest is the contract's digest.
@@ -299,10 +304,7 @@ private Q_SLOTS:
     Network net(*m_rpc, kDevnetChainId);
     STEP(net.deploy());
     STEP(net.miner("m0"));
-    STEP(net.give("client", 10 * kNes));
-    STEP(net.approve("client", net.deployment.sessions, 10 * kNes));
-    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "open",
-                                    {V::address(net.actor("m0").address()), V::uint(kNes), V::uint(net.now() + 60)}));
+    STEP(net.openSession("client", "m0", kNes, 60));
     const Bytes signature = net.receipt("client", "m0", 4, 400'000);
     REQUIRE_OK(advanceTime(*m_rpc, 120)); // the session has expired
     auto early = net.c->sessions.send(net.actor("client").sender, "close", {V::address(net.actor("m0").address())});
@@ -324,10 +326,7 @@ private Q_SLOTS:
     Network net(*m_rpc, kDevnetChainId);
     STEP(net.deploy());
     STEP(net.miner("m0"));
-    STEP(net.give("client", 10 * kNes));
-    STEP(net.approve("client", net.deployment.sessions, 10 * kNes));
-    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "open",
-                                    {V::address(net.actor("m0").address()), V::uint(kNes), V::uint(net.now() + 600)}));
+    STEP(net.openSession("client", "m0", kNes, 600));
     SessionDesk desk(*m_rpc, net.c->sessions, net.actor("m0").address(), kDevnetChainId);
     const Address client = net.actor("client").address();
     REQUIRE_OK(desk.admitJob(client, 100, 60));

@@ -1,5 +1,7 @@
 #include "wallet/ethereum_keys.h"
 
+#include "wallet/hd_keys.h"
+
 #include <cryptopp/ripemd.h>
 #include <cryptopp/sha.h>
 #include <sodium.h>
@@ -10,19 +12,6 @@
 
 namespace nesa::wallet {
 namespace {
-
-/// HMAC-SHA512(key, data) into a 64-byte locked buffer.
-Result<SecureBuffer> hmacSha512(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
-  auto digest = SecureBuffer::allocate(64);
-  if (!digest)
-    return digest.error();
-  crypto_auth_hmacsha512_state state;
-  crypto_auth_hmacsha512_init(&state, key.data(), key.size());
-  crypto_auth_hmacsha512_update(&state, data.data(), data.size());
-  crypto_auth_hmacsha512_final(&state, digest->data());
-  sodium_memzero(&state, sizeof state);
-  return digest;
-}
 
 Result<std::array<std::uint8_t, 33>> compressedPublicKey(const SecureBuffer &secret) {
   auto key = chain::AccountKey::fromSecret(secret.bytes());

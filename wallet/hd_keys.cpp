@@ -10,14 +10,9 @@ namespace {
 // HMAC-SHA512(key, data) split into (IL, IR) as a new node.
 Result<ExtendedKey> hmacNode(std::span<const std::uint8_t> key,
                              std::span<const std::uint8_t> data) {
-  auto digest = SecureBuffer::allocate(64);
+  auto digest = hmacSha512(key, data);
   if (!digest)
     return digest.error();
-  crypto_auth_hmacsha512_state state;
-  crypto_auth_hmacsha512_init(&state, key.data(), key.size());
-  crypto_auth_hmacsha512_update(&state, data.data(), data.size());
-  crypto_auth_hmacsha512_final(&state, digest->data());
-  sodium_memzero(&state, sizeof state);
   auto left = SecureBuffer::copyOf(std::span<const std::uint8_t>(digest->data(), 32));
   auto right = SecureBuffer::copyOf(std::span<const std::uint8_t>(digest->data() + 32, 32));
   if (!left || !right)
@@ -26,6 +21,18 @@ Result<ExtendedKey> hmacNode(std::span<const std::uint8_t> key,
 }
 
 } // namespace
+
+Result<SecureBuffer> hmacSha512(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
+  auto digest = SecureBuffer::allocate(64);
+  if (!digest)
+    return digest.error();
+  crypto_auth_hmacsha512_state state;
+  crypto_auth_hmacsha512_init(&state, key.data(), key.size());
+  crypto_auth_hmacsha512_update(&state, data.data(), data.size());
+  crypto_auth_hmacsha512_final(&state, digest->data());
+  sodium_memzero(&state, sizeof state);
+  return digest;
+}
 
 Result<ExtendedKey> masterKey(const SecureBuffer &seed) {
   if (auto ready = ensureSodium(); !ready)
