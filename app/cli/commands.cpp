@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include "cli/arguments.h"
+#include "cli/chain_command.h"
 #include "cli/context.h"
 #include "cli/ledger_commands.h"
 #include "cli/network_commands.h"
@@ -144,6 +145,8 @@ const std::vector<Command> &commands() {
        govCommand},
       {"ledger", "show the ledger's status", "nesa ledger status [--node HOST:PORT]", nullptr,
        ledgerCommand},
+      {"chain", "run the local EVM devnet: anvil and the Nesa contracts (docs/chain.md)",
+       "nesa chain devnet [--once] [--json]", nullptr, chainCommand},
       {"bench", "run a benchmark suite (nesa bench --list)", "nesa bench [--list] [SUITE...]",
        nullptr, benchCommand},
       {"gpu", "list GPUs, optionally run the GPU self-test", "nesa gpu [--self-test]", nullptr,
@@ -234,6 +237,11 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
 
   Context context{std::move(*config), configFile, std::move(rest), out, err};
   return command->run(context);
+}
+
+int failWith(Context &ctx, const std::string &command, const Error &error) {
+  ctx.err << "nesa " << command << ": " << error.message << '\n';
+  return error.code == ErrorCode::InvalidInput ? kExitUsage : kExitFailure;
 }
 
 } // namespace nesa::cli

@@ -2,6 +2,11 @@
 #pragma once
 
 #include <iosfwd>
+#include <string>
+
+namespace nesa {
+struct Error;
+}
 
 namespace nesa::cli {
 
@@ -12,6 +17,11 @@ enum ExitCode : int {
   kExitUsage = 2,       ///< the command line was wrong
   kExitUnavailable = 3, ///< the command exists but is not available in this build yet
 };
+
+struct Context;
+
+/// Prints "nesa COMMAND: message" and returns kExitUsage for InvalidInput, else kExitFailure.
+int failWith(Context &ctx, const std::string &command, const Error &error);
 
 /// Runs `nesa` with the given arguments, writing to `out` and `err`; returns the exit code.
 int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &err);

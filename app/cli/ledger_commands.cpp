@@ -21,11 +21,6 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-int failWith(Context &ctx, const std::string &command, const Error &error) {
-  ctx.err << "nesa " << command << ": " << error.message << '\n';
-  return error.code == ErrorCode::InvalidInput ? kExitUsage : kExitFailure;
-}
-
 const std::vector<OptionSpec> kOptions = {
     {"node", true, "the node (default: the configured or local one)", "HOST:PORT"},
     {"account", true, "the wallet account to use (default 0)", "N"},

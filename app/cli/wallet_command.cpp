@@ -35,10 +35,7 @@ constexpr const char *kUsage =
     "  (--account N picks the account, --tip NES buys priority, --node HOST:PORT the node)\n\n"
     "The passphrase is asked for on the terminal, or taken from $NESA_WALLET_PASSPHRASE.\n";
 
-int failWith(Context &ctx, const Error &error) {
-  ctx.err << "nesa wallet: " << error.message << '\n';
-  return error.code == ErrorCode::InvalidInput ? kExitUsage : kExitFailure;
-}
+int failWith(Context &ctx, const Error &error) { return cli::failWith(ctx, "wallet", error); }
 
 void printAccounts(Context &ctx, const wallet::Wallet &w) {
   for (const auto &account : w.accounts())

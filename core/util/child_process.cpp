@@ -29,6 +29,11 @@ Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
     return fail(ErrorCode::Io, std::string("cannot start a process: ") + std::strerror(errno));
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM); // a child never outlives its parent (devnet miners)
+    // A new program starts with no signal blocked, whatever its parent blocks to wait for them
+    // (otherwise a child like anvil never sees the SIGTERM that asks it to save and stop).
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     if (captureStdout)
       ::dup2(pipeFds[1], STDOUT_FILENO);
     ::execv(argv[0], argv.data());
