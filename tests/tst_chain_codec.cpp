@@ -7,14 +7,22 @@
 #include "chain/keccak.h"
 #include "chain/rlp.h"
 #include "chain/transaction.h"
+#include "chain/rpc_client.h"
+#include "chain/transactor.h"
 #include "chain/typed_data.h"
 
 #include <nlohmann/json.hpp>
 
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <utility> // before Boost (STACK.md)
+
+#include <boost/asio.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 using namespace nesa;
 using namespace nesa::chain;
@@ -95,6 +103,43 @@ const json &newestFork(const json &test) {
       return test["result"][fork];
   qFatal("a transaction test without a known fork");
 }
+
+/// A JSON-RPC "node" on loopback that answers every request with `body` (HTTP 200).
+class CannedNode {
+public:
+  explicit CannedNode(std::string body)
+      : m_body(std::move(body)), m_acceptor(m_io, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+    m_thread = std::thread([this] {
+      while (!m_stop) {
+        boost::system::error_code ec;
+        boost::asio::ip::tcp::socket socket(m_io);
+        m_acceptor.accept(socket, ec);
+        if (ec || m_stop)
+          return;
+        boost::asio::streambuf request;
+        boost::asio::read_until(socket, request, "\r\n\r\n", ec);
+        const std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                                  std::to_string(m_body.size()) + "\r\nConnection: close\r\n\r\n" + m_body;
+        boost::asio::write(socket, boost::asio::buffer(reply), ec);
+      }
+    });
+  }
+  ~CannedNode() {
+    m_stop = true;
+    boost::system::error_code ec;
+    boost::asio::ip::tcp::socket poke(m_io);
+    poke.connect(m_acceptor.local_endpoint(), ec);
+    m_thread.join();
+  }
+  net::Endpoint endpoint() const { return {"127.0.0.1", m_acceptor.local_endpoint().port()}; }
+
+private:
+  std::string m_body;
+  boost::asio::io_context m_io;
+  boost::asio::ip::tcp::acceptor m_acceptor;
+  std::atomic<bool> m_stop{false};
+  std::thread m_thread;
+};
 
 } // namespace
 
@@ -366,6 +411,51 @@ private Q_SLOTS:
     QVERIFY(!abi::parseType("bytes33"));
     QVERIFY(!abi::parseType("(uint256"));
     QVERIFY(!abi::encodeCall("transfer(address,uint256)", {abi::Value::uint(1)}));
+  }
+
+  void aHostileNodeGetsErrorsNotCrashes() {
+    // Answers of the wrong shape, as a broken or hostile chain node might send: each call ends
+    // in an error that names the problem, never in an exception.
+    const Hash32 hash{};
+    const Address who{};
+    for (const char *body : {R"({"jsonrpc":"2.0","id":1,"error":{"message":5}})",
+                             R"({"jsonrpc":"2.0","id":1,"result":"0x1"})",
+                             R"({"jsonrpc":"2.0","id":1,"result":{"status":7,"logs":[5]}})",
+                             R"({"jsonrpc":"2.0","id":1,"result":[7,"x",{"data":7}]})",
+                             R"({"jsonrpc":"2.0","id":2,"result":"0x1"})", R"(not json)", R"([])"}) {
+      CannedNode node(body);
+      RpcClient rpc(node.endpoint(), std::chrono::milliseconds(2'000));
+      QVERIFY2(!rpc.receipt(hash), body);
+      QVERIFY2(!rpc.logs(who, std::nullopt, 0, std::nullopt), body);
+      QVERIFY2(!rpc.latestTimestamp(), body);
+      RpcClient fresh(node.endpoint(), std::chrono::milliseconds(2'000)); // its first request has id 1
+      auto balance = fresh.balance(who); // only a well-formed quantity for our request is one
+      const bool wellFormed = std::string_view(body) == R"({"jsonrpc":"2.0","id":1,"result":"0x1"})";
+      QVERIFY2(balance.ok() == wellFormed, body);
+      if (!balance)
+        QVERIFY2(!balance.error().message.empty(), body);
+    }
+  }
+
+  void aDamagedJournalIsRefusedAndKept() {
+    QTemporaryDir dir;
+    const std::string journal = dir.filePath(QStringLiteral("journal.json")).toStdString();
+    {
+      std::ofstream out(journal);
+      out << R"({"chainId": 1, "address": 5, "pending": "nope"})";
+    }
+    CannedNode node(R"({"jsonrpc":"2.0","id":1,"result":"0x0"})");
+    RpcClient rpc(node.endpoint());
+    const AccountKey key = keyOf("0x4646464646464646464646464646464646464646464646464646464646464646");
+    Transactor sender(rpc, key, 1, journal);
+    for (int attempt = 0; attempt < 2; ++attempt) { // refused every time, not only the first
+      auto sent = sender.send(Address{}, Bytes{});
+      QVERIFY(!sent);
+      QCOMPARE(sent.error().code, ErrorCode::Corrupt);
+    }
+    std::ifstream in(journal);
+    const std::string kept((std::istreambuf_iterator<char>(in)), {});
+    QVERIFY(kept.find("nope") != std::string::npos); // untouched
   }
 
   void eip712MailExample() {

@@ -147,9 +147,33 @@ public:
                              V::bytes(signature)});
   }
 
-  /// A miner's signature over its answer `result` to `job`.
-  Bytes answer(const std::string &miner, const Hash32 &job, const Hash32 &result) {
-    return actor(miner).key.sign(answerDigest(job, result, m_chainId, deployment.disputes)).toRsv();
+  /// A miner's signature over its answer `result` to `job` in call `call`.
+  Bytes answer(const std::string &miner, const Hash32 &call, const Hash32 &job, const Hash32 &result) {
+    return actor(miner).key.sign(answerDigest(call, job, result, m_chainId, deployment.disputes)).toRsv();
+  }
+
+  /// Another miner of the call, as a report lists it: its signed answer to its own share.
+  V callMiner(const std::string &miner, const Hash32 &call) {
+    const Hash32 job = keccak256(std::string_view("the share of " + miner));
+    const Hash32 result = keccak256(std::string_view("the answer of " + miner));
+    return V::list({V::address(actor(miner).address()), V::bytes(job), V::bytes(result),
+                    V::bytes(answer(miner, call, job, result))});
+  }
+
+  /// `reporter` reports `accused` (kind 0: a wrong answer, 1: a timeout).
+  Result<Sent> report(const std::string &reporter, const std::string &accused, int kind, const Hash32 &call,
+                      const Hash32 &job, const Hash32 &result, const Bytes &signature,
+                      std::vector<V> callMiners = {}) {
+    return c->disputes.send(actor(reporter).sender, "report",
+                            {V::address(actor(accused).address()), V::uint(kind), V::bytes(call), V::bytes(job),
+                             V::bytes(result), V::bytes(signature), V::list(std::move(callMiners))});
+  }
+
+  /// Mines the block whose hash draws dispute `id`'s committee, then draws it.
+  Result<Sent> draw(std::uint64_t id) {
+    if (auto mined = advanceTime(m_rpc, 1); !mined)
+      return mined.error();
+    return c->disputes.send(actor("deployer").sender, "draw", {V::uint(id)});
   }
 
   std::uint64_t now() { return *m_rpc.latestTimestamp(); }
@@ -258,7 +282,8 @@ private Q_SLOTS:
     QCOMPARE(uintOf(net.c->sessions.call(*m_rpc, "rewardPool")), U256(3));
     REQUIRE_OK(net.settle("m0", "client", 5, 500, net.receipt("client", "m0", 5, 500)));
     QCOMPARE(net.nes("m0"), U256(495));
-    QCOMPARE(uintOf(net.c->registry.call(*m_rpc, "reputation", {V::address(net.actor("m0").address())})), U256(5));
+    // Reputation follows what was paid (a point per 0.01 NES), not the job count a client writes.
+    QCOMPARE(uintOf(net.c->registry.call(*m_rpc, "reputation", {V::address(net.actor("m0").address())})), U256(0));
 
     // An old receipt, a receipt the miner signed itself, and more than the deposit: refused.
     auto replay = net.settle("m0", "client", 3, 300, net.receipt("client", "m0", 3, 300));
@@ -289,9 +314,10 @@ private Q_SLOTS:
     QCOMPARE(pool, U256(400'000)); // 1 % of 40 NES
     const U256 busyBefore = net.nes("busy"), idleBefore = net.nes("idle");
     REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "distributeRewards", {}));
-    // Equal stakes; reputation 400 against 0: shares 1400 : 1000.
-    QCOMPARE(minus(net.nes("busy"), busyBefore), U256(400'000ULL * 1400 / 2400));
-    QCOMPARE(minus(net.nes("idle"), idleBefore), U256(400'000ULL * 1000 / 2400));
+    // 40 NES paid is 4000 points, counted up to 1000: equal stakes, shares 2000 : 1000.
+    QCOMPARE(uintOf(net.c->registry.call(*m_rpc, "reputation", {V::address(net.actor("busy").address())})), U256(4000));
+    QCOMPARE(minus(net.nes("busy"), busyBefore), U256(400'000ULL * 2000 / 3000));
+    QCOMPARE(minus(net.nes("idle"), idleBefore), U256(400'000ULL * 1000 / 3000));
     auto again = net.c->sessions.send(net.actor("client").sender, "distributeRewards", {});
     QVERIFY(!again);
     QVERIFY2(again.error().message.find("TooSoon") != std::string::npos, again.error().message.c_str());
@@ -347,6 +373,10 @@ private Q_SLOTS:
     QVERIFY(!desk.acceptReceipt(greedy, net.actor("client").key.sign(receiptDigest(greedy, kDevnetChainId, net.deployment.sessions))));
     REQUIRE_OK(desk.acceptReceipt(r, net.actor("client").key.sign(digest)));
     QVERIFY(!desk.acceptReceipt(r, net.actor("client").key.sign(digest))); // not newer
+    PaymentReceipt fewerJobs = r;
+    fewerJobs.jobs = 1;
+    fewerJobs.amount = 301; // the contract would refuse it: fewer jobs than the last receipt
+    QVERIFY(!desk.acceptReceipt(fewerJobs, net.actor("client").key.sign(receiptDigest(fewerJobs, kDevnetChainId, net.deployment.sessions))));
     auto settled = desk.settleNewest(net.actor("m0").sender, client);
     REQUIRE_OK(settled);
     QCOMPARE(*settled, U256(300));
@@ -364,28 +394,36 @@ private Q_SLOTS:
     STEP(net.deploy());
     for (const char *m : {"honest", "fake1", "fake2", "j1", "j2", "j3"})
       STEP(net.miner(m));
+    const Hash32 call = keccak256(std::string_view("call 1"));
     const Bytes job = bytesOf("job: segment slice 42");
     const Hash32 jobDigest = keccak256(job);
     const Hash32 rightResult = keccak256(job);
-    const Bytes honestSignature = net.answer("honest", jobDigest, rightResult);
+    const Bytes honestSignature = net.answer("honest", call, jobDigest, rightResult);
 
     // A report with a result the honest miner never signed: refused on chain.
     STEP(net.give("fake1", 100 * kNes));
     STEP(net.approve("fake1", net.deployment.disputes, 100 * kNes));
     const Hash32 otherResult = keccak256(std::string_view("what the fakes agreed on"));
-    auto lie = net.c->disputes.send(net.actor("fake1").sender, "report",
-                                    {V::address(net.actor("honest").address()), V::uint(0), V::bytes(jobDigest),
-                                     V::bytes(otherResult), V::bytes(honestSignature),
-                                     V::list({V::address(net.actor("fake2").address())})});
+    auto lie = net.report("fake1", "honest", 0, call, jobDigest, otherResult, honestSignature, {net.callMiner("fake2", call)});
     QVERIFY(!lie);
     QVERIFY2(lie.error().message.find("not signed by the accused") != std::string::npos, lie.error().message.c_str());
+    // Nor can a reporter keep honest miners off the committee by naming them as the call's
+    // miners: each must have signed an answer in that call.
+    V forged = net.callMiner("j1", keccak256(std::string_view("another call")));
+    auto excluded = net.report("fake1", "honest", 0, call, jobDigest, rightResult, honestSignature, {forged});
+    QVERIFY(!excluded);
+    QVERIFY2(excluded.error().message.find("call miner") != std::string::npos, excluded.error().message.c_str());
 
     // The honest answer reported anyway, the fakes excluding each other... jurors recompute.
-    auto reported = net.c->disputes.send(net.actor("fake1").sender, "report",
-                                         {V::address(net.actor("honest").address()), V::uint(0), V::bytes(jobDigest),
-                                          V::bytes(rightResult), V::bytes(honestSignature),
-                                          V::list({V::address(net.actor("fake2").address())})});
-    REQUIRE_OK(reported);
+    REQUIRE_OK(net.report("fake1", "honest", 0, call, jobDigest, rightResult, honestSignature, {net.callMiner("fake2", call)}));
+    auto twice = net.report("fake1", "honest", 0, call, jobDigest, rightResult, honestSignature);
+    QVERIFY(!twice); // one report per job
+    QVERIFY2(twice.error().message.find("already reported") != std::string::npos, twice.error().message.c_str());
+    // The committee is not known in the report's own block: nobody can retry it by reverting.
+    auto tooEarly = net.c->disputes.send(net.actor("deployer").sender, "draw", {V::uint(0)});
+    QVERIFY(!tooEarly);
+    QVERIFY2(tooEarly.error().message.find("NotYetDrawable") != std::string::npos, tooEarly.error().message.c_str());
+    REQUIRE_OK(net.draw(0));
     STEP(judge(net, 0, job, rightResult));
     QCOMPARE(net.staked("honest"), U256(1'000 * kNes));
     auto outcome = net.c->disputes.call(*m_rpc, "dispute", {V::uint(0)});
@@ -400,10 +438,11 @@ private Q_SLOTS:
     for (const char *m : {"liar", "otherShare", "j1", "j2", "j3", "j4"})
       STEP(net.miner(m));
     const U256 supplyBefore = net.totalSupply();
+    const Hash32 call = keccak256(std::string_view("call 7"));
     const Bytes job = bytesOf("job: share 0 of call 7");
     const Hash32 jobDigest = keccak256(job);
     const Hash32 wrong = keccak256(std::string_view("a wrong answer"));
-    const Bytes signature = net.answer("liar", jobDigest, wrong);
+    const Bytes signature = net.answer("liar", call, jobDigest, wrong);
     // The cheat unstakes everything right after answering.
     REQUIRE_OK(net.c->registry.send(net.actor("liar").sender, "requestUnstake", {V::uint(1'000 * kNes)}));
     QCOMPARE(net.staked("liar"), U256(0));
@@ -411,11 +450,13 @@ private Q_SLOTS:
 
     STEP(net.give("client", 100 * kNes));
     STEP(net.approve("client", net.deployment.disputes, 100 * kNes));
-    REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "report",
-                                    {V::address(net.actor("liar").address()), V::uint(0), V::bytes(jobDigest),
-                                     V::bytes(wrong), V::bytes(signature),
-                                     V::list({V::address(net.actor("liar").address()),
-                                              V::address(net.actor("otherShare").address())})}));
+    REQUIRE_OK(net.report("client", "liar", 0, call, jobDigest, wrong, signature, {net.callMiner("otherShare", call)}));
+    // While the dispute is open the accused cannot take its stake out, however long it waits.
+    REQUIRE_OK(advanceTime(*m_rpc, 8 * 86'400));
+    auto escape = net.c->registry.send(net.actor("liar").sender, "withdraw", {});
+    QVERIFY(!escape);
+    QVERIFY2(escape.error().message.find("UnderDispute(1)") != std::string::npos, escape.error().message.c_str());
+    REQUIRE_OK(net.draw(0));
     auto dispute = net.c->disputes.call(*m_rpc, "dispute", {V::uint(0)});
     REQUIRE_OK(dispute);
     const auto jurors = *(*(*dispute)[0].asList())[10].asList();
@@ -434,6 +475,9 @@ private Q_SLOTS:
     for (const V &juror : jurors)
       paidToJurors += net.nes(net.nameOf(*juror.asAddress())).low64();
     QCOMPARE(paidToJurors, 20 * kNes - 20 * kNes % 3);
+    // Decided: what is left may go.
+    REQUIRE_OK(net.c->registry.send(net.actor("liar").sender, "withdraw", {}));
+    QCOMPARE(net.nes("liar"), U256(900 * kNes));
   }
 
   void aStalledJurorBlocksNoOtherDispute() {
@@ -443,15 +487,15 @@ private Q_SLOTS:
       STEP(net.miner(m));
     STEP(net.give("client", 100 * kNes));
     STEP(net.approve("client", net.deployment.disputes, 100 * kNes));
-    for (const char *accused : {"a", "b"}) {
-      const Bytes job = bytesOf(std::string("job for ") + accused);
-      const Hash32 wrong = keccak256(std::string_view("wrong"));
-      REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "report",
-                                      {V::address(net.actor(accused).address()), V::uint(0), V::bytes(keccak256(job)),
-                                       V::bytes(wrong), V::bytes(net.answer(accused, keccak256(job), wrong)), V::list({})}));
-    }
-    // In dispute 0 one juror never commits nor reveals; dispute 1 is judged in full.
+    const Hash32 call = keccak256(std::string_view("call 9"));
     const Hash32 wrong = keccak256(std::string_view("wrong"));
+    for (const char *accused : {"a", "b"}) {
+      const Hash32 job = keccak256(bytesOf(std::string("job for ") + accused));
+      REQUIRE_OK(net.report("client", accused, 0, call, job, wrong, net.answer(accused, call, job, wrong)));
+    }
+    REQUIRE_OK(net.draw(0));
+    REQUIRE_OK(net.draw(1));
+    // In dispute 0 one juror never commits nor reveals; dispute 1 is judged in full.
     STEP(commitVotes(net, 0, bytesOf("job for a"), wrong, /*silentJurors=*/1));
     STEP(commitVotes(net, 1, bytesOf("job for b"), wrong, /*silentJurors=*/0));
     REQUIRE_OK(advanceTime(*m_rpc, 3'601));
@@ -468,6 +512,21 @@ private Q_SLOTS:
     QCOMPARE(net.nes(m_lastSilentJuror), silentBefore);
   }
 
+  void tooFewJurorsEndADisputeUndecided() {
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    for (const char *m : {"accused", "j1", "j2"})
+      STEP(net.miner(m));
+    STEP(net.give("client", 100 * kNes));
+    STEP(net.approve("client", net.deployment.disputes, 100 * kNes));
+    const Hash32 call{}, job = keccak256(std::string_view("job")), wrong = keccak256(std::string_view("wrong"));
+    REQUIRE_OK(net.report("client", "accused", 0, call, job, wrong, net.answer("accused", call, job, wrong)));
+    REQUIRE_OK(net.draw(0));
+    QCOMPARE(net.nes("client"), U256(100 * kNes)); // the bond came back
+    QCOMPARE(net.staked("accused"), U256(1'000 * kNes));
+    QVERIFY(!net.c->disputes.send(net.actor("client").sender, "finalize", {V::uint(0)}));
+  }
+
   void timeoutReportsAreRateLimited() {
     Network net(*m_rpc, kDevnetChainId);
     STEP(net.deploy());
@@ -475,15 +534,10 @@ private Q_SLOTS:
       STEP(net.miner(m));
     STEP(net.give("client", 1'000 * kNes));
     STEP(net.approve("client", net.deployment.disputes, 1'000 * kNes));
-    const Hash32 none{};
+    const Hash32 none{}, call{};
     for (int i = 0; i < 10; ++i)
-      REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "report",
-                                      {V::address(net.actor("slow").address()), V::uint(1),
-                                       V::bytes(keccak256(std::string_view("job " + std::to_string(i)))), V::bytes(none),
-                                       V::bytes(Bytes{}), V::list({})}));
-    auto eleventh = net.c->disputes.send(net.actor("client").sender, "report",
-                                         {V::address(net.actor("slow").address()), V::uint(1),
-                                          V::bytes(keccak256(std::string_view("job 10"))), V::bytes(none), V::bytes(Bytes{}), V::list({})});
+      REQUIRE_OK(net.report("client", "slow", 1, call, keccak256(std::string_view("job " + std::to_string(i))), none, {}));
+    auto eleventh = net.report("client", "slow", 1, call, keccak256(std::string_view("job 10")), none, {});
     QVERIFY(!eleventh);
     QVERIFY2(eleventh.error().message.find("TooManyReports(10)") != std::string::npos, eleventh.error().message.c_str());
   }

@@ -11,9 +11,11 @@ import {MinerRegistry} from "./MinerRegistry.sol";
 
 /// @title Disputes judged by a committee of staked jurors
 /// @notice A reporter (the client who caught a wrong answer, or waited in vain for one) posts a
-/// bond and the accused's signed commitment to its answer. A committee is drawn at once, weighted
-/// by stake, from registered miners other than the accused, the reporter and every miner that
-/// served any share of the same call (so no juror ever gets a share's other half). Jurors
+/// bond and the accused's signed commitment to its answer. A committee is drawn from the hash of
+/// a block mined after the report (so nobody can retry the draw by reverting), weighted by
+/// stake, from registered miners other than the accused, the reporter and every miner that served
+/// any share of the same call — each proven by its own signed answer in that call — so no juror
+/// ever gets a share's other half. The accused cannot withdraw stake while it is open. Jurors
 /// recompute off-chain from the job the reporter sends them and vote by commit–reveal. Two
 /// thirds of the seats voting guilty slash the accused (staked and unbonding stake); the reporter
 /// gets the bond back and a share, the guilty-voting jurors split theirs, the rest is burnt.
@@ -40,15 +42,26 @@ contract Disputes is EIP712 {
         bytes32 job; // digest of the share job
         bytes32 result; // digest of the accused's answer (zero for a timeout)
         uint256 bond;
-        uint64 commitEnd;
+        uint64 commitEnd; // zero until the committee is drawn
         uint64 revealEnd;
         bool finalized;
         bool guilty;
         address[] jurors;
+        uint64 drawBlock; // the block whose hash draws the committee
+        address[] excluded; // the call's other miners
     }
 
-    /// @notice What a miner signs with each answer: the job's and the result's digests.
-    bytes32 public constant ANSWER_TYPEHASH = keccak256("Answer(bytes32 job,bytes32 result)");
+    /// @notice Another miner of the same call, proven by its signature over one of its answers.
+    struct CallMiner {
+        address miner;
+        bytes32 job;
+        bytes32 result;
+        bytes signature;
+    }
+
+    /// @notice What a miner signs with each answer: the call it belongs to, the job's and the
+    /// result's digests.
+    bytes32 public constant ANSWER_TYPEHASH = keccak256("Answer(bytes32 call,bytes32 job,bytes32 result)");
     /// @notice The largest list of a call's miners a report may exclude.
     uint256 public constant MAX_CALL_MINERS = 16;
 
@@ -60,19 +73,22 @@ contract Disputes is EIP712 {
     mapping(uint256 id => mapping(address juror => bytes32)) public commitments;
     mapping(uint256 id => mapping(address juror => Vote)) public votes;
     mapping(address reporter => mapping(uint256 day => uint256)) public reportsOnDay;
+    /// @notice keccak256(accused, call, job) of every job already reported: once each.
+    mapping(bytes32 => bool) public reported;
 
-    event Reported(uint256 indexed id, address indexed accused, address indexed reporter, Kind kind, address[] jurors);
+    event Reported(uint256 indexed id, address indexed accused, address indexed reporter, Kind kind);
+    event Drawn(uint256 indexed id, address[] jurors);
     event Committed(uint256 indexed id, address indexed juror);
     event Revealed(uint256 indexed id, address indexed juror, bool guilty);
     event Finalized(uint256 indexed id, bool guilty, uint256 slashed);
 
     error TooManyReports(uint256 limit);
     error BadReport(string why);
-    error NotEnoughJurors(uint256 eligible, uint256 needed);
     error NotAJuror();
     error WrongPhase();
     error AlreadyDone();
     error CommitmentMismatch();
+    error NotYetDrawable(uint256 block);
 
     constructor(IERC20 token_, Parameters parameters_, MinerRegistry registry_) EIP712("Nesa Answers", "1") {
         token = token_;
@@ -81,22 +97,24 @@ contract Disputes is EIP712 {
     }
 
     /// @notice The EIP-712 digest of an answer a miner signs.
-    function answerDigest(bytes32 job, bytes32 result) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(ANSWER_TYPEHASH, job, result)));
+    function answerDigest(bytes32 call, bytes32 job, bytes32 result) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(ANSWER_TYPEHASH, call, job, result)));
     }
 
     /// @notice Files a report against `accused` (approve `reportBond` first). For a wrong answer,
-    /// `accusedSignature` is its signature over answerDigest(job, result); `callMiners` are the
-    /// miners that served any share of the same call, excluded from the committee.
+    /// `accusedSignature` is its signature over answerDigest(call, job, result); `callMiners` are
+    /// the other miners of the same call, each with its own signed answer in `call`, excluded
+    /// from the committee. The committee is drawn by draw(id) once the next block exists.
     function report(
         address accused,
         Kind kind,
+        bytes32 call,
         bytes32 job,
         bytes32 result,
         bytes calldata accusedSignature,
-        address[] calldata callMiners
+        CallMiner[] calldata callMiners
     ) external returns (uint256 id) {
-        _checkReport(accused, kind, job, result, accusedSignature, callMiners.length);
+        _checkReport(accused, kind, call, job, result, accusedSignature);
         uint256 bond = parameters.reportBond();
         token.safeTransferFrom(msg.sender, address(this), bond);
 
@@ -108,31 +126,67 @@ contract Disputes is EIP712 {
         d.job = job;
         d.result = result;
         d.bond = bond;
+        d.drawBlock = uint64(block.number + 1);
+        if (callMiners.length > MAX_CALL_MINERS) revert BadReport("too many call miners");
+        for (uint256 i = 0; i < callMiners.length; ++i) {
+            CallMiner calldata m = callMiners[i];
+            if (ECDSA.recover(answerDigest(call, m.job, m.result), m.signature) != m.miner)
+                revert BadReport("a call miner's answer is not signed by it");
+            d.excluded.push(m.miner);
+        }
+        registry.markDispute(accused, true);
+        emit Reported(id, accused, msg.sender, kind);
+    }
+
+    /// @notice Draws the committee of dispute `id` from the hash of its draw block; anyone may
+    /// call it once that block is mined. If nobody did within 256 blocks (the hash is gone),
+    /// the draw moves to the next block. With fewer eligible miners than seats the dispute ends
+    /// undecided and the reporter's bond is returned.
+    function draw(uint256 id) external {
+        Dispute storage d = _disputes[id];
+        if (d.commitEnd != 0 || d.finalized) revert AlreadyDone();
+        if (block.number <= d.drawBlock) revert NotYetDrawable(d.drawBlock);
+        bytes32 hash = blockhash(d.drawBlock);
+        if (hash == bytes32(0)) {
+            d.drawBlock = uint64(block.number + 1);
+            return;
+        }
+        address[] memory jurors = _drawJurors(id, d, hash);
+        if (jurors.length == 0) {
+            // Too few miners to judge: the dispute ends undecided and the bond goes back.
+            d.finalized = true;
+            registry.markDispute(d.accused, false);
+            token.safeTransfer(d.reporter, d.bond);
+            emit Finalized(id, false, 0);
+            return;
+        }
+        d.jurors = jurors;
         d.commitEnd = uint64(block.timestamp + parameters.commitPeriod());
         d.revealEnd = uint64(d.commitEnd + parameters.revealPeriod());
-        d.jurors = _drawJurors(id, accused, callMiners);
-        emit Reported(id, accused, msg.sender, kind, d.jurors);
+        emit Drawn(id, d.jurors);
     }
 
     /// Counts the report against the reporter's daily limit and checks what it claims.
     function _checkReport(
         address accused,
         Kind kind,
+        bytes32 call,
         bytes32 job,
         bytes32 result,
-        bytes calldata accusedSignature,
-        uint256 callMinerCount
+        bytes calldata accusedSignature
     ) private {
         uint256 day = block.timestamp / 1 days;
         uint256 limit = parameters.reportsPerDay();
         if (reportsOnDay[msg.sender][day] >= limit) revert TooManyReports(limit);
         reportsOnDay[msg.sender][day] += 1;
         if (accused == msg.sender) revert BadReport("reporting oneself");
-        if (callMinerCount > MAX_CALL_MINERS) revert BadReport("too many call miners");
+        bytes32 key = keccak256(abi.encode(accused, call, job));
+        if (reported[key]) revert BadReport("this job was already reported");
+        reported[key] = true;
         (uint256 unbondingNow, ) = registry.unbonding(accused);
         if (registry.staked(accused) + unbondingNow == 0) revert BadReport("the accused has no stake");
         if (kind == Kind.WrongAnswer) {
-            if (ECDSA.recover(answerDigest(job, result), accusedSignature) != accused)
+            if (ECDSA.recover(answerDigest(call, job, result), accusedSignature) != accused)
                 revert BadReport("the answer is not signed by the accused");
         } else if (result != bytes32(0)) {
             revert BadReport("a timeout has no result");
@@ -143,7 +197,7 @@ contract Disputes is EIP712 {
     function commit(uint256 id, bytes32 commitment) external {
         Dispute storage d = _disputes[id];
         if (!_isJuror(d, msg.sender)) revert NotAJuror();
-        if (block.timestamp > d.commitEnd) revert WrongPhase();
+        if (d.commitEnd == 0 || block.timestamp > d.commitEnd) revert WrongPhase();
         if (commitments[id][msg.sender] != bytes32(0)) revert AlreadyDone();
         commitments[id][msg.sender] = commitment;
         emit Committed(id, msg.sender);
@@ -152,7 +206,7 @@ contract Disputes is EIP712 {
     /// @notice Reveals a committed vote, after the commit phase and before the reveal deadline.
     function reveal(uint256 id, bool guilty, bytes32 salt) external {
         Dispute storage d = _disputes[id];
-        if (block.timestamp <= d.commitEnd || block.timestamp > d.revealEnd) revert WrongPhase();
+        if (d.commitEnd == 0 || block.timestamp <= d.commitEnd || block.timestamp > d.revealEnd) revert WrongPhase();
         if (votes[id][msg.sender] != Vote.None) revert AlreadyDone();
         if (keccak256(abi.encode(id, msg.sender, guilty, salt)) != commitments[id][msg.sender])
             revert CommitmentMismatch();
@@ -163,9 +217,10 @@ contract Disputes is EIP712 {
     /// @notice Decides a dispute after its reveal deadline; anyone may call it.
     function finalize(uint256 id) external {
         Dispute storage d = _disputes[id];
-        if (block.timestamp <= d.revealEnd) revert WrongPhase();
+        if (d.commitEnd == 0 || block.timestamp <= d.revealEnd) revert WrongPhase();
         if (d.finalized) revert AlreadyDone();
         d.finalized = true;
+        registry.markDispute(d.accused, false);
         uint256 seats = d.jurors.length;
         uint256 guiltyVotes;
         uint256 innocentVotes;
@@ -220,21 +275,16 @@ contract Disputes is EIP712 {
     }
 
     /// Draws `jurorCount` distinct registered miners, weighted by active stake, from everyone but
-    /// the accused, the reporter and the call's miners. The randomness is the block's prevrandao
-    /// mixed with the dispute id: known only once the report's block is built, and a block
-    /// producer can at most withhold its block (one bit of bias), which costs it the block.
-    function _drawJurors(uint256 id, address accused, address[] calldata callMiners)
-        private
-        view
-        returns (address[] memory jurors)
-    {
+    /// the accused, the reporter and the call's miners. The seed is the hash of a block mined
+    /// after the report, unknown when the report was made; whoever calls draw() cannot change it.
+    function _drawJurors(uint256 id, Dispute storage d, bytes32 blockHash) private view returns (address[] memory jurors) {
         address[] memory pool = registry.minerList();
         uint256[] memory weight = new uint256[](pool.length);
         uint256 total;
         uint256 eligible;
         for (uint256 i = 0; i < pool.length; ++i) {
             address m = pool[i];
-            if (m == accused || m == msg.sender || _contains(callMiners, m)) continue;
+            if (m == d.accused || m == d.reporter || _contains(d.excluded, m)) continue;
             weight[i] = registry.activeStake(m);
             if (weight[i] > 0) {
                 total += weight[i];
@@ -242,9 +292,9 @@ contract Disputes is EIP712 {
             }
         }
         uint256 needed = parameters.jurorCount();
-        if (eligible < needed) revert NotEnoughJurors(eligible, needed);
+        if (eligible < needed) return new address[](0);
         jurors = new address[](needed);
-        bytes32 seed = keccak256(abi.encode(block.prevrandao, blockhash(block.number - 1), id));
+        bytes32 seed = keccak256(abi.encode(blockHash, id));
         for (uint256 seat = 0; seat < needed; ++seat) {
             uint256 ticket = uint256(keccak256(abi.encode(seed, seat))) % total;
             for (uint256 i = 0; i < pool.length; ++i) {
@@ -259,7 +309,7 @@ contract Disputes is EIP712 {
         }
     }
 
-    function _contains(address[] calldata list, address who) private pure returns (bool) {
+    function _contains(address[] storage list, address who) private view returns (bool) {
         for (uint256 i = 0; i < list.length; ++i)
             if (list[i] == who) return true;
         return false;

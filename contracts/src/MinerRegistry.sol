@@ -9,8 +9,9 @@ import {Parameters} from "./Parameters.sol";
 /// @title Miner registry and stake
 /// @notice Miners stake $NES and publish how to reach them: the wire endpoint, the Ed25519 key
 /// the wire authenticates, prices and what they serve. Clients read this instead of trusting a
-/// node. Unstaking waits `unbondingPeriod` and the unbonding stake stays slashable; reputation
-/// belongs to the address and survives leaving and registering again.
+/// node. Unstaking waits `unbondingPeriod` and the unbonding stake stays slashable (and cannot be
+/// withdrawn while a dispute against the miner is open); reputation belongs to the address and
+/// survives leaving and registering again. At most MAX_MINERS are registered at once.
 contract MinerRegistry {
     using SafeERC20 for IERC20;
 
@@ -39,8 +40,13 @@ contract MinerRegistry {
     mapping(address => Unbonding) public unbonding;
     /// @notice Verified jobs served minus penalties; never reset by registering again.
     mapping(address => int256) public reputation;
-    address[] private _everRegistered;
-    mapping(address => bool) private _listed;
+    /// @notice The most miners registered at once: every loop over them (juror draws, rewards)
+    /// stays far below a block's gas limit.
+    uint256 public constant MAX_MINERS = 400;
+    address[] private _registered; // the miners registered now
+    mapping(address => uint256) private _slot; // 1 + index in _registered; 0 when absent
+    /// @notice Open disputes against a miner; while any is open it cannot withdraw.
+    mapping(address => uint256) public openDisputes;
 
     event Staked(address indexed miner, uint256 amount);
     event UnstakeRequested(address indexed miner, uint256 amount, uint256 releaseAt);
@@ -54,6 +60,8 @@ contract MinerRegistry {
     error NothingToWithdraw();
     error StillUnbonding(uint256 releaseAt);
     error BadAmount();
+    error RegistryFull(uint256 max);
+    error UnderDispute(uint256 open);
 
     constructor(IERC20 token_, Parameters parameters_) {
         token = token_;
@@ -63,7 +71,8 @@ contract MinerRegistry {
 
     /// @notice Wires the session and dispute contracts, once, at deployment.
     function link(address sessions_, address disputes_) external {
-        if (msg.sender != deployer || sessions != address(0)) revert NotAllowed();
+        if (msg.sender != deployer || sessions != address(0) || sessions_ == address(0) || disputes_ == address(0))
+            revert NotAllowed();
         sessions = sessions_;
         disputes = disputes_;
     }
@@ -86,11 +95,12 @@ contract MinerRegistry {
     ) external {
         uint256 required = parameters.minStake();
         if (staked[msg.sender] < required) revert BelowMinStake(staked[msg.sender], required);
-        miners[msg.sender] = Miner(endpoint, wireKey, pricePerJob, pricePerMiB, backend, true);
-        if (!_listed[msg.sender]) {
-            _listed[msg.sender] = true;
-            _everRegistered.push(msg.sender);
+        if (_slot[msg.sender] == 0) {
+            if (_registered.length >= MAX_MINERS) revert RegistryFull(MAX_MINERS);
+            _registered.push(msg.sender);
+            _slot[msg.sender] = _registered.length;
         }
+        miners[msg.sender] = Miner(endpoint, wireKey, pricePerJob, pricePerMiB, backend, true);
         emit Registered(msg.sender, endpoint, wireKey);
     }
 
@@ -103,17 +113,16 @@ contract MinerRegistry {
         Unbonding storage u = unbonding[msg.sender];
         u.amount += amount;
         u.releaseAt = block.timestamp + parameters.unbondingPeriod();
-        if (miners[msg.sender].registered && staked[msg.sender] < parameters.minStake()) {
-            miners[msg.sender].registered = false;
-            emit Deregistered(msg.sender);
-        }
+        if (staked[msg.sender] < parameters.minStake()) _deregister(msg.sender);
         emit UnstakeRequested(msg.sender, amount, u.releaseAt);
     }
 
-    /// @notice Withdraws the caller's unbonded stake once its delay has passed.
+    /// @notice Withdraws the caller's unbonded stake once its delay has passed and no dispute
+    /// against it is open.
     function withdraw() external {
         Unbonding memory u = unbonding[msg.sender];
         if (u.amount == 0) revert NothingToWithdraw();
+        if (openDisputes[msg.sender] > 0) revert UnderDispute(openDisputes[msg.sender]);
         if (block.timestamp < u.releaseAt) revert StillUnbonding(u.releaseAt);
         delete unbonding[msg.sender];
         token.safeTransfer(msg.sender, u.amount);
@@ -122,8 +131,26 @@ contract MinerRegistry {
 
     /// @notice Leaves the registry (the stake stays until unstaked).
     function deregister() external {
-        miners[msg.sender].registered = false;
-        emit Deregistered(msg.sender);
+        _deregister(msg.sender);
+    }
+
+    /// @notice Counts a dispute opened (+1) or decided (-1) against `miner` (disputes only).
+    function markDispute(address miner, bool opened) external {
+        if (msg.sender != disputes) revert NotAllowed();
+        if (opened) openDisputes[miner] += 1;
+        else openDisputes[miner] -= 1;
+    }
+
+    function _deregister(address miner) private {
+        uint256 slot = _slot[miner];
+        if (slot == 0) return;
+        address last = _registered[_registered.length - 1];
+        _registered[slot - 1] = last;
+        _slot[last] = slot;
+        _registered.pop();
+        delete _slot[miner];
+        miners[miner].registered = false;
+        emit Deregistered(miner);
     }
 
     /// @notice Takes `bps` of the miner's staked and unbonding stake (disputes only), sends
@@ -138,19 +165,16 @@ contract MinerRegistry {
         taken = fromStake + fromUnbonding;
         forwarded = (taken * forwardBps) / 10_000;
         reputation[miner] -= 100;
-        if (miners[miner].registered && staked[miner] < parameters.minStake()) {
-            miners[miner].registered = false;
-            emit Deregistered(miner);
-        }
+        if (staked[miner] < parameters.minStake()) _deregister(miner);
         if (forwarded > 0) token.safeTransfer(msg.sender, forwarded);
         if (taken > forwarded) ERC20Burnable(address(token)).burn(taken - forwarded);
         emit Slashed(miner, taken);
     }
 
-    /// @notice Adds verified jobs to a miner's reputation (the session contract, on settlement).
-    function recordServed(address miner, uint256 jobs) external {
+    /// @notice Adds reputation points for paid, verified work (the session contract, on settlement).
+    function recordServed(address miner, uint256 points) external {
         if (msg.sender != sessions) revert NotAllowed();
-        reputation[miner] += int256(jobs);
+        reputation[miner] += int256(points);
     }
 
     /// @notice True while `miner` is registered (one storage read; sessions check it).
@@ -163,8 +187,8 @@ contract MinerRegistry {
         return miners[miner].registered ? staked[miner] : 0;
     }
 
-    /// @notice Every address that ever registered (check `miners(a).registered`).
+    /// @notice The miners registered now (at most MAX_MINERS).
     function minerList() external view returns (address[] memory) {
-        return _everRegistered;
+        return _registered;
     }
 }

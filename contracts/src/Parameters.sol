@@ -23,6 +23,7 @@ contract Parameters is Ownable {
     uint256 public commitPeriod = 1 hours;
     uint256 public revealPeriod = 1 hours;
     uint256 public reportsPerDay = 10; // per reporter
+    uint256 public reputationUnit = 10_000; // µNES of paid work per reputation point (0.01 NES)
 
     /// @notice A parameter changed.
     event ParameterSet(string name, uint256 value);
@@ -47,6 +48,7 @@ contract Parameters is Ownable {
         else if (key == keccak256("commitPeriod")) commitPeriod = _bounded(name, value, 10 minutes, 7 days);
         else if (key == keccak256("revealPeriod")) revealPeriod = _bounded(name, value, 10 minutes, 7 days);
         else if (key == keccak256("reportsPerDay")) reportsPerDay = _bounded(name, value, 1, 1000);
+        else if (key == keccak256("reputationUnit")) reputationUnit = _bounded(name, value, 1, 1e9);
         else revert UnknownParameter(name);
         emit ParameterSet(name, value);
     }

@@ -25,6 +25,7 @@ contract PaymentSessions is EIP712 {
         uint64 jobs; // verified answers covered by the newest settled receipt
         uint64 expiresAt; // no new jobs after this (miners check it before serving)
         uint64 epoch; // bumped on close, so old receipts never apply to a new session
+        uint64 settleWindow; // fixed when the session opens, so a later vote cannot void receipts
     }
 
     /// @notice keccak256 of the receipt type, as EIP-712 hashes it.
@@ -74,6 +75,7 @@ contract PaymentSessions is EIP712 {
         token.safeTransferFrom(msg.sender, address(this), amount);
         s.deposit += SafeCast.toUint128(amount);
         s.expiresAt = expiresAt;
+        if (s.settleWindow == 0) s.settleWindow = uint64(parameters.settleWindow());
         emit Opened(msg.sender, miner, s.deposit, expiresAt, s.epoch);
     }
 
@@ -91,19 +93,21 @@ contract PaymentSessions is EIP712 {
     function settle(address client, uint64 jobs, uint256 amount, bytes calldata signature) external {
         Session storage s = sessions[client][msg.sender];
         if (s.deposit == 0) revert BadSession();
-        if (block.timestamp > uint256(s.expiresAt) + parameters.settleWindow()) revert SettleWindowClosed();
+        if (block.timestamp > uint256(s.expiresAt) + s.settleWindow) revert SettleWindowClosed();
         if (amount <= s.settled || jobs < s.jobs) revert NotNewer();
         if (amount > s.deposit) revert OverDeposit(amount, s.deposit);
         address signer = ECDSA.recover(receiptDigest(client, msg.sender, s.epoch, jobs, amount), signature);
         if (signer != client) revert WrongSigner(signer);
         uint256 delta = amount - s.settled;
-        uint64 newJobs = jobs - s.jobs;
+        // Reputation follows what was paid, not the job count the client wrote.
+        uint256 unit = parameters.reputationUnit();
+        uint256 points = amount / unit - uint256(s.settled) / unit;
         s.settled = uint128(amount); // ≤ deposit, so it fits
         s.jobs = jobs;
         uint256 fee = (delta * parameters.protocolFeeBps()) / 10_000;
         rewardPool += fee;
         token.safeTransfer(msg.sender, delta - fee);
-        registry.recordServed(msg.sender, newJobs);
+        if (points > 0) registry.recordServed(msg.sender, points);
         emit Settled(client, msg.sender, delta - fee, fee, jobs);
     }
 
@@ -112,13 +116,14 @@ contract PaymentSessions is EIP712 {
     function close(address miner) external {
         Session storage s = sessions[msg.sender][miner];
         if (s.deposit == 0) revert BadSession();
-        uint256 until = uint256(s.expiresAt) + parameters.settleWindow();
+        uint256 until = uint256(s.expiresAt) + s.settleWindow;
         if (block.timestamp <= until) revert SettleWindowOpen(until);
         uint256 refund = s.deposit - s.settled;
         s.deposit = 0;
         s.settled = 0;
         s.jobs = 0;
         s.epoch += 1;
+        s.settleWindow = 0;
         if (refund > 0) token.safeTransfer(msg.sender, refund);
         emit Closed(msg.sender, miner, refund);
     }

@@ -1,4 +1,5 @@
 #include "chain/contract_artifact.h"
+#include "chain/internal/json_guard.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -33,55 +34,63 @@ std::string typeList(const json &parameters) {
 } // namespace
 
 Result<ContractArtifact> ContractArtifact::load(const std::filesystem::path &dir, const std::string &name) {
-  const auto file = dir / (name + ".json");
-  std::ifstream in(file);
-  if (!in)
-    return fail(ErrorCode::NotFound, "no compiled contract " + file.string() +
-                                         " (the build writes it: cmake --build build)");
-  const json artifact = json::parse(in, nullptr, false);
-  if (artifact.is_discarded() || !artifact.contains("abi") || !artifact.contains("bytecode"))
-    return fail(ErrorCode::Corrupt, file.string() + " is not a contract artifact");
-  auto bytecode = fromHex(artifact["bytecode"].get<std::string>());
-  if (!bytecode || bytecode->empty())
-    return fail(ErrorCode::Corrupt, file.string() + " has no creation code");
-  return ContractArtifact{name, artifact["abi"], std::move(*bytecode)};
+  return internal::guardJson("the contract artifact " + name, [&]() -> Result<ContractArtifact> {
+    const auto file = dir / (name + ".json");
+    std::ifstream in(file);
+    if (!in)
+      return fail(ErrorCode::NotFound, "no compiled contract " + file.string() +
+                                           " (the build writes it: cmake --build build)");
+    const json artifact = json::parse(in, nullptr, false);
+    if (artifact.is_discarded() || !artifact.contains("abi") || !artifact.contains("bytecode"))
+      return fail(ErrorCode::Corrupt, file.string() + " is not a contract artifact");
+    auto bytecode = fromHex(artifact["bytecode"].get<std::string>());
+    if (!bytecode || bytecode->empty())
+      return fail(ErrorCode::Corrupt, file.string() + " has no creation code");
+    return ContractArtifact{name, artifact["abi"], std::move(*bytecode)};
+  });
 }
 
 Result<std::string> ContractArtifact::functionSignature(const std::string &function) const {
-  std::optional<std::string> found;
-  for (const json &entry : abi) {
-    if (entry.value("type", "") != "function" || entry.value("name", "") != function)
-      continue;
-    if (found)
-      return fail(ErrorCode::InvalidInput, name + "." + function + " is overloaded");
-    found = function + "(" + typeList(entry.value("inputs", json::array())) + ")";
-  }
-  if (!found)
-    return fail(ErrorCode::NotFound, name + " has no function " + function);
-  return *found;
+  return internal::guardJson("the ABI of " + name, [&]() -> Result<std::string> {
+    std::optional<std::string> found;
+    for (const json &entry : abi) {
+      if (entry.value("type", "") != "function" || entry.value("name", "") != function)
+        continue;
+      if (found)
+        return fail(ErrorCode::InvalidInput, name + "." + function + " is overloaded");
+      found = function + "(" + typeList(entry.value("inputs", json::array())) + ")";
+    }
+    if (!found)
+      return fail(ErrorCode::NotFound, name + " has no function " + function);
+    return *found;
+  });
 }
 
 Result<std::vector<abi::Type>> ContractArtifact::outputTypes(const std::string &function) const {
-  for (const json &entry : abi)
-    if (entry.value("type", "") == "function" && entry.value("name", "") == function)
-      return abi::parseTypeList(typeList(entry.value("outputs", json::array())));
-  return fail(ErrorCode::NotFound, name + " has no function " + function);
+  return internal::guardJson("the ABI of " + name, [&]() -> Result<std::vector<abi::Type>> {
+    for (const json &entry : abi)
+      if (entry.value("type", "") == "function" && entry.value("name", "") == function)
+        return abi::parseTypeList(typeList(entry.value("outputs", json::array())));
+    return fail(ErrorCode::NotFound, name + " has no function " + function);
+  });
 }
 
 Result<Bytes> ContractArtifact::deployData(const std::vector<abi::Value> &constructorArguments) const {
-  std::string types;
-  for (const json &entry : abi)
-    if (entry.value("type", "") == "constructor")
-      types = typeList(entry.value("inputs", json::array()));
-  auto parsed = abi::parseTypeList(types);
-  if (!parsed)
-    return parsed.error();
-  auto arguments = abi::encode(*parsed, constructorArguments);
-  if (!arguments)
-    return arguments.error().withContext(name + " constructor");
-  Bytes out = bytecode;
-  out.insert(out.end(), arguments->begin(), arguments->end());
-  return out;
+  return internal::guardJson("the ABI of " + name, [&]() -> Result<Bytes> {
+    std::string types;
+    for (const json &entry : abi)
+      if (entry.value("type", "") == "constructor")
+        types = typeList(entry.value("inputs", json::array()));
+    auto parsed = abi::parseTypeList(types);
+    if (!parsed)
+      return parsed.error();
+    auto arguments = abi::encode(*parsed, constructorArguments);
+    if (!arguments)
+      return arguments.error().withContext(name + " constructor");
+    Bytes out = bytecode;
+    out.insert(out.end(), arguments->begin(), arguments->end());
+    return out;
+  });
 }
 
 std::filesystem::path defaultArtifactDir() {

@@ -1,4 +1,5 @@
 #include "chain/nesa_contracts.h"
+#include "chain/internal/json_guard.h"
 
 #include "chain/account_key.h"
 #include "chain/keccak.h"
@@ -25,25 +26,27 @@ template <typename D, typename F> void forEachAddress(D &deployment, F &&f) {
 } // namespace
 
 Result<Deployment> Deployment::load(const std::filesystem::path &file) {
-  std::ifstream in(file);
-  if (!in)
-    return fail(ErrorCode::NotFound, "no deployment file " + file.string());
-  const json j = json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("chainId") || !j["chainId"].is_number_unsigned())
-    return fail(ErrorCode::Corrupt, file.string() + " is not a deployment file");
-  Deployment d;
-  d.chainId = j["chainId"].get<std::uint64_t>();
-  std::string problem;
-  forEachAddress(d, [&](const char *name, Address &address) {
-    auto parsed = parseAddress(j.value(name, std::string()));
-    if (!parsed && problem.empty())
-      problem = std::string(name) + ": " + parsed.error().message;
-    if (parsed)
-      address = *parsed;
+  return internal::guardJson("the deployment file " + file.string(), [&]() -> Result<Deployment> {
+    std::ifstream in(file);
+    if (!in)
+      return fail(ErrorCode::NotFound, "no deployment file " + file.string());
+    const json j = json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("chainId") || !j["chainId"].is_number_unsigned())
+      return fail(ErrorCode::Corrupt, file.string() + " is not a deployment file");
+    Deployment d;
+    d.chainId = j["chainId"].get<std::uint64_t>();
+    std::string problem;
+    forEachAddress(d, [&](const char *name, Address &address) {
+      auto parsed = parseAddress(j.value(name, std::string()));
+      if (!parsed && problem.empty())
+        problem = std::string(name) + ": " + parsed.error().message;
+      if (parsed)
+        address = *parsed;
+    });
+    if (!problem.empty())
+      return fail(ErrorCode::Corrupt, file.string() + ": " + problem);
+    return d;
   });
-  if (!problem.empty())
-    return fail(ErrorCode::Corrupt, file.string() + ": " + problem);
-  return d;
 }
 
 Result<void> Deployment::save(const std::filesystem::path &file) const {

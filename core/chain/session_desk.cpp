@@ -17,7 +17,7 @@ Result<SessionState> SessionDesk::session(const Address &client) {
   auto values = m_sessions.call(m_rpc, "sessions", {V::address(client), V::address(m_miner)});
   if (!values)
     return values.error();
-  if (values->size() != 5)
+  if (values->size() != 6)
     return fail(ErrorCode::Corrupt, "PaymentSessions.sessions answered " + std::to_string(values->size()) + " fields");
   SessionState s;
   s.deposit = *(*values)[0].asUint();
@@ -25,6 +25,7 @@ Result<SessionState> SessionDesk::session(const Address &client) {
   s.jobs = (*values)[2].asUint()->low64();
   s.expiresAt = (*values)[3].asUint()->low64();
   s.epoch = (*values)[4].asUint()->low64();
+  s.settleWindow = (*values)[5].asUint()->low64();
   return s;
 }
 
@@ -64,9 +65,15 @@ Result<void> SessionDesk::acceptReceipt(const PaymentReceipt &receipt, const Sig
   if (receipt.amount > s->deposit)
     return refused("the receipt promises " + receipt.amount.toDecimal() + " µNES, more than the deposit");
   const auto it = m_newest.find(receipt.client);
-  const U256 &floor = it == m_newest.end() ? s->settled : std::max(s->settled, it->second.receipt.amount);
+  const bool keptOne = it != m_newest.end() && it->second.receipt.epoch == s->epoch;
+  const U256 &floor = keptOne ? std::max(s->settled, it->second.receipt.amount) : s->settled;
+  const std::uint64_t jobsFloor = keptOne ? std::max(s->jobs, it->second.receipt.jobs) : s->jobs;
+  // The contract settles only a larger amount with no fewer jobs: anything else would be unpayable.
   if (receipt.amount <= floor)
     return refused("the receipt is not newer than the last one (" + floor.toDecimal() + " µNES)");
+  if (receipt.jobs < jobsFloor)
+    return refused("the receipt counts fewer jobs (" + std::to_string(receipt.jobs) + ") than the last one (" +
+                   std::to_string(jobsFloor) + ")");
   m_newest[receipt.client] = Newest{receipt, signature};
   return {};
 }

@@ -18,6 +18,7 @@ struct SessionState {
   std::uint64_t jobs = 0;
   std::uint64_t expiresAt = 0;
   std::uint64_t epoch = 0;
+  std::uint64_t settleWindow = 0; ///< seconds after expiry the miner may still settle
 };
 
 /// The miner's desk for every client's session with it.
@@ -35,8 +36,8 @@ public:
   Result<void> admitJob(const Address &client, const U256 &owedAfterJob, std::uint64_t jobSeconds);
 
   /// Keeps `receipt` (signed by the client) as the newest when it is for this miner and the
-  /// session's current epoch, signed by its client, newer than the last one, and within the
-  /// deposit; otherwise an InvalidInput error says which check failed.
+  /// session's current epoch, signed by its client, for more µNES and no fewer jobs than the last
+  /// one, and within the deposit; otherwise an InvalidInput error says which check failed.
   Result<void> acceptReceipt(const PaymentReceipt &receipt, const Signature &signature);
 
   /// Settles `client`'s newest accepted receipt unless the chain already has it (after a crash

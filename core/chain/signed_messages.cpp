@@ -36,10 +36,12 @@ Hash32 receiptDigest(const PaymentReceipt &r, std::uint64_t chainId, const Addre
   return typedDataDigest(domainSeparator("Nesa PayForQuery", "1", chainId, sessions), structHash);
 }
 
-Hash32 answerDigest(const Hash32 &job, const Hash32 &result, std::uint64_t chainId, const Address &disputes) {
-  static const Hash32 kAnswerType = keccak256(std::string_view("Answer(bytes32 job,bytes32 result)"));
+Hash32 answerDigest(const Hash32 &call, const Hash32 &job, const Hash32 &result, std::uint64_t chainId,
+                    const Address &disputes) {
+  static const Hash32 kAnswerType =
+      keccak256(std::string_view("Answer(bytes32 call,bytes32 job,bytes32 result)"));
   return typedDataDigest(domainSeparator("Nesa Answers", "1", chainId, disputes),
-                         hashWords({kAnswerType, job, result}));
+                         hashWords({kAnswerType, call, job, result}));
 }
 
 } // namespace nesa::chain

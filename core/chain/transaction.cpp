@@ -175,7 +175,11 @@ Result<DecodedTransaction> decodeTransaction(std::span<const std::uint8_t> raw, 
       return priority.error();
     if (*priority > *maxFee)
       return invalid("the priority fee is above the max fee per gas");
+    out.maxPriorityFeePerGas = *priority;
+  } else {
+    out.maxPriorityFeePerGas = *maxFee;
   }
+  out.maxFeePerGas = *maxFee;
   auto gas = read.u64(gasIndex, "the gas limit");
   if (!gas)
     return gas.error();

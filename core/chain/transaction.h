@@ -48,6 +48,8 @@ struct DecodedTransaction {
   Address sender{};    ///< recovered from the signature
   std::uint64_t nonce = 0;
   std::uint64_t gasLimit = 0;
+  U256 maxFeePerGas;         ///< the gas price of legacy and EIP-2930 transactions
+  U256 maxPriorityFeePerGas; ///< the gas price of legacy and EIP-2930 transactions
   std::optional<Address> to;
   U256 value;
   Bytes data;

@@ -30,7 +30,9 @@ public:
   Result<int> recover();
 
   /// Signs and sends a call (or a deployment when `to` is none), waits for its receipt, and
-  /// fails with the node's reason when it would revert (estimated first) or did revert.
+  /// fails with the node's reason when it would revert (estimated first) or did revert. When no
+  /// receipt comes in time the error says so: the transaction is journaled and will still be
+  /// mined; sending the same call again would run it twice.
   Result<Sent> send(const std::optional<Address> &to, std::span<const std::uint8_t> data,
                     const U256 &value = 0);
 
@@ -46,6 +48,11 @@ private:
     Bytes raw;
   };
   Result<void> loadJournal();
+  /// Sets the fees of `tx` from what the node asks now.
+  Result<void> fillFees(Eip1559Transaction &tx);
+  /// Signs `pending`'s call again at its nonce with today's fees (at least twice the old ones),
+  /// journals the replacement and sends it.
+  Result<void> resign(Pending &pending);
   /// The account's transaction count at `blockTag` ("latest", "finalized").
   Result<std::uint64_t> transactionCount(const char *blockTag);
   Result<void> saveJournal() const;

@@ -1,4 +1,5 @@
 #include "chain/typed_data.h"
+#include "chain/internal/json_guard.h"
 
 #include "chain/abi.h"
 #include "chain/account_key.h"
@@ -153,23 +154,25 @@ Result<Hash32> encodeField(const json &types, const std::string &type, const jso
 } // namespace
 
 Result<Hash32> hashStruct(const json &types, const std::string &type, const json &value) {
-  auto typeText = encodeType(types, type);
-  if (!typeText)
-    return typeText.error();
-  if (!value.is_object())
-    return bad("a '" + type + "' value must be an object");
-  const Hash32 typeHash = keccak256(std::string_view(*typeText));
-  Bytes encoded(typeHash.begin(), typeHash.end());
-  for (const json &field : types[type]) {
-    const std::string name = field["name"].get<std::string>();
-    if (!value.contains(name))
-      return bad("'" + type + "' has no field '" + name + "'");
-    auto word = encodeField(types, field["type"].get<std::string>(), value[name]);
-    if (!word)
-      return word.error().withContext(type + "." + name);
-    encoded.insert(encoded.end(), word->begin(), word->end());
-  }
-  return keccak256(encoded);
+  return internal::guardJson("typed data " + type, [&]() -> Result<Hash32> {
+    auto typeText = encodeType(types, type);
+    if (!typeText)
+      return typeText.error();
+    if (!value.is_object())
+      return bad("a '" + type + "' value must be an object");
+    const Hash32 typeHash = keccak256(std::string_view(*typeText));
+    Bytes encoded(typeHash.begin(), typeHash.end());
+    for (const json &field : types[type]) {
+      const std::string name = field["name"].get<std::string>();
+      if (!value.contains(name))
+        return bad("'" + type + "' has no field '" + name + "'");
+      auto word = encodeField(types, field["type"].get<std::string>(), value[name]);
+      if (!word)
+        return word.error().withContext(type + "." + name);
+      encoded.insert(encoded.end(), word->begin(), word->end());
+    }
+    return keccak256(encoded);
+  });
 }
 
 Hash32 typedDataDigest(const Hash32 &domainSeparator, const Hash32 &structHash) {
@@ -180,17 +183,19 @@ Hash32 typedDataDigest(const Hash32 &domainSeparator, const Hash32 &structHash) 
 }
 
 Result<Hash32> typedDataDigest(const json &typedData) {
-  if (!typedData.is_object() || !typedData.contains("types") || !typedData.contains("primaryType") ||
-      !typedData.contains("domain") || !typedData.contains("message"))
-    return bad("a typed-data document has types, primaryType, domain and message");
-  const json &types = typedData["types"];
-  auto domain = hashStruct(types, "EIP712Domain", typedData["domain"]);
-  if (!domain)
-    return domain;
-  auto message = hashStruct(types, typedData["primaryType"].get<std::string>(), typedData["message"]);
-  if (!message)
-    return message;
-  return typedDataDigest(*domain, *message);
+  return internal::guardJson(std::string("a typed-data document"), [&]() -> Result<Hash32> {
+    if (!typedData.is_object() || !typedData.contains("types") || !typedData.contains("primaryType") ||
+        !typedData.contains("domain") || !typedData.contains("message"))
+      return bad("a typed-data document has types, primaryType, domain and message");
+    const json &types = typedData["types"];
+    auto domain = hashStruct(types, "EIP712Domain", typedData["domain"]);
+    if (!domain)
+      return domain;
+    auto message = hashStruct(types, typedData["primaryType"].get<std::string>(), typedData["message"]);
+    if (!message)
+      return message;
+    return typedDataDigest(*domain, *message);
+  });
 }
 
 } // namespace nesa::chain
