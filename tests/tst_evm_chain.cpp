@@ -11,6 +11,8 @@
 #include "chain/signed_messages.h"
 
 #include <QTemporaryDir>
+
+#include <fstream>
 #include <QTest>
 
 #include <algorithm>
@@ -640,6 +642,42 @@ private Q_SLOTS:
       U256::addOverflows(total, balance(holder), total);
     QCOMPARE(total, uintOf(contracts->token.call(rpc2, "totalSupply")));
     QCOMPARE(restarted->stop(), 0);
+  }
+
+  void aJournaledTransactionTheNodeRefusesIsSignedAgainWithFees() {
+    // A transaction journaled with fees the chain no longer takes (1 wei, under the base fee):
+    // recover() signs the same call at the same nonce with today's fees, and it is mined.
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    STEP(net.give("payer", 5 * kNes));
+    Actor &payer = net.actor("payer");
+    auto transfer = net.c->token.encode("transfer", {V::address(net.actor("shop").address()), V::uint(kNes)});
+    REQUIRE_OK(transfer);
+    Eip1559Transaction tx;
+    tx.chainId = kDevnetChainId;
+    tx.nonce = *m_rpc->pendingNonce(payer.address());
+    tx.maxPriorityFeePerGas = 1;
+    tx.maxFeePerGas = 1;
+    tx.gasLimit = 100'000;
+    tx.to = net.deployment.token;
+    tx.data = *transfer;
+    const SignedTransaction cheap = signTransaction(tx, payer.key);
+    QVERIFY(!m_rpc->sendRawTransaction(cheap.raw)); // the node refuses it
+    QTemporaryDir dir;
+    const std::string journal = dir.filePath(QStringLiteral("journal.json")).toStdString();
+    {
+      std::ofstream out(journal);
+      out << nlohmann::json{{"chainId", kDevnetChainId}, {"address", toHex(payer.address())},
+                            {"pending", {{{"nonce", tx.nonce}, {"hash", toHex(cheap.hash)}, {"raw", toHex(cheap.raw)}}}}}
+                 .dump();
+    }
+    Transactor sender(*m_rpc, payer.key, kDevnetChainId, journal);
+    auto resent = sender.recover();
+    REQUIRE_OK(resent);
+    QCOMPARE(*resent, 1);
+    REQUIRE_OK(advanceTime(*m_rpc, 1));
+    QCOMPARE(net.nes("shop"), U256(kNes));
+    QCOMPARE(*m_rpc->pendingNonce(payer.address()), tx.nonce + 1);
   }
 
   void theDevnetDeploysOnceAndKeepsTheDemoAccountToItself() {
