@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of the file readers (preset `fuzz`: clang, ASan + UBSan) and runs
+# Builds the libFuzzer targets of the file readers and the chain codecs (preset `fuzz`: clang, ASan + UBSan) and runs
 # each for a bounded time on a corpus seeded with real files (scripts/fetch-test-data.sh) and
 # fuzz/seeds. Fails when any input crashes a reader; the input is kept in build-fuzz/artifacts.
 # Usage: scripts/fuzz.sh [SECONDS]   (per target, default 20)
@@ -54,13 +54,25 @@ pdf += "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(ob
 open(out + "/report.pdf", "w").write(pdf)
 PY
 
+# Real transactions and RLP from the Ethereum Foundation's vectors, behind their mode byte.
+python3 - "$corpus/fuzz_chain_codecs" tests/vectors/ethereum-tests <<'PY'
+import glob, json, os, sys
+out, vectors = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+for i, f in enumerate(sorted(glob.glob(vectors + "/TransactionTests/*/*.json"))[:40]):
+    for name, test in json.load(open(f)).items():
+        open("%s/tx-%d" % (out, i), "wb").write(b"\x01" + bytes.fromhex(test["txbytes"][2:]))
+for name, test in json.load(open(vectors + "/RLPTests/rlptest.json")).items():
+    open("%s/rlp-%s" % (out, name), "wb").write(b"\x00" + bytes.fromhex(test["out"][2:]))
+PY
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 # Third-party caches that live as long as the process are not leaks of the readers.
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export QT_QPA_PLATFORM=offscreen
 failed=0
-for target in fuzz_dicom fuzz_nifti fuzz_tfjs fuzz_documents; do
+for target in fuzz_dicom fuzz_nifti fuzz_tfjs fuzz_documents fuzz_chain_codecs; do
   echo "== $target: ${seconds} s"
   if ! build-fuzz/bin/$target -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
       -max_len=1048576 -print_final_stats=1 -artifact_prefix="$artifacts/$target-" \
