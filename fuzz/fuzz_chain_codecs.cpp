@@ -18,11 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
       if (rlpEncode(*item) != Bytes(rest.begin(), rest.end()))
         __builtin_trap();
     break;
-  case 1:
-    (void)decodeTransaction(rest, 1);
-    break;
+  case 1: (void)decodeTransaction(rest, 1); break;
   default: {
-    static const auto types = abi::parseTypeList("uint256,bytes,address[],(uint64,string)[],bytes32[2],bool");
+    static const auto types =
+        abi::parseTypeList("uint256,bytes,address[],(uint64,string)[],bytes32[2],bool");
     if (auto values = abi::decode(*types, rest))
       (void)abi::encode(*types, *values);
     break;

@@ -6,8 +6,8 @@
 #include "chain/account_key.h"
 #include "chain/keccak.h"
 #include "chain/rlp.h"
-#include "chain/transaction.h"
 #include "chain/rpc_client.h"
+#include "chain/transaction.h"
 #include "chain/transactor.h"
 #include "chain/typed_data.h"
 
@@ -118,8 +118,9 @@ public:
           return;
         boost::asio::streambuf request;
         boost::asio::read_until(socket, request, "\r\n\r\n", ec);
-        const std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                                  std::to_string(m_body.size()) + "\r\nConnection: close\r\n\r\n" + m_body;
+        const std::string reply =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+            std::to_string(m_body.size()) + "\r\nConnection: close\r\n\r\n" + m_body;
         boost::asio::write(socket, boost::asio::buffer(reply), ec);
       }
     });
@@ -151,8 +152,10 @@ private Q_SLOTS:
     QCOMPARE(U256::parse("1000")->toQuantity(), std::string("0x3e8"));
     QCOMPARE(U256::parse("0x3E8")->toDecimal(), std::string("1000"));
     QCOMPARE(U256::max().toDecimal(),
-             std::string("115792089237316195423570985008687907853269984665640564039457584007913129639935"));
-    QVERIFY(!U256::parse("115792089237316195423570985008687907853269984665640564039457584007913129639936"));
+             std::string(
+                 "115792089237316195423570985008687907853269984665640564039457584007913129639935"));
+    QVERIFY(!U256::parse(
+        "115792089237316195423570985008687907853269984665640564039457584007913129639936"));
     QVERIFY(!U256::parse("12a"));
     QVERIFY(!U256::parse(""));
     U256 out;
@@ -218,7 +221,8 @@ private Q_SLOTS:
     QVERIFY(!AccountKey::fromSecret(Bytes(32, 0)));
     QVERIFY(!AccountKey::fromSecret(Bytes(32, 0xff)));
     QVERIFY(!AccountKey::fromSecret(Bytes(31, 1)));
-    const AccountKey key = keyOf("0x4646464646464646464646464646464646464646464646464646464646464646");
+    const AccountKey key =
+        keyOf("0x4646464646464646464646464646464646464646464646464646464646464646");
     const Hash32 digest = keccak256(std::string_view("receipt"));
     Signature sig = key.sign(digest);
     sig.r = {};
@@ -278,7 +282,9 @@ private Q_SLOTS:
         auto tx = decodeTransaction(*raw, 1);
         const std::string where = entry.path().parent_path().filename().string() + "/" + name;
         if (expected.contains("exception")) {
-          QVERIFY2(!tx, (where + " should be refused: " + expected["exception"].get<std::string>()).c_str());
+          QVERIFY2(
+              !tx,
+              (where + " should be refused: " + expected["exception"].get<std::string>()).c_str());
           QVERIFY(tx.error().message.starts_with("invalid transaction: "));
           ++refused;
         } else {
@@ -301,14 +307,16 @@ private Q_SLOTS:
         "1aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83");
     auto tx = decodeTransaction(raw, 1);
     QVERIFY2(tx, tx ? "" : tx.error().message.c_str());
-    QCOMPARE(tx->sender, keyOf("0x4646464646464646464646464646464646464646464646464646464646464646").address());
+    QCOMPARE(tx->sender,
+             keyOf("0x4646464646464646464646464646464646464646464646464646464646464646").address());
     QCOMPARE(tx->value.toDecimal(), std::string("1000000000000000000"));
     QCOMPARE(*tx->chainId, std::uint64_t{1});
     QVERIFY(!decodeTransaction(raw, 5)); // the same bytes on another chain: refused
   }
 
   void eip1559SignsAndDecodesBack() {
-    const AccountKey key = keyOf("0x4646464646464646464646464646464646464646464646464646464646464646");
+    const AccountKey key =
+        keyOf("0x4646464646464646464646464646464646464646464646464646464646464646");
     Eip1559Transaction tx;
     tx.chainId = 31337;
     tx.nonce = 7;
@@ -378,8 +386,9 @@ private Q_SLOTS:
     const Address who = *parseAddress("0x3535353535353535353535353535353535353535");
     const std::vector<abi::Value> values = {
         abi::Value::address(who),
-        abi::Value::list({abi::Value::list({abi::Value::uint(5), abi::Value::string("five")}),
-                          abi::Value::list({abi::Value::uint(6), abi::Value::bytes(Bytes(40, 7))})}),
+        abi::Value::list(
+            {abi::Value::list({abi::Value::uint(5), abi::Value::string("five")}),
+             abi::Value::list({abi::Value::uint(6), abi::Value::bytes(Bytes(40, 7))})}),
         abi::Value::bytes(Bytes(32, 9)), abi::Value::string("nesa"), abi::Value::boolean(true)};
     auto encoded = abi::encode(*types, values);
     QVERIFY(encoded);
@@ -418,19 +427,22 @@ private Q_SLOTS:
     // in an error that names the problem, never in an exception.
     const Hash32 hash{};
     const Address who{};
-    for (const char *body : {R"({"jsonrpc":"2.0","id":1,"error":{"message":5}})",
-                             R"({"jsonrpc":"2.0","id":1,"result":"0x1"})",
-                             R"({"jsonrpc":"2.0","id":1,"result":{"status":7,"logs":[5]}})",
-                             R"({"jsonrpc":"2.0","id":1,"result":[7,"x",{"data":7}]})",
-                             R"({"jsonrpc":"2.0","id":2,"result":"0x1"})", R"(not json)", R"([])"}) {
+    for (const char *body :
+         {R"({"jsonrpc":"2.0","id":1,"error":{"message":5}})",
+          R"({"jsonrpc":"2.0","id":1,"result":"0x1"})",
+          R"({"jsonrpc":"2.0","id":1,"result":{"status":7,"logs":[5]}})",
+          R"({"jsonrpc":"2.0","id":1,"result":[7,"x",{"data":7}]})",
+          R"({"jsonrpc":"2.0","id":2,"result":"0x1"})", R"(not json)", R"([])"}) {
       CannedNode node(body);
       RpcClient rpc(node.endpoint(), std::chrono::milliseconds(2'000));
       QVERIFY2(!rpc.receipt(hash), body);
       QVERIFY2(!rpc.logs(who, std::nullopt, 0, std::nullopt), body);
       QVERIFY2(!rpc.latestTimestamp(), body);
-      RpcClient fresh(node.endpoint(), std::chrono::milliseconds(2'000)); // its first request has id 1
+      RpcClient fresh(node.endpoint(),
+                      std::chrono::milliseconds(2'000)); // its first request has id 1
       auto balance = fresh.balance(who); // only a well-formed quantity for our request is one
-      const bool wellFormed = std::string_view(body) == R"({"jsonrpc":"2.0","id":1,"result":"0x1"})";
+      const bool wellFormed =
+          std::string_view(body) == R"({"jsonrpc":"2.0","id":1,"result":"0x1"})";
       QVERIFY2(balance.ok() == wellFormed, body);
       if (!balance)
         QVERIFY2(!balance.error().message.empty(), body);
@@ -446,7 +458,8 @@ private Q_SLOTS:
     }
     CannedNode node(R"({"jsonrpc":"2.0","id":1,"result":"0x0"})");
     RpcClient rpc(node.endpoint());
-    const AccountKey key = keyOf("0x4646464646464646464646464646464646464646464646464646464646464646");
+    const AccountKey key =
+        keyOf("0x4646464646464646464646464646464646464646464646464646464646464646");
     Transactor sender(rpc, key, 1, journal);
     for (int attempt = 0; attempt < 2; ++attempt) { // refused every time, not only the first
       auto sent = sender.send(Address{}, Bytes{});
@@ -480,11 +493,14 @@ private Q_SLOTS:
     QCOMPARE(toHex(*digest),
              std::string("0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2"));
     const AccountKey cow = keyOf(toHex(keccak256(std::string_view("cow"))));
-    QCOMPARE(checksumAddress(cow.address()), std::string("0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"));
+    QCOMPARE(checksumAddress(cow.address()),
+             std::string("0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"));
     const Signature sig = cow.sign(*digest);
     QCOMPARE(sig.yParity, std::uint8_t{1});
-    QCOMPARE(toHex(sig.r), std::string("0x4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d"));
-    QCOMPARE(toHex(sig.s), std::string("0x07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562"));
+    QCOMPARE(toHex(sig.r),
+             std::string("0x4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d"));
+    QCOMPARE(toHex(sig.s),
+             std::string("0x07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562"));
 
     json missing = mail;
     missing["message"].erase("contents");
@@ -507,7 +523,8 @@ private:
       return abi::Value::address(*fixedFromHex<20>(arg.get<std::string>()));
     if (type.kind == Kind::Bytes || type.kind == Kind::FixedBytes || type.kind == Kind::String)
       return abi::Value::string(arg.get<std::string>());
-    return abi::Value::uint(arg.is_number() ? U256(arg.get<std::uint64_t>()) : *U256::parse(arg.get<std::string>()));
+    return abi::Value::uint(arg.is_number() ? U256(arg.get<std::uint64_t>())
+                                            : *U256::parse(arg.get<std::string>()));
   }
 };
 

@@ -356,13 +356,15 @@ private Q_SLOTS:
 
   void chainDevnetDeploysOnceAndFundsTheDemoAccount() {
     QTemporaryDir home;
-    const QStringList args = {QStringLiteral("chain"), QStringLiteral("devnet"), QStringLiteral("--once"),
-                              QStringLiteral("--json")};
+    const QStringList args = {QStringLiteral("chain"), QStringLiteral("devnet"),
+                              QStringLiteral("--once"), QStringLiteral("--json")};
     const Run first = run(kNesa, args, home.path());
     QVERIFY2(first.code == 0, qPrintable(first.err));
     const QJsonObject facts = QJsonDocument::fromJson(first.out.toUtf8()).object();
     QCOMPARE(facts.value(QStringLiteral("chainId")).toInt(), 4242);
-    QVERIFY(facts.value(QStringLiteral("rpc")).toString().startsWith(QStringLiteral("http://127.0.0.1:")));
+    QVERIFY(facts.value(QStringLiteral("rpc"))
+                .toString()
+                .startsWith(QStringLiteral("http://127.0.0.1:")));
     // The demo phrase's Ethereum account (what any Ethereum wallet restored from it shows).
     QCOMPARE(facts.value(QStringLiteral("demoAccount")).toString(),
              QStringLiteral("0xF278cF59F82eDcf871d630F28EcC8056f25C1cdb"));
@@ -373,7 +375,10 @@ private Q_SLOTS:
     // The next start continues the same chain from its saved state.
     const Run second = run(kNesa, args, home.path());
     QVERIFY2(second.code == 0, qPrintable(second.err));
-    QCOMPARE(QJsonDocument::fromJson(second.out.toUtf8()).object().value(QStringLiteral("contracts")).toObject(),
+    QCOMPARE(QJsonDocument::fromJson(second.out.toUtf8())
+                 .object()
+                 .value(QStringLiteral("contracts"))
+                 .toObject(),
              contracts);
     QCOMPARE(run(kNesa, {QStringLiteral("chain"), QStringLiteral("mainnet")}, home.path()).code, 2);
   }

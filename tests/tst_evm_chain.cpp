@@ -12,8 +12,8 @@
 
 #include <QTemporaryDir>
 
-#include <fstream>
 #include <QTest>
+#include <fstream>
 
 #include <algorithm>
 #include <map>
@@ -114,8 +114,8 @@ public:
     Actor &m = actor(name);
     REQUIRE_OK(c->registry.send(m.sender, "stake", {V::uint(stake)}));
     REQUIRE_OK(c->registry.send(m.sender, "register",
-                                {V::string("127.0.0.1:7000"), V::bytes(Bytes(32, 0x11)), V::uint(10),
-                                 V::uint(2), V::string("cpu")}));
+                                {V::string("127.0.0.1:7000"), V::bytes(Bytes(32, 0x11)),
+                                 V::uint(10), V::uint(2), V::string("cpu")}));
   }
 
   /// `client` gets 10 NES, approves the sessions contract and opens a session with `miner`.
@@ -123,8 +123,9 @@ public:
                    std::uint64_t seconds) {
     STEP(give(client, 10 * kNes));
     STEP(approve(client, deployment.sessions, 10 * kNes));
-    REQUIRE_OK(c->sessions.send(actor(client).sender, "open",
-                                {V::address(actor(miner).address()), V::uint(deposit), V::uint(now() + seconds)}));
+    REQUIRE_OK(c->sessions.send(
+        actor(client).sender, "open",
+        {V::address(actor(miner).address()), V::uint(deposit), V::uint(now() + seconds)}));
   }
 
   U256 staked(const std::string &name) {
@@ -144,14 +145,17 @@ public:
 
   Result<Sent> settle(const std::string &miner, const std::string &client, std::uint64_t jobs,
                       std::uint64_t amount, const Bytes &signature) {
-    return c->sessions.send(actor(miner).sender, "settle",
-                            {V::address(actor(client).address()), V::uint(jobs), V::uint(amount),
-                             V::bytes(signature)});
+    return c->sessions.send(
+        actor(miner).sender, "settle",
+        {V::address(actor(client).address()), V::uint(jobs), V::uint(amount), V::bytes(signature)});
   }
 
   /// A miner's signature over its answer `result` to `job` in call `call`.
-  Bytes answer(const std::string &miner, const Hash32 &call, const Hash32 &job, const Hash32 &result) {
-    return actor(miner).key.sign(answerDigest(call, job, result, m_chainId, deployment.disputes)).toRsv();
+  Bytes answer(const std::string &miner, const Hash32 &call, const Hash32 &job,
+               const Hash32 &result) {
+    return actor(miner)
+        .key.sign(answerDigest(call, job, result, m_chainId, deployment.disputes))
+        .toRsv();
   }
 
   /// Another miner of the call, as a report lists it: its signed answer to its own share.
@@ -163,12 +167,13 @@ public:
   }
 
   /// `reporter` reports `accused` (kind 0: a wrong answer, 1: a timeout).
-  Result<Sent> report(const std::string &reporter, const std::string &accused, int kind, const Hash32 &call,
-                      const Hash32 &job, const Hash32 &result, const Bytes &signature,
-                      std::vector<V> callMiners = {}) {
+  Result<Sent> report(const std::string &reporter, const std::string &accused, int kind,
+                      const Hash32 &call, const Hash32 &job, const Hash32 &result,
+                      const Bytes &signature, std::vector<V> callMiners = {}) {
     return c->disputes.send(actor(reporter).sender, "report",
-                            {V::address(actor(accused).address()), V::uint(kind), V::bytes(call), V::bytes(job),
-                             V::bytes(result), V::bytes(signature), V::list(std::move(callMiners))});
+                            {V::address(actor(accused).address()), V::uint(kind), V::bytes(call),
+                             V::bytes(job), V::bytes(result), V::bytes(signature),
+                             V::list(std::move(callMiners))});
   }
 
   /// Mines the block whose hash draws dispute `id`'s committee, then draws it.
@@ -239,11 +244,14 @@ private Q_SLOTS:
     QCOMPARE(net.totalSupply(), U256(1'000'000'000 * kNes));
     QCOMPARE(net.nes("treasury"), net.totalSupply());
     for (const auto &entry : net.c->token.artifact().abi)
-      QVERIFY2(entry.value("name", "").find("mint") == std::string::npos, "the token has a mint function");
+      QVERIFY2(entry.value("name", "").find("mint") == std::string::npos,
+               "the token has a mint function");
     // The deployer kept no power: it cannot change parameters nor propose through the timelock.
-    auto set = net.c->parameters.send(net.actor("deployer").sender, "set", {V::string("minStake"), V::uint(1)});
+    auto set = net.c->parameters.send(net.actor("deployer").sender, "set",
+                                      {V::string("minStake"), V::uint(1)});
     QVERIFY(!set);
-    QVERIFY2(set.error().message.find("OwnableUnauthorizedAccount") != std::string::npos, set.error().message.c_str());
+    QVERIFY2(set.error().message.find("OwnableUnauthorizedAccount") != std::string::npos,
+             set.error().message.c_str());
     auto owner = net.c->parameters.call(*m_rpc, "owner");
     QCOMPARE(*(*owner)[0].asAddress(), net.deployment.timelock);
   }
@@ -253,9 +261,11 @@ private Q_SLOTS:
     STEP(net.deploy());
     // The review: the old registry took any key without stake.
     auto bare = net.c->registry.send(net.actor("nobody").sender, "register",
-                                     {V::string("10.0.0.1:1"), V::bytes(Bytes(32, 1)), V::uint(1), V::uint(1), V::string("cpu")});
+                                     {V::string("10.0.0.1:1"), V::bytes(Bytes(32, 1)), V::uint(1),
+                                      V::uint(1), V::string("cpu")});
     QVERIFY(!bare);
-    QVERIFY2(bare.error().message.find("BelowMinStake(0, 100000000)") != std::string::npos, bare.error().message.c_str());
+    QVERIFY2(bare.error().message.find("BelowMinStake(0, 100000000)") != std::string::npos,
+             bare.error().message.c_str());
     STEP(net.miner("m0"));
     auto record = net.c->registry.call(*m_rpc, "miners", {V::address(net.actor("m0").address())});
     REQUIRE_OK(record);
@@ -272,8 +282,9 @@ private Q_SLOTS:
 
     // Our digest is the contract's digest.
     const PaymentReceipt r{net.actor("client").address(), net.actor("m0").address(), 0, 3, 300};
-    auto theirs = net.c->sessions.call(*m_rpc, "receiptDigest",
-                                       {V::address(r.client), V::address(r.miner), V::uint(0), V::uint(3), V::uint(300)});
+    auto theirs = net.c->sessions.call(
+        *m_rpc, "receiptDigest",
+        {V::address(r.client), V::address(r.miner), V::uint(0), V::uint(3), V::uint(300)});
     REQUIRE_OK(theirs);
     const Hash32 ours = receiptDigest(r, kDevnetChainId, net.deployment.sessions);
     QCOMPARE(*(*theirs)[0].asBytes(), Bytes(ours.begin(), ours.end()));
@@ -285,18 +296,23 @@ private Q_SLOTS:
     REQUIRE_OK(net.settle("m0", "client", 5, 500, net.receipt("client", "m0", 5, 500)));
     QCOMPARE(net.nes("m0"), U256(495));
     // Reputation follows what was paid (a point per 0.01 NES), not the job count a client writes.
-    QCOMPARE(uintOf(net.c->registry.call(*m_rpc, "reputation", {V::address(net.actor("m0").address())})), U256(0));
+    QCOMPARE(
+        uintOf(net.c->registry.call(*m_rpc, "reputation", {V::address(net.actor("m0").address())})),
+        U256(0));
 
     // An old receipt, a receipt the miner signed itself, and more than the deposit: refused.
     auto replay = net.settle("m0", "client", 3, 300, net.receipt("client", "m0", 3, 300));
     QVERIFY(!replay);
-    QVERIFY2(replay.error().message.find("NotNewer") != std::string::npos, replay.error().message.c_str());
+    QVERIFY2(replay.error().message.find("NotNewer") != std::string::npos,
+             replay.error().message.c_str());
     auto forged = net.settle("m0", "client", 9, 900, net.receipt("m0", "m0", 9, 900));
     QVERIFY(!forged);
-    QVERIFY2(forged.error().message.find("WrongSigner") != std::string::npos, forged.error().message.c_str());
+    QVERIFY2(forged.error().message.find("WrongSigner") != std::string::npos,
+             forged.error().message.c_str());
     auto greedy = net.settle("m0", "client", 9, 2 * kNes, net.receipt("client", "m0", 9, 2 * kNes));
     QVERIFY(!greedy);
-    QVERIFY2(greedy.error().message.find("OverDeposit") != std::string::npos, greedy.error().message.c_str());
+    QVERIFY2(greedy.error().message.find("OverDeposit") != std::string::npos,
+             greedy.error().message.c_str());
     // Another miner cannot use the client's receipt for m0.
     STEP(net.miner("m1"));
     QVERIFY(!net.settle("m1", "client", 6, 600, net.receipt("client", "m0", 6, 600)));
@@ -309,20 +325,25 @@ private Q_SLOTS:
     STEP(net.miner("idle"));
     STEP(net.give("client", 100 * kNes));
     STEP(net.approve("client", net.deployment.sessions, 100 * kNes));
-    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "open",
-                                    {V::address(net.actor("busy").address()), V::uint(50 * kNes), V::uint(net.now() + 3'600)}));
-    REQUIRE_OK(net.settle("busy", "client", 400, 40 * kNes, net.receipt("client", "busy", 400, 40 * kNes)));
+    REQUIRE_OK(net.c->sessions.send(
+        net.actor("client").sender, "open",
+        {V::address(net.actor("busy").address()), V::uint(50 * kNes), V::uint(net.now() + 3'600)}));
+    REQUIRE_OK(net.settle("busy", "client", 400, 40 * kNes,
+                          net.receipt("client", "busy", 400, 40 * kNes)));
     const U256 pool = uintOf(net.c->sessions.call(*m_rpc, "rewardPool"));
     QCOMPARE(pool, U256(400'000)); // 1 % of 40 NES
     const U256 busyBefore = net.nes("busy"), idleBefore = net.nes("idle");
     REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "distributeRewards", {}));
     // 40 NES paid is 4000 points, counted up to 1000: equal stakes, shares 2000 : 1000.
-    QCOMPARE(uintOf(net.c->registry.call(*m_rpc, "reputation", {V::address(net.actor("busy").address())})), U256(4000));
+    QCOMPARE(uintOf(net.c->registry.call(*m_rpc, "reputation",
+                                         {V::address(net.actor("busy").address())})),
+             U256(4000));
     QCOMPARE(minus(net.nes("busy"), busyBefore), U256(400'000ULL * 2000 / 3000));
     QCOMPARE(minus(net.nes("idle"), idleBefore), U256(400'000ULL * 1000 / 3000));
     auto again = net.c->sessions.send(net.actor("client").sender, "distributeRewards", {});
     QVERIFY(!again);
-    QVERIFY2(again.error().message.find("TooSoon") != std::string::npos, again.error().message.c_str());
+    QVERIFY2(again.error().message.find("TooSoon") != std::string::npos,
+             again.error().message.c_str());
   }
 
   void anExpiringSessionYieldsNoFreeCompute() {
@@ -335,17 +356,21 @@ private Q_SLOTS:
     STEP(net.openSession("client", "m0", kNes, 60));
     const Bytes signature = net.receipt("client", "m0", 4, 400'000);
     REQUIRE_OK(advanceTime(*m_rpc, 120)); // the session has expired
-    auto early = net.c->sessions.send(net.actor("client").sender, "close", {V::address(net.actor("m0").address())});
+    auto early = net.c->sessions.send(net.actor("client").sender, "close",
+                                      {V::address(net.actor("m0").address())});
     QVERIFY(!early);
-    QVERIFY2(early.error().message.find("SettleWindowOpen") != std::string::npos, early.error().message.c_str());
+    QVERIFY2(early.error().message.find("SettleWindowOpen") != std::string::npos,
+             early.error().message.c_str());
     REQUIRE_OK(net.settle("m0", "client", 4, 400'000, signature));
     REQUIRE_OK(advanceTime(*m_rpc, 86'400));
-    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "close", {V::address(net.actor("m0").address())}));
+    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "close",
+                                    {V::address(net.actor("m0").address())}));
     QCOMPARE(net.nes("client"), U256(9 * kNes + 600'000));
     QCOMPARE(net.nes("m0"), U256(396'000));
     // The closed session's receipts are dead: a new session is a new epoch.
-    REQUIRE_OK(net.c->sessions.send(net.actor("client").sender, "open",
-                                    {V::address(net.actor("m0").address()), V::uint(kNes), V::uint(net.now() + 600)}));
+    REQUIRE_OK(net.c->sessions.send(
+        net.actor("client").sender, "open",
+        {V::address(net.actor("m0").address()), V::uint(kNes), V::uint(net.now() + 600)}));
     QVERIFY(!net.settle("m0", "client", 5, 500'000, net.receipt("client", "m0", 5, 500'000, 0)));
     REQUIRE_OK(net.settle("m0", "client", 1, 100, net.receipt("client", "m0", 1, 100, 1)));
   }
@@ -360,8 +385,9 @@ private Q_SLOTS:
     REQUIRE_OK(desk.admitJob(client, 100, 60));
     auto tooLong = desk.admitJob(client, 100, 3'600); // would end after the session's expiry
     QVERIFY(!tooLong);
-    QVERIFY2(tooLong.error().message.find("expires") != std::string::npos, tooLong.error().message.c_str());
-    QVERIFY(!desk.admitJob(client, 2 * kNes, 60));                      // over the deposit
+    QVERIFY2(tooLong.error().message.find("expires") != std::string::npos,
+             tooLong.error().message.c_str());
+    QVERIFY(!desk.admitJob(client, 2 * kNes, 60));                     // over the deposit
     QVERIFY(!desk.admitJob(net.actor("stranger").address(), 100, 60)); // no session
 
     const PaymentReceipt r{client, net.actor("m0").address(), 0, 3, 300};
@@ -369,16 +395,21 @@ private Q_SLOTS:
     QVERIFY(!desk.acceptReceipt(r, net.actor("m0").key.sign(digest))); // not the client's signature
     PaymentReceipt wrongEpoch = r;
     wrongEpoch.epoch = 1;
-    QVERIFY(!desk.acceptReceipt(wrongEpoch, net.actor("client").key.sign(receiptDigest(wrongEpoch, kDevnetChainId, net.deployment.sessions))));
+    QVERIFY(
+        !desk.acceptReceipt(wrongEpoch, net.actor("client").key.sign(receiptDigest(
+                                            wrongEpoch, kDevnetChainId, net.deployment.sessions))));
     PaymentReceipt greedy = r;
     greedy.amount = 2 * kNes;
-    QVERIFY(!desk.acceptReceipt(greedy, net.actor("client").key.sign(receiptDigest(greedy, kDevnetChainId, net.deployment.sessions))));
+    QVERIFY(!desk.acceptReceipt(greedy, net.actor("client").key.sign(receiptDigest(
+                                            greedy, kDevnetChainId, net.deployment.sessions))));
     REQUIRE_OK(desk.acceptReceipt(r, net.actor("client").key.sign(digest)));
     QVERIFY(!desk.acceptReceipt(r, net.actor("client").key.sign(digest))); // not newer
     PaymentReceipt fewerJobs = r;
     fewerJobs.jobs = 1;
     fewerJobs.amount = 301; // the contract would refuse it: fewer jobs than the last receipt
-    QVERIFY(!desk.acceptReceipt(fewerJobs, net.actor("client").key.sign(receiptDigest(fewerJobs, kDevnetChainId, net.deployment.sessions))));
+    QVERIFY(
+        !desk.acceptReceipt(fewerJobs, net.actor("client").key.sign(receiptDigest(
+                                           fewerJobs, kDevnetChainId, net.deployment.sessions))));
     auto settled = desk.settleNewest(net.actor("m0").sender, client);
     REQUIRE_OK(settled);
     QCOMPARE(*settled, U256(300));
@@ -406,32 +437,39 @@ private Q_SLOTS:
     STEP(net.give("fake1", 100 * kNes));
     STEP(net.approve("fake1", net.deployment.disputes, 100 * kNes));
     const Hash32 otherResult = keccak256(std::string_view("what the fakes agreed on"));
-    auto lie = net.report("fake1", "honest", 0, call, jobDigest, otherResult, honestSignature, {net.callMiner("fake2", call)});
+    auto lie = net.report("fake1", "honest", 0, call, jobDigest, otherResult, honestSignature,
+                          {net.callMiner("fake2", call)});
     QVERIFY(!lie);
-    QVERIFY2(lie.error().message.find("not signed by the accused") != std::string::npos, lie.error().message.c_str());
+    QVERIFY2(lie.error().message.find("not signed by the accused") != std::string::npos,
+             lie.error().message.c_str());
     // Nor can a reporter keep honest miners off the committee by naming them as the call's
     // miners: each must have signed an answer in that call.
     V forged = net.callMiner("j1", keccak256(std::string_view("another call")));
-    auto excluded = net.report("fake1", "honest", 0, call, jobDigest, rightResult, honestSignature, {forged});
+    auto excluded =
+        net.report("fake1", "honest", 0, call, jobDigest, rightResult, honestSignature, {forged});
     QVERIFY(!excluded);
-    QVERIFY2(excluded.error().message.find("call miner") != std::string::npos, excluded.error().message.c_str());
+    QVERIFY2(excluded.error().message.find("call miner") != std::string::npos,
+             excluded.error().message.c_str());
 
     // The honest answer reported anyway, the fakes excluding each other... jurors recompute.
-    REQUIRE_OK(net.report("fake1", "honest", 0, call, jobDigest, rightResult, honestSignature, {net.callMiner("fake2", call)}));
+    REQUIRE_OK(net.report("fake1", "honest", 0, call, jobDigest, rightResult, honestSignature,
+                          {net.callMiner("fake2", call)}));
     auto twice = net.report("fake1", "honest", 0, call, jobDigest, rightResult, honestSignature);
     QVERIFY(!twice); // one report per job
-    QVERIFY2(twice.error().message.find("already reported") != std::string::npos, twice.error().message.c_str());
+    QVERIFY2(twice.error().message.find("already reported") != std::string::npos,
+             twice.error().message.c_str());
     // The committee is not known in the report's own block: nobody can retry it by reverting.
     auto tooEarly = net.c->disputes.send(net.actor("deployer").sender, "draw", {V::uint(0)});
     QVERIFY(!tooEarly);
-    QVERIFY2(tooEarly.error().message.find("NotYetDrawable") != std::string::npos, tooEarly.error().message.c_str());
+    QVERIFY2(tooEarly.error().message.find("NotYetDrawable") != std::string::npos,
+             tooEarly.error().message.c_str());
     REQUIRE_OK(net.draw(0));
     STEP(judge(net, 0, job, rightResult));
     QCOMPARE(net.staked("honest"), U256(1'000 * kNes));
     auto outcome = net.c->disputes.call(*m_rpc, "dispute", {V::uint(0)});
     REQUIRE_OK(outcome);
     QVERIFY(!*(*(*outcome)[0].asList())[9].asBool()); // not guilty
-    QCOMPARE(net.nes("fake1"), U256(90 * kNes));       // the bond is lost
+    QCOMPARE(net.nes("fake1"), U256(90 * kNes));      // the bond is lost
   }
 
   void aLiarIsSlashedEvenWhileUnbondingAndJurorsNeverHoldTheOtherShare() {
@@ -446,18 +484,21 @@ private Q_SLOTS:
     const Hash32 wrong = keccak256(std::string_view("a wrong answer"));
     const Bytes signature = net.answer("liar", call, jobDigest, wrong);
     // The cheat unstakes everything right after answering.
-    REQUIRE_OK(net.c->registry.send(net.actor("liar").sender, "requestUnstake", {V::uint(1'000 * kNes)}));
+    REQUIRE_OK(
+        net.c->registry.send(net.actor("liar").sender, "requestUnstake", {V::uint(1'000 * kNes)}));
     QCOMPARE(net.staked("liar"), U256(0));
     QCOMPARE(net.unbonding("liar"), U256(1'000 * kNes));
 
     STEP(net.give("client", 100 * kNes));
     STEP(net.approve("client", net.deployment.disputes, 100 * kNes));
-    REQUIRE_OK(net.report("client", "liar", 0, call, jobDigest, wrong, signature, {net.callMiner("otherShare", call)}));
+    REQUIRE_OK(net.report("client", "liar", 0, call, jobDigest, wrong, signature,
+                          {net.callMiner("otherShare", call)}));
     // While the dispute is open the accused cannot take its stake out, however long it waits.
     REQUIRE_OK(advanceTime(*m_rpc, 8 * 86'400));
     auto escape = net.c->registry.send(net.actor("liar").sender, "withdraw", {});
     QVERIFY(!escape);
-    QVERIFY2(escape.error().message.find("UnderDispute(1)") != std::string::npos, escape.error().message.c_str());
+    QVERIFY2(escape.error().message.find("UnderDispute(1)") != std::string::npos,
+             escape.error().message.c_str());
     REQUIRE_OK(net.draw(0));
     auto dispute = net.c->disputes.call(*m_rpc, "dispute", {V::uint(0)});
     REQUIRE_OK(dispute);
@@ -493,7 +534,8 @@ private Q_SLOTS:
     const Hash32 wrong = keccak256(std::string_view("wrong"));
     for (const char *accused : {"a", "b"}) {
       const Hash32 job = keccak256(bytesOf(std::string("job for ") + accused));
-      REQUIRE_OK(net.report("client", accused, 0, call, job, wrong, net.answer(accused, call, job, wrong)));
+      REQUIRE_OK(net.report("client", accused, 0, call, job, wrong,
+                            net.answer(accused, call, job, wrong)));
     }
     REQUIRE_OK(net.draw(0));
     REQUIRE_OK(net.draw(1));
@@ -521,8 +563,10 @@ private Q_SLOTS:
       STEP(net.miner(m));
     STEP(net.give("client", 100 * kNes));
     STEP(net.approve("client", net.deployment.disputes, 100 * kNes));
-    const Hash32 call{}, job = keccak256(std::string_view("job")), wrong = keccak256(std::string_view("wrong"));
-    REQUIRE_OK(net.report("client", "accused", 0, call, job, wrong, net.answer("accused", call, job, wrong)));
+    const Hash32 call{}, job = keccak256(std::string_view("job")),
+                         wrong = keccak256(std::string_view("wrong"));
+    REQUIRE_OK(net.report("client", "accused", 0, call, job, wrong,
+                          net.answer("accused", call, job, wrong)));
     REQUIRE_OK(net.draw(0));
     QCOMPARE(net.nes("client"), U256(100 * kNes)); // the bond came back
     QCOMPARE(net.staked("accused"), U256(1'000 * kNes));
@@ -538,10 +582,13 @@ private Q_SLOTS:
     STEP(net.approve("client", net.deployment.disputes, 1'000 * kNes));
     const Hash32 none{}, call{};
     for (int i = 0; i < 10; ++i)
-      REQUIRE_OK(net.report("client", "slow", 1, call, keccak256(std::string_view("job " + std::to_string(i))), none, {}));
-    auto eleventh = net.report("client", "slow", 1, call, keccak256(std::string_view("job 10")), none, {});
+      REQUIRE_OK(net.report("client", "slow", 1, call,
+                            keccak256(std::string_view("job " + std::to_string(i))), none, {}));
+    auto eleventh =
+        net.report("client", "slow", 1, call, keccak256(std::string_view("job 10")), none, {});
     QVERIFY(!eleventh);
-    QVERIFY2(eleventh.error().message.find("TooManyReports(10)") != std::string::npos, eleventh.error().message.c_str());
+    QVERIFY2(eleventh.error().message.find("TooManyReports(10)") != std::string::npos,
+             eleventh.error().message.c_str());
   }
 
   void governanceChangesParametersOnlyWithinBounds() {
@@ -583,10 +630,12 @@ private Q_SLOTS:
     STEP(net->miner("m0"));
     STEP(net->give("client", 100 * kNes));
     STEP(net->approve("client", net->deployment.sessions, 100 * kNes));
-    REQUIRE_OK(net->c->sessions.send(net->actor("client").sender, "open",
-                                     {V::address(net->actor("m0").address()), V::uint(10 * kNes), V::uint(net->now() + 3'600)}));
+    REQUIRE_OK(net->c->sessions.send(
+        net->actor("client").sender, "open",
+        {V::address(net->actor("m0").address()), V::uint(10 * kNes), V::uint(net->now() + 3'600)}));
     for (std::uint64_t jobs = 1; jobs <= 3; ++jobs)
-      REQUIRE_OK(net->settle("m0", "client", jobs, jobs * 100'000, net->receipt("client", "m0", jobs, jobs * 100'000)));
+      REQUIRE_OK(net->settle("m0", "client", jobs, jobs * 100'000,
+                             net->receipt("client", "m0", jobs, jobs * 100'000)));
     QTest::qWait(2'500); // saved to the state file by now
 
     const std::string journal = dir.filePath(QStringLiteral("client-journal.json")).toStdString();
@@ -595,7 +644,8 @@ private Q_SLOTS:
       Transactor client(*rpc, net->actor("client").key, kDevnetChainId, journal);
       REQUIRE_OK(net->settle("m0", "client", 4, 400'000, newest));
       for (int i = 0; i < 2; ++i)
-        REQUIRE_OK(net->c->token.send(client, "transfer", {V::address(net->actor("shop").address()), V::uint(kNes)}));
+        REQUIRE_OK(net->c->token.send(client, "transfer",
+                                      {V::address(net->actor("shop").address()), V::uint(kNes)}));
     }
     anvil->kill();
 
@@ -606,20 +656,24 @@ private Q_SLOTS:
     auto contracts = NesaContracts::attach(net->deployment, defaultArtifactDir());
     REQUIRE_OK(contracts);
     const Address client = net->actor("client").address(), miner = net->actor("m0").address();
-    auto session = contracts->sessions.call(rpc2, "sessions", {V::address(client), V::address(miner)});
+    auto session =
+        contracts->sessions.call(rpc2, "sessions", {V::address(client), V::address(miner)});
     REQUIRE_OK(session);
     const U256 settledAfterCrash = *(*session)[1].asUint();
-    qInfo("after the crash the chain had settled %s µNES of 400000", settledAfterCrash.toDecimal().c_str());
+    qInfo("after the crash the chain had settled %s µNES of 400000",
+          settledAfterCrash.toDecimal().c_str());
     QVERIFY(settledAfterCrash >= U256(300'000));
 
     // The miner: its newest receipt is worth more than what the chain says was settled.
     AccountKey minerKey = testKey("m0");
     Transactor minerSender(rpc2, minerKey, kDevnetChainId);
     if (settledAfterCrash < U256(400'000))
-      REQUIRE_OK(contracts->sessions.send(minerSender, "settle",
-                                          {V::address(client), V::uint(4), V::uint(400'000), V::bytes(newest)}));
-    QVERIFY(!contracts->sessions.send(minerSender, "settle",
-                                      {V::address(client), V::uint(4), V::uint(400'000), V::bytes(newest)}));
+      REQUIRE_OK(contracts->sessions.send(
+          minerSender, "settle",
+          {V::address(client), V::uint(4), V::uint(400'000), V::bytes(newest)}));
+    QVERIFY(!contracts->sessions.send(
+        minerSender, "settle",
+        {V::address(client), V::uint(4), V::uint(400'000), V::bytes(newest)}));
     // The client: its journal re-sends what the chain lost, nothing more.
     AccountKey clientKey = testKey("client");
     Transactor clientSender(rpc2, clientKey, kDevnetChainId, journal);
@@ -628,9 +682,12 @@ private Q_SLOTS:
     qInfo("the client's journal re-sent %d transaction(s)", *resent);
     REQUIRE_OK(advanceTime(rpc2, 1));
     // A new transfer gets the next nonce: none reused, none skipped.
-    REQUIRE_OK(contracts->token.send(clientSender, "transfer", {V::address(net->actor("shop").address()), V::uint(kNes)}));
+    REQUIRE_OK(contracts->token.send(clientSender, "transfer",
+                                     {V::address(net->actor("shop").address()), V::uint(kNes)}));
 
-    auto balance = [&](const Address &a) { return uintOf(contracts->token.call(rpc2, "balanceOf", {V::address(a)})); };
+    auto balance = [&](const Address &a) {
+      return uintOf(contracts->token.call(rpc2, "balanceOf", {V::address(a)}));
+    };
     QCOMPARE(balance(net->actor("shop").address()), U256(3 * kNes));
     QCOMPARE(balance(miner), U256(396'000));
     QCOMPARE(balance(client), U256(100 * kNes - 10 * kNes - 3 * kNes));
@@ -638,7 +695,8 @@ private Q_SLOTS:
     U256 total = 0;
     for (const char *name : {"treasury", "client", "m0", "shop"})
       U256::addOverflows(total, balance(net->actor(name).address()), total);
-    for (const Address &holder : {net->deployment.registry, net->deployment.sessions, net->deployment.disputes})
+    for (const Address &holder :
+         {net->deployment.registry, net->deployment.sessions, net->deployment.disputes})
       U256::addOverflows(total, balance(holder), total);
     QCOMPARE(total, uintOf(contracts->token.call(rpc2, "totalSupply")));
     QCOMPARE(restarted->stop(), 0);
@@ -651,7 +709,8 @@ private Q_SLOTS:
     STEP(net.deploy());
     STEP(net.give("payer", 5 * kNes));
     Actor &payer = net.actor("payer");
-    auto transfer = net.c->token.encode("transfer", {V::address(net.actor("shop").address()), V::uint(kNes)});
+    auto transfer =
+        net.c->token.encode("transfer", {V::address(net.actor("shop").address()), V::uint(kNes)});
     REQUIRE_OK(transfer);
     Eip1559Transaction tx;
     tx.chainId = kDevnetChainId;
@@ -667,8 +726,12 @@ private Q_SLOTS:
     const std::string journal = dir.filePath(QStringLiteral("journal.json")).toStdString();
     {
       std::ofstream out(journal);
-      out << nlohmann::json{{"chainId", kDevnetChainId}, {"address", toHex(payer.address())},
-                            {"pending", {{{"nonce", tx.nonce}, {"hash", toHex(cheap.hash)}, {"raw", toHex(cheap.raw)}}}}}
+      out << nlohmann::json{{"chainId", kDevnetChainId},
+                            {"address", toHex(payer.address())},
+                            {"pending",
+                             {{{"nonce", tx.nonce},
+                               {"hash", toHex(cheap.hash)},
+                               {"raw", toHex(cheap.raw)}}}}}
                  .dump();
     }
     Transactor sender(*m_rpc, payer.key, kDevnetChainId, journal);
@@ -693,7 +756,8 @@ private Q_SLOTS:
       first = devnet->deployment();
       auto contracts = NesaContracts::attach(first, defaultArtifactDir());
       REQUIRE_OK(contracts);
-      QCOMPARE(uintOf(contracts->token.call(devnet->rpc(), "balanceOf", {V::address(*options.demoAccount)})),
+      QCOMPARE(uintOf(contracts->token.call(devnet->rpc(), "balanceOf",
+                                            {V::address(*options.demoAccount)})),
                options.demoAmount);
       QVERIFY(!devnet->rpc().balance(testKey("local miner").address())->isZero());
       QCOMPARE(devnet->stop(), 0);
@@ -705,11 +769,13 @@ private Q_SLOTS:
       QCOMPARE(devnet->deployment().token, first.token);
       QCOMPARE(devnet->deployment().governor, first.governor);
       auto contracts = NesaContracts::attach(first, defaultArtifactDir());
-      QCOMPARE(uintOf(contracts->token.call(devnet->rpc(), "balanceOf", {V::address(*options.demoAccount)})),
+      QCOMPARE(uintOf(contracts->token.call(devnet->rpc(), "balanceOf",
+                                            {V::address(*options.demoAccount)})),
                options.demoAmount);
       // A real network needs its deployment file, for its own chain id.
       RpcClient &rpc = devnet->rpc();
-      auto missing = loadDeployment(rpc, dir.filePath(QStringLiteral("none.json")).toStdString(), kDevnetChainId);
+      auto missing = loadDeployment(rpc, dir.filePath(QStringLiteral("none.json")).toStdString(),
+                                    kDevnetChainId);
       QVERIFY(!missing);
       QVERIFY(missing.error().message.find("needs its deployment file") != std::string::npos);
       const auto file = std::filesystem::path(options.dataDir) / "chain" / "deployment.json";
@@ -721,7 +787,8 @@ private Q_SLOTS:
     options.chainId = 1;
     auto mainnet = Devnet::start(options);
     QVERIFY(!mainnet);
-    QVERIFY2(mainnet.error().message.find("phrase is public") != std::string::npos, mainnet.error().message.c_str());
+    QVERIFY2(mainnet.error().message.find("phrase is public") != std::string::npos,
+             mainnet.error().message.c_str());
     QVERIFY(!checkDemoAllowed(10));
     REQUIRE_OK(checkDemoAllowed(kDevnetChainId));
   }
@@ -731,16 +798,19 @@ private:
   /// `reported`; then the dispute is finalized.
   void judge(Network &net, std::uint64_t id, const Bytes &job, const Hash32 &reported) {
     STEP(commitVotes(net, id, job, reported, 0));
-    REQUIRE_OK(advanceTime(*m_rpc, uintOf(net.c->parameters.call(*m_rpc, "commitPeriod")).low64() + 1));
+    REQUIRE_OK(
+        advanceTime(*m_rpc, uintOf(net.c->parameters.call(*m_rpc, "commitPeriod")).low64() + 1));
     STEP(revealVotes(net, id));
     auto early = net.c->disputes.send(net.actor("client").sender, "finalize", {V::uint(id)});
     QVERIFY(!early); // before the reveal deadline
-    REQUIRE_OK(advanceTime(*m_rpc, uintOf(net.c->parameters.call(*m_rpc, "revealPeriod")).low64() + 1));
+    REQUIRE_OK(
+        advanceTime(*m_rpc, uintOf(net.c->parameters.call(*m_rpc, "revealPeriod")).low64() + 1));
     REQUIRE_OK(net.c->disputes.send(net.actor("client").sender, "finalize", {V::uint(id)}));
   }
 
   /// The jurors of dispute `id` commit their honest verdict; the first `silentJurors` do not.
-  void commitVotes(Network &net, std::uint64_t id, const Bytes &job, const Hash32 &reported, int silentJurors) {
+  void commitVotes(Network &net, std::uint64_t id, const Bytes &job, const Hash32 &reported,
+                   int silentJurors) {
     auto dispute = net.c->disputes.call(*m_rpc, "dispute", {V::uint(id)});
     REQUIRE_OK(dispute);
     const auto jurors = *(*(*dispute)[0].asList())[10].asList();
@@ -755,7 +825,8 @@ private:
       ballots.voters.push_back(name);
       REQUIRE_OK(net.c->disputes.send(
           net.actor(name).sender, "commit",
-          {V::uint(id), V::bytes(voteCommitment(id, net.actor(name).address(), ballots.guilty, saltOf(name, id)))}));
+          {V::uint(id), V::bytes(voteCommitment(id, net.actor(name).address(), ballots.guilty,
+                                                saltOf(name, id)))}));
     }
   }
 
@@ -763,10 +834,12 @@ private:
   void revealVotes(Network &net, std::uint64_t id) {
     const Ballots &ballots = m_ballots[id];
     for (const std::string &name : ballots.voters) {
-      QVERIFY(!net.c->disputes.send(net.actor(name).sender, "reveal",
-                                    {V::uint(id), V::boolean(!ballots.guilty), V::bytes(saltOf(name, id))}));
-      REQUIRE_OK(net.c->disputes.send(net.actor(name).sender, "reveal",
-                                      {V::uint(id), V::boolean(ballots.guilty), V::bytes(saltOf(name, id))}));
+      QVERIFY(!net.c->disputes.send(
+          net.actor(name).sender, "reveal",
+          {V::uint(id), V::boolean(!ballots.guilty), V::bytes(saltOf(name, id))}));
+      REQUIRE_OK(net.c->disputes.send(
+          net.actor(name).sender, "reveal",
+          {V::uint(id), V::boolean(ballots.guilty), V::bytes(saltOf(name, id))}));
     }
   }
 
@@ -781,8 +854,8 @@ private:
     auto call = net.c->parameters.encode("set", {V::string(name), V::uint(value)});
     REQUIRE_OK(call);
     const std::string description = "set " + name + " to " + std::to_string(value);
-    const std::vector<V> proposal = {V::list({V::address(net.deployment.parameters)}), V::list({V::uint(0)}),
-                                     V::list({V::bytes(*call)})};
+    const std::vector<V> proposal = {V::list({V::address(net.deployment.parameters)}),
+                                     V::list({V::uint(0)}), V::list({V::bytes(*call)})};
     std::vector<V> propose = proposal;
     propose.push_back(V::string(description));
     auto id = net.c->governor.call(*m_rpc, "propose", propose, holder.address());
@@ -798,12 +871,15 @@ private:
     QVERIFY(!tooSoon); // the timelock's delay
     REQUIRE_OK(advanceTime(*m_rpc, 601));
     auto executed = net.c->governor.send(holder.sender, "execute", queued);
-    QVERIFY2(executed.ok() == applies, executed ? description.c_str() : executed.error().message.c_str());
+    QVERIFY2(executed.ok() == applies,
+             executed ? description.c_str() : executed.error().message.c_str());
     if (applies)
       return;
     // The timelock passes the Parameters contract's own refusal up: it names the bound.
     const std::string why = net.c->parameters.explain(executed.error()).message;
-    QVERIFY2(why.find("OutOfBounds(\"" + name + "\", " + std::to_string(value) + ",") != std::string::npos, why.c_str());
+    QVERIFY2(why.find("OutOfBounds(\"" + name + "\", " + std::to_string(value) + ",") !=
+                 std::string::npos,
+             why.c_str());
   }
 
   std::optional<AnvilNode> m_anvil;

@@ -207,7 +207,8 @@ private Q_SLOTS:
          "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"},
         {"test test test test test test test test test test test junk", 1,
          "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"},
-        {"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+        {"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+         "about",
          0, "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"},
     };
     for (const auto &k : known) {

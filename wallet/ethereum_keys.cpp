@@ -26,7 +26,8 @@ std::uint32_t fingerprint(const std::array<std::uint8_t, 33> &publicKey) {
   CryptoPP::SHA256().CalculateDigest(sha.data(), publicKey.data(), publicKey.size());
   std::array<std::uint8_t, CryptoPP::RIPEMD160::DIGESTSIZE> ripe{};
   CryptoPP::RIPEMD160().CalculateDigest(ripe.data(), sha.data(), sha.size());
-  return std::uint32_t{ripe[0]} << 24 | std::uint32_t{ripe[1]} << 16 | std::uint32_t{ripe[2]} << 8 | ripe[3];
+  return std::uint32_t{ripe[0]} << 24 | std::uint32_t{ripe[1]} << 16 | std::uint32_t{ripe[2]} << 8 |
+         ripe[3];
 }
 
 /// A node from an HMAC output: IL becomes the key (after `tweak`), IR the chain code.
@@ -77,12 +78,13 @@ Result<Bip32Node> bip32Master(const SecureBuffer &seed) {
   if (seed.size() < 16 || seed.size() > 64)
     return fail(ErrorCode::InvalidInput, "a key seed must be 16 to 64 bytes");
   static constexpr char kCurve[] = "Bitcoin seed";
-  auto digest = hmacSha512(std::span(reinterpret_cast<const std::uint8_t *>(kCurve), sizeof kCurve - 1),
-                           seed.bytes());
+  auto digest = hmacSha512(
+      std::span(reinterpret_cast<const std::uint8_t *>(kCurve), sizeof kCurve - 1), seed.bytes());
   if (!digest)
     return digest.error();
   if (!chain::isValidSecret(std::span<const std::uint8_t>(digest->data(), 32)))
-    return fail(ErrorCode::InvalidInput, "this seed gives no valid master key (BIP-32: use another)");
+    return fail(ErrorCode::InvalidInput,
+                "this seed gives no valid master key (BIP-32: use another)");
   return nodeOf(*digest);
 }
 
@@ -121,8 +123,8 @@ Result<Bip32Node> bip32Child(const Bip32Node &parent, std::uint32_t index) {
 
 Result<Bip32Node> bip32Derive(const SecureBuffer &seed, std::string_view path) {
   const auto malformed = [&] {
-    return fail(ErrorCode::InvalidInput, "'" + std::string(path) +
-                                             "' is not a derivation path like m/44'/60'/0'/0/0");
+    return fail(ErrorCode::InvalidInput,
+                "'" + std::string(path) + "' is not a derivation path like m/44'/60'/0'/0/0");
   };
   if (path.empty() || path[0] != 'm')
     return malformed();
@@ -135,7 +137,8 @@ Result<Bip32Node> bip32Derive(const SecureBuffer &seed, std::string_view path) {
     const std::size_t end = std::min(rest.find('/'), rest.size());
     std::string_view step = rest.substr(0, end);
     rest.remove_prefix(end);
-    const bool hardened = !step.empty() && (step.back() == '\'' || step.back() == 'H' || step.back() == 'h');
+    const bool hardened =
+        !step.empty() && (step.back() == '\'' || step.back() == 'H' || step.back() == 'h');
     if (hardened)
       step.remove_suffix(1);
     std::uint32_t index = 0;

@@ -22,7 +22,8 @@ Result<ExtendedKey> hmacNode(std::span<const std::uint8_t> key,
 
 } // namespace
 
-Result<SecureBuffer> hmacSha512(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
+Result<SecureBuffer> hmacSha512(std::span<const std::uint8_t> key,
+                                std::span<const std::uint8_t> data) {
   auto digest = SecureBuffer::allocate(64);
   if (!digest)
     return digest.error();

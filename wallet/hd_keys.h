@@ -18,7 +18,8 @@ struct ExtendedKey {
 };
 
 /// HMAC-SHA512(key, data), 64 bytes in locked memory (SLIP-0010 and BIP-32 derivation).
-Result<SecureBuffer> hmacSha512(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data);
+Result<SecureBuffer> hmacSha512(std::span<const std::uint8_t> key,
+                                std::span<const std::uint8_t> data);
 
 /// The master node of `seed` (16–64 bytes): HMAC-SHA512("ed25519 seed", seed).
 Result<ExtendedKey> masterKey(const SecureBuffer &seed);

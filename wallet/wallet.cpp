@@ -23,7 +23,8 @@ Error locked() {
 }
 
 /// The Ethereum key of account `index`, and its EIP-55 address in `account`.
-Result<std::unique_ptr<chain::AccountKey>> deriveEthereumKey(const SecureBuffer &seed, Account &account) {
+Result<std::unique_ptr<chain::AccountKey>> deriveEthereumKey(const SecureBuffer &seed,
+                                                             Account &account) {
   auto key = ethereumAccountKey(seed, account.index);
   if (!key)
     return key.error();

@@ -76,11 +76,12 @@ int chainCommand(Context &ctx) {
   if (args->has("json")) {
     ctx.out << facts.dump(2) << '\n';
   } else {
-    ctx.out << "EVM devnet at " << facts["rpc"].get<std::string>() << ", chain id " << facts["chainId"]
-            << "\ndemo account " << facts["demoAccount"].get<std::string>()
+    ctx.out << "EVM devnet at " << facts["rpc"].get<std::string>() << ", chain id "
+            << facts["chainId"] << "\ndemo account " << facts["demoAccount"].get<std::string>()
             << " (its phrase is public: devnet only)\ncontracts:\n";
     for (const auto &[name, address] : facts["contracts"].items())
-      ctx.out << "  " << name << std::string(12 - name.size(), ' ') << address.get<std::string>() << '\n';
+      ctx.out << "  " << name << std::string(12 - name.size(), ' ') << address.get<std::string>()
+              << '\n';
     ctx.out << "state kept in " << (options.dataDir / "chain").string() << '\n';
   }
   ctx.out.flush();

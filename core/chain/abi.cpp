@@ -16,7 +16,8 @@ Error bad(const std::string &what) { return fail(ErrorCode::InvalidInput, "ABI: 
 Result<int> parseNumber(std::string_view digits, const std::string &type) {
   int n = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty() || digits[0] == '0')
+  if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty() ||
+      digits[0] == '0')
     return bad("'" + type + "' has a malformed size");
   return n;
 }
@@ -55,7 +56,8 @@ Result<Type> parseBase(std::string_view text) {
     t.components = std::move(*members);
     return t;
   }
-  auto sized = [&](std::string_view prefix, Kind kind, int defaultSize, int step, int maxSize) -> Result<Type> {
+  auto sized = [&](std::string_view prefix, Kind kind, int defaultSize, int step,
+                   int maxSize) -> Result<Type> {
     t.kind = kind;
     const std::string_view digits = text.substr(prefix.size());
     if (digits.empty() && defaultSize > 0) {
@@ -111,7 +113,8 @@ void appendPadded(Bytes &out, std::span<const std::uint8_t> bytes) {
   out.resize(out.size() + (kWord - bytes.size() % kWord) % kWord, 0);
 }
 
-Result<void> encodeTuple(const std::vector<Type> &types, const std::vector<Value> &values, Bytes &out);
+Result<void> encodeTuple(const std::vector<Type> &types, const std::vector<Value> &values,
+                         Bytes &out);
 
 Result<void> encodeValue(const Type &t, const Value &v, Bytes &out) {
   switch (t.kind) {
@@ -168,9 +171,11 @@ Result<void> encodeValue(const Type &t, const Value &v, Bytes &out) {
   return bad("unknown kind");
 }
 
-Result<void> encodeTuple(const std::vector<Type> &types, const std::vector<Value> &values, Bytes &out) {
+Result<void> encodeTuple(const std::vector<Type> &types, const std::vector<Value> &values,
+                         Bytes &out) {
   if (types.size() != values.size())
-    return bad(std::to_string(types.size()) + " types but " + std::to_string(values.size()) + " values");
+    return bad(std::to_string(types.size()) + " types but " + std::to_string(values.size()) +
+               " values");
   std::size_t headLength = 0;
   for (const Type &t : types)
     headLength += headSize(t);
@@ -299,17 +304,14 @@ bool Type::isDynamic() const {
   switch (kind) {
   case Kind::Bytes:
   case Kind::String:
-  case Kind::Array:
-    return true;
-  case Kind::FixedArray:
-    return components[0].isDynamic();
+  case Kind::Array: return true;
+  case Kind::FixedArray: return components[0].isDynamic();
   case Kind::Tuple:
     for (const Type &c : components)
       if (c.isDynamic())
         return true;
     return false;
-  default:
-    return false;
+  default: return false;
   }
 }
 
@@ -440,7 +442,8 @@ Result<Bytes> encodeCall(std::string_view signature, const std::vector<Value> &v
   return out;
 }
 
-Result<std::vector<Value>> decode(const std::vector<Type> &types, std::span<const std::uint8_t> data) {
+Result<std::vector<Value>> decode(const std::vector<Type> &types,
+                                  std::span<const std::uint8_t> data) {
   return Decoder(data).tuple(types, 0, 0);
 }
 

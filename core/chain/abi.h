@@ -15,9 +15,9 @@ namespace nesa::chain::abi {
 struct Type {
   enum class Kind { Uint, Int, Address, Bool, FixedBytes, Bytes, String, Array, FixedArray, Tuple };
   Kind kind = Kind::Uint;
-  int size = 256;                 ///< bits for Uint/Int, bytes for FixedBytes
-  std::size_t length = 0;         ///< element count of a FixedArray
-  std::vector<Type> components;   ///< the element type (arrays) or the members (tuples)
+  int size = 256;               ///< bits for Uint/Int, bytes for FixedBytes
+  std::size_t length = 0;       ///< element count of a FixedArray
+  std::vector<Type> components; ///< the element type (arrays) or the members (tuples)
 
   /// True for bytes, string, T[], and anything containing one.
   bool isDynamic() const;
@@ -60,7 +60,8 @@ Result<Bytes> encodeCall(std::string_view signature, const std::vector<Value> &v
 
 /// Decodes `data` as the tuple `types`, refusing offsets or lengths outside the data, integers
 /// wider than their type, and booleans other than 0 or 1.
-Result<std::vector<Value>> decode(const std::vector<Type> &types, std::span<const std::uint8_t> data);
+Result<std::vector<Value>> decode(const std::vector<Type> &types,
+                                  std::span<const std::uint8_t> data);
 
 /// Parses a comma-separated list of types ("address,uint256"), as in a signature's parentheses.
 Result<std::vector<Type>> parseTypeList(std::string_view text);

@@ -54,7 +54,8 @@ Result<Signature> Signature::fromRsv(std::span<const std::uint8_t> rsv) {
                 "a signature has 65 bytes (r, s, v), got " + std::to_string(rsv.size()));
   const std::uint8_t v = rsv[64];
   if (v != 0 && v != 1 && v != 27 && v != 28)
-    return fail(ErrorCode::InvalidInput, "a signature's v is 0, 1, 27 or 28, got " + std::to_string(v));
+    return fail(ErrorCode::InvalidInput,
+                "a signature's v is 0, 1, 27 or 28, got " + std::to_string(v));
   Signature sig;
   std::copy_n(rsv.begin(), 32, sig.r.begin());
   std::copy_n(rsv.begin() + 32, 32, sig.s.begin());
@@ -66,7 +67,8 @@ Result<AccountKey> AccountKey::fromSecret(std::span<const std::uint8_t> secret) 
   if (secret.size() != 32)
     return fail(ErrorCode::InvalidInput, "a secp256k1 key has 32 bytes");
   if (!secp256k1_ec_seckey_verify(context(), secret.data()))
-    return fail(ErrorCode::InvalidInput, "not a valid secp256k1 key (zero, or not below the order)");
+    return fail(ErrorCode::InvalidInput,
+                "not a valid secp256k1 key (zero, or not below the order)");
   secp256k1_pubkey publicKey;
   if (!secp256k1_ec_pubkey_create(context(), &publicKey, secret.data()))
     return fail(ErrorCode::Internal, "secp256k1 could not derive a public key");
@@ -79,7 +81,8 @@ Result<AccountKey> AccountKey::fromSecret(std::span<const std::uint8_t> secret) 
 Signature AccountKey::sign(const Hash32 &digest) const {
   secp256k1_ecdsa_recoverable_signature raw;
   // Cannot fail for a verified key; the RFC 6979 nonce is deterministic.
-  secp256k1_ecdsa_sign_recoverable(context(), &raw, digest.data(), m_secret.data(), nullptr, nullptr);
+  secp256k1_ecdsa_sign_recoverable(context(), &raw, digest.data(), m_secret.data(), nullptr,
+                                   nullptr);
   std::array<std::uint8_t, 64> compact{};
   int recid = 0;
   secp256k1_ecdsa_recoverable_signature_serialize_compact(context(), compact.data(), &recid, &raw);
@@ -110,7 +113,8 @@ bool hasLowS(const Signature &signature) { return signature.s <= kHalfOrder; }
 
 Result<Address> recoverSigner(const Hash32 &digest, const Signature &signature) {
   if (!hasScalarsInRange(signature))
-    return fail(ErrorCode::InvalidInput, "invalid signature: r or s is zero or not below the order");
+    return fail(ErrorCode::InvalidInput,
+                "invalid signature: r or s is zero or not below the order");
   if (signature.yParity > 1)
     return fail(ErrorCode::InvalidInput, "invalid signature: the recovery id is not 0 or 1");
   std::array<std::uint8_t, 64> compact{};
@@ -151,14 +155,16 @@ Result<Address> parseAddress(std::string_view text) {
                 "an address is 0x followed by 40 hex digits, got '" + std::string(text) + "'");
   auto address = fixedFromHex<20>(text);
   if (!address)
-    return fail(ErrorCode::InvalidInput, "'" + std::string(text) + "' is not an address: " +
-                                             address.error().message);
+    return fail(ErrorCode::InvalidInput,
+                "'" + std::string(text) + "' is not an address: " + address.error().message);
   const std::string_view digits = text.substr(2);
-  const bool hasLower = std::any_of(digits.begin(), digits.end(), [](char c) { return c >= 'a' && c <= 'f'; });
-  const bool hasUpper = std::any_of(digits.begin(), digits.end(), [](char c) { return c >= 'A' && c <= 'F'; });
+  const bool hasLower =
+      std::any_of(digits.begin(), digits.end(), [](char c) { return c >= 'a' && c <= 'f'; });
+  const bool hasUpper =
+      std::any_of(digits.begin(), digits.end(), [](char c) { return c >= 'A' && c <= 'F'; });
   if (hasLower && hasUpper && checksumAddress(*address) != text)
-    return fail(ErrorCode::InvalidInput, "'" + std::string(text) +
-                                             "' fails its EIP-55 checksum: a character is wrong");
+    return fail(ErrorCode::InvalidInput,
+                "'" + std::string(text) + "' fails its EIP-55 checksum: a character is wrong");
   return address;
 }
 
@@ -166,15 +172,18 @@ bool isValidSecret(std::span<const std::uint8_t> secret) {
   return secret.size() == 32 && secp256k1_ec_seckey_verify(context(), secret.data()) == 1;
 }
 
-Result<void> addToSecret(std::span<std::uint8_t, 32> secret, std::span<const std::uint8_t, 32> tweak) {
+Result<void> addToSecret(std::span<std::uint8_t, 32> secret,
+                         std::span<const std::uint8_t, 32> tweak) {
   if (!secp256k1_ec_seckey_tweak_add(context(), secret.data(), tweak.data()))
-    return fail(ErrorCode::InvalidInput, "the tweak is not below the curve order or the sum is zero");
+    return fail(ErrorCode::InvalidInput,
+                "the tweak is not below the curve order or the sum is zero");
   return {};
 }
 
 Hash32 personalMessageDigest(std::span<const std::uint8_t> message) {
-  const std::string prefix =
-      "\x19" "Ethereum Signed Message:\n" + std::to_string(message.size());
+  const std::string prefix = "\x19"
+                             "Ethereum Signed Message:\n" +
+                             std::to_string(message.size());
   Bytes data(prefix.begin(), prefix.end());
   data.insert(data.end(), message.begin(), message.end());
   return keccak256(data);

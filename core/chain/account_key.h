@@ -67,7 +67,8 @@ bool isValidSecret(std::span<const std::uint8_t> secret);
 
 /// Adds `tweak` to the private key `secret` in place, mod n (BIP-32 child keys). A tweak not
 /// below n, or a sum of zero, is an error and leaves `secret` unusable.
-Result<void> addToSecret(std::span<std::uint8_t, 32> secret, std::span<const std::uint8_t, 32> tweak);
+Result<void> addToSecret(std::span<std::uint8_t, 32> secret,
+                         std::span<const std::uint8_t, 32> tweak);
 
 /// "\x19Ethereum Signed Message:\n" + length + message, hashed (EIP-191, personal_sign).
 Hash32 personalMessageDigest(std::span<const std::uint8_t> message);

@@ -47,11 +47,14 @@ Result<AnvilNode> AnvilNode::start(const AnvilOptions &options) {
     auto port = freeLoopbackPort();
     if (!port)
       return port.error();
-    std::vector<std::string> arguments = {"--host", "127.0.0.1", "--port", std::to_string(*port),
+    std::vector<std::string> arguments = {"--host",     "127.0.0.1",
+                                          "--port",     std::to_string(*port),
                                           "--chain-id", std::to_string(options.chainId),
-                                          "--accounts", "0", "--silent"};
+                                          "--accounts", "0",
+                                          "--silent"};
     if (!options.stateFile.empty()) {
-      arguments.insert(arguments.end(), {"--state", options.stateFile.string(), "--state-interval", "1"});
+      arguments.insert(arguments.end(),
+                       {"--state", options.stateFile.string(), "--state-interval", "1"});
     }
     auto process = ChildProcess::start(options.program, arguments);
     if (!process)

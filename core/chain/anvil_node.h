@@ -15,7 +15,7 @@ inline constexpr std::uint64_t kDevnetChainId = 4242;
 
 /// How to start anvil.
 struct AnvilOptions {
-  std::filesystem::path program;   ///< the anvil binary (defaultAnvilProgram())
+  std::filesystem::path program; ///< the anvil binary (defaultAnvilProgram())
   std::uint64_t chainId = kDevnetChainId;
   std::filesystem::path stateFile; ///< empty: in memory only; else loaded at start, saved at stop
   std::chrono::milliseconds startTimeout{20'000};

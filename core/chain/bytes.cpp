@@ -35,7 +35,8 @@ Result<Bytes> fromHex(std::string_view text) {
     const int hi = hexDigit(text[2 * i]);
     const int lo = hexDigit(text[2 * i + 1]);
     if (hi < 0 || lo < 0)
-      return fail(ErrorCode::InvalidInput, "'" + std::string(text.substr(2 * i, 2)) + "' is not hex");
+      return fail(ErrorCode::InvalidInput,
+                  "'" + std::string(text.substr(2 * i, 2)) + "' is not hex");
     out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }
   return out;

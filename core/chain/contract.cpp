@@ -19,7 +19,8 @@ std::string describe(const abi::Value &value) {
   if (const auto *word = std::get_if<U256>(&value.data))
     return word->bitLength() > 64 ? word->toQuantity() : word->toDecimal();
   if (const auto *bytes = std::get_if<Bytes>(&value.data)) {
-    const bool printable = std::all_of(bytes->begin(), bytes->end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; });
+    const bool printable = std::all_of(bytes->begin(), bytes->end(),
+                                       [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; });
     return printable ? "\"" + std::string(bytes->begin(), bytes->end()) + "\"" : toHex(*bytes);
   }
   return "[…]";
@@ -27,7 +28,8 @@ std::string describe(const abi::Value &value) {
 
 } // namespace
 
-Result<Bytes> Contract::encode(const std::string &function, const std::vector<abi::Value> &arguments) const {
+Result<Bytes> Contract::encode(const std::string &function,
+                               const std::vector<abi::Value> &arguments) const {
   auto signature = m_artifact.functionSignature(function);
   if (!signature)
     return signature.error();
@@ -86,7 +88,8 @@ Error Contract::explain(const Error &error) const {
     if (!std::equal(selector.begin(), selector.end(), data->begin()))
       continue;
     std::string text = entry.value("name", "") + "(";
-    auto types = abi::parseTypeList(signature.substr(signature.find('(') + 1, signature.size() - signature.find('(') - 2));
+    auto types = abi::parseTypeList(
+        signature.substr(signature.find('(') + 1, signature.size() - signature.find('(') - 2));
     if (types)
       if (auto values = abi::decode(*types, std::span(*data).subspan(4)))
         for (std::size_t i = 0; i < values->size(); ++i)

@@ -33,7 +33,8 @@ std::string typeList(const json &parameters) {
 
 } // namespace
 
-Result<ContractArtifact> ContractArtifact::load(const std::filesystem::path &dir, const std::string &name) {
+Result<ContractArtifact> ContractArtifact::load(const std::filesystem::path &dir,
+                                                const std::string &name) {
   return internal::guardJson("the contract artifact " + name, [&]() -> Result<ContractArtifact> {
     const auto file = dir / (name + ".json");
     std::ifstream in(file);
@@ -75,7 +76,8 @@ Result<std::vector<abi::Type>> ContractArtifact::outputTypes(const std::string &
   });
 }
 
-Result<Bytes> ContractArtifact::deployData(const std::vector<abi::Value> &constructorArguments) const {
+Result<Bytes>
+ContractArtifact::deployData(const std::vector<abi::Value> &constructorArguments) const {
   return internal::guardJson("the ABI of " + name, [&]() -> Result<Bytes> {
     std::string types;
     for (const json &entry : abi)

@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 namespace nesa::chain {
 
 namespace {
@@ -54,7 +53,8 @@ Result<AccountKey> treasuryKey(const fs::path &file) {
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
     if (fd < 0)
       return fail(ErrorCode::Io, "cannot create " + file.string());
-    const bool written = ::write(fd, text->data(), text->size()) == static_cast<ssize_t>(text->size());
+    const bool written =
+        ::write(fd, text->data(), text->size()) == static_cast<ssize_t>(text->size());
     const bool synced = ::fsync(fd) == 0;
     ::close(fd);
     if (!written || !synced)
@@ -65,7 +65,8 @@ Result<AccountKey> treasuryKey(const fs::path &file) {
 
 /// True when every contract of `d` has code on the chain behind `rpc`.
 Result<bool> deployed(RpcClient &rpc, const Deployment &d) {
-  for (const Address *a : {&d.token, &d.parameters, &d.registry, &d.sessions, &d.disputes, &d.timelock, &d.governor}) {
+  for (const Address *a :
+       {&d.token, &d.parameters, &d.registry, &d.sessions, &d.disputes, &d.timelock, &d.governor}) {
     auto code = rpc.code(*a);
     if (!code)
       return code.error();
@@ -79,9 +80,11 @@ Result<bool> deployed(RpcClient &rpc, const Deployment &d) {
 
 Result<void> checkDemoAllowed(std::uint64_t chainId) {
   if (chainId != kDevnetChainId)
-    return fail(ErrorCode::InvalidInput,
-                "the demo account's recovery phrase is public, so it exists only on the local devnet "
-                "(chain id " + std::to_string(kDevnetChainId) + "), not on chain " + std::to_string(chainId));
+    return fail(
+        ErrorCode::InvalidInput,
+        "the demo account's recovery phrase is public, so it exists only on the local devnet "
+        "(chain id " +
+            std::to_string(kDevnetChainId) + "), not on chain " + std::to_string(chainId));
   return {};
 }
 
@@ -147,7 +150,8 @@ Result<Devnet> Devnet::start(const DevnetOptions &options) {
   if (options.demoAccount) {
     if (auto gas = devnet.fundGas(*options.demoAccount); !gas)
       return gas.error();
-    auto balance = devnet.m_contracts->token.call(*devnet.m_rpc, "balanceOf", {abi::Value::address(*options.demoAccount)});
+    auto balance = devnet.m_contracts->token.call(*devnet.m_rpc, "balanceOf",
+                                                  {abi::Value::address(*options.demoAccount)});
     if (!balance)
       return balance.error();
     if ((*balance)[0].asUint()->isZero()) // funded once, not on every start
@@ -158,37 +162,44 @@ Result<Devnet> Devnet::start(const DevnetOptions &options) {
 }
 
 Result<void> Devnet::fund(const Address &to, const U256 &amount) {
-  auto sent = m_contracts->token.send(*m_sender, "transfer", {abi::Value::address(to), abi::Value::uint(amount)});
+  auto sent = m_contracts->token.send(*m_sender, "transfer",
+                                      {abi::Value::address(to), abi::Value::uint(amount)});
   if (!sent)
     return sent.error();
   return {};
 }
 
-Result<void> Devnet::fundGas(const Address &account) { return fundWithGas(*m_rpc, account, kGasMoney); }
+Result<void> Devnet::fundGas(const Address &account) {
+  return fundWithGas(*m_rpc, account, kGasMoney);
+}
 
 Result<Deployment> loadDeployment(RpcClient &rpc, const fs::path &file, std::uint64_t chainId) {
   if (!fs::exists(file))
-    return fail(ErrorCode::NotFound,
-                "chain " + std::to_string(chainId) + " needs its deployment file (the addresses of the Nesa "
-                "contracts there); " + file.string() + " does not exist. Only the local devnet deploys its own.");
+    return fail(ErrorCode::NotFound, "chain " + std::to_string(chainId) +
+                                         " needs its deployment file (the addresses of the Nesa "
+                                         "contracts there); " +
+                                         file.string() +
+                                         " does not exist. Only the local devnet deploys its own.");
   auto deployment = Deployment::load(file);
   if (!deployment)
     return deployment;
   if (deployment->chainId != chainId)
-    return fail(ErrorCode::InvalidInput, file.string() + " is for chain " + std::to_string(deployment->chainId) +
-                                             ", not " + std::to_string(chainId));
+    return fail(ErrorCode::InvalidInput, file.string() + " is for chain " +
+                                             std::to_string(deployment->chainId) + ", not " +
+                                             std::to_string(chainId));
   auto remote = rpc.chainId();
   if (!remote)
     return remote.error();
   if (*remote != chainId)
     return fail(ErrorCode::InvalidInput, "the node at " + rpc.endpoint().text() + " runs chain " +
-                                             std::to_string(*remote) + ", not " + std::to_string(chainId));
+                                             std::to_string(*remote) + ", not " +
+                                             std::to_string(chainId));
   auto present = deployed(rpc, *deployment);
   if (!present)
     return present.error();
   if (!*present)
-    return fail(ErrorCode::NotFound, "a contract named in " + file.string() + " has no code on chain " +
-                                         std::to_string(chainId));
+    return fail(ErrorCode::NotFound, "a contract named in " + file.string() +
+                                         " has no code on chain " + std::to_string(chainId));
   return deployment;
 }
 

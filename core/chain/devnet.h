@@ -14,10 +14,10 @@ namespace nesa::chain {
 
 /// How to start a devnet.
 struct DevnetOptions {
-  std::filesystem::path dataDir;                  ///< anvil's state, the deployment, the treasury key
-  std::optional<Address> demoAccount;             ///< funded with `demoAmount` (devnet chain id only)
+  std::filesystem::path dataDir;      ///< anvil's state, the deployment, the treasury key
+  std::optional<Address> demoAccount; ///< funded with `demoAmount` (devnet chain id only)
   U256 demoAmount = U256(1'000'000ULL * 1'000'000ULL); ///< µNES: one million NES
-  std::vector<Address> gasAccounts;               ///< given gas money (the local miners, the user)
+  std::vector<Address> gasAccounts; ///< given gas money (the local miners, the user)
   std::uint64_t chainId = kDevnetChainId;
   std::filesystem::path anvilProgram = defaultAnvilProgram();
   std::filesystem::path artifactDir = defaultArtifactDir();
@@ -57,6 +57,7 @@ Result<void> checkDemoAllowed(std::uint64_t chainId);
 /// A real network's deployment: reads `file`, checks that the node at `rpc` has chain id
 /// `chainId` and that every contract it names has code. A missing file is a clear error: only
 /// a devnet deploys its own contracts.
-Result<Deployment> loadDeployment(RpcClient &rpc, const std::filesystem::path &file, std::uint64_t chainId);
+Result<Deployment> loadDeployment(RpcClient &rpc, const std::filesystem::path &file,
+                                  std::uint64_t chainId);
 
 } // namespace nesa::chain

@@ -31,7 +31,8 @@ Result<Deployment> Deployment::load(const std::filesystem::path &file) {
     if (!in)
       return fail(ErrorCode::NotFound, "no deployment file " + file.string());
     const json j = json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("chainId") || !j["chainId"].is_number_unsigned())
+    if (j.is_discarded() || !j.is_object() || !j.contains("chainId") ||
+        !j["chainId"].is_number_unsigned())
       return fail(ErrorCode::Corrupt, file.string() + " is not a deployment file");
     Deployment d;
     d.chainId = j["chainId"].get<std::uint64_t>();
@@ -51,7 +52,8 @@ Result<Deployment> Deployment::load(const std::filesystem::path &file) {
 
 Result<void> Deployment::save(const std::filesystem::path &file) const {
   json j = {{"chainId", chainId}};
-  forEachAddress(*this, [&](const char *name, const Address &address) { j[name] = checksumAddress(address); });
+  forEachAddress(
+      *this, [&](const char *name, const Address &address) { j[name] = checksumAddress(address); });
   const auto temporary = file.string() + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);
@@ -68,8 +70,9 @@ Result<void> Deployment::save(const std::filesystem::path &file) const {
 
 Result<NesaContracts> NesaContracts::attach(const Deployment &d, const std::filesystem::path &dir) {
   const std::pair<const char *, const Address *> parts[] = {
-      {"NesToken", &d.token},          {"Parameters", &d.parameters}, {"MinerRegistry", &d.registry},
-      {"PaymentSessions", &d.sessions}, {"Disputes", &d.disputes},     {"NesaTimelock", &d.timelock},
+      {"NesToken", &d.token},         {"Parameters", &d.parameters},
+      {"MinerRegistry", &d.registry}, {"PaymentSessions", &d.sessions},
+      {"Disputes", &d.disputes},      {"NesaTimelock", &d.timelock},
       {"NesaGovernor", &d.governor}};
   std::vector<Contract> contracts;
   for (const auto &[name, address] : parts) {
@@ -82,9 +85,11 @@ Result<NesaContracts> NesaContracts::attach(const Deployment &d, const std::file
                        contracts[4], contracts[5], contracts[6]};
 }
 
-Result<Deployment> deployNesa(Transactor &sender, const std::filesystem::path &dir, const DeployOptions &options) {
+Result<Deployment> deployNesa(Transactor &sender, const std::filesystem::path &dir,
+                              const DeployOptions &options) {
   auto artifact = [&](const char *name) { return ContractArtifact::load(dir, name); };
-  auto deploy = [&](const char *name, const std::vector<abi::Value> &arguments) -> Result<Contract> {
+  auto deploy = [&](const char *name,
+                    const std::vector<abi::Value> &arguments) -> Result<Contract> {
     auto a = artifact(name);
     if (!a)
       return a.error();
@@ -100,14 +105,16 @@ Result<Deployment> deployNesa(Transactor &sender, const std::filesystem::path &d
   auto token = deploy("NesToken", {V::address(options.holder), V::uint(options.supply)});
   if (!token)
     return token.error();
-  auto timelock = deploy("NesaTimelock", {V::uint(options.timelockDelay), V::list({}),
-                                          V::list({V::address(Address{})}), V::address(sender.address())});
+  auto timelock =
+      deploy("NesaTimelock", {V::uint(options.timelockDelay), V::list({}),
+                              V::list({V::address(Address{})}), V::address(sender.address())});
   if (!timelock)
     return timelock.error();
   auto parameters = deploy("Parameters", {V::address(timelock->address())});
   if (!parameters)
     return parameters.error();
-  auto registry = deploy("MinerRegistry", {V::address(token->address()), V::address(parameters->address())});
+  auto registry =
+      deploy("MinerRegistry", {V::address(token->address()), V::address(parameters->address())});
   if (!registry)
     return registry.error();
   const std::vector<V> wiring = {V::address(token->address()), V::address(parameters->address()),
@@ -116,11 +123,14 @@ Result<Deployment> deployNesa(Transactor &sender, const std::filesystem::path &d
   auto disputes = deploy("Disputes", wiring);
   if (!sessions || !disputes)
     return sessions ? disputes.error() : sessions.error();
-  if (auto linked = registry->send(sender, "link", {V::address(sessions->address()), V::address(disputes->address())}); !linked)
+  if (auto linked = registry->send(
+          sender, "link", {V::address(sessions->address()), V::address(disputes->address())});
+      !linked)
     return linked.error();
-  auto governor = deploy("NesaGovernor", {V::address(token->address()), V::address(timelock->address()),
-                                          V::uint(options.votingDelay), V::uint(options.votingPeriod),
-                                          V::uint(options.proposalThreshold)});
+  auto governor =
+      deploy("NesaGovernor", {V::address(token->address()), V::address(timelock->address()),
+                              V::uint(options.votingDelay), V::uint(options.votingPeriod),
+                              V::uint(options.proposalThreshold)});
   if (!governor)
     return governor.error();
 
@@ -129,13 +139,17 @@ Result<Deployment> deployNesa(Transactor &sender, const std::filesystem::path &d
     auto id = timelock->call(sender.rpc(), role);
     if (!id)
       return id.error();
-    if (auto granted = timelock->send(sender, "grantRole", {(*id)[0], V::address(governor->address())}); !granted)
+    if (auto granted =
+            timelock->send(sender, "grantRole", {(*id)[0], V::address(governor->address())});
+        !granted)
       return granted.error();
   }
   auto admin = timelock->call(sender.rpc(), "DEFAULT_ADMIN_ROLE");
   if (!admin)
     return admin.error();
-  if (auto renounced = timelock->send(sender, "renounceRole", {(*admin)[0], V::address(sender.address())}); !renounced)
+  if (auto renounced =
+          timelock->send(sender, "renounceRole", {(*admin)[0], V::address(sender.address())});
+      !renounced)
     return renounced.error();
 
   d.token = token->address();

@@ -21,12 +21,12 @@ struct Deployment {
 
 /// Settings of a fresh deployment.
 struct DeployOptions {
-  Address holder{};                      ///< receives the whole $NES supply
+  Address holder{};                             ///< receives the whole $NES supply
   U256 supply = U256(1'000'000'000'000'000ULL); ///< µNES: one billion NES
-  std::uint64_t votingDelay = 60;        ///< seconds before a proposal's vote opens
-  std::uint64_t votingPeriod = 86'400;   ///< seconds of voting (at most 2 days)
-  std::uint64_t timelockDelay = 3'600;   ///< seconds between a vote passing and its execution
-  std::uint64_t proposalThreshold = 0;   ///< µNES of votes needed to propose
+  std::uint64_t votingDelay = 60;               ///< seconds before a proposal's vote opens
+  std::uint64_t votingPeriod = 86'400;          ///< seconds of voting (at most 2 days)
+  std::uint64_t timelockDelay = 3'600; ///< seconds between a vote passing and its execution
+  std::uint64_t proposalThreshold = 0; ///< µNES of votes needed to propose
 };
 
 /// The deployed contracts, ready to call.
@@ -34,7 +34,8 @@ struct NesaContracts {
   Contract token, parameters, registry, sessions, disputes, timelock, governor;
 
   /// Attaches to `deployment` with the artifacts in `artifactDir`.
-  static Result<NesaContracts> attach(const Deployment &deployment, const std::filesystem::path &artifactDir);
+  static Result<NesaContracts> attach(const Deployment &deployment,
+                                      const std::filesystem::path &artifactDir);
 };
 
 /// Deploys every contract from `sender`, links them, makes the timelock own the parameters and

@@ -112,8 +112,8 @@ Result<U256> rlpInteger(const RlpItem &item, const char *what, std::size_t maxBy
   if (!item.bytes.empty() && item.bytes[0] == 0)
     return fail(ErrorCode::InvalidInput, std::string(what) + " has a leading zero byte");
   if (item.bytes.size() > maxBytes)
-    return fail(ErrorCode::InvalidInput, std::string(what) + " is over " +
-                                             std::to_string(8 * maxBytes) + " bits");
+    return fail(ErrorCode::InvalidInput,
+                std::string(what) + " is over " + std::to_string(8 * maxBytes) + " bits");
   return U256::fromBigEndian(item.bytes);
 }
 

@@ -67,7 +67,8 @@ RpcClient::RpcClient(net::Endpoint endpoint, std::chrono::milliseconds timeout)
 Result<json> RpcClient::call(const std::string &method, json params) {
   return internal::guardJson("the answer to " + method, [&]() -> Result<json> {
     const std::uint64_t id = m_nextId++;
-    const json request = {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+    const json request = {
+        {"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
     auto answer = net::httpPost(m_endpoint, "/", "application/json", request.dump(), m_timeout);
     if (!answer)
       return answer.error().withContext("Chain node " + m_endpoint.text());
@@ -79,8 +80,8 @@ Result<json> RpcClient::call(const std::string &method, json params) {
       return badAnswer(method, "is not JSON");
     if (reply.contains("error")) {
       const json &error = reply["error"];
-      std::string message = error.is_object() ? error.value("message", std::string("unknown error"))
-                                              : error.dump();
+      std::string message =
+          error.is_object() ? error.value("message", std::string("unknown error")) : error.dump();
       // A revert's data (a custom error's selector and arguments) follows, for Contract::explain.
       if (error.is_object() && error.contains("data") && error["data"].is_string())
         message += " [revert " + error["data"].get<std::string>() + "]";
@@ -103,14 +104,15 @@ Result<std::uint64_t> RpcClient::blockNumber() {
 }
 
 Result<std::uint64_t> RpcClient::latestTimestamp() {
-  return internal::guardJson(std::string("the chain node's latest block"), [&]() -> Result<std::uint64_t> {
-    auto r = call("eth_getBlockByNumber", json::array({"latest", false}));
-    if (!r)
-      return r.error();
-    if (!r->is_object() || !r->contains("timestamp"))
-      return badAnswer("eth_getBlockByNumber", "has no timestamp");
-    return u64Of((*r)["timestamp"], "eth_getBlockByNumber");
-  });
+  return internal::guardJson(
+      std::string("the chain node's latest block"), [&]() -> Result<std::uint64_t> {
+        auto r = call("eth_getBlockByNumber", json::array({"latest", false}));
+        if (!r)
+          return r.error();
+        if (!r->is_object() || !r->contains("timestamp"))
+          return badAnswer("eth_getBlockByNumber", "has no timestamp");
+        return u64Of((*r)["timestamp"], "eth_getBlockByNumber");
+      });
 }
 
 Result<U256> RpcClient::balance(const Address &account) {
@@ -143,7 +145,8 @@ Result<U256> RpcClient::maxPriorityFeePerGas() {
 }
 
 Result<std::uint64_t> RpcClient::estimateGas(const Address &from, const std::optional<Address> &to,
-                                             std::span<const std::uint8_t> data, const U256 &value) {
+                                             std::span<const std::uint8_t> data,
+                                             const U256 &value) {
   json tx = {{"from", toHex(from)}, {"data", toHex(data)}, {"value", value.toQuantity()}};
   if (to)
     tx["to"] = toHex(*to);
@@ -162,38 +165,39 @@ Result<Hash32> RpcClient::sendRawTransaction(std::span<const std::uint8_t> raw) 
 }
 
 Result<std::optional<Receipt>> RpcClient::receipt(const Hash32 &transactionHash) {
-  return internal::guardJson(std::string("the chain node's receipt"), [&]() -> Result<std::optional<Receipt>> {
-    auto r = call("eth_getTransactionReceipt", json::array({toHex(transactionHash)}));
-    if (!r)
-      return r.error();
-    if (r->is_null())
-      return std::optional<Receipt>{};
-    const json &j = *r;
-    Receipt out;
-    auto status = parseQuantity(j.value("status", json()));
-    auto block = parseQuantity(j.value("blockNumber", json()));
-    auto gas = parseQuantity(j.value("gasUsed", json()));
-    if (!status || !block || !gas)
-      return badAnswer("eth_getTransactionReceipt", "lacks status, block or gas");
-    out.succeeded = status->low64() == 1;
-    out.blockNumber = block->low64();
-    out.gasUsed = gas->low64();
-    if (auto price = parseQuantity(j.value("effectiveGasPrice", json("0x0"))))
-      out.effectiveGasPrice = *price;
-    if (j.contains("contractAddress") && j["contractAddress"].is_string()) {
-      auto address = fixedOf<20>(j["contractAddress"]);
-      if (!address)
-        return badAnswer("eth_getTransactionReceipt", "has a malformed contract address");
-      out.contractAddress = *address;
-    }
-    for (const json &entry : j.value("logs", json::array())) {
-      auto log = logOf(entry);
-      if (!log)
-        return log.error();
-      out.logs.push_back(std::move(*log));
-    }
-    return std::optional<Receipt>{std::move(out)};
-  });
+  return internal::guardJson(
+      std::string("the chain node's receipt"), [&]() -> Result<std::optional<Receipt>> {
+        auto r = call("eth_getTransactionReceipt", json::array({toHex(transactionHash)}));
+        if (!r)
+          return r.error();
+        if (r->is_null())
+          return std::optional<Receipt>{};
+        const json &j = *r;
+        Receipt out;
+        auto status = parseQuantity(j.value("status", json()));
+        auto block = parseQuantity(j.value("blockNumber", json()));
+        auto gas = parseQuantity(j.value("gasUsed", json()));
+        if (!status || !block || !gas)
+          return badAnswer("eth_getTransactionReceipt", "lacks status, block or gas");
+        out.succeeded = status->low64() == 1;
+        out.blockNumber = block->low64();
+        out.gasUsed = gas->low64();
+        if (auto price = parseQuantity(j.value("effectiveGasPrice", json("0x0"))))
+          out.effectiveGasPrice = *price;
+        if (j.contains("contractAddress") && j["contractAddress"].is_string()) {
+          auto address = fixedOf<20>(j["contractAddress"]);
+          if (!address)
+            return badAnswer("eth_getTransactionReceipt", "has a malformed contract address");
+          out.contractAddress = *address;
+        }
+        for (const json &entry : j.value("logs", json::array())) {
+          auto log = logOf(entry);
+          if (!log)
+            return log.error();
+          out.logs.push_back(std::move(*log));
+        }
+        return std::optional<Receipt>{std::move(out)};
+      });
 }
 
 Result<Receipt> RpcClient::waitForReceipt(const Hash32 &transactionHash,
@@ -228,28 +232,31 @@ Result<Bytes> RpcClient::ethCall(const Address &to, std::span<const std::uint8_t
   return fromHex(r->get<std::string>());
 }
 
-Result<std::vector<LogEntry>> RpcClient::logs(const Address &address, const std::optional<Hash32> &topic0,
-                                              std::uint64_t fromBlock, std::optional<std::uint64_t> toBlock) {
-  return internal::guardJson(std::string("the chain node's logs"), [&]() -> Result<std::vector<LogEntry>> {
-    json filter = {{"address", toHex(address)},
-                   {"fromBlock", U256(fromBlock).toQuantity()},
-                   {"toBlock", toBlock ? U256(*toBlock).toQuantity() : std::string("latest")}};
-    if (topic0)
-      filter["topics"] = json::array({toHex(*topic0)});
-    auto r = call("eth_getLogs", json::array({filter}));
-    if (!r)
-      return r.error();
-    if (!r->is_array())
-      return badAnswer("eth_getLogs", "is not a list");
-    std::vector<LogEntry> out;
-    for (const json &entry : *r) {
-      auto log = logOf(entry);
-      if (!log)
-        return log.error();
-      out.push_back(std::move(*log));
-    }
-    return out;
-  });
+Result<std::vector<LogEntry>> RpcClient::logs(const Address &address,
+                                              const std::optional<Hash32> &topic0,
+                                              std::uint64_t fromBlock,
+                                              std::optional<std::uint64_t> toBlock) {
+  return internal::guardJson(
+      std::string("the chain node's logs"), [&]() -> Result<std::vector<LogEntry>> {
+        json filter = {{"address", toHex(address)},
+                       {"fromBlock", U256(fromBlock).toQuantity()},
+                       {"toBlock", toBlock ? U256(*toBlock).toQuantity() : std::string("latest")}};
+        if (topic0)
+          filter["topics"] = json::array({toHex(*topic0)});
+        auto r = call("eth_getLogs", json::array({filter}));
+        if (!r)
+          return r.error();
+        if (!r->is_array())
+          return badAnswer("eth_getLogs", "is not a list");
+        std::vector<LogEntry> out;
+        for (const json &entry : *r) {
+          auto log = logOf(entry);
+          if (!log)
+            return log.error();
+          out.push_back(std::move(*log));
+        }
+        return out;
+      });
 }
 
 } // namespace nesa::chain

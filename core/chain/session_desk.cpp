@@ -10,7 +10,8 @@ namespace {
 Error refused(const std::string &why) { return fail(ErrorCode::InvalidInput, why); }
 } // namespace
 
-SessionDesk::SessionDesk(RpcClient &rpc, Contract sessions, const Address &miner, std::uint64_t chainId)
+SessionDesk::SessionDesk(RpcClient &rpc, Contract sessions, const Address &miner,
+                         std::uint64_t chainId)
     : m_rpc(rpc), m_sessions(std::move(sessions)), m_miner(miner), m_chainId(chainId) {}
 
 Result<SessionState> SessionDesk::session(const Address &client) {
@@ -18,7 +19,8 @@ Result<SessionState> SessionDesk::session(const Address &client) {
   if (!values)
     return values.error();
   if (values->size() != 6)
-    return fail(ErrorCode::Corrupt, "PaymentSessions.sessions answered " + std::to_string(values->size()) + " fields");
+    return fail(ErrorCode::Corrupt,
+                "PaymentSessions.sessions answered " + std::to_string(values->size()) + " fields");
   SessionState s;
   s.deposit = *(*values)[0].asUint();
   s.settled = *(*values)[1].asUint();
@@ -29,7 +31,8 @@ Result<SessionState> SessionDesk::session(const Address &client) {
   return s;
 }
 
-Result<void> SessionDesk::admitJob(const Address &client, const U256 &owedAfterJob, std::uint64_t jobSeconds) {
+Result<void> SessionDesk::admitJob(const Address &client, const U256 &owedAfterJob,
+                                   std::uint64_t jobSeconds) {
   auto s = session(client);
   if (!s)
     return s.error();
@@ -40,8 +43,9 @@ Result<void> SessionDesk::admitJob(const Address &client, const U256 &owedAfterJ
     return now.error();
   // Served after expiry, a job could not be settled before the client may close: no free compute.
   if (s->expiresAt < *now + jobSeconds)
-    return refused("the session of " + checksumAddress(client) + " expires at " + std::to_string(s->expiresAt) +
-                   ", before this job could end (now " + std::to_string(*now) + " + " + std::to_string(jobSeconds) + " s)");
+    return refused("the session of " + checksumAddress(client) + " expires at " +
+                   std::to_string(s->expiresAt) + ", before this job could end (now " +
+                   std::to_string(*now) + " + " + std::to_string(jobSeconds) + " s)");
   if (owedAfterJob > s->deposit)
     return refused("the deposit of " + checksumAddress(client) + " (" + s->deposit.toDecimal() +
                    " µNES) does not cover " + owedAfterJob.toDecimal() + " µNES");
@@ -55,15 +59,16 @@ Result<void> SessionDesk::acceptReceipt(const PaymentReceipt &receipt, const Sig
   if (!s)
     return s.error();
   if (receipt.epoch != s->epoch)
-    return refused("the receipt is for session epoch " + std::to_string(receipt.epoch) + ", the session is in " +
-                   std::to_string(s->epoch));
+    return refused("the receipt is for session epoch " + std::to_string(receipt.epoch) +
+                   ", the session is in " + std::to_string(s->epoch));
   auto signer = recoverSigner(receiptDigest(receipt, m_chainId, m_sessions.address()), signature);
   if (!signer || *signer != receipt.client)
     return refused("the receipt is not signed by its client");
   if (!hasLowS(signature))
     return refused("the receipt's signature has a high s, which the contract refuses");
   if (receipt.amount > s->deposit)
-    return refused("the receipt promises " + receipt.amount.toDecimal() + " µNES, more than the deposit");
+    return refused("the receipt promises " + receipt.amount.toDecimal() +
+                   " µNES, more than the deposit");
   const auto it = m_newest.find(receipt.client);
   const bool keptOne = it != m_newest.end() && it->second.receipt.epoch == s->epoch;
   const U256 &floor = keptOne ? std::max(s->settled, it->second.receipt.amount) : s->settled;
@@ -72,8 +77,8 @@ Result<void> SessionDesk::acceptReceipt(const PaymentReceipt &receipt, const Sig
   if (receipt.amount <= floor)
     return refused("the receipt is not newer than the last one (" + floor.toDecimal() + " µNES)");
   if (receipt.jobs < jobsFloor)
-    return refused("the receipt counts fewer jobs (" + std::to_string(receipt.jobs) + ") than the last one (" +
-                   std::to_string(jobsFloor) + ")");
+    return refused("the receipt counts fewer jobs (" + std::to_string(receipt.jobs) +
+                   ") than the last one (" + std::to_string(jobsFloor) + ")");
   m_newest[receipt.client] = Newest{receipt, signature};
   return {};
 }
@@ -89,7 +94,8 @@ Result<U256> SessionDesk::settleNewest(Transactor &sender, const Address &client
   if (r.epoch != s->epoch || r.amount <= s->settled)
     return U256(0); // already on chain (or the session moved on)
   auto sent = m_sessions.send(sender, "settle",
-                              {V::address(client), V::uint(r.jobs), V::uint(r.amount), V::bytes(it->second.signature.toRsv())});
+                              {V::address(client), V::uint(r.jobs), V::uint(r.amount),
+                               V::bytes(it->second.signature.toRsv())});
   if (!sent)
     return sent.error();
   U256 delta;

@@ -31,13 +31,14 @@ Hash32 domainSeparator(std::string_view name, std::string_view version, std::uin
 Hash32 receiptDigest(const PaymentReceipt &r, std::uint64_t chainId, const Address &sessions) {
   static const Hash32 kReceiptType = keccak256(std::string_view(
       "Receipt(address client,address miner,uint64 epoch,uint64 jobs,uint256 amount)"));
-  const Hash32 structHash = hashWords({kReceiptType, word(r.client), word(r.miner),
-                                       U256(r.epoch).toWord(), U256(r.jobs).toWord(), r.amount.toWord()});
+  const Hash32 structHash =
+      hashWords({kReceiptType, word(r.client), word(r.miner), U256(r.epoch).toWord(),
+                 U256(r.jobs).toWord(), r.amount.toWord()});
   return typedDataDigest(domainSeparator("Nesa PayForQuery", "1", chainId, sessions), structHash);
 }
 
-Hash32 answerDigest(const Hash32 &call, const Hash32 &job, const Hash32 &result, std::uint64_t chainId,
-                    const Address &disputes) {
+Hash32 answerDigest(const Hash32 &call, const Hash32 &job, const Hash32 &result,
+                    std::uint64_t chainId, const Address &disputes) {
   static const Hash32 kAnswerType =
       keccak256(std::string_view("Answer(bytes32 call,bytes32 job,bytes32 result)"));
   return typedDataDigest(domainSeparator("Nesa Answers", "1", chainId, disputes),

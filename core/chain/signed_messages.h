@@ -27,7 +27,7 @@ Hash32 receiptDigest(const PaymentReceipt &receipt, std::uint64_t chainId, const
 /// The digest a miner signs for its answer (the call it belongs to, the job's and the result's
 /// digests) under Disputes at `disputes`: what a report carries to prove the miner stood behind
 /// the answer, and that the call's other miners served it too.
-Hash32 answerDigest(const Hash32 &call, const Hash32 &job, const Hash32 &result, std::uint64_t chainId,
-                    const Address &disputes);
+Hash32 answerDigest(const Hash32 &call, const Hash32 &job, const Hash32 &result,
+                    std::uint64_t chainId, const Address &disputes);
 
 } // namespace nesa::chain

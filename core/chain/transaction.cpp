@@ -131,7 +131,8 @@ SignedTransaction signTransaction(const Eip1559Transaction &tx, const AccountKey
   return out;
 }
 
-Result<DecodedTransaction> decodeTransaction(std::span<const std::uint8_t> raw, std::uint64_t chainId) {
+Result<DecodedTransaction> decodeTransaction(std::span<const std::uint8_t> raw,
+                                             std::uint64_t chainId) {
   if (raw.empty())
     return invalid("no bytes");
   DecodedTransaction out;
@@ -156,7 +157,8 @@ Result<DecodedTransaction> decodeTransaction(std::span<const std::uint8_t> raw, 
   const FieldReader read{items};
 
   // Field positions: legacy [nonce, gasPrice, gas, to, value, data, v, r, s];
-  // typed [chainId, nonce, (gasPrice | priority, maxFee), gas, to, value, data, accessList, y, r, s].
+  // typed [chainId, nonce, (gasPrice | priority, maxFee), gas, to, value, data, accessList, y, r,
+  // s].
   const std::size_t base = out.type == 0 ? 0 : 1;
   const std::size_t feeFields = out.type == 2 ? 2 : 1;
   const std::size_t gasIndex = base + 1 + feeFields;
@@ -166,7 +168,8 @@ Result<DecodedTransaction> decodeTransaction(std::span<const std::uint8_t> raw, 
   if (!nonce->fitsU64() || nonce->low64() == ~std::uint64_t{0})
     return invalid("the nonce is not below 2^64 - 1 (EIP-2681)");
   out.nonce = nonce->low64();
-  auto maxFee = read.integer(base + feeFields, out.type == 2 ? "the max fee per gas" : "the gas price");
+  auto maxFee =
+      read.integer(base + feeFields, out.type == 2 ? "the max fee per gas" : "the gas price");
   if (!maxFee)
     return maxFee.error();
   if (out.type == 2) {
@@ -234,9 +237,9 @@ Result<DecodedTransaction> decodeTransaction(std::span<const std::uint8_t> raw, 
     if (parity->low64() > 1)
       return invalid("the signature's y parity is not 0 or 1");
     sig = read.signature(expected - 2, static_cast<std::uint8_t>(parity->low64()));
-    signingHash = keccak256(typedEnvelope(
-        static_cast<std::uint8_t>(out.type),
-        RlpItem::list(std::vector<RlpItem>(items.begin(), items.end() - 3))));
+    signingHash = keccak256(
+        typedEnvelope(static_cast<std::uint8_t>(out.type),
+                      RlpItem::list(std::vector<RlpItem>(items.begin(), items.end() - 3))));
   }
   if (!sig)
     return sig.error();

@@ -43,9 +43,9 @@ SignedTransaction signTransaction(const Eip1559Transaction &tx, const AccountKey
 
 /// A transaction read back from its raw bytes, checked as a node of the given chain would.
 struct DecodedTransaction {
-  int type = 0;        ///< 0 legacy, 1 EIP-2930, 2 EIP-1559
-  Hash32 hash{};       ///< keccak256 of the raw bytes
-  Address sender{};    ///< recovered from the signature
+  int type = 0;     ///< 0 legacy, 1 EIP-2930, 2 EIP-1559
+  Hash32 hash{};    ///< keccak256 of the raw bytes
+  Address sender{}; ///< recovered from the signature
   std::uint64_t nonce = 0;
   std::uint64_t gasLimit = 0;
   U256 maxFeePerGas;         ///< the gas price of legacy and EIP-2930 transactions
@@ -60,6 +60,7 @@ struct DecodedTransaction {
 /// leading zeros, nonce < 2^64 - 1, fee × gas within 256 bits, priority fee ≤ max fee, the chain
 /// id (EIP-155 v or the typed field), signature scalars in range with a low s (EIP-2), and a
 /// recoverable sender. Every refusal says which rule failed.
-Result<DecodedTransaction> decodeTransaction(std::span<const std::uint8_t> raw, std::uint64_t chainId);
+Result<DecodedTransaction> decodeTransaction(std::span<const std::uint8_t> raw,
+                                             std::uint64_t chainId);
 
 } // namespace nesa::chain

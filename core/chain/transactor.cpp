@@ -15,26 +15,29 @@ Transactor::Transactor(RpcClient &rpc, const AccountKey &key, std::uint64_t chai
     : m_rpc(rpc), m_key(key), m_chainId(chainId), m_journal(std::move(journal)) {}
 
 Result<void> Transactor::loadJournal() {
-  return internal::guardJson("the transaction journal " + m_journal.string(), [&]() -> Result<void> {
-    if (m_journal.empty() || !std::filesystem::exists(m_journal))
-      return {};
-    std::ifstream in(m_journal);
-    const json j = json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || j.value("chainId", std::uint64_t{0}) != m_chainId ||
-        j.value("address", std::string()) != toHex(m_key.address()))
-      return fail(ErrorCode::Corrupt, "the transaction journal " + m_journal.string() +
-                                          " is damaged or belongs to another account or chain");
-    for (const json &entry : j.value("pending", json::array())) {
-      auto raw = fromHex(entry.value("raw", std::string()));
-      if (!raw)
-        return fail(ErrorCode::Corrupt, "a damaged transaction in " + m_journal.string());
-      auto decoded = decodeTransaction(*raw, m_chainId);
-      if (!decoded || decoded->sender != m_key.address())
-        return fail(ErrorCode::Corrupt, "a transaction in " + m_journal.string() + " is not ours");
-      m_pending.push_back({decoded->nonce, decoded->hash, std::move(*raw)});
-    }
-    return {};
-  });
+  return internal::guardJson(
+      "the transaction journal " + m_journal.string(), [&]() -> Result<void> {
+        if (m_journal.empty() || !std::filesystem::exists(m_journal))
+          return {};
+        std::ifstream in(m_journal);
+        const json j = json::parse(in, nullptr, false);
+        if (j.is_discarded() || !j.is_object() ||
+            j.value("chainId", std::uint64_t{0}) != m_chainId ||
+            j.value("address", std::string()) != toHex(m_key.address()))
+          return fail(ErrorCode::Corrupt, "the transaction journal " + m_journal.string() +
+                                              " is damaged or belongs to another account or chain");
+        for (const json &entry : j.value("pending", json::array())) {
+          auto raw = fromHex(entry.value("raw", std::string()));
+          if (!raw)
+            return fail(ErrorCode::Corrupt, "a damaged transaction in " + m_journal.string());
+          auto decoded = decodeTransaction(*raw, m_chainId);
+          if (!decoded || decoded->sender != m_key.address())
+            return fail(ErrorCode::Corrupt,
+                        "a transaction in " + m_journal.string() + " is not ours");
+          m_pending.push_back({decoded->nonce, decoded->hash, std::move(*raw)});
+        }
+        return {};
+      });
 }
 
 Result<void> Transactor::saveJournal() const {
@@ -43,7 +46,8 @@ Result<void> Transactor::saveJournal() const {
   json pending = json::array();
   for (const Pending &p : m_pending)
     pending.push_back({{"nonce", p.nonce}, {"hash", toHex(p.hash)}, {"raw", toHex(p.raw)}});
-  const json j = {{"chainId", m_chainId}, {"address", toHex(m_key.address())}, {"pending", pending}};
+  const json j = {
+      {"chainId", m_chainId}, {"address", toHex(m_key.address())}, {"pending", pending}};
   const auto temporary = m_journal.string() + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);
@@ -60,7 +64,8 @@ Result<void> Transactor::saveJournal() const {
 }
 
 Result<std::uint64_t> Transactor::transactionCount(const char *blockTag) {
-  auto count = m_rpc.call("eth_getTransactionCount", json::array({toHex(m_key.address()), blockTag}));
+  auto count =
+      m_rpc.call("eth_getTransactionCount", json::array({toHex(m_key.address()), blockTag}));
   if (!count)
     return count.error();
   auto value = parseQuantity(*count);
@@ -83,7 +88,8 @@ Result<int> Transactor::recover() {
   if (!finalized)
     return finalized.error();
   std::erase_if(m_pending, [&](const Pending &p) { return p.nonce < *finalized; });
-  std::sort(m_pending.begin(), m_pending.end(), [](const Pending &a, const Pending &b) { return a.nonce < b.nonce; });
+  std::sort(m_pending.begin(), m_pending.end(),
+            [](const Pending &a, const Pending &b) { return a.nonce < b.nonce; });
   int resent = 0;
   for (Pending &p : m_pending) {
     auto known = m_rpc.call("eth_getTransactionByHash", json::array({toHex(p.hash)}));
@@ -111,7 +117,8 @@ Result<void> Transactor::fillFees(Eip1559Transaction &tx) {
     return price ? tip.error() : price.error();
   tx.maxPriorityFeePerGas = *tip;
   U256 doubled;
-  tx.maxFeePerGas = U256::mulOverflows(*price, 2, doubled) ? *price : doubled; // room for base fee rises
+  tx.maxFeePerGas =
+      U256::mulOverflows(*price, 2, doubled) ? *price : doubled; // room for base fee rises
   if (tx.maxFeePerGas < tx.maxPriorityFeePerGas)
     tx.maxFeePerGas = tx.maxPriorityFeePerGas;
   return {};
@@ -134,7 +141,8 @@ Result<void> Transactor::resign(Pending &pending) {
   U256 bumped;
   if (!U256::mulOverflows(decoded->maxFeePerGas, 2, bumped) && tx.maxFeePerGas < bumped)
     tx.maxFeePerGas = bumped;
-  if (!U256::mulOverflows(decoded->maxPriorityFeePerGas, 2, bumped) && tx.maxPriorityFeePerGas < bumped)
+  if (!U256::mulOverflows(decoded->maxPriorityFeePerGas, 2, bumped) &&
+      tx.maxPriorityFeePerGas < bumped)
     tx.maxPriorityFeePerGas = bumped;
   const SignedTransaction signedTx = signTransaction(tx, m_key);
   pending.raw = signedTx.raw;
@@ -179,8 +187,9 @@ Result<Sent> Transactor::send(const std::optional<Address> &to, std::span<const 
   // blocks it had mined (a crash before saving its state) gets it again.
   auto receipt = m_rpc.waitForReceipt(signedTx.hash, m_receiptTimeout);
   if (!receipt)
-    return fail(receipt.error().code, "transaction " + toHex(signedTx.hash) + " was sent and journaled but " +
-                                          receipt.error().message + "; it will still be mined (or re-sent by "
+    return fail(receipt.error().code, "transaction " + toHex(signedTx.hash) +
+                                          " was sent and journaled but " + receipt.error().message +
+                                          "; it will still be mined (or re-sent by "
                                           "recover()): wait for it, do not send it again");
   if (!receipt->succeeded)
     return fail(ErrorCode::InvalidInput, "transaction " + toHex(signedTx.hash) + " reverted");

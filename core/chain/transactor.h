@@ -1,8 +1,8 @@
 // Sends transactions from one account and sees them mined. Each signed transaction is written to
 // a journal file before it is broadcast, and dropped only once the chain has finalized its nonce
-// (the "finalized" block tag), so after a crash of this program or of the chain node (even one that lost blocks it
-// had mined) the same bytes are sent again: nothing is lost, nothing runs twice (a nonce executes
-// once), and nonces never skip.
+// (the "finalized" block tag), so after a crash of this program or of the chain node (even one that
+// lost blocks it had mined) the same bytes are sent again: nothing is lost, nothing runs twice (a
+// nonce executes once), and nonces never skip.
 #pragma once
 
 #include "chain/rpc_client.h"

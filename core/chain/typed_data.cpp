@@ -22,7 +22,8 @@ std::string baseType(const std::string &type) {
   return bracket == std::string::npos ? type : type.substr(0, bracket);
 }
 
-Result<void> collectDependencies(const json &types, const std::string &type, std::set<std::string> &found) {
+Result<void> collectDependencies(const json &types, const std::string &type,
+                                 std::set<std::string> &found) {
   if (found.count(type) != 0)
     return {};
   if (!types.contains(type) || !types[type].is_array())
@@ -43,7 +44,8 @@ std::string encodeOneType(const json &types, const std::string &type) {
   std::string out = type + "(";
   bool first = true;
   for (const json &field : types[type]) {
-    out += (first ? "" : ",") + field["type"].get<std::string>() + " " + field["name"].get<std::string>();
+    out += (first ? "" : ",") + field["type"].get<std::string>() + " " +
+           field["name"].get<std::string>();
     first = false;
   }
   return out + ")";
@@ -110,8 +112,7 @@ Result<Hash32> encodeAtomic(const std::string &type, const json &value) {
     v = abi::Value::uint(*n);
     break;
   }
-  default:
-    return bad("type '" + type + "' is not supported in typed data");
+  default: return bad("type '" + type + "' is not supported in typed data");
   }
   auto encoded = abi::encode({*abiType}, {v});
   if (!encoded)
@@ -184,14 +185,16 @@ Hash32 typedDataDigest(const Hash32 &domainSeparator, const Hash32 &structHash) 
 
 Result<Hash32> typedDataDigest(const json &typedData) {
   return internal::guardJson(std::string("a typed-data document"), [&]() -> Result<Hash32> {
-    if (!typedData.is_object() || !typedData.contains("types") || !typedData.contains("primaryType") ||
-        !typedData.contains("domain") || !typedData.contains("message"))
+    if (!typedData.is_object() || !typedData.contains("types") ||
+        !typedData.contains("primaryType") || !typedData.contains("domain") ||
+        !typedData.contains("message"))
       return bad("a typed-data document has types, primaryType, domain and message");
     const json &types = typedData["types"];
     auto domain = hashStruct(types, "EIP712Domain", typedData["domain"]);
     if (!domain)
       return domain;
-    auto message = hashStruct(types, typedData["primaryType"].get<std::string>(), typedData["message"]);
+    auto message =
+        hashStruct(types, typedData["primaryType"].get<std::string>(), typedData["message"]);
     if (!message)
       return message;
     return typedDataDigest(*domain, *message);

@@ -123,8 +123,7 @@ bool U256::mulOverflows(const U256 &a, const U256 &b, U256 &product) {
   for (int i = 0; i < 4; ++i) {
     Wide carry = 0;
     for (int j = 0; j < 4; ++j) {
-      const Wide t =
-          static_cast<Wide>(a.m_limbs[i]) * b.m_limbs[j] + wide[i + j] + carry;
+      const Wide t = static_cast<Wide>(a.m_limbs[i]) * b.m_limbs[j] + wide[i + j] + carry;
       wide[i + j] = static_cast<std::uint64_t>(t);
       carry = t >> 64;
     }

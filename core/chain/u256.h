@@ -35,7 +35,9 @@ public:
   /// 0x-prefixed hex without leading zeros ("0x0" for zero), as JSON-RPC quantities are written.
   std::string toQuantity() const;
 
-  bool isZero() const { return m_limbs[0] == 0 && m_limbs[1] == 0 && m_limbs[2] == 0 && m_limbs[3] == 0; }
+  bool isZero() const {
+    return m_limbs[0] == 0 && m_limbs[1] == 0 && m_limbs[2] == 0 && m_limbs[3] == 0;
+  }
   /// True when the value fits in 64 bits; then low64() is the whole value.
   bool fitsU64() const { return m_limbs[1] == 0 && m_limbs[2] == 0 && m_limbs[3] == 0; }
   std::uint64_t low64() const { return m_limbs[0]; }

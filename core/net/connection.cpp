@@ -177,10 +177,12 @@ std::uint64_t Connection::bytesReceived() const {
 namespace {
 
 /// One HTTP/1.1 exchange: a GET (no body) or a POST of `body` typed `contentType`.
-Result<HttpResult> httpExchange(http::verb verb, const Endpoint &endpoint, const std::string &target,
-                                const std::string &contentType, const std::string &body,
-                                std::chrono::milliseconds timeout, std::size_t maxBytes) {
-  const std::string what = std::string(http::to_string(verb)) + " http://" + endpoint.text() + target;
+Result<HttpResult> httpExchange(http::verb verb, const Endpoint &endpoint,
+                                const std::string &target, const std::string &contentType,
+                                const std::string &body, std::chrono::milliseconds timeout,
+                                std::size_t maxBytes) {
+  const std::string what =
+      std::string(http::to_string(verb)) + " http://" + endpoint.text() + target;
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   std::optional<Result<HttpResult>> result;
