@@ -1,5 +1,7 @@
 #include "cli/daemon.h"
 
+#include "util/atomic_file.h"
+
 #include <nlohmann/json.hpp>
 
 #include <csignal>
@@ -44,20 +46,7 @@ Result<void> writeDaemonFile(const std::filesystem::path &file,
   nlohmann::json json = nlohmann::json::object();
   for (const auto &[key, value] : fields)
     json[key] = value;
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  auto temporary = file;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << json.dump(2) << '\n';
-    if (!out)
-      return fail(ErrorCode::Io, "cannot write " + temporary.string());
-  }
-  std::filesystem::rename(temporary, file, ec);
-  if (ec)
-    return fail(ErrorCode::Io, "cannot write " + file.string() + ": " + ec.message());
-  return {};
+  return writeFileAtomically(file, json.dump(2) + "\n");
 }
 
 Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem::path &file) {

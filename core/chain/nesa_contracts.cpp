@@ -3,6 +3,7 @@
 
 #include "chain/account_key.h"
 #include "chain/keccak.h"
+#include "util/atomic_file.h"
 
 #include <fstream>
 
@@ -54,18 +55,7 @@ Result<void> Deployment::save(const std::filesystem::path &file) const {
   json j = {{"chainId", chainId}};
   forEachAddress(
       *this, [&](const char *name, const Address &address) { j[name] = checksumAddress(address); });
-  const auto temporary = file.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << j.dump(2) << '\n';
-    if (!out)
-      return fail(ErrorCode::Io, "cannot write " + temporary);
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, file, ec);
-  if (ec)
-    return fail(ErrorCode::Io, "cannot write " + file.string() + ": " + ec.message());
-  return {};
+  return writeFileAtomically(file, j.dump(2) + "\n");
 }
 
 Result<NesaContracts> NesaContracts::attach(const Deployment &d, const std::filesystem::path &dir) {

@@ -1,5 +1,7 @@
 #include "util/config.h"
 
+#include "util/atomic_file.h"
+
 #include "util/paths.h"
 
 #include <nlohmann/json.hpp>
@@ -214,23 +216,7 @@ Result<void> saveConfig(const Config &config, const std::filesystem::path &file)
             root[field.key] = config.*member;
         },
         field.member);
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  if (ec)
-    return fail(ErrorCode::Io,
-                "cannot create " + file.parent_path().string() + ": " + ec.message());
-  auto temporary = file;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << root.dump(2) << '\n';
-    if (!out.flush())
-      return fail(ErrorCode::Io, "cannot write " + temporary.string());
-  }
-  std::filesystem::rename(temporary, file, ec);
-  if (ec)
-    return fail(ErrorCode::Io, "cannot replace " + file.string() + ": " + ec.message());
-  return {};
+  return writeFileAtomically(file, root.dump(2) + "\n");
 }
 
 } // namespace nesa
