@@ -1,5 +1,6 @@
 #include "chain/transactor.h"
 #include "chain/internal/json_guard.h"
+#include "util/atomic_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -48,19 +49,7 @@ Result<void> Transactor::saveJournal() const {
     pending.push_back({{"nonce", p.nonce}, {"hash", toHex(p.hash)}, {"raw", toHex(p.raw)}});
   const json j = {
       {"chainId", m_chainId}, {"address", toHex(m_key.address())}, {"pending", pending}};
-  const auto temporary = m_journal.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << j.dump() << '\n';
-    out.flush();
-    if (!out)
-      return fail(ErrorCode::Io, "cannot write the transaction journal " + temporary);
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, m_journal, ec);
-  if (ec)
-    return fail(ErrorCode::Io, "cannot replace " + m_journal.string() + ": " + ec.message());
-  return {};
+  return writeFileAtomically(m_journal, j.dump() + "\n");
 }
 
 Result<std::uint64_t> Transactor::transactionCount(const char *blockTag) {
@@ -82,16 +71,22 @@ Result<int> Transactor::recover() {
   }
   // Entries the chain has finalized are done; later ones may still be lost with unfinalized
   // blocks (a node that crashed before saving them), so they stay and are re-sent when unknown.
+  auto mined = transactionCount("latest");
+  if (!mined)
+    return mined.error();
   auto finalized = transactionCount("finalized");
   if (!finalized)
-    finalized = transactionCount("latest"); // a node without the finalized tag
-  if (!finalized)
-    return finalized.error();
+    finalized = *mined; // a node without the finalized tag
+  const std::size_t before = m_pending.size();
   std::erase_if(m_pending, [&](const Pending &p) { return p.nonce < *finalized; });
   std::sort(m_pending.begin(), m_pending.end(),
             [](const Pending &a, const Pending &b) { return a.nonce < b.nonce; });
   int resent = 0;
+  // Only entries above the mined count can be missing; the rest are in blocks (a node that
+  // loses blocks lowers that count again, and they are looked at then).
   for (Pending &p : m_pending) {
+    if (p.nonce < *mined)
+      continue;
     auto known = m_rpc.call("eth_getTransactionByHash", json::array({toHex(p.hash)}));
     if (known && !known->is_null())
       continue;
@@ -105,8 +100,9 @@ Result<int> Transactor::recover() {
     }
     ++resent;
   }
-  if (auto saved = saveJournal(); !saved)
-    return saved.error();
+  if (m_pending.size() != before)
+    if (auto saved = saveJournal(); !saved)
+      return saved.error();
   return resent;
 }
 
