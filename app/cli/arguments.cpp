@@ -81,4 +81,12 @@ std::string formatOptions(const std::vector<OptionSpec> &specs) {
   return out.str();
 }
 
+Result<Arguments> parseWords(const std::string &command, const std::vector<std::string> &words,
+                             const std::vector<OptionSpec> &specs) {
+  std::vector<const char *> argv{command.c_str()};
+  for (const auto &w : words)
+    argv.push_back(w.c_str());
+  return parseArguments(static_cast<int>(argv.size()), argv.data(), 1, specs);
+}
+
 } // namespace nesa::cli

@@ -35,6 +35,10 @@ struct Arguments {
 Result<Arguments> parseArguments(int argc, const char *const *argv, int first,
                                  const std::vector<OptionSpec> &specs);
 
+/// Parses a subcommand's own words (`ctx.args`) as if they followed `command` on a command line.
+Result<Arguments> parseWords(const std::string &command, const std::vector<std::string> &words,
+                             const std::vector<OptionSpec> &specs);
+
 /// Formats the option table for --help, one option per line, aligned.
 std::string formatOptions(const std::vector<OptionSpec> &specs);
 

@@ -51,10 +51,7 @@ nlohmann::json describe(const chain::Devnet &devnet, const chain::Address &demo)
 } // namespace
 
 int chainCommand(Context &ctx) {
-  std::vector<const char *> argv{"chain"};
-  for (const auto &a : ctx.args)
-    argv.push_back(a.c_str());
-  auto args = parseArguments(static_cast<int>(argv.size()), argv.data(), 1, kOptions);
+  auto args = parseWords("chain", ctx.args, kOptions);
   if (!args)
     return failWith(ctx, "chain", args.error());
   if (args->positional.size() != 1 || args->positional[0] != "devnet") {

@@ -48,10 +48,7 @@ Result<std::unique_ptr<LedgerConnection>> connect(const Context &ctx, const Argu
 }
 
 Result<Arguments> parse(const std::string &name, const std::vector<std::string> &words) {
-  std::vector<const char *> argv{name.c_str()};
-  for (const auto &w : words)
-    argv.push_back(w.c_str());
-  return parseArguments(static_cast<int>(argv.size()), argv.data(), 1, kOptions);
+  return parseWords(name, words, kOptions);
 }
 
 Result<std::uint32_t> accountIndex(const Arguments &args) {

@@ -243,10 +243,7 @@ const std::vector<OptionSpec> kNetworkOptions = {
 } // namespace
 
 int nodeCommand(Context &ctx) {
-  std::vector<const char *> argv{"node"};
-  for (const auto &a : ctx.args)
-    argv.push_back(a.c_str());
-  auto args = parseArguments(static_cast<int>(argv.size()), argv.data(), 1, kNetworkOptions);
+  auto args = parseWords("node", ctx.args, kNetworkOptions);
   if (!args)
     return report(ctx, args.error());
   if (args->positional.size() != 1 || args->positional[0] != "status") {
@@ -257,10 +254,7 @@ int nodeCommand(Context &ctx) {
 }
 
 int minerCommand(Context &ctx) {
-  std::vector<const char *> argv{"miner"};
-  for (const auto &a : ctx.args)
-    argv.push_back(a.c_str());
-  auto args = parseArguments(static_cast<int>(argv.size()), argv.data(), 1, kNetworkOptions);
+  auto args = parseWords("miner", ctx.args, kNetworkOptions);
   if (!args)
     return report(ctx, args.error());
   const std::string verb = args->positional.size() == 1 ? args->positional[0] : "";
