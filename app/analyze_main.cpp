@@ -41,6 +41,12 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"miners", true, "shares per remote call, 2 to 8 (default 2)", "N"},
     {"node", true, "use the miners of the node at HOST:PORT (default: the configured network)",
      "HOST:PORT"},
+    {"chain-rpc", true,
+     "use the miners registered on the EVM network whose chain node's JSON-RPC is at HOST:PORT, "
+     "paid from the wallet's account (default without a node: a local devnet for this run)",
+     "HOST:PORT"},
+    {"chain-id", true, "with --chain-rpc: the chain id the node must have", "N"},
+    {"deployment", true, "with --chain-rpc: the network's deployment file", "FILE"},
     {"in-process", false, "compute the shares in this process instead of on miners"},
     {"timeout", true, "give up on a miner after SECONDS without an answer (default 60)", "SECONDS"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},

@@ -1,4 +1,6 @@
-// nesa-miner: serves share jobs with this machine's CPU for a node (a devnet's or any other).
+// nesa-miner: serves share jobs with this machine's CPU or GPU for an EVM network's clients, or
+// for a node's (the home-made chain being retired).
+#include "chain/anvil_node.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
@@ -21,6 +23,15 @@ using namespace nesa;
 
 const std::vector<cli::OptionSpec> kOptions = {
     {"node", true, "register with the node at HOST:PORT (default: the local node)", "HOST:PORT"},
+    {"chain-rpc", true,
+     "work for the EVM network whose chain node's JSON-RPC is at HOST:PORT instead of a node "
+     "(stake, registration and payments on its contracts)",
+     "HOST:PORT"},
+    {"chain-id", true, "the chain id that node must have (default 4242, the local devnet's)", "N"},
+    {"deployment", true,
+     "the network's deployment file (default: DATA/chain/deployment.json, where 'nesa chain "
+     "devnet' writes it)",
+     "FILE"},
     {"host", true, "listen on this address (default 127.0.0.1)", "ADDRESS"},
     {"port", true, "listen on this port (default: any free one)", "PORT"},
     {"data-dir", true, "identity and bundle cache (default: DATA/miner)", "DIR"},
@@ -60,7 +71,9 @@ int main(int argc, char **argv) {
                  "usage: nesa-miner [--node HOST:PORT] [OPTIONS]\n\nOptions:\n"
               << cli::formatOptions(kOptions)
               << "\nThe miner listens for share jobs, computes them, and stops cleanly on "
-                 "SIGINT/SIGTERM.\n";
+                 "SIGINT/SIGTERM.\nWith --chain-rpc its account is the key in DIR/chain.key "
+                 "(made on first start); it needs the network's minimum stake in $NES and gas "
+                 "there, then registers itself.\n";
     return cli::kExitOk;
   }
   if (args->has("version")) {
@@ -101,10 +114,27 @@ int main(int argc, char **argv) {
   options.maxQueuedBytes = static_cast<std::size_t>(*queueMib) << 20;
   options.pricePerQuery = static_cast<std::uint64_t>(*price);
   options.pricePerByte = static_cast<std::uint64_t>(*perByte);
-  if (auto node = cli::resolveNode(*config, args->value("node")))
+  if (args->has("chain-rpc")) {
+    if (args->has("node"))
+      return usage("--node and --chain-rpc exclude each other");
+    auto rpc = net::parseEndpoint(args->value("chain-rpc"));
+    if (!rpc)
+      return usage("--chain-rpc: " + rpc.error().message);
+    const auto chainId =
+        args->integer("chain-id", static_cast<long long>(chain::kDevnetChainId), 1, kMax);
+    if (!chainId)
+      return usage(chainId.error().message);
+    chain::ChainAccess access;
+    access.rpc = *rpc;
+    access.chainId = static_cast<std::uint64_t>(*chainId);
+    access.deployment = args->value(
+        "deployment", (config->effectiveDataDir() / "chain" / "deployment.json").string());
+    options.chain = access;
+  } else if (auto node = cli::resolveNode(*config, args->value("node"))) {
     options.node = *node;
-  else if (node.error().code != ErrorCode::NotFound)
+  } else if (node.error().code != ErrorCode::NotFound) {
     return usage(node.error().message);
+  }
   const std::string nodeText = options.node ? options.node->text() : std::string();
 
   auto service = miner::MinerService::start(options);
@@ -115,12 +145,14 @@ int main(int argc, char **argv) {
   }
   const std::string endpoint = options.host + ":" + std::to_string((*service)->port());
   const std::string identity = net::toHex((*service)->identity());
-  (void)cli::writeDaemonFile(options.dataDir / "miner.json", {{"address", endpoint},
-                                                              {"identity", identity},
-                                                              {"pid", std::to_string(::getpid())},
-                                                              {"node", nodeText}});
+  (void)cli::writeDaemonFile(options.dataDir / "miner.json",
+                             {{"address", endpoint},
+                              {"identity", identity},
+                              {"pid", std::to_string(::getpid())},
+                              {"node", nodeText},
+                              {"chain_account", (*service)->chainAccount()}});
   std::cout << "miner ready " << endpoint << ' ' << identity << std::endl;
-  if (!options.node)
+  if (!options.node && !options.chain)
     log::warn("no node is set: the miner serves jobs but nobody can find it "
               "(start a node, or pass --node HOST:PORT)");
   // Only when idle: every 5 s, how busy other programs kept the processor decides.

@@ -1,5 +1,6 @@
 #include "miner_pool.h"
 
+#include "chain/anvil_node.h"
 #include "cli/daemon.h"
 #include "cli/secret_input.h"
 #include "miner/payer.h"
@@ -10,6 +11,8 @@
 #include "privacy/local_miner.h"
 #include "util/config.h"
 #include "util/paths.h"
+#include "wallet/ethereum_keys.h"
+#include "wallet/mnemonic.h"
 #include "wallet/wallet.h"
 
 #include <nlohmann/json.hpp>
@@ -81,6 +84,90 @@ Result<std::shared_ptr<miner::Payer>> makePayer(miner::NetworkMiners &network) {
       miner::Payer::Terms{});
 }
 
+/// The cost, before anything is paid: every share job at the dearest miner's price.
+void printEstimate(const MinerPool &pool, std::int64_t jobs) {
+  std::uint64_t perJob = 0;
+  for (const auto &endpoint : pool.miners)
+    perJob = std::max(
+        perJob,
+        static_cast<const miner::RemoteMiner &>(*endpoint).record().announcement.pricePerQuery);
+  std::cerr << "cost estimate: about " << jobs * static_cast<std::int64_t>(perJob) << " µNES ("
+            << jobs << " share jobs at up to " << perJob
+            << " µNES, plus any per-byte price), paid only for verified answers; "
+            << "opening a session with a miner locks a deposit of "
+            << (pool.chainNetwork ? chain::SessionPayer::Terms{}.deposit.low64()
+                                  : miner::Payer::Terms{}.deposit)
+            << " µNES and costs "
+            << (pool.chainNetwork ? "two transactions' gas" : "one transaction fee") << "\n";
+}
+
+/// The EVM network of --chain-rpc, --chain-id and --deployment; nullopt without --chain-rpc.
+Result<std::optional<chain::ChainAccess>> chainAccess(const cli::Arguments &args) {
+  if (!args.has("chain-rpc"))
+    return std::optional<chain::ChainAccess>();
+  if (args.has("node"))
+    return fail(ErrorCode::InvalidInput, "--node and --chain-rpc exclude each other");
+  if (!args.has("chain-id") || !args.has("deployment"))
+    return fail(ErrorCode::InvalidInput,
+                "--chain-rpc needs --chain-id and --deployment (a real network's contracts are "
+                "named by its deployment file)");
+  auto rpc = net::parseEndpoint(args.value("chain-rpc"));
+  if (!rpc)
+    return rpc.error();
+  auto chainId = args.integer("chain-id", 0, 1, 1LL << 50);
+  if (!chainId)
+    return chainId.error();
+  chain::ChainAccess access;
+  access.rpc = *rpc;
+  access.chainId = static_cast<std::uint64_t>(*chainId);
+  access.deployment = args.value("deployment");
+  return std::optional<chain::ChainAccess>(access);
+}
+
+/// Who pays on an EVM network: on a local devnet the demo phrase's Ethereum account (public,
+/// devnet only); anywhere else the wallet's account 0.
+Result<chain::AccountKey> chainPayerKey(bool localDevnet) {
+  if (localDevnet) {
+    auto seed = wallet::seedFromMnemonic(node::kDevnetDemoPhrase);
+    if (!seed)
+      return seed.error();
+    return wallet::ethereumAccountKey(*seed, 0);
+  }
+  auto config = loadConfig(paths::configFile());
+  const auto file =
+      wallet::defaultWalletFile(config ? config->effectiveDataDir() : paths::dataDir());
+  auto passphrase = cli::readPassphrase(false);
+  if (!passphrase)
+    return passphrase.error();
+  auto opened = wallet::Wallet::open(file, *passphrase);
+  if (!opened)
+    return opened.error().withContext("the wallet pays the miners");
+  auto key = opened->ethereumKey(0);
+  if (!key)
+    return key.error();
+  return chain::AccountKey::fromSecret((*key)->secret().bytes());
+}
+
+/// The miners of an EVM network for a run with `shares` shares per call.
+Result<void> openChainPool(MinerPool &pool, const miner::NetworkOptions &setup,
+                           std::optional<chain::ChainAccess> access, int shares) {
+  miner::ChainNetworkOptions options;
+  const bool localDevnet = !access;
+  options.chain = std::move(access);
+  options.devnetMiners = shares + 1; // one spare, to recompute a share that failed
+  options.minerThreads = setup.minerThreads;
+  options.remote = setup.remote;
+  options.onStatus = [](const std::string &status) { std::cerr << status << "...\n"; };
+  auto payer = chainPayerKey(localDevnet);
+  if (!payer)
+    return payer.error();
+  auto opened = miner::ChainMiners::open(*pool.identity, std::move(*payer), std::move(options));
+  if (!opened)
+    return opened.error();
+  pool.chainNetwork = std::move(*opened);
+  return {};
+}
+
 } // namespace
 
 Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOptions &options,
@@ -99,9 +186,27 @@ Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOp
   if (!identity)
     return identity.error();
   pool.identity = std::make_unique<net::Identity>(std::move(*identity));
+  auto access = chainAccess(args);
+  if (!access)
+    return access.error();
   auto setup = networkOptions(args);
   if (!setup)
     return setup.error();
+  if (*access || !setup->node) {
+    // An EVM network: the one named, or a local devnet for this run.
+    if (auto opened = openChainPool(pool, *setup, *access, shares); !opened)
+      return opened.error();
+    auto found = pool.chainNetwork->minersFor(bundle, static_cast<std::size_t>(shares));
+    if (!found)
+      return found.error();
+    pool.miners = std::move(*found);
+    std::cerr << "chain " << pool.chainNetwork->chain().chainId() << " at "
+              << pool.chainNetwork->chain().rpc().endpoint().text() << ": " << pool.miners.size()
+              << " miners registered; paying from "
+              << chain::checksumAddress(pool.chainNetwork->payer()) << '\n';
+    printEstimate(pool, jobs);
+    return pool;
+  }
   setup->devnetMiners = shares + 1;
   setup->onStatus = [](const std::string &status) { std::cerr << status << "...\n"; };
   auto opened = miner::NetworkMiners::open(*pool.identity, *setup);
@@ -118,17 +223,7 @@ Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOp
     return found.error();
   pool.miners = std::move(*found);
   std::cerr << "node " << pool.network->node().text() << ": " << pool.miners.size() << " miners\n";
-  // The cost, before anything is paid: every share job at the dearest miner's price.
-  std::uint64_t perJob = 0;
-  for (const auto &endpoint : pool.miners)
-    perJob = std::max(
-        perJob,
-        static_cast<const miner::RemoteMiner &>(*endpoint).record().announcement.pricePerQuery);
-  std::cerr << "cost estimate: about " << jobs * static_cast<std::int64_t>(perJob) << " µNES ("
-            << jobs << " share jobs at up to " << perJob
-            << " µNES, plus any per-byte price), paid only for verified answers; "
-            << "opening a session with a miner locks a deposit of " << miner::Payer::Terms{}.deposit
-            << " µNES and costs one transaction fee\n";
+  printEstimate(pool, jobs);
   return pool;
 }
 
@@ -167,7 +262,36 @@ Result<CostEstimate> estimateCost(const cli::Arguments &args, const privacy::Run
   return estimate;
 }
 
+namespace {
+
+/// settle() on an EVM network.
+Result<void> settleOnChain(miner::ChainMiners &network, const privacy::RunReport &report) {
+  for (const auto &evidence : report.failures)
+    std::cerr << "wrong answer from " << evidence.miner
+              << ": excluded from this run and not paid; filing the dispute on chain from the "
+                 "client is not built yet (docs/chain.md)\n";
+  auto paid = network.finishPayments();
+  if (!paid)
+    return paid.error().withContext("paying the miners");
+  std::cout << "paid " << *paid << " µNES for verified answers";
+  if (!network.isLocalDevnet()) {
+    std::cout << " (the miners settle the receipts on chain " << network.chain().chainId() << ")\n";
+    return {};
+  }
+  network.stopLocalMiners(); // they settle as they stop
+  auto settled = network.settledOnChain();
+  if (!settled)
+    return settled.error().withContext("reading the settled sessions");
+  std::cout << "; settled on chain " << network.chain().chainId()
+            << " through the PaymentSessions contract: " << settled->toDecimal() << " µNES\n";
+  return {};
+}
+
+} // namespace
+
 Result<void> settle(MinerPool &pool, const privacy::RunReport &report) {
+  if (pool.chainNetwork)
+    return settleOnChain(*pool.chainNetwork, report);
   if (!pool.network)
     return {};
   // Wrong answers are reported to the node, which has them recomputed and slashes the miner.

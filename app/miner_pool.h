@@ -1,9 +1,12 @@
-// The miners of one `nesa analyze` run: none (local), in this process (--in-process), or a
-// network's — with what pays them and what is reported to the node after the run.
+// The miners of one `nesa analyze` run: none (local), in this process (--in-process), an EVM
+// network's (--chain-rpc, or a local devnet started for the run), or a node's (--node or a running
+// local node: the home-made chain, being retired) — with what pays them and what is reported
+// after the run.
 #pragma once
 
 #include "cli/arguments.h"
 #include "ledger/transaction.h"
+#include "miner/chain_miners.h"
 #include "miner/network_miners.h"
 #include "privacy/engine.h"
 
@@ -16,7 +19,8 @@ namespace nesa::app {
 struct MinerPool {
   /// This run's client identity, fresh per run (unlinkable); `network` refers to it.
   std::unique_ptr<net::Identity> identity;
-  std::unique_ptr<miner::NetworkMiners> network; ///< null for local and in-process runs
+  std::unique_ptr<miner::NetworkMiners> network; ///< a node's network
+  std::unique_ptr<miner::ChainMiners> chainNetwork; ///< an EVM network's
   ledger::PublicKey payer{};
   std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
 };

@@ -398,7 +398,7 @@ private Q_SLOTS:
     job.seed = randomSeed();
     job.seedShape = {1, 16};
     const auto attempt = [&](std::optional<ledger::Receipt> receipt) {
-      auto reply = (*connection)->request(miner::encodeShareJob({job, 10, 0, receipt}), 10s);
+      auto reply = (*connection)->request(miner::encodeShareJob({job, 10, 0, receipt, {}}), 10s);
       if (!reply)
         return reply.error().message;
       auto decoded = miner::decodeShareReply(*reply);

@@ -188,7 +188,7 @@ std::vector<Comparison> makeComparisons() {
        },
        [wire, job] {
          return megabytesPerSecond(timeMs([&] {
-           const auto request = miner::encodeShareJob({*job, 0, 0, {}});
+           const auto request = miner::encodeShareJob({*job, 0, 0, {}, {}});
            auto reply = orDie(wire->connection->request(request, 30s), "share round trip");
            orDie(miner::decodeShareReply(reply), "decode reply");
          }));

@@ -1,8 +1,6 @@
 #include "chain/devnet.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "chain/key_file.h"
 
 namespace nesa::chain {
 
@@ -11,57 +9,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const U256 kGasMoney = *U256::parse("1000000000000000000000"); // 1000 ether: gas for a long while
-
-/// The treasury's key: read from `file`, or made (random) and written there, created readable
-/// only by us. The hex text passes through locked memory only.
-Result<AccountKey> treasuryKey(const fs::path &file) {
-  if (fs::exists(file)) {
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    auto text = SecureBuffer::allocate(64);
-    if (fd < 0 || !text)
-      return fail(ErrorCode::Io, "cannot read " + file.string());
-    const ssize_t got = ::read(fd, text->data(), text->size());
-    ::close(fd);
-    auto secret = SecureBuffer::allocate(32);
-    if (got != 64 || !secret)
-      return fail(ErrorCode::Corrupt, file.string() + " is not a key");
-    for (std::size_t i = 0; i < 32; ++i) {
-      const auto nibble = [](std::uint8_t c) {
-        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-      };
-      const int hi = nibble(text->data()[2 * i]), lo = nibble(text->data()[2 * i + 1]);
-      if (hi < 0 || lo < 0)
-        return fail(ErrorCode::Corrupt, file.string() + " is not a key");
-      secret->data()[i] = static_cast<std::uint8_t>(hi << 4 | lo);
-    }
-    return AccountKey::fromSecret(secret->bytes());
-  }
-  while (true) {
-    auto secret = SecureBuffer::random(32);
-    if (!secret)
-      return secret.error();
-    if (!isValidSecret(secret->bytes()))
-      continue;
-    auto text = SecureBuffer::allocate(64);
-    if (!text)
-      return text.error();
-    static constexpr char kDigits[] = "0123456789abcdef";
-    for (std::size_t i = 0; i < 32; ++i) {
-      text->data()[2 * i] = static_cast<std::uint8_t>(kDigits[secret->data()[i] >> 4]);
-      text->data()[2 * i + 1] = static_cast<std::uint8_t>(kDigits[secret->data()[i] & 0xf]);
-    }
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
-    if (fd < 0)
-      return fail(ErrorCode::Io, "cannot create " + file.string());
-    const bool written =
-        ::write(fd, text->data(), text->size()) == static_cast<ssize_t>(text->size());
-    const bool synced = ::fsync(fd) == 0;
-    ::close(fd);
-    if (!written || !synced)
-      return fail(ErrorCode::Io, "cannot write " + file.string());
-    return AccountKey::fromSecret(secret->bytes());
-  }
-}
 
 /// True when every contract of `d` has code on the chain behind `rpc`.
 Result<bool> deployed(RpcClient &rpc, const Deployment &d) {
@@ -108,7 +55,7 @@ Result<Devnet> Devnet::start(const DevnetOptions &options) {
     return node.error();
   devnet.m_node = std::make_unique<AnvilNode>(std::move(*node));
   devnet.m_rpc = std::make_unique<RpcClient>(devnet.m_node->endpoint());
-  auto treasury = treasuryKey(dir / "treasury.key");
+  auto treasury = loadOrCreateKeyFile(dir / "treasury.key");
   if (!treasury)
     return treasury.error();
   devnet.m_treasury = std::make_unique<AccountKey>(std::move(*treasury));

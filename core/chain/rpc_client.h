@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -75,7 +76,7 @@ public:
 private:
   net::Endpoint m_endpoint;
   std::chrono::milliseconds m_timeout;
-  std::uint64_t m_nextId = 1;
+  std::atomic<std::uint64_t> m_nextId{1}; // calls may come from several threads
 };
 
 /// Reads a JSON-RPC quantity ("0x1a") into a U256.

@@ -14,8 +14,9 @@ SessionDesk::SessionDesk(RpcClient &rpc, Contract sessions, const Address &miner
                          std::uint64_t chainId)
     : m_rpc(rpc), m_sessions(std::move(sessions)), m_miner(miner), m_chainId(chainId) {}
 
-Result<SessionState> SessionDesk::session(const Address &client) {
-  auto values = m_sessions.call(m_rpc, "sessions", {V::address(client), V::address(m_miner)});
+Result<SessionState> readSession(RpcClient &rpc, const Contract &sessions, const Address &client,
+                                 const Address &miner) {
+  auto values = sessions.call(rpc, "sessions", {V::address(client), V::address(miner)});
   if (!values)
     return values.error();
   if (values->size() != 6)
@@ -29,6 +30,10 @@ Result<SessionState> SessionDesk::session(const Address &client) {
   s.epoch = (*values)[4].asUint()->low64();
   s.settleWindow = (*values)[5].asUint()->low64();
   return s;
+}
+
+Result<SessionState> SessionDesk::session(const Address &client) {
+  return readSession(m_rpc, m_sessions, client, m_miner);
 }
 
 Result<void> SessionDesk::admitJob(const Address &client, const U256 &owedAfterJob,

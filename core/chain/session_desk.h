@@ -21,6 +21,11 @@ struct SessionState {
   std::uint64_t settleWindow = 0; ///< seconds after expiry the miner may still settle
 };
 
+/// The session `client` has with `miner` on the PaymentSessions contract `sessions` (all zero
+/// when there is none).
+Result<SessionState> readSession(RpcClient &rpc, const Contract &sessions, const Address &client,
+                                 const Address &miner);
+
 /// The miner's desk for every client's session with it.
 class SessionDesk {
 public:

@@ -2,6 +2,7 @@
 // a client's cumulative payment receipt (PaymentSessions) and a miner's signed answer (Disputes).
 #pragma once
 
+#include "chain/account_key.h"
 #include "chain/bytes.h"
 #include "chain/u256.h"
 
@@ -20,6 +21,21 @@ struct PaymentReceipt {
   std::uint64_t jobs = 0;
   U256 amount; ///< cumulative µNES: fixed parts, per-byte parts and tips of every answer so far
 };
+
+/// A receipt with its client's signature, as it travels from the client to the miner.
+struct SignedReceipt {
+  PaymentReceipt receipt;
+  Signature signature;
+};
+
+/// The size of a signed receipt on the wire.
+inline constexpr std::size_t kSignedReceiptBytes = 20 + 20 + 8 + 8 + 32 + 65;
+
+/// The fixed wire form: client, miner, epoch and jobs (big-endian), amount (32 bytes), r ‖ s ‖ v.
+Bytes encodeSignedReceipt(const SignedReceipt &signedReceipt);
+/// Reads the wire form; a wrong size or a malformed signature is an InvalidInput error (whether
+/// the client signed it is the reader's check: recoverSigner over receiptDigest).
+Result<SignedReceipt> decodeSignedReceipt(std::span<const std::uint8_t> bytes);
 
 /// The digest a client signs for `receipt` under PaymentSessions at `sessions` on `chainId`.
 Hash32 receiptDigest(const PaymentReceipt &receipt, std::uint64_t chainId, const Address &sessions);

@@ -71,6 +71,28 @@ Result<void> MinerService::State::install(const std::string &id) {
   return {};
 }
 
+Result<void> MinerService::State::installUploaded(const std::string &id,
+                                                  std::span<const std::uint8_t> content) {
+  if (!isBundleId(id))
+    return fail(ErrorCode::InvalidInput, "'" + id + "' is not a bundle id");
+  // The content must be what the id names before anything parses it.
+  if (model::contentId(content) != id)
+    return fail(ErrorCode::Corrupt, "the bundle sent does not hash to " + id.substr(0, 12));
+  const auto file = bundleFile(id);
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    auto parsed = model::LinearBundle::parse(content);
+    if (!parsed)
+      return parsed.error().withContext("the bundle sent");
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (auto saved = parsed->save(file); !saved)
+      return saved.error();
+    log::info(name + ": received bundle " + id.substr(0, 12) + " (" +
+              std::to_string(content.size()) + " bytes)");
+  }
+  return install(id);
+}
+
 void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
                                  net::Responder respond) {
   const auto kind = *net::verifyMessage(message);
@@ -89,7 +111,34 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
       respond(net::encodeError(queued.error()));
     return;
   }
+  case net::MessageKind::PublishBundle: {
+    auto upload = std::make_shared<net::BundleUpload>(net::decodePublishBundle(message));
+    message = {};
+    auto queued = installs.submit(
+        0, 0, 0,
+        [this, upload, respond] {
+          auto done = installUploaded(upload->bundleId, upload->content);
+          respond(done ? net::encodeAck() : net::encodeError(done.error()));
+        },
+        [respond](const Error &error) { respond(net::encodeError(error)); });
+    if (!queued)
+      respond(net::encodeError(queued.error()));
+    return;
+  }
   case net::MessageKind::PaymentReceipt: {
+    if (options.chain) {
+      auto receipt = decodeChainReceipt(message);
+      if (!receipt || !*receipt)
+        return respond(net::encodeError(
+            receipt ? fail(ErrorCode::InvalidInput, "payment refused: this miner is paid on an EVM "
+                                                    "chain and the message carries no such receipt")
+                    : receipt.error()));
+      auto payments = chainPaymentDesk();
+      if (!payments)
+        return respond(net::encodeError(fail(ErrorCode::Unavailable, "no chain to pay on yet")));
+      auto accepted = payments->accept(**receipt);
+      return respond(accepted ? net::encodeAck() : net::encodeError(accepted.error()));
+    }
     auto receipt = decodePaymentReceipt(message);
     if (!receipt)
       return respond(net::encodeError(receipt.error()));
@@ -126,6 +175,8 @@ bool MinerService::State::isOwnNode(const net::Peer &peer) const {
 
 Result<void> MinerService::State::checkPayment(const PricedJob &job, std::size_t payloadBytes) {
   const ledger::Amount price = options.pricePerQuery + options.pricePerByte * payloadBytes;
+  if (options.chain)
+    return checkChainPayment(job, price);
   if (!job.payment) {
     if (!options.requirePayment)
       return {};
@@ -197,9 +248,9 @@ net::HttpResponse MinerService::State::http(const std::string &target) const {
         << ",\"jobs_failed\":" << failed << ",\"jobs_refused\":" << refused
         << ",\"queued\":" << queue.queued() << ",\"paused\":" << (queue.paused() ? "true" : "false")
         << ",\"registered\":" << (registered ? "true" : "false")
-        << ",\"on_chain\":" << (onChain ? "true" : "false")
-        << ",\"earned\":" << (paymentDeskIfAny() ? paymentDeskIfAny()->earned() : 0)
-        << ",\"settled\":" << settledTotal << "}";
+        << ",\"on_chain\":" << (onChain ? "true" : "false") << ",\"chain_account\":\""
+        << chainAccountText() << "\""
+        << ",\"earned\":" << earnedSoFar() << ",\"settled\":" << settledTotal << "}";
     return {200, "application/json", out.str()};
   }
   if (target == "/metrics") {

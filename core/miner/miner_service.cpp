@@ -48,10 +48,23 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
     return device.error();
   if (options.dataDir.empty())
     return fail(ErrorCode::InvalidInput, "a miner needs a data folder");
+  if (options.node && options.chain)
+    return fail(ErrorCode::InvalidInput,
+                "a miner works either for a node or for an EVM network, not both");
   auto identity = net::Identity::loadOrCreate(options.dataDir / "identity.key");
   if (!identity)
     return identity.error();
+  std::optional<chain::AccountKey> chainKey;
+  if (options.chain) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.dataDir, ec);
+    auto key = chain::loadOrCreateKeyFile(minerChainKeyFile(options.dataDir));
+    if (!key)
+      return key.error().withContext("the miner's account key");
+    chainKey.emplace(std::move(*key));
+  }
   auto state = std::make_unique<State>(std::move(options), std::move(*identity));
+  state->chainKey = std::move(chainKey);
   const int threads = privacy::setComputeThreads(state->options.threads);
   state->backend = "cpu (" + std::to_string(threads) + " threads)";
   if (!state->compute)
@@ -77,6 +90,12 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
   state->server = std::move(*server);
   if (state->options.node)
     state->nodeLink = std::thread([raw] { raw->linkToNode(); });
+  if (state->options.chain) {
+    log::info(state->name + ": its account on chain " +
+              std::to_string(state->options.chain->chainId) + " is " + state->chainAccountText() +
+              " (stake and gas come from there)");
+    state->chainLink = std::thread([raw] { raw->linkToChain(); });
+  }
   log::info(state->name + ": serving share jobs on " + state->options.host + ":" +
             std::to_string(state->server->port()) + " with " + state->backend);
   return std::unique_ptr<MinerService>(new MinerService(std::move(state)));
@@ -87,6 +106,20 @@ std::uint16_t MinerService::port() const { return m_state->server->port(); }
 const net::PublicKey &MinerService::identity() const { return m_state->identity.publicKey(); }
 
 const std::string &MinerService::backend() const { return m_state->backend; }
+
+std::string MinerService::chainAccount() const { return m_state->chainAccountText(); }
+
+std::string MinerService::State::chainAccountText() const {
+  return chainKey ? chain::checksumAddress(chainKey->address()) : std::string();
+}
+
+std::uint64_t MinerService::State::earnedSoFar() const {
+  if (auto payments = chainPaymentDesk())
+    return payments->earned().low64();
+  if (auto onLedger = paymentDeskIfAny())
+    return onLedger->earned();
+  return 0;
+}
 
 MinerStats MinerService::stats() const {
   State &s = *m_state;
@@ -101,8 +134,7 @@ MinerStats MinerService::stats() const {
   stats.paused = s.queue.paused();
   stats.registered = s.registered;
   stats.onChain = s.onChain;
-  if (auto desk = s.paymentDeskIfAny())
-    stats.earned = desk->earned();
+  stats.earned = s.earnedSoFar();
   stats.settled = s.settledTotal;
   return stats;
 }
@@ -125,10 +157,14 @@ void MinerService::stop() {
   m_state->linkWake.notify_all();
   if (m_state->nodeLink.joinable())
     m_state->nodeLink.join();
+  if (m_state->chainLink.joinable())
+    m_state->chainLink.join();
   m_state->installs.stop();
   m_state->queue.stop();
   if (m_state->options.node)
     m_state->settle(); // what running jobs earned is not left unclaimed
+  if (m_state->options.chain)
+    m_state->settleOnChain();
   if (m_state->server)
     m_state->server->stop();
 }

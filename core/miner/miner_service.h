@@ -1,8 +1,11 @@
 // A miner: serves share jobs for the bundles it holds over the network, ordered by what they
-// pay, within limits; fetches bundles from its node by content id; registers with the node and
-// keeps telling it that it is alive.
+// pay, within limits. On an EVM network it stakes and registers on the MinerRegistry contract,
+// takes bundles from its clients and settles their receipts on the PaymentSessions contract; on
+// a node's network (the home-made chain, being retired) it registers with the node, fetches
+// bundles from it and keeps telling it that it is alive.
 #pragma once
 
+#include "chain/chain_access.h"
 #include "net/endpoint.h"
 #include "net/identity.h"
 #include "privacy/miner_endpoint.h"
@@ -22,7 +25,10 @@ struct MinerOptions {
   std::string host = "127.0.0.1";    ///< where to listen
   std::uint16_t port = 0;            ///< 0: any free port
   std::optional<net::Endpoint> node; ///< register with this node and fetch bundles from it
-  std::filesystem::path dataDir;     ///< identity key and bundle cache
+  /// Work for an EVM network instead: stake and register on its contracts, paid there. The
+  /// account is the key in dataDir/chain.key (made on first start).
+  std::optional<chain::ChainAccess> chain;
+  std::filesystem::path dataDir; ///< identity key and bundle cache
   /// "auto" (a GPU when this build has CUDA and the machine a device, else the CPU), "cpu" or
   /// "cuda" (refused without a usable device).
   std::string backend = "auto";
@@ -31,7 +37,10 @@ struct MinerOptions {
   /// and demonstrations).
   bool requirePayment = true;
   std::chrono::milliseconds settleEvery{5'000}; ///< how often receipts are settled on the ledger
-  int threads = 0;                              ///< compute threads; 0: every core
+  /// The longest a job may take: on an EVM network a session must stay open this long after a
+  /// job arrives, or the job is refused (it could not be settled before the client may close).
+  std::chrono::seconds jobSeconds{120};
+  int threads = 0; ///< compute threads; 0: every core
   int maxConcurrentJobs = 1;
   std::size_t maxQueuedJobs = 256;
   std::size_t maxQueuedBytes = 1ull << 30;
@@ -59,6 +68,9 @@ struct MinerStats {
   std::uint64_t settled = 0; ///< micro-NES in receipts settled on the ledger
 };
 
+/// The file holding a miner's EVM account key in its data folder.
+std::filesystem::path minerChainKeyFile(const std::filesystem::path &dataDir);
+
 /// A running miner. Stops cleanly when destroyed.
 class MinerService {
 public:
@@ -71,6 +83,8 @@ public:
   const net::PublicKey &identity() const;
   /// "cpu (2 threads)" or "cuda (NVIDIA H100, device 0)"
   const std::string &backend() const;
+  /// The EVM account it stakes, registers and is paid with ("" without MinerOptions::chain).
+  std::string chainAccount() const;
   MinerStats stats() const;
   /// Turns away new jobs (running and queued ones finish); the node is told.
   void pause();

@@ -36,20 +36,52 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
   return fail(ErrorCode::Unavailable, "unreachable");
 }
 
-Result<void> RemoteMiner::installBundle(const model::LinearBundle &, const std::string &bundleId) {
+Result<void> RemoteMiner::installBundle(const model::LinearBundle &bundle,
+                                        const std::string &bundleId) {
   auto reply = request(net::encodeInstallBundle(bundleId), m_options.installTimeout);
   if (!reply)
     return reply.error();
-  if (auto ack = net::expectAck(*reply); !ack)
-    return ack.error();
-  return {};
+  auto ack = net::expectAck(*reply);
+  if (ack || !m_options.uploadBundles || ack.error().code != ErrorCode::NotFound)
+    return ack;
+  // The miner does not have it and has no node to fetch it from: send it (it checks the hash).
+  auto uploaded =
+      request(net::encodePublishBundle(bundleId, bundle.serialize()), m_options.installTimeout);
+  if (!uploaded)
+    return uploaded.error();
+  return net::expectAck(*uploaded);
+}
+
+Result<chain::SignedReceipt> RemoteMiner::chainReceipt(std::uint64_t price) {
+  std::uint64_t jobs = 0;
+  ledger::Amount verified = 0;
+  {
+    std::lock_guard lock(m_paymentMutex);
+    jobs = m_verifiedJobs;
+    verified = m_verified;
+  }
+  // Open or top up before the miner could refuse: the session must outlast the job and cover
+  // this answer on top of the verified ones (and any unchecked one, hence twice the price).
+  if (auto ready = m_options.chainPayer->ensureSession(
+          *m_chainAccount,
+          static_cast<std::uint64_t>(
+              std::chrono::ceil<std::chrono::seconds>(m_options.jobTimeout).count()),
+          chain::U256(verified + 2 * price));
+      !ready)
+    return ready.error();
+  return m_options.chainPayer->receipt(*m_chainAccount, jobs, chain::U256(verified));
 }
 
 Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   const auto &price = m_record.announcement;
   const std::uint64_t payload = job.input ? job.input->bytes.size() : 0;
-  PricedJob priced{job, price.pricePerQuery + price.pricePerByte * payload, m_options.tip, {}};
-  if (m_options.payer) {
+  PricedJob priced{job, price.pricePerQuery + price.pricePerByte * payload, m_options.tip, {}, {}};
+  if (m_options.chainPayer && m_chainAccount) {
+    auto receipt = chainReceipt(priced.fee);
+    if (!receipt)
+      return receipt.error();
+    priced.chainPayment = *receipt;
+  } else if (m_options.payer) {
     // The receipt covers the answers verified so far, never this one: it is paid only once the
     // engine has checked it (reportCheck), so a wrong or missing answer is never paid for.
     auto session = m_options.payer->sessionWith(ledger::keyHashOf(m_record.identity));
@@ -82,16 +114,22 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
     std::lock_guard lock(m_paymentMutex);
     if (priced.payment)
       m_receipted = priced.payment->cumulative;
+    if (priced.chainPayment)
+      m_receipted = priced.chainPayment->receipt.amount.low64();
     m_unchecked = priced.fee;
+    m_uncheckedJob = true;
   }
   return std::move(decoded->reply);
 }
 
 void RemoteMiner::reportCheck(bool passed) {
   std::lock_guard lock(m_paymentMutex);
-  if (passed)
+  if (passed) {
     m_verified += m_unchecked;
+    m_verifiedJobs += m_uncheckedJob ? 1 : 0;
+  }
   m_unchecked = 0;
+  m_uncheckedJob = false;
 }
 
 ledger::Amount RemoteMiner::verifiedAmount() const {
@@ -100,6 +138,28 @@ ledger::Amount RemoteMiner::verifiedAmount() const {
 }
 
 Result<void> RemoteMiner::finishPayments() {
+  if (m_options.chainPayer && m_chainAccount) {
+    std::uint64_t jobs = 0;
+    ledger::Amount cumulative = 0;
+    {
+      std::lock_guard lock(m_paymentMutex);
+      if (m_verified <= m_receipted)
+        return {};
+      jobs = m_verifiedJobs;
+      cumulative = m_verified;
+    }
+    auto receipt = m_options.chainPayer->receipt(*m_chainAccount, jobs, chain::U256(cumulative));
+    if (!receipt)
+      return receipt.error();
+    auto reply = request(encodeChainReceipt(*receipt), m_options.jobTimeout);
+    if (!reply)
+      return reply.error();
+    if (auto ack = net::expectAck(*reply); !ack)
+      return ack.error();
+    std::lock_guard lock(m_paymentMutex);
+    m_receipted = std::max(m_receipted, cumulative);
+    return {};
+  }
   ledger::Hash session{};
   ledger::Amount cumulative = 0;
   {

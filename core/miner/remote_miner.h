@@ -2,6 +2,7 @@
 // over an authenticated, encrypted connection, pinned to the identity the registry lists.
 #pragma once
 
+#include "chain/session_payer.h"
 #include "miner/payer.h"
 #include "net/connection.h"
 #include "net/messages.h"
@@ -20,6 +21,11 @@ struct RemoteMinerOptions {
   std::chrono::milliseconds installTimeout{180'000}; ///< bundle download and load
   std::uint64_t tip = 0;
   std::shared_ptr<Payer> payer; ///< pays the miner per verified answer (none: unpaid jobs)
+  /// Pays on an EVM network instead (the miner's account: RemoteMiner::setChainAccount).
+  std::shared_ptr<chain::SessionPayer> chainPayer;
+  /// Sends the bundle's bytes to a miner that does not have it (EVM networks have no node to
+  /// fetch it from).
+  bool uploadBundles = false;
 };
 
 /// A miner reached over the network. Thread-safe; connects lazily and reconnects once after a
@@ -42,9 +48,15 @@ public:
   /// micro-NES owed for answers that passed verification.
   ledger::Amount verifiedAmount() const;
   const net::MinerRecord &record() const { return m_record; }
+  /// The miner's EVM account, which chainPayer pays.
+  void setChainAccount(const chain::Address &account) { m_chainAccount = account; }
+  const std::optional<chain::Address> &chainAccount() const { return m_chainAccount; }
 
 private:
   Result<net::Bytes> request(const net::Bytes &message, std::chrono::milliseconds timeout);
+  /// The EVM receipt for the answers verified so far, with the session made ready for a job
+  /// costing `price`.
+  Result<chain::SignedReceipt> chainReceipt(std::uint64_t price);
 
   const net::Identity &m_client;
   net::MinerRecord m_record;
@@ -57,6 +69,9 @@ private:
   ledger::Amount m_verified = 0;  ///< owed for answers that passed their check
   ledger::Amount m_unchecked = 0; ///< the price of the last answer, until it is checked
   ledger::Amount m_receipted = 0; ///< covered by the last receipt sent
+  std::uint64_t m_verifiedJobs = 0;
+  bool m_uncheckedJob = false;
+  std::optional<chain::Address> m_chainAccount;
 };
 
 } // namespace nesa::miner

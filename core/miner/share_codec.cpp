@@ -58,6 +58,25 @@ Result<ledger::Receipt> readPayment(const wire::Payment *payment) {
   return receipt;
 }
 
+flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>>
+writeChainReceipt(flatbuffers::FlatBufferBuilder &builder,
+                  const std::optional<chain::SignedReceipt> &receipt) {
+  if (!receipt)
+    return {};
+  const Bytes bytes = chain::encodeSignedReceipt(*receipt);
+  return builder.CreateVector(bytes.data(), bytes.size());
+}
+
+Result<std::optional<chain::SignedReceipt>>
+readChainReceipt(const flatbuffers::Vector<std::uint8_t> *bytes) {
+  if (!bytes)
+    return std::optional<chain::SignedReceipt>();
+  auto receipt = chain::decodeSignedReceipt({bytes->data(), bytes->size()});
+  if (!receipt)
+    return receipt.error();
+  return std::optional<chain::SignedReceipt>(*receipt);
+}
+
 } // namespace
 
 Bytes encodeShareJob(const PricedJob &priced) {
@@ -78,9 +97,10 @@ Bytes encodeShareJob(const PricedJob &priced) {
   flatbuffers::Offset<wire::Payment> payment;
   if (priced.payment)
     payment = writePayment(builder, *priced.payment);
+  const auto chainReceipt = writeChainReceipt(builder, priced.chainPayment);
   const auto request = wire::CreateShareJobRequest(
       builder, bundle, ops, static_cast<std::uint8_t>(job.arithmetic), job.fracBits, job.addBias,
-      input, seed, job.nonce, seedShape, priced.fee, priced.tip, payment);
+      input, seed, job.nonce, seedShape, priced.fee, priced.tip, payment, chainReceipt);
   return net::finishMessage(builder, request);
 }
 
@@ -118,6 +138,10 @@ Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame) {
       return payment.error();
     priced.payment = *payment;
   }
+  auto chainReceipt = readChainReceipt(request->chain_receipt());
+  if (!chainReceipt)
+    return chainReceipt.error();
+  priced.chainPayment = std::move(*chainReceipt);
   return priced;
 }
 
@@ -129,6 +153,17 @@ Bytes encodePaymentReceipt(const ledger::Receipt &receipt) {
 
 Result<ledger::Receipt> decodePaymentReceipt(std::span<const std::uint8_t> frame) {
   return readPayment(net::messageOf(frame)->body_as_PaymentReceipt()->payment());
+}
+
+Bytes encodeChainReceipt(const chain::SignedReceipt &receipt) {
+  flatbuffers::FlatBufferBuilder builder;
+  const auto bytes = writeChainReceipt(builder, receipt);
+  return net::finishMessage(builder, wire::CreatePaymentReceipt(builder, 0, bytes));
+}
+
+Result<std::optional<chain::SignedReceipt>>
+decodeChainReceipt(std::span<const std::uint8_t> frame) {
+  return readChainReceipt(net::messageOf(frame)->body_as_PaymentReceipt()->chain_receipt());
 }
 
 Bytes encodeShareReply(const TimedReply &timed) {
@@ -168,7 +203,7 @@ Bytes encodeReportEvidence(const privacy::ShareJob &job, const model::TensorData
                            const std::array<std::uint8_t, 32> &signer,
                            const std::array<std::uint8_t, 64> &signature,
                            const std::array<std::uint8_t, 20> &reporter) {
-  const Bytes jobFrame = encodeShareJob({job, 0, 0, {}});
+  const Bytes jobFrame = encodeShareJob({job, 0, 0, {}, {}});
   flatbuffers::FlatBufferBuilder builder(jobFrame.size() + output.bytes.size() + 512);
   const auto jobBytes = builder.CreateVector(jobFrame.data(), jobFrame.size());
   const auto tensor = writeTensor(builder, output);

@@ -1,6 +1,7 @@
 // Share jobs and their answers on the wire (the ShareJobRequest/ShareJobReply messages).
 #pragma once
 
+#include "chain/signed_messages.h"
 #include "ledger/payloads.h"
 #include "net/secure_channel.h"
 #include "net/share_digest.h"
@@ -17,6 +18,8 @@ struct PricedJob {
   std::uint64_t fee = 0;                  ///< micro-NES offered
   std::uint64_t tip = 0;                  ///< raises priority in the miner's queue
   std::optional<ledger::Receipt> payment; ///< paid miners: the receipt for the jobs before
+  /// Paid miners of an EVM network: the client's signed receipt for the answers before this one.
+  std::optional<chain::SignedReceipt> chainPayment;
 };
 
 /// A miner's answer with the time the job waited in its queue.
@@ -36,6 +39,11 @@ Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame);
 net::Bytes encodePaymentReceipt(const ledger::Receipt &receipt);
 /// Decodes a verified PaymentReceipt frame.
 Result<ledger::Receipt> decodePaymentReceipt(std::span<const std::uint8_t> frame);
+
+/// An EVM network's receipt sent on its own.
+net::Bytes encodeChainReceipt(const chain::SignedReceipt &receipt);
+/// The EVM receipt of a verified PaymentReceipt frame; nullopt when it carries none.
+Result<std::optional<chain::SignedReceipt>> decodeChainReceipt(std::span<const std::uint8_t> frame);
 
 net::Bytes encodeShareReply(const TimedReply &reply);
 /// Decodes a miner's answer: a ShareReply, or the Error it sent, or why the frame is unusable.

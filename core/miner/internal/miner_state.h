@@ -1,8 +1,11 @@
 // The state of a running miner, shared by the files that implement it: miner_service.cpp
-// (start, stop, stats), miner_jobs.cpp (share jobs, bundles, payments, HTTP) and
-// miner_node_link.cpp (registration, heartbeats, the chain, settlement). Not a public header.
+// (start, stop, stats), miner_jobs.cpp (share jobs, bundles, payments, HTTP),
+// miner_node_link.cpp (a node's registry and ledger) and miner_chain_link.cpp (an EVM network's
+// contracts). Not a public header.
 #pragma once
 
+#include "chain/key_file.h"
+#include "miner/chain_payment_desk.h"
 #include "miner/job_queue.h"
 #include "miner/miner_service.h"
 #include "miner/payment_desk.h"
@@ -51,6 +54,13 @@ struct MinerService::State {
   std::shared_ptr<PaymentDesk> desk;
   std::string lastChainProblem;
 
+  // An EVM network (options.chain): set up by the chain link's thread, in this order.
+  std::optional<chain::AccountKey> chainKey; // loaded at start
+  std::unique_ptr<chain::ChainConnection> chainConnection;
+  std::unique_ptr<chain::Transactor> chainSender; // the chain link's thread only
+  std::shared_ptr<ChainPaymentDesk> chainDesk;    // guarded by deskMutex
+  std::thread chainLink;
+
   JobQueue installs{{1, 64, 1024}}; // bundle downloads, one at a time, off the network threads
   std::mutex installMutex;
   std::set<std::string> installedIds;
@@ -77,6 +87,16 @@ struct MinerService::State {
   /// The receipts' desk, connected to the node's ledger on first use.
   std::shared_ptr<PaymentDesk> paymentDesk();
   std::shared_ptr<PaymentDesk> paymentDeskIfAny() const;
+  /// A job's payment on an EVM network.
+  Result<void> checkChainPayment(const PricedJob &job, std::uint64_t price);
+  /// The EVM network's receipts desk, once the chain link has connected.
+  std::shared_ptr<ChainPaymentDesk> chainPaymentDesk() const;
+  /// A bundle a client sent: its content must hash to its id before it is parsed.
+  Result<void> installUploaded(const std::string &id, std::span<const std::uint8_t> content);
+  /// The EVM account as 0x text ("" without one).
+  std::string chainAccountText() const;
+  /// µNES in valid receipts, on whichever network pays this miner.
+  std::uint64_t earnedSoFar() const;
   /// GET /status and /metrics.
   net::HttpResponse http(const std::string &target) const;
 
@@ -89,6 +109,14 @@ struct MinerService::State {
   void settle();
   /// Sends a heartbeat now.
   void wakeLink();
+
+  // ---- miner_chain_link.cpp ----
+  /// Connects to the EVM network, stakes and registers, and settles receipts until stopped.
+  void linkToChain();
+  /// Settles every client's newest receipt on the PaymentSessions contract.
+  void settleOnChain();
+  /// Logs `message` as a warning unless it was the last one logged.
+  void warnOnce(const std::string &message);
 };
 
 } // namespace nesa::miner

@@ -1,0 +1,41 @@
+// Reaching the Nesa contracts of one network: a chain node's JSON-RPC endpoint, the chain id it
+// must have and the deployment file naming the contracts, all checked before anything is used.
+#pragma once
+
+#include "chain/contract_artifact.h"
+#include "chain/nesa_contracts.h"
+
+#include <filesystem>
+#include <memory>
+
+namespace nesa::chain {
+
+/// Where a network's contracts are.
+struct ChainAccess {
+  net::Endpoint rpc;                ///< the chain node's JSON-RPC (plain HTTP)
+  std::uint64_t chainId = 0;        ///< the chain id the node must report
+  std::filesystem::path deployment; ///< the contracts' addresses (deployment.json)
+  std::filesystem::path artifactDir = defaultArtifactDir(); ///< the contracts' ABIs
+};
+
+/// The contracts of one network, ready to call. RpcClient calls are thread-safe.
+class ChainConnection {
+public:
+  /// Checks that the node runs `access.chainId` and that every contract of the deployment file
+  /// has code there (chain::loadDeployment), then attaches to them.
+  static Result<std::unique_ptr<ChainConnection>> open(const ChainAccess &access);
+
+  RpcClient &rpc() { return m_rpc; }
+  const Deployment &deployment() const { return m_deployment; }
+  const NesaContracts &contracts() const { return m_contracts; }
+  std::uint64_t chainId() const { return m_deployment.chainId; }
+
+private:
+  ChainConnection(const net::Endpoint &rpc, Deployment deployment, NesaContracts contracts)
+      : m_rpc(rpc), m_deployment(std::move(deployment)), m_contracts(std::move(contracts)) {}
+  RpcClient m_rpc;
+  Deployment m_deployment;
+  NesaContracts m_contracts;
+};
+
+} // namespace nesa::chain

@@ -1,0 +1,53 @@
+// The client's side of PayForQuery on an EVM chain: one session per miner on the PaymentSessions
+// contract, opened (approve + open) or topped up before a job needs it, and EIP-712 receipts
+// signed for the cumulative price of the answers that passed verification.
+#pragma once
+
+#include "chain/chain_access.h"
+#include "chain/session_desk.h"
+
+#include <map>
+#include <mutex>
+
+namespace nesa::chain {
+
+/// Pays miners from one account. Thread-safe (its transactions go out one at a time).
+class SessionPayer {
+public:
+  /// What each session locks, and for how long.
+  struct Terms {
+    U256 deposit = U256(1'000'000); ///< µNES: 1 NES per miner, topped up by as much when used
+    std::uint64_t seconds = 3'600;  ///< a session's lifetime
+  };
+
+  /// Pays from `key` on `chain` (which must outlive this object); `journal` keeps the
+  /// account's unmined transactions across a crash (empty: memory only).
+  SessionPayer(ChainConnection &chain, AccountKey key, Terms terms,
+               std::filesystem::path journal = {});
+
+  /// Makes sure the session with `miner` will still be open `jobSeconds` from now and its
+  /// deposit covers `owedAfterJob`; opens, extends or tops it up otherwise.
+  Result<void> ensureSession(const Address &miner, std::uint64_t jobSeconds,
+                             const U256 &owedAfterJob);
+  /// A receipt for `jobs` verified answers costing `amount` µNES in total, for the session's
+  /// current epoch (ensureSession first).
+  Result<SignedReceipt> receipt(const Address &miner, std::uint64_t jobs, const U256 &amount);
+  /// The paying account.
+  const Address &address() const { return m_key.address(); }
+  /// µNES this payer has locked in deposits.
+  U256 deposited() const;
+
+private:
+  struct Known {
+    SessionState state;
+  };
+  ChainConnection &m_chain;
+  AccountKey m_key;
+  Transactor m_sender;
+  Terms m_terms;
+  mutable std::mutex m_mutex;
+  std::map<Address, Known> m_known;
+  U256 m_deposited;
+};
+
+} // namespace nesa::chain

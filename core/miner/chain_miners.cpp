@@ -1,0 +1,190 @@
+#include "miner/chain_miners.h"
+
+#include "chain/key_file.h"
+#include "chain/miner_directory.h"
+#include "miner/miner_service.h"
+
+#include <cstdlib>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace nesa::miner {
+
+namespace fs = std::filesystem;
+using V = chain::abi::Value;
+
+ChainMiners::~ChainMiners() {
+  m_handedOut.clear();
+  stopLocalMiners();
+  if (m_devnet)
+    m_devnet->stop();
+  if (!m_devnetDir.empty()) {
+    std::error_code ec;
+    fs::remove_all(m_devnetDir, ec);
+  }
+}
+
+Result<std::unique_ptr<ChainMiners>> ChainMiners::open(const net::Identity &client,
+                                                       chain::AccountKey payer,
+                                                       ChainNetworkOptions options) {
+  std::unique_ptr<ChainMiners> self(new ChainMiners());
+  self->m_client = &client;
+  self->m_options = std::move(options);
+  if (!self->m_options.chain)
+    if (auto started = self->startDevnet(payer.address()); !started)
+      return started.error();
+  if (!self->m_chain) {
+    auto connected = chain::ChainConnection::open(*self->m_options.chain);
+    if (!connected)
+      return connected.error();
+    self->m_chain = std::move(*connected);
+  }
+  fs::path journal;
+  if (self->m_devnet)
+    journal = self->m_devnetDir / "payer-journal.json";
+  self->m_payer = std::make_shared<chain::SessionPayer>(*self->m_chain, std::move(payer),
+                                                        self->m_options.terms, journal);
+  self->m_options.remote.chainPayer = self->m_payer;
+  self->m_options.remote.uploadBundles = true;
+  return self;
+}
+
+Result<void> ChainMiners::startDevnet(const chain::Address &payer) {
+  const int count = m_options.devnetMiners;
+  if (m_options.onStatus)
+    m_options.onStatus("starting a local EVM network (anvil, the Nesa contracts, " +
+                       std::to_string(count) + " miners)");
+  std::string pattern = (fs::temp_directory_path() / "nesa-chain-XXXXXX").string();
+  if (!::mkdtemp(pattern.data()))
+    return fail(ErrorCode::Io, "cannot create a folder for the local network");
+  m_devnetDir = pattern;
+  chain::DevnetOptions devnet;
+  devnet.dataDir = m_devnetDir;
+  devnet.demoAccount = payer;
+  auto started = chain::Devnet::start(devnet);
+  if (!started)
+    return started.error().withContext("starting the local EVM network");
+  m_devnet.emplace(std::move(*started));
+  chain::ChainAccess access;
+  access.rpc = m_devnet->endpoint();
+  access.chainId = m_devnet->deployment().chainId;
+  access.deployment = m_devnetDir / "chain" / "deployment.json";
+  auto connected = chain::ChainConnection::open(access);
+  if (!connected)
+    return connected.error();
+  m_chain = std::move(*connected);
+  m_options.chain = access;
+
+  auto minStake = m_chain->contracts().parameters.call(m_chain->rpc(), "minStake");
+  if (!minStake)
+    return minStake.error();
+  const chain::U256 stake = *(*minStake)[0].asUint();
+  std::set<chain::Address> expected;
+  for (int i = 0; i < count; ++i) {
+    const fs::path dir = m_devnetDir / ("miner-" + std::to_string(i + 1));
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    // The miner's account is made here so that it can be given its stake before it starts.
+    auto key = chain::loadOrCreateKeyFile(minerChainKeyFile(dir));
+    if (!key)
+      return key.error();
+    if (auto gas = m_devnet->fundGas(key->address()); !gas)
+      return gas.error();
+    if (auto funded = m_devnet->fund(key->address(), stake); !funded)
+      return funded.error().withContext("funding a local miner's stake");
+    expected.insert(key->address());
+    auto child = ChildProcess::start(
+        m_options.minerProgram,
+        {"--chain-rpc", access.rpc.text(), "--chain-id", std::to_string(access.chainId),
+         "--deployment", access.deployment.string(), "--data-dir", dir.string(), "--port", "0",
+         "--threads", std::to_string(m_options.minerThreads), "--log-level", "warn"},
+        /*captureStdout=*/true);
+    if (!child)
+      return child.error().withContext("starting " + m_options.minerProgram.string());
+    auto ready = child->readLine(m_options.readyTimeout);
+    if (!ready || ready->rfind("miner ready ", 0) != 0)
+      return fail(ErrorCode::Unavailable,
+                  "a local miner did not start: " + (ready ? *ready : ready.error().message));
+    m_minerProcesses.push_back(std::move(*child));
+  }
+  // They stake and register on their own; the run starts once the registry lists them all.
+  const auto deadline = std::chrono::steady_clock::now() + m_options.readyTimeout;
+  while (true) {
+    auto listed = chain::listMiners(m_chain->rpc(), m_chain->contracts());
+    if (!listed)
+      return listed.error();
+    std::size_t found = 0;
+    for (const auto &miner : *listed)
+      found += expected.count(miner.account);
+    if (found == expected.size())
+      return {};
+    if (std::chrono::steady_clock::now() > deadline)
+      return fail(ErrorCode::Unavailable, std::to_string(found) + " of " +
+                                              std::to_string(expected.size()) +
+                                              " local miners registered on chain in time");
+    for (auto &process : m_minerProcesses)
+      if (!process.running())
+        return fail(ErrorCode::Unavailable, "a local miner stopped before it registered");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Result<std::vector<std::shared_ptr<privacy::MinerEndpoint>>>
+ChainMiners::minersFor(const model::LinearBundle &, std::size_t needed) {
+  auto listed = chain::listMiners(m_chain->rpc(), m_chain->contracts());
+  if (!listed)
+    return listed.error();
+  if (listed->size() < needed)
+    return fail(ErrorCode::Unavailable, "chain " + std::to_string(m_chain->chainId()) + " lists " +
+                                            std::to_string(listed->size()) + " miners, " +
+                                            std::to_string(needed) +
+                                            " are needed for this many shares");
+  std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
+  for (const auto &entry : *listed) {
+    net::MinerRecord record;
+    record.identity = entry.listing.wireKey; // pinned: the handshake must prove this key
+    record.announcement.endpoint = entry.listing.endpoint;
+    record.announcement.backend = entry.listing.backend;
+    record.announcement.pricePerQuery = entry.listing.pricePerJob;
+    record.announcement.pricePerByte = entry.listing.pricePerMiB >> 20;
+    auto miner = std::make_shared<RemoteMiner>(*m_client, std::move(record), m_options.remote);
+    miner->setChainAccount(entry.account);
+    m_handedOut.push_back(miner);
+    miners.push_back(std::move(miner));
+  }
+  return miners;
+}
+
+Result<std::uint64_t> ChainMiners::finishPayments() {
+  std::uint64_t total = 0;
+  for (const auto &miner : m_handedOut) {
+    if (auto paid = miner->finishPayments(); !paid)
+      return paid.error();
+    total += miner->verifiedAmount();
+  }
+  return total;
+}
+
+void ChainMiners::stopLocalMiners() {
+  for (auto &process : m_minerProcesses)
+    process.stop(std::chrono::seconds(30));
+  m_minerProcesses.clear();
+}
+
+Result<chain::U256> ChainMiners::settledOnChain() {
+  chain::U256 total;
+  std::set<chain::Address> seen;
+  for (const auto &miner : m_handedOut) {
+    if (!miner->chainAccount() || !seen.insert(*miner->chainAccount()).second)
+      continue;
+    auto session = chain::readSession(m_chain->rpc(), m_chain->contracts().sessions, payer(),
+                                      *miner->chainAccount());
+    if (!session)
+      return session.error();
+    chain::U256::addOverflows(total, session->settled, total);
+  }
+  return total;
+}
+
+} // namespace nesa::miner

@@ -1,0 +1,78 @@
+// Where a client's miners come from on an EVM network: the MinerRegistry contract of a network it
+// is pointed at, or, with none, a local devnet started for the occasion (anvil, the contracts,
+// and miner processes that stake and register there). Hands the engine RemoteMiners that pin the
+// wire key published on chain, upload the model's bundle and pay through PaymentSessions.
+#pragma once
+
+#include "chain/devnet.h"
+#include "chain/session_payer.h"
+#include "miner/remote_miner.h"
+#include "model/linear_bundle.h"
+#include "privacy/engine.h"
+#include "util/child_process.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace nesa::miner {
+
+/// How to reach an EVM network's miners.
+struct ChainNetworkOptions {
+  std::optional<chain::ChainAccess> chain; ///< none: start a local devnet for this run
+  int devnetMiners = 3;                    ///< miner processes of a local devnet
+  int minerThreads = 0;
+  RemoteMinerOptions remote;
+  chain::SessionPayer::Terms terms;
+  std::function<void(const std::string &)> onStatus; ///< "starting a local network…"
+  std::filesystem::path minerProgram = executableDir() / "nesa-miner";
+  std::chrono::milliseconds readyTimeout{90'000};
+};
+
+/// The client's connection to an EVM network for one run. A local devnet is stopped (miners
+/// first, so that they settle, then the chain) and its folder removed when this object goes.
+class ChainMiners {
+public:
+  /// `client` (the wire identity) must outlive this object; `payer` pays the miners (on a local
+  /// devnet it must be the demo account, which the devnet funds).
+  static Result<std::unique_ptr<ChainMiners>>
+  open(const net::Identity &client, chain::AccountKey payer, ChainNetworkOptions options);
+  ~ChainMiners();
+  ChainMiners(const ChainMiners &) = delete;
+  ChainMiners &operator=(const ChainMiners &) = delete;
+
+  /// The registered miners, at least `needed`, as engine endpoints that upload `bundle` when
+  /// they lack it.
+  Result<std::vector<std::shared_ptr<privacy::MinerEndpoint>>>
+  minersFor(const model::LinearBundle &bundle, std::size_t needed);
+  /// Sends each miner the receipt for its verified answers; returns the µNES owed in total.
+  Result<std::uint64_t> finishPayments();
+  /// Stops a local devnet's miners, which settle their receipts as they stop (no-op on another
+  /// network, whose miners settle when they like).
+  void stopLocalMiners();
+  /// µNES the chain shows settled in this payer's sessions with the miners handed out.
+  Result<chain::U256> settledOnChain();
+  /// µNES this run locked in session deposits.
+  chain::U256 deposited() const { return m_payer->deposited(); }
+
+  chain::ChainConnection &chain() { return *m_chain; }
+  const chain::Address &payer() const { return m_payer->address(); }
+  /// True when this object started the network.
+  bool isLocalDevnet() const { return m_devnet.has_value(); }
+
+private:
+  ChainMiners() = default;
+  /// Starts anvil, deploys, funds and starts the miners, and waits for them on the registry.
+  Result<void> startDevnet(const chain::Address &payer);
+
+  const net::Identity *m_client = nullptr;
+  ChainNetworkOptions m_options;
+  std::filesystem::path m_devnetDir;
+  std::optional<chain::Devnet> m_devnet;
+  std::vector<ChildProcess> m_minerProcesses;
+  std::unique_ptr<chain::ChainConnection> m_chain;
+  std::shared_ptr<chain::SessionPayer> m_payer;
+  std::vector<std::shared_ptr<RemoteMiner>> m_handedOut;
+};
+
+} // namespace nesa::miner

@@ -1,0 +1,125 @@
+#include "miner/chain_payment_desk.h"
+
+namespace nesa::miner {
+
+using chain::U256;
+
+namespace {
+Error refused(const std::string &why) {
+  return fail(ErrorCode::InvalidInput, "payment refused: " + why);
+}
+} // namespace
+
+ChainPaymentDesk::ChainPaymentDesk(chain::ChainConnection &chain, const chain::Address &self,
+                                   int creditJobs, std::uint64_t jobSeconds)
+    : m_chain(chain), m_self(self), m_creditJobs(creditJobs), m_jobSeconds(jobSeconds),
+      m_desk(chain.rpc(), chain.contracts().sessions, self, chain.chainId()) {}
+
+Result<void> ChainPaymentDesk::checkSigner(const chain::SignedReceipt &r) const {
+  if (r.receipt.miner != m_self)
+    return refused("the receipt is for another miner");
+  auto signer = chain::recoverSigner(
+      chain::receiptDigest(r.receipt, m_chain.chainId(), m_chain.deployment().sessions),
+      r.signature);
+  if (!signer || *signer != r.receipt.client)
+    return refused("the receipt is not signed by its client");
+  return {};
+}
+
+Result<void> ChainPaymentDesk::keep(Client &client, const chain::SignedReceipt &r) {
+  if (r.receipt.epoch != client.epoch) { // the client closed its session and opened a new one
+    client = Client{};
+    client.epoch = r.receipt.epoch;
+  }
+  if (r.receipt.amount <= client.newest)
+    return {}; // an older or equal promise: nothing new to keep (jobs may arrive out of order)
+  if (auto accepted = m_desk.acceptReceipt(r.receipt, r.signature); !accepted)
+    return refused(accepted.error().message);
+  client.newest = r.receipt.amount;
+  client.newestReceipt = r;
+  return {};
+}
+
+Result<void> ChainPaymentDesk::admit(const chain::SignedReceipt &r, std::uint64_t price) {
+  if (auto ok = checkSigner(r); !ok)
+    return ok;
+  std::lock_guard lock(m_mutex);
+  Client &client = m_clients[r.receipt.client];
+  if (auto kept = keep(client, r); !kept)
+    return kept;
+  U256 allowed, credit;
+  U256::mulOverflows(U256(price), U256(static_cast<std::uint64_t>(m_creditJobs)), credit);
+  U256::addOverflows(client.newest, credit, allowed);
+  if (client.owed > allowed)
+    return refused("earlier jobs are not paid for (owed " + client.owed.toDecimal() +
+                   " µNES, newest receipt " + client.newest.toDecimal() + ")");
+  U256 owedAfter;
+  U256::addOverflows(client.owed, U256(price), owedAfter);
+  if (auto admitted = m_desk.admitJob(r.receipt.client, owedAfter, m_jobSeconds); !admitted)
+    return admitted.error().code == ErrorCode::InvalidInput ? refused(admitted.error().message)
+                                                            : admitted.error();
+  client.owed = owedAfter;
+  return {};
+}
+
+Result<void> ChainPaymentDesk::accept(const chain::SignedReceipt &r) {
+  if (auto ok = checkSigner(r); !ok)
+    return ok;
+  std::lock_guard lock(m_mutex);
+  return keep(m_clients[r.receipt.client], r);
+}
+
+Result<U256> ChainPaymentDesk::settleAll(chain::Transactor &sender) {
+  std::vector<chain::SignedReceipt> newest;
+  {
+    std::lock_guard lock(m_mutex);
+    for (const auto &[client, state] : m_clients)
+      if (state.newestReceipt)
+        newest.push_back(*state.newestReceipt);
+  }
+  const chain::Contract &sessions = m_chain.contracts().sessions;
+  U256 total;
+  std::optional<Error> first;
+  for (const auto &r : newest) {
+    const auto &client = r.receipt.client;
+    auto session = chain::readSession(m_chain.rpc(), sessions, client, m_self);
+    if (session && (r.receipt.epoch != session->epoch || r.receipt.amount <= session->settled))
+      continue; // already on chain (after a restart), or the session moved on
+    auto sent = session ? sessions.send(sender, "settle",
+                                        {chain::abi::Value::address(client),
+                                         chain::abi::Value::uint(r.receipt.jobs),
+                                         chain::abi::Value::uint(r.receipt.amount),
+                                         chain::abi::Value::bytes(r.signature.toRsv())})
+                        : Result<chain::Sent>(session.error());
+    if (!sent) {
+      if (!first)
+        first = sent.error().withContext("settling with " + chain::checksumAddress(client));
+      continue;
+    }
+    U256 delta;
+    U256::subtract(r.receipt.amount, session->settled, delta);
+    U256::addOverflows(total, delta, total);
+  }
+  {
+    std::lock_guard lock(m_mutex);
+    U256::addOverflows(m_settled, total, m_settled);
+  }
+  if (first)
+    return *first;
+  return total;
+}
+
+U256 ChainPaymentDesk::earned() const {
+  std::lock_guard lock(m_mutex);
+  U256 total;
+  for (const auto &[client, state] : m_clients)
+    U256::addOverflows(total, state.newest, total);
+  return total;
+}
+
+U256 ChainPaymentDesk::settled() const {
+  std::lock_guard lock(m_mutex);
+  return m_settled;
+}
+
+} // namespace nesa::miner

@@ -1,0 +1,58 @@
+// The miner's payments on an EVM network: every job must carry its client's signed receipt for
+// the answers before it, within a small credit of the work done, in a session that is still open
+// when the job ends and whose deposit covers it (chain::SessionDesk checks the contract); the
+// newest receipt of each client is settled on the PaymentSessions contract.
+#pragma once
+
+#include "chain/chain_access.h"
+#include "chain/session_desk.h"
+
+#include <map>
+#include <mutex>
+
+namespace nesa::miner {
+
+/// Receipts of one miner on one EVM network. Thread-safe.
+class ChainPaymentDesk {
+public:
+  /// `self`: the miner's account. A client may owe at most `creditJobs` jobs beyond its newest
+  /// receipt (it pays after verifying); a job may run for up to `jobSeconds`.
+  ChainPaymentDesk(chain::ChainConnection &chain, const chain::Address &self, int creditJobs = 2,
+                   std::uint64_t jobSeconds = 120);
+
+  /// Admits a job costing `price` µNES paid with `receipt`; the error says why it is refused.
+  Result<void> admit(const chain::SignedReceipt &receipt, std::uint64_t price);
+  /// Records a receipt sent on its own (after a client's last job).
+  Result<void> accept(const chain::SignedReceipt &receipt);
+  /// Settles each client's newest receipt that the chain does not have yet; returns the µNES
+  /// newly settled. A refusal for one client does not stop the others (the first is returned
+  /// once all were tried). Jobs keep being admitted while the transactions are out.
+  Result<chain::U256> settleAll(chain::Transactor &sender);
+  /// µNES in the newest receipts (settled or about to be).
+  chain::U256 earned() const;
+  /// µNES settled on chain by settleAll.
+  chain::U256 settled() const;
+
+private:
+  struct Client {
+    std::uint64_t epoch = 0;
+    chain::U256 owed;   ///< prices of the jobs admitted in this epoch
+    chain::U256 newest; ///< the largest receipt accepted in this epoch
+    std::optional<chain::SignedReceipt> newestReceipt;
+  };
+  /// The signer check every receipt gets, even one for nothing (it names the client).
+  Result<void> checkSigner(const chain::SignedReceipt &receipt) const;
+  /// Keeps `receipt` when it is newer than what `client` gave before.
+  Result<void> keep(Client &client, const chain::SignedReceipt &receipt);
+
+  chain::ChainConnection &m_chain;
+  chain::Address m_self{};
+  int m_creditJobs;
+  std::uint64_t m_jobSeconds;
+  mutable std::mutex m_mutex;
+  chain::SessionDesk m_desk;
+  std::map<chain::Address, Client> m_clients;
+  chain::U256 m_settled;
+};
+
+} // namespace nesa::miner

@@ -1,0 +1,112 @@
+// A miner and an EVM network: connecting to its contracts, staking and registering on the
+// MinerRegistry, and settling the clients' receipts on PaymentSessions.
+#include "chain/miner_directory.h"
+#include "miner/internal/miner_state.h"
+#include "util/log.h"
+
+namespace nesa::miner {
+
+using namespace std::chrono_literals;
+
+std::filesystem::path minerChainKeyFile(const std::filesystem::path &dataDir) {
+  return dataDir / "chain.key";
+}
+
+void MinerService::State::warnOnce(const std::string &message) {
+  if (message != lastChainProblem)
+    log::warn(name + ": " + message);
+  lastChainProblem = message;
+}
+
+void MinerService::State::linkToChain() {
+  while (true) {
+    {
+      std::unique_lock lock(linkMutex);
+      if (stopping)
+        return;
+    }
+    if (!chainConnection) {
+      auto connected = chain::ChainConnection::open(*options.chain);
+      if (connected) {
+        chainConnection = std::move(*connected);
+        chainSender = std::make_unique<chain::Transactor>(chainConnection->rpc(), *chainKey,
+                                                          chainConnection->chainId(),
+                                                          options.dataDir / "chain-journal.json");
+        std::lock_guard lock(deskMutex);
+        chainDesk = std::make_shared<ChainPaymentDesk>(
+            *chainConnection, chainKey->address(), 2,
+            static_cast<std::uint64_t>(options.jobSeconds.count()));
+      } else {
+        warnOnce("cannot reach chain " + std::to_string(options.chain->chainId) + ": " +
+                 connected.error().message);
+      }
+    }
+    if (chainConnection && !onChain) {
+      chain::MinerListing listing;
+      listing.endpoint = options.host + ":" + std::to_string(server->port());
+      listing.wireKey = identity.publicKey();
+      listing.pricePerJob = options.pricePerQuery;
+      listing.pricePerMiB = options.pricePerByte << 20;
+      listing.backend = backend;
+      auto published = chain::publishMiner(*chainSender, chainConnection->contracts(), listing);
+      if (published) {
+        onChain = registered = true;
+        log::info(name + ": registered on chain " + std::to_string(chainConnection->chainId()) +
+                  " as " + chain::checksumAddress(chainKey->address()) +
+                  (published->staked.isZero()
+                       ? ""
+                       : ", staking " + published->staked.toDecimal() + " µNES"));
+      } else {
+        warnOnce(published.error().message);
+      }
+    }
+    if (chainConnection && Clock::now() - lastSettle > options.settleEvery) {
+      lastSettle = Clock::now();
+      settleOnChain();
+    }
+    std::unique_lock lock(linkMutex);
+    linkWake.wait_for(lock, onChain ? options.settleEvery : 1s,
+                      [this] { return stopping || nudged; });
+    nudged = false;
+  }
+}
+
+void MinerService::State::settleOnChain() {
+  auto payments = chainPaymentDesk();
+  if (!payments || !chainSender)
+    return;
+  auto paid = payments->settleAll(*chainSender);
+  if (!paid)
+    return log::warn(name + ": " + paid.error().message);
+  if (!paid->isZero()) {
+    settledTotal += paid->low64();
+    log::info(name + ": settled " + paid->toDecimal() + " µNES on chain");
+  }
+}
+
+std::shared_ptr<ChainPaymentDesk> MinerService::State::chainPaymentDesk() const {
+  std::lock_guard lock(deskMutex);
+  return chainDesk;
+}
+
+Result<void> MinerService::State::checkChainPayment(const PricedJob &job, std::uint64_t price) {
+  if (!job.chainPayment) {
+    if (!options.requirePayment)
+      return {};
+    return fail(ErrorCode::InvalidInput,
+                "payment refused: this miner is paid per job on chain " +
+                    std::to_string(options.chain->chainId) +
+                    "; open a session with it on the PaymentSessions contract");
+  }
+  if (job.fee < price)
+    return fail(ErrorCode::InvalidInput, "payment refused: the job offers " +
+                                             std::to_string(job.fee) + " µNES, the price is " +
+                                             std::to_string(price));
+  auto payments = chainPaymentDesk();
+  if (!payments)
+    return fail(ErrorCode::Unavailable,
+                "this miner has not reached its chain yet and cannot check payments");
+  return payments->admit(*job.chainPayment, price);
+}
+
+} // namespace nesa::miner
