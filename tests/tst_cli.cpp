@@ -139,12 +139,22 @@ private Q_SLOTS:
     QVERIFY(hss.out.contains(QStringLiteral("output [4, 8]")));
     QVERIFY(hss.out.contains(QStringLiteral("level hss (ring64, 3 shares per call)")));
     QVERIFY(hss.err.contains(QStringLiteral("verified")));
-    // No node configured: the run started its own network of miner processes.
-    QVERIFY(hss.err.contains(QStringLiteral("starting a local network (1 node, 4 miners)")));
+    // No node configured: the run started its own EVM devnet, whose miner processes staked and
+    // registered on the MinerRegistry contract, where the client found them.
+    QVERIFY(hss.err.contains(
+        QStringLiteral("starting a local EVM network (anvil, the Nesa contracts, 4 miners)")));
+    QVERIFY(hss.err.contains(QStringLiteral("4 miners registered")));
     QVERIFY(hss.err.contains(QStringLiteral("@127.0.0.1:")));
-    // Priced before, paid after: the demo account of the devnet pays for verified answers.
+    // Priced before, paid after: the devnet's demo account paid for the verified answers through
+    // the PaymentSessions contract, and the miners settled every µNES of it on chain.
     QVERIFY(hss.err.contains(QStringLiteral("cost estimate: about ")));
-    QVERIFY(hss.out.contains(QStringLiteral(" µNES for verified answers")));
+    const QRegularExpression paidLine(
+        QStringLiteral("paid (\\d+) µNES for verified answers; settled on chain 4242 through the "
+                       "PaymentSessions contract: (\\d+) µNES"));
+    const auto paid = paidLine.match(hss.out);
+    QVERIFY2(paid.hasMatch(), qPrintable(hss.out));
+    QVERIFY(paid.captured(1).toLongLong() > 0);
+    QCOMPARE(paid.captured(2), paid.captured(1));
     const auto x = readFloatNpy(local), y = readFloatNpy(shared);
     QCOMPARE(x.size(), std::size_t{32});
     for (std::size_t i = 0; i < x.size(); ++i)
@@ -194,7 +204,8 @@ private Q_SLOTS:
         run(kNesa, common + QStringList{QStringLiteral("--privacy"), QStringLiteral("hss-ee")});
     QVERIFY2(keyed.code == 0, qPrintable(keyed.err));
     QVERIFY(keyed.out.contains(QStringLiteral("level hss-ee")));
-    QVERIFY(keyed.out.contains(QStringLiteral(" µNES for verified answers")));
+    QVERIFY2(keyed.out.contains(QStringLiteral(" µNES for verified answers; settled on chain 4242")),
+             qPrintable(keyed.out));
     // The label lines come first and agree to the printed precision.
     const auto lines = [](const QString &text) { return text.split(QLatin1Char('\n')).mid(0, 2); };
     QCOMPARE(lines(keyed.out), lines(local.out));

@@ -1,8 +1,11 @@
 // The network end to end: a devnet of real processes (nesa-node --devnet and its nesa-miner
 // children) on loopback serves the engine; results equal the local run; a miner killed mid-query,
 // a dishonest miner process and a crowd of concurrent clients are all survived.
+#include "chain/keccak.h"
+#include "chain/miner_directory.h"
 #include "ledger/ledger_codec.h"
 #include "ledger/payloads.h"
+#include "miner/chain_miners.h"
 #include "miner/network_miners.h"
 #include "miner/remote_miner.h"
 #include "miner/share_codec.h"
@@ -38,6 +41,12 @@ using testing::relativeError;
 namespace fs = std::filesystem;
 
 namespace {
+
+chain::AccountKey chainKey(const std::string &name) {
+  auto key = chain::AccountKey::fromSecret(
+      chain::keccak256(std::string_view("nesa network test key " + name)));
+  return std::move(*key);
+}
 
 // Peak resident memory of a process in MiB (VmHWM), or −1 when it is gone.
 double peakMiB(pid_t pid) {
@@ -426,6 +435,117 @@ private Q_SLOTS:
     const auto after = ledger->account(ledger::keyHashOf(demo->publicKey))->balance;
     QVERIFY2(after > before + 2 * 50'000 - 1000 - 20'000, // deposits back, minus paid and fees
              qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
+  }
+
+  // The EVM path end to end: a devnet of anvil and two nesa-miner processes that staked and
+  // registered on the MinerRegistry contract; the engine finds them there (pinning the wire key
+  // published on chain), uploads the bundle, pays per verified answer with EIP-712 receipts and
+  // the miners settle them on PaymentSessions. Then every way of not paying is refused.
+  void queriesOnAnEvmNetworkArePaidThroughTheSessionContract() {
+    miner::ChainNetworkOptions options;
+    options.devnetMiners = 2;
+    options.minerThreads = 1;
+    options.minerProgram = NESA_MINER_PATH;
+    options.remote.jobTimeout = 20s;
+    options.terms.deposit = chain::U256(50'000);
+    auto network = miner::ChainMiners::open(m_client, chainKey("payer"), options);
+    QVERIFY2(network, network ? "" : network.error().message.c_str());
+    auto &net = **network;
+    const auto &m = compiled("mlp");
+    auto found = net.minersFor(m.bundle(), 2);
+    QVERIFY2(found, found ? "" : found.error().message.c_str());
+    Engine engine(*found);
+    const auto input = randomInput(m_shapes.at("mlp"), 12);
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto reference = engine.run(m, input, local);
+    QVERIFY(reference);
+    for (int q = 0; q < 3; ++q) {
+      auto result = engine.run(m, input, {});
+      QVERIFY2(result, result ? "" : result.error().message.c_str());
+      QVERIFY(relativeError(result->output, reference->output) <= 2e-3); // f64-masked
+      QCOMPARE(result->report.checksFailed, 0);
+    }
+    auto owed = net.finishPayments();
+    QVERIFY(owed);
+    QCOMPARE(*owed, std::uint64_t{3 * 2 * 2 * 10}); // queries × calls × shares × price
+    QCOMPARE(net.deposited(), chain::U256(2 * 50'000));
+    // The miners settle on their own (every 5 s): the chain ends up holding exactly what is owed.
+    chain::U256 settled;
+    QTRY_VERIFY_WITH_TIMEOUT((settled = net.settledOnChain().value()) == chain::U256(*owed), 30000);
+    auto listed = chain::listMiners(net.chain().rpc(), net.chain().contracts());
+    QVERIFY(listed);
+    QCOMPARE(listed->size(), std::size_t{2});
+
+    // Refusals, straight to one miner over its own connection.
+    auto target = std::static_pointer_cast<miner::RemoteMiner>(found->front());
+    const chain::Address minerAccount = *target->chainAccount();
+    auto connection =
+        net::Connection::open(*net::parseEndpoint(target->record().announcement.endpoint), m_client,
+                              {target->record().identity});
+    QVERIFY(connection);
+    ShareJob job;
+    job.bundleId = m.bundleId();
+    job.ops = {0};
+    job.seed = randomSeed();
+    job.seedShape = {1, 16};
+    const auto attempt = [&](std::optional<chain::SignedReceipt> receipt, std::uint64_t tip = 0) {
+      auto reply = (*connection)->request(miner::encodeShareJob({job, 10, tip, {}, receipt}), 10s);
+      if (!reply)
+        return reply.error().message;
+      auto decoded = miner::decodeShareReply(*reply);
+      return decoded ? std::string("accepted") : decoded.error().message;
+    };
+    const chain::Deployment &d = net.chain().deployment();
+    const auto signedBy = [&](const std::string &signer, const chain::Address &client,
+                              std::uint64_t jobs, std::uint64_t amount) {
+      chain::SignedReceipt r;
+      r.receipt = {client, minerAccount, 0, jobs, chain::U256(amount)};
+      r.signature = chainKey(signer).sign(chain::receiptDigest(r.receipt, d.chainId, d.sessions));
+      return r;
+    };
+    const auto refusedWith = [&](const std::string &answer, const char *reason) {
+      if (answer.find(reason) != std::string::npos)
+        return true;
+      qWarning("expected '%s', the miner said '%s'", reason, answer.c_str());
+      return false;
+    };
+    QVERIFY(refusedWith(attempt(std::nullopt), "paid per job on chain 4242"));
+    QVERIFY(
+        refusedWith(attempt(signedBy("stranger", net.payer(), 6, 60)), "not signed by its client"));
+    QVERIFY(refusedWith(attempt(signedBy("stranger", chainKey("stranger").address(), 0, 0)),
+                        "has no open session"));
+    QVERIFY(
+        refusedWith(attempt(signedBy("payer", net.payer(), 7, 60'000)), "more than the deposit"));
+    // Credit for two jobs beyond the newest receipt, tips counted: the third unpaid job is refused.
+    const auto paidSoFar = signedBy("payer", net.payer(), 6, 60);
+    QCOMPARE(attempt(paidSoFar, 5), std::string("accepted"));
+    QCOMPARE(attempt(paidSoFar), std::string("accepted"));
+    QVERIFY(refusedWith(attempt(paidSoFar), "earlier jobs are not paid for"));
+
+    // A session that ends before a job could be settled buys nothing.
+    chain::RpcClient &rpc = net.chain().rpc();
+    const chain::NesaContracts &c = net.chain().contracts();
+    const auto late = chainKey("late client");
+    QVERIFY(chain::fundWithGas(rpc, late.address(), *chain::U256::parse("1000000000000000000")));
+    chain::Transactor lateSender(rpc, late, d.chainId);
+    const auto payerKey = chainKey("payer");
+    chain::Transactor payerSender(rpc, payerKey, d.chainId);
+    using V = chain::abi::Value;
+    QVERIFY(c.token.send(payerSender, "transfer", {V::address(late.address()), V::uint(10'000)}));
+    QVERIFY(c.token.send(lateSender, "approve", {V::address(d.sessions), V::uint(10'000)}));
+    QVERIFY(c.sessions.send(
+        lateSender, "open",
+        {V::address(minerAccount), V::uint(10'000), V::uint(*rpc.latestTimestamp() + 30)}));
+    QVERIFY(refusedWith(attempt(signedBy("late client", late.address(), 0, 0)), "expires at"));
+
+    // A bundle whose bytes do not hash to its id is refused before it is parsed.
+    auto bytes = m.bundle().serialize();
+    bytes.back() ^= 1;
+    auto upload = (*connection)->request(net::encodePublishBundle(m.bundleId(), bytes), 10s);
+    QVERIFY(upload);
+    auto ack = net::expectAck(*upload);
+    QVERIFY(!ack && refusedWith(ack.error().message, "does not hash to"));
   }
 
   // The node killed with SIGKILL while transactions flow, three times: after each restart every

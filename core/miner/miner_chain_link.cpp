@@ -106,7 +106,9 @@ Result<void> MinerService::State::checkChainPayment(const PricedJob &job, std::u
   if (!payments)
     return fail(ErrorCode::Unavailable,
                 "this miner has not reached its chain yet and cannot check payments");
-  return payments->admit(*job.chainPayment, price);
+  // A tip buys a place in the queue only because it is owed like the price: the client's later
+  // receipts must cover it, or its next jobs are refused.
+  return payments->admit(*job.chainPayment, price + job.tip);
 }
 
 } // namespace nesa::miner

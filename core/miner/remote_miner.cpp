@@ -77,7 +77,7 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   const std::uint64_t payload = job.input ? job.input->bytes.size() : 0;
   PricedJob priced{job, price.pricePerQuery + price.pricePerByte * payload, m_options.tip, {}, {}};
   if (m_options.chainPayer && m_chainAccount) {
-    auto receipt = chainReceipt(priced.fee);
+    auto receipt = chainReceipt(priced.fee + priced.tip);
     if (!receipt)
       return receipt.error();
     priced.chainPayment = *receipt;
@@ -116,7 +116,8 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
       m_receipted = priced.payment->cumulative;
     if (priced.chainPayment)
       m_receipted = priced.chainPayment->receipt.amount.low64();
-    m_unchecked = priced.fee;
+    // On an EVM network the tip is paid inside the receipt's amount like the price.
+    m_unchecked = priced.fee + (priced.chainPayment ? priced.tip : 0);
     m_uncheckedJob = true;
   }
   return std::move(decoded->reply);
