@@ -43,6 +43,10 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"backend", true, "auto (a GPU when there is one), cpu or cuda (default auto)", "NAME"},
     {"gpu", true, "which GPU the cuda backend uses (default 0)", "INDEX"},
     {"free", false, "serve jobs without payment (tests and demonstrations)"},
+    {"settle-every", true,
+     "settle the clients' newest receipts on chain every SECONDS (default 5; fewer transactions "
+     "with more, and they are settled on stop too)",
+     "SECONDS"},
     {"only-when-idle", false,
      "pause while other programs keep a quarter of the processor busy; resume when they stop"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
@@ -103,7 +107,9 @@ int main(int argc, char **argv) {
   const auto price = args->integer("price", 10, 0, kMax);
   const auto perByte = args->integer("price-per-byte", 0, 0, kMax);
   const auto gpuIndex = args->integer("gpu", 0, 0, 64);
-  for (const auto *n : {&port, &threads, &maxJobs, &queueMib, &price, &perByte, &gpuIndex})
+  const auto settleEvery = args->integer("settle-every", 5, 1, 30LL * 24 * 3600);
+  for (const auto *n :
+       {&port, &threads, &maxJobs, &queueMib, &price, &perByte, &gpuIndex, &settleEvery})
     if (!*n)
       return usage(n->error().message);
   options.port = static_cast<std::uint16_t>(*port);
@@ -114,6 +120,7 @@ int main(int argc, char **argv) {
   options.maxQueuedBytes = static_cast<std::size_t>(*queueMib) << 20;
   options.pricePerQuery = static_cast<std::uint64_t>(*price);
   options.pricePerByte = static_cast<std::uint64_t>(*perByte);
+  options.settleEvery = std::chrono::seconds(*settleEvery);
   if (args->has("chain-rpc")) {
     if (args->has("node"))
       return usage("--node and --chain-rpc exclude each other");

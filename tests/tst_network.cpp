@@ -2,10 +2,12 @@
 // children) on loopback serves the engine; results equal the local run; a miner killed mid-query,
 // a dishonest miner process and a crowd of concurrent clients are all survived.
 #include "chain/keccak.h"
+#include "chain/key_file.h"
 #include "chain/miner_directory.h"
 #include "ledger/ledger_codec.h"
 #include "ledger/payloads.h"
 #include "miner/chain_miners.h"
+#include "miner/miner_service.h"
 #include "miner/network_miners.h"
 #include "miner/remote_miner.h"
 #include "miner/share_codec.h"
@@ -109,6 +111,23 @@ private:
   }
 
   const model::CompiledModel &compiled(const std::string &name) { return *m_models.at(name); }
+
+  /// A nesa-miner process working for the EVM network `access`, settling every `settleSeconds`.
+  ChildProcess startChainMiner(const chain::ChainAccess &access, const fs::path &dir,
+                               int settleSeconds) {
+    auto child = ChildProcess::start(
+        NESA_MINER_PATH,
+        {"--chain-rpc", access.rpc.text(), "--chain-id", std::to_string(access.chainId),
+         "--deployment", access.deployment.string(), "--data-dir", dir.string(), "--port", "0",
+         "--threads", "1", "--settle-every", std::to_string(settleSeconds), "--log-level", "warn"},
+        /*captureStdout=*/true);
+    if (!child)
+      qFatal("nesa-miner: %s", child.error().message.c_str());
+    auto ready = child->readLine(60s);
+    if (!ready || ready->rfind("miner ready", 0) != 0)
+      qFatal("nesa-miner did not start");
+    return std::move(*child);
+  }
 
 private Q_SLOTS:
   void initTestCase() {
@@ -546,6 +565,92 @@ private Q_SLOTS:
     QVERIFY(upload);
     auto ack = net::expectAck(*upload);
     QVERIFY(!ack && refusedWith(ack.error().message, "does not hash to"));
+  }
+
+  // A miner process SIGKILLed after serving paid queries and before settling any of them: the
+  // receipts it kept on disk are settled after its restart, exactly once (a second restart pays
+  // nothing more), and the tokens that moved add up to what the client owed.
+  void aKilledMinerLosesNoPaymentAndIsPaidOnce() {
+    const fs::path dir = fs::path(m_dir.path().toStdString()) / "evm-crash";
+    chain::DevnetOptions devnetOptions;
+    devnetOptions.dataDir = dir;
+    devnetOptions.demoAccount = chainKey("crash payer").address();
+    auto devnet = chain::Devnet::start(devnetOptions);
+    QVERIFY2(devnet, devnet ? "" : devnet.error().message.c_str());
+    const chain::ChainAccess access{devnet->endpoint(), devnet->deployment().chainId,
+                                    dir / "chain" / "deployment.json"};
+    auto opened = chain::ChainConnection::open(access);
+    QVERIFY(opened);
+    chain::ChainConnection &chainView = **opened;
+    const chain::NesaContracts &c = chainView.contracts();
+    using V = chain::abi::Value;
+    const auto uintOf = [&](const chain::Contract &contract, const char *function,
+                            std::vector<V> arguments = {}) {
+      return *(*contract.call(chainView.rpc(), function, arguments))[0].asUint();
+    };
+    const chain::U256 stake = uintOf(c.parameters, "minStake");
+    std::vector<fs::path> dirs;
+    std::vector<chain::Address> accounts;
+    std::vector<ChildProcess> miners;
+    for (int i = 0; i < 2; ++i) {
+      dirs.push_back(dir / ("miner-" + std::to_string(i)));
+      fs::create_directories(dirs.back());
+      auto key = chain::loadOrCreateKeyFile(miner::minerChainKeyFile(dirs.back()));
+      QVERIFY(key);
+      accounts.push_back(key->address());
+      QVERIFY(devnet->fundGas(key->address()));
+      QVERIFY(devnet->fund(key->address(), stake));
+      miners.push_back(startChainMiner(access, dirs.back(), 3'600)); // no settling until stopped
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(chain::listMiners(chainView.rpc(), c).value().size(), std::size_t{2},
+                              30000);
+
+    miner::ChainNetworkOptions options;
+    options.chain = access; // a network this client did not start
+    options.remote.jobTimeout = 20s;
+    auto network = miner::ChainMiners::open(m_client, chainKey("crash payer"), options);
+    QVERIFY2(network, network ? "" : network.error().message.c_str());
+    const auto &m = compiled("mlp");
+    auto found = (*network)->minersFor(m.bundle(), 2);
+    QVERIFY(found);
+    Engine engine(*found);
+    const auto input = randomInput(m_shapes.at("mlp"), 13);
+    for (int q = 0; q < 3; ++q)
+      QVERIFY(engine.run(m, input, {}));
+    auto owed = (*network)->finishPayments();
+    QVERIFY(owed);
+    QCOMPARE(*owed, std::uint64_t{3 * 2 * 2 * 10});
+    QCOMPARE((*network)->settledOnChain().value(), chain::U256(0));
+
+    miners[0].kill(); // SIGKILL: no settling on the way out
+    QCOMPARE((*network)->settledOnChain().value(), chain::U256(0));
+    miners[0] = startChainMiner(access, dirs[0], 1);
+    QCOMPARE(miners[1].stop(), 0); // SIGTERM: settles as it stops
+    QTRY_COMPARE_WITH_TIMEOUT((*network)->settledOnChain().value(), chain::U256(*owed), 30000);
+    QCOMPARE(miners[0].stop(), 0);
+    miners[0] = startChainMiner(access, dirs[0], 1);
+    QTest::qWait(3000); // a second restart finds nothing left to settle
+    QCOMPARE((*network)->settledOnChain().value(), chain::U256(*owed));
+    QCOMPARE(miners[0].stop(), 0);
+
+    // The miners got what was settled less the protocol fee, which went to the reward pool; the
+    // client's balance went down by its deposits, whose unspent rest the contract still holds.
+    const chain::U256 pool = uintOf(c.sessions, "rewardPool");
+    chain::U256 paidOut = pool;
+    for (const auto &account : accounts)
+      chain::U256::addOverflows(paidOut, uintOf(c.token, "balanceOf", {V::address(account)}),
+                                paidOut);
+    QCOMPARE(paidOut, chain::U256(*owed));
+    chain::U256 spent, unspent, held;
+    QVERIFY(chain::U256::subtract(devnetOptions.demoAmount,
+                                  uintOf(c.token, "balanceOf", {V::address((*network)->payer())}),
+                                  spent));
+    QCOMPARE(spent, (*network)->deposited());
+    QVERIFY(chain::U256::subtract(spent, chain::U256(*owed), unspent));
+    chain::U256::addOverflows(unspent, pool, held);
+    QCOMPARE(uintOf(c.token, "balanceOf", {V::address(devnet->deployment().sessions)}), held);
+    network->reset();
+    QCOMPARE(devnet->stop(), 0);
   }
 
   // The node killed with SIGKILL while transactions flow, three times: after each restart every

@@ -1,5 +1,11 @@
 #include "miner/chain_payment_desk.h"
 
+#include "util/atomic_file.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
 namespace nesa::miner {
 
 using chain::U256;
@@ -11,9 +17,54 @@ Error refused(const std::string &why) {
 } // namespace
 
 ChainPaymentDesk::ChainPaymentDesk(chain::ChainConnection &chain, const chain::Address &self,
-                                   int creditJobs, std::uint64_t jobSeconds)
+                                   int creditJobs, std::uint64_t jobSeconds,
+                                   std::filesystem::path store)
     : m_chain(chain), m_self(self), m_creditJobs(creditJobs), m_jobSeconds(jobSeconds),
+      m_store(std::move(store)),
       m_desk(chain.rpc(), chain.contracts().sessions, self, chain.chainId()) {}
+
+Result<std::size_t> ChainPaymentDesk::load() {
+  std::lock_guard lock(m_mutex);
+  std::error_code ec;
+  if (m_store.empty() || !std::filesystem::exists(m_store, ec))
+    return std::size_t{0};
+  const auto damaged = [this](const std::string &why) {
+    m_storeDamaged = true;
+    return fail(ErrorCode::Corrupt, m_store.string() + " (the receipts not yet settled) " + why +
+                                        "; move it away to start without them");
+  };
+  std::ifstream in(m_store);
+  const auto json = nlohmann::json::parse(in, nullptr, false);
+  if (!json.is_object() || !json.contains("receipts") || !json["receipts"].is_array())
+    return damaged("is not a receipts file");
+  std::size_t read = 0;
+  for (const auto &entry : json["receipts"]) {
+    auto bytes = entry.is_string() ? chain::fromHex(entry.get<std::string>())
+                                   : Result<chain::Bytes>(fail(ErrorCode::Corrupt, "not text"));
+    auto receipt =
+        bytes ? chain::decodeSignedReceipt(*bytes) : Result<chain::SignedReceipt>(bytes.error());
+    if (!receipt || checkSigner(*receipt).ok() == false)
+      return damaged("holds a receipt that is not one of this miner's");
+    Client &client = m_clients[receipt->receipt.client];
+    client.epoch = receipt->receipt.epoch;
+    client.newest = client.owed = receipt->receipt.amount;
+    client.newestReceipt = *receipt;
+    ++read;
+  }
+  return read;
+}
+
+Result<void> ChainPaymentDesk::save() const {
+  if (m_store.empty())
+    return {};
+  if (m_storeDamaged)
+    return fail(ErrorCode::Corrupt, m_store.string() + " is damaged; not overwriting it");
+  nlohmann::json receipts = nlohmann::json::array();
+  for (const auto &[address, client] : m_clients)
+    if (client.newestReceipt)
+      receipts.push_back(chain::toHex(chain::encodeSignedReceipt(*client.newestReceipt)));
+  return writeFileAtomically(m_store, nlohmann::json{{"receipts", receipts}}.dump(1) + "\n");
+}
 
 Result<void> ChainPaymentDesk::checkSigner(const chain::SignedReceipt &r) const {
   if (r.receipt.miner != m_self)
@@ -35,8 +86,15 @@ Result<void> ChainPaymentDesk::keep(Client &client, const chain::SignedReceipt &
     return {}; // an older or equal promise: nothing new to keep (jobs may arrive out of order)
   if (auto accepted = m_desk.acceptReceipt(r.receipt, r.signature); !accepted)
     return refused(accepted.error().message);
+  const auto previous = client.newestReceipt;
   client.newest = r.receipt.amount;
   client.newestReceipt = r;
+  // Kept on disk before the job it pays for is served: a receipt only in memory dies with us.
+  if (auto saved = save(); !saved) {
+    client.newestReceipt = previous;
+    client.newest = previous ? previous->receipt.amount : U256();
+    return saved.error().withContext("keeping the receipt");
+  }
   return {};
 }
 

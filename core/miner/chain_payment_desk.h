@@ -1,7 +1,10 @@
 // The miner's payments on an EVM network: every job must carry its client's signed receipt for
 // the answers before it, within a small credit of the work done, in a session that is still open
 // when the job ends and whose deposit covers it (chain::SessionDesk checks the contract); the
-// newest receipt of each client is settled on the PaymentSessions contract.
+// newest receipt of each client is settled on the PaymentSessions contract. The newest receipts
+// are kept in a file before the job they pay for is served, so a miner killed before settling
+// loses nothing: after a restart it settles what the file holds (the contract pays each µNES
+// once).
 #pragma once
 
 #include "chain/chain_access.h"
@@ -16,9 +19,14 @@ namespace nesa::miner {
 class ChainPaymentDesk {
 public:
   /// `self`: the miner's account. A client may owe at most `creditJobs` jobs beyond its newest
-  /// receipt (it pays after verifying); a job may run for up to `jobSeconds`.
+  /// receipt (it pays after verifying); a job may run for up to `jobSeconds`. `store` keeps the
+  /// newest receipts (empty: memory only).
   ChainPaymentDesk(chain::ChainConnection &chain, const chain::Address &self, int creditJobs = 2,
-                   std::uint64_t jobSeconds = 120);
+                   std::uint64_t jobSeconds = 120, std::filesystem::path store = {});
+
+  /// Reads the receipts a previous run kept in the store; a damaged store is a Corrupt error
+  /// (nothing is overwritten until it is dealt with). Returns how many were read.
+  Result<std::size_t> load();
 
   /// Admits a job costing `price` µNES paid with `receipt`; the error says why it is refused.
   Result<void> admit(const chain::SignedReceipt &receipt, std::uint64_t price);
@@ -42,13 +50,17 @@ private:
   };
   /// The signer check every receipt gets, even one for nothing (it names the client).
   Result<void> checkSigner(const chain::SignedReceipt &receipt) const;
-  /// Keeps `receipt` when it is newer than what `client` gave before.
+  /// Keeps `receipt` when it is newer than what `client` gave before (and in the store).
   Result<void> keep(Client &client, const chain::SignedReceipt &receipt);
+  /// Writes every client's newest receipt to the store.
+  Result<void> save() const;
 
   chain::ChainConnection &m_chain;
   chain::Address m_self{};
   int m_creditJobs;
   std::uint64_t m_jobSeconds;
+  std::filesystem::path m_store;
+  bool m_storeDamaged = false;
   mutable std::mutex m_mutex;
   chain::SessionDesk m_desk;
   std::map<chain::Address, Client> m_clients;

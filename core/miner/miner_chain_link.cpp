@@ -32,10 +32,17 @@ void MinerService::State::linkToChain() {
         chainSender = std::make_unique<chain::Transactor>(chainConnection->rpc(), *chainKey,
                                                           chainConnection->chainId(),
                                                           options.dataDir / "chain-journal.json");
-        std::lock_guard lock(deskMutex);
-        chainDesk = std::make_shared<ChainPaymentDesk>(
+        auto payments = std::make_shared<ChainPaymentDesk>(
             *chainConnection, chainKey->address(), 2,
-            static_cast<std::uint64_t>(options.jobSeconds.count()));
+            static_cast<std::uint64_t>(options.jobSeconds.count()),
+            options.dataDir / "chain-receipts.json");
+        if (auto kept = payments->load(); !kept)
+          log::error(name + ": " + kept.error().message);
+        else if (*kept > 0)
+          log::info(name + ": " + std::to_string(*kept) +
+                    " receipt(s) kept from before a restart, settling them");
+        std::lock_guard lock(deskMutex);
+        chainDesk = std::move(payments);
       } else {
         warnOnce("cannot reach chain " + std::to_string(options.chain->chainId) + ": " +
                  connected.error().message);
