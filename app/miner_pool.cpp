@@ -173,6 +173,7 @@ Result<void> openChainPool(MinerPool &pool, const miner::NetworkOptions &setup,
 Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOptions &options,
                                 const model::LinearBundle &bundle, std::int64_t jobs) {
   MinerPool pool;
+  pool.bundle = &bundle;
   const int shares = options.sharesPerCall();
   if (options.level == privacy::PrivacyLevel::Local)
     return pool; // nothing leaves this computer
@@ -265,11 +266,27 @@ Result<CostEstimate> estimateCost(const cli::Arguments &args, const privacy::Run
 namespace {
 
 /// settle() on an EVM network.
-Result<void> settleOnChain(miner::ChainMiners &network, const privacy::RunReport &report) {
-  for (const auto &evidence : report.failures)
-    std::cerr << "wrong answer from " << evidence.miner
-              << ": excluded from this run and not paid; filing the dispute on chain from the "
-                 "client is not built yet (docs/chain.md)\n";
+Result<void> settleOnChain(miner::ChainMiners &network, const privacy::RunReport &report,
+                           const model::LinearBundle &bundle) {
+  // Wrong answers go to the Disputes contract: a jury of other miners recomputes them.
+  for (const auto &evidence : report.failures) {
+    auto reported = network.reportWrongAnswer(evidence, bundle);
+    if (!reported) {
+      std::cerr << "could not report " << evidence.miner << ": " << reported.error().message
+                << '\n';
+      continue;
+    }
+    std::cerr << "reported " << evidence.miner << " on chain: dispute " << reported->dispute;
+    if (reported->state.finalized) {
+      std::cerr << " ended undecided (too few miners free to judge it; the bond came back)\n";
+      continue;
+    }
+    std::cerr << ", " << reported->jurorsAsked << " of " << reported->state.jurors.size()
+              << " jurors are recomputing it; they vote until chain time "
+              << reported->state.revealEnd << ", then a guilty verdict slashes the miner\n";
+    for (const auto &problem : reported->problems)
+      std::cerr << "  juror " << problem << '\n';
+  }
   auto paid = network.finishPayments();
   if (!paid)
     return paid.error().withContext("paying the miners");
@@ -291,7 +308,7 @@ Result<void> settleOnChain(miner::ChainMiners &network, const privacy::RunReport
 
 Result<void> settle(MinerPool &pool, const privacy::RunReport &report) {
   if (pool.chainNetwork)
-    return settleOnChain(*pool.chainNetwork, report);
+    return settleOnChain(*pool.chainNetwork, report, *pool.bundle);
   if (!pool.network)
     return {};
   // Wrong answers are reported to the node, which has them recomputed and slashes the miner.

@@ -19,10 +19,12 @@ namespace nesa::app {
 struct MinerPool {
   /// This run's client identity, fresh per run (unlinkable); `network` refers to it.
   std::unique_ptr<net::Identity> identity;
-  std::unique_ptr<miner::NetworkMiners> network; ///< a node's network
+  std::unique_ptr<miner::NetworkMiners> network;    ///< a node's network
   std::unique_ptr<miner::ChainMiners> chainNetwork; ///< an EVM network's
   ledger::PublicKey payer{};
   std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
+  /// What the miners compute on (must outlive the pool): sent to the jurors of a dispute.
+  const model::LinearBundle *bundle = nullptr;
 };
 
 /// The miners for a run at `options.level` whose miners compute on `bundle` (published to the

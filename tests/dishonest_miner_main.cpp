@@ -1,5 +1,8 @@
-// nesa-test-dishonest-miner --node HOST:PORT --data-dir DIR: a real miner process whose compute
-// adds a small error to one element of every answer, for the network fault tests. Test-only.
+// nesa-test-dishonest-miner (--node HOST:PORT | --chain-rpc HOST:PORT --deployment FILE)
+// --data-dir DIR: a real miner process whose compute adds a small error to one element of every
+// answer, for the network fault tests (on an EVM network it is paid, so that it can be reported
+// and slashed there). Test-only.
+#include "chain/anvil_node.h"
 #include "miner/miner_service.h"
 #include "privacy/field.h"
 #include "privacy/local_miner.h"
@@ -7,6 +10,8 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <map>
+#include <string>
 
 namespace {
 
@@ -37,8 +42,13 @@ public:
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc != 5 || std::strcmp(argv[1], "--node") != 0 || std::strcmp(argv[3], "--data-dir") != 0) {
-    std::cerr << "usage: nesa-test-dishonest-miner --node HOST:PORT --data-dir DIR\n";
+  std::map<std::string, std::string> args;
+  for (int i = 1; i + 1 < argc; i += 2)
+    args[argv[i]] = argv[i + 1];
+  const bool onChain = args.count("--chain-rpc") && args.count("--deployment");
+  if (argc % 2 != 1 || !args.count("--data-dir") || (!onChain && !args.count("--node"))) {
+    std::cerr << "usage: nesa-test-dishonest-miner (--node HOST:PORT | --chain-rpc HOST:PORT "
+                 "--deployment FILE) --data-dir DIR\n";
     return 2;
   }
   sigset_t signals;
@@ -47,10 +57,19 @@ int main(int argc, char **argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   miner::MinerOptions options;
-  options.node = *net::parseEndpoint(argv[2]);
-  options.dataDir = argv[4];
+  if (onChain) {
+    chain::ChainAccess access;
+    access.rpc = *net::parseEndpoint(args["--chain-rpc"]);
+    access.chainId = chain::kDevnetChainId;
+    access.deployment = args["--deployment"];
+    options.chain = access;
+    options.settleEvery = std::chrono::seconds(1);
+  } else {
+    options.node = *net::parseEndpoint(args["--node"]);
+    options.requirePayment = false; // the tests that use it send unpaid jobs
+  }
+  options.dataDir = args["--data-dir"];
   options.threads = 1;
-  options.requirePayment = false; // the tests that use it send unpaid jobs
   options.compute = std::make_shared<LyingCompute>("liar");
   auto service = miner::MinerService::start(options);
   if (!service) {

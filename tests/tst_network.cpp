@@ -1,6 +1,8 @@
 // The network end to end: a devnet of real processes (nesa-node --devnet and its nesa-miner
 // children) on loopback serves the engine; results equal the local run; a miner killed mid-query,
 // a dishonest miner process and a crowd of concurrent clients are all survived.
+#include "chain/anvil_node.h"
+#include "chain/dispute_client.h"
 #include "chain/keccak.h"
 #include "chain/key_file.h"
 #include "chain/miner_directory.h"
@@ -650,6 +652,125 @@ private Q_SLOTS:
     chain::U256::addOverflows(unspent, pool, held);
     QCOMPARE(uintOf(c.token, "balanceOf", {V::address(devnet->deployment().sessions)}), held);
     network->reset();
+    QCOMPARE(devnet->stop(), 0);
+  }
+
+  // A lying miner process on an EVM network: caught by the client's check, reported on the
+  // Disputes contract with the call's other miners excluded, judged by a jury of three other
+  // miner processes that recompute the job, commit, reveal and finalize on their own, and
+  // slashed. No juror served any share of the call (so none ever held the other half).
+  void aLyingMinerIsJudgedByJurorsAndSlashedOnChain() {
+    const fs::path dir = fs::path(m_dir.path().toStdString()) / "evm-dispute";
+    chain::DevnetOptions devnetOptions;
+    devnetOptions.dataDir = dir;
+    devnetOptions.demoAccount = chainKey("dispute payer").address();
+    auto devnet = chain::Devnet::start(devnetOptions);
+    QVERIFY2(devnet, devnet ? "" : devnet.error().message.c_str());
+    const chain::ChainAccess access{devnet->endpoint(), devnet->deployment().chainId,
+                                    dir / "chain" / "deployment.json"};
+    auto opened = chain::ChainConnection::open(access);
+    QVERIFY(opened);
+    chain::RpcClient &rpc = (*opened)->rpc();
+    const chain::NesaContracts &c = (*opened)->contracts();
+    using V = chain::abi::Value;
+    const auto number = [&](const chain::Contract &contract, const char *function,
+                            std::vector<V> arguments = {}) {
+      return *(*contract.call(rpc, function, arguments))[0].asUint();
+    };
+    const chain::U256 stake = number(c.parameters, "minStake");
+    std::vector<ChildProcess> miners;
+    std::vector<chain::Address> accounts;
+    for (int i = 0; i < 6; ++i) { // the liar, two miners for its calls, three jurors
+      const fs::path minerDir = dir / ("miner-" + std::to_string(i));
+      fs::create_directories(minerDir);
+      auto key = chain::loadOrCreateKeyFile(miner::minerChainKeyFile(minerDir));
+      QVERIFY(key);
+      accounts.push_back(key->address());
+      QVERIFY(devnet->fundGas(key->address()));
+      QVERIFY(devnet->fund(key->address(), stake));
+      if (i > 0) {
+        miners.push_back(startChainMiner(access, minerDir, 1));
+        continue;
+      }
+      auto liar = ChildProcess::start(NESA_DISHONEST_MINER_PATH,
+                                      {"--chain-rpc", access.rpc.text(), "--deployment",
+                                       access.deployment.string(), "--data-dir", minerDir.string()},
+                                      true);
+      QVERIFY(liar);
+      QVERIFY(liar->readLine(60s));
+      miners.push_back(std::move(*liar));
+    }
+    const chain::Address liar = accounts.front();
+    QTRY_COMPARE_WITH_TIMEOUT(chain::listMiners(rpc, c).value().size(), std::size_t{6}, 30000);
+
+    miner::ChainNetworkOptions options;
+    options.chain = access;
+    options.remote.jobTimeout = 20s;
+    auto network = miner::ChainMiners::open(m_client, chainKey("dispute payer"), options);
+    QVERIFY2(network, network ? "" : network.error().message.c_str());
+    const auto &m = compiled("mlp");
+    auto found = (*network)->minersFor(m.bundle(), 2);
+    QVERIFY(found);
+    // The liar first in line, so it is certainly given the masked share of the first call.
+    std::stable_partition(found->begin(), found->end(), [&](const auto &endpoint) {
+      return *std::static_pointer_cast<miner::RemoteMiner>(endpoint)->chainAccount() == liar;
+    });
+    Engine engine(*found);
+    const auto input = randomInput(m_shapes.at("mlp"), 21);
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto expected = engine.run(m, input, local);
+    RunOptions exact;
+    exact.arithmetic = ShareArithmetic::Ring64;
+    auto got = engine.run(m, input, exact);
+    QVERIFY2(got, got ? "" : got.error().message.c_str());
+    QVERIFY(relativeError(got->output, expected->output) <= 1e-4);
+    QVERIFY(!got->report.failures.empty());
+    const Evidence &evidence = got->report.failures.front();
+    const chain::U256 stakeBefore = number(c.registry, "staked", {V::address(liar)});
+
+    auto reported = (*network)->reportWrongAnswer(evidence, m.bundle());
+    QVERIFY2(reported, reported ? "" : reported.error().message.c_str());
+    QCOMPARE(reported->accused, liar);
+    QVERIFY(!reported->state.finalized);
+    QCOMPARE(reported->state.jurors.size(), std::size_t{3});
+    QCOMPARE(reported->jurorsAsked, 3);
+    std::set<chain::Address> callMiners;
+    for (const auto &answer : (*network)->answersOf(evidence.job.call))
+      callMiners.insert(answer.miner);
+    QVERIFY(callMiners.size() >= 2); // the liar and at least the seeded share's miner
+    for (const auto &juror : reported->state.jurors) {
+      QVERIFY(!callMiners.count(juror)); // never a miner holding a share of the same call
+      QVERIFY(juror != (*network)->payer());
+    }
+
+    // The jurors commit on their own, reveal once the commit phase is over, and one finalizes.
+    const auto id = V::uint(reported->dispute);
+    const auto allJurors = [&](auto done) {
+      return std::all_of(reported->state.jurors.begin(), reported->state.jurors.end(), done);
+    };
+    const auto committed = [&](const chain::Address &juror) {
+      auto values = c.disputes.call(rpc, "commitments", {id, V::address(juror)});
+      return values && *(*values)[0].asBytes() != chain::Bytes(32, 0);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(allJurors(committed), 30000);
+    QVERIFY(chain::advanceTime(rpc, number(c.parameters, "commitPeriod").low64() + 1));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        allJurors([&](const chain::Address &juror) {
+          return number(c.disputes, "votes", {id, V::address(juror)}) == chain::U256(1); // Guilty
+        }),
+        30000);
+    QVERIFY(chain::advanceTime(rpc, number(c.parameters, "revealPeriod").low64() + 1));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        chain::readDispute(rpc, c.disputes, reported->dispute).value().finalized, 30000);
+    const auto verdict = chain::readDispute(rpc, c.disputes, reported->dispute).value();
+    QVERIFY(verdict.guilty);
+    const chain::U256 stakeAfter = number(c.registry, "staked", {V::address(liar)});
+    QVERIFY(stakeAfter < stakeBefore);
+
+    network->reset();
+    for (auto &process : miners)
+      process.stop();
     QCOMPARE(devnet->stop(), 0);
   }
 

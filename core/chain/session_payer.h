@@ -36,6 +36,14 @@ public:
   const Address &address() const { return m_key.address(); }
   /// µNES this payer has locked in deposits.
   U256 deposited() const;
+  /// The network's contracts.
+  const Deployment &deployment() const { return m_chain.deployment(); }
+  /// Runs `use` with the paying account's sender (one transaction at a time, nonces in order):
+  /// for what else the account sends, such as a dispute report.
+  template <typename Use> auto withSender(Use use) {
+    std::lock_guard lock(m_mutex);
+    return use(m_sender);
+  }
 
 private:
   struct Known {

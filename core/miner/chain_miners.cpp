@@ -3,7 +3,9 @@
 #include "chain/key_file.h"
 #include "chain/miner_directory.h"
 #include "miner/miner_service.h"
+#include "miner/share_codec.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -47,6 +49,7 @@ Result<std::unique_ptr<ChainMiners>> ChainMiners::open(const net::Identity &clie
                                                         self->m_options.terms, journal);
   self->m_options.remote.chainPayer = self->m_payer;
   self->m_options.remote.uploadBundles = true;
+  self->m_options.remote.answers = self->m_answers;
   return self;
 }
 
@@ -154,6 +157,61 @@ ChainMiners::minersFor(const model::LinearBundle &, std::size_t needed) {
     miners.push_back(std::move(miner));
   }
   return miners;
+}
+
+Result<ChainReport> ChainMiners::reportWrongAnswer(const privacy::Evidence &evidence,
+                                                   const model::LinearBundle &bundle) {
+  const auto answers = m_answers->of(evidence.job.call);
+  const chain::Hash32 job = jobDigestOf(evidence.job), result = resultDigestOf(evidence.reply);
+  const auto accused = std::find_if(answers.begin(), answers.end(), [&](const auto &a) {
+    return a.job == job && a.result == result;
+  });
+  if (accused == answers.end())
+    return fail(ErrorCode::InvalidInput,
+                "the wrong answer of " + evidence.miner + " was not signed on chain");
+  std::vector<chain::SignedAnswer> others;
+  std::set<chain::Address> seen{accused->miner};
+  for (const auto &answer : answers)
+    if (seen.insert(answer.miner).second)
+      others.push_back(answer);
+  const chain::NesaContracts &c = m_chain->contracts();
+  ChainReport report;
+  report.accused = accused->miner;
+  auto id = m_payer->withSender([&](chain::Transactor &sender) {
+    return chain::fileWrongAnswer(sender, c, evidence.job.call, *accused, others);
+  });
+  if (!id)
+    return id.error();
+  report.dispute = *id;
+  auto drawn = m_payer->withSender([&](chain::Transactor &sender) {
+    return chain::drawCommittee(sender, c, *id, isLocalDevnet(), std::chrono::minutes(2));
+  });
+  if (!drawn)
+    return drawn.error();
+  report.state = *drawn;
+  if (drawn->finalized)
+    return report; // too few miners were free to judge: the bond came back
+  auto listed = chain::listMiners(m_chain->rpc(), c);
+  if (!listed)
+    return listed.error();
+  for (const auto &juror : drawn->jurors) {
+    const auto entry = std::find_if(listed->begin(), listed->end(),
+                                    [&](const auto &m) { return m.account == juror; });
+    if (entry == listed->end()) {
+      report.problems.push_back(chain::checksumAddress(juror) + ": no longer registered");
+      continue;
+    }
+    net::MinerRecord record;
+    record.identity = entry->listing.wireKey;
+    record.announcement.endpoint = entry->listing.endpoint;
+    RemoteMiner miner(*m_client, std::move(record), m_options.remote);
+    miner.setChainAccount(juror);
+    if (auto asked = miner.judge(*id, evidence.job, evidence.reply, bundle); asked)
+      ++report.jurorsAsked;
+    else
+      report.problems.push_back(chain::checksumAddress(juror) + ": " + asked.error().message);
+  }
+  return report;
 }
 
 Result<std::uint64_t> ChainMiners::finishPayments() {

@@ -29,6 +29,15 @@ struct ChainNetworkOptions {
   std::chrono::milliseconds readyTimeout{90'000};
 };
 
+/// A wrong answer reported on chain.
+struct ChainReport {
+  std::uint64_t dispute = 0; ///< its id on the Disputes contract
+  chain::Address accused{};
+  chain::DisputeState state;         ///< as drawn (finalized at once when too few jurors were free)
+  int jurorsAsked = 0;               ///< jurors that took the job to recompute
+  std::vector<std::string> problems; ///< jurors that could not be reached, and why
+};
+
 /// The client's connection to an EVM network for one run. A local devnet is stopped (miners
 /// first, so that they settle, then the chain) and its folder removed when this object goes.
 class ChainMiners {
@@ -47,6 +56,16 @@ public:
   minersFor(const model::LinearBundle &bundle, std::size_t needed);
   /// Sends each miner the receipt for its verified answers; returns the µNES owed in total.
   Result<std::uint64_t> finishPayments();
+  /// Reports the wrong answer of `evidence` (RunReport::failures) on the Disputes contract from
+  /// the paying account (which posts the bond), with the call's other miners kept off the jury,
+  /// draws the jury and sends each juror the job (and `bundle`) to recompute. The jurors commit,
+  /// reveal and finalize on their own; the verdict comes after the contract's two phases.
+  Result<ChainReport> reportWrongAnswer(const privacy::Evidence &evidence,
+                                        const model::LinearBundle &bundle);
+  /// Every signed answer of the call `call` (who served a share of it).
+  std::vector<chain::SignedAnswer> answersOf(const privacy::Seed &call) const {
+    return m_answers->of(call);
+  }
   /// Stops a local devnet's miners, which settle their receipts as they stop (no-op on another
   /// network, whose miners settle when they like).
   void stopLocalMiners();
@@ -72,6 +91,7 @@ private:
   std::vector<ChildProcess> m_minerProcesses;
   std::unique_ptr<chain::ChainConnection> m_chain;
   std::shared_ptr<chain::SessionPayer> m_payer;
+  std::shared_ptr<CallAnswers> m_answers = std::make_shared<CallAnswers>();
   std::vector<std::shared_ptr<RemoteMiner>> m_handedOut;
 };
 

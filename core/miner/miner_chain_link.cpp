@@ -2,7 +2,11 @@
 // MinerRegistry, and settling the clients' receipts on PaymentSessions.
 #include "chain/miner_directory.h"
 #include "miner/internal/miner_state.h"
+#include "net/messages.h"
 #include "util/log.h"
+
+#include <cmath>
+#include <cstring>
 
 namespace nesa::miner {
 
@@ -41,8 +45,13 @@ void MinerService::State::linkToChain() {
         else if (*kept > 0)
           log::info(name + ": " + std::to_string(*kept) +
                     " receipt(s) kept from before a restart, settling them");
+        auto duties = std::make_shared<JurorDuties>(*chainConnection, chainKey->address(),
+                                                    options.dataDir / "juror-votes.json");
+        if (auto kept = duties->load(); !kept)
+          log::error(name + ": " + kept.error().message);
         std::lock_guard lock(deskMutex);
         chainDesk = std::move(payments);
+        jurorDuties = std::move(duties);
       } else {
         warnOnce("cannot reach chain " + std::to_string(options.chain->chainId) + ": " +
                  connected.error().message);
@@ -71,8 +80,14 @@ void MinerService::State::linkToChain() {
       lastSettle = Clock::now();
       settleOnChain();
     }
+    const auto duties = jurors();
+    if (duties && duties->pending() > 0)
+      if (auto advanced = duties->advance(*chainSender); !advanced)
+        warnOnce(advanced.error().message);
     std::unique_lock lock(linkMutex);
-    linkWake.wait_for(lock, onChain ? options.settleEvery : 1s,
+    // A juror with votes to commit, reveal or finalize looks at the chain every second.
+    const bool busy = !onChain || (duties && duties->pending() > 0);
+    linkWake.wait_for(lock, busy ? std::chrono::milliseconds(1s) : options.settleEvery,
                       [this] { return stopping || nudged; });
     nudged = false;
   }
@@ -89,6 +104,81 @@ void MinerService::State::settleOnChain() {
     settledTotal += paid->low64();
     log::info(name + ": settled " + paid->toDecimal() + " µNES on chain");
   }
+}
+
+std::shared_ptr<JurorDuties> MinerService::State::jurors() const {
+  std::lock_guard lock(deskMutex);
+  return jurorDuties;
+}
+
+chain::Bytes MinerService::State::signAnswer(const privacy::ShareJob &job,
+                                             const model::TensorData &output) const {
+  if (!chainPaymentDesk()) // not connected yet (the connection is set before the desk)
+    return {};
+  const auto digest =
+      chain::answerDigest(job.call, jobDigestOf(job), resultDigestOf(output),
+                          chainConnection->chainId(), chainConnection->deployment().disputes);
+  return chainKey->sign(digest).toRsv();
+}
+
+namespace {
+
+/// An f64 answer differs from an honest recomputation by rounding only; a juror calls it wrong
+/// when any element is further off than 2⁻³⁰ of the largest magnitude in its own answer.
+bool beyondRoundingAllowance(const model::TensorData &mine, const model::TensorData &theirs) {
+  if (mine.shape != theirs.shape || mine.dtype != theirs.dtype ||
+      mine.bytes.size() != theirs.bytes.size() || mine.dtype != model::DType::F64)
+    return true;
+  const std::size_t n = mine.bytes.size() / 8;
+  double largest = 0, worst = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double a = 0, b = 0;
+    std::memcpy(&a, mine.bytes.data() + 8 * i, 8);
+    std::memcpy(&b, theirs.bytes.data() + 8 * i, 8);
+    if (!std::isfinite(b))
+      return true;
+    largest = std::max(largest, std::abs(a));
+    worst = std::max(worst, std::abs(a - b));
+  }
+  return worst > std::ldexp(std::max(largest, 1.0), -30);
+}
+
+} // namespace
+
+void MinerService::State::handleJudge(net::Bytes message, const net::Responder &respond) {
+  const auto duties = jurors();
+  if (!duties)
+    return respond(net::encodeError(
+        fail(ErrorCode::Unavailable, "this miner is not connected to an EVM network's disputes")));
+  auto request = decodeJudgeJob(message);
+  if (!request)
+    return respond(net::encodeError(request.error()));
+  auto dispute = duties->check(request->dispute, jobDigestOf(request->job),
+                               resultDigestOf(request->accusedOutput));
+  if (!dispute)
+    return respond(net::encodeError(dispute.error()));
+  auto task = std::make_shared<JudgeRequest>(std::move(*request));
+  // Recomputed like any job (the bundle must be installed: the reporter sends it first).
+  auto queued = queue.submit(
+      0, 0, message.size(),
+      [this, task, duties, respond] {
+        auto recomputed = compute->compute(task->job);
+        if (!recomputed)
+          return respond(net::encodeError(recomputed.error().withContext("recomputing")));
+        const bool exact = task->job.arithmetic == privacy::ShareArithmetic::Ring64;
+        const bool guilty =
+            exact ? resultDigestOf(recomputed->output) != resultDigestOf(task->accusedOutput)
+                  : beyondRoundingAllowance(recomputed->output, task->accusedOutput);
+        if (auto recorded = duties->record(task->dispute, guilty); !recorded)
+          return respond(net::encodeError(recorded.error()));
+        log::info(name + ": juror of dispute " + std::to_string(task->dispute) + ", voting " +
+                  (guilty ? "guilty" : "innocent"));
+        wakeLink();
+        respond(net::encodeAck());
+      },
+      [respond](const Error &error) { respond(net::encodeError(error)); });
+  if (!queued)
+    respond(net::encodeError(queued.error()));
 }
 
 std::shared_ptr<ChainPaymentDesk> MinerService::State::chainPaymentDesk() const {

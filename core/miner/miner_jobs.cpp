@@ -111,6 +111,7 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
       respond(net::encodeError(queued.error()));
     return;
   }
+  case net::MessageKind::JudgeJob: return handleJudge(std::move(message), respond);
   case net::MessageKind::PublishBundle: {
     auto upload = std::make_shared<net::BundleUpload>(net::decodePublishBundle(message));
     message = {};
@@ -231,7 +232,9 @@ void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message,
                                                                     resultDigestOf(reply->output));
         reply->signer = identity.publicKey();
         reply->signature = identity.sign(signedBytes);
-        respond(encodeShareReply({std::move(*reply), waited}));
+        // And, on an EVM network, with the miner's account for the Disputes contract.
+        auto chainSignature = signAnswer(job->job, reply->output);
+        respond(encodeShareReply({std::move(*reply), waited, std::move(chainSignature)}));
       },
       [respond](const Error &error) { respond(net::encodeError(error)); });
   if (!queued) {

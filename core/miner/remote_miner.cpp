@@ -4,6 +4,17 @@
 
 namespace nesa::miner {
 
+void CallAnswers::add(const privacy::Seed &call, chain::SignedAnswer answer) {
+  std::lock_guard lock(m_mutex);
+  m_calls[call].push_back(std::move(answer));
+}
+
+std::vector<chain::SignedAnswer> CallAnswers::of(const privacy::Seed &call) const {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_calls.find(call);
+  return it == m_calls.end() ? std::vector<chain::SignedAnswer>() : it->second;
+}
+
 RemoteMiner::RemoteMiner(const net::Identity &client, net::MinerRecord record,
                          RemoteMinerOptions options)
     : m_client(client), m_record(std::move(record)), m_options(options),
@@ -50,6 +61,17 @@ Result<void> RemoteMiner::installBundle(const model::LinearBundle &bundle,
   if (!uploaded)
     return uploaded.error();
   return net::expectAck(*uploaded);
+}
+
+Result<void> RemoteMiner::judge(std::uint64_t dispute, const privacy::ShareJob &job,
+                                const model::TensorData &output,
+                                const model::LinearBundle &bundle) {
+  if (auto installed = installBundle(bundle, job.bundleId); !installed)
+    return installed.error().withContext("sending the bundle to a juror");
+  auto reply = request(encodeJudgeJob(dispute, job, output), m_options.installTimeout);
+  if (!reply)
+    return reply.error();
+  return net::expectAck(*reply);
 }
 
 Result<chain::SignedReceipt> RemoteMiner::chainReceipt(std::uint64_t price) {
@@ -110,6 +132,21 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   if (decoded->reply.signer != m_record.identity ||
       !net::verifySignature(m_record.identity, signedBytes, decoded->reply.signature))
     return fail(ErrorCode::InvalidInput, "the answer is not signed by the miner");
+  if (m_options.chainPayer && m_chainAccount) {
+    // On an EVM network the miner's account signs too: what the Disputes contract checks.
+    chain::SignedAnswer answer{*m_chainAccount, jobDigestOf(job),
+                               resultDigestOf(decoded->reply.output), decoded->chainSignature};
+    const auto &d = m_options.chainPayer->deployment();
+    const auto digest =
+        chain::answerDigest(job.call, answer.job, answer.result, d.chainId, d.disputes);
+    auto signature = chain::Signature::fromRsv(answer.signature);
+    auto signer = signature ? chain::recoverSigner(digest, *signature)
+                            : Result<chain::Address>(signature.error());
+    if (!signer || *signer != *m_chainAccount)
+      return fail(ErrorCode::InvalidInput, "the answer is not signed by the miner's account");
+    if (m_options.answers)
+      m_options.answers->add(job.call, std::move(answer));
+  }
   {
     std::lock_guard lock(m_paymentMutex);
     if (priced.payment)

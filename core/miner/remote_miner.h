@@ -2,6 +2,7 @@
 // over an authenticated, encrypted connection, pinned to the identity the registry lists.
 #pragma once
 
+#include "chain/dispute_client.h"
 #include "chain/session_payer.h"
 #include "miner/payer.h"
 #include "net/connection.h"
@@ -9,10 +10,25 @@
 #include "privacy/miner_endpoint.h"
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 
 namespace nesa::miner {
+
+/// The signed answers of every remote call of a run, kept by the client on an EVM network so
+/// that a wrong one can be reported together with the call's other miners (kept off the jury).
+/// Thread-safe.
+class CallAnswers {
+public:
+  void add(const privacy::Seed &call, chain::SignedAnswer answer);
+  /// Every answer signed in `call`, in arrival order.
+  std::vector<chain::SignedAnswer> of(const privacy::Seed &call) const;
+
+private:
+  mutable std::mutex m_mutex;
+  std::map<privacy::Seed, std::vector<chain::SignedAnswer>> m_calls;
+};
 
 /// Deadlines and what the client offers per job.
 struct RemoteMinerOptions {
@@ -26,6 +42,8 @@ struct RemoteMinerOptions {
   /// Sends the bundle's bytes to a miner that does not have it (EVM networks have no node to
   /// fetch it from).
   bool uploadBundles = false;
+  /// With chainPayer: where the miners' signed answers are kept for disputes.
+  std::shared_ptr<CallAnswers> answers;
 };
 
 /// A miner reached over the network. Thread-safe; connects lazily and reconnects once after a
@@ -48,6 +66,10 @@ public:
   /// micro-NES owed for answers that passed verification.
   ledger::Amount verifiedAmount() const;
   const net::MinerRecord &record() const { return m_record; }
+  /// Asks this miner, a juror of dispute `dispute`, to recompute `job` (whose bundle it is sent
+  /// first when it lacks it) where the accused answered `output`; it checks everything on chain.
+  Result<void> judge(std::uint64_t dispute, const privacy::ShareJob &job,
+                     const model::TensorData &output, const model::LinearBundle &bundle);
   /// The miner's EVM account, which chainPayer pays.
   void setChainAccount(const chain::Address &account) { m_chainAccount = account; }
   const std::optional<chain::Address> &chainAccount() const { return m_chainAccount; }

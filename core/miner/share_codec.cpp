@@ -98,9 +98,10 @@ Bytes encodeShareJob(const PricedJob &priced) {
   if (priced.payment)
     payment = writePayment(builder, *priced.payment);
   const auto chainReceipt = writeChainReceipt(builder, priced.chainPayment);
+  const auto call = builder.CreateVector(job.call.data(), job.call.size());
   const auto request = wire::CreateShareJobRequest(
       builder, bundle, ops, static_cast<std::uint8_t>(job.arithmetic), job.fracBits, job.addBias,
-      input, seed, job.nonce, seedShape, priced.fee, priced.tip, payment, chainReceipt);
+      input, seed, job.nonce, seedShape, priced.fee, priced.tip, payment, chainReceipt, call);
   return net::finishMessage(builder, request);
 }
 
@@ -142,6 +143,11 @@ Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame) {
   if (!chainReceipt)
     return chainReceipt.error();
   priced.chainPayment = std::move(*chainReceipt);
+  if (const auto *call = request->call()) {
+    if (call->size() != job.call.size())
+      return fail(ErrorCode::InvalidInput, "a share job whose call id is not 32 bytes");
+    std::memcpy(job.call.data(), call->data(), job.call.size());
+  }
   return priced;
 }
 
@@ -172,9 +178,37 @@ Bytes encodeShareReply(const TimedReply &timed) {
   const auto signer = builder.CreateVector(timed.reply.signer.data(), timed.reply.signer.size());
   const auto signature =
       builder.CreateVector(timed.reply.signature.data(), timed.reply.signature.size());
-  return net::finishMessage(builder,
-                            wire::CreateShareJobReply(builder, output, timed.reply.computeMs,
-                                                      timed.queueMs, signer, signature));
+  flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>> chainSignature;
+  if (!timed.chainSignature.empty())
+    chainSignature = builder.CreateVector(timed.chainSignature.data(), timed.chainSignature.size());
+  return net::finishMessage(builder, wire::CreateShareJobReply(builder, output,
+                                                               timed.reply.computeMs, timed.queueMs,
+                                                               signer, signature, chainSignature));
+}
+
+Bytes encodeJudgeJob(std::uint64_t dispute, const privacy::ShareJob &job,
+                     const model::TensorData &output) {
+  const Bytes jobFrame = encodeShareJob({job, 0, 0, {}, {}});
+  flatbuffers::FlatBufferBuilder builder(jobFrame.size() + output.bytes.size() + 256);
+  const auto jobBytes = builder.CreateVector(jobFrame.data(), jobFrame.size());
+  const auto tensor = writeTensor(builder, output);
+  return net::finishMessage(builder, wire::CreateJudgeJob(builder, dispute, jobBytes, tensor));
+}
+
+Result<JudgeRequest> decodeJudgeJob(std::span<const std::uint8_t> frame) {
+  const auto *judge = net::messageOf(frame)->body_as_JudgeJob();
+  if (!judge->job())
+    return fail(ErrorCode::InvalidInput, "a dispute without its job");
+  const std::span<const std::uint8_t> inner(judge->job()->data(), judge->job()->size());
+  if (auto kind = net::expectMessage(inner, net::MessageKind::ShareJob); !kind)
+    return kind.error().withContext("the disputed job");
+  auto job = decodeShareJob(inner);
+  if (!job)
+    return job.error().withContext("the disputed job");
+  auto output = readTensor(judge->output());
+  if (!output)
+    return output.error().withContext("the accused's answer");
+  return JudgeRequest{judge->dispute(), std::move(job->job), std::move(*output)};
 }
 
 net::Digest jobDigestOf(const privacy::ShareJob &job) {
@@ -231,6 +265,8 @@ Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame) {
   if (reply->signature() && reply->signature()->size() == timed.reply.signature.size())
     std::memcpy(timed.reply.signature.data(), reply->signature()->data(),
                 timed.reply.signature.size());
+  if (reply->chain_signature())
+    timed.chainSignature.assign(reply->chain_signature()->begin(), reply->chain_signature()->end());
   return timed;
 }
 

@@ -26,6 +26,15 @@ struct PricedJob {
 struct TimedReply {
   privacy::ShareReply reply;
   double queueMs = 0;
+  /// EVM networks: the miner account's signature over the Disputes contract's answer digest.
+  chain::Bytes chainSignature;
+};
+
+/// A juror's task in a dispute on an EVM network.
+struct JudgeRequest {
+  std::uint64_t dispute = 0;       ///< its id on the Disputes contract
+  privacy::ShareJob job;           ///< the accused's job, exactly as it was sent
+  model::TensorData accusedOutput; ///< the answer the accused signed
 };
 
 /// Largest tensor a share message may carry, in elements.
@@ -44,6 +53,12 @@ Result<ledger::Receipt> decodePaymentReceipt(std::span<const std::uint8_t> frame
 net::Bytes encodeChainReceipt(const chain::SignedReceipt &receipt);
 /// The EVM receipt of a verified PaymentReceipt frame; nullopt when it carries none.
 Result<std::optional<chain::SignedReceipt>> decodeChainReceipt(std::span<const std::uint8_t> frame);
+
+/// Asks a juror to recompute `job` for dispute `dispute`, where the accused answered `output`.
+net::Bytes encodeJudgeJob(std::uint64_t dispute, const privacy::ShareJob &job,
+                          const model::TensorData &output);
+/// Decodes a verified JudgeJob frame (its inner job is verified and decoded too).
+Result<JudgeRequest> decodeJudgeJob(std::span<const std::uint8_t> frame);
 
 net::Bytes encodeShareReply(const TimedReply &reply);
 /// Decodes a miner's answer: a ShareReply, or the Error it sent, or why the frame is unusable.

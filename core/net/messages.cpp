@@ -22,7 +22,7 @@ Result<MessageKind> verifyMessage(std::span<const std::uint8_t> frame) {
                 "a message of protocol version " + std::to_string(message->version()));
   const auto kind = static_cast<std::uint8_t>(message->body_type());
   if (kind < static_cast<std::uint8_t>(MessageKind::Error) ||
-      kind > static_cast<std::uint8_t>(MessageKind::ReportMissing) || !message->body())
+      kind > static_cast<std::uint8_t>(MessageKind::JudgeJob) || !message->body())
     return fail(ErrorCode::InvalidInput, "a message of an unknown kind");
   return static_cast<MessageKind>(kind);
 }

@@ -30,6 +30,7 @@ enum class MessageKind : std::uint8_t {
   PaymentReceipt,
   ReportEvidence,
   ReportMissing,
+  JudgeJob,
 };
 
 /// Checks that `frame` is a well-formed message of this protocol version (bounds, offsets,

@@ -251,6 +251,7 @@ struct PreparedCall {
   std::vector<MinerWork> work;
   std::set<std::string> minersUsed;
   int retries = 0;
+  Seed callId = randomSeed(); // ShareJob::call of every share of this call
 };
 
 class PreparedQuery {
@@ -307,6 +308,7 @@ public:
     const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
     const auto check = m_options.verify ? m_session->checkFor(ops, ring) : nullptr;
     std::set<std::string> used = pre ? pre->minersUsed : std::set<std::string>();
+    const Seed callId = pre ? pre->callId : randomSeed();
     std::vector<at::Tensor> masks, seededResults;
     if (pre) {
       masks = pre->masks;
@@ -314,7 +316,7 @@ public:
       call.miners = pre->work;
       call.retries = pre->retries;
     } else {
-      seededShares(ops, shape, index, check.get(), used, masks, seededResults, call);
+      seededShares(ops, shape, index, callId, check.get(), used, masks, seededResults, call);
     }
 
     // The masked share: the input hidden under the sum of every seeded mask.
@@ -333,7 +335,7 @@ public:
         share = at::add(share, mask, scale);
       shareBound = bound + scale * static_cast<double>(masks.size());
     }
-    ShareJob job = baseJob(ops);
+    ShareJob job = baseJob(ops, callId);
     job.addBias = true;
     job.input = model::fromTensor(share);
     const at::Tensor maskedResult =
@@ -360,13 +362,14 @@ public:
 
   // Expands fresh seeds and has the seeded miners compute their shares, in parallel.
   void seededShares(const std::vector<std::int64_t> &ops, const std::vector<std::int64_t> &shape,
-                    int index, const ShareCheck *check, std::set<std::string> &used,
+                    int index, const Seed &callId, const ShareCheck *check,
+                    std::set<std::string> &used,
                     std::vector<at::Tensor> &masks, std::vector<at::Tensor> &results,
                     CallReport &call) {
     const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
     std::vector<ShareJob> jobs;
     for (int i = 1; i < m_options.sharesPerCall(); ++i) {
-      ShareJob job = baseJob(ops);
+      ShareJob job = baseJob(ops, callId);
       job.seed = randomSeed();
       job.nonce = static_cast<std::uint64_t>(index);
       job.seedShape = shape;
@@ -503,8 +506,9 @@ public:
     return nullptr;
   }
 
-  ShareJob baseJob(const std::vector<std::int64_t> &ops) const {
+  ShareJob baseJob(const std::vector<std::int64_t> &ops, const Seed &callId) const {
     ShareJob job;
+    job.call = callId;
     job.bundleId = m_model.bundleId;
     job.ops = ops;
     job.arithmetic = m_options.arithmetic;
@@ -639,12 +643,12 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
   RunReport scratch;
   RunContext context(*m_state, viewOf(model), options, session, nullptr, scratch);
   for (std::size_t i = 0; i < calls.size(); ++i) {
-    PreparedCall call{calls[i].first, calls[i].second, {}, {}, {}, {}, 0};
+    PreparedCall call{calls[i].first, calls[i].second, {}, {}, {}, {}, 0, randomSeed()};
     CallReport report{static_cast<int>(i), call.ops, chainKind(call.ops, model.bundle()), {}, 0, 0};
     const auto check = options.verify ? session->checkFor(call.ops, ring) : nullptr;
     try {
-      context.seededShares(call.ops, call.shape, static_cast<int>(i), check.get(), call.minersUsed,
-                           call.masks, call.results, report);
+      context.seededShares(call.ops, call.shape, static_cast<int>(i), call.callId, check.get(),
+                           call.minersUsed, call.masks, call.results, report);
     } catch (const c10::Error &e) {
       return context.failure ? *context.failure
                              : fail(ErrorCode::Unavailable, e.what_without_backtrace());

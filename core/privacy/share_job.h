@@ -35,6 +35,10 @@ struct ShareJob {
   Seed seed{};
   std::uint64_t nonce = 0;
   std::vector<std::int64_t> seedShape;
+  /// The remote call this share belongs to: random, the same for every share of one call. A
+  /// miner's signed answer names it, so a dispute can keep the call's other miners (who hold the
+  /// other shares) off the jury. Not part of what the miner computes.
+  Seed call{};
 
   /// Bytes this job puts on the wire (payload plus a small fixed header).
   std::uint64_t wireBytes() const;

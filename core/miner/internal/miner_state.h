@@ -7,6 +7,7 @@
 #include "chain/key_file.h"
 #include "miner/chain_payment_desk.h"
 #include "miner/job_queue.h"
+#include "miner/juror_duties.h"
 #include "miner/miner_service.h"
 #include "miner/payment_desk.h"
 #include "miner/share_codec.h"
@@ -59,6 +60,7 @@ struct MinerService::State {
   std::unique_ptr<chain::ChainConnection> chainConnection;
   std::unique_ptr<chain::Transactor> chainSender; // the chain link's thread only
   std::shared_ptr<ChainPaymentDesk> chainDesk;    // guarded by deskMutex
+  std::shared_ptr<JurorDuties> jurorDuties;       // guarded by deskMutex
   std::thread chainLink;
 
   JobQueue installs{{1, 64, 1024}}; // bundle downloads, one at a time, off the network threads
@@ -91,6 +93,12 @@ struct MinerService::State {
   Result<void> checkChainPayment(const PricedJob &job, std::uint64_t price);
   /// The EVM network's receipts desk, once the chain link has connected.
   std::shared_ptr<ChainPaymentDesk> chainPaymentDesk() const;
+  /// A dispute this miner is asked to judge: checked on chain, recomputed, the verdict recorded.
+  void handleJudge(net::Bytes message, const net::Responder &respond);
+  /// The miner account's signature over its answer `output` to `job` (empty off-chain).
+  chain::Bytes signAnswer(const privacy::ShareJob &job, const model::TensorData &output) const;
+  /// The juror's votes, once the chain link has connected.
+  std::shared_ptr<JurorDuties> jurors() const;
   /// A bundle a client sent: its content must hash to its id before it is parsed.
   Result<void> installUploaded(const std::string &id, std::span<const std::uint8_t> content);
   /// The EVM account as 0x text ("" without one).
