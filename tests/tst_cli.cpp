@@ -204,8 +204,9 @@ private Q_SLOTS:
         run(kNesa, common + QStringList{QStringLiteral("--privacy"), QStringLiteral("hss-ee")});
     QVERIFY2(keyed.code == 0, qPrintable(keyed.err));
     QVERIFY(keyed.out.contains(QStringLiteral("level hss-ee")));
-    QVERIFY2(keyed.out.contains(QStringLiteral(" µNES for verified answers; settled on chain 4242")),
-             qPrintable(keyed.out));
+    QVERIFY2(
+        keyed.out.contains(QStringLiteral(" µNES for verified answers; settled on chain 4242")),
+        qPrintable(keyed.out));
     // The label lines come first and agree to the printed precision.
     const auto lines = [](const QString &text) { return text.split(QLatin1Char('\n')).mid(0, 2); };
     QCOMPARE(lines(keyed.out), lines(local.out));
@@ -392,6 +393,45 @@ private Q_SLOTS:
                  .toObject(),
              contracts);
     QCOMPARE(run(kNesa, {QStringLiteral("chain"), QStringLiteral("mainnet")}, home.path()).code, 2);
+    // Nothing runs now: status says how to start one.
+    const Run none = run(kNesa, {QStringLiteral("chain"), QStringLiteral("status")}, home.path());
+    QCOMPARE(none.code, 1);
+    QVERIFY2(none.err.contains(QStringLiteral("nesa chain devnet")), qPrintable(none.err));
+  }
+
+  // A devnet kept running with two local miners: they stake and register on the contracts, and
+  // `nesa chain status` finds the running devnet and lists them; SIGTERM stops it all cleanly.
+  void chainDevnetRunsLocalMinersThatStatusLists() {
+    QTemporaryDir home;
+    QProcess devnet;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("NESA_HOME"), home.path());
+    devnet.setProcessEnvironment(env);
+    devnet.start(kNesa,
+                 {QStringLiteral("chain"), QStringLiteral("devnet"), QStringLiteral("--miners"),
+                  QStringLiteral("2"), QStringLiteral("--miner-threads"), QStringLiteral("1")});
+    QString printed;
+    QTRY_VERIFY_WITH_TIMEOUT((printed += QString::fromUtf8(devnet.readAllStandardOutput()),
+                              printed.contains(QStringLiteral("state kept in"))),
+                             90000);
+    QCOMPARE(printed.count(QStringLiteral("(staked and registered)")), 2);
+    const Run status =
+        run(kNesa, {QStringLiteral("chain"), QStringLiteral("status"), QStringLiteral("--json")},
+            home.path());
+    QVERIFY2(status.code == 0, qPrintable(status.err));
+    const QJsonObject facts = QJsonDocument::fromJson(status.out.toUtf8()).object();
+    QCOMPARE(facts.value(QStringLiteral("chainId")).toInt(), 4242);
+    const QJsonArray miners = facts.value(QStringLiteral("miners")).toArray();
+    QCOMPARE(miners.size(), 2);
+    for (const auto &miner : miners) {
+      QCOMPARE(miner.toObject().value(QStringLiteral("staked")).toDouble(),
+               facts.value(QStringLiteral("minStake")).toDouble());
+      QVERIFY(printed.contains(miner.toObject().value(QStringLiteral("account")).toString()));
+    }
+    devnet.terminate(); // SIGTERM
+    QVERIFY(devnet.waitForFinished(60000));
+    QCOMPARE(devnet.exitCode(), 0);
+    QCOMPARE(run(kNesa, {QStringLiteral("chain"), QStringLiteral("status")}, home.path()).code, 1);
   }
 
   void walletRestoreAddressAndErrors() {

@@ -5,6 +5,7 @@
 #include "chain/dispute_client.h"
 #include "chain/keccak.h"
 #include "chain/key_file.h"
+#include "chain/local_miners.h"
 #include "chain/miner_directory.h"
 #include "ledger/ledger_codec.h"
 #include "ledger/payloads.h"
@@ -597,7 +598,7 @@ private Q_SLOTS:
     for (int i = 0; i < 2; ++i) {
       dirs.push_back(dir / ("miner-" + std::to_string(i)));
       fs::create_directories(dirs.back());
-      auto key = chain::loadOrCreateKeyFile(miner::minerChainKeyFile(dirs.back()));
+      auto key = chain::loadOrCreateKeyFile(chain::minerKeyFile(dirs.back()));
       QVERIFY(key);
       accounts.push_back(key->address());
       QVERIFY(devnet->fundGas(key->address()));
@@ -683,7 +684,7 @@ private Q_SLOTS:
     for (int i = 0; i < 6; ++i) { // the liar, two miners for its calls, three jurors
       const fs::path minerDir = dir / ("miner-" + std::to_string(i));
       fs::create_directories(minerDir);
-      auto key = chain::loadOrCreateKeyFile(miner::minerChainKeyFile(minerDir));
+      auto key = chain::loadOrCreateKeyFile(chain::minerKeyFile(minerDir));
       QVERIFY(key);
       accounts.push_back(key->address());
       QVERIFY(devnet->fundGas(key->address()));

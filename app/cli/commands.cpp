@@ -145,8 +145,10 @@ const std::vector<Command> &commands() {
        govCommand},
       {"ledger", "show the ledger's status", "nesa ledger status [--node HOST:PORT]", nullptr,
        ledgerCommand},
-      {"chain", "run the local EVM devnet: anvil and the Nesa contracts (docs/chain.md)",
-       "nesa chain devnet [--once] [--json]", nullptr, chainCommand},
+      {"chain",
+       "run the local EVM devnet (anvil, the Nesa contracts, miners) or show a network's state "
+       "(docs/chain.md)",
+       "nesa chain devnet [--miners N] [--once] [--json] | status [--json]", nullptr, chainCommand},
       {"bench", "run a benchmark suite (nesa bench --list)", "nesa bench [--list] [SUITE...]",
        nullptr, benchCommand},
       {"gpu", "list GPUs, optionally run the GPU self-test", "nesa gpu [--self-test]", nullptr,

@@ -2,6 +2,7 @@
 // the small JSON file that tells `nesa node|miner status` where a running daemon listens.
 #pragma once
 
+#include "chain/chain_access.h"
 #include "net/endpoint.h"
 #include "util/config.h"
 #include "util/result.h"
@@ -30,5 +31,13 @@ Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem:
 /// The node to talk to: `explicitNode` (--node), else the joined network's node (`nodeAddress`
 /// when `network` is "join"), else the local node that left DATA/node.json; NotFound when none.
 Result<net::Endpoint> resolveNode(const Config &config, const std::string &explicitNode);
+
+/// The file a running `nesa chain devnet` leaves in the data folder.
+std::filesystem::path chainDevnetFile(const Config &config);
+
+/// The EVM network to talk to: `rpc` (--chain-rpc) with `chainId` and `deployment`, else the
+/// running local devnet of DATA/chain/devnet.json; NotFound when there is none.
+Result<chain::ChainAccess> resolveChain(const Config &config, const std::string &rpc,
+                                        const std::string &chainId, const std::string &deployment);
 
 } // namespace nesa::cli

@@ -1,6 +1,6 @@
 #include "miner/chain_miners.h"
 
-#include "chain/key_file.h"
+#include "chain/local_miners.h"
 #include "chain/miner_directory.h"
 #include "miner/miner_service.h"
 #include "miner/share_codec.h"
@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <set>
 #include <sstream>
-#include <thread>
 
 namespace nesa::miner {
 
@@ -79,58 +78,18 @@ Result<void> ChainMiners::startDevnet(const chain::Address &payer) {
   m_chain = std::move(*connected);
   m_options.chain = access;
 
-  auto minStake = m_chain->contracts().parameters.call(m_chain->rpc(), "minStake");
-  if (!minStake)
-    return minStake.error();
-  const chain::U256 stake = *(*minStake)[0].asUint();
-  std::set<chain::Address> expected;
-  for (int i = 0; i < count; ++i) {
-    const fs::path dir = m_devnetDir / ("miner-" + std::to_string(i + 1));
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    // The miner's account is made here so that it can be given its stake before it starts.
-    auto key = chain::loadOrCreateKeyFile(minerChainKeyFile(dir));
-    if (!key)
-      return key.error();
-    if (auto gas = m_devnet->fundGas(key->address()); !gas)
-      return gas.error();
-    if (auto funded = m_devnet->fund(key->address(), stake); !funded)
-      return funded.error().withContext("funding a local miner's stake");
-    expected.insert(key->address());
-    auto child = ChildProcess::start(
-        m_options.minerProgram,
-        {"--chain-rpc", access.rpc.text(), "--chain-id", std::to_string(access.chainId),
-         "--deployment", access.deployment.string(), "--data-dir", dir.string(), "--port", "0",
-         "--threads", std::to_string(m_options.minerThreads), "--log-level", "warn"},
-        /*captureStdout=*/true);
-    if (!child)
-      return child.error().withContext("starting " + m_options.minerProgram.string());
-    auto ready = child->readLine(m_options.readyTimeout);
-    if (!ready || ready->rfind("miner ready ", 0) != 0)
-      return fail(ErrorCode::Unavailable,
-                  "a local miner did not start: " + (ready ? *ready : ready.error().message));
-    m_minerProcesses.push_back(std::move(*child));
-  }
-  // They stake and register on their own; the run starts once the registry lists them all.
-  const auto deadline = std::chrono::steady_clock::now() + m_options.readyTimeout;
-  while (true) {
-    auto listed = chain::listMiners(m_chain->rpc(), m_chain->contracts());
-    if (!listed)
-      return listed.error();
-    std::size_t found = 0;
-    for (const auto &miner : *listed)
-      found += expected.count(miner.account);
-    if (found == expected.size())
-      return {};
-    if (std::chrono::steady_clock::now() > deadline)
-      return fail(ErrorCode::Unavailable, std::to_string(found) + " of " +
-                                              std::to_string(expected.size()) +
-                                              " local miners registered on chain in time");
-    for (auto &process : m_minerProcesses)
-      if (!process.running())
-        return fail(ErrorCode::Unavailable, "a local miner stopped before it registered");
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  chain::LocalMinerOptions miners;
+  miners.count = count;
+  miners.threads = m_options.minerThreads;
+  miners.parentDir = m_devnetDir;
+  miners.program = m_options.minerProgram;
+  miners.extraArguments = {"--log-level", "warn"};
+  miners.readyTimeout = m_options.readyTimeout;
+  auto local = chain::startLocalMiners(*m_devnet, access.deployment, miners);
+  if (!local)
+    return local.error();
+  m_localMiners = std::move(*local);
+  return {};
 }
 
 Result<std::vector<std::shared_ptr<privacy::MinerEndpoint>>>
@@ -225,9 +184,9 @@ Result<std::uint64_t> ChainMiners::finishPayments() {
 }
 
 void ChainMiners::stopLocalMiners() {
-  for (auto &process : m_minerProcesses)
-    process.stop(std::chrono::seconds(30));
-  m_minerProcesses.clear();
+  for (auto &miner : m_localMiners)
+    miner.process.stop(std::chrono::seconds(30));
+  m_localMiners.clear();
 }
 
 Result<chain::U256> ChainMiners::settledOnChain() {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "chain/devnet.h"
+#include "chain/local_miners.h"
 #include "chain/session_payer.h"
 #include "miner/remote_miner.h"
 #include "model/linear_bundle.h"
@@ -88,7 +89,7 @@ private:
   ChainNetworkOptions m_options;
   std::filesystem::path m_devnetDir;
   std::optional<chain::Devnet> m_devnet;
-  std::vector<ChildProcess> m_minerProcesses;
+  std::vector<chain::LocalMiner> m_localMiners;
   std::unique_ptr<chain::ChainConnection> m_chain;
   std::shared_ptr<chain::SessionPayer> m_payer;
   std::shared_ptr<CallAnswers> m_answers = std::make_shared<CallAnswers>();

@@ -12,10 +12,6 @@ namespace nesa::miner {
 
 using namespace std::chrono_literals;
 
-std::filesystem::path minerChainKeyFile(const std::filesystem::path &dataDir) {
-  return dataDir / "chain.key";
-}
-
 void MinerService::State::warnOnce(const std::string &message) {
   if (message != lastChainProblem)
     log::warn(name + ": " + message);

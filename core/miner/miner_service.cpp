@@ -1,5 +1,6 @@
 #include "miner/miner_service.h"
 
+#include "chain/local_miners.h"
 #include "gpu/dense_ops.h"
 #include "gpu/device_probe.h"
 #include "miner/internal/miner_state.h"
@@ -58,7 +59,7 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
   if (options.chain) {
     std::error_code ec;
     std::filesystem::create_directories(options.dataDir, ec);
-    auto key = chain::loadOrCreateKeyFile(minerChainKeyFile(options.dataDir));
+    auto key = chain::loadOrCreateKeyFile(chain::minerKeyFile(options.dataDir));
     if (!key)
       return key.error().withContext("the miner's account key");
     chainKey.emplace(std::move(*key));

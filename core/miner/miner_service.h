@@ -68,9 +68,6 @@ struct MinerStats {
   std::uint64_t settled = 0; ///< micro-NES in receipts settled on the ledger
 };
 
-/// The file holding a miner's EVM account key in its data folder.
-std::filesystem::path minerChainKeyFile(const std::filesystem::path &dataDir);
-
 /// A running miner. Stops cleanly when destroyed.
 class MinerService {
 public:
