@@ -47,6 +47,10 @@ const std::vector<cli::OptionSpec> kOptions = {
      "HOST:PORT"},
     {"chain-id", true, "with --chain-rpc: the chain id the node must have", "N"},
     {"deployment", true, "with --chain-rpc: the network's deployment file", "FILE"},
+    {"max-price", true,
+     "on an EVM network, use only miners asking at most this many µNES per share job (default "
+     "1000)",
+     "N"},
     {"in-process", false, "compute the shares in this process instead of on miners"},
     {"timeout", true, "give up on a miner after SECONDS without an answer (default 60)", "SECONDS"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},

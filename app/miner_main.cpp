@@ -44,8 +44,8 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"gpu", true, "which GPU the cuda backend uses (default 0)", "INDEX"},
     {"free", false, "serve jobs without payment (tests and demonstrations)"},
     {"settle-every", true,
-     "settle the clients' newest receipts on chain every SECONDS (default 5; fewer transactions "
-     "with more, and they are settled on stop too)",
+     "settle the clients' newest receipts on chain every SECONDS (default 5, at most 1800; "
+     "fewer transactions with more, and they are settled on stop too)",
      "SECONDS"},
     {"only-when-idle", false,
      "pause while other programs keep a quarter of the processor busy; resume when they stop"},
@@ -107,7 +107,8 @@ int main(int argc, char **argv) {
   const auto price = args->integer("price", 10, 0, kMax);
   const auto perByte = args->integer("price-per-byte", 0, 0, kMax);
   const auto gpuIndex = args->integer("gpu", 0, 0, 64);
-  const auto settleEvery = args->integer("settle-every", 5, 1, 30LL * 24 * 3600);
+  // At most half an hour: the contract's settle window may be as short as an hour.
+  const auto settleEvery = args->integer("settle-every", 5, 1, 1'800);
   for (const auto *n :
        {&port, &threads, &maxJobs, &queueMib, &price, &perByte, &gpuIndex, &settleEvery})
     if (!*n)

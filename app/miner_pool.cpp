@@ -150,7 +150,8 @@ Result<chain::AccountKey> chainPayerKey(bool localDevnet) {
 
 /// The miners of an EVM network for a run with `shares` shares per call.
 Result<void> openChainPool(MinerPool &pool, const miner::NetworkOptions &setup,
-                           std::optional<chain::ChainAccess> access, int shares) {
+                           std::optional<chain::ChainAccess> access, int shares,
+                           std::uint64_t maxPrice) {
   miner::ChainNetworkOptions options;
   const bool localDevnet = !access;
   options.chain = std::move(access);
@@ -158,6 +159,7 @@ Result<void> openChainPool(MinerPool &pool, const miner::NetworkOptions &setup,
   options.minerThreads = setup.minerThreads;
   options.remote = setup.remote;
   options.onStatus = [](const std::string &status) { std::cerr << status << "...\n"; };
+  options.maxPricePerJob = maxPrice;
   auto payer = chainPayerKey(localDevnet);
   if (!payer)
     return payer.error();
@@ -195,7 +197,12 @@ Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOp
     return setup.error();
   if (*access || !setup->node) {
     // An EVM network: the one named, or a local devnet for this run.
-    if (auto opened = openChainPool(pool, *setup, *access, shares); !opened)
+    const auto maxPrice = args.integer("max-price", 1'000, 0, 1LL << 50);
+    if (!maxPrice)
+      return maxPrice.error();
+    if (auto opened =
+            openChainPool(pool, *setup, *access, shares, static_cast<std::uint64_t>(*maxPrice));
+        !opened)
       return opened.error();
     auto found = pool.chainNetwork->minersFor(bundle, static_cast<std::size_t>(shares));
     if (!found)

@@ -520,9 +520,9 @@ private Q_SLOTS:
     };
     const chain::Deployment &d = net.chain().deployment();
     const auto signedBy = [&](const std::string &signer, const chain::Address &client,
-                              std::uint64_t jobs, std::uint64_t amount) {
+                              std::uint64_t jobs, std::uint64_t amount, std::uint64_t epoch = 0) {
       chain::SignedReceipt r;
-      r.receipt = {client, minerAccount, 0, jobs, chain::U256(amount)};
+      r.receipt = {client, minerAccount, epoch, jobs, chain::U256(amount)};
       r.signature = chainKey(signer).sign(chain::receiptDigest(r.receipt, d.chainId, d.sessions));
       return r;
     };
@@ -539,6 +539,13 @@ private Q_SLOTS:
                         "has no open session"));
     QVERIFY(
         refusedWith(attempt(signedBy("payer", net.payer(), 7, 60'000)), "more than the deposit"));
+    // Naming another epoch does not wipe what the client owes: the chain says which is current.
+    QVERIFY(refusedWith(attempt(signedBy("payer", net.payer(), 0, 0, 1)),
+                        "the receipt is for session epoch 1, the session is in 0"));
+    // A tip that would wrap the amount owed around is refused, not free.
+    QVERIFY(refusedWith(attempt(signedBy("payer", net.payer(), 6, 60),
+                                std::numeric_limits<std::uint64_t>::max() - 5),
+                        "overflow"));
     // Credit for two jobs beyond the newest receipt, tips counted: the third unpaid job is refused.
     const auto paidSoFar = signedBy("payer", net.payer(), 6, 60);
     QCOMPARE(attempt(paidSoFar, 5), std::string("accepted"));
@@ -603,7 +610,7 @@ private Q_SLOTS:
       accounts.push_back(key->address());
       QVERIFY(devnet->fundGas(key->address()));
       QVERIFY(devnet->fund(key->address(), stake));
-      miners.push_back(startChainMiner(access, dirs.back(), 3'600)); // no settling until stopped
+      miners.push_back(startChainMiner(access, dirs.back(), 1'800)); // no settling until stopped
     }
     QTRY_COMPARE_WITH_TIMEOUT(chain::listMiners(chainView.rpc(), c).value().size(), std::size_t{2},
                               30000);

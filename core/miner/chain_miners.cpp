@@ -17,6 +17,8 @@ using V = chain::abi::Value;
 
 ChainMiners::~ChainMiners() {
   m_handedOut.clear();
+  m_options.remote.chainPayer.reset(); // the payer refers to m_chain, which goes first
+  m_payer.reset();
   stopLocalMiners();
   if (m_devnet)
     m_devnet->stop();
@@ -97,13 +99,23 @@ ChainMiners::minersFor(const model::LinearBundle &, std::size_t needed) {
   auto listed = chain::listMiners(m_chain->rpc(), m_chain->contracts());
   if (!listed)
     return listed.error();
-  if (listed->size() < needed)
+  const auto affordable = [this](const chain::ListedMiner &m) {
+    return m.listing.pricePerJob <= m_options.maxPricePerJob &&
+           m.listing.pricePerMiB <= m_options.maxPricePerMiB;
+  };
+  const auto usable =
+      static_cast<std::size_t>(std::count_if(listed->begin(), listed->end(), affordable));
+  if (usable < needed)
     return fail(ErrorCode::Unavailable, "chain " + std::to_string(m_chain->chainId()) + " lists " +
                                             std::to_string(listed->size()) + " miners, " +
-                                            std::to_string(needed) +
+                                            std::to_string(usable) + " asking at most " +
+                                            std::to_string(m_options.maxPricePerJob) +
+                                            " µNES per job; " + std::to_string(needed) +
                                             " are needed for this many shares");
   std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
   for (const auto &entry : *listed) {
+    if (!affordable(entry))
+      continue;
     net::MinerRecord record;
     record.identity = entry.listing.wireKey; // pinned: the handshake must prove this key
     record.announcement.endpoint = entry.listing.endpoint;
@@ -128,6 +140,14 @@ Result<ChainReport> ChainMiners::reportWrongAnswer(const privacy::Evidence &evid
   if (accused == answers.end())
     return fail(ErrorCode::InvalidInput,
                 "the wrong answer of " + evidence.miner + " was not signed on chain");
+  // A miner that got a share of this call and never answered cannot be proven to be of the call,
+  // so the contract could draw it as a juror and hand it the accused's share: no report then.
+  if (const auto silent = m_answers->silent(evidence.job.call); !silent.empty())
+    return fail(ErrorCode::Unavailable,
+                "not reporting " + evidence.miner + ": miner " +
+                    chain::checksumAddress(silent.front()) +
+                    " received a share of the same call and did not answer, so it could not be "
+                    "kept off the jury");
   std::vector<chain::SignedAnswer> others;
   std::set<chain::Address> seen{accused->miner};
   for (const auto &answer : answers)

@@ -26,6 +26,10 @@ struct ChainNetworkOptions {
   RemoteMinerOptions remote;
   chain::SessionPayer::Terms terms;
   std::function<void(const std::string &)> onStatus; ///< "starting a local network…"
+  /// The dearest miner a run uses: the registry is open to anyone, and a client pays what a
+  /// miner lists (µNES per job; per MiB of share data).
+  std::uint64_t maxPricePerJob = 1'000;
+  std::uint64_t maxPricePerMiB = 100'000;
   std::filesystem::path minerProgram = executableDir() / "nesa-miner";
   std::chrono::milliseconds readyTimeout{90'000};
 };

@@ -47,6 +47,7 @@ Result<std::size_t> ChainPaymentDesk::load() {
       return damaged("holds a receipt that is not one of this miner's");
     Client &client = m_clients[receipt->receipt.client];
     client.epoch = receipt->receipt.epoch;
+    client.confirmed = true; // it was checked against the chain when it came
     client.newest = client.owed = receipt->receipt.amount;
     client.newestReceipt = *receipt;
     ++read;
@@ -78,9 +79,20 @@ Result<void> ChainPaymentDesk::checkSigner(const chain::SignedReceipt &r) const 
 }
 
 Result<void> ChainPaymentDesk::keep(Client &client, const chain::SignedReceipt &r) {
-  if (r.receipt.epoch != client.epoch) { // the client closed its session and opened a new one
-    client = Client{};
-    client.epoch = r.receipt.epoch;
+  if (!client.confirmed || r.receipt.epoch != client.epoch) {
+    // The epoch moves only when the chain says so: naming another epoch must not wipe what a
+    // client owes, nor an unsettled receipt.
+    auto session =
+        chain::readSession(m_chain.rpc(), m_chain.contracts().sessions, r.receipt.client, m_self);
+    if (!session)
+      return session.error();
+    if (r.receipt.epoch != session->epoch)
+      return refused("the receipt is for session epoch " + std::to_string(r.receipt.epoch) +
+                     ", the session is in " + std::to_string(session->epoch));
+    if (client.confirmed && client.epoch != session->epoch)
+      client = Client{}; // closed and reopened on chain: the old epoch's receipts died with it
+    client.epoch = session->epoch;
+    client.confirmed = true;
   }
   if (r.receipt.amount <= client.newest)
     return {}; // an older or equal promise: nothing new to keep (jobs may arrive out of order)

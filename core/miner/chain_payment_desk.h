@@ -47,6 +47,7 @@ private:
     chain::U256 owed;   ///< prices of the jobs admitted in this epoch
     chain::U256 newest; ///< the largest receipt accepted in this epoch
     std::optional<chain::SignedReceipt> newestReceipt;
+    bool confirmed = false; ///< `epoch` was read from the chain
   };
   /// The signer check every receipt gets, even one for nothing (it names the client).
   Result<void> checkSigner(const chain::SignedReceipt &receipt) const;

@@ -24,7 +24,10 @@ Result<std::size_t> JurorDuties::load() {
   std::ifstream in(m_store);
   const auto json = nlohmann::json::parse(in, nullptr, false);
   const auto damaged = [this] {
-    return fail(ErrorCode::Corrupt, m_store.string() + " (this juror's votes) is damaged");
+    m_votes.clear();
+    m_storeDamaged = true; // never overwritten: the salts in it may still be needed
+    return fail(ErrorCode::Corrupt, m_store.string() + " (this juror's votes) is damaged; move "
+                                                       "it away to take part in disputes again");
   };
   if (!json.is_object() || !json.contains("votes") || !json["votes"].is_array())
     return damaged();
@@ -49,6 +52,8 @@ Result<std::size_t> JurorDuties::load() {
 Result<void> JurorDuties::save() const {
   if (m_store.empty())
     return {};
+  if (m_storeDamaged)
+    return fail(ErrorCode::Corrupt, m_store.string() + " is damaged; not overwriting it");
   nlohmann::json votes = nlohmann::json::array();
   for (const auto &[id, vote] : m_votes)
     votes.push_back({{"id", id},
@@ -121,6 +126,20 @@ Result<void> JurorDuties::advance(chain::Transactor &sender) {
       note(d ? now.error() : d.error());
       continue;
     }
+    // What the chain already has decides the stage: a commit or reveal whose receipt was late,
+    // or that a crash kept from being written down, is not sent again (it would revert).
+    if (vote.stage == Stage::Recorded) {
+      auto committed =
+          disputes.call(m_chain.rpc(), "commitments", {V::uint(id), V::address(m_self)});
+      if (committed && (*committed)[0].asBytes() &&
+          *(*committed)[0].asBytes() != chain::Bytes(32, 0))
+        vote.stage = Stage::Committed;
+    }
+    if (vote.stage == Stage::Committed) {
+      auto revealed = disputes.call(m_chain.rpc(), "votes", {V::uint(id), V::address(m_self)});
+      if (revealed && (*revealed)[0].asUint() && !(*revealed)[0].asUint()->isZero())
+        vote.stage = Stage::Revealed;
+    }
     if (vote.stage == Stage::Recorded && *now <= d->commitEnd) {
       auto sent =
           disputes.send(sender, "commit",
@@ -150,10 +169,7 @@ Result<void> JurorDuties::advance(chain::Transactor &sender) {
       m_votes.erase(id);
     else
       m_votes[id].stage = vote.stage;
-  }
-  {
-    std::lock_guard lock(m_mutex);
-    if (auto saved = save(); !saved)
+    if (auto saved = save(); !saved) // after every step, not once at the end
       note(saved.error());
   }
   if (first)

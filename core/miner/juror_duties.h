@@ -47,6 +47,7 @@ private:
   chain::ChainConnection &m_chain;
   chain::Address m_self{};
   std::filesystem::path m_store;
+  bool m_storeDamaged = false;
   mutable std::mutex m_mutex;
   std::map<std::uint64_t, Vote> m_votes;
 };

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace nesa::miner {
 
@@ -123,8 +124,10 @@ namespace {
 /// when any element is further off than 2⁻³⁰ of the largest magnitude in its own answer.
 bool beyondRoundingAllowance(const model::TensorData &mine, const model::TensorData &theirs) {
   if (mine.shape != theirs.shape || mine.dtype != theirs.dtype ||
-      mine.bytes.size() != theirs.bytes.size() || mine.dtype != model::DType::F64)
-    return true;
+      mine.bytes.size() != theirs.bytes.size())
+    return true;                       // not even the same kind of answer
+  if (mine.dtype != model::DType::F64) // f64-masked answers are float64; anything else: exact
+    return mine.bytes != theirs.bytes;
   const std::size_t n = mine.bytes.size() / 8;
   double largest = 0, worst = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -149,15 +152,18 @@ void MinerService::State::handleJudge(net::Bytes message, const net::Responder &
   auto request = decodeJudgeJob(message);
   if (!request)
     return respond(net::encodeError(request.error()));
-  auto dispute = duties->check(request->dispute, jobDigestOf(request->job),
-                               resultDigestOf(request->accusedOutput));
-  if (!dispute)
-    return respond(net::encodeError(dispute.error()));
   auto task = std::make_shared<JudgeRequest>(std::move(*request));
-  // Recomputed like any job (the bundle must be installed: the reporter sends it first).
+  // Off the network threads (the checks read the chain), and ahead of paid work: a verdict is
+  // only worth anything before the commit phase ends.
   auto queued = queue.submit(
-      0, 0, message.size(),
+      std::numeric_limits<std::uint64_t>::max(), 0, message.size(),
       [this, task, duties, respond] {
+        // Nothing is computed before the chain confirms this miner sits on that jury and the
+        // job and answer are the ones reported.
+        auto dispute = duties->check(task->dispute, jobDigestOf(task->job),
+                                     resultDigestOf(task->accusedOutput));
+        if (!dispute)
+          return respond(net::encodeError(dispute.error()));
         auto recomputed = compute->compute(task->job);
         if (!recomputed)
           return respond(net::encodeError(recomputed.error().withContext("recomputing")));
@@ -199,9 +205,12 @@ Result<void> MinerService::State::checkChainPayment(const PricedJob &job, std::u
   if (!payments)
     return fail(ErrorCode::Unavailable,
                 "this miner has not reached its chain yet and cannot check payments");
-  // A tip buys a place in the queue only because it is owed like the price: the client's later
-  // receipts must cover it, or its next jobs are refused.
-  return payments->admit(*job.chainPayment, price + job.tip);
+  // The fee and tip a job claims order the queue, so both are owed: the client's later receipts
+  // must cover them, or its next jobs are refused.
+  std::uint64_t owed = 0;
+  if (__builtin_add_overflow(job.fee, job.tip, &owed))
+    return fail(ErrorCode::InvalidInput, "payment refused: the job's fee and tip overflow");
+  return payments->admit(*job.chainPayment, owed);
 }
 
 } // namespace nesa::miner

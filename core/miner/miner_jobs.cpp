@@ -116,7 +116,7 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
     auto upload = std::make_shared<net::BundleUpload>(net::decodePublishBundle(message));
     message = {};
     auto queued = installs.submit(
-        0, 0, 0,
+        0, 0, upload->content.size(),
         [this, upload, respond] {
           auto done = installUploaded(upload->bundleId, upload->content);
           respond(done ? net::encodeAck() : net::encodeError(done.error()));

@@ -2,7 +2,31 @@
 
 #include "miner/share_codec.h"
 
+#include <algorithm>
+
 namespace nesa::miner {
+
+void CallAnswers::sent(const privacy::Seed &call, const chain::Address &miner) {
+  std::lock_guard lock(m_mutex);
+  m_recipients[call].push_back(miner);
+}
+
+std::vector<chain::Address> CallAnswers::silent(const privacy::Seed &call) const {
+  std::lock_guard lock(m_mutex);
+  std::vector<chain::Address> out;
+  const auto recipients = m_recipients.find(call);
+  if (recipients == m_recipients.end())
+    return out;
+  const auto answers = m_calls.find(call);
+  for (const auto &miner : recipients->second) {
+    const bool answered =
+        answers != m_calls.end() && std::any_of(answers->second.begin(), answers->second.end(),
+                                                [&](const auto &a) { return a.miner == miner; });
+    if (!answered && std::find(out.begin(), out.end(), miner) == out.end())
+      out.push_back(miner);
+  }
+  return out;
+}
 
 void CallAnswers::add(const privacy::Seed &call, chain::SignedAnswer answer) {
   std::lock_guard lock(m_mutex);
@@ -120,6 +144,8 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
       return receipt.error();
     priced.payment = *receipt;
   }
+  if (m_options.answers && m_chainAccount)
+    m_options.answers->sent(job.call, *m_chainAccount);
   auto reply = request(encodeShareJob(priced), m_options.jobTimeout);
   if (!reply)
     return reply.error();

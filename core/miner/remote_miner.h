@@ -21,13 +21,19 @@ namespace nesa::miner {
 /// Thread-safe.
 class CallAnswers {
 public:
+  /// Notes that `miner` is being sent a share of `call` (before it is sent).
+  void sent(const privacy::Seed &call, const chain::Address &miner);
   void add(const privacy::Seed &call, chain::SignedAnswer answer);
   /// Every answer signed in `call`, in arrival order.
   std::vector<chain::SignedAnswer> of(const privacy::Seed &call) const;
+  /// The miners that were sent a share of `call` and never returned a signed answer to it:
+  /// they hold a share but cannot be proven to be of the call, so a dispute could draw them.
+  std::vector<chain::Address> silent(const privacy::Seed &call) const;
 
 private:
   mutable std::mutex m_mutex;
   std::map<privacy::Seed, std::vector<chain::SignedAnswer>> m_calls;
+  std::map<privacy::Seed, std::vector<chain::Address>> m_recipients;
 };
 
 /// Deadlines and what the client offers per job.

@@ -63,7 +63,9 @@ struct MinerService::State {
   std::shared_ptr<JurorDuties> jurorDuties;       // guarded by deskMutex
   std::thread chainLink;
 
-  JobQueue installs{{1, 64, 1024}}; // bundle downloads, one at a time, off the network threads
+  // Bundle downloads and uploads, one at a time, off the network threads; uploads held while
+  // waiting count against the same memory limit as queued jobs.
+  JobQueue installs{{1, 16, options.maxQueuedBytes}};
   std::mutex installMutex;
   std::set<std::string> installedIds;
   std::thread nodeLink;
