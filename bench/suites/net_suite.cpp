@@ -1,6 +1,7 @@
 // net: the wire against raw TCP on the same loopback, and hss over a devnet of real processes
 // against hss with in-process miners.
 #include "harness.h"
+#include "miner/chain_miners.h"
 #include "miner/network_miners.h"
 #include "miner/share_codec.h"
 #include "model/compiled_model.h"
@@ -10,8 +11,12 @@
 #include "privacy/engine.h"
 #include "privacy/local_miner.h"
 #include "reference_models.h"
+#include "wallet/ethereum_keys.h"
+#include "wallet/mnemonic.h"
 #include "suites/or_die.h"
 #include "suites/suites.h"
+#include "wallet/ethereum_keys.h"
+#include "wallet/mnemonic.h"
 
 #include <utility> // before Boost (STACK.md)
 
@@ -135,6 +140,8 @@ struct HssFixture {
   std::shared_ptr<privacy::Engine> inProcess;
   std::shared_ptr<privacy::Engine> network;
   std::shared_ptr<miner::NetworkMiners> devnet;
+  std::shared_ptr<miner::ChainMiners> evmDevnet; ///< paid through the contracts
+  std::shared_ptr<privacy::Engine> evmNetwork;
   net::Identity client = orDie(net::Identity::generate(), "identity");
 };
 
@@ -144,7 +151,7 @@ std::shared_ptr<HssFixture> makeHss() {
   fs::create_directories(dir);
   const auto reference = testing::writeCnn(dir / "cnn.pt", 32, 64);
   auto fixture = std::make_shared<HssFixture>(
-      HssFixture{orDie(model::compileModel(reference.file), "compile"), {}, {}, {}, {}});
+      HssFixture{orDie(model::compileModel(reference.file), "compile"), {}, {}, {}, {}, {}, {}});
   std::error_code ec;
   fs::remove_all(dir, ec);
   at::manual_seed(3);
@@ -167,6 +174,17 @@ std::shared_ptr<HssFixture> makeHss() {
       miner::Payer::Terms{}));
   fixture->network = std::make_shared<privacy::Engine>(
       orDie(fixture->devnet->minersFor(fixture->compiled.bundle(), 2), "miners"));
+  // The same on an EVM devnet (anvil, the contracts, 2 miner processes), paid by the demo
+  // phrase's Ethereum account through PaymentSessions.
+  miner::ChainNetworkOptions evm;
+  evm.devnetMiners = 2;
+  auto seed = orDie(wallet::seedFromMnemonic(node::kDevnetDemoPhrase), "demo seed");
+  fixture->evmDevnet =
+      orDie(miner::ChainMiners::open(fixture->client,
+                                     orDie(wallet::ethereumAccountKey(seed, 0), "key"), evm),
+            "EVM devnet");
+  fixture->evmNetwork = std::make_shared<privacy::Engine>(
+      orDie(fixture->evmDevnet->minersFor(fixture->compiled.bundle(), 2), "EVM miners"));
   return fixture;
 }
 
@@ -227,6 +245,12 @@ std::vector<Comparison> makeComparisons() {
        }},
       {"cnn_hss_network_vs_in_process", "ms", [hss] { return hssRun(*hss, *hss->inProcess); },
        [hss] { return hssRun(*hss, *hss->network); }},
+      // Paid through the contracts (a signed EIP-712 receipt per job, checked against the session
+      // on anvil by the miner) against paid through the node's home-made chain.
+      {"cnn_hss_evm_network_vs_in_process", "ms", [hss] { return hssRun(*hss, *hss->inProcess); },
+       [hss] { return hssRun(*hss, *hss->evmNetwork); }},
+      {"cnn_hss_evm_network_vs_node_network", "ms", [hss] { return hssRun(*hss, *hss->network); },
+       [hss] { return hssRun(*hss, *hss->evmNetwork); }},
   };
 }
 

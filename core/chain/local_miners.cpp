@@ -21,6 +21,12 @@ Result<std::vector<LocalMiner>> startLocalMiners(Devnet &devnet, const fs::path 
   if (!minStake)
     return minStake.error();
   const U256 stake = *(*minStake)[0].asUint();
+  // Local miners share this computer's cores: each gets its part unless told otherwise (every
+  // one running on every core only makes their threads fight).
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) /
+                                            std::max(1, options.count));
   std::vector<LocalMiner> miners;
   for (int i = 0; i < options.count; ++i) {
     const fs::path dir = options.parentDir / ("miner-" + std::to_string(i + 1));
@@ -49,7 +55,7 @@ Result<std::vector<LocalMiner>> startLocalMiners(Devnet &devnet, const fs::path 
                                        "--deployment", deploymentFile.string(),
                                        "--data-dir",   dir.string(),
                                        "--port",       "0",
-                                       "--threads",    std::to_string(options.threads)};
+                                       "--threads",    std::to_string(threads)};
     arguments.insert(arguments.end(), options.extraArguments.begin(), options.extraArguments.end());
     auto child = ChildProcess::start(options.program, arguments, /*captureStdout=*/true);
     if (!child)

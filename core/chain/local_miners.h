@@ -19,7 +19,7 @@ std::filesystem::path minerKeyFile(const std::filesystem::path &minerDir);
 /// How to start local miners.
 struct LocalMinerOptions {
   int count = 2;
-  int threads = 0;                 ///< compute threads each (0: every core)
+  int threads = 0;                 ///< compute threads each (0: the cores shared out among them)
   std::filesystem::path parentDir; ///< each miner's folder goes under it ("miner-1", …)
   std::filesystem::path program = executableDir() / "nesa-miner";
   std::vector<std::string> extraArguments; ///< passed on ("--log-level", "warn", …)

@@ -41,28 +41,39 @@ Result<void> SessionDesk::admitJob(const Address &client, const U256 &owedAfterJ
   auto s = session(client);
   if (!s)
     return s.error();
-  if (s->deposit.isZero())
-    return refused("client " + checksumAddress(client) + " has no open session with this miner");
   auto now = m_rpc.latestTimestamp();
   if (!now)
     return now.error();
+  return admitJob(client, *s, *now, owedAfterJob, jobSeconds);
+}
+
+Result<void> SessionDesk::admitJob(const Address &client, const SessionState &s, std::uint64_t now,
+                                   const U256 &owedAfterJob, std::uint64_t jobSeconds) const {
+  if (s.deposit.isZero())
+    return refused("client " + checksumAddress(client) + " has no open session with this miner");
   // Served after expiry, a job could not be settled before the client may close: no free compute.
-  if (s->expiresAt < *now + jobSeconds)
+  if (s.expiresAt < now + jobSeconds)
     return refused("the session of " + checksumAddress(client) + " expires at " +
-                   std::to_string(s->expiresAt) + ", before this job could end (now " +
-                   std::to_string(*now) + " + " + std::to_string(jobSeconds) + " s)");
-  if (owedAfterJob > s->deposit)
-    return refused("the deposit of " + checksumAddress(client) + " (" + s->deposit.toDecimal() +
+                   std::to_string(s.expiresAt) + ", before this job could end (now " +
+                   std::to_string(now) + " + " + std::to_string(jobSeconds) + " s)");
+  if (owedAfterJob > s.deposit)
+    return refused("the deposit of " + checksumAddress(client) + " (" + s.deposit.toDecimal() +
                    " µNES) does not cover " + owedAfterJob.toDecimal() + " µNES");
   return {};
 }
 
 Result<void> SessionDesk::acceptReceipt(const PaymentReceipt &receipt, const Signature &signature) {
+  auto state = session(receipt.client);
+  if (!state)
+    return state.error();
+  return acceptReceipt(receipt, signature, *state);
+}
+
+Result<void> SessionDesk::acceptReceipt(const PaymentReceipt &receipt, const Signature &signature,
+                                        const SessionState &state) {
   if (receipt.miner != m_miner)
     return refused("the receipt is for another miner");
-  auto s = session(receipt.client);
-  if (!s)
-    return s.error();
+  const SessionState *s = &state;
   if (receipt.epoch != s->epoch)
     return refused("the receipt is for session epoch " + std::to_string(receipt.epoch) +
                    ", the session is in " + std::to_string(s->epoch));

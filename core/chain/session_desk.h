@@ -39,11 +39,17 @@ public:
   /// would owe `owedAfterJob` µNES in total. Refused (InvalidInput, with the reason) when there is
   /// no session, when it expires before the job could end, or when the deposit does not cover it.
   Result<void> admitJob(const Address &client, const U256 &owedAfterJob, std::uint64_t jobSeconds);
+  /// The same checks against a session state and chain time the caller has just read.
+  Result<void> admitJob(const Address &client, const SessionState &state, std::uint64_t now,
+                        const U256 &owedAfterJob, std::uint64_t jobSeconds) const;
 
   /// Keeps `receipt` (signed by the client) as the newest when it is for this miner and the
   /// session's current epoch, signed by its client, for more µNES and no fewer jobs than the last
   /// one, and within the deposit; otherwise an InvalidInput error says which check failed.
   Result<void> acceptReceipt(const PaymentReceipt &receipt, const Signature &signature);
+  /// The same against a session state the caller has just read for the receipt's client.
+  Result<void> acceptReceipt(const PaymentReceipt &receipt, const Signature &signature,
+                             const SessionState &state);
 
   /// Settles `client`'s newest accepted receipt unless the chain already has it (after a crash
   /// of either side, calling it again pays exactly what is missing). Returns µNES newly settled.

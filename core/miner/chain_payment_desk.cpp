@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <optional>
 
 namespace nesa::miner {
 
@@ -78,25 +79,24 @@ Result<void> ChainPaymentDesk::checkSigner(const chain::SignedReceipt &r) const 
   return {};
 }
 
-Result<void> ChainPaymentDesk::keep(Client &client, const chain::SignedReceipt &r) {
-  if (!client.confirmed || r.receipt.epoch != client.epoch) {
-    // The epoch moves only when the chain says so: naming another epoch must not wipe what a
-    // client owes, nor an unsettled receipt.
-    auto session =
-        chain::readSession(m_chain.rpc(), m_chain.contracts().sessions, r.receipt.client, m_self);
-    if (!session)
-      return session.error();
-    if (r.receipt.epoch != session->epoch)
-      return refused("the receipt is for session epoch " + std::to_string(r.receipt.epoch) +
-                     ", the session is in " + std::to_string(session->epoch));
-    if (client.confirmed && client.epoch != session->epoch)
+Result<void> ChainPaymentDesk::keep(Client &client, const chain::SignedReceipt &r,
+                                    const chain::SessionState &session) {
+  // The epoch moves only when the chain says so: naming another epoch must not wipe what a
+  // client owes, nor an unsettled receipt.
+  if (r.receipt.epoch != session.epoch)
+    return refused("the receipt is for session epoch " + std::to_string(r.receipt.epoch) +
+                   ", the session is in " + std::to_string(session.epoch));
+  if (client.confirmed && session.epoch < client.epoch)
+    return refused("the session changed while the job was checked; send it again");
+  if (!client.confirmed || client.epoch != session.epoch) {
+    if (client.confirmed)
       client = Client{}; // closed and reopened on chain: the old epoch's receipts died with it
-    client.epoch = session->epoch;
+    client.epoch = session.epoch;
     client.confirmed = true;
   }
   if (r.receipt.amount <= client.newest)
     return {}; // an older or equal promise: nothing new to keep (jobs may arrive out of order)
-  if (auto accepted = m_desk.acceptReceipt(r.receipt, r.signature); !accepted)
+  if (auto accepted = m_desk.acceptReceipt(r.receipt, r.signature, session); !accepted)
     return refused(accepted.error().message);
   const auto previous = client.newestReceipt;
   client.newest = r.receipt.amount;
@@ -110,12 +110,66 @@ Result<void> ChainPaymentDesk::keep(Client &client, const chain::SignedReceipt &
   return {};
 }
 
+Result<chain::SessionState> ChainPaymentDesk::sessionOf(const chain::Address &client, bool fresh) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!fresh) {
+    std::lock_guard lock(m_cacheMutex);
+    if (auto it = m_sessions.find(client); it != m_sessions.end() && now - it->second.at < kFresh)
+      return it->second.state;
+  }
+  auto state = chain::readSession(m_chain.rpc(), m_chain.contracts().sessions, client, m_self);
+  if (!state)
+    return state.error();
+  std::lock_guard lock(m_cacheMutex);
+  m_sessions[client] = {*state, now};
+  return state;
+}
+
+Result<std::uint64_t> ChainPaymentDesk::chainTime(bool fresh) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(m_cacheMutex);
+    if (!fresh && m_timeReadAt && now - *m_timeReadAt < kFresh)
+      return m_chainTime +
+             static_cast<std::uint64_t>(
+                 std::chrono::duration_cast<std::chrono::seconds>(now - *m_timeReadAt).count());
+  }
+  auto read = m_chain.rpc().latestTimestamp();
+  if (!read)
+    return read.error();
+  std::lock_guard lock(m_cacheMutex);
+  m_chainTime = *read;
+  m_timeReadAt = now;
+  return read;
+}
+
 Result<void> ChainPaymentDesk::admit(const chain::SignedReceipt &r, std::uint64_t price) {
   if (auto ok = checkSigner(r); !ok)
     return ok;
+  // The session and the chain's time are read at most every few seconds, outside the lock. A
+  // reading that is a little old can only refuse wrongly, never admit wrongly: within an epoch
+  // a deposit only grows and an expiry only moves later, and a session this job could outlive
+  // cannot be closed meanwhile. So a refusal is checked again against fresh readings.
+  Result<void> outcome;
+  for (const bool fresh : {false, true}) {
+    auto session = sessionOf(r.receipt.client, fresh);
+    if (!session)
+      return session.error();
+    auto now = chainTime(fresh);
+    if (!now)
+      return now.error();
+    outcome = admitWith(r, price, *session, *now);
+    if (outcome)
+      return outcome;
+  }
+  return outcome;
+}
+
+Result<void> ChainPaymentDesk::admitWith(const chain::SignedReceipt &r, std::uint64_t price,
+                                         const chain::SessionState &session, std::uint64_t now) {
   std::lock_guard lock(m_mutex);
   Client &client = m_clients[r.receipt.client];
-  if (auto kept = keep(client, r); !kept)
+  if (auto kept = keep(client, r, session); !kept)
     return kept;
   U256 allowed, credit;
   U256::mulOverflows(U256(price), U256(static_cast<std::uint64_t>(m_creditJobs)), credit);
@@ -125,9 +179,9 @@ Result<void> ChainPaymentDesk::admit(const chain::SignedReceipt &r, std::uint64_
                    " µNES, newest receipt " + client.newest.toDecimal() + ")");
   U256 owedAfter;
   U256::addOverflows(client.owed, U256(price), owedAfter);
-  if (auto admitted = m_desk.admitJob(r.receipt.client, owedAfter, m_jobSeconds); !admitted)
-    return admitted.error().code == ErrorCode::InvalidInput ? refused(admitted.error().message)
-                                                            : admitted.error();
+  if (auto admitted = m_desk.admitJob(r.receipt.client, session, now, owedAfter, m_jobSeconds);
+      !admitted)
+    return refused(admitted.error().message);
   client.owed = owedAfter;
   return {};
 }
@@ -135,8 +189,12 @@ Result<void> ChainPaymentDesk::admit(const chain::SignedReceipt &r, std::uint64_
 Result<void> ChainPaymentDesk::accept(const chain::SignedReceipt &r) {
   if (auto ok = checkSigner(r); !ok)
     return ok;
+  auto session =
+      chain::readSession(m_chain.rpc(), m_chain.contracts().sessions, r.receipt.client, m_self);
+  if (!session)
+    return session.error();
   std::lock_guard lock(m_mutex);
-  return keep(m_clients[r.receipt.client], r);
+  return keep(m_clients[r.receipt.client], r, *session);
 }
 
 Result<U256> ChainPaymentDesk::settleAll(chain::Transactor &sender) {

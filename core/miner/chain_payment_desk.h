@@ -10,8 +10,10 @@
 #include "chain/chain_access.h"
 #include "chain/session_desk.h"
 
+#include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace nesa::miner {
 
@@ -51,10 +53,30 @@ private:
   };
   /// The signer check every receipt gets, even one for nothing (it names the client).
   Result<void> checkSigner(const chain::SignedReceipt &receipt) const;
-  /// Keeps `receipt` when it is newer than what `client` gave before (and in the store).
-  Result<void> keep(Client &client, const chain::SignedReceipt &receipt);
+  /// Keeps `receipt` when it is newer than what `client` gave before (and in the store), given
+  /// the client's session as just read from the chain.
+  Result<void> keep(Client &client, const chain::SignedReceipt &receipt,
+                    const chain::SessionState &session);
   /// Writes every client's newest receipt to the store.
   Result<void> save() const;
+  /// The admission checks against one reading of the session and the chain's time.
+  Result<void> admitWith(const chain::SignedReceipt &receipt, std::uint64_t price,
+                         const chain::SessionState &session, std::uint64_t now);
+  /// `client`'s session, read from the chain when `fresh` or when the last reading is old.
+  Result<chain::SessionState> sessionOf(const chain::Address &client, bool fresh);
+  /// The chain's time: the last block's timestamp plus the time since it was read.
+  Result<std::uint64_t> chainTime(bool fresh);
+
+  /// How long a reading of the chain is used before it is read again.
+  static constexpr std::chrono::seconds kFresh{2};
+  struct Reading {
+    chain::SessionState state;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::mutex m_cacheMutex; // guards the readings below
+  std::map<chain::Address, Reading> m_sessions;
+  std::uint64_t m_chainTime = 0;
+  std::optional<std::chrono::steady_clock::time_point> m_timeReadAt;
 
   chain::ChainConnection &m_chain;
   chain::Address m_self{};

@@ -108,13 +108,12 @@ std::shared_ptr<JurorDuties> MinerService::State::jurors() const {
   return jurorDuties;
 }
 
-chain::Bytes MinerService::State::signAnswer(const privacy::ShareJob &job,
-                                             const model::TensorData &output) const {
+chain::Bytes MinerService::State::signAnswer(const privacy::Seed &call, const net::Digest &job,
+                                             const net::Digest &result) const {
   if (!chainPaymentDesk()) // not connected yet (the connection is set before the desk)
     return {};
-  const auto digest =
-      chain::answerDigest(job.call, jobDigestOf(job), resultDigestOf(output),
-                          chainConnection->chainId(), chainConnection->deployment().disputes);
+  const auto digest = chain::answerDigest(call, job, result, chainConnection->chainId(),
+                                          chainConnection->deployment().disputes);
   return chainKey->sign(digest).toRsv();
 }
 

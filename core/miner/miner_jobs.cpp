@@ -228,12 +228,14 @@ void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message,
         ++served;
         fees += job->fee;
         // Signed, so that a wrong answer can be proven to the ledger (docs/network.md).
-        const auto signedBytes = ledger::SlashEvidence::signedBytes(jobDigestOf(job->job),
-                                                                    resultDigestOf(reply->output));
+        // The digests hash megabytes of share data: computed once for both signatures.
+        const auto jobDigest = jobDigestOf(job->job);
+        const auto resultDigest = resultDigestOf(reply->output);
+        const auto signedBytes = ledger::SlashEvidence::signedBytes(jobDigest, resultDigest);
         reply->signer = identity.publicKey();
         reply->signature = identity.sign(signedBytes);
         // And, on an EVM network, with the miner's account for the Disputes contract.
-        auto chainSignature = signAnswer(job->job, reply->output);
+        auto chainSignature = signAnswer(job->job.call, jobDigest, resultDigest);
         respond(encodeShareReply({std::move(*reply), waited, std::move(chainSignature)}));
       },
       [respond](const Error &error) { respond(net::encodeError(error)); });

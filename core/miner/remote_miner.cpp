@@ -152,16 +152,17 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   auto decoded = decodeShareReply(*reply);
   if (!decoded)
     return decoded.error();
-  // Only a signed answer can be held against the miner; an unsigned one is no answer.
-  const auto signedBytes =
-      ledger::SlashEvidence::signedBytes(jobDigestOf(job), resultDigestOf(decoded->reply.output));
+  // Only a signed answer can be held against the miner; an unsigned one is no answer. (The
+  // digests hash megabytes of share data: computed once for both signatures.)
+  const auto jobDigest = jobDigestOf(job);
+  const auto resultDigest = resultDigestOf(decoded->reply.output);
+  const auto signedBytes = ledger::SlashEvidence::signedBytes(jobDigest, resultDigest);
   if (decoded->reply.signer != m_record.identity ||
       !net::verifySignature(m_record.identity, signedBytes, decoded->reply.signature))
     return fail(ErrorCode::InvalidInput, "the answer is not signed by the miner");
   if (m_options.chainPayer && m_chainAccount) {
     // On an EVM network the miner's account signs too: what the Disputes contract checks.
-    chain::SignedAnswer answer{*m_chainAccount, jobDigestOf(job),
-                               resultDigestOf(decoded->reply.output), decoded->chainSignature};
+    chain::SignedAnswer answer{*m_chainAccount, jobDigest, resultDigest, decoded->chainSignature};
     const auto &d = m_options.chainPayer->deployment();
     const auto digest =
         chain::answerDigest(job.call, answer.job, answer.result, d.chainId, d.disputes);

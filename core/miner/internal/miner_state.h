@@ -97,8 +97,10 @@ struct MinerService::State {
   std::shared_ptr<ChainPaymentDesk> chainPaymentDesk() const;
   /// A dispute this miner is asked to judge: checked on chain, recomputed, the verdict recorded.
   void handleJudge(net::Bytes message, const net::Responder &respond);
-  /// The miner account's signature over its answer `output` to `job` (empty off-chain).
-  chain::Bytes signAnswer(const privacy::ShareJob &job, const model::TensorData &output) const;
+  /// The miner account's signature over its answer (digest `result`) to the job with digest
+  /// `job` in call `call` (empty off-chain).
+  chain::Bytes signAnswer(const privacy::Seed &call, const net::Digest &job,
+                          const net::Digest &result) const;
   /// The juror's votes, once the chain link has connected.
   std::shared_ptr<JurorDuties> jurors() const;
   /// A bundle a client sent: its content must hash to its id before it is parsed.
