@@ -45,6 +45,21 @@ Result<miner::NetworkOptions> networkOptions(const cli::Arguments &args) {
   return setup;
 }
 
+/// The user's wallet, its passphrase from $NESA_WALLET_PASSPHRASE or the terminal; `purpose`
+/// says in an error what it was opened for.
+Result<wallet::Wallet> openUserWallet(const std::string &purpose) {
+  auto config = loadConfig(paths::configFile());
+  const auto file =
+      wallet::defaultWalletFile(config ? config->effectiveDataDir() : paths::dataDir());
+  auto passphrase = cli::readPassphrase(false);
+  if (!passphrase)
+    return passphrase.error();
+  auto opened = wallet::Wallet::open(file, *passphrase);
+  if (!opened)
+    return opened.error().withContext(purpose);
+  return opened;
+}
+
 // Who pays the miners: on the local devnet its well-known demo account; on any other network
 // account 0 of the user's wallet (the passphrase from $NESA_WALLET_PASSPHRASE or the terminal).
 Result<std::shared_ptr<miner::Payer>> makePayer(miner::NetworkMiners &network) {
@@ -64,15 +79,9 @@ Result<std::shared_ptr<miner::Payer>> makePayer(miner::NetworkMiners &network) {
         [key](std::span<const std::uint8_t> bytes) { return wallet::sign(*key, bytes); },
         miner::Payer::Terms{});
   }
-  auto config = loadConfig(paths::configFile());
-  const auto file =
-      wallet::defaultWalletFile(config ? config->effectiveDataDir() : paths::dataDir());
-  auto passphrase = cli::readPassphrase(false);
-  if (!passphrase)
-    return passphrase.error();
-  auto opened = wallet::Wallet::open(file, *passphrase);
+  auto opened = openUserWallet("the wallet pays the miners");
   if (!opened)
-    return opened.error().withContext("the wallet pays the miners");
+    return opened.error();
   auto w = std::make_shared<wallet::Wallet>(std::move(*opened));
   const auto key = w->accounts().front().publicKey;
   return std::make_shared<miner::Payer>(
@@ -133,15 +142,9 @@ Result<chain::AccountKey> chainPayerKey(bool localDevnet) {
       return seed.error();
     return wallet::ethereumAccountKey(*seed, 0);
   }
-  auto config = loadConfig(paths::configFile());
-  const auto file =
-      wallet::defaultWalletFile(config ? config->effectiveDataDir() : paths::dataDir());
-  auto passphrase = cli::readPassphrase(false);
-  if (!passphrase)
-    return passphrase.error();
-  auto opened = wallet::Wallet::open(file, *passphrase);
+  auto opened = openUserWallet("the wallet pays the miners");
   if (!opened)
-    return opened.error().withContext("the wallet pays the miners");
+    return opened.error();
   auto key = opened->ethereumKey(0);
   if (!key)
     return key.error();
@@ -163,6 +166,14 @@ Result<void> openChainPool(MinerPool &pool, const miner::NetworkOptions &setup,
   auto payer = chainPayerKey(localDevnet);
   if (!payer)
     return payer.error();
+  if (!localDevnet) {
+    // A crash between signing and mining loses nothing: the journal sends the same bytes again.
+    auto config = loadConfig(paths::configFile());
+    const auto folder = (config ? config->effectiveDataDir() : paths::dataDir()) / "chain";
+    const std::string account = "payer-" + chain::toHex(payer->address());
+    options.payerJournal = folder / (account + "-journal.json");
+    options.payerReceipts = folder / (account + "-receipts.json"); // sessions outlive a run
+  }
   auto opened = miner::ChainMiners::open(*pool.identity, std::move(*payer), std::move(options));
   if (!opened)
     return opened.error();

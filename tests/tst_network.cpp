@@ -15,6 +15,7 @@
 #include "miner/remote_miner.h"
 #include "miner/share_codec.h"
 #include "model/compiled_model.h"
+#include "model/npy.h"
 #include "net/connection.h"
 #include "node/node_chain.h"
 #include "node/remote_ledger.h"
@@ -23,11 +24,14 @@
 #include "reference_models.h"
 #include "test_keys.h"
 #include "test_tensors.h"
+#include "wallet/ethereum_keys.h"
+#include "wallet/mnemonic.h"
 
 #include <sodium.h>
 
 #include <ATen/Parallel.h>
 
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -114,6 +118,50 @@ private:
   }
 
   const model::CompiledModel &compiled(const std::string &name) { return *m_models.at(name); }
+
+  /// An EVM devnet of its own (anvil and the contracts) with chainKey(`payer`) as its funded demo
+  /// account, and a view of its contracts.
+  struct EvmDevnet {
+    fs::path dir;
+    std::optional<chain::Devnet> devnet;
+    chain::ChainAccess access;
+    std::unique_ptr<chain::ChainConnection> view;
+
+    /// A uint answer of a view function.
+    chain::U256 number(const chain::Contract &contract, const char *function,
+                       std::vector<chain::abi::Value> arguments = {}) {
+      return *(*contract.call(view->rpc(), function, arguments))[0].asUint();
+    }
+    /// A miner folder `name` whose account holds gas and the registry's minimum stake.
+    std::pair<fs::path, chain::Address> minerAccount(const std::string &name) {
+      const fs::path minerDir = dir / name;
+      fs::create_directories(minerDir);
+      auto key = chain::loadOrCreateKeyFile(chain::minerKeyFile(minerDir));
+      if (!key || !devnet->fundGas(key->address()) ||
+          !devnet->fund(key->address(), number(view->contracts().parameters, "minStake")))
+        qFatal("cannot fund miner %s", name.c_str());
+      return {minerDir, key->address()};
+    }
+  };
+
+  EvmDevnet startEvmDevnet(const std::string &name, const std::string &payer) {
+    EvmDevnet net;
+    net.dir = fs::path(m_dir.path().toStdString()) / name;
+    chain::DevnetOptions options;
+    options.dataDir = net.dir;
+    options.demoAccount = chainKey(payer).address();
+    auto started = chain::Devnet::start(options);
+    if (!started)
+      qFatal("devnet: %s", started.error().message.c_str());
+    net.devnet.emplace(std::move(*started));
+    net.access = {net.devnet->endpoint(), net.devnet->deployment().chainId,
+                  net.dir / "chain" / "deployment.json"};
+    auto view = chain::ChainConnection::open(net.access);
+    if (!view)
+      qFatal("devnet: %s", view.error().message.c_str());
+    net.view = std::move(*view);
+    return net;
+  }
 
   /// A nesa-miner process working for the EVM network `access`, settling every `settleSeconds`.
   ChildProcess startChainMiner(const chain::ChainAccess &access, const fs::path &dir,
@@ -581,36 +629,23 @@ private Q_SLOTS:
   // receipts it kept on disk are settled after its restart, exactly once (a second restart pays
   // nothing more), and the tokens that moved add up to what the client owed.
   void aKilledMinerLosesNoPaymentAndIsPaidOnce() {
-    const fs::path dir = fs::path(m_dir.path().toStdString()) / "evm-crash";
-    chain::DevnetOptions devnetOptions;
-    devnetOptions.dataDir = dir;
-    devnetOptions.demoAccount = chainKey("crash payer").address();
-    auto devnet = chain::Devnet::start(devnetOptions);
-    QVERIFY2(devnet, devnet ? "" : devnet.error().message.c_str());
-    const chain::ChainAccess access{devnet->endpoint(), devnet->deployment().chainId,
-                                    dir / "chain" / "deployment.json"};
-    auto opened = chain::ChainConnection::open(access);
-    QVERIFY(opened);
-    chain::ChainConnection &chainView = **opened;
+    auto evm = startEvmDevnet("evm-crash", "crash payer");
+    const chain::ChainAccess &access = evm.access;
+    chain::ChainConnection &chainView = *evm.view;
     const chain::NesaContracts &c = chainView.contracts();
     using V = chain::abi::Value;
     const auto uintOf = [&](const chain::Contract &contract, const char *function,
                             std::vector<V> arguments = {}) {
-      return *(*contract.call(chainView.rpc(), function, arguments))[0].asUint();
+      return evm.number(contract, function, std::move(arguments));
     };
-    const chain::U256 stake = uintOf(c.parameters, "minStake");
     std::vector<fs::path> dirs;
     std::vector<chain::Address> accounts;
     std::vector<ChildProcess> miners;
     for (int i = 0; i < 2; ++i) {
-      dirs.push_back(dir / ("miner-" + std::to_string(i)));
-      fs::create_directories(dirs.back());
-      auto key = chain::loadOrCreateKeyFile(chain::minerKeyFile(dirs.back()));
-      QVERIFY(key);
-      accounts.push_back(key->address());
-      QVERIFY(devnet->fundGas(key->address()));
-      QVERIFY(devnet->fund(key->address(), stake));
-      miners.push_back(startChainMiner(access, dirs.back(), 1'800)); // no settling until stopped
+      const auto [minerDir, account] = evm.minerAccount("miner-" + std::to_string(i));
+      dirs.push_back(minerDir);
+      accounts.push_back(account);
+      miners.push_back(startChainMiner(access, minerDir, 1'800)); // no settling until stopped
     }
     QTRY_COMPARE_WITH_TIMEOUT(chain::listMiners(chainView.rpc(), c).value().size(), std::size_t{2},
                               30000);
@@ -652,15 +687,134 @@ private Q_SLOTS:
                                 paidOut);
     QCOMPARE(paidOut, chain::U256(*owed));
     chain::U256 spent, unspent, held;
-    QVERIFY(chain::U256::subtract(devnetOptions.demoAmount,
+    QVERIFY(chain::U256::subtract(chain::DevnetOptions{}.demoAmount,
                                   uintOf(c.token, "balanceOf", {V::address((*network)->payer())}),
                                   spent));
     QCOMPARE(spent, (*network)->deposited());
     QVERIFY(chain::U256::subtract(spent, chain::U256(*owed), unspent));
     chain::U256::addOverflows(unspent, pool, held);
-    QCOMPARE(uintOf(c.token, "balanceOf", {V::address(devnet->deployment().sessions)}), held);
+    QCOMPARE(uintOf(c.token, "balanceOf", {V::address(chainView.deployment().sessions)}), held);
     network->reset();
-    QCOMPARE(devnet->stop(), 0);
+    QCOMPARE(evm.devnet->stop(), 0);
+  }
+
+  // `nesa analyze` paying from a wallet on a network it did not start, SIGKILLed in the middle of
+  // its paid query and run again: the second run completes and equals local, no transaction of
+  // the paying account is left hanging, and the books balance — what the client spent is in its
+  // sessions' deposits, what was settled went to the miners and the reward pool, the rest is
+  // still in the contract.
+  void aClientKilledMidQueryLeavesTheBooksBalanced() {
+    auto evm = startEvmDevnet("evm-client-crash", "unused demo");
+    const chain::NesaContracts &c = evm.view->contracts();
+    using V = chain::abi::Value;
+    std::vector<ChildProcess> miners;
+    std::vector<chain::Address> accounts;
+    for (int i = 0; i < 3; ++i) {
+      const auto [minerDir, account] = evm.minerAccount("miner-" + std::to_string(i));
+      accounts.push_back(account);
+      miners.push_back(startChainMiner(evm.access, minerDir, 1));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(chain::listMiners(evm.view->rpc(), c).value().size(), std::size_t{3},
+                              30000);
+    // The user's wallet, restored from a phrase; its Ethereum account 0 gets NES and gas.
+    const QString home = QString::fromStdString((evm.dir / "home").string());
+    const std::string phrase =
+        "legal winner thank year wave sausage worth useful legal winner thank yellow";
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("NESA_HOME"), home);
+    env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), QStringLiteral("a long passphrase"));
+    QProcess restore;
+    restore.setProcessEnvironment(env);
+    restore.start(QStringLiteral(NESA_CLI_PATH),
+                  {QStringLiteral("wallet"), QStringLiteral("restore")});
+    restore.write((phrase + "\n").c_str());
+    restore.closeWriteChannel();
+    QVERIFY(restore.waitForFinished(60000));
+    QCOMPARE(restore.exitCode(), 0);
+    auto seed = wallet::seedFromMnemonic(phrase);
+    QVERIFY(seed);
+    auto payerKey = wallet::ethereumAccountKey(*seed, 0);
+    QVERIFY(payerKey);
+    const chain::Address payer = payerKey->address();
+    const chain::U256 funds(10'000'000); // 10 NES
+    QVERIFY(evm.devnet->fundGas(payer));
+    QVERIFY(evm.devnet->fund(payer, funds));
+
+    const fs::path input = evm.dir / "input.npy";
+    QVERIFY(model::writeNpy(input, randomInput(m_shapes.at("cnn"), 5)));
+    const QStringList analyze = {
+        QStringLiteral("analyze"),
+        QString::fromStdString(input.string()),
+        QStringLiteral("--model"),
+        QString::fromStdString((fs::path(m_dir.path().toStdString()) / "cnn.pt").string()),
+        QStringLiteral("--privacy"),
+        QStringLiteral("hss"),
+        QStringLiteral("--chain-rpc"),
+        QString::fromStdString(evm.access.rpc.text()),
+        QStringLiteral("--chain-id"),
+        QStringLiteral("4242"),
+        QStringLiteral("--deployment"),
+        QString::fromStdString(evm.access.deployment.string())};
+    // First run: killed once its first paid call is through.
+    QProcess first;
+    first.setProcessEnvironment(env);
+    first.start(QStringLiteral(NESA_CLI_PATH), analyze);
+    QString said;
+    QTRY_VERIFY_WITH_TIMEOUT((said += QString::fromUtf8(first.readAllStandardError()),
+                              said.contains(QStringLiteral("call 1/"))),
+                             60000);
+    ::kill(static_cast<pid_t>(first.processId()), SIGKILL);
+    QVERIFY(first.waitForFinished(10000));
+    // Second run, to the end.
+    QProcess second;
+    second.setProcessEnvironment(env);
+    second.start(QStringLiteral(NESA_CLI_PATH),
+                 analyze + QStringList{QStringLiteral("--output"),
+                                       QString::fromStdString((evm.dir / "out.npy").string())});
+    QVERIFY(second.waitForFinished(120000));
+    const QString out = QString::fromUtf8(second.readAllStandardOutput());
+    QVERIFY2(second.exitCode() == 0, qPrintable(QString::fromUtf8(second.readAllStandardError())));
+    QVERIFY(out.contains(QStringLiteral(" µNES for verified answers")));
+    Engine local({});
+    RunOptions localRun;
+    localRun.level = PrivacyLevel::Local;
+    auto expected = local.run(compiled("cnn"), randomInput(m_shapes.at("cnn"), 5), localRun);
+    QVERIFY(expected);
+    auto got = model::readNpy(evm.dir / "out.npy");
+    QVERIFY(got);
+    QVERIFY(relativeError(*got, expected->output) <= 2e-3);
+
+    // Nothing of the paying account is left unmined.
+    auto pending = evm.view->rpc().call("eth_getTransactionCount",
+                                        nlohmann::json::array({chain::toHex(payer), "pending"}));
+    auto mined = evm.view->rpc().call("eth_getTransactionCount",
+                                      nlohmann::json::array({chain::toHex(payer), "latest"}));
+    QVERIFY(pending && mined);
+    QCOMPARE(pending->dump(), mined->dump());
+    // The miners settle every second; then the books balance.
+    for (auto &miner : miners)
+      QCOMPARE(miner.stop(), 0); // and settle once more as they stop
+    chain::U256 deposits, settled;
+    for (const auto &account : accounts) {
+      auto session = chain::readSession(evm.view->rpc(), c.sessions, payer, account);
+      QVERIFY(session);
+      QVERIFY(session->settled <= session->deposit);
+      chain::U256::addOverflows(deposits, session->deposit, deposits);
+      chain::U256::addOverflows(settled, session->settled, settled);
+    }
+    QVERIFY(!settled.isZero());
+    chain::U256 spent, unspent, held, paidOut = evm.number(c.sessions, "rewardPool");
+    QVERIFY(
+        chain::U256::subtract(funds, evm.number(c.token, "balanceOf", {V::address(payer)}), spent));
+    QCOMPARE(spent, deposits);
+    for (const auto &account : accounts)
+      chain::U256::addOverflows(paidOut, evm.number(c.token, "balanceOf", {V::address(account)}),
+                                paidOut);
+    QCOMPARE(paidOut, settled);
+    QVERIFY(chain::U256::subtract(deposits, settled, unspent));
+    chain::U256::addOverflows(unspent, evm.number(c.sessions, "rewardPool"), held);
+    QCOMPARE(evm.number(c.token, "balanceOf", {V::address(evm.view->deployment().sessions)}), held);
+    QCOMPARE(evm.devnet->stop(), 0);
   }
 
   // A lying miner process on an EVM network: caught by the client's check, reported on the
@@ -668,34 +822,20 @@ private Q_SLOTS:
   // miner processes that recompute the job, commit, reveal and finalize on their own, and
   // slashed. No juror served any share of the call (so none ever held the other half).
   void aLyingMinerIsJudgedByJurorsAndSlashedOnChain() {
-    const fs::path dir = fs::path(m_dir.path().toStdString()) / "evm-dispute";
-    chain::DevnetOptions devnetOptions;
-    devnetOptions.dataDir = dir;
-    devnetOptions.demoAccount = chainKey("dispute payer").address();
-    auto devnet = chain::Devnet::start(devnetOptions);
-    QVERIFY2(devnet, devnet ? "" : devnet.error().message.c_str());
-    const chain::ChainAccess access{devnet->endpoint(), devnet->deployment().chainId,
-                                    dir / "chain" / "deployment.json"};
-    auto opened = chain::ChainConnection::open(access);
-    QVERIFY(opened);
-    chain::RpcClient &rpc = (*opened)->rpc();
-    const chain::NesaContracts &c = (*opened)->contracts();
+    auto evm = startEvmDevnet("evm-dispute", "dispute payer");
+    const chain::ChainAccess &access = evm.access;
+    chain::RpcClient &rpc = evm.view->rpc();
+    const chain::NesaContracts &c = evm.view->contracts();
     using V = chain::abi::Value;
     const auto number = [&](const chain::Contract &contract, const char *function,
                             std::vector<V> arguments = {}) {
-      return *(*contract.call(rpc, function, arguments))[0].asUint();
+      return evm.number(contract, function, std::move(arguments));
     };
-    const chain::U256 stake = number(c.parameters, "minStake");
     std::vector<ChildProcess> miners;
     std::vector<chain::Address> accounts;
     for (int i = 0; i < 6; ++i) { // the liar, two miners for its calls, three jurors
-      const fs::path minerDir = dir / ("miner-" + std::to_string(i));
-      fs::create_directories(minerDir);
-      auto key = chain::loadOrCreateKeyFile(chain::minerKeyFile(minerDir));
-      QVERIFY(key);
-      accounts.push_back(key->address());
-      QVERIFY(devnet->fundGas(key->address()));
-      QVERIFY(devnet->fund(key->address(), stake));
+      const auto [minerDir, account] = evm.minerAccount("miner-" + std::to_string(i));
+      accounts.push_back(account);
       if (i > 0) {
         miners.push_back(startChainMiner(access, minerDir, 1));
         continue;
@@ -779,7 +919,7 @@ private Q_SLOTS:
     network->reset();
     for (auto &process : miners)
       process.stop();
-    QCOMPARE(devnet->stop(), 0);
+    QCOMPARE(evm.devnet->stop(), 0);
   }
 
   // The node killed with SIGKILL while transactions flow, three times: after each restart every

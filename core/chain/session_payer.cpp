@@ -1,6 +1,12 @@
 #include "chain/session_payer.h"
 
+#include "util/atomic_file.h"
+
+#include <nlohmann/json.hpp>
+
 #include <chrono>
+#include <fstream>
+#include <optional>
 
 namespace nesa::chain {
 
@@ -21,16 +27,71 @@ std::uint64_t wallClockSeconds() {
 } // namespace
 
 SessionPayer::SessionPayer(ChainConnection &chain, AccountKey key, Terms terms,
-                           std::filesystem::path journal)
+                           std::filesystem::path journal, std::filesystem::path receipts)
     : m_chain(chain), m_key(std::move(key)),
-      m_sender(chain.rpc(), m_key, chain.chainId(), std::move(journal)), m_terms(terms) {}
+      m_sender(chain.rpc(), m_key, chain.chainId(), std::move(journal)), m_terms(terms),
+      m_receiptsFile(std::move(receipts)) {}
+
+Result<void> SessionPayer::loadReceipts() {
+  std::lock_guard lock(m_mutex);
+  std::error_code ec;
+  if (m_receiptsFile.empty() || !std::filesystem::exists(m_receiptsFile, ec))
+    return {};
+  std::ifstream in(m_receiptsFile);
+  const auto json = nlohmann::json::parse(in, nullptr, false);
+  const auto damaged = [this] {
+    m_receiptsDamaged = true;
+    return fail(ErrorCode::Corrupt, m_receiptsFile.string() +
+                                        " (the receipts this account signed) is damaged; nothing "
+                                        "was paid with it until it is moved away");
+  };
+  if (!json.is_object() || !json.contains("receipts") || !json["receipts"].is_array())
+    return damaged();
+  for (const auto &entry : json["receipts"]) {
+    if (!entry.is_object() || !entry.value("miner", nlohmann::json()).is_string() ||
+        !entry.value("epoch", nlohmann::json()).is_number_unsigned() ||
+        !entry.value("jobs", nlohmann::json()).is_number_unsigned() ||
+        !entry.value("amount", nlohmann::json()).is_string())
+      return damaged();
+    auto miner = parseAddress(entry["miner"].get<std::string>());
+    auto amount = U256::parse(entry["amount"].get<std::string>());
+    if (!miner || !amount)
+      return damaged();
+    const Totals totals{entry["epoch"].get<std::uint64_t>(), entry["jobs"].get<std::uint64_t>(),
+                        *amount};
+    m_earlier[*miner] = totals;
+    m_signed[*miner] = totals;
+  }
+  return {};
+}
+
+Result<void> SessionPayer::saveReceipts() const {
+  if (m_receiptsFile.empty())
+    return {};
+  if (m_receiptsDamaged)
+    return fail(ErrorCode::Corrupt, m_receiptsFile.string() + " is damaged; not overwriting it");
+  nlohmann::json receipts = nlohmann::json::array();
+  for (const auto &[miner, totals] : m_signed)
+    receipts.push_back({{"miner", checksumAddress(miner)},
+                        {"epoch", totals.epoch},
+                        {"jobs", totals.jobs},
+                        {"amount", totals.amount.toDecimal()}});
+  return writeFileAtomically(m_receiptsFile, nlohmann::json{{"receipts", receipts}}.dump(1) + "\n");
+}
+
+SessionPayer::Totals SessionPayer::earlier(const Address &miner, std::uint64_t epoch) const {
+  const auto it = m_earlier.find(miner);
+  return it != m_earlier.end() && it->second.epoch == epoch ? it->second : Totals{epoch, 0, U256()};
+}
 
 Result<void> SessionPayer::ensureSession(const Address &miner, std::uint64_t jobSeconds,
                                          const U256 &owedAfterJob) {
   std::lock_guard lock(m_mutex);
   const auto fits = [&](const SessionState &s) {
+    U256 total; // with what earlier runs signed in this epoch
+    U256::addOverflows(earlier(miner, s.epoch).amount, owedAfterJob, total);
     return !s.deposit.isZero() && s.expiresAt > wallClockSeconds() + jobSeconds + kExpirySlack &&
-           owedAfterJob <= s.deposit;
+           total <= s.deposit;
   };
   if (auto it = m_known.find(miner); it != m_known.end() && fits(it->second.state))
     return {};
@@ -44,8 +105,9 @@ Result<void> SessionPayer::ensureSession(const Address &miner, std::uint64_t job
       return now.error();
     // A deposit that a job would exceed is topped up by a whole deposit (or what covers it).
     U256 topUp = m_terms.deposit;
-    U256 shortfall;
-    if (U256::subtract(owedAfterJob, state->deposit, shortfall) && shortfall > topUp)
+    U256 shortfall, owedInEpoch;
+    U256::addOverflows(earlier(miner, state->epoch).amount, owedAfterJob, owedInEpoch);
+    if (U256::subtract(owedInEpoch, state->deposit, shortfall) && shortfall > topUp)
       topUp = shortfall;
     const std::uint64_t expiresAt =
         std::max(state->expiresAt, std::max(*now, wallClockSeconds()) + m_terms.seconds);
@@ -74,8 +136,24 @@ Result<SignedReceipt> SessionPayer::receipt(const Address &miner, std::uint64_t 
   if (it == m_known.end())
     return fail(ErrorCode::InvalidInput,
                 "no session with miner " + checksumAddress(miner) + " (ensureSession first)");
+  const std::uint64_t epoch = it->second.state.epoch;
+  Totals total = earlier(miner, epoch);
+  total.jobs += jobs;
+  U256::addOverflows(total.amount, amount, total.amount);
+  // On disk before the miner sees it: after a crash the next run continues from it.
+  const auto previous = m_signed.find(miner);
+  const std::optional<Totals> before =
+      previous == m_signed.end() ? std::nullopt : std::optional<Totals>(previous->second);
+  m_signed[miner] = total;
+  if (auto saved = saveReceipts(); !saved) {
+    if (before)
+      m_signed[miner] = *before;
+    else
+      m_signed.erase(miner);
+    return saved.error().withContext("keeping the receipt");
+  }
   SignedReceipt out;
-  out.receipt = PaymentReceipt{address(), miner, it->second.state.epoch, jobs, amount};
+  out.receipt = PaymentReceipt{address(), miner, epoch, total.jobs, total.amount};
   out.signature =
       m_key.sign(receiptDigest(out.receipt, m_chain.chainId(), m_chain.deployment().sessions));
   return out;

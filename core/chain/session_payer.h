@@ -21,16 +21,23 @@ public:
   };
 
   /// Pays from `key` on `chain` (which must outlive this object); `journal` keeps the
-  /// account's unmined transactions across a crash (empty: memory only).
+  /// account's unmined transactions across a crash, `receipts` the newest receipt signed for
+  /// each miner (empty: memory only).
   SessionPayer(ChainConnection &chain, AccountKey key, Terms terms,
-               std::filesystem::path journal = {});
+               std::filesystem::path journal = {}, std::filesystem::path receipts = {});
+
+  /// Reads the receipts earlier runs signed: a session outlives a run, and a receipt is
+  /// cumulative over the session, so this run's amounts continue from them (a miner holds the
+  /// earlier ones and takes only newer). A damaged file is a Corrupt error and is left alone.
+  Result<void> loadReceipts();
 
   /// Makes sure the session with `miner` will still be open `jobSeconds` from now and its
   /// deposit covers `owedAfterJob`; opens, extends or tops it up otherwise.
   Result<void> ensureSession(const Address &miner, std::uint64_t jobSeconds,
                              const U256 &owedAfterJob);
-  /// A receipt for `jobs` verified answers costing `amount` µNES in total, for the session's
-  /// current epoch (ensureSession first).
+  /// A receipt for `jobs` verified answers costing `amount` µNES in total in this run, on top of
+  /// what earlier runs signed in the session's current epoch (ensureSession first); kept in the
+  /// receipts file before it is returned.
   Result<SignedReceipt> receipt(const Address &miner, std::uint64_t jobs, const U256 &amount);
   /// The paying account.
   const Address &address() const { return m_key.address(); }
@@ -49,12 +56,25 @@ private:
   struct Known {
     SessionState state;
   };
+  /// A receipt's totals in one epoch.
+  struct Totals {
+    std::uint64_t epoch = 0;
+    std::uint64_t jobs = 0;
+    U256 amount;
+  };
+  /// What earlier runs signed for `miner` in `epoch` (zero for another epoch).
+  Totals earlier(const Address &miner, std::uint64_t epoch) const;
+  Result<void> saveReceipts() const;
   ChainConnection &m_chain;
   AccountKey m_key;
   Transactor m_sender;
   Terms m_terms;
   mutable std::mutex m_mutex;
   std::map<Address, Known> m_known;
+  std::filesystem::path m_receiptsFile;
+  bool m_receiptsDamaged = false;
+  std::map<Address, Totals> m_earlier; ///< the newest receipt of earlier runs, per miner
+  std::map<Address, Totals> m_signed;  ///< the newest receipt signed, this run or earlier
   U256 m_deposited;
 };
 

@@ -43,11 +43,15 @@ Result<std::unique_ptr<ChainMiners>> ChainMiners::open(const net::Identity &clie
       return connected.error();
     self->m_chain = std::move(*connected);
   }
-  fs::path journal;
-  if (self->m_devnet)
+  fs::path journal = self->m_options.payerJournal, receipts = self->m_options.payerReceipts;
+  if (self->m_devnet) {
     journal = self->m_devnetDir / "payer-journal.json";
+    receipts = self->m_devnetDir / "payer-receipts.json";
+  }
   self->m_payer = std::make_shared<chain::SessionPayer>(*self->m_chain, std::move(payer),
-                                                        self->m_options.terms, journal);
+                                                        self->m_options.terms, journal, receipts);
+  if (auto loaded = self->m_payer->loadReceipts(); !loaded)
+    return loaded.error();
   self->m_options.remote.chainPayer = self->m_payer;
   self->m_options.remote.uploadBundles = true;
   self->m_options.remote.answers = self->m_answers;

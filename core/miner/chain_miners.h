@@ -25,6 +25,13 @@ struct ChainNetworkOptions {
   int minerThreads = 0;
   RemoteMinerOptions remote;
   chain::SessionPayer::Terms terms;
+  /// Where the paying account's unmined transactions are journaled (a local devnet keeps its
+  /// own in its folder); empty: memory only.
+  std::filesystem::path payerJournal;
+  /// Where the newest receipt signed for each miner is kept, so that a later run continues the
+  /// cumulative amounts of the same sessions; empty: memory only (a local devnet keeps it in its
+  /// folder).
+  std::filesystem::path payerReceipts;
   std::function<void(const std::string &)> onStatus; ///< "starting a local network…"
   /// The dearest miner a run uses: the registry is open to anyone, and a client pays what a
   /// miner lists (µNES per job; per MiB of share data).

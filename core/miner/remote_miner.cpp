@@ -216,14 +216,7 @@ Result<void> RemoteMiner::finishPayments() {
     auto receipt = m_options.chainPayer->receipt(*m_chainAccount, jobs, chain::U256(cumulative));
     if (!receipt)
       return receipt.error();
-    auto reply = request(encodeChainReceipt(*receipt), m_options.jobTimeout);
-    if (!reply)
-      return reply.error();
-    if (auto ack = net::expectAck(*reply); !ack)
-      return ack.error();
-    std::lock_guard lock(m_paymentMutex);
-    m_receipted = std::max(m_receipted, cumulative);
-    return {};
+    return sendReceipt(encodeChainReceipt(*receipt), cumulative);
   }
   ledger::Hash session{};
   ledger::Amount cumulative = 0;
@@ -237,7 +230,11 @@ Result<void> RemoteMiner::finishPayments() {
   auto receipt = m_options.payer->receipt(session, cumulative);
   if (!receipt)
     return receipt.error();
-  auto reply = request(encodePaymentReceipt(*receipt), m_options.jobTimeout);
+  return sendReceipt(encodePaymentReceipt(*receipt), cumulative);
+}
+
+Result<void> RemoteMiner::sendReceipt(const net::Bytes &message, ledger::Amount cumulative) {
+  auto reply = request(message, m_options.jobTimeout);
   if (!reply)
     return reply.error();
   if (auto ack = net::expectAck(*reply); !ack)

@@ -85,6 +85,8 @@ private:
   /// The EVM receipt for the answers verified so far, with the session made ready for a job
   /// costing `price`.
   Result<chain::SignedReceipt> chainReceipt(std::uint64_t price);
+  /// Sends a receipt message on its own and notes that `cumulative` is covered.
+  Result<void> sendReceipt(const net::Bytes &message, ledger::Amount cumulative);
 
   const net::Identity &m_client;
   net::MinerRecord m_record;
