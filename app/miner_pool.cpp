@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <iostream>
 
 namespace nesa::app {
@@ -172,7 +173,13 @@ Result<void> openChainPool(MinerPool &pool, const miner::NetworkOptions &setup,
     const auto folder = (config ? config->effectiveDataDir() : paths::dataDir()) / "chain";
     const std::string account = "payer-" + chain::toHex(payer->address());
     options.payerJournal = folder / (account + "-journal.json");
-    options.payerReceipts = folder / (account + "-receipts.json"); // sessions outlive a run
+    // Sessions outlive a run; their receipts belong to one network's session contract.
+    std::ifstream deploymentFile(options.chain->deployment);
+    const auto deployment = nlohmann::json::parse(deploymentFile, nullptr, false);
+    const std::string sessions =
+        deployment.is_object() ? deployment.value("sessions", std::string()) : std::string();
+    options.payerReceipts = folder / (account + "-chain" + std::to_string(options.chain->chainId) +
+                                      "-" + sessions + "-receipts.json");
   }
   auto opened = miner::ChainMiners::open(*pool.identity, std::move(*payer), std::move(options));
   if (!opened)

@@ -59,8 +59,8 @@ Result<void> SessionPayer::loadReceipts() {
       return damaged();
     const Totals totals{entry["epoch"].get<std::uint64_t>(), entry["jobs"].get<std::uint64_t>(),
                         *amount};
-    m_earlier[*miner] = totals;
-    m_signed[*miner] = totals;
+    raise(m_earlier[*miner], totals);
+    raise(m_signed[*miner], totals);
   }
   return {};
 }
@@ -77,6 +77,13 @@ Result<void> SessionPayer::saveReceipts() const {
                         {"jobs", totals.jobs},
                         {"amount", totals.amount.toDecimal()}});
   return writeFileAtomically(m_receiptsFile, nlohmann::json{{"receipts", receipts}}.dump(1) + "\n");
+}
+
+void SessionPayer::raise(Totals &kept, const Totals &seen) {
+  if (seen.epoch > kept.epoch || (seen.epoch == kept.epoch && seen.amount > kept.amount))
+    kept = seen;
+  else if (seen.epoch == kept.epoch && seen.jobs > kept.jobs)
+    kept.jobs = seen.jobs;
 }
 
 SessionPayer::Totals SessionPayer::earlier(const Address &miner, std::uint64_t epoch) const {
@@ -126,6 +133,9 @@ Result<void> SessionPayer::ensureSession(const Address &miner, std::uint64_t job
     state = std::move(reread);
   }
   m_known[miner] = Known{*state};
+  // What the chain settled was signed by some run of this account: never start below it (a lost
+  // receipts file would otherwise leave the miner holding newer receipts than ours, forever).
+  raise(m_earlier[miner], Totals{state->epoch, state->jobs, state->settled});
   return {};
 }
 
@@ -144,7 +154,7 @@ Result<SignedReceipt> SessionPayer::receipt(const Address &miner, std::uint64_t 
   const auto previous = m_signed.find(miner);
   const std::optional<Totals> before =
       previous == m_signed.end() ? std::nullopt : std::optional<Totals>(previous->second);
-  m_signed[miner] = total;
+  raise(m_signed[miner], total); // threads may ask out of order: the file keeps the largest
   if (auto saved = saveReceipts(); !saved) {
     if (before)
       m_signed[miner] = *before;

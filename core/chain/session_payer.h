@@ -29,6 +29,7 @@ public:
   /// Reads the receipts earlier runs signed: a session outlives a run, and a receipt is
   /// cumulative over the session, so this run's amounts continue from them (a miner holds the
   /// earlier ones and takes only newer). A damaged file is a Corrupt error and is left alone.
+  /// One process per paying account at a time: two would sign overlapping amounts.
   Result<void> loadReceipts();
 
   /// Makes sure the session with `miner` will still be open `jobSeconds` from now and its
@@ -65,6 +66,8 @@ private:
   /// What earlier runs signed for `miner` in `epoch` (zero for another epoch).
   Totals earlier(const Address &miner, std::uint64_t epoch) const;
   Result<void> saveReceipts() const;
+  /// Makes `kept` the later of the two (a newer epoch, else the larger amount and job count).
+  static void raise(Totals &kept, const Totals &seen);
   ChainConnection &m_chain;
   AccountKey m_key;
   Transactor m_sender;

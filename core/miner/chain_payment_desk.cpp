@@ -146,7 +146,9 @@ Result<std::uint64_t> ChainPaymentDesk::chainTime(bool fresh) {
 Result<void> ChainPaymentDesk::admit(const chain::SignedReceipt &r, std::uint64_t price) {
   if (auto ok = checkSigner(r); !ok)
     return ok;
-  // The session and the chain's time are read at most every few seconds, outside the lock. A
+  // The session and the chain's time are read at most every few seconds, outside the lock. (The
+  // chain's time is estimated as the last block's plus the seconds since: a dev chain whose clock
+  // is pushed forward, as tests do, is seen up to two seconds late.) A
   // reading that is a little old can only refuse wrongly, never admit wrongly: within an epoch
   // a deposit only grows and an expiry only moves later, and a session this job could outlive
   // cannot be closed meanwhile. So a refusal is checked again against fresh readings.
@@ -159,8 +161,8 @@ Result<void> ChainPaymentDesk::admit(const chain::SignedReceipt &r, std::uint64_
     if (!now)
       return now.error();
     outcome = admitWith(r, price, *session, *now);
-    if (outcome)
-      return outcome;
+    if (outcome || outcome.error().code != ErrorCode::InvalidInput)
+      return outcome; // only a refusal may be the stale reading's fault
   }
   return outcome;
 }
