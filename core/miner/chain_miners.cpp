@@ -2,13 +2,11 @@
 
 #include "chain/local_miners.h"
 #include "chain/miner_directory.h"
-#include "miner/miner_service.h"
 #include "miner/share_codec.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <set>
-#include <sstream>
 
 namespace nesa::miner {
 
