@@ -165,7 +165,10 @@ Result<ChainReport> ChainMiners::reportWrongAnswer(const privacy::Evidence &evid
     return id.error();
   report.dispute = *id;
   auto drawn = m_payer->withSender([&](chain::Transactor &sender) {
-    return chain::drawCommittee(sender, c, *id, isLocalDevnet(), std::chrono::minutes(2));
+    // A local anvil (the devnet's chain id, whoever started it) mines only when sent
+    // transactions: the next block is mined here rather than waited for.
+    return chain::drawCommittee(sender, c, *id, m_chain->chainId() == chain::kDevnetChainId,
+                                std::chrono::minutes(2));
   });
   if (!drawn)
     return drawn.error();
