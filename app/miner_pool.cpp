@@ -113,8 +113,20 @@ void printEstimate(const MinerPool &pool, std::int64_t jobs) {
 
 /// The EVM network of --chain-rpc, --chain-id and --deployment; nullopt without --chain-rpc.
 Result<std::optional<chain::ChainAccess>> chainAccess(const cli::Arguments &args) {
-  if (!args.has("chain-rpc"))
+  if (!args.has("chain-rpc")) {
+    if (args.has("node"))
+      return std::optional<chain::ChainAccess>();
+    // The local devnet that `nesa chain devnet` (or the desktop app) keeps running, if any.
+    auto config = loadConfig(args.value("config", paths::configFile().string()));
+    if (!config)
+      return config.error();
+    auto running = cli::resolveChain(*config, "", "", "");
+    if (running)
+      return std::optional<chain::ChainAccess>(*running);
+    if (running.error().code != ErrorCode::NotFound)
+      return running.error();
     return std::optional<chain::ChainAccess>();
+  }
   if (args.has("node"))
     return fail(ErrorCode::InvalidInput, "--node and --chain-rpc exclude each other");
   if (!args.has("chain-id") || !args.has("deployment"))
@@ -134,10 +146,10 @@ Result<std::optional<chain::ChainAccess>> chainAccess(const cli::Arguments &args
   return std::optional<chain::ChainAccess>(access);
 }
 
-/// Who pays on an EVM network: on a local devnet the demo phrase's Ethereum account (public,
-/// devnet only); anywhere else the wallet's account 0.
-Result<chain::AccountKey> chainPayerKey(bool localDevnet) {
-  if (localDevnet) {
+/// Who pays on an EVM network: on the devnet chain id the demo phrase's Ethereum account
+/// (public, devnet only); anywhere else the wallet's account 0.
+Result<chain::AccountKey> chainPayerKey(bool devnet) {
+  if (devnet) {
     auto seed = wallet::seedFromMnemonic(node::kDevnetDemoPhrase);
     if (!seed)
       return seed.error();
@@ -164,7 +176,7 @@ Result<void> openChainPool(MinerPool &pool, const miner::NetworkOptions &setup,
   options.remote = setup.remote;
   options.onStatus = [](const std::string &status) { std::cerr << status << "...\n"; };
   options.maxPricePerJob = maxPrice;
-  auto payer = chainPayerKey(localDevnet);
+  auto payer = chainPayerKey(localDevnet || options.chain->chainId == chain::kDevnetChainId);
   if (!payer)
     return payer.error();
   if (!localDevnet) {

@@ -3,6 +3,7 @@
 #include "cli/arguments.h"
 #include "cli/chain_command.h"
 #include "cli/context.h"
+#include "cli/gov_command.h"
 #include "cli/ledger_commands.h"
 #include "cli/network_commands.h"
 #include "cli/wallet_command.h"
@@ -129,20 +130,21 @@ const std::vector<Command> &commands() {
       {"model", "list, add, inspect and remove installed models (nesa model --help)",
        "nesa model list | info ID | add FILE|FOLDER [--manifest M.json] [--id ID] | remove ID",
        nullptr, modelCommand},
-      {"wallet", "create, restore and use the NES wallet",
-       "nesa wallet create|restore|address|add-account|balance|send|history|sessions|stake|unstake "
-       "[--file "
-       "F]",
+      {"wallet", "create, restore and use the NES wallet (nesa wallet --help)",
+       "nesa wallet create|restore|address|add-account|balance|send|history|sessions|stake|"
+       "unstake|withdraw [--file F]",
        nullptr, walletCommand},
       {"miner", "start, stop and inspect this computer's miner",
-       "nesa miner start [--node HOST:PORT] [--threads N] [--backend auto|cpu|cuda] "
-       "[--only-when-idle] [--price N] [--max-jobs N] | stop | status",
+       "nesa miner start [--threads N] [--backend auto|cpu|cuda] [--only-when-idle] [--price N] "
+       "[--max-jobs N] | stop | status [--json]  (on the running local devnet, or --chain-rpc "
+       "HOST:PORT --chain-id N --deployment FILE)",
        nullptr, minerCommand},
       {"node", "show the node's status and its miners",
        "nesa node status [--node HOST:PORT] [--json]", nullptr, nodeCommand},
-      {"gov", "propose and vote on network parameters",
-       "nesa gov list | propose PARAM VALUE | vote PROPOSAL yes|no [--account N] [--yes]", nullptr,
-       govCommand},
+      {"gov", "propose and vote on network parameters (OpenZeppelin Governor)",
+       "nesa gov list | propose PARAMETER VALUE | vote PROPOSAL yes|no|abstain | queue PROPOSAL | "
+       "execute PROPOSAL | delegate [0xADDRESS]",
+       nullptr, govCommand},
       {"ledger", "show the ledger's status", "nesa ledger status [--node HOST:PORT]", nullptr,
        ledgerCommand},
       {"chain",
@@ -210,7 +212,8 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
   std::vector<std::string> rest(argv + commandIndex + 1, argv + argc);
   const bool wantsHelp =
       global->has("help") || (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
-  if (wantsHelp && name != "bench" && name != "wallet" && name != "analyze" && name != "model") {
+  if (wantsHelp && name != "bench" && name != "wallet" && name != "analyze" && name != "model" &&
+      name != "gov") {
     out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
     if (command->arrivesWith)
       out << "Not yet available in this build: it arrives with " << command->arrivesWith << ".\n";

@@ -1,5 +1,5 @@
-// The commands that talk to the node's ledger: nesa ledger status, nesa gov ..., and the wallet's
-// balance, send, history, stake and unstake.
+// `nesa ledger status` (the home-made chain of nesa-node, until it is removed) and the $NES
+// amount format every command shares.
 #pragma once
 
 #include "cli/context.h"
@@ -12,12 +12,6 @@ namespace nesa::cli {
 
 /// nesa ledger status [--node HOST:PORT]
 int ledgerCommand(Context &ctx);
-/// nesa gov list | propose PARAM VALUE | vote PROPOSAL yes|no  [--account N] [--node HOST:PORT]
-int govCommand(Context &ctx);
-/// nesa wallet balance|send|history|stake|unstake ...; `words` are the words after "wallet"
-/// without --file, `file` the wallet.
-int walletLedgerCommand(Context &ctx, const std::vector<std::string> &words,
-                        const std::filesystem::path &file);
 
 /// "1.5" or "2" NES → micro-NES; refuses more than 6 decimals, signs and garbage.
 Result<std::uint64_t> parseNes(const std::string &text);

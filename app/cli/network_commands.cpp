@@ -1,12 +1,14 @@
 #include "cli/network_commands.h"
 
+#include "chain/key_file.h"
+#include "chain/local_miners.h"
 #include "cli/arguments.h"
+#include "cli/chain_wallet.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
 #include "cli/ledger_commands.h"
 #include "net/connection.h"
 #include "util/child_process.h"
-#include "wallet/address.h"
 
 #include <nlohmann/json.hpp>
 
@@ -143,29 +145,47 @@ int minerStart(Context &ctx, const Arguments &args) {
     return report(ctx, fail(ErrorCode::AlreadyExists, "a miner is already running (pid " +
                                                           std::to_string(pid) +
                                                           "); 'nesa miner stop' stops it"));
-  std::vector<std::string> forwarded{"--data-dir", minerDir(ctx).string()};
-  for (const char *name : {"node", "threads", "price", "max-jobs", "port", "host", "backend"})
+  auto access = resolveChain(ctx.config, args.value("chain-rpc"), args.value("chain-id"),
+                             args.value("deployment"));
+  if (!access)
+    return report(ctx, access.error());
+  auto chain = chain::ChainConnection::open(*access);
+  if (!chain)
+    return report(ctx, chain.error());
+  // The account is made here so that a miner of the local devnet gets its stake first.
+  std::error_code ec;
+  fs::create_directories(minerDir(ctx), ec);
+  auto key = chain::loadOrCreateKeyFile(chain::minerKeyFile(minerDir(ctx)));
+  if (!key)
+    return report(ctx, key.error());
+  const fs::path devnetDir = ctx.config.effectiveDataDir() / "chain";
+  if (fs::equivalent(access->deployment, devnetDir / "deployment.json", ec)) {
+    auto given = chain::fundLocalMiner(**chain, devnetDir, key->address());
+    if (!given)
+      return report(ctx, given.error());
+    if (!given->isZero())
+      ctx.out << "the local devnet gave the miner's account " << formatNes(given->low64())
+              << " to stake, and gas\n";
+  }
+  std::vector<std::string> forwarded{
+      "--data-dir", minerDir(ctx).string(),          "--chain-rpc",  access->rpc.text(),
+      "--chain-id", std::to_string(access->chainId), "--deployment", access->deployment.string()};
+  for (const char *name : {"threads", "price", "max-jobs", "port", "host", "backend"})
     if (args.has(name)) {
       forwarded.push_back(std::string("--") + name);
       forwarded.push_back(args.value(name));
     }
   if (args.has("only-when-idle"))
     forwarded.push_back("--only-when-idle");
-  if (!args.has("node")) {
-    auto node = resolveNode(ctx.config, args.value("node"));
-    if (!node)
-      return report(ctx, node.error());
-    forwarded.insert(forwarded.end(), {"--node", node->text()});
-  }
-  std::error_code ec;
   fs::remove(minerDir(ctx) / "miner.json", ec);
   auto pid = startDetached(executableDir() / "nesa-miner", forwarded, minerDir(ctx) / "miner.log");
   if (!pid)
     return report(ctx, pid.error());
   for (int waited = 0; waited < 600; ++waited) { // a minute
     if (auto file = readDaemonFile(minerDir(ctx) / "miner.json")) {
-      ctx.out << "miner started (pid " << *pid << ") at " << (*file)["address"] << ", serving node "
-              << (*file)["node"] << "\nlog: " << (minerDir(ctx) / "miner.log").string() << '\n';
+      ctx.out << "miner started (pid " << *pid << ") at " << (*file)["address"] << ", account "
+              << chain::checksumAddress(key->address()) << " on chain " << access->chainId
+              << "\nlog: " << (minerDir(ctx) / "miner.log").string() << '\n';
       return kExitOk;
     }
     int status = 0;
@@ -192,7 +212,38 @@ int minerStop(Context &ctx) {
   return kExitOk;
 }
 
-int minerStatus(Context &ctx) {
+/// The miner's account as the registry has it: stake, unbonding, reputation, registration.
+Result<nlohmann::json> registryView(const Context &ctx, const Arguments &args,
+                                    const chain::Address &account) {
+  auto chain = connectChain(ctx, args);
+  if (!chain)
+    return chain.error();
+  auto &rpc = (*chain)->rpc();
+  const auto &registry = (*chain)->contracts().registry;
+  const std::vector<chain::abi::Value> who = {chain::abi::Value::address(account)};
+  auto staked = registry.call(rpc, "staked", who);
+  auto unbonding = registry.call(rpc, "unbonding", who);
+  auto reputation = registry.call(rpc, "reputation", who);
+  auto registered = registry.call(rpc, "isRegistered", who);
+  auto minStake = (*chain)->contracts().parameters.call(rpc, "minStake");
+  for (const auto *answer : {&staked, &unbonding, &reputation, &registered, &minStake})
+    if (!*answer)
+      return answer->error();
+  const auto word = [](const Result<std::vector<chain::abi::Value>> &answer) {
+    auto value = (*answer)[0].asUint();
+    return value && value->fitsU64() ? value->low64() : UINT64_MAX;
+  };
+  return nlohmann::json{
+      {"chain_id", (*chain)->chainId()},
+      {"staked", word(staked)},
+      {"unbonding", word(unbonding)},
+      {"min_stake", word(minStake)},
+      // int256, two's complement: its low word is the int64 value
+      {"reputation", static_cast<std::int64_t>((*reputation)[0].asUint()->low64())},
+      {"registered", word(registered) == 1}};
+}
+
+int minerStatus(Context &ctx, const Arguments &args) {
   auto file = readDaemonFile(minerDir(ctx) / "miner.json");
   if (!file || !runningMinerPid(ctx))
     return report(
@@ -203,39 +254,53 @@ int minerStatus(Context &ctx) {
   auto status = getStatus(*endpoint, "miner");
   if (!status)
     return report(ctx, status.error());
-  const auto &s = *status;
-  auto identity = net::publicKeyFromHex(s.value("identity", ""));
-  ctx.out << "miner " << endpoint->text() << " (pid " << (*file)["pid"] << ")\n  identity "
-          << s.value("identity", "?") << "\n  account  "
-          << (identity ? wallet::addressOf(*identity) : std::string("?"))
-          << (s.value("on_chain", false) ? " (staked, registered on the ledger)"
-                                         : " (not on the ledger yet: it needs funds to stake)")
-          << "\n  node     " << (*file)["node"]
-          << (s.value("registered", false) ? " (registered)" : " (not registered yet)")
+  auto &s = *status;
+  s["endpoint"] = endpoint->text();
+  s["pid"] = std::stol((*file)["pid"]);
+  if (auto account = chain::parseAddress(s.value("chain_account", ""))) {
+    auto registry = registryView(ctx, args, *account);
+    if (registry)
+      s["registry"] = *registry;
+    else
+      s["registry_error"] = registry.error().message;
+  }
+  if (args.has("json")) {
+    ctx.out << s.dump(2) << '\n';
+    return kExitOk;
+  }
+  ctx.out << "miner " << endpoint->text() << " (pid " << s["pid"] << ")\n  account  "
+          << s.value("chain_account", "?")
+          << (s.value("on_chain", false) ? " (staked and registered)"
+                                         : " (not registered yet: it needs the minimum stake)")
           << "\n  backend  " << s.value("backend", "?") << "\n  state    "
           << (s.value("paused", false) ? "paused" : "serving") << "\n  jobs     "
           << s.value("jobs_served", 0) << " served, " << s.value("jobs_failed", 0) << " failed, "
           << s.value("jobs_refused", 0) << " refused, " << s.value("queued", 0) << " waiting\n"
-          << "  earned   " << s.value("earned", 0) << " µNES, " << s.value("settled", 0)
-          << " µNES settled on the ledger\n";
-  // Stake and reputation as the node's ledger knows them (when the node answers).
-  if (auto node = net::parseEndpoint((*file)["node"]))
-    if (auto listed = getStatus(*node, "node"))
-      for (const auto &m : listed->value("miners", nlohmann::json::array()))
-        if (m.value("identity", "") == s.value("identity", "") && m.contains("staked"))
-          ctx.out << "  ledger   " << formatNes(m.value("staked", std::uint64_t{0}))
-                  << " staked, reputation " << m.value("reputation", 0) << '\n';
+          << "  earned   " << formatNes(s.value("earned", std::uint64_t{0})) << ", "
+          << formatNes(s.value("settled", std::uint64_t{0})) << " of it settled on chain\n";
+  if (s.contains("registry")) {
+    const auto &r = s["registry"];
+    ctx.out << "  stake    " << formatNes(r["staked"]) << " (minimum " << formatNes(r["min_stake"])
+            << "), unbonding " << formatNes(r["unbonding"]) << ", reputation " << r["reputation"]
+            << (r["registered"].get<bool>() ? ", listed in the registry" : ", not listed") << '\n';
+  } else if (s.contains("registry_error")) {
+    ctx.out << "  chain    " << s["registry_error"].get<std::string>() << '\n';
+  }
   return kExitOk;
 }
 
 const std::vector<OptionSpec> kNetworkOptions = {
-    {"node", true, "the node (default: the configured or local one)", "HOST:PORT"},
+    {"node", true, "node status: the node (default: the configured or local one)", "HOST:PORT"},
+    {"chain-rpc", true, "miner: the chain node's JSON-RPC (default: the running local devnet)",
+     "HOST:PORT"},
+    {"chain-id", true, "miner: the chain id that node must have", "N"},
+    {"deployment", true, "miner: the network's deployment file", "FILE"},
     {"threads", true, "miner compute threads (0 = every core)", "N"},
     {"price", true, "micro-NES the miner asks per share job", "N"},
     {"max-jobs", true, "jobs the miner computes at the same time", "N"},
     {"port", true, "the miner's port (default: any free one)", "PORT"},
     {"host", true, "the address the miner listens on (default 127.0.0.1)", "ADDRESS"},
-    {"json", false, "node status: print the status as JSON (with each miner's latency)"},
+    {"json", false, "status: print it as JSON"},
     {"backend", true, "miner start: auto (a GPU when there is one), cpu or cuda", "NAME"},
     {"only-when-idle", false, "miner start: pause while other programs keep the processor busy"},
 };
@@ -263,9 +328,11 @@ int minerCommand(Context &ctx) {
   if (verb == "stop")
     return minerStop(ctx);
   if (verb == "status")
-    return minerStatus(ctx);
-  ctx.err << "usage: nesa miner start [--node HOST:PORT] [--threads N] [--backend auto|cpu|cuda] "
-             "[--only-when-idle] [--price N] | stop | status\n";
+    return minerStatus(ctx, *args);
+  ctx.err << "usage: nesa miner start [--threads N] [--backend auto|cpu|cuda] [--only-when-idle] "
+             "[--price N] [--max-jobs N] | stop | status [--json]\n"
+             "       [--chain-rpc HOST:PORT --chain-id N --deployment FILE] (default: the running "
+             "local devnet)\n";
   return kExitUsage;
 }
 

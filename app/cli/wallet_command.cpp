@@ -1,8 +1,8 @@
 #include "cli/wallet_command.h"
 
 #include "cli/commands.h"
-#include "cli/ledger_commands.h"
 #include "cli/secret_input.h"
+#include "cli/wallet_chain_commands.h"
 #include "wallet/mnemonic.h"
 #include "wallet/wallet.h"
 
@@ -24,15 +24,18 @@ constexpr const char *kUsage =
     "  create              make a new wallet: shows a 24-word recovery phrase once, then asks for\n"
     "                      three of its words to prove it was written down\n"
     "  restore             make a wallet from a recovery phrase (read from the terminal or stdin)\n"
-    "  address             list the accounts: number, name, nes1 address, 0x Ethereum address\n"
+    "  address             list the accounts: number, name, nes1 wire address, 0x address\n"
     "  add-account NAME    derive the next account\n"
-    "  balance [ADDRESS]   balances of the wallet's accounts (or of one address)\n"
-    "  history [ADDRESS]   their recent transactions (--limit N)\n"
+    "  balance [0xADDRESS] $NES, stake and gas money of the wallet's accounts (or of one)\n"
+    "  history [0xADDRESS] their recent $NES transfers (--limit N)\n"
     "  sessions            the payment sessions opened to pay miners, and what is left of each\n"
-    "  send ADDRESS NES    transfer, after showing amount, fee and total (--yes skips the "
-    "question)\n"
-    "  stake NES, unstake NES   lock NES as stake, or start unbonding it\n"
-    "  (--account N picks the account, --tip NES buys priority, --node HOST:PORT the node)\n\n"
+    "  send 0xADDRESS NES  transfer $NES, after showing the amount and the network fee\n"
+    "  stake NES           lock NES as stake (a miner's)\n"
+    "  unstake NES         start unbonding stake (slashable until withdrawn)\n"
+    "  withdraw            take back stake whose unbonding period has passed\n"
+    "  (--account N picks the account, --quote only prices, --yes skips the question,\n"
+    "   --json prints JSON, --chain-rpc HOST:PORT --chain-id N --deployment FILE name a\n"
+    "   network; without them the running local devnet of 'nesa chain devnet')\n\n"
     "The passphrase is asked for on the terminal, or taken from $NESA_WALLET_PASSPHRASE.\n";
 
 int failWith(Context &ctx, const Error &error) { return cli::failWith(ctx, "wallet", error); }
@@ -158,9 +161,10 @@ int walletCommand(Context &ctx) {
     printAccounts(ctx, *w);
     return kExitOk;
   }
-  for (const char *onLedger : {"balance", "send", "history", "sessions", "stake", "unstake"})
-    if (action == onLedger)
-      return walletLedgerCommand(ctx, words, file);
+  for (const char *onChain :
+       {"balance", "send", "history", "sessions", "stake", "unstake", "withdraw"})
+    if (action == onChain)
+      return walletChainCommand(ctx, words, file);
   ctx.err << kUsage;
   return kExitUsage;
 }

@@ -1,7 +1,9 @@
 #include "chain/local_miners.h"
 
+#include "chain/anvil_node.h"
 #include "chain/key_file.h"
 #include "chain/miner_directory.h"
+#include "chain/transactor.h"
 
 #include <set>
 #include <thread>
@@ -11,6 +13,62 @@ namespace nesa::chain {
 namespace fs = std::filesystem;
 
 fs::path minerKeyFile(const fs::path &minerDir) { return minerDir / "chain.key"; }
+
+namespace {
+
+/// Gas money for a miner of this computer's devnet (anvil_setBalance): plenty for a devnet.
+const U256 kLocalMinerGas = *U256::parse("1000000000000000000000");
+
+/// What `account` lacks, staked and held together, to stake `stake`.
+Result<U256> missingStake(RpcClient &rpc, const NesaContracts &contracts, const Address &account,
+                          const U256 &stake) {
+  auto staked = contracts.registry.call(rpc, "staked", {abi::Value::address(account)});
+  auto balance = contracts.token.call(rpc, "balanceOf", {abi::Value::address(account)});
+  if (!staked || !balance)
+    return staked ? balance.error() : staked.error();
+  U256 held, missing;
+  U256::addOverflows(*(*staked)[0].asUint(), *(*balance)[0].asUint(), held);
+  if (!U256::subtract(stake, held, missing))
+    return U256();
+  return missing;
+}
+
+} // namespace
+
+Result<U256> fundLocalMiner(ChainConnection &chain, const fs::path &chainDir,
+                            const Address &account) {
+  if (auto allowed = checkDemoAllowed(chain.chainId()); !allowed)
+    return fail(ErrorCode::InvalidInput,
+                "only the local devnet gives a miner its stake; on chain " +
+                    std::to_string(chain.chainId()) + " its account " + checksumAddress(account) +
+                    " needs the minimum stake in $NES and gas money from its owner");
+  const fs::path keyFile = chainDir / "treasury.key";
+  if (!fs::exists(keyFile))
+    return fail(ErrorCode::NotFound, "the devnet's treasury key " + keyFile.string() +
+                                         " is missing: is this the devnet of this computer?");
+  auto treasury = loadOrCreateKeyFile(keyFile);
+  if (!treasury)
+    return treasury.error();
+  const NesaContracts &contracts = chain.contracts();
+  auto minStake = contracts.parameters.call(chain.rpc(), "minStake");
+  if (!minStake)
+    return minStake.error();
+  auto missing = missingStake(chain.rpc(), contracts, account, *(*minStake)[0].asUint());
+  if (!missing)
+    return missing.error();
+  if (auto gas = fundWithGas(chain.rpc(), account, kLocalMinerGas); !gas)
+    return gas.error();
+  if (missing->isZero())
+    return *missing;
+  // Its own journal: the devnet process sends from the treasury only while it starts.
+  Transactor sender(chain.rpc(), *treasury, chain.chainId(),
+                    chainDir / "treasury-cli-journal.json");
+  auto sent = contracts.token.send(sender, "transfer",
+                                   {abi::Value::address(account), abi::Value::uint(*missing)});
+  if (!sent)
+    return sent.error().withContext("funding a local miner's stake");
+  return *missing;
+}
 
 Result<std::vector<LocalMiner>> startLocalMiners(Devnet &devnet, const fs::path &deploymentFile,
                                                  const LocalMinerOptions &options) {
@@ -39,16 +97,11 @@ Result<std::vector<LocalMiner>> startLocalMiners(Devnet &devnet, const fs::path 
     if (auto gas = devnet.fundGas(key->address()); !gas)
       return gas.error();
     // A miner from an earlier start of the same devnet may hold its stake already.
-    auto staked =
-        contracts->registry.call(devnet.rpc(), "staked", {abi::Value::address(key->address())});
-    auto balance =
-        contracts->token.call(devnet.rpc(), "balanceOf", {abi::Value::address(key->address())});
-    if (!staked || !balance)
-      return staked ? balance.error() : staked.error();
-    U256 held, missing;
-    U256::addOverflows(*(*staked)[0].asUint(), *(*balance)[0].asUint(), held);
-    if (U256::subtract(stake, held, missing) && !missing.isZero())
-      if (auto funded = devnet.fund(key->address(), missing); !funded)
+    auto missing = missingStake(devnet.rpc(), *contracts, key->address(), stake);
+    if (!missing)
+      return missing.error();
+    if (!missing->isZero())
+      if (auto funded = devnet.fund(key->address(), *missing); !funded)
         return funded.error().withContext("funding a local miner's stake");
     std::vector<std::string> arguments{"--chain-rpc",  devnet.endpoint().text(),
                                        "--chain-id",   std::to_string(devnet.deployment().chainId),

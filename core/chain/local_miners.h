@@ -4,6 +4,7 @@
 // --miners N` and by `nesa analyze`'s devnet for one run.
 #pragma once
 
+#include "chain/chain_access.h"
 #include "chain/devnet.h"
 #include "util/child_process.h"
 
@@ -15,6 +16,13 @@ namespace nesa::chain {
 
 /// The file holding a miner's account key in its data folder.
 std::filesystem::path minerKeyFile(const std::filesystem::path &minerDir);
+
+/// A miner started on this computer for the running local devnet whose folder is `chainDir`
+/// (`nesa miner start`): gives `account` gas and tops its $NES up to the registry's minimum
+/// stake from the devnet's treasury; returns the µNES given. Any chain id but the devnet's is
+/// an InvalidInput error saying that the owner must fund it.
+Result<U256> fundLocalMiner(ChainConnection &chain, const std::filesystem::path &chainDir,
+                            const Address &account);
 
 /// How to start local miners.
 struct LocalMinerOptions {

@@ -236,13 +236,25 @@ Result<std::vector<LogEntry>> RpcClient::logs(const Address &address,
                                               const std::optional<Hash32> &topic0,
                                               std::uint64_t fromBlock,
                                               std::optional<std::uint64_t> toBlock) {
+  return logs(address, std::vector<std::optional<Hash32>>{topic0}, fromBlock, toBlock);
+}
+
+Result<std::vector<LogEntry>> RpcClient::logs(const Address &address,
+                                              const std::vector<std::optional<Hash32>> &topics,
+                                              std::uint64_t fromBlock,
+                                              std::optional<std::uint64_t> toBlock) {
   return internal::guardJson(
       std::string("the chain node's logs"), [&]() -> Result<std::vector<LogEntry>> {
         json filter = {{"address", toHex(address)},
                        {"fromBlock", U256(fromBlock).toQuantity()},
                        {"toBlock", toBlock ? U256(*toBlock).toQuantity() : std::string("latest")}};
-        if (topic0)
-          filter["topics"] = json::array({toHex(*topic0)});
+        json topicFilter = json::array();
+        for (const auto &topic : topics)
+          topicFilter.push_back(topic ? json(toHex(*topic)) : json(nullptr));
+        while (!topicFilter.empty() && topicFilter.back().is_null())
+          topicFilter.erase(topicFilter.size() - 1);
+        if (!topicFilter.empty())
+          filter["topics"] = std::move(topicFilter);
         auto r = call("eth_getLogs", json::array({filter}));
         if (!r)
           return r.error();

@@ -70,6 +70,11 @@ public:
   /// Logs of `address` whose first topic is `topic0` (any when null), in [fromBlock, toBlock].
   Result<std::vector<LogEntry>> logs(const Address &address, const std::optional<Hash32> &topic0,
                                      std::uint64_t fromBlock, std::optional<std::uint64_t> toBlock);
+  /// Logs of `address` whose topics match `topics` position by position (nullopt: any value),
+  /// in [fromBlock, toBlock].
+  Result<std::vector<LogEntry>> logs(const Address &address,
+                                     const std::vector<std::optional<Hash32>> &topics,
+                                     std::uint64_t fromBlock, std::optional<std::uint64_t> toBlock);
 
   const net::Endpoint &endpoint() const { return m_endpoint; }
 
