@@ -4,6 +4,9 @@
 
 #include <QCoreApplication>
 #include <QFutureWatcher>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -16,8 +19,8 @@ LocalNetwork::LocalNetwork(int miners, QString configFile, QString logFile, QObj
 LocalNetwork::~LocalNetwork() {
   if (!ownsNode())
     return;
-  m_node->terminate(); // SIGTERM: the node stops its miners and removes its node.json
-  if (!m_node->waitForFinished(15000))
+  m_node->terminate(); // SIGTERM: the miners settle and stop, then anvil saves its state
+  if (!m_node->waitForFinished(60000))
     m_node->kill();
 }
 
@@ -28,12 +31,12 @@ void LocalNetwork::ensureRunning() {
   connect(check, &QFutureWatcher<bool>::finished, this, [this, check] {
     check->deleteLater();
     if (check->result())
-      Q_EMIT stateChanged(tr("Local network: using the node already running on this computer."));
+      Q_EMIT stateChanged(tr("Local network: using the devnet already running on this computer."));
     else
       start();
   });
   check->setFuture(QtConcurrent::run([] {
-    return runSibling(QStringLiteral("nesa"), {QStringLiteral("node"), QStringLiteral("status")},
+    return runSibling(QStringLiteral("nesa"), {QStringLiteral("chain"), QStringLiteral("status")},
                       {}, {}, 10000)
                .code == 0;
   }));
@@ -41,23 +44,26 @@ void LocalNetwork::ensureRunning() {
 
 void LocalNetwork::start() {
   m_node = new QProcess(this);
-  m_node->setStandardErrorFile(m_logFile, QIODevice::Append); // the node logs on stderr
+  m_node->setStandardErrorFile(m_logFile, QIODevice::Append); // it logs on stderr
   connect(m_node, &QProcess::readyReadStandardOutput, this, [this] {
-    while (m_node->canReadLine())
-      if (m_node->readLine().startsWith("node ready"))
-        Q_EMIT stateChanged(
-            tr("Local network ready: a node and %n miner(s) on this computer.", "", m_miners));
+    // Once everything runs it prints its facts as one JSON object.
+    m_printed += m_node->readAllStandardOutput();
+    const QJsonObject facts = QJsonDocument::fromJson(m_printed).object();
+    if (facts.contains(u"rpc"))
+      Q_EMIT stateChanged(tr("Local network ready: an EVM devnet and %n miner(s) on this "
+                             "computer.",
+                             "", static_cast<int>(facts[u"miners"].toArray().size())));
   });
   connect(m_node, &QProcess::finished, this, [this](int code) {
     Q_EMIT stateChanged(
         tr("The local network stopped (exit code %1); its log is %2.").arg(code).arg(m_logFile));
   });
   Q_EMIT stateChanged(tr("Starting the local network…"));
-  m_node->start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa-node"),
-                {QStringLiteral("--devnet"), QStringLiteral("--miners"), QString::number(m_miners),
-                 // any free port: the other programs find it through DATA/node.json
-                 QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--config"),
-                 m_configFile});
+  // Any free port: the other programs find it through DATA/chain/devnet.json.
+  m_node->start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa"),
+                {QStringLiteral("--config"), m_configFile, QStringLiteral("chain"),
+                 QStringLiteral("devnet"), QStringLiteral("--miners"), QString::number(m_miners),
+                 QStringLiteral("--json")});
 }
 
 } // namespace nesa::app

@@ -28,8 +28,8 @@ struct MinerPool {
 };
 
 /// The miners for a run at `options.level` whose miners compute on `bundle` (published to the
-/// node first, or sent to each miner on an EVM network; it must outlive the pool). `jobs` is the share jobs the query is expected to send,
-/// for the cost estimate printed before anything is paid.
+/// node first, or sent to each miner on an EVM network; it must outlive the pool). `jobs` is the
+/// share jobs the query is expected to send, for the cost estimate printed before anything is paid.
 Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOptions &options,
                                 const model::LinearBundle &bundle, std::int64_t jobs);
 

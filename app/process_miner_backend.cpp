@@ -4,6 +4,8 @@
 #include "ui/wallet_backend.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 
 namespace nesa::app {
@@ -23,7 +25,7 @@ QString reason(const CommandAnswer &answer) {
 
 ui::MinerStatus ProcessMinerBackend::status() {
   ui::MinerStatus status;
-  const CommandAnswer answer = runMiner({QStringLiteral("status")});
+  const CommandAnswer answer = runMiner({QStringLiteral("status"), QStringLiteral("--json")});
   if (answer.code != 0) {
     // "no miner is running" is the normal answer when it is off.
     if (!answer.err.contains(QLatin1String("no miner is running"))) {
@@ -32,39 +34,34 @@ ui::MinerStatus ProcessMinerBackend::status() {
     }
     return status;
   }
-  return parseMinerStatus(answer.out);
+  return parseMinerStatus(answer.out.toUtf8());
 }
 
-ui::MinerStatus parseMinerStatus(const QString &out) {
+ui::MinerStatus parseMinerStatus(const QByteArray &json) {
   ui::MinerStatus status;
   status.running = true;
-  static const QRegularExpression backend(QStringLiteral("backend\\s+(.+)$"),
-                                          QRegularExpression::MultilineOption);
-  static const QRegularExpression jobs(
-      QStringLiteral("jobs\\s+(\\d+) served, (\\d+) failed, (\\d+) refused, (\\d+) waiting"));
-  static const QRegularExpression earned(
-      QStringLiteral("earned\\s+(\\d+) µNES, (\\d+) µNES settled"));
-  status.backend = backend.match(out).captured(1);
-  status.onChain = out.contains(QLatin1String("(staked, registered on the ledger)"));
-  status.registered = out.contains(QLatin1String("(registered)"));
-  if (const auto m = jobs.match(out); m.hasMatch()) {
-    status.served = m.captured(1).toLongLong();
-    status.failed = m.captured(2).toLongLong();
-    status.refused = m.captured(3).toLongLong();
-    status.queued = m.captured(4).toLongLong();
+  const QJsonObject s = QJsonDocument::fromJson(json).object();
+  if (!s.contains(u"jobs_served")) {
+    status.error = QCoreApplication::translate("MinerPage", "the miner's status could not be read");
+    return status;
   }
-  if (const auto m = earned.match(out); m.hasMatch()) {
-    status.earned = m.captured(1).toLongLong();
-    status.settled = m.captured(2).toLongLong();
-  }
-  static const QRegularExpression ledger(
-      QStringLiteral("ledger\\s+([0-9.]+) NES staked, reputation (-?\\d+)"));
-  if (const auto m = ledger.match(out); m.hasMatch()) {
+  status.backend = s[u"backend"].toString();
+  status.account = s[u"chain_account"].toString();
+  status.onChain = s[u"on_chain"].toBool();
+  status.served = s[u"jobs_served"].toInteger();
+  status.failed = s[u"jobs_failed"].toInteger();
+  status.refused = s[u"jobs_refused"].toInteger();
+  status.queued = s[u"queued"].toInteger();
+  status.earned = s[u"earned"].toInteger();
+  status.settled = s[u"settled"].toInteger();
+  status.paused = s[u"paused"].toBool();
+  if (s.contains(u"registry")) {
+    const QJsonObject r = s[u"registry"].toObject();
     status.ledgerKnown = true;
-    status.staked = ui::parseNesAmount(m.captured(1));
-    status.reputation = m.captured(2).toLongLong();
+    status.registered = r[u"registered"].toBool();
+    status.staked = r[u"staked"].toInteger();
+    status.reputation = r[u"reputation"].toInteger();
   }
-  status.paused = out.contains(QLatin1String("state    paused"));
   return status;
 }
 

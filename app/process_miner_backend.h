@@ -16,8 +16,8 @@ public:
   QString stop() override;
 };
 
-/// Reads what `nesa miner status` printed about a running miner.
-ui::MinerStatus parseMinerStatus(const QString &out);
+/// Reads `nesa miner status --json` about a running miner; an error for anything else.
+ui::MinerStatus parseMinerStatus(const QByteArray &json);
 /// The GPUs `nesa gpu` listed ("0: NVIDIA H100 …"); empty when it found none.
 QStringList parseGpuList(const QString &text);
 

@@ -3,19 +3,25 @@
 #include "sibling_command.h"
 
 #include <QCoreApplication>
-#include <QRegularExpression>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace nesa::app {
 namespace {
 
-CommandAnswer runNesa(const QStringList &args, const QString &passphrase = {},
-                      const QByteArray &input = {}) {
-  return runSibling(QStringLiteral("nesa"), args, passphrase, input);
+CommandAnswer runNesa(const QStringList &args, const QString &passphrase = {}) {
+  return runSibling(QStringLiteral("nesa"), args + QStringList{QStringLiteral("--json")},
+                    passphrase);
 }
 
 QString reason(const CommandAnswer &answer) {
   return failureReason(answer,
                        QCoreApplication::translate("WalletPage", "the wallet command failed"));
+}
+
+QString unreadable() {
+  return QCoreApplication::translate("WalletPage", "the wallet command's answer could not be read");
 }
 
 // µNES as the CLI's NES argument: "1.500000".
@@ -34,89 +40,98 @@ QStringList actionWords(ui::WalletAction action, const QString &to, std::int64_t
   return {};
 }
 
+// The first account of an answer that lists accounts; an empty object when there is none.
+QJsonObject firstAccount(const QByteArray &json) {
+  const QJsonArray accounts = QJsonDocument::fromJson(json).object()[u"accounts"].toArray();
+  return accounts.isEmpty() ? QJsonObject() : accounts.first().toObject();
+}
+
+// Wei (a decimal string) as "0.000069 ETH".
+QString gasMoney(const QString &wei) {
+  QString digits = wei.rightJustified(19, QLatin1Char('0'));
+  const QString whole = digits.left(digits.size() - 18);
+  return whole + QLatin1Char('.') + digits.mid(whole.size(), 6) + QStringLiteral(" ETH");
+}
+
+// "a < b" for two non-negative decimal strings.
+bool decimalLess(const QString &a, const QString &b) {
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
 } // namespace
 
-ui::WalletSummary parseWalletBalance(const QString &text) {
-  static const QRegularExpression line(
-      QStringLiteral("^(nes1\\S+)\\s+([0-9.]+) NES(?:\\s+\\(staked ([0-9.]+) NES, unbonding "
-                     "([0-9.]+) NES\\))?"),
-      QRegularExpression::MultilineOption);
+ui::WalletSummary parseWalletBalance(const QByteArray &json) {
   ui::WalletSummary summary;
-  const auto match = line.match(text);
-  if (!match.hasMatch()) {
+  const QJsonObject account = firstAccount(json);
+  if (!account.contains(u"address")) {
     summary.error = QCoreApplication::translate("WalletPage", "the balance could not be read");
     return summary;
   }
-  summary.address = match.captured(1);
-  summary.balance = ui::parseNesAmount(match.captured(2));
-  if (match.hasCaptured(3)) {
-    summary.staked = ui::parseNesAmount(match.captured(3));
-    summary.unbonding = ui::parseNesAmount(match.captured(4));
-  }
+  summary.address = account[u"address"].toString();
+  summary.balance = account[u"balance"].toInteger();
+  summary.staked = account[u"staked"].toInteger();
+  summary.unbonding = account[u"unbonding"].toInteger();
   return summary;
 }
 
-std::vector<ui::WalletHistoryEntry> parseWalletHistory(const QString &text) {
-  static const QRegularExpression line(
-      QStringLiteral("^\\s*block (\\d+)  (.+?)  ([+-])([0-9.]+) NES(?:  fee ([0-9.]+) NES)?"
-                     "(?:  (?:to|from) (nes1\\S+))?\\s*$"));
+ui::TransferQuote parseTransferQuote(const QByteArray &json) {
+  ui::TransferQuote quote;
+  const QJsonObject o = QJsonDocument::fromJson(json).object();
+  if (!o.contains(u"fee_wei")) {
+    quote.error = unreadable();
+    return quote;
+  }
+  quote.amount = o[u"nes_spent"].toInteger();
+  quote.balance = o[u"nes_balance"].toInteger();
+  const QString maxFee = o[u"max_fee_wei"].toString();
+  quote.networkFee = QCoreApplication::translate("WalletPage", "about %1, at most %2")
+                         .arg(gasMoney(o[u"fee_wei"].toString()), gasMoney(maxFee));
+  quote.feeCovered = !decimalLess(o[u"gas_balance_wei"].toString(), maxFee);
+  return quote;
+}
+
+std::vector<ui::WalletHistoryEntry> parseWalletHistory(const QByteArray &json) {
   std::vector<ui::WalletHistoryEntry> entries;
-  for (const QString &row : text.split(QLatin1Char('\n'))) {
-    const auto m = line.match(row);
-    if (!m.hasMatch())
-      continue;
+  for (const auto &value : firstAccount(json)[u"entries"].toArray()) {
+    const QJsonObject e = value.toObject();
     ui::WalletHistoryEntry entry;
-    entry.height = m.captured(1).toLongLong();
-    entry.kind = m.captured(2);
-    entry.amount =
-        ui::parseNesAmount(m.captured(4)) * (m.captured(3) == QLatin1String("-") ? -1 : 1);
-    entry.fee = m.hasCaptured(5) ? ui::parseNesAmount(m.captured(5)) : 0;
-    entry.counterparty = m.captured(6);
+    entry.height = e[u"block"].toInteger();
+    entry.kind = e[u"kind"].toString();
+    entry.amount = e[u"amount"].toInteger();
+    entry.counterparty = e[u"counterparty"].toString();
     entries.push_back(entry);
   }
   return entries;
 }
 
-std::vector<ui::WalletSession> parseWalletSessions(const QString &text) {
-  static const QRegularExpression line(
-      QStringLiteral("^\\s*session ([0-9a-f]{64})  opened in block (\\d+)  (?:(closed)|miner "
-                     "(nes1\\S+)  deposit ([0-9.]+) NES  paid ([0-9.]+) NES  until block "
-                     "(\\d+))\\s*$"));
+std::vector<ui::WalletSession> parseWalletSessions(const QByteArray &json) {
   std::vector<ui::WalletSession> sessions;
-  for (const QString &row : text.split(QLatin1Char('\n'))) {
-    const auto m = line.match(row);
-    if (!m.hasMatch())
-      continue;
+  for (const auto &value : firstAccount(json)[u"sessions"].toArray()) {
+    const QJsonObject s = value.toObject();
     ui::WalletSession session;
-    session.id = m.captured(1);
-    session.openedAt = m.captured(2).toLongLong();
-    session.open = !m.hasCaptured(3);
-    if (session.open) {
-      session.miner = m.captured(4);
-      session.deposit = ui::parseNesAmount(m.captured(5));
-      session.paid = ui::parseNesAmount(m.captured(6));
-      session.until = m.captured(7).toLongLong();
-    }
+    session.miner = s[u"miner"].toString();
+    session.id = session.miner + QLatin1Char('#') + QString::number(s[u"epoch"].toInteger());
+    session.openedAt = s[u"opened_block"].toInteger();
+    session.open = s[u"open"].toBool();
+    session.deposit = s[u"deposit"].toInteger();
+    session.paid = s[u"settled"].toInteger();
+    session.until = s[u"expires_at"].toInteger();
     sessions.push_back(session);
   }
   return sessions;
 }
 
-std::vector<ui::GovernanceProposal> parseProposals(const QString &text) {
-  static const QRegularExpression line(
-      QStringLiteral("^([0-9a-f]{64})  (.+?)  yes ([0-9.]+) NES, no ([0-9.]+) NES  (.+)$"));
+std::vector<ui::GovernanceProposal> parseProposals(const QByteArray &json) {
   std::vector<ui::GovernanceProposal> proposals;
-  for (const QString &row : text.split(QLatin1Char('\n'))) {
-    const auto m = line.match(row.trimmed());
-    if (!m.hasMatch())
-      continue;
+  for (const auto &value : QJsonDocument::fromJson(json).object()[u"proposals"].toArray()) {
+    const QJsonObject o = value.toObject();
     ui::GovernanceProposal p;
-    p.id = m.captured(1);
-    p.change = m.captured(2);
-    p.yes = ui::parseNesAmount(m.captured(3));
-    p.no = ui::parseNesAmount(m.captured(4));
-    p.state = m.captured(5);
-    p.open = p.state.startsWith(QLatin1String("open"));
+    p.id = o[u"id"].toString();
+    p.change = o[u"description"].toString();
+    p.yes = o[u"for"].toInteger();
+    p.no = o[u"against"].toInteger();
+    p.state = o[u"state"].toString();
+    p.open = p.state == QLatin1String("active");
     proposals.push_back(p);
   }
   return proposals;
@@ -130,37 +145,29 @@ ui::WalletSummary ProcessWalletBackend::summary(const QString &passphrase) {
     summary.error = reason(answer);
     return summary;
   }
-  return parseWalletBalance(answer.out);
+  return parseWalletBalance(answer.out.toUtf8());
 }
 
 ui::TransferQuote ProcessWalletBackend::quote(ui::WalletAction action, const QString &to,
                                               std::int64_t amount, const QString &passphrase) {
-  // The CLI shows amount, fee and total, then asks; answering "n" sends nothing.
-  ui::TransferQuote quote;
-  const CommandAnswer answer = runNesa(actionWords(action, to, amount), passphrase, "n\n");
-  static const QRegularExpression fee(QStringLiteral("fee\\s+([0-9.]+) NES"));
-  static const QRegularExpression total(QStringLiteral("total\\s+([0-9.]+) NES of ([0-9.]+) NES"));
-  const auto f = fee.match(answer.out), t = total.match(answer.out);
-  if (!f.hasMatch() || !t.hasMatch()) {
+  const CommandAnswer answer =
+      runNesa(actionWords(action, to, amount) << QStringLiteral("--quote"), passphrase);
+  if (answer.code != 0) {
+    ui::TransferQuote quote;
     quote.error = reason(answer);
     return quote;
   }
-  quote.amount = amount;
-  quote.fee = ui::parseNesAmount(f.captured(1));
-  quote.total = ui::parseNesAmount(t.captured(1));
-  quote.balance = ui::parseNesAmount(t.captured(2));
-  return quote;
+  return parseTransferQuote(answer.out.toUtf8());
 }
 
 QString ProcessWalletBackend::submit(ui::WalletAction action, const QString &to,
                                      std::int64_t amount, const QString &passphrase) {
   const CommandAnswer answer =
       runNesa(actionWords(action, to, amount) << QStringLiteral("--yes"), passphrase);
-  static const QRegularExpression submitted(QStringLiteral("submitted ([0-9a-f]+)"));
-  const auto match = submitted.match(answer.out);
-  if (answer.code != 0 || !match.hasMatch())
+  const QJsonArray sent = QJsonDocument::fromJson(answer.out.toUtf8()).object()[u"sent"].toArray();
+  if (answer.code != 0 || sent.isEmpty())
     return QStringLiteral("error: ") + reason(answer);
-  return match.captured(1);
+  return sent.last().toObject()[u"hash"].toString();
 }
 
 ui::WalletHistory ProcessWalletBackend::history(const QString &passphrase) {
@@ -171,7 +178,7 @@ ui::WalletHistory ProcessWalletBackend::history(const QString &passphrase) {
   if (answer.code != 0)
     history.error = reason(answer);
   else
-    history.entries = parseWalletHistory(answer.out);
+    history.entries = parseWalletHistory(answer.out.toUtf8());
   return history;
 }
 
@@ -182,7 +189,7 @@ ui::WalletSessions ProcessWalletBackend::sessions(const QString &passphrase) {
   if (answer.code != 0)
     sessions.error = reason(answer);
   else
-    sessions.sessions = parseWalletSessions(answer.out);
+    sessions.sessions = parseWalletSessions(answer.out.toUtf8());
   return sessions;
 }
 
@@ -192,7 +199,7 @@ ui::Governance ProcessWalletBackend::proposals() {
   if (answer.code != 0)
     governance.error = reason(answer);
   else
-    governance.proposals = parseProposals(answer.out);
+    governance.proposals = parseProposals(answer.out.toUtf8());
   return governance;
 }
 

@@ -1,14 +1,17 @@
 // The desktop app's WalletBackend: the `nesa wallet` and `nesa gov` commands in a child process,
-// so the page uses exactly the wallet file, passphrase handling, ledger connection and fee
-// rules of the CLI. The passphrase goes through $NESA_WALLET_PASSPHRASE of the child only.
+// read through their --json answers, so the page uses exactly the wallet file, passphrase
+// handling, chain connection and fee rules of the CLI. The passphrase goes through
+// $NESA_WALLET_PASSPHRASE of the child only.
 #pragma once
 
 #include "ui/wallet_backend.h"
 
+#include <QByteArray>
+
 namespace nesa::app {
 
-/// Runs `nesa wallet balance|send|stake|unstake|history|sessions` and `nesa gov list|vote`
-/// beside this program.
+/// Runs `nesa wallet balance|send|stake|unstake|history|sessions --json` and
+/// `nesa gov list|vote --json` beside this program.
 class ProcessWalletBackend : public ui::WalletBackend {
 public:
   ui::WalletSummary summary(const QString &passphrase) override;
@@ -22,13 +25,15 @@ public:
   QString vote(const QString &proposal, bool yes, const QString &passphrase) override;
 };
 
-/// Reads what `nesa wallet balance` printed (its first account).
-ui::WalletSummary parseWalletBalance(const QString &text);
-/// Reads what `nesa wallet history` printed (one account).
-std::vector<ui::WalletHistoryEntry> parseWalletHistory(const QString &text);
-/// Reads what `nesa wallet sessions` printed (one account).
-std::vector<ui::WalletSession> parseWalletSessions(const QString &text);
-/// Reads what `nesa gov list` printed.
-std::vector<ui::GovernanceProposal> parseProposals(const QString &text);
+/// Reads `nesa wallet balance --json` (its first account).
+ui::WalletSummary parseWalletBalance(const QByteArray &json);
+/// Reads `nesa wallet send|stake|unstake --quote --json`.
+ui::TransferQuote parseTransferQuote(const QByteArray &json);
+/// Reads `nesa wallet history --json` (its first account).
+std::vector<ui::WalletHistoryEntry> parseWalletHistory(const QByteArray &json);
+/// Reads `nesa wallet sessions --json` (its first account).
+std::vector<ui::WalletSession> parseWalletSessions(const QByteArray &json);
+/// Reads `nesa gov list --json`.
+std::vector<ui::GovernanceProposal> parseProposals(const QByteArray &json);
 
 } // namespace nesa::app

@@ -117,16 +117,11 @@ FRENCH = {
     "Close": "Fermer",
     "To": "À",
     "Amount (NES)": "Montant (NES)",
-    "Amount: %1\nFee: %2\nTotal: %3\nBalance: %4":
-        "Montant : %1\nFrais : %2\nTotal : %3\nSolde : %4",
     "The balance does not cover the total: nothing can be sent.":
         "Le solde ne couvre pas le total : rien ne peut être envoyé.",
     "Sent. Transaction %1": "Envoyé. Transaction %1",
-    "The recipient must be a NES address (nes1…).":
-        "Le destinataire doit être une adresse NES (nes1…).",
     "The amount must be a positive number of NES, with at most six decimals.":
         "Le montant doit être un nombre positif de NES, avec au plus six décimales.",
-    "Asking the ledger for the fee…": "Demande des frais au registre…",
     "Signing and sending…": "Signature et envoi…",
     "Copy": "Copier",
     "Refresh": "Actualiser",
@@ -151,8 +146,6 @@ FRENCH = {
     "stake.":
         "Aucun gain : le compte du mineur n'a encore rien engagé sur le registre. Envoyez-lui des "
         "NES pour qu'il puisse en engager.",
-    "Not earning yet: the node has not listed this miner.":
-        "Pas encore de gain : le nœud n'a pas encore inscrit ce mineur.",
     "Waiting for work: no client has sent this miner a job yet (clients choose miners by price "
     "and reputation).":
         "En attente de travail : aucun client n'a encore envoyé de tâche à ce mineur (les clients "
@@ -202,11 +195,8 @@ FRENCH = {
         "Des parts de données brouillées : même si tous les mineurs s'entendent, ils ne voient "
         "que la forme brouillée.",
     # The network page.
-    "the node's status could not be read": "l'état du nœud n'a pas pu être lu",
-    "the node command failed": "la commande du nœud a échoué",
     "Network": "Réseau",
     "%1 µNES per job": "%1 µNES par tâche",
-    " + %1 µNES per byte": " + %1 µNES par octet",
     "no answer": "pas de réponse",
     "%1 ms": "%1 ms",
     "Compute": "Calcul",
@@ -215,7 +205,6 @@ FRENCH = {
     "Reputation": "Réputation",
     "Latency": "Latence",
     "Jobs served": "Tâches servies",
-    "Last seen": "Vu il y a",
     "Clients choose miners by price and reputation. Reputation rises with verified, paid work and "
     "falls with proven wrong answers and missed deadlines; a wrong answer also costs stake. "
     "Latency is one status round trip from this computer.":
@@ -223,14 +212,6 @@ FRENCH = {
         "avec le travail vérifié et payé et baisse avec les mauvaises réponses prouvées et les "
         "délais manqués ; une mauvaise réponse coûte aussi de la mise. La latence est un aller-"
         "retour d'état depuis cet ordinateur.",
-    "Reading the node's status…": "Lecture de l'état du nœud…",
-    "The node cannot be reached: %1": "Le nœud est injoignable : %1",
-    "Node %1 · %2 of %n miner(s) available":
-        ("Nœud %1 · %2 sur %n mineur disponible(s)", "Nœud %1 · %2 sur %n mineurs disponibles"),
-    "Node identity: %1": "Identité du nœud : %1",
-    "not on the ledger": "absent du registre",
-    "—": "—",
-    "%n s ago": ("il y a %n s", "il y a %n s"),
     # The settings page, the runtime language switch, the auto-lock.
     "Settings": "Réglages",
     "The language changes at the next start: a file is opening or a run is going on.":
@@ -357,7 +338,6 @@ FRENCH = {
     "Block": "Bloc",
     "What": "Quoi",
     "Amount": "Montant",
-    "Fee": "Frais",
     "With": "Avec",
     "Change": "Changement",
     "Yes": "Oui",
@@ -366,15 +346,12 @@ FRENCH = {
     "Vote yes": "Voter oui",
     "Vote no": "Voter non",
     "Governance": "Gouvernance",
-    "Your vote is in the ledger.": "Votre vote est dans le registre.",
     "The vote was refused: %1": "Le vote a été refusé : %1",
     "Unlock the wallet to see its history and vote.":
         "Déverrouillez le portefeuille pour voir son historique et voter.",
     "The history could not be read: %1": "L'historique n'a pas pu être lu : %1",
     "No transactions yet.": "Aucune transaction pour l'instant.",
     "The proposals could not be read: %1": "Les propositions n'ont pas pu être lues : %1",
-    "No proposals. Holders of staked NES vote on the network's parameters here.":
-        "Aucune proposition. Les détenteurs de NES misés votent ici sur les paramètres du réseau.",
     "Select an open proposal and vote with your stake (a vote weighs what the account has "
     "staked).":
         "Choisissez une proposition ouverte et votez avec votre mise (un vote pèse ce que le "
@@ -406,14 +383,11 @@ FRENCH = {
     "Only while this computer is idle": "Seulement quand cet ordinateur est inactif",
     "Keep mining when the window closes": "Continuer à miner quand la fenêtre se ferme",
     "Compute on": "Calculer sur",
-    "Ledger": "Registre",
     "GPU: none found on this computer": "GPU : aucun sur cet ordinateur",
     "GPU %1": "GPU %1",
     "Paused: this computer is busy.": "En pause : cet ordinateur est occupé.",
     "Serving again: this computer is idle.": "Reprise : cet ordinateur est inactif.",
     "paused (%1)": "en pause (%1)",
-    "%1 staked, reputation %2 (−1000 to 1000)": "%1 misés, réputation %2 (−1000 à 1000)",
-    "not on the node's ledger yet": "pas encore dans le registre du nœud",
     "Nesa Desktop · miner: %1": "Nesa Desktop · mineur : %1",
     "Open Nesa Desktop": "Ouvrir Nesa Desktop",
     "Quit": "Quitter",
@@ -457,7 +431,6 @@ FRENCH = {
     "Deposit": "Dépôt",
     "Paid": "Payé",
     "Sessions": "Sessions",
-    "open until block %1": "ouverte jusqu'au bloc %1",
     "closed, the rest refunded": "fermée, le reste remboursé",
     "The sessions could not be read: %1": "Les sessions n'ont pas pu être lues : %1",
     "No payment sessions yet: an analysis on the network opens one with each miner it pays.":
@@ -475,14 +448,54 @@ FRENCH = {
     "Jobs at a time": "Tâches à la fois",
     "Jobs it computes at the same time": "Tâches qu'il calcule à la fois",
     # The embedded local network.
-    "Local network: using the node already running on this computer.":
-        "Réseau local : utilisation du nœud qui tourne déjà sur cet ordinateur.",
-    "Local network ready: a node and %n miner(s) on this computer.": (
-        "Réseau local prêt : un nœud et %n mineur sur cet ordinateur.",
-        "Réseau local prêt : un nœud et %n mineurs sur cet ordinateur."),
+    "Local network: using the devnet already running on this computer.":
+        "Réseau local : utilisation du devnet qui tourne déjà sur cet ordinateur.",
+    "Local network ready: an EVM devnet and %n miner(s) on this computer.": (
+        "Réseau local prêt : un devnet EVM et %n mineur sur cet ordinateur.",
+        "Réseau local prêt : un devnet EVM et %n mineurs sur cet ordinateur."),
     "The local network stopped (exit code %1); its log is %2.":
         "Le réseau local s'est arrêté (code de sortie %1) ; son journal est %2.",
     "Starting the local network…": "Démarrage du réseau local…",
+    # The pages on the EVM network (contracts instead of a node's ledger).
+    "the miner's status could not be read": "l'état du mineur n'a pas pu être lu",
+    "the network's status could not be read": "l'état du réseau n'a pas pu être lu",
+    "the chain command failed": "la commande chain a échoué",
+    "the wallet command's answer could not be read":
+        "la réponse de la commande wallet n'a pas pu être lue",
+    "about %1, at most %2": "environ %1, au plus %2",
+    "Not earning: the miner's account %1 has no stake on chain yet. It needs the network's "
+    "minimum stake in NES, and gas money.":
+        "Aucun gain : le compte %1 du mineur n'a pas encore de mise sur la chaîne. Il lui faut la "
+        "mise minimale du réseau en NES, et de quoi payer le gas.",
+    "Not earning yet: the registry contract has not listed this miner.":
+        "Pas encore de gain : le contrat de registre ne liste pas ce mineur.",
+    "On chain": "Sur la chaîne",
+    "%1 staked, reputation %2": "%1 en mise, réputation %2",
+    "not read from the chain yet": "pas encore lu sur la chaîne",
+    " + %1 µNES per MiB": " + %1 µNES par Mio",
+    "Reading the network's status…": "Lecture de l'état du réseau…",
+    "The network cannot be reached: %1": "Le réseau est injoignable : %1",
+    "Chain node %1 · %2 of %n registered miner(s) answering": (
+        "Nœud de la chaîne %1 · %2 sur %n mineur inscrit répond",
+        "Nœud de la chaîne %1 · %2 sur %n mineurs inscrits répondent"),
+    "Amount: %1\nBalance: %2\nNetwork fee: %3 (gas, paid in the chain's own currency)":
+        "Montant : %1\nSolde : %2\nFrais de réseau : %3 (gas, payé dans la monnaie propre de "
+        "la chaîne)",
+    "The account cannot pay the network fee: nothing can be sent.":
+        "Le compte ne peut pas payer les frais de réseau : rien ne peut être envoyé.",
+    "The recipient must be an address: 0x and 40 hexadecimal digits.":
+        "Le destinataire doit être une adresse : 0x et 40 chiffres hexadécimaux.",
+    "Asking the chain for the fee…": "Demande des frais à la chaîne…",
+    "Your vote is recorded on chain.": "Votre vote est inscrit sur la chaîne.",
+    "No proposals. NES holders vote on the network's parameters here.":
+        "Aucune proposition. Les détenteurs de NES votent ici sur les paramètres du réseau.",
+    "Select an active proposal and vote. A vote weighs the NES the account had delegated when "
+    "the vote opened ('nesa gov delegate' delegates them).":
+        "Choisissez une proposition active et votez. Un vote pèse les NES que le compte avait "
+        "délégués à l'ouverture du vote ('nesa gov delegate' les délègue).",
+    "open until %1": "ouverte jusqu'au %1",
+    "expired: the rest returns after the settle window":
+        "expirée : le reste revient après la fenêtre de règlement",
 }
 
 

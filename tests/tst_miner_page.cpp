@@ -93,8 +93,7 @@ private Q_SLOTS:
     QCOMPARE(backend.startedWith().maxJobs, 3);
     QVERIFY(backend.startedWith().onlyWhenIdle);
     QVERIFY(!choice->isEnabled()); // fixed while the miner runs
-    QCOMPARE(page.ledgerText(),
-             QStringLiteral("1.000000 NES staked, reputation 3 (−1000 to 1000)"));
+    QCOMPARE(page.ledgerText(), QStringLiteral("1.000000 NES staked, reputation 3"));
     backend.paused = true;
     const int before = updated.count();
     page.refresh();
@@ -126,26 +125,30 @@ private Q_SLOTS:
                 .isEmpty());
   }
 
-  // The desktop backend reads `nesa miner status` (these lines are its output).
+  // The desktop backend reads `nesa miner status --json` (this is its output on a devnet).
   void theStatusIsRead() {
-    const auto status = nesa::app::parseMinerStatus(QStringLiteral(
-        "miner 127.0.0.1:33651 (pid 812)\n  identity 99f387ea\n  account  nes18ff26 (staked, "
-        "registered on the ledger)\n  node     127.0.0.1:7600 (registered)\n  backend  cpu (1 "
-        "threads)\n  state    paused\n  jobs     7 served, 1 failed, 2 refused, 0 waiting\n"
-        "  earned   70 µNES, 50 µNES settled on the ledger\n  ledger   1.000000 NES staked, "
-        "reputation -3\n"));
+    const auto status = nesa::app::parseMinerStatus(R"json({"backend": "cpu (1 threads)",
+        "chain_account": "0x83b4Fb02ffa0160Dd645c1ADeA9Ed309fc0c0705", "earned": 70,
+        "endpoint": "127.0.0.1:37241", "identity": "99f387ea", "jobs_failed": 1,
+        "jobs_refused": 2, "jobs_served": 7, "on_chain": true, "paused": true, "pid": 812,
+        "queued": 0, "registered": true, "registry": {"chain_id": 4242, "min_stake": 100000000,
+        "registered": true, "reputation": -3, "staked": 100000000, "unbonding": 0},
+        "role": "miner", "settled": 50})json");
+    QVERIFY(status.error.isEmpty());
     QVERIFY(status.running && status.onChain && status.registered && status.paused);
     QCOMPARE(status.backend, QStringLiteral("cpu (1 threads)"));
+    QCOMPARE(status.account, QStringLiteral("0x83b4Fb02ffa0160Dd645c1ADeA9Ed309fc0c0705"));
     QCOMPARE(status.served, 7);
     QCOMPARE(status.refused, 2);
+    QCOMPARE(status.earned, 70);
     QCOMPARE(status.settled, 50);
     QVERIFY(status.ledgerKnown);
-    QCOMPARE(status.staked, 1'000'000);
+    QCOMPARE(status.staked, 100'000'000);
     QCOMPARE(status.reputation, -3);
-    const auto fresh = nesa::app::parseMinerStatus(QStringLiteral(
-        "  account  nes18ff26 (not on the ledger yet: it needs funds to stake)\n  state    "
-        "serving\n"));
-    QVERIFY(!fresh.onChain && !fresh.paused && !fresh.ledgerKnown);
+    const auto fresh = nesa::app::parseMinerStatus(R"({"jobs_served": 0, "on_chain": false,
+        "paused": false, "registry_error": "no local EVM network is running"})");
+    QVERIFY(!fresh.onChain && !fresh.paused && !fresh.ledgerKnown && !fresh.registered);
+    QVERIFY(!nesa::app::parseMinerStatus("miner 127.0.0.1:1").error.isEmpty());
   }
 
   // Closing the window: the miner is stopped when the user did not want it kept (there is no

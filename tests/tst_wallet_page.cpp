@@ -7,8 +7,10 @@
 #include "ui/wallet_activity.h"
 #include "ui/wallet_page.h"
 
+#include <QDateTime>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -51,43 +53,50 @@ private Q_SLOTS:
     QTRY_COMPARE(refreshed.count(), 1);
     QVERIFY(!page.isUnlocked()); // a passphrase that does not open the wallet locks it again
     unlock(page, QStringLiteral("right"));
-    QTRY_COMPARE(page.addressText(), QStringLiteral("nes1fakeaccount"));
+    QTRY_COMPARE(page.addressText(), QStringLiteral("0xFakeAccount"));
     QCOMPARE(page.balanceText(), QStringLiteral("5.000000 NES"));
     QVERIFY(page.isUnlocked());
     QVERIFY(page.openSendDialog() != nullptr);
   }
 
-  void sendDialogShowsFeeAndTotalThenSends() {
+  void sendDialogShowsTheNetworkFeeThenSends() {
     FakeWalletBackend backend;
     SendDialog dialog(backend, QStringLiteral("right"));
     QSignalSpy reviewed(&dialog, &SendDialog::reviewed), sent(&dialog, &SendDialog::sent);
-    dialog.recipientField()->setText(QStringLiteral("nes1friend"));
+    dialog.recipientField()->setText(FakeWalletBackend::kFriend);
     dialog.amountField()->setText(QStringLiteral("1.25"));
     QVERIFY(!dialog.confirmButton()->isEnabled());
     QTest::mouseClick(dialog.reviewButton(), Qt::LeftButton);
     QTRY_COMPARE(reviewed.count(), 1);
     QVERIFY(dialog.reviewText().contains(QStringLiteral("Amount: 1.250000 NES")));
-    QVERIFY(dialog.reviewText().contains(QStringLiteral("Fee: 0.001500 NES")));
-    QVERIFY(dialog.reviewText().contains(QStringLiteral("Total: 1.251500 NES")));
+    QVERIFY(dialog.reviewText().contains(QStringLiteral("Balance: 5.000000 NES")));
+    QVERIFY(dialog.reviewText().contains(
+        QStringLiteral("Network fee: about 0.000069 ETH, at most 0.000138 ETH")));
     QVERIFY(dialog.confirmButton()->isEnabled());
     QTest::mouseClick(dialog.confirmButton(), Qt::LeftButton);
     QTRY_COMPARE(sent.count(), 1);
     QCOMPARE(backend.submitted.size(), std::size_t{1});
-    QCOMPARE(backend.submitted[0].to, QStringLiteral("nes1friend"));
+    QCOMPARE(backend.submitted[0].to, FakeWalletBackend::kFriend);
     QCOMPARE(backend.submitted[0].amount, 1'250'000);
-    QVERIFY(dialog.outcomeText().contains(QStringLiteral("00ff00ff")));
+    QVERIFY(dialog.outcomeText().contains(QStringLiteral("0x00ff00ff")));
   }
 
   void sendDialogRefusesMoreThanTheBalance() {
     FakeWalletBackend backend;
     SendDialog dialog(backend, QStringLiteral("right"));
     QSignalSpy reviewed(&dialog, &SendDialog::reviewed);
-    dialog.recipientField()->setText(QStringLiteral("nes1friend"));
-    dialog.amountField()->setText(QStringLiteral("4.999")); // + fee is more than 5 NES
+    dialog.recipientField()->setText(FakeWalletBackend::kFriend);
+    dialog.amountField()->setText(QStringLiteral("5.000001"));
     QTest::mouseClick(dialog.reviewButton(), Qt::LeftButton);
     QTRY_COMPARE(reviewed.count(), 1);
-    QVERIFY(dialog.reviewText().contains(QStringLiteral("Total: 5.000500 NES")));
     QVERIFY(dialog.reviewText().contains(QStringLiteral("does not cover")));
+    QVERIFY(!dialog.confirmButton()->isEnabled());
+    // Covered in NES, but not the gas: refused too.
+    dialog.amountField()->setText(QStringLiteral("3"));
+    QTest::mouseClick(dialog.reviewButton(), Qt::LeftButton);
+    QTRY_COMPARE(reviewed.count(), 2);
+    QVERIFY(dialog.reviewText().contains(QStringLiteral("cannot pay the network fee")));
+    QVERIFY(!dialog.reviewText().contains(QStringLiteral("does not cover")));
     QVERIFY(!dialog.confirmButton()->isEnabled());
     QVERIFY(backend.submitted.empty());
   }
@@ -100,15 +109,19 @@ private Q_SLOTS:
     dialog.amountField()->setText(QStringLiteral("1"));
     QTest::mouseClick(dialog.reviewButton(), Qt::LeftButton);
     QTRY_COMPARE(reviewed.count(), 1);
-    QVERIFY(dialog.reviewText().contains(QStringLiteral("NES address")));
-    dialog.recipientField()->setText(QStringLiteral("nes1friend"));
-    dialog.amountField()->setText(QStringLiteral("-3"));
+    QVERIFY(dialog.reviewText().contains(QStringLiteral("0x and 40 hexadecimal digits")));
+    dialog.recipientField()->setText(QStringLiteral("nes1jhyqq504mmrf6wuduusuuk8galfkgfg4r3tjj3"));
     QTest::mouseClick(dialog.reviewButton(), Qt::LeftButton);
     QTRY_COMPARE(reviewed.count(), 2);
+    QVERIFY(dialog.reviewText().contains(QStringLiteral("0x and 40 hexadecimal digits")));
+    dialog.recipientField()->setText(FakeWalletBackend::kFriend);
+    dialog.amountField()->setText(QStringLiteral("-3"));
+    QTest::mouseClick(dialog.reviewButton(), Qt::LeftButton);
+    QTRY_COMPARE(reviewed.count(), 3);
     QVERIFY(dialog.reviewText().contains(QStringLiteral("positive number")));
     dialog.amountField()->setText(QStringLiteral("1"));
     QTest::mouseClick(dialog.reviewButton(), Qt::LeftButton);
-    QTRY_COMPARE(reviewed.count(), 3);
+    QTRY_COMPARE(reviewed.count(), 4);
     QVERIFY(dialog.confirmButton()->isEnabled());
     dialog.amountField()->setText(QStringLiteral("2")); // changed after the review
     QVERIFY(!dialog.confirmButton()->isEnabled());
@@ -119,7 +132,7 @@ private Q_SLOTS:
     FakeWalletBackend backend;
     SendDialog dialog(backend, QStringLiteral("wrong"));
     QSignalSpy reviewed(&dialog, &SendDialog::reviewed);
-    dialog.recipientField()->setText(QStringLiteral("nes1friend"));
+    dialog.recipientField()->setText(FakeWalletBackend::kFriend);
     dialog.amountField()->setText(QStringLiteral("1"));
     QTest::mouseClick(dialog.reviewButton(), Qt::LeftButton);
     QTRY_COMPARE(reviewed.count(), 1);
@@ -134,7 +147,7 @@ private Q_SLOTS:
     WalletPage page(backend);
     page.setAutoLockInterval(300);
     unlock(page, QStringLiteral("right"));
-    QTRY_COMPARE(page.addressText(), QStringLiteral("nes1fakeaccount"));
+    QTRY_COMPARE(page.addressText(), QStringLiteral("0xFakeAccount"));
     QVERIFY(page.isUnlocked());
     for (int i = 0; i < 4; ++i) { // 400 ms of activity: still unlocked
       QTest::qWait(100);
@@ -148,7 +161,7 @@ private Q_SLOTS:
     QVERIFY(page.openSendDialog() == nullptr);
   }
 
-  // Staking needs no recipient; unstaking moves nothing now, so its total is the fee alone.
+  // Staking needs no recipient; unstaking spends no NES now, only the network fee.
   void stakeAndUnstakeGoThroughTheSameReview() {
     FakeWalletBackend backend;
     SendDialog stake(backend, QStringLiteral("right"), WalletAction::Stake);
@@ -157,7 +170,7 @@ private Q_SLOTS:
     stake.amountField()->setText(QStringLiteral("2"));
     QTest::mouseClick(stake.reviewButton(), Qt::LeftButton);
     QTRY_COMPARE(reviewed.count(), 1);
-    QVERIFY(stake.reviewText().contains(QStringLiteral("Total: 2.001500 NES")));
+    QVERIFY(stake.reviewText().contains(QStringLiteral("Amount: 2.000000 NES")));
     QTest::mouseClick(stake.confirmButton(), Qt::LeftButton);
     QTRY_COMPARE(sent.count(), 1);
     QCOMPARE(backend.submitted.at(0).action, WalletAction::Stake);
@@ -168,7 +181,8 @@ private Q_SLOTS:
     unstake.amountField()->setText(QStringLiteral("1"));
     QTest::mouseClick(unstake.reviewButton(), Qt::LeftButton);
     QTRY_COMPARE(unstakeReviewed.count(), 1);
-    QVERIFY(unstake.reviewText().contains(QStringLiteral("Total: 0.001500 NES")));
+    QVERIFY(unstake.reviewText().contains(QStringLiteral("Amount: 0.000000 NES")));
+    QVERIFY(unstake.reviewText().contains(QStringLiteral("Network fee: about")));
   }
 
   // Unlocked, the page shows the stake, the address as a QR code (and a Receive dialog), the
@@ -194,16 +208,19 @@ private Q_SLOTS:
     QCOMPARE(history->rowCount(), 2);
     QCOMPARE(history->item(0, 1)->text(), QStringLiteral("transfer"));
     QCOMPARE(history->item(0, 2)->text(), QStringLiteral("-2.000000 NES"));
-    QCOMPARE(history->item(0, 4)->text(), QStringLiteral("nes1friend"));
+    QCOMPARE(history->item(0, 3)->text(), FakeWalletBackend::kFriend);
     auto *sessions = page.activity()->sessionTable();
     QCOMPARE(sessions->rowCount(), 2);
-    QCOMPARE(sessions->item(0, 1)->text(), QStringLiteral("nes1miner"));
+    QCOMPARE(sessions->item(0, 1)->text(), QStringLiteral("0xMiner"));
     QCOMPARE(sessions->item(0, 3)->text(), QStringLiteral("0.000080 NES"));
-    QCOMPARE(sessions->item(0, 4)->text(), QStringLiteral("open until block 620"));
+    QCOMPARE(
+        sessions->item(0, 4)->text(),
+        QStringLiteral("open until ") +
+            QLocale().toString(QDateTime::fromSecsSinceEpoch(1'900'000'000), QLocale::ShortFormat));
     QVERIFY(sessions->item(1, 4)->text().startsWith(QStringLiteral("closed")));
     auto *proposals = page.activity()->proposalTable();
     QCOMPARE(proposals->rowCount(), 2);
-    QCOMPARE(proposals->item(0, 0)->text(), QStringLiteral("base-fee = 2000"));
+    QCOMPARE(proposals->item(0, 0)->text(), QStringLiteral("Nesa: set minStake to 200000000"));
     proposals->selectRow(1); // decided: no vote
     page.activity()->voteOnSelected(true);
     QVERIFY(backend.votes.empty());
@@ -212,10 +229,10 @@ private Q_SLOTS:
     page.activity()->voteOnSelected(false);
     QTRY_COMPARE(voted.count(), 1);
     QCOMPARE(backend.votes.size(), std::size_t{1});
-    QCOMPARE(backend.votes[0].proposal, QString(64, QLatin1Char('a')));
+    QCOMPARE(backend.votes[0].proposal, QStringLiteral("0x") + QString(64, QLatin1Char('a')));
     QVERIFY(!backend.votes[0].yes);
-    QVERIFY(
-        page.activity()->governanceText().contains(QStringLiteral("Your vote is in the ledger")));
+    QVERIFY(page.activity()->governanceText().contains(
+        QStringLiteral("Your vote is recorded on chain")));
 
     auto *lock = page.findChild<QPushButton *>(QStringLiteral("walletLock"));
     QTest::mouseClick(lock, Qt::LeftButton);
@@ -227,7 +244,7 @@ private Q_SLOTS:
 
   void qrCodesEncodeAddresses() {
     const QImage image =
-        qrCodeImage(QStringLiteral("nes1jhyqq504mmrf6wuduusuuk8galfkgfg4r3tjj3"), 2);
+        qrCodeImage(QStringLiteral("0xF278cF59F82eDcf871d630F28EcC8056f25C1cdb"), 2);
     QVERIFY(!image.isNull());
     QCOMPARE(image.width(), image.height());
     QCOMPARE(image.width() % 2, 0);
@@ -235,65 +252,78 @@ private Q_SLOTS:
     QCOMPARE(image.pixel(8, 8), qRgb(0, 0, 0));       // a finder pattern's corner
   }
 
-  // The desktop backend reads what the real CLI prints (these lines are its output).
-  void theCliOutputIsRead() {
-    const auto balance = nesa::app::parseWalletBalance(QStringLiteral(
-        "nes1jhyqq504mmrf6wuduusuuk8galfkgfg4r3tjj3  999993.986180 NES  (staked 2.000000 NES, "
-        "unbonding 0.500000 NES)\n"));
+  // The desktop backend reads the CLI's --json answers (these are its output on a devnet);
+  // anything else is an error, never a made-up zero.
+  void theCliJsonIsRead() {
+    const auto balance = nesa::app::parseWalletBalance(R"({"accounts": [{
+        "address": "0xF278cF59F82eDcf871d630F28EcC8056f25C1cdb", "balance": 999787500000,
+        "gas_wei": "999999682000000000000", "staked": 150000000, "unbonding": 50000000,
+        "unbonding_release": 1796951037, "votes": 0}], "chain_id": 4242})");
     QVERIFY(balance.error.isEmpty());
-    QCOMPARE(balance.balance, 999993'986180);
-    QCOMPARE(balance.staked, 2'000'000);
-    QCOMPARE(balance.unbonding, 500'000);
-    QCOMPARE(nesa::app::parseWalletBalance(QStringLiteral("nes1abc  5.000000 NES\n")).staked, 0);
-    QVERIFY(!nesa::app::parseWalletBalance(QStringLiteral("garbage")).error.isEmpty());
+    QCOMPARE(balance.address, QStringLiteral("0xF278cF59F82eDcf871d630F28EcC8056f25C1cdb"));
+    QCOMPARE(balance.balance, 999787'500000);
+    QCOMPARE(balance.staked, 150'000'000);
+    QCOMPARE(balance.unbonding, 50'000'000);
+    for (const QByteArray &bad : {QByteArray("garbage"), QByteArray(R"({"accounts": []})")})
+      QVERIFY(!nesa::app::parseWalletBalance(bad).error.isEmpty());
 
-    const auto history = nesa::app::parseWalletHistory(
-        QStringLiteral("nes1jhyqq504mmrf6wuduusuuk8galfkgfg4r3tjj3\n"
-                       "  block 690  transfer  -1.500000 NES  fee 0.002700 NES  to nes1friend\n"
-                       "  block 688  transfer  +3.000000 NES  from nes1payer\n"
-                       "  block 682  open session  -1.000000 NES  fee 0.002780 NES\n"));
-    QCOMPARE(history.size(), std::size_t{3});
-    QCOMPARE(history[0].amount, -1'500'000);
-    QCOMPARE(history[0].fee, 2'700);
-    QCOMPARE(history[0].counterparty, QStringLiteral("nes1friend"));
-    QCOMPARE(history[1].amount, 3'000'000);
-    QCOMPARE(history[1].counterparty, QStringLiteral("nes1payer"));
-    QCOMPARE(history[2].kind, QStringLiteral("open session"));
-    QCOMPARE(history[2].height, 682);
-    QVERIFY(nesa::app::parseWalletHistory(QStringLiteral("nes1x\n  no transactions\n")).empty());
+    const auto quote = nesa::app::parseTransferQuote(R"({"action": "send 12.500000 NES to 0x…",
+        "chain_id": 4242, "fee_wei": "68916000000000", "from": "0xF278", "gas": 56097,
+        "gas_balance_wei": "1000000000000000000000", "gas_bounded": false,
+        "max_fee_wei": "137832000000000", "nes_balance": 1000000000000, "nes_spent": 12500000,
+        "transactions": 1})");
+    QVERIFY(quote.error.isEmpty());
+    QCOMPARE(quote.amount, 12'500'000);
+    QCOMPARE(quote.balance, 1000000'000000);
+    QCOMPARE(quote.networkFee, QStringLiteral("about 0.000068 ETH, at most 0.000137 ETH"));
+    QVERIFY(quote.feeCovered);
+    QVERIFY(!nesa::app::parseTransferQuote(R"({"fee_wei": "5", "max_fee_wei": "1000",
+        "gas_balance_wei": "999"})")
+                 .feeCovered);
+    QVERIFY(!nesa::app::parseTransferQuote("nope").error.isEmpty());
 
-    const auto sessions = nesa::app::parseWalletSessions(QStringLiteral(
-        "nes1jhyqq504mmrf6wuduusuuk8galfkgfg4r3tjj3\n"
-        "  session 27253e31ddb1a2663cf266ad671a68d94da1eb36e05c0c4dd8436b3ffddcaf4b  opened in "
-        "block 9  miner nes1aqmp897sqp3uvwm4d20g862p0yt85fmjq9dnms  deposit 1.000000 NES  paid "
-        "0.000080 NES  until block 609\n"
-        "  session b4d7c41b82231c31db2f4277cd6ebe59fe4732e1ee16f5b843693ed72dcf9aa4  opened in "
-        "block 7  closed\n"));
+    const auto history = nesa::app::parseWalletHistory(R"({"accounts": [{"address": "0xF278",
+        "entries": [{"amount": -1000000, "block": 28, "counterparty": "0xCBa3",
+        "kind": "session deposit", "tx": "0x01"}, {"amount": 1000000000000, "block": 12,
+        "counterparty": "0x457D", "kind": "transfer", "tx": "0x02"}]}], "chain_id": 4242})");
+    QCOMPARE(history.size(), std::size_t{2});
+    QCOMPARE(history[0].amount, -1'000'000);
+    QCOMPARE(history[0].kind, QStringLiteral("session deposit"));
+    QCOMPARE(history[0].counterparty, QStringLiteral("0xCBa3"));
+    QCOMPARE(history[1].height, 12);
+    QVERIFY(nesa::app::parseWalletHistory("{}").empty());
+
+    const auto sessions = nesa::app::parseWalletSessions(R"({"accounts": [{"address": "0xF278",
+        "sessions": [{"deposit": 1000000, "epoch": 0, "expires_at": 1796350116, "jobs": 3,
+        "miner": "0xdC56", "open": true, "opened_block": 28, "settled": 30},
+        {"deposit": 0, "epoch": 1, "expires_at": 0, "jobs": 0, "miner": "0xBda9", "open": false,
+        "opened_block": 26, "settled": 0}]}], "chain_id": 4242})");
     QCOMPARE(sessions.size(), std::size_t{2});
     QVERIFY(sessions[0].open);
-    QCOMPARE(sessions[0].openedAt, 9);
-    QCOMPARE(sessions[0].miner, QStringLiteral("nes1aqmp897sqp3uvwm4d20g862p0yt85fmjq9dnms"));
+    QCOMPARE(sessions[0].id, QStringLiteral("0xdC56#0"));
+    QCOMPARE(sessions[0].openedAt, 28);
     QCOMPARE(sessions[0].deposit, 1'000'000);
-    QCOMPARE(sessions[0].paid, 80);
-    QCOMPARE(sessions[0].until, 609);
+    QCOMPARE(sessions[0].paid, 30);
+    QCOMPARE(sessions[0].until, 1796350116);
     QVERIFY(!sessions[1].open);
-    QVERIFY(nesa::app::parseWalletSessions(QStringLiteral("nes1x\n  no sessions\n")).empty());
+    QVERIFY(nesa::app::parseWalletSessions("[]").empty());
 
-    const QString id(64, QLatin1Char('c'));
-    const auto proposals = nesa::app::parseProposals(
-        id +
-        QStringLiteral("  base-fee = 2000  yes 1.000000 NES, no 0.000000 NES  open until "
-                       "block 700\n") +
-        QString(64, QLatin1Char('d')) +
-        QStringLiteral("  min-stake = 5  yes 0.000000 NES, no 2.000000 NES  rejected\n"));
+    const auto proposals = nesa::app::parseProposals(R"({"chain_id": 4242, "proposals": [
+        {"abstain": 0, "against": 0, "block": 18, "description": "Nesa: set minStake to 2000000",
+         "for": 999787500000, "id": "0x4326", "proposer": "0xF278", "state": "active",
+         "vote_end": 1796432737, "vote_start": 1796346337},
+        {"abstain": 0, "against": 5, "block": 9, "description": "Nesa: set slashBps to 500",
+         "for": 0, "id": "0x1111", "proposer": "0xF278", "state": "defeated",
+         "vote_end": 1, "vote_start": 0}]})");
     QCOMPARE(proposals.size(), std::size_t{2});
-    QCOMPARE(proposals[0].id, id);
-    QCOMPARE(proposals[0].change, QStringLiteral("base-fee = 2000"));
-    QCOMPARE(proposals[0].yes, 1'000'000);
+    QCOMPARE(proposals[0].id, QStringLiteral("0x4326"));
+    QCOMPARE(proposals[0].change, QStringLiteral("Nesa: set minStake to 2000000"));
+    QCOMPARE(proposals[0].yes, 999787'500000);
     QVERIFY(proposals[0].open);
     QVERIFY(!proposals[1].open);
-    QCOMPARE(proposals[1].state, QStringLiteral("rejected"));
-    QVERIFY(nesa::app::parseProposals(QStringLiteral("no proposals\n")).empty());
+    QCOMPARE(proposals[1].no, 5);
+    QCOMPARE(proposals[1].state, QStringLiteral("defeated"));
+    QVERIFY(nesa::app::parseProposals("no proposals").empty());
   }
 
   void negativeAmountsAreFormatted() {

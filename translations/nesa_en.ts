@@ -45,15 +45,19 @@
         <source>the miner command failed</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>the miner's status could not be read</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>NetworkPage</name>
     <message>
-        <source>the node's status could not be read</source>
+        <source>the network's status could not be read</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>the node command failed</source>
+        <source>the chain command failed</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -65,6 +69,14 @@
     </message>
     <message>
         <source>the balance could not be read</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the wallet command's answer could not be read</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>about %1, at most %2</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -125,23 +137,23 @@
 <context>
     <name>nesa::app::LocalNetwork</name>
     <message>
-        <source>Local network: using the node already running on this computer.</source>
-        <translation type="unfinished" />
-    </message>
-    <message numerus="yes">
-        <source>Local network ready: a node and %n miner(s) on this computer.</source>
-        <translation>
-            <numerusform>Local network ready: a node and %n miner on this computer.</numerusform>
-            <numerusform>Local network ready: a node and %n miners on this computer.</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>The local network stopped (exit code %1); its log is %2.</source>
         <translation type="unfinished" />
     </message>
     <message>
         <source>Starting the local network…</source>
         <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Local network: using the devnet already running on this computer.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Local network ready: an EVM devnet and %n miner(s) on this computer.</source>
+        <translation>
+            <numerusform>Local network ready: an EVM devnet and %n miner on this computer.</numerusform>
+            <numerusform>Local network ready: an EVM devnet and %n miners on this computer.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -668,14 +680,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Not earning: the miner's account has no stake on the ledger yet. Send it some NES so it can stake.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Not earning yet: the node has not listed this miner.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Waiting for work: no client has sent this miner a job yet (clients choose miners by price and reputation).</source>
         <translation type="unfinished" />
     </message>
@@ -791,10 +795,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Ledger</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>GPU: none found on this computer</source>
         <translation type="unfinished" />
     </message>
@@ -815,19 +815,31 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>%1 staked, reputation %2 (−1000 to 1000)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>not on the node's ledger yet</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>How many jobs the miner computes at the same time: with a GPU, how much of it the miner takes at once</source>
         <translation type="unfinished" />
     </message>
     <message>
         <source>Jobs at a time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not earning: the miner's account %1 has no stake on chain yet. It needs the network's minimum stake in NES, and gas money.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not earning yet: the registry contract has not listed this miner.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>On chain</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 staked, reputation %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>not read from the chain yet</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -858,10 +870,6 @@
     <name>nesa::ui::NetworkPage</name>
     <message>
         <source>%1 µNES per job</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source> + %1 µNES per byte</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -909,45 +917,26 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Last seen</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Clients choose miners by price and reputation. Reputation rises with verified, paid work and falls with proven wrong answers and missed deadlines; a wrong answer also costs stake. Latency is one status round trip from this computer.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Reading the node's status…</source>
+        <source> + %1 µNES per MiB</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>The node cannot be reached: %1</source>
+        <source>Reading the network's status…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The network cannot be reached: %1</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <source>Node %1 · %2 of %n miner(s) available</source>
+        <source>Chain node %1 · %2 of %n registered miner(s) answering</source>
         <translation>
-            <numerusform>Node %1 · %2 of %n miner available</numerusform>
-            <numerusform>Node %1 · %2 of %n miners available</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Node identity: %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>not on the ledger</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>—</source>
-        <translation type="unfinished" />
-    </message>
-    <message numerus="yes">
-        <source>%n s ago</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+            <numerusform>Chain node %1 · %2 of %n registered miner answering</numerusform>
+            <numerusform>Chain node %1 · %2 of %n registered miners answering</numerusform>
         </translation>
     </message>
 </context>
@@ -982,13 +971,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Amount: %1
-Fee: %2
-Total: %3
-Balance: %4</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>The balance does not cover the total: nothing can be sent.</source>
         <translation type="unfinished" />
     </message>
@@ -997,15 +979,7 @@ Balance: %4</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>The recipient must be a NES address (nes1…).</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>The amount must be a positive number of NES, with at most six decimals.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Asking the ledger for the fee…</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -1034,6 +1008,24 @@ Balance: %4</source>
     </message>
     <message>
         <source>Unstaked NES return to the balance after the unbonding period.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Amount: %1
+Balance: %2
+Network fee: %3 (gas, paid in the chain's own currency)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The account cannot pay the network fee: nothing can be sent.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The recipient must be an address: 0x and 40 hexadecimal digits.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Asking the chain for the fee…</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -1201,10 +1193,6 @@ Balance: %4</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Fee</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>With</source>
         <translation type="unfinished" />
     </message>
@@ -1245,10 +1233,6 @@ Balance: %4</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Your vote is in the ledger.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>The vote was refused: %1</source>
         <translation type="unfinished" />
     </message>
@@ -1266,14 +1250,6 @@ Balance: %4</source>
     </message>
     <message>
         <source>The proposals could not be read: %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>No proposals. Holders of staked NES vote on the network's parameters here.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Select an open proposal and vote with your stake (a vote weighs what the account has staked).</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -1301,10 +1277,6 @@ Balance: %4</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>open until block %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>closed, the rest refunded</source>
         <translation type="unfinished" />
     </message>
@@ -1318,6 +1290,26 @@ Balance: %4</source>
     </message>
     <message>
         <source>Each session locks a deposit for one miner; verified answers are paid from it, and what is left returns when it ends.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your vote is recorded on chain.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No proposals. NES holders vote on the network's parameters here.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select an active proposal and vote. A vote weighs the NES the account had delegated when the vote opened ('nesa gov delegate' delegates them).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>open until %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>expired: the rest returns after the settle window</source>
         <translation type="unfinished" />
     </message>
 </context>

@@ -45,16 +45,20 @@
         <source>the miner command failed</source>
         <translation>la commande du mineur a échoué</translation>
     </message>
+    <message>
+        <source>the miner's status could not be read</source>
+        <translation>l'état du mineur n'a pas pu être lu</translation>
+    </message>
 </context>
 <context>
     <name>NetworkPage</name>
     <message>
-        <source>the node's status could not be read</source>
-        <translation>l'état du nœud n'a pas pu être lu</translation>
+        <source>the network's status could not be read</source>
+        <translation>l'état du réseau n'a pas pu être lu</translation>
     </message>
     <message>
-        <source>the node command failed</source>
-        <translation>la commande du nœud a échoué</translation>
+        <source>the chain command failed</source>
+        <translation>la commande chain a échoué</translation>
     </message>
 </context>
 <context>
@@ -66,6 +70,14 @@
     <message>
         <source>the balance could not be read</source>
         <translation>le solde n'a pas pu être lu</translation>
+    </message>
+    <message>
+        <source>the wallet command's answer could not be read</source>
+        <translation>la réponse de la commande wallet n'a pas pu être lue</translation>
+    </message>
+    <message>
+        <source>about %1, at most %2</source>
+        <translation>environ %1, au plus %2</translation>
     </message>
 </context>
 <context>
@@ -125,23 +137,23 @@
 <context>
     <name>nesa::app::LocalNetwork</name>
     <message>
-        <source>Local network: using the node already running on this computer.</source>
-        <translation>Réseau local : utilisation du nœud qui tourne déjà sur cet ordinateur.</translation>
-    </message>
-    <message numerus="yes">
-        <source>Local network ready: a node and %n miner(s) on this computer.</source>
-        <translation>
-            <numerusform>Réseau local prêt : un nœud et %n mineur sur cet ordinateur.</numerusform>
-            <numerusform>Réseau local prêt : un nœud et %n mineurs sur cet ordinateur.</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>The local network stopped (exit code %1); its log is %2.</source>
         <translation>Le réseau local s'est arrêté (code de sortie %1) ; son journal est %2.</translation>
     </message>
     <message>
         <source>Starting the local network…</source>
         <translation>Démarrage du réseau local…</translation>
+    </message>
+    <message>
+        <source>Local network: using the devnet already running on this computer.</source>
+        <translation>Réseau local : utilisation du devnet qui tourne déjà sur cet ordinateur.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Local network ready: an EVM devnet and %n miner(s) on this computer.</source>
+        <translation>
+            <numerusform>Réseau local prêt : un devnet EVM et %n mineur sur cet ordinateur.</numerusform>
+            <numerusform>Réseau local prêt : un devnet EVM et %n mineurs sur cet ordinateur.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -668,14 +680,6 @@
         <translation>Le mineur tourne mais ne répond pas : %1</translation>
     </message>
     <message>
-        <source>Not earning: the miner's account has no stake on the ledger yet. Send it some NES so it can stake.</source>
-        <translation>Aucun gain : le compte du mineur n'a encore rien engagé sur le registre. Envoyez-lui des NES pour qu'il puisse en engager.</translation>
-    </message>
-    <message>
-        <source>Not earning yet: the node has not listed this miner.</source>
-        <translation>Pas encore de gain : le nœud n'a pas encore inscrit ce mineur.</translation>
-    </message>
-    <message>
         <source>Waiting for work: no client has sent this miner a job yet (clients choose miners by price and reputation).</source>
         <translation>En attente de travail : aucun client n'a encore envoyé de tâche à ce mineur (les clients choisissent les mineurs selon le prix et la réputation).</translation>
     </message>
@@ -791,10 +795,6 @@
         <translation>Calculer sur</translation>
     </message>
     <message>
-        <source>Ledger</source>
-        <translation>Registre</translation>
-    </message>
-    <message>
         <source>GPU: none found on this computer</source>
         <translation>GPU : aucun sur cet ordinateur</translation>
     </message>
@@ -815,20 +815,32 @@
         <translation>en pause (%1)</translation>
     </message>
     <message>
-        <source>%1 staked, reputation %2 (−1000 to 1000)</source>
-        <translation>%1 misés, réputation %2 (−1000 à 1000)</translation>
-    </message>
-    <message>
-        <source>not on the node's ledger yet</source>
-        <translation>pas encore dans le registre du nœud</translation>
-    </message>
-    <message>
         <source>How many jobs the miner computes at the same time: with a GPU, how much of it the miner takes at once</source>
         <translation>Combien de tâches le mineur calcule à la fois : avec un GPU, la part qu'il en prend à la fois</translation>
     </message>
     <message>
         <source>Jobs at a time</source>
         <translation>Tâches à la fois</translation>
+    </message>
+    <message>
+        <source>Not earning: the miner's account %1 has no stake on chain yet. It needs the network's minimum stake in NES, and gas money.</source>
+        <translation>Aucun gain : le compte %1 du mineur n'a pas encore de mise sur la chaîne. Il lui faut la mise minimale du réseau en NES, et de quoi payer le gas.</translation>
+    </message>
+    <message>
+        <source>Not earning yet: the registry contract has not listed this miner.</source>
+        <translation>Pas encore de gain : le contrat de registre ne liste pas ce mineur.</translation>
+    </message>
+    <message>
+        <source>On chain</source>
+        <translation>Sur la chaîne</translation>
+    </message>
+    <message>
+        <source>%1 staked, reputation %2</source>
+        <translation>%1 en mise, réputation %2</translation>
+    </message>
+    <message>
+        <source>not read from the chain yet</source>
+        <translation>pas encore lu sur la chaîne</translation>
     </message>
 </context>
 <context>
@@ -859,10 +871,6 @@
     <message>
         <source>%1 µNES per job</source>
         <translation>%1 µNES par tâche</translation>
-    </message>
-    <message>
-        <source> + %1 µNES per byte</source>
-        <translation> + %1 µNES par octet</translation>
     </message>
     <message>
         <source>no answer</source>
@@ -909,45 +917,26 @@
         <translation>Tâches servies</translation>
     </message>
     <message>
-        <source>Last seen</source>
-        <translation>Vu il y a</translation>
-    </message>
-    <message>
         <source>Clients choose miners by price and reputation. Reputation rises with verified, paid work and falls with proven wrong answers and missed deadlines; a wrong answer also costs stake. Latency is one status round trip from this computer.</source>
         <translation>Les clients choisissent les mineurs selon le prix et la réputation. La réputation monte avec le travail vérifié et payé et baisse avec les mauvaises réponses prouvées et les délais manqués ; une mauvaise réponse coûte aussi de la mise. La latence est un aller-retour d'état depuis cet ordinateur.</translation>
     </message>
     <message>
-        <source>Reading the node's status…</source>
-        <translation>Lecture de l'état du nœud…</translation>
+        <source> + %1 µNES per MiB</source>
+        <translation> + %1 µNES par Mio</translation>
     </message>
     <message>
-        <source>The node cannot be reached: %1</source>
-        <translation>Le nœud est injoignable : %1</translation>
+        <source>Reading the network's status…</source>
+        <translation>Lecture de l'état du réseau…</translation>
+    </message>
+    <message>
+        <source>The network cannot be reached: %1</source>
+        <translation>Le réseau est injoignable : %1</translation>
     </message>
     <message numerus="yes">
-        <source>Node %1 · %2 of %n miner(s) available</source>
+        <source>Chain node %1 · %2 of %n registered miner(s) answering</source>
         <translation>
-            <numerusform>Nœud %1 · %2 sur %n mineur disponible(s)</numerusform>
-            <numerusform>Nœud %1 · %2 sur %n mineurs disponibles</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Node identity: %1</source>
-        <translation>Identité du nœud : %1</translation>
-    </message>
-    <message>
-        <source>not on the ledger</source>
-        <translation>absent du registre</translation>
-    </message>
-    <message>
-        <source>—</source>
-        <translation>—</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n s ago</source>
-        <translation>
-            <numerusform>il y a %n s</numerusform>
-            <numerusform>il y a %n s</numerusform>
+            <numerusform>Nœud de la chaîne %1 · %2 sur %n mineur inscrit répond</numerusform>
+            <numerusform>Nœud de la chaîne %1 · %2 sur %n mineurs inscrits répondent</numerusform>
         </translation>
     </message>
 </context>
@@ -982,16 +971,6 @@
         <translation>Montant (NES)</translation>
     </message>
     <message>
-        <source>Amount: %1
-Fee: %2
-Total: %3
-Balance: %4</source>
-        <translation>Montant : %1
-Frais : %2
-Total : %3
-Solde : %4</translation>
-    </message>
-    <message>
         <source>The balance does not cover the total: nothing can be sent.</source>
         <translation>Le solde ne couvre pas le total : rien ne peut être envoyé.</translation>
     </message>
@@ -1000,16 +979,8 @@ Solde : %4</translation>
         <translation>Envoyé. Transaction %1</translation>
     </message>
     <message>
-        <source>The recipient must be a NES address (nes1…).</source>
-        <translation>Le destinataire doit être une adresse NES (nes1…).</translation>
-    </message>
-    <message>
         <source>The amount must be a positive number of NES, with at most six decimals.</source>
         <translation>Le montant doit être un nombre positif de NES, avec au plus six décimales.</translation>
-    </message>
-    <message>
-        <source>Asking the ledger for the fee…</source>
-        <translation>Demande des frais au registre…</translation>
     </message>
     <message>
         <source>Signing and sending…</source>
@@ -1038,6 +1009,26 @@ Solde : %4</translation>
     <message>
         <source>Unstaked NES return to the balance after the unbonding period.</source>
         <translation>Les NES retirés reviennent au solde après la période de déblocage.</translation>
+    </message>
+    <message>
+        <source>Amount: %1
+Balance: %2
+Network fee: %3 (gas, paid in the chain's own currency)</source>
+        <translation>Montant : %1
+Solde : %2
+Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</translation>
+    </message>
+    <message>
+        <source>The account cannot pay the network fee: nothing can be sent.</source>
+        <translation>Le compte ne peut pas payer les frais de réseau : rien ne peut être envoyé.</translation>
+    </message>
+    <message>
+        <source>The recipient must be an address: 0x and 40 hexadecimal digits.</source>
+        <translation>Le destinataire doit être une adresse : 0x et 40 chiffres hexadécimaux.</translation>
+    </message>
+    <message>
+        <source>Asking the chain for the fee…</source>
+        <translation>Demande des frais à la chaîne…</translation>
     </message>
 </context>
 <context>
@@ -1204,10 +1195,6 @@ Solde : %4</translation>
         <translation>Montant</translation>
     </message>
     <message>
-        <source>Fee</source>
-        <translation>Frais</translation>
-    </message>
-    <message>
         <source>With</source>
         <translation>Avec</translation>
     </message>
@@ -1248,10 +1235,6 @@ Solde : %4</translation>
         <translation>Gouvernance</translation>
     </message>
     <message>
-        <source>Your vote is in the ledger.</source>
-        <translation>Votre vote est dans le registre.</translation>
-    </message>
-    <message>
         <source>The vote was refused: %1</source>
         <translation>Le vote a été refusé : %1</translation>
     </message>
@@ -1270,14 +1253,6 @@ Solde : %4</translation>
     <message>
         <source>The proposals could not be read: %1</source>
         <translation>Les propositions n'ont pas pu être lues : %1</translation>
-    </message>
-    <message>
-        <source>No proposals. Holders of staked NES vote on the network's parameters here.</source>
-        <translation>Aucune proposition. Les détenteurs de NES misés votent ici sur les paramètres du réseau.</translation>
-    </message>
-    <message>
-        <source>Select an open proposal and vote with your stake (a vote weighs what the account has staked).</source>
-        <translation>Choisissez une proposition ouverte et votez avec votre mise (un vote pèse ce que le compte a misé).</translation>
     </message>
     <message>
         <source>Signing and sending the vote…</source>
@@ -1304,10 +1279,6 @@ Solde : %4</translation>
         <translation>Sessions</translation>
     </message>
     <message>
-        <source>open until block %1</source>
-        <translation>ouverte jusqu'au bloc %1</translation>
-    </message>
-    <message>
         <source>closed, the rest refunded</source>
         <translation>fermée, le reste remboursé</translation>
     </message>
@@ -1322,6 +1293,26 @@ Solde : %4</translation>
     <message>
         <source>Each session locks a deposit for one miner; verified answers are paid from it, and what is left returns when it ends.</source>
         <translation>Chaque session bloque un dépôt pour un mineur ; les réponses vérifiées y sont payées, et le reste revient à la fin.</translation>
+    </message>
+    <message>
+        <source>Your vote is recorded on chain.</source>
+        <translation>Votre vote est inscrit sur la chaîne.</translation>
+    </message>
+    <message>
+        <source>No proposals. NES holders vote on the network's parameters here.</source>
+        <translation>Aucune proposition. Les détenteurs de NES votent ici sur les paramètres du réseau.</translation>
+    </message>
+    <message>
+        <source>Select an active proposal and vote. A vote weighs the NES the account had delegated when the vote opened ('nesa gov delegate' delegates them).</source>
+        <translation>Choisissez une proposition active et votez. Un vote pèse les NES que le compte avait délégués à l'ouverture du vote ('nesa gov delegate' les délègue).</translation>
+    </message>
+    <message>
+        <source>open until %1</source>
+        <translation>ouverte jusqu'au %1</translation>
+    </message>
+    <message>
+        <source>expired: the rest returns after the settle window</source>
+        <translation>expirée : le reste revient après la fenêtre de règlement</translation>
     </message>
 </context>
 <context>

@@ -14,15 +14,16 @@ namespace nesa::ui {
 struct MinerStatus {
   bool running = false;
   QString backend;         ///< "cpu" or "cuda"
-  bool registered = false; ///< the node lists it
-  bool onChain = false;    ///< its account is staked on the ledger
+  QString account;         ///< its account on the chain, "0x…"
+  bool registered = false; ///< the MinerRegistry contract lists it
+  bool onChain = false;    ///< the miner has staked and registered (it says so itself)
   std::int64_t served = 0, failed = 0, refused = 0, queued = 0;
   std::int64_t earned = 0;     ///< µNES for verified answers
-  std::int64_t settled = 0;    ///< µNES of that already settled on the ledger
+  std::int64_t settled = 0;    ///< µNES of that already settled on chain
   bool paused = false;         ///< waiting for the computer to be idle
-  bool ledgerKnown = false;    ///< staked and reputation below were read from the node
+  bool ledgerKnown = false;    ///< staked and reputation below were read from the chain
   std::int64_t staked = 0;     ///< µNES the miner's account has at stake
-  std::int64_t reputation = 0; ///< −1000..1000
+  std::int64_t reputation = 0; ///< paid work minus proven faults, as the registry counts it
   QString error;               ///< why the status could not be read (when running)
 };
 

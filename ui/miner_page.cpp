@@ -31,10 +31,11 @@ QString minerExplanation(const MinerStatus &s) {
     return MinerPage::tr("Paused: other programs are keeping this computer busy, and the miner "
                          "serves only while it is idle.");
   if (!s.onChain)
-    return MinerPage::tr("Not earning: the miner's account has no stake on the ledger yet. Send it "
-                         "some NES so it can stake.");
+    return MinerPage::tr("Not earning: the miner's account %1 has no stake on chain yet. It needs "
+                         "the network's minimum stake in NES, and gas money.")
+        .arg(s.account);
   if (!s.registered)
-    return MinerPage::tr("Not earning yet: the node has not listed this miner.");
+    return MinerPage::tr("Not earning yet: the registry contract has not listed this miner.");
   if (s.served == 0)
     return MinerPage::tr("Waiting for work: no client has sent this miner a job yet (clients "
                          "choose miners by price and reputation).");
@@ -100,7 +101,7 @@ MinerPage::MinerPage(MinerBackend &backend, QWidget *parent) : QWidget(parent), 
   auto *form = new QFormLayout;
   form->addRow(tr("State"), m_state);
   form->addRow(tr("Jobs"), m_stats);
-  form->addRow(tr("Ledger"), m_ledger);
+  form->addRow(tr("On chain"), m_ledger);
   auto *layout = new QVBoxLayout(this);
   layout->addLayout(controls);
   layout->addLayout(limits);
@@ -238,10 +239,10 @@ void MinerPage::showStatus(const MinerStatus &status) {
                    : status.paused ? tr("paused (%1)").arg(status.backend)
                                    : tr("on (%1)").arg(status.backend));
   m_ledger->setText(!status.running      ? QString()
-                    : status.ledgerKnown ? tr("%1 staked, reputation %2 (−1000 to 1000)")
+                    : status.ledgerKnown ? tr("%1 staked, reputation %2")
                                                .arg(formatNesAmount(status.staked))
                                                .arg(status.reputation)
-                                         : tr("not on the node's ledger yet"));
+                                         : tr("not read from the chain yet"));
   m_stats->setText(tr("%1 served, %2 failed, %3 refused, %4 waiting; earned %5 (%6 settled)")
                        .arg(status.served)
                        .arg(status.failed)

@@ -1,6 +1,7 @@
-// The network page's view of the product: the node this app talks to and the miners it lists,
-// with what each asks, stakes and has done. The app implements it with `nesa node status
-// --json` (app/process_network_backend.h); tests with fakes. Every call may block.
+// The network page's view of the product: the EVM network this app uses and the miners its
+// MinerRegistry contract lists, with what each asks, stakes and has done. The app implements it
+// with `nesa chain status --json` (app/process_network_backend.h); tests with fakes. Every call
+// may block.
 #pragma once
 
 #include <QString>
@@ -10,28 +11,26 @@
 
 namespace nesa::ui {
 
-/// One miner as the node lists it.
+/// One miner as the registry lists it.
 struct NetworkMiner {
-  QString identity;               ///< hex public key
-  QString endpoint;               ///< host:port
+  QString identity;               ///< its account, "0x…"
+  QString endpoint;               ///< host:port of its share-job server
   QString backend;                ///< "cpu (4 threads)", "cuda"
   std::int64_t pricePerQuery = 0; ///< µNES per job
-  std::int64_t pricePerByte = 0;  ///< µNES per payload byte
-  std::int64_t jobsServed = 0;    ///< as its heartbeat reports
-  bool onLedger = false;          ///< registered and staked on the node's ledger
-  std::int64_t staked = 0;        ///< µNES, when onLedger
-  std::int64_t reputation = 0;    ///< −1000..1000, when onLedger
+  std::int64_t pricePerMiB = 0;   ///< µNES per MiB of share data
+  std::int64_t jobsServed = 0;    ///< as the miner itself says (0 when it does not answer)
+  std::int64_t staked = 0;        ///< µNES staked on the registry
+  std::int64_t reputation = 0;    ///< paid work minus proven faults, on the registry
   double latencyMs = -1;          ///< a status round trip from here; −1: no answer
-  double secondsSinceSeen = 0;    ///< since its last heartbeat
 };
 
-/// The node and its miners.
+/// The network and its miners.
 struct NodeStatus {
-  QString node;     ///< host:port
-  QString identity; ///< the node's public key
-  int available = 0, registered = 0;
-  std::vector<NetworkMiner> miners; ///< the available ones
-  QString error;                    ///< why there is no status ("no local node is running")
+  QString node;                      ///< the chain node's JSON-RPC ("http://127.0.0.1:8545")
+  QString identity;                  ///< which network: "chain 4242, registry 0x…"
+  int available = 0, registered = 0; ///< answering now, listed on the registry
+  std::vector<NetworkMiner> miners;  ///< the listed ones
+  QString error;                     ///< why there is no status ("no local EVM network…")
 };
 
 /// The product behind the network page.

@@ -16,8 +16,8 @@ namespace {
 
 QString priceText(const NetworkMiner &m) {
   QString text = NetworkPage::tr("%1 µNES per job").arg(m.pricePerQuery);
-  if (m.pricePerByte > 0)
-    text += NetworkPage::tr(" + %1 µNES per byte").arg(m.pricePerByte);
+  if (m.pricePerMiB > 0)
+    text += NetworkPage::tr(" + %1 µNES per MiB").arg(m.pricePerMiB);
   return text;
 }
 
@@ -36,9 +36,8 @@ NetworkPage::NetworkPage(NetworkBackend &backend, QWidget *parent)
   m_identity = new QLabel;
   m_identity->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_refresh = new QPushButton(tr("Refresh"));
-  m_table =
-      makeReadOnlyTable({tr("Miner"), tr("Address"), tr("Compute"), tr("Price"), tr("Stake"),
-                         tr("Reputation"), tr("Latency"), tr("Jobs served"), tr("Last seen")});
+  m_table = makeReadOnlyTable({tr("Miner"), tr("Address"), tr("Compute"), tr("Price"), tr("Stake"),
+                               tr("Reputation"), tr("Latency"), tr("Jobs served")});
 
   auto *top = new QHBoxLayout;
   top->addWidget(m_node, 1);
@@ -65,7 +64,7 @@ NetworkPage::NetworkPage(NetworkBackend &backend, QWidget *parent)
       refresh();
   });
   m_poll->start();
-  m_node->setText(tr("Reading the node's status…"));
+  m_node->setText(tr("Reading the network's status…"));
 }
 
 NetworkPage::~NetworkPage() { m_reading->waitForFinished(); }
@@ -87,16 +86,17 @@ void NetworkPage::refresh() {
 void NetworkPage::showStatus(const NodeStatus &status) {
   m_refresh->setEnabled(true);
   if (!status.error.isEmpty()) {
-    m_node->setText(tr("The node cannot be reached: %1").arg(status.error));
+    m_node->setText(tr("The network cannot be reached: %1").arg(status.error));
     m_identity->clear();
     m_table->setRowCount(0);
     Q_EMIT updated();
     return;
   }
-  m_node->setText(tr("Node %1 · %2 of %n miner(s) available", "", status.registered)
-                      .arg(status.node)
-                      .arg(status.available));
-  m_identity->setText(tr("Node identity: %1").arg(status.identity));
+  m_node->setText(
+      tr("Chain node %1 · %2 of %n registered miner(s) answering", "", status.registered)
+          .arg(status.node)
+          .arg(status.available));
+  m_identity->setText(status.identity);
   m_table->setRowCount(static_cast<int>(status.miners.size()));
   int row = 0;
   for (const auto &m : status.miners) {
@@ -105,12 +105,10 @@ void NetworkPage::showStatus(const NodeStatus &status) {
     setCell(m_table, row, 1, m.endpoint);
     setCell(m_table, row, 2, m.backend);
     setCell(m_table, row, 3, priceText(m), true);
-    setCell(m_table, row, 4, m.onLedger ? formatNesAmount(m.staked) : tr("not on the ledger"),
-            true);
-    setCell(m_table, row, 5, m.onLedger ? QString::number(m.reputation) : tr("—"), true);
+    setCell(m_table, row, 4, formatNesAmount(m.staked), true);
+    setCell(m_table, row, 5, QString::number(m.reputation), true);
     setCell(m_table, row, 6, latencyText(m.latencyMs), true);
     setCell(m_table, row, 7, QString::number(m.jobsServed), true);
-    setCell(m_table, row, 8, tr("%n s ago", "", static_cast<int>(m.secondsSinceSeen)), true);
     ++row;
   }
   Q_EMIT updated();

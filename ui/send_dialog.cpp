@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -17,7 +18,7 @@ SendDialog::SendDialog(WalletBackend &backend, QString passphrase, WalletAction 
                  : action == WalletAction::Stake ? tr("Stake NES")
                                                  : tr("Unstake NES"));
   m_to = new QLineEdit(this); // owned by the dialog even when the action has no recipient
-  m_to->setPlaceholderText(QStringLiteral("nes1…"));
+  m_to->setPlaceholderText(QStringLiteral("0x…"));
   m_amount = new QLineEdit;
   m_amount->setPlaceholderText(tr("e.g. 2.5"));
   m_reviewText = new QLabel;
@@ -75,15 +76,19 @@ SendDialog::SendDialog(WalletBackend &backend, QString passphrase, WalletAction 
     if (!m_quote.error.isEmpty()) {
       m_reviewText->setText(m_quote.error);
     } else {
-      QString text = tr("Amount: %1\nFee: %2\nTotal: %3\nBalance: %4")
-                         .arg(formatNesAmount(m_quote.amount), formatNesAmount(m_quote.fee),
-                              formatNesAmount(m_quote.total), formatNesAmount(m_quote.balance));
-      const bool covered = m_quote.total <= m_quote.balance;
+      QString text =
+          tr("Amount: %1\nBalance: %2\nNetwork fee: %3 (gas, paid in the chain's own currency)")
+              .arg(formatNesAmount(m_quote.amount), formatNesAmount(m_quote.balance),
+                   m_quote.networkFee);
+      const bool covered = m_quote.amount <= m_quote.balance;
       if (!covered)
         text +=
             QLatin1Char('\n') + tr("The balance does not cover the total: nothing can be sent.");
+      if (!m_quote.feeCovered)
+        text +=
+            QLatin1Char('\n') + tr("The account cannot pay the network fee: nothing can be sent.");
       m_reviewText->setText(text);
-      m_confirm->setEnabled(covered);
+      m_confirm->setEnabled(covered && m_quote.feeCovered);
     }
     Q_EMIT reviewed();
   });
@@ -109,8 +114,9 @@ void SendDialog::review() {
   const QString to = m_to->text().trimmed();
   const std::int64_t amount = parseNesAmount(m_amount->text());
   m_confirm->setEnabled(false);
-  if (m_action == WalletAction::Send && !to.startsWith(QLatin1String("nes1"))) {
-    m_reviewText->setText(tr("The recipient must be a NES address (nes1…)."));
+  static const QRegularExpression ethereumAddress(QStringLiteral("^0x[0-9a-fA-F]{40}$"));
+  if (m_action == WalletAction::Send && !ethereumAddress.match(to).hasMatch()) {
+    m_reviewText->setText(tr("The recipient must be an address: 0x and 40 hexadecimal digits."));
     Q_EMIT reviewed();
     return;
   }
@@ -121,7 +127,7 @@ void SendDialog::review() {
     return;
   }
   m_review->setEnabled(false);
-  m_reviewText->setText(tr("Asking the ledger for the fee…"));
+  m_reviewText->setText(tr("Asking the chain for the fee…"));
   WalletBackend *backend = &m_backend;
   m_quoting->setFuture(
       QtConcurrent::run([backend, action = m_action, to, amount, passphrase = m_passphrase] {

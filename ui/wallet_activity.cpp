@@ -2,8 +2,10 @@
 
 #include "ui/read_only_table.h"
 
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -27,7 +29,7 @@ QWidget *tab(QLabel *text, QTableWidget *table, QLayout *buttons = nullptr) {
 
 WalletActivity::WalletActivity(WalletBackend &backend, QWidget *parent)
     : QTabWidget(parent), m_backend(backend) {
-  m_history = makeReadOnlyTable({tr("Block"), tr("What"), tr("Amount"), tr("Fee"), tr("With")});
+  m_history = makeReadOnlyTable({tr("Block"), tr("What"), tr("Amount"), tr("With")});
   m_proposals = makeReadOnlyTable({tr("Change"), tr("Yes"), tr("No"), tr("State"), tr("Proposal")});
   m_sessions = makeReadOnlyTable(
       {tr("Opened in block"), tr("Miner"), tr("Deposit"), tr("Paid"), tr("State")});
@@ -50,7 +52,7 @@ WalletActivity::WalletActivity(WalletBackend &backend, QWidget *parent)
           [this] { show(m_reading->result()); });
   connect(m_voting, &QFutureWatcher<QString>::finished, this, [this] {
     const QString error = m_voting->result();
-    m_voteOutcome = error.isEmpty() ? tr("Your vote is in the ledger.")
+    m_voteOutcome = error.isEmpty() ? tr("Your vote is recorded on chain.")
                                     : tr("The vote was refused: %1").arg(error);
     m_governanceText->setText(m_voteOutcome);
     Q_EMIT voted();
@@ -105,8 +107,7 @@ void WalletActivity::show(const Activity &activity) {
     setCell(m_history, row, 0, QString::number(e.height), true);
     setCell(m_history, row, 1, e.kind);
     setCell(m_history, row, 2, formatNesAmount(e.amount), true);
-    setCell(m_history, row, 3, e.fee ? formatNesAmount(e.fee) : QString(), true);
-    setCell(m_history, row, 4, e.counterparty);
+    setCell(m_history, row, 3, e.counterparty);
   }
   m_historyText->setText(!activity.history.error.isEmpty()
                              ? tr("The history could not be read: %1").arg(activity.history.error)
@@ -129,9 +130,9 @@ void WalletActivity::show(const Activity &activity) {
       !activity.governance.error.isEmpty()
           ? tr("The proposals could not be read: %1").arg(activity.governance.error)
       : m_shown.empty()
-          ? tr("No proposals. Holders of staked NES vote on the network's parameters here.")
-          : tr("Select an open proposal and vote with your stake (a vote weighs what the "
-               "account has staked).");
+          ? tr("No proposals. NES holders vote on the network's parameters here.")
+          : tr("Select an active proposal and vote. A vote weighs the NES the account had "
+               "delegated when the vote opened ('nesa gov delegate' delegates them).");
   if (!m_voteOutcome.isEmpty())
     governance += QLatin1Char(' ') + m_voteOutcome;
   m_governanceText->setText(governance);
@@ -149,7 +150,11 @@ void WalletActivity::showSessions(const WalletSessions &sessions) {
     setCell(m_sessions, row, 2, s.open ? formatNesAmount(s.deposit) : QString(), true);
     setCell(m_sessions, row, 3, s.open ? formatNesAmount(s.paid) : QString(), true);
     setCell(m_sessions, row, 4,
-            s.open ? tr("open until block %1").arg(s.until) : tr("closed, the rest refunded"));
+            s.open ? tr("open until %1")
+                         .arg(QLocale().toString(QDateTime::fromSecsSinceEpoch(s.until),
+                                                 QLocale::ShortFormat))
+            : s.deposit ? tr("expired: the rest returns after the settle window")
+                        : tr("closed, the rest refunded"));
   }
   m_sessionsText->setText(
       !sessions.error.isEmpty() ? tr("The sessions could not be read: %1").arg(sessions.error)

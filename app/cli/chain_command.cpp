@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/daemon.h"
 #include "cli/ledger_commands.h"
+#include "cli/network_commands.h"
 #include "node/node_chain.h"
 #include "wallet/ethereum_keys.h"
 #include "wallet/mnemonic.h"
@@ -164,14 +165,21 @@ int status(Context &ctx, const Arguments &args) {
                           {"protocolFeeBps", (*feeBps)[0].asUint()->low64()},
                           {"contracts", contractsJson((*chain)->deployment())},
                           {"miners", nlohmann::json::array()}};
-  for (const auto &m : *listed)
-    facts["miners"].push_back({{"account", chain::checksumAddress(m.account)},
-                               {"endpoint", m.listing.endpoint},
-                               {"backend", m.listing.backend},
-                               {"price_per_job", m.listing.pricePerJob},
-                               {"price_per_mib", m.listing.pricePerMiB},
-                               {"staked", m.stake.low64()},
-                               {"reputation", m.reputation}});
+  for (const auto &m : *listed) {
+    // Its own answer, from here: how far it is, and what it says it has done.
+    nlohmann::json probe;
+    const double latency = measureLatency(m.listing.endpoint, &probe);
+    facts["miners"].push_back(
+        {{"account", chain::checksumAddress(m.account)},
+         {"endpoint", m.listing.endpoint},
+         {"backend", m.listing.backend},
+         {"price_per_job", m.listing.pricePerJob},
+         {"price_per_mib", m.listing.pricePerMiB},
+         {"staked", m.stake.low64()},
+         {"reputation", m.reputation},
+         {"latency_ms", latency},
+         {"jobs_served", probe.is_object() ? probe.value("jobs_served", 0) : 0}});
+  }
   if (args.has("json")) {
     ctx.out << facts.dump(2) << '\n';
     return kExitOk;
@@ -181,10 +189,16 @@ int status(Context &ctx, const Arguments &args) {
           << ", protocol fee " << facts["protocolFeeBps"].get<std::uint64_t>() << " bps\n";
   printContracts(ctx, facts["contracts"]);
   ctx.out << listed->size() << " miner(s) registered\n";
-  for (const auto &m : *listed)
-    ctx.out << "  " << chain::checksumAddress(m.account) << "  " << m.listing.endpoint << "  "
-            << m.listing.backend << "  " << m.listing.pricePerJob << " µNES/job  staked "
-            << formatNes(m.stake.low64()) << "  reputation " << m.reputation << '\n';
+  for (const auto &m : facts["miners"]) {
+    const double latency = m["latency_ms"];
+    ctx.out << "  " << m["account"].get<std::string>() << "  " << m["endpoint"].get<std::string>()
+            << "  " << m["backend"].get<std::string>() << "  " << m["price_per_job"]
+            << " µNES/job  staked " << formatNes(m["staked"]) << "  reputation " << m["reputation"]
+            << "  "
+            << (latency < 0 ? std::string("no answer")
+                            : std::to_string(static_cast<int>(latency + 0.5)) + " ms")
+            << '\n';
+  }
   return kExitOk;
 }
 

@@ -89,20 +89,6 @@ Result<pid_t> startDetached(const fs::path &program, std::vector<std::string> ar
   return pid;
 }
 
-// Milliseconds one /status round trip to the miner at `endpoint` takes from here; -1 when it
-// does not answer within a second.
-double measureLatency(const std::string &endpoint) {
-  auto parsed = net::parseEndpoint(endpoint);
-  if (!parsed)
-    return -1;
-  const auto start = std::chrono::steady_clock::now();
-  auto got = net::httpGet(*parsed, "/status", 1s, 1 << 16);
-  if (!got || got->status != 200)
-    return -1;
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
 int nodeStatus(Context &ctx, const Arguments &args) {
   auto endpoint = resolveNode(ctx.config, args.value("node"));
   if (!endpoint)
@@ -306,6 +292,21 @@ const std::vector<OptionSpec> kNetworkOptions = {
 };
 
 } // namespace
+
+double measureLatency(const std::string &endpoint, nlohmann::json *status) {
+  auto parsed = net::parseEndpoint(endpoint);
+  if (!parsed)
+    return -1;
+  const auto start = std::chrono::steady_clock::now();
+  auto got = net::httpGet(*parsed, "/status", 1s, 1 << 16);
+  if (!got || got->status != 200)
+    return -1;
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (status)
+    *status = nlohmann::json::parse(got->body, nullptr, false);
+  return ms;
+}
 
 int nodeCommand(Context &ctx) {
   auto args = parseWords("node", ctx.args, kNetworkOptions);
