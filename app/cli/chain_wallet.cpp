@@ -60,7 +60,7 @@ Result<Price> priceOf(ChainSigner &signer, const Plan &plan) {
     return balance.error();
   price.nesBalance = balance->fitsU64() ? balance->low64() : UINT64_MAX;
   if (plan.nesSpent > price.nesBalance) // checked first: it is the clearer refusal
-    return fail(ErrorCode::InvalidInput, "the balance (" + formatNes(price.nesBalance) +
+    return fail(ErrorCode::Unavailable, "the balance (" + formatNes(price.nesBalance) +
                                              ") does not cover " + formatNes(plan.nesSpent) +
                                              "; nothing was sent");
   for (std::size_t i = 0; i < plan.calls.size(); ++i) {
@@ -207,7 +207,7 @@ int carryOut(Context &ctx, const std::string &command, const Arguments &args, Ch
   }
   if (price->gasBalance < price->maxFee)
     return failWith(ctx, command,
-                    fail(ErrorCode::InvalidInput,
+                    fail(ErrorCode::Unavailable,
                          "the account cannot pay the network fee (it holds " +
                              formatGasMoney(price->gasBalance) + "); nothing was sent"));
   if (args.has("quote")) {

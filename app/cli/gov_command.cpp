@@ -201,7 +201,7 @@ int act(Context &ctx, const Arguments &args, const fs::path &file) {
     if (now != needed)
       return failWith(
           ctx, "gov",
-          fail(ErrorCode::InvalidInput,
+          fail(ErrorCode::Unavailable,
                std::string("the proposal is ") + (now < std::size(kStates) ? kStates[now] : "?") +
                    "; " + verb + " needs it " + kStates[needed] +
                    (now == 0 ? " (its vote opens at " + formatUnixTime(proposal->voteStart) + ")"
@@ -214,7 +214,7 @@ int act(Context &ctx, const Arguments &args, const fs::path &file) {
           c.governor.call(chain.rpc(), "getVotes", {V::address(me), V::uint(proposal->voteStart)});
       if (weight && low((*weight)[0]) == 0)
         return failWith(ctx, "gov",
-                        fail(ErrorCode::InvalidInput,
+                        fail(ErrorCode::Unavailable,
                              "this account had no votes when the vote opened (votes count once "
                              "delegated: 'nesa gov delegate' before the next proposal)"));
       plan.title = "vote " + p[2] + " on: " + proposal->description;

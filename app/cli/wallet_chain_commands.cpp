@@ -282,10 +282,10 @@ int act(Context &ctx, const Arguments &args, const fs::path &file) {
     if (!unbonding || !now)
       return failWith(ctx, "wallet", unbonding ? now.error() : unbonding.error());
     if (micro(unbonding, 0) == 0)
-      return failWith(ctx, "wallet", fail(ErrorCode::InvalidInput, "no stake is unbonding"));
+      return failWith(ctx, "wallet", fail(ErrorCode::Unavailable, "no stake is unbonding"));
     if (micro(unbonding, 1) > *now)
       return failWith(ctx, "wallet",
-                      fail(ErrorCode::InvalidInput,
+                      fail(ErrorCode::Unavailable,
                            formatNes(micro(unbonding, 0)) + " is unbonding until " +
                                formatUnixTime(micro(unbonding, 1)) + "; nothing was sent"));
     plan.title = "withdraw " + formatNes(micro(unbonding, 0)) + " of unbonded stake";
