@@ -494,6 +494,15 @@ FRENCH = {
         "Choisissez une proposition active et votez. Un vote pèse les NES que le compte avait "
         "délégués à l'ouverture du vote ('nesa gov delegate' les délègue).",
     "open until %1": "ouverte jusqu'au %1",
+    "Join the EVM network of this chain node:": "Rejoindre le réseau EVM de ce nœud de chaîne :",
+    "its deployment file (deployment.json)": "son fichier de déploiement (deployment.json)",
+    "Where your analyses go. The local network runs a chain node, the Nesa contracts and miners "
+    "on this computer: nothing leaves it, and the demo wallet pays. Joining a network sends "
+    "encrypted shares to other people's miners and pays them from your wallet.":
+        "Où vont vos analyses. Le réseau local fait tourner un nœud de chaîne, les contrats Nesa "
+        "et des mineurs sur cet ordinateur : rien n'en sort, et le portefeuille de démonstration "
+        "paie. Rejoindre un réseau envoie des parts chiffrées aux mineurs d'autres personnes et "
+        "les paie depuis votre portefeuille.",
     "expired: the rest returns after the settle window":
         "expirée : le reste revient après la fenêtre de règlement",
 }

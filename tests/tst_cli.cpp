@@ -738,6 +738,43 @@ private Q_SLOTS:
     QCOMPARE(nesa({QStringLiteral("miner"), QStringLiteral("stop")}).code, 0);
     QCOMPARE(nesa({QStringLiteral("miner"), QStringLiteral("status")}).code, 1);
 
+    // Another computer joins this network through its settings: the chain node and the
+    // deployment file. A deployment file of another chain id is refused by the node's answer.
+    QTemporaryDir other;
+    const QString deployment = home.filePath(QStringLiteral("chain/deployment.json"));
+    const QString rpcAddress = QUrl(rpc).authority();
+    for (const QStringList &set : {QStringList{QStringLiteral("nodeAddress"), rpcAddress},
+                                   QStringList{QStringLiteral("deploymentFile"), deployment},
+                                   QStringList{QStringLiteral("network"), QStringLiteral("join")}})
+      QCOMPARE(run(kNesa, QStringList{QStringLiteral("config"), QStringLiteral("set")} + set,
+                   other.path())
+                   .code,
+               0);
+    const Run joined = run(
+        kNesa,
+        {QStringLiteral("wallet"), QStringLiteral("balance"), someone, QStringLiteral("--json")},
+        other.path());
+    QVERIFY2(joined.code == 0, qPrintable(joined.err));
+    QCOMPARE(json(joined)[u"accounts"].toArray()[0].toObject()[u"balance"].toInteger(), 2'500'000);
+    QFile file(deployment);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QByteArray otherChain = file.readAll().replace("4242", "4343");
+    const QString wrongFile = other.filePath(QStringLiteral("wrong-deployment.json"));
+    QFile wrong(wrongFile);
+    QVERIFY(wrong.open(QIODevice::WriteOnly));
+    wrong.write(otherChain);
+    wrong.close();
+    QCOMPARE(run(kNesa,
+                 {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("deploymentFile"),
+                  wrongFile},
+                 other.path())
+                 .code,
+             0);
+    const Run refused =
+        run(kNesa, {QStringLiteral("chain"), QStringLiteral("status")}, other.path());
+    QVERIFY(refused.code != 0);
+    QVERIFY2(refused.err.contains(QStringLiteral("4343")), qPrintable(refused.err));
+
     devnet.terminate();
     QVERIFY(devnet.waitForFinished(60000));
     QCOMPARE(devnet.exitCode(), 0);

@@ -42,6 +42,7 @@ private Q_SLOTS:
     Config config;
     config.network = "join";
     config.nodeAddress = "node.example:7600";
+    config.deploymentFile = "/etc/nesa/deployment.json";
     config.devnetMiners = 5;
     config.language = "fr";
     config.dataDir = "/tmp/nesa-data";
@@ -49,6 +50,7 @@ private Q_SLOTS:
     auto loaded = loadConfig(file());
     QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
     QCOMPARE(QString::fromStdString(loaded->nodeAddress), QStringLiteral("node.example:7600"));
+    QCOMPARE(loaded->deploymentFile.string(), std::string("/etc/nesa/deployment.json"));
     QCOMPARE(loaded->devnetMiners, 5);
     QCOMPARE(QString::fromStdString(loaded->language), QStringLiteral("fr"));
     QCOMPARE(QString::fromStdString(loaded->dataDir.string()), QStringLiteral("/tmp/nesa-data"));
@@ -78,10 +80,15 @@ private Q_SLOTS:
     QVERIFY(message(config.error()).contains(QStringLiteral("defaultPrivacy")));
   }
 
-  void joinNeedsAnAddress() {
+  void joinNeedsAnAddressAndADeploymentFile() {
     Config config;
     config.network = "join";
     QVERIFY(!config.validate().ok());
+    config.nodeAddress = "rpc.example:8545";
+    QVERIFY(config.validate().error().message.find("deploymentFile") != std::string::npos);
+    config.deploymentFile = "deployment.json";
+    QVERIFY(config.validate().ok());
+    config.nodeAddress.clear();
     QVERIFY(!saveConfig(config, file()).ok());
     QVERIFY(!fs::exists(file()));
   }
@@ -138,8 +145,11 @@ private Q_SLOTS:
 
   void entriesListEverySetting() {
     const auto entries = configEntries(Config{});
-    QCOMPARE(entries.size(), std::size_t{13});
+    QCOMPARE(entries.size(), std::size_t{14});
     QCOMPARE(QString::fromStdString(entries.front().first), QStringLiteral("network"));
+    // An unset deployment file shows as empty (only the data folder has a default shown).
+    QCOMPARE(QString::fromStdString(entries[2].first), QStringLiteral("deploymentFile"));
+    QVERIFY(entries[2].second.empty());
   }
 
   void pathsFollowXdgAndNesaHome() {

@@ -127,18 +127,25 @@ private Q_SLOTS:
     QCOMPARE(setup.createdPassphrase, QStringLiteral("long enough"));
     QCOMPARE(setup.createdConfirmed.size(), std::size_t{3});
     QVERIFY(wizard.phraseWords().isEmpty()); // forgotten once the wallet exists
-    // Joining needs a node.
-    radio(wizard, QStringLiteral("Rejoindre un réseau par ce nœud :"))->setChecked(true);
+    // Joining needs a chain node and the network's deployment file.
+    radio(wizard, QStringLiteral("Rejoindre le réseau EVM de ce nœud de chaîne :"))
+        ->setChecked(true);
     wizard.next();
     QVERIFY(wizard.errorText().contains(QStringLiteral("nodeAddress")));
     QCOMPARE(settings.saves, 0);
     named<QLineEdit>(wizard, QStringLiteral("nodeAddress"))
         ->setText(QStringLiteral("node.example:7600"));
+    wizard.next();
+    QVERIFY(wizard.errorText().contains(QStringLiteral("deploymentFile")));
+    QCOMPARE(settings.saves, 0);
+    named<QLineEdit>(wizard, QStringLiteral("deploymentFile"))
+        ->setText(QStringLiteral("/etc/nesa/deployment.json"));
     wizard.next(); // the last page: Next finishes
     QCOMPARE(settings.saves, 1);
     QCOMPARE(settings.config.language, std::string("fr"));
     QCOMPARE(settings.config.network, std::string("join"));
     QCOMPARE(settings.config.nodeAddress, std::string("node.example:7600"));
+    QCOMPARE(settings.config.deploymentFile.string(), std::string("/etc/nesa/deployment.json"));
   }
 
   void restoreRefusesABadPhrase() {

@@ -29,6 +29,7 @@ private Q_SLOTS:
     backend.config.language = "fr";
     backend.config.network = "join";
     backend.config.nodeAddress = "node.example:7600";
+    backend.config.deploymentFile = "/etc/nesa/deployment.json";
     backend.config.defaultPrivacy = "hss-ee";
     backend.config.autoLockMinutes = 5;
     SettingsPage page(backend);
@@ -36,6 +37,8 @@ private Q_SLOTS:
     QVERIFY(page.joinButton()->isChecked());
     QCOMPARE(page.nodeField()->text(), QStringLiteral("node.example:7600"));
     QVERIFY(page.nodeField()->isEnabled());
+    QCOMPARE(page.deploymentField()->text(), QStringLiteral("/etc/nesa/deployment.json"));
+    QVERIFY(page.deploymentField()->isEnabled());
     QCOMPARE(page.privacyBox()->currentData().toString(), QStringLiteral("hss-ee"));
     QCOMPARE(page.autoLockBox()->value(), 5);
   }
@@ -81,9 +84,14 @@ private Q_SLOTS:
     // The network is what the app started on: a change applies at the next start, and says so.
     page->joinButton()->setChecked(true);
     page->nodeField()->setText(QStringLiteral("node.example:7600"));
+    QVERIFY(!page->save()); // a network is named by its deployment file too
+    QVERIFY(page->statusText().contains(QStringLiteral("deploymentFile")));
+    page->deploymentField()->setText(QStringLiteral("/etc/nesa/deployment.json"));
     QVERIFY(page->save());
     QVERIFY(page->statusText().contains(QStringLiteral("next start")));
     QCOMPARE(fakes.settings.config.nodeAddress, std::string("node.example:7600"));
+    QCOMPARE(fakes.settings.config.deploymentFile.string(),
+             std::string("/etc/nesa/deployment.json"));
   }
 };
 

@@ -491,19 +491,23 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Where your analyses go. The local network runs a node and miners on this computer: nothing leaves it, and the demo wallet pays. Joining a network sends encrypted shares to other people's miners.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Local network (everything on this computer)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Join a network at this node:</source>
+        <source>The settings could not be saved: %1</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>The settings could not be saved: %1</source>
+        <source>Where your analyses go. The local network runs a chain node, the Nesa contracts and miners on this computer: nothing leaves it, and the demo wallet pays. Joining a network sends encrypted shares to other people's miners and pays them from your wallet.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Join the EVM network of this chain node:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>its deployment file (deployment.json)</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -1044,10 +1048,6 @@ Network fee: %3 (gas, paid in the chain's own currency)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Join a network at this node:</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>host:port</source>
         <translation type="unfinished" />
     </message>
@@ -1109,6 +1109,14 @@ Network fee: %3 (gas, paid in the chain's own currency)</source>
     </message>
     <message>
         <source>Jobs it computes at the same time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Join the EVM network of this chain node:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>its deployment file (deployment.json)</source>
         <translation type="unfinished" />
     </message>
 </context>

@@ -491,20 +491,24 @@
         <translation>Réseau</translation>
     </message>
     <message>
-        <source>Where your analyses go. The local network runs a node and miners on this computer: nothing leaves it, and the demo wallet pays. Joining a network sends encrypted shares to other people's miners.</source>
-        <translation>Où vont vos analyses. Le réseau local fait tourner un nœud et des mineurs sur cet ordinateur : rien n'en sort, et le portefeuille de démonstration paie. Rejoindre un réseau envoie des parts chiffrées aux mineurs d'autres personnes.</translation>
-    </message>
-    <message>
         <source>Local network (everything on this computer)</source>
         <translation>Réseau local (tout sur cet ordinateur)</translation>
     </message>
     <message>
-        <source>Join a network at this node:</source>
-        <translation>Rejoindre un réseau par ce nœud :</translation>
-    </message>
-    <message>
         <source>The settings could not be saved: %1</source>
         <translation>Les réglages n'ont pas pu être enregistrés : %1</translation>
+    </message>
+    <message>
+        <source>Where your analyses go. The local network runs a chain node, the Nesa contracts and miners on this computer: nothing leaves it, and the demo wallet pays. Joining a network sends encrypted shares to other people's miners and pays them from your wallet.</source>
+        <translation>Où vont vos analyses. Le réseau local fait tourner un nœud de chaîne, les contrats Nesa et des mineurs sur cet ordinateur : rien n'en sort, et le portefeuille de démonstration paie. Rejoindre un réseau envoie des parts chiffrées aux mineurs d'autres personnes et les paie depuis votre portefeuille.</translation>
+    </message>
+    <message>
+        <source>Join the EVM network of this chain node:</source>
+        <translation>Rejoindre le réseau EVM de ce nœud de chaîne :</translation>
+    </message>
+    <message>
+        <source>its deployment file (deployment.json)</source>
+        <translation>son fichier de déploiement (deployment.json)</translation>
     </message>
 </context>
 <context>
@@ -1046,10 +1050,6 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
         <translation>Réseau local (tout sur cet ordinateur)</translation>
     </message>
     <message>
-        <source>Join a network at this node:</source>
-        <translation>Rejoindre un réseau par ce nœud :</translation>
-    </message>
-    <message>
         <source>host:port</source>
         <translation>hôte:port</translation>
     </message>
@@ -1112,6 +1112,14 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     <message>
         <source>Jobs it computes at the same time</source>
         <translation>Tâches qu'il calcule à la fois</translation>
+    </message>
+    <message>
+        <source>Join the EVM network of this chain node:</source>
+        <translation>Rejoindre le réseau EVM de ce nœud de chaîne :</translation>
+    </message>
+    <message>
+        <source>its deployment file (deployment.json)</source>
+        <translation>son fichier de déploiement (deployment.json)</translation>
     </message>
 </context>
 <context>

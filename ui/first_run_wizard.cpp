@@ -295,28 +295,36 @@ void FirstRunWizard::buildNetworkPage() {
   m_devnet->setChecked(true);
   m_node = new QLineEdit;
   m_node->setObjectName(QStringLiteral("nodeAddress"));
-  m_node->setPlaceholderText(QStringLiteral("node.example.org:7600"));
+  m_node->setPlaceholderText(QStringLiteral("rpc.example.org:8545"));
   m_node->setEnabled(false);
+  m_deployment = new QLineEdit;
+  m_deployment->setObjectName(QStringLiteral("deploymentFile"));
+  m_deployment->setEnabled(false);
   auto *explain = new QLabel;
   explain->setWordWrap(true);
   page->body->addWidget(explain);
   page->body->addWidget(m_devnet);
   page->body->addWidget(m_join);
   page->body->addWidget(m_node);
+  page->body->addWidget(m_deployment);
   connect(m_join, &QRadioButton::toggled, m_node, &QLineEdit::setEnabled);
+  connect(m_join, &QRadioButton::toggled, m_deployment, &QLineEdit::setEnabled);
   page->enter = [this, page, explain] {
     page->setTitle(tr("Network"));
-    explain->setText(tr("Where your analyses go. The local network runs a node and miners on "
-                        "this computer: nothing leaves it, and the demo wallet pays. Joining a "
-                        "network sends encrypted shares to other people's miners."));
+    explain->setText(tr("Where your analyses go. The local network runs a chain node, the Nesa "
+                        "contracts and miners on this computer: nothing leaves it, and the demo "
+                        "wallet pays. Joining a network sends encrypted shares to other "
+                        "people's miners and pays them from your wallet."));
     m_devnet->setText(tr("Local network (everything on this computer)"));
-    m_join->setText(tr("Join a network at this node:"));
+    m_join->setText(tr("Join the EVM network of this chain node:"));
+    m_deployment->setPlaceholderText(tr("its deployment file (deployment.json)"));
   };
   page->leave = [this] {
     Config config = m_settings.load();
     config.language = m_language->currentData().toString().toStdString();
     config.network = m_join->isChecked() ? "join" : "devnet";
     config.nodeAddress = m_node->text().trimmed().toStdString();
+    config.deploymentFile = m_deployment->text().trimmed().toStdString();
     if (auto valid = config.validate(); !valid) {
       showError(QString::fromStdString(valid.error().message));
       return false;

@@ -69,6 +69,7 @@ private:
   QRadioButton *m_devnet = nullptr;
   QRadioButton *m_join = nullptr;
   QLineEdit *m_node = nullptr;
+  QLineEdit *m_deployment = nullptr;
 };
 
 } // namespace nesa::ui

@@ -29,12 +29,14 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   for (const QString &level : privacyLevels())
     m_privacy->addItem(privacyLevelTitle(level), level);
   m_devnet = new QRadioButton(tr("Local network (everything on this computer)"));
-  m_join = new QRadioButton(tr("Join a network at this node:"));
+  m_join = new QRadioButton(tr("Join the EVM network of this chain node:"));
   auto *networkGroup = new QButtonGroup(this);
   networkGroup->addButton(m_devnet);
   networkGroup->addButton(m_join);
   m_node = new QLineEdit;
   m_node->setPlaceholderText(tr("host:port"));
+  m_deployment = new QLineEdit;
+  m_deployment->setPlaceholderText(tr("its deployment file (deployment.json)"));
   m_devnetMiners = new QSpinBox;
   m_devnetMiners->setRange(1, 16);
   m_minerThreads = new QSpinBox;
@@ -59,6 +61,7 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   auto *network = new QVBoxLayout;
   network->addWidget(m_devnet);
   network->addLayout(joinRow);
+  network->addWidget(m_deployment);
   auto *form = new QFormLayout;
   form->addRow(tr("Language"), m_language);
   form->addRow(tr("Data folder"), dataRow);
@@ -80,6 +83,7 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   connect(browse, &QPushButton::clicked, this, &SettingsPage::browseDataFolder);
   connect(m_save, &QPushButton::clicked, this, &SettingsPage::save);
   connect(m_join, &QRadioButton::toggled, m_node, &QLineEdit::setEnabled);
+  connect(m_join, &QRadioButton::toggled, m_deployment, &QLineEdit::setEnabled);
   showSettings(m_backend.load());
 }
 
@@ -93,6 +97,8 @@ void SettingsPage::showSettings(const Config &config) {
   (config.network == "join" ? m_join : m_devnet)->setChecked(true);
   m_node->setText(QString::fromStdString(config.nodeAddress));
   m_node->setEnabled(config.network == "join");
+  m_deployment->setText(QString::fromStdString(config.deploymentFile.string()));
+  m_deployment->setEnabled(config.network == "join");
   m_devnetMiners->setValue(config.devnetMiners);
   m_minerThreads->setValue(config.minerThreads);
   m_minerMaxJobs->setValue(config.minerMaxJobs);
@@ -106,6 +112,7 @@ Config SettingsPage::fromFields() const {
   config.defaultPrivacy = m_privacy->currentData().toString().toStdString();
   config.network = m_join->isChecked() ? "join" : "devnet";
   config.nodeAddress = m_node->text().trimmed().toStdString();
+  config.deploymentFile = m_deployment->text().trimmed().toStdString();
   config.devnetMiners = m_devnetMiners->value();
   config.minerThreads = m_minerThreads->value();
   config.minerMaxJobs = m_minerMaxJobs->value();
@@ -127,6 +134,7 @@ bool SettingsPage::save() {
   m_config = config;
   QString text = tr("Saved.");
   if (config.network != previous.network || config.nodeAddress != previous.nodeAddress ||
+      config.deploymentFile != previous.deploymentFile ||
       config.devnetMiners != previous.devnetMiners || config.dataDir != previous.dataDir)
     text += QLatin1Char(' ') + tr("The network and the data folder change at the next start.");
   m_status->setText(text);

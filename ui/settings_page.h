@@ -35,6 +35,7 @@ public:
   QComboBox *privacyBox() const { return m_privacy; }
   QRadioButton *joinButton() const { return m_join; }
   QLineEdit *nodeField() const { return m_node; }
+  QLineEdit *deploymentField() const { return m_deployment; }
   QSpinBox *autoLockBox() const { return m_autoLock; }
   QSpinBox *minerThreadsBox() const { return m_minerThreads; }
   QPushButton *saveButton() const { return m_save; }
@@ -55,6 +56,7 @@ private:
   QRadioButton *m_devnet = nullptr;
   QRadioButton *m_join = nullptr;
   QLineEdit *m_node = nullptr;
+  QLineEdit *m_deployment = nullptr;
   QSpinBox *m_devnetMiners = nullptr;
   QSpinBox *m_minerThreads = nullptr;
   QSpinBox *m_minerMaxJobs = nullptr;

@@ -1,5 +1,7 @@
 #include "cli/daemon.h"
 
+#include "chain/nesa_contracts.h"
+
 #include "util/atomic_file.h"
 
 #include <nlohmann/json.hpp>
@@ -64,9 +66,9 @@ Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem:
 }
 
 Result<net::Endpoint> resolveNode(const Config &config, const std::string &explicitNode) {
+  // The joined network is an EVM network (resolveChain): only an explicit --node or a running
+  // nesa-node of this computer reaches the home-made chain.
   std::string address = explicitNode;
-  if (address.empty() && config.network == "join")
-    address = config.nodeAddress;
   if (address.empty()) {
     auto running = readDaemonFile(config.effectiveDataDir() / "node.json");
     if (!running)
@@ -100,6 +102,18 @@ Result<chain::ChainAccess> resolveChain(const Config &config, const std::string 
       return fail(ErrorCode::InvalidInput, "--chain-id takes a number");
     }
     access.deployment = deployment;
+    return access;
+  }
+  if (config.network == "join") {
+    auto endpoint = net::parseEndpoint(config.nodeAddress);
+    if (!endpoint)
+      return endpoint.error().withContext("setting 'nodeAddress'");
+    auto joined = chain::Deployment::load(config.deploymentFile);
+    if (!joined)
+      return joined.error().withContext("setting 'deploymentFile'");
+    access.rpc = *endpoint;
+    access.chainId = joined->chainId; // the node must report it (ChainConnection::open)
+    access.deployment = config.deploymentFile;
     return access;
   }
   auto running = readDaemonFile(chainDevnetFile(config));

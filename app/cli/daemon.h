@@ -28,15 +28,16 @@ Result<void> writeDaemonFile(const std::filesystem::path &file,
 /// Reads a file written by writeDaemonFile.
 Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem::path &file);
 
-/// The node to talk to: `explicitNode` (--node), else the joined network's node (`nodeAddress`
-/// when `network` is "join"), else the local node that left DATA/node.json; NotFound when none.
+/// The home-made chain's node: `explicitNode` (--node), else the local nesa-node that left
+/// DATA/node.json; NotFound when none.
 Result<net::Endpoint> resolveNode(const Config &config, const std::string &explicitNode);
 
 /// The file a running `nesa chain devnet` leaves in the data folder.
 std::filesystem::path chainDevnetFile(const Config &config);
 
 /// The EVM network to talk to: `rpc` (--chain-rpc) with `chainId` and `deployment`, else the
-/// running local devnet of DATA/chain/devnet.json; NotFound when there is none.
+/// joined network of the settings (nodeAddress and deploymentFile, when network is "join"),
+/// else the running local devnet of DATA/chain/devnet.json; NotFound when there is none.
 Result<chain::ChainAccess> resolveChain(const Config &config, const std::string &rpc,
                                         const std::string &chainId, const std::string &deployment);
 

@@ -50,9 +50,10 @@ struct Field {
       member;
 };
 
-const std::array<Field, 13> kFields{{
+const std::array<Field, 14> kFields{{
     {"network", &Config::network},
     {"nodeAddress", &Config::nodeAddress},
+    {"deploymentFile", &Config::deploymentFile},
     {"devnetMiners", &Config::devnetMiners},
     {"defaultPrivacy", &Config::defaultPrivacy},
     {"minerThreads", &Config::minerThreads},
@@ -84,7 +85,10 @@ Result<void> Config::validate() const {
   if (!oneOf(network, {"devnet", "join"}))
     return invalid("network", "must be \"devnet\" or \"join\", not \"" + network + "\"");
   if (network == "join" && nodeAddress.empty())
-    return invalid("nodeAddress", "must be host:port when network is \"join\"");
+    return invalid("nodeAddress", "must be the chain node's host:port when network is \"join\"");
+  if (network == "join" && deploymentFile.empty())
+    return invalid("deploymentFile",
+                   "must name the network's deployment file when network is \"join\"");
   if (devnetMiners < 1 || devnetMiners > 16)
     return invalid("devnetMiners", "must be between 1 and 16");
   if (!oneOf(defaultPrivacy, {"local", "ee", "hss", "hss-ee"}))
@@ -120,7 +124,8 @@ std::vector<std::pair<std::string, std::string>> configEntries(const Config &con
           else if constexpr (std::is_same_v<Value, bool>)
             return config.*member ? "true" : "false";
           else if constexpr (std::is_same_v<Value, std::filesystem::path>)
-            return config.effectiveDataDir().string();
+            return member == &Config::dataDir ? config.effectiveDataDir().string()
+                                              : (config.*member).string();
           else
             return config.*member;
         },

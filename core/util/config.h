@@ -12,10 +12,14 @@ namespace nesa {
 
 /// Every setting the app and the daemons read at start-up, with the defaults a new user gets.
 struct Config {
-  /// Which network to use: "devnet" (everything on this computer) or "join" (nodeAddress).
+  /// Which network to use: "devnet" (a local EVM devnet on this computer) or "join" (the EVM
+  /// network of nodeAddress and deploymentFile).
   std::string network = "devnet";
-  /// host:port of the node to join; required when network == "join".
+  /// host:port of the joined network's chain node (its JSON-RPC); required when joining.
   std::string nodeAddress;
+  /// The joined network's deployment file: its chain id and the addresses of the Nesa contracts
+  /// there (docs/chain.md); required when joining.
+  std::filesystem::path deploymentFile;
   /// Miners the local devnet starts (1..16).
   int devnetMiners = 2;
   /// Privacy level preselected for new analyses: "local", "ee", "hss" or "hss-ee".
