@@ -19,6 +19,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <nlohmann/json.hpp>
+
 #include <iostream>
 
 namespace {
@@ -56,12 +58,37 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"output", true, "write the model's output to a NumPy file", "OUT.npy"},
     {"estimate", false, "print what the run would cost on the network's miners, and stop"},
+    {"json", false, "with --estimate: print the estimate as one JSON object"},
     {"show-share", true,
      "write the prepared input (DIR/input.npy) and the first share a miner received "
      "(DIR/share.npy), to compare what the miners saw with the original",
      "DIR"},
     {"help", false, "show this help"},
 };
+
+/// Prints what --estimate found, as a sentence or as JSON.
+void printEstimate(const app::CostEstimate &e, bool json) {
+  if (json) {
+    std::cout << nlohmann::json{{"total", e.total()},     {"jobs", e.jobs},
+                                {"per_job", e.perJob},    {"per_mib", e.perMiB},
+                                {"sessions", e.sessions}, {"session_fee", e.sessionFee},
+                                {"deposit", e.deposit},   {"miners", e.miners},
+                                {"chain_id", e.chainId}}
+                     .dump()
+              << '\n';
+    return;
+  }
+  std::cout << "cost estimate: " << e.total() << " µNES (" << e.jobs << " share jobs at up to "
+            << e.perJob << " µNES";
+  if (e.perMiB)
+    std::cout << " plus up to " << e.perMiB << " µNES per MiB of share data";
+  if (e.chainId)
+    std::cout << "; opening " << e.sessions << " payment sessions on chain " << e.chainId
+              << " costs gas and locks a refundable deposit of " << e.deposit << " µNES each)\n";
+  else
+    std::cout << ", " << e.sessionFee * e.sessions << " µNES ledger fees for " << e.sessions
+              << " payment sessions)\n";
+}
 
 int failWith(const Error &error) {
   std::cerr << "nesa analyze: " << error.message << '\n';
@@ -302,10 +329,7 @@ int main(int argc, char **argv) {
     auto estimate = app::estimateCost(*args, options, jobs);
     if (!estimate)
       return failWith(estimate.error());
-    std::cout << "cost estimate: " << estimate->total() << " µNES (" << estimate->jobs
-              << " share jobs at up to " << estimate->perJob << " µNES, "
-              << estimate->sessionFee * estimate->sessions << " µNES ledger fees for "
-              << estimate->sessions << " payment sessions)\n";
+    printEstimate(*estimate, args->has("json"));
     return cli::kExitOk;
   }
   auto pool = app::openMinerPool(*args, options,

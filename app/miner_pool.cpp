@@ -1,6 +1,7 @@
 #include "miner_pool.h"
 
 #include "chain/anvil_node.h"
+#include "chain/miner_directory.h"
 #include "cli/daemon.h"
 #include "cli/secret_input.h"
 #include "miner/payer.h"
@@ -265,17 +266,59 @@ Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOp
   return pool;
 }
 
+namespace {
+
+/// estimateCost() on an EVM network: the registry's prices, within the client's price cap.
+Result<CostEstimate> estimateOnChain(const chain::ChainAccess &access, const cli::Arguments &args,
+                                     const privacy::RunOptions &options, std::int64_t jobs) {
+  const auto maxPrice = args.integer("max-price", 1'000, 0, 1LL << 50);
+  if (!maxPrice)
+    return maxPrice.error();
+  auto chain = chain::ChainConnection::open(access);
+  if (!chain)
+    return chain.error();
+  auto listed = chain::listMiners((*chain)->rpc(), (*chain)->contracts());
+  if (!listed)
+    return listed.error();
+  CostEstimate estimate;
+  estimate.chainId = access.chainId;
+  for (const auto &m : *listed) {
+    if (m.listing.pricePerJob > static_cast<std::uint64_t>(*maxPrice))
+      continue; // the run would not use it
+    ++estimate.miners;
+    estimate.perJob = std::max(estimate.perJob, m.listing.pricePerJob);
+    estimate.perMiB = std::max(estimate.perMiB, m.listing.pricePerMiB);
+  }
+  if (estimate.miners < options.sharesPerCall())
+    return fail(ErrorCode::Unavailable,
+                "the network lists " + std::to_string(estimate.miners) +
+                    " miner(s) within the price cap of " + std::to_string(*maxPrice) +
+                    " µNES per job; this run needs " + std::to_string(options.sharesPerCall()));
+  estimate.jobs = jobs;
+  estimate.sessions = options.sharesPerCall();
+  estimate.deposit = chain::SessionPayer::Terms{}.deposit.low64();
+  return estimate;
+}
+
+} // namespace
+
 Result<CostEstimate> estimateCost(const cli::Arguments &args, const privacy::RunOptions &options,
                                   std::int64_t jobs) {
   CostEstimate estimate;
   if (options.level == privacy::PrivacyLevel::Local || args.has("in-process"))
     return estimate;
+  auto access = chainAccess(args);
+  if (!access)
+    return access.error();
+  if (*access)
+    return estimateOnChain(**access, args, options, jobs);
   auto setup = networkOptions(args);
   if (!setup)
     return setup.error();
   if (!setup->node)
-    return fail(ErrorCode::NotFound, "no node is running: the price is known once the run "
-                                     "reaches the network's miners");
+    return fail(ErrorCode::NotFound,
+                "no network is running: the price is known once the run starts its own devnet "
+                "('nesa chain devnet' keeps one running)");
   auto status = net::httpGet(*setup->node, "/status", std::chrono::seconds(5), 1 << 20);
   if (!status || status->status != 200)
     return fail(ErrorCode::NotFound, "the node at " + setup->node->text() + " does not answer");

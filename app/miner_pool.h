@@ -36,15 +36,20 @@ Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOp
 /// What a run would cost on the network's miners, before anything is paid.
 struct CostEstimate {
   std::int64_t jobs = 0;        ///< share jobs the query sends
-  std::uint64_t perJob = 0;     ///< µNES: the dearest available miner's price per job
-  std::uint64_t sessionFee = 0; ///< µNES of ledger fee to open one payment session
+  std::uint64_t perJob = 0;     ///< µNES: the dearest usable miner's price per job
+  std::uint64_t perMiB = 0;     ///< µNES: the dearest usable miner's price per MiB of share data
+  std::uint64_t sessionFee = 0; ///< µNES of ledger fee to open one session (home-made chain)
+  std::uint64_t deposit = 0;    ///< µNES a new session locks (refunded when unused)
   int sessions = 0;             ///< sessions a run opens (one per miner it pays)
+  int miners = 0;               ///< miners the network lists within the price cap
+  std::uint64_t chainId = 0;    ///< the EVM network's chain id; 0 on the home-made chain
   std::uint64_t total() const { return jobs * perJob + sessionFee * sessions; }
 };
 
-/// The cost of `jobs` share jobs at `options.level` on the configured network's miners, from the
-/// node's status and its ledger's fees (no devnet is started, nothing is paid). NotFound when no
-/// node answers; 0 at local and with --in-process.
+/// The cost of `jobs` share jobs at `options.level` on the network's miners (nothing is started
+/// or paid): on an EVM network from the registry's prices (within --max-price), else from the
+/// node's status and its ledger's fees. NotFound when no network answers; 0 at local and with
+/// --in-process.
 Result<CostEstimate> estimateCost(const cli::Arguments &args, const privacy::RunOptions &options,
                                   std::int64_t jobs);
 

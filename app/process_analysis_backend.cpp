@@ -8,6 +8,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -80,28 +82,36 @@ std::vector<ui::ModelOption> ProcessAnalysisBackend::models() {
 ui::CostEstimate ProcessAnalysisBackend::estimateCost(const ui::AnalysisRequest &request) {
   if (request.level == QLatin1String("local"))
     return {true, 0, {}};
-  const CommandAnswer answer =
-      runSibling(QStringLiteral("nesa-analyze"),
-                 {request.input, QStringLiteral("--model"), request.model,
-                  QStringLiteral("--privacy"), request.level, QStringLiteral("--estimate")},
-                 request.passphrase, {}, 60000);
+  const CommandAnswer answer = runSibling(QStringLiteral("nesa-analyze"),
+                                          {request.input, QStringLiteral("--model"), request.model,
+                                           QStringLiteral("--privacy"), request.level,
+                                           QStringLiteral("--estimate"), QStringLiteral("--json")},
+                                          request.passphrase, {}, 60000);
   return parseCostEstimate(
-      answer.code == 0 ? answer.out : QString(),
+      answer.code == 0 ? answer.out.toUtf8() : QByteArray(),
       failureReason(answer, QCoreApplication::translate("AnalyzePage", "the estimate failed")));
 }
 
-ui::CostEstimate parseCostEstimate(const QString &out, const QString &failure) {
-  static const QRegularExpression line(
-      QStringLiteral("cost estimate: (\\d+) µNES \\((\\d+) share jobs at up to (\\d+) µNES, "
-                     "(\\d+) µNES ledger fees for (\\d+) payment sessions\\)"));
-  const auto m = line.match(out);
-  if (!m.hasMatch())
+ui::CostEstimate parseCostEstimate(const QByteArray &json, const QString &failure) {
+  const QJsonObject e = QJsonDocument::fromJson(json).object();
+  if (!e.contains(u"total"))
     return {false, 0, failure};
-  return {true, m.captured(1).toDouble() / 1e6,
-          QCoreApplication::translate("AnalyzePage",
-                                      "%1 share jobs at up to %2 µNES, %3 µNES of ledger fees "
-                                      "for %4 payment sessions")
-              .arg(m.captured(2), m.captured(3), m.captured(4), m.captured(5))};
+  const QString jobs = QString::number(e[u"jobs"].toInteger()),
+                perJob = QString::number(e[u"per_job"].toInteger()),
+                sessions = QString::number(e[u"sessions"].toInteger());
+  const QString detail =
+      e[u"chain_id"].toInteger() != 0
+          ? QCoreApplication::translate("AnalyzePage",
+                                        "%1 share jobs at up to %2 µNES; opening %3 payment "
+                                        "sessions costs gas and locks a refundable deposit")
+                .arg(jobs, perJob, sessions)
+          : QCoreApplication::translate("AnalyzePage",
+                                        "%1 share jobs at up to %2 µNES, %3 µNES of ledger fees "
+                                        "for %4 payment sessions")
+                .arg(jobs, perJob,
+                     QString::number(e[u"session_fee"].toInteger() * e[u"sessions"].toInteger()),
+                     sessions);
+  return {true, static_cast<double>(e[u"total"].toInteger()) / 1e6, detail};
 }
 
 ui::AnalysisOutcome

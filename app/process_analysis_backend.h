@@ -19,8 +19,8 @@ public:
                           const std::atomic<bool> &cancelled) override;
 };
 
-/// Reads the "cost estimate: …" line of `nesa-analyze --estimate`; without one, no estimate
-/// with `failure` as the reason.
-ui::CostEstimate parseCostEstimate(const QString &out, const QString &failure);
+/// Reads `nesa-analyze --estimate --json`; without an estimate there, none, with `failure` as
+/// the reason.
+ui::CostEstimate parseCostEstimate(const QByteArray &json, const QString &failure);
 
 } // namespace nesa::app

@@ -494,6 +494,10 @@ FRENCH = {
         "Choisissez une proposition active et votez. Un vote pèse les NES que le compte avait "
         "délégués à l'ouverture du vote ('nesa gov delegate' les délègue).",
     "open until %1": "ouverte jusqu'au %1",
+    "%1 share jobs at up to %2 µNES; opening %3 payment sessions costs gas and locks a "
+    "refundable deposit":
+        "%1 tâches de parts à %2 µNES au plus ; ouvrir %3 sessions de paiement coûte du gas et "
+        "bloque un dépôt remboursable",
     "Join the EVM network of this chain node:": "Rejoindre le réseau EVM de ce nœud de chaîne :",
     "its deployment file (deployment.json)": "son fichier de déploiement (deployment.json)",
     "Where your analyses go. The local network runs a chain node, the Nesa contracts and miners "

@@ -174,18 +174,26 @@ private Q_SLOTS:
     QVERIFY(page.shareView()->captionText().contains(QStringLiteral("no miner received")));
   }
 
-  // The desktop backend reads the line `nesa-analyze --estimate` prints.
-  void theEstimateLineIsRead() {
-    const auto estimate = nesa::app::parseCostEstimate(
-        QStringLiteral("cost estimate: 5800 µNES (20 share jobs at up to 10 µNES, 5600 µNES "
-                       "ledger fees for 2 payment sessions)\n"),
+  // The desktop backend reads `nesa-analyze --estimate --json`: on an EVM network the gas of
+  // the sessions is not in NES, so only the miners' prices add up to the total.
+  void theEstimateIsRead() {
+    const auto onChain = nesa::app::parseCostEstimate(
+        R"({"chain_id":4242,"deposit":1000000,"jobs":20,"miners":3,"per_job":10,"per_mib":0,
+            "session_fee":0,"sessions":2,"total":200})",
         QStringLiteral("unused"));
-    QVERIFY(estimate.known);
-    QCOMPARE(estimate.nes, 0.0058);
-    QVERIFY(estimate.detail.contains(QStringLiteral("20 share jobs")));
-    const auto none = nesa::app::parseCostEstimate(QString(), QStringLiteral("no node is running"));
+    QVERIFY(onChain.known);
+    QCOMPARE(onChain.nes, 0.0002);
+    QVERIFY(onChain.detail.contains(QStringLiteral("20 share jobs at up to 10 µNES")));
+    QVERIFY(onChain.detail.contains(QStringLiteral("refundable deposit")));
+    const auto onNode = nesa::app::parseCostEstimate(
+        R"({"chain_id":0,"jobs":20,"per_job":10,"session_fee":2800,"sessions":2,"total":5800})",
+        QStringLiteral("unused"));
+    QCOMPARE(onNode.nes, 0.0058);
+    QVERIFY(onNode.detail.contains(QStringLiteral("5600 µNES of ledger fees")));
+    const auto none = nesa::app::parseCostEstimate({}, QStringLiteral("no network is running"));
     QVERIFY(!none.known);
-    QCOMPARE(none.detail, QStringLiteral("no node is running"));
+    QCOMPARE(none.detail, QStringLiteral("no network is running"));
+    QVERIFY(!nesa::app::parseCostEstimate("cost estimate: 5 µNES", QStringLiteral("x")).known);
   }
 
   void sliceImagesAndCorrelation() {

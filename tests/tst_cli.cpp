@@ -465,6 +465,28 @@ private Q_SLOTS:
                facts.value(QStringLiteral("minStake")).toDouble());
       QVERIFY(printed.contains(miner.toObject().value(QStringLiteral("account")).toString()));
     }
+    // What a run would cost on them, before anything is started or paid: their prices.
+    QCOMPARE(run(kTestModels, {home.path()}).code, 0);
+    std::vector<float> values(64, 0.5f);
+    const QString input = home.filePath(QStringLiteral("in.npy"));
+    writeFloatNpy(input, {4, 16}, values);
+    const QStringList analyze = {QStringLiteral("analyze"), input, QStringLiteral("--model"),
+                                 home.filePath(QStringLiteral("mlp.pt")),
+                                 QStringLiteral("--estimate")};
+    const Run estimate = run(kNesa, analyze + QStringList{QStringLiteral("--json")}, home.path());
+    QVERIFY2(estimate.code == 0, qPrintable(estimate.err));
+    const QJsonObject cost = QJsonDocument::fromJson(estimate.out.toUtf8()).object();
+    QCOMPARE(cost[u"chain_id"].toInteger(), 4242);
+    QCOMPARE(cost[u"miners"].toInteger(), 2);
+    QCOMPARE(cost[u"per_job"].toInteger(), miners[0].toObject()[u"price_per_job"].toInteger());
+    QCOMPARE(cost[u"total"].toInteger(), cost[u"jobs"].toInteger() * cost[u"per_job"].toInteger());
+    const Run capped = run(kNesa,
+                           analyze + QStringList{QStringLiteral("--max-price"),
+                                                 QString::number(cost[u"per_job"].toInteger() - 1)},
+                           home.path());
+    QVERIFY(capped.code != 0);
+    QVERIFY2(capped.err.contains(QStringLiteral("0 miner(s) within the price cap")),
+             qPrintable(capped.err));
     devnet.terminate(); // SIGTERM
     QVERIFY(devnet.waitForFinished(60000));
     QCOMPARE(devnet.exitCode(), 0);
