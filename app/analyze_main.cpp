@@ -41,11 +41,10 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"privacy", true, "local, hss, ee or hss-ee (default hss)", "LEVEL"},
     {"arithmetic", true, "f64-masked or ring64 (default f64-masked)", "KIND"},
     {"miners", true, "shares per remote call, 2 to 8 (default 2)", "N"},
-    {"node", true, "use the miners of the node at HOST:PORT (default: the configured network)",
-     "HOST:PORT"},
     {"chain-rpc", true,
      "use the miners registered on the EVM network whose chain node's JSON-RPC is at HOST:PORT, "
-     "paid from the wallet's account (default without a node: a local devnet for this run)",
+     "paid from the wallet's account (default: the settings' network, else the running local "
+     "devnet, else a local devnet for this run)",
      "HOST:PORT"},
     {"chain-id", true, "with --chain-rpc: the chain id the node must have", "N"},
     {"deployment", true, "with --chain-rpc: the network's deployment file", "FILE"},
@@ -71,9 +70,8 @@ void printEstimate(const app::CostEstimate &e, bool json) {
   if (json) {
     std::cout << nlohmann::json{{"total", e.total()},     {"jobs", e.jobs},
                                 {"per_job", e.perJob},    {"per_mib", e.perMiB},
-                                {"sessions", e.sessions}, {"session_fee", e.sessionFee},
-                                {"deposit", e.deposit},   {"miners", e.miners},
-                                {"chain_id", e.chainId}}
+                                {"sessions", e.sessions}, {"deposit", e.deposit},
+                                {"miners", e.miners},     {"chain_id", e.chainId}}
                      .dump()
               << '\n';
     return;
@@ -82,12 +80,8 @@ void printEstimate(const app::CostEstimate &e, bool json) {
             << e.perJob << " µNES";
   if (e.perMiB)
     std::cout << " plus up to " << e.perMiB << " µNES per MiB of share data";
-  if (e.chainId)
-    std::cout << "; opening " << e.sessions << " payment sessions on chain " << e.chainId
-              << " costs gas and locks a refundable deposit of " << e.deposit << " µNES each)\n";
-  else
-    std::cout << ", " << e.sessionFee * e.sessions << " µNES ledger fees for " << e.sessions
-              << " payment sessions)\n";
+  std::cout << "; opening " << e.sessions << " payment sessions on chain " << e.chainId
+            << " costs gas and locks a refundable deposit of " << e.deposit << " µNES each)\n";
 }
 
 int failWith(const Error &error) {
@@ -240,9 +234,8 @@ int main(int argc, char **argv) {
            "privacy level, verifying every miner, and prints the result and the per-call report.\n"
            "With a language-model folder (config.json, *.safetensors, tokenizer.json: your own;\n"
            "none ships with Nesa) it summarizes or classifies a document (PDF, DOCX, text).\n"
-           "Without --node it uses the configured network: the node in 'nodeAddress' when "
-           "joining,\n"
-           "else a running local devnet (nesa-node --devnet), else it starts one for this run.\n\n"
+           "Without --chain-rpc it uses the settings' network when joining one, else a running\n"
+           "local devnet (nesa chain devnet), else it starts one for this run.\n\n"
            "Options:\n"
         << cli::formatOptions(kOptions);
     return args->has("help") ? cli::kExitOk : cli::kExitUsage;

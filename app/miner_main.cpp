@@ -1,5 +1,5 @@
-// nesa-miner: serves share jobs with this machine's CPU or GPU for an EVM network's clients, or
-// for a node's (the home-made chain being retired).
+// nesa-miner: serves share jobs with this machine's CPU or GPU for an EVM network's clients
+// (or, with --free and no network, for anyone: tests and demonstrations).
 #include "chain/anvil_node.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
@@ -22,10 +22,9 @@ namespace {
 using namespace nesa;
 
 const std::vector<cli::OptionSpec> kOptions = {
-    {"node", true, "register with the node at HOST:PORT (default: the local node)", "HOST:PORT"},
     {"chain-rpc", true,
-     "work for the EVM network whose chain node's JSON-RPC is at HOST:PORT instead of a node "
-     "(stake, registration and payments on its contracts)",
+     "work for the EVM network whose chain node's JSON-RPC is at HOST:PORT (stake, "
+     "registration and payments on its contracts; default: the settings' network)",
      "HOST:PORT"},
     {"chain-id", true, "the chain id that node must have (default 4242, the local devnet's)", "N"},
     {"deployment", true,
@@ -42,7 +41,7 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"price-per-byte", true, "micro-NES asked per payload byte (default 0)", "N"},
     {"backend", true, "auto (a GPU when there is one), cpu or cuda (default auto)", "NAME"},
     {"gpu", true, "which GPU the cuda backend uses (default 0)", "INDEX"},
-    {"free", false, "serve jobs without payment (tests and demonstrations)"},
+    {"free", false, "without a network: serve jobs without payment (tests and demonstrations)"},
     {"settle-every", true,
      "settle the clients' newest receipts on chain every SECONDS (default 5, at most 1800; "
      "fewer transactions with more, and they are settled on stop too)",
@@ -72,12 +71,12 @@ int main(int argc, char **argv) {
   if (args->has("help")) {
     std::cout << "nesa-miner " << kVersion
               << " — lend this machine to Nesa's network and earn $NES\n\n"
-                 "usage: nesa-miner [--node HOST:PORT] [OPTIONS]\n\nOptions:\n"
+                 "usage: nesa-miner [--chain-rpc HOST:PORT] [OPTIONS]\n\nOptions:\n"
               << cli::formatOptions(kOptions)
               << "\nThe miner listens for share jobs, computes them, and stops cleanly on "
-                 "SIGINT/SIGTERM.\nWith --chain-rpc its account is the key in DIR/chain.key "
-                 "(made on first start); it needs the network's minimum stake in $NES and gas "
-                 "there, then registers itself.\n";
+                 "SIGINT/SIGTERM.\nIts account is the key in DIR/chain.key (made on first "
+                 "start); it needs the network's minimum stake in $NES and gas there, then "
+                 "registers itself ('nesa miner start' gives it both on the local devnet).\n";
     return cli::kExitOk;
   }
   if (args->has("version")) {
@@ -123,8 +122,6 @@ int main(int argc, char **argv) {
   options.pricePerByte = static_cast<std::uint64_t>(*perByte);
   options.settleEvery = std::chrono::seconds(*settleEvery);
   if (args->has("chain-rpc")) {
-    if (args->has("node"))
-      return usage("--node and --chain-rpc exclude each other");
     auto rpc = net::parseEndpoint(args->value("chain-rpc"));
     if (!rpc)
       return usage("--chain-rpc: " + rpc.error().message);
@@ -138,12 +135,17 @@ int main(int argc, char **argv) {
     access.deployment = args->value(
         "deployment", (config->effectiveDataDir() / "chain" / "deployment.json").string());
     options.chain = access;
-  } else if (auto node = cli::resolveNode(*config, args->value("node"))) {
-    options.node = *node;
-  } else if (node.error().code != ErrorCode::NotFound) {
-    return usage(node.error().message);
+  } else if (args->has("free")) {
+    // No network: nobody pays, so it serves anyone.
+  } else if (auto network = cli::resolveChain(*config, "", "", "")) {
+    options.chain = *network; // the joined network, or the running local devnet
+  } else if (network.error().code != ErrorCode::NotFound) {
+    return usage(network.error().message);
+  } else {
+    return usage("no network to work for: start one with 'nesa chain devnet', join one in the "
+                 "settings, name one with --chain-rpc HOST:PORT --chain-id N --deployment FILE, "
+                 "or serve for free with --free");
   }
-  const std::string nodeText = options.node ? options.node->text() : std::string();
 
   auto service = miner::MinerService::start(options);
   if (!service) {
@@ -157,12 +159,11 @@ int main(int argc, char **argv) {
                              {{"address", endpoint},
                               {"identity", identity},
                               {"pid", std::to_string(::getpid())},
-                              {"node", nodeText},
                               {"chain_account", (*service)->chainAccount()}});
   std::cout << "miner ready " << endpoint << ' ' << identity << std::endl;
-  if (!options.node && !options.chain)
-    log::warn("no node is set: the miner serves jobs but nobody can find it "
-              "(start a node, or pass --node HOST:PORT)");
+  if (!options.chain)
+    log::warn("no network: the miner serves jobs for free, and only clients told its address "
+              "find it");
   // Only when idle: every 5 s, how busy other programs kept the processor decides.
   IdleWatch idle;
   int ticks = 0;

@@ -4,16 +4,11 @@
 #include "chain/miner_directory.h"
 #include "cli/daemon.h"
 #include "cli/secret_input.h"
-#include "miner/payer.h"
 #include "miner/remote_miner.h"
-#include "net/connection.h"
-#include "node/node_chain.h"
-#include "node/remote_ledger.h"
 #include "privacy/local_miner.h"
 #include "util/config.h"
 #include "util/paths.h"
 #include "wallet/ethereum_keys.h"
-#include "wallet/mnemonic.h"
 #include "wallet/wallet.h"
 
 #include <nlohmann/json.hpp>
@@ -26,24 +21,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where the miners come from: --node, the configured node, a running devnet, or a new one.
-Result<miner::NetworkOptions> networkOptions(const cli::Arguments &args) {
+/// What every run's miners share: the settings' compute threads and --timeout.
+struct Setup {
+  int minerThreads = 0;
+  miner::RemoteMinerOptions remote;
+};
+
+Result<Setup> setupOf(const cli::Arguments &args) {
   auto config = loadConfig(args.value("config", paths::configFile().string()));
   if (!config)
     return config.error();
-  miner::NetworkOptions setup;
+  Setup setup;
   setup.minerThreads = config->minerThreads;
-  try {
-    setup.remote.jobTimeout = std::chrono::seconds(std::stoi(args.value("timeout", "60")));
-  } catch (const std::exception &) {
-    return fail(ErrorCode::InvalidInput, "--timeout takes a number of seconds");
-  }
-  // No node at all is fine: NetworkMiners then starts a devnet for this run.
-  auto node = cli::resolveNode(*config, args.value("node"));
-  if (node)
-    setup.node = *node;
-  else if (node.error().code != ErrorCode::NotFound)
-    return node.error();
+  const auto seconds = args.integer("timeout", 60, 1, 86'400);
+  if (!seconds)
+    return seconds.error();
+  setup.remote.jobTimeout = std::chrono::seconds(*seconds);
   return setup;
 }
 
@@ -62,39 +55,6 @@ Result<wallet::Wallet> openUserWallet(const std::string &purpose) {
   return opened;
 }
 
-// Who pays the miners: on the local devnet its well-known demo account; on any other network
-// account 0 of the user's wallet (the passphrase from $NESA_WALLET_PASSPHRASE or the terminal).
-Result<std::shared_ptr<miner::Payer>> makePayer(miner::NetworkMiners &network) {
-  auto chain = network.ledger();
-  if (!chain)
-    return chain.error();
-  auto status = (*chain)->status();
-  if (!status)
-    return status.error();
-  if (status->chainId == "nesa-devnet") {
-    auto demo = node::devnetDemoKey();
-    if (!demo)
-      return demo.error();
-    auto key = std::make_shared<wallet::KeyPair>(std::move(*demo));
-    return std::make_shared<miner::Payer>(
-        *chain, key->publicKey,
-        [key](std::span<const std::uint8_t> bytes) { return wallet::sign(*key, bytes); },
-        miner::Payer::Terms{});
-  }
-  auto opened = openUserWallet("the wallet pays the miners");
-  if (!opened)
-    return opened.error();
-  auto w = std::make_shared<wallet::Wallet>(std::move(*opened));
-  const auto key = w->accounts().front().publicKey;
-  return std::make_shared<miner::Payer>(
-      *chain, key,
-      [w](std::span<const std::uint8_t> bytes) {
-        auto signature = w->sign(0, bytes);
-        return signature ? *signature : std::array<std::uint8_t, 64>{};
-      },
-      miner::Payer::Terms{});
-}
-
 /// The cost, before anything is paid: every share job at the dearest miner's price.
 void printEstimate(const MinerPool &pool, std::int64_t jobs) {
   std::uint64_t perJob = 0;
@@ -106,18 +66,15 @@ void printEstimate(const MinerPool &pool, std::int64_t jobs) {
             << jobs << " share jobs at up to " << perJob
             << " µNES, plus any per-byte price), paid only for verified answers; "
             << "opening a session with a miner locks a deposit of "
-            << (pool.chainNetwork ? chain::SessionPayer::Terms{}.deposit.low64()
-                                  : miner::Payer::Terms{}.deposit)
-            << " µNES and costs "
-            << (pool.chainNetwork ? "two transactions' gas" : "one transaction fee") << "\n";
+            << chain::SessionPayer::Terms{}.deposit.low64()
+            << " µNES (refunded when unused) and costs two transactions' gas\n";
 }
 
-/// The EVM network of --chain-rpc, --chain-id and --deployment; nullopt without --chain-rpc.
+/// The EVM network of --chain-rpc, --chain-id and --deployment, else the settings' joined
+/// network, else the running local devnet; nullopt when there is none (a run then starts its
+/// own devnet).
 Result<std::optional<chain::ChainAccess>> chainAccess(const cli::Arguments &args) {
   if (!args.has("chain-rpc")) {
-    if (args.has("node"))
-      return std::optional<chain::ChainAccess>();
-    // The local devnet that `nesa chain devnet` (or the desktop app) keeps running, if any.
     auto config = loadConfig(args.value("config", paths::configFile().string()));
     if (!config)
       return config.error();
@@ -128,8 +85,6 @@ Result<std::optional<chain::ChainAccess>> chainAccess(const cli::Arguments &args
       return running.error();
     return std::optional<chain::ChainAccess>();
   }
-  if (args.has("node"))
-    return fail(ErrorCode::InvalidInput, "--node and --chain-rpc exclude each other");
   if (!args.has("chain-id") || !args.has("deployment"))
     return fail(ErrorCode::InvalidInput,
                 "--chain-rpc needs --chain-id and --deployment (a real network's contracts are "
@@ -147,14 +102,11 @@ Result<std::optional<chain::ChainAccess>> chainAccess(const cli::Arguments &args
   return std::optional<chain::ChainAccess>(access);
 }
 
-/// Who pays on an EVM network: on the devnet chain id the demo phrase's Ethereum account
-/// (public, devnet only); anywhere else the wallet's account 0.
+/// Who pays on an EVM network: on this computer's devnet the demo phrase's Ethereum account
+/// (public: it exists on the devnet chain id only); anywhere else the wallet's account 0.
 Result<chain::AccountKey> chainPayerKey(bool devnet) {
   if (devnet) {
-    auto seed = wallet::seedFromMnemonic(node::kDevnetDemoPhrase);
-    if (!seed)
-      return seed.error();
-    return wallet::ethereumAccountKey(*seed, 0);
+    return wallet::devnetDemoAccountKey();
   }
   auto opened = openUserWallet("the wallet pays the miners");
   if (!opened)
@@ -165,10 +117,20 @@ Result<chain::AccountKey> chainPayerKey(bool devnet) {
   return chain::AccountKey::fromSecret((*key)->secret().bytes());
 }
 
-/// The miners of an EVM network for a run with `shares` shares per call.
-Result<void> openChainPool(MinerPool &pool, const miner::NetworkOptions &setup,
+/// True when the run's network is this computer's local devnet (the one `nesa chain devnet`
+/// keeps running): not named with --chain-rpc, and no network joined in the settings.
+bool onThisComputersDevnet(const cli::Arguments &args) {
+  if (args.has("chain-rpc"))
+    return false;
+  auto config = loadConfig(args.value("config", paths::configFile().string()));
+  return config && config->network != "join";
+}
+
+/// The miners of an EVM network for a run with `shares` shares per call; `demoPays`: on this
+/// computer's devnet, the demo account pays.
+Result<void> openChainPool(MinerPool &pool, const Setup &setup,
                            std::optional<chain::ChainAccess> access, int shares,
-                           std::uint64_t maxPrice) {
+                           std::uint64_t maxPrice, bool demoPays) {
   miner::ChainNetworkOptions options;
   const bool localDevnet = !access;
   options.chain = std::move(access);
@@ -177,7 +139,7 @@ Result<void> openChainPool(MinerPool &pool, const miner::NetworkOptions &setup,
   options.remote = setup.remote;
   options.onStatus = [](const std::string &status) { std::cerr << status << "...\n"; };
   options.maxPricePerJob = maxPrice;
-  auto payer = chainPayerKey(localDevnet || options.chain->chainId == chain::kDevnetChainId);
+  auto payer = chainPayerKey(localDevnet || demoPays);
   if (!payer)
     return payer.error();
   if (!localDevnet) {
@@ -223,45 +185,26 @@ Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOp
   auto access = chainAccess(args);
   if (!access)
     return access.error();
-  auto setup = networkOptions(args);
+  auto setup = setupOf(args);
   if (!setup)
     return setup.error();
-  if (*access || !setup->node) {
-    // An EVM network: the one named, or a local devnet for this run.
-    const auto maxPrice = args.integer("max-price", 1'000, 0, 1LL << 50);
-    if (!maxPrice)
-      return maxPrice.error();
-    if (auto opened =
-            openChainPool(pool, *setup, *access, shares, static_cast<std::uint64_t>(*maxPrice));
-        !opened)
-      return opened.error();
-    auto found = pool.chainNetwork->minersFor(bundle, static_cast<std::size_t>(shares));
-    if (!found)
-      return found.error();
-    pool.miners = std::move(*found);
-    std::cerr << "chain " << pool.chainNetwork->chain().chainId() << " at "
-              << pool.chainNetwork->chain().rpc().endpoint().text() << ": " << pool.miners.size()
-              << " miners registered; paying from "
-              << chain::checksumAddress(pool.chainNetwork->payer()) << '\n';
-    printEstimate(pool, jobs);
-    return pool;
-  }
-  setup->devnetMiners = shares + 1;
-  setup->onStatus = [](const std::string &status) { std::cerr << status << "...\n"; };
-  auto opened = miner::NetworkMiners::open(*pool.identity, *setup);
-  if (!opened)
+  // An EVM network: the one named or joined, the running local devnet, or one for this run.
+  const auto maxPrice = args.integer("max-price", 1'000, 0, 1LL << 50);
+  if (!maxPrice)
+    return maxPrice.error();
+  if (auto opened =
+          openChainPool(pool, *setup, *access, shares, static_cast<std::uint64_t>(*maxPrice),
+                        onThisComputersDevnet(args));
+      !opened)
     return opened.error();
-  pool.network = std::move(*opened);
-  auto payer = makePayer(*pool.network);
-  if (!payer)
-    return payer.error();
-  pool.payer = (*payer)->account();
-  pool.network->setPayer(*payer);
-  auto found = pool.network->minersFor(bundle, static_cast<std::size_t>(shares));
+  auto found = pool.chainNetwork->minersFor(bundle, static_cast<std::size_t>(shares));
   if (!found)
     return found.error();
   pool.miners = std::move(*found);
-  std::cerr << "node " << pool.network->node().text() << ": " << pool.miners.size() << " miners\n";
+  std::cerr << "chain " << pool.chainNetwork->chain().chainId() << " at "
+            << pool.chainNetwork->chain().rpc().endpoint().text() << ": " << pool.miners.size()
+            << " miners registered; paying from "
+            << chain::checksumAddress(pool.chainNetwork->payer()) << '\n';
   printEstimate(pool, jobs);
   return pool;
 }
@@ -312,35 +255,9 @@ Result<CostEstimate> estimateCost(const cli::Arguments &args, const privacy::Run
     return access.error();
   if (*access)
     return estimateOnChain(**access, args, options, jobs);
-  auto setup = networkOptions(args);
-  if (!setup)
-    return setup.error();
-  if (!setup->node)
-    return fail(ErrorCode::NotFound,
-                "no network is running: the price is known once the run starts its own devnet "
-                "('nesa chain devnet' keeps one running)");
-  auto status = net::httpGet(*setup->node, "/status", std::chrono::seconds(5), 1 << 20);
-  if (!status || status->status != 200)
-    return fail(ErrorCode::NotFound, "the node at " + setup->node->text() + " does not answer");
-  auto json = nlohmann::json::parse(status->body, nullptr, false);
-  if (!json.is_object())
-    return fail(ErrorCode::InvalidInput, "the node's status could not be read");
-  for (const auto &m : json.value("miners", nlohmann::json::array()))
-    estimate.perJob = std::max(estimate.perJob, m.value("price_per_query", std::uint64_t{0}));
-  auto identity = net::Identity::generate();
-  if (!identity)
-    return identity.error();
-  auto chain = node::RemoteLedger::connect(*setup->node, *identity);
-  if (!chain)
-    return chain.error();
-  auto ledgerStatus = (*chain)->status();
-  if (!ledgerStatus)
-    return ledgerStatus.error();
-  // An OpenSession transaction is about 180 bytes signed.
-  estimate.sessionFee = ledgerStatus->params.minimumFee(180);
-  estimate.sessions = options.sharesPerCall();
-  estimate.jobs = jobs;
-  return estimate;
+  return fail(ErrorCode::NotFound,
+              "no network is running: the price is known once the run starts its own devnet "
+              "('nesa chain devnet' keeps one running)");
 }
 
 namespace {
@@ -387,25 +304,9 @@ Result<void> settleOnChain(miner::ChainMiners &network, const privacy::RunReport
 } // namespace
 
 Result<void> settle(MinerPool &pool, const privacy::RunReport &report) {
-  if (pool.chainNetwork)
-    return settleOnChain(*pool.chainNetwork, report, *pool.bundle);
-  if (!pool.network)
+  if (!pool.chainNetwork)
     return {};
-  // Wrong answers are reported to the node, which has them recomputed and slashes the miner.
-  for (const auto &evidence : report.failures) {
-    auto reported = pool.network->reportEvidence(evidence, ledger::keyHashOf(pool.payer));
-    std::cerr << "reported " << evidence.miner << ": "
-              << (reported ? "slashed on the ledger" : reported.error().message) << '\n';
-  }
-  if (!report.missing.empty())
-    std::cerr << pool.network->reportMissing(report.missing)
-              << " silent miner(s) recorded on the ledger\n";
-  auto paid = pool.network->finishPayments();
-  if (!paid)
-    return paid.error().withContext("paying the miners");
-  std::cout << "paid " << *paid << " µNES for verified answers (the miners settle the receipts "
-            << "on the ledger)\n";
-  return {};
+  return settleOnChain(*pool.chainNetwork, report, *pool.bundle);
 }
 
 Result<std::shared_ptr<const privacy::EeKey>> eeKey() {

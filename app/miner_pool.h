@@ -1,13 +1,10 @@
-// The miners of one `nesa analyze` run: none (local), in this process (--in-process), an EVM
-// network's (--chain-rpc, or a local devnet started for the run), or a node's (--node or a running
-// local node: the home-made chain, being retired) — with what pays them and what is reported
-// after the run.
+// The miners of one `nesa analyze` run: none (local), in this process (--in-process), or an EVM
+// network's (--chain-rpc, the settings' joined network, the running local devnet, or a devnet
+// started for the run) — with what pays them and what is reported after the run.
 #pragma once
 
 #include "cli/arguments.h"
-#include "ledger/transaction.h"
 #include "miner/chain_miners.h"
-#include "miner/network_miners.h"
 #include "privacy/engine.h"
 
 #include <memory>
@@ -17,18 +14,16 @@ namespace nesa::app {
 
 /// Miners and, on a network, who pays them.
 struct MinerPool {
-  /// This run's client identity, fresh per run (unlinkable); `network` refers to it.
+  /// This run's client identity, fresh per run (unlinkable); `chainNetwork` refers to it.
   std::unique_ptr<net::Identity> identity;
-  std::unique_ptr<miner::NetworkMiners> network;    ///< a node's network
-  std::unique_ptr<miner::ChainMiners> chainNetwork; ///< an EVM network's
-  ledger::PublicKey payer{};
+  std::unique_ptr<miner::ChainMiners> chainNetwork; ///< the EVM network's miners
   std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
   /// What the miners compute on (must outlive the pool): sent to the jurors of a dispute.
   const model::LinearBundle *bundle = nullptr;
 };
 
-/// The miners for a run at `options.level` whose miners compute on `bundle` (published to the
-/// node first, or sent to each miner on an EVM network; it must outlive the pool). `jobs` is the
+/// The miners for a run at `options.level` whose miners compute on `bundle` (sent to each miner
+/// that lacks it; it must outlive the pool). `jobs` is the
 /// share jobs the query is expected to send, for the cost estimate printed before anything is paid.
 Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOptions &options,
                                 const model::LinearBundle &bundle, std::int64_t jobs);
@@ -38,22 +33,21 @@ struct CostEstimate {
   std::int64_t jobs = 0;        ///< share jobs the query sends
   std::uint64_t perJob = 0;     ///< µNES: the dearest usable miner's price per job
   std::uint64_t perMiB = 0;     ///< µNES: the dearest usable miner's price per MiB of share data
-  std::uint64_t sessionFee = 0; ///< µNES of ledger fee to open one session (home-made chain)
   std::uint64_t deposit = 0;    ///< µNES a new session locks (refunded when unused)
   int sessions = 0;             ///< sessions a run opens (one per miner it pays)
   int miners = 0;               ///< miners the network lists within the price cap
-  std::uint64_t chainId = 0;    ///< the EVM network's chain id; 0 on the home-made chain
-  std::uint64_t total() const { return jobs * perJob + sessionFee * sessions; }
+  std::uint64_t chainId = 0;    ///< the EVM network's chain id
+  /// µNES: the miners' prices (gas is paid in the chain's own currency, deposits come back).
+  std::uint64_t total() const { return jobs * perJob; }
 };
 
-/// The cost of `jobs` share jobs at `options.level` on the network's miners (nothing is started
-/// or paid): on an EVM network from the registry's prices (within --max-price), else from the
-/// node's status and its ledger's fees. NotFound when no network answers; 0 at local and with
-/// --in-process.
+/// The cost of `jobs` share jobs at `options.level` on the network's miners, from the registry's
+/// prices within --max-price (nothing is started or paid). NotFound when no network runs; 0 at
+/// local and with --in-process.
 Result<CostEstimate> estimateCost(const cli::Arguments &args, const privacy::RunOptions &options,
                                   std::int64_t jobs);
 
-/// After a run: reports wrong answers (evidence) and silent miners to the node and pays for the
+/// After a run: reports wrong answers (evidence) on the Disputes contract and pays for the
 /// verified answers, printing what happened. Nothing to do without a network.
 Result<void> settle(MinerPool &pool, const privacy::RunReport &report);
 

@@ -100,17 +100,10 @@ ui::CostEstimate parseCostEstimate(const QByteArray &json, const QString &failur
                 perJob = QString::number(e[u"per_job"].toInteger()),
                 sessions = QString::number(e[u"sessions"].toInteger());
   const QString detail =
-      e[u"chain_id"].toInteger() != 0
-          ? QCoreApplication::translate("AnalyzePage",
-                                        "%1 share jobs at up to %2 µNES; opening %3 payment "
-                                        "sessions costs gas and locks a refundable deposit")
-                .arg(jobs, perJob, sessions)
-          : QCoreApplication::translate("AnalyzePage",
-                                        "%1 share jobs at up to %2 µNES, %3 µNES of ledger fees "
-                                        "for %4 payment sessions")
-                .arg(jobs, perJob,
-                     QString::number(e[u"session_fee"].toInteger() * e[u"sessions"].toInteger()),
-                     sessions);
+      QCoreApplication::translate("AnalyzePage",
+                                  "%1 share jobs at up to %2 µNES; opening %3 payment sessions "
+                                  "costs gas and locks a refundable deposit")
+          .arg(jobs, perJob, sessions);
   return {true, static_cast<double>(e[u"total"].toInteger()) / 1e6, detail};
 }
 

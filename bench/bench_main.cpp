@@ -43,7 +43,6 @@ int main(int argc, char **argv) {
   registerBlasSuite();
   registerEngineSuite();
   registerEeSuite();
-  registerLedgerSuite();
   registerNetSuite();
   registerChainSuite();
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The end-to-end run of the real app, and the screenshots of its pages. Starts a local network
-# (nesa-node --devnet: a node and miner processes), restores the devnet's publicly known demo
+# (nesa chain devnet: anvil, the Nesa contracts and miner processes), restores the devnet's publicly known demo
 # wallet into a scratch home, then runs nesa-desktop under Xvfb: it opens the real Colin27 T1
 # scan, runs the built-in brain-extraction model at `hss` on the devnet's miners and saves the
 # result; then it shows the wallet page with the demo account's balance, and the miner page
@@ -24,9 +24,10 @@ trap cleanup EXIT
 export NESA_HOME="$home" NESA_WALLET_PASSPHRASE="screenshots only"
 demo="abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon art"
 printf '%s\n' "$demo" | build/bin/nesa wallet restore >/dev/null
-build/bin/nesa-node --devnet >"$home/devnet.log" 2>&1 &
+build/bin/nesa chain devnet --miners 2 >"$home/devnet.log" 2>&1 &
 node_pid=$!
-for _ in $(seq 60); do build/bin/nesa node status >/dev/null 2>&1 && break; sleep 0.5; done
+for _ in $(seq 120); do build/bin/nesa chain status >/dev/null 2>&1 && break; sleep 0.5; done
+build/bin/nesa chain status >/dev/null || { cat "$home/devnet.log" >&2; exit 1; }
 
 desktop() { xvfb-run -a -s "-screen 0 1280x800x24" build/bin/nesa-desktop "$@"; }
 # shot NAME ARGS...: runs the app with ARGS, which must save build/screenshots/NAME.png.
@@ -43,11 +44,12 @@ shot analyze-brain-hss --run brain-extraction --privacy hss \
 [[ -s "$out/analyze-what-the-miners-saw.png" ]] || { echo "screenshots.sh: no share screenshot" >&2; exit 1; }
 echo "screenshots.sh: the run took $((SECONDS - start)) s"
 shot wallet --show wallet
+# A miner of this computer: the devnet gives it the minimum stake; it registers on its own.
 build/bin/nesa miner start --threads 1 >/dev/null
-# Fund the miner's account from the demo wallet: it stakes and registers on the ledger itself.
-account=$(build/bin/nesa miner status | sed -n 's/^  account  \(nes1[a-z0-9]*\).*/\1/p')
-build/bin/nesa wallet send "$account" 2 --yes >/dev/null
-for _ in $(seq 60); do build/bin/nesa miner status | grep -q '^  ledger' && break; sleep 0.5; done
+for _ in $(seq 60); do
+  build/bin/nesa miner status --json | grep -q '"registered": true' && break
+  sleep 0.5
+done
 shot miner --show miner
 shot network --show network # with this computer's miner in it
 build/bin/nesa miner stop >/dev/null

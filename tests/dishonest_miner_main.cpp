@@ -1,7 +1,7 @@
-// nesa-test-dishonest-miner (--node HOST:PORT | --chain-rpc HOST:PORT --deployment FILE)
-// --data-dir DIR: a real miner process whose compute adds a small error to one element of every
-// answer, for the network fault tests (on an EVM network it is paid, so that it can be reported
-// and slashed there). Test-only.
+// nesa-test-dishonest-miner [--chain-rpc HOST:PORT --deployment FILE] --data-dir DIR: a real
+// miner process whose compute adds a small error to one element of every answer, for the network
+// fault tests (on an EVM network it is paid, so that it can be reported and slashed there;
+// without one it serves unpaid jobs). Test-only.
 #include "chain/anvil_node.h"
 #include "miner/miner_service.h"
 #include "privacy/field.h"
@@ -46,9 +46,9 @@ int main(int argc, char **argv) {
   for (int i = 1; i + 1 < argc; i += 2)
     args[argv[i]] = argv[i + 1];
   const bool onChain = args.count("--chain-rpc") && args.count("--deployment");
-  if (argc % 2 != 1 || !args.count("--data-dir") || (!onChain && !args.count("--node"))) {
-    std::cerr << "usage: nesa-test-dishonest-miner (--node HOST:PORT | --chain-rpc HOST:PORT "
-                 "--deployment FILE) --data-dir DIR\n";
+  if (argc % 2 != 1 || !args.count("--data-dir")) {
+    std::cerr << "usage: nesa-test-dishonest-miner [--chain-rpc HOST:PORT --deployment FILE] "
+                 "--data-dir DIR\n";
     return 2;
   }
   sigset_t signals;
@@ -65,7 +65,6 @@ int main(int argc, char **argv) {
     options.chain = access;
     options.settleEvery = std::chrono::seconds(1);
   } else {
-    options.node = *net::parseEndpoint(args["--node"]);
     options.requirePayment = false; // the tests that use it send unpaid jobs
   }
   options.dataDir = args["--data-dir"];

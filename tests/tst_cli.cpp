@@ -117,7 +117,7 @@ private Q_SLOTS:
   void nesaHelpListsCommands() {
     const Run r = run(kNesa, {QStringLiteral("--help")});
     QCOMPARE(r.code, 0);
-    for (const char *command : {"analyze", "wallet", "miner", "node", "bench", "gpu", "config"})
+    for (const char *command : {"analyze", "wallet", "miner", "gov", "chain", "bench", "gpu", "config"})
       QVERIFY2(r.out.contains(QLatin1String(command)), command);
   }
 
@@ -331,11 +331,12 @@ private Q_SLOTS:
       QVERIFY2(r.err.contains(QStringLiteral("no local EVM network is running")),
                qPrintable(r.err));
     }
-    const Run ledger =
-        run(kNesa, {QStringLiteral("ledger"), QStringLiteral("status")}, home.path());
-    QCOMPARE(ledger.code, 1);
-    QVERIFY2(ledger.err.contains(QStringLiteral("no local node is running")),
-             qPrintable(ledger.err));
+    // The home-made chain's commands are gone: one rule set, on the contracts.
+    for (const char *gone : {"ledger", "node"})
+      QCOMPARE(run(kNesa, {QLatin1String(gone), QStringLiteral("status")}, home.path()).code, 2);
+    const Run node = run(kNode, {}, home.path());
+    QCOMPARE(node.code, 2);
+    QVERIFY2(node.err.contains(QStringLiteral("only runs the local devnet")), qPrintable(node.err));
     const Run help = run(kNesa, {QStringLiteral("analyze"), QStringLiteral("--help")});
     QCOMPARE(help.code, 0);
     QVERIFY(help.out.contains(QStringLiteral("--privacy")));
@@ -385,8 +386,8 @@ private Q_SLOTS:
     QCOMPARE(r.code, 0);
     QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
              (QStringList{QStringLiteral("storage"), QStringLiteral("util"), QStringLiteral("blas"),
-                          QStringLiteral("engine"), QStringLiteral("ee"), QStringLiteral("ledger"),
-                          QStringLiteral("net"), QStringLiteral("chain")}));
+                          QStringLiteral("engine"), QStringLiteral("ee"), QStringLiteral("net"),
+                          QStringLiteral("chain")}));
     QCOMPARE(run(kBench, {QStringLiteral("nosuchsuite")}).code, 2);
   }
 

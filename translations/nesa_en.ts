@@ -24,10 +24,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>%1 share jobs at up to %2 µNES, %3 µNES of ledger fees for %4 payment sessions</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>%1 share jobs at up to %2 µNES; opening %3 payment sessions costs gas and locks a refundable deposit</source>
         <translation type="unfinished" />
     </message>

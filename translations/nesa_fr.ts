@@ -24,10 +24,6 @@
         <translation>l'estimation a échoué</translation>
     </message>
     <message>
-        <source>%1 share jobs at up to %2 µNES, %3 µNES of ledger fees for %4 payment sessions</source>
-        <translation>%1 tâches de parts à %2 µNES au plus, %3 µNES de frais du registre pour %4 sessions de paiement</translation>
-    </message>
-    <message>
         <source>%1 share jobs at up to %2 µNES; opening %3 payment sessions costs gas and locks a refundable deposit</source>
         <translation>%1 tâches de parts à %2 µNES au plus ; ouvrir %3 sessions de paiement coûte du gas et bloque un dépôt remboursable</translation>
     </message>

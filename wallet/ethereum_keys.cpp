@@ -1,6 +1,7 @@
 #include "wallet/ethereum_keys.h"
 
 #include "wallet/hd_keys.h"
+#include "wallet/mnemonic.h"
 
 #include <cryptopp/ripemd.h>
 #include <cryptopp/sha.h>
@@ -174,6 +175,13 @@ Result<chain::AccountKey> ethereumAccountKey(const SecureBuffer &seed, std::uint
   if (!node)
     return node.error();
   return chain::AccountKey::fromSecret(node->key.bytes());
+}
+
+Result<chain::AccountKey> devnetDemoAccountKey() {
+  auto seed = seedFromMnemonic(kDevnetDemoPhrase);
+  if (!seed)
+    return seed.error();
+  return ethereumAccountKey(*seed, 0);
 }
 
 } // namespace nesa::wallet

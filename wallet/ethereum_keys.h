@@ -47,4 +47,15 @@ std::string ethereumPath(std::uint32_t index);
 /// The secp256k1 key of Ethereum account `index` of `seed`.
 Result<chain::AccountKey> ethereumAccountKey(const SecureBuffer &seed, std::uint32_t index);
 
+/// The devnet's demo wallet: a recovery phrase everybody knows (the BIP39 test phrase), so its
+/// account exists only on the local devnet's chain id (chain::checkDemoAllowed). `nesa wallet
+/// restore` with it gives its funds to play with.
+inline constexpr const char *kDevnetDemoPhrase =
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+    "abandon art";
+
+/// Ethereum account 0 of the demo phrase (0xF278cF59F82eDcf871d630F28EcC8056f25C1cdb).
+Result<chain::AccountKey> devnetDemoAccountKey();
+
 } // namespace nesa::wallet

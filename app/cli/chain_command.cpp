@@ -6,11 +6,9 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
-#include "cli/ledger_commands.h"
-#include "cli/network_commands.h"
-#include "node/node_chain.h"
+#include "cli/nes_amount.h"
+#include "cli/miner_command.h"
 #include "wallet/ethereum_keys.h"
-#include "wallet/mnemonic.h"
 
 #include <nlohmann/json.hpp>
 
@@ -42,10 +40,7 @@ const std::vector<OptionSpec> kOptions = {
 
 /// The 0x address of the devnet demo phrase's first Ethereum account.
 Result<chain::Address> demoAddress() {
-  auto seed = wallet::seedFromMnemonic(node::kDevnetDemoPhrase);
-  if (!seed)
-    return seed.error();
-  auto key = wallet::ethereumAccountKey(*seed, 0);
+  auto key = wallet::devnetDemoAccountKey();
   if (!key)
     return key.error();
   return key->address();

@@ -4,7 +4,7 @@
 #include "chain/nesa_contracts.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
-#include "cli/ledger_commands.h"
+#include "cli/nes_amount.h"
 #include "cli/secret_input.h"
 #include "wallet/wallet.h"
 
@@ -93,7 +93,7 @@ std::vector<OptionSpec> chainWalletOptions() {
       {"quote", false, "show what it would cost and send nothing"},
       {"json", false, "print the result as one JSON object"},
       {"limit", true, "how many entries history shows (default 20)", "N"},
-      {"chain-rpc", true, "the chain node's JSON-RPC (default: the running local devnet)",
+      {"chain-rpc", true, "the chain node's JSON-RPC (default: the settings' network, else the running local devnet)",
        "HOST:PORT"},
       {"chain-id", true, "the chain id that node must have", "N"},
       {"deployment", true, "the network's deployment file", "FILE"},

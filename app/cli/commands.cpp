@@ -4,8 +4,8 @@
 #include "cli/chain_command.h"
 #include "cli/context.h"
 #include "cli/gov_command.h"
-#include "cli/ledger_commands.h"
-#include "cli/network_commands.h"
+#include "cli/nes_amount.h"
+#include "cli/miner_command.h"
 #include "cli/wallet_command.h"
 #include "gpu/device_probe.h"
 #include "util/config.h"
@@ -139,14 +139,10 @@ const std::vector<Command> &commands() {
        "[--max-jobs N] | stop | status [--json]  (on the running local devnet, or --chain-rpc "
        "HOST:PORT --chain-id N --deployment FILE)",
        nullptr, minerCommand},
-      {"node", "show the node's status and its miners",
-       "nesa node status [--node HOST:PORT] [--json]", nullptr, nodeCommand},
       {"gov", "propose and vote on network parameters (OpenZeppelin Governor)",
        "nesa gov list | propose PARAMETER VALUE | vote PROPOSAL yes|no|abstain | queue PROPOSAL | "
        "execute PROPOSAL | delegate [0xADDRESS]",
        nullptr, govCommand},
-      {"ledger", "show the ledger's status", "nesa ledger status [--node HOST:PORT]", nullptr,
-       ledgerCommand},
       {"chain",
        "run the local EVM devnet (anvil, the Nesa contracts, miners) or show a network's state "
        "(docs/chain.md)",

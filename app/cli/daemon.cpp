@@ -65,21 +65,6 @@ Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem:
   return fields;
 }
 
-Result<net::Endpoint> resolveNode(const Config &config, const std::string &explicitNode) {
-  // The joined network is an EVM network (resolveChain): only an explicit --node or a running
-  // nesa-node of this computer reaches the home-made chain.
-  std::string address = explicitNode;
-  if (address.empty()) {
-    auto running = readDaemonFile(config.effectiveDataDir() / "node.json");
-    if (!running)
-      return fail(ErrorCode::NotFound,
-                  "no local node is running; start one with 'nesa-node --devnet', or name one "
-                  "with --node HOST:PORT");
-    address = (*running)["address"];
-  }
-  return net::parseEndpoint(address);
-}
-
 std::filesystem::path chainDevnetFile(const Config &config) {
   return config.effectiveDataDir() / "chain" / "devnet.json";
 }

@@ -1,5 +1,6 @@
-// What the long-running programs (nesa-node, nesa-miner) share: waiting for a stop signal and
-// the small JSON file that tells `nesa node|miner status` where a running daemon listens.
+// What the long-running programs (nesa chain devnet, nesa-miner) share: waiting for a stop
+// signal, the small JSON file that tells other commands where a running daemon listens, and
+// which EVM network a command talks to.
 #pragma once
 
 #include "chain/chain_access.h"
@@ -27,10 +28,6 @@ Result<void> writeDaemonFile(const std::filesystem::path &file,
                              const std::map<std::string, std::string> &fields);
 /// Reads a file written by writeDaemonFile.
 Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem::path &file);
-
-/// The home-made chain's node: `explicitNode` (--node), else the local nesa-node that left
-/// DATA/node.json; NotFound when none.
-Result<net::Endpoint> resolveNode(const Config &config, const std::string &explicitNode);
 
 /// The file a running `nesa chain devnet` leaves in the data folder.
 std::filesystem::path chainDevnetFile(const Config &config);

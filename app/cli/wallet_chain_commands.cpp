@@ -3,7 +3,7 @@
 #include "chain/nesa_contracts.h"
 #include "cli/chain_wallet.h"
 #include "cli/commands.h"
-#include "cli/ledger_commands.h"
+#include "cli/nes_amount.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,22 +1,17 @@
-// net: the wire against raw TCP on the same loopback, and hss over a devnet of real processes
-// against hss with in-process miners.
+// net: the wire against raw TCP on the same loopback, and hss over an EVM devnet of real miner
+// processes (paid through the contracts) against hss with in-process miners.
 #include "harness.h"
 #include "miner/chain_miners.h"
-#include "miner/network_miners.h"
 #include "miner/share_codec.h"
 #include "model/compiled_model.h"
 #include "net/connection.h"
 #include "net/server.h"
-#include "node/node_chain.h"
 #include "privacy/engine.h"
 #include "privacy/local_miner.h"
 #include "reference_models.h"
-#include "wallet/ethereum_keys.h"
-#include "wallet/mnemonic.h"
 #include "suites/or_die.h"
 #include "suites/suites.h"
 #include "wallet/ethereum_keys.h"
-#include "wallet/mnemonic.h"
 
 #include <utility> // before Boost (STACK.md)
 
@@ -138,8 +133,6 @@ struct HssFixture {
   model::CompiledModel compiled;
   model::TensorData input;
   std::shared_ptr<privacy::Engine> inProcess;
-  std::shared_ptr<privacy::Engine> network;
-  std::shared_ptr<miner::NetworkMiners> devnet;
   std::shared_ptr<miner::ChainMiners> evmDevnet; ///< paid through the contracts
   std::shared_ptr<privacy::Engine> evmNetwork;
   net::Identity client = orDie(net::Identity::generate(), "identity");
@@ -151,7 +144,7 @@ std::shared_ptr<HssFixture> makeHss() {
   fs::create_directories(dir);
   const auto reference = testing::writeCnn(dir / "cnn.pt", 32, 64);
   auto fixture = std::make_shared<HssFixture>(
-      HssFixture{orDie(model::compileModel(reference.file), "compile"), {}, {}, {}, {}, {}, {}});
+      HssFixture{orDie(model::compileModel(reference.file), "compile"), {}, {}, {}, {}});
   std::error_code ec;
   fs::remove_all(dir, ec);
   at::manual_seed(3);
@@ -163,26 +156,14 @@ std::shared_ptr<HssFixture> makeHss() {
   fixture->inProcess =
       std::make_shared<privacy::Engine>(std::vector<std::shared_ptr<privacy::MinerEndpoint>>{
           std::make_shared<privacy::LocalMiner>("a"), std::make_shared<privacy::LocalMiner>("b")});
-  miner::NetworkOptions network;
-  network.devnetMiners = 2;
-  fixture->devnet = orDie(miner::NetworkMiners::open(fixture->client, network), "devnet");
-  // Paid like any query (receipts checked on every job); sessions open in the warm-up run.
-  auto demo = std::make_shared<wallet::KeyPair>(orDie(node::devnetDemoKey(), "demo key"));
-  fixture->devnet->setPayer(std::make_shared<miner::Payer>(
-      orDie(fixture->devnet->ledger(), "ledger"), demo->publicKey,
-      [demo](std::span<const std::uint8_t> bytes) { return wallet::sign(*demo, bytes); },
-      miner::Payer::Terms{}));
-  fixture->network = std::make_shared<privacy::Engine>(
-      orDie(fixture->devnet->minersFor(fixture->compiled.bundle(), 2), "miners"));
-  // The same on an EVM devnet (anvil, the contracts, 2 miner processes), paid by the demo
-  // phrase's Ethereum account through PaymentSessions.
+  // An EVM devnet (anvil, the contracts, 2 miner processes), paid by the demo phrase's Ethereum
+  // account through PaymentSessions like any query (a receipt checked on every job); sessions
+  // open in the warm-up run.
   miner::ChainNetworkOptions evm;
   evm.devnetMiners = 2;
-  auto seed = orDie(wallet::seedFromMnemonic(node::kDevnetDemoPhrase), "demo seed");
-  fixture->evmDevnet =
-      orDie(miner::ChainMiners::open(fixture->client,
-                                     orDie(wallet::ethereumAccountKey(seed, 0), "key"), evm),
-            "EVM devnet");
+  fixture->evmDevnet = orDie(
+      miner::ChainMiners::open(fixture->client, orDie(wallet::devnetDemoAccountKey(), "key"), evm),
+      "EVM devnet");
   fixture->evmNetwork = std::make_shared<privacy::Engine>(
       orDie(fixture->evmDevnet->minersFor(fixture->compiled.bundle(), 2), "EVM miners"));
   return fixture;
@@ -206,7 +187,7 @@ std::vector<Comparison> makeComparisons() {
        },
        [wire, job] {
          return megabytesPerSecond(timeMs([&] {
-           const auto request = miner::encodeShareJob({*job, 0, 0, {}, {}});
+           const auto request = miner::encodeShareJob({*job, 0, 0, {}});
            auto reply = orDie(wire->connection->request(request, 30s), "share round trip");
            orDie(miner::decodeShareReply(reply), "decode reply");
          }));
@@ -243,13 +224,9 @@ std::vector<Comparison> makeComparisons() {
                 }) *
                 1000 / kRoundTrips;
        }},
-      {"cnn_hss_network_vs_in_process", "ms", [hss] { return hssRun(*hss, *hss->inProcess); },
-       [hss] { return hssRun(*hss, *hss->network); }},
-      // Paid through the contracts (a signed EIP-712 receipt per job, checked against the session
-      // on anvil by the miner) against paid through the node's home-made chain.
+      // Paid through the contracts: a signed EIP-712 receipt per job, checked against the
+      // session on anvil by the miner.
       {"cnn_hss_evm_network_vs_in_process", "ms", [hss] { return hssRun(*hss, *hss->inProcess); },
-       [hss] { return hssRun(*hss, *hss->evmNetwork); }},
-      {"cnn_hss_evm_network_vs_node_network", "ms", [hss] { return hssRun(*hss, *hss->network); },
        [hss] { return hssRun(*hss, *hss->evmNetwork); }},
   };
 }
@@ -258,8 +235,8 @@ std::vector<Comparison> makeComparisons() {
 
 void registerNetSuite() {
   registerSuite({"net",
-                 "the encrypted wire vs raw TCP on loopback; hss over a devnet of processes vs "
-                 "in-process miners",
+                 "the encrypted wire vs raw TCP on loopback; hss over an EVM devnet of miner "
+                 "processes vs in-process miners",
                  makeComparisons});
 }
 

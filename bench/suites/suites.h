@@ -16,8 +16,6 @@ void registerEngineSuite();
 /// ee: ee and hss-ee vs local, hss-ee generation vs local, keyed-model derivation.
 void registerEeSuite();
 
-/// ledger: transactions verified, applied and committed vs raw Ed25519 verification.
-void registerLedgerSuite();
 
 /// net: share transfer and round trips on the encrypted wire vs raw TCP; hss over a devnet of
 /// processes vs in-process miners.

@@ -51,7 +51,6 @@ Result<std::unique_ptr<ChainMiners>> ChainMiners::open(const net::Identity &clie
   if (auto loaded = self->m_payer->loadReceipts(); !loaded)
     return loaded.error();
   self->m_options.remote.chainPayer = self->m_payer;
-  self->m_options.remote.uploadBundles = true;
   self->m_options.remote.answers = self->m_answers;
   return self;
 }

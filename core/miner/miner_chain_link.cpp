@@ -212,4 +212,12 @@ Result<void> MinerService::State::checkChainPayment(const PricedJob &job, std::u
   return payments->admit(*job.chainPayment, owed);
 }
 
+void MinerService::State::wakeLink() {
+  {
+    std::lock_guard lock(linkMutex);
+    nudged = true;
+  }
+  linkWake.notify_all();
+}
+
 } // namespace nesa::miner

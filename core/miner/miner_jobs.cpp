@@ -1,11 +1,9 @@
 // A miner's work: share jobs (payment, queue, compute, signature), bundle installs, and its
 // HTTP status and metrics.
-#include "ledger/payloads.h"
 #include "miner/internal/miner_state.h"
 #include "model/linear_bundle.h"
 #include "net/connection.h"
 #include "net/messages.h"
-#include "node/remote_ledger.h"
 #include "util/log.h"
 
 #include <sstream>
@@ -31,7 +29,7 @@ std::filesystem::path MinerService::State::bundleFile(const std::string &id) con
   return options.dataDir / "bundles" / (id + ".nesalb");
 }
 
-// Makes `id` ready: already installed, in the cache folder, or downloaded from the node.
+// Makes `id` ready: already installed, or in the cache folder (clients upload what is missing).
 Result<void> MinerService::State::install(const std::string &id) {
   if (!isBundleId(id))
     return fail(ErrorCode::InvalidInput, "'" + id + "' is not a bundle id");
@@ -40,27 +38,9 @@ Result<void> MinerService::State::install(const std::string &id) {
     return {};
   const auto file = bundleFile(id);
   std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) {
-    if (!options.node)
-      return fail(ErrorCode::NotFound, "bundle " + id + " is not here and no node is set");
-    auto got = net::httpGet(*options.node, "/bundles/" + id, 120s);
-    if (!got)
-      return got.error().withContext("downloading bundle " + id.substr(0, 12));
-    if (got->status != 200)
-      return fail(ErrorCode::NotFound, "the node does not have bundle " + id.substr(0, 12) +
-                                           " (HTTP " + std::to_string(got->status) + ")");
-    const std::span<const std::uint8_t> bytes(
-        reinterpret_cast<const std::uint8_t *>(got->body.data()), got->body.size());
-    auto parsed = model::LinearBundle::parse(bytes);
-    if (!parsed || parsed->id() != id)
-      return fail(ErrorCode::Corrupt,
-                  "the node sent a bundle that does not hash to " + id.substr(0, 12));
-    std::filesystem::create_directories(file.parent_path(), ec);
-    if (auto saved = parsed->save(file); !saved)
-      return saved.error();
-    log::info(name + ": downloaded bundle " + id.substr(0, 12) + " (" +
-              std::to_string(bytes.size()) + " bytes)");
-  }
+  if (!std::filesystem::exists(file, ec))
+    return fail(ErrorCode::NotFound,
+                "bundle " + id + " is not here: send it first (PublishBundle)");
   auto bundle = model::LinearBundle::load(file, id);
   if (!bundle)
     return bundle.error();
@@ -93,11 +73,11 @@ Result<void> MinerService::State::installUploaded(const std::string &id,
   return install(id);
 }
 
-void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
+void MinerService::State::handle(const net::Peer &, net::Bytes message,
                                  net::Responder respond) {
   const auto kind = *net::verifyMessage(message);
   switch (kind) {
-  case net::MessageKind::ShareJob: return handleJob(peer, std::move(message), respond);
+  case net::MessageKind::ShareJob: return handleJob(std::move(message), respond);
   case net::MessageKind::InstallBundle: {
     auto id = net::decodeInstallBundle(message);
     auto queued = installs.submit(
@@ -127,26 +107,19 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
     return;
   }
   case net::MessageKind::PaymentReceipt: {
-    if (options.chain) {
-      auto receipt = decodeChainReceipt(message);
-      if (!receipt || !*receipt)
-        return respond(net::encodeError(
-            receipt ? fail(ErrorCode::InvalidInput, "payment refused: this miner is paid on an EVM "
-                                                    "chain and the message carries no such receipt")
-                    : receipt.error()));
-      auto payments = chainPaymentDesk();
-      if (!payments)
-        return respond(net::encodeError(fail(ErrorCode::Unavailable, "no chain to pay on yet")));
-      auto accepted = payments->accept(**receipt);
-      return respond(accepted ? net::encodeAck() : net::encodeError(accepted.error()));
-    }
-    auto receipt = decodePaymentReceipt(message);
-    if (!receipt)
-      return respond(net::encodeError(receipt.error()));
-    auto payments = paymentDesk();
+    if (!options.chain)
+      return respond(net::encodeError(
+          fail(ErrorCode::InvalidInput, "this miner works for no network: it takes no payment")));
+    auto receipt = decodeChainReceipt(message);
+    if (!receipt || !*receipt)
+      return respond(net::encodeError(
+          receipt ? fail(ErrorCode::InvalidInput, "payment refused: this miner is paid on an EVM "
+                                                  "chain and the message carries no such receipt")
+                  : receipt.error()));
+    auto payments = chainPaymentDesk();
     if (!payments)
-      return respond(net::encodeError(fail(ErrorCode::Unavailable, "no ledger to pay on")));
-    auto accepted = payments->accept(*receipt);
+      return respond(net::encodeError(fail(ErrorCode::Unavailable, "no chain to pay on yet")));
+    auto accepted = payments->accept(**receipt);
     return respond(accepted ? net::encodeAck() : net::encodeError(accepted.error()));
   }
   default:
@@ -154,58 +127,23 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
   }
 }
 
-std::shared_ptr<PaymentDesk> MinerService::State::paymentDeskIfAny() const {
-  std::lock_guard lock(deskMutex);
-  return desk;
-}
-
-// The ledger for payments (the node's), connected on first use.
-std::shared_ptr<PaymentDesk> MinerService::State::paymentDesk() {
-  std::lock_guard lock(deskMutex);
-  if (!desk && options.node)
-    if (auto chain = node::RemoteLedger::connect(*options.node, identity))
-      desk = std::make_shared<PaymentDesk>(std::shared_ptr<ledger::Ledger>(std::move(*chain)),
-                                           ledger::keyHashOf(identity.publicKey()));
-  return desk;
-}
-
-bool MinerService::State::isOwnNode(const net::Peer &peer) const {
-  std::lock_guard lock(nodeIdentityMutex);
-  return nodeIdentity && *nodeIdentity == peer.identity;
-}
-
 Result<void> MinerService::State::checkPayment(const PricedJob &job, std::size_t payloadBytes) {
-  const ledger::Amount price = options.pricePerQuery + options.pricePerByte * payloadBytes;
+  const std::uint64_t price = options.pricePerQuery + options.pricePerByte * payloadBytes;
   if (options.chain)
     return checkChainPayment(job, price);
-  if (!job.payment) {
-    if (!options.requirePayment)
-      return {};
-    return fail(ErrorCode::InvalidInput,
-                "payment refused: this miner is paid per job; open a PayForQuery session");
-  }
-  if (job.fee < price)
-    return fail(ErrorCode::InvalidInput, "payment refused: the job offers " +
-                                             std::to_string(job.fee) + " µNES, the price is " +
-                                             std::to_string(price));
-  auto payments = paymentDesk();
-  if (!payments)
-    return fail(ErrorCode::Unavailable, "this miner cannot reach its node's ledger to check "
-                                        "payments right now");
-  return payments->admit(*job.payment, price);
+  if (!options.requirePayment)
+    return {};
+  return fail(ErrorCode::Unavailable,
+              "this miner works for no network, so nobody can pay it: it serves nothing");
 }
 
-void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message,
-                                    const net::Responder &respond) {
+void MinerService::State::handleJob(net::Bytes message, const net::Responder &respond) {
   auto priced = decodeShareJob(message);
   if (!priced) {
     ++failed;
     return respond(net::encodeError(priced.error()));
   }
-  if (auto paid =
-          isOwnNode(peer)
-              ? Result<void>()
-              : checkPayment(*priced, priced->job.input ? priced->job.input->bytes.size() : 0);
+  if (auto paid = checkPayment(*priced, priced->job.input ? priced->job.input->bytes.size() : 0);
       !paid) {
     ++refused;
     return respond(net::encodeError(paid.error()));
@@ -231,7 +169,7 @@ void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message,
         // The digests hash megabytes of share data: computed once for both signatures.
         const auto jobDigest = jobDigestOf(job->job);
         const auto resultDigest = resultDigestOf(reply->output);
-        const auto signedBytes = ledger::SlashEvidence::signedBytes(jobDigest, resultDigest);
+        const auto signedBytes = net::answerSigningBytes(jobDigest, resultDigest);
         reply->signer = identity.publicKey();
         reply->signature = identity.sign(signedBytes);
         // And, on an EVM network, with the miner's account for the Disputes contract.

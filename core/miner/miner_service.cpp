@@ -49,9 +49,6 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
     return device.error();
   if (options.dataDir.empty())
     return fail(ErrorCode::InvalidInput, "a miner needs a data folder");
-  if (options.node && options.chain)
-    return fail(ErrorCode::InvalidInput,
-                "a miner works either for a node or for an EVM network, not both");
   auto identity = net::Identity::loadOrCreate(options.dataDir / "identity.key");
   if (!identity)
     return identity.error();
@@ -89,8 +86,6 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
   if (!server)
     return server.error();
   state->server = std::move(*server);
-  if (state->options.node)
-    state->nodeLink = std::thread([raw] { raw->linkToNode(); });
   if (state->options.chain) {
     log::info(state->name + ": its account on chain " +
               std::to_string(state->options.chain->chainId) + " is " + state->chainAccountText() +
@@ -117,8 +112,6 @@ std::string MinerService::State::chainAccountText() const {
 std::uint64_t MinerService::State::earnedSoFar() const {
   if (auto payments = chainPaymentDesk())
     return payments->earned().low64();
-  if (auto onLedger = paymentDeskIfAny())
-    return onLedger->earned();
   return 0;
 }
 
@@ -140,15 +133,9 @@ MinerStats MinerService::stats() const {
   return stats;
 }
 
-void MinerService::pause() {
-  m_state->queue.pause();
-  m_state->wakeLink();
-}
+void MinerService::pause() { m_state->queue.pause(); }
 
-void MinerService::resume() {
-  m_state->queue.resume();
-  m_state->wakeLink();
-}
+void MinerService::resume() { m_state->queue.resume(); }
 
 void MinerService::stop() {
   {
@@ -156,16 +143,12 @@ void MinerService::stop() {
     m_state->stopping = true;
   }
   m_state->linkWake.notify_all();
-  if (m_state->nodeLink.joinable())
-    m_state->nodeLink.join();
   if (m_state->chainLink.joinable())
     m_state->chainLink.join();
   m_state->installs.stop();
   m_state->queue.stop();
-  if (m_state->options.node)
-    m_state->settle(); // what running jobs earned is not left unclaimed
   if (m_state->options.chain)
-    m_state->settleOnChain();
+    m_state->settleOnChain(); // what running jobs earned is not left unclaimed
   if (m_state->server)
     m_state->server->stop();
 }

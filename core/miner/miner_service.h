@@ -1,8 +1,7 @@
-// A miner: serves share jobs for the bundles it holds over the network, ordered by what they
-// pay, within limits. On an EVM network it stakes and registers on the MinerRegistry contract,
-// takes bundles from its clients and settles their receipts on the PaymentSessions contract; on
-// a node's network (the home-made chain, being retired) it registers with the node, fetches
-// bundles from it and keeps telling it that it is alive.
+// A miner: serves share jobs for the bundles its clients upload, over the network, ordered by
+// what they pay, within limits. On an EVM network it stakes and registers on the MinerRegistry
+// contract, settles its clients' receipts on the PaymentSessions contract and serves as a juror
+// in disputes. Without a network it serves unpaid jobs (tests, demonstrations).
 #pragma once
 
 #include "chain/chain_access.h"
@@ -24,19 +23,18 @@ namespace nesa::miner {
 struct MinerOptions {
   std::string host = "127.0.0.1";    ///< where to listen
   std::uint16_t port = 0;            ///< 0: any free port
-  std::optional<net::Endpoint> node; ///< register with this node and fetch bundles from it
-  /// Work for an EVM network instead: stake and register on its contracts, paid there. The
-  /// account is the key in dataDir/chain.key (made on first start).
+  /// Work for an EVM network: stake and register on its contracts, paid there. The account is
+  /// the key in dataDir/chain.key (made on first start).
   std::optional<chain::ChainAccess> chain;
   std::filesystem::path dataDir; ///< identity key and bundle cache
   /// "auto" (a GPU when this build has CUDA and the machine a device, else the CPU), "cpu" or
   /// "cuda" (refused without a usable device).
   std::string backend = "auto";
   int gpuDevice = 0; ///< the CUDA device of the cuda backend
-  /// Refuse jobs that carry no valid PayForQuery receipt (off: serve anyone for free, for tests
+  /// Without `chain`: refuse every job (no network pays), or, off, serve anyone for free (tests
   /// and demonstrations).
   bool requirePayment = true;
-  std::chrono::milliseconds settleEvery{5'000}; ///< how often receipts are settled on the ledger
+  std::chrono::milliseconds settleEvery{5'000}; ///< how often receipts are settled on chain
   /// The longest a job may take: on an EVM network a session must stay open this long after a
   /// job arrives, or the job is refused (it could not be settled before the client may close).
   std::chrono::seconds jobSeconds{120};
@@ -46,7 +44,6 @@ struct MinerOptions {
   std::size_t maxQueuedBytes = 1ull << 30;
   std::uint64_t pricePerQuery = 10; ///< micro-NES per share job
   std::uint64_t pricePerByte = 0;   ///< micro-NES per payload byte
-  std::chrono::milliseconds heartbeat{1'000};
   /// What computes the jobs; empty: this machine's CPU (privacy::LocalMiner). Tests put a
   /// deliberately dishonest one here to check that clients catch it.
   std::shared_ptr<privacy::MinerEndpoint> compute;
@@ -62,10 +59,10 @@ struct MinerStats {
   std::size_t queued = 0;
   std::size_t bundles = 0;
   bool paused = false;
-  bool registered = false;   ///< the node has acknowledged it
-  bool onChain = false;      ///< staked and registered on the node's ledger
+  bool registered = false;   ///< listed on the MinerRegistry contract
+  bool onChain = false;      ///< staked and registered there
   std::uint64_t earned = 0;  ///< micro-NES in valid receipts (settled or about to be)
-  std::uint64_t settled = 0; ///< micro-NES in receipts settled on the ledger
+  std::uint64_t settled = 0; ///< micro-NES in receipts settled on chain
 };
 
 /// A running miner. Stops cleanly when destroyed.
@@ -83,7 +80,7 @@ public:
   /// The EVM account it stakes, registers and is paid with ("" without MinerOptions::chain).
   std::string chainAccount() const;
   MinerStats stats() const;
-  /// Turns away new jobs (running and queued ones finish); the node is told.
+  /// Turns away new jobs (running and queued ones finish).
   void pause();
   void resume();
   /// Stops serving: waiting jobs are answered with an error, running ones finish.

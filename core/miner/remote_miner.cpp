@@ -77,9 +77,9 @@ Result<void> RemoteMiner::installBundle(const model::LinearBundle &bundle,
   if (!reply)
     return reply.error();
   auto ack = net::expectAck(*reply);
-  if (ack || !m_options.uploadBundles || ack.error().code != ErrorCode::NotFound)
+  if (ack || ack.error().code != ErrorCode::NotFound)
     return ack;
-  // The miner does not have it and has no node to fetch it from: send it (it checks the hash).
+  // The miner does not have it: send it (it checks the hash before parsing).
   auto uploaded =
       request(net::encodePublishBundle(bundleId, bundle.serialize()), m_options.installTimeout);
   if (!uploaded)
@@ -100,7 +100,7 @@ Result<void> RemoteMiner::judge(std::uint64_t dispute, const privacy::ShareJob &
 
 Result<chain::SignedReceipt> RemoteMiner::chainReceipt(std::uint64_t price) {
   std::uint64_t jobs = 0;
-  ledger::Amount verified = 0;
+  std::uint64_t verified = 0;
   {
     std::lock_guard lock(m_paymentMutex);
     jobs = m_verifiedJobs;
@@ -121,28 +121,14 @@ Result<chain::SignedReceipt> RemoteMiner::chainReceipt(std::uint64_t price) {
 Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   const auto &price = m_record.announcement;
   const std::uint64_t payload = job.input ? job.input->bytes.size() : 0;
-  PricedJob priced{job, price.pricePerQuery + price.pricePerByte * payload, m_options.tip, {}, {}};
+  PricedJob priced{job, price.pricePerQuery + price.pricePerByte * payload, m_options.tip, {}};
   if (m_options.chainPayer && m_chainAccount) {
+    // The receipt covers the answers verified so far, never this one: it is paid only once the
+    // engine has checked it (reportCheck), so a wrong or missing answer is never paid for.
     auto receipt = chainReceipt(priced.fee + priced.tip);
     if (!receipt)
       return receipt.error();
     priced.chainPayment = *receipt;
-  } else if (m_options.payer) {
-    // The receipt covers the answers verified so far, never this one: it is paid only once the
-    // engine has checked it (reportCheck), so a wrong or missing answer is never paid for.
-    auto session = m_options.payer->sessionWith(ledger::keyHashOf(m_record.identity));
-    if (!session)
-      return session.error();
-    ledger::Amount cumulative = 0;
-    {
-      std::lock_guard lock(m_paymentMutex);
-      m_session = *session;
-      cumulative = m_verified;
-    }
-    auto receipt = m_options.payer->receipt(*session, cumulative);
-    if (!receipt)
-      return receipt.error();
-    priced.payment = *receipt;
   }
   if (m_options.answers && m_chainAccount)
     m_options.answers->sent(job.call, *m_chainAccount);
@@ -156,7 +142,7 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   // digests hash megabytes of share data: computed once for both signatures.)
   const auto jobDigest = jobDigestOf(job);
   const auto resultDigest = resultDigestOf(decoded->reply.output);
-  const auto signedBytes = ledger::SlashEvidence::signedBytes(jobDigest, resultDigest);
+  const auto signedBytes = net::answerSigningBytes(jobDigest, resultDigest);
   if (decoded->reply.signer != m_record.identity ||
       !net::verifySignature(m_record.identity, signedBytes, decoded->reply.signature))
     return fail(ErrorCode::InvalidInput, "the answer is not signed by the miner");
@@ -176,12 +162,10 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   }
   {
     std::lock_guard lock(m_paymentMutex);
-    if (priced.payment)
-      m_receipted = priced.payment->cumulative;
     if (priced.chainPayment)
       m_receipted = priced.chainPayment->receipt.amount.low64();
     // On an EVM network the tip is paid inside the receipt's amount like the price.
-    m_unchecked = priced.fee + (priced.chainPayment ? priced.tip : 0);
+    m_unchecked = priced.fee + priced.tip;
     m_uncheckedJob = true;
   }
   return std::move(decoded->reply);
@@ -197,43 +181,30 @@ void RemoteMiner::reportCheck(bool passed) {
   m_uncheckedJob = false;
 }
 
-ledger::Amount RemoteMiner::verifiedAmount() const {
+std::uint64_t RemoteMiner::verifiedAmount() const {
   std::lock_guard lock(m_paymentMutex);
   return m_verified;
 }
 
 Result<void> RemoteMiner::finishPayments() {
-  if (m_options.chainPayer && m_chainAccount) {
-    std::uint64_t jobs = 0;
-    ledger::Amount cumulative = 0;
-    {
-      std::lock_guard lock(m_paymentMutex);
-      if (m_verified <= m_receipted)
-        return {};
-      jobs = m_verifiedJobs;
-      cumulative = m_verified;
-    }
-    auto receipt = m_options.chainPayer->receipt(*m_chainAccount, jobs, chain::U256(cumulative));
-    if (!receipt)
-      return receipt.error();
-    return sendReceipt(encodeChainReceipt(*receipt), cumulative);
-  }
-  ledger::Hash session{};
-  ledger::Amount cumulative = 0;
+  if (!m_options.chainPayer || !m_chainAccount)
+    return {}; // an unpaid miner
+  std::uint64_t jobs = 0;
+  std::uint64_t cumulative = 0;
   {
     std::lock_guard lock(m_paymentMutex);
-    if (!m_options.payer || !m_session || m_verified <= m_receipted)
+    if (m_verified <= m_receipted)
       return {};
-    session = *m_session;
+    jobs = m_verifiedJobs;
     cumulative = m_verified;
   }
-  auto receipt = m_options.payer->receipt(session, cumulative);
+  auto receipt = m_options.chainPayer->receipt(*m_chainAccount, jobs, chain::U256(cumulative));
   if (!receipt)
     return receipt.error();
-  return sendReceipt(encodePaymentReceipt(*receipt), cumulative);
+  return sendReceipt(encodeChainReceipt(*receipt), cumulative);
 }
 
-Result<void> RemoteMiner::sendReceipt(const net::Bytes &message, ledger::Amount cumulative) {
+Result<void> RemoteMiner::sendReceipt(const net::Bytes &message, std::uint64_t cumulative) {
   auto reply = request(message, m_options.jobTimeout);
   if (!reply)
     return reply.error();

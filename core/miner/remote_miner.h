@@ -4,7 +4,6 @@
 
 #include "chain/dispute_client.h"
 #include "chain/session_payer.h"
-#include "miner/payer.h"
 #include "net/connection.h"
 #include "net/messages.h"
 #include "privacy/miner_endpoint.h"
@@ -42,12 +41,9 @@ struct RemoteMinerOptions {
   std::chrono::milliseconds jobTimeout{60'000};      ///< a stalled miner is given up after this
   std::chrono::milliseconds installTimeout{180'000}; ///< bundle download and load
   std::uint64_t tip = 0;
-  std::shared_ptr<Payer> payer; ///< pays the miner per verified answer (none: unpaid jobs)
-  /// Pays on an EVM network instead (the miner's account: RemoteMiner::setChainAccount).
+  /// Pays the miner per verified answer on an EVM network (the miner's account:
+  /// RemoteMiner::setChainAccount); none: unpaid jobs.
   std::shared_ptr<chain::SessionPayer> chainPayer;
-  /// Sends the bundle's bytes to a miner that does not have it (EVM networks have no node to
-  /// fetch it from).
-  bool uploadBundles = false;
   /// With chainPayer: where the miners' signed answers are kept for disputes.
   std::shared_ptr<CallAnswers> answers;
 };
@@ -61,7 +57,8 @@ public:
   ~RemoteMiner() override;
 
   const std::string &id() const override { return m_id; }
-  /// Asks the miner to fetch `bundleId` from its node (publish it there first).
+  /// Makes the miner ready for `bundleId`: it has it already, or is sent its bytes (it checks
+  /// that they hash to the id before parsing them).
   Result<void> installBundle(const model::LinearBundle &bundle,
                              const std::string &bundleId) override;
   Result<privacy::ShareReply> compute(const privacy::ShareJob &job) override;
@@ -70,7 +67,7 @@ public:
   /// Sends the receipt for every verified answer not yet covered by one (call after a query).
   Result<void> finishPayments();
   /// micro-NES owed for answers that passed verification.
-  ledger::Amount verifiedAmount() const;
+  std::uint64_t verifiedAmount() const;
   const net::MinerRecord &record() const { return m_record; }
   /// Asks this miner, a juror of dispute `dispute`, to recompute `job` (whose bundle it is sent
   /// first when it lacks it) where the accused answered `output`; it checks everything on chain.
@@ -86,7 +83,7 @@ private:
   /// costing `price`.
   Result<chain::SignedReceipt> chainReceipt(std::uint64_t price);
   /// Sends a receipt message on its own and notes that `cumulative` is covered.
-  Result<void> sendReceipt(const net::Bytes &message, ledger::Amount cumulative);
+  Result<void> sendReceipt(const net::Bytes &message, std::uint64_t cumulative);
 
   const net::Identity &m_client;
   net::MinerRecord m_record;
@@ -95,10 +92,9 @@ private:
   std::mutex m_mutex;
   std::unique_ptr<net::Connection> m_connection;
   mutable std::mutex m_paymentMutex;
-  std::optional<ledger::Hash> m_session;
-  ledger::Amount m_verified = 0;  ///< owed for answers that passed their check
-  ledger::Amount m_unchecked = 0; ///< the price of the last answer, until it is checked
-  ledger::Amount m_receipted = 0; ///< covered by the last receipt sent
+  std::uint64_t m_verified = 0;  ///< owed for answers that passed their check
+  std::uint64_t m_unchecked = 0; ///< the price of the last answer, until it is checked
+  std::uint64_t m_receipted = 0; ///< covered by the last receipt sent
   std::uint64_t m_verifiedJobs = 0;
   bool m_uncheckedJob = false;
   std::optional<chain::Address> m_chainAccount;

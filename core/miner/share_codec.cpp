@@ -38,26 +38,6 @@ Result<model::TensorData> readTensor(const wire::Tensor *tensor) {
   return out;
 }
 
-flatbuffers::Offset<wire::Payment> writePayment(flatbuffers::FlatBufferBuilder &builder,
-                                                const ledger::Receipt &receipt) {
-  const auto session = builder.CreateVector(receipt.session.data(), receipt.session.size());
-  const auto signature =
-      builder.CreateVector(receipt.clientSignature.data(), receipt.clientSignature.size());
-  return wire::CreatePayment(builder, session, receipt.cumulative, signature);
-}
-
-Result<ledger::Receipt> readPayment(const wire::Payment *payment) {
-  ledger::Receipt receipt;
-  if (!payment || !payment->session() || payment->session()->size() != receipt.session.size() ||
-      !payment->signature() || payment->signature()->size() != receipt.clientSignature.size())
-    return fail(ErrorCode::InvalidInput, "a malformed payment");
-  std::memcpy(receipt.session.data(), payment->session()->data(), receipt.session.size());
-  std::memcpy(receipt.clientSignature.data(), payment->signature()->data(),
-              receipt.clientSignature.size());
-  receipt.cumulative = payment->cumulative();
-  return receipt;
-}
-
 flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>>
 writeChainReceipt(flatbuffers::FlatBufferBuilder &builder,
                   const std::optional<chain::SignedReceipt> &receipt) {
@@ -94,14 +74,11 @@ Bytes encodeShareJob(const PricedJob &priced) {
     seed = builder.CreateVector(job.seed.data(), job.seed.size());
     seedShape = builder.CreateVector(job.seedShape);
   }
-  flatbuffers::Offset<wire::Payment> payment;
-  if (priced.payment)
-    payment = writePayment(builder, *priced.payment);
   const auto chainReceipt = writeChainReceipt(builder, priced.chainPayment);
   const auto call = builder.CreateVector(job.call.data(), job.call.size());
   const auto request = wire::CreateShareJobRequest(
       builder, bundle, ops, static_cast<std::uint8_t>(job.arithmetic), job.fracBits, job.addBias,
-      input, seed, job.nonce, seedShape, priced.fee, priced.tip, payment, chainReceipt, call);
+      input, seed, job.nonce, seedShape, priced.fee, priced.tip, 0, chainReceipt, call);
   return net::finishMessage(builder, request);
 }
 
@@ -133,12 +110,9 @@ Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame) {
   }
   priced.fee = request->fee();
   priced.tip = request->tip();
-  if (request->payment()) {
-    auto payment = readPayment(request->payment());
-    if (!payment)
-      return payment.error();
-    priced.payment = *payment;
-  }
+  if (request->payment())
+    return fail(ErrorCode::InvalidInput,
+                "a receipt of the retired home-made chain: pay on an EVM network instead");
   auto chainReceipt = readChainReceipt(request->chain_receipt());
   if (!chainReceipt)
     return chainReceipt.error();
@@ -149,16 +123,6 @@ Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame) {
     std::memcpy(job.call.data(), call->data(), job.call.size());
   }
   return priced;
-}
-
-Bytes encodePaymentReceipt(const ledger::Receipt &receipt) {
-  flatbuffers::FlatBufferBuilder builder;
-  const auto payment = writePayment(builder, receipt);
-  return net::finishMessage(builder, wire::CreatePaymentReceipt(builder, payment));
-}
-
-Result<ledger::Receipt> decodePaymentReceipt(std::span<const std::uint8_t> frame) {
-  return readPayment(net::messageOf(frame)->body_as_PaymentReceipt()->payment());
 }
 
 Bytes encodeChainReceipt(const chain::SignedReceipt &receipt) {
@@ -188,7 +152,7 @@ Bytes encodeShareReply(const TimedReply &timed) {
 
 Bytes encodeJudgeJob(std::uint64_t dispute, const privacy::ShareJob &job,
                      const model::TensorData &output) {
-  const Bytes jobFrame = encodeShareJob({job, 0, 0, {}, {}});
+  const Bytes jobFrame = encodeShareJob({job, 0, 0, {}});
   flatbuffers::FlatBufferBuilder builder(jobFrame.size() + output.bytes.size() + 256);
   const auto jobBytes = builder.CreateVector(jobFrame.data(), jobFrame.size());
   const auto tensor = writeTensor(builder, output);
@@ -231,22 +195,6 @@ net::Digest jobDigestOf(const privacy::ShareJob &job) {
 
 net::Digest resultDigestOf(const model::TensorData &output) {
   return net::tensorDigest({static_cast<std::uint8_t>(output.dtype), output.shape, output.bytes});
-}
-
-Bytes encodeReportEvidence(const privacy::ShareJob &job, const model::TensorData &output,
-                           const std::array<std::uint8_t, 32> &signer,
-                           const std::array<std::uint8_t, 64> &signature,
-                           const std::array<std::uint8_t, 20> &reporter) {
-  const Bytes jobFrame = encodeShareJob({job, 0, 0, {}, {}});
-  flatbuffers::FlatBufferBuilder builder(jobFrame.size() + output.bytes.size() + 512);
-  const auto jobBytes = builder.CreateVector(jobFrame.data(), jobFrame.size());
-  const auto tensor = writeTensor(builder, output);
-  const auto signerBytes = builder.CreateVector(signer.data(), signer.size());
-  const auto signatureBytes = builder.CreateVector(signature.data(), signature.size());
-  const auto reporterBytes = builder.CreateVector(reporter.data(), reporter.size());
-  return net::finishMessage(builder,
-                            wire::CreateReportEvidence(builder, jobBytes, tensor, signerBytes,
-                                                       signatureBytes, reporterBytes));
 }
 
 Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame) {

@@ -2,7 +2,6 @@
 #pragma once
 
 #include "chain/signed_messages.h"
-#include "ledger/payloads.h"
 #include "net/secure_channel.h"
 #include "net/share_digest.h"
 #include "privacy/share_job.h"
@@ -17,7 +16,6 @@ struct PricedJob {
   privacy::ShareJob job;
   std::uint64_t fee = 0;                  ///< micro-NES offered
   std::uint64_t tip = 0;                  ///< raises priority in the miner's queue
-  std::optional<ledger::Receipt> payment; ///< paid miners: the receipt for the jobs before
   /// Paid miners of an EVM network: the client's signed receipt for the answers before this one.
   std::optional<chain::SignedReceipt> chainPayment;
 };
@@ -44,11 +42,6 @@ net::Bytes encodeShareJob(const PricedJob &job);
 /// Decodes a verified ShareJob frame; refuses inconsistent tensors (shape vs bytes, dtype).
 Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame);
 
-/// A receipt sent on its own (after a client's last job).
-net::Bytes encodePaymentReceipt(const ledger::Receipt &receipt);
-/// Decodes a verified PaymentReceipt frame.
-Result<ledger::Receipt> decodePaymentReceipt(std::span<const std::uint8_t> frame);
-
 /// An EVM network's receipt sent on its own.
 net::Bytes encodeChainReceipt(const chain::SignedReceipt &receipt);
 /// The EVM receipt of a verified PaymentReceipt frame; nullopt when it carries none.
@@ -67,12 +60,5 @@ Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame);
 /// The digests a miner signs: of the job's defining fields, and of a result tensor.
 net::Digest jobDigestOf(const privacy::ShareJob &job);
 net::Digest resultDigestOf(const model::TensorData &output);
-
-/// A client's report of a wrong, signed answer to `job`, for the node to judge; the reporter's
-/// half of a slash goes to `reporter`.
-net::Bytes encodeReportEvidence(const privacy::ShareJob &job, const model::TensorData &output,
-                                const std::array<std::uint8_t, 32> &signer,
-                                const std::array<std::uint8_t, 64> &signature,
-                                const std::array<std::uint8_t, 20> &reporter);
 
 } // namespace nesa::miner

@@ -103,4 +103,12 @@ std::optional<TensorView> shareReplyOutputOf(std::span<const std::uint8_t> frame
   return viewOf(r->output());
 }
 
+std::vector<std::uint8_t> answerSigningBytes(const Digest &jobDigest, const Digest &resultDigest) {
+  static constexpr char kDomain[] = "nesa-share-result-v1";
+  std::vector<std::uint8_t> out(kDomain, kDomain + sizeof kDomain - 1);
+  out.insert(out.end(), jobDigest.begin(), jobDigest.end());
+  out.insert(out.end(), resultDigest.begin(), resultDigest.end());
+  return out;
+}
+
 } // namespace nesa::net

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 #include <string_view>
 
 namespace nesa::net {
@@ -37,6 +38,10 @@ struct ShareJobView {
 Digest tensorDigest(const TensorView &tensor);
 /// BLAKE2b-256 over ("nesa-share-job-v1" and every field of the view, length-prefixed).
 Digest shareJobDigest(const ShareJobView &job);
+
+/// The bytes a miner signs with its wire key for each answer: a domain tag, then the job's and
+/// the result's digests.
+std::vector<std::uint8_t> answerSigningBytes(const Digest &jobDigest, const Digest &resultDigest);
 
 /// The view of a verified ShareJob frame (valid while the frame lives).
 ShareJobView shareJobViewOf(std::span<const std::uint8_t> frame);

@@ -1,7 +1,6 @@
 // The state of a running miner, shared by the files that implement it: miner_service.cpp
-// (start, stop, stats), miner_jobs.cpp (share jobs, bundles, payments, HTTP),
-// miner_node_link.cpp (a node's registry and ledger) and miner_chain_link.cpp (an EVM network's
-// contracts). Not a public header.
+// (start, stop, stats), miner_jobs.cpp (share jobs, bundles, payments, HTTP) and
+// miner_chain_link.cpp (an EVM network's contracts). Not a public header.
 #pragma once
 
 #include "chain/key_file.h"
@@ -9,7 +8,6 @@
 #include "miner/job_queue.h"
 #include "miner/juror_duties.h"
 #include "miner/miner_service.h"
-#include "miner/payment_desk.h"
 #include "miner/share_codec.h"
 #include "net/server.h"
 #include "privacy/local_miner.h"
@@ -46,13 +44,9 @@ struct MinerService::State {
   std::atomic<std::size_t> bundles{0};
   std::atomic<bool> registered{false};
   std::atomic<bool> onChain{false};
-  Clock::time_point lastChainAttempt{}; // the node link's thread only
   Clock::time_point lastSettle{};
   std::atomic<std::uint64_t> settledTotal{0};
   mutable std::mutex deskMutex;
-  mutable std::mutex nodeIdentityMutex;
-  std::optional<net::PublicKey> nodeIdentity;
-  std::shared_ptr<PaymentDesk> desk;
   std::string lastChainProblem;
 
   // An EVM network (options.chain): set up by the chain link's thread, in this order.
@@ -68,29 +62,22 @@ struct MinerService::State {
   JobQueue installs{{1, 16, options.maxQueuedBytes}};
   std::mutex installMutex;
   std::set<std::string> installedIds;
-  std::thread nodeLink;
   std::mutex linkMutex;
   std::condition_variable linkWake;
   bool stopping = false;
-  bool nudged = false; // send a heartbeat now (pause/resume)
+  bool nudged = false; // look at the chain now (a juror's vote to commit)
 
   // ---- miner_jobs.cpp ----
   /// Where bundle `id` is cached.
   std::filesystem::path bundleFile(const std::string &id) const;
-  /// Makes `id` ready: already installed, in the cache folder, or downloaded from the node.
+  /// Makes `id` ready: already installed, or in the cache folder (clients upload bundles).
   Result<void> install(const std::string &id);
   /// Every message of an authenticated peer.
   void handle(const net::Peer &peer, net::Bytes message, net::Responder respond);
   /// One share job: payment, queue, compute, signature.
-  void handleJob(const net::Peer &peer, net::Bytes message, const net::Responder &respond);
+  void handleJob(net::Bytes message, const net::Responder &respond);
   /// A job's payment: its receipt must be good, or the miner must be free.
   Result<void> checkPayment(const PricedJob &job, std::size_t payloadBytes);
-  /// The node this miner registered with recomputes disputed jobs as the chain's arbiter; those
-  /// are served without payment.
-  bool isOwnNode(const net::Peer &peer) const;
-  /// The receipts' desk, connected to the node's ledger on first use.
-  std::shared_ptr<PaymentDesk> paymentDesk();
-  std::shared_ptr<PaymentDesk> paymentDeskIfAny() const;
   /// A job's payment on an EVM network.
   Result<void> checkChainPayment(const PricedJob &job, std::uint64_t price);
   /// The EVM network's receipts desk, once the chain link has connected.
@@ -112,21 +99,13 @@ struct MinerService::State {
   /// GET /status and /metrics.
   net::HttpResponse http(const std::string &target) const;
 
-  // ---- miner_node_link.cpp ----
-  /// Registers with the node and sends heartbeats until stopped, reconnecting as needed.
-  void linkToNode();
-  /// Stakes the minimum and registers on the node's chain, once funds allow.
-  void registerOnChain(const std::string &endpoint);
-  /// Collects what the clients' latest receipts owe, on the ledger.
-  void settle();
-  /// Sends a heartbeat now.
-  void wakeLink();
-
   // ---- miner_chain_link.cpp ----
   /// Connects to the EVM network, stakes and registers, and settles receipts until stopped.
   void linkToChain();
   /// Settles every client's newest receipt on the PaymentSessions contract.
   void settleOnChain();
+  /// Wakes the chain link now.
+  void wakeLink();
   /// Logs `message` as a warning unless it was the last one logged.
   void warnOnce(const std::string &message);
 };

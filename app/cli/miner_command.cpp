@@ -1,4 +1,4 @@
-#include "cli/network_commands.h"
+#include "cli/miner_command.h"
 
 #include "chain/key_file.h"
 #include "chain/local_miners.h"
@@ -6,7 +6,7 @@
 #include "cli/chain_wallet.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
-#include "cli/ledger_commands.h"
+#include "cli/nes_amount.h"
 #include "net/connection.h"
 #include "util/child_process.h"
 
@@ -87,43 +87,6 @@ Result<pid_t> startDetached(const fs::path &program, std::vector<std::string> ar
     ::_exit(127);
   }
   return pid;
-}
-
-int nodeStatus(Context &ctx, const Arguments &args) {
-  auto endpoint = resolveNode(ctx.config, args.value("node"));
-  if (!endpoint)
-    return report(ctx, endpoint.error());
-  auto status = getStatus(*endpoint, "node");
-  if (!status)
-    return report(ctx, status.error());
-  auto &s = *status;
-  s["node"] = endpoint->text();
-  for (auto &m : s["miners"])
-    m["latency_ms"] = measureLatency(m.value("endpoint", ""));
-  if (args.has("json")) {
-    ctx.out << s.dump(2) << '\n';
-    return kExitOk;
-  }
-  ctx.out << "node " << endpoint->text() << "\n  identity " << s.value("identity", "?")
-          << "\n  miners   " << s.value("miners_available", 0) << " available of "
-          << s.value("miners_registered", 0) << " registered\n";
-  for (const auto &m : s.value("miners", nlohmann::json::array())) {
-    ctx.out << "    " << m.value("identity", "?").substr(0, 8) << "  " << m.value("endpoint", "?")
-            << "  " << m.value("backend", "?") << "  " << m.value("price_per_query", 0)
-            << " µNES/job  " << m.value("jobs_served", 0) << " jobs served  ";
-    if (m.contains("staked"))
-      ctx.out << formatNes(m.value("staked", std::uint64_t{0})) << " staked  reputation "
-              << m.value("reputation", 0) << "  ";
-    else
-      ctx.out << "not on the ledger  ";
-    const double latency = m.value("latency_ms", -1.0);
-    if (latency >= 0)
-      ctx.out << std::fixed << std::setprecision(latency < 10 ? 1 : 0) << latency << " ms  ";
-    else
-      ctx.out << "no answer  ";
-    ctx.out << "seen " << static_cast<int>(m.value("seconds_since_seen", 0.0)) << " s ago\n";
-  }
-  return kExitOk;
 }
 
 int minerStart(Context &ctx, const Arguments &args) {
@@ -276,7 +239,6 @@ int minerStatus(Context &ctx, const Arguments &args) {
 }
 
 const std::vector<OptionSpec> kNetworkOptions = {
-    {"node", true, "node status: the node (default: the configured or local one)", "HOST:PORT"},
     {"chain-rpc", true, "miner: the chain node's JSON-RPC (default: the running local devnet)",
      "HOST:PORT"},
     {"chain-id", true, "miner: the chain id that node must have", "N"},
@@ -306,17 +268,6 @@ double measureLatency(const std::string &endpoint, nlohmann::json *status) {
   if (status)
     *status = nlohmann::json::parse(got->body, nullptr, false);
   return ms;
-}
-
-int nodeCommand(Context &ctx) {
-  auto args = parseWords("node", ctx.args, kNetworkOptions);
-  if (!args)
-    return report(ctx, args.error());
-  if (args->positional.size() != 1 || args->positional[0] != "status") {
-    ctx.err << "usage: nesa node status [--node HOST:PORT] [--json]\n";
-    return kExitUsage;
-  }
-  return nodeStatus(ctx, *args);
 }
 
 int minerCommand(Context &ctx) {

@@ -1,17 +1,12 @@
-// `nesa ledger status` (the home-made chain of nesa-node, until it is removed) and the $NES
-// amount format every command shares.
+// $NES amounts as the command line reads and prints them (6 decimals; the contracts count µNES).
 #pragma once
 
-#include "cli/context.h"
+#include "util/result.h"
 
-#include <filesystem>
+#include <cstdint>
 #include <string>
-#include <vector>
 
 namespace nesa::cli {
-
-/// nesa ledger status [--node HOST:PORT]
-int ledgerCommand(Context &ctx);
 
 /// "1.5" or "2" NES → micro-NES; refuses more than 6 decimals, signs and garbage.
 Result<std::uint64_t> parseNes(const std::string &text);

@@ -1,13 +1,12 @@
-// `nesa node status` and `nesa miner start|stop|status`: the network from the command line.
+// `nesa miner start|stop|status`: this computer's miner from the command line, on the local
+// devnet or the EVM network of the settings.
 #pragma once
+
+#include "cli/context.h"
 
 #include <nlohmann/json_fwd.hpp>
 
 #include <string>
-
-#include "cli/context.h"
-#include "net/endpoint.h"
-#include "util/result.h"
 
 namespace nesa::cli {
 
@@ -15,9 +14,7 @@ namespace nesa::cli {
 /// here, or -1 when it does not answer within a second; its answer goes to `status` when given.
 double measureLatency(const std::string &endpoint, nlohmann::json *status = nullptr);
 
-/// nesa node status [--node HOST:PORT]
-int nodeCommand(Context &ctx);
-/// nesa miner start [--node HOST:PORT] [--threads N] [--price N] | stop | status
+/// nesa miner start [--threads N] [--price N] … | stop | status [--json]
 int minerCommand(Context &ctx);
 
 } // namespace nesa::cli
