@@ -30,13 +30,13 @@ Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOp
 
 /// What a run would cost on the network's miners, before anything is paid.
 struct CostEstimate {
-  std::int64_t jobs = 0;        ///< share jobs the query sends
-  std::uint64_t perJob = 0;     ///< µNES: the dearest usable miner's price per job
-  std::uint64_t perMiB = 0;     ///< µNES: the dearest usable miner's price per MiB of share data
-  std::uint64_t deposit = 0;    ///< µNES a new session locks (refunded when unused)
-  int sessions = 0;             ///< sessions a run opens (one per miner it pays)
-  int miners = 0;               ///< miners the network lists within the price cap
-  std::uint64_t chainId = 0;    ///< the EVM network's chain id
+  std::int64_t jobs = 0;     ///< share jobs the query sends
+  std::uint64_t perJob = 0;  ///< µNES: the dearest usable miner's price per job
+  std::uint64_t perMiB = 0;  ///< µNES: the dearest usable miner's price per MiB of share data
+  std::uint64_t deposit = 0; ///< µNES a new session locks (refunded when unused)
+  int sessions = 0;          ///< sessions a run opens (one per miner it pays)
+  int miners = 0;            ///< miners the network lists within the price cap
+  std::uint64_t chainId = 0; ///< the EVM network's chain id
   /// µNES: the miners' prices (gas is paid in the chain's own currency, deposits come back).
   std::uint64_t total() const { return jobs * perJob; }
 };

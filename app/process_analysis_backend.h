@@ -12,7 +12,7 @@ namespace nesa::app {
 class ProcessAnalysisBackend : public ui::AnalysisBackend {
 public:
   std::vector<ui::ModelOption> models() override;
-  /// `nesa-analyze --estimate`: the miners' prices from the node, the ledger's fees.
+  /// `nesa-analyze --estimate --json`: the registry's prices for the query's share jobs.
   ui::CostEstimate estimateCost(const ui::AnalysisRequest &request) override;
   ui::AnalysisOutcome run(const ui::AnalysisRequest &request,
                           const std::function<void(const ui::AnalysisProgress &)> &progress,

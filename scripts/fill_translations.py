@@ -146,10 +146,10 @@ FRENCH = {
     "stake.":
         "Aucun gain : le compte du mineur n'a encore rien engagé sur le registre. Envoyez-lui des "
         "NES pour qu'il puisse en engager.",
-    "Waiting for work: no client has sent this miner a job yet (clients choose miners by price "
-    "and reputation).":
+    "Waiting for work: no client has sent this miner a job yet (clients use the registry's "
+    "miners up to the price they accept).":
         "En attente de travail : aucun client n'a encore envoyé de tâche à ce mineur (les clients "
-        "choisissent les mineurs selon le prix et la réputation).",
+        "prennent les mineurs du registre jusqu'au prix qu'ils acceptent).",
     "Jobs served without pay so far: the clients' sessions have not paid for them yet.":
         "Tâches servies sans paiement pour l'instant : les sessions des clients ne les ont pas "
         "encore payées.",
@@ -205,13 +205,13 @@ FRENCH = {
     "Reputation": "Réputation",
     "Latency": "Latence",
     "Jobs served": "Tâches servies",
-    "Clients choose miners by price and reputation. Reputation rises with verified, paid work and "
-    "falls with proven wrong answers and missed deadlines; a wrong answer also costs stake. "
-    "Latency is one status round trip from this computer.":
-        "Les clients choisissent les mineurs selon le prix et la réputation. La réputation monte "
-        "avec le travail vérifié et payé et baisse avec les mauvaises réponses prouvées et les "
-        "délais manqués ; une mauvaise réponse coûte aussi de la mise. La latence est un aller-"
-        "retour d'état depuis cet ordinateur.",
+    "Clients use the miners the registry contract lists, up to the price they accept. Reputation "
+    "rises with verified, paid work and falls with wrong answers a jury confirmed, which also "
+    "cost stake. Latency is one status round trip from this computer.":
+        "Les clients prennent les mineurs que liste le contrat de registre, jusqu'au prix qu'ils "
+        "acceptent. La réputation monte avec le travail vérifié et payé et baisse avec les "
+        "mauvaises réponses confirmées par un jury, qui coûtent aussi de la mise. La latence est "
+        "un aller-retour d'état depuis cet ordinateur.",
     # The settings page, the runtime language switch, the auto-lock.
     "Settings": "Réglages",
     "The language changes at the next start: a file is opening or a run is going on.":

@@ -117,7 +117,8 @@ private Q_SLOTS:
   void nesaHelpListsCommands() {
     const Run r = run(kNesa, {QStringLiteral("--help")});
     QCOMPARE(r.code, 0);
-    for (const char *command : {"analyze", "wallet", "miner", "gov", "chain", "bench", "gpu", "config"})
+    for (const char *command :
+         {"analyze", "wallet", "miner", "gov", "chain", "bench", "gpu", "config"})
       QVERIFY2(r.out.contains(QLatin1String(command)), command);
   }
 

@@ -94,8 +94,8 @@ private:
           fs::path(m_dir.path().toStdString()) / name / ("miner-" + std::to_string(i));
       std::vector<std::string> arguments = {"--data-dir", dir.string()};
       if (std::string(program) == NESA_MINER_PATH)
-        arguments.insert(arguments.end(), {"--free", "--port", "0", "--threads", "1",
-                                           "--log-level", "warn"});
+        arguments.insert(arguments.end(),
+                         {"--free", "--port", "0", "--threads", "1", "--log-level", "warn"});
       auto child = ChildProcess::start(program, arguments, /*captureStdout=*/true);
       if (!child)
         qFatal("%s: %s", program, child.error().message.c_str());
@@ -751,7 +751,8 @@ private Q_SLOTS:
     auto miners = startFreeMiners(2, "load");
     const auto &m = compiled("mlp");
     const auto input = randomInput(m_shapes.at("mlp"), 10);
-    std::vector<std::shared_ptr<MinerEndpoint>> firstMiners = endpointsFor(miners.records, m_client);
+    std::vector<std::shared_ptr<MinerEndpoint>> firstMiners =
+        endpointsFor(miners.records, m_client);
     Engine reference(firstMiners);
     RunOptions local;
     local.level = PrivacyLevel::Local;

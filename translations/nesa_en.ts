@@ -684,10 +684,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Waiting for work: no client has sent this miner a job yet (clients choose miners by price and reputation).</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Jobs served without pay so far: the clients' sessions have not paid for them yet.</source>
         <translation type="unfinished" />
     </message>
@@ -846,6 +842,10 @@
         <source>not read from the chain yet</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>Waiting for work: no client has sent this miner a job yet (clients use the registry's miners up to the price they accept).</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>nesa::ui::MinerTray</name>
@@ -921,10 +921,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Clients choose miners by price and reputation. Reputation rises with verified, paid work and falls with proven wrong answers and missed deadlines; a wrong answer also costs stake. Latency is one status round trip from this computer.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source> + %1 µNES per MiB</source>
         <translation type="unfinished" />
     </message>
@@ -942,6 +938,10 @@
             <numerusform>Chain node %1 · %2 of %n registered miner answering</numerusform>
             <numerusform>Chain node %1 · %2 of %n registered miners answering</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Clients use the miners the registry contract lists, up to the price they accept. Reputation rises with verified, paid work and falls with wrong answers a jury confirmed, which also cost stake. Latency is one status round trip from this computer.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>

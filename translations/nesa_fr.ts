@@ -684,10 +684,6 @@
         <translation>Le mineur tourne mais ne répond pas : %1</translation>
     </message>
     <message>
-        <source>Waiting for work: no client has sent this miner a job yet (clients choose miners by price and reputation).</source>
-        <translation>En attente de travail : aucun client n'a encore envoyé de tâche à ce mineur (les clients choisissent les mineurs selon le prix et la réputation).</translation>
-    </message>
-    <message>
         <source>Jobs served without pay so far: the clients' sessions have not paid for them yet.</source>
         <translation>Tâches servies sans paiement pour l'instant : les sessions des clients ne les ont pas encore payées.</translation>
     </message>
@@ -846,6 +842,10 @@
         <source>not read from the chain yet</source>
         <translation>pas encore lu sur la chaîne</translation>
     </message>
+    <message>
+        <source>Waiting for work: no client has sent this miner a job yet (clients use the registry's miners up to the price they accept).</source>
+        <translation>En attente de travail : aucun client n'a encore envoyé de tâche à ce mineur (les clients prennent les mineurs du registre jusqu'au prix qu'ils acceptent).</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::MinerTray</name>
@@ -921,10 +921,6 @@
         <translation>Tâches servies</translation>
     </message>
     <message>
-        <source>Clients choose miners by price and reputation. Reputation rises with verified, paid work and falls with proven wrong answers and missed deadlines; a wrong answer also costs stake. Latency is one status round trip from this computer.</source>
-        <translation>Les clients choisissent les mineurs selon le prix et la réputation. La réputation monte avec le travail vérifié et payé et baisse avec les mauvaises réponses prouvées et les délais manqués ; une mauvaise réponse coûte aussi de la mise. La latence est un aller-retour d'état depuis cet ordinateur.</translation>
-    </message>
-    <message>
         <source> + %1 µNES per MiB</source>
         <translation> + %1 µNES par Mio</translation>
     </message>
@@ -942,6 +938,10 @@
             <numerusform>Nœud de la chaîne %1 · %2 sur %n mineur inscrit répond</numerusform>
             <numerusform>Nœud de la chaîne %1 · %2 sur %n mineurs inscrits répondent</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Clients use the miners the registry contract lists, up to the price they accept. Reputation rises with verified, paid work and falls with wrong answers a jury confirmed, which also cost stake. Latency is one status round trip from this computer.</source>
+        <translation>Les clients prennent les mineurs que liste le contrat de registre, jusqu'au prix qu'ils acceptent. La réputation monte avec le travail vérifié et payé et baisse avec les mauvaises réponses confirmées par un jury, qui coûtent aussi de la mise. La latence est un aller-retour d'état depuis cet ordinateur.</translation>
     </message>
 </context>
 <context>

@@ -37,7 +37,7 @@ struct AnalysisRequest {
 /// What a run would cost, before it starts.
 struct CostEstimate {
   bool known = false; ///< false: see `detail` for why not
-  double nes = 0;     ///< the total: the miners' prices and the ledger fees
+  double nes = 0;     ///< the total of the miners' prices (gas is paid apart, in ETH)
   QString detail;     ///< "20 share jobs at up to 10 µNES, …", or why there is no estimate
 };
 

@@ -38,7 +38,7 @@ QString minerExplanation(const MinerStatus &s) {
     return MinerPage::tr("Not earning yet: the registry contract has not listed this miner.");
   if (s.served == 0)
     return MinerPage::tr("Waiting for work: no client has sent this miner a job yet (clients "
-                         "choose miners by price and reputation).");
+                         "use the registry's miners up to the price they accept).");
   if (s.earned == 0)
     return MinerPage::tr("Jobs served without pay so far: the clients' sessions have not paid "
                          "for them yet.");

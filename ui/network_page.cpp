@@ -45,10 +45,10 @@ NetworkPage::NetworkPage(NetworkBackend &backend, QWidget *parent)
   auto *layout = new QVBoxLayout(this);
   layout->addLayout(top);
   layout->addWidget(m_identity);
-  auto *explain = new QLabel(tr("Clients choose miners by price and reputation. Reputation rises "
-                                "with verified, paid work and falls with proven wrong answers "
-                                "and missed deadlines; a wrong answer also costs stake. Latency "
-                                "is one status round trip from this computer."));
+  auto *explain = new QLabel(tr("Clients use the miners the registry contract lists, up to the "
+                                "price they accept. Reputation rises with verified, paid work "
+                                "and falls with wrong answers a jury confirmed, which also cost "
+                                "stake. Latency is one status round trip from this computer."));
   explain->setWordWrap(true);
   layout->addWidget(explain);
   layout->addWidget(m_table, 1);

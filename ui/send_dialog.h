@@ -1,6 +1,7 @@
 // Review-then-confirm for one wallet transaction: a transfer, a stake or an unstake. The amount,
-// fee and total come from the ledger off the GUI thread before anything is signed; a total
-// above the balance, malformed input and any change after the review are refused.
+// the balance and the network fee come from the chain off the GUI thread before anything is
+// signed; an amount above the balance, a fee the account cannot pay, malformed input and any
+// change after the review are refused.
 #pragma once
 
 #include "ui/wallet_backend.h"

@@ -15,7 +15,7 @@ namespace nesa::ui {
 /// What a wallet transaction does.
 enum class WalletAction {
   Send,   ///< a transfer to another address
-  Stake,  ///< locks NES as stake (a miner's, or a voter's weight)
+  Stake,  ///< locks NES as a miner's stake on the registry contract
   Unstake ///< starts the unbonding of stake: it stays slashable, then can be withdrawn
 };
 

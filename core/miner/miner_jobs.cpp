@@ -165,7 +165,7 @@ void MinerService::State::handleJob(net::Bytes message, const net::Responder &re
         }
         ++served;
         fees += job->fee;
-        // Signed, so that a wrong answer can be proven to the ledger (docs/network.md).
+        // Signed, so that a wrong answer can be proven in a dispute (docs/chain.md).
         // The digests hash megabytes of share data: computed once for both signatures.
         const auto jobDigest = jobDigestOf(job->job);
         const auto resultDigest = resultDigestOf(reply->output);

@@ -85,7 +85,7 @@ struct CallReport {
   int retries = 0; ///< shares recomputed elsewhere after a failed check or a missing answer
 };
 
-/// Proof that a miner returned a wrong result: enough for a ledger to recompute and judge.
+/// Proof that a miner returned a wrong result: enough for a jury to recompute and judge.
 struct Evidence {
   std::string miner;
   int call = 0;
@@ -102,7 +102,7 @@ struct Evidence {
   std::array<std::uint8_t, 64> minerSignature{}; ///< its signature (SlashEvidence::signedBytes)
 };
 
-/// Everything a user or the ledger may want to know about a run.
+/// Everything a user or a dispute may want to know about a run.
 struct RunReport {
   PrivacyLevel level = PrivacyLevel::Local;
   ShareArithmetic arithmetic = ShareArithmetic::F64Masked;

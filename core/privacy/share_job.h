@@ -49,7 +49,7 @@ struct ShareReply {
   model::TensorData output;
   double computeMs = 0; ///< the miner's own compute time
   /// A remote miner's Ed25519 key and its signature over (job digest, result digest): what
-  /// makes a wrong answer provable to the ledger. All zero for in-process miners.
+  /// makes a wrong answer provable in a dispute. All zero for in-process miners.
   std::array<std::uint8_t, 32> signer{};
   std::array<std::uint8_t, 64> signature{};
 };
