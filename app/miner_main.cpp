@@ -121,6 +121,8 @@ int main(int argc, char **argv) {
   options.pricePerQuery = static_cast<std::uint64_t>(*price);
   options.pricePerByte = static_cast<std::uint64_t>(*perByte);
   options.settleEvery = std::chrono::seconds(*settleEvery);
+  if (args->has("chain-rpc") && args->has("free"))
+    return usage("--free is for a miner without a network: on one, every job is paid");
   if (args->has("chain-rpc")) {
     auto rpc = net::parseEndpoint(args->value("chain-rpc"));
     if (!rpc)

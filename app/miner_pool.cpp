@@ -143,18 +143,22 @@ Result<void> openChainPool(MinerPool &pool, const Setup &setup,
   if (!payer)
     return payer.error();
   if (!localDevnet) {
-    // A crash between signing and mining loses nothing: the journal sends the same bytes again.
+    // The demo phrase's key is public: it signs on the devnet's chain id only.
+    if (auto allowed = wallet::checkSigningAllowed(payer->address(), options.chain->chainId);
+        !allowed)
+      return allowed.error();
     auto config = loadConfig(paths::configFile());
     const auto folder = (config ? config->effectiveDataDir() : paths::dataDir()) / "chain";
-    const std::string account = "payer-" + chain::toHex(payer->address());
-    options.payerJournal = folder / (account + "-journal.json");
-    // Sessions outlive a run; their receipts belong to one network's session contract.
+    // Sessions outlive a run; their receipts, and the journal that makes a crash between
+    // signing and mining lose nothing, belong to one network's session contract.
     std::ifstream deploymentFile(options.chain->deployment);
     const auto deployment = nlohmann::json::parse(deploymentFile, nullptr, false);
     const std::string sessions =
         deployment.is_object() ? deployment.value("sessions", std::string()) : std::string();
-    options.payerReceipts = folder / (account + "-chain" + std::to_string(options.chain->chainId) +
-                                      "-" + sessions + "-receipts.json");
+    const std::string network = "payer-" + chain::toHex(payer->address()) + "-chain" +
+                                std::to_string(options.chain->chainId) + "-" + sessions;
+    options.payerJournal = folder / (network + "-journal.json");
+    options.payerReceipts = folder / (network + "-receipts.json");
   }
   auto opened = miner::ChainMiners::open(*pool.identity, std::move(*payer), std::move(options));
   if (!opened)
@@ -226,7 +230,8 @@ Result<CostEstimate> estimateOnChain(const chain::ChainAccess &access, const cli
   CostEstimate estimate;
   estimate.chainId = access.chainId;
   for (const auto &m : *listed) {
-    if (m.listing.pricePerJob > static_cast<std::uint64_t>(*maxPrice))
+    if (m.listing.pricePerJob > static_cast<std::uint64_t>(*maxPrice) ||
+        m.listing.pricePerMiB > miner::ChainNetworkOptions{}.maxPricePerMiB)
       continue; // the run would not use it
     ++estimate.miners;
     estimate.perJob = std::max(estimate.perJob, m.listing.pricePerJob);

@@ -736,6 +736,17 @@ private Q_SLOTS:
         nesa({QStringLiteral("gov"), QStringLiteral("queue"), id, QStringLiteral("--yes")}, pass);
     QCOMPARE(queued.code, 1);
     QVERIFY2(queued.err.contains(QStringLiteral("needs it succeeded")), qPrintable(queued.err));
+    // The same change may be proposed again (a new proposal, not the defeated one).
+    const Run again =
+        nesa({QStringLiteral("gov"), QStringLiteral("propose"), QStringLiteral("minStake"),
+              QStringLiteral("200000000"), QStringLiteral("--yes")},
+             pass);
+    QVERIFY2(again.code == 0, qPrintable(again.err));
+    QCOMPARE(json(nesa({QStringLiteral("gov"), QStringLiteral("list"),
+                        QStringLiteral("--json")}))[u"proposals"]
+                 .toArray()
+                 .size(),
+             2);
 
     // A miner of this computer: the devnet gives its account the minimum stake and gas, it
     // registers, and its status reads the registry.

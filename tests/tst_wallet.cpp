@@ -1,6 +1,7 @@
 // The wallet: BIP39, SLIP-0010 and BIP-32 (secp256k1, the Ethereum account) against published
 // vectors, bech32 addresses, and the
 // encrypted wallet file (passphrases, locking, backup confirmation, signing).
+#include "chain/anvil_node.h"
 #include "chain/keccak.h"
 #include "wallet/address.h"
 #include "wallet/ethereum_keys.h"
@@ -219,6 +220,27 @@ private Q_SLOTS:
       QCOMPARE(chain::checksumAddress(key->address()), std::string(k.address));
     }
     QCOMPARE(ethereumPath(3), std::string("m/44'/60'/0'/0/3"));
+  }
+
+  // The demo phrase's key is public: it may sign on the devnet's chain id only, whoever holds it
+  // (a wallet restored from the demo phrase included); any other account signs anywhere.
+  void theDemoAccountSignsOnTheDevnetOnly() {
+    auto demo = devnetDemoAccountKey();
+    QVERIFY(demo.ok());
+    QCOMPARE(chain::checksumAddress(demo->address()),
+             std::string("0xF278cF59F82eDcf871d630F28EcC8056f25C1cdb"));
+    QVERIFY(checkSigningAllowed(demo->address(), chain::kDevnetChainId).ok());
+    for (std::uint64_t chainId : {1ULL, 10ULL, 8453ULL, 4243ULL}) {
+      auto refused = checkSigningAllowed(demo->address(), chainId);
+      QVERIFY(!refused.ok());
+      QVERIFY2(refused.error().message.find("public") != std::string::npos,
+               refused.error().message.c_str());
+    }
+    auto seed = seedFromMnemonic("test test test test test test test test test test test junk");
+    QVERIFY(seed.ok());
+    auto other = ethereumAccountKey(*seed, 0);
+    QVERIFY(other.ok());
+    QVERIFY(checkSigningAllowed(other->address(), 1).ok());
   }
 
   void walletLifecycle() {

@@ -1,5 +1,7 @@
 #include "wallet/ethereum_keys.h"
 
+#include "chain/devnet.h"
+
 #include "wallet/hd_keys.h"
 #include "wallet/mnemonic.h"
 
@@ -175,6 +177,15 @@ Result<chain::AccountKey> ethereumAccountKey(const SecureBuffer &seed, std::uint
   if (!node)
     return node.error();
   return chain::AccountKey::fromSecret(node->key.bytes());
+}
+
+Result<void> checkSigningAllowed(const chain::Address &account, std::uint64_t chainId) {
+  auto demo = devnetDemoAccountKey();
+  if (!demo)
+    return demo.error();
+  if (account != demo->address())
+    return {};
+  return chain::checkDemoAllowed(chainId);
 }
 
 Result<chain::AccountKey> devnetDemoAccountKey() {

@@ -58,4 +58,9 @@ inline constexpr const char *kDevnetDemoPhrase =
 /// Ethereum account 0 of the demo phrase (0xF278cF59F82eDcf871d630F28EcC8056f25C1cdb).
 Result<chain::AccountKey> devnetDemoAccountKey();
 
+/// Refuses to let `account` sign on chain `chainId` when it is the demo phrase's account and the
+/// chain is not the local devnet's: anyone can sign with that key, so nothing of value may ever
+/// be sent from or to it (a wallet restored from the demo phrase included).
+Result<void> checkSigningAllowed(const chain::Address &account, std::uint64_t chainId);
+
 } // namespace nesa::wallet

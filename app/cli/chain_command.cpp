@@ -6,8 +6,8 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
-#include "cli/nes_amount.h"
 #include "cli/miner_command.h"
+#include "cli/nes_amount.h"
 #include "wallet/ethereum_keys.h"
 
 #include <nlohmann/json.hpp>
@@ -102,6 +102,14 @@ int devnet(Context &ctx, const Arguments &args) {
     facts["miners"].push_back({{"account", chain::checksumAddress(miner.account)},
                                {"endpoint", miner.endpoint},
                                {"pid", miner.process.pid()}});
+  // Other commands find it through this file while it runs: written before anything is printed,
+  // since what is printed says it is ready.
+  if (!args.has("once"))
+    (void)writeDaemonFile(chainDevnetFile(ctx.config),
+                          {{"rpc", devnet->endpoint().text()},
+                           {"chain_id", std::to_string(devnet->deployment().chainId)},
+                           {"deployment", deploymentFile.string()},
+                           {"pid", std::to_string(::getpid())}});
   if (args.has("json")) {
     ctx.out << facts.dump(2) << '\n';
   } else {
@@ -117,12 +125,6 @@ int devnet(Context &ctx, const Arguments &args) {
   ctx.out.flush();
   int status = kExitOk;
   if (!args.has("once")) {
-    // Other commands find it through this file while it runs.
-    (void)writeDaemonFile(chainDevnetFile(ctx.config),
-                          {{"rpc", devnet->endpoint().text()},
-                           {"chain_id", std::to_string(devnet->deployment().chainId)},
-                           {"deployment", deploymentFile.string()},
-                           {"pid", std::to_string(::getpid())}});
     waitForStopSignal([] { return true; });
     std::error_code ec;
     fs::remove(chainDevnetFile(ctx.config), ec);

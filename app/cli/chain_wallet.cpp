@@ -6,6 +6,7 @@
 #include "cli/daemon.h"
 #include "cli/nes_amount.h"
 #include "cli/secret_input.h"
+#include "wallet/ethereum_keys.h"
 #include "wallet/wallet.h"
 
 #include <nlohmann/json.hpp>
@@ -23,16 +24,6 @@ namespace {
 /// Gas counted for a call that cannot be estimated before an earlier call of its plan is mined
 /// (a stake after its approval): more than any single Nesa call uses.
 constexpr std::uint64_t kUnestimatedCallGas = 300'000;
-
-Result<wallet::Wallet> openWalletFile(const fs::path &file) {
-  if (!fs::exists(file))
-    return fail(ErrorCode::NotFound,
-                "no wallet at " + file.string() + "; run 'nesa wallet create' or 'restore'");
-  auto passphrase = readPassphrase(false);
-  if (!passphrase)
-    return passphrase.error();
-  return wallet::Wallet::open(file, *passphrase);
-}
 
 U256 times(const U256 &a, const U256 &b) {
   U256 product;
@@ -61,8 +52,8 @@ Result<Price> priceOf(ChainSigner &signer, const Plan &plan) {
   price.nesBalance = balance->fitsU64() ? balance->low64() : UINT64_MAX;
   if (plan.nesSpent > price.nesBalance) // checked first: it is the clearer refusal
     return fail(ErrorCode::Unavailable, "the balance (" + formatNes(price.nesBalance) +
-                                             ") does not cover " + formatNes(plan.nesSpent) +
-                                             "; nothing was sent");
+                                            ") does not cover " + formatNes(plan.nesSpent) +
+                                            "; nothing was sent");
   for (std::size_t i = 0; i < plan.calls.size(); ++i) {
     const PlannedCall &call = plan.calls[i];
     auto data = call.contract->encode(call.function, call.arguments);
@@ -75,16 +66,51 @@ Result<Price> priceOf(ChainSigner &signer, const Plan &plan) {
     price.gas += gas ? *gas : kUnestimatedCallGas;
   }
   auto gasPrice = rpc.gasPrice();
+  auto tip = rpc.maxPriorityFeePerGas();
   auto gasBalance = rpc.balance(from);
-  if (!gasPrice || !gasBalance)
-    return gasPrice ? gasBalance.error() : gasPrice.error();
+  if (!gasPrice || !tip || !gasBalance)
+    return !gasPrice ? gasPrice.error() : !tip ? tip.error() : gasBalance.error();
   price.fee = times(*gasPrice, U256(price.gas));
-  price.maxFee = times(price.fee, U256(2)); // what Transactor allows for a base-fee rise
+  // What the Transactor signs: a gas limit of the estimate + 20 %, at most twice today's gas
+  // price (room for a base-fee rise) or the priority fee when that is higher.
+  U256 perGas = times(*gasPrice, U256(2));
+  if (perGas < *tip)
+    perGas = *tip;
+  price.maxFee = times(perGas, U256(price.gas + price.gas / 5));
   price.gasBalance = *gasBalance;
   return price;
 }
 
 } // namespace
+
+Result<wallet::Wallet> openWalletFile(const fs::path &file) {
+  if (!fs::exists(file))
+    return fail(ErrorCode::NotFound,
+                "no wallet at " + file.string() + "; run 'nesa wallet create' or 'restore'");
+  auto passphrase = readPassphrase(false);
+  if (!passphrase)
+    return passphrase.error();
+  return wallet::Wallet::open(file, *passphrase);
+}
+
+int refuse(Context &ctx, const std::string &command, const Error &error) {
+  ctx.err << "nesa " << command << ": " << error.message << '\n';
+  return kExitFailure;
+}
+
+WalletWords walletWords(const Context &ctx) {
+  WalletWords out;
+  out.file = wallet::defaultWalletFile(ctx.config.effectiveDataDir());
+  for (std::size_t i = 0; i < ctx.args.size(); ++i) {
+    if (ctx.args[i] == "--file" && i + 1 < ctx.args.size())
+      out.file = ctx.args[++i];
+    else if (ctx.args[i] == "--help" || ctx.args[i] == "-h")
+      out.help = true;
+    else
+      out.words.push_back(ctx.args[i]);
+  }
+  return out;
+}
 
 std::vector<OptionSpec> chainWalletOptions() {
   return {
@@ -93,7 +119,8 @@ std::vector<OptionSpec> chainWalletOptions() {
       {"quote", false, "show what it would cost and send nothing"},
       {"json", false, "print the result as one JSON object"},
       {"limit", true, "how many entries history shows (default 20)", "N"},
-      {"chain-rpc", true, "the chain node's JSON-RPC (default: the settings' network, else the running local devnet)",
+      {"chain-rpc", true,
+       "the chain node's JSON-RPC (default: the settings' network, else the running local devnet)",
        "HOST:PORT"},
       {"chain-id", true, "the chain id that node must have", "N"},
       {"deployment", true, "the network's deployment file", "FILE"},
@@ -143,6 +170,9 @@ Result<ChainSigner> openSigner(const Context &ctx, const Arguments &args, const 
   auto connection = connectChain(ctx, args);
   if (!connection)
     return connection.error();
+  if (auto allowed = wallet::checkSigningAllowed(key->address(), (*connection)->chainId());
+      !allowed)
+    return allowed.error();
   ChainSigner signer;
   signer.index = wanted;
   signer.chain = std::move(*connection);
@@ -152,8 +182,10 @@ Result<ChainSigner> openSigner(const Context &ctx, const Arguments &args, const 
   fs::create_directories(folder, ec);
   signer.sender = std::make_unique<chain::Transactor>(
       signer.chain->rpc(), *signer.key, signer.chain->chainId(),
+      // One journal per account, chain and deployment: two networks may share a chain id.
       folder / ("wallet-" + chain::toHex(signer.key->address()) + "-chain" +
-                std::to_string(signer.chain->chainId()) + "-journal.json"));
+                std::to_string(signer.chain->chainId()) + "-" +
+                chain::toHex(signer.chain->deployment().token) + "-journal.json"));
   return signer;
 }
 
@@ -177,8 +209,8 @@ std::string formatGasMoney(const U256 &wei) {
 int carryOut(Context &ctx, const std::string &command, const Arguments &args, ChainSigner &signer,
              const Plan &plan) {
   auto price = priceOf(signer, plan);
-  if (!price)
-    return failWith(ctx, command, price.error());
+  if (!price) // a refusal of the contracts or the node: not a mistyped command (exit 1)
+    return refuse(ctx, command, price.error());
   const std::string from = chain::checksumAddress(signer.key->address());
   nlohmann::json facts = {{"action", plan.title},
                           {"from", from},
@@ -205,22 +237,27 @@ int carryOut(Context &ctx, const std::string &command, const Arguments &args, Ch
             << (plan.calls.size() == 1 ? "" : "s") << ", " << (price->bounded ? "up to " : "")
             << price->gas << " gas) of " << formatGasMoney(price->gasBalance) << '\n';
   }
-  if (price->gasBalance < price->maxFee)
-    return failWith(ctx, command,
-                    fail(ErrorCode::Unavailable,
-                         "the account cannot pay the network fee (it holds " +
-                             formatGasMoney(price->gasBalance) + "); nothing was sent"));
-  if (args.has("quote")) {
+  const bool feeCovered = !(price->gasBalance < price->maxFee);
+  facts["fee_covered"] = feeCovered;
+  if (args.has("quote")) { // the price, whether or not it can be paid
     if (json)
       ctx.out << facts.dump(2) << '\n';
+    else if (!feeCovered)
+      ctx.out << "  the account cannot pay the network fee\n";
     return kExitOk;
   }
+  if (!feeCovered)
+    return refuse(ctx, command,
+                  fail(ErrorCode::Unavailable, "the account cannot pay the network fee (it holds " +
+                                                   formatGasMoney(price->gasBalance) +
+                                                   "); nothing was sent"));
   if (!args.has("yes")) {
-    ctx.out << "Send? [y/N] " << std::flush;
+    std::ostream &asked = json ? ctx.err : ctx.out; // --json keeps stdout for the answer
+    asked << "Send? [y/N] " << std::flush;
     std::string answer;
     std::getline(std::cin, answer);
     if (answer != "y" && answer != "Y" && answer != "yes") {
-      ctx.out << "Nothing was sent.\n";
+      asked << "Nothing was sent.\n";
       return kExitFailure;
     }
   }
@@ -230,7 +267,7 @@ int carryOut(Context &ctx, const std::string &command, const Arguments &args, Ch
     if (!sent) {
       if (json)
         ctx.out << facts.dump(2) << '\n';
-      return failWith(ctx, command, sent.error());
+      return refuse(ctx, command, sent.error());
     }
     facts["sent"].push_back({{"function", call.function},
                              {"hash", chain::toHex(sent->hash)},

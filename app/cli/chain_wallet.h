@@ -9,6 +9,7 @@
 #include "chain/transactor.h"
 #include "cli/arguments.h"
 #include "cli/context.h"
+#include "wallet/wallet.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -17,6 +18,19 @@
 #include <vector>
 
 namespace nesa::cli {
+
+/// Opens the wallet at `file`, asking for its passphrase (terminal or $NESA_WALLET_PASSPHRASE);
+/// NotFound, saying how to make one, when there is none.
+Result<wallet::Wallet> openWalletFile(const std::filesystem::path &file);
+
+/// A wallet or governance command's words: `--file F` taken out (the wallet file, default
+/// DATA/wallet.db), and whether --help or -h was asked.
+struct WalletWords {
+  std::vector<std::string> words;
+  std::filesystem::path file;
+  bool help = false;
+};
+WalletWords walletWords(const Context &ctx);
 
 /// The options every chain-backed wallet or governance command takes.
 std::vector<OptionSpec> chainWalletOptions();
@@ -64,14 +78,19 @@ struct Plan {
   std::vector<std::string> notes; ///< extra lines shown before the question
 };
 
-/// Prices `plan` (gas of each call at today's gas price; a call that needs an earlier one
-/// mined counts a fixed bound), shows it, checks the balances, asks unless --yes, and sends it.
-/// --quote shows the price and sends nothing (exit code 0). Returns the exit code.
+/// Prices `plan` (gas of each call at today's gas price, and at most what the transactions are
+/// signed to allow; a call that needs an earlier one mined counts a fixed bound), shows it,
+/// checks the balances, asks unless --yes, and sends it. --quote shows the price (and whether
+/// the fee is covered) and sends nothing, exit code 0. A refusal exits 1. Returns the exit code.
 int carryOut(Context &ctx, const std::string &command, const Arguments &args, ChainSigner &signer,
              const Plan &plan);
 
 /// A chain timestamp as "2026-12-10 14:03 UTC".
 std::string formatUnixTime(std::uint64_t seconds);
+
+/// Prints "nesa COMMAND: why" and returns exit code 1: for refusals of the chain or of the
+/// contracts, which retyping the command does not fix.
+int refuse(Context &ctx, const std::string &command, const Error &error);
 
 /// Wei as "0.000123 ETH" (six decimals, rounded down).
 std::string formatGasMoney(const chain::U256 &wei);

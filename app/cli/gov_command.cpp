@@ -174,16 +174,24 @@ int act(Context &ctx, const Arguments &args, const fs::path &file) {
     const std::vector<V> set = {V::string(p[1]), V::uint(*value)};
     // Run as the timelock would run it: a value outside the contract's bounds is refused now,
     // not after a vote.
-    if (auto dryRun = c.parameters.call(chain.rpc(), "set", set, c.timelock.address()); !dryRun)
-      return failWith(
-          ctx, "gov",
-          fail(ErrorCode::InvalidInput, "the Parameters contract refuses it: " +
-                                            c.parameters.explain(dryRun.error()).message +
-                                            "; nothing was proposed"));
+    if (auto dryRun = c.parameters.call(chain.rpc(), "set", set, c.timelock.address()); !dryRun) {
+      const Error why = c.parameters.explain(dryRun.error());
+      if (why.message.find("revert") == std::string::npos) // the node, not the contract
+        return refuse(ctx, "gov", why);
+      return failWith(ctx, "gov",
+                      fail(ErrorCode::InvalidInput, "the Parameters contract refuses it: " +
+                                                        why.message + "; nothing was proposed"));
+    }
     auto call = c.parameters.encode("set", set);
     if (!call)
       return failWith(ctx, "gov", call.error());
-    description = "Nesa: set " + p[1] + " to " + value->toDecimal();
+    // The proposal id hashes the description: the time and the proposer make the same change
+    // proposable again after an earlier proposal of it was defeated or executed.
+    auto now = chain.rpc().latestTimestamp();
+    if (!now)
+      return refuse(ctx, "gov", now.error());
+    description = "Nesa: set " + p[1] + " to " + value->toDecimal() + " (proposed by " +
+                  chain::checksumAddress(me) + " at " + formatUnixTime(*now) + ")";
     plan.title = "propose: set " + p[1] + " to " + value->toDecimal();
     plan.calls = {{&c.governor,
                    "propose",
@@ -242,16 +250,10 @@ int act(Context &ctx, const Arguments &args, const fs::path &file) {
 } // namespace
 
 int govCommand(Context &ctx) {
-  std::vector<std::string> words;
-  fs::path file = wallet::defaultWalletFile(ctx.config.effectiveDataDir());
-  for (std::size_t i = 0; i < ctx.args.size(); ++i) {
-    if (ctx.args[i] == "--file" && i + 1 < ctx.args.size())
-      file = ctx.args[++i];
-    else if (ctx.args[i] == "--help" || ctx.args[i] == "-h") {
-      ctx.out << kUsage << formatOptions(chainWalletOptions());
-      return kExitOk;
-    } else
-      words.push_back(ctx.args[i]);
+  const auto [words, file, help] = walletWords(ctx);
+  if (help) {
+    ctx.out << kUsage << formatOptions(chainWalletOptions());
+    return kExitOk;
   }
   auto args = parseWords("gov", words, chainWalletOptions());
   if (!args)

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
 #include <map>
 #include <set>
 
@@ -121,7 +122,8 @@ Result<json> historyOf(chain::ChainConnection &chain, const chain::Address &acco
       return fail(ErrorCode::Corrupt, "the token contract logged a malformed Transfer event");
     chain::Address other{};
     std::copy_n(log.topics[outgoing ? 2 : 1].begin() + 12, 20, other.begin());
-    const auto value = static_cast<std::int64_t>(micro(*amount));
+    const auto value = static_cast<std::int64_t>(
+        std::min<std::uint64_t>(micro(*amount), std::numeric_limits<std::int64_t>::max()));
     entries.push_back({{"block", log.blockNumber},
                        {"kind", kindOf(c, other, outgoing)},
                        {"amount", outgoing ? -value : value},

@@ -1,5 +1,6 @@
 #include "cli/wallet_command.h"
 
+#include "cli/chain_wallet.h"
 #include "cli/commands.h"
 #include "cli/secret_input.h"
 #include "cli/wallet_chain_commands.h"
@@ -121,29 +122,13 @@ int restore(Context &ctx, const fs::path &file) {
   return kExitOk;
 }
 
-Result<wallet::Wallet> openWallet(const fs::path &file) {
-  if (!fs::exists(file))
-    return fail(ErrorCode::NotFound,
-                "no wallet at " + file.string() + "; run 'nesa wallet create' or 'restore'");
-  auto passphrase = readPassphrase(false);
-  if (!passphrase)
-    return passphrase.error();
-  return wallet::Wallet::open(file, *passphrase);
-}
-
 } // namespace
 
 int walletCommand(Context &ctx) {
-  std::vector<std::string> words;
-  fs::path file = wallet::defaultWalletFile(ctx.config.effectiveDataDir());
-  for (std::size_t i = 0; i < ctx.args.size(); ++i) {
-    if (ctx.args[i] == "--file" && i + 1 < ctx.args.size())
-      file = ctx.args[++i];
-    else if (ctx.args[i] == "--help" || ctx.args[i] == "-h") {
-      ctx.out << kUsage;
-      return kExitOk;
-    } else
-      words.push_back(ctx.args[i]);
+  const auto [words, file, help] = walletWords(ctx);
+  if (help) {
+    ctx.out << kUsage;
+    return kExitOk;
   }
   const std::string action = words.empty() ? "" : words[0];
   if (action == "create" && words.size() == 1)
@@ -152,7 +137,7 @@ int walletCommand(Context &ctx) {
     return restore(ctx, file);
   if ((action == "address" && words.size() == 1) ||
       (action == "add-account" && words.size() == 2)) {
-    auto w = openWallet(file);
+    auto w = openWalletFile(file);
     if (!w)
       return failWith(ctx, w.error());
     if (action == "add-account")
