@@ -1,5 +1,6 @@
-// The network page: the node this app uses and the miners it lists, with price, stake,
-// reputation, latency and work done, read off the GUI thread and refreshed while visible.
+// The network page: the EVM network this app uses (its chain node) and the miners its registry
+// contract lists, with price, stake, reputation, latency and work done, read off the GUI thread
+// and refreshed while visible.
 #pragma once
 
 #include "ui/network_backend.h"
@@ -21,9 +22,10 @@ public:
   explicit NetworkPage(NetworkBackend &backend, QWidget *parent = nullptr);
   ~NetworkPage() override;
 
-  /// Reads the node's status again (off the GUI thread).
+  /// Reads the network's status again (off the GUI thread).
   void refresh();
-  /// The line about the node ("Node 127.0.0.1:7600 · 2 of 2 miners available"), or the error.
+  /// The line about the network ("Chain node http://127.0.0.1:8545 · 2 of 2 registered miners
+  /// answering"), or the error.
   QString nodeText() const;
   /// The miners' table.
   QTableWidget *minerTable() const { return m_table; }

@@ -10,7 +10,7 @@ struct Error;
 
 namespace nesa::cli {
 
-/// Process exit codes shared by nesa and nesa-node.
+/// Process exit codes shared by nesa, nesa-node and nesa-miner.
 enum ExitCode : int {
   kExitOk = 0,
   kExitFailure = 1,     ///< the command ran and failed (the message says why)
