@@ -46,6 +46,10 @@ const std::vector<cli::OptionSpec> kOptions = {
      "settle the clients' newest receipts on chain every SECONDS (default 5, at most 1800; "
      "fewer transactions with more, and they are settled on stop too)",
      "SECONDS"},
+    {"juror-wait", true,
+     "as a juror of a missed-deadline dispute, give the accused miner SECONDS to answer the "
+     "disputed job before voting guilty (default 30, at most 600)",
+     "SECONDS"},
     {"only-when-idle", false,
      "pause while other programs keep a quarter of the processor busy; resume when they stop"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
@@ -108,8 +112,9 @@ int main(int argc, char **argv) {
   const auto gpuIndex = args->integer("gpu", 0, 0, 64);
   // At most half an hour: the contract's settle window may be as short as an hour.
   const auto settleEvery = args->integer("settle-every", 5, 1, 1'800);
-  for (const auto *n :
-       {&port, &threads, &maxJobs, &queueMib, &price, &perByte, &gpuIndex, &settleEvery})
+  const auto jurorWait = args->integer("juror-wait", 30, 1, 600);
+  for (const auto *n : {&port, &threads, &maxJobs, &queueMib, &price, &perByte, &gpuIndex,
+                        &settleEvery, &jurorWait})
     if (!*n)
       return usage(n->error().message);
   options.port = static_cast<std::uint16_t>(*port);
@@ -121,6 +126,7 @@ int main(int argc, char **argv) {
   options.pricePerQuery = static_cast<std::uint64_t>(*price);
   options.pricePerByte = static_cast<std::uint64_t>(*perByte);
   options.settleEvery = std::chrono::seconds(*settleEvery);
+  options.jurorWait = std::chrono::seconds(*jurorWait);
   if (args->has("chain-rpc") && args->has("free"))
     return usage("--free is for a miner without a network: on one, every job is paid");
   if (args->has("chain-rpc")) {

@@ -5,6 +5,7 @@
 #include "cli/daemon.h"
 #include "cli/secret_input.h"
 #include "miner/remote_miner.h"
+#include "net/connection.h"
 #include "privacy/local_miner.h"
 #include "util/config.h"
 #include "util/paths.h"
@@ -59,9 +60,8 @@ Result<wallet::Wallet> openUserWallet(const std::string &purpose) {
 void printEstimate(const MinerPool &pool, std::int64_t jobs) {
   std::uint64_t perJob = 0;
   for (const auto &endpoint : pool.miners)
-    perJob = std::max(
-        perJob,
-        static_cast<const miner::RemoteMiner &>(*endpoint).record().announcement.pricePerQuery);
+    perJob =
+        std::max(perJob, static_cast<const miner::RemoteMiner &>(*endpoint).record().pricePerJob);
   std::cerr << "cost estimate: about " << jobs * static_cast<std::int64_t>(perJob) << " µNES ("
             << jobs << " share jobs at up to " << perJob
             << " µNES, plus any per-byte price), paid only for verified answers; "
@@ -267,28 +267,37 @@ Result<CostEstimate> estimateCost(const cli::Arguments &args, const privacy::Run
 
 namespace {
 
+/// Says what became of the report of `miner` for `what` ("a wrong answer").
+void tellReport(const std::string &miner, const std::string &what,
+                const Result<miner::ChainReport> &reported) {
+  if (!reported) {
+    std::cerr << "could not report " << what << " of " << miner << ": " << reported.error().message
+              << '\n';
+    return;
+  }
+  std::cerr << "reported " << what << " of " << miner << " on chain: dispute " << reported->dispute;
+  if (reported->state.finalized) {
+    std::cerr << " ended undecided (too few miners free to judge it; the bond came back)\n";
+    return;
+  }
+  std::cerr << ", " << reported->jurorsAsked << " of " << reported->state.jurors.size()
+            << " jurors are judging it; they vote until chain time " << reported->state.revealEnd
+            << ", then a guilty verdict slashes the miner\n";
+  for (const auto &problem : reported->problems)
+    std::cerr << "  juror " << problem << '\n';
+}
+
 /// settle() on an EVM network.
 Result<void> settleOnChain(miner::ChainMiners &network, const privacy::RunReport &report,
                            const model::LinearBundle &bundle) {
   // Wrong answers go to the Disputes contract: a jury of other miners recomputes them.
-  for (const auto &evidence : report.failures) {
-    auto reported = network.reportWrongAnswer(evidence, bundle);
-    if (!reported) {
-      std::cerr << "could not report " << evidence.miner << ": " << reported.error().message
-                << '\n';
-      continue;
-    }
-    std::cerr << "reported " << evidence.miner << " on chain: dispute " << reported->dispute;
-    if (reported->state.finalized) {
-      std::cerr << " ended undecided (too few miners free to judge it; the bond came back)\n";
-      continue;
-    }
-    std::cerr << ", " << reported->jurorsAsked << " of " << reported->state.jurors.size()
-              << " jurors are recomputing it; they vote until chain time "
-              << reported->state.revealEnd << ", then a guilty verdict slashes the miner\n";
-    for (const auto &problem : reported->problems)
-      std::cerr << "  juror " << problem << '\n';
-  }
+  for (const auto &evidence : report.failures)
+    tellReport(evidence.miner, "a wrong answer", network.reportWrongAnswer(evidence, bundle));
+  // So do jobs a miner took and let the deadline pass: the jurors ask it for the job again.
+  // (A miner that could not be reached at all never had the job: nothing to report.)
+  for (const auto &missed : report.missed)
+    if (net::isDeadlineMiss(missed.error))
+      tellReport(missed.miner, "a missed deadline", network.reportTimeout(missed, bundle));
   auto paid = network.finishPayments();
   if (!paid)
     return paid.error().withContext("paying the miners");

@@ -37,11 +37,12 @@ Identity makeIdentity() {
 
 Bytes bytesOf(const std::string &text) { return Bytes(text.begin(), text.end()); }
 
-// Answers ListMiners with an empty list, InstallBundle("slow") never in time, anything else Ack.
+// Answers InstallBundle("missing") with NotFound, InstallBundle("slow") never in time, anything
+// else Ack.
 void answer(const Peer &, Bytes message, Responder respond) {
   auto kind = verifyMessage(message);
-  if (*kind == MessageKind::ListMiners)
-    return respond(encodeMinerList({}));
+  if (*kind == MessageKind::InstallBundle && decodeInstallBundle(message) == "missing")
+    return respond(encodeError(fail(ErrorCode::NotFound, "no such bundle")));
   if (*kind == MessageKind::InstallBundle && decodeInstallBundle(message) == "slow") {
     std::thread([respond] {
       std::this_thread::sleep_for(1500ms);
@@ -95,7 +96,7 @@ public:
     m_connection = std::move(*connection);
     m_thread = std::thread([this] {
       while (!m_stop) {
-        auto reply = m_connection->request(encodeListMiners(), 5s);
+        auto reply = m_connection->request(encodeInstallBundle("missing"), 5s);
         (reply && verifyMessage(*reply) ? m_served : m_failed)++;
       }
     });
@@ -132,9 +133,9 @@ private:
   void expectHonestClientServed() {
     auto connection = Connection::open(endpoint(), m_clientId, {m_serverId.publicKey()});
     QVERIFY2(connection, connection ? "" : connection.error().message.c_str());
-    auto reply = (*connection)->request(encodeListMiners(), 5s);
+    auto reply = (*connection)->request(encodeInstallBundle("missing"), 5s);
     QVERIFY2(reply, reply ? "" : reply.error().message.c_str());
-    QCOMPARE(*verifyMessage(*reply), MessageKind::MinerList);
+    QCOMPARE(*verifyMessage(*reply), MessageKind::Error);
   }
 
 private Q_SLOTS:
@@ -218,18 +219,12 @@ private Q_SLOTS:
   }
 
   void messagesRoundTripAndMalformedOnesAreRefused() {
-    MinerRecord record;
-    record.identity = m_clientId.publicKey();
-    record.announcement = {"127.0.0.1:9", "cpu (2 threads)", 5, 1, 2};
-    record.heartbeat.jobsServed = 42;
-    record.secondsSinceSeen = 1.5;
-    const Bytes frame = encodeMinerList({record});
-    QCOMPARE(*verifyMessage(frame), MessageKind::MinerList);
-    auto list = decodeMinerList(frame);
-    QVERIFY(list && list->size() == 1);
-    QCOMPARE(list->front().identity, record.identity);
-    QCOMPARE(list->front().announcement.endpoint, std::string("127.0.0.1:9"));
-    QCOMPARE(list->front().heartbeat.jobsServed, std::uint64_t{42});
+    const Bytes content{1, 2, 3, 250};
+    const Bytes frame = encodePublishBundle("bundle-1", content);
+    QCOMPARE(*verifyMessage(frame), MessageKind::PublishBundle);
+    const auto upload = decodePublishBundle(frame);
+    QCOMPARE(upload.bundleId, std::string("bundle-1"));
+    QCOMPARE(upload.content, content);
 
     QVERIFY(!verifyMessage(bytesOf("not a flatbuffer at all")));
     QVERIFY(!verifyMessage({}));
@@ -347,7 +342,7 @@ private Q_SLOTS:
       finish = *done;
       raw.send(finish);
       SecureChannel channel(client.keys());
-      raw.send(channel.seal(encodeListMiners()));
+      raw.send(channel.seal(encodeAck()));
       auto answerFrame = raw.receive();
       QVERIFY(answerFrame && channel.open(*answerFrame)); // the recording was a working session
     }

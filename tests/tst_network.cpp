@@ -104,7 +104,7 @@ private:
         qFatal("%s did not start", program);
       const auto space = ready->find(' ', 12);
       net::MinerRecord record;
-      record.announcement.endpoint = ready->substr(12, space - 12);
+      record.endpoint = ready->substr(12, space - 12);
       record.identity = *net::publicKeyFromHex(ready->substr(space + 1));
       miners.records.push_back(record);
       miners.processes.push_back(std::move(*child));
@@ -169,15 +169,20 @@ private:
     return net;
   }
 
-  /// A nesa-miner process working for the EVM network `access`, settling every `settleSeconds`.
+  /// A nesa-miner process working for the EVM network `access`, settling every `settleSeconds`
+  /// (with `extra` options).
   ChildProcess startChainMiner(const chain::ChainAccess &access, const fs::path &dir,
-                               int settleSeconds) {
-    auto child = ChildProcess::start(
-        NESA_MINER_PATH,
-        {"--chain-rpc", access.rpc.text(), "--chain-id", std::to_string(access.chainId),
-         "--deployment", access.deployment.string(), "--data-dir", dir.string(), "--port", "0",
-         "--threads", "1", "--settle-every", std::to_string(settleSeconds), "--log-level", "warn"},
-        /*captureStdout=*/true);
+                               int settleSeconds, std::vector<std::string> extra = {}) {
+    std::vector<std::string> arguments{"--chain-rpc",    access.rpc.text(),
+                                       "--chain-id",     std::to_string(access.chainId),
+                                       "--deployment",   access.deployment.string(),
+                                       "--data-dir",     dir.string(),
+                                       "--port",         "0",
+                                       "--threads",      "1",
+                                       "--settle-every", std::to_string(settleSeconds),
+                                       "--log-level",    "warn"};
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    auto child = ChildProcess::start(NESA_MINER_PATH, arguments, /*captureStdout=*/true);
     if (!child)
       qFatal("nesa-miner: %s", child.error().message.c_str());
     auto ready = child->readLine(60s);
@@ -275,7 +280,7 @@ private Q_SLOTS:
       // After the first call, kill the miner that computed its masked share.
       const std::string &victim = progress.call->miners.back().miner;
       for (std::size_t i = 0; i < miners.records.size(); ++i)
-        if (victim.find("@" + miners.records[i].announcement.endpoint) != std::string::npos) {
+        if (victim.find("@" + miners.records[i].endpoint) != std::string::npos) {
           miners.processes[i].kill();
           killed = victim;
         }
@@ -299,7 +304,7 @@ private Q_SLOTS:
   void dishonestMinerProcessIsCaughtAndExcluded() {
     auto honest = startFreeMiners(2, "liar");
     auto liarProcess = startFreeMiners(1, "liar-miner", NESA_DISHONEST_MINER_PATH);
-    const std::string liarEndpoint = liarProcess.records.front().announcement.endpoint;
+    const std::string liarEndpoint = liarProcess.records.front().endpoint;
     const auto &m = compiled("mlp");
     auto records = honest.records;
     records.push_back(liarProcess.records.front());
@@ -375,9 +380,8 @@ private Q_SLOTS:
     // Refusals, straight to one miner over its own connection.
     auto target = std::static_pointer_cast<miner::RemoteMiner>(found->front());
     const chain::Address minerAccount = *target->chainAccount();
-    auto connection =
-        net::Connection::open(*net::parseEndpoint(target->record().announcement.endpoint), m_client,
-                              {target->record().identity});
+    auto connection = net::Connection::open(*net::parseEndpoint(target->record().endpoint),
+                                            m_client, {target->record().identity});
     QVERIFY(connection);
     ShareJob job;
     job.bundleId = m.bundleId();
@@ -747,6 +751,129 @@ private Q_SLOTS:
     QCOMPARE(evm.devnet->stop(), 0);
   }
 
+  // A miner that takes a job and lets the deadline pass (its process stopped with SIGSTOP) is
+  // reported the same way as a liar, without an answer: each juror asks it for the disputed job
+  // again. Reported while it is back and answering, the jurors find it innocent and the
+  // reporter's bond goes to them; reported while it is stopped again, they find it guilty and
+  // it is slashed. No juror served any share of the call.
+  void aMinerThatMissesItsDeadlineIsJudgedByJurorsWhoAskItAgain() {
+    auto evm = startEvmDevnet("evm-timeout", "timeout payer");
+    const chain::ChainAccess &access = evm.access;
+    chain::RpcClient &rpc = evm.view->rpc();
+    const chain::NesaContracts &c = evm.view->contracts();
+    using V = chain::abi::Value;
+    const auto number = [&](const chain::Contract &contract, const char *function,
+                            std::vector<V> arguments = {}) {
+      return evm.number(contract, function, std::move(arguments));
+    };
+    std::vector<ChildProcess> miners;
+    std::vector<chain::Address> accounts;
+    for (int i = 0; i < 6; ++i) { // the accused, two miners for its calls, three jurors
+      const auto [minerDir, account] = evm.minerAccount("miner-" + std::to_string(i));
+      accounts.push_back(account);
+      miners.push_back(startChainMiner(access, minerDir, 1, {"--juror-wait", "3"}));
+    }
+    const chain::Address accused = accounts.front();
+    ChildProcess &accusedProcess = miners.front();
+    QTRY_COMPARE_WITH_TIMEOUT(chain::listMiners(rpc, c).value().size(), std::size_t{6}, 30000);
+
+    miner::ChainNetworkOptions options;
+    options.chain = access;
+    options.remote.jobTimeout = 4s;
+    auto network = miner::ChainMiners::open(m_client, chainKey("timeout payer"), options);
+    QVERIFY2(network, network ? "" : network.error().message.c_str());
+    const auto &m = compiled("mlp");
+    auto found = (*network)->minersFor(m.bundle(), 2);
+    QVERIFY(found);
+    // The accused first in line, so it is given the masked share of the first call.
+    std::stable_partition(found->begin(), found->end(), [&](const auto &endpoint) {
+      return *std::static_pointer_cast<miner::RemoteMiner>(endpoint)->chainAccount() == accused;
+    });
+    auto accusedEndpoint = std::static_pointer_cast<miner::RemoteMiner>(found->front());
+    Engine engine(*found);
+    const auto input = randomInput(m_shapes.at("mlp"), 22);
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto expected = engine.run(m, input, local);
+    RunOptions exact;
+    exact.arithmetic = ShareArithmetic::Ring64;
+    auto warm = engine.run(m, input, exact); // every miner has the bundle and a connection
+    QVERIFY2(warm, warm ? "" : warm.error().message.c_str());
+    QVERIFY(warm->report.missed.empty());
+
+    // Stops the accused, runs the query (its share goes elsewhere after the deadline) and
+    // returns the job it missed.
+    const auto missOne = [&]() -> std::optional<MissedAnswer> {
+      ::kill(accusedProcess.pid(), SIGSTOP);
+      auto got = engine.run(m, input, exact);
+      if (!got || relativeError(got->output, expected->output) > 1e-4 ||
+          got->report.missed.size() != 1 || !net::isDeadlineMiss(got->report.missed[0].error))
+        return std::nullopt;
+      return got->report.missed.front();
+    };
+    const auto resume = [&] {
+      ::kill(accusedProcess.pid(), SIGCONT);
+      // A fresh connection to it, so that the next job reaches it before it is stopped again.
+      QVERIFY(accusedEndpoint->installBundle(m.bundle(), m.bundleId()));
+    };
+    const auto first = missOne();
+    QVERIFY(first);
+    QCOMPARE(first->miner, accusedEndpoint->id());
+    resume(); // back and answering when its jurors ask
+    auto innocent = (*network)->reportTimeout(*first, m.bundle());
+    QVERIFY2(innocent, innocent ? "" : innocent.error().message.c_str());
+    QCOMPARE(innocent->accused, accused);
+    QCOMPARE(innocent->state.kind, chain::kTimeout);
+    QCOMPARE(innocent->jurorsAsked, 3);
+
+    const auto second = missOne();
+    QVERIFY(second);
+    const chain::U256 stakeBefore = number(c.registry, "staked", {V::address(accused)});
+    auto guilty = (*network)->reportTimeout(*second, m.bundle()); // still stopped
+    QVERIFY2(guilty, guilty ? "" : guilty.error().message.c_str());
+    QCOMPARE(guilty->jurorsAsked, 3);
+    for (const auto *report : {&*innocent, &*guilty}) {
+      std::set<chain::Address> callMiners;
+      const auto &call = report == &*innocent ? first->job.call : second->job.call;
+      for (const auto &answer : (*network)->answersOf(call))
+        callMiners.insert(answer.miner);
+      QVERIFY(!callMiners.empty());
+      for (const auto &juror : report->state.jurors) {
+        QVERIFY(!callMiners.count(juror) && juror != accused);
+        QVERIFY(juror != (*network)->payer());
+      }
+    }
+
+    const auto voted = [&](const miner::ChainReport &report, int vote) {
+      return std::all_of(
+          report.state.jurors.begin(), report.state.jurors.end(), [&](const chain::Address &juror) {
+            auto values =
+                c.disputes.call(rpc, "commitments", {V::uint(report.dispute), V::address(juror)});
+            if (vote == 0)
+              return values && *(*values)[0].asBytes() != chain::Bytes(32, 0);
+            return number(c.disputes, "votes", {V::uint(report.dispute), V::address(juror)}) ==
+                   chain::U256(static_cast<std::uint64_t>(vote));
+          });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(voted(*innocent, 0) && voted(*guilty, 0), 60000);
+    ::kill(accusedProcess.pid(), SIGCONT);
+    QVERIFY(chain::advanceTime(rpc, number(c.parameters, "commitPeriod").low64() + 1));
+    QTRY_VERIFY_WITH_TIMEOUT(voted(*innocent, 2) && voted(*guilty, 1), 30000); // 2: innocent
+    QVERIFY(chain::advanceTime(rpc, number(c.parameters, "revealPeriod").low64() + 1));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        chain::readDispute(rpc, c.disputes, innocent->dispute).value().finalized &&
+            chain::readDispute(rpc, c.disputes, guilty->dispute).value().finalized,
+        30000);
+    QVERIFY(!chain::readDispute(rpc, c.disputes, innocent->dispute).value().guilty);
+    QVERIFY(chain::readDispute(rpc, c.disputes, guilty->dispute).value().guilty);
+    QVERIFY(number(c.registry, "staked", {V::address(accused)}) < stakeBefore);
+
+    network->reset();
+    for (auto &process : miners)
+      process.stop();
+    QCOMPARE(evm.devnet->stop(), 0);
+  }
+
   void fiftyClientsTwentyQueriesEach() {
     auto miners = startFreeMiners(2, "load");
     const auto &m = compiled("mlp");
@@ -799,7 +926,7 @@ private Q_SLOTS:
     // The miners' own counters: every share of every query was computed over the network.
     std::uint64_t served = 0;
     for (const auto &record : miners.records) {
-      auto status = net::httpGet(*net::parseEndpoint(record.announcement.endpoint), "/status", 5s);
+      auto status = net::httpGet(*net::parseEndpoint(record.endpoint), "/status", 5s);
       QVERIFY(status && status->status == 200);
       const auto at = status->body.find("\"jobs_served\":");
       QVERIFY(at != std::string::npos);

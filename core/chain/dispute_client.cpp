@@ -51,9 +51,12 @@ Result<DisputeState> readDispute(RpcClient &rpc, const Contract &disputes, std::
   return d;
 }
 
-Result<std::uint64_t> fileWrongAnswer(Transactor &reporter, const NesaContracts &c,
-                                      const Hash32 &call, const SignedAnswer &accused,
-                                      const std::vector<SignedAnswer> &callMiners) {
+namespace {
+
+/// Files a report of `kind` (0: a wrong answer, 1: a timeout) after approving the bond.
+Result<std::uint64_t> fileReport(Transactor &reporter, const NesaContracts &c, int kind,
+                                 const Hash32 &call, const SignedAnswer &accused,
+                                 const std::vector<SignedAnswer> &callMiners) {
   RpcClient &rpc = reporter.rpc();
   auto bond = c.parameters.call(rpc, "reportBond");
   if (!bond)
@@ -68,7 +71,7 @@ Result<std::uint64_t> fileWrongAnswer(Transactor &reporter, const NesaContracts 
         V::list({V::address(m.miner), V::bytes(std::span<const std::uint8_t>(m.job)),
                  V::bytes(std::span<const std::uint8_t>(m.result)), V::bytes(m.signature)}));
   auto sent = c.disputes.send(reporter, "report",
-                              {V::address(accused.miner), V::uint(0),
+                              {V::address(accused.miner), V::uint(static_cast<std::uint64_t>(kind)),
                                V::bytes(std::span<const std::uint8_t>(call)),
                                V::bytes(std::span<const std::uint8_t>(accused.job)),
                                V::bytes(std::span<const std::uint8_t>(accused.result)),
@@ -81,6 +84,20 @@ Result<std::uint64_t> fileWrongAnswer(Transactor &reporter, const NesaContracts 
         log.topics[0] == *topic)
       return U256::fromBigEndian(log.topics[1])->low64();
   return fail(ErrorCode::Corrupt, "the report's transaction has no Reported event");
+}
+
+} // namespace
+
+Result<std::uint64_t> fileWrongAnswer(Transactor &reporter, const NesaContracts &c,
+                                      const Hash32 &call, const SignedAnswer &accused,
+                                      const std::vector<SignedAnswer> &callMiners) {
+  return fileReport(reporter, c, kWrongAnswer, call, accused, callMiners);
+}
+
+Result<std::uint64_t> fileTimeout(Transactor &reporter, const NesaContracts &c, const Hash32 &call,
+                                  const Address &accused, const Hash32 &job,
+                                  const std::vector<SignedAnswer> &callMiners) {
+  return fileReport(reporter, c, kTimeout, call, SignedAnswer{accused, job, {}, {}}, callMiners);
 }
 
 Result<DisputeState> drawCommittee(Transactor &sender, const NesaContracts &c, std::uint64_t id,

@@ -1,6 +1,6 @@
 // Disputes on the Disputes contract as the off-chain parties see them: reading a dispute, a
-// reporter filing a wrong answer with the call's other miners (kept off the jury) and drawing the
-// committee, and the commitment a juror's vote is hidden behind.
+// reporter filing a wrong answer or a missed deadline with the call's other miners (kept off the
+// jury) and drawing the committee, and the commitment a juror's vote is hidden behind.
 #pragma once
 
 #include "chain/nesa_contracts.h"
@@ -9,11 +9,15 @@
 
 namespace nesa::chain {
 
+/// The kinds of report (the contract's Disputes.Kind).
+inline constexpr int kWrongAnswer = 0;
+inline constexpr int kTimeout = 1;
+
 /// A dispute as the contract holds it.
 struct DisputeState {
   Address reporter{};
   Address accused{};
-  int kind = 0; ///< 0: a wrong answer, 1: a timeout
+  int kind = kWrongAnswer; ///< kWrongAnswer or kTimeout
   Hash32 job{};
   Hash32 result{};
   U256 bond;
@@ -42,6 +46,13 @@ struct SignedAnswer {
 Result<std::uint64_t> fileWrongAnswer(Transactor &reporter, const NesaContracts &contracts,
                                       const Hash32 &call, const SignedAnswer &accused,
                                       const std::vector<SignedAnswer> &callMiners);
+
+/// Files a report that `accused` took the share job whose digest is `job` in call `call` and
+/// did not answer it, with `callMiners` — every miner that answered in the same call — kept off
+/// the jury. Returns the dispute's id.
+Result<std::uint64_t> fileTimeout(Transactor &reporter, const NesaContracts &contracts,
+                                  const Hash32 &call, const Address &accused, const Hash32 &job,
+                                  const std::vector<SignedAnswer> &callMiners);
 
 /// Draws dispute `id`'s committee once the block after the report exists (mining empty blocks
 /// when `mineBlocks`, as only a local devnet allows), then returns the dispute.

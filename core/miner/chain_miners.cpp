@@ -119,10 +119,10 @@ ChainMiners::minersFor(const model::LinearBundle &, std::size_t needed) {
       continue;
     net::MinerRecord record;
     record.identity = entry.listing.wireKey; // pinned: the handshake must prove this key
-    record.announcement.endpoint = entry.listing.endpoint;
-    record.announcement.backend = entry.listing.backend;
-    record.announcement.pricePerQuery = entry.listing.pricePerJob;
-    record.announcement.pricePerByte = entry.listing.pricePerMiB >> 20;
+    record.endpoint = entry.listing.endpoint;
+    record.backend = entry.listing.backend;
+    record.pricePerJob = entry.listing.pricePerJob;
+    record.pricePerByte = entry.listing.pricePerMiB >> 20;
     auto miner = std::make_shared<RemoteMiner>(*m_client, std::move(record), m_options.remote);
     miner->setChainAccount(entry.account);
     m_handedOut.push_back(miner);
@@ -141,32 +141,70 @@ Result<ChainReport> ChainMiners::reportWrongAnswer(const privacy::Evidence &evid
   if (accused == answers.end())
     return fail(ErrorCode::InvalidInput,
                 "the wrong answer of " + evidence.miner + " was not signed on chain");
-  // A miner that got a share of this call and never answered cannot be proven to be of the call,
-  // so the contract could draw it as a juror and hand it the accused's share: no report then.
-  if (const auto silent = m_answers->silent(evidence.job.call); !silent.empty())
-    return fail(ErrorCode::Unavailable,
-                "not reporting " + evidence.miner + ": miner " +
-                    chain::checksumAddress(silent.front()) +
-                    " received a share of the same call and did not answer, so it could not be "
-                    "kept off the jury");
-  std::vector<chain::SignedAnswer> others;
-  std::set<chain::Address> seen{accused->miner};
-  for (const auto &answer : answers)
-    if (seen.insert(answer.miner).second)
-      others.push_back(answer);
+  auto others = otherMinersOf(evidence.job.call, accused->miner, evidence.miner);
+  if (!others)
+    return others.error();
   const chain::NesaContracts &c = m_chain->contracts();
-  ChainReport report;
-  report.accused = accused->miner;
   auto id = m_payer->withSender([&](chain::Transactor &sender) {
-    return chain::fileWrongAnswer(sender, c, evidence.job.call, *accused, others);
+    return chain::fileWrongAnswer(sender, c, evidence.job.call, *accused, *others);
   });
   if (!id)
     return id.error();
-  report.dispute = *id;
+  return summonJury(*id, accused->miner, evidence.job, &evidence.reply, bundle);
+}
+
+Result<ChainReport> ChainMiners::reportTimeout(const privacy::MissedAnswer &missed,
+                                               const model::LinearBundle &bundle) {
+  const auto miner = std::find_if(m_handedOut.begin(), m_handedOut.end(),
+                                  [&](const auto &m) { return m->id() == missed.miner; });
+  if (miner == m_handedOut.end() || !(*miner)->chainAccount())
+    return fail(ErrorCode::InvalidInput, missed.miner + " is not a miner of this network");
+  const chain::Address accused = *(*miner)->chainAccount();
+  auto others = otherMinersOf(missed.job.call, accused, missed.miner);
+  if (!others)
+    return others.error();
+  const chain::NesaContracts &c = m_chain->contracts();
+  auto id = m_payer->withSender([&](chain::Transactor &sender) {
+    return chain::fileTimeout(sender, c, missed.job.call, accused, jobDigestOf(missed.job),
+                              *others);
+  });
+  if (!id)
+    return id.error();
+  return summonJury(*id, accused, missed.job, nullptr, bundle);
+}
+
+Result<std::vector<chain::SignedAnswer>>
+ChainMiners::otherMinersOf(const privacy::Seed &call, const chain::Address &accused,
+                           const std::string &accusedName) const {
+  // A miner that got a share of this call and never answered cannot be proven to be of the
+  // call, so the contract could draw it as a juror and hand it the accused's share: no report
+  // then. (The accused of a missed deadline is one of them: it is never its own juror.)
+  for (const auto &silent : m_answers->silent(call))
+    if (silent != accused)
+      return fail(ErrorCode::Unavailable,
+                  "not reporting " + accusedName + ": miner " + chain::checksumAddress(silent) +
+                      " received a share of the same call and did not answer, so it could not "
+                      "be kept off the jury");
+  std::vector<chain::SignedAnswer> others;
+  std::set<chain::Address> seen{accused};
+  for (const auto &answer : m_answers->of(call))
+    if (seen.insert(answer.miner).second)
+      others.push_back(answer);
+  return others;
+}
+
+Result<ChainReport> ChainMiners::summonJury(std::uint64_t id, const chain::Address &accused,
+                                            const privacy::ShareJob &job,
+                                            const model::TensorData *answer,
+                                            const model::LinearBundle &bundle) {
+  const chain::NesaContracts &c = m_chain->contracts();
+  ChainReport report;
+  report.dispute = id;
+  report.accused = accused;
   auto drawn = m_payer->withSender([&](chain::Transactor &sender) {
     // A local anvil (the devnet's chain id, whoever started it) mines only when sent
     // transactions: the next block is mined here rather than waited for.
-    return chain::drawCommittee(sender, c, *id, m_chain->chainId() == chain::kDevnetChainId,
+    return chain::drawCommittee(sender, c, id, m_chain->chainId() == chain::kDevnetChainId,
                                 std::chrono::minutes(2));
   });
   if (!drawn)
@@ -186,10 +224,10 @@ Result<ChainReport> ChainMiners::reportWrongAnswer(const privacy::Evidence &evid
     }
     net::MinerRecord record;
     record.identity = entry->listing.wireKey;
-    record.announcement.endpoint = entry->listing.endpoint;
+    record.endpoint = entry->listing.endpoint;
     RemoteMiner miner(*m_client, std::move(record), m_options.remote);
     miner.setChainAccount(juror);
-    if (auto asked = miner.judge(*id, evidence.job, evidence.reply, bundle); asked)
+    if (auto asked = miner.judge(id, job, answer, bundle); asked)
       ++report.jurorsAsked;
     else
       report.problems.push_back(chain::checksumAddress(juror) + ": " + asked.error().message);

@@ -41,7 +41,7 @@ struct ChainNetworkOptions {
   std::chrono::milliseconds readyTimeout{90'000};
 };
 
-/// A wrong answer reported on chain.
+/// A wrong answer or a missed deadline reported on chain.
 struct ChainReport {
   std::uint64_t dispute = 0; ///< its id on the Disputes contract
   chain::Address accused{};
@@ -74,6 +74,11 @@ public:
   /// reveal and finalize on their own; the verdict comes after the contract's two phases.
   Result<ChainReport> reportWrongAnswer(const privacy::Evidence &evidence,
                                         const model::LinearBundle &bundle);
+  /// Reports that the miner of `missed` (RunReport::missed) took its job and did not answer, the
+  /// same way: the jurors ask the accused for the job again and vote guilty when it does not
+  /// answer them in time, or answers wrongly.
+  Result<ChainReport> reportTimeout(const privacy::MissedAnswer &missed,
+                                    const model::LinearBundle &bundle);
   /// Every signed answer of the call `call` (who served a share of it).
   std::vector<chain::SignedAnswer> answersOf(const privacy::Seed &call) const {
     return m_answers->of(call);
@@ -95,6 +100,16 @@ private:
   ChainMiners() = default;
   /// Starts anvil, deploys, funds and starts the miners, and waits for them on the registry.
   Result<void> startDevnet(const chain::Address &payer);
+  /// The signed answers of every miner of `call` but the accused, to keep them off the jury;
+  /// refused when another miner of the call is silent (it could be drawn).
+  Result<std::vector<chain::SignedAnswer>> otherMinersOf(const privacy::Seed &call,
+                                                         const chain::Address &accused,
+                                                         const std::string &accusedName) const;
+  /// Draws dispute `id`'s jury and sends each juror `job` (and `bundle`) with the accused's
+  /// `answer` (none for a missed deadline).
+  Result<ChainReport> summonJury(std::uint64_t id, const chain::Address &accused,
+                                 const privacy::ShareJob &job, const model::TensorData *answer,
+                                 const model::LinearBundle &bundle);
 
   const net::Identity *m_client = nullptr;
   ChainNetworkOptions m_options;

@@ -161,7 +161,9 @@ Result<void> JurorDuties::advance(chain::Transactor &sender) {
     const bool pastReveal = d->commitEnd != 0 && *now > d->revealEnd;
     const bool over = d->finalized || pastReveal;
     if (pastReveal && !d->finalized) { // anyone may; the jurors' reward waits for it
-      if (auto sent = disputes.send(sender, "finalize", {V::uint(id)}); !sent)
+      // Several jurors may try at once: the one that comes second finds it done.
+      auto sent = disputes.send(sender, "finalize", {V::uint(id)});
+      if (!sent && !finalizedMeanwhile(id))
         note(sent.error().withContext("finalizing " + which));
     }
     std::lock_guard lock(m_mutex);
@@ -175,6 +177,11 @@ Result<void> JurorDuties::advance(chain::Transactor &sender) {
   if (first)
     return *first;
   return {};
+}
+
+bool JurorDuties::finalizedMeanwhile(std::uint64_t id) {
+  auto d = chain::readDispute(m_chain.rpc(), m_chain.contracts().disputes, id);
+  return d && d->finalized;
 }
 
 std::size_t JurorDuties::pending() const {

@@ -23,7 +23,8 @@ public:
   Result<std::size_t> load();
 
   /// The dispute `id`, when this miner sits on its jury, the commit phase is still open and
-  /// `job` and `result` are the digests it was reported with; otherwise why not.
+  /// `job` and `result` are the digests it was reported with (`result` zero for a missed
+  /// deadline); otherwise why not.
   Result<chain::DisputeState> check(std::uint64_t id, const chain::Hash32 &job,
                                     const chain::Hash32 &result);
   /// Records the verdict on dispute `id` with a fresh salt (on disk first); advance() commits it.
@@ -43,6 +44,8 @@ private:
     Stage stage = Stage::Recorded;
   };
   Result<void> save() const;
+  /// True when dispute `id` is finalized on chain (by another juror, after ours failed).
+  bool finalizedMeanwhile(std::uint64_t id);
 
   chain::ChainConnection &m_chain;
   chain::Address m_self{};

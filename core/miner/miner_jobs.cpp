@@ -14,10 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-double msSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
 // Bundle ids are 64 lower-case hex characters; anything else never reaches the file system.
 bool isBundleId(const std::string &id) {
   return id.size() == 64 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
@@ -73,8 +69,7 @@ Result<void> MinerService::State::installUploaded(const std::string &id,
   return install(id);
 }
 
-void MinerService::State::handle(const net::Peer &, net::Bytes message,
-                                 net::Responder respond) {
+void MinerService::State::handle(const net::Peer &, net::Bytes message, net::Responder respond) {
   const auto kind = *net::verifyMessage(message);
   switch (kind) {
   case net::MessageKind::ShareJob: return handleJob(std::move(message), respond);
@@ -92,6 +87,7 @@ void MinerService::State::handle(const net::Peer &, net::Bytes message,
     return;
   }
   case net::MessageKind::JudgeJob: return handleJudge(std::move(message), respond);
+  case net::MessageKind::AnswerDisputed: return handleAnswerDisputed(std::move(message), respond);
   case net::MessageKind::PublishBundle: {
     auto upload = std::make_shared<net::BundleUpload>(net::decodePublishBundle(message));
     message = {};
@@ -165,16 +161,7 @@ void MinerService::State::handleJob(net::Bytes message, const net::Responder &re
         }
         ++served;
         fees += job->fee;
-        // Signed, so that a wrong answer can be proven in a dispute (docs/chain.md).
-        // The digests hash megabytes of share data: computed once for both signatures.
-        const auto jobDigest = jobDigestOf(job->job);
-        const auto resultDigest = resultDigestOf(reply->output);
-        const auto signedBytes = net::answerSigningBytes(jobDigest, resultDigest);
-        reply->signer = identity.publicKey();
-        reply->signature = identity.sign(signedBytes);
-        // And, on an EVM network, with the miner's account for the Disputes contract.
-        auto chainSignature = signAnswer(job->job.call, jobDigest, resultDigest);
-        respond(encodeShareReply({std::move(*reply), waited, std::move(chainSignature)}));
+        respond(encodeShareReply(signedReply(job->job, std::move(*reply), waited)));
       },
       [respond](const Error &error) { respond(net::encodeError(error)); });
   if (!queued) {

@@ -21,8 +21,8 @@ namespace nesa::miner {
 
 /// How a miner runs.
 struct MinerOptions {
-  std::string host = "127.0.0.1";    ///< where to listen
-  std::uint16_t port = 0;            ///< 0: any free port
+  std::string host = "127.0.0.1"; ///< where to listen
+  std::uint16_t port = 0;         ///< 0: any free port
   /// Work for an EVM network: stake and register on its contracts, paid there. The account is
   /// the key in dataDir/chain.key (made on first start).
   std::optional<chain::ChainAccess> chain;
@@ -44,6 +44,9 @@ struct MinerOptions {
   std::size_t maxQueuedBytes = 1ull << 30;
   std::uint64_t pricePerQuery = 10; ///< micro-NES per share job
   std::uint64_t pricePerByte = 0;   ///< micro-NES per payload byte
+  /// As a juror of a missed-deadline dispute: how long the accused is given to answer the
+  /// disputed job before this juror votes guilty.
+  std::chrono::milliseconds jurorWait{30'000};
   /// What computes the jobs; empty: this machine's CPU (privacy::LocalMiner). Tests put a
   /// deliberately dishonest one here to check that clients catch it.
   std::shared_ptr<privacy::MinerEndpoint> compute;

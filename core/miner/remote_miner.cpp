@@ -42,8 +42,7 @@ std::vector<chain::SignedAnswer> CallAnswers::of(const privacy::Seed &call) cons
 RemoteMiner::RemoteMiner(const net::Identity &client, net::MinerRecord record,
                          RemoteMinerOptions options)
     : m_client(client), m_record(std::move(record)), m_options(options),
-      m_id("miner-" + net::toHex(m_record.identity).substr(0, 8) + "@" +
-           m_record.announcement.endpoint) {}
+      m_id("miner-" + net::toHex(m_record.identity).substr(0, 8) + "@" + m_record.endpoint) {}
 
 RemoteMiner::~RemoteMiner() = default;
 
@@ -53,7 +52,7 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = m_connection && m_connection->isOpen();
     if (!reused) {
-      auto endpoint = net::parseEndpoint(m_record.announcement.endpoint);
+      auto endpoint = net::parseEndpoint(m_record.endpoint);
       if (!endpoint)
         return endpoint.error();
       auto opened =
@@ -65,7 +64,7 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
     auto reply = m_connection->request(message, timeout);
     // A connection the miner closed while idle fails at once: retry on a fresh one. A timeout
     // or a failure on a fresh connection is the miner's answer.
-    if (reply || !reused || reply.error().message.find("no answer within") != std::string::npos)
+    if (reply || !reused || net::isDeadlineMiss(reply.error()))
       return reply;
   }
   return fail(ErrorCode::Unavailable, "unreachable");
@@ -88,7 +87,7 @@ Result<void> RemoteMiner::installBundle(const model::LinearBundle &bundle,
 }
 
 Result<void> RemoteMiner::judge(std::uint64_t dispute, const privacy::ShareJob &job,
-                                const model::TensorData &output,
+                                const model::TensorData *output,
                                 const model::LinearBundle &bundle) {
   if (auto installed = installBundle(bundle, job.bundleId); !installed)
     return installed.error().withContext("sending the bundle to a juror");
@@ -96,6 +95,33 @@ Result<void> RemoteMiner::judge(std::uint64_t dispute, const privacy::ShareJob &
   if (!reply)
     return reply.error();
   return net::expectAck(*reply);
+}
+
+Result<privacy::ShareReply> RemoteMiner::answerDisputed(std::uint64_t dispute,
+                                                        const privacy::ShareJob &job,
+                                                        const model::LinearBundle &bundle) {
+  if (auto installed = installBundle(bundle, job.bundleId); !installed)
+    return installed.error().withContext("sending the bundle to the accused");
+  auto reply = request(encodeAnswerDisputed(dispute, job), m_options.jobTimeout);
+  if (!reply)
+    return reply.error();
+  auto decoded = decodeShareReply(*reply);
+  if (!decoded)
+    return decoded.error();
+  if (auto signedByIt =
+          checkSigned(decoded->reply, jobDigestOf(job), resultDigestOf(decoded->reply.output));
+      !signedByIt)
+    return signedByIt.error();
+  return std::move(decoded->reply);
+}
+
+Result<void> RemoteMiner::checkSigned(const privacy::ShareReply &reply, const net::Digest &job,
+                                      const net::Digest &result) const {
+  if (reply.signer != m_record.identity ||
+      !net::verifySignature(m_record.identity, net::answerSigningBytes(job, result),
+                            reply.signature))
+    return fail(ErrorCode::InvalidInput, "the answer is not signed by the miner");
+  return {};
 }
 
 Result<chain::SignedReceipt> RemoteMiner::chainReceipt(std::uint64_t price) {
@@ -119,9 +145,8 @@ Result<chain::SignedReceipt> RemoteMiner::chainReceipt(std::uint64_t price) {
 }
 
 Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
-  const auto &price = m_record.announcement;
   const std::uint64_t payload = job.input ? job.input->bytes.size() : 0;
-  PricedJob priced{job, price.pricePerQuery + price.pricePerByte * payload, m_options.tip, {}};
+  PricedJob priced{job, m_record.pricePerJob + m_record.pricePerByte * payload, m_options.tip, {}};
   if (m_options.chainPayer && m_chainAccount) {
     // The receipt covers the answers verified so far, never this one: it is paid only once the
     // engine has checked it (reportCheck), so a wrong or missing answer is never paid for.
@@ -142,10 +167,8 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   // digests hash megabytes of share data: computed once for both signatures.)
   const auto jobDigest = jobDigestOf(job);
   const auto resultDigest = resultDigestOf(decoded->reply.output);
-  const auto signedBytes = net::answerSigningBytes(jobDigest, resultDigest);
-  if (decoded->reply.signer != m_record.identity ||
-      !net::verifySignature(m_record.identity, signedBytes, decoded->reply.signature))
-    return fail(ErrorCode::InvalidInput, "the answer is not signed by the miner");
+  if (auto signedByIt = checkSigned(decoded->reply, jobDigest, resultDigest); !signedByIt)
+    return signedByIt.error();
   if (m_options.chainPayer && m_chainAccount) {
     // On an EVM network the miner's account signs too: what the Disputes contract checks.
     chain::SignedAnswer answer{*m_chainAccount, jobDigest, resultDigest, decoded->chainSignature};

@@ -6,6 +6,7 @@
 #include "chain/session_payer.h"
 #include "net/connection.h"
 #include "net/messages.h"
+#include "net/share_digest.h"
 #include "privacy/miner_endpoint.h"
 
 #include <chrono>
@@ -69,16 +70,24 @@ public:
   /// micro-NES owed for answers that passed verification.
   std::uint64_t verifiedAmount() const;
   const net::MinerRecord &record() const { return m_record; }
-  /// Asks this miner, a juror of dispute `dispute`, to recompute `job` (whose bundle it is sent
-  /// first when it lacks it) where the accused answered `output`; it checks everything on chain.
+  /// Asks this miner, a juror of dispute `dispute`, to judge `job` (whose bundle it is sent
+  /// first when it lacks it): the accused answered `output`, or with none, missed its deadline.
+  /// The juror checks everything on chain.
   Result<void> judge(std::uint64_t dispute, const privacy::ShareJob &job,
-                     const model::TensorData &output, const model::LinearBundle &bundle);
+                     const model::TensorData *output, const model::LinearBundle &bundle);
+  /// Asks this miner, accused in timeout dispute `dispute`, to answer `job` now (sending it
+  /// `bundle` first when it lacks it); the answer must be signed by its pinned wire key.
+  Result<privacy::ShareReply> answerDisputed(std::uint64_t dispute, const privacy::ShareJob &job,
+                                             const model::LinearBundle &bundle);
   /// The miner's EVM account, which chainPayer pays.
   void setChainAccount(const chain::Address &account) { m_chainAccount = account; }
   const std::optional<chain::Address> &chainAccount() const { return m_chainAccount; }
 
 private:
   Result<net::Bytes> request(const net::Bytes &message, std::chrono::milliseconds timeout);
+  /// Only an answer signed by the pinned wire key can be held against the miner.
+  Result<void> checkSigned(const privacy::ShareReply &reply, const net::Digest &job,
+                           const net::Digest &result) const;
   /// The EVM receipt for the answers verified so far, with the session made ready for a job
   /// costing `price`.
   Result<chain::SignedReceipt> chainReceipt(std::uint64_t price);

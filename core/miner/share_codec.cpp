@@ -78,7 +78,7 @@ Bytes encodeShareJob(const PricedJob &priced) {
   const auto call = builder.CreateVector(job.call.data(), job.call.size());
   const auto request = wire::CreateShareJobRequest(
       builder, bundle, ops, static_cast<std::uint8_t>(job.arithmetic), job.fracBits, job.addBias,
-      input, seed, job.nonce, seedShape, priced.fee, priced.tip, 0, chainReceipt, call);
+      input, seed, job.nonce, seedShape, priced.fee, priced.tip, chainReceipt, call);
   return net::finishMessage(builder, request);
 }
 
@@ -110,9 +110,6 @@ Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame) {
   }
   priced.fee = request->fee();
   priced.tip = request->tip();
-  if (request->payment())
-    return fail(ErrorCode::InvalidInput,
-                "a receipt of the retired home-made chain: pay on an EVM network instead");
   auto chainReceipt = readChainReceipt(request->chain_receipt());
   if (!chainReceipt)
     return chainReceipt.error();
@@ -128,7 +125,7 @@ Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame) {
 Bytes encodeChainReceipt(const chain::SignedReceipt &receipt) {
   flatbuffers::FlatBufferBuilder builder;
   const auto bytes = writeChainReceipt(builder, receipt);
-  return net::finishMessage(builder, wire::CreatePaymentReceipt(builder, 0, bytes));
+  return net::finishMessage(builder, wire::CreatePaymentReceipt(builder, bytes));
 }
 
 Result<std::optional<chain::SignedReceipt>>
@@ -150,29 +147,68 @@ Bytes encodeShareReply(const TimedReply &timed) {
                                                                signer, signature, chainSignature));
 }
 
-Bytes encodeJudgeJob(std::uint64_t dispute, const privacy::ShareJob &job,
-                     const model::TensorData &output) {
-  const Bytes jobFrame = encodeShareJob({job, 0, 0, {}});
-  flatbuffers::FlatBufferBuilder builder(jobFrame.size() + output.bytes.size() + 256);
-  const auto jobBytes = builder.CreateVector(jobFrame.data(), jobFrame.size());
-  const auto tensor = writeTensor(builder, output);
-  return net::finishMessage(builder, wire::CreateJudgeJob(builder, dispute, jobBytes, tensor));
+namespace {
+
+/// A ShareJob message carried inside another message (no price: juror traffic is not paid).
+flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>>
+writeInnerJob(flatbuffers::FlatBufferBuilder &builder, const Bytes &jobFrame) {
+  return builder.CreateVector(jobFrame.data(), jobFrame.size());
 }
 
-Result<JudgeRequest> decodeJudgeJob(std::span<const std::uint8_t> frame) {
-  const auto *judge = net::messageOf(frame)->body_as_JudgeJob();
-  if (!judge->job())
+Result<privacy::ShareJob> readInnerJob(const flatbuffers::Vector<std::uint8_t> *bytes) {
+  if (!bytes)
     return fail(ErrorCode::InvalidInput, "a dispute without its job");
-  const std::span<const std::uint8_t> inner(judge->job()->data(), judge->job()->size());
+  const std::span<const std::uint8_t> inner(bytes->data(), bytes->size());
   if (auto kind = net::expectMessage(inner, net::MessageKind::ShareJob); !kind)
     return kind.error().withContext("the disputed job");
   auto job = decodeShareJob(inner);
   if (!job)
     return job.error().withContext("the disputed job");
-  auto output = readTensor(judge->output());
-  if (!output)
-    return output.error().withContext("the accused's answer");
-  return JudgeRequest{judge->dispute(), std::move(job->job), std::move(*output)};
+  return std::move(job->job);
+}
+
+} // namespace
+
+Bytes encodeJudgeJob(std::uint64_t dispute, const privacy::ShareJob &job,
+                     const model::TensorData *output) {
+  const Bytes jobFrame = encodeShareJob({job, 0, 0, {}});
+  flatbuffers::FlatBufferBuilder builder(jobFrame.size() + (output ? output->bytes.size() : 0) +
+                                         256);
+  const auto jobBytes = writeInnerJob(builder, jobFrame);
+  flatbuffers::Offset<wire::Tensor> tensor;
+  if (output)
+    tensor = writeTensor(builder, *output);
+  return net::finishMessage(builder, wire::CreateJudgeJob(builder, dispute, jobBytes, tensor));
+}
+
+Result<JudgeRequest> decodeJudgeJob(std::span<const std::uint8_t> frame) {
+  const auto *judge = net::messageOf(frame)->body_as_JudgeJob();
+  auto job = readInnerJob(judge->job());
+  if (!job)
+    return job.error();
+  JudgeRequest request{judge->dispute(), std::move(*job), std::nullopt};
+  if (judge->output()) {
+    auto output = readTensor(judge->output());
+    if (!output)
+      return output.error().withContext("the accused's answer");
+    request.accusedOutput = std::move(*output);
+  }
+  return request;
+}
+
+Bytes encodeAnswerDisputed(std::uint64_t dispute, const privacy::ShareJob &job) {
+  const Bytes jobFrame = encodeShareJob({job, 0, 0, {}});
+  flatbuffers::FlatBufferBuilder builder(jobFrame.size() + 128);
+  const auto jobBytes = writeInnerJob(builder, jobFrame);
+  return net::finishMessage(builder, wire::CreateAnswerDisputed(builder, dispute, jobBytes));
+}
+
+Result<DisputedJob> decodeAnswerDisputed(std::span<const std::uint8_t> frame) {
+  const auto *request = net::messageOf(frame)->body_as_AnswerDisputed();
+  auto job = readInnerJob(request->job());
+  if (!job)
+    return job.error();
+  return DisputedJob{request->dispute(), std::move(*job)};
 }
 
 net::Digest jobDigestOf(const privacy::ShareJob &job) {

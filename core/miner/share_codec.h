@@ -14,8 +14,8 @@ namespace nesa::miner {
 /// A share job with what the client pays for it.
 struct PricedJob {
   privacy::ShareJob job;
-  std::uint64_t fee = 0;                  ///< micro-NES offered
-  std::uint64_t tip = 0;                  ///< raises priority in the miner's queue
+  std::uint64_t fee = 0; ///< micro-NES offered
+  std::uint64_t tip = 0; ///< raises priority in the miner's queue
   /// Paid miners of an EVM network: the client's signed receipt for the answers before this one.
   std::optional<chain::SignedReceipt> chainPayment;
 };
@@ -30,9 +30,16 @@ struct TimedReply {
 
 /// A juror's task in a dispute on an EVM network.
 struct JudgeRequest {
-  std::uint64_t dispute = 0;       ///< its id on the Disputes contract
-  privacy::ShareJob job;           ///< the accused's job, exactly as it was sent
-  model::TensorData accusedOutput; ///< the answer the accused signed
+  std::uint64_t dispute = 0; ///< its id on the Disputes contract
+  privacy::ShareJob job;     ///< the accused's job, exactly as it was sent
+  /// The answer the accused signed; none when it is accused of not answering.
+  std::optional<model::TensorData> accusedOutput;
+};
+
+/// A juror's request to the accused of a timeout dispute: answer the disputed job now.
+struct DisputedJob {
+  std::uint64_t dispute = 0;
+  privacy::ShareJob job;
 };
 
 /// Largest tensor a share message may carry, in elements.
@@ -47,11 +54,17 @@ net::Bytes encodeChainReceipt(const chain::SignedReceipt &receipt);
 /// The EVM receipt of a verified PaymentReceipt frame; nullopt when it carries none.
 Result<std::optional<chain::SignedReceipt>> decodeChainReceipt(std::span<const std::uint8_t> frame);
 
-/// Asks a juror to recompute `job` for dispute `dispute`, where the accused answered `output`.
+/// Asks a juror to judge dispute `dispute` about `job`: the accused answered `output`, or, with
+/// none, did not answer.
 net::Bytes encodeJudgeJob(std::uint64_t dispute, const privacy::ShareJob &job,
-                          const model::TensorData &output);
+                          const model::TensorData *output);
 /// Decodes a verified JudgeJob frame (its inner job is verified and decoded too).
 Result<JudgeRequest> decodeJudgeJob(std::span<const std::uint8_t> frame);
+
+/// Asks the accused of timeout dispute `dispute` to answer `job`, the disputed job.
+net::Bytes encodeAnswerDisputed(std::uint64_t dispute, const privacy::ShareJob &job);
+/// Decodes a verified AnswerDisputed frame (its inner job is verified and decoded too).
+Result<DisputedJob> decodeAnswerDisputed(std::span<const std::uint8_t> frame);
 
 net::Bytes encodeShareReply(const TimedReply &reply);
 /// Decodes a miner's answer: a ShareReply, or the Error it sent, or why the frame is unusable.

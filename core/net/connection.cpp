@@ -12,6 +12,8 @@ std::span<const std::uint8_t> viewOf(const beast::flat_buffer &buffer) {
   return {static_cast<const std::uint8_t *>(buffer.data().data()), buffer.size()};
 }
 
+const std::string kNoAnswerWithin = "no answer within ";
+
 std::string millis(std::chrono::milliseconds ms) { return std::to_string(ms.count()) + " ms"; }
 
 // Runs `operation` on `ioc` for at most `timeout`; on expiry `abort` is called and the
@@ -145,11 +147,15 @@ Result<Bytes> Connection::request(std::span<const std::uint8_t> message,
           s.ioc, exchange, [&] { s.close(); }, timeout)) {
     s.close();
     s.droppedByPeer = false; // our deadline closed it, not the other side
-    return fail(ErrorCode::Unavailable, "no answer within " + millis(timeout));
+    return fail(ErrorCode::Unavailable, kNoAnswerWithin + millis(timeout));
   }
   if (!*answer)
     s.close();
   return std::move(*answer);
+}
+
+bool isDeadlineMiss(const Error &error) {
+  return error.code == ErrorCode::Unavailable && error.message.starts_with(kNoAnswerWithin);
 }
 
 bool Connection::isOpen() const {

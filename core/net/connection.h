@@ -20,6 +20,10 @@ struct ConnectOptions {
   std::size_t maxMessageBytes = 256u << 20; ///< larger answers close the connection
 };
 
+/// True when `error` is Connection::request's "no answer within …": the peer took the request
+/// and let the deadline pass (not a refused connection or a broken answer).
+bool isDeadlineMiss(const Error &error);
+
 /// One connection; requests go one at a time (callers from several threads take turns).
 /// After any failure (timeout, broken frame, closed socket) the connection stays closed.
 class Connection {

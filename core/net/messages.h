@@ -20,49 +20,26 @@ enum class MessageKind : std::uint8_t {
   ShareJob,
   ShareReply,
   InstallBundle,
-  RegisterMiner,
-  Heartbeat,
-  ListMiners,
-  MinerList,
   PublishBundle,
-  LedgerRequest,
-  LedgerReply,
   PaymentReceipt,
-  ReportEvidence,
-  ReportMissing,
   JudgeJob,
+  AnswerDisputed,
 };
 
 /// Checks that `frame` is a well-formed message of this protocol version (bounds, offsets,
 /// nesting, the version field) and says which one it is.
 Result<MessageKind> verifyMessage(std::span<const std::uint8_t> frame);
 
-/// A miner's announcement to its node.
-struct MinerAnnouncement {
-  std::string endpoint; ///< host:port of its share-job server
-  std::string backend;
-  std::uint64_t pricePerQuery = 0; ///< micro-NES per job
-  std::uint64_t pricePerByte = 0;  ///< micro-NES per payload byte
-  int maxJobs = 1;
-};
-
-/// A miner's sign of life.
-struct MinerHeartbeat {
-  std::uint64_t jobsServed = 0;
-  std::uint64_t jobsFailed = 0;
-  std::uint32_t queueLength = 0;
-  bool paused = false;
-};
-
-/// One miner as the node's registry knows it.
+/// A miner as its clients know it (on an EVM network, from the registry contract).
 struct MinerRecord {
-  PublicKey identity{};
-  MinerAnnouncement announcement;
-  MinerHeartbeat heartbeat;
-  double secondsSinceSeen = 0;
+  PublicKey identity{};           ///< the wire key its handshake must prove
+  std::string endpoint;           ///< host:port of its share-job server
+  std::string backend;            ///< "cpu (2 threads)", "cuda (NVIDIA H100)"
+  std::uint64_t pricePerJob = 0;  ///< micro-NES per job
+  std::uint64_t pricePerByte = 0; ///< micro-NES per payload byte
 };
 
-/// A bundle to store on a node.
+/// A bundle handed to a miner.
 struct BundleUpload {
   std::string bundleId;
   Bytes content;
@@ -71,26 +48,12 @@ struct BundleUpload {
 Bytes encodeError(const Error &error);
 Bytes encodeAck();
 Bytes encodeInstallBundle(const std::string &bundleId);
-Bytes encodeRegisterMiner(const MinerAnnouncement &announcement);
-Bytes encodeHeartbeat(const MinerHeartbeat &heartbeat);
-Bytes encodeListMiners();
-Bytes encodeMinerList(const std::vector<MinerRecord> &miners);
 Bytes encodePublishBundle(const std::string &bundleId, std::span<const std::uint8_t> content);
-Bytes encodeLedgerRequest(std::span<const std::uint8_t> body);
-Bytes encodeReportMissing(const PublicKey &miner);
-/// The miner named by a verified ReportMissing frame (all zero when malformed).
-PublicKey decodeReportMissing(std::span<const std::uint8_t> frame);
-Bytes encodeLedgerReply(std::span<const std::uint8_t> body);
 
 // Decoders take a frame that verifyMessage() accepted with the matching kind.
 Error decodeError(std::span<const std::uint8_t> frame);
 std::string decodeInstallBundle(std::span<const std::uint8_t> frame);
-MinerAnnouncement decodeRegisterMiner(std::span<const std::uint8_t> frame);
-MinerHeartbeat decodeHeartbeat(std::span<const std::uint8_t> frame);
-Result<std::vector<MinerRecord>> decodeMinerList(std::span<const std::uint8_t> frame);
 BundleUpload decodePublishBundle(std::span<const std::uint8_t> frame);
-/// The body of a LedgerRequest or LedgerReply frame.
-Bytes decodeLedgerBody(std::span<const std::uint8_t> frame);
 
 /// Checks an answer: a well-formed `expected` message passes; an Error message becomes that
 /// error; anything else is unexpected.

@@ -19,7 +19,7 @@ struct SessionKeys {
 };
 
 /// Protocol version spoken in the handshake; a peer with another major version is refused.
-inline constexpr std::uint16_t kProtocolVersion = 1;
+inline constexpr std::uint16_t kProtocolVersion = 2;
 
 /// The client's half. Messages: hello → (server's reply) → finish.
 ///  hello  = "NESA" version client-identity client-ephemeral random

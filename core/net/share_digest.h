@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 namespace nesa::net {
 

@@ -117,6 +117,7 @@ void RunReport::add(const RunReport &later) {
   }
   failures.insert(failures.end(), later.failures.begin(), later.failures.end());
   missing.insert(missing.end(), later.missing.begin(), later.missing.end());
+  missed.insert(missed.end(), later.missed.begin(), later.missed.end());
   totalMs += later.totalMs;
   precomputeMs += later.precomputeMs;
   bytesSent += later.bytesSent;
@@ -363,9 +364,8 @@ public:
   // Expands fresh seeds and has the seeded miners compute their shares, in parallel.
   void seededShares(const std::vector<std::int64_t> &ops, const std::vector<std::int64_t> &shape,
                     int index, const Seed &callId, const ShareCheck *check,
-                    std::set<std::string> &used,
-                    std::vector<at::Tensor> &masks, std::vector<at::Tensor> &results,
-                    CallReport &call) {
+                    std::set<std::string> &used, std::vector<at::Tensor> &masks,
+                    std::vector<at::Tensor> &results, CallReport &call) {
     const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
     std::vector<ShareJob> jobs;
     for (int i = 1; i < m_options.sharesPerCall(); ++i) {
@@ -445,6 +445,7 @@ public:
         std::lock_guard lock(m_mutex);
         m_distrusted.insert(miner->id());
         m_report.missing.push_back(miner->id() + ": " + reply.error().message);
+        m_report.missed.push_back(MissedAnswer{miner->id(), index, role, job, reply.error()});
         work.check = "no answer: " + reply.error().message;
         call.miners.push_back(std::move(work));
         miner = nullptr;

@@ -102,6 +102,15 @@ struct Evidence {
   std::array<std::uint8_t, 64> minerSignature{}; ///< its signature (SlashEvidence::signedBytes)
 };
 
+/// A share job a miner did not answer: enough for a jury to ask that miner for it again.
+struct MissedAnswer {
+  std::string miner;
+  int call = 0;
+  std::string role;
+  ShareJob job; ///< exactly what was sent
+  Error error;  ///< what the client saw (net::isDeadlineMiss tells a missed deadline)
+};
+
 /// Everything a user or a dispute may want to know about a run.
 struct RunReport {
   PrivacyLevel level = PrivacyLevel::Local;
@@ -110,6 +119,7 @@ struct RunReport {
   std::vector<CallReport> calls;
   std::vector<Evidence> failures;   ///< failed checks, one per dishonest answer
   std::vector<std::string> missing; ///< miners that did not answer (with the reason)
+  std::vector<MissedAnswer> missed; ///< the jobs behind `missing`
   double totalMs = 0;
   double precomputeMs = 0; ///< seeded shares computed before the query (0 without prepare)
   std::uint64_t bytesSent = 0;

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -23,6 +24,11 @@
 namespace nesa::miner {
 
 using Clock = std::chrono::steady_clock;
+
+/// Milliseconds since `start`.
+inline double msSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
 struct MinerService::State {
   explicit State(MinerOptions opts, net::Identity id)
@@ -66,6 +72,8 @@ struct MinerService::State {
   std::condition_variable linkWake;
   bool stopping = false;
   bool nudged = false; // look at the chain now (a juror's vote to commit)
+  std::mutex disputeMutex;
+  std::map<std::uint64_t, int> disputedAnswers; // timeout disputes against this miner: answers
 
   // ---- miner_jobs.cpp ----
   /// Where bundle `id` is cached.
@@ -82,12 +90,6 @@ struct MinerService::State {
   Result<void> checkChainPayment(const PricedJob &job, std::uint64_t price);
   /// The EVM network's receipts desk, once the chain link has connected.
   std::shared_ptr<ChainPaymentDesk> chainPaymentDesk() const;
-  /// A dispute this miner is asked to judge: checked on chain, recomputed, the verdict recorded.
-  void handleJudge(net::Bytes message, const net::Responder &respond);
-  /// The miner account's signature over its answer (digest `result`) to the job with digest
-  /// `job` in call `call` (empty off-chain).
-  chain::Bytes signAnswer(const privacy::Seed &call, const net::Digest &job,
-                          const net::Digest &result) const;
   /// The juror's votes, once the chain link has connected.
   std::shared_ptr<JurorDuties> jurors() const;
   /// A bundle a client sent: its content must hash to its id before it is parsed.
@@ -98,6 +100,27 @@ struct MinerService::State {
   std::uint64_t earnedSoFar() const;
   /// GET /status and /metrics.
   net::HttpResponse http(const std::string &target) const;
+
+  // ---- miner_disputes.cpp ----
+  /// A dispute this miner is asked to judge: checked on chain, recomputed (and, for a missed
+  /// deadline, the accused asked to answer), the verdict recorded.
+  void handleJudge(net::Bytes message, const net::Responder &respond);
+  /// Whether the accused of timeout dispute `dispute` answers `task`'s job within
+  /// options.jurorWait, and rightly (this juror's own answer is `mine`).
+  bool answersInTime(const chain::DisputeState &dispute, const JudgeRequest &task,
+                     const model::TensorData &mine);
+  /// A juror asks this miner, accused of a missed deadline, to answer the disputed job now.
+  void handleAnswerDisputed(net::Bytes message, const net::Responder &respond);
+  /// The chain names `task` as a job this miner is accused of not answering, still undecided,
+  /// and it was not answered too often already.
+  Result<void> checkDisputedJob(const DisputedJob &task);
+  /// `reply` to `job` signed with the wire key and (on an EVM network) the miner's account.
+  TimedReply signedReply(const privacy::ShareJob &job, privacy::ShareReply reply,
+                         double queueMs) const;
+  /// The miner account's signature over its answer (digest `result`) to the job with digest
+  /// `job` in call `call` (empty off-chain).
+  chain::Bytes signAnswer(const privacy::Seed &call, const net::Digest &job,
+                          const net::Digest &result) const;
 
   // ---- miner_chain_link.cpp ----
   /// Connects to the EVM network, stakes and registers, and settles receipts until stopped.

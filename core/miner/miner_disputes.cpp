@@ -1,0 +1,188 @@
+// A miner's part in disputes on an EVM network: as a juror it judges the job a reporter sends it
+// (recomputing a wrong answer, or asking the accused of a missed deadline to answer now), and as
+// the accused of a missed deadline it answers the disputed job for the jurors, unpaid.
+#include "chain/miner_directory.h"
+#include "miner/internal/miner_state.h"
+#include "miner/remote_miner.h"
+#include "net/messages.h"
+#include "util/log.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace nesa::miner {
+
+namespace {
+
+/// How many times the accused answers one disputed job (once per juror is what a jury needs).
+constexpr int kMaxAnswersPerDispute = 16;
+
+/// An f64 answer differs from an honest recomputation by rounding only; a juror calls it wrong
+/// when any element is further off than 2⁻³⁰ of the largest magnitude in its own answer.
+bool beyondRoundingAllowance(const model::TensorData &mine, const model::TensorData &theirs) {
+  if (mine.shape != theirs.shape || mine.dtype != theirs.dtype ||
+      mine.bytes.size() != theirs.bytes.size())
+    return true;                       // not even the same kind of answer
+  if (mine.dtype != model::DType::F64) // f64-masked answers are float64; anything else: exact
+    return mine.bytes != theirs.bytes;
+  const std::size_t n = mine.bytes.size() / 8;
+  double largest = 0, worst = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double a = 0, b = 0;
+    std::memcpy(&a, mine.bytes.data() + 8 * i, 8);
+    std::memcpy(&b, theirs.bytes.data() + 8 * i, 8);
+    if (!std::isfinite(b))
+      return true;
+    largest = std::max(largest, std::abs(a));
+    worst = std::max(worst, std::abs(a - b));
+  }
+  return worst > std::ldexp(std::max(largest, 1.0), -30);
+}
+
+/// Whether `theirs` is a wrong answer to `job`, given this juror's own answer `mine`.
+bool wrongAnswer(const privacy::ShareJob &job, const model::TensorData &mine,
+                 const model::TensorData &theirs) {
+  if (job.arithmetic == privacy::ShareArithmetic::Ring64) // exact digests decide
+    return resultDigestOf(mine) != resultDigestOf(theirs);
+  return beyondRoundingAllowance(mine, theirs);
+}
+
+} // namespace
+
+TimedReply MinerService::State::signedReply(const privacy::ShareJob &job, privacy::ShareReply reply,
+                                            double queueMs) const {
+  // Signed, so that a wrong answer can be proven in a dispute (docs/chain.md).
+  // The digests hash megabytes of share data: computed once for both signatures.
+  const auto jobDigest = jobDigestOf(job);
+  const auto resultDigest = resultDigestOf(reply.output);
+  reply.signer = identity.publicKey();
+  reply.signature = identity.sign(net::answerSigningBytes(jobDigest, resultDigest));
+  // And, on an EVM network, with the miner's account for the Disputes contract.
+  auto chainSignature = signAnswer(job.call, jobDigest, resultDigest);
+  return {std::move(reply), queueMs, std::move(chainSignature)};
+}
+
+void MinerService::State::handleJudge(net::Bytes message, const net::Responder &respond) {
+  const auto duties = jurors();
+  if (!duties)
+    return respond(net::encodeError(
+        fail(ErrorCode::Unavailable, "this miner is not connected to an EVM network's disputes")));
+  auto request = decodeJudgeJob(message);
+  if (!request)
+    return respond(net::encodeError(request.error()));
+  auto task = std::make_shared<JudgeRequest>(std::move(*request));
+  // Off the network threads (the checks read the chain), and ahead of paid work: a verdict is
+  // only worth anything before the commit phase ends.
+  auto queued = queue.submit(
+      std::numeric_limits<std::uint64_t>::max(), 0, message.size(),
+      [this, task, duties, respond] {
+        // Nothing is computed before the chain confirms this miner sits on that jury and the
+        // job (and answer) are the ones reported; a timeout is reported without an answer.
+        const chain::Hash32 reportedResult =
+            task->accusedOutput ? resultDigestOf(*task->accusedOutput) : chain::Hash32{};
+        auto dispute = duties->check(task->dispute, jobDigestOf(task->job), reportedResult);
+        if (!dispute)
+          return respond(net::encodeError(dispute.error()));
+        auto recomputed = compute->compute(task->job);
+        if (!recomputed)
+          return respond(net::encodeError(recomputed.error().withContext("recomputing")));
+        const bool guilty = task->accusedOutput
+                                ? wrongAnswer(task->job, recomputed->output, *task->accusedOutput)
+                                : !answersInTime(*dispute, *task, recomputed->output);
+        if (auto recorded = duties->record(task->dispute, guilty); !recorded)
+          return respond(net::encodeError(recorded.error()));
+        log::info(name + ": juror of dispute " + std::to_string(task->dispute) + ", voting " +
+                  (guilty ? "guilty" : "innocent"));
+        wakeLink();
+        respond(net::encodeAck());
+      },
+      [respond](const Error &error) { respond(net::encodeError(error)); });
+  if (!queued)
+    respond(net::encodeError(queued.error()));
+}
+
+bool MinerService::State::answersInTime(const chain::DisputeState &dispute,
+                                        const JudgeRequest &task, const model::TensorData &mine) {
+  const std::string accusedName = chain::checksumAddress(dispute.accused);
+  const auto silent = [&](const std::string &why) {
+    log::info(name + ": dispute " + std::to_string(task.dispute) + ": " + accusedName + " " + why);
+    return false;
+  };
+  auto listed = chain::listMiners(chainConnection->rpc(), chainConnection->contracts());
+  if (!listed)
+    return silent("could not be looked up: " + listed.error().message);
+  const auto entry = std::find_if(listed->begin(), listed->end(),
+                                  [&](const auto &m) { return m.account == dispute.accused; });
+  if (entry == listed->end())
+    return silent("is no longer registered, so it cannot answer");
+  auto bundle = model::LinearBundle::load(bundleFile(task.job.bundleId), task.job.bundleId);
+  if (!bundle)
+    return silent("was not asked: this juror lacks the bundle (" + bundle.error().message + ")");
+  net::MinerRecord record;
+  record.identity = entry->listing.wireKey; // pinned: the one it registered
+  record.endpoint = entry->listing.endpoint;
+  RemoteMinerOptions patience;
+  patience.connectTimeout = patience.jobTimeout = patience.installTimeout = options.jurorWait;
+  RemoteMiner accused(identity, std::move(record), patience);
+  auto answer = accused.answerDisputed(task.dispute, task.job, *bundle);
+  if (!answer)
+    return silent("did not answer within " + std::to_string(options.jurorWait.count()) +
+                  " ms: " + answer.error().message);
+  if (wrongAnswer(task.job, mine, answer->output))
+    return silent("answered, but wrongly");
+  return true;
+}
+
+void MinerService::State::handleAnswerDisputed(net::Bytes message, const net::Responder &respond) {
+  if (!jurors())
+    return respond(net::encodeError(
+        fail(ErrorCode::Unavailable, "this miner is not connected to an EVM network's disputes")));
+  auto request = decodeAnswerDisputed(message);
+  if (!request)
+    return respond(net::encodeError(request.error()));
+  auto task = std::make_shared<DisputedJob>(std::move(*request));
+  // Ahead of paid work: a stake depends on it. The checks read the chain, off the network
+  // threads.
+  auto queued = queue.submit(
+      std::numeric_limits<std::uint64_t>::max(), 0, message.size(),
+      [this, task, respond] {
+        if (auto allowed = checkDisputedJob(*task); !allowed)
+          return respond(net::encodeError(allowed.error()));
+        if (auto ready = install(task->job.bundleId); !ready)
+          return respond(net::encodeError(ready.error()));
+        const auto start = Clock::now();
+        auto reply = compute->compute(task->job);
+        computeMs = computeMs + msSince(start);
+        if (!reply)
+          return respond(net::encodeError(reply.error()));
+        log::info(name + ": answered the job of timeout dispute " + std::to_string(task->dispute));
+        respond(encodeShareReply(signedReply(task->job, std::move(*reply), 0)));
+      },
+      [respond](const Error &error) { respond(net::encodeError(error)); });
+  if (!queued)
+    respond(net::encodeError(queued.error()));
+}
+
+Result<void> MinerService::State::checkDisputedJob(const DisputedJob &task) {
+  const auto refuse = [&](const std::string &why) {
+    return fail(ErrorCode::InvalidInput, "dispute " + std::to_string(task.dispute) + ": " + why);
+  };
+  auto d = chain::readDispute(chainConnection->rpc(), chainConnection->contracts().disputes,
+                              task.dispute);
+  if (!d)
+    return d.error();
+  if (d->kind != chain::kTimeout || d->accused != chainKey->address())
+    return refuse("not a missed deadline this miner is accused of");
+  if (d->finalized)
+    return refuse("already decided");
+  if (d->job != jobDigestOf(task.job))
+    return refuse("the job sent is not the one reported");
+  std::lock_guard lock(disputeMutex);
+  if (++disputedAnswers[task.dispute] > kMaxAnswersPerDispute)
+    return refuse("its job was already answered " + std::to_string(kMaxAnswersPerDispute) +
+                  " times");
+  return {};
+}
+
+} // namespace nesa::miner
