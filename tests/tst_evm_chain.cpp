@@ -4,6 +4,7 @@
 // bounded parameters, and a crash of the chain node in the middle of payments. Each finding of
 // the review of the home-made chain (issue 15) is a test here.
 #include "chain/anvil_node.h"
+#include "chain/chain_access.h"
 #include "chain/devnet.h"
 #include "chain/keccak.h"
 #include "chain/nesa_contracts.h"
@@ -743,6 +744,41 @@ private Q_SLOTS:
     QCOMPARE(*m_rpc->pendingNonce(payer.address()), tx.nonce + 1);
   }
 
+  // A command shows "at most" a network fee and the Transactor holds it to that: a send that
+  // would commit to more (gas prices rose since the quote) is refused before signing.
+  void aSendOverTheConfirmedFeeIsRefusedBeforeSigning() {
+    Network net(*m_rpc, kDevnetChainId);
+    STEP(net.deploy());
+    STEP(net.give("payer", 5 * kNes));
+    Actor &payer = net.actor("payer");
+    auto transfer =
+        net.c->token.encode("transfer", {V::address(net.actor("shop").address()), V::uint(kNes)});
+    REQUIRE_OK(transfer);
+    auto gas = m_rpc->estimateGas(payer.address(), net.deployment.token, *transfer);
+    auto gasPrice = m_rpc->gasPrice();
+    REQUIRE_OK(gas);
+    REQUIRE_OK(gasPrice);
+    U256 quoted; // the quote's "at most": gas + 20 % at twice today's price
+    QVERIFY(!U256::mulOverflows(*gasPrice, U256(2 * (*gas + *gas / 5)), quoted));
+    const auto nonce = *m_rpc->pendingNonce(payer.address());
+
+    U256 half; // what the same quote allows had gas cost half as much then
+    QVERIFY(!U256::mulOverflows(*gasPrice, U256(*gas + *gas / 5), half));
+    payer.sender.setFeeBudget(half);
+    auto refused = payer.sender.send(net.deployment.token, *transfer);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().message.find("gas prices rose") != std::string::npos,
+             refused.error().message.c_str());
+    QCOMPARE(*m_rpc->pendingNonce(payer.address()), nonce); // nothing signed or sent
+    QCOMPARE(net.nes("shop"), U256(0));
+
+    payer.sender.setFeeBudget(quoted);
+    REQUIRE_OK(payer.sender.send(net.deployment.token, *transfer));
+    QCOMPARE(net.nes("shop"), U256(kNes));
+    QVERIFY(payer.sender.feeBudget() && *payer.sender.feeBudget() < quoted);
+    payer.sender.setFeeBudget(std::nullopt);
+  }
+
   void theDevnetDeploysOnceAndKeepsTheDemoAccountToItself() {
     QTemporaryDir dir;
     DevnetOptions options;
@@ -781,6 +817,34 @@ private Q_SLOTS:
       const auto file = std::filesystem::path(options.dataDir) / "chain" / "deployment.json";
       REQUIRE_OK(loadDeployment(rpc, file, kDevnetChainId));
       QVERIFY(!loadDeployment(rpc, file, 1));
+
+      // Events are searched from the deployment's block on, in windows a public node accepts.
+      auto connection = ChainConnection::open({devnet->endpoint(), kDevnetChainId, file});
+      REQUIRE_OK(connection);
+      const auto &deployment = (*connection)->deployment();
+      QVERIFY(deployment.deploymentBlock > 0);
+      REQUIRE_OK(rpc.call("anvil_mine", nlohmann::json::array({U256(25).toQuantity()})));
+      const AccountKey demoKey = testKey("demo"); // the Transactor keeps a reference
+      Transactor demo(rpc, demoKey, kDevnetChainId);
+      auto transfer = contracts->token.encode(
+          "transfer", {V::address(testKey("shop").address()), V::uint(kNes)});
+      REQUIRE_OK(transfer);
+      REQUIRE_OK(demo.send(deployment.token, *transfer));
+      auto topic = contracts->token.eventTopic("Transfer");
+      REQUIRE_OK(topic);
+      Hash32 demoTopic{};
+      std::copy(options.demoAccount->begin(), options.demoAccount->end(), demoTopic.begin() + 12);
+      const std::vector<std::optional<Hash32>> toDemo{*topic, std::nullopt, demoTopic},
+          fromDemo{*topic, demoTopic};
+      auto funded = (*connection)->events(deployment.token, toDemo, 10); // windows of 10 blocks
+      auto spent = (*connection)->events(deployment.token, fromDemo, 10);
+      REQUIRE_OK(funded);
+      REQUIRE_OK(spent);
+      QCOMPARE(funded->size(), std::size_t{1}); // in the first window
+      QVERIFY(funded->front().blockNumber >= deployment.deploymentBlock);
+      QCOMPARE(spent->size(), std::size_t{1}); // three windows later
+      QVERIFY(spent->front().blockNumber > deployment.deploymentBlock + 25);
+      QCOMPARE(rpc.logs(deployment.token, fromDemo, 0, std::nullopt)->size(), spent->size());
       QCOMPARE(devnet->stop(), 0);
     }
     // The demo account's phrase is public: never on another chain id.

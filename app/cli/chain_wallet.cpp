@@ -262,6 +262,8 @@ int carryOut(Context &ctx, const std::string &command, const Arguments &args, Ch
     }
   }
   facts["sent"] = nlohmann::json::array();
+  // No transaction may commit to more than the "at most" the user saw.
+  signer.sender->setFeeBudget(price->maxFee);
   for (const PlannedCall &call : plan.calls) {
     auto sent = call.contract->send(*signer.sender, call.function, call.arguments);
     if (!sent) {

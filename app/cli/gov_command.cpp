@@ -61,7 +61,7 @@ Result<std::vector<Proposal>> readProposals(chain::ChainConnection &chain) {
                                 "uint256,string");
   if (!topic || !types)
     return topic ? types.error() : topic.error();
-  auto logs = chain.rpc().logs(governor.address(), *topic, 0, std::nullopt);
+  auto logs = chain.events(governor.address(), {*topic});
   if (!logs)
     return logs.error();
   std::vector<Proposal> out;

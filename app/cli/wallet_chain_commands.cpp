@@ -100,8 +100,8 @@ Result<json> historyOf(chain::ChainConnection &chain, const chain::Address &acco
     return topic.error();
   chain::Hash32 me{};
   std::copy(account.begin(), account.end(), me.begin() + 12);
-  auto sent = chain.rpc().logs(c.token.address(), {*topic, me}, 0, std::nullopt);
-  auto received = chain.rpc().logs(c.token.address(), {*topic, std::nullopt, me}, 0, std::nullopt);
+  auto sent = chain.events(c.token.address(), {*topic, me});
+  auto received = chain.events(c.token.address(), {*topic, std::nullopt, me});
   if (!sent || !received)
     return sent ? received.error() : sent.error();
   std::vector<std::pair<chain::LogEntry, bool>> all;
@@ -153,7 +153,7 @@ Result<json> sessionsOf(chain::ChainConnection &chain, const chain::Address &acc
     return topic.error();
   chain::Hash32 me{};
   std::copy(account.begin(), account.end(), me.begin() + 12);
-  auto opened = chain.rpc().logs(c.sessions.address(), {*topic, me}, 0, std::nullopt);
+  auto opened = chain.events(c.sessions.address(), {*topic, me});
   if (!opened)
     return opened.error();
   auto now = chain.rpc().latestTimestamp();

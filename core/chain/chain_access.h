@@ -29,6 +29,13 @@ public:
   const Deployment &deployment() const { return m_deployment; }
   const NesaContracts &contracts() const { return m_contracts; }
   std::uint64_t chainId() const { return m_deployment.chainId; }
+  /// Blocks per eth_getLogs request: public nodes limit the range of one.
+  static constexpr std::uint64_t kLogWindow = 5'000;
+  /// Logs of `address` matching `topics` (RpcClient::logs) since the deployment, asked for in
+  /// windows of `window` blocks.
+  Result<std::vector<LogEntry>> events(const Address &address,
+                                       const std::vector<std::optional<Hash32>> &topics,
+                                       std::uint64_t window = kLogWindow);
 
 private:
   ChainConnection(const net::Endpoint &rpc, Deployment deployment, NesaContracts contracts)

@@ -47,12 +47,17 @@ Result<Deployment> Deployment::load(const std::filesystem::path &file) {
     });
     if (!problem.empty())
       return fail(ErrorCode::Corrupt, file.string() + ": " + problem);
+    if (j.contains("deploymentBlock")) {
+      if (!j["deploymentBlock"].is_number_unsigned())
+        return fail(ErrorCode::Corrupt, file.string() + ": deploymentBlock is not a block number");
+      d.deploymentBlock = j["deploymentBlock"].get<std::uint64_t>();
+    }
     return d;
   });
 }
 
 Result<void> Deployment::save(const std::filesystem::path &file) const {
-  json j = {{"chainId", chainId}};
+  json j = {{"chainId", chainId}, {"deploymentBlock", deploymentBlock}};
   forEachAddress(
       *this, [&](const char *name, const Address &address) { j[name] = checksumAddress(address); });
   return writeFileAtomically(file, j.dump(2) + "\n");
@@ -91,6 +96,10 @@ Result<Deployment> deployNesa(Transactor &sender, const std::filesystem::path &d
   if (!chainId)
     return chainId.error();
   d.chainId = *chainId;
+  auto before = sender.rpc().blockNumber();
+  if (!before)
+    return before.error();
+  d.deploymentBlock = *before + 1; // the token's deployment is mined after it
 
   auto token = deploy("NesToken", {V::address(options.holder), V::uint(options.supply)});
   if (!token)

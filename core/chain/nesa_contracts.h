@@ -12,6 +12,9 @@ namespace nesa::chain {
 struct Deployment {
   std::uint64_t chainId = 0;
   Address token{}, parameters{}, registry{}, sessions{}, disputes{}, timelock{}, governor{};
+  /// No event of the contracts is older than this block: where log searches start (0 in
+  /// deployment files written before it was recorded).
+  std::uint64_t deploymentBlock = 0;
 
   /// Reads a deployment file (JSON: chainId and one 0x address per contract).
   static Result<Deployment> load(const std::filesystem::path &file);

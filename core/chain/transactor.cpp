@@ -172,6 +172,20 @@ Result<Sent> Transactor::send(const std::optional<Address> &to, std::span<const 
   tx.to = to;
   tx.value = value;
   tx.data.assign(data.begin(), data.end());
+  U256 mostFee;
+  if (U256::mulOverflows(tx.maxFeePerGas, U256(tx.gasLimit), mostFee))
+    return fail(ErrorCode::InvalidInput, "the network asks an impossible fee; nothing was sent");
+  if (m_feeBudget) {
+    if (*m_feeBudget < mostFee)
+      return fail(ErrorCode::Unavailable,
+                  "the network fee now needed (at most " + mostFee.toDecimal() +
+                      " wei) is more than what is left of the fee confirmed (" +
+                      m_feeBudget->toDecimal() +
+                      " wei): gas prices rose since the quote; nothing more was sent");
+    U256 left;
+    U256::subtract(*m_feeBudget, mostFee, left);
+    m_feeBudget = left;
+  }
   const SignedTransaction signedTx = signTransaction(tx, m_key);
 
   m_pending.push_back({tx.nonce, signedTx.hash, signedTx.raw});

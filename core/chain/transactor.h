@@ -40,6 +40,12 @@ public:
   RpcClient &rpc() { return m_rpc; }
   /// How long send() waits for a receipt.
   void setReceiptTimeout(std::chrono::milliseconds timeout) { m_receiptTimeout = timeout; }
+  /// The most wei the following sends may commit to in network fees, all together (gas limit ×
+  /// maximum fee per gas of each): what a user confirmed. A send that would go over it — gas
+  /// prices rose since the quote — is refused before signing. None: no limit.
+  void setFeeBudget(std::optional<U256> wei) { m_feeBudget = std::move(wei); }
+  /// What is left of the fee budget (none: no limit).
+  const std::optional<U256> &feeBudget() const { return m_feeBudget; }
 
 private:
   struct Pending {
@@ -64,6 +70,7 @@ private:
   std::vector<Pending> m_pending;
   bool m_loaded = false;
   std::chrono::milliseconds m_receiptTimeout{30'000};
+  std::optional<U256> m_feeBudget;
 };
 
 } // namespace nesa::chain
