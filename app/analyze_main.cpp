@@ -79,7 +79,8 @@ void printEstimate(const app::CostEstimate &e, bool json) {
   std::cout << "cost estimate: " << e.total() << " µNES (" << e.jobs << " share jobs at up to "
             << e.perJob << " µNES";
   if (e.perMiB)
-    std::cout << " plus up to " << e.perMiB << " µNES per MiB of share data";
+    std::cout << " plus up to " << e.perMiB
+              << " µNES per MiB of share data and of the model sent to a miner that lacks it";
   std::cout << "; opening " << e.sessions << " payment sessions on chain " << e.chainId
             << " costs gas and locks a refundable deposit of " << e.deposit << " µNES each)\n";
 }

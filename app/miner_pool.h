@@ -33,6 +33,7 @@ struct CostEstimate {
   std::int64_t jobs = 0;     ///< share jobs the query sends
   std::uint64_t perJob = 0;  ///< µNES: the dearest usable miner's price per job
   std::uint64_t perMiB = 0;  ///< µNES: the dearest usable miner's price per MiB of share data
+                             ///< (and of the model, sent to a miner that lacks it)
   std::uint64_t deposit = 0; ///< µNES a new session locks (refunded when unused)
   int sessions = 0;          ///< sessions a run opens (one per miner it pays)
   int miners = 0;            ///< miners the network lists within the price cap

@@ -454,6 +454,82 @@ private Q_SLOTS:
     QVERIFY(!ack && refusedWith(ack.error().message, "does not hash to"));
   }
 
+  // Bundles cost what their bytes cost: miners asking a price per byte are owed it for the
+  // bundle a client sends them, with the first receipt after it; a client that sends a bundle
+  // and does not pay for it is refused once its credit is spent.
+  void bundleBytesArePaidForAtTheMinersPerBytePrice() {
+    auto evm = startEvmDevnet("evm-bytes", "bytes payer");
+    std::vector<ChildProcess> miners;
+    for (int i = 0; i < 2; ++i) {
+      const auto [minerDir, account] = evm.minerAccount("miner-" + std::to_string(i));
+      miners.push_back(startChainMiner(evm.access, minerDir, 1, {"--price-per-byte", "1"}));
+    }
+    chain::RpcClient &rpc = evm.view->rpc();
+    QTRY_COMPARE_WITH_TIMEOUT(chain::listMiners(rpc, evm.view->contracts()).value().size(),
+                              std::size_t{2}, 30000);
+    miner::ChainNetworkOptions options;
+    options.chain = evm.access;
+    options.remote.jobTimeout = 20s;
+    options.maxPricePerMiB = 2u << 20; // 1 µNES per byte
+    auto network = miner::ChainMiners::open(m_client, chainKey("bytes payer"), options);
+    QVERIFY2(network, network ? "" : network.error().message.c_str());
+    const auto &m = compiled("mlp");
+    auto found = (*network)->minersFor(m.bundle(), 2);
+    QVERIFY2(found, found ? "" : found.error().message.c_str());
+    Engine engine(*found);
+    auto got = engine.run(m, randomInput(m_shapes.at("mlp"), 31), {});
+    QVERIFY2(got, got ? "" : got.error().message.c_str());
+    const std::uint64_t bundleBytes = m.bundle().serialize().size();
+    std::uint64_t charged = 0;
+    for (const auto &endpoint : *found) {
+      const auto remote = std::static_pointer_cast<miner::RemoteMiner>(endpoint);
+      QCOMPARE(remote->bundleCharges(), bundleBytes); // each was sent the bundle once
+      QVERIFY(remote->verifiedAmount() > bundleBytes);
+      charged += remote->bundleCharges();
+    }
+    auto owed = (*network)->finishPayments();
+    QVERIFY(owed);
+    QVERIFY(*owed > charged);
+    // The miners agree: they settle exactly what the client owes, bundles included.
+    QTRY_VERIFY_WITH_TIMEOUT((*network)->settledOnChain().value() == chain::U256(*owed), 30000);
+
+    // Straight to one miner: the bundle sent again, and jobs paid only up to before it. The
+    // first is admitted on credit; the next finds the bundle's bytes unpaid.
+    auto target = std::static_pointer_cast<miner::RemoteMiner>(found->front());
+    auto connection = net::Connection::open(*net::parseEndpoint(target->record().endpoint),
+                                            m_client, {target->record().identity});
+    QVERIFY(connection);
+    auto upload =
+        (*connection)->request(net::encodePublishBundle(m.bundleId(), m.bundle().serialize()), 10s);
+    QVERIFY(upload && net::expectAck(*upload));
+    ShareJob job;
+    job.bundleId = m.bundleId();
+    job.ops = {0};
+    job.seed = randomSeed();
+    job.seedShape = {1, 16};
+    const chain::Deployment &d = evm.view->deployment();
+    chain::SignedReceipt paid;
+    paid.receipt = {(*network)->payer(), *target->chainAccount(), 0, 100,
+                    chain::U256(target->verifiedAmount())};
+    paid.signature =
+        chainKey("bytes payer").sign(chain::receiptDigest(paid.receipt, d.chainId, d.sessions));
+    const auto attempt = [&]() -> std::string {
+      auto reply = (*connection)->request(miner::encodeShareJob({job, 10, 0, paid}), 10s);
+      if (!reply)
+        return reply.error().message;
+      auto decoded = miner::decodeShareReply(*reply);
+      return decoded ? std::string("accepted") : decoded.error().message;
+    };
+    QCOMPARE(attempt(), std::string("accepted"));
+    const auto refused = attempt();
+    QVERIFY2(refused.find("earlier jobs are not paid for") != std::string::npos, refused.c_str());
+
+    network->reset();
+    for (auto &process : miners)
+      process.stop();
+    QCOMPARE(evm.devnet->stop(), 0);
+  }
+
   // A miner process SIGKILLed after serving paid queries and before settling any of them: the
   // receipts it kept on disk are settled after its restart, exactly once (a second restart pays
   // nothing more), and the tokens that moved add up to what the client owed.

@@ -143,7 +143,8 @@ Result<std::uint64_t> ChainPaymentDesk::chainTime(bool fresh) {
   return read;
 }
 
-Result<void> ChainPaymentDesk::admit(const chain::SignedReceipt &r, std::uint64_t price) {
+Result<void> ChainPaymentDesk::admit(const chain::SignedReceipt &r, std::uint64_t price,
+                                     std::uint64_t uploads) {
   if (auto ok = checkSigner(r); !ok)
     return ok;
   // The session and the chain's time are read at most every few seconds, outside the lock. (The
@@ -160,7 +161,7 @@ Result<void> ChainPaymentDesk::admit(const chain::SignedReceipt &r, std::uint64_
     auto now = chainTime(fresh);
     if (!now)
       return now.error();
-    outcome = admitWith(r, price, *session, *now);
+    outcome = admitWith(r, price, uploads, *session, *now);
     if (outcome || outcome.error().code != ErrorCode::InvalidInput)
       return outcome; // only a refusal may be the stale reading's fault
   }
@@ -168,7 +169,8 @@ Result<void> ChainPaymentDesk::admit(const chain::SignedReceipt &r, std::uint64_
 }
 
 Result<void> ChainPaymentDesk::admitWith(const chain::SignedReceipt &r, std::uint64_t price,
-                                         const chain::SessionState &session, std::uint64_t now) {
+                                         std::uint64_t uploads, const chain::SessionState &session,
+                                         std::uint64_t now) {
   std::lock_guard lock(m_mutex);
   Client &client = m_clients[r.receipt.client];
   if (auto kept = keep(client, r, session); !kept)
@@ -179,8 +181,10 @@ Result<void> ChainPaymentDesk::admitWith(const chain::SignedReceipt &r, std::uin
   if (client.owed > allowed)
     return refused("earlier jobs are not paid for (owed " + client.owed.toDecimal() +
                    " µNES, newest receipt " + client.newest.toDecimal() + ")");
-  U256 owedAfter;
-  U256::addOverflows(client.owed, U256(price), owedAfter);
+  U256 owedAfter; // the upload is owed from this job on, like a job's price
+  if (U256::addOverflows(client.owed, U256(price), owedAfter) ||
+      U256::addOverflows(owedAfter, U256(uploads), owedAfter))
+    return refused("the amount owed overflows");
   if (auto admitted = m_desk.admitJob(r.receipt.client, session, now, owedAfter, m_jobSeconds);
       !admitted)
     return refused(admitted.error().message);

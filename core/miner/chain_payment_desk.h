@@ -30,8 +30,10 @@ public:
   /// (nothing is overwritten until it is dealt with). Returns how many were read.
   Result<std::size_t> load();
 
-  /// Admits a job costing `price` µNES paid with `receipt`; the error says why it is refused.
-  Result<void> admit(const chain::SignedReceipt &receipt, std::uint64_t price);
+  /// Admits a job costing `price` µNES paid with `receipt`, with `uploads` µNES owed on top for
+  /// bundle bytes the client sent before it; the error says why it is refused.
+  Result<void> admit(const chain::SignedReceipt &receipt, std::uint64_t price,
+                     std::uint64_t uploads = 0);
   /// Records a receipt sent on its own (after a client's last job).
   Result<void> accept(const chain::SignedReceipt &receipt);
   /// Settles each client's newest receipt that the chain does not have yet; returns the µNES
@@ -61,7 +63,8 @@ private:
   Result<void> save() const;
   /// The admission checks against one reading of the session and the chain's time.
   Result<void> admitWith(const chain::SignedReceipt &receipt, std::uint64_t price,
-                         const chain::SessionState &session, std::uint64_t now);
+                         std::uint64_t uploads, const chain::SessionState &session,
+                         std::uint64_t now);
   /// `client`'s session, read from the chain when `fresh` or when the last reading is old.
   Result<chain::SessionState> sessionOf(const chain::Address &client, bool fresh);
   /// The chain's time: the last block's timestamp plus the time since it was read.

@@ -122,7 +122,8 @@ std::shared_ptr<ChainPaymentDesk> MinerService::State::chainPaymentDesk() const 
   return chainDesk;
 }
 
-Result<void> MinerService::State::checkChainPayment(const PricedJob &job, std::uint64_t price) {
+Result<void> MinerService::State::checkChainPayment(const net::PublicKey &client,
+                                                    const PricedJob &job, std::uint64_t price) {
   if (!job.chainPayment) {
     if (!options.requirePayment)
       return {};
@@ -144,7 +145,15 @@ Result<void> MinerService::State::checkChainPayment(const PricedJob &job, std::u
   std::uint64_t owed = 0;
   if (__builtin_add_overflow(job.fee, job.tip, &owed))
     return fail(ErrorCode::InvalidInput, "payment refused: the job's fee and tip overflow");
-  return payments->admit(*job.chainPayment, owed);
+  // A bundle this client sent is owed with its first job for that bundle (taken out while it
+  // is checked, so two jobs at once cannot both carry it; put back when the job is refused).
+  const std::uint64_t upload = takeUploadCharge(client, job.job.bundleId);
+  auto admitted = payments->admit(*job.chainPayment, owed, upload);
+  if (!admitted && upload) {
+    std::lock_guard lock(uploadMutex);
+    uploadCharges[{client, job.job.bundleId}] = upload;
+  }
+  return admitted;
 }
 
 void MinerService::State::wakeLink() {

@@ -63,7 +63,8 @@ TimedReply MinerService::State::signedReply(const privacy::ShareJob &job, privac
   return {std::move(reply), queueMs, std::move(chainSignature)};
 }
 
-void MinerService::State::handleJudge(net::Bytes message, const net::Responder &respond) {
+void MinerService::State::handleJudge(const net::Peer &peer, net::Bytes message,
+                                      const net::Responder &respond) {
   const auto duties = jurors();
   if (!duties)
     return respond(net::encodeError(
@@ -72,6 +73,7 @@ void MinerService::State::handleJudge(net::Bytes message, const net::Responder &
   if (!request)
     return respond(net::encodeError(request.error()));
   auto task = std::make_shared<JudgeRequest>(std::move(*request));
+  takeUploadCharge(peer.identity, task->job.bundleId); // sent for a dispute: nobody pays it
   // Off the network threads (the checks read the chain), and ahead of paid work: a verdict is
   // only worth anything before the commit phase ends.
   auto queued = queue.submit(
@@ -134,7 +136,8 @@ bool MinerService::State::answersInTime(const chain::DisputeState &dispute,
   return true;
 }
 
-void MinerService::State::handleAnswerDisputed(net::Bytes message, const net::Responder &respond) {
+void MinerService::State::handleAnswerDisputed(const net::Peer &peer, net::Bytes message,
+                                               const net::Responder &respond) {
   if (!jurors())
     return respond(net::encodeError(
         fail(ErrorCode::Unavailable, "this miner is not connected to an EVM network's disputes")));
@@ -142,6 +145,7 @@ void MinerService::State::handleAnswerDisputed(net::Bytes message, const net::Re
   if (!request)
     return respond(net::encodeError(request.error()));
   auto task = std::make_shared<DisputedJob>(std::move(*request));
+  takeUploadCharge(peer.identity, task->job.bundleId); // sent by a juror: nobody pays it
   // Ahead of paid work: a stake depends on it. The checks read the chain, off the network
   // threads.
   auto queued = queue.submit(

@@ -69,10 +69,11 @@ Result<void> MinerService::State::installUploaded(const std::string &id,
   return install(id);
 }
 
-void MinerService::State::handle(const net::Peer &, net::Bytes message, net::Responder respond) {
+void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
+                                 net::Responder respond) {
   const auto kind = *net::verifyMessage(message);
   switch (kind) {
-  case net::MessageKind::ShareJob: return handleJob(std::move(message), respond);
+  case net::MessageKind::ShareJob: return handleJob(peer, std::move(message), respond);
   case net::MessageKind::InstallBundle: {
     auto id = net::decodeInstallBundle(message);
     auto queued = installs.submit(
@@ -86,15 +87,18 @@ void MinerService::State::handle(const net::Peer &, net::Bytes message, net::Res
       respond(net::encodeError(queued.error()));
     return;
   }
-  case net::MessageKind::JudgeJob: return handleJudge(std::move(message), respond);
-  case net::MessageKind::AnswerDisputed: return handleAnswerDisputed(std::move(message), respond);
+  case net::MessageKind::JudgeJob: return handleJudge(peer, std::move(message), respond);
+  case net::MessageKind::AnswerDisputed:
+    return handleAnswerDisputed(peer, std::move(message), respond);
   case net::MessageKind::PublishBundle: {
     auto upload = std::make_shared<net::BundleUpload>(net::decodePublishBundle(message));
     message = {};
     auto queued = installs.submit(
         0, 0, upload->content.size(),
-        [this, upload, respond] {
+        [this, upload, respond, sender = peer.identity] {
           auto done = installUploaded(upload->bundleId, upload->content);
+          if (done)
+            chargeUpload(sender, upload->bundleId, upload->content.size());
           respond(done ? net::encodeAck() : net::encodeError(done.error()));
         },
         [respond](const Error &error) { respond(net::encodeError(error)); });
@@ -123,23 +127,47 @@ void MinerService::State::handle(const net::Peer &, net::Bytes message, net::Res
   }
 }
 
-Result<void> MinerService::State::checkPayment(const PricedJob &job, std::size_t payloadBytes) {
+Result<void> MinerService::State::checkPayment(const net::PublicKey &client, const PricedJob &job,
+                                               std::size_t payloadBytes) {
   const std::uint64_t price = options.pricePerQuery + options.pricePerByte * payloadBytes;
   if (options.chain)
-    return checkChainPayment(job, price);
+    return checkChainPayment(client, job, price);
   if (!options.requirePayment)
     return {};
   return fail(ErrorCode::Unavailable,
               "this miner works for no network, so nobody can pay it: it serves nothing");
 }
 
-void MinerService::State::handleJob(net::Bytes message, const net::Responder &respond) {
+void MinerService::State::chargeUpload(const net::PublicKey &client, const std::string &bundleId,
+                                       std::size_t bytes) {
+  std::uint64_t charge = 0;
+  if (!options.chain || __builtin_mul_overflow(options.pricePerByte, bytes, &charge) || !charge)
+    return; // nobody pays off-chain; an impossible charge is not made
+  std::lock_guard lock(uploadMutex);
+  auto &owed = uploadCharges[{client, bundleId}];
+  owed = std::max(owed, charge); // the same bundle sent twice is charged once
+}
+
+std::uint64_t MinerService::State::takeUploadCharge(const net::PublicKey &client,
+                                                    const std::string &bundleId) {
+  std::lock_guard lock(uploadMutex);
+  const auto found = uploadCharges.find({client, bundleId});
+  if (found == uploadCharges.end())
+    return 0;
+  const std::uint64_t charge = found->second;
+  uploadCharges.erase(found);
+  return charge;
+}
+
+void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message,
+                                    const net::Responder &respond) {
   auto priced = decodeShareJob(message);
   if (!priced) {
     ++failed;
     return respond(net::encodeError(priced.error()));
   }
-  if (auto paid = checkPayment(*priced, priced->job.input ? priced->job.input->bytes.size() : 0);
+  if (auto paid = checkPayment(peer.identity, *priced,
+                               priced->job.input ? priced->job.input->bytes.size() : 0);
       !paid) {
     ++refused;
     return respond(net::encodeError(paid.error()));

@@ -70,27 +70,48 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
   return fail(ErrorCode::Unavailable, "unreachable");
 }
 
-Result<void> RemoteMiner::installBundle(const model::LinearBundle &bundle,
-                                        const std::string &bundleId) {
+Result<std::size_t> RemoteMiner::deliverBundle(const model::LinearBundle &bundle,
+                                               const std::string &bundleId) {
   auto reply = request(net::encodeInstallBundle(bundleId), m_options.installTimeout);
   if (!reply)
     return reply.error();
   auto ack = net::expectAck(*reply);
-  if (ack || ack.error().code != ErrorCode::NotFound)
-    return ack;
+  if (ack)
+    return std::size_t{0};
+  if (ack.error().code != ErrorCode::NotFound)
+    return ack.error();
   // The miner does not have it: send it (it checks the hash before parsing).
-  auto uploaded =
-      request(net::encodePublishBundle(bundleId, bundle.serialize()), m_options.installTimeout);
+  const auto bytes = bundle.serialize();
+  auto uploaded = request(net::encodePublishBundle(bundleId, bytes), m_options.installTimeout);
   if (!uploaded)
     return uploaded.error();
-  return net::expectAck(*uploaded);
+  if (auto stored = net::expectAck(*uploaded); !stored)
+    return stored.error();
+  return bytes.size();
+}
+
+Result<void> RemoteMiner::installBundle(const model::LinearBundle &bundle,
+                                        const std::string &bundleId) {
+  auto sent = deliverBundle(bundle, bundleId);
+  if (!sent)
+    return sent.error();
+  // A paid miner charges its per-byte price for the bytes: owed with the next receipt, whatever
+  // the answers turn out to be (the miner stored them either way).
+  std::uint64_t charge = 0;
+  if (*sent && m_options.chainPayer && m_chainAccount &&
+      !__builtin_mul_overflow(m_record.pricePerByte, *sent, &charge) && charge) {
+    std::lock_guard lock(m_paymentMutex);
+    m_verified += charge;
+    m_bundleCharges += charge;
+  }
+  return {};
 }
 
 Result<void> RemoteMiner::judge(std::uint64_t dispute, const privacy::ShareJob &job,
                                 const model::TensorData *output,
                                 const model::LinearBundle &bundle) {
-  if (auto installed = installBundle(bundle, job.bundleId); !installed)
-    return installed.error().withContext("sending the bundle to a juror");
+  if (auto delivered = deliverBundle(bundle, job.bundleId); !delivered)
+    return delivered.error().withContext("sending the bundle to a juror");
   auto reply = request(encodeJudgeJob(dispute, job, output), m_options.installTimeout);
   if (!reply)
     return reply.error();
@@ -100,8 +121,8 @@ Result<void> RemoteMiner::judge(std::uint64_t dispute, const privacy::ShareJob &
 Result<privacy::ShareReply> RemoteMiner::answerDisputed(std::uint64_t dispute,
                                                         const privacy::ShareJob &job,
                                                         const model::LinearBundle &bundle) {
-  if (auto installed = installBundle(bundle, job.bundleId); !installed)
-    return installed.error().withContext("sending the bundle to the accused");
+  if (auto delivered = deliverBundle(bundle, job.bundleId); !delivered)
+    return delivered.error().withContext("sending the bundle to the accused");
   auto reply = request(encodeAnswerDisputed(dispute, job), m_options.jobTimeout);
   if (!reply)
     return reply.error();
@@ -207,6 +228,11 @@ void RemoteMiner::reportCheck(bool passed) {
 std::uint64_t RemoteMiner::verifiedAmount() const {
   std::lock_guard lock(m_paymentMutex);
   return m_verified;
+}
+
+std::uint64_t RemoteMiner::bundleCharges() const {
+  std::lock_guard lock(m_paymentMutex);
+  return m_bundleCharges;
 }
 
 Result<void> RemoteMiner::finishPayments() {

@@ -59,7 +59,8 @@ public:
 
   const std::string &id() const override { return m_id; }
   /// Makes the miner ready for `bundleId`: it has it already, or is sent its bytes (it checks
-  /// that they hash to the id before parsing them).
+  /// that they hash to the id before parsing them); a paid miner is owed its per-byte price for
+  /// them, paid with the next receipt.
   Result<void> installBundle(const model::LinearBundle &bundle,
                              const std::string &bundleId) override;
   Result<privacy::ShareReply> compute(const privacy::ShareJob &job) override;
@@ -67,8 +68,10 @@ public:
   void reportCheck(bool passed) override;
   /// Sends the receipt for every verified answer not yet covered by one (call after a query).
   Result<void> finishPayments();
-  /// micro-NES owed for answers that passed verification.
+  /// micro-NES owed for answers that passed verification and for bundles sent.
   std::uint64_t verifiedAmount() const;
+  /// The part of verifiedAmount() owed for bundle bytes sent.
+  std::uint64_t bundleCharges() const;
   const net::MinerRecord &record() const { return m_record; }
   /// Asks this miner, a juror of dispute `dispute`, to judge `job` (whose bundle it is sent
   /// first when it lacks it): the accused answered `output`, or with none, missed its deadline.
@@ -85,6 +88,9 @@ public:
 
 private:
   Result<net::Bytes> request(const net::Bytes &message, std::chrono::milliseconds timeout);
+  /// installBundle without a charge (a juror's or an accused's copy); returns the bytes sent
+  /// (0 when the miner had it).
+  Result<std::size_t> deliverBundle(const model::LinearBundle &bundle, const std::string &bundleId);
   /// Only an answer signed by the pinned wire key can be held against the miner.
   Result<void> checkSigned(const privacy::ShareReply &reply, const net::Digest &job,
                            const net::Digest &result) const;
@@ -101,9 +107,10 @@ private:
   std::mutex m_mutex;
   std::unique_ptr<net::Connection> m_connection;
   mutable std::mutex m_paymentMutex;
-  std::uint64_t m_verified = 0;  ///< owed for answers that passed their check
-  std::uint64_t m_unchecked = 0; ///< the price of the last answer, until it is checked
-  std::uint64_t m_receipted = 0; ///< covered by the last receipt sent
+  std::uint64_t m_verified = 0;      ///< owed for answers that passed their check and bundles sent
+  std::uint64_t m_bundleCharges = 0; ///< the bundles' part of m_verified
+  std::uint64_t m_unchecked = 0;     ///< the price of the last answer, until it is checked
+  std::uint64_t m_receipted = 0;     ///< covered by the last receipt sent
   std::uint64_t m_verifiedJobs = 0;
   bool m_uncheckedJob = false;
   std::optional<chain::Address> m_chainAccount;

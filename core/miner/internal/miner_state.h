@@ -74,6 +74,9 @@ struct MinerService::State {
   bool nudged = false; // look at the chain now (a juror's vote to commit)
   std::mutex disputeMutex;
   std::map<std::uint64_t, int> disputedAnswers; // timeout disputes against this miner: answers
+  // Bundles clients sent, owed (µNES) with their first paid job for that bundle.
+  std::mutex uploadMutex;
+  std::map<std::pair<net::PublicKey, std::string>, std::uint64_t> uploadCharges;
 
   // ---- miner_jobs.cpp ----
   /// Where bundle `id` is cached.
@@ -82,12 +85,19 @@ struct MinerService::State {
   Result<void> install(const std::string &id);
   /// Every message of an authenticated peer.
   void handle(const net::Peer &peer, net::Bytes message, net::Responder respond);
-  /// One share job: payment, queue, compute, signature.
-  void handleJob(net::Bytes message, const net::Responder &respond);
+  /// One share job from `peer`: payment, queue, compute, signature.
+  void handleJob(const net::Peer &peer, net::Bytes message, const net::Responder &respond);
   /// A job's payment: its receipt must be good, or the miner must be free.
-  Result<void> checkPayment(const PricedJob &job, std::size_t payloadBytes);
-  /// A job's payment on an EVM network.
-  Result<void> checkChainPayment(const PricedJob &job, std::uint64_t price);
+  Result<void> checkPayment(const net::PublicKey &client, const PricedJob &job,
+                            std::size_t payloadBytes);
+  /// A job's payment on an EVM network, with any bundle `client` sent for it.
+  Result<void> checkChainPayment(const net::PublicKey &client, const PricedJob &job,
+                                 std::uint64_t price);
+  /// Notes that `client` sent bundle `bundleId` of `bytes` bytes: on an EVM network it owes
+  /// the per-byte price for them with its first paid job for that bundle.
+  void chargeUpload(const net::PublicKey &client, const std::string &bundleId, std::size_t bytes);
+  /// Removes and returns what `client` owes for sending bundle `bundleId` (0: nothing).
+  std::uint64_t takeUploadCharge(const net::PublicKey &client, const std::string &bundleId);
   /// The EVM network's receipts desk, once the chain link has connected.
   std::shared_ptr<ChainPaymentDesk> chainPaymentDesk() const;
   /// The juror's votes, once the chain link has connected.
@@ -104,13 +114,14 @@ struct MinerService::State {
   // ---- miner_disputes.cpp ----
   /// A dispute this miner is asked to judge: checked on chain, recomputed (and, for a missed
   /// deadline, the accused asked to answer), the verdict recorded.
-  void handleJudge(net::Bytes message, const net::Responder &respond);
+  void handleJudge(const net::Peer &peer, net::Bytes message, const net::Responder &respond);
   /// Whether the accused of timeout dispute `dispute` answers `task`'s job within
   /// options.jurorWait, and rightly (this juror's own answer is `mine`).
   bool answersInTime(const chain::DisputeState &dispute, const JudgeRequest &task,
                      const model::TensorData &mine);
   /// A juror asks this miner, accused of a missed deadline, to answer the disputed job now.
-  void handleAnswerDisputed(net::Bytes message, const net::Responder &respond);
+  void handleAnswerDisputed(const net::Peer &peer, net::Bytes message,
+                            const net::Responder &respond);
   /// The chain names `task` as a job this miner is accused of not answering, still undecided,
   /// and it was not answered too often already.
   Result<void> checkDisputedJob(const DisputedJob &task);
