@@ -9,6 +9,7 @@
 #include "chain/keccak.h"
 #include "chain/nesa_contracts.h"
 #include "chain/session_desk.h"
+#include "chain/session_payer.h"
 #include "chain/signed_messages.h"
 
 #include <QTemporaryDir>
@@ -855,6 +856,37 @@ private Q_SLOTS:
              mainnet.error().message.c_str());
     QVERIFY(!checkDemoAllowed(10));
     REQUIRE_OK(checkDemoAllowed(kDevnetChainId));
+  }
+
+  // Receipts are cumulative per session, so two programs paying from one account would sign
+  // overlapping amounts: the second is refused while the first holds the account's receipts.
+  void oneProgramAtATimePaysFromAnAccount() {
+    QTemporaryDir dir;
+    DevnetOptions options;
+    options.dataDir = dir.path().toStdString();
+    options.demoAccount = testKey("demo").address();
+    auto devnet = Devnet::start(options);
+    REQUIRE_OK(devnet);
+    const auto file = std::filesystem::path(options.dataDir) / "chain" / "deployment.json";
+    auto connection = ChainConnection::open({devnet->endpoint(), kDevnetChainId, file});
+    REQUIRE_OK(connection);
+    const auto receipts = std::filesystem::path(options.dataDir) / "payer-receipts.json";
+    const auto payer = [&] {
+      return std::make_unique<SessionPayer>(**connection, testKey("demo"), SessionPayer::Terms{},
+                                            std::filesystem::path(), receipts);
+    };
+    auto first = payer();
+    REQUIRE_OK(first->loadReceipts());
+    auto second = payer();
+    auto refused = second->loadReceipts();
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, ErrorCode::Unavailable);
+    QVERIFY2(refused.error().message.find("another program is paying from account") !=
+                 std::string::npos,
+             refused.error().message.c_str());
+    first.reset(); // the first program ends (a crash releases the lock the same way)
+    REQUIRE_OK(second->loadReceipts());
+    QCOMPARE(devnet->stop(), 0);
   }
 
 private:

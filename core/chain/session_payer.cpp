@@ -34,8 +34,20 @@ SessionPayer::SessionPayer(ChainConnection &chain, AccountKey key, Terms terms,
 
 Result<void> SessionPayer::loadReceipts() {
   std::lock_guard lock(m_mutex);
+  if (m_receiptsFile.empty())
+    return {};
+  if (!m_receiptsLock) {
+    auto held = FileLock::acquire(
+        m_receiptsFile.string() + ".lock",
+        "another program is paying from account " + checksumAddress(m_key.address()) +
+            " on this network (a second 'nesa analyze' or the desktop app): two would sign "
+            "overlapping receipts; wait until it finishes");
+    if (!held)
+      return held.error();
+    m_receiptsLock.emplace(std::move(*held));
+  }
   std::error_code ec;
-  if (m_receiptsFile.empty() || !std::filesystem::exists(m_receiptsFile, ec))
+  if (!std::filesystem::exists(m_receiptsFile, ec))
     return {};
   std::ifstream in(m_receiptsFile);
   const auto json = nlohmann::json::parse(in, nullptr, false);

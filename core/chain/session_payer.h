@@ -5,9 +5,11 @@
 
 #include "chain/chain_access.h"
 #include "chain/session_desk.h"
+#include "util/file_lock.h"
 
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace nesa::chain {
 
@@ -29,7 +31,9 @@ public:
   /// Reads the receipts earlier runs signed: a session outlives a run, and a receipt is
   /// cumulative over the session, so this run's amounts continue from them (a miner holds the
   /// earlier ones and takes only newer). A damaged file is a Corrupt error and is left alone.
-  /// One process per paying account at a time: two would sign overlapping amounts.
+  /// One process per paying account at a time, since two would sign overlapping amounts: this
+  /// takes a lock beside the receipts file, held until the payer goes (Unavailable when another
+  /// process holds it).
   Result<void> loadReceipts();
 
   /// Makes sure the session with `miner` will still be open `jobSeconds` from now and its
@@ -76,6 +80,7 @@ private:
   std::map<Address, Known> m_known;
   std::filesystem::path m_receiptsFile;
   bool m_receiptsDamaged = false;
+  std::optional<FileLock> m_receiptsLock;
   std::map<Address, Totals> m_earlier; ///< the newest receipt of earlier runs, per miner
   std::map<Address, Totals> m_signed;  ///< the newest receipt signed, this run or earlier
   U256 m_deposited;
