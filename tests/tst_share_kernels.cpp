@@ -7,6 +7,9 @@
 
 #include <QTest>
 
+#include <algorithm>
+#include <cmath>
+
 using namespace nesa::privacy;
 namespace fieldns = nesa::privacy::field;
 
@@ -31,6 +34,76 @@ at::Tensor referenceLinear(const at::Tensor &x, const at::Tensor &w) {
 
 at::Tensor randomField(std::vector<std::int64_t> shape) {
   return expandFieldMask(randomSeed(), 0, shape);
+}
+
+/// What a masked miner sees of every element but the first (which holds the bound B = 1, the
+/// same for every input compared) when each element but the first is `value`, or uniform in
+/// [−1, 1) when `value` is NaN; `masks` fresh masks.
+struct Seen {
+  std::vector<double> shares;
+  double scale = 0;
+};
+Seen sharesOf(double value, int masks, int maskBits, std::int64_t n) {
+  auto x = std::isnan(value) ? expandUniformMask(randomSeed(), 0, {n + 1})
+                             : at::full({n + 1}, value, at::kDouble);
+  x[0] = 1.0;
+  std::vector<at::Tensor> drawn;
+  for (int i = 0; i < masks; ++i)
+    drawn.push_back(expandUniformMask(randomSeed(), 0, {n + 1}));
+  const auto share = maskF64(x, drawn, maskBits);
+  const auto *d = share.share.data_ptr<double>();
+  return {std::vector<double>(d + 1, d + 1 + n), share.scale};
+}
+
+/// The fraction of shares on the lattice q = s·2⁻⁵² of the masks.
+double onLattice(const Seen &seen) {
+  const double q = std::ldexp(seen.scale, -52);
+  std::size_t on = 0;
+  for (const double v : seen.shares)
+    on += std::fmod(v, q) == 0 ? 1 : 0;
+  return static_cast<double>(on) / static_cast<double>(seen.shares.size());
+}
+
+/// Two-sample chi-square statistic of the lowest 8 bits of share/q (255 degrees of freedom).
+double lowBitsChiSquare(const Seen &a, const Seen &b) {
+  const auto histogram = [](const Seen &seen) {
+    std::vector<double> counts(256, 0);
+    const double q = std::ldexp(seen.scale, -52);
+    for (const double v : seen.shares)
+      counts[static_cast<std::uint64_t>(static_cast<std::int64_t>(std::floor(v / q))) & 255] += 1;
+    return counts;
+  };
+  const auto ha = histogram(a), hb = histogram(b);
+  double chi = 0;
+  for (int i = 0; i < 256; ++i)
+    if (ha[i] + hb[i] > 0)
+      chi += (ha[i] - hb[i]) * (ha[i] - hb[i]) / (ha[i] + hb[i]);
+  return chi;
+}
+
+/// Two-sample Kolmogorov–Smirnov distance of share/s.
+double ksDistance(Seen a, Seen b) {
+  std::sort(a.shares.begin(), a.shares.end());
+  std::sort(b.shares.begin(), b.shares.end());
+  const double n = static_cast<double>(a.shares.size()), m = static_cast<double>(b.shares.size());
+  std::size_t i = 0, j = 0;
+  double worst = 0;
+  while (i < a.shares.size() && j < b.shares.size()) {
+    const double v = std::min(a.shares[i] / a.scale, b.shares[j] / b.scale);
+    while (i < a.shares.size() && a.shares[i] / a.scale <= v)
+      ++i;
+    while (j < b.shares.size() && b.shares[j] / b.scale <= v)
+      ++j;
+    worst = std::max(worst, std::abs(static_cast<double>(i) / n - static_cast<double>(j) / m));
+  }
+  return worst;
+}
+
+/// Shares at or beyond the masks' own range, ±s × masks: only an input can put them there.
+std::size_t beyondTheMasks(const Seen &seen, int masks) {
+  const double edge = seen.scale * masks;
+  return static_cast<std::size_t>(std::count_if(seen.shares.begin(), seen.shares.end(),
+                                                [&](double v) { return std::abs(v) >= edge; }));
 }
 
 } // namespace
@@ -118,6 +191,53 @@ private Q_SLOTS:
     const auto x = at::randn({100}, at::kDouble) * 1000;
     const auto back = fieldDecode(fieldEncode(x, 18), 18);
     QVERIFY((back - x).abs().max().item<double>() <= std::ldexp(1.0, -19) * 1.0001);
+  }
+
+  // What a masked miner sees for x = 0, for x = 2⁻²⁰·B and for random x, under the same bound B,
+  // is indistinguishable by every test here — lattice membership, low-bit histograms, the
+  // distribution of magnitudes and its tails — over 2²⁰ samples each (docs/privacy.md proves
+  // the 2^−maskBits bound; 2²⁰ samples resolve differences down to about 4·10⁻³). The same
+  // tests do tell x = B from x = 0 at maskBits = 8, where the bound is 2⁻⁸: they have power.
+  void f64SharesHideTheInputAtTheDocumentedBound_data() {
+    QTest::addColumn<int>("masks");
+    QTest::newRow("two shares (one mask)") << 1;
+    QTest::newRow("three shares (two masks)") << 2;
+  }
+  void f64SharesHideTheInputAtTheDocumentedBound() {
+    QFETCH(int, masks);
+    constexpr std::int64_t n = 1 << 20;
+    constexpr int maskBits = 20; // the default
+    const Seen zero = sharesOf(0.0, masks, maskBits, n);
+    const Seen tiny = sharesOf(std::ldexp(1.0, -20), masks, maskBits, n);
+    const Seen random = sharesOf(std::nan(""), masks, maskBits, n);
+    QCOMPARE(zero.scale, tiny.scale);
+    QCOMPARE(zero.scale, random.scale);
+    // Every share is on the masks' lattice, whatever the input: no residue to read.
+    QCOMPARE(onLattice(zero), 1.0);
+    QCOMPARE(onLattice(tiny), 1.0);
+    QCOMPARE(onLattice(random), 1.0);
+    // Low bits: a two-sample chi-square with 255 degrees of freedom; 400 is exceeded by chance
+    // with probability below 10⁻⁸.
+    for (const Seen *other : {&tiny, &random}) {
+      const double chi = lowBitsChiSquare(zero, *other);
+      QVERIFY2(chi < 400, QByteArray::number(chi));
+    }
+    // Magnitudes: the two-sample KS distance stays below its 10⁻⁶ critical value, and shares
+    // leave the range the masks alone cover no more often than the bound allows (n·2^−maskBits
+    // = 1 expected at most; more than 8 has a chance below 10⁻⁵).
+    const double critical = 2.76 * std::sqrt(2.0 / n);
+    QCOMPARE(beyondTheMasks(zero, masks), std::size_t{0});
+    for (const Seen *other : {&tiny, &random}) {
+      const double d = ksDistance(zero, *other);
+      QVERIFY2(d < critical, QByteArray::number(d));
+      QVERIFY(beyondTheMasks(*other, masks) <= 8);
+    }
+
+    // The same tests at maskBits = 8, where x = B and x = 0 differ by 2⁻⁸ of the mask: the tail
+    // test sees it (about n/2⁹ shares beyond the masks' range for x = B, none for x = 0).
+    const Seen weakZero = sharesOf(0.0, 1, 8, n), weakOne = sharesOf(1.0, 1, 8, n);
+    QCOMPARE(beyondTheMasks(weakZero, 1), std::size_t{0});
+    QVERIFY(beyondTheMasks(weakOne, 1) > n / 1024);
   }
 
   void masksAreDeterministicPerSeedAndNonce() {

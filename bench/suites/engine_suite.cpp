@@ -12,6 +12,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -142,6 +143,16 @@ std::vector<Comparison> makeComparisons() {
     return timeMs([&] { (void)at::conv2d(conv->x32, conv->w32, {}, 1, 1); });
   };
   auto gemmF32 = [gemm] { return timeMs([&] { (void)at::linear(gemm->x32, gemm->w32); }); };
+  // The f64-masked share of the conv's input: on the masks' lattice (what the engine does) vs
+  // the plain x + s·u it replaced (whose low bits gave x away).
+  auto convMask = std::make_shared<at::Tensor>(expandUniformMask(randomSeed(), 0, {1, 64, 64, 64}));
+  auto plainMasking = [conv, convMask] {
+    return timeMs([&] {
+      const double largest = conv->x64.abs().max().item<double>();
+      const double scale = std::ldexp(std::exp2(std::ceil(std::log2(largest))), 20);
+      (void)at::add(conv->x64, *convMask, scale);
+    });
+  };
   return {
       {"cnn_hss_f64_online_vs_local", "ms", localCnn, [cnn, f64] { return hssOnline(*cnn, f64); }},
       {"cnn_hss_f64_client_side_vs_local", "ms", localCnn,
@@ -159,6 +170,8 @@ std::vector<Comparison> makeComparisons() {
        [transformer, f64] { return hssOnline(*transformer, f64); }},
       {"transformer_hss_ring64_online_vs_local", "ms", localTf,
        [transformer, ring] { return hssOnline(*transformer, ring); }},
+      {"conv64_input_masking_on_lattice_vs_plain", "ms", plainMasking,
+       [conv, convMask] { return timeMs([&] { (void)maskF64(conv->x64, {*convMask}, 20); }); }},
       {"conv64_share_f64_vs_f32", "ms", convF32,
        [conv] { return timeMs([&] { (void)applyF64(conv->op, conv->x64, true); }); }},
       {"conv64_share_ring64_vs_f32", "ms", convF32,

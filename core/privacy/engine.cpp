@@ -328,13 +328,10 @@ public:
       for (const auto &mask : masks)
         share = fieldAdd(share, mask);
     } else { // with no masks (ee) the share is the activation itself
-      const double largest = x.abs().max().item<double>();
-      const double bound = largest > 0 ? std::exp2(std::ceil(std::log2(largest))) : 1.0;
-      scale = std::ldexp(bound, m_options.maskBits);
-      share = x64;
-      for (const auto &mask : masks)
-        share = at::add(share, mask, scale);
-      shareBound = bound + scale * static_cast<double>(masks.size());
+      auto masked = maskF64(x64, masks, m_options.maskBits);
+      share = std::move(masked.share);
+      scale = masked.scale;
+      shareBound = masked.bound;
     }
     ShareJob job = baseJob(ops, callId);
     job.addBias = true;

@@ -375,4 +375,41 @@ at::Tensor expandUniformMask(const Seed &seed, std::uint64_t nonce, at::IntArray
   return out;
 }
 
+F64Share maskF64(const at::Tensor &x, const std::vector<at::Tensor> &masks, int maskBits) {
+  F64Share out;
+  out.share = x;
+  if (masks.empty())
+    return out;
+  const double largest = x.abs().max().item<double>();
+  const double bound = largest > 0 ? std::exp2(std::ceil(std::log2(largest))) : 1.0;
+  out.scale = std::ldexp(bound, maskBits);
+  // One pass, no temporaries. q is a power of two, so x/q and k·q are exact; s·mask is exact
+  // (a 53-bit value times a power of two); the additions round as float64 always does, a
+  // function of the integer x/q + Σ mask/q alone.
+  const double q = std::ldexp(out.scale, -52), inverseQ = 1.0 / q, s = out.scale;
+  const auto input = x.contiguous();
+  out.share = at::empty_like(input);
+  std::vector<at::Tensor> contiguousMasks;
+  std::vector<const double *> m;
+  for (const auto &mask : masks) {
+    contiguousMasks.push_back(mask.contiguous());
+    m.push_back(contiguousMasks.back().data_ptr<double>());
+  }
+  const double *in = input.data_ptr<double>();
+  double *share = out.share.data_ptr<double>();
+  const auto n = input.numel();
+  // |x/q| ≤ 2^(52 − maskBits) < 2⁵¹: adding and taking away 1.5·2⁵² rounds it to the nearest
+  // integer (ties to even) in two additions, where nearbyint is a library call.
+  constexpr double kRounder = 0x1.8p52;
+  for (std::int64_t i = 0; i < n; ++i) {
+    // (IEEE arithmetic without -ffast-math: the compiler may not fold the pair away.)
+    double v = ((in[i] * inverseQ + kRounder) - kRounder) * q;
+    for (const double *mask : m)
+      v += s * mask[i];
+    share[i] = v;
+  }
+  out.bound = bound + out.scale * static_cast<double>(masks.size());
+  return out;
+}
+
 } // namespace nesa::privacy

@@ -83,4 +83,19 @@ at::Tensor fieldDecode(const at::Tensor &v, int fracBits);
 at::Tensor expandFieldMask(const Seed &seed, std::uint64_t nonce, at::IntArrayRef shape);
 at::Tensor expandUniformMask(const Seed &seed, std::uint64_t nonce, at::IntArrayRef shape);
 
+/// The f64-masked share of an activation: what the masked miner receives.
+struct F64Share {
+  at::Tensor share; ///< x, rounded onto the masks' lattice, plus scale × Σ masks
+  double scale = 1; ///< s = 2^maskBits × B, B = max|x| rounded up to a power of two
+  double bound = 0; ///< the largest |share| can be: B + s × (number of masks)
+};
+
+/// Hides float64 `x` under `masks` (expandUniformMask's, each a multiple of 2⁻⁵² in [−1, 1)).
+/// Every s·mask is then a multiple of q = s·2⁻⁵², and x is rounded onto that lattice first (an
+/// error of at most q/2 = B·2^(maskBits−53), below what float64 keeps of the sum anyway): the
+/// share is a function of the integer x/q + Σ mask/q alone, so two inputs bounded by B give
+/// shares within 2^−maskBits of each other in total variation per element, with no low bits
+/// or lattice offsets that depend on x (docs/privacy.md). With no masks (ee) it is x itself.
+F64Share maskF64(const at::Tensor &x, const std::vector<at::Tensor> &masks, int maskBits);
+
 } // namespace nesa::privacy
