@@ -71,6 +71,30 @@ public:
   }
 };
 
+/// Wraps any miner and notes the call id of every job it is sent (before it computes it).
+class CallLog : public privacy::MinerEndpoint {
+public:
+  explicit CallLog(std::shared_ptr<privacy::MinerEndpoint> inner) : m_inner(std::move(inner)) {}
+  const std::string &id() const override { return m_inner->id(); }
+  Result<void> installBundle(const model::LinearBundle &bundle,
+                             const std::string &bundleId) override {
+    return m_inner->installBundle(bundle, bundleId);
+  }
+  Result<privacy::ShareReply> compute(const privacy::ShareJob &job) override {
+    {
+      std::lock_guard lock(mutex);
+      calls.push_back(job.call);
+    }
+    return m_inner->compute(job);
+  }
+  bool sharesThisMachine() const override { return m_inner->sharesThisMachine(); }
+  std::mutex mutex;
+  std::vector<privacy::Seed> calls;
+
+private:
+  std::shared_ptr<privacy::MinerEndpoint> m_inner;
+};
+
 /// `n` honest in-process miners, "miner-0", "miner-1", ...
 inline std::vector<std::shared_ptr<privacy::MinerEndpoint>> honestPool(int n) {
   std::vector<std::shared_ptr<privacy::MinerEndpoint>> pool;

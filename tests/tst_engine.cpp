@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -285,6 +286,65 @@ private Q_SLOTS:
     QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
     QCOMPARE(got->report.missing.size(), std::size_t{1});
     QVERIFY(QString::fromStdString(got->report.missing.front()).contains(QStringLiteral("mute")));
+  }
+
+  // The rule that keeps shares apart: no miner that received a share of a call ever receives
+  // another share of the same call — not the masked share's retry after a lie or a silence, not
+  // a seeded share's, not with precomputed seeded shares. (Reports and jurors: the Disputes
+  // contract and ChainMiners keep every miner of the call off the jury; tst_evm_chain and
+  // tst_network.)
+  void noMinerEverHoldsTwoSharesOfOneCall_data() {
+    QTest::addColumn<int>("arithmetic");
+    QTest::addColumn<int>("shares");
+    QTest::addColumn<bool>("prepared");
+    for (const int arithmetic : {1, 2})
+      for (const int shares : {2, 3})
+        for (const bool prepared : {false, true})
+          QTest::addRow("%s, %d shares%s", arithmetic == 1 ? "f64" : "ring64", shares,
+                        prepared ? ", precomputed" : "")
+              << arithmetic << shares << prepared;
+  }
+  void noMinerEverHoldsTwoSharesOfOneCall() {
+    QFETCH(int, arithmetic);
+    QFETCH(int, shares);
+    QFETCH(bool, prepared);
+    const auto &m = compiled("cnn");
+    for (int trial = 0; trial < 4; ++trial) {
+      // A liar and a mute miner among honest ones, in every position over the trials.
+      std::vector<std::shared_ptr<MinerEndpoint>> inner = {
+          std::make_shared<DishonestMiner>("liar", 1e-3, 500 + trial),
+          std::make_shared<MuteMiner>("mute")};
+      for (int i = 0; i < shares + 2; ++i)
+        inner.push_back(std::make_shared<LocalMiner>("honest-" + std::to_string(i)));
+      std::rotate(inner.begin(), inner.begin() + trial % static_cast<int>(inner.size()),
+                  inner.end());
+      std::vector<std::shared_ptr<CallLog>> logs;
+      std::vector<std::shared_ptr<MinerEndpoint>> pool;
+      for (auto &miner : inner) {
+        logs.push_back(std::make_shared<CallLog>(miner));
+        pool.push_back(logs.back());
+      }
+      Engine engine(pool);
+      RunOptions options;
+      options.arithmetic = static_cast<ShareArithmetic>(arithmetic);
+      options.miners = shares;
+      const auto input = randomInput(m_models.at("cnn").inputShape, 700 + trial);
+      std::shared_ptr<PreparedQuery> query;
+      if (prepared) {
+        auto made = engine.prepare(m, m_models.at("cnn").inputShape, options);
+        QVERIFY2(made.ok(), made.ok() ? "" : made.error().message.c_str());
+        query = *made;
+      }
+      auto got = engine.run(m, input, options, query);
+      QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+      std::size_t jobs = 0;
+      for (const auto &log : logs) {
+        const std::set<Seed> distinct(log->calls.begin(), log->calls.end());
+        QVERIFY2(distinct.size() == log->calls.size(), log->id().c_str());
+        jobs += log->calls.size();
+      }
+      QVERIFY(jobs > got->report.calls.size() * static_cast<std::size_t>(shares - 1));
+    }
   }
 
   void noSpareMinerIsAClearError() {
