@@ -12,6 +12,12 @@
 #include "chain/session_payer.h"
 #include "chain/signed_messages.h"
 
+#include <utility> // before Boost (see STACK.md)
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
 #include <QTemporaryDir>
 
 #include <QTest>
@@ -256,6 +262,49 @@ private Q_SLOTS:
              set.error().message.c_str());
     auto owner = net.c->parameters.call(*m_rpc, "owner");
     QCOMPARE(*(*owner)[0].asAddress(), net.deployment.timelock);
+  }
+
+  // A web page the user visits can reach 127.0.0.1 too. Browsers send a cross-origin JSON POST
+  // only after a CORS preflight the node accepts, and read an answer only with an
+  // Access-Control-Allow-Origin header; the "simple" requests they send without asking
+  // (text/plain) must not be executed. anvil allowed any origin by default, so a page could
+  // have used its cheat codes (anvil_setStorageAt, anvil_impersonateAccount) on the local chain.
+  void aWebPageCannotDriveTheLocalChainNode() {
+    namespace http = boost::beast::http;
+    const auto exchange = [&](http::verb verb, const std::string &contentType,
+                              const std::string &body) {
+      boost::asio::io_context ioc;
+      boost::beast::tcp_stream stream(ioc);
+      stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                                    m_anvil->endpoint().port));
+      http::request<http::string_body> request{verb, "/", 11};
+      request.set(http::field::host, "127.0.0.1");
+      request.set(http::field::origin, "https://evil.example");
+      if (verb == http::verb::options) {
+        request.set(http::field::access_control_request_method, "POST");
+        request.set(http::field::access_control_request_headers, "content-type");
+      } else {
+        request.set(http::field::content_type, contentType);
+        request.body() = body;
+      }
+      request.prepare_payload();
+      http::write(stream, request);
+      boost::beast::flat_buffer buffer;
+      http::response<http::string_body> response;
+      http::read(stream, buffer, response);
+      return response;
+    };
+    const auto preflight = exchange(http::verb::options, "", "");
+    QVERIFY(preflight.result_int() >= 400);
+    QVERIFY(preflight.find(http::field::access_control_allow_origin) == preflight.end());
+    const std::string mine = R"({"jsonrpc":"2.0","id":1,"method":"evm_mine","params":[]})";
+    const auto before = m_rpc->blockNumber();
+    REQUIRE_OK(before);
+    const auto simple = exchange(http::verb::post, "text/plain", mine);
+    QVERIFY2(simple.body().find("error") != std::string::npos, simple.body().c_str());
+    QCOMPARE(*m_rpc->blockNumber(), *before); // not executed
+    const auto json = exchange(http::verb::post, "application/json", mine);
+    QVERIFY(json.find(http::field::access_control_allow_origin) == json.end()); // unreadable
   }
 
   void registeringNeedsStake() {

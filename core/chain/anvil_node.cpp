@@ -47,11 +47,12 @@ Result<AnvilNode> AnvilNode::start(const AnvilOptions &options) {
     auto port = freeLoopbackPort();
     if (!port)
       return port.error();
-    std::vector<std::string> arguments = {"--host",     "127.0.0.1",
-                                          "--port",     std::to_string(*port),
+    std::vector<std::string> arguments = {"--host", "127.0.0.1", "--port", std::to_string(*port),
                                           "--chain-id", std::to_string(options.chainId),
                                           "--accounts", "0",
-                                          "--silent"};
+                                          // No CORS: a web page the user visits must not drive
+                                          // (or read) the local chain, cheat codes included.
+                                          "--no-cors", "--silent"};
     if (!options.stateFile.empty()) {
       arguments.insert(arguments.end(),
                        {"--state", options.stateFile.string(), "--state-interval", "1"});
