@@ -153,6 +153,27 @@ private Q_SLOTS:
     QVERIFY2(message.find(expected.toStdString()) != std::string::npos, message.c_str());
   }
 
+  // A shard that is a symbolic link out of the model's folder (a downloaded model pointing at
+  // ~/.ssh/id_ed25519, say) is refused: its bytes would become weights, which miners receive.
+  void aShardLinkedOutOfTheFolderIsRefused() {
+    const fs::path folder = dir() / "linked" / "model";
+    fs::create_directories(folder);
+    writeFile(dir() / "linked" / "secret.txt", denseWeights()); // would parse as weights
+    writeFile(folder / "model.json", kDenseJson);
+    fs::remove(folder / "w.bin");
+    fs::create_symlink(dir() / "linked" / "secret.txt", folder / "w.bin");
+    auto model = ingest::readTfjsModel(folder / "model.json");
+    QVERIFY(!model);
+    QVERIFY2(model.error().message.find("leaves the model's folder") != std::string::npos,
+             model.error().message.c_str());
+    // A link that stays inside the folder is fine.
+    writeFile(folder / "real.bin", denseWeights());
+    fs::remove(folder / "w.bin");
+    fs::create_symlink("real.bin", folder / "w.bin");
+    auto inside = ingest::readTfjsModel(folder / "model.json");
+    QVERIFY2(inside.ok(), inside.ok() ? "" : inside.error().message.c_str());
+  }
+
   void nsfwjsMobileNetV2Imports() {
     const fs::path json = kTestData / "nsfwjs" / "mobilenet_v2" / "model.json";
     QVERIFY2(fs::exists(json), "run scripts/fetch-test-data.sh (the test_data fixture)");

@@ -33,7 +33,8 @@ std::int64_t Volume::count() const {
 namespace {
 
 // The voxel data the header announces must be in the file: checked against the file size for
-// .nii and against gzip's recorded length (ISIZE, modulo 4 GiB) for .nii.gz.
+// .nii and against gzip's recorded length (ISIZE, modulo 4 GiB) for .nii.gz — or, from 4 GiB on,
+// against the most deflate can expand the compressed bytes (1032-fold).
 Result<void> dataFitsTheFile(const std::filesystem::path &file, const nifti_image &image) {
   const auto needed =
       static_cast<std::uint64_t>(image.iname_offset) +
@@ -46,13 +47,17 @@ Result<void> dataFitsTheFile(const std::filesystem::path &file, const nifti_imag
     return fail(ErrorCode::Io, "cannot read " + file.string());
   std::uint64_t available = size;
   if (image.fname && nifti_is_gzfile(image.fname)) {
-    if (needed >= (std::uint64_t{1} << 32))
-      return {}; // ISIZE cannot tell; the library's read reports a short file
-    std::ifstream in(file, std::ios::binary);
-    unsigned char trailer[4] = {};
-    in.seekg(-4, std::ios::end);
-    in.read(reinterpret_cast<char *>(trailer), 4);
-    available = trailer[0] | trailer[1] << 8 | trailer[2] << 16 | std::uint64_t{trailer[3]} << 24;
+    if (needed >= (std::uint64_t{1} << 32)) {
+      // ISIZE cannot tell; no deflate stream expands more than 1032-fold, so a small file
+      // announcing gigabytes is refused before they are allocated.
+      available = size * 1032;
+    } else {
+      std::ifstream in(file, std::ios::binary);
+      unsigned char trailer[4] = {};
+      in.seekg(-4, std::ios::end);
+      in.read(reinterpret_cast<char *>(trailer), 4);
+      available = trailer[0] | trailer[1] << 8 | trailer[2] << 16 | std::uint64_t{trailer[3]} << 24;
+    }
   }
   if (available < needed)
     return fail(ErrorCode::Corrupt, file.string() + " is truncated: its header announces " +

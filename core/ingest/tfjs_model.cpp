@@ -294,13 +294,24 @@ Result<TfjsModel> readTfjsModel(const fs::path &modelJson) {
     return paths.error().withContext(modelJson.string());
   std::vector<std::string> shards;
   std::uintmax_t total = 0;
+  std::error_code ec;
+  const fs::path folder = fs::canonical(fs::absolute(modelJson).parent_path(), ec);
+  if (ec)
+    return fail(ErrorCode::NotFound, "cannot read the folder of " + modelJson.string());
   for (const auto &p : *paths) {
     const fs::path relative(p);
     if (relative.is_absolute() || relative.empty() ||
         std::any_of(relative.begin(), relative.end(),
                     [](const fs::path &part) { return part == ".."; }))
       return invalid("the shard path \"" + p + "\" leaves the model's folder");
-    auto bytes = readLimited(modelJson.parent_path() / relative, kMaxShardBytes - total);
+    // Nor through a symbolic link: its bytes would become weights, and weights go to miners.
+    const fs::path resolved = fs::weakly_canonical(folder / relative, ec);
+    const auto within =
+        std::mismatch(folder.begin(), folder.end(), resolved.begin(), resolved.end()).first ==
+        folder.end();
+    if (ec || !within)
+      return invalid("the shard path \"" + p + "\" leaves the model's folder (a symbolic link)");
+    auto bytes = readLimited(resolved, kMaxShardBytes - total);
     if (!bytes)
       return bytes.error();
     total += bytes->size();
