@@ -2,6 +2,7 @@
 // miners of the configured node, or of a local network started for this run when none is.
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/secret_input.h"
 #include "document_task.h"
 #include "ingest/dicom_reader.h"
 #include "ingest/image_reader.h"
@@ -223,7 +224,8 @@ void printResult(const model::TensorData &output,
 } // namespace
 
 int main(int argc, char **argv) {
-  tuneProcess(argv); // the miners may share this machine's cores
+  tuneProcess(argv);           // the miners share these cores (it may execute this program again)
+  cli::takeHandedPassphrase(); // then, before anything is started: no child inherits it
   auto args = cli::parseArguments(argc, argv, 1, kOptions);
   if (!args)
     return failWith(args.error());

@@ -29,6 +29,10 @@
 #include <cstdio>
 
 int main(int argc, char **argv) {
+  // As with the CLI, $NESA_WALLET_PASSPHRASE unlocks the wallet (for scripts). It is taken out
+  // of the environment first, so no program the app starts inherits it.
+  QString scriptedPassphrase = qEnvironmentVariable("NESA_WALLET_PASSPHRASE");
+  qunsetenv("NESA_WALLET_PASSPHRASE");
   QElapsedTimer startup;
   startup.start();
   QApplication app(argc, argv);
@@ -148,10 +152,10 @@ int main(int argc, char **argv) {
         qPrintable(parser.value(showOption)));
     return 2;
   }
-  // As with the CLI, $NESA_WALLET_PASSPHRASE unlocks the wallet (for scripts).
-  if (const QString passphrase = qEnvironmentVariable("NESA_WALLET_PASSPHRASE");
-      !passphrase.isEmpty())
-    window.walletPage()->unlock(passphrase);
+  if (!scriptedPassphrase.isEmpty())
+    window.walletPage()->unlock(scriptedPassphrase);
+  scriptedPassphrase.fill(QLatin1Char('\0'));
+  scriptedPassphrase.clear();
   if (parser.isSet(runOption))
     nesa::app::runThenQuit(window, parser.value(runOption), parser.value(privacyOption),
                            parser.value(screenshotOption), parser.value(shareShotOption));

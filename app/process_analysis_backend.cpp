@@ -115,11 +115,8 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
   QTemporaryDir scratch;
   const QString output = scratch.filePath(QStringLiteral("output.npy"));
   QProcess process;
-  if (!request.passphrase.isEmpty()) { // it pays on a joined network and holds the EE key
-    auto environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), request.passphrase);
-    process.setProcessEnvironment(environment);
-  }
+  if (!request.passphrase.isEmpty()) // it pays on a joined network and holds the EE key
+    handPassphraseTo(process);
   QStringList args{
       request.input, QStringLiteral("--model"),  request.model, QStringLiteral("--privacy"),
       request.level, QStringLiteral("--output"), output};
@@ -132,6 +129,9 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
             .arg(process.errorString());
     return outcome;
   }
+  if (!request.passphrase.isEmpty())
+    writePassphrase(process, request.passphrase);
+  process.closeWriteChannel();
   static const QRegularExpression call(QStringLiteral("^call (\\d+)/(\\d+) ([^:]*): (.*)$"));
   static const QRegularExpression miner(QStringLiteral("(\\S+) \\([^,]+, verified\\)"));
   QString errors;

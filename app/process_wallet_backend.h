@@ -1,7 +1,7 @@
 // The desktop app's WalletBackend: the `nesa wallet` and `nesa gov` commands in a child process,
 // read through their --json answers, so the page uses exactly the wallet file, passphrase
-// handling, chain connection and fee rules of the CLI. The passphrase goes through
-// $NESA_WALLET_PASSPHRASE of the child only.
+// handling, chain connection and fee rules of the CLI. The passphrase goes to the child as the
+// first line of its stdin (sibling_command.h), never in an environment.
 #pragma once
 
 #include "ui/wallet_backend.h"

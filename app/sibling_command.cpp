@@ -9,11 +9,11 @@ namespace nesa::app {
 CommandAnswer runSibling(const QString &program, const QStringList &args, const QString &passphrase,
                          const QByteArray &input, int timeoutMs) {
   QProcess process;
-  auto env = QProcessEnvironment::systemEnvironment();
   if (!passphrase.isEmpty())
-    env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), passphrase);
-  process.setProcessEnvironment(env);
+    handPassphraseTo(process);
   process.start(QCoreApplication::applicationDirPath() + QLatin1Char('/') + program, args);
+  if (!passphrase.isEmpty())
+    writePassphrase(process, passphrase);
   process.write(input);
   process.closeWriteChannel();
   if (!process.waitForFinished(timeoutMs)) {
@@ -24,6 +24,19 @@ CommandAnswer runSibling(const QString &program, const QStringList &args, const 
   return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
           QString::fromUtf8(process.readAllStandardOutput()),
           QString::fromUtf8(process.readAllStandardError())};
+}
+
+void handPassphraseTo(QProcess &process) {
+  auto env = QProcessEnvironment::systemEnvironment();
+  env.remove(QStringLiteral("NESA_WALLET_PASSPHRASE"));
+  env.insert(QStringLiteral("NESA_PASSPHRASE_FD"), QStringLiteral("0"));
+  process.setProcessEnvironment(env);
+}
+
+void writePassphrase(QProcess &process, const QString &passphrase) {
+  QByteArray line = passphrase.toUtf8() + '\n';
+  process.write(line);
+  line.fill('\0'); // this copy, at least, does not linger
 }
 
 QString failureReason(const CommandAnswer &answer, const QString &fallback) {

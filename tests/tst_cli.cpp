@@ -1,4 +1,5 @@
 // The three executables from the outside: help, versions, exit codes, settings.
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,6 +12,8 @@
 #include <QUrl>
 #include <cmath>
 #include <cstring>
+#include <map>
+#include <set>
 
 namespace {
 
@@ -39,6 +42,31 @@ Run run(const QString &program, const QStringList &args, const QString &home = {
   return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
           QString::fromUtf8(process.readAllStandardOutput()),
           QString::fromUtf8(process.readAllStandardError())};
+}
+
+// Every process below `root` (children, grandchildren, …), read from /proc.
+std::set<qint64> descendantsOf(qint64 root) {
+  std::map<qint64, qint64> parents;
+  for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+    bool number = false;
+    const qint64 pid = entry.toLongLong(&number);
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
+    if (!number || !stat.open(QIODevice::ReadOnly))
+      continue;
+    const QByteArray line = stat.readAll();
+    const auto fields = line.mid(line.lastIndexOf(')') + 2).split(' '); // state, ppid, …
+    if (fields.size() > 1)
+      parents[pid] = fields[1].toLongLong();
+  }
+  std::set<qint64> found;
+  bool grew = true;
+  while (grew) {
+    grew = false;
+    for (const auto &[pid, parent] : parents)
+      if ((parent == root || found.count(parent)) && found.insert(pid).second)
+        grew = true;
+  }
+  return found;
 }
 
 const QString kNesa = QStringLiteral(NESA_CLI_PATH);
@@ -534,6 +562,55 @@ private Q_SLOTS:
     const Run locked = runWith({QStringLiteral("balance")}, {}, QStringLiteral("x"));
     QCOMPARE(locked.code, 1); // the wrong passphrase: nothing is asked of any node
     QVERIFY(locked.err.contains(QStringLiteral("passphrase")));
+  }
+
+  // The desktop hands `nesa analyze` the wallet passphrase on a pipe (its stdin, named by
+  // $NESA_PASSPHRASE_FD), a script in $NESA_WALLET_PASSPHRASE; either way no process it starts
+  // (the devnet's anvil and miners) has it in its environment, read from /proc while they run.
+  void aHandedPassphraseReachesNoOtherProcess() {
+    QTemporaryDir home, dir;
+    const QString secret = QStringLiteral("a passphrase nobody else may see 4242");
+    const Run restored =
+        run(kNesa, {QStringLiteral("wallet"), QStringLiteral("restore")}, home.path(),
+            "legal winner thank year wave sausage worth useful legal winner "
+            "thank yellow\n",
+            secret);
+    QVERIFY2(restored.code == 0, qPrintable(restored.err));
+    QCOMPARE(run(kTestModels, {dir.path()}).code, 0);
+    const QString input = dir.filePath(QStringLiteral("in.npy"));
+    writeFloatNpy(input, {4, 16}, std::vector<float>(64, 0.5f));
+    for (const bool throughPipe : {true, false}) {
+      QProcess analyze;
+      QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+      env.insert(QStringLiteral("NESA_HOME"), home.path());
+      env.insert(throughPipe ? QStringLiteral("NESA_PASSPHRASE_FD")
+                             : QStringLiteral("NESA_WALLET_PASSPHRASE"),
+                 throughPipe ? QStringLiteral("0") : secret);
+      analyze.setProcessEnvironment(env);
+      analyze.start(kNesa, {QStringLiteral("analyze"), input, QStringLiteral("--model"),
+                            dir.filePath(QStringLiteral("mlp.pt")), QStringLiteral("--privacy"),
+                            QStringLiteral("hss-ee")}); // hss-ee: the wallet's EE key
+      QVERIFY(analyze.waitForStarted());
+      if (throughPipe)
+        analyze.write(secret.toUtf8() + '\n');
+      analyze.closeWriteChannel();
+      std::set<qint64> inspected;
+      const QByteArray needle = secret.toUtf8();
+      while (!analyze.waitForFinished(20)) {
+        for (const qint64 pid : descendantsOf(analyze.processId())) {
+          QFile environFile(QStringLiteral("/proc/%1/environ").arg(pid));
+          if (!environFile.open(QIODevice::ReadOnly))
+            continue; // already gone
+          const QByteArray block = environFile.readAll();
+          // (The variables' names may show for an instant: a child forked and not yet started
+          // shows its parent's first environment, whose value was wiped.)
+          QVERIFY2(!block.contains(needle), qPrintable(QStringLiteral("process %1").arg(pid)));
+          inspected.insert(pid);
+        }
+      }
+      QVERIFY2(analyze.exitCode() == 0, analyze.readAllStandardError().constData());
+      QVERIFY(inspected.size() >= 3); // anvil and miner processes were looked at
+    }
   }
 
   // The backup cannot be skipped: create asks for three words of the phrase it showed.

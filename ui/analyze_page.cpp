@@ -465,7 +465,10 @@ bool AnalyzePage::exportOutput(const QString &file) {
   return true;
 }
 
-void AnalyzePage::setWalletPassphrase(const QString &passphrase) { m_passphrase = passphrase; }
+void AnalyzePage::setWalletPassphrase(const QString &passphrase) {
+  m_passphrase.fill(QLatin1Char('\0')); // the one it replaces, overwritten first
+  m_passphrase = passphrase;
+}
 
 void AnalyzePage::showMinersView() { m_middleTabs->setCurrentWidget(m_shareView); }
 

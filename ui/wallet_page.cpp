@@ -167,6 +167,9 @@ void WalletPage::showSummary(const WalletSummary &summary) {
 }
 
 void WalletPage::forgetPassphrase() {
+  // Overwritten before it is let go (a copy still shared elsewhere keeps its own characters
+  // until that owner lets it go too).
+  m_passphrase.fill(QLatin1Char('\0'));
   m_passphrase.clear();
   if (m_announced) {
     m_announced = false;

@@ -37,21 +37,20 @@ private:
 
 } // namespace
 
-Result<SecureBuffer> readSecretLine(const std::string &prompt, bool echo) {
-  if (isatty(STDIN_FILENO)) {
-    std::fputs(prompt.c_str(), stderr);
-    std::fflush(stderr);
-  }
+namespace {
+
+/// One line from `fd`, byte by byte (nothing after the newline is consumed), into locked memory.
+Result<SecureBuffer> readLineFrom(int fd, bool echo) {
   auto buffer = SecureBuffer::allocate(kMaxSecret);
   if (!buffer)
     return buffer.error();
   std::size_t length = 0;
   {
     std::optional<EchoOff> quiet;
-    if (!echo)
+    if (!echo && fd == STDIN_FILENO)
       quiet.emplace();
     char c = 0;
-    while (read(STDIN_FILENO, &c, 1) == 1 && c != '\n') {
+    while (read(fd, &c, 1) == 1 && c != '\n') {
       if (length == kMaxSecret)
         return fail(ErrorCode::InvalidInput, "the input line is too long");
       buffer->data()[length++] = static_cast<std::uint8_t>(c);
@@ -64,10 +63,68 @@ Result<SecureBuffer> readSecretLine(const std::string &prompt, bool echo) {
   return SecureBuffer::copyOf(std::span<const std::uint8_t>(buffer->data(), length));
 }
 
+/// The passphrase handed over by whoever started this program, read once and kept (a program
+/// may open the wallet twice); none when it was not handed over.
+Result<std::optional<SecureBuffer>> handedPassphrase() {
+  static std::optional<SecureBuffer> kept;
+  static std::optional<Error> failed;
+  static bool looked = false;
+  if (!looked) {
+    looked = true;
+    if (const char *fd = std::getenv("NESA_PASSPHRASE_FD"); fd && *fd) {
+      char *end = nullptr;
+      const long number = std::strtol(fd, &end, 10);
+      ::unsetenv("NESA_PASSPHRASE_FD"); // not for the programs this one starts
+      if (*end != '\0' || number < 0 || number > 1'000'000) {
+        failed = fail(ErrorCode::InvalidInput, "$NESA_PASSPHRASE_FD is not a file descriptor");
+      } else {
+        auto line = readLineFrom(static_cast<int>(number), true);
+        if (number != STDIN_FILENO)
+          ::close(static_cast<int>(number));
+        if (line)
+          kept = std::move(*line);
+        else
+          failed = line.error().withContext("reading the passphrase from $NESA_PASSPHRASE_FD");
+      }
+    } else if (char *value = std::getenv("NESA_WALLET_PASSPHRASE"); value && *value) {
+      auto copy = SecureBuffer::copyOf(std::string_view(value));
+      // Wiped and removed: the programs this one starts do not inherit it.
+      std::memset(value, 0, std::strlen(value));
+      ::unsetenv("NESA_WALLET_PASSPHRASE");
+      if (copy)
+        kept = std::move(*copy);
+      else
+        failed = copy.error();
+    }
+  }
+  if (failed)
+    return *failed;
+  if (!kept)
+    return std::optional<SecureBuffer>();
+  auto copy = SecureBuffer::copyOf(std::span<const std::uint8_t>(kept->data(), kept->size()));
+  if (!copy)
+    return copy.error();
+  return std::optional<SecureBuffer>(std::move(*copy));
+}
+
+} // namespace
+
+Result<SecureBuffer> readSecretLine(const std::string &prompt, bool echo) {
+  if (isatty(STDIN_FILENO)) {
+    std::fputs(prompt.c_str(), stderr);
+    std::fflush(stderr);
+  }
+  return readLineFrom(STDIN_FILENO, echo);
+}
+
+void takeHandedPassphrase() { (void)handedPassphrase(); }
+
 Result<SecureBuffer> readPassphrase(bool confirm) {
-  if (const char *fromEnvironment = std::getenv("NESA_WALLET_PASSPHRASE");
-      fromEnvironment && *fromEnvironment)
-    return SecureBuffer::copyOf(std::string_view(fromEnvironment));
+  auto handed = handedPassphrase();
+  if (!handed)
+    return handed.error();
+  if (*handed)
+    return std::move(**handed);
   auto first = readSecretLine("Wallet passphrase: ");
   if (!first)
     return first.error();

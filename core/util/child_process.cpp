@@ -10,6 +10,10 @@
 #include <thread>
 #include <unistd.h>
 
+#include <string_view>
+
+extern char **environ;
+
 namespace nesa {
 
 Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
@@ -24,9 +28,26 @@ Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
   for (auto &a : argvStorage)
     argv.push_back(a.data());
   argv.push_back(nullptr);
+  // A wallet passphrase handed to this program is not handed on (docs/wallet.md): the child
+  // gets the environment without it, and no stdin (which may be the pipe it came through).
+  std::vector<std::string> envStorage;
+  for (char **entry = environ; *entry; ++entry) {
+    const std::string_view variable(*entry);
+    if (!variable.starts_with("NESA_WALLET_PASSPHRASE=") &&
+        !variable.starts_with("NESA_PASSPHRASE_FD="))
+      envStorage.emplace_back(variable);
+  }
+  std::vector<char *> envp;
+  for (auto &e : envStorage)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const int devNull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   const pid_t pid = ::fork();
-  if (pid < 0)
+  if (pid < 0) {
+    if (devNull >= 0)
+      ::close(devNull);
     return fail(ErrorCode::Io, std::string("cannot start a process: ") + std::strerror(errno));
+  }
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM); // a child never outlives its parent (devnet miners)
     // A new program starts with no signal blocked, whatever its parent blocks to wait for them
@@ -36,11 +57,15 @@ Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     if (captureStdout)
       ::dup2(pipeFds[1], STDOUT_FILENO);
-    ::execv(argv[0], argv.data());
+    if (devNull >= 0)
+      ::dup2(devNull, STDIN_FILENO);
+    ::execve(argv[0], argv.data(), envp.data());
     const char message[] = "cannot run a sibling program\n";
     (void)!::write(STDERR_FILENO, message, sizeof message - 1);
     ::_exit(127);
   }
+  if (devNull >= 0)
+    ::close(devNull);
   ChildProcess child;
   child.m_pid = pid;
   if (captureStdout) {
