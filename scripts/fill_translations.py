@@ -33,10 +33,13 @@ FRENCH = {
         "%n fichier n'existe plus et a été ignoré.",
         "%n fichiers n'existent plus et ont été ignorés."),
     "Private analysis": "Analyse privée",
-    "Drop MRI scans (DICOM, NIfTI), images or documents (PDF, DOCX, TXT, MD) below. Files stay on "
-    "this computer: only encrypted shares leave it.":
+    "Drop MRI scans (DICOM, NIfTI), images or documents (PDF, DOCX, TXT, MD) below. Files are "
+    "read on this computer; what leaves it depends on the privacy level: nothing at local, data "
+    "scrambled with your key at ee, random-looking shares at hss.":
         "Déposez ci-dessous des IRM (DICOM, NIfTI), des images ou des documents (PDF, DOCX, TXT, "
-        "MD). Les fichiers restent sur cet ordinateur : seules des parts chiffrées en sortent.",
+        "MD). Les fichiers sont lus sur cet ordinateur ; ce qui en sort dépend du niveau de "
+        "confidentialité : rien en local, des données brouillées avec votre clé en ee, des parts "
+        "d'apparence aléatoire en hss.",
     "Add files…": "Ajouter des fichiers…",
     "Remove": "Retirer",
     "Network: joining %1": "Réseau : connexion à %1",
@@ -191,9 +194,12 @@ FRENCH = {
     "of a query colludes.":
         "Chaque mineur ne voit que des parts d'apparence aléatoire de vos données ; elles restent "
         "cachées sauf si tous les mineurs d'une requête s'entendent.",
-    "Shares of scrambled data: even miners who all collude see only the scrambled form.":
-        "Des parts de données brouillées : même si tous les mineurs s'entendent, ils ne voient "
-        "que la forme brouillée.",
+    "Each miner sees only random-looking shares of data scrambled with your key. If every miner "
+    "of a query colludes, they get the scrambled data, which someone who has the original public "
+    "model can unscramble.":
+        "Chaque mineur ne voit que des parts d'apparence aléatoire de données brouillées avec votre "
+        "clé. Si tous les mineurs d'une requête s'entendent, ils obtiennent les données brouillées, "
+        "que quelqu'un qui possède le modèle public d'origine peut débrouiller.",
     # The network page.
     "Network": "Réseau",
     "%1 µNES per job": "%1 µNES par tâche",

@@ -347,6 +347,26 @@ private Q_SLOTS:
     }
   }
 
+  // "Nothing leaves this computer" at the local level: no miner is sent anything.
+  void theLocalLevelSendsNothing() {
+    std::vector<std::shared_ptr<CallLog>> logs;
+    std::vector<std::shared_ptr<MinerEndpoint>> pool;
+    for (int i = 0; i < 3; ++i) {
+      logs.push_back(
+          std::make_shared<CallLog>(std::make_shared<LocalMiner>("m" + std::to_string(i))));
+      pool.push_back(logs.back());
+    }
+    Engine engine(pool);
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    for (const char *name : {"mlp", "cnn", "transformer"})
+      QVERIFY(engine.run(compiled(name), randomInput(m_models.at(name).inputShape, 3), local).ok());
+    for (const auto &log : logs)
+      QVERIFY(log->calls.empty());
+    QVERIFY(engine.run(compiled("mlp"), randomInput(m_models.at("mlp").inputShape, 3), {}).ok());
+    QVERIFY(!logs[0]->calls.empty() || !logs[1]->calls.empty()); // the log does see hss jobs
+  }
+
   void noSpareMinerIsAClearError() {
     const auto &m = compiled("mlp");
     Engine engine(

@@ -9,10 +9,12 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QXmlStreamReader>
 
 using namespace nesa::ui;
 
@@ -27,6 +29,50 @@ class TestTranslations : public QObject {
   }
 
 private Q_SLOTS:
+  // Every message that says what leaves the computer, what a miner sees, what stays hidden or
+  // who colludes is in docs/privacy.md's sentence table, in English and in French, next to what
+  // backs it.
+  void everyPrivacySentenceIsInTheTable() {
+    QFile docFile(QStringLiteral(NESA_SOURCE_DIR "/docs/privacy.md"));
+    QFile catalogue(QStringLiteral(NESA_SOURCE_DIR "/translations/nesa_fr.ts"));
+    QVERIFY(docFile.open(QIODevice::ReadOnly) && catalogue.open(QIODevice::ReadOnly));
+    const auto collapse = [](QString text) { return text.simplified(); };
+    const QString doc = collapse(QString::fromUtf8(docFile.readAll()));
+    static const QRegularExpression claim(
+        QStringLiteral("\\b(leaves?|leave it|stays? on this computer|stays? hidden|never sent|"
+                       "scrambled|collude\\w*|random-looking|unscramble|encrypted shares)\\b"),
+        QRegularExpression::CaseInsensitiveOption);
+    QXmlStreamReader xml(&catalogue);
+    QString source, translation;
+    bool numerus = false;
+    int claims = 0;
+    while (!xml.atEnd()) {
+      xml.readNext();
+      if (xml.isStartElement()) {
+        if (xml.name() == QLatin1String("message")) {
+          numerus = xml.attributes().value(QLatin1String("numerus")) == QLatin1String("yes");
+          source.clear();
+          translation.clear();
+        } else if (xml.name() == QLatin1String("source")) {
+          source = collapse(xml.readElementText());
+        } else if (xml.name() == QLatin1String("translation") && !numerus) {
+          translation = collapse(xml.readElementText());
+        } else if (xml.name() == QLatin1String("numerusform") && translation.isEmpty()) {
+          translation = collapse(xml.readElementText()); // the singular form
+        }
+      } else if (xml.isEndElement() && xml.name() == QLatin1String("message") &&
+                 claim.match(source).hasMatch()) {
+        ++claims;
+        QVERIFY2(doc.contains(source),
+                 qPrintable(QStringLiteral("not in docs/privacy.md: ") + source));
+        QVERIFY2(!translation.isEmpty() && doc.contains(translation),
+                 qPrintable(QStringLiteral("French not in docs/privacy.md: ") + translation));
+      }
+    }
+    QVERIFY(!xml.hasError());
+    QVERIFY(claims >= 10);
+  }
+
   void unknownLanguageIsRefused() { QVERIFY(!installTranslation(*qApp, QStringLiteral("xx"))); }
 
   void englishPluralsAgree() {

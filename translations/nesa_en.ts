@@ -611,10 +611,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Drop MRI scans (DICOM, NIfTI), images or documents (PDF, DOCX, TXT, MD) below. Files stay on this computer: only encrypted shares leave it.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Network: joining %1</source>
         <translation type="unfinished" />
     </message>
@@ -670,6 +666,10 @@
     </message>
     <message>
         <source>The miner keeps serving. Open Nesa Desktop from this icon.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Drop MRI scans (DICOM, NIfTI), images or documents (PDF, DOCX, TXT, MD) below. Files are read on this computer; what leaves it depends on the privacy level: nothing at local, data scrambled with your key at ee, random-looking shares at hss.</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -1442,7 +1442,7 @@ Network fee: %3 (gas, paid in the chain's own currency)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Shares of scrambled data: even miners who all collude see only the scrambled form.</source>
+        <source>Each miner sees only random-looking shares of data scrambled with your key. If every miner of a query colludes, they get the scrambled data, which someone who has the original public model can unscramble.</source>
         <translation type="unfinished" />
     </message>
 </context>

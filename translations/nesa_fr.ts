@@ -611,10 +611,6 @@
         <translation>Analyse privée</translation>
     </message>
     <message>
-        <source>Drop MRI scans (DICOM, NIfTI), images or documents (PDF, DOCX, TXT, MD) below. Files stay on this computer: only encrypted shares leave it.</source>
-        <translation>Déposez ci-dessous des IRM (DICOM, NIfTI), des images ou des documents (PDF, DOCX, TXT, MD). Les fichiers restent sur cet ordinateur : seules des parts chiffrées en sortent.</translation>
-    </message>
-    <message>
         <source>Network: joining %1</source>
         <translation>Réseau : connexion à %1</translation>
     </message>
@@ -671,6 +667,10 @@
     <message>
         <source>The miner keeps serving. Open Nesa Desktop from this icon.</source>
         <translation>Le mineur continue de servir. Ouvrez Nesa Desktop depuis cette icône.</translation>
+    </message>
+    <message>
+        <source>Drop MRI scans (DICOM, NIfTI), images or documents (PDF, DOCX, TXT, MD) below. Files are read on this computer; what leaves it depends on the privacy level: nothing at local, data scrambled with your key at ee, random-looking shares at hss.</source>
+        <translation>Déposez ci-dessous des IRM (DICOM, NIfTI), des images ou des documents (PDF, DOCX, TXT, MD). Les fichiers sont lus sur cet ordinateur ; ce qui en sort dépend du niveau de confidentialité : rien en local, des données brouillées avec votre clé en ee, des parts d'apparence aléatoire en hss.</translation>
     </message>
 </context>
 <context>
@@ -1444,8 +1444,8 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
         <translation>Chaque mineur ne voit que des parts d'apparence aléatoire de vos données ; elles restent cachées sauf si tous les mineurs d'une requête s'entendent.</translation>
     </message>
     <message>
-        <source>Shares of scrambled data: even miners who all collude see only the scrambled form.</source>
-        <translation>Des parts de données brouillées : même si tous les mineurs s'entendent, ils ne voient que la forme brouillée.</translation>
+        <source>Each miner sees only random-looking shares of data scrambled with your key. If every miner of a query colludes, they get the scrambled data, which someone who has the original public model can unscramble.</source>
+        <translation>Chaque mineur ne voit que des parts d'apparence aléatoire de données brouillées avec votre clé. Si tous les mineurs d'une requête s'entendent, ils obtiennent les données brouillées, que quelqu'un qui possède le modèle public d'origine peut débrouiller.</translation>
     </message>
 </context>
 </TS>

@@ -45,8 +45,9 @@ void MainWindow::buildPages() {
   title->setFont(titleFont);
   layout->addWidget(title);
   auto *hint = new QLabel(tr("Drop MRI scans (DICOM, NIfTI), images or documents (PDF, DOCX, TXT, "
-                             "MD) below. Files stay on this computer: only encrypted shares leave "
-                             "it."),
+                             "MD) below. Files are read on this computer; what leaves it depends "
+                             "on the privacy level: nothing at local, data scrambled with your key "
+                             "at ee, random-looking shares at hss."),
                           central);
   hint->setWordWrap(true);
   layout->addWidget(hint);

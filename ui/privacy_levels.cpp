@@ -32,8 +32,9 @@ QString privacyLevelSentence(const QString &level) {
         "privacy", "Each miner sees only random-looking shares of your data; it stays hidden "
                    "unless every miner of a query colludes.");
   return QCoreApplication::translate(
-      "privacy", "Shares of scrambled data: even miners who all collude see only the scrambled "
-                 "form.");
+      "privacy", "Each miner sees only random-looking shares of data scrambled with your key. "
+                 "If every miner of a query colludes, they get the scrambled data, which someone "
+                 "who has the original public model can unscramble.");
 }
 
 } // namespace nesa::ui
