@@ -36,7 +36,16 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"data-dir", true, "identity and bundle cache (default: DATA/miner)", "DIR"},
     {"threads", true, "compute threads (default: the minerThreads setting; 0 = every core)", "N"},
     {"max-jobs", true, "jobs computed at the same time (default 1)", "N"},
-    {"max-queue-mib", true, "memory held by waiting jobs, in MiB (default 1024)", "N"},
+    {"max-queue-mib", true,
+     "memory held by waiting jobs, in MiB (default 1024; also the largest message taken)", "N"},
+    {"unpaid-message-mib", true,
+     "on a network, the largest message from a client that has shown no payment session, in "
+     "MiB (default 64)",
+     "N"},
+    {"bundle-space-mib", true,
+     "model bundles kept, in MiB (default 4096; the least recently used are evicted, those of "
+     "clients without a session first)",
+     "N"},
     {"price", true, "micro-NES asked per share job (default 10)", "N"},
     {"price-per-byte", true, "micro-NES asked per payload byte (default 0)", "N"},
     {"backend", true, "auto (a GPU when there is one), cpu or cuda (default auto)", "NAME"},
@@ -107,14 +116,16 @@ int main(int argc, char **argv) {
   const auto threads = args->integer("threads", config->minerThreads, 0, 1024);
   const auto maxJobs = args->integer("max-jobs", 1, 1, 1024);
   const auto queueMib = args->integer("max-queue-mib", 1024, 1, 1 << 20);
+  const auto unpaidMib = args->integer("unpaid-message-mib", 64, 1, 1 << 20);
+  const auto bundleMib = args->integer("bundle-space-mib", 4096, 1, 1 << 30);
   const auto price = args->integer("price", 10, 0, kMax);
   const auto perByte = args->integer("price-per-byte", 0, 0, kMax);
   const auto gpuIndex = args->integer("gpu", 0, 0, 64);
   // At most half an hour: the contract's settle window may be as short as an hour.
   const auto settleEvery = args->integer("settle-every", 5, 1, 1'800);
   const auto jurorWait = args->integer("juror-wait", 30, 1, 600);
-  for (const auto *n : {&port, &threads, &maxJobs, &queueMib, &price, &perByte, &gpuIndex,
-                        &settleEvery, &jurorWait})
+  for (const auto *n : {&port, &threads, &maxJobs, &queueMib, &unpaidMib, &bundleMib, &price,
+                        &perByte, &gpuIndex, &settleEvery, &jurorWait})
     if (!*n)
       return usage(n->error().message);
   options.port = static_cast<std::uint16_t>(*port);
@@ -123,6 +134,9 @@ int main(int argc, char **argv) {
   options.requirePayment = !args->has("free");
   options.maxConcurrentJobs = static_cast<int>(*maxJobs);
   options.maxQueuedBytes = static_cast<std::size_t>(*queueMib) << 20;
+  options.maxUnpaidMessageBytes = static_cast<std::size_t>(*unpaidMib) << 20;
+  options.unpaidReceiveBytes = std::max(options.maxUnpaidMessageBytes, std::size_t{256} << 20);
+  options.maxBundleBytes = static_cast<std::size_t>(*bundleMib) << 20;
   options.pricePerQuery = static_cast<std::uint64_t>(*price);
   options.pricePerByte = static_cast<std::uint64_t>(*perByte);
   options.settleEvery = std::chrono::seconds(*settleEvery);

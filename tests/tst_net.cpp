@@ -1,6 +1,6 @@
 // The wire: the handshake and the encrypted channel on their own, then a real server on loopback
-// attacked with garbage, oversized frames, replayed handshakes and wrong identities while an
-// honest client keeps being served.
+// attacked with garbage, oversized frames, replayed handshakes, wrong identities, too many
+// connections and a lack of file descriptors while an honest client keeps being served.
 #include "net/connection.h"
 #include "net/messages.h"
 #include "net/server.h"
@@ -14,6 +14,12 @@
 #include <QTest>
 
 #include <sodium.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <future>
@@ -393,6 +399,133 @@ private Q_SLOTS:
     for (auto &c : clients)
       total += c.get();
     QCOMPARE(total, 160);
+  }
+
+  // Each peer has its own allowance, asked before every message: a peer over its size is refused
+  // from the frame's header (before the server allocates for it) with a reason it can show; the
+  // peers nobody vouches for share one receive budget, which a message cannot overrun; a vouched
+  // peer sends the same message.
+  void eachPeerHasItsOwnMessageAllowance() {
+    const Identity trusted = makeIdentity(), unvouched = makeIdentity();
+    ServerOptions options;
+    options.name = "limit-server";
+    options.maxMessageBytes = 1 << 20;
+    options.sharedReceiveBytes = 50'000;
+    options.frameLimit = [&](const Peer &peer) -> MessageAllowance {
+      if (peer.identity == trusted.publicKey())
+        return {1 << 20, false};
+      if (peer.identity == unvouched.publicKey())
+        return {1 << 20, true};
+      return {4096, true};
+    };
+    auto server = Server::start(m_serverId, options, answer, httpAnswer);
+    QVERIFY(server);
+    const Endpoint at{"127.0.0.1", (*server)->port()};
+    const Bytes large = encodePublishBundle("large", Bytes(100'000, 1));
+    auto stranger = Connection::open(at, m_clientId, {});
+    QVERIFY(stranger);
+    QVERIFY(expectAck(*(*stranger)->request(encodeInstallBundle("small"), 5s)));
+    auto refused = (*stranger)->request(large, 5s);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().message.find("over its limit for this client") != std::string::npos,
+             refused.error().message.c_str());
+    // (the refusal's reason arrives unless the sender is still writing when the server hangs up:
+    // then the client says the message may have been over the limit)
+    QVERIFY(!(*stranger)->isOpen());
+    auto overBudget = Connection::open(at, unvouched, {});
+    QVERIFY(overBudget);
+    QVERIFY(expectAck(*(*overBudget)->request(encodeInstallBundle("small"), 5s)));
+    QVERIFY(!(*overBudget)->request(large, 5s));
+    auto friendly = Connection::open(at, trusted, {});
+    QVERIFY(friendly);
+    for (int i = 0; i < 3; ++i) { // its bytes are its own: nothing is left charged
+      auto accepted = (*friendly)->request(large, 5s);
+      QVERIFY2(accepted, accepted ? "" : accepted.error().message.c_str());
+      QVERIFY(expectAck(*accepted));
+    }
+    auto smallAgain = Connection::open(at, unvouched, {}); // the budget was given back
+    QVERIFY(smallAgain);
+    QVERIFY(expectAck(*(*smallAgain)->request(encodePublishBundle("s", Bytes(20'000, 1)), 5s)));
+    QVERIFY(expectAck(*(*smallAgain)->request(encodePublishBundle("s", Bytes(20'000, 1)), 5s)));
+    QTRY_VERIFY((*server)->counters().rejected >= 2);
+  }
+
+  // Connections are capped in all, per address and per key; a connection over a cap is closed
+  // with the reason, and a closed connection gives its place back.
+  void connectionsAreCappedInAllPerAddressAndPerKey() {
+    ServerOptions options;
+    options.name = "capped-server";
+    options.maxConnections = 4;
+    options.maxConnectionsPerAddress = 3;
+    options.maxConnectionsPerIdentity = 2;
+    auto server = Server::start(m_serverId, options, answer, httpAnswer);
+    QVERIFY(server);
+    const Endpoint at{"127.0.0.1", (*server)->port()};
+    const auto served = [](Connection &connection) {
+      auto reply = connection.request(encodeAck(), 5s);
+      return reply ? std::string("served") : reply.error().message;
+    };
+    std::vector<std::unique_ptr<Connection>> open;
+    for (int i = 0; i < 2; ++i) {
+      auto connection = Connection::open(at, m_clientId, {});
+      QVERIFY(connection);
+      QCOMPARE(served(**connection), std::string("served"));
+      open.push_back(std::move(*connection));
+    }
+    { // a third as the same key
+      auto third = Connection::open(at, m_clientId, {});
+      QVERIFY(third);
+      const auto answer = served(**third);
+      QVERIFY2(answer.find("2 connections as this key") != std::string::npos, answer.c_str());
+    }
+    const Identity other = makeIdentity();
+    auto fromOther = Connection::open(at, other, {});
+    QVERIFY(fromOther);
+    QCOMPARE(served(**fromOther), std::string("served"));
+    { // a fourth from this address is closed before its handshake
+      const Identity another = makeIdentity();
+      auto fourth = Connection::open(at, another, {std::nullopt, 1s});
+      QVERIFY(!fourth || served(**fourth) != "served");
+    }
+    QTRY_VERIFY((*server)->counters().overCapacity >= 2);
+    QCOMPARE((*server)->counters().open, std::uint64_t{3});
+    open.clear(); // places given back
+    QTRY_COMPARE((*server)->counters().open, std::uint64_t{1});
+    auto again = Connection::open(at, m_clientId, {});
+    QVERIFY(again);
+    QCOMPARE(served(**again), std::string("served"));
+  }
+
+  // Out of file descriptors, accept fails again and again for the same waiting connection: the
+  // server backs off (at most about one try a second) instead of spinning, and accepts the
+  // connection once descriptors are free again.
+  void acceptBacksOffWhenOutOfFileDescriptors() {
+    auto server = Server::start(m_serverId, {}, answer, httpAnswer);
+    QVERIFY(server);
+    rlimit saved{};
+    QCOMPARE(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    const int waiting = ::socket(AF_INET, SOCK_STREAM, 0); // made while descriptors are free
+    QVERIFY(waiting >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons((*server)->port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::vector<int> fillers;
+    rlimit tight = saved;
+    tight.rlim_cur = 256;
+    QCOMPARE(setrlimit(RLIMIT_NOFILE, &tight), 0);
+    for (int fd; (fd = ::dup(0)) >= 0;)
+      fillers.push_back(fd);
+    QCOMPARE(::connect(waiting, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+    std::this_thread::sleep_for(2s);
+    const auto errors = (*server)->counters().acceptErrors;
+    for (int fd : fillers)
+      ::close(fd);
+    QCOMPARE(setrlimit(RLIMIT_NOFILE, &saved), 0);
+    QVERIFY2(errors >= 2 && errors <= 40, // a busy loop fails hundreds of thousands of times
+             qPrintable(QStringLiteral("%1 failed accepts in 2 s").arg(errors)));
+    QTRY_VERIFY_WITH_TIMEOUT((*server)->counters().open == 1, 3000); // taken once it could be
+    ::close(waiting);
   }
 
   void cleanupTestCase() {

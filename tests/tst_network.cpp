@@ -32,6 +32,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <deque>
 #include <fstream>
 #include <future>
 #include <random>
@@ -68,7 +69,110 @@ double peakMiB(pid_t pid) {
   return -1;
 }
 
+// A bundle of one dim×dim linear op with random weights (a different one for every seed).
+model::LinearBundle randomBundle(unsigned seed, std::int64_t dim) {
+  std::mt19937 random(seed);
+  model::LinearOp op;
+  std::vector<float> weights(static_cast<std::size_t>(dim * dim));
+  for (auto &w : weights)
+    w = std::uniform_real_distribution<float>(-1, 1)(random);
+  op.weight = TensorData::fromFloats({dim, dim}, weights);
+  model::LinearBundle bundle;
+  bundle.ops.push_back(std::move(op));
+  return bundle;
+}
+
 } // namespace
+
+// An attacker's requests, none of which it pays for: each kind in a loop of its own until
+// stopped, against every miner.
+class Attacker {
+public:
+  Attacker(std::vector<net::MinerRecord> miners, std::string bundleId)
+      : m_miners(std::move(miners)), m_bundleId(std::move(bundleId)) {
+    // Bundles of 256 KiB each, every one different: made before the clock runs.
+    for (unsigned i = 0; i < 48; ++i) {
+      const auto bundle = randomBundle(1000 + i, 256);
+      m_spam.push_back({bundle.id(), bundle.serialize()});
+    }
+    const auto loop = [this](auto attack) {
+      return std::thread([this, attack] {
+        auto identity = net::Identity::generate();
+        for (std::size_t round = 0; !m_stop; ++round)
+          attack(*identity, m_miners[round % m_miners.size()], round);
+      });
+    };
+    // Messages over the miner's limit: refused from their header, the connection closed.
+    m_threads.push_back(loop([this](const net::Identity &id, const net::MinerRecord &at, auto) {
+      auto connection = open(id, at);
+      if (connection &&
+          (*connection)->request(net::encodePublishBundle(m_bundleId, net::Bytes(9u << 20, 7)), 5s))
+        ++m_accepted;
+      ++m_sent;
+    }));
+    // Seeded shares that would expand to 32 GiB.
+    m_threads.push_back(loop([this](const net::Identity &id, const net::MinerRecord &at, auto) {
+      auto connection = open(id, at);
+      for (int i = 0; connection && i < 50 && !m_stop; ++i) {
+        ShareJob job;
+        job.bundleId = m_bundleId;
+        job.ops = {0};
+        job.seed = randomSeed();
+        job.seedShape = {1 << 16, 1 << 16};
+        auto reply = (*connection)->request(miner::encodeShareJob({job, 0, 0, std::nullopt}), 5s);
+        if (reply && miner::decodeShareReply(*reply))
+          ++m_accepted;
+        ++m_sent;
+      }
+    }));
+    // A new bundle every time, to push the clients' bundles out of the miner's cache.
+    m_threads.push_back(
+        loop([this](const net::Identity &id, const net::MinerRecord &at, std::size_t round) {
+          auto connection = open(id, at);
+          for (int i = 0; connection && i < 20 && !m_stop; ++i) {
+            const auto &[spamId, bytes] = m_spam[(round * 20 + i) % m_spam.size()];
+            (void)(*connection)->request(net::encodePublishBundle(spamId, bytes), 5s);
+            ++m_sent;
+          }
+        }));
+    // Connections held open doing nothing, as many as one address may have, under many keys.
+    m_threads.push_back(std::thread([this] {
+      std::vector<std::unique_ptr<net::Connection>> idle;
+      std::deque<net::Identity> keys; // not relocated: Identity only moves
+      for (int k = 0; k < 8; ++k)
+        if (auto key = net::Identity::generate())
+          keys.push_back(std::move(*key));
+      for (int i = 0; i < 160 && !m_stop; ++i)
+        if (auto connection = open(keys[i % keys.size()], m_miners[i % m_miners.size()]))
+          idle.push_back(std::move(*connection));
+      while (!m_stop)
+        std::this_thread::sleep_for(50ms);
+    }));
+  }
+  ~Attacker() { stop(); }
+
+  /// Stops; returns (requests sent, requests a miner accepted).
+  std::pair<std::uint64_t, std::uint64_t> stop() {
+    m_stop = true;
+    for (auto &thread : m_threads)
+      if (thread.joinable())
+        thread.join();
+    return {m_sent.load(), m_accepted.load()};
+  }
+
+private:
+  static Result<std::unique_ptr<net::Connection>> open(const net::Identity &id,
+                                                       const net::MinerRecord &at) {
+    return net::Connection::open(*net::parseEndpoint(at.endpoint), id, {at.identity, 5s});
+  }
+
+  std::vector<net::MinerRecord> m_miners;
+  std::string m_bundleId;
+  std::vector<std::pair<std::string, net::Bytes>> m_spam;
+  std::atomic<bool> m_stop{false};
+  std::atomic<std::uint64_t> m_sent{0}, m_accepted{0};
+  std::vector<std::thread> m_threads;
+};
 
 class TestNetwork : public QObject {
   Q_OBJECT
@@ -85,9 +189,11 @@ private:
     std::vector<net::MinerRecord> records;
   };
 
-  /// Starts `count` nesa-miner processes (or `program`) serving for free under folder `name`.
+  /// Starts `count` nesa-miner processes (or `program`) serving for free under folder `name`,
+  /// with `extra` options.
   FreeMiners startFreeMiners(int count, const std::string &name,
-                             const char *program = NESA_MINER_PATH) {
+                             const char *program = NESA_MINER_PATH,
+                             std::vector<std::string> extra = {}) {
     FreeMiners miners;
     for (int i = 0; i < count; ++i) {
       const fs::path dir =
@@ -96,6 +202,7 @@ private:
       if (std::string(program) == NESA_MINER_PATH)
         arguments.insert(arguments.end(),
                          {"--free", "--port", "0", "--threads", "1", "--log-level", "warn"});
+      arguments.insert(arguments.end(), extra.begin(), extra.end());
       auto child = ChildProcess::start(program, arguments, /*captureStdout=*/true);
       if (!child)
         qFatal("%s: %s", program, child.error().message.c_str());
@@ -462,7 +569,8 @@ private Q_SLOTS:
     std::vector<ChildProcess> miners;
     for (int i = 0; i < 2; ++i) {
       const auto [minerDir, account] = evm.minerAccount("miner-" + std::to_string(i));
-      miners.push_back(startChainMiner(evm.access, minerDir, 1, {"--price-per-byte", "1"}));
+      miners.push_back(startChainMiner(evm.access, minerDir, 1,
+                                       {"--price-per-byte", "1", "--unpaid-message-mib", "1"}));
     }
     chain::RpcClient &rpc = evm.view->rpc();
     QTRY_COMPARE_WITH_TIMEOUT(chain::listMiners(rpc, evm.view->contracts()).value().size(),
@@ -514,15 +622,38 @@ private Q_SLOTS:
     paid.signature =
         chainKey("bytes payer").sign(chain::receiptDigest(paid.receipt, d.chainId, d.sessions));
     const auto attempt = [&]() -> std::string {
-      auto reply = (*connection)->request(miner::encodeShareJob({job, 10, 0, paid}), 10s);
+      // 10 µNES a job and 1 a byte of the share the miner expands: 16 elements of 8 bytes
+      auto reply = (*connection)->request(miner::encodeShareJob({job, 10 + 16 * 8, 0, paid}), 10s);
       if (!reply)
         return reply.error().message;
       auto decoded = miner::decodeShareReply(*reply);
       return decoded ? std::string("accepted") : decoded.error().message;
     };
-    QCOMPARE(attempt(), std::string("accepted"));
+    const auto first = attempt();
+    QVERIFY2(first == "accepted", first.c_str());
     const auto refused = attempt();
     QVERIFY2(refused.find("earlier jobs are not paid for") != std::string::npos, refused.c_str());
+
+    // A seeded share is priced and held at the size the miner would expand it to: one of 32 GiB
+    // is refused before anything is expanded, whoever sends it.
+    job.seedShape = {1 << 16, 1 << 16};
+    const auto huge = attempt();
+    QVERIFY2(huge.find("more than this miner takes") != std::string::npos, huge.c_str());
+
+    // A client that has shown no payment session may send small messages only (1 MiB here): a
+    // larger one is refused from its header, and its connection closed.
+    auto stranger = net::Identity::generate();
+    QVERIFY(stranger);
+    auto unpaid = net::Connection::open(*net::parseEndpoint(target->record().endpoint), *stranger,
+                                        {target->record().identity});
+    QVERIFY(unpaid);
+    auto small = (*unpaid)->request(net::encodeInstallBundle(m.bundleId()), 10s);
+    QVERIFY(small && net::expectAck(*small));
+    auto large =
+        (*unpaid)->request(net::encodePublishBundle(m.bundleId(), net::Bytes(2u << 20)), 10s);
+    QVERIFY(!large);
+    QVERIFY2(large.error().message.find("over its limit for this client") != std::string::npos,
+             large.error().message.c_str());
 
     network->reset();
     for (auto &process : miners)
@@ -948,6 +1079,126 @@ private Q_SLOTS:
     for (auto &process : miners)
       process.stop();
     QCOMPARE(evm.devnet->stop(), 0);
+  }
+
+  // A miner keeps bundles within its space: the least recently used (installed or computed
+  // with) is evicted to make room, and a bundle larger than the space is refused.
+  void bundlesAreEvictedLeastRecentlyUsedFirst() {
+    std::vector<model::LinearBundle> bundles;
+    for (unsigned i = 0; i < 4; ++i)
+      bundles.push_back(randomBundle(i, 128)); // 64 KiB each
+    const std::uint64_t size = bundles[0].serialize().size();
+    miner::MinerOptions options;
+    options.dataDir = fs::path(m_dir.path().toStdString()) / "evicting";
+    options.requirePayment = false;
+    options.threads = 1;
+    options.maxBundleBytes = 3 * size + size / 2;
+    auto service = miner::MinerService::start(options);
+    QVERIFY2(service, service ? "" : service.error().message.c_str());
+    auto connection = net::Connection::open({"127.0.0.1", (*service)->port()}, m_client,
+                                            {(*service)->identity()});
+    QVERIFY(connection);
+    const auto send = [&](const model::LinearBundle &bundle) {
+      auto reply =
+          (*connection)->request(net::encodePublishBundle(bundle.id(), bundle.serialize()), 10s);
+      auto ack = reply ? net::expectAck(*reply) : Result<void>(reply.error());
+      return ack ? std::string("kept") : ack.error().message;
+    };
+    const auto install = [&](const model::LinearBundle &bundle) {
+      auto reply = (*connection)->request(net::encodeInstallBundle(bundle.id()), 10s);
+      auto ack = reply ? net::expectAck(*reply) : Result<void>(reply.error());
+      return ack ? std::string("installed") : ack.error().message;
+    };
+    for (int i = 0; i < 3; ++i)
+      QCOMPARE(send(bundles[i]), std::string("kept"));
+    QCOMPARE((*service)->stats().bundles, std::size_t{3});
+    QCOMPARE(install(bundles[0]), std::string("installed")); // 1 is now the least recently used
+    QCOMPARE(send(bundles[3]), std::string("kept"));
+    QCOMPARE((*service)->stats().bundles, std::size_t{3});
+    QVERIFY(!fs::exists(options.dataDir / "bundles" / (bundles[1].id() + ".nesalb")));
+    QVERIFY(install(bundles[1]).find("send it first") != std::string::npos);
+    for (int i : {0, 2, 3})
+      QCOMPARE(install(bundles[i]), std::string("installed"));
+    const auto large = randomBundle(9, 256);
+    QVERIFY(send(large).find("more than this miner keeps") != std::string::npos);
+    QCOMPARE((*service)->stats().bundles, std::size_t{3});
+  }
+
+  // An attacker floods two miners with what they are not paid for — messages over their limit,
+  // seeded shares that would expand to 32 GiB, a stream of new bundles, and idle connections by
+  // the hundred — while 20 honest clients run queries: every honest query completes, correct,
+  // within twice its latency without the attacker, and each miner's memory stays within the
+  // bound its options give.
+  void honestClientsAreServedWhileAnAttackerFloodsTheMiners() {
+    constexpr int kQueueMiB = 8, kBundleMiB = 4, kSharedMiB = 256;
+    auto miners = startFreeMiners(2, "attacked", NESA_MINER_PATH,
+                                  {"--max-queue-mib", std::to_string(kQueueMiB),
+                                   "--bundle-space-mib", std::to_string(kBundleMiB)});
+    const auto &m = compiled("mlp");
+    const auto input = randomInput(m_shapes.at("mlp"), 21);
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    const auto expected = Engine({}).run(m, input, local);
+    QVERIFY(expected);
+    // 20 clients, each running `queries` queries; returns the mean seconds a query took.
+    const auto honestRound = [&](int queries) -> Result<double> {
+      std::vector<std::future<Result<double>>> clients;
+      for (int c = 0; c < 20; ++c)
+        clients.push_back(std::async(std::launch::async, [&]() -> Result<double> {
+          auto identity = net::Identity::generate();
+          Engine engine(endpointsFor(miners.records, *identity));
+          const auto start = std::chrono::steady_clock::now();
+          for (int q = 0; q < queries; ++q) {
+            auto got = engine.run(m, input, {});
+            if (!got)
+              return got.error();
+            if (relativeError(got->output, expected->output) > 1e-4)
+              return fail(ErrorCode::Internal, "a wrong answer");
+          }
+          return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+                 queries;
+        }));
+      double sum = 0;
+      std::optional<Error> problem;
+      for (auto &client : clients) {
+        auto seconds = client.get();
+        if (!seconds)
+          problem = seconds.error();
+        else
+          sum += *seconds;
+      }
+      if (problem)
+        return *problem;
+      return sum / static_cast<double>(clients.size());
+    };
+    auto warm = honestRound(2); // bundles installed, code paged in
+    QVERIFY2(warm, warm ? "" : warm.error().message.c_str());
+    auto quiet = honestRound(10);
+    QVERIFY2(quiet, quiet ? "" : quiet.error().message.c_str());
+    double idle = 0; // the miners' peak so far, serving honest clients only
+    for (auto &process : miners.processes)
+      idle = std::max(idle, peakMiB(process.pid()));
+    Attacker attacker(miners.records, m.bundleId());
+    std::this_thread::sleep_for(1s); // the flood under way
+    auto attacked = honestRound(10);
+    const auto [sent, accepted] = attacker.stop();
+    QVERIFY2(attacked, attacked ? "" : attacked.error().message.c_str());
+    qInfo("attack: %llu unpaid requests, %llu accepted; an honest query took %.1f ms without the "
+          "attacker and %.1f ms with it (%.2fx)",
+          static_cast<unsigned long long>(sent), static_cast<unsigned long long>(accepted),
+          *quiet * 1e3, *attacked * 1e3, *attacked / *quiet);
+    QCOMPARE(accepted, std::uint64_t{0});
+    QVERIFY(sent > 100);
+    QVERIFY2(*attacked <= 2 * *quiet, "honest queries slowed more than twofold");
+    // What the options allow a miner to hold beyond its idle size: messages being received,
+    // waiting jobs and uploads, bundles kept, and the jobs being computed.
+    const double bound = idle + kSharedMiB + 2 * kQueueMiB + kBundleMiB + 64;
+    for (auto &process : miners.processes) {
+      const double peak = peakMiB(process.pid());
+      qInfo("attack: miner peak %.0f MiB (idle %.0f, bound %.0f)", peak, idle, bound);
+      QVERIFY2(process.running(), "a miner died under the attack");
+      QVERIFY2(peak < bound, qPrintable(QStringLiteral("peak %1 MiB").arg(peak)));
+    }
   }
 
   void fiftyClientsTwentyQueriesEach() {

@@ -195,12 +195,30 @@ Result<void> ChainPaymentDesk::admitWith(const chain::SignedReceipt &r, std::uin
 Result<void> ChainPaymentDesk::accept(const chain::SignedReceipt &r) {
   if (auto ok = checkSigner(r); !ok)
     return ok;
-  auto session =
-      chain::readSession(m_chain.rpc(), m_chain.contracts().sessions, r.receipt.client, m_self);
+  auto session = sessionOf(r.receipt.client, true);
   if (!session)
     return session.error();
   std::lock_guard lock(m_mutex);
   return keep(m_clients[r.receipt.client], r, *session);
+}
+
+std::optional<U256> ChainPaymentDesk::unspent(const chain::Address &client) {
+  chain::SessionState session;
+  {
+    std::lock_guard lock(m_cacheMutex);
+    const auto it = m_sessions.find(client);
+    if (it == m_sessions.end())
+      return std::nullopt;
+    session = it->second.state;
+  }
+  std::lock_guard lock(m_mutex);
+  const auto it = m_clients.find(client);
+  const U256 owed =
+      it != m_clients.end() && it->second.epoch == session.epoch ? it->second.owed : U256();
+  U256 left;
+  if (!U256::subtract(session.deposit, owed, left))
+    return U256(); // owes more than the deposit: nothing is unspent
+  return left;
 }
 
 Result<U256> ChainPaymentDesk::settleAll(chain::Transactor &sender) {

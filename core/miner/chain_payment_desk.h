@@ -40,6 +40,9 @@ public:
   /// newly settled. A refusal for one client does not stop the others (the first is returned
   /// once all were tried). Jobs keep being admitted while the transactions are out.
   Result<chain::U256> settleAll(chain::Transactor &sender);
+  /// What `client`'s deposit still covers beyond what it owes, by the last reading of its
+  /// session (no chain call); nullopt before any reading.
+  std::optional<chain::U256> unspent(const chain::Address &client);
   /// µNES in the newest receipts (settled or about to be).
   chain::U256 earned() const;
   /// µNES settled on chain by settleAll.

@@ -153,7 +153,7 @@ void MinerService::State::handleAnswerDisputed(const net::Peer &peer, net::Bytes
       [this, task, respond] {
         if (auto allowed = checkDisputedJob(*task); !allowed)
           return respond(net::encodeError(allowed.error()));
-        if (auto ready = install(task->job.bundleId); !ready)
+        if (auto ready = install(task->job.bundleId, false); !ready)
           return respond(net::encodeError(ready.error()));
         const auto start = Clock::now();
         auto reply = compute->compute(task->job);

@@ -6,6 +6,8 @@
 #include "net/messages.h"
 #include "util/log.h"
 
+#include <algorithm>
+#include <limits>
 #include <sstream>
 
 namespace nesa::miner {
@@ -26,29 +28,123 @@ std::filesystem::path MinerService::State::bundleFile(const std::string &id) con
 }
 
 // Makes `id` ready: already installed, or in the cache folder (clients upload what is missing).
-Result<void> MinerService::State::install(const std::string &id) {
+Result<void> MinerService::State::install(const std::string &id, bool paid) {
   if (!isBundleId(id))
     return fail(ErrorCode::InvalidInput, "'" + id + "' is not a bundle id");
   std::lock_guard lock(installMutex);
-  if (installedIds.count(id))
+  if (auto found = installedBundles.find(id); found != installedBundles.end()) {
+    found->second.lastUse = ++installUse;
+    found->second.paid = found->second.paid || paid;
     return {};
+  }
   const auto file = bundleFile(id);
   std::error_code ec;
-  if (!std::filesystem::exists(file, ec))
+  const auto bytes = std::filesystem::file_size(file, ec);
+  if (ec)
     return fail(ErrorCode::NotFound,
                 "bundle " + id + " is not here: send it first (PublishBundle)");
+  if (auto room = makeRoomFor(id, bytes, paid); !room)
+    return room;
   auto bundle = model::LinearBundle::load(file, id);
   if (!bundle)
     return bundle.error();
   if (auto done = compute->installBundle(*bundle, id); !done)
     return done;
-  installedIds.insert(id);
-  bundles = installedIds.size();
+  installedBundles[id] = {bytes, ++installUse, paid};
+  installedBytes += bytes;
+  bundles = installedBundles.size();
   return {};
 }
 
+Result<void> MinerService::State::makeRoomFor(const std::string &id, std::uint64_t bytes,
+                                              bool paid) {
+  const std::uint64_t space = paid ? options.maxBundleBytes : options.maxBundleBytes / 4;
+  if (bytes > space) {
+    std::error_code ec;
+    std::filesystem::remove(bundleFile(id), ec);
+    return fail(ErrorCode::InvalidInput, "the bundle's " + std::to_string(bytes) +
+                                             " bytes are more than this miner keeps (" +
+                                             std::to_string(space) +
+                                             (paid ? "" : " for clients without a session") + ")");
+  }
+  const auto unpaidBytes = [&] {
+    std::uint64_t sum = 0;
+    for (const auto &[key, cached] : installedBundles)
+      sum += cached.paid ? 0 : cached.bytes;
+    return sum;
+  };
+  // Unpaid bundles go first (oldest first), then paid ones; an unpaid one only ever makes room
+  // among unpaid ones.
+  const auto evictable = [](const auto &a, const auto &b) {
+    return std::pair(a.second.paid, a.second.lastUse) < std::pair(b.second.paid, b.second.lastUse);
+  };
+  while (!installedBundles.empty() && (installedBytes + bytes > options.maxBundleBytes ||
+                                       (!paid && unpaidBytes() + bytes > space))) {
+    auto oldest = std::min_element(installedBundles.begin(), installedBundles.end(), evictable);
+    if (!paid && oldest->second.paid)
+      return fail(ErrorCode::Unavailable,
+                  "this miner's bundle space is taken by paying clients' bundles");
+    compute->uninstallBundle(oldest->first);
+    std::error_code ec;
+    std::filesystem::remove(bundleFile(oldest->first), ec);
+    log::info(name + ": evicted bundle " + oldest->first.substr(0, 12) + " (" +
+              std::to_string(oldest->second.bytes) + " bytes, least recently used)");
+    installedBytes -= oldest->second.bytes;
+    installedBundles.erase(oldest);
+  }
+  return {};
+}
+
+void MinerService::State::touchBundle(const std::string &id) {
+  std::lock_guard lock(installMutex);
+  if (auto found = installedBundles.find(id); found != installedBundles.end())
+    found->second.lastUse = ++installUse;
+}
+
+std::size_t MinerService::State::maxMessageBytes() const {
+  return std::max<std::size_t>(options.maxQueuedBytes, 1u << 20);
+}
+
+net::MessageAllowance MinerService::State::messageAllowance(const net::Peer &peer) const {
+  constexpr std::size_t kRefusals = 64 * 1024; // room for a payment receipt and a refusal
+  const std::size_t most = maxMessageBytes();
+  if (!options.chain) // nobody pays: a free miner takes anyone's messages, a paid one nobody's
+    return {options.requirePayment ? kRefusals : most, true};
+  const net::MessageAllowance unpaid{std::min(options.maxUnpaidMessageBytes, most), true};
+  const auto payer = payerOf(peer.identity);
+  const auto desk = payer ? chainPaymentDesk() : nullptr;
+  const auto unspent = desk ? desk->unspent(*payer) : std::nullopt;
+  chain::U256 room; // what the deposit covers beyond one more job's fixed price
+  if (!unspent || !chain::U256::subtract(*unspent, chain::U256(options.pricePerQuery), room))
+    return unpaid;
+  if (options.pricePerByte == 0)
+    return {most, false};
+  const std::uint64_t covered = room.fitsU64() ? room.low64() / options.pricePerByte
+                                               : std::numeric_limits<std::uint64_t>::max();
+  const std::size_t bytes = static_cast<std::size_t>(std::min<std::uint64_t>(covered, most));
+  return bytes > unpaid.maxBytes ? net::MessageAllowance{bytes, false} : unpaid;
+}
+
+void MinerService::State::vouchFor(const net::PublicKey &peer, const chain::Address &client) {
+  constexpr std::size_t kMostPayers = 65'536; // each one a session on chain; more stay unpaid
+  std::lock_guard lock(payersMutex);
+  if (payers.size() < kMostPayers || payers.count(peer))
+    payers[peer] = client;
+}
+
+bool MinerService::State::paysHere(const net::PublicKey &peer) const {
+  return !options.chain || payerOf(peer).has_value();
+}
+
+std::optional<chain::Address> MinerService::State::payerOf(const net::PublicKey &peer) const {
+  std::lock_guard lock(payersMutex);
+  const auto found = payers.find(peer);
+  return found == payers.end() ? std::nullopt : std::optional(found->second);
+}
+
 Result<void> MinerService::State::installUploaded(const std::string &id,
-                                                  std::span<const std::uint8_t> content) {
+                                                  std::span<const std::uint8_t> content,
+                                                  bool paid) {
   if (!isBundleId(id))
     return fail(ErrorCode::InvalidInput, "'" + id + "' is not a bundle id");
   // The content must be what the id names before anything parses it.
@@ -56,7 +152,8 @@ Result<void> MinerService::State::installUploaded(const std::string &id,
     return fail(ErrorCode::Corrupt, "the bundle sent does not hash to " + id.substr(0, 12));
   const auto file = bundleFile(id);
   std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) {
+  const bool fresh = !std::filesystem::exists(file, ec);
+  if (fresh) {
     auto parsed = model::LinearBundle::parse(content);
     if (!parsed)
       return parsed.error().withContext("the bundle sent");
@@ -66,7 +163,10 @@ Result<void> MinerService::State::installUploaded(const std::string &id,
     log::info(name + ": received bundle " + id.substr(0, 12) + " (" +
               std::to_string(content.size()) + " bytes)");
   }
-  return install(id);
+  auto installed = install(id, paid);
+  if (!installed && fresh)
+    std::filesystem::remove(file, ec); // refused: nothing of it stays
+  return installed;
 }
 
 void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
@@ -78,8 +178,8 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
     auto id = net::decodeInstallBundle(message);
     auto queued = installs.submit(
         0, 0, 0,
-        [this, id, respond] {
-          auto done = install(id);
+        [this, id, respond, paid = paysHere(peer.identity)] {
+          auto done = install(id, paid);
           respond(done ? net::encodeAck() : net::encodeError(done.error()));
         },
         [respond](const Error &error) { respond(net::encodeError(error)); });
@@ -95,8 +195,8 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
     message = {};
     auto queued = installs.submit(
         0, 0, upload->content.size(),
-        [this, upload, respond, sender = peer.identity] {
-          auto done = installUploaded(upload->bundleId, upload->content);
+        [this, upload, respond, sender = peer.identity, paid = paysHere(peer.identity)] {
+          auto done = installUploaded(upload->bundleId, upload->content, paid);
           if (done)
             chargeUpload(sender, upload->bundleId, upload->content.size());
           respond(done ? net::encodeAck() : net::encodeError(done.error()));
@@ -120,6 +220,8 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
     if (!payments)
       return respond(net::encodeError(fail(ErrorCode::Unavailable, "no chain to pay on yet")));
     auto accepted = payments->accept(**receipt);
+    if (accepted)
+      vouchFor(peer.identity, (*receipt)->receipt.client);
     return respond(accepted ? net::encodeAck() : net::encodeError(accepted.error()));
   }
   default:
@@ -128,10 +230,17 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
 }
 
 Result<void> MinerService::State::checkPayment(const net::PublicKey &client, const PricedJob &job,
-                                               std::size_t payloadBytes) {
-  const std::uint64_t price = options.pricePerQuery + options.pricePerByte * payloadBytes;
-  if (options.chain)
-    return checkChainPayment(client, job, price);
+                                               std::uint64_t payloadBytes) {
+  std::uint64_t price = 0;
+  if (__builtin_mul_overflow(options.pricePerByte, payloadBytes, &price) ||
+      __builtin_add_overflow(price, options.pricePerQuery, &price))
+    return fail(ErrorCode::InvalidInput, "the job's price overflows");
+  if (options.chain) {
+    auto paid = checkChainPayment(client, job, price);
+    if (paid && job.chainPayment)
+      vouchFor(client, job.chainPayment->receipt.client);
+    return paid;
+  }
   if (!options.requirePayment)
     return {};
   return fail(ErrorCode::Unavailable,
@@ -143,7 +252,10 @@ void MinerService::State::chargeUpload(const net::PublicKey &client, const std::
   std::uint64_t charge = 0;
   if (!options.chain || __builtin_mul_overflow(options.pricePerByte, bytes, &charge) || !charge)
     return; // nobody pays off-chain; an impossible charge is not made
+  constexpr std::size_t kMostCharges = 65'536; // beyond it a charge is forgone, not stored
   std::lock_guard lock(uploadMutex);
+  if (uploadCharges.size() >= kMostCharges && !uploadCharges.count({client, bundleId}))
+    return;
   auto &owed = uploadCharges[{client, bundleId}];
   owed = std::max(owed, charge); // the same bundle sent twice is charged once
 }
@@ -166,14 +278,22 @@ void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message,
     ++failed;
     return respond(net::encodeError(priced.error()));
   }
-  if (auto paid = checkPayment(peer.identity, *priced,
-                               priced->job.input ? priced->job.input->bytes.size() : 0);
-      !paid) {
+  // A seeded share is small on the wire and large in memory: it is priced and queued at the
+  // size the miner expands it to, and refused before expanding when that is over the limit.
+  const std::uint64_t bytes = priced->job.pricedBytes();
+  if (bytes > maxMessageBytes()) {
+    ++refused;
+    return respond(net::encodeError(
+        fail(ErrorCode::InvalidInput, "the share is " + std::to_string(bytes) +
+                                          " bytes, more than this miner takes (" +
+                                          std::to_string(maxMessageBytes()) + ")")));
+  }
+  if (auto paid = checkPayment(peer.identity, *priced, bytes); !paid) {
     ++refused;
     return respond(net::encodeError(paid.error()));
   }
+  touchBundle(priced->job.bundleId);
   const auto arrived = Clock::now();
-  const std::size_t bytes = message.size();
   auto job = std::make_shared<PricedJob>(std::move(*priced));
   message = {};
   auto queued = queue.submit(

@@ -75,8 +75,13 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
   serverOptions.host = state->options.host;
   serverOptions.port = state->options.port;
   serverOptions.name = state->name;
-  serverOptions.maxMessageBytes = std::max<std::size_t>(state->options.maxQueuedBytes, 1u << 20);
   State *raw = state.get();
+  serverOptions.maxMessageBytes = raw->maxMessageBytes();
+  serverOptions.frameLimit = [raw](const net::Peer &peer) { return raw->messageAllowance(peer); };
+  // Peers without a session share this while their messages arrive; a free miner has only such.
+  serverOptions.sharedReceiveBytes =
+      state->options.chain ? state->options.unpaidReceiveBytes
+                           : std::max(state->options.unpaidReceiveBytes, raw->maxMessageBytes());
   auto server = net::Server::start(
       raw->identity, serverOptions,
       [raw](const net::Peer &peer, net::Bytes message, net::Responder respond) {

@@ -42,6 +42,15 @@ struct MinerOptions {
   int maxConcurrentJobs = 1;
   std::size_t maxQueuedJobs = 256;
   std::size_t maxQueuedBytes = 1ull << 30;
+  /// On an EVM network, the largest message a peer may send before it has shown a payment
+  /// session with this miner (a small model's bundle and shares, a juror's case); larger ones
+  /// need a session whose unspent deposit covers them at pricePerByte.
+  std::size_t maxUnpaidMessageBytes = 64u << 20;
+  /// What messages from peers without a session may hold at once while they are received.
+  std::size_t unpaidReceiveBytes = 256u << 20;
+  /// Bytes of bundles kept installed (and in the cache folder); the least recently used are
+  /// evicted to make room, and a larger bundle is refused.
+  std::size_t maxBundleBytes = 4ull << 30;
   std::uint64_t pricePerQuery = 10; ///< micro-NES per share job
   std::uint64_t pricePerByte = 0;   ///< micro-NES per payload byte
   /// As a juror of a missed-deadline dispute: how long the accused is given to answer the

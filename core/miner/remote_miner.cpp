@@ -90,8 +90,33 @@ Result<std::size_t> RemoteMiner::deliverBundle(const model::LinearBundle &bundle
   return bytes.size();
 }
 
+Result<void> RemoteMiner::showPaymentSession(std::uint64_t uploadBytes) {
+  {
+    std::lock_guard lock(m_paymentMutex);
+    if (m_sessionShown || !m_options.chainPayer || !m_chainAccount)
+      return {};
+  }
+  std::uint64_t price = 0;
+  if (__builtin_mul_overflow(m_record.pricePerByte, uploadBytes, &price) ||
+      __builtin_add_overflow(price, m_record.pricePerJob, &price))
+    return fail(ErrorCode::InvalidInput, "the bundle's price at this miner overflows");
+  auto receipt = chainReceipt(price);
+  if (!receipt)
+    return receipt.error();
+  if (auto shown = sendReceipt(encodeChainReceipt(*receipt), receipt->receipt.amount.low64());
+      !shown)
+    return shown.error().withContext("showing the miner the payment session");
+  std::lock_guard lock(m_paymentMutex);
+  m_sessionShown = true;
+  return {};
+}
+
 Result<void> RemoteMiner::installBundle(const model::LinearBundle &bundle,
                                         const std::string &bundleId) {
+  const std::uint64_t uploadBytes =
+      m_record.pricePerByte && m_options.chainPayer ? bundle.serialize().size() : 0;
+  if (auto shown = showPaymentSession(uploadBytes); !shown)
+    return shown.error();
   auto sent = deliverBundle(bundle, bundleId);
   if (!sent)
     return sent.error();
@@ -166,7 +191,7 @@ Result<chain::SignedReceipt> RemoteMiner::chainReceipt(std::uint64_t price) {
 }
 
 Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
-  const std::uint64_t payload = job.input ? job.input->bytes.size() : 0;
+  const std::uint64_t payload = job.pricedBytes();
   PricedJob priced{job, m_record.pricePerJob + m_record.pricePerByte * payload, m_options.tip, {}};
   if (m_options.chainPayer && m_chainAccount) {
     // The receipt covers the answers verified so far, never this one: it is paid only once the

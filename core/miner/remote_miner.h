@@ -99,6 +99,10 @@ private:
   Result<chain::SignedReceipt> chainReceipt(std::uint64_t price);
   /// Sends a receipt message on its own and notes that `cumulative` is covered.
   Result<void> sendReceipt(const net::Bytes &message, std::uint64_t cumulative);
+  /// On an EVM network, shows the miner this client's payment session (its current receipt),
+  /// once, with the deposit made ready for `uploadBytes` of bundle and a job: until then the
+  /// miner takes only small messages from this client and no bundles.
+  Result<void> showPaymentSession(std::uint64_t uploadBytes);
 
   const net::Identity &m_client;
   net::MinerRecord m_record;
@@ -113,6 +117,7 @@ private:
   std::uint64_t m_receipted = 0;     ///< covered by the last receipt sent
   std::uint64_t m_verifiedJobs = 0;
   bool m_uncheckedJob = false;
+  bool m_sessionShown = false; ///< guarded by m_paymentMutex
   std::optional<chain::Address> m_chainAccount;
 };
 

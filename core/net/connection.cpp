@@ -125,6 +125,7 @@ Result<Bytes> Connection::request(std::span<const std::uint8_t> message,
   if (!s.open)
     return fail(ErrorCode::Unavailable, "the connection is closed");
   const Bytes sealed = s.channel->seal(message);
+  const std::uint64_t sentBefore = s.sent;
   std::optional<Result<Bytes>> answer;
   auto exchange = [&]() -> asio::awaitable<void> {
     try {
@@ -138,9 +139,24 @@ Result<Bytes> Connection::request(std::span<const std::uint8_t> message,
       const auto code = e.code();
       s.droppedByPeer =
           code != websocket::error::message_too_big && code != asio::error::operation_aborted;
-      answer = fail(ErrorCode::Unavailable, code == websocket::error::message_too_big
-                                                ? std::string("the answer is over the size limit")
-                                                : "the connection was lost: " + code.message());
+      std::string why = code == websocket::error::message_too_big
+                            ? std::string("the answer is over the size limit")
+                            : "the connection was lost: " + code.message();
+      // A server that refuses a large message hangs up while it is still being sent.
+      constexpr std::size_t kLarge = 1u << 16;
+      if (s.sent == sentBefore && message.size() > kLarge &&
+          (code == asio::error::broken_pipe || code == asio::error::connection_reset))
+        why = "the connection was lost while sending a message of " +
+              std::to_string(message.size()) + " bytes (" + code.message() +
+              "): the server may have refused it as over its limit for this client";
+      // The server says why it closed: a message over its limit for us, or a connection cap.
+      const auto &reason = s.ws.reason();
+      if (code == websocket::error::closed && reason.code == websocket::close_code::too_big)
+        why = "the server refused a message of " + std::to_string(message.size()) +
+              " bytes: over its limit for this client";
+      else if (code == websocket::error::closed && !reason.reason.empty())
+        why = "the server closed the connection: " + std::string(reason.reason.c_str());
+      answer = fail(ErrorCode::Unavailable, why);
     }
   };
   if (!runWithDeadline(

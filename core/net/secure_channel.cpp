@@ -156,6 +156,13 @@ Bytes SecureChannel::seal(std::span<const std::uint8_t> plaintext) {
 }
 
 Result<Bytes> SecureChannel::open(std::span<const std::uint8_t> frame) {
+  Bytes plaintext(frame.begin(), frame.end());
+  if (auto opened = openInPlace(plaintext); !opened)
+    return opened.error();
+  return plaintext;
+}
+
+Result<void> SecureChannel::openInPlace(Bytes &frame) {
   if (m_broken)
     return fail(ErrorCode::InvalidInput, "the channel was closed after a bad frame");
   if (frame.size() < kOverhead) {
@@ -165,8 +172,8 @@ Result<Bytes> SecureChannel::open(std::span<const std::uint8_t> frame) {
   unsigned char nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
   nonceFor(m_received, nonce);
   const std::size_t length = frame.size() - kOverhead;
-  Bytes plaintext(length);
-  if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(plaintext.data(), nullptr, frame.data(),
+  // libsodium decrypts in place when the output is the input.
+  if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(frame.data(), nullptr, frame.data(),
                                                          length, frame.data() + length, nullptr, 0,
                                                          nonce, m_keys.receive.data()) != 0) {
     m_broken = true;
@@ -174,7 +181,8 @@ Result<Bytes> SecureChannel::open(std::span<const std::uint8_t> frame) {
                 "a frame failed authentication (tampered, replayed or out of order)");
   }
   ++m_received;
-  return plaintext;
+  frame.resize(length);
+  return {};
 }
 
 } // namespace nesa::net

@@ -1,10 +1,12 @@
 #include "net/server.h"
 
 #include "net/internal/asio.h"
+#include "net/internal/message_buffer.h"
 #include "net/messages.h"
 #include "util/log.h"
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -39,23 +41,111 @@ struct Server::State {
   ServerOptions options;
   MessageHandler onMessage;
   HttpHandler onHttp;
+  // The connections open now, against the caps. Declared before the io_context: destroying it
+  // ends the suspended sessions, which give their places back here.
+  std::mutex countsMutex;
+  std::size_t openConnections = 0;
+  std::map<std::string, std::size_t> byAddress;
+  std::map<PublicKey, std::size_t> byIdentity;
+  std::atomic<std::int64_t> lastCapacityWarning{0};
+  ReceiveBudget sharedBudget{options.sharedReceiveBytes};
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
   std::shared_ptr<AnswerSlots> answers = std::make_shared<AnswerSlots>();
   std::atomic<bool> stopped{false};
   std::atomic<std::uint64_t> connections{0}, rejected{0}, messages{0}, bytesReceived{0},
-      bytesSent{0}, httpRequests{0};
+      bytesSent{0}, httpRequests{0}, overCapacity{0}, acceptErrors{0};
 
   void reject(const std::string &address, const std::string &reason) {
     ++rejected;
     log::warn(options.name + ": rejected " + address + ": " + reason);
+  }
+
+  /// A connection closed for a cap: counted, and logged at most every ten seconds (a flood of
+  /// them must not become a flood of log lines).
+  void refuseOverCapacity(const std::string &address, const std::string &reason) {
+    ++overCapacity;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+    auto last = lastCapacityWarning.load();
+    if (now - last >= 10 && lastCapacityWarning.compare_exchange_strong(last, now))
+      log::warn(options.name + ": closed a connection from " + address + ": " + reason + " (" +
+                std::to_string(overCapacity.load()) + " so far)");
   }
 };
 
 namespace {
 
 using StatePtr = Server::State *;
+
+// One connection's place under the server's caps, given back when the session ends.
+class ConnectionSlot {
+public:
+  ConnectionSlot(StatePtr state, std::string address)
+      : m_state(state), m_address(std::move(address)) {}
+  ConnectionSlot(ConnectionSlot &&other) noexcept
+      : m_state(std::exchange(other.m_state, nullptr)), m_address(std::move(other.m_address)),
+        m_identity(std::move(other.m_identity)) {}
+  ConnectionSlot(const ConnectionSlot &) = delete;
+  ConnectionSlot &operator=(const ConnectionSlot &) = delete;
+  ConnectionSlot &operator=(ConnectionSlot &&) = delete;
+  ~ConnectionSlot() {
+    if (!m_state)
+      return;
+    std::lock_guard lock(m_state->countsMutex);
+    --m_state->openConnections;
+    release(m_state->byAddress, m_address);
+    if (m_identity)
+      release(m_state->byIdentity, *m_identity);
+  }
+
+  /// Takes a place for a connection from this address; the error says which cap is reached
+  /// (and no place is held).
+  std::optional<std::string> admit() {
+    std::lock_guard lock(m_state->countsMutex);
+    const ServerOptions &o = m_state->options;
+    if (m_state->openConnections >= o.maxConnections)
+      return drop("the server has " + std::to_string(o.maxConnections) + " connections open");
+    auto &fromHere = m_state->byAddress[m_address];
+    if (fromHere >= o.maxConnectionsPerAddress) {
+      if (fromHere == 0)
+        m_state->byAddress.erase(m_address);
+      return drop(std::to_string(o.maxConnectionsPerAddress) + " connections from this address");
+    }
+    ++fromHere;
+    ++m_state->openConnections;
+    return std::nullopt;
+  }
+  /// Counts this connection against `identity` once it is proven; the error says the cap is
+  /// reached.
+  std::optional<std::string> admitIdentity(const PublicKey &identity) {
+    std::lock_guard lock(m_state->countsMutex);
+    auto &asThis = m_state->byIdentity[identity];
+    if (asThis >= m_state->options.maxConnectionsPerIdentity)
+      return std::to_string(m_state->options.maxConnectionsPerIdentity) +
+             " connections as this key";
+    ++asThis;
+    m_identity = identity;
+    return std::nullopt;
+  }
+
+private:
+  template <typename Key> static void release(std::map<Key, std::size_t> &counts, const Key &key) {
+    const auto it = counts.find(key);
+    if (it != counts.end() && --it->second == 0)
+      counts.erase(it);
+  }
+  std::optional<std::string> drop(std::string why) {
+    m_state = nullptr; // holds no place
+    return why;
+  }
+
+  StatePtr m_state;
+  std::string m_address;
+  std::optional<PublicKey> m_identity;
+};
 
 std::span<const std::uint8_t> viewOf(const beast::flat_buffer &buffer) {
   return {static_cast<const std::uint8_t *>(buffer.data().data()), buffer.size()};
@@ -122,27 +212,38 @@ asio::awaitable<void> serveHttp(StatePtr state, beast::tcp_stream &stream,
 }
 
 // The encrypted request/answer loop of one authenticated WebSocket connection.
+// Each message is read into a vector of its own and opened where it lies: one copy of it, and
+// none kept by an idle connection. Its size limit is the peer's own, asked before each read.
 asio::awaitable<void> serveMessages(StatePtr state, websocket::stream<beast::tcp_stream> &ws,
                                     SecureChannel &channel, const Peer &peer) {
-  ws.read_message_max(state->options.maxMessageBytes + SecureChannel::kOverhead);
-  beast::flat_buffer frame;
+  const ServerOptions &options = state->options;
   while (!state->stopped) {
-    frame.clear();
-    co_await ws.async_read(frame, asio::use_awaitable);
-    state->bytesReceived += frame.size();
-    auto plain = channel.open(viewOf(frame));
-    if (!plain) {
-      state->reject(peer.address, plain.error().message);
+    MessageAllowance allowance{options.maxMessageBytes, true};
+    if (options.frameLimit) {
+      allowance = options.frameLimit(peer);
+      allowance.maxBytes = std::min(allowance.maxBytes, options.maxMessageBytes);
+    }
+    const std::size_t limit = allowance.maxBytes + SecureChannel::kOverhead;
+    ws.read_message_max(limit);
+    Bytes message;
+    {
+      MessageBuffer buffer(message, limit, allowance.shared ? &state->sharedBudget : nullptr);
+      co_await ws.async_read(buffer, asio::use_awaitable);
+      buffer.finish();
+    }
+    state->bytesReceived += message.size();
+    if (auto opened = channel.openInPlace(message); !opened) {
+      state->reject(peer.address, opened.error().message);
       co_await ws.async_close(websocket::close_code::policy_error, asio::use_awaitable);
       co_return;
     }
     Bytes answer;
-    if (auto kind = verifyMessage(*plain); !kind) {
+    if (auto kind = verifyMessage(message); !kind) {
       state->reject(peer.address, "(connection kept) " + kind.error().message);
       answer = encodeError(kind.error());
     } else {
       ++state->messages;
-      answer = co_await asyncHandle(state, peer, std::move(*plain), asio::use_awaitable);
+      answer = co_await asyncHandle(state, peer, std::move(message), asio::use_awaitable);
     }
     const Bytes sealed = channel.seal(answer);
     state->bytesSent += sealed.size();
@@ -158,12 +259,9 @@ asio::awaitable<Bytes> readHandshake(websocket::stream<beast::tcp_stream> &ws) {
   co_return Bytes(view.begin(), view.end());
 }
 
-asio::awaitable<void> session(StatePtr state, tcp::socket socket) {
+asio::awaitable<void> session(StatePtr state, tcp::socket socket, ConnectionSlot slot,
+                              std::string address) {
   beast::error_code ec;
-  const auto remote = socket.remote_endpoint(ec);
-  const std::string address =
-      ec ? std::string("unknown peer")
-         : remote.address().to_string() + ":" + std::to_string(remote.port());
   beast::tcp_stream stream(std::move(socket));
   stream.expires_after(state->options.handshakeTimeout);
   beast::flat_buffer buffer;
@@ -213,6 +311,11 @@ asio::awaitable<void> session(StatePtr state, tcp::socket socket) {
       co_await ws.async_close(websocket::close_code::policy_error, asio::use_awaitable);
       co_return;
     }
+    if (auto over = slot.admitIdentity(handshake.client())) {
+      state->refuseOverCapacity(address, *over);
+      co_await ws.async_close({websocket::close_code::try_again_later, *over}, asio::use_awaitable);
+      co_return;
+    }
     beast::get_lowest_layer(ws).expires_never();
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = state->options.handshakeTimeout;
@@ -229,6 +332,8 @@ asio::awaitable<void> session(StatePtr state, tcp::socket socket) {
     const auto code = e.code();
     if (code == websocket::error::message_too_big)
       state->reject(address, "a frame over the size limit");
+    else if (code == websocket::error::buffer_overflow)
+      state->reject(address, "a message while the receive budget for unvouched peers is spent");
     else if (code == beast::error::timeout && stage != "session")
       state->reject(address, "the " + stage + " timed out");
     else if (code != websocket::error::closed && code != asio::error::eof &&
@@ -237,7 +342,13 @@ asio::awaitable<void> session(StatePtr state, tcp::socket socket) {
   }
 }
 
+// Accepts connections within the caps. A failing accept (out of file descriptors: the waiting
+// connection stays queued and would fail again at once) is retried after a growing pause rather
+// than in a busy loop.
 asio::awaitable<void> acceptLoop(StatePtr state) {
+  using namespace std::chrono_literals;
+  constexpr std::chrono::milliseconds kFirstPause{10}, kLongestPause{1'000};
+  std::chrono::milliseconds pause = kFirstPause;
   while (!state->stopped) {
     boost::system::error_code ec;
     tcp::socket socket = co_await state->acceptor.async_accept(
@@ -245,11 +356,29 @@ asio::awaitable<void> acceptLoop(StatePtr state) {
     if (ec) {
       if (ec == asio::error::operation_aborted || state->stopped)
         co_return;
-      log::warn(state->options.name + ": accept failed: " + ec.message());
+      if (state->acceptErrors++ == 0 || pause == kLongestPause / 2)
+        log::warn(state->options.name + ": accept failed: " + ec.message() +
+                  " (retrying, at most once a second)");
+      asio::steady_timer timer(state->ioc, pause);
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      pause = std::min(pause * 2, kLongestPause);
+      continue;
+    }
+    pause = kFirstPause;
+    beast::error_code ignored;
+    const auto remote = socket.remote_endpoint(ignored);
+    const std::string ip = ignored ? std::string("unknown") : remote.address().to_string();
+    const std::string address =
+        ignored ? std::string("unknown peer") : ip + ":" + std::to_string(remote.port());
+    ConnectionSlot slot(state, ip);
+    if (auto over = slot.admit()) {
+      state->refuseOverCapacity(address, *over);
+      socket.close(ignored);
       continue;
     }
     const auto executor = socket.get_executor();
-    asio::co_spawn(executor, session(state, std::move(socket)), asio::detached);
+    asio::co_spawn(executor, session(state, std::move(socket), std::move(slot), address),
+                   asio::detached);
   }
 }
 
@@ -306,7 +435,11 @@ std::uint16_t Server::port() const {
 
 ServerCounters Server::counters() const {
   const State &s = *m_state;
-  return {s.connections, s.rejected, s.messages, s.bytesReceived, s.bytesSent, s.httpRequests};
+  ServerCounters counters{s.connections, s.rejected,     s.messages,     s.bytesReceived,
+                          s.bytesSent,   s.httpRequests, s.overCapacity, s.acceptErrors};
+  std::lock_guard lock(m_state->countsMutex);
+  counters.open = s.openConnections;
+  return counters;
 }
 
 void Server::stop() {

@@ -14,12 +14,34 @@
 
 namespace nesa::net {
 
+struct Peer;
+
+/// What a peer may send in its next message. A server asks before reading each one, so a message
+/// over the size is refused from its frame header, before anything is allocated for it.
+struct MessageAllowance {
+  std::size_t maxBytes = 0;
+  /// While it is received, the message counts against ServerOptions::sharedReceiveBytes, the
+  /// budget of peers nobody vouches for; false: the peer's own size is bound enough (a paying
+  /// client's deposit covers it).
+  bool shared = true;
+};
+/// The allowance of `peer` for its next message.
+using FrameLimit = std::function<MessageAllowance(const Peer &peer)>;
+
 /// How a server listens and what it tolerates.
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0; ///< 0: the operating system picks a free port
   int ioThreads = 2;
   std::size_t maxMessageBytes = 256u << 20; ///< larger frames close the connection
+  /// Each peer's own allowance, at most maxMessageBytes; empty: maxMessageBytes, shared.
+  FrameLimit frameLimit;
+  /// What messages of shared allowance may hold at once while they are received, all
+  /// connections together; a message that would need more closes its connection.
+  std::size_t sharedReceiveBytes = 1ull << 30;
+  std::size_t maxConnections = 1024;          ///< open at once in all; more are closed at once
+  std::size_t maxConnectionsPerAddress = 256; ///< open at once from one IP address
+  std::size_t maxConnectionsPerIdentity = 32; ///< open at once as one authenticated key
   std::chrono::milliseconds handshakeTimeout{10'000};
   std::chrono::milliseconds idleTimeout{300'000};
   std::string name = "server"; ///< in log lines
@@ -54,6 +76,9 @@ struct ServerCounters {
   std::uint64_t bytesReceived = 0; ///< sealed bytes read
   std::uint64_t bytesSent = 0;     ///< sealed bytes written
   std::uint64_t httpRequests = 0;
+  std::uint64_t overCapacity = 0; ///< connections closed for being over a connection cap
+  std::uint64_t acceptErrors = 0; ///< failed accepts (out of file descriptors, …), backed off
+  std::uint64_t open = 0;         ///< connections open now
 };
 
 /// A running server. Stops (closing every connection) when destroyed.

@@ -55,6 +55,11 @@ Result<void> LocalMiner::installBundle(const model::LinearBundle &bundle,
   return {};
 }
 
+void LocalMiner::uninstallBundle(const std::string &bundleId) {
+  std::lock_guard lock(m_mutex);
+  m_bundles.erase(bundleId); // a running job holds its own reference
+}
+
 std::shared_ptr<LocalMiner::Installed> LocalMiner::find(const std::string &bundleId) {
   std::lock_guard lock(m_mutex);
   auto it = m_bundles.find(bundleId);

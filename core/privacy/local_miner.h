@@ -23,6 +23,7 @@ public:
   const std::string &id() const override { return m_id; }
   Result<void> installBundle(const model::LinearBundle &bundle,
                              const std::string &bundleId) override;
+  void uninstallBundle(const std::string &bundleId) override;
   Result<ShareReply> compute(const ShareJob &job) override;
   bool sharesThisMachine() const override { return true; }
 

@@ -19,6 +19,8 @@ public:
   /// Makes `bundle` available to later jobs (a no-op when the miner already has it).
   virtual Result<void> installBundle(const model::LinearBundle &bundle,
                                      const std::string &bundleId) = 0;
+  /// Forgets `bundleId` (a miner's bundle cache evicts it); jobs already running keep it.
+  virtual void uninstallBundle(const std::string &bundleId) { (void)bundleId; }
   /// Computes one share job.
   virtual Result<ShareReply> compute(const ShareJob &job) = 0;
   /// Called after the engine checked the answer to this endpoint's last compute(): a miner that

@@ -42,6 +42,9 @@ struct ShareJob {
 
   /// Bytes this job puts on the wire (payload plus a small fixed header).
   std::uint64_t wireBytes() const;
+  /// Bytes the job is priced by and held in memory as: the share it carries, or for a seeded
+  /// share the one the miner expands (8 bytes an element); saturates at the largest value.
+  std::uint64_t pricedBytes() const;
 };
 
 /// A miner's answer to a ShareJob.

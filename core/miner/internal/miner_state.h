@@ -67,7 +67,14 @@ struct MinerService::State {
   // waiting count against the same memory limit as queued jobs.
   JobQueue installs{{1, 16, options.maxQueuedBytes}};
   std::mutex installMutex;
-  std::set<std::string> installedIds;
+  struct CachedBundle {
+    std::uint64_t bytes = 0;
+    std::uint64_t lastUse = 0; // installUse at its last install or use
+    bool paid = false;         // installed or used for a paying client
+  };
+  std::map<std::string, CachedBundle> installedBundles; // guarded by installMutex
+  std::uint64_t installedBytes = 0;                     // guarded by installMutex
+  std::uint64_t installUse = 0;                         // guarded by installMutex
   std::mutex linkMutex;
   std::condition_variable linkWake;
   bool stopping = false;
@@ -77,19 +84,39 @@ struct MinerService::State {
   // Bundles clients sent, owed (µNES) with their first paid job for that bundle.
   std::mutex uploadMutex;
   std::map<std::pair<net::PublicKey, std::string>, std::uint64_t> uploadCharges;
+  // Wire keys that showed a payment session on an EVM network, and its client account.
+  mutable std::mutex payersMutex;
+  std::map<net::PublicKey, chain::Address> payers;
 
   // ---- miner_jobs.cpp ----
   /// Where bundle `id` is cached.
   std::filesystem::path bundleFile(const std::string &id) const;
-  /// Makes `id` ready: already installed, or in the cache folder (clients upload bundles).
-  Result<void> install(const std::string &id);
+  /// Makes `id` ready: already installed, or in the cache folder (clients upload bundles), for
+  /// a paying client or not (`paid`). Bundles are evicted to keep within options.maxBundleBytes:
+  /// those nobody paid for first (they may hold a quarter of it), then the least recently used.
+  Result<void> install(const std::string &id, bool paid);
+  /// Evicts bundles until `bytes` more fit (installMutex held).
+  Result<void> makeRoomFor(const std::string &id, std::uint64_t bytes, bool paid);
+  /// Marks bundle `id` as just used, so that it is the last to be evicted.
+  void touchBundle(const std::string &id);
+  /// What `peer` may send in its next message: by the deposit of the payment session it
+  /// showed, or the small allowance of peers without one.
+  net::MessageAllowance messageAllowance(const net::Peer &peer) const;
+  /// Remembers that wire key `peer` pays with account `client` (a receipt it sent was good).
+  void vouchFor(const net::PublicKey &peer, const chain::Address &client);
+  /// Whether `peer` counts as paying here: it showed a session, or nobody pays this miner.
+  bool paysHere(const net::PublicKey &peer) const;
+  /// The account wire key `peer` showed a session with, if any.
+  std::optional<chain::Address> payerOf(const net::PublicKey &peer) const;
+  /// The largest message any peer may send.
+  std::size_t maxMessageBytes() const;
   /// Every message of an authenticated peer.
   void handle(const net::Peer &peer, net::Bytes message, net::Responder respond);
   /// One share job from `peer`: payment, queue, compute, signature.
   void handleJob(const net::Peer &peer, net::Bytes message, const net::Responder &respond);
   /// A job's payment: its receipt must be good, or the miner must be free.
   Result<void> checkPayment(const net::PublicKey &client, const PricedJob &job,
-                            std::size_t payloadBytes);
+                            std::uint64_t payloadBytes);
   /// A job's payment on an EVM network, with any bundle `client` sent for it.
   Result<void> checkChainPayment(const net::PublicKey &client, const PricedJob &job,
                                  std::uint64_t price);
@@ -103,7 +130,8 @@ struct MinerService::State {
   /// The juror's votes, once the chain link has connected.
   std::shared_ptr<JurorDuties> jurors() const;
   /// A bundle a client sent: its content must hash to its id before it is parsed.
-  Result<void> installUploaded(const std::string &id, std::span<const std::uint8_t> content);
+  Result<void> installUploaded(const std::string &id, std::span<const std::uint8_t> content,
+                               bool paid);
   /// The EVM account as 0x text ("" without one).
   std::string chainAccountText() const;
   /// µNES in valid receipts, on whichever network pays this miner.
