@@ -1,7 +1,9 @@
 // Field arithmetic, the limb-decomposed exact products, encoding and mask expansion.
 #include "privacy/field.h"
 #include "privacy/internal/share_kernels.h"
+#include "privacy/local_miner.h"
 #include "privacy/prg.h"
+#include "privacy/rounding_allowance.h"
 
 #include <ATen/ATen.h>
 
@@ -9,6 +11,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <random>
 
 using namespace nesa::privacy;
 namespace fieldns = nesa::privacy::field;
@@ -238,6 +242,55 @@ private Q_SLOTS:
     const Seen weakZero = sharesOf(0.0, 1, 8, n), weakOne = sharesOf(1.0, 1, 8, n);
     QCOMPARE(beyondTheMasks(weakZero, 1), std::size_t{0});
     QVERIFY(beyondTheMasks(weakOne, 1) > n / 1024);
+  }
+
+  // A juror's allowance for a float64 answer follows Σ|w|·|x|, not the answer: on an input whose
+  // large terms cancel, two honest orders of summation differ by far more than 2⁻³⁰ of the
+  // answer (the rule jurors used before, which convicts an honest miner on other hardware), yet
+  // stay within the allowance; an answer off by more than rounding can explain is still caught.
+  void jurorsAllowRoundingByTheTermsNotTheAnswer() {
+    constexpr std::int64_t n = 4096;
+    nesa::model::LinearOp op;
+    op.weight = nesa::model::TensorData::fromFloats({1, n}, std::vector<float>(n, 1.0f));
+    nesa::model::LinearBundle bundle;
+    bundle.ops.push_back(op);
+    LocalMiner miner("juror");
+    QVERIFY(miner.installBundle(bundle, bundle.id()));
+    // Half the terms near +1e12, half near −1e12: the answer is their small remainders' sum.
+    std::mt19937_64 random(5);
+    std::vector<double> x(n);
+    for (std::int64_t i = 0; i < n; ++i)
+      x[i] = (i < n / 2 ? 1e12 : -1e12) + std::uniform_real_distribution<double>(-1, 1)(random);
+    ShareJob job;
+    job.bundleId = bundle.id();
+    job.ops = {0};
+    job.input = nesa::model::TensorData{nesa::model::DType::F64, {1, n}, {}};
+    job.input->bytes.resize(n * 8);
+    std::memcpy(job.input->bytes.data(), x.data(), n * 8);
+    auto mine = miner.compute(job);
+    QVERIFY(mine);
+    const auto answerOf = [](double value) {
+      nesa::model::TensorData t{nesa::model::DType::F64, {1, 1}, std::vector<std::uint8_t>(8)};
+      std::memcpy(t.bytes.data(), &value, 8);
+      return t;
+    };
+    double y = 0, reversed = 0;
+    std::memcpy(&y, mine->output.bytes.data(), 8);
+    for (std::int64_t i = n - 1; i >= 0; --i) // another machine: the other order
+      reversed += x[i];
+    const double apart = std::abs(y - reversed);
+    qInfo("answer %.6g; another order's %.6g; apart %.3g; the old allowance %.3g", y, reversed,
+          apart, std::ldexp(std::max(std::abs(y), 1.0), -30));
+    QVERIFY2(apart > std::ldexp(std::max(std::abs(y), 1.0), -30), "the orders agree too well");
+    auto scale = miner.roundingScale(job);
+    QVERIFY2(scale, scale ? "" : scale.error().message.c_str());
+    QVERIFY(!beyondRoundingAllowance(mine->output, answerOf(reversed), *scale));
+    QVERIFY(!beyondRoundingAllowance(mine->output, mine->output, *scale));
+    QVERIFY(beyondRoundingAllowance(mine->output, answerOf(y + 1e5), *scale));
+    QVERIFY(beyondRoundingAllowance(mine->output, answerOf(std::nan("")), *scale));
+    ShareJob ring = job;
+    ring.arithmetic = ShareArithmetic::Ring64;
+    QVERIFY(!miner.roundingScale(ring));
   }
 
   void masksAreDeterministicPerSeedAndNonce() {

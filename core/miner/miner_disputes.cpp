@@ -7,8 +7,6 @@
 #include "net/messages.h"
 #include "util/log.h"
 
-#include <cmath>
-#include <cstring>
 #include <limits>
 
 namespace nesa::miner {
@@ -18,34 +16,19 @@ namespace {
 /// How many times the accused answers one disputed job (once per juror is what a jury needs).
 constexpr int kMaxAnswersPerDispute = 16;
 
-/// An f64 answer differs from an honest recomputation by rounding only; a juror calls it wrong
-/// when any element is further off than 2⁻³⁰ of the largest magnitude in its own answer.
-bool beyondRoundingAllowance(const model::TensorData &mine, const model::TensorData &theirs) {
-  if (mine.shape != theirs.shape || mine.dtype != theirs.dtype ||
-      mine.bytes.size() != theirs.bytes.size())
-    return true;                       // not even the same kind of answer
-  if (mine.dtype != model::DType::F64) // f64-masked answers are float64; anything else: exact
-    return mine.bytes != theirs.bytes;
-  const std::size_t n = mine.bytes.size() / 8;
-  double largest = 0, worst = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    double a = 0, b = 0;
-    std::memcpy(&a, mine.bytes.data() + 8 * i, 8);
-    std::memcpy(&b, theirs.bytes.data() + 8 * i, 8);
-    if (!std::isfinite(b))
-      return true;
-    largest = std::max(largest, std::abs(a));
-    worst = std::max(worst, std::abs(a - b));
-  }
-  return worst > std::ldexp(std::max(largest, 1.0), -30);
-}
-
-/// Whether `theirs` is a wrong answer to `job`, given this juror's own answer `mine`.
-bool wrongAnswer(const privacy::ShareJob &job, const model::TensorData &mine,
-                 const model::TensorData &theirs) {
+/// Whether `theirs` is a wrong answer to `job`, given this juror's own answer `mine`: ring64
+/// answers are exact; a float64 one may differ from `mine` by what rounding in another order of
+/// summation can explain, element by element in proportion to Σ|w|·|x| (never to the answer
+/// itself, which an input whose terms cancel makes small). A juror that cannot bound the
+/// rounding does not vote.
+Result<bool> wrongAnswer(privacy::MinerEndpoint &compute, const privacy::ShareJob &job,
+                         const model::TensorData &mine, const model::TensorData &theirs) {
   if (job.arithmetic == privacy::ShareArithmetic::Ring64) // exact digests decide
     return resultDigestOf(mine) != resultDigestOf(theirs);
-  return beyondRoundingAllowance(mine, theirs);
+  auto scale = compute.roundingScale(job);
+  if (!scale)
+    return scale.error().withContext("judging a float64 answer");
+  return privacy::beyondRoundingAllowance(mine, theirs, *scale);
 }
 
 } // namespace
@@ -89,9 +72,13 @@ void MinerService::State::handleJudge(const net::Peer &peer, net::Bytes message,
         auto recomputed = compute->compute(task->job);
         if (!recomputed)
           return respond(net::encodeError(recomputed.error().withContext("recomputing")));
-        const bool guilty = task->accusedOutput
-                                ? wrongAnswer(task->job, recomputed->output, *task->accusedOutput)
-                                : !answersInTime(*dispute, *task, recomputed->output);
+        auto verdict =
+            task->accusedOutput
+                ? wrongAnswer(*compute, task->job, recomputed->output, *task->accusedOutput)
+                : Result<bool>(!answersInTime(*dispute, *task, recomputed->output));
+        if (!verdict)
+          return respond(net::encodeError(verdict.error()));
+        const bool guilty = *verdict;
         if (auto recorded = duties->record(task->dispute, guilty); !recorded)
           return respond(net::encodeError(recorded.error()));
         log::info(name + ": juror of dispute " + std::to_string(task->dispute) + ", voting " +
@@ -131,7 +118,12 @@ bool MinerService::State::answersInTime(const chain::DisputeState &dispute,
   if (!answer)
     return silent("did not answer within " + std::to_string(options.jurorWait.count()) +
                   " ms: " + answer.error().message);
-  if (wrongAnswer(task.job, mine, answer->output))
+  auto wrong = wrongAnswer(*compute, task.job, mine, answer->output);
+  if (!wrong) { // it answered in time; what cannot be judged does not convict
+    log::warn(name + ": " + wrong.error().message);
+    return true;
+  }
+  if (*wrong)
     return silent("answered, but wrongly");
   return true;
 }

@@ -68,6 +68,30 @@ std::shared_ptr<LocalMiner::Installed> LocalMiner::find(const std::string &bundl
 
 Result<ShareReply> LocalMiner::compute(const ShareJob &job) {
   const auto start = std::chrono::steady_clock::now();
+  std::int64_t inner = 0;
+  auto output = apply(job, false, inner);
+  if (!output)
+    return output.error();
+  ShareReply reply;
+  reply.output = std::move(*output);
+  reply.computeMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return reply;
+}
+
+Result<RoundingScale> LocalMiner::roundingScale(const ShareJob &job) {
+  if (job.arithmetic != ShareArithmetic::F64Masked)
+    return fail(ErrorCode::InvalidInput, "only float64 answers are rounded");
+  std::int64_t inner = 0;
+  auto magnitudes = apply(job, true, inner);
+  if (!magnitudes)
+    return magnitudes.error();
+  const double steps = static_cast<double>(inner) + 2.0 * static_cast<double>(job.ops.size());
+  return RoundingScale{std::move(*magnitudes), steps * 0x1p-53};
+}
+
+Result<model::TensorData> LocalMiner::apply(const ShareJob &job, bool absolute,
+                                            std::int64_t &inner) {
   auto installed = find(job.bundleId);
   if (!installed)
     return fail(ErrorCode::NotFound, "miner " + m_id + " does not have bundle " + job.bundleId);
@@ -105,15 +129,22 @@ Result<ShareReply> LocalMiner::compute(const ShareJob &job) {
                : expandUniformMask(job.seed, job.nonce, job.seedShape);
     }
     const auto prepared = installed->prepared(job.fracBits);
+    if (absolute)
+      x = x.abs();
     for (auto index : job.ops) {
       const auto &op = (*prepared)[static_cast<std::size_t>(index)];
-      x = ring ? applyField(op, x, job.addBias) : applyF64(op, x, job.addBias);
+      inner += op.inner;
+      if (absolute) {
+        PreparedOp magnitude = op;
+        magnitude.weight = op.weight.abs();
+        if (op.bias.defined())
+          magnitude.bias = op.bias.abs();
+        x = applyF64(magnitude, x, job.addBias);
+      } else {
+        x = ring ? applyField(op, x, job.addBias) : applyF64(op, x, job.addBias);
+      }
     }
-    ShareReply reply;
-    reply.output = model::fromTensor(x);
-    reply.computeMs =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    return reply;
+    return model::fromTensor(x);
   } catch (const c10::Error &e) {
     return fail(ErrorCode::InvalidInput,
                 "miner " + m_id + " cannot compute the job: " + e.what_without_backtrace());

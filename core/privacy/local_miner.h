@@ -25,11 +25,17 @@ public:
                              const std::string &bundleId) override;
   void uninstallBundle(const std::string &bundleId) override;
   Result<ShareReply> compute(const ShareJob &job) override;
+  /// Σ|w|·|x| (+|b|) through the job's ops, and the worst-case rounding of float64 sums of that
+  /// many terms in any order (Higham: (K + 2)·2⁻⁵³ per op of inner size K).
+  Result<RoundingScale> roundingScale(const ShareJob &job) override;
   bool sharesThisMachine() const override { return true; }
 
 private:
   struct Installed;
   std::shared_ptr<Installed> find(const std::string &bundleId);
+  /// The job's ops applied to its share; with `absolute`, |ops| applied to |share| instead
+  /// (float64 jobs only). Sets `inner` to the ops' summed inner sizes.
+  Result<model::TensorData> apply(const ShareJob &job, bool absolute, std::int64_t &inner);
 
   std::string m_id;
   int m_gpuDevice = -1;

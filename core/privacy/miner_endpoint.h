@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/linear_bundle.h"
+#include "privacy/rounding_allowance.h"
 #include "privacy/share_job.h"
 #include "util/result.h"
 
@@ -23,6 +24,12 @@ public:
   virtual void uninstallBundle(const std::string &bundleId) { (void)bundleId; }
   /// Computes one share job.
   virtual Result<ShareReply> compute(const ShareJob &job) = 0;
+  /// For a float64 job, how much rounding an honest answer may carry (what a juror allows);
+  /// Unavailable where the endpoint cannot tell.
+  virtual Result<RoundingScale> roundingScale(const ShareJob &job) {
+    (void)job;
+    return fail(ErrorCode::Unavailable, "this miner cannot bound an answer's rounding");
+  }
   /// Called after the engine checked the answer to this endpoint's last compute(): a miner that
   /// is paid per verified answer counts it (or not) here.
   virtual void reportCheck(bool passed) { (void)passed; }
