@@ -125,7 +125,6 @@ Result<Bytes> Connection::request(std::span<const std::uint8_t> message,
   if (!s.open)
     return fail(ErrorCode::Unavailable, "the connection is closed");
   const Bytes sealed = s.channel->seal(message);
-  const std::uint64_t sentBefore = s.sent;
   std::optional<Result<Bytes>> answer;
   auto exchange = [&]() -> asio::awaitable<void> {
     try {
@@ -142,20 +141,21 @@ Result<Bytes> Connection::request(std::span<const std::uint8_t> message,
       std::string why = code == websocket::error::message_too_big
                             ? std::string("the answer is over the size limit")
                             : "the connection was lost: " + code.message();
-      // A server that refuses a large message hangs up while it is still being sent.
-      constexpr std::size_t kLarge = 1u << 16;
-      if (s.sent == sentBefore && message.size() > kLarge &&
-          (code == asio::error::broken_pipe || code == asio::error::connection_reset))
-        why = "the connection was lost while sending a message of " +
-              std::to_string(message.size()) + " bytes (" + code.message() +
-              "): the server may have refused it as over its limit for this client";
       // The server says why it closed: a message over its limit for us, or a connection cap.
+      // (A close frame may have arrived even when answering it failed.) A server that refuses a
+      // large message may also hang up before its reason can be read.
       const auto &reason = s.ws.reason();
-      if (code == websocket::error::closed && reason.code == websocket::close_code::too_big)
+      constexpr std::size_t kLarge = 1u << 16;
+      if (reason.code == websocket::close_code::too_big)
         why = "the server refused a message of " + std::to_string(message.size()) +
               " bytes: over its limit for this client";
       else if (code == websocket::error::closed && !reason.reason.empty())
         why = "the server closed the connection: " + std::string(reason.reason.c_str());
+      else if (message.size() > kLarge &&
+               (code == asio::error::broken_pipe || code == asio::error::connection_reset))
+        why = "the connection was lost while sending a message of " +
+              std::to_string(message.size()) + " bytes (" + code.message() +
+              "): the server may have refused it as over its limit for this client";
       answer = fail(ErrorCode::Unavailable, why);
     }
   };
