@@ -14,7 +14,8 @@ namespace nesa::app {
 
 /// Miners and, on a network, who pays them.
 struct MinerPool {
-  /// This run's client identity, fresh per run (unlinkable); `chainNetwork` refers to it.
+  /// This run's wire identity, fresh per run; `chainNetwork` refers to it. (Runs stay linkable
+  /// by the account that pays them and, at ee, the keyed bundle: docs/privacy.md.)
   std::unique_ptr<net::Identity> identity;
   std::unique_ptr<miner::ChainMiners> chainNetwork; ///< the EVM network's miners
   std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;

@@ -122,6 +122,8 @@ private Q_SLOTS:
     QVERIFY(keyed->compiled().bundleId() != m.bundleId());
   }
 
+  // One key, one keyed bundle: what makes a user's runs on one model linkable by their miners at
+  // ee and hss-ee (docs/privacy.md, "Runs are linkable").
   void keyingIsDeterministicPerKey() {
     const auto &m = compiled("mlp");
     auto bytes = std::vector<std::uint8_t>(EeKey::kSize, 7);
