@@ -450,6 +450,38 @@ private Q_SLOTS:
     QTRY_VERIFY((*server)->counters().rejected >= 2);
   }
 
+  // A message is charged to the receive budget as its bytes arrive, not as its header announces:
+  // a peer that announces 250 kB and sends 10 kB holds 64 KiB of a 300 kB budget, and another
+  // peer's 100 kB message still fits beside it.
+  void theReceiveBudgetFollowsTheBytesThatArrive() {
+    ServerOptions options;
+    options.name = "budget-server";
+    options.maxMessageBytes = 1 << 20;
+    options.sharedReceiveBytes = 300'000;
+    auto server = Server::start(m_serverId, options, answer, httpAnswer);
+    QVERIFY(server);
+    RawClient slow((*server)->port());
+    ClientHandshake handshake(m_clientId, m_serverId.publicKey());
+    slow.send(handshake.hello());
+    auto reply = slow.receive();
+    QVERIFY(reply);
+    auto finish = handshake.onReply(*reply);
+    QVERIFY(finish);
+    slow.send(*finish);
+    // A frame header by hand (binary, final, masked with a zero key) announcing 250 000 bytes,
+    // then 10 000 of them.
+    Bytes frame{0x82, 0x80 | 127, 0, 0, 0, 0, 0, 0x03, 0xd0, 0x90, 0, 0, 0, 0};
+    frame.resize(frame.size() + 10'000, 0x55);
+    boost::asio::write(slow.ws.next_layer(), boost::asio::buffer(frame));
+    std::this_thread::sleep_for(200ms);
+    const Identity otherId = makeIdentity();
+    auto other = Connection::open({"127.0.0.1", (*server)->port()}, otherId, {});
+    QVERIFY(other);
+    auto fits = (*other)->request(encodePublishBundle("beside", Bytes(100'000, 1)), 5s);
+    QVERIFY2(fits, fits ? "" : fits.error().message.c_str());
+    QVERIFY(expectAck(*fits));
+  }
+
   // Connections are capped in all, per address and per key; a connection over a cap is closed
   // with the reason, and a closed connection gives its place back.
   void connectionsAreCappedInAllPerAddressAndPerKey() {

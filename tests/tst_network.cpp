@@ -664,6 +664,17 @@ private Q_SLOTS:
     QVERIFY(unpaid);
     auto small = (*unpaid)->request(net::encodeInstallBundle(m.bundleId()), 10s);
     QVERIFY(small && net::expectAck(*small));
+    // A receipt for nothing, from an account without a session, vouches for nobody.
+    chain::SignedReceipt nothing;
+    nothing.receipt = {chainKey("no session").address(), *target->chainAccount(), 0, 0,
+                       chain::U256()};
+    nothing.signature =
+        chainKey("no session").sign(chain::receiptDigest(nothing.receipt, d.chainId, d.sessions));
+    auto shown = (*unpaid)->request(miner::encodeChainReceipt(nothing), 10s);
+    QVERIFY(shown);
+    auto vouched = net::expectAck(*shown);
+    QVERIFY2(!vouched && vouched.error().message.find("has no open session") != std::string::npos,
+             vouched ? "vouched" : vouched.error().message.c_str());
     auto large =
         (*unpaid)->request(net::encodePublishBundle(m.bundleId(), net::Bytes(2u << 20)), 10s);
     QVERIFY(!large);

@@ -291,6 +291,14 @@ private Q_SLOTS:
     ShareJob ring = job;
     ring.arithmetic = ShareArithmetic::Ring64;
     QVERIFY(!miner.roundingScale(ring));
+    // A share that is not finite is refused: its answer could be judged by nobody.
+    ShareJob poisoned = job;
+    const double nan = std::nan("");
+    std::memcpy(poisoned.input->bytes.data() + 8, &nan, 8);
+    auto refused = miner.compute(poisoned);
+    QVERIFY(!refused && refused.error().message.find("not finite") != std::string::npos);
+    QVERIFY(!allFinite(poisoned.input.value()));
+    QVERIFY(allFinite(*job.input));
   }
 
   void masksAreDeterministicPerSeedAndNonce() {

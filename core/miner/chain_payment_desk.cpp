@@ -121,7 +121,10 @@ Result<chain::SessionState> ChainPaymentDesk::sessionOf(const chain::Address &cl
   if (!state)
     return state.error();
   std::lock_guard lock(m_cacheMutex);
-  m_sessions[client] = {*state, now};
+  if (state->deposit.isZero())
+    m_sessions.erase(client); // no session: nothing worth remembering (anyone can ask)
+  else
+    m_sessions[client] = {*state, now};
   return state;
 }
 
@@ -198,6 +201,9 @@ Result<void> ChainPaymentDesk::accept(const chain::SignedReceipt &r) {
   auto session = sessionOf(r.receipt.client, true);
   if (!session)
     return session.error();
+  if (session->deposit.isZero())
+    return refused(chain::checksumAddress(r.receipt.client) +
+                   " has no open session with this miner");
   std::lock_guard lock(m_mutex);
   return keep(m_clients[r.receipt.client], r, *session);
 }

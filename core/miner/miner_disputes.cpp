@@ -25,6 +25,8 @@ Result<bool> wrongAnswer(privacy::MinerEndpoint &compute, const privacy::ShareJo
                          const model::TensorData &mine, const model::TensorData &theirs) {
   if (job.arithmetic == privacy::ShareArithmetic::Ring64) // exact digests decide
     return resultDigestOf(mine) != resultDigestOf(theirs);
+  if (!privacy::allFinite(mine)) // an input that overflows convicts nobody
+    return fail(ErrorCode::InvalidInput, "the job's honest answer is not finite: no verdict");
   auto scale = compute.roundingScale(job);
   if (!scale)
     return scale.error().withContext("judging a float64 answer");
@@ -56,12 +58,11 @@ void MinerService::State::handleJudge(const net::Peer &peer, net::Bytes message,
   if (!request)
     return respond(net::encodeError(request.error()));
   auto task = std::make_shared<JudgeRequest>(std::move(*request));
-  takeUploadCharge(peer.identity, task->job.bundleId); // sent for a dispute: nobody pays it
-  // Off the network threads (the checks read the chain), and ahead of paid work: a verdict is
-  // only worth anything before the commit phase ends.
-  auto queued = queue.submit(
-      std::numeric_limits<std::uint64_t>::max(), 0, message.size(),
-      [this, task, duties, respond] {
+  // Off the network threads (the checks read the chain), in the queue of work nobody pays for,
+  // so that strangers cannot crowd out paid jobs.
+  auto queued = unpaidWork.submit(
+      0, 0, std::max<std::uint64_t>(message.size(), task->job.pricedBytes()),
+      [this, task, duties, respond, sender = peer.identity] {
         // Nothing is computed before the chain confirms this miner sits on that jury and the
         // job (and answer) are the ones reported; a timeout is reported without an answer.
         const chain::Hash32 reportedResult =
@@ -69,13 +70,18 @@ void MinerService::State::handleJudge(const net::Peer &peer, net::Bytes message,
         auto dispute = duties->check(task->dispute, jobDigestOf(task->job), reportedResult);
         if (!dispute)
           return respond(net::encodeError(dispute.error()));
+        takeUploadCharge(sender, task->job.bundleId); // sent for this dispute: nobody pays it
         auto recomputed = compute->compute(task->job);
         if (!recomputed)
           return respond(net::encodeError(recomputed.error().withContext("recomputing")));
-        auto verdict =
-            task->accusedOutput
-                ? wrongAnswer(*compute, task->job, recomputed->output, *task->accusedOutput)
-                : Result<bool>(!answersInTime(*dispute, *task, recomputed->output));
+        Result<bool> verdict = false; // guilty?
+        if (task->accusedOutput) {
+          verdict = wrongAnswer(*compute, task->job, recomputed->output, *task->accusedOutput);
+        } else if (auto answered = answersInTime(*dispute, *task, recomputed->output)) {
+          verdict = !*answered;
+        } else {
+          verdict = answered.error();
+        }
         if (!verdict)
           return respond(net::encodeError(verdict.error()));
         const bool guilty = *verdict;
@@ -91,23 +97,29 @@ void MinerService::State::handleJudge(const net::Peer &peer, net::Bytes message,
     respond(net::encodeError(queued.error()));
 }
 
-bool MinerService::State::answersInTime(const chain::DisputeState &dispute,
-                                        const JudgeRequest &task, const model::TensorData &mine) {
+Result<bool> MinerService::State::answersInTime(const chain::DisputeState &dispute,
+                                                const JudgeRequest &task,
+                                                const model::TensorData &mine) {
   const std::string accusedName = chain::checksumAddress(dispute.accused);
-  const auto silent = [&](const std::string &why) {
+  const auto silent = [&](const std::string &why) -> Result<bool> {
     log::info(name + ": dispute " + std::to_string(task.dispute) + ": " + accusedName + " " + why);
     return false;
   };
+  // What keeps this juror from asking is no evidence against the accused: no vote then.
+  const auto cannotAsk = [&](const std::string &why) -> Result<bool> {
+    return fail(ErrorCode::Unavailable, "dispute " + std::to_string(task.dispute) +
+                                            ": this juror cannot ask " + accusedName + ": " + why);
+  };
   auto listed = chain::listMiners(chainConnection->rpc(), chainConnection->contracts());
   if (!listed)
-    return silent("could not be looked up: " + listed.error().message);
+    return cannotAsk("the registry could not be read: " + listed.error().message);
   const auto entry = std::find_if(listed->begin(), listed->end(),
                                   [&](const auto &m) { return m.account == dispute.accused; });
   if (entry == listed->end())
     return silent("is no longer registered, so it cannot answer");
   auto bundle = model::LinearBundle::load(bundleFile(task.job.bundleId), task.job.bundleId);
   if (!bundle)
-    return silent("was not asked: this juror lacks the bundle (" + bundle.error().message + ")");
+    return cannotAsk("this juror lacks the bundle (" + bundle.error().message + ")");
   net::MinerRecord record;
   record.identity = entry->listing.wireKey; // pinned: the one it registered
   record.endpoint = entry->listing.endpoint;
@@ -119,10 +131,8 @@ bool MinerService::State::answersInTime(const chain::DisputeState &dispute,
     return silent("did not answer within " + std::to_string(options.jurorWait.count()) +
                   " ms: " + answer.error().message);
   auto wrong = wrongAnswer(*compute, task.job, mine, answer->output);
-  if (!wrong) { // it answered in time; what cannot be judged does not convict
-    log::warn(name + ": " + wrong.error().message);
-    return true;
-  }
+  if (!wrong)
+    return wrong.error(); // it answered; whether rightly cannot be told: no vote
   if (*wrong)
     return silent("answered, but wrongly");
   return true;
@@ -137,14 +147,15 @@ void MinerService::State::handleAnswerDisputed(const net::Peer &peer, net::Bytes
   if (!request)
     return respond(net::encodeError(request.error()));
   auto task = std::make_shared<DisputedJob>(std::move(*request));
-  takeUploadCharge(peer.identity, task->job.bundleId); // sent by a juror: nobody pays it
-  // Ahead of paid work: a stake depends on it. The checks read the chain, off the network
-  // threads.
-  auto queued = queue.submit(
-      std::numeric_limits<std::uint64_t>::max(), 0, message.size(),
-      [this, task, respond] {
+  // A stake depends on it, but whoever asks is not yet known to be a juror: in the queue of
+  // unpaid work, off the network threads (the checks read the chain).
+  auto queued = unpaidWork.submit(
+      std::numeric_limits<std::uint64_t>::max(), 0,
+      std::max<std::uint64_t>(message.size(), task->job.pricedBytes()),
+      [this, task, respond, sender = peer.identity] {
         if (auto allowed = checkDisputedJob(*task); !allowed)
           return respond(net::encodeError(allowed.error()));
+        takeUploadCharge(sender, task->job.bundleId); // sent by a juror: nobody pays it
         if (auto ready = install(task->job.bundleId, false); !ready)
           return respond(net::encodeError(ready.error()));
         const auto start = Clock::now();

@@ -193,15 +193,18 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
   case net::MessageKind::PublishBundle: {
     auto upload = std::make_shared<net::BundleUpload>(net::decodePublishBundle(message));
     message = {};
-    auto queued = installs.submit(
-        0, 0, upload->content.size(),
-        [this, upload, respond, sender = peer.identity, paid = paysHere(peer.identity)] {
-          auto done = installUploaded(upload->bundleId, upload->content, paid);
-          if (done)
-            chargeUpload(sender, upload->bundleId, upload->content.size());
-          respond(done ? net::encodeAck() : net::encodeError(done.error()));
-        },
-        [respond](const Error &error) { respond(net::encodeError(error)); });
+    // A stranger's upload waits with other unpaid work: it cannot hold up a paying client's.
+    const bool paid = paysHere(peer.identity);
+    auto queued = (paid ? installs : unpaidWork)
+                      .submit(
+                          0, 0, upload->content.size(),
+                          [this, upload, respond, sender = peer.identity, paid] {
+                            auto done = installUploaded(upload->bundleId, upload->content, paid);
+                            if (done)
+                              chargeUpload(sender, upload->bundleId, upload->content.size());
+                            respond(done ? net::encodeAck() : net::encodeError(done.error()));
+                          },
+                          [respond](const Error &error) { respond(net::encodeError(error)); });
     if (!queued)
       respond(net::encodeError(queued.error()));
     return;
@@ -220,7 +223,10 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
     if (!payments)
       return respond(net::encodeError(fail(ErrorCode::Unavailable, "no chain to pay on yet")));
     auto accepted = payments->accept(**receipt);
-    if (accepted)
+    // Vouched for only with a deposit that still covers a job: a receipt for nothing proves
+    // nothing.
+    const auto unspent = accepted ? payments->unspent((*receipt)->receipt.client) : std::nullopt;
+    if (unspent && *unspent >= chain::U256(options.pricePerQuery) && !unspent->isZero())
       vouchFor(peer.identity, (*receipt)->receipt.client);
     return respond(accepted ? net::encodeAck() : net::encodeError(accepted.error()));
   }

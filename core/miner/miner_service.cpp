@@ -82,6 +82,8 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
   serverOptions.sharedReceiveBytes =
       state->options.chain ? state->options.unpaidReceiveBytes
                            : std::max(state->options.unpaidReceiveBytes, raw->maxMessageBytes());
+  // Paying clients together: as much as waiting jobs may hold.
+  serverOptions.vouchedReceiveBytes = raw->maxMessageBytes();
   auto server = net::Server::start(
       raw->identity, serverOptions,
       [raw](const net::Peer &peer, net::Bytes message, net::Responder respond) {
@@ -151,6 +153,7 @@ void MinerService::stop() {
   if (m_state->chainLink.joinable())
     m_state->chainLink.join();
   m_state->installs.stop();
+  m_state->unpaidWork.stop();
   m_state->queue.stop();
   if (m_state->options.chain)
     m_state->settleOnChain(); // what running jobs earned is not left unclaimed

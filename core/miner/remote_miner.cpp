@@ -203,7 +203,20 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   }
   if (m_options.answers && m_chainAccount)
     m_options.answers->sent(job.call, *m_chainAccount);
-  auto reply = request(encodeShareJob(priced), m_options.jobTimeout);
+  const auto message = encodeShareJob(priced);
+  auto reply = request(message, m_options.jobTimeout);
+  if (!reply && m_options.chainPayer && m_chainAccount &&
+      reply.error().message.find("over its limit for this client") != std::string::npos) {
+    // The miner does not know (any more: it restarted) or under-rates our session: show it
+    // afresh, with the deposit made ready for this job, and send the job once more.
+    {
+      std::lock_guard lock(m_paymentMutex);
+      m_sessionShown = false;
+    }
+    if (auto shown = showPaymentSession(payload); !shown)
+      return shown.error();
+    reply = request(message, m_options.jobTimeout);
+  }
   if (!reply)
     return reply.error();
   auto decoded = decodeShareReply(*reply);

@@ -5,6 +5,8 @@
 #include "net/messages.h"
 #include "util/log.h"
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -49,6 +51,7 @@ struct Server::State {
   std::map<PublicKey, std::size_t> byIdentity;
   std::atomic<std::int64_t> lastCapacityWarning{0};
   ReceiveBudget sharedBudget{options.sharedReceiveBytes};
+  ReceiveBudget vouchedBudget{options.vouchedReceiveBytes};
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
@@ -212,8 +215,10 @@ asio::awaitable<void> serveHttp(StatePtr state, beast::tcp_stream &stream,
 }
 
 // The encrypted request/answer loop of one authenticated WebSocket connection.
-// Each message is read into a vector of its own and opened where it lies: one copy of it, and
-// none kept by an idle connection. Its size limit is the peer's own, asked before each read.
+// Each message is read into a vector of its own, in pieces of at most 64 KiB (so the receive
+// budget is charged for what arrives, not for what a header announces), and opened where it
+// lies: no second copy, and no buffer kept by an idle connection. Its size limit is the peer's
+// own, asked before each message.
 asio::awaitable<void> serveMessages(StatePtr state, websocket::stream<beast::tcp_stream> &ws,
                                     SecureChannel &channel, const Peer &peer) {
   const ServerOptions &options = state->options;
@@ -227,8 +232,11 @@ asio::awaitable<void> serveMessages(StatePtr state, websocket::stream<beast::tcp
     ws.read_message_max(limit);
     Bytes message;
     {
-      MessageBuffer buffer(message, limit, allowance.shared ? &state->sharedBudget : nullptr);
-      co_await ws.async_read(buffer, asio::use_awaitable);
+      MessageBuffer buffer(message, limit,
+                           allowance.shared ? state->sharedBudget : state->vouchedBudget);
+      do
+        co_await ws.async_read_some(buffer, 64 * 1024, asio::use_awaitable);
+      while (!ws.is_message_done());
       buffer.finish();
     }
     state->bytesReceived += message.size();
@@ -333,7 +341,7 @@ asio::awaitable<void> session(StatePtr state, tcp::socket socket, ConnectionSlot
     if (code == websocket::error::message_too_big)
       state->reject(address, "a frame over the size limit");
     else if (code == websocket::error::buffer_overflow)
-      state->reject(address, "a message while the receive budget for unvouched peers is spent");
+      state->reject(address, "a message while the receive budget is spent");
     else if (code == beast::error::timeout && stage != "session")
       state->reject(address, "the " + stage + " timed out");
     else if (code != websocket::error::closed && code != asio::error::eof &&
@@ -386,6 +394,10 @@ asio::awaitable<void> acceptLoop(StatePtr state) {
 
 Result<std::unique_ptr<Server>> Server::start(const Identity &identity, ServerOptions options,
                                               MessageHandler onMessage, HttpHandler onHttp) {
+  // Connections must leave the process file descriptors for everything else it opens.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY)
+    options.maxConnections = std::min<std::size_t>(
+        options.maxConnections, files.rlim_cur > 256 ? files.rlim_cur - 128 : files.rlim_cur / 2);
   auto state = std::make_unique<State>(identity, std::move(options), std::move(onMessage),
                                        std::move(onHttp));
   boost::system::error_code ec;

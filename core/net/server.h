@@ -21,8 +21,8 @@ struct Peer;
 struct MessageAllowance {
   std::size_t maxBytes = 0;
   /// While it is received, the message counts against ServerOptions::sharedReceiveBytes, the
-  /// budget of peers nobody vouches for; false: the peer's own size is bound enough (a paying
-  /// client's deposit covers it).
+  /// budget of peers nobody vouches for; false: against vouchedReceiveBytes (peers a handler
+  /// vouches for, such as paying clients), which strangers cannot spend.
   bool shared = true;
 };
 /// The allowance of `peer` for its next message.
@@ -39,7 +39,11 @@ struct ServerOptions {
   /// What messages of shared allowance may hold at once while they are received, all
   /// connections together; a message that would need more closes its connection.
   std::size_t sharedReceiveBytes = 1ull << 30;
-  std::size_t maxConnections = 1024;          ///< open at once in all; more are closed at once
+  /// The same for messages of vouched peers.
+  std::size_t vouchedReceiveBytes = 1ull << 30;
+  /// Open at once in all (at most the file descriptors the process may open, less 128 for its
+  /// other files); more are closed at once.
+  std::size_t maxConnections = 1024;
   std::size_t maxConnectionsPerAddress = 256; ///< open at once from one IP address
   std::size_t maxConnectionsPerIdentity = 32; ///< open at once as one authenticated key
   std::chrono::milliseconds handshakeTimeout{10'000};

@@ -86,8 +86,10 @@ Result<RoundingScale> LocalMiner::roundingScale(const ShareJob &job) {
   auto magnitudes = apply(job, true, inner);
   if (!magnitudes)
     return magnitudes.error();
+  // γ_n = n·u/(1 − n·u), and 1 % more for the rounding of the magnitudes themselves.
   const double steps = static_cast<double>(inner) + 2.0 * static_cast<double>(job.ops.size());
-  return RoundingScale{std::move(*magnitudes), steps * 0x1p-53};
+  const double nu = steps * 0x1p-53;
+  return RoundingScale{std::move(*magnitudes), 1.01 * nu / (1.0 - nu)};
 }
 
 Result<model::TensorData> LocalMiner::apply(const ShareJob &job, bool absolute,
@@ -116,6 +118,8 @@ Result<model::TensorData> LocalMiner::apply(const ShareJob &job, bool absolute,
         return fail(ErrorCode::InvalidInput, std::string("a ") + arithmeticName(job.arithmetic) +
                                                  " share must be " + model::dtypeName(expected));
       x = model::toTensor(*job.input);
+      if (!ring && !at::isfinite(x).all().item<bool>())
+        return fail(ErrorCode::InvalidInput, "a float64 share holds values that are not finite");
       if (ring && (x.lt(0).any().item<bool>() ||
                    x.ge(static_cast<std::int64_t>(field::kP)).any().item<bool>()))
         return fail(ErrorCode::InvalidInput, "a ring64 share holds values outside the field");
@@ -128,7 +132,9 @@ Result<model::TensorData> LocalMiner::apply(const ShareJob &job, bool absolute,
       x = ring ? expandFieldMask(job.seed, job.nonce, job.seedShape)
                : expandUniformMask(job.seed, job.nonce, job.seedShape);
     }
-    const auto prepared = installed->prepared(job.fracBits);
+    // fracBits only shapes ring64 weights: float64 jobs share one preparation whatever they say.
+    constexpr int kFloatJobs = 18;
+    const auto prepared = installed->prepared(ring ? job.fracBits : kFloatJobs);
     if (absolute)
       x = x.abs();
     for (auto index : job.ops) {

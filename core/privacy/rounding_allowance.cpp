@@ -13,6 +13,15 @@ double elementAt(const model::TensorData &t, std::size_t i) {
 }
 } // namespace
 
+bool allFinite(const model::TensorData &tensor) {
+  if (tensor.dtype != model::DType::F64)
+    return true;
+  for (std::size_t i = 0; i < tensor.bytes.size() / 8; ++i)
+    if (!std::isfinite(elementAt(tensor, i)))
+      return false;
+  return true;
+}
+
 bool beyondRoundingAllowance(const model::TensorData &mine, const model::TensorData &theirs,
                              const RoundingScale &scale) {
   const auto f64 = model::DType::F64;

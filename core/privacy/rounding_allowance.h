@@ -19,4 +19,7 @@ struct RoundingScale {
 bool beyondRoundingAllowance(const model::TensorData &mine, const model::TensorData &theirs,
                              const RoundingScale &scale);
 
+/// Whether every element of a float64 tensor is finite (true for other types).
+bool allFinite(const model::TensorData &tensor);
+
 } // namespace nesa::privacy

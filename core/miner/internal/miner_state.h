@@ -66,6 +66,9 @@ struct MinerService::State {
   // Bundle downloads and uploads, one at a time, off the network threads; uploads held while
   // waiting count against the same memory limit as queued jobs.
   JobQueue installs{{1, 16, options.maxQueuedBytes}};
+  // Work for peers that pay nothing here — their bundle uploads, disputes they say this miner
+  // judges or answers — one at a time, apart from paid jobs and uploads.
+  JobQueue unpaidWork{{1, 8, options.unpaidReceiveBytes}};
   std::mutex installMutex;
   struct CachedBundle {
     std::uint64_t bytes = 0;
@@ -145,8 +148,9 @@ struct MinerService::State {
   void handleJudge(const net::Peer &peer, net::Bytes message, const net::Responder &respond);
   /// Whether the accused of timeout dispute `dispute` answers `task`'s job within
   /// options.jurorWait, and rightly (this juror's own answer is `mine`).
-  bool answersInTime(const chain::DisputeState &dispute, const JudgeRequest &task,
-                     const model::TensorData &mine);
+  /// An error when this juror cannot tell (it then does not vote).
+  Result<bool> answersInTime(const chain::DisputeState &dispute, const JudgeRequest &task,
+                             const model::TensorData &mine);
   /// A juror asks this miner, accused of a missed deadline, to answer the disputed job now.
   void handleAnswerDisputed(const net::Peer &peer, net::Bytes message,
                             const net::Responder &respond);

@@ -32,16 +32,18 @@ private:
 };
 
 /// A dynamic buffer in Asio's first form (what Beast reads into) over `bytes`. It grows
-/// geometrically up to `maxSize`, charging every growth to `budget` (none: uncharged); a growth
-/// over the size or the budget fails the read (Beast's buffer_overflow). The charge is given
-/// back by finish() or when the buffer goes.
+/// geometrically up to `maxSize`, charging every growth to `budget`; a growth over the size or
+/// the budget, or one the allocator refuses, fails the read (Beast's buffer_overflow). The
+/// charge is given back by finish() or when the buffer goes. Read into it in small pieces
+/// (async_read_some with a limit) so that what is charged follows the bytes that arrived, not
+/// the size a frame's header announces.
 class MessageBuffer {
 public:
   using const_buffers_type = asio::const_buffer;
   using mutable_buffers_type = asio::mutable_buffer;
 
-  MessageBuffer(Bytes &bytes, std::size_t maxSize, ReceiveBudget *budget)
-      : m_bytes(bytes), m_max(maxSize), m_budget(budget) {}
+  MessageBuffer(Bytes &bytes, std::size_t maxSize, ReceiveBudget &budget)
+      : m_bytes(bytes), m_max(maxSize), m_budget(&budget) {}
   ~MessageBuffer() { release(); }
   MessageBuffer(const MessageBuffer &) = delete;
   MessageBuffer &operator=(const MessageBuffer &) = delete;
@@ -58,10 +60,14 @@ public:
     if (needed > m_bytes.capacity()) {
       const std::size_t grown = std::max(needed, std::min(m_max, 2 * m_bytes.capacity()));
       const std::size_t extra = grown - m_bytes.capacity();
-      if (m_budget && !m_budget->take(extra))
+      if (!m_budget->take(extra))
         throw std::length_error("the server's receive budget is spent");
-      m_charged += m_budget ? extra : 0;
-      m_bytes.reserve(grown);
+      m_charged += extra;
+      try {
+        m_bytes.reserve(grown);
+      } catch (const std::bad_alloc &) { // Beast turns only length_error into an error code
+        throw std::length_error("out of memory for a message");
+      }
     }
     if (needed > m_bytes.size())
       m_bytes.resize(needed);
