@@ -1215,7 +1215,9 @@ private Q_SLOTS:
           *quiet * 1e3, *attacked * 1e3, *attacked / *quiet);
     QCOMPARE(accepted, std::uint64_t{0});
     QVERIFY(sent > 100);
+#ifndef __SANITIZE_ADDRESS__ // timing is the normal build's to judge; here only correctness
     QVERIFY2(*attacked <= 2 * *quiet, "honest queries slowed more than twofold");
+#endif
     // What the options allow a miner to hold beyond its idle size: messages being received,
     // waiting jobs and uploads, bundles kept, and the jobs being computed.
     const double bound = idle + kSharedMiB + 2 * kQueueMiB + kBundleMiB + 64;
