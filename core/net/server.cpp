@@ -354,7 +354,6 @@ asio::awaitable<void> session(StatePtr state, tcp::socket socket, ConnectionSlot
 // connection stays queued and would fail again at once) is retried after a growing pause rather
 // than in a busy loop.
 asio::awaitable<void> acceptLoop(StatePtr state) {
-  using namespace std::chrono_literals;
   constexpr std::chrono::milliseconds kFirstPause{10}, kLongestPause{1'000};
   std::chrono::milliseconds pause = kFirstPause;
   while (!state->stopped) {
@@ -364,7 +363,8 @@ asio::awaitable<void> acceptLoop(StatePtr state) {
     if (ec) {
       if (ec == asio::error::operation_aborted || state->stopped)
         co_return;
-      if (state->acceptErrors++ == 0 || pause == kLongestPause / 2)
+      ++state->acceptErrors;
+      if (pause == kFirstPause) // once for each run of failures
         log::warn(state->options.name + ": accept failed: " + ec.message() +
                   " (retrying, at most once a second)");
       asio::steady_timer timer(state->ioc, pause);
