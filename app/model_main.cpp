@@ -42,7 +42,8 @@ int failWith(const Error &error) {
   switch (error.code) {
   case ErrorCode::InvalidInput:
   case ErrorCode::AlreadyExists: return cli::kExitUsage;
-  case ErrorCode::Unavailable: return cli::kExitUnavailable;
+  case ErrorCode::Unavailable:
+  case ErrorCode::Busy: return cli::kExitUnavailable;
   default: return cli::kExitFailure;
   }
 }

@@ -16,6 +16,7 @@
 #include "model/compiled_model.h"
 #include "model/npy.h"
 #include "net/connection.h"
+#include "net/server.h"
 #include "privacy/engine.h"
 #include "privacy/prg.h"
 #include "reference_models.h"
@@ -1148,6 +1149,52 @@ private Q_SLOTS:
     const auto large = randomBundle(9, 256);
     QVERIFY(send(large).find("more than this miner keeps") != std::string::npos);
     QCOMPARE((*service)->stats().bundles, std::size_t{3});
+  }
+
+  // A miner whose queue is full answers Busy; the client asks again (backing off) until its
+  // install deadline, and gives up with the miner's answer after it.
+  void aBusyMinerIsAskedAgainForTheModel() {
+    auto identity = net::Identity::generate();
+    QVERIFY(identity);
+    std::atomic<int> installs{0}, uploads{0}, busyAnswers{3};
+    std::atomic<bool> alwaysBusy{false};
+    const auto answer = [&](const net::Peer &, net::Bytes message, net::Responder respond) {
+      const auto kind = *net::verifyMessage(message);
+      if (kind == net::MessageKind::InstallBundle)
+        ++installs;
+      else if (kind == net::MessageKind::PublishBundle)
+        ++uploads;
+      if (alwaysBusy || busyAnswers.fetch_sub(1) > 0)
+        return respond(net::encodeError(fail(ErrorCode::Busy, "the miner is busy")));
+      if (kind == net::MessageKind::InstallBundle)
+        return respond(net::encodeError(fail(ErrorCode::NotFound, "send it first")));
+      respond(net::encodeAck());
+    };
+    auto server = net::Server::start(*identity, {}, answer,
+                                     [](const std::string &) { return net::HttpResponse{}; });
+    QVERIFY(server);
+    net::MinerRecord record;
+    record.identity = identity->publicKey();
+    record.endpoint = "127.0.0.1:" + std::to_string((*server)->port());
+    miner::RemoteMinerOptions patient;
+    patient.installTimeout = 10s;
+    const auto bundle = randomBundle(7, 16);
+    miner::RemoteMiner remote(m_client, record, patient);
+    auto installed = remote.installBundle(bundle, bundle.id());
+    QVERIFY2(installed, installed ? "" : installed.error().message.c_str());
+    QCOMPARE(installs.load(), 4); // three busy answers, then "send it first"
+    QCOMPARE(uploads.load(), 1);
+
+    alwaysBusy = true;
+    miner::RemoteMinerOptions brief;
+    brief.installTimeout = 500ms;
+    miner::RemoteMiner hurried(m_client, record, brief);
+    const auto start = std::chrono::steady_clock::now();
+    auto refused = hurried.installBundle(bundle, bundle.id());
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, ErrorCode::Busy);
+    QVERIFY(std::chrono::steady_clock::now() - start < 5s);
+    QVERIFY(installs.load() > 5); // asked more than once before giving up
   }
 
   // An attacker floods two miners with what they are not paid for — messages over their limit,

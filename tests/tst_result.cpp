@@ -48,11 +48,12 @@ private Q_SLOTS:
     QCOMPARE(QString(errorCodeName(ErrorCode::WrongPassphrase)),
              QStringLiteral("wrong-passphrase"));
     QSet<QString> names;
-    for (auto code : {ErrorCode::InvalidInput, ErrorCode::NotFound, ErrorCode::AlreadyExists,
-                      ErrorCode::WrongPassphrase, ErrorCode::Corrupt, ErrorCode::Io,
-                      ErrorCode::Unavailable, ErrorCode::Cancelled, ErrorCode::Internal})
+    for (auto code :
+         {ErrorCode::InvalidInput, ErrorCode::NotFound, ErrorCode::AlreadyExists,
+          ErrorCode::WrongPassphrase, ErrorCode::Corrupt, ErrorCode::Io, ErrorCode::Unavailable,
+          ErrorCode::Cancelled, ErrorCode::Internal, ErrorCode::Busy})
       names.insert(QString(errorCodeName(code)));
-    QCOMPARE(names.size(), 9);
+    QCOMPARE(names.size(), 10);
   }
 };
 

@@ -19,7 +19,8 @@ Result<void> JobQueue::submit(std::uint64_t tip, std::uint64_t fee, std::size_t 
     if (m_paused)
       return fail(ErrorCode::Unavailable, "the miner is paused");
     if (m_jobs.size() >= m_limits.maxQueued || m_bytes + bytes > m_limits.maxQueuedBytes)
-      return fail(ErrorCode::Unavailable, "the miner is busy (its queue is full); try another");
+      return fail(ErrorCode::Busy,
+                  "the miner is busy (its queue is full); try again shortly or another");
     m_jobs.emplace(Key{tip, fee, m_sequence++}, Job{bytes, std::move(run), std::move(refuse)});
     m_bytes += bytes;
   }

@@ -169,24 +169,51 @@ Result<void> MinerService::State::installUploaded(const std::string &id,
   return installed;
 }
 
+void MinerService::State::handleInstall(const net::Peer &peer, const std::string &id,
+                                        const net::Responder &respond) {
+  const bool paid = paysHere(peer.identity);
+  {
+    std::lock_guard lock(waitingInstallsMutex);
+    auto [it, first] = waitingInstalls.try_emplace(id);
+    it->second.paid = it->second.paid || paid;
+    it->second.replies.push_back(respond);
+    if (!first)
+      return; // answered with the install already queued
+  }
+  // Every request waiting for `id` gets the same answer, and a later one queues anew.
+  const auto answerAll = [this, id](const net::Bytes &reply) {
+    std::vector<net::Responder> replies;
+    {
+      std::lock_guard lock(waitingInstallsMutex);
+      replies = std::move(waitingInstalls[id].replies);
+      waitingInstalls.erase(id);
+    }
+    for (const auto &answer : replies)
+      answer(reply);
+  };
+  auto queued = installs.submit(
+      0, 0, 0,
+      [this, id, answerAll] {
+        bool paid = false;
+        {
+          std::lock_guard lock(waitingInstallsMutex);
+          paid = waitingInstalls[id].paid;
+        }
+        auto done = install(id, paid);
+        answerAll(done ? net::encodeAck() : net::encodeError(done.error()));
+      },
+      [answerAll](const Error &error) { answerAll(net::encodeError(error)); });
+  if (!queued)
+    answerAll(net::encodeError(queued.error()));
+}
+
 void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
                                  net::Responder respond) {
   const auto kind = *net::verifyMessage(message);
   switch (kind) {
   case net::MessageKind::ShareJob: return handleJob(peer, std::move(message), respond);
-  case net::MessageKind::InstallBundle: {
-    auto id = net::decodeInstallBundle(message);
-    auto queued = installs.submit(
-        0, 0, 0,
-        [this, id, respond, paid = paysHere(peer.identity)] {
-          auto done = install(id, paid);
-          respond(done ? net::encodeAck() : net::encodeError(done.error()));
-        },
-        [respond](const Error &error) { respond(net::encodeError(error)); });
-    if (!queued)
-      respond(net::encodeError(queued.error()));
-    return;
-  }
+  case net::MessageKind::InstallBundle:
+    return handleInstall(peer, net::decodeInstallBundle(message), respond);
   case net::MessageKind::JudgeJob: return handleJudge(peer, std::move(message), respond);
   case net::MessageKind::AnswerDisputed:
     return handleAnswerDisputed(peer, std::move(message), respond);

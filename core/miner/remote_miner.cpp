@@ -3,6 +3,7 @@
 #include "miner/share_codec.h"
 
 #include <algorithm>
+#include <thread>
 
 namespace nesa::miner {
 
@@ -70,22 +71,32 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
   return fail(ErrorCode::Unavailable, "unreachable");
 }
 
+Result<void> RemoteMiner::requestAck(const net::Bytes &message) {
+  // A miner whose queue is full says so at once; installing the model is worth waiting for, so
+  // ask again, less and less often, until the install's own deadline.
+  const auto deadline = std::chrono::steady_clock::now() + m_options.installTimeout;
+  auto pause = std::chrono::milliseconds(50);
+  while (true) {
+    auto reply = request(message, m_options.installTimeout);
+    auto ack = reply ? net::expectAck(*reply) : Result<void>(reply.error());
+    if (ack || ack.error().code != ErrorCode::Busy ||
+        std::chrono::steady_clock::now() + pause >= deadline)
+      return ack;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(2 * pause, std::chrono::milliseconds(1000));
+  }
+}
+
 Result<std::size_t> RemoteMiner::deliverBundle(const model::LinearBundle &bundle,
                                                const std::string &bundleId) {
-  auto reply = request(net::encodeInstallBundle(bundleId), m_options.installTimeout);
-  if (!reply)
-    return reply.error();
-  auto ack = net::expectAck(*reply);
-  if (ack)
+  auto installed = requestAck(net::encodeInstallBundle(bundleId));
+  if (installed)
     return std::size_t{0};
-  if (ack.error().code != ErrorCode::NotFound)
-    return ack.error();
+  if (installed.error().code != ErrorCode::NotFound)
+    return installed.error();
   // The miner does not have it: send it (it checks the hash before parsing).
   const auto bytes = bundle.serialize();
-  auto uploaded = request(net::encodePublishBundle(bundleId, bytes), m_options.installTimeout);
-  if (!uploaded)
-    return uploaded.error();
-  if (auto stored = net::expectAck(*uploaded); !stored)
+  if (auto stored = requestAck(net::encodePublishBundle(bundleId, bytes)); !stored)
     return stored.error();
   return bytes.size();
 }

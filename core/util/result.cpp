@@ -13,6 +13,7 @@ const char *errorCodeName(ErrorCode code) {
   case ErrorCode::Unavailable: return "unavailable";
   case ErrorCode::Cancelled: return "cancelled";
   case ErrorCode::Internal: return "internal";
+  case ErrorCode::Busy: return "busy";
   }
   return "unknown";
 }

@@ -18,6 +18,7 @@ enum class ErrorCode {
   Unavailable,     ///< a feature or device is not present on this machine
   Cancelled,       ///< the user stopped the work
   Internal,        ///< a bug: an invariant of ours did not hold
+  Busy,            ///< the other side is full for now: try again shortly, or elsewhere
 };
 
 /// A short stable name for a code ("wrong-passphrase"), for logs and scripts.

@@ -69,6 +69,13 @@ struct MinerService::State {
   // Work for peers that pay nothing here — their bundle uploads, disputes they say this miner
   // judges or answers — one at a time, apart from paid jobs and uploads.
   JobQueue unpaidWork{{1, 8, options.unpaidReceiveBytes}};
+  // Install requests for a bundle whose install is already queued wait for that one.
+  struct WaitingInstall {
+    bool paid = false;                   // any of them from a paying client
+    std::vector<net::Responder> replies; // one per request
+  };
+  std::mutex waitingInstallsMutex;
+  std::map<std::string, WaitingInstall> waitingInstalls; // guarded by waitingInstallsMutex
   std::mutex installMutex;
   struct CachedBundle {
     std::uint64_t bytes = 0;
@@ -115,6 +122,9 @@ struct MinerService::State {
   std::size_t maxMessageBytes() const;
   /// Every message of an authenticated peer.
   void handle(const net::Peer &peer, net::Bytes message, net::Responder respond);
+  /// An InstallBundle request: joins a queued install of the same bundle, or queues one, so that
+  /// many clients starting the same model take one place in the queue.
+  void handleInstall(const net::Peer &peer, const std::string &id, const net::Responder &respond);
   /// One share job from `peer`: payment, queue, compute, signature.
   void handleJob(const net::Peer &peer, net::Bytes message, const net::Responder &respond);
   /// A job's payment: its receipt must be good, or the miner must be free.
