@@ -23,6 +23,8 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <mutex>
+#include <sstream>
 
 namespace {
 
@@ -58,7 +60,9 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"output", true, "write the model's output to a NumPy file", "OUT.npy"},
     {"estimate", false, "print what the run would cost on the network's miners, and stop"},
-    {"json", false, "with --estimate: print the estimate as one JSON object"},
+    {"json", false,
+     "print JSON for programs: the estimate as one object, or a run's progress and result as "
+     "one object a line (docs/engine.md)"},
     {"show-share", true,
      "write the prepared input (DIR/input.npy) and the first share a miner received "
      "(DIR/share.npy), to compare what the miners saw with the original",
@@ -86,13 +90,31 @@ void printEstimate(const app::CostEstimate &e, bool json) {
             << " costs gas and locks a refundable deposit of " << e.deposit << " µNES each)\n";
 }
 
+bool g_json = false; // --json: stdout carries JSON objects only
+
 int failWith(const Error &error) {
   std::cerr << "nesa analyze: " << error.message << '\n';
+  if (g_json)
+    std::cout << nlohmann::json{{"event", "error"},
+                                {"code", errorCodeName(error.code)},
+                                {"message", error.message}}
+                     .dump()
+              << std::endl;
   switch (error.code) {
   case ErrorCode::InvalidInput: return cli::kExitUsage;
-  case ErrorCode::Unavailable: return cli::kExitUnavailable;
+  case ErrorCode::Unavailable:
+  case ErrorCode::Busy: return cli::kExitUnavailable;
   default: return cli::kExitFailure;
   }
+}
+
+/// --estimate: prints what a run of `jobs` share jobs would cost; runs and pays nothing.
+int printCostOf(const cli::Arguments &args, const privacy::RunOptions &options, std::int64_t jobs) {
+  auto estimate = app::estimateCost(args, options, jobs);
+  if (!estimate)
+    return failWith(estimate.error());
+  printEstimate(*estimate, args.has("json"));
+  return cli::kExitOk;
 }
 
 bool endsWith(const std::string &text, const char *suffix) {
@@ -161,7 +183,8 @@ Result<model::TensorData> loadInput(const fs::path &input,
 
 // Per class: how many voxels (or pixels) the segmentation gives it, and their volume in mL when
 // the manifest resamples to a known spacing. Output [N, classes, ...] with N slices.
-void printSegmentation(const model::TensorData &output, const ingest::ModelManifest &manifest) {
+void printSegmentation(const model::TensorData &output, const ingest::ModelManifest &manifest,
+                       std::ostream &out) {
   const auto values = output.toFloats();
   const auto classes = static_cast<std::size_t>(output.shape[1]);
   std::size_t plane = 1;
@@ -178,23 +201,23 @@ void printSegmentation(const model::TensorData &output, const ingest::ModelManif
     }
   const auto &spacing = manifest.preprocessing.spacing;
   for (std::size_t c = 0; c < classes; ++c) {
-    std::cout << "  " << manifest.labels[c] << ": " << counts[c] << " voxels";
+    out << "  " << manifest.labels[c] << ": " << counts[c] << " voxels";
     if (spacing)
-      std::cout << " ("
-                << static_cast<double>(counts[c]) * (*spacing)[0] * (*spacing)[1] * (*spacing)[2] /
-                       1000.0
-                << " mL)";
-    std::cout << '\n';
+      out << " ("
+          << static_cast<double>(counts[c]) * (*spacing)[0] * (*spacing)[1] * (*spacing)[2] / 1000.0
+          << " mL)";
+    out << '\n';
   }
 }
 
-void printResult(const model::TensorData &output,
-                 const std::optional<ingest::ModelManifest> &manifest) {
+// What the output means, a line each: the segmentation's volumes, the labels' probabilities, or
+// the first values.
+void describeResult(const model::TensorData &output,
+                    const std::optional<ingest::ModelManifest> &manifest, std::ostream &out) {
   const auto values = output.toFloats();
-  std::cout << "output " << output.shapeText() << '\n';
   if (manifest && manifest->task == "segmentation" && output.shape.size() >= 3 &&
       output.shape[1] == static_cast<std::int64_t>(manifest->labels.size())) {
-    printSegmentation(output, *manifest);
+    printSegmentation(output, *manifest, out);
     return;
   }
   if (manifest && !manifest->labels.empty() && values.size() == manifest->labels.size()) {
@@ -209,16 +232,65 @@ void printResult(const model::TensorData &output,
     for (float v : values)
       total += std::exp(static_cast<double>(v - top));
     for (std::size_t i = 0; i < values.size(); ++i)
-      std::cout << "  " << manifest->labels[i] << ": "
-                << (probabilities ? values[i]
-                                  : std::exp(static_cast<double>(values[i] - top)) / total)
-                << '\n';
+      out << "  " << manifest->labels[i] << ": "
+          << (probabilities ? values[i] : std::exp(static_cast<double>(values[i] - top)) / total)
+          << '\n';
     return;
   }
-  std::cout << " ";
+  out << " ";
   for (std::size_t i = 0; i < std::min<std::size_t>(values.size(), 8); ++i)
-    std::cout << ' ' << values[i];
-  std::cout << (values.size() > 8 ? " ...\n" : "\n");
+    out << ' ' << values[i];
+  out << (values.size() > 8 ? " ...\n" : "\n");
+}
+
+// --json: one finished remote call, as one line.
+void printCallAsJson(const privacy::RunProgress &p) {
+  static std::mutex printing;
+  nlohmann::json miners = nlohmann::json::array();
+  for (const auto &work : p.call->miners)
+    miners.push_back({{"miner", work.miner}, {"role", work.role}, {"verified", work.passed}});
+  const auto line = nlohmann::json{
+      {"event", "call"},
+      {"done", p.callsDone},
+      {"expected", p.callsExpected},
+      {"kind", p.call->kind},
+      {"miners",
+       miners}}.dump();
+  std::lock_guard lock(printing);
+  std::cout << line << std::endl;
+}
+
+// --json: the run's result, as the last line.
+void printRunAsJson(const model::TensorData &output,
+                    const std::optional<ingest::ModelManifest> &manifest,
+                    const privacy::RunReport &report, const std::optional<app::Payment> &payment) {
+  std::ostringstream described;
+  describeResult(output, manifest, described);
+  nlohmann::json summary = nlohmann::json::array();
+  std::istringstream lines(described.str());
+  for (std::string line; std::getline(lines, line);)
+    if (const auto start = line.find_first_not_of(' '); start != std::string::npos)
+      summary.push_back(line.substr(start));
+  nlohmann::json result{{"event", "result"},
+                        {"shape", output.shape},
+                        {"summary", summary},
+                        {"report",
+                         {{"level", privacy::privacyLevelName(report.level)},
+                          {"arithmetic", privacy::arithmeticName(report.arithmetic)},
+                          {"shares_per_call", report.sharesPerCall},
+                          {"calls", report.calls.size()},
+                          {"checks_passed", report.checksPassed},
+                          {"checks_failed", report.checksFailed},
+                          {"bytes_sent", report.bytesSent},
+                          {"bytes_received", report.bytesReceived},
+                          {"ms", report.totalMs}}},
+                        {"payment", nullptr}};
+  if (payment) {
+    result["payment"] = {{"paid", payment->paid}, {"chain_id", payment->chainId}};
+    if (payment->settled)
+      result["payment"]["settled"] = *payment->settled;
+  }
+  std::cout << result.dump() << std::endl;
 }
 
 } // namespace
@@ -229,6 +301,7 @@ int main(int argc, char **argv) {
   auto args = cli::parseArguments(argc, argv, 1, kOptions);
   if (!args)
     return failWith(args.error());
+  g_json = args->has("json");
   if (args->has("help") || args->positional.size() != 1 || !args->has("model")) {
     (args->has("help") ? std::cout : std::cerr)
         << "usage: nesa analyze INPUT --model MODEL.pt [OPTIONS]\n\n"
@@ -295,7 +368,16 @@ int main(int argc, char **argv) {
     options.key = std::move(*key);
   }
   if (fs::is_directory(modelFile)) { // a language-model folder: a document task
-    if (auto done = app::runDocumentTask(*args, modelFile, options); !done)
+    auto task = app::prepareDocumentTask(*args, modelFile, options);
+    if (!task)
+      return failWith(task.error());
+    if (args->has("estimate")) // the price only: nothing runs, nobody is paid
+      return printCostOf(*args, options, task->jobs);
+    if (g_json)
+      return failWith(fail(ErrorCode::InvalidInput,
+                           "--json reports the runs of scan and image models; a document task "
+                           "prints text (or use --estimate --json)"));
+    if (auto done = app::runDocumentTask(*args, *task, options); !done)
       return failWith(done.error());
     return cli::kExitOk;
   }
@@ -321,13 +403,8 @@ int main(int argc, char **argv) {
       (options.arithmetic == privacy::ShareArithmetic::Ring64 ? calls.remoteOps
                                                               : calls.remoteCalls) *
       options.sharesPerCall();
-  if (args->has("estimate")) {
-    auto estimate = app::estimateCost(*args, options, jobs);
-    if (!estimate)
-      return failWith(estimate.error());
-    printEstimate(*estimate, args->has("json"));
-    return cli::kExitOk;
-  }
+  if (args->has("estimate"))
+    return printCostOf(*args, options, jobs);
   auto pool = app::openMinerPool(*args, options,
                                  keyed ? keyed->compiled().bundle() : compiled->bundle(), jobs);
   if (!pool)
@@ -341,16 +418,24 @@ int main(int argc, char **argv) {
   } else {
     engine.setMiners(pool->miners);
   }
-  options.onProgress = app::printCall;
+  options.onProgress = g_json ? printCallAsJson : app::printCall;
   auto result = engine.run(*compiled, *input, options);
   if (!result)
     return failWith(result.error());
-  printResult(result->output, manifest);
-  std::cout << result->report.summary() << '\n';
-  if (auto settled = app::settle(*pool, result->report); !settled)
-    return failWith(settled.error());
+  if (!g_json) {
+    std::cout << "output " << result->output.shapeText() << '\n';
+    describeResult(result->output, manifest, std::cout);
+    std::cout << result->report.summary() << '\n';
+  }
+  auto payment = app::settle(*pool, result->report);
+  if (!payment)
+    return failWith(payment.error());
+  if (*payment && !g_json)
+    std::cout << app::describePayment(**payment) << '\n';
   if (args->has("output"))
     if (auto written = model::writeNpy(args->value("output"), result->output); !written)
       return failWith(written.error());
+  if (g_json)
+    printRunAsJson(result->output, manifest, result->report, *payment);
   return cli::kExitOk;
 }

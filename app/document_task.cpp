@@ -23,8 +23,9 @@ constexpr int kSummaryTokens = 48; // new tokens per summarized chunk
 
 } // namespace
 
-Result<void> runDocumentTask(const cli::Arguments &args, const std::filesystem::path &folder,
-                             const privacy::RunOptions &options) {
+Result<DocumentTask> prepareDocumentTask(const cli::Arguments &args,
+                                         const std::filesystem::path &folder,
+                                         const privacy::RunOptions &options) {
   const std::string task = args.value("task", "summarize");
   if (task != "summarize" && task != "classify")
     return fail(ErrorCode::InvalidInput, "--task is summarize or classify");
@@ -37,24 +38,29 @@ Result<void> runDocumentTask(const cli::Arguments &args, const std::filesystem::
   if (!model)
     return model.error();
   // The miners compute on the keyed model at the ee levels; the original never leaves.
-  const auto served = options.key ? model->keyed(*options.key) : *model;
-  // For the cost estimate: one call per linear op for each token (prompt pass included).
+  auto served = options.key ? model->keyed(*options.key) : *model;
+  // One call per linear op for each token (prompt pass included).
   const auto perPass = static_cast<std::int64_t>(served.bundle().ops.size());
   const std::int64_t passes =
       task == "summarize"
           ? (1 + kSummaryTokens) * (1 + static_cast<std::int64_t>(document->text.size()) /
                                             (4 * model->config().maxPositions))
           : static_cast<std::int64_t>(labels.size());
-  auto pool =
-      openMinerPool(args, options, served.bundle(), perPass * passes * options.sharesPerCall());
+  return DocumentTask{task, labels, std::move(document->text), std::move(served),
+                      perPass * passes * options.sharesPerCall()};
+}
+
+Result<void> runDocumentTask(const cli::Arguments &args, const DocumentTask &task,
+                             const privacy::RunOptions &options) {
+  auto pool = openMinerPool(args, options, task.served.bundle(), task.jobs);
   if (!pool)
     return pool.error();
   privacy::Engine engine(pool->miners);
   const llm::RunSetup setup{&engine, options};
   privacy::RunReport report;
-  if (task == "summarize") {
+  if (task.task == "summarize") {
     auto summary =
-        llm::summarize(served, document->text, setup, kSummaryTokens, [](int done, int total) {
+        llm::summarize(task.served, task.text, setup, kSummaryTokens, [](int done, int total) {
           std::cerr << "part " << done << "/" << total << " summarized\n";
         });
     if (!summary)
@@ -62,7 +68,7 @@ Result<void> runDocumentTask(const cli::Arguments &args, const std::filesystem::
     std::cout << "summary (" << summary->chunks << " parts):\n" << summary->text << '\n';
     report = std::move(summary->report);
   } else {
-    auto classified = llm::classify(served, document->text, labels, setup);
+    auto classified = llm::classify(task.served, task.text, task.labels, setup);
     if (!classified)
       return classified.error();
     for (const auto &score : classified->scores)
@@ -71,7 +77,12 @@ Result<void> runDocumentTask(const cli::Arguments &args, const std::filesystem::
   }
   if (options.level != privacy::PrivacyLevel::Local)
     std::cout << report.summary() << '\n';
-  return settle(*pool, report);
+  auto payment = settle(*pool, report);
+  if (!payment)
+    return payment.error();
+  if (*payment)
+    std::cout << describePayment(**payment) << '\n';
+  return {};
 }
 
 } // namespace nesa::app

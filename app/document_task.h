@@ -2,18 +2,36 @@
 // user's own language-model folder (no model weights ship with Nesa).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "cli/arguments.h"
+#include "llm/language_model.h"
 #include "privacy/engine.h"
 
 namespace nesa::app {
 
-/// Runs the task the arguments ask for on the document `args.positional[0]` with the model
-/// folder `--model`, at `options.level` (with the key it carries at the ee levels), on the
-/// miners the arguments name (see openMinerPool). Prints the result, the report and what was
-/// paid.
-Result<void> runDocumentTask(const cli::Arguments &args, const std::filesystem::path &folder,
+/// A document task read and ready to run: nothing is started or paid yet.
+struct DocumentTask {
+  std::string task;                ///< "summarize" or "classify"
+  std::vector<std::string> labels; ///< classify's labels
+  std::string text;                ///< the document's text
+  llm::LanguageModel served;       ///< what the miners compute with (keyed at the ee levels)
+  std::int64_t jobs = 0;           ///< share jobs the run takes, for the cost estimate
+};
+
+/// Reads the document `args.positional[0]` and the model folder, and counts the share jobs the
+/// task the arguments ask for takes at `options.level` (keyed with the key it carries at the ee
+/// levels).
+Result<DocumentTask> prepareDocumentTask(const cli::Arguments &args,
+                                         const std::filesystem::path &folder,
+                                         const privacy::RunOptions &options);
+
+/// Runs `task` on the miners the arguments name (see openMinerPool). Prints the result, the
+/// report and what was paid.
+Result<void> runDocumentTask(const cli::Arguments &args, const DocumentTask &task,
                              const privacy::RunOptions &options);
 
 } // namespace nesa::app

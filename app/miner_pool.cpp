@@ -288,8 +288,8 @@ void tellReport(const std::string &miner, const std::string &what,
 }
 
 /// settle() on an EVM network.
-Result<void> settleOnChain(miner::ChainMiners &network, const privacy::RunReport &report,
-                           const model::LinearBundle &bundle) {
+Result<Payment> settleOnChain(miner::ChainMiners &network, const privacy::RunReport &report,
+                              const model::LinearBundle &bundle) {
   // Wrong answers go to the Disputes contract: a jury of other miners recomputes them.
   for (const auto &evidence : report.failures)
     tellReport(evidence.miner, "a wrong answer", network.reportWrongAnswer(evidence, bundle));
@@ -301,26 +301,35 @@ Result<void> settleOnChain(miner::ChainMiners &network, const privacy::RunReport
   auto paid = network.finishPayments();
   if (!paid)
     return paid.error().withContext("paying the miners");
-  std::cout << "paid " << *paid << " µNES for verified answers";
-  if (!network.isLocalDevnet()) {
-    std::cout << " (the miners settle the receipts on chain " << network.chain().chainId() << ")\n";
-    return {};
-  }
+  Payment payment{*paid, network.chain().chainId(), std::nullopt};
+  if (!network.isLocalDevnet())
+    return payment;
   network.stopLocalMiners(); // they settle as they stop
   auto settled = network.settledOnChain();
   if (!settled)
     return settled.error().withContext("reading the settled sessions");
-  std::cout << "; settled on chain " << network.chain().chainId()
-            << " through the PaymentSessions contract: " << settled->toDecimal() << " µNES\n";
-  return {};
+  payment.settled = settled->toDecimal();
+  return payment;
 }
 
 } // namespace
 
-Result<void> settle(MinerPool &pool, const privacy::RunReport &report) {
+std::string describePayment(const Payment &payment) {
+  std::string text = "paid " + std::to_string(payment.paid) + " µNES for verified answers";
+  if (!payment.settled)
+    return text + " (the miners settle the receipts on chain " + std::to_string(payment.chainId) +
+           ")";
+  return text + "; settled on chain " + std::to_string(payment.chainId) +
+         " through the PaymentSessions contract: " + *payment.settled + " µNES";
+}
+
+Result<std::optional<Payment>> settle(MinerPool &pool, const privacy::RunReport &report) {
   if (!pool.chainNetwork)
-    return {};
-  return settleOnChain(*pool.chainNetwork, report, *pool.bundle);
+    return std::optional<Payment>();
+  auto paid = settleOnChain(*pool.chainNetwork, report, *pool.bundle);
+  if (!paid)
+    return paid.error();
+  return std::optional<Payment>(*paid);
 }
 
 Result<std::shared_ptr<const privacy::EeKey>> eeKey() {

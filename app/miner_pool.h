@@ -8,6 +8,8 @@
 #include "privacy/engine.h"
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace nesa::app {
@@ -49,9 +51,21 @@ struct CostEstimate {
 Result<CostEstimate> estimateCost(const cli::Arguments &args, const privacy::RunOptions &options,
                                   std::int64_t jobs);
 
-/// After a run: reports wrong answers (evidence) on the Disputes contract and pays for the
-/// verified answers, printing what happened. Nothing to do without a network.
-Result<void> settle(MinerPool &pool, const privacy::RunReport &report);
+/// What a run paid its miners on an EVM network.
+struct Payment {
+  std::uint64_t paid = 0;    ///< µNES for the verified answers (receipts handed to the miners)
+  std::uint64_t chainId = 0; ///< the network's chain id
+  /// µNES the PaymentSessions contract settled, in decimal: known at once on this computer's
+  /// devnet (its miners stop and settle); elsewhere the miners settle later.
+  std::optional<std::string> settled;
+};
+
+/// The payment as a sentence: "paid N µNES for verified answers; settled on chain C …".
+std::string describePayment(const Payment &payment);
+
+/// After a run: reports wrong answers (evidence) on the Disputes contract, saying so on stderr,
+/// and pays for the verified answers. Nothing (no payment) without a network.
+Result<std::optional<Payment>> settle(MinerPool &pool, const privacy::RunReport &report);
 
 /// The EE key for ee and hss-ee: the one in the user's wallet when there is a wallet (its
 /// passphrase from $NESA_WALLET_PASSPHRASE or the terminal), else a key for this run only.

@@ -8,10 +8,10 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include <cmath>
@@ -107,6 +107,35 @@ ui::CostEstimate parseCostEstimate(const QByteArray &json, const QString &failur
   return {true, static_cast<double>(e[u"total"].toInteger()) / 1e6, detail};
 }
 
+bool readAnalysisEvent(const QByteArray &line, ui::AnalysisOutcome &outcome,
+                       const std::function<void(const ui::AnalysisProgress &)> &progress) {
+  const QJsonObject e = QJsonDocument::fromJson(line).object();
+  const QString event = e[u"event"].toString();
+  if (event == u"call") {
+    progress({e[u"done"].toInt(), e[u"expected"].toInt(), e[u"kind"].toString()});
+    for (const auto &work : e[u"miners"].toArray()) {
+      const QString miner = work.toObject()[u"miner"].toString();
+      if (work.toObject()[u"verified"].toBool() && !outcome.miners.contains(miner))
+        outcome.miners << miner;
+    }
+  } else if (event == u"result") {
+    const QJsonObject report = e[u"report"].toObject();
+    outcome.calls = report[u"calls"].toInt();
+    outcome.checksPassed = report[u"checks_passed"].toInt();
+    outcome.checksFailed = report[u"checks_failed"].toInt();
+    outcome.costNes = static_cast<double>(e[u"payment"].toObject()[u"paid"].toInteger()) / 1e6;
+    QStringList summary;
+    for (const auto &line : e[u"summary"].toArray())
+      summary << line.toString();
+    outcome.summary = summary.join(QLatin1Char('\n'));
+  } else if (event == u"error") {
+    outcome.error = e[u"message"].toString();
+  } else {
+    return false;
+  }
+  return true;
+}
+
 ui::AnalysisOutcome
 ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
                             const std::function<void(const ui::AnalysisProgress &)> &progress,
@@ -119,7 +148,7 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
     handPassphraseTo(process);
   QStringList args{
       request.input, QStringLiteral("--model"),  request.model, QStringLiteral("--privacy"),
-      request.level, QStringLiteral("--output"), output};
+      request.level, QStringLiteral("--output"), output,        QStringLiteral("--json")};
   if (request.level != QLatin1String("local")) // keep what one miner saw, to show it
     args << QStringLiteral("--show-share") << scratch.path();
   process.start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa-analyze"), args);
@@ -132,22 +161,7 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
   if (!request.passphrase.isEmpty())
     writePassphrase(process, request.passphrase);
   process.closeWriteChannel();
-  static const QRegularExpression call(QStringLiteral("^call (\\d+)/(\\d+) ([^:]*): (.*)$"));
-  static const QRegularExpression miner(QStringLiteral("(\\S+) \\([^,]+, verified\\)"));
-  QString errors;
-  QStringList miners;
-  const auto consume = [&](const QString &line) {
-    errors += line + QLatin1Char('\n');
-    if (const auto m = call.match(line); m.hasMatch()) {
-      progress({m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3)});
-      for (auto it = miner.globalMatch(m.captured(4)); it.hasNext();) {
-        const QString name = it.next().captured(1);
-        if (!miners.contains(name))
-          miners << name;
-      }
-    }
-  };
-  process.setReadChannel(QProcess::StandardError); // progress comes on stderr, one line a call
+  process.setReadChannel(QProcess::StandardOutput); // one JSON object a line; stderr is for people
   while (!process.waitForFinished(100)) {
     if (cancelled.load()) {
       process.kill();
@@ -156,39 +170,17 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
       return outcome;
     }
     while (process.canReadLine())
-      consume(QString::fromUtf8(process.readLine()).trimmed());
+      readAnalysisEvent(process.readLine(), outcome, progress);
   }
-  for (const auto &line :
-       QString::fromUtf8(process.readAllStandardError()).split(QLatin1Char('\n')))
-    if (!line.trimmed().isEmpty())
-      consume(line.trimmed());
-  const QString out = QString::fromUtf8(process.readAllStandardOutput());
+  for (const auto &line : process.readAllStandardOutput().split('\n'))
+    readAnalysisEvent(line, outcome, progress);
   if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-    const auto lines = errors.trimmed().split(QLatin1Char('\n'));
-    outcome.error = lines.isEmpty() ? QString() : lines.last();
-    outcome.error.remove(QStringLiteral("nesa analyze: "));
-    if (outcome.error.isEmpty())
-      outcome.error =
-          QCoreApplication::translate("AnalyzePage", "The analysis stopped unexpectedly.");
+    if (outcome.error.isEmpty()) // it died before saying why: its last words on stderr
+      outcome.error = failureReason(
+          {process.exitCode(), {}, QString::fromUtf8(process.readAllStandardError())},
+          QCoreApplication::translate("AnalyzePage", "The analysis stopped unexpectedly."));
     return outcome;
   }
-  static const QRegularExpression report(
-      QStringLiteral("^level [^:]*: (\\d+) remote calls, (\\d+) checks passed, (\\d+) failed"));
-  static const QRegularExpression paid(QStringLiteral("^paid (\\d+) µNES"));
-  QStringList summary;
-  for (const auto &line : out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-    if (const auto m = report.match(line); m.hasMatch()) {
-      outcome.calls = m.captured(1).toInt();
-      outcome.checksPassed = m.captured(2).toInt();
-      outcome.checksFailed = m.captured(3).toInt();
-    } else if (const auto p = paid.match(line); p.hasMatch()) {
-      outcome.costNes = p.captured(1).toDouble() / 1e6;
-    } else if (!line.startsWith(QLatin1String("output ["))) {
-      summary << line.trimmed();
-    }
-  }
-  outcome.summary = summary.join(QLatin1Char('\n'));
-  outcome.miners = miners;
   if (!readNpy(output, outcome.shape, outcome.output)) {
     outcome.error =
         QCoreApplication::translate("AnalyzePage", "The analysis gave no readable result.");

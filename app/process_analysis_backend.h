@@ -1,7 +1,8 @@
 // The desktop app's AnalysisBackend: models from the registry, runs by nesa-analyze in a child
 // process (the engine and libtorch stay out of the app's own process, which starts fast and
-// survives a failing run), progress from its per-call lines, the output from its .npy file, the
-// cost estimate from its --estimate mode and what one miner saw from its --show-share files.
+// survives a failing run), progress and result from its JSON lines (--json), the output from its
+// .npy file, the cost estimate from its --estimate mode and what one miner saw from its
+// --show-share files.
 #pragma once
 
 #include "ui/analysis_backend.h"
@@ -22,5 +23,12 @@ public:
 /// Reads `nesa-analyze --estimate --json`; without an estimate there, none, with `failure` as
 /// the reason.
 ui::CostEstimate parseCostEstimate(const QByteArray &json, const QString &failure);
+
+/// Reads one line of `nesa-analyze --json` (docs/engine.md): a finished call is passed to
+/// `progress` and its verified miners added to `outcome.miners`; the result fills the outcome's
+/// counts, cost and summary; an error sets `outcome.error`. Returns false for a line that is not
+/// one of its objects (it is ignored).
+bool readAnalysisEvent(const QByteArray &line, ui::AnalysisOutcome &outcome,
+                       const std::function<void(const ui::AnalysisProgress &)> &progress);
 
 } // namespace nesa::app

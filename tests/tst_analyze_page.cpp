@@ -5,6 +5,7 @@
 #include "fake_analysis_backend.h"
 #include "process_analysis_backend.h"
 #include "test_nifti.h"
+#include "test_npy.h"
 #include "ui/analyze_page.h"
 #include "ui/drop_file_list.h"
 #include "ui/privacy_levels.h"
@@ -16,6 +17,7 @@
 #include <QFile>
 #include <QImage>
 #include <QMimeData>
+#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -189,6 +191,60 @@ private Q_SLOTS:
     QVERIFY(!none.known);
     QCOMPARE(none.detail, QStringLiteral("no network is running"));
     QVERIFY(!nesa::app::parseCostEstimate("cost estimate: 5 µNES", QStringLiteral("x")).known);
+  }
+
+  // The desktop backend reads the real `nesa-analyze --json`: a private run's calls become
+  // progress, its verified miners and counts the outcome; a local run through the backend gives
+  // the output; a failing one the program's own sentence. No text of it is parsed.
+  void theBackendReadsRealAnalyzeRuns() {
+    QTemporaryDir dir;
+    QProcess models;
+    models.start(QStringLiteral(NESA_TEST_MODELS_PATH), {dir.path()});
+    QVERIFY(models.waitForFinished(120000) && models.exitCode() == 0);
+    const QString input = dir.filePath(QStringLiteral("in.npy"));
+    writeFloatNpy(input, {4, 16}, std::vector<float>(64, 0.25f));
+    const QString model = dir.filePath(QStringLiteral("mlp.pt"));
+
+    QProcess analyze;
+    analyze.start(QStringLiteral(NESA_ANALYZE_PATH),
+                  {input, QStringLiteral("--model"), model, QStringLiteral("--privacy"),
+                   QStringLiteral("hss"), QStringLiteral("--in-process"),
+                   QStringLiteral("--json")});
+    QVERIFY(analyze.waitForFinished(120000));
+    QCOMPARE(analyze.exitCode(), 0);
+    nesa::ui::AnalysisOutcome outcome;
+    int calls = 0;
+    for (const auto &line : analyze.readAllStandardOutput().split('\n'))
+      if (!line.isEmpty())
+        QVERIFY2(nesa::app::readAnalysisEvent(line, outcome,
+                                              [&](const nesa::ui::AnalysisProgress &p) {
+                                                ++calls;
+                                                QCOMPARE(p.done, calls);
+                                                QVERIFY(p.total > 0 && !p.step.isEmpty());
+                                              }),
+                 line.constData());
+    QVERIFY(calls > 0);
+    QCOMPARE(outcome.calls, calls);
+    QVERIFY(outcome.checksPassed >= calls); // every call's shares verified
+    QCOMPARE(outcome.checksFailed, 0);
+    QVERIFY(outcome.miners.size() >= 2); // two shares a call, on two miners
+    QVERIFY(!outcome.summary.isEmpty());
+    QVERIFY(outcome.error.isEmpty());
+    QVERIFY(!nesa::app::readAnalysisEvent("call 1/3 linear: ...", outcome, {}));
+
+    nesa::app::ProcessAnalysisBackend backend;
+    const std::atomic<bool> running{false};
+    const auto local = backend.run({input, model, QStringLiteral("local"), {}}, {}, running);
+    QVERIFY2(local.ok, qPrintable(local.error));
+    QCOMPARE(local.shape.size(), std::size_t{2});
+    QCOMPARE(local.shape[0], std::int64_t{4});
+    QCOMPARE(local.output.size(), static_cast<std::size_t>(local.shape[0] * local.shape[1]));
+    QCOMPARE(local.calls, 0);
+    const auto missing = backend.run(
+        {input, dir.filePath(QStringLiteral("none.pt")), QStringLiteral("local"), {}}, {}, running);
+    QVERIFY(!missing.ok);
+    QVERIFY2(missing.error.contains(QStringLiteral("neither a file nor an installed model")),
+             qPrintable(missing.error));
   }
 
   void sliceImagesAndCorrelation() {

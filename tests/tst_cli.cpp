@@ -1,4 +1,6 @@
 // The three executables from the outside: help, versions, exit codes, settings.
+#include "test_npy.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -74,28 +76,6 @@ const QString kNode = QStringLiteral(NESA_NODE_PATH);
 const QString kBench = QStringLiteral(NESA_BENCH_PATH);
 const QString kDesktop = QStringLiteral(NESA_DESKTOP_PATH);
 const QString kTestModels = QStringLiteral(NESA_TEST_MODELS_PATH);
-
-// A float32 array as a NumPy .npy file (format 1.0), written here so this test needs no
-// libtorch-linked library.
-void writeFloatNpy(const QString &path, const QList<qint64> &shape,
-                   const std::vector<float> &values) {
-  QStringList dims;
-  for (auto d : shape)
-    dims << QString::number(d);
-  QByteArray header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
-                      dims.join(", ").toLatin1() + (shape.size() == 1 ? "," : "") + "), }";
-  header.append(QByteArray((64 - (10 + header.size() + 1) % 64) % 64, ' ')).append('\n');
-  QFile file(path);
-  if (!file.open(QIODevice::WriteOnly))
-    return;
-  file.write("\x93NUMPY\x01\x00", 8);
-  const char length[2] = {static_cast<char>(header.size() & 0xff),
-                          static_cast<char>(header.size() >> 8)};
-  file.write(length, 2);
-  file.write(header);
-  file.write(reinterpret_cast<const char *>(values.data()),
-             static_cast<qint64>(values.size() * sizeof(float)));
-}
 
 // The float32 values of an .npy file this project wrote (data after the stated header length).
 std::vector<float> readFloatNpy(const QString &path) {
@@ -265,6 +245,24 @@ private Q_SLOTS:
     const auto lines = [](const QString &text) { return text.split(QLatin1Char('\n')).mid(0, 2); };
     QCOMPARE(lines(keyed.out), lines(local.out));
     QVERIFY(local.out.contains(QStringLiteral("letter: ")));
+    // Asking the price runs nothing: with no network running it says so, and nobody is paid.
+    const Run priced =
+        run(kNesa, common + QStringList{QStringLiteral("--privacy"), QStringLiteral("hss-ee"),
+                                        QStringLiteral("--estimate")});
+    QVERIFY(priced.code != 0);
+    QVERIFY2(priced.err.contains(QStringLiteral("no network is running")), qPrintable(priced.err));
+    QVERIFY2(!priced.out.contains(QStringLiteral("letter: ")) &&
+                 !priced.out.contains(QStringLiteral("µNES for verified answers")),
+             qPrintable(priced.out));
+    // --json is for runs of scan and image models: a program asking it of a document task gets
+    // the refusal as a JSON error line.
+    const Run asJson =
+        run(kNesa, common + QStringList{QStringLiteral("--privacy"), QStringLiteral("local"),
+                                        QStringLiteral("--json")});
+    QCOMPARE(asJson.code, 2);
+    const QJsonObject refusal = QJsonDocument::fromJson(asJson.out.trimmed().toUtf8()).object();
+    QCOMPARE(refusal[u"event"].toString(), QStringLiteral("error"));
+    QCOMPARE(refusal[u"code"].toString(), QStringLiteral("invalid-input"));
     QFile::remove(dir.filePath(QStringLiteral("gpt2/tokenizer.json")));
     const Run broken =
         run(kNesa, common + QStringList{QStringLiteral("--privacy"), QStringLiteral("local")});
@@ -510,6 +508,24 @@ private Q_SLOTS:
     QCOMPARE(cost[u"miners"].toInteger(), 2);
     QCOMPARE(cost[u"per_job"].toInteger(), miners[0].toObject()[u"price_per_job"].toInteger());
     QCOMPARE(cost[u"total"].toInteger(), cost[u"jobs"].toInteger() * cost[u"per_job"].toInteger());
+    // The same for a document task with a language-model folder: priced, not run.
+    const QString letter = home.filePath(QStringLiteral("letter.txt"));
+    QFile text(letter);
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write("Dear reader, the cat sat on the mat.");
+    text.close();
+    const Run documentCost = run(kNesa,
+                                 {QStringLiteral("analyze"), letter, QStringLiteral("--model"),
+                                  home.filePath(QStringLiteral("gpt2")), QStringLiteral("--task"),
+                                  QStringLiteral("classify"), QStringLiteral("--labels"),
+                                  QStringLiteral("contract,letter"), QStringLiteral("--estimate"),
+                                  QStringLiteral("--json")},
+                                 home.path());
+    QVERIFY2(documentCost.code == 0, qPrintable(documentCost.err));
+    const QJsonObject priced = QJsonDocument::fromJson(documentCost.out.toUtf8()).object();
+    QVERIFY2(priced[u"jobs"].toInteger() > 0, qPrintable(documentCost.out));
+    QCOMPARE(priced[u"total"].toInteger(),
+             priced[u"jobs"].toInteger() * cost[u"per_job"].toInteger());
     const Run capped = run(kNesa,
                            analyze + QStringList{QStringLiteral("--max-price"),
                                                  QString::number(cost[u"per_job"].toInteger() - 1)},
