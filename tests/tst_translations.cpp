@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QLabel>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -71,6 +72,54 @@ private Q_SLOTS:
     }
     QVERIFY(!xml.hasError());
     QVERIFY(claims >= 10);
+  }
+
+  // The catalogues are the one source of the translations (edited with Qt Linguist): lupdate
+  // brings copies of them up to date with the sources, after which the French one may hold no
+  // unfinished message, the English one no unfinished plural, and neither a message the sources
+  // no longer have.
+  void theCataloguesCoverTheSources() {
+    QTemporaryDir dir;
+    for (const QString language : {QStringLiteral("en"), QStringLiteral("fr")}) {
+      const QString name = QStringLiteral("nesa_%1.ts").arg(language);
+      const QString copy = dir.filePath(name);
+      QVERIFY(QFile::copy(QStringLiteral(NESA_SOURCE_DIR "/translations/") + name, copy));
+      QVERIFY(QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner));
+      QProcess lupdate;
+      lupdate.start(QStringLiteral(NESA_LUPDATE_PATH),
+                    {QStringLiteral("-locations"), QStringLiteral("none"),
+                     QStringLiteral("@" NESA_TRANSLATED_SOURCES), QStringLiteral("-ts"), copy});
+      QVERIFY(lupdate.waitForFinished(120000));
+      QVERIFY2(lupdate.exitCode() == 0, lupdate.readAllStandardError().constData());
+      QFile catalogue(copy);
+      QVERIFY(catalogue.open(QIODevice::ReadOnly));
+      QXmlStreamReader xml(&catalogue);
+      QStringList problems;
+      QString source, type;
+      bool numerus = false;
+      int messages = 0;
+      while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isStartElement() && xml.name() == QLatin1String("message")) {
+          numerus = xml.attributes().value(QLatin1String("numerus")) == QLatin1String("yes");
+        } else if (xml.isStartElement() && xml.name() == QLatin1String("source")) {
+          source = xml.readElementText();
+        } else if (xml.isStartElement() && xml.name() == QLatin1String("translation")) {
+          type = xml.attributes().value(QLatin1String("type")).toString();
+        } else if (xml.isEndElement() && xml.name() == QLatin1String("message")) {
+          ++messages;
+          if (type == QLatin1String("vanished") || type == QLatin1String("obsolete"))
+            problems << QStringLiteral("no longer in the sources: ") + source;
+          else if (type == QLatin1String("unfinished") &&
+                   (language == QLatin1String("fr") || numerus))
+            problems << QStringLiteral("not translated: ") + source;
+        }
+      }
+      QVERIFY(!xml.hasError());
+      QVERIFY2(problems.isEmpty(),
+               qPrintable(name + QStringLiteral(":\n  ") + problems.join(QStringLiteral("\n  "))));
+      QVERIFY(messages > 300);
+    }
   }
 
   void unknownLanguageIsRefused() { QVERIFY(!installTranslation(*qApp, QStringLiteral("xx"))); }
