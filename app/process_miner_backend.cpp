@@ -4,9 +4,9 @@
 #include "ui/wallet_backend.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 
 namespace nesa::app {
 namespace {
@@ -27,8 +27,9 @@ ui::MinerStatus ProcessMinerBackend::status() {
   ui::MinerStatus status;
   const CommandAnswer answer = runMiner({QStringLiteral("status"), QStringLiteral("--json")});
   if (answer.code != 0) {
-    // "no miner is running" is the normal answer when it is off.
-    if (!answer.err.contains(QLatin1String("no miner is running"))) {
+    // {"running": false} is the normal answer when it is off.
+    const QJsonObject off = QJsonDocument::fromJson(answer.out.toUtf8()).object();
+    if (off.value(u"running").toBool(true)) {
       status.running = true;
       status.error = reason(answer);
     }
@@ -80,16 +81,21 @@ QString ProcessMinerBackend::start(const ui::MinerStartOptions &options) {
 }
 
 QStringList ProcessMinerBackend::gpus() {
-  const CommandAnswer answer = runSibling(QStringLiteral("nesa"), {QStringLiteral("gpu")});
-  return parseGpuList(answer.out);
+  const CommandAnswer answer =
+      runSibling(QStringLiteral("nesa"), {QStringLiteral("gpu"), QStringLiteral("--json")});
+  return parseGpuList(answer.out.toUtf8());
 }
 
-QStringList parseGpuList(const QString &text) {
-  static const QRegularExpression line(QStringLiteral("^GPU (\\d+: .+)$"),
-                                       QRegularExpression::MultilineOption);
+QStringList parseGpuList(const QByteArray &json) {
   QStringList gpus;
-  for (auto it = line.globalMatch(text); it.hasNext();)
-    gpus << it.next().captured(1);
+  for (const auto &entry : QJsonDocument::fromJson(json).object()[u"devices"].toArray()) {
+    const QJsonObject d = entry.toObject();
+    gpus << QStringLiteral("%1: %2, %3 MiB, compute %4")
+                .arg(d[u"index"].toInt())
+                .arg(d[u"name"].toString())
+                .arg(d[u"memory_mib"].toInteger())
+                .arg(d[u"compute"].toString());
+  }
   return gpus;
 }
 

@@ -18,7 +18,8 @@ public:
 
 /// Reads `nesa miner status --json` about a running miner; an error for anything else.
 ui::MinerStatus parseMinerStatus(const QByteArray &json);
-/// The GPUs `nesa gpu` listed ("0: NVIDIA H100 …"); empty when it found none.
-QStringList parseGpuList(const QString &text);
+/// The GPUs `nesa gpu --json` listed, as labels ("0: NVIDIA H100, 81559 MiB, compute 9.0");
+/// empty when it found none.
+QStringList parseGpuList(const QByteArray &json);
 
 } // namespace nesa::app

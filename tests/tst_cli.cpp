@@ -358,6 +358,13 @@ private Q_SLOTS:
       QVERIFY2(r.err.contains(QStringLiteral("no local EVM network is running")),
                qPrintable(r.err));
     }
+    // A program asking whether a miner runs gets a JSON answer even when none does.
+    const Run off =
+        run(kNesa, {QStringLiteral("miner"), QStringLiteral("status"), QStringLiteral("--json")},
+            home.path());
+    QCOMPARE(off.code, 1);
+    QCOMPARE(QJsonDocument::fromJson(off.out.toUtf8()).object(),
+             QJsonObject({{QStringLiteral("running"), false}}));
     // The home-made chain's commands are gone: one rule set, on the contracts.
     for (const char *gone : {"ledger", "node"})
       QCOMPARE(run(kNesa, {QLatin1String(gone), QStringLiteral("status")}, home.path()).code, 2);
@@ -406,6 +413,17 @@ private Q_SLOTS:
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains(QStringLiteral("CUDA backend")));
     QVERIFY(r.out.contains(QStringLiteral("GPU")));
+    // For programs: the same report as one JSON object (the desktop reads this).
+    const Run json = run(kNesa, {QStringLiteral("gpu"), QStringLiteral("--json")}, m_home.path());
+    QCOMPARE(json.code, 0);
+    const QJsonObject report = QJsonDocument::fromJson(json.out.toUtf8()).object();
+    QVERIFY2(report[u"cuda_built"].isBool() && report[u"devices"].isArray(), qPrintable(json.out));
+    QVERIFY(!report[u"devices"].toArray().isEmpty() || !report[u"reason"].toString().isEmpty());
+    QCOMPARE(run(kNesa,
+                 {QStringLiteral("gpu"), QStringLiteral("--json"), QStringLiteral("--self-test")},
+                 m_home.path())
+                 .code,
+             2);
   }
 
   void benchListsSuitesThroughNesa() {

@@ -112,17 +112,20 @@ private Q_SLOTS:
     QVERIFY(qobject_cast<QStandardItemModel *>(choice->model())->item(gpu)->isEnabled());
   }
 
-  // The desktop backend reads the GPUs `nesa gpu` lists (gpu::describe's lines).
+  // The desktop backend reads the GPUs `nesa gpu --json` lists (this machine's real answer is
+  // read in tst_cli).
   void theGpuListIsRead() {
     const QStringList gpus = nesa::app::parseGpuList(
-        QStringLiteral("CUDA backend: built in\nGPU 0: NVIDIA H200, 143771 MiB, compute 9.0\n"
-                       "GPU 1: NVIDIA H100 80GB HBM3, 81559 MiB, compute 9.0\n"));
+        R"({"cuda_built":true,"devices":[{"compute":"9.0","index":0,"memory_mib":143771,
+            "name":"NVIDIA H200"},{"compute":"9.0","index":1,"memory_mib":81559,
+            "name":"NVIDIA H100 80GB HBM3"}],"reason":""})");
     QCOMPARE(gpus,
              (QStringList{QStringLiteral("0: NVIDIA H200, 143771 MiB, compute 9.0"),
                           QStringLiteral("1: NVIDIA H100 80GB HBM3, 81559 MiB, compute 9.0")}));
     QVERIFY(nesa::app::parseGpuList(
-                QStringLiteral("CUDA backend: built in\nno GPU: no NVIDIA driver is loaded\n"))
+                R"({"cuda_built":true,"devices":[],"reason":"no NVIDIA driver is loaded"})")
                 .isEmpty());
+    QVERIFY(nesa::app::parseGpuList("GPU 0: NVIDIA H200, 143771 MiB, compute 9.0").isEmpty());
   }
 
   // The desktop backend reads `nesa miner status --json` (this is its output on a devnet).

@@ -17,6 +17,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -74,14 +75,39 @@ int configCommand(Context &ctx) {
   return kExitUsage;
 }
 
+// `nesa gpu --json`: the probe's report as one object, for programs.
+nlohmann::json gpuReportJson(const gpu::Report &report) {
+  nlohmann::json devices = nlohmann::json::array();
+  for (const auto &d : report.devices)
+    devices.push_back(
+        {{"index", d.index},
+         {"name", d.name},
+         {"memory_mib", d.memoryBytes >> 20},
+         {"compute", std::to_string(d.computeMajor) + "." + std::to_string(d.computeMinor)}});
+  return {{"cuda_built", report.builtWithCuda}, {"devices", devices}, {"reason", report.reason}};
+}
+
 int gpuCommand(Context &ctx) {
-  const bool selfTest = !ctx.args.empty() && ctx.args[0] == "--self-test";
-  if (ctx.args.size() > (selfTest ? 1u : 0u)) {
-    ctx.err << "usage: nesa gpu [--self-test]\n";
+  bool selfTest = false, json = false;
+  for (const auto &arg : ctx.args) {
+    if (arg == "--self-test" && !selfTest) {
+      selfTest = true;
+    } else if (arg == "--json" && !json) {
+      json = true;
+    } else {
+      ctx.err << "usage: nesa gpu [--self-test | --json]\n";
+      return kExitUsage;
+    }
+  }
+  if (selfTest && json) {
+    ctx.err << "nesa gpu: --json lists the GPUs; the self-test reports in text\n";
     return kExitUsage;
   }
   const gpu::Report report = gpu::probe();
-  ctx.out << gpu::describe(report);
+  if (json)
+    ctx.out << gpuReportJson(report).dump() << '\n';
+  else
+    ctx.out << gpu::describe(report);
   if (!selfTest)
     return kExitOk;
   if (auto tested = gpu::selfTest(0); !tested) {
@@ -149,8 +175,8 @@ const std::vector<Command> &commands() {
        "nesa chain devnet [--miners N] [--once] [--json] | status [--json]", nullptr, chainCommand},
       {"bench", "run a benchmark suite (nesa bench --list)", "nesa bench [--list] [SUITE...]",
        nullptr, benchCommand},
-      {"gpu", "list GPUs, optionally run the GPU self-test", "nesa gpu [--self-test]", nullptr,
-       gpuCommand},
+      {"gpu", "list GPUs, optionally run the GPU self-test", "nesa gpu [--self-test | --json]",
+       nullptr, gpuCommand},
       {"config", "show or change settings", "nesa config [show | path | set KEY VALUE]", nullptr,
        configCommand},
   };

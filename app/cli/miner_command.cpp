@@ -194,9 +194,12 @@ Result<nlohmann::json> registryView(const Context &ctx, const Arguments &args,
 
 int minerStatus(Context &ctx, const Arguments &args) {
   auto file = readDaemonFile(minerDir(ctx) / "miner.json");
-  if (!file || !runningMinerPid(ctx))
+  if (!file || !runningMinerPid(ctx)) {
+    if (args.has("json")) // for programs: off is an answer, not only an error
+      ctx.out << nlohmann::json{{"running", false}}.dump() << '\n';
     return report(
         ctx, fail(ErrorCode::NotFound, "no miner is running; start one with 'nesa miner start'"));
+  }
   auto endpoint = net::parseEndpoint((*file)["address"]);
   if (!endpoint)
     return report(ctx, endpoint.error());
@@ -204,6 +207,7 @@ int minerStatus(Context &ctx, const Arguments &args) {
   if (!status)
     return report(ctx, status.error());
   auto &s = *status;
+  s["running"] = true;
   s["endpoint"] = endpoint->text();
   s["pid"] = std::stol((*file)["pid"]);
   if (auto account = chain::parseAddress(s.value("chain_account", ""))) {
