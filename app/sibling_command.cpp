@@ -2,7 +2,8 @@
 
 #include <QCoreApplication>
 #include <QProcess>
-#include <QRegularExpression>
+
+#include <algorithm>
 
 namespace nesa::app {
 
@@ -40,8 +41,16 @@ void writePassphrase(QProcess &process, const QString &passphrase) {
 }
 
 QString failureReason(const CommandAnswer &answer, const QString &fallback) {
+  // The sentence is for a person: shown as it is, less the "nesa COMMAND: " our programs put
+  // before it.
   QString last = answer.err.trimmed().section(QLatin1Char('\n'), -1);
-  last.remove(QRegularExpression(QStringLiteral("^nesa [a-z]+: ")));
+  const QLatin1String program("nesa ");
+  const qsizetype colon = last.indexOf(QLatin1String(": "));
+  if (last.startsWith(program) && colon > program.size()) {
+    const QStringView command = QStringView(last).mid(program.size(), colon - program.size());
+    if (std::all_of(command.begin(), command.end(), [](QChar c) { return c.isLower(); }))
+      last.remove(0, colon + 2);
+  }
   return last.isEmpty() ? fallback : last;
 }
 

@@ -7,7 +7,9 @@
 #     core/ingest, core/gpu, wallet/) includes model/, privacy/, llm/ or miner/ headers;
 #   - ui/ includes a library's internal/ header, or libtorch, Boost or SQLCipher;
 #   - a public header (not under internal/) of core/, wallet/ or ui/ includes libtorch, Boost.Beast
-#     or SQLCipher (they stay in .cpp files and internal/ headers).
+#     or SQLCipher (they stay in .cpp files and internal/ headers);
+#   - app/ or ui/ uses a regular expression (programs talk JSON to each other: nothing there reads
+#     another program's text), except the two files that check what the user types.
 cmake_minimum_required(VERSION 3.25)
 if(NOT ROOT)
   message(FATAL_ERROR "usage: cmake -DROOT=<source folder> -P check_layering.cmake")
@@ -50,6 +52,24 @@ foreach(source IN LISTS sources)
     endif()
   endforeach()
 endforeach()
+
+# No scraping of our own programs' output in the front ends.
+set(userInputCheckers ui/send_dialog.cpp ui/nes_amount.cpp)
+file(GLOB_RECURSE frontEnds RELATIVE "${ROOT}" "${ROOT}/app/*.h" "${ROOT}/app/*.cpp"
+     "${ROOT}/ui/*.h" "${ROOT}/ui/*.cpp")
+foreach(source IN LISTS frontEnds)
+  if(source IN_LIST userInputCheckers)
+    continue()
+  endif()
+  file(STRINGS "${ROOT}/${source}" matches REGEX "QRegularExpression|std::regex|<regex>|QRegExp")
+  foreach(line IN LISTS matches)
+    string(STRIP "${line}" line)
+    string(REPLACE ";" "" line "${line}") # a list separator in CMake
+    list(APPEND problems "${source}: ${line} (a front end reads text with a regular expression)")
+  endforeach()
+endforeach()
+list(APPEND sources ${frontEnds})
+list(REMOVE_DUPLICATES sources)
 
 list(LENGTH sources count)
 if(problems)

@@ -3,6 +3,7 @@
 // exactly what was reviewed; the page shows the account and only sends once unlocked.
 #include "fake_wallet_backend.h"
 #include "process_wallet_backend.h"
+#include "sibling_command.h"
 #include "ui/qr_code.h"
 #include "ui/wallet_activity.h"
 #include "ui/wallet_page.h"
@@ -32,6 +33,22 @@ class TestWalletPage : public QObject {
   }
 
 private Q_SLOTS:
+  // A failing command's reason, as the pages show it: its last stderr line without the
+  // "nesa COMMAND: " our programs put first; anything else as it is; the fallback when silent.
+  void aFailingCommandsReasonIsItsLastSentence() {
+    using nesa::app::failureReason;
+    const QString fallback = QStringLiteral("the command failed");
+    QCOMPARE(failureReason({1, {}, QStringLiteral("loading…\nnesa wallet: wrong passphrase\n")},
+                           fallback),
+             QStringLiteral("wrong passphrase"));
+    QCOMPARE(
+        failureReason({1, {}, QStringLiteral("nesa analyze: --miners: not a number")}, fallback),
+        QStringLiteral("--miners: not a number"));
+    QCOMPARE(failureReason({1, {}, QStringLiteral("nesa Wallet: kept as it is")}, fallback),
+             QStringLiteral("nesa Wallet: kept as it is"));
+    QCOMPARE(failureReason({-1, {}, {}}, fallback), fallback);
+  }
+
   void amountsParseAndFormat() {
     QCOMPARE(parseNesAmount(QStringLiteral("2.5")), 2'500'000);
     QCOMPARE(parseNesAmount(QStringLiteral("0,000001")), 1);
