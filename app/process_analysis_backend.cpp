@@ -2,6 +2,7 @@
 
 #include "sibling_command.h"
 
+#include "model/npy.h"
 #include "registry/model_locations.h"
 #include "registry/model_registry.h"
 
@@ -14,42 +15,16 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
-#include <cmath>
-#include <cstring>
-
 namespace nesa::app {
 namespace {
 
 // The float32 or float64 array of an .npy file nesa-analyze wrote.
 bool readNpy(const QString &path, std::vector<std::int64_t> &shape, std::vector<float> &values) {
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly))
+  auto tensor = model::readNpy(QFile::encodeName(path).toStdString());
+  if (!tensor || tensor->dtype == model::DType::I64)
     return false;
-  const QByteArray bytes = file.readAll();
-  if (bytes.size() < 10 || !bytes.startsWith("\x93NUMPY"))
-    return false;
-  const int length = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9])
-                                                                << 8;
-  const QByteArray header = bytes.mid(10, length);
-  const bool f64 = header.contains("'<f8'");
-  if (!f64 && !header.contains("'<f4'"))
-    return false;
-  const auto open = header.indexOf('('), close = header.indexOf(')');
-  shape.clear();
-  for (const auto &d : header.mid(open + 1, close - open - 1).split(','))
-    if (!d.trimmed().isEmpty())
-      shape.push_back(d.trimmed().toLongLong());
-  const qsizetype width = f64 ? 8 : 4, start = 10 + length;
-  values.resize(static_cast<std::size_t>((bytes.size() - start) / width));
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (f64) {
-      double v;
-      std::memcpy(&v, bytes.constData() + start + static_cast<qsizetype>(i) * 8, 8);
-      values[i] = static_cast<float>(v);
-    } else {
-      std::memcpy(&values[i], bytes.constData() + start + static_cast<qsizetype>(i) * 4, 4);
-    }
-  }
+  shape = tensor->shape;
+  values = tensor->toFloats();
   return true;
 }
 

@@ -5,6 +5,7 @@
 #include "ingest/document_reader.h"
 #include "ingest/image_reader.h"
 #include "ingest/nifti_reader.h"
+#include "model/npy.h"
 #include "test_nifti.h"
 
 #include <QElapsedTimer>
@@ -144,6 +145,23 @@ private Q_SLOTS:
     write(file("report.pdf"), "%PDF-1.4 and then nothing a PDF needs");
     QTest::newRow("pdf without structure") << "report.pdf" << document << "";
 
+    const Reader npy = [](const fs::path &f) { return errorOf(model::readNpy(f)); };
+    const auto npyHeader = [](const std::string &shape) {
+      std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+      header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ').append("\n");
+      return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size() & 0xff) +
+             static_cast<char>(header.size() >> 8) + header;
+    };
+    write(file("cut.npy"), npyHeader("(4, 16)") + std::string(10, '\0'));
+    QTest::newRow("npy cut in its data") << "cut.npy" << npy << "where the shape needs 256";
+    // 2^32 three times is 2^96 elements: a product that wraps to 0 must not pass as empty.
+    write(file("wrap.npy"), npyHeader("(4294967296, 4294967296, 4294967296)"));
+    QTest::newRow("npy shape past 64 bits") << "wrap.npy" << npy << "invalid shape";
+    write(file("digits.npy"), npyHeader("(99999999999999999999999,)"));
+    QTest::newRow("npy dimension of 23 digits") << "digits.npy" << npy << "invalid shape";
+    write(file("photo.npy"), pngHeader(4, 4));
+    QTest::newRow("npy wrong magic") << "photo.npy" << npy << "not a NumPy .npy file";
+
     write(file("huge.png"), pngHeader(100000, 100000));
     QTest::newRow("png absurd dimensions") << "huge.png" << image << "";
     write(file("cut.png"), pngHeader(64, 64));
@@ -162,6 +180,29 @@ private Q_SLOTS:
     QVERIFY2(!message.empty(), "a broken file was read as if it were fine");
     QVERIFY2(message.find(expected.toStdString()) != std::string::npos, message.c_str());
     QVERIFY2(timer.elapsed() < 10000, "a broken file took more than 10 s to refuse");
+  }
+
+  // An .npy file is written whole or not at all: values that do not fill the shape and a folder
+  // that cannot be written are refused and leave the file that was there, and no partial file.
+  void anNpyIsWrittenWholeOrNotAtAll() {
+    const auto kept = file("kept.npy");
+    const auto first = model::TensorData::fromFloats({2, 2}, {1, 2, 3, 4});
+    QVERIFY(model::writeNpy(kept, first));
+    const auto wrong = model::writeNpy(kept, model::TensorData::fromFloats({3, 3}, {1, 2}));
+    QVERIFY(!wrong);
+    QCOMPARE(wrong.error().code, ErrorCode::InvalidInput);
+    auto read = model::readNpy(kept);
+    QVERIFY(read);
+    QCOMPARE(read->toFloats(), first.toFloats());
+    QVERIFY(!model::writeNpy(file("no-such-folder") / "out.npy", first));
+    const auto second = model::TensorData::fromFloats({4}, {5, 6, 7, 8});
+    QVERIFY(model::writeNpy(kept, second));
+    read = model::readNpy(kept);
+    QVERIFY(read);
+    QCOMPARE(read->shape, (std::vector<std::int64_t>{4}));
+    QCOMPARE(read->toFloats(), second.toFloats());
+    for (const auto &entry : fs::directory_iterator(m_dir.path().toStdString()))
+      QVERIFY2(entry.path().extension() != ".partial", entry.path().c_str());
   }
 };
 

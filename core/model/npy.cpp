@@ -69,15 +69,18 @@ Result<TensorData> readNpy(const std::filesystem::path &file) {
     return bad("the header has no shape");
   const std::string dims = match[1];
   static const std::regex number(R"(\d+)");
+  std::uint64_t expected = dtypeSize(tensor.dtype); // bytes, without overflowing
   for (std::sregex_iterator it(dims.begin(), dims.end(), number), end; it != end; ++it) {
+    if (it->length() > 12)
+      return bad("invalid shape");
     const auto d = std::stoll(it->str());
-    if (d < 0 || d > (std::int64_t{1} << 32))
+    if (d > (std::int64_t{1} << 32) ||
+        __builtin_mul_overflow(expected, static_cast<std::uint64_t>(d), &expected))
       return bad("invalid shape");
     tensor.shape.push_back(d);
   }
-  const std::size_t expected = static_cast<std::size_t>(tensor.numel()) * dtypeSize(tensor.dtype);
   const std::size_t dataStart = start + headerLength;
-  if (bytes.size() - dataStart != expected)
+  if (static_cast<std::uint64_t>(bytes.size() - dataStart) != expected)
     return bad("the data has " + std::to_string(bytes.size() - dataStart) +
                " bytes where the shape needs " + std::to_string(expected));
   tensor.bytes.assign(bytes.begin() + static_cast<std::ptrdiff_t>(dataStart), bytes.end());
@@ -97,20 +100,34 @@ Result<void> writeNpy(const std::filesystem::path &file, const TensorData &tenso
   const std::size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (!out)
-    return fail(ErrorCode::Io, "cannot write " + file.string());
-  out.write(kMagic, 6);
-  out.put(1);
-  out.put(0);
-  out.put(static_cast<char>(header.size() & 0xff));
-  out.put(static_cast<char>(header.size() >> 8));
-  out << header;
-  out.write(reinterpret_cast<const char *>(tensor.bytes.data()),
-            static_cast<std::streamsize>(tensor.bytes.size()));
-  if (!out.flush())
-    return fail(ErrorCode::Io, "cannot write " + file.string());
-  return {};
+  if (tensor.numel() < 0 ||
+      tensor.bytes.size() != static_cast<std::size_t>(tensor.numel()) * dtypeSize(tensor.dtype))
+    return fail(ErrorCode::InvalidInput, "the values do not fill the shape " + tensor.shapeText());
+  // Written beside the file and renamed over it: a reader never sees half an array, and a
+  // failed write leaves what was there.
+  auto partial = file;
+  partial += ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out.write(kMagic, 6);
+    out.put(1);
+    out.put(0);
+    out.put(static_cast<char>(header.size() & 0xff));
+    out.put(static_cast<char>(header.size() >> 8));
+    out << header;
+    out.write(reinterpret_cast<const char *>(tensor.bytes.data()),
+              static_cast<std::streamsize>(tensor.bytes.size()));
+    out.close(); // flushes; a failure sets failbit
+    if (out) {
+      std::error_code ec;
+      std::filesystem::rename(partial, file, ec);
+      if (!ec)
+        return {};
+    }
+  }
+  std::error_code ignored;
+  std::filesystem::remove(partial, ignored);
+  return fail(ErrorCode::Io, "cannot write " + file.string());
 }
 
 } // namespace nesa::model
