@@ -18,6 +18,10 @@ Result<void> JobQueue::submit(std::uint64_t tip, std::uint64_t fee, std::size_t 
       return fail(ErrorCode::Unavailable, "the miner is shutting down");
     if (m_paused)
       return fail(ErrorCode::Unavailable, "the miner is paused");
+    if (bytes > m_limits.maxQueuedBytes) // waiting would not help
+      return fail(ErrorCode::Unavailable, "the job is larger than this miner's queue holds (" +
+                                              std::to_string(m_limits.maxQueuedBytes) +
+                                              " bytes); try another");
     if (m_jobs.size() >= m_limits.maxQueued || m_bytes + bytes > m_limits.maxQueuedBytes)
       return fail(ErrorCode::Busy,
                   "the miner is busy (its queue is full); try again shortly or another");

@@ -180,31 +180,29 @@ void MinerService::State::handleInstall(const net::Peer &peer, const std::string
     if (!first)
       return; // answered with the install already queued
   }
-  // Every request waiting for `id` gets the same answer, and a later one queues anew.
-  const auto answerAll = [this, id](const net::Bytes &reply) {
-    std::vector<net::Responder> replies;
-    {
-      std::lock_guard lock(waitingInstallsMutex);
-      replies = std::move(waitingInstalls[id].replies);
-      waitingInstalls.erase(id);
-    }
-    for (const auto &answer : replies)
+  // The requests waiting for `id`, taken out: a request arriving after this queues anew (it may
+  // come from a paying client, whose install differs).
+  const auto takeWaiting = [this, id] {
+    std::lock_guard lock(waitingInstallsMutex);
+    auto node = waitingInstalls.extract(id);
+    return node ? std::move(node.mapped()) : WaitingInstall{};
+  };
+  const auto answerAll = [](const WaitingInstall &waiting, const net::Bytes &reply) {
+    for (const auto &answer : waiting.replies)
       answer(reply);
   };
   auto queued = installs.submit(
       0, 0, 0,
-      [this, id, answerAll] {
-        bool paid = false;
-        {
-          std::lock_guard lock(waitingInstallsMutex);
-          paid = waitingInstalls[id].paid;
-        }
-        auto done = install(id, paid);
-        answerAll(done ? net::encodeAck() : net::encodeError(done.error()));
+      [this, id, takeWaiting, answerAll] {
+        const auto waiting = takeWaiting();
+        auto done = install(id, waiting.paid);
+        answerAll(waiting, done ? net::encodeAck() : net::encodeError(done.error()));
       },
-      [answerAll](const Error &error) { answerAll(net::encodeError(error)); });
+      [takeWaiting, answerAll](const Error &error) {
+        answerAll(takeWaiting(), net::encodeError(error));
+      });
   if (!queued)
-    answerAll(net::encodeError(queued.error()));
+    answerAll(takeWaiting(), net::encodeError(queued.error()));
 }
 
 void MinerService::State::handle(const net::Peer &peer, net::Bytes message,

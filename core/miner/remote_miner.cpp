@@ -71,32 +71,36 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
   return fail(ErrorCode::Unavailable, "unreachable");
 }
 
-Result<void> RemoteMiner::requestAck(const net::Bytes &message) {
+Result<void> RemoteMiner::requestAck(const net::Bytes &message,
+                                     std::chrono::milliseconds longestPause) {
   // A miner whose queue is full says so at once; installing the model is worth waiting for, so
   // ask again, less and less often, until the install's own deadline.
-  const auto deadline = std::chrono::steady_clock::now() + m_options.installTimeout;
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + m_options.installTimeout;
   auto pause = std::chrono::milliseconds(50);
   while (true) {
-    auto reply = request(message, m_options.installTimeout);
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    auto reply = request(message, std::max(left, std::chrono::milliseconds(1)));
     auto ack = reply ? net::expectAck(*reply) : Result<void>(reply.error());
-    if (ack || ack.error().code != ErrorCode::Busy ||
-        std::chrono::steady_clock::now() + pause >= deadline)
+    if (ack || ack.error().code != ErrorCode::Busy || Clock::now() + pause >= deadline)
       return ack;
     std::this_thread::sleep_for(pause);
-    pause = std::min(2 * pause, std::chrono::milliseconds(1000));
+    pause = std::min(2 * pause, longestPause);
   }
 }
 
 Result<std::size_t> RemoteMiner::deliverBundle(const model::LinearBundle &bundle,
                                                const std::string &bundleId) {
-  auto installed = requestAck(net::encodeInstallBundle(bundleId));
+  auto installed = requestAck(net::encodeInstallBundle(bundleId), std::chrono::seconds(1));
   if (installed)
     return std::size_t{0};
   if (installed.error().code != ErrorCode::NotFound)
     return installed.error();
   // The miner does not have it: send it (it checks the hash before parsing).
   const auto bytes = bundle.serialize();
-  if (auto stored = requestAck(net::encodePublishBundle(bundleId, bytes)); !stored)
+  // Each try sends the whole bundle again: less often.
+  if (auto stored = requestAck(net::encodePublishBundle(bundleId, bytes), std::chrono::seconds(8));
+      !stored)
     return stored.error();
   return bytes.size();
 }

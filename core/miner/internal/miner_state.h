@@ -69,7 +69,7 @@ struct MinerService::State {
   // Work for peers that pay nothing here — their bundle uploads, disputes they say this miner
   // judges or answers — one at a time, apart from paid jobs and uploads.
   JobQueue unpaidWork{{1, 8, options.unpaidReceiveBytes}};
-  // Install requests for a bundle whose install is already queued wait for that one.
+  // Install requests for a bundle whose install is queued (not yet started) wait for that one.
   struct WaitingInstall {
     bool paid = false;                   // any of them from a paying client
     std::vector<net::Responder> replies; // one per request
