@@ -18,6 +18,7 @@
 #include "share_peek.h"
 #include "util/process_tuning.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -70,6 +71,9 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"help", false, "show this help"},
 };
 
+// Text a model wrote (a summary) may hold bytes that are not UTF-8: JSON carries U+FFFD for them.
+constexpr auto kReplaceBadUtf8 = nlohmann::json::error_handler_t::replace;
+
 /// Prints what --estimate found, as a sentence or as JSON.
 void printEstimate(const app::CostEstimate &e, bool json) {
   if (json) {
@@ -77,7 +81,7 @@ void printEstimate(const app::CostEstimate &e, bool json) {
                                 {"per_job", e.perJob},    {"per_mib", e.perMiB},
                                 {"sessions", e.sessions}, {"deposit", e.deposit},
                                 {"miners", e.miners},     {"chain_id", e.chainId}}
-                     .dump()
+                     .dump(-1, ' ', false, kReplaceBadUtf8)
               << '\n';
     return;
   }
@@ -98,7 +102,7 @@ int failWith(const Error &error) {
     std::cout << nlohmann::json{{"event", "error"},
                                 {"code", errorCodeName(error.code)},
                                 {"message", error.message}}
-                     .dump()
+                     .dump(-1, ' ', false, kReplaceBadUtf8)
               << std::endl;
   switch (error.code) {
   case ErrorCode::InvalidInput: return cli::kExitUsage;
@@ -243,6 +247,28 @@ void describeResult(const model::TensorData &output,
   out << (values.size() > 8 ? " ...\n" : "\n");
 }
 
+// After a run: reports and pays (app::settle), saying what was paid unless --json.
+Result<std::optional<app::Payment>> settleAndSay(app::MinerPool &pool,
+                                                 const privacy::RunReport &report) {
+  auto payment = app::settle(pool, report);
+  if (payment && *payment && !g_json)
+    std::cout << app::describePayment(**payment) << '\n';
+  return payment;
+}
+
+// describeResult's lines, without their indentation.
+std::vector<std::string> resultLines(const model::TensorData &output,
+                                     const std::optional<ingest::ModelManifest> &manifest) {
+  std::ostringstream described;
+  describeResult(output, manifest, described);
+  std::vector<std::string> found;
+  std::istringstream lines(described.str());
+  for (std::string line; std::getline(lines, line);)
+    if (const auto start = line.find_first_not_of(' '); start != std::string::npos)
+      found.push_back(line.substr(start));
+  return found;
+}
+
 // --json: one finished remote call, as one line.
 void printCallAsJson(const privacy::RunProgress &p) {
   static std::mutex printing;
@@ -255,24 +281,17 @@ void printCallAsJson(const privacy::RunProgress &p) {
       {"expected", p.callsExpected},
       {"kind", p.call->kind},
       {"miners",
-       miners}}.dump();
+       miners}}.dump(-1, ' ', false, kReplaceBadUtf8);
   std::lock_guard lock(printing);
   std::cout << line << std::endl;
 }
 
 // --json: the run's result, as the last line.
-void printRunAsJson(const model::TensorData &output,
-                    const std::optional<ingest::ModelManifest> &manifest,
+// (`shape` is null for a document task, which has no output tensor.)
+void printRunAsJson(const nlohmann::json &shape, const std::vector<std::string> &summary,
                     const privacy::RunReport &report, const std::optional<app::Payment> &payment) {
-  std::ostringstream described;
-  describeResult(output, manifest, described);
-  nlohmann::json summary = nlohmann::json::array();
-  std::istringstream lines(described.str());
-  for (std::string line; std::getline(lines, line);)
-    if (const auto start = line.find_first_not_of(' '); start != std::string::npos)
-      summary.push_back(line.substr(start));
   nlohmann::json result{{"event", "result"},
-                        {"shape", output.shape},
+                        {"shape", shape},
                         {"summary", summary},
                         {"report",
                          {{"level", privacy::privacyLevelName(report.level)},
@@ -290,7 +309,7 @@ void printRunAsJson(const model::TensorData &output,
     if (payment->settled)
       result["payment"]["settled"] = *payment->settled;
   }
-  std::cout << result.dump() << std::endl;
+  std::cout << result.dump(-1, ' ', false, kReplaceBadUtf8) << std::endl;
 }
 
 } // namespace
@@ -298,10 +317,15 @@ void printRunAsJson(const model::TensorData &output,
 int main(int argc, char **argv) {
   tuneProcess(argv);           // the miners share these cores (it may execute this program again)
   cli::takeHandedPassphrase(); // then, before anything is started: no child inherits it
+  // Known before parsing, so that a command line it cannot parse is an error line too.
+  g_json =
+      std::any_of(argv + 1, argv + argc, [](const char *a) { return !std::strcmp(a, "--json"); });
   auto args = cli::parseArguments(argc, argv, 1, kOptions);
   if (!args)
     return failWith(args.error());
-  g_json = args->has("json");
+  if (!args->has("help") && (args->positional.size() != 1 || !args->has("model")) && g_json)
+    return failWith(fail(ErrorCode::InvalidInput,
+                         "give one INPUT and --model (nesa analyze --help says more)"));
   if (args->has("help") || args->positional.size() != 1 || !args->has("model")) {
     (args->has("help") ? std::cout : std::cerr)
         << "usage: nesa analyze INPUT --model MODEL.pt [OPTIONS]\n\n"
@@ -373,12 +397,23 @@ int main(int argc, char **argv) {
       return failWith(task.error());
     if (args->has("estimate")) // the price only: nothing runs, nobody is paid
       return printCostOf(*args, options, task->jobs);
-    if (g_json)
-      return failWith(fail(ErrorCode::InvalidInput,
-                           "--json reports the runs of scan and image models; a document task "
-                           "prints text (or use --estimate --json)"));
-    if (auto done = app::runDocumentTask(*args, *task, options); !done)
+    auto pool = app::openMinerPool(*args, options, task->served.bundle(), task->jobs);
+    if (!pool)
+      return failWith(pool.error());
+    auto done = app::runDocumentTask(*pool, *task, options);
+    if (!done)
       return failWith(done.error());
+    if (!g_json) {
+      for (const auto &line : done->lines)
+        std::cout << line << '\n';
+      if (options.level != privacy::PrivacyLevel::Local)
+        std::cout << done->report.summary() << '\n';
+    }
+    auto payment = settleAndSay(*pool, done->report);
+    if (!payment)
+      return failWith(payment.error());
+    if (g_json)
+      printRunAsJson(nullptr, done->lines, done->report, *payment);
     return cli::kExitOk;
   }
   auto input = loadInput(args->positional.front(), manifest);
@@ -427,15 +462,14 @@ int main(int argc, char **argv) {
     describeResult(result->output, manifest, std::cout);
     std::cout << result->report.summary() << '\n';
   }
-  auto payment = app::settle(*pool, result->report);
+  auto payment = settleAndSay(*pool, result->report);
   if (!payment)
     return failWith(payment.error());
-  if (*payment && !g_json)
-    std::cout << app::describePayment(**payment) << '\n';
   if (args->has("output"))
     if (auto written = model::writeNpy(args->value("output"), result->output); !written)
       return failWith(written.error());
   if (g_json)
-    printRunAsJson(result->output, manifest, result->report, *payment);
+    printRunAsJson(result->output.shape, resultLines(result->output, manifest), result->report,
+                   *payment);
   return cli::kExitOk;
 }

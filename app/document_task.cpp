@@ -50,14 +50,11 @@ Result<DocumentTask> prepareDocumentTask(const cli::Arguments &args,
                       perPass * passes * options.sharesPerCall()};
 }
 
-Result<void> runDocumentTask(const cli::Arguments &args, const DocumentTask &task,
-                             const privacy::RunOptions &options) {
-  auto pool = openMinerPool(args, options, task.served.bundle(), task.jobs);
-  if (!pool)
-    return pool.error();
-  privacy::Engine engine(pool->miners);
+Result<DocumentOutcome> runDocumentTask(const MinerPool &pool, const DocumentTask &task,
+                                        const privacy::RunOptions &options) {
+  privacy::Engine engine(pool.miners);
   const llm::RunSetup setup{&engine, options};
-  privacy::RunReport report;
+  DocumentOutcome outcome;
   if (task.task == "summarize") {
     auto summary =
         llm::summarize(task.served, task.text, setup, kSummaryTokens, [](int done, int total) {
@@ -65,24 +62,20 @@ Result<void> runDocumentTask(const cli::Arguments &args, const DocumentTask &tas
         });
     if (!summary)
       return summary.error();
-    std::cout << "summary (" << summary->chunks << " parts):\n" << summary->text << '\n';
-    report = std::move(summary->report);
+    outcome.lines = {"summary (" + std::to_string(summary->chunks) + " parts):", summary->text};
+    outcome.report = std::move(summary->report);
   } else {
     auto classified = llm::classify(task.served, task.text, task.labels, setup);
     if (!classified)
       return classified.error();
-    for (const auto &score : classified->scores)
-      std::cout << score.label << ": " << score.probability << '\n';
-    report = std::move(classified->report);
+    for (const auto &score : classified->scores) {
+      std::ostringstream line;
+      line << score.label << ": " << score.probability;
+      outcome.lines.push_back(line.str());
+    }
+    outcome.report = std::move(classified->report);
   }
-  if (options.level != privacy::PrivacyLevel::Local)
-    std::cout << report.summary() << '\n';
-  auto payment = settle(*pool, report);
-  if (!payment)
-    return payment.error();
-  if (*payment)
-    std::cout << describePayment(**payment) << '\n';
-  return {};
+  return outcome;
 }
 
 } // namespace nesa::app

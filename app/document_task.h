@@ -9,6 +9,7 @@
 
 #include "cli/arguments.h"
 #include "llm/language_model.h"
+#include "miner_pool.h"
 #include "privacy/engine.h"
 
 namespace nesa::app {
@@ -29,9 +30,15 @@ Result<DocumentTask> prepareDocumentTask(const cli::Arguments &args,
                                          const std::filesystem::path &folder,
                                          const privacy::RunOptions &options);
 
-/// Runs `task` on the miners the arguments name (see openMinerPool). Prints the result, the
-/// report and what was paid.
-Result<void> runDocumentTask(const cli::Arguments &args, const DocumentTask &task,
-                             const privacy::RunOptions &options);
+/// What a document task gave.
+struct DocumentOutcome {
+  /// For people: "summary (N parts):" and the summary, or one "label: probability" a label.
+  std::vector<std::string> lines;
+  privacy::RunReport report; ///< settle() it with the pool
+};
+
+/// Runs `task` on `pool`'s miners (opened for `task.served`'s bundle and `task.jobs`).
+Result<DocumentOutcome> runDocumentTask(const MinerPool &pool, const DocumentTask &task,
+                                        const privacy::RunOptions &options);
 
 } // namespace nesa::app

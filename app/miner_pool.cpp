@@ -306,8 +306,10 @@ Result<Payment> settleOnChain(miner::ChainMiners &network, const privacy::RunRep
     return payment;
   network.stopLocalMiners(); // they settle as they stop
   auto settled = network.settledOnChain();
-  if (!settled)
+  if (!settled) { // paid all the same: say what
+    std::cerr << describePayment(payment) << '\n';
     return settled.error().withContext("reading the settled sessions");
+  }
   payment.settled = settled->toDecimal();
   return payment;
 }

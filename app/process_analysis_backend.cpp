@@ -87,7 +87,8 @@ bool readAnalysisEvent(const QByteArray &line, ui::AnalysisOutcome &outcome,
   const QJsonObject e = QJsonDocument::fromJson(line).object();
   const QString event = e[u"event"].toString();
   if (event == u"call") {
-    progress({e[u"done"].toInt(), e[u"expected"].toInt(), e[u"kind"].toString()});
+    if (progress)
+      progress({e[u"done"].toInt(), e[u"expected"].toInt(), e[u"kind"].toString()});
     for (const auto &work : e[u"miners"].toArray()) {
       const QString miner = work.toObject()[u"miner"].toString();
       if (work.toObject()[u"verified"].toBool() && !outcome.miners.contains(miner))
@@ -103,6 +104,10 @@ bool readAnalysisEvent(const QByteArray &line, ui::AnalysisOutcome &outcome,
     for (const auto &line : e[u"summary"].toArray())
       summary << line.toString();
     outcome.summary = summary.join(QLatin1Char('\n'));
+    outcome.shape.clear(); // the output's, read from its file; none for a document task
+    for (const auto &d : e[u"shape"].toArray())
+      outcome.shape.push_back(d.toInteger());
+    outcome.ok = true;
   } else if (event == u"error") {
     outcome.error = e[u"message"].toString();
   } else {
@@ -156,14 +161,15 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
           QCoreApplication::translate("AnalyzePage", "The analysis stopped unexpectedly."));
     return outcome;
   }
-  if (!readNpy(output, outcome.shape, outcome.output)) {
+  // A scan's or image's result is its output array; a document task's is its text alone.
+  if (!outcome.ok || (!outcome.shape.empty() && !readNpy(output, outcome.shape, outcome.output))) {
+    outcome.ok = false;
     outcome.error =
         QCoreApplication::translate("AnalyzePage", "The analysis gave no readable result.");
     return outcome;
   }
   readNpy(scratch.filePath(QStringLiteral("input.npy")), outcome.input.shape, outcome.input.values);
   readNpy(scratch.filePath(QStringLiteral("share.npy")), outcome.share.shape, outcome.share.values);
-  outcome.ok = true;
   return outcome;
 }
 

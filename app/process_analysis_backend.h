@@ -25,9 +25,9 @@ public:
 ui::CostEstimate parseCostEstimate(const QByteArray &json, const QString &failure);
 
 /// Reads one line of `nesa-analyze --json` (docs/engine.md): a finished call is passed to
-/// `progress` and its verified miners added to `outcome.miners`; the result fills the outcome's
-/// counts, cost and summary; an error sets `outcome.error`. Returns false for a line that is not
-/// one of its objects (it is ignored).
+/// `progress` (when set) and its verified miners added to `outcome.miners`; the result fills the
+/// outcome's counts, cost, summary and output shape and sets `ok`; an error sets
+/// `outcome.error`. Returns false for a line that is not one of its objects (it is ignored).
 bool readAnalysisEvent(const QByteArray &line, ui::AnalysisOutcome &outcome,
                        const std::function<void(const ui::AnalysisProgress &)> &progress);
 

@@ -240,6 +240,20 @@ private Q_SLOTS:
     QCOMPARE(local.shape[0], std::int64_t{4});
     QCOMPARE(local.output.size(), static_cast<std::size_t>(local.shape[0] * local.shape[1]));
     QCOMPARE(local.calls, 0);
+    // A document with a language-model folder: its summary, and no output array.
+    const QString letter = dir.filePath(QStringLiteral("letter.txt"));
+    QFile text(letter);
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write("Dear reader, the cat sat on the mat. Kind regards.");
+    text.close();
+    const auto summarized = backend.run(
+        {letter, dir.filePath(QStringLiteral("gpt2")), QStringLiteral("local"), {}}, {}, running);
+    QVERIFY2(summarized.ok, qPrintable(summarized.error));
+    QVERIFY2(summarized.summary.startsWith(QStringLiteral("summary (")) &&
+                 summarized.summary.section(QLatin1Char('\n'), 0, 0)
+                     .endsWith(QStringLiteral(" parts):")),
+             qPrintable(summarized.summary));
+    QVERIFY(summarized.output.empty() && summarized.shape.empty());
     const auto missing = backend.run(
         {input, dir.filePath(QStringLiteral("none.pt")), QStringLiteral("local"), {}}, {}, running);
     QVERIFY(!missing.ok);

@@ -254,15 +254,17 @@ private Q_SLOTS:
     QVERIFY2(!priced.out.contains(QStringLiteral("letter: ")) &&
                  !priced.out.contains(QStringLiteral("µNES for verified answers")),
              qPrintable(priced.out));
-    // --json is for runs of scan and image models: a program asking it of a document task gets
-    // the refusal as a JSON error line.
+    // For programs the same run is one JSON result: no output tensor, the lines people read.
     const Run asJson =
         run(kNesa, common + QStringList{QStringLiteral("--privacy"), QStringLiteral("local"),
                                         QStringLiteral("--json")});
-    QCOMPARE(asJson.code, 2);
-    const QJsonObject refusal = QJsonDocument::fromJson(asJson.out.trimmed().toUtf8()).object();
-    QCOMPARE(refusal[u"event"].toString(), QStringLiteral("error"));
-    QCOMPARE(refusal[u"code"].toString(), QStringLiteral("invalid-input"));
+    QVERIFY2(asJson.code == 0, qPrintable(asJson.err));
+    const QJsonObject result = QJsonDocument::fromJson(asJson.out.trimmed().toUtf8()).object();
+    QCOMPARE(result[u"event"].toString(), QStringLiteral("result"));
+    QVERIFY(result[u"shape"].isNull());
+    QCOMPARE(result[u"summary"].toArray().size(), 2);
+    QCOMPARE(result[u"summary"].toArray()[0].toString(), lines(local.out)[0]);
+    QCOMPARE(result[u"report"].toObject()[u"level"].toString(), QStringLiteral("local"));
     QFile::remove(dir.filePath(QStringLiteral("gpt2/tokenizer.json")));
     const Run broken =
         run(kNesa, common + QStringList{QStringLiteral("--privacy"), QStringLiteral("local")});
