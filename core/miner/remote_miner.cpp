@@ -71,38 +71,41 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
   return fail(ErrorCode::Unavailable, "unreachable");
 }
 
-Result<void> RemoteMiner::requestAck(const net::Bytes &message,
-                                     std::chrono::milliseconds longestPause) {
-  // A miner whose queue is full says so at once; installing the model is worth waiting for, so
-  // ask again, less and less often, until the install's own deadline.
-  using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + m_options.installTimeout;
-  auto pause = std::chrono::milliseconds(50);
-  while (true) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-    auto reply = request(message, std::max(left, std::chrono::milliseconds(1)));
-    auto ack = reply ? net::expectAck(*reply) : Result<void>(reply.error());
-    if (ack || ack.error().code != ErrorCode::Busy || Clock::now() + pause >= deadline)
-      return ack;
-    std::this_thread::sleep_for(pause);
-    pause = std::min(2 * pause, longestPause);
-  }
-}
-
 Result<std::size_t> RemoteMiner::deliverBundle(const model::LinearBundle &bundle,
                                                const std::string &bundleId) {
-  auto installed = requestAck(net::encodeInstallBundle(bundleId), std::chrono::seconds(1));
-  if (installed)
-    return std::size_t{0};
-  if (installed.error().code != ErrorCode::NotFound)
-    return installed.error();
-  // The miner does not have it: send it (it checks the hash before parsing).
-  const auto bytes = bundle.serialize();
-  // Each try sends the whole bundle again: less often.
-  if (auto stored = requestAck(net::encodePublishBundle(bundleId, bytes), std::chrono::seconds(8));
-      !stored)
-    return stored.error();
-  return bytes.size();
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + m_options.installTimeout;
+  const auto ask = [&](const net::Bytes &message) -> Result<void> {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    auto reply = request(message, std::max(left, std::chrono::milliseconds(1)));
+    return reply ? net::expectAck(*reply) : Result<void>(reply.error());
+  };
+  std::optional<net::Bytes> upload; // serialized once, when the miner first lacks the bundle
+  std::size_t bundleBytes = 0;      // what the miner charges its per-byte price for
+  auto pause = std::chrono::milliseconds(50);
+  while (true) {
+    auto done = ask(net::encodeInstallBundle(bundleId));
+    if (done)
+      return std::size_t{0};
+    if (done.error().code == ErrorCode::NotFound) {
+      // The miner does not have it: send it (it checks the hash before parsing).
+      if (!upload) {
+        const auto bytes = bundle.serialize();
+        bundleBytes = bytes.size();
+        upload = net::encodePublishBundle(bundleId, bytes);
+      }
+      done = ask(*upload);
+      if (done)
+        return bundleBytes;
+    }
+    // A miner whose queue is full says so at once; installing the model is worth waiting for,
+    // so ask again, less and less often, until the deadline — install first: another client
+    // may have sent the bundle meanwhile.
+    if (done.error().code != ErrorCode::Busy || Clock::now() + pause >= deadline)
+      return done.error();
+    std::this_thread::sleep_for(pause);
+    pause = std::min(2 * pause, std::chrono::milliseconds(1000));
+  }
 }
 
 Result<void> RemoteMiner::showPaymentSession(std::uint64_t uploadBytes) {

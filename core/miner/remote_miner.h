@@ -89,11 +89,9 @@ public:
 private:
   Result<net::Bytes> request(const net::Bytes &message, std::chrono::milliseconds timeout);
   /// installBundle without a charge (a juror's or an accused's copy); returns the bytes sent
-  /// (0 when the miner had it).
+  /// (0 when the miner had it). While the miner answers Busy it asks again, the pause doubling
+  /// from 50 ms to 1 s, until installTimeout has passed in all.
   Result<std::size_t> deliverBundle(const model::LinearBundle &bundle, const std::string &bundleId);
-  /// Sends `message` and expects an Ack; asks again while the miner answers Busy, the pause
-  /// doubling from 50 ms to `longestPause`, until installTimeout has passed in all.
-  Result<void> requestAck(const net::Bytes &message, std::chrono::milliseconds longestPause);
   /// Only an answer signed by the pinned wire key can be held against the miner.
   Result<void> checkSigned(const privacy::ShareReply &reply, const net::Digest &job,
                            const net::Digest &result) const;
