@@ -1,6 +1,6 @@
 // The history page's view of the product: past analyses with their reports and receipts, kept
 // only in an encrypted store that the wallet's passphrase opens. The app implements it with
-// core/storage (app/encrypted_history.h); tests with fakes. Every call may block.
+// core/storage (app/desktop/encrypted_history.h); tests with fakes. Every call may block.
 #pragma once
 
 #include <QDateTime>

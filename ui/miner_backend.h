@@ -1,6 +1,6 @@
 // The miner page's view of the product: is this computer's miner running, what has it done and
 // earned, and turning it on or off. The app implements it with the `nesa miner` commands
-// (app/process_miner_backend.h); tests with fakes. Every call may block.
+// (app/desktop/process_miner_backend.h); tests with fakes. Every call may block.
 #pragma once
 
 #include <QString>

@@ -1,7 +1,7 @@
 // The network page's view of the product: the EVM network this app uses and the miners its
 // MinerRegistry contract lists, with what each asks, stakes and has done. The app implements it
-// with `nesa chain status --json` (app/process_network_backend.h); tests with fakes. Every call
-// may block.
+// with `nesa chain status --json` (app/desktop/process_network_backend.h); tests with fakes.
+// Every call may block.
 #pragma once
 
 #include <QString>

@@ -1,6 +1,6 @@
 // The settings page's view of the product: the user's settings (util/config.h) and keeping
-// them. The app implements it with the settings file (app/file_settings_backend.h); tests with
-// fakes.
+// them. The app implements it with the settings file (app/desktop/file_settings_backend.h);
+// tests with fakes.
 #pragma once
 
 #include "util/config.h"

@@ -1,6 +1,6 @@
 // The first-run wizard's view of the product: a new recovery phrase, checking one the user
 // typed, and creating the wallet file. The app implements it with the wallet library
-// (app/wallet_setup.h); tests with fakes.
+// (app/desktop/wallet_setup.h); tests with fakes.
 #pragma once
 
 #include <QString>
