@@ -1,5 +1,5 @@
 // nesa-analyze: runs a model privately on a file (what `nesa analyze` runs): shares go to the
-// miners of the configured node, or of a local network started for this run when none is.
+// miners of the configured EVM network, or of a local devnet started for this run when none is.
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/secret_input.h"
