@@ -142,6 +142,10 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
     writePassphrase(process, request.passphrase);
   process.closeWriteChannel();
   process.setReadChannel(QProcess::StandardOutput); // one JSON object a line; stderr is for people
+  const auto readEvents = [&] {                     // every whole line that has arrived
+    while (process.canReadLine())
+      readAnalysisEvent(process.readLine(), outcome, progress);
+  };
   while (!process.waitForFinished(100)) {
     if (cancelled.load()) {
       process.kill();
@@ -149,11 +153,9 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
       outcome.error = QCoreApplication::translate("AnalyzePage", "The run was cancelled.");
       return outcome;
     }
-    while (process.canReadLine())
-      readAnalysisEvent(process.readLine(), outcome, progress);
+    readEvents();
   }
-  for (const auto &line : process.readAllStandardOutput().split('\n'))
-    readAnalysisEvent(line, outcome, progress);
+  readEvents(); // what came with the end (every event ends its line)
   if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
     if (outcome.error.isEmpty()) // it died before saying why: its last words on stderr
       outcome.error = failureReason(
