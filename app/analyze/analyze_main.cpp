@@ -1,25 +1,16 @@
 // nesa-analyze: runs a model privately on a file (what `nesa analyze` runs): shares go to the
 // miners of the configured EVM network, or of a local devnet started for this run when none is.
+#include "analysis/analyzer.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/daemon.h"
 #include "cli/secret_input.h"
-#include "document_task.h"
-#include "ingest/dicom_reader.h"
-#include "ingest/image_reader.h"
-#include "ingest/model_manifest.h"
-#include "ingest/nifti_reader.h"
-#include "ingest/preprocess.h"
-#include "miner_pool.h"
-#include "model/compiled_model.h"
 #include "model/npy.h"
-#include "privacy/engine.h"
-#include "registry/model_locations.h"
-#include "registry/model_registry.h"
-#include "share_peek.h"
+#include "util/paths.h"
 #include "util/process_tuning.h"
+#include "wallet_secrets.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -75,7 +66,7 @@ const std::vector<cli::OptionSpec> kOptions = {
 constexpr auto kReplaceBadUtf8 = nlohmann::json::error_handler_t::replace;
 
 /// Prints what --estimate found, as a sentence or as JSON.
-void printEstimate(const app::CostEstimate &e, bool json) {
+void printEstimate(const analysis::CostEstimate &e, bool json) {
   if (json) {
     std::cout << nlohmann::json{{"total", e.total()},     {"jobs", e.jobs},
                                 {"per_job", e.perJob},    {"per_mib", e.perMiB},
@@ -112,163 +103,6 @@ int failWith(const Error &error) {
   }
 }
 
-/// --estimate: prints what a run of `jobs` share jobs would cost; runs and pays nothing.
-int printCostOf(const cli::Arguments &args, const privacy::RunOptions &options, std::int64_t jobs) {
-  auto estimate = app::estimateCost(args, options, jobs);
-  if (!estimate)
-    return failWith(estimate.error());
-  printEstimate(*estimate, args.has("json"));
-  return cli::kExitOk;
-}
-
-bool endsWith(const std::string &text, const char *suffix) {
-  const std::size_t n = std::strlen(suffix);
-  return text.size() >= n && text.compare(text.size() - n, n, suffix) == 0;
-}
-
-model::TensorData floats(std::vector<std::int64_t> shape, const std::vector<float> &values) {
-  return model::TensorData::fromFloats(std::move(shape), values);
-}
-
-// The model's input tensor from INPUT: an .npy array as is, or a scan/image prepared as the
-// manifest says and shaped to its inputShape.
-Result<model::TensorData> loadInput(const fs::path &input,
-                                    const std::optional<ingest::ModelManifest> &manifest) {
-  const std::string name = input.filename().string();
-  if (endsWith(name, ".npy")) {
-    auto tensor = model::readNpy(input);
-    if (tensor && tensor->dtype == model::DType::I64)
-      return fail(ErrorCode::InvalidInput, "the input array must hold floats");
-    return tensor;
-  }
-  if (!manifest)
-    return fail(ErrorCode::InvalidInput, "say how to prepare " + name +
-                                             " for this model with --manifest "
-                                             "(or give the input as an .npy array)");
-  std::vector<float> values;
-  if (manifest->input == "volume") {
-    std::error_code ec;
-    auto volume = endsWith(name, ".nii") || endsWith(name, ".nii.gz") ? ingest::readNifti(input)
-                  : fs::is_directory(input, ec) || name == "DICOMDIR"
-                      ? ingest::readDicomSeries(input)
-                      : ingest::readDicomFile(input);
-    if (!volume)
-      return volume.error();
-    if (!volume->identifying.empty())
-      std::cerr << "Patient details in the file stay on this computer ("
-                << volume->identifying.size() << " attributes are never sent).\n";
-    auto prepared = ingest::preprocess(*volume, manifest->preprocessing);
-    if (!prepared)
-      return prepared.error();
-    values = std::move(prepared->voxels);
-  } else if (manifest->input == "image") {
-    auto image = ingest::readImage(input);
-    if (!image)
-      return image.error();
-    const auto &shape = manifest->inputShape;
-    if (shape.size() != 4)
-      return fail(ErrorCode::InvalidInput, "an image model's inputShape must be [1, C, H, W]");
-    auto prepared = ingest::prepareImage(*image, shape[1], shape[2], shape[3]);
-    if (!prepared)
-      return prepared.error();
-    values = std::move(*prepared);
-  } else {
-    return fail(ErrorCode::Unavailable, "text models arrive with the language-model issue");
-  }
-  std::int64_t expected = 1;
-  for (auto d : manifest->inputShape)
-    expected *= d;
-  if (static_cast<std::int64_t>(values.size()) != expected)
-    return fail(ErrorCode::InvalidInput, "the prepared input has " + std::to_string(values.size()) +
-                                             " values but the model takes " +
-                                             std::to_string(expected));
-  return floats(manifest->inputShape, values);
-}
-
-// Per class: how many voxels (or pixels) the segmentation gives it, and their volume in mL when
-// the manifest resamples to a known spacing. Output [N, classes, ...] with N slices.
-void printSegmentation(const model::TensorData &output, const ingest::ModelManifest &manifest,
-                       std::ostream &out) {
-  const auto values = output.toFloats();
-  const auto classes = static_cast<std::size_t>(output.shape[1]);
-  std::size_t plane = 1;
-  for (std::size_t d = 2; d < output.shape.size(); ++d)
-    plane *= static_cast<std::size_t>(output.shape[d]);
-  std::vector<std::int64_t> counts(classes, 0);
-  for (std::size_t n = 0; n < static_cast<std::size_t>(output.shape[0]); ++n)
-    for (std::size_t p = 0; p < plane; ++p) {
-      std::size_t best = 0;
-      for (std::size_t c = 1; c < classes; ++c)
-        if (values[(n * classes + c) * plane + p] > values[(n * classes + best) * plane + p])
-          best = c;
-      ++counts[best];
-    }
-  const auto &spacing = manifest.preprocessing.spacing;
-  for (std::size_t c = 0; c < classes; ++c) {
-    out << "  " << manifest.labels[c] << ": " << counts[c] << " voxels";
-    if (spacing)
-      out << " ("
-          << static_cast<double>(counts[c]) * (*spacing)[0] * (*spacing)[1] * (*spacing)[2] / 1000.0
-          << " mL)";
-    out << '\n';
-  }
-}
-
-// What the output means, a line each: the segmentation's volumes, the labels' probabilities, or
-// the first values.
-void describeResult(const model::TensorData &output,
-                    const std::optional<ingest::ModelManifest> &manifest, std::ostream &out) {
-  const auto values = output.toFloats();
-  if (manifest && manifest->task == "segmentation" && output.shape.size() >= 3 &&
-      output.shape[1] == static_cast<std::int64_t>(manifest->labels.size())) {
-    printSegmentation(output, *manifest, out);
-    return;
-  }
-  if (manifest && !manifest->labels.empty() && values.size() == manifest->labels.size()) {
-    // Probabilities are printed as they are; anything else goes through a softmax first.
-    double sum = 0;
-    bool unit = true;
-    for (float v : values)
-      sum += v, unit = unit && v >= 0 && v <= 1;
-    const bool probabilities = unit && std::abs(sum - 1) < 1e-3;
-    const float top = *std::max_element(values.begin(), values.end());
-    double total = 0;
-    for (float v : values)
-      total += std::exp(static_cast<double>(v - top));
-    for (std::size_t i = 0; i < values.size(); ++i)
-      out << "  " << manifest->labels[i] << ": "
-          << (probabilities ? values[i] : std::exp(static_cast<double>(values[i] - top)) / total)
-          << '\n';
-    return;
-  }
-  out << " ";
-  for (std::size_t i = 0; i < std::min<std::size_t>(values.size(), 8); ++i)
-    out << ' ' << values[i];
-  out << (values.size() > 8 ? " ...\n" : "\n");
-}
-
-// After a run: reports and pays (app::settle), saying what was paid unless --json.
-Result<std::optional<app::Payment>> settleAndSay(app::MinerPool &pool,
-                                                 const privacy::RunReport &report) {
-  auto payment = app::settle(pool, report);
-  if (payment && *payment && !g_json)
-    std::cout << app::describePayment(**payment) << '\n';
-  return payment;
-}
-
-// describeResult's lines, without their indentation.
-std::vector<std::string> resultLines(const model::TensorData &output,
-                                     const std::optional<ingest::ModelManifest> &manifest) {
-  std::ostringstream described;
-  describeResult(output, manifest, described);
-  std::vector<std::string> found;
-  std::istringstream lines(described.str());
-  for (std::string line; std::getline(lines, line);)
-    if (const auto start = line.find_first_not_of(' '); start != std::string::npos)
-      found.push_back(line.substr(start));
-  return found;
-}
-
 // --json: one finished remote call, as one line.
 void printCallAsJson(const privacy::RunProgress &p) {
   static std::mutex printing;
@@ -288,11 +122,12 @@ void printCallAsJson(const privacy::RunProgress &p) {
 
 // --json: the run's result, as the last line.
 // (`shape` is null for a document task, which has no output tensor.)
-void printRunAsJson(const nlohmann::json &shape, const std::vector<std::string> &summary,
-                    const privacy::RunReport &report, const std::optional<app::Payment> &payment) {
+void printRunAsJson(const analysis::Outcome &outcome) {
+  const auto &report = outcome.report;
+  const nlohmann::json shape = outcome.output ? nlohmann::json(outcome.output->shape) : nullptr;
   nlohmann::json result{{"event", "result"},
                         {"shape", shape},
-                        {"summary", summary},
+                        {"summary", outcome.summary},
                         {"report",
                          {{"level", privacy::privacyLevelName(report.level)},
                           {"arithmetic", privacy::arithmeticName(report.arithmetic)},
@@ -304,12 +139,88 @@ void printRunAsJson(const nlohmann::json &shape, const std::vector<std::string> 
                           {"bytes_received", report.bytesReceived},
                           {"ms", report.totalMs}}},
                         {"payment", nullptr}};
-  if (payment) {
+  if (const auto &payment = outcome.payment) {
     result["payment"] = {{"paid", payment->paid}, {"chain_id", payment->chainId}};
     if (payment->settled)
       result["payment"]["settled"] = *payment->settled;
   }
   std::cout << result.dump(-1, ' ', false, kReplaceBadUtf8) << std::endl;
+}
+
+/// Prints one finished remote call for people (stderr).
+void printCall(const privacy::RunProgress &p) {
+  std::ostringstream line;
+  line << "call " << p.callsDone << "/" << p.callsExpected << " " << p.call->kind << ": ";
+  for (const auto &work : p.call->miners)
+    line << work.miner << " (" << work.role << ", " << (work.passed ? "verified" : "FAILED")
+         << ") ";
+  std::cerr << line.str() << '\n';
+}
+
+/// The run's result for people: what the output means, the per-call report and the payment.
+void printRun(const analysis::Outcome &outcome) {
+  if (outcome.output) {
+    std::cout << "output " << outcome.output->shapeText() << '\n';
+    for (const auto &line : outcome.summary)
+      std::cout << "  " << line << '\n';
+  } else {
+    for (const auto &line : outcome.summary)
+      std::cout << line << '\n';
+  }
+  if (outcome.report.level != privacy::PrivacyLevel::Local || outcome.output)
+    std::cout << outcome.report.summary() << '\n';
+  if (outcome.payment)
+    std::cout << analysis::describePayment(*outcome.payment) << '\n';
+}
+
+/// The query the command line asks for.
+Result<analysis::Request> requestOf(const cli::Arguments &args) {
+  analysis::Request request;
+  request.input = args.positional.front();
+  request.model = args.value("model");
+  request.manifest = args.value("manifest");
+  request.task = args.value("task", "summarize");
+  std::stringstream labels(args.value("labels"));
+  for (std::string label; std::getline(labels, label, ',');)
+    if (!label.empty())
+      request.labels.push_back(label);
+  auto level = privacy::parsePrivacyLevel(args.value("privacy", "hss"));
+  if (!level)
+    return level.error();
+  request.level = *level;
+  auto arithmetic = privacy::parseArithmetic(args.value("arithmetic", "f64-masked"));
+  if (!arithmetic)
+    return arithmetic.error();
+  request.arithmetic = *arithmetic;
+  auto shares = args.integer("miners", 2, 1, 64);
+  if (!shares)
+    return shares.error();
+  request.shares = static_cast<int>(*shares);
+  request.showShare = args.value("show-share");
+  return request;
+}
+
+/// Where the miners are, as the command line and the settings say.
+Result<analysis::NetworkChoice> networkOf(const cli::Arguments &args, const Config &config) {
+  analysis::NetworkChoice network;
+  network.config = config;
+  network.inProcess = args.has("in-process");
+  if (args.has("chain-rpc")) {
+    auto named = cli::resolveChain(config, args.value("chain-rpc"), args.value("chain-id"),
+                                   args.value("deployment"));
+    if (!named)
+      return named.error();
+    network.chain = *named;
+  }
+  auto maxPrice = args.integer("max-price", 1'000, 0, 1LL << 50);
+  if (!maxPrice)
+    return maxPrice.error();
+  network.maxPricePerJob = static_cast<std::uint64_t>(*maxPrice);
+  auto seconds = args.integer("timeout", 60, 1, 86'400);
+  if (!seconds)
+    return seconds.error();
+  network.jobTimeout = std::chrono::seconds(*seconds);
+  return network;
 }
 
 } // namespace
@@ -340,136 +251,36 @@ int main(int argc, char **argv) {
         << cli::formatOptions(kOptions);
     return args->has("help") ? cli::kExitOk : cli::kExitUsage;
   }
-  fs::path modelFile = args->value("model");
-  std::optional<ingest::ModelManifest> manifest;
-  fs::path manifestFile = args->value("manifest");
-  std::error_code ec;
-  if (!fs::exists(modelFile, ec)) { // not a path: an installed model's id
-    auto models = registry::ModelRegistry::open(registry::userModelsFolder(),
-                                                registry::builtInModelFolders());
-    if (!models)
-      return failWith(models.error());
-    auto found = models->find(args->value("model"));
-    if (!found)
-      return failWith(fail(ErrorCode::NotFound, args->value("model") +
-                                                    " is neither a file nor an installed model "
-                                                    "(see 'nesa model list')"));
-    modelFile = found->path;
-    if (manifestFile.empty() && found->manifest)
-      manifest = found->manifest;
-  }
-  if (manifestFile.empty() && fs::exists(fs::path(modelFile).replace_extension(".json")))
-    manifestFile = fs::path(modelFile).replace_extension(".json");
-  if (!manifestFile.empty()) {
-    auto loaded = ingest::loadManifest(manifestFile);
-    if (!loaded)
-      return failWith(loaded.error());
-    manifest = *loaded;
-  }
-  if (manifest && !manifest->notice.empty())
-    std::cerr << manifest->name << ": " << manifest->notice << '\n';
-  privacy::RunOptions options;
-  auto level = privacy::parsePrivacyLevel(args->value("privacy", "hss"));
-  if (!level)
-    return failWith(level.error());
-  options.level = *level;
-  auto arithmetic = privacy::parseArithmetic(args->value("arithmetic", "f64-masked"));
-  if (!arithmetic)
-    return failWith(arithmetic.error());
-  options.arithmetic = *arithmetic;
-  try {
-    options.miners = std::stoi(args->value("miners", "2"));
-  } catch (const std::exception &) {
-    return failWith(fail(ErrorCode::InvalidInput, "--miners takes a number"));
-  }
-  if (auto valid = options.validate(); !valid)
-    return failWith(valid.error());
-
-  if (privacy::isKeyed(options.level)) {
-    auto key = app::eeKey();
-    if (!key)
-      return failWith(key.error());
-    options.key = std::move(*key);
-  }
-  if (fs::is_directory(modelFile)) { // a language-model folder: a document task
-    auto task = app::prepareDocumentTask(*args, modelFile, options);
-    if (!task)
-      return failWith(task.error());
-    if (args->has("estimate")) // the price only: nothing runs, nobody is paid
-      return printCostOf(*args, options, task->jobs);
-    auto pool = app::openMinerPool(*args, options, task->served.bundle(), task->jobs);
-    if (!pool)
-      return failWith(pool.error());
-    auto done = app::runDocumentTask(*pool, *task, options);
-    if (!done)
-      return failWith(done.error());
-    if (!g_json) {
-      for (const auto &line : done->lines)
-        std::cout << line << '\n';
-      if (options.level != privacy::PrivacyLevel::Local)
-        std::cout << done->report.summary() << '\n';
-    }
-    auto payment = settleAndSay(*pool, done->report);
-    if (!payment)
-      return failWith(payment.error());
-    if (g_json)
-      printRunAsJson(nullptr, done->lines, done->report, *payment);
+  auto config = loadConfig(args->value("config", paths::configFile().string()));
+  if (!config)
+    return failWith(config.error());
+  auto request = requestOf(*args);
+  if (!request)
+    return failWith(request.error());
+  auto network = networkOf(*args, *config);
+  if (!network)
+    return failWith(network.error());
+  const auto toStderr = [](const std::string &line) { std::cerr << line << '\n'; };
+  analysis::Events events;
+  events.notice = toStderr;
+  events.call = g_json ? printCallAsJson : printCall;
+  analysis::Analyzer analyzer(std::move(*network), app::walletSecrets(*config, toStderr), events);
+  if (args->has("estimate")) { // the price only: nothing runs, nobody is paid
+    auto estimate = analyzer.estimate(*request);
+    if (!estimate)
+      return failWith(estimate.error());
+    printEstimate(*estimate, g_json);
     return cli::kExitOk;
   }
-  auto input = loadInput(args->positional.front(), manifest);
-  if (!input)
-    return failWith(input.error());
-  auto compiled = model::compileModel(modelFile);
-  if (!compiled)
-    return failWith(compiled.error());
-  // At ee and hss-ee the miners get the keyed model; the original never leaves.
-  privacy::Engine engine({});
-  std::optional<privacy::KeyedModel> keyed;
-  if (privacy::isKeyed(options.level)) {
-    auto made = engine.keyedModel(*compiled, options, input->shape);
-    if (!made)
-      return failWith(made.error());
-    keyed = *made;
-    std::cerr << "EE key " << options.key->id() << ": the miners get a keyed model ("
-              << keyed->compiled().bundleId().substr(0, 16) << "…) and transformed data only\n";
-  }
-  const auto &calls = compiled->report();
-  const std::int64_t jobs =
-      (options.arithmetic == privacy::ShareArithmetic::Ring64 ? calls.remoteOps
-                                                              : calls.remoteCalls) *
-      options.sharesPerCall();
-  if (args->has("estimate"))
-    return printCostOf(*args, options, jobs);
-  auto pool = app::openMinerPool(*args, options,
-                                 keyed ? keyed->compiled().bundle() : compiled->bundle(), jobs);
-  if (!pool)
-    return failWith(pool.error());
-  if (args->has("show-share")) {
-    const fs::path folder = args->value("show-share");
-    fs::create_directories(folder, ec);
-    if (auto written = model::writeNpy(folder / "input.npy", *input); !written)
-      return failWith(written.error());
-    engine.setMiners(app::peekAtShares(pool->miners, folder / "share.npy"));
-  } else {
-    engine.setMiners(pool->miners);
-  }
-  options.onProgress = g_json ? printCallAsJson : app::printCall;
-  auto result = engine.run(*compiled, *input, options);
-  if (!result)
-    return failWith(result.error());
-  if (!g_json) {
-    std::cout << "output " << result->output.shapeText() << '\n';
-    describeResult(result->output, manifest, std::cout);
-    std::cout << result->report.summary() << '\n';
-  }
-  auto payment = settleAndSay(*pool, result->report);
-  if (!payment)
-    return failWith(payment.error());
-  if (args->has("output"))
-    if (auto written = model::writeNpy(args->value("output"), result->output); !written)
+  auto outcome = analyzer.run(*request);
+  if (!outcome)
+    return failWith(outcome.error());
+  if (args->has("output") && outcome->output)
+    if (auto written = model::writeNpy(args->value("output"), *outcome->output); !written)
       return failWith(written.error());
   if (g_json)
-    printRunAsJson(result->output.shape, resultLines(result->output, manifest), result->report,
-                   *payment);
+    printRunAsJson(*outcome);
+  else
+    printRun(*outcome);
   return cli::kExitOk;
 }

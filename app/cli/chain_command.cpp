@@ -105,7 +105,7 @@ int devnet(Context &ctx, const Arguments &args) {
   // Other commands find it through this file while it runs: written before anything is printed,
   // since what is printed says it is ready.
   if (!args.has("once"))
-    (void)writeDaemonFile(chainDevnetFile(ctx.config),
+    (void)writeDaemonFile(chain::devnetStateFile(ctx.config),
                           {{"rpc", devnet->endpoint().text()},
                            {"chain_id", std::to_string(devnet->deployment().chainId)},
                            {"deployment", deploymentFile.string()},
@@ -127,7 +127,7 @@ int devnet(Context &ctx, const Arguments &args) {
   if (!args.has("once")) {
     waitForStopSignal([] { return true; });
     std::error_code ec;
-    fs::remove(chainDevnetFile(ctx.config), ec);
+    fs::remove(chain::devnetStateFile(ctx.config), ec);
   }
   for (auto &miner : local) // first, so that they settle while the chain still runs
     if (miner.process.stop() != 0)

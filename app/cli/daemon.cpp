@@ -65,53 +65,25 @@ Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem:
   return fields;
 }
 
-std::filesystem::path chainDevnetFile(const Config &config) {
-  return config.effectiveDataDir() / "chain" / "devnet.json";
-}
-
 Result<chain::ChainAccess> resolveChain(const Config &config, const std::string &rpc,
                                         const std::string &chainId, const std::string &deployment) {
+  if (rpc.empty())
+    return chain::configuredChain(config);
+  if (chainId.empty() || deployment.empty())
+    return fail(ErrorCode::InvalidInput,
+                "--chain-rpc needs --chain-id and --deployment (a real network's contracts are "
+                "named by its deployment file)");
   chain::ChainAccess access;
-  if (!rpc.empty()) {
-    if (chainId.empty() || deployment.empty())
-      return fail(ErrorCode::InvalidInput,
-                  "--chain-rpc needs --chain-id and --deployment (a real network's contracts are "
-                  "named by its deployment file)");
-    auto endpoint = net::parseEndpoint(rpc);
-    if (!endpoint)
-      return endpoint.error();
-    access.rpc = *endpoint;
-    try {
-      access.chainId = std::stoull(chainId);
-    } catch (const std::exception &) {
-      return fail(ErrorCode::InvalidInput, "--chain-id takes a number");
-    }
-    access.deployment = deployment;
-    return access;
-  }
-  if (config.network == "join") {
-    auto endpoint = net::parseEndpoint(config.nodeAddress);
-    if (!endpoint)
-      return endpoint.error().withContext("setting 'nodeAddress'");
-    auto joined = chain::Deployment::load(config.deploymentFile);
-    if (!joined)
-      return joined.error().withContext("setting 'deploymentFile'");
-    access.rpc = *endpoint;
-    access.chainId = joined->chainId; // the node must report it (ChainConnection::open)
-    access.deployment = config.deploymentFile;
-    return access;
-  }
-  auto running = readDaemonFile(chainDevnetFile(config));
-  if (!running)
-    return fail(ErrorCode::NotFound,
-                "no local EVM network is running; start one with 'nesa chain devnet', or name one "
-                "with --chain-rpc HOST:PORT --chain-id N --deployment FILE");
-  auto endpoint = net::parseEndpoint((*running)["rpc"]);
+  auto endpoint = net::parseEndpoint(rpc);
   if (!endpoint)
-    return endpoint.error().withContext(chainDevnetFile(config).string());
+    return endpoint.error();
   access.rpc = *endpoint;
-  access.chainId = std::strtoull((*running)["chain_id"].c_str(), nullptr, 10);
-  access.deployment = (*running)["deployment"];
+  try {
+    access.chainId = std::stoull(chainId);
+  } catch (const std::exception &) {
+    return fail(ErrorCode::InvalidInput, "--chain-id takes a number");
+  }
+  access.deployment = deployment;
   return access;
 }
 

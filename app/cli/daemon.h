@@ -29,12 +29,9 @@ Result<void> writeDaemonFile(const std::filesystem::path &file,
 /// Reads a file written by writeDaemonFile.
 Result<std::map<std::string, std::string>> readDaemonFile(const std::filesystem::path &file);
 
-/// The file a running `nesa chain devnet` leaves in the data folder.
-std::filesystem::path chainDevnetFile(const Config &config);
-
 /// The EVM network to talk to: `rpc` (--chain-rpc) with `chainId` and `deployment`, else the
-/// joined network of the settings (nodeAddress and deploymentFile, when network is "join"),
-/// else the running local devnet of DATA/chain/devnet.json; NotFound when there is none.
+/// settings' network (chain::configuredChain: the joined one, else the running local devnet);
+/// NotFound when there is none.
 Result<chain::ChainAccess> resolveChain(const Config &config, const std::string &rpc,
                                         const std::string &chainId, const std::string &deployment);
 

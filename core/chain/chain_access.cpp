@@ -2,7 +2,10 @@
 
 #include "chain/devnet.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <fstream>
 #include <iterator>
 
 namespace nesa::chain {
@@ -35,6 +38,48 @@ ChainConnection::events(const Address &address, const std::vector<std::optional<
                std::make_move_iterator(found->end()));
   }
   return all;
+}
+
+std::filesystem::path devnetStateFile(const Config &config) {
+  return config.effectiveDataDir() / "chain" / "devnet.json";
+}
+
+Result<ChainAccess> configuredChain(const Config &config) {
+  ChainAccess access;
+  if (config.network == "join") {
+    auto endpoint = net::parseEndpoint(config.nodeAddress);
+    if (!endpoint)
+      return endpoint.error().withContext("setting 'nodeAddress'");
+    auto joined = Deployment::load(config.deploymentFile);
+    if (!joined)
+      return joined.error().withContext("setting 'deploymentFile'");
+    access.rpc = *endpoint;
+    access.chainId = joined->chainId; // the node must report it (ChainConnection::open)
+    access.deployment = config.deploymentFile;
+    return access;
+  }
+  const auto file = devnetStateFile(config);
+  std::ifstream in(file);
+  if (!in)
+    return fail(ErrorCode::NotFound,
+                "no local EVM network is running; start one with 'nesa chain devnet', or name one "
+                "with --chain-rpc HOST:PORT --chain-id N --deployment FILE");
+  const auto state = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  const auto text = [&](const char *key) {
+    return state.is_object() && state.contains(key) && state[key].is_string()
+               ? state[key].get<std::string>()
+               : std::string();
+  };
+  auto endpoint = net::parseEndpoint(text("rpc"));
+  const std::string chainId = text("chain_id");
+  if (!endpoint || chainId.empty() ||
+      chainId.find_first_not_of("0123456789") != std::string::npos || chainId.size() > 18 ||
+      text("deployment").empty())
+    return fail(ErrorCode::Corrupt, file.string() + " is damaged; delete it");
+  access.rpc = *endpoint;
+  access.chainId = std::stoull(chainId);
+  access.deployment = text("deployment");
+  return access;
 }
 
 } // namespace nesa::chain

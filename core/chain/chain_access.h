@@ -5,6 +5,8 @@
 #include "chain/contract_artifact.h"
 #include "chain/nesa_contracts.h"
 
+#include "util/config.h"
+
 #include <filesystem>
 #include <memory>
 
@@ -44,5 +46,14 @@ private:
   Deployment m_deployment;
   NesaContracts m_contracts;
 };
+
+/// The file a running local devnet (`nesa chain devnet`) leaves in the data folder: its JSON-RPC
+/// endpoint, chain id and deployment file.
+std::filesystem::path devnetStateFile(const Config &config);
+
+/// The network the settings name: the joined one (network "join": nodeAddress and
+/// deploymentFile), else the local devnet running on this computer (devnetStateFile). NotFound
+/// when neither; a damaged setting or state file is an error that names it.
+Result<ChainAccess> configuredChain(const Config &config);
 
 } // namespace nesa::chain

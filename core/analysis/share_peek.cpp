@@ -1,9 +1,9 @@
-#include "share_peek.h"
+#include "analysis/share_peek.h"
 
 #include "model/npy.h"
 #include "util/log.h"
 
-namespace nesa::app {
+namespace nesa::analysis {
 
 Result<privacy::ShareReply> SharePeek::compute(const privacy::ShareJob &job) {
   if (job.input) {
@@ -28,4 +28,4 @@ peekAtShares(const std::vector<std::shared_ptr<privacy::MinerEndpoint>> &miners,
   return peeks;
 }
 
-} // namespace nesa::app
+} // namespace nesa::analysis

@@ -9,7 +9,7 @@
 #include <memory>
 #include <mutex>
 
-namespace nesa::app {
+namespace nesa::analysis {
 
 /// Shared by the peeks of one run: the first share seen is written to `file` (.npy).
 struct ShareCopy {
@@ -43,4 +43,4 @@ std::vector<std::shared_ptr<privacy::MinerEndpoint>>
 peekAtShares(const std::vector<std::shared_ptr<privacy::MinerEndpoint>> &miners,
              const std::filesystem::path &file);
 
-} // namespace nesa::app
+} // namespace nesa::analysis

@@ -1,9 +1,9 @@
-// The miners of one `nesa analyze` run: none (local), in this process (--in-process), or an EVM
-// network's (--chain-rpc, the settings' joined network, the running local devnet, or a devnet
-// started for the run) — with what pays them and what is reported after the run.
+// The miners of one query: none (local), in this process, or an EVM network's (named, the
+// settings' joined network, the running local devnet, or a devnet started for the run) — with
+// what pays them and what is reported after the run.
 #pragma once
 
-#include "cli/arguments.h"
+#include "analysis/request.h"
 #include "miner/chain_miners.h"
 #include "privacy/engine.h"
 
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace nesa::app {
+namespace nesa::analysis {
 
 /// Miners and, on a network, who pays them.
 struct MinerPool {
@@ -26,9 +26,10 @@ struct MinerPool {
 };
 
 /// The miners for a run at `options.level` whose miners compute on `bundle` (sent to each miner
-/// that lacks it; it must outlive the pool). `jobs` is the
-/// share jobs the query is expected to send, for the cost estimate printed before anything is paid.
-Result<MinerPool> openMinerPool(const cli::Arguments &args, const privacy::RunOptions &options,
+/// that lacks it; it must outlive the pool). `jobs` is the share jobs the query is expected to
+/// send, for the cost estimate told (events.notice) before anything is paid.
+Result<MinerPool> openMinerPool(const NetworkChoice &network, const Secrets &secrets,
+                                const Events &events, const privacy::RunOptions &options,
                                 const model::LinearBundle &bundle, std::int64_t jobs);
 
 /// What a run would cost on the network's miners, before anything is paid.
@@ -46,9 +47,9 @@ struct CostEstimate {
 };
 
 /// The cost of `jobs` share jobs at `options.level` on the network's miners, from the registry's
-/// prices within --max-price (nothing is started or paid). NotFound when no network runs; 0 at
-/// local and with --in-process.
-Result<CostEstimate> estimateCost(const cli::Arguments &args, const privacy::RunOptions &options,
+/// prices within the price cap (nothing is started or paid). NotFound when no network runs; 0 at
+/// local and in process.
+Result<CostEstimate> estimateCost(const NetworkChoice &network, const privacy::RunOptions &options,
                                   std::int64_t jobs);
 
 /// What a run paid its miners on an EVM network.
@@ -63,15 +64,9 @@ struct Payment {
 /// The payment as a sentence: "paid N µNES for verified answers; settled on chain C …".
 std::string describePayment(const Payment &payment);
 
-/// After a run: reports wrong answers (evidence) on the Disputes contract, saying so on stderr,
-/// and pays for the verified answers. Nothing (no payment) without a network.
-Result<std::optional<Payment>> settle(MinerPool &pool, const privacy::RunReport &report);
+/// After a run: reports wrong answers (evidence) on the Disputes contract, telling each report
+/// (events.notice), and pays for the verified answers. Nothing (no payment) without a network.
+Result<std::optional<Payment>> settle(MinerPool &pool, const privacy::RunReport &report,
+                                      const Events &events);
 
-/// The EE key for ee and hss-ee: the one in the user's wallet when there is a wallet (its
-/// passphrase from $NESA_WALLET_PASSPHRASE or the terminal), else a key for this run only.
-Result<std::shared_ptr<const privacy::EeKey>> eeKey();
-
-/// Prints one finished remote call (the engine's progress callback).
-void printCall(const privacy::RunProgress &progress);
-
-} // namespace nesa::app
+} // namespace nesa::analysis

@@ -1,0 +1,81 @@
+#include "wallet_secrets.h"
+
+#include "cli/secret_input.h"
+#include "wallet/ethereum_keys.h"
+#include "wallet/wallet.h"
+
+#include <filesystem>
+#include <memory>
+
+namespace nesa::app {
+namespace {
+
+/// The wallet, opened on first use (one passphrase prompt however many secrets are asked for).
+struct LazyWallet {
+  std::filesystem::path file;
+  std::optional<wallet::Wallet> opened;
+
+  Result<wallet::Wallet *> get(const std::string &purpose) {
+    if (opened)
+      return &*opened;
+    auto passphrase = cli::readPassphrase(false);
+    if (!passphrase)
+      return passphrase.error();
+    auto unlocked = wallet::Wallet::open(file, *passphrase);
+    if (!unlocked)
+      return unlocked.error().withContext(purpose);
+    opened.emplace(std::move(*unlocked));
+    return &*opened;
+  }
+};
+
+} // namespace
+
+analysis::Secrets walletSecrets(const Config &config,
+                                std::function<void(const std::string &)> onNotice) {
+  auto lazy = std::make_shared<LazyWallet>();
+  lazy->file = wallet::defaultWalletFile(config.effectiveDataDir());
+  analysis::Secrets secrets;
+  secrets.eeKey = [lazy, onNotice]() -> Result<std::shared_ptr<const privacy::EeKey>> {
+    std::error_code ec;
+    if (!std::filesystem::exists(lazy->file, ec)) {
+      auto fresh = privacy::EeKey::generate();
+      if (!fresh)
+        return fresh.error();
+      if (onNotice)
+        onNotice("no wallet: using a one-off EE key for this run (create a wallet to keep one)");
+      return std::make_shared<const privacy::EeKey>(std::move(*fresh));
+    }
+    auto opened = lazy->get("the wallet keeps the EE key");
+    if (!opened)
+      return opened.error();
+    auto secret = (*opened)->eeKeySecret();
+    if (!secret)
+      return secret.error();
+    auto key = privacy::EeKey::fromBytes(secret->bytes());
+    if (!key)
+      return key.error();
+    return std::make_shared<const privacy::EeKey>(std::move(*key));
+  };
+  // On this computer's devnet the demo phrase's account pays (public: it exists on the devnet
+  // chain id only); anywhere else the wallet's account 0, if it may sign there.
+  secrets.payer = [lazy](bool localDevnet, std::uint64_t chainId) -> Result<chain::AccountKey> {
+    if (localDevnet)
+      return wallet::devnetDemoAccountKey();
+    auto opened = lazy->get("the wallet pays the miners");
+    if (!opened)
+      return opened.error();
+    auto key = (*opened)->ethereumKey(0);
+    if (!key)
+      return key.error();
+    auto payer = chain::AccountKey::fromSecret((*key)->secret().bytes());
+    if (!payer)
+      return payer.error();
+    if (auto allowed = wallet::checkSigningAllowed(payer->address(), chainId); !allowed)
+      return allowed.error();
+    return payer;
+  };
+  return secrets;
+}
+
+} // namespace nesa::app

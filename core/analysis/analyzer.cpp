@@ -1,0 +1,331 @@
+#include "analysis/analyzer.h"
+
+#include "analysis/document_task.h"
+#include "analysis/model_input.h"
+#include "analysis/share_peek.h"
+#include "model/compiled_model.h"
+#include "model/npy.h"
+#include "registry/model_locations.h"
+#include "registry/model_registry.h"
+
+#include <map>
+#include <mutex>
+
+namespace nesa::analysis {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A file's identity for the caches: its path and when it last changed (a file edited between
+/// two queries is read again).
+std::string fileStamp(const fs::path &file) {
+  std::error_code ec;
+  const auto changed = fs::last_write_time(file, ec);
+  return file.string() + "@" + std::to_string(ec ? 0 : changed.time_since_epoch().count());
+}
+
+/// The model a request names, with how to prepare its input.
+struct ResolvedModel {
+  fs::path file; ///< TorchScript file or language-model folder
+  std::optional<ingest::ModelManifest> manifest;
+  bool isLanguageModel() const {
+    std::error_code ec;
+    return fs::is_directory(file, ec);
+  }
+};
+
+/// The request's privacy settings as the engine takes them, checked.
+Result<privacy::RunOptions> runOptionsOf(const Request &request) {
+  privacy::RunOptions options;
+  options.level = request.level;
+  options.arithmetic = request.arithmetic;
+  options.miners = request.shares;
+  if (auto valid = options.validate(); !valid)
+    return valid.error();
+  return options;
+}
+
+/// Share jobs a compiled model's run sends.
+std::int64_t jobsOf(const model::CompiledModel &compiled, const privacy::RunOptions &options) {
+  const auto &calls = compiled.report();
+  return (options.arithmetic == privacy::ShareArithmetic::Ring64 ? calls.remoteOps
+                                                                 : calls.remoteCalls) *
+         options.sharesPerCall();
+}
+
+} // namespace
+
+struct Analyzer::State {
+  NetworkChoice network;
+  Secrets secrets;
+  Events events;
+  std::mutex mutex; // one query at a time
+  Counters counters;
+  std::shared_ptr<const privacy::EeKey> key; // asked for once
+  std::map<std::string, std::shared_ptr<const model::CompiledModel>> compiled;
+  std::map<std::string, std::shared_ptr<const DocumentTask>> documents;
+  std::map<std::string, std::shared_ptr<const llm::LanguageModel>> keyedLanguageModels;
+  // The last input read (scans are large: one is kept).
+  std::string inputStamp;
+  std::shared_ptr<const model::TensorData> input;
+
+  void tell(const std::string &line) const {
+    if (events.notice)
+      events.notice(line);
+  }
+
+  Result<ResolvedModel> resolve(const Request &request) const {
+    ResolvedModel resolved{request.model, std::nullopt};
+    fs::path manifestFile = request.manifest;
+    std::error_code ec;
+    if (request.model.empty())
+      return fail(ErrorCode::InvalidInput, "name a model");
+    if (!fs::exists(resolved.file, ec)) { // not a path: an installed model's id
+      auto models = registry::ModelRegistry::open(registry::userModelsFolder(),
+                                                  registry::builtInModelFolders());
+      if (!models)
+        return models.error();
+      auto found = models->find(request.model);
+      if (!found)
+        return fail(ErrorCode::NotFound, request.model +
+                                             " is neither a file nor an installed model (see "
+                                             "'nesa model list')");
+      resolved.file = found->path;
+      if (manifestFile.empty() && found->manifest)
+        resolved.manifest = found->manifest;
+    }
+    const auto beside = fs::path(resolved.file).replace_extension(".json");
+    if (manifestFile.empty() && !resolved.isLanguageModel() && fs::exists(beside, ec))
+      manifestFile = beside;
+    if (!manifestFile.empty()) {
+      auto loaded = ingest::loadManifest(manifestFile);
+      if (!loaded)
+        return loaded.error();
+      resolved.manifest = *loaded;
+    }
+    if (resolved.manifest && !resolved.manifest->notice.empty())
+      tell(resolved.manifest->name + ": " + resolved.manifest->notice);
+    return resolved;
+  }
+
+  Result<std::shared_ptr<const model::TensorData>> inputFor(const Request &request,
+                                                            const ResolvedModel &model) {
+    const std::string stamp = fileStamp(request.input) + "|" + fileStamp(model.file) + "|" +
+                              (model.manifest ? model.manifest->name : std::string()) + "|" +
+                              fileStamp(request.manifest);
+    if (input && stamp == inputStamp)
+      return input;
+    auto loaded = loadInput(request.input, model.manifest, events.notice);
+    if (!loaded)
+      return loaded.error();
+    ++counters.inputsRead;
+    input = std::make_shared<const model::TensorData>(std::move(*loaded));
+    inputStamp = stamp;
+    return input;
+  }
+
+  Result<std::shared_ptr<const model::CompiledModel>> compiledFor(const fs::path &file) {
+    const auto stamp = fileStamp(file);
+    if (auto known = compiled.find(stamp); known != compiled.end())
+      return known->second;
+    auto made = model::compileModel(file);
+    if (!made)
+      return made.error();
+    ++counters.modelsCompiled;
+    auto shared = std::make_shared<const model::CompiledModel>(std::move(*made));
+    compiled[stamp] = shared;
+    return shared;
+  }
+
+  Result<std::shared_ptr<const DocumentTask>> documentFor(const Request &request,
+                                                          const ResolvedModel &model) {
+    std::string stamp = fileStamp(request.input) + "|" + fileStamp(model.file) + "|" + request.task;
+    for (const auto &label : request.labels)
+      stamp += "|" + label;
+    if (auto known = documents.find(stamp); known != documents.end())
+      return known->second;
+    auto task =
+        prepareDocumentTask(request.input, model.file, request.task, request.labels, events.notice);
+    if (!task)
+      return task.error();
+    ++counters.inputsRead;
+    ++counters.modelsCompiled;
+    documents.clear(); // a language model is large: keep the last one
+    auto shared = std::make_shared<const DocumentTask>(std::move(*task));
+    documents[stamp] = shared;
+    return shared;
+  }
+
+  /// The user's EE key, asked of the wallet once.
+  Result<std::shared_ptr<const privacy::EeKey>> eeKey() {
+    if (key)
+      return key;
+    if (!secrets.eeKey)
+      return fail(ErrorCode::InvalidInput, "no EE key: ee and hss-ee need the wallet's key");
+    auto found = secrets.eeKey();
+    if (!found)
+      return found.error();
+    key = *found;
+    return key;
+  }
+
+  Result<Outcome> runModel(const Request &request, const ResolvedModel &resolved,
+                           privacy::RunOptions options);
+  Result<Outcome> runDocument(const Request &request, const ResolvedModel &resolved,
+                              privacy::RunOptions options);
+  Result<std::optional<Payment>> settleRun(MinerPool &pool, const privacy::RunReport &report) {
+    return settle(pool, report, events);
+  }
+};
+
+Result<Outcome> Analyzer::State::runModel(const Request &request, const ResolvedModel &resolved,
+                                          privacy::RunOptions options) {
+  auto tensor = inputFor(request, resolved);
+  if (!tensor)
+    return tensor.error();
+  auto model = compiledFor(resolved.file);
+  if (!model)
+    return model.error();
+  // One engine a run: it knows which of its miners hold which bundle.
+  privacy::Engine engine({});
+  // At ee and hss-ee the miners get the keyed model; the original never leaves.
+  std::optional<privacy::KeyedModel> keyed;
+  if (options.key) {
+    auto made = engine.keyedModel(**model, options, (*tensor)->shape);
+    if (!made)
+      return made.error();
+    keyed = *made;
+    tell("EE key " + options.key->id() + ": the miners get a keyed model (" +
+         keyed->compiled().bundleId().substr(0, 16) + "…) and transformed data only");
+  }
+  auto pool = openMinerPool(network, secrets, events, options,
+                            keyed ? keyed->compiled().bundle() : (*model)->bundle(),
+                            jobsOf(**model, options));
+  if (!pool)
+    return pool.error();
+  ++counters.poolsOpened;
+  if (!request.showShare.empty()) {
+    std::error_code ec;
+    fs::create_directories(request.showShare, ec);
+    if (auto written = model::writeNpy(request.showShare / "input.npy", **tensor); !written)
+      return written.error();
+    engine.setMiners(peekAtShares(pool->miners, request.showShare / "share.npy"));
+  } else {
+    engine.setMiners(pool->miners);
+  }
+  auto result = engine.run(**model, **tensor, options);
+  if (!result)
+    return result.error();
+  auto payment = settleRun(*pool, result->report);
+  if (!payment)
+    return payment.error();
+  Outcome outcome;
+  outcome.segmentation = segmentationVolumes(result->output, resolved.manifest);
+  outcome.summary = summarizeOutput(result->output, resolved.manifest);
+  outcome.output = std::move(result->output);
+  outcome.report = std::move(result->report);
+  outcome.payment = std::move(*payment);
+  return outcome;
+}
+
+Result<Outcome> Analyzer::State::runDocument(const Request &request, const ResolvedModel &resolved,
+                                             privacy::RunOptions options) {
+  auto task = documentFor(request, resolved);
+  if (!task)
+    return task.error();
+  // The miners compute on the keyed model at the ee levels; the original never leaves.
+  std::shared_ptr<const llm::LanguageModel> served(*task, &(*task)->model);
+  if (options.key) {
+    const auto name = fileStamp(resolved.file) + "|" + options.key->id();
+    auto known = keyedLanguageModels.find(name);
+    if (known == keyedLanguageModels.end()) {
+      keyedLanguageModels.clear(); // large: keep the last one
+      known = keyedLanguageModels
+                  .emplace(name, std::make_shared<const llm::LanguageModel>(
+                                     (*task)->model.keyed(*options.key)))
+                  .first;
+    }
+    served = known->second;
+  }
+  auto pool =
+      openMinerPool(network, secrets, events, options, served->bundle(), (*task)->jobs(options));
+  if (!pool)
+    return pool.error();
+  ++counters.poolsOpened;
+  auto done = runDocumentTask(*pool, **task, *served, options, [this](int part, int parts) {
+    tell("part " + std::to_string(part) + "/" + std::to_string(parts) + " summarized");
+  });
+  if (!done)
+    return done.error();
+  auto payment = settleRun(*pool, done->report);
+  if (!payment)
+    return payment.error();
+  Outcome outcome;
+  outcome.summary = std::move(done->lines);
+  outcome.text = std::move(done->text);
+  outcome.report = std::move(done->report);
+  outcome.payment = std::move(*payment);
+  return outcome;
+}
+
+Analyzer::Analyzer(NetworkChoice network, Secrets secrets, Events events)
+    : m(std::make_unique<State>()) {
+  m->network = std::move(network);
+  m->secrets = std::move(secrets);
+  m->events = std::move(events);
+}
+
+Analyzer::~Analyzer() = default;
+
+Analyzer::Counters Analyzer::counters() const {
+  std::lock_guard lock(m->mutex);
+  return m->counters;
+}
+
+Result<CostEstimate> Analyzer::estimate(const Request &request) {
+  std::lock_guard lock(m->mutex);
+  auto options = runOptionsOf(request);
+  if (!options)
+    return options.error();
+  auto resolved = m->resolve(request);
+  if (!resolved)
+    return resolved.error();
+  std::int64_t jobs = 0;
+  if (resolved->isLanguageModel()) {
+    auto task = m->documentFor(request, *resolved);
+    if (!task)
+      return task.error();
+    jobs = (*task)->jobs(*options);
+  } else {
+    // The input is read for the run that usually follows (and to fail early on a bad file).
+    if (auto tensor = m->inputFor(request, *resolved); !tensor)
+      return tensor.error();
+    auto model = m->compiledFor(resolved->file);
+    if (!model)
+      return model.error();
+    jobs = jobsOf(**model, *options);
+  }
+  return estimateCost(m->network, *options, jobs);
+}
+
+Result<Outcome> Analyzer::run(const Request &request, const std::atomic<bool> *cancel) {
+  std::lock_guard lock(m->mutex);
+  auto options = runOptionsOf(request);
+  if (!options)
+    return options.error();
+  auto resolved = m->resolve(request);
+  if (!resolved)
+    return resolved.error();
+  if (privacy::isKeyed(options->level)) {
+    auto key = m->eeKey();
+    if (!key)
+      return key.error();
+    options->key = *key;
+  }
+  options->cancel = cancel;
+  options->onProgress = m->events.call;
+  return resolved->isLanguageModel() ? m->runDocument(request, *resolved, std::move(*options))
+                                     : m->runModel(request, *resolved, std::move(*options));
+}
+
+} // namespace nesa::analysis

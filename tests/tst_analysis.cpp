@@ -1,0 +1,262 @@
+// core/analysis: one query's path. An estimate followed by the run reads the input and compiles
+// the model once; an estimate asks for no secret and opens no miner; the answer at every
+// private level is the local one; bad requests fail clearly; the summary of a segmentation
+// counts voxels and millilitres.
+#include "analysis/analyzer.h"
+#include "model/npy.h"
+#include "reference_models.h"
+#include "tiny_language_models.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <fstream>
+
+using namespace nesa;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Counts the secrets a run asks for; the EE key is a fresh one.
+struct CountedSecrets {
+  std::shared_ptr<int> eeKeys = std::make_shared<int>(0);
+  std::shared_ptr<int> payers = std::make_shared<int>(0);
+
+  analysis::Secrets secrets() const {
+    analysis::Secrets made;
+    made.eeKey = [count = eeKeys]() -> Result<std::shared_ptr<const privacy::EeKey>> {
+      ++*count;
+      auto key = privacy::EeKey::generate();
+      if (!key)
+        return key.error();
+      return std::make_shared<const privacy::EeKey>(std::move(*key));
+    };
+    made.payer = [count = payers](bool, std::uint64_t) -> Result<chain::AccountKey> {
+      ++*count;
+      return fail(ErrorCode::InvalidInput, "this test pays nobody");
+    };
+    return made;
+  }
+};
+
+/// Miners computed in this process; settings in `dataDir` (no network there).
+analysis::NetworkChoice inProcess(const fs::path &dataDir) {
+  analysis::NetworkChoice network;
+  network.inProcess = true;
+  network.config.dataDir = dataDir;
+  return network;
+}
+
+float largestDifference(const model::TensorData &a, const model::TensorData &b) {
+  const auto x = a.toFloats(), y = b.toFloats();
+  if (x.size() != y.size())
+    return INFINITY;
+  float worst = 0;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    worst = std::max(worst, std::abs(x[i] - y[i]));
+  return worst;
+}
+
+} // namespace
+
+class TestAnalysis : public QObject {
+  Q_OBJECT
+
+private:
+  QTemporaryDir m_dir;
+  fs::path dir() const { return fs::path(m_dir.path().toStdString()); }
+
+  /// An MLP and an input for it.
+  analysis::Request mlpRequest(privacy::PrivacyLevel level) {
+    analysis::Request request;
+    request.model = (dir() / "mlp.pt").string();
+    if (!fs::exists(request.model)) // written once: a new file would be compiled again
+      testing::writeMlp(request.model);
+    request.input = dir() / "input.npy";
+    request.level = level;
+    if (!fs::exists(request.input)) {
+      std::vector<float> values(16);
+      for (std::size_t i = 0; i < values.size(); ++i)
+        values[i] = 0.1f * static_cast<float>(i) - 0.7f;
+      (void)model::writeNpy(request.input, model::TensorData::fromFloats({1, 16}, values));
+    }
+    return request;
+  }
+
+private Q_SLOTS:
+  void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+  void anEstimateThenRunsReadAndCompileOnce() {
+    CountedSecrets counted;
+    analysis::Analyzer analyzer(inProcess(dir() / "data"), counted.secrets());
+    const auto request = mlpRequest(privacy::PrivacyLevel::HssEe);
+    auto estimate = analyzer.estimate(request);
+    QVERIFY2(estimate.ok(), estimate.ok() ? "" : estimate.error().message.c_str());
+    QCOMPARE(estimate->total(), std::uint64_t{0}); // in process: nobody to pay
+    QCOMPARE(analyzer.counters().poolsOpened, 0);
+    QCOMPARE(*counted.eeKeys, 0); // the price needs no secret
+    for (int run = 1; run <= 2; ++run) {
+      auto outcome = analyzer.run(request);
+      QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().message.c_str());
+      QVERIFY(outcome->output.has_value());
+      QCOMPARE(outcome->output->shape, (std::vector<std::int64_t>{1, 8}));
+      QVERIFY(outcome->report.checksPassed > 0);
+      QCOMPARE(outcome->report.checksFailed, 0);
+      QVERIFY(!outcome->payment); // in process: nothing is paid
+      const auto counters = analyzer.counters();
+      QCOMPARE(counters.inputsRead, 1);
+      QCOMPARE(counters.modelsCompiled, 1);
+      QCOMPARE(counters.poolsOpened, run);
+    }
+    QCOMPARE(*counted.eeKeys, 1); // asked of the wallet once
+    QCOMPARE(*counted.payers, 0);
+  }
+
+  void everyLevelGivesTheLocalAnswer() {
+    CountedSecrets counted;
+    analysis::Analyzer analyzer(inProcess(dir() / "data"), counted.secrets());
+    auto local = analyzer.run(mlpRequest(privacy::PrivacyLevel::Local));
+    QVERIFY2(local.ok(), local.ok() ? "" : local.error().message.c_str());
+    QVERIFY(local->report.calls.empty()); // nothing left this process
+    for (auto level :
+         {privacy::PrivacyLevel::Ee, privacy::PrivacyLevel::Hss, privacy::PrivacyLevel::HssEe}) {
+      auto run = analyzer.run(mlpRequest(level));
+      QVERIFY2(run.ok(), run.ok() ? "" : run.error().message.c_str());
+      QVERIFY(!run->report.calls.empty());
+      QVERIFY2(largestDifference(*run->output, *local->output) < 1e-3f,
+               privacy::privacyLevelName(level));
+    }
+    QCOMPARE(analyzer.counters().modelsCompiled, 1);
+    QCOMPARE(analyzer.counters().inputsRead, 1);
+  }
+
+  void aChangedInputIsReadAgain() {
+    CountedSecrets counted;
+    analysis::Analyzer analyzer(inProcess(dir() / "data"), counted.secrets());
+    auto request = mlpRequest(privacy::PrivacyLevel::Hss);
+    request.input = dir() / "changing.npy";
+    QVERIFY(model::writeNpy(request.input,
+                            model::TensorData::fromFloats({1, 16}, std::vector<float>(16, 0.5f)))
+                .ok());
+    auto first = analyzer.run(request);
+    QVERIFY2(first.ok(), first.ok() ? "" : first.error().message.c_str());
+    fs::last_write_time(request.input, fs::last_write_time(request.input) - std::chrono::hours(1));
+    QVERIFY(model::writeNpy(request.input,
+                            model::TensorData::fromFloats({1, 16}, std::vector<float>(16, -0.5f)))
+                .ok());
+    auto second = analyzer.run(request);
+    QVERIFY2(second.ok(), second.ok() ? "" : second.error().message.c_str());
+    QCOMPARE(analyzer.counters().inputsRead, 2);
+    QVERIFY(largestDifference(*first->output, *second->output) > 1e-4f);
+  }
+
+  void anEstimateWithoutANetworkSaysSoAndOpensNothing() {
+    CountedSecrets counted;
+    auto network = inProcess(dir() / "no-network");
+    network.inProcess = false; // the settings' network: none joined, no devnet running
+    analysis::Analyzer analyzer(network, counted.secrets());
+    auto estimate = analyzer.estimate(mlpRequest(privacy::PrivacyLevel::Hss));
+    QVERIFY(!estimate.ok());
+    QCOMPARE(estimate.error().code, ErrorCode::NotFound);
+    QVERIFY(estimate.error().message.find("no network is running") != std::string::npos);
+    QCOMPARE(analyzer.counters().poolsOpened, 0);
+    QCOMPARE(*counted.payers, 0);
+    QCOMPARE(*counted.eeKeys, 0);
+  }
+
+  void badRequestsFailClearly() {
+    CountedSecrets counted;
+    analysis::Analyzer analyzer(inProcess(dir() / "data"), counted.secrets());
+    auto request = mlpRequest(privacy::PrivacyLevel::Hss);
+    request.model = "no-such-model";
+    auto missing = analyzer.run(request);
+    QVERIFY(!missing.ok());
+    QCOMPARE(missing.error().code, ErrorCode::NotFound);
+    QVERIFY(missing.error().message.find("no-such-model") != std::string::npos);
+
+    request = mlpRequest(privacy::PrivacyLevel::Hss);
+    request.input = dir() / "broken.npy";
+    std::ofstream(request.input) << "\x93NUMPY not really";
+    auto broken = analyzer.run(request);
+    QVERIFY(!broken.ok());
+    QCOMPARE(broken.error().code, ErrorCode::Corrupt);
+
+    request = mlpRequest(privacy::PrivacyLevel::Hss);
+    request.shares = 9;
+    auto tooMany = analyzer.estimate(request);
+    QVERIFY(!tooMany.ok());
+    QCOMPARE(tooMany.error().code, ErrorCode::InvalidInput);
+
+    request = mlpRequest(privacy::PrivacyLevel::Hss);
+    request.input = dir() / "scan.nii";
+    std::ofstream(request.input) << "not a scan";
+    auto noManifest = analyzer.run(request);
+    QVERIFY(!noManifest.ok());
+    QVERIFY(noManifest.error().message.find("manifest") != std::string::npos);
+    QCOMPARE(analyzer.counters().poolsOpened, 0);
+  }
+
+  void aCancelledRunStopsBeforeItsNextCall() {
+    CountedSecrets counted;
+    analysis::Analyzer analyzer(inProcess(dir() / "data"), counted.secrets());
+    const std::atomic<bool> cancel{true};
+    auto run = analyzer.run(mlpRequest(privacy::PrivacyLevel::Hss), &cancel);
+    QVERIFY(!run.ok());
+    QCOMPARE(run.error().code, ErrorCode::Cancelled);
+    auto again = analyzer.run(mlpRequest(privacy::PrivacyLevel::Hss)); // the analyzer goes on
+    QVERIFY2(again.ok(), again.ok() ? "" : again.error().message.c_str());
+  }
+
+  void aDocumentIsClassifiedOnceLoaded() {
+    testing::writeTinyGpt2(dir() / "gpt2");
+    analysis::Request request;
+    request.model = (dir() / "gpt2").string();
+    request.input = dir() / "letter.txt";
+    std::ofstream(request.input) << "Dear tenant, the rent for the flat rises in March.";
+    request.task = "classify";
+    request.labels = {"contract", "letter"};
+    request.level = privacy::PrivacyLevel::HssEe;
+    CountedSecrets counted;
+    analysis::Analyzer analyzer(inProcess(dir() / "data"), counted.secrets());
+    auto estimate = analyzer.estimate(request);
+    QVERIFY2(estimate.ok(), estimate.ok() ? "" : estimate.error().message.c_str());
+    auto outcome = analyzer.run(request);
+    QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().message.c_str());
+    QVERIFY(!outcome->output);
+    QCOMPARE(outcome->summary.size(), std::size_t{2});
+    for (const auto &line : outcome->summary) // "label: probability"
+      QVERIFY2(line.rfind("contract: ", 0) == 0 || line.rfind("letter: ", 0) == 0, line.c_str());
+    QVERIFY(outcome->report.checksPassed > 0);
+    QCOMPARE(analyzer.counters().inputsRead, 1);
+    QCOMPARE(analyzer.counters().modelsCompiled, 1);
+
+    request.labels = {"only one"};
+    auto oneLabel = analyzer.estimate(request);
+    QVERIFY(!oneLabel.ok());
+    QCOMPARE(oneLabel.error().code, ErrorCode::InvalidInput);
+  }
+
+  void aSegmentationIsCountedInVoxelsAndMillilitres() {
+    ingest::ModelManifest manifest;
+    manifest.task = "segmentation";
+    manifest.labels = {"background", "brain"};
+    manifest.preprocessing.spacing = std::array<double, 3>{2, 2, 2}; // 8 mm³ a voxel
+    // [1, 2 classes, 2, 2]: the second class wins in three of the four voxels.
+    const auto output = model::TensorData::fromFloats(
+        {1, 2, 2, 2}, {0.9f, 0.1f, 0.2f, 0.0f, 0.1f, 0.9f, 0.8f, 1.0f});
+    const auto volumes = analysis::segmentationVolumes(output, manifest);
+    QCOMPARE(volumes.size(), std::size_t{2});
+    QCOMPARE(volumes[0].voxels, std::int64_t{1});
+    QCOMPARE(volumes[1].voxels, std::int64_t{3});
+    QCOMPARE(*volumes[1].millilitres, 0.024);
+    const auto lines = analysis::summarizeOutput(output, manifest);
+    QCOMPARE(lines.size(), std::size_t{2});
+    QCOMPARE(lines[1], std::string("brain: 3 voxels (0.024 mL)"));
+    manifest.task = "classification"; // not a segmentation: the first values
+    QVERIFY(analysis::segmentationVolumes(output, manifest).empty());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestAnalysis)
+#include "tst_analysis.moc"
