@@ -3,10 +3,14 @@
 // private level is the local one; bad requests fail clearly; the summary of a segmentation
 // counts voxels and millilitres.
 #include "analysis/analyzer.h"
+#include "analysis/json_schema.h"
 #include "model/npy.h"
 #include "reference_models.h"
 #include "tiny_language_models.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -235,6 +239,95 @@ private Q_SLOTS:
     auto oneLabel = analyzer.estimate(request);
     QVERIFY(!oneLabel.ok());
     QCOMPARE(oneLabel.error().code, ErrorCode::InvalidInput);
+  }
+
+  void aRequestRoundTripsThroughItsJson() {
+    analysis::Request request;
+    request.input = "/scans/colin27.nii.gz";
+    request.model = "brain-segmentation";
+    request.manifest = "/models/brain.json";
+    request.task = "classify";
+    request.labels = {"contract", "letter, formal"};
+    request.level = privacy::PrivacyLevel::HssEe;
+    request.arithmetic = privacy::ShareArithmetic::Ring64;
+    request.shares = 3;
+    request.showShare = "/tmp/seen";
+    auto back = analysis::requestFromJson(analysis::requestToJson(request));
+    QVERIFY2(back.ok(), back.ok() ? "" : back.error().message.c_str());
+    QCOMPARE(back->input, request.input);
+    QCOMPARE(back->model, request.model);
+    QCOMPARE(back->manifest, request.manifest);
+    QCOMPARE(back->task, request.task);
+    QCOMPARE(back->labels, request.labels);
+    QCOMPARE(back->level, request.level);
+    QCOMPARE(back->arithmetic, request.arithmetic);
+    QCOMPARE(back->shares, request.shares);
+    QCOMPARE(back->showShare, request.showShare);
+    // The smallest request: defaults for the rest.
+    auto smallest = analysis::requestFromJson(R"({"version":1,"input":"a.npy","model":"m.pt"})");
+    QVERIFY(smallest.ok());
+    QCOMPARE(smallest->level, privacy::PrivacyLevel::Hss);
+    QCOMPARE(smallest->shares, 2);
+  }
+
+  void aBadRequestNamesWhatIsWrong_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("named");
+    QTest::newRow("not json") << "{"
+                              << "one JSON object";
+    QTest::newRow("a list") << "[]"
+                            << "one JSON object";
+    QTest::newRow("no version") << R"({"input":"a","model":"m"})"
+                                << "'version'";
+    QTest::newRow("newer") << R"({"version":2,"input":"a","model":"m"})"
+                           << "newer";
+    QTest::newRow("unknown field") << R"({"version":1,"input":"a","model":"m","levle":"ee"})"
+                                   << "'levle'";
+    QTest::newRow("no model") << R"({"version":1,"input":"a"})"
+                              << "'model'";
+    QTest::newRow("number as text") << R"({"version":1,"input":3,"model":"m"})"
+                                    << "'input'";
+    QTest::newRow("bad level") << R"({"version":1,"input":"a","model":"m","privacy":"max"})"
+                               << "max";
+    QTest::newRow("labels") << R"({"version":1,"input":"a","model":"m","labels":[1]})"
+                            << "'labels'";
+    QTest::newRow("shares") << R"({"version":1,"input":"a","model":"m","shares":1e9})"
+                            << "'shares'";
+  }
+
+  void aBadRequestNamesWhatIsWrong() {
+    QFETCH(QString, json);
+    QFETCH(QString, named);
+    auto parsed = analysis::requestFromJson(json.toStdString());
+    QVERIFY(!parsed.ok());
+    QCOMPARE(parsed.error().code, ErrorCode::InvalidInput);
+    QVERIFY2(parsed.error().message.find(named.toStdString()) != std::string::npos,
+             parsed.error().message.c_str());
+  }
+
+  // The lines nesa-analyze writes, read back the way the desktop reads them (Qt's JSON).
+  void theResultLineCarriesTheTypedOutcome() {
+    CountedSecrets counted;
+    analysis::Analyzer analyzer(inProcess(dir() / "data"), counted.secrets());
+    auto outcome = analyzer.run(mlpRequest(privacy::PrivacyLevel::Hss));
+    QVERIFY(outcome.ok());
+    const auto line =
+        QJsonDocument::fromJson(QByteArray::fromStdString(analysis::resultLine(*outcome))).object();
+    QCOMPARE(line[u"event"].toString(), QStringLiteral("result"));
+    QCOMPARE(line[u"version"].toInt(), analysis::kJsonSchemaVersion);
+    QCOMPARE(line[u"shape"].toArray(), (QJsonArray{1, 8}));
+    const auto report = line[u"report"].toObject();
+    QCOMPARE(report[u"level"].toString(), QStringLiteral("hss"));
+    QCOMPARE(report[u"calls"].toInt(), static_cast<int>(outcome->report.calls.size()));
+    QCOMPARE(report[u"checks_passed"].toInt(), outcome->report.checksPassed);
+    QVERIFY(line[u"payment"].isNull());
+    QCOMPARE(line[u"summary"].toArray().size(), static_cast<qsizetype>(outcome->summary.size()));
+    const auto error =
+        QJsonDocument::fromJson(
+            QByteArray::fromStdString(analysis::errorLine(Error{ErrorCode::Busy, "full \xff"})))
+            .object();
+    QCOMPARE(error[u"code"].toString(), QStringLiteral("busy"));
+    QCOMPARE(error[u"message"].toString(), QStringLiteral("full \uFFFD")); // not UTF-8: replaced
   }
 
   void aSegmentationIsCountedInVoxelsAndMillilitres() {

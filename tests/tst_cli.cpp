@@ -204,6 +204,39 @@ private Q_SLOTS:
     QCOMPARE(z.size(), x.size());
     for (std::size_t i = 0; i < x.size(); ++i)
       QVERIFY(std::abs(x[i] - z[i]) < 1e-4);
+    // The same query as a JSON request (what programs hand nesa-analyze): the same answer, and
+    // a result line of the schema's version; a newer request is refused, not half read.
+    const QString query = dir.filePath(QStringLiteral("query.json")),
+                  asked = dir.filePath(QStringLiteral("asked.npy"));
+    const auto writeQuery = [&](int version) {
+      QFile file(query);
+      QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      file.write(QJsonDocument(QJsonObject{{QStringLiteral("version"), version},
+                                           {QStringLiteral("input"), input},
+                                           {QStringLiteral("model"), modelPath},
+                                           {QStringLiteral("privacy"), QStringLiteral("ee")}})
+                     .toJson());
+    };
+    writeQuery(1);
+    const Run fromQuery = run(kNesa, {QStringLiteral("analyze"), QStringLiteral("--request"), query,
+                                      QStringLiteral("--in-process"), QStringLiteral("--json"),
+                                      QStringLiteral("--output"), asked});
+    QVERIFY2(fromQuery.code == 0, qPrintable(fromQuery.err));
+    const QJsonObject result =
+        QJsonDocument::fromJson(fromQuery.out.trimmed().section(QLatin1Char('\n'), -1).toUtf8())
+            .object();
+    QCOMPARE(result[u"event"].toString(), QStringLiteral("result"));
+    QCOMPARE(result[u"version"].toInt(), 1);
+    QCOMPARE(result[u"report"].toObject()[u"level"].toString(), QStringLiteral("ee"));
+    const auto w = readFloatNpy(asked);
+    QCOMPARE(w.size(), x.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+      QVERIFY(std::abs(x[i] - w[i]) < 1e-4);
+    writeQuery(2);
+    const Run newer = run(kNesa, {QStringLiteral("analyze"), QStringLiteral("--request"), query,
+                                  QStringLiteral("--in-process"), QStringLiteral("--json")});
+    QCOMPARE(newer.code, 2);
+    QVERIFY2(newer.out.contains(QStringLiteral("newer than this program")), qPrintable(newer.out));
     const Run notModel =
         run(kNesa, {QStringLiteral("analyze"), input, QStringLiteral("--model"), input});
     QCOMPARE(notModel.code, 2);

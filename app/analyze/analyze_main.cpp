@@ -1,6 +1,7 @@
 // nesa-analyze: runs a model privately on a file (what `nesa analyze` runs): shares go to the
 // miners of the configured EVM network, or of a local devnet started for this run when none is.
 #include "analysis/analyzer.h"
+#include "analysis/json_schema.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
@@ -12,8 +13,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -59,21 +60,17 @@ const std::vector<cli::OptionSpec> kOptions = {
      "write the prepared input (DIR/input.npy) and the first share a miner received "
      "(DIR/share.npy), to compare what the miners saw with the original",
      "DIR"},
+    {"request", true,
+     "read the query (input, model, task, labels, privacy, arithmetic, shares) from a JSON file "
+     "instead of INPUT and the options above; - reads standard input (docs/engine.md)",
+     "FILE"},
     {"help", false, "show this help"},
 };
-
-// Text a model wrote (a summary) may hold bytes that are not UTF-8: JSON carries U+FFFD for them.
-constexpr auto kReplaceBadUtf8 = nlohmann::json::error_handler_t::replace;
 
 /// Prints what --estimate found, as a sentence or as JSON.
 void printEstimate(const analysis::CostEstimate &e, bool json) {
   if (json) {
-    std::cout << nlohmann::json{{"total", e.total()},     {"jobs", e.jobs},
-                                {"per_job", e.perJob},    {"per_mib", e.perMiB},
-                                {"sessions", e.sessions}, {"deposit", e.deposit},
-                                {"miners", e.miners},     {"chain_id", e.chainId}}
-                     .dump(-1, ' ', false, kReplaceBadUtf8)
-              << '\n';
+    std::cout << analysis::estimateLine(e) << '\n';
     return;
   }
   std::cout << "cost estimate: " << e.total() << " µNES (" << e.jobs << " share jobs at up to "
@@ -90,11 +87,7 @@ bool g_json = false; // --json: stdout carries JSON objects only
 int failWith(const Error &error) {
   std::cerr << "nesa analyze: " << error.message << '\n';
   if (g_json)
-    std::cout << nlohmann::json{{"event", "error"},
-                                {"code", errorCodeName(error.code)},
-                                {"message", error.message}}
-                     .dump(-1, ' ', false, kReplaceBadUtf8)
-              << std::endl;
+    std::cout << analysis::errorLine(error) << std::endl;
   switch (error.code) {
   case ErrorCode::InvalidInput: return cli::kExitUsage;
   case ErrorCode::Unavailable:
@@ -106,45 +99,9 @@ int failWith(const Error &error) {
 // --json: one finished remote call, as one line.
 void printCallAsJson(const privacy::RunProgress &p) {
   static std::mutex printing;
-  nlohmann::json miners = nlohmann::json::array();
-  for (const auto &work : p.call->miners)
-    miners.push_back({{"miner", work.miner}, {"role", work.role}, {"verified", work.passed}});
-  const auto line = nlohmann::json{
-      {"event", "call"},
-      {"done", p.callsDone},
-      {"expected", p.callsExpected},
-      {"kind", p.call->kind},
-      {"miners",
-       miners}}.dump(-1, ' ', false, kReplaceBadUtf8);
+  const auto line = analysis::callLine(p);
   std::lock_guard lock(printing);
   std::cout << line << std::endl;
-}
-
-// --json: the run's result, as the last line.
-// (`shape` is null for a document task, which has no output tensor.)
-void printRunAsJson(const analysis::Outcome &outcome) {
-  const auto &report = outcome.report;
-  const nlohmann::json shape = outcome.output ? nlohmann::json(outcome.output->shape) : nullptr;
-  nlohmann::json result{{"event", "result"},
-                        {"shape", shape},
-                        {"summary", outcome.summary},
-                        {"report",
-                         {{"level", privacy::privacyLevelName(report.level)},
-                          {"arithmetic", privacy::arithmeticName(report.arithmetic)},
-                          {"shares_per_call", report.sharesPerCall},
-                          {"calls", report.calls.size()},
-                          {"checks_passed", report.checksPassed},
-                          {"checks_failed", report.checksFailed},
-                          {"bytes_sent", report.bytesSent},
-                          {"bytes_received", report.bytesReceived},
-                          {"ms", report.totalMs}}},
-                        {"payment", nullptr}};
-  if (const auto &payment = outcome.payment) {
-    result["payment"] = {{"paid", payment->paid}, {"chain_id", payment->chainId}};
-    if (payment->settled)
-      result["payment"]["settled"] = *payment->settled;
-  }
-  std::cout << result.dump(-1, ' ', false, kReplaceBadUtf8) << std::endl;
 }
 
 /// Prints one finished remote call for people (stderr).
@@ -200,6 +157,20 @@ Result<analysis::Request> requestOf(const cli::Arguments &args) {
   return request;
 }
 
+/// The query in the JSON file `file` ("-": standard input).
+Result<analysis::Request> readRequest(const std::string &file) {
+  std::ostringstream text;
+  if (file == "-") {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream in(file);
+    if (!in)
+      return fail(ErrorCode::NotFound, "cannot read the request " + file);
+    text << in.rdbuf();
+  }
+  return analysis::requestFromJson(text.str());
+}
+
 /// Where the miners are, as the command line and the settings say.
 Result<analysis::NetworkChoice> networkOf(const cli::Arguments &args, const Config &config) {
   analysis::NetworkChoice network;
@@ -234,12 +205,16 @@ int main(int argc, char **argv) {
   auto args = cli::parseArguments(argc, argv, 1, kOptions);
   if (!args)
     return failWith(args.error());
-  if (!args->has("help") && (args->positional.size() != 1 || !args->has("model")) && g_json)
+  const bool named = args->has("request") ? args->positional.empty() && !args->has("model")
+                                          : args->positional.size() == 1 && args->has("model");
+  if (!args->has("help") && !named && g_json)
     return failWith(fail(ErrorCode::InvalidInput,
-                         "give one INPUT and --model (nesa analyze --help says more)"));
-  if (args->has("help") || args->positional.size() != 1 || !args->has("model")) {
+                         "give one INPUT and --model, or --request alone (nesa analyze --help "
+                         "says more)"));
+  if (args->has("help") || !named) {
     (args->has("help") ? std::cout : std::cerr)
-        << "usage: nesa analyze INPUT --model MODEL.pt [OPTIONS]\n\n"
+        << "usage: nesa analyze INPUT --model MODEL.pt [OPTIONS]\n"
+           "       nesa analyze --request QUERY.json [OPTIONS]\n\n"
            "Runs MODEL on INPUT (an .npy array, a NIfTI/DICOM scan or an image with --manifest) at "
            "a\n"
            "privacy level, verifying every miner, and prints the result and the per-call report.\n"
@@ -254,7 +229,7 @@ int main(int argc, char **argv) {
   auto config = loadConfig(args->value("config", paths::configFile().string()));
   if (!config)
     return failWith(config.error());
-  auto request = requestOf(*args);
+  auto request = args->has("request") ? readRequest(args->value("request")) : requestOf(*args);
   if (!request)
     return failWith(request.error());
   auto network = networkOf(*args, *config);
@@ -279,7 +254,7 @@ int main(int argc, char **argv) {
     if (auto written = model::writeNpy(args->value("output"), *outcome->output); !written)
       return failWith(written.error());
   if (g_json)
-    printRunAsJson(*outcome);
+    std::cout << analysis::resultLine(*outcome) << std::endl;
   else
     printRun(*outcome);
   return cli::kExitOk;
