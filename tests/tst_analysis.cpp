@@ -98,6 +98,7 @@ private Q_SLOTS:
     auto estimate = analyzer.estimate(request);
     QVERIFY2(estimate.ok(), estimate.ok() ? "" : estimate.error().message.c_str());
     QCOMPARE(estimate->total(), std::uint64_t{0}); // in process: nobody to pay
+    QCOMPARE(estimate->jobs, std::int64_t{2 * 2});  // two remote calls (one fused), two shares
     QCOMPARE(analyzer.counters().poolsOpened, 0);
     QCOMPARE(*counted.eeKeys, 0); // the price needs no secret
     for (int run = 1; run <= 2; ++run) {
@@ -312,7 +313,9 @@ private Q_SLOTS:
     auto outcome = analyzer.run(mlpRequest(privacy::PrivacyLevel::Hss));
     QVERIFY(outcome.ok());
     const auto line =
-        QJsonDocument::fromJson(QByteArray::fromStdString(analysis::resultLine(*outcome))).object();
+        QJsonDocument::fromJson(
+            QByteArray::fromStdString(analysis::resultLine(*outcome, analyzer.counters())))
+            .object();
     QCOMPARE(line[u"event"].toString(), QStringLiteral("result"));
     QCOMPARE(line[u"version"].toInt(), analysis::kJsonSchemaVersion);
     QCOMPARE(line[u"shape"].toArray(), (QJsonArray{1, 8}));
@@ -321,6 +324,7 @@ private Q_SLOTS:
     QCOMPARE(report[u"calls"].toInt(), static_cast<int>(outcome->report.calls.size()));
     QCOMPARE(report[u"checks_passed"].toInt(), outcome->report.checksPassed);
     QVERIFY(line[u"payment"].isNull());
+    QCOMPARE(line[u"work"].toObject()[u"models_compiled"].toInt(), 1);
     QCOMPARE(line[u"summary"].toArray().size(), static_cast<qsizetype>(outcome->summary.size()));
     const auto error =
         QJsonDocument::fromJson(

@@ -259,6 +259,37 @@ private Q_SLOTS:
     QVERIFY(!missing.ok);
     QVERIFY2(missing.error.contains(QStringLiteral("neither a file nor an installed model")),
              qPrintable(missing.error));
+    // One session for an estimate and the run that follows: the input is read and the model
+    // compiled once, and the estimate opened no miners (it pays nobody).
+    nesa::app::ProcessAnalysisBackend inProcess({"--session", "--in-process"});
+    const nesa::ui::AnalysisRequest hss{input, model, QStringLiteral("hss"), {}};
+    const auto estimate = inProcess.estimateCost(hss);
+    QVERIFY2(estimate.known, qPrintable(estimate.detail));
+    QCOMPARE(inProcess.work().inputsRead, 1);
+    QCOMPARE(inProcess.work().modelsCompiled, 1);
+    QCOMPARE(inProcess.work().poolsOpened, 0);
+    int progressed = 0;
+    const auto shared = inProcess.run(
+        hss, [&](const nesa::ui::AnalysisProgress &) { ++progressed; }, running);
+    QVERIFY2(shared.ok, qPrintable(shared.error));
+    QVERIFY(progressed > 0 && shared.checksPassed > 0);
+    QCOMPARE(shared.input.values.size(), std::size_t{64}); // what the miners saw, kept
+    QCOMPARE(shared.share.values.size(), std::size_t{64});
+    QCOMPARE(inProcess.work().inputsRead, 1);
+    QCOMPARE(inProcess.work().modelsCompiled, 1);
+    QCOMPARE(inProcess.work().poolsOpened, 1);
+    // A cancelled run says so, and the session serves the next query.
+    const std::atomic<bool> stop{true};
+    const auto cancelled = inProcess.run(hss, {}, stop);
+    QVERIFY(!cancelled.ok);
+    QVERIFY2(cancelled.error.contains(QStringLiteral("cancelled")), qPrintable(cancelled.error));
+    const auto after = inProcess.run(hss, {}, running);
+    QVERIFY2(after.ok, qPrintable(after.error));
+    // One program served all four: its counts went on (miners found for each of the three runs)
+    // while the input and the model were still read and compiled once.
+    QCOMPARE(inProcess.work().poolsOpened, 3);
+    QCOMPARE(inProcess.work().inputsRead, 1);
+    QCOMPARE(inProcess.work().modelsCompiled, 1);
   }
 
   void sliceImagesAndCorrelation() {

@@ -4,10 +4,6 @@
 <context>
     <name>AnalyzePage</name>
     <message>
-        <source>nesa-analyze could not be started: %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>The run was cancelled.</source>
         <translation type="unfinished" />
     </message>

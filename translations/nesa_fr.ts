@@ -4,10 +4,6 @@
 <context>
     <name>AnalyzePage</name>
     <message>
-        <source>nesa-analyze could not be started: %1</source>
-        <translation>nesa-analyze n'a pas pu démarrer : %1</translation>
-    </message>
-    <message>
         <source>The run was cancelled.</source>
         <translation>L'analyse a été annulée.</translation>
     </message>

@@ -2,6 +2,7 @@
 // miners of the configured EVM network, or of a local devnet started for this run when none is.
 #include "analysis/analyzer.h"
 #include "analysis/json_schema.h"
+#include "analysis_session.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
@@ -64,13 +65,17 @@ const std::vector<cli::OptionSpec> kOptions = {
      "read the query (input, model, task, labels, privacy, arithmetic, shares) from a JSON file "
      "instead of INPUT and the options above; - reads standard input (docs/engine.md)",
      "FILE"},
+    {"session", false,
+     "serve a program's queries: JSON ops on standard input, JSON lines on standard output, one "
+     "analyzer for them all (docs/engine.md)"},
     {"help", false, "show this help"},
 };
 
 /// Prints what --estimate found, as a sentence or as JSON.
-void printEstimate(const analysis::CostEstimate &e, bool json) {
+void printEstimate(const analysis::CostEstimate &e, const analysis::Analyzer::Counters &work,
+                   bool json) {
   if (json) {
-    std::cout << analysis::estimateLine(e) << '\n';
+    std::cout << analysis::estimateLine(e, work) << '\n';
     return;
   }
   std::cout << "cost estimate: " << e.total() << " µNES (" << e.jobs << " share jobs at up to "
@@ -205,16 +210,18 @@ int main(int argc, char **argv) {
   auto args = cli::parseArguments(argc, argv, 1, kOptions);
   if (!args)
     return failWith(args.error());
-  const bool named = args->has("request") ? args->positional.empty() && !args->has("model")
-                                          : args->positional.size() == 1 && args->has("model");
+  const bool named = args->has("request") || args->has("session")
+                         ? args->positional.empty() && !args->has("model")
+                         : args->positional.size() == 1 && args->has("model");
   if (!args->has("help") && !named && g_json)
     return failWith(fail(ErrorCode::InvalidInput,
-                         "give one INPUT and --model, or --request alone (nesa analyze --help "
-                         "says more)"));
+                         "give one INPUT and --model, or --request or --session alone (nesa "
+                         "analyze --help says more)"));
   if (args->has("help") || !named) {
     (args->has("help") ? std::cout : std::cerr)
         << "usage: nesa analyze INPUT --model MODEL.pt [OPTIONS]\n"
-           "       nesa analyze --request QUERY.json [OPTIONS]\n\n"
+           "       nesa analyze --request QUERY.json [OPTIONS]\n"
+           "       nesa-analyze --session [OPTIONS]   (queries as JSON lines on stdin)\n\n"
            "Runs MODEL on INPUT (an .npy array, a NIfTI/DICOM scan or an image with --manifest) at "
            "a\n"
            "privacy level, verifying every miner, and prints the result and the per-call report.\n"
@@ -229,6 +236,16 @@ int main(int argc, char **argv) {
   auto config = loadConfig(args->value("config", paths::configFile().string()));
   if (!config)
     return failWith(config.error());
+  if (args->has("session")) {
+    const std::filesystem::path settings = args->value("config", paths::configFile().string());
+    return app::serveSession(std::cin, std::cout, settings,
+                             [&]() -> Result<analysis::NetworkChoice> {
+                               auto now = loadConfig(settings);
+                               if (!now)
+                                 return now.error();
+                               return networkOf(*args, *now);
+                             });
+  }
   auto request = args->has("request") ? readRequest(args->value("request")) : requestOf(*args);
   if (!request)
     return failWith(request.error());
@@ -239,12 +256,15 @@ int main(int argc, char **argv) {
   analysis::Events events;
   events.notice = toStderr;
   events.call = g_json ? printCallAsJson : printCall;
-  analysis::Analyzer analyzer(std::move(*network), app::walletSecrets(*config, toStderr), events);
+  analysis::Analyzer analyzer(std::move(*network),
+                              app::walletSecrets(
+                                  *config, [] { return cli::readPassphrase(false); }, toStderr),
+                              events);
   if (args->has("estimate")) { // the price only: nothing runs, nobody is paid
     auto estimate = analyzer.estimate(*request);
     if (!estimate)
       return failWith(estimate.error());
-    printEstimate(*estimate, g_json);
+    printEstimate(*estimate, analyzer.counters(), g_json);
     return cli::kExitOk;
   }
   auto outcome = analyzer.run(*request);
@@ -254,7 +274,7 @@ int main(int argc, char **argv) {
     if (auto written = model::writeNpy(args->value("output"), *outcome->output); !written)
       return failWith(written.error());
   if (g_json)
-    std::cout << analysis::resultLine(*outcome) << std::endl;
+    std::cout << analysis::resultLine(*outcome, analyzer.counters()) << std::endl;
   else
     printRun(*outcome);
   return cli::kExitOk;

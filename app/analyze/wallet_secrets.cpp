@@ -1,6 +1,5 @@
 #include "wallet_secrets.h"
 
-#include "cli/secret_input.h"
 #include "wallet/ethereum_keys.h"
 #include "wallet/wallet.h"
 
@@ -13,15 +12,16 @@ namespace {
 /// The wallet, opened on first use (one passphrase prompt however many secrets are asked for).
 struct LazyWallet {
   std::filesystem::path file;
+  PassphraseSource passphrase;
   std::optional<wallet::Wallet> opened;
 
   Result<wallet::Wallet *> get(const std::string &purpose) {
     if (opened)
       return &*opened;
-    auto passphrase = cli::readPassphrase(false);
-    if (!passphrase)
-      return passphrase.error();
-    auto unlocked = wallet::Wallet::open(file, *passphrase);
+    auto secret = passphrase();
+    if (!secret)
+      return secret.error();
+    auto unlocked = wallet::Wallet::open(file, *secret);
     if (!unlocked)
       return unlocked.error().withContext(purpose);
     opened.emplace(std::move(*unlocked));
@@ -31,9 +31,10 @@ struct LazyWallet {
 
 } // namespace
 
-analysis::Secrets walletSecrets(const Config &config,
+analysis::Secrets walletSecrets(const Config &config, PassphraseSource passphrase,
                                 std::function<void(const std::string &)> onNotice) {
   auto lazy = std::make_shared<LazyWallet>();
+  lazy->passphrase = std::move(passphrase);
   lazy->file = wallet::defaultWalletFile(config.effectiveDataDir());
   analysis::Secrets secrets;
   secrets.eeKey = [lazy, onNotice]() -> Result<std::shared_ptr<const privacy::EeKey>> {

@@ -5,11 +5,19 @@
 
 #include "analysis/request.h"
 #include "util/config.h"
+#include "util/secure_buffer.h"
+
+#include <functional>
+#include <string>
 
 namespace nesa::app {
 
-/// Secrets read from the wallet of `config`'s data folder, opened when a run first asks.
-analysis::Secrets walletSecrets(const Config &config,
+/// Where the wallet's passphrase comes from when the wallet is first opened.
+using PassphraseSource = std::function<Result<SecureBuffer>()>;
+
+/// Secrets read from the wallet of `config`'s data folder, opened when a run first asks, with
+/// the passphrase of `passphrase` (a wrong one is asked for again by the next run).
+analysis::Secrets walletSecrets(const Config &config, PassphraseSource passphrase,
                                 std::function<void(const std::string &)> onNotice);
 
 } // namespace nesa::app

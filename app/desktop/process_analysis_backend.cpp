@@ -1,10 +1,11 @@
 #include "process_analysis_backend.h"
 
-#include "sibling_command.h"
+#include "analyzer_session.h"
 
 #include "model/npy.h"
 #include "registry/model_locations.h"
 #include "registry/model_registry.h"
+#include "util/child_process.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -12,7 +13,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 
 namespace nesa::app {
@@ -28,7 +28,52 @@ bool readNpy(const QString &path, std::vector<std::int64_t> &shape, std::vector<
   return true;
 }
 
+/// The event of one of nesa-analyze's JSON lines ("call", "result", "estimate", "error").
+QString eventOf(const QByteArray &line) {
+  return QJsonDocument::fromJson(line).object()[u"event"].toString();
+}
+
+/// A session op on `request` (the JSON request of docs/engine.md, version 1).
+std::string sessionOp(const QString &op, const ui::AnalysisRequest &request,
+                      const QString &output = {}, const QString &showShare = {}) {
+  QJsonObject object{
+      {QStringLiteral("op"), op},
+      {QStringLiteral("request"), QJsonObject{{QStringLiteral("version"), 1},
+                                              {QStringLiteral("input"), request.input},
+                                              {QStringLiteral("model"), request.model},
+                                              {QStringLiteral("privacy"), request.level},
+                                              {QStringLiteral("show_share"), showShare}}}};
+  if (!output.isEmpty())
+    object[QStringLiteral("output")] = output;
+  if (!request.passphrase.isEmpty()) // it pays on a joined network and holds the EE key
+    object[QStringLiteral("passphrase")] = request.passphrase;
+  QByteArray json = QJsonDocument(object).toJson(QJsonDocument::Compact);
+  std::string text = json.toStdString();
+  json.fill('\0');
+  return text;
+}
+
 } // namespace
+
+ProcessAnalysisBackend::ProcessAnalysisBackend(std::vector<std::string> sessionArguments)
+    : m_session(std::make_unique<AnalyzerSession>(executableDir() / "nesa-analyze",
+                                                  std::move(sessionArguments))) {}
+
+ProcessAnalysisBackend::~ProcessAnalysisBackend() = default;
+
+AnalyzerWork ProcessAnalysisBackend::work() const {
+  std::lock_guard lock(m_mutex);
+  return m_work;
+}
+
+void ProcessAnalysisBackend::noteWork(const QByteArray &line) {
+  const QJsonObject work = QJsonDocument::fromJson(line).object()[u"work"].toObject();
+  if (work.isEmpty())
+    return;
+  std::lock_guard lock(m_mutex);
+  m_work = {work[u"inputs_read"].toInt(-1), work[u"models_compiled"].toInt(-1),
+            work[u"pools_opened"].toInt(-1)};
+}
 
 std::vector<ui::ModelOption> ProcessAnalysisBackend::models() {
   std::vector<ui::ModelOption> options;
@@ -57,14 +102,23 @@ std::vector<ui::ModelOption> ProcessAnalysisBackend::models() {
 ui::CostEstimate ProcessAnalysisBackend::estimateCost(const ui::AnalysisRequest &request) {
   if (request.level == QLatin1String("local"))
     return {true, 0, {}};
-  const CommandAnswer answer = runSibling(QStringLiteral("nesa-analyze"),
-                                          {request.input, QStringLiteral("--model"), request.model,
-                                           QStringLiteral("--privacy"), request.level,
-                                           QStringLiteral("--estimate"), QStringLiteral("--json")},
-                                          request.passphrase, {}, 60000);
-  return parseCostEstimate(
-      answer.code == 0 ? answer.out.toUtf8() : QByteArray(),
-      failureReason(answer, QCoreApplication::translate("AnalyzePage", "the estimate failed")));
+  ui::AnalysisRequest withoutSecret = request; // the price needs no secret
+  withoutSecret.passphrase.clear();
+  QByteArray answer;
+  auto exchanged = m_session->exchange(sessionOp(QStringLiteral("estimate"), withoutSecret),
+                                       [&](const std::string &line) {
+                                         answer = QByteArray::fromStdString(line);
+                                         const QString event = eventOf(answer);
+                                         return event == u"estimate" || event == u"error";
+                                       });
+  const QString failed = QCoreApplication::translate("AnalyzePage", "the estimate failed");
+  if (!exchanged)
+    return {false, 0,
+            failed + QStringLiteral(": ") + QString::fromStdString(exchanged.error().message)};
+  noteWork(answer);
+  if (eventOf(answer) == u"error")
+    return {false, 0, QJsonDocument::fromJson(answer).object()[u"message"].toString(failed)};
+  return parseCostEstimate(answer, failed);
 }
 
 ui::CostEstimate parseCostEstimate(const QByteArray &json, const QString &failure) {
@@ -123,46 +177,32 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
   ui::AnalysisOutcome outcome;
   QTemporaryDir scratch;
   const QString output = scratch.filePath(QStringLiteral("output.npy"));
-  QProcess process;
-  if (!request.passphrase.isEmpty()) // it pays on a joined network and holds the EE key
-    handPassphraseTo(process);
-  QStringList args{
-      request.input, QStringLiteral("--model"),  request.model, QStringLiteral("--privacy"),
-      request.level, QStringLiteral("--output"), output,        QStringLiteral("--json")};
-  if (request.level != QLatin1String("local")) // keep what one miner saw, to show it
-    args << QStringLiteral("--show-share") << scratch.path();
-  process.start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa-analyze"), args);
-  if (!process.waitForStarted(10000)) {
+  // Keep what one miner saw, to show it (nothing leaves at local).
+  const QString showShare = request.level != QLatin1String("local") ? scratch.path() : QString();
+  QByteArray last;
+  auto exchanged = m_session->exchange(
+      sessionOp(QStringLiteral("run"), request, output, showShare),
+      [&](const std::string &text) {
+        last = QByteArray::fromStdString(text);
+        readAnalysisEvent(last, outcome, progress);
+        const QString event = eventOf(last);
+        return event == u"result" || event == u"error";
+      },
+      &cancelled);
+  noteWork(last);
+  if (cancelled.load()) {
+    outcome.ok = false;
+    outcome.error = QCoreApplication::translate("AnalyzePage", "The run was cancelled.");
+    return outcome;
+  }
+  if (!exchanged) {
+    outcome.ok = false;
     outcome.error =
-        QCoreApplication::translate("AnalyzePage", "nesa-analyze could not be started: %1")
-            .arg(process.errorString());
+        QCoreApplication::translate("AnalyzePage", "The analysis stopped unexpectedly.");
     return outcome;
   }
-  if (!request.passphrase.isEmpty())
-    writePassphrase(process, request.passphrase);
-  process.closeWriteChannel();
-  process.setReadChannel(QProcess::StandardOutput); // one JSON object a line; stderr is for people
-  const auto readEvents = [&] {                     // every whole line that has arrived
-    while (process.canReadLine())
-      readAnalysisEvent(process.readLine(), outcome, progress);
-  };
-  while (!process.waitForFinished(100)) {
-    if (cancelled.load()) {
-      process.kill();
-      process.waitForFinished(5000);
-      outcome.error = QCoreApplication::translate("AnalyzePage", "The run was cancelled.");
-      return outcome;
-    }
-    readEvents();
-  }
-  readEvents(); // what came with the end (every event ends its line)
-  if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-    if (outcome.error.isEmpty()) // it died before saying why: its last words on stderr
-      outcome.error = failureReason(
-          {process.exitCode(), {}, QString::fromUtf8(process.readAllStandardError())},
-          QCoreApplication::translate("AnalyzePage", "The analysis stopped unexpectedly."));
+  if (!outcome.error.isEmpty())
     return outcome;
-  }
   // A scan's or image's result is its output array; a document task's is its text alone.
   if (!outcome.ok || (!outcome.shape.empty() && !readNpy(output, outcome.shape, outcome.output))) {
     outcome.ok = false;

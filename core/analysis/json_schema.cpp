@@ -30,6 +30,12 @@ Result<std::string> text(const json &object, const char *name, const std::string
   return object[name].get<std::string>();
 }
 
+json workJson(const Analyzer::Counters &work) {
+  return json{{"inputs_read", work.inputsRead},
+              {"models_compiled", work.modelsCompiled},
+              {"pools_opened", work.poolsOpened}};
+}
+
 } // namespace
 
 std::string requestToJson(const Request &request) {
@@ -103,7 +109,7 @@ Result<Request> requestFromJson(const std::string &text_) {
   return request;
 }
 
-std::string estimateLine(const CostEstimate &e) {
+std::string estimateLine(const CostEstimate &e, const Analyzer::Counters &work) {
   auto out = line("estimate");
   out.update(json{{"total", e.total()},
                   {"jobs", e.jobs},
@@ -112,7 +118,8 @@ std::string estimateLine(const CostEstimate &e) {
                   {"sessions", e.sessions},
                   {"deposit", e.deposit},
                   {"miners", e.miners},
-                  {"chain_id", e.chainId}});
+                  {"chain_id", e.chainId},
+                  {"work", workJson(work)}});
   return dump(out);
 }
 
@@ -128,7 +135,7 @@ std::string callLine(const privacy::RunProgress &p) {
   return dump(out);
 }
 
-std::string resultLine(const Outcome &outcome) {
+std::string resultLine(const Outcome &outcome, const Analyzer::Counters &work) {
   const auto &report = outcome.report;
   json segmentation = json::array();
   for (const auto &volume : outcome.segmentation) {
@@ -151,7 +158,8 @@ std::string resultLine(const Outcome &outcome) {
                     {"bytes_sent", report.bytesSent},
                     {"bytes_received", report.bytesReceived},
                     {"ms", report.totalMs}}},
-                  {"payment", nullptr}});
+                  {"payment", nullptr},
+                  {"work", workJson(work)}});
   if (const auto &payment = outcome.payment) {
     out["payment"] = {{"paid", payment->paid}, {"chain_id", payment->chainId}};
     if (payment->settled)

@@ -19,13 +19,14 @@ std::string requestToJson(const Request &request);
 /// (input, model) or out of range, or when the version is newer than kJsonSchemaVersion.
 Result<Request> requestFromJson(const std::string &json);
 
-/// The estimate: {"event":"estimate","total":…,"jobs":…,…} (no newline).
-std::string estimateLine(const CostEstimate &estimate);
+/// The estimate: {"event":"estimate","total":…,"jobs":…,…,"work":{…}} (no newline). `work` is
+/// the analyzer's counters so far (inputs read, models compiled, miner pools opened).
+std::string estimateLine(const CostEstimate &estimate, const Analyzer::Counters &work);
 /// One finished remote call: {"event":"call","done":…,"expected":…,"kind":…,"miners":[…]}.
 std::string callLine(const privacy::RunProgress &progress);
 /// The result: {"event":"result","shape":…,"summary":[…],"text":…,"segmentation":[…],
-/// "report":{…},"payment":{…}|null}.
-std::string resultLine(const Outcome &outcome);
+/// "report":{…},"payment":{…}|null,"work":{…}}.
+std::string resultLine(const Outcome &outcome, const Analyzer::Counters &work);
 /// A failure: {"event":"error","code":"not-found","message":…}.
 std::string errorLine(const Error &error);
 

@@ -169,8 +169,12 @@ Result<CostEstimate> estimateOnChain(const chain::ChainAccess &access, std::uint
 Result<CostEstimate> estimateCost(const NetworkChoice &network, const privacy::RunOptions &options,
                                   std::int64_t jobs) {
   CostEstimate estimate;
-  if (options.level == privacy::PrivacyLevel::Local || network.inProcess)
+  if (options.level == privacy::PrivacyLevel::Local)
+    return estimate; // nothing leaves this computer
+  if (network.inProcess) {
+    estimate.jobs = jobs; // computed here, paid to nobody
     return estimate;
+  }
   auto access = chainAccess(network);
   if (!access)
     return access.error();

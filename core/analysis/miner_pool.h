@@ -47,8 +47,8 @@ struct CostEstimate {
 };
 
 /// The cost of `jobs` share jobs at `options.level` on the network's miners, from the registry's
-/// prices within the price cap (nothing is started or paid). NotFound when no network runs; 0 at
-/// local and in process.
+/// prices within the price cap (nothing is started or paid). NotFound when no network runs;
+/// free at local (no jobs) and in process (the jobs are computed here).
 Result<CostEstimate> estimateCost(const NetworkChoice &network, const privacy::RunOptions &options,
                                   std::int64_t jobs);
 

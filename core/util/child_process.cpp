@@ -6,10 +6,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string_view>
 
 extern char **environ;
@@ -18,10 +20,19 @@ namespace nesa {
 
 Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
                                          const std::vector<std::string> &arguments,
-                                         bool captureStdout) {
+                                         bool captureStdout, bool pipeStdin) {
   int pipeFds[2] = {-1, -1};
   if (captureStdout && ::pipe2(pipeFds, O_CLOEXEC) != 0)
     return fail(ErrorCode::Io, std::string("cannot create a pipe: ") + std::strerror(errno));
+  // A socket rather than a pipe: writing to it after the child died is an error (MSG_NOSIGNAL),
+  // not a SIGPIPE that would end this program.
+  int inputFds[2] = {-1, -1};
+  if (pipeStdin && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, inputFds) != 0) {
+    for (int fd : pipeFds)
+      if (fd >= 0)
+        ::close(fd);
+    return fail(ErrorCode::Io, std::string("cannot create a socket: ") + std::strerror(errno));
+  }
   std::vector<std::string> argvStorage{program.string()};
   argvStorage.insert(argvStorage.end(), arguments.begin(), arguments.end());
   std::vector<char *> argv;
@@ -46,6 +57,9 @@ Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
   if (pid < 0) {
     if (devNull >= 0)
       ::close(devNull);
+    for (int fd : {pipeFds[0], pipeFds[1], inputFds[0], inputFds[1]})
+      if (fd >= 0)
+        ::close(fd);
     return fail(ErrorCode::Io, std::string("cannot start a process: ") + std::strerror(errno));
   }
   if (pid == 0) {
@@ -57,7 +71,9 @@ Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     if (captureStdout)
       ::dup2(pipeFds[1], STDOUT_FILENO);
-    if (devNull >= 0)
+    if (pipeStdin)
+      ::dup2(inputFds[1], STDIN_FILENO);
+    else if (devNull >= 0)
       ::dup2(devNull, STDIN_FILENO);
     ::execve(argv[0], argv.data(), envp.data());
     const char message[] = "cannot run a sibling program\n";
@@ -72,6 +88,10 @@ Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
     ::close(pipeFds[1]);
     child.m_stdout = pipeFds[0];
   }
+  if (pipeStdin) {
+    ::close(inputFds[1]);
+    child.m_stdin = inputFds[0];
+  }
   return child;
 }
 
@@ -83,8 +103,11 @@ ChildProcess &ChildProcess::operator=(ChildProcess &&other) noexcept {
       stop();
     if (m_stdout >= 0)
       ::close(m_stdout);
+    if (m_stdin >= 0)
+      ::close(m_stdin);
     m_pid = std::exchange(other.m_pid, -1);
     m_stdout = std::exchange(other.m_stdout, -1);
+    m_stdin = std::exchange(other.m_stdin, -1);
     m_status = other.m_status;
     m_pending = std::move(other.m_pending);
   }
@@ -92,6 +115,8 @@ ChildProcess &ChildProcess::operator=(ChildProcess &&other) noexcept {
 }
 
 ChildProcess::~ChildProcess() {
+  if (m_stdin >= 0) // its end of input first: a program reading it may stop by itself
+    ::close(m_stdin);
   if (m_pid > 0)
     stop();
   if (m_stdout >= 0)
@@ -135,9 +160,30 @@ Result<std::string> ChildProcess::readLine(std::chrono::milliseconds timeout) {
     char buffer[4096];
     const ssize_t n = ::read(m_stdout, buffer, sizeof buffer);
     if (n <= 0)
-      return fail(ErrorCode::Unavailable, "the program ended before it was ready");
+      return fail(ErrorCode::Io, "the program closed its output (it ended)");
     m_pending.append(buffer, static_cast<std::size_t>(n));
   }
+}
+
+Result<void> ChildProcess::writeLine(std::string_view line) {
+  if (m_stdin < 0)
+    return fail(ErrorCode::Internal, "this child's input is not a socket of ours");
+  std::string bytes(line);
+  bytes.push_back('\n');
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    const ssize_t n = ::send(m_stdin, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      std::fill(bytes.begin(), bytes.end(), '\0');
+      return fail(ErrorCode::Io,
+                  std::string("the program stopped reading: ") + std::strerror(errno));
+    }
+    sent += static_cast<std::size_t>(n);
+  }
+  std::fill(bytes.begin(), bytes.end(), '\0'); // it may carry a passphrase
+  return {};
 }
 
 int ChildProcess::stop(std::chrono::milliseconds grace) {

@@ -1,0 +1,211 @@
+#include "analysis_session.h"
+
+#include "analysis/analyzer.h"
+#include "analysis/json_schema.h"
+#include "model/npy.h"
+#include "wallet_secrets.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+namespace nesa::app {
+namespace {
+
+/// Lines written from the query's thread (calls) and the reading one (refusals), whole.
+class LineWriter {
+public:
+  explicit LineWriter(std::ostream &out) : m_out(out) {}
+  void write(const std::string &line) {
+    std::lock_guard lock(m_mutex);
+    m_out << line << std::endl;
+  }
+
+private:
+  std::ostream &m_out;
+  std::mutex m_mutex;
+};
+
+/// The latest passphrase an op brought (none: opening the wallet fails, saying so).
+class PassphraseHolder {
+public:
+  void set(const std::string &text) {
+    auto copy = SecureBuffer::copyOf(std::string_view(text));
+    std::lock_guard lock(m_mutex);
+    if (copy)
+      m_secret = std::move(*copy);
+  }
+  Result<SecureBuffer> get() {
+    std::lock_guard lock(m_mutex);
+    if (m_secret.empty())
+      return fail(ErrorCode::WrongPassphrase, "the wallet is locked: unlock it first");
+    return SecureBuffer::copyOf(m_secret.bytes());
+  }
+
+private:
+  std::mutex m_mutex;
+  SecureBuffer m_secret;
+};
+
+/// One op of the session, checked.
+struct Op {
+  std::string name; ///< "estimate", "run" or "cancel"
+  analysis::Request request;
+  std::string output;
+};
+
+Result<Op> parseOp(const std::string &text, PassphraseHolder &passphrase) {
+  auto object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!object.is_object() || !object.contains("op") || !object["op"].is_string())
+    return fail(ErrorCode::InvalidInput, "an op is one JSON object with an \"op\"");
+  Op op{object["op"].get<std::string>(), {}, {}};
+  if (op.name == "cancel")
+    return op;
+  if (op.name != "estimate" && op.name != "run")
+    return fail(ErrorCode::InvalidInput, "unknown op '" + op.name + "' (estimate, run or cancel)");
+  if (object.contains("passphrase") && object["passphrase"].is_string()) {
+    auto &secret = object["passphrase"].get_ref<std::string &>();
+    passphrase.set(secret);
+    std::fill(secret.begin(), secret.end(), '\0');
+  }
+  if (!object.contains("request") || !object["request"].is_object())
+    return fail(ErrorCode::InvalidInput, "a " + op.name + " op carries a \"request\" object");
+  auto request = analysis::requestFromJson(object["request"].dump());
+  if (!request)
+    return request.error();
+  op.request = std::move(*request);
+  if (object.contains("output") && object["output"].is_string())
+    op.output = object["output"].get<std::string>();
+  return op;
+}
+
+/// Runs `op` on `analyzer` and writes its answer.
+void answer(analysis::Analyzer &analyzer, const Op &op, const std::atomic<bool> &cancel,
+            LineWriter &out) {
+  if (op.name == "estimate") {
+    auto estimate = analyzer.estimate(op.request);
+    out.write(estimate ? analysis::estimateLine(*estimate, analyzer.counters())
+                       : analysis::errorLine(estimate.error()));
+    return;
+  }
+  auto outcome = analyzer.run(op.request, &cancel);
+  if (!outcome) {
+    out.write(analysis::errorLine(outcome.error()));
+    return;
+  }
+  if (!op.output.empty() && outcome->output)
+    if (auto written = model::writeNpy(op.output, *outcome->output); !written) {
+      out.write(analysis::errorLine(written.error()));
+      return;
+    }
+  out.write(analysis::resultLine(*outcome, analyzer.counters()));
+}
+
+/// The analyzer of a session, made again when the settings file changes.
+class SessionAnalyzer {
+public:
+  SessionAnalyzer(std::filesystem::path settings,
+                  std::function<Result<analysis::NetworkChoice>()> network,
+                  PassphraseHolder &passphrase, LineWriter &lines)
+      : m_settings(std::move(settings)), m_network(std::move(network)), m_passphrase(passphrase),
+        m_lines(lines) {}
+
+  /// The analyzer for the settings as they are now.
+  Result<analysis::Analyzer *> get() {
+    std::error_code ec;
+    const auto changed = std::filesystem::last_write_time(m_settings, ec);
+    const auto stamp = ec ? 0 : changed.time_since_epoch().count();
+    if (m_analyzer && stamp == m_stamp)
+      return m_analyzer.get();
+    auto network = m_network();
+    if (!network)
+      return network.error();
+    analysis::Events events;
+    events.notice = [](const std::string &line) { std::cerr << line << '\n'; };
+    events.call = [lines = &m_lines](const privacy::RunProgress &p) {
+      lines->write(analysis::callLine(p));
+    };
+    const Config config = network->config;
+    m_analyzer = std::make_unique<analysis::Analyzer>(
+        std::move(*network),
+        walletSecrets(
+            config, [holder = &m_passphrase] { return holder->get(); }, events.notice),
+        events);
+    m_stamp = stamp;
+    return m_analyzer.get();
+  }
+
+private:
+  std::filesystem::path m_settings;
+  std::function<Result<analysis::NetworkChoice>()> m_network;
+  PassphraseHolder &m_passphrase;
+  LineWriter &m_lines;
+  std::unique_ptr<analysis::Analyzer> m_analyzer;
+  std::int64_t m_stamp = 0;
+};
+
+} // namespace
+
+int serveSession(std::istream &in, std::ostream &out, const std::filesystem::path &settings,
+                 const std::function<Result<analysis::NetworkChoice>()> &network) {
+  LineWriter lines(out);
+  PassphraseHolder passphrase;
+  SessionAnalyzer analyzers(settings, network, passphrase, lines);
+  // The ops wait here in order; one thread answers them while this one reads the next.
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::deque<Op> waiting;
+  bool ended = false;
+  std::atomic<bool> cancel{false};
+  std::thread worker([&] {
+    while (true) {
+      std::unique_lock lock(mutex);
+      arrived.wait(lock, [&] { return ended || !waiting.empty(); });
+      if (waiting.empty())
+        return;
+      Op op = std::move(waiting.front());
+      waiting.pop_front();
+      cancel = false;
+      lock.unlock();
+      auto analyzer = analyzers.get();
+      if (analyzer)
+        answer(**analyzer, op, cancel, lines);
+      else
+        lines.write(analysis::errorLine(analyzer.error()));
+    }
+  });
+  for (std::string text; std::getline(in, text);) {
+    if (text.find_first_not_of(" \t\r") == std::string::npos)
+      continue;
+    auto op = parseOp(text, passphrase);
+    std::fill(text.begin(), text.end(), '\0'); // it may have carried the passphrase
+    if (!op) {
+      lines.write(analysis::errorLine(op.error()));
+      continue;
+    }
+    std::lock_guard lock(mutex);
+    if (op->name == "cancel") { // the running op stops; those waiting are dropped
+      cancel = true;
+      for (std::size_t i = 0; i < waiting.size(); ++i)
+        lines.write(analysis::errorLine({ErrorCode::Cancelled, "cancelled before it started"}));
+      waiting.clear();
+      continue;
+    }
+    waiting.push_back(std::move(*op));
+    arrived.notify_one();
+  }
+  {
+    std::lock_guard lock(mutex);
+    ended = true;
+  }
+  arrived.notify_one();
+  worker.join();
+  return 0;
+}
+
+} // namespace nesa::app

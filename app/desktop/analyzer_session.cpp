@@ -1,0 +1,57 @@
+#include "analyzer_session.h"
+
+#include <chrono>
+
+namespace nesa::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kPoll = 100ms;      // how often a cancel is looked for
+constexpr auto kCancelGrace = 10s; // how long a cancelled query may take to stop
+constexpr auto kCancelOp = R"({"op":"cancel"})";
+
+} // namespace
+
+Result<void> AnalyzerSession::exchange(const std::string &op,
+                                       const std::function<bool(const std::string &)> &onLine,
+                                       const std::atomic<bool> *cancelled) {
+  std::lock_guard lock(m_mutex);
+  if (!m_child || !m_child->running()) {
+    auto started = ChildProcess::start(m_program, m_arguments, /*captureStdout=*/true,
+                                       /*pipeStdin=*/true);
+    if (!started)
+      return started.error().withContext("starting " + m_program.filename().string());
+    m_child.emplace(std::move(*started));
+  }
+  if (auto sent = m_child->writeLine(op); !sent) {
+    m_child.reset();
+    return sent.error();
+  }
+  std::optional<std::chrono::steady_clock::time_point> cancelSent;
+  while (true) {
+    auto line = m_child->readLine(kPoll);
+    if (line) {
+      if (onLine(*line))
+        return {};
+      continue;
+    }
+    if (line.error().code != ErrorCode::Unavailable) { // it ended
+      m_child.reset();
+      return fail(ErrorCode::Io, m_program.filename().string() + " ended during the query");
+    }
+    if (cancelled && cancelled->load() && !cancelSent) {
+      cancelSent = std::chrono::steady_clock::now();
+      if (!m_child->writeLine(kCancelOp)) {
+        m_child.reset();
+        return fail(ErrorCode::Cancelled, "cancelled");
+      }
+    }
+    if (cancelSent && std::chrono::steady_clock::now() - *cancelSent > kCancelGrace) {
+      m_child.reset(); // it did not stop in time: stopped (the next query starts it again)
+      return fail(ErrorCode::Cancelled, "cancelled");
+    }
+  }
+}
+
+} // namespace nesa::app
