@@ -93,12 +93,7 @@ int failWith(const Error &error) {
   std::cerr << "nesa analyze: " << error.message << '\n';
   if (g_json)
     std::cout << analysis::errorLine(error) << std::endl;
-  switch (error.code) {
-  case ErrorCode::InvalidInput: return cli::kExitUsage;
-  case ErrorCode::Unavailable:
-  case ErrorCode::Busy: return cli::kExitUnavailable;
-  default: return cli::kExitFailure;
-  }
+  return cli::exitCodeFor(error);
 }
 
 // --json: one finished remote call, as one line.

@@ -112,7 +112,7 @@ int gpuCommand(Context &ctx) {
     return kExitOk;
   if (auto tested = gpu::selfTest(0); !tested) {
     ctx.err << "GPU self-test: " << tested.error().message << '\n';
-    return tested.error().code == ErrorCode::Unavailable ? kExitUnavailable : kExitFailure;
+    return exitCodeFor(tested.error());
   }
   ctx.out << "GPU self-test: passed\n";
   return kExitOk;
@@ -266,9 +266,18 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
   return command->run(context);
 }
 
+int exitCodeFor(const Error &error) {
+  switch (error.code) {
+  case ErrorCode::InvalidInput: return kExitUsage;
+  case ErrorCode::Unavailable:
+  case ErrorCode::Busy: return kExitUnavailable;
+  default: return kExitFailure;
+  }
+}
+
 int failWith(Context &ctx, const std::string &command, const Error &error) {
   ctx.err << "nesa " << command << ": " << error.message << '\n';
-  return error.code == ErrorCode::InvalidInput ? kExitUsage : kExitFailure;
+  return exitCodeFor(error);
 }
 
 } // namespace nesa::cli

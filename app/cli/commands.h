@@ -10,17 +10,22 @@ struct Error;
 
 namespace nesa::cli {
 
-/// Process exit codes shared by nesa, nesa-node and nesa-miner.
+/// Process exit codes shared by every program (nesa, nesa-node, nesa-miner, nesa-analyze,
+/// nesa-model).
 enum ExitCode : int {
   kExitOk = 0,
   kExitFailure = 1,     ///< the command ran and failed (the message says why)
-  kExitUsage = 2,       ///< the command line was wrong
-  kExitUnavailable = 3, ///< the command exists but is not available in this build yet
+  kExitUsage = 2,       ///< the command line, or the data it named, was wrong
+  kExitUnavailable = 3, ///< not available here (a device, a network) or busy now: try later
 };
+
+/// The one mapping from an error to an exit code: InvalidInput → kExitUsage; Unavailable and
+/// Busy → kExitUnavailable; anything else → kExitFailure.
+int exitCodeFor(const Error &error);
 
 struct Context;
 
-/// Prints "nesa COMMAND: message" and returns kExitUsage for InvalidInput, else kExitFailure.
+/// Prints "nesa COMMAND: message" and returns exitCodeFor(error).
 int failWith(Context &ctx, const std::string &command, const Error &error);
 
 /// Runs `nesa` with the given arguments, writing to `out` and `err`; returns the exit code.

@@ -209,7 +209,8 @@ int act(Context &ctx, const Arguments &args, const fs::path &file) {
     if (now != needed)
       return failWith(
           ctx, "gov",
-          fail(ErrorCode::Unavailable,
+          // Pending: later it can (exit 3); any other state never will (exit 2).
+          fail(now == 0 ? ErrorCode::Unavailable : ErrorCode::InvalidInput,
                std::string("the proposal is ") + (now < std::size(kStates) ? kStates[now] : "?") +
                    "; " + verb + " needs it " + kStates[needed] +
                    (now == 0 ? " (its vote opens at " + formatUnixTime(proposal->voteStart) + ")"
@@ -222,7 +223,7 @@ int act(Context &ctx, const Arguments &args, const fs::path &file) {
           c.governor.call(chain.rpc(), "getVotes", {V::address(me), V::uint(proposal->voteStart)});
       if (weight && low((*weight)[0]) == 0)
         return failWith(ctx, "gov",
-                        fail(ErrorCode::Unavailable,
+                        fail(ErrorCode::InvalidInput,
                              "this account had no votes when the vote opened (votes count once "
                              "delegated: 'nesa gov delegate' before the next proposal)"));
       plan.title = "vote " + p[2] + " on: " + proposal->description;

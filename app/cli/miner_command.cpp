@@ -28,7 +28,7 @@ using namespace std::chrono_literals;
 
 int report(Context &ctx, const Error &error) {
   ctx.err << "nesa: " << error.message << '\n';
-  return error.code == ErrorCode::InvalidInput ? kExitUsage : kExitFailure;
+  return exitCodeFor(error);
 }
 
 Result<nlohmann::json> getStatus(const net::Endpoint &endpoint, const std::string &what) {

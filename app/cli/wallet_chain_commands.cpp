@@ -284,7 +284,7 @@ int act(Context &ctx, const Arguments &args, const fs::path &file) {
     if (!unbonding || !now)
       return failWith(ctx, "wallet", unbonding ? now.error() : unbonding.error());
     if (micro(unbonding, 0) == 0)
-      return failWith(ctx, "wallet", fail(ErrorCode::Unavailable, "no stake is unbonding"));
+      return failWith(ctx, "wallet", fail(ErrorCode::NotFound, "no stake is unbonding"));
     if (micro(unbonding, 1) > *now)
       return failWith(ctx, "wallet",
                       fail(ErrorCode::Unavailable,

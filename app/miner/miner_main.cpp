@@ -172,8 +172,7 @@ int main(int argc, char **argv) {
   auto service = miner::MinerService::start(options);
   if (!service) {
     std::cerr << "nesa-miner: " << service.error().message << '\n';
-    return service.error().code == ErrorCode::Unavailable ? cli::kExitUnavailable
-                                                          : cli::kExitFailure;
+    return cli::exitCodeFor(service.error());
   }
   const std::string endpoint = options.host + ":" + std::to_string((*service)->port());
   const std::string identity = net::toHex((*service)->identity());

@@ -39,13 +39,7 @@ const char *kUsage =
 
 int failWith(const Error &error) {
   std::cerr << "nesa model: " << error.message << '\n';
-  switch (error.code) {
-  case ErrorCode::InvalidInput:
-  case ErrorCode::AlreadyExists: return cli::kExitUsage;
-  case ErrorCode::Unavailable:
-  case ErrorCode::Busy: return cli::kExitUnavailable;
-  default: return cli::kExitFailure;
-  }
+  return cli::exitCodeFor(error);
 }
 
 std::string humanSize(std::uint64_t bytes) {
