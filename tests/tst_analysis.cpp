@@ -26,6 +26,7 @@ namespace {
 struct CountedSecrets {
   std::shared_ptr<int> eeKeys = std::make_shared<int>(0);
   std::shared_ptr<int> payers = std::make_shared<int>(0);
+  std::shared_ptr<int> forgotten = std::make_shared<int>(0);
 
   analysis::Secrets secrets() const {
     analysis::Secrets made;
@@ -40,6 +41,7 @@ struct CountedSecrets {
       ++*count;
       return fail(ErrorCode::InvalidInput, "this test pays nobody");
     };
+    made.forget = [count = forgotten] { ++*count; };
     return made;
   }
 };
@@ -98,7 +100,7 @@ private Q_SLOTS:
     auto estimate = analyzer.estimate(request);
     QVERIFY2(estimate.ok(), estimate.ok() ? "" : estimate.error().message.c_str());
     QCOMPARE(estimate->total(), std::uint64_t{0}); // in process: nobody to pay
-    QCOMPARE(estimate->jobs, std::int64_t{2 * 2});  // two remote calls (one fused), two shares
+    QCOMPARE(estimate->jobs, std::int64_t{2 * 2}); // two remote calls (one fused), two shares
     QCOMPARE(analyzer.counters().poolsOpened, 0);
     QCOMPARE(*counted.eeKeys, 0); // the price needs no secret
     for (int run = 1; run <= 2; ++run) {
@@ -114,7 +116,8 @@ private Q_SLOTS:
       QCOMPARE(counters.modelsCompiled, 1);
       QCOMPARE(counters.poolsOpened, run);
     }
-    QCOMPARE(*counted.eeKeys, 1); // asked of the wallet once
+    QCOMPARE(*counted.eeKeys, 2);    // asked for each run: never kept between queries
+    QCOMPARE(*counted.forgotten, 3); // after the estimate and each run
     QCOMPARE(*counted.payers, 0);
   }
 
@@ -324,6 +327,7 @@ private Q_SLOTS:
     QCOMPARE(report[u"calls"].toInt(), static_cast<int>(outcome->report.calls.size()));
     QCOMPARE(report[u"checks_passed"].toInt(), outcome->report.checksPassed);
     QVERIFY(line[u"payment"].isNull());
+    QVERIFY(line.contains(u"settlement_error") && line[u"settlement_error"].isNull());
     QCOMPARE(line[u"work"].toObject()[u"models_compiled"].toInt(), 1);
     QCOMPARE(line[u"summary"].toArray().size(), static_cast<qsizetype>(outcome->summary.size()));
     const auto error =

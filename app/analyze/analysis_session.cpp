@@ -31,15 +31,15 @@ private:
   std::mutex m_mutex;
 };
 
-/// The latest passphrase an op brought (none: opening the wallet fails, saying so).
+/// The passphrase the running op brought, for its query only (none: opening the wallet fails,
+/// saying so).
 class PassphraseHolder {
 public:
-  void set(const std::string &text) {
-    auto copy = SecureBuffer::copyOf(std::string_view(text));
+  void set(SecureBuffer secret) {
     std::lock_guard lock(m_mutex);
-    if (copy)
-      m_secret = std::move(*copy);
+    m_secret = std::move(secret);
   }
+  void clear() { set(SecureBuffer()); }
   Result<SecureBuffer> get() {
     std::lock_guard lock(m_mutex);
     if (m_secret.empty())
@@ -57,20 +57,27 @@ struct Op {
   std::string name; ///< "estimate", "run" or "cancel"
   analysis::Request request;
   std::string output;
+  SecureBuffer passphrase; ///< the wallet's, for this op's query (may be empty)
 };
 
-Result<Op> parseOp(const std::string &text, PassphraseHolder &passphrase) {
+/// Longest op line read: a request is small (paths and a few labels).
+constexpr std::size_t kLongestOp = 1 << 20;
+
+Result<Op> parseOp(const std::string &text) {
+  if (text.size() > kLongestOp)
+    return fail(ErrorCode::InvalidInput, "an op is at most 1 MiB of JSON");
   auto object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!object.is_object() || !object.contains("op") || !object["op"].is_string())
     return fail(ErrorCode::InvalidInput, "an op is one JSON object with an \"op\"");
-  Op op{object["op"].get<std::string>(), {}, {}};
+  Op op{object["op"].get<std::string>(), {}, {}, {}};
   if (op.name == "cancel")
     return op;
   if (op.name != "estimate" && op.name != "run")
     return fail(ErrorCode::InvalidInput, "unknown op '" + op.name + "' (estimate, run or cancel)");
   if (object.contains("passphrase") && object["passphrase"].is_string()) {
     auto &secret = object["passphrase"].get_ref<std::string &>();
-    passphrase.set(secret);
+    if (auto copy = SecureBuffer::copyOf(std::string_view(secret)); copy)
+      op.passphrase = std::move(*copy);
     std::fill(secret.begin(), secret.end(), '\0');
   }
   if (!object.contains("request") || !object["request"].is_object())
@@ -131,11 +138,13 @@ public:
       lines->write(analysis::callLine(p));
     };
     const Config config = network->config;
-    m_analyzer = std::make_unique<analysis::Analyzer>(
-        std::move(*network),
-        walletSecrets(
-            config, [holder = &m_passphrase] { return holder->get(); }, events.notice),
-        events);
+    auto *holder = &m_passphrase;
+    m_analyzer =
+        std::make_unique<analysis::Analyzer>(std::move(*network),
+                                             walletSecrets(
+                                                 config, [holder] { return holder->get(); },
+                                                 events.notice, [holder] { holder->clear(); }),
+                                             events);
     m_stamp = stamp;
     return m_analyzer.get();
   }
@@ -156,10 +165,11 @@ int serveSession(std::istream &in, std::ostream &out, const std::filesystem::pat
   LineWriter lines(out);
   PassphraseHolder passphrase;
   SessionAnalyzer analyzers(settings, network, passphrase, lines);
-  // The ops wait here in order; one thread answers them while this one reads the next.
+  // The ops wait here in order, with the lines that refuse one (a malformed op, one cancelled
+  // before it started) in their place; one thread answers them while this one reads the next.
   std::mutex mutex;
   std::condition_variable arrived;
-  std::deque<Op> waiting;
+  std::deque<Result<Op>> waiting;
   bool ended = false;
   std::atomic<bool> cancel{false};
   std::thread worker([&] {
@@ -168,35 +178,37 @@ int serveSession(std::istream &in, std::ostream &out, const std::filesystem::pat
       arrived.wait(lock, [&] { return ended || !waiting.empty(); });
       if (waiting.empty())
         return;
-      Op op = std::move(waiting.front());
+      Result<Op> next = std::move(waiting.front());
       waiting.pop_front();
       cancel = false;
       lock.unlock();
+      if (!next) {
+        lines.write(analysis::errorLine(next.error()));
+        continue;
+      }
+      passphrase.set(std::move(next->passphrase)); // forgotten when its query ends
       auto analyzer = analyzers.get();
       if (analyzer)
-        answer(**analyzer, op, cancel, lines);
+        answer(**analyzer, *next, cancel, lines);
       else
         lines.write(analysis::errorLine(analyzer.error()));
+      passphrase.clear();
     }
   });
   for (std::string text; std::getline(in, text);) {
     if (text.find_first_not_of(" \t\r") == std::string::npos)
       continue;
-    auto op = parseOp(text, passphrase);
+    auto op = parseOp(text);
     std::fill(text.begin(), text.end(), '\0'); // it may have carried the passphrase
-    if (!op) {
-      lines.write(analysis::errorLine(op.error()));
-      continue;
-    }
     std::lock_guard lock(mutex);
-    if (op->name == "cancel") { // the running op stops; those waiting are dropped
+    if (op && op->name == "cancel") { // the running op stops; those waiting are refused
       cancel = true;
-      for (std::size_t i = 0; i < waiting.size(); ++i)
-        lines.write(analysis::errorLine({ErrorCode::Cancelled, "cancelled before it started"}));
-      waiting.clear();
+      for (auto &pending : waiting)
+        if (pending)
+          pending = Error{ErrorCode::Cancelled, "cancelled before it started"};
       continue;
     }
-    waiting.push_back(std::move(*op));
+    waiting.push_back(std::move(op));
     arrived.notify_one();
   }
   {

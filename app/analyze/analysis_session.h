@@ -19,9 +19,10 @@ namespace nesa::app {
 ///   {"op":"run","request":{…},"output":"F.npy"} → call lines, then a result line or an error line
 ///   {"op":"cancel"}                             → the running query stops before its next call
 /// "output" is optional (where the output array goes). An estimate or run op may carry
-/// "passphrase": the wallet's, kept for the queries that need it. Ops are answered one at a
-/// time, in order; "cancel" stops the running one and drops those waiting (a `cancelled` error
-/// line each). At the end of `in` the ops still waiting are answered, then it returns 0.
+/// "passphrase": the wallet's, for that op's query only (forgotten when it ends). Ops are
+/// answered one at a time, in order, a malformed one by an error line in its place; "cancel"
+/// stops the running one and refuses those waiting (a `cancelled` error line each). At the end of
+/// `in` the ops still waiting are answered, then it returns 0.
 /// `settings` is the settings file: when it changes between two ops, `network` is asked again
 /// (a network joined meanwhile is used from the next op on).
 int serveSession(std::istream &in, std::ostream &out, const std::filesystem::path &settings,

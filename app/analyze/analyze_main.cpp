@@ -272,5 +272,9 @@ int main(int argc, char **argv) {
     std::cout << analysis::resultLine(*outcome, analyzer.counters()) << std::endl;
   else
     printRun(*outcome);
+  if (const auto &unpaid = outcome->settlementError) { // the result stands; the payment failed
+    std::cerr << "nesa analyze: " << unpaid->message << '\n';
+    return cli::exitCodeFor(*unpaid);
+  }
   return cli::kExitOk;
 }

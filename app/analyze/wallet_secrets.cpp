@@ -9,7 +9,8 @@
 namespace nesa::app {
 namespace {
 
-/// The wallet, opened on first use (one passphrase prompt however many secrets are asked for).
+/// The wallet, opened on first use in a query (one passphrase however many secrets it asks for)
+/// and closed when the query ends.
 struct LazyWallet {
   std::filesystem::path file;
   PassphraseSource passphrase;
@@ -32,7 +33,8 @@ struct LazyWallet {
 } // namespace
 
 analysis::Secrets walletSecrets(const Config &config, PassphraseSource passphrase,
-                                std::function<void(const std::string &)> onNotice) {
+                                std::function<void(const std::string &)> onNotice,
+                                std::function<void()> onForget) {
   auto lazy = std::make_shared<LazyWallet>();
   lazy->passphrase = std::move(passphrase);
   lazy->file = wallet::defaultWalletFile(config.effectiveDataDir());
@@ -61,8 +63,14 @@ analysis::Secrets walletSecrets(const Config &config, PassphraseSource passphras
   // On this computer's devnet the demo phrase's account pays (public: it exists on the devnet
   // chain id only); anywhere else the wallet's account 0, if it may sign there.
   secrets.payer = [lazy](bool localDevnet, std::uint64_t chainId) -> Result<chain::AccountKey> {
-    if (localDevnet)
-      return wallet::devnetDemoAccountKey();
+    if (localDevnet) { // its phrase is public: it signs on the devnet's chain id only
+      auto demo = wallet::devnetDemoAccountKey();
+      if (!demo)
+        return demo.error();
+      if (auto allowed = wallet::checkSigningAllowed(demo->address(), chainId); !allowed)
+        return allowed.error();
+      return demo;
+    }
     auto opened = lazy->get("the wallet pays the miners");
     if (!opened)
       return opened.error();
@@ -75,6 +83,11 @@ analysis::Secrets walletSecrets(const Config &config, PassphraseSource passphras
     if (auto allowed = wallet::checkSigningAllowed(payer->address(), chainId); !allowed)
       return allowed.error();
     return payer;
+  };
+  secrets.forget = [lazy, onForget = std::move(onForget)] {
+    lazy->opened.reset();
+    if (onForget)
+      onForget();
   };
   return secrets;
 }

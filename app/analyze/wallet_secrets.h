@@ -15,9 +15,11 @@ namespace nesa::app {
 /// Where the wallet's passphrase comes from when the wallet is first opened.
 using PassphraseSource = std::function<Result<SecureBuffer>()>;
 
-/// Secrets read from the wallet of `config`'s data folder, opened when a run first asks, with
-/// the passphrase of `passphrase` (a wrong one is asked for again by the next run).
+/// Secrets read from the wallet of `config`'s data folder, opened when a query first asks, with
+/// the passphrase of `passphrase`, and closed when it ends (Secrets::forget, which also calls
+/// `onForget`).
 analysis::Secrets walletSecrets(const Config &config, PassphraseSource passphrase,
-                                std::function<void(const std::string &)> onNotice);
+                                std::function<void(const std::string &)> onNotice,
+                                std::function<void()> onForget = {});
 
 } // namespace nesa::app

@@ -15,11 +15,11 @@ constexpr auto kCancelOp = R"({"op":"cancel"})";
 
 Result<void> AnalyzerSession::exchange(const std::string &op,
                                        const std::function<bool(const std::string &)> &onLine,
-                                       const std::atomic<bool> *cancelled) {
+                                       const std::atomic<bool> *cancelled,
+                                       std::optional<std::chrono::milliseconds> limit) {
   std::lock_guard lock(m_mutex);
   if (!m_child || !m_child->running()) {
-    auto started = ChildProcess::start(m_program, m_arguments, /*captureStdout=*/true,
-                                       /*pipeStdin=*/true);
+    auto started = ChildProcess::startHelper(m_program, m_arguments);
     if (!started)
       return started.error().withContext("starting " + m_program.filename().string());
     m_child.emplace(std::move(*started));
@@ -28,8 +28,26 @@ Result<void> AnalyzerSession::exchange(const std::string &op,
     m_child.reset();
     return sent.error();
   }
+  const auto begun = std::chrono::steady_clock::now();
   std::optional<std::chrono::steady_clock::time_point> cancelSent;
   while (true) {
+    const auto now = std::chrono::steady_clock::now();
+    if (cancelled && cancelled->load() && !cancelSent) { // looked at between any two lines
+      cancelSent = now;
+      if (!m_child->writeLine(kCancelOp)) {
+        m_child.reset();
+        return fail(ErrorCode::Cancelled, "cancelled");
+      }
+    }
+    if (cancelSent && now - *cancelSent > kCancelGrace) {
+      m_child.reset(); // it did not stop in time: stopped (the next query starts it again)
+      return fail(ErrorCode::Cancelled, "cancelled");
+    }
+    if (limit && now - begun > *limit) {
+      m_child.reset();
+      return fail(ErrorCode::Unavailable,
+                  "no answer within " + std::to_string(limit->count() / 1000) + " s");
+    }
     auto line = m_child->readLine(kPoll);
     if (line) {
       if (onLine(*line))
@@ -39,17 +57,6 @@ Result<void> AnalyzerSession::exchange(const std::string &op,
     if (line.error().code != ErrorCode::Unavailable) { // it ended
       m_child.reset();
       return fail(ErrorCode::Io, m_program.filename().string() + " ended during the query");
-    }
-    if (cancelled && cancelled->load() && !cancelSent) {
-      cancelSent = std::chrono::steady_clock::now();
-      if (!m_child->writeLine(kCancelOp)) {
-        m_child.reset();
-        return fail(ErrorCode::Cancelled, "cancelled");
-      }
-    }
-    if (cancelSent && std::chrono::steady_clock::now() - *cancelSent > kCancelGrace) {
-      m_child.reset(); // it did not stop in time: stopped (the next query starts it again)
-      return fail(ErrorCode::Cancelled, "cancelled");
     }
   }
 }

@@ -8,6 +8,7 @@
 #include "util/result.h"
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -25,11 +26,13 @@ public:
 
   /// Sends `op` (one JSON object) and hands each line that comes back to `onLine` until it
   /// returns true (the op's last line). Once `*cancelled` turns true a cancel op is sent; when the
-  /// last line has not come 10 s later the program is stopped (Cancelled). An Io error when the
-  /// program could not start or ended meanwhile.
+  /// last line has not come 10 s later the program is stopped (Cancelled). With `limit`, a query
+  /// still unanswered after it stops the program too (Unavailable). An Io error when the program
+  /// could not start or ended meanwhile. The next exchange starts a stopped program again.
   Result<void> exchange(const std::string &op,
                         const std::function<bool(const std::string &)> &onLine,
-                        const std::atomic<bool> *cancelled = nullptr);
+                        const std::atomic<bool> *cancelled = nullptr,
+                        std::optional<std::chrono::milliseconds> limit = std::nullopt);
 
 private:
   std::filesystem::path m_program;

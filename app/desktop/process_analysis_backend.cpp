@@ -15,6 +15,9 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 
+#include <algorithm>
+#include <chrono>
+
 namespace nesa::app {
 namespace {
 
@@ -105,12 +108,14 @@ ui::CostEstimate ProcessAnalysisBackend::estimateCost(const ui::AnalysisRequest 
   ui::AnalysisRequest withoutSecret = request; // the price needs no secret
   withoutSecret.passphrase.clear();
   QByteArray answer;
-  auto exchanged = m_session->exchange(sessionOp(QStringLiteral("estimate"), withoutSecret),
-                                       [&](const std::string &line) {
-                                         answer = QByteArray::fromStdString(line);
-                                         const QString event = eventOf(answer);
-                                         return event == u"estimate" || event == u"error";
-                                       });
+  auto exchanged = m_session->exchange(
+      sessionOp(QStringLiteral("estimate"), withoutSecret),
+      [&](const std::string &line) {
+        answer = QByteArray::fromStdString(line);
+        const QString event = eventOf(answer);
+        return event == u"estimate" || event == u"error";
+      },
+      nullptr, std::chrono::seconds(60));
   const QString failed = QCoreApplication::translate("AnalyzePage", "the estimate failed");
   if (!exchanged)
     return {false, 0,
@@ -180,8 +185,9 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
   // Keep what one miner saw, to show it (nothing leaves at local).
   const QString showShare = request.level != QLatin1String("local") ? scratch.path() : QString();
   QByteArray last;
+  std::string op = sessionOp(QStringLiteral("run"), request, output, showShare);
   auto exchanged = m_session->exchange(
-      sessionOp(QStringLiteral("run"), request, output, showShare),
+      op,
       [&](const std::string &text) {
         last = QByteArray::fromStdString(text);
         readAnalysisEvent(last, outcome, progress);
@@ -189,6 +195,7 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
         return event == u"result" || event == u"error";
       },
       &cancelled);
+  std::fill(op.begin(), op.end(), '\0'); // it carried the passphrase
   noteWork(last);
   if (cancelled.load()) {
     outcome.ok = false;

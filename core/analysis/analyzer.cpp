@@ -16,13 +16,32 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A file's identity for the caches: its path and when it last changed (a file edited between
-/// two queries is read again).
+/// A file's identity for the caches: its path, size and when it last changed; for a folder (a
+/// DICOM series, a language model) also its files' (a file edited between two queries is read
+/// again).
 std::string fileStamp(const fs::path &file) {
   std::error_code ec;
-  const auto changed = fs::last_write_time(file, ec);
-  return file.string() + "@" + std::to_string(ec ? 0 : changed.time_since_epoch().count());
+  const auto stampOf = [&ec](const fs::path &path) {
+    const auto changed = fs::last_write_time(path, ec);
+    const auto when = ec ? 0 : changed.time_since_epoch().count();
+    const auto size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
+    return "@" + std::to_string(when) + "+" + std::to_string(ec ? 0 : size);
+  };
+  std::string stamp = file.string() + stampOf(file);
+  if (fs::is_directory(file, ec))
+    for (const auto &entry : fs::directory_iterator(file, ec))
+      stamp += "|" + entry.path().filename().string() + stampOf(entry.path());
+  return stamp;
 }
+
+/// Runs `forget` when a query ends, however it ends.
+struct ForgetAtEnd {
+  const std::function<void()> &forget;
+  ~ForgetAtEnd() {
+    if (forget)
+      forget();
+  }
+};
 
 /// The model a request names, with how to prepare its input.
 struct ResolvedModel {
@@ -61,7 +80,6 @@ struct Analyzer::State {
   Events events;
   std::mutex mutex; // one query at a time
   Counters counters;
-  std::shared_ptr<const privacy::EeKey> key; // asked for once
   std::map<std::string, std::shared_ptr<const model::CompiledModel>> compiled;
   std::map<std::string, std::shared_ptr<const DocumentTask>> documents;
   std::map<std::string, std::shared_ptr<const llm::LanguageModel>> keyedLanguageModels;
@@ -110,9 +128,13 @@ struct Analyzer::State {
 
   Result<std::shared_ptr<const model::TensorData>> inputFor(const Request &request,
                                                             const ResolvedModel &model) {
-    const std::string stamp = fileStamp(request.input) + "|" + fileStamp(model.file) + "|" +
-                              (model.manifest ? model.manifest->name : std::string()) + "|" +
-                              fileStamp(request.manifest);
+    // The input as prepared for this model: by what its manifest says now.
+    std::string stamp = fileStamp(request.input) + "|" + fileStamp(model.file);
+    if (model.manifest) {
+      stamp += "|" + model.manifest->input + "|" + model.manifest->preprocessingJson;
+      for (auto d : model.manifest->inputShape)
+        stamp += "," + std::to_string(d);
+    }
     if (input && stamp == inputStamp)
       return input;
     auto loaded = loadInput(request.input, model.manifest, events.notice);
@@ -156,17 +178,12 @@ struct Analyzer::State {
     return shared;
   }
 
-  /// The user's EE key, asked of the wallet once.
-  Result<std::shared_ptr<const privacy::EeKey>> eeKey() {
-    if (key)
-      return key;
+  /// The user's EE key, asked of the wallet for each run (never kept: a wallet locked meanwhile
+  /// stays locked, and a one-off key serves one run).
+  Result<std::shared_ptr<const privacy::EeKey>> eeKey() const {
     if (!secrets.eeKey)
       return fail(ErrorCode::InvalidInput, "no EE key: ee and hss-ee need the wallet's key");
-    auto found = secrets.eeKey();
-    if (!found)
-      return found.error();
-    key = *found;
-    return key;
+    return secrets.eeKey();
   }
 
   Result<Outcome> runModel(const Request &request, const ResolvedModel &resolved,
@@ -201,6 +218,7 @@ Result<Outcome> Analyzer::State::runModel(const Request &request, const Resolved
   auto pool = openMinerPool(network, secrets, events, options,
                             keyed ? keyed->compiled().bundle() : (*model)->bundle(),
                             jobsOf(**model, options));
+  options.onProgress = events.call; // (a document task's calls are too many to tell one by one)
   if (!pool)
     return pool.error();
   ++counters.poolsOpened;
@@ -216,15 +234,15 @@ Result<Outcome> Analyzer::State::runModel(const Request &request, const Resolved
   auto result = engine.run(**model, **tensor, options);
   if (!result)
     return result.error();
-  auto payment = settleRun(*pool, result->report);
-  if (!payment)
-    return payment.error();
   Outcome outcome;
+  if (auto payment = settleRun(*pool, result->report); payment)
+    outcome.payment = std::move(*payment);
+  else
+    outcome.settlementError = payment.error();
   outcome.segmentation = segmentationVolumes(result->output, resolved.manifest);
   outcome.summary = summarizeOutput(result->output, resolved.manifest);
   outcome.output = std::move(result->output);
   outcome.report = std::move(result->report);
-  outcome.payment = std::move(*payment);
   return outcome;
 }
 
@@ -257,14 +275,14 @@ Result<Outcome> Analyzer::State::runDocument(const Request &request, const Resol
   });
   if (!done)
     return done.error();
-  auto payment = settleRun(*pool, done->report);
-  if (!payment)
-    return payment.error();
   Outcome outcome;
+  if (auto payment = settleRun(*pool, done->report); payment)
+    outcome.payment = std::move(*payment);
+  else
+    outcome.settlementError = payment.error();
   outcome.summary = std::move(done->lines);
   outcome.text = std::move(done->text);
   outcome.report = std::move(done->report);
-  outcome.payment = std::move(*payment);
   return outcome;
 }
 
@@ -284,6 +302,7 @@ Analyzer::Counters Analyzer::counters() const {
 
 Result<CostEstimate> Analyzer::estimate(const Request &request) {
   std::lock_guard lock(m->mutex);
+  const ForgetAtEnd forget{m->secrets.forget};
   auto options = runOptionsOf(request);
   if (!options)
     return options.error();
@@ -310,6 +329,7 @@ Result<CostEstimate> Analyzer::estimate(const Request &request) {
 
 Result<Outcome> Analyzer::run(const Request &request, const std::atomic<bool> *cancel) {
   std::lock_guard lock(m->mutex);
+  const ForgetAtEnd forget{m->secrets.forget};
   auto options = runOptionsOf(request);
   if (!options)
     return options.error();
@@ -323,7 +343,6 @@ Result<Outcome> Analyzer::run(const Request &request, const std::atomic<bool> *c
     options->key = *key;
   }
   options->cancel = cancel;
-  options->onProgress = m->events.call;
   return resolved->isLanguageModel() ? m->runDocument(request, *resolved, std::move(*options))
                                      : m->runModel(request, *resolved, std::move(*options));
 }

@@ -26,6 +26,9 @@ struct Outcome {
   std::string text;                        ///< a summarized document's summary
   privacy::RunReport report;               ///< every remote call and its verification
   std::optional<Payment> payment;          ///< what the miners were paid (none: nobody was)
+  /// The run succeeded but reporting wrong answers or paying failed (the result stands; the
+  /// payment did not happen or is unknown).
+  std::optional<Error> settlementError;
 };
 
 /// Runs queries. Thread-safe: queries are served one at a time.
@@ -41,8 +44,9 @@ public:
   Result<CostEstimate> estimate(const Request &request);
 
   /// Runs `request` at its privacy level on the network's miners, verifies every answer,
-  /// reports wrong ones and pays for the verified ones. Setting `*cancel` stops the run
-  /// before its next remote call (a Cancelled error).
+  /// reports wrong ones and pays for the verified ones (a failure there is the outcome's
+  /// settlementError). Setting `*cancel` stops the run before its next remote call (a
+  /// Cancelled error). The wallet's secrets are asked for each run and forgotten after it.
   Result<Outcome> run(const Request &request, const std::atomic<bool> *cancel = nullptr);
 
   /// How often the costly steps ran (tests check that none runs twice for one query).

@@ -61,9 +61,10 @@ Result<Request> requestFromJson(const std::string &text_) {
   for (const auto &[key, value] : object.items())
     if (!known.contains(key))
       return badField(key, "is not part of version " + std::to_string(kJsonSchemaVersion));
-  if (!object.contains("version") || !object["version"].is_number_integer())
-    return badField("version", "must be a whole number");
-  if (object["version"].get<std::int64_t>() > kJsonSchemaVersion)
+  if (!object.contains("version") || !object["version"].is_number_unsigned() ||
+      object["version"].get<std::uint64_t>() == 0)
+    return badField("version", "must be a whole number from 1");
+  if (object["version"].get<std::uint64_t>() > kJsonSchemaVersion)
     return badField("version", "is newer than this program's (" +
                                    std::to_string(kJsonSchemaVersion) + "): update Nesa");
   Request request;
@@ -160,6 +161,10 @@ std::string resultLine(const Outcome &outcome, const Analyzer::Counters &work) {
                     {"ms", report.totalMs}}},
                   {"payment", nullptr},
                   {"work", workJson(work)}});
+  out["settlement_error"] = outcome.settlementError
+                                ? json{{"code", errorCodeName(outcome.settlementError->code)},
+                                       {"message", outcome.settlementError->message}}
+                                : json(nullptr);
   if (const auto &payment = outcome.payment) {
     out["payment"] = {{"paid", payment->paid}, {"chain_id", payment->chainId}};
     if (payment->settled)

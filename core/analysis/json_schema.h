@@ -25,7 +25,7 @@ std::string estimateLine(const CostEstimate &estimate, const Analyzer::Counters 
 /// One finished remote call: {"event":"call","done":…,"expected":…,"kind":…,"miners":[…]}.
 std::string callLine(const privacy::RunProgress &progress);
 /// The result: {"event":"result","shape":…,"summary":[…],"text":…,"segmentation":[…],
-/// "report":{…},"payment":{…}|null,"work":{…}}.
+/// "report":{…},"payment":{…}|null,"settlement_error":{"code":…,"message":…}|null,"work":{…}}.
 std::string resultLine(const Outcome &outcome, const Analyzer::Counters &work);
 /// A failure: {"event":"error","code":"not-found","message":…}.
 std::string errorLine(const Error &error);

@@ -56,6 +56,9 @@ struct Secrets {
   /// The account that pays the miners: on this computer's devnet (`localDevnet`) the demo
   /// account may pay; elsewhere the wallet's, allowed to sign on `chainId`.
   std::function<Result<chain::AccountKey>(bool localDevnet, std::uint64_t chainId)> payer;
+  /// Called after every query: drop what was opened for it (the wallet, a passphrase), so that
+  /// a wallet locked between two queries stays locked.
+  std::function<void()> forget;
 };
 
 /// Whom a run tells what happens (each may be empty; called on the running thread).

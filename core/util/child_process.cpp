@@ -20,7 +20,18 @@ namespace nesa {
 
 Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
                                          const std::vector<std::string> &arguments,
-                                         bool captureStdout, bool pipeStdin) {
+                                         bool captureStdout) {
+  return launch(program, arguments, captureStdout, /*pipeStdin=*/false);
+}
+
+Result<ChildProcess> ChildProcess::startHelper(const std::filesystem::path &program,
+                                               const std::vector<std::string> &arguments) {
+  return launch(program, arguments, /*captureStdout=*/true, /*pipeStdin=*/true);
+}
+
+Result<ChildProcess> ChildProcess::launch(const std::filesystem::path &program,
+                                          const std::vector<std::string> &arguments,
+                                          bool captureStdout, bool pipeStdin) {
   int pipeFds[2] = {-1, -1};
   if (captureStdout && ::pipe2(pipeFds, O_CLOEXEC) != 0)
     return fail(ErrorCode::Io, std::string("cannot create a pipe: ") + std::strerror(errno));
@@ -63,7 +74,10 @@ Result<ChildProcess> ChildProcess::start(const std::filesystem::path &program,
     return fail(ErrorCode::Io, std::string("cannot start a process: ") + std::strerror(errno));
   }
   if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM); // a child never outlives its parent (devnet miners)
+    // A child never outlives its parent (devnet miners). The signal comes when the starting
+    // *thread* ends, so a helper started from a pool thread relies on its input ending instead.
+    if (!pipeStdin)
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     // A new program starts with no signal blocked, whatever its parent blocks to wait for them
     // (otherwise a child like anvil never sees the SIGTERM that asks it to save and stop).
     sigset_t none;
