@@ -681,6 +681,7 @@ private Q_SLOTS:
     QVERIFY(!large);
     QVERIFY2(large.error().message.find("over its limit for this client") != std::string::npos,
              large.error().message.c_str());
+    QVERIFY((*unpaid)->refusedAsOverLimit()); // what the client acts on, not the sentence
 
     network->reset();
     for (auto &process : miners)

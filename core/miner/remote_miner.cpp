@@ -48,8 +48,10 @@ RemoteMiner::RemoteMiner(const net::Identity &client, net::MinerRecord record,
 RemoteMiner::~RemoteMiner() = default;
 
 Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
-                                        std::chrono::milliseconds timeout) {
+                                        std::chrono::milliseconds timeout, bool *overLimit) {
   std::lock_guard lock(m_mutex);
+  if (overLimit)
+    *overLimit = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = m_connection && m_connection->isOpen();
     if (!reused) {
@@ -63,6 +65,8 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
       m_connection = std::move(*opened);
     }
     auto reply = m_connection->request(message, timeout);
+    if (overLimit)
+      *overLimit = !reply && m_connection->refusedAsOverLimit();
     // A connection the miner closed while idle fails at once: retry on a fresh one. A timeout
     // or a failure on a fresh connection is the miner's answer.
     if (reply || !reused || net::isDeadlineMiss(reply.error()))
@@ -222,9 +226,9 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   if (m_options.answers && m_chainAccount)
     m_options.answers->sent(job.call, *m_chainAccount);
   const auto message = encodeShareJob(priced);
-  auto reply = request(message, m_options.jobTimeout);
-  if (!reply && m_options.chainPayer && m_chainAccount &&
-      reply.error().message.find("over its limit for this client") != std::string::npos) {
+  bool overLimit = false;
+  auto reply = request(message, m_options.jobTimeout, &overLimit);
+  if (!reply && m_options.chainPayer && m_chainAccount && overLimit) {
     // The miner does not know (any more: it restarted) or under-rates our session: show it
     // afresh, with the deposit made ready for this job, and send the job once more.
     {

@@ -87,7 +87,11 @@ public:
   const std::optional<chain::Address> &chainAccount() const { return m_chainAccount; }
 
 private:
-  Result<net::Bytes> request(const net::Bytes &message, std::chrono::milliseconds timeout);
+  /// Sends `message` on the connection (opened again when the miner closed it while idle);
+  /// `overLimit`, when given, says whether a failure was the miner refusing it as over its limit
+  /// for this client.
+  Result<net::Bytes> request(const net::Bytes &message, std::chrono::milliseconds timeout,
+                             bool *overLimit = nullptr);
   /// installBundle without a charge (a juror's or an accused's copy); returns the bytes sent
   /// (0 when the miner had it). While the miner answers Busy it asks again, the pause doubling
   /// from 50 ms to 1 s, until installTimeout has passed in all.

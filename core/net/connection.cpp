@@ -51,6 +51,7 @@ struct Connection::State {
   mutable std::mutex mutex;
   bool open = false;
   bool droppedByPeer = false; ///< the last request failed because the other side closed
+  bool overLimit = false;     ///< the last request was refused as over the server's limit
   std::uint64_t sent = 0, received = 0;
 
   void close() {
@@ -124,6 +125,7 @@ Result<Bytes> Connection::request(std::span<const std::uint8_t> message,
   State &s = *m_state;
   if (!s.open)
     return fail(ErrorCode::Unavailable, "the connection is closed");
+  s.overLimit = false;
   const Bytes sealed = s.channel->seal(message);
   std::optional<Result<Bytes>> answer;
   auto exchange = [&]() -> asio::awaitable<void> {
@@ -146,6 +148,9 @@ Result<Bytes> Connection::request(std::span<const std::uint8_t> message,
       // large message may also hang up before its reason can be read.
       const auto &reason = s.ws.reason();
       constexpr std::size_t kLarge = 1u << 16;
+      s.overLimit = reason.code == websocket::close_code::too_big ||
+                    (message.size() > kLarge &&
+                     (code == asio::error::broken_pipe || code == asio::error::connection_reset));
       if (reason.code == websocket::close_code::too_big)
         why = "the server refused a message of " + std::to_string(message.size()) +
               " bytes: over its limit for this client";
@@ -177,6 +182,11 @@ bool isDeadlineMiss(const Error &error) {
 bool Connection::isOpen() const {
   std::lock_guard lock(m_state->mutex);
   return m_state->open;
+}
+
+bool Connection::refusedAsOverLimit() const {
+  std::lock_guard lock(m_state->mutex);
+  return !m_state->open && m_state->overLimit;
 }
 
 bool Connection::droppedByPeer() const {

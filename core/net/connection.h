@@ -42,6 +42,9 @@ public:
   /// True when the last request failed because the other side had closed the connection (a
   /// server drops idle ones), not because of our timeout or an oversized or broken answer.
   bool droppedByPeer() const;
+  /// True when the last request failed because the server refused the message as over its
+  /// limit for this client (its close reason said so, or it hung up while a large one was sent).
+  bool refusedAsOverLimit() const;
   /// The server's proven identity.
   const PublicKey &server() const;
   /// Sealed bytes sent and received so far.
