@@ -167,7 +167,7 @@ private Q_SLOTS:
     QVERIFY2(plain.code == 0, qPrintable(plain.err));
     const Run hss = run(kNesa, {QStringLiteral("analyze"), input, QStringLiteral("--model"),
                                 modelPath, QStringLiteral("--arithmetic"), QStringLiteral("ring64"),
-                                QStringLiteral("--miners"), QStringLiteral("3"),
+                                QStringLiteral("--shares"), QStringLiteral("3"),
                                 QStringLiteral("--output"), shared});
     QVERIFY2(hss.code == 0, qPrintable(hss.err));
     QVERIFY(hss.out.contains(QStringLiteral("output [4, 8]")));

@@ -37,7 +37,11 @@ const std::vector<cli::OptionSpec> kOptions = {
      "FILE"},
     {"privacy", true, "local, hss, ee or hss-ee (default hss)", "LEVEL"},
     {"arithmetic", true, "f64-masked or ring64 (default f64-masked)", "KIND"},
-    {"miners", true, "shares per remote call, 2 to 8 (default 2)", "N"},
+    {"shares", true,
+     "shares per remote call at the hss levels, each to its own miner, 2 to 8 "
+     "(default 2)",
+     "N"},
+    {"miners", true, "the old name of --shares", "N"},
     {"chain-rpc", true,
      "use the miners registered on the EVM network whose chain node's JSON-RPC is at HOST:PORT, "
      "paid from the wallet's account (default: the settings' network, else the running local "
@@ -149,7 +153,9 @@ Result<analysis::Request> requestOf(const cli::Arguments &args) {
   if (!arithmetic)
     return arithmetic.error();
   request.arithmetic = *arithmetic;
-  auto shares = args.integer("miners", 2, 1, 64);
+  if (args.has("miners") && !args.has("shares"))
+    std::cerr << "--miners is now called --shares (nesa-node's --miners counts miner processes)\n";
+  auto shares = args.integer(args.has("shares") ? "shares" : "miners", 2, 1, 64);
   if (!shares)
     return shares.error();
   request.shares = static_cast<int>(*shares);
