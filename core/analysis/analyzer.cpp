@@ -92,6 +92,21 @@ struct Analyzer::State {
       events.notice(line);
   }
 
+  /// A query's checked privacy options and its model.
+  struct Query {
+    privacy::RunOptions options;
+    ResolvedModel model;
+  };
+  Result<Query> begin(const Request &request) const {
+    auto options = runOptionsOf(request);
+    if (!options)
+      return options.error();
+    auto resolved = resolve(request);
+    if (!resolved)
+      return resolved.error();
+    return Query{std::move(*options), std::move(*resolved)};
+  }
+
   Result<ResolvedModel> resolve(const Request &request) const {
     ResolvedModel resolved{request.model, std::nullopt};
     fs::path manifestFile = request.manifest;
@@ -303,48 +318,44 @@ Analyzer::Counters Analyzer::counters() const {
 Result<CostEstimate> Analyzer::estimate(const Request &request) {
   std::lock_guard lock(m->mutex);
   const ForgetAtEnd forget{m->secrets.forget};
-  auto options = runOptionsOf(request);
-  if (!options)
-    return options.error();
-  auto resolved = m->resolve(request);
-  if (!resolved)
-    return resolved.error();
+  auto query = m->begin(request);
+  if (!query)
+    return query.error();
+  auto &[options, resolved] = *query;
   std::int64_t jobs = 0;
-  if (resolved->isLanguageModel()) {
-    auto task = m->documentFor(request, *resolved);
+  if (resolved.isLanguageModel()) {
+    auto task = m->documentFor(request, resolved);
     if (!task)
       return task.error();
-    jobs = (*task)->jobs(*options);
+    jobs = (*task)->jobs(options);
   } else {
     // The input is read for the run that usually follows (and to fail early on a bad file).
-    if (auto tensor = m->inputFor(request, *resolved); !tensor)
+    if (auto tensor = m->inputFor(request, resolved); !tensor)
       return tensor.error();
-    auto model = m->compiledFor(resolved->file);
+    auto model = m->compiledFor(resolved.file);
     if (!model)
       return model.error();
-    jobs = jobsOf(**model, *options);
+    jobs = jobsOf(**model, options);
   }
-  return estimateCost(m->network, *options, jobs);
+  return estimateCost(m->network, options, jobs);
 }
 
 Result<Outcome> Analyzer::run(const Request &request, const std::atomic<bool> *cancel) {
   std::lock_guard lock(m->mutex);
   const ForgetAtEnd forget{m->secrets.forget};
-  auto options = runOptionsOf(request);
-  if (!options)
-    return options.error();
-  auto resolved = m->resolve(request);
-  if (!resolved)
-    return resolved.error();
-  if (privacy::isKeyed(options->level)) {
+  auto query = m->begin(request);
+  if (!query)
+    return query.error();
+  auto &[options, resolved] = *query;
+  if (privacy::isKeyed(options.level)) {
     auto key = m->eeKey();
     if (!key)
       return key.error();
-    options->key = *key;
+    options.key = *key;
   }
-  options->cancel = cancel;
-  return resolved->isLanguageModel() ? m->runDocument(request, *resolved, std::move(*options))
-                                     : m->runModel(request, *resolved, std::move(*options));
+  options.cancel = cancel;
+  return resolved.isLanguageModel() ? m->runDocument(request, resolved, std::move(options))
+                                    : m->runModel(request, resolved, std::move(options));
 }
 
 } // namespace nesa::analysis
