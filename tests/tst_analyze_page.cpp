@@ -178,7 +178,7 @@ private Q_SLOTS:
     QVERIFY(page.shareView()->captionText().contains(QStringLiteral("no miner received")));
   }
 
-  // The desktop backend reads `nesa-analyze --estimate --json`: the gas of the sessions is not
+  // The desktop backend reads the estimate line of nesa-analyze: the gas of the sessions is not
   // in NES, so only the miners' prices add up to the total.
   void theEstimateIsRead() {
     const auto onChain = nesa::app::parseCostEstimate(

@@ -151,7 +151,7 @@ int modelCommand(Context &ctx) { return execSibling(ctx, "nesa-model"); }
 const std::vector<Command> &commands() {
   static const std::vector<Command> table = {
       {"analyze", "run a model on a file privately (nesa analyze --help)",
-       "nesa analyze INPUT --model M --privacy local|ee|hss|hss-ee [--miners N] [--output OUT.npy]",
+       "nesa analyze INPUT --model M --privacy local|ee|hss|hss-ee [--shares N] [--output OUT.npy]",
        nullptr, analyzeCommand},
       {"model", "list, add, inspect and remove installed models (nesa model --help)",
        "nesa model list | info ID | add FILE|FOLDER [--manifest M.json] [--id ID] | remove ID",
