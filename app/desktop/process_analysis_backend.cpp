@@ -182,7 +182,9 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
   ui::AnalysisOutcome outcome;
   QTemporaryDir scratch;
   const QString output = scratch.filePath(QStringLiteral("output.npy"));
-  // Keep what one miner saw, to show it (nothing leaves at local).
+  // Keep what one miner saw, to show it; at local no miner is used, so there is nothing to keep
+  // (docs/privacy.md: tst_engine theLocalLevelSendsNothing, tst_analysis
+  // everyLevelGivesTheLocalAnswer).
   const QString showShare = request.level != QLatin1String("local") ? scratch.path() : QString();
   QByteArray last;
   std::string op = sessionOp(QStringLiteral("run"), request, output, showShare);
