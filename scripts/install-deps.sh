@@ -28,6 +28,8 @@ packages=(
   libqrencode-dev
   # GUI tests and screenshots
   xvfb xauth imagemagick
+  # uploads to the local API in its tests
+  curl
   # fuzzing the file readers (libFuzzer comes with clang's runtime libraries)
   clang libclang-rt-14-dev
 )
@@ -70,13 +72,17 @@ if [[ -e "$openmp_dir/libblas.so.3" ]] && command -v update-alternatives >/dev/n
   "${sudo_cmd[@]}" update-alternatives --quiet --set liblapack.so.3-x86_64-linux-gnu "$openmp_dir/liblapack.so.3" || true
 fi
 
-# The contract tools, pinned by contracts/package-lock.json: solcjs, OpenZeppelin and the local
-# chain node (anvil). Installed into contracts/node_modules (no global install), again only when
-# the lockfile changed. npm's install scripts are not needed (anvil's binary is in its package).
-contracts_dir=$(cd "$(dirname "$0")/../contracts" && pwd)
-stamp="$contracts_dir/node_modules/.nesa-lockfile"
-if ! cmp -s "$contracts_dir/package-lock.json" "$stamp"; then
-  echo "install-deps: installing the contract tools (npm ci in contracts/)"
-  (cd "$contracts_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
-  cp "$contracts_dir/package-lock.json" "$stamp"
-fi
+# npm packages, each folder pinned by its package-lock.json and installed into its own
+# node_modules (no global install), again only when the lockfile changed. npm's install scripts
+# are not needed (anvil's binary is in its package).
+#   contracts/          the contract tools: solcjs, OpenZeppelin and the local chain node (anvil)
+#   tests/api_clients/  OpenAI's and Ollama's client libraries, which the local API's tests drive
+root_dir=$(cd "$(dirname "$0")/.." && pwd)
+for npm_dir in "$root_dir/contracts" "$root_dir/tests/api_clients"; do
+  stamp="$npm_dir/node_modules/.nesa-lockfile"
+  if ! cmp -s "$npm_dir/package-lock.json" "$stamp"; then
+    echo "install-deps: installing the npm packages of ${npm_dir#"$root_dir"/} (npm ci)"
+    (cd "$npm_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    cp "$npm_dir/package-lock.json" "$stamp"
+  fi
+done

@@ -190,12 +190,17 @@ private Q_SLOTS:
     hssEe.options.level = privacy::PrivacyLevel::HssEe;
     hssEe.options.key = testing::freshEeKey();
     int progress = 0;
-    auto a = summarize(m, document, local, 8, [&](int done, int) { progress = done; });
+    std::string pieces;
+    auto a = summarize(m, document, local, 8, [&](int done, int, const std::string &piece) {
+      progress = done;
+      pieces += piece;
+    });
     auto b = summarize(m, document, hssEe, 8);
     QVERIFY2(a.ok(), a.ok() ? "" : a.error().message.c_str());
     QVERIFY(b.ok());
     QVERIFY(a->chunks > 1);
     QCOMPARE(progress, a->chunks);
+    QCOMPARE(pieces, a->text); // the streamed pieces make up the summary
     QCOMPARE(QString::fromStdString(b->text), QString::fromStdString(a->text));
     QVERIFY(b->report.checksPassed > 0);
     const std::vector<std::string> labels{"contract", "invoice", "letter"};

@@ -8,6 +8,7 @@
 #include "cli/daemon.h"
 #include "cli/secret_input.h"
 #include "model/npy.h"
+#include "serve_api.h"
 #include "util/paths.h"
 #include "util/process_tuning.h"
 #include "wallet_secrets.h"
@@ -72,6 +73,13 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"session", false,
      "serve a program's queries: JSON ops on standard input, JSON lines on standard output, one "
      "analyzer for them all (docs/engine.md)"},
+    {"serve", false,
+     "serve the local API on 127.0.0.1 until Ctrl-C: OpenAI's /v1 and Ollama's /api text "
+     "endpoints and /v1/analyze, with the bearer token in DATA/api-token (docs/api.md)"},
+    {"port", true, "with --serve: the port (default 11435; 0: any free one)", "N"},
+    {"max-queries", true,
+     "with --serve: queries waiting or running at once before the next is refused (default 32)",
+     "N"},
     {"help", false, "show this help"},
 };
 
@@ -211,7 +219,7 @@ int main(int argc, char **argv) {
   auto args = cli::parseArguments(argc, argv, 1, kOptions);
   if (!args)
     return failWith(args.error());
-  const bool named = args->has("request") || args->has("session")
+  const bool named = args->has("request") || args->has("session") || args->has("serve")
                          ? args->positional.empty() && !args->has("model")
                          : args->positional.size() == 1 && args->has("model");
   if (!args->has("help") && !named && g_json)
@@ -222,7 +230,8 @@ int main(int argc, char **argv) {
     (args->has("help") ? std::cout : std::cerr)
         << "usage: nesa analyze INPUT --model MODEL.pt [OPTIONS]\n"
            "       nesa analyze --request QUERY.json [OPTIONS]\n"
-           "       nesa-analyze --session [OPTIONS]   (queries as JSON lines on stdin)\n\n"
+           "       nesa-analyze --session [OPTIONS]   (queries as JSON lines on stdin)\n"
+           "       nesa serve [--port N] [OPTIONS]    (the local API: docs/api.md)\n\n"
            "Runs MODEL on INPUT (an .npy array, a NIfTI/DICOM scan or an image with --manifest) at "
            "a\n"
            "privacy level, verifying every miner, and prints the result and the per-call report.\n"
@@ -237,6 +246,12 @@ int main(int argc, char **argv) {
   auto config = loadConfig(args->value("config", paths::configFile().string()));
   if (!config)
     return failWith(config.error());
+  if (args->has("serve")) {
+    auto network = networkOf(*args, *config);
+    if (!network)
+      return failWith(network.error());
+    return app::serveApi(*args, *config, std::move(*network), g_json);
+  }
   if (args->has("session")) {
     const std::filesystem::path settings = args->value("config", paths::configFile().string());
     return app::serveSession(std::cin, std::cout, settings,

@@ -148,11 +148,18 @@ int analyzeCommand(Context &ctx) { return execSibling(ctx, "nesa-analyze"); }
 
 int modelCommand(Context &ctx) { return execSibling(ctx, "nesa-model"); }
 
+int serveCommand(Context &ctx) {
+  ctx.args.insert(ctx.args.begin(), "--serve");
+  return execSibling(ctx, "nesa-analyze");
+}
+
 const std::vector<Command> &commands() {
   static const std::vector<Command> table = {
       {"analyze", "run a model on a file privately (nesa analyze --help)",
        "nesa analyze INPUT --model M --privacy local|ee|hss|hss-ee [--shares N] [--output OUT.npy]",
        nullptr, analyzeCommand},
+      {"serve", "serve the local API on 127.0.0.1: OpenAI, Ollama and /v1/analyze (docs/api.md)",
+       "nesa serve [--port N] [--max-queries N] [--json]", nullptr, serveCommand},
       {"model", "list, add, inspect and remove installed models (nesa model --help)",
        "nesa model list | info ID | add FILE|FOLDER [--manifest M.json] [--id ID] | remove ID",
        nullptr, modelCommand},
@@ -235,7 +242,7 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
   const bool wantsHelp =
       global->has("help") || (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
   if (wantsHelp && name != "bench" && name != "wallet" && name != "analyze" && name != "model" &&
-      name != "gov") {
+      name != "serve" && name != "gov") {
     out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
     if (command->arrivesWith)
       out << "Not yet available in this build: it arrives with " << command->arrivesWith << ".\n";

@@ -285,9 +285,12 @@ Result<Outcome> Analyzer::State::runDocument(const Request &request, const Resol
   if (!pool)
     return pool.error();
   ++counters.poolsOpened;
-  auto done = runDocumentTask(*pool, **task, *served, options, [this](int part, int parts) {
-    tell("part " + std::to_string(part) + "/" + std::to_string(parts) + " summarized");
-  });
+  auto done = runDocumentTask(
+      *pool, **task, *served, options, [this](int part, int parts, const std::string &piece) {
+        tell("part " + std::to_string(part) + "/" + std::to_string(parts) + " summarized");
+        if (events.text)
+          events.text(piece);
+      });
   if (!done)
     return done.error();
   Outcome outcome;

@@ -40,10 +40,10 @@ Result<DocumentTask> prepareDocumentTask(const std::filesystem::path &document,
   return DocumentTask{task, labels, std::move(read->text), std::move(*model), perPass, passes};
 }
 
-Result<DocumentOutcome> runDocumentTask(const MinerPool &pool, const DocumentTask &task,
-                                        const llm::LanguageModel &served,
-                                        const privacy::RunOptions &options,
-                                        const std::function<void(int, int)> &onPart) {
+Result<DocumentOutcome>
+runDocumentTask(const MinerPool &pool, const DocumentTask &task, const llm::LanguageModel &served,
+                const privacy::RunOptions &options,
+                const std::function<void(int, int, const std::string &)> &onPart) {
   privacy::Engine engine(pool.miners);
   const llm::RunSetup setup{&engine, options};
   DocumentOutcome outcome;

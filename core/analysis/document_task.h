@@ -45,9 +45,9 @@ struct DocumentOutcome {
 
 /// Runs `task` on `pool`'s miners (opened for `served`'s bundle and the task's jobs); `served` is
 /// task.model, keyed with options' key at the ee levels.
-Result<DocumentOutcome> runDocumentTask(const MinerPool &pool, const DocumentTask &task,
-                                        const llm::LanguageModel &served,
-                                        const privacy::RunOptions &options,
-                                        const std::function<void(int, int)> &onPart);
+Result<DocumentOutcome>
+runDocumentTask(const MinerPool &pool, const DocumentTask &task, const llm::LanguageModel &served,
+                const privacy::RunOptions &options,
+                const std::function<void(int, int, const std::string &)> &onPart);
 
 } // namespace nesa::analysis

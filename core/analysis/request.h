@@ -67,6 +67,8 @@ struct Events {
   std::function<void(const std::string &)> notice;
   /// A remote call finished, verified or not.
   std::function<void(const privacy::RunProgress &)> call;
+  /// A piece of a summary, as soon as it is written (in order, the pieces are Outcome::text).
+  std::function<void(const std::string &)> text;
 };
 
 } // namespace nesa::analysis

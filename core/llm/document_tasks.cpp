@@ -23,7 +23,7 @@ std::vector<std::vector<std::int64_t>> chunk(const std::vector<std::int64_t> &id
 
 Result<Summary> summarize(const LanguageModel &model, const std::string &text,
                           const RunSetup &setup, int maxTokensPerChunk,
-                          const std::function<void(int, int)> &onChunk) {
+                          const std::function<void(int, int, const std::string &)> &onChunk) {
   auto ids = model.tokenizer().encode(text);
   if (!ids)
     return ids.error();
@@ -49,12 +49,11 @@ Result<Summary> summarize(const LanguageModel &model, const std::string &text,
     auto generated = model.generate(prompt, options, setup);
     if (!generated)
       return generated.error().withContext("summarizing part " + std::to_string(i + 1));
-    if (!summary.text.empty())
-      summary.text += '\n';
-    summary.text += generated->text;
+    const std::string piece = (summary.text.empty() ? "" : "\n") + generated->text;
+    summary.text += piece;
     summary.report.add(generated->report);
     if (onChunk)
-      onChunk(static_cast<int>(i + 1), summary.chunks);
+      onChunk(static_cast<int>(i + 1), summary.chunks, piece);
   }
   return summary;
 }

@@ -18,10 +18,11 @@ struct Summary {
 
 /// Summarizes `text`: the document is cut into chunks that leave room for the prompt and
 /// `maxTokensPerChunk` new tokens; each chunk is summarized greedily ("…\nTL;DR:").
-/// `onChunk(done, total)` reports progress.
+/// `onChunk(done, total, piece)` reports each chunk as it is summarized: `piece` is what it
+/// added to the summary (the pieces, in order, make up `Summary::text`).
 Result<Summary> summarize(const LanguageModel &model, const std::string &text,
                           const RunSetup &setup, int maxTokensPerChunk = 48,
-                          const std::function<void(int, int)> &onChunk = {});
+                          const std::function<void(int, int, const std::string &)> &onChunk = {});
 
 /// One label's score.
 struct LabelScore {

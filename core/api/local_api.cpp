@@ -1,0 +1,598 @@
+#include "api/local_api.h"
+
+#include "api/api_messages.h"
+#include "api/api_token.h"
+#include "api/internal/query_runner.h"
+#include "api/multipart.h"
+#include "net/internal/asio.h"
+#include "registry/model_locations.h"
+#include "registry/model_registry.h"
+
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+// GCC 12 takes asio's coroutine frames (made by its recycling allocator, freed by the frame's
+// own operator delete) for a mismatched new and delete: a false positive.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace nesa::api {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+namespace asio = net::asio;
+namespace beast = net::beast;
+namespace http = net::http;
+using net::tcp;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr auto kHeaderTime = 30s;    // to send a request's headers
+constexpr auto kBodyTime = 10min;    // to send its body (an upload)
+constexpr auto kWriteTime = 60s;     // to take one piece of an answer
+constexpr auto kPollInterval = 20ms; // how often a waiting connection looks at its query
+constexpr int kIoThreads = 2;
+
+/// An HTTP status and a body in the endpoint's dialect.
+struct Reply {
+  unsigned status = 200;
+  std::string contentType = "application/json";
+  std::string body;
+  bool close = false;
+};
+
+unsigned statusFor(ErrorCode code) {
+  switch (code) {
+  case ErrorCode::InvalidInput:
+  case ErrorCode::Corrupt: return 400;
+  case ErrorCode::WrongPassphrase: return 403;
+  case ErrorCode::NotFound: return 404;
+  case ErrorCode::Busy:
+  case ErrorCode::Unavailable: return 503;
+  default: return 500;
+  }
+}
+
+std::string codeName(ErrorCode code) {
+  std::string name = errorCodeName(code);
+  for (auto &c : name)
+    if (c == '-')
+      c = '_';
+  return name;
+}
+
+Reply errorReply(bool ollama, unsigned status, const std::string &message, std::string code) {
+  return Reply{
+      status, "application/json",
+      errorBody(ollama, message, status >= 500 ? "server_error" : "invalid_request_error", code)};
+}
+
+Reply errorReply(bool ollama, const Error &error) {
+  return errorReply(ollama, statusFor(error.code), error.message, codeName(error.code));
+}
+
+std::string base64(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char *>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.pop_back(); // the terminating NUL
+  return out;
+}
+
+/// A file name the client gave, reduced to letters, digits, '.', '-' and '_' (its extension
+/// tells the readers what it is); never a path.
+std::string safeFileName(const std::string &given) {
+  std::string name = fs::path(given).filename().string();
+  for (auto &c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_')
+      c = '_';
+  while (!name.empty() && name.front() == '.')
+    name.erase(name.begin());
+  return name.empty() ? "upload" : name.substr(0, 128);
+}
+
+/// Whether the client at the other end of `socket` is still there: a closed connection reads
+/// as end-of-file (a peek, so nothing it sent is lost).
+bool peerIsGone(tcp::socket &socket) {
+  char byte;
+  const auto got = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (got > 0)
+    return false;
+  return got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+} // namespace
+
+struct LocalApi::State : std::enable_shared_from_this<LocalApi::State> {
+  ApiOptions options;
+  std::function<void(const std::string &)> notice;
+  QueryRunner runner;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  std::atomic<std::uint64_t> queries{0}, refusedBusy{0}, cancelled{0}, connections{0};
+  std::shared_ptr<std::atomic<std::uint64_t>> workFolders =
+      std::make_shared<std::atomic<std::uint64_t>>(0);
+
+  State(ApiOptions o, analysis::NetworkChoice network, analysis::Secrets secrets,
+        std::function<void(const std::string &)> n)
+      : options(std::move(o)), notice(std::move(n)),
+        runner(std::move(network), std::move(secrets), notice, options.maxQueries) {}
+
+  void tell(const std::string &line) const {
+    if (notice)
+      notice(line);
+  }
+
+  asio::awaitable<void> acceptLoop();
+  asio::awaitable<void> serveConnection(tcp::socket socket);
+  asio::awaitable<bool> serveRequest(beast::tcp_stream &stream, beast::flat_buffer &buffer);
+  asio::awaitable<void> write(beast::tcp_stream &stream, const Reply &reply, unsigned version);
+  Reply route(const http::request<http::string_body> &request, bool ollama);
+  Result<std::shared_ptr<QueryJob>> textJob(const TextQuery &query);
+  Result<std::shared_ptr<QueryJob>> analyzeJob(const http::request<http::string_body> &request);
+  asio::awaitable<void> answerQuery(beast::tcp_stream &stream, std::shared_ptr<QueryJob> job,
+                                    const AnswerContext *text, bool streamed, unsigned version);
+  Reply status() const;
+  Reply models(bool ollama) const;
+};
+
+namespace {
+
+/// The installed model `id`; NotFound (404) when there is none. Ids are names, never paths.
+Result<registry::RegisteredModel> installedModel(const std::string &id) {
+  if (id.empty() || id.front() == '.' || id.find('/') != std::string::npos ||
+      id.find('\\') != std::string::npos)
+    return fail(ErrorCode::NotFound,
+                "'" + id + "' is not an installed model's id (GET /v1/models)");
+  auto models =
+      registry::ModelRegistry::open(registry::userModelsFolder(), registry::builtInModelFolders());
+  if (!models)
+    return models.error();
+  auto found = models->find(id);
+  if (!found)
+    return fail(ErrorCode::NotFound, "'" + id + "' is not an installed model (GET /v1/models)");
+  return found;
+}
+
+std::int64_t unixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string randomId(const char *prefix) {
+  unsigned char random[12];
+  randombytes_buf(random, sizeof random);
+  char hex[sizeof random * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, random, sizeof random);
+  return std::string(prefix) + hex;
+}
+
+} // namespace
+
+Result<std::shared_ptr<QueryJob>> LocalApi::State::textJob(const TextQuery &query) {
+  auto model = installedModel(query.model);
+  if (!model)
+    return model.error();
+  if (model->kind != registry::ModelKind::LanguageModel)
+    return fail(ErrorCode::InvalidInput, "'" + query.model +
+                                             "' is not a language model: send files to it "
+                                             "through /v1/analyze");
+  auto folder = WorkFolder::make(options.workFolder, workFolders);
+  if (!folder)
+    return folder.error();
+  const auto document = (*folder)->path() / "document.txt";
+  {
+    std::ofstream out(document, std::ios::binary);
+    out << query.document;
+    if (!out.flush())
+      return fail(ErrorCode::Io, "cannot write the document to " + document.string());
+  }
+  auto job = std::make_shared<QueryJob>();
+  job->folder = std::move(*folder);
+  job->request.input = document;
+  job->request.model = query.model;
+  job->request.task = query.nesa.task;
+  job->request.labels = query.nesa.labels;
+  job->request.level = query.nesa.level.value_or(options.defaultLevel);
+  if (query.nesa.shares)
+    job->request.shares = *query.nesa.shares;
+  return job;
+}
+
+Result<std::shared_ptr<QueryJob>>
+LocalApi::State::analyzeJob(const http::request<http::string_body> &request) {
+  auto boundary = multipartBoundary(std::string(request[http::field::content_type]));
+  if (!boundary)
+    return boundary.error();
+  auto parts = parseMultipart(request.body(), *boundary);
+  if (!parts)
+    return parts.error();
+  const FormPart *file = nullptr;
+  std::string model, output, nesaJson;
+  for (const auto &part : *parts) {
+    if (part.name == "file" && part.filename)
+      file = &part;
+    else if (part.name == "model")
+      model = std::string(part.content);
+    else if (part.name == "output")
+      output = std::string(part.content);
+    else if (part.name == "nesa")
+      nesaJson = std::string(part.content);
+    else
+      return fail(ErrorCode::InvalidInput,
+                  "the form field '" + part.name + "' is not one of file, model, nesa, output");
+  }
+  if (!file)
+    return fail(ErrorCode::InvalidInput, "the form has no file (curl -F file=@SCAN.nii.gz)");
+  if (output != "" && output != "npy")
+    return fail(ErrorCode::InvalidInput, "output must be npy (or left out)");
+  NesaOptions nesa;
+  if (!nesaJson.empty()) {
+    auto parsed = parseNesaOptions(nesaJson);
+    if (!parsed)
+      return parsed.error();
+    nesa = std::move(*parsed);
+  }
+  if (auto found = installedModel(model); !found)
+    return found.error();
+  auto folder = WorkFolder::make(options.workFolder, workFolders);
+  if (!folder)
+    return folder.error();
+  const auto input = (*folder)->path() / safeFileName(*file->filename);
+  {
+    std::ofstream out(input, std::ios::binary);
+    out.write(file->content.data(), static_cast<std::streamsize>(file->content.size()));
+    if (!out.flush())
+      return fail(ErrorCode::Io, "cannot write the upload to " + input.string());
+  }
+  auto job = std::make_shared<QueryJob>();
+  job->folder = std::move(*folder);
+  job->wantNpy = output == "npy";
+  job->request.input = input;
+  job->request.model = model;
+  job->request.task = nesa.task;
+  job->request.labels = nesa.labels;
+  job->request.level = nesa.level.value_or(options.defaultLevel);
+  if (nesa.shares)
+    job->request.shares = *nesa.shares;
+  return job;
+}
+
+LocalApi::LocalApi(ApiOptions options, analysis::NetworkChoice network, analysis::Secrets secrets,
+                   std::function<void(const std::string &)> notice)
+    : m(std::make_shared<State>(std::move(options), std::move(network), std::move(secrets),
+                                std::move(notice))) {}
+
+LocalApi::~LocalApi() { stop(); }
+
+Result<void> LocalApi::start() {
+  if (sodium_init() < 0)
+    return fail(ErrorCode::Internal, "libsodium failed to start");
+  if (m->options.token.size() < 32)
+    return fail(ErrorCode::InvalidInput, "the API needs a token of 32 characters or more");
+  beast::error_code ec;
+  const tcp::endpoint where(asio::ip::address_v4::loopback(), m->options.port);
+  m->acceptor.open(where.protocol(), ec);
+  if (!ec)
+    m->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec)
+    m->acceptor.bind(where, ec);
+  if (!ec)
+    m->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return fail(ErrorCode::Unavailable, "cannot listen on 127.0.0.1:" +
+                                            std::to_string(m->options.port) + ": " + ec.message());
+  m->port = m->acceptor.local_endpoint().port();
+  asio::co_spawn(m->ioc, m->acceptLoop(), asio::detached);
+  for (int i = 0; i < kIoThreads; ++i)
+    m->threads.emplace_back([state = m] { state->ioc.run(); });
+  return {};
+}
+
+std::uint16_t LocalApi::port() const { return m->port; }
+
+void LocalApi::stop() {
+  if (!m)
+    return;
+  m->runner.stop(); // the running query stops before its next remote call
+  asio::post(m->ioc, [state = m] {
+    beast::error_code ignored;
+    state->acceptor.close(ignored);
+  });
+  m->ioc.stop();
+  for (auto &thread : m->threads)
+    if (thread.joinable())
+      thread.join();
+  m->threads.clear();
+}
+
+ApiStats LocalApi::stats() const {
+  return ApiStats{m->queries,          m->refusedBusy, m->cancelled,
+                  m->runner.waiting(), m->connections, *m->workFolders};
+}
+
+asio::awaitable<void> LocalApi::State::acceptLoop() {
+  auto backoff = 10ms;
+  for (;;) {
+    beast::error_code ec;
+    auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !acceptor.is_open())
+      co_return;
+    if (ec) { // out of descriptors, most likely: wait rather than spin
+      asio::steady_timer pause(ioc, backoff);
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      backoff = std::min<std::chrono::milliseconds>(backoff * 2, 1s);
+      continue;
+    }
+    backoff = 10ms;
+    asio::co_spawn(ioc, serveConnection(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> LocalApi::State::serveConnection(tcp::socket socket) {
+  struct Counted { // this connection's place, given back however the coroutine ends
+    std::atomic<std::uint64_t> &open;
+    ~Counted() { --open; }
+  } counted{connections};
+  const bool overCap = ++connections > options.maxConnections;
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  if (overCap) {
+    Reply busy = errorReply(false, 503, "too many connections are open", "busy");
+    busy.close = true;
+    co_await write(stream, busy, 11);
+    co_return;
+  }
+  try {
+    while (co_await serveRequest(stream, buffer)) {
+    }
+  } catch (const std::exception &) {
+    // the client went away or sent what HTTP cannot be: the connection ends, the server stays
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+asio::awaitable<void> LocalApi::State::write(beast::tcp_stream &stream, const Reply &reply,
+                                             unsigned version) {
+  http::response<http::string_body> response{static_cast<http::status>(reply.status), version};
+  response.set(http::field::server, "nesa");
+  response.set(http::field::content_type, reply.contentType);
+  if (reply.status == 401)
+    response.set(http::field::www_authenticate, "Bearer");
+  if (reply.status == 503)
+    response.set(http::field::retry_after, "1");
+  response.keep_alive(!reply.close);
+  response.body() = reply.body;
+  response.prepare_payload();
+  stream.expires_after(kWriteTime);
+  co_await http::async_write(stream, response, asio::use_awaitable);
+}
+
+asio::awaitable<bool> LocalApi::State::serveRequest(beast::tcp_stream &stream,
+                                                    beast::flat_buffer &buffer) {
+  http::request_parser<http::empty_body> head;
+  head.header_limit(16 * 1024);
+  head.body_limit(std::numeric_limits<std::uint64_t>::max()); // checked below, per endpoint
+  stream.expires_after(kHeaderTime);
+  beast::error_code readError;
+  co_await http::async_read_header(stream, buffer, head,
+                                   asio::redirect_error(asio::use_awaitable, readError));
+  if (readError)
+    co_return false; // closed between requests, timed out, or not HTTP
+  const auto &header = head.get();
+  const std::string target(header.target().substr(0, header.target().find('?')));
+  const bool ollama = target.rfind("/api/", 0) == 0;
+  const unsigned version = header.version();
+  if (!bearerMatches(std::string(header[http::field::authorization]), options.token)) {
+    Reply denied = errorReply(ollama, 401,
+                              "a bearer token is needed: Authorization: Bearer "
+                              "<the token in DATA/api-token>",
+                              "invalid_api_key");
+    denied.close = true; // its body is not read
+    co_await write(stream, denied, version);
+    co_return false;
+  }
+  const bool upload = target == "/v1/analyze";
+  const std::size_t limit = upload ? options.maxUploadBytes : options.maxJsonBytes;
+  if (head.content_length() && *head.content_length() > limit) {
+    Reply tooLarge = errorReply(
+        ollama, 413, "the body is over " + std::to_string(limit >> 20) + " MiB", "body_too_large");
+    tooLarge.close = true;
+    co_await write(stream, tooLarge, version);
+    co_return false;
+  }
+  http::request_parser<http::string_body> parser(std::move(head));
+  parser.body_limit(limit);
+  stream.expires_after(kBodyTime);
+  beast::error_code bodyError;
+  co_await http::async_read(stream, buffer, parser,
+                            asio::redirect_error(asio::use_awaitable, bodyError));
+  if (bodyError == http::error::body_limit) { // chunked, so not known before
+    Reply tooLarge = errorReply(
+        ollama, 413, "the body is over " + std::to_string(limit >> 20) + " MiB", "body_too_large");
+    tooLarge.close = true;
+    co_await write(stream, tooLarge, version);
+    co_return false;
+  }
+  if (bodyError)
+    co_return false;
+  const auto request = parser.release();
+  const bool keepAlive = request.keep_alive();
+  const auto method = request.method();
+
+  // The queries: answered when their run ends (or piece by piece), then the connection closes.
+  static const std::map<std::string, Dialect> kTextEndpoints = {
+      {"/v1/chat/completions", Dialect::OpenAiChat},
+      {"/v1/completions", Dialect::OpenAiCompletion},
+      {"/api/chat", Dialect::OllamaChat},
+      {"/api/generate", Dialect::OllamaGenerate}};
+  const auto text = kTextEndpoints.find(target);
+  if ((text != kTextEndpoints.end() || upload) && method == http::verb::post) {
+    std::optional<AnswerContext> context;
+    bool streamed = false;
+    Result<std::shared_ptr<QueryJob>> job = fail(ErrorCode::Internal, "no job");
+    if (upload) {
+      job = analyzeJob(request);
+    } else {
+      auto query = parseTextQuery(text->second, request.body());
+      if (!query) {
+        job = query.error();
+      } else {
+        streamed = query->stream;
+        const bool chat = text->second == Dialect::OpenAiChat;
+        context = AnswerContext{text->second, randomId(chat ? "chatcmpl-" : "cmpl-"), query->model,
+                                unixNow()};
+        job = textJob(*query);
+      }
+    }
+    if (job) {
+      if (auto queued = runner.submit(*job); !queued) {
+        if (queued.error().code == ErrorCode::Busy)
+          ++refusedBusy;
+        job = queued.error();
+      }
+    }
+    if (!job) {
+      Reply refused = errorReply(ollama, job.error());
+      refused.close = !keepAlive;
+      co_await write(stream, refused, version);
+      co_return keepAlive;
+    }
+    co_await answerQuery(stream, *job, context ? &*context : nullptr, streamed, version);
+    co_return false;
+  }
+  Reply reply = route(request, ollama);
+  reply.close = reply.close || !keepAlive;
+  co_await write(stream, reply, version);
+  co_return !reply.close;
+}
+
+Reply LocalApi::State::route(const http::request<http::string_body> &request, bool ollama) {
+  const std::string target(request.target().substr(0, request.target().find('?')));
+  const bool get = request.method() == http::verb::get;
+  if (target == "/v1/models" || target == "/api/tags")
+    return get ? models(ollama) : errorReply(ollama, 405, "use GET", "method_not_allowed");
+  if (target == "/nesa/status")
+    return get ? status() : errorReply(ollama, 405, "use GET", "method_not_allowed");
+  if (target == "/api/version")
+    return get ? Reply{200, "application/json", json{{"version", "0.0.0-nesa"}}.dump()}
+               : errorReply(ollama, 405, "use GET", "method_not_allowed");
+  for (const char *query :
+       {"/v1/chat/completions", "/v1/completions", "/api/chat", "/api/generate", "/v1/analyze"})
+    if (target == query)
+      return errorReply(ollama, 405, "use POST", "method_not_allowed");
+  return errorReply(ollama, 404, "no endpoint " + target + " (docs/api.md lists them)",
+                    "not_found");
+}
+
+Reply LocalApi::State::models(bool ollama) const {
+  auto models =
+      registry::ModelRegistry::open(registry::userModelsFolder(), registry::builtInModelFolders());
+  if (!models)
+    return errorReply(ollama, models.error());
+  std::vector<ListedModel> listed;
+  for (const auto &model : models->list())
+    listed.push_back({model.id, registry::kindName(model.kind), model.sha256, model.bytes});
+  return Reply{200, "application/json", modelList(ollama, listed, unixNow())};
+}
+
+Reply LocalApi::State::status() const {
+  const json body = {{"queries", queries.load()},          {"refused_busy", refusedBusy.load()},
+                     {"cancelled", cancelled.load()},      {"waiting", runner.waiting()},
+                     {"max_queries", options.maxQueries},  {"connections", connections.load()},
+                     {"work_folders", workFolders->load()}};
+  return Reply{200, "application/json", body.dump()};
+}
+
+asio::awaitable<void> LocalApi::State::answerQuery(beast::tcp_stream &stream,
+                                                   std::shared_ptr<QueryJob> job,
+                                                   const AnswerContext *text, bool streamed,
+                                                   unsigned version) {
+  const bool ollama =
+      text && (text->dialect == Dialect::OllamaChat || text->dialect == Dialect::OllamaGenerate);
+  asio::steady_timer poll(ioc);
+  bool sentText = false;
+  bool headerSent = false;
+  // A piece of a streamed answer as one HTTP chunk.
+  auto sendChunk = [&](const std::string &data) -> asio::awaitable<void> {
+    if (data.empty())
+      co_return;
+    char size[20];
+    const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+    const std::array<asio::const_buffer, 3> pieces{asio::buffer(size, static_cast<std::size_t>(n)),
+                                                   asio::buffer(data), asio::buffer("\r\n", 2)};
+    stream.expires_after(kWriteTime);
+    co_await asio::async_write(stream, pieces, asio::use_awaitable);
+  };
+  for (;;) {
+    auto progress = job->take();
+    if (streamed && !headerSent && (!progress.text.empty() || progress.finished) &&
+        !(progress.finished && progress.error && !sentText)) {
+      // The head of a stream goes out with its first piece, so an error before it is a plain
+      // HTTP error.
+      http::response<http::empty_body> head{http::status::ok, version};
+      head.set(http::field::server, "nesa");
+      head.set(http::field::content_type, ollama ? "application/x-ndjson" : "text/event-stream");
+      head.set(http::field::cache_control, "no-cache");
+      head.chunked(true);
+      head.keep_alive(false);
+      http::response_serializer<http::empty_body> serializer{head};
+      stream.expires_after(kWriteTime);
+      co_await http::async_write_header(stream, serializer, asio::use_awaitable);
+      headerSent = true;
+    }
+    if (streamed && !progress.text.empty()) {
+      co_await sendChunk(streamPiece(*text, progress.text));
+      sentText = true;
+    }
+    if (progress.finished) {
+      ++queries;
+      if (streamed && headerSent) {
+        if (progress.error) {
+          co_await sendChunk(
+              streamError(*text, progress.error->message, codeName(progress.error->code)));
+        } else {
+          if (!sentText) // a classification: its lines come at the end
+            co_await sendChunk(streamPiece(*text, progress.finalText));
+          co_await sendChunk(streamEnd(*text, progress.resultJson));
+        }
+        stream.expires_after(kWriteTime);
+        co_await asio::async_write(stream, asio::buffer("0\r\n\r\n", 5), asio::use_awaitable);
+        co_return;
+      }
+      Reply reply;
+      if (progress.error) {
+        reply = errorReply(ollama, *progress.error);
+      } else if (text) {
+        reply.body = wholeAnswer(*text, progress.finalText, progress.resultJson);
+      } else {
+        auto result = json::parse(progress.resultJson, nullptr, false);
+        if (job->wantNpy)
+          result["output_npy_base64"] = base64(progress.npy);
+        reply.body = result.dump(-1, ' ', false, json::error_handler_t::replace);
+      }
+      reply.close = true;
+      co_await write(stream, reply, version);
+      co_return;
+    }
+    if (peerIsGone(stream.socket())) {
+      job->cancel = true; // the runner stops it before its next remote call, or skips it
+      ++cancelled;
+      co_return;
+    }
+    poll.expires_after(kPollInterval);
+    co_await poll.async_wait(asio::use_awaitable);
+  }
+}
+
+} // namespace nesa::api
