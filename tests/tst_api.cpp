@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "local_api_server.h"
+
 #include <memory>
 
 namespace {
@@ -25,14 +27,20 @@ struct Run {
   QString out, err;
 };
 
+/// Runs `program` with NESA_HOME = `home`, `input` on its stdin and `passphrase` in
+/// $NESA_WALLET_PASSPHRASE (when given).
 Run run(const QString &program, const QStringList &args, const QString &home,
-        int timeoutMs = 240000) {
+        const QByteArray &input = {}, const QString &passphrase = {}) {
   QProcess p;
   auto env = QProcessEnvironment::systemEnvironment();
   env.insert(QStringLiteral("NESA_HOME"), home);
+  if (!passphrase.isEmpty())
+    env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), passphrase);
   p.setProcessEnvironment(env);
   p.start(program, args);
-  p.waitForFinished(timeoutMs);
+  p.write(input);
+  p.closeWriteChannel();
+  p.waitForFinished(240000);
   return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
           QString::fromUtf8(p.readAllStandardOutput()),
           QString::fromUtf8(p.readAllStandardError())};
@@ -400,6 +408,60 @@ private Q_SLOTS:
     QVERIFY(some[u"completed"].toInt() >= 2);
     QCOMPARE(status(bounded)[u"refused_busy"].toInt(), some[u"refused"].toInt());
     QCOMPARE(bounded.stop(), 0);
+  }
+
+  // The desktop serves the API while the setting is on — with a wallet, only while it is
+  // unlocked, the passphrase handed through standard input; a wrong one is a clear message.
+  void theDesktopServesWhileTheSettingSaysSo() {
+    QTemporaryDir home;
+    const QByteArray before = qgetenv("NESA_HOME");
+    qputenv("NESA_HOME", home.path().toUtf8()); // the server inherits it
+    const QString walletFile = home.filePath(QStringLiteral("wallet.db"));
+    nesa::app::LocalApiServer api(home.filePath(QStringLiteral("config.json")), walletFile,
+                                  home.filePath(QStringLiteral("api.log")));
+    QStringList said;
+    connect(&api, &nesa::app::LocalApiServer::stateChanged, this,
+            [&said](const QString &text) { said << text; });
+    const auto models = [&home](const QString &url) {
+      QFile tokenFile(home.filePath(QStringLiteral("api-token")));
+      if (!tokenFile.open(QIODevice::ReadOnly))
+        return QByteArray();
+      return exchange(static_cast<quint16>(QUrl(url).port()),
+                      "GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                          tokenFile.readAll().trimmed() + "\r\nConnection: close\r\n\r\n");
+    };
+    api.configure(true, 0); // no wallet: it serves at once
+    QTRY_VERIFY_WITH_TIMEOUT(!api.url().isEmpty(), 60000);
+    const QString url = api.url();
+    QVERIFY(models(url).startsWith("HTTP/1.1 200"));
+    api.configure(false, 0);
+    QVERIFY(api.url().isEmpty());
+    QVERIFY(models(url).isEmpty()); // the port is closed
+    // With a wallet: nothing until it is unlocked.
+    const QString secret = QStringLiteral("a passphrase for the API test 4242");
+    const Run restored = run(
+        kNesa, {QStringLiteral("wallet"), QStringLiteral("restore")}, home.path(),
+        "legal winner thank year wave sausage worth useful legal winner thank yellow\n", secret);
+    QVERIFY2(restored.code == 0, qPrintable(restored.err));
+    QVERIFY(QFile::exists(walletFile));
+    said.clear();
+    api.configure(true, 0);
+    QVERIFY(said.join(QLatin1Char(' ')).contains(QStringLiteral("unlocked")));
+    QTest::qWait(500);
+    QVERIFY(api.url().isEmpty());
+    api.walletUnlocked(QStringLiteral("not the passphrase"));
+    QTRY_VERIFY_WITH_TIMEOUT(said.join(QLatin1Char(' ')).contains(QStringLiteral("stopped (exit")),
+                             60000);
+    QVERIFY(api.url().isEmpty());
+    QVERIFY2(
+        said.join(QLatin1Char(' ')).contains(QStringLiteral("passphrase"), Qt::CaseInsensitive),
+        qPrintable(said.join(QLatin1Char('\n'))));
+    api.walletUnlocked(secret);
+    QTRY_VERIFY_WITH_TIMEOUT(!api.url().isEmpty(), 60000);
+    QVERIFY(models(api.url()).startsWith("HTTP/1.1 200"));
+    api.walletLocked(); // a locked wallet stops it
+    QVERIFY(api.url().isEmpty());
+    qputenv("NESA_HOME", before);
   }
 };
 

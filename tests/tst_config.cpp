@@ -127,12 +127,18 @@ private Q_SLOTS:
     config.minerBackend = "cpu";
     config.minerOnlyWhenIdle = true;
     config.minerKeepsRunning = false;
+    config.apiEnabled = true;
+    config.apiPort = 8080;
     QVERIFY(saveConfig(config, file).ok());
     auto loaded = loadConfig(file);
     QVERIFY(loaded);
     QCOMPARE(loaded->minerBackend, std::string("cpu"));
     QVERIFY(loaded->minerOnlyWhenIdle);
     QVERIFY(!loaded->minerKeepsRunning);
+    QVERIFY(loaded->apiEnabled);
+    QCOMPARE(loaded->apiPort, 8080);
+    config.apiPort = 0;
+    QVERIFY(!config.validate()); // no port 0: the desktop's API has a port others can find
     QFile broken(QString::fromStdString(file.string()));
     QVERIFY(broken.open(QIODevice::WriteOnly));
     broken.write(R"({"minerOnlyWhenIdle": "yes"})");
@@ -145,7 +151,7 @@ private Q_SLOTS:
 
   void entriesListEverySetting() {
     const auto entries = configEntries(Config{});
-    QCOMPARE(entries.size(), std::size_t{14});
+    QCOMPARE(entries.size(), std::size_t{16});
     QCOMPARE(QString::fromStdString(entries.front().first), QStringLiteral("network"));
     // An unset deployment file shows as empty (only the data folder has a default shown).
     QCOMPARE(QString::fromStdString(entries[2].first), QStringLiteral("deploymentFile"));

@@ -5,19 +5,19 @@
     <name>AnalyzePage</name>
     <message>
         <source>The run was cancelled.</source>
-        <translation>L'analyse a été annulée.</translation>
+        <translation>L&apos;analyse a été annulée.</translation>
     </message>
     <message>
         <source>The analysis stopped unexpectedly.</source>
-        <translation>L'analyse s'est arrêtée de façon inattendue.</translation>
+        <translation>L&apos;analyse s&apos;est arrêtée de façon inattendue.</translation>
     </message>
     <message>
         <source>The analysis gave no readable result.</source>
-        <translation>L'analyse n'a donné aucun résultat lisible.</translation>
+        <translation>L&apos;analyse n&apos;a donné aucun résultat lisible.</translation>
     </message>
     <message>
         <source>the estimate failed</source>
-        <translation>l'estimation a échoué</translation>
+        <translation>l&apos;estimation a échoué</translation>
     </message>
     <message>
         <source>%1 share jobs at up to %2 µNES; opening %3 payment sessions costs gas and locks a refundable deposit</source>
@@ -28,11 +28,11 @@
     <name>HistoryPage</name>
     <message>
         <source>the history is locked</source>
-        <translation>l'historique est verrouillé</translation>
+        <translation>l&apos;historique est verrouillé</translation>
     </message>
     <message>
         <source>the passphrase does not open the history</source>
-        <translation>la phrase secrète n'ouvre pas l'historique</translation>
+        <translation>la phrase secrète n&apos;ouvre pas l&apos;historique</translation>
     </message>
 </context>
 <context>
@@ -42,15 +42,15 @@
         <translation>la commande du mineur a échoué</translation>
     </message>
     <message>
-        <source>the miner's status could not be read</source>
-        <translation>l'état du mineur n'a pas pu être lu</translation>
+        <source>the miner&apos;s status could not be read</source>
+        <translation>l&apos;état du mineur n&apos;a pas pu être lu</translation>
     </message>
 </context>
 <context>
     <name>NetworkPage</name>
     <message>
-        <source>the network's status could not be read</source>
-        <translation>l'état du réseau n'a pas pu être lu</translation>
+        <source>the network&apos;s status could not be read</source>
+        <translation>l&apos;état du réseau n&apos;a pas pu être lu</translation>
     </message>
     <message>
         <source>the chain command failed</source>
@@ -65,11 +65,11 @@
     </message>
     <message>
         <source>the balance could not be read</source>
-        <translation>le solde n'a pas pu être lu</translation>
+        <translation>le solde n&apos;a pas pu être lu</translation>
     </message>
     <message>
-        <source>the wallet command's answer could not be read</source>
-        <translation>la réponse de la commande wallet n'a pas pu être lue</translation>
+        <source>the wallet command&apos;s answer could not be read</source>
+        <translation>la réponse de la commande wallet n&apos;a pas pu être lue</translation>
     </message>
     <message>
         <source>about %1, at most %2</source>
@@ -79,8 +79,8 @@
 <context>
     <name>main</name>
     <message>
-        <source>Private AI on other people's GPUs, paid in NES.</source>
-        <translation>L'IA privée sur les GPU des autres, payée en NES.</translation>
+        <source>Private AI on other people&apos;s GPUs, paid in NES.</source>
+        <translation>L&apos;IA privée sur les GPU des autres, payée en NES.</translation>
     </message>
     <message>
         <source>Read settings from &lt;file&gt;.</source>
@@ -88,7 +88,7 @@
     </message>
     <message>
         <source>Interface language (en, fr).</source>
-        <translation>Langue de l'interface (en, fr).</translation>
+        <translation>Langue de l&apos;interface (en, fr).</translation>
     </message>
     <message>
         <source>Files to add to the list.</source>
@@ -112,11 +112,11 @@
     </message>
     <message>
         <source>Show the first-run wizard even when a wallet exists (with --screenshot: save its recovery-phrase page and quit).</source>
-        <translation>Montrer l'assistant de premier démarrage même si un portefeuille existe (avec --screenshot : enregistrer sa page de phrase de récupération et quitter).</translation>
+        <translation>Montrer l&apos;assistant de premier démarrage même si un portefeuille existe (avec --screenshot : enregistrer sa page de phrase de récupération et quitter).</translation>
     </message>
     <message>
-        <source>After --run, also save the "What the miners saw" tab as &lt;png&gt;.</source>
-        <translation>Après --run, enregistrer aussi l'onglet « Ce que les mineurs ont vu » sous &lt;png&gt;.</translation>
+        <source>After --run, also save the &quot;What the miners saw&quot; tab as &lt;png&gt;.</source>
+        <translation>Après --run, enregistrer aussi l&apos;onglet « Ce que les mineurs ont vu » sous &lt;png&gt;.</translation>
     </message>
     <message>
         <source>Save the window as &lt;png&gt; and quit: when --run ends, or once the --show page has its data.</source>
@@ -127,14 +127,41 @@
     <name>nesa</name>
     <message>
         <source>%1 did not answer</source>
-        <translation>%1 n'a pas répondu</translation>
+        <translation>%1 n&apos;a pas répondu</translation>
+    </message>
+</context>
+<context>
+    <name>nesa::app::LocalApiServer</name>
+    <message>
+        <source>Local API: stopped until the wallet is unlocked.</source>
+        <translation>API locale : arrêtée jusqu&apos;au déverrouillage du portefeuille.</translation>
+    </message>
+    <message>
+        <source>Local API: stopped.</source>
+        <translation>API locale : arrêtée.</translation>
+    </message>
+    <message>
+        <source>Local API: waits for the wallet to be unlocked.</source>
+        <translation>API locale : attend le déverrouillage du portefeuille.</translation>
+    </message>
+    <message>
+        <source>Local API on %1 (token in %2).</source>
+        <translation>API locale sur %1 (jeton dans %2).</translation>
+    </message>
+    <message>
+        <source>Local API: %1</source>
+        <translation>API locale : %1</translation>
+    </message>
+    <message>
+        <source>The local API stopped (exit code %1); its log is %2.</source>
+        <translation>L&apos;API locale s&apos;est arrêtée (code de sortie %1) ; son journal est %2.</translation>
     </message>
 </context>
 <context>
     <name>nesa::app::LocalNetwork</name>
     <message>
         <source>The local network stopped (exit code %1); its log is %2.</source>
-        <translation>Le réseau local s'est arrêté (code de sortie %1) ; son journal est %2.</translation>
+        <translation>Le réseau local s&apos;est arrêté (code de sortie %1) ; son journal est %2.</translation>
     </message>
     <message>
         <source>Starting the local network…</source>
@@ -194,7 +221,7 @@
     </message>
     <message>
         <source>%1 is not a scan, an image or a document this app can read.</source>
-        <translation>%1 n'est ni un examen, ni une image, ni un document que cette application sait lire.</translation>
+        <translation>%1 n&apos;est ni un examen, ni une image, ni un document que cette application sait lire.</translation>
     </message>
     <message>
         <source>Add files…</source>
@@ -257,7 +284,7 @@
     </message>
     <message>
         <source>Add a file first.</source>
-        <translation>Ajoutez d'abord un fichier.</translation>
+        <translation>Ajoutez d&apos;abord un fichier.</translation>
     </message>
     <message>
         <source>No installed model takes this kind of input.</source>
@@ -277,7 +304,7 @@
     </message>
     <message>
         <source>The run was cancelled.</source>
-        <translation>L'analyse a été annulée.</translation>
+        <translation>L&apos;analyse a été annulée.</translation>
     </message>
     <message>
         <source>Done.</source>
@@ -304,7 +331,7 @@
     </message>
     <message>
         <source>The report could not be saved to %1.</source>
-        <translation>Le rapport n'a pas pu être enregistré dans %1.</translation>
+        <translation>Le rapport n&apos;a pas pu être enregistré dans %1.</translation>
     </message>
     <message>
         <source>Paid %1 NES for the verified answers.</source>
@@ -335,7 +362,7 @@
         <translation>Exporter la sortie…</translation>
     </message>
     <message>
-        <source>The model's output as a NumPy file (float32)</source>
+        <source>The model&apos;s output as a NumPy file (float32)</source>
         <translation>La sortie du modèle en fichier NumPy (float32)</translation>
     </message>
     <message>
@@ -348,7 +375,7 @@
     </message>
     <message>
         <source>The output could not be exported to %1.</source>
-        <translation>La sortie n'a pas pu être exportée vers %1.</translation>
+        <translation>La sortie n&apos;a pas pu être exportée vers %1.</translation>
     </message>
 </context>
 <context>
@@ -364,15 +391,15 @@
     <message numerus="yes">
         <source>%n item(s) were not files on this computer and were skipped.</source>
         <translation>
-            <numerusform>%n élément n'était pas un fichier de cet ordinateur et a été ignoré.</numerusform>
-            <numerusform>%n éléments n'étaient pas des fichiers de cet ordinateur et ont été ignorés.</numerusform>
+            <numerusform>%n élément n&apos;était pas un fichier de cet ordinateur et a été ignoré.</numerusform>
+            <numerusform>%n éléments n&apos;étaient pas des fichiers de cet ordinateur et ont été ignorés.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) no longer exist and were skipped.</source>
         <translation>
-            <numerusform>%n fichier n'existe plus et a été ignoré.</numerusform>
-            <numerusform>%n fichiers n'existent plus et ont été ignorés.</numerusform>
+            <numerusform>%n fichier n&apos;existe plus et a été ignoré.</numerusform>
+            <numerusform>%n fichiers n&apos;existent plus et ont été ignorés.</numerusform>
         </translation>
     </message>
 </context>
@@ -420,15 +447,15 @@
     </message>
     <message>
         <source>Write these 24 words down, in order, on paper. They are shown only once. Anyone who has them can spend your NES; without them a forgotten passphrase cannot be recovered.</source>
-        <translation>Notez ces 24 mots sur papier, dans l'ordre. Ils ne sont montrés qu'une fois. Qui les possède peut dépenser vos NES ; sans eux, une phrase secrète oubliée est perdue.</translation>
+        <translation>Notez ces 24 mots sur papier, dans l&apos;ordre. Ils ne sont montrés qu&apos;une fois. Qui les possède peut dépenser vos NES ; sans eux, une phrase secrète oubliée est perdue.</translation>
     </message>
     <message>
         <source>I have written the 24 words down</source>
-        <translation>J'ai noté les 24 mots</translation>
+        <translation>J&apos;ai noté les 24 mots</translation>
     </message>
     <message>
         <source>No recovery phrase could be made on this computer.</source>
-        <translation>Aucune phrase de récupération n'a pu être créée sur cet ordinateur.</translation>
+        <translation>Aucune phrase de récupération n&apos;a pu être créée sur cet ordinateur.</translation>
     </message>
     <message>
         <source>Prove the backup</source>
@@ -436,7 +463,7 @@
     </message>
     <message>
         <source>Type the words at these three positions, from your paper.</source>
-        <translation>Tapez les mots à ces trois positions, d'après votre papier.</translation>
+        <translation>Tapez les mots à ces trois positions, d&apos;après votre papier.</translation>
     </message>
     <message>
         <source>Word #%1</source>
@@ -444,7 +471,7 @@
     </message>
     <message>
         <source>Word #%1 does not match. Check your paper; if the words were not written down, cancel and start again for a new phrase.</source>
-        <translation>Le mot n° %1 ne correspond pas. Vérifiez votre papier ; si les mots n'ont pas été notés, annulez et recommencez pour une nouvelle phrase.</translation>
+        <translation>Le mot n° %1 ne correspond pas. Vérifiez votre papier ; si les mots n&apos;ont pas été notés, annulez et recommencez pour une nouvelle phrase.</translation>
     </message>
     <message>
         <source>Restore a wallet</source>
@@ -452,11 +479,11 @@
     </message>
     <message>
         <source>Type the recovery phrase (12 to 24 words, in order, separated by spaces).</source>
-        <translation>Tapez la phrase de récupération (12 à 24 mots, dans l'ordre, séparés par des espaces).</translation>
+        <translation>Tapez la phrase de récupération (12 à 24 mots, dans l&apos;ordre, séparés par des espaces).</translation>
     </message>
     <message>
         <source>This is not a valid recovery phrase: %1</source>
-        <translation>Ce n'est pas une phrase de récupération valide : %1</translation>
+        <translation>Ce n&apos;est pas une phrase de récupération valide : %1</translation>
     </message>
     <message>
         <source>Passphrase</source>
@@ -464,7 +491,7 @@
     </message>
     <message>
         <source>The passphrase locks the wallet file and the history of your analyses on this computer. At least 8 characters.</source>
-        <translation>La phrase secrète verrouille le fichier du portefeuille et l'historique de vos analyses sur cet ordinateur. Au moins 8 caractères.</translation>
+        <translation>La phrase secrète verrouille le fichier du portefeuille et l&apos;historique de vos analyses sur cet ordinateur. Au moins 8 caractères.</translation>
     </message>
     <message>
         <source>Repeat it</source>
@@ -480,7 +507,7 @@
     </message>
     <message>
         <source>The wallet could not be created: %1</source>
-        <translation>Le portefeuille n'a pas pu être créé : %1</translation>
+        <translation>Le portefeuille n&apos;a pas pu être créé : %1</translation>
     </message>
     <message>
         <source>Network</source>
@@ -492,11 +519,11 @@
     </message>
     <message>
         <source>The settings could not be saved: %1</source>
-        <translation>Les réglages n'ont pas pu être enregistrés : %1</translation>
+        <translation>Les réglages n&apos;ont pas pu être enregistrés : %1</translation>
     </message>
     <message>
-        <source>Where your analyses go. The local network runs a chain node, the Nesa contracts and miners on this computer: nothing leaves it, and the demo wallet pays. Joining a network sends encrypted shares to other people's miners and pays them from your wallet.</source>
-        <translation>Où vont vos analyses. Le réseau local fait tourner un nœud de chaîne, les contrats Nesa et des mineurs sur cet ordinateur : rien n'en sort, et le portefeuille de démonstration paie. Rejoindre un réseau envoie des parts chiffrées aux mineurs d'autres personnes et les paie depuis votre portefeuille.</translation>
+        <source>Where your analyses go. The local network runs a chain node, the Nesa contracts and miners on this computer: nothing leaves it, and the demo wallet pays. Joining a network sends encrypted shares to other people&apos;s miners and pays them from your wallet.</source>
+        <translation>Où vont vos analyses. Le réseau local fait tourner un nœud de chaîne, les contrats Nesa et des mineurs sur cet ordinateur : rien n&apos;en sort, et le portefeuille de démonstration paie. Rejoindre un réseau envoie des parts chiffrées aux mineurs d&apos;autres personnes et les paie depuis votre portefeuille.</translation>
     </message>
     <message>
         <source>Join the EVM network of this chain node:</source>
@@ -563,24 +590,24 @@
     </message>
     <message>
         <source>The history could not be used: %1</source>
-        <translation>L'historique n'a pas pu être utilisé : %1</translation>
+        <translation>L&apos;historique n&apos;a pas pu être utilisé : %1</translation>
     </message>
     <message>
-        <source>The history is kept encrypted with your wallet's passphrase: unlock the wallet to see it.</source>
-        <translation>L'historique est chiffré avec la phrase secrète de votre portefeuille : déverrouillez le portefeuille pour le voir.</translation>
+        <source>The history is kept encrypted with your wallet&apos;s passphrase: unlock the wallet to see it.</source>
+        <translation>L&apos;historique est chiffré avec la phrase secrète de votre portefeuille : déverrouillez le portefeuille pour le voir.</translation>
     </message>
     <message numerus="yes">
         <source>%n analysis record(s) in the history, kept only in its encrypted store.</source>
         <translation>
-            <numerusform>%n analyse dans l'historique, conservée uniquement dans son stockage chiffré.</numerusform>
-            <numerusform>%n analyses dans l'historique, conservées uniquement dans son stockage chiffré.</numerusform>
+            <numerusform>%n analyse dans l&apos;historique, conservée uniquement dans son stockage chiffré.</numerusform>
+            <numerusform>%n analyses dans l&apos;historique, conservées uniquement dans son stockage chiffré.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n analysis record(s) will be saved when the history opens.</source>
         <translation>
-            <numerusform>%n analyse sera enregistrée à l'ouverture de l'historique.</numerusform>
-            <numerusform>%n analyses seront enregistrées à l'ouverture de l'historique.</numerusform>
+            <numerusform>%n analyse sera enregistrée à l&apos;ouverture de l&apos;historique.</numerusform>
+            <numerusform>%n analyses seront enregistrées à l&apos;ouverture de l&apos;historique.</numerusform>
         </translation>
     </message>
     <message>
@@ -589,11 +616,11 @@
     </message>
     <message>
         <source>Delete analysis</source>
-        <translation>Supprimer l'analyse</translation>
+        <translation>Supprimer l&apos;analyse</translation>
     </message>
     <message>
         <source>Delete the analysis of %1 from the history for good?</source>
-        <translation>Supprimer définitivement l'analyse de %1 de l'historique ?</translation>
+        <translation>Supprimer définitivement l&apos;analyse de %1 de l&apos;historique ?</translation>
     </message>
 </context>
 <context>
@@ -639,7 +666,7 @@
     </message>
     <message>
         <source>The language changes at the next start: a file is opening or a run is going on.</source>
-        <translation>La langue changera au prochain démarrage : un fichier s'ouvre ou une analyse est en cours.</translation>
+        <translation>La langue changera au prochain démarrage : un fichier s&apos;ouvre ou une analyse est en cours.</translation>
     </message>
     <message numerus="yes">
         <source>Network: local (everything on this computer), %n local miner(s)</source>
@@ -653,8 +680,8 @@
         <translation>Historique</translation>
     </message>
     <message>
-        <source>The miner's choices were not saved: %1</source>
-        <translation>Les choix du mineur n'ont pas été enregistrés : %1</translation>
+        <source>The miner&apos;s choices were not saved: %1</source>
+        <translation>Les choix du mineur n&apos;ont pas été enregistrés : %1</translation>
     </message>
     <message>
         <source>Stopping the miner…</source>
@@ -666,7 +693,7 @@
     </message>
     <message>
         <source>Drop MRI scans (DICOM, NIfTI), images or documents (PDF, DOCX, TXT, MD) below. Files are read on this computer; what leaves it depends on the privacy level: nothing at local, data scrambled with your key at ee, random-looking shares at hss.</source>
-        <translation>Déposez ci-dessous des IRM (DICOM, NIfTI), des images ou des documents (PDF, DOCX, TXT, MD). Les fichiers sont lus sur cet ordinateur ; ce qui en sort dépend du niveau de confidentialité : rien en local, des données brouillées avec votre clé en ee, des parts d'apparence aléatoire en hss.</translation>
+        <translation>Déposez ci-dessous des IRM (DICOM, NIfTI), des images ou des documents (PDF, DOCX, TXT, MD). Les fichiers sont lus sur cet ordinateur ; ce qui en sort dépend du niveau de confidentialité : rien en local, des données brouillées avec votre clé en ee, des parts d&apos;apparence aléatoire en hss.</translation>
     </message>
 </context>
 <context>
@@ -680,11 +707,11 @@
         <translation>Le mineur tourne mais ne répond pas : %1</translation>
     </message>
     <message>
-        <source>Jobs served without pay so far: the clients' sessions have not paid for them yet.</source>
-        <translation>Tâches servies sans paiement pour l'instant : les sessions des clients ne les ont pas encore payées.</translation>
+        <source>Jobs served without pay so far: the clients&apos; sessions have not paid for them yet.</source>
+        <translation>Tâches servies sans paiement pour l&apos;instant : les sessions des clients ne les ont pas encore payées.</translation>
     </message>
     <message>
-        <source>Earning: verified answers are paid from the clients' sessions.</source>
+        <source>Earning: verified answers are paid from the clients&apos; sessions.</source>
         <translation>Gains en cours : les réponses vérifiées sont payées par les sessions des clients.</translation>
     </message>
     <message>
@@ -764,11 +791,11 @@
     </message>
     <message>
         <source>Paused: other programs are keeping this computer busy, and the miner serves only while it is idle.</source>
-        <translation>En pause : d'autres programmes occupent cet ordinateur, et le mineur ne sert que lorsqu'il est inactif.</translation>
+        <translation>En pause : d&apos;autres programmes occupent cet ordinateur, et le mineur ne sert que lorsqu&apos;il est inactif.</translation>
     </message>
     <message>
         <source>Automatic (a GPU when there is one)</source>
-        <translation>Automatique (un GPU s'il y en a un)</translation>
+        <translation>Automatique (un GPU s&apos;il y en a un)</translation>
     </message>
     <message>
         <source>Processor (CPU)</source>
@@ -812,15 +839,15 @@
     </message>
     <message>
         <source>How many jobs the miner computes at the same time: with a GPU, how much of it the miner takes at once</source>
-        <translation>Combien de tâches le mineur calcule à la fois : avec un GPU, la part qu'il en prend à la fois</translation>
+        <translation>Combien de tâches le mineur calcule à la fois : avec un GPU, la part qu&apos;il en prend à la fois</translation>
     </message>
     <message>
         <source>Jobs at a time</source>
         <translation>Tâches à la fois</translation>
     </message>
     <message>
-        <source>Not earning: the miner's account %1 has no stake on chain yet. It needs the network's minimum stake in NES, and gas money.</source>
-        <translation>Aucun gain : le compte %1 du mineur n'a pas encore de mise sur la chaîne. Il lui faut la mise minimale du réseau en NES, et de quoi payer le gas.</translation>
+        <source>Not earning: the miner&apos;s account %1 has no stake on chain yet. It needs the network&apos;s minimum stake in NES, and gas money.</source>
+        <translation>Aucun gain : le compte %1 du mineur n&apos;a pas encore de mise sur la chaîne. Il lui faut la mise minimale du réseau en NES, et de quoi payer le gas.</translation>
     </message>
     <message>
         <source>Not earning yet: the registry contract has not listed this miner.</source>
@@ -839,8 +866,8 @@
         <translation>pas encore lu sur la chaîne</translation>
     </message>
     <message>
-        <source>Waiting for work: no client has sent this miner a job yet (clients use the registry's miners up to the price they accept).</source>
-        <translation>En attente de travail : aucun client n'a encore envoyé de tâche à ce mineur (les clients prennent les mineurs du registre jusqu'au prix qu'ils acceptent).</translation>
+        <source>Waiting for work: no client has sent this miner a job yet (clients use the registry&apos;s miners up to the price they accept).</source>
+        <translation>En attente de travail : aucun client n&apos;a encore envoyé de tâche à ce mineur (les clients prennent les mineurs du registre jusqu&apos;au prix qu&apos;ils acceptent).</translation>
     </message>
 </context>
 <context>
@@ -921,8 +948,8 @@
         <translation> + %1 µNES par Mio</translation>
     </message>
     <message>
-        <source>Reading the network's status…</source>
-        <translation>Lecture de l'état du réseau…</translation>
+        <source>Reading the network&apos;s status…</source>
+        <translation>Lecture de l&apos;état du réseau…</translation>
     </message>
     <message>
         <source>The network cannot be reached: %1</source>
@@ -937,7 +964,7 @@
     </message>
     <message>
         <source>Clients use the miners the registry contract lists, up to the price they accept. Reputation rises with verified, paid work and falls with wrong answers a jury confirmed, which also cost stake. Latency is one status round trip from this computer.</source>
-        <translation>Les clients prennent les mineurs que liste le contrat de registre, jusqu'au prix qu'ils acceptent. La réputation monte avec le travail vérifié et payé et baisse avec les mauvaises réponses confirmées par un jury, qui coûtent aussi de la mise. La latence est un aller-retour d'état depuis cet ordinateur.</translation>
+        <translation>Les clients prennent les mineurs que liste le contrat de registre, jusqu&apos;au prix qu&apos;ils acceptent. La réputation monte avec le travail vérifié et payé et baisse avec les mauvaises réponses confirmées par un jury, qui coûtent aussi de la mise. La latence est un aller-retour d&apos;état depuis cet ordinateur.</translation>
     </message>
 </context>
 <context>
@@ -1003,7 +1030,7 @@
         <translation>Confirmer et retirer</translation>
     </message>
     <message>
-        <source>Stake is locked: it lets this account's miner serve jobs and weighs its votes. A proven wrong answer of the miner costs part of it.</source>
+        <source>Stake is locked: it lets this account&apos;s miner serve jobs and weighs its votes. A proven wrong answer of the miner costs part of it.</source>
         <translation>La mise est bloquée : elle permet au mineur de ce compte de servir des tâches et donne du poids à ses votes. Une mauvaise réponse prouvée du mineur en coûte une partie.</translation>
     </message>
     <message>
@@ -1013,7 +1040,7 @@
     <message>
         <source>Amount: %1
 Balance: %2
-Network fee: %3 (gas, paid in the chain's own currency)</source>
+Network fee: %3 (gas, paid in the chain&apos;s own currency)</source>
         <translation>Montant : %1
 Solde : %2
 Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</translation>
@@ -1086,7 +1113,7 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
         <translation>Mineurs du réseau local</translation>
     </message>
     <message>
-        <source>Threads this computer's miner may use</source>
+        <source>Threads this computer&apos;s miner may use</source>
         <translation>Threads que le mineur de cet ordinateur peut utiliser</translation>
     </message>
     <message>
@@ -1107,7 +1134,7 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     </message>
     <message>
         <source>Jobs it computes at the same time</source>
-        <translation>Tâches qu'il calcule à la fois</translation>
+        <translation>Tâches qu&apos;il calcule à la fois</translation>
     </message>
     <message>
         <source>Join the EVM network of this chain node:</source>
@@ -1116,6 +1143,22 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     <message>
         <source>its deployment file (deployment.json)</source>
         <translation>son fichier de déploiement (deployment.json)</translation>
+    </message>
+    <message>
+        <source>Serve your other programs (OpenAI and Ollama compatible, on 127.0.0.1 only)</source>
+        <translation>Servir vos autres programmes (compatible OpenAI et Ollama, sur 127.0.0.1 seulement)</translation>
+    </message>
+    <message>
+        <source>They need the token in the data folder&apos;s api-token file; queries are run, verified and paid like yours (docs/api.md).</source>
+        <translation>Il leur faut le jeton du fichier api-token du dossier de données ; leurs requêtes sont exécutées, vérifiées et payées comme les vôtres (docs/api.md).</translation>
+    </message>
+    <message>
+        <source>Local API</source>
+        <translation>API locale</translation>
+    </message>
+    <message>
+        <source>Its port</source>
+        <translation>Son port</translation>
     </message>
 </context>
 <context>
@@ -1126,27 +1169,27 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     </message>
     <message>
         <source>What one miner received</source>
-        <translation>Ce qu'un mineur a reçu</translation>
+        <translation>Ce qu&apos;un mineur a reçu</translation>
     </message>
     <message>
         <source>After a run on the network, the data one miner received is shown here next to the original.</source>
-        <translation>Après une analyse sur le réseau, les données reçues par un mineur s'affichent ici à côté de l'original.</translation>
+        <translation>Après une analyse sur le réseau, les données reçues par un mineur s&apos;affichent ici à côté de l&apos;original.</translation>
     </message>
     <message>
         <source>At the local level no miner received anything.</source>
-        <translation>Au niveau local, aucun mineur n'a rien reçu.</translation>
+        <translation>Au niveau local, aucun mineur n&apos;a rien reçu.</translation>
     </message>
     <message>
         <source>This run kept no copy of what the miners received.</source>
-        <translation>Cette analyse n'a gardé aucune copie de ce que les mineurs ont reçu.</translation>
+        <translation>Cette analyse n&apos;a gardé aucune copie de ce que les mineurs ont reçu.</translation>
     </message>
     <message>
         <source>The other miners got other shares, and only this computer can combine them.</source>
-        <translation>Les autres mineurs ont reçu d'autres parts, et seul cet ordinateur peut les combiner.</translation>
+        <translation>Les autres mineurs ont reçu d&apos;autres parts, et seul cet ordinateur peut les combiner.</translation>
     </message>
     <message>
-        <source>The middle slice of the first call's input. At level %1 the miner got numbers from %2 to %3; their correlation with the original is %4.</source>
-        <translation>La coupe du milieu de l'entrée du premier appel. Au niveau %1, le mineur a reçu des nombres de %2 à %3 ; leur corrélation avec l'original est de %4.</translation>
+        <source>The middle slice of the first call&apos;s input. At level %1 the miner got numbers from %2 to %3; their correlation with the original is %4.</source>
+        <translation>La coupe du milieu de l&apos;entrée du premier appel. Au niveau %1, le mineur a reçu des nombres de %2 à %3 ; leur corrélation avec l&apos;original est de %4.</translation>
     </message>
 </context>
 <context>
@@ -1248,15 +1291,15 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     </message>
     <message>
         <source>The history could not be read: %1</source>
-        <translation>L'historique n'a pas pu être lu : %1</translation>
+        <translation>L&apos;historique n&apos;a pas pu être lu : %1</translation>
     </message>
     <message>
         <source>No transactions yet.</source>
-        <translation>Aucune transaction pour l'instant.</translation>
+        <translation>Aucune transaction pour l&apos;instant.</translation>
     </message>
     <message>
         <source>The proposals could not be read: %1</source>
-        <translation>Les propositions n'ont pas pu être lues : %1</translation>
+        <translation>Les propositions n&apos;ont pas pu être lues : %1</translation>
     </message>
     <message>
         <source>Signing and sending the vote…</source>
@@ -1288,11 +1331,11 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     </message>
     <message>
         <source>The sessions could not be read: %1</source>
-        <translation>Les sessions n'ont pas pu être lues : %1</translation>
+        <translation>Les sessions n&apos;ont pas pu être lues : %1</translation>
     </message>
     <message>
         <source>No payment sessions yet: an analysis on the network opens one with each miner it pays.</source>
-        <translation>Aucune session de paiement pour l'instant : une analyse sur le réseau en ouvre une avec chaque mineur qu'elle paie.</translation>
+        <translation>Aucune session de paiement pour l&apos;instant : une analyse sur le réseau en ouvre une avec chaque mineur qu&apos;elle paie.</translation>
     </message>
     <message>
         <source>Each session locks a deposit for one miner; verified answers are paid from it, and what is left returns when it ends.</source>
@@ -1303,16 +1346,16 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
         <translation>Votre vote est inscrit sur la chaîne.</translation>
     </message>
     <message>
-        <source>No proposals. NES holders vote on the network's parameters here.</source>
+        <source>No proposals. NES holders vote on the network&apos;s parameters here.</source>
         <translation>Aucune proposition. Les détenteurs de NES votent ici sur les paramètres du réseau.</translation>
     </message>
     <message>
-        <source>Select an active proposal and vote. A vote weighs the NES the account had delegated when the vote opened ('nesa gov delegate' delegates them).</source>
-        <translation>Choisissez une proposition active et votez. Un vote pèse les NES que le compte avait délégués à l'ouverture du vote ('nesa gov delegate' les délègue).</translation>
+        <source>Select an active proposal and vote. A vote weighs the NES the account had delegated when the vote opened (&apos;nesa gov delegate&apos; delegates them).</source>
+        <translation>Choisissez une proposition active et votez. Un vote pèse les NES que le compte avait délégués à l&apos;ouverture du vote (&apos;nesa gov delegate&apos; les délègue).</translation>
     </message>
     <message>
         <source>open until %1</source>
-        <translation>ouverte jusqu'au %1</translation>
+        <translation>ouverte jusqu&apos;au %1</translation>
     </message>
     <message>
         <source>expired: the rest returns after the settle window</source>
@@ -1354,7 +1397,7 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
         <translation>Phrase secrète</translation>
     </message>
     <message>
-        <source>Locked: enter the wallet's passphrase to see the balance and send.</source>
+        <source>Locked: enter the wallet&apos;s passphrase to see the balance and send.</source>
         <translation>Verrouillé : saisissez la phrase secrète du portefeuille pour voir le solde et envoyer.</translation>
     </message>
     <message>
@@ -1402,11 +1445,11 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     </message>
     <message>
         <source>Anyone can send NES to this address: show them the code or give them the address. It reveals no secret.</source>
-        <translation>Tout le monde peut envoyer des NES à cette adresse : montrez le code ou donnez l'adresse. Elle ne révèle aucun secret.</translation>
+        <translation>Tout le monde peut envoyer des NES à cette adresse : montrez le code ou donnez l&apos;adresse. Elle ne révèle aucun secret.</translation>
     </message>
     <message>
         <source>Copy the address</source>
-        <translation>Copier l'adresse</translation>
+        <translation>Copier l&apos;adresse</translation>
     </message>
 </context>
 <context>
@@ -1433,15 +1476,15 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     </message>
     <message>
         <source>Miners compute on data scrambled with your secret key; someone who has the original public model can unscramble it, so this hides your data from eavesdroppers, not from the miners.</source>
-        <translation>Les mineurs calculent sur des données brouillées avec votre clé secrète ; qui possède le modèle public d'origine peut les débrouiller : cela cache vos données aux oreilles indiscrètes, pas aux mineurs.</translation>
+        <translation>Les mineurs calculent sur des données brouillées avec votre clé secrète ; qui possède le modèle public d&apos;origine peut les débrouiller : cela cache vos données aux oreilles indiscrètes, pas aux mineurs.</translation>
     </message>
     <message>
         <source>Each miner sees only random-looking shares of your data; it stays hidden unless every miner of a query colludes.</source>
-        <translation>Chaque mineur ne voit que des parts d'apparence aléatoire de vos données ; elles restent cachées sauf si tous les mineurs d'une requête s'entendent.</translation>
+        <translation>Chaque mineur ne voit que des parts d&apos;apparence aléatoire de vos données ; elles restent cachées sauf si tous les mineurs d&apos;une requête s&apos;entendent.</translation>
     </message>
     <message>
         <source>Each miner sees only random-looking shares of data scrambled with your key. If every miner of a query colludes, they get the scrambled data, which someone who has the original public model can unscramble.</source>
-        <translation>Chaque mineur ne voit que des parts d'apparence aléatoire de données brouillées avec votre clé. Si tous les mineurs d'une requête s'entendent, ils obtiennent les données brouillées, que quelqu'un qui possède le modèle public d'origine peut débrouiller.</translation>
+        <translation>Chaque mineur ne voit que des parts d&apos;apparence aléatoire de données brouillées avec votre clé. Si tous les mineurs d&apos;une requête s&apos;entendent, ils obtiennent les données brouillées, que quelqu&apos;un qui possède le modèle public d&apos;origine peut débrouiller.</translation>
     </message>
 </context>
 </TS>

@@ -3,6 +3,7 @@
 #include "ui/privacy_levels.h"
 
 #include <QButtonGroup>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -48,6 +49,12 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   m_autoLock->setRange(0, 24 * 60);
   m_autoLock->setSuffix(tr(" min"));
   m_autoLock->setSpecialValueText(tr("never"));
+  m_api = new QCheckBox(tr("Serve your other programs (OpenAI and Ollama compatible, on "
+                           "127.0.0.1 only)"));
+  m_api->setToolTip(tr("They need the token in the data folder's api-token file; queries are "
+                       "run, verified and paid like yours (docs/api.md)."));
+  m_apiPort = new QSpinBox;
+  m_apiPort->setRange(1, 65535);
   m_save = new QPushButton(tr("Save"));
   m_status = new QLabel;
   m_status->setWordWrap(true);
@@ -71,6 +78,8 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   form->addRow(tr("Threads this computer's miner may use"), m_minerThreads);
   form->addRow(tr("Jobs it computes at the same time"), m_minerMaxJobs);
   form->addRow(tr("Lock the wallet after inactivity"), m_autoLock);
+  form->addRow(tr("Local API"), m_api);
+  form->addRow(tr("Its port"), m_apiPort);
   auto *buttons = new QHBoxLayout;
   buttons->addWidget(m_save);
   buttons->addStretch(1);
@@ -103,6 +112,8 @@ void SettingsPage::showSettings(const Config &config) {
   m_minerThreads->setValue(config.minerThreads);
   m_minerMaxJobs->setValue(config.minerMaxJobs);
   m_autoLock->setValue(config.autoLockMinutes);
+  m_api->setChecked(config.apiEnabled);
+  m_apiPort->setValue(config.apiPort);
 }
 
 Config SettingsPage::fromFields() const {
@@ -117,6 +128,8 @@ Config SettingsPage::fromFields() const {
   config.minerThreads = m_minerThreads->value();
   config.minerMaxJobs = m_minerMaxJobs->value();
   config.autoLockMinutes = m_autoLock->value();
+  config.apiEnabled = m_api->isChecked();
+  config.apiPort = m_apiPort->value();
   return config;
 }
 

@@ -7,6 +7,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -38,6 +39,8 @@ public:
   QLineEdit *deploymentField() const { return m_deployment; }
   QSpinBox *autoLockBox() const { return m_autoLock; }
   QSpinBox *minerThreadsBox() const { return m_minerThreads; }
+  QCheckBox *apiBox() const { return m_api; }
+  QSpinBox *apiPortBox() const { return m_apiPort; }
   QPushButton *saveButton() const { return m_save; }
 
 Q_SIGNALS:
@@ -61,6 +64,8 @@ private:
   QSpinBox *m_minerThreads = nullptr;
   QSpinBox *m_minerMaxJobs = nullptr;
   QSpinBox *m_autoLock = nullptr;
+  QCheckBox *m_api = nullptr;
+  QSpinBox *m_apiPort = nullptr;
   QPushButton *m_save = nullptr;
   QLabel *m_status = nullptr;
 };

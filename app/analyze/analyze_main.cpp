@@ -76,7 +76,7 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"serve", false,
      "serve the local API on 127.0.0.1 until Ctrl-C: OpenAI's /v1 and Ollama's /api text "
      "endpoints and /v1/analyze, with the bearer token in DATA/api-token (docs/api.md)"},
-    {"port", true, "with --serve: the port (default 11435; 0: any free one)", "N"},
+    {"port", true, "with --serve: the port (default: the settings' apiPort, 11435; 0: any free one)", "N"},
     {"max-queries", true,
      "with --serve: queries waiting or running at once before the next is refused (default 32)",
      "N"},

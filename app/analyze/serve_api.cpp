@@ -34,7 +34,7 @@ int serveApi(const cli::Arguments &args, const Config &config, analysis::Network
              bool json) {
   const auto dataDir = config.effectiveDataDir();
   api::ApiOptions options;
-  auto port = args.integer("port", options.port, 0, 65'535);
+  auto port = args.integer("port", config.apiPort, 0, 65'535);
   if (!port)
     return failWith(port.error(), json);
   options.port = static_cast<std::uint16_t>(*port);
@@ -54,15 +54,19 @@ int serveApi(const cli::Arguments &args, const Config &config, analysis::Network
   options.workFolder = dataDir / "api-queries";
 
   // The wallet (when there is one) is opened for each query that needs it and closed after it;
-  // its passphrase is asked once, now, and kept in locked memory while the server runs.
+  // its passphrase is asked once, now (and tried, so that a wrong one stops here rather than
+  // failing every query), and kept in locked memory while the server runs.
   std::shared_ptr<SecureBuffer> passphrase;
   std::error_code ec;
-  if (std::filesystem::exists(wallet::defaultWalletFile(dataDir), ec)) {
+  const auto walletFile = wallet::defaultWalletFile(dataDir);
+  if (std::filesystem::exists(walletFile, ec)) {
     auto read = cli::readPassphrase(false);
     if (!read)
       return failWith(read.error().withContext("the wallet's passphrase (or "
                                                "$NESA_WALLET_PASSPHRASE)"),
                       json);
+    if (auto opened = wallet::Wallet::open(walletFile, *read); !opened)
+      return failWith(opened.error(), json);
     passphrase = std::make_shared<SecureBuffer>(std::move(*read));
   }
   const auto toStderr = [](const std::string &line) { std::cerr << line << '\n'; };

@@ -1,6 +1,7 @@
 // nesa-desktop: the Qt desktop app.
 #include "encrypted_history.h"
 #include "file_settings_backend.h"
+#include "local_api_server.h"
 #include "local_network.h"
 #include "process_analysis_backend.h"
 #include "process_miner_backend.h"
@@ -10,6 +11,7 @@
 #include "ui/drop_file_list.h"
 #include "ui/first_run_wizard.h"
 #include "ui/main_window.h"
+#include "ui/settings_page.h"
 #include "ui/translations.h"
 #include "ui/wallet_page.h"
 #include "util/config.h"
@@ -143,6 +145,23 @@ int main(int argc, char **argv) {
       [&window](const QString &text) { window.statusBar()->showMessage(text, 15000); });
   if (config->network == "devnet")
     localNetwork.ensureRunning();
+  // The local API for the user's other programs, when the settings say so (and, with a wallet,
+  // while it is unlocked).
+  nesa::app::LocalApiServer localApi(
+      parser.value(configOption), QString::fromStdString(walletFile.string()),
+      QString::fromStdString((config->effectiveDataDir() / "logs" / "api.log").string()));
+  QObject::connect(
+      &localApi, &nesa::app::LocalApiServer::stateChanged, &window,
+      [&window](const QString &text) { window.statusBar()->showMessage(text, 15000); });
+  QObject::connect(window.walletPage(), &nesa::ui::WalletPage::unlockedWith, &localApi,
+                   &nesa::app::LocalApiServer::walletUnlocked);
+  QObject::connect(window.walletPage(), &nesa::ui::WalletPage::locked, &localApi,
+                   &nesa::app::LocalApiServer::walletLocked);
+  QObject::connect(window.settingsPage(), &nesa::ui::SettingsPage::saved, &localApi,
+                   [&localApi](const nesa::Config &now, const nesa::Config &) {
+                     localApi.configure(now.apiEnabled, now.apiPort);
+                   });
+  localApi.configure(config->apiEnabled, config->apiPort);
   QTimer::singleShot(0, &window, [&startup] {
     nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after start");
   });

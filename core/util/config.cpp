@@ -50,7 +50,7 @@ struct Field {
       member;
 };
 
-const std::array<Field, 14> kFields{{
+const std::array<Field, 16> kFields{{
     {"network", &Config::network},
     {"nodeAddress", &Config::nodeAddress},
     {"deploymentFile", &Config::deploymentFile},
@@ -63,6 +63,8 @@ const std::array<Field, 14> kFields{{
     {"minerKeepsRunning", &Config::minerKeepsRunning},
     {"language", &Config::language},
     {"autoLockMinutes", &Config::autoLockMinutes},
+    {"apiEnabled", &Config::apiEnabled},
+    {"apiPort", &Config::apiPort},
     {"logLevel", &Config::logLevel},
     {"dataDir", &Config::dataDir},
 }};
@@ -102,6 +104,8 @@ Result<void> Config::validate() const {
   if (!oneOf(minerBackend, {"auto", "cpu", "cuda"}))
     return invalid("minerBackend",
                    "must be \"auto\", \"cpu\" or \"cuda\", not \"" + minerBackend + "\"");
+  if (apiPort < 1 || apiPort > 65535)
+    return invalid("apiPort", "must be a port from 1 to 65535");
   if (autoLockMinutes < 0)
     return invalid("autoLockMinutes", "must be 0 (never) or a number of minutes");
   if (!oneOf(logLevel, {"trace", "debug", "info", "warn", "error", "off"}))

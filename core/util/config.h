@@ -39,6 +39,10 @@ struct Config {
   std::string language = "en";
   /// Minutes of inactivity before the wallet locks; 0 = never.
   int autoLockMinutes = 10;
+  /// The desktop app serves the local API (what `nesa serve` serves) while it runs.
+  bool apiEnabled = false;
+  /// The local API's port on 127.0.0.1 (1..65535), for the desktop and `nesa serve`.
+  int apiPort = 11435;
   /// "trace", "debug", "info", "warn", "error" or "off".
   std::string logLevel = "info";
   /// Where stores and bundles live; empty = paths::dataDir().
