@@ -45,6 +45,7 @@ int main(int argc, char **argv) {
   registerEeSuite();
   registerNetSuite();
   registerChainSuite();
+  registerApiSuite();
 
   Options options;
   std::vector<std::string> wanted;

@@ -25,4 +25,7 @@ void registerNetSuite();
 /// vs a token transfer per query (a local anvil with the real contracts).
 void registerChainSuite();
 
+/// api: the local API (HTTP on loopback) vs the analyzer called directly, on the same queries.
+void registerApiSuite();
+
 } // namespace nesa::bench

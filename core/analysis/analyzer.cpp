@@ -205,8 +205,13 @@ struct Analyzer::State {
                            privacy::RunOptions options);
   Result<Outcome> runDocument(const Request &request, const ResolvedModel &resolved,
                               privacy::RunOptions options);
-  Result<std::optional<Payment>> settleRun(MinerPool &pool, const privacy::RunReport &report) {
-    return settle(pool, report, events);
+  /// Reports wrong answers and pays for the verified ones into `outcome` (a failure there is
+  /// its settlementError: the result stands).
+  void settleInto(Outcome &outcome, MinerPool &pool, const privacy::RunReport &report) {
+    if (auto payment = settle(pool, report, events); payment)
+      outcome.payment = std::move(*payment);
+    else
+      outcome.settlementError = payment.error();
   }
 };
 
@@ -250,10 +255,7 @@ Result<Outcome> Analyzer::State::runModel(const Request &request, const Resolved
   if (!result)
     return result.error();
   Outcome outcome;
-  if (auto payment = settleRun(*pool, result->report); payment)
-    outcome.payment = std::move(*payment);
-  else
-    outcome.settlementError = payment.error();
+  settleInto(outcome, *pool, result->report);
   outcome.segmentation = segmentationVolumes(result->output, resolved.manifest);
   outcome.summary = summarizeOutput(result->output, resolved.manifest);
   outcome.output = std::move(result->output);
@@ -294,10 +296,7 @@ Result<Outcome> Analyzer::State::runDocument(const Request &request, const Resol
   if (!done)
     return done.error();
   Outcome outcome;
-  if (auto payment = settleRun(*pool, done->report); payment)
-    outcome.payment = std::move(*payment);
-  else
-    outcome.settlementError = payment.error();
+  settleInto(outcome, *pool, done->report);
   outcome.summary = std::move(done->lines);
   outcome.text = std::move(done->text);
   outcome.report = std::move(done->report);
