@@ -185,11 +185,32 @@ private Q_SLOTS:
     QVERIFY2(anonymous.startsWith("HTTP/1.1 401"), anonymous.constData());
     QVERIFY(anonymous.contains("WWW-Authenticate: Bearer"));
     QCOMPARE(client(server, {QStringLiteral("wrong-token")})[u"status"].toInt(), 401);
+    // A query without the token is refused from its headers: the 100 MB it announces are never
+    // waited for.
+    QElapsedTimer clock;
+    clock.start();
+    const QByteArray refused = exchange(
+        server.port(), "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                       "100000000\r\n\r\n{\"model\":");
+    QVERIFY2(refused.startsWith("HTTP/1.1 401"), refused.constData());
+    QVERIFY(clock.elapsed() < 10000);
     const auto listed = client(server, {QStringLiteral("models")});
     QVERIFY(listed[u"openai"].toArray().contains(QStringLiteral("tiny-gpt2")));
     QVERIFY(listed[u"openai"].toArray().contains(QStringLiteral("brain-extraction")));
     QCOMPARE(listed[u"ollama"].toArray(), listed[u"openai"].toArray());
     QCOMPARE(server.stop(), 0);
+    // A token file others may read is refused, not used.
+    QTemporaryDir other;
+    QFile shared(other.filePath(QStringLiteral("api-token")));
+    QVERIFY(shared.open(QIODevice::WriteOnly));
+    shared.write(QByteArray(64, 'a') + '\n');
+    shared.close();
+    QVERIFY(shared.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+    const Run refusedStart = run(kNesa, {QStringLiteral("serve"), QStringLiteral("--port"),
+                                         QStringLiteral("0"), QStringLiteral("--in-process")},
+                                 other.path());
+    QCOMPARE(refusedStart.code, 2);
+    QVERIFY2(refusedStart.err.contains(QStringLiteral("chmod 600")), qPrintable(refusedStart.err));
   }
 
   // OpenAI's client streams a summary at hss-ee from a devnet (paid), and the text equals the
@@ -267,6 +288,15 @@ private Q_SLOTS:
              R"({"model":"tiny-gpt2","messages":[{"role":"user","content":"a b c"}]})");
     QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
     QVERIFY(answer.contains(R"("level":"hss")"));
+    // A stream on the wire: server-sent events in HTTP chunks, ending in [DONE] and the last
+    // chunk.
+    const QByteArray streamed =
+        post(server, "/v1/chat/completions", chatBody("tiny-gpt2", "a b c d e f", true, "local"));
+    QVERIFY2(streamed.startsWith("HTTP/1.1 200"), streamed.constData());
+    QVERIFY(streamed.contains("Content-Type: text/event-stream"));
+    QVERIFY(streamed.contains("Transfer-Encoding: chunked"));
+    QVERIFY(streamed.contains("\"finish_reason\":\"stop\""));
+    QVERIFY2(streamed.endsWith("data: [DONE]\n\n\r\n0\r\n\r\n"), streamed.right(80).constData());
   }
 
   // /v1/analyze on a NIfTI scan gives the command line's segmentation and output array.
@@ -299,7 +329,20 @@ private Q_SLOTS:
     QVERIFY(written.open(QIODevice::ReadOnly));
     QCOMPARE(QByteArray::fromBase64(api[u"output_npy_base64"].toString().toLatin1()),
              written.readAll());
-    QCOMPARE(status(server)[u"work_folders"].toInt(), 0); // the upload is gone
+    QTRY_COMPARE(status(server)[u"work_folders"].toInt(), 0); // the upload is gone
+    // A file name that is a path stays a name inside the query's folder.
+    const QString outside = m_home.filePath(QStringLiteral("escaped"));
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-s"), QStringLiteral("-H"),
+                QStringLiteral("Authorization: Bearer ") + server.token,
+                server.url + QStringLiteral("/v1/analyze"), QStringLiteral("-F"),
+                QStringLiteral("file=@") + kScan + QStringLiteral(";filename=../../escaped/a.nii"),
+                QStringLiteral("-F"), QStringLiteral("model=brain-extraction"),
+                QStringLiteral("-F"), QStringLiteral(R"(nesa={"privacy":"local"})")});
+    QVERIFY(curl.waitForFinished(240000));
+    const auto named = QJsonDocument::fromJson(curl.readAllStandardOutput()).object();
+    QCOMPARE(named[u"segmentation"].toArray(), expected[u"segmentation"].toArray());
+    QVERIFY(!QFileInfo::exists(outside));
   }
 
   // What a client should not send gets the right status, and the server stays up.
@@ -379,6 +422,8 @@ private Q_SLOTS:
     QVERIFY(received.contains("text/event-stream"));
     socket.abort();
     QTRY_VERIFY_WITH_TIMEOUT(status(server)[u"cancelled"].toInt() == 1, 60000);
+    // The runner stopped it (a run that went on to its end would not count here).
+    QTRY_COMPARE_WITH_TIMEOUT(status(server)[u"runs_stopped"].toInt(), 1, 60000);
     QTRY_VERIFY_WITH_TIMEOUT(status(server)[u"waiting"].toInt() == 0, 60000);
     QTRY_COMPARE_WITH_TIMEOUT(status(server)[u"work_folders"].toInt(), 0, 60000);
     const auto next = client(server, {QStringLiteral("openai-whole"), QStringLiteral("tiny-gpt2"),

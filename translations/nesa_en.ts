@@ -156,6 +156,10 @@
         <source>The local API stopped (exit code %1); its log is %2.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Local API: nesa-analyze could not be started.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>nesa::app::LocalNetwork</name>

@@ -156,6 +156,10 @@
         <source>The local API stopped (exit code %1); its log is %2.</source>
         <translation>L&apos;API locale s&apos;est arrêtée (code de sortie %1) ; son journal est %2.</translation>
     </message>
+    <message>
+        <source>Local API: nesa-analyze could not be started.</source>
+        <translation>API locale : nesa-analyze n&apos;a pas pu être lancé.</translation>
+    </message>
 </context>
 <context>
     <name>nesa::app::LocalNetwork</name>

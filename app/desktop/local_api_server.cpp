@@ -96,9 +96,18 @@ void LocalApiServer::apply() {
     Q_EMIT stateChanged(
         tr("The local API stopped (exit code %1); its log is %2.").arg(code).arg(m_logFile));
   });
+  connect(m_server, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+    if (error != QProcess::FailedToStart)
+      return; // the others end in finished()
+    std::exchange(m_server, nullptr)->deleteLater();
+    m_servingPort = -1;
+    Q_EMIT stateChanged(tr("Local API: nesa-analyze could not be started."));
+  });
   m_server->start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa-analyze"),
                   {QStringLiteral("--serve"), QStringLiteral("--json"), QStringLiteral("--port"),
                    QString::number(m_port), QStringLiteral("--config"), m_configFile});
+  if (!m_server)
+    return; // it could not be started
   if (handing)
     writePassphrase(*m_server, m_passphrase);
   m_server->closeWriteChannel(); // once the passphrase is written: it reads nothing else

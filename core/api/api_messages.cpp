@@ -81,9 +81,10 @@ Result<NesaOptions> readNesa(const json &nesa) {
         out.labels.push_back(label.get<std::string>());
       }
     } else if (key == "shares") {
-      if (!value.is_number_integer())
-        return badField("nesa.shares", "must be a whole number");
-      out.shares = value.get<int>();
+      if (!value.is_number_integer() || value.get<std::int64_t>() < 1 ||
+          value.get<std::int64_t>() > 64)
+        return badField("nesa.shares", "must be a whole number of shares (2 to 8)");
+      out.shares = static_cast<int>(value.get<std::int64_t>());
     } else {
       return badField("nesa." + key, "is not a field (privacy, task, labels, shares)");
     }

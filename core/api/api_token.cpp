@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <array>
-#include <fstream>
-#include <sstream>
+#include <cctype>
+#include <cerrno>
 
 namespace nesa::api {
 namespace {
@@ -16,20 +16,24 @@ namespace {
 constexpr std::size_t kTokenBytes = 32;
 
 Result<std::string> readToken(const std::filesystem::path &file) {
+  // Opened without following a link, and checked on the open file: a regular file of this
+  // user that nobody else may read.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return fail(ErrorCode::Io, "cannot read " + file.string() + " (a link is not followed)");
   struct stat info {};
-  if (::stat(file.c_str(), &info) != 0)
-    return fail(ErrorCode::Io, "cannot read " + file.string());
-  if (info.st_mode & (S_IRWXG | S_IRWXO))
+  const bool statted = ::fstat(fd, &info) == 0;
+  std::string token(128, '\0');
+  const auto got = statted && S_ISREG(info.st_mode) ? ::read(fd, token.data(), token.size()) : -1;
+  ::close(fd);
+  if (!statted || !S_ISREG(info.st_mode) || got < 0)
+    return fail(ErrorCode::Io, file.string() + " is not a readable file");
+  if (info.st_uid != ::geteuid() || (info.st_mode & (S_IRWXG | S_IRWXO)))
     return fail(ErrorCode::InvalidInput,
-                file.string() + " may be read by other users: chmod 600 it (or delete it for a "
-                                "new token)");
-  std::ifstream in(file);
-  std::string token;
-  std::getline(in, token);
-  if (!in && !in.eof())
-    return fail(ErrorCode::Io, "cannot read " + file.string());
-  while (!token.empty() && (token.back() == '\r' || token.back() == ' '))
-    token.pop_back();
+                file.string() + " belongs to another user or may be read by others: chmod 600 "
+                                "it (or delete it for a new token)");
+  token.resize(static_cast<std::size_t>(got));
+  token = token.substr(0, token.find_first_of("\r\n "));
   if (token.size() < kTokenBytes)
     return fail(ErrorCode::InvalidInput,
                 file.string() +
@@ -57,19 +61,25 @@ Result<std::string> loadOrCreateApiToken(const std::filesystem::path &file) {
   sodium_memzero(bytes.data(), bytes.size());
   const std::string token(hex.data(), kTokenBytes * 2);
   sodium_memzero(hex.data(), hex.size());
-  // O_EXCL: when two servers start at once, one makes the file and the other reads it.
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // Written whole to a file of its own, then linked to the name: a server starting at the same
+  // time either wins the link or reads the winner's complete file.
+  const auto temporary =
+      file.parent_path() / (file.filename().string() + ".new-" + std::to_string(::getpid()));
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
-    return errno == EEXIST ? readToken(file)
-                           : fail(ErrorCode::Io, "cannot create " + file.string());
+    return fail(ErrorCode::Io, "cannot create " + temporary.string());
   const std::string line = token + "\n";
   const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
   const bool synced = ::fsync(fd) == 0;
   ::close(fd);
-  if (!written || !synced) {
-    std::filesystem::remove(file, ec);
+  const bool linked = written && synced && ::link(temporary.c_str(), file.c_str()) == 0;
+  const int linkError = errno;
+  std::filesystem::remove(temporary, ec);
+  if (!linked && written && synced && linkError == EEXIST)
+    return readToken(file);
+  if (!linked)
     return fail(ErrorCode::Io, "cannot write " + file.string());
-  }
   return token;
 }
 

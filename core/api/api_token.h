@@ -14,7 +14,8 @@ namespace nesa::api {
 std::filesystem::path apiTokenFile(const std::filesystem::path &dataDir);
 
 /// The token in `file`, made (64 hex digits from 32 random bytes, mode 0600) when missing.
-/// Refuses (InvalidInput) a file that others may read or that holds fewer than 32 characters.
+/// Refuses a link (Io), and (InvalidInput) a file of another user, one that others may read, or
+/// one that holds fewer than 32 characters.
 Result<std::string> loadOrCreateApiToken(const std::filesystem::path &file);
 
 /// Whether an `Authorization` header value is "Bearer <token>", compared in constant time.

@@ -9,6 +9,7 @@
 #include "registry/model_registry.h"
 
 #include <nlohmann/json.hpp>
+#include <poll.h>
 #include <sodium.h>
 #include <sys/socket.h>
 
@@ -33,7 +34,7 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr auto kHeaderTime = 30s;    // to send a request's headers
+constexpr auto kHeaderTime = 10s;    // to send a request's headers
 constexpr auto kBodyTime = 10min;    // to send its body (an upload)
 constexpr auto kWriteTime = 60s;     // to take one piece of an answer
 constexpr auto kPollInterval = 20ms; // how often a waiting connection looks at its query
@@ -89,22 +90,24 @@ std::string base64(std::string_view bytes) {
 /// tells the readers what it is); never a path.
 std::string safeFileName(const std::string &given) {
   std::string name = fs::path(given).filename().string();
+  if (name.size() > 128)
+    name = name.substr(name.size() - 128); // the end: the extension tells what it is
   for (auto &c : name)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_')
       c = '_';
   while (!name.empty() && name.front() == '.')
     name.erase(name.begin());
-  return name.empty() ? "upload" : name.substr(0, 128);
+  return name.empty() ? "upload" : name;
 }
 
-/// Whether the client at the other end of `socket` is still there: a closed connection reads
-/// as end-of-file (a peek, so nothing it sent is lost).
+/// Whether the client at the other end of `socket` has gone: closed (or shut its sending side:
+/// a client must keep it open until its answer came) or broken, whatever it may still have
+/// sent.
 bool peerIsGone(tcp::socket &socket) {
-  char byte;
-  const auto got = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (got > 0)
+  pollfd watched{socket.native_handle(), POLLRDHUP, 0};
+  if (::poll(&watched, 1, 0) < 0)
     return false;
-  return got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+  return (watched.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
 } // namespace
@@ -113,13 +116,16 @@ struct LocalApi::State : std::enable_shared_from_this<LocalApi::State> {
   ApiOptions options;
   std::function<void(const std::string &)> notice;
   QueryRunner runner;
-  asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
+  std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> queries{0}, refusedBusy{0}, cancelled{0}, connections{0};
   std::shared_ptr<std::atomic<std::uint64_t>> workFolders =
       std::make_shared<std::atomic<std::uint64_t>>(0);
+  // Last, so destroyed first: destroying the io_context destroys the connections' suspended
+  // coroutines, which still use the members above (their counts, their jobs' folders).
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
 
   State(ApiOptions o, analysis::NetworkChoice network, analysis::Secrets secrets,
         std::function<void(const std::string &)> n)
@@ -292,22 +298,33 @@ Result<void> LocalApi::start() {
     return fail(ErrorCode::Unavailable, "cannot listen on 127.0.0.1:" +
                                             std::to_string(m->options.port) + ": " + ec.message());
   m->port = m->acceptor.local_endpoint().port();
-  asio::co_spawn(m->ioc, m->acceptLoop(), asio::detached);
+  // Folders of queries a killed server left behind (their uploads) go now.
+  std::error_code ignored;
+  for (const auto &entry : fs::directory_iterator(m->options.workFolder, ignored))
+    if (entry.path().filename().string().rfind("query-", 0) == 0)
+      fs::remove_all(entry.path(), ignored);
+  asio::co_spawn(m->acceptor.get_executor(), m->acceptLoop(), asio::detached);
   for (int i = 0; i < kIoThreads; ++i)
-    m->threads.emplace_back([state = m] { state->ioc.run(); });
+    m->threads.emplace_back([state = m.get()] { state->ioc.run(); });
   return {};
 }
 
 std::uint16_t LocalApi::port() const { return m->port; }
 
 void LocalApi::stop() {
-  if (!m)
+  if (!m || m->stopping.exchange(true))
     return;
-  m->runner.stop(); // the running query stops before its next remote call
-  asio::post(m->ioc, [state = m] {
+  // The running query stops before its next remote call and those waiting are refused: their
+  // connections answer (an error) and close.
+  m->runner.stop();
+  asio::post(m->acceptor.get_executor(), [state = m.get()] {
     beast::error_code ignored;
     state->acceptor.close(ignored);
   });
+  // A moment for those answers; then connections still open (idle ones, slow readers) are
+  // dropped with the io_context.
+  for (int i = 0; i < 200 && m->connections > 0; ++i)
+    std::this_thread::sleep_for(10ms);
   m->ioc.stop();
   for (auto &thread : m->threads)
     if (thread.joinable())
@@ -316,7 +333,7 @@ void LocalApi::stop() {
 }
 
 ApiStats LocalApi::stats() const {
-  return ApiStats{m->queries,          m->refusedBusy, m->cancelled,
+  return ApiStats{m->queries,          m->refusedBusy, m->cancelled,   m->runner.stoppedRuns(),
                   m->runner.waiting(), m->connections, *m->workFolders};
 }
 
@@ -324,17 +341,21 @@ asio::awaitable<void> LocalApi::State::acceptLoop() {
   auto backoff = 10ms;
   for (;;) {
     beast::error_code ec;
-    auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    // Each connection on a strand of its own: its stream's timer and its coroutine never run
+    // at once on the two threads.
+    auto socket = co_await acceptor.async_accept(asio::make_strand(ioc),
+                                                 asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor.is_open())
       co_return;
     if (ec) { // out of descriptors, most likely: wait rather than spin
-      asio::steady_timer pause(ioc, backoff);
+      asio::steady_timer pause(acceptor.get_executor(), backoff);
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       backoff = std::min<std::chrono::milliseconds>(backoff * 2, 1s);
       continue;
     }
     backoff = 10ms;
-    asio::co_spawn(ioc, serveConnection(std::move(socket)), asio::detached);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, serveConnection(std::move(socket)), asio::detached);
   }
 }
 
@@ -358,7 +379,19 @@ asio::awaitable<void> LocalApi::State::serveConnection(tcp::socket socket) {
   } catch (const std::exception &) {
     // the client went away or sent what HTTP cannot be: the connection ends, the server stays
   }
+  // Closing with a request body unread (a refusal) would reset the connection and could hide
+  // the answer from the client: stop sending, then read and drop what still comes, briefly.
   beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.expires_after(1s);
+  std::array<char, 64 * 1024> sink;
+  for (std::size_t drained = 0; drained < (8u << 20);) {
+    const auto got = co_await stream.async_read_some(
+        asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ignored));
+    if (ignored)
+      break;
+    drained += got;
+  }
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
@@ -411,6 +444,11 @@ asio::awaitable<bool> LocalApi::State::serveRequest(beast::tcp_stream &stream,
     co_await write(stream, tooLarge, version);
     co_return false;
   }
+  if (beast::iequals(header[http::field::expect], "100-continue")) { // curl -F, large uploads
+    stream.expires_after(kWriteTime);
+    co_await asio::async_write(stream, asio::buffer("HTTP/1.1 100 Continue\r\n\r\n", 25),
+                               asio::use_awaitable);
+  }
   http::request_parser<http::string_body> parser(std::move(head));
   parser.body_limit(limit);
   stream.expires_after(kBodyTime);
@@ -426,7 +464,7 @@ asio::awaitable<bool> LocalApi::State::serveRequest(beast::tcp_stream &stream,
   }
   if (bodyError)
     co_return false;
-  const auto request = parser.release();
+  auto request = parser.release();
   const bool keepAlive = request.keep_alive();
   const auto method = request.method();
 
@@ -443,6 +481,7 @@ asio::awaitable<bool> LocalApi::State::serveRequest(beast::tcp_stream &stream,
     Result<std::shared_ptr<QueryJob>> job = fail(ErrorCode::Internal, "no job");
     if (upload) {
       job = analyzeJob(request);
+      std::string().swap(request.body()); // written to the query's folder: not kept twice
     } else {
       auto query = parseTextQuery(text->second, request.body());
       if (!query) {
@@ -507,10 +546,10 @@ Reply LocalApi::State::models(bool ollama) const {
 }
 
 Reply LocalApi::State::status() const {
-  const json body = {{"queries", queries.load()},          {"refused_busy", refusedBusy.load()},
-                     {"cancelled", cancelled.load()},      {"waiting", runner.waiting()},
-                     {"max_queries", options.maxQueries},  {"connections", connections.load()},
-                     {"work_folders", workFolders->load()}};
+  const json body = {{"queries", queries.load()},           {"refused_busy", refusedBusy.load()},
+                     {"cancelled", cancelled.load()},       {"waiting", runner.waiting()},
+                     {"max_queries", options.maxQueries},   {"connections", connections.load()},
+                     {"work_folders", workFolders->load()}, {"runs_stopped", runner.stoppedRuns()}};
   return Reply{200, "application/json", body.dump()};
 }
 
@@ -520,9 +559,23 @@ asio::awaitable<void> LocalApi::State::answerQuery(beast::tcp_stream &stream,
                                                    unsigned version) {
   const bool ollama =
       text && (text->dialect == Dialect::OllamaChat || text->dialect == Dialect::OllamaGenerate);
-  asio::steady_timer poll(ioc);
+  asio::steady_timer poll(stream.get_executor());
   bool sentText = false;
   bool headerSent = false;
+  // However this ends before its answer — the client gone, a write failed or timed out, the
+  // server stopping — the query is cancelled: the runner skips it or stops it before its next
+  // remote call, and its folder goes with the job.
+  struct CancelUnlessAnswered {
+    QueryJob &job;
+    std::atomic<std::uint64_t> &cancelled;
+    bool answered = false;
+    ~CancelUnlessAnswered() {
+      if (!answered) {
+        job.cancel = true;
+        ++cancelled;
+      }
+    }
+  } guard{*job, cancelled};
   // A piece of a streamed answer as one HTTP chunk.
   auto sendChunk = [&](const std::string &data) -> asio::awaitable<void> {
     if (data.empty())
@@ -536,10 +589,12 @@ asio::awaitable<void> LocalApi::State::answerQuery(beast::tcp_stream &stream,
   };
   for (;;) {
     auto progress = job->take();
-    if (streamed && !headerSent && (!progress.text.empty() || progress.finished) &&
-        !(progress.finished && progress.error && !sentText)) {
-      // The head of a stream goes out with its first piece, so an error before it is a plain
-      // HTTP error.
+    guard.answered = progress.finished;
+    const bool failed = progress.finished && progress.error;
+    if (streamed && !headerSent &&
+        (progress.text.empty() ? progress.finished && !failed : !failed)) {
+      // The head of a stream goes out with its first piece, so a query that fails before it
+      // gets a plain HTTP error (and what it wrote meanwhile is dropped).
       http::response<http::empty_body> head{http::status::ok, version};
       head.set(http::field::server, "nesa");
       head.set(http::field::content_type, ollama ? "application/x-ndjson" : "text/event-stream");
@@ -551,7 +606,7 @@ asio::awaitable<void> LocalApi::State::answerQuery(beast::tcp_stream &stream,
       co_await http::async_write_header(stream, serializer, asio::use_awaitable);
       headerSent = true;
     }
-    if (streamed && !progress.text.empty()) {
+    if (headerSent && !progress.text.empty()) {
       co_await sendChunk(streamPiece(*text, progress.text));
       sentText = true;
     }
@@ -577,6 +632,8 @@ asio::awaitable<void> LocalApi::State::answerQuery(beast::tcp_stream &stream,
         reply.body = wholeAnswer(*text, progress.finalText, progress.resultJson);
       } else {
         auto result = json::parse(progress.resultJson, nullptr, false);
+        if (result.is_discarded())
+          result = json::object();
         if (job->wantNpy)
           result["output_npy_base64"] = base64(progress.npy);
         reply.body = result.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -585,11 +642,8 @@ asio::awaitable<void> LocalApi::State::answerQuery(beast::tcp_stream &stream,
       co_await write(stream, reply, version);
       co_return;
     }
-    if (peerIsGone(stream.socket())) {
-      job->cancel = true; // the runner stops it before its next remote call, or skips it
-      ++cancelled;
-      co_return;
-    }
+    if (peerIsGone(stream.socket()))
+      co_return; // (the guard cancels it)
     poll.expires_after(kPollInterval);
     co_await poll.async_wait(asio::use_awaitable);
   }

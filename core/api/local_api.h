@@ -34,7 +34,8 @@ struct ApiOptions {
 struct ApiStats {
   std::uint64_t queries = 0;     ///< queries answered (any outcome)
   std::uint64_t refusedBusy = 0; ///< refused because maxQueries were waiting
-  std::uint64_t cancelled = 0;   ///< stopped because their client went away
+  std::uint64_t cancelled = 0;   ///< given up by their connection (the client went away)
+  std::uint64_t runsStopped = 0; ///< queries the runner skipped or stopped, being cancelled
   std::uint64_t waiting = 0;     ///< queued or running now
   std::uint64_t connections = 0; ///< open now
   std::uint64_t workFolders = 0; ///< upload folders that exist now
@@ -56,7 +57,9 @@ public:
   Result<void> start();
   /// The port it listens on (after start).
   std::uint16_t port() const;
-  /// Stops accepting, cancels the running query, closes every connection and joins the threads.
+  /// Stops accepting, cancels the running query (it stops before its next remote call) and
+  /// refuses those waiting, gives their connections up to 2 s to answer, drops the others and
+  /// joins the threads. Idempotent.
   void stop();
   ApiStats stats() const;
 

@@ -145,11 +145,14 @@ void QueryRunner::work() {
 void QueryRunner::runOne(QueryJob &job) {
   QueryJob::Progress done;
   if (job.cancel) { // its client left while it waited
+    ++m_stoppedRuns;
     done.error = Error{ErrorCode::Cancelled, "the client went away before the query ran"};
     job.finish(std::move(done));
     return;
   }
   auto outcome = m_analyzer->run(job.request, &job.cancel);
+  if (!outcome && outcome.error().code == ErrorCode::Cancelled)
+    ++m_stoppedRuns;
   if (!outcome) {
     done.error = outcome.error();
     job.finish(std::move(done));

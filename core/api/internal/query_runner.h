@@ -78,6 +78,8 @@ public:
   /// Cancels the running query, refuses those waiting and joins the thread.
   void stop();
   std::size_t waiting() const;
+  /// Queries skipped or stopped because they were cancelled (their client gone).
+  std::uint64_t stoppedRuns() const { return m_stoppedRuns; }
 
 private:
   void work();
@@ -90,6 +92,7 @@ private:
   std::deque<std::shared_ptr<QueryJob>> m_queue;
   std::shared_ptr<QueryJob> m_running;
   bool m_stopping = false;
+  std::atomic<std::uint64_t> m_stoppedRuns{0};
   std::unique_ptr<analysis::Analyzer> m_analyzer;
   std::thread m_thread;
 };
