@@ -467,7 +467,7 @@ private Q_SLOTS:
     QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
              (QStringList{QStringLiteral("storage"), QStringLiteral("util"), QStringLiteral("blas"),
                           QStringLiteral("engine"), QStringLiteral("ee"), QStringLiteral("net"),
-                          QStringLiteral("chain")}));
+                          QStringLiteral("chain"), QStringLiteral("api")}));
     QCOMPARE(run(kBench, {QStringLiteral("nosuchsuite")}).code, 2);
   }
 
