@@ -238,6 +238,14 @@ private Q_SLOTS:
     QVERIFY(outcome->report.checksPassed > 0);
     QCOMPARE(analyzer.counters().inputsRead, 1);
     QCOMPARE(analyzer.counters().modelsCompiled, 1);
+    // Another document (the local API writes each request's anew) on the same model: the
+    // document is read, the model is not loaded again.
+    request.input = dir() / "memo.txt";
+    std::ofstream(request.input) << "Memo: the meeting moves to Thursday.";
+    auto second = analyzer.run(request);
+    QVERIFY2(second.ok(), second.ok() ? "" : second.error().message.c_str());
+    QCOMPARE(analyzer.counters().inputsRead, 2);
+    QCOMPARE(analyzer.counters().modelsCompiled, 1);
 
     request.labels = {"only one"};
     auto oneLabel = analyzer.estimate(request);

@@ -82,6 +82,8 @@ struct Analyzer::State {
   Counters counters;
   std::map<std::string, std::shared_ptr<const model::CompiledModel>> compiled;
   std::map<std::string, std::shared_ptr<const DocumentTask>> documents;
+  std::string languageModelStamp;
+  std::shared_ptr<const llm::LanguageModel> languageModel;
   std::map<std::string, std::shared_ptr<const llm::LanguageModel>> keyedLanguageModels;
   // The last input read (scans are large: one is kept).
   std::string inputStamp;
@@ -181,13 +183,23 @@ struct Analyzer::State {
       stamp += "|" + label;
     if (auto known = documents.find(stamp); known != documents.end())
       return known->second;
-    auto task =
-        prepareDocumentTask(request.input, model.file, request.task, request.labels, events.notice);
+    // The model is loaded once for every document it works on (a language model is large:
+    // the last one is kept).
+    const auto modelStamp = fileStamp(model.file);
+    if (!languageModel || languageModelStamp != modelStamp) {
+      languageModel.reset();
+      auto loaded = loadLanguageModel(model.file, events.notice);
+      if (!loaded)
+        return loaded.error();
+      ++counters.modelsCompiled;
+      languageModel = std::move(*loaded);
+      languageModelStamp = modelStamp;
+    }
+    auto task = prepareDocumentTask(request.input, languageModel, request.task, request.labels);
     if (!task)
       return task.error();
     ++counters.inputsRead;
-    ++counters.modelsCompiled;
-    documents.clear(); // a language model is large: keep the last one
+    documents.clear(); // one document is kept
     auto shared = std::make_shared<const DocumentTask>(std::move(*task));
     documents[stamp] = shared;
     return shared;
@@ -269,7 +281,7 @@ Result<Outcome> Analyzer::State::runDocument(const Request &request, const Resol
   if (!task)
     return task.error();
   // The miners compute on the keyed model at the ee levels; the original never leaves.
-  std::shared_ptr<const llm::LanguageModel> served(*task, &(*task)->model);
+  std::shared_ptr<const llm::LanguageModel> served = (*task)->model;
   if (options.key) {
     const auto name = fileStamp(resolved.file) + "|" + options.key->id();
     auto known = keyedLanguageModels.find(name);
@@ -277,7 +289,7 @@ Result<Outcome> Analyzer::State::runDocument(const Request &request, const Resol
       keyedLanguageModels.clear(); // large: keep the last one
       known = keyedLanguageModels
                   .emplace(name, std::make_shared<const llm::LanguageModel>(
-                                     (*task)->model.keyed(*options.key)))
+                                     (*task)->model->keyed(*options.key)))
                   .first;
     }
     served = known->second;

@@ -12,11 +12,21 @@ constexpr int kSummaryTokens = 48; // new tokens per summarized chunk
 
 } // namespace
 
+Result<std::shared_ptr<const llm::LanguageModel>>
+loadLanguageModel(const std::filesystem::path &folder,
+                  const std::function<void(const std::string &)> &onNotice) {
+  if (onNotice)
+    onNotice("loading " + folder.string() + "...");
+  auto model = llm::LanguageModel::load(folder);
+  if (!model)
+    return model.error();
+  return std::make_shared<const llm::LanguageModel>(std::move(*model));
+}
+
 Result<DocumentTask> prepareDocumentTask(const std::filesystem::path &document,
-                                         const std::filesystem::path &folder,
+                                         std::shared_ptr<const llm::LanguageModel> model,
                                          const std::string &task,
-                                         const std::vector<std::string> &labels,
-                                         const std::function<void(const std::string &)> &onNotice) {
+                                         const std::vector<std::string> &labels) {
   if (task != "summarize" && task != "classify")
     return fail(ErrorCode::InvalidInput, "the task is summarize or classify");
   if (task == "classify" && labels.size() < 2)
@@ -24,11 +34,6 @@ Result<DocumentTask> prepareDocumentTask(const std::filesystem::path &document,
   auto read = ingest::readDocument(document);
   if (!read)
     return read.error();
-  if (onNotice)
-    onNotice("loading " + folder.string() + "...");
-  auto model = llm::LanguageModel::load(folder);
-  if (!model)
-    return model.error();
   // One call per linear op for each token (prompt pass included). Keying permutes and scales
   // the weights; it adds no op, so the unkeyed model's count holds at every level.
   const auto perPass = static_cast<std::int64_t>(model->bundle().ops.size());
@@ -37,7 +42,7 @@ Result<DocumentTask> prepareDocumentTask(const std::filesystem::path &document,
           ? (1 + kSummaryTokens) * (1 + static_cast<std::int64_t>(read->text.size()) /
                                             (4 * model->config().maxPositions))
           : static_cast<std::int64_t>(labels.size());
-  return DocumentTask{task, labels, std::move(read->text), std::move(*model), perPass, passes};
+  return DocumentTask{task, labels, std::move(read->text), std::move(model), perPass, passes};
 }
 
 Result<DocumentOutcome>

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,22 +19,28 @@ struct DocumentTask {
   std::string task;                ///< "summarize" or "classify"
   std::vector<std::string> labels; ///< classify's labels
   std::string text;                ///< the document's text
-  llm::LanguageModel model;        ///< as loaded (keyed for the miners at the ee levels)
-  std::int64_t perPass = 0;        ///< linear ops a forward pass sends
-  std::int64_t passes = 0;         ///< forward passes the task takes
+  /// As loaded (keyed for the miners at the ee levels); shared with the analyzer's cache, so
+  /// the next document on the same model does not load it again.
+  std::shared_ptr<const llm::LanguageModel> model;
+  std::int64_t perPass = 0; ///< linear ops a forward pass sends
+  std::int64_t passes = 0;  ///< forward passes the task takes
   /// Share jobs the run takes at `options`' level, for the cost estimate.
   std::int64_t jobs(const privacy::RunOptions &options) const {
     return perPass * passes * options.sharesPerCall();
   }
 };
 
-/// Reads `document` and the model `folder`, and counts the forward passes `task` ("summarize",
-/// or "classify" with `labels`) takes. `onNotice` hears what is being loaded.
+/// Loads the language model in `folder`; `onNotice` hears that it is being loaded.
+Result<std::shared_ptr<const llm::LanguageModel>>
+loadLanguageModel(const std::filesystem::path &folder,
+                  const std::function<void(const std::string &)> &onNotice);
+
+/// Reads `document` for `model` and counts the forward passes `task` ("summarize", or
+/// "classify" with `labels`) takes.
 Result<DocumentTask> prepareDocumentTask(const std::filesystem::path &document,
-                                         const std::filesystem::path &folder,
+                                         std::shared_ptr<const llm::LanguageModel> model,
                                          const std::string &task,
-                                         const std::vector<std::string> &labels,
-                                         const std::function<void(const std::string &)> &onNotice);
+                                         const std::vector<std::string> &labels);
 
 /// What a document task gave.
 struct DocumentOutcome {
