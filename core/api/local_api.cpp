@@ -143,6 +143,9 @@ struct LocalApi::State : std::enable_shared_from_this<LocalApi::State> {
   asio::awaitable<void> write(beast::tcp_stream &stream, const Reply &reply, unsigned version);
   Reply route(const http::request<http::string_body> &request, bool ollama);
   Result<std::shared_ptr<QueryJob>> textJob(const TextQuery &query);
+  /// A job for `model` on `content`, written as `fileName` in a folder of its own.
+  Result<std::shared_ptr<QueryJob>> makeJob(const std::string &model, const NesaOptions &nesa,
+                                            const std::string &fileName, std::string_view content);
   Result<std::shared_ptr<QueryJob>> analyzeJob(const http::request<http::string_body> &request);
   asio::awaitable<void> answerQuery(beast::tcp_stream &stream, std::shared_ptr<QueryJob> job,
                                     const AnswerContext *text, bool streamed, unsigned version);
@@ -192,25 +195,32 @@ Result<std::shared_ptr<QueryJob>> LocalApi::State::textJob(const TextQuery &quer
     return fail(ErrorCode::InvalidInput, "'" + query.model +
                                              "' is not a language model: send files to it "
                                              "through /v1/analyze");
+  return makeJob(query.model, query.nesa, "document.txt", query.document);
+}
+
+Result<std::shared_ptr<QueryJob>> LocalApi::State::makeJob(const std::string &model,
+                                                           const NesaOptions &nesa,
+                                                           const std::string &fileName,
+                                                           std::string_view content) {
   auto folder = WorkFolder::make(options.workFolder, workFolders);
   if (!folder)
     return folder.error();
-  const auto document = (*folder)->path() / "document.txt";
+  const auto input = (*folder)->path() / fileName;
   {
-    std::ofstream out(document, std::ios::binary);
-    out << query.document;
+    std::ofstream out(input, std::ios::binary);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
     if (!out.flush())
-      return fail(ErrorCode::Io, "cannot write the document to " + document.string());
+      return fail(ErrorCode::Io, "cannot write the query's input to " + input.string());
   }
   auto job = std::make_shared<QueryJob>();
   job->folder = std::move(*folder);
-  job->request.input = document;
-  job->request.model = query.model;
-  job->request.task = query.nesa.task;
-  job->request.labels = query.nesa.labels;
-  job->request.level = query.nesa.level.value_or(options.defaultLevel);
-  if (query.nesa.shares)
-    job->request.shares = *query.nesa.shares;
+  job->request.input = input;
+  job->request.model = model;
+  job->request.task = nesa.task;
+  job->request.labels = nesa.labels;
+  job->request.level = nesa.level.value_or(options.defaultLevel);
+  if (nesa.shares)
+    job->request.shares = *nesa.shares;
   return job;
 }
 
@@ -250,26 +260,9 @@ LocalApi::State::analyzeJob(const http::request<http::string_body> &request) {
   }
   if (auto found = installedModel(model); !found)
     return found.error();
-  auto folder = WorkFolder::make(options.workFolder, workFolders);
-  if (!folder)
-    return folder.error();
-  const auto input = (*folder)->path() / safeFileName(*file->filename);
-  {
-    std::ofstream out(input, std::ios::binary);
-    out.write(file->content.data(), static_cast<std::streamsize>(file->content.size()));
-    if (!out.flush())
-      return fail(ErrorCode::Io, "cannot write the upload to " + input.string());
-  }
-  auto job = std::make_shared<QueryJob>();
-  job->folder = std::move(*folder);
-  job->wantNpy = output == "npy";
-  job->request.input = input;
-  job->request.model = model;
-  job->request.task = nesa.task;
-  job->request.labels = nesa.labels;
-  job->request.level = nesa.level.value_or(options.defaultLevel);
-  if (nesa.shares)
-    job->request.shares = *nesa.shares;
+  auto job = makeJob(model, nesa, safeFileName(*file->filename), file->content);
+  if (job)
+    (*job)->wantNpy = output == "npy";
   return job;
 }
 
