@@ -3,6 +3,7 @@
 // plain words why nothing is earned in each situation.
 #include "fake_backends.h"
 #include "process_miner_backend.h"
+#include "sibling_command.h"
 #include "ui/miner_page.h"
 
 #include <QCheckBox>
@@ -19,6 +20,22 @@ using nesa::testing::FakeMinerBackend;
 class TestMinerPage : public QObject {
   Q_OBJECT
 private Q_SLOTS:
+  // A failing command's reason, as the pages show it: its last stderr line without the
+  // "nesa COMMAND: " our programs put first; anything else as it is; the fallback when silent.
+  void aFailingCommandsReasonIsItsLastSentence() {
+    using nesa::app::failureReason;
+    const QString fallback = QStringLiteral("the command failed");
+    QCOMPARE(failureReason({1, {}, QStringLiteral("loading…\nnesa wallet: wrong passphrase\n")},
+                           fallback),
+             QStringLiteral("wrong passphrase"));
+    QCOMPARE(
+        failureReason({1, {}, QStringLiteral("nesa analyze: --miners: not a number")}, fallback),
+        QStringLiteral("--miners: not a number"));
+    QCOMPARE(failureReason({1, {}, QStringLiteral("nesa Wallet: kept as it is")}, fallback),
+             QStringLiteral("nesa Wallet: kept as it is"));
+    QCOMPARE(failureReason({-1, {}, {}}, fallback), fallback);
+  }
+
   void toggleTurnsTheMinerOnAndOff() {
     FakeMinerBackend backend;
     MinerPage page(backend);

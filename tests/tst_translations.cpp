@@ -80,7 +80,7 @@ private Q_SLOTS:
   // no longer have.
   void theCataloguesCoverTheSources() {
     QTemporaryDir dir;
-    for (const QString language : {QStringLiteral("en"), QStringLiteral("fr")}) {
+    for (const QString &language : {QStringLiteral("en"), QStringLiteral("fr")}) {
       const QString name = QStringLiteral("nesa_%1.ts").arg(language);
       const QString copy = dir.filePath(name);
       QVERIFY(QFile::copy(QStringLiteral(NESA_SOURCE_DIR "/translations/") + name, copy));

@@ -2,8 +2,6 @@
 // total before anything is signed, refuses more than the balance and malformed input, sends
 // exactly what was reviewed; the page shows the account and only sends once unlocked.
 #include "fake_wallet_backend.h"
-#include "process_wallet_backend.h"
-#include "sibling_command.h"
 #include "ui/qr_code.h"
 #include "ui/wallet_activity.h"
 #include "ui/wallet_page.h"
@@ -33,22 +31,6 @@ class TestWalletPage : public QObject {
   }
 
 private Q_SLOTS:
-  // A failing command's reason, as the pages show it: its last stderr line without the
-  // "nesa COMMAND: " our programs put first; anything else as it is; the fallback when silent.
-  void aFailingCommandsReasonIsItsLastSentence() {
-    using nesa::app::failureReason;
-    const QString fallback = QStringLiteral("the command failed");
-    QCOMPARE(failureReason({1, {}, QStringLiteral("loading…\nnesa wallet: wrong passphrase\n")},
-                           fallback),
-             QStringLiteral("wrong passphrase"));
-    QCOMPARE(
-        failureReason({1, {}, QStringLiteral("nesa analyze: --miners: not a number")}, fallback),
-        QStringLiteral("--miners: not a number"));
-    QCOMPARE(failureReason({1, {}, QStringLiteral("nesa Wallet: kept as it is")}, fallback),
-             QStringLiteral("nesa Wallet: kept as it is"));
-    QCOMPARE(failureReason({-1, {}, {}}, fallback), fallback);
-  }
-
   void amountsParseAndFormat() {
     QCOMPARE(parseNesAmount(QStringLiteral("2.5")), 2'500'000);
     QCOMPARE(parseNesAmount(QStringLiteral("0,000001")), 1);
@@ -267,80 +249,6 @@ private Q_SLOTS:
     QCOMPARE(image.width() % 2, 0);
     QCOMPARE(image.pixel(0, 0), qRgb(255, 255, 255)); // the quiet zone
     QCOMPARE(image.pixel(8, 8), qRgb(0, 0, 0));       // a finder pattern's corner
-  }
-
-  // The desktop backend reads the CLI's --json answers (these are its output on a devnet);
-  // anything else is an error, never a made-up zero.
-  void theCliJsonIsRead() {
-    const auto balance = nesa::app::parseWalletBalance(R"({"accounts": [{
-        "address": "0xF278cF59F82eDcf871d630F28EcC8056f25C1cdb", "balance": 999787500000,
-        "gas_wei": "999999682000000000000", "staked": 150000000, "unbonding": 50000000,
-        "unbonding_release": 1796951037, "votes": 0}], "chain_id": 4242})");
-    QVERIFY(balance.error.isEmpty());
-    QCOMPARE(balance.address, QStringLiteral("0xF278cF59F82eDcf871d630F28EcC8056f25C1cdb"));
-    QCOMPARE(balance.balance, 999787'500000);
-    QCOMPARE(balance.staked, 150'000'000);
-    QCOMPARE(balance.unbonding, 50'000'000);
-    for (const QByteArray &bad : {QByteArray("garbage"), QByteArray(R"({"accounts": []})")})
-      QVERIFY(!nesa::app::parseWalletBalance(bad).error.isEmpty());
-
-    const auto quote = nesa::app::parseTransferQuote(R"({"action": "send 12.500000 NES to 0x…",
-        "chain_id": 4242, "fee_wei": "68916000000000", "from": "0xF278", "gas": 56097,
-        "gas_balance_wei": "1000000000000000000000", "gas_bounded": false,
-        "max_fee_wei": "137832000000000", "nes_balance": 1000000000000, "nes_spent": 12500000,
-        "transactions": 1})");
-    QVERIFY(quote.error.isEmpty());
-    QCOMPARE(quote.amount, 12'500'000);
-    QCOMPARE(quote.balance, 1000000'000000);
-    QCOMPARE(quote.networkFee, QStringLiteral("about 0.000068 ETH, at most 0.000137 ETH"));
-    QVERIFY(quote.feeCovered);
-    QVERIFY(!nesa::app::parseTransferQuote(R"({"fee_wei": "5", "max_fee_wei": "1000",
-        "gas_balance_wei": "999"})")
-                 .feeCovered);
-    QVERIFY(!nesa::app::parseTransferQuote("nope").error.isEmpty());
-
-    const auto history = nesa::app::parseWalletHistory(R"({"accounts": [{"address": "0xF278",
-        "entries": [{"amount": -1000000, "block": 28, "counterparty": "0xCBa3",
-        "kind": "session deposit", "tx": "0x01"}, {"amount": 1000000000000, "block": 12,
-        "counterparty": "0x457D", "kind": "transfer", "tx": "0x02"}]}], "chain_id": 4242})");
-    QCOMPARE(history.size(), std::size_t{2});
-    QCOMPARE(history[0].amount, -1'000'000);
-    QCOMPARE(history[0].kind, QStringLiteral("session deposit"));
-    QCOMPARE(history[0].counterparty, QStringLiteral("0xCBa3"));
-    QCOMPARE(history[1].height, 12);
-    QVERIFY(nesa::app::parseWalletHistory("{}").empty());
-
-    const auto sessions = nesa::app::parseWalletSessions(R"({"accounts": [{"address": "0xF278",
-        "sessions": [{"deposit": 1000000, "epoch": 0, "expires_at": 1796350116, "jobs": 3,
-        "miner": "0xdC56", "open": true, "opened_block": 28, "settled": 30},
-        {"deposit": 0, "epoch": 1, "expires_at": 0, "jobs": 0, "miner": "0xBda9", "open": false,
-        "opened_block": 26, "settled": 0}]}], "chain_id": 4242})");
-    QCOMPARE(sessions.size(), std::size_t{2});
-    QVERIFY(sessions[0].open);
-    QCOMPARE(sessions[0].id, QStringLiteral("0xdC56#0"));
-    QCOMPARE(sessions[0].openedAt, 28);
-    QCOMPARE(sessions[0].deposit, 1'000'000);
-    QCOMPARE(sessions[0].paid, 30);
-    QCOMPARE(sessions[0].until, 1796350116);
-    QVERIFY(!sessions[1].open);
-    QVERIFY(nesa::app::parseWalletSessions("[]").empty());
-
-    const auto proposals = nesa::app::parseProposals(R"({"chain_id": 4242, "proposals": [
-        {"abstain": 0, "against": 0, "block": 18, "description": "Nesa: set minStake to 2000000",
-         "for": 999787500000, "id": "0x4326", "proposer": "0xF278", "state": "active",
-         "vote_end": 1796432737, "vote_start": 1796346337},
-        {"abstain": 0, "against": 5, "block": 9, "description": "Nesa: set slashBps to 500",
-         "for": 0, "id": "0x1111", "proposer": "0xF278", "state": "defeated",
-         "vote_end": 1, "vote_start": 0}]})");
-    QCOMPARE(proposals.size(), std::size_t{2});
-    QCOMPARE(proposals[0].id, QStringLiteral("0x4326"));
-    QCOMPARE(proposals[0].change, QStringLiteral("Nesa: set minStake to 2000000"));
-    QCOMPARE(proposals[0].yes, 999787'500000);
-    QVERIFY(proposals[0].open);
-    QVERIFY(!proposals[1].open);
-    QCOMPARE(proposals[1].no, 5);
-    QCOMPARE(proposals[1].state, QStringLiteral("defeated"));
-    QVERIFY(nesa::app::parseProposals("no proposals").empty());
   }
 
   void negativeAmountsAreFormatted() {

@@ -60,19 +60,15 @@
 <context>
     <name>WalletPage</name>
     <message>
-        <source>the wallet command failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the balance could not be read</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the wallet command&apos;s answer could not be read</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>about %1, at most %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>there is no wallet yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing was sent</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

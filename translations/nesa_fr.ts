@@ -60,20 +60,16 @@
 <context>
     <name>WalletPage</name>
     <message>
-        <source>the wallet command failed</source>
-        <translation>la commande du portefeuille a échoué</translation>
-    </message>
-    <message>
-        <source>the balance could not be read</source>
-        <translation>le solde n&apos;a pas pu être lu</translation>
-    </message>
-    <message>
-        <source>the wallet command&apos;s answer could not be read</source>
-        <translation>la réponse de la commande wallet n&apos;a pas pu être lue</translation>
-    </message>
-    <message>
         <source>about %1, at most %2</source>
         <translation>environ %1, au plus %2</translation>
+    </message>
+    <message>
+        <source>there is no wallet yet</source>
+        <translation>il n&apos;y a pas encore de portefeuille</translation>
+    </message>
+    <message>
+        <source>nothing was sent</source>
+        <translation>rien n&apos;a été envoyé</translation>
     </message>
 </context>
 <context>

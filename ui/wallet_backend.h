@@ -1,8 +1,8 @@
 // The wallet page's view of the product: the wallet's first account, its balance and stake,
 // what a transfer, stake or unstake would cost and making one, the account's history and payment
 // sessions, and the network's governance proposals with voting. Amounts are in µNES (1 NES = 1 000
-// 000 µNES). The app implements it with the wallet's Ethereum account and the Nesa contracts of
-// the EVM network (`nesa wallet … --json`, app/desktop/process_wallet_backend.h); tests with fakes.
+// 000 µNES). The app implements it with the wallet library in-process on the Nesa contracts of
+// the EVM network (app/desktop/chain_wallet_backend.h); tests with fakes.
 #pragma once
 
 #include <QString>

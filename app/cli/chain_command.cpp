@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 #include "cli/daemon.h"
 #include "cli/miner_command.h"
-#include "cli/nes_amount.h"
+#include "wallet/display_text.h"
 #include "wallet/ethereum_keys.h"
 
 #include <nlohmann/json.hpp>
@@ -17,6 +17,8 @@
 #include <ostream>
 
 namespace nesa::cli {
+
+using wallet::formatNes;
 namespace {
 
 namespace fs = std::filesystem;

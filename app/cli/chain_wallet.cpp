@@ -4,84 +4,19 @@
 #include "chain/nesa_contracts.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
-#include "cli/nes_amount.h"
 #include "cli/secret_input.h"
-#include "wallet/ethereum_keys.h"
+#include "wallet/display_text.h"
 #include "wallet/wallet.h"
 
 #include <nlohmann/json.hpp>
 
-#include <ctime>
 #include <iostream>
 
 namespace nesa::cli {
 
 namespace fs = std::filesystem;
-using chain::U256;
-
-namespace {
-
-/// Gas counted for a call that cannot be estimated before an earlier call of its plan is mined
-/// (a stake after its approval): more than any single Nesa call uses.
-constexpr std::uint64_t kUnestimatedCallGas = 300'000;
-
-U256 times(const U256 &a, const U256 &b) {
-  U256 product;
-  return U256::mulOverflows(a, b, product) ? U256::max() : product;
-}
-
-/// The price of a plan.
-struct Price {
-  std::uint64_t gas = 0;
-  bool bounded = false; ///< some call's gas is the fixed bound, not an estimate
-  U256 fee, maxFee, gasBalance;
-  std::uint64_t nesBalance = 0;
-};
-
-Result<Price> priceOf(ChainSigner &signer, const Plan &plan) {
-  chain::RpcClient &rpc = signer.chain->rpc();
-  const chain::Address from = signer.key->address();
-  Price price;
-  auto nes =
-      signer.chain->contracts().token.call(rpc, "balanceOf", {chain::abi::Value::address(from)});
-  if (!nes)
-    return nes.error();
-  auto balance = (*nes)[0].asUint();
-  if (!balance)
-    return balance.error();
-  price.nesBalance = balance->fitsU64() ? balance->low64() : UINT64_MAX;
-  if (plan.nesSpent > price.nesBalance) // checked first: it is the clearer refusal
-    return fail(ErrorCode::Unavailable, "the balance (" + formatNes(price.nesBalance) +
-                                            ") does not cover " + formatNes(plan.nesSpent) +
-                                            "; nothing was sent");
-  for (std::size_t i = 0; i < plan.calls.size(); ++i) {
-    const PlannedCall &call = plan.calls[i];
-    auto data = call.contract->encode(call.function, call.arguments);
-    if (!data)
-      return data.error();
-    auto gas = rpc.estimateGas(from, call.contract->address(), *data);
-    if (!gas && i == 0) // the first call runs against today's state: its refusal is the answer
-      return call.contract->explain(gas.error()).withContext(call.function);
-    price.bounded = price.bounded || !gas;
-    price.gas += gas ? *gas : kUnestimatedCallGas;
-  }
-  auto gasPrice = rpc.gasPrice();
-  auto tip = rpc.maxPriorityFeePerGas();
-  auto gasBalance = rpc.balance(from);
-  if (!gasPrice || !tip || !gasBalance)
-    return !gasPrice ? gasPrice.error() : !tip ? tip.error() : gasBalance.error();
-  price.fee = times(*gasPrice, U256(price.gas));
-  // What the Transactor signs: a gas limit of the estimate + 20 %, at most twice today's gas
-  // price (room for a base-fee rise) or the priority fee when that is higher.
-  U256 perGas = times(*gasPrice, U256(2));
-  if (perGas < *tip)
-    perGas = *tip;
-  price.maxFee = times(perGas, U256(price.gas + price.gas / 5));
-  price.gasBalance = *gasBalance;
-  return price;
-}
-
-} // namespace
+using wallet::formatGasMoney;
+using wallet::formatNes;
 
 Result<wallet::Wallet> openWalletFile(const fs::path &file) {
   if (!fs::exists(file))
@@ -136,79 +71,31 @@ Result<std::unique_ptr<chain::ChainConnection>> connectChain(const Context &ctx,
   return chain::ChainConnection::open(*access);
 }
 
-Result<std::vector<WalletAddress>> walletAddresses(const fs::path &file) {
+Result<std::vector<chain::Address>> walletAddresses(const fs::path &file) {
   auto w = openWalletFile(file);
   if (!w)
     return w.error();
-  std::vector<WalletAddress> out;
-  for (const auto &account : w->accounts()) {
-    auto key = w->ethereumKey(account.index);
-    if (!key)
-      return key.error();
-    out.push_back({account.index, (*key)->address()});
-  }
-  return out;
+  return wallet::accountAddresses(*w);
 }
 
-Result<ChainSigner> openSigner(const Context &ctx, const Arguments &args, const fs::path &file) {
+Result<wallet::ChainSigner> openSigner(const Context &ctx, const Arguments &args,
+                                       const fs::path &file) {
   auto index = args.integer("account", 0, 0, 1 << 30);
   if (!index)
     return index.error();
   auto w = openWalletFile(file);
   if (!w)
     return w.error();
-  const auto wanted = static_cast<std::uint32_t>(*index);
-  if (wanted >= w->accounts().size())
-    return fail(ErrorCode::InvalidInput, "the wallet has no account " + std::to_string(wanted) +
-                                             " (nesa wallet address lists them)");
-  auto ethereum = w->ethereumKey(wanted);
-  if (!ethereum)
-    return ethereum.error();
-  auto key = chain::AccountKey::fromSecret((*ethereum)->secret().bytes());
-  if (!key)
-    return key.error();
   auto connection = connectChain(ctx, args);
   if (!connection)
     return connection.error();
-  if (auto allowed = wallet::checkSigningAllowed(key->address(), (*connection)->chainId());
-      !allowed)
-    return allowed.error();
-  ChainSigner signer;
-  signer.index = wanted;
-  signer.chain = std::move(*connection);
-  signer.key = std::make_unique<chain::AccountKey>(std::move(*key));
-  const fs::path folder = ctx.config.effectiveDataDir() / "chain";
-  std::error_code ec;
-  fs::create_directories(folder, ec);
-  signer.sender = std::make_unique<chain::Transactor>(
-      signer.chain->rpc(), *signer.key, signer.chain->chainId(),
-      // One journal per account, chain and deployment: two networks may share a chain id.
-      folder / ("wallet-" + chain::toHex(signer.key->address()) + "-chain" +
-                std::to_string(signer.chain->chainId()) + "-" +
-                chain::toHex(signer.chain->deployment().token) + "-journal.json"));
-  return signer;
+  return wallet::openSigner(*w, static_cast<std::uint32_t>(*index), std::move(*connection),
+                            ctx.config.effectiveDataDir());
 }
 
-std::string formatUnixTime(std::uint64_t seconds) {
-  const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
-  return text;
-}
-
-std::string formatGasMoney(const U256 &wei) {
-  std::string digits = wei.toDecimal();
-  if (digits.size() <= 18)
-    digits = std::string(19 - digits.size(), '0') + digits;
-  const std::string whole = digits.substr(0, digits.size() - 18);
-  return whole + "." + digits.substr(whole.size(), 6) + " ETH";
-}
-
-int carryOut(Context &ctx, const std::string &command, const Arguments &args, ChainSigner &signer,
-             const Plan &plan) {
-  auto price = priceOf(signer, plan);
+int carryOut(Context &ctx, const std::string &command, const Arguments &args,
+             wallet::ChainSigner &signer, const wallet::Plan &plan) {
+  auto price = wallet::pricePlan(signer, plan);
   if (!price) // a refusal of the contracts or the node: not a mistyped command (exit 1)
     return refuse(ctx, command, price.error());
   const std::string from = chain::checksumAddress(signer.key->address());
@@ -237,7 +124,7 @@ int carryOut(Context &ctx, const std::string &command, const Arguments &args, Ch
             << (plan.calls.size() == 1 ? "" : "s") << ", " << (price->bounded ? "up to " : "")
             << price->gas << " gas) of " << formatGasMoney(price->gasBalance) << '\n';
   }
-  const bool feeCovered = !(price->gasBalance < price->maxFee);
+  const bool feeCovered = price->feeCovered();
   facts["fee_covered"] = feeCovered;
   if (args.has("quote")) { // the price, whether or not it can be paid
     if (json)
@@ -246,11 +133,8 @@ int carryOut(Context &ctx, const std::string &command, const Arguments &args, Ch
       ctx.out << "  the account cannot pay the network fee\n";
     return kExitOk;
   }
-  if (!feeCovered)
-    return refuse(ctx, command,
-                  fail(ErrorCode::Unavailable, "the account cannot pay the network fee (it holds " +
-                                                   formatGasMoney(price->gasBalance) +
-                                                   "); nothing was sent"));
+  if (auto covered = wallet::checkFeeCovered(*price); !covered)
+    return refuse(ctx, command, covered.error());
   if (!args.has("yes")) {
     std::ostream &asked = json ? ctx.err : ctx.out; // --json keeps stdout for the answer
     asked << "Send? [y/N] " << std::flush;
@@ -261,27 +145,20 @@ int carryOut(Context &ctx, const std::string &command, const Arguments &args, Ch
       return kExitFailure;
     }
   }
+  const wallet::PlanOutcome outcome = wallet::sendPlan(signer, plan, *price);
   facts["sent"] = nlohmann::json::array();
-  // No transaction may commit to more than the "at most" the user saw.
-  signer.sender->setFeeBudget(price->maxFee);
-  for (const PlannedCall &call : plan.calls) {
-    auto sent = call.contract->send(*signer.sender, call.function, call.arguments);
-    if (!sent) {
-      if (json)
-        ctx.out << facts.dump(2) << '\n';
-      return refuse(ctx, command, sent.error());
-    }
+  for (const wallet::SentCall &call : outcome.sent) {
     facts["sent"].push_back({{"function", call.function},
-                             {"hash", chain::toHex(sent->hash)},
-                             {"block", sent->receipt.blockNumber},
-                             {"gas_used", sent->receipt.gasUsed}});
+                             {"hash", chain::toHex(call.hash)},
+                             {"block", call.block},
+                             {"gas_used", call.gasUsed}});
     if (!json)
-      ctx.out << call.function << ": " << chain::toHex(sent->hash) << " in block "
-              << sent->receipt.blockNumber << '\n';
+      ctx.out << call.function << ": " << chain::toHex(call.hash) << " in block " << call.block
+              << '\n';
   }
   if (json)
     ctx.out << facts.dump(2) << '\n';
-  return kExitOk;
+  return outcome.error ? refuse(ctx, command, *outcome.error) : kExitOk;
 }
 
 } // namespace nesa::cli

@@ -5,7 +5,6 @@
 #include "cli/context.h"
 #include "cli/gov_command.h"
 #include "cli/miner_command.h"
-#include "cli/nes_amount.h"
 #include "cli/wallet_command.h"
 #include "gpu/device_probe.h"
 #include "util/config.h"

@@ -6,9 +6,9 @@
 #include "cli/chain_wallet.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
-#include "cli/nes_amount.h"
 #include "net/connection.h"
 #include "util/child_process.h"
+#include "wallet/display_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 namespace nesa::cli {
+
+using wallet::formatNes;
 
 namespace {
 

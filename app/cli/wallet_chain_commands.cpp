@@ -3,34 +3,27 @@
 #include "chain/nesa_contracts.h"
 #include "cli/chain_wallet.h"
 #include "cli/commands.h"
-#include "cli/nes_amount.h"
+#include "wallet/account_reads.h"
+#include "wallet/display_text.h"
 
 #include <nlohmann/json.hpp>
-
-#include <limits>
-#include <map>
-#include <set>
 
 namespace nesa::cli {
 namespace {
 
 namespace fs = std::filesystem;
 using chain::U256;
-using V = chain::abi::Value;
 using nlohmann::json;
+using wallet::formatGasMoney;
+using wallet::formatNes;
+using wallet::formatUnixTime;
+using wallet::parseNes;
 
 constexpr const char *kUsage =
     "usage: nesa wallet balance [0xADDRESS] | history [0xADDRESS] [--limit N] | sessions |\n"
     "       send 0xADDRESS NES | stake NES | unstake NES | withdraw\n"
     "       [--account N] [--quote] [--yes] [--json]\n"
     "       [--chain-rpc HOST:PORT --chain-id N --deployment FILE]\n";
-
-std::uint64_t micro(const Result<std::vector<V>> &answer, std::size_t field = 0) {
-  if (!answer || answer->size() <= field)
-    return 0;
-  auto value = (*answer)[field].asUint();
-  return value && value->fitsU64() ? value->low64() : UINT64_MAX;
-}
 
 /// The accounts a read command shows: the one given, else the wallet's.
 Result<std::vector<chain::Address>> accountsToShow(const Arguments &args, const fs::path &file) {
@@ -40,36 +33,20 @@ Result<std::vector<chain::Address>> accountsToShow(const Arguments &args, const 
       return parsed.error();
     return std::vector<chain::Address>{*parsed};
   }
-  auto wallet = walletAddresses(file);
-  if (!wallet)
-    return wallet.error();
-  std::vector<chain::Address> out;
-  for (const auto &account : *wallet)
-    out.push_back(account.address);
-  return out;
+  return walletAddresses(file);
 }
 
 Result<json> balanceOf(chain::ChainConnection &chain, const chain::Address &account) {
-  chain::RpcClient &rpc = chain.rpc();
-  const auto &c = chain.contracts();
-  const std::vector<V> who = {V::address(account)};
-  auto nes = c.token.call(rpc, "balanceOf", who);
-  auto votes = c.token.call(rpc, "getVotes", who);
-  auto staked = c.registry.call(rpc, "staked", who);
-  auto unbonding = c.registry.call(rpc, "unbonding", who);
-  auto gas = rpc.balance(account);
-  for (const auto *answer : {&nes, &votes, &staked, &unbonding})
-    if (!*answer)
-      return answer->error();
-  if (!gas)
-    return gas.error();
-  return json{{"address", chain::checksumAddress(account)},
-              {"balance", micro(nes)},
-              {"staked", micro(staked)},
-              {"unbonding", micro(unbonding, 0)},
-              {"unbonding_release", micro(unbonding, 1)},
-              {"votes", micro(votes)},
-              {"gas_wei", gas->toDecimal()}};
+  auto b = wallet::readBalance(chain, account);
+  if (!b)
+    return b.error();
+  return json{{"address", chain::checksumAddress(b->address)},
+              {"balance", b->balance},
+              {"staked", b->staked},
+              {"unbonding", b->unbonding},
+              {"unbonding_release", b->unbondingRelease},
+              {"votes", b->votes},
+              {"gas_wei", b->gasWei.toDecimal()}};
 }
 
 void printBalance(Context &ctx, const json &b) {
@@ -80,56 +57,19 @@ void printBalance(Context &ctx, const json &b) {
   ctx.out << "  gas " << formatGasMoney(*U256::parse(b["gas_wei"].get<std::string>())) << '\n';
 }
 
-/// What a $NES transfer to or from one of the Nesa contracts was.
-std::string kindOf(const chain::NesaContracts &c, const chain::Address &other, bool outgoing) {
-  if (other == c.registry.address())
-    return outgoing ? "stake" : "stake withdrawn";
-  if (other == c.sessions.address())
-    return outgoing ? "session deposit" : "session payment";
-  if (other == c.disputes.address())
-    return outgoing ? "report bond" : "dispute award";
-  return "transfer";
-}
-
-/// The account's $NES transfers (ERC-20 Transfer events), newest first.
+/// The account's $NES transfers, newest first.
 Result<json> historyOf(chain::ChainConnection &chain, const chain::Address &account,
                        std::size_t limit) {
-  const auto &c = chain.contracts();
-  auto topic = c.token.eventTopic("Transfer");
-  if (!topic)
-    return topic.error();
-  chain::Hash32 me{};
-  std::copy(account.begin(), account.end(), me.begin() + 12);
-  auto sent = chain.events(c.token.address(), {*topic, me});
-  auto received = chain.events(c.token.address(), {*topic, std::nullopt, me});
-  if (!sent || !received)
-    return sent ? received.error() : sent.error();
-  std::vector<std::pair<chain::LogEntry, bool>> all;
-  for (auto &log : *sent)
-    all.emplace_back(std::move(log), true);
-  for (auto &log : *received)
-    if (log.topics.size() == 3 && log.topics[1] != me) // a transfer to oneself is listed once
-      all.emplace_back(std::move(log), false);
-  std::sort(all.begin(), all.end(),
-            [](const auto &a, const auto &b) { return a.first.blockNumber > b.first.blockNumber; });
+  auto transfers = wallet::readTransfers(chain, account, limit);
+  if (!transfers)
+    return transfers.error();
   json entries = json::array();
-  for (const auto &[log, outgoing] : all) {
-    if (entries.size() >= limit)
-      break;
-    chain::abi::Type uint256;
-    auto amount = chain::abi::decode({uint256}, log.data);
-    if (!amount || log.topics.size() != 3)
-      return fail(ErrorCode::Corrupt, "the token contract logged a malformed Transfer event");
-    chain::Address other{};
-    std::copy_n(log.topics[outgoing ? 2 : 1].begin() + 12, 20, other.begin());
-    const auto value = static_cast<std::int64_t>(
-        std::min<std::uint64_t>(micro(*amount), std::numeric_limits<std::int64_t>::max()));
-    entries.push_back({{"block", log.blockNumber},
-                       {"kind", kindOf(c, other, outgoing)},
-                       {"amount", outgoing ? -value : value},
-                       {"counterparty", chain::checksumAddress(other)},
-                       {"tx", chain::toHex(log.transactionHash)}});
-  }
+  for (const auto &t : *transfers)
+    entries.push_back({{"block", t.block},
+                       {"kind", t.kind},
+                       {"amount", t.amount},
+                       {"counterparty", chain::checksumAddress(t.counterparty)},
+                       {"tx", chain::toHex(t.transaction)}});
   return json{{"address", chain::checksumAddress(account)}, {"entries", entries}};
 }
 
@@ -145,46 +85,21 @@ void printHistory(Context &ctx, const json &h) {
   }
 }
 
-/// The payment sessions `account` opened (Opened events), each with what the contract holds now.
+/// The payment sessions `account` opened, each with what the contract holds now.
 Result<json> sessionsOf(chain::ChainConnection &chain, const chain::Address &account) {
-  const auto &c = chain.contracts();
-  auto topic = c.sessions.eventTopic("Opened");
-  if (!topic)
-    return topic.error();
-  chain::Hash32 me{};
-  std::copy(account.begin(), account.end(), me.begin() + 12);
-  auto opened = chain.events(c.sessions.address(), {*topic, me});
-  if (!opened)
-    return opened.error();
-  auto now = chain.rpc().latestTimestamp();
-  if (!now)
-    return now.error();
-  std::map<chain::Address, std::uint64_t> firstBlock; // miner → block of its newest opening
-  for (const auto &log : *opened) {
-    if (log.topics.size() != 3)
-      return fail(ErrorCode::Corrupt, "the session contract logged a malformed Opened event");
-    chain::Address miner{};
-    std::copy_n(log.topics[2].begin() + 12, 20, miner.begin());
-    firstBlock[miner] = std::max(firstBlock[miner], log.blockNumber);
-  }
+  auto found = wallet::readSessions(chain, account);
+  if (!found)
+    return found.error();
   json sessions = json::array();
-  for (const auto &[miner, block] : firstBlock) {
-    auto s = c.sessions.call(chain.rpc(), "sessions", {V::address(account), V::address(miner)});
-    if (!s)
-      return s.error();
-    const std::uint64_t deposit = micro(s, 0), settled = micro(s, 1), expires = micro(s, 3);
-    sessions.push_back({{"miner", chain::checksumAddress(miner)},
-                        {"opened_block", block},
-                        {"epoch", micro(s, 4)},
-                        {"deposit", deposit},
-                        {"settled", settled},
-                        {"jobs", micro(s, 2)},
-                        {"expires_at", expires},
-                        {"open", deposit > 0 && expires > *now}});
-  }
-  std::sort(sessions.begin(), sessions.end(), [](const json &a, const json &b) {
-    return a["opened_block"].get<std::uint64_t>() > b["opened_block"].get<std::uint64_t>();
-  });
+  for (const auto &s : *found)
+    sessions.push_back({{"miner", chain::checksumAddress(s.miner)},
+                        {"opened_block", s.openedBlock},
+                        {"epoch", s.epoch},
+                        {"deposit", s.deposit},
+                        {"settled", s.settled},
+                        {"jobs", s.jobs},
+                        {"expires_at", s.expiresAt},
+                        {"open", s.open}});
   return json{{"address", chain::checksumAddress(account)}, {"sessions", sessions}};
 }
 
@@ -258,40 +173,19 @@ int act(Context &ctx, const Arguments &args, const fs::path &file) {
   auto signer = openSigner(ctx, args, file);
   if (!signer)
     return failWith(ctx, "wallet", signer.error());
-  const auto &c = signer->chain->contracts();
-  Plan plan;
+  chain::ChainConnection &chain = *signer->chain;
+  wallet::Plan plan;
   if (verb == "send") {
-    plan.title = "send " + formatNes(amount) + " to " + chain::checksumAddress(*to);
-    plan.nesSpent = amount;
-    plan.calls = {{&c.token, "transfer", {V::address(*to), V::uint(amount)}}};
+    plan = wallet::planTransfer(chain.contracts(), *to, amount);
   } else if (verb == "stake") {
-    plan.title = "stake " + formatNes(amount);
-    plan.nesSpent = amount;
-    plan.calls = {{&c.token, "approve", {V::address(c.registry.address()), V::uint(amount)}},
-                  {&c.registry, "stake", {V::uint(amount)}}};
-    plan.notes = {"stake stays slashable while it unbonds; unstaking takes the unbonding period"};
+    plan = wallet::planStake(chain.contracts(), amount);
   } else if (verb == "unstake") {
-    plan.title = "unstake " + formatNes(amount);
-    plan.calls = {{&c.registry, "requestUnstake", {V::uint(amount)}}};
-    auto period = c.parameters.call(signer->chain->rpc(), "unbondingPeriod");
-    plan.notes = {"it unbonds for " + std::to_string(micro(period) / 3600) +
-                  " hours (still slashable), then 'nesa wallet withdraw' returns it; a miner "
-                  "under its minimum stake leaves the registry"};
+    plan = wallet::planUnstake(chain, amount);
   } else {
-    auto unbonding =
-        c.registry.call(signer->chain->rpc(), "unbonding", {V::address(signer->key->address())});
-    auto now = signer->chain->rpc().latestTimestamp();
-    if (!unbonding || !now)
-      return failWith(ctx, "wallet", unbonding ? now.error() : unbonding.error());
-    if (micro(unbonding, 0) == 0)
-      return failWith(ctx, "wallet", fail(ErrorCode::NotFound, "no stake is unbonding"));
-    if (micro(unbonding, 1) > *now)
-      return failWith(ctx, "wallet",
-                      fail(ErrorCode::Unavailable,
-                           formatNes(micro(unbonding, 0)) + " is unbonding until " +
-                               formatUnixTime(micro(unbonding, 1)) + "; nothing was sent"));
-    plan.title = "withdraw " + formatNes(micro(unbonding, 0)) + " of unbonded stake";
-    plan.calls = {{&c.registry, "withdraw", {}}};
+    auto withdraw = wallet::planWithdraw(chain, signer->key->address());
+    if (!withdraw)
+      return failWith(ctx, "wallet", withdraw.error());
+    plan = std::move(*withdraw);
   }
   return carryOut(ctx, "wallet", args, *signer, plan);
 }

@@ -6,7 +6,7 @@
 #include "process_analysis_backend.h"
 #include "process_miner_backend.h"
 #include "process_network_backend.h"
-#include "process_wallet_backend.h"
+#include "chain_wallet_backend.h"
 #include "scripted_run.h"
 #include "ui/drop_file_list.h"
 #include "ui/first_run_wizard.h"
@@ -109,7 +109,7 @@ int main(int argc, char **argv) {
   nesa::ui::installTranslation(app, QString::fromStdString(config->language));
 
   nesa::app::ProcessAnalysisBackend backend;
-  nesa::app::ProcessWalletBackend wallet;
+  nesa::app::ChainWalletBackend wallet(parser.value(configOption));
   nesa::app::ProcessMinerBackend miner;
   nesa::app::ProcessNetworkBackend nodes;
   nesa::app::FileSettingsBackend settings(parser.value(configOption).toStdString(), *config);

@@ -1,6 +1,8 @@
-#include "cli/nes_amount.h"
+#include "wallet/display_text.h"
 
-namespace nesa::cli {
+#include <ctime>
+
+namespace nesa::wallet {
 
 Result<std::uint64_t> parseNes(const std::string &text) {
   const auto dot = text.find('.');
@@ -25,4 +27,21 @@ std::string formatNes(std::uint64_t micro) {
          fraction + " NES";
 }
 
-} // namespace nesa::cli
+std::string formatGasMoney(const chain::U256 &wei) {
+  std::string digits = wei.toDecimal();
+  if (digits.size() <= 18)
+    digits = std::string(19 - digits.size(), '0') + digits;
+  const std::string whole = digits.substr(0, digits.size() - 18);
+  return whole + "." + digits.substr(whole.size(), 6) + " ETH";
+}
+
+std::string formatUnixTime(std::uint64_t seconds) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
+  return text;
+}
+
+} // namespace nesa::wallet
