@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "ingest/nifti_reader.h"
 #include "local_api_server.h"
 
 #include <memory>
@@ -189,9 +190,9 @@ private Q_SLOTS:
     // waited for.
     QElapsedTimer clock;
     clock.start();
-    const QByteArray refused = exchange(
-        server.port(), "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: "
-                       "100000000\r\n\r\n{\"model\":");
+    const QByteArray refused =
+        exchange(server.port(), "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                                "100000000\r\n\r\n{\"model\":");
     QVERIFY2(refused.startsWith("HTTP/1.1 401"), refused.constData());
     QVERIFY(clock.elapsed() < 10000);
     const auto listed = client(server, {QStringLiteral("models")});
@@ -206,8 +207,9 @@ private Q_SLOTS:
     shared.write(QByteArray(64, 'a') + '\n');
     shared.close();
     QVERIFY(shared.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
-    const Run refusedStart = run(kNesa, {QStringLiteral("serve"), QStringLiteral("--port"),
-                                         QStringLiteral("0"), QStringLiteral("--in-process")},
+    const Run refusedStart = run(kNesa,
+                                 {QStringLiteral("serve"), QStringLiteral("--port"),
+                                  QStringLiteral("0"), QStringLiteral("--in-process")},
                                  other.path());
     QCOMPARE(refusedStart.code, 2);
     QVERIFY2(refusedStart.err.contains(QStringLiteral("chmod 600")), qPrintable(refusedStart.err));
@@ -338,11 +340,54 @@ private Q_SLOTS:
                 server.url + QStringLiteral("/v1/analyze"), QStringLiteral("-F"),
                 QStringLiteral("file=@") + kScan + QStringLiteral(";filename=../../escaped/a.nii"),
                 QStringLiteral("-F"), QStringLiteral("model=brain-extraction"),
-                QStringLiteral("-F"), QStringLiteral(R"(nesa={"privacy":"local"})")});
+                QStringLiteral("-F"), QStringLiteral(R"(nesa={"privacy":"local"})"),
+                QStringLiteral("-F"), QStringLiteral("output=nifti")});
     QVERIFY(curl.waitForFinished(240000));
     const auto named = QJsonDocument::fromJson(curl.readAllStandardOutput()).object();
     QCOMPARE(named[u"segmentation"].toArray(), expected[u"segmentation"].toArray());
     QVERIFY(!QFileInfo::exists(outside));
+
+    // The segmentation as NIfTI on the scan's own grid, the same as the command line's.
+    const QString apiNifti = m_models.filePath(QStringLiteral("api.nii.gz"));
+    QFile apiFile(apiNifti);
+    QVERIFY(apiFile.open(QIODevice::WriteOnly));
+    apiFile.write(QByteArray::fromBase64(named[u"output_nifti_base64"].toString().toLatin1()));
+    apiFile.close();
+    const QString cliNifti = m_models.filePath(QStringLiteral("cli.nii.gz"));
+    const Run cliLabels = run(kNesa,
+                              {QStringLiteral("analyze"), kScan, QStringLiteral("--model"),
+                               QStringLiteral("brain-extraction"), QStringLiteral("--privacy"),
+                               QStringLiteral("local"), QStringLiteral("--output"), cliNifti},
+                              m_home.path());
+    QVERIFY2(cliLabels.code == 0, qPrintable(cliLabels.err));
+    const auto scan = nesa::ingest::readNifti(kScan.toStdString());
+    const auto fromApi = nesa::ingest::readNifti(apiNifti.toStdString());
+    const auto fromCli = nesa::ingest::readNifti(cliNifti.toStdString());
+    QVERIFY(scan.ok() && fromCli.ok());
+    QVERIFY2(fromApi.ok(), fromApi.ok() ? "" : fromApi.error().message.c_str());
+    QCOMPARE(fromApi->voxels, fromCli->voxels);
+    QCOMPARE(fromApi->shape, scan->shape);
+    for (std::size_t r = 0; r < 4; ++r)
+      for (std::size_t c = 0; c < 4; ++c)
+        QVERIFY(std::abs(fromApi->affine[r][c] - scan->affine[r][c]) < 1e-4);
+    // The brain's volume on the scan's grid is the one the model's grid measured (nearest
+    // neighbour moves its surface by under a voxel).
+    const double voxelMl = scan->spacing[0] * scan->spacing[1] * scan->spacing[2] / 1000.0;
+    const double brainMl =
+        static_cast<double>(std::count(fromApi->voxels.begin(), fromApi->voxels.end(), 1.0f)) *
+        voxelMl;
+    const double measured = expected[u"segmentation"].toArray()[1].toObject()[u"ml"].toDouble();
+    QVERIFY2(
+        std::abs(brainMl - measured) < 0.1 * measured,
+        qPrintable(QStringLiteral("%1 mL on the scan, %2 mL measured").arg(brainMl).arg(measured)));
+    // An output name that is neither .npy nor NIfTI is refused before anything runs.
+    const Run badName = run(kNesa,
+                            {QStringLiteral("analyze"), kScan, QStringLiteral("--model"),
+                             QStringLiteral("brain-extraction"), QStringLiteral("--output"),
+                             m_models.filePath(QStringLiteral("labels.txt"))},
+                            m_home.path());
+    QCOMPARE(badName.code, 2);
+    QVERIFY2(badName.err.contains(QStringLiteral(".nii.gz")), qPrintable(badName.err));
   }
 
   // What a client should not send gets the right status, and the server stays up.

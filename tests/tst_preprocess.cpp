@@ -1,8 +1,16 @@
-// Model preprocessing: resampling, crop/pad, normalization, slicing, and the manifest's JSON.
+// Model preprocessing: resampling, crop/pad, normalization, slicing, and the manifest's JSON;
+// and the way back: a segmentation put on the scan's grid and written as NIfTI.
+#include "ingest/label_map.h"
 #include "ingest/model_manifest.h"
+#include "ingest/nifti_reader.h"
+#include "ingest/nifti_writer.h"
 #include "ingest/preprocess.h"
 
+#include <QDir>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <filesystem>
 
 #include <cmath>
 
@@ -35,6 +43,38 @@ std::array<double, 3> world(const Volume &v, double i, double j, double k) {
                                      v.affine[static_cast<std::size_t>(r)][2] * k +
                                      v.affine[static_cast<std::size_t>(r)][3];
   return p;
+}
+
+// World coordinates of voxel (x, y, z) of a grid.
+std::array<double, 3> worldOf(const VoxelGrid &g, std::int64_t x, std::int64_t y, std::int64_t z) {
+  std::array<double, 3> p{};
+  for (std::size_t r = 0; r < 3; ++r)
+    p[r] = g.affine[r][0] * static_cast<double>(x) + g.affine[r][1] * static_cast<double>(y) +
+           g.affine[r][2] * static_cast<double>(z) + g.affine[r][3];
+  return p;
+}
+
+// Label 1 inside the world box [lo, hi] (mm), 0 elsewhere, per voxel of `g`; `margin` receives,
+// per voxel, how far its centre is from the box's surface (mm, the nearest face).
+std::vector<std::uint8_t> boxLabels(const VoxelGrid &g, const std::array<double, 3> &lo,
+                                    const std::array<double, 3> &hi,
+                                    std::vector<double> *margin = nullptr) {
+  std::vector<std::uint8_t> labels;
+  for (std::int64_t z = 0; z < g.shape[0]; ++z)
+    for (std::int64_t y = 0; y < g.shape[1]; ++y)
+      for (std::int64_t x = 0; x < g.shape[2]; ++x) {
+        const auto p = worldOf(g, x, y, z);
+        bool inside = true;
+        double nearest = 1e9;
+        for (std::size_t a = 0; a < 3; ++a) {
+          inside = inside && p[a] >= lo[a] && p[a] <= hi[a];
+          nearest = std::min({nearest, std::abs(p[a] - lo[a]), std::abs(p[a] - hi[a])});
+        }
+        labels.push_back(inside ? 1 : 0);
+        if (margin)
+          margin->push_back(nearest);
+      }
+  return labels;
 }
 
 } // namespace
@@ -172,6 +212,132 @@ private Q_SLOTS:
     Volume four = ramp(2, 2, 2);
     four.shape = {1, 2, 2, 2};
     QVERIFY(!preprocess(four, *steps).ok());
+  }
+
+  // A segmentation made on the model's grid (resampled to 1 mm, cropped) lies on the scan's grid
+  // where the scan is: every scan voxel farther than a model voxel from the object's surface gets
+  // the object's label; outside the model's field of view everything is background.
+  void aSegmentationGoesBackOntoTheScansGrid() {
+    Volume scan = ramp(20, 24, 28);
+    scan.spacing = {1.5, 1.25, 2.0};
+    // A DICOM-like grid: x runs to the patient's right (negative), with an offset.
+    scan.affine = {{{-1.5, 0, 0, 40}, {0, 1.25, 0, -12}, {0, 0, 2.0, 3}, {0, 0, 0, 1}}};
+    scan.coordinateSystem = "LPS";
+    auto steps = parsePreprocessing(R"({"spacing": [1, 1, 1], "shape": [32, 26, 36]})");
+    QVERIFY(steps.ok());
+    PreparedGeometry geometry;
+    auto prepared = preprocess(scan, *steps, &geometry);
+    QVERIFY(prepared.ok());
+    QCOMPARE(geometry.source.shape, (std::array<std::int64_t, 3>{20, 24, 28}));
+    QCOMPARE(geometry.model.shape, (std::array<std::int64_t, 3>{32, 26, 36}));
+    QCOMPARE(geometry.source.coordinateSystem, std::string("LPS"));
+
+    const std::array<double, 3> lo{10, 0, 20}, hi{25, 12, 40};
+    const auto onModel = boxLabels(geometry.model, lo, hi);
+    auto back = labelsOnSourceGrid(onModel, geometry);
+    QVERIFY2(back.ok(), back.ok() ? "" : back.error().message.c_str());
+    QCOMPARE(back->grid.shape, geometry.source.shape);
+    QCOMPARE(back->grid.affine, scan.affine);
+    std::vector<double> margin;
+    const auto expected = boxLabels(geometry.source, lo, hi, &margin);
+    QCOMPARE(back->labels.size(), expected.size());
+    // The model's field of view (36 × 26 × 32 mm at 1 mm) is smaller than the scan's
+    // (42 × 30 × 40 mm): scan voxels it does not cover are background even inside the box.
+    const VoxelGrid &model = geometry.model;
+    std::int64_t agree = 0, inView = 0, insideFarFromSurface = 0, outsideView = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      const auto x = static_cast<std::int64_t>(i) % 28, y = static_cast<std::int64_t>(i) / 28 % 24,
+                 z = static_cast<std::int64_t>(i) / (28 * 24);
+      const auto p = worldOf(geometry.source, x, y, z);
+      bool covered = true;
+      for (std::size_t a = 0; a < 3; ++a) {
+        const double first = worldOf(model, 0, 0, 0)[a];
+        const double last =
+            worldOf(model, model.shape[2] - 1, model.shape[1] - 1, model.shape[0] - 1)[a];
+        covered =
+            covered && p[a] >= std::min(first, last) - 0.5 && p[a] <= std::max(first, last) + 0.5;
+      }
+      if (!covered) {
+        ++outsideView;
+        QCOMPARE(back->labels[i], std::uint8_t{0});
+        continue;
+      }
+      if (margin[i] > 1.0) { // the nearest model voxel is on the same side of the surface
+        ++insideFarFromSurface;
+        QCOMPARE(back->labels[i], expected[i]);
+      }
+      ++inView;
+      agree += back->labels[i] == expected[i];
+    }
+    QVERIFY(outsideView > 0);
+    QVERIFY(insideFarFromSurface > 1000);
+    QVERIFY(std::count(back->labels.begin(), back->labels.end(), 1) > 500);
+    QVERIFY2(agree * 10 > inView * 9,
+             qPrintable(QStringLiteral("%1 of %2").arg(agree).arg(inView)));
+  }
+
+  // Slices (coronal, sagittal) come back in [z, y, x]; on the same grid nothing moves.
+  void slicedLabelsAreReassembled() {
+    for (const auto axis : {Preprocessing::Slices::Axial, Preprocessing::Slices::Coronal,
+                            Preprocessing::Slices::Sagittal}) {
+      Volume v = ramp(3, 4, 5);
+      for (auto &value : v.voxels)
+        value = static_cast<float>(static_cast<int>(value) % 251);
+      PreparedGeometry same{{{3, 4, 5}, v.affine, "RAS"}, {{3, 4, 5}, v.affine, "RAS"}, axis};
+      const Volume sliced = slicesAlong(v, axis);
+      std::vector<std::uint8_t> labels(sliced.voxels.begin(), sliced.voxels.end());
+      auto back = labelsOnSourceGrid(labels, same);
+      QVERIFY(back.ok());
+      QCOMPARE(back->labels, std::vector<std::uint8_t>(v.voxels.begin(), v.voxels.end()));
+    }
+    PreparedGeometry same{{{3, 4, 5}, ramp(1, 1, 1).affine, "RAS"},
+                          {{3, 4, 5}, ramp(1, 1, 1).affine, "RAS"},
+                          Preprocessing::Slices::None};
+    QCOMPARE(labelsOnSourceGrid(std::vector<std::uint8_t>(59), same).error().code,
+             ErrorCode::InvalidInput);
+    same.model.affine[0][0] = 0; // singular
+    QCOMPARE(labelsOnSourceGrid(std::vector<std::uint8_t>(60), same).error().code,
+             ErrorCode::InvalidInput);
+  }
+
+  // The NIfTI file reads back as the same labels on the same grid, in RAS+ (a DICOM scan's LPS+
+  // affine turned); a wrong name or an unwritable folder is an error that leaves nothing.
+  void labelsAreWrittenAsNifti() {
+    QTemporaryDir dir;
+    LabelMap map;
+    map.grid = {
+        {4, 5, 6}, {{{-1.5, 0, 0, 40}, {0, 1.25, 0, -12}, {0, 0, 2, 3}, {0, 0, 0, 1}}}, "LPS"};
+    for (int i = 0; i < 120; ++i)
+      map.labels.push_back(static_cast<std::uint8_t>(i % 3));
+    for (const char *name : {"labels.nii.gz", "labels.nii"}) {
+      const std::filesystem::path file = dir.filePath(QString::fromLatin1(name)).toStdString();
+      auto written = writeNiftiLabels(file, map, "Nesa segmentation: test");
+      QVERIFY2(written.ok(), written.ok() ? "" : written.error().message.c_str());
+      auto read = readNifti(file);
+      QVERIFY2(read.ok(), read.ok() ? "" : read.error().message.c_str());
+      QCOMPARE(read->shape, (std::vector<std::int64_t>{4, 5, 6}));
+      QCOMPARE(read->voxels, std::vector<float>(map.labels.begin(), map.labels.end()));
+      const std::array<std::array<double, 4>, 4> ras = {
+          {{1.5, 0, 0, -40}, {0, -1.25, 0, 12}, {0, 0, 2, 3}, {0, 0, 0, 1}}};
+      for (std::size_t r = 0; r < 4; ++r)
+        for (std::size_t c = 0; c < 4; ++c)
+          QVERIFY(std::abs(read->affine[r][c] - ras[r][c]) < 1e-5);
+      QCOMPARE(read->spacing, (std::array<double, 3>{1.5, 1.25, 2}));
+    }
+    QVERIFY(
+        std::filesystem::file_size(dir.filePath(QStringLiteral("labels.nii.gz")).toStdString()) <
+        std::filesystem::file_size(dir.filePath(QStringLiteral("labels.nii")).toStdString()));
+    QCOMPARE(writeNiftiLabels(dir.filePath(QStringLiteral("labels.txt")).toStdString(), map, "")
+                 .error()
+                 .code,
+             ErrorCode::InvalidInput);
+    QVERIFY(!writeNiftiLabels("/nonexistent-folder/labels.nii.gz", map, "").ok());
+    map.labels.pop_back();
+    QCOMPARE(writeNiftiLabels(dir.filePath(QStringLiteral("short.nii")).toStdString(), map, "")
+                 .error()
+                 .code,
+             ErrorCode::InvalidInput);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 2);
   }
 };
 

@@ -2,7 +2,7 @@
 
 #include "analysis/analyzer.h"
 #include "analysis/json_schema.h"
-#include "model/npy.h"
+#include "analysis/output_file.h"
 #include "wallet_secrets.h"
 
 #include <nlohmann/json.hpp>
@@ -15,6 +15,8 @@
 #include <thread>
 
 namespace nesa::app {
+
+namespace fs = std::filesystem;
 namespace {
 
 /// Lines written from the query's thread (calls) and the reading one (refusals), whole.
@@ -105,8 +107,10 @@ void answer(analysis::Analyzer &analyzer, const Op &op, const std::atomic<bool> 
     out.write(analysis::errorLine(outcome.error()));
     return;
   }
-  if (!op.output.empty() && outcome->output)
-    if (auto written = model::writeNpy(op.output, *outcome->output); !written) {
+  // A document task's result is its text: an .npy asked for it stays unwritten.
+  const bool noArray = !outcome->output && fs::path(op.output).extension() == ".npy";
+  if (!op.output.empty() && !noArray)
+    if (auto written = analysis::writeOutput(op.output, *outcome); !written) {
       out.write(analysis::errorLine(written.error()));
       return;
     }

@@ -2,12 +2,12 @@
 // miners of the configured EVM network, or of a local devnet started for this run when none is.
 #include "analysis/analyzer.h"
 #include "analysis/json_schema.h"
+#include "analysis/output_file.h"
 #include "analysis_session.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/daemon.h"
 #include "cli/secret_input.h"
-#include "model/npy.h"
 #include "serve_api.h"
 #include "util/paths.h"
 #include "util/process_tuning.h"
@@ -57,7 +57,9 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"in-process", false, "compute the shares in this process instead of on miners"},
     {"timeout", true, "give up on a miner after SECONDS without an answer (default 60)", "SECONDS"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
-    {"output", true, "write the model's output to a NumPy file", "OUT.npy"},
+    {"output", true,
+     "write the model's output (.npy), or a segmentation on the scan's grid (.nii, .nii.gz)",
+     "FILE"},
     {"estimate", false, "print what the run would cost on the network's miners, and stop"},
     {"json", false,
      "print JSON for programs: the estimate as one object, or a run's progress and result as "
@@ -76,7 +78,8 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"serve", false,
      "serve the local API on 127.0.0.1 until Ctrl-C: OpenAI's /v1 and Ollama's /api text "
      "endpoints and /v1/analyze, with the bearer token in DATA/api-token (docs/api.md)"},
-    {"port", true, "with --serve: the port (default: the settings' apiPort, 11435; 0: any free one)", "N"},
+    {"port", true,
+     "with --serve: the port (default: the settings' apiPort, 11435; 0: any free one)", "N"},
     {"max-queries", true,
      "with --serve: queries waiting or running at once before the next is refused (default 32)",
      "N"},
@@ -265,6 +268,9 @@ int main(int argc, char **argv) {
   auto request = args->has("request") ? readRequest(args->value("request")) : requestOf(*args);
   if (!request)
     return failWith(request.error());
+  if (args->has("output"))
+    if (auto outputName = analysis::checkOutputFile(args->value("output")); !outputName)
+      return failWith(outputName.error());
   auto network = networkOf(*args, *config);
   if (!network)
     return failWith(network.error());
@@ -286,8 +292,10 @@ int main(int argc, char **argv) {
   auto outcome = analyzer.run(*request);
   if (!outcome)
     return failWith(outcome.error());
-  if (args->has("output") && outcome->output)
-    if (auto written = model::writeNpy(args->value("output"), *outcome->output); !written)
+  // A document task's result is its text: an .npy asked for it stays unwritten.
+  const bool noArray = !outcome->output && fs::path(args->value("output")).extension() == ".npy";
+  if (args->has("output") && !noArray)
+    if (auto written = analysis::writeOutput(args->value("output"), *outcome); !written)
       return failWith(written.error());
   if (g_json)
     std::cout << analysis::resultLine(*outcome, analyzer.counters()) << std::endl;

@@ -160,8 +160,8 @@ bool readAnalysisEvent(const QByteArray &line, ui::AnalysisOutcome &outcome,
     outcome.checksFailed = report[u"checks_failed"].toInt();
     outcome.costNes = static_cast<double>(e[u"payment"].toObject()[u"paid"].toInteger()) / 1e6;
     QStringList summary;
-    for (const auto &line : e[u"summary"].toArray())
-      summary << line.toString();
+    for (const auto &summaryLine : e[u"summary"].toArray())
+      summary << summaryLine.toString();
     outcome.summary = summary.join(QLatin1Char('\n'));
     outcome.shape.clear(); // the output's, read from its file; none for a document task
     for (const auto &d : e[u"shape"].toArray())

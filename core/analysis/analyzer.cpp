@@ -87,7 +87,7 @@ struct Analyzer::State {
   std::map<std::string, std::shared_ptr<const llm::LanguageModel>> keyedLanguageModels;
   // The last input read (scans are large: one is kept).
   std::string inputStamp;
-  std::shared_ptr<const model::TensorData> input;
+  std::shared_ptr<const PreparedInput> input;
 
   void tell(const std::string &line) const {
     if (events.notice)
@@ -143,8 +143,8 @@ struct Analyzer::State {
     return resolved;
   }
 
-  Result<std::shared_ptr<const model::TensorData>> inputFor(const Request &request,
-                                                            const ResolvedModel &model) {
+  Result<std::shared_ptr<const PreparedInput>> inputFor(const Request &request,
+                                                        const ResolvedModel &model) {
     // The input as prepared for this model: by what its manifest says now.
     std::string stamp = fileStamp(request.input) + "|" + fileStamp(model.file);
     if (model.manifest) {
@@ -158,7 +158,7 @@ struct Analyzer::State {
     if (!loaded)
       return loaded.error();
     ++counters.inputsRead;
-    input = std::make_shared<const model::TensorData>(std::move(*loaded));
+    input = std::make_shared<const PreparedInput>(std::move(*loaded));
     inputStamp = stamp;
     return input;
   }
@@ -229,9 +229,10 @@ struct Analyzer::State {
 
 Result<Outcome> Analyzer::State::runModel(const Request &request, const ResolvedModel &resolved,
                                           privacy::RunOptions options) {
-  auto tensor = inputFor(request, resolved);
-  if (!tensor)
-    return tensor.error();
+  auto prepared = inputFor(request, resolved);
+  if (!prepared)
+    return prepared.error();
+  const model::TensorData &tensor = (*prepared)->tensor;
   auto model = compiledFor(resolved.file);
   if (!model)
     return model.error();
@@ -240,7 +241,7 @@ Result<Outcome> Analyzer::State::runModel(const Request &request, const Resolved
   // At ee and hss-ee the miners get the keyed model; the original never leaves.
   std::optional<privacy::KeyedModel> keyed;
   if (options.key) {
-    auto made = engine.keyedModel(**model, options, (*tensor)->shape);
+    auto made = engine.keyedModel(**model, options, tensor.shape);
     if (!made)
       return made.error();
     keyed = *made;
@@ -257,19 +258,34 @@ Result<Outcome> Analyzer::State::runModel(const Request &request, const Resolved
   if (!request.showShare.empty()) {
     std::error_code ec;
     fs::create_directories(request.showShare, ec);
-    if (auto written = model::writeNpy(request.showShare / "input.npy", **tensor); !written)
+    if (auto written = model::writeNpy(request.showShare / "input.npy", tensor); !written)
       return written.error();
     engine.setMiners(peekAtShares(pool->miners, request.showShare / "share.npy"));
   } else {
     engine.setMiners(pool->miners);
   }
-  auto result = engine.run(**model, **tensor, options);
+  auto result = engine.run(**model, tensor, options);
   if (!result)
     return result.error();
   Outcome outcome;
   settleInto(outcome, *pool, result->report);
-  outcome.segmentation = segmentationVolumes(result->output, resolved.manifest);
-  outcome.summary = summarizeOutput(result->output, resolved.manifest);
+  outcome.modelName =
+      resolved.manifest ? resolved.manifest->name : fs::path(resolved.file).filename().string();
+  // The argmax once: the class volumes, the summary and the labels on the scan all come from it.
+  const auto labels = segmentationLabels(result->output, resolved.manifest);
+  if (labels.empty()) {
+    outcome.summary = summarizeOutput(result->output, resolved.manifest);
+  } else {
+    outcome.segmentation = classVolumes(labels, *resolved.manifest);
+    outcome.summary = describeVolumes(outcome.segmentation);
+    if (const auto &geometry = (*prepared)->geometry) {
+      auto onScan = ingest::labelsOnSourceGrid(labels, *geometry);
+      if (onScan)
+        outcome.scanLabels = std::move(*onScan);
+      else
+        tell("the segmentation cannot be put back on the scan: " + onScan.error().message);
+    }
+  }
   outcome.output = std::move(result->output);
   outcome.report = std::move(result->report);
   return outcome;

@@ -8,6 +8,7 @@
 #include "analysis/miner_pool.h"
 #include "analysis/request.h"
 #include "analysis/result_summary.h"
+#include "ingest/label_map.h"
 #include "model/tensor_data.h"
 
 #include <atomic>
@@ -22,10 +23,14 @@ namespace nesa::analysis {
 struct Outcome {
   std::optional<model::TensorData> output; ///< the model's output (none for a document task)
   std::vector<ClassVolume> segmentation;   ///< per class, for a segmentation model
-  std::vector<std::string> summary;        ///< what it means, a line each, for people
-  std::string text;                        ///< a summarized document's summary
-  privacy::RunReport report;               ///< every remote call and its verification
-  std::optional<Payment> payment;          ///< what the miners were paid (none: nobody was)
+  /// A segmentation model's labels on the scan's own grid (its input was a NIfTI or DICOM
+  /// scan): what ingest::writeNiftiLabels writes, to lie on the scan in a viewer.
+  std::optional<ingest::LabelMap> scanLabels;
+  std::string modelName;            ///< the manifest's name of the model, else its file's name
+  std::vector<std::string> summary; ///< what it means, a line each, for people
+  std::string text;                 ///< a summarized document's summary
+  privacy::RunReport report;        ///< every remote call and its verification
+  std::optional<Payment> payment;   ///< what the miners were paid (none: nobody was)
   /// The run succeeded but reporting wrong answers or paying failed (the result stands; the
   /// payment did not happen or is unknown).
   std::optional<Error> settlementError;

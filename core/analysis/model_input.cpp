@@ -19,7 +19,8 @@ bool endsWith(const std::string &text, const std::string &suffix) {
 /// A scan's voxels, prepared as `manifest` says.
 Result<std::vector<float>> volumeValues(const fs::path &input,
                                         const ingest::ModelManifest &manifest,
-                                        const std::function<void(const std::string &)> &onNotice) {
+                                        const std::function<void(const std::string &)> &onNotice,
+                                        ingest::PreparedGeometry &geometry) {
   const std::string name = input.filename().string();
   std::error_code ec;
   auto volume = endsWith(name, ".nii") || endsWith(name, ".nii.gz") ? ingest::readNifti(input)
@@ -30,7 +31,7 @@ Result<std::vector<float>> volumeValues(const fs::path &input,
   if (!volume->identifying.empty() && onNotice)
     onNotice("Patient details in the file stay on this computer (" +
              std::to_string(volume->identifying.size()) + " attributes are never sent).");
-  auto prepared = ingest::preprocess(*volume, manifest.preprocessing);
+  auto prepared = ingest::preprocess(*volume, manifest.preprocessing, &geometry);
   if (!prepared)
     return prepared.error();
   return std::move(prepared->voxels);
@@ -50,23 +51,27 @@ Result<std::vector<float>> imageValues(const fs::path &input,
 
 } // namespace
 
-Result<model::TensorData> loadInput(const fs::path &input,
-                                    const std::optional<ingest::ModelManifest> &manifest,
-                                    const std::function<void(const std::string &)> &onNotice) {
+Result<PreparedInput> loadInput(const fs::path &input,
+                                const std::optional<ingest::ModelManifest> &manifest,
+                                const std::function<void(const std::string &)> &onNotice) {
   const std::string name = input.filename().string();
   if (endsWith(name, ".npy")) {
     auto tensor = model::readNpy(input);
-    if (tensor && tensor->dtype == model::DType::I64)
+    if (!tensor)
+      return tensor.error();
+    if (tensor->dtype == model::DType::I64)
       return fail(ErrorCode::InvalidInput, "the input array must hold floats");
-    return tensor;
+    return PreparedInput{std::move(*tensor), std::nullopt};
   }
   if (!manifest)
     return fail(ErrorCode::InvalidInput,
                 "say how to prepare " + name +
                     " for this model with a manifest (nesa analyze --manifest FILE), or give the "
                     "input as an .npy array");
+  ingest::PreparedGeometry geometry;
+  const bool volume = manifest->input == "volume";
   Result<std::vector<float>> values =
-      manifest->input == "volume" ? volumeValues(input, *manifest, onNotice)
+      volume ? volumeValues(input, *manifest, onNotice, geometry)
       : manifest->input == "image"
           ? imageValues(input, *manifest)
           : fail(ErrorCode::InvalidInput, "a text model's input is a document: give a "
@@ -80,7 +85,11 @@ Result<model::TensorData> loadInput(const fs::path &input,
     return fail(ErrorCode::InvalidInput,
                 "the prepared input has " + std::to_string(values->size()) +
                     " values but the model takes " + std::to_string(expected));
-  return model::TensorData::fromFloats(manifest->inputShape, *values);
+  PreparedInput prepared{model::TensorData::fromFloats(manifest->inputShape, *values),
+                         std::nullopt};
+  if (volume)
+    prepared.geometry = geometry;
+  return prepared;
 }
 
 } // namespace nesa::analysis

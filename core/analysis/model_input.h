@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ingest/model_manifest.h"
+#include "ingest/preprocess.h"
 #include "model/tensor_data.h"
 #include "util/result.h"
 
@@ -13,11 +14,19 @@
 
 namespace nesa::analysis {
 
+/// A model's input, ready.
+struct PreparedInput {
+  model::TensorData tensor; ///< shaped to the model's inputShape
+  /// For a scan: where its voxels were and where the model sees them (to put a segmentation
+  /// back on the scan). None for arrays and images.
+  std::optional<ingest::PreparedGeometry> geometry;
+};
+
 /// Reads `input` (.npy; a NIfTI file, a DICOM file, series folder or DICOMDIR; an image) and
 /// prepares it for a model described by `manifest`, shaped to its inputShape. Patient details a
 /// scan carries stay here; `onNotice` hears how many were kept back.
-Result<model::TensorData> loadInput(const std::filesystem::path &input,
-                                    const std::optional<ingest::ModelManifest> &manifest,
-                                    const std::function<void(const std::string &)> &onNotice);
+Result<PreparedInput> loadInput(const std::filesystem::path &input,
+                                const std::optional<ingest::ModelManifest> &manifest,
+                                const std::function<void(const std::string &)> &onNotice);
 
 } // namespace nesa::analysis

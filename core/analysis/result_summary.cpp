@@ -38,27 +38,37 @@ std::vector<std::string> labelLines(const std::vector<float> &values,
 
 } // namespace
 
-std::vector<ClassVolume> segmentationVolumes(const model::TensorData &output,
+std::vector<std::uint8_t> segmentationLabels(const model::TensorData &output,
                                              const std::optional<ingest::ModelManifest> &manifest) {
-  if (!isSegmentation(output, manifest))
+  if (!isSegmentation(output, manifest) || output.shape[1] > 255)
     return {};
   const auto values = output.toFloats();
   const auto classes = static_cast<std::size_t>(output.shape[1]);
   std::size_t plane = 1;
   for (std::size_t d = 2; d < output.shape.size(); ++d)
     plane *= static_cast<std::size_t>(output.shape[d]);
-  std::vector<ClassVolume> volumes(classes);
-  for (std::size_t n = 0; n < static_cast<std::size_t>(output.shape[0]); ++n)
+  const auto n = static_cast<std::size_t>(output.shape[0]);
+  std::vector<std::uint8_t> labels(n * plane);
+  for (std::size_t i = 0; i < n; ++i)
     for (std::size_t p = 0; p < plane; ++p) {
       std::size_t best = 0;
       for (std::size_t c = 1; c < classes; ++c)
-        if (values[(n * classes + c) * plane + p] > values[(n * classes + best) * plane + p])
+        if (values[(i * classes + c) * plane + p] > values[(i * classes + best) * plane + p])
           best = c;
-      ++volumes[best].voxels;
+      labels[i * plane + p] = static_cast<std::uint8_t>(best);
     }
-  const auto &spacing = manifest->preprocessing.spacing;
-  for (std::size_t c = 0; c < classes; ++c) {
-    volumes[c].label = manifest->labels[c];
+  return labels;
+}
+
+std::vector<ClassVolume> classVolumes(const std::vector<std::uint8_t> &labels,
+                                      const ingest::ModelManifest &manifest) {
+  std::vector<ClassVolume> volumes(manifest.labels.size());
+  for (std::uint8_t label : labels)
+    if (label < volumes.size())
+      ++volumes[label].voxels;
+  const auto &spacing = manifest.preprocessing.spacing;
+  for (std::size_t c = 0; c < volumes.size(); ++c) {
+    volumes[c].label = manifest.labels[c];
     if (spacing)
       volumes[c].millilitres = static_cast<double>(volumes[c].voxels) * (*spacing)[0] *
                                (*spacing)[1] * (*spacing)[2] / 1000.0;
@@ -66,19 +76,28 @@ std::vector<ClassVolume> segmentationVolumes(const model::TensorData &output,
   return volumes;
 }
 
+std::vector<ClassVolume> segmentationVolumes(const model::TensorData &output,
+                                             const std::optional<ingest::ModelManifest> &manifest) {
+  const auto labels = segmentationLabels(output, manifest);
+  return labels.empty() ? std::vector<ClassVolume>() : classVolumes(labels, *manifest);
+}
+
+std::vector<std::string> describeVolumes(const std::vector<ClassVolume> &volumes) {
+  std::vector<std::string> lines;
+  for (const auto &volume : volumes) {
+    std::ostringstream line;
+    line << volume.label << ": " << volume.voxels << " voxels";
+    if (volume.millilitres)
+      line << " (" << *volume.millilitres << " mL)";
+    lines.push_back(line.str());
+  }
+  return lines;
+}
+
 std::vector<std::string> summarizeOutput(const model::TensorData &output,
                                          const std::optional<ingest::ModelManifest> &manifest) {
-  if (isSegmentation(output, manifest)) {
-    std::vector<std::string> lines;
-    for (const auto &volume : segmentationVolumes(output, manifest)) {
-      std::ostringstream line;
-      line << volume.label << ": " << volume.voxels << " voxels";
-      if (volume.millilitres)
-        line << " (" << *volume.millilitres << " mL)";
-      lines.push_back(line.str());
-    }
-    return lines;
-  }
+  if (isSegmentation(output, manifest))
+    return describeVolumes(segmentationVolumes(output, manifest));
   const auto values = output.toFloats();
   if (manifest && !manifest->labels.empty() && values.size() == manifest->labels.size())
     return labelLines(values, manifest->labels);

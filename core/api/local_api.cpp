@@ -249,8 +249,8 @@ LocalApi::State::analyzeJob(const http::request<http::string_body> &request) {
   }
   if (!file)
     return fail(ErrorCode::InvalidInput, "the form has no file (curl -F file=@SCAN.nii.gz)");
-  if (output != "" && output != "npy")
-    return fail(ErrorCode::InvalidInput, "output must be npy (or left out)");
+  if (output != "" && output != "npy" && output != "nifti")
+    return fail(ErrorCode::InvalidInput, "output must be npy or nifti (or left out)");
   NesaOptions nesa;
   if (!nesaJson.empty()) {
     auto parsed = parseNesaOptions(nesaJson);
@@ -262,7 +262,7 @@ LocalApi::State::analyzeJob(const http::request<http::string_body> &request) {
     return found.error();
   auto job = makeJob(model, nesa, safeFileName(*file->filename), file->content);
   if (job)
-    (*job)->wantNpy = output == "npy";
+    (*job)->outputFormat = output;
   return job;
 }
 
@@ -627,8 +627,8 @@ asio::awaitable<void> LocalApi::State::answerQuery(beast::tcp_stream &stream,
         auto result = json::parse(progress.resultJson, nullptr, false);
         if (result.is_discarded())
           result = json::object();
-        if (job->wantNpy)
-          result["output_npy_base64"] = base64(progress.npy);
+        if (!job->outputFormat.empty())
+          result["output_" + job->outputFormat + "_base64"] = base64(progress.outputFile);
         reply.body = result.dump(-1, ' ', false, json::error_handler_t::replace);
       }
       reply.close = true;

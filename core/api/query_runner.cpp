@@ -1,7 +1,7 @@
 #include "api/internal/query_runner.h"
 
 #include "analysis/json_schema.h"
-#include "model/npy.h"
+#include "analysis/output_file.h"
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -160,13 +160,14 @@ void QueryRunner::runOne(QueryJob &job) {
   }
   done.finalText = outcome->text.empty() ? joined(outcome->summary) : outcome->text;
   done.resultJson = analysis::resultLine(*outcome, m_analyzer->counters());
-  if (job.wantNpy && outcome->output && job.folder) {
-    const auto file = job.folder->path() / "output.npy";
-    if (auto written = model::writeNpy(file, *outcome->output); !written) {
+  if (!job.outputFormat.empty() && job.folder) {
+    const auto file =
+        job.folder->path() / (job.outputFormat == "nifti" ? "output.nii.gz" : "output.npy");
+    if (auto written = analysis::writeOutput(file, *outcome); !written) {
       done.error = written.error();
     } else {
       std::ifstream in(file, std::ios::binary);
-      done.npy.assign(std::istreambuf_iterator<char>(in), {});
+      done.outputFile.assign(std::istreambuf_iterator<char>(in), {});
     }
   }
   job.finish(std::move(done));

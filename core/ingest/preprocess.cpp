@@ -279,7 +279,17 @@ Volume slicesAlong(const Volume &volume, Preprocessing::Slices axis) {
   return out;
 }
 
-Result<Volume> preprocess(const Volume &volume, const Preprocessing &steps) {
+namespace {
+
+VoxelGrid gridOf(const Volume &volume) {
+  return {
+      {volume.shape[0], volume.shape[1], volume.shape[2]}, volume.affine, volume.coordinateSystem};
+}
+
+} // namespace
+
+Result<Volume> preprocess(const Volume &volume, const Preprocessing &steps,
+                          PreparedGeometry *geometry) {
   if (volume.shape.size() != 3)
     return fail(ErrorCode::InvalidInput, "this model takes 3-D volumes; the input has " +
                                              std::to_string(volume.shape.size()) + " dimensions");
@@ -293,6 +303,8 @@ Result<Volume> preprocess(const Volume &volume, const Preprocessing &steps) {
   if (steps.shape)
     current = cropOrPad(current, *steps.shape, steps.padValue);
   normalizeIntensities(current, steps);
+  if (geometry)
+    *geometry = {gridOf(volume), gridOf(current), steps.slices};
   return slicesAlong(current, steps.slices);
 }
 

@@ -46,8 +46,26 @@ void normalizeIntensities(Volume &volume, const Preprocessing &steps);
 /// coronal: along y, sagittal: along x).
 Volume slicesAlong(const Volume &volume, Preprocessing::Slices axis);
 
+/// Where a volume's voxels lie: its [z, y, x] shape and the affine from voxel (x, y, z, 1) to
+/// world coordinates in mm, in `coordinateSystem` ("RAS" for NIfTI, "LPS" for DICOM).
+struct VoxelGrid {
+  std::array<std::int64_t, 3> shape{};
+  std::array<std::array<double, 4>, 4> affine{};
+  std::string coordinateSystem;
+};
+
+/// Where preprocess() took a scan: the scan's own grid, the model's grid (after resampling and
+/// cropping, before cutting slices) and the slicing — what it takes to put a result back.
+struct PreparedGeometry {
+  VoxelGrid source;
+  VoxelGrid model;
+  Preprocessing::Slices slices = Preprocessing::Slices::None;
+};
+
 /// Every step of `steps`, in order: resample, crop/pad, normalize, slices. 3-D volumes only.
-Result<Volume> preprocess(const Volume &volume, const Preprocessing &steps);
+/// `geometry`, when given, receives where the prepared voxels lie.
+Result<Volume> preprocess(const Volume &volume, const Preprocessing &steps,
+                          PreparedGeometry *geometry = nullptr);
 
 /// An image as an image model takes it: resized to `height`×`width` with bilinear
 /// interpolation that aligns the corner pixels (TensorFlow's resizeBilinear with alignCorners,

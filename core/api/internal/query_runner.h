@@ -41,8 +41,10 @@ private:
 struct QueryJob {
   analysis::Request request;
   std::shared_ptr<WorkFolder> folder; ///< its files, removed after it
-  bool wantNpy = false;               ///< /v1/analyze's output=npy: the output array's bytes
-  std::atomic<bool> cancel{false};    ///< set when the client is gone
+  /// /v1/analyze's output: "npy" (the output array) or "nifti" (a segmentation on the scan's
+  /// grid, .nii.gz); "" for none.
+  std::string outputFormat;
+  std::atomic<bool> cancel{false}; ///< set when the client is gone
 
   /// Written by the runner, read by the connection.
   struct Progress {
@@ -51,7 +53,7 @@ struct QueryJob {
     std::optional<Error> error; ///< the query failed
     std::string finalText;      ///< the answer's text (summary, or the lines of a result)
     std::string resultJson;     ///< core/analysis's result line
-    std::string npy;            ///< the output array as .npy bytes (wantNpy)
+    std::string outputFile;     ///< the bytes of the output file outputFormat asked for
   };
   /// What happened since the last call: takes the pending text, copies the rest.
   Progress take();

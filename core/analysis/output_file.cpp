@@ -1,0 +1,47 @@
+#include "analysis/output_file.h"
+
+#include "ingest/nifti_writer.h"
+#include "model/npy.h"
+
+namespace nesa::analysis {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool endsWith(const std::string &text, const std::string &suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool isNifti(const fs::path &file) {
+  const std::string name = file.filename().string();
+  return endsWith(name, ".nii") || endsWith(name, ".nii.gz");
+}
+
+} // namespace
+
+Result<void> checkOutputFile(const fs::path &file) {
+  if (isNifti(file) || file.extension() == ".npy")
+    return {};
+  return fail(ErrorCode::InvalidInput,
+              file.string() + ": the output is written as .npy (the model's output) or as .nii "
+                              "or .nii.gz (a segmentation on the scan's grid)");
+}
+
+Result<void> writeOutput(const fs::path &file, const Outcome &outcome) {
+  if (auto checked = checkOutputFile(file); !checked)
+    return checked;
+  if (!isNifti(file)) {
+    if (!outcome.output)
+      return fail(ErrorCode::InvalidInput, "this run has no output array to write");
+    return model::writeNpy(file, *outcome.output);
+  }
+  if (!outcome.scanLabels)
+    return fail(ErrorCode::InvalidInput,
+                "only a segmentation of a NIfTI or DICOM scan is written as NIfTI; write the "
+                "output as .npy");
+  return ingest::writeNiftiLabels(file, *outcome.scanLabels,
+                                  "Nesa segmentation: " + outcome.modelName);
+}
+
+} // namespace nesa::analysis

@@ -1,0 +1,20 @@
+// Saving a run's result where the user asked: the model's output array as .npy, or a
+// segmentation on the scan's own grid as NIfTI (what a viewer lays over the scan).
+#pragma once
+
+#include "analysis/analyzer.h"
+
+#include <filesystem>
+
+namespace nesa::analysis {
+
+/// InvalidInput unless `file` ends in .npy, .nii or .nii.gz (checked before a run, so a wrong
+/// name costs nothing).
+Result<void> checkOutputFile(const std::filesystem::path &file);
+
+/// Writes `outcome` to `file`: .npy, the model's output; .nii or .nii.gz, the segmentation on the
+/// scan's grid (InvalidInput when the outcome has none: the model does not segment, or its input
+/// was not a NIfTI or DICOM scan).
+Result<void> writeOutput(const std::filesystem::path &file, const Outcome &outcome);
+
+} // namespace nesa::analysis
