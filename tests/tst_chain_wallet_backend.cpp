@@ -132,6 +132,9 @@ private Q_SLOTS:
         WalletAction::Send, QStringLiteral("nes1jhyqq504mmrf6wuduusuuk8galfkgfg4r3tjj3"), kNes,
         kPassphrase);
     QVERIFY2(wire.startsWith(QStringLiteral("error: ")), qPrintable(wire));
+    const QString unreviewed = m_backend.submit(WalletAction::Send, kSomeone, kNes, kPassphrase);
+    QVERIFY2(unreviewed.contains(QStringLiteral("review it first")), qPrintable(unreviewed));
+    QVERIFY(m_backend.quote(WalletAction::Send, kSomeone, kNes, kPassphrase).error.isEmpty());
     QVERIFY(m_backend.submit(WalletAction::Send, kSomeone, kNes, QStringLiteral("wrong"))
                 .startsWith(QStringLiteral("error: ")));
     QVERIFY(m_backend.submit(WalletAction::Send, kSomeone, 0, kPassphrase)
@@ -152,6 +155,8 @@ private Q_SLOTS:
   }
 
   void stakeUnstakeAndHistory() {
+    QVERIFY(
+        m_backend.quote(WalletAction::Stake, QString(), 200 * kNes, kPassphrase).error.isEmpty());
     QVERIFY(m_backend.submit(WalletAction::Stake, QString(), 200 * kNes, kPassphrase)
                 .startsWith(QStringLiteral("0x")));
     QVERIFY(
@@ -208,6 +213,26 @@ private Q_SLOTS:
     QCOMPARE(m_backend.proposals().proposals[0].no, 0);
   }
 
+  // A fee that rose between the review and Confirm is never paid: nothing is sent until the
+  // user reviews the new price.
+  void aFeeAboveTheReviewedOneIsRefused() {
+    const std::int64_t before = m_backend.summary(kPassphrase).balance;
+    QVERIFY(m_backend.quote(WalletAction::Send, kSomeone, kNes, kPassphrase).error.isEmpty());
+    auto endpoint = nesa::net::parseEndpoint(QUrl(m_rpc).authority().toStdString());
+    QVERIFY(endpoint.ok());
+    nesa::chain::RpcClient rpc(*endpoint);
+    QVERIFY(rpc.call("anvil_setNextBlockBaseFeePerGas", nlohmann::json::array({"0x174876e8000"})));
+    QVERIFY(rpc.call("evm_mine", nlohmann::json::array()));
+    const QString refused = m_backend.submit(WalletAction::Send, kSomeone, kNes, kPassphrase);
+    QVERIFY2(refused.contains(QStringLiteral("rose since the review")), qPrintable(refused));
+    QCOMPARE(m_backend.summary(kPassphrase).balance, before);
+    const auto again = m_backend.quote(WalletAction::Send, kSomeone, kNes, kPassphrase);
+    QVERIFY2(again.feeCovered, qPrintable(again.networkFee));
+    QVERIFY(m_backend.submit(WalletAction::Send, kSomeone, kNes, kPassphrase)
+                .startsWith(QStringLiteral("0x")));
+    QCOMPARE(m_backend.summary(kPassphrase).balance, before - kNes);
+  }
+
   // Losing the network mid-session is an error on every call, never made-up zeros.
   void aStoppedNetworkIsAnError() {
     m_devnet.terminate();
@@ -215,6 +240,7 @@ private Q_SLOTS:
     const auto summary = m_backend.summary(kPassphrase);
     QVERIFY(!summary.error.isEmpty());
     QVERIFY(summary.address.isEmpty());
+    QVERIFY(m_backend.quote(WalletAction::Send, kSomeone, kNes, kPassphrase).error.size() > 0);
     QVERIFY(m_backend.submit(WalletAction::Send, kSomeone, kNes, kPassphrase)
                 .startsWith(QStringLiteral("error: ")));
   }

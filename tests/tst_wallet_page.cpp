@@ -175,13 +175,19 @@ private Q_SLOTS:
     QCOMPARE(backend.submitted.at(0).action, WalletAction::Stake);
     QCOMPARE(backend.submitted.at(0).amount, 2'000'000);
 
+    // Unstaking spends nothing from the balance, yet its amount is what the user asked for.
     SendDialog unstake(backend, QStringLiteral("right"), WalletAction::Unstake);
-    QSignalSpy unstakeReviewed(&unstake, &SendDialog::reviewed);
+    QSignalSpy unstakeReviewed(&unstake, &SendDialog::reviewed),
+        unstakeSent(&unstake, &SendDialog::sent);
     unstake.amountField()->setText(QStringLiteral("1"));
     QTest::mouseClick(unstake.reviewButton(), Qt::LeftButton);
     QTRY_COMPARE(unstakeReviewed.count(), 1);
-    QVERIFY(unstake.reviewText().contains(QStringLiteral("Amount: 0.000000 NES")));
+    QVERIFY(unstake.reviewText().contains(QStringLiteral("Amount: 1.000000 NES")));
     QVERIFY(unstake.reviewText().contains(QStringLiteral("Network fee: about")));
+    QTest::mouseClick(unstake.confirmButton(), Qt::LeftButton);
+    QTRY_COMPARE(unstakeSent.count(), 1);
+    QCOMPARE(backend.submitted.at(1).action, WalletAction::Unstake);
+    QCOMPARE(backend.submitted.at(1).amount, 1'000'000);
   }
 
   // Unlocked, the page shows the stake, the address as a QR code (and a Receive dialog), the

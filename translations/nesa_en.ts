@@ -71,6 +71,14 @@
         <source>nothing was sent</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>review it first: nothing is sent without a quote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the network fee rose since the review (now at most %1): review it again; nothing was sent</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -71,6 +71,14 @@
         <source>nothing was sent</source>
         <translation>rien n&apos;a été envoyé</translation>
     </message>
+    <message>
+        <source>review it first: nothing is sent without a quote</source>
+        <translation>vérifiez-le d&apos;abord : rien n&apos;est envoyé sans devis</translation>
+    </message>
+    <message>
+        <source>the network fee rose since the review (now at most %1): review it again; nothing was sent</source>
+        <translation>les frais de réseau ont augmenté depuis la vérification (au plus %1 maintenant) : vérifiez à nouveau ; rien n&apos;a été envoyé</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

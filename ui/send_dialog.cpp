@@ -78,7 +78,7 @@ SendDialog::SendDialog(WalletBackend &backend, QString passphrase, WalletAction 
     } else {
       QString text =
           tr("Amount: %1\nBalance: %2\nNetwork fee: %3 (gas, paid in the chain's own currency)")
-              .arg(formatNesAmount(m_quote.amount), formatNesAmount(m_quote.balance),
+              .arg(formatNesAmount(m_reviewedAmount), formatNesAmount(m_quote.balance),
                    m_quote.networkFee);
       const bool covered = m_quote.amount <= m_quote.balance;
       if (!covered)
@@ -126,6 +126,9 @@ void SendDialog::review() {
     Q_EMIT reviewed();
     return;
   }
+  // What Confirm sends: exactly what was reviewed (the fields may change meanwhile).
+  m_reviewedTo = to;
+  m_reviewedAmount = amount;
   m_review->setEnabled(false);
   m_reviewText->setText(tr("Asking the chain for the fee…"));
   WalletBackend *backend = &m_backend;
@@ -140,8 +143,8 @@ void SendDialog::confirm() {
   m_review->setEnabled(false);
   m_outcome->setText(tr("Signing and sending…"));
   WalletBackend *backend = &m_backend;
-  const QString to = m_to->text().trimmed();
-  const std::int64_t amount = m_quote.amount;
+  const QString to = m_reviewedTo;
+  const std::int64_t amount = m_reviewedAmount;
   m_sending->setFuture(
       QtConcurrent::run([backend, action = m_action, to, amount, passphrase = m_passphrase] {
         return backend->submit(action, to, amount, passphrase);

@@ -55,6 +55,8 @@ private:
   QFutureWatcher<TransferQuote> *m_quoting = nullptr;
   QFutureWatcher<QString> *m_sending = nullptr;
   TransferQuote m_quote;
+  QString m_reviewedTo;              ///< the recipient the last review priced
+  std::int64_t m_reviewedAmount = 0; ///< the µNES the last review priced (what Confirm sends)
 };
 
 } // namespace nesa::ui

@@ -6,12 +6,18 @@ namespace nesa::wallet {
 
 namespace fs = std::filesystem;
 
-Result<ChainSigner> openSigner(Wallet &wallet, std::uint32_t index,
-                               std::unique_ptr<chain::ChainConnection> chain,
-                               const fs::path &dataDir) {
+Result<void> checkAccount(const Wallet &wallet, std::uint32_t index) {
   if (index >= wallet.accounts().size())
     return fail(ErrorCode::InvalidInput, "the wallet has no account " + std::to_string(index) +
                                              " (nesa wallet address lists them)");
+  return {};
+}
+
+Result<ChainSigner> openSigner(Wallet &wallet, std::uint32_t index,
+                               std::unique_ptr<chain::ChainConnection> chain,
+                               const fs::path &dataDir) {
+  if (auto known = checkAccount(wallet, index); !known)
+    return known.error();
   auto ethereum = wallet.ethereumKey(index);
   if (!ethereum)
     return ethereum.error();

@@ -21,6 +21,9 @@ struct ChainSigner {
   std::uint32_t index = 0;
 };
 
+/// InvalidInput, naming the command that lists them, when `wallet` has no account `index`.
+Result<void> checkAccount(const Wallet &wallet, std::uint32_t index);
+
 /// Opens account `index` of the unlocked `wallet` on `chain`; its journal goes in
 /// DATA/chain/wallet-0x…-chainN-0xTOKEN-journal.json (`dataDir`). InvalidInput for an account
 /// the wallet does not have; the demo account is refused off the devnet (checkSigningAllowed).

@@ -88,8 +88,11 @@ Result<Op> parseOp(const std::string &text) {
   if (!request)
     return request.error();
   op.request = std::move(*request);
-  if (object.contains("output") && object["output"].is_string())
+  if (object.contains("output") && object["output"].is_string()) {
     op.output = object["output"].get<std::string>();
+    if (auto named = analysis::checkOutputFile(op.output); !named) // before anything runs
+      return named.error();
+  }
   return op;
 }
 

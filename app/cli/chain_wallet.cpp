@@ -86,6 +86,8 @@ Result<wallet::ChainSigner> openSigner(const Context &ctx, const Arguments &args
   auto w = openWalletFile(file);
   if (!w)
     return w.error();
+  if (auto known = wallet::checkAccount(*w, static_cast<std::uint32_t>(*index)); !known)
+    return known.error(); // before the network: a mistyped command, whatever the network
   auto connection = connectChain(ctx, args);
   if (!connection)
     return connection.error();

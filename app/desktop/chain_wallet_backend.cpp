@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 
 #include <limits>
+#include <optional>
 
 namespace nesa::app {
 namespace {
@@ -18,6 +19,12 @@ namespace fs = std::filesystem;
 constexpr std::size_t kHistoryLimit = 50;
 
 QString text(const Error &error) { return QString::fromStdString(error.message); }
+
+/// What a quote is remembered by.
+QString quoteKey(ui::WalletAction action, const QString &to, std::int64_t amount) {
+  return QString::number(static_cast<int>(action)) + QLatin1Char('|') + to.trimmed().toLower() +
+         QLatin1Char('|') + QString::number(amount);
+}
 QString text(const std::string &s) { return QString::fromStdString(s); }
 
 std::int64_t signedAmount(std::uint64_t micro) {
@@ -50,8 +57,9 @@ Result<Opened> open(const QString &configPath, const QString &passphrase) {
   if (!fs::exists(file, ec))
     return fail(ErrorCode::NotFound,
                 QCoreApplication::translate("WalletPage", "there is no wallet yet").toStdString());
-  const QByteArray secretBytes = passphrase.toUtf8();
+  QByteArray secretBytes = passphrase.toUtf8();
   auto secret = SecureBuffer::copyOf(std::string_view(secretBytes.constData(), secretBytes.size()));
+  secretBytes.fill('\0'); // (the QString itself is the page's)
   if (!secret)
     return secret.error();
   auto unlocked = wallet::Wallet::open(file, *secret);
@@ -149,17 +157,42 @@ ui::TransferQuote ChainWalletBackend::quote(ui::WalletAction action, const QStri
                          .arg(text(wallet::formatGasMoney(price->fee)),
                               text(wallet::formatGasMoney(price->maxFee)));
   quote.feeCovered = price->feeCovered();
+  std::lock_guard lock(m_quotesMutex);
+  m_quotedMaxFee[quoteKey(action, to, amount)] = text(price->maxFee.toDecimal());
   return quote;
 }
 
 QString ChainWalletBackend::submit(ui::WalletAction action, const QString &to, std::int64_t amount,
                                    const QString &passphrase) {
+  std::optional<chain::U256> quotedMaxFee;
+  {
+    std::lock_guard lock(m_quotesMutex);
+    if (auto known = m_quotedMaxFee.find(quoteKey(action, to, amount));
+        known != m_quotedMaxFee.end())
+      if (auto parsed = chain::U256::parse(known->second.toStdString()))
+        quotedMaxFee = *parsed;
+  }
+  if (!quotedMaxFee)
+    return QStringLiteral("error: ") +
+           QCoreApplication::translate("WalletPage",
+                                       "review it first: nothing is sent without a quote");
+  std::lock_guard sending(m_sending);
   auto planned = plan(m_configPath, action, to, amount, passphrase);
   auto price = planned ? wallet::pricePlan(planned->signer, planned->plan)
                        : Result<wallet::PlanPrice>(planned.error());
   if (!price)
     return QStringLiteral("error: ") + text(price.error());
+  if (*quotedMaxFee < price->maxFee)
+    return QStringLiteral("error: ") +
+           QCoreApplication::translate("WalletPage", "the network fee rose since the review (now "
+                                                     "at most %1): review it again; nothing was "
+                                                     "sent")
+               .arg(text(wallet::formatGasMoney(price->maxFee)));
   const wallet::PlanOutcome outcome = wallet::sendPlan(planned->signer, planned->plan, *price);
+  {
+    std::lock_guard lock(m_quotesMutex);
+    m_quotedMaxFee.erase(quoteKey(action, to, amount));
+  }
   if (outcome.error)
     return QStringLiteral("error: ") + text(*outcome.error);
   if (outcome.sent.empty())
@@ -233,6 +266,7 @@ ui::Governance ChainWalletBackend::proposals() {
 }
 
 QString ChainWalletBackend::vote(const QString &proposal, bool yes, const QString &passphrase) {
+  std::lock_guard sending(m_sending);
   auto opened = open(m_configPath, passphrase);
   if (!opened)
     return text(opened.error());

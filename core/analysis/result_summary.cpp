@@ -40,7 +40,7 @@ std::vector<std::string> labelLines(const std::vector<float> &values,
 
 std::vector<std::uint8_t> segmentationLabels(const model::TensorData &output,
                                              const std::optional<ingest::ModelManifest> &manifest) {
-  if (!isSegmentation(output, manifest) || output.shape[1] > 255)
+  if (!isSegmentation(output, manifest) || output.shape[1] > 256)
     return {};
   const auto values = output.toFloats();
   const auto classes = static_cast<std::size_t>(output.shape[1]);

@@ -22,7 +22,7 @@ struct ClassVolume {
 
 /// The class of each voxel (or pixel) of a segmentation output ([N, classes, ...], argmax over
 /// the classes), in the output's order without the class axis; empty unless `manifest` says the
-/// model segments, the output has one channel per label and there are at most 255 labels.
+/// model segments, the output has one channel per label and there are at most 256 labels.
 std::vector<std::uint8_t> segmentationLabels(const model::TensorData &output,
                                              const std::optional<ingest::ModelManifest> &manifest);
 

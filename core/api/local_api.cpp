@@ -258,8 +258,15 @@ LocalApi::State::analyzeJob(const http::request<http::string_body> &request) {
       return parsed.error();
     nesa = std::move(*parsed);
   }
-  if (auto found = installedModel(model); !found)
+  auto found = installedModel(model);
+  if (!found)
     return found.error();
+  // Refused before anything runs (and is paid for): a NIfTI needs a model that segments scans.
+  if (output == "nifti" &&
+      (found->task != "segmentation" || !found->manifest || found->manifest->input != "volume"))
+    return fail(ErrorCode::InvalidInput, "'" + model +
+                                             "' does not segment scans: output=nifti needs a "
+                                             "segmentation model of NIfTI or DICOM scans");
   auto job = makeJob(model, nesa, safeFileName(*file->filename), file->content);
   if (job)
     (*job)->outputFormat = output;

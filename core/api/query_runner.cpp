@@ -160,7 +160,9 @@ void QueryRunner::runOne(QueryJob &job) {
   }
   done.finalText = outcome->text.empty() ? joined(outcome->summary) : outcome->text;
   done.resultJson = analysis::resultLine(*outcome, m_analyzer->counters());
-  if (!job.outputFormat.empty() && job.folder) {
+  // A document's result is its text: an array asked for it is left out, as on the command line.
+  const bool noArray = job.outputFormat == "npy" && !outcome->output;
+  if (!job.outputFormat.empty() && job.folder && !noArray) {
     const auto file =
         job.folder->path() / (job.outputFormat == "nifti" ? "output.nii.gz" : "output.npy");
     if (auto written = analysis::writeOutput(file, *outcome); !written) {

@@ -1,5 +1,6 @@
 #include "ingest/label_map.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -92,10 +93,15 @@ Result<LabelMap> labelsOnSourceGrid(const std::vector<std::uint8_t> &modelLabels
         for (int r = 0; r < 3; ++r)
           at[r] = map[r][0] * static_cast<double>(x) + map[r][1] * static_cast<double>(y) +
                   map[r][2] * static_cast<double>(z) + map[r][3];
-        const auto mx = static_cast<std::int64_t>(std::lround(at[0]));
-        const auto my = static_cast<std::int64_t>(std::lround(at[1]));
-        const auto mz = static_cast<std::int64_t>(std::lround(at[2]));
-        if (mx < 0 || my < 0 || mz < 0 || mx >= m[2] || my >= m[1] || mz >= m[0])
+        // Each model voxel covers ±0.5 around its centre; a point on the field of view's
+        // boundary belongs to the edge voxel (rounding would put it one past).
+        const auto index = [](double v, std::int64_t size) -> std::int64_t {
+          if (v < -0.5 || v > static_cast<double>(size) - 0.5)
+            return -1;
+          return std::clamp<std::int64_t>(std::lround(v), 0, size - 1);
+        };
+        const auto mx = index(at[0], m[2]), my = index(at[1], m[1]), mz = index(at[2], m[0]);
+        if (mx < 0 || my < 0 || mz < 0)
           continue;
         out.labels[i] = onModelGrid[static_cast<std::size_t>((mz * m[1] + my) * m[2] + mx)];
       }

@@ -93,15 +93,21 @@ Result<void> writeNiftiLabels(const fs::path &file, const LabelMap &map,
   if (nifti_set_filenames(image.get(), partial.c_str(), 0, 1) != 0)
     return fail(ErrorCode::Io, "cannot write " + file.string());
   nifti_image_write(image.get());
-  std::unique_ptr<nifti_image, NiftiDeleter> check(nifti_image_read(partial.c_str(), 0));
-  if (!check || check->nvox != static_cast<std::int64_t>(map.labels.size())) {
+  // nifti_image_write says nothing of a failure: the file is read back, voxels and all.
+  std::unique_ptr<nifti_image, NiftiDeleter> check(nifti_image_read(partial.c_str(), 1));
+  const bool whole = check && check->data && check->datatype == DT_UINT8 &&
+                     check->nvox == static_cast<std::int64_t>(map.labels.size()) &&
+                     std::memcmp(check->data, map.labels.data(), map.labels.size()) == 0;
+  if (!whole) {
     fs::remove(partial, ec);
-    return fail(ErrorCode::Io, "cannot write " + file.string() + " (is the folder writable?)");
+    return fail(ErrorCode::Io,
+                "cannot write " + file.string() + " (is the folder writable, the disk full?)");
   }
   fs::rename(partial, file, ec);
   if (ec) {
+    const std::string why = ec.message();
     fs::remove(partial, ec);
-    return fail(ErrorCode::Io, "cannot write " + file.string() + ": " + ec.message());
+    return fail(ErrorCode::Io, "cannot write " + file.string() + ": " + why);
   }
   return {};
 }
