@@ -2,6 +2,7 @@
 // attacked with garbage, oversized frames, replayed handshakes, wrong identities, too many
 // connections and a lack of file descriptors while an honest client keeps being served.
 #include "net/connection.h"
+#include "net/link_emulator.h"
 #include "net/messages.h"
 #include "net/server.h"
 
@@ -563,6 +564,60 @@ private Q_SLOTS:
   void cleanupTestCase() {
     m_server->stop();
     m_server.reset();
+  }
+
+  // The link emulator measures what it was set to: its round trip (never less, a little more on
+  // a busy machine) and its rate, with every byte carried intact (measureLink checks them).
+  void emulatedLinksMatchTheirProfiles() {
+    for (const auto &profile : {net::LinkProfile::lan(), net::LinkProfile::wan()}) {
+      auto measured = net::measureLink(profile);
+      QVERIFY2(measured.ok(), measured.ok() ? "" : measured.error().message.c_str());
+      const double rtt = std::chrono::duration<double, std::milli>(profile.rtt).count();
+      const double rate = profile.bitsPerSecond / 1e6;
+      qInfo("%s (%s): %.2f ms RTT, %.1f Mbit/s", profile.name.c_str(), profile.describe().c_str(),
+            measured->rttMs, measured->megabitsPerSecond);
+      QVERIFY2(measured->rttMs >= 0.95 * rtt && measured->rttMs <= rtt + 5,
+               qPrintable(QString::number(measured->rttMs)));
+      QVERIFY2(measured->megabitsPerSecond >= 0.75 * rate &&
+                   measured->megabitsPerSecond <= 1.05 * rate,
+               qPrintable(QString::number(measured->megabitsPerSecond)));
+    }
+    QCOMPARE(net::LinkProfile::named("wan")->rtt, std::chrono::microseconds(30'000));
+    QCOMPARE(net::LinkProfile::named("dialup").error().code, ErrorCode::InvalidInput);
+  }
+
+  // Our own wire through a WAN link: a request costs a round trip more than on loopback, the
+  // counters see the bytes, and a target that is down closes the client's connection.
+  void theWireRunsThroughAnEmulatedLink() {
+    auto server = net::Identity::generate();
+    auto client = net::Identity::generate();
+    QVERIFY(server.ok() && client.ok());
+    net::ServerOptions options;
+    options.name = "link";
+    auto listener = net::Server::start(
+        *server, options,
+        [](const net::Peer &, net::Bytes, net::Responder respond) { respond(net::encodeAck()); },
+        [](const std::string &) { return net::HttpResponse{}; });
+    QVERIFY(listener.ok());
+    auto link =
+        net::LinkEmulator::start({"127.0.0.1", (*listener)->port()}, net::LinkProfile::wan());
+    QVERIFY(link.ok());
+    auto connection = net::Connection::open((*link)->endpoint(), *client, {});
+    QVERIFY2(connection.ok(), connection.ok() ? "" : connection.error().message.c_str());
+    const auto t0 = std::chrono::steady_clock::now();
+    QVERIFY((*connection)->request(net::encodeAck(), std::chrono::seconds(5)).ok());
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    QVERIFY2(ms >= 29 && ms < 200, qPrintable(QString::number(ms)));
+    const auto counters = (*link)->counters();
+    QCOMPARE(counters.connections, std::uint64_t{1});
+    QVERIFY(counters.bytesToTarget > 0 && counters.bytesFromTarget > 0);
+
+    auto nowhere = net::LinkEmulator::start({"127.0.0.1", 1}, net::LinkProfile::lan());
+    QVERIFY(nowhere.ok());
+    QVERIFY(!net::Connection::open((*nowhere)->endpoint(), *client, {}).ok());
+    QCOMPARE(net::LinkEmulator::start({"example.org", 80}, net::LinkProfile::lan()).error().code,
+             ErrorCode::InvalidInput);
   }
 };
 

@@ -1,10 +1,14 @@
 // net: the wire against raw TCP on the same loopback, and hss over an EVM devnet of real miner
-// processes (paid through the contracts) against hss with in-process miners.
+// processes (paid through the contracts) against hss with in-process miners; then the same wire
+// and miner services behind emulated LAN and WAN links (net::LinkEmulator) against loopback.
 #include "harness.h"
 #include "miner/chain_miners.h"
+#include "miner/miner_service.h"
+#include "miner/remote_miner.h"
 #include "miner/share_codec.h"
 #include "model/compiled_model.h"
 #include "net/connection.h"
+#include "net/link_emulator.h"
 #include "net/server.h"
 #include "privacy/engine.h"
 #include "privacy/local_miner.h"
@@ -21,6 +25,7 @@
 #include <ATen/Parallel.h>
 
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -34,6 +39,7 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kShareBytes = 8u << 20; // an 8 MiB f64 share each way
 constexpr int kRoundTrips = 200;              // small messages per latency sample
+constexpr int kLinkRoundTrips = 10;           // over an emulated link (30 ms each on WAN)
 
 // This suite's fixtures: exit with a message when their setup fails.
 template <typename T> T orDie(Result<T> result, const char *what) {
@@ -174,24 +180,98 @@ double hssRun(const HssFixture &f, privacy::Engine &engine) {
   return timeMs([&] { orDie(engine.run(f.compiled, f.input, options), "hss run"); });
 }
 
+// Two miner services of this process, unpaid, reached over the wire directly and through
+// emulated LAN and WAN links: what distance alone costs a query.
+struct LinkedMiners {
+  fs::path dir;
+  std::vector<std::unique_ptr<miner::MinerService>> services;
+  std::vector<std::unique_ptr<net::LinkEmulator>> links;
+  std::shared_ptr<privacy::Engine> loopback, lan, wan;
+  ~LinkedMiners() {
+    services.clear();
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+
+std::shared_ptr<LinkedMiners> makeLinkedMiners(const HssFixture &hss) {
+  auto out = std::make_shared<LinkedMiners>();
+  out->dir = fs::temp_directory_path() / ("nesa-bench-links-" + std::to_string(::getpid()));
+  for (int i = 0; i < 2; ++i) {
+    miner::MinerOptions options;
+    options.dataDir = out->dir / ("miner-" + std::to_string(i));
+    options.requirePayment = false; // no network pays here: distance is what is measured
+    out->services.push_back(orDie(miner::MinerService::start(options), "miner service"));
+  }
+  const auto engineOver = [&](const std::optional<net::LinkProfile> &profile) {
+    std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
+    for (const auto &service : out->services) {
+      net::Endpoint at{"127.0.0.1", service->port()};
+      if (profile) {
+        out->links.push_back(orDie(net::LinkEmulator::start(at, *profile), "link emulator"));
+        at = out->links.back()->endpoint();
+      }
+      net::MinerRecord record;
+      record.identity = service->identity();
+      record.endpoint = at.text();
+      miners.push_back(
+          std::make_shared<miner::RemoteMiner>(hss.client, record, miner::RemoteMinerOptions{}));
+    }
+    return std::make_shared<privacy::Engine>(std::move(miners));
+  };
+  out->loopback = engineOver(std::nullopt);
+  out->lan = engineOver(net::LinkProfile::lan());
+  out->wan = engineOver(net::LinkProfile::wan());
+  return out;
+}
+
+// A connection of `wire`'s client to its server through an emulated link.
+struct LinkedWire {
+  std::unique_ptr<net::LinkEmulator> link;
+  std::unique_ptr<net::Connection> connection;
+};
+
+std::shared_ptr<LinkedWire> throughLink(const WireEcho &wire, const net::LinkProfile &profile) {
+  auto linked = std::make_shared<LinkedWire>();
+  linked->link =
+      orDie(net::LinkEmulator::start({"127.0.0.1", wire.listener->port()}, profile), "link");
+  linked->connection =
+      orDie(net::Connection::open(linked->link->endpoint(), wire.client, {}), "connect");
+  return linked;
+}
+
+double shareRoundTrip(net::Connection &connection, const privacy::ShareJob &job) {
+  return megabytesPerSecond(timeMs([&] {
+    const auto request = miner::encodeShareJob({job, 0, 0, {}});
+    auto reply = orDie(connection.request(request, 60s), "share round trip");
+    orDie(miner::decodeShareReply(reply), "decode reply");
+  }));
+}
+
+double smallRoundTrips(net::Connection &connection, int count) {
+  const auto ack = net::encodeAck();
+  return timeMs([&] {
+           for (int i = 0; i < count; ++i)
+             orDie(connection.request(ack, 5s), "round trip");
+         }) *
+         1000 / count;
+}
+
 std::vector<Comparison> makeComparisons() {
   auto raw = std::make_shared<RawEcho>();
   auto wire = std::make_shared<WireEcho>();
+  auto lan = throughLink(*wire, net::LinkProfile::lan());
+  auto wan = throughLink(*wire, net::LinkProfile::wan());
   auto job = std::make_shared<privacy::ShareJob>(bigShareJob());
   auto hss = makeHss();
+  auto far = makeLinkedMiners(*hss);
   return {
       {"share_transfer_throughput_vs_raw_tcp", "MiB/s",
        [raw] {
          std::vector<std::uint8_t> payload(kShareBytes, 0x5a);
          return megabytesPerSecond(timeMs([&] { raw->roundTrip(payload); }));
        },
-       [wire, job] {
-         return megabytesPerSecond(timeMs([&] {
-           const auto request = miner::encodeShareJob({*job, 0, 0, {}});
-           auto reply = orDie(wire->connection->request(request, 30s), "share round trip");
-           orDie(miner::decodeShareReply(reply), "decode reply");
-         }));
-       }},
+       [wire, job] { return shareRoundTrip(*wire->connection, *job); }},
       // The floor the encryption alone sets: seal and open 8 MiB each way, no network at all.
       {"share_encryption_only_vs_raw_tcp", "MiB/s",
        [raw] {
@@ -216,18 +296,28 @@ std::vector<Comparison> makeComparisons() {
                 }) *
                 1000 / kRoundTrips;
        },
-       [wire] {
-         const auto ack = net::encodeAck();
-         return timeMs([&] {
-                  for (int i = 0; i < kRoundTrips; ++i)
-                    orDie(wire->connection->request(ack, 5s), "round trip");
-                }) *
-                1000 / kRoundTrips;
-       }},
+       [wire] { return smallRoundTrips(*wire->connection, kRoundTrips); }},
       // Paid through the contracts: a signed EIP-712 receipt per job, checked against the
       // session on anvil by the miner.
       {"cnn_hss_evm_network_vs_in_process", "ms", [hss] { return hssRun(*hss, *hss->inProcess); },
        [hss] { return hssRun(*hss, *hss->evmNetwork); }},
+      // The same wire and miners a LAN (1 ms, 1 Gbit/s) and a WAN (30 ms, 100 Mbit/s) away.
+      {"round_trip_lan_vs_loopback", "us",
+       [wire] { return smallRoundTrips(*wire->connection, kLinkRoundTrips); },
+       [lan] { return smallRoundTrips(*lan->connection, kLinkRoundTrips); }},
+      {"round_trip_wan_vs_loopback", "us",
+       [wire] { return smallRoundTrips(*wire->connection, kLinkRoundTrips); },
+       [wan] { return smallRoundTrips(*wan->connection, kLinkRoundTrips); }},
+      {"share_transfer_lan_vs_loopback", "MiB/s",
+       [wire, job] { return shareRoundTrip(*wire->connection, *job); },
+       [lan, job] { return shareRoundTrip(*lan->connection, *job); }},
+      {"share_transfer_wan_vs_loopback", "MiB/s",
+       [wire, job] { return shareRoundTrip(*wire->connection, *job); },
+       [wan, job] { return shareRoundTrip(*wan->connection, *job); }},
+      {"cnn_hss_lan_vs_loopback", "ms", [hss, far] { return hssRun(*hss, *far->loopback); },
+       [hss, far] { return hssRun(*hss, *far->lan); }},
+      {"cnn_hss_wan_vs_loopback", "ms", [hss, far] { return hssRun(*hss, *far->loopback); },
+       [hss, far] { return hssRun(*hss, *far->wan); }},
   };
 }
 
@@ -236,7 +326,8 @@ std::vector<Comparison> makeComparisons() {
 void registerNetSuite() {
   registerSuite({"net",
                  "the encrypted wire vs raw TCP on loopback; hss over an EVM devnet of miner "
-                 "processes vs in-process miners",
+                 "processes vs in-process miners; the wire and miners over emulated LAN and WAN "
+                 "links vs loopback",
                  makeComparisons});
 }
 
