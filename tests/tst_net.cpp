@@ -589,6 +589,9 @@ private Q_SLOTS:
     }
     QCOMPARE(net::LinkProfile::named("wan")->rtt, std::chrono::microseconds(30'000));
     QCOMPARE(net::LinkProfile::named("dialup").error().code, ErrorCode::InvalidInput);
+    // A profile the relay refuses is an error, and the self-check's own server still stops.
+    QCOMPARE(net::measureLink({"backwards", std::chrono::microseconds(-1), 0}).error().code,
+             ErrorCode::InvalidInput);
   }
 
   // Our own wire through a WAN link: a request costs a round trip more than on loopback, the

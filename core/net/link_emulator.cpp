@@ -254,9 +254,16 @@ Result<LinkMeasurement> measureLink(const LinkProfile &profile) {
     std::thread &t;
     ~Joiner() { t.join(); }
   } joiner{echo};
+  // When nothing came through the link, the echo thread still waits in accept(): a connection
+  // of its own (closed at once) lets it finish.
+  const auto releaseEcho = [&] {
+    error_code ignored;
+    tcp::socket poke(echoContext);
+    poke.connect(echoAcceptor.local_endpoint(), ignored);
+  };
   auto link = LinkEmulator::start({"127.0.0.1", echoAcceptor.local_endpoint().port()}, profile);
   if (!link) {
-    echoAcceptor.close();
+    releaseEcho();
     return link.error();
   }
   asio::io_context clientContext;
@@ -264,7 +271,7 @@ Result<LinkMeasurement> measureLink(const LinkProfile &profile) {
   error_code ec;
   client.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), (*link)->endpoint().port), ec);
   if (ec) {
-    echoAcceptor.close();
+    releaseEcho();
     return fail(ErrorCode::Io, "cannot reach the link emulator: " + ec.message());
   }
   client.set_option(tcp::no_delay(true), ec);
