@@ -11,11 +11,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool endsWith(const std::string &text, const std::string &suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 /// A scan's voxels, prepared as `manifest` says.
 Result<std::vector<float>> volumeValues(const fs::path &input,
                                         const ingest::ModelManifest &manifest,
@@ -23,7 +18,7 @@ Result<std::vector<float>> volumeValues(const fs::path &input,
                                         ingest::PreparedGeometry &geometry) {
   const std::string name = input.filename().string();
   std::error_code ec;
-  auto volume = endsWith(name, ".nii") || endsWith(name, ".nii.gz") ? ingest::readNifti(input)
+  auto volume = ingest::isNiftiName(input)                          ? ingest::readNifti(input)
                 : fs::is_directory(input, ec) || name == "DICOMDIR" ? ingest::readDicomSeries(input)
                                                                     : ingest::readDicomFile(input);
   if (!volume)
@@ -55,7 +50,7 @@ Result<PreparedInput> loadInput(const fs::path &input,
                                 const std::optional<ingest::ModelManifest> &manifest,
                                 const std::function<void(const std::string &)> &onNotice) {
   const std::string name = input.filename().string();
-  if (endsWith(name, ".npy")) {
+  if (input.extension() == ".npy") {
     auto tensor = model::readNpy(input);
     if (!tensor)
       return tensor.error();

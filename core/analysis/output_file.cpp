@@ -1,27 +1,15 @@
 #include "analysis/output_file.h"
 
+#include "ingest/nifti_reader.h"
 #include "ingest/nifti_writer.h"
 #include "model/npy.h"
 
 namespace nesa::analysis {
-namespace {
 
 namespace fs = std::filesystem;
 
-bool endsWith(const std::string &text, const std::string &suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool isNifti(const fs::path &file) {
-  const std::string name = file.filename().string();
-  return endsWith(name, ".nii") || endsWith(name, ".nii.gz");
-}
-
-} // namespace
-
 Result<void> checkOutputFile(const fs::path &file) {
-  if (isNifti(file) || file.extension() == ".npy")
+  if (ingest::isNiftiName(file) || file.extension() == ".npy")
     return {};
   return fail(ErrorCode::InvalidInput,
               file.string() + ": the output is written as .npy (the model's output) or as .nii "
@@ -31,7 +19,7 @@ Result<void> checkOutputFile(const fs::path &file) {
 Result<void> writeOutput(const fs::path &file, const Outcome &outcome) {
   if (auto checked = checkOutputFile(file); !checked)
     return checked;
-  if (!isNifti(file)) {
+  if (!ingest::isNiftiName(file)) {
     if (!outcome.output)
       return fail(ErrorCode::InvalidInput, "this run has no output array to write");
     return model::writeNpy(file, *outcome.output);

@@ -68,6 +68,15 @@ Result<void> dataFitsTheFile(const std::filesystem::path &file, const nifti_imag
 
 } // namespace
 
+bool isNiftiName(const std::filesystem::path &file) {
+  const std::string name = file.filename().string();
+  for (const std::string suffix : {".nii", ".nii.gz"})
+    if (name.size() >= suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return true;
+  return false;
+}
+
 Result<Volume> readNifti(const std::filesystem::path &file) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))

@@ -1,5 +1,7 @@
 #include "ingest/nifti_writer.h"
 
+#include "ingest/nifti_reader.h"
+
 #include <nifti2_io.h>
 
 #include <algorithm>
@@ -16,11 +18,6 @@ namespace fs = std::filesystem;
 struct NiftiDeleter {
   void operator()(nifti_image *image) const { nifti_image_free(image); }
 };
-
-bool endsWith(const std::string &text, const std::string &suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 /// The grid's affine with world coordinates in RAS+ (DICOM's LPS+ has x and y the other way).
 nifti_dmat44 rasAffine(const VoxelGrid &grid) {
@@ -39,7 +36,7 @@ nifti_dmat44 rasAffine(const VoxelGrid &grid) {
 Result<void> writeNiftiLabels(const fs::path &file, const LabelMap &map,
                               const std::string &description) {
   const std::string name = file.filename().string();
-  if (!endsWith(name, ".nii") && !endsWith(name, ".nii.gz"))
+  if (!isNiftiName(file))
     return fail(ErrorCode::InvalidInput, file.string() + ": a NIfTI file ends in .nii or .nii.gz");
   const auto &shape = map.grid.shape;
   if (shape[0] <= 0 || shape[1] <= 0 || shape[2] <= 0 ||
