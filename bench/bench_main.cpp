@@ -46,6 +46,7 @@ int main(int argc, char **argv) {
   registerNetSuite();
   registerChainSuite();
   registerApiSuite();
+  registerBrainSuite();
 
   Options options;
   std::vector<std::string> wanted;

@@ -39,12 +39,15 @@ double timeMs(const std::function<void()> &work) {
 }
 
 Outcome run(const std::string &suite, const Comparison &comparison, const Options &options) {
-  for (int i = 0; i < options.warmups; ++i) {
+  const bool capped = comparison.maxRepeats > 0;
+  const int warmups = capped ? 0 : options.warmups;
+  const int repeats = capped ? std::min(options.repeats, comparison.maxRepeats) : options.repeats;
+  for (int i = 0; i < warmups; ++i) {
     comparison.baseline();
     comparison.candidate();
   }
   std::vector<double> base, cand;
-  for (int i = 0; i < options.repeats; ++i) {
+  for (int i = 0; i < repeats; ++i) {
     base.push_back(comparison.baseline());
     cand.push_back(comparison.candidate());
   }

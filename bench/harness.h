@@ -15,6 +15,9 @@ struct Comparison {
   std::string unit;
   std::function<double()> baseline;
   std::function<double()> candidate;
+  /// When > 0: at most this many repeats and no warm-up, whatever the options say (a comparison
+  /// whose one run takes minutes, such as a scan sent over an emulated WAN).
+  int maxRepeats = 0;
 };
 
 /// A named group of comparisons. `make` builds them (and their fixtures) when the suite runs.

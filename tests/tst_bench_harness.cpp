@@ -45,6 +45,21 @@ private Q_SLOTS:
     QCOMPARE(outcome.baseline, 4.0); // median of 3, 4, 5: the warm-ups 1 and 2 are discarded
   }
 
+  void slowComparisonsAreCapped() {
+    int baseCalls = 0, candCalls = 0;
+    Comparison comparison{"slow", "ms", [&] { return double(++baseCalls); },
+                          [&] { return double(++candCalls); }};
+    comparison.maxRepeats = 1;
+    const Outcome outcome = run("s", comparison, Options{2, 7});
+    QCOMPARE(baseCalls, 1); // no warm-up, one repeat
+    QCOMPARE(candCalls, 1);
+    QCOMPARE(outcome.baseline, 1.0);
+    comparison.maxRepeats = 9; // a cap above the options' repeats leaves them as they are
+    baseCalls = 0;
+    run("s", comparison, Options{2, 3});
+    QCOMPARE(baseCalls, 3);
+  }
+
   void formatIsMachineReadable() {
     const std::string line = formatOutcome({"storage", "insert_1000_rows_tx", "ms", 4.0, 5.2, 1.3});
     QCOMPARE(QString::fromStdString(line),

@@ -3,8 +3,6 @@
 // and miner services behind emulated LAN and WAN links (net::LinkEmulator) against loopback.
 #include "harness.h"
 #include "miner/chain_miners.h"
-#include "miner/miner_service.h"
-#include "miner/remote_miner.h"
 #include "miner/share_codec.h"
 #include "model/compiled_model.h"
 #include "net/connection.h"
@@ -13,6 +11,7 @@
 #include "privacy/engine.h"
 #include "privacy/local_miner.h"
 #include "reference_models.h"
+#include "suites/linked_miners.h"
 #include "suites/or_die.h"
 #include "suites/suites.h"
 #include "wallet/ethereum_keys.h"
@@ -25,7 +24,6 @@
 #include <ATen/Parallel.h>
 
 #include <iostream>
-#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -180,51 +178,6 @@ double hssRun(const HssFixture &f, privacy::Engine &engine) {
   return timeMs([&] { orDie(engine.run(f.compiled, f.input, options), "hss run"); });
 }
 
-// Two miner services of this process, unpaid, reached over the wire directly and through
-// emulated LAN and WAN links: what distance alone costs a query.
-struct LinkedMiners {
-  fs::path dir;
-  std::vector<std::unique_ptr<miner::MinerService>> services;
-  std::vector<std::unique_ptr<net::LinkEmulator>> links;
-  std::shared_ptr<privacy::Engine> loopback, lan, wan;
-  ~LinkedMiners() {
-    services.clear();
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
-
-std::shared_ptr<LinkedMiners> makeLinkedMiners(const HssFixture &hss) {
-  auto out = std::make_shared<LinkedMiners>();
-  out->dir = fs::temp_directory_path() / ("nesa-bench-links-" + std::to_string(::getpid()));
-  for (int i = 0; i < 2; ++i) {
-    miner::MinerOptions options;
-    options.dataDir = out->dir / ("miner-" + std::to_string(i));
-    options.requirePayment = false; // no network pays here: distance is what is measured
-    out->services.push_back(orDie(miner::MinerService::start(options), "miner service"));
-  }
-  const auto engineOver = [&](const std::optional<net::LinkProfile> &profile) {
-    std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
-    for (const auto &service : out->services) {
-      net::Endpoint at{"127.0.0.1", service->port()};
-      if (profile) {
-        out->links.push_back(orDie(net::LinkEmulator::start(at, *profile), "link emulator"));
-        at = out->links.back()->endpoint();
-      }
-      net::MinerRecord record;
-      record.identity = service->identity();
-      record.endpoint = at.text();
-      miners.push_back(
-          std::make_shared<miner::RemoteMiner>(hss.client, record, miner::RemoteMinerOptions{}));
-    }
-    return std::make_shared<privacy::Engine>(std::move(miners));
-  };
-  out->loopback = engineOver(std::nullopt);
-  out->lan = engineOver(net::LinkProfile::lan());
-  out->wan = engineOver(net::LinkProfile::wan());
-  return out;
-}
-
 // A connection of `wire`'s client to its server through an emulated link.
 struct LinkedWire {
   std::unique_ptr<net::LinkEmulator> link;
@@ -264,7 +217,7 @@ std::vector<Comparison> makeComparisons() {
   auto wan = throughLink(*wire, net::LinkProfile::wan());
   auto job = std::make_shared<privacy::ShareJob>(bigShareJob());
   auto hss = makeHss();
-  auto far = makeLinkedMiners(*hss);
+  auto far = startLinkedMiners(hss->client, 2, "net");
   return {
       {"share_transfer_throughput_vs_raw_tcp", "MiB/s",
        [raw] {

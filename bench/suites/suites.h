@@ -16,7 +16,6 @@ void registerEngineSuite();
 /// ee: ee and hss-ee vs local, hss-ee generation vs local, keyed-model derivation.
 void registerEeSuite();
 
-
 /// net: share transfer and round trips on the encrypted wire vs raw TCP; hss over a devnet of
 /// processes vs in-process miners.
 void registerNetSuite();
@@ -24,6 +23,10 @@ void registerNetSuite();
 /// chain: EIP-712 receipts vs raw libsecp256k1; gas per paid query in a session of 1 000 queries
 /// vs a token transfer per query (a local anvil with the real contracts).
 void registerChainSuite();
+
+/// brain: the built-in brain model on Colin27 at every level vs local, over emulated LAN and WAN
+/// links vs loopback, and with its buffers reused vs mapped afresh.
+void registerBrainSuite();
 
 /// api: the local API (HTTP on loopback) vs the analyzer called directly, on the same queries.
 void registerApiSuite();

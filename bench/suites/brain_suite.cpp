@@ -1,0 +1,161 @@
+// brain: what a clinician's query costs. The built-in brain-extraction model on the Colin27 T1
+// scan (mricron-data), prepared as `nesa analyze` prepares it, at ee, hss f64-masked and hss
+// ring64 against local, with two in-process miners; the same model with miner services a LAN
+// and a WAN away (net::LinkEmulator) against loopback; and a query's large buffers reused from
+// the heap (util/process_tuning.h) against mapped afresh for every use. For each run it prints
+// the round trips and bytes of one query on stderr. Slow: about half an hour.
+#include "analysis/model_input.h"
+#include "harness.h"
+#include "model/compiled_model.h"
+#include "privacy/engine.h"
+#include "privacy/local_miner.h"
+#include "registry/model_locations.h"
+#include "registry/model_registry.h"
+#include "suites/linked_miners.h"
+#include "suites/or_die.h"
+#include "suites/suites.h"
+
+#include <ATen/Parallel.h>
+
+#include <cstdlib>
+#include <iomanip>
+#include <iostream>
+#include <malloc.h>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+namespace nesa::bench {
+namespace {
+
+using namespace nesa::privacy;
+namespace fs = std::filesystem;
+
+const fs::path kScan = "/usr/share/mricron/templates/ch2.nii.gz";
+constexpr const char *kModel = "brain-extraction";
+
+template <typename T> T orDie(Result<T> result, const char *what) {
+  return bench::orDie(std::move(result), "brain", what);
+}
+
+struct BrainFixture {
+  BrainFixture(fs::path folder, model::CompiledModel model, model::TensorData scan)
+      : home(std::move(folder)), compiled(std::move(model)), input(std::move(scan)) {}
+  ~BrainFixture() {
+    far.reset();
+    std::error_code ec;
+    fs::remove_all(home, ec);
+  }
+
+  fs::path home;
+  model::CompiledModel compiled;
+  model::TensorData input;
+  std::shared_ptr<Engine> inProcess =
+      std::make_shared<Engine>(std::vector<std::shared_ptr<MinerEndpoint>>{
+          std::make_shared<LocalMiner>("a"), std::make_shared<LocalMiner>("b")});
+  std::shared_ptr<const EeKey> key =
+      std::make_shared<const EeKey>(orDie(EeKey::generate(), "EE key"));
+  net::Identity client = orDie(net::Identity::generate(), "client identity");
+  std::shared_ptr<LinkedMiners> far;
+  std::set<std::string> described; // runs whose round trips and bytes were printed
+};
+
+std::shared_ptr<BrainFixture> makeFixture() {
+  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  const fs::path home =
+      fs::temp_directory_path() / ("nesa-bench-brain-" + std::to_string(::getpid()));
+  fs::create_directories(home);
+  ::setenv("NESA_HOME", home.c_str(), 1); // the registry's user folder: not the user's
+  const auto models = orDie(
+      registry::ModelRegistry::open(registry::userModelsFolder(), registry::builtInModelFolders()),
+      "model registry");
+  const auto brain = orDie(models.find(kModel), "the built-in brain model");
+  if (!fs::exists(kScan)) {
+    std::cerr << "brain suite: " << kScan << " is missing (install mricron-data)\n";
+    std::exit(1);
+  }
+  auto input = orDie(analysis::loadInput(kScan, brain.manifest, {}), "prepare Colin27");
+  auto fixture = std::make_shared<BrainFixture>(
+      home, orDie(model::compileModel(brain.path), "compile the brain model"),
+      std::move(input.tensor));
+  fixture->far = startLinkedMiners(fixture->client, 2, "brain");
+  return fixture;
+}
+
+// One query; the first of each label prints what it sent.
+double query(BrainFixture &f, Engine &engine, PrivacyLevel level, ShareArithmetic arithmetic,
+             const std::string &label) {
+  RunOptions options;
+  options.level = level;
+  options.arithmetic = arithmetic;
+  options.key = f.key;
+  RunReport report;
+  const double ms = timeMs(
+      [&] { report = orDie(engine.run(f.compiled, f.input, options), label.c_str()).report; });
+  if (f.described.insert(label).second) {
+    // Each call goes to all of its miners at once: one dependent round trip.
+    std::cerr << "# brain " << label << ": " << report.calls.size()
+              << " remote calls (dependent round trips), " << std::fixed << std::setprecision(1)
+              << report.bytesSent / 1e6 << " MB sent, " << report.bytesReceived / 1e6
+              << " MB received per scan\n"
+              << std::defaultfloat;
+  }
+  return ms;
+}
+
+// Buffers above the mmap threshold are mapped (and every page faulted in) on each allocation;
+// below it they come from the heap and are reused. 64 MiB is what the programs used before.
+void mapBuffersAbove(int mebibytes) { ::mallopt(M_MMAP_THRESHOLD, mebibytes << 20); }
+
+std::vector<Comparison> makeComparisons() {
+  auto f = makeFixture();
+  const auto at = [f](PrivacyLevel level, ShareArithmetic arithmetic, Engine *engine,
+                      std::string label) {
+    return [f, level, arithmetic, engine, label] {
+      return query(*f, *engine, level, arithmetic, label);
+    };
+  };
+  const auto f64 = ShareArithmetic::F64Masked;
+  Engine *near = f->inProcess.get();
+  const auto local = at(PrivacyLevel::Local, f64, near, "local");
+  std::vector<Comparison> out = {
+      {"ee_vs_local", "ms", local, at(PrivacyLevel::Ee, f64, near, "ee in process")},
+      {"hss_f64_vs_local", "ms", local, at(PrivacyLevel::Hss, f64, near, "hss f64 in process")},
+      {"hss_ring64_vs_local", "ms", local,
+       at(PrivacyLevel::Hss, ShareArithmetic::Ring64, near, "hss ring64 in process"), 3},
+      {"hss_f64_heap_buffers_vs_fresh_mappings", "ms",
+       [f] {
+         mapBuffersAbove(64);
+         const double ms = query(*f, *f->inProcess, PrivacyLevel::Hss, ShareArithmetic::F64Masked,
+                                 "hss f64, buffers mapped afresh");
+         mapBuffersAbove(1024); // what util/process_tuning.h sets
+         return ms;
+       },
+       at(PrivacyLevel::Hss, f64, near, "hss f64 in process"), 3},
+  };
+  // Over the wire: the same miner services directly, a LAN away and a WAN away.
+  for (const auto &[name, engine, repeats] :
+       {std::tuple{"lan", f->far->lan.get(), 3}, std::tuple{"wan", f->far->wan.get(), 1}}) {
+    const std::string distance = name;
+    for (const auto &[levelName, level] :
+         {std::pair{"ee", PrivacyLevel::Ee}, std::pair{"hss_f64", PrivacyLevel::Hss}}) {
+      const std::string levelText = levelName;
+      out.push_back({levelText + "_" + distance + "_vs_loopback", "ms",
+                     at(level, f64, f->far->loopback.get(), levelText + " over loopback"),
+                     at(level, f64, engine, levelText + " over " + distance), repeats});
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+void registerBrainSuite() {
+  registerSuite({"brain",
+                 "the built-in brain model on the Colin27 scan: ee, hss f64 and hss ring64 vs "
+                 "local in process; ee and hss with miners a LAN and a WAN away vs loopback; "
+                 "buffers reused vs mapped afresh (slow: about half an hour)",
+                 makeComparisons});
+}
+
+} // namespace nesa::bench
