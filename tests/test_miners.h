@@ -1,15 +1,19 @@
 // In-process miners for engine tests: an honest pool, test doubles around a real LocalMiner
-// (one records what it receives, one lies, one is mute), and fresh EE keys.
+// (one records what it receives, one lies, one is mute, one watches shares overlap), and fresh
+// EE keys.
 #pragma once
 
 #include "privacy/ee_key.h"
 #include "privacy/field.h"
 #include "privacy/local_miner.h"
 
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -93,6 +97,42 @@ public:
 
 private:
   std::shared_ptr<privacy::MinerEndpoint> m_inner;
+};
+
+/// A remote-looking miner (its jobs may run in parallel with the client) that notes, for every
+/// seeded share, whether the masked share of the same call started while the seeded one was
+/// under way: it waits up to `patience` for it before answering.
+class OverlapWatcher : public privacy::LocalMiner {
+public:
+  /// What all the watchers of one pool saw.
+  struct Shared {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::set<std::vector<std::uint8_t>> maskedStarted; ///< call ids
+    int seeded = 0, overlapped = 0;
+  };
+  OverlapWatcher(std::string id, std::shared_ptr<Shared> shared, std::chrono::milliseconds patience)
+      : privacy::LocalMiner(std::move(id)), m_shared(std::move(shared)), m_patience(patience) {}
+  Result<privacy::ShareReply> compute(const privacy::ShareJob &job) override {
+    const std::vector<std::uint8_t> call(job.call.begin(), job.call.end());
+    std::unique_lock lock(m_shared->mutex);
+    if (job.input) {
+      m_shared->maskedStarted.insert(call);
+      m_shared->changed.notify_all();
+    } else {
+      ++m_shared->seeded;
+      if (m_shared->changed.wait_for(lock, m_patience,
+                                     [&] { return m_shared->maskedStarted.count(call) > 0; }))
+        ++m_shared->overlapped;
+    }
+    lock.unlock();
+    return privacy::LocalMiner::compute(job);
+  }
+  bool sharesThisMachine() const override { return false; }
+
+private:
+  std::shared_ptr<Shared> m_shared;
+  std::chrono::milliseconds m_patience;
 };
 
 /// `n` honest in-process miners, "miner-0", "miner-1", ...

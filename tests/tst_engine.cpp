@@ -278,6 +278,22 @@ private Q_SLOTS:
     }
   }
 
+  // A seeded share never depends on the input, so on a network it is computed while the masked
+  // share travels: one dependent round trip per call instead of two (docs/engine.md).
+  void seededSharesOverlapTheMaskedShare() {
+    auto shared = std::make_shared<OverlapWatcher::Shared>();
+    const auto patience = std::chrono::seconds(3); // per call, only when they do not overlap
+    Engine engine({std::make_shared<OverlapWatcher>("a", shared, patience),
+                   std::make_shared<OverlapWatcher>("b", shared, patience)});
+    const auto &m = compiled("cnn");
+    auto got = engine.run(m, randomInput(m_models.at("cnn").inputShape, 5), RunOptions{});
+    QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+    QCOMPARE(got->report.checksFailed, 0);
+    QVERIFY(!got->report.calls.empty());
+    QCOMPARE(shared->seeded, static_cast<int>(got->report.calls.size()));
+    QCOMPARE(shared->overlapped, shared->seeded);
+  }
+
   void missingAnswerIsRetriedElsewhere() {
     const auto &m = compiled("mlp");
     Engine engine({std::make_shared<MuteMiner>("mute"), std::make_shared<LocalMiner>("b"),

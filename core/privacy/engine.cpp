@@ -270,6 +270,15 @@ public:
 
 namespace {
 
+// The seeded shares of one call while they are under way.
+struct SeededWork {
+  std::vector<ShareJob> jobs;
+  std::vector<std::shared_ptr<MinerEndpoint>> miners;
+  /// Last, so destroyed first: std::async's futures wait for their task, so a masked share
+  /// that fails never leaves a seeded task using this call's state.
+  std::vector<std::future<at::Tensor>> pending;
+};
+
 // Everything one query needs while the interpreter runs the client program.
 class RunContext {
 public:
@@ -311,13 +320,14 @@ public:
     std::set<std::string> used = pre ? pre->minersUsed : std::set<std::string>();
     const Seed callId = pre ? pre->callId : randomSeed();
     std::vector<at::Tensor> masks, seededResults;
+    SeededWork seeded; // declared after `masks`: its tasks are joined before the masks go
     if (pre) {
       masks = pre->masks;
       seededResults = pre->results;
       call.miners = pre->work;
       call.retries = pre->retries;
     } else {
-      seededShares(ops, shape, index, callId, check.get(), used, masks, seededResults, call);
+      startSeededShares(ops, shape, index, callId, check.get(), used, masks, call, seeded);
     }
 
     // The masked share: the input hidden under the sum of every seeded mask.
@@ -339,6 +349,8 @@ public:
     const at::Tensor maskedResult =
         computeVerified(job, share, shareBound, check.get(), used, call,
                         masks.empty() ? "transformed input" : "masked share", index);
+    if (!pre)
+      seededResults = finishSeededShares(seeded);
 
     at::Tensor y;
     if (ring) {
@@ -358,13 +370,14 @@ public:
     return y.to(x.scalar_type());
   }
 
-  // Expands fresh seeds and has the seeded miners compute their shares, in parallel.
-  void seededShares(const std::vector<std::int64_t> &ops, const std::vector<std::int64_t> &shape,
-                    int index, const Seed &callId, const ShareCheck *check,
-                    std::set<std::string> &used, std::vector<at::Tensor> &masks,
-                    std::vector<at::Tensor> &results, CallReport &call) {
+  // Expands fresh seeds and starts the seeded miners on their shares: remote ones in parallel
+  // with each other and with the masked share (a seeded share never depends on the input, so a
+  // call costs one round trip on a network, not two), in-process ones when they are collected.
+  void startSeededShares(const std::vector<std::int64_t> &ops,
+                         const std::vector<std::int64_t> &shape, int index, const Seed &callId,
+                         const ShareCheck *check, std::set<std::string> &used,
+                         std::vector<at::Tensor> &masks, CallReport &call, SeededWork &work) {
     const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
-    std::vector<ShareJob> jobs;
     for (int i = 1; i < m_options.sharesPerCall(); ++i) {
       ShareJob job = baseJob(ops, callId);
       job.seed = randomSeed();
@@ -372,29 +385,37 @@ public:
       job.seedShape = shape;
       masks.push_back(ring ? expandFieldMask(job.seed, job.nonce, shape)
                            : expandUniformMask(job.seed, job.nonce, shape));
-      jobs.push_back(std::move(job));
+      work.jobs.push_back(std::move(job));
     }
-    // Reserve the primary miners first so the parallel tasks never pick the same one.
-    std::vector<std::shared_ptr<MinerEndpoint>> primaries;
+    // Reserve the primary miners first so the parallel tasks never pick the same one (the
+    // first healthy miner is kept for the masked share).
     {
       std::lock_guard lock(m_mutex);
-      primaries.push_back(nullptr); // slot 0: the masked share, chosen later
-      for (std::size_t i = 0; i < jobs.size(); ++i)
-        primaries.push_back(pickMinerLocked(used, /*skipFirst=*/true));
+      for (std::size_t i = 0; i < work.jobs.size(); ++i)
+        work.miners.push_back(pickMinerLocked(used, /*skipFirst=*/true));
     }
-    // Remote miners work in parallel; in-process ones would only compete for the same cores
-    // (and each thread would spin up its own BLAS/OpenMP workers), so they run in turn.
-    std::vector<std::future<at::Tensor>> pending;
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-      const bool local = !primaries[i + 1] || primaries[i + 1]->sharesThisMachine();
-      pending.push_back(std::async(local ? std::launch::deferred : std::launch::async, [&, i] {
-        // Seeded masks are uniform in [-1, 1) (f64) or field elements (exact check, no bound).
-        return computeVerified(jobs[i], masks[i], 1.0, check, used, call, "seeded share", index,
-                               primaries[i + 1]);
-      }));
+    // In-process miners would only compete for the client's cores (and each thread would spin
+    // up its own BLAS/OpenMP workers), so they run in turn.
+    for (std::size_t i = 0; i < work.jobs.size(); ++i) {
+      const bool local = !work.miners[i] || work.miners[i]->sharesThisMachine();
+      const ShareJob &job = work.jobs[i];
+      const at::Tensor &mask = masks[i];
+      auto miner = work.miners[i];
+      work.pending.push_back(std::async(local ? std::launch::deferred : std::launch::async,
+                                        [this, &job, &mask, check, &used, &call, index, miner] {
+                                          // Seeded masks are uniform in [-1, 1) (f64) or field
+                                          // elements (exact check).
+                                          return computeVerified(job, mask, 1.0, check, used, call,
+                                                                 "seeded share", index, miner);
+                                        }));
     }
+  }
+
+  // The seeded miners' verified results, in share order; ends the run when one could not be had.
+  std::vector<at::Tensor> finishSeededShares(SeededWork &work) {
+    std::vector<at::Tensor> results;
     std::optional<std::string> error;
-    for (auto &p : pending) {
+    for (auto &p : work.pending) {
       try {
         results.push_back(p.get());
       } catch (const c10::Error &e) {
@@ -404,6 +425,7 @@ public:
     }
     if (error)
       abortRun(failure, failure ? *failure : fail(ErrorCode::Unavailable, *error));
+    return results;
   }
 
   // Sends `job` to a miner, verifies the result, and on a failed check or a missing answer
@@ -645,8 +667,10 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
     CallReport report{static_cast<int>(i), call.ops, chainKind(call.ops, model.bundle()), {}, 0, 0};
     const auto check = options.verify ? session->checkFor(call.ops, ring) : nullptr;
     try {
-      context.seededShares(call.ops, call.shape, static_cast<int>(i), call.callId, check.get(),
-                           call.minersUsed, call.masks, call.results, report);
+      SeededWork seeded;
+      context.startSeededShares(call.ops, call.shape, static_cast<int>(i), call.callId, check.get(),
+                                call.minersUsed, call.masks, report, seeded);
+      call.results = context.finishSeededShares(seeded);
     } catch (const c10::Error &e) {
       return context.failure ? *context.failure
                              : fail(ErrorCode::Unavailable, e.what_without_backtrace());
