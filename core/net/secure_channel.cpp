@@ -10,8 +10,12 @@ namespace {
 
 constexpr std::uint8_t kMagic[4] = {'N', 'E', 'S', 'A'};
 constexpr std::size_t kKey = 32;
-constexpr std::size_t kHelloSize = 4 + 2 + kKey + kKey + 32;
-constexpr std::size_t kReplySize = kKey + kKey + 64;
+constexpr std::size_t kHelloSize = 4 + 2 + 1 + kKey + kKey + 32;
+constexpr std::size_t kReplySize = kKey + kKey + 1 + 64;
+constexpr std::uint8_t kChaCha = static_cast<std::uint8_t>(Cipher::ChaCha20Poly1305);
+constexpr std::uint8_t kAes = static_cast<std::uint8_t>(Cipher::Aes256Gcm);
+static_assert(crypto_aead_aes256gcm_NPUBBYTES == crypto_aead_chacha20poly1305_ietf_NPUBBYTES);
+static_assert(crypto_aead_aes256gcm_ABYTES == crypto_aead_chacha20poly1305_ietf_ABYTES);
 constexpr std::size_t kFinishSize = 64;
 
 // BLAKE2b-256 of a domain label followed by the parts.
@@ -36,10 +40,22 @@ void nonceFor(std::uint64_t counter, unsigned char *nonce) {
 
 } // namespace
 
+const char *cipherName(Cipher cipher) {
+  return cipher == Cipher::Aes256Gcm ? "aes-256-gcm" : "chacha20-poly1305";
+}
+
+std::uint8_t localCiphers() {
+  if (sodium_init() < 0) // idempotent; it also detects the CPU's features
+    return kChaCha;
+  return crypto_aead_aes256gcm_is_available() ? (kChaCha | kAes) : kChaCha;
+}
+
 // ---- client ----
 
-ClientHandshake::ClientHandshake(const Identity &identity, std::optional<PublicKey> expectedServer)
-    : m_identity(identity), m_expected(expectedServer) {
+ClientHandshake::ClientHandshake(const Identity &identity, std::optional<PublicKey> expectedServer,
+                                 std::uint8_t ciphers)
+    : m_identity(identity), m_expected(expectedServer),
+      m_ciphers(static_cast<std::uint8_t>((ciphers & (kChaCha | kAes)) | kChaCha)) {
   crypto_kx_keypair(m_ephemeralPublic.data(), m_ephemeralSecret.data());
 }
 
@@ -52,6 +68,7 @@ Bytes ClientHandshake::hello() {
   m_hello.assign(std::begin(kMagic), std::end(kMagic));
   m_hello.push_back(static_cast<std::uint8_t>(kProtocolVersion & 0xff));
   m_hello.push_back(static_cast<std::uint8_t>(kProtocolVersion >> 8));
+  m_hello.push_back(m_ciphers);
   const auto &id = m_identity.publicKey();
   m_hello.insert(m_hello.end(), id.begin(), id.end());
   m_hello.insert(m_hello.end(), m_ephemeralPublic.begin(), m_ephemeralPublic.end());
@@ -71,12 +88,16 @@ Result<Bytes> ClientHandshake::onReply(const Bytes &reply) {
     return fail(ErrorCode::InvalidInput, "the server is not the node we expected (identity " +
                                              toHex(m_server) + ", expected " + toHex(*m_expected) +
                                              ")");
-  const Bytes signedPart(reply.begin(), reply.begin() + 2 * kKey);
+  const Bytes signedPart(reply.begin(), reply.begin() + 2 * kKey + 1);
   const auto digest = transcriptHash("nesa-handshake-server", {&m_hello, &signedPart});
   Signature signature{};
-  std::memcpy(signature.data(), reply.data() + 2 * kKey, signature.size());
+  std::memcpy(signature.data(), reply.data() + 2 * kKey + 1, signature.size());
   if (!verifySignature(m_server, digest, signature))
     return fail(ErrorCode::InvalidInput, "the server's handshake signature is invalid");
+  const std::uint8_t chosen = reply[2 * kKey];
+  if ((chosen != kChaCha && chosen != kAes) || (chosen & m_ciphers) == 0)
+    return fail(ErrorCode::InvalidInput, "the server chose a cipher this node did not offer");
+  m_keys.cipher = static_cast<Cipher>(chosen);
   const unsigned char *serverEphemeral = reply.data() + kKey;
   if (crypto_kx_client_session_keys(m_keys.receive.data(), m_keys.send.data(),
                                     m_ephemeralPublic.data(), m_ephemeralSecret.data(),
@@ -90,7 +111,9 @@ Result<Bytes> ClientHandshake::onReply(const Bytes &reply) {
 
 // ---- server ----
 
-ServerHandshake::ServerHandshake(const Identity &identity) : m_identity(identity) {}
+ServerHandshake::ServerHandshake(const Identity &identity, std::uint8_t ciphers)
+    : m_identity(identity),
+      m_ciphers(static_cast<std::uint8_t>((ciphers & (kChaCha | kAes)) | kChaCha)) {}
 
 ServerHandshake::~ServerHandshake() { sodium_memzero(&m_keys, sizeof m_keys); }
 
@@ -102,8 +125,12 @@ Result<Bytes> ServerHandshake::onHello(const Bytes &hello) {
     return fail(ErrorCode::InvalidInput, "the peer speaks protocol version " +
                                              std::to_string(version) + ", this node " +
                                              std::to_string(kProtocolVersion));
-  std::memcpy(m_client.data(), hello.data() + 6, kKey);
-  const unsigned char *clientEphemeral = hello.data() + 6 + kKey;
+  const std::uint8_t offered = hello[6];
+  if ((offered & kChaCha) == 0)
+    return fail(ErrorCode::InvalidInput, "the peer offers no cipher this node runs");
+  m_keys.cipher = (offered & m_ciphers & kAes) ? Cipher::Aes256Gcm : Cipher::ChaCha20Poly1305;
+  std::memcpy(m_client.data(), hello.data() + 7, kKey);
+  const unsigned char *clientEphemeral = hello.data() + 7 + kKey;
 
   std::array<std::uint8_t, 32> ephemeralPublic{}, ephemeralSecret{};
   crypto_kx_keypair(ephemeralPublic.data(), ephemeralSecret.data());
@@ -116,6 +143,7 @@ Result<Bytes> ServerHandshake::onHello(const Bytes &hello) {
 
   Bytes signedPart(m_identity.publicKey().begin(), m_identity.publicKey().end());
   signedPart.insert(signedPart.end(), ephemeralPublic.begin(), ephemeralPublic.end());
+  signedPart.push_back(static_cast<std::uint8_t>(m_keys.cipher));
   const auto digest = transcriptHash("nesa-handshake-server", {&hello, &signedPart});
   const auto signature = m_identity.sign(digest);
   Bytes reply = signedPart;
@@ -141,17 +169,45 @@ Result<void> ServerHandshake::onFinish(const Bytes &finish) {
 
 // ---- channel ----
 
-SecureChannel::SecureChannel(const SessionKeys &keys) : m_keys(keys) {}
+struct SecureChannel::AesState {
+  crypto_aead_aes256gcm_state send;
+  crypto_aead_aes256gcm_state receive;
+};
 
-SecureChannel::~SecureChannel() { sodium_memzero(&m_keys, sizeof m_keys); }
+SecureChannel::SecureChannel(const SessionKeys &keys) : m_keys(keys) {
+  if (m_keys.cipher != Cipher::Aes256Gcm)
+    return;
+  if ((localCiphers() & kAes) == 0) {
+    m_noCipher = m_broken = true; // never negotiated on such a CPU: refuse, never crash
+    return;
+  }
+  m_aes = std::make_unique<AesState>(); // the states need 16-byte alignment: aligned new
+  crypto_aead_aes256gcm_beforenm(&m_aes->send, m_keys.send.data());
+  crypto_aead_aes256gcm_beforenm(&m_aes->receive, m_keys.receive.data());
+}
+
+SecureChannel::~SecureChannel() {
+  sodium_memzero(&m_keys, sizeof m_keys);
+  if (m_aes)
+    sodium_memzero(m_aes.get(), sizeof *m_aes);
+}
 
 Bytes SecureChannel::seal(std::span<const std::uint8_t> plaintext) {
   unsigned char nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
   nonceFor(m_sent++, nonce);
   Bytes frame(plaintext.size() + kOverhead);
-  crypto_aead_chacha20poly1305_ietf_encrypt_detached(
-      frame.data(), frame.data() + plaintext.size(), nullptr, plaintext.data(), plaintext.size(),
-      nullptr, 0, nullptr, nonce, m_keys.send.data());
+  if (m_noCipher) { // a channel that cannot seal sends nothing a peer could open
+    randombytes_buf(frame.data(), frame.size());
+    return frame;
+  }
+  if (m_aes)
+    crypto_aead_aes256gcm_encrypt_detached_afternm(frame.data(), frame.data() + plaintext.size(),
+                                                   nullptr, plaintext.data(), plaintext.size(),
+                                                   nullptr, 0, nullptr, nonce, &m_aes->send);
+  else
+    crypto_aead_chacha20poly1305_ietf_encrypt_detached(
+        frame.data(), frame.data() + plaintext.size(), nullptr, plaintext.data(), plaintext.size(),
+        nullptr, 0, nullptr, nonce, m_keys.send.data());
   return frame;
 }
 
@@ -172,10 +228,14 @@ Result<void> SecureChannel::openInPlace(Bytes &frame) {
   unsigned char nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
   nonceFor(m_received, nonce);
   const std::size_t length = frame.size() - kOverhead;
-  // libsodium decrypts in place when the output is the input.
-  if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(frame.data(), nullptr, frame.data(),
-                                                         length, frame.data() + length, nullptr, 0,
-                                                         nonce, m_keys.receive.data()) != 0) {
+  // libsodium decrypts in place when the output is the input (both ciphers).
+  const int opened = m_aes ? crypto_aead_aes256gcm_decrypt_detached_afternm(
+                                 frame.data(), nullptr, frame.data(), length, frame.data() + length,
+                                 nullptr, 0, nonce, &m_aes->receive)
+                           : crypto_aead_chacha20poly1305_ietf_decrypt_detached(
+                                 frame.data(), nullptr, frame.data(), length, frame.data() + length,
+                                 nullptr, 0, nonce, m_keys.receive.data());
+  if (opened != 0) {
     m_broken = true;
     return fail(ErrorCode::InvalidInput,
                 "a frame failed authentication (tampered, replayed or out of order)");
