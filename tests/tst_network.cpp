@@ -400,8 +400,12 @@ private Q_SLOTS:
     options.onProgress = [&](const RunProgress &progress) {
       if (!killed.empty())
         return;
-      // After the first call, kill the miner that computed its masked share.
-      const std::string &victim = progress.call->miners.back().miner;
+      // After the first call, kill the miner that computed its masked share (its seeded
+      // shares may finish before or after it).
+      std::string victim;
+      for (const auto &work : progress.call->miners)
+        if (work.role == "masked share")
+          victim = work.miner;
       for (std::size_t i = 0; i < miners.records.size(); ++i)
         if (victim.find("@" + miners.records[i].endpoint) != std::string::npos) {
           miners.processes[i].kill();

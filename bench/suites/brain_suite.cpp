@@ -3,7 +3,7 @@
 // ring64 against local, with two in-process miners; the same model with miner services a LAN
 // and a WAN away (net::LinkEmulator) against loopback; and a query's large buffers reused from
 // the heap (util/process_tuning.h) against mapped afresh for every use. For each run it prints
-// the round trips and bytes of one query on stderr. Slow: about half an hour.
+// the round trips and bytes of one query on stderr. Slow: about 15 minutes.
 #include "analysis/model_input.h"
 #include "harness.h"
 #include "model/compiled_model.h"
@@ -154,7 +154,7 @@ void registerBrainSuite() {
   registerSuite({"brain",
                  "the built-in brain model on the Colin27 scan: ee, hss f64 and hss ring64 vs "
                  "local in process; ee and hss with miners a LAN and a WAN away vs loopback; "
-                 "buffers reused vs mapped afresh (slow: about half an hour)",
+                 "buffers reused vs mapped afresh (slow: about 15 minutes)",
                  makeComparisons});
 }
 

@@ -40,22 +40,30 @@ void nonceFor(std::uint64_t counter, unsigned char *nonce) {
 
 } // namespace
 
-const char *cipherName(Cipher cipher) {
-  return cipher == Cipher::Aes256Gcm ? "aes-256-gcm" : "chacha20-poly1305";
-}
-
 std::uint8_t localCiphers() {
   if (sodium_init() < 0) // idempotent; it also detects the CPU's features
     return kChaCha;
   return crypto_aead_aes256gcm_is_available() ? (kChaCha | kAes) : kChaCha;
 }
 
+namespace {
+
+// The ciphers of `wanted` this computer runs, ChaCha20-Poly1305 always among them.
+std::uint8_t usable(std::uint8_t wanted) {
+  return static_cast<std::uint8_t>((wanted & localCiphers()) | kChaCha);
+}
+
+} // namespace
+
+const char *cipherName(Cipher cipher) {
+  return cipher == Cipher::Aes256Gcm ? "aes-256-gcm" : "chacha20-poly1305";
+}
+
 // ---- client ----
 
 ClientHandshake::ClientHandshake(const Identity &identity, std::optional<PublicKey> expectedServer,
                                  std::uint8_t ciphers)
-    : m_identity(identity), m_expected(expectedServer),
-      m_ciphers(static_cast<std::uint8_t>((ciphers & (kChaCha | kAes)) | kChaCha)) {
+    : m_identity(identity), m_expected(expectedServer), m_ciphers(usable(ciphers)) {
   crypto_kx_keypair(m_ephemeralPublic.data(), m_ephemeralSecret.data());
 }
 
@@ -112,19 +120,21 @@ Result<Bytes> ClientHandshake::onReply(const Bytes &reply) {
 // ---- server ----
 
 ServerHandshake::ServerHandshake(const Identity &identity, std::uint8_t ciphers)
-    : m_identity(identity),
-      m_ciphers(static_cast<std::uint8_t>((ciphers & (kChaCha | kAes)) | kChaCha)) {}
+    : m_identity(identity), m_ciphers(usable(ciphers)) {}
 
 ServerHandshake::~ServerHandshake() { sodium_memzero(&m_keys, sizeof m_keys); }
 
 Result<Bytes> ServerHandshake::onHello(const Bytes &hello) {
-  if (hello.size() != kHelloSize || std::memcmp(hello.data(), kMagic, 4) != 0)
+  // The version first: an older peer's hello has another size, and it should hear why.
+  if (hello.size() < 6 || std::memcmp(hello.data(), kMagic, 4) != 0)
     return fail(ErrorCode::InvalidInput, "not a Nesa handshake");
   const std::uint16_t version = static_cast<std::uint16_t>(hello[4] | (hello[5] << 8));
   if (version != kProtocolVersion)
     return fail(ErrorCode::InvalidInput, "the peer speaks protocol version " +
                                              std::to_string(version) + ", this node " +
                                              std::to_string(kProtocolVersion));
+  if (hello.size() != kHelloSize)
+    return fail(ErrorCode::InvalidInput, "the client's handshake hello has the wrong size");
   const std::uint8_t offered = hello[6];
   if ((offered & kChaCha) == 0)
     return fail(ErrorCode::InvalidInput, "the peer offers no cipher this node runs");
@@ -181,9 +191,11 @@ SecureChannel::SecureChannel(const SessionKeys &keys) : m_keys(keys) {
     m_noCipher = m_broken = true; // never negotiated on such a CPU: refuse, never crash
     return;
   }
-  m_aes = std::make_unique<AesState>(); // the states need 16-byte alignment: aligned new
+  m_aes = std::make_unique<AesState>(); // 16-byte aligned, as libsodium requires
   crypto_aead_aes256gcm_beforenm(&m_aes->send, m_keys.send.data());
   crypto_aead_aes256gcm_beforenm(&m_aes->receive, m_keys.receive.data());
+  sodium_memzero(m_keys.send.data(), m_keys.send.size()); // only the expanded keys are needed
+  sodium_memzero(m_keys.receive.data(), m_keys.receive.size());
 }
 
 SecureChannel::~SecureChannel() {

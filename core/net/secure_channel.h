@@ -48,8 +48,8 @@ inline constexpr std::uint16_t kProtocolVersion = 3;
 /// nobody in between can push a connection to another cipher.
 class ClientHandshake {
 public:
-  /// `expectedServer`, when set, pins the server's identity (from the registry). `ciphers` is
-  /// the set offered (ChaCha20-Poly1305 is always added: every node must run it).
+  /// `expectedServer`, when set, pins the server's identity (from the registry). `ciphers`:
+  /// the set to offer, less what this CPU cannot run (ChaCha20-Poly1305 is always offered).
   ClientHandshake(const Identity &identity, std::optional<PublicKey> expectedServer,
                   std::uint8_t ciphers = localCiphers());
   ~ClientHandshake();
@@ -77,7 +77,8 @@ private:
 /// The server's half: it picks AES-256-GCM when both ends run it, else ChaCha20-Poly1305.
 class ServerHandshake {
 public:
-  /// `ciphers`: the set this server accepts (ChaCha20-Poly1305 is always added).
+  /// `ciphers`: the set this server accepts, less what this CPU cannot run
+  /// (ChaCha20-Poly1305 is always accepted).
   explicit ServerHandshake(const Identity &identity, std::uint8_t ciphers = localCiphers());
   ~ServerHandshake();
   ServerHandshake(const ServerHandshake &) = delete;
@@ -116,7 +117,8 @@ public:
   /// The plaintext of `frame`, or why it cannot be trusted.
   Result<Bytes> open(std::span<const std::uint8_t> frame);
   /// Opens a sealed frame where it lies: `frame` becomes its plaintext (no second copy of a
-  /// large message). On failure `frame` is left as it was and the channel refuses everything.
+  /// large message). On failure the channel refuses everything and `frame` holds nothing
+  /// usable (libsodium may have overwritten it).
   Result<void> openInPlace(Bytes &frame);
 
 private:

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <malloc.h>
 #include <string>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 namespace nesa {
@@ -11,6 +12,7 @@ namespace nesa {
 namespace {
 
 constexpr const char *kHugePages = "glibc.malloc.hugetlb=1";
+constexpr const char *kReexecuted = "NESA_PROCESS_TUNED"; // set for the one re-execution
 
 // Settings the C and OpenMP runtimes read only when the program loads: true when one was
 // missing from the environment and has now been added.
@@ -32,8 +34,15 @@ bool addLoadTimeSettings() {
 } // namespace
 
 void tuneProcess(char **argv) {
-  if (addLoadTimeSettings())
+  // At most one re-execution: glibc drops tunables for programs started with privileges
+  // (AT_SECURE), which would otherwise look missing on every start.
+  const bool reexecuted = std::getenv(kReexecuted) != nullptr;
+  ::unsetenv(kReexecuted); // the programs this one starts tune themselves
+  if (!reexecuted && ::getauxval(AT_SECURE) == 0 && addLoadTimeSettings()) {
+    ::setenv(kReexecuted, "1", 1);
     ::execv("/proc/self/exe", argv); // returns only on failure, which is harmless
+    ::unsetenv(kReexecuted);
+  }
   // A brain scan's activations are 100-300 MiB per layer. Above the mmap threshold every such
   // buffer is mapped afresh and each of its pages faulted in on first touch, which on a
   // virtualized machine cost more than all the arithmetic of a query (the brain model at hss:
@@ -42,7 +51,7 @@ void tuneProcess(char **argv) {
   // threads share the main arena: a thread's own arena cannot grow past 64 MiB and maps
   // anything larger whatever the threshold (the miners compute on their connection threads).
   // The heap grows in transparent huge pages where the kernel offers them on request
-  // (glibc.malloc.hugetlb=1 above): a first query then takes ~40 times fewer page faults.
+  // (glibc.malloc.hugetlb=1 above): a first query then takes ~25 times fewer page faults.
   ::mallopt(M_MMAP_THRESHOLD, 1 << 30);
   ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
   ::mallopt(M_ARENA_MAX, 1);
