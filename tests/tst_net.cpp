@@ -45,6 +45,17 @@ Identity makeIdentity() {
 
 Bytes bytesOf(const std::string &text) { return Bytes(text.begin(), text.end()); }
 
+// Fresh random keys for the two ends of one connection using `cipher`.
+std::pair<SessionKeys, SessionKeys> pairedKeys(Cipher cipher) {
+  SessionKeys a, b;
+  randombytes_buf(a.send.data(), a.send.size());
+  randombytes_buf(a.receive.data(), a.receive.size());
+  b.send = a.receive;
+  b.receive = a.send;
+  a.cipher = b.cipher = cipher;
+  return {a, b};
+}
+
 // Answers InstallBundle("missing") with NotFound, InstallBundle("slow") never in time, anything
 // else Ack.
 void answer(const Peer &, Bytes message, Responder respond) {
@@ -259,12 +270,7 @@ private Q_SLOTS:
   void aesChannelRoundTripsAndRefusesTampering() {
     if ((localCiphers() & static_cast<std::uint8_t>(Cipher::Aes256Gcm)) == 0)
       QSKIP("this CPU has no AES-NI: AES-256-GCM is never negotiated here");
-    SessionKeys a, b;
-    randombytes_buf(a.send.data(), 32);
-    randombytes_buf(a.receive.data(), 32);
-    b.send = a.receive;
-    b.receive = a.send;
-    a.cipher = b.cipher = Cipher::Aes256Gcm;
+    const auto [a, b] = pairedKeys(Cipher::Aes256Gcm);
     SecureChannel alice(a), bob(b);
     Bytes big(3u << 20);
     randombytes_buf(big.data(), big.size());
@@ -288,11 +294,7 @@ private Q_SLOTS:
   }
 
   void channelRejectsTamperedReplayedAndReorderedFrames() {
-    SessionKeys a, b;
-    randombytes_buf(a.send.data(), 32);
-    randombytes_buf(a.receive.data(), 32);
-    b.send = a.receive;
-    b.receive = a.send;
+    const auto [a, b] = pairedKeys(Cipher::ChaCha20Poly1305);
     SecureChannel alice(a), bob(b);
     const Bytes first = alice.seal(bytesOf("first")), second = alice.seal(bytesOf("second"));
     QVERIFY(first.size() == 5 + SecureChannel::kOverhead);
