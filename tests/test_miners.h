@@ -149,4 +149,12 @@ inline std::shared_ptr<const privacy::EeKey> freshEeKey() {
   return std::make_shared<const privacy::EeKey>(std::move(*key));
 }
 
+/// A fixed EE key whose 32 bytes all equal `fill`: for tests whose outcome must not depend on
+/// chance (a fresh key makes any "at most k agree" check flaky).
+inline std::shared_ptr<const privacy::EeKey> fixedEeKey(std::uint8_t fill) {
+  const std::vector<std::uint8_t> bytes(privacy::EeKey::kSize, fill);
+  auto key = privacy::EeKey::fromBytes(bytes);
+  return std::make_shared<const privacy::EeKey>(std::move(*key));
+}
+
 } // namespace nesa::testing

@@ -271,8 +271,10 @@ private Q_SLOTS:
   // the argmax token differs almost everywhere.
   void wrongKeyGivesGarbage() {
     const auto &m = lm("llama");
-    auto right = m.keyed(*testing::freshEeKey());
-    auto wrong = m.keyed(*testing::freshEeKey());
+    // Fixed keys: with fresh ones, one wrong permutation in a few hundred maps a token that the
+    // model predicts twice onto itself, and the check below failed by chance once in CI.
+    auto right = m.keyed(*testing::fixedEeKey(1));
+    auto wrong = m.keyed(*testing::fixedEeKey(2));
     const std::vector<std::int64_t> ids{5, 40, 77, 120, 33, 9, 250, 18};
     KvCache cache;
     const auto &w = right.impl().weights;
