@@ -14,8 +14,9 @@ using namespace nesa::bench;
 
 void printHelp() {
   std::cout
-      << "usage: nesa-bench [--repeats N] [--warmups N] [--list] [SUITE... | all]\n\n"
-         "Runs each suite and prints, per measurement,\n"
+      << "usage: nesa-bench [--repeats N] [--warmups N] [--list] [SUITE[/NAME]... | all]\n\n"
+         "Runs each suite (SUITE/NAME: only its measurements whose name starts with NAME)\n"
+         "and prints, per measurement,\n"
          "  SUITE/NAME: RATIOx (VALUE UNIT vs BASELINE UNIT)\n"
          "where RATIO = VALUE / BASELINE, both medians over N repeats measured in this run.\n\n"
          "Suites:\n";
@@ -80,12 +81,16 @@ int main(int argc, char **argv) {
     return 2;
   }
 
-  std::vector<const Suite *> chosen;
-  for (const auto &name : wanted) {
+  // Each chosen suite with the prefix its measurements' names must start with ("": all).
+  std::vector<std::pair<const Suite *, std::string>> chosen;
+  for (const auto &word : wanted) {
+    const auto slash = word.find('/');
+    const std::string name = word.substr(0, slash);
+    const std::string prefix = slash == std::string::npos ? "" : word.substr(slash + 1);
     bool found = false;
     for (const auto &s : suites())
       if (name == "all" || name == s.name) {
-        chosen.push_back(&s);
+        chosen.emplace_back(&s, prefix);
         found = true;
       }
     if (!found) {
@@ -93,11 +98,21 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  for (const Suite *suite : chosen) {
+  for (const auto &[suite, prefix] : chosen) {
     std::cerr << "# " << suite->name << ": " << suite->description << " (" << options.repeats
               << " repeats, median)\n";
-    for (const auto &comparison : suite->make())
+    int ran = 0;
+    for (const auto &comparison : suite->make()) {
+      if (comparison.name.rfind(prefix, 0) != 0)
+        continue;
       std::cout << formatOutcome(run(suite->name, comparison, options)) << std::endl;
+      ++ran;
+    }
+    if (ran == 0) {
+      std::cerr << "nesa-bench: suite '" << suite->name << "' has no measurement named '" << prefix
+                << "...'\n";
+      return 2;
+    }
   }
   return 0;
 }
