@@ -50,6 +50,11 @@ public:
       std::memcpy(&v, out.bytes.data() + index * 8, 8);
       v += m_delta;
       std::memcpy(out.bytes.data() + index * 8, &v, 8);
+    } else if (out.dtype == model::DType::F32) {
+      float v;
+      std::memcpy(&v, out.bytes.data() + index * 4, 4);
+      v += static_cast<float>(m_delta);
+      std::memcpy(out.bytes.data() + index * 4, &v, 4);
     } else {
       std::uint64_t v;
       std::memcpy(&v, out.bytes.data() + index * 8, 8);

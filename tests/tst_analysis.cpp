@@ -280,6 +280,10 @@ private Q_SLOTS:
     QVERIFY(smallest.ok());
     QCOMPARE(smallest->level, privacy::PrivacyLevel::Hss);
     QCOMPARE(smallest->shares, 2);
+    QVERIFY(!smallest->arithmetic); // the level's default: f32 at ee, f64-masked otherwise
+    auto f32 = analysis::requestFromJson(
+        R"({"version":1,"input":"a.npy","model":"m.pt","privacy":"ee","arithmetic":"f32"})");
+    QVERIFY(f32.ok() && f32->arithmetic == privacy::ShareArithmetic::F32);
   }
 
   void aBadRequestNamesWhatIsWrong_data() {

@@ -62,7 +62,9 @@ private Q_SLOTS:
     QTest::addColumn<int>("arithmetic");
     QTest::addColumn<double>("tolerance");
     for (const char *name : {"mlp", "cnn", "volume"}) {
-      QTest::addRow("%s ee", name)
+      QTest::addRow("%s ee f32", name)
+          << QString(name) << int(PrivacyLevel::Ee) << int(ShareArithmetic::F32) << 1e-4;
+      QTest::addRow("%s ee f64", name)
           << QString(name) << int(PrivacyLevel::Ee) << int(ShareArithmetic::F64Masked) << 1e-4;
       QTest::addRow("%s hss-ee f64-masked", name)
           << QString(name) << int(PrivacyLevel::HssEe) << int(ShareArithmetic::F64Masked) << 1e-4;
@@ -187,22 +189,71 @@ private Q_SLOTS:
     QVERIFY(first.bundleId != m.bundleId());
   }
 
+  void eeCatchesALiarAndUsesAnotherMiner_data() {
+    QTest::addColumn<int>("arithmetic");
+    QTest::addColumn<double>("lie");
+    // The smallest lies each arithmetic's allowance still catches on this model.
+    QTest::addRow("f32") << int(ShareArithmetic::F32) << 1e-2;
+    QTest::addRow("f64") << int(ShareArithmetic::F64Masked) << 1e-3;
+  }
+
   void eeCatchesALiarAndUsesAnotherMiner() {
+    QFETCH(int, arithmetic);
+    QFETCH(double, lie);
     const auto &m = compiled("cnn");
     const auto input = randomInput(shape("cnn"), 4);
     std::vector<std::shared_ptr<MinerEndpoint>> miners{
-        std::make_shared<DishonestMiner>("liar", 1e-3, 5), std::make_shared<LocalMiner>("honest")};
+        std::make_shared<DishonestMiner>("liar", lie, 5), std::make_shared<LocalMiner>("honest")};
     Engine engine(miners);
     RunOptions local;
     local.level = PrivacyLevel::Local;
     auto expected = engine.run(m, input, local);
     RunOptions options;
     options.level = PrivacyLevel::Ee;
+    options.arithmetic = static_cast<ShareArithmetic>(arithmetic);
     auto got = engine.run(m, input, options);
     QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
     QVERIFY(relativeError(got->output, expected->output) < 1e-4);
+    QCOMPARE(got->report.arithmetic, options.arithmetic);
     QVERIFY(got->report.checksFailed >= 1);
     QCOMPARE(got->report.failures.front().miner, std::string("liar"));
+  }
+
+  // f32 calls are the ee level's own: half the bytes of float64 each way, and never shared.
+  void f32CallsHalveTheBytesAndAreNeverShared() {
+    const auto &m = compiled("cnn");
+    const auto input = randomInput(shape("cnn"), 6);
+    Engine engine(honestPool(3));
+    RunOptions f64;
+    f64.level = PrivacyLevel::Ee;
+    f64.arithmetic = ShareArithmetic::F64Masked;
+    f64.key = freshEeKey();
+    RunOptions f32 = f64;
+    f32.arithmetic = ShareArithmetic::F32;
+    auto wide = engine.run(m, input, f64);
+    auto narrow = engine.run(m, input, f32);
+    QVERIFY(wide.ok() && narrow.ok());
+    QCOMPARE(narrow->report.calls.size(), wide->report.calls.size());
+    // Payload halves; the fixed headers of each job do not.
+    QVERIFY2(narrow->report.bytesSent * 2 < wide->report.bytesSent + 4096 &&
+                 narrow->report.bytesReceived * 2 < wide->report.bytesReceived + 4096,
+             qPrintable(QStringLiteral("f32 %1/%2 bytes, f64 %3/%4")
+                            .arg(narrow->report.bytesSent)
+                            .arg(narrow->report.bytesReceived)
+                            .arg(wide->report.bytesSent)
+                            .arg(wide->report.bytesReceived)));
+    QCOMPARE(defaultArithmetic(PrivacyLevel::Ee), ShareArithmetic::F32);
+    QCOMPARE(defaultArithmetic(PrivacyLevel::Hss), ShareArithmetic::F64Masked);
+    QCOMPARE(parseArithmetic("f32").value(), ShareArithmetic::F32);
+    for (auto level : {PrivacyLevel::Hss, PrivacyLevel::HssEe}) {
+      RunOptions shared = f32;
+      shared.level = level;
+      auto refused = engine.run(m, input, shared);
+      QVERIFY(!refused.ok());
+      QCOMPARE(refused.error().code, ErrorCode::InvalidInput);
+      QVERIFY2(refused.error().message.find("f32") != std::string::npos,
+               refused.error().message.c_str());
+    }
   }
 
   void unsupportedModelIsRefusedClearly() {

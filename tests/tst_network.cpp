@@ -327,8 +327,10 @@ private Q_SLOTS:
         QTest::addRow("%s %s ring64", name, privacyLevelName(level))
             << QString(name) << int(level) << int(ShareArithmetic::Ring64) << 2e-3;
       }
-    QTest::addRow("cnn ee") << QString("cnn") << int(PrivacyLevel::Ee)
-                            << int(ShareArithmetic::F64Masked) << 1e-4;
+    QTest::addRow("cnn ee f64") << QString("cnn") << int(PrivacyLevel::Ee)
+                                << int(ShareArithmetic::F64Masked) << 1e-4;
+    QTest::addRow("cnn ee f32") << QString("cnn") << int(PrivacyLevel::Ee)
+                                << int(ShareArithmetic::F32) << 1e-4;
   }
 
   void hssOverTheNetworkEqualsLocal() {

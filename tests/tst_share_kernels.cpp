@@ -301,6 +301,60 @@ private Q_SLOTS:
     QVERIFY(allFinite(*job.input));
   }
 
+  // f32 jobs (the ee level's) are computed in float32 and judged by float32's rounding: the
+  // answer of float64 arithmetic is within the allowance, one off by 1 % of the terms is not.
+  void f32JobsAreJudgedByFloat32Rounding() {
+    constexpr std::int64_t n = 1024;
+    std::mt19937_64 random(9);
+    std::vector<float> w(n), x(n);
+    for (std::int64_t i = 0; i < n; ++i) {
+      w[i] = std::uniform_real_distribution<float>(-1, 1)(random);
+      x[i] = std::uniform_real_distribution<float>(-1, 1)(random);
+    }
+    nesa::model::LinearOp op;
+    op.weight = nesa::model::TensorData::fromFloats({1, n}, w);
+    nesa::model::LinearBundle bundle;
+    bundle.ops.push_back(op);
+    LocalMiner miner("juror");
+    QVERIFY(miner.installBundle(bundle, bundle.id()));
+    ShareJob job;
+    job.bundleId = bundle.id();
+    job.ops = {0};
+    job.arithmetic = ShareArithmetic::F32;
+    job.input = nesa::model::TensorData::fromFloats({1, n}, x);
+    auto mine = miner.compute(job);
+    QVERIFY2(mine, mine ? "" : mine.error().message.c_str());
+    QCOMPARE(mine->output.dtype, nesa::model::DType::F32);
+    double exact = 0, terms = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+      exact += double(w[i]) * double(x[i]);
+      terms += std::abs(double(w[i]) * double(x[i]));
+    }
+    const auto answerOf = [](double value) {
+      return nesa::model::TensorData::fromFloats({1, 1}, {static_cast<float>(value)});
+    };
+    auto scale = miner.roundingScale(job);
+    QVERIFY2(scale, scale ? "" : scale.error().message.c_str());
+    QVERIFY(std::abs(scale->gamma - n * 0x1p-24) < 0.05 * n * 0x1p-24); // float32's unit
+    QVERIFY(!beyondRoundingAllowance(mine->output, answerOf(exact), *scale));
+    QVERIFY(beyondRoundingAllowance(mine->output, answerOf(exact + 0.01 * terms), *scale));
+    // A float64 answer to an f32 job is wrong whatever its value.
+    nesa::model::TensorData wide{nesa::model::DType::F64, {1, 1}, std::vector<std::uint8_t>(8)};
+    std::memcpy(wide.bytes.data(), &exact, 8);
+    QVERIFY(beyondRoundingAllowance(mine->output, wide, *scale));
+    // f32 jobs carry their float32 input: no seeds, no other types.
+    ShareJob seeded = job;
+    seeded.input.reset();
+    seeded.seedShape = {1, n};
+    auto noSeed = miner.compute(seeded);
+    QVERIFY(!noSeed && noSeed.error().message.find("never seeded") != std::string::npos);
+    ShareJob wrongType = job;
+    wrongType.input = nesa::model::TensorData{nesa::model::DType::F64, {1, n}, {}};
+    wrongType.input->bytes.resize(n * 8);
+    auto refused = miner.compute(wrongType);
+    QVERIFY(!refused && refused.error().message.find("f32") != std::string::npos);
+  }
+
   void masksAreDeterministicPerSeedAndNonce() {
     const Seed seed = randomSeed();
     QVERIFY(at::equal(expandFieldMask(seed, 7, {64}), expandFieldMask(seed, 7, {64})));

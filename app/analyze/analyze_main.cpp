@@ -37,7 +37,8 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"manifest", true, "how to prepare INPUT for the model (default: MODEL.json when present)",
      "FILE"},
     {"privacy", true, "local, hss, ee or hss-ee (default hss)", "LEVEL"},
-    {"arithmetic", true, "f64-masked or ring64 (default f64-masked)", "KIND"},
+    {"arithmetic", true, "f64-masked, ring64 or f32 (default: f32 at ee, f64-masked otherwise)",
+     "KIND"},
     {"shares", true,
      "shares per remote call at the hss levels, each to its own miner, 2 to 8 "
      "(default 2)",
@@ -160,10 +161,12 @@ Result<analysis::Request> requestOf(const cli::Arguments &args) {
   if (!level)
     return level.error();
   request.level = *level;
-  auto arithmetic = privacy::parseArithmetic(args.value("arithmetic", "f64-masked"));
-  if (!arithmetic)
-    return arithmetic.error();
-  request.arithmetic = *arithmetic;
+  if (args.has("arithmetic")) {
+    auto arithmetic = privacy::parseArithmetic(args.value("arithmetic"));
+    if (!arithmetic)
+      return arithmetic.error();
+    request.arithmetic = *arithmetic;
+  }
   if (args.has("miners") && !args.has("shares"))
     std::cerr << "--miners is now called --shares (nesa-node's --miners counts miner processes)\n";
   auto shares = args.integer(args.has("shares") ? "shares" : "miners", 2, 1, 64);

@@ -84,11 +84,12 @@ std::shared_ptr<BrainFixture> makeFixture() {
 
 // One query; the first of each label prints what it sent.
 double query(BrainFixture &f, Engine &engine, PrivacyLevel level, ShareArithmetic arithmetic,
-             const std::string &label) {
+             const std::string &label, bool verify = true) {
   RunOptions options;
   options.level = level;
   options.arithmetic = arithmetic;
   options.key = f.key;
+  options.verify = verify;
   RunReport report;
   const double ms = timeMs(
       [&] { report = orDie(engine.run(f.compiled, f.input, options), label.c_str()).report; });
@@ -115,11 +116,20 @@ std::vector<Comparison> makeComparisons() {
       return query(*f, *engine, level, arithmetic, label);
     };
   };
-  const auto f64 = ShareArithmetic::F64Masked;
+  const auto f64 = ShareArithmetic::F64Masked, f32 = ShareArithmetic::F32;
   Engine *near = f->inProcess.get();
   const auto local = at(PrivacyLevel::Local, f64, near, "local");
+  const auto eeNear = at(PrivacyLevel::Ee, f32, near, "ee in process");
   std::vector<Comparison> out = {
-      {"ee_vs_local", "ms", local, at(PrivacyLevel::Ee, f64, near, "ee in process")},
+      {"ee_vs_local", "ms", local, eeNear},
+      {"ee_f32_vs_f64", "ms", at(PrivacyLevel::Ee, f64, near, "ee f64 in process"), eeNear},
+      // What checking every answer costs the client.
+      {"ee_checked_vs_unchecked", "ms",
+       [f] {
+         return query(*f, *f->inProcess, PrivacyLevel::Ee, ShareArithmetic::F32,
+                      "ee in process, unchecked", false);
+       },
+       eeNear},
       {"hss_f64_vs_local", "ms", local, at(PrivacyLevel::Hss, f64, near, "hss f64 in process")},
       {"hss_ring64_vs_local", "ms", local,
        at(PrivacyLevel::Hss, ShareArithmetic::Ring64, near, "hss ring64 in process"), 3},
@@ -137,12 +147,12 @@ std::vector<Comparison> makeComparisons() {
   for (const auto &[name, engine, repeats] :
        {std::tuple{"lan", f->far->lan.get(), 3}, std::tuple{"wan", f->far->wan.get(), 1}}) {
     const std::string distance = name;
-    for (const auto &[levelName, level] :
-         {std::pair{"ee", PrivacyLevel::Ee}, std::pair{"hss_f64", PrivacyLevel::Hss}}) {
+    for (const auto &[levelName, level, arithmetic] :
+         {std::tuple{"ee", PrivacyLevel::Ee, f32}, std::tuple{"hss_f64", PrivacyLevel::Hss, f64}}) {
       const std::string levelText = levelName;
       out.push_back({levelText + "_" + distance + "_vs_loopback", "ms",
-                     at(level, f64, f->far->loopback.get(), levelText + " over loopback"),
-                     at(level, f64, engine, levelText + " over " + distance), repeats});
+                     at(level, arithmetic, f->far->loopback.get(), levelText + " over loopback"),
+                     at(level, arithmetic, engine, levelText + " over " + distance), repeats});
     }
   }
   return out;
@@ -152,8 +162,9 @@ std::vector<Comparison> makeComparisons() {
 
 void registerBrainSuite() {
   registerSuite({"brain",
-                 "the built-in brain model on the Colin27 scan: ee, hss f64 and hss ring64 vs "
-                 "local in process; ee and hss with miners a LAN and a WAN away vs loopback; "
+                 "the built-in brain model on the Colin27 scan: ee (f32, and f64 vs f32), hss "
+                 "f64 and hss ring64 vs local in process; ee and hss with miners a LAN and a WAN "
+                 "away vs loopback; "
                  "buffers reused vs mapped afresh (slow: about 15 minutes)",
                  makeComparisons});
 }

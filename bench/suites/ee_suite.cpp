@@ -50,6 +50,7 @@ struct CnnFixture {
 double runCnn(const CnnFixture &f, PrivacyLevel level) {
   RunOptions options;
   options.level = level;
+  options.arithmetic = defaultArithmetic(level); // what `nesa analyze` runs
   options.key = f.key;
   return timeMs([&] { orDie(f.engine->run(f.compiled, f.input, options), "cnn run"); });
 }
@@ -64,6 +65,7 @@ struct LmFixture {
 llm::RunSetup setupFor(const LmFixture &f, PrivacyLevel level) {
   llm::RunSetup setup{f.engine.get(), {}};
   setup.options.level = level;
+  setup.options.arithmetic = defaultArithmetic(level);
   setup.options.key = f.key;
   return setup;
 }

@@ -57,7 +57,7 @@ struct ResolvedModel {
 Result<privacy::RunOptions> runOptionsOf(const Request &request) {
   privacy::RunOptions options;
   options.level = request.level;
-  options.arithmetic = request.arithmetic;
+  options.arithmetic = request.arithmetic.value_or(privacy::defaultArithmetic(request.level));
   options.miners = request.shares;
   if (auto valid = options.validate(); !valid)
     return valid.error();

@@ -39,16 +39,18 @@ json workJson(const Analyzer::Counters &work) {
 } // namespace
 
 std::string requestToJson(const Request &request) {
-  return dump(json{{"version", kJsonSchemaVersion},
-                   {"input", request.input.string()},
-                   {"model", request.model},
-                   {"manifest", request.manifest.string()},
-                   {"task", request.task},
-                   {"labels", request.labels},
-                   {"privacy", privacy::privacyLevelName(request.level)},
-                   {"arithmetic", privacy::arithmeticName(request.arithmetic)},
-                   {"shares", request.shares},
-                   {"show_share", request.showShare.string()}});
+  json object{{"version", kJsonSchemaVersion},
+              {"input", request.input.string()},
+              {"model", request.model},
+              {"manifest", request.manifest.string()},
+              {"task", request.task},
+              {"labels", request.labels},
+              {"privacy", privacy::privacyLevelName(request.level)},
+              {"shares", request.shares},
+              {"show_share", request.showShare.string()}};
+  if (request.arithmetic) // absent: the level's default
+    object["arithmetic"] = privacy::arithmeticName(*request.arithmetic);
+  return dump(object);
 }
 
 Result<Request> requestFromJson(const std::string &text_) {
@@ -73,8 +75,7 @@ Result<Request> requestFromJson(const std::string &text_) {
       return badField(required, "is missing");
   auto input = text(object, "input"), model = text(object, "model"),
        manifest = text(object, "manifest"), task = text(object, "task", "summarize"),
-       level = text(object, "privacy", "hss"),
-       arithmetic = text(object, "arithmetic", "f64-masked"),
+       level = text(object, "privacy", "hss"), arithmetic = text(object, "arithmetic", ""),
        showShare = text(object, "show_share");
   for (const auto *field : {&input, &model, &manifest, &task, &level, &arithmetic, &showShare})
     if (!*field)
@@ -88,10 +89,12 @@ Result<Request> requestFromJson(const std::string &text_) {
   if (!parsedLevel)
     return parsedLevel.error();
   request.level = *parsedLevel;
-  auto parsedArithmetic = privacy::parseArithmetic(*arithmetic);
-  if (!parsedArithmetic)
-    return parsedArithmetic.error();
-  request.arithmetic = *parsedArithmetic;
+  if (!arithmetic->empty()) {
+    auto parsedArithmetic = privacy::parseArithmetic(*arithmetic);
+    if (!parsedArithmetic)
+      return parsedArithmetic.error();
+    request.arithmetic = *parsedArithmetic;
+  }
   if (object.contains("labels")) {
     if (!object["labels"].is_array())
       return badField("labels", "must be a list of strings");

@@ -30,7 +30,8 @@ struct Request {
   std::string task = "summarize";  ///< with a language model: "summarize" or "classify"
   std::vector<std::string> labels; ///< classify's labels
   privacy::PrivacyLevel level = privacy::PrivacyLevel::Hss;
-  privacy::ShareArithmetic arithmetic = privacy::ShareArithmetic::F64Masked;
+  /// None: the level's default (privacy::defaultArithmetic).
+  std::optional<privacy::ShareArithmetic> arithmetic;
   int shares = 2; ///< hss levels: shares per remote call (2..8)
   /// When set: the prepared input (input.npy) and the first share a miner received (share.npy)
   /// are written there, to compare what the miners saw with the original.

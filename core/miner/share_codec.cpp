@@ -91,7 +91,8 @@ Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame) {
     job.ops.assign(request->ops()->begin(), request->ops()->end());
   const auto arithmetic = request->arithmetic();
   if (arithmetic != static_cast<std::uint8_t>(privacy::ShareArithmetic::F64Masked) &&
-      arithmetic != static_cast<std::uint8_t>(privacy::ShareArithmetic::Ring64))
+      arithmetic != static_cast<std::uint8_t>(privacy::ShareArithmetic::Ring64) &&
+      arithmetic != static_cast<std::uint8_t>(privacy::ShareArithmetic::F32))
     return fail(ErrorCode::InvalidInput, "a share job with an unknown arithmetic");
   job.arithmetic = static_cast<privacy::ShareArithmetic>(arithmetic);
   job.fracBits = request->frac_bits();

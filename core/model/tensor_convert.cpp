@@ -37,9 +37,10 @@ TensorData fromTensor(const at::Tensor &tensor) {
   default: TORCH_CHECK(false, "unsupported tensor dtype ", cpu.scalar_type());
   }
   data.shape.assign(cpu.sizes().begin(), cpu.sizes().end());
-  data.bytes.resize(cpu.nbytes());
-  if (!data.bytes.empty())
-    std::memcpy(data.bytes.data(), cpu.data_ptr(), data.bytes.size());
+  // One pass: resize() would first write zeros over what memcpy then overwrites (a scan's
+  // activations are hundreds of MiB).
+  const auto *first = static_cast<const std::uint8_t *>(cpu.data_ptr());
+  data.bytes.assign(first, first + cpu.nbytes());
   return data;
 }
 

@@ -68,6 +68,8 @@ ChainCheck ChainCheck::forF64(const std::vector<const PreparedOp *> &chain, int 
   check.m_s = randomSigns(weight.size(0), vectors);
   check.m_weights = combineWeightsF64(weight, check.m_s, first.groups);
   const auto absCombined = combineWeightsF64(absWeight, check.m_s.abs(), first.groups);
+  check.m_magnitudes = check.m_geometry;
+  check.m_magnitudes.weight = absCombined;
   check.m_weightMass = absCombined.reshape({vectors, -1}).sum(1).max().item<double>();
   check.m_sMass = check.m_s.abs().sum(0).max().item<double>();
   check.m_gain = absWeight.reshape({absWeight.size(0), -1}).sum(1).max().item<double>();
@@ -84,37 +86,88 @@ ChainCheck ChainCheck::forF64(const std::vector<const PreparedOp *> &chain, int 
   return check;
 }
 
-at::Tensor ChainCheck::combineOutputs(const at::Tensor &y) const {
-  const int channel = m_geometry.channelDim();
-  if (channel < 0)
-    return at::matmul(y, m_s);
-  return at::matmul(y.movedim(channel, -1), m_s).movedim(-1, channel);
+ChainCheck ChainCheck::forF32(const std::vector<const PreparedOp *> &chain, int vectors) {
+  auto check = forF64(chain, vectors);
+  // float32 keeps 23 bits where float64 keeps 52; twice that, because the check itself runs in
+  // float32 too (a float64 check of a scan's activations cost more than the miner's work).
+  check.m_gamma *= 2 * std::ldexp(1.0, 52 - 23);
+  check.m_float32 = true;
+  check.m_s = check.m_s.to(at::kFloat);
+  check.m_geometry.weight32 = check.m_weights.to(at::kFloat);
+  if (check.m_bias.defined())
+    check.m_geometry.bias32 = check.m_bias.to(at::kFloat);
+  check.m_magnitudes.weight32 = check.m_magnitudes.weight.to(at::kFloat);
+  check.m_magnitudes.bias32 = at::Tensor();
+  return check;
 }
 
-CheckOutcome ChainCheck::check(const at::Tensor &x, const at::Tensor &y, bool withBias,
+at::Tensor ChainCheck::combineOutputs(const at::Tensor &y) const {
+  if (m_geometry.channelDim() < 0)
+    return at::matmul(y, m_s);
+  // Channels are dim 1 of a contiguous [N, C, spatial...]: Sᵀ times each [C, positions] matrix,
+  // with no transposed copy of y.
+  auto sizes = y.sizes().vec();
+  sizes[1] = m_s.size(1);
+  return at::matmul(m_s.t(), y.contiguous().flatten(2)).view(sizes);
+}
+
+CheckOutcome ChainCheck::check(const at::Tensor &xIn, const at::Tensor &yIn, bool withBias,
                                double inputBound) const {
-  if (y.scalar_type() != at::kDouble)
-    return {false, 0, 0, "failed: the result is not float64"};
+  if (yIn.scalar_type() != (m_float32 ? at::kFloat : at::kDouble))
+    return {false, 0, 0,
+            m_float32 ? "failed: the result is not float32" : "failed: the result is not float64"};
+  const auto type = m_float32 ? at::kFloat : at::kDouble;
+  const auto x = xIn.to(type), y = yIn;
   auto lhs = combineOutputs(y);
-  auto rhs = applyGeometry(m_geometry, x, m_weights, withBias ? m_bias : at::Tensor(), 1);
+  auto rhs = m_float32
+                 ? applyF32(m_geometry, x, withBias)
+                 : applyGeometry(m_geometry, x, m_weights, withBias ? m_bias : at::Tensor(), 1);
   if (lhs.sizes() != rhs.sizes())
     return {false, 0, 0, "the result has the wrong shape"};
+  if (m_float32)
+    return checkPerPosition(x, lhs, rhs, withBias);
   // The allowance uses what an honest result can be (|y| ≤ gain·|x| + bias), not the result
   // itself, so an inflated answer cannot buy itself a wider tolerance.
-  const double xBound = inputBound > 0 ? inputBound : x.abs().max().item<double>();
+  const double xBound = inputBound > 0 ? inputBound : x.abs().max().item().toDouble();
   const double bias = withBias ? m_absBias : 0.0;
   const double tolerance =
       m_gamma * (xBound * m_weightMass + (xBound * m_gain + bias) * m_sMass + bias) + 1e-300;
   const auto difference = (lhs - rhs).abs().reshape(-1);
   const auto worst = difference.argmax().item<std::int64_t>();
-  const double largest = difference[worst].item<double>();
+  const double largest = difference[worst].item().toDouble();
   CheckOutcome outcome{largest <= tolerance,
-                       rhs.reshape(-1)[worst].item<double>(),
-                       lhs.reshape(-1)[worst].item<double>(),
+                       rhs.reshape(-1)[worst].item().toDouble(),
+                       lhs.reshape(-1)[worst].item().toDouble(),
                        {}};
   std::ostringstream detail;
   detail << (outcome.passed ? "passed" : "failed") << ": largest deviation " << largest
          << " vs allowance " << tolerance;
+  outcome.detail = detail.str();
+  return outcome;
+}
+
+CheckOutcome ChainCheck::checkPerPosition(const at::Tensor &x, const at::Tensor &lhs,
+                                          const at::Tensor &rhs, bool withBias) const {
+  // Float32's allowance is a thousand times float64's: from global bounds (the largest |x| times
+  // the largest gain) it would let lies of whole units pass on a scan. Per output position it
+  // follows A = (|S|ᵀ|W|)∗|x|, what the terms there sum to, which bounds the rounding of the
+  // miner's answer, of the combination Sᵀy and of (SᵀW)∗x alike; still from the input, never
+  // from the answer.
+  const double bias = withBias ? m_absBias : 0.0;
+  const auto terms = applyF32(m_magnitudes, x.abs(), false);
+  const auto allowance = (terms * (3 * m_gamma)).add_(2 * m_gamma * bias + 0x1p-126).reshape(-1);
+  const auto difference = (lhs - rhs).abs().reshape(-1);
+  // Where the deviation uses most of its allowance.
+  const auto worst = (difference / allowance).argmax().item<std::int64_t>();
+  const double largest = difference[worst].item().toDouble();
+  const double allowed = allowance[worst].item().toDouble();
+  CheckOutcome outcome{largest <= allowed,
+                       rhs.reshape(-1)[worst].item().toDouble(),
+                       lhs.reshape(-1)[worst].item().toDouble(),
+                       {}};
+  std::ostringstream detail;
+  detail << (outcome.passed ? "passed" : "failed") << ": deviation " << largest << " vs allowance "
+         << allowed << " where it is closest";
   outcome.detail = detail.str();
   return outcome;
 }

@@ -92,8 +92,14 @@ Result<ShareArithmetic> parseArithmetic(const std::string &name) {
     return ShareArithmetic::F64Masked;
   if (name == "ring64")
     return ShareArithmetic::Ring64;
+  if (name == "f32")
+    return ShareArithmetic::F32;
   return fail(ErrorCode::InvalidInput,
-              "unknown share arithmetic '" + name + "' (use f64-masked or ring64)");
+              "unknown share arithmetic '" + name + "' (use f64-masked, ring64 or f32)");
+}
+
+ShareArithmetic defaultArithmetic(PrivacyLevel level) {
+  return level == PrivacyLevel::Ee ? ShareArithmetic::F32 : ShareArithmetic::F64Masked;
 }
 
 Result<void> RunOptions::validate() const {
@@ -103,6 +109,10 @@ Result<void> RunOptions::validate() const {
     return fail(ErrorCode::InvalidInput, "maskBits must be between 8 and 40");
   if (fracBits < 8 || fracBits > 22)
     return fail(ErrorCode::InvalidInput, "fracBits must be between 8 and 22");
+  if (isShared(level) && arithmetic == ShareArithmetic::F32)
+    return fail(ErrorCode::InvalidInput,
+                "f32 calls carry no masks, so they cannot be shared: use f64-masked or ring64 at " +
+                    std::string(privacyLevelName(level)));
   return {};
 }
 
@@ -158,16 +168,19 @@ struct Session {
   std::vector<PreparedOp> ops;
   std::map<std::vector<std::int64_t>, std::shared_ptr<const ShareCheck>> checks;
 
-  std::shared_ptr<const ShareCheck> checkFor(const std::vector<std::int64_t> &chain, bool field) {
+  std::shared_ptr<const ShareCheck> checkFor(const std::vector<std::int64_t> &chain,
+                                             ShareArithmetic arithmetic) {
     auto &slot = checks[chain];
     if (!slot) {
-      if (field) {
+      if (arithmetic == ShareArithmetic::Ring64) {
         slot = std::make_shared<FieldCheck>(ops[static_cast<std::size_t>(chain.front())]);
       } else {
         std::vector<const PreparedOp *> pointers;
         for (auto i : chain)
           pointers.push_back(&ops[static_cast<std::size_t>(i)]);
-        slot = std::make_shared<ChainCheck>(ChainCheck::forF64(pointers));
+        slot = std::make_shared<ChainCheck>(arithmetic == ShareArithmetic::F32
+                                                ? ChainCheck::forF32(pointers)
+                                                : ChainCheck::forF64(pointers));
       }
     }
     return slot;
@@ -307,16 +320,17 @@ public:
     const auto start = Clock::now();
     const int index = m_calls++;
     CallReport call{index, ops, chainKind(ops, m_model.bundle), {}, 0, 0};
-    const auto x64 = x.to(at::kDouble).contiguous();
-    const std::vector<std::int64_t> shape(x64.sizes().begin(), x64.sizes().end());
+    const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
+    const bool f32 = m_options.arithmetic == ShareArithmetic::F32;
+    const auto xs = x.to(f32 ? at::kFloat : at::kDouble).contiguous();
+    const std::vector<std::int64_t> shape(xs.sizes().begin(), xs.sizes().end());
     PreparedCall *pre = nullptr;
     if (m_prepared && index < static_cast<int>(m_prepared->calls.size()) &&
         m_prepared->calls[static_cast<std::size_t>(index)].ops == ops &&
         m_prepared->calls[static_cast<std::size_t>(index)].shape == shape)
       pre = &m_prepared->calls[static_cast<std::size_t>(index)];
 
-    const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
-    const auto check = m_options.verify ? m_session->checkFor(ops, ring) : nullptr;
+    const auto check = m_options.verify ? m_session->checkFor(ops, m_options.arithmetic) : nullptr;
     std::set<std::string> used = pre ? pre->minersUsed : std::set<std::string>();
     const Seed callId = pre ? pre->callId : randomSeed();
     std::vector<at::Tensor> masks, seededResults;
@@ -334,11 +348,13 @@ public:
     at::Tensor share;
     double scale = 1, shareBound = 0;
     if (ring) {
-      share = fieldEncode(x64, m_options.fracBits);
+      share = fieldEncode(xs, m_options.fracBits);
       for (const auto &mask : masks)
         share = fieldAdd(share, mask);
+    } else if (f32) { // never shared: the (transformed) activation itself
+      share = xs;
     } else { // with no masks (ee) the share is the activation itself
-      auto masked = maskF64(x64, masks, m_options.maskBits);
+      auto masked = maskF64(xs, masks, m_options.maskBits);
       share = std::move(masked.share);
       scale = masked.scale;
       shareBound = masked.bound;
@@ -473,8 +489,9 @@ public:
       work.bytesReceived = reply->output.bytes.size() + 8 * reply->output.shape.size();
       at::Tensor result;
       CheckOutcome outcome{true, 0, 0, "not checked"};
-      const auto expectedType =
-          job.arithmetic == ShareArithmetic::Ring64 ? model::DType::I64 : model::DType::F64;
+      const auto expectedType = job.arithmetic == ShareArithmetic::Ring64 ? model::DType::I64
+                                : job.arithmetic == ShareArithmetic::F32  ? model::DType::F32
+                                                                          : model::DType::F64;
       if (reply->output.dtype != expectedType) {
         outcome = {false, 0, 0, "failed: the result has the wrong element type"};
       } else {
@@ -665,7 +682,7 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
   for (std::size_t i = 0; i < calls.size(); ++i) {
     PreparedCall call{calls[i].first, calls[i].second, {}, {}, {}, {}, 0, randomSeed()};
     CallReport report{static_cast<int>(i), call.ops, chainKind(call.ops, model.bundle()), {}, 0, 0};
-    const auto check = options.verify ? session->checkFor(call.ops, ring) : nullptr;
+    const auto check = options.verify ? session->checkFor(call.ops, options.arithmetic) : nullptr;
     try {
       SeededWork seeded;
       context.startSeededShares(call.ops, call.shape, static_cast<int>(i), call.callId, check.get(),

@@ -32,8 +32,11 @@ bool isKeyed(PrivacyLevel level);
 bool isShared(PrivacyLevel level);
 /// Parses a level name.
 Result<PrivacyLevel> parsePrivacyLevel(const std::string &name);
-/// Parses "f64-masked" or "ring64".
+/// Parses "f64-masked", "ring64" or "f32".
 Result<ShareArithmetic> parseArithmetic(const std::string &name);
+/// The arithmetic a level runs with when the user names none: f32 at ee (what `local`
+/// computes, half the bytes of float64), f64-masked at the others.
+ShareArithmetic defaultArithmetic(PrivacyLevel level);
 
 struct CallReport;
 

@@ -80,15 +80,16 @@ Result<ShareReply> LocalMiner::compute(const ShareJob &job) {
 }
 
 Result<RoundingScale> LocalMiner::roundingScale(const ShareJob &job) {
-  if (job.arithmetic != ShareArithmetic::F64Masked)
-    return fail(ErrorCode::InvalidInput, "only float64 answers are rounded");
+  if (job.arithmetic == ShareArithmetic::Ring64)
+    return fail(ErrorCode::InvalidInput, "ring64 answers are exact, not rounded");
   std::int64_t inner = 0;
   auto magnitudes = apply(job, true, inner);
   if (!magnitudes)
     return magnitudes.error();
   // γ_n = n·u/(1 − n·u), and 1 % more for the rounding of the magnitudes themselves.
   const double steps = static_cast<double>(inner) + 2.0 * static_cast<double>(job.ops.size());
-  const double nu = steps * 0x1p-53;
+  const double unit = job.arithmetic == ShareArithmetic::F32 ? 0x1p-24 : 0x1p-53;
+  const double nu = steps * unit;
   return RoundingScale{std::move(*magnitudes), 1.01 * nu / (1.0 - nu)};
 }
 
@@ -104,6 +105,9 @@ Result<model::TensorData> LocalMiner::apply(const ShareJob &job, bool absolute,
     if (index < 0 || index >= static_cast<std::int64_t>(ops.size()))
       return fail(ErrorCode::InvalidInput, "op " + std::to_string(index) + " is not in the bundle");
   const bool ring = job.arithmetic == ShareArithmetic::Ring64;
+  const bool f32 = job.arithmetic == ShareArithmetic::F32;
+  if (f32 && !job.input)
+    return fail(ErrorCode::InvalidInput, "an f32 job carries its input (it is never seeded)");
   if (ring && job.ops.size() != 1)
     return fail(ErrorCode::InvalidInput, "ring64 jobs run one op at a time");
   if (ring && (job.fracBits < 4 || job.fracBits > 24))
@@ -113,13 +117,13 @@ Result<model::TensorData> LocalMiner::apply(const ShareJob &job, bool absolute,
     const GpuScope onDevice(m_gpuDevice);
     at::Tensor x;
     if (job.input) {
-      const auto expected = ring ? model::DType::I64 : model::DType::F64;
+      const auto expected = ring ? model::DType::I64 : f32 ? model::DType::F32 : model::DType::F64;
       if (job.input->dtype != expected)
         return fail(ErrorCode::InvalidInput, std::string("a ") + arithmeticName(job.arithmetic) +
                                                  " share must be " + model::dtypeName(expected));
       x = model::toTensor(*job.input);
       if (!ring && !at::isfinite(x).all().item<bool>())
-        return fail(ErrorCode::InvalidInput, "a float64 share holds values that are not finite");
+        return fail(ErrorCode::InvalidInput, "a float share holds values that are not finite");
       if (ring && (x.lt(0).any().item<bool>() ||
                    x.ge(static_cast<std::int64_t>(field::kP)).any().item<bool>()))
         return fail(ErrorCode::InvalidInput, "a ring64 share holds values outside the field");
@@ -135,8 +139,8 @@ Result<model::TensorData> LocalMiner::apply(const ShareJob &job, bool absolute,
     // fracBits only shapes ring64 weights: float64 jobs share one preparation whatever they say.
     constexpr int kFloatJobs = 18;
     const auto prepared = installed->prepared(ring ? job.fracBits : kFloatJobs);
-    if (absolute)
-      x = x.abs();
+    if (absolute) // magnitudes are float64 whatever the job's type
+      x = x.abs().to(at::kDouble);
     for (auto index : job.ops) {
       const auto &op = (*prepared)[static_cast<std::size_t>(index)];
       inner += op.inner;
@@ -147,7 +151,9 @@ Result<model::TensorData> LocalMiner::apply(const ShareJob &job, bool absolute,
           magnitude.bias = op.bias.abs();
         x = applyF64(magnitude, x, job.addBias);
       } else {
-        x = ring ? applyField(op, x, job.addBias) : applyF64(op, x, job.addBias);
+        x = ring  ? applyField(op, x, job.addBias)
+            : f32 ? applyF32(op, x, job.addBias)
+                  : applyF64(op, x, job.addBias);
       }
     }
     return model::fromTensor(x);

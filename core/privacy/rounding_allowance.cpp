@@ -6,7 +6,21 @@
 namespace nesa::privacy {
 
 namespace {
+bool isFloat(model::DType dtype) {
+  return dtype == model::DType::F64 || dtype == model::DType::F32;
+}
+
+std::size_t elementCount(const model::TensorData &t) {
+  return t.bytes.size() / (t.dtype == model::DType::F32 ? 4 : 8);
+}
+
+// Element i of a float64 or float32 tensor, as a double.
 double elementAt(const model::TensorData &t, std::size_t i) {
+  if (t.dtype == model::DType::F32) {
+    float value = 0;
+    std::memcpy(&value, t.bytes.data() + 4 * i, 4);
+    return value;
+  }
   double value = 0;
   std::memcpy(&value, t.bytes.data() + 8 * i, 8);
   return value;
@@ -14,9 +28,9 @@ double elementAt(const model::TensorData &t, std::size_t i) {
 } // namespace
 
 bool allFinite(const model::TensorData &tensor) {
-  if (tensor.dtype != model::DType::F64)
+  if (!isFloat(tensor.dtype))
     return true;
-  for (std::size_t i = 0; i < tensor.bytes.size() / 8; ++i)
+  for (std::size_t i = 0; i < elementCount(tensor); ++i)
     if (!std::isfinite(elementAt(tensor, i)))
       return false;
   return true;
@@ -24,17 +38,18 @@ bool allFinite(const model::TensorData &tensor) {
 
 bool beyondRoundingAllowance(const model::TensorData &mine, const model::TensorData &theirs,
                              const RoundingScale &scale) {
-  const auto f64 = model::DType::F64;
-  if (mine.dtype != f64 || theirs.dtype != f64 || scale.magnitudes.dtype != f64 ||
-      mine.shape != theirs.shape || mine.bytes.size() != theirs.bytes.size() ||
-      scale.magnitudes.bytes.size() != mine.bytes.size())
+  if (!isFloat(mine.dtype) || theirs.dtype != mine.dtype ||
+      scale.magnitudes.dtype != model::DType::F64 || mine.shape != theirs.shape ||
+      mine.bytes.size() != theirs.bytes.size() ||
+      elementCount(scale.magnitudes) != elementCount(mine))
     return true;
-  for (std::size_t i = 0; i < mine.bytes.size() / 8; ++i) {
+  // The smallest normal number of the answer's type on top: below it rounding is absolute.
+  const double tiny = mine.dtype == model::DType::F32 ? 0x1p-126 : 0x1p-1022;
+  for (std::size_t i = 0; i < elementCount(mine); ++i) {
     const double a = elementAt(mine, i), b = elementAt(theirs, i);
     if (!std::isfinite(b))
       return true;
-    // The smallest normal number on top: below it rounding is absolute, not relative.
-    const double allowed = 2 * scale.gamma * elementAt(scale.magnitudes, i) + 0x1p-1022;
+    const double allowed = 2 * scale.gamma * elementAt(scale.magnitudes, i) + tiny;
     if (!(std::abs(a - b) <= allowed))
       return true;
   }

@@ -1,4 +1,4 @@
-// How far two honest float64 answers to one share job may differ, and the judgement built on it:
+// How far two honest float answers to one share job may differ, and the judgement built on it:
 // what a juror uses before voting that a miner answered wrongly.
 #pragma once
 
@@ -6,8 +6,9 @@
 
 namespace nesa::privacy {
 
-/// The rounding an answer to a float64 job may carry, element by element: at most `gamma` times
-/// `magnitudes` (Σ|w|·|x| through the job's ops, plus |b|), in any order of summation.
+/// The rounding an answer to a float64 or float32 job may carry, element by element: at most
+/// `gamma` times `magnitudes` (Σ|w|·|x| through the job's ops, plus |b|), in any order of
+/// summation.
 struct RoundingScale {
   model::TensorData magnitudes; ///< F64, the answer's shape
   double gamma = 0;             ///< the worst-case relative rounding of the whole chain
@@ -19,7 +20,7 @@ struct RoundingScale {
 bool beyondRoundingAllowance(const model::TensorData &mine, const model::TensorData &theirs,
                              const RoundingScale &scale);
 
-/// Whether every element of a float64 tensor is finite (true for other types).
+/// Whether every element of a float64 or float32 tensor is finite (true for other types).
 bool allFinite(const model::TensorData &tensor);
 
 } // namespace nesa::privacy

@@ -8,6 +8,7 @@ const char *arithmeticName(ShareArithmetic arithmetic) {
   switch (arithmetic) {
   case ShareArithmetic::F64Masked: return "f64-masked";
   case ShareArithmetic::Ring64: return "ring64";
+  case ShareArithmetic::F32: return "f32";
   }
   return "?";
 }

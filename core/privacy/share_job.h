@@ -17,9 +17,12 @@ namespace nesa::privacy {
 enum class ShareArithmetic : std::uint8_t {
   F64Masked = 1, ///< x + s·u with u uniform, s = 2^maskBits × activation bound; float64 BLAS
   Ring64 = 2,    ///< fixed point in Z/p, p = 2^61 − 1, uniform masks; exact
+  /// float32 with no masks: the `ee` level's calls, computed as `local` computes them. Never
+  /// shared (float32 has no room for masks), so the hss levels refuse it.
+  F32 = 3,
 };
 
-/// "f64-masked" or "ring64".
+/// "f64-masked", "ring64" or "f32".
 const char *arithmeticName(ShareArithmetic arithmetic);
 
 /// One share of one remote call: apply bundle ops `ops` (in order) to a share.

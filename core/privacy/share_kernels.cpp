@@ -71,9 +71,12 @@ PreparedOp prepareOp(const model::LinearOp &op, int fracBits) {
   p.groups = op.groups;
   p.inner = op.innerSize();
   p.fracBits = fracBits;
-  p.weight = model::toTensor(op.weight).to(at::kDouble);
-  if (op.bias)
-    p.bias = model::toTensor(*op.bias).to(at::kDouble);
+  p.weight32 = model::toTensor(op.weight).to(at::kFloat).contiguous();
+  p.weight = p.weight32.to(at::kDouble);
+  if (op.bias) {
+    p.bias32 = model::toTensor(*op.bias).to(at::kFloat).contiguous();
+    p.bias = p.bias32.to(at::kDouble);
+  }
   p.weightFixed = at::round(p.weight * std::ldexp(1.0, fracBits)).to(at::kLong);
   const auto largest = p.weightFixed.abs().max().item<std::int64_t>();
   p.weightBits = std::max(1, 64 - std::countl_zero(static_cast<std::uint64_t>(largest)));
@@ -281,6 +284,25 @@ std::string shapeMismatch(const PreparedOp &op, at::IntArrayRef shape) {
 
 at::Tensor applyF64(const PreparedOp &op, const at::Tensor &x, bool addBias) {
   return applyGeometry(op, x, op.weight, addBias ? op.bias : at::Tensor(), op.groups);
+}
+
+at::Tensor applyF32(const PreparedOp &op, const at::Tensor &x, bool addBias) {
+  const auto &bias = addBias ? op.bias32 : at::Tensor();
+  if (t_gpuDevice >= 0) // core/gpu's kernels are float64
+    return applyGeometryOnGpu(op, x, op.weight32, bias, op.groups).to(at::kFloat);
+  const c10::optional<at::Tensor> b =
+      bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
+  // libtorch's float32 kernels are the ones a `local` run uses, fast at every shape.
+  switch (op.kind) {
+  case model::LinearKind::Linear: return at::linear(x, op.weight32, b);
+  case model::LinearKind::Conv1d:
+    return at::conv1d(x, op.weight32, b, op.stride, op.padding, op.dilation, op.groups);
+  case model::LinearKind::Conv2d:
+    return at::conv2d(x, op.weight32, b, op.stride, op.padding, op.dilation, op.groups);
+  case model::LinearKind::Conv3d:
+    return at::conv3d(x, op.weight32, b, op.stride, op.padding, op.dilation, op.groups);
+  }
+  TORCH_CHECK(false, "unknown linear op kind");
 }
 
 at::Tensor fieldApply(const at::Tensor &x, const at::Tensor &w, bool smallWeights, int weightBits,

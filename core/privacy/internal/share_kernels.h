@@ -21,6 +21,8 @@ struct PreparedOp {
   std::int64_t inner = 0; ///< multiply-adds per output element (K)
   at::Tensor weight;      ///< float64
   at::Tensor bias;        ///< float64 [out], or undefined
+  at::Tensor weight32;    ///< the bundle's own float32 weight (f32 jobs)
+  at::Tensor bias32;      ///< float32 [out], or undefined
   at::Tensor weightFixed; ///< int64 round(W · 2^fracBits), signed (not reduced)
   at::Tensor biasField;   ///< int64 field elements of round(b · 2^(2·fracBits)), or undefined
   int weightBits = 0;     ///< |weightFixed| < 2^weightBits
@@ -54,6 +56,10 @@ std::string shapeMismatch(const PreparedOp &op, at::IntArrayRef shape);
 
 /// op(x) in float64, with or without its bias.
 at::Tensor applyF64(const PreparedOp &op, const at::Tensor &x, bool addBias);
+
+/// op(x) in float32, with or without its bias: what a `local` run computes (on a GPU miner, in
+/// float64 and rounded to float32).
+at::Tensor applyF32(const PreparedOp &op, const at::Tensor &x, bool addBias);
 
 /// A float64 linear map applied to one pair of limbs: f(xLimb, weightLimb), without bias.
 using LimbOp = std::function<at::Tensor(const at::Tensor &x, const at::Tensor &weight)>;
