@@ -134,6 +134,10 @@ private Q_SLOTS:
       QVERIFY(!run->report.calls.empty());
       QVERIFY2(largestDifference(*run->output, *local->output) < 1e-3f,
                privacy::privacyLevelName(level));
+      // The level's default arithmetic: float32 at ee, where nothing is masked.
+      QCOMPARE(run->report.arithmetic, level == privacy::PrivacyLevel::Ee
+                                           ? privacy::ShareArithmetic::F32
+                                           : privacy::ShareArithmetic::F64Masked);
     }
     QCOMPARE(analyzer.counters().modelsCompiled, 1);
     QCOMPARE(analyzer.counters().inputsRead, 1);
@@ -246,6 +250,12 @@ private Q_SLOTS:
     QVERIFY2(second.ok(), second.ok() ? "" : second.error().message.c_str());
     QCOMPARE(analyzer.counters().inputsRead, 2);
     QCOMPARE(analyzer.counters().modelsCompiled, 1);
+
+    // At ee a language model's calls stay float64: its layers are too wide for float32's check.
+    request.level = privacy::PrivacyLevel::Ee;
+    auto atEe = analyzer.run(request);
+    QVERIFY2(atEe.ok(), atEe.ok() ? "" : atEe.error().message.c_str());
+    QCOMPARE(atEe->report.arithmetic, privacy::ShareArithmetic::F64Masked);
 
     request.labels = {"only one"};
     auto oneLabel = analyzer.estimate(request);

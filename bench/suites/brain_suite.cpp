@@ -131,6 +131,12 @@ std::vector<Comparison> makeComparisons() {
        },
        eeNear},
       {"hss_f64_vs_local", "ms", local, at(PrivacyLevel::Hss, f64, near, "hss f64 in process")},
+      {"hss_f64_checked_vs_unchecked", "ms",
+       [f] {
+         return query(*f, *f->inProcess, PrivacyLevel::Hss, ShareArithmetic::F64Masked,
+                      "hss f64 in process, unchecked", false);
+       },
+       at(PrivacyLevel::Hss, f64, near, "hss f64 in process"), 3},
       {"hss_ring64_vs_local", "ms", local,
        at(PrivacyLevel::Hss, ShareArithmetic::Ring64, near, "hss ring64 in process"), 3},
       {"hss_f64_heap_buffers_vs_fresh_mappings", "ms",

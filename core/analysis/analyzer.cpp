@@ -106,6 +106,12 @@ struct Analyzer::State {
     auto resolved = resolve(request);
     if (!resolved)
       return resolved.error();
+    // A language model's layers are tens of thousands of outputs wide, and float32's check sums
+    // its rounding over all of them: lies in one logit would pass it (docs/privacy.md). Their
+    // ee calls stay float64 unless the request says otherwise.
+    if (!request.arithmetic && resolved->isLanguageModel() &&
+        options->arithmetic == privacy::ShareArithmetic::F32)
+      options->arithmetic = privacy::ShareArithmetic::F64Masked;
     return Query{std::move(*options), std::move(*resolved)};
   }
 

@@ -11,14 +11,15 @@
 namespace nesa::privacy {
 namespace {
 
-// [C_out, k] doubles ±(1 + u).
+// [C_out, k] doubles ±(1 + u), u on the multiples of 2⁻²³: exactly float32 values, so a float32
+// check combines with the same S as its float64 weights were.
 at::Tensor randomSigns(std::int64_t rows, int k) {
   (void)ensureSodium();
   auto s = at::empty({rows, k}, at::kDouble);
   double *d = s.data_ptr<double>();
   for (std::int64_t i = 0; i < s.numel(); ++i) {
     const std::uint32_t bits = randombytes_random();
-    const double magnitude = 1.0 + static_cast<double>(bits >> 1) / 2147483648.0;
+    const double magnitude = 1.0 + static_cast<double>(bits >> 9) * 0x1p-23;
     d[i] = (bits & 1) ? magnitude : -magnitude;
   }
   return s;
@@ -93,6 +94,10 @@ ChainCheck ChainCheck::forF32(const std::vector<const PreparedOp *> &chain, int 
   check.m_gamma *= 2 * std::ldexp(1.0, 52 - 23);
   check.m_float32 = true;
   check.m_s = check.m_s.to(at::kFloat);
+  // The combined geometry carries the combined weights in both types (a GPU scope computes
+  // applyF32 from the float64 ones).
+  check.m_geometry.weight = check.m_weights;
+  check.m_geometry.bias = check.m_bias;
   check.m_geometry.weight32 = check.m_weights.to(at::kFloat);
   if (check.m_bias.defined())
     check.m_geometry.bias32 = check.m_bias.to(at::kFloat);
@@ -158,6 +163,10 @@ CheckOutcome ChainCheck::checkPerPosition(const at::Tensor &x, const at::Tensor 
   const auto allowance = (terms * (3 * m_gamma)).add_(2 * m_gamma * bias + 0x1p-126).reshape(-1);
   const auto difference = (lhs - rhs).abs().reshape(-1);
   // Where the deviation uses most of its allowance.
+  // An input so large that float32 terms overflow leaves no allowance that means anything.
+  if (!std::isfinite(allowance.max().item().toDouble()))
+    return {false, 0, 0, "failed: the input is too large to check in float32"};
+  // A NaN or infinite answer makes its ratio NaN or infinite: it is the one picked, and fails.
   const auto worst = (difference / allowance).argmax().item<std::int64_t>();
   const double largest = difference[worst].item().toDouble();
   const double allowed = allowance[worst].item().toDouble();

@@ -287,9 +287,10 @@ at::Tensor applyF64(const PreparedOp &op, const at::Tensor &x, bool addBias) {
 }
 
 at::Tensor applyF32(const PreparedOp &op, const at::Tensor &x, bool addBias) {
+  if (t_gpuDevice >= 0) // core/gpu's kernels are float64: compute there, then round
+    return applyGeometryOnGpu(op, x, op.weight, addBias ? op.bias : at::Tensor(), op.groups)
+        .to(at::kFloat);
   const auto &bias = addBias ? op.bias32 : at::Tensor();
-  if (t_gpuDevice >= 0) // core/gpu's kernels are float64
-    return applyGeometryOnGpu(op, x, op.weight32, bias, op.groups).to(at::kFloat);
   const c10::optional<at::Tensor> b =
       bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
   // libtorch's float32 kernels are the ones a `local` run uses, fast at every shape.
