@@ -64,8 +64,7 @@ struct LmFixture {
 
 llm::RunSetup setupFor(const LmFixture &f, PrivacyLevel level) {
   llm::RunSetup setup{f.engine.get(), {}};
-  setup.options.level = level;
-  setup.options.arithmetic = defaultArithmetic(level);
+  setup.options.level = level; // float64 calls, as nesa analyze runs language models
   setup.options.key = f.key;
   return setup;
 }
