@@ -16,7 +16,31 @@ at::ScalarType scalarType(DType dtype) {
   return at::kFloat;
 }
 
+void checkSize(const TensorData &data) {
+  TORCH_CHECK(static_cast<std::size_t>(data.numel()) * dtypeSize(data.dtype) == data.bytes.size(),
+              "tensor data of shape ", data.shapeText(), " has ", data.bytes.size(), " bytes");
+}
+
 } // namespace
+
+at::Tensor viewOf(const TensorData &data) {
+  checkSize(data);
+  if (data.bytes.empty())
+    return at::empty(data.shape, at::TensorOptions().dtype(scalarType(data.dtype)));
+  // from_blob never writes through its pointer unless the caller does.
+  auto *bytes = const_cast<std::uint8_t *>(data.bytes.data());
+  return at::from_blob(bytes, data.shape, at::TensorOptions().dtype(scalarType(data.dtype)));
+}
+
+at::Tensor toTensor(TensorData &&data) {
+  checkSize(data);
+  if (data.bytes.empty())
+    return at::empty(data.shape, at::TensorOptions().dtype(scalarType(data.dtype)));
+  auto owner = std::make_shared<std::vector<std::uint8_t>>(std::move(data.bytes));
+  return at::from_blob(
+      owner->data(), data.shape, [owner](void *) mutable { owner.reset(); },
+      at::TensorOptions().dtype(scalarType(data.dtype)));
+}
 
 at::Tensor toTensor(const TensorData &data) {
   auto tensor = at::empty(data.shape, at::TensorOptions().dtype(scalarType(data.dtype)));

@@ -495,7 +495,7 @@ public:
       if (reply->output.dtype != expectedType) {
         outcome = {false, 0, 0, "failed: the result has the wrong element type"};
       } else {
-        result = model::toTensor(reply->output);
+        result = model::viewOf(reply->output); // the reply keeps its bytes for evidence
         try {
           if (check)
             outcome = check->check(share, result, job.addBias, shareBound);
@@ -515,7 +515,7 @@ public:
       if (outcome.passed) {
         if (check)
           ++m_report.checksPassed;
-        return result;
+        return model::toTensor(std::move(reply->output)); // its bytes, not a copy
       }
       ++m_report.checksFailed;
       m_distrusted.insert(miner->id());

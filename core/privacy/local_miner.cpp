@@ -121,7 +121,7 @@ Result<model::TensorData> LocalMiner::apply(const ShareJob &job, bool absolute,
       if (job.input->dtype != expected)
         return fail(ErrorCode::InvalidInput, std::string("a ") + arithmeticName(job.arithmetic) +
                                                  " share must be " + model::dtypeName(expected));
-      x = model::toTensor(*job.input);
+      x = model::viewOf(*job.input); // the job outlives this computation; nothing writes to x
       if (!ring && !at::isfinite(x).all().item<bool>())
         return fail(ErrorCode::InvalidInput, "a float share holds values that are not finite");
       if (ring && (x.lt(0).any().item<bool>() ||
