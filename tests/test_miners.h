@@ -71,6 +71,18 @@ private:
   std::mt19937_64 m_rng;
 };
 
+/// Answers correctly, but as a flat list of numbers: the right bytes in the wrong shape.
+class FlatteningMiner : public privacy::LocalMiner {
+public:
+  using privacy::LocalMiner::LocalMiner;
+  Result<privacy::ShareReply> compute(const privacy::ShareJob &job) override {
+    auto reply = privacy::LocalMiner::compute(job);
+    if (reply)
+      reply->output.shape = {reply->output.numel()};
+    return reply;
+  }
+};
+
 /// Never answers.
 class MuteMiner : public privacy::LocalMiner {
 public:

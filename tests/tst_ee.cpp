@@ -219,6 +219,28 @@ private Q_SLOTS:
     QCOMPARE(got->report.failures.front().miner, std::string("liar"));
   }
 
+  // An answer of another rank (the right numbers, flattened) fails the check and goes elsewhere;
+  // it must never reach code that indexes its sizes.
+  void anAnswerOfAnotherRankIsRefused_data() {
+    QTest::addColumn<int>("arithmetic");
+    QTest::addRow("f32") << int(ShareArithmetic::F32);
+    QTest::addRow("f64") << int(ShareArithmetic::F64Masked);
+  }
+
+  void anAnswerOfAnotherRankIsRefused() {
+    QFETCH(int, arithmetic);
+    const auto &m = compiled("cnn");
+    const auto input = randomInput(shape("cnn"), 3);
+    Engine engine({std::make_shared<FlatteningMiner>("flat"), std::make_shared<LocalMiner>("ok")});
+    RunOptions options;
+    options.level = PrivacyLevel::Ee;
+    options.arithmetic = static_cast<ShareArithmetic>(arithmetic);
+    auto got = engine.run(m, input, options);
+    QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+    QVERIFY(!got->report.failures.empty());
+    QCOMPARE(got->report.failures.front().miner, std::string("flat"));
+  }
+
   // f32 calls are the ee level's own: half the bytes of float64 each way, and never shared.
   void f32CallsHalveTheBytesAndAreNeverShared() {
     const auto &m = compiled("cnn");

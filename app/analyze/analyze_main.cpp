@@ -37,7 +37,8 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"manifest", true, "how to prepare INPUT for the model (default: MODEL.json when present)",
      "FILE"},
     {"privacy", true, "local, hss, ee or hss-ee (default hss)", "LEVEL"},
-    {"arithmetic", true, "f64-masked, ring64 or f32 (default: f32 at ee, f64-masked otherwise)",
+    {"arithmetic", true,
+     "f64-masked, ring64 or f32 (default: f32 at ee for compiled models, f64-masked otherwise)",
      "KIND"},
     {"shares", true,
      "shares per remote call at the hss levels, each to its own miner, 2 to 8 "

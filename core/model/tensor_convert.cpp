@@ -16,9 +16,15 @@ at::ScalarType scalarType(DType dtype) {
   return at::kFloat;
 }
 
+// The bytes must be exactly the shape's: checked without overflow, since views and adopted
+// buffers skip the allocation that would otherwise refuse a crafted shape.
 void checkSize(const TensorData &data) {
-  TORCH_CHECK(static_cast<std::size_t>(data.numel()) * dtypeSize(data.dtype) == data.bytes.size(),
-              "tensor data of shape ", data.shapeText(), " has ", data.bytes.size(), " bytes");
+  std::uint64_t bytes = dtypeSize(data.dtype);
+  for (const auto d : data.shape)
+    TORCH_CHECK(d >= 0 && !__builtin_mul_overflow(bytes, static_cast<std::uint64_t>(d), &bytes),
+                "tensor data of shape ", data.shapeText(), " is too large");
+  TORCH_CHECK(bytes == data.bytes.size(), "tensor data of shape ", data.shapeText(), " has ",
+              data.bytes.size(), " bytes");
 }
 
 } // namespace

@@ -110,7 +110,9 @@ at::Tensor ChainCheck::combineOutputs(const at::Tensor &y) const {
   if (m_geometry.channelDim() < 0)
     return at::matmul(y, m_s);
   // Channels are dim 1 of a contiguous [N, C, spatial...]: Sᵀ times each [C, positions] matrix,
-  // with no transposed copy of y.
+  // with no transposed copy of y. A miner's answer of another rank is refused here, before its
+  // sizes are touched.
+  TORCH_CHECK(y.dim() >= 3, "a convolution's result needs batch, channel and spatial dims");
   auto sizes = y.sizes().vec();
   sizes[1] = m_s.size(1);
   return at::matmul(m_s.t(), y.contiguous().flatten(2)).view(sizes);
@@ -129,6 +131,8 @@ CheckOutcome ChainCheck::check(const at::Tensor &xIn, const at::Tensor &yIn, boo
                  : applyGeometry(m_geometry, x, m_weights, withBias ? m_bias : at::Tensor(), 1);
   if (lhs.sizes() != rhs.sizes())
     return {false, 0, 0, "the result has the wrong shape"};
+  if (lhs.numel() == 0) // nothing to compare (and no largest deviation to report)
+    return {true, 0, 0, "passed: the result is empty"};
   if (m_float32)
     return checkPerPosition(x, lhs, rhs, withBias);
   // The allowance uses what an honest result can be (|y| ≤ gain·|x| + bias), not the result
