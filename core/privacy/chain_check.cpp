@@ -165,12 +165,12 @@ CheckOutcome ChainCheck::checkPerPosition(const at::Tensor &x, const at::Tensor 
   const double bias = withBias ? m_absBias : 0.0;
   const auto terms = applyF32(m_magnitudes, x.abs(), false);
   const auto allowance = (terms * (3 * m_gamma)).add_(2 * m_gamma * bias + 0x1p-126).reshape(-1);
-  const auto difference = (lhs - rhs).abs().reshape(-1);
-  // Where the deviation uses most of its allowance.
   // An input so large that float32 terms overflow leaves no allowance that means anything.
   if (!std::isfinite(allowance.max().item().toDouble()))
     return {false, 0, 0, "failed: the input is too large to check in float32"};
-  // A NaN or infinite answer makes its ratio NaN or infinite: it is the one picked, and fails.
+  const auto difference = (lhs - rhs).abs().reshape(-1);
+  // The position whose deviation uses most of its allowance. A NaN or infinite answer makes its
+  // ratio NaN or infinite: it is the one picked, and fails.
   const auto worst = (difference / allowance).argmax().item<std::int64_t>();
   const double largest = difference[worst].item().toDouble();
   const double allowed = allowance[worst].item().toDouble();
