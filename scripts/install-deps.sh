@@ -17,6 +17,8 @@ packages=(
   # medical image formats, documents and OCR, and image formats beyond Qt's built-in ones (TIFF)
   libdcmtk-dev libnifti2-dev zlib1g-dev libpoppler-qt6-dev libzip-dev qt6-image-formats-plugins
   libtesseract-dev tesseract-ocr-eng
+  # DICOM results: dciodvfy validates the SEG and SR we write; DCMTK's tools read and send DICOM
+  dicom3tools dcmtk
   # real scans: Colin27 T1 and atlases (the built-in brain models are trained and tested on it)
   mricron-data
   # the BIP39 English word list (compiled into the wallet)
@@ -77,8 +79,9 @@ fi
 # are not needed (anvil's binary is in its package).
 #   contracts/          the contract tools: solcjs, OpenZeppelin and the local chain node (anvil)
 #   tests/api_clients/  OpenAI's and Ollama's client libraries, which the local API's tests drive
+#   tests/dicom_js/     dcmjs, the independent reader the tests decode our DICOM SEG and SR with
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
-for npm_dir in "$root_dir/contracts" "$root_dir/tests/api_clients"; do
+for npm_dir in "$root_dir/contracts" "$root_dir/tests/api_clients" "$root_dir/tests/dicom_js"; do
   stamp="$npm_dir/node_modules/.nesa-lockfile"
   if ! cmp -s "$npm_dir/package-lock.json" "$stamp"; then
     echo "install-deps: installing the npm packages of ${npm_dir#"$root_dir"/} (npm ci)"

@@ -2,6 +2,7 @@
 // (fetched by scripts/fetch-test-data.sh), checked against independent readings of the files.
 #include "ingest/dicom_reader.h"
 #include "ingest/nifti_reader.h"
+#include "test_dicom.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -17,6 +18,7 @@
 using namespace nesa;
 using namespace nesa::ingest;
 namespace fs = std::filesystem;
+using nesa::testing::writeShuffledSeries;
 
 namespace {
 
@@ -177,7 +179,7 @@ private Q_SLOTS:
   // A series written in shuffled file order is stacked along the slice normal.
   void seriesIsSortedAlongTheNormal() {
     const fs::path folder = fs::path(m_dir.path().toStdString()) / "series";
-    writeSeries(folder, {"b.dcm", "c.dcm", "a.dcm"});
+    writeShuffledSeries(kData / "dicom" / "MR_small.dcm", folder, {"b.dcm", "c.dcm", "a.dcm"});
     std::ofstream(folder / "README.txt") << "not DICOM";
     auto volume = readDicomSeries(folder);
     QVERIFY2(volume.ok(), volume.ok() ? "" : volume.error().message.c_str());
@@ -189,7 +191,7 @@ private Q_SLOTS:
   // The same series on "media": image files in a subfolder, listed by a DICOMDIR.
   void dicomdirListsTheSeries() {
     const fs::path media = fs::path(m_dir.path().toStdString()) / "media";
-    writeSeries(media / "IMAGES", {"IM1", "IM2", "IM3"});
+    writeShuffledSeries(kData / "dicom" / "MR_small.dcm", media / "IMAGES", {"IM1", "IM2", "IM3"});
     DicomDirInterface dicomdir;
     dicomdir.enableInventMode(OFTrue);
     QVERIFY(
@@ -212,34 +214,6 @@ private Q_SLOTS:
   }
 
 private:
-  // Three copies of MR_small at z = 10, -5 and 2.5 in files named `names`, each marked with
-  // 1000 + its index in its first voxel so the order can be checked.
-  void writeSeries(const fs::path &folder, const std::vector<std::string> &names) {
-    fs::create_directories(folder);
-    const double positions[] = {10.0, -5.0, 2.5};
-    for (int i = 0; i < 3; ++i) {
-      DcmFileFormat format;
-      QVERIFY(format.loadFile((kData / "dicom" / "MR_small.dcm").c_str()).good());
-      DcmDataset &data = *format.getDataset();
-      QVERIFY(data.putAndInsertString(DCM_ImageOrientationPatient, "1\\0\\0\\0\\1\\0").good());
-      const std::string position = "0\\0\\" + std::to_string(positions[i]);
-      QVERIFY(data.putAndInsertString(DCM_ImagePositionPatient, position.c_str()).good());
-      Uint16 *pixels = nullptr;
-      QVERIFY(
-          data.findAndGetUint16Array(DCM_PixelData, const_cast<const Uint16 *&>(pixels)).good());
-      pixels[0] = static_cast<Uint16>(1000 + i);
-      const std::string uid = "1.2.826.0.1.3680043.8.498.7777." + std::to_string(i + 1);
-      QVERIFY(data.putAndInsertString(DCM_SOPInstanceUID, uid.c_str()).good());
-      QVERIFY(format.getMetaInfo()
-                  ->putAndInsertString(DCM_MediaStorageSOPInstanceUID, uid.c_str())
-                  .good());
-      QVERIFY(format
-                  .saveFile((folder / names[static_cast<std::size_t>(i)]).c_str(),
-                            EXS_LittleEndianExplicit)
-                  .good());
-    }
-  }
-
   static void checkSeries(const Volume &volume) {
     QCOMPARE(volume.shape, (std::vector<std::int64_t>{3, 64, 64}));
     const auto slice = static_cast<std::size_t>(64 * 64);

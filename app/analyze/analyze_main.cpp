@@ -62,6 +62,10 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"output", true,
      "write the model's output (.npy), or a segmentation on the scan's grid (.nii, .nii.gz)",
      "FILE"},
+    {"output-dicom", true,
+     "write a segmentation as a DICOM SEG and a Comprehensive SR of its volumes into DIR, in the "
+     "scan's own study when it was DICOM (docs/pacs.md)",
+     "DIR"},
     {"estimate", false, "print what the run would cost on the network's miners, and stop"},
     {"json", false,
      "print JSON for programs: the estimate as one object, or a run's progress and result as "
@@ -301,6 +305,13 @@ int main(int argc, char **argv) {
   if (args->has("output") && !noArray)
     if (auto written = analysis::writeOutput(args->value("output"), *outcome); !written)
       return failWith(written.error());
+  if (args->has("output-dicom")) {
+    auto written = analysis::writeDicomOutput(args->value("output-dicom"), *outcome);
+    if (!written)
+      return failWith(written.error());
+    (g_json ? std::cerr : std::cout) << "DICOM SEG " << written->segmentation.string()
+                                     << "\nDICOM SR  " << written->report.string() << '\n';
+  }
   if (g_json)
     std::cout << analysis::resultLine(*outcome, analyzer.counters()) << std::endl;
   else

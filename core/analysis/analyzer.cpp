@@ -277,6 +277,7 @@ Result<Outcome> Analyzer::State::runModel(const Request &request, const Resolved
   settleInto(outcome, *pool, result->report);
   outcome.modelName =
       resolved.manifest ? resolved.manifest->name : fs::path(resolved.file).filename().string();
+  outcome.modelVersion = (*model)->bundleId();
   // The argmax once: the class volumes, the summary and the labels on the scan all come from it.
   const auto labels = segmentationLabels(result->output, resolved.manifest);
   if (labels.empty()) {
@@ -286,9 +287,11 @@ Result<Outcome> Analyzer::State::runModel(const Request &request, const Resolved
     outcome.summary = describeVolumes(outcome.segmentation);
     if (const auto &geometry = (*prepared)->geometry) {
       auto onScan = ingest::labelsOnSourceGrid(labels, *geometry);
-      if (onScan)
+      if (onScan) {
         outcome.scanLabels = std::move(*onScan);
-      else
+        outcome.scanSource = (*prepared)->dicom;
+        outcome.labelNames = resolved.manifest->labels;
+      } else
         tell("the segmentation cannot be put back on the scan: " + onScan.error().message);
     }
   }

@@ -9,6 +9,7 @@
 #include "analysis/request.h"
 #include "analysis/result_summary.h"
 #include "ingest/label_map.h"
+#include "ingest/volume.h"
 #include "model/tensor_data.h"
 
 #include <atomic>
@@ -26,6 +27,12 @@ struct Outcome {
   /// A segmentation model's labels on the scan's own grid (its input was a NIfTI or DICOM
   /// scan): what ingest::writeNiftiLabels writes, to lie on the scan in a viewer.
   std::optional<ingest::LabelMap> scanLabels;
+  /// The DICOM scan the labels lie on (none for NIfTI): what DICOM results refer to and copy.
+  std::optional<ingest::DicomSource> scanSource;
+  /// The compiled model's bundle id (hex BLAKE2b-256 of its linear weights): changes with them.
+  std::string modelVersion;
+  /// The model's class names, background first (a segmentation model's manifest labels).
+  std::vector<std::string> labelNames;
   std::string modelName;            ///< the manifest's name of the model, else its file's name
   std::vector<std::string> summary; ///< what it means, a line each, for people
   std::string text;                 ///< a summarized document's summary

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 Result<std::vector<float>> volumeValues(const fs::path &input,
                                         const ingest::ModelManifest &manifest,
                                         const std::function<void(const std::string &)> &onNotice,
-                                        ingest::PreparedGeometry &geometry) {
+                                        ingest::PreparedGeometry &geometry,
+                                        std::optional<ingest::DicomSource> &dicom) {
   const std::string name = input.filename().string();
   std::error_code ec;
   auto volume = ingest::isNiftiName(input)                          ? ingest::readNifti(input)
@@ -26,6 +27,7 @@ Result<std::vector<float>> volumeValues(const fs::path &input,
   if (!volume->identifying.empty() && onNotice)
     onNotice("Patient details in the file stay on this computer (" +
              std::to_string(volume->identifying.size()) + " attributes are never sent).");
+  dicom = std::move(volume->dicom);
   auto prepared = ingest::preprocess(*volume, manifest.preprocessing, &geometry);
   if (!prepared)
     return prepared.error();
@@ -56,7 +58,7 @@ Result<PreparedInput> loadInput(const fs::path &input,
       return tensor.error();
     if (tensor->dtype == model::DType::I64)
       return fail(ErrorCode::InvalidInput, "the input array must hold floats");
-    return PreparedInput{std::move(*tensor), std::nullopt};
+    return PreparedInput{std::move(*tensor), std::nullopt, std::nullopt};
   }
   if (!manifest)
     return fail(ErrorCode::InvalidInput,
@@ -64,9 +66,10 @@ Result<PreparedInput> loadInput(const fs::path &input,
                     " for this model with a manifest (nesa analyze --manifest FILE), or give the "
                     "input as an .npy array");
   ingest::PreparedGeometry geometry;
+  std::optional<ingest::DicomSource> dicom;
   const bool volume = manifest->input == "volume";
   Result<std::vector<float>> values =
-      volume ? volumeValues(input, *manifest, onNotice, geometry)
+      volume ? volumeValues(input, *manifest, onNotice, geometry, dicom)
       : manifest->input == "image"
           ? imageValues(input, *manifest)
           : fail(ErrorCode::InvalidInput, "a text model's input is a document: give a "
@@ -80,10 +83,12 @@ Result<PreparedInput> loadInput(const fs::path &input,
     return fail(ErrorCode::InvalidInput,
                 "the prepared input has " + std::to_string(values->size()) +
                     " values but the model takes " + std::to_string(expected));
-  PreparedInput prepared{model::TensorData::fromFloats(manifest->inputShape, *values),
+  PreparedInput prepared{model::TensorData::fromFloats(manifest->inputShape, *values), std::nullopt,
                          std::nullopt};
-  if (volume)
+  if (volume) {
     prepared.geometry = geometry;
+    prepared.dicom = std::move(dicom);
+  }
   return prepared;
 }
 

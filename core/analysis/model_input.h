@@ -4,6 +4,7 @@
 
 #include "ingest/model_manifest.h"
 #include "ingest/preprocess.h"
+#include "ingest/volume.h"
 #include "model/tensor_data.h"
 #include "util/result.h"
 
@@ -20,6 +21,8 @@ struct PreparedInput {
   /// For a scan: where its voxels were and where the model sees them (to put a segmentation
   /// back on the scan). None for arrays and images.
   std::optional<ingest::PreparedGeometry> geometry;
+  /// For a DICOM scan: its study, series and images, for results stored back beside it.
+  std::optional<ingest::DicomSource> dicom;
 };
 
 /// Reads `input` (.npy; a NIfTI file, a DICOM file, series folder or DICOMDIR; an image) and

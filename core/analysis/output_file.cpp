@@ -32,4 +32,12 @@ Result<void> writeOutput(const fs::path &file, const Outcome &outcome) {
                                   "Nesa segmentation: " + outcome.modelName);
 }
 
+Result<ingest::DicomResultFiles> writeDicomOutput(const fs::path &folder, const Outcome &outcome) {
+  if (!outcome.scanLabels || outcome.labelNames.empty())
+    return fail(ErrorCode::InvalidInput,
+                "only a segmentation of a NIfTI or DICOM scan is written as DICOM");
+  ingest::ResultModel model{outcome.modelName, outcome.modelVersion, outcome.labelNames, true};
+  return ingest::writeDicomResults(folder, *outcome.scanLabels, outcome.scanSource, model);
+}
+
 } // namespace nesa::analysis

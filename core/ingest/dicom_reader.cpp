@@ -70,6 +70,25 @@ void setAffine(Volume &volume, const std::array<double, 6> &o, const std::array<
   volume.coordinateSystem = "LPS";
 }
 
+// The study, series, image and patient attributes a result written back must carry.
+DicomSource sourceOf(DcmDataset &data) {
+  DicomSource source;
+  source.studyInstanceUid = text(data, DCM_StudyInstanceUID);
+  source.seriesInstanceUid = text(data, DCM_SeriesInstanceUID);
+  source.frameOfReferenceUid = text(data, DCM_FrameOfReferenceUID);
+  source.sopClassUid = text(data, DCM_SOPClassUID);
+  source.sopInstanceUids = {text(data, DCM_SOPInstanceUID)};
+  for (const DcmTagKey &key :
+       {DCM_SpecificCharacterSet, DCM_PatientName, DCM_PatientID, DCM_IssuerOfPatientID,
+        DCM_PatientBirthDate, DCM_PatientSex, DCM_StudyDate, DCM_StudyTime, DCM_StudyID,
+        DCM_AccessionNumber, DCM_ReferringPhysicianName, DCM_StudyDescription}) {
+    if (data.tagExists(key))
+      source.patientAndStudy.emplace_back(
+          static_cast<std::uint32_t>(key.getGroup()) << 16 | key.getElement(), text(data, key));
+  }
+  return source;
+}
+
 Result<Slice> readSlice(const std::filesystem::path &file) {
   registerCodecs();
   DcmFileFormat format;
@@ -89,6 +108,7 @@ Result<Slice> readSlice(const std::filesystem::path &file) {
   volume.format = std::string("DICOM (") + xfer.getXferName() + ")";
   volume.modality = text(data, DCM_Modality);
   slice.seriesUid = text(data, DCM_SeriesInstanceUID);
+  volume.dicom = sourceOf(data);
   for (const auto &[name, key] : std::initializer_list<std::pair<const char *, DcmTagKey>>{
            {"Patient's name", DCM_PatientName},
            {"Patient ID", DCM_PatientID},
@@ -255,10 +275,18 @@ Result<Volume> readDicomSeries(const std::filesystem::path &folder) {
   Volume volume = first.volume;
   const auto rows = volume.shape[1], columns = volume.shape[2];
   volume.voxels.clear();
+  volume.dicom->sopInstanceUids.clear();
   for (const auto &s : slices) {
     if (s.volume.shape[1] != rows || s.volume.shape[2] != columns)
       return fail(ErrorCode::InvalidInput, folder.string() + ": the series' slices differ in size");
+    for (std::size_t i = 0; i < 6; ++i)
+      if (std::abs(s.orientation[i] - first.orientation[i]) > 1e-3)
+        return fail(ErrorCode::InvalidInput,
+                    folder.string() +
+                        ": the series' slices are not parallel (mixed orientations); export "
+                        "one stack of parallel slices");
     volume.voxels.insert(volume.voxels.end(), s.volume.voxels.begin(), s.volume.voxels.end());
+    volume.dicom->sopInstanceUids.push_back(s.volume.dicom->sopInstanceUids.front());
   }
   volume.shape = {static_cast<std::int64_t>(slices.size()), rows, columns};
   std::array<double, 3> step{normal[0] * volume.spacing[2], normal[1] * volume.spacing[2],

@@ -4,10 +4,28 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nesa::ingest {
+
+/// Where a DICOM scan came from: what a result stored back beside it must reference, and the
+/// patient and study attributes it copies. Like Volume::identifying, it never leaves this computer
+/// except inside results the user sends back to the scan's own PACS.
+struct DicomSource {
+  std::string studyInstanceUid;
+  std::string seriesInstanceUid;
+  std::string frameOfReferenceUid; ///< "" when the source has none
+  std::string sopClassUid;         ///< of the source images
+  /// The source images: one per slice in the volume's z order, or a single multi-frame image
+  /// whose frames are the slices.
+  std::vector<std::string> sopInstanceUids;
+  /// Patient and study attributes to copy into results as they are: the tag (group << 16 |
+  /// element) and its value.
+  std::vector<std::pair<std::uint32_t, std::string>> patientAndStudy;
+};
 
 /// Voxel values after rescaling (DICOM rescale slope/intercept, NIfTI scl_slope/scl_inter), in
 /// row-major order with x fastest: shape is [z, y, x], or [t, z, y, x] for 4-D NIfTI.
@@ -26,6 +44,8 @@ struct Volume {
   /// Patient-identifying attributes (name, id, birth date, ...). They are shown to the user as
   /// "stays on this computer" and never leave it: nothing in the engine reads this field.
   std::map<std::string, std::string> identifying;
+  /// For a DICOM scan: its study, series and images (none for other formats).
+  std::optional<DicomSource> dicom;
 
   /// Number of voxels (the product of shape).
   std::int64_t count() const;
