@@ -18,6 +18,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
 
 using namespace nesa;
 using namespace nesa::ingest;
@@ -54,7 +55,7 @@ QStringList validatorErrors(const fs::path &file) {
   QProcess validator;
   validator.setProcessChannelMode(QProcess::MergedChannels);
   validator.start("dciodvfy", {QString::fromStdString(file.string())});
-  if (!validator.waitForFinished(60000))
+  if (!validator.waitForFinished(60000) || validator.exitStatus() != QProcess::NormalExit)
     return {"dciodvfy did not run: " + validator.errorString()};
   QStringList errors;
   for (const QString &line : QString::fromUtf8(validator.readAll()).split('\n'))
@@ -131,7 +132,7 @@ private Q_SLOTS:
     QVERIFY(std::abs(files->millilitres[0] - static_cast<double>(counts[1]) * voxel) < 1e-9);
     QVERIFY(std::abs(files->millilitres[1] - static_cast<double>(counts[2]) * voxel) < 1e-9);
 
-    checkSegWithDcmtk(files->segmentation, labels);
+    checkSegWithDcmtk(files->segmentation, labels, 2);
     checkReferences(files->segmentation, files->report);
     checkWithDcmjs(*files, labels);
   }
@@ -140,10 +141,10 @@ private Q_SLOTS:
   // the RAS+ grid out in DICOM's LPS+.
   void aNiftiScanStartsANewStudy() {
     LabelMap labels;
-    labels.grid.shape = {2, 3, 4};
+    labels.grid.shape = {2, 3, 5}; // 15 pixels a frame: the bits of frames share bytes
     labels.grid.coordinateSystem = "RAS";
-    labels.grid.affine = {{{2, 0, 0, 10}, {0, 2, 0, 20}, {0, 0, 3, 30}, {0, 0, 0, 1}}};
-    labels.labels.assign(24, 0);
+    labels.grid.affine = {{{2, 0, 0, 10}, {0, 1.5, 0, 20}, {0, 0, 4, 30}, {0, 0, 0, 1}}};
+    labels.labels.assign(30, 0);
     labels.labels[5] = labels.labels[17] = labels.labels[18] = 1;
     ResultModel brain = model();
     brain.labels = {"background", "brain"};
@@ -152,6 +153,7 @@ private Q_SLOTS:
     QCOMPARE(validatorErrors(files->segmentation), QStringList());
     QCOMPARE(validatorErrors(files->report), QStringList());
     QVERIFY(std::abs(files->millilitres[0] - 3 * 12.0 / 1000) < 1e-12);
+    checkSegWithDcmtk(files->segmentation, labels, 1);
     DcmFileFormat seg;
     QVERIFY(seg.loadFile(files->segmentation.c_str()).good());
     DcmDataset &data = *seg.getDataset();
@@ -163,7 +165,16 @@ private Q_SLOTS:
     QVERIFY(frame->findAndGetSequenceItem(DCM_PlanePositionSequence, plane).good());
     OFString position;
     QVERIFY(plane->findAndGetOFStringArray(DCM_ImagePositionPatient, position).good());
-    QCOMPARE(std::string(position.c_str()), std::string("-10\\-20\\33")); // slice 2, in LPS
+    QCOMPARE(std::string(position.c_str()), std::string("-10\\-20\\34")); // slice 2, in LPS
+    DcmItem *shared = nullptr, *measures = nullptr, *orientation = nullptr;
+    QVERIFY(data.findAndGetSequenceItem(DCM_SharedFunctionalGroupsSequence, shared).good());
+    QVERIFY(shared->findAndGetSequenceItem(DCM_PixelMeasuresSequence, measures).good());
+    QVERIFY(shared->findAndGetSequenceItem(DCM_PlaneOrientationSequence, orientation).good());
+    OFString spacing, cosines;
+    QVERIFY(measures->findAndGetOFStringArray(DCM_PixelSpacing, spacing).good());
+    QCOMPARE(std::string(spacing.c_str()), std::string("1.5\\2")); // between rows, then columns
+    QVERIFY(orientation->findAndGetOFStringArray(DCM_ImageOrientationPatient, cosines).good());
+    QCOMPARE(std::string(cosines.c_str()), std::string("-1\\0\\0\\0\\-1\\0"));
     QCOMPARE(text(data, DCM_SeriesDescription),
              std::string("Not for diagnostic use: Brain extraction (test)"));
   }
@@ -246,7 +257,7 @@ private Q_SLOTS:
                                            (root() / "a-file-too" / "out").string())});
     QVERIFY(nesa.waitForFinished(120000));
     QVERIFY(nesa.exitCode() != 0);
-    QVERIFY(QString::fromUtf8(nesa.readAllStandardError()).contains("cannot make the folder"));
+    QVERIFY(QString::fromUtf8(nesa.readAllStandardError()).contains("is not a folder"));
   }
 
 private:
@@ -254,17 +265,17 @@ private:
 
   // DCMTK's dcmseg reads the SEG back: one segment per class, a frame per slice and segment,
   // bits equal to the labels.
-  void checkSegWithDcmtk(const fs::path &file, const LabelMap &labels) {
+  void checkSegWithDcmtk(const fs::path &file, const LabelMap &labels, std::size_t segments) {
     DcmSegmentation *loaded = nullptr;
     QVERIFY(DcmSegmentation::loadFile(file.c_str(), loaded).good());
     std::unique_ptr<DcmSegmentation> seg(loaded);
-    QCOMPARE(seg->getNumberOfSegments(), std::size_t(2));
+    QCOMPARE(seg->getNumberOfSegments(), segments);
     const auto slices = static_cast<std::size_t>(labels.grid.shape[0]);
     const auto rows = static_cast<Uint16>(labels.grid.shape[1]);
     const auto columns = static_cast<Uint16>(labels.grid.shape[2]);
-    QCOMPARE(seg->getNumberOfFrames(), 2 * slices);
+    QCOMPARE(seg->getNumberOfFrames(), segments * slices);
     const std::size_t sliceSize = std::size_t(rows) * columns;
-    for (std::size_t f = 0; f < 2 * slices; ++f) {
+    for (std::size_t f = 0; f < segments * slices; ++f) {
       const std::size_t segment = f / slices + 1, k = f % slices;
       std::unique_ptr<DcmIODTypes::Frame> bits(
           DcmSegUtils::unpackBinaryFrame(seg->getFrame(f), rows, columns));
@@ -294,11 +305,27 @@ private:
     DcmItem *series = nullptr;
     QVERIFY(segData.findAndGetSequenceItem(DCM_ReferencedSeriesSequence, series).good());
     QCOMPARE(text(*series, DCM_SeriesInstanceUID), source.seriesInstanceUid);
-    DcmItem *derivation = nullptr, *image = nullptr, *frame = nullptr;
-    QVERIFY(segData.findAndGetSequenceItem(DCM_PerFrameFunctionalGroupsSequence, frame, 0).good());
-    QVERIFY(frame->findAndGetSequenceItem(DCM_DerivationImageSequence, derivation).good());
-    QVERIFY(derivation->findAndGetSequenceItem(DCM_SourceImageSequence, image).good());
-    QCOMPARE(text(*image, DCM_ReferencedSOPInstanceUID), source.sopInstanceUids[0]);
+    // Each frame names the source image of its slice, and lies where that image lies: the
+    // images were written at z = 10, -5, 2.5 as instances 1, 2, 3.
+    const std::map<std::string, std::string> zOfImage{{"1.2.826.0.1.3680043.8.498.7777.1", "10"},
+                                                      {"1.2.826.0.1.3680043.8.498.7777.2", "-5"},
+                                                      {"1.2.826.0.1.3680043.8.498.7777.3", "2.5"}};
+    for (unsigned long f = 0; f < 6; ++f) {
+      DcmItem *derivation = nullptr, *image = nullptr, *frame = nullptr, *plane = nullptr;
+      QVERIFY(
+          segData.findAndGetSequenceItem(DCM_PerFrameFunctionalGroupsSequence, frame, f).good());
+      QVERIFY(frame->findAndGetSequenceItem(DCM_DerivationImageSequence, derivation).good());
+      QVERIFY(derivation->findAndGetSequenceItem(DCM_SourceImageSequence, image).good());
+      QVERIFY(!image->tagExists(DCM_ReferencedFrameNumber)); // single-frame images
+      QVERIFY(frame->findAndGetSequenceItem(DCM_PlanePositionSequence, plane).good());
+      OFString z;
+      QVERIFY(plane->findAndGetOFString(DCM_ImagePositionPatient, z, 2).good());
+      const std::string uid = text(*image, DCM_ReferencedSOPInstanceUID);
+      QVERIFY(zOfImage.count(uid) == 1);
+      QCOMPARE(std::string(z.c_str()), zOfImage.at(uid));
+    }
+    QCOMPARE(text(segData, DCM_SpecificCharacterSet), std::string("ISO_IR 192"));
+    QCOMPARE(text(srData, DCM_SpecificCharacterSet), std::string("ISO_IR 192"));
     DSRDocument report;
     QVERIFY(report.read(srData).good());
     QCOMPARE(report.getDocumentType(), DSRTypes::DT_ComprehensiveSR);

@@ -279,6 +279,9 @@ int main(int argc, char **argv) {
   if (args->has("output"))
     if (auto outputName = analysis::checkOutputFile(args->value("output")); !outputName)
       return failWith(outputName.error());
+  if (args->has("output-dicom"))
+    if (auto folder = analysis::checkDicomFolder(args->value("output-dicom")); !folder)
+      return failWith(folder.error());
   auto network = networkOf(*args, *config);
   if (!network)
     return failWith(network.error());

@@ -32,6 +32,18 @@ Result<void> writeOutput(const fs::path &file, const Outcome &outcome) {
                                   "Nesa segmentation: " + outcome.modelName);
 }
 
+Result<void> checkDicomFolder(const fs::path &folder) {
+  std::error_code ec;
+  fs::path existing = fs::absolute(folder, ec);
+  while (!ec && !existing.empty() && !fs::exists(existing, ec) && existing != existing.root_path())
+    existing = existing.parent_path();
+  if (ec || !fs::is_directory(existing, ec))
+    return fail(ErrorCode::InvalidInput, folder.string() + ": " + existing.string() +
+                                             " is not a folder, so the DICOM results cannot go "
+                                             "there");
+  return {};
+}
+
 Result<ingest::DicomResultFiles> writeDicomOutput(const fs::path &folder, const Outcome &outcome) {
   if (!outcome.scanLabels || outcome.labelNames.empty())
     return fail(ErrorCode::InvalidInput,

@@ -19,6 +19,10 @@ Result<void> checkOutputFile(const std::filesystem::path &file);
 /// was not a NIfTI or DICOM scan).
 Result<void> writeOutput(const std::filesystem::path &file, const Outcome &outcome);
 
+/// InvalidInput unless `folder` is a folder or can be made as one: its nearest existing
+/// ancestor is a folder (checked before a run, so a wrong name costs nothing).
+Result<void> checkDicomFolder(const std::filesystem::path &folder);
+
 /// Writes the segmentation of `outcome` into `folder` as a DICOM SEG and a Comprehensive SR
 /// (ingest::writeDicomResults): in the scan's own study when it was DICOM, else in a new one.
 /// Every result says "not for diagnostic use": Nesa Desktop is not a medical device.

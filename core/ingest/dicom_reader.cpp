@@ -78,6 +78,9 @@ DicomSource sourceOf(DcmDataset &data) {
   source.frameOfReferenceUid = text(data, DCM_FrameOfReferenceUID);
   source.sopClassUid = text(data, DCM_SOPClassUID);
   source.sopInstanceUids = {text(data, DCM_SOPInstanceUID)};
+  source.hasGeometry = data.tagExists(DCM_ImagePositionPatient) &&
+                       data.tagExists(DCM_ImageOrientationPatient) &&
+                       data.tagExists(DCM_PixelSpacing);
   for (const DcmTagKey &key :
        {DCM_SpecificCharacterSet, DCM_PatientName, DCM_PatientID, DCM_IssuerOfPatientID,
         DCM_PatientBirthDate, DCM_PatientSex, DCM_StudyDate, DCM_StudyTime, DCM_StudyID,
@@ -287,6 +290,7 @@ Result<Volume> readDicomSeries(const std::filesystem::path &folder) {
                         "one stack of parallel slices");
     volume.voxels.insert(volume.voxels.end(), s.volume.voxels.begin(), s.volume.voxels.end());
     volume.dicom->sopInstanceUids.push_back(s.volume.dicom->sopInstanceUids.front());
+    volume.dicom->hasGeometry = volume.dicom->hasGeometry && s.volume.dicom->hasGeometry;
   }
   volume.shape = {static_cast<std::int64_t>(slices.size()), rows, columns};
   std::array<double, 3> step{normal[0] * volume.spacing[2], normal[1] * volume.spacing[2],
@@ -298,6 +302,22 @@ Result<Volume> readDicomSeries(const std::filesystem::path &folder) {
     for (int r = 0; r < 3; ++r)
       step[r] =
           (slices.back().position[r] - first.position[r]) / static_cast<double>(slices.size() - 1);
+    // One affine places every slice: a gap (a missing slice) or uneven spacing would put the
+    // voxels, and any result laid back on them, in the wrong place.
+    const double tolerance = std::max(0.01, 0.1 * std::abs(distance));
+    for (std::size_t k = 0; k < slices.size(); ++k) {
+      double offset = 0;
+      for (int r = 0; r < 3; ++r) {
+        const double d =
+            slices[k].position[r] - first.position[r] - static_cast<double>(k) * step[r];
+        offset += d * d;
+      }
+      if (std::sqrt(offset) > tolerance)
+        return fail(ErrorCode::InvalidInput,
+                    folder.string() + ": the series' slices are unevenly spaced (slice " +
+                        std::to_string(k + 1) + " is " + std::to_string(std::sqrt(offset)) +
+                        " mm off; is a slice missing?)");
+    }
   }
   setAffine(volume, first.orientation, first.position, step);
   return volume;

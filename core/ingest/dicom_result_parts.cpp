@@ -78,12 +78,20 @@ std::string decimal(double value) {
 }
 
 std::string clipped(const std::string &text, std::size_t limit) {
-  if (text.size() <= limit)
-    return text;
+  std::string clean = text;
+  for (char &c : clean)
+    if (c == '\\' || static_cast<unsigned char>(c) < 0x20)
+      c = ' '; // a backslash would split the value in two; control characters are not allowed
+  const auto first = clean.find_first_not_of(' ');
+  if (first == std::string::npos)
+    return {};
+  clean = clean.substr(first, clean.find_last_not_of(' ') - first + 1);
+  if (clean.size() <= limit)
+    return clean;
   std::size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
-    --end; // text[end] continues a UTF-8 character: cut before the character starts
-  return text.substr(0, end);
+  while (end > 0 && (static_cast<unsigned char>(clean[end]) & 0xC0) == 0x80)
+    --end; // clean[end] continues a UTF-8 character: cut before the character starts
+  return clean.substr(0, end);
 }
 
 SliceGeometry sliceGeometry(const VoxelGrid &grid) {
@@ -152,7 +160,7 @@ OFCondition addContributingEquipment(DcmItem &dataset, const Equipment &equipmen
   return status.good() ? putCode(*purpose, {"109102", "DCM", "Processing Equipment"}) : status;
 }
 
-OFCondition putSourceAttributes(DcmItem &dataset, const DicomSource &source) {
+OFCondition putSourceAttributes(DcmDataset &dataset, const DicomSource &source) {
   OFCondition status = EC_Normal;
   for (const auto &[tag, value] : source.patientAndStudy) {
     const DcmTagKey key(static_cast<Uint16>(tag >> 16), static_cast<Uint16>(tag & 0xFFFF));
@@ -164,6 +172,10 @@ OFCondition putSourceAttributes(DcmItem &dataset, const DicomSource &source) {
   if (status.good() && !source.frameOfReferenceUid.empty())
     status =
         dataset.putAndInsertString(DCM_FrameOfReferenceUID, source.frameOfReferenceUid.c_str());
+  if (status.good())
+    status = dataset.convertToUTF8(); // from the source's declared character set
+  if (status.good())
+    status = dataset.putAndInsertString(DCM_SpecificCharacterSet, kUtf8CharacterSet);
   return status;
 }
 

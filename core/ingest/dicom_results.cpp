@@ -28,7 +28,7 @@ Result<void> checkInput(const LabelMap &labels, const std::optional<DicomSource>
                 "a segmentation written as DICOM needs 2 to 256 classes (background first), not " +
                     std::to_string(model.labels.size()));
   for (const auto &name : model.labels)
-    if (name.empty())
+    if (clipped(name, 64).empty())
       return fail(ErrorCode::InvalidInput, "every class of the segmentation needs a name");
   if (!source)
     return {};
@@ -36,6 +36,10 @@ Result<void> checkInput(const LabelMap &labels, const std::optional<DicomSource>
       source->sopClassUid.empty())
     return fail(ErrorCode::InvalidInput,
                 "the source scan has no study, series or SOP class UID to refer to");
+  if (!source->hasGeometry)
+    return fail(ErrorCode::InvalidInput,
+                "the source images do not say where they lie (image position, orientation or "
+                "pixel spacing is missing), so a DICOM result cannot be placed on them");
   const auto images = static_cast<std::int64_t>(source->sopInstanceUids.size());
   if (images != 1 && images != shape[0])
     return fail(ErrorCode::InvalidInput, "the source series has " + std::to_string(images) +

@@ -24,8 +24,8 @@ CodeSequenceMacro codeMacro(const Code &code) {
 }
 
 // Where frame `k` came from: the source's image k, or frame k of its one multi-frame image.
-FGDerivationImage *derivationOf(const DicomSource &source, std::size_t k) {
-  const bool multiFrame = source.sopInstanceUids.size() == 1;
+FGDerivationImage *derivationOf(const DicomSource &source, std::size_t k, std::size_t slices) {
+  const bool multiFrame = source.sopInstanceUids.size() == 1 && slices > 1;
   const std::string &instance = source.sopInstanceUids[multiFrame ? 0 : k];
   ImageSOPInstanceReferenceMacro *reference = nullptr;
   OFVector<Uint16> frames;
@@ -65,7 +65,7 @@ Result<void> writeSegmentation(const fs::path &file, const LabelMap &labels,
   std::unique_ptr<DcmSegmentation> seg(created);
 
   if (source) {
-    DcmItem stand;
+    DcmDataset stand;
     step(putSourceAttributes(stand, *source), "source attributes");
     step(seg->importFromSourceImage(stand), "import the source's patient and study");
   } else {
@@ -105,6 +105,12 @@ Result<void> writeSegmentation(const fs::path &file, const LabelMap &labels,
 
   const auto sliceSize = static_cast<std::size_t>(shape[1] * shape[2]);
   std::vector<Uint8> frame(sliceSize);
+  // All frames' bits, packed as DICOM has them: one after another with no padding between
+  // frames, the first pixel in the lowest bit. DCMTK 3.6.7 loses bits of frames that do not
+  // start on a byte (any frame whose pixel count is not a multiple of 8, Colin27's 217 × 181
+  // among them), so the pixel data it encodes is replaced by these.
+  std::vector<Uint8> packed;
+  std::size_t packedBits = 0;
   for (std::size_t label = 1; label < model.labels.size() && step.ok(); ++label) {
     const auto [category, type] = segmentCodes(model.labels[label], label);
     DcmSegment *segment = nullptr;
@@ -123,6 +129,10 @@ Result<void> writeSegmentation(const fs::path &file, const LabelMap &labels,
       const std::uint8_t *slice = labels.labels.data() + k * sliceSize;
       for (std::size_t i = 0; i < sliceSize; ++i)
         frame[i] = slice[i] == label ? 1 : 0;
+      packed.resize((packedBits + sliceSize + 7) / 8 + 1, 0);
+      for (std::size_t i = 0; i < sliceSize; ++i, ++packedBits)
+        if (frame[i] != 0)
+          packed[packedBits / 8] |= static_cast<Uint8>(1u << (packedBits % 8));
       FGPlanePosPatient position;
       const auto &p = geometry.positions[k];
       step(position.setImagePositionPatient(decimal(p[0]).c_str(), decimal(p[1]).c_str(),
@@ -131,7 +141,8 @@ Result<void> writeSegmentation(const fs::path &file, const LabelMap &labels,
       FGFrameContent content;
       step(content.setDimensionIndexValues(number, 0), "segment index");
       step(content.setDimensionIndexValues(static_cast<Uint32>(k + 1), 1), "position index");
-      std::unique_ptr<FGDerivationImage> derivation(source ? derivationOf(*source, k) : nullptr);
+      std::unique_ptr<FGDerivationImage> derivation(
+          source ? derivationOf(*source, k, static_cast<std::size_t>(shape[0])) : nullptr);
       if (source && !derivation)
         step(EC_IllegalParameter, "source image reference");
       OFVector<FGBase *> perFrame;
@@ -148,6 +159,13 @@ Result<void> writeSegmentation(const fs::path &file, const LabelMap &labels,
   DcmFileFormat format;
   DcmDataset &dataset = *format.getDataset();
   step(seg->writeDataset(dataset), "encode");
+  packed.resize((packedBits + 7) / 8);
+  if (packed.size() % 2 != 0)
+    packed.push_back(0); // DICOM values have an even length
+  step(dataset.putAndInsertUint8Array(DCM_PixelData, packed.data(),
+                                      static_cast<unsigned long>(packed.size())),
+       "pixel data");
+  step(dataset.putAndInsertString(DCM_SpecificCharacterSet, kUtf8CharacterSet), "charset");
   step(addContributingEquipment(dataset, equipment), "contributing equipment");
   if (source)
     step(addReferencedSeries(dataset, *source), "referenced series");

@@ -46,9 +46,9 @@ Result<void> writeMeasurementReport(const fs::path &file, const std::vector<doub
     DSRImageReferenceValue segment(UID_SegmentationStorage, uids.segmentationInstance.c_str());
     segment.getSegmentList().addItem(static_cast<Uint16>(label));
     step(group.setReferencedSegment(segment), "referenced segment");
-    step(group.setSourceSeriesForSegmentation(
-             (source ? source->seriesInstanceUid : uids.segmentationSeries).c_str()),
-         "source series");
+    if (source) // a NIfTI scan has no series to name
+      step(group.setSourceSeriesForSegmentation(source->seriesInstanceUid.c_str()),
+           "source series");
     step(group.setFinding(coded(segmentCodes(model.labels[label], label).second), OFFalse),
          "finding");
     step(group.addMeasurement(
@@ -69,7 +69,7 @@ Result<void> writeMeasurementReport(const fs::path &file, const std::vector<doub
   step(document.setTreeFromRootTemplate(report, OFTrue), "tree");
   step(document.changeDocumentType(DSRTypes::DT_ComprehensiveSR), "document type");
   if (source) {
-    DcmItem stand;
+    DcmDataset stand;
     step(putSourceAttributes(stand, *source), "source attributes");
     step(document.readPatientData(stand), "patient");
     step(document.readStudyData(stand), "study");
@@ -101,6 +101,7 @@ Result<void> writeMeasurementReport(const fs::path &file, const std::vector<doub
   // The series and instance UIDs are ours (2.25), not the toolkit's.
   step(dataset.putAndInsertString(DCM_SeriesInstanceUID, uids.reportSeries.c_str()), "series");
   step(dataset.putAndInsertString(DCM_SOPInstanceUID, uids.reportInstance.c_str()), "instance");
+  step(dataset.putAndInsertString(DCM_SpecificCharacterSet, kUtf8CharacterSet), "charset");
   step(addContributingEquipment(dataset, equipment), "contributing equipment");
   step(format.saveFile(file.c_str(), EXS_LittleEndianExplicit), "save");
   if (!step.ok())

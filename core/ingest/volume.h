@@ -25,6 +25,9 @@ struct DicomSource {
   /// Patient and study attributes to copy into results as they are: the tag (group << 16 |
   /// element) and its value.
   std::vector<std::pair<std::uint32_t, std::string>> patientAndStudy;
+  /// Every image states where it lies (image position, orientation and pixel spacing): without
+  /// that a result cannot be placed in the source's frame of reference.
+  bool hasGeometry = false;
 };
 
 /// Voxel values after rescaling (DICOM rescale slope/intercept, NIfTI scl_slope/scl_inter), in

@@ -5,6 +5,7 @@
 #include "ingest/dicom_results.h"
 
 #include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcitem.h>
 
 #include <array>
@@ -44,7 +45,8 @@ std::string uidFromDigest(const std::string &digest);
 /// A number written as a DICOM decimal string (at most 16 characters).
 std::string decimal(double value);
 
-/// `text` cut to `limit` bytes (DICOM LO is 64, SH 16), never inside a UTF-8 character.
+/// `text` as one DICOM text value: backslashes and control characters become spaces, the ends
+/// are trimmed, and it is cut to `limit` bytes (LO is 64, SH 16), never inside a UTF-8 character.
 std::string clipped(const std::string &text, std::size_t limit);
 
 /// Where each slice of a grid lies in the patient coordinate system (LPS+, as DICOM has it).
@@ -79,8 +81,12 @@ Result<Equipment> equipmentFor(const ResultModel &model);
 OFCondition addContributingEquipment(DcmItem &dataset, const Equipment &equipment);
 
 /// Puts the source's patient and study attributes, study UID and frame of reference into
-/// `dataset` (a stand-in for a source image that DCMTK imports from).
-OFCondition putSourceAttributes(DcmItem &dataset, const DicomSource &source);
+/// `dataset` (a stand-in for a source image that DCMTK imports from), converted to UTF-8 with
+/// Specific Character Set ISO_IR 192: our own text (model and label names) is UTF-8 too.
+OFCondition putSourceAttributes(DcmDataset &dataset, const DicomSource &source);
+
+/// The character set both objects declare: UTF-8.
+inline constexpr const char *kUtf8CharacterSet = "ISO_IR 192";
 
 /// Adds the Referenced Series Sequence (Common Instance Reference module) naming the source's
 /// images.
