@@ -19,6 +19,8 @@ packages=(
   libtesseract-dev tesseract-ocr-eng
   # DICOM results: dciodvfy validates the SEG and SR we write; DCMTK's tools read and send DICOM
   dicom3tools dcmtk
+  # a real PACS in the tests: Orthanc with its DICOMweb plugin (run unprivileged on loopback)
+  orthanc orthanc-dicomweb
   # real scans: Colin27 T1 and atlases (the built-in brain models are trained and tested on it)
   mricron-data
   # the BIP39 English word list (compiled into the wallet)

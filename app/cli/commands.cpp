@@ -147,6 +147,8 @@ int analyzeCommand(Context &ctx) { return execSibling(ctx, "nesa-analyze"); }
 
 int modelCommand(Context &ctx) { return execSibling(ctx, "nesa-model"); }
 
+int pacsCommand(Context &ctx) { return execSibling(ctx, "nesa-pacs"); }
+
 int serveCommand(Context &ctx) {
   ctx.args.insert(ctx.args.begin(), "--serve");
   return execSibling(ctx, "nesa-analyze");
@@ -162,6 +164,10 @@ const std::vector<Command> &commands() {
       {"model", "list, add, inspect and remove installed models (nesa model --help)",
        "nesa model list | info ID | add FILE|FOLDER [--manifest M.json] [--id ID] | remove ID",
        nullptr, modelCommand},
+      {"pacs", "the hospital's PACS over DICOM: echo, find, series, get, send (nesa pacs --help)",
+       "nesa pacs echo | find [--patient-name N] [--study-date D] | series STUDY | get STUDY "
+       "[--series UID] --to DIR | send FILE... [--pacs AET@HOST:PORT]",
+       nullptr, pacsCommand},
       {"wallet", "create, restore and use the NES wallet (nesa wallet --help)",
        "nesa wallet create|restore|address|add-account|balance|send|history|sessions|stake|"
        "unstake|withdraw [--file F]",
@@ -241,7 +247,7 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
   const bool wantsHelp =
       global->has("help") || (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
   if (wantsHelp && name != "bench" && name != "wallet" && name != "analyze" && name != "model" &&
-      name != "serve" && name != "gov") {
+      name != "serve" && name != "gov" && name != "pacs") {
     out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
     if (command->arrivesWith)
       out << "Not yet available in this build: it arrives with " << command->arrivesWith << ".\n";

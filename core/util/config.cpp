@@ -50,7 +50,7 @@ struct Field {
       member;
 };
 
-const std::array<Field, 16> kFields{{
+const std::array<Field, 18> kFields{{
     {"network", &Config::network},
     {"nodeAddress", &Config::nodeAddress},
     {"deploymentFile", &Config::deploymentFile},
@@ -66,6 +66,8 @@ const std::array<Field, 16> kFields{{
     {"apiEnabled", &Config::apiEnabled},
     {"apiPort", &Config::apiPort},
     {"logLevel", &Config::logLevel},
+    {"pacsNode", &Config::pacsNode},
+    {"pacsAeTitle", &Config::pacsAeTitle},
     {"dataDir", &Config::dataDir},
 }};
 
@@ -110,6 +112,11 @@ Result<void> Config::validate() const {
     return invalid("autoLockMinutes", "must be 0 (never) or a number of minutes");
   if (!oneOf(logLevel, {"trace", "debug", "info", "warn", "error", "off"}))
     return invalid("logLevel", "must be trace, debug, info, warn, error or off");
+  if (!pacsNode.empty() &&
+      (pacsNode.find('@') == std::string::npos || pacsNode.find(':') == std::string::npos))
+    return invalid("pacsNode", "must be AET@HOST:PORT (the PACS's AE title, host and DICOM port)");
+  if (pacsAeTitle.empty() || pacsAeTitle.size() > 16)
+    return invalid("pacsAeTitle", "must be 1 to 16 characters");
   return {};
 }
 

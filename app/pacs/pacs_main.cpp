@@ -1,0 +1,191 @@
+// nesa-pacs: the hospital's PACS from the command line (what `nesa pacs` runs): check the
+// connection, find studies and series, retrieve a series to analyze, send results back.
+#include "cli/arguments.h"
+#include "cli/commands.h"
+#include "pacs/dimse_client.h"
+#include "util/config.h"
+#include "util/paths.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+
+namespace {
+
+using namespace nesa;
+namespace fs = std::filesystem;
+
+const std::vector<cli::OptionSpec> kOptions = {
+    {"pacs", true, "the PACS (default: the settings' pacsNode)", "AET@HOST:PORT"},
+    {"ae-title", true, "our AE title (default: the settings' pacsAeTitle, NESA)", "AET"},
+    {"patient-name", true, "find: the patient's name (DICOM wildcards: Doe^*)", "NAME"},
+    {"patient-id", true, "find: the patient's ID", "ID"},
+    {"study-date", true, "find: the study date or a range (20240101-20241231)", "DATE"},
+    {"accession", true, "find: the accession number", "NUMBER"},
+    {"study", true, "find: one study by its instance UID", "UID"},
+    {"series", true, "get: one series of the study (default: the whole study)", "UID"},
+    {"to", true, "get: the new folder to retrieve into", "DIR"},
+    {"json", false, "print JSON for programs (find, series)"},
+    {"config", true, "read settings from FILE instead of the default", "FILE"},
+    {"help", false, "show this help"},
+};
+
+const char *kUsage =
+    "usage: nesa pacs echo                        check that the PACS answers us\n"
+    "       nesa pacs find [--patient-name N] [--patient-id ID] [--study-date D]\n"
+    "                      [--accession A] [--study UID] [--json]\n"
+    "       nesa pacs series STUDY_UID [--json]   the series of a study\n"
+    "       nesa pacs get STUDY_UID [--series UID] --to DIR\n"
+    "       nesa pacs send FILE...                store DICOM files (results) on the PACS\n\n"
+    "Talks DICOM (C-ECHO, C-FIND, C-GET, C-STORE) to the PACS given with --pacs or set with\n"
+    "'nesa config set pacsNode AET@HOST:PORT'. The PACS must list our AE title among its DICOM\n"
+    "modalities. Patient details go only between this computer and the PACS (docs/pacs.md).\n\n"
+    "Options:\n";
+
+int failWith(const Error &error) {
+  std::cerr << "nesa pacs: " << error.message << '\n';
+  return cli::exitCodeFor(error);
+}
+
+Result<pacs::PacsNode> nodeOf(const cli::Arguments &args) {
+  auto config = loadConfig(args.value("config", paths::configFile().string()));
+  if (!config)
+    return config.error();
+  const std::string address = args.value("pacs", config->pacsNode);
+  if (address.empty())
+    return fail(ErrorCode::InvalidInput,
+                "no PACS: give --pacs AET@HOST:PORT or set one with 'nesa config set pacsNode "
+                "AET@HOST:PORT'");
+  return pacs::parsePacsNode(address, args.value("ae-title", config->pacsAeTitle));
+}
+
+void printStudies(const std::vector<pacs::StudyMatch> &studies, bool json) {
+  if (json) {
+    auto list = nlohmann::json::array();
+    for (const auto &s : studies)
+      list.push_back({{"studyInstanceUid", s.studyInstanceUid},
+                      {"patientName", s.patientName},
+                      {"patientId", s.patientId},
+                      {"studyDate", s.studyDate},
+                      {"studyDescription", s.studyDescription},
+                      {"accessionNumber", s.accessionNumber},
+                      {"modalities", s.modalities}});
+    std::cout << list.dump() << '\n';
+    return;
+  }
+  if (studies.empty()) {
+    std::cout << "No study matches.\n";
+    return;
+  }
+  for (const auto &s : studies)
+    std::cout << s.studyDate << "  " << std::left << std::setw(24) << s.patientName << ' '
+              << std::setw(12) << s.patientId << ' ' << std::setw(12) << s.modalities << ' '
+              << s.studyDescription << "\n  study " << s.studyInstanceUid << '\n';
+}
+
+void printSeries(const std::vector<pacs::SeriesMatch> &series, bool json) {
+  if (json) {
+    auto list = nlohmann::json::array();
+    for (const auto &s : series)
+      list.push_back({{"seriesInstanceUid", s.seriesInstanceUid},
+                      {"modality", s.modality},
+                      {"seriesNumber", s.seriesNumber},
+                      {"seriesDescription", s.seriesDescription},
+                      {"instances", s.instances}});
+    std::cout << list.dump() << '\n';
+    return;
+  }
+  for (const auto &s : series)
+    std::cout << std::left << std::setw(5) << s.seriesNumber << std::setw(5) << s.modality
+              << std::setw(6) << (s.instances < 0 ? std::string("?") : std::to_string(s.instances))
+              << s.seriesDescription << "\n  series " << s.seriesInstanceUid << '\n';
+}
+
+// The files to send: each file named, and the DICOM files directly in each folder named.
+std::vector<fs::path> filesToSend(const std::vector<std::string> &names) {
+  std::vector<fs::path> files;
+  for (const auto &name : names) {
+    std::error_code ec;
+    if (fs::is_directory(name, ec)) {
+      for (const auto &entry : fs::directory_iterator(name, ec))
+        if (entry.is_regular_file() && entry.path().filename().string().front() != '.')
+          files.push_back(entry.path());
+    } else {
+      files.emplace_back(name);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  auto args = cli::parseArguments(argc, argv, 1, kOptions);
+  if (!args)
+    return failWith(args.error());
+  const auto &words = args->positional;
+  if (args->has("help") || words.empty()) {
+    (args->has("help") ? std::cout : std::cerr) << kUsage << cli::formatOptions(kOptions);
+    return args->has("help") ? cli::kExitOk : cli::kExitUsage;
+  }
+  const std::string &command = words.front();
+  const bool json = args->has("json");
+  if (command != "echo" && command != "find" && command != "series" && command != "get" &&
+      command != "send")
+    return failWith(Error{ErrorCode::InvalidInput,
+                          "unknown command \"" + command + "\"\n" + std::string(kUsage)});
+  auto node = nodeOf(*args);
+  if (!node)
+    return failWith(node.error());
+
+  if (command == "echo") {
+    if (auto answered = pacs::echo(*node); !answered)
+      return failWith(answered.error());
+    std::cout << "The PACS " << pacs::describe(*node) << " answers " << node->callingAeTitle
+              << ".\n";
+    return cli::kExitOk;
+  }
+  if (command == "find") {
+    pacs::StudyQuery query{args->value("patient-name"), args->value("patient-id"),
+                           args->value("study-date"), args->value("accession"),
+                           args->value("study")};
+    auto studies = pacs::findStudies(*node, query);
+    if (!studies)
+      return failWith(studies.error());
+    printStudies(*studies, json);
+    return cli::kExitOk;
+  }
+  if (words.size() < 2)
+    return failWith(Error{ErrorCode::InvalidInput, command == "send"
+                                                       ? "say which files to send"
+                                                       : "say which study (its instance UID)"});
+  if (command == "series") {
+    auto series = pacs::findSeries(*node, words[1]);
+    if (!series)
+      return failWith(series.error());
+    printSeries(*series, json);
+    return cli::kExitOk;
+  }
+  if (command == "get") {
+    if (!args->has("to"))
+      return failWith(Error{ErrorCode::InvalidInput, "say where to: --to DIR (a new folder)"});
+    auto received = pacs::retrieve(
+        *node, words[1], args->value("series"), args->value("to"), [](int done, int remaining) {
+          std::cerr << "\rreceived " << done << ", " << remaining << " to come" << std::flush;
+          return true;
+        });
+    std::cerr << '\n';
+    if (!received)
+      return failWith(received.error());
+    std::cout << "Retrieved " << *received << " instances into " << args->value("to") << ".\n";
+    return cli::kExitOk;
+  }
+  const auto files = filesToSend({words.begin() + 1, words.end()});
+  if (auto stored = pacs::store(*node, files); !stored)
+    return failWith(stored.error());
+  std::cout << "Stored " << files.size() << " objects on " << pacs::describe(*node) << ".\n";
+  return cli::kExitOk;
+}

@@ -1,0 +1,370 @@
+#include "pacs/dimse_client.h"
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmnet/diutil.h>
+#include <dcmtk/dcmnet/scu.h>
+#include <dcmtk/oflog/oflog.h>
+
+#include <map>
+#include <random>
+#include <set>
+#include <system_error>
+
+namespace nesa::pacs {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr Uint32 kTimeoutSeconds = 30;
+
+const OFList<OFString> &plainTransferSyntaxes() {
+  static const OFList<OFString> syntaxes = [] {
+    OFList<OFString> list;
+    list.push_back(UID_LittleEndianExplicitTransferSyntax);
+    list.push_back(UID_LittleEndianImplicitTransferSyntax);
+    return list;
+  }();
+  return syntaxes;
+}
+
+// A DcmSCU set up to call `node`, quiet (failures come back as our messages).
+void configure(DcmSCU &scu, const PacsNode &node) {
+  OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
+  scu.setAETitle(node.callingAeTitle.c_str());
+  scu.setPeerAETitle(node.calledAeTitle.c_str());
+  scu.setPeerHostName(node.host.c_str());
+  scu.setPeerPort(node.port);
+  scu.setACSETimeout(kTimeoutSeconds);
+  scu.setDIMSETimeout(kTimeoutSeconds);
+  scu.setConnectionTimeout(static_cast<Sint32>(kTimeoutSeconds));
+  scu.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
+  scu.setMaxReceivePDULength(ASC_DEFAULTMAXPDU);
+}
+
+// Opens the association, telling a refusal (the PACS answered no) from silence.
+Result<void> connect(DcmSCU &scu, const PacsNode &node) {
+  OFCondition status = scu.initNetwork();
+  if (status.bad())
+    return fail(ErrorCode::Io, "cannot set up the DICOM network: " + std::string(status.text()));
+  status = scu.negotiateAssociation();
+  if (status == DUL_ASSOCIATIONREJECTED)
+    return fail(ErrorCode::InvalidInput,
+                "the PACS " + describe(node) + " refused the association: it does not accept " +
+                    "calls from AE title \"" + node.callingAeTitle +
+                    "\" or its own AE title is not \"" + node.calledAeTitle +
+                    "\" (add us to its DICOM modalities)");
+  if (status == NET_EC_NoAcceptablePresentationContexts)
+    return fail(ErrorCode::InvalidInput,
+                "the PACS " + describe(node) + " accepts none of the services asked for");
+  if (status.bad())
+    return fail(ErrorCode::Unavailable,
+                "no PACS answers at " + describe(node) + " (" + std::string(status.text()) + ")");
+  return {};
+}
+
+// A PACS that accepts the association and then aborts it when asked for a service: most often
+// it does not know our AE title.
+Error refusedService(const PacsNode &node, const char *service) {
+  return Error{ErrorCode::InvalidInput,
+               "the PACS " + describe(node) + " broke off when asked for " + service +
+                   ": it may not accept them from AE title \"" + node.callingAeTitle +
+                   "\" (add us to its DICOM modalities)"};
+}
+
+std::string hex(Uint16 status) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04x", status);
+  return text;
+}
+
+std::string text(DcmItem &item, const DcmTagKey &key) {
+  OFString value;
+  item.findAndGetOFStringArray(key, value);
+  return value.c_str();
+}
+
+// Runs a C-FIND at `level` with `keys` (empty values are return keys) and hands each match to
+// `take`.
+Result<void> find(const PacsNode &node, const char *level,
+                  const std::vector<std::pair<DcmTagKey, std::string>> &keys,
+                  const std::function<void(DcmDataset &)> &take) {
+  DcmSCU scu;
+  configure(scu, node);
+  scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel,
+                             plainTransferSyntaxes());
+  if (auto connected = connect(scu, node); !connected)
+    return connected.error();
+  const T_ASC_PresentationContextID context =
+      scu.findAnyPresentationContextID(UID_FINDStudyRootQueryRetrieveInformationModel, "");
+  if (context == 0)
+    return fail(ErrorCode::InvalidInput,
+                "the PACS " + describe(node) + " does not answer queries (C-FIND)");
+  DcmDataset query;
+  query.putAndInsertString(DCM_QueryRetrieveLevel, level);
+  for (const auto &[key, value] : keys)
+    query.putAndInsertString(key, value.c_str());
+  OFList<QRResponse *> responses;
+  const OFCondition status = scu.sendFINDRequest(context, &query, &responses);
+  Result<void> outcome;
+  if (status == DUL_PEERABORTEDASSOCIATION)
+    outcome = refusedService(node, "queries");
+  else if (status.bad())
+    outcome = fail(ErrorCode::Io, "the query to " + describe(node) + " failed: " + status.text());
+  for (QRResponse *response : responses) {
+    if (outcome && response->m_dataset != nullptr && DICOM_PENDING_STATUS(response->m_status))
+      take(*response->m_dataset);
+    else if (outcome && response->m_status != STATUS_Success &&
+             !DICOM_PENDING_STATUS(response->m_status))
+      outcome = fail(ErrorCode::Io, "the PACS " + describe(node) +
+                                        " could not answer the query (status 0x" +
+                                        hex(response->m_status) + ")");
+    delete response;
+  }
+  scu.releaseAssociation();
+  return outcome;
+}
+
+// A C-GET that reports each response and can be cancelled from it.
+class RetrievingScu : public DcmSCU {
+public:
+  explicit RetrievingScu(const RetrieveProgress &progress) : m_progress(progress) {}
+  bool cancelled = false;
+  int received = 0;
+
+protected:
+  OFCondition handleSTORERequest(const T_ASC_PresentationContextID context, DcmDataset *object,
+                                 OFBool &continueSession, Uint16 &status) override {
+    const OFCondition stored = DcmSCU::handleSTORERequest(context, object, continueSession, status);
+    if (stored.good() && status == STATUS_Success)
+      ++received;
+    return stored;
+  }
+  OFCondition handleCGETResponse(const T_ASC_PresentationContextID context,
+                                 RetrieveResponse *response, OFBool &continueSession) override {
+    const OFCondition handled = DcmSCU::handleCGETResponse(context, response, continueSession);
+    if (m_progress && !m_progress(received, response->m_numberOfRemainingSubops)) {
+      cancelled = true;
+      continueSession = OFFalse;
+    }
+    return handled;
+  }
+
+private:
+  const RetrieveProgress &m_progress;
+};
+
+std::string randomSuffix() {
+  std::random_device device;
+  return std::to_string(device()) + std::to_string(device());
+}
+
+} // namespace
+
+Result<void> echo(const PacsNode &node) {
+  DcmSCU scu;
+  configure(scu, node);
+  scu.addPresentationContext(UID_VerificationSOPClass, plainTransferSyntaxes());
+  if (auto connected = connect(scu, node); !connected)
+    return connected.error();
+  const OFCondition status = scu.sendECHORequest(0);
+  scu.releaseAssociation();
+  if (status.bad())
+    return fail(ErrorCode::Io,
+                "the PACS " + describe(node) + " did not answer C-ECHO: " + status.text());
+  return {};
+}
+
+Result<std::vector<StudyMatch>> findStudies(const PacsNode &node, const StudyQuery &query) {
+  std::vector<StudyMatch> matches;
+  auto found = find(node, "STUDY",
+                    {{DCM_StudyInstanceUID, query.studyInstanceUid},
+                     {DCM_PatientName, query.patientName},
+                     {DCM_PatientID, query.patientId},
+                     {DCM_StudyDate, query.studyDate},
+                     {DCM_AccessionNumber, query.accessionNumber},
+                     {DCM_StudyDescription, ""},
+                     {DCM_ModalitiesInStudy, ""}},
+                    [&](DcmDataset &answer) {
+                      matches.push_back(
+                          {text(answer, DCM_StudyInstanceUID), text(answer, DCM_PatientName),
+                           text(answer, DCM_PatientID), text(answer, DCM_StudyDate),
+                           text(answer, DCM_StudyDescription), text(answer, DCM_AccessionNumber),
+                           text(answer, DCM_ModalitiesInStudy)});
+                    });
+  if (!found)
+    return found.error();
+  return matches;
+}
+
+Result<std::vector<SeriesMatch>> findSeries(const PacsNode &node, const std::string &studyUid) {
+  if (studyUid.empty())
+    return fail(ErrorCode::InvalidInput, "say which study's series to list");
+  std::vector<SeriesMatch> matches;
+  auto found =
+      find(node, "SERIES",
+           {{DCM_StudyInstanceUID, studyUid},
+            {DCM_SeriesInstanceUID, ""},
+            {DCM_Modality, ""},
+            {DCM_SeriesNumber, ""},
+            {DCM_SeriesDescription, ""},
+            {DCM_NumberOfSeriesRelatedInstances, ""}},
+           [&](DcmDataset &answer) {
+             SeriesMatch match{text(answer, DCM_SeriesInstanceUID), text(answer, DCM_Modality),
+                               text(answer, DCM_SeriesNumber), text(answer, DCM_SeriesDescription)};
+             const std::string count = text(answer, DCM_NumberOfSeriesRelatedInstances);
+             if (!count.empty() && count.find_first_not_of("0123456789 ") == std::string::npos)
+               match.instances = std::stoi(count);
+             matches.push_back(std::move(match));
+           });
+  if (!found)
+    return found.error();
+  return matches;
+}
+
+Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
+                     const std::string &seriesUid, const fs::path &folder,
+                     const RetrieveProgress &progress) {
+  if (studyUid.empty())
+    return fail(ErrorCode::InvalidInput, "say which study to retrieve");
+  std::error_code ec;
+  if (fs::exists(folder, ec))
+    return fail(ErrorCode::AlreadyExists, folder.string() + " exists: retrieve into a new folder");
+  const fs::path parent = folder.has_parent_path() ? folder.parent_path() : fs::path(".");
+  fs::create_directories(parent, ec);
+  const fs::path partial =
+      parent / ("." + folder.filename().string() + ".retrieving-" + randomSuffix());
+  if (ec || !fs::create_directory(partial, ec) || ec)
+    return fail(ErrorCode::Io, "cannot make a folder in " + parent.string() +
+                                   (ec ? ": " + ec.message() : std::string()));
+  auto removePartial = [&] {
+    std::error_code ignored;
+    fs::remove_all(partial, ignored);
+  };
+
+  RetrievingScu scu(progress);
+  configure(scu, node);
+  scu.setStorageMode(DCMSCU_STORAGE_DISK);
+  scu.setStorageDir(partial.c_str());
+  scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel,
+                             plainTransferSyntaxes());
+  // The PACS sends each instance back on this association: we are the storage SCP.
+  for (int i = 0; i < numberOfDcmLongSCUStorageSOPClassUIDs; ++i)
+    scu.addPresentationContext(dcmLongSCUStorageSOPClassUIDs[i], plainTransferSyntaxes(),
+                               ASC_SC_ROLE_SCP);
+  if (auto connected = connect(scu, node); !connected) {
+    removePartial();
+    return connected.error();
+  }
+  const T_ASC_PresentationContextID context =
+      scu.findAnyPresentationContextID(UID_GETStudyRootQueryRetrieveInformationModel, "");
+  if (context == 0) {
+    removePartial();
+    return fail(ErrorCode::InvalidInput,
+                "the PACS " + describe(node) + " does not send studies on request (C-GET)");
+  }
+  DcmDataset query;
+  query.putAndInsertString(DCM_QueryRetrieveLevel, seriesUid.empty() ? "STUDY" : "SERIES");
+  query.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
+  if (!seriesUid.empty())
+    query.putAndInsertString(DCM_SeriesInstanceUID, seriesUid.c_str());
+  OFList<RetrieveResponse *> responses;
+  const OFCondition status = scu.sendCGETRequest(context, &query, &responses);
+  Uint16 finalStatus = STATUS_Success;
+  int failed = 0;
+  for (RetrieveResponse *response : responses) {
+    finalStatus = response->m_status;
+    failed = std::max(failed, static_cast<int>(response->m_numberOfFailedSubops));
+    delete response;
+  }
+  scu.releaseAssociation();
+  Result<int> outcome = scu.received;
+  const std::string what = seriesUid.empty() ? "study " + studyUid : "series " + seriesUid;
+  const bool failedStatus = finalStatus != STATUS_Success && !DICOM_PENDING_STATUS(finalStatus);
+  if (scu.cancelled)
+    outcome = fail(ErrorCode::Cancelled, "the transfer of " + what + " was cancelled");
+  else if (status == DUL_PEERABORTEDASSOCIATION && scu.received == 0)
+    outcome = refusedService(node, "studies (C-GET)");
+  else if (status.bad())
+    outcome = fail(ErrorCode::Io, "the transfer of " + what + " from " + describe(node) +
+                                      " broke off after " + std::to_string(scu.received) +
+                                      " instances: " + status.text());
+  else if (scu.received == 0)
+    outcome = fail(ErrorCode::NotFound,
+                   "the PACS " + describe(node) + " has no " + what +
+                       (failedStatus ? " (status 0x" + hex(finalStatus) + ")" : std::string()));
+  else if (failed > 0 || failedStatus)
+    outcome = fail(ErrorCode::Io, "the PACS " + describe(node) + " sent " +
+                                      std::to_string(scu.received) + " instances of " + what +
+                                      " but could not send " + std::to_string(std::max(failed, 1)) +
+                                      " (was it removed meanwhile?)");
+  if (outcome) {
+    fs::rename(partial, folder, ec);
+    if (ec)
+      outcome = fail(ErrorCode::Io,
+                     "cannot name the retrieved folder " + folder.string() + ": " + ec.message());
+  }
+  if (!outcome)
+    removePartial();
+  return outcome;
+}
+
+Result<void> store(const PacsNode &node, const std::vector<fs::path> &files) {
+  if (files.empty())
+    return fail(ErrorCode::InvalidInput, "no files to send");
+  // Every SOP class and transfer syntax must be offered before the association opens.
+  std::map<std::string, std::set<std::string>> offers;
+  for (const auto &file : files) {
+    DcmFileFormat format;
+    if (format.loadFile(file.c_str(), EXS_Unknown, EGL_noChange, 1024).bad())
+      return fail(ErrorCode::InvalidInput, file.string() + " is not a readable DICOM file");
+    OFString sopClass, syntax;
+    format.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, sopClass);
+    format.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, syntax);
+    if (sopClass.empty() || syntax.empty())
+      return fail(ErrorCode::InvalidInput, file.string() + " has no SOP class or transfer syntax");
+    offers[sopClass.c_str()].insert(syntax.c_str());
+  }
+  DcmSCU scu;
+  configure(scu, node);
+  for (const auto &[sopClass, syntaxes] : offers) {
+    OFList<OFString> list;
+    for (const auto &syntax : syntaxes)
+      list.push_back(syntax.c_str());
+    scu.addPresentationContext(sopClass.c_str(), list);
+  }
+  if (auto connected = connect(scu, node); !connected)
+    return connected.error();
+  Result<void> outcome;
+  for (const auto &file : files) {
+    DcmFileFormat format;
+    format.loadFile(file.c_str(), EXS_Unknown, EGL_noChange, 1024);
+    OFString sopClass, syntax;
+    format.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, sopClass);
+    format.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, syntax);
+    const T_ASC_PresentationContextID context = scu.findPresentationContextID(sopClass, syntax);
+    if (context == 0) {
+      outcome = fail(ErrorCode::InvalidInput,
+                     "the PACS " + describe(node) + " does not accept objects like " +
+                         file.filename().string() + " (" +
+                         dcmFindNameOfUID(sopClass.c_str(), "unknown class") + ")");
+      break;
+    }
+    Uint16 response = 0;
+    const OFCondition status = scu.sendSTORERequest(context, file.c_str(), nullptr, response);
+    if (status.bad() || response != STATUS_Success) {
+      outcome = fail(ErrorCode::Io, "the PACS " + describe(node) + " did not store " +
+                                        file.filename().string() +
+                                        (status.bad() ? std::string(": ") + status.text()
+                                                      : " (status 0x" + hex(response) + ")"));
+      break;
+    }
+  }
+  scu.releaseAssociation();
+  return outcome;
+}
+
+} // namespace nesa::pacs

@@ -1,0 +1,123 @@
+// A real PACS for the tests: Orthanc (Debian's package) with its DICOMweb plugin, started on free
+// loopback ports in a folder of the test's own, as an unprivileged user when the test runs as
+// root, and stopped when the object goes.
+#pragma once
+
+#include <QByteArray>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+#include <unistd.h>
+
+namespace nesa::testing {
+
+class OrthancServer {
+public:
+  static constexpr const char *kAeTitle = "ORTHANC";
+
+  ~OrthancServer() { stop(); }
+
+  /// Starts Orthanc with its storage in `folder`, answering the AE titles in `knownCallers`
+  /// (their own port is never used: the tests only query and retrieve with C-GET). An empty
+  /// string on success, else what went wrong.
+  QString start(const QString &folder, const QStringList &knownCallers) {
+    const QString program = QStandardPaths::findExecutable("Orthanc", {"/usr/sbin", "/usr/bin"});
+    if (program.isEmpty())
+      return "Orthanc is missing: scripts/install-deps.sh installs it";
+    m_dicomPort = freePort();
+    m_httpPort = freePort();
+    QDir().mkpath(folder + "/storage");
+    QJsonObject modalities;
+    for (const QString &caller : knownCallers)
+      modalities[caller.toLower()] = QJsonArray{caller, "127.0.0.1", 1};
+    QJsonObject config{
+        {"Name", "nesa-test"},
+        {"StorageDirectory", folder + "/storage"},
+        {"IndexDirectory", folder + "/storage"},
+        {"DicomAet", kAeTitle},
+        {"DicomPort", m_dicomPort},
+        {"HttpPort", m_httpPort},
+        {"RemoteAccessAllowed", false},
+        {"AuthenticationEnabled", false},
+        {"DicomCheckCalledAet", true},
+        {"DicomModalities", modalities},
+        {"Plugins", QJsonArray{"/usr/share/orthanc/plugins/libOrthancDicomWeb.so"}},
+    };
+    QFile file(folder + "/orthanc.json");
+    if (!file.open(QIODevice::WriteOnly))
+      return "cannot write " + file.fileName();
+    file.write(QJsonDocument(config).toJson());
+    file.close();
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    QStringList arguments{program, "--no-jobs", file.fileName()};
+    if (geteuid() == 0) {
+      // A PACS needs no privileges: run it as nobody, in a folder nobody may write.
+      QProcess::execute("chmod", {"-R", "a+rwX", folder});
+      QProcess::execute("chmod", {"a+x", QFileInfo(folder).absolutePath()}); // to reach it
+      arguments = QStringList{"--reuid=65534", "--regid=65534", "--clear-groups", "--"} + arguments;
+      m_process.start("setpriv", arguments);
+    } else {
+      m_process.start(arguments.takeFirst(), arguments);
+    }
+    if (!m_process.waitForStarted(10000))
+      return "Orthanc did not start: " + m_process.errorString();
+    for (int i = 0; i < 300; ++i) { // up to 30 s for the DICOM port to open
+      QTcpSocket probe;
+      probe.connectToHost("127.0.0.1", m_dicomPort);
+      if (probe.waitForConnected(100))
+        return {};
+      if (m_process.state() == QProcess::NotRunning)
+        return "Orthanc stopped: " + QString::fromUtf8(m_process.readAll().right(2000));
+      QThread::msleep(100);
+    }
+    return "Orthanc did not open its DICOM port";
+  }
+
+  void stop() {
+    if (m_process.state() == QProcess::NotRunning)
+      return;
+    m_process.terminate();
+    if (!m_process.waitForFinished(10000)) {
+      m_process.kill();
+      m_process.waitForFinished(5000);
+    }
+  }
+
+  /// "ORTHANC@127.0.0.1:PORT".
+  QString address() const { return QString("%1@127.0.0.1:%2").arg(kAeTitle).arg(m_dicomPort); }
+  quint16 dicomPort() const { return m_dicomPort; }
+  /// "http://127.0.0.1:PORT": Orthanc's REST API and DICOMweb under /dicom-web/.
+  QString url() const { return QString("http://127.0.0.1:%1").arg(m_httpPort); }
+
+  /// A port nothing listens on at this moment.
+  static quint16 freePort() {
+    QTcpServer server;
+    server.listen(QHostAddress::LocalHost, 0);
+    return server.serverPort();
+  }
+
+private:
+  QProcess m_process;
+  quint16 m_dicomPort = 0;
+  quint16 m_httpPort = 0;
+};
+
+/// Runs curl and returns its output (empty when it fails): `arguments` after the URL.
+inline QByteArray curl(const QString &url, const QStringList &arguments = {}) {
+  QProcess process;
+  process.start("curl", QStringList{"-sS", "--fail", url} + arguments);
+  if (!process.waitForFinished(30000) || process.exitCode() != 0)
+    return {};
+  return process.readAllStandardOutput();
+}
+
+} // namespace nesa::testing
