@@ -186,6 +186,28 @@ private Q_SLOTS:
     QVERIFY2(metadata.contains(series.toUtf8()), "the SEG does not name the source series");
   }
 
+  // `nesa analyze --send-to` stores the SEG and SR on the PACS without keeping them here.
+  void analyzeSendsStraightToThePacs() {
+    const QString home = m_dir.filePath("home");
+    const Run r = run({"analyze", m_dir.filePath("cli-scan"), "--model", "brain-extraction",
+                       "--privacy", "local", "--send-to", m_orthanc.address()},
+                      home);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains("Sent the SEG and the SR to " + m_orthanc.address()));
+    QVERIFY(!r.out.contains("DICOM SEG ")); // nothing was kept
+    auto listed = findSeries(m_node, m_source.dicom->studyInstanceUid);
+    QVERIFY(listed.ok());
+    int segmentations = 0;
+    for (const auto &s : *listed)
+      segmentations += s.modality == "SEG" ? 1 : 0;
+    QCOMPARE(segmentations, 2); // this one and the round trip's
+    const Run refused = run({"analyze", m_dir.filePath("cli-scan"), "--model", "brain-extraction",
+                             "--privacy", "local", "--send-to", "pacs"},
+                            home);
+    QCOMPARE(refused.code, 2); // no PACS in the settings: refused before the run
+    QVERIFY(refused.err.contains("no PACS in the settings"));
+  }
+
   // A study deleted while it is being sent: the transfer fails with the reason and leaves
   // nothing behind. (Last: it deletes the study.)
   void aStudyDeletedMidTransferLeavesNothing() {

@@ -8,12 +8,14 @@
 #include "cli/commands.h"
 #include "cli/daemon.h"
 #include "cli/secret_input.h"
+#include "pacs/dimse_client.h"
 #include "serve_api.h"
 #include "util/paths.h"
 #include "util/process_tuning.h"
 #include "wallet_secrets.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include <fstream>
@@ -66,6 +68,10 @@ const std::vector<cli::OptionSpec> kOptions = {
      "write a segmentation as a DICOM SEG and a Comprehensive SR of its volumes into DIR, in the "
      "scan's own study when it was DICOM (docs/pacs.md)",
      "DIR"},
+    {"send-to", true,
+     "store the DICOM SEG and SR on this PACS (C-STORE); 'pacs' is the settings' pacsNode. "
+     "Without --output-dicom they are written to a private folder removed afterwards",
+     "AET@HOST:PORT|pacs"},
     {"estimate", false, "print what the run would cost on the network's miners, and stop"},
     {"json", false,
      "print JSON for programs: the estimate as one object, or a run's progress and result as "
@@ -133,6 +139,41 @@ void printCall(const privacy::RunProgress &p) {
     line << work.miner << " (" << work.role << ", " << (work.passed ? "verified" : "FAILED")
          << ") ";
   std::cerr << line.str() << '\n';
+}
+
+/// Writes the DICOM SEG and SR of `outcome` into --output-dicom (else into a private folder
+/// removed afterwards) and stores them on `sendTo` when given.
+Result<void> writeAndSendDicom(const cli::Arguments &args, const analysis::Outcome &outcome,
+                               const std::optional<pacs::PacsNode> &sendTo) {
+  const bool keep = args.has("output-dicom");
+  fs::path folder;
+  if (keep) {
+    folder = args.value("output-dicom");
+  } else {
+    std::error_code ec;
+    std::string pattern = (fs::temp_directory_path(ec) / "nesa-dicom-XXXXXX").string();
+    if (ec || ::mkdtemp(pattern.data()) == nullptr) // made for this user alone (0700)
+      return fail(ErrorCode::Io, "cannot make a private temporary folder for the DICOM results");
+    folder = pattern;
+  }
+  auto written = analysis::writeDicomOutput(folder, outcome);
+  if (!written)
+    return written.error();
+  auto &out = g_json ? std::cerr : std::cout;
+  if (keep)
+    out << "DICOM SEG " << written->segmentation.string() << "\nDICOM SR  "
+        << written->report.string() << '\n';
+  Result<void> sent;
+  if (sendTo) {
+    sent = pacs::store(*sendTo, {written->segmentation, written->report});
+    if (sent)
+      out << "Sent the SEG and the SR to " << pacs::describe(*sendTo) << ".\n";
+  }
+  if (!keep) { // they hold the patient's details: nothing stays behind
+    std::error_code ignored;
+    fs::remove_all(folder, ignored);
+  }
+  return sent;
 }
 
 /// The run's result for people: what the output means, the per-call report and the payment.
@@ -282,6 +323,19 @@ int main(int argc, char **argv) {
   if (args->has("output-dicom"))
     if (auto folder = analysis::checkDicomFolder(args->value("output-dicom")); !folder)
       return failWith(folder.error());
+  std::optional<pacs::PacsNode> sendTo;
+  if (args->has("send-to")) {
+    const std::string address =
+        args->value("send-to") == "pacs" ? config->pacsNode : args->value("send-to");
+    if (address.empty())
+      return failWith(Error{ErrorCode::InvalidInput,
+                            "--send-to pacs: no PACS in the settings (nesa config set pacsNode "
+                            "AET@HOST:PORT)"});
+    auto node = pacs::parsePacsNode(address, config->pacsAeTitle);
+    if (!node)
+      return failWith(node.error());
+    sendTo = *node;
+  }
   auto network = networkOf(*args, *config);
   if (!network)
     return failWith(network.error());
@@ -308,12 +362,9 @@ int main(int argc, char **argv) {
   if (args->has("output") && !noArray)
     if (auto written = analysis::writeOutput(args->value("output"), *outcome); !written)
       return failWith(written.error());
-  if (args->has("output-dicom")) {
-    auto written = analysis::writeDicomOutput(args->value("output-dicom"), *outcome);
-    if (!written)
-      return failWith(written.error());
-    (g_json ? std::cerr : std::cout) << "DICOM SEG " << written->segmentation.string()
-                                     << "\nDICOM SR  " << written->report.string() << '\n';
+  if (args->has("output-dicom") || sendTo) {
+    if (auto stored = writeAndSendDicom(*args, *outcome, sendTo); !stored)
+      return failWith(stored.error());
   }
   if (g_json)
     std::cout << analysis::resultLine(*outcome, analyzer.counters()) << std::endl;
