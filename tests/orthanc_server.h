@@ -33,8 +33,13 @@ public:
     const QString program = QStandardPaths::findExecutable("Orthanc", {"/usr/sbin", "/usr/bin"});
     if (program.isEmpty())
       return "Orthanc is missing: scripts/install-deps.sh installs it";
-    m_dicomPort = freePort();
-    m_httpPort = freePort();
+    { // two different ports, both free now (held together so they cannot be the same)
+      QTcpServer dicom, http;
+      dicom.listen(QHostAddress::LocalHost, 0);
+      http.listen(QHostAddress::LocalHost, 0);
+      m_dicomPort = dicom.serverPort();
+      m_httpPort = http.serverPort();
+    }
     QDir().mkpath(folder + "/storage");
     QJsonObject modalities;
     for (const QString &caller : knownCallers)
@@ -58,16 +63,15 @@ public:
     file.write(QJsonDocument(config).toJson());
     file.close();
     m_process.setProcessChannelMode(QProcess::MergedChannels);
-    QStringList arguments{program, "--no-jobs", file.fileName()};
+    // Orthanc dies with the test process, even when the test crashes (--pdeathsig).
+    QStringList arguments{"--pdeathsig=TERM", "--", program, "--no-jobs", file.fileName()};
     if (geteuid() == 0) {
-      // A PACS needs no privileges: run it as nobody, in a folder nobody may write.
+      // A PACS needs no privileges: run it as nobody, in its folder made writable for that.
       QProcess::execute("chmod", {"-R", "a+rwX", folder});
       QProcess::execute("chmod", {"a+x", QFileInfo(folder).absolutePath()}); // to reach it
-      arguments = QStringList{"--reuid=65534", "--regid=65534", "--clear-groups", "--"} + arguments;
-      m_process.start("setpriv", arguments);
-    } else {
-      m_process.start(arguments.takeFirst(), arguments);
+      arguments = QStringList{"--reuid=65534", "--regid=65534", "--clear-groups"} + arguments;
     }
+    m_process.start("setpriv", arguments);
     if (!m_process.waitForStarted(10000))
       return "Orthanc did not start: " + m_process.errorString();
     for (int i = 0; i < 300; ++i) { // up to 30 s for the DICOM port to open

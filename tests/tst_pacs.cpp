@@ -27,10 +27,12 @@ struct Run {
   QString out, err;
 };
 
-Run run(const QStringList &arguments, const QString &home) {
+Run run(const QStringList &arguments, const QString &home, const QString &temporary = {}) {
   QProcess process;
   QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
   environment.insert("NESA_HOME", home);
+  if (!temporary.isEmpty())
+    environment.insert("TMPDIR", temporary);
   process.setProcessEnvironment(environment);
   process.start(NESA_CLI_PATH, arguments);
   Run r;
@@ -188,24 +190,30 @@ private Q_SLOTS:
 
   // `nesa analyze --send-to` stores the SEG and SR on the PACS without keeping them here.
   void analyzeSendsStraightToThePacs() {
-    const QString home = m_dir.filePath("home");
-    const Run r = run({"analyze", m_dir.filePath("cli-scan"), "--model", "brain-extraction",
-                       "--privacy", "local", "--send-to", m_orthanc.address()},
-                      home);
+    const int before = segmentationSeries();
+    const QString source = QString::fromStdString((root() / "source").string());
+    const QString home = m_dir.filePath("home"), temporary = m_dir.filePath("tmp");
+    QVERIFY(QDir().mkpath(temporary));
+    const Run r = run({"analyze", source, "--model", "brain-extraction", "--privacy", "local",
+                       "--send-to", m_orthanc.address()},
+                      home, temporary);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY(r.out.contains("Sent the SEG and the SR to " + m_orthanc.address()));
-    QVERIFY(!r.out.contains("DICOM SEG ")); // nothing was kept
-    auto listed = findSeries(m_node, m_source.dicom->studyInstanceUid);
-    QVERIFY(listed.ok());
-    int segmentations = 0;
-    for (const auto &s : *listed)
-      segmentations += s.modality == "SEG" ? 1 : 0;
-    QCOMPARE(segmentations, 2); // this one and the round trip's
-    const Run refused = run({"analyze", m_dir.filePath("cli-scan"), "--model", "brain-extraction",
-                             "--privacy", "local", "--send-to", "pacs"},
+    QVERIFY(!r.out.contains("DICOM SEG ")); // nothing was kept…
+    QCOMPARE(QDir(temporary).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+             QStringList()); // …not even in the temporary folder
+    QCOMPARE(segmentationSeries(), before + 1);
+    const Run refused = run({"analyze", source, "--model", "brain-extraction", "--privacy", "local",
+                             "--send-to", "pacs"},
                             home);
     QCOMPARE(refused.code, 2); // no PACS in the settings: refused before the run
     QVERIFY(refused.err.contains("no PACS in the settings"));
+    const Run wrong = run({"analyze", source, "--model", "brain-extraction", "--privacy", "local",
+                           "--send-to", QString("WRONG@127.0.0.1:%1").arg(m_orthanc.dicomPort())},
+                          home);
+    QCOMPARE(wrong.code, 2); // the PACS refuses us: known before the run, which is not made
+    QVERIFY2(wrong.err.contains("refused the association"), qPrintable(wrong.err));
+    QVERIFY(!wrong.out.contains("level local"));
   }
 
   // A study deleted while it is being sent: the transfer fails with the reason and leaves
@@ -238,6 +246,15 @@ private Q_SLOTS:
 
 private:
   fs::path root() const { return fs::path(m_dir.path().toStdString()); }
+
+  // How many SEG series the source study holds on the PACS now.
+  int segmentationSeries() {
+    auto listed = findSeries(m_node, m_source.dicom->studyInstanceUid);
+    int count = 0;
+    for (const auto &s : listed.ok() ? *listed : std::vector<SeriesMatch>{})
+      count += s.modality == "SEG" ? 1 : 0;
+    return count;
+  }
 
   QStringList hiddenLeftovers() const {
     return QDir(m_dir.path()).entryList({".*retrieving*"}, QDir::Dirs | QDir::Hidden);

@@ -67,6 +67,10 @@ struct AnalysisOutcome {
   double costNes = 0; ///< what was paid
   TensorView input;   ///< the input as the model took it (after preparation), when kept
   TensorView share;   ///< the same data as one miner received it, when kept (not at local)
+  /// A segmentation of a scan as DICOM SEG and SR, in a private folder the backend keeps until
+  /// the next run (what "Send result to PACS" sends); empty for other results.
+  QStringList dicomFiles;
+  QString dicomError; ///< why there are no DICOM files for a segmentation of a scan
 };
 
 /// The product behind the analyze page.

@@ -8,6 +8,7 @@
 #include "ui/drop_file_list.h"
 #include "ui/input_kind.h"
 #include "ui/npy_export.h"
+#include "ui/open_from_pacs_dialog.h"
 #include "ui/privacy_levels.h"
 #include "ui/share_view.h"
 #include "ui/slice_viewer.h"
@@ -200,12 +201,25 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
   m_export->setToolTip(tr("The model's output as a NumPy file (float32)"));
   m_export->setEnabled(false);
 
+  m_openFromPacs = new QPushButton(tr("Open from PACS…"));
+  m_openFromPacs->setObjectName(QStringLiteral("openFromPacs"));
+  m_openFromPacs->setVisible(false);
+  m_sendToPacs = new QPushButton(tr("Send result to PACS"));
+  m_sendToPacs->setToolTip(tr("Store the segmentation (DICOM SEG) and its volumes (DICOM SR) in "
+                              "the scan's study on the PACS"));
+  m_sendToPacs->setVisible(false);
+  m_sendToPacs->setEnabled(false);
+  m_pacsStatus = new QLabel;
+  m_pacsStatus->setWordWrap(true);
+  m_sending = new QFutureWatcher<PacsAnswer<bool>>(this);
+
   auto *left = new QVBoxLayout;
   left->addWidget(m_files, 1);
   auto *fileButtons = new QHBoxLayout;
   fileButtons->addWidget(add);
   fileButtons->addWidget(remove);
   left->addLayout(fileButtons);
+  left->addWidget(m_openFromPacs);
   auto *inputPane = new QWidget;
   auto *inputLayout = new QVBoxLayout(inputPane);
   inputLayout->setContentsMargins(0, 0, 0, 0);
@@ -239,6 +253,8 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
   saveRow->addWidget(m_save);
   saveRow->addWidget(m_export);
   right->addLayout(saveRow);
+  right->addWidget(m_sendToPacs);
+  right->addWidget(m_pacsStatus);
   auto *layout = new QHBoxLayout(this);
   layout->addLayout(left, 1);
   layout->addLayout(middle, 3);
@@ -275,6 +291,18 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
     m_status->setText(tr("Cancelling…"));
   });
   connect(m_save, &QPushButton::clicked, this, [this] { saveReport(); });
+  connect(m_openFromPacs, &QPushButton::clicked, this, [this] { openFromPacs(); });
+  connect(m_sendToPacs, &QPushButton::clicked, this, [this] { sendResultToPacs(); });
+  connect(m_sending, &QFutureWatcher<PacsAnswer<bool>>::finished, this, [this] {
+    const auto answer = m_sending->result();
+    m_sendToPacs->setEnabled(!m_dicomFiles.isEmpty());
+    m_pacsStatus->setStyleSheet(answer.ok() ? QString() : QStringLiteral("color: #b00020"));
+    m_pacsStatus->setText(answer.ok() ? tr("The segmentation and its volumes are stored in the "
+                                           "scan's study on %1.")
+                                            .arg(m_pacs->pacsName())
+                                      : answer.error);
+    Q_EMIT resultSent();
+  });
   connect(m_export, &QPushButton::clicked, this, [this] {
     const QString file = QFileDialog::getSaveFileName(this, tr("Export output"), QString(),
                                                       tr("NumPy files (*.npy)"));
@@ -480,6 +508,9 @@ void AnalyzePage::start() {
                                 m_passphrase};
   m_request = request;
   m_request.passphrase.clear(); // kept for the history: no secret in it
+  m_dicomFiles.clear();         // the backend removes them with this run
+  m_sendToPacs->setEnabled(false);
+  m_pacsStatus->clear();
   m_shareView->clear();
   m_cancelled = std::make_shared<std::atomic<bool>>(false);
   m_error->clear();
@@ -566,6 +597,10 @@ void AnalyzePage::finish(RunResult result) {
   m_lastShape = outcome.shape;
   m_lastOutput = outcome.output;
   m_export->setEnabled(!m_lastOutput.empty());
+  m_dicomFiles = outcome.dicomFiles;
+  m_sendToPacs->setEnabled(!m_dicomFiles.isEmpty() && m_pacs && !m_sending->isRunning());
+  if (!outcome.dicomError.isEmpty())
+    m_pacsStatus->setText(tr("No DICOM result: %1").arg(outcome.dicomError));
   record.receipt = m_badge->text();
   Q_EMIT analysisRecorded(record);
   m_shareView->showTensors(outcome.input, outcome.share, m_request.level);
@@ -578,6 +613,47 @@ void AnalyzePage::finish(RunResult result) {
 }
 
 void AnalyzePage::showError(const QString &message) { m_error->setText(message); }
+
+void AnalyzePage::setPacsBackend(PacsBackend *pacs) {
+  m_pacs = pacs;
+  m_openFromPacs->setVisible(pacs != nullptr);
+  m_sendToPacs->setVisible(pacs != nullptr);
+}
+
+void AnalyzePage::openFromPacs() {
+  if (!m_pacs || m_pacsDialog)
+    return;
+  m_pacsDialog = new OpenFromPacsDialog(*m_pacs, this);
+  m_pacsDialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(m_pacsDialog, &QDialog::finished, this, [this](int result) {
+    const QString folder = m_pacsDialog ? m_pacsDialog->folder() : QString();
+    if (result == QDialog::Accepted && !folder.isEmpty()) {
+      const QStringList added = m_files->addPaths({folder});
+      if (!added.isEmpty())
+        m_files->setCurrentRow(m_files->count() - 1);
+    }
+    Q_EMIT pacsDialogClosed();
+  });
+  m_pacsDialog->open();
+}
+
+void AnalyzePage::sendResultToPacs() {
+  if (!m_pacs || m_dicomFiles.isEmpty() || m_sending->isRunning())
+    return;
+  if (m_pacs->pacsName().isEmpty()) {
+    m_pacsStatus->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_pacsStatus->setText(tr("Set a PACS first (Settings, or 'nesa config set pacsNode')."));
+    Q_EMIT resultSent();
+    return;
+  }
+  m_sendToPacs->setEnabled(false);
+  m_pacsStatus->setStyleSheet(QString());
+  m_pacsStatus->setText(tr("Sending to %1…").arg(m_pacs->pacsName()));
+  m_sending->setFuture(
+      QtConcurrent::run([pacs = m_pacs, files = m_dicomFiles] { return pacs->send(files); }));
+}
+
+QString AnalyzePage::pacsText() const { return m_pacsStatus->text(); }
 
 void AnalyzePage::saveReport() {
   const QString file =

@@ -5,6 +5,8 @@
 
 #include "ui/analysis_backend.h"
 #include "ui/history_backend.h"
+#include "ui/open_from_pacs_dialog.h"
+#include "ui/pacs_backend.h"
 
 #include <QFutureWatcher>
 #include <QPointer>
@@ -70,6 +72,20 @@ public:
   void showMinersView();
   /// The share view.
   ShareView *shareView() const { return m_shareView; }
+  /// Shows "Open from PACS…" and "Send result to PACS" backed by `pacs` (which must outlive the
+  /// page); without a call they stay hidden.
+  void setPacsBackend(PacsBackend *pacs);
+  QPushButton *openFromPacsButton() const { return m_openFromPacs; }
+  QPushButton *sendToPacsButton() const { return m_sendToPacs; }
+  /// Opens the "Open from PACS" dialog (as its button does); a retrieved series is added to the
+  /// files and opened.
+  void openFromPacs();
+  /// The dialog while it is open (for scripts and tests), else null.
+  OpenFromPacsDialog *pacsDialog() const { return m_pacsDialog; }
+  /// Sends the last result's DICOM SEG and SR to the PACS (as its button does).
+  void sendResultToPacs();
+  /// What the page last said about the PACS ("Sent to …", or why not).
+  QString pacsText() const;
 
 Q_SIGNALS:
   /// Emitted when an opened input is on screen (or failed to open).
@@ -78,6 +94,10 @@ Q_SIGNALS:
   void runFinished();
   /// Emitted when a cost estimate is shown.
   void costEstimated();
+  /// Emitted when sending a result to the PACS ended, well or not.
+  void resultSent();
+  /// Emitted when the "Open from PACS" dialog closed, with a series or without.
+  void pacsDialogClosed();
   /// Emitted when a run ended (not when cancelled), with what the history keeps of it.
   void analysisRecorded(const nesa::ui::AnalysisRecord &record);
 
@@ -100,6 +120,13 @@ private:
   const ModelOption *selectedModel() const;
 
   AnalysisBackend &m_backend;
+  PacsBackend *m_pacs = nullptr;
+  QPushButton *m_openFromPacs = nullptr;
+  QPushButton *m_sendToPacs = nullptr;
+  QLabel *m_pacsStatus = nullptr;
+  QPointer<OpenFromPacsDialog> m_pacsDialog;
+  QFutureWatcher<PacsAnswer<bool>> *m_sending = nullptr;
+  QStringList m_dicomFiles; ///< the last result as DICOM SEG + SR (empty: none)
   std::vector<ModelOption> m_models;
   std::shared_ptr<OpenedInput> m_input;
   QString m_inputPath;

@@ -53,6 +53,7 @@ void MainWindow::buildPages() {
   layout->addWidget(hint);
   m_tabs = new QTabWidget(central);
   m_analyze = new AnalyzePage(m_backends.analysis, m_tabs);
+  m_analyze->setPacsBackend(m_backends.pacs);
   m_wallet = new WalletPage(m_backends.wallet, m_tabs);
   m_miner = new MinerPage(m_backends.miner, m_tabs);
   m_network = new NetworkPage(m_backends.network, m_tabs);

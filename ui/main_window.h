@@ -22,6 +22,7 @@ class MinerTray;
 class NetworkBackend;
 class NetworkPage;
 class SettingsBackend;
+class PacsBackend;
 class SettingsPage;
 class WalletBackend;
 class WalletPage;
@@ -34,6 +35,8 @@ struct Backends {
   NetworkBackend &network;
   HistoryBackend &history;
   SettingsBackend &settings;
+  /// The hospital's PACS ("Open from PACS…", "Send result to PACS"); none: those stay hidden.
+  PacsBackend *pacs = nullptr;
 };
 
 /// The top-level window. The backends must outlive it.

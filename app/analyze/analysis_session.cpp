@@ -59,6 +59,9 @@ struct Op {
   std::string name; ///< "estimate", "run" or "cancel"
   analysis::Request request;
   std::string output;
+  /// When set: a segmentation of a scan is also written there as DICOM SEG + SR, and the
+  /// result line names the files ("dicom"), or says why they could not be written.
+  std::string outputDicom;
   SecureBuffer passphrase; ///< the wallet's, for this op's query (may be empty)
 };
 
@@ -71,7 +74,7 @@ Result<Op> parseOp(const std::string &text) {
   auto object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!object.is_object() || !object.contains("op") || !object["op"].is_string())
     return fail(ErrorCode::InvalidInput, "an op is one JSON object with an \"op\"");
-  Op op{object["op"].get<std::string>(), {}, {}, {}};
+  Op op{object["op"].get<std::string>(), {}, {}, {}, {}};
   if (op.name == "cancel")
     return op;
   if (op.name != "estimate" && op.name != "run")
@@ -92,6 +95,11 @@ Result<Op> parseOp(const std::string &text) {
     op.output = object["output"].get<std::string>();
     if (auto named = analysis::checkOutputFile(op.output); !named) // before anything runs
       return named.error();
+  }
+  if (object.contains("output_dicom") && object["output_dicom"].is_string()) {
+    op.outputDicom = object["output_dicom"].get<std::string>();
+    if (auto folder = analysis::checkDicomFolder(op.outputDicom); !folder)
+      return folder.error();
   }
   return op;
 }
@@ -117,7 +125,17 @@ void answer(analysis::Analyzer &analyzer, const Op &op, const std::atomic<bool> 
       out.write(analysis::errorLine(written.error()));
       return;
     }
-  out.write(analysis::resultLine(*outcome, analyzer.counters()));
+  std::string line = analysis::resultLine(*outcome, analyzer.counters());
+  if (!op.outputDicom.empty() && outcome->scanLabels) {
+    auto result = nlohmann::json::parse(line);
+    auto written = analysis::writeDicomOutput(op.outputDicom, *outcome);
+    if (written)
+      result["dicom"] = {written->segmentation.string(), written->report.string()};
+    else // the run stands: only its DICOM form is missing
+      result["dicom_error"] = written.error().message;
+    line = result.dump();
+  }
+  out.write(line);
 }
 
 /// The analyzer of a session, made again when the settings file changes.

@@ -141,8 +141,9 @@ void printCall(const privacy::RunProgress &p) {
   std::cerr << line.str() << '\n';
 }
 
-/// Writes the DICOM SEG and SR of `outcome` into --output-dicom (else into a private folder
-/// removed afterwards) and stores them on `sendTo` when given.
+/// Writes the DICOM SEG and SR of `outcome` into --output-dicom (else into a private folder)
+/// and stores them on `sendTo` when given. The private folder is removed, unless sending failed:
+/// then the error says where the files wait (the run was paid for; they are the user's result).
 Result<void> writeAndSendDicom(const cli::Arguments &args, const analysis::Outcome &outcome,
                                const std::optional<pacs::PacsNode> &sendTo) {
   const bool keep = args.has("output-dicom");
@@ -156,6 +157,16 @@ Result<void> writeAndSendDicom(const cli::Arguments &args, const analysis::Outco
       return fail(ErrorCode::Io, "cannot make a private temporary folder for the DICOM results");
     folder = pattern;
   }
+  bool removeFolder = !keep; // they hold the patient's details
+  struct Remover {
+    const fs::path &folder;
+    const bool &remove;
+    ~Remover() {
+      std::error_code ignored;
+      if (remove)
+        fs::remove_all(folder, ignored);
+    }
+  } remover{folder, removeFolder};
   auto written = analysis::writeDicomOutput(folder, outcome);
   if (!written)
     return written.error();
@@ -163,17 +174,18 @@ Result<void> writeAndSendDicom(const cli::Arguments &args, const analysis::Outco
   if (keep)
     out << "DICOM SEG " << written->segmentation.string() << "\nDICOM SR  "
         << written->report.string() << '\n';
-  Result<void> sent;
-  if (sendTo) {
-    sent = pacs::store(*sendTo, {written->segmentation, written->report});
-    if (sent)
-      out << "Sent the SEG and the SR to " << pacs::describe(*sendTo) << ".\n";
+  if (!sendTo)
+    return {};
+  auto sent = pacs::store(*sendTo, {written->segmentation, written->report});
+  if (sent) {
+    out << "Sent the SEG and the SR to " << pacs::describe(*sendTo) << ".\n";
+    return {};
   }
-  if (!keep) { // they hold the patient's details: nothing stays behind
-    std::error_code ignored;
-    fs::remove_all(folder, ignored);
-  }
-  return sent;
+  removeFolder = false;
+  return fail(sent.error().code, sent.error().message + "; the SEG and the SR wait in " +
+                                     folder.string() +
+                                     (keep ? std::string() : " (readable by you alone)") +
+                                     ": send them with 'nesa pacs send " + folder.string() + "'");
 }
 
 /// The run's result for people: what the output means, the per-call report and the payment.
@@ -334,6 +346,8 @@ int main(int argc, char **argv) {
     auto node = pacs::parsePacsNode(address, config->pacsAeTitle);
     if (!node)
       return failWith(node.error());
+    if (auto answers = pacs::echo(*node); !answers) // before the run: it costs
+      return failWith(answers.error());
     sendTo = *node;
   }
   auto network = networkOf(*args, *config);
@@ -362,14 +376,18 @@ int main(int argc, char **argv) {
   if (args->has("output") && !noArray)
     if (auto written = analysis::writeOutput(args->value("output"), *outcome); !written)
       return failWith(written.error());
-  if (args->has("output-dicom") || sendTo) {
-    if (auto stored = writeAndSendDicom(*args, *outcome, sendTo); !stored)
-      return failWith(stored.error());
-  }
+  // The result first: a failure to write or send its DICOM form does not hide what was paid for.
   if (g_json)
     std::cout << analysis::resultLine(*outcome, analyzer.counters()) << std::endl;
   else
     printRun(*outcome);
+  if (args->has("output-dicom") || sendTo) {
+    if (auto stored = writeAndSendDicom(*args, *outcome, sendTo); !stored) {
+      if (const auto &unpaid = outcome->settlementError)
+        std::cerr << "nesa analyze: " << unpaid->message << '\n';
+      return failWith(stored.error());
+    }
+  }
   if (const auto &unpaid = outcome->settlementError) { // the result stands; the payment failed
     std::cerr << "nesa analyze: " << unpaid->message << '\n';
     return cli::exitCodeFor(*unpaid);

@@ -1,4 +1,5 @@
 // nesa-desktop: the Qt desktop app.
+#include "chain_wallet_backend.h"
 #include "encrypted_history.h"
 #include "file_settings_backend.h"
 #include "local_api_server.h"
@@ -6,7 +7,7 @@
 #include "process_analysis_backend.h"
 #include "process_miner_backend.h"
 #include "process_network_backend.h"
-#include "chain_wallet_backend.h"
+#include "process_pacs_backend.h"
 #include "scripted_run.h"
 #include "ui/drop_file_list.h"
 #include "ui/first_run_wizard.h"
@@ -133,7 +134,8 @@ int main(int argc, char **argv) {
     *config = settings.load(); // the language and network chosen
   }
   nesa::app::EncryptedHistory history(config->effectiveDataDir() / "history.db");
-  nesa::ui::MainWindow window({backend, wallet, miner, nodes, history, settings});
+  nesa::app::ProcessPacsBackend pacs;
+  nesa::ui::MainWindow window({backend, wallet, miner, nodes, history, settings, &pacs});
   window.fileList()->addPaths(parser.positionalArguments());
   window.show();
   // Out of the box everything runs on this computer: a devnet when none is running.

@@ -38,7 +38,8 @@ QString eventOf(const QByteArray &line) {
 
 /// A session op on `request` (the JSON request of docs/engine.md, version 1).
 std::string sessionOp(const QString &op, const ui::AnalysisRequest &request,
-                      const QString &output = {}, const QString &showShare = {}) {
+                      const QString &output = {}, const QString &showShare = {},
+                      const QString &outputDicom = {}) {
   QJsonObject object{
       {QStringLiteral("op"), op},
       {QStringLiteral("request"), QJsonObject{{QStringLiteral("version"), 1},
@@ -48,6 +49,8 @@ std::string sessionOp(const QString &op, const ui::AnalysisRequest &request,
                                               {QStringLiteral("show_share"), showShare}}}};
   if (!output.isEmpty())
     object[QStringLiteral("output")] = output;
+  if (!outputDicom.isEmpty())
+    object[QStringLiteral("output_dicom")] = outputDicom;
   if (!request.passphrase.isEmpty()) // it pays on a joined network and holds the EE key
     object[QStringLiteral("passphrase")] = request.passphrase;
   QByteArray json = QJsonDocument(object).toJson(QJsonDocument::Compact);
@@ -166,6 +169,10 @@ bool readAnalysisEvent(const QByteArray &line, ui::AnalysisOutcome &outcome,
     outcome.shape.clear(); // the output's, read from its file; none for a document task
     for (const auto &d : e[u"shape"].toArray())
       outcome.shape.push_back(d.toInteger());
+    outcome.dicomFiles.clear();
+    for (const auto &file : e[u"dicom"].toArray())
+      outcome.dicomFiles << file.toString();
+    outcome.dicomError = e[u"dicom_error"].toString();
     outcome.ok = true;
   } else if (event == u"error") {
     outcome.error = e[u"message"].toString();
@@ -186,8 +193,12 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
   // (docs/privacy.md: tst_engine theLocalLevelSendsNothing, tst_analysis
   // everyLevelGivesTheLocalAnswer).
   const QString showShare = request.level != QLatin1String("local") ? scratch.path() : QString();
+  // A segmentation of a scan also comes as DICOM SEG + SR, kept (they hold the patient's
+  // details) in a private folder until the next run, for "Send result to PACS".
+  m_dicom = std::make_unique<QTemporaryDir>();
+  const QString dicom = m_dicom->isValid() ? m_dicom->filePath(QStringLiteral("dicom")) : QString();
   QByteArray last;
-  std::string op = sessionOp(QStringLiteral("run"), request, output, showShare);
+  std::string op = sessionOp(QStringLiteral("run"), request, output, showShare, dicom);
   auto exchanged = m_session->exchange(
       op,
       [&](const std::string &text) {

@@ -7,6 +7,8 @@
 
 #include "ui/analysis_backend.h"
 
+#include <QTemporaryDir>
+
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,6 +42,8 @@ public:
 
 private:
   std::unique_ptr<AnalyzerSession> m_session;
+  /// The last run's DICOM results (private to this user, removed with the next run).
+  std::unique_ptr<QTemporaryDir> m_dicom;
   mutable std::mutex m_mutex;
   AnalyzerWork m_work;
   void noteWork(const QByteArray &line);

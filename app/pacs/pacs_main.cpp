@@ -27,7 +27,9 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"study", true, "find: one study by its instance UID", "UID"},
     {"series", true, "get: one series of the study (default: the whole study)", "UID"},
     {"to", true, "get: the new folder to retrieve into", "DIR"},
-    {"json", false, "print JSON for programs (find, series)"},
+    {"json", false,
+     "print JSON for programs: find and series an array, get a line per instance and a last "
+     "{\"retrieved\": N, \"folder\": DIR}"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"help", false, "show this help"},
 };
@@ -61,6 +63,15 @@ Result<pacs::PacsNode> nodeOf(const cli::Arguments &args) {
   return pacs::parsePacsNode(address, args.value("ae-title", config->pacsAeTitle));
 }
 
+// Text from the PACS as it goes to a terminal: control characters (escape sequences) dropped.
+std::string shown(const std::string &text) {
+  std::string clean;
+  for (char c : text)
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f)
+      clean += c;
+  return clean;
+}
+
 void printStudies(const std::vector<pacs::StudyMatch> &studies, bool json) {
   if (json) {
     auto list = nlohmann::json::array();
@@ -72,7 +83,7 @@ void printStudies(const std::vector<pacs::StudyMatch> &studies, bool json) {
                       {"studyDescription", s.studyDescription},
                       {"accessionNumber", s.accessionNumber},
                       {"modalities", s.modalities}});
-    std::cout << list.dump() << '\n';
+    std::cout << list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return;
   }
   if (studies.empty()) {
@@ -80,9 +91,10 @@ void printStudies(const std::vector<pacs::StudyMatch> &studies, bool json) {
     return;
   }
   for (const auto &s : studies)
-    std::cout << s.studyDate << "  " << std::left << std::setw(24) << s.patientName << ' '
-              << std::setw(12) << s.patientId << ' ' << std::setw(12) << s.modalities << ' '
-              << s.studyDescription << "\n  study " << s.studyInstanceUid << '\n';
+    std::cout << shown(s.studyDate) << "  " << std::left << std::setw(24) << shown(s.patientName)
+              << ' ' << std::setw(12) << shown(s.patientId) << ' ' << std::setw(12)
+              << shown(s.modalities) << ' ' << shown(s.studyDescription) << "\n  study "
+              << shown(s.studyInstanceUid) << '\n';
 }
 
 void printSeries(const std::vector<pacs::SeriesMatch> &series, bool json) {
@@ -94,13 +106,14 @@ void printSeries(const std::vector<pacs::SeriesMatch> &series, bool json) {
                       {"seriesNumber", s.seriesNumber},
                       {"seriesDescription", s.seriesDescription},
                       {"instances", s.instances}});
-    std::cout << list.dump() << '\n';
+    std::cout << list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return;
   }
   for (const auto &s : series)
-    std::cout << std::left << std::setw(5) << s.seriesNumber << std::setw(5) << s.modality
-              << std::setw(6) << (s.instances < 0 ? std::string("?") : std::to_string(s.instances))
-              << s.seriesDescription << "\n  series " << s.seriesInstanceUid << '\n';
+    std::cout << std::left << std::setw(5) << shown(s.seriesNumber) << std::setw(5)
+              << shown(s.modality) << std::setw(6)
+              << (s.instances < 0 ? std::string("?") : std::to_string(s.instances))
+              << shown(s.seriesDescription) << "\n  series " << shown(s.seriesInstanceUid) << '\n';
 }
 
 // The files to send: each file named, and the DICOM files directly in each folder named.
@@ -110,7 +123,7 @@ std::vector<fs::path> filesToSend(const std::vector<std::string> &names) {
     std::error_code ec;
     if (fs::is_directory(name, ec)) {
       for (const auto &entry : fs::directory_iterator(name, ec))
-        if (entry.is_regular_file() && entry.path().filename().string().front() != '.')
+        if (entry.is_regular_file(ec) && entry.path().filename().string().front() != '.')
           files.push_back(entry.path());
     } else {
       files.emplace_back(name);
@@ -172,15 +185,25 @@ int main(int argc, char **argv) {
   if (command == "get") {
     if (!args->has("to"))
       return failWith(Error{ErrorCode::InvalidInput, "say where to: --to DIR (a new folder)"});
+    // Progress: a line each with --json ({"received": N, "remaining": M}), else one line
+    // rewritten on stderr.
     auto received = pacs::retrieve(
-        *node, words[1], args->value("series"), args->value("to"), [](int done, int remaining) {
-          std::cerr << "\rreceived " << done << ", " << remaining << " to come" << std::flush;
+        *node, words[1], args->value("series"), args->value("to"), [json](int done, int remaining) {
+          if (json)
+            std::cout << nlohmann::json{{"received", done}, {"remaining", remaining}} << std::endl;
+          else
+            std::cerr << "\rreceived " << done << ", " << remaining << " to come" << std::flush;
           return true;
         });
-    std::cerr << '\n';
+    if (!json)
+      std::cerr << '\n';
     if (!received)
       return failWith(received.error());
-    std::cout << "Retrieved " << *received << " instances into " << args->value("to") << ".\n";
+    if (json)
+      std::cout << nlohmann::json{{"retrieved", *received}, {"folder", args->value("to")}}
+                << std::endl;
+    else
+      std::cout << "Retrieved " << *received << " instances into " << args->value("to") << ".\n";
     return cli::kExitOk;
   }
   const auto files = filesToSend({words.begin() + 1, words.end()});

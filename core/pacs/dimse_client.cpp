@@ -9,6 +9,10 @@
 #include <dcmtk/dcmnet/scu.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include <fcntl.h>
+
+#include <charconv>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <set>
@@ -115,10 +119,11 @@ Result<void> find(const PacsNode &node, const char *level,
   else if (status.bad())
     outcome = fail(ErrorCode::Io, "the query to " + describe(node) + " failed: " + status.text());
   for (QRResponse *response : responses) {
-    if (outcome && response->m_dataset != nullptr && DICOM_PENDING_STATUS(response->m_status))
+    if (outcome && response->m_dataset != nullptr && DICOM_PENDING_STATUS(response->m_status)) {
+      response->m_dataset->convertToUTF8(); // names in the PACS's character set, e.g. Latin-1
       take(*response->m_dataset);
-    else if (outcome && response->m_status != STATUS_Success &&
-             !DICOM_PENDING_STATUS(response->m_status))
+    } else if (outcome && response->m_status != STATUS_Success &&
+               !DICOM_PENDING_STATUS(response->m_status))
       outcome = fail(ErrorCode::Io, "the PACS " + describe(node) +
                                         " could not answer the query (status 0x" +
                                         hex(response->m_status) + ")");
@@ -128,25 +133,38 @@ Result<void> find(const PacsNode &node, const char *level,
   return outcome;
 }
 
-// A C-GET that reports each response and can be cancelled from it.
+// A C-GET that checks what arrives, reports each response and can be cancelled from it.
 class RetrievingScu : public DcmSCU {
 public:
-  explicit RetrievingScu(const RetrieveProgress &progress) : m_progress(progress) {}
+  RetrievingScu(const RetrieveProgress &progress, std::string studyUid, std::string seriesUid)
+      : m_progress(progress), m_studyUid(std::move(studyUid)), m_seriesUid(std::move(seriesUid)) {}
   bool cancelled = false;
-  int received = 0;
+  bool finalResponse = false; ///< the PACS said the transfer is over (not pending)
+  int received = 0;           ///< instances of the asked study (and series) saved
+  int refused = 0;            ///< instances not saved: of another study or series, or unwritable
 
 protected:
   OFCondition handleSTORERequest(const T_ASC_PresentationContextID context, DcmDataset *object,
                                  OFBool &continueSession, Uint16 &status) override {
+    if (object != nullptr && !belongs(*object)) { // never mixed into the folder
+      ++refused;
+      delete object;
+      status = STATUS_STORE_Refused_OutOfResources;
+      return EC_Normal;
+    }
     const OFCondition stored = DcmSCU::handleSTORERequest(context, object, continueSession, status);
     if (stored.good() && status == STATUS_Success)
       ++received;
+    else
+      ++refused;
     return stored;
   }
   OFCondition handleCGETResponse(const T_ASC_PresentationContextID context,
                                  RetrieveResponse *response, OFBool &continueSession) override {
     const OFCondition handled = DcmSCU::handleCGETResponse(context, response, continueSession);
-    if (m_progress && !m_progress(received, response->m_numberOfRemainingSubops)) {
+    const bool pending = DICOM_PENDING_STATUS(response->m_status);
+    finalResponse = !pending;
+    if (pending && m_progress && !m_progress(received, response->m_numberOfRemainingSubops)) {
       cancelled = true;
       continueSession = OFFalse;
     }
@@ -154,8 +172,30 @@ protected:
   }
 
 private:
+  bool belongs(DcmDataset &object) const {
+    OFString study, series;
+    object.findAndGetOFString(DCM_StudyInstanceUID, study);
+    object.findAndGetOFString(DCM_SeriesInstanceUID, series);
+    return study == m_studyUid.c_str() && (m_seriesUid.empty() || series == m_seriesUid.c_str());
+  }
+
   const RetrieveProgress &m_progress;
+  std::string m_studyUid, m_seriesUid;
 };
+
+// The transfer syntaxes we accept instances in: uncompressed, and the compressed ones the DICOM
+// reader decodes (RLE, JPEG, JPEG-LS), so a PACS that cannot transcode can still send.
+const OFList<OFString> &receivableTransferSyntaxes() {
+  static const OFList<OFString> syntaxes = [] {
+    OFList<OFString> list = plainTransferSyntaxes();
+    for (const char *syntax : {UID_JPEGProcess14SV1TransferSyntax, UID_JPEGProcess1TransferSyntax,
+                               UID_JPEGProcess2_4TransferSyntax, UID_JPEGLSLosslessTransferSyntax,
+                               UID_JPEGLSLossyTransferSyntax, UID_RLELosslessTransferSyntax})
+      list.push_back(syntax);
+    return list;
+  }();
+  return syntaxes;
+}
 
 std::string randomSuffix() {
   std::random_device device;
@@ -216,8 +256,11 @@ Result<std::vector<SeriesMatch>> findSeries(const PacsNode &node, const std::str
              SeriesMatch match{text(answer, DCM_SeriesInstanceUID), text(answer, DCM_Modality),
                                text(answer, DCM_SeriesNumber), text(answer, DCM_SeriesDescription)};
              const std::string count = text(answer, DCM_NumberOfSeriesRelatedInstances);
-             if (!count.empty() && count.find_first_not_of("0123456789 ") == std::string::npos)
-               match.instances = std::stoi(count);
+             int instances = 0;
+             const auto [end, error] =
+                 std::from_chars(count.data(), count.data() + count.size(), instances);
+             if (error == std::errc() && end == count.data() + count.size())
+               match.instances = instances;
              matches.push_back(std::move(match));
            });
   if (!found)
@@ -240,12 +283,14 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
   if (ec || !fs::create_directory(partial, ec) || ec)
     return fail(ErrorCode::Io, "cannot make a folder in " + parent.string() +
                                    (ec ? ": " + ec.message() : std::string()));
+  // Patient data: readable by this user alone.
+  fs::permissions(partial, fs::perms::owner_all, fs::perm_options::replace, ec);
   auto removePartial = [&] {
     std::error_code ignored;
     fs::remove_all(partial, ignored);
   };
 
-  RetrievingScu scu(progress);
+  RetrievingScu scu(progress, studyUid, seriesUid);
   configure(scu, node);
   scu.setStorageMode(DCMSCU_STORAGE_DISK);
   scu.setStorageDir(partial.c_str());
@@ -253,7 +298,7 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
                              plainTransferSyntaxes());
   // The PACS sends each instance back on this association: we are the storage SCP.
   for (int i = 0; i < numberOfDcmLongSCUStorageSOPClassUIDs; ++i)
-    scu.addPresentationContext(dcmLongSCUStorageSOPClassUIDs[i], plainTransferSyntaxes(),
+    scu.addPresentationContext(dcmLongSCUStorageSOPClassUIDs[i], receivableTransferSyntaxes(),
                                ASC_SC_ROLE_SCP);
   if (auto connected = connect(scu, node); !connected) {
     removePartial();
@@ -280,7 +325,12 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
     failed = std::max(failed, static_cast<int>(response->m_numberOfFailedSubops));
     delete response;
   }
-  scu.releaseAssociation();
+  // A transfer that ended early (cancelled, or a save failed and DCMTK stopped reading) leaves
+  // the PACS mid-session: abort rather than ask for an orderly release.
+  if (scu.finalResponse && status.good())
+    scu.releaseAssociation();
+  else
+    scu.abortAssociation();
   Result<int> outcome = scu.received;
   const std::string what = seriesUid.empty() ? "study " + studyUid : "series " + seriesUid;
   const bool failedStatus = finalStatus != STATUS_Success && !DICOM_PENDING_STATUS(finalStatus);
@@ -288,10 +338,15 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
     outcome = fail(ErrorCode::Cancelled, "the transfer of " + what + " was cancelled");
   else if (status == DUL_PEERABORTEDASSOCIATION && scu.received == 0)
     outcome = refusedService(node, "studies (C-GET)");
-  else if (status.bad())
-    outcome = fail(ErrorCode::Io, "the transfer of " + what + " from " + describe(node) +
-                                      " broke off after " + std::to_string(scu.received) +
-                                      " instances: " + status.text());
+  else if (status.bad() || !scu.finalResponse)
+    outcome =
+        fail(ErrorCode::Io, "the transfer of " + what + " from " + describe(node) +
+                                " broke off after " + std::to_string(scu.received) + " instances" +
+                                (status.bad() ? ": " + std::string(status.text()) : ""));
+  else if (scu.refused > 0)
+    outcome = fail(ErrorCode::Io, "of the instances " + describe(node) + " sent for " + what +
+                                      ", " + std::to_string(scu.refused) +
+                                      " could not be saved here or belong elsewhere");
   else if (scu.received == 0)
     outcome = fail(ErrorCode::NotFound,
                    "the PACS " + describe(node) + " has no " + what +
@@ -301,12 +356,11 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
                                       std::to_string(scu.received) + " instances of " + what +
                                       " but could not send " + std::to_string(std::max(failed, 1)) +
                                       " (was it removed meanwhile?)");
-  if (outcome) {
-    fs::rename(partial, folder, ec);
-    if (ec)
-      outcome = fail(ErrorCode::Io,
-                     "cannot name the retrieved folder " + folder.string() + ": " + ec.message());
-  }
+  // Never over something made at `folder` meanwhile, not even an empty folder.
+  if (outcome &&
+      ::renameat2(AT_FDCWD, partial.c_str(), AT_FDCWD, folder.c_str(), RENAME_NOREPLACE) != 0)
+    outcome = fail(ErrorCode::Io, "cannot name the retrieved folder " + folder.string() + ": " +
+                                      std::error_code(errno, std::generic_category()).message());
   if (!outcome)
     removePartial();
   return outcome;
@@ -330,12 +384,20 @@ Result<void> store(const PacsNode &node, const std::vector<fs::path> &files) {
   }
   DcmSCU scu;
   configure(scu, node);
-  for (const auto &[sopClass, syntaxes] : offers) {
-    OFList<OFString> list;
-    for (const auto &syntax : syntaxes)
-      list.push_back(syntax.c_str());
-    scu.addPresentationContext(sopClass.c_str(), list);
-  }
+  // One context per class and syntax, so that files of one class in two syntaxes both go.
+  std::size_t contexts = 0;
+  for (const auto &[sopClass, syntaxes] : offers)
+    for (const auto &syntax : syntaxes) {
+      OFList<OFString> one;
+      one.push_back(syntax.c_str());
+      scu.addPresentationContext(sopClass.c_str(), one);
+      ++contexts;
+    }
+  if (contexts > 128)
+    return fail(ErrorCode::InvalidInput,
+                "the files need " + std::to_string(contexts) +
+                    " kinds of presentation context, more than one association carries (128): "
+                    "send them in several goes");
   if (auto connected = connect(scu, node); !connected)
     return connected.error();
   Result<void> outcome;
@@ -355,7 +417,7 @@ Result<void> store(const PacsNode &node, const std::vector<fs::path> &files) {
     }
     Uint16 response = 0;
     const OFCondition status = scu.sendSTORERequest(context, file.c_str(), nullptr, response);
-    if (status.bad() || response != STATUS_Success) {
+    if (status.bad() || (response != STATUS_Success && !DICOM_WARNING_STATUS(response))) {
       outcome = fail(ErrorCode::Io, "the PACS " + describe(node) + " did not store " +
                                         file.filename().string() +
                                         (status.bad() ? std::string(": ") + status.text()

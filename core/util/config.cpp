@@ -71,6 +71,29 @@ const std::array<Field, 18> kFields{{
     {"dataDir", &Config::dataDir},
 }};
 
+// A DICOM application entity title: 1 to 16 printable ASCII characters, no backslash.
+bool isAeTitle(const std::string &title) {
+  if (title.empty() || title.size() > 16)
+    return false;
+  for (char c : title)
+    if (c == '\\' || c < 0x20 || c > 0x7e)
+      return false;
+  return true;
+}
+
+// "AET@HOST:PORT" with a valid title, a host and a port from 1 to 65535.
+bool isPacsAddress(const std::string &text) {
+  const auto at = text.find('@');
+  const auto colon = text.rfind(':');
+  if (at == std::string::npos || colon == std::string::npos || colon <= at + 1)
+    return false;
+  const std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  const int value = std::stoi(port);
+  return isAeTitle(text.substr(0, at)) && value >= 1 && value <= 65535;
+}
+
 Result<void> parseNumber(const std::string &key, const std::string &text, int &out) {
   std::size_t used = 0;
   try {
@@ -112,11 +135,11 @@ Result<void> Config::validate() const {
     return invalid("autoLockMinutes", "must be 0 (never) or a number of minutes");
   if (!oneOf(logLevel, {"trace", "debug", "info", "warn", "error", "off"}))
     return invalid("logLevel", "must be trace, debug, info, warn, error or off");
-  if (!pacsNode.empty() &&
-      (pacsNode.find('@') == std::string::npos || pacsNode.find(':') == std::string::npos))
-    return invalid("pacsNode", "must be AET@HOST:PORT (the PACS's AE title, host and DICOM port)");
-  if (pacsAeTitle.empty() || pacsAeTitle.size() > 16)
-    return invalid("pacsAeTitle", "must be 1 to 16 characters");
+  if (!pacsNode.empty() && !isPacsAddress(pacsNode))
+    return invalid("pacsNode", "must be AET@HOST:PORT (the PACS's AE title of 1 to 16 "
+                               "characters, its host, and a DICOM port from 1 to 65535)");
+  if (!isAeTitle(pacsAeTitle))
+    return invalid("pacsAeTitle", "must be 1 to 16 printable ASCII characters, no backslash");
   return {};
 }
 
