@@ -15,6 +15,7 @@ using namespace nesa::ui;
 class FakeBackend : public AnalysisBackend {
 public:
   std::vector<AnalysisRequest> requests;
+  QStringList dicomFiles; ///< what a segmentation run gives as its DICOM form
 
   std::vector<ModelOption> models() override {
     return {{"fake-seg",
@@ -57,6 +58,7 @@ public:
     outcome.calls = 4;
     outcome.checksPassed = 8;
     outcome.miners = {QStringLiteral("m1"), QStringLiteral("m2")};
+    outcome.dicomFiles = dicomFiles;
     if (request.level != QLatin1String("local")) { // what a miner saw: the input plus noise
       outcome.input.shape = outcome.share.shape = {8, 1, 8, 8};
       for (int i = 0; i < 512; ++i) {

@@ -58,6 +58,23 @@ private Q_SLOTS:
     QCOMPARE(page.settings().network, std::string("devnet"));
   }
 
+  // The PACS is shown and saved; a malformed address is refused with the setting's name.
+  void thePacsIsSetHere() {
+    FakeSettingsBackend backend;
+    backend.config.pacsNode = "ORTHANC@pacs.test:4242";
+    SettingsPage page(backend);
+    QCOMPARE(page.pacsField()->text(), QStringLiteral("ORTHANC@pacs.test:4242"));
+    QCOMPARE(page.pacsAeTitleField()->text(), QStringLiteral("NESA"));
+    page.pacsField()->setText(QStringLiteral("ORTHANC@pacs.test"));
+    QVERIFY(!page.save());
+    QVERIFY2(page.statusText().contains(QStringLiteral("pacsNode")), qPrintable(page.statusText()));
+    page.pacsField()->setText(QStringLiteral("PACS2@10.0.0.5:11112"));
+    page.pacsAeTitleField()->setText(QStringLiteral("DESKTOP1"));
+    QVERIFY(page.save());
+    QCOMPARE(backend.config.pacsNode, std::string("PACS2@10.0.0.5:11112"));
+    QCOMPARE(backend.config.pacsAeTitle, std::string("DESKTOP1"));
+  }
+
   void aFailingSaveIsSaid() {
     FakeSettingsBackend backend;
     backend.failSaves = true;

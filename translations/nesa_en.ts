@@ -188,6 +188,33 @@
     </message>
 </context>
 <context>
+    <name>nesa::app::ProcessPacsBackend</name>
+    <message>
+        <source>The PACS did not answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot make a private folder for the series.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nesa pacs did not start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The transfer was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The series could not be retrieved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PACS did not store the result.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>nesa::ui</name>
     <message>
         <source>MRI/CT volume</source>
@@ -383,6 +410,34 @@
     </message>
     <message>
         <source>The output could not be exported to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open from PACS…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send result to PACS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store the segmentation (DICOM SEG) and its volumes (DICOM SR) in the scan&apos;s study on the PACS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The segmentation and its volumes are stored in the scan&apos;s study on %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No DICOM result: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set a PACS first (Settings, or &apos;nesa config set pacsNode&apos;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending to %1…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -976,6 +1031,116 @@
     </message>
 </context>
 <context>
+    <name>nesa::ui::OpenFromPacsDialog</name>
+    <message>
+        <source>Open from PACS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No PACS is set. Set one in Settings (PACS), or with &apos;nesa config set pacsNode AET@HOST:PORT&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PACS: %1. Patient details travel only between this computer and the PACS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Doe^Jane or Doe*</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>20260101 or 20260101-20261231</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patient name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patient ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Study date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modalities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modality</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retrieve and open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Studies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Series of the selected study</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n studies found.</source>
+        <translation>
+            <numerusform>%n study found.</numerusform>
+            <numerusform>%n studies found.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Set a PACS first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retrieving series %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Received %1 of %2 images.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>nesa::ui::SendDialog</name>
     <message>
         <source>Send NES</source>
@@ -1164,6 +1329,22 @@ Network fee: %3 (gas, paid in the chain&apos;s own currency)</source>
     </message>
     <message>
         <source>Its port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hospital&apos;s PACS for &quot;Open from PACS&quot; and &quot;Send result to PACS&quot;; it must list our AE title among its DICOM modalities.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PACS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Our AE title towards it</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -188,6 +188,33 @@
     </message>
 </context>
 <context>
+    <name>nesa::app::ProcessPacsBackend</name>
+    <message>
+        <source>The PACS did not answer.</source>
+        <translation>Le PACS n&apos;a pas répondu.</translation>
+    </message>
+    <message>
+        <source>Cannot make a private folder for the series.</source>
+        <translation>Impossible de créer un dossier privé pour la série.</translation>
+    </message>
+    <message>
+        <source>nesa pacs did not start.</source>
+        <translation>nesa pacs n&apos;a pas démarré.</translation>
+    </message>
+    <message>
+        <source>The transfer was cancelled.</source>
+        <translation>Le transfert a été annulé.</translation>
+    </message>
+    <message>
+        <source>The series could not be retrieved.</source>
+        <translation>La série n&apos;a pas pu être récupérée.</translation>
+    </message>
+    <message>
+        <source>The PACS did not store the result.</source>
+        <translation>Le PACS n&apos;a pas enregistré le résultat.</translation>
+    </message>
+</context>
+<context>
     <name>nesa::ui</name>
     <message>
         <source>MRI/CT volume</source>
@@ -384,6 +411,34 @@
     <message>
         <source>The output could not be exported to %1.</source>
         <translation>La sortie n&apos;a pas pu être exportée vers %1.</translation>
+    </message>
+    <message>
+        <source>Open from PACS…</source>
+        <translation>Ouvrir depuis le PACS…</translation>
+    </message>
+    <message>
+        <source>Send result to PACS</source>
+        <translation>Envoyer le résultat au PACS</translation>
+    </message>
+    <message>
+        <source>Store the segmentation (DICOM SEG) and its volumes (DICOM SR) in the scan&apos;s study on the PACS</source>
+        <translation>Enregistrer la segmentation (DICOM SEG) et ses volumes (DICOM SR) dans l&apos;étude de l&apos;examen sur le PACS</translation>
+    </message>
+    <message>
+        <source>The segmentation and its volumes are stored in the scan&apos;s study on %1.</source>
+        <translation>La segmentation et ses volumes sont enregistrés dans l&apos;étude de l&apos;examen sur %1.</translation>
+    </message>
+    <message>
+        <source>No DICOM result: %1</source>
+        <translation>Pas de résultat DICOM : %1</translation>
+    </message>
+    <message>
+        <source>Set a PACS first (Settings, or &apos;nesa config set pacsNode&apos;).</source>
+        <translation>Indiquez d&apos;abord un PACS (Réglages, ou « nesa config set pacsNode »).</translation>
+    </message>
+    <message>
+        <source>Sending to %1…</source>
+        <translation>Envoi à %1…</translation>
     </message>
 </context>
 <context>
@@ -976,6 +1031,116 @@
     </message>
 </context>
 <context>
+    <name>nesa::ui::OpenFromPacsDialog</name>
+    <message>
+        <source>Open from PACS</source>
+        <translation>Ouvrir depuis le PACS</translation>
+    </message>
+    <message>
+        <source>No PACS is set. Set one in Settings (PACS), or with &apos;nesa config set pacsNode AET@HOST:PORT&apos;.</source>
+        <translation>Aucun PACS n&apos;est indiqué. Indiquez-en un dans les Réglages (PACS), ou avec « nesa config set pacsNode AET@HÔTE:PORT ».</translation>
+    </message>
+    <message>
+        <source>PACS: %1. Patient details travel only between this computer and the PACS.</source>
+        <translation>PACS : %1. Les données du patient ne circulent qu&apos;entre cet ordinateur et le PACS.</translation>
+    </message>
+    <message>
+        <source>Doe^Jane or Doe*</source>
+        <translation>Dupont^Jeanne ou Dupont*</translation>
+    </message>
+    <message>
+        <source>20260101 or 20260101-20261231</source>
+        <translation>20260101 ou 20260101-20261231</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Rechercher</translation>
+    </message>
+    <message>
+        <source>Patient name</source>
+        <translation>Nom du patient</translation>
+    </message>
+    <message>
+        <source>Patient ID</source>
+        <translation>Identifiant du patient</translation>
+    </message>
+    <message>
+        <source>Study date</source>
+        <translation>Date de l&apos;étude</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>Modalities</source>
+        <translation>Modalités</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>Série</translation>
+    </message>
+    <message>
+        <source>Modality</source>
+        <translation>Modalité</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Images</translation>
+    </message>
+    <message>
+        <source>Retrieve and open</source>
+        <translation>Récupérer et ouvrir</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Studies</source>
+        <translation>Études</translation>
+    </message>
+    <message>
+        <source>Series of the selected study</source>
+        <translation>Séries de l&apos;étude choisie</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Annulation…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n studies found.</source>
+        <translation>
+            <numerusform>%n étude trouvée.</numerusform>
+            <numerusform>%n études trouvées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Set a PACS first.</source>
+        <translation>Indiquez d&apos;abord un PACS.</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Recherche…</translation>
+    </message>
+    <message>
+        <source>Retrieving series %1…</source>
+        <translation>Récupération de la série %1…</translation>
+    </message>
+    <message>
+        <source>Received %1 of %2 images.</source>
+        <translation>%1 images reçues sur %2.</translation>
+    </message>
+</context>
+<context>
     <name>nesa::ui::SendDialog</name>
     <message>
         <source>Send NES</source>
@@ -1167,6 +1332,22 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     <message>
         <source>Its port</source>
         <translation>Son port</translation>
+    </message>
+    <message>
+        <source>AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242</source>
+        <translation>AET@HÔTE:PORT, par exemple ORTHANC@pacs.hopital.fr:4242</translation>
+    </message>
+    <message>
+        <source>The hospital&apos;s PACS for &quot;Open from PACS&quot; and &quot;Send result to PACS&quot;; it must list our AE title among its DICOM modalities.</source>
+        <translation>Le PACS de l&apos;hôpital pour « Ouvrir depuis le PACS » et « Envoyer le résultat au PACS » ; il doit compter notre titre AE parmi ses modalités DICOM.</translation>
+    </message>
+    <message>
+        <source>PACS</source>
+        <translation>PACS</translation>
+    </message>
+    <message>
+        <source>Our AE title towards it</source>
+        <translation>Notre titre AE auprès de lui</translation>
     </message>
 </context>
 <context>

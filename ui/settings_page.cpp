@@ -55,6 +55,12 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
                        "run, verified and paid like yours (docs/api.md)."));
   m_apiPort = new QSpinBox;
   m_apiPort->setRange(1, 65535);
+  m_pacs = new QLineEdit;
+  m_pacs->setPlaceholderText(tr("AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242"));
+  m_pacs->setToolTip(tr("The hospital's PACS for \"Open from PACS\" and \"Send result to PACS\"; "
+                        "it must list our AE title among its DICOM modalities."));
+  m_pacsAeTitle = new QLineEdit;
+  m_pacsAeTitle->setMaxLength(16);
   m_save = new QPushButton(tr("Save"));
   m_status = new QLabel;
   m_status->setWordWrap(true);
@@ -80,6 +86,8 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   form->addRow(tr("Lock the wallet after inactivity"), m_autoLock);
   form->addRow(tr("Local API"), m_api);
   form->addRow(tr("Its port"), m_apiPort);
+  form->addRow(tr("PACS"), m_pacs);
+  form->addRow(tr("Our AE title towards it"), m_pacsAeTitle);
   auto *buttons = new QHBoxLayout;
   buttons->addWidget(m_save);
   buttons->addStretch(1);
@@ -114,6 +122,8 @@ void SettingsPage::showSettings(const Config &config) {
   m_autoLock->setValue(config.autoLockMinutes);
   m_api->setChecked(config.apiEnabled);
   m_apiPort->setValue(config.apiPort);
+  m_pacs->setText(QString::fromStdString(config.pacsNode));
+  m_pacsAeTitle->setText(QString::fromStdString(config.pacsAeTitle));
 }
 
 Config SettingsPage::fromFields() const {
@@ -130,6 +140,8 @@ Config SettingsPage::fromFields() const {
   config.autoLockMinutes = m_autoLock->value();
   config.apiEnabled = m_api->isChecked();
   config.apiPort = m_apiPort->value();
+  config.pacsNode = m_pacs->text().trimmed().toStdString();
+  config.pacsAeTitle = m_pacsAeTitle->text().trimmed().toStdString();
   return config;
 }
 

@@ -41,6 +41,9 @@ public:
   QSpinBox *minerThreadsBox() const { return m_minerThreads; }
   QCheckBox *apiBox() const { return m_api; }
   QSpinBox *apiPortBox() const { return m_apiPort; }
+  /// The PACS ("AET@HOST:PORT") and our AE title towards it.
+  QLineEdit *pacsField() const { return m_pacs; }
+  QLineEdit *pacsAeTitleField() const { return m_pacsAeTitle; }
   QPushButton *saveButton() const { return m_save; }
 
 Q_SIGNALS:
@@ -60,6 +63,8 @@ private:
   QRadioButton *m_join = nullptr;
   QLineEdit *m_node = nullptr;
   QLineEdit *m_deployment = nullptr;
+  QLineEdit *m_pacs = nullptr;
+  QLineEdit *m_pacsAeTitle = nullptr;
   QSpinBox *m_devnetMiners = nullptr;
   QSpinBox *m_minerThreads = nullptr;
   QSpinBox *m_minerMaxJobs = nullptr;
