@@ -111,10 +111,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Show the first-run wizard even when a wallet exists (with --screenshot: save its recovery-phrase page and quit).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -124,6 +120,10 @@
     </message>
     <message>
         <source>Save the window as &lt;png&gt; and quit: when --run ends, or once the --show page has its data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings; with --screenshot, pacs: the Open from PACS dialog).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

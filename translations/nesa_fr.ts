@@ -111,10 +111,6 @@
         <translation>Le niveau de confidentialité pour --run (hss par défaut).</translation>
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings).</source>
-        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network, history, settings).</translation>
-    </message>
-    <message>
         <source>Show the first-run wizard even when a wallet exists (with --screenshot: save its recovery-phrase page and quit).</source>
         <translation>Montrer l&apos;assistant de premier démarrage même si un portefeuille existe (avec --screenshot : enregistrer sa page de phrase de récupération et quitter).</translation>
     </message>
@@ -125,6 +121,10 @@
     <message>
         <source>Save the window as &lt;png&gt; and quit: when --run ends, or once the --show page has its data.</source>
         <translation>Enregistrer la fenêtre sous &lt;png&gt; et quitter : à la fin de --run, ou dès que la page de --show a ses données.</translation>
+    </message>
+    <message>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings; with --screenshot, pacs: the Open from PACS dialog).</source>
+        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network, history, settings ; avec --screenshot, pacs : la fenêtre Ouvrir depuis le PACS).</translation>
     </message>
 </context>
 <context>

@@ -74,7 +74,8 @@ int main(int argc, char **argv) {
   const QCommandLineOption showOption(
       QStringLiteral("show"),
       QApplication::translate(
-          "main", "Open on <page> (analyze, wallet, miner, network, history, settings)."),
+          "main", "Open on <page> (analyze, wallet, miner, network, history, settings; with "
+                  "--screenshot, pacs: the Open from PACS dialog)."),
       QStringLiteral("page"), QStringLiteral("analyze"));
   parser.addOption(screenshotOption);
   parser.addOption(showOption);
@@ -167,7 +168,9 @@ int main(int argc, char **argv) {
   QTimer::singleShot(0, &window, [&startup] {
     nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after start");
   });
-  if (!window.showPage(parser.value(showOption))) {
+  const QString shown = parser.value(showOption);
+  // "pacs" is the analyze page with its Open from PACS dialog (scripted_run.cpp).
+  if (!window.showPage(shown == QLatin1String("pacs") ? QStringLiteral("analyze") : shown)) {
     std::fprintf(
         stderr, "nesa-desktop: no page '%s' (analyze, wallet, miner, network, history, settings)\n",
         qPrintable(parser.value(showOption)));

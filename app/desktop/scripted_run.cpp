@@ -5,15 +5,53 @@
 #include "ui/main_window.h"
 #include "ui/miner_page.h"
 #include "ui/network_page.h"
+#include "ui/open_from_pacs_dialog.h"
 #include "ui/wallet_activity.h"
 #include "ui/wallet_page.h"
 
 #include <QApplication>
+#include <QPushButton>
+#include <QTableWidget>
 #include <QTimer>
 
 #include <cstdio>
 
 namespace nesa::app {
+
+namespace {
+
+// Opens "Open from PACS", searches every study, picks the first study and its first series, and
+// saves the dialog as `png`; quits with 1 when the PACS answers with an error or nothing.
+void screenshotPacsDialogThenQuit(ui::MainWindow &window, const QString &png) {
+  auto *page = window.analyzePage();
+  QTimer::singleShot(0, page, [page, png] {
+    page->openFromPacs();
+    ui::OpenFromPacsDialog *dialog = page->pacsDialog();
+    if (!dialog) {
+      std::fprintf(stderr, "nesa-desktop: no PACS backend\n");
+      QApplication::exit(1);
+      return;
+    }
+    QObject::connect(dialog, &ui::OpenFromPacsDialog::studiesShown, dialog, [dialog] {
+      if (dialog->studiesTable()->rowCount() == 0) {
+        std::fprintf(stderr, "nesa-desktop: %s\n", qPrintable(dialog->statusText()));
+        QApplication::exit(1);
+        return;
+      }
+      dialog->studiesTable()->selectRow(0);
+    });
+    QObject::connect(dialog, &ui::OpenFromPacsDialog::seriesShown, dialog, [dialog, png] {
+      dialog->seriesTable()->selectRow(0);
+      QTimer::singleShot(300, dialog, [dialog, png] {
+        dialog->grab().save(png);
+        QApplication::quit();
+      });
+    });
+    dialog->searchButton()->click();
+  });
+}
+
+} // namespace
 
 void screenshotPageThenQuit(ui::MainWindow &window, const QString &page, const QString &png) {
   // Saved a moment after the data arrived, once the layouts have settled around it.
@@ -34,6 +72,8 @@ void screenshotPageThenQuit(ui::MainWindow &window, const QString &page, const Q
       if (window.historyPage()->isOpen())
         save();
     });
+  else if (page == QLatin1String("pacs"))
+    screenshotPacsDialogThenQuit(window, png);
   else if (page == QLatin1String("network"))
     QObject::connect(window.networkPage(), &ui::NetworkPage::updated, &window, save,
                      Qt::SingleShotConnection);

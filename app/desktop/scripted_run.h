@@ -12,7 +12,8 @@ class MainWindow;
 namespace nesa::app {
 
 /// After the window has read `page`'s data ("wallet", "miner", …), saves the window as `png`
-/// and quits.
+/// and quits. "pacs" saves the "Open from PACS" dialog instead, with the PACS's first study and
+/// its first series picked.
 void screenshotPageThenQuit(ui::MainWindow &window, const QString &page, const QString &png);
 
 /// When the first file is on screen, runs `model` at `level` on it; when the run ends, saves the
