@@ -18,6 +18,8 @@
 
 #include <unistd.h>
 
+#include <optional>
+
 namespace nesa::testing {
 
 class OrthancServer {
@@ -26,10 +28,17 @@ public:
 
   ~OrthancServer() { stop(); }
 
+  /// DICOM over TLS: Orthanc's certificate and key, and what it trusts (PEM files in the
+  /// folder given to start()). Callers need no certificate of their own.
+  struct Tls {
+    QString certificate, privateKey, trusted;
+  };
+
   /// Starts Orthanc with its storage in `folder`, answering the AE titles in `knownCallers`
-  /// (their own port is never used: the tests only query and retrieve with C-GET). An empty
-  /// string on success, else what went wrong.
-  QString start(const QString &folder, const QStringList &knownCallers) {
+  /// (their own port is never used: the tests only query and retrieve with C-GET), over TLS
+  /// when `tls` is given. An empty string on success, else what went wrong.
+  QString start(const QString &folder, const QStringList &knownCallers,
+                const std::optional<Tls> &tls = std::nullopt) {
     const QString program = QStandardPaths::findExecutable("Orthanc", {"/usr/sbin", "/usr/bin"});
     if (program.isEmpty())
       return "Orthanc is missing: scripts/install-deps.sh installs it";
@@ -57,6 +66,13 @@ public:
         {"DicomModalities", modalities},
         {"Plugins", QJsonArray{"/usr/share/orthanc/plugins/libOrthancDicomWeb.so"}},
     };
+    if (tls) {
+      config["DicomTlsEnabled"] = true;
+      config["DicomTlsCertificate"] = tls->certificate;
+      config["DicomTlsPrivateKey"] = tls->privateKey;
+      config["DicomTlsTrustedCertificates"] = tls->trusted;
+      config["DicomTlsRemoteCertificateRequired"] = false;
+    }
     QFile file(folder + "/orthanc.json");
     if (!file.open(QIODevice::WriteOnly))
       return "cannot write " + file.fileName();

@@ -244,6 +244,65 @@ private Q_SLOTS:
     QVERIFY(hiddenLeftovers().isEmpty());
   }
 
+  // DICOM over TLS: a PACS whose certificate chains to the trusted file answers; one whose does
+  // not is refused before anything is sent, with a message that says so, from the library and
+  // from the command line; plain DICOM to a TLS port does not get through.
+  void tlsAcceptsTheRightCertificateOnly() {
+    const QString folder = m_dir.filePath("orthanc-tls");
+    QVERIFY(QDir().mkpath(folder));
+    auto openssl = [&](const QStringList &arguments) {
+      QProcess process;
+      process.setWorkingDirectory(folder);
+      process.start("openssl", arguments);
+      return process.waitForFinished(60000) && process.exitCode() == 0;
+    };
+    const QStringList key{"-newkey", "rsa:2048", "-nodes", "-days", "2"};
+    QVERIFY(openssl(QStringList{"req", "-x509"} + key +
+                    QStringList{"-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Test CA"}));
+    QVERIFY(openssl(QStringList{"req"} + key +
+                    QStringList{"-keyout", "pacs.key", "-out", "pacs.csr", "-subj", "/CN=pacs"}));
+    QVERIFY(openssl({"x509", "-req", "-in", "pacs.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                     "-CAcreateserial", "-out", "pacs.pem", "-days", "2"}));
+    QVERIFY(openssl(
+        QStringList{"req", "-x509"} + key +
+        QStringList{"-keyout", "other.key", "-out", "other.pem", "-subj", "/CN=Another CA"}));
+    testing::OrthancServer secure;
+    const QString started =
+        secure.start(folder, {"NESA"},
+                     testing::OrthancServer::Tls{folder + "/pacs.pem", folder + "/pacs.key",
+                                                 folder + "/ca.pem"});
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    auto node = parsePacsNode(secure.address().toStdString());
+    QVERIFY(node.ok());
+    node->trustedCertificates = (folder + "/ca.pem").toStdString();
+    const auto answered = echo(*node);
+    QVERIFY2(answered.ok(), answered.ok() ? "" : answered.error().message.c_str());
+    QVERIFY(findStudies(*node, {}).ok());
+
+    node->trustedCertificates = (folder + "/other.pem").toStdString();
+    const auto refused = echo(*node);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, ErrorCode::InvalidInput);
+    QVERIFY2(refused.error().message.find("does not chain to") != std::string::npos,
+             refused.error().message.c_str());
+    node->trustedCertificates = (folder + "/missing.pem").toStdString();
+    QVERIFY2(echo(*node).error().message.find("no TLS file") != std::string::npos,
+             echo(*node).error().message.c_str());
+    node->trustedCertificates.clear(); // plain DICOM to the TLS port
+    QVERIFY(!echo(*node).ok());
+
+    const Run cli =
+        run({"pacs", "echo", "--pacs", secure.address(), "--tls-trusted", folder + "/other.pem"},
+            m_dir.filePath("home"));
+    QCOMPARE(cli.code, 2);
+    QVERIFY2(cli.err.contains("does not chain to"), qPrintable(cli.err));
+    const Run ok =
+        run({"pacs", "echo", "--pacs", secure.address(), "--tls-trusted", folder + "/ca.pem"},
+            m_dir.filePath("home"));
+    QVERIFY2(ok.code == 0, qPrintable(ok.err));
+    QVERIFY(ok.out.contains("over TLS"));
+  }
+
 private:
   fs::path root() const { return fs::path(m_dir.path().toStdString()); }
 

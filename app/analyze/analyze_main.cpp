@@ -346,6 +346,9 @@ int main(int argc, char **argv) {
     auto node = pacs::parsePacsNode(address, config->pacsAeTitle);
     if (!node)
       return failWith(node.error());
+    node->trustedCertificates = config->pacsTlsTrusted; // TLS as the settings say
+    node->certificate = config->pacsTlsCertificate;
+    node->privateKey = config->pacsTlsKey;
     if (auto answers = pacs::echo(*node); !answers) // before the run: it costs
       return failWith(answers.error());
     sendTo = *node;

@@ -20,6 +20,13 @@ namespace fs = std::filesystem;
 const std::vector<cli::OptionSpec> kOptions = {
     {"pacs", true, "the PACS (default: the settings' pacsNode)", "AET@HOST:PORT"},
     {"ae-title", true, "our AE title (default: the settings' pacsAeTitle, NESA)", "AET"},
+    {"tls-trusted", true,
+     "talk DICOM over TLS; the PACS's certificate must chain to FILE (default: the settings' "
+     "pacsTlsTrusted)",
+     "FILE.pem"},
+    {"tls-certificate", true, "our TLS certificate, for a PACS that asks (with --tls-key)",
+     "FILE.pem"},
+    {"tls-key", true, "the private key of --tls-certificate", "FILE.pem"},
     {"patient-name", true, "find: the patient's name (DICOM wildcards: Doe^*)", "NAME"},
     {"patient-id", true, "find: the patient's ID", "ID"},
     {"study-date", true, "find: the study date or a range (20240101-20241231)", "DATE"},
@@ -60,7 +67,15 @@ Result<pacs::PacsNode> nodeOf(const cli::Arguments &args) {
     return fail(ErrorCode::InvalidInput,
                 "no PACS: give --pacs AET@HOST:PORT or set one with 'nesa config set pacsNode "
                 "AET@HOST:PORT'");
-  return pacs::parsePacsNode(address, args.value("ae-title", config->pacsAeTitle));
+  auto node = pacs::parsePacsNode(address, args.value("ae-title", config->pacsAeTitle));
+  if (!node)
+    return node.error();
+  node->trustedCertificates = args.value("tls-trusted", config->pacsTlsTrusted.string());
+  node->certificate = args.value("tls-certificate", config->pacsTlsCertificate.string());
+  node->privateKey = args.value("tls-key", config->pacsTlsKey.string());
+  if (auto files = pacs::checkTlsFiles(*node); !files)
+    return files.error();
+  return node;
 }
 
 // Text from the PACS as it goes to a terminal: control characters (escape sequences) dropped.

@@ -7,6 +7,7 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/scu.h>
+#include <dcmtk/dcmtls/tlsscu.h>
 #include <dcmtk/oflog/oflog.h>
 
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <system_error>
@@ -47,14 +49,50 @@ void configure(DcmSCU &scu, const PacsNode &node) {
   scu.setConnectionTimeout(static_cast<Sint32>(kTimeoutSeconds));
   scu.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
   scu.setMaxReceivePDULength(ASC_DEFAULTMAXPDU);
+  if (auto *tls = dynamic_cast<DcmTLSSCU *>(&scu)) {
+    tls->addTrustedCertFile(node.trustedCertificates.c_str());
+    tls->setPeerCertVerification(DCV_requireCertificate);
+    if (!node.certificate.empty())
+      tls->enableAuthentication(node.privateKey.c_str(), node.certificate.c_str(), "");
+    else
+      tls->disableAuthentication();
+  }
+}
+
+// A plain SCU, or a TLS one when the node asks for TLS.
+template <class Plain = DcmSCU, class Secure = DcmTLSSCU, typename... Args>
+std::unique_ptr<DcmSCU> makeScu(const PacsNode &node, Args &&...args) {
+  std::unique_ptr<DcmSCU> scu;
+  if (node.usesTls())
+    scu = std::make_unique<Secure>(std::forward<Args>(args)...);
+  else
+    scu = std::make_unique<Plain>(std::forward<Args>(args)...);
+  configure(*scu, node);
+  return scu;
 }
 
 // Opens the association, telling a refusal (the PACS answered no) from silence.
 Result<void> connect(DcmSCU &scu, const PacsNode &node) {
+  if (auto files = checkTlsFiles(node); !files)
+    return files.error();
   OFCondition status = scu.initNetwork();
   if (status.bad())
-    return fail(ErrorCode::Io, "cannot set up the DICOM network: " + std::string(status.text()));
+    return fail(node.usesTls() ? ErrorCode::InvalidInput : ErrorCode::Io,
+                std::string(node.usesTls() ? "cannot set up TLS with the given certificates: "
+                                           : "cannot set up the DICOM network: ") +
+                    status.text());
   status = scu.negotiateAssociation();
+  if (node.usesTls() && status.bad() && status.module() == OFM_dcmtls) {
+    const std::string reason = status.text();
+    if (reason.find("ertificate") != std::string::npos) // "certificate", "Certificate"
+      return fail(ErrorCode::InvalidInput,
+                  "the PACS " + describe(node) +
+                      " shows a TLS certificate that does not chain to " +
+                      node.trustedCertificates.string() + " (" + reason +
+                      "): nothing was sent; check that this is the right PACS and file");
+    return fail(ErrorCode::Unavailable,
+                "no TLS session with the PACS " + describe(node) + " (" + reason + ")");
+  }
   if (status == DUL_ASSOCIATIONREJECTED)
     return fail(ErrorCode::InvalidInput,
                 "the PACS " + describe(node) + " refused the association: it does not accept " +
@@ -96,8 +134,8 @@ std::string text(DcmItem &item, const DcmTagKey &key) {
 Result<void> find(const PacsNode &node, const char *level,
                   const std::vector<std::pair<DcmTagKey, std::string>> &keys,
                   const std::function<void(DcmDataset &)> &take) {
-  DcmSCU scu;
-  configure(scu, node);
+  auto made = makeScu(node);
+  DcmSCU &scu = *made;
   scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel,
                              plainTransferSyntaxes());
   if (auto connected = connect(scu, node); !connected)
@@ -133,39 +171,47 @@ Result<void> find(const PacsNode &node, const char *level,
   return outcome;
 }
 
-// A C-GET that checks what arrives, reports each response and can be cancelled from it.
-class RetrievingScu : public DcmSCU {
-public:
-  RetrievingScu(const RetrieveProgress &progress, std::string studyUid, std::string seriesUid)
-      : m_progress(progress), m_studyUid(std::move(studyUid)), m_seriesUid(std::move(seriesUid)) {}
+// A C-GET that checks what arrives, reports each response and can be cancelled from it; over
+// TLS when Base is DcmTLSSCU.
+// What a retrieval has seen so far.
+struct RetrievalState {
   bool cancelled = false;
   bool finalResponse = false; ///< the PACS said the transfer is over (not pending)
   int received = 0;           ///< instances of the asked study (and series) saved
   int refused = 0;            ///< instances not saved: of another study or series, or unwritable
+};
+
+template <class Base> class RetrievingScu : public Base {
+public:
+  RetrievingScu(const RetrieveProgress &progress, std::string studyUid, std::string seriesUid,
+                RetrievalState &state)
+      : m_progress(progress), m_studyUid(std::move(studyUid)), m_seriesUid(std::move(seriesUid)),
+        m_state(state) {}
 
 protected:
   OFCondition handleSTORERequest(const T_ASC_PresentationContextID context, DcmDataset *object,
                                  OFBool &continueSession, Uint16 &status) override {
     if (object != nullptr && !belongs(*object)) { // never mixed into the folder
-      ++refused;
+      ++m_state.refused;
       delete object;
       status = STATUS_STORE_Refused_OutOfResources;
       return EC_Normal;
     }
-    const OFCondition stored = DcmSCU::handleSTORERequest(context, object, continueSession, status);
+    const OFCondition stored = Base::handleSTORERequest(context, object, continueSession, status);
     if (stored.good() && status == STATUS_Success)
-      ++received;
+      ++m_state.received;
     else
-      ++refused;
+      ++m_state.refused;
     return stored;
   }
   OFCondition handleCGETResponse(const T_ASC_PresentationContextID context,
                                  RetrieveResponse *response, OFBool &continueSession) override {
-    const OFCondition handled = DcmSCU::handleCGETResponse(context, response, continueSession);
+    const OFCondition handled = Base::handleCGETResponse(context, response, continueSession);
     const bool pending = DICOM_PENDING_STATUS(response->m_status);
-    finalResponse = !pending;
-    if (pending && m_progress && !m_progress(received, response->m_numberOfRemainingSubops)) {
-      cancelled = true;
+    m_state.finalResponse = !pending;
+    if (pending && m_progress &&
+        !m_progress(m_state.received, response->m_numberOfRemainingSubops)) {
+      m_state.cancelled = true;
       continueSession = OFFalse;
     }
     return handled;
@@ -181,6 +227,7 @@ private:
 
   const RetrieveProgress &m_progress;
   std::string m_studyUid, m_seriesUid;
+  RetrievalState &m_state;
 };
 
 // The transfer syntaxes we accept instances in: uncompressed, and the compressed ones the DICOM
@@ -205,8 +252,8 @@ std::string randomSuffix() {
 } // namespace
 
 Result<void> echo(const PacsNode &node) {
-  DcmSCU scu;
-  configure(scu, node);
+  auto made = makeScu(node);
+  DcmSCU &scu = *made;
   scu.addPresentationContext(UID_VerificationSOPClass, plainTransferSyntaxes());
   if (auto connected = connect(scu, node); !connected)
     return connected.error();
@@ -290,8 +337,10 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
     fs::remove_all(partial, ignored);
   };
 
-  RetrievingScu scu(progress, studyUid, seriesUid);
-  configure(scu, node);
+  RetrievalState state;
+  auto made = makeScu<RetrievingScu<DcmSCU>, RetrievingScu<DcmTLSSCU>>(node, progress, studyUid,
+                                                                       seriesUid, state);
+  DcmSCU &scu = *made;
   scu.setStorageMode(DCMSCU_STORAGE_DISK);
   scu.setStorageDir(partial.c_str());
   scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel,
@@ -327,33 +376,33 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
   }
   // A transfer that ended early (cancelled, or a save failed and DCMTK stopped reading) leaves
   // the PACS mid-session: abort rather than ask for an orderly release.
-  if (scu.finalResponse && status.good())
+  if (state.finalResponse && status.good())
     scu.releaseAssociation();
   else
     scu.abortAssociation();
-  Result<int> outcome = scu.received;
+  Result<int> outcome = state.received;
   const std::string what = seriesUid.empty() ? "study " + studyUid : "series " + seriesUid;
   const bool failedStatus = finalStatus != STATUS_Success && !DICOM_PENDING_STATUS(finalStatus);
-  if (scu.cancelled)
+  if (state.cancelled)
     outcome = fail(ErrorCode::Cancelled, "the transfer of " + what + " was cancelled");
-  else if (status == DUL_PEERABORTEDASSOCIATION && scu.received == 0)
+  else if (status == DUL_PEERABORTEDASSOCIATION && state.received == 0)
     outcome = refusedService(node, "studies (C-GET)");
-  else if (status.bad() || !scu.finalResponse)
-    outcome =
-        fail(ErrorCode::Io, "the transfer of " + what + " from " + describe(node) +
-                                " broke off after " + std::to_string(scu.received) + " instances" +
-                                (status.bad() ? ": " + std::string(status.text()) : ""));
-  else if (scu.refused > 0)
+  else if (status.bad() || !state.finalResponse)
+    outcome = fail(ErrorCode::Io, "the transfer of " + what + " from " + describe(node) +
+                                      " broke off after " + std::to_string(state.received) +
+                                      " instances" +
+                                      (status.bad() ? ": " + std::string(status.text()) : ""));
+  else if (state.refused > 0)
     outcome = fail(ErrorCode::Io, "of the instances " + describe(node) + " sent for " + what +
-                                      ", " + std::to_string(scu.refused) +
+                                      ", " + std::to_string(state.refused) +
                                       " could not be saved here or belong elsewhere");
-  else if (scu.received == 0)
+  else if (state.received == 0)
     outcome = fail(ErrorCode::NotFound,
                    "the PACS " + describe(node) + " has no " + what +
                        (failedStatus ? " (status 0x" + hex(finalStatus) + ")" : std::string()));
   else if (failed > 0 || failedStatus)
     outcome = fail(ErrorCode::Io, "the PACS " + describe(node) + " sent " +
-                                      std::to_string(scu.received) + " instances of " + what +
+                                      std::to_string(state.received) + " instances of " + what +
                                       " but could not send " + std::to_string(std::max(failed, 1)) +
                                       " (was it removed meanwhile?)");
   // Never over something made at `folder` meanwhile, not even an empty folder.
@@ -382,8 +431,8 @@ Result<void> store(const PacsNode &node, const std::vector<fs::path> &files) {
       return fail(ErrorCode::InvalidInput, file.string() + " has no SOP class or transfer syntax");
     offers[sopClass.c_str()].insert(syntax.c_str());
   }
-  DcmSCU scu;
-  configure(scu, node);
+  auto made = makeScu(node);
+  DcmSCU &scu = *made;
   // One context per class and syntax, so that files of one class in two syntaxes both go.
   std::size_t contexts = 0;
   for (const auto &[sopClass, syntaxes] : offers)

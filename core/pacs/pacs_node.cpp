@@ -47,7 +47,23 @@ Result<PacsNode> parsePacsNode(const std::string &text, const std::string &calli
 }
 
 std::string describe(const PacsNode &node) {
-  return node.calledAeTitle + "@" + node.host + ":" + std::to_string(node.port);
+  return node.calledAeTitle + "@" + node.host + ":" + std::to_string(node.port) +
+         (node.usesTls() ? " over TLS" : "");
+}
+
+Result<void> checkTlsFiles(const PacsNode &node) {
+  if (node.certificate.empty() != node.privateKey.empty())
+    return fail(ErrorCode::InvalidInput,
+                "give our TLS certificate and its private key together, or neither");
+  if (!node.usesTls() && !node.certificate.empty())
+    return fail(ErrorCode::InvalidInput,
+                "a TLS certificate of ours needs the PACS's trusted certificates too");
+  for (const auto *file : {&node.trustedCertificates, &node.certificate, &node.privateKey}) {
+    std::error_code ec;
+    if (!file->empty() && !std::filesystem::is_regular_file(*file, ec))
+      return fail(ErrorCode::InvalidInput, "no TLS file at " + file->string());
+  }
+  return {};
 }
 
 } // namespace nesa::pacs

@@ -50,7 +50,7 @@ struct Field {
       member;
 };
 
-const std::array<Field, 18> kFields{{
+const std::array<Field, 21> kFields{{
     {"network", &Config::network},
     {"nodeAddress", &Config::nodeAddress},
     {"deploymentFile", &Config::deploymentFile},
@@ -68,6 +68,9 @@ const std::array<Field, 18> kFields{{
     {"logLevel", &Config::logLevel},
     {"pacsNode", &Config::pacsNode},
     {"pacsAeTitle", &Config::pacsAeTitle},
+    {"pacsTlsTrusted", &Config::pacsTlsTrusted},
+    {"pacsTlsCertificate", &Config::pacsTlsCertificate},
+    {"pacsTlsKey", &Config::pacsTlsKey},
     {"dataDir", &Config::dataDir},
 }};
 
@@ -138,6 +141,8 @@ Result<void> Config::validate() const {
   if (!pacsNode.empty() && !isPacsAddress(pacsNode))
     return invalid("pacsNode", "must be AET@HOST:PORT (the PACS's AE title of 1 to 16 "
                                "characters, its host, and a DICOM port from 1 to 65535)");
+  if (pacsTlsCertificate.empty() != pacsTlsKey.empty())
+    return invalid("pacsTlsCertificate", "and pacsTlsKey are set together, or neither");
   if (!isAeTitle(pacsAeTitle))
     return invalid("pacsAeTitle", "must be 1 to 16 printable ASCII characters, no backslash");
   return {};

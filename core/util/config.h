@@ -49,6 +49,10 @@ struct Config {
   std::string pacsNode;
   /// Our AE title towards the PACS (1 to 16 characters); the PACS must list it to answer us.
   std::string pacsAeTitle = "NESA";
+  /// DICOM over TLS with the PACS when set: the PEM file its certificate must chain to.
+  std::filesystem::path pacsTlsTrusted;
+  /// Our TLS certificate and private key (PEM) for a PACS that asks for one; empty: none.
+  std::filesystem::path pacsTlsCertificate, pacsTlsKey;
   /// Where stores and bundles live; empty = paths::dataDir().
   std::filesystem::path dataDir;
 
