@@ -36,7 +36,7 @@ find_path(SQLCIPHER_INCLUDE_DIR sqlcipher/sqlite3.h HINTS ${SQLCIPHER_PC_INCLUDE
 find_library(SQLCIPHER_STATIC_LIBRARY libsqlcipher.a HINTS ${SQLCIPHER_PC_LIBDIR})
 nesa_require(SQLCIPHER_INCLUDE_DIR "SQLCipher headers" "libsqlcipher-dev")
 nesa_require(SQLCIPHER_STATIC_LIBRARY "SQLCipher static library (libsqlcipher.a)" "libsqlcipher-dev")
-find_package(OpenSSL QUIET COMPONENTS Crypto)
+find_package(OpenSSL QUIET COMPONENTS Crypto SSL)
 nesa_require(OPENSSL_FOUND "OpenSSL libcrypto" "libssl-dev")
 find_package(Threads REQUIRED)
 add_library(nesa_sqlcipher INTERFACE)

@@ -7,6 +7,7 @@
 #include "pacs/dimse_client.h"
 #include "test_dicom.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -261,8 +262,13 @@ private Q_SLOTS:
                     QStringList{"-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Test CA"}));
     QVERIFY(openssl(QStringList{"req"} + key +
                     QStringList{"-keyout", "pacs.key", "-out", "pacs.csr", "-subj", "/CN=pacs"}));
-    QVERIFY(openssl({"x509", "-req", "-in", "pacs.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                     "-CAcreateserial", "-out", "pacs.pem", "-days", "2"}));
+    QFile names(folder + "/names.ext"); // the certificate names the address it serves
+    QVERIFY(names.open(QIODevice::WriteOnly));
+    names.write("subjectAltName=IP:127.0.0.1\n");
+    names.close();
+    QVERIFY(
+        openssl({"x509", "-req", "-in", "pacs.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                 "-CAcreateserial", "-out", "pacs.pem", "-days", "2", "-extfile", "names.ext"}));
     QVERIFY(openssl(
         QStringList{"req", "-x509"} + key +
         QStringList{"-keyout", "other.key", "-out", "other.pem", "-subj", "/CN=Another CA"}));
@@ -285,9 +291,24 @@ private Q_SLOTS:
     QCOMPARE(refused.error().code, ErrorCode::InvalidInput);
     QVERIFY2(refused.error().message.find("does not chain to") != std::string::npos,
              refused.error().message.c_str());
+    // The right authority, but a certificate for 127.0.0.1 reached as "localhost": refused.
+    node->trustedCertificates = (folder + "/ca.pem").toStdString();
+    node->host = "localhost";
+    const auto otherName = echo(*node);
+    QVERIFY(!otherName.ok());
+    QVERIFY2(otherName.error().message.find("does not name localhost") != std::string::npos,
+             otherName.error().message.c_str());
+    node->host = "127.0.0.1";
     node->trustedCertificates = (folder + "/missing.pem").toStdString();
-    QVERIFY2(echo(*node).error().message.find("no TLS file") != std::string::npos,
-             echo(*node).error().message.c_str());
+    const auto missing = echo(*node);
+    QVERIFY(!missing.ok());
+    QVERIFY2(missing.error().message.find("no TLS file") != std::string::npos,
+             missing.error().message.c_str());
+    node->trustedCertificates = (folder + "/names.ext").toStdString(); // not PEM
+    const auto unreadable = echo(*node);
+    QVERIFY(!unreadable.ok());
+    QVERIFY2(unreadable.error().message.find("cannot be read as PEM") != std::string::npos,
+             unreadable.error().message.c_str());
     node->trustedCertificates.clear(); // plain DICOM to the TLS port
     QVERIFY(!echo(*node).ok());
 

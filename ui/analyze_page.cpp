@@ -296,6 +296,7 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
   connect(m_sending, &QFutureWatcher<PacsAnswer<bool>>::finished, this, [this] {
     const auto answer = m_sending->result();
     m_sendToPacs->setEnabled(!m_dicomFiles.isEmpty());
+    refreshLevel(); // Run again
     m_pacsStatus->setStyleSheet(answer.ok() ? QString() : QStringLiteral("color: #b00020"));
     m_pacsStatus->setText(answer.ok() ? tr("The segmentation and its volumes are stored in the "
                                            "scan's study on %1.")
@@ -319,6 +320,7 @@ AnalyzePage::~AnalyzePage() {
   m_opening->waitForFinished();
   m_running->waitForFinished();
   m_estimating->waitForFinished();
+  m_sending->waitForFinished(); // it reads files the backend removes with its next run
 }
 
 bool AnalyzePage::isBusy() const { return m_opening->isRunning() || m_running->isRunning(); }
@@ -422,7 +424,9 @@ void AnalyzePage::refreshLevel() {
   m_sentence->setText(privacyLevelSentence(level));
   const auto *model = selectedModel();
   m_notice->setText(model ? model->notice : QString());
-  const bool ready = model && !m_inputFamily.isEmpty() && !m_running->isRunning();
+  // No new run while the last one's result is being sent: the run replaces those files.
+  const bool ready =
+      model && !m_inputFamily.isEmpty() && !m_running->isRunning() && !m_sending->isRunning();
   m_run->setEnabled(ready);
   if (!model) {
     m_cost->setText(m_inputFamily.isEmpty() ? tr("Add a file first.")
@@ -502,7 +506,7 @@ void AnalyzePage::showMinersView() { m_middleTabs->setCurrentWidget(m_shareView)
 
 void AnalyzePage::start() {
   const auto *model = selectedModel();
-  if (!model || m_inputPath.isEmpty() || m_running->isRunning())
+  if (!model || m_inputPath.isEmpty() || m_running->isRunning() || m_sending->isRunning())
     return;
   const AnalysisRequest request{m_inputPath, model->id, m_level->currentData().toString(),
                                 m_passphrase};
@@ -647,6 +651,7 @@ void AnalyzePage::sendResultToPacs() {
     return;
   }
   m_sendToPacs->setEnabled(false);
+  m_run->setEnabled(false);
   m_pacsStatus->setStyleSheet(QString());
   m_pacsStatus->setText(tr("Sending to %1…").arg(m_pacs->pacsName()));
   m_sending->setFuture(

@@ -116,6 +116,11 @@ OpenFromPacsDialog::OpenFromPacsDialog(PacsBackend &backend, QWidget *parent)
   });
   connect(m_listing, &QFutureWatcher<PacsAnswer<std::vector<PacsSeries>>>::finished, this, [this] {
     const auto answer = m_listing->result();
+    if (m_listingStudy != selectedStudy()) { // the selection moved on meanwhile
+      showSeriesOfSelectedStudy();
+      return;
+    }
+    m_listedStudy = m_listingStudy;
     m_series->setRowCount(0);
     m_foundSeries = answer.value;
     if (!answer.ok())
@@ -149,10 +154,10 @@ OpenFromPacsDialog::OpenFromPacsDialog(PacsBackend &backend, QWidget *parent)
 }
 
 OpenFromPacsDialog::~OpenFromPacsDialog() {
-  // A transfer still running is cancelled and awaited: its callbacks point into this dialog.
+  // A transfer still running is cancelled and awaited (its progress points into this dialog; it
+  // ends within seconds of the cancel). A search or listing is left to finish on its own: it
+  // holds only the backend and its copies.
   m_cancelled->store(true);
-  m_finding->waitForFinished();
-  m_listing->waitForFinished();
   m_retrieving->waitForFinished();
 }
 
@@ -181,30 +186,35 @@ void OpenFromPacsDialog::search() {
       QtConcurrent::run([&backend = m_backend, query] { return backend.findStudies(query); }));
 }
 
-void OpenFromPacsDialog::showSeriesOfSelectedStudy() {
+QString OpenFromPacsDialog::selectedStudy() const {
   const auto rows = m_studies->selectionModel()->selectedRows();
-  m_series->setRowCount(0);
-  m_retrieve->setEnabled(false);
-  if (rows.isEmpty() || m_listing->isRunning())
-    return;
+  if (rows.isEmpty())
+    return {};
   const auto row = static_cast<std::size_t>(rows.front().row());
-  if (row >= m_foundStudies.size())
+  return row < m_foundStudies.size() ? m_foundStudies[row].uid : QString();
+}
+
+void OpenFromPacsDialog::showSeriesOfSelectedStudy() {
+  m_series->setRowCount(0);
+  m_foundSeries.clear();
+  m_listedStudy.clear();
+  m_retrieve->setEnabled(false);
+  const QString study = selectedStudy();
+  if (study.isEmpty() || m_listing->isRunning()) // a running listing re-asks when it ends
     return;
-  const QString study = m_foundStudies[row].uid;
+  m_listingStudy = study;
   m_listing->setFuture(
       QtConcurrent::run([&backend = m_backend, study] { return backend.findSeries(study); }));
 }
 
 void OpenFromPacsDialog::retrieve() {
-  const auto studyRows = m_studies->selectionModel()->selectedRows();
   const auto seriesRows = m_series->selectionModel()->selectedRows();
-  if (studyRows.isEmpty() || seriesRows.isEmpty() || m_retrieving->isRunning())
+  if (m_listedStudy.isEmpty() || seriesRows.isEmpty() || m_retrieving->isRunning())
     return;
-  const auto studyRow = static_cast<std::size_t>(studyRows.front().row());
   const auto seriesRow = static_cast<std::size_t>(seriesRows.front().row());
-  if (studyRow >= m_foundStudies.size() || seriesRow >= m_foundSeries.size())
+  if (seriesRow >= m_foundSeries.size())
     return;
-  const QString study = m_foundStudies[studyRow].uid;
+  const QString study = m_listedStudy; // the study these series were listed for
   const PacsSeries series = m_foundSeries[seriesRow];
   m_cancelled->store(false);
   setBusy(true);

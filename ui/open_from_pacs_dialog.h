@@ -47,6 +47,8 @@ Q_SIGNALS:
 
 private:
   void search();
+  /// The UID of the study selected in the table ("" when none).
+  QString selectedStudy() const;
   void showSeriesOfSelectedStudy();
   void retrieve();
   void setStatus(const QString &text, bool error = false);
@@ -68,6 +70,8 @@ private:
   QFutureWatcher<PacsAnswer<QString>> *m_retrieving = nullptr;
   std::vector<PacsStudy> m_foundStudies;
   std::vector<PacsSeries> m_foundSeries;
+  QString m_listingStudy; ///< the study whose series are being asked for
+  QString m_listedStudy;  ///< the study the series table shows ("" while none)
   /// Shared with the worker: set by Cancel, read between instances.
   std::shared_ptr<std::atomic<bool>> m_cancelled;
   QString m_folder;

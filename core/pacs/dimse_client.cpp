@@ -1,5 +1,7 @@
 #include "pacs/dimse_client.h"
 
+#include "pacs/internal/secure_scu.h"
+
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -7,7 +9,6 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/scu.h>
-#include <dcmtk/dcmtls/tlsscu.h>
 #include <dcmtk/oflog/oflog.h>
 
 #include <fcntl.h>
@@ -49,22 +50,14 @@ void configure(DcmSCU &scu, const PacsNode &node) {
   scu.setConnectionTimeout(static_cast<Sint32>(kTimeoutSeconds));
   scu.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
   scu.setMaxReceivePDULength(ASC_DEFAULTMAXPDU);
-  if (auto *tls = dynamic_cast<DcmTLSSCU *>(&scu)) {
-    tls->addTrustedCertFile(node.trustedCertificates.c_str());
-    tls->setPeerCertVerification(DCV_requireCertificate);
-    if (!node.certificate.empty())
-      tls->enableAuthentication(node.privateKey.c_str(), node.certificate.c_str(), "");
-    else
-      tls->disableAuthentication();
-  }
 }
 
-// A plain SCU, or a TLS one when the node asks for TLS.
-template <class Plain = DcmSCU, class Secure = DcmTLSSCU, typename... Args>
+// A `Plain` SCU, or the same over TLS when the node asks for TLS.
+template <class Plain = DcmSCU, typename... Args>
 std::unique_ptr<DcmSCU> makeScu(const PacsNode &node, Args &&...args) {
   std::unique_ptr<DcmSCU> scu;
   if (node.usesTls())
-    scu = std::make_unique<Secure>(std::forward<Args>(args)...);
+    scu = std::make_unique<internal::SecureScu<Plain>>(node, std::forward<Args>(args)...);
   else
     scu = std::make_unique<Plain>(std::forward<Args>(args)...);
   configure(*scu, node);
@@ -84,12 +77,16 @@ Result<void> connect(DcmSCU &scu, const PacsNode &node) {
   status = scu.negotiateAssociation();
   if (node.usesTls() && status.bad() && status.module() == OFM_dcmtls) {
     const std::string reason = status.text();
-    if (reason.find("ertificate") != std::string::npos) // "certificate", "Certificate"
+    if (reason.find("certificate verify failed") != std::string::npos)
       return fail(ErrorCode::InvalidInput,
                   "the PACS " + describe(node) +
                       " shows a TLS certificate that does not chain to " +
-                      node.trustedCertificates.string() + " (" + reason +
-                      "): nothing was sent; check that this is the right PACS and file");
+                      node.trustedCertificates.string() + " or does not name " + node.host + " (" +
+                      reason + "): nothing was sent; check that this is the right PACS and file");
+    if (reason.find("alert") != std::string::npos) // the PACS refused us
+      return fail(ErrorCode::InvalidInput, "the PACS " + describe(node) +
+                                               " refused our TLS session (" + reason +
+                                               "): it may want a certificate of ours it trusts");
     return fail(ErrorCode::Unavailable,
                 "no TLS session with the PACS " + describe(node) + " (" + reason + ")");
   }
@@ -171,8 +168,7 @@ Result<void> find(const PacsNode &node, const char *level,
   return outcome;
 }
 
-// A C-GET that checks what arrives, reports each response and can be cancelled from it; over
-// TLS when Base is DcmTLSSCU.
+// A C-GET that checks what arrives, reports each response and can be cancelled from it.
 // What a retrieval has seen so far.
 struct RetrievalState {
   bool cancelled = false;
@@ -181,7 +177,7 @@ struct RetrievalState {
   int refused = 0;            ///< instances not saved: of another study or series, or unwritable
 };
 
-template <class Base> class RetrievingScu : public Base {
+class RetrievingScu : public DcmSCU {
 public:
   RetrievingScu(const RetrieveProgress &progress, std::string studyUid, std::string seriesUid,
                 RetrievalState &state)
@@ -197,7 +193,7 @@ protected:
       status = STATUS_STORE_Refused_OutOfResources;
       return EC_Normal;
     }
-    const OFCondition stored = Base::handleSTORERequest(context, object, continueSession, status);
+    const OFCondition stored = DcmSCU::handleSTORERequest(context, object, continueSession, status);
     if (stored.good() && status == STATUS_Success)
       ++m_state.received;
     else
@@ -206,7 +202,7 @@ protected:
   }
   OFCondition handleCGETResponse(const T_ASC_PresentationContextID context,
                                  RetrieveResponse *response, OFBool &continueSession) override {
-    const OFCondition handled = Base::handleCGETResponse(context, response, continueSession);
+    const OFCondition handled = DcmSCU::handleCGETResponse(context, response, continueSession);
     const bool pending = DICOM_PENDING_STATUS(response->m_status);
     m_state.finalResponse = !pending;
     if (pending && m_progress &&
@@ -338,8 +334,7 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
   };
 
   RetrievalState state;
-  auto made = makeScu<RetrievingScu<DcmSCU>, RetrievingScu<DcmTLSSCU>>(node, progress, studyUid,
-                                                                       seriesUid, state);
+  auto made = makeScu<RetrievingScu>(node, progress, studyUid, seriesUid, state);
   DcmSCU &scu = *made;
   scu.setStorageMode(DCMSCU_STORAGE_DISK);
   scu.setStorageDir(partial.c_str());
