@@ -131,6 +131,46 @@ private:
   quint16 m_httpPort = 0;
 };
 
+/// An https front for a plain-HTTP server (tests/https_proxy.cjs under Node), as hospitals put
+/// a TLS proxy before their PACS's DICOMweb. Orthanc 1.10.1's own HTTPS cannot serve: on
+/// Debian 12 it resets the connection and exits on the first request.
+class HttpsFront {
+public:
+  ~HttpsFront() { stop(); }
+
+  /// Serves `target` over https with `certificate` and `key` (PEM). Empty on success, else what
+  /// went wrong.
+  QString start(const QString &certificate, const QString &key, const QString &target) {
+    m_process.start("node", {QStringLiteral(NESA_SOURCE_DIR "/tests/https_proxy.cjs"), certificate,
+                             key, target});
+    if (!m_process.waitForStarted(10000))
+      return "node did not start: " + m_process.errorString();
+    if (!m_process.waitForReadyRead(20000))
+      return "the https front did not start: " +
+             QString::fromUtf8(m_process.readAllStandardError());
+    m_port = m_process.readLine().trimmed().toUShort();
+    return m_port == 0 ? QString("the https front said no port") : QString();
+  }
+
+  void stop() {
+    if (m_process.state() == QProcess::NotRunning)
+      return;
+    m_process.closeWriteChannel(); // it ends when its input does
+    if (!m_process.waitForFinished(5000)) {
+      m_process.kill();
+      m_process.waitForFinished(5000);
+    }
+  }
+
+  /// "https://127.0.0.1:PORT".
+  QString url() const { return QString("https://127.0.0.1:%1").arg(m_port); }
+  quint16 port() const { return m_port; }
+
+private:
+  QProcess m_process;
+  quint16 m_port = 0;
+};
+
 /// Runs curl and returns its output (empty when it fails): `arguments` after the URL.
 inline QByteArray curl(const QString &url, const QStringList &arguments = {}) {
   QProcess process;

@@ -1,10 +1,12 @@
 // The clinical round trip against a real PACS (Orthanc, started by the test): C-ECHO, C-FIND,
-// C-GET and C-STORE through core/pacs; refusals, a missing study, a cancelled transfer and a study
-// deleted mid-transfer; then from the command line: find → get → analyze → SEG + SR sent back →
-// found again by C-FIND and by QIDO-RS.
+// C-GET and C-STORE, and QIDO-RS, WADO-RS and STOW-RS, through core/pacs; refusals, a missing
+// study, a cancelled transfer and a study deleted mid-transfer; then from the command line:
+// find → get → analyze → SEG + SR sent back → found again by C-FIND and by QIDO-RS; DICOM over
+// TLS and DICOMweb over https with the right certificate only.
 #include "ingest/dicom_reader.h"
 #include "orthanc_server.h"
-#include "pacs/dimse_client.h"
+#include "pacs/internal/multipart.h"
+#include "pacs/pacs_client.h"
 #include "test_dicom.h"
 
 #include <QFile>
@@ -217,6 +219,109 @@ private Q_SLOTS:
     QVERIFY(!wrong.out.contains("level local"));
   }
 
+  // The same services over DICOMweb: QIDO-RS finds, WADO-RS retrieves the same voxels, STOW-RS
+  // (through `nesa analyze --send-to URL`) stores the results; the same refusals.
+  void dicomWebFindsRetrievesAndStores() {
+    auto web = parsePacsNode((m_orthanc.url() + "/dicom-web/").toStdString());
+    QVERIFY(web.ok());
+    QVERIFY(web->isDicomWeb());
+    QCOMPARE(describe(*web), m_orthanc.url().toStdString() + "/dicom-web");
+    const auto answered = echo(*web);
+    QVERIFY2(answered.ok(), answered.ok() ? "" : answered.error().message.c_str());
+    auto wrongPath = parsePacsNode((m_orthanc.url() + "/no-such-service").toStdString());
+    const auto nothing = echo(*wrongPath);
+    QVERIFY(!nothing.ok());
+    QVERIFY2(nothing.error().message.find("no DICOMweb service") != std::string::npos,
+             nothing.error().message.c_str());
+    PacsNode silent = *web;
+    silent.port = testing::OrthancServer::freePort();
+    QCOMPARE(echo(silent).error().code, ErrorCode::Unavailable);
+
+    auto studies = findStudies(*web, {"CompressedSamples*", "", "", "", ""});
+    QVERIFY2(studies.ok(), studies.ok() ? "" : studies.error().message.c_str());
+    QCOMPARE(studies->size(), std::size_t(1));
+    QCOMPARE(studies->front().studyInstanceUid, m_source.dicom->studyInstanceUid);
+    QVERIFY(studies->front().modalities.find("MR") != std::string::npos);
+    QVERIFY(findStudies(*web, {"Nobody^*", "", "", "", ""})->empty());
+    auto series = findSeries(*web, m_source.dicom->studyInstanceUid);
+    QVERIFY(series.ok());
+    auto mr = std::find_if(series->begin(), series->end(),
+                           [&](const SeriesMatch &s) { return s.modality == "MR"; });
+    QVERIFY(mr != series->end());
+    QCOMPARE(mr->seriesInstanceUid, m_source.dicom->seriesInstanceUid);
+    QCOMPARE(mr->instances, 3);
+
+    std::vector<int> remaining;
+    auto received =
+        retrieve(*web, m_source.dicom->studyInstanceUid, m_source.dicom->seriesInstanceUid,
+                 root() / "web-retrieved", [&](int, int left) {
+                   remaining.push_back(left);
+                   return true;
+                 });
+    QVERIFY2(received.ok(), received.ok() ? "" : received.error().message.c_str());
+    QCOMPARE(*received, 3);
+    QCOMPARE(remaining, (std::vector<int>{2, 1, 0}));
+    auto volume = ingest::readDicomSeries(root() / "web-retrieved");
+    QVERIFY(volume.ok());
+    QCOMPARE(volume->voxels, m_source.voxels);
+    QCOMPARE(volume->dicom->sopInstanceUids, m_source.dicom->sopInstanceUids);
+    QCOMPARE(fs::status(root() / "web-retrieved").permissions() & fs::perms::all,
+             fs::perms::owner_all);
+
+    QCOMPARE(retrieve(*web, "1.2.3.4.5.6.7.8.9", "", root() / "web-missing").error().code,
+             ErrorCode::NotFound);
+    QCOMPARE(retrieve(*web, "../../tools", "", root() / "web-odd").error().code,
+             ErrorCode::InvalidInput); // UIDs only: nothing else reaches the URL
+    QCOMPARE(retrieve(*web, m_source.dicom->studyInstanceUid, "", root() / "web-cancelled",
+                      [](int, int) { return false; })
+                 .error()
+                 .code,
+             ErrorCode::Cancelled);
+    QVERIFY(!fs::exists(root() / "web-missing"));
+    QVERIFY(!fs::exists(root() / "web-cancelled"));
+    QVERIFY(hiddenLeftovers().isEmpty());
+
+    // STOW-RS from the product's path: the results of an analysis, straight to the URL.
+    const int before = segmentationSeries();
+    const Run sent = run({"analyze", QString::fromStdString((root() / "source").string()),
+                          "--model", "brain-extraction", "--privacy", "local", "--send-to",
+                          QString::fromStdString(describe(*web))},
+                         m_dir.filePath("home"));
+    QVERIFY2(sent.code == 0, qPrintable(sent.err));
+    QCOMPARE(segmentationSeries(), before + 1);
+    QFile text(m_dir.filePath("not-dicom.txt"));
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write("a report, not DICOM");
+    text.close();
+    const auto notDicom = store(*web, {root() / "not-dicom.txt"});
+    QVERIFY(!notDicom.ok());
+    QCOMPARE(notDicom.error().code, ErrorCode::InvalidInput); // refused before anything is sent
+    QCOMPARE(segmentationSeries(), before + 1);
+  }
+
+  // Malformed multipart answers are refused with a reason, never read past their end.
+  void multipartAnswersAreCheckedBeforeUse() {
+    QCOMPARE(*multipartBoundary(R"(multipart/related; type="application/dicom"; boundary="a b")"),
+             std::string("a b"));
+    QVERIFY(!multipartBoundary("application/dicom").ok());
+    QVERIFY(!multipartBoundary("multipart/related; type=x").ok());
+    auto parts = splitMultipart("preamble\r\n--B\r\nContent-Type: application/dicom\r\n\r\n"
+                                "DICM\r\n--B\r\n\r\nsecond\r\n--B--\r\n",
+                                "B");
+    QVERIFY(parts.ok());
+    QCOMPARE(parts->size(), std::size_t(2));
+    QCOMPARE(parts->at(0).contentType, std::string("application/dicom"));
+    QCOMPARE(std::string(parts->at(0).content), std::string("DICM"));
+    QCOMPARE(std::string(parts->at(1).content), std::string("second"));
+    for (const char *broken : {"", "--B", "--B\r\nContent-Type: x\r\n", "--B\r\n\r\ncut short",
+                               "--Bjunk\r\n\r\nx\r\n--B--", "no boundary at all"}) {
+      const auto split = splitMultipart(broken, "B");
+      QVERIFY2(!split.ok() && split.error().code == ErrorCode::Corrupt, broken);
+    }
+    const std::string fresh = freshBoundary({"abc", "def"});
+    QVERIFY(fresh.size() > 8 && fresh.size() <= 70);
+  }
+
   // A study deleted while it is being sent: the transfer fails with the reason and leaves
   // nothing behind. (Last: it deletes the study.)
   void aStudyDeletedMidTransferLeavesNothing() {
@@ -242,6 +347,35 @@ private Q_SLOTS:
                  vanished.error().message.find("removed meanwhile") != std::string::npos,
              vanished.error().message.c_str());
     QVERIFY(!fs::exists(root() / "vanished"));
+    QVERIFY(hiddenLeftovers().isEmpty());
+
+    // Over DICOMweb: the study stored again, then deleted after the first WADO-RS instance.
+    const fs::path series = root() / "source";
+    QVERIFY(store(m_node, {series / "1.dcm", series / "2.dcm", series / "3.dcm"}).ok());
+    auto web = parsePacsNode((m_orthanc.url() + "/dicom-web").toStdString());
+    deleted = false;
+    const auto webVanished = retrieve(
+        *web, m_source.dicom->studyInstanceUid, m_source.dicom->seriesInstanceUid,
+        root() / "web-vanished", [&](int received, int) {
+          if (received >= 1 && !deleted) {
+            const QJsonArray again =
+                QJsonDocument::fromJson(
+                    testing::curl(m_orthanc.url() + "/tools/lookup",
+                                  {"-X", "POST", "--data",
+                                   QString::fromStdString(m_source.dicom->studyInstanceUid)}))
+                    .array();
+            testing::curl(m_orthanc.url() + "/studies/" + again[0].toObject()["ID"].toString(),
+                          {"-X", "DELETE"});
+            deleted = true;
+          }
+          return true;
+        });
+    QVERIFY(deleted);
+    QVERIFY(!webVanished.ok());
+    QVERIFY2(webVanished.error().code == ErrorCode::Io &&
+                 webVanished.error().message.find("removed meanwhile") != std::string::npos,
+             webVanished.error().message.c_str());
+    QVERIFY(!fs::exists(root() / "web-vanished"));
     QVERIFY(hiddenLeftovers().isEmpty());
   }
 
@@ -322,6 +456,40 @@ private Q_SLOTS:
             m_dir.filePath("home"));
     QVERIFY2(ok.code == 0, qPrintable(ok.err));
     QVERIFY(ok.out.contains("over TLS"));
+
+    // DICOMweb over https: the same rules for the web server's certificate.
+    testing::HttpsFront front;
+    const QString fronted = front.start(folder + "/pacs.pem", folder + "/pacs.key", secure.url());
+    QVERIFY2(fronted.isEmpty(), qPrintable(fronted));
+    auto web = parsePacsNode((front.url() + "/dicom-web").toStdString());
+    QVERIFY(web.ok() && web->https);
+    web->trustedCertificates = (folder + "/ca.pem").toStdString();
+    const auto webAnswered = findStudies(*web, {});
+    QVERIFY2(webAnswered.ok(), webAnswered.ok() ? "" : webAnswered.error().message.c_str());
+    web->trustedCertificates = (folder + "/other.pem").toStdString();
+    const auto webRefused = echo(*web);
+    QVERIFY(!webRefused.ok());
+    QCOMPARE(webRefused.error().code, ErrorCode::InvalidInput);
+    QVERIFY2(webRefused.error().message.find("does not chain to") != std::string::npos,
+             webRefused.error().message.c_str());
+    web->trustedCertificates.clear(); // the system's authorities know nothing of the test's
+    const auto unknownAuthority = echo(*web);
+    QVERIFY2(!unknownAuthority.ok() && unknownAuthority.error().message.find(
+                                           "no authority of this system") != std::string::npos,
+             unknownAuthority.error().message.c_str());
+    web->trustedCertificates = (folder + "/ca.pem").toStdString();
+    web->host = "localhost";
+    const auto webOtherName = echo(*web);
+    QVERIFY2(!webOtherName.ok() &&
+                 webOtherName.error().message.find("does not name localhost") != std::string::npos,
+             webOtherName.error().message.c_str());
+    auto plainToHttps =
+        parsePacsNode(QString("http://127.0.0.1:%1/dicom-web").arg(front.port()).toStdString());
+    QVERIFY(!echo(*plainToHttps).ok()); // plain HTTP to the https port does not get through
+    plainToHttps->trustedCertificates = (folder + "/ca.pem").toStdString();
+    const auto mixed = echo(*plainToHttps);
+    QVERIFY2(!mixed.ok() && mixed.error().message.find("use https://") != std::string::npos,
+             mixed.error().message.c_str());
   }
 
 private:

@@ -73,6 +73,11 @@ private Q_SLOTS:
     QVERIFY(page.save());
     QCOMPARE(backend.config.pacsNode, std::string("PACS2@10.0.0.5:11112"));
     QCOMPARE(backend.config.pacsAeTitle, std::string("DESKTOP1"));
+    page.pacsField()->setText(QStringLiteral("https://pacs.test/dicom-web")); // DICOMweb
+    QVERIFY(page.save());
+    QCOMPARE(backend.config.pacsNode, std::string("https://pacs.test/dicom-web"));
+    page.pacsField()->setText(QStringLiteral("https://"));
+    QVERIFY(!page.save());
   }
 
   void aFailingSaveIsSaid() {

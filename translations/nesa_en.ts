@@ -1332,10 +1332,6 @@ Network fee: %3 (gas, paid in the chain&apos;s own currency)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The hospital&apos;s PACS for &quot;Open from PACS&quot; and &quot;Send result to PACS&quot;; it must list our AE title among its DICOM modalities.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1345,6 +1341,10 @@ Network fee: %3 (gas, paid in the chain&apos;s own currency)</source>
     </message>
     <message>
         <source>Our AE title towards it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242, or https://HOST/dicom-web</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

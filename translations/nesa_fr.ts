@@ -1334,10 +1334,6 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
         <translation>Son port</translation>
     </message>
     <message>
-        <source>AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242</source>
-        <translation>AET@HÔTE:PORT, par exemple ORTHANC@pacs.hopital.fr:4242</translation>
-    </message>
-    <message>
         <source>The hospital&apos;s PACS for &quot;Open from PACS&quot; and &quot;Send result to PACS&quot;; it must list our AE title among its DICOM modalities.</source>
         <translation>Le PACS de l&apos;hôpital pour « Ouvrir depuis le PACS » et « Envoyer le résultat au PACS » ; il doit compter notre titre AE parmi ses modalités DICOM.</translation>
     </message>
@@ -1348,6 +1344,10 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     <message>
         <source>Our AE title towards it</source>
         <translation>Notre titre AE auprès de lui</translation>
+    </message>
+    <message>
+        <source>AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242, or https://HOST/dicom-web</source>
+        <translation>AET@HÔTE:PORT, par ex. ORTHANC@pacs.hopital.fr:4242, ou https://HÔTE/dicom-web</translation>
     </message>
 </context>
 <context>

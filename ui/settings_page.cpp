@@ -56,7 +56,8 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   m_apiPort = new QSpinBox;
   m_apiPort->setRange(1, 65535);
   m_pacs = new QLineEdit;
-  m_pacs->setPlaceholderText(tr("AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242"));
+  m_pacs->setPlaceholderText(
+      tr("AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242, or https://HOST/dicom-web"));
   m_pacs->setToolTip(tr("The hospital's PACS for \"Open from PACS\" and \"Send result to PACS\"; "
                         "it must list our AE title among its DICOM modalities."));
   m_pacsAeTitle = new QLineEdit;

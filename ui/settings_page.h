@@ -41,7 +41,7 @@ public:
   QSpinBox *minerThreadsBox() const { return m_minerThreads; }
   QCheckBox *apiBox() const { return m_api; }
   QSpinBox *apiPortBox() const { return m_apiPort; }
-  /// The PACS ("AET@HOST:PORT") and our AE title towards it.
+  /// The PACS ("AET@HOST:PORT" or a DICOMweb URL) and our AE title towards it.
   QLineEdit *pacsField() const { return m_pacs; }
   QLineEdit *pacsAeTitleField() const { return m_pacsAeTitle; }
   QPushButton *saveButton() const { return m_save; }

@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/daemon.h"
 #include "cli/secret_input.h"
-#include "pacs/dimse_client.h"
+#include "pacs/pacs_client.h"
 #include "serve_api.h"
 #include "util/paths.h"
 #include "util/process_tuning.h"
@@ -69,9 +69,10 @@ const std::vector<cli::OptionSpec> kOptions = {
      "scan's own study when it was DICOM (docs/pacs.md)",
      "DIR"},
     {"send-to", true,
-     "store the DICOM SEG and SR on this PACS (C-STORE); 'pacs' is the settings' pacsNode. "
-     "Without --output-dicom they are written to a private folder removed afterwards",
-     "AET@HOST:PORT|pacs"},
+     "store the DICOM SEG and SR on this PACS (C-STORE, or STOW-RS to a DICOMweb URL); 'pacs' "
+     "is the settings' pacsNode. Without --output-dicom they are written to a private folder "
+     "removed afterwards",
+     "AET@HOST:PORT|URL|pacs"},
     {"estimate", false, "print what the run would cost on the network's miners, and stop"},
     {"json", false,
      "print JSON for programs: the estimate as one object, or a run's progress and result as "

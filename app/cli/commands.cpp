@@ -164,9 +164,11 @@ const std::vector<Command> &commands() {
       {"model", "list, add, inspect and remove installed models (nesa model --help)",
        "nesa model list | info ID | add FILE|FOLDER [--manifest M.json] [--id ID] | remove ID",
        nullptr, modelCommand},
-      {"pacs", "the hospital's PACS over DICOM: echo, find, series, get, send (nesa pacs --help)",
+      {"pacs",
+       "the hospital's PACS over DICOM or DICOMweb: echo, find, series, get, send (nesa pacs "
+       "--help)",
        "nesa pacs echo | find [--patient-name N] [--study-date D] | series STUDY | get STUDY "
-       "[--series UID] --to DIR | send FILE... [--pacs AET@HOST:PORT]",
+       "[--series UID] --to DIR | send FILE... [--pacs AET@HOST:PORT|URL]",
        nullptr, pacsCommand},
       {"wallet", "create, restore and use the NES wallet (nesa wallet --help)",
        "nesa wallet create|restore|address|add-account|balance|send|history|sessions|stake|"

@@ -2,7 +2,7 @@
 // connection, find studies and series, retrieve a series to analyze, send results back.
 #include "cli/arguments.h"
 #include "cli/commands.h"
-#include "pacs/dimse_client.h"
+#include "pacs/pacs_client.h"
 #include "util/config.h"
 #include "util/paths.h"
 
@@ -18,11 +18,14 @@ using namespace nesa;
 namespace fs = std::filesystem;
 
 const std::vector<cli::OptionSpec> kOptions = {
-    {"pacs", true, "the PACS (default: the settings' pacsNode)", "AET@HOST:PORT"},
+    {"pacs", true,
+     "the PACS: its DICOM address, or the base URL of its DICOMweb services (default: the "
+     "settings' pacsNode)",
+     "AET@HOST:PORT|URL"},
     {"ae-title", true, "our AE title (default: the settings' pacsAeTitle, NESA)", "AET"},
     {"tls-trusted", true,
-     "talk DICOM over TLS; the PACS's certificate must chain to FILE (default: the settings' "
-     "pacsTlsTrusted)",
+     "talk DICOM over TLS, or trust FILE rather than the system's authorities for https; the "
+     "PACS's certificate must chain to FILE (default: the settings' pacsTlsTrusted)",
      "FILE.pem"},
     {"tls-certificate", true, "our TLS certificate, for a PACS that asks (with --tls-key)",
      "FILE.pem"},
@@ -49,8 +52,10 @@ const char *kUsage =
     "       nesa pacs get STUDY_UID [--series UID] --to DIR\n"
     "       nesa pacs send FILE...                store DICOM files (results) on the PACS\n\n"
     "Talks DICOM (C-ECHO, C-FIND, C-GET, C-STORE) to the PACS given with --pacs or set with\n"
-    "'nesa config set pacsNode AET@HOST:PORT'. The PACS must list our AE title among its DICOM\n"
-    "modalities. Patient details go only between this computer and the PACS (docs/pacs.md).\n\n"
+    "'nesa config set pacsNode AET@HOST:PORT'; the PACS must list our AE title among its DICOM\n"
+    "modalities. Given a URL (--pacs https://pacs.example.org/dicom-web) it talks DICOMweb\n"
+    "instead (QIDO-RS, WADO-RS, STOW-RS). Patient details go only between this computer and\n"
+    "the PACS (docs/pacs.md).\n\n"
     "Options:\n";
 
 int failWith(const Error &error) {
@@ -65,8 +70,8 @@ Result<pacs::PacsNode> nodeOf(const cli::Arguments &args) {
   const std::string address = args.value("pacs", config->pacsNode);
   if (address.empty())
     return fail(ErrorCode::InvalidInput,
-                "no PACS: give --pacs AET@HOST:PORT or set one with 'nesa config set pacsNode "
-                "AET@HOST:PORT'");
+                "no PACS: give --pacs AET@HOST:PORT (or a DICOMweb URL) or set one with 'nesa "
+                "config set pacsNode AET@HOST:PORT'");
   auto node = pacs::parsePacsNode(address, args.value("ae-title", config->pacsAeTitle));
   if (!node)
     return node.error();

@@ -1,5 +1,5 @@
-#include "pacs/dimse_client.h"
-
+#include "pacs/internal/dimse.h"
+#include "pacs/internal/partial_folder.h"
 #include "pacs/internal/secure_scu.h"
 
 #include <dcmtk/config/osconfig.h>
@@ -11,17 +11,14 @@
 #include <dcmtk/dcmnet/scu.h>
 #include <dcmtk/oflog/oflog.h>
 
-#include <fcntl.h>
-
 #include <charconv>
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <random>
 #include <set>
 #include <system_error>
 
-namespace nesa::pacs {
+namespace nesa::pacs::dimse {
 namespace {
 
 namespace fs = std::filesystem;
@@ -240,11 +237,6 @@ const OFList<OFString> &receivableTransferSyntaxes() {
   return syntaxes;
 }
 
-std::string randomSuffix() {
-  std::random_device device;
-  return std::to_string(device()) + std::to_string(device());
-}
-
 } // namespace
 
 Result<void> echo(const PacsNode &node) {
@@ -284,8 +276,6 @@ Result<std::vector<StudyMatch>> findStudies(const PacsNode &node, const StudyQue
 }
 
 Result<std::vector<SeriesMatch>> findSeries(const PacsNode &node, const std::string &studyUid) {
-  if (studyUid.empty())
-    return fail(ErrorCode::InvalidInput, "say which study's series to list");
   std::vector<SeriesMatch> matches;
   auto found =
       find(node, "SERIES",
@@ -314,47 +304,27 @@ Result<std::vector<SeriesMatch>> findSeries(const PacsNode &node, const std::str
 Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
                      const std::string &seriesUid, const fs::path &folder,
                      const RetrieveProgress &progress) {
-  if (studyUid.empty())
-    return fail(ErrorCode::InvalidInput, "say which study to retrieve");
-  std::error_code ec;
-  if (fs::exists(folder, ec))
-    return fail(ErrorCode::AlreadyExists, folder.string() + " exists: retrieve into a new folder");
-  const fs::path parent = folder.has_parent_path() ? folder.parent_path() : fs::path(".");
-  fs::create_directories(parent, ec);
-  const fs::path partial =
-      parent / ("." + folder.filename().string() + ".retrieving-" + randomSuffix());
-  if (ec || !fs::create_directory(partial, ec) || ec)
-    return fail(ErrorCode::Io, "cannot make a folder in " + parent.string() +
-                                   (ec ? ": " + ec.message() : std::string()));
-  // Patient data: readable by this user alone.
-  fs::permissions(partial, fs::perms::owner_all, fs::perm_options::replace, ec);
-  auto removePartial = [&] {
-    std::error_code ignored;
-    fs::remove_all(partial, ignored);
-  };
-
+  auto partial = PartialFolder::beside(folder);
+  if (!partial)
+    return partial.error();
   RetrievalState state;
   auto made = makeScu<RetrievingScu>(node, progress, studyUid, seriesUid, state);
   DcmSCU &scu = *made;
   scu.setStorageMode(DCMSCU_STORAGE_DISK);
-  scu.setStorageDir(partial.c_str());
+  scu.setStorageDir(partial->path().c_str());
   scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel,
                              plainTransferSyntaxes());
   // The PACS sends each instance back on this association: we are the storage SCP.
   for (int i = 0; i < numberOfDcmLongSCUStorageSOPClassUIDs; ++i)
     scu.addPresentationContext(dcmLongSCUStorageSOPClassUIDs[i], receivableTransferSyntaxes(),
                                ASC_SC_ROLE_SCP);
-  if (auto connected = connect(scu, node); !connected) {
-    removePartial();
+  if (auto connected = connect(scu, node); !connected)
     return connected.error();
-  }
   const T_ASC_PresentationContextID context =
       scu.findAnyPresentationContextID(UID_GETStudyRootQueryRetrieveInformationModel, "");
-  if (context == 0) {
-    removePartial();
+  if (context == 0)
     return fail(ErrorCode::InvalidInput,
                 "the PACS " + describe(node) + " does not send studies on request (C-GET)");
-  }
   DcmDataset query;
   query.putAndInsertString(DCM_QueryRetrieveLevel, seriesUid.empty() ? "STUDY" : "SERIES");
   query.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
@@ -400,19 +370,13 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
                                       std::to_string(state.received) + " instances of " + what +
                                       " but could not send " + std::to_string(std::max(failed, 1)) +
                                       " (was it removed meanwhile?)");
-  // Never over something made at `folder` meanwhile, not even an empty folder.
-  if (outcome &&
-      ::renameat2(AT_FDCWD, partial.c_str(), AT_FDCWD, folder.c_str(), RENAME_NOREPLACE) != 0)
-    outcome = fail(ErrorCode::Io, "cannot name the retrieved folder " + folder.string() + ": " +
-                                      std::error_code(errno, std::generic_category()).message());
-  if (!outcome)
-    removePartial();
+  if (outcome)
+    if (auto named = partial->commit(); !named)
+      return named.error();
   return outcome;
 }
 
 Result<void> store(const PacsNode &node, const std::vector<fs::path> &files) {
-  if (files.empty())
-    return fail(ErrorCode::InvalidInput, "no files to send");
   // Every SOP class and transfer syntax must be offered before the association opens.
   std::map<std::string, std::set<std::string>> offers;
   for (const auto &file : files) {
@@ -473,4 +437,4 @@ Result<void> store(const PacsNode &node, const std::vector<fs::path> &files) {
   return outcome;
 }
 
-} // namespace nesa::pacs
+} // namespace nesa::pacs::dimse

@@ -18,9 +18,61 @@ Result<void> checkAeTitle(const std::string &title, const char *whose) {
   return {};
 }
 
+Result<std::uint16_t> portOf(const std::string &port) {
+  unsigned value = 0;
+  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (error != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)
+    return fail(ErrorCode::InvalidInput, "the PACS port must be 1 to 65535, not \"" + port + "\"");
+  return static_cast<std::uint16_t>(value);
+}
+
+// "http[s]://HOST[:PORT][/PATH]": a DICOMweb node. Credentials, queries and fragments are
+// refused rather than silently dropped.
+Result<PacsNode> parseWebNode(const std::string &text) {
+  PacsNode node;
+  node.https = text.starts_with("https://");
+  std::string rest = text.substr(node.https ? 8 : 7);
+  if (rest.find_first_of("?#@ ") != std::string::npos)
+    return fail(ErrorCode::InvalidInput,
+                "a DICOMweb URL is http[s]://HOST[:PORT]/PATH, without user, query or spaces, "
+                "not \"" +
+                    text + "\"");
+  const auto slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  std::string path = slash == std::string::npos ? "" : rest.substr(slash);
+  while (!path.empty() && path.back() == '/')
+    path.pop_back();
+  node.webPath = path.empty() ? "/" : path;
+  node.port = node.https ? 443 : 80;
+  if (authority.starts_with('[')) { // an IPv6 literal
+    const auto close = authority.find(']');
+    if (close == std::string::npos)
+      return fail(ErrorCode::InvalidInput, "an unclosed [ in \"" + text + "\"");
+    node.host = authority.substr(1, close - 1);
+    authority = authority.substr(close + 1);
+    if (!authority.empty() && !authority.starts_with(':'))
+      return fail(ErrorCode::InvalidInput, "unexpected text after ] in \"" + text + "\"");
+  } else {
+    const auto colon = authority.find(':');
+    node.host = authority.substr(0, colon);
+    authority = colon == std::string::npos ? "" : authority.substr(colon);
+  }
+  if (!authority.empty()) {
+    auto port = portOf(authority.substr(1));
+    if (!port)
+      return port.error();
+    node.port = *port;
+  }
+  if (node.host.empty())
+    return fail(ErrorCode::InvalidInput, "the PACS host is missing in \"" + text + "\"");
+  return node;
+}
+
 } // namespace
 
 Result<PacsNode> parsePacsNode(const std::string &text, const std::string &callingAeTitle) {
+  if (text.starts_with("http://") || text.starts_with("https://"))
+    return parseWebNode(text);
   const auto at = text.find('@');
   const auto colon = text.rfind(':');
   if (at == std::string::npos || colon == std::string::npos || colon < at)
@@ -31,12 +83,10 @@ Result<PacsNode> parsePacsNode(const std::string &text, const std::string &calli
   node.calledAeTitle = text.substr(0, at);
   node.host = text.substr(at + 1, colon - at - 1);
   node.callingAeTitle = callingAeTitle;
-  const std::string port = text.substr(colon + 1);
-  unsigned value = 0;
-  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (error != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)
-    return fail(ErrorCode::InvalidInput, "the PACS port must be 1 to 65535, not \"" + port + "\"");
-  node.port = static_cast<std::uint16_t>(value);
+  auto port = portOf(text.substr(colon + 1));
+  if (!port)
+    return port.error();
+  node.port = *port;
   if (node.host.empty())
     return fail(ErrorCode::InvalidInput, "the PACS host is missing in \"" + text + "\"");
   if (auto checked = checkAeTitle(node.calledAeTitle, "the PACS's"); !checked)
@@ -47,6 +97,12 @@ Result<PacsNode> parsePacsNode(const std::string &text, const std::string &calli
 }
 
 std::string describe(const PacsNode &node) {
+  if (node.isDicomWeb()) {
+    const bool ipv6 = node.host.find(':') != std::string::npos;
+    return std::string(node.https ? "https://" : "http://") + (ipv6 ? "[" : "") + node.host +
+           (ipv6 ? "]" : "") + ":" + std::to_string(node.port) +
+           (node.webPath == "/" ? "" : node.webPath);
+  }
   return node.calledAeTitle + "@" + node.host + ":" + std::to_string(node.port) +
          (node.usesTls() ? " over TLS" : "");
 }
@@ -55,6 +111,10 @@ Result<void> checkTlsFiles(const PacsNode &node) {
   if (node.certificate.empty() != node.privateKey.empty())
     return fail(ErrorCode::InvalidInput,
                 "give our TLS certificate and its private key together, or neither");
+  if (node.isDicomWeb() && !node.https &&
+      !(node.certificate.empty() && node.trustedCertificates.empty()))
+    return fail(ErrorCode::InvalidInput,
+                "TLS files were given for a plain http:// DICOMweb URL: use https://");
   if (!node.usesTls() && !node.certificate.empty())
     return fail(ErrorCode::InvalidInput,
                 "a TLS certificate of ours needs the PACS's trusted certificates too");

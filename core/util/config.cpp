@@ -84,8 +84,12 @@ bool isAeTitle(const std::string &title) {
   return true;
 }
 
-// "AET@HOST:PORT" with a valid title, a host and a port from 1 to 65535.
+// "AET@HOST:PORT" with a valid title, a host and a port from 1 to 65535; or a DICOMweb URL,
+// "http[s]://HOST..." (nesa pacs checks the rest when it connects).
 bool isPacsAddress(const std::string &text) {
+  for (const char *scheme : {"http://", "https://"})
+    if (text.starts_with(scheme))
+      return text.size() > std::string(scheme).size() && text.find_first_of(" \t\n") == text.npos;
   const auto at = text.find('@');
   const auto colon = text.rfind(':');
   if (at == std::string::npos || colon == std::string::npos || colon <= at + 1)
@@ -140,7 +144,8 @@ Result<void> Config::validate() const {
     return invalid("logLevel", "must be trace, debug, info, warn, error or off");
   if (!pacsNode.empty() && !isPacsAddress(pacsNode))
     return invalid("pacsNode", "must be AET@HOST:PORT (the PACS's AE title of 1 to 16 "
-                               "characters, its host, and a DICOM port from 1 to 65535)");
+                               "characters, its host, and a DICOM port from 1 to 65535) or a "
+                               "DICOMweb URL (https://HOST/PATH)");
   if (pacsTlsCertificate.empty() != pacsTlsKey.empty())
     return invalid("pacsTlsCertificate", "and pacsTlsKey are set together, or neither");
   if (!isAeTitle(pacsAeTitle))

@@ -45,7 +45,8 @@ struct Config {
   int apiPort = 11435;
   /// "trace", "debug", "info", "warn", "error" or "off".
   std::string logLevel = "info";
-  /// The PACS `nesa pacs` and `--send-to pacs` use: "AET@HOST:PORT" (empty: none set).
+  /// The PACS `nesa pacs` and `--send-to pacs` use: "AET@HOST:PORT" for DIMSE, or the
+  /// DICOMweb base URL "https://HOST/PATH" (empty: none set).
   std::string pacsNode;
   /// Our AE title towards the PACS (1 to 16 characters); the PACS must list it to answer us.
   std::string pacsAeTitle = "NESA";

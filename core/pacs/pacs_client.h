@@ -1,6 +1,7 @@
-// The DICOM network services a clinician's workflow needs from a PACS, over DIMSE: verify the
-// connection (C-ECHO), find studies and series (C-FIND, study root), retrieve a series into a
-// folder (C-GET) and store result objects (C-STORE).
+// What a clinician's workflow needs from a PACS: verify the connection, find studies and series,
+// retrieve a series into a folder, store result objects. Over DIMSE (C-ECHO, C-FIND study root,
+// C-GET, C-STORE) or over DICOMweb (QIDO-RS, WADO-RS, STOW-RS), as the node says; the answers and
+// the guarantees are the same.
 #pragma once
 
 #include "pacs/pacs_node.h"
@@ -47,19 +48,21 @@ struct SeriesMatch {
 /// cancels the transfer.
 using RetrieveProgress = std::function<bool(int received, int remaining)>;
 
-/// Opens an association and verifies it (C-ECHO). Unavailable when nothing answers at the
-/// address; InvalidInput when the PACS refuses the association (it does not know our AE title,
-/// or its own is wrong), with its reason.
+/// Verifies that the PACS answers and accepts us (C-ECHO; over DICOMweb, a QIDO-RS query for one
+/// study). Unavailable when nothing answers at the address; InvalidInput when the PACS refuses
+/// us (it does not know our AE title, its own is wrong, its certificate does not match), with
+/// its reason.
 Result<void> echo(const PacsNode &node);
 
-/// The studies matching `query` (C-FIND, study root, study level).
+/// The studies matching `query` (C-FIND at study level, or QIDO-RS /studies).
 Result<std::vector<StudyMatch>> findStudies(const PacsNode &node, const StudyQuery &query);
 
-/// The series of a study (C-FIND, study root, series level).
+/// The series of a study (C-FIND at series level, or QIDO-RS /studies/UID/series).
 Result<std::vector<SeriesMatch>> findSeries(const PacsNode &node, const std::string &studyUid);
 
 /// Retrieves every instance of a series (or of the whole study when `seriesUid` is empty) into
-/// `folder` with C-GET; returns how many arrived. The instances are received into a hidden folder
+/// `folder` (C-GET, or WADO-RS one instance at a time); returns how many arrived. Instances of
+/// another study or series are refused. The instances are received into a hidden folder
 /// beside `folder`, which takes its name only when the PACS reports that everything was sent:
 /// a transfer that fails, is cancelled or loses instances leaves nothing behind. AlreadyExists
 /// when `folder` exists; NotFound when the PACS has no such series; Cancelled when `progress`
@@ -68,8 +71,9 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
                      const std::string &seriesUid, const std::filesystem::path &folder,
                      const RetrieveProgress &progress = {});
 
-/// Stores DICOM files on the PACS (C-STORE), each in the transfer syntax it is in. Stops at the
-/// first file the PACS refuses and says which; the files before it stay stored.
+/// Stores DICOM files on the PACS (C-STORE, or one STOW-RS request), each in the transfer syntax
+/// it is in. Over DIMSE it stops at the first file the PACS refuses and says which (the files
+/// before it stay stored); over DICOMweb it names every file the PACS refused.
 Result<void> store(const PacsNode &node, const std::vector<std::filesystem::path> &files);
 
 } // namespace nesa::pacs

@@ -1,0 +1,17 @@
+// The PACS services over DICOMweb (QIDO-RS, WADO-RS, STOW-RS over HTTP or HTTPS, Boost.Beast):
+// what pacs_client.h runs for a node given by URL.
+#pragma once
+
+#include "pacs/pacs_client.h"
+
+namespace nesa::pacs::dicomweb {
+
+Result<void> echo(const PacsNode &node);
+Result<std::vector<StudyMatch>> findStudies(const PacsNode &node, const StudyQuery &query);
+Result<std::vector<SeriesMatch>> findSeries(const PacsNode &node, const std::string &studyUid);
+Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
+                     const std::string &seriesUid, const std::filesystem::path &folder,
+                     const RetrieveProgress &progress);
+Result<void> store(const PacsNode &node, const std::vector<std::filesystem::path> &files);
+
+} // namespace nesa::pacs::dicomweb

@@ -1,0 +1,50 @@
+#include "pacs/internal/partial_folder.h"
+
+#include <fcntl.h>
+
+#include <cstdio>
+#include <random>
+#include <system_error>
+
+namespace nesa::pacs {
+
+namespace fs = std::filesystem;
+
+Result<PartialFolder> PartialFolder::beside(const fs::path &target) {
+  std::error_code ec;
+  if (fs::exists(target, ec))
+    return fail(ErrorCode::AlreadyExists, target.string() + " exists: retrieve into a new folder");
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  fs::create_directories(parent, ec);
+  std::random_device device;
+  const fs::path partial = parent / ("." + target.filename().string() + ".retrieving-" +
+                                     std::to_string(device()) + std::to_string(device()));
+  if (ec || !fs::create_directory(partial, ec) || ec)
+    return fail(ErrorCode::Io, "cannot make a folder in " + parent.string() +
+                                   (ec ? ": " + ec.message() : std::string()));
+  // Patient data: readable by this user alone.
+  fs::permissions(partial, fs::perms::owner_all, fs::perm_options::replace, ec);
+  return PartialFolder(partial, target);
+}
+
+PartialFolder::PartialFolder(PartialFolder &&other) noexcept
+    : m_path(std::move(other.m_path)), m_target(std::move(other.m_target)), m_done(other.m_done) {
+  other.m_done = true;
+}
+
+PartialFolder::~PartialFolder() {
+  if (m_done)
+    return;
+  std::error_code ignored;
+  fs::remove_all(m_path, ignored);
+}
+
+Result<void> PartialFolder::commit() {
+  if (::renameat2(AT_FDCWD, m_path.c_str(), AT_FDCWD, m_target.c_str(), RENAME_NOREPLACE) != 0)
+    return fail(ErrorCode::Io, "cannot name the retrieved folder " + m_target.string() + ": " +
+                                   std::error_code(errno, std::generic_category()).message());
+  m_done = true;
+  return {};
+}
+
+} // namespace nesa::pacs
