@@ -78,6 +78,21 @@ private Q_SLOTS:
     QCOMPARE(backend.config.pacsNode, std::string("https://pacs.test/dicom-web"));
     page.pacsField()->setText(QStringLiteral("https://"));
     QVERIFY(!page.save());
+    page.pacsField()->setText(QStringLiteral("https://pacs.test/dicom-web"));
+    // TLS: the trusted file is saved; our certificate without its key is refused by name.
+    QCOMPARE(page.pacsTrustedField()->text(), QString());
+    page.pacsTrustedField()->setText(QStringLiteral("/etc/nesa/hospital-ca.pem"));
+    page.pacsCertificateField()->setText(QStringLiteral("/etc/nesa/desktop.pem"));
+    QVERIFY(!page.save());
+    QVERIFY2(page.statusText().contains(QStringLiteral("pacsTlsKey")),
+             qPrintable(page.statusText()));
+    page.pacsKeyField()->setText(QStringLiteral("/etc/nesa/desktop.key"));
+    QVERIFY(page.save());
+    QCOMPARE(backend.config.pacsTlsTrusted, std::filesystem::path("/etc/nesa/hospital-ca.pem"));
+    QCOMPARE(backend.config.pacsTlsCertificate, std::filesystem::path("/etc/nesa/desktop.pem"));
+    QCOMPARE(backend.config.pacsTlsKey, std::filesystem::path("/etc/nesa/desktop.key"));
+    SettingsPage reopened(backend); // shown again as saved
+    QCOMPARE(reopened.pacsKeyField()->text(), QStringLiteral("/etc/nesa/desktop.key"));
   }
 
   void aFailingSaveIsSaid() {

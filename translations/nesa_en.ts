@@ -1332,10 +1332,6 @@ Network fee: %3 (gas, paid in the chain&apos;s own currency)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The hospital&apos;s PACS for &quot;Open from PACS&quot; and &quot;Send result to PACS&quot;; it must list our AE title among its DICOM modalities.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>PACS</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1345,6 +1341,38 @@ Network fee: %3 (gas, paid in the chain&apos;s own currency)</source>
     </message>
     <message>
         <source>AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242, or https://HOST/dicom-web</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hospital&apos;s PACS for &quot;Open from PACS&quot; and &quot;Send result to PACS&quot;; over DICOM it must list our AE title among its DICOM modalities.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none: plain DICOM, or the system&apos;s authorities for https</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A PEM file of the certificates the PACS&apos;s certificate must chain to. Set, DICOM goes over TLS; a PACS whose certificate does not chain to them or does not name its host is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only for a PACS that asks for one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the private key of that certificate (PEM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS: certificates it must chain to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS: our certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS: our private key</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1334,10 +1334,6 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
         <translation>Son port</translation>
     </message>
     <message>
-        <source>The hospital&apos;s PACS for &quot;Open from PACS&quot; and &quot;Send result to PACS&quot;; it must list our AE title among its DICOM modalities.</source>
-        <translation>Le PACS de l&apos;hôpital pour « Ouvrir depuis le PACS » et « Envoyer le résultat au PACS » ; il doit compter notre titre AE parmi ses modalités DICOM.</translation>
-    </message>
-    <message>
         <source>PACS</source>
         <translation>PACS</translation>
     </message>
@@ -1348,6 +1344,38 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     <message>
         <source>AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242, or https://HOST/dicom-web</source>
         <translation>AET@HÔTE:PORT, par ex. ORTHANC@pacs.hopital.fr:4242, ou https://HÔTE/dicom-web</translation>
+    </message>
+    <message>
+        <source>The hospital&apos;s PACS for &quot;Open from PACS&quot; and &quot;Send result to PACS&quot;; over DICOM it must list our AE title among its DICOM modalities.</source>
+        <translation>Le PACS de l&apos;hôpital pour « Ouvrir depuis le PACS » et « Envoyer le résultat au PACS » ; en DICOM, il doit compter notre titre AE parmi ses modalités DICOM.</translation>
+    </message>
+    <message>
+        <source>none: plain DICOM, or the system&apos;s authorities for https</source>
+        <translation>aucun : DICOM en clair, ou les autorités du système pour https</translation>
+    </message>
+    <message>
+        <source>A PEM file of the certificates the PACS&apos;s certificate must chain to. Set, DICOM goes over TLS; a PACS whose certificate does not chain to them or does not name its host is refused.</source>
+        <translation>Un fichier PEM des certificats auxquels celui du PACS doit se rattacher. Renseigné, le DICOM passe par TLS ; un PACS dont le certificat ne s&apos;y rattache pas ou ne nomme pas son hôte est refusé.</translation>
+    </message>
+    <message>
+        <source>only for a PACS that asks for one</source>
+        <translation>seulement pour un PACS qui en demande un</translation>
+    </message>
+    <message>
+        <source>the private key of that certificate (PEM)</source>
+        <translation>la clé privée de ce certificat (PEM)</translation>
+    </message>
+    <message>
+        <source>TLS: certificates it must chain to</source>
+        <translation>TLS : certificats de confiance</translation>
+    </message>
+    <message>
+        <source>TLS: our certificate</source>
+        <translation>TLS : notre certificat</translation>
+    </message>
+    <message>
+        <source>TLS: our private key</source>
+        <translation>TLS : notre clé privée</translation>
     </message>
 </context>
 <context>

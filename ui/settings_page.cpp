@@ -59,9 +59,18 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   m_pacs->setPlaceholderText(
       tr("AET@HOST:PORT, e.g. ORTHANC@pacs.hospital.org:4242, or https://HOST/dicom-web"));
   m_pacs->setToolTip(tr("The hospital's PACS for \"Open from PACS\" and \"Send result to PACS\"; "
-                        "it must list our AE title among its DICOM modalities."));
+                        "over DICOM it must list our AE title among its DICOM modalities."));
   m_pacsAeTitle = new QLineEdit;
   m_pacsAeTitle->setMaxLength(16);
+  m_pacsTrusted = new QLineEdit;
+  m_pacsTrusted->setPlaceholderText(tr("none: plain DICOM, or the system's authorities for https"));
+  m_pacsTrusted->setToolTip(tr("A PEM file of the certificates the PACS's certificate must chain "
+                               "to. Set, DICOM goes over TLS; a PACS whose certificate does not "
+                               "chain to them or does not name its host is refused."));
+  m_pacsCertificate = new QLineEdit;
+  m_pacsCertificate->setPlaceholderText(tr("only for a PACS that asks for one"));
+  m_pacsKey = new QLineEdit;
+  m_pacsKey->setPlaceholderText(tr("the private key of that certificate (PEM)"));
   m_save = new QPushButton(tr("Save"));
   m_status = new QLabel;
   m_status->setWordWrap(true);
@@ -89,6 +98,9 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   form->addRow(tr("Its port"), m_apiPort);
   form->addRow(tr("PACS"), m_pacs);
   form->addRow(tr("Our AE title towards it"), m_pacsAeTitle);
+  form->addRow(tr("TLS: certificates it must chain to"), m_pacsTrusted);
+  form->addRow(tr("TLS: our certificate"), m_pacsCertificate);
+  form->addRow(tr("TLS: our private key"), m_pacsKey);
   auto *buttons = new QHBoxLayout;
   buttons->addWidget(m_save);
   buttons->addStretch(1);
@@ -125,6 +137,9 @@ void SettingsPage::showSettings(const Config &config) {
   m_apiPort->setValue(config.apiPort);
   m_pacs->setText(QString::fromStdString(config.pacsNode));
   m_pacsAeTitle->setText(QString::fromStdString(config.pacsAeTitle));
+  m_pacsTrusted->setText(QString::fromStdString(config.pacsTlsTrusted.string()));
+  m_pacsCertificate->setText(QString::fromStdString(config.pacsTlsCertificate.string()));
+  m_pacsKey->setText(QString::fromStdString(config.pacsTlsKey.string()));
 }
 
 Config SettingsPage::fromFields() const {
@@ -143,6 +158,9 @@ Config SettingsPage::fromFields() const {
   config.apiPort = m_apiPort->value();
   config.pacsNode = m_pacs->text().trimmed().toStdString();
   config.pacsAeTitle = m_pacsAeTitle->text().trimmed().toStdString();
+  config.pacsTlsTrusted = m_pacsTrusted->text().trimmed().toStdString();
+  config.pacsTlsCertificate = m_pacsCertificate->text().trimmed().toStdString();
+  config.pacsTlsKey = m_pacsKey->text().trimmed().toStdString();
   return config;
 }
 

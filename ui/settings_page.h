@@ -44,6 +44,10 @@ public:
   /// The PACS ("AET@HOST:PORT" or a DICOMweb URL) and our AE title towards it.
   QLineEdit *pacsField() const { return m_pacs; }
   QLineEdit *pacsAeTitleField() const { return m_pacsAeTitle; }
+  /// The TLS files towards the PACS: what its certificate must chain to, ours and our key.
+  QLineEdit *pacsTrustedField() const { return m_pacsTrusted; }
+  QLineEdit *pacsCertificateField() const { return m_pacsCertificate; }
+  QLineEdit *pacsKeyField() const { return m_pacsKey; }
   QPushButton *saveButton() const { return m_save; }
 
 Q_SIGNALS:
@@ -65,6 +69,9 @@ private:
   QLineEdit *m_deployment = nullptr;
   QLineEdit *m_pacs = nullptr;
   QLineEdit *m_pacsAeTitle = nullptr;
+  QLineEdit *m_pacsTrusted = nullptr;
+  QLineEdit *m_pacsCertificate = nullptr;
+  QLineEdit *m_pacsKey = nullptr;
   QSpinBox *m_devnetMiners = nullptr;
   QSpinBox *m_minerThreads = nullptr;
   QSpinBox *m_minerMaxJobs = nullptr;
