@@ -18,6 +18,7 @@
 #include "util/config.h"
 #include "util/log.h"
 #include "util/paths.h"
+#include "util/private_scratch.h"
 #include "util/version.h"
 #include "wallet/wallet.h"
 #include "wallet_setup.h"
@@ -105,6 +106,10 @@ int main(int argc, char **argv) {
   (void)nesa::log::init({level ? *level : nesa::log::Level::Info,
                          config->effectiveDataDir() / "logs" / "nesa-desktop.log"});
   nesa::log::info(std::string("nesa-desktop ") + nesa::kVersion + " starting");
+  // Patient data a crashed or killed run left in its private scratch folders goes now.
+  if (const int swept = nesa::paths::sweepStalePrivateScratch(); swept > 0)
+    nesa::log::info("removed " + std::to_string(swept) +
+                    " private scratch folders left by an earlier run");
 
   if (parser.isSet(languageOption))
     config->language = parser.value(languageOption).toStdString();

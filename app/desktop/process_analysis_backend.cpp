@@ -6,6 +6,7 @@
 #include "registry/model_locations.h"
 #include "registry/model_registry.h"
 #include "util/child_process.h"
+#include "util/private_scratch.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -187,7 +188,7 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
                             const std::function<void(const ui::AnalysisProgress &)> &progress,
                             const std::atomic<bool> &cancelled) {
   ui::AnalysisOutcome outcome;
-  QTemporaryDir scratch;
+  QTemporaryDir scratch(QString::fromStdString(paths::privateScratchTemplate()));
   const QString output = scratch.filePath(QStringLiteral("output.npy"));
   // Keep what one miner saw, to show it; at local no miner is used, so there is nothing to keep
   // (docs/privacy.md: tst_engine theLocalLevelSendsNothing, tst_analysis
@@ -195,7 +196,8 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
   const QString showShare = request.level != QLatin1String("local") ? scratch.path() : QString();
   // A segmentation of a scan also comes as DICOM SEG + SR, kept (they hold the patient's
   // details) in a private folder until the next run, for "Send result to PACS".
-  m_dicom = std::make_unique<QTemporaryDir>();
+  m_dicom =
+      std::make_unique<QTemporaryDir>(QString::fromStdString(paths::privateScratchTemplate()));
   const QString dicom = m_dicom->isValid() ? m_dicom->filePath(QStringLiteral("dicom")) : QString();
   QByteArray last;
   std::string op = sessionOp(QStringLiteral("run"), request, output, showShare, dicom);

@@ -3,6 +3,7 @@
 #include "sibling_command.h"
 #include "util/config.h"
 #include "util/paths.h"
+#include "util/private_scratch.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -76,7 +77,8 @@ ui::PacsAnswer<QString> ProcessPacsBackend::retrieve(const QString &studyUid,
                                                      const QString &seriesUid,
                                                      const std::function<void(int, int)> &progress,
                                                      const std::atomic<bool> &cancelled) {
-  auto folder = std::make_unique<QTemporaryDir>();
+  auto folder = std::make_unique<QTemporaryDir>(
+      QString::fromStdString(paths::privateScratchTemplate())); // swept if we crash
   if (!folder->isValid())
     return {{}, tr("Cannot make a private folder for the series.")};
   const QString target = folder->filePath(QStringLiteral("series"));

@@ -2,11 +2,13 @@
 
 #include "pacs/internal/multipart.h"
 #include "pacs/internal/partial_folder.h"
+#include "pacs/internal/readable_syntaxes.h"
 #include "pacs/internal/web_session.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
 
 #include <nlohmann/json.hpp>
 
@@ -23,11 +25,14 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 constexpr const char *kJson = "application/dicom+json";
-// Instances as they are stored: the DICOM reader decodes the compressed syntaxes itself.
-constexpr const char *kAnySyntax =
-    R"(multipart/related; type="application/dicom"; transfer-syntax=*)";
+// Instances in explicit VR little endian, which every DICOMweb server must be able to send and the
+// DICOM reader decodes (an archive's JPEG 2000 it does not); then the server's default.
+constexpr const char *kPlainSyntax =
+    R"(multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.1)";
 constexpr const char *kDefaultSyntax = R"(multipart/related; type="application/dicom")";
 constexpr std::size_t kMaxInstanceBytes = std::size_t(2) << 30;
+// STOW-RS requests carry at most this much (and one file at least).
+constexpr std::size_t kMaxStowBytes = std::size_t(64) << 20;
 
 // A query value as it goes into the URL: printable ASCII stays as it is, wildcards (* ?) and
 // name separators (^) included, since Orthanc 1.10 does not decode percent escapes in QIDO-RS
@@ -128,7 +133,7 @@ std::string queryString(const std::vector<std::pair<const char *, std::string>> 
 
 // What a received instance says it is.
 struct InstanceIds {
-  std::string study, series, sop;
+  std::string study, series, sop, transferSyntax;
 };
 
 Result<InstanceIds> idsOf(const fs::path &file) {
@@ -136,11 +141,12 @@ Result<InstanceIds> idsOf(const fs::path &file) {
   if (format.loadFile(file.c_str(), EXS_Unknown, EGL_noChange, 1024).bad())
     return fail(ErrorCode::Corrupt, "not a DICOM file");
   DcmDataset &data = *format.getDataset();
-  OFString study, series, sop;
+  OFString study, series, sop, syntax;
   data.findAndGetOFString(DCM_StudyInstanceUID, study);
   data.findAndGetOFString(DCM_SeriesInstanceUID, series);
   data.findAndGetOFString(DCM_SOPInstanceUID, sop);
-  return InstanceIds{study.c_str(), series.c_str(), sop.c_str()};
+  format.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, syntax);
+  return InstanceIds{study.c_str(), series.c_str(), sop.c_str(), syntax.c_str()};
 }
 
 // Writes `bytes` to a new file readable by this user alone.
@@ -162,30 +168,51 @@ Result<void> writePrivate(const fs::path &file, std::string_view bytes) {
   return {};
 }
 
-// The instances to fetch: (series, SOP instance) pairs, series by series.
+// The UID at `tag` of a QIDO-RS match; Corrupt when it is missing or not a UID, since skipping
+// it would make a retrieval look complete when it is not.
+Result<std::string> uidIn(const json &match, const char *tag, const PacsNode &node) {
+  std::string uid = valueOf(match, tag);
+  if (!checkUid(uid, "a"))
+    return fail(ErrorCode::Corrupt, "the PACS " + describe(node) + " listed an entry whose " + tag +
+                                        " is not a UID (\"" + uid + "\")");
+  return uid;
+}
+
+// The instances to fetch: (series, SOP instance) pairs, series by series. Each series' list
+// must hold as many instances as the PACS counts for it, so that a listing the server cut short
+// (QIDO-RS answers may be limited) does not pass for the whole series.
 Result<std::vector<std::pair<std::string, std::string>>> instancesOf(WebSession &session,
                                                                      const PacsNode &node,
                                                                      const std::string &studyUid,
                                                                      const std::string &seriesUid) {
-  std::vector<std::string> series{seriesUid};
-  if (seriesUid.empty()) {
-    auto listed = query(session, node, "/studies/" + studyUid + "/series", "study " + studyUid);
-    if (!listed)
-      return listed.error();
-    series.clear();
-    for (const json &match : *listed)
-      if (const std::string uid = valueOf(match, "0020000E"); checkUid(uid, "series"))
-        series.push_back(uid);
-  }
+  auto listed =
+      query(session, node,
+            "/studies/" + studyUid + "/series?includefield=NumberOfSeriesRelatedInstances" +
+                (seriesUid.empty() ? "" : "&SeriesInstanceUID=" + seriesUid),
+            "study " + studyUid);
+  if (!listed)
+    return listed.error();
   std::vector<std::pair<std::string, std::string>> instances;
-  for (const std::string &one : series) {
-    auto listed = query(session, node, "/studies/" + studyUid + "/series/" + one + "/instances",
-                        "series " + one);
-    if (!listed)
-      return listed.error();
-    for (const json &match : *listed)
-      if (const std::string sop = valueOf(match, "00080018"); checkUid(sop, "instance"))
-        instances.emplace_back(one, sop);
+  for (const json &series : *listed) {
+    auto uid = uidIn(series, "0020000E", node);
+    if (!uid)
+      return uid.error();
+    auto found = query(session, node, "/studies/" + studyUid + "/series/" + *uid + "/instances",
+                       "series " + *uid);
+    if (!found)
+      return found.error();
+    for (const json &match : *found) {
+      auto sop = uidIn(match, "00080018", node);
+      if (!sop)
+        return sop.error();
+      instances.emplace_back(*uid, *sop);
+    }
+    const std::string counted = valueOf(series, "00201209");
+    if (!counted.empty() && counted != std::to_string(found->size()))
+      return fail(ErrorCode::Io, "the PACS " + describe(node) + " counts " + counted +
+                                     " instances in series " + *uid + " but listed " +
+                                     std::to_string(found->size()) +
+                                     ": its listing may be cut short; nothing was kept");
   }
   return instances;
 }
@@ -199,8 +226,12 @@ Result<void> echo(const PacsNode &node) {
   auto answer = session.get("/studies?limit=1", kJson);
   if (!answer)
     return answer.error();
-  if (answer->status == 200 || answer->status == 204)
+  if (answer->status == 204 ||
+      (answer->status == 200 && json::parse(answer->body, nullptr, false).is_array()))
     return {};
+  if (answer->status == 200)
+    return fail(ErrorCode::InvalidInput, "what answers at " + describe(node) +
+                                             " is not DICOMweb (no DICOM JSON): check the URL");
   if (answer->status == 404)
     return fail(ErrorCode::InvalidInput, "no DICOMweb service answers at " + describe(node) +
                                              " (HTTP 404): check the URL's path, e.g. /dicom-web");
@@ -281,12 +312,12 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
   if (instances->empty())
     return fail(ErrorCode::NotFound, "the PACS " + describe(node) + " has no " + what);
   const int total = static_cast<int>(instances->size());
-  std::string accept = kAnySyntax;
+  std::string accept = kPlainSyntax;
   int received = 0;
   for (const auto &[series, sop] : *instances) {
     const std::string path = "/studies/" + studyUid + "/series/" + series + "/instances/" + sop;
     auto answer = session.get(path, accept, kMaxInstanceBytes);
-    if (answer && answer->status == 406 && accept == kAnySyntax) { // it will not send "as is"
+    if (answer && answer->status == 406 && accept == kPlainSyntax) { // it names its own
       accept = kDefaultSyntax;
       answer = session.get(path, accept, kMaxInstanceBytes);
     }
@@ -319,8 +350,14 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
       return fail(ErrorCode::Io, "of the instances " + describe(node) + " sent for " + what +
                                      ", one is not the instance asked for (" +
                                      (ids ? "it is " + ids->sop : ids.error().message) + ")");
+    if (!isReadableTransferSyntax(ids->transferSyntax))
+      return fail(ErrorCode::InvalidInput,
+                  "the PACS " + describe(node) + " sent instance " + sop + " in transfer syntax " +
+                      ids->transferSyntax +
+                      ", which nesa cannot decode, and would not send it uncompressed");
     ++received;
-    if (progress && !progress(received, total - received))
+    const bool stop = progress && !progress(received, total - received);
+    if (stop && received < total) // once everything is here, a late cancel changes nothing
       return fail(ErrorCode::Cancelled, "the transfer of " + what + " was cancelled");
   }
   if (auto named = partial->commit(); !named)
@@ -328,51 +365,89 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
   return received;
 }
 
-Result<void> store(const PacsNode &node, const std::vector<fs::path> &files) {
-  if (auto tls = checkTlsFiles(node); !tls)
-    return tls.error();
-  std::vector<std::string> contents;
-  std::map<std::string, std::string> fileOfInstance; // SOP instance UID → its file's name
-  for (const fs::path &file : files) {
-    auto ids = idsOf(file);
-    if (!ids)
-      return fail(ErrorCode::InvalidInput, file.string() + " is not a readable DICOM file");
-    std::ifstream in(file, std::ios::binary);
-    contents.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (!in && !in.eof())
-      return fail(ErrorCode::Io, "cannot read " + file.string());
-    fileOfInstance[ids->sop] = file.filename().string();
+namespace {
+
+// The files the Failed SOP Sequence (0008,1198) of a STOW-RS answer names, by file name.
+std::string failedFilesIn(const std::string &answer,
+                          const std::map<std::string, std::string> &fileOfInstance) {
+  std::string failed;
+  const json parsed = json::parse(answer, nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("00081198") || !parsed["00081198"].is_object() ||
+      !parsed["00081198"].contains("Value") || !parsed["00081198"]["Value"].is_array())
+    return failed;
+  for (const json &item : parsed["00081198"]["Value"]) {
+    const std::string sop = item.is_object() ? valueOf(item, "00081155") : "";
+    const auto file = fileOfInstance.find(sop);
+    failed += (failed.empty() ? "" : ", ") +
+              (file != fileOfInstance.end() ? file->second : "instance " + sop);
   }
+  return failed;
+}
+
+// One STOW-RS request with `contents` (each a DICOM file).
+Result<void> storeBatch(WebSession &session, const PacsNode &node,
+                        const std::vector<std::string> &contents,
+                        const std::map<std::string, std::string> &fileOfInstance) {
   const std::string boundary =
       freshBoundary(std::vector<std::string_view>(contents.begin(), contents.end()));
   std::string body;
   for (const std::string &content : contents)
     body += "--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n" + content + "\r\n";
   body += "--" + boundary + "--\r\n";
-  WebSession session(node);
   auto answer = session.post("/studies",
                              "multipart/related; type=\"application/dicom\"; boundary=" + boundary,
                              std::move(body), kJson);
   if (!answer)
     return answer.error();
-  if (answer->status == 200)
+  // 200 all stored, 202 some, 409 none: the Failed SOP Sequence says which, whatever the status
+  // (some servers answer 200 with failures listed).
+  const std::string failed = failedFilesIn(answer->body, fileOfInstance);
+  if (answer->status == 200 && failed.empty())
     return {};
-  // 202: some stored, 409: none; the answer's Failed SOP Sequence says which.
-  std::string failedFiles;
-  const json parsed = json::parse(answer->body, nullptr, false);
-  if (parsed.is_object() && parsed.contains("00081198") && parsed["00081198"].contains("Value") &&
-      parsed["00081198"]["Value"].is_array())
-    for (const json &item : parsed["00081198"]["Value"]) {
-      const std::string sop = item.is_object() ? valueOf(item, "00081155") : "";
-      const auto file = fileOfInstance.find(sop);
-      failedFiles += (failedFiles.empty() ? "" : ", ") +
-                     (file != fileOfInstance.end() ? file->second : "instance " + sop);
-    }
-  if (answer->status == 202 || answer->status == 409)
+  if (answer->status == 200 || answer->status == 202 || answer->status == 409)
     return fail(ErrorCode::Io, "the PACS " + describe(node) + " did not store " +
-                                   (failedFiles.empty() ? std::string("every file") : failedFiles) +
+                                   (failed.empty() ? std::string("every file") : failed) +
                                    " (HTTP " + std::to_string(answer->status) + ")");
   return refused(node, answer->status, "the results");
+}
+
+} // namespace
+
+Result<void> store(const PacsNode &node, const std::vector<fs::path> &files) {
+  if (auto tls = checkTlsFiles(node); !tls)
+    return tls.error();
+  std::map<std::string, std::string> sopOf; // file → its SOP instance UID
+  for (const fs::path &file : files) {      // all checked before anything is sent
+    auto ids = idsOf(file);
+    if (!ids)
+      return fail(ErrorCode::InvalidInput, file.string() + " is not a readable DICOM file");
+    sopOf[file.string()] = ids->sop;
+  }
+  WebSession session(node);
+  std::vector<std::string> contents;
+  std::map<std::string, std::string> fileOfInstance; // SOP instance UID → its file's name
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i <= files.size(); ++i) {
+    const bool last = i == files.size();
+    std::error_code ec;
+    const std::size_t size = last ? 0 : fs::file_size(files[i], ec);
+    if (!contents.empty() && (last || bytes + size > kMaxStowBytes)) {
+      if (auto stored = storeBatch(session, node, contents, fileOfInstance); !stored)
+        return stored.error();
+      contents.clear();
+      fileOfInstance.clear();
+      bytes = 0;
+    }
+    if (last)
+      break;
+    std::ifstream in(files[i], std::ios::binary);
+    contents.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (ec || (!in && !in.eof()))
+      return fail(ErrorCode::Io, "cannot read " + files[i].string());
+    fileOfInstance[sopOf[files[i].string()]] = files[i].filename().string();
+    bytes += contents.back().size();
+  }
+  return {};
 }
 
 } // namespace nesa::pacs::dicomweb

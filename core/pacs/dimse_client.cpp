@@ -1,5 +1,6 @@
 #include "pacs/internal/dimse.h"
 #include "pacs/internal/partial_folder.h"
+#include "pacs/internal/readable_syntaxes.h"
 #include "pacs/internal/secure_scu.h"
 
 #include <dcmtk/config/osconfig.h>
@@ -223,15 +224,13 @@ private:
   RetrievalState &m_state;
 };
 
-// The transfer syntaxes we accept instances in: uncompressed, and the compressed ones the DICOM
-// reader decodes (RLE, JPEG, JPEG-LS), so a PACS that cannot transcode can still send.
+// The transfer syntaxes we accept instances in: those the DICOM reader decodes, so a PACS that
+// cannot transcode can still send.
 const OFList<OFString> &receivableTransferSyntaxes() {
   static const OFList<OFString> syntaxes = [] {
-    OFList<OFString> list = plainTransferSyntaxes();
-    for (const char *syntax : {UID_JPEGProcess14SV1TransferSyntax, UID_JPEGProcess1TransferSyntax,
-                               UID_JPEGProcess2_4TransferSyntax, UID_JPEGLSLosslessTransferSyntax,
-                               UID_JPEGLSLossyTransferSyntax, UID_RLELosslessTransferSyntax})
-      list.push_back(syntax);
+    OFList<OFString> list;
+    for (const std::string &syntax : readableTransferSyntaxes())
+      list.push_back(syntax.c_str());
     return list;
   }();
   return syntaxes;

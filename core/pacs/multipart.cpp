@@ -22,6 +22,20 @@ std::string_view trimmed(std::string_view text) {
   return text;
 }
 
+// Where the next delimiter line ("\r\n--boundary" followed by "--", white space or a line end)
+// starts at or after `from`: a "--boundary" that continues otherwise is content.
+std::size_t nextDelimiter(std::string_view body, const std::string &delimiter, std::size_t from) {
+  const std::string line = "\r\n" + delimiter;
+  for (std::size_t at = body.find(line, from); at != std::string_view::npos;
+       at = body.find(line, at + 1)) {
+    const std::string_view after = body.substr(at + line.size());
+    if (after.starts_with("--") || after.starts_with("\r\n") || after.starts_with(" ") ||
+        after.starts_with("\t"))
+      return at;
+  }
+  return std::string_view::npos;
+}
+
 Error malformed(const std::string &what) {
   return Error{ErrorCode::Corrupt, "a malformed multipart answer: " + what};
 }
@@ -73,12 +87,14 @@ Result<std::vector<BodyPart>> splitMultipart(std::string_view body, std::string_
     at += 2;
     const auto headersEnd = body.find("\r\n\r\n", at);
     const bool noHeaders = body.substr(at).starts_with("\r\n");
-    if (!noHeaders && headersEnd == std::string_view::npos)
+    const auto following = nextDelimiter(body, delimiter, at);
+    if (!noHeaders && (headersEnd == std::string_view::npos ||
+                       (following != std::string_view::npos && headersEnd > following)))
       return malformed("a part without the end of its headers");
     const std::string_view headers =
         noHeaders ? std::string_view() : body.substr(at, headersEnd - at);
     const std::size_t contentStart = noHeaders ? at + 2 : headersEnd + 4;
-    const auto next = body.find("\r\n" + delimiter, contentStart);
+    const auto next = nextDelimiter(body, delimiter, contentStart);
     if (next == std::string_view::npos)
       return malformed("a part that does not end (the answer was cut short?)");
     BodyPart part;

@@ -1,6 +1,8 @@
 #include "pacs/pacs_node.h"
 
+#include <algorithm>
 #include <charconv>
+#include <string_view>
 
 namespace nesa::pacs {
 namespace {
@@ -32,7 +34,12 @@ Result<PacsNode> parseWebNode(const std::string &text) {
   PacsNode node;
   node.https = text.starts_with("https://");
   std::string rest = text.substr(node.https ? 8 : 7);
-  if (rest.find_first_of("?#@ ") != std::string::npos)
+  const bool unsafe = std::any_of(rest.begin(), rest.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u <= 0x20 || u >= 0x7f ||
+           std::string_view("?#@\"<>\\^`{|}").find(c) != std::string_view::npos;
+  });
+  if (unsafe)
     return fail(ErrorCode::InvalidInput,
                 "a DICOMweb URL is http[s]://HOST[:PORT]/PATH, without user, query or spaces, "
                 "not \"" +
@@ -44,7 +51,8 @@ Result<PacsNode> parseWebNode(const std::string &text) {
     path.pop_back();
   node.webPath = path.empty() ? "/" : path;
   node.port = node.https ? 443 : 80;
-  if (authority.starts_with('[')) { // an IPv6 literal
+  const bool ipv6 = authority.starts_with('[');
+  if (ipv6) { // an IPv6 literal
     const auto close = authority.find(']');
     if (close == std::string::npos)
       return fail(ErrorCode::InvalidInput, "an unclosed [ in \"" + text + "\"");
@@ -65,6 +73,11 @@ Result<PacsNode> parseWebNode(const std::string &text) {
   }
   if (node.host.empty())
     return fail(ErrorCode::InvalidInput, "the PACS host is missing in \"" + text + "\"");
+  const char *hostCharacters =
+      ipv6 ? "0123456789abcdefABCDEF:.%"
+           : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_";
+  if (node.host.find_first_not_of(hostCharacters) != std::string::npos)
+    return fail(ErrorCode::InvalidInput, "\"" + node.host + "\" is not a host name or address");
   return node;
 }
 

@@ -1,6 +1,7 @@
 #include "pacs/internal/partial_folder.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <random>
@@ -19,12 +20,18 @@ Result<PartialFolder> PartialFolder::beside(const fs::path &target) {
   std::random_device device;
   const fs::path partial = parent / ("." + target.filename().string() + ".retrieving-" +
                                      std::to_string(device()) + std::to_string(device()));
-  if (ec || !fs::create_directory(partial, ec) || ec)
-    return fail(ErrorCode::Io, "cannot make a folder in " + parent.string() +
-                                   (ec ? ": " + ec.message() : std::string()));
-  // Patient data: readable by this user alone.
-  fs::permissions(partial, fs::perms::owner_all, fs::perm_options::replace, ec);
-  return PartialFolder(partial, target);
+  // Patient data: readable by this user alone from the start, or not at all.
+  if (ec || ::mkdir(partial.c_str(), 0700) != 0)
+    return fail(
+        ErrorCode::Io,
+        "cannot make a folder in " + parent.string() + ": " +
+            (ec ? ec.message() : std::error_code(errno, std::generic_category()).message()));
+  PartialFolder folder(partial, target);
+  struct stat info {};
+  if (::stat(partial.c_str(), &info) != 0 || (info.st_mode & 0077) != 0)
+    return fail(ErrorCode::Io, "cannot keep " + parent.string() +
+                                   " private (mode 0700): the series is not retrieved there");
+  return folder;
 }
 
 PartialFolder::PartialFolder(PartialFolder &&other) noexcept

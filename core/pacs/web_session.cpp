@@ -29,6 +29,7 @@ struct WebSession::State {
   PacsNode node;
   std::chrono::seconds timeout;
   asio::io_context ioc;
+  tcp::resolver resolver{ioc};
   ssl::context tls{ssl::context::tls_client};
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
@@ -38,11 +39,18 @@ struct WebSession::State {
 
   beast::tcp_stream &lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
 
-  void close() {
+  /// Ends what is pending: the operations complete (with an error) when the context runs.
+  void abort() {
+    resolver.cancel();
     if (plain || secure) {
       beast::error_code ignored;
       lowest().socket().close(ignored);
     }
+  }
+
+  /// Drops the connection. Only when nothing is pending: the operations use the streams.
+  void close() {
+    abort();
     plain.reset();
     secure.reset();
     buffer.clear();
@@ -52,9 +60,11 @@ struct WebSession::State {
 
 namespace {
 
-// Runs `operation` on the session's context for at most its timeout; closes the connection when
-// time runs out. False on a timeout.
-template <class Operation> bool runInTime(WebSession::State &state, Operation operation) {
+// Runs `operation` to its end. With a deadline, whatever is pending when it passes is aborted
+// and allowed to finish before anything is freed; false then.
+template <class Operation>
+bool runToEnd(WebSession::State &state, Operation operation,
+              std::optional<std::chrono::seconds> deadline) {
   bool finished = false;
   asio::co_spawn(
       state.ioc,
@@ -64,12 +74,15 @@ template <class Operation> bool runInTime(WebSession::State &state, Operation op
       },
       asio::detached);
   state.ioc.restart();
-  state.ioc.run_for(state.timeout);
+  if (deadline)
+    state.ioc.run_for(*deadline);
+  else
+    state.ioc.run();
   if (finished)
     return true;
-  state.close();
+  state.abort();
   state.ioc.restart();
-  state.ioc.run();
+  state.ioc.run(); // the aborted operations complete here, while the streams still exist
   return false;
 }
 
@@ -93,6 +106,22 @@ Result<void> setUpTls(WebSession::State &state) {
   return {};
 }
 
+// The host the certificate must name: its DNS name, or its IP address (without a zone).
+Result<void> expectIdentity(SSL *ssl, const std::string &host) {
+  const std::string address = host.substr(0, host.find('%'));
+  boost::system::error_code ec;
+  asio::ip::make_address(address, ec);
+  bool set = false;
+  if (ec) { // a name: sent (SNI) and checked against the certificate
+    set = SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 && SSL_set1_host(ssl, host.c_str()) == 1;
+  } else {
+    set = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), address.c_str()) == 1;
+  }
+  if (!set) // never a session whose certificate's names go unchecked
+    return fail(ErrorCode::InvalidInput, "cannot check a TLS certificate against \"" + host + "\"");
+  return {};
+}
+
 std::string certificateProblem(WebSession::State &state) {
   const long verified = SSL_get_verify_result(state.secure->native_handle());
   if (verified == X509_V_OK)
@@ -100,47 +129,27 @@ std::string certificateProblem(WebSession::State &state) {
   return X509_verify_cert_error_string(verified);
 }
 
-} // namespace
-
-WebSession::WebSession(PacsNode node, std::chrono::seconds timeout)
-    : m_state(std::make_unique<State>()) {
-  m_state->node = std::move(node);
-  m_state->timeout = timeout;
-  if (m_state->node.https)
-    if (auto set = setUpTls(*m_state); !set)
-      m_state->tlsSetup = set.error();
-}
-
-WebSession::~WebSession() { m_state->close(); }
-
-namespace {
-
-// Opens the connection: TCP, then TLS with the host's name checked when https.
+// Opens the connection: TCP, then TLS with the host's name checked when https. Resolving,
+// connecting and the handshake must end within the session's timeout.
 Result<void> connect(WebSession::State &state) {
   if (state.tlsSetup)
     return *state.tlsSetup;
   const PacsNode &node = state.node;
   const std::string where = describe(node);
-  std::optional<Error> error;
   if (node.https) {
     state.secure.emplace(state.ioc, state.tls);
-    SSL *ssl = state.secure->native_handle();
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(node.host, ec);
-    if (ec) { // a name: sent (SNI) and checked against the certificate
-      SSL_set_tlsext_host_name(ssl, node.host.c_str());
-      SSL_set1_host(ssl, node.host.c_str());
-    } else {
-      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), address.to_string().c_str());
+    if (auto identity = expectIdentity(state.secure->native_handle(), node.host); !identity) {
+      state.close();
+      return identity.error();
     }
   } else {
     state.plain.emplace(state.ioc);
   }
+  std::optional<Error> error;
   auto open = [&]() -> asio::awaitable<void> {
     try {
-      tcp::resolver resolver(state.ioc);
-      const auto addresses = co_await resolver.async_resolve(node.host, std::to_string(node.port),
-                                                             asio::use_awaitable);
+      const auto addresses = co_await state.resolver.async_resolve(
+          node.host, std::to_string(node.port), asio::use_awaitable);
       co_await state.lowest().async_connect(addresses, asio::use_awaitable);
     } catch (const boost::system::system_error &e) {
       error = Error{ErrorCode::Unavailable,
@@ -166,9 +175,11 @@ Result<void> connect(WebSession::State &state) {
                       "no TLS session with the PACS " + where + " (" + e.code().message() + ")"};
     }
   };
-  if (!runInTime(state, open))
+  if (!runToEnd(state, open, state.timeout)) {
+    state.close();
     return fail(ErrorCode::Unavailable, "no answer from the PACS " + where + " within " +
                                             std::to_string(state.timeout.count()) + " s");
+  }
   if (error) {
     state.close();
     return *error;
@@ -177,9 +188,52 @@ Result<void> connect(WebSession::State &state) {
   return {};
 }
 
+// Writes `request` and reads the answer. The timeout is for silence: each piece sent or received
+// must move within it, so a large instance on a slow link goes through.
+template <class Stream>
+asio::awaitable<void> exchangeOn(WebSession::State &state, Stream &stream,
+                                 http::request<http::string_body> &request, std::size_t maxBytes,
+                                 bool &sent, std::optional<WebResponse> &response,
+                                 std::optional<Error> &error) {
+  const std::string where = describe(state.node);
+  beast::tcp_stream &tcpStream = state.lowest();
+  try {
+    http::request_serializer<http::string_body> serializer(request);
+    while (!serializer.is_done()) {
+      tcpStream.expires_after(state.timeout);
+      co_await http::async_write_some(stream, serializer, asio::use_awaitable);
+    }
+    sent = true;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(maxBytes);
+    while (!parser.is_done()) {
+      tcpStream.expires_after(state.timeout);
+      co_await http::async_read_some(stream, state.buffer, parser, asio::use_awaitable);
+    }
+    tcpStream.expires_never();
+    auto &message = parser.get();
+    if (!parser.keep_alive())
+      state.open = false; // closed once the answer is taken
+    response =
+        WebResponse{static_cast<int>(message.result_int()),
+                    std::string(message[http::field::content_type]), std::move(message.body())};
+  } catch (const boost::system::system_error &e) {
+    if (e.code() == http::error::body_limit)
+      error = Error{ErrorCode::Corrupt, "the PACS " + where + " answered with more than " +
+                                            std::to_string(maxBytes >> 20) + " MiB"};
+    else if (e.code() == beast::error::timeout)
+      error = Error{ErrorCode::Unavailable, "the PACS " + where + " went silent for " +
+                                                std::to_string(state.timeout.count()) + " s"};
+    else
+      error = Error{ErrorCode::Unavailable,
+                    "the PACS " + where + " broke off (" + e.code().message() + ")"};
+  } catch (const std::exception &e) { // out of memory, ...
+    error = Error{ErrorCode::Io, "the exchange with the PACS " + where + " failed: " + e.what()};
+  }
+}
+
 Result<WebResponse> exchange(WebSession::State &state, http::request<http::string_body> &request,
                              std::size_t maxBytes) {
-  const std::string where = describe(state.node);
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = state.open;
     if (!state.open)
@@ -187,39 +241,18 @@ Result<WebResponse> exchange(WebSession::State &state, http::request<http::strin
         return opened.error();
     std::optional<WebResponse> response;
     std::optional<Error> error;
-    bool sent = false, keepAlive = false;
-    auto run = [&](auto &stream) -> asio::awaitable<void> {
-      try {
-        co_await http::async_write(stream, request, asio::use_awaitable);
-        sent = true;
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(maxBytes);
-        co_await http::async_read(stream, state.buffer, parser, asio::use_awaitable);
-        keepAlive = parser.keep_alive();
-        auto &message = parser.get();
-        response =
-            WebResponse{static_cast<int>(message.result_int()),
-                        std::string(message[http::field::content_type]), std::move(message.body())};
-      } catch (const boost::system::system_error &e) {
-        if (e.code() == http::error::body_limit)
-          error = Error{ErrorCode::Corrupt, "the PACS " + where + " answered with more than " +
-                                                std::to_string(maxBytes >> 20) + " MiB"};
-        else
-          error = Error{ErrorCode::Unavailable,
-                        "the PACS " + where + " broke off (" + e.code().message() + ")"};
-      }
-    };
-    const bool inTime = runInTime(state, [&]() -> asio::awaitable<void> {
-      if (state.secure)
-        co_await run(*state.secure);
-      else
-        co_await run(*state.plain);
-    });
-    if (!inTime)
-      return fail(ErrorCode::Unavailable, "no answer from the PACS " + where + " within " +
-                                              std::to_string(state.timeout.count()) + " s");
+    bool sent = false;
+    runToEnd(
+        state,
+        [&]() -> asio::awaitable<void> {
+          if (state.secure)
+            co_await exchangeOn(state, *state.secure, request, maxBytes, sent, response, error);
+          else
+            co_await exchangeOn(state, *state.plain, request, maxBytes, sent, response, error);
+        },
+        std::nullopt); // the streams' own timeouts bound it
     if (response) {
-      if (!keepAlive)
+      if (!state.open)
         state.close();
       return std::move(*response);
     }
@@ -227,10 +260,11 @@ Result<WebResponse> exchange(WebSession::State &state, http::request<http::strin
     // A kept connection the PACS closed while idle: once more on a new one, unless a POST
     // may have reached it.
     const bool repeatable = !sent || request.method() == http::verb::get;
-    if (!(reused && repeatable && error->code == ErrorCode::Unavailable && attempt == 0))
-      return *error;
+    if (!(reused && repeatable && error && error->code == ErrorCode::Unavailable))
+      return error ? *error : Error{ErrorCode::Io, "the exchange with the PACS failed"};
   }
-  return fail(ErrorCode::Unavailable, "the PACS " + where + " keeps closing the connection");
+  return fail(ErrorCode::Unavailable,
+              "the PACS " + describe(state.node) + " keeps closing the connection");
 }
 
 http::request<http::string_body> makeRequest(const PacsNode &node, http::verb verb,
@@ -247,6 +281,17 @@ http::request<http::string_body> makeRequest(const PacsNode &node, http::verb ve
 }
 
 } // namespace
+
+WebSession::WebSession(PacsNode node, std::chrono::seconds timeout)
+    : m_state(std::make_unique<State>()) {
+  m_state->node = std::move(node);
+  m_state->timeout = timeout;
+  if (m_state->node.https)
+    if (auto set = setUpTls(*m_state); !set)
+      m_state->tlsSetup = set.error();
+}
+
+WebSession::~WebSession() { m_state->close(); }
 
 Result<WebResponse> WebSession::get(const std::string &path, const std::string &accept,
                                     std::size_t maxBytes) {

@@ -89,7 +89,11 @@ bool isAeTitle(const std::string &title) {
 bool isPacsAddress(const std::string &text) {
   for (const char *scheme : {"http://", "https://"})
     if (text.starts_with(scheme))
-      return text.size() > std::string(scheme).size() && text.find_first_of(" \t\n") == text.npos;
+      return text.size() > std::string(scheme).size() &&
+             std::none_of(text.begin(), text.end(), [](char c) {
+               return static_cast<unsigned char>(c) <= 0x20 ||
+                      static_cast<unsigned char>(c) == 0x7f;
+             });
   const auto at = text.find('@');
   const auto colon = text.rfind(':');
   if (at == std::string::npos || colon == std::string::npos || colon <= at + 1)

@@ -19,11 +19,12 @@ struct WebResponse {
 };
 
 /// Requests to one DICOMweb node. The connection opens on the first request, is kept between
-/// requests and reopened once when the node closed it meanwhile. Each request must finish
-/// within `timeout`.
+/// requests and reopened once when the node closed it meanwhile. Opening (name lookup, TCP,
+/// TLS handshake) must end within `timeout`; after that, a request fails when nothing moves
+/// for `timeout`, however long the whole transfer takes.
 class WebSession {
 public:
-  explicit WebSession(PacsNode node, std::chrono::seconds timeout = std::chrono::seconds(120));
+  explicit WebSession(PacsNode node, std::chrono::seconds timeout = std::chrono::seconds(60));
   ~WebSession();
   WebSession(const WebSession &) = delete;
   WebSession &operator=(const WebSession &) = delete;
