@@ -26,6 +26,7 @@ seed fuzz_dicom "$data"/dicom/*.dcm
 seed fuzz_nifti "$data"/nifti/*
 seed fuzz_tfjs fuzz/seeds/*.tfjs
 seed fuzz_documents fuzz/seeds/contract.txt fuzz/seeds/notes.md
+seed fuzz_multipart fuzz/seeds/*.multipart
 # A small DOCX and a one-page PDF, made here rather than committed as binaries.
 python3 - "$corpus/fuzz_documents" <<'PY'
 import sys, zipfile
@@ -72,7 +73,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp:print_suppr
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export QT_QPA_PLATFORM=offscreen
 failed=0
-for target in fuzz_dicom fuzz_nifti fuzz_tfjs fuzz_documents fuzz_chain_codecs; do
+for target in fuzz_dicom fuzz_nifti fuzz_tfjs fuzz_documents fuzz_chain_codecs fuzz_multipart; do
   echo "== $target: ${seconds} s"
   if ! build-fuzz/bin/$target -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
       -max_len=1048576 -print_final_stats=1 -artifact_prefix="$artifacts/$target-" \
