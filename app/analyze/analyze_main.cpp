@@ -70,8 +70,9 @@ const std::vector<cli::OptionSpec> kOptions = {
      "DIR"},
     {"send-to", true,
      "store the DICOM SEG and SR on this PACS (C-STORE, or STOW-RS to a DICOMweb URL); 'pacs' "
-     "is the settings' pacsNode. Without --output-dicom they are written to a private folder "
-     "removed afterwards",
+     "is the settings' pacsNode, with the settings' AE title and TLS files. Without "
+     "--output-dicom they are written to a private folder, removed afterwards (kept, and named, "
+     "when sending fails)",
      "AET@HOST:PORT|URL|pacs"},
     {"estimate", false, "print what the run would cost on the network's miners, and stop"},
     {"json", false,

@@ -168,7 +168,7 @@ const std::vector<Command> &commands() {
        "the hospital's PACS over DICOM or DICOMweb: echo, find, series, get, send (nesa pacs "
        "--help)",
        "nesa pacs echo | find [--patient-name N] [--study-date D] | series STUDY | get STUDY "
-       "[--series UID] --to DIR | send FILE... [--pacs AET@HOST:PORT|URL]",
+       "[--series UID] --to DIR | send FILE|DIR... [--pacs AET@HOST:PORT|URL]",
        nullptr, pacsCommand},
       {"wallet", "create, restore and use the NES wallet (nesa wallet --help)",
        "nesa wallet create|restore|address|add-account|balance|send|history|sessions|stake|"

@@ -27,9 +27,12 @@ const std::vector<cli::OptionSpec> kOptions = {
      "talk DICOM over TLS, or trust FILE rather than the system's authorities for https; the "
      "PACS's certificate must chain to FILE (default: the settings' pacsTlsTrusted)",
      "FILE.pem"},
-    {"tls-certificate", true, "our TLS certificate, for a PACS that asks (with --tls-key)",
+    {"tls-certificate", true,
+     "our TLS certificate, for a PACS that asks (with --tls-key; default: the settings' "
+     "pacsTlsCertificate)",
      "FILE.pem"},
-    {"tls-key", true, "the private key of --tls-certificate", "FILE.pem"},
+    {"tls-key", true, "the private key of --tls-certificate (default: the settings' pacsTlsKey)",
+     "FILE.pem"},
     {"patient-name", true, "find: the patient's name (DICOM wildcards: Doe^*)", "NAME"},
     {"patient-id", true, "find: the patient's ID", "ID"},
     {"study-date", true, "find: the study date or a range (20240101-20241231)", "DATE"},
@@ -38,8 +41,8 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"series", true, "get: one series of the study (default: the whole study)", "UID"},
     {"to", true, "get: the new folder to retrieve into", "DIR"},
     {"json", false,
-     "print JSON for programs: find and series an array, get a line per instance and a last "
-     "{\"retrieved\": N, \"folder\": DIR}"},
+     "print JSON for programs: find and series an array, get a line per instance "
+     "{\"received\": N, \"remaining\": M} and a last {\"retrieved\": N, \"folder\": DIR}"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"help", false, "show this help"},
 };
@@ -50,12 +53,14 @@ const char *kUsage =
     "                      [--accession A] [--study UID] [--json]\n"
     "       nesa pacs series STUDY_UID [--json]   the series of a study\n"
     "       nesa pacs get STUDY_UID [--series UID] --to DIR\n"
-    "       nesa pacs send FILE...                store DICOM files (results) on the PACS\n\n"
+    "       nesa pacs send FILE|DIR...            store DICOM files (results) on the PACS; a DIR\n"
+    "                                             gives the files directly in it\n\n"
     "Talks DICOM (C-ECHO, C-FIND, C-GET, C-STORE) to the PACS given with --pacs or set with\n"
     "'nesa config set pacsNode AET@HOST:PORT'; the PACS must list our AE title among its DICOM\n"
     "modalities. Given a URL (--pacs https://pacs.example.org/dicom-web) it talks DICOMweb\n"
     "instead (QIDO-RS, WADO-RS, STOW-RS). Patient details go only between this computer and\n"
-    "the PACS (docs/pacs.md).\n\n"
+    "the PACS (docs/pacs.md).\n"
+    "Exit codes: 0 done, 1 failed, 2 wrong input or refused by the PACS, 3 no answer.\n\n"
     "Options:\n";
 
 int failWith(const Error &error) {

@@ -71,7 +71,7 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
                      const std::string &seriesUid, const std::filesystem::path &folder,
                      const RetrieveProgress &progress = {});
 
-/// Stores DICOM files on the PACS (C-STORE, or one STOW-RS request), each in the transfer syntax
+/// Stores DICOM files on the PACS (C-STORE, or STOW-RS requests of up to 64 MiB), each in the transfer syntax
 /// it is in. Over DIMSE it stops at the first file the PACS refuses and says which (the files
 /// before it stay stored); over DICOMweb it names every file the PACS refused.
 Result<void> store(const PacsNode &node, const std::vector<std::filesystem::path> &files);

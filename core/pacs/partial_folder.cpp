@@ -11,7 +11,13 @@ namespace nesa::pacs {
 
 namespace fs = std::filesystem;
 
-Result<PartialFolder> PartialFolder::beside(const fs::path &target) {
+Result<PartialFolder> PartialFolder::beside(const fs::path &given) {
+  // "scan/" names the folder "scan": its parent is where the hidden folder goes.
+  fs::path target = given.lexically_normal();
+  if (!target.empty() && !target.has_filename())
+    target = target.parent_path();
+  if (target.empty() || target.filename() == "." || target.filename() == "..")
+    return fail(ErrorCode::InvalidInput, "retrieve into a new folder, not \"" + given.string() + "\"");
   std::error_code ec;
   if (fs::exists(target, ec))
     return fail(ErrorCode::AlreadyExists, target.string() + " exists: retrieve into a new folder");
