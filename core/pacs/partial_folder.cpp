@@ -17,7 +17,8 @@ Result<PartialFolder> PartialFolder::beside(const fs::path &given) {
   if (!target.empty() && !target.has_filename())
     target = target.parent_path();
   if (target.empty() || target.filename() == "." || target.filename() == "..")
-    return fail(ErrorCode::InvalidInput, "retrieve into a new folder, not \"" + given.string() + "\"");
+    return fail(ErrorCode::InvalidInput,
+                "retrieve into a new folder, not \"" + given.string() + "\"");
   std::error_code ec;
   if (fs::exists(target, ec))
     return fail(ErrorCode::AlreadyExists, target.string() + " exists: retrieve into a new folder");
