@@ -131,25 +131,24 @@ private:
   quint16 m_httpPort = 0;
 };
 
-/// An https front for a plain-HTTP server (tests/https_proxy.cjs under Node), as hospitals put
-/// a TLS proxy before their PACS's DICOMweb. Orthanc 1.10.1's own HTTPS cannot serve: on
-/// Debian 12 it resets the connection and exits on the first request.
-class HttpsFront {
+/// A Node script of tests/ that serves HTTP(S) on a free loopback port it prints, until its
+/// standard input closes: tests/https_proxy.cjs (an https front for Orthanc, as hospitals put a
+/// TLS proxy before their PACS's DICOMweb; Orthanc 1.10.1's own HTTPS resets the connection and
+/// exits on the first request on Debian 12) or tests/dicomweb_faults.cjs.
+class NodeServer {
 public:
-  ~HttpsFront() { stop(); }
+  ~NodeServer() { stop(); }
 
-  /// Serves `target` over https with `certificate` and `key` (PEM). Empty on success, else what
-  /// went wrong.
-  QString start(const QString &certificate, const QString &key, const QString &target) {
-    m_process.start("node", {QStringLiteral(NESA_SOURCE_DIR "/tests/https_proxy.cjs"), certificate,
-                             key, target});
+  /// Runs tests/`script` with `arguments`. Empty on success, else what went wrong.
+  QString start(const QString &script, const QStringList &arguments) {
+    m_process.start("node",
+                    QStringList{QStringLiteral(NESA_SOURCE_DIR "/tests/") + script} + arguments);
     if (!m_process.waitForStarted(10000))
       return "node did not start: " + m_process.errorString();
     if (!m_process.waitForReadyRead(20000))
-      return "the https front did not start: " +
-             QString::fromUtf8(m_process.readAllStandardError());
+      return script + " did not start: " + QString::fromUtf8(m_process.readAllStandardError());
     m_port = m_process.readLine().trimmed().toUShort();
-    return m_port == 0 ? QString("the https front said no port") : QString();
+    return m_port == 0 ? script + " said no port" : QString();
   }
 
   void stop() {
@@ -162,8 +161,6 @@ public:
     }
   }
 
-  /// "https://127.0.0.1:PORT".
-  QString url() const { return QString("https://127.0.0.1:%1").arg(m_port); }
   quint16 port() const { return m_port; }
 
 private:

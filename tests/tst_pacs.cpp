@@ -322,6 +322,60 @@ private Q_SLOTS:
     QCOMPARE(segmentationSeries(), before + 1);
   }
 
+  // A DICOMweb server that misbehaves (tests/dicomweb_faults.cjs): each fault has its own
+  // message and nothing is kept.
+  void dicomWebFaultsAreSaidAndLeaveNothing() {
+    const fs::path j2k = kData / "dicom" / "MR_small_jp2klossless.dcm";
+    DcmFileFormat format;
+    QVERIFY(format.loadFile(j2k.c_str()).good());
+    OFString study, series, sop;
+    format.getDataset()->findAndGetOFString(DCM_StudyInstanceUID, study);
+    format.getDataset()->findAndGetOFString(DCM_SeriesInstanceUID, series);
+    format.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, sop);
+    // The STOW faults name the posted file by this SOP instance UID: 1.dcm of the source.
+    const std::string stowed = "1.2.826.0.1.3680043.8.498.7777.1";
+    testing::NodeServer faults;
+    const QString started = faults.start(
+        "dicomweb_faults.cjs", {QString::fromStdString(j2k.string()), study.c_str(), series.c_str(),
+                                sop.c_str(), QString::fromStdString(stowed)});
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    auto at = [&](const char *base) {
+      return *parsePacsNode(
+          QString("http://127.0.0.1:%1/%2").arg(faults.port()).arg(base).toStdString());
+    };
+
+    const auto locked = findStudies(at("locked"), {});
+    QVERIFY(!locked.ok());
+    QCOMPARE(locked.error().code, ErrorCode::InvalidInput);
+    QVERIFY2(locked.error().message.find("wants credentials") != std::string::npos,
+             locked.error().message.c_str());
+
+    const auto cut = retrieve(at("cut"), study.c_str(), series.c_str(), root() / "faults-cut");
+    QVERIFY(!cut.ok());
+    QVERIFY2(cut.error().message.find("counts 3 instances") != std::string::npos &&
+                 cut.error().message.find("listed 2") != std::string::npos,
+             cut.error().message.c_str());
+
+    // 406 to explicit VR little endian, then JPEG 2000, which the reader cannot decode.
+    const auto jpeg2000 = retrieve(at("j2k"), study.c_str(), series.c_str(), root() / "faults-j2k");
+    QVERIFY(!jpeg2000.ok());
+    QVERIFY2(jpeg2000.error().code == ErrorCode::InvalidInput, jpeg2000.error().message.c_str());
+    QVERIFY2(jpeg2000.error().message.find("1.2.840.10008.1.2.4.90") != std::string::npos &&
+                 jpeg2000.error().message.find("cannot decode") != std::string::npos,
+             jpeg2000.error().message.c_str());
+    QVERIFY(!fs::exists(root() / "faults-cut"));
+    QVERIFY(!fs::exists(root() / "faults-j2k"));
+    QVERIFY(hiddenLeftovers().isEmpty());
+
+    // STOW-RS: failures listed under 200 and under 409 both name the file.
+    for (const char *base : {"stow200", "stow409"}) {
+      const auto refused = store(at(base), {root() / "source" / "1.dcm"});
+      QVERIFY(!refused.ok());
+      QVERIFY2(refused.error().message.find("did not store 1.dcm") != std::string::npos,
+               refused.error().message.c_str());
+    }
+  }
+
   // Malformed multipart answers are refused with a reason, never read past their end.
   void multipartAnswersAreCheckedBeforeUse() {
     QCOMPARE(*multipartBoundary(R"(multipart/related; type="application/dicom"; boundary="a b")"),
@@ -584,10 +638,12 @@ private Q_SLOTS:
     QVERIFY(ok.out.contains("over TLS"));
 
     // DICOMweb over https: the same rules for the web server's certificate.
-    testing::HttpsFront front;
-    const QString fronted = front.start(folder + "/pacs.pem", folder + "/pacs.key", secure.url());
+    testing::NodeServer front; // Orthanc's own HTTPS cannot serve (see orthanc_server.h)
+    const QString fronted =
+        front.start("https_proxy.cjs", {folder + "/pacs.pem", folder + "/pacs.key", secure.url()});
     QVERIFY2(fronted.isEmpty(), qPrintable(fronted));
-    auto web = parsePacsNode((front.url() + "/dicom-web").toStdString());
+    const QString frontUrl = QString("https://127.0.0.1:%1").arg(front.port());
+    auto web = parsePacsNode((frontUrl + "/dicom-web").toStdString());
     QVERIFY(web.ok() && web->https);
     web->trustedCertificates = (folder + "/ca.pem").toStdString();
     const auto webAnswered = findStudies(*web, {});
