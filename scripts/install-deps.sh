@@ -36,6 +36,8 @@ packages=(
   curl
   # fuzzing the file readers (libFuzzer comes with clang's runtime libraries)
   clang libclang-rt-14-dev
+  # the Debian package: icons, man pages, and its checks (scripts/package.sh)
+  librsvg2-bin help2man lintian appstream desktop-file-utils systemd file procps
 )
 
 # Node.js runs the JavaScript reference of the imported TF.js model in the tests. A Node.js from

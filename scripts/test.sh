@@ -2,7 +2,9 @@
 # Builds Nesa Desktop and runs every test, on a fresh Debian 12 machine or an existing checkout.
 #   scripts/test.sh                 install missing packages, build, run all tests, fuzz the file
 #                                   readers (FUZZ_SECONDS each, default 20), run the app end to end
-#                                   under Xvfb, then repeat the tests under AddressSanitizer + UBSan
+#                                   under Xvfb, build the Debian package and test it installed
+#                                   (root or sudo: it is installed and purged with apt-get), then
+#                                   repeat the tests under AddressSanitizer + UBSan
 #   scripts/test.sh --no-sanitize   skip the sanitizer pass
 #   scripts/test.sh --only-sanitize run only the sanitizer pass
 # Extra arguments after -- go to ctest (e.g. -- -R storage, -- -L gpu).
@@ -17,7 +19,7 @@ while (($#)); do
     --no-sanitize) run_sanitize=0 ;;
     --only-sanitize) run_default=0 ;;
     --) shift; ctest_args=("$@"); break ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -43,5 +45,7 @@ run_preset() {
 ((run_default)) && { echo "== fuzz"; scripts/fuzz.sh "${FUZZ_SECONDS:-20}"; }
 # The real app under Xvfb on a local devnet: the brain model at hss on Colin27, screenshot saved.
 ((run_default)) && { echo "== end-to-end (desktop app)"; scripts/screenshots.sh; }
+# The Debian package: built, checked, installed, run from its installed paths, purged.
+((run_default)) && { echo "== package"; scripts/package.sh --check; }
 ((run_sanitize)) && run_preset asan
 echo "All tests passed."

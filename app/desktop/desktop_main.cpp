@@ -31,6 +31,40 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+/// Milliseconds since this process was started (by the kernel's clock, so the time spent
+/// loading shared libraries before main counts), or -1 when /proc cannot say.
+long long millisecondsSinceProcessStart() {
+  std::ifstream uptimeFile("/proc/uptime");
+  double uptimeSeconds = 0;
+  if (!(uptimeFile >> uptimeSeconds))
+    return -1;
+  std::ifstream statFile("/proc/self/stat");
+  std::string stat;
+  std::getline(statFile, stat);
+  // Field 22 (starttime, in clock ticks after boot) comes 20 fields after the command's ')'.
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos)
+    return -1;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  for (int i = 3; i < 22 && fields >> field; ++i) {
+  }
+  unsigned long long startTicks = 0;
+  if (!(fields >> startTicks))
+    return -1;
+  const long ticksPerSecond = sysconf(_SC_CLK_TCK);
+  return static_cast<long long>(uptimeSeconds * 1000.0) -
+         static_cast<long long>(startTicks * 1000 / ticksPerSecond);
+}
+
+} // namespace
 
 int main(int argc, char **argv) {
   // As with the CLI, $NESA_WALLET_PASSPHRASE unlocks the wallet (for scripts). It is taken out
@@ -91,6 +125,11 @@ int main(int argc, char **argv) {
                                       "as <png>."),
       QStringLiteral("png"));
   parser.addOption(shareShotOption);
+  const QCommandLineOption quitWhenReadyOption(
+      QStringLiteral("quit-when-ready"),
+      QApplication::translate("main", "Quit as soon as the main window is shown, printing how "
+                                      "long after launch that was (start-up timing)."));
+  parser.addOption(quitWhenReadyOption);
   parser.addPositionalArgument(QStringLiteral("files"),
                                QApplication::translate("main", "Files to add to the list."),
                                QStringLiteral("[files...]"));
@@ -122,8 +161,8 @@ int main(int argc, char **argv) {
   nesa::app::FileSettingsBackend settings(parser.value(configOption).toStdString(), *config);
   // The first start (no wallet yet): the wizard makes the wallet and picks language and network.
   const auto walletFile = nesa::wallet::defaultWalletFile(config->effectiveDataDir());
-  const bool scripted =
-      parser.isSet(runOption) || parser.isSet(showOption) || parser.isSet(screenshotOption);
+  const bool scripted = parser.isSet(runOption) || parser.isSet(showOption) ||
+                        parser.isSet(screenshotOption) || parser.isSet(quitWhenReadyOption);
   std::error_code noWallet;
   if (parser.isSet(firstRunOption) ||
       (!scripted && !std::filesystem::exists(walletFile, noWallet))) {
@@ -170,8 +209,16 @@ int main(int argc, char **argv) {
                      localApi.configure(now.apiEnabled, now.apiPort);
                    });
   localApi.configure(config->apiEnabled, config->apiPort);
-  QTimer::singleShot(0, &window, [&startup] {
-    nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after start");
+  const bool quitWhenReady = parser.isSet(quitWhenReadyOption);
+  QTimer::singleShot(0, &window, [&startup, quitWhenReady] {
+    const long long sinceLaunch = millisecondsSinceProcessStart();
+    nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after main, " +
+                    std::to_string(sinceLaunch) + " ms after launch");
+    if (quitWhenReady) {
+      std::printf("nesa-desktop: window ready %lld ms after launch\n", sinceLaunch);
+      std::fflush(stdout);
+      QApplication::quit();
+    }
   });
   const QString shown = parser.value(showOption);
   // "pacs" is the analyze page with its Open from PACS dialog (scripted_run.cpp).

@@ -1,4 +1,5 @@
 #include "chain/anvil_node.h"
+#include "util/paths.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -34,6 +35,8 @@ Result<std::uint16_t> freeLoopbackPort() {
 std::filesystem::path defaultAnvilProgram() {
   if (const char *fromEnv = std::getenv("NESA_ANVIL"); fromEnv && *fromEnv)
     return fromEnv;
+  if (auto installed = paths::installed("libexec/nesa/anvil"); !installed.empty())
+    return installed;
   return NESA_ANVIL_PATH;
 }
 

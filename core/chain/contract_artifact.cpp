@@ -1,5 +1,6 @@
 #include "chain/contract_artifact.h"
 #include "chain/internal/json_guard.h"
+#include "util/paths.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -98,6 +99,8 @@ ContractArtifact::deployData(const std::vector<abi::Value> &constructorArguments
 std::filesystem::path defaultArtifactDir() {
   if (const char *fromEnv = std::getenv("NESA_CONTRACTS"); fromEnv && *fromEnv)
     return fromEnv;
+  if (auto installed = paths::installed("share/nesa/contracts"); !installed.empty())
+    return installed;
   return NESA_CONTRACTS_DIR;
 }
 

@@ -28,7 +28,8 @@ struct ContractArtifact {
   Result<Bytes> deployData(const std::vector<abi::Value> &constructorArguments) const;
 };
 
-/// The folder the build writes the artifacts to: $NESA_CONTRACTS if set, else the build tree's.
+/// The contracts' artifacts: $NESA_CONTRACTS if set, else share/nesa/contracts of an installed
+/// program, else the build tree's.
 std::filesystem::path defaultArtifactDir();
 
 } // namespace nesa::chain

@@ -8,10 +8,8 @@ std::filesystem::path userModelsFolder() { return paths::dataDir() / "models"; }
 
 std::vector<std::filesystem::path> builtInModelFolders() {
   std::vector<std::filesystem::path> folders;
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec)
-    folders.push_back(self.parent_path().parent_path() / "share" / "nesa" / "models");
+  if (auto installed = paths::installed("share/nesa/models"); !installed.empty())
+    folders.push_back(std::move(installed));
   folders.emplace_back(NESA_SOURCE_MODELS_DIR);
   return folders;
 }

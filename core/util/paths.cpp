@@ -42,4 +42,13 @@ std::filesystem::path cacheDir() {
   return xdg("XDG_CACHE_HOME", ".cache");
 }
 
+std::filesystem::path installed(const std::filesystem::path &relative) {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec)
+    return {};
+  auto candidate = self.parent_path().parent_path() / relative;
+  return std::filesystem::exists(candidate, ec) ? candidate : std::filesystem::path{};
+}
+
 } // namespace nesa::paths

@@ -19,4 +19,10 @@ std::filesystem::path configFile();
 /// else ~/.cache/nesa.
 std::filesystem::path cacheDir();
 
+/// The read-only data installed with the programs, `<prefix>/<relative>` where the running
+/// program is `<prefix>/bin/NAME` (so /usr/share/nesa/... for a packaged install), or an empty
+/// path when that folder does not exist (a program run from the build tree). Callers then fall
+/// back to the build tree's copy.
+std::filesystem::path installed(const std::filesystem::path &relative);
+
 } // namespace nesa::paths
