@@ -38,6 +38,8 @@ packages=(
   clang libclang-rt-14-dev
   # the Debian package: icons, man pages, and its checks (scripts/package.sh)
   librsvg2-bin help2man lintian appstream desktop-file-utils systemd file procps
+  # what the package depends on or recommends beyond the build's libraries (packaging/)
+  qt6-qpa-plugins qt6-wayland
 )
 
 # Node.js runs the JavaScript reference of the imported TF.js model in the tests. A Node.js from

@@ -37,7 +37,7 @@ echo "package.sh: $deb: $(( $(stat -c %s "$deb") / 1048576 )) MiB, installs $((i
 
 fail() { echo "package.sh: $*" >&2; exit 1; }
 sudo_cmd=()
-[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo -n) # never wait for a password
 
 echo "== package: static checks"
 lintian --fail-on error "$deb" \
@@ -58,40 +58,46 @@ programs=$(find "$out/root/usr/bin" -type f | wc -l)
 ((debug_files >= programs)) || fail "the -dbgsym package has $debug_files debug files for $programs programs"
 rm -rf "$out/root"
 
-echo "== package: install"
-if dpkg-query -W -f='${Status}' nesa-desktop 2>/dev/null | grep -q "ok installed"; then
-  "${sudo_cmd[@]}" apt-get purge -y -qq nesa-desktop >/dev/null
-fi
-"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >"$out/install.log" 2>&1 ||
-  { cat "$out/install.log" >&2; fail "apt-get install failed"; }
-dpkg -L nesa-desktop >"$out/files.txt"
-
 # From here on only the installed programs: no build folder on PATH or LD_LIBRARY_PATH, and a
 # scratch home whose data must outlive the package.
 home=$(mktemp -d)
 devnet_pid=
-installed=1
+installed=0
+# stop_devnet: SIGTERM to the devnet (its miners settle and stop, then its chain node saves its
+# state), a minute to do so, then SIGKILL to whatever of its process group is left.
 stop_devnet() {
-  if [[ -n "$devnet_pid" ]]; then
-    kill "$devnet_pid" 2>/dev/null || true
-    wait "$devnet_pid" 2>/dev/null || true
-    devnet_pid=
-  fi
+  [[ -n "$devnet_pid" ]] || return 0
+  kill -TERM "$devnet_pid" 2>/dev/null || true
+  for _ in $(seq 600); do kill -0 "$devnet_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$devnet_pid" 2>/dev/null || true
+  wait "$devnet_pid" 2>/dev/null || true
+  devnet_pid=
 }
 cleanup() {
   set +e
   stop_devnet
   rm -rf "$home"
-  # A failed check leaves the machine as it found it.
+  # A failed check does not leave the package installed.
   ((installed)) && "${sudo_cmd[@]}" apt-get purge -y -qq nesa-desktop >/dev/null 2>&1
   return 0
 }
 trap cleanup EXIT
+
+echo "== package: install"
+if dpkg-query -W -f='${Status}' nesa-desktop 2>/dev/null | grep -q "ok installed"; then
+  echo "package.sh: replacing the nesa-desktop installed on this machine (it is purged at the end)"
+fi
+installed=1
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "./$deb" >"$out/install.log" 2>&1 ||
+  { cat "$out/install.log" >&2; fail "apt-get install failed"; }
+dpkg -L nesa-desktop >"$out/files.txt"
 installed_env=(env -i PATH=/usr/bin:/bin HOME="$home" NESA_HOME="$home/nesa" LANG=C.UTF-8
   NESA_WALLET_PASSPHRASE="package test only")
 run() { "${installed_env[@]}" "$@"; }
 
 echo "== package: the installed programs"
+# The installed programs read only /usr/share/nesa and /usr/libexec/nesa (util/paths.h), never
+# this checkout: the model list, the devnet and the analysis below depend on those files.
 run nesa --version | tee "$out/version.txt"
 grep -qx "nesa $(sed -n 's/^nesa-desktop (\(.*\)).*/\1/p' packaging/debian/changelog | head -1)" "$out/version.txt" ||
   fail "nesa --version does not print the packaged version"
@@ -99,9 +105,9 @@ run nesa model list | tee "$out/models.txt"
 grep -q '^brain-extraction .*built-in' "$out/models.txt" || fail "nesa model list has no built-in brain model"
 demo="abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon art"
 printf '%s\n' "$demo" | run nesa wallet restore >/dev/null
-# Not through run(): $! must be the devnet itself (env execs it), so that stopping it stops its
-# chain node and miners.
-"${installed_env[@]}" nesa chain devnet --miners 2 >"$out/devnet.log" 2>&1 &
+# Not through run(): $! must be the devnet itself (setsid and env exec it), the leader of its
+# own process group, so that stop_devnet can stop it and all it started.
+setsid "${installed_env[@]}" nesa chain devnet --miners 2 >"$out/devnet.log" 2>&1 &
 devnet_pid=$!
 for _ in $(seq 120); do run nesa chain status >/dev/null 2>&1 && break; sleep 0.5; done
 run nesa chain status >/dev/null || { cat "$out/devnet.log" >&2; fail "the devnet did not start"; }
@@ -110,7 +116,7 @@ scan=/usr/share/mricron/templates/ch2.nii.gz
 run nesa analyze "$scan" --model brain-extraction --privacy hss --output "$home/brain.nii.gz" \
   >"$out/analyze.txt" 2>&1 || { cat "$out/analyze.txt" >&2; fail "nesa analyze at hss failed"; }
 [[ -s "$home/brain.nii.gz" ]] || fail "nesa analyze wrote no segmentation"
-grep -i "checks\|miners\|cost" "$out/analyze.txt" | head -5
+grep -i "checks passed" "$out/analyze.txt" || fail "nesa analyze did not report its checks"
 
 echo "== package: the installed app under Xvfb"
 desktop() { run xvfb-run -a -s "-screen 0 1280x800x24" nesa-desktop "$@"; }
@@ -118,13 +124,16 @@ desktop() { run xvfb-run -a -s "-screen 0 1280x800x24" nesa-desktop "$@"; }
 desktop --run brain-extraction --privacy hss --screenshot "$out/installed-app.png" "$scan" ||
   fail "the installed nesa-desktop did not run the brain model on the scan"
 [[ -s "$out/installed-app.png" ]] || fail "no screenshot of the installed app"
+: >"$out/startup-ms.txt"
 for i in 1 2 3; do
-  desktop --quit-when-ready | sed -n 's/^nesa-desktop: window ready \([0-9]*\) ms after launch$/\1/p'
-done >"$out/startup-ms.txt"
-[[ $(wc -l <"$out/startup-ms.txt") -eq 3 ]] || fail "the app did not report its start-up time"
-echo "package.sh: window ready after $(paste -sd' ' "$out/startup-ms.txt") ms (three launches)"
-# The goal is under 1 s (docs/app.md); fail only well above it, on a shared machine.
-[[ $(sort -n "$out/startup-ms.txt" | sed -n 2p) -lt 3000 ]] || fail "the app takes over 3 s to show its window"
+  said=$(desktop --quit-when-ready 2>>"$out/startup.log") || fail "nesa-desktop --quit-when-ready failed ($out/startup.log)"
+  ms=$(sed -n 's/^nesa-desktop: window ready \([0-9][0-9]*\) ms after launch$/\1/p' <<<"$said")
+  [[ -n "$ms" ]] || fail "nesa-desktop did not report its start-up time: '$said'"
+  echo "$ms" >>"$out/startup-ms.txt"
+done
+echo "package.sh: window painted $(paste -sd' ' "$out/startup-ms.txt") ms after launch (three launches)"
+# The goal (docs/app.md): a usable window in under a second; the middle of three runs must be.
+(($(sort -n "$out/startup-ms.txt" | sed -n 2p) < 1000)) || fail "the app takes a second or more to show its window"
 
 echo "== package: systemd units"
 for unit in /usr/lib/systemd/system/nesa-miner.service /usr/lib/systemd/system/nesa-node.service; do
@@ -152,7 +161,7 @@ echo "== package: upgrade"
 # The same package as a newer version (its control file's version bumped), installed over it.
 dpkg-deb -R "$deb" "$out/next"
 sed -i 's/^Version: .*/&+next/' "$out/next/DEBIAN/control"
-dpkg-deb -Zgzip -b "$out/next" "$out/nesa-desktop_next.deb" >/dev/null
+dpkg-deb --root-owner-group -Zgzip -b "$out/next" "$out/nesa-desktop_next.deb" >/dev/null
 rm -rf "$out/next"
 "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$out/nesa-desktop_next.deb" \
   >>"$out/install.log" 2>&1 || fail "the upgrade failed"

@@ -126,6 +126,10 @@
         <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings; with --screenshot, pacs: the Open from PACS dialog).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Quit as soon as the main window is shown, printing how long after launch that was (start-up timing).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>nesa</name>

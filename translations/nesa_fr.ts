@@ -126,6 +126,10 @@
         <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings; with --screenshot, pacs: the Open from PACS dialog).</source>
         <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network, history, settings ; avec --screenshot, pacs : la fenêtre Ouvrir depuis le PACS).</translation>
     </message>
+    <message>
+        <source>Quit as soon as the main window is shown, printing how long after launch that was (start-up timing).</source>
+        <translation>Quitter dès que la fenêtre principale est affichée, en indiquant combien de temps après le lancement (mesure du démarrage).</translation>
+    </message>
 </context>
 <context>
     <name>nesa</name>

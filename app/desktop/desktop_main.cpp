@@ -26,14 +26,18 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTimer>
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
+#include <utility>
+
 #include <unistd.h>
 
 namespace {
@@ -64,6 +68,26 @@ long long millisecondsSinceProcessStart() {
          static_cast<long long>(startTicks * 1000 / ticksPerSecond);
 }
 
+/// Runs `then` once, right after `widget` is first painted (the window a user can see).
+class AfterFirstPaint : public QObject {
+public:
+  AfterFirstPaint(QWidget &widget, std::function<void()> then)
+      : QObject(&widget), m_then(std::move(then)) {
+    widget.installEventFilter(this);
+  }
+
+  bool eventFilter(QObject *watched, QEvent *event) override {
+    if (event->type() == QEvent::Paint && m_then) {
+      watched->removeEventFilter(this);
+      QTimer::singleShot(0, this, std::exchange(m_then, nullptr)); // once this paint is done
+    }
+    return false;
+  }
+
+private:
+  std::function<void()> m_then;
+};
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -77,6 +101,8 @@ int main(int argc, char **argv) {
   QApplication::setApplicationName(QStringLiteral("Nesa Desktop"));
   QApplication::setApplicationVersion(QString::fromLatin1(nesa::kVersion));
   QApplication::setOrganizationName(QStringLiteral("Nesa"));
+  // Ties the window to its menu entry and icon (packaging/ai.nesa.Desktop.desktop).
+  QGuiApplication::setDesktopFileName(QStringLiteral("ai.nesa.Desktop"));
 
   QCommandLineParser parser;
   parser.setApplicationDescription(
@@ -210,14 +236,17 @@ int main(int argc, char **argv) {
                    });
   localApi.configure(config->apiEnabled, config->apiPort);
   const bool quitWhenReady = parser.isSet(quitWhenReadyOption);
-  QTimer::singleShot(0, &window, [&startup, quitWhenReady] {
+  new AfterFirstPaint(window, [&startup, quitWhenReady] {
     const long long sinceLaunch = millisecondsSinceProcessStart();
-    nesa::log::info("window ready " + std::to_string(startup.elapsed()) + " ms after main, " +
+    nesa::log::info("window painted " + std::to_string(startup.elapsed()) + " ms after main, " +
                     std::to_string(sinceLaunch) + " ms after launch");
     if (quitWhenReady) {
-      std::printf("nesa-desktop: window ready %lld ms after launch\n", sinceLaunch);
+      if (sinceLaunch > 0)
+        std::printf("nesa-desktop: window ready %lld ms after launch\n", sinceLaunch);
+      else
+        std::fprintf(stderr, "nesa-desktop: this system does not say when the process started\n");
       std::fflush(stdout);
-      QApplication::quit();
+      QApplication::exit(sinceLaunch > 0 ? 0 : 1);
     }
   });
   const QString shown = parser.value(showOption);

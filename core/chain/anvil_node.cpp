@@ -35,9 +35,7 @@ Result<std::uint16_t> freeLoopbackPort() {
 std::filesystem::path defaultAnvilProgram() {
   if (const char *fromEnv = std::getenv("NESA_ANVIL"); fromEnv && *fromEnv)
     return fromEnv;
-  if (auto installed = paths::installed("libexec/nesa/anvil"); !installed.empty())
-    return installed;
-  return NESA_ANVIL_PATH;
+  return paths::shippedData("libexec/nesa/anvil", NESA_ANVIL_PATH);
 }
 
 Result<AnvilNode> AnvilNode::start(const AnvilOptions &options) {

@@ -44,8 +44,8 @@ private:
   net::Endpoint m_endpoint;
 };
 
-/// The anvil binary: $NESA_ANVIL if set, else libexec/nesa/anvil of an installed program, else
-/// the one npm installed in the source tree.
+/// The anvil binary: $NESA_ANVIL if set, else libexec/nesa/anvil of an installed program, or the
+/// one npm installed in the source tree for this build's programs (paths::shippedData).
 std::filesystem::path defaultAnvilProgram();
 
 /// Gives `account` `wei` of the chain's native currency, for gas (anvil_setBalance: devnets only).

@@ -99,9 +99,7 @@ ContractArtifact::deployData(const std::vector<abi::Value> &constructorArguments
 std::filesystem::path defaultArtifactDir() {
   if (const char *fromEnv = std::getenv("NESA_CONTRACTS"); fromEnv && *fromEnv)
     return fromEnv;
-  if (auto installed = paths::installed("share/nesa/contracts"); !installed.empty())
-    return installed;
-  return NESA_CONTRACTS_DIR;
+  return paths::shippedData("share/nesa/contracts", NESA_CONTRACTS_DIR);
 }
 
 } // namespace nesa::chain

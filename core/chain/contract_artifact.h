@@ -29,7 +29,7 @@ struct ContractArtifact {
 };
 
 /// The contracts' artifacts: $NESA_CONTRACTS if set, else share/nesa/contracts of an installed
-/// program, else the build tree's.
+/// program, or the build tree's for this build's programs (paths::shippedData).
 std::filesystem::path defaultArtifactDir();
 
 } // namespace nesa::chain

@@ -7,11 +7,7 @@ namespace nesa::registry {
 std::filesystem::path userModelsFolder() { return paths::dataDir() / "models"; }
 
 std::vector<std::filesystem::path> builtInModelFolders() {
-  std::vector<std::filesystem::path> folders;
-  if (auto installed = paths::installed("share/nesa/models"); !installed.empty())
-    folders.push_back(std::move(installed));
-  folders.emplace_back(NESA_SOURCE_MODELS_DIR);
-  return folders;
+  return {paths::shippedData("share/nesa/models", NESA_SOURCE_MODELS_DIR)};
 }
 
 } // namespace nesa::registry

@@ -9,8 +9,8 @@ namespace nesa::registry {
 /// The user's registry folder: paths::dataDir()/models.
 std::filesystem::path userModelsFolder();
 
-/// Built-in model folders, first match wins: share/nesa/models beside the installed program,
-/// then the source tree's models/ (development builds).
+/// The built-in model folder: share/nesa/models of an installed program, or the source tree's
+/// models/ for this build's own programs (paths::shippedData).
 std::vector<std::filesystem::path> builtInModelFolders();
 
 } // namespace nesa::registry

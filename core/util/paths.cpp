@@ -42,13 +42,18 @@ std::filesystem::path cacheDir() {
   return xdg("XDG_CACHE_HOME", ".cache");
 }
 
-std::filesystem::path installed(const std::filesystem::path &relative) {
+std::filesystem::path shippedData(const std::filesystem::path &relative,
+                                  const std::filesystem::path &buildTreeCopy) {
   std::error_code ec;
+  // After an upgrade replaced the file, the link reads "/usr/bin/NAME (deleted)": the folder
+  // is still right.
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec)
-    return {};
-  auto candidate = self.parent_path().parent_path() / relative;
-  return std::filesystem::exists(candidate, ec) ? candidate : std::filesystem::path{};
+    return buildTreeCopy;
+  const auto folder = self.parent_path();
+  if (std::filesystem::equivalent(folder, NESA_BUILD_BIN_DIR, ec))
+    return buildTreeCopy;
+  return folder.parent_path() / relative;
 }
 
 } // namespace nesa::paths

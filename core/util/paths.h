@@ -19,10 +19,11 @@ std::filesystem::path configFile();
 /// else ~/.cache/nesa.
 std::filesystem::path cacheDir();
 
-/// The read-only data installed with the programs, `<prefix>/<relative>` where the running
-/// program is `<prefix>/bin/NAME` (so /usr/share/nesa/... for a packaged install), or an empty
-/// path when that folder does not exist (a program run from the build tree). Callers then fall
-/// back to the build tree's copy.
-std::filesystem::path installed(const std::filesystem::path &relative);
+/// Where read-only data shipped with the programs lives: `buildTreeCopy` when the running
+/// program is one of this build's (build/bin), else `<prefix>/<relative>` where the program is
+/// `<prefix>/bin/NAME` (so /usr/share/nesa/... for the Debian package). An installed program
+/// never reads the build or source tree, even when one exists on the same machine.
+std::filesystem::path shippedData(const std::filesystem::path &relative,
+                                  const std::filesystem::path &buildTreeCopy);
 
 } // namespace nesa::paths
