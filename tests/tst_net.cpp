@@ -658,18 +658,27 @@ private Q_SLOTS:
   // The link emulator measures what it was set to: its round trip (never less, a little more on
   // a busy machine) and its rate, with every byte carried intact (measureLink checks them).
   void emulatedLinksMatchTheirProfiles() {
-    // What the relay carries unpaced on this machine (less under a sanitizer): a link cannot be
-    // faster than that.
-    auto unpaced = net::measureLink({"unpaced", std::chrono::microseconds(0), 0});
-    QVERIFY2(unpaced.ok(), unpaced.ok() ? "" : unpaced.error().message.c_str());
     for (const auto &profile : {net::LinkProfile::lan(), net::LinkProfile::wan()}) {
-      auto measured = net::measureLink(profile);
-      QVERIFY2(measured.ok(), measured.ok() ? "" : measured.error().message.c_str());
       const double rtt = std::chrono::duration<double, std::milli>(profile.rtt).count();
       const double rate = profile.bitsPerSecond / 1e6;
-      const double reachable = std::min(rate, unpaced->megabitsPerSecond);
-      qInfo("%s (%s): %.2f ms RTT, %.1f Mbit/s", profile.name.c_str(), profile.describe().c_str(),
-            measured->rttMs, measured->megabitsPerSecond);
+      // What the relay carries unpaced on this machine just before (less under a sanitizer or
+      // beside other tests): a link cannot be faster than that. The machine's load can change
+      // between the two measurements, so a rate too low is measured again, up to three times;
+      // a rate above the profile's fails at once (the pacing itself would be wrong).
+      double reachable = 0;
+      Result<net::LinkMeasurement> measured = fail(ErrorCode::Internal, "not measured");
+      for (int attempt = 0; attempt < 3; ++attempt) {
+        auto unpaced = net::measureLink({"unpaced", std::chrono::microseconds(0), 0});
+        QVERIFY2(unpaced.ok(), unpaced.ok() ? "" : unpaced.error().message.c_str());
+        measured = net::measureLink(profile);
+        QVERIFY2(measured.ok(), measured.ok() ? "" : measured.error().message.c_str());
+        reachable = std::min(rate, unpaced->megabitsPerSecond);
+        qInfo("%s (%s): %.2f ms RTT, %.1f Mbit/s (unpaced %.1f Mbit/s)", profile.name.c_str(),
+              profile.describe().c_str(), measured->rttMs, measured->megabitsPerSecond,
+              unpaced->megabitsPerSecond);
+        if (measured->megabitsPerSecond >= 0.75 * reachable)
+          break;
+      }
       QVERIFY2(measured->rttMs >= 0.95 * rtt && measured->rttMs <= rtt + 5,
                qPrintable(QString::number(measured->rttMs)));
       QVERIFY2(measured->megabitsPerSecond >= 0.75 * reachable &&
