@@ -3,8 +3,8 @@
 # Fails, naming each file and line, when
 #   - core/ includes wallet/, ui/ or app/ headers (the core sits below them);
 #   - core/util includes another library (it is the bottom of the graph);
-#   - a library that links no libtorch (core/net, core/chain, core/storage, core/registry, core/pacs,
-#     core/ingest, core/gpu, wallet/) includes model/, privacy/, llm/ or miner/ headers;
+#   - a library that links no libtorch (core/net, core/chain, core/storage, core/audit,
+#     core/registry, core/pacs, core/ingest, core/gpu, wallet/) includes model/, privacy/, llm/ or miner/ headers;
 #   - ui/ includes a library's internal/ header, or libtorch, Boost or SQLCipher;
 #   - a public header (not under internal/) of core/, wallet/ or ui/ includes libtorch, Boost.Beast
 #     or SQLCipher (they stay in .cpp files and internal/ headers);
@@ -17,7 +17,8 @@ endif()
 get_filename_component(ROOT "${ROOT}" ABSOLUTE)
 
 set(heavy "<(torch|ATen|c10)/|<boost/beast|<sqlcipher|sqlcipher/")
-set(torchFree core/net core/chain core/storage core/registry core/ingest core/pacs core/gpu wallet)
+set(torchFree core/net core/chain core/storage core/audit core/registry core/ingest core/pacs core/gpu
+    wallet)
 set(problems "")
 
 file(GLOB_RECURSE sources RELATIVE "${ROOT}" "${ROOT}/core/*.h" "${ROOT}/core/*.cpp"
