@@ -358,7 +358,9 @@ private Q_SLOTS:
     }
     fs::copy_file(saved, AuditLog::storePath(folder), fs::copy_options::overwrite_existing);
     auto log = AuditLog::open(folder, secret("audit passphrase"));
-    QVERIFY2(!log.ok() || !log->verify()->intact(), "the witness file must catch the rollback");
+    QVERIFY(log.ok());
+    QVERIFY2(!log->verify()->intact(), "the witness file must catch the rollback");
+    QCOMPARE(log->append(entry(5)).error().code, ErrorCode::Corrupt); // and it takes no more
     // Without the witness (rolled back as well), the auditor's own copy still catches it.
     fs::remove(AuditLog::witnessPath(folder));
     const auto report = verifyLog(folder, {auditorsCheckpoint});

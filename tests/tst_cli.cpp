@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
+#include <QXmlStreamReader>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -112,6 +113,22 @@ bool advanceChainTime(const QString &rpc, int seconds) {
     if (!answer.startsWith("HTTP/1.1 200") || answer.contains("\"error\""))
       return false;
   }
+  return true;
+}
+
+// The test models in `dir`, and a manifest that makes volume.pt read a scan (8³ voxels).
+bool writeVolumeModel(const QTemporaryDir &dir) {
+  if (run(kTestModels, {dir.path()}).code != 0)
+    return false;
+  QFile manifest(dir.filePath(QStringLiteral("volume.json")));
+  if (!manifest.open(QIODevice::WriteOnly))
+    return false;
+  manifest.write(
+      R"({"name": "Demo volume classifier", "task": "classification", "input": "volume",
+      "inputShape": [1, 1, 8, 8, 8], "labels": ["left", "right"],
+      "preprocessing": {"spacing": [6, 6, 6], "shape": [8, 8, 8], "normalize": "zscore"},
+      "licence": "test only", "provenance": "random weights written by the test suite",
+      "notice": "random weights: demonstration only"})");
   return true;
 }
 
@@ -307,16 +324,7 @@ private Q_SLOTS:
 
   void analyzeReadsAScanThroughTheManifest() {
     QTemporaryDir dir;
-    QCOMPARE(run(kTestModels, {dir.path()}).code, 0);
-    QFile manifest(dir.filePath(QStringLiteral("volume.json")));
-    QVERIFY(manifest.open(QIODevice::WriteOnly));
-    manifest.write(
-        R"({"name": "Demo volume classifier", "task": "classification", "input": "volume",
-      "inputShape": [1, 1, 8, 8, 8], "labels": ["left", "right"],
-      "preprocessing": {"spacing": [6, 6, 6], "shape": [8, 8, 8], "normalize": "zscore"},
-      "licence": "test only", "provenance": "random weights written by the test suite",
-      "notice": "random weights: demonstration only"})");
-    manifest.close();
+    QVERIFY(writeVolumeModel(dir));
     const QString scan = QStringLiteral(NESA_TEST_DATA "/nifti/anatomical.nii");
     const Run r = run(kNesa, {QStringLiteral("analyze"), scan, QStringLiteral("--model"),
                               dir.filePath(QStringLiteral("volume.pt"))});
@@ -412,6 +420,102 @@ private Q_SLOTS:
     const Run gov = run(kNesa, {QStringLiteral("gov"), QStringLiteral("--help")});
     QCOMPARE(gov.code, 0);
     QVERIFY(gov.out.contains(QStringLiteral("reputationUnit")));
+  }
+
+  // With auditLog on, every analysis (failed ones too) lands in the audit log, named by digest;
+  // `nesa audit` lists, exports and verifies it, and catches the store rolled back.
+  void auditLogRecordsAnalysesAndCatchesARollback() {
+    QTemporaryDir home;
+    QTemporaryDir dir;
+    QVERIFY(writeVolumeModel(dir));
+    const QString pass = QStringLiteral("audit passphrase");
+    auto audit = [&](QStringList args, const QString &passphrase) {
+      args.prepend(QStringLiteral("audit"));
+      return run(kNesa, args, home.path(), {}, passphrase);
+    };
+    Run r = audit({QStringLiteral("verify")}, pass);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("no audit log")), qPrintable(r.err));
+    QCOMPARE(run(kNesa,
+                 {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("auditLog"),
+                  QStringLiteral("true")},
+                 home.path())
+                 .code,
+             0);
+    auto analyze = [&](const QString &input) {
+      return run(kNesa,
+                 {QStringLiteral("analyze"), input, QStringLiteral("--model"),
+                  dir.filePath(QStringLiteral("volume.pt")), QStringLiteral("--privacy"),
+                  QStringLiteral("local")},
+                 home.path(), {}, pass);
+    };
+    const QString scan = QStringLiteral(NESA_TEST_DATA "/nifti/anatomical.nii");
+    r = analyze(scan);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QString store = home.filePath(QStringLiteral("audit/audit.db"));
+    const QString saved = home.filePath(QStringLiteral("audit-after-one.db"));
+    QVERIFY(QFile::copy(store, saved));
+    QVERIFY(analyze(scan).code == 0);
+    QFile broken(dir.filePath(QStringLiteral("Doe_Jane.nii")));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write(QByteArray(400, 'x'));
+    broken.close();
+    QVERIFY(analyze(broken.fileName()).code != 0);
+
+    r = audit({QStringLiteral("list"), QStringLiteral("--json")}, pass);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QStringList lines = r.out.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+      const QJsonObject record = QJsonDocument::fromJson(lines[i].toUtf8()).object();
+      QCOMPARE(record[QStringLiteral("sequence")].toInt(), i);
+      QCOMPARE(record[QStringLiteral("action")].toString(), QStringLiteral("analysis"));
+      QVERIFY(
+          record[QStringLiteral("subject")].toString().startsWith(QStringLiteral("blake2b-256:")));
+      QCOMPARE(record[QStringLiteral("details")].toObject()[QStringLiteral("level")].toString(),
+               QStringLiteral("local"));
+      QCOMPARE(record[QStringLiteral("outcome")].toString().startsWith(QStringLiteral("failed")),
+               i == 2);
+    }
+    QVERIFY(!r.out.contains(QStringLiteral("Doe_Jane"))); // no file name, so no patient name
+
+    r = audit({QStringLiteral("verify")}, pass);
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    QVERIFY(r.out.contains(QStringLiteral("audit log intact: 3 records")));
+    r = audit({QStringLiteral("verify")}, QStringLiteral("not the passphrase"));
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains(QStringLiteral("passphrase")));
+
+    r = audit({QStringLiteral("export")}, pass);
+    QCOMPARE(r.code, 0);
+    const QStringList messages = r.out.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(messages.size(), 3);
+    for (const QString &message : messages) {
+      QXmlStreamReader xml(message);
+      while (!xml.atEnd())
+        xml.readNext();
+      QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+      QVERIFY(message.contains(QStringLiteral("csd-code=\"110103\"")));
+    }
+
+    // An auditor keeps the latest checkpoint; then the store is replaced by its older copy.
+    r = audit({QStringLiteral("checkpoint")}, pass);
+    QCOMPARE(r.code, 0);
+    QFile kept(dir.filePath(QStringLiteral("kept-checkpoint.txt")));
+    QVERIFY(kept.open(QIODevice::WriteOnly));
+    kept.write(r.out.toUtf8());
+    kept.close();
+    QVERIFY(QFile::remove(store) && QFile::copy(saved, store));
+    r = audit({QStringLiteral("verify")}, pass);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.out.contains(QStringLiteral("vouches for more records")), qPrintable(r.out));
+    r = analyze(scan); // a rolled-back log takes no more records, so nothing runs unrecorded
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("nesa audit verify")), qPrintable(r.err));
+    QVERIFY(QFile::remove(home.filePath(QStringLiteral("audit/audit.checkpoint"))));
+    r = audit({QStringLiteral("verify"), kept.fileName()}, pass);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.out.contains(QStringLiteral("given checkpoint 1")), qPrintable(r.out));
   }
 
   void configSetShowAndRefuse() {

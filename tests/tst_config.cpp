@@ -151,7 +151,7 @@ private Q_SLOTS:
 
   void entriesListEverySetting() {
     const auto entries = configEntries(Config{});
-    QCOMPARE(entries.size(), std::size_t{21});
+    QCOMPARE(entries.size(), std::size_t{22});
     QCOMPARE(QString::fromStdString(entries.front().first), QStringLiteral("network"));
     // An unset deployment file shows as empty (only the data folder has a default shown).
     QCOMPARE(QString::fromStdString(entries[2].first), QStringLiteral("deploymentFile"));

@@ -3,6 +3,7 @@
 #include "analysis/analyzer.h"
 #include "analysis/json_schema.h"
 #include "analysis/output_file.h"
+#include "analysis_audit.h"
 #include "analysis_session.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
@@ -362,10 +363,19 @@ int main(int argc, char **argv) {
   analysis::Events events;
   events.notice = toStderr;
   events.call = g_json ? printCallAsJson : printCall;
+  // One passphrase for the wallet and the audit log, asked for at most once.
+  auto asked = std::make_shared<std::optional<SecureBuffer>>();
+  const app::PassphraseSource passphraseOnce = [asked]() -> Result<SecureBuffer> {
+    if (!*asked) {
+      auto read = cli::readPassphrase(false);
+      if (!read)
+        return read.error();
+      asked->emplace(std::move(*read));
+    }
+    return SecureBuffer::copyOf((*asked)->view());
+  };
   analysis::Analyzer analyzer(std::move(*network),
-                              app::walletSecrets(
-                                  *config, [] { return cli::readPassphrase(false); }, toStderr),
-                              events);
+                              app::walletSecrets(*config, passphraseOnce, toStderr), events);
   if (args->has("estimate")) { // the price only: nothing runs, nobody is paid
     auto estimate = analyzer.estimate(*request);
     if (!estimate)
@@ -373,7 +383,20 @@ int main(int argc, char **argv) {
     printEstimate(*estimate, analyzer.counters(), g_json);
     return cli::kExitOk;
   }
+  std::optional<audit::AuditLog> auditLog; // open before the run: no unrecorded analysis
+  if (config->auditLog) {
+    auto passphrase = passphraseOnce();
+    if (!passphrase)
+      return failWith(passphrase.error().withContext("the audit log (setting auditLog)"));
+    auto opened = app::openAuditLogIfEnabled(*config, *passphrase);
+    if (!opened)
+      return failWith(opened.error());
+    auditLog = std::move(*opened);
+  }
   auto outcome = analyzer.run(*request);
+  if (auditLog)
+    if (auto recorded = auditLog->append(app::analysisAuditEntry(*request, outcome)); !recorded)
+      return failWith(recorded.error().withContext("recording the analysis in the audit log"));
   if (!outcome)
     return failWith(outcome.error());
   // A document task's result is its text: an .npy asked for it stays unwritten.

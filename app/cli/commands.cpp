@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include "cli/arguments.h"
+#include "cli/audit_command.h"
 #include "cli/chain_command.h"
 #include "cli/context.h"
 #include "cli/gov_command.h"
@@ -187,6 +188,10 @@ const std::vector<Command> &commands() {
        "run the local EVM devnet (anvil, the Nesa contracts, miners) or show a network's state "
        "(docs/chain.md)",
        "nesa chain devnet [--miners N] [--once] [--json] | status [--json]", nullptr, chainCommand},
+      {"audit", "verify, list, prove and export the tamper-evident audit log (nesa audit --help)",
+       "nesa audit verify [CHECKPOINT...] | list [--action A] [--since YYYY-MM-DD] | checkpoint | "
+       "key | prove N | export [--format dicom|json]",
+       nullptr, auditCommand},
       {"bench", "run a benchmark suite (nesa bench --list)", "nesa bench [--list] [SUITE...]",
        nullptr, benchCommand},
       {"gpu", "list GPUs, optionally run the GPU self-test", "nesa gpu [--self-test | --json]",
@@ -249,7 +254,7 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
   const bool wantsHelp =
       global->has("help") || (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
   if (wantsHelp && name != "bench" && name != "wallet" && name != "analyze" && name != "model" &&
-      name != "serve" && name != "gov" && name != "pacs") {
+      name != "serve" && name != "gov" && name != "pacs" && name != "audit") {
     out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
     if (command->arrivesWith)
       out << "Not yet available in this build: it arrives with " << command->arrivesWith << ".\n";

@@ -197,6 +197,14 @@ Result<AuditLog> AuditLog::open(const fs::path &folder, const SecureBuffer &pass
   state->appendable = frontierRead && latestCheckpoint &&
                       latestCheckpoint->size == state->frontier.size() &&
                       latestCheckpoint->root == state->frontier.root();
+  // Nor does a store older than the witness beside it (an older copy put back).
+  if (const fs::path witness = witnessPath(folder); state->appendable && fs::exists(witness)) {
+    auto vouched = openCheckpoint(readWholeFile(witness), state->key.verifier);
+    state->appendable =
+        vouched &&
+        (vouched->size < state->frontier.size() ||
+         (vouched->size == state->frontier.size() && vouched->root == state->frontier.root()));
+  }
   return AuditLog(std::move(state));
 }
 

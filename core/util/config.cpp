@@ -50,7 +50,7 @@ struct Field {
       member;
 };
 
-const std::array<Field, 21> kFields{{
+const std::array<Field, 22> kFields{{
     {"network", &Config::network},
     {"nodeAddress", &Config::nodeAddress},
     {"deploymentFile", &Config::deploymentFile},
@@ -66,6 +66,7 @@ const std::array<Field, 21> kFields{{
     {"apiEnabled", &Config::apiEnabled},
     {"apiPort", &Config::apiPort},
     {"logLevel", &Config::logLevel},
+    {"auditLog", &Config::auditLog},
     {"pacsNode", &Config::pacsNode},
     {"pacsAeTitle", &Config::pacsAeTitle},
     {"pacsTlsTrusted", &Config::pacsTlsTrusted},

@@ -45,6 +45,9 @@ struct Config {
   int apiPort = 11435;
   /// "trace", "debug", "info", "warn", "error" or "off".
   std::string logLevel = "info";
+  /// Every analysis is appended to the tamper-evident audit log in `<data folder>/audit`
+  /// (docs/enterprise.md); each run then asks for the wallet's passphrase, which keys it.
+  bool auditLog = false;
   /// The PACS `nesa pacs` and `--send-to pacs` use: "AET@HOST:PORT" for DIMSE, or the
   /// DICOMweb base URL "https://HOST/PATH" (empty: none set).
   std::string pacsNode;

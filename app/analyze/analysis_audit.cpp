@@ -1,0 +1,116 @@
+#include "analysis_audit.h"
+
+#include <pwd.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace nesa::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+void hashFileInto(crypto_generichash_state &state, const fs::path &file) {
+  std::ifstream in(file, std::ios::binary);
+  std::vector<char> chunk(1 << 16);
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(chunk.data()),
+                              static_cast<unsigned long long>(in.gcount()));
+  }
+}
+
+// "blake2b-256:HEX" of a file, or of a folder's regular files (relative names and bytes, in
+// name order); "unreadable" when it cannot be read.
+std::string inputDigest(const fs::path &input) {
+  std::error_code ec;
+  crypto_generichash_state state;
+  std::array<unsigned char, 32> digest{};
+  crypto_generichash_init(&state, nullptr, 0, digest.size());
+  if (fs::is_directory(input, ec)) {
+    std::set<fs::path> files;
+    for (const auto &item : fs::recursive_directory_iterator(input, ec))
+      if (item.is_regular_file())
+        files.insert(fs::relative(item.path(), input));
+    for (const fs::path &file : files) {
+      const std::string name = file.generic_string();
+      crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(name.c_str()),
+                                name.size() + 1);
+      hashFileInto(state, input / file);
+    }
+  } else if (fs::is_regular_file(input, ec)) {
+    hashFileInto(state, input);
+  } else {
+    return "unreadable";
+  }
+  crypto_generichash_final(&state, digest.data(), digest.size());
+  std::array<char, 65> hex{};
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  return std::string("blake2b-256:") + hex.data();
+}
+
+} // namespace
+
+std::string currentActor() {
+  if (const passwd *user = getpwuid(getuid()); user != nullptr && user->pw_name != nullptr)
+    return user->pw_name;
+  return "uid " + std::to_string(getuid());
+}
+
+audit::AuditEntry analysisAuditEntry(const analysis::Request &request,
+                                     const Result<analysis::Outcome> &outcome) {
+  audit::AuditEntry entry;
+  entry.timeMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  entry.actor = currentActor();
+  entry.action = "analysis";
+  entry.subject = inputDigest(request.input);
+  nlohmann::json details{{"model", request.model},
+                         {"level", privacy::privacyLevelName(request.level)}};
+  if (outcome) {
+    entry.outcome = "ok";
+    const privacy::RunReport &report = outcome->report;
+    std::set<std::string> miners;
+    for (const auto &call : report.calls)
+      for (const auto &work : call.miners)
+        miners.insert(work.miner);
+    details["modelVersion"] = outcome->modelVersion;
+    details["calls"] = report.calls.size();
+    details["miners"] = miners;
+    details["checksPassed"] = report.checksPassed;
+    details["checksFailed"] = report.checksFailed;
+    details["bytesSent"] = report.bytesSent;
+    details["bytesReceived"] = report.bytesReceived;
+    details["paidMicroNes"] = outcome->payment ? outcome->payment->paid : 0;
+    if (outcome->settlementError)
+      details["settlementError"] = outcome->settlementError->message;
+  } else {
+    // Errors often quote the input's path, and a file name can name a patient: not kept.
+    std::string message = outcome.error().message;
+    const std::string path = request.input.string();
+    for (auto at = message.find(path); !path.empty() && at != std::string::npos;
+         at = message.find(path, at))
+      message.replace(at, path.size(), "the input");
+    entry.outcome = "failed: " + message;
+  }
+  entry.details = details.dump();
+  return entry;
+}
+
+Result<std::optional<audit::AuditLog>> openAuditLogIfEnabled(const Config &config,
+                                                             const SecureBuffer &passphrase) {
+  if (!config.auditLog)
+    return std::optional<audit::AuditLog>{};
+  auto log = audit::AuditLog::open(config.effectiveDataDir() / "audit", passphrase);
+  if (!log)
+    return log.error().withContext("the audit log (setting auditLog)");
+  return std::optional<audit::AuditLog>(std::move(*log));
+}
+
+} // namespace nesa::app
