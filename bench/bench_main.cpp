@@ -40,6 +40,7 @@ int main(int argc, char **argv) {
   // As nesa-analyze and nesa-miner run (both sides of every ratio): see util/process_tuning.h.
   nesa::tuneProcess(argv);
   registerStorageSuite();
+  registerAuditSuite();
   registerUtilSuite();
   registerBlasSuite();
   registerEngineSuite();

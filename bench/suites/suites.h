@@ -5,6 +5,8 @@ namespace nesa::bench {
 
 /// storage: the encrypted store against plaintext SQLite on the same engine.
 void registerStorageSuite();
+/// audit: the audit log's Merkle tree, checkpoints and store vs plain BLAKE2b of the records.
+void registerAuditSuite();
 /// util: locked secret memory against ordinary heap memory.
 void registerUtilSuite();
 /// blas: the dense kernels the private engine will lean on (fp32/fp64/int64 GEMM, convolution).
