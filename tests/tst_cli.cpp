@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -461,12 +462,47 @@ private Q_SLOTS:
     broken.write(QByteArray(400, 'x'));
     broken.close();
     QVERIFY(analyze(broken.fileName()).code != 0);
+    // The desktop's session: a run op is recorded with the passphrase it brings, and refused
+    // without one (the log cannot be opened, so nothing runs unrecorded).
+    QProcess session;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("NESA_HOME"), home.path());
+    env.remove(QStringLiteral("NESA_WALLET_PASSPHRASE"));
+    session.setProcessEnvironment(env);
+    session.start(QFileInfo(kNesa).dir().filePath(QStringLiteral("nesa-analyze")),
+                  {QStringLiteral("--session"), QStringLiteral("--in-process")});
+    QVERIFY(session.waitForStarted(10000));
+    const QJsonObject request{{QStringLiteral("version"), 1},
+                              {QStringLiteral("input"), scan},
+                              {QStringLiteral("model"), dir.filePath(QStringLiteral("volume.pt"))},
+                              {QStringLiteral("privacy"), QStringLiteral("local")}};
+    const QJsonObject withPassphrase{{QStringLiteral("op"), QStringLiteral("run")},
+                                     {QStringLiteral("request"), request},
+                                     {QStringLiteral("passphrase"), pass}};
+    const QJsonObject without{{QStringLiteral("op"), QStringLiteral("run")},
+                              {QStringLiteral("request"), request}};
+    session.write(QJsonDocument(withPassphrase).toJson(QJsonDocument::Compact) + "\n" +
+                  QJsonDocument(without).toJson(QJsonDocument::Compact) + "\n");
+    session.closeWriteChannel();
+    QVERIFY(session.waitForFinished(120000));
+    QStringList answers;
+    for (const QByteArray &line : session.readAllStandardOutput().split('\n')) {
+      const QJsonObject event = QJsonDocument::fromJson(line).object();
+      if (event[u"event"].toString() == QStringLiteral("result") ||
+          event[u"event"].toString() == QStringLiteral("error"))
+        answers << event[u"event"].toString() + QLatin1Char(' ') + event[u"message"].toString();
+    }
+    QCOMPARE(answers.size(), 2);
+    QVERIFY2(answers[0].startsWith(QStringLiteral("result")), qPrintable(answers.join('|')));
+    QVERIFY2(answers[1].startsWith(QStringLiteral("error")) &&
+                 answers[1].contains(QStringLiteral("audit log")),
+             qPrintable(answers[1]));
 
     r = audit({QStringLiteral("list"), QStringLiteral("--json")}, pass);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const QStringList lines = r.out.trimmed().split(QLatin1Char('\n'));
-    QCOMPARE(lines.size(), 3);
-    for (int i = 0; i < 3; ++i) {
+    QCOMPARE(lines.size(), 4);
+    for (int i = 0; i < 4; ++i) {
       const QJsonObject record = QJsonDocument::fromJson(lines[i].toUtf8()).object();
       QCOMPARE(record[QStringLiteral("sequence")].toInt(), i);
       QCOMPARE(record[QStringLiteral("action")].toString(), QStringLiteral("analysis"));
@@ -481,7 +517,7 @@ private Q_SLOTS:
 
     r = audit({QStringLiteral("verify")}, pass);
     QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
-    QVERIFY(r.out.contains(QStringLiteral("audit log intact: 3 records")));
+    QVERIFY(r.out.contains(QStringLiteral("audit log intact: 4 records")));
     r = audit({QStringLiteral("verify")}, QStringLiteral("not the passphrase"));
     QCOMPARE(r.code, 1);
     QVERIFY(r.err.contains(QStringLiteral("passphrase")));
@@ -489,7 +525,7 @@ private Q_SLOTS:
     r = audit({QStringLiteral("export")}, pass);
     QCOMPARE(r.code, 0);
     const QStringList messages = r.out.trimmed().split(QLatin1Char('\n'));
-    QCOMPARE(messages.size(), 3);
+    QCOMPARE(messages.size(), 4);
     for (const QString &message : messages) {
       QXmlStreamReader xml(message);
       while (!xml.atEnd())

@@ -3,6 +3,7 @@
 #include "analysis/analyzer.h"
 #include "analysis/json_schema.h"
 #include "analysis/output_file.h"
+#include "analysis_audit.h"
 #include "wallet_secrets.h"
 
 #include <nlohmann/json.hpp>
@@ -104,16 +105,40 @@ Result<Op> parseOp(const std::string &text) {
   return op;
 }
 
-/// Runs `op` on `analyzer` and writes its answer.
-void answer(analysis::Analyzer &analyzer, const Op &op, const std::atomic<bool> &cancel,
-            LineWriter &out) {
+/// The audit log a run op must be recorded in (none when the setting auditLog is off), opened
+/// with the op's passphrase.
+Result<std::optional<audit::AuditLog>> auditLogFor(const Config &config,
+                                                   PassphraseHolder &passphrase) {
+  if (!config.auditLog)
+    return std::optional<audit::AuditLog>{};
+  auto secret = passphrase.get();
+  if (!secret)
+    return secret.error().withContext("the audit log (setting auditLog)");
+  return openAuditLogIfEnabled(config, *secret);
+}
+
+/// Runs `op` on `analyzer` and writes its answer; a run is recorded in the audit log first when
+/// the settings keep one (and does not start when it cannot be).
+void answer(analysis::Analyzer &analyzer, const Config &config, PassphraseHolder &passphrase,
+            const Op &op, const std::atomic<bool> &cancel, LineWriter &out) {
   if (op.name == "estimate") {
     auto estimate = analyzer.estimate(op.request);
     out.write(estimate ? analysis::estimateLine(*estimate, analyzer.counters())
                        : analysis::errorLine(estimate.error()));
     return;
   }
+  auto auditLog = auditLogFor(config, passphrase);
+  if (!auditLog) {
+    out.write(analysis::errorLine(auditLog.error()));
+    return;
+  }
   auto outcome = analyzer.run(op.request, &cancel);
+  if (*auditLog)
+    if (auto recorded = (*auditLog)->append(analysisAuditEntry(op.request, outcome)); !recorded) {
+      out.write(analysis::errorLine(
+          recorded.error().withContext("recording the analysis in the audit log")));
+      return;
+    }
   if (!outcome) {
     out.write(analysis::errorLine(outcome.error()));
     return;
@@ -171,8 +196,12 @@ public:
                                                  events.notice, [holder] { holder->clear(); }),
                                              events);
     m_stamp = stamp;
+    m_config = config;
     return m_analyzer.get();
   }
+
+  /// The settings the current analyzer was made with.
+  const Config &config() const { return m_config; }
 
 private:
   std::filesystem::path m_settings;
@@ -180,6 +209,7 @@ private:
   PassphraseHolder &m_passphrase;
   LineWriter &m_lines;
   std::unique_ptr<analysis::Analyzer> m_analyzer;
+  Config m_config;
   std::int64_t m_stamp = 0;
 };
 
@@ -214,7 +244,7 @@ int serveSession(std::istream &in, std::ostream &out, const std::filesystem::pat
       passphrase.set(std::move(next->passphrase)); // forgotten when its query ends
       auto analyzer = analyzers.get();
       if (analyzer)
-        answer(**analyzer, *next, cancel, lines);
+        answer(**analyzer, analyzers.config(), passphrase, *next, cancel, lines);
       else
         lines.write(analysis::errorLine(analyzer.error()));
       passphrase.clear();
