@@ -209,6 +209,8 @@ private Q_SLOTS:
         }
       }
       QVERIFY(!verifyConsistency(n + 1, n, newRoot, newRoot, {}));
+      QVERIFY(verifyConsistency(0, n, emptyRoot(), newRoot, {}));
+      QVERIFY(!verifyConsistency(0, n, newRoot, newRoot, {})); // not the empty tree's root
     }
   }
 
@@ -240,6 +242,14 @@ private Q_SLOTS:
              .ok()); // wrong key ID
     QVERIFY(!VerifierKey::parse("no-plus-signs").ok());
     QVERIFY(!signNote("two\n\nparagraphs\n", *signer).ok());
+    // A signature under our name and key ID that does not verify refuses the whole note, even
+    // beside a good one; names with '+' or spaces are not key names.
+    std::string doubled = kGoNote;
+    doubled += "\xE2\x80\x94 PeterNeumann x08go/" + std::string(85, 'A') + "=\n";
+    QVERIFY(!openNote(doubled, *verifier).ok());
+    QVERIFY(
+        !VerifierKey::parse("Peter+Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+             .ok());
   }
 
   void checkpointsRoundTripAndRefuseMalformedOnes() {
@@ -263,6 +273,52 @@ private Q_SLOTS:
     auto otherOrigin = SignerKey::generate("somebody.else/log").value();
     auto foreign = signNote("somebody.else/log\n1\n" + std::string(44, 'A') + "\n", otherOrigin);
     QVERIFY(!openCheckpoint(*foreign, key.verifier).ok());
+  }
+
+  void twoWritersInterleave() {
+    // Two programs with the log open (nesa analyze and the desktop's session): each append sees
+    // the other's records.
+    const fs::path folder = logWith(2);
+    auto first = AuditLog::open(folder, secret("audit passphrase"));
+    auto second = AuditLog::open(folder, secret("audit passphrase"));
+    QVERIFY(first.ok() && second.ok());
+    QCOMPARE(first->append(entry(2))->size, 3u);
+    QCOMPARE(second->append(entry(3))->size, 4u);
+    QCOMPARE(first->append(entry(4))->size, 5u);
+    const auto report = verifyLog(folder);
+    QVERIFY2(report.intact(), qPrintable(problemsOf(report)));
+    QCOMPARE(report.records, 5u);
+  }
+
+  void aWitnessLeftBehindByACrashIsNoAlarm() {
+    // A crash between the store's commit and the witness's write leaves an older witness.
+    const fs::path folder = logWith(3);
+    const fs::path witness = AuditLog::witnessPath(folder);
+    const fs::path older = folder / "older-witness";
+    fs::copy_file(witness, older);
+    {
+      auto log = AuditLog::open(folder, secret("audit passphrase"));
+      QVERIFY(log->append(entry(3)).ok());
+    }
+    fs::copy_file(older, witness, fs::copy_options::overwrite_existing);
+    auto log = AuditLog::open(folder, secret("audit passphrase"));
+    QVERIFY(log.ok());
+    QVERIFY(log->appendable());
+    const auto report = *log->verify();
+    QVERIFY2(report.intact(), qPrintable(problemsOf(report)));
+  }
+
+  void anAuditorsKeyMustBeTheStores() {
+    const fs::path folder = logWith(2);
+    auto log = AuditLog::open(folder, secret("audit passphrase"));
+    QVERIFY(log.ok());
+    QVERIFY(log->verify({}, log->verifierKey().toString())->intact());
+    const auto stranger = SignerKey::generate(log->verifierKey().name).value();
+    const auto report = log->verify({}, stranger.verifier.toString());
+    QVERIFY(report.ok());
+    QVERIFY2(anyProblemContains(*report, QStringLiteral("different key than the one given")),
+             qPrintable(problemsOf(*report)));
+    QVERIFY(!log->verify({}, "not a key").ok());
   }
 
   void aLogAppendsListsProvesAndVerifies() {
@@ -313,6 +369,11 @@ private Q_SLOTS:
     QVERIFY(!report.intact());
     QVERIFY2(QString::fromStdString(report.problems.front()).contains(QStringLiteral("4–4")),
              qPrintable(problemsOf(report)));
+    // The later checkpoints fail with it, counted on one line; the witness is named on its own.
+    QVERIFY2(anyProblemContains(report, QStringLiteral("5 later stored checkpoints")),
+             qPrintable(problemsOf(report)));
+    QVERIFY2(anyProblemContains(report, QStringLiteral("the witness")),
+             qPrintable(problemsOf(report)));
   }
 
   void aDeletedRecordIsFound() {
@@ -361,11 +422,14 @@ private Q_SLOTS:
     QVERIFY(log.ok());
     QVERIFY2(!log->verify()->intact(), "the witness file must catch the rollback");
     QCOMPARE(log->append(entry(5)).error().code, ErrorCode::Corrupt); // and it takes no more
-    // Without the witness (rolled back as well), the auditor's own copy still catches it.
+    // Without the witness (deleted), that is said, and the auditor's own copy still catches it.
     fs::remove(AuditLog::witnessPath(folder));
     const auto report = verifyLog(folder, {auditorsCheckpoint});
     QVERIFY2(anyProblemContains(report, QStringLiteral("given checkpoint 1")),
              qPrintable(problemsOf(report)));
+    QVERIFY2(anyProblemContains(report, QStringLiteral("is missing: it was deleted")),
+             qPrintable(problemsOf(report)));
+    QVERIFY(!AuditLog::open(folder, secret("audit passphrase"))->appendable());
   }
 
   void recordsAddedBehindTheLogsBackAreFound() {

@@ -62,8 +62,7 @@ std::string currentActor() {
   return "uid " + std::to_string(getuid());
 }
 
-audit::AuditEntry analysisAuditEntry(const analysis::Request &request,
-                                     const Result<analysis::Outcome> &outcome) {
+audit::AuditEntry analysisStartEntry(const analysis::Request &request) {
   audit::AuditEntry entry;
   entry.timeMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::system_clock::now().time_since_epoch())
@@ -71,8 +70,20 @@ audit::AuditEntry analysisAuditEntry(const analysis::Request &request,
   entry.actor = currentActor();
   entry.action = "analysis";
   entry.subject = inputDigest(request.input);
-  nlohmann::json details{{"model", request.model},
-                         {"level", privacy::privacyLevelName(request.level)}};
+  entry.outcome = "started";
+  entry.details =
+      nlohmann::json{{"model", request.model}, {"level", privacy::privacyLevelName(request.level)}}
+          .dump();
+  return entry;
+}
+
+audit::AuditEntry analysisEndEntry(const audit::AuditEntry &start,
+                                   const Result<analysis::Outcome> &outcome) {
+  audit::AuditEntry entry = start;
+  entry.timeMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  nlohmann::json details = nlohmann::json::parse(start.details);
   if (outcome) {
     entry.outcome = "ok";
     const privacy::RunReport &report = outcome->report;
@@ -89,15 +100,10 @@ audit::AuditEntry analysisAuditEntry(const analysis::Request &request,
     details["bytesReceived"] = report.bytesReceived;
     details["paidMicroNes"] = outcome->payment ? outcome->payment->paid : 0;
     if (outcome->settlementError)
-      details["settlementError"] = outcome->settlementError->message;
+      details["settlement"] =
+          std::string("failed (") + errorCodeName(outcome->settlementError->code) + ")";
   } else {
-    // Errors often quote the input's path, and a file name can name a patient: not kept.
-    std::string message = outcome.error().message;
-    const std::string path = request.input.string();
-    for (auto at = message.find(path); !path.empty() && at != std::string::npos;
-         at = message.find(path, at))
-      message.replace(at, path.size(), "the input");
-    entry.outcome = "failed: " + message;
+    entry.outcome = std::string("failed (") + errorCodeName(outcome.error().code) + ")";
   }
   entry.details = details.dump();
   return entry;
@@ -110,6 +116,11 @@ Result<std::optional<audit::AuditLog>> openAuditLogIfEnabled(const Config &confi
   auto log = audit::AuditLog::open(config.effectiveDataDir() / "audit", passphrase);
   if (!log)
     return log.error().withContext("the audit log (setting auditLog)");
+  if (!log->appendable())
+    return fail(ErrorCode::Corrupt,
+                "the audit log in " + (config.effectiveDataDir() / "audit").string() +
+                    " was changed outside Nesa and takes no more records, so nothing runs; "
+                    "`nesa audit verify` says what changed");
   return std::optional<audit::AuditLog>(std::move(*log));
 }
 

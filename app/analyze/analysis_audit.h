@@ -11,17 +11,22 @@
 
 namespace nesa::app {
 
-/// The record of `request`'s run: its outcome, or the error that stopped it. The input is named
-/// by its BLAKE2b-256 digest (a folder by the digest of its files' names and bytes), never by
-/// its content or file name.
-audit::AuditEntry analysisAuditEntry(const analysis::Request &request,
-                                     const Result<analysis::Outcome> &outcome);
+/// The record written before `request` runs (so that a run killed half-way is on record too):
+/// who, when, the input by its BLAKE2b-256 digest (a folder by the digest of its files' names
+/// and bytes) — never its content or file name —, the model and the level; outcome "started".
+audit::AuditEntry analysisStartEntry(const analysis::Request &request);
+
+/// The record of the run's end: `start`'s subject and request, and the outcome — "ok" with the
+/// miners, checks, bytes and cost, or "failed (CODE)". The error's text is not kept: it often
+/// quotes file names, which can name a patient.
+audit::AuditEntry analysisEndEntry(const audit::AuditEntry &start,
+                                   const Result<analysis::Outcome> &outcome);
 
 /// Who is acting: the signed-in operating-system user's name.
 std::string currentActor();
 
 /// The audit log of `config`'s data folder when `config.auditLog` is on, opened with
-/// `passphrase` (none when the setting is off).
+/// `passphrase` (none when the setting is off). Corrupt when the log takes no more records.
 Result<std::optional<audit::AuditLog>> openAuditLogIfEnabled(const Config &config,
                                                              const SecureBuffer &passphrase);
 

@@ -132,9 +132,18 @@ void answer(analysis::Analyzer &analyzer, const Config &config, PassphraseHolder
     out.write(analysis::errorLine(auditLog.error()));
     return;
   }
+  std::optional<audit::AuditEntry> started;
+  if (*auditLog) {
+    started = analysisStartEntry(op.request);
+    if (auto recorded = (*auditLog)->append(*started); !recorded) {
+      out.write(analysis::errorLine(
+          recorded.error().withContext("recording the analysis in the audit log")));
+      return;
+    }
+  }
   auto outcome = analyzer.run(op.request, &cancel);
   if (*auditLog)
-    if (auto recorded = (*auditLog)->append(analysisAuditEntry(op.request, outcome)); !recorded) {
+    if (auto recorded = (*auditLog)->append(analysisEndEntry(*started, outcome)); !recorded) {
       out.write(analysis::errorLine(
           recorded.error().withContext("recording the analysis in the audit log")));
       return;

@@ -393,9 +393,15 @@ int main(int argc, char **argv) {
       return failWith(opened.error());
     auditLog = std::move(*opened);
   }
+  std::optional<audit::AuditEntry> started;
+  if (auditLog) {
+    started = app::analysisStartEntry(*request);
+    if (auto recorded = auditLog->append(*started); !recorded)
+      return failWith(recorded.error().withContext("recording the analysis in the audit log"));
+  }
   auto outcome = analyzer.run(*request);
   if (auditLog)
-    if (auto recorded = auditLog->append(app::analysisAuditEntry(*request, outcome)); !recorded)
+    if (auto recorded = auditLog->append(app::analysisEndEntry(*started, outcome)); !recorded)
       return failWith(recorded.error().withContext("recording the analysis in the audit log"));
   if (!outcome)
     return failWith(outcome.error());

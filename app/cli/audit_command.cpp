@@ -9,8 +9,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
 #include <ctime>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -26,7 +29,8 @@ constexpr const char *kUsage =
     "usage: nesa audit COMMAND\n\n"
     "  verify [CHECKPOINT...]  re-hash every record and check the signed checkpoints, the\n"
     "                          sequence, the witness file, and checkpoints an auditor kept\n"
-    "                          (files holding one signed note each); exit 1 if anything fails\n"
+    "                          (files holding one signed note each; --key: the verifier\n"
+    "                          key the auditor kept); exit 1 if anything fails\n"
     "  list                    the records, oldest first (--action A, --actor U,\n"
     "                          --since YYYY-MM-DD, --limit N, --json)\n"
     "  checkpoint              the latest signed checkpoint (C2SP tlog-checkpoint), to hand to\n"
@@ -46,6 +50,7 @@ const std::vector<OptionSpec> kOptions = {
     {"limit", true, "at most the N newest records", "N"},
     {"format", true, "export format: dicom (default) or json", "FORMAT"},
     {"output", true, "write the export to FILE instead of standard output", "FILE"},
+    {"key", true, "verify: the verifier key an auditor kept (nesa audit key)", "KEY"},
     {"json", false, "machine-readable output"},
 };
 
@@ -101,7 +106,7 @@ int verify(Context &ctx, AuditLog &log, const Arguments &args) {
       return failWith(ctx, fail(ErrorCode::NotFound, "no checkpoint file " + file.string()));
     kept.push_back(readFile(file));
   }
-  auto report = log.verify(kept);
+  auto report = log.verify(kept, args.value("key"));
   if (!report)
     return failWith(ctx, report.error());
   if (args.has("json")) {
@@ -155,21 +160,27 @@ int list(Context &ctx, AuditLog &log, const Arguments &args) {
 
 int prove(Context &ctx, AuditLog &log, const Arguments &args) {
   std::uint64_t sequence = 0;
-  if (args.positional.size() != 2 || std::sscanf(args.positional[1].c_str(), "%lu", &sequence) != 1)
-    return failWith(ctx, fail(ErrorCode::InvalidInput, "usage: nesa audit prove N"));
-  auto entries = log.list();
-  if (!entries)
-    return failWith(ctx, entries.error());
+  const std::string text = args.positional.size() == 2 ? args.positional[1] : "";
+  const auto parsed = std::from_chars(text.data(), text.data() + text.size(), sequence);
+  if (text.empty() || parsed.ec != std::errc{} || parsed.ptr != text.data() + text.size())
+    return failWith(ctx, fail(ErrorCode::InvalidInput,
+                              "usage: nesa audit prove N (N: a record's sequence number)"));
   auto proof = log.proveInclusion(sequence);
   if (!proof)
     return failWith(ctx, proof.error());
+  auto entries = log.list();
+  if (!entries)
+    return failWith(ctx, entries.error());
+  const auto found = std::find_if(entries->begin(), entries->end(),
+                                  [&](const AuditEntry &e) { return e.sequence == sequence; });
+  if (found == entries->end())
+    return failWith(ctx, fail(ErrorCode::NotFound, "the audit log has no record " + text));
   nlohmann::json hashes = nlohmann::json::array();
   for (const audit::Hash &hash : *proof)
     hashes.push_back(audit::toHex(hash));
-  const AuditEntry &entry = (*entries)[sequence];
+  const AuditEntry &entry = *found;
   ctx.out << nlohmann::json{{"record", toJson(entry)},
                             {"leaf", audit::toHex(audit::leafHash(entry.leafBytes()))},
-                            {"size", log.size()},
                             {"proof", hashes},
                             {"checkpoint", log.latestCheckpoint()},
                             {"key", log.verifierKey().toString()}}

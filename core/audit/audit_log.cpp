@@ -1,13 +1,16 @@
 #include "audit/audit_log.h"
 
 #include "util/atomic_file.h"
+#include "util/file_lock.h"
 
 #include <sodium.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 namespace nesa::audit {
 namespace fs = std::filesystem;
@@ -70,6 +73,18 @@ std::string readWholeFile(const fs::path &file) {
 
 std::string label(std::uint64_t size) { return std::to_string(size) + " records"; }
 
+// One process at a time appends or verifies: waits up to a minute for the others.
+Result<FileLock> lockLog(const fs::path &folder) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (true) {
+    auto lock = FileLock::acquire(folder / ".lock", "another program writing the audit log");
+    if (lock || lock.error().code != ErrorCode::Unavailable ||
+        std::chrono::steady_clock::now() > deadline)
+      return lock;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 } // namespace
 
 std::vector<std::uint8_t> AuditEntry::leafBytes() const {
@@ -90,6 +105,45 @@ struct AuditLog::State {
   TreeFrontier frontier;
   std::string latest;     ///< the latest signed checkpoint
   bool appendable = true; ///< false when the stored tree state disagrees with that checkpoint
+
+  /// Reads the tree state and the latest checkpoint again (another process may have appended)
+  /// and decides whether the log may take more records: its tree state must extend exactly its
+  /// latest signed checkpoint, and the witness beside it must not vouch for more or other
+  /// records (an older copy of the store put back), nor be missing once there are records.
+  Result<void> reload() {
+    frontier = TreeFrontier{};
+    latest.clear();
+    auto frontierRow = store.prepare("SELECT bytes FROM frontier WHERE id = 1;");
+    if (!frontierRow)
+      return frontierRow.error();
+    auto hasFrontier = frontierRow->step();
+    if (!hasFrontier)
+      return hasFrontier.error();
+    const bool frontierRead = !*hasFrontier || frontier.deserialize(frontierRow->columnBlob(0));
+    auto latestRow = store.prepare("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1;");
+    if (!latestRow)
+      return latestRow.error();
+    auto hasLatest = latestRow->step();
+    if (!hasLatest)
+      return hasLatest.error();
+    if (*hasLatest)
+      latest = latestRow->columnText(0);
+    auto latestCheckpoint = latest.empty()
+                                ? Result<Checkpoint>(Checkpoint{key.verifier.name, 0, emptyRoot()})
+                                : openCheckpoint(latest, key.verifier);
+    appendable = frontierRead && latestCheckpoint && latestCheckpoint->size == frontier.size() &&
+                 latestCheckpoint->root == frontier.root();
+    const fs::path witness = witnessPath(folder);
+    if (appendable && fs::exists(witness)) {
+      auto vouched = openCheckpoint(readWholeFile(witness), key.verifier);
+      appendable =
+          vouched && (vouched->size < frontier.size() ||
+                      (vouched->size == frontier.size() && vouched->root == frontier.root()));
+    } else if (appendable && frontier.size() > 0) {
+      appendable = false; // records, but the witness is gone
+    }
+    return {};
+  }
 
   // Everything in the store, as leaf hashes in sequence order (for proofs).
   Result<std::vector<Hash>> leafHashes() {
@@ -121,6 +175,11 @@ fs::path AuditLog::witnessPath(const fs::path &folder) { return folder / "audit.
 fs::path AuditLog::verifierKeyPath(const fs::path &folder) { return folder / "audit.pub"; }
 
 Result<AuditLog> AuditLog::open(const fs::path &folder, const SecureBuffer &passphrase) {
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  auto lock = lockLog(folder);
+  if (!lock)
+    return lock.error();
   const fs::path path = storePath(folder);
   const bool creating = !fs::exists(path);
   if (creating && (fs::exists(witnessPath(folder)) || fs::exists(verifierKeyPath(folder))))
@@ -172,39 +231,8 @@ Result<AuditLog> AuditLog::open(const fs::path &folder, const SecureBuffer &pass
     return key.error();
   state->key = std::move(*key);
 
-  auto frontierRow = state->store.prepare("SELECT bytes FROM frontier WHERE id = 1;");
-  if (!frontierRow)
-    return frontierRow.error();
-  auto hasFrontier = frontierRow->step();
-  if (!hasFrontier)
-    return hasFrontier.error();
-  const bool frontierRead =
-      !*hasFrontier || state->frontier.deserialize(frontierRow->columnBlob(0));
-  auto latest = state->store.prepare("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1;");
-  if (!latest)
-    return latest.error();
-  auto hasLatest = latest->step();
-  if (!hasLatest)
-    return hasLatest.error();
-  if (*hasLatest)
-    state->latest = latest->columnText(0);
-  // The tree state must extend exactly the latest signed checkpoint; a log whose state does not
-  // still opens (so that it can be listed and verified) but takes no more records.
-  auto latestCheckpoint =
-      state->latest.empty()
-          ? Result<Checkpoint>(Checkpoint{state->key.verifier.name, 0, emptyRoot()})
-          : openCheckpoint(state->latest, state->key.verifier);
-  state->appendable = frontierRead && latestCheckpoint &&
-                      latestCheckpoint->size == state->frontier.size() &&
-                      latestCheckpoint->root == state->frontier.root();
-  // Nor does a store older than the witness beside it (an older copy put back).
-  if (const fs::path witness = witnessPath(folder); state->appendable && fs::exists(witness)) {
-    auto vouched = openCheckpoint(readWholeFile(witness), state->key.verifier);
-    state->appendable =
-        vouched &&
-        (vouched->size < state->frontier.size() ||
-         (vouched->size == state->frontier.size() && vouched->root == state->frontier.root()));
-  }
+  if (auto loaded = state->reload(); !loaded)
+    return loaded.error();
   return AuditLog(std::move(state));
 }
 
@@ -216,6 +244,11 @@ Result<Checkpoint> AuditLog::append(AuditEntry entry) {
 
 Result<Checkpoint> AuditLog::appendAll(std::vector<AuditEntry> entries) {
   State &s = *m_state;
+  auto lock = lockLog(s.folder);
+  if (!lock)
+    return lock.error();
+  if (auto loaded = s.reload(); !loaded)
+    return loaded.error();
   if (!s.appendable)
     return fail(ErrorCode::Corrupt, "the audit log in " + storePath(s.folder).string() +
                                         " was changed outside Nesa and takes no more records; "
@@ -295,24 +328,43 @@ Result<std::vector<AuditEntry>> AuditLog::list(const AuditFilter &filter) {
   return out;
 }
 
-Result<VerifyReport> AuditLog::verify(const std::vector<std::string> &extraCheckpoints) {
+Result<VerifyReport> AuditLog::verify(const std::vector<std::string> &extraCheckpoints,
+                                      const std::string &trustedKey) {
   State &s = *m_state;
+  auto lock = lockLog(s.folder); // no append between the reads below
+  if (!lock)
+    return lock.error();
   VerifyReport report;
   const VerifierKey &key = s.key.verifier;
 
-  // The key published beside the store must be the one inside it.
-  const fs::path publishedKey = verifierKeyPath(s.folder);
-  if (fs::exists(publishedKey)) {
-    std::string text = readWholeFile(publishedKey);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
-      text.pop_back();
-    if (text != key.toString())
-      report.problems.push_back("the store signs with a different key than " +
-                                publishedKey.string() + " names: the store was replaced");
+  // The key an auditor trusts, else the one published beside the store, must be the store's.
+  VerifierKey trusted = key;
+  if (!trustedKey.empty()) {
+    auto parsed = VerifierKey::parse(trustedKey);
+    if (!parsed)
+      return parsed.error();
+    trusted = *parsed;
+    if (trustedKey != key.toString())
+      report.problems.push_back("the store signs with a different key than the one given: the "
+                                "store was replaced or rebuilt");
   }
+  const fs::path publishedKey = verifierKeyPath(s.folder);
+  std::string published = fs::exists(publishedKey) ? readWholeFile(publishedKey) : "";
+  while (!published.empty() && (published.back() == '\n' || published.back() == '\r'))
+    published.pop_back();
+  if (published.empty())
+    report.problems.push_back(publishedKey.string() + " is missing: it was deleted");
+  else if (published != key.toString())
+    report.problems.push_back("the store signs with a different key than " + publishedKey.string() +
+                              " names: the store was replaced");
 
-  // Every signed statement about a size, and where it came from.
-  std::multimap<std::uint64_t, std::pair<std::string, Hash>> claims;
+  // Every signed statement about a size: where it came from and the root it vouches for.
+  struct Claim {
+    std::string source;
+    bool stored = false; ///< one of the store's own checkpoints
+    Hash root{};
+  };
+  std::multimap<std::uint64_t, Claim> claims;
   std::uint64_t latestStored = 0;
   auto stored = s.store.prepare("SELECT size, note FROM checkpoints ORDER BY size;");
   if (!stored)
@@ -327,48 +379,66 @@ Result<VerifyReport> AuditLog::verify(const std::vector<std::string> &extraCheck
     auto checkpoint = openCheckpoint(stored->columnText(1), key);
     ++report.checkpoints;
     if (!checkpoint || checkpoint->size != size) {
-      report.problems.push_back("the stored checkpoint at " + label(size) + " is not signed by " +
-                                "this log's key: it was forged or edited");
+      report.problems.push_back("the stored checkpoint at " + label(size) +
+                                " is not signed by this log's key: it was forged or edited");
       continue;
     }
-    claims.emplace(size,
-                   std::make_pair("the checkpoint signed at " + label(size), checkpoint->root));
+    claims.emplace(size, Claim{"the checkpoint signed at " + label(size), true, checkpoint->root});
     latestStored = std::max(latestStored, size);
   }
   auto addOutside = [&](const std::string &note, const std::string &where) {
     ++report.checkpoints;
-    auto checkpoint = openCheckpoint(note, key);
+    auto checkpoint = openCheckpoint(note, trusted);
     if (!checkpoint) {
       report.problems.push_back(where + ": " + checkpoint.error().message);
       return;
     }
     claims.emplace(checkpoint->size,
-                   std::make_pair(where + " (" + label(checkpoint->size) + ")", checkpoint->root));
+                   Claim{where + " (" + label(checkpoint->size) + ")", false, checkpoint->root});
   };
   if (const fs::path witness = witnessPath(s.folder); fs::exists(witness))
     addOutside(readWholeFile(witness), "the witness " + witness.string());
+  else if (latestStored > 0)
+    report.problems.push_back("the witness " + witness.string() +
+                              " is missing: it was deleted (an older copy of the store can no "
+                              "longer be told from this one)");
   for (std::size_t i = 0; i < extraCheckpoints.size(); ++i)
     addOutside(extraCheckpoints[i], "given checkpoint " + std::to_string(i + 1));
 
-  // One pass over the records: gaps, and the root at every size a checkpoint speaks of.
+  // One pass over the records: gaps, and the root at every size a checkpoint speaks of. Only
+  // the first of the store's own checkpoints that fails is reported (the later ones fail with
+  // it); every outside checkpoint is.
   auto rows = s.store.prepare(std::string(kSelectRecords) + " ORDER BY seq;");
   if (!rows)
     return rows.error();
   TreeFrontier frontier;
   std::uint64_t expected = 0; // the sequence number the next row should carry
   std::uint64_t lastGood = 0; // the largest size whose checkpoints all matched
+  std::uint64_t laterStoredFailures = 0;
+  bool storedFailed = false;
   auto checkClaimsAt = [&](std::uint64_t size) {
     const auto [first, last] = claims.equal_range(size);
+    bool allMatched = true;
     for (auto it = first; it != last; ++it) {
-      if (it->second.second == frontier.root()) {
-        lastGood = size;
+      if (it->second.root == frontier.root())
+        continue;
+      allMatched = false;
+      if (it->second.stored && storedFailed) {
+        ++laterStoredFailures;
         continue;
       }
-      report.problems.push_back(it->second.first + " does not match the records: a record among " +
-                                std::to_string(lastGood) + "–" + std::to_string(size - 1) +
-                                " was edited, deleted, inserted or reordered after it was signed");
+      storedFailed = storedFailed || it->second.stored;
+      report.problems.push_back(
+          size == 0 ? it->second.source + " names an empty log with a root that is not the empty "
+                                          "tree's: it is forged"
+                    : it->second.source + " does not match the records: a record among " +
+                          std::to_string(lastGood) + "–" + std::to_string(size - 1) +
+                          " was edited, deleted, inserted or reordered after it was signed");
     }
+    if (allMatched)
+      lastGood = size;
   };
+  checkClaimsAt(0);
   while (true) {
     auto more = rows->step();
     if (!more)
@@ -377,20 +447,20 @@ Result<VerifyReport> AuditLog::verify(const std::vector<std::string> &extraCheck
       break;
     const AuditEntry entry = readEntry(*rows);
     if (entry.sequence != expected)
-      report.problems.push_back(
-          entry.sequence > expected
-              ? "records " + std::to_string(expected) + "–" + std::to_string(entry.sequence - 1) +
-                    " are missing (deleted)"
-              : "record " + std::to_string(entry.sequence) + " is out of sequence");
+      report.problems.push_back("records " + std::to_string(expected) + "–" +
+                                std::to_string(entry.sequence - 1) + " are missing (deleted)");
     expected = entry.sequence + 1;
     frontier.append(leafHash(entry.leafBytes()));
     checkClaimsAt(frontier.size());
   }
+  if (laterStoredFailures > 0)
+    report.problems.push_back(std::to_string(laterStoredFailures) +
+                              " later stored checkpoints do not match either");
   report.records = frontier.size();
   report.root = frontier.root();
   for (auto it = claims.upper_bound(report.records); it != claims.end(); ++it)
     report.problems.push_back(
-        it->second.first + " vouches for more records than the store holds (" +
+        it->second.source + " vouches for more records than the store holds (" +
         label(report.records) +
         "): records were deleted or the store was rolled back to an older copy");
   if (latestStored < report.records)
@@ -402,14 +472,27 @@ Result<VerifyReport> AuditLog::verify(const std::vector<std::string> &extraCheck
 }
 
 Result<std::vector<Hash>> AuditLog::proveInclusion(std::uint64_t sequence) {
-  auto leaves = m_state->leafHashes();
+  State &s = *m_state;
+  if (s.latest.empty())
+    return fail(ErrorCode::NotFound, "the audit log has no records yet");
+  auto checkpoint = openCheckpoint(s.latest, s.key.verifier);
+  if (!checkpoint)
+    return checkpoint.error();
+  if (sequence >= checkpoint->size)
+    return fail(ErrorCode::NotFound, "the latest checkpoint covers records 0–" +
+                                         std::to_string(checkpoint->size - 1) + ", not " +
+                                         std::to_string(sequence));
+  auto leaves = s.leafHashes();
   if (!leaves)
     return leaves.error();
-  if (sequence >= leaves->size())
-    return fail(ErrorCode::NotFound, "the audit log has no record " + std::to_string(sequence));
+  if (leaves->size() < checkpoint->size)
+    return fail(ErrorCode::Corrupt, "the audit log holds fewer records than its latest "
+                                    "checkpoint: run nesa audit verify");
+  leaves->resize(checkpoint->size);
   return inclusionProof(*leaves, sequence);
 }
 
+bool AuditLog::appendable() const { return m_state->appendable; }
 std::string AuditLog::latestCheckpoint() const { return m_state->latest; }
 const VerifierKey &AuditLog::verifierKey() const { return m_state->key.verifier; }
 std::uint64_t AuditLog::size() const { return m_state->frontier.size(); }

@@ -72,9 +72,16 @@ public:
   Result<std::vector<AuditEntry>> list(const AuditFilter &filter = {});
 
   /// Re-hashes every record and checks: sequence numbers without gaps, every stored checkpoint's
-  /// signature and root, the latest checkpoint covering every record, the witness file, and each
-  /// of `extraCheckpoints` (signed notes an auditor kept, such as those shipped to syslog).
-  Result<VerifyReport> verify(const std::vector<std::string> &extraCheckpoints = {});
+  /// signature and root, the latest checkpoint covering every record, the witness and key files,
+  /// and each of `extraCheckpoints` (signed notes an auditor kept, such as those shipped to
+  /// syslog). `trustedKey` (a verifier key string an auditor kept) must then be the store's, and
+  /// the outside checkpoints must carry its signature; empty: the store's own key.
+  Result<VerifyReport> verify(const std::vector<std::string> &extraCheckpoints = {},
+                              const std::string &trustedKey = {});
+
+  /// Whether the log takes more records: not when its stored state disagrees with its latest
+  /// checkpoint or with the witness (`nesa audit verify` says what changed).
+  bool appendable() const;
 
   /// An inclusion proof for record `sequence` against the latest checkpoint.
   Result<std::vector<Hash>> proveInclusion(std::uint64_t sequence);

@@ -84,6 +84,11 @@ Result<VerifierKey> VerifierKey::parse(std::string_view text) {
     return fail(ErrorCode::InvalidInput, "the audit verifier key is not an Ed25519 key");
   VerifierKey key;
   key.name = std::string(text.substr(0, first));
+  // A key name is non-empty and has no '+', spaces or control characters (signed-note).
+  if (std::any_of(key.name.begin(), key.name.end(), [](char c) {
+        return c == '+' || static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+      }))
+    return fail(ErrorCode::InvalidInput, "an audit verifier key's name has no '+' or spaces");
   std::copy(typed.begin() + 1, typed.end(), key.publicKey.begin());
   const auto id = key.keyId();
   std::array<char, 9> idHex{};
@@ -152,6 +157,7 @@ Result<std::string> openNote(std::string_view note, const VerifierKey &key) {
   if (signatureLines.empty())
     return corrupt("no signature lines");
   const auto wantedId = key.keyId();
+  bool verified = false;
   for (std::string_view line : signatureLines) {
     if (!line.starts_with(kSignaturePrefix))
       return corrupt("a signature line does not start with an em dash");
@@ -160,15 +166,20 @@ Result<std::string> openNote(std::string_view note, const VerifierKey &key) {
     if (space == std::string_view::npos || line.substr(0, space) != key.name)
       continue; // another party's signature: not ours to judge
     std::vector<std::uint8_t> signature;
-    if (!fromBase64(line.substr(space + 1), signature) ||
-        signature.size() != 4 + crypto_sign_BYTES ||
-        !std::equal(wantedId.begin(), wantedId.end(), signature.begin()))
-      continue;
-    if (crypto_sign_verify_detached(signature.data() + 4,
+    if (!fromBase64(line.substr(space + 1), signature) || signature.size() < 4)
+      return corrupt("a signature is not base64 of a key ID and a signature");
+    if (!std::equal(wantedId.begin(), wantedId.end(), signature.begin()))
+      continue; // another key of the same name
+    // Our name and key ID: the signature must verify, or the whole note is refused.
+    if (signature.size() != 4 + crypto_sign_BYTES ||
+        crypto_sign_verify_detached(signature.data() + 4,
                                     reinterpret_cast<const unsigned char *>(text.data()),
-                                    text.size(), key.publicKey.data()) == 0)
-      return std::string(text);
+                                    text.size(), key.publicKey.data()) != 0)
+      return fail(ErrorCode::Corrupt, "the note's signature by " + key.name + " does not verify");
+    verified = true; // the other lines are still read: a bad one by this key refuses the note
   }
+  if (verified)
+    return std::string(text);
   return fail(ErrorCode::Corrupt, "the note carries no valid signature by " + key.toString());
 }
 

@@ -18,7 +18,7 @@ struct DicomEvent {
 
 DicomEvent eventOf(const std::string &action) {
   if (action == "analysis")
-    return {"110103", "DICOM Instances Accessed", "E"};
+    return {"110103", "DICOM Instances Accessed", "R"};
   if (action == "export")
     return {"110106", "Export", "R"};
   if (action == "pacs-send")

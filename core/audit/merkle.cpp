@@ -134,8 +134,8 @@ bool verifyConsistency(std::uint64_t oldSize, std::uint64_t newSize, const Hash 
     return false;
   if (oldSize == newSize)
     return proof.empty() && oldRoot == newRoot;
-  if (oldSize == 0)
-    return proof.empty(); // the empty tree is a prefix of every tree
+  if (oldSize == 0) // the empty tree is a prefix of every tree, if it is the empty tree
+    return proof.empty() && oldRoot == emptyRoot();
   if (proof.empty())
     return false;
   std::vector<Hash> path;
