@@ -75,9 +75,10 @@ std::string VerifierKey::toString() const {
 }
 
 Result<VerifierKey> VerifierKey::parse(std::string_view text) {
-  const auto second = text.rfind('+');
-  const auto first = second == std::string_view::npos ? second : text.rfind('+', second - 1);
-  if (first == std::string_view::npos || first == 0)
+  // NAME+KEYID+KEY: the name has no '+', but the base64 key may.
+  const auto first = text.find('+');
+  const auto second = first == std::string_view::npos ? first : text.find('+', first + 1);
+  if (second == std::string_view::npos || first == 0)
     return fail(ErrorCode::InvalidInput, "an audit verifier key reads NAME+KEYID+KEY");
   std::vector<std::uint8_t> typed;
   if (!fromBase64(text.substr(second + 1), typed) || typed.size() != 33 || typed[0] != kEd25519Type)
@@ -85,9 +86,8 @@ Result<VerifierKey> VerifierKey::parse(std::string_view text) {
   VerifierKey key;
   key.name = std::string(text.substr(0, first));
   // A key name is non-empty and has no '+', spaces or control characters (signed-note).
-  if (std::any_of(key.name.begin(), key.name.end(), [](char c) {
-        return c == '+' || static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
-      }))
+  if (std::any_of(key.name.begin(), key.name.end(),
+                  [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }))
     return fail(ErrorCode::InvalidInput, "an audit verifier key's name has no '+' or spaces");
   std::copy(typed.begin() + 1, typed.end(), key.publicKey.begin());
   const auto id = key.keyId();
