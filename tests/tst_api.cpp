@@ -56,9 +56,11 @@ QJsonObject lastJson(const QString &out) {
 /// A `nesa serve` started for a test, stopped (SIGTERM) when it goes.
 class Server {
 public:
-  Server(const QString &home, const QStringList &extra) {
+  Server(const QString &home, const QStringList &extra, const QString &passphrase = {}) {
     auto env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("NESA_HOME"), home);
+    if (!passphrase.isEmpty())
+      env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), passphrase);
     m_process.setProcessEnvironment(env);
     m_process.start(kNesa, QStringList{QStringLiteral("serve"), QStringLiteral("--port"),
                                        QStringLiteral("0"), QStringLiteral("--json")} +
@@ -391,6 +393,50 @@ private Q_SLOTS:
   }
 
   // What a client should not send gets the right status, and the server stays up.
+  // With the setting auditLog, a query through the API is on record like one from the command
+  // line: as it starts and as it ends, the scan named by its digest only.
+  void queriesAreAuditedWhenTheSettingSaysSo() {
+    QTemporaryDir home;
+    QCOMPARE(run(kNesa,
+                 {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("auditLog"),
+                  QStringLiteral("true")},
+                 home.path())
+                 .code,
+             0);
+    const QString pass = QStringLiteral("audit passphrase");
+    {
+      Server server(home.path(), {QStringLiteral("--in-process")}, pass);
+      QVERIFY2(!server.url.isEmpty(), qPrintable(server.err));
+      QProcess curl;
+      curl.start(QStringLiteral("curl"),
+                 {QStringLiteral("-s"), QStringLiteral("-H"),
+                  QStringLiteral("Authorization: Bearer ") + server.token,
+                  server.url + QStringLiteral("/v1/analyze"), QStringLiteral("-F"),
+                  QStringLiteral("file=@") + kScan, QStringLiteral("-F"),
+                  QStringLiteral("model=brain-extraction"), QStringLiteral("-F"),
+                  QStringLiteral(R"(nesa={"privacy":"local"})")});
+      QVERIFY(curl.waitForFinished(240000));
+      const auto answer = QJsonDocument::fromJson(curl.readAllStandardOutput()).object();
+      QCOMPARE(answer[u"event"].toString(), QStringLiteral("result"));
+      QCOMPARE(server.stop(), 0);
+    }
+    const Run listed =
+        run(kNesa, {QStringLiteral("audit"), QStringLiteral("list"), QStringLiteral("--json")},
+            home.path(), {}, pass);
+    QVERIFY2(listed.code == 0, qPrintable(listed.err));
+    const QStringList lines = listed.out.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(QJsonDocument::fromJson(lines[0].toUtf8()).object()[u"outcome"].toString(),
+             QStringLiteral("started"));
+    const QJsonObject end = QJsonDocument::fromJson(lines[1].toUtf8()).object();
+    QCOMPARE(end[u"outcome"].toString(), QStringLiteral("ok"));
+    QCOMPARE(end[u"details"].toObject()[u"model"].toString(), QStringLiteral("brain-extraction"));
+    QVERIFY(end[u"subject"].toString().startsWith(QStringLiteral("blake2b-256:")));
+    const Run verified =
+        run(kNesa, {QStringLiteral("audit"), QStringLiteral("verify")}, home.path(), {}, pass);
+    QVERIFY2(verified.code == 0, qPrintable(verified.out + verified.err));
+  }
+
   void badRequestsGetTheirStatus() {
     Server server(m_home.path(), {QStringLiteral("--in-process")});
     const auto statusOf = [](const QByteArray &answer) { return answer.mid(9, 3).toInt(); };

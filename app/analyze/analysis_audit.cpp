@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -107,6 +108,35 @@ audit::AuditEntry analysisEndEntry(const audit::AuditEntry &start,
   }
   entry.details = details.dump();
   return entry;
+}
+
+analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log) {
+  struct Shared {
+    std::shared_ptr<audit::AuditLog> log;
+    std::mutex mutex;
+    std::optional<audit::AuditEntry> started;
+  };
+  auto shared = std::make_shared<Shared>();
+  shared->log = std::move(log);
+  analysis::Events hooks;
+  hooks.starting = [shared](const analysis::Request &request) -> Result<void> {
+    std::lock_guard lock(shared->mutex);
+    shared->started = analysisStartEntry(request);
+    if (auto recorded = shared->log->append(*shared->started); !recorded)
+      return recorded.error().withContext("recording the analysis in the audit log");
+    return {};
+  };
+  hooks.finished = [shared](const analysis::Request &request,
+                            const Result<analysis::Outcome> &outcome) -> Result<void> {
+    std::lock_guard lock(shared->mutex);
+    const audit::AuditEntry start =
+        shared->started ? *shared->started : analysisStartEntry(request);
+    shared->started.reset();
+    if (auto recorded = shared->log->append(analysisEndEntry(start, outcome)); !recorded)
+      return recorded.error().withContext("recording the analysis in the audit log");
+    return {};
+  };
+  return hooks;
 }
 
 Result<std::optional<audit::AuditLog>> openAuditLogIfEnabled(const Config &config,

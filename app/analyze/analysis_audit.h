@@ -7,6 +7,7 @@
 #include "util/config.h"
 #include "util/result.h"
 
+#include <memory>
 #include <optional>
 
 namespace nesa::app {
@@ -21,6 +22,10 @@ audit::AuditEntry analysisStartEntry(const analysis::Request &request);
 /// quotes file names, which can name a patient.
 audit::AuditEntry analysisEndEntry(const audit::AuditEntry &start,
                                    const Result<analysis::Outcome> &outcome);
+
+/// Events whose `starting` and `finished` record each run of an analyzer in `log`: its start,
+/// then its end (runs are one at a time, as an Analyzer serves them).
+analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log);
 
 /// Who is acting: the signed-in operating-system user's name.
 std::string currentActor();

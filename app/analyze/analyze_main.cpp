@@ -374,6 +374,19 @@ int main(int argc, char **argv) {
     }
     return SecureBuffer::copyOf((*asked)->view());
   };
+  // With the setting auditLog, each run is recorded as it starts and as it ends; the log opens
+  // first, so that a run that could not be recorded does not start.
+  if (config->auditLog && !args->has("estimate")) {
+    auto passphrase = passphraseOnce();
+    if (!passphrase)
+      return failWith(passphrase.error().withContext("the audit log (setting auditLog)"));
+    auto opened = app::openAuditLogIfEnabled(*config, *passphrase);
+    if (!opened)
+      return failWith(opened.error());
+    const auto hooks = app::auditHooks(std::make_shared<audit::AuditLog>(std::move(**opened)));
+    events.starting = hooks.starting;
+    events.finished = hooks.finished;
+  }
   analysis::Analyzer analyzer(std::move(*network),
                               app::walletSecrets(*config, passphraseOnce, toStderr), events);
   if (args->has("estimate")) { // the price only: nothing runs, nobody is paid
@@ -383,26 +396,7 @@ int main(int argc, char **argv) {
     printEstimate(*estimate, analyzer.counters(), g_json);
     return cli::kExitOk;
   }
-  std::optional<audit::AuditLog> auditLog; // open before the run: no unrecorded analysis
-  if (config->auditLog) {
-    auto passphrase = passphraseOnce();
-    if (!passphrase)
-      return failWith(passphrase.error().withContext("the audit log (setting auditLog)"));
-    auto opened = app::openAuditLogIfEnabled(*config, *passphrase);
-    if (!opened)
-      return failWith(opened.error());
-    auditLog = std::move(*opened);
-  }
-  std::optional<audit::AuditEntry> started;
-  if (auditLog) {
-    started = app::analysisStartEntry(*request);
-    if (auto recorded = auditLog->append(*started); !recorded)
-      return failWith(recorded.error().withContext("recording the analysis in the audit log"));
-  }
   auto outcome = analyzer.run(*request);
-  if (auditLog)
-    if (auto recorded = auditLog->append(app::analysisEndEntry(*started, outcome)); !recorded)
-      return failWith(recorded.error().withContext("recording the analysis in the audit log"));
   if (!outcome)
     return failWith(outcome.error());
   // A document task's result is its text: an .npy asked for it stays unwritten.

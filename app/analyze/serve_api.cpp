@@ -1,5 +1,7 @@
 #include "serve_api.h"
 
+#include "analysis_audit.h"
+
 #include "api/api_token.h"
 #include "api/local_api.h"
 #include "cli/commands.h"
@@ -68,6 +70,20 @@ int serveApi(const cli::Arguments &args, const Config &config, analysis::Network
     if (auto opened = wallet::Wallet::open(walletFile, *read); !opened)
       return failWith(opened.error(), json);
     passphrase = std::make_shared<SecureBuffer>(std::move(*read));
+  }
+  // With the setting auditLog, every query is recorded as it starts and as it ends, in the log
+  // the same passphrase opens (asked now when there is no wallet to have asked it).
+  if (config.auditLog) {
+    if (!passphrase) {
+      auto read = cli::readPassphrase(false);
+      if (!read)
+        return failWith(read.error().withContext("the audit log (setting auditLog)"), json);
+      passphrase = std::make_shared<SecureBuffer>(std::move(*read));
+    }
+    auto opened = openAuditLogIfEnabled(config, *passphrase);
+    if (!opened)
+      return failWith(opened.error(), json);
+    options.runHooks = auditHooks(std::make_shared<audit::AuditLog>(std::move(**opened)));
   }
   const auto toStderr = [](const std::string &line) { std::cerr << line << '\n'; };
   auto secrets = walletSecrets(

@@ -382,19 +382,28 @@ Result<CostEstimate> Analyzer::estimate(const Request &request) {
 Result<Outcome> Analyzer::run(const Request &request, const std::atomic<bool> *cancel) {
   std::lock_guard lock(m->mutex);
   const ForgetAtEnd forget{m->secrets.forget};
-  auto query = m->begin(request);
-  if (!query)
-    return query.error();
-  auto &[options, resolved] = *query;
-  if (privacy::isKeyed(options.level)) {
-    auto key = m->eeKey();
-    if (!key)
-      return key.error();
-    options.key = *key;
-  }
-  options.cancel = cancel;
-  return resolved.isLanguageModel() ? m->runDocument(request, resolved, std::move(options))
-                                    : m->runModel(request, resolved, std::move(options));
+  if (m->events.starting)
+    if (auto allowed = m->events.starting(request); !allowed)
+      return allowed.error();
+  auto outcome = [&]() -> Result<Outcome> {
+    auto query = m->begin(request);
+    if (!query)
+      return query.error();
+    auto &[options, resolved] = *query;
+    if (privacy::isKeyed(options.level)) {
+      auto key = m->eeKey();
+      if (!key)
+        return key.error();
+      options.key = *key;
+    }
+    options.cancel = cancel;
+    return resolved.isLanguageModel() ? m->runDocument(request, resolved, std::move(options))
+                                      : m->runModel(request, resolved, std::move(options));
+  }();
+  if (m->events.finished)
+    if (auto recorded = m->events.finished(request, outcome); !recorded)
+      return recorded.error();
+  return outcome;
 }
 
 } // namespace nesa::analysis

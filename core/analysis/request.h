@@ -19,6 +19,8 @@
 
 namespace nesa::analysis {
 
+struct Outcome;
+
 /// One query: a model on a file at a privacy level.
 struct Request {
   /// An .npy array, a NIfTI or DICOM scan, an image, or (with a language model) a document.
@@ -70,6 +72,12 @@ struct Events {
   std::function<void(const privacy::RunProgress &)> call;
   /// A piece of a summary, as soon as it is written (in order, the pieces are Outcome::text).
   std::function<void(const std::string &)> text;
+  /// Before a run starts: a failure stops it before anything is read, sent or paid (the audit
+  /// log records the start here).
+  std::function<Result<void>(const Request &)> starting;
+  /// After a run ended, with its outcome or error: a failure is the run's error instead (the
+  /// audit log records the end here).
+  std::function<Result<void>(const Request &, const Result<Outcome> &)> finished;
 };
 
 } // namespace nesa::analysis

@@ -130,7 +130,8 @@ struct LocalApi::State : std::enable_shared_from_this<LocalApi::State> {
   State(ApiOptions o, analysis::NetworkChoice network, analysis::Secrets secrets,
         std::function<void(const std::string &)> n)
       : options(std::move(o)), notice(std::move(n)),
-        runner(std::move(network), std::move(secrets), notice, options.maxQueries) {}
+        runner(std::move(network), std::move(secrets), notice, options.maxQueries,
+               options.runHooks) {}
 
   void tell(const std::string &line) const {
     if (notice)

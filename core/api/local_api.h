@@ -28,6 +28,9 @@ struct ApiOptions {
   /// Where uploads and documents wait while their query runs (one folder each, mode 0700,
   /// removed when the query ends).
   std::filesystem::path workFolder;
+  /// Called around each query's run: `starting` and `finished` (the audit log); the other
+  /// events are the server's own.
+  analysis::Events runHooks;
 };
 
 /// What the server has done since it started (GET /nesa/status gives the same).

@@ -66,9 +66,12 @@ std::string joined(const std::vector<std::string> &lines) {
 } // namespace
 
 QueryRunner::QueryRunner(analysis::NetworkChoice network, analysis::Secrets secrets,
-                         std::function<void(const std::string &)> notice, std::size_t maxQueries)
+                         std::function<void(const std::string &)> notice, std::size_t maxQueries,
+                         const analysis::Events &hooks)
     : m_notice(std::move(notice)), m_maxQueries(maxQueries) {
   analysis::Events events;
+  events.starting = hooks.starting;
+  events.finished = hooks.finished;
   events.notice = m_notice;
   // Queries run one at a time on this runner's thread: the running job is the one to tell.
   events.text = [this](const std::string &piece) {

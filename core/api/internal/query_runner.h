@@ -69,8 +69,11 @@ private:
 /// The runner: a queue of at most `maxQueries` jobs (the running one included).
 class QueryRunner {
 public:
+  /// `hooks`: its `starting` and `finished` are called around each run (the others are the
+  /// runner's own).
   QueryRunner(analysis::NetworkChoice network, analysis::Secrets secrets,
-              std::function<void(const std::string &)> notice, std::size_t maxQueries);
+              std::function<void(const std::string &)> notice, std::size_t maxQueries,
+              const analysis::Events &hooks = {});
   ~QueryRunner();
   QueryRunner(const QueryRunner &) = delete;
   QueryRunner &operator=(const QueryRunner &) = delete;
