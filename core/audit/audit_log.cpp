@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -72,6 +73,19 @@ std::string readWholeFile(const fs::path &file) {
 }
 
 std::string label(std::uint64_t size) { return std::to_string(size) + " records"; }
+
+// Steps `rows` to its end, handing each row to `visit`.
+Result<void> forEachRow(storage::Statement &rows,
+                        const std::function<void(const storage::Statement &)> &visit) {
+  while (true) {
+    auto more = rows.step();
+    if (!more)
+      return more.error();
+    if (!*more)
+      return {};
+    visit(rows);
+  }
+}
 
 // One process at a time appends or verifies: waits up to a minute for the others.
 Result<FileLock> lockLog(const fs::path &folder) {
@@ -151,14 +165,12 @@ struct AuditLog::State {
     if (!rows)
       return rows.error();
     std::vector<Hash> leaves;
-    while (true) {
-      auto more = rows->step();
-      if (!more)
-        return more.error();
-      if (!*more)
-        break;
-      leaves.push_back(leafHash(readEntry(*rows).leafBytes()));
-    }
+    if (auto read = forEachRow(*rows,
+                               [&](const storage::Statement &row) {
+                                 leaves.push_back(leafHash(readEntry(row).leafBytes()));
+                               });
+        !read)
+      return read.error();
     return leaves;
   }
 };
@@ -316,14 +328,10 @@ Result<std::vector<AuditEntry>> AuditLog::list(const AuditFilter &filter) {
     return rows.error();
   rows->bind(1, filter.action).bind(2, filter.actor).bind(3, filter.sinceMs);
   std::vector<AuditEntry> out;
-  while (true) {
-    auto more = rows->step();
-    if (!more)
-      return more.error();
-    if (!*more)
-      break;
-    out.push_back(readEntry(*rows));
-  }
+  if (auto read =
+          forEachRow(*rows, [&](const storage::Statement &row) { out.push_back(readEntry(row)); });
+      !read)
+    return read.error();
   std::reverse(out.begin(), out.end());
   return out;
 }
@@ -369,23 +377,23 @@ Result<VerifyReport> AuditLog::verify(const std::vector<std::string> &extraCheck
   auto stored = s.store.prepare("SELECT size, note FROM checkpoints ORDER BY size;");
   if (!stored)
     return stored.error();
-  while (true) {
-    auto more = stored->step();
-    if (!more)
-      return more.error();
-    if (!*more)
-      break;
-    const auto size = static_cast<std::uint64_t>(stored->columnInt64(0));
-    auto checkpoint = openCheckpoint(stored->columnText(1), key);
-    ++report.checkpoints;
-    if (!checkpoint || checkpoint->size != size) {
-      report.problems.push_back("the stored checkpoint at " + label(size) +
-                                " is not signed by this log's key: it was forged or edited");
-      continue;
-    }
-    claims.emplace(size, Claim{"the checkpoint signed at " + label(size), true, checkpoint->root});
-    latestStored = std::max(latestStored, size);
-  }
+  if (auto read = forEachRow(*stored,
+                             [&](const storage::Statement &row) {
+                               const auto size = static_cast<std::uint64_t>(row.columnInt64(0));
+                               auto checkpoint = openCheckpoint(row.columnText(1), key);
+                               ++report.checkpoints;
+                               if (!checkpoint || checkpoint->size != size) {
+                                 report.problems.push_back(
+                                     "the stored checkpoint at " + label(size) +
+                                     " is not signed by this log's key: it was forged or edited");
+                                 return;
+                               }
+                               claims.emplace(size, Claim{"the checkpoint signed at " + label(size),
+                                                          true, checkpoint->root});
+                               latestStored = std::max(latestStored, size);
+                             });
+      !read)
+    return read.error();
   auto addOutside = [&](const std::string &note, const std::string &where) {
     ++report.checkpoints;
     auto checkpoint = openCheckpoint(note, trusted);
@@ -439,20 +447,19 @@ Result<VerifyReport> AuditLog::verify(const std::vector<std::string> &extraCheck
       lastGood = size;
   };
   checkClaimsAt(0);
-  while (true) {
-    auto more = rows->step();
-    if (!more)
-      return more.error();
-    if (!*more)
-      break;
-    const AuditEntry entry = readEntry(*rows);
-    if (entry.sequence != expected)
-      report.problems.push_back("records " + std::to_string(expected) + "–" +
-                                std::to_string(entry.sequence - 1) + " are missing (deleted)");
-    expected = entry.sequence + 1;
-    frontier.append(leafHash(entry.leafBytes()));
-    checkClaimsAt(frontier.size());
-  }
+  if (auto read = forEachRow(*rows,
+                             [&](const storage::Statement &row) {
+                               const AuditEntry entry = readEntry(row);
+                               if (entry.sequence != expected)
+                                 report.problems.push_back(
+                                     "records " + std::to_string(expected) + "–" +
+                                     std::to_string(entry.sequence - 1) + " are missing (deleted)");
+                               expected = entry.sequence + 1;
+                               frontier.append(leafHash(entry.leafBytes()));
+                               checkClaimsAt(frontier.size());
+                             });
+      !read)
+    return read.error();
   if (laterStoredFailures > 0)
     report.problems.push_back(std::to_string(laterStoredFailures) +
                               " later stored checkpoints do not match either");
