@@ -1263,14 +1263,19 @@ private Q_SLOTS:
     auto attacked = honestRound(10);
     const auto [sent, accepted] = attacker.stop();
     QVERIFY2(attacked, attacked ? "" : attacked.error().message.c_str());
-    qInfo("attack: %llu unpaid requests, %llu accepted; an honest query took %.1f ms without the "
-          "attacker and %.1f ms with it (%.2fx)",
+    // The baseline again after the flood: another test sharing the cores meanwhile slows both
+    // sides of the comparison, not only the attacked round.
+    auto after = honestRound(10);
+    QVERIFY2(after, after ? "" : after.error().message.c_str());
+    const double baseline = std::max(*quiet, *after);
+    qInfo("attack: %llu unpaid requests, %llu accepted; an honest query took %.1f ms before the "
+          "attacker, %.1f ms with it and %.1f ms after it (%.2fx the slower baseline)",
           static_cast<unsigned long long>(sent), static_cast<unsigned long long>(accepted),
-          *quiet * 1e3, *attacked * 1e3, *attacked / *quiet);
+          *quiet * 1e3, *attacked * 1e3, *after * 1e3, *attacked / baseline);
     QCOMPARE(accepted, std::uint64_t{0});
     QVERIFY(sent > 100);
 #ifndef __SANITIZE_ADDRESS__ // timing is the normal build's to judge; here only correctness
-    QVERIFY2(*attacked <= 2 * *quiet, "honest queries slowed more than twofold");
+    QVERIFY2(*attacked <= 2 * baseline, "honest queries slowed more than twofold");
 #endif
     // What the options allow a miner to hold beyond its idle size: messages being received,
     // waiting jobs and uploads, bundles kept, and the jobs being computed.
