@@ -13,6 +13,8 @@
 
 #include "ingest/nifti_reader.h"
 #include "local_api_server.h"
+#include "policy/enforcement.h"
+#include "test_programs.h"
 
 #include <memory>
 
@@ -22,30 +24,6 @@ const QString kNesa = QStringLiteral(NESA_CLI_PATH);
 const QString kTestModels = QStringLiteral(NESA_TEST_MODELS_PATH);
 const QString kClients = QStringLiteral(NESA_API_CLIENTS_DIR);
 const QString kScan = QStringLiteral(NESA_TEST_DATA "/nifti/anatomical.nii");
-
-struct Run {
-  int code = -1;
-  QString out, err;
-};
-
-/// Runs `program` with NESA_HOME = `home`, `input` on its stdin and `passphrase` in
-/// $NESA_WALLET_PASSPHRASE (when given).
-Run run(const QString &program, const QStringList &args, const QString &home,
-        const QByteArray &input = {}, const QString &passphrase = {}) {
-  QProcess p;
-  auto env = QProcessEnvironment::systemEnvironment();
-  env.insert(QStringLiteral("NESA_HOME"), home);
-  if (!passphrase.isEmpty())
-    env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), passphrase);
-  p.setProcessEnvironment(env);
-  p.start(program, args);
-  p.write(input);
-  p.closeWriteChannel();
-  p.waitForFinished(240000);
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-          QString::fromUtf8(p.readAllStandardOutput()),
-          QString::fromUtf8(p.readAllStandardError())};
-}
 
 /// The last JSON object printed on a line of `out`.
 QJsonObject lastJson(const QString &out) {
@@ -435,6 +413,48 @@ private Q_SLOTS:
     const Run verified =
         run(kNesa, {QStringLiteral("audit"), QStringLiteral("verify")}, home.path(), {}, pass);
     QVERIFY2(verified.code == 0, qPrintable(verified.out + verified.err));
+  }
+
+  // An organisation's policy binds the API's queries as it binds the command line's: a role
+  // whose lowest level is hss gets 403 and the rule for a local query (signed with the
+  // administrator's tools, installed through NESA_POLICY_DIR).
+  void thePolicyRefusesWhatARoleMayNotRun() {
+    QTemporaryDir home, admin, installed;
+    const QString keyFile = admin.filePath(QStringLiteral("admin.key"));
+    const Run keygen =
+        run(kNesa,
+            {QStringLiteral("policy"), QStringLiteral("keygen"),
+             QStringLiteral("admin.example.org"), QStringLiteral("--output"), keyFile},
+            home.path());
+    QVERIFY2(keygen.code == 0, qPrintable(keygen.err));
+    QFile pub(installed.filePath(QStringLiteral("policy.pub"))),
+        json(admin.filePath(QStringLiteral("policy.json")));
+    QVERIFY(pub.open(QIODevice::WriteOnly) && json.open(QIODevice::WriteOnly));
+    pub.write(keygen.out.toUtf8());
+    pub.close();
+    json.write(R"({"organisation": "St Example Hospital", "version": 1,
+      "expires": "2099-01-01T00:00:00Z", "roles": {"clinician": {"minimumLevel": "hss"}},
+      "users": {")" +
+               QByteArray::fromStdString(nesa::policy::currentUserName()) +
+               R"(": ["clinician"]}})");
+    json.close();
+    QCOMPARE(run(kNesa,
+                 {QStringLiteral("policy"), QStringLiteral("sign"), json.fileName(),
+                  QStringLiteral("--key"), keyFile, QStringLiteral("--output"),
+                  installed.filePath(QStringLiteral("policy"))},
+                 home.path())
+                 .code,
+             0);
+    qputenv("NESA_POLICY_DIR", installed.path().toUtf8());
+    Server server(m_home.path(), {QStringLiteral("--in-process")}); // where tiny-gpt2 is installed
+    qunsetenv("NESA_POLICY_DIR");
+    QVERIFY2(!server.url.isEmpty(), qPrintable(server.err));
+    const QByteArray answer =
+        post(server, "/v1/chat/completions", chatBody("tiny-gpt2", "x", false, "local"));
+    QCOMPARE(answer.mid(9, 3).toInt(), 403);
+    QVERIFY2(answer.contains("your roles (clinician) require privacy level hss or higher; this "
+                             "query asked for local"),
+             answer.constData());
   }
 
   void badRequestsGetTheirStatus() {

@@ -1,5 +1,6 @@
 // The three executables from the outside: help, versions, exit codes, settings.
 #include "test_npy.h"
+#include "test_programs.h"
 
 #include <QDir>
 #include <QFile>
@@ -20,33 +21,6 @@
 #include <set>
 
 namespace {
-
-struct Run {
-  int code = -1;
-  QString out;
-  QString err;
-};
-
-// Runs `program` with `args`, NESA_HOME = `home` (when given), `input` on its stdin and the
-// passphrase in $NESA_WALLET_PASSPHRASE (when given).
-Run run(const QString &program, const QStringList &args, const QString &home = {},
-        const QByteArray &input = {}, const QString &passphrase = {}) {
-  QProcess process;
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  if (!home.isEmpty())
-    env.insert(QStringLiteral("NESA_HOME"), home);
-  if (!passphrase.isEmpty())
-    env.insert(QStringLiteral("NESA_WALLET_PASSPHRASE"), passphrase);
-  process.setProcessEnvironment(env);
-  process.start(program, args);
-  process.write(input);
-  process.closeWriteChannel();
-  if (!process.waitForFinished(120000))
-    return {};
-  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-          QString::fromUtf8(process.readAllStandardOutput()),
-          QString::fromUtf8(process.readAllStandardError())};
-}
 
 // Every process below `root` (children, grandchildren, …), read from /proc.
 std::set<qint64> descendantsOf(qint64 root) {
@@ -114,22 +88,6 @@ bool advanceChainTime(const QString &rpc, int seconds) {
     if (!answer.startsWith("HTTP/1.1 200") || answer.contains("\"error\""))
       return false;
   }
-  return true;
-}
-
-// The test models in `dir`, and a manifest that makes volume.pt read a scan (8³ voxels).
-bool writeVolumeModel(const QTemporaryDir &dir) {
-  if (run(kTestModels, {dir.path()}).code != 0)
-    return false;
-  QFile manifest(dir.filePath(QStringLiteral("volume.json")));
-  if (!manifest.open(QIODevice::WriteOnly))
-    return false;
-  manifest.write(
-      R"({"name": "Demo volume classifier", "task": "classification", "input": "volume",
-      "inputShape": [1, 1, 8, 8, 8], "labels": ["left", "right"],
-      "preprocessing": {"spacing": [6, 6, 6], "shape": [8, 8, 8], "normalize": "zscore"},
-      "licence": "test only", "provenance": "random weights written by the test suite",
-      "notice": "random weights: demonstration only"})");
   return true;
 }
 
@@ -325,7 +283,7 @@ private Q_SLOTS:
 
   void analyzeReadsAScanThroughTheManifest() {
     QTemporaryDir dir;
-    QVERIFY(writeVolumeModel(dir));
+    QVERIFY(writeVolumeModel(kTestModels, dir.path()));
     const QString scan = QStringLiteral(NESA_TEST_DATA "/nifti/anatomical.nii");
     const Run r = run(kNesa, {QStringLiteral("analyze"), scan, QStringLiteral("--model"),
                               dir.filePath(QStringLiteral("volume.pt"))});
@@ -428,7 +386,7 @@ private Q_SLOTS:
   void auditLogRecordsAnalysesAndCatchesARollback() {
     QTemporaryDir home;
     QTemporaryDir dir;
-    QVERIFY(writeVolumeModel(dir));
+    QVERIFY(writeVolumeModel(kTestModels, dir.path()));
     const QString pass = QStringLiteral("audit passphrase");
     auto audit = [&](QStringList args, const QString &passphrase) {
       args.prepend(QStringLiteral("audit"));

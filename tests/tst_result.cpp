@@ -51,9 +51,10 @@ private Q_SLOTS:
     for (auto code :
          {ErrorCode::InvalidInput, ErrorCode::NotFound, ErrorCode::AlreadyExists,
           ErrorCode::WrongPassphrase, ErrorCode::Corrupt, ErrorCode::Io, ErrorCode::Unavailable,
-          ErrorCode::Cancelled, ErrorCode::Internal, ErrorCode::Busy})
+          ErrorCode::Cancelled, ErrorCode::Internal, ErrorCode::Busy,
+          ErrorCode::Forbidden})
       names.insert(QString(errorCodeName(code)));
-    QCOMPARE(names.size(), 10);
+    QCOMPARE(names.size(), 11);
   }
 };
 

@@ -1,8 +1,8 @@
 #include "analysis_audit.h"
 
-#include <pwd.h>
+#include "policy/enforcement.h"
+
 #include <sodium.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -57,18 +57,12 @@ std::string inputDigest(const fs::path &input) {
 
 } // namespace
 
-std::string currentActor() {
-  if (const passwd *user = getpwuid(getuid()); user != nullptr && user->pw_name != nullptr)
-    return user->pw_name;
-  return "uid " + std::to_string(getuid());
-}
-
 audit::AuditEntry analysisStartEntry(const analysis::Request &request) {
   audit::AuditEntry entry;
   entry.timeMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
-  entry.actor = currentActor();
+  entry.actor = policy::currentUserName();
   entry.action = "analysis";
   entry.subject = inputDigest(request.input);
   entry.outcome = "started";
@@ -110,6 +104,28 @@ audit::AuditEntry analysisEndEntry(const audit::AuditEntry &start,
   return entry;
 }
 
+Result<std::uint64_t> spentTodayIn(audit::AuditLog &log, const std::string &actor) {
+  constexpr std::int64_t kDayMs = 24 * 60 * 60 * 1000;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  audit::AuditFilter filter;
+  filter.action = "analysis";
+  filter.actor = actor;
+  filter.sinceMs = now - now % kDayMs;
+  auto records = log.list(filter);
+  if (!records)
+    return records.error();
+  std::uint64_t spent = 0;
+  for (const audit::AuditEntry &record : *records) {
+    const auto details = nlohmann::json::parse(record.details, nullptr, false);
+    if (record.outcome == "ok" && details.is_object() && details.contains("paidMicroNes") &&
+        details["paidMicroNes"].is_number_unsigned())
+      spent += details["paidMicroNes"].get<std::uint64_t>();
+  }
+  return spent;
+}
+
 analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log) {
   struct Shared {
     std::shared_ptr<audit::AuditLog> log;
@@ -135,6 +151,10 @@ analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log) {
     if (auto recorded = shared->log->append(analysisEndEntry(start, outcome)); !recorded)
       return recorded.error().withContext("recording the analysis in the audit log");
     return {};
+  };
+  hooks.spentToday = [shared]() -> Result<std::uint64_t> {
+    std::lock_guard lock(shared->mutex);
+    return spentTodayIn(*shared->log, policy::currentUserName());
   };
   return hooks;
 }

@@ -23,12 +23,14 @@ audit::AuditEntry analysisStartEntry(const analysis::Request &request);
 audit::AuditEntry analysisEndEntry(const audit::AuditEntry &start,
                                    const Result<analysis::Outcome> &outcome);
 
-/// Events whose `starting` and `finished` record each run of an analyzer in `log`: its start,
-/// then its end (runs are one at a time, as an Analyzer serves them).
-analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log);
+/// µNES that `actor`'s analyses recorded in `log` paid since 00:00 UTC today (the count an
+/// organisation's spending limit is checked against).
+Result<std::uint64_t> spentTodayIn(audit::AuditLog &log, const std::string &actor);
 
-/// Who is acting: the signed-in operating-system user's name.
-std::string currentActor();
+/// Events whose `starting` and `finished` record each run of an analyzer in `log` (its start,
+/// then its end: runs are one at a time, as an Analyzer serves them), and whose `spentToday`
+/// counts the current user's payments today in it.
+analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log);
 
 /// The audit log of `config`'s data folder when `config.auditLog` is on, opened with
 /// `passphrase` (none when the setting is off). Corrupt when the log takes no more records.

@@ -4,6 +4,7 @@
 #include "analysis/json_schema.h"
 #include "analysis/output_file.h"
 #include "analysis_audit.h"
+#include "policy/enforcement.h"
 #include "wallet_secrets.h"
 
 #include <nlohmann/json.hpp>
@@ -198,6 +199,15 @@ public:
     };
     const Config config = network->config;
     auto *holder = &m_passphrase;
+    if (config.auditLog) // what an organisation's spending limit is checked against
+      events.spentToday = [config, holder]() -> Result<std::uint64_t> {
+        auto log = auditLogFor(config, *holder);
+        if (!log)
+          return log.error();
+        if (!*log)
+          return fail(ErrorCode::NotFound, "the audit log is off");
+        return spentTodayIn(**log, policy::currentUserName());
+      };
     m_analyzer =
         std::make_unique<analysis::Analyzer>(std::move(*network),
                                              walletSecrets(

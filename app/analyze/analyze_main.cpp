@@ -10,6 +10,7 @@
 #include "cli/daemon.h"
 #include "cli/secret_input.h"
 #include "pacs/pacs_client.h"
+#include "policy/enforcement.h"
 #include "serve_api.h"
 #include "util/paths.h"
 #include "util/process_tuning.h"
@@ -332,6 +333,9 @@ int main(int argc, char **argv) {
   auto request = args->has("request") ? readRequest(args->value("request")) : requestOf(*args);
   if (!request)
     return failWith(request.error());
+  if (args->has("output") || args->has("output-dicom")) // the result would leave Nesa
+    if (auto allowed = policy::Enforcement::installed().allowsExport(); !allowed)
+      return failWith(allowed.error());
   if (args->has("output"))
     if (auto outputName = analysis::checkOutputFile(args->value("output")); !outputName)
       return failWith(outputName.error());
@@ -386,6 +390,7 @@ int main(int argc, char **argv) {
     const auto hooks = app::auditHooks(std::make_shared<audit::AuditLog>(std::move(**opened)));
     events.starting = hooks.starting;
     events.finished = hooks.finished;
+    events.spentToday = hooks.spentToday;
   }
   analysis::Analyzer analyzer(std::move(*network),
                               app::walletSecrets(*config, passphraseOnce, toStderr), events);

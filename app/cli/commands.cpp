@@ -6,6 +6,7 @@
 #include "cli/context.h"
 #include "cli/gov_command.h"
 #include "cli/miner_command.h"
+#include "cli/policy_command.h"
 #include "cli/wallet_command.h"
 #include "gpu/device_probe.h"
 #include "util/config.h"
@@ -192,6 +193,10 @@ const std::vector<Command> &commands() {
        "nesa audit verify [CHECKPOINT...] | list [--action A] [--since YYYY-MM-DD] | checkpoint | "
        "key | prove N | export [--format dicom|json]",
        nullptr, auditCommand},
+      {"policy", "what the organisation's policy lets you do; sign a policy (nesa policy --help)",
+       "nesa policy show [--json] | keygen NAME --output FILE | sign POLICY.json --key FILE "
+       "[--output NOTE] | verify NOTE [--pub FILE]",
+       nullptr, policyCommand},
       {"bench", "run a benchmark suite (nesa bench --list)", "nesa bench [--list] [SUITE...]",
        nullptr, benchCommand},
       {"gpu", "list GPUs, optionally run the GPU self-test", "nesa gpu [--self-test | --json]",
@@ -254,7 +259,7 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
   const bool wantsHelp =
       global->has("help") || (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
   if (wantsHelp && name != "bench" && name != "wallet" && name != "analyze" && name != "model" &&
-      name != "serve" && name != "gov" && name != "pacs" && name != "audit") {
+      name != "serve" && name != "gov" && name != "pacs" && name != "audit" && name != "policy") {
     out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
     if (command->arrivesWith)
       out << "Not yet available in this build: it arrives with " << command->arrivesWith << ".\n";
@@ -290,6 +295,7 @@ int exitCodeFor(const Error &error) {
   case ErrorCode::InvalidInput: return kExitUsage;
   case ErrorCode::Unavailable:
   case ErrorCode::Busy: return kExitUnavailable;
+  case ErrorCode::Forbidden: return kExitForbidden;
   default: return kExitFailure;
   }
 }

@@ -17,10 +17,11 @@ enum ExitCode : int {
   kExitFailure = 1,     ///< the command ran and failed (the message says why)
   kExitUsage = 2,       ///< the command line, or the data it named, was wrong
   kExitUnavailable = 3, ///< not available here (a device, a network) or busy now: try later
+  kExitForbidden = 4,   ///< the organisation's policy does not allow it (docs/enterprise.md)
 };
 
 /// The one mapping from an error to an exit code: InvalidInput → kExitUsage; Unavailable and
-/// Busy → kExitUnavailable; anything else → kExitFailure.
+/// Busy → kExitUnavailable; Forbidden → kExitForbidden; anything else → kExitFailure.
 int exitCodeFor(const Error &error);
 
 struct Context;

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/daemon.h"
 #include "net/connection.h"
+#include "policy/enforcement.h"
 #include "util/child_process.h"
 #include "wallet/display_text.h"
 
@@ -92,6 +93,8 @@ Result<pid_t> startDetached(const fs::path &program, std::vector<std::string> ar
 }
 
 int minerStart(Context &ctx, const Arguments &args) {
+  if (auto allowed = policy::Enforcement::installed().allowsMiner(); !allowed)
+    return report(ctx, allowed.error());
   if (const pid_t pid = runningMinerPid(ctx))
     return report(ctx, fail(ErrorCode::AlreadyExists, "a miner is already running (pid " +
                                                           std::to_string(pid) +

@@ -5,6 +5,7 @@
 #include "analysis/share_peek.h"
 #include "model/compiled_model.h"
 #include "model/npy.h"
+#include "policy/enforcement.h"
 #include "registry/model_locations.h"
 #include "registry/model_registry.h"
 
@@ -53,6 +54,16 @@ struct ResolvedModel {
   }
 };
 
+/// What kind of input a query gives, as a policy names it: "document" for a language model,
+/// "array" for an .npy file, else the manifest's "scan" (volume) or "image".
+std::string inputKindOf(const Request &request, const ResolvedModel &resolved) {
+  if (resolved.isLanguageModel())
+    return "document";
+  if (request.input.extension() == ".npy" || !resolved.manifest)
+    return "array";
+  return resolved.manifest->input == "volume" ? "scan" : resolved.manifest->input;
+}
+
 /// The request's privacy settings as the engine takes them, checked.
 Result<privacy::RunOptions> runOptionsOf(const Request &request) {
   privacy::RunOptions options;
@@ -88,10 +99,29 @@ struct Analyzer::State {
   // The last input read (scans are large: one is kept).
   std::string inputStamp;
   std::shared_ptr<const PreparedInput> input;
+  /// The organisation's rules for this run (read again for each run: a new policy applies at
+  /// once).
+  policy::Enforcement enforcement;
 
   void tell(const std::string &line) const {
     if (events.notice)
       events.notice(line);
+  }
+
+  /// Hands a paid run's estimate to the policy's spending limit, with what was spent today.
+  SpendingApproval spendingApproval() const {
+    if (!enforcement.limitsSpending())
+      return {};
+    return [this](std::uint64_t estimate) -> Result<void> {
+      std::optional<std::uint64_t> spent;
+      if (events.spentToday) {
+        auto counted = events.spentToday();
+        if (!counted)
+          return counted.error().withContext("counting today's spending");
+        spent = *counted;
+      }
+      return enforcement.allowsSpending(spent, estimate);
+    };
   }
 
   /// A query's checked privacy options and its model.
@@ -256,7 +286,7 @@ Result<Outcome> Analyzer::State::runModel(const Request &request, const Resolved
   }
   auto pool = openMinerPool(network, secrets, events, options,
                             keyed ? keyed->compiled().bundle() : (*model)->bundle(),
-                            jobsOf(**model, options));
+                            jobsOf(**model, options), spendingApproval());
   options.onProgress = events.call; // (a document task's calls are too many to tell one by one)
   if (!pool)
     return pool.error();
@@ -319,8 +349,8 @@ Result<Outcome> Analyzer::State::runDocument(const Request &request, const Resol
     }
     served = known->second;
   }
-  auto pool =
-      openMinerPool(network, secrets, events, options, served->bundle(), (*task)->jobs(options));
+  auto pool = openMinerPool(network, secrets, events, options, served->bundle(),
+                            (*task)->jobs(options), spendingApproval());
   if (!pool)
     return pool.error();
   ++counters.poolsOpened;
@@ -390,6 +420,12 @@ Result<Outcome> Analyzer::run(const Request &request, const std::atomic<bool> *c
     if (!query)
       return query.error();
     auto &[options, resolved] = *query;
+    // The organisation's rules, before anything is read, sent or paid.
+    m->enforcement = policy::Enforcement::installed();
+    if (auto allowed = m->enforcement.allowsQuery(privacy::privacyLevelName(options.level),
+                                                  request.model, inputKindOf(request, resolved));
+        !allowed)
+      return allowed.error();
     if (privacy::isKeyed(options.level)) {
       auto key = m->eeKey();
       if (!key)

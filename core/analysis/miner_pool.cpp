@@ -20,12 +20,18 @@ void tell(const Events &events, const std::string &line) {
     events.notice(line);
 }
 
-/// The cost, before anything is paid: every share job at the dearest miner's price.
-void tellEstimate(const Events &events, const MinerPool &pool, std::int64_t jobs) {
+/// The dearest of the pool's miners' prices per job (µNES).
+std::uint64_t dearestPricePerJob(const MinerPool &pool) {
   std::uint64_t perJob = 0;
   for (const auto &endpoint : pool.miners)
     perJob =
         std::max(perJob, static_cast<const miner::RemoteMiner &>(*endpoint).record().pricePerJob);
+  return perJob;
+}
+
+/// The cost, before anything is paid: every share job at the dearest miner's price.
+void tellEstimate(const Events &events, const MinerPool &pool, std::int64_t jobs) {
+  const std::uint64_t perJob = dearestPricePerJob(pool);
   tell(events, "cost estimate: about " + std::to_string(jobs * static_cast<std::int64_t>(perJob)) +
                    " µNES (" + std::to_string(jobs) + " share jobs at up to " +
                    std::to_string(perJob) +
@@ -98,7 +104,8 @@ Result<void> openChainPool(MinerPool &pool, const NetworkChoice &network, const 
 
 Result<MinerPool> openMinerPool(const NetworkChoice &network, const Secrets &secrets,
                                 const Events &events, const privacy::RunOptions &options,
-                                const model::LinearBundle &bundle, std::int64_t jobs) {
+                                const model::LinearBundle &bundle, std::int64_t jobs,
+                                const SpendingApproval &approve) {
   MinerPool pool;
   pool.bundle = &bundle;
   const int shares = options.sharesPerCall();
@@ -129,6 +136,10 @@ Result<MinerPool> openMinerPool(const NetworkChoice &network, const Secrets &sec
                    std::to_string(pool.miners.size()) + " miners registered; paying from " +
                    chain::checksumAddress(pool.chainNetwork->payer()));
   tellEstimate(events, pool, jobs);
+  if (approve)
+    if (auto approved = approve(static_cast<std::uint64_t>(jobs) * dearestPricePerJob(pool));
+        !approved)
+      return approved.error();
   return pool;
 }
 

@@ -25,12 +25,18 @@ struct MinerPool {
   const model::LinearBundle *bundle = nullptr;
 };
 
+/// Asked with a paid run's estimated cost in µNES once its miners are found, before any share is
+/// sent or anything paid; a failure stops the run (an organisation's spending limit).
+using SpendingApproval = std::function<Result<void>(std::uint64_t estimateMicroNes)>;
+
 /// The miners for a run at `options.level` whose miners compute on `bundle` (sent to each miner
 /// that lacks it; it must outlive the pool). `jobs` is the share jobs the query is expected to
-/// send, for the cost estimate told (events.notice) before anything is paid.
+/// send, for the cost estimate told (events.notice) and handed to `approve` before anything is
+/// paid.
 Result<MinerPool> openMinerPool(const NetworkChoice &network, const Secrets &secrets,
                                 const Events &events, const privacy::RunOptions &options,
-                                const model::LinearBundle &bundle, std::int64_t jobs);
+                                const model::LinearBundle &bundle, std::int64_t jobs,
+                                const SpendingApproval &approve = {});
 
 /// What a run would cost on the network's miners, before anything is paid.
 struct CostEstimate {

@@ -78,6 +78,9 @@ struct Events {
   /// After a run ended, with its outcome or error: a failure is the run's error instead (the
   /// audit log records the end here).
   std::function<Result<void>(const Request &, const Result<Outcome> &)> finished;
+  /// µNES this person's queries paid today (UTC), for an organisation's spending limit (the
+  /// audit log keeps the count); empty: not known, so a spending limit refuses paid queries.
+  std::function<Result<std::uint64_t>()> spentToday;
 };
 
 } // namespace nesa::analysis

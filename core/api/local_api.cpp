@@ -52,7 +52,8 @@ unsigned statusFor(ErrorCode code) {
   switch (code) {
   case ErrorCode::InvalidInput:
   case ErrorCode::Corrupt: return 400;
-  case ErrorCode::WrongPassphrase: return 403;
+  case ErrorCode::WrongPassphrase:
+  case ErrorCode::Forbidden: return 403;
   case ErrorCode::NotFound: return 404;
   case ErrorCode::Busy:
   case ErrorCode::Unavailable: return 503;

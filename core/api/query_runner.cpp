@@ -2,6 +2,7 @@
 
 #include "analysis/json_schema.h"
 #include "analysis/output_file.h"
+#include "policy/enforcement.h"
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -72,6 +73,7 @@ QueryRunner::QueryRunner(analysis::NetworkChoice network, analysis::Secrets secr
   analysis::Events events;
   events.starting = hooks.starting;
   events.finished = hooks.finished;
+  events.spentToday = hooks.spentToday;
   events.notice = m_notice;
   // Queries run one at a time on this runner's thread: the running job is the one to tell.
   events.text = [this](const std::string &piece) {
@@ -153,6 +155,12 @@ void QueryRunner::runOne(QueryJob &job) {
     job.finish(std::move(done));
     return;
   }
+  if (!job.outputFormat.empty()) // the result would leave Nesa as a file
+    if (auto allowed = policy::Enforcement::installed().allowsExport(); !allowed) {
+      done.error = allowed.error();
+      job.finish(std::move(done));
+      return;
+    }
   auto outcome = m_analyzer->run(job.request, &job.cancel);
   if (!outcome && outcome.error().code == ErrorCode::Cancelled)
     ++m_stoppedRuns;

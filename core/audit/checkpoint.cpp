@@ -79,22 +79,22 @@ Result<VerifierKey> VerifierKey::parse(std::string_view text) {
   const auto first = text.find('+');
   const auto second = first == std::string_view::npos ? first : text.find('+', first + 1);
   if (second == std::string_view::npos || first == 0)
-    return fail(ErrorCode::InvalidInput, "an audit verifier key reads NAME+KEYID+KEY");
+    return fail(ErrorCode::InvalidInput, "a verifier key reads NAME+KEYID+KEY");
   std::vector<std::uint8_t> typed;
   if (!fromBase64(text.substr(second + 1), typed) || typed.size() != 33 || typed[0] != kEd25519Type)
-    return fail(ErrorCode::InvalidInput, "the audit verifier key is not an Ed25519 key");
+    return fail(ErrorCode::InvalidInput, "the verifier key is not an Ed25519 key");
   VerifierKey key;
   key.name = std::string(text.substr(0, first));
   // A key name is non-empty and has no '+', spaces or control characters (signed-note).
   if (std::any_of(key.name.begin(), key.name.end(),
                   [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }))
-    return fail(ErrorCode::InvalidInput, "an audit verifier key's name has no '+' or spaces");
+    return fail(ErrorCode::InvalidInput, "a verifier key's name has no '+' or spaces");
   std::copy(typed.begin() + 1, typed.end(), key.publicKey.begin());
   const auto id = key.keyId();
   std::array<char, 9> idHex{};
   sodium_bin2hex(idHex.data(), idHex.size(), id.data(), id.size());
   if (text.substr(first + 1, second - first - 1) != idHex.data())
-    return fail(ErrorCode::InvalidInput, "the audit verifier key's ID does not match its key");
+    return fail(ErrorCode::InvalidInput, "the verifier key's ID does not match its key");
   return key;
 }
 
@@ -132,6 +132,47 @@ Result<SignerKey> SignerKey::fromSeed(const std::string &name, const SecureBuffe
   key.verifier.name = name;
   crypto_sign_seed_keypair(key.verifier.publicKey.data(), secret->data(), seed.data());
   key.secretKey = std::move(*secret);
+  return key;
+}
+
+Result<SecureBuffer> SignerKey::toSecretString() const {
+  std::vector<std::uint8_t> typed{kEd25519Type};
+  typed.resize(1 + crypto_sign_SEEDBYTES);
+  crypto_sign_ed25519_sk_to_seed(typed.data() + 1, secretKey.data());
+  // NAME+KEYID+ from the verifier key (the name has no '+'; its base64 key may).
+  const std::string named = verifier.toString();
+  std::string text =
+      "PRIVATE+KEY+" + named.substr(0, named.find('+', named.find('+') + 1) + 1) + toBase64(typed);
+  auto secret = SecureBuffer::copyOf(std::string_view(text));
+  sodium_memzero(typed.data(), typed.size());
+  sodium_memzero(text.data(), text.size());
+  return secret;
+}
+
+Result<SignerKey> SignerKey::parseSecretString(std::string_view text) {
+  constexpr std::string_view kPrefix = "PRIVATE+KEY+";
+  if (!text.starts_with(kPrefix))
+    return fail(ErrorCode::InvalidInput, "a signer key reads PRIVATE+KEY+NAME+KEYID+KEY");
+  text.remove_prefix(kPrefix.size());
+  const auto first = text.find('+');
+  const auto second = first == std::string_view::npos ? first : text.find('+', first + 1);
+  std::vector<std::uint8_t> typed;
+  if (second == std::string_view::npos || first == 0 ||
+      !fromBase64(text.substr(second + 1), typed) || typed.size() != 1 + crypto_sign_SEEDBYTES ||
+      typed[0] != kEd25519Type)
+    return fail(ErrorCode::InvalidInput, "the signer key is not an Ed25519 signer key string");
+  auto seed = SecureBuffer::copyOf(std::span<const std::uint8_t>(typed).subspan(1));
+  sodium_memzero(typed.data(), typed.size());
+  if (!seed)
+    return seed.error();
+  auto key = fromSeed(std::string(text.substr(0, first)), *seed);
+  if (!key)
+    return key.error();
+  // NAME+KEYID must be the verifier key string's start.
+  const std::string verifier = key->verifier.toString();
+  if (verifier.size() <= second || verifier[second] != '+' ||
+      std::string_view(verifier).substr(0, second) != text.substr(0, second))
+    return fail(ErrorCode::InvalidInput, "the signer key's ID does not match its key");
   return key;
 }
 

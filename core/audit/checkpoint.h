@@ -47,6 +47,12 @@ struct SignerKey {
   static Result<SignerKey> fromSecret(const std::string &name, const SecureBuffer &secret);
   /// The key whose 32-byte Ed25519 seed is `seed` (how signed-note signer keys store it).
   static Result<SignerKey> fromSeed(const std::string &name, const SecureBuffer &seed);
+
+  /// The signed-note signer key string "PRIVATE+KEY+NAME+KEYID+BASE64(0x01||SEED)" (what an
+  /// administrator keeps offline), in locked memory.
+  Result<SecureBuffer> toSecretString() const;
+  /// Parses a signer key string; InvalidInput when malformed or not Ed25519.
+  static Result<SignerKey> parseSecretString(std::string_view text);
 };
 
 /// A signed note (C2SP signed-note): `text` (non-empty, ending in a newline), a blank line and

@@ -54,7 +54,7 @@ Bytes encodePublishBundle(const std::string &bundleId, std::span<const std::uint
 Error decodeError(std::span<const std::uint8_t> frame) {
   const auto *body = messageOf(frame)->body_as_ErrorReply();
   const auto code = body->code();
-  const bool known = code <= static_cast<std::uint8_t>(ErrorCode::Busy);
+  const bool known = code <= static_cast<std::uint8_t>(ErrorCode::Forbidden);
   return Error{known ? static_cast<ErrorCode>(code) : ErrorCode::Internal, text(body->message())};
 }
 

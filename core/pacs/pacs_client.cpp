@@ -1,5 +1,7 @@
 #include "pacs/pacs_client.h"
 
+#include "policy/enforcement.h"
+
 #include "pacs/internal/dicomweb.h"
 #include "pacs/internal/dimse.h"
 
@@ -32,6 +34,8 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
 Result<void> store(const PacsNode &node, const std::vector<std::filesystem::path> &files) {
   if (files.empty())
     return fail(ErrorCode::InvalidInput, "no files to send");
+  if (auto allowed = policy::Enforcement::installed().allowsPacsTransfer(); !allowed)
+    return allowed.error();
   return node.isDicomWeb() ? dicomweb::store(node, files) : dimse::store(node, files);
 }
 

@@ -71,9 +71,10 @@ Result<int> retrieve(const PacsNode &node, const std::string &studyUid,
                      const std::string &seriesUid, const std::filesystem::path &folder,
                      const RetrieveProgress &progress = {});
 
-/// Stores DICOM files on the PACS (C-STORE, or STOW-RS requests of up to 64 MiB), each in the transfer syntax
-/// it is in. Over DIMSE it stops at the first file the PACS refuses and says which (the files
-/// before it stay stored); over DICOMweb it names every file the PACS refused.
+/// Stores DICOM files on the PACS (C-STORE, or STOW-RS requests of up to 64 MiB), each in the
+/// transfer syntax it is in. Over DIMSE it stops at the first file the PACS refuses and says which
+/// (the files before it stay stored); over DICOMweb it names every file the PACS refused. Forbidden
+/// when the organisation's policy does not let this user send results to a PACS.
 Result<void> store(const PacsNode &node, const std::vector<std::filesystem::path> &files);
 
 } // namespace nesa::pacs

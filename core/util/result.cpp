@@ -14,6 +14,7 @@ const char *errorCodeName(ErrorCode code) {
   case ErrorCode::Cancelled: return "cancelled";
   case ErrorCode::Internal: return "internal";
   case ErrorCode::Busy: return "busy";
+  case ErrorCode::Forbidden: return "forbidden";
   }
   return "unknown";
 }

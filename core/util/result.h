@@ -19,6 +19,7 @@ enum class ErrorCode {
   Cancelled,       ///< the user stopped the work
   Internal,        ///< a bug: an invariant of ours did not hold
   Busy,            ///< the other side is full for now: try again shortly, or elsewhere
+  Forbidden,       ///< the organisation's policy does not allow it (docs/enterprise.md)
 };
 
 /// A short stable name for a code ("wrong-passphrase"), for logs and scripts.
