@@ -21,6 +21,8 @@ packages=(
   dicom3tools dcmtk
   # a real PACS in the tests: Orthanc with its DICOMweb plugin (run unprivileged on loopback)
   orthanc orthanc-dicomweb
+  # a real audit repository in the tests: rsyslog taking syslog over TLS (RFC 5425) on loopback
+  rsyslog rsyslog-gnutls
   # real scans: Colin27 T1 and atlases (the built-in brain models are trained and tested on it)
   mricron-data
   # the BIP39 English word list (compiled into the wallet)

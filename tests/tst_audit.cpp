@@ -3,6 +3,9 @@
 #include "audit/audit_log.h"
 #include "audit/checkpoint.h"
 #include "audit/merkle.h"
+#include "audit/syslog_shipping.h"
+#include "rsyslog_server.h"
+#include "test_certificates.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -478,6 +481,77 @@ private Q_SLOTS:
     const auto report = verifyLog(folder);
     QVERIFY2(anyProblemContains(report, QStringLiteral("the store was replaced")),
              qPrintable(problemsOf(report)));
+  }
+
+  // The records leave for a real audit repository (rsyslogd with TLS on a loopback port): each
+  // record once, as a DICOM audit message in an RFC 5424 message, then the signed checkpoint;
+  // a second shipping sends only what is new. A repository whose certificate the given
+  // authority did not sign, or none listening, is refused and the mark stays where it was.
+  void recordsShipToASyslogRepositoryOverTls() {
+    const QString folder = m_dir.filePath(QStringLiteral("repository"));
+    QVERIFY(QDir().mkpath(folder));
+    QVERIFY(testing::makeTestCertificates(folder, QStringLiteral("syslog")));
+    testing::RsyslogServer repository;
+    const QString started = repository.start(folder, folder + "/syslog.pem", folder + "/syslog.key",
+                                             folder + "/ca.pem");
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+
+    const fs::path logFolder = logWith(3);
+    auto log = AuditLog::open(logFolder, secret("audit passphrase"));
+    QVERIFY(log.ok());
+    auto target = SyslogTarget::parse("127.0.0.1:" + std::to_string(repository.port()));
+    QVERIFY(target.ok());
+    target->caFile = (folder + "/ca.pem").toStdString();
+    auto wrong = *target;
+    wrong.caFile = (folder + "/other.pem").toStdString();
+    const auto refused = shipToSyslog(*log, logFolder, wrong);
+    QVERIFY(!refused.ok());
+    QVERIFY2(refused.error().message.find("certificate") != std::string::npos,
+             refused.error().message.c_str());
+    QVERIFY(!fs::exists(logFolder / "audit.shipped"));
+
+    auto shipped = shipToSyslog(*log, logFolder, *target);
+    QVERIFY2(shipped.ok(), shipped ? "" : shipped.error().message.c_str());
+    QCOMPARE(shipped->records, std::uint64_t{3});
+    QVERIFY(log->append(entry(3)).ok());
+    shipped = shipToSyslog(*log, logFolder, *target);
+    QVERIFY(shipped.ok());
+    QCOMPARE(shipped->firstSequence, std::uint64_t{3});
+    QCOMPARE(shipped->records, std::uint64_t{1});
+
+    const QStringList lines = repository.received(6);
+    QCOMPARE(lines.size(), 6); // 3 records, a checkpoint, the new record, a checkpoint
+    for (int i : {0, 1, 2, 4}) {
+      QVERIFY2(lines[i].startsWith(QStringLiteral("IHE+RFC-3881 <85>1 ")), qPrintable(lines[i]));
+      QVERIFY(lines[i].contains(QStringLiteral("<AuditMessage")));
+    }
+    QVERIFY(lines[3].startsWith(QStringLiteral("NESA-CHECKPOINT ")));
+    // The records in order, each its own actor; each checkpoint a valid signed note of the log
+    // (rsyslog writes a line feed as #012), for 3 records and then 4.
+    const std::vector<int> recordLines{0, 1, 2, 4};
+    for (std::size_t k = 0; k < recordLines.size(); ++k) {
+      const QString &line = lines[recordLines[k]];
+      QVERIFY2(line.startsWith(QStringLiteral("IHE+RFC-3881 <85>1 ")), qPrintable(line));
+      QVERIFY(line.contains(QStringLiteral("<AuditMessage>")));
+      QVERIFY(line.contains(QStringLiteral("UserID=\"%1\"")
+                                .arg(QString::fromStdString(entry(static_cast<int>(k)).actor))));
+    }
+    for (const auto &[index, size] : {std::pair{3, 3}, std::pair{5, 4}}) {
+      QVERIFY2(lines[index].startsWith(QStringLiteral("NESA-CHECKPOINT <85>1 ")),
+               qPrintable(lines[index]));
+      QString note = lines[index].section(QChar(0xFEFF), 1);
+      note.replace(QStringLiteral("#012"), QStringLiteral("\n"));
+      auto checkpoint = openCheckpoint((note + "\n").toStdString(), log->verifierKey());
+      QVERIFY2(checkpoint.ok(), checkpoint ? "" : checkpoint.error().message.c_str());
+      QCOMPARE(checkpoint->size, std::uint64_t(size));
+    }
+
+    repository.stop();
+    const auto gone = shipToSyslog(*log, logFolder, *target);
+    QVERIFY(!gone.ok());
+    QCOMPARE(gone.error().code, ErrorCode::Unavailable);
+    QVERIFY(!SyslogTarget::parse("127.0.0.1:99999").ok());
+    QVERIFY(!SyslogTarget::parse(":514").ok());
   }
 };
 

@@ -8,6 +8,7 @@
 #include "orthanc_server.h"
 #include "pacs/internal/multipart.h"
 #include "pacs/pacs_client.h"
+#include "test_certificates.h"
 #include "test_dicom.h"
 #include "test_dicom_series.h"
 
@@ -565,27 +566,7 @@ private Q_SLOTS:
   void tlsAcceptsTheRightCertificateOnly() {
     const QString folder = m_dir.filePath("orthanc-tls");
     QVERIFY(QDir().mkpath(folder));
-    auto openssl = [&](const QStringList &arguments) {
-      QProcess process;
-      process.setWorkingDirectory(folder);
-      process.start("openssl", arguments);
-      return process.waitForFinished(60000) && process.exitCode() == 0;
-    };
-    const QStringList key{"-newkey", "rsa:2048", "-nodes", "-days", "2"};
-    QVERIFY(openssl(QStringList{"req", "-x509"} + key +
-                    QStringList{"-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Test CA"}));
-    QVERIFY(openssl(QStringList{"req"} + key +
-                    QStringList{"-keyout", "pacs.key", "-out", "pacs.csr", "-subj", "/CN=pacs"}));
-    QFile names(folder + "/names.ext"); // the certificate names the address it serves
-    QVERIFY(names.open(QIODevice::WriteOnly));
-    names.write("subjectAltName=IP:127.0.0.1\n");
-    names.close();
-    QVERIFY(
-        openssl({"x509", "-req", "-in", "pacs.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                 "-CAcreateserial", "-out", "pacs.pem", "-days", "2", "-extfile", "names.ext"}));
-    QVERIFY(openssl(
-        QStringList{"req", "-x509"} + key +
-        QStringList{"-keyout", "other.key", "-out", "other.pem", "-subj", "/CN=Another CA"}));
+    QVERIFY(testing::makeTestCertificates(folder, "pacs"));
     testing::OrthancServer secure;
     const QString started =
         secure.start(folder, {"NESA"},

@@ -2,6 +2,7 @@
 
 #include "audit/audit_log.h"
 #include "audit/dicom_audit_message.h"
+#include "audit/syslog_shipping.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/secret_input.h"
@@ -38,7 +39,12 @@ constexpr const char *kUsage =
     "  key                     the verifier key that signs the checkpoints\n"
     "  prove N                 JSON proof that record N is in the latest checkpoint\n"
     "  export                  every record as DICOM PS3.15 audit messages, one per line\n"
-    "                          (--format dicom|json, --output FILE)\n\n"
+    "                          (--format dicom|json, --output FILE)\n"
+    "  ship --to HOST:PORT --ca FILE\n"
+    "                          send the records not sent yet to the organisation's audit\n"
+    "                          repository over syslog with TLS (RFC 5425), as DICOM audit\n"
+    "                          messages, then the latest signed checkpoint (--server-name N,\n"
+    "                          --client-cert F --client-key F)\n\n"
     "The log lives in <data folder>/audit and is written by `nesa analyze` when the setting\n"
     "auditLog is true (nesa config set auditLog true). It is encrypted with the wallet's\n"
     "passphrase, asked for on the terminal or taken from $NESA_WALLET_PASSPHRASE.\n";
@@ -51,6 +57,11 @@ const std::vector<OptionSpec> kOptions = {
     {"format", true, "export format: dicom (default) or json", "FORMAT"},
     {"output", true, "write the export to FILE instead of standard output", "FILE"},
     {"key", true, "verify: the verifier key an auditor kept (nesa audit key)", "KEY"},
+    {"to", true, "ship: the audit repository's syslog over TLS", "HOST:PORT"},
+    {"ca", true, "ship: PEM certificates that signed the repository's", "FILE"},
+    {"server-name", true, "ship: the name its certificate carries (default: HOST)", "NAME"},
+    {"client-cert", true, "ship: this computer's certificate, when the repository asks", "FILE"},
+    {"client-key", true, "ship: that certificate's private key", "FILE"},
     {"json", false, "machine-readable output"},
 };
 
@@ -213,6 +224,32 @@ int exportRecords(Context &ctx, AuditLog &log, const Arguments &args) {
   return kExitOk;
 }
 
+int ship(Context &ctx, AuditLog &log, const Arguments &args) {
+  if (!args.has("to") || !args.has("ca"))
+    return failWith(
+        ctx, fail(ErrorCode::InvalidInput, "nesa audit ship needs --to HOST:PORT and --ca FILE"));
+  auto target = audit::SyslogTarget::parse(args.value("to"));
+  if (!target)
+    return failWith(ctx, target.error());
+  target->caFile = args.value("ca");
+  target->serverName = args.value("server-name");
+  target->certFile = args.value("client-cert");
+  target->keyFile = args.value("client-key");
+  if (target->certFile.empty() != target->keyFile.empty())
+    return failWith(ctx,
+                    fail(ErrorCode::InvalidInput, "--client-cert and --client-key go together"));
+  auto shipped = audit::shipToSyslog(log, auditFolder(ctx), *target);
+  if (!shipped)
+    return failWith(ctx, shipped.error());
+  if (shipped->records == 0)
+    ctx.out << "no new records; the latest checkpoint was sent to " << args.value("to") << '\n';
+  else
+    ctx.out << "sent records " << shipped->firstSequence << "–"
+            << shipped->firstSequence + shipped->records - 1 << " and the latest checkpoint to "
+            << args.value("to") << '\n';
+  return kExitOk;
+}
+
 } // namespace
 
 int auditCommand(Context &ctx) {
@@ -225,7 +262,7 @@ int auditCommand(Context &ctx) {
     return failWith(ctx, args.error());
   const std::string sub = args->positional.empty() ? "" : args->positional[0];
   if (sub != "verify" && sub != "list" && sub != "checkpoint" && sub != "key" && sub != "prove" &&
-      sub != "export")
+      sub != "export" && sub != "ship")
     return failWith(ctx, fail(ErrorCode::InvalidInput,
                               "unknown command '" + sub + "' (see nesa audit --help)"));
   auto log = openExisting(ctx);
@@ -239,6 +276,8 @@ int auditCommand(Context &ctx) {
     return prove(ctx, *log, *args);
   if (sub == "export")
     return exportRecords(ctx, *log, *args);
+  if (sub == "ship")
+    return ship(ctx, *log, *args);
   if (sub == "key")
     ctx.out << log->verifierKey().toString() << '\n';
   else

@@ -191,7 +191,7 @@ const std::vector<Command> &commands() {
        "nesa chain devnet [--miners N] [--once] [--json] | status [--json]", nullptr, chainCommand},
       {"audit", "verify, list, prove and export the tamper-evident audit log (nesa audit --help)",
        "nesa audit verify [CHECKPOINT...] | list [--action A] [--since YYYY-MM-DD] | checkpoint | "
-       "key | prove N | export [--format dicom|json]",
+       "key | prove N | export [--format dicom|json] | ship --to HOST:PORT --ca FILE",
        nullptr, auditCommand},
       {"policy", "what the organisation's policy lets you do; sign a policy (nesa policy --help)",
        "nesa policy show [--json] | keygen NAME --output FILE | sign POLICY.json --key FILE "
