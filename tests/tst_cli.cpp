@@ -505,6 +505,25 @@ private Q_SLOTS:
     QCOMPARE(audit({QStringLiteral("prove"), QStringLiteral("-1")}, pass).code, 2);
     QCOMPARE(audit({QStringLiteral("prove"), QStringLiteral("8")}, pass).code, 1);
 
+    // A result written for the user is on record as an export, beside its analysis.
+    r = run(kNesa,
+            {QStringLiteral("analyze"), scan, QStringLiteral("--model"),
+             dir.filePath(QStringLiteral("volume.pt")), QStringLiteral("--privacy"),
+             QStringLiteral("local"), QStringLiteral("--output"),
+             dir.filePath(QStringLiteral("result.npy"))},
+            home.path(), {}, pass);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = audit({QStringLiteral("list"), QStringLiteral("--action"), QStringLiteral("export"),
+               QStringLiteral("--json")},
+              pass);
+    const QJsonObject exported = QJsonDocument::fromJson(r.out.trimmed().toUtf8()).object();
+    QCOMPARE(exported[u"sequence"].toInt(), 10); // after the run's start and end
+    QCOMPARE(exported[u"outcome"].toString(), QStringLiteral("ok"));
+    QCOMPARE(exported[u"details"].toObject()[u"format"].toString(), QStringLiteral("npy"));
+    QCOMPARE(exported[u"subject"].toString(), QJsonDocument::fromJson(lines[0].toUtf8())
+                                                  .object()[u"subject"]
+                                                  .toString()); // the same scan
+
     // An auditor keeps the latest checkpoint; then the store is replaced by its older copy.
     r = audit({QStringLiteral("checkpoint")}, pass);
     QCOMPARE(r.code, 0);

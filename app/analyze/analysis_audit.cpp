@@ -104,6 +104,16 @@ audit::AuditEntry analysisEndEntry(const audit::AuditEntry &start,
   return entry;
 }
 
+audit::AuditEntry resultEntry(const analysis::Request &request, const std::string &action,
+                              const std::string &detailsJson, const Result<void> &outcome) {
+  audit::AuditEntry entry = analysisStartEntry(request);
+  entry.action = action;
+  entry.details = detailsJson;
+  entry.outcome = outcome ? std::string("ok")
+                          : std::string("failed (") + errorCodeName(outcome.error().code) + ")";
+  return entry;
+}
+
 Result<std::uint64_t> spentTodayIn(audit::AuditLog &log, const std::string &actor) {
   constexpr std::int64_t kDayMs = 24 * 60 * 60 * 1000;
   const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(

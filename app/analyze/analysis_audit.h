@@ -23,6 +23,13 @@ audit::AuditEntry analysisStartEntry(const analysis::Request &request);
 audit::AuditEntry analysisEndEntry(const audit::AuditEntry &start,
                                    const Result<analysis::Outcome> &outcome);
 
+/// The record of what became of a run's result: `action` "export" (a result file written for
+/// the user, `details` naming its format) or "pacs-send" (`details` naming the PACS); the
+/// subject is the input's digest, as in the analysis's records, and the outcome "ok" or
+/// "failed (CODE)".
+audit::AuditEntry resultEntry(const analysis::Request &request, const std::string &action,
+                              const std::string &detailsJson, const Result<void> &outcome);
+
 /// µNES that `actor`'s analyses recorded in `log` paid since 00:00 UTC today (the count an
 /// organisation's spending limit is checked against).
 Result<std::uint64_t> spentTodayIn(audit::AuditLog &log, const std::string &actor);

@@ -21,6 +21,7 @@
 #include <cstring>
 
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -145,11 +146,17 @@ void printCall(const privacy::RunProgress &p) {
   std::cerr << line.str() << '\n';
 }
 
+/// Records what became of a run's result in the audit log (does nothing when it is off): an
+/// action, its details as JSON, its outcome.
+using ResultRecorder =
+    std::function<void(const std::string &, const std::string &, const Result<void> &)>;
+
 /// Writes the DICOM SEG and SR of `outcome` into --output-dicom (else into a private folder)
 /// and stores them on `sendTo` when given. The private folder is removed, unless sending failed:
 /// then the error says where the files wait (the run was paid for; they are the user's result).
 Result<void> writeAndSendDicom(const cli::Arguments &args, const analysis::Outcome &outcome,
-                               const std::optional<pacs::PacsNode> &sendTo) {
+                               const std::optional<pacs::PacsNode> &sendTo,
+                               const ResultRecorder &record) {
   const bool keep = args.has("output-dicom");
   fs::path folder;
   if (keep) {
@@ -172,6 +179,9 @@ Result<void> writeAndSendDicom(const cli::Arguments &args, const analysis::Outco
     }
   } remover{folder, removeFolder};
   auto written = analysis::writeDicomOutput(folder, outcome);
+  if (keep)
+    record("export", nlohmann::json{{"format", "dicom"}}.dump(),
+           written ? Result<void>{} : Result<void>(written.error()));
   if (!written)
     return written.error();
   auto &out = g_json ? std::cerr : std::cout;
@@ -181,6 +191,7 @@ Result<void> writeAndSendDicom(const cli::Arguments &args, const analysis::Outco
   if (!sendTo)
     return {};
   auto sent = pacs::store(*sendTo, {written->segmentation, written->report});
+  record("pacs-send", nlohmann::json{{"pacs", pacs::describe(*sendTo)}}.dump(), sent);
   if (sent) {
     out << "Sent the SEG and the SR to " << pacs::describe(*sendTo) << ".\n";
     return {};
@@ -380,6 +391,7 @@ int main(int argc, char **argv) {
   };
   // With the setting auditLog, each run is recorded as it starts and as it ends; the log opens
   // first, so that a run that could not be recorded does not start.
+  std::shared_ptr<audit::AuditLog> auditLog; // when the settings keep one
   if (config->auditLog && !args->has("estimate")) {
     auto passphrase = passphraseOnce();
     if (!passphrase)
@@ -387,7 +399,8 @@ int main(int argc, char **argv) {
     auto opened = app::openAuditLogIfEnabled(*config, *passphrase);
     if (!opened)
       return failWith(opened.error());
-    const auto hooks = app::auditHooks(std::make_shared<audit::AuditLog>(std::move(**opened)));
+    auditLog = std::make_shared<audit::AuditLog>(std::move(**opened));
+    const auto hooks = app::auditHooks(auditLog);
     events.starting = hooks.starting;
     events.finished = hooks.finished;
     events.spentToday = hooks.spentToday;
@@ -406,16 +419,33 @@ int main(int argc, char **argv) {
     return failWith(outcome.error());
   // A document task's result is its text: an .npy asked for it stays unwritten.
   const bool noArray = !outcome->output && fs::path(args->value("output")).extension() == ".npy";
-  if (args->has("output") && !noArray)
-    if (auto written = analysis::writeOutput(args->value("output"), *outcome); !written)
+  // Exports and PACS sends are on record beside the analysis (the run itself is recorded).
+  const ResultRecorder record = [&](const std::string &action, const std::string &details,
+                                    const Result<void> &done) {
+    if (!auditLog)
+      return;
+    if (auto recorded = auditLog->append(app::resultEntry(*request, action, details, done));
+        !recorded)
+      std::cerr << "nesa analyze: recording the " << action
+                << " in the audit log failed: " << recorded.error().message << '\n';
+  };
+  if (args->has("output") && !noArray) {
+    auto written = analysis::writeOutput(args->value("output"), *outcome);
+    record("export",
+           nlohmann::json{
+               {"format", fs::path(args->value("output")).extension() == ".npy" ? "npy" : "nifti"}}
+               .dump(),
+           written);
+    if (!written)
       return failWith(written.error());
+  }
   // The result first: a failure to write or send its DICOM form does not hide what was paid for.
   if (g_json)
     std::cout << analysis::resultLine(*outcome, analyzer.counters()) << std::endl;
   else
     printRun(*outcome);
   if (args->has("output-dicom") || sendTo) {
-    if (auto stored = writeAndSendDicom(*args, *outcome, sendTo); !stored) {
+    if (auto stored = writeAndSendDicom(*args, *outcome, sendTo, record); !stored) {
       if (const auto &unpaid = outcome->settlementError)
         std::cerr << "nesa analyze: " << unpaid->message << '\n';
       return failWith(stored.error());
