@@ -16,7 +16,9 @@ class FakeBackend : public AnalysisBackend {
 public:
   std::vector<AnalysisRequest> requests;
   QStringList dicomFiles; ///< what a segmentation run gives as its DICOM form
+  QString refuseExports;  ///< what exportRefusal() answers (empty: exports are allowed)
 
+  QString exportRefusal() override { return refuseExports; }
   std::vector<ModelOption> models() override {
     return {{"fake-seg",
              "Fake segmenter",

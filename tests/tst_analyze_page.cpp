@@ -145,6 +145,15 @@ private Q_SLOTS:
     QCOMPARE(bytes.size() - headerEnd, 8 * 2 * 8 * 8 * 4);
     QVERIFY(!page.exportOutput(QStringLiteral("/nonexistent/folder/out.npy")));
     QVERIFY(page.errorText().contains(QStringLiteral("could not be exported")));
+    // Under a policy that keeps results inside Nesa: refused with its rule, nothing written.
+    backend.refuseExports = QStringLiteral("refused by the policy of St Example Hospital "
+                                           "(version 8): your roles (clinician) may not write "
+                                           "results to files outside Nesa");
+    const QString refused = m_dir.filePath(QStringLiteral("refused.npy"));
+    QVERIFY(!page.exportOutput(refused));
+    QCOMPARE(page.errorText(), backend.refuseExports);
+    QVERIFY(!QFile::exists(refused));
+    backend.refuseExports.clear();
     // What one miner saw, next to the original, with how unlike it is.
     QVERIFY(page.shareView()->hasImages());
     QVERIFY(page.shareView()->captionText().contains(QStringLiteral("correlation")));
@@ -316,6 +325,22 @@ private Q_SLOTS:
              qPrintable(QString::number(inProcess.work().poolsOpened)));
     QCOMPARE(inProcess.work().inputsRead, 1);
     QCOMPARE(inProcess.work().modelsCompiled, 1);
+  }
+
+  // The desktop's backend asks the installed policy: none lets results out; a policy key
+  // without a valid policy (lockdown) keeps them in and says why.
+  void theBackendAsksThePolicyBeforeExports() {
+    QTemporaryDir policy;
+    qputenv("NESA_POLICY_DIR", policy.path().toUtf8());
+    nesa::app::ProcessAnalysisBackend backend;
+    QVERIFY(backend.exportRefusal().isEmpty());
+    QFile pub(policy.filePath(QStringLiteral("policy.pub")));
+    QVERIFY(pub.open(QIODevice::WriteOnly));
+    pub.write("admin.example.org+00000000+AQ==\n");
+    pub.close();
+    const QString refusal = backend.exportRefusal();
+    qunsetenv("NESA_POLICY_DIR");
+    QVERIFY2(refusal.contains(QStringLiteral("most restrictive mode")), qPrintable(refusal));
   }
 
   void sliceImagesAndCorrelation() {

@@ -86,6 +86,9 @@ public:
   virtual AnalysisOutcome run(const AnalysisRequest &request,
                               const std::function<void(const AnalysisProgress &)> &progress,
                               const std::atomic<bool> &cancelled) = 0;
+  /// Why results may not leave Nesa as files here (the organisation's policy, naming its rule);
+  /// empty when they may. Asked before a report is saved or an output exported.
+  virtual QString exportRefusal() { return {}; }
 };
 
 } // namespace nesa::ui

@@ -305,6 +305,8 @@ AnalyzePage::AnalyzePage(AnalysisBackend &backend, QWidget *parent)
     Q_EMIT resultSent();
   });
   connect(m_export, &QPushButton::clicked, this, [this] {
+    if (!exportAllowed())
+      return;
     const QString file = QFileDialog::getSaveFileName(this, tr("Export output"), QString(),
                                                       tr("NumPy files (*.npy)"));
     if (!file.isEmpty())
@@ -487,8 +489,15 @@ void AnalyzePage::showEstimate(const CostEstimate &estimate) {
 
 QString AnalyzePage::costText() const { return m_cost->text(); }
 
+bool AnalyzePage::exportAllowed() {
+  const QString refusal = m_backend.exportRefusal();
+  if (!refusal.isEmpty())
+    showError(refusal);
+  return refusal.isEmpty();
+}
+
 bool AnalyzePage::exportOutput(const QString &file) {
-  if (m_lastOutput.empty())
+  if (m_lastOutput.empty() || !exportAllowed())
     return false;
   if (!writeFloatNpy(file, m_lastShape, m_lastOutput)) {
     showError(tr("The output could not be exported to %1.").arg(file));
@@ -661,6 +670,8 @@ void AnalyzePage::sendResultToPacs() {
 QString AnalyzePage::pacsText() const { return m_pacsStatus->text(); }
 
 void AnalyzePage::saveReport() {
+  if (!exportAllowed())
+    return;
   const QString file =
       QFileDialog::getSaveFileName(this, tr("Save report"), QString(), tr("Text files (*.txt)"));
   if (file.isEmpty())

@@ -62,7 +62,7 @@ public:
   /// Starts a run as the Run button does (nothing when it is disabled).
   void run();
   /// Writes the last run's output to `file` (.npy, float32); false (with the error shown) when
-  /// there is none or it cannot be written.
+  /// there is none, the organisation's policy refuses exports, or it cannot be written.
   bool exportOutput(const QString &file);
   /// The cost line ("About 0.005800 NES, …"; "Free: …" at local).
   QString costText() const;
@@ -116,6 +116,8 @@ private:
   void showProgress(const AnalysisProgress &progress);
   void finish(RunResult result);
   void showError(const QString &message);
+  /// True when the backend lets results leave as files; else shows why and returns false.
+  bool exportAllowed();
   void saveReport();
   const ModelOption *selectedModel() const;
 

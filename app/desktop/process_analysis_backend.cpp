@@ -3,6 +3,7 @@
 #include "analyzer_session.h"
 
 #include "model/npy.h"
+#include "policy/enforcement.h"
 #include "registry/model_locations.h"
 #include "registry/model_registry.h"
 #include "util/child_process.h"
@@ -235,6 +236,11 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
   readNpy(scratch.filePath(QStringLiteral("input.npy")), outcome.input.shape, outcome.input.values);
   readNpy(scratch.filePath(QStringLiteral("share.npy")), outcome.share.shape, outcome.share.values);
   return outcome;
+}
+
+QString ProcessAnalysisBackend::exportRefusal() {
+  const auto allowed = policy::Enforcement::installed().allowsExport();
+  return allowed ? QString() : QString::fromStdString(allowed.error().message);
 }
 
 } // namespace nesa::app

@@ -37,6 +37,8 @@ public:
   ui::AnalysisOutcome run(const ui::AnalysisRequest &request,
                           const std::function<void(const ui::AnalysisProgress &)> &progress,
                           const std::atomic<bool> &cancelled) override;
+  /// The installed organisation policy's refusal of exports (policy::Enforcement), if any.
+  QString exportRefusal() override;
   /// What the session had done after its last answer (tests check that nothing is done twice).
   AnalyzerWork work() const;
 
