@@ -12,6 +12,8 @@
 
 #include <sodium.h>
 
+#include <fstream>
+
 using namespace nesa;
 using namespace nesa::audit;
 namespace fs = std::filesystem;
@@ -545,6 +547,17 @@ private Q_SLOTS:
       QVERIFY2(checkpoint.ok(), checkpoint ? "" : checkpoint.error().message.c_str());
       QCOMPARE(checkpoint->size, std::uint64_t(size));
     }
+
+    // A mark left by another log (this one was replaced) sends everything again.
+    {
+      std::ofstream mark(logFolder / "audit.shipped");
+      mark << "2 another.log+00000000+AQ==\n";
+    }
+    shipped = shipToSyslog(*log, logFolder, *target);
+    QVERIFY(shipped.ok());
+    QCOMPARE(shipped->firstSequence, std::uint64_t{0});
+    QCOMPARE(shipped->records, std::uint64_t{4});
+    QCOMPARE(repository.received(11).size(), 11);
 
     repository.stop();
     const auto gone = shipToSyslog(*log, logFolder, *target);

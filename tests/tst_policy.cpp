@@ -40,7 +40,7 @@ std::string hospitalPolicy(const std::string &expires = "2099-01-01T00:00:00Z",
   return R"({"organisation": "St Example Hospital", "version": 7, "expires": ")" + expires +
          R"(",
   "roles": {
-    "clinician": {"minimumLevel": "hss", "models": ["brain-*", "*/volume.pt"],
+    "clinician": {"minimumLevel": "hss", "models": ["brain-*", "/models/[a-z]*.pt"],
                   "inputs": ["scan"], "dailySpendMicroNes": 100, "miner": false)" +
          clinicianExtra + R"(},
     "analyst": {"export": false, "pacs": false},
@@ -226,11 +226,22 @@ private Q_SLOTS:
     QVERIFY(clinician.allowsQuery("hss", "brain-extraction", "scan").ok());
     QVERIFY(clinician.allowsQuery("hss-ee", "/models/volume.pt", "scan").ok());
     QVERIFY(message(clinician.allowsQuery("hss", "tiny-gpt2", "scan"))
-                .find("may run only the models brain-*, */volume.pt, not tiny-gpt2") !=
+                .find("may run only the models brain-*, /models/[a-z]*.pt at hss, not tiny-gpt2") !=
             std::string::npos);
+    // A path's wildcard stays in its folder (written without a slash-star: moc reads one in a
+    // raw string as a comment).
+    QVERIFY(!clinician.allowsQuery("hss", "/models/../home/u/evil.pt", "scan").ok());
+    QVERIFY(!clinician.allowsQuery("hss", "/models/sub/evil.pt", "scan").ok());
     QVERIFY(message(clinician.allowsQuery("hss", "brain-extraction", "document"))
-                .find("may give only scan inputs, and this one is a document") !=
-            std::string::npos);
+                .find("may give only scan inputs to brain-extraction, and this one is a "
+                      "document") != std::string::npos);
+    // Rules of two roles are not combined: neither the clinician (hss, brain models) nor the
+    // operator (hss-ee, no models) alone allows a local brain run or another model at hss-ee.
+    const Enforcement twoRoles = load({"cleo", {"radiology", "it"}});
+    QCOMPARE(twoRoles.roles(), (std::vector<std::string>{"clinician", "operator"}));
+    QVERIFY(!twoRoles.allowsQuery("local", "brain-extraction", "scan").ok());
+    QVERIFY(!twoRoles.allowsQuery("hss-ee", "tiny-gpt2", "scan").ok());
+    QVERIFY(twoRoles.allowsQuery("hss", "brain-extraction", "scan").ok());
     QVERIFY(message(clinician.allowsMiner()).find("may not run this computer's miner") !=
             std::string::npos);
     QVERIFY(clinician.allowsExport().ok() && clinician.allowsPacsTransfer().ok());
@@ -303,13 +314,16 @@ private Q_SLOTS:
     const QString user = QString::fromStdString(currentUserName());
     QFile json(admin.filePath(QStringLiteral("policy.json")));
     QVERIFY(json.open(QIODevice::WriteOnly));
-    json.write(QByteArray::fromStdString(R"({"organisation": "St Example Hospital", "version": 8,
+    json.write(
+        QByteArray::fromStdString(R"({"organisation": "St Example Hospital", "version": 8,
       "expires": "2099-01-01T00:00:00Z",
-      "roles": {"clinician": {"minimumLevel": "hss", "models": ["*/volume.pt"],
+      "roles": {"clinician": {"minimumLevel": "hss", "models": [")" +
+                                  QFileInfo(models.path()).canonicalFilePath().toStdString() +
+                                  R"(/volume.*"],
                               "inputs": ["scan"], "export": false, "pacs": false,
                               "miner": false}},
       "users": {")" + user.toStdString() +
-                                         R"(": ["clinician"]}})"));
+                                  R"(": ["clinician"]}})"));
     json.close();
     const QString note = installed.filePath(QStringLiteral("policy"));
     r = run(kNesa, {QStringLiteral("policy"), QStringLiteral("sign"), json.fileName(),
@@ -356,7 +370,8 @@ private Q_SLOTS:
              QStringLiteral("hss"), QStringLiteral("--in-process")},
             home.path());
     QCOMPARE(r.code, 4);
-    QVERIFY2(r.err.contains(QStringLiteral("may run only the models */volume.pt")),
+    QVERIFY2(r.err.contains(QStringLiteral("may run only the models ")) &&
+                 r.err.contains(QStringLiteral("/volume.* at hss, not ")),
              qPrintable(r.err));
     // The desktop's path: its session answers the op with the same refusal, as an error event.
     QProcess session;

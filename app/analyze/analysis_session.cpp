@@ -8,6 +8,7 @@
 #include "wallet_secrets.h"
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -67,6 +68,24 @@ struct Op {
   SecureBuffer passphrase; ///< the wallet's, for this op's query (may be empty)
 };
 
+/// Where a run op may write its result: anywhere when the organisation's policy lets results
+/// out as files; else only inside the private scratch folder of the program that started this
+/// session (the desktop keeps what it shows there: "<temp>/nesa-private-<its pid>-…").
+Result<void> mayWriteResultTo(const fs::path &file) {
+  auto allowed = policy::Enforcement::installed().allowsExport();
+  if (allowed)
+    return {};
+  std::error_code ec;
+  const std::string scratch = "nesa-private-" + std::to_string(::getppid()) + "-";
+  const fs::path temp = fs::weakly_canonical(fs::temp_directory_path(ec), ec);
+  const fs::path where = fs::weakly_canonical(fs::absolute(file, ec), ec);
+  const auto relative = where.lexically_relative(temp);
+  if (!ec && !relative.empty() && relative.begin()->string().starts_with(scratch) &&
+      std::distance(relative.begin(), relative.end()) >= 2)
+    return {};
+  return allowed.error();
+}
+
 /// Longest op line read: a request is small (paths and a few labels).
 constexpr std::size_t kLongestOp = 1 << 20;
 
@@ -93,6 +112,10 @@ Result<Op> parseOp(const std::string &text) {
   if (!request)
     return request.error();
   op.request = std::move(*request);
+  for (const char *file : {"output", "output_dicom"})
+    if (object.contains(file) && object[file].is_string())
+      if (auto allowed = mayWriteResultTo(object[file].get<std::string>()); !allowed)
+        return allowed.error();
   if (object.contains("output") && object["output"].is_string()) {
     op.output = object["output"].get<std::string>();
     if (auto named = analysis::checkOutputFile(op.output); !named) // before anything runs

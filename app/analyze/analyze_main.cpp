@@ -196,6 +196,8 @@ Result<void> writeAndSendDicom(const cli::Arguments &args, const analysis::Outco
     out << "Sent the SEG and the SR to " << pacs::describe(*sendTo) << ".\n";
     return {};
   }
+  if (sent.error().code == ErrorCode::Forbidden)
+    return sent.error(); // the policy keeps the result in: the private folder goes
   removeFolder = false;
   return fail(sent.error().code, sent.error().message + "; the SEG and the SR wait in " +
                                      folder.string() +
@@ -353,6 +355,9 @@ int main(int argc, char **argv) {
   if (args->has("output-dicom"))
     if (auto folder = analysis::checkDicomFolder(args->value("output-dicom")); !folder)
       return failWith(folder.error());
+  if (args->has("send-to")) // before anything is paid: a refused send would strand the result
+    if (auto allowed = policy::Enforcement::installed().allowsPacsTransfer(); !allowed)
+      return failWith(allowed.error());
   std::optional<pacs::PacsNode> sendTo;
   if (args->has("send-to")) {
     const std::string address =

@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -56,6 +57,12 @@ Result<std::string> readFile(const fs::path &file) {
 }
 
 std::string firstLine(const std::string &text) { return text.substr(0, text.find('\n')); }
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.pop_back();
+  return text;
+}
 
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -128,8 +135,10 @@ int sign(Context &ctx, const Arguments &args) {
   auto keyText = readFile(args.value("key"));
   if (!keyText)
     return failWith(ctx, keyText.error());
-  auto key = audit::SignerKey::parseSecretString(firstLine(*keyText));
+  std::string line = firstLine(*keyText);
+  auto key = audit::SignerKey::parseSecretString(line);
   sodium_memzero(keyText->data(), keyText->size());
+  sodium_memzero(line.data(), line.size());
   if (!key)
     return failWith(ctx, key.error().withContext(args.value("key")));
   auto note = policy::signPolicy(*json, *key);
@@ -154,7 +163,7 @@ int verify(Context &ctx, const Arguments &args) {
   auto pub = readFile(pubFile);
   if (!pub)
     return failWith(ctx, pub.error());
-  auto key = audit::VerifierKey::parse(firstLine(*pub));
+  auto key = audit::VerifierKey::parse(trimmed(*pub)); // as enforcement reads it
   if (!key)
     return failWith(ctx, key.error().withContext(pubFile.string()));
   auto note = readFile(args.positional[1]);

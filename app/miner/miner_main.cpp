@@ -6,6 +6,7 @@
 #include "cli/daemon.h"
 #include "miner/miner_service.h"
 #include "net/identity.h"
+#include "policy/enforcement.h"
 #include "util/config.h"
 #include "util/cpu_usage.h"
 #include "util/log.h"
@@ -169,6 +170,17 @@ int main(int argc, char **argv) {
                  "or serve for free with --free");
   }
 
+  // The organisation's miner right governs lending this computer: to a network, or to anyone
+  // for free. The local devnet (this computer's own network, its chain on loopback) is not that.
+  const bool localDevnet =
+      options.chain && options.chain->chainId == chain::kDevnetChainId &&
+      (options.chain->rpc.host == "127.0.0.1" || options.chain->rpc.host == "localhost" ||
+       options.chain->rpc.host == "::1");
+  if (!localDevnet)
+    if (auto allowed = policy::Enforcement::installed().allowsMiner(); !allowed) {
+      std::cerr << "nesa-miner: " << allowed.error().message << '\n';
+      return cli::exitCodeFor(allowed.error());
+    }
   auto service = miner::MinerService::start(options);
   if (!service) {
     std::cerr << "nesa-miner: " << service.error().message << '\n';

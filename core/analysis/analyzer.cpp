@@ -48,6 +48,9 @@ struct ForgetAtEnd {
 struct ResolvedModel {
   fs::path file; ///< TorchScript file or language-model folder
   std::optional<ingest::ModelManifest> manifest;
+  /// What an organisation's policy matches: a built-in model's id, else the file's canonical
+  /// path (a name the user chose, for a file or an added model, proves nothing).
+  std::string policyName;
   bool isLanguageModel() const {
     std::error_code ec;
     return fs::is_directory(file, ec);
@@ -162,8 +165,15 @@ struct Analyzer::State {
                                              " is neither a file nor an installed model (see "
                                              "'nesa model list')");
       resolved.file = found->path;
+      if (found->source == registry::ModelSource::BuiltIn)
+        resolved.policyName = found->id;
       if (manifestFile.empty() && found->manifest)
         resolved.manifest = found->manifest;
+    }
+    if (resolved.policyName.empty()) {
+      resolved.policyName = fs::weakly_canonical(resolved.file, ec).string();
+      if (ec || resolved.policyName.empty())
+        resolved.policyName = fs::absolute(resolved.file, ec).lexically_normal().string();
     }
     const auto beside = fs::path(resolved.file).replace_extension(".json");
     if (manifestFile.empty() && !resolved.isLanguageModel() && fs::exists(beside, ec))
@@ -422,8 +432,9 @@ Result<Outcome> Analyzer::run(const Request &request, const std::atomic<bool> *c
     auto &[options, resolved] = *query;
     // The organisation's rules, before anything is read, sent or paid.
     m->enforcement = policy::Enforcement::installed();
-    if (auto allowed = m->enforcement.allowsQuery(privacy::privacyLevelName(options.level),
-                                                  request.model, inputKindOf(request, resolved));
+    if (auto allowed =
+            m->enforcement.allowsQuery(privacy::privacyLevelName(options.level),
+                                       resolved.policyName, inputKindOf(request, resolved));
         !allowed)
       return allowed.error();
     if (privacy::isKeyed(options.level)) {

@@ -141,10 +141,12 @@ Result<SecureBuffer> SignerKey::toSecretString() const {
   crypto_sign_ed25519_sk_to_seed(typed.data() + 1, secretKey.data());
   // NAME+KEYID+ from the verifier key (the name has no '+'; its base64 key may).
   const std::string named = verifier.toString();
-  std::string text =
-      "PRIVATE+KEY+" + named.substr(0, named.find('+', named.find('+') + 1) + 1) + toBase64(typed);
+  std::string encoded = toBase64(typed);
+  std::string text = "PRIVATE+KEY+" + named.substr(0, named.find('+', named.find('+') + 1) + 1);
+  text += encoded;
   auto secret = SecureBuffer::copyOf(std::string_view(text));
   sodium_memzero(typed.data(), typed.size());
+  sodium_memzero(encoded.data(), encoded.size());
   sodium_memzero(text.data(), text.size());
   return secret;
 }

@@ -81,10 +81,11 @@ std::string utcTimestamp(std::int64_t timeMs) {
 
 std::string toDicomAuditMessage(const AuditEntry &entry, const std::string &sourceId) {
   const DicomEvent event = eventOf(entry.action);
-  // 0 success; 4 minor failure (refused by a rule); 8 serious failure.
-  const char *outcome = entry.outcome == "ok"                  ? "0"
-                        : entry.outcome.starts_with("refused") ? "4"
-                                                               : "8";
+  // 0 success; 4 minor failure (refused by a rule: the organisation's policy); 8 serious.
+  const char *outcome =
+      entry.outcome == "ok"                                                           ? "0"
+      : entry.outcome.starts_with("refused") || entry.outcome == "failed (forbidden)" ? "4"
+                                                                                      : "8";
   std::string xml = "<AuditMessage>";
   xml += "<EventIdentification EventActionCode=\"" + std::string(event.actionCode) +
          "\" EventDateTime=\"" + utcTimestamp(entry.timeMs) + "\" EventOutcomeIndicator=\"" +

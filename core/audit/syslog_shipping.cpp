@@ -12,7 +12,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <csignal>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -43,10 +46,8 @@ public:
   TlsStream(const TlsStream &) = delete;
   TlsStream &operator=(const TlsStream &) = delete;
   ~TlsStream() {
-    if (m_ssl) {
-      SSL_shutdown(m_ssl);
+    if (m_ssl)
       SSL_free(m_ssl);
-    }
     if (m_context)
       SSL_CTX_free(m_context);
     if (m_socket >= 0)
@@ -61,6 +62,9 @@ public:
     if (m_context == nullptr)
       return fail(ErrorCode::Internal, "TLS: " + sslError());
     SSL_CTX_set_min_proto_version(m_context, TLS1_2_VERSION);
+    // A syslog server closes the connection after our close_notify without sending its own
+    // (rsyslog does): that end, after everything was read, is a clean one; alerts still fail.
+    SSL_CTX_set_options(m_context, SSL_OP_IGNORE_UNEXPECTED_EOF);
     SSL_CTX_set_verify(m_context, SSL_VERIFY_PEER, nullptr);
     if (SSL_CTX_load_verify_locations(m_context, target.caFile.c_str(), nullptr) != 1)
       return fail(ErrorCode::InvalidInput,
@@ -71,18 +75,19 @@ public:
       return fail(ErrorCode::InvalidInput, "cannot use the client certificate " +
                                                target.certFile.string() + ": " + sslError());
     m_ssl = SSL_new(m_context);
-    SSL_set_fd(m_ssl, m_socket);
+    if (m_ssl == nullptr || SSL_set_fd(m_ssl, m_socket) != 1)
+      return fail(ErrorCode::Internal, "TLS: " + sslError());
     // The server's certificate must name it: an IP address or a DNS name.
     const std::string name = target.serverName.empty() ? target.host : target.serverName;
     X509_VERIFY_PARAM *check = SSL_get0_param(m_ssl);
     in6_addr ip6{};
     in_addr ip4{};
-    if (inet_pton(AF_INET, name.c_str(), &ip4) == 1 || inet_pton(AF_INET6, name.c_str(), &ip6) == 1)
-      X509_VERIFY_PARAM_set1_ip_asc(check, name.c_str());
-    else {
-      X509_VERIFY_PARAM_set1_host(check, name.c_str(), 0);
-      SSL_set_tlsext_host_name(m_ssl, name.c_str());
-    }
+    const bool isAddress =
+        inet_pton(AF_INET, name.c_str(), &ip4) == 1 || inet_pton(AF_INET6, name.c_str(), &ip6) == 1;
+    if (isAddress ? X509_VERIFY_PARAM_set1_ip_asc(check, name.c_str()) != 1
+                  : X509_VERIFY_PARAM_set1_host(check, name.c_str(), 0) != 1 ||
+                        SSL_set_tlsext_host_name(m_ssl, name.c_str()) != 1)
+      return fail(ErrorCode::InvalidInput, "cannot check the audit repository's name " + name);
     if (SSL_connect(m_ssl) != 1) {
       const long verified = SSL_get_verify_result(m_ssl);
       return fail(
@@ -107,6 +112,29 @@ public:
       written += static_cast<std::size_t>(n);
     }
     return {};
+  }
+
+  /// Ends the connection and waits for the server to end it too: only then were the frames
+  /// taken (a server that refuses this computer after the handshake, as TLS 1.3 allows, says so
+  /// here with an alert).
+  Result<void> finish() {
+    if (SSL_shutdown(m_ssl) < 0)
+      return fail(ErrorCode::Unavailable,
+                  "the audit repository did not take the records: " + sslError());
+    char buffer[256];
+    for (;;) {
+      const int n = SSL_read(m_ssl, buffer, sizeof buffer);
+      if (n > 0)
+        continue; // nothing is expected from a syslog server; read on to its close
+      const int why = SSL_get_error(m_ssl, n);
+      if (why == SSL_ERROR_ZERO_RETURN || (why == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 &&
+                                           (n == 0 || errno == ECONNRESET || errno == EPIPE)))
+        return {}; // its close_notify, or the connection closed after everything was read
+      return fail(ErrorCode::Unavailable, "the audit repository did not confirm the records: " +
+                                              (why == SSL_ERROR_SYSCALL && ERR_peek_error() == 0
+                                                   ? std::string(std::strerror(errno))
+                                                   : sslError()));
+    }
   }
 
 private:
@@ -142,18 +170,22 @@ private:
 
 fs::path markPath(const fs::path &folder) { return folder / "audit.shipped"; }
 
-/// The first sequence not sent yet (0 when nothing was).
-Result<std::uint64_t> readMark(const fs::path &folder) {
+/// The first sequence not sent yet: "NEXT KEY" in the mark, where KEY is the log's verifier key.
+/// 0 (send everything) when nothing was sent, or when the mark belongs to another log (the log
+/// was replaced) or lies past its end.
+Result<std::uint64_t> readMark(const fs::path &folder, const std::string &key,
+                               std::uint64_t records) {
   std::ifstream in(markPath(folder));
   if (!in)
     return std::uint64_t{0};
-  std::string text;
-  std::getline(in, text);
+  std::string text, markedKey;
+  std::getline(in, text, ' ');
+  std::getline(in, markedKey);
   std::uint64_t next = 0;
   const auto parsed = std::from_chars(text.data(), text.data() + text.size(), next);
   if (parsed.ec != std::errc{} || parsed.ptr != text.data() + text.size())
     return fail(ErrorCode::Corrupt, markPath(folder).string() + " does not hold a record number");
-  return next;
+  return markedKey == key && next <= records ? next : 0;
 }
 
 std::string hostName() {
@@ -190,13 +222,15 @@ std::string syslogMessage(std::int64_t timeMs, const std::string &hostname,
 }
 
 Result<ShipReport> shipToSyslog(AuditLog &log, const fs::path &folder, const SyslogTarget &target) {
-  auto next = readMark(folder);
-  if (!next)
-    return next.error();
-  AuditFilter all;
-  auto entries = log.list(all);
+  // A repository that drops the connection must be an error, not a SIGPIPE that ends the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  auto entries = log.list();
   if (!entries)
     return entries.error();
+  const std::string key = log.verifierKey().toString();
+  auto next = readMark(folder, key, entries->size());
+  if (!next)
+    return next.error();
   TlsStream stream;
   if (auto opened = stream.open(target); !opened)
     return opened.error();
@@ -220,7 +254,10 @@ Result<ShipReport> shipToSyslog(AuditLog &log, const fs::path &folder, const Sys
           stream.sendFrame(syslogMessage(now, host, kCheckpointMsgId, log.latestCheckpoint()));
       !sent)
     return sent.error();
-  if (auto marked = writeFileAtomically(markPath(folder), std::to_string(after) + "\n"); !marked)
+  if (auto taken = stream.finish(); !taken)
+    return taken.error();
+  if (auto marked = writeFileAtomically(markPath(folder), std::to_string(after) + " " + key + "\n");
+      !marked)
     return marked.error();
   return report;
 }

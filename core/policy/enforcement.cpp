@@ -78,7 +78,8 @@ Identity currentIdentity() {
 
 fs::path installedPolicyFolder() {
   std::error_code ec;
-  if (fs::exists(fs::path(kSystemFolder) / "policy.pub", ec))
+  // A system folder that cannot be searched is not "no policy": load() locks down there.
+  if (fs::exists(fs::path(kSystemFolder) / "policy.pub", ec) || ec)
     return kSystemFolder;
   if (const char *folder = std::getenv("NESA_POLICY_DIR"); folder != nullptr && *folder != '\0')
     return folder;
@@ -90,9 +91,14 @@ Enforcement Enforcement::load(const fs::path &folder, const Identity &who, std::
   enforcement.m_folder = folder.string();
   enforcement.m_who = who;
   std::error_code ec;
-  if (!fs::exists(folder / "policy.pub", ec))
+  const bool keyInstalled = fs::exists(folder / "policy.pub", ec);
+  if (!keyInstalled && !ec)
     return enforcement; // Open
   enforcement.m_mode = Mode::Lockdown;
+  if (ec) { // exists() reports no error for a missing file: this is another (a permission)
+    enforcement.m_problem = (folder / "policy.pub").string() + " cannot be read: " + ec.message();
+    return enforcement;
+  }
   const auto keyText = readFile(folder / "policy.pub");
   if (!keyText) {
     enforcement.m_problem =
@@ -179,33 +185,49 @@ Result<void> Enforcement::allowsQuery(std::string_view level, std::string_view m
   if (m_mode == Mode::Lockdown || m_roles.empty())
     return refusal({});
   const std::string roleNames = "your roles (" + joined(m_roles) + ")";
-  int lowest = 4;
-  bool modelAllowed = false, inputAllowed = false;
-  std::vector<std::string> models, inputs;
+  // One role must allow the level, the model and the input together: rules of different roles
+  // are not combined into a grant none of them gives. The refusal names the first rule that
+  // stops the role that comes closest (the level first, then the model, then the input).
+  const std::string modelText(model);
+  int closest = -1;
+  std::string why;
   for (const auto &name : m_roles) {
     const Role &role = m_policy->roles.at(name);
-    lowest = std::min(lowest, levelRank(role.minimumLevel));
-    for (const auto &pattern : role.models) {
-      models.push_back(pattern);
-      modelAllowed |= fnmatch(pattern.c_str(), std::string(model).c_str(), 0) == 0;
+    if (levelRank(level) < levelRank(role.minimumLevel)) {
+      if (closest < 0) {
+        closest = 0;
+        why = "require privacy level " + role.minimumLevel + " or higher; this query asked for " +
+              std::string(level);
+      }
+      continue;
     }
-    for (const auto &input : role.inputs) {
-      inputs.push_back(input);
-      inputAllowed |= input == kind;
+    const bool modelAllowed =
+        std::any_of(role.models.begin(), role.models.end(), [&](const std::string &pattern) {
+          // A pattern with a folder is a path's, whose '*' stays within one folder
+          // ("/opt/models/*" is not "/opt/models/../x"); "*" alone matches every model.
+          const bool pathPattern = pattern.find('/') != std::string::npos;
+          return fnmatch(pattern.c_str(), modelText.c_str(), pathPattern ? FNM_PATHNAME : 0) == 0;
+        });
+    if (!modelAllowed) {
+      if (closest < 1) {
+        closest = 1;
+        why = "may run only the models " + joined(role.models) + " at " + std::string(level) +
+              ", not " + modelText;
+      }
+      continue;
     }
+    if (std::find(role.inputs.begin(), role.inputs.end(), kind) == role.inputs.end()) {
+      if (closest < 2) {
+        closest = 2;
+        why = "may give only " + joined(role.inputs) + " inputs to " + modelText +
+              ", and this one is " + (kind == "array" || kind == "image" ? "an " : "a ") +
+              std::string(kind);
+      }
+      continue;
+    }
+    return {};
   }
-  if (levelRank(level) < lowest) {
-    static const std::array<const char *, 4> names{"local", "ee", "hss", "hss-ee"};
-    return refusal(roleNames + " require privacy level " + names[lowest] +
-                   " or higher; this query asked for " + std::string(level));
-  }
-  if (!modelAllowed)
-    return refusal(roleNames + " may run only the models " + joined(models) + ", not " +
-                   std::string(model));
-  if (!inputAllowed)
-    return refusal(roleNames + " may give only " + joined(inputs) + " inputs, and this one is " +
-                   (kind == "array" || kind == "image" ? "an " : "a ") + std::string(kind));
-  return {};
+  return refusal(roleNames + " " + why);
 }
 
 bool Enforcement::limitsSpending() const {

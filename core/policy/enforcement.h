@@ -57,8 +57,10 @@ public:
   /// What the person may do, as lines for people (nesa policy show).
   std::vector<std::string> describe() const;
 
-  /// A query at `level` ("local"…"hss-ee") of `model` (an id or a path) on an input of `kind`
-  /// ("scan", "image", "array", "document"): Forbidden names the rule that refuses it.
+  /// A query at `level` ("local"…"hss-ee") of `model` (a built-in model's id, else the model
+  /// file's canonical path) on an input of `kind` ("scan", "image", "array", "document"),
+  /// allowed when one of the person's roles allows all three; Forbidden names the rule that
+  /// refuses it.
   Result<void> allowsQuery(std::string_view level, std::string_view model,
                            std::string_view kind) const;
   /// True when the person's roles cap daily spending.

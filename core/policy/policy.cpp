@@ -126,7 +126,13 @@ Result<std::int64_t> parseUtcTime(std::string_view text) {
                                              "2027-06-30T00:00:00Z");
   parts.tm_year -= 1900;
   parts.tm_mon -= 1;
-  return static_cast<std::int64_t>(timegm(&parts)) * 1000;
+  const std::int64_t ms = static_cast<std::int64_t>(timegm(&parts)) * 1000;
+  // Exactly that form and a real date: "2027-02-31", " 7:00" or "-1" do not read back the same.
+  if (formatUtcTime(ms) != copy)
+    return fail(ErrorCode::InvalidInput, "\"" + copy +
+                                             "\" is not a UTC time like "
+                                             "2027-06-30T00:00:00Z");
+  return ms;
 }
 
 std::string formatUtcTime(std::int64_t ms) {
@@ -142,6 +148,13 @@ Result<Policy> parsePolicyJson(std::string_view text) {
   const json root = json::parse(text, nullptr, false);
   if (!root.is_object())
     return invalid("it is not a JSON object");
+  static const std::array<std::string_view, 6> known{"organisation", "version", "expires",
+                                                     "roles",        "users",   "groups"};
+  for (const auto &[key, unused] : root.items())
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      return invalid("unknown field \"" + key +
+                     "\" (the fields are organisation, version, "
+                     "expires, roles, users, groups)");
   Policy policy;
   if (!root.contains("organisation") || !root["organisation"].is_string() ||
       root["organisation"].get<std::string>().empty())
