@@ -16,6 +16,8 @@
 #include <QTcpSocket>
 #include <QThread>
 
+#include "server_process.h"
+
 #include <unistd.h>
 
 #include <optional>
@@ -25,8 +27,6 @@ namespace nesa::testing {
 class OrthancServer {
 public:
   static constexpr const char *kAeTitle = "ORTHANC";
-
-  ~OrthancServer() { stop(); }
 
   /// DICOM over TLS: Orthanc's certificate and key, and what it trusts (PEM files in the
   /// folder given to start()). Callers need no certificate of their own.
@@ -78,39 +78,11 @@ public:
       return "cannot write " + file.fileName();
     file.write(QJsonDocument(config).toJson());
     file.close();
-    m_process.setProcessChannelMode(QProcess::MergedChannels);
-    // Orthanc dies with the test process, even when the test crashes (--pdeathsig).
-    QStringList arguments{"--pdeathsig=TERM", "--", program, "--no-jobs", file.fileName()};
-    if (geteuid() == 0) {
-      // A PACS needs no privileges: run it as nobody, in its folder made writable for that.
-      QProcess::execute("chmod", {"-R", "a+rwX", folder});
-      QProcess::execute("chmod", {"a+x", QFileInfo(folder).absolutePath()}); // to reach it
-      arguments = QStringList{"--reuid=65534", "--regid=65534", "--clear-groups"} + arguments;
-    }
-    m_process.start("setpriv", arguments);
-    if (!m_process.waitForStarted(10000))
-      return "Orthanc did not start: " + m_process.errorString();
-    for (int i = 0; i < 300; ++i) { // up to 30 s for the DICOM port to open
-      QTcpSocket probe;
-      probe.connectToHost("127.0.0.1", m_dicomPort);
-      if (probe.waitForConnected(100))
-        return {};
-      if (m_process.state() == QProcess::NotRunning)
-        return "Orthanc stopped: " + QString::fromUtf8(m_process.readAll().right(2000));
-      QThread::msleep(100);
-    }
-    return "Orthanc did not open its DICOM port";
+    // As nobody when the test runs as root, in its folder made writable for that.
+    return m_server.start("Orthanc", program, {"--no-jobs", file.fileName()}, folder, m_dicomPort);
   }
 
-  void stop() {
-    if (m_process.state() == QProcess::NotRunning)
-      return;
-    m_process.terminate();
-    if (!m_process.waitForFinished(10000)) {
-      m_process.kill();
-      m_process.waitForFinished(5000);
-    }
-  }
+  void stop() { m_server.stop(); }
 
   /// "ORTHANC@127.0.0.1:PORT".
   QString address() const { return QString("%1@127.0.0.1:%2").arg(kAeTitle).arg(m_dicomPort); }
@@ -126,7 +98,7 @@ public:
   }
 
 private:
-  QProcess m_process;
+  ServerProcess m_server;
   quint16 m_dicomPort = 0;
   quint16 m_httpPort = 0;
 };

@@ -13,14 +13,12 @@
 #include <QTcpSocket>
 #include <QThread>
 
-#include <unistd.h>
+#include "server_process.h"
 
 namespace nesa::testing {
 
 class RsyslogServer {
 public:
-  ~RsyslogServer() { stop(); }
-
   /// Starts rsyslogd in `folder`, serving TLS with `certificate` and `privateKey` (PEM) signed
   /// by `authority`. An empty string on success, else what went wrong.
   QString start(const QString &folder, const QString &certificate, const QString &privateKey,
@@ -55,49 +53,13 @@ action(type="omfile" file="%6" template="whole")
                      .arg(m_received)
                      .toUtf8());
     config.close();
-    m_process.setProcessChannelMode(QProcess::MergedChannels);
-    // rsyslogd dies with the test process, even when the test crashes (--pdeathsig).
-    QStringList arguments{"--pdeathsig=TERM",
-                          "--",
-                          program,
-                          "-n",
-                          "-f",
-                          config.fileName(),
-                          "-i",
-                          folder + "/rsyslogd.pid",
-                          "-M",
-                          "/usr/lib/x86_64-linux-gnu/rsyslog"};
-    if (geteuid() == 0) {
-      // A repository needs no privileges (its port is above 1024): run it as nobody, in its
-      // folder made readable and writable for that (test keys only).
-      QProcess::execute("chmod", {"-R", "a+rwX", folder});
-      QProcess::execute("chmod", {"a+x", QFileInfo(folder).absolutePath()}); // to reach it
-      arguments = QStringList{"--reuid=65534", "--regid=65534", "--clear-groups"} + arguments;
-    }
-    m_process.start("setpriv", arguments);
-    if (!m_process.waitForStarted(10000))
-      return "rsyslogd did not start: " + m_process.errorString();
-    for (int i = 0; i < 200; ++i) { // up to 20 s for the port to open
-      QTcpSocket probe;
-      probe.connectToHost("127.0.0.1", m_port);
-      if (probe.waitForConnected(100))
-        return {};
-      if (m_process.state() == QProcess::NotRunning)
-        return "rsyslogd stopped: " + QString::fromUtf8(m_process.readAll().right(2000));
-      QThread::msleep(100);
-    }
-    return "rsyslogd did not open its port";
+    return m_server.start("rsyslogd", program,
+                          {"-n", "-f", config.fileName(), "-i", folder + "/rsyslogd.pid", "-M",
+                           "/usr/lib/x86_64-linux-gnu/rsyslog"},
+                          folder, m_port);
   }
 
-  void stop() {
-    if (m_process.state() == QProcess::NotRunning)
-      return;
-    m_process.terminate();
-    if (!m_process.waitForFinished(10000)) {
-      m_process.kill();
-      m_process.waitForFinished(5000);
-    }
-  }
+  void stop() { m_server.stop(); }
 
   quint16 port() const { return m_port; }
 
@@ -119,7 +81,7 @@ action(type="omfile" file="%6" template="whole")
   }
 
 private:
-  QProcess m_process;
+  ServerProcess m_server;
   quint16 m_port = 0;
   QString m_received;
 };

@@ -56,3 +56,10 @@ inline bool writeVolumeModel(const QString &testModels, const QString &folder) {
       "notice": "random weights: demonstration only"})");
   return true;
 }
+
+/// Runs `nesa config set KEY VALUE` (`nesa` is the program's path) with NESA_HOME = `home`;
+/// true when it succeeded.
+inline bool setConfig(const QString &nesa, const QString &home, const QString &key,
+                      const QString &value) {
+  return run(nesa, {QStringLiteral("config"), QStringLiteral("set"), key, value}, home).code == 0;
+}

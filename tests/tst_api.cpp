@@ -375,12 +375,7 @@ private Q_SLOTS:
   // line: as it starts and as it ends, the scan named by its digest only.
   void queriesAreAuditedWhenTheSettingSaysSo() {
     QTemporaryDir home;
-    QCOMPARE(run(kNesa,
-                 {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("auditLog"),
-                  QStringLiteral("true")},
-                 home.path())
-                 .code,
-             0);
+    QVERIFY(setConfig(kNesa, home.path(), QStringLiteral("auditLog"), QStringLiteral("true")));
     const QString pass = QStringLiteral("audit passphrase");
     {
       Server server(home.path(), {QStringLiteral("--in-process")}, pass);

@@ -395,12 +395,7 @@ private Q_SLOTS:
     Run r = audit({QStringLiteral("verify")}, pass);
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains(QStringLiteral("no audit log")), qPrintable(r.err));
-    QCOMPARE(run(kNesa,
-                 {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("auditLog"),
-                  QStringLiteral("true")},
-                 home.path())
-                 .code,
-             0);
+    QVERIFY(setConfig(kNesa, home.path(), QStringLiteral("auditLog"), QStringLiteral("true")));
     auto analyze = [&](const QString &input) {
       return run(kNesa,
                  {QStringLiteral("analyze"), input, QStringLiteral("--model"),

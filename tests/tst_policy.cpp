@@ -435,12 +435,7 @@ private Q_SLOTS:
     QTemporaryDir home, admin, installed, models;
     QVERIFY(writeVolumeModel(kTestModels, models.path()));
     const QString pass = QStringLiteral("policy passphrase");
-    QCOMPARE(run(kNesa,
-                 {QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("auditLog"),
-                  QStringLiteral("true")},
-                 home.path())
-                 .code,
-             0);
+    QVERIFY(setConfig(kNesa, home.path(), QStringLiteral("auditLog"), QStringLiteral("true")));
     auto key = audit::SignerKey::generate("admin.example.org");
     QVERIFY(key.ok());
     const std::string user = currentUserName();
