@@ -355,6 +355,11 @@ private Q_SLOTS:
                               level),
                qPrintable(r.err));
     }
+    // An estimate reads the input too: refused the same way.
+    r = analyze(
+        {QStringLiteral("--privacy"), QStringLiteral("local"), QStringLiteral("--estimate")});
+    QCOMPARE(r.code, 4);
+    QVERIFY2(r.err.contains(QStringLiteral("require privacy level hss")), qPrintable(r.err));
     r = analyze({QStringLiteral("--privacy"), QStringLiteral("hss")});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY(r.out.contains(QStringLiteral("level hss")));

@@ -57,10 +57,11 @@ struct ResolvedModel {
   }
 };
 
-/// What kind of input a query gives, as a policy names it: "document" for a language model,
-/// "array" for an .npy file, else the manifest's "scan" (volume) or "image".
+/// What kind of input a query gives, as a policy names it: "document" for a language model (or
+/// a manifest's text input), "array" for an .npy file (the only input a model without a
+/// manifest reads), else the manifest's "scan" (volume) or "image".
 std::string inputKindOf(const Request &request, const ResolvedModel &resolved) {
-  if (resolved.isLanguageModel())
+  if (resolved.isLanguageModel() || (resolved.manifest && resolved.manifest->input == "text"))
     return "document";
   if (request.input.extension() == ".npy" || !resolved.manifest)
     return "array";
@@ -109,6 +110,15 @@ struct Analyzer::State {
   void tell(const std::string &line) const {
     if (events.notice)
       events.notice(line);
+  }
+
+  /// Reads the organisation's policy again (a new one applies at once) and checks the query's
+  /// level, model and input against it.
+  Result<void> allowedByPolicy(const Request &request, const privacy::RunOptions &options,
+                               const ResolvedModel &resolved) {
+    enforcement = policy::Enforcement::installed();
+    return enforcement.allowsQuery(privacy::privacyLevelName(options.level), resolved.policyName,
+                                   inputKindOf(request, resolved));
   }
 
   /// Hands a paid run's estimate to the policy's spending limit, with what was spent today.
@@ -401,6 +411,9 @@ Result<CostEstimate> Analyzer::estimate(const Request &request) {
   if (!query)
     return query.error();
   auto &[options, resolved] = *query;
+  // An estimate reads the input too: the same rules as a run, before it does.
+  if (auto allowed = m->allowedByPolicy(request, options, resolved); !allowed)
+    return allowed.error();
   std::int64_t jobs = 0;
   if (resolved.isLanguageModel()) {
     auto task = m->documentFor(request, resolved);
@@ -431,11 +444,7 @@ Result<Outcome> Analyzer::run(const Request &request, const std::atomic<bool> *c
       return query.error();
     auto &[options, resolved] = *query;
     // The organisation's rules, before anything is read, sent or paid.
-    m->enforcement = policy::Enforcement::installed();
-    if (auto allowed =
-            m->enforcement.allowsQuery(privacy::privacyLevelName(options.level),
-                                       resolved.policyName, inputKindOf(request, resolved));
-        !allowed)
+    if (auto allowed = m->allowedByPolicy(request, options, resolved); !allowed)
       return allowed.error();
     if (privacy::isKeyed(options.level)) {
       auto key = m->eeKey();

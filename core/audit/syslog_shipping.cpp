@@ -127,9 +127,11 @@ public:
       if (n > 0)
         continue; // nothing is expected from a syslog server; read on to its close
       const int why = SSL_get_error(m_ssl, n);
-      if (why == SSL_ERROR_ZERO_RETURN || (why == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 &&
-                                           (n == 0 || errno == ECONNRESET || errno == EPIPE)))
-        return {}; // its close_notify, or the connection closed after everything was read
+      // Its close_notify, or its end of the connection (an end without close_notify is taken:
+      // SSL_OP_IGNORE_UNEXPECTED_EOF); a reset means it closed with our data unread.
+      if (why == SSL_ERROR_ZERO_RETURN ||
+          (why == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && n == 0))
+        return {};
       return fail(ErrorCode::Unavailable, "the audit repository did not confirm the records: " +
                                               (why == SSL_ERROR_SYSCALL && ERR_peek_error() == 0
                                                    ? std::string(std::strerror(errno))
