@@ -347,7 +347,7 @@ private Q_SLOTS:
                      extra,
                  home.path());
     };
-    for (const QString level : {QStringLiteral("local"), QStringLiteral("ee")}) {
+    for (const QString &level : {QStringLiteral("local"), QStringLiteral("ee")}) {
       r = analyze({QStringLiteral("--privacy"), level});
       QCOMPARE(r.code, 4);
       QVERIFY2(r.err.contains(QStringLiteral("your roles (clinician) require privacy level hss or "
