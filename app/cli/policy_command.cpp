@@ -9,7 +9,6 @@
 #include <sodium.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -57,12 +56,6 @@ Result<std::string> readFile(const fs::path &file) {
 }
 
 std::string firstLine(const std::string &text) { return text.substr(0, text.find('\n')); }
-
-std::string trimmed(std::string text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.pop_back();
-  return text;
-}
 
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -160,12 +153,9 @@ int verify(Context &ctx, const Arguments &args) {
                     fail(ErrorCode::InvalidInput, "usage: nesa policy verify NOTE [--pub FILE]"));
   const fs::path pubFile = args.has("pub") ? fs::path(args.value("pub"))
                                            : policy::installedPolicyFolder() / "policy.pub";
-  auto pub = readFile(pubFile);
-  if (!pub)
-    return failWith(ctx, pub.error());
-  auto key = audit::VerifierKey::parse(trimmed(*pub)); // as enforcement reads it
+  auto key = policy::readVerifierKey(pubFile); // as enforcement reads it
   if (!key)
-    return failWith(ctx, key.error().withContext(pubFile.string()));
+    return failWith(ctx, key.error());
   auto note = readFile(args.positional[1]);
   if (!note)
     return failWith(ctx, note.error());

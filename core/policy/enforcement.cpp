@@ -76,6 +76,16 @@ Identity currentIdentity() {
   return who;
 }
 
+Result<audit::VerifierKey> readVerifierKey(const fs::path &file) {
+  const auto text = readFile(file);
+  if (!text)
+    return fail(ErrorCode::NotFound, "the administrator key " + file.string() + " cannot be read");
+  auto key = audit::VerifierKey::parse(trimmed(*text));
+  if (!key)
+    return key.error().withContext(file.string());
+  return key;
+}
+
 fs::path installedPolicyFolder() {
   std::error_code ec;
   // A system folder that cannot be searched is not "no policy": load() locks down there.
@@ -99,15 +109,9 @@ Enforcement Enforcement::load(const fs::path &folder, const Identity &who, std::
     enforcement.m_problem = (folder / "policy.pub").string() + " cannot be read: " + ec.message();
     return enforcement;
   }
-  const auto keyText = readFile(folder / "policy.pub");
-  if (!keyText) {
-    enforcement.m_problem =
-        "the administrator key " + (folder / "policy.pub").string() + " cannot be read";
-    return enforcement;
-  }
-  auto key = audit::VerifierKey::parse(trimmed(*keyText));
+  auto key = readVerifierKey(folder / "policy.pub");
   if (!key) {
-    enforcement.m_problem = (folder / "policy.pub").string() + ": " + key.error().message;
+    enforcement.m_problem = key.error().message;
     return enforcement;
   }
   const auto note = readFile(folder / "policy");

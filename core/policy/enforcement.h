@@ -26,6 +26,11 @@ std::string currentUserName();
 /// The user running this process and its groups.
 Identity currentIdentity();
 
+/// The administrator's verifier key in `file` (policy.pub: one line, trailing white space
+/// ignored), read the same way by enforcement and by `nesa policy verify`; NotFound when it
+/// cannot be read, InvalidInput when it is not a verifier key.
+Result<audit::VerifierKey> readVerifierKey(const std::filesystem::path &file);
+
 /// The policy folder: /etc/nesa when it holds an administrator key (policy.pub), else
 /// $NESA_POLICY_DIR when set, else /etc/nesa. An installed system policy cannot be switched off
 /// from the environment.
