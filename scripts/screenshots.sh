@@ -5,7 +5,7 @@
 # scan, runs the built-in brain-extraction model at `hss` on the devnet's miners and saves the
 # result; then it shows the wallet page with the demo account's balance, and the miner page
 # with a miner of this computer started by `nesa miner start`, and the network, history (the run
-# above, from the encrypted store) and settings pages, and the first-run wizard's recovery-phrase page.
+# above, from the encrypted store), audit (its records) and settings pages, and the first-run wizard's recovery-phrase page.
 # Usage: scripts/screenshots.sh [--docs]   (PNGs in build/screenshots/; --docs also copies them
 #                                           to docs/screenshots/)
 set -euo pipefail
@@ -24,6 +24,7 @@ trap cleanup EXIT
 export NESA_HOME="$home" NESA_WALLET_PASSPHRASE="screenshots only"
 demo="abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon art"
 printf '%s\n' "$demo" | build/bin/nesa wallet restore >/dev/null
+build/bin/nesa config set auditLog true >/dev/null # the run below is on record for the audit page
 build/bin/nesa chain devnet --miners 2 >"$home/devnet.log" 2>&1 &
 node_pid=$!
 for _ in $(seq 120); do build/bin/nesa chain status >/dev/null 2>&1 && break; sleep 0.5; done
@@ -54,6 +55,7 @@ shot miner --show miner
 shot network --show network # with this computer's miner in it
 build/bin/nesa miner stop >/dev/null
 shot history --show history
+shot audit --show audit # the run's records, from the encrypted audit log
 shot settings --show settings
 shot first-run --first-run # a fresh phrase; no wallet is created
 if [[ "${1:-}" == "--docs" ]]; then

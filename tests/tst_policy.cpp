@@ -3,6 +3,7 @@
 // then the real programs under an installed policy: nesa analyze, the desktop's nesa-analyze
 // session, nesa pacs send, nesa miner start, and a spending limit on a real devnet's payments.
 #include "policy/enforcement.h"
+#include "test_policy.h"
 #include "test_programs.h"
 
 #include <QDir>
@@ -48,16 +49,6 @@ std::string hospitalPolicy(const std::string &expires = "2099-01-01T00:00:00Z",
   },
   "users": {"ana": ["analyst"]},
   "groups": {"radiology": ["clinician"], "it": ["operator"]}})";
-}
-
-/// A policy folder: the key's verifier in policy.pub and `note` in policy.
-bool install(const QString &folder, const audit::SignerKey &key, const std::string &note) {
-  QFile pub(folder + QStringLiteral("/policy.pub")), file(folder + QStringLiteral("/policy"));
-  if (!pub.open(QIODevice::WriteOnly) || !file.open(QIODevice::WriteOnly))
-    return false;
-  pub.write(QByteArray::fromStdString(key.verifier.toString() + "\n"));
-  file.write(QByteArray::fromStdString(note));
-  return true;
 }
 
 } // namespace
@@ -130,7 +121,8 @@ private Q_SLOTS:
     QCOMPARE(opened->roles.at("clinician").minimumLevel, std::string("hss"));
     QCOMPARE(*opened->roles.at("clinician").dailySpendMicroNes, std::uint64_t{100});
     QVERIFY(!opened->roles.at("clinician").runMiner);
-    QVERIFY(opened->roles.at("analyst").runMiner); // rights default to allowed
+    QVERIFY(opened->roles.at("analyst").runMiner);     // rights default to allowed
+    QVERIFY(!opened->roles.at("analyst").reviewAudit); // except reading the audit trail
     // Tampered: the level lowered in the signed text.
     std::string tampered = *note;
     tampered.replace(tampered.find("\"hss\""), 5, "\"ee\" ");
@@ -165,6 +157,7 @@ private Q_SLOTS:
     QVERIFY(open.allowsQuery("local", "anything", "document").ok());
     QVERIFY(open.allowsSpending(std::nullopt, 1'000'000).ok());
     QVERIFY(open.allowsMiner().ok());
+    QVERIFY(open.allowsAuditReview().ok()); // one's own log, with no organisation
 
     auto key = audit::SignerKey::generate("admin.example.org");
     QVERIFY(key.ok());
@@ -178,7 +171,7 @@ private Q_SLOTS:
         {*signPolicy(hospitalPolicy("2021-05-01T00:00:00Z"), *key), "expired"},
     };
     for (const auto &[note, why] : broken) {
-      QVERIFY(install(folder.path(), *key, note));
+      QVERIFY(installPolicy(folder.path(), *key, note));
       if (note.empty())
         QVERIFY(QFile::remove(folder.filePath(QStringLiteral("policy"))));
       const Enforcement locked = Enforcement::load(folder.path().toStdString(), who, nowMs());
@@ -186,7 +179,7 @@ private Q_SLOTS:
       QVERIFY2(locked.problem().find(why) != std::string::npos, locked.problem().c_str());
       for (const Result<void> &refused :
            {locked.allowsQuery("hss-ee", "brain-extraction", "scan"), locked.allowsExport(),
-            locked.allowsPacsTransfer(), locked.allowsMiner(),
+            locked.allowsPacsTransfer(), locked.allowsMiner(), locked.allowsAuditReview(),
             locked.allowsSpending(std::uint64_t{0}, 1)}) {
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().code, ErrorCode::Forbidden);
@@ -205,7 +198,7 @@ private Q_SLOTS:
   void rolesComeFromTheUserAndItsGroups() {
     QTemporaryDir folder;
     auto key = audit::SignerKey::generate("admin.example.org");
-    QVERIFY(key.ok() && install(folder.path(), *key, *signPolicy(hospitalPolicy(), *key)));
+    QVERIFY(key.ok() && installPolicy(folder.path(), *key, *signPolicy(hospitalPolicy(), *key)));
     const auto load = [&](const Identity &who) {
       return Enforcement::load(folder.path().toStdString(), who, nowMs());
     };
@@ -271,7 +264,7 @@ private Q_SLOTS:
   void aSpendingLimitCountsTodaysPayments() {
     QTemporaryDir folder;
     auto key = audit::SignerKey::generate("admin.example.org");
-    QVERIFY(key.ok() && install(folder.path(), *key, *signPolicy(hospitalPolicy(), *key)));
+    QVERIFY(key.ok() && installPolicy(folder.path(), *key, *signPolicy(hospitalPolicy(), *key)));
     const Enforcement clinician =
         Enforcement::load(folder.path().toStdString(), {"cleo", {"radiology"}}, nowMs());
     QVERIFY(clinician.limitsSpending());
@@ -369,6 +362,11 @@ private Q_SLOTS:
     QVERIFY2(r.err.contains(QStringLiteral("may not write results to files outside Nesa")),
              qPrintable(r.err));
     QVERIFY(!QFile::exists(home.filePath(QStringLiteral("out.npy"))));
+    // Reading the audit trail is an administrator's right.
+    r = run(kNesa, {QStringLiteral("audit"), QStringLiteral("list")}, home.path(), {},
+            QStringLiteral("pass"));
+    QCOMPARE(r.code, 4);
+    QVERIFY2(r.err.contains(QStringLiteral("may not read the audit trail")), qPrintable(r.err));
     r = run(kNesa,
             {QStringLiteral("analyze"), kScan, QStringLiteral("--model"),
              models.filePath(QStringLiteral("mlp.pt")), QStringLiteral("--privacy"),
@@ -448,12 +446,13 @@ private Q_SLOTS:
       return *signPolicy(R"({"organisation": "St Example Hospital", "version": 9,
         "expires": "2099-01-01T00:00:00Z",
         "roles": {"clinician": {"minimumLevel": "hss", "dailySpendMicroNes": )" +
-                             std::to_string(limit) + R"(}},
+                             std::to_string(limit) + R"(},
+                  "auditor": {"models": [], "dailySpendMicroNes": 0, "audit": true}},
         "users": {")" + user +
-                             R"(": ["clinician"]}})",
+                             R"(": ["clinician", "auditor"]}})",
                          *key);
     };
-    QVERIFY(install(installed.path(), *key, policyWithLimit(1'000'000'000)));
+    QVERIFY(installPolicy(installed.path(), *key, policyWithLimit(1'000'000'000)));
     qputenv("NESA_POLICY_DIR", installed.path().toUtf8());
 
     QProcess devnet;
@@ -483,7 +482,7 @@ private Q_SLOTS:
     const auto spent = paid.captured(1).toULongLong(), next = estimate.captured(1).toULongLong();
     QVERIFY(spent > 0 && next > 0);
 
-    QVERIFY(install(installed.path(), *key, policyWithLimit(spent + next - 1)));
+    QVERIFY(installPolicy(installed.path(), *key, policyWithLimit(spent + next - 1)));
     r = analyze();
     QCOMPARE(r.code, 4);
     QVERIFY2(r.err.contains(QStringLiteral("may spend %1 µNES a day (UTC); %2 µNES were spent "

@@ -25,6 +25,21 @@
     </message>
 </context>
 <context>
+    <name>AuditPage</name>
+    <message>
+        <source>the audit log is locked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>there is no audit log on this computer yet: it starts with the first analysis after &apos;nesa config set auditLog true&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the wallet&apos;s passphrase does not open the audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>HistoryPage</name>
     <message>
         <source>the history is locked</source>
@@ -123,11 +138,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings; with --screenshot, pacs: the Open from PACS dialog).</source>
+        <source>Quit as soon as the main window is shown, printing how long after launch that was (start-up timing).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Quit as soon as the main window is shown, printing how long after launch that was (start-up timing).</source>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings, audit; with --screenshot, pacs: the Open from PACS dialog).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -446,6 +461,141 @@
     </message>
 </context>
 <context>
+    <name>nesa::ui::AuditPage</name>
+    <message>
+        <source>Record %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Today (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search subjects, outcomes, details…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verify the log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re-hash every record and check the signed checkpoints, as &apos;nesa audit verify&apos; does: an edited, deleted, reordered or truncated record, or an older copy of the log, is found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The log is intact: %n record(s) re-hashed</source>
+        <translation>
+            <numerusform>The log is intact: %n record re-hashed</numerusform>
+            <numerusform>The log is intact: %n records re-hashed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n signed checkpoint(s) checked.</source>
+        <translation>
+            <numerusform>, %n signed checkpoint checked.</numerusform>
+            <numerusform>, %n signed checkpoints checked.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The log is NOT intact:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You may not read the audit trail: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audit trail could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The audit trail is kept encrypted with your wallet&apos;s passphrase: unlock the wallet to read it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) shown, newest first.</source>
+        <translation>
+            <numerusform>%n record shown, newest first.</numerusform>
+            <numerusform>%n records shown, newest first.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more hidden by the search.</source>
+        <translation>
+            <numerusform>%n more hidden by the search.</numerusform>
+            <numerusform>%n more hidden by the search.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>nesa::ui::DropFileList</name>
     <message>
         <source>folder</source>
@@ -760,6 +910,10 @@
     </message>
     <message>
         <source>Drop MRI scans (DICOM, NIfTI), images or documents (PDF, DOCX, TXT, MD) below. Files are read on this computer; what leaves it depends on the privacy level: nothing at local, data scrambled with your key at ee, random-looking shares at hss.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -25,6 +25,21 @@
     </message>
 </context>
 <context>
+    <name>AuditPage</name>
+    <message>
+        <source>the audit log is locked</source>
+        <translation>le journal d&apos;audit est verrouillé</translation>
+    </message>
+    <message>
+        <source>there is no audit log on this computer yet: it starts with the first analysis after &apos;nesa config set auditLog true&apos;</source>
+        <translation>il n&apos;y a pas encore de journal d&apos;audit sur cet ordinateur : il commence avec la première analyse après &apos;nesa config set auditLog true&apos;</translation>
+    </message>
+    <message>
+        <source>the wallet&apos;s passphrase does not open the audit log</source>
+        <translation>la phrase secrète du portefeuille n&apos;ouvre pas le journal d&apos;audit</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPage</name>
     <message>
         <source>the history is locked</source>
@@ -123,12 +138,12 @@
         <translation>Enregistrer la fenêtre sous &lt;png&gt; et quitter : à la fin de --run, ou dès que la page de --show a ses données.</translation>
     </message>
     <message>
-        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings; with --screenshot, pacs: the Open from PACS dialog).</source>
-        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network, history, settings ; avec --screenshot, pacs : la fenêtre Ouvrir depuis le PACS).</translation>
-    </message>
-    <message>
         <source>Quit as soon as the main window is shown, printing how long after launch that was (start-up timing).</source>
         <translation>Quitter dès que la fenêtre principale est affichée, en indiquant combien de temps après le lancement (mesure du démarrage).</translation>
+    </message>
+    <message>
+        <source>Open on &lt;page&gt; (analyze, wallet, miner, network, history, settings, audit; with --screenshot, pacs: the Open from PACS dialog).</source>
+        <translation>Ouvrir sur &lt;page&gt; (analyze, wallet, miner, network, history, settings, audit ; avec --screenshot, pacs : la fenêtre Ouvrir depuis le PACS).</translation>
     </message>
 </context>
 <context>
@@ -443,6 +458,141 @@
     <message>
         <source>Sending to %1…</source>
         <translation>Envoi à %1…</translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::AuditPage</name>
+    <message>
+        <source>Record %1</source>
+        <translation>Enregistrement %1</translation>
+    </message>
+    <message>
+        <source>Time: %1</source>
+        <translation>Heure : %1</translation>
+    </message>
+    <message>
+        <source>Who: %1</source>
+        <translation>Qui : %1</translation>
+    </message>
+    <message>
+        <source>Action: %1</source>
+        <translation>Action : %1</translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation>Objet : %1</translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation>Résultat : %1</translation>
+    </message>
+    <message>
+        <source>Details:</source>
+        <translation>Détails :</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>Toutes les actions</translation>
+    </message>
+    <message>
+        <source>Anyone</source>
+        <translation>Tout le monde</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Toute période</translation>
+    </message>
+    <message>
+        <source>Today (UTC)</source>
+        <translation>Aujourd&apos;hui (UTC)</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>7 derniers jours</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>30 derniers jours</translation>
+    </message>
+    <message>
+        <source>Search subjects, outcomes, details…</source>
+        <translation>Chercher dans les objets, résultats, détails…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <source>Verify the log</source>
+        <translation>Vérifier le journal</translation>
+    </message>
+    <message>
+        <source>Re-hash every record and check the signed checkpoints, as &apos;nesa audit verify&apos; does: an edited, deleted, reordered or truncated record, or an older copy of the log, is found.</source>
+        <translation>Recalcule l&apos;empreinte de chaque enregistrement et vérifie les points de contrôle signés, comme &apos;nesa audit verify&apos; : un enregistrement modifié, supprimé, déplacé ou tronqué, ou une copie plus ancienne du journal, est détecté.</translation>
+    </message>
+    <message>
+        <source>Time (UTC)</source>
+        <translation>Heure (UTC)</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Qui</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Objet</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Résultat</translation>
+    </message>
+    <message numerus="yes">
+        <source>The log is intact: %n record(s) re-hashed</source>
+        <translation>
+            <numerusform>Le journal est intact : %n enregistrement vérifié</numerusform>
+            <numerusform>Le journal est intact : %n enregistrements vérifiés</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n signed checkpoint(s) checked.</source>
+        <translation>
+            <numerusform>, %n point de contrôle signé vérifié.</numerusform>
+            <numerusform>, %n points de contrôle signés vérifiés.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The log is NOT intact:</source>
+        <translation>Le journal n&apos;est PAS intact :</translation>
+    </message>
+    <message>
+        <source>You may not read the audit trail: %1</source>
+        <translation>Vous ne pouvez pas lire le journal d&apos;audit : %1</translation>
+    </message>
+    <message>
+        <source>The audit trail could not be read: %1</source>
+        <translation>Le journal d&apos;audit n&apos;a pas pu être lu : %1</translation>
+    </message>
+    <message>
+        <source>The audit trail is kept encrypted with your wallet&apos;s passphrase: unlock the wallet to read it.</source>
+        <translation>Le journal d&apos;audit est chiffré avec la phrase secrète de votre portefeuille : déverrouillez le portefeuille pour le lire.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) shown, newest first.</source>
+        <translation>
+            <numerusform>%n enregistrement affiché, le plus récent en premier.</numerusform>
+            <numerusform>%n enregistrements affichés, les plus récents en premier.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more hidden by the search.</source>
+        <translation>
+            <numerusform>%n autre masqué par la recherche.</numerusform>
+            <numerusform>%n autres masqués par la recherche.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -761,6 +911,10 @@
     <message>
         <source>Drop MRI scans (DICOM, NIfTI), images or documents (PDF, DOCX, TXT, MD) below. Files are read on this computer; what leaves it depends on the privacy level: nothing at local, data scrambled with your key at ee, random-looking shares at hss.</source>
         <translation>Déposez ci-dessous des IRM (DICOM, NIfTI), des images ou des documents (PDF, DOCX, TXT, MD). Les fichiers sont lus sur cet ordinateur ; ce qui en sort dépend du niveau de confidentialité : rien en local, des données brouillées avec votre clé en ee, des parts d&apos;apparence aléatoire en hss.</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Audit</translation>
     </message>
 </context>
 <context>

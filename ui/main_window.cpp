@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include "ui/analyze_page.h"
+#include "ui/audit_page.h"
 #include "ui/drop_file_list.h"
 #include "ui/history_page.h"
 #include "ui/miner_page.h"
@@ -65,6 +66,11 @@ void MainWindow::buildPages() {
   m_tabs->addTab(m_network, tr("Network"));
   m_tabs->addTab(m_history, tr("History"));
   m_tabs->addTab(m_settings, tr("Settings"));
+  m_audit = nullptr;
+  if (m_backends.audit && m_backends.audit->access().isEmpty()) {
+    m_audit = new AuditPage(*m_backends.audit, m_tabs);
+    m_tabs->addTab(m_audit, tr("Audit"));
+  }
   layout->addWidget(m_tabs, 1);
   setCentralWidget(central); // deletes the previous pages
 
@@ -84,8 +90,16 @@ void MainWindow::buildPages() {
   connect(m_analyze, &AnalyzePage::analysisRecorded, m_history, &HistoryPage::record);
   connect(m_wallet, &WalletPage::unlockedWith, m_analyze, &AnalyzePage::setWalletPassphrase);
   connect(m_wallet, &WalletPage::locked, m_analyze, [this] { m_analyze->setWalletPassphrase({}); });
-  if (rebuilding)
-    m_history->lock(); // the new wallet page starts locked: close the store the old one opened
+  if (m_audit) {
+    connect(m_wallet, &WalletPage::unlockedWith, m_audit, &AuditPage::openWith);
+    connect(m_wallet, &WalletPage::locked, m_audit, &AuditPage::lock);
+  }
+  if (rebuilding) {
+    // The new wallet page starts locked: close the stores the old one opened.
+    m_history->lock();
+    if (m_audit)
+      m_audit->lock();
+  }
   for (const auto &record : waiting)
     m_history->record(record);
   applySettings(m_settings->settings());
@@ -163,11 +177,11 @@ DropFileList *MainWindow::fileList() const { return m_analyze->fileList(); }
 
 bool MainWindow::showPage(const QString &name) {
   const std::pair<const char *, QWidget *> pages[] = {
-      {"analyze", m_analyze}, {"wallet", m_wallet},   {"miner", m_miner},
-      {"network", m_network}, {"history", m_history}, {"settings", m_settings},
+      {"analyze", m_analyze}, {"wallet", m_wallet},     {"miner", m_miner}, {"network", m_network},
+      {"history", m_history}, {"settings", m_settings}, {"audit", m_audit},
   };
   for (const auto &[pageName, page] : pages)
-    if (name == QLatin1String(pageName)) {
+    if (page && name == QLatin1String(pageName)) {
       m_tabs->setCurrentWidget(page);
       return true;
     }

@@ -1,5 +1,6 @@
 // The desktop app's main window: the analyze page (drop, view, run, result), the wallet,
-// miner, network, history and settings pages as tabs under a title, with the network it runs on in
+// miner, network, history and settings pages (and the audit page, for those who may read the
+// audit trail) as tabs under a title, with the network it runs on in
 // the status bar. Saved settings apply at once where they can; a new language rebuilds the pages.
 #pragma once
 
@@ -13,6 +14,8 @@ namespace nesa::ui {
 
 class AnalysisBackend;
 class AnalyzePage;
+class AuditBackend;
+class AuditPage;
 class DropFileList;
 class HistoryBackend;
 class HistoryPage;
@@ -37,6 +40,9 @@ struct Backends {
   SettingsBackend &settings;
   /// The hospital's PACS ("Open from PACS…", "Send result to PACS"); none: those stay hidden.
   PacsBackend *pacs = nullptr;
+  /// This computer's audit trail; the Audit page is there only when this is given and the
+  /// person may read it (the organisation's audit right, or no organisation).
+  AuditBackend *audit = nullptr;
 };
 
 /// The top-level window. The backends must outlive it.
@@ -53,8 +59,10 @@ public:
   NetworkPage *networkPage() const { return m_network; }
   HistoryPage *historyPage() const { return m_history; }
   SettingsPage *settingsPage() const { return m_settings; }
-  /// Brings a page to the front: "analyze", "wallet", "miner", "network", "history" or
-  /// "settings"; false for another name.
+  /// The audit page; null when the window has none.
+  AuditPage *auditPage() const { return m_audit; }
+  /// Brings a page to the front: "analyze", "wallet", "miner", "network", "history",
+  /// "settings" or "audit"; false for another name or a page the window does not have.
   bool showPage(const QString &name);
   /// Quits the app (the tray menu's Quit): the miner is stopped first unless the user chose to
   /// keep it running.
@@ -91,6 +99,7 @@ private:
   NetworkPage *m_network = nullptr;
   HistoryPage *m_history = nullptr;
   SettingsPage *m_settings = nullptr;
+  AuditPage *m_audit = nullptr;
   QTabWidget *m_tabs = nullptr;
   MinerTray *m_tray = nullptr;
   bool m_quitting = false;

@@ -6,6 +6,7 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/secret_input.h"
+#include "policy/enforcement.h"
 #include "util/atomic_file.h"
 
 #include <unistd.h>
@@ -47,7 +48,8 @@ constexpr const char *kUsage =
     "                          --client-cert F --client-key F)\n\n"
     "The log lives in <data folder>/audit and is written by `nesa analyze` when the setting\n"
     "auditLog is true (nesa config set auditLog true). It is encrypted with the wallet's\n"
-    "passphrase, asked for on the terminal or taken from $NESA_WALLET_PASSPHRASE.\n";
+    "passphrase, asked for on the terminal or taken from $NESA_WALLET_PASSPHRASE. Under an\n"
+    "organisation's policy, list, export and prove need a role with the audit right.\n";
 
 const std::vector<OptionSpec> kOptions = {
     {"action", true, "only records of this action", "ACTION"},
@@ -265,6 +267,11 @@ int auditCommand(Context &ctx) {
       sub != "export" && sub != "ship")
     return failWith(ctx, fail(ErrorCode::InvalidInput,
                               "unknown command '" + sub + "' (see nesa audit --help)"));
+  // Reading the records is the organisation's audit right; verifying, shipping and handing out
+  // the checkpoint stay open to everyone, so that each person's log can be checked and sent.
+  if (sub == "list" || sub == "export" || sub == "prove")
+    if (auto allowed = policy::Enforcement::installed().allowsAuditReview(); !allowed)
+      return failWith(ctx, allowed.error());
   auto log = openExisting(ctx);
   if (!log)
     return failWith(ctx, log.error());

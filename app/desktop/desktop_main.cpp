@@ -1,5 +1,6 @@
 // nesa-desktop: the Qt desktop app.
 #include "chain_wallet_backend.h"
+#include "encrypted_audit_trail.h"
 #include "encrypted_history.h"
 #include "file_settings_backend.h"
 #include "local_api_server.h"
@@ -135,7 +136,7 @@ int main(int argc, char **argv) {
   const QCommandLineOption showOption(
       QStringLiteral("show"),
       QApplication::translate(
-          "main", "Open on <page> (analyze, wallet, miner, network, history, settings; with "
+          "main", "Open on <page> (analyze, wallet, miner, network, history, settings, audit; with "
                   "--screenshot, pacs: the Open from PACS dialog)."),
       QStringLiteral("page"), QStringLiteral("analyze"));
   parser.addOption(screenshotOption);
@@ -206,7 +207,9 @@ int main(int argc, char **argv) {
   }
   nesa::app::EncryptedHistory history(config->effectiveDataDir() / "history.db");
   nesa::app::ProcessPacsBackend pacs;
-  nesa::ui::MainWindow window({backend, wallet, miner, nodes, history, settings, &pacs});
+  nesa::app::EncryptedAuditTrail auditTrail(config->effectiveDataDir() / "audit");
+  nesa::ui::MainWindow window(
+      {backend, wallet, miner, nodes, history, settings, &pacs, &auditTrail});
   window.fileList()->addPaths(parser.positionalArguments());
   window.show();
   // Out of the box everything runs on this computer: a devnet when none is running.
@@ -252,9 +255,10 @@ int main(int argc, char **argv) {
   const QString shown = parser.value(showOption);
   // "pacs" is the analyze page with its Open from PACS dialog (scripted_run.cpp).
   if (!window.showPage(shown == QLatin1String("pacs") ? QStringLiteral("analyze") : shown)) {
-    std::fprintf(
-        stderr, "nesa-desktop: no page '%s' (analyze, wallet, miner, network, history, settings)\n",
-        qPrintable(parser.value(showOption)));
+    std::fprintf(stderr,
+                 "nesa-desktop: no page '%s' (analyze, wallet, miner, network, history, settings, "
+                 "audit)\n",
+                 qPrintable(parser.value(showOption)));
     return 2;
   }
   if (!scriptedPassphrase.isEmpty())

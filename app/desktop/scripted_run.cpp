@@ -1,6 +1,7 @@
 #include "scripted_run.h"
 
 #include "ui/analyze_page.h"
+#include "ui/audit_page.h"
 #include "ui/history_page.h"
 #include "ui/main_window.h"
 #include "ui/miner_page.h"
@@ -15,6 +16,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 namespace nesa::app {
 
@@ -72,6 +74,12 @@ void screenshotPageThenQuit(ui::MainWindow &window, const QString &page, const Q
       if (window.historyPage()->isOpen())
         save();
     });
+  else if (page == QLatin1String("audit") && window.auditPage())
+    QObject::connect(window.auditPage(), &ui::AuditPage::updated, &window, [&window, save] {
+      // Opened, or the unlocked wallet's passphrase tried and the page says why it did not open.
+      if (window.auditPage()->isOpen() || window.walletPage()->isUnlocked())
+        save();
+    });
   else if (page == QLatin1String("pacs"))
     screenshotPacsDialogThenQuit(window, png);
   else if (page == QLatin1String("network"))
@@ -84,18 +92,39 @@ void screenshotPageThenQuit(ui::MainWindow &window, const QString &page, const Q
 void runThenQuit(ui::MainWindow &window, const QString &model, const QString &level,
                  const QString &png, const QString &sharePng) {
   auto *page = window.analyzePage();
-  QObject::connect(
-      page, &ui::AnalyzePage::inputShown, page,
-      [page, model, level] {
-        if (!page->selectModel(model) || !page->selectLevel(level)) {
-          std::fprintf(stderr, "nesa-desktop: cannot run %s at %s on this input\n",
-                       qPrintable(model), qPrintable(level));
-          QApplication::exit(2);
-          return;
-        }
-        page->run();
-      },
-      Qt::SingleShotConnection);
+  auto *wallet = window.walletPage();
+  // The run starts once the file is on screen and, when a passphrase is unlocking the wallet,
+  // once the analyze page has it (a run kept in the audit log needs it); an unlock that fails
+  // lets the run start and say so.
+  struct Waiting {
+    bool shown = false;
+    bool announced = false;
+    bool started = false;
+  };
+  auto waiting = std::make_shared<Waiting>();
+  const auto startWhenReady = [page, wallet, model, level, waiting] {
+    if (waiting->started || !waiting->shown || (wallet->isUnlocked() && !waiting->announced))
+      return;
+    waiting->started = true;
+    if (!page->selectModel(model) || !page->selectLevel(level)) {
+      std::fprintf(stderr, "nesa-desktop: cannot run %s at %s on this input\n", qPrintable(model),
+                   qPrintable(level));
+      QApplication::exit(2);
+      return;
+    }
+    page->run();
+  };
+  QObject::connect(page, &ui::AnalyzePage::inputShown, page, [waiting, startWhenReady] {
+    waiting->shown = true;
+    startWhenReady();
+  });
+  QObject::connect(wallet, &ui::WalletPage::unlockedWith, page, [waiting, startWhenReady] {
+    waiting->announced = true;
+    startWhenReady();
+  });
+  auto *poll = new QTimer(page); // notices an unlock that failed
+  QObject::connect(poll, &QTimer::timeout, page, startWhenReady);
+  poll->start(200);
   QObject::connect(page, &ui::AnalyzePage::runFinished, &window, [&window, page, png, sharePng] {
     if (!png.isEmpty())
       window.grab().save(png);

@@ -177,7 +177,8 @@ std::vector<std::string> Enforcement::describe() const {
                          ? std::to_string(*role.dailySpendMicroNes) + " µNES a day"
                          : std::string("unlimited")) +
                     "; export " + (role.exportResults ? "yes" : "no") + "; PACS " +
-                    (role.sendToPacs ? "yes" : "no") + "; miner " + (role.runMiner ? "yes" : "no"));
+                    (role.sendToPacs ? "yes" : "no") + "; miner " + (role.runMiner ? "yes" : "no") +
+                    "; audit " + (role.reviewAudit ? "yes" : "no"));
   }
   return lines;
 }
@@ -287,6 +288,10 @@ Result<void> Enforcement::allowsPacsTransfer() const {
 
 Result<void> Enforcement::allowsMiner() const {
   return allowsRight(&Role::runMiner, "run this computer's miner");
+}
+
+Result<void> Enforcement::allowsAuditReview() const {
+  return allowsRight(&Role::reviewAudit, "read the audit trail");
 }
 
 } // namespace nesa::policy

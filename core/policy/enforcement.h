@@ -77,6 +77,9 @@ public:
   Result<void> allowsExport() const;       ///< writing a result to a file outside Nesa
   Result<void> allowsPacsTransfer() const; ///< sending a result to a PACS
   Result<void> allowsMiner() const;        ///< running this computer's miner
+  /// Reading the audit trail (the app's audit page, nesa audit list and export); in Open mode
+  /// the person reads their own.
+  Result<void> allowsAuditReview() const;
 
 private:
   Result<void> allowsRight(bool Role::*right, const std::string &what) const;

@@ -30,9 +30,10 @@ Result<std::vector<std::string>> stringList(const json &value, const std::string
   return out;
 }
 
-Result<bool> flag(const json &role, const char *name, const std::string &where) {
+Result<bool> flag(const json &role, const char *name, const std::string &where,
+                  bool absent = true) {
   if (!role.contains(name))
-    return true;
+    return absent;
   if (!role[name].is_boolean())
     return invalid(where + "." + name + " must be true or false");
   return role[name].get<bool>();
@@ -41,8 +42,8 @@ Result<bool> flag(const json &role, const char *name, const std::string &where) 
 Result<Role> parseRole(const json &value, const std::string &where) {
   if (!value.is_object())
     return invalid(where + " must be an object");
-  static const std::array<std::string_view, 7> known{
-      "minimumLevel", "models", "inputs", "dailySpendMicroNes", "export", "pacs", "miner"};
+  static const std::array<std::string_view, 8> known{
+      "minimumLevel", "models", "inputs", "dailySpendMicroNes", "export", "pacs", "miner", "audit"};
   for (const auto &[key, unused] : value.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
       return invalid(where + " has an unknown rule \"" + key + "\"");
@@ -79,12 +80,14 @@ Result<Role> parseRole(const json &value, const std::string &where) {
   auto exportResults = flag(value, "export", where);
   auto sendToPacs = flag(value, "pacs", where);
   auto runMiner = flag(value, "miner", where);
-  for (const auto *result : {&exportResults, &sendToPacs, &runMiner})
+  auto reviewAudit = flag(value, "audit", where, false);
+  for (const auto *result : {&exportResults, &sendToPacs, &runMiner, &reviewAudit})
     if (!*result)
       return result->error();
   role.exportResults = *exportResults;
   role.sendToPacs = *sendToPacs;
   role.runMiner = *runMiner;
+  role.reviewAudit = *reviewAudit;
   return role;
 }
 

@@ -27,6 +27,7 @@ struct Role {
   bool exportResults = true; ///< results may be written to files outside Nesa
   bool sendToPacs = true;    ///< results may be sent to a PACS
   bool runMiner = true;      ///< this computer's miner may run
+  bool reviewAudit = false; ///< the audit trail may be read (the app's audit page, nesa audit list)
 };
 
 /// A signed policy's content.
