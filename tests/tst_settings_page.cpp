@@ -7,6 +7,7 @@
 #include "ui/settings_page.h"
 #include "ui/translations.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPushButton>
@@ -41,6 +42,20 @@ private Q_SLOTS:
     QVERIFY(page.deploymentField()->isEnabled());
     QCOMPARE(page.privacyBox()->currentData().toString(), QStringLiteral("hss-ee"));
     QCOMPARE(page.autoLockBox()->value(), 5);
+    QVERIFY(!page.auditLogBox()->isChecked());
+  }
+
+  // The audit log is turned on here as with nesa config set auditLog true.
+  void theAuditLogIsTurnedOnHere() {
+    FakeSettingsBackend backend;
+    SettingsPage page(backend);
+    page.auditLogBox()->setChecked(true);
+    QTest::mouseClick(page.saveButton(), Qt::LeftButton);
+    QCOMPARE(backend.saves, 1);
+    QVERIFY(backend.config.auditLog);
+    backend.config.auditLog = false;
+    page.showSettings(backend.config);
+    QVERIFY(!page.auditLogBox()->isChecked());
   }
 
   void wrongValuesAreNotKept() {

@@ -31,11 +31,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>there is no audit log on this computer yet: it starts with the first analysis after &apos;nesa config set auditLog true&apos;</source>
+        <source>the wallet&apos;s passphrase does not open the audit log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the wallet&apos;s passphrase does not open the audit log</source>
+        <source>there is no audit log on this computer yet: it starts with the first analysis after the audit log is turned on in Settings</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1531,6 +1531,18 @@ Network fee: %3 (gas, paid in the chain&apos;s own currency)</source>
     </message>
     <message>
         <source>TLS: our private key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An audit log in the data folder, encrypted with the wallet&apos;s passphrase: who, when, which input (by its digest, never its content), model, level, miners and cost. Analyses then run only while the wallet is unlocked (docs/enterprise.md).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep a tamper-evident record of every analysis</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -31,12 +31,12 @@
         <translation>le journal d&apos;audit est verrouillé</translation>
     </message>
     <message>
-        <source>there is no audit log on this computer yet: it starts with the first analysis after &apos;nesa config set auditLog true&apos;</source>
-        <translation>il n&apos;y a pas encore de journal d&apos;audit sur cet ordinateur : il commence avec la première analyse après &apos;nesa config set auditLog true&apos;</translation>
-    </message>
-    <message>
         <source>the wallet&apos;s passphrase does not open the audit log</source>
         <translation>la phrase secrète du portefeuille n&apos;ouvre pas le journal d&apos;audit</translation>
+    </message>
+    <message>
+        <source>there is no audit log on this computer yet: it starts with the first analysis after the audit log is turned on in Settings</source>
+        <translation>il n&apos;y a pas encore de journal d&apos;audit sur cet ordinateur : il commence avec la première analyse après l&apos;activation du journal d&apos;audit dans les Réglages</translation>
     </message>
 </context>
 <context>
@@ -1534,6 +1534,18 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     <message>
         <source>TLS: our private key</source>
         <translation>TLS : notre clé privée</translation>
+    </message>
+    <message>
+        <source>An audit log in the data folder, encrypted with the wallet&apos;s passphrase: who, when, which input (by its digest, never its content), model, level, miners and cost. Analyses then run only while the wallet is unlocked (docs/enterprise.md).</source>
+        <translation>Un journal d&apos;audit dans le dossier de données, chiffré avec la phrase secrète du portefeuille : qui, quand, quelle entrée (par son empreinte, jamais son contenu), modèle, niveau, mineurs et coût. Les analyses ne s&apos;exécutent alors que lorsque le portefeuille est déverrouillé (docs/enterprise.md).</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>Journal d&apos;audit</translation>
+    </message>
+    <message>
+        <source>Keep a tamper-evident record of every analysis</source>
+        <translation>Garder une trace infalsifiable de chaque analyse</translation>
     </message>
 </context>
 <context>

@@ -49,6 +49,11 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   m_autoLock->setRange(0, 24 * 60);
   m_autoLock->setSuffix(tr(" min"));
   m_autoLock->setSpecialValueText(tr("never"));
+  m_auditLog = new QCheckBox(tr("Keep a tamper-evident record of every analysis"));
+  m_auditLog->setToolTip(tr("An audit log in the data folder, encrypted with the wallet's "
+                            "passphrase: who, when, which input (by its digest, never its "
+                            "content), model, level, miners and cost. Analyses then run only "
+                            "while the wallet is unlocked (docs/enterprise.md)."));
   m_api = new QCheckBox(tr("Serve your other programs (OpenAI and Ollama compatible, on "
                            "127.0.0.1 only)"));
   m_api->setToolTip(tr("They need the token in the data folder's api-token file; queries are "
@@ -94,6 +99,7 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   form->addRow(tr("Threads this computer's miner may use"), m_minerThreads);
   form->addRow(tr("Jobs it computes at the same time"), m_minerMaxJobs);
   form->addRow(tr("Lock the wallet after inactivity"), m_autoLock);
+  form->addRow(tr("Audit log"), m_auditLog);
   form->addRow(tr("Local API"), m_api);
   form->addRow(tr("Its port"), m_apiPort);
   form->addRow(tr("PACS"), m_pacs);
@@ -133,6 +139,7 @@ void SettingsPage::showSettings(const Config &config) {
   m_minerThreads->setValue(config.minerThreads);
   m_minerMaxJobs->setValue(config.minerMaxJobs);
   m_autoLock->setValue(config.autoLockMinutes);
+  m_auditLog->setChecked(config.auditLog);
   m_api->setChecked(config.apiEnabled);
   m_apiPort->setValue(config.apiPort);
   m_pacs->setText(QString::fromStdString(config.pacsNode));
@@ -154,6 +161,7 @@ Config SettingsPage::fromFields() const {
   config.minerThreads = m_minerThreads->value();
   config.minerMaxJobs = m_minerMaxJobs->value();
   config.autoLockMinutes = m_autoLock->value();
+  config.auditLog = m_auditLog->isChecked();
   config.apiEnabled = m_api->isChecked();
   config.apiPort = m_apiPort->value();
   config.pacsNode = m_pacs->text().trimmed().toStdString();

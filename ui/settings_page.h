@@ -39,6 +39,8 @@ public:
   QLineEdit *deploymentField() const { return m_deployment; }
   QSpinBox *autoLockBox() const { return m_autoLock; }
   QSpinBox *minerThreadsBox() const { return m_minerThreads; }
+  /// "Keep an audit log" (auditLog).
+  QCheckBox *auditLogBox() const { return m_auditLog; }
   QCheckBox *apiBox() const { return m_api; }
   QSpinBox *apiPortBox() const { return m_apiPort; }
   /// The PACS ("AET@HOST:PORT" or a DICOMweb URL) and our AE title towards it.
@@ -76,6 +78,7 @@ private:
   QSpinBox *m_minerThreads = nullptr;
   QSpinBox *m_minerMaxJobs = nullptr;
   QSpinBox *m_autoLock = nullptr;
+  QCheckBox *m_auditLog = nullptr;
   QCheckBox *m_api = nullptr;
   QSpinBox *m_apiPort = nullptr;
   QPushButton *m_save = nullptr;

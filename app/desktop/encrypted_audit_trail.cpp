@@ -47,7 +47,7 @@ QString EncryptedAuditTrail::open(const QString &passphrase) {
       !std::filesystem::exists(audit::AuditLog::witnessPath(m_folder), ec))
     return QCoreApplication::translate(
         "AuditPage", "there is no audit log on this computer yet: it starts with the first "
-                     "analysis after 'nesa config set auditLog true'");
+                     "analysis after the audit log is turned on in Settings");
   const QByteArray bytes = passphrase.toUtf8();
   auto secret = SecureBuffer::copyOf(std::string_view(bytes.constData(), bytes.size()));
   if (!secret)
