@@ -1,7 +1,7 @@
 // A fake AuditBackend for the UI tests: records in memory, opened by the passphrase "right",
 // refusing everything while `refusal` is set (as an organisation's policy without the audit
 // right does). It keeps the last query it was asked, filters by action, actor and time as the
-// real log does, and answers verify with `problems`.
+// real log does, and answers verify with `problems` (or `checkError`).
 #pragma once
 
 #include "ui/audit_backend.h"
@@ -14,6 +14,7 @@ class FakeAuditBackend : public ui::AuditBackend {
 public:
   QString refusal;
   QStringList problems;
+  QString checkError; ///< verify could not run
   std::vector<ui::AuditRecord> records; ///< oldest first
 
   QString access() override {
@@ -58,6 +59,7 @@ public:
     check.records = records.size();
     check.checkpoints = records.size();
     check.problems = problems;
+    check.error = checkError;
     return check;
   }
   ui::AuditQuery lastQuery() {

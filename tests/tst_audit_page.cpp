@@ -141,6 +141,10 @@ private Q_SLOTS:
     page.verifyLog();
     QTRY_VERIFY(page.verifyText().contains(QStringLiteral("NOT intact")));
     QVERIFY(page.verifyText().contains(QStringLiteral("record 1 does not match")));
+    backend.checkError = QStringLiteral("another program is writing the audit log");
+    page.verifyLog();
+    QTRY_VERIFY(page.verifyText().contains(QStringLiteral("could not be checked")));
+    QVERIFY(!page.verifyText().contains(QStringLiteral("NOT intact")));
     page.lock();
     QTRY_VERIFY(page.verifyText().isEmpty());
   }
@@ -168,7 +172,6 @@ private Q_SLOTS:
     ui::MainWindow window(backends);
     QVERIFY(!window.auditPage());
     QVERIFY(!window.showPage(QStringLiteral("audit")));
-    QCOMPARE(audit.open(QStringLiteral("right")), audit.refusal);
     ui::MainWindow withoutLog(fakes.backends());
     QVERIFY(!withoutLog.auditPage());
   }
@@ -177,6 +180,9 @@ private Q_SLOTS:
   // records come back filtered and the log verifies; an installed policy without the audit
   // right refuses every call, one that gives it lets them through.
   void theRealTrailReadsTheLogOnlyForThoseWithTheRight() {
+    if (QFile::exists(QStringLiteral("/etc/nesa/policy.pub")))
+      QSKIP("this computer has an organisation's policy installed in /etc/nesa, which no test "
+            "may replace");
     QTemporaryDir data, installed;
     const auto folder = std::filesystem::path(data.filePath(QStringLiteral("audit")).toStdString());
     app::EncryptedAuditTrail trail(folder);
@@ -227,12 +233,13 @@ private Q_SLOTS:
     qputenv("NESA_POLICY_DIR", installed.path().toUtf8());
     QVERIFY2(trail.access().contains(QStringLiteral("may not read the audit trail")),
              qPrintable(trail.access()));
+    QVERIFY(trail.verify().error.contains(QStringLiteral("may not read"))); // still open, refused
     records = trail.list({}, error);
     QVERIFY(records.empty());
     QVERIFY(error.contains(QStringLiteral("may not read the audit trail")));
-    trail.close();
     QVERIFY(trail.open(QStringLiteral("pass")).contains(QStringLiteral("may not read")));
     QVERIFY(!trail.isOpen());
+    QVERIFY(!trail.verify().intact()); // locked: nothing known
     QVERIFY(installPolicy(installed.path(), *key, policyFor(R"(, "audit": true)")));
     QCOMPARE(trail.access(), QString());
     QCOMPARE(trail.open(QStringLiteral("pass")), QString());

@@ -594,6 +594,14 @@
             <numerusform>%n more hidden by the search.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Only the records of this user name, exactly as recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The log could not be checked: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::DropFileList</name>

@@ -594,6 +594,14 @@
             <numerusform>%n autres masqués par la recherche.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Only the records of this user name, exactly as recorded.</source>
+        <translation>Seulement les enregistrements de ce nom d&apos;utilisateur, tel qu&apos;il est enregistré.</translation>
+    </message>
+    <message>
+        <source>The log could not be checked: %1</source>
+        <translation>Le journal n&apos;a pas pu être vérifié : %1</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::DropFileList</name>

@@ -1,7 +1,8 @@
 // The audit page's view of the product: this computer's audit trail (core/audit), encrypted
 // with the wallet's passphrase and readable only by people whose organisation's policy gives
-// them the audit right. The app implements it with core/audit
-// (app/desktop/encrypted_audit_trail.h); tests with fakes. Every call but access() may block.
+// them the audit right (or by everyone when no policy is installed). The app implements it with
+// core/audit (app/desktop/encrypted_audit_trail.h); tests with fakes. Every call but access() may
+// block.
 #pragma once
 
 #include <QDateTime>
@@ -33,18 +34,21 @@ struct AuditQuery {
 
 /// What re-hashing the log and checking its signed checkpoints found (nesa audit verify).
 struct AuditCheck {
+  QString error; ///< the check could not run (locked, refused, busy): nothing is known
   std::uint64_t records = 0;
   std::uint64_t checkpoints = 0;
-  QStringList problems; ///< empty: intact
+  QStringList problems; ///< what the check found wrong; empty: intact
 
-  bool intact() const { return problems.isEmpty(); }
+  bool intact() const { return error.isEmpty() && problems.isEmpty(); }
 };
 
 /// The product behind the audit page.
 class AuditBackend {
 public:
   virtual ~AuditBackend() = default;
-  /// "" when this person may read the audit trail, else the policy's refusal. Cheap.
+  /// "" when this person may read the audit trail, else the policy's refusal. It reads the
+  /// policy and the user's groups (which may ask the directory): call it off the GUI thread
+  /// except once when the window is built.
   virtual QString access() = 0;
   /// Opens the log with the wallet's passphrase; "" or why not (refused, no log yet, wrong
   /// passphrase, a damaged store).
@@ -54,7 +58,7 @@ public:
   virtual bool isOpen() = 0;
   /// The records matching `query`, oldest first; on failure none, and `error` says why.
   virtual std::vector<AuditRecord> list(const AuditQuery &query, QString &error) = 0;
-  /// Re-hashes every record and checks the checkpoints; a failure to check is a problem.
+  /// Re-hashes every record and checks the checkpoints.
   virtual AuditCheck verify() = 0;
 };
 

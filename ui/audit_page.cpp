@@ -51,6 +51,7 @@ AuditPage::AuditPage(AuditBackend &backend, QWidget *parent) : QWidget(parent), 
     m_action->addItem(QString::fromLatin1(action), QString::fromLatin1(action));
   m_actor = new QLineEdit;
   m_actor->setPlaceholderText(tr("Anyone"));
+  m_actor->setToolTip(tr("Only the records of this user name, exactly as recorded."));
   m_actor->setClearButtonEnabled(true);
   m_since = new QComboBox;
   m_since->addItem(tr("Any time"), 0);
@@ -90,12 +91,17 @@ AuditPage::AuditPage(AuditBackend &backend, QWidget *parent) : QWidget(parent), 
 
   m_working = new QFutureWatcher<Outcome>(this);
   connect(m_working, &QFutureWatcher<Outcome>::finished, this, [this] {
+    m_busy = false;
     show(m_working->result());
     runNext();
   });
   connect(m_action, &QComboBox::currentIndexChanged, this, &AuditPage::refresh);
   connect(m_since, &QComboBox::currentIndexChanged, this, &AuditPage::refresh);
   connect(m_actor, &QLineEdit::editingFinished, this, &AuditPage::refresh);
+  connect(m_actor, &QLineEdit::textChanged, this, [this](const QString &text) {
+    if (text.isEmpty()) // cleared, by its button too: everyone again
+      refresh();
+  });
   connect(m_refresh, &QPushButton::clicked, this, &AuditPage::refresh);
   connect(m_verify, &QPushButton::clicked, this, &AuditPage::verifyLog);
   connect(m_search, &QLineEdit::textChanged, this, &AuditPage::showFiltered);
@@ -131,13 +137,15 @@ AuditQuery AuditPage::query() const {
 
 void AuditPage::enqueue(Request request) {
   m_queue.push_back(std::move(request));
-  if (!m_working->isRunning())
-    runNext();
+  runNext();
 }
 
 void AuditPage::runNext() {
-  if (m_queue.empty() || m_working->isRunning())
+  // Not isRunning(): it turns false before `finished` is delivered, and a new future set in
+  // between would drop that outcome.
+  if (m_queue.empty() || m_busy)
     return;
+  m_busy = true;
   Request request = std::move(m_queue.front());
   m_queue.pop_front();
   AuditBackend *backend = &m_backend;
@@ -149,6 +157,7 @@ void AuditPage::runNext() {
     case Call::Verify: outcome.check = backend->verify(); break;
     case Call::List: break;
     }
+    outcome.refusal = backend->access();
     outcome.open = backend->isOpen();
     if (request.call != Call::Verify) {
       QString error;
@@ -163,20 +172,25 @@ void AuditPage::runNext() {
 void AuditPage::show(const Outcome &outcome) {
   m_open = outcome.open;
   m_error = outcome.error;
+  m_refusal = outcome.refusal;
   if (outcome.records)
     m_records = *outcome.records;
   if (!m_open)
     m_verified->clear();
   if (outcome.check) {
     const AuditCheck &check = *outcome.check;
-    if (check.intact())
+    if (!check.error.isEmpty())
+      m_verified->setText(tr("The log could not be checked: %1").arg(check.error));
+    else if (check.intact())
       m_verified->setText(
           tr("The log is intact: %n record(s) re-hashed", "", static_cast<int>(check.records)) +
           tr(", %n signed checkpoint(s) checked.", "", static_cast<int>(check.checkpoints)));
     else
       m_verified->setText(tr("The log is NOT intact:") + QStringLiteral("\n• ") +
                           check.problems.join(QStringLiteral("\n• ")));
-    m_verified->setStyleSheet(check.intact() ? QString() : QStringLiteral("color: #b00020;"));
+    m_verified->setStyleSheet(check.error.isEmpty() && !check.problems.isEmpty()
+                                  ? QStringLiteral("color: #b00020;")
+                                  : QString());
   }
   for (QWidget *w :
        std::initializer_list<QWidget *>{m_action, m_actor, m_since, m_search, m_refresh, m_verify})
@@ -193,8 +207,8 @@ void AuditPage::showFiltered() {
       m_shown.push_back(*r);
 
   QString status;
-  if (const QString refused = m_backend.access(); !refused.isEmpty())
-    status = tr("You may not read the audit trail: %1").arg(refused);
+  if (!m_refusal.isEmpty())
+    status = tr("You may not read the audit trail: %1").arg(m_refusal);
   else if (!m_error.isEmpty())
     status = tr("The audit trail could not be read: %1").arg(m_error);
   else if (!m_open)
@@ -208,18 +222,29 @@ void AuditPage::showFiltered() {
                                           static_cast<int>(m_records.size() - m_shown.size())));
   m_status->setText(status);
 
+  // The record shown in full stays selected when it is still listed.
+  const auto selected = m_table->selectionModel()->selectedRows();
+  const int oldRow = selected.isEmpty() ? -1 : selected.first().row();
+  const bool hadRecord = oldRow >= 0 && m_table->item(oldRow, 0) != nullptr &&
+                         m_table->item(oldRow, 0)->data(Qt::UserRole).isValid();
+  const qulonglong keep =
+      hadRecord ? m_table->item(oldRow, 0)->data(Qt::UserRole).toULongLong() : 0;
+  m_table->clearSelection();
   m_table->setRowCount(static_cast<int>(m_shown.size()));
-  int row = 0;
+  int row = 0, reselect = 0;
   for (const auto &r : m_shown) {
     setCell(m_table, row, 0, r.time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
     setCell(m_table, row, 1, r.actor);
     setCell(m_table, row, 2, r.action);
     setCell(m_table, row, 3, r.subject);
     setCell(m_table, row, 4, r.outcome);
+    m_table->item(row, 0)->setData(Qt::UserRole, QVariant::fromValue<qulonglong>(r.sequence));
+    if (hadRecord && r.sequence == keep)
+      reselect = row;
     ++row;
   }
-  if (!m_shown.empty() && m_table->selectionModel()->selectedRows().isEmpty())
-    m_table->selectRow(0);
+  if (!m_shown.empty())
+    m_table->selectRow(reselect);
   showSelected();
 }
 

@@ -2,8 +2,8 @@
 // action, person, time and text, with each record's details and a check of the whole log
 // (nesa audit verify). The log is encrypted with the wallet's passphrase, so the page shows
 // nothing while the wallet is locked; the organisation's policy decides who may read it, and the
-// backend checks that again on every call. Every backend call runs off the GUI thread, one at a
-// time.
+// backend checks that again whenever it opens, lists or verifies the log. Every backend call runs
+// off the GUI thread, one at a time.
 #pragma once
 
 #include "ui/audit_backend.h"
@@ -66,6 +66,7 @@ private:
   };
   struct Outcome {
     QString error;
+    QString refusal; ///< the policy's, asked in the same call
     bool open = false;
     std::optional<std::vector<AuditRecord>> records; ///< none: the list did not change
     std::optional<AuditCheck> check;
@@ -83,7 +84,9 @@ private:
   std::vector<AuditRecord> m_records; ///< as the backend gave them, oldest first
   std::vector<AuditRecord> m_shown;
   bool m_open = false;
+  bool m_busy = false; ///< a call runs or its outcome is not shown yet
   QString m_error;
+  QString m_refusal;
   QFutureWatcher<Outcome> *m_working = nullptr;
   QLabel *m_status = nullptr;
   QComboBox *m_action = nullptr;

@@ -59,6 +59,7 @@ HistoryPage::HistoryPage(HistoryBackend &backend, QWidget *parent)
 
   m_working = new QFutureWatcher<Outcome>(this);
   connect(m_working, &QFutureWatcher<Outcome>::finished, this, [this] {
+    m_busy = false;
     show(m_working->result());
     runNext();
   });
@@ -99,13 +100,15 @@ void HistoryPage::search(const QString &text) {
 
 void HistoryPage::enqueue(Task task) {
   m_queue.push_back(std::move(task));
-  if (!m_working->isRunning())
-    runNext();
+  runNext();
 }
 
 void HistoryPage::runNext() {
-  if (m_queue.empty() || m_working->isRunning())
+  // Not isRunning(): it turns false before `finished` is delivered, and a new future set in
+  // between would drop that outcome.
+  if (m_queue.empty() || m_busy)
     return;
+  m_busy = true;
   Task task = std::move(m_queue.front());
   m_queue.pop_front();
   // What waited for the history to open goes with this call, and comes back if it fails.

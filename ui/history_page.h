@@ -75,6 +75,7 @@ private:
   std::vector<AnalysisRecord> m_pending;
   std::vector<AnalysisRecord> m_records;
   bool m_open = false;
+  bool m_busy = false; ///< a call runs or its outcome is not shown yet
   QFutureWatcher<Outcome> *m_working = nullptr;
   QLabel *m_status = nullptr;
   QLineEdit *m_search = nullptr;

@@ -37,10 +37,11 @@ QString EncryptedAuditTrail::access() {
 }
 
 QString EncryptedAuditTrail::open(const QString &passphrase) {
-  if (QString refused = access(); !refused.isEmpty())
-    return refused;
+  const QString refused = access();
   std::lock_guard lock(m_mutex);
-  m_log.reset();
+  m_log.reset(); // a refused open leaves no earlier log open either
+  if (!refused.isEmpty())
+    return refused;
   // Reading never creates a log: that is the audit log setting's job (nesa config set auditLog).
   std::error_code ec;
   if (!std::filesystem::exists(audit::AuditLog::storePath(m_folder), ec) &&
@@ -48,8 +49,9 @@ QString EncryptedAuditTrail::open(const QString &passphrase) {
     return QCoreApplication::translate(
         "AuditPage", "there is no audit log on this computer yet: it starts with the first "
                      "analysis after the audit log is turned on in Settings");
-  const QByteArray bytes = passphrase.toUtf8();
+  QByteArray bytes = passphrase.toUtf8();
   auto secret = SecureBuffer::copyOf(std::string_view(bytes.constData(), bytes.size()));
+  bytes.fill('\0');
   if (!secret)
     return text(secret.error());
   auto log = audit::AuditLog::open(m_folder, *secret);
@@ -99,14 +101,16 @@ std::vector<ui::AuditRecord> EncryptedAuditTrail::list(const ui::AuditQuery &que
 
 ui::AuditCheck EncryptedAuditTrail::verify() {
   ui::AuditCheck check;
+  if (check.error = access(); !check.error.isEmpty())
+    return check;
   std::lock_guard lock(m_mutex);
   if (!m_log) {
-    check.problems << locked();
+    check.error = locked();
     return check;
   }
   auto report = m_log->verify();
   if (!report) {
-    check.problems << text(report.error());
+    check.error = text(report.error());
     return check;
   }
   check.records = report->records;

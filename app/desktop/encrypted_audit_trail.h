@@ -1,6 +1,7 @@
 // The desktop app's AuditBackend: this computer's audit log (core/audit) in the data folder,
 // opened with the wallet's passphrase, read only by people the organisation's policy lets read
-// the audit trail (checked again on every call, not only when the page is built).
+// the audit trail (checked again whenever the log is opened, listed or verified, not only when
+// the page is built).
 #pragma once
 
 #include "ui/audit_backend.h"

@@ -159,7 +159,7 @@ struct Analyzer::State {
   }
 
   Result<ResolvedModel> resolve(const Request &request) const {
-    ResolvedModel resolved{request.model, std::nullopt};
+    ResolvedModel resolved{request.model, std::nullopt, {}};
     fs::path manifestFile = request.manifest;
     std::error_code ec;
     if (request.model.empty())

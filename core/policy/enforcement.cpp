@@ -148,8 +148,8 @@ Error Enforcement::refusal(const std::string &why) const {
     return fail(ErrorCode::Forbidden,
                 "the organisation's policy in " + m_folder +
                     " cannot be used, so Nesa runs in its most restrictive mode (no analyses, "
-                    "exports, PACS transfers or mining) until an administrator installs a valid "
-                    "one: " +
+                    "exports, PACS transfers, mining or reading the audit trail) until an "
+                    "administrator installs a valid one: " +
                     m_problem);
   const std::string source = "the policy of " + m_policy->organisation + " (version " +
                              std::to_string(m_policy->version) + ")";

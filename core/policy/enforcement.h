@@ -77,8 +77,8 @@ public:
   Result<void> allowsExport() const;       ///< writing a result to a file outside Nesa
   Result<void> allowsPacsTransfer() const; ///< sending a result to a PACS
   Result<void> allowsMiner() const;        ///< running this computer's miner
-  /// Reading the audit trail (the app's audit page, nesa audit list and export); in Open mode
-  /// the person reads their own.
+  /// Reading the audit trail (the app's audit page, nesa audit list, export and prove); in Open
+  /// mode the person reads their own.
   Result<void> allowsAuditReview() const;
 
 private:
