@@ -69,6 +69,11 @@ pkg_check_modules(CRYPTOPP QUIET IMPORTED_TARGET libcrypto++)
 nesa_require(CRYPTOPP_FOUND "Crypto++ (Keccak-256)" "libcrypto++-dev")
 add_library(Nesa::CryptoPP ALIAS PkgConfig::CRYPTOPP)
 
+# --- OpenID Connect: JOSE (ID token signatures) ---------------------------------
+pkg_check_modules(RHONABWY QUIET IMPORTED_TARGET librhonabwy jansson)
+nesa_require(RHONABWY_FOUND "rhonabwy (JOSE)" "librhonabwy-dev libjansson-dev")
+add_library(Nesa::Rhonabwy ALIAS PkgConfig::RHONABWY)
+
 # --- JSON and logging --------------------------------------------------------
 find_package(nlohmann_json 3.10 QUIET)
 nesa_require(nlohmann_json_FOUND "nlohmann-json" "nlohmann-json3-dev")

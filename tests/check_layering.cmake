@@ -17,7 +17,7 @@ endif()
 get_filename_component(ROOT "${ROOT}" ABSOLUTE)
 
 set(heavy "<(torch|ATen|c10)/|<boost/beast|<sqlcipher|sqlcipher/")
-set(torchFree core/net core/chain core/storage core/audit core/policy core/registry core/ingest core/pacs core/gpu
+set(torchFree core/net core/chain core/storage core/audit core/policy core/identity core/registry core/ingest core/pacs core/gpu
     wallet)
 set(problems "")
 
