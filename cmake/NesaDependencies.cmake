@@ -69,7 +69,9 @@ pkg_check_modules(CRYPTOPP QUIET IMPORTED_TARGET libcrypto++)
 nesa_require(CRYPTOPP_FOUND "Crypto++ (Keccak-256)" "libcrypto++-dev")
 add_library(Nesa::CryptoPP ALIAS PkgConfig::CRYPTOPP)
 
-# --- OpenID Connect: JOSE (ID token signatures) ---------------------------------
+# --- OpenID Connect: the sign-in flow (Qt) and JOSE (ID token signatures) ----------
+find_package(Qt6 6.4 QUIET COMPONENTS NetworkAuth)
+nesa_require(Qt6NetworkAuth_FOUND "Qt 6 Network Authorization" "qt6-networkauth-dev")
 pkg_check_modules(RHONABWY QUIET IMPORTED_TARGET librhonabwy jansson)
 nesa_require(RHONABWY_FOUND "rhonabwy (JOSE)" "librhonabwy-dev libjansson-dev")
 add_library(Nesa::Rhonabwy ALIAS PkgConfig::RHONABWY)

@@ -23,9 +23,9 @@ packages=(
   orthanc orthanc-dicomweb
   # a real audit repository in the tests: rsyslog taking syslog over TLS (RFC 5425) on loopback
   rsyslog rsyslog-gnutls
-  # single sign-on: ID tokens verified with rhonabwy; a real OpenID Connect provider in the
+  # single sign-on: Qt's OAuth flow, ID tokens verified with rhonabwy; a real OpenID Connect provider in the
   # tests (glewlwyd on loopback, its SQLite database made with sqlite3)
-  librhonabwy-dev libjansson-dev glewlwyd sqlite3
+  qt6-networkauth-dev librhonabwy-dev libjansson-dev glewlwyd sqlite3
   # real scans: Colin27 T1 and atlases (the built-in brain models are trained and tested on it)
   mricron-data
   # the BIP39 English word list (compiled into the wallet)

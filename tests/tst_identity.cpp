@@ -1,11 +1,15 @@
-// Single sign-on's ID tokens, against a real OpenID Connect provider (glewlwyd, started by the
-// test on loopback): a sign-in with PKCE gives a token whose signature, issuer, audience, nonce
-// and lifetime verify and which names the user and their groups; a token meant for another
-// application, from another sign-in (nonce), expired, altered, unsigned or signed by another
-// key is refused, each saying why.
+// Single sign-on against a real OpenID Connect provider (glewlwyd, started by the test on
+// loopback). ID tokens: a sign-in with PKCE gives a token whose signature, issuer, audience,
+// nonce and lifetime verify and which names the user and their groups; a token meant for another
+// application, from another sign-in (nonce), expired, altered, unsigned or signed by another key
+// is refused, each saying why. Then `nesa login` end to end, the test playing the browser: the
+// signed-in person kept and shown; a forged state, a replayed code, a plain-HTTP provider and
+// no answer in time each refused with a clear message.
 #include "glewlwyd_server.h"
 #include "identity/id_token.h"
+#include "test_programs.h"
 
+#include <QFileInfo>
 #include <QTest>
 
 #include <chrono>
@@ -26,12 +30,48 @@ QByteArray base64Url(const QByteArray &bytes) {
   return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
+const QString kNesa = QStringLiteral(NESA_CLI_PATH);
+
+/// `nesa login` against the test's provider, in `home`, waiting for the sign-in address it
+/// prints (instead of opening a browser).
+struct LoginRun {
+  QProcess process;
+  QString address;
+  QByteArray err;
+
+  bool start(const QString &home, const QStringList &args) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("NESA_HOME"), home);
+    process.setProcessEnvironment(env);
+    process.start(kNesa, QStringList{QStringLiteral("login")} + args);
+    for (int i = 0; i < 300 && address.isEmpty(); ++i) {
+      process.waitForReadyRead(100);
+      err += process.readAllStandardError();
+      for (const QByteArray &line : err.split('\n'))
+        if (line.trimmed().startsWith("http"))
+          address = QString::fromUtf8(line.trimmed());
+      if (process.state() == QProcess::NotRunning)
+        break;
+    }
+    return !address.isEmpty();
+  }
+  /// Its exit code once it ended (-1: still running after a minute), with all it printed.
+  int finish(QString &out) {
+    const bool ended = process.waitForFinished(60000);
+    err += process.readAllStandardError();
+    out = QString::fromUtf8(process.readAllStandardOutput()) + QString::fromUtf8(err);
+    return ended ? process.exitCode() : -1;
+  }
+};
+
 } // namespace
 
 class TestIdentity : public QObject {
   Q_OBJECT
 
   GlewlwydServer m_provider;
+  quint16 m_callbackPort = 0;
+  QString m_redeemedCode; ///< a code `nesa login` already exchanged
   QString m_idToken;
   QByteArray m_jwks;
   AuthorizationRequest m_request;
@@ -54,8 +94,8 @@ class TestIdentity : public QObject {
 
 private Q_SLOTS:
   void initTestCase() {
-    const QString redirect =
-        QString("http://127.0.0.1:%1/callback").arg(GlewlwydServer::freePort());
+    m_callbackPort = GlewlwydServer::freePort();
+    const QString redirect = QString("http://127.0.0.1:%1/callback").arg(m_callbackPort);
     const QString started = m_provider.start(redirect, {"radiology", "staff"});
     QVERIFY2(started.isEmpty(), qPrintable(started));
     m_request = AuthorizationRequest::fresh();
@@ -139,6 +179,101 @@ private Q_SLOTS:
     auto broken = identity::verifyIdToken(m_idToken.toStdString(), "not json", expectations());
     QVERIFY(!broken.ok());
     QCOMPARE(broken.error().code, ErrorCode::InvalidInput);
+  }
+
+  QStringList loginArgs() const {
+    return {"--issuer",
+            m_provider.issuer(),
+            "--client-id",
+            GlewlwydServer::kClientId,
+            "--port",
+            QString::number(m_callbackPort),
+            "--no-browser",
+            "--timeout",
+            "60"};
+  }
+
+  // nesa login end to end: the address it prints, alice's sign-in at the provider, the redirect
+  // to its loopback port; then the verified person kept (owner-only), shown, and forgotten.
+  void nesaLoginSignsInThroughTheBrowser() {
+    QTemporaryDir home;
+    LoginRun login;
+    QVERIFY2(login.start(home.path(), loginArgs()), login.err.constData());
+    QVERIFY(login.address.startsWith(m_provider.issuer() + "/auth?"));
+    QVERIFY(login.address.contains("code_challenge_method=S256"));
+    QVERIFY(login.address.contains("nonce="));
+    const QString back = m_provider.signInAndAuthorize(login.address);
+    QVERIFY2(back.startsWith(QString("http://127.0.0.1:%1/callback?").arg(m_callbackPort)),
+             qPrintable(back));
+    QCOMPARE(testing::HttpSession().send("GET", back).status, 200); // the browser's tab
+    QString printed;
+    QCOMPARE(login.finish(printed), 0);
+    QVERIFY2(printed.contains("Signed in as alice at " + m_provider.issuer() +
+                              " (groups: radiology, staff)"),
+             qPrintable(printed));
+    m_redeemedCode = QUrlQuery(QUrl(back).query()).queryItemValue("code");
+
+    const QString session = home.filePath("identity/session.json");
+    const QFileInfo file(session);
+    QVERIFY2(file.exists(), qPrintable(session));
+    QCOMPARE(file.permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+    Run r = run(kNesa, {"login", "--status", "--json"}, home.path());
+    QCOMPARE(r.code, 0);
+    const QJsonObject who = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(who["userName"].toString(), QStringLiteral("alice"));
+    QCOMPARE(who["groups"].toArray().size(), 2);
+    QVERIFY(!who.contains("idToken")); // shown nowhere
+    QCOMPARE(run(kNesa, {"login", "--forget"}, home.path()).code, 0);
+    r = run(kNesa, {"login", "--status"}, home.path());
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("nobody is signed in"));
+  }
+
+  // A redirect whose state is not the sign-in's (a forged or crossed answer) is refused, and so
+  // is a code the provider already redeemed; nothing is kept.
+  void nesaLoginRefusesAForgedStateAndAReplayedCode() {
+    QTemporaryDir home;
+    LoginRun forged;
+    QVERIFY2(forged.start(home.path(), loginArgs()), forged.err.constData());
+    QString back = m_provider.signInAndAuthorize(forged.address);
+    QUrl url(back);
+    QUrlQuery query(url.query());
+    query.removeQueryItem("state");
+    query.addQueryItem("state", "forged");
+    url.setQuery(query);
+    testing::HttpSession().send("GET", url.toString());
+    QString printed;
+    QCOMPARE(forged.finish(printed), 4);
+    QVERIFY2(printed.contains("does not carry this sign-in's state"), qPrintable(printed));
+
+    QVERIFY(!m_redeemedCode.isEmpty());
+    LoginRun replayed;
+    QVERIFY2(replayed.start(home.path(), loginArgs()), replayed.err.constData());
+    const QString state = QUrlQuery(QUrl(replayed.address).query()).queryItemValue("state");
+    testing::HttpSession().send("GET", QString("http://127.0.0.1:%1/callback?state=%2&code=%3")
+                                           .arg(m_callbackPort)
+                                           .arg(state, m_redeemedCode));
+    QCOMPARE(replayed.finish(printed), 4);
+    QVERIFY2(printed.contains("refused this sign-in's code (HTTP 403, invalid_code)"),
+             qPrintable(printed));
+    QVERIFY(!QFile::exists(home.filePath("identity/session.json")));
+  }
+
+  void nesaLoginRefusesPlainHttpElsewhereAndGivesUpInTime() {
+    QTemporaryDir home;
+    Run r =
+        run(kNesa,
+            {"login", "--issuer", "http://login.example.org", "--client-id", "x", "--port", "1234"},
+            home.path());
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("https"));
+    QStringList args = loginArgs();
+    args[args.indexOf("60")] = "1";
+    LoginRun waiting;
+    QVERIFY(waiting.start(home.path(), args));
+    QString printed;
+    QCOMPARE(waiting.finish(printed), 1);
+    QVERIFY2(printed.contains("no sign-in within 1 s"), qPrintable(printed));
   }
 
   // The provider keeps its side: a code is redeemed once, and only with its PKCE verifier.

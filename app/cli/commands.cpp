@@ -151,6 +151,8 @@ int modelCommand(Context &ctx) { return execSibling(ctx, "nesa-model"); }
 
 int pacsCommand(Context &ctx) { return execSibling(ctx, "nesa-pacs"); }
 
+int loginCommand(Context &ctx) { return execSibling(ctx, "nesa-login"); }
+
 int serveCommand(Context &ctx) {
   ctx.args.insert(ctx.args.begin(), "--serve");
   return execSibling(ctx, "nesa-analyze");
@@ -193,6 +195,9 @@ const std::vector<Command> &commands() {
        "nesa audit verify [CHECKPOINT...] | list [--action A] [--since YYYY-MM-DD] | checkpoint | "
        "key | prove N | export [--format dicom|json] | ship --to HOST:PORT --ca FILE",
        nullptr, auditCommand},
+      {"login", "sign in with the organisation's identity provider (nesa login --help)",
+       "nesa login --issuer URL --client-id ID --port PORT [--no-browser] | --status | --forget",
+       nullptr, loginCommand},
       {"policy", "what the organisation's policy lets you do; sign a policy (nesa policy --help)",
        "nesa policy show [--json] | keygen NAME --output FILE | sign POLICY.json --key FILE "
        "[--output NOTE] | verify NOTE [--pub FILE]",
@@ -259,7 +264,8 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
   const bool wantsHelp =
       global->has("help") || (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
   if (wantsHelp && name != "bench" && name != "wallet" && name != "analyze" && name != "model" &&
-      name != "serve" && name != "gov" && name != "pacs" && name != "audit" && name != "policy") {
+      name != "serve" && name != "gov" && name != "pacs" && name != "audit" && name != "policy" &&
+      name != "login") {
     out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
     if (command->arrivesWith)
       out << "Not yet available in this build: it arrives with " << command->arrivesWith << ".\n";

@@ -1,0 +1,355 @@
+// nesa-login: single sign-on with the organisation's OpenID Connect provider (what `nesa login`
+// runs), the way RFC 8252 asks of a native app: the system browser, a redirect to a loopback port,
+// PKCE (S256), a state and a nonce, and the ID token verified against the provider's keys
+// (core/identity) before the signed-in person is kept in the data folder.
+#include "cli/arguments.h"
+#include "cli/commands.h"
+#include "identity/id_token.h"
+#include "util/atomic_file.h"
+#include "util/config.h"
+#include "util/paths.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTimer>
+#include <QtNetworkAuth/QOAuth2AuthorizationCodeFlow>
+#include <QtNetworkAuth/QOAuthHttpServerReplyHandler>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+namespace {
+
+using namespace nesa;
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+const std::vector<cli::OptionSpec> kOptions = {
+    {"issuer", true, "the provider's issuer URL (https, or http on this computer only)", "URL"},
+    {"client-id", true, "this app's client id at the provider", "ID"},
+    {"port", true,
+     "the loopback port of the redirect registered at the provider "
+     "(http://127.0.0.1:PORT/callback)",
+     "PORT"},
+    {"no-browser", false, "print the address to open instead of opening the browser"},
+    {"timeout", true, "give up after SECONDS without an answer (default 300)", "SECONDS"},
+    {"status", false, "who is signed in (the kept ID token, verified again)"},
+    {"forget", false, "sign out: forget the kept ID token"},
+    {"json", false, "print the signed-in person as JSON"},
+    {"config", true, "read settings from FILE instead of the default", "FILE"},
+    {"help", false, "show this help"},
+};
+
+const char *kUsage =
+    "usage: nesa login --issuer URL --client-id ID --port PORT [--no-browser] [--timeout S]\n"
+    "       nesa login --status [--json]\n"
+    "       nesa login --forget\n\n"
+    "Signs in with the organisation's OpenID Connect provider (Keycloak, Entra ID, Okta,\n"
+    "glewlwyd; SAML providers through their OIDC bridge): the browser opens the provider's\n"
+    "sign-in page, which sends it back to http://127.0.0.1:PORT/callback, registered at the\n"
+    "provider for this client (a public client: PKCE, no secret). The ID token is checked\n"
+    "against the provider's keys and this sign-in (issuer, audience, nonce, expiry) and kept in\n"
+    "<data folder>/identity/session.json. The organisation's policy does not use it yet: it\n"
+    "still gives roles by the operating system's user and groups (docs/enterprise.md).\n"
+    "Exit codes: 0 signed in, 1 failed, 2 wrong input, 3 the provider did not answer, 4 "
+    "refused.\n\n"
+    "Options:\n";
+
+int failWith(const Error &error) {
+  std::cerr << "nesa login: " << error.message << '\n';
+  return cli::exitCodeFor(error);
+}
+
+std::int64_t nowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+QString randomText(int bytes) {
+  QByteArray raw(bytes, '\0');
+  QRandomGenerator::system()->generate(raw.begin(), raw.end());
+  return QString::fromLatin1(
+      raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+/// GET `url`, waiting at most `seconds`; the body of a 2xx answer.
+Result<QByteArray> fetch(QNetworkAccessManager &network, const QUrl &url, int seconds) {
+  QNetworkReply *reply = network.get(QNetworkRequest(url));
+  QEventLoop loop;
+  QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+  QTimer::singleShot(seconds * 1000, &loop, &QEventLoop::quit);
+  loop.exec();
+  reply->deleteLater();
+  if (!reply->isFinished()) {
+    reply->abort();
+    return fail(ErrorCode::Unavailable, url.toString().toStdString() + " did not answer");
+  }
+  if (reply->error() != QNetworkReply::NoError)
+    return fail(ErrorCode::Unavailable,
+                url.toString().toStdString() + ": " + reply->errorString().toStdString());
+  return reply->readAll();
+}
+
+/// Where the provider's endpoints are (OpenID Connect Discovery).
+struct Provider {
+  QUrl authorization, token, jwks;
+};
+
+Result<Provider> discover(QNetworkAccessManager &network, const std::string &issuer, int seconds) {
+  auto body = fetch(
+      network, QUrl(QString::fromStdString(issuer) + "/.well-known/openid-configuration"), seconds);
+  if (!body)
+    return body.error();
+  const QJsonObject doc = QJsonDocument::fromJson(*body).object();
+  if (doc["issuer"].toString().toStdString() != issuer)
+    return fail(ErrorCode::Forbidden, "the provider at " + issuer + " calls itself \"" +
+                                          doc["issuer"].toString().toStdString() +
+                                          "\": refusing a provider that is not the one named");
+  Provider p{QUrl(doc["authorization_endpoint"].toString()), QUrl(doc["token_endpoint"].toString()),
+             QUrl(doc["jwks_uri"].toString())};
+  if (!p.authorization.isValid() || !p.token.isValid() || !p.jwks.isValid() ||
+      p.authorization.isEmpty() || p.token.isEmpty() || p.jwks.isEmpty())
+    return fail(ErrorCode::InvalidInput,
+                "the provider's discovery document lacks its endpoints or keys");
+  return p;
+}
+
+/// https, or http to this computer (a test provider): never a token over plain HTTP elsewhere.
+Result<void> checkIssuer(const std::string &issuer) {
+  const QUrl url(QString::fromStdString(issuer));
+  const bool loopback =
+      url.host() == "127.0.0.1" || url.host() == "localhost" || url.host() == "::1";
+  if (!url.isValid() || url.host().isEmpty() ||
+      !(url.scheme() == "https" || (url.scheme() == "http" && loopback)))
+    return fail(ErrorCode::InvalidInput,
+                "--issuer must be an https URL (http only for a provider on this computer)");
+  return {};
+}
+
+/// The sign-in itself: the browser, the code, the token; the verified ID token and its claims.
+struct SignedIn {
+  std::string idToken;
+  identity::IdClaims claims;
+};
+
+Result<SignedIn> signIn(const std::string &issuer, const std::string &clientId, quint16 port,
+                        bool openBrowser, int seconds) {
+  QNetworkAccessManager network;
+  auto provider = discover(network, issuer, std::min(seconds, 30));
+  if (!provider)
+    return provider.error();
+  const QString verifier = randomText(48), state = randomText(24), nonce = randomText(24);
+  const QString challenge = QString::fromLatin1(
+      QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
+          .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+
+  QNetworkAccessManager tokenNetwork;
+  QOAuth2AuthorizationCodeFlow flow(&tokenNetwork);
+  flow.setAuthorizationUrl(provider->authorization);
+  flow.setAccessTokenUrl(provider->token);
+  flow.setClientIdentifier(QString::fromStdString(clientId));
+  flow.setScope("openid");
+  flow.setState(state); // Qt 6.4's own is not from a secure generator
+  // Loopback only, on the registered port and path.
+  auto *handler = new QOAuthHttpServerReplyHandler(QHostAddress::LocalHost, port, &flow);
+  if (!handler->isListening())
+    return fail(ErrorCode::Unavailable, "cannot listen on 127.0.0.1:" + std::to_string(port) +
+                                            " for the provider's answer: is another sign-in "
+                                            "running?");
+  handler->setCallbackPath("/callback");
+  handler->setCallbackText("Signed in to Nesa. You can close this tab.");
+  flow.setReplyHandler(handler);
+  flow.setModifyParametersFunction(
+      [&](QAbstractOAuth::Stage stage, QMultiMap<QString, QVariant> *parameters) {
+        if (stage == QAbstractOAuth::Stage::RequestingAuthorization) {
+          parameters->insert("code_challenge", challenge);
+          parameters->insert("code_challenge_method", "S256");
+          parameters->insert("nonce", nonce);
+        } else if (stage == QAbstractOAuth::Stage::RequestingAccessToken) {
+          parameters->insert("code_verifier", verifier);
+        }
+      });
+
+  std::optional<Error> failure;
+  QEventLoop loop;
+  const auto stop = [&](Error error) {
+    if (!failure)
+      failure = std::move(error);
+    loop.quit();
+  };
+  QObject::connect(&flow, &QAbstractOAuth::authorizeWithBrowser, [&](const QUrl &url) {
+    const QString address = url.toString(QUrl::FullyEncoded);
+    std::cerr << "Sign in at your organisation's provider in the browser"
+              << (openBrowser ? "" : ": open") << "\n  " << address.toStdString() << std::endl;
+    if (openBrowser && !QProcess::startDetached("xdg-open", {address}))
+      std::cerr << "(no browser could be opened: open the address above yourself)" << std::endl;
+  });
+  // Qt 6.4 only warns about a wrong or missing state: refuse it here.
+  QObject::connect(handler, &QAbstractOAuthReplyHandler::callbackReceived,
+                   [&](const QVariantMap &values) {
+                     if (values.contains("error"))
+                       return; // QAbstractOAuth2::error says it
+                     if (values.value("state").toString() != state)
+                       stop(Error{ErrorCode::Forbidden,
+                                  "the provider's answer does not carry this sign-in's state: "
+                                  "it may come from another sign-in or another site; sign in "
+                                  "again"});
+                   });
+  QObject::connect(
+      &flow, &QAbstractOAuth2::error,
+      [&](const QString &error, const QString &description, const QUrl &) {
+        stop(Error{ErrorCode::Forbidden,
+                   "the provider refused the sign-in: " + error.toStdString() +
+                       (description.isEmpty() ? "" : " (" + description.toStdString() + ")")});
+      });
+  // Qt 6.4 says nothing when the token endpoint refuses a code: read its answer here.
+  QObject::connect(&tokenNetwork, &QNetworkAccessManager::finished, [&](QNetworkReply *reply) {
+    if (reply->error() == QNetworkReply::NoError)
+      return;
+    const auto status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QString error = QJsonDocument::fromJson(reply->readAll()).object()["error"].toString();
+    stop(status > 0
+             ? Error{ErrorCode::Forbidden,
+                     "the provider refused this sign-in's code (HTTP " + std::to_string(status) +
+                         ", " + (error.isEmpty() ? "no reason given" : error.toStdString()) +
+                         "): a code is good once, with its own sign-in; sign in again"}
+             : Error{ErrorCode::Unavailable, "the provider's token endpoint did not "
+                                             "answer: " +
+                                                 reply->errorString().toStdString()});
+  });
+  QObject::connect(&flow, &QAbstractOAuth::granted, &loop, &QEventLoop::quit);
+  QTimer::singleShot(seconds * 1000, &loop, [&] {
+    stop(Error{ErrorCode::Cancelled,
+               "no sign-in within " + std::to_string(seconds) + " s; run nesa login again"});
+  });
+  flow.grant();
+  loop.exec();
+  if (failure)
+    return *failure;
+
+  const std::string idToken = flow.extraTokens().value("id_token").toString().toStdString();
+  if (idToken.empty())
+    return fail(ErrorCode::Forbidden, "the provider gave no ID token (is \"openid\" allowed "
+                                      "for this client?)");
+  auto jwks = fetch(network, provider->jwks, 30);
+  if (!jwks)
+    return jwks.error();
+  auto claims = identity::verifyIdToken(idToken, jwks->toStdString(),
+                                        {issuer, clientId, nonce.toStdString(), nowSeconds(), 60});
+  if (!claims)
+    return claims.error();
+  return SignedIn{idToken, std::move(*claims)};
+}
+
+fs::path sessionFile(const Config &config) {
+  return config.effectiveDataDir() / "identity" / "session.json";
+}
+
+std::string timeText(std::int64_t seconds) {
+  const std::time_t t = seconds;
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", std::gmtime(&t));
+  return text;
+}
+
+void printPerson(const json &session, bool asJson) {
+  if (asJson) {
+    json out = session;
+    out.erase("idToken");
+    std::cout << out.dump() << '\n';
+    return;
+  }
+  std::string groups;
+  for (const auto &g : session["groups"])
+    groups += (groups.empty() ? "" : ", ") + g.get<std::string>();
+  std::cout << "Signed in as " << session["userName"].get<std::string>() << " at "
+            << session["issuer"].get<std::string>()
+            << " (groups: " << (groups.empty() ? "none" : groups) << ") until "
+            << timeText(session["expiresAt"].get<std::int64_t>()) << ".\n";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  auto args = cli::parseArguments(argc, argv, 1, kOptions);
+  if (!args)
+    return failWith(args.error());
+  if (args->has("help")) {
+    std::cout << kUsage << cli::formatOptions(kOptions);
+    return cli::kExitOk;
+  }
+  auto config = loadConfig(args->value("config", paths::configFile().string()));
+  if (!config)
+    return failWith(config.error());
+  const fs::path file = sessionFile(*config);
+  std::error_code ec;
+  if (args->has("forget")) {
+    const bool removed = fs::remove(file, ec);
+    if (ec)
+      return failWith(Error{ErrorCode::Io, "cannot remove " + file.string() + ": " + ec.message()});
+    std::cout << (removed ? "Signed out: the ID token is forgotten.\n" : "Nobody was signed in.\n");
+    return cli::kExitOk;
+  }
+  if (args->has("status")) {
+    std::ifstream in(file);
+    if (!in)
+      return failWith(Error{ErrorCode::NotFound, "nobody is signed in (nesa login)"});
+    const json session = json::parse(in, nullptr, false);
+    if (!session.is_object() || !session.contains("userName") || !session.contains("expiresAt"))
+      return failWith(Error{ErrorCode::Corrupt, file.string() + " is damaged: sign in again"});
+    if (session["expiresAt"].get<std::int64_t>() < nowSeconds())
+      return failWith(Error{ErrorCode::Forbidden, "the sign-in of " +
+                                                      session["userName"].get<std::string>() +
+                                                      " expired: sign in again (nesa login)"});
+    printPerson(session, args->has("json"));
+    return cli::kExitOk;
+  }
+  const std::string issuer = args->value("issuer"), clientId = args->value("client-id");
+  if (issuer.empty() || clientId.empty() || !args->has("port")) {
+    std::cerr << kUsage << cli::formatOptions(kOptions);
+    return cli::kExitUsage;
+  }
+  if (auto ok = checkIssuer(issuer); !ok)
+    return failWith(ok.error());
+  auto port = args->integer("port", 0, 1, 65535);
+  auto timeout = args->integer("timeout", 300, 1, 3600);
+  if (!port)
+    return failWith(port.error());
+  if (!timeout)
+    return failWith(timeout.error());
+
+  int qtArgc = 1;
+  char name[] = "nesa";
+  char *qtArgv[] = {name, nullptr};
+  QCoreApplication app(qtArgc, qtArgv);
+  auto signedIn = signIn(issuer, clientId, static_cast<quint16>(*port), !args->has("no-browser"),
+                         static_cast<int>(*timeout));
+  if (!signedIn)
+    return failWith(signedIn.error());
+  const json session{{"issuer", issuer},
+                     {"clientId", clientId},
+                     {"userName", signedIn->claims.userName},
+                     {"subject", signedIn->claims.subject},
+                     {"groups", signedIn->claims.groups},
+                     {"expiresAt", signedIn->claims.expiresAt},
+                     {"idToken", signedIn->idToken}};
+  if (auto written = writeFileAtomically(file, session.dump(2) + "\n"); !written)
+    return failWith(written.error());
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, ec);
+  printPerson(session, args->has("json"));
+  return cli::kExitOk;
+}
