@@ -4,9 +4,13 @@
 // application, from another sign-in (nonce), expired, altered, unsigned or signed by another key
 // is refused, each saying why. Then `nesa login` end to end, the test playing the browser: the
 // signed-in person kept and shown; a forged state, a replayed code, a plain-HTTP provider and
-// no answer in time each refused with a clear message.
+// no answer in time each refused with a clear message. Last, an organisation's policy that names
+// the provider: roles by the signed-in person's groups, none before signing in or with an
+// altered token.
 #include "glewlwyd_server.h"
 #include "identity/id_token.h"
+#include "policy/policy.h"
+#include "test_policy.h"
 #include "test_programs.h"
 
 #include <QFileInfo>
@@ -274,6 +278,73 @@ private Q_SLOTS:
     QString printed;
     QCOMPARE(waiting.finish(printed), 1);
     QVERIFY2(printed.contains("no sign-in within 1 s"), qPrintable(printed));
+  }
+
+  void thePolicyGivesRolesByTheSignedInPersonsGroups() {
+    if (QFile::exists("/etc/nesa/policy.pub"))
+      QSKIP("this computer has an organisation's policy installed in /etc/nesa, which no test "
+            "may replace");
+    QTemporaryDir home, installed;
+    auto key = audit::SignerKey::generate("admin.example.org");
+    QVERIFY(key.ok());
+    const QJsonObject signIn{{"issuer", m_provider.issuer()},
+                             {"clientId", GlewlwydServer::kClientId},
+                             {"redirectPort", m_callbackPort},
+                             {"keys", QJsonDocument::fromJson(m_jwks).object()}};
+    const QJsonObject policyJson{
+        {"organisation", "St Example Hospital"},
+        {"version", 3},
+        {"expires", "2099-01-01T00:00:00Z"},
+        {"roles", QJsonObject{{"clinician", QJsonObject{{"minimumLevel", "hss"}}}}},
+        {"groups", QJsonObject{{"radiology", QJsonArray{"clinician"}}}},
+        {"signIn", signIn}};
+    const std::string json = QJsonDocument(policyJson).toJson().toStdString();
+    auto note = policy::signPolicy(json, *key);
+    QVERIFY2(note.ok(), note ? "" : note.error().message.c_str());
+    QVERIFY(installPolicy(installed.path(), *key, *note));
+    qputenv("NESA_POLICY_DIR", installed.path().toUtf8());
+
+    Run r = run(kNesa, {"policy", "show"}, home.path());
+    QVERIFY2(r.out.contains("not signed in at " + m_provider.issuer()) &&
+                 r.out.contains("roles: none"),
+             qPrintable(r.out + r.err));
+    LoginRun login; // the provider, client and port come from the policy
+    QVERIFY2(login.start(home.path(), {"--no-browser", "--timeout", "60"}), login.err.constData());
+    QCOMPARE(
+        testing::HttpSession().send("GET", m_provider.signInAndAuthorize(login.address)).status,
+        200);
+    QString printed;
+    QCOMPARE(login.finish(printed), 0);
+    r = run(kNesa, {"policy", "show"}, home.path());
+    QVERIFY2(r.out.contains("signed in at " + m_provider.issuer() +
+                            " as alice (groups: radiology, staff)") &&
+                 r.out.contains("user alice; roles: clinician"),
+             qPrintable(r.out + r.err));
+
+    // The token's groups claim changed in the kept file: its signature no longer holds.
+    QFile session(home.filePath("identity/session.json"));
+    QVERIFY(session.open(QIODevice::ReadOnly));
+    QJsonObject kept = QJsonDocument::fromJson(session.readAll()).object();
+    session.close();
+    QList<QByteArray> parts = kept["idToken"].toString().toUtf8().split('.');
+    QJsonObject claims =
+        QJsonDocument::fromJson(QByteArray::fromBase64(parts[1], QByteArray::Base64UrlEncoding))
+            .object();
+    claims["groups"] = QJsonArray{"radiology", "administrators"};
+    parts[1] = base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    kept["idToken"] = QString::fromUtf8(parts.join('.'));
+    QVERIFY(session.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    session.write(QJsonDocument(kept).toJson());
+    session.close();
+    r = run(kNesa, {"policy", "show"}, home.path());
+    QVERIFY2(r.out.contains("not signed in") && r.out.contains("signature"),
+             qPrintable(r.out + r.err));
+
+    r = run(kNesa, {"login", "--issuer", "https://login.example.org", "--client-id", "x"},
+            home.path());
+    QCOMPARE(r.code, 4);
+    QVERIFY2(r.err.contains("signs in with " + m_provider.issuer()), qPrintable(r.err));
+    qunsetenv("NESA_POLICY_DIR");
   }
 
   // The provider keeps its side: a code is redeemed once, and only with its PKCE verifier.

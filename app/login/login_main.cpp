@@ -5,6 +5,7 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "identity/id_token.h"
+#include "policy/enforcement.h"
 #include "util/atomic_file.h"
 #include "util/config.h"
 #include "util/paths.h"
@@ -38,11 +39,13 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 const std::vector<cli::OptionSpec> kOptions = {
-    {"issuer", true, "the provider's issuer URL (https, or http on this computer only)", "URL"},
-    {"client-id", true, "this app's client id at the provider", "ID"},
+    {"issuer", true,
+     "the provider's issuer URL (https, or http on this computer only; default: the policy's)",
+     "URL"},
+    {"client-id", true, "this app's client id at the provider (default: the policy's)", "ID"},
     {"port", true,
      "the loopback port of the redirect registered at the provider "
-     "(http://127.0.0.1:PORT/callback)",
+     "(http://127.0.0.1:PORT/callback; default: the policy's)",
      "PORT"},
     {"no-browser", false, "print the address to open instead of opening the browser"},
     {"timeout", true, "give up after SECONDS without an answer (default 300)", "SECONDS"},
@@ -62,8 +65,9 @@ const char *kUsage =
     "sign-in page, which sends it back to http://127.0.0.1:PORT/callback, registered at the\n"
     "provider for this client (a public client: PKCE, no secret). The ID token is checked\n"
     "against the provider's keys and this sign-in (issuer, audience, nonce, expiry) and kept in\n"
-    "<data folder>/identity/session.json. The organisation's policy does not use it yet: it\n"
-    "still gives roles by the operating system's user and groups (docs/enterprise.md).\n"
+    "<data folder>/identity/session.json. When the organisation's policy names the provider\n"
+    "(signIn), the options default to it and the policy gives roles by the signed-in person's\n"
+    "groups, checked against the provider's keys the policy pins (docs/enterprise.md).\n"
     "Exit codes: 0 signed in, 1 failed, 2 wrong input, 3 the provider did not answer, 4 "
     "refused.\n\n"
     "Options:\n";
@@ -256,7 +260,7 @@ Result<SignedIn> signIn(const std::string &issuer, const std::string &clientId, 
 }
 
 fs::path sessionFile(const Config &config) {
-  return config.effectiveDataDir() / "identity" / "session.json";
+  return policy::signInSessionFile(config.effectiveDataDir());
 }
 
 std::string timeText(std::int64_t seconds) {
@@ -318,14 +322,22 @@ int main(int argc, char **argv) {
     printPerson(session, args->has("json"));
     return cli::kExitOk;
   }
-  const std::string issuer = args->value("issuer"), clientId = args->value("client-id");
-  if (issuer.empty() || clientId.empty() || !args->has("port")) {
+  // The organisation's policy names its provider; the options are for trying one without.
+  const auto installed = policy::Enforcement::installed();
+  const auto &named = installed.policy() ? installed.policy()->signIn : std::nullopt;
+  const std::string issuer = args->value("issuer", named ? named->issuer : "");
+  const std::string clientId = args->value("client-id", named ? named->clientId : "");
+  if (issuer.empty() || clientId.empty() || (!args->has("port") && !named)) {
     std::cerr << kUsage << cli::formatOptions(kOptions);
     return cli::kExitUsage;
   }
+  if (named && (issuer != named->issuer || clientId != named->clientId))
+    return failWith(Error{ErrorCode::Forbidden, "the organisation's policy signs in with " +
+                                                    named->issuer + " (client " + named->clientId +
+                                                    ") only"});
   if (auto ok = checkIssuer(issuer); !ok)
     return failWith(ok.error());
-  auto port = args->integer("port", 0, 1, 65535);
+  auto port = args->integer("port", named ? named->redirectPort : 0, 1, 65535);
   auto timeout = args->integer("timeout", 300, 1, 3600);
   if (!port)
     return failWith(port.error());

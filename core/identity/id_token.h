@@ -15,11 +15,14 @@ namespace nesa::identity {
 
 /// What an ID token must say to be accepted for one sign-in.
 struct IdTokenExpectations {
-  std::string issuer;              ///< the provider's issuer URL, compared exactly
-  std::string clientId;            ///< ours: must be in `aud`, and be `azp` when that is given
-  std::string nonce;               ///< the nonce this sign-in sent
+  std::string issuer;   ///< the provider's issuer URL, compared exactly
+  std::string clientId; ///< ours: must be in `aud`, and be `azp` when that is given
+  std::string nonce;    ///< the nonce this sign-in sent
   std::int64_t nowSeconds = 0;     ///< the Unix time the token is judged at
   std::int64_t leewaySeconds = 60; ///< clock difference tolerated on `exp` and `iat`
+  /// A token kept since its sign-in, checked again: its nonce was checked when it arrived and
+  /// is not asked for again (signature, issuer, audience and expiry are).
+  bool keptToken = false;
 };
 
 /// The person a verified ID token names.

@@ -1,5 +1,11 @@
 #include "policy/enforcement.h"
 
+#include "identity/id_token.h"
+#include "util/config.h"
+#include "util/paths.h"
+
+#include <nlohmann/json.hpp>
+
 #include <fnmatch.h>
 #include <grp.h>
 #include <pwd.h>
@@ -86,6 +92,33 @@ Result<audit::VerifierKey> readVerifierKey(const fs::path &file) {
   return key;
 }
 
+namespace {
+
+/// The person the kept ID token names, checked against the keys and provider `signIn` pins.
+Result<Identity> signedInPerson(const SignIn &signIn, const fs::path &session, std::int64_t nowMs) {
+  const auto text = readFile(session);
+  if (!text)
+    return fail(ErrorCode::NotFound, "nobody is signed in on this computer");
+  const auto kept = nlohmann::json::parse(*text, nullptr, false);
+  if (!kept.is_object() || !kept.contains("idToken") || !kept["idToken"].is_string())
+    return fail(ErrorCode::Corrupt, session.string() + " is damaged");
+  identity::IdTokenExpectations expect;
+  expect.issuer = signIn.issuer;
+  expect.clientId = signIn.clientId;
+  expect.nowSeconds = nowMs / 1000;
+  expect.keptToken = true;
+  auto claims = identity::verifyIdToken(kept["idToken"].get<std::string>(), signIn.keys, expect);
+  if (!claims)
+    return claims.error();
+  return Identity{claims->userName, claims->groups};
+}
+
+} // namespace
+
+fs::path signInSessionFile(const fs::path &dataDir) {
+  return dataDir / "identity" / "session.json";
+}
+
 fs::path installedPolicyFolder() {
   std::error_code ec;
   // A system folder that cannot be searched is not "no policy": load() locks down there.
@@ -96,7 +129,8 @@ fs::path installedPolicyFolder() {
   return kSystemFolder;
 }
 
-Enforcement Enforcement::load(const fs::path &folder, const Identity &who, std::int64_t nowMs) {
+Enforcement Enforcement::load(const fs::path &folder, const Identity &who, std::int64_t nowMs,
+                              const fs::path &signInSession) {
   Enforcement enforcement;
   enforcement.m_folder = folder.string();
   enforcement.m_who = who;
@@ -125,10 +159,20 @@ Enforcement Enforcement::load(const fs::path &folder, const Identity &who, std::
     return enforcement;
   }
   enforcement.m_mode = Mode::Enforced;
+  if (policy->signIn) { // the provider says who this is, not the operating system
+    auto person = signedInPerson(*policy->signIn, signInSession, nowMs);
+    if (!person) {
+      enforcement.m_signInProblem = person.error().message;
+      enforcement.m_policy = std::move(*policy);
+      return enforcement; // no role
+    }
+    enforcement.m_who = *person;
+  }
+  const Identity &holder = enforcement.m_who;
   std::set<std::string> held;
-  if (const auto found = policy->users.find(who.user); found != policy->users.end())
+  if (const auto found = policy->users.find(holder.user); found != policy->users.end())
     held.insert(found->second.begin(), found->second.end());
-  for (const auto &group : who.groups)
+  for (const auto &group : holder.groups)
     if (const auto found = policy->groups.find(group); found != policy->groups.end())
       held.insert(found->second.begin(), found->second.end());
   enforcement.m_roles.assign(held.begin(), held.end());
@@ -140,7 +184,9 @@ Enforcement Enforcement::installed() {
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  return load(installedPolicyFolder(), currentIdentity(), now);
+  const auto config = loadConfig(paths::configFile());
+  const fs::path dataDir = config ? config->effectiveDataDir() : paths::dataDir();
+  return load(installedPolicyFolder(), currentIdentity(), now, signInSessionFile(dataDir));
 }
 
 Error Enforcement::refusal(const std::string &why) const {
@@ -153,6 +199,10 @@ Error Enforcement::refusal(const std::string &why) const {
                     m_problem);
   const std::string source = "the policy of " + m_policy->organisation + " (version " +
                              std::to_string(m_policy->version) + ")";
+  if (m_roles.empty() && !m_signInProblem.empty())
+    return fail(ErrorCode::Forbidden, "refused by " + source + ": sign in with " +
+                                          m_policy->signIn->issuer +
+                                          " first (nesa login): " + m_signInProblem);
   if (m_roles.empty())
     return fail(ErrorCode::Forbidden, "refused by " + source + ": " + m_who.user +
                                           " holds no role in it (ask an administrator)");
@@ -169,6 +219,13 @@ std::vector<std::string> Enforcement::describe() const {
       "policy of " + m_policy->organisation + ", version " + std::to_string(m_policy->version) +
           ", valid until " + formatUtcTime(m_policy->expiresMs),
       "user " + m_who.user + "; roles: " + (m_roles.empty() ? "none" : joined(m_roles))};
+  if (m_policy->signIn)
+    lines.insert(
+        lines.begin() + 1,
+        m_signInProblem.empty()
+            ? "signed in at " + m_policy->signIn->issuer + " as " + m_who.user +
+                  " (groups: " + (m_who.groups.empty() ? "none" : joined(m_who.groups)) + ")"
+            : "not signed in at " + m_policy->signIn->issuer + " (nesa login): " + m_signInProblem);
   for (const auto &name : m_roles) {
     const Role &role = m_policy->roles.at(name);
     lines.push_back(name + ": privacy level " + role.minimumLevel + " or higher; models " +

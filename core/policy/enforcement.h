@@ -31,6 +31,9 @@ Identity currentIdentity();
 /// cannot be read, InvalidInput when it is not a verifier key.
 Result<audit::VerifierKey> readVerifierKey(const std::filesystem::path &file);
 
+/// Where `nesa login` keeps the signed-in person's ID token: `<dataDir>/identity/session.json`.
+std::filesystem::path signInSessionFile(const std::filesystem::path &dataDir);
+
 /// The policy folder: /etc/nesa when it holds an administrator key (policy.pub), else
 /// $NESA_POLICY_DIR when set, else /etc/nesa. An installed system policy cannot be switched off
 /// from the environment.
@@ -47,10 +50,14 @@ public:
 
   /// Loads `folder`'s policy (policy.pub and policy) for `who` at `nowMs`: Open without
   /// policy.pub, Lockdown when the policy cannot be used, else Enforced. Never fails: a broken
-  /// policy is the most restrictive mode, not an error that a caller could skip.
+  /// policy is the most restrictive mode, not an error that a caller could skip. When the policy
+  /// names a provider to sign in with (signIn), the person is instead the one the ID token in
+  /// `signInSession` names, checked against the keys the policy pins; without a valid one the
+  /// person holds no role.
   static Enforcement load(const std::filesystem::path &folder, const Identity &who,
-                          std::int64_t nowMs);
-  /// load() of installedPolicyFolder() for currentIdentity(), now.
+                          std::int64_t nowMs, const std::filesystem::path &signInSession = {});
+  /// load() of installedPolicyFolder() for currentIdentity(), now, with the sign-in kept in
+  /// the data folder of the user's settings.
   static Enforcement installed();
 
   Mode mode() const { return m_mode; }
@@ -59,6 +66,10 @@ public:
   /// Enforced: the policy and the names of the roles the person holds.
   const std::optional<Policy> &policy() const { return m_policy; }
   const std::vector<std::string> &roles() const { return m_roles; }
+  /// Who the rules apply to: the operating system's user, or the signed-in person.
+  const Identity &person() const { return m_who; }
+  /// Under a policy with signIn: why nobody is signed in ("" when someone is).
+  const std::string &signInProblem() const { return m_signInProblem; }
   /// What the person may do, as lines for people (nesa policy show).
   std::vector<std::string> describe() const;
 
@@ -88,6 +99,7 @@ private:
   Mode m_mode = Mode::Open;
   std::string m_folder;
   std::string m_problem;
+  std::string m_signInProblem;
   std::optional<Policy> m_policy;
   Identity m_who;
   std::vector<std::string> m_roles;

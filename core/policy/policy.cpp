@@ -91,6 +91,37 @@ Result<Role> parseRole(const json &value, const std::string &where) {
   return role;
 }
 
+Result<SignIn> parseSignIn(const json &value) {
+  if (!value.is_object())
+    return invalid("signIn must be an object");
+  for (const auto &[key, unused] : value.items())
+    if (key != "issuer" && key != "clientId" && key != "redirectPort" && key != "keys")
+      return invalid("signIn has an unknown field \"" + key +
+                     "\" (issuer, clientId, redirectPort, keys)");
+  SignIn signIn;
+  if (!value.contains("issuer") || !value["issuer"].is_string() ||
+      !(value["issuer"].get<std::string>().starts_with("https://") ||
+        value["issuer"].get<std::string>().starts_with("http://127.0.0.1:") ||
+        value["issuer"].get<std::string>().starts_with("http://localhost:")))
+    return invalid("signIn.issuer must be the provider's https URL");
+  signIn.issuer = value["issuer"].get<std::string>();
+  if (!value.contains("clientId") || !value["clientId"].is_string() ||
+      value["clientId"].get<std::string>().empty())
+    return invalid("signIn.clientId must name Nesa's client at the provider");
+  signIn.clientId = value["clientId"].get<std::string>();
+  if (!value.contains("redirectPort") || !value["redirectPort"].is_number_unsigned() ||
+      value["redirectPort"].get<std::uint64_t>() == 0 ||
+      value["redirectPort"].get<std::uint64_t>() > 65535)
+    return invalid("signIn.redirectPort must be the port of the registered redirect "
+                   "(http://127.0.0.1:PORT/callback)");
+  signIn.redirectPort = value["redirectPort"].get<std::uint16_t>();
+  if (!value.contains("keys") || !value["keys"].is_object() || !value["keys"].contains("keys") ||
+      !value["keys"]["keys"].is_array() || value["keys"]["keys"].empty())
+    return invalid("signIn.keys must be the provider's key set (its JWKS: {\"keys\": [...]})");
+  signIn.keys = value["keys"].dump();
+  return signIn;
+}
+
 Result<std::map<std::string, std::vector<std::string>>> members(const json &root, const char *name,
                                                                 const Policy &policy) {
   std::map<std::string, std::vector<std::string>> out;
@@ -151,13 +182,13 @@ Result<Policy> parsePolicyJson(std::string_view text) {
   const json root = json::parse(text, nullptr, false);
   if (!root.is_object())
     return invalid("it is not a JSON object");
-  static const std::array<std::string_view, 6> known{"organisation", "version", "expires",
-                                                     "roles",        "users",   "groups"};
+  static const std::array<std::string_view, 7> known{"organisation", "version", "expires", "roles",
+                                                     "users",        "groups",  "signIn"};
   for (const auto &[key, unused] : root.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
       return invalid("unknown field \"" + key +
                      "\" (the fields are organisation, version, "
-                     "expires, roles, users, groups)");
+                     "expires, roles, users, groups, signIn)");
   Policy policy;
   if (!root.contains("organisation") || !root["organisation"].is_string() ||
       root["organisation"].get<std::string>().empty())
@@ -188,6 +219,12 @@ Result<Policy> parsePolicyJson(std::string_view text) {
     return groups.error();
   policy.users = std::move(*users);
   policy.groups = std::move(*groups);
+  if (root.contains("signIn")) {
+    auto signIn = parseSignIn(root["signIn"]);
+    if (!signIn)
+      return signIn.error();
+    policy.signIn = std::move(*signIn);
+  }
   return policy;
 }
 

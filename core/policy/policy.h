@@ -30,6 +30,18 @@ struct Role {
   bool reviewAudit = false; ///< the audit trail may be read (the app's audit page, nesa audit list)
 };
 
+/// The organisation's OpenID Connect provider, when people sign in with it (nesa login): who a
+/// person is and their groups then come from its ID token, not from the operating system.
+struct SignIn {
+  std::string issuer;             ///< https, or http on this computer (a test provider)
+  std::string clientId;           ///< Nesa's public client at the provider
+  std::uint16_t redirectPort = 0; ///< of http://127.0.0.1:PORT/callback, registered there
+  /// The provider's signing keys (a JWKS, as JSON text), pinned by the administrator's signature:
+  /// a kept ID token is checked against these, never against keys from a file the user could
+  /// edit. A provider that rotates its keys needs the policy signed again.
+  std::string keys;
+};
+
 /// A signed policy's content.
 struct Policy {
   std::string organisation;
@@ -38,6 +50,7 @@ struct Policy {
   std::map<std::string, Role> roles;
   std::map<std::string, std::vector<std::string>> users;  ///< user name → role names
   std::map<std::string, std::vector<std::string>> groups; ///< group name → role names
+  std::optional<SignIn> signIn; ///< none: people are the operating system's users and groups
 };
 
 /// The first line of a policy note's text.
