@@ -9,7 +9,7 @@
 // altered token.
 #include "glewlwyd_server.h"
 #include "identity/id_token.h"
-#include "policy/policy.h"
+#include "policy/enforcement.h"
 #include "test_policy.h"
 #include "test_programs.h"
 
@@ -261,6 +261,22 @@ private Q_SLOTS:
     QVERIFY2(printed.contains("refused this sign-in's code (HTTP 403, invalid_code)"),
              qPrintable(printed));
     QVERIFY(!QFile::exists(home.filePath("identity/session.json")));
+
+    // An error answer counts only with this sign-in's state: a page that sends the browser to
+    // the loopback port with error= cannot pass for the provider.
+    for (const bool rightState : {false, true}) {
+      LoginRun errored;
+      QVERIFY2(errored.start(home.path(), loginArgs()), errored.err.constData());
+      const QString ours = QUrlQuery(QUrl(errored.address).query()).queryItemValue("state");
+      testing::HttpSession().send(
+          "GET", QString("http://127.0.0.1:%1/callback?error=access_denied&state=%2")
+                     .arg(m_callbackPort)
+                     .arg(rightState ? ours : QStringLiteral("forged")));
+      QCOMPARE(errored.finish(printed), 4);
+      QVERIFY2(printed.contains(rightState ? "the provider refused the sign-in: access_denied"
+                                           : "does not carry this sign-in's state"),
+               qPrintable(printed));
+    }
   }
 
   void nesaLoginRefusesPlainHttpElsewhereAndGivesUpInTime() {
@@ -320,6 +336,11 @@ private Q_SLOTS:
                             " as alice (groups: radiology, staff)") &&
                  r.out.contains("user alice; roles: clinician"),
              qPrintable(r.out + r.err));
+    // The audit log names alice (and counts her spending), not this computer's user.
+    const QByteArray ownHome = qgetenv("NESA_HOME");
+    qputenv("NESA_HOME", home.path().toUtf8());
+    QCOMPARE(policy::currentActor(), std::string("alice"));
+    qputenv("NESA_HOME", ownHome);
 
     // The token's groups claim changed in the kept file: its signature no longer holds.
     QFile session(home.filePath("identity/session.json"));
@@ -339,6 +360,9 @@ private Q_SLOTS:
     r = run(kNesa, {"policy", "show"}, home.path());
     QVERIFY2(r.out.contains("not signed in") && r.out.contains("signature"),
              qPrintable(r.out + r.err));
+    r = run(kNesa, {"login", "--status"}, home.path());
+    QCOMPARE(r.code, 4);
+    QVERIFY2(r.err.contains("does not hold") && r.err.contains("signature"), qPrintable(r.err));
 
     r = run(kNesa, {"login", "--issuer", "https://login.example.org", "--client-id", "x"},
             home.path());

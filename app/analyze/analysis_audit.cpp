@@ -62,7 +62,7 @@ audit::AuditEntry analysisStartEntry(const analysis::Request &request) {
   entry.timeMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
-  entry.actor = policy::currentUserName();
+  entry.actor = policy::currentActor();
   entry.action = "analysis";
   entry.subject = inputDigest(request.input);
   entry.outcome = "started";
@@ -164,7 +164,7 @@ analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log) {
   };
   hooks.spentToday = [shared]() -> Result<std::uint64_t> {
     std::lock_guard lock(shared->mutex);
-    return spentTodayIn(*shared->log, policy::currentUserName());
+    return spentTodayIn(*shared->log, policy::currentActor());
   };
   return hooks;
 }

@@ -229,7 +229,7 @@ public:
           return log.error();
         if (!*log)
           return fail(ErrorCode::NotFound, "the audit log is off");
-        return spentTodayIn(**log, policy::currentUserName());
+        return spentTodayIn(**log, policy::currentActor());
       };
     m_analyzer =
         std::make_unique<analysis::Analyzer>(std::move(*network),

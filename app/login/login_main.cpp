@@ -6,7 +6,6 @@
 #include "cli/commands.h"
 #include "identity/id_token.h"
 #include "policy/enforcement.h"
-#include "util/atomic_file.h"
 #include "util/config.h"
 #include "util/paths.h"
 
@@ -25,6 +24,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -40,8 +43,7 @@ using json = nlohmann::json;
 
 const std::vector<cli::OptionSpec> kOptions = {
     {"issuer", true,
-     "the provider's issuer URL (https, or http on this computer only; default: the policy's)",
-     "URL"},
+     "the provider's issuer URL (https, or http to 127.0.0.1 only; default: the policy's)", "URL"},
     {"client-id", true, "this app's client id at the provider (default: the policy's)", "ID"},
     {"port", true,
      "the loopback port of the redirect registered at the provider "
@@ -49,7 +51,9 @@ const std::vector<cli::OptionSpec> kOptions = {
      "PORT"},
     {"no-browser", false, "print the address to open instead of opening the browser"},
     {"timeout", true, "give up after SECONDS without an answer (default 300)", "SECONDS"},
-    {"status", false, "who is signed in (the kept ID token, verified again)"},
+    {"status", false,
+     "who is signed in (under a policy that names the provider, the kept ID token is checked "
+     "again against its keys)"},
     {"forget", false, "sign out: forget the kept ID token"},
     {"json", false, "print the signed-in person as JSON"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
@@ -135,8 +139,7 @@ Result<Provider> discover(QNetworkAccessManager &network, const std::string &iss
 /// https, or http to this computer (a test provider): never a token over plain HTTP elsewhere.
 Result<void> checkIssuer(const std::string &issuer) {
   const QUrl url(QString::fromStdString(issuer));
-  const bool loopback =
-      url.host() == "127.0.0.1" || url.host() == "localhost" || url.host() == "::1";
+  const bool loopback = url.host() == "127.0.0.1" || url.host() == "::1";
   if (!url.isValid() || url.host().isEmpty() ||
       !(url.scheme() == "https" || (url.scheme() == "http" && loopback)))
     return fail(ErrorCode::InvalidInput,
@@ -151,7 +154,7 @@ struct SignedIn {
 };
 
 Result<SignedIn> signIn(const std::string &issuer, const std::string &clientId, quint16 port,
-                        bool openBrowser, int seconds) {
+                        const std::string &pinnedKeys, bool openBrowser, int seconds) {
   QNetworkAccessManager network;
   auto provider = discover(network, issuer, std::min(seconds, 30));
   if (!provider)
@@ -176,6 +179,30 @@ Result<SignedIn> signIn(const std::string &issuer, const std::string &clientId, 
                                             "running?");
   handler->setCallbackPath("/callback");
   handler->setCallbackText("Signed in to Nesa. You can close this tab.");
+
+  std::optional<Error> failure;
+  QEventLoop loop;
+  const auto stop = [&](Error error) {
+    if (!failure)
+      failure = std::move(error);
+    loop.quit();
+  };
+  // Connected before the flow's own handler, so it comes first: Qt 6.4 only warns about a wrong
+  // state, and would act on an error= answer of any state (one a web page could send).
+  QObject::connect(handler, &QAbstractOAuthReplyHandler::callbackReceived,
+                   [&](const QVariantMap &values) {
+                     if (values.value("state").toString() != state)
+                       stop(Error{ErrorCode::Forbidden,
+                                  "the provider's answer does not carry this sign-in's state: "
+                                  "it may come from another sign-in or another site; sign in "
+                                  "again"});
+                   });
+  // The ID token of the token endpoint's answer, never one from the redirect's query.
+  std::string idToken;
+  QObject::connect(handler, &QAbstractOAuthReplyHandler::tokensReceived,
+                   [&](const QVariantMap &tokens) {
+                     idToken = tokens.value("id_token").toString().toStdString();
+                   });
   flow.setReplyHandler(handler);
   flow.setModifyParametersFunction(
       [&](QAbstractOAuth::Stage stage, QMultiMap<QString, QVariant> *parameters) {
@@ -188,13 +215,6 @@ Result<SignedIn> signIn(const std::string &issuer, const std::string &clientId, 
         }
       });
 
-  std::optional<Error> failure;
-  QEventLoop loop;
-  const auto stop = [&](Error error) {
-    if (!failure)
-      failure = std::move(error);
-    loop.quit();
-  };
   QObject::connect(&flow, &QAbstractOAuth::authorizeWithBrowser, [&](const QUrl &url) {
     const QString address = url.toString(QUrl::FullyEncoded);
     std::cerr << "Sign in at your organisation's provider in the browser"
@@ -202,17 +222,6 @@ Result<SignedIn> signIn(const std::string &issuer, const std::string &clientId, 
     if (openBrowser && !QProcess::startDetached("xdg-open", {address}))
       std::cerr << "(no browser could be opened: open the address above yourself)" << std::endl;
   });
-  // Qt 6.4 only warns about a wrong or missing state: refuse it here.
-  QObject::connect(handler, &QAbstractOAuthReplyHandler::callbackReceived,
-                   [&](const QVariantMap &values) {
-                     if (values.contains("error"))
-                       return; // QAbstractOAuth2::error says it
-                     if (values.value("state").toString() != state)
-                       stop(Error{ErrorCode::Forbidden,
-                                  "the provider's answer does not carry this sign-in's state: "
-                                  "it may come from another sign-in or another site; sign in "
-                                  "again"});
-                   });
   QObject::connect(
       &flow, &QAbstractOAuth2::error,
       [&](const QString &error, const QString &description, const QUrl &) {
@@ -245,14 +254,18 @@ Result<SignedIn> signIn(const std::string &issuer, const std::string &clientId, 
   if (failure)
     return *failure;
 
-  const std::string idToken = flow.extraTokens().value("id_token").toString().toStdString();
   if (idToken.empty())
     return fail(ErrorCode::Forbidden, "the provider gave no ID token (is \"openid\" allowed "
                                       "for this client?)");
-  auto jwks = fetch(network, provider->jwks, 30);
-  if (!jwks)
-    return jwks.error();
-  auto claims = identity::verifyIdToken(idToken, jwks->toStdString(),
+  // Under a policy, the keys it pins (what every later check uses); else the provider's own.
+  std::string keys = pinnedKeys;
+  if (keys.empty()) {
+    auto jwks = fetch(network, provider->jwks, 30);
+    if (!jwks)
+      return jwks.error();
+    keys = jwks->toStdString();
+  }
+  auto claims = identity::verifyIdToken(idToken, keys,
                                         {issuer, clientId, nonce.toStdString(), nowSeconds(), 60});
   if (!claims)
     return claims.error();
@@ -261,6 +274,30 @@ Result<SignedIn> signIn(const std::string &issuer, const std::string &clientId, 
 
 fs::path sessionFile(const Config &config) {
   return policy::signInSessionFile(config.effectiveDataDir());
+}
+
+/// Writes `contents` to `file` readable by its owner alone from the first byte: the folder
+/// 0700, a temporary created 0600, flushed, then renamed over the file.
+Result<void> writePrivately(const fs::path &file, const std::string &contents) {
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  fs::permissions(file.parent_path(), fs::perms::owner_all, ec);
+  if (ec)
+    return fail(ErrorCode::Io,
+                "cannot make " + file.parent_path().string() + " private: " + ec.message());
+  const fs::path temporary = file.string() + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || ::fchmod(fd, 0600) != 0)
+    return fail(ErrorCode::Io, "cannot write " + temporary.string());
+  const bool written =
+      ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size()) &&
+      ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || ::rename(temporary.c_str(), file.c_str()) != 0) {
+    ::unlink(temporary.c_str());
+    return fail(ErrorCode::Io, "cannot write " + file.string());
+  }
+  return {};
 }
 
 std::string timeText(std::int64_t seconds) {
@@ -313,8 +350,16 @@ int main(int argc, char **argv) {
     if (!in)
       return failWith(Error{ErrorCode::NotFound, "nobody is signed in (nesa login)"});
     const json session = json::parse(in, nullptr, false);
-    if (!session.is_object() || !session.contains("userName") || !session.contains("expiresAt"))
+    if (!session.is_object() || !session.value("userName", json()).is_string() ||
+        !session.value("issuer", json()).is_string() ||
+        !session.value("expiresAt", json()).is_number_integer() ||
+        !session.value("groups", json()).is_array())
       return failWith(Error{ErrorCode::Corrupt, file.string() + " is damaged: sign in again"});
+    const auto installed = policy::Enforcement::installed();
+    if (installed.policy() && installed.policy()->signIn && !installed.signInProblem().empty())
+      return failWith(Error{ErrorCode::Forbidden, "the kept sign-in does not hold under the "
+                                                  "organisation's policy: " +
+                                                      installed.signInProblem()});
     if (session["expiresAt"].get<std::int64_t>() < nowSeconds())
       return failWith(Error{ErrorCode::Forbidden, "the sign-in of " +
                                                       session["userName"].get<std::string>() +
@@ -331,7 +376,8 @@ int main(int argc, char **argv) {
     std::cerr << kUsage << cli::formatOptions(kOptions);
     return cli::kExitUsage;
   }
-  if (named && (issuer != named->issuer || clientId != named->clientId))
+  if (named && (issuer != named->issuer || clientId != named->clientId ||
+                (args->has("port") && args->value("port") != std::to_string(named->redirectPort))))
     return failWith(Error{ErrorCode::Forbidden, "the organisation's policy signs in with " +
                                                     named->issuer + " (client " + named->clientId +
                                                     ") only"});
@@ -348,8 +394,8 @@ int main(int argc, char **argv) {
   char name[] = "nesa";
   char *qtArgv[] = {name, nullptr};
   QCoreApplication app(qtArgc, qtArgv);
-  auto signedIn = signIn(issuer, clientId, static_cast<quint16>(*port), !args->has("no-browser"),
-                         static_cast<int>(*timeout));
+  auto signedIn = signIn(issuer, clientId, static_cast<quint16>(*port), named ? named->keys : "",
+                         !args->has("no-browser"), static_cast<int>(*timeout));
   if (!signedIn)
     return failWith(signedIn.error());
   const json session{{"issuer", issuer},
@@ -359,9 +405,8 @@ int main(int argc, char **argv) {
                      {"groups", signedIn->claims.groups},
                      {"expiresAt", signedIn->claims.expiresAt},
                      {"idToken", signedIn->idToken}};
-  if (auto written = writeFileAtomically(file, session.dump(2) + "\n"); !written)
+  if (auto written = writePrivately(file, session.dump(2) + "\n"); !written)
     return failWith(written.error());
-  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, ec);
   printPerson(session, args->has("json"));
   return cli::kExitOk;
 }

@@ -42,18 +42,24 @@ Result<IdClaims> checkClaims(const json &claims, const IdTokenExpectations &expe
       forUs = forUs || (aud.is_string() && aud.get<std::string>() == expect.clientId);
   if (!forUs)
     return refused("it is meant for another application (audience), not " + expect.clientId);
-  if (claims.contains("azp") && text("azp") != expect.clientId)
-    return refused("it was given to another application (azp " + text("azp") + ")");
+  // Several audiences: the authorised party must say it was given to us (OpenID Connect §3.1.3.7).
+  const bool severalAudiences =
+      claims.contains("aud") && claims["aud"].is_array() && claims["aud"].size() > 1;
+  if ((claims.contains("azp") || severalAudiences) && text("azp") != expect.clientId)
+    return refused("it was given to another application (azp \"" + text("azp") + "\")");
   if (!expect.keptToken && (expect.nonce.empty() || text("nonce") != expect.nonce))
     return refused("its nonce is not this sign-in's: it may be replayed from another one");
   if (!claims.contains("exp") || !claims["exp"].is_number_integer())
     return refused("it says no expiry");
   const auto exp = claims["exp"].get<std::int64_t>();
-  if (exp + expect.leewaySeconds < expect.nowSeconds)
+  if (exp < expect.nowSeconds - expect.leewaySeconds)
     return refused("it expired " + std::to_string(expect.nowSeconds - exp) + " s ago");
-  if (claims.contains("iat") && claims["iat"].is_number_integer() &&
-      claims["iat"].get<std::int64_t>() > expect.nowSeconds + expect.leewaySeconds)
-    return refused("it was issued in the future: is this computer's clock right?");
+  for (const char *notBefore : {"iat", "nbf"})
+    if (claims.contains(notBefore) &&
+        (!claims[notBefore].is_number_integer() ||
+         claims[notBefore].get<std::int64_t>() > expect.nowSeconds + expect.leewaySeconds))
+      return refused(std::string("its ") + notBefore +
+                     " is in the future or not a time: is this computer's clock right?");
   IdClaims out;
   out.subject = text("sub");
   if (out.subject.empty())
@@ -99,7 +105,14 @@ Result<IdClaims> verifyIdToken(std::string_view token, std::string_view jwksJson
           : (r_jwks_size(keys.get()) == 1 ? r_jwks_get_at(keys.get(), 0) : nullptr));
   if (!key)
     return refused(std::string("the provider's key set has no key ") + (kid ? kid : "for it"));
-  if (r_jwt_verify_signature(jwt.get(), key.get(), 0) != RHN_OK)
+  // A key published for encryption, or for another algorithm, does not sign ID tokens.
+  const char *use = r_jwk_get_property_str(key.get(), "use");
+  const char *alg = r_jwk_get_property_str(key.get(), "alg");
+  if ((use && std::string_view(use) != "sig") || (alg && std::string_view(alg) != "RS256"))
+    return refused("the provider's key " + std::string(kid ? kid : "") +
+                   " is not an RS256 signing key");
+  // R_FLAG_IGNORE_REMOTE: a key given by URL (x5u) is never fetched.
+  if (r_jwt_verify_signature(jwt.get(), key.get(), R_FLAG_IGNORE_REMOTE) != RHN_OK)
     return refused("its signature is not the provider's");
   std::unique_ptr<char, CharDeleter> claimsText(r_jwt_get_full_claims_str(jwt.get()));
   if (!claimsText)

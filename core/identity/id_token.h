@@ -15,13 +15,15 @@ namespace nesa::identity {
 
 /// What an ID token must say to be accepted for one sign-in.
 struct IdTokenExpectations {
-  std::string issuer;   ///< the provider's issuer URL, compared exactly
-  std::string clientId; ///< ours: must be in `aud`, and be `azp` when that is given
-  std::string nonce;    ///< the nonce this sign-in sent
+  std::string issuer;              ///< the provider's issuer URL, compared exactly
+  std::string clientId;            ///< ours: must be in `aud`, and be `azp` when that is given
+  std::string nonce;               ///< the nonce this sign-in sent
   std::int64_t nowSeconds = 0;     ///< the Unix time the token is judged at
   std::int64_t leewaySeconds = 60; ///< clock difference tolerated on `exp` and `iat`
-  /// A token kept since its sign-in, checked again: its nonce was checked when it arrived and
-  /// is not asked for again (signature, issuer, audience and expiry are).
+  /// A token kept in the user's data folder since a sign-in, checked again without a nonce
+  /// (signature, issuer, audience and expiry are checked). Nothing here proves that this
+  /// computer's sign-in received it: like any bearer token, a copy of an unexpired one stands
+  /// for its person until it expires, which is why it is kept readable by its user alone.
   bool keptToken = false;
 };
 

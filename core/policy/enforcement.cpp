@@ -351,4 +351,11 @@ Result<void> Enforcement::allowsAuditReview() const {
   return allowsRight(&Role::reviewAudit, "read the audit trail");
 }
 
+std::string currentActor() {
+  const Enforcement installed = Enforcement::installed();
+  const bool signedIn =
+      installed.policy() && installed.policy()->signIn && installed.signInProblem().empty();
+  return signedIn ? installed.person().user : currentUserName();
+}
+
 } // namespace nesa::policy

@@ -31,6 +31,10 @@ Identity currentIdentity();
 /// cannot be read, InvalidInput when it is not a verifier key.
 Result<audit::VerifierKey> readVerifierKey(const std::filesystem::path &file);
 
+/// Who the audit log names as acting: the signed-in person under an installed policy that names
+/// a provider to sign in with (signIn), else the operating system's user.
+std::string currentActor();
+
 /// Where `nesa login` keeps the signed-in person's ID token: `<dataDir>/identity/session.json`.
 std::filesystem::path signInSessionFile(const std::filesystem::path &dataDir);
 

@@ -101,8 +101,7 @@ Result<SignIn> parseSignIn(const json &value) {
   SignIn signIn;
   if (!value.contains("issuer") || !value["issuer"].is_string() ||
       !(value["issuer"].get<std::string>().starts_with("https://") ||
-        value["issuer"].get<std::string>().starts_with("http://127.0.0.1:") ||
-        value["issuer"].get<std::string>().starts_with("http://localhost:")))
+        value["issuer"].get<std::string>().starts_with("http://127.0.0.1:")))
     return invalid("signIn.issuer must be the provider's https URL");
   signIn.issuer = value["issuer"].get<std::string>();
   if (!value.contains("clientId") || !value["clientId"].is_string() ||
