@@ -316,7 +316,8 @@ void printPerson(const json &session, bool asJson) {
   }
   std::string groups;
   for (const auto &g : session["groups"])
-    groups += (groups.empty() ? "" : ", ") + g.get<std::string>();
+    if (g.is_string())
+      groups += (groups.empty() ? "" : ", ") + g.get<std::string>();
   std::cout << "Signed in as " << session["userName"].get<std::string>() << " at "
             << session["issuer"].get<std::string>()
             << " (groups: " << (groups.empty() ? "none" : groups) << ") until "
@@ -378,9 +379,10 @@ int main(int argc, char **argv) {
   }
   if (named && (issuer != named->issuer || clientId != named->clientId ||
                 (args->has("port") && args->value("port") != std::to_string(named->redirectPort))))
-    return failWith(Error{ErrorCode::Forbidden, "the organisation's policy signs in with " +
-                                                    named->issuer + " (client " + named->clientId +
-                                                    ") only"});
+    return failWith(
+        Error{ErrorCode::Forbidden, "the organisation's policy signs in with " + named->issuer +
+                                        " (client " + named->clientId + ", port " +
+                                        std::to_string(named->redirectPort) + ") only"});
   if (auto ok = checkIssuer(issuer); !ok)
     return failWith(ok.error());
   auto port = args->integer("port", named ? named->redirectPort : 0, 1, 65535);
