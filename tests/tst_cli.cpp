@@ -519,6 +519,44 @@ private Q_SLOTS:
                                                   .object()[u"subject"]
                                                   .toString()); // the same scan
 
+    // The desktop saves reports itself and has them recorded through its session.
+    QProcess recorder;
+    recorder.setProcessEnvironment(env);
+    recorder.start(QFileInfo(kNesa).dir().filePath(QStringLiteral("nesa-analyze")),
+                   {QStringLiteral("--session"), QStringLiteral("--in-process")});
+    QVERIFY(recorder.waitForStarted(10000));
+    for (const bool written : {true, false})
+      recorder.write(QJsonDocument(QJsonObject{{QStringLiteral("op"), QStringLiteral("record")},
+                                               {QStringLiteral("request"), request},
+                                               {QStringLiteral("format"), QStringLiteral("report")},
+                                               {QStringLiteral("written"), written},
+                                               {QStringLiteral("passphrase"), pass}})
+                         .toJson(QJsonDocument::Compact) +
+                     "\n");
+    recorder.write("{\"op\":\"record\",\"request\":{}}\n"); // no format: refused
+    recorder.closeWriteChannel();
+    QVERIFY(recorder.waitForFinished(120000));
+    const QList<QByteArray> said = recorder.readAllStandardOutput().trimmed().split('\n');
+    QCOMPARE(said.size(), 3);
+    for (int i = 0; i < 2; ++i) {
+      QCOMPARE(QJsonDocument::fromJson(said[i]).object()[u"event"].toString(),
+               QStringLiteral("recorded"));
+      QVERIFY(QJsonDocument::fromJson(said[i]).object()[u"kept"].toBool());
+    }
+    QCOMPARE(QJsonDocument::fromJson(said[2]).object()[u"event"].toString(),
+             QStringLiteral("error"));
+    r = audit({QStringLiteral("list"), QStringLiteral("--action"), QStringLiteral("export"),
+               QStringLiteral("--json")},
+              pass);
+    const QStringList exports = r.out.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(exports.size(), 3);
+    const QJsonObject report = QJsonDocument::fromJson(exports[1].toUtf8()).object();
+    QCOMPARE(report[u"details"].toObject()[u"format"].toString(), QStringLiteral("report"));
+    QCOMPARE(report[u"outcome"].toString(), QStringLiteral("ok"));
+    QCOMPARE(report[u"subject"].toString(), exported[u"subject"].toString());
+    QCOMPARE(QJsonDocument::fromJson(exports[2].toUtf8()).object()[u"outcome"].toString(),
+             QStringLiteral("failed (io)"));
+
     // An auditor keeps the latest checkpoint; then the store is replaced by its older copy.
     r = audit({QStringLiteral("checkpoint")}, pass);
     QCOMPARE(r.code, 0);
@@ -924,10 +962,30 @@ private Q_SLOTS:
                  .code,
              2);
     QCOMPARE(balanceOf(someone), 0);
+    // With the setting auditLog, the key's use and the transfer are on record.
+    QVERIFY(setConfig(kNesa, home.path(), QStringLiteral("auditLog"), QStringLiteral("true")));
     const Run sent = nesa(send + QStringList{QStringLiteral("--yes")}, pass);
     QVERIFY2(sent.code == 0, qPrintable(sent.err));
     QVERIFY(sent.out.contains(QStringLiteral("transfer: 0x")));
     QCOMPARE(balanceOf(someone), 2'500'000);
+    const Run recorded = nesa({QStringLiteral("audit"), QStringLiteral("list"),
+                               QStringLiteral("--json")},
+                              pass);
+    QVERIFY2(recorded.code == 0, qPrintable(recorded.err));
+    const QStringList records = recorded.out.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(records.size(), 2);
+    const QJsonObject keyUse = QJsonDocument::fromJson(records[0].toUtf8()).object();
+    QCOMPARE(keyUse[u"action"].toString(), QStringLiteral("key-use"));
+    QCOMPARE(keyUse[u"subject"].toString(), demo);
+    QCOMPARE(keyUse[u"details"].toObject()[u"by"].toString(), QStringLiteral("nesa wallet send"));
+    const QJsonObject transfer = QJsonDocument::fromJson(records[1].toUtf8()).object();
+    QCOMPARE(transfer[u"action"].toString(), QStringLiteral("wallet"));
+    QCOMPARE(transfer[u"outcome"].toString(), QStringLiteral("ok"));
+    QCOMPARE(transfer[u"details"].toObject()[u"nesSpent"].toInteger(), 2'500'000);
+    const QJsonArray mined = transfer[u"details"].toObject()[u"sent"].toArray();
+    QCOMPARE(mined.size(), 1);
+    QCOMPARE(mined[0].toObject()[u"function"].toString(), QStringLiteral("transfer"));
+    QVERIFY(sent.out.contains(mined[0].toObject()[u"hash"].toString()));
 
     // Stake, and unstake: the unbonding part stays slashable and cannot be withdrawn yet.
     QCOMPARE(nesa({QStringLiteral("wallet"), QStringLiteral("stake"), QStringLiteral("200"),

@@ -89,6 +89,14 @@ public:
   /// Why results may not leave Nesa as files here (the organisation's policy, naming its rule);
   /// empty when they may. Asked before a report is saved or an output exported.
   virtual QString exportRefusal() { return {}; }
+  /// Records in the audit log (when the settings keep one) that `request`'s result left as a
+  /// file in `format` ("npy", "report"), or that writing it failed (`written` false). Returns
+  /// why it could not be recorded; empty when it was, or when there is no log.
+  virtual QString recordExport(const AnalysisRequest &request, const QString &format,
+                               bool written) {
+    (void)request, (void)format, (void)written;
+    return {};
+  }
 };
 
 } // namespace nesa::ui

@@ -499,11 +499,21 @@ bool AnalyzePage::exportAllowed() {
 bool AnalyzePage::exportOutput(const QString &file) {
   if (m_lastOutput.empty() || !exportAllowed())
     return false;
-  if (!writeFloatNpy(file, m_lastShape, m_lastOutput)) {
+  const bool written = writeFloatNpy(file, m_lastShape, m_lastOutput);
+  recordExport(QStringLiteral("npy"), written);
+  if (!written) {
     showError(tr("The output could not be exported to %1.").arg(file));
     return false;
   }
   return true;
+}
+
+void AnalyzePage::recordExport(const QString &format, bool written) {
+  AnalysisRequest request = m_request;
+  request.passphrase = m_passphrase; // the audit log is encrypted with the wallet's passphrase
+  const QString problem = m_backend.recordExport(request, format, written);
+  if (!problem.isEmpty())
+    showError(tr("The export is not on record in the audit log: %1").arg(problem));
 }
 
 void AnalyzePage::setWalletPassphrase(const QString &passphrase) {
@@ -677,11 +687,14 @@ void AnalyzePage::saveReport() {
   if (file.isEmpty())
     return;
   QSaveFile out(file);
-  if (!out.open(QIODevice::WriteOnly) ||
+  const bool written =
+      out.open(QIODevice::WriteOnly) &&
       out.write((m_inputInfo->text() + QStringLiteral("\n\n") + m_result->toPlainText() +
                  QStringLiteral("\n\n") + m_badge->text() + QLatin1Char('\n'))
-                    .toUtf8()) < 0 ||
-      !out.commit())
+                    .toUtf8()) >= 0 &&
+      out.commit();
+  recordExport(QStringLiteral("report"), written);
+  if (!written)
     showError(tr("The report could not be saved to %1.").arg(file));
 }
 

@@ -118,6 +118,9 @@ private:
   void showError(const QString &message);
   /// True when the backend lets results leave as files; else shows why and returns false.
   bool exportAllowed();
+  /// Records the last run's result leaving as a file in `format` (or failing to) in the audit
+  /// log, through the backend; says so when it cannot.
+  void recordExport(const QString &format, bool written);
   void saveReport();
   const ModelOption *selectedModel() const;
 

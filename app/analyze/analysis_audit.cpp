@@ -1,75 +1,20 @@
 #include "analysis_audit.h"
 
+#include "policy/audit_records.h"
 #include "policy/enforcement.h"
 
-#include <sodium.h>
-
-#include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 
 namespace nesa::app {
-namespace {
-
-namespace fs = std::filesystem;
-
-void hashFileInto(crypto_generichash_state &state, const fs::path &file) {
-  std::ifstream in(file, std::ios::binary);
-  std::vector<char> chunk(1 << 16);
-  while (in) {
-    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(chunk.data()),
-                              static_cast<unsigned long long>(in.gcount()));
-  }
-}
-
-// "blake2b-256:HEX" of a file, or of a folder's regular files (relative names and bytes, in
-// name order); "unreadable" when it cannot be read.
-std::string inputDigest(const fs::path &input) {
-  std::error_code ec;
-  crypto_generichash_state state;
-  std::array<unsigned char, 32> digest{};
-  crypto_generichash_init(&state, nullptr, 0, digest.size());
-  if (fs::is_directory(input, ec)) {
-    std::set<fs::path> files;
-    for (const auto &item : fs::recursive_directory_iterator(input, ec))
-      if (item.is_regular_file())
-        files.insert(fs::relative(item.path(), input));
-    for (const fs::path &file : files) {
-      const std::string name = file.generic_string();
-      crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(name.c_str()),
-                                name.size() + 1);
-      hashFileInto(state, input / file);
-    }
-  } else if (fs::is_regular_file(input, ec)) {
-    hashFileInto(state, input);
-  } else {
-    return "unreadable";
-  }
-  crypto_generichash_final(&state, digest.data(), digest.size());
-  std::array<char, 65> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  return std::string("blake2b-256:") + hex.data();
-}
-
-} // namespace
 
 audit::AuditEntry analysisStartEntry(const analysis::Request &request) {
-  audit::AuditEntry entry;
-  entry.timeMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
-  entry.actor = policy::currentActor();
-  entry.action = "analysis";
-  entry.subject = inputDigest(request.input);
-  entry.outcome = "started";
-  entry.details =
+  return policy::auditRecord(
+      "analysis", policy::contentDigest(request.input), "started",
       nlohmann::json{{"model", request.model}, {"level", privacy::privacyLevelName(request.level)}}
-          .dump();
-  return entry;
+          .dump());
 }
 
 audit::AuditEntry analysisEndEntry(const audit::AuditEntry &start,
@@ -109,8 +54,7 @@ audit::AuditEntry resultEntry(const analysis::Request &request, const std::strin
   audit::AuditEntry entry = analysisStartEntry(request);
   entry.action = action;
   entry.details = detailsJson;
-  entry.outcome = outcome ? std::string("ok")
-                          : std::string("failed (") + errorCodeName(outcome.error().code) + ")";
+  entry.outcome = policy::outcomeOf(outcome);
   return entry;
 }
 
@@ -136,7 +80,7 @@ Result<std::uint64_t> spentTodayIn(audit::AuditLog &log, const std::string &acto
   return spent;
 }
 
-analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log) {
+analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log, std::filesystem::path dataDir) {
   struct Shared {
     std::shared_ptr<audit::AuditLog> log;
     std::mutex mutex;
@@ -145,8 +89,10 @@ analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log) {
   auto shared = std::make_shared<Shared>();
   shared->log = std::move(log);
   analysis::Events hooks;
-  hooks.starting = [shared](const analysis::Request &request) -> Result<void> {
+  hooks.starting = [shared, dataDir](const analysis::Request &request) -> Result<void> {
     std::lock_guard lock(shared->mutex);
+    if (auto noted = policy::recordContextChanges(*shared->log, dataDir); !noted)
+      return noted.error();
     shared->started = analysisStartEntry(request);
     if (auto recorded = shared->log->append(*shared->started); !recorded)
       return recorded.error().withContext("recording the analysis in the audit log");
@@ -167,21 +113,6 @@ analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log) {
     return spentTodayIn(*shared->log, policy::currentActor());
   };
   return hooks;
-}
-
-Result<std::optional<audit::AuditLog>> openAuditLogIfEnabled(const Config &config,
-                                                             const SecureBuffer &passphrase) {
-  if (!config.auditLog)
-    return std::optional<audit::AuditLog>{};
-  auto log = audit::AuditLog::open(config.effectiveDataDir() / "audit", passphrase);
-  if (!log)
-    return log.error().withContext("the audit log (setting auditLog)");
-  if (!log->appendable())
-    return fail(ErrorCode::Corrupt,
-                "the audit log in " + (config.effectiveDataDir() / "audit").string() +
-                    " was changed outside Nesa and takes no more records, so nothing runs; "
-                    "`nesa audit verify` says what changed");
-  return std::optional<audit::AuditLog>(std::move(*log));
 }
 
 } // namespace nesa::app

@@ -4,7 +4,6 @@
 
 #include "analysis/analyzer.h"
 #include "audit/audit_log.h"
-#include "util/config.h"
 #include "util/result.h"
 
 #include <memory>
@@ -36,12 +35,8 @@ Result<std::uint64_t> spentTodayIn(audit::AuditLog &log, const std::string &acto
 
 /// Events whose `starting` and `finished` record each run of an analyzer in `log` (its start,
 /// then its end: runs are one at a time, as an Analyzer serves them), and whose `spentToday`
-/// counts the current user's payments today in it.
-analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log);
-
-/// The audit log of `config`'s data folder when `config.auditLog` is on, opened with
-/// `passphrase` (none when the setting is off). Corrupt when the log takes no more records.
-Result<std::optional<audit::AuditLog>> openAuditLogIfEnabled(const Config &config,
-                                                             const SecureBuffer &passphrase);
+/// counts the current user's payments today in it. Each run first records a change of policy or
+/// sign-in (the sign-in kept in `dataDir`) since the log's last records of them.
+analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log, std::filesystem::path dataDir);
 
 } // namespace nesa::app

@@ -4,6 +4,7 @@
 #include "analysis/json_schema.h"
 #include "analysis/output_file.h"
 #include "analysis_audit.h"
+#include "policy/audit_records.h"
 #include "policy/enforcement.h"
 #include "wallet_secrets.h"
 
@@ -59,13 +60,15 @@ private:
 
 /// One op of the session, checked.
 struct Op {
-  std::string name; ///< "estimate", "run" or "cancel"
+  std::string name; ///< "estimate", "run", "record" or "cancel"
   analysis::Request request;
   std::string output;
   /// When set: a segmentation of a scan is also written there as DICOM SEG + SR, and the
   /// result line names the files ("dicom"), or says why they could not be written.
   std::string outputDicom;
   SecureBuffer passphrase; ///< the wallet's, for this op's query (may be empty)
+  std::string format;      ///< a record op: the form the result left in ("npy", "report")
+  bool written = false;    ///< a record op: whether the file was written
 };
 
 /// Where a run op may write its result: anywhere when the organisation's policy lets results
@@ -95,11 +98,21 @@ Result<Op> parseOp(const std::string &text) {
   auto object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!object.is_object() || !object.contains("op") || !object["op"].is_string())
     return fail(ErrorCode::InvalidInput, "an op is one JSON object with an \"op\"");
-  Op op{object["op"].get<std::string>(), {}, {}, {}, {}};
+  Op op;
+  op.name = object["op"].get<std::string>();
   if (op.name == "cancel")
     return op;
-  if (op.name != "estimate" && op.name != "run")
-    return fail(ErrorCode::InvalidInput, "unknown op '" + op.name + "' (estimate, run or cancel)");
+  if (op.name != "estimate" && op.name != "run" && op.name != "record")
+    return fail(ErrorCode::InvalidInput,
+                "unknown op '" + op.name + "' (estimate, run, record or cancel)");
+  if (op.name == "record") {
+    if (!object.contains("format") || !object["format"].is_string() ||
+        !object.contains("written") || !object["written"].is_boolean())
+      return fail(ErrorCode::InvalidInput,
+                  "a record op carries the result's \"format\" and whether it was \"written\"");
+    op.format = object["format"].get<std::string>();
+    op.written = object["written"].get<bool>();
+  }
   if (object.contains("passphrase") && object["passphrase"].is_string()) {
     auto &secret = object["passphrase"].get_ref<std::string &>();
     if (auto copy = SecureBuffer::copyOf(std::string_view(secret)); copy)
@@ -138,7 +151,7 @@ Result<std::optional<audit::AuditLog>> auditLogFor(const Config &config,
   auto secret = passphrase.get();
   if (!secret)
     return secret.error().withContext("the audit log (setting auditLog)");
-  return openAuditLogIfEnabled(config, *secret);
+  return policy::openAuditLogIfEnabled(config, *secret);
 }
 
 /// Runs `op` on `analyzer` and writes its answer; a run is recorded in the audit log first when
@@ -154,6 +167,22 @@ void answer(analysis::Analyzer &analyzer, const Config &config, PassphraseHolder
   auto auditLog = auditLogFor(config, passphrase);
   if (!auditLog) {
     out.write(analysis::errorLine(auditLog.error()));
+    return;
+  }
+  if (op.name == "record") { // a result the program that started this session wrote out
+    const Result<void> written =
+        op.written ? Result<void>() : fail(ErrorCode::Io, "the file was not written");
+    if (*auditLog)
+      if (auto recorded = (*auditLog)->append(
+              resultEntry(op.request, "export", nlohmann::json{{"format", op.format}}.dump(),
+                          written));
+          !recorded) {
+        out.write(analysis::errorLine(
+            recorded.error().withContext("recording the export in the audit log")));
+        return;
+      }
+    out.write(nlohmann::json{{"event", "recorded"}, {"version", 1}, {"kept", auditLog->has_value()}}
+                  .dump());
     return;
   }
   std::optional<audit::AuditEntry> started;

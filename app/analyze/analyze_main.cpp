@@ -4,6 +4,7 @@
 #include "analysis/json_schema.h"
 #include "analysis/output_file.h"
 #include "analysis_audit.h"
+#include "policy/audit_records.h"
 #include "analysis_session.h"
 #include "cli/arguments.h"
 #include "cli/commands.h"
@@ -401,11 +402,11 @@ int main(int argc, char **argv) {
     auto passphrase = passphraseOnce();
     if (!passphrase)
       return failWith(passphrase.error().withContext("the audit log (setting auditLog)"));
-    auto opened = app::openAuditLogIfEnabled(*config, *passphrase);
+    auto opened = policy::openAuditLogIfEnabled(*config, *passphrase);
     if (!opened)
       return failWith(opened.error());
     auditLog = std::make_shared<audit::AuditLog>(std::move(**opened));
-    const auto hooks = app::auditHooks(auditLog);
+    const auto hooks = app::auditHooks(auditLog, config->effectiveDataDir());
     events.starting = hooks.starting;
     events.finished = hooks.finished;
     events.spentToday = hooks.spentToday;

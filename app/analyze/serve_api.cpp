@@ -1,6 +1,7 @@
 #include "serve_api.h"
 
 #include "analysis_audit.h"
+#include "policy/audit_records.h"
 
 #include "api/api_token.h"
 #include "api/local_api.h"
@@ -80,10 +81,11 @@ int serveApi(const cli::Arguments &args, const Config &config, analysis::Network
         return failWith(read.error().withContext("the audit log (setting auditLog)"), json);
       passphrase = std::make_shared<SecureBuffer>(std::move(*read));
     }
-    auto opened = openAuditLogIfEnabled(config, *passphrase);
+    auto opened = policy::openAuditLogIfEnabled(config, *passphrase);
     if (!opened)
       return failWith(opened.error(), json);
-    options.runHooks = auditHooks(std::make_shared<audit::AuditLog>(std::move(**opened)));
+    options.runHooks = auditHooks(std::make_shared<audit::AuditLog>(std::move(**opened)),
+                                  config.effectiveDataDir());
   }
   const auto toStderr = [](const std::string &line) { std::cerr << line << '\n'; };
   auto secrets = walletSecrets(

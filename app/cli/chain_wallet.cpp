@@ -5,6 +5,8 @@
 #include "cli/commands.h"
 #include "cli/daemon.h"
 #include "cli/secret_input.h"
+#include "policy/audit_records.h"
+#include "wallet/action_records.h"
 #include "wallet/display_text.h"
 #include "wallet/wallet.h"
 
@@ -18,10 +20,34 @@ namespace fs = std::filesystem;
 using wallet::formatGasMoney;
 using wallet::formatNes;
 
-Result<wallet::Wallet> openWalletFile(const fs::path &file) {
+namespace {
+
+Result<void> checkWalletExists(const fs::path &file) {
   if (!fs::exists(file))
     return fail(ErrorCode::NotFound,
                 "no wallet at " + file.string() + "; run 'nesa wallet create' or 'restore'");
+  return {};
+}
+
+/// Appends `entry` to `signer`'s audit log, when it has one; says on stderr when that fails
+/// (after the fact: what was sent stays sent).
+int recordAction(Context &ctx, const std::string &command, Signer &signer,
+                 audit::AuditEntry entry, int code) {
+  if (!signer.auditLog)
+    return code;
+  if (auto recorded = signer.auditLog->append(std::move(entry)); !recorded) {
+    ctx.err << "nesa " << command << ": recording this in the audit log failed: "
+            << recorded.error().message << '\n';
+    return code == kExitOk ? kExitFailure : code;
+  }
+  return code;
+}
+
+} // namespace
+
+Result<wallet::Wallet> openWalletFile(const fs::path &file) {
+  if (auto exists = checkWalletExists(file); !exists)
+    return exists.error();
   auto passphrase = readPassphrase(false);
   if (!passphrase)
     return passphrase.error();
@@ -78,25 +104,44 @@ Result<std::vector<chain::Address>> walletAddresses(const fs::path &file) {
   return wallet::accountAddresses(*w);
 }
 
-Result<wallet::ChainSigner> openSigner(const Context &ctx, const Arguments &args,
-                                       const fs::path &file) {
+Result<Signer> openSigner(const Context &ctx, const Arguments &args, const fs::path &file,
+                          const std::string &command) {
   auto index = args.integer("account", 0, 0, 1 << 30);
   if (!index)
     return index.error();
-  auto w = openWalletFile(file);
+  if (auto exists = checkWalletExists(file); !exists)
+    return exists.error();
+  auto passphrase = readPassphrase(false);
+  if (!passphrase)
+    return passphrase.error();
+  auto w = wallet::Wallet::open(file, *passphrase);
   if (!w)
     return w.error();
   if (auto known = wallet::checkAccount(*w, static_cast<std::uint32_t>(*index)); !known)
     return known.error(); // before the network: a mistyped command, whatever the network
+  // Before the network too: an action that cannot be recorded is not sent.
+  auto log = policy::openAuditLogIfEnabled(ctx.config, *passphrase);
+  if (!log)
+    return log.error();
   auto connection = connectChain(ctx, args);
   if (!connection)
     return connection.error();
-  return wallet::openSigner(*w, static_cast<std::uint32_t>(*index), std::move(*connection),
-                            ctx.config.effectiveDataDir());
+  auto opened = wallet::openSigner(*w, static_cast<std::uint32_t>(*index), std::move(*connection),
+                                   ctx.config.effectiveDataDir());
+  if (!opened)
+    return opened.error();
+  Signer signer;
+  static_cast<wallet::ChainSigner &>(signer) = std::move(*opened);
+  signer.auditLog = std::move(*log);
+  if (signer.auditLog)
+    if (auto used = signer.auditLog->append(wallet::keyUseRecord(signer, "nesa " + command));
+        !used)
+      return used.error().withContext("recording the key's use in the audit log");
+  return signer;
 }
 
-int carryOut(Context &ctx, const std::string &command, const Arguments &args,
-             wallet::ChainSigner &signer, const wallet::Plan &plan) {
+int carryOut(Context &ctx, const std::string &command, const Arguments &args, Signer &signer,
+             const wallet::Plan &plan) {
   auto price = wallet::pricePlan(signer, plan);
   if (!price) // a refusal of the contracts or the node: not a mistyped command (exit 1)
     return refuse(ctx, command, price.error());
@@ -160,7 +205,9 @@ int carryOut(Context &ctx, const std::string &command, const Arguments &args,
   }
   if (json)
     ctx.out << facts.dump(2) << '\n';
-  return outcome.error ? refuse(ctx, command, *outcome.error) : kExitOk;
+  const int code = outcome.error ? refuse(ctx, command, *outcome.error) : kExitOk;
+  return recordAction(ctx, command, signer,
+                      wallet::walletActionRecord(signer, plan, outcome, "nesa " + command), code);
 }
 
 } // namespace nesa::cli

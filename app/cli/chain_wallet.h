@@ -3,6 +3,7 @@
 // the wallet library (wallet/transaction_plan.h) shown, confirmed and sent.
 #pragma once
 
+#include "audit/audit_log.h"
 #include "chain/chain_access.h"
 #include "cli/arguments.h"
 #include "cli/context.h"
@@ -11,6 +12,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,17 +42,25 @@ Result<std::unique_ptr<chain::ChainConnection>> connectChain(const Context &ctx,
 /// NotFound without a wallet at `file`.
 Result<std::vector<chain::Address>> walletAddresses(const std::filesystem::path &file);
 
+/// An unlocked account on a network, and the audit log its actions are recorded in (none when
+/// the setting auditLog is off).
+struct Signer : wallet::ChainSigner {
+  std::optional<audit::AuditLog> auditLog;
+};
+
 /// Opens account --account N (default 0) of the wallet at `file` on the network `ctx`/`args`
-/// name (asks for the passphrase).
-Result<wallet::ChainSigner> openSigner(const Context &ctx, const Arguments &args,
-                                       const std::filesystem::path &file);
+/// name (asks for the passphrase), and with the same passphrase the audit log when the settings
+/// keep one, recording there that `command` (such as "wallet send") unlocked the account's key.
+Result<Signer> openSigner(const Context &ctx, const Arguments &args,
+                          const std::filesystem::path &file, const std::string &command);
 
 /// Prices `plan` (gas of each call at today's gas price, and at most what the transactions are
 /// signed to allow; a call that needs an earlier one mined counts a fixed bound), shows it,
 /// checks the balances, asks unless --yes, and sends it. --quote shows the price (and whether
 /// the fee is covered) and sends nothing, exit code 0. A refusal exits 1. Returns the exit code.
-int carryOut(Context &ctx, const std::string &command, const Arguments &args,
-             wallet::ChainSigner &signer, const wallet::Plan &plan);
+/// What was sent, or tried, is recorded in the signer's audit log as a "wallet" record.
+int carryOut(Context &ctx, const std::string &command, const Arguments &args, Signer &signer,
+             const wallet::Plan &plan);
 
 /// Prints "nesa COMMAND: why" and returns exit code 1: for refusals of the chain or of the
 /// contracts, which retyping the command does not fix.

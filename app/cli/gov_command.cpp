@@ -69,7 +69,7 @@ int list(Context &ctx, const Arguments &args) {
 int act(Context &ctx, const Arguments &args, const fs::path &file) {
   const auto &p = args.positional;
   const std::string &verb = p[0];
-  auto signer = openSigner(ctx, args, file);
+  auto signer = openSigner(ctx, args, file, "gov " + verb);
   if (!signer)
     return failWith(ctx, "gov", signer.error());
   chain::ChainConnection &chain = *signer->chain;

@@ -170,7 +170,7 @@ int act(Context &ctx, const Arguments &args, const fs::path &file) {
       return failWith(ctx, "wallet", fail(ErrorCode::InvalidInput, "the amount must be above 0"));
     amount = *parsed;
   }
-  auto signer = openSigner(ctx, args, file);
+  auto signer = openSigner(ctx, args, file, "wallet " + verb);
   if (!signer)
     return failWith(ctx, "wallet", signer.error());
   chain::ChainConnection &chain = *signer->chain;

@@ -1,7 +1,9 @@
 #include "chain_wallet_backend.h"
 
+#include "policy/audit_records.h"
 #include "util/config.h"
 #include "wallet/account_reads.h"
+#include "wallet/action_records.h"
 #include "wallet/display_text.h"
 #include "wallet/governance.h"
 
@@ -48,6 +50,14 @@ Result<std::unique_ptr<chain::ChainConnection>> connect(const Config &config) {
   return chain::ChainConnection::open(*access);
 }
 
+/// The passphrase in locked memory.
+Result<SecureBuffer> secretOf(const QString &passphrase) {
+  QByteArray bytes = passphrase.toUtf8();
+  auto secret = SecureBuffer::copyOf(std::string_view(bytes.constData(), bytes.size()));
+  bytes.fill('\0'); // (the QString itself is the page's)
+  return secret;
+}
+
 Result<Opened> open(const QString &configPath, const QString &passphrase) {
   auto config = settings(configPath);
   if (!config)
@@ -57,9 +67,7 @@ Result<Opened> open(const QString &configPath, const QString &passphrase) {
   if (!fs::exists(file, ec))
     return fail(ErrorCode::NotFound,
                 QCoreApplication::translate("WalletPage", "there is no wallet yet").toStdString());
-  QByteArray secretBytes = passphrase.toUtf8();
-  auto secret = SecureBuffer::copyOf(std::string_view(secretBytes.constData(), secretBytes.size()));
-  secretBytes.fill('\0'); // (the QString itself is the page's)
+  auto secret = secretOf(passphrase);
   if (!secret)
     return secret.error();
   auto unlocked = wallet::Wallet::open(file, *secret);
@@ -116,6 +124,35 @@ Result<Planned> plan(const QString &configPath, ui::WalletAction action, const Q
   case ui::WalletAction::Unstake: out.plan = wallet::planUnstake(chain, micro); break;
   }
   return out;
+}
+
+/// Sends `plan` as `signer`, recorded in the audit log when the settings of `configPath` keep
+/// one: the key's use, then the action with what was sent. An action the log cannot take is not
+/// sent.
+wallet::PlanOutcome sendRecorded(const QString &configPath, const QString &passphrase,
+                                 wallet::ChainSigner &signer, const wallet::Plan &plan,
+                                 const wallet::PlanPrice &price) {
+  const std::string by = "the desktop app's wallet page";
+  auto config = settings(configPath);
+  if (!config)
+    return {{}, config.error()};
+  std::optional<audit::AuditLog> log;
+  if (config->auditLog) {
+    auto secret = secretOf(passphrase);
+    auto opened = secret ? policy::openAuditLogIfEnabled(*config, *secret)
+                         : Result<std::optional<audit::AuditLog>>(secret.error());
+    if (!opened)
+      return {{}, opened.error()};
+    log = std::move(*opened);
+    if (auto used = log->append(wallet::keyUseRecord(signer, by)); !used)
+      return {{}, used.error().withContext("recording the key's use in the audit log")};
+  }
+  wallet::PlanOutcome outcome = wallet::sendPlan(signer, plan, price);
+  if (log)
+    if (auto recorded = log->append(wallet::walletActionRecord(signer, plan, outcome, by));
+        !recorded && !outcome.error)
+      outcome.error = recorded.error().withContext("sent, but recording it in the audit log failed");
+  return outcome;
 }
 
 } // namespace
@@ -188,7 +225,8 @@ QString ChainWalletBackend::submit(ui::WalletAction action, const QString &to, s
                                                      "at most %1): review it again; nothing was "
                                                      "sent")
                .arg(text(wallet::formatGasMoney(price->maxFee)));
-  const wallet::PlanOutcome outcome = wallet::sendPlan(planned->signer, planned->plan, *price);
+  const wallet::PlanOutcome outcome =
+      sendRecorded(m_configPath, passphrase, planned->signer, planned->plan, *price);
   {
     std::lock_guard lock(m_quotesMutex);
     m_quotedMaxFee.erase(quoteKey(action, to, amount));
@@ -280,7 +318,7 @@ QString ChainWalletBackend::vote(const QString &proposal, bool yes, const QStrin
   auto price = plan ? wallet::pricePlan(*signer, *plan) : Result<wallet::PlanPrice>(plan.error());
   if (!price)
     return text(price.error());
-  const wallet::PlanOutcome outcome = wallet::sendPlan(*signer, *plan, *price);
+  const wallet::PlanOutcome outcome = sendRecorded(m_configPath, passphrase, *signer, *plan, *price);
   return outcome.error ? text(*outcome.error) : QString();
 }
 

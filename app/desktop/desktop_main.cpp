@@ -233,6 +233,11 @@ int main(int argc, char **argv) {
                    &nesa::app::LocalApiServer::walletUnlocked);
   QObject::connect(window.walletPage(), &nesa::ui::WalletPage::locked, &localApi,
                    &nesa::app::LocalApiServer::walletLocked);
+  // Transfers to and from the PACS are recorded in the audit log with the wallet's passphrase.
+  QObject::connect(window.walletPage(), &nesa::ui::WalletPage::unlockedWith, &window,
+                   [&pacs](const QString &passphrase) { pacs.setWalletPassphrase(passphrase); });
+  QObject::connect(window.walletPage(), &nesa::ui::WalletPage::locked, &window,
+                   [&pacs] { pacs.setWalletPassphrase({}); });
   QObject::connect(window.settingsPage(), &nesa::ui::SettingsPage::saved, &localApi,
                    [&localApi](const nesa::Config &now, const nesa::Config &) {
                      localApi.configure(now.apiEnabled, now.apiPort);

@@ -41,7 +41,7 @@ QString eventOf(const QByteArray &line) {
 /// A session op on `request` (the JSON request of docs/engine.md, version 1).
 std::string sessionOp(const QString &op, const ui::AnalysisRequest &request,
                       const QString &output = {}, const QString &showShare = {},
-                      const QString &outputDicom = {}) {
+                      const QString &outputDicom = {}, const QJsonObject &more = {}) {
   QJsonObject object{
       {QStringLiteral("op"), op},
       {QStringLiteral("request"), QJsonObject{{QStringLiteral("version"), 1},
@@ -53,6 +53,8 @@ std::string sessionOp(const QString &op, const ui::AnalysisRequest &request,
     object[QStringLiteral("output")] = output;
   if (!outputDicom.isEmpty())
     object[QStringLiteral("output_dicom")] = outputDicom;
+  for (auto field = more.begin(); field != more.end(); ++field)
+    object[field.key()] = field.value();
   if (!request.passphrase.isEmpty()) // it pays on a joined network and holds the EE key
     object[QStringLiteral("passphrase")] = request.passphrase;
   QByteArray json = QJsonDocument(object).toJson(QJsonDocument::Compact);
@@ -241,6 +243,28 @@ ProcessAnalysisBackend::run(const ui::AnalysisRequest &request,
 QString ProcessAnalysisBackend::exportRefusal() {
   const auto allowed = policy::Enforcement::installed().allowsExport();
   return allowed ? QString() : QString::fromStdString(allowed.error().message);
+}
+
+QString ProcessAnalysisBackend::recordExport(const ui::AnalysisRequest &request,
+                                             const QString &format, bool written) {
+  std::string op = sessionOp(
+      QStringLiteral("record"), request, {}, {}, {},
+      QJsonObject{{QStringLiteral("format"), format}, {QStringLiteral("written"), written}});
+  QByteArray answer;
+  auto exchanged = m_session->exchange(
+      op,
+      [&](const std::string &line) {
+        answer = QByteArray::fromStdString(line);
+        const QString event = eventOf(answer);
+        return event == u"recorded" || event == u"error";
+      },
+      nullptr, std::chrono::seconds(60));
+  std::fill(op.begin(), op.end(), '\0'); // it held the passphrase
+  if (!exchanged)
+    return QString::fromStdString(exchanged.error().message);
+  if (eventOf(answer) == u"error")
+    return QJsonDocument::fromJson(answer).object()[u"message"].toString();
+  return {};
 }
 
 } // namespace nesa::app

@@ -39,6 +39,8 @@ public:
                           const std::atomic<bool> &cancelled) override;
   /// The installed organisation policy's refusal of exports (policy::Enforcement), if any.
   QString exportRefusal() override;
+  QString recordExport(const ui::AnalysisRequest &request, const QString &format,
+                       bool written) override;
   /// What the session had done after its last answer (tests check that nothing is done twice).
   AnalyzerWork work() const;
 

@@ -16,9 +16,8 @@ namespace {
 
 QString tr(const char *text) { return QCoreApplication::translate("OpenFromPacsDialog", text); }
 
-CommandAnswer pacs(const QStringList &args, int timeoutMs = 120000) {
-  return runSibling(QStringLiteral("nesa"), QStringList{QStringLiteral("pacs")} + args, {}, {},
-                    timeoutMs);
+CommandAnswer pacs(const QStringList &args, const QString &passphrase = {}) {
+  return runSibling(QStringLiteral("nesa"), QStringList{QStringLiteral("pacs")} + args, passphrase);
 }
 
 } // namespace
@@ -83,12 +82,17 @@ ui::PacsAnswer<QString> ProcessPacsBackend::retrieve(const QString &studyUid,
     return {{}, tr("Cannot make a private folder for the series.")};
   const QString target = folder->filePath(QStringLiteral("series"));
   QProcess process;
+  const QString passphrase = walletPassphrase();
+  if (!passphrase.isEmpty())
+    handPassphraseTo(process);
   process.start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa"),
                 {QStringLiteral("pacs"), QStringLiteral("get"), studyUid,
                  QStringLiteral("--series"), seriesUid, QStringLiteral("--to"), target,
                  QStringLiteral("--json")});
   if (!process.waitForStarted(10000))
     return {{}, tr("nesa pacs did not start.")};
+  if (!passphrase.isEmpty())
+    writePassphrase(process, passphrase);
   QByteArray pending;
   while (process.state() != QProcess::NotRunning) {
     if (cancelled.load()) { // the folder (and any half of the series) goes with `folder`
@@ -115,10 +119,22 @@ ui::PacsAnswer<QString> ProcessPacsBackend::retrieve(const QString &studyUid,
 }
 
 ui::PacsAnswer<bool> ProcessPacsBackend::send(const QStringList &files) {
-  const CommandAnswer answer = pacs(QStringList{QStringLiteral("send")} + files);
+  const CommandAnswer answer =
+      pacs(QStringList{QStringLiteral("send")} + files, walletPassphrase());
   if (answer.code != 0)
     return {false, failureReason(answer, tr("The PACS did not store the result."))};
   return {true, {}};
+}
+
+void ProcessPacsBackend::setWalletPassphrase(const QString &passphrase) {
+  std::lock_guard lock(m_mutex);
+  m_passphrase.fill(QLatin1Char('\0'));
+  m_passphrase = passphrase;
+}
+
+QString ProcessPacsBackend::walletPassphrase() {
+  std::lock_guard lock(m_mutex);
+  return m_passphrase;
 }
 
 } // namespace nesa::app

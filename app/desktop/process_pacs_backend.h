@@ -25,8 +25,16 @@ public:
                                    const std::atomic<bool> &cancelled) override;
   ui::PacsAnswer<bool> send(const QStringList &files) override;
 
+  /// The wallet's passphrase while it is unlocked (empty: locked), handed to each transfer so
+  /// that it is recorded in the audit log when the settings keep one (auditLog); a transfer
+  /// the log cannot record does not start.
+  void setWalletPassphrase(const QString &passphrase);
+
 private:
+  QString walletPassphrase();
+
   std::mutex m_mutex;
+  QString m_passphrase;
   std::vector<std::unique_ptr<QTemporaryDir>> m_retrieved; ///< the series opened so far
 };
 

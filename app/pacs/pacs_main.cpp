@@ -2,7 +2,9 @@
 // connection, find studies and series, retrieve a series to analyze, send results back.
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/secret_input.h"
 #include "pacs/pacs_client.h"
+#include "policy/audit_records.h"
 #include "util/config.h"
 #include "util/paths.h"
 
@@ -88,6 +90,37 @@ Result<pacs::PacsNode> nodeOf(const cli::Arguments &args) {
   return node;
 }
 
+// The audit log a transfer is recorded in when the settings keep one (the passphrase asked for,
+// or taken as handed over); none when they do not.
+Result<std::optional<audit::AuditLog>> auditLogFor(const cli::Arguments &args) {
+  auto config = loadConfig(args.value("config", paths::configFile().string()));
+  if (!config)
+    return config.error();
+  if (!config->auditLog)
+    return std::optional<audit::AuditLog>{};
+  auto passphrase = cli::readPassphrase(false);
+  if (!passphrase)
+    return passphrase.error().withContext("the audit log (setting auditLog)");
+  return policy::openAuditLogIfEnabled(*config, *passphrase);
+}
+
+// Records a transfer (`action` "pacs-get" or "pacs-send") of what `subject` names with `node`
+// in `log`, when there is one; the transfer's own error, else the recording's, is returned.
+Result<void> recordTransfer(std::optional<audit::AuditLog> &log, const std::string &action,
+                            const std::string &subject, const pacs::PacsNode &node,
+                            std::size_t objects, const Result<void> &done) {
+  if (!log)
+    return done;
+  auto recorded = log->append(policy::auditRecord(
+      action, subject, policy::outcomeOf(done),
+      nlohmann::json{{"pacs", pacs::describe(node)}, {"objects", objects}}.dump()));
+  if (!done)
+    return done;
+  if (!recorded)
+    return recorded.error().withContext("recording the transfer in the audit log");
+  return {};
+}
+
 // Text from the PACS as it goes to a terminal: control characters (escape sequences) dropped.
 std::string shown(const std::string &text) {
   std::string clean;
@@ -161,6 +194,7 @@ std::vector<fs::path> filesToSend(const std::vector<std::string> &names) {
 } // namespace
 
 int main(int argc, char **argv) {
+  cli::takeHandedPassphrase(); // first: no child inherits it
   auto args = cli::parseArguments(argc, argv, 1, kOptions);
   if (!args)
     return failWith(args.error());
@@ -207,6 +241,10 @@ int main(int argc, char **argv) {
     printSeries(*series, json);
     return cli::kExitOk;
   }
+  // A transfer that cannot be recorded does not start.
+  auto log = auditLogFor(*args);
+  if (!log)
+    return failWith(log.error());
   if (command == "get") {
     if (!args->has("to"))
       return failWith(Error{ErrorCode::InvalidInput, "say where to: --to DIR (a new folder)"});
@@ -222,8 +260,13 @@ int main(int argc, char **argv) {
         });
     if (!json)
       std::cerr << '\n';
-    if (!received)
-      return failWith(received.error());
+    // The record names what arrived by its digest, never by the study's identifiers.
+    const Result<void> done = received ? Result<void>() : Result<void>(received.error());
+    if (auto recorded = recordTransfer(*log, "pacs-get", policy::contentDigest(args->value("to")),
+                                       *node, received ? static_cast<std::size_t>(*received) : 0,
+                                       done);
+        !recorded)
+      return failWith(recorded.error());
     if (json)
       std::cout << nlohmann::json{{"retrieved", *received}, {"folder", args->value("to")}}
                 << std::endl;
@@ -232,7 +275,12 @@ int main(int argc, char **argv) {
     return cli::kExitOk;
   }
   const auto files = filesToSend({words.begin() + 1, words.end()});
-  if (auto stored = pacs::store(*node, files); !stored)
+  std::string sent; // the digest of each file or folder named
+  for (auto word = words.begin() + 1; word != words.end(); ++word)
+    sent += (sent.empty() ? "" : " ") + policy::contentDigest(*word);
+  if (auto stored = recordTransfer(*log, "pacs-send", sent, *node, files.size(),
+                                   pacs::store(*node, files));
+      !stored)
     return failWith(stored.error());
   std::cout << "Stored " << files.size() << " objects on " << pacs::describe(*node) << ".\n";
   return cli::kExitOk;
