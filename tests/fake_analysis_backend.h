@@ -18,7 +18,16 @@ public:
   QStringList dicomFiles; ///< what a segmentation run gives as its DICOM form
   QString refuseExports;  ///< what exportRefusal() answers (empty: exports are allowed)
 
+  std::vector<std::pair<QString, bool>> exportsRecorded; ///< recordExport's format and written
+  QString recordProblem; ///< what recordExport() answers (empty: recorded)
+
   QString exportRefusal() override { return refuseExports; }
+  QString recordExport(const AnalysisRequest &request, const QString &format,
+                       bool written) override {
+    requests.push_back(request);
+    exportsRecorded.emplace_back(format, written);
+    return recordProblem;
+  }
   std::vector<ModelOption> models() override {
     return {{"fake-seg",
              "Fake segmenter",

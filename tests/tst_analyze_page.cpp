@@ -145,6 +145,18 @@ private Q_SLOTS:
     QCOMPARE(bytes.size() - headerEnd, 8 * 2 * 8 * 8 * 4);
     QVERIFY(!page.exportOutput(QStringLiteral("/nonexistent/folder/out.npy")));
     QVERIFY(page.errorText().contains(QStringLiteral("could not be exported")));
+    // Both are on record in the audit log (through the backend), the failed one as failed.
+    QCOMPARE(backend.exportsRecorded.size(), 2u);
+    QCOMPARE(backend.exportsRecorded[0], std::make_pair(QStringLiteral("npy"), true));
+    QCOMPARE(backend.exportsRecorded[1], std::make_pair(QStringLiteral("npy"), false));
+    QCOMPARE(backend.requests.back().model, QStringLiteral("fake-seg"));
+    QCOMPARE(backend.requests.back().input, record.input);
+    backend.recordProblem = QStringLiteral("the wallet is locked");
+    QVERIFY(page.exportOutput(exported)); // written, but said to be off the record
+    QVERIFY2(page.errorText().contains(QStringLiteral("not on record in the audit log: the "
+                                                      "wallet is locked")),
+             qPrintable(page.errorText()));
+    backend.recordProblem.clear();
     // Under a policy that keeps results inside Nesa: refused with its rule, nothing written.
     backend.refuseExports = QStringLiteral("refused by the policy of St Example Hospital "
                                            "(version 8): your roles (clinician) may not write "
@@ -153,6 +165,7 @@ private Q_SLOTS:
     QVERIFY(!page.exportOutput(refused));
     QCOMPARE(page.errorText(), backend.refuseExports);
     QVERIFY(!QFile::exists(refused));
+    QCOMPARE(backend.exportsRecorded.size(), 3u); // nothing left, so nothing recorded
     backend.refuseExports.clear();
     // What one miner saw, next to the original, with how unlike it is.
     QVERIFY(page.shareView()->hasImages());

@@ -154,11 +154,32 @@ private Q_SLOTS:
     QCOMPARE(seen[u"balance"].toInteger(), 2'500'000);
   }
 
+  // With the setting auditLog, the page's actions are on record: the key's use, then the action.
   void stakeUnstakeAndHistory() {
+    nesa({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("auditLog"),
+          QStringLiteral("true")});
     QVERIFY(
         m_backend.quote(WalletAction::Stake, QString(), 200 * kNes, kPassphrase).error.isEmpty());
-    QVERIFY(m_backend.submit(WalletAction::Stake, QString(), 200 * kNes, kPassphrase)
-                .startsWith(QStringLiteral("0x")));
+    const QString staked =
+        m_backend.submit(WalletAction::Stake, QString(), 200 * kNes, kPassphrase);
+    QVERIFY2(staked.startsWith(QStringLiteral("0x")), qPrintable(staked));
+    const QList<QByteArray> records =
+        nesa({QStringLiteral("audit"), QStringLiteral("list"), QStringLiteral("--json")})
+            .trimmed()
+            .split('\n');
+    QVERIFY2(records.size() == 2, records.join('|').constData());
+    const QJsonObject keyUse = QJsonDocument::fromJson(records[0]).object();
+    QCOMPARE(keyUse[u"action"].toString(), QStringLiteral("key-use"));
+    QCOMPARE(keyUse[u"subject"].toString(), kDemo);
+    QCOMPARE(keyUse[u"details"].toObject()[u"by"].toString(),
+             QStringLiteral("the desktop app's wallet page"));
+    const QJsonObject stake = QJsonDocument::fromJson(records[1]).object();
+    QCOMPARE(stake[u"action"].toString(), QStringLiteral("wallet"));
+    QCOMPARE(stake[u"outcome"].toString(), QStringLiteral("ok"));
+    QCOMPARE(stake[u"details"].toObject()[u"nesSpent"].toInteger(), 200 * kNes);
+    QVERIFY(QJsonDocument(stake[u"details"].toObject()[u"sent"].toArray())
+                .toJson()
+                .contains(staked.toUtf8()));
     QVERIFY(
         m_backend.quote(WalletAction::Unstake, QString(), 50 * kNes, kPassphrase).error.isEmpty());
     QVERIFY(m_backend.submit(WalletAction::Unstake, QString(), 50 * kNes, kPassphrase)

@@ -968,9 +968,8 @@ private Q_SLOTS:
     QVERIFY2(sent.code == 0, qPrintable(sent.err));
     QVERIFY(sent.out.contains(QStringLiteral("transfer: 0x")));
     QCOMPARE(balanceOf(someone), 2'500'000);
-    const Run recorded = nesa({QStringLiteral("audit"), QStringLiteral("list"),
-                               QStringLiteral("--json")},
-                              pass);
+    const Run recorded =
+        nesa({QStringLiteral("audit"), QStringLiteral("list"), QStringLiteral("--json")}, pass);
     QVERIFY2(recorded.code == 0, qPrintable(recorded.err));
     const QStringList records = recorded.out.trimmed().split(QLatin1Char('\n'));
     QCOMPARE(records.size(), 2);

@@ -159,7 +159,9 @@ private Q_SLOTS:
   void roundTripFromTheCommandLine() {
     const QString home = m_dir.filePath("home");
     const QStringList pacs{"--pacs", m_orthanc.address()};
-    Run r = run(QStringList{"pacs", "echo"} + pacs, home);
+    Run r = run({"config", "set", "auditLog", "true"}, home); // transfers are then on record
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = run(QStringList{"pacs", "echo"} + pacs, home);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     r = run(QStringList{"pacs", "find", "--patient-name", "CompressedSamples*", "--json"} + pacs,
             home);
@@ -185,6 +187,33 @@ private Q_SLOTS:
     r = run(QStringList{"pacs", "send", results} + pacs, home);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY(r.out.contains("Stored 2 objects"));
+    // The series came in and the results went out on record, named by digest: what arrived is
+    // what was analysed.
+    r = run({"audit", "list", "--json"}, home);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QMap<QString, QJsonObject> byAction;
+    for (const QString &line : r.out.trimmed().split('\n')) {
+      const QJsonObject record = QJsonDocument::fromJson(line.toUtf8()).object();
+      byAction[record["action"].toString()] = record;
+    }
+    QCOMPARE(byAction["pacs-get"]["outcome"].toString(), QString("ok"));
+    QCOMPARE(byAction["pacs-get"]["details"].toObject()["objects"].toInt(), 3);
+    QCOMPARE(byAction["pacs-get"]["subject"].toString(),
+             byAction["analysis"]["subject"].toString());
+    QCOMPARE(byAction["pacs-send"]["outcome"].toString(), QString("ok"));
+    QCOMPARE(byAction["pacs-send"]["details"].toObject()["objects"].toInt(), 2);
+    QVERIFY(byAction["pacs-send"]["subject"].toString().startsWith("blake2b-256:"));
+    QVERIFY(!r.out.contains(study)); // no identifier of the study
+    // A transfer the log cannot record (here: the wrong passphrase) does not start.
+    QProcess unrecorded;
+    QProcessEnvironment wrong = environmentFor(home);
+    wrong.insert("NESA_WALLET_PASSPHRASE", "not the passphrase");
+    unrecorded.setProcessEnvironment(wrong);
+    unrecorded.start(NESA_CLI_PATH, QStringList{"pacs", "send", results} + pacs);
+    QVERIFY(unrecorded.waitForFinished(60000));
+    QVERIFY(unrecorded.exitCode() != 0);
+    const QString refusal = QString::fromUtf8(unrecorded.readAllStandardError());
+    QVERIFY2(refusal.contains("audit log") && !refusal.contains("Stored"), qPrintable(refusal));
 
     auto listed = findSeries(m_node, study.toStdString());
     QVERIFY(listed.ok());

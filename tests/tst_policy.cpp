@@ -1,7 +1,9 @@
 // An organisation's signed policy: the signed note and its refusals (tampered, unsigned, another
 // key, expired), the modes (open, enforced, lockdown), the roles by user and group and each rule;
 // then the real programs under an installed policy: nesa analyze, the desktop's nesa-analyze
-// session, nesa pacs send, nesa miner start, and a spending limit on a real devnet's payments.
+// session, nesa pacs send, nesa miner start, and a spending limit on a real devnet's payments;
+// and the audit log's records of the policy and the sign-in in force.
+#include "policy/audit_records.h"
 #include "policy/enforcement.h"
 #include "test_policy.h"
 #include "test_programs.h"
@@ -279,6 +281,117 @@ private Q_SLOTS:
     const auto unknown = clinician.allowsSpending(std::nullopt, 1);
     QVERIFY(!unknown.ok());
     QVERIFY(unknown.error().message.find("nesa config set auditLog true") != std::string::npos);
+  }
+
+  // The audit log notes the policy in force and the person signed in each time either changed,
+  // and nothing when neither did; a computer without a policy or a sign-in records neither.
+  void theAuditLogRecordsPolicyAndSignInChanges() {
+    if (QFile::exists(QStringLiteral("/etc/nesa/policy.pub")))
+      QSKIP("this computer has a system policy, which NESA_POLICY_DIR cannot replace");
+    QTemporaryDir data, installed;
+    qputenv("NESA_POLICY_DIR", installed.path().toUtf8());
+    auto passphrase = SecureBuffer::copyOf(std::string_view("context passphrase"));
+    auto log =
+        audit::AuditLog::open(data.filePath(QStringLiteral("audit")).toStdString(), *passphrase);
+    QVERIFY2(log.ok(), log.ok() ? "" : log.error().message.c_str());
+    const std::filesystem::path dataDir = data.path().toStdString();
+    const auto latest = [&]() {
+      auto all = log->list();
+      return all->empty() ? audit::AuditEntry{} : all->back();
+    };
+    const auto noted = recordContextChanges(*log, dataDir);
+    QVERIFY2(noted.ok(), noted.ok() ? "" : noted.error().message.c_str());
+    QCOMPARE(log->size(), 0u);
+
+    auto key = audit::SignerKey::generate("admin.example.org");
+    QVERIFY(key.ok() && installPolicy(installed.path(), *key, *signPolicy(hospitalPolicy(), *key)));
+    QVERIFY(recordContextChanges(*log, dataDir).ok());
+    QVERIFY(recordContextChanges(*log, dataDir).ok()); // unchanged: nothing more
+    QCOMPARE(log->size(), 1u);
+    QCOMPARE(latest().action, std::string("policy"));
+    QCOMPARE(latest().subject, std::string("St Example Hospital version 7"));
+    QCOMPARE(latest().outcome, std::string("ok"));
+
+    std::string next = hospitalPolicy();
+    next.replace(next.find("\"version\": 7"), 12, "\"version\": 8");
+    QVERIFY(installPolicy(installed.path(), *key, *signPolicy(next, *key)));
+    QVERIFY(recordContextChanges(*log, dataDir).ok());
+    QCOMPARE(log->size(), 2u);
+    QCOMPARE(latest().subject, std::string("St Example Hospital version 8"));
+
+    QVERIFY(installPolicy(installed.path(), *key, "not a signed note"));
+    QVERIFY(recordContextChanges(*log, dataDir).ok());
+    QCOMPARE(log->size(), 3u);
+    QCOMPARE(latest().outcome, std::string("lockdown"));
+    QVERIFY(latest().details.find("problem") != std::string::npos);
+
+    QVERIFY(QFile::remove(installed.filePath(QStringLiteral("policy.pub"))));
+    QVERIFY(recordContextChanges(*log, dataDir).ok());
+    QCOMPARE(log->size(), 4u);
+    QCOMPARE(latest().subject, std::string("none"));
+
+    // A sign-in kept by nesa login (this policy-less computer does not check its token).
+    QVERIFY(QDir().mkpath(data.filePath(QStringLiteral("identity"))));
+    const auto signIn = [&](const QByteArray &token) {
+      QFile session(data.filePath(QStringLiteral("identity/session.json")));
+      return session.open(QIODevice::WriteOnly) &&
+             session.write(
+                 QJsonDocument(QJsonObject{{QStringLiteral("issuer"),
+                                            QStringLiteral("https://idp.example.org")},
+                                           {QStringLiteral("userName"), QStringLiteral("alice")},
+                                           {QStringLiteral("expiresAt"), qint64{4102444800}},
+                                           {QStringLiteral("idToken"), QString::fromLatin1(token)}})
+                     .toJson()) > 0;
+    };
+    QVERIFY(signIn("first.token.value"));
+    QVERIFY(recordContextChanges(*log, dataDir).ok());
+    QVERIFY(recordContextChanges(*log, dataDir).ok());
+    QCOMPARE(log->size(), 5u);
+    const audit::AuditEntry first = latest();
+    QCOMPARE(first.action, std::string("sign-in"));
+    QCOMPARE(first.subject, std::string("alice"));
+    QCOMPARE(first.outcome, std::string("ok"));
+    QVERIFY(first.details.find("blake2b-256:") != std::string::npos);
+    QVERIFY(first.details.find("first.token.value") == std::string::npos); // never the token
+    QVERIFY(first.details.find("2100-01-01T00:00:00Z") != std::string::npos);
+    QVERIFY(signIn("second.token.value"));
+    QVERIFY(recordContextChanges(*log, dataDir).ok());
+    QCOMPARE(log->size(), 6u);
+    QVERIFY(latest().details != first.details);
+    QVERIFY(QFile::remove(data.filePath(QStringLiteral("identity/session.json"))));
+    QVERIFY(recordContextChanges(*log, dataDir).ok());
+    QVERIFY(recordContextChanges(*log, dataDir).ok());
+    QCOMPARE(log->size(), 7u);
+    QCOMPARE(latest().action, std::string("sign-out"));
+    QCOMPARE(latest().subject, std::string("alice"));
+    QVERIFY(log->verify()->intact());
+    qunsetenv("NESA_POLICY_DIR");
+  }
+
+  // Records name inputs by a digest of their bytes (a folder's: of its files' names and bytes).
+  void recordsNameInputsByDigest() {
+    QTemporaryDir folder;
+    const auto write = [&](const QString &name, const QByteArray &bytes) {
+      QFile file(folder.filePath(name));
+      return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+    };
+    QVERIFY(write(QStringLiteral("a.dcm"), "first"));
+    const std::string one = contentDigest(folder.filePath(QStringLiteral("a.dcm")).toStdString());
+    QVERIFY(QRegularExpression(QStringLiteral("^blake2b-256:[0-9a-f]{64}$"))
+                .match(QString::fromStdString(one))
+                .hasMatch());
+    const std::string all = contentDigest(folder.path().toStdString());
+    QVERIFY(all != one);
+    QVERIFY(write(QStringLiteral("a.dcm"), "changed"));
+    QVERIFY(contentDigest(folder.filePath(QStringLiteral("a.dcm")).toStdString()) != one);
+    QVERIFY(contentDigest(folder.path().toStdString()) != all);
+    QVERIFY(write(QStringLiteral("b.dcm"), ""));
+    const std::string two = contentDigest(folder.path().toStdString());
+    QVERIFY(QFile::rename(folder.filePath(QStringLiteral("b.dcm")),
+                          folder.filePath(QStringLiteral("c.dcm"))));
+    QVERIFY(contentDigest(folder.path().toStdString()) != two); // names count too
+    QCOMPARE(contentDigest(folder.filePath(QStringLiteral("missing")).toStdString()),
+             std::string("unreadable"));
   }
 
   // The programs under an installed policy (NESA_POLICY_DIR): the administrator's tools, then

@@ -459,6 +459,10 @@
         <source>Sending to %1…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The export is not on record in the audit log: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::AuditPage</name>

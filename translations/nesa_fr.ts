@@ -459,6 +459,10 @@
         <source>Sending to %1…</source>
         <translation>Envoi à %1…</translation>
     </message>
+    <message>
+        <source>The export is not on record in the audit log: %1</source>
+        <translation>L’export n’est pas consigné dans le journal d’audit : %1</translation>
+    </message>
 </context>
 <context>
     <name>nesa::ui::AuditPage</name>

@@ -173,9 +173,8 @@ void answer(analysis::Analyzer &analyzer, const Config &config, PassphraseHolder
     const Result<void> written =
         op.written ? Result<void>() : fail(ErrorCode::Io, "the file was not written");
     if (*auditLog)
-      if (auto recorded = (*auditLog)->append(
-              resultEntry(op.request, "export", nlohmann::json{{"format", op.format}}.dump(),
-                          written));
+      if (auto recorded = (*auditLog)->append(resultEntry(
+              op.request, "export", nlohmann::json{{"format", op.format}}.dump(), written));
           !recorded) {
         out.write(analysis::errorLine(
             recorded.error().withContext("recording the export in the audit log")));

@@ -31,13 +31,13 @@ Result<void> checkWalletExists(const fs::path &file) {
 
 /// Appends `entry` to `signer`'s audit log, when it has one; says on stderr when that fails
 /// (after the fact: what was sent stays sent).
-int recordAction(Context &ctx, const std::string &command, Signer &signer,
-                 audit::AuditEntry entry, int code) {
+int recordAction(Context &ctx, const std::string &command, Signer &signer, audit::AuditEntry entry,
+                 int code) {
   if (!signer.auditLog)
     return code;
   if (auto recorded = signer.auditLog->append(std::move(entry)); !recorded) {
-    ctx.err << "nesa " << command << ": recording this in the audit log failed: "
-            << recorded.error().message << '\n';
+    ctx.err << "nesa " << command
+            << ": recording this in the audit log failed: " << recorded.error().message << '\n';
     return code == kExitOk ? kExitFailure : code;
   }
   return code;
@@ -134,8 +134,7 @@ Result<Signer> openSigner(const Context &ctx, const Arguments &args, const fs::p
   static_cast<wallet::ChainSigner &>(signer) = std::move(*opened);
   signer.auditLog = std::move(*log);
   if (signer.auditLog)
-    if (auto used = signer.auditLog->append(wallet::keyUseRecord(signer, "nesa " + command));
-        !used)
+    if (auto used = signer.auditLog->append(wallet::keyUseRecord(signer, "nesa " + command)); !used)
       return used.error().withContext("recording the key's use in the audit log");
   return signer;
 }

@@ -2,6 +2,7 @@
 
 #include "policy/audit_records.h"
 #include "util/config.h"
+#include "util/paths.h"
 #include "wallet/account_reads.h"
 #include "wallet/action_records.h"
 #include "wallet/display_text.h"
@@ -41,7 +42,11 @@ struct Opened {
   std::unique_ptr<chain::ChainConnection> chain;
 };
 
-Result<Config> settings(const QString &configPath) { return loadConfig(configPath.toStdString()); }
+/// The settings in `configPath`, else in the default file.
+Result<Config> settings(const QString &configPath) {
+  return loadConfig(configPath.isEmpty() ? paths::configFile()
+                                         : std::filesystem::path(configPath.toStdString()));
+}
 
 Result<std::unique_ptr<chain::ChainConnection>> connect(const Config &config) {
   auto access = chain::configuredChain(config);
@@ -151,7 +156,8 @@ wallet::PlanOutcome sendRecorded(const QString &configPath, const QString &passp
   if (log)
     if (auto recorded = log->append(wallet::walletActionRecord(signer, plan, outcome, by));
         !recorded && !outcome.error)
-      outcome.error = recorded.error().withContext("sent, but recording it in the audit log failed");
+      outcome.error =
+          recorded.error().withContext("sent, but recording it in the audit log failed");
   return outcome;
 }
 
@@ -318,7 +324,8 @@ QString ChainWalletBackend::vote(const QString &proposal, bool yes, const QStrin
   auto price = plan ? wallet::pricePlan(*signer, *plan) : Result<wallet::PlanPrice>(plan.error());
   if (!price)
     return text(price.error());
-  const wallet::PlanOutcome outcome = sendRecorded(m_configPath, passphrase, *signer, *plan, *price);
+  const wallet::PlanOutcome outcome =
+      sendRecorded(m_configPath, passphrase, *signer, *plan, *price);
   return outcome.error ? text(*outcome.error) : QString();
 }
 

@@ -262,9 +262,9 @@ int main(int argc, char **argv) {
       std::cerr << '\n';
     // The record names what arrived by its digest, never by the study's identifiers.
     const Result<void> done = received ? Result<void>() : Result<void>(received.error());
-    if (auto recorded = recordTransfer(*log, "pacs-get", policy::contentDigest(args->value("to")),
-                                       *node, received ? static_cast<std::size_t>(*received) : 0,
-                                       done);
+    if (auto recorded =
+            recordTransfer(*log, "pacs-get", policy::contentDigest(args->value("to")), *node,
+                           received ? static_cast<std::size_t>(*received) : 0, done);
         !recorded)
       return failWith(recorded.error());
     if (json)
@@ -278,8 +278,8 @@ int main(int argc, char **argv) {
   std::string sent; // the digest of each file or folder named
   for (auto word = words.begin() + 1; word != words.end(); ++word)
     sent += (sent.empty() ? "" : " ") + policy::contentDigest(*word);
-  if (auto stored = recordTransfer(*log, "pacs-send", sent, *node, files.size(),
-                                   pacs::store(*node, files));
+  if (auto stored =
+          recordTransfer(*log, "pacs-send", sent, *node, files.size(), pacs::store(*node, files));
       !stored)
     return failWith(stored.error());
   std::cout << "Stored " << files.size() << " objects on " << pacs::describe(*node) << ".\n";

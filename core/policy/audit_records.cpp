@@ -64,8 +64,7 @@ std::optional<audit::AuditEntry> policyRecord(const Enforcement &enforcement) {
   case Enforcement::Mode::Lockdown:
     return auditRecord("policy", "unusable", "lockdown",
                        json{{"mode", "lockdown"}, {"problem", enforcement.problem()}}.dump());
-  case Enforcement::Mode::Enforced:
-    break;
+  case Enforcement::Mode::Enforced: break;
   }
   const Policy &policy = *enforcement.policy();
   return auditRecord("policy", policy.organisation + " version " + std::to_string(policy.version),
@@ -88,8 +87,7 @@ std::optional<audit::AuditEntry> signInRecord(const fs::path &sessionFile,
   text << in.rdbuf();
   const json kept = json::parse(text.str(), nullptr, false);
   if (!kept.is_object() || !kept.contains("idToken") || !kept["idToken"].is_string())
-    return auditRecord("sign-in", "unknown", "damaged",
-                       json{{"session", "unreadable"}}.dump());
+    return auditRecord("sign-in", "unknown", "damaged", json{{"session", "unreadable"}}.dump());
   const std::string token = kept["idToken"].get<std::string>();
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, 32);
@@ -165,11 +163,10 @@ Result<void> recordContextChanges(audit::AuditLog &log, const fs::path &dataDir)
   if (!lastPolicy)
     return lastPolicy.error();
   const auto policy = policyRecord(enforcement);
-  const bool policyChanged =
-      *lastPolicy ? ((*lastPolicy)->subject != policy->subject ||
-                     (*lastPolicy)->outcome != policy->outcome ||
-                     (*lastPolicy)->details != policy->details)
-                  : enforcement.mode() != Enforcement::Mode::Open;
+  const bool policyChanged = *lastPolicy ? ((*lastPolicy)->subject != policy->subject ||
+                                            (*lastPolicy)->outcome != policy->outcome ||
+                                            (*lastPolicy)->details != policy->details)
+                                         : enforcement.mode() != Enforcement::Mode::Open;
   if (policyChanged)
     changes.push_back(*policy);
 
