@@ -148,6 +148,43 @@ private Q_SLOTS:
     again.close();
     QVERIFY(again.list({}).empty());
   }
+
+  // Under an organisation's storage rules the history keeps reports without their inputs, or
+  // nothing new, and forgets records older than its days.
+  void thePolicysStorageRulesDecideWhatIsKept() {
+    QTemporaryDir dir;
+    nesa::policy::Storage rules;
+    rules.history = nesa::policy::HistoryKeeps::Reports;
+    nesa::app::EncryptedHistory history(dir.filePath(QStringLiteral("history.db")).toStdString(),
+                                        true, [&rules] { return rules; });
+    QCOMPARE(history.open(QStringLiteral("right")), QString());
+    QCOMPARE(history.add(analysis(QStringLiteral("/scans/Doe_Jane.nii"), QStringLiteral("brain"))),
+             QString());
+    auto kept = history.list({});
+    QCOMPARE(kept.size(), std::size_t{1});
+    QVERIFY(!kept.front().input.contains(QStringLiteral("Doe_Jane")));
+    QVERIFY(kept.front().input.contains(QStringLiteral("not kept")));
+    QCOMPARE(kept.front().summary, QStringLiteral("brain")); // the report stays
+
+    rules.history = nesa::policy::HistoryKeeps::Nothing;
+    QCOMPARE(history.add(analysis(QStringLiteral("/scans/b.nii"), QStringLiteral("second"))),
+             QString());
+    QCOMPARE(history.list({}).size(), std::size_t{1}); // nothing new, nothing lost
+
+    rules.history = nesa::policy::HistoryKeeps::Everything;
+    AnalysisRecord old = analysis(QStringLiteral("/scans/old.nii"), QStringLiteral("old"));
+    old.finishedAt = QDateTime::currentDateTimeUtc().addDays(-40);
+    QCOMPARE(history.add(old), QString());
+    QCOMPARE(history.list({}).size(), std::size_t{2});
+    history.close();
+    rules.historyDays = 30;
+    QCOMPARE(history.open(QStringLiteral("right")), QString());
+    kept = history.list({});
+    QCOMPARE(kept.size(), std::size_t{1}); // the 40-day-old record is gone
+    QCOMPARE(kept.front().summary, QStringLiteral("brain"));
+    QCOMPARE(history.add(old), QString()); // too old to keep even as it is added
+    QCOMPARE(history.list({}).size(), std::size_t{1});
+  }
 };
 
 QTEST_MAIN(TestHistoryPage)

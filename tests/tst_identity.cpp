@@ -61,7 +61,9 @@ struct LoginRun {
   }
   /// Its exit code once it ended (-1: still running after a minute), with all it printed.
   int finish(QString &out) {
-    const bool ended = process.waitForFinished(60000);
+    // It may have ended already, while the test's HTTP request ran an event loop (then
+    // waitForFinished says false).
+    const bool ended = process.state() == QProcess::NotRunning || process.waitForFinished(60000);
     err += process.readAllStandardError();
     out = QString::fromUtf8(process.readAllStandardOutput()) + QString::fromUtf8(err);
     return ended ? process.exitCode() : -1;

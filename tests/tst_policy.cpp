@@ -107,6 +107,40 @@ private Q_SLOTS:
     QVERIFY(refusal(R"({"organisation": "O", "version": 1, "expires": "2099-01-01T00:00:00Z",
                         "roles": {"a": {}}, "groups": {"g": ["b"]}})")
                 .find("unknown role \"b\"") != std::string::npos);
+    // (Built as JSON objects: raw strings with unbalanced braces confuse moc.)
+    const auto withStorage = [](const QJsonObject &storage) {
+      return QJsonDocument(
+                 QJsonObject{
+                     {QStringLiteral("organisation"), QStringLiteral("O")},
+                     {QStringLiteral("version"), 1},
+                     {QStringLiteral("expires"), QStringLiteral("2099-01-01T00:00:00Z")},
+                     {QStringLiteral("roles"), QJsonObject{{QStringLiteral("a"), QJsonObject{}}}},
+                     {QStringLiteral("storage"), storage}})
+          .toJson()
+          .toStdString();
+    };
+    QVERIFY(refusal(withStorage({{QStringLiteral("keepForever"), true}}))
+                .find("unknown field \"keepForever\"") != std::string::npos);
+    QVERIFY(refusal(withStorage({{QStringLiteral("folder"), QStringLiteral("stores/{user}")}}))
+                .find("absolute path") != std::string::npos);
+    QVERIFY(refusal(withStorage({{QStringLiteral("history"), QStringLiteral("some")}}))
+                .find("\"reports\"") != std::string::npos);
+    QVERIFY(refusal(withStorage({{QStringLiteral("auditLog"), true}})).find("\"required\"") !=
+            std::string::npos);
+    QVERIFY(
+        refusal(withStorage({{QStringLiteral("historyDays"), -1}})).find("whole number of days") !=
+        std::string::npos);
+    auto storage =
+        parsePolicyJson(withStorage({{QStringLiteral("auditLog"), QStringLiteral("required")},
+                                     {QStringLiteral("folder"), QStringLiteral("/srv/{user}")},
+                                     {QStringLiteral("history"), QStringLiteral("reports")},
+                                     {QStringLiteral("historyDays"), 90}}));
+    QVERIFY(storage.ok());
+    QVERIFY(storage->storage.auditRequired);
+    QCOMPARE(storage->storage.folder, std::string("/srv/{user}"));
+    QVERIFY(storage->storage.history == HistoryKeeps::Reports);
+    QCOMPARE(storage->storage.historyDays, 90u);
+    QVERIFY(!parsePolicyJson(hospitalPolicy())->storage.auditRequired); // the defaults
   }
 
   void aPolicyOpensOnlyUnderItsKeyAndBeforeItExpires() {
@@ -368,6 +402,68 @@ private Q_SLOTS:
     qunsetenv("NESA_POLICY_DIR");
   }
 
+  // A policy that requires the audit log keeps it, where it says, whatever the settings say;
+  // a broken policy keeps no history.
+  void aRequiredAuditLogIsKeptWhereThePolicySays() {
+    if (QFile::exists(QStringLiteral("/etc/nesa/policy.pub")))
+      QSKIP("this computer has a system policy, which NESA_POLICY_DIR cannot replace");
+    QTemporaryDir home, installed, stores, models;
+    QVERIFY(writeVolumeModel(kTestModels, models.path()));
+    const std::string user = currentUserName();
+    const std::string policy =
+        QJsonDocument(
+            QJsonObject{
+                {QStringLiteral("organisation"), QStringLiteral("St Example Hospital")},
+                {QStringLiteral("version"), 9},
+                {QStringLiteral("expires"), QStringLiteral("2099-01-01T00:00:00Z")},
+                {QStringLiteral("roles"),
+                 QJsonObject{
+                     {QStringLiteral("analyst"), QJsonObject{{QStringLiteral("audit"), true}}}}},
+                {QStringLiteral("users"), QJsonObject{{QString::fromStdString(user),
+                                                       QJsonArray{QStringLiteral("analyst")}}}},
+                {QStringLiteral("storage"),
+                 QJsonObject{{QStringLiteral("auditLog"), QStringLiteral("required")},
+                             {QStringLiteral("folder"), stores.path() + QStringLiteral("/{user}")},
+                             {QStringLiteral("history"), QStringLiteral("reports")}}}})
+            .toJson()
+            .toStdString();
+    auto key = audit::SignerKey::generate("admin.example.org");
+    QVERIFY(key.ok() && installPolicy(installed.path(), *key, *signPolicy(policy, *key)));
+    qputenv("NESA_POLICY_DIR", installed.path().toUtf8());
+    const Enforcement enforced = Enforcement::installed();
+    QVERIFY(enforced.storage().auditRequired);
+    QVERIFY(enforced.storage().history == HistoryKeeps::Reports);
+    const QString pass = QStringLiteral("required audit passphrase");
+    Run r = run(kNesa, {QStringLiteral("policy"), QStringLiteral("show")}, home.path());
+    QVERIFY2(r.out.contains(QStringLiteral("storage: audit log required; history keeps reports "
+                                           "without their inputs; stores in ")),
+             qPrintable(r.out));
+    r = run(kNesa,
+            {QStringLiteral("analyze"), kScan, QStringLiteral("--model"),
+             models.filePath(QStringLiteral("volume.pt")), QStringLiteral("--privacy"),
+             QStringLiteral("local")},
+            home.path(), {}, pass);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QString folder = stores.filePath(QString::fromStdString(user) + QStringLiteral("/audit"));
+    QVERIFY(QFile::exists(folder + QStringLiteral("/audit.db")));
+    QVERIFY(!QFile::exists(home.filePath(QStringLiteral("audit")))); // not in the data folder
+    r = run(kNesa, {QStringLiteral("audit"), QStringLiteral("list"), QStringLiteral("--json")},
+            home.path(), {}, pass);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QStringList records = r.out.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(records.size(), 3); // the policy in force, then the run's start and end
+    QCOMPARE(QJsonDocument::fromJson(records[0].toUtf8()).object()[u"action"].toString(),
+             QStringLiteral("policy"));
+    QCOMPARE(QJsonDocument::fromJson(records[2].toUtf8()).object()[u"outcome"].toString(),
+             QStringLiteral("ok"));
+
+    QVERIFY(installPolicy(installed.path(), *key, "tampered"));
+    const Enforcement broken = Enforcement::installed();
+    QVERIFY(broken.storage().history == HistoryKeeps::Nothing);
+    qunsetenv("NESA_POLICY_DIR");
+    QVERIFY(!Enforcement::installed().storage().auditRequired); // no policy: the settings decide
+  }
+
   // Records name inputs by a digest of their bytes (a folder's: of its files' names and bytes).
   void recordsNameInputsByDigest() {
     QTemporaryDir folder;
@@ -608,7 +704,9 @@ private Q_SLOTS:
     r = run(kNesa, {QStringLiteral("audit"), QStringLiteral("list"), QStringLiteral("--json")},
             home.path(), {}, pass);
     const QStringList records = r.out.trimmed().split(QLatin1Char('\n'));
-    QCOMPARE(records.size(), 4); // each run's start and end
+    QCOMPARE(records.size(), 5); // the policy in force, then each run's start and end
+    QCOMPARE(QJsonDocument::fromJson(records.first().toUtf8()).object()[u"action"].toString(),
+             QStringLiteral("policy"));
     QCOMPARE(QJsonDocument::fromJson(records.last().toUtf8()).object()[u"outcome"].toString(),
              QStringLiteral("failed (forbidden)"));
     devnet.terminate();

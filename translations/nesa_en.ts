@@ -49,6 +49,10 @@
         <source>the passphrase does not open the history</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>(input not kept: organisation&apos;s policy)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MinerPage</name>

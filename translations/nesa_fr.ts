@@ -49,6 +49,10 @@
         <source>the passphrase does not open the history</source>
         <translation>la phrase secrète n&apos;ouvre pas l&apos;historique</translation>
     </message>
+    <message>
+        <source>(input not kept: organisation&apos;s policy)</source>
+        <translation>(entrée non conservée : politique de l’organisation)</translation>
+    </message>
 </context>
 <context>
     <name>MinerPage</name>

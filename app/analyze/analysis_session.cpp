@@ -6,6 +6,7 @@
 #include "analysis_audit.h"
 #include "policy/audit_records.h"
 #include "policy/enforcement.h"
+#include "policy/storage_places.h"
 #include "wallet_secrets.h"
 
 #include <nlohmann/json.hpp>
@@ -146,7 +147,7 @@ Result<Op> parseOp(const std::string &text) {
 /// with the op's passphrase.
 Result<std::optional<audit::AuditLog>> auditLogFor(const Config &config,
                                                    PassphraseHolder &passphrase) {
-  if (!config.auditLog)
+  if (!policy::auditLogOn(config))
     return std::optional<audit::AuditLog>{};
   auto secret = passphrase.get();
   if (!secret)
@@ -250,7 +251,7 @@ public:
     };
     const Config config = network->config;
     auto *holder = &m_passphrase;
-    if (config.auditLog) // what an organisation's spending limit is checked against
+    if (policy::auditLogOn(config)) // what an organisation's spending limit is checked against
       events.spentToday = [config, holder]() -> Result<std::uint64_t> {
         auto log = auditLogFor(config, *holder);
         if (!log)

@@ -12,6 +12,7 @@
 #include "pacs/pacs_client.h"
 #include "policy/audit_records.h"
 #include "policy/enforcement.h"
+#include "policy/storage_places.h"
 #include "serve_api.h"
 #include "util/paths.h"
 #include "util/process_tuning.h"
@@ -398,7 +399,7 @@ int main(int argc, char **argv) {
   // With the setting auditLog, each run is recorded as it starts and as it ends; the log opens
   // first, so that a run that could not be recorded does not start.
   std::shared_ptr<audit::AuditLog> auditLog; // when the settings keep one
-  if (config->auditLog && !args->has("estimate")) {
+  if (policy::auditLogOn(*config) && !args->has("estimate")) {
     auto passphrase = passphraseOnce();
     if (!passphrase)
       return failWith(passphrase.error().withContext("the audit log (setting auditLog)"));

@@ -7,6 +7,7 @@
 #include "api/local_api.h"
 #include "cli/commands.h"
 #include "cli/secret_input.h"
+#include "policy/storage_places.h"
 #include "wallet/wallet.h"
 #include "wallet_secrets.h"
 
@@ -74,7 +75,7 @@ int serveApi(const cli::Arguments &args, const Config &config, analysis::Network
   }
   // With the setting auditLog, every query is recorded as it starts and as it ends, in the log
   // the same passphrase opens (asked now when there is no wallet to have asked it).
-  if (config.auditLog) {
+  if (policy::auditLogOn(config)) {
     if (!passphrase) {
       auto read = cli::readPassphrase(false);
       if (!read)

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/secret_input.h"
 #include "policy/enforcement.h"
+#include "policy/storage_places.h"
 #include "util/atomic_file.h"
 
 #include <unistd.h>
@@ -69,7 +70,7 @@ const std::vector<OptionSpec> kOptions = {
 
 int failWith(Context &ctx, const Error &error) { return cli::failWith(ctx, "audit", error); }
 
-fs::path auditFolder(const Context &ctx) { return ctx.config.effectiveDataDir() / "audit"; }
+fs::path auditFolder(const Context &ctx) { return policy::auditFolder(ctx.config); }
 
 Result<AuditLog> openExisting(const Context &ctx) {
   const fs::path folder = auditFolder(ctx);

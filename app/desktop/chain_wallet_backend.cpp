@@ -7,6 +7,7 @@
 #include "wallet/action_records.h"
 #include "wallet/display_text.h"
 #include "wallet/governance.h"
+#include "policy/storage_places.h"
 
 #include <QCoreApplication>
 
@@ -142,7 +143,7 @@ wallet::PlanOutcome sendRecorded(const QString &configPath, const QString &passp
   if (!config)
     return {{}, config.error()};
   std::optional<audit::AuditLog> log;
-  if (config->auditLog) {
+  if (policy::auditLogOn(*config)) {
     auto secret = secretOf(passphrase);
     auto opened = secret ? policy::openAuditLogIfEnabled(*config, *secret)
                          : Result<std::optional<audit::AuditLog>>(secret.error());

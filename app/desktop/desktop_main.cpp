@@ -5,6 +5,7 @@
 #include "file_settings_backend.h"
 #include "local_api_server.h"
 #include "local_network.h"
+#include "policy/storage_places.h"
 #include "process_analysis_backend.h"
 #include "process_miner_backend.h"
 #include "process_network_backend.h"
@@ -205,9 +206,9 @@ int main(int argc, char **argv) {
     wizard.exec(); // cancelled: the app opens anyway, and the wallet page says there is none
     *config = settings.load(); // the language and network chosen
   }
-  nesa::app::EncryptedHistory history(config->effectiveDataDir() / "history.db");
+  nesa::app::EncryptedHistory history(nesa::policy::historyFile(*config));
   nesa::app::ProcessPacsBackend pacs;
-  nesa::app::EncryptedAuditTrail auditTrail(config->effectiveDataDir() / "audit");
+  nesa::app::EncryptedAuditTrail auditTrail(nesa::policy::auditFolder(*config));
   nesa::ui::MainWindow window(
       {backend, wallet, miner, nodes, history, settings, &pacs, &auditTrail});
   window.fileList()->addPaths(parser.positionalArguments());

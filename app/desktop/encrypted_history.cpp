@@ -1,5 +1,6 @@
 #include "encrypted_history.h"
 
+#include "policy/enforcement.h"
 #include "storage/encrypted_store.h"
 
 #include <QCoreApplication>
@@ -29,8 +30,11 @@ QString fromUtf8(const std::string &s) { return QString::fromStdString(s); }
 
 } // namespace
 
-EncryptedHistory::EncryptedHistory(std::filesystem::path file, bool testKdf)
-    : m_file(std::move(file)), m_testKdf(testKdf) {}
+EncryptedHistory::EncryptedHistory(std::filesystem::path file, bool testKdf, Rules rules)
+    : m_file(std::move(file)), m_testKdf(testKdf), m_rules(std::move(rules)) {
+  if (!m_rules)
+    m_rules = [] { return policy::Enforcement::installed().storage(); };
+}
 
 EncryptedHistory::~EncryptedHistory() = default;
 
@@ -55,6 +59,20 @@ QString EncryptedHistory::open(const QString &passphrase) {
   if (auto secure = store->execute("PRAGMA secure_delete = ON;"); !secure)
     return text(secure.error());
   m_store = std::make_unique<storage::EncryptedStore>(std::move(*store));
+  return forgetOlderThan(m_rules().historyDays);
+}
+
+QString EncryptedHistory::forgetOlderThan(std::uint32_t days) {
+  if (days == 0 || !m_store)
+    return {};
+  const QString cutoff =
+      QDateTime::currentDateTimeUtc().addDays(-static_cast<qint64>(days)).toString(Qt::ISODate);
+  auto statement = m_store->prepare("DELETE FROM analyses WHERE finished_at < ?");
+  if (!statement)
+    return text(statement.error());
+  statement->bind(1, utf8(cutoff));
+  if (auto done = statement->run(); !done)
+    return text(done.error());
   return {};
 }
 
@@ -105,13 +123,20 @@ QString EncryptedHistory::add(const ui::AnalysisRecord &record) {
   std::lock_guard lock(m_mutex);
   if (!m_store)
     return notOpen();
+  const policy::Storage rules = m_rules();
+  if (rules.history == policy::HistoryKeeps::Nothing)
+    return {}; // the organisation keeps no history here: nothing to write, nothing went wrong
+  const QString input =
+      rules.history == policy::HistoryKeeps::Reports
+          ? QCoreApplication::translate("HistoryPage", "(input not kept: organisation's policy)")
+          : record.input;
   auto statement = m_store->prepare(
       "INSERT INTO analyses (finished_at, input, model, level, ok, summary, receipt, cost_nes, "
       "miners) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!statement)
     return text(statement.error());
   statement->bind(1, utf8(record.finishedAt.toUTC().toString(Qt::ISODate)))
-      .bind(2, utf8(record.input))
+      .bind(2, utf8(input))
       .bind(3, utf8(record.model))
       .bind(4, utf8(record.level))
       .bind(5, std::int64_t{record.ok ? 1 : 0})
@@ -121,7 +146,7 @@ QString EncryptedHistory::add(const ui::AnalysisRecord &record) {
       .bind(9, utf8(record.miners.join(QLatin1Char('\n'))));
   if (auto done = statement->run(); !done)
     return text(done.error());
-  return {};
+  return forgetOlderThan(rules.historyDays);
 }
 
 QString EncryptedHistory::remove(std::int64_t id) {

@@ -5,6 +5,7 @@
 #include "cli/secret_input.h"
 #include "pacs/pacs_client.h"
 #include "policy/audit_records.h"
+#include "policy/storage_places.h"
 #include "util/config.h"
 #include "util/paths.h"
 
@@ -96,7 +97,7 @@ Result<std::optional<audit::AuditLog>> auditLogFor(const cli::Arguments &args) {
   auto config = loadConfig(args.value("config", paths::configFile().string()));
   if (!config)
     return config.error();
-  if (!config->auditLog)
+  if (!policy::auditLogOn(*config))
     return std::optional<audit::AuditLog>{};
   auto passphrase = cli::readPassphrase(false);
   if (!passphrase)

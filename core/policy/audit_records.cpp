@@ -1,6 +1,7 @@
 #include "policy/audit_records.h"
 
 #include "policy/enforcement.h"
+#include "policy/storage_places.h"
 
 #include <sodium.h>
 
@@ -196,9 +197,9 @@ Result<void> recordContextChanges(audit::AuditLog &log, const fs::path &dataDir)
 
 Result<std::optional<audit::AuditLog>> openAuditLogIfEnabled(const Config &config,
                                                              const SecureBuffer &passphrase) {
-  if (!config.auditLog)
+  if (!auditLogOn(config))
     return std::optional<audit::AuditLog>{};
-  const fs::path folder = config.effectiveDataDir() / "audit";
+  const fs::path folder = auditFolder(config);
   auto log = audit::AuditLog::open(folder, passphrase);
   if (!log)
     return log.error().withContext("the audit log (setting auditLog)");

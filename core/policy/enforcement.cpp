@@ -209,6 +209,17 @@ Error Enforcement::refusal(const std::string &why) const {
   return fail(ErrorCode::Forbidden, "refused by " + source + ": " + why);
 }
 
+Storage Enforcement::storage() const {
+  if (m_mode == Mode::Open)
+    return {};
+  if (m_mode == Mode::Lockdown) { // nothing is analysed, so nothing new for the history
+    Storage strictest;
+    strictest.history = HistoryKeeps::Nothing;
+    return strictest;
+  }
+  return m_policy->storage;
+}
+
 std::vector<std::string> Enforcement::describe() const {
   if (m_mode == Mode::Open)
     return {"no organisation policy is installed (" + m_folder +
@@ -226,6 +237,16 @@ std::vector<std::string> Enforcement::describe() const {
             ? "signed in at " + m_policy->signIn->issuer + " as " + m_who.user +
                   " (groups: " + (m_who.groups.empty() ? "none" : joined(m_who.groups)) + ")"
             : "not signed in at " + m_policy->signIn->issuer + " (nesa login): " + m_signInProblem);
+  const Storage &storage = m_policy->storage;
+  const char *keeps = storage.history == HistoryKeeps::Everything ? "everything"
+                      : storage.history == HistoryKeeps::Reports  ? "reports without their inputs"
+                                                                  : "nothing";
+  lines.push_back(
+      std::string("storage: audit log ") +
+      (storage.auditRequired ? "required" : "as the settings say") + "; history keeps " + keeps +
+      (storage.historyDays ? " for " + std::to_string(storage.historyDays) + " days"
+                           : std::string()) +
+      "; stores in " + (storage.folder.empty() ? std::string("the data folder") : storage.folder));
   for (const auto &name : m_roles) {
     const Role &role = m_policy->roles.at(name);
     lines.push_back(name + ": privacy level " + role.minimumLevel + " or higher; models " +

@@ -74,6 +74,11 @@ public:
   const Identity &person() const { return m_who; }
   /// Under a policy with signIn: why nobody is signed in ("" when someone is).
   const std::string &signInProblem() const { return m_signInProblem; }
+  /// Where the audit log and the history live and what they keep: the policy's; with no
+  /// policy the defaults; in lockdown no history and the audit log as the settings say (every
+  /// action it would record but wallet actions is refused then, and a log it required could
+  /// not be opened without stopping the refusal from being said).
+  Storage storage() const;
   /// What the person may do, as lines for people (nesa policy show).
   std::vector<std::string> describe() const;
 

@@ -121,6 +121,44 @@ Result<SignIn> parseSignIn(const json &value) {
   return signIn;
 }
 
+Result<Storage> parseStorage(const json &value) {
+  if (!value.is_object())
+    return invalid("storage must be an object");
+  for (const auto &[key, unused] : value.items())
+    if (key != "auditLog" && key != "folder" && key != "history" && key != "historyDays")
+      return invalid("storage has an unknown field \"" + key +
+                     "\" (auditLog, folder, history, historyDays)");
+  Storage storage;
+  if (value.contains("auditLog")) {
+    if (value["auditLog"] != "required" && value["auditLog"] != "optional")
+      return invalid("storage.auditLog must be \"required\" or \"optional\"");
+    storage.auditRequired = value["auditLog"] == "required";
+  }
+  if (value.contains("folder")) {
+    if (!value["folder"].is_string() || !value["folder"].get<std::string>().starts_with("/"))
+      return invalid("storage.folder must be an absolute path (\"{user}\" stands for the user)");
+    storage.folder = value["folder"].get<std::string>();
+  }
+  if (value.contains("history")) {
+    const json &keeps = value["history"];
+    if (keeps == "everything")
+      storage.history = HistoryKeeps::Everything;
+    else if (keeps == "reports")
+      storage.history = HistoryKeeps::Reports;
+    else if (keeps == "nothing")
+      storage.history = HistoryKeeps::Nothing;
+    else
+      return invalid("storage.history must be \"everything\", \"reports\" or \"nothing\"");
+  }
+  if (value.contains("historyDays")) {
+    if (!value["historyDays"].is_number_unsigned() ||
+        value["historyDays"].get<std::uint64_t>() > 36500)
+      return invalid("storage.historyDays must be a whole number of days (0: no limit)");
+    storage.historyDays = value["historyDays"].get<std::uint32_t>();
+  }
+  return storage;
+}
+
 Result<std::map<std::string, std::vector<std::string>>> members(const json &root, const char *name,
                                                                 const Policy &policy) {
   std::map<std::string, std::vector<std::string>> out;
@@ -181,13 +219,13 @@ Result<Policy> parsePolicyJson(std::string_view text) {
   const json root = json::parse(text, nullptr, false);
   if (!root.is_object())
     return invalid("it is not a JSON object");
-  static const std::array<std::string_view, 7> known{"organisation", "version", "expires", "roles",
-                                                     "users",        "groups",  "signIn"};
+  static const std::array<std::string_view, 8> known{
+      "organisation", "version", "expires", "roles", "users", "groups", "signIn", "storage"};
   for (const auto &[key, unused] : root.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
       return invalid("unknown field \"" + key +
                      "\" (the fields are organisation, version, "
-                     "expires, roles, users, groups, signIn)");
+                     "expires, roles, users, groups, signIn, storage)");
   Policy policy;
   if (!root.contains("organisation") || !root["organisation"].is_string() ||
       root["organisation"].get<std::string>().empty())
@@ -223,6 +261,12 @@ Result<Policy> parsePolicyJson(std::string_view text) {
     if (!signIn)
       return signIn.error();
     policy.signIn = std::move(*signIn);
+  }
+  if (root.contains("storage")) {
+    auto storage = parseStorage(root["storage"]);
+    if (!storage)
+      return storage.error();
+    policy.storage = std::move(*storage);
   }
   return policy;
 }

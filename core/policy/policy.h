@@ -42,6 +42,26 @@ struct SignIn {
   std::string keys;
 };
 
+/// What the desktop's history keeps of each analysis.
+enum class HistoryKeeps {
+  Everything, ///< the input's path, the model, the level, the result in words and the receipt
+  Reports,    ///< all of that but the input's path (a file name can name a patient)
+  Nothing,    ///< no history at all
+};
+
+/// Where the stores holding what was done with patient or confidential data live, and what they
+/// keep: the audit log and the desktop's history.
+struct Storage {
+  /// The audit log is kept whatever the settings say ("auditLog": "required").
+  bool auditRequired = false;
+  /// The folder of the audit log and the history, "{user}" standing for the operating system's
+  /// user name (an absolute path); empty: the data folder of the settings.
+  std::string folder;
+  HistoryKeeps history = HistoryKeeps::Everything;
+  /// History records older than this many days are deleted (0: kept until the user deletes them).
+  std::uint32_t historyDays = 0;
+};
+
 /// A signed policy's content.
 struct Policy {
   std::string organisation;
@@ -51,6 +71,7 @@ struct Policy {
   std::map<std::string, std::vector<std::string>> users;  ///< user name → role names
   std::map<std::string, std::vector<std::string>> groups; ///< group name → role names
   std::optional<SignIn> signIn; ///< none: people are the operating system's users and groups
+  Storage storage;              ///< the defaults when the policy has no storage section
 };
 
 /// The first line of a policy note's text.
