@@ -11,6 +11,7 @@ public:
   Config config;
   int saves = 0;
   bool failSaves = false;
+  QString requiredBy; ///< what auditLogRequiredBy() answers
 
   Config load() override { return config; }
   QString save(const Config &next) override {
@@ -20,6 +21,7 @@ public:
     config = next;
     return {};
   }
+  QString auditLogRequiredBy() override { return requiredBy; }
 };
 
 } // namespace nesa::testing

@@ -56,6 +56,16 @@ private Q_SLOTS:
     backend.config.auditLog = false;
     page.showSettings(backend.config);
     QVERIFY(!page.auditLogBox()->isChecked());
+    // An organisation's policy that requires it: shown on and not to be turned off here; a
+    // save keeps the user's own choice for when the policy no longer requires it.
+    backend.requiredBy = QStringLiteral("St Example Hospital");
+    page.showSettings(backend.config);
+    QVERIFY(page.auditLogBox()->isChecked());
+    QVERIFY(!page.auditLogBox()->isEnabled());
+    QVERIFY(page.auditLogBox()->toolTip().contains(QStringLiteral("St Example Hospital")));
+    QTest::mouseClick(page.saveButton(), Qt::LeftButton);
+    QCOMPARE(backend.saves, 2);
+    QVERIFY(!backend.config.auditLog);
   }
 
   void wrongValuesAreNotKept() {

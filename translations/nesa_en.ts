@@ -1550,15 +1550,19 @@ Network fee: %3 (gas, paid in the chain&apos;s own currency)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>An audit log in the data folder, encrypted with the wallet&apos;s passphrase: who, when, which input (by its digest, never its content), model, level, miners and cost. Analyses then run only while the wallet is unlocked (docs/enterprise.md).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Audit log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Keep a tamper-evident record of every analysis</source>
+        <source>Keep a tamper-evident record of what is done with your data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An audit log in the data folder, encrypted with the wallet&apos;s passphrase: every analysis (who, when, which input by its digest, never its content, model, level, miners and cost), export, PACS transfer, wallet action and sign-in. They then happen only while the wallet is unlocked (docs/enterprise.md).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Required by the policy of %1: the audit log is kept whatever this setting says.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

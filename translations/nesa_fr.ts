@@ -1552,16 +1552,20 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
         <translation>TLS : notre clé privée</translation>
     </message>
     <message>
-        <source>An audit log in the data folder, encrypted with the wallet&apos;s passphrase: who, when, which input (by its digest, never its content), model, level, miners and cost. Analyses then run only while the wallet is unlocked (docs/enterprise.md).</source>
-        <translation>Un journal d&apos;audit dans le dossier de données, chiffré avec la phrase secrète du portefeuille : qui, quand, quelle entrée (par son empreinte, jamais son contenu), modèle, niveau, mineurs et coût. Les analyses ne s&apos;exécutent alors que lorsque le portefeuille est déverrouillé (docs/enterprise.md).</translation>
-    </message>
-    <message>
         <source>Audit log</source>
         <translation>Journal d&apos;audit</translation>
     </message>
     <message>
-        <source>Keep a tamper-evident record of every analysis</source>
-        <translation>Garder une trace infalsifiable de chaque analyse</translation>
+        <source>Keep a tamper-evident record of what is done with your data</source>
+        <translation>Tenir un registre infalsifiable de ce qui est fait de vos données</translation>
+    </message>
+    <message>
+        <source>An audit log in the data folder, encrypted with the wallet&apos;s passphrase: every analysis (who, when, which input by its digest, never its content, model, level, miners and cost), export, PACS transfer, wallet action and sign-in. They then happen only while the wallet is unlocked (docs/enterprise.md).</source>
+        <translation>Un journal d’audit dans le dossier de données, chiffré avec la phrase secrète du portefeuille : chaque analyse (qui, quand, quelle entrée par son empreinte, jamais son contenu, modèle, niveau, mineurs et coût), export, transfert PACS, action du portefeuille et connexion. Elles n’ont alors lieu que portefeuille déverrouillé (docs/enterprise.md).</translation>
+    </message>
+    <message>
+        <source>Required by the policy of %1: the audit log is kept whatever this setting says.</source>
+        <translation>Exigé par la politique de %1 : le journal d’audit est tenu quel que soit ce réglage.</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,9 @@ public:
   virtual Config load() = 0;
   /// Keeps `config` (already validated); "" or a readable reason it was not kept.
   virtual QString save(const Config &config) = 0;
+  /// The organisation whose policy requires the audit log whatever the settings say; empty
+  /// when the settings decide.
+  virtual QString auditLogRequiredBy() { return {}; }
 };
 
 } // namespace nesa::ui

@@ -49,11 +49,7 @@ SettingsPage::SettingsPage(SettingsBackend &backend, QWidget *parent)
   m_autoLock->setRange(0, 24 * 60);
   m_autoLock->setSuffix(tr(" min"));
   m_autoLock->setSpecialValueText(tr("never"));
-  m_auditLog = new QCheckBox(tr("Keep a tamper-evident record of every analysis"));
-  m_auditLog->setToolTip(tr("An audit log in the data folder, encrypted with the wallet's "
-                            "passphrase: who, when, which input (by its digest, never its "
-                            "content), model, level, miners and cost. Analyses then run only "
-                            "while the wallet is unlocked (docs/enterprise.md)."));
+  m_auditLog = new QCheckBox(tr("Keep a tamper-evident record of what is done with your data"));
   m_api = new QCheckBox(tr("Serve your other programs (OpenAI and Ollama compatible, on "
                            "127.0.0.1 only)"));
   m_api->setToolTip(tr("They need the token in the data folder's api-token file; queries are "
@@ -139,7 +135,18 @@ void SettingsPage::showSettings(const Config &config) {
   m_minerThreads->setValue(config.minerThreads);
   m_minerMaxJobs->setValue(config.minerMaxJobs);
   m_autoLock->setValue(config.autoLockMinutes);
-  m_auditLog->setChecked(config.auditLog);
+  // The organisation's policy may require the log: then it is on, whatever is saved here.
+  const QString requiredBy = m_backend.auditLogRequiredBy();
+  m_auditLog->setChecked(config.auditLog || !requiredBy.isEmpty());
+  m_auditLog->setEnabled(requiredBy.isEmpty());
+  m_auditLog->setToolTip(
+      requiredBy.isEmpty()
+          ? tr("An audit log in the data folder, encrypted with the wallet's passphrase: every "
+               "analysis (who, when, which input by its digest, never its content, model, "
+               "level, miners and cost), export, PACS transfer, wallet action and sign-in. They "
+               "then happen only while the wallet is unlocked (docs/enterprise.md).")
+          : tr("Required by the policy of %1: the audit log is kept whatever this setting says.")
+                .arg(requiredBy));
   m_api->setChecked(config.apiEnabled);
   m_apiPort->setValue(config.apiPort);
   m_pacs->setText(QString::fromStdString(config.pacsNode));
@@ -161,7 +168,8 @@ Config SettingsPage::fromFields() const {
   config.minerThreads = m_minerThreads->value();
   config.minerMaxJobs = m_minerMaxJobs->value();
   config.autoLockMinutes = m_autoLock->value();
-  config.auditLog = m_auditLog->isChecked();
+  if (m_auditLog->isEnabled()) // else required by the policy, and the user's choice kept
+    config.auditLog = m_auditLog->isChecked();
   config.apiEnabled = m_api->isChecked();
   config.apiPort = m_apiPort->value();
   config.pacsNode = m_pacs->text().trimmed().toStdString();

@@ -1,5 +1,7 @@
 #include "file_settings_backend.h"
 
+#include "policy/enforcement.h"
+
 namespace nesa::app {
 
 QString FileSettingsBackend::save(const Config &config) {
@@ -7,6 +9,13 @@ QString FileSettingsBackend::save(const Config &config) {
     return QString::fromStdString(saved.error().message);
   m_config = config;
   return {};
+}
+
+QString FileSettingsBackend::auditLogRequiredBy() {
+  const auto installed = policy::Enforcement::installed();
+  if (!installed.policy() || !installed.storage().auditRequired)
+    return {};
+  return QString::fromStdString(installed.policy()->organisation);
 }
 
 } // namespace nesa::app

@@ -17,6 +17,7 @@ public:
 
   Config load() override { return m_config; }
   QString save(const Config &config) override;
+  QString auditLogRequiredBy() override;
 
 private:
   std::filesystem::path m_file;
