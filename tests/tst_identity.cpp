@@ -10,6 +10,7 @@
 #include "glewlwyd_server.h"
 #include "identity/id_token.h"
 #include "policy/enforcement.h"
+#include "process_sign_in_backend.h"
 #include "test_policy.h"
 #include "test_programs.h"
 
@@ -17,6 +18,7 @@
 #include <QTest>
 
 #include <chrono>
+#include <thread>
 
 using namespace nesa;
 using nesa::testing::AuthorizationRequest;
@@ -76,6 +78,27 @@ class TestIdentity : public QObject {
   Q_OBJECT
 
   GlewlwydServer m_provider;
+
+  /// Installs in `folder` a policy signed by a new administrator key that names the test's
+  /// provider (its keys pinned) and gives the radiology group the clinician role.
+  bool installSignInPolicy(const QString &folder) {
+    auto key = audit::SignerKey::generate("admin.example.org");
+    if (!key)
+      return false;
+    const QJsonObject signIn{{"issuer", m_provider.issuer()},
+                             {"clientId", GlewlwydServer::kClientId},
+                             {"redirectPort", m_callbackPort},
+                             {"keys", QJsonDocument::fromJson(m_jwks).object()}};
+    const QJsonObject policyJson{
+        {"organisation", "St Example Hospital"},
+        {"version", 3},
+        {"expires", "2099-01-01T00:00:00Z"},
+        {"roles", QJsonObject{{"clinician", QJsonObject{{"minimumLevel", "hss"}}}}},
+        {"groups", QJsonObject{{"radiology", QJsonArray{"clinician"}}}},
+        {"signIn", signIn}};
+    auto note = policy::signPolicy(QJsonDocument(policyJson).toJson().toStdString(), *key);
+    return note && installPolicy(folder, *key, *note);
+  }
   quint16 m_callbackPort = 0;
   QString m_redeemedCode; ///< a code `nesa login` already exchanged
   QString m_idToken;
@@ -303,23 +326,7 @@ private Q_SLOTS:
       QSKIP("this computer has an organisation's policy installed in /etc/nesa, which no test "
             "may replace");
     QTemporaryDir home, installed;
-    auto key = audit::SignerKey::generate("admin.example.org");
-    QVERIFY(key.ok());
-    const QJsonObject signIn{{"issuer", m_provider.issuer()},
-                             {"clientId", GlewlwydServer::kClientId},
-                             {"redirectPort", m_callbackPort},
-                             {"keys", QJsonDocument::fromJson(m_jwks).object()}};
-    const QJsonObject policyJson{
-        {"organisation", "St Example Hospital"},
-        {"version", 3},
-        {"expires", "2099-01-01T00:00:00Z"},
-        {"roles", QJsonObject{{"clinician", QJsonObject{{"minimumLevel", "hss"}}}}},
-        {"groups", QJsonObject{{"radiology", QJsonArray{"clinician"}}}},
-        {"signIn", signIn}};
-    const std::string json = QJsonDocument(policyJson).toJson().toStdString();
-    auto note = policy::signPolicy(json, *key);
-    QVERIFY2(note.ok(), note ? "" : note.error().message.c_str());
-    QVERIFY(installPolicy(installed.path(), *key, *note));
+    QVERIFY(installSignInPolicy(installed.path()));
     qputenv("NESA_POLICY_DIR", installed.path().toUtf8());
 
     Run r = run(kNesa, {"policy", "show"}, home.path());
@@ -370,6 +377,44 @@ private Q_SLOTS:
             home.path());
     QCOMPARE(r.code, 4);
     QVERIFY2(r.err.contains("signs in with " + m_provider.issuer()), qPrintable(r.err));
+    qunsetenv("NESA_POLICY_DIR");
+  }
+
+  // The desktop app signs in through nesa login, opening the page it names (here the test is the
+  // browser), and reads who signed in; signing out forgets it; a cancel stops nesa login.
+  void theDesktopSignsInThroughNesaLogin() {
+    if (QFile::exists("/etc/nesa/policy.pub"))
+      QSKIP("this computer has an organisation's policy installed in /etc/nesa, which no test "
+            "may replace");
+    QTemporaryDir home, installed;
+    QVERIFY(installSignInPolicy(installed.path()));
+    qputenv("NESA_POLICY_DIR", installed.path().toUtf8());
+    const QByteArray ownHome = qgetenv("NESA_HOME");
+    qputenv("NESA_HOME", home.path().toUtf8());
+    app::ProcessSignInBackend backend({}, [this](const QString &url) {
+      testing::HttpSession().send("GET", m_provider.signInAndAuthorize(url));
+    });
+    const ui::SignInState before = backend.state();
+    QCOMPARE(before.provider, m_provider.issuer());
+    QVERIFY(before.person.isEmpty());
+    std::atomic<bool> cancelled{false};
+    QCOMPARE(backend.signIn(cancelled), QString());
+    const ui::SignInState after = backend.state();
+    QCOMPARE(after.person, QStringLiteral("alice"));
+    QVERIFY2(after.problem.isEmpty(), qPrintable(after.problem));
+    QVERIFY(after.expires > QDateTime::currentDateTimeUtc());
+    QCOMPARE(backend.signOut(), QString());
+    QVERIFY(backend.state().person.isEmpty());
+
+    app::ProcessSignInBackend unanswered({}, [](const QString &) {}); // nobody signs in
+    std::thread canceller([&cancelled] {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      cancelled = true;
+    });
+    QCOMPARE(unanswered.signIn(cancelled), QStringLiteral("cancelled"));
+    canceller.join();
+    QVERIFY(unanswered.state().person.isEmpty());
+    qputenv("NESA_HOME", ownHome);
     qunsetenv("NESA_POLICY_DIR");
   }
 

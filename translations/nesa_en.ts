@@ -238,6 +238,33 @@
     </message>
 </context>
 <context>
+    <name>nesa::app::ProcessSignInBackend</name>
+    <message>
+        <source>someone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the kept sign-in is damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nesa login did not start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nesa login failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nesa login --forget failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>nesa::ui</name>
     <message>
         <source>MRI/CT volume</source>
@@ -1594,6 +1621,57 @@ Network fee: %3 (gas, paid in the chain&apos;s own currency)</source>
     </message>
     <message>
         <source>The middle slice of the first call&apos;s input. At level %1 the miner got numbers from %2 to %3; their correlation with the original is %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::SignInBar</name>
+    <message>
+        <source>Signing in did not work: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed in as %1 until %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (ends soon)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in of %1 has ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not signed in: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not signed in at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish signing in in your browser…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing out did not work: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

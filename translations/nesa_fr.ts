@@ -238,6 +238,33 @@
     </message>
 </context>
 <context>
+    <name>nesa::app::ProcessSignInBackend</name>
+    <message>
+        <source>someone</source>
+        <translation>quelqu’un</translation>
+    </message>
+    <message>
+        <source>the kept sign-in is damaged</source>
+        <translation>la connexion conservée est endommagée</translation>
+    </message>
+    <message>
+        <source>nesa login did not start</source>
+        <translation>nesa login n’a pas démarré</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>annulé</translation>
+    </message>
+    <message>
+        <source>nesa login failed</source>
+        <translation>nesa login a échoué</translation>
+    </message>
+    <message>
+        <source>nesa login --forget failed</source>
+        <translation>nesa login --forget a échoué</translation>
+    </message>
+</context>
+<context>
     <name>nesa::ui</name>
     <message>
         <source>MRI/CT volume</source>
@@ -1597,6 +1624,57 @@ Frais de réseau : %3 (gas, payé dans la monnaie propre de la chaîne)</transla
     <message>
         <source>The middle slice of the first call&apos;s input. At level %1 the miner got numbers from %2 to %3; their correlation with the original is %4.</source>
         <translation>La coupe du milieu de l&apos;entrée du premier appel. Au niveau %1, le mineur a reçu des nombres de %2 à %3 ; leur corrélation avec l&apos;original est de %4.</translation>
+    </message>
+</context>
+<context>
+    <name>nesa::ui::SignInBar</name>
+    <message>
+        <source>Signing in did not work: %1</source>
+        <translation>La connexion n’a pas abouti : %1</translation>
+    </message>
+    <message>
+        <source>Signed in as %1 until %2</source>
+        <translation>Connecté en tant que %1 jusqu’à %2</translation>
+    </message>
+    <message>
+        <source> (ends soon)</source>
+        <translation> (se termine bientôt)</translation>
+    </message>
+    <message>
+        <source>The sign-in of %1 has ended</source>
+        <translation>La connexion de %1 a pris fin</translation>
+    </message>
+    <message>
+        <source>Not signed in: %1</source>
+        <translation>Non connecté : %1</translation>
+    </message>
+    <message>
+        <source>Not signed in at %1</source>
+        <translation>Non connecté à %1</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Se déconnecter</translation>
+    </message>
+    <message>
+        <source>Sign in again</source>
+        <translation>Se reconnecter</translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>Se connecter…</translation>
+    </message>
+    <message>
+        <source>Finish signing in in your browser…</source>
+        <translation>Terminez la connexion dans votre navigateur…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Signing out did not work: %1</source>
+        <translation>La déconnexion n’a pas abouti : %1</translation>
     </message>
 </context>
 <context>

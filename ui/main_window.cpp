@@ -8,6 +8,7 @@
 #include "ui/miner_tray.h"
 #include "ui/network_page.h"
 #include "ui/settings_page.h"
+#include "ui/sign_in_bar.h"
 #include "ui/translations.h"
 #include "ui/wallet_page.h"
 
@@ -27,6 +28,21 @@ MainWindow::MainWindow(const Backends &backends, QWidget *parent)
   resize(1100, 700);
   buildPages();
   m_tray = new MinerTray(this);
+}
+
+void MainWindow::followAuditAccess() {
+  const bool mayRead = m_backends.audit && m_backends.audit->access().isEmpty();
+  if (mayRead && !m_audit) {
+    m_audit = new AuditPage(*m_backends.audit, m_tabs);
+    m_tabs->addTab(m_audit, tr("Audit"));
+    connect(m_wallet, &WalletPage::unlockedWith, m_audit, &AuditPage::openWith);
+    connect(m_wallet, &WalletPage::locked, m_audit, &AuditPage::lock);
+  } else if (!mayRead && m_audit) {
+    m_audit->lock();
+    m_tabs->removeTab(m_tabs->indexOf(m_audit));
+    m_audit->deleteLater();
+    m_audit = nullptr;
+  }
 }
 
 void MainWindow::buildPages() {
@@ -67,9 +83,13 @@ void MainWindow::buildPages() {
   m_tabs->addTab(m_history, tr("History"));
   m_tabs->addTab(m_settings, tr("Settings"));
   m_audit = nullptr;
-  if (m_backends.audit && m_backends.audit->access().isEmpty()) {
-    m_audit = new AuditPage(*m_backends.audit, m_tabs);
-    m_tabs->addTab(m_audit, tr("Audit"));
+  m_signInBar = nullptr;
+  if (m_backends.signIn) {
+    m_signInBar = new SignInBar(*m_backends.signIn, m_tabs);
+    m_tabs->setCornerWidget(m_signInBar, Qt::TopRightCorner);
+    connect(m_signInBar, &SignInBar::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 15000); });
+    connect(m_signInBar, &SignInBar::signInChanged, this, &MainWindow::followAuditAccess);
   }
   layout->addWidget(m_tabs, 1);
   setCentralWidget(central); // deletes the previous pages
@@ -90,10 +110,7 @@ void MainWindow::buildPages() {
   connect(m_analyze, &AnalyzePage::analysisRecorded, m_history, &HistoryPage::record);
   connect(m_wallet, &WalletPage::unlockedWith, m_analyze, &AnalyzePage::setWalletPassphrase);
   connect(m_wallet, &WalletPage::locked, m_analyze, [this] { m_analyze->setWalletPassphrase({}); });
-  if (m_audit) {
-    connect(m_wallet, &WalletPage::unlockedWith, m_audit, &AuditPage::openWith);
-    connect(m_wallet, &WalletPage::locked, m_audit, &AuditPage::lock);
-  }
+  followAuditAccess();
   if (rebuilding) {
     // The new wallet page starts locked: close the stores the old one opened.
     m_history->lock();

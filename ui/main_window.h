@@ -27,6 +27,8 @@ class NetworkPage;
 class SettingsBackend;
 class PacsBackend;
 class SettingsPage;
+class SignInBackend;
+class SignInBar;
 class WalletBackend;
 class WalletPage;
 
@@ -43,6 +45,9 @@ struct Backends {
   /// This computer's audit trail; the Audit page is there only when this is given and the
   /// person may read it (the organisation's audit right, or no organisation).
   AuditBackend *audit = nullptr;
+  /// Signing in with the organisation's identity provider; the sign-in bar is there only when
+  /// this is given (and shows only when the policy names a provider or someone signed in).
+  SignInBackend *signIn = nullptr;
 };
 
 /// The top-level window. The backends must outlive it.
@@ -61,6 +66,8 @@ public:
   SettingsPage *settingsPage() const { return m_settings; }
   /// The audit page; null when the window has none.
   AuditPage *auditPage() const { return m_audit; }
+  /// The sign-in bar in the tabs' corner; null when the window has none.
+  SignInBar *signInBar() const { return m_signInBar; }
   /// Brings a page to the front: "analyze", "wallet", "miner", "network", "history",
   /// "settings" or "audit"; false for another name or a page the window does not have.
   bool showPage(const QString &name);
@@ -85,6 +92,9 @@ protected:
 
 private:
   void buildPages();
+  /// Adds the audit page when the person may read the audit trail and removes it when they may
+  /// no longer (after a sign-in or sign-out); it opens at the wallet's next unlock.
+  void followAuditAccess();
   void saveMinerPreferences();
   void stopMinerUnlessKept();
   void applySettings(const Config &config);
@@ -100,6 +110,7 @@ private:
   HistoryPage *m_history = nullptr;
   SettingsPage *m_settings = nullptr;
   AuditPage *m_audit = nullptr;
+  SignInBar *m_signInBar = nullptr;
   QTabWidget *m_tabs = nullptr;
   MinerTray *m_tray = nullptr;
   bool m_quitting = false;

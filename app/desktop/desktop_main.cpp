@@ -10,6 +10,7 @@
 #include "process_miner_backend.h"
 #include "process_network_backend.h"
 #include "process_pacs_backend.h"
+#include "process_sign_in_backend.h"
 #include "scripted_run.h"
 #include "ui/drop_file_list.h"
 #include "ui/first_run_wizard.h"
@@ -209,8 +210,9 @@ int main(int argc, char **argv) {
   nesa::app::EncryptedHistory history(nesa::policy::historyFile(*config));
   nesa::app::ProcessPacsBackend pacs;
   nesa::app::EncryptedAuditTrail auditTrail(nesa::policy::auditFolder(*config));
+  nesa::app::ProcessSignInBackend signIn(parser.value(configOption));
   nesa::ui::MainWindow window(
-      {backend, wallet, miner, nodes, history, settings, &pacs, &auditTrail});
+      {backend, wallet, miner, nodes, history, settings, &pacs, &auditTrail, &signIn});
   window.fileList()->addPaths(parser.positionalArguments());
   window.show();
   // Out of the box everything runs on this computer: a devnet when none is running.

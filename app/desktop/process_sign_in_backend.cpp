@@ -1,0 +1,103 @@
+#include "process_sign_in_backend.h"
+
+#include "policy/enforcement.h"
+#include "sibling_command.h"
+#include "util/config.h"
+#include "util/paths.h"
+
+#include <QCoreApplication>
+#include <QDesktopServices>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QUrl>
+
+namespace nesa::app {
+namespace {
+
+QString tr(const char *text) { return QCoreApplication::translate("SignInBar", text); }
+
+} // namespace
+
+ProcessSignInBackend::ProcessSignInBackend(QString configPath, OpenAddress openAddress)
+    : m_configPath(std::move(configPath)), m_openAddress(std::move(openAddress)) {
+  if (!m_openAddress)
+    m_openAddress = [](const QString &url) {
+      QMetaObject::invokeMethod(qApp, [url] { QDesktopServices::openUrl(QUrl(url)); });
+    };
+}
+
+QStringList ProcessSignInBackend::loginArguments(const QStringList &args) const {
+  QStringList all{QStringLiteral("login")};
+  if (!m_configPath.isEmpty())
+    all << QStringLiteral("--config") << m_configPath;
+  return all + args;
+}
+
+ui::SignInState ProcessSignInBackend::state() {
+  ui::SignInState state;
+  const auto config =
+      loadConfig(m_configPath.isEmpty() ? paths::configFile()
+                                        : std::filesystem::path(m_configPath.toStdString()));
+  const auto dataDir = config ? config->effectiveDataDir() : paths::dataDir();
+  const auto sessionFile = policy::signInSessionFile(dataDir);
+  const auto now = QDateTime::currentMSecsSinceEpoch();
+  const auto installed = policy::Enforcement::load(policy::installedPolicyFolder(),
+                                                   policy::currentIdentity(), now, sessionFile);
+  if (installed.policy() && installed.policy()->signIn)
+    state.provider = QString::fromStdString(installed.policy()->signIn->issuer);
+  QFile file(QString::fromStdString(sessionFile.string()));
+  if (!file.open(QIODevice::ReadOnly))
+    return state; // nobody signed in
+  const QJsonObject kept = QJsonDocument::fromJson(file.readAll()).object();
+  state.person = kept[u"userName"].toString();
+  if (state.person.isEmpty()) {
+    state.person = tr("someone");
+    state.problem = tr("the kept sign-in is damaged");
+    return state;
+  }
+  state.expires = QDateTime::fromSecsSinceEpoch(kept[u"expiresAt"].toInteger(), Qt::UTC);
+  if (!state.provider.isEmpty() && !installed.signInProblem().empty())
+    state.problem = QString::fromStdString(installed.signInProblem());
+  return state;
+}
+
+QString ProcessSignInBackend::signIn(const std::atomic<bool> &cancelled) {
+  QProcess login;
+  login.start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa"),
+              loginArguments({QStringLiteral("--no-browser")}));
+  if (!login.waitForStarted(10000))
+    return tr("nesa login did not start");
+  QByteArray said;
+  bool opened = false;
+  while (login.state() != QProcess::NotRunning) {
+    if (cancelled.load()) {
+      login.kill();
+      login.waitForFinished(5000);
+      return tr("cancelled");
+    }
+    login.waitForReadyRead(100);
+    said += login.readAllStandardError();
+    if (!opened) // it prints the sign-in page's address on a line of its own
+      for (const QByteArray &line : said.split('\n'))
+        if (line.trimmed().startsWith("http")) {
+          m_openAddress(QString::fromUtf8(line.trimmed()));
+          opened = true;
+          break;
+        }
+  }
+  said += login.readAllStandardError();
+  const CommandAnswer answer{login.exitStatus() == QProcess::NormalExit ? login.exitCode() : -1,
+                             QString::fromUtf8(login.readAllStandardOutput()),
+                             QString::fromUtf8(said)};
+  return answer.code == 0 ? QString() : failureReason(answer, tr("nesa login failed"));
+}
+
+QString ProcessSignInBackend::signOut() {
+  const CommandAnswer answer =
+      runSibling(QStringLiteral("nesa"), loginArguments({QStringLiteral("--forget")}));
+  return answer.code == 0 ? QString() : failureReason(answer, tr("nesa login --forget failed"));
+}
+
+} // namespace nesa::app
