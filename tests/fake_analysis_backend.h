@@ -18,14 +18,14 @@ public:
   QStringList dicomFiles; ///< what a segmentation run gives as its DICOM form
   QString refuseExports;  ///< what exportRefusal() answers (empty: exports are allowed)
 
-  std::vector<std::pair<QString, bool>> exportsRecorded; ///< recordExport's format and written
+  std::vector<std::pair<QString, ExportStage>> exportsRecorded; ///< recordExport's arguments
   QString recordProblem; ///< what recordExport() answers (empty: recorded)
 
   QString exportRefusal() override { return refuseExports; }
   QString recordExport(const AnalysisRequest &request, const QString &format,
-                       bool written) override {
+                       ExportStage stage) override {
     requests.push_back(request);
-    exportsRecorded.emplace_back(format, written);
+    exportsRecorded.emplace_back(format, stage);
     return recordProblem;
   }
   std::vector<ModelOption> models() override {

@@ -13,8 +13,8 @@ namespace nesa::testing {
 
 class FakeSignInBackend : public ui::SignInBackend {
 public:
-  ui::SignInState signedIn;  ///< what a sign-in that works leads to
-  QString signInAnswer;      ///< what signIn answers (empty: it works)
+  ui::SignInState signedIn;   ///< what a sign-in that works leads to
+  QString signInAnswer;       ///< what signIn answers (empty: it works)
   bool waitForCancel = false; ///< signIn waits until cancelled
   std::atomic<int> signIns{0}, signOuts{0};
 

@@ -102,6 +102,7 @@ private Q_SLOTS:
   void runAtHssShowsProgressResultAndVerification() {
     FakeBackend backend;
     AnalyzePage page(backend);
+    page.setWalletPassphrase(QStringLiteral("unlocked"));
     QVERIFY(dropScanAndWait(page, m_dir.filePath(QStringLiteral("run.nii"))));
     page.levelPicker()->setCurrentIndex(page.levelPicker()->findData(QStringLiteral("hss")));
     QVector<int> seen;
@@ -145,17 +146,27 @@ private Q_SLOTS:
     QCOMPARE(bytes.size() - headerEnd, 8 * 2 * 8 * 8 * 4);
     QVERIFY(!page.exportOutput(QStringLiteral("/nonexistent/folder/out.npy")));
     QVERIFY(page.errorText().contains(QStringLiteral("could not be exported")));
-    // Both are on record in the audit log (through the backend), the failed one as failed.
-    QCOMPARE(backend.exportsRecorded.size(), 2u);
-    QCOMPARE(backend.exportsRecorded[0], std::make_pair(QStringLiteral("npy"), true));
-    QCOMPARE(backend.exportsRecorded[1], std::make_pair(QStringLiteral("npy"), false));
+    // Both are on record in the audit log (through the backend) as they start and end, the
+    // failed one as failed; the wallet's passphrase goes with them (it opens the log).
+    using Stage = ExportStage;
+    QCOMPARE(backend.exportsRecorded.size(), 4u);
+    QCOMPARE(backend.exportsRecorded[0], std::make_pair(QStringLiteral("npy"), Stage::Starting));
+    QCOMPARE(backend.exportsRecorded[1], std::make_pair(QStringLiteral("npy"), Stage::Written));
+    QCOMPARE(backend.exportsRecorded[2], std::make_pair(QStringLiteral("npy"), Stage::Starting));
+    QCOMPARE(backend.exportsRecorded[3], std::make_pair(QStringLiteral("npy"), Stage::Failed));
     QCOMPARE(backend.requests.back().model, QStringLiteral("fake-seg"));
     QCOMPARE(backend.requests.back().input, record.input);
+    QCOMPARE(backend.requests.back().passphrase, QStringLiteral("unlocked"));
+    // An export that cannot be recorded (the wallet locked since the run) is not written.
     backend.recordProblem = QStringLiteral("the wallet is locked");
-    QVERIFY(page.exportOutput(exported)); // written, but said to be off the record
-    QVERIFY2(page.errorText().contains(QStringLiteral("not on record in the audit log: the "
-                                                      "wallet is locked")),
+    const QString unrecorded = m_dir.filePath(QStringLiteral("unrecorded.npy"));
+    QVERIFY(!page.exportOutput(unrecorded));
+    QVERIFY(!QFile::exists(unrecorded));
+    QVERIFY2(page.errorText().contains(QStringLiteral("Nothing was written: the export cannot be "
+                                                      "recorded in the audit log: the wallet is "
+                                                      "locked")),
              qPrintable(page.errorText()));
+    QCOMPARE(backend.exportsRecorded.size(), 5u);
     backend.recordProblem.clear();
     // Under a policy that keeps results inside Nesa: refused with its rule, nothing written.
     backend.refuseExports = QStringLiteral("refused by the policy of St Example Hospital "
@@ -165,7 +176,7 @@ private Q_SLOTS:
     QVERIFY(!page.exportOutput(refused));
     QCOMPARE(page.errorText(), backend.refuseExports);
     QVERIFY(!QFile::exists(refused));
-    QCOMPARE(backend.exportsRecorded.size(), 3u); // nothing left, so nothing recorded
+    QCOMPARE(backend.exportsRecorded.size(), 5u); // nothing left, so nothing recorded
     backend.refuseExports.clear();
     // What one miner saw, next to the original, with how unlike it is.
     QVERIFY(page.shareView()->hasImages());

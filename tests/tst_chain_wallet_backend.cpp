@@ -180,6 +180,8 @@ private Q_SLOTS:
     QVERIFY(QJsonDocument(stake[u"details"].toObject()[u"sent"].toArray())
                 .toJson()
                 .contains(staked.toUtf8()));
+    nesa({QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("auditLog"),
+          QStringLiteral("false")});
     QVERIFY(
         m_backend.quote(WalletAction::Unstake, QString(), 50 * kNes, kPassphrase).error.isEmpty());
     QVERIFY(m_backend.submit(WalletAction::Unstake, QString(), 50 * kNes, kPassphrase)

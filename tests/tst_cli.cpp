@@ -525,36 +525,39 @@ private Q_SLOTS:
     recorder.start(QFileInfo(kNesa).dir().filePath(QStringLiteral("nesa-analyze")),
                    {QStringLiteral("--session"), QStringLiteral("--in-process")});
     QVERIFY(recorder.waitForStarted(10000));
-    for (const bool written : {true, false})
+    for (const QString &stage :
+         {QStringLiteral("started"), QStringLiteral("written"), QStringLiteral("failed")})
       recorder.write(QJsonDocument(QJsonObject{{QStringLiteral("op"), QStringLiteral("record")},
                                                {QStringLiteral("request"), request},
                                                {QStringLiteral("format"), QStringLiteral("report")},
-                                               {QStringLiteral("written"), written},
+                                               {QStringLiteral("stage"), stage},
                                                {QStringLiteral("passphrase"), pass}})
                          .toJson(QJsonDocument::Compact) +
                      "\n");
-    recorder.write("{\"op\":\"record\",\"request\":{}}\n"); // no format: refused
+    recorder.write("{\"op\":\"record\",\"request\":{}}\n"); // no format or stage: refused
     recorder.closeWriteChannel();
     QVERIFY(recorder.waitForFinished(120000));
     const QList<QByteArray> said = recorder.readAllStandardOutput().trimmed().split('\n');
-    QCOMPARE(said.size(), 3);
-    for (int i = 0; i < 2; ++i) {
+    QCOMPARE(said.size(), 4);
+    for (int i = 0; i < 3; ++i) {
       QCOMPARE(QJsonDocument::fromJson(said[i]).object()[u"event"].toString(),
                QStringLiteral("recorded"));
       QVERIFY(QJsonDocument::fromJson(said[i]).object()[u"kept"].toBool());
     }
-    QCOMPARE(QJsonDocument::fromJson(said[2]).object()[u"event"].toString(),
+    QCOMPARE(QJsonDocument::fromJson(said[3]).object()[u"event"].toString(),
              QStringLiteral("error"));
     r = audit({QStringLiteral("list"), QStringLiteral("--action"), QStringLiteral("export"),
                QStringLiteral("--json")},
               pass);
     const QStringList exports = r.out.trimmed().split(QLatin1Char('\n'));
-    QCOMPARE(exports.size(), 3);
-    const QJsonObject report = QJsonDocument::fromJson(exports[1].toUtf8()).object();
+    QCOMPARE(exports.size(), 4);
+    QCOMPARE(QJsonDocument::fromJson(exports[1].toUtf8()).object()[u"outcome"].toString(),
+             QStringLiteral("started"));
+    const QJsonObject report = QJsonDocument::fromJson(exports[2].toUtf8()).object();
     QCOMPARE(report[u"details"].toObject()[u"format"].toString(), QStringLiteral("report"));
     QCOMPARE(report[u"outcome"].toString(), QStringLiteral("ok"));
     QCOMPARE(report[u"subject"].toString(), exported[u"subject"].toString());
-    QCOMPARE(QJsonDocument::fromJson(exports[2].toUtf8()).object()[u"outcome"].toString(),
+    QCOMPARE(QJsonDocument::fromJson(exports[3].toUtf8()).object()[u"outcome"].toString(),
              QStringLiteral("failed (io)"));
 
     // An auditor keeps the latest checkpoint; then the store is replaced by its older copy.

@@ -165,6 +165,12 @@ private Q_SLOTS:
     QVERIFY(!kept.front().input.contains(QStringLiteral("Doe_Jane")));
     QVERIFY(kept.front().input.contains(QStringLiteral("not kept")));
     QCOMPARE(kept.front().summary, QStringLiteral("brain")); // the report stays
+    AnalysisRecord failed = analysis(QStringLiteral("/scans/Roe_Rick.nii"),
+                                     QStringLiteral("cannot read /scans/Roe_Rick.nii"));
+    failed.ok = false; // a failed run's message often quotes the file
+    QCOMPARE(history.add(failed), QString());
+    QVERIFY(!history.list({}).front().summary.contains(QStringLiteral("Roe_Rick")));
+    QCOMPARE(history.remove(history.list({}).front().id), QString());
 
     rules.history = nesa::policy::HistoryKeeps::Nothing;
     QCOMPARE(history.add(analysis(QStringLiteral("/scans/b.nii"), QStringLiteral("second"))),

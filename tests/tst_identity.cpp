@@ -414,7 +414,10 @@ private Q_SLOTS:
     QCOMPARE(unanswered.signIn(cancelled), QStringLiteral("cancelled"));
     canceller.join();
     QVERIFY(unanswered.state().person.isEmpty());
-    qputenv("NESA_HOME", ownHome);
+    if (ownHome.isNull())
+      qunsetenv("NESA_HOME");
+    else
+      qputenv("NESA_HOME", ownHome);
     qunsetenv("NESA_POLICY_DIR");
   }
 

@@ -384,7 +384,7 @@ private Q_SLOTS:
     const audit::AuditEntry first = latest();
     QCOMPARE(first.action, std::string("sign-in"));
     QCOMPARE(first.subject, std::string("alice"));
-    QCOMPARE(first.outcome, std::string("ok"));
+    QCOMPARE(first.outcome, std::string("unverified (no policy names a provider)"));
     QVERIFY(first.details.find("blake2b-256:") != std::string::npos);
     QVERIFY(first.details.find("first.token.value") == std::string::npos); // never the token
     QVERIFY(first.details.find("2100-01-01T00:00:00Z") != std::string::npos);

@@ -24,8 +24,10 @@ namespace {
 const QString kProvider = QStringLiteral("https://login.example.org/realms/hospital");
 
 SignInState alice(int minutesLeft) {
-  return {kProvider, QStringLiteral("alice"),
-          QDateTime::currentDateTimeUtc().addSecs(60 * minutesLeft), {}};
+  return {kProvider,
+          QStringLiteral("alice"),
+          QDateTime::currentDateTimeUtc().addSecs(60 * minutesLeft),
+          {}};
 }
 
 } // namespace
@@ -64,6 +66,7 @@ private Q_SLOTS:
     bar.refresh(); // nothing changed: nothing said
     QCOMPARE(changed.count(), 1);
     QTest::mouseClick(bar.button(), Qt::LeftButton);
+    QTRY_VERIFY(!bar.isSigningIn());
     QCOMPARE(backend.signOuts, 1);
     QCOMPARE(bar.text(), QStringLiteral("Not signed in at login.example.org"));
     QCOMPARE(changed.count(), 2);
@@ -130,7 +133,7 @@ private Q_SLOTS:
     QVERIFY(window.showPage(QStringLiteral("audit")));
     audit.refusal = QStringLiteral("sign in first");
     window.signInBar()->signOut();
-    QVERIFY(!window.auditPage());
+    QTRY_VERIFY(!window.auditPage());
   }
 };
 

@@ -53,6 +53,10 @@
         <source>(input not kept: organisation&apos;s policy)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>(the run failed; its message is not kept: organisation&apos;s policy)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MinerPage</name>
@@ -492,6 +496,10 @@
     </message>
     <message>
         <source>The export is not on record in the audit log: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was written: the export cannot be recorded in the audit log: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -53,6 +53,10 @@
         <source>(input not kept: organisation&apos;s policy)</source>
         <translation>(entrée non conservée : politique de l’organisation)</translation>
     </message>
+    <message>
+        <source>(the run failed; its message is not kept: organisation&apos;s policy)</source>
+        <translation>(l’analyse a échoué ; son message n’est pas conservé : politique de l’organisation)</translation>
+    </message>
 </context>
 <context>
     <name>MinerPage</name>
@@ -493,6 +497,10 @@
     <message>
         <source>The export is not on record in the audit log: %1</source>
         <translation>L’export n’est pas consigné dans le journal d’audit : %1</translation>
+    </message>
+    <message>
+        <source>Nothing was written: the export cannot be recorded in the audit log: %1</source>
+        <translation>Rien n’a été écrit : l’export ne peut pas être consigné dans le journal d’audit : %1</translation>
     </message>
 </context>
 <context>

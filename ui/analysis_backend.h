@@ -73,6 +73,9 @@ struct AnalysisOutcome {
   QString dicomError; ///< why there are no DICOM files for a segmentation of a scan
 };
 
+/// Where an export is: about to be written, written, or not written.
+enum class ExportStage { Starting, Written, Failed };
+
 /// The product behind the analyze page.
 class AnalysisBackend {
 public:
@@ -89,12 +92,13 @@ public:
   /// Why results may not leave Nesa as files here (the organisation's policy, naming its rule);
   /// empty when they may. Asked before a report is saved or an output exported.
   virtual QString exportRefusal() { return {}; }
-  /// Records in the audit log (when the settings keep one) that `request`'s result left as a
-  /// file in `format` ("npy", "report"), or that writing it failed (`written` false). Returns
-  /// why it could not be recorded; empty when it was, or when there is no log.
+  /// Records in the audit log (when the settings keep one) that `request`'s result is about
+  /// to leave as a file in `format` ("npy", "report"), then that it was written or that writing
+  /// it failed. Returns why it could not be recorded; empty when it was, or when there is no
+  /// log. A result whose Starting cannot be recorded is not written.
   virtual QString recordExport(const AnalysisRequest &request, const QString &format,
-                               bool written) {
-    (void)request, (void)format, (void)written;
+                               ExportStage stage) {
+    (void)request, (void)format, (void)stage;
     return {};
   }
 };

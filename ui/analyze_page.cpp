@@ -499,21 +499,31 @@ bool AnalyzePage::exportAllowed() {
 bool AnalyzePage::exportOutput(const QString &file) {
   if (m_lastOutput.empty() || !exportAllowed())
     return false;
-  const bool written = writeFloatNpy(file, m_lastShape, m_lastOutput);
-  recordExport(QStringLiteral("npy"), written);
-  if (!written) {
-    showError(tr("The output could not be exported to %1.").arg(file));
+  if (!exportRecorded(QStringLiteral("npy"),
+                      [&] { return writeFloatNpy(file, m_lastShape, m_lastOutput); })) {
+    if (errorText().isEmpty())
+      showError(tr("The output could not be exported to %1.").arg(file));
     return false;
   }
   return true;
 }
 
-void AnalyzePage::recordExport(const QString &format, bool written) {
+bool AnalyzePage::exportRecorded(const QString &format, const std::function<bool()> &write) {
   AnalysisRequest request = m_request;
   request.passphrase = m_passphrase; // the audit log is encrypted with the wallet's passphrase
-  const QString problem = m_backend.recordExport(request, format, written);
-  if (!problem.isEmpty())
+  m_error->clear();
+  if (const QString problem = m_backend.recordExport(request, format, ExportStage::Starting);
+      !problem.isEmpty()) {
+    showError(
+        tr("Nothing was written: the export cannot be recorded in the audit log: %1").arg(problem));
+    return false;
+  }
+  const bool written = write();
+  const QString problem =
+      m_backend.recordExport(request, format, written ? ExportStage::Written : ExportStage::Failed);
+  if (!problem.isEmpty() && written)
     showError(tr("The export is not on record in the audit log: %1").arg(problem));
+  return written;
 }
 
 void AnalyzePage::setWalletPassphrase(const QString &passphrase) {
@@ -686,15 +696,15 @@ void AnalyzePage::saveReport() {
       QFileDialog::getSaveFileName(this, tr("Save report"), QString(), tr("Text files (*.txt)"));
   if (file.isEmpty())
     return;
-  QSaveFile out(file);
-  const bool written =
-      out.open(QIODevice::WriteOnly) &&
-      out.write((m_inputInfo->text() + QStringLiteral("\n\n") + m_result->toPlainText() +
-                 QStringLiteral("\n\n") + m_badge->text() + QLatin1Char('\n'))
-                    .toUtf8()) >= 0 &&
-      out.commit();
-  recordExport(QStringLiteral("report"), written);
-  if (!written)
+  const bool written = exportRecorded(QStringLiteral("report"), [&] {
+    QSaveFile out(file);
+    return out.open(QIODevice::WriteOnly) &&
+           out.write((m_inputInfo->text() + QStringLiteral("\n\n") + m_result->toPlainText() +
+                      QStringLiteral("\n\n") + m_badge->text() + QLatin1Char('\n'))
+                         .toUtf8()) >= 0 &&
+           out.commit();
+  });
+  if (!written && errorText().isEmpty())
     showError(tr("The report could not be saved to %1.").arg(file));
 }
 

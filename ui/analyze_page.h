@@ -118,9 +118,10 @@ private:
   void showError(const QString &message);
   /// True when the backend lets results leave as files; else shows why and returns false.
   bool exportAllowed();
-  /// Records the last run's result leaving as a file in `format` (or failing to) in the audit
-  /// log, through the backend; says so when it cannot.
-  void recordExport(const QString &format, bool written);
+  /// Writes the last run's result as a file in `format` with `write`, recorded in the audit
+  /// log before (nothing is written when that cannot be recorded) and after, through the
+  /// backend. False, with the reason shown, when nothing was written.
+  bool exportRecorded(const QString &format, const std::function<bool()> &write);
   void saveReport();
   const ModelOption *selectedModel() const;
 

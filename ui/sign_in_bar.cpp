@@ -31,15 +31,17 @@ SignInBar::SignInBar(SignInBackend &backend, QWidget *parent)
   connect(m_signingIn, &QFutureWatcher<QString>::finished, this, [this] {
     const QString why = m_signingIn->result();
     const bool cancelled = m_cancelled && m_cancelled->load();
+    m_busy = false;
     m_button->setEnabled(true);
     refresh();
     if (!why.isEmpty() && !cancelled)
-      Q_EMIT message(tr("Signing in did not work: %1").arg(why));
+      Q_EMIT message(m_signingOut ? tr("Signing out did not work: %1").arg(why)
+                                  : tr("Signing in did not work: %1").arg(why));
   });
   refresh();
 }
 
-bool SignInBar::isSigningIn() const { return m_signingIn->isRunning(); }
+bool SignInBar::isSigningIn() const { return m_busy; }
 
 QString SignInBar::text() const { return m_label->text(); }
 
@@ -82,6 +84,8 @@ void SignInBar::display(const SignInState &state) {
 void SignInBar::signIn() {
   if (isSigningIn())
     return;
+  m_busy = true;
+  m_signingOut = false;
   m_cancelled = std::make_shared<std::atomic<bool>>(false);
   m_label->setText(tr("Finish signing in in your browser…"));
   m_label->setStyleSheet(QString());
@@ -94,10 +98,11 @@ void SignInBar::signIn() {
 void SignInBar::signOut() {
   if (isSigningIn())
     return;
-  const QString why = m_backend.signOut();
-  refresh();
-  if (!why.isEmpty())
-    Q_EMIT message(tr("Signing out did not work: %1").arg(why));
+  m_busy = true;
+  m_signingOut = true;
+  m_cancelled.reset();
+  m_button->setEnabled(false);
+  m_signingIn->setFuture(QtConcurrent::run([backend = &m_backend] { return backend->signOut(); }));
 }
 
 void SignInBar::buttonClicked() {

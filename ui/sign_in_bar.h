@@ -27,9 +27,9 @@ public:
   void refresh();
   /// Starts signing in (the browser opens); the button turns into Cancel.
   void signIn();
-  /// Forgets the sign-in.
+  /// Forgets the sign-in (off the GUI thread too).
   void signOut();
-  /// Whether a sign-in waits for the browser.
+  /// Whether a sign-in waits for the browser, or a sign-out is under way.
   bool isSigningIn() const;
 
   QString text() const;
@@ -51,7 +51,9 @@ private:
   QTimer *m_timer = nullptr;
   QFutureWatcher<QString> *m_signingIn = nullptr;
   std::shared_ptr<std::atomic<bool>> m_cancelled;
-  QString m_shownPerson; ///< whose sign-in was shown last (empty: nobody's, or none valid)
+  bool m_busy = false;       ///< from signIn() or signOut() until its result was shown
+  bool m_signingOut = false; ///< the work under way is a sign-out
+  QString m_shownPerson;     ///< whose sign-in was shown last (empty: nobody's, or none valid)
   enum class Action { SignIn, SignOut, Cancel } m_action = Action::SignIn;
 };
 

@@ -68,8 +68,8 @@ struct Op {
   /// result line names the files ("dicom"), or says why they could not be written.
   std::string outputDicom;
   SecureBuffer passphrase; ///< the wallet's, for this op's query (may be empty)
-  std::string format;      ///< a record op: the form the result left in ("npy", "report")
-  bool written = false;    ///< a record op: whether the file was written
+  std::string format;      ///< a record op: the form the result leaves in ("npy", "report")
+  std::string stage;       ///< a record op: "started", "written" or "failed"
 };
 
 /// Where a run op may write its result: anywhere when the organisation's policy lets results
@@ -107,12 +107,14 @@ Result<Op> parseOp(const std::string &text) {
     return fail(ErrorCode::InvalidInput,
                 "unknown op '" + op.name + "' (estimate, run, record or cancel)");
   if (op.name == "record") {
-    if (!object.contains("format") || !object["format"].is_string() ||
-        !object.contains("written") || !object["written"].is_boolean())
+    if (!object.contains("format") || !object["format"].is_string() || !object.contains("stage") ||
+        (object["stage"] != "started" && object["stage"] != "written" &&
+         object["stage"] != "failed"))
       return fail(ErrorCode::InvalidInput,
-                  "a record op carries the result's \"format\" and whether it was \"written\"");
+                  "a record op carries the result's \"format\" and its \"stage\" (started, "
+                  "written or failed)");
     op.format = object["format"].get<std::string>();
-    op.written = object["written"].get<bool>();
+    op.stage = object["stage"].get<std::string>();
   }
   if (object.contains("passphrase") && object["passphrase"].is_string()) {
     auto &secret = object["passphrase"].get_ref<std::string &>();
@@ -170,13 +172,15 @@ void answer(analysis::Analyzer &analyzer, const Config &config, PassphraseHolder
     out.write(analysis::errorLine(auditLog.error()));
     return;
   }
-  if (op.name == "record") { // a result the program that started this session wrote out
+  if (op.name == "record") { // a result the program that started this session writes out
     const Result<void> written =
-        op.written ? Result<void>() : fail(ErrorCode::Io, "the file was not written");
+        op.stage == "failed" ? fail(ErrorCode::Io, "the file was not written") : Result<void>();
+    audit::AuditEntry entry =
+        resultEntry(op.request, "export", nlohmann::json{{"format", op.format}}.dump(), written);
+    if (op.stage == "started")
+      entry.outcome = "started";
     if (*auditLog)
-      if (auto recorded = (*auditLog)->append(resultEntry(
-              op.request, "export", nlohmann::json{{"format", op.format}}.dump(), written));
-          !recorded) {
+      if (auto recorded = (*auditLog)->append(std::move(entry)); !recorded) {
         out.write(analysis::errorLine(
             recorded.error().withContext("recording the export in the audit log")));
         return;

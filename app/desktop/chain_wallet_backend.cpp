@@ -1,13 +1,13 @@
 #include "chain_wallet_backend.h"
 
 #include "policy/audit_records.h"
+#include "policy/storage_places.h"
 #include "util/config.h"
 #include "util/paths.h"
 #include "wallet/account_reads.h"
 #include "wallet/action_records.h"
 #include "wallet/display_text.h"
 #include "wallet/governance.h"
-#include "policy/storage_places.h"
 
 #include <QCoreApplication>
 

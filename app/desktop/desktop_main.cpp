@@ -208,7 +208,7 @@ int main(int argc, char **argv) {
     *config = settings.load(); // the language and network chosen
   }
   nesa::app::EncryptedHistory history(nesa::policy::historyFile(*config));
-  nesa::app::ProcessPacsBackend pacs;
+  nesa::app::ProcessPacsBackend pacs(parser.value(configOption));
   nesa::app::EncryptedAuditTrail auditTrail(nesa::policy::auditFolder(*config));
   nesa::app::ProcessSignInBackend signIn(parser.value(configOption));
   nesa::ui::MainWindow window(

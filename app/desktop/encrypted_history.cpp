@@ -126,10 +126,17 @@ QString EncryptedHistory::add(const ui::AnalysisRecord &record) {
   const policy::Storage rules = m_rules();
   if (rules.history == policy::HistoryKeeps::Nothing)
     return {}; // the organisation keeps no history here: nothing to write, nothing went wrong
+  // Reports only: neither the input's path nor a failed run's message, which often quotes it.
+  const bool reportsOnly = rules.history == policy::HistoryKeeps::Reports;
   const QString input =
-      rules.history == policy::HistoryKeeps::Reports
+      reportsOnly
           ? QCoreApplication::translate("HistoryPage", "(input not kept: organisation's policy)")
           : record.input;
+  const QString summary =
+      reportsOnly && !record.ok
+          ? QCoreApplication::translate("HistoryPage", "(the run failed; its message is not kept: "
+                                                       "organisation's policy)")
+          : record.summary;
   auto statement = m_store->prepare(
       "INSERT INTO analyses (finished_at, input, model, level, ok, summary, receipt, cost_nes, "
       "miners) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -140,7 +147,7 @@ QString EncryptedHistory::add(const ui::AnalysisRecord &record) {
       .bind(3, utf8(record.model))
       .bind(4, utf8(record.level))
       .bind(5, std::int64_t{record.ok ? 1 : 0})
-      .bind(6, utf8(record.summary))
+      .bind(6, utf8(summary))
       .bind(7, utf8(record.receipt))
       .bind(8, record.costNes)
       .bind(9, utf8(record.miners.join(QLatin1Char('\n'))));

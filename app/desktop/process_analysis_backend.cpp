@@ -246,10 +246,13 @@ QString ProcessAnalysisBackend::exportRefusal() {
 }
 
 QString ProcessAnalysisBackend::recordExport(const ui::AnalysisRequest &request,
-                                             const QString &format, bool written) {
+                                             const QString &format, ui::ExportStage stage) {
+  const QString stageName = stage == ui::ExportStage::Starting  ? QStringLiteral("started")
+                            : stage == ui::ExportStage::Written ? QStringLiteral("written")
+                                                                : QStringLiteral("failed");
   std::string op = sessionOp(
       QStringLiteral("record"), request, {}, {}, {},
-      QJsonObject{{QStringLiteral("format"), format}, {QStringLiteral("written"), written}});
+      QJsonObject{{QStringLiteral("format"), format}, {QStringLiteral("stage"), stageName}});
   QByteArray answer;
   auto exchanged = m_session->exchange(
       op,

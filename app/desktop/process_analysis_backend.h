@@ -40,7 +40,7 @@ public:
   /// The installed organisation policy's refusal of exports (policy::Enforcement), if any.
   QString exportRefusal() override;
   QString recordExport(const ui::AnalysisRequest &request, const QString &format,
-                       bool written) override;
+                       ui::ExportStage stage) override;
   /// What the session had done after its last answer (tests check that nothing is done twice).
   AnalyzerWork work() const;
 

@@ -1,5 +1,6 @@
 #include "process_pacs_backend.h"
 
+#include "policy/storage_places.h"
 #include "sibling_command.h"
 #include "util/config.h"
 #include "util/paths.h"
@@ -15,10 +16,6 @@ namespace nesa::app {
 namespace {
 
 QString tr(const char *text) { return QCoreApplication::translate("OpenFromPacsDialog", text); }
-
-CommandAnswer pacs(const QStringList &args, const QString &passphrase = {}) {
-  return runSibling(QStringLiteral("nesa"), QStringList{QStringLiteral("pacs")} + args, passphrase);
-}
 
 } // namespace
 
@@ -44,8 +41,26 @@ std::vector<ui::PacsSeries> parseSeries(const QByteArray &json) {
   return series;
 }
 
+namespace {
+
+/// The settings in `configPath`, else in the default file.
+Result<Config> settingsIn(const QString &configPath) {
+  return loadConfig(configPath.isEmpty() ? paths::configFile()
+                                         : std::filesystem::path(configPath.toStdString()));
+}
+
+} // namespace
+
+QStringList ProcessPacsBackend::pacsArguments(const QStringList &args) const {
+  QStringList all{QStringLiteral("pacs")};
+  all += args;
+  if (!m_configPath.isEmpty())
+    all << QStringLiteral("--config") << m_configPath;
+  return all;
+}
+
 QString ProcessPacsBackend::pacsName() {
-  auto config = loadConfig(paths::configFile());
+  auto config = settingsIn(m_configPath);
   return config ? QString::fromStdString(config->pacsNode) : QString();
 }
 
@@ -58,7 +73,7 @@ ProcessPacsBackend::findStudies(const ui::PacsQuery &query) {
     args << QStringLiteral("--patient-id") << query.patientId;
   if (!query.studyDate.isEmpty())
     args << QStringLiteral("--study-date") << query.studyDate;
-  const CommandAnswer answer = pacs(args);
+  const CommandAnswer answer = runSibling(QStringLiteral("nesa"), pacsArguments(args));
   if (answer.code != 0)
     return {{}, failureReason(answer, tr("The PACS did not answer."))};
   return {parseStudies(answer.out.toUtf8()), {}};
@@ -66,7 +81,9 @@ ProcessPacsBackend::findStudies(const ui::PacsQuery &query) {
 
 ui::PacsAnswer<std::vector<ui::PacsSeries>>
 ProcessPacsBackend::findSeries(const QString &studyUid) {
-  const CommandAnswer answer = pacs({QStringLiteral("series"), studyUid, QStringLiteral("--json")});
+  const CommandAnswer answer =
+      runSibling(QStringLiteral("nesa"),
+                 pacsArguments({QStringLiteral("series"), studyUid, QStringLiteral("--json")}));
   if (answer.code != 0)
     return {{}, failureReason(answer, tr("The PACS did not answer."))};
   return {parseSeries(answer.out.toUtf8()), {}};
@@ -82,17 +99,18 @@ ui::PacsAnswer<QString> ProcessPacsBackend::retrieve(const QString &studyUid,
     return {{}, tr("Cannot make a private folder for the series.")};
   const QString target = folder->filePath(QStringLiteral("series"));
   QProcess process;
-  const QString passphrase = walletPassphrase();
+  const QString passphrase = passphraseForTransfers();
   if (!passphrase.isEmpty())
     handPassphraseTo(process);
-  process.start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa"),
-                {QStringLiteral("pacs"), QStringLiteral("get"), studyUid,
-                 QStringLiteral("--series"), seriesUid, QStringLiteral("--to"), target,
-                 QStringLiteral("--json")});
+  process.start(
+      QCoreApplication::applicationDirPath() + QStringLiteral("/nesa"),
+      pacsArguments({QStringLiteral("get"), studyUid, QStringLiteral("--series"), seriesUid,
+                     QStringLiteral("--to"), target, QStringLiteral("--json")}));
   if (!process.waitForStarted(10000))
     return {{}, tr("nesa pacs did not start.")};
   if (!passphrase.isEmpty())
     writePassphrase(process, passphrase);
+  process.closeWriteChannel(); // nothing more: a passphrase it lacks is not waited for
   QByteArray pending;
   while (process.state() != QProcess::NotRunning) {
     if (cancelled.load()) { // the folder (and any half of the series) goes with `folder`
@@ -120,7 +138,8 @@ ui::PacsAnswer<QString> ProcessPacsBackend::retrieve(const QString &studyUid,
 
 ui::PacsAnswer<bool> ProcessPacsBackend::send(const QStringList &files) {
   const CommandAnswer answer =
-      pacs(QStringList{QStringLiteral("send")} + files, walletPassphrase());
+      runSibling(QStringLiteral("nesa"), pacsArguments(QStringList{QStringLiteral("send")} + files),
+                 passphraseForTransfers());
   if (answer.code != 0)
     return {false, failureReason(answer, tr("The PACS did not store the result."))};
   return {true, {}};
@@ -132,7 +151,10 @@ void ProcessPacsBackend::setWalletPassphrase(const QString &passphrase) {
   m_passphrase = passphrase;
 }
 
-QString ProcessPacsBackend::walletPassphrase() {
+QString ProcessPacsBackend::passphraseForTransfers() {
+  auto config = settingsIn(m_configPath);
+  if (!config || !policy::auditLogOn(*config))
+    return {};
   std::lock_guard lock(m_mutex);
   return m_passphrase;
 }

@@ -15,6 +15,9 @@ namespace nesa::app {
 /// Runs `nesa pacs` beside this program and reads its JSON.
 class ProcessPacsBackend : public ui::PacsBackend {
 public:
+  /// `configPath`: the settings file `nesa pacs` reads ("" for the default one).
+  explicit ProcessPacsBackend(QString configPath = {}) : m_configPath(std::move(configPath)) {}
+
   QString pacsName() override;
   ui::PacsAnswer<std::vector<ui::PacsStudy>> findStudies(const ui::PacsQuery &query) override;
   ui::PacsAnswer<std::vector<ui::PacsSeries>> findSeries(const QString &studyUid) override;
@@ -25,13 +28,18 @@ public:
                                    const std::atomic<bool> &cancelled) override;
   ui::PacsAnswer<bool> send(const QStringList &files) override;
 
-  /// The wallet's passphrase while it is unlocked (empty: locked), handed to each transfer so
-  /// that it is recorded in the audit log when the settings keep one (auditLog); a transfer
-  /// the log cannot record does not start.
+  /// The wallet's passphrase while it is unlocked (empty: locked), handed to each transfer
+  /// when the audit log is kept (the setting auditLog, or the policy), so that the transfer is
+  /// recorded; a transfer the log cannot record does not start.
   void setWalletPassphrase(const QString &passphrase);
 
 private:
-  QString walletPassphrase();
+  /// The passphrase to hand to a transfer: the wallet's when the audit log is kept, else none.
+  QString passphraseForTransfers();
+  /// `nesa pacs ARGS` with --config when one was given.
+  QStringList pacsArguments(const QStringList &args) const;
+
+  QString m_configPath;
 
   std::mutex m_mutex;
   QString m_passphrase;

@@ -18,6 +18,19 @@ namespace {
 
 QString tr(const char *text) { return QCoreApplication::translate("SignInBar", text); }
 
+/// `line` when it is a sign-in page's address the browser may open: https, or http to this
+/// computer (a test provider), nothing else; empty otherwise.
+QString signInAddress(const QByteArray &line) {
+  const QUrl url(QString::fromUtf8(line.trimmed()), QUrl::StrictMode);
+  if (!url.isValid() || url.host().isEmpty())
+    return {};
+  const bool loopback =
+      url.host() == QLatin1String("127.0.0.1") || url.host() == QLatin1String("::1");
+  if (url.scheme() == QLatin1String("https") || (url.scheme() == QLatin1String("http") && loopback))
+    return QString::fromUtf8(line.trimmed());
+  return {};
+}
+
 } // namespace
 
 ProcessSignInBackend::ProcessSignInBackend(QString configPath, OpenAddress openAddress)
@@ -79,13 +92,16 @@ QString ProcessSignInBackend::signIn(const std::atomic<bool> &cancelled) {
     }
     login.waitForReadyRead(100);
     said += login.readAllStandardError();
-    if (!opened) // it prints the sign-in page's address on a line of its own
-      for (const QByteArray &line : said.split('\n'))
-        if (line.trimmed().startsWith("http")) {
-          m_openAddress(QString::fromUtf8(line.trimmed()));
+    if (!opened) { // it prints the sign-in page's address on a line of its own
+      QList<QByteArray> lines = said.split('\n');
+      lines.removeLast(); // not ended yet
+      for (const QByteArray &line : lines)
+        if (const QString address = signInAddress(line); !address.isEmpty()) {
+          m_openAddress(address);
           opened = true;
           break;
         }
+    }
   }
   said += login.readAllStandardError();
   const CommandAnswer answer{login.exitStatus() == QProcess::NormalExit ? login.exitCode() : -1,

@@ -101,20 +101,37 @@ Result<std::optional<audit::AuditLog>> auditLogFor(const cli::Arguments &args) {
     return std::optional<audit::AuditLog>{};
   auto passphrase = cli::readPassphrase(false);
   if (!passphrase)
-    return passphrase.error().withContext("the audit log (setting auditLog)");
+    return passphrase.error().withContext(
+        "transfers are recorded in the audit log, which opens with the wallet's passphrase "
+        "(unlock the wallet in the app, or set $NESA_WALLET_PASSPHRASE)");
   return policy::openAuditLogIfEnabled(*config, *passphrase);
 }
 
-// Records a transfer (`action` "pacs-get" or "pacs-send") of what `subject` names with `node`
-// in `log`, when there is one; the transfer's own error, else the recording's, is returned.
-Result<void> recordTransfer(std::optional<audit::AuditLog> &log, const std::string &action,
-                            const std::string &subject, const pacs::PacsNode &node,
-                            std::size_t objects, const Result<void> &done) {
+// Records that a transfer (`action` "pacs-get" or "pacs-send") of what `subject` names starts
+// with `node`, in `log` when there is one: a transfer cut short is on record too.
+Result<void> recordStart(std::optional<audit::AuditLog> &log, const std::string &action,
+                         const std::string &subject, const pacs::PacsNode &node) {
+  if (!log)
+    return {};
+  if (auto recorded = log->append(policy::auditRecord(
+          action, subject, "started", nlohmann::json{{"pacs", pacs::describe(node)}}.dump()));
+      !recorded)
+    return recorded.error().withContext("recording the transfer in the audit log");
+  return {};
+}
+
+// Records how the transfer ended: `objects` moved when it worked. The transfer's own error,
+// else the recording's, is returned.
+Result<void> recordEnd(std::optional<audit::AuditLog> &log, const std::string &action,
+                       const std::string &subject, const pacs::PacsNode &node, std::size_t objects,
+                       const Result<void> &done) {
   if (!log)
     return done;
-  auto recorded = log->append(policy::auditRecord(
-      action, subject, policy::outcomeOf(done),
-      nlohmann::json{{"pacs", pacs::describe(node)}, {"objects", objects}}.dump()));
+  nlohmann::json details{{"pacs", pacs::describe(node)}};
+  if (done)
+    details["objects"] = objects;
+  auto recorded =
+      log->append(policy::auditRecord(action, subject, policy::outcomeOf(done), details.dump()));
   if (!done)
     return done;
   if (!recorded)
@@ -249,6 +266,8 @@ int main(int argc, char **argv) {
   if (command == "get") {
     if (!args->has("to"))
       return failWith(Error{ErrorCode::InvalidInput, "say where to: --to DIR (a new folder)"});
+    if (auto started = recordStart(*log, "pacs-get", "(not received yet)", *node); !started)
+      return failWith(started.error());
     // Progress: a line each with --json ({"received": N, "remaining": M}), else one line
     // rewritten on stderr.
     auto received = pacs::retrieve(
@@ -263,9 +282,8 @@ int main(int argc, char **argv) {
       std::cerr << '\n';
     // The record names what arrived by its digest, never by the study's identifiers.
     const Result<void> done = received ? Result<void>() : Result<void>(received.error());
-    if (auto recorded =
-            recordTransfer(*log, "pacs-get", policy::contentDigest(args->value("to")), *node,
-                           received ? static_cast<std::size_t>(*received) : 0, done);
+    if (auto recorded = recordEnd(*log, "pacs-get", policy::contentDigest(args->value("to")), *node,
+                                  received ? static_cast<std::size_t>(*received) : 0, done);
         !recorded)
       return failWith(recorded.error());
     if (json)
@@ -279,8 +297,10 @@ int main(int argc, char **argv) {
   std::string sent; // the digest of each file or folder named
   for (auto word = words.begin() + 1; word != words.end(); ++word)
     sent += (sent.empty() ? "" : " ") + policy::contentDigest(*word);
+  if (auto started = recordStart(*log, "pacs-send", sent, *node); !started)
+    return failWith(started.error());
   if (auto stored =
-          recordTransfer(*log, "pacs-send", sent, *node, files.size(), pacs::store(*node, files));
+          recordEnd(*log, "pacs-send", sent, *node, files.size(), pacs::store(*node, files));
       !stored)
     return failWith(stored.error());
   std::cout << "Stored " << files.size() << " objects on " << pacs::describe(*node) << ".\n";

@@ -89,22 +89,29 @@ std::optional<audit::AuditEntry> signInRecord(const fs::path &sessionFile,
   const json kept = json::parse(text.str(), nullptr, false);
   if (!kept.is_object() || !kept.contains("idToken") || !kept["idToken"].is_string())
     return auditRecord("sign-in", "unknown", "damaged", json{{"session", "unreadable"}}.dump());
+  const auto field = [&kept](const char *name) {
+    return kept.contains(name) && kept[name].is_string() ? kept[name].get<std::string>()
+                                                         : std::string();
+  };
   const std::string token = kept["idToken"].get<std::string>();
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, 32);
   crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(token.data()),
                             token.size());
-  json details{{"issuer", kept.value("issuer", "")},
+  json details{{"issuer", field("issuer")},
                {"session", hexDigest(state)}}; // names the sign-in; the token is not kept here
   if (kept.contains("expiresAt") && kept["expiresAt"].is_number_integer())
     details["expires"] = formatUtcTime(kept["expiresAt"].get<std::int64_t>() * 1000);
-  std::string outcome = "ok";
-  if (enforcement.policy() && enforcement.policy()->signIn &&
-      !enforcement.signInProblem().empty()) {
-    outcome = "not accepted by the policy";
-    details["problem"] = enforcement.signInProblem();
+  // Only a policy that names the provider checks the token against its keys; without one the
+  // kept name is what nesa login wrote, and the record says it was not checked.
+  std::string outcome = "unverified (no policy names a provider)";
+  if (enforcement.policy() && enforcement.policy()->signIn) {
+    outcome = enforcement.signInProblem().empty() ? "ok" : "not accepted by the policy";
+    if (!enforcement.signInProblem().empty())
+      details["problem"] = enforcement.signInProblem();
   }
-  return auditRecord("sign-in", kept.value("userName", "unknown"), outcome, details.dump());
+  const std::string person = field("userName");
+  return auditRecord("sign-in", person.empty() ? "unknown" : person, outcome, details.dump());
 }
 
 std::string sessionOf(const audit::AuditEntry &record) {

@@ -13,7 +13,8 @@ std::filesystem::path privateStoresFolder(const Config &config) {
   if (folder.empty())
     return config.effectiveDataDir();
   const std::string user = currentUserName();
-  for (std::size_t at; (at = folder.find("{user}")) != std::string::npos;)
+  for (std::size_t at = folder.find("{user}"); at != std::string::npos;
+       at = folder.find("{user}", at + user.size()))
     folder.replace(at, 6, user);
   return folder;
 }
