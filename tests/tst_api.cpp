@@ -372,7 +372,8 @@ private Q_SLOTS:
 
   // What a client should not send gets the right status, and the server stays up.
   // With the setting auditLog, a query through the API is on record like one from the command
-  // line: as it starts and as it ends, the scan named by its digest only.
+  // line: as it starts and as it ends, the scan named by its digest only; so is its output
+  // leaving for the client.
   void queriesAreAuditedWhenTheSettingSaysSo() {
     QTemporaryDir home;
     QVERIFY(setConfig(kNesa, home.path(), QStringLiteral("auditLog"), QStringLiteral("true")));
@@ -387,10 +388,12 @@ private Q_SLOTS:
                   server.url + QStringLiteral("/v1/analyze"), QStringLiteral("-F"),
                   QStringLiteral("file=@") + kScan, QStringLiteral("-F"),
                   QStringLiteral("model=brain-extraction"), QStringLiteral("-F"),
-                  QStringLiteral(R"(nesa={"privacy":"local"})")});
+                  QStringLiteral(R"(nesa={"privacy":"local"})"), QStringLiteral("-F"),
+                  QStringLiteral("output=npy")});
       QVERIFY(curl.waitForFinished(240000));
       const auto answer = QJsonDocument::fromJson(curl.readAllStandardOutput()).object();
       QCOMPARE(answer[u"event"].toString(), QStringLiteral("result"));
+      QVERIFY(answer.contains(u"output_npy_base64"));
       QCOMPARE(server.stop(), 0);
     }
     const Run listed =
@@ -398,10 +401,18 @@ private Q_SLOTS:
             home.path(), {}, pass);
     QVERIFY2(listed.code == 0, qPrintable(listed.err));
     const QStringList lines = listed.out.trimmed().split(QLatin1Char('\n'));
-    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.size(), 4); // the run's start and end, then its output leaving, twice
     QCOMPARE(QJsonDocument::fromJson(lines[0].toUtf8()).object()[u"outcome"].toString(),
              QStringLiteral("started"));
     const QJsonObject end = QJsonDocument::fromJson(lines[1].toUtf8()).object();
+    for (int i = 2; i < 4; ++i) {
+      const QJsonObject exported = QJsonDocument::fromJson(lines[i].toUtf8()).object();
+      QCOMPARE(exported[u"action"].toString(), QStringLiteral("export"));
+      QCOMPARE(exported[u"outcome"].toString(),
+               i == 2 ? QStringLiteral("started") : QStringLiteral("ok"));
+      QCOMPARE(exported[u"details"].toObject()[u"by"].toString(), QStringLiteral("the local API"));
+      QCOMPARE(exported[u"subject"].toString(), end[u"subject"].toString());
+    }
     QCOMPARE(end[u"outcome"].toString(), QStringLiteral("ok"));
     QCOMPARE(end[u"details"].toObject()[u"model"].toString(), QStringLiteral("brain-extraction"));
     QVERIFY(end[u"subject"].toString().startsWith(QStringLiteral("blake2b-256:")));

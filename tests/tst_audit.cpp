@@ -2,6 +2,7 @@
 // against the Go reference's published vector, and every way of tampering with a stored log.
 #include "audit/audit_log.h"
 #include "audit/checkpoint.h"
+#include "audit/dicom_audit_message.h"
 #include "audit/merkle.h"
 #include "audit/syslog_shipping.h"
 #include "rsyslog_server.h"
@@ -335,6 +336,32 @@ private Q_SLOTS:
     QVERIFY2(anyProblemContains(*report, QStringLiteral("different key than the one given")),
              qPrintable(problemsOf(*report)));
     QVERIFY(!log->verify({}, "not a key").ok());
+  }
+
+  // A DICOM audit message's outcome: a record of a start is no failure, a policy's refusal a
+  // minor one, anything else that failed a serious one; sign-ins and sign-outs authenticate.
+  void dicomMessagesSayTheOutcome() {
+    const auto indicator = [](const std::string &action, const std::string &outcome) {
+      nesa::audit::AuditEntry entry;
+      entry.action = action;
+      entry.outcome = outcome;
+      entry.details = "{}";
+      const std::string xml = nesa::audit::toDicomAuditMessage(entry, "test");
+      const auto at = xml.find("EventOutcomeIndicator=\"");
+      return at == std::string::npos ? std::string() : xml.substr(at + 23, 1);
+    };
+    QCOMPARE(indicator("analysis", "ok"), std::string("0"));
+    QCOMPARE(indicator("pacs-get", "started"), std::string("0"));
+    QCOMPARE(indicator("sign-in", "unverified (no policy names a provider)"), std::string("0"));
+    QCOMPARE(indicator("analysis", "failed (forbidden)"), std::string("4"));
+    QCOMPARE(indicator("sign-in", "not accepted by the policy"), std::string("4"));
+    QCOMPARE(indicator("analysis", "failed (corrupt)"), std::string("8"));
+    QCOMPARE(indicator("policy", "lockdown"), std::string("8"));
+    nesa::audit::AuditEntry signOut;
+    signOut.action = "sign-out";
+    signOut.outcome = "ok";
+    QVERIFY(nesa::audit::toDicomAuditMessage(signOut, "test").find("csd-code=\"110114\"") !=
+            std::string::npos);
   }
 
   void aLogAppendsListsProvesAndVerifies() {

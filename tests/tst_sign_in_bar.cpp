@@ -50,6 +50,27 @@ private Q_SLOTS:
     QCOMPARE(bar.button()->text(), QStringLiteral("Sign in…"));
   }
 
+  // A sign-in made with nesa login --issuer, no policy naming a provider: it can only be ended.
+  void withoutAProviderASignInCanOnlyBeEnded() {
+    FakeSignInBackend backend;
+    SignInState byHand = alice(60);
+    byHand.provider.clear();
+    backend.set(byHand);
+    SignInBar bar(backend);
+    QVERIFY(!bar.isHidden());
+    QCOMPARE(bar.button()->text(), QStringLiteral("Sign out"));
+    byHand.expires = QDateTime::currentDateTimeUtc().addSecs(-60);
+    backend.set(byHand);
+    bar.refresh();
+    QCOMPARE(bar.text(), QStringLiteral("The sign-in of alice has ended"));
+    QCOMPARE(bar.button()->text(), QStringLiteral("Sign out"));
+    QTest::mouseClick(bar.button(), Qt::LeftButton);
+    QTRY_VERIFY(!bar.isSigningIn());
+    QCOMPARE(backend.signOuts.load(), 1);
+    QCOMPARE(backend.signIns.load(), 0);
+    QVERIFY(bar.isHidden());
+  }
+
   void signingInAndOut() {
     FakeSignInBackend backend;
     backend.set({kProvider, {}, {}, {}});

@@ -70,7 +70,9 @@ void SignInBar::display(const SignInState &state) {
   m_label->setText(text);
   m_label->setToolTip(state.provider);
   m_label->setStyleSheet(holds && !endsSoon ? QString() : QStringLiteral("color: #b35c00;"));
-  m_action = holds && !endsSoon ? Action::SignOut : Action::SignIn;
+  // Without a provider in the policy there is nothing to sign in to here (nesa login would need
+  // one named): a sign-in made by hand can only be ended.
+  m_action = (holds && !endsSoon) || state.provider.isEmpty() ? Action::SignOut : Action::SignIn;
   m_button->setText(m_action == Action::SignOut ? tr("Sign out")
                     : holds                     ? tr("Sign in again")
                                                 : tr("Sign in…"));

@@ -58,6 +58,17 @@ audit::AuditEntry resultEntry(const analysis::Request &request, const std::strin
   return entry;
 }
 
+audit::AuditEntry exportEntry(const analysis::Request &request, const std::string &format,
+                              const std::string &stage, const std::string &by) {
+  const Result<void> written =
+      stage == "failed" ? fail(ErrorCode::Io, "the file was not written") : Result<void>();
+  audit::AuditEntry entry = resultEntry(
+      request, "export", nlohmann::json{{"format", format}, {"by", by}}.dump(), written);
+  if (stage == "started")
+    entry.outcome = "started";
+  return entry;
+}
+
 Result<std::uint64_t> spentTodayIn(audit::AuditLog &log, const std::string &actor) {
   constexpr std::int64_t kDayMs = 24 * 60 * 60 * 1000;
   const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -106,6 +117,14 @@ analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log, std::filesyste
     shared->started.reset();
     if (auto recorded = shared->log->append(analysisEndEntry(start, outcome)); !recorded)
       return recorded.error().withContext("recording the analysis in the audit log");
+    return {};
+  };
+  hooks.exporting = [shared](const analysis::Request &request, const std::string &format,
+                             const std::string &stage) -> Result<void> {
+    std::lock_guard lock(shared->mutex);
+    if (auto recorded = shared->log->append(exportEntry(request, format, stage, "the local API"));
+        !recorded)
+      return recorded.error().withContext("recording the export in the audit log");
     return {};
   };
   hooks.spentToday = [shared]() -> Result<std::uint64_t> {

@@ -29,14 +29,21 @@ audit::AuditEntry analysisEndEntry(const audit::AuditEntry &start,
 audit::AuditEntry resultEntry(const analysis::Request &request, const std::string &action,
                               const std::string &detailsJson, const Result<void> &outcome);
 
+/// The "export" record of `request`'s result leaving as a file in `format` at `stage`:
+/// "started" (before it is written), "written" (outcome "ok") or "failed" (outcome
+/// "failed (io)"); `by` names who wrote it ("the desktop app", "the local API").
+audit::AuditEntry exportEntry(const analysis::Request &request, const std::string &format,
+                              const std::string &stage, const std::string &by);
+
 /// µNES that `actor`'s analyses recorded in `log` paid since 00:00 UTC today (the count an
 /// organisation's spending limit is checked against).
 Result<std::uint64_t> spentTodayIn(audit::AuditLog &log, const std::string &actor);
 
 /// Events whose `starting` and `finished` record each run of an analyzer in `log` (its start,
 /// then its end: runs are one at a time, as an Analyzer serves them), and whose `spentToday`
-/// counts the current user's payments today in it. Each run first records a change of policy or
-/// sign-in (the sign-in kept in `dataDir`) since the log's last records of them.
+/// counts the current user's payments today in it, and whose `exporting` records a result
+/// leaving for the local API's client. Each run first records a change of policy or sign-in
+/// (the sign-in kept in `dataDir`) since the log's last records of them.
 analysis::Events auditHooks(std::shared_ptr<audit::AuditLog> log, std::filesystem::path dataDir);
 
 } // namespace nesa::app

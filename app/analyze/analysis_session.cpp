@@ -173,14 +173,10 @@ void answer(analysis::Analyzer &analyzer, const Config &config, PassphraseHolder
     return;
   }
   if (op.name == "record") { // a result the program that started this session writes out
-    const Result<void> written =
-        op.stage == "failed" ? fail(ErrorCode::Io, "the file was not written") : Result<void>();
-    audit::AuditEntry entry =
-        resultEntry(op.request, "export", nlohmann::json{{"format", op.format}}.dump(), written);
-    if (op.stage == "started")
-      entry.outcome = "started";
     if (*auditLog)
-      if (auto recorded = (*auditLog)->append(std::move(entry)); !recorded) {
+      if (auto recorded =
+              (*auditLog)->append(exportEntry(op.request, op.format, op.stage, "the desktop app"));
+          !recorded) {
         out.write(analysis::errorLine(
             recorded.error().withContext("recording the export in the audit log")));
         return;

@@ -81,6 +81,11 @@ struct Events {
   /// µNES this person's queries paid today (UTC), for an organisation's spending limit (the
   /// audit log keeps the count); empty: not known, so a spending limit refuses paid queries.
   std::function<Result<std::uint64_t>()> spentToday;
+  /// A run's result leaving Nesa as a file in `format` ("npy", "nifti"), at `stage`: "started"
+  /// before it is written (a failure keeps it from being written), then "written" or "failed"
+  /// (the audit log records exports here).
+  std::function<Result<void>(const Request &, const std::string &format, const std::string &stage)>
+      exporting;
 };
 
 } // namespace nesa::analysis

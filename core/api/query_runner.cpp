@@ -69,7 +69,7 @@ std::string joined(const std::vector<std::string> &lines) {
 QueryRunner::QueryRunner(analysis::NetworkChoice network, analysis::Secrets secrets,
                          std::function<void(const std::string &)> notice, std::size_t maxQueries,
                          const analysis::Events &hooks)
-    : m_notice(std::move(notice)), m_maxQueries(maxQueries) {
+    : m_notice(std::move(notice)), m_exporting(hooks.exporting), m_maxQueries(maxQueries) {
   analysis::Events events;
   events.starting = hooks.starting;
   events.finished = hooks.finished;
@@ -176,7 +176,18 @@ void QueryRunner::runOne(QueryJob &job) {
   if (!job.outputFormat.empty() && job.folder && !noArray) {
     const auto file =
         job.folder->path() / (job.outputFormat == "nifti" ? "output.nii.gz" : "output.npy");
-    if (auto written = analysis::writeOutput(file, *outcome); !written) {
+    // On record before and after (the file is handed to the client only once both are).
+    Result<void> written =
+        m_exporting ? m_exporting(job.request, job.outputFormat, "started") : Result<void>();
+    if (written) {
+      written = analysis::writeOutput(file, *outcome);
+      if (m_exporting)
+        if (auto recorded =
+                m_exporting(job.request, job.outputFormat, written ? "written" : "failed");
+            written && !recorded)
+          written = recorded.error();
+    }
+    if (!written) {
       done.error = written.error();
     } else {
       std::ifstream in(file, std::ios::binary);

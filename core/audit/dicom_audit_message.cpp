@@ -25,7 +25,7 @@ DicomEvent eventOf(const std::string &action) {
     return {"110104", "DICOM Instances Transferred", "R"};
   if (action == "pacs-get")
     return {"110107", "Import", "C"};
-  if (action == "sign-in")
+  if (action == "sign-in" || action == "sign-out")
     return {"110114", "User Authentication", "E"};
   if (action == "audit-read")
     return {"110101", "Audit Log Used", "R"};
@@ -81,11 +81,14 @@ std::string utcTimestamp(std::int64_t timeMs) {
 
 std::string toDicomAuditMessage(const AuditEntry &entry, const std::string &sourceId) {
   const DicomEvent event = eventOf(entry.action);
-  // 0 success; 4 minor failure (refused by a rule: the organisation's policy); 8 serious.
-  const char *outcome =
-      entry.outcome == "ok"                                                           ? "0"
-      : entry.outcome.starts_with("refused") || entry.outcome == "failed (forbidden)" ? "4"
-                                                                                      : "8";
+  // 0 success (a record of an action starting, or a sign-in no policy checks, is no failure);
+  // 4 minor failure (refused by a rule: the organisation's policy); 8 serious.
+  const std::string &said = entry.outcome;
+  const char *outcome = said == "ok" || said == "started" || said.starts_with("unverified") ? "0"
+                        : said.starts_with("refused") || said == "failed (forbidden)" ||
+                                said.starts_with("not accepted")
+                            ? "4"
+                            : "8";
   std::string xml = "<AuditMessage>";
   xml += "<EventIdentification EventActionCode=\"" + std::string(event.actionCode) +
          "\" EventDateTime=\"" + utcTimestamp(entry.timeMs) + "\" EventOutcomeIndicator=\"" +

@@ -91,6 +91,9 @@ private:
   void runOne(QueryJob &job);
 
   std::function<void(const std::string &)> m_notice;
+  /// Told before and after a result is written for the client (analysis::Events::exporting).
+  std::function<Result<void>(const analysis::Request &, const std::string &, const std::string &)>
+      m_exporting;
   std::size_t m_maxQueries;
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
