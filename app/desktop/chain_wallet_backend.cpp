@@ -3,7 +3,6 @@
 #include "policy/audit_records.h"
 #include "policy/storage_places.h"
 #include "util/config.h"
-#include "util/paths.h"
 #include "wallet/account_reads.h"
 #include "wallet/action_records.h"
 #include "wallet/display_text.h"
@@ -45,8 +44,7 @@ struct Opened {
 
 /// The settings in `configPath`, else in the default file.
 Result<Config> settings(const QString &configPath) {
-  return loadConfig(configPath.isEmpty() ? paths::configFile()
-                                         : std::filesystem::path(configPath.toStdString()));
+  return loadConfigOrDefault(configPath.toStdString());
 }
 
 Result<std::unique_ptr<chain::ChainConnection>> connect(const Config &config) {

@@ -41,16 +41,6 @@ std::vector<ui::PacsSeries> parseSeries(const QByteArray &json) {
   return series;
 }
 
-namespace {
-
-/// The settings in `configPath`, else in the default file.
-Result<Config> settingsIn(const QString &configPath) {
-  return loadConfig(configPath.isEmpty() ? paths::configFile()
-                                         : std::filesystem::path(configPath.toStdString()));
-}
-
-} // namespace
-
 QStringList ProcessPacsBackend::pacsArguments(const QStringList &args) const {
   QStringList all{QStringLiteral("pacs")};
   all += args;
@@ -60,7 +50,7 @@ QStringList ProcessPacsBackend::pacsArguments(const QStringList &args) const {
 }
 
 QString ProcessPacsBackend::pacsName() {
-  auto config = settingsIn(m_configPath);
+  auto config = loadConfigOrDefault(m_configPath.toStdString());
   return config ? QString::fromStdString(config->pacsNode) : QString();
 }
 
@@ -152,7 +142,7 @@ void ProcessPacsBackend::setWalletPassphrase(const QString &passphrase) {
 }
 
 QString ProcessPacsBackend::passphraseForTransfers() {
-  auto config = settingsIn(m_configPath);
+  auto config = loadConfigOrDefault(m_configPath.toStdString());
   if (!config || !policy::auditLogOn(*config))
     return {};
   std::lock_guard lock(m_mutex);

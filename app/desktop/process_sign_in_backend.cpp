@@ -18,16 +18,21 @@ namespace {
 
 QString tr(const char *text) { return QCoreApplication::translate("SignInBar", text); }
 
-/// `line` when it is a sign-in page's address the browser may open: https, or http to this
-/// computer (a test provider), nothing else; empty otherwise.
+/// The sign-in page's address in one of `nesa login --json`'s lines ({"event": "open", "url":
+/// ...}), when the browser may open it: https, or http to this computer (a test provider),
+/// nothing else; empty otherwise.
 QString signInAddress(const QByteArray &line) {
-  const QUrl url(QString::fromUtf8(line.trimmed()), QUrl::StrictMode);
+  const QJsonObject event = QJsonDocument::fromJson(line).object();
+  if (event[u"event"].toString() != QLatin1String("open"))
+    return {};
+  const QString address = event[u"url"].toString();
+  const QUrl url(address, QUrl::StrictMode);
   if (!url.isValid() || url.host().isEmpty())
     return {};
   const bool loopback =
       url.host() == QLatin1String("127.0.0.1") || url.host() == QLatin1String("::1");
   if (url.scheme() == QLatin1String("https") || (url.scheme() == QLatin1String("http") && loopback))
-    return QString::fromUtf8(line.trimmed());
+    return address;
   return {};
 }
 
@@ -50,9 +55,7 @@ QStringList ProcessSignInBackend::loginArguments(const QStringList &args) const 
 
 ui::SignInState ProcessSignInBackend::state() {
   ui::SignInState state;
-  const auto config =
-      loadConfig(m_configPath.isEmpty() ? paths::configFile()
-                                        : std::filesystem::path(m_configPath.toStdString()));
+  const auto config = loadConfigOrDefault(m_configPath.toStdString());
   const auto dataDir = config ? config->effectiveDataDir() : paths::dataDir();
   const auto sessionFile = policy::signInSessionFile(dataDir);
   const auto now = QDateTime::currentMSecsSinceEpoch();
@@ -79,10 +82,10 @@ ui::SignInState ProcessSignInBackend::state() {
 QString ProcessSignInBackend::signIn(const std::atomic<bool> &cancelled) {
   QProcess login;
   login.start(QCoreApplication::applicationDirPath() + QStringLiteral("/nesa"),
-              loginArguments({QStringLiteral("--no-browser")}));
+              loginArguments({QStringLiteral("--no-browser"), QStringLiteral("--json")}));
   if (!login.waitForStarted(10000))
     return tr("nesa login did not start");
-  QByteArray said;
+  QByteArray answered; // its JSON lines
   bool opened = false;
   while (login.state() != QProcess::NotRunning) {
     if (cancelled.load()) {
@@ -91,9 +94,9 @@ QString ProcessSignInBackend::signIn(const std::atomic<bool> &cancelled) {
       return tr("cancelled");
     }
     login.waitForReadyRead(100);
-    said += login.readAllStandardError();
-    if (!opened) { // it prints the sign-in page's address on a line of its own
-      QList<QByteArray> lines = said.split('\n');
+    answered += login.readAllStandardOutput();
+    if (!opened) { // {"event": "open", "url": ...} names the sign-in page
+      QList<QByteArray> lines = answered.split('\n');
       lines.removeLast(); // not ended yet
       for (const QByteArray &line : lines)
         if (const QString address = signInAddress(line); !address.isEmpty()) {
@@ -103,10 +106,9 @@ QString ProcessSignInBackend::signIn(const std::atomic<bool> &cancelled) {
         }
     }
   }
-  said += login.readAllStandardError();
   const CommandAnswer answer{login.exitStatus() == QProcess::NormalExit ? login.exitCode() : -1,
-                             QString::fromUtf8(login.readAllStandardOutput()),
-                             QString::fromUtf8(said)};
+                             {},
+                             QString::fromUtf8(login.readAllStandardError())};
   return answer.code == 0 ? QString() : failureReason(answer, tr("nesa login failed"));
 }
 

@@ -1,7 +1,7 @@
 // The desktop app's SignInBackend: the state from the installed policy and the sign-in that
 // `nesa login` keeps in the data folder; signing in and out by running `nesa login` beside the
 // app, which does the OpenID Connect flow (docs/enterprise.md). The app opens the sign-in page
-// in the system browser itself, from the address `nesa login --no-browser` prints.
+// in the system browser itself, from the JSON line `nesa login --no-browser --json` prints.
 #pragma once
 
 #include "ui/sign_in_backend.h"

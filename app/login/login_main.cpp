@@ -55,7 +55,9 @@ const std::vector<cli::OptionSpec> kOptions = {
      "who is signed in (under a policy that names the provider, the kept ID token is checked "
      "again against its keys)"},
     {"forget", false, "sign out: forget the kept ID token"},
-    {"json", false, "print the signed-in person as JSON"},
+    {"json", false,
+     "print JSON lines: while signing in {\"event\": \"open\", \"url\": ...} (the page to "
+     "open), then the signed-in person"},
     {"config", true, "read settings from FILE instead of the default", "FILE"},
     {"help", false, "show this help"},
 };
@@ -154,7 +156,7 @@ struct SignedIn {
 };
 
 Result<SignedIn> signIn(const std::string &issuer, const std::string &clientId, quint16 port,
-                        const std::string &pinnedKeys, bool openBrowser, int seconds) {
+                        const std::string &pinnedKeys, bool openBrowser, bool asJson, int seconds) {
   QNetworkAccessManager network;
   auto provider = discover(network, issuer, std::min(seconds, 30));
   if (!provider)
@@ -217,8 +219,11 @@ Result<SignedIn> signIn(const std::string &issuer, const std::string &clientId, 
 
   QObject::connect(&flow, &QAbstractOAuth::authorizeWithBrowser, [&](const QUrl &url) {
     const QString address = url.toString(QUrl::FullyEncoded);
-    std::cerr << "Sign in at your organisation's provider in the browser"
-              << (openBrowser ? "" : ": open") << "\n  " << address.toStdString() << std::endl;
+    if (asJson) // for a program that opens the page itself (the desktop app)
+      std::cout << json{{"event", "open"}, {"url", address.toStdString()}}.dump() << std::endl;
+    else
+      std::cerr << "Sign in at your organisation's provider in the browser"
+                << (openBrowser ? "" : ": open") << "\n  " << address.toStdString() << std::endl;
     if (openBrowser && !QProcess::startDetached("xdg-open", {address}))
       std::cerr << "(no browser could be opened: open the address above yourself)" << std::endl;
   });
@@ -397,7 +402,7 @@ int main(int argc, char **argv) {
   char *qtArgv[] = {name, nullptr};
   QCoreApplication app(qtArgc, qtArgv);
   auto signedIn = signIn(issuer, clientId, static_cast<quint16>(*port), named ? named->keys : "",
-                         !args->has("no-browser"), static_cast<int>(*timeout));
+                         !args->has("no-browser"), args->has("json"), static_cast<int>(*timeout));
   if (!signedIn)
     return failWith(signedIn.error());
   const json session{{"issuer", issuer},

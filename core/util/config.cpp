@@ -256,6 +256,10 @@ Result<Config> loadConfig(const std::filesystem::path &file) {
   return config;
 }
 
+Result<Config> loadConfigOrDefault(const std::filesystem::path &file) {
+  return loadConfig(file.empty() ? paths::configFile() : file);
+}
+
 Result<void> saveConfig(const Config &config, const std::filesystem::path &file) {
   if (auto valid = config.validate(); !valid)
     return valid.error();

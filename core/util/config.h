@@ -76,6 +76,10 @@ Result<void> setConfigValue(Config &config, const std::string &key, const std::s
 /// value is an error that names the file and the key, never a silent reset to defaults.
 Result<Config> loadConfig(const std::filesystem::path &file);
 
+/// loadConfig() of `file`, or of the default settings file (paths::configFile()) when `file` is
+/// empty: what a program given an optional --config reads.
+Result<Config> loadConfigOrDefault(const std::filesystem::path &file);
+
 /// Writes `config` to `file` atomically (temporary file + rename), creating the folder.
 Result<void> saveConfig(const Config &config, const std::filesystem::path &file);
 
