@@ -67,13 +67,50 @@ for name, test in json.load(open(vectors + "/RLPTests/rlptest.json")).items():
     open("%s/rlp-%s" % (out, name), "wb").write(b"\x00" + bytes.fromhex(test["out"][2:]))
 PY
 
+# Two small GGUF files written here: a SentencePiece and a byte-level vocabulary, tensors of
+# the types the reader dequantizes (their bytes random).
+python3 - "$corpus/fuzz_gguf" <<'PY'
+import os, random, struct, sys
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+def s(text): b = text.encode(); return struct.pack("<Q", len(b)) + b
+def kv_str(k, v): return s(k) + struct.pack("<I", 8) + s(v)
+def kv_u32(k, v): return s(k) + struct.pack("<II", 4, v)
+def kv_strs(k, vs): return s(k) + struct.pack("<IIQ", 9, 8, len(vs)) + b"".join(s(v) for v in vs)
+def kv_f32s(k, vs): return s(k) + struct.pack("<IIQ", 9, 6, len(vs)) + struct.pack("<%df" % len(vs), *vs)
+def kv_i32s(k, vs): return s(k) + struct.pack("<IIQ", 9, 5, len(vs)) + struct.pack("<%di" % len(vs), *vs)
+layouts = {0: (1, 4), 1: (1, 2), 30: (1, 2), 2: (32, 18), 8: (32, 34), 12: (256, 144), 13: (256, 176), 14: (256, 210)}
+def gguf(name, kvs):
+    rng = random.Random(name)
+    infos, data = b"", b""
+    for i, t in enumerate(layouts):
+        values, (block, size) = 256, layouts[t]
+        infos += s("t%d" % i) + struct.pack("<IQIQ", 1, values, t, len(data))
+        data += bytes(rng.randrange(256) for _ in range(values // block * size))
+        data += b"\0" * ((32 - len(data) % 32) % 32)
+    head = b"GGUF" + struct.pack("<IQQ", 3, len(layouts), len(kvs)) + b"".join(kvs) + infos
+    open(os.path.join(out, name), "wb").write(head + b"\0" * ((32 - len(head) % 32) % 32) + data)
+pieces = ["<unk>", "<s>", "</s>"] + ["<0x%02X>" % b for b in range(256)] + ["\u2581", "\u2581t", "he", "\u2581the", "a"]
+gguf("spm.gguf", [kv_str("general.architecture", "llama"), kv_str("tokenizer.ggml.model", "llama"),
+                  kv_strs("tokenizer.ggml.tokens", pieces), kv_f32s("tokenizer.ggml.scores", [-float(i) for i in range(len(pieces))]),
+                  kv_i32s("tokenizer.ggml.token_type", [2, 3, 3] + [6] * 256 + [1] * 5), kv_u32("tokenizer.ggml.unknown_token_id", 0)])
+byte_pieces = [chr(b) if 33 <= b <= 126 or 161 <= b <= 172 or b >= 174 else None for b in range(256)]
+n = 256
+for b in range(256):
+    if byte_pieces[b] is None: byte_pieces[b] = chr(n); n += 1
+gguf("bpe.gguf", [kv_str("general.architecture", "gpt2"), kv_str("tokenizer.ggml.model", "gpt2"), kv_str("tokenizer.ggml.pre", "gpt-2"),
+                  kv_strs("tokenizer.ggml.tokens", byte_pieces + ["\u0120t", "\u0120th", "<|endoftext|>"]),
+                  kv_strs("tokenizer.ggml.merges", ["\u0120 t", "\u0120t h"])])
+PY
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 # Third-party caches that live as long as the process are not leaks of the readers.
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export QT_QPA_PLATFORM=offscreen
 failed=0
-for target in fuzz_dicom fuzz_nifti fuzz_tfjs fuzz_documents fuzz_chain_codecs fuzz_multipart; do
+for target in fuzz_dicom fuzz_nifti fuzz_tfjs fuzz_documents fuzz_chain_codecs fuzz_multipart \
+  fuzz_gguf; do
   echo "== $target: ${seconds} s"
   if ! build-fuzz/bin/$target -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
       -max_len=1048576 -print_final_stats=1 -artifact_prefix="$artifacts/$target-" \

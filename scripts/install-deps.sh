@@ -91,12 +91,29 @@ fi
 #   contracts/          the contract tools: solcjs, OpenZeppelin and the local chain node (anvil)
 #   tests/api_clients/  OpenAI's and Ollama's client libraries, which the local API's tests drive
 #   tests/dicom_js/     dcmjs, the independent reader the tests decode our DICOM SEG and SR with
+#   tests/llama_cpp/    llama.cpp's prebuilt CPU libraries (node-llama-cpp), the reference of the
+#                       GGUF tests; its C headers come from the llama.cpp source bundle it carries
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
-for npm_dir in "$root_dir/contracts" "$root_dir/tests/api_clients" "$root_dir/tests/dicom_js"; do
+for npm_dir in "$root_dir/contracts" "$root_dir/tests/api_clients" "$root_dir/tests/dicom_js" \
+  "$root_dir/tests/llama_cpp"; do
   stamp="$npm_dir/node_modules/.nesa-lockfile"
   if ! cmp -s "$npm_dir/package-lock.json" "$stamp"; then
     echo "install-deps: installing the npm packages of ${npm_dir#"$root_dir"/} (npm ci)"
-    (cd "$npm_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    omit=()
+    [[ "$npm_dir" == */llama_cpp ]] && omit=(--omit=optional) # its GPU builds: not needed
+    (cd "$npm_dir" && npm ci "${omit[@]}" --ignore-scripts --no-audit --no-fund --loglevel=error)
     cp "$npm_dir/package-lock.json" "$stamp"
   fi
 done
+
+llama_dir="$root_dir/tests/llama_cpp/node_modules"
+if [[ ! -e "$llama_dir/.nesa-headers/include/llama.h" ]]; then
+  echo "install-deps: extracting llama.cpp's headers from its source bundle"
+  scratch=$(mktemp -d)
+  git clone -q --bare "$llama_dir/node-llama-cpp/llama/gitRelease.bundle" "$scratch/llama.git"
+  rm -rf "$llama_dir/.nesa-headers"
+  mkdir -p "$llama_dir/.nesa-headers"
+  git --git-dir="$scratch/llama.git" archive HEAD include ggml/include |
+    tar -x -C "$llama_dir/.nesa-headers"
+  rm -rf "$scratch"
+fi

@@ -163,6 +163,41 @@ private Q_SLOTS:
     QVERIFY(incomplete.error().message.find("tokenizer.json") != std::string::npos);
   }
 
+  // A GGUF file becomes a folder holding model.gguf; its header is read first.
+  void addsAGgufFile() {
+    auto text = [](const std::string &value) {
+      const std::uint64_t length = value.size();
+      return std::string(reinterpret_cast<const char *>(&length), 8) + value;
+    };
+    const std::uint32_t version = 3, stringType = 8;
+    const std::uint64_t tensors = 0, keys = 2;
+    std::string gguf = "GGUF";
+    gguf += std::string(reinterpret_cast<const char *>(&version), 4);
+    gguf += std::string(reinterpret_cast<const char *>(&tensors), 8);
+    gguf += std::string(reinterpret_cast<const char *>(&keys), 8);
+    for (const auto &[key, value] : {std::pair{"general.architecture", "llama"},
+                                     std::pair{"general.license", "mit"}})
+      gguf += text(key) + std::string(reinterpret_cast<const char *>(&stringType), 4) + text(value);
+    const fs::path file = root() / "Tiny-Q4.gguf";
+    write(file, gguf);
+    auto registry = open();
+    auto added = registry->addGguf(file, "");
+    QVERIFY2(added.ok(), added.ok() ? "" : added.error().message.c_str());
+    QCOMPARE(added->id, std::string("tiny-q4"));
+    QCOMPARE(added->kind, ModelKind::LanguageModel);
+    QCOMPARE(added->name, std::string("tiny-q4 (llama, GGUF)"));
+    QCOMPARE(added->licence, std::string("mit"));
+    QVERIFY(fs::exists(added->path / "model.gguf"));
+    QCOMPARE(*registry->verify("tiny-q4"), true);
+
+    write(file, "GGML and something else");
+    auto broken = registry->addGguf(file, "broken");
+    QVERIFY(!broken.ok());
+    QVERIFY2(broken.error().message.find("does not start with GGUF") != std::string::npos,
+             broken.error().message.c_str());
+    QVERIFY(!registry->find("broken").ok());
+  }
+
   void removesAddedModels() {
     auto registry = open();
     QVERIFY(registry->remove("tiny-lm").ok());

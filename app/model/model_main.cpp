@@ -31,9 +31,10 @@ const char *kUsage =
     "       nesa model add MODEL.pt --manifest M.json [--id ID]     a TorchScript model\n"
     "       nesa model add model.json [--manifest M.json] [--id ID] a TF.js layers model\n"
     "       nesa model add FOLDER [--id ID]                         a language-model folder\n"
+    "       nesa model add MODEL.gguf [--id ID]                     a GGUF language model\n"
     "       nesa model remove ID\n\n"
     "The catalogue of models on this computer: built-in ones, TF.js models imported to\n"
-    "TorchScript, your own TorchScript files and language-model folders, each with its\n"
+    "TorchScript, your own TorchScript files, language-model folders and GGUF files, each with its\n"
     "manifest, content hash (SHA-256), size and licence. 'nesa analyze --model ID' runs one.\n\n"
     "Options:\n";
 
@@ -176,12 +177,14 @@ int main(int argc, char **argv) {
       added = models->addLanguageModel(source, args->value("id"));
     else if (source.extension() == ".json")
       added = importTfjs(*models, source, args->value("manifest"), args->value("id"));
+    else if (source.extension() == ".gguf")
+      added = models->addGguf(source, args->value("id"));
     else if (source.extension() == ".pt")
       added = models->addTorchScript(source, args->value("manifest"), args->value("id"));
     else
       added = fail(ErrorCode::InvalidInput,
-                   source.string() + ": give a TorchScript .pt file, a TF.js model.json or a "
-                                     "language-model folder");
+                   source.string() + ": give a TorchScript .pt file, a TF.js model.json, a "
+                                     "GGUF file or a language-model folder");
     if (!added)
       return failWith(added.error());
     std::cout << "Added " << added->id << " (" << added->name << ", " << humanSize(added->bytes)

@@ -46,14 +46,14 @@ struct ForgetAtEnd {
 
 /// The model a request names, with how to prepare its input.
 struct ResolvedModel {
-  fs::path file; ///< TorchScript file or language-model folder
+  fs::path file; ///< TorchScript file, language-model folder or GGUF file
   std::optional<ingest::ModelManifest> manifest;
   /// What an organisation's policy matches: a built-in model's id, else the file's canonical
   /// path (a name the user chose, for a file or an added model, proves nothing).
   std::string policyName;
   bool isLanguageModel() const {
     std::error_code ec;
-    return fs::is_directory(file, ec);
+    return fs::is_directory(file, ec) || file.extension() == ".gguf";
   }
 };
 

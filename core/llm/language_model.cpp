@@ -1,5 +1,6 @@
 #include "llm/language_model.h"
 
+#include "llm/internal/gguf_model.h"
 #include "llm/internal/keyed_transformer.h"
 #include "llm/internal/language_model_impl.h"
 #include "llm/internal/safetensors.h"
@@ -58,7 +59,46 @@ std::int64_t pick(const at::Tensor &logits, const Sampling &sampling, std::mt199
 
 } // namespace
 
+namespace {
+
+// The GGUF file `path` names: the file itself, or the only *.gguf of a folder without a
+// config.json. Empty when the path is a Hugging Face folder.
+Result<std::filesystem::path> ggufOf(const std::filesystem::path &path) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec))
+    return path;
+  if (std::filesystem::exists(path / "config.json", ec))
+    return std::filesystem::path();
+  std::vector<std::filesystem::path> found;
+  for (const auto &entry : std::filesystem::directory_iterator(path, ec))
+    if (entry.path().extension() == ".gguf")
+      found.push_back(entry.path());
+  if (found.size() > 1)
+    return fail(ErrorCode::InvalidInput, path.string() + " holds several .gguf files: name one");
+  return found.empty() ? std::filesystem::path() : found.front();
+}
+
+Result<LanguageModel> loadGguf(const std::filesystem::path &file) {
+  auto read = readGgufModel(file);
+  if (!read)
+    return read.error();
+  auto weights = buildWeights(read->config, std::move(read->tensors));
+  if (!weights)
+    return weights.error().withContext(file.string());
+  auto impl = std::make_shared<LanguageModel::Impl>();
+  impl->weights = std::move(*weights);
+  impl->tokenizer = std::move(read->tokenizer);
+  return LanguageModel(std::move(impl));
+}
+
+} // namespace
+
 Result<LanguageModel> LanguageModel::load(const std::filesystem::path &folder) {
+  auto gguf = ggufOf(folder);
+  if (!gguf)
+    return gguf.error();
+  if (!gguf->empty())
+    return loadGguf(*gguf);
   auto config = ModelConfig::load(folder / "config.json");
   if (!config)
     return config.error();

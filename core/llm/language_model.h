@@ -1,6 +1,6 @@
 // A language model loaded from a Hugging Face folder (config.json, *.safetensors,
-// tokenizer.json) and run natively at any privacy level: its linear layers form a bundle that
-// miners compute on, exactly like a compiled TorchScript model's.
+// tokenizer.json) or a GGUF file, and run natively at any privacy level: its linear layers form
+// a bundle that miners compute on, exactly like a compiled TorchScript model's.
 #pragma once
 
 #include "llm/model_config.h"
@@ -52,9 +52,10 @@ struct LogitsResult {
 /// A loaded model. Cheap to copy (shared, immutable).
 class LanguageModel {
 public:
-  /// Loads a model folder. Errors: a missing or malformed config.json, a truncated or
-  /// inconsistent safetensors file, a tensor missing or of the wrong shape, a tokenizer.json
-  /// with unknown pieces or a vocabulary larger than the model's.
+  /// Loads a model folder, a GGUF file (llama or gpt2), or a folder holding one GGUF file and
+  /// no config.json. Errors: a missing or malformed config.json, a truncated or inconsistent
+  /// safetensors or GGUF file, a tensor missing or of the wrong shape, a tokenizer with unknown
+  /// pieces or a vocabulary larger than the model's, a GGUF variant we do not run.
   static Result<LanguageModel> load(const std::filesystem::path &folder);
 
   const ModelConfig &config() const;

@@ -6,6 +6,7 @@
 #include <array>
 #include <climits>
 #include <fstream>
+#include <queue>
 #include <sstream>
 
 namespace nesa::llm {
@@ -198,19 +199,86 @@ Result<Tokenizer> Tokenizer::parse(const std::string &text) {
         a = merge.at(0).get<std::string>();
         b = merge.at(1).get<std::string>();
       }
-      for (const auto &piece : {a, b, a + b})
-        if (!t.m_vocab.count(piece))
-          return invalid("the merge '" + a + " " + b + "' uses the unknown piece '" + piece + "'");
-      t.m_mergeRank.emplace(a + " " + b, rank++);
+      if (auto added = t.addMerge(a, b, rank++); !added)
+        return invalid(added.error().message);
     }
   } catch (const json::exception &e) {
     return invalid(std::string("malformed (") + e.what() + ")");
   }
-  if (t.m_mode == Mode::ByteLevel)
+  if (auto bytes = t.requireBytePieces(); !bytes)
+    return invalid(bytes.error().message);
+  return t;
+}
+
+Result<void> Tokenizer::addMerge(const std::string &a, const std::string &b, int rank) {
+  for (const auto &piece : {a, b, a + b})
+    if (!m_vocab.count(piece))
+      return fail(ErrorCode::InvalidInput,
+                  "the merge '" + a + " " + b + "' uses the unknown piece '" + piece + "'");
+  m_mergeRank.emplace(a + " " + b, rank);
+  return {};
+}
+
+Result<void> Tokenizer::requireBytePieces() const {
+  if (m_mode == Mode::ByteLevel)
     for (const auto &piece : byteToUnicode())
-      if (!t.m_vocab.count(piece))
-        return invalid("a byte-level vocabulary must hold all 256 byte pieces; '" + piece +
-                       "' is missing");
+      if (!m_vocab.count(piece))
+        return fail(ErrorCode::InvalidInput,
+                    "a byte-level vocabulary must hold all 256 byte pieces; '" + piece +
+                        "' is missing");
+  return {};
+}
+
+Result<Tokenizer> Tokenizer::fromTables(const VocabularyTables &tables) {
+  auto invalidTables = [](const std::string &why) {
+    return fail(ErrorCode::InvalidInput, "the GGUF tokenizer: " + why);
+  };
+  Tokenizer t;
+  if (tables.model == "gpt2")
+    t.m_mode = Mode::ByteLevel;
+  else if (tables.model == "llama")
+    t.m_mode = Mode::SentencePiece;
+  else
+    return invalidTables("the model '" + tables.model +
+                         "' is not supported (gpt2: byte-level BPE; llama: SentencePiece)");
+  const auto count = tables.tokens.size();
+  if (count == 0 || count > 10'000'000)
+    return invalidTables("it holds " + std::to_string(count) + " tokens");
+  if (!tables.types.empty() && tables.types.size() != count)
+    return invalidTables("it has " + std::to_string(tables.types.size()) + " token types for " +
+                         std::to_string(count) + " tokens");
+  if (t.m_mode == Mode::SentencePiece && tables.scores.size() != count)
+    return invalidTables("SentencePiece needs one score per token");
+  t.m_pieces = tables.tokens;
+  t.m_scores = tables.scores;
+  t.m_addSpacePrefix = tables.addSpacePrefix;
+  t.m_byteFallback = t.m_mode == Mode::SentencePiece;
+  for (std::size_t id = 0; id < count; ++id) {
+    const auto &piece = tables.tokens[id];
+    // As in llama.cpp: the last id of a piece wins, an empty piece gets a name no text has.
+    t.m_vocab[piece.empty() ? "[EMPTY_" + std::to_string(id) + "]" : piece] =
+        static_cast<std::int64_t>(id);
+    const int type = tables.types.empty() ? 1 : tables.types[id];
+    if ((type == 3 || type == 4) && !piece.empty())
+      t.m_added.emplace_back(piece, static_cast<std::int64_t>(id));
+  }
+  std::sort(t.m_added.begin(), t.m_added.end(),
+            [](const auto &a, const auto &b) { return a.first.size() > b.first.size(); });
+  if (tables.unknown) {
+    if (*tables.unknown < 0 || *tables.unknown >= static_cast<std::int64_t>(count))
+      return invalidTables("the unknown token's id is out of range");
+    t.m_unk = *tables.unknown;
+  }
+  int rank = 0;
+  for (const auto &merge : tables.merges) {
+    const auto space = merge.find(' ', 1);
+    if (space == std::string::npos)
+      return invalidTables("the merge '" + merge + "' is not two pieces");
+    if (auto added = t.addMerge(merge.substr(0, space), merge.substr(space + 1), rank++); !added)
+      return invalidTables(added.error().message);
+  }
+  if (auto bytes = t.requireBytePieces(); !bytes)
+    return invalidTables(bytes.error().message);
   return t;
 }
 
@@ -230,7 +298,67 @@ std::optional<std::int64_t> Tokenizer::addedToken(const std::string &content) co
   return std::nullopt;
 }
 
+// SentencePiece's merging as llama.cpp runs it: every two neighbouring symbols that form a
+// piece are candidates; the highest score merges first (the leftmost among equals), and a
+// candidate whose symbols changed since it was queued is dropped.
+std::vector<std::string> Tokenizer::sentencePiece(const std::string &text) const {
+  struct Symbol {
+    std::string text;
+    int prev, next;
+  };
+  struct Candidate {
+    int left, right;
+    float score;
+    std::size_t size;
+    bool operator<(const Candidate &other) const {
+      return score < other.score || (score == other.score && left > other.left);
+    }
+  };
+  std::vector<Symbol> symbols;
+  for (auto &cp : codePoints(text)) {
+    const int index = static_cast<int>(symbols.size());
+    symbols.push_back({std::move(cp), index - 1, index + 1});
+  }
+  if (symbols.empty())
+    return {};
+  symbols.back().next = -1;
+  std::priority_queue<Candidate> queue;
+  auto consider = [&](int left, int right) {
+    if (left < 0 || right < 0)
+      return;
+    const std::string joined = symbols[static_cast<std::size_t>(left)].text +
+                               symbols[static_cast<std::size_t>(right)].text;
+    auto it = m_vocab.find(joined);
+    if (it == m_vocab.end())
+      return;
+    queue.push({left, right, m_scores[static_cast<std::size_t>(it->second)], joined.size()});
+  };
+  for (int i = 1; i < static_cast<int>(symbols.size()); ++i)
+    consider(i - 1, i);
+  while (!queue.empty()) {
+    const Candidate c = queue.top();
+    queue.pop();
+    auto &left = symbols[static_cast<std::size_t>(c.left)];
+    auto &right = symbols[static_cast<std::size_t>(c.right)];
+    if (left.text.empty() || right.text.empty() || left.text.size() + right.text.size() != c.size)
+      continue;
+    left.text += right.text;
+    right.text.clear();
+    left.next = right.next;
+    if (right.next >= 0)
+      symbols[static_cast<std::size_t>(right.next)].prev = c.left;
+    consider(left.prev, c.left);
+    consider(c.left, left.next);
+  }
+  std::vector<std::string> out;
+  for (int i = 0; i >= 0; i = symbols[static_cast<std::size_t>(i)].next)
+    out.push_back(symbols[static_cast<std::size_t>(i)].text);
+  return out;
+}
+
 std::vector<std::string> Tokenizer::bpe(const std::string &word) const {
+  if (m_mode == Mode::SentencePiece)
+    return sentencePiece(word);
   std::vector<std::string> symbols;
   if (m_mode == Mode::ByteLevel)
     for (unsigned char c : word)
@@ -294,7 +422,7 @@ Result<std::vector<std::int64_t>> Tokenizer::encode(std::string_view text) const
         if (auto r = encodeWord(word, ids); !r)
           return r;
     } else {
-      std::string marked = first ? kSpaceMark : "";
+      std::string marked = first && m_addSpacePrefix ? kSpaceMark : "";
       for (char c : pending)
         marked += c == ' ' ? kSpaceMark : std::string(1, c);
       if (auto r = encodeWord(marked, ids); !r)
@@ -313,6 +441,7 @@ Result<std::vector<std::int64_t>> Tokenizer::encode(std::string_view text) const
         ids.push_back(id);
         i += content.size();
         special = true;
+        first = first || m_mode == Mode::SentencePiece; // llama.cpp: ▁ again after a special
         break;
       }
     if (!special)

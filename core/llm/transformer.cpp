@@ -99,7 +99,12 @@ Result<TransformerWeights> buildGpt2(const ModelConfig &c, const TensorSource &s
   NESA_TRY_TENSOR(lnfb, src.get("ln_f.bias", {H}));
   w.finalNormWeight = lnfw;
   w.finalNormBias = lnfb;
-  w.head = addOp(w.bundle, wte, at::Tensor());
+  at::Tensor head = wte;
+  if (src.has("lm_head.weight")) { // an untied head (GGUF files may carry one)
+    NESA_TRY_TENSOR(lmHead, src.get("lm_head.weight", {c.vocabSize, H}));
+    head = lmHead;
+  }
+  w.head = addOp(w.bundle, head, at::Tensor());
   return w;
 }
 

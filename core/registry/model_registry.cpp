@@ -1,5 +1,7 @@
 #include "registry/model_registry.h"
 
+#include "ingest/gguf_file.h"
+
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
@@ -321,6 +323,31 @@ Result<RegisteredModel> ModelRegistry::addTorchScript(const fs::path &file,
     fs::copy_file(file, staging / "model.pt", ec);
     if (!ec)
       fs::copy_file(manifestFile, staging / "manifest.json", ec);
+  });
+}
+
+Result<RegisteredModel> ModelRegistry::addGguf(const fs::path &file, std::string id) {
+  auto gguf = ingest::gguf::File::open(file);
+  if (!gguf)
+    return gguf.error();
+  auto arch = gguf->text("general.architecture");
+  if (!arch)
+    return arch.error().withContext(file.string());
+  if (id.empty())
+    id = defaultId(file.stem().string());
+  if (auto ok = checkNewId(id); !ok)
+    return ok.error();
+  RegisteredModel m;
+  m.id = id;
+  m.kind = ModelKind::LanguageModel;
+  m.source = ModelSource::User;
+  m.path = m_folder / id; // a folder holding model.gguf and no config.json
+  m.name = id + " (" + *arch + ", GGUF)";
+  m.task = "summarization, classification";
+  if (auto licence = gguf->text("general.license"))
+    m.licence = *licence;
+  return install(std::move(m), [&](const fs::path &staging, std::error_code &ec) {
+    fs::copy_file(file, staging / "model.gguf", ec);
   });
 }
 
