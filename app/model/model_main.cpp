@@ -61,13 +61,14 @@ void printList(const registry::ModelRegistry &models) {
     std::cout << "No models installed.\n";
     return;
   }
+  // The task, the only column of no fixed width, comes last.
   std::cout << std::left << std::setw(28) << "ID" << std::setw(16) << "KIND" << std::setw(10)
-            << "SOURCE" << std::setw(11) << "SIZE" << std::setw(16) << "TASK"
-            << "SHA-256\n";
+            << "SOURCE" << std::setw(11) << "SIZE" << std::setw(14) << "SHA-256"
+            << "TASK\n";
   for (const auto &m : all)
     std::cout << std::setw(28) << m.id << std::setw(16) << registry::kindName(m.kind)
               << std::setw(10) << registry::sourceName(m.source) << std::setw(11)
-              << humanSize(m.bytes) << std::setw(16) << m.task << m.sha256.substr(0, 12) << '\n';
+              << humanSize(m.bytes) << std::setw(14) << m.sha256.substr(0, 12) << m.task << '\n';
 }
 
 int printInfo(const registry::ModelRegistry &models, const std::string &id) {
