@@ -49,6 +49,7 @@ int main(int argc, char **argv) {
   registerChainSuite();
   registerApiSuite();
   registerBrainSuite();
+  registerLlmSuite();
 
   Options options;
   std::vector<std::string> wanted;

@@ -1,7 +1,9 @@
 // blas: the dense kernels the private engine depends on, through libtorch on this machine.
 // The engine's share arithmetic needs fp64 (f64-masked) and int64 (ring64); each is measured
-// against fp32, the speed a plain local run gets.
+// against fp32, the speed a plain local run gets; and one row (a generated token) through a wide
+// matrix as model::linearRows computes it against at::linear.
 #include "harness.h"
+#include "model/internal/linear_rows.h"
 #include "suites/suites.h"
 
 #include <ATen/ATen.h>
@@ -30,6 +32,8 @@ std::vector<Comparison> makeComparisons() {
   const auto bI = at::randint(-1000, 1000, {512, 512}, at::kLong);
   const auto x32 = at::randn({1, 64, 64, 64}), w32 = at::randn({64, 64, 3, 3});
   const auto x64 = x32.to(at::kDouble), w64 = w32.to(at::kDouble);
+  const auto row32 = at::randn({1, 2048}), wide32 = at::randn({8192, 2048});
+  const auto row64 = row32.to(at::kDouble), wide64 = wide32.to(at::kDouble);
   return {
       {"gemm512_f64_vs_f32", "ms", [=] { return timeMatmul(a32, b32); },
        [=] { return timeMatmul(a64, b64); }},
@@ -37,6 +41,13 @@ std::vector<Comparison> makeComparisons() {
        [=] { return timeMatmul(aI, bI); }},
       {"conv3x3_64ch_64px_f64_vs_f32", "ms", [=] { return timeConv(x32, w32); },
        [=] { return timeConv(x64, w64); }},
+      // One token through a 1B model's MLP matrix: what generation does per layer.
+      {"one_row_linear_8192x2048_f32_rows_vs_linear", "ms",
+       [=] { return timeMs([&] { (void)at::linear(row32, wide32); }); },
+       [=] { return timeMs([&] { (void)model::linearRows(row32, wide32, {}); }); }},
+      {"one_row_linear_8192x2048_f64_rows_vs_linear", "ms",
+       [=] { return timeMs([&] { (void)at::linear(row64, wide64); }); },
+       [=] { return timeMs([&] { (void)model::linearRows(row64, wide64, {}); }); }},
   };
 }
 

@@ -30,6 +30,9 @@ void registerChainSuite();
 /// links vs loopback, and with its buffers reused vs mapped afresh.
 void registerBrainSuite();
 
+/// llm: a GGUF Llama of 1.1 B parameters in Q8_0 at local vs llama.cpp on the same file.
+void registerLlmSuite();
+
 /// api: the local API (HTTP on loopback) vs the analyzer called directly, on the same queries.
 void registerApiSuite();
 

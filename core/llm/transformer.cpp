@@ -1,5 +1,6 @@
 #include "llm/internal/transformer.h"
 
+#include "model/internal/linear_rows.h"
 #include "model/internal/remote_call.h"
 #include "model/internal/tensor_convert.h"
 
@@ -28,12 +29,18 @@ std::int64_t addOp(model::LinearBundle &bundle, const at::Tensor &weight, const 
 class TensorSource {
 public:
   explicit TensorSource(std::map<std::string, at::Tensor> tensors) : m_tensors(std::move(tensors)) {
-    // GPT-2 checkpoints come with or without the "transformer." prefix.
-    for (auto &[name, tensor] : std::map<std::string, at::Tensor>(m_tensors))
-      if (name.rfind("transformer.", 0) == 0)
-        m_tensors.emplace(name.substr(12), tensor);
+    // GPT-2 checkpoints come with or without the "transformer." prefix: names lose it.
+    for (auto it = m_tensors.begin(); it != m_tensors.end();)
+      if (it->first.rfind("transformer.", 0) == 0) {
+        m_tensors.emplace(it->first.substr(12), std::move(it->second));
+        it = m_tensors.erase(it);
+      } else {
+        ++it;
+      }
   }
-  Result<at::Tensor> get(const std::string &name, std::vector<std::int64_t> shape) const {
+  /// The tensor `name` of `shape`, taken out of the source (a model's weights are read once,
+  /// and the source's memory goes as the bundle grows).
+  Result<at::Tensor> get(const std::string &name, std::vector<std::int64_t> shape) {
     auto it = m_tensors.find(name);
     if (it == m_tensors.end())
       return fail(ErrorCode::InvalidInput, "the model has no tensor " + name);
@@ -41,7 +48,9 @@ public:
       return fail(ErrorCode::InvalidInput, name + " has shape " +
                                                shapeText(it->second.sizes().vec()) + ", expected " +
                                                shapeText(shape));
-    return it->second;
+    at::Tensor taken = std::move(it->second);
+    m_tensors.erase(it);
+    return taken;
   }
   bool has(const std::string &name) const { return m_tensors.count(name) > 0; }
 
@@ -61,7 +70,7 @@ private:
     return var##Result.error();                                                                    \
   at::Tensor var = *var##Result;
 
-Result<TransformerWeights> buildGpt2(const ModelConfig &c, const TensorSource &src) {
+Result<TransformerWeights> buildGpt2(const ModelConfig &c, TensorSource &src) {
   TransformerWeights w;
   w.config = c;
   const auto H = c.hidden, I = c.intermediate;
@@ -108,7 +117,7 @@ Result<TransformerWeights> buildGpt2(const ModelConfig &c, const TensorSource &s
   return w;
 }
 
-Result<TransformerWeights> buildLlama(const ModelConfig &c, const TensorSource &src) {
+Result<TransformerWeights> buildLlama(const ModelConfig &c, TensorSource &src) {
   TransformerWeights w;
   w.config = c;
   const auto H = c.hidden, I = c.intermediate, D = c.headDim();
@@ -136,9 +145,9 @@ Result<TransformerWeights> buildLlama(const ModelConfig &c, const TensorSource &
                          optionalBias(p + "self_attn.k_proj.bias", c.kvHeads * D),
                          optionalBias(p + "self_attn.v_proj.bias", c.kvHeads * D)});
     // RMSNorm(x)·g followed by W equals RMSNorm(x) followed by W·diag(g).
-    layer.qkv = addOp(w.bundle, at::cat({q, k, v}) * g1, qkvBias);
+    layer.qkv = addOp(w.bundle, at::cat({q, k, v}).mul_(g1), qkvBias);
     layer.out = addOp(w.bundle, o, at::Tensor());
-    layer.up = addOp(w.bundle, at::cat({gate, up}) * g2, at::Tensor());
+    layer.up = addOp(w.bundle, at::cat({gate, up}).mul_(g2), at::Tensor());
     layer.down = addOp(w.bundle, down, at::Tensor());
     w.layers.push_back(layer);
   }
@@ -155,9 +164,8 @@ Result<TransformerWeights> buildLlama(const ModelConfig &c, const TensorSource &
 at::Tensor linear(const TransformerWeights &w, std::int64_t op, const at::Tensor &x, bool remote) {
   if (remote)
     return model::callRemoteLinear({op}, x);
-  const auto &bias = w.opBias[static_cast<std::size_t>(op)];
-  return at::linear(x, w.opWeight[static_cast<std::size_t>(op)],
-                    bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt);
+  return model::linearRows(x, w.opWeight[static_cast<std::size_t>(op)],
+                           w.opBias[static_cast<std::size_t>(op)]);
 }
 
 at::Tensor rmsNorm(const at::Tensor &x, double eps) {
@@ -176,13 +184,25 @@ at::Tensor rotary(const at::Tensor &x, std::int64_t start, double theta) {
 
 } // namespace
 
-void TransformerWeights::refreshOps() {
+TransformerWeights::TransformerWeights(const TransformerWeights &other)
+    : config(other.config), embed(other.embed), positions(other.positions),
+      finalNormWeight(other.finalNormWeight), finalNormBias(other.finalNormBias),
+      layers(other.layers), head(other.head), bundle(other.bundle), bundleId(other.bundleId),
+      vocabPerm(other.vocabPerm) {
+  viewOps();
+}
+
+void TransformerWeights::viewOps() {
   opWeight.clear();
   opBias.clear();
   for (const auto &op : bundle.ops) {
-    opWeight.push_back(model::toTensor(op.weight));
-    opBias.push_back(op.bias ? model::toTensor(*op.bias) : at::Tensor());
+    opWeight.push_back(model::viewOf(op.weight));
+    opBias.push_back(op.bias ? model::viewOf(*op.bias) : at::Tensor());
   }
+}
+
+void TransformerWeights::refreshOps() {
+  viewOps();
   bundleId = bundle.id();
 }
 

@@ -1,6 +1,7 @@
 #include "privacy/internal/share_kernels.h"
 
 #include "gpu/dense_ops.h"
+#include "model/internal/linear_rows.h"
 #include "model/internal/tensor_convert.h"
 #include "privacy/field.h"
 
@@ -238,10 +239,10 @@ at::Tensor applyGeometry(const PreparedOp &op, const at::Tensor &x, const at::Te
                          const at::Tensor &bias, std::int64_t groups) {
   if (t_gpuDevice >= 0)
     return applyGeometryOnGpu(op, x, weight, bias, groups);
+  if (op.kind == model::LinearKind::Linear)
+    return model::linearRows(x, weight, bias);
   const c10::optional<at::Tensor> b =
       bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
-  if (op.kind == model::LinearKind::Linear)
-    return at::linear(x, weight, b);
   // libtorch's own float64 convolution is near BLAS speed with enough inputs per output, and
   // several times slower with few (first layers, depthwise convolutions); measured with
   // `nesa bench engine`.
@@ -295,7 +296,7 @@ at::Tensor applyF32(const PreparedOp &op, const at::Tensor &x, bool addBias) {
       bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
   // libtorch's float32 kernels are the ones a `local` run uses, fast at every shape.
   switch (op.kind) {
-  case model::LinearKind::Linear: return at::linear(x, op.weight32, b);
+  case model::LinearKind::Linear: return model::linearRows(x, op.weight32, bias);
   case model::LinearKind::Conv1d:
     return at::conv1d(x, op.weight32, b, op.stride, op.padding, op.dilation, op.groups);
   case model::LinearKind::Conv2d:

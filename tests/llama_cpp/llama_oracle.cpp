@@ -2,18 +2,22 @@
 // command line, as the reference the GGUF tests compare our reader and forward pass with.
 //   llama_oracle make FILE llama|gpt2 SEED     writes a tiny random-weight F32 model, with a
 //                                              tokenizer, through ggml's own GGUF writer
+//                                              (llama-1b: Llama 3.2 1B's shape, 1.1 B parameters)
 //   llama_oracle quantize IN OUT TYPE          llama_model_quantize, every matrix to TYPE (f16,
 //                                              bf16, q8_0, q4_0, q4_k, q5_k, q6_k)
 //   llama_oracle dequantize FILE TENSOR OUT    the tensor as ggml dequantizes it (raw float32)
 //   llama_oracle tokenize FILE TEXT            the ids (no BOS), one line, space-separated
 //   llama_oracle logits FILE OUT ID...         logits of every position (raw float32 [T, vocab])
 //   llama_oracle generate FILE N ID...         N greedy tokens after the ids, one line
+//   llama_oracle speed FILE N ID...            milliseconds for the ids' pass and N greedy
+//                                              tokens (loading excluded)
 // llama.cpp runs with flash attention off and a float32 KV cache, on the CPU.
 #include <ggml-backend.h>
 #include <ggml.h>
 #include <gguf.h>
 #include <llama.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -152,8 +156,8 @@ void setStrings(gguf_context *g, const char *key, const std::vector<std::string>
 
 class ModelWriter {
 public:
-  ModelWriter(unsigned seed) : m_rng(seed) {
-    ggml_init_params params{512u << 20, nullptr, false};
+  ModelWriter(unsigned seed, std::size_t bytes = 512u << 20) : m_rng(seed) {
+    ggml_init_params params{bytes, nullptr, false};
     m_ctx = ggml_init(params);
     m_gguf = gguf_init_empty();
   }
@@ -216,19 +220,39 @@ void writeVocabulary(gguf_context *g, const Vocabulary &v, bool sentencePiece) {
     gguf_set_val_u32(g, "tokenizer.ggml.unknown_token_id", 0);
 }
 
-// Llama: 2 blocks, hidden 256 (K-quants need rows of 256), 4 heads, 2 key/value heads.
 // How much each head row leans towards its predecessor's embedding (see leaningHead).
 constexpr float kLean = 0.03f;
 
-void makeLlama(const std::string &file, unsigned seed) {
-  const auto vocab = sentencePieceVocabulary();
-  const std::int64_t V = static_cast<std::int64_t>(vocab.tokens.size()), H = 256, I = 512,
-                     heads = 4, kvHeads = 2, D = H / heads, L = 2;
-  ModelWriter w(seed);
+// A Llama's shape. The vocabulary is padded with <extra_N> pieces up to `vocab`.
+struct LlamaShape {
+  const char *name;
+  std::int64_t H, I, heads, kvHeads, L, vocab, context;
+};
+// 2 blocks, hidden 256 (K-quants need rows of 256), 4 heads, 2 key/value heads.
+constexpr LlamaShape kTinyLlama{"nesa-tiny-llama", 256, 512, 4, 2, 2, 0, 128};
+// Llama 3.2 1B's layout with a 32 000-piece vocabulary: 1.10 B parameters.
+constexpr LlamaShape kLlama1B{"nesa-random-llama-1b", 2048, 8192, 32, 8, 16, 32000, 2048};
+
+void makeLlama(const std::string &file, unsigned seed, const LlamaShape &shape) {
+  auto vocab = sentencePieceVocabulary();
+  while (static_cast<std::int64_t>(vocab.tokens.size()) < shape.vocab) {
+    vocab.tokens.push_back("<extra_" + std::to_string(vocab.tokens.size()) + ">");
+    vocab.scores.push_back(-static_cast<float>(vocab.tokens.size()));
+    vocab.types.push_back(1);
+  }
+  const std::int64_t V = static_cast<std::int64_t>(vocab.tokens.size()), H = shape.H,
+                     I = shape.I, heads = shape.heads, kvHeads = shape.kvHeads, D = H / heads,
+                     L = shape.L;
+  // Weights scaled by 1/√fan-in, as the tiny model's were chosen for hidden 256.
+  const float in = 1.28f / std::sqrt(static_cast<float>(H)),
+              down = 1.13f / std::sqrt(static_cast<float>(I));
+  const std::int64_t elements =
+      2 * V * H + L * (2 * H + 2 * heads * D * H + 2 * kvHeads * D * H + 3 * H * I) + H;
+  ModelWriter w(seed, static_cast<std::size_t>(elements) * sizeof(float) + (64u << 20));
   auto *g = w.gguf();
   gguf_set_val_str(g, "general.architecture", "llama");
-  gguf_set_val_str(g, "general.name", "nesa-tiny-llama");
-  gguf_set_val_u32(g, "llama.context_length", 128);
+  gguf_set_val_str(g, "general.name", shape.name);
+  gguf_set_val_u32(g, "llama.context_length", static_cast<std::uint32_t>(shape.context));
   gguf_set_val_u32(g, "llama.embedding_length", H);
   gguf_set_val_u32(g, "llama.block_count", L);
   gguf_set_val_u32(g, "llama.feed_forward_length", I);
@@ -242,17 +266,17 @@ void makeLlama(const std::string &file, unsigned seed) {
   for (std::int64_t l = 0; l < L; ++l) {
     const std::string p = "blk." + std::to_string(l) + ".";
     w.tensor(p + "attn_norm.weight", H, 0, 1, 0.1f);
-    w.tensor(p + "attn_q.weight", H, heads * D, 0, 0.08f);
-    w.tensor(p + "attn_k.weight", H, kvHeads * D, 0, 0.08f);
-    w.tensor(p + "attn_v.weight", H, kvHeads * D, 0, 0.08f);
-    w.tensor(p + "attn_output.weight", heads * D, H, 0, 0.06f);
+    w.tensor(p + "attn_q.weight", H, heads * D, 0, in);
+    w.tensor(p + "attn_k.weight", H, kvHeads * D, 0, in);
+    w.tensor(p + "attn_v.weight", H, kvHeads * D, 0, in);
+    w.tensor(p + "attn_output.weight", heads * D, H, 0, 0.75f * in);
     w.tensor(p + "ffn_norm.weight", H, 0, 1, 0.1f);
-    w.tensor(p + "ffn_gate.weight", H, I, 0, 0.06f);
-    w.tensor(p + "ffn_up.weight", H, I, 0, 0.06f);
-    w.tensor(p + "ffn_down.weight", I, H, 0, 0.05f);
+    w.tensor(p + "ffn_gate.weight", H, I, 0, 0.75f * in);
+    w.tensor(p + "ffn_up.weight", H, I, 0, 0.75f * in);
+    w.tensor(p + "ffn_down.weight", I, H, 0, down);
   }
   w.tensor("output_norm.weight", H, 0, 1, 0.1f);
-  w.leaningHead("output.weight", "token_embd.weight", kLean, 0.12f);
+  w.leaningHead("output.weight", "token_embd.weight", kLean, 1.5f * in);
   w.write(file);
 }
 
@@ -408,7 +432,9 @@ int main(int argc, char **argv) {
     const std::string family = argv[3];
     const auto seed = static_cast<unsigned>(std::atoi(argv[4]));
     if (family == "llama")
-      makeLlama(file, seed);
+      makeLlama(file, seed, kTinyLlama);
+    else if (family == "llama-1b")
+      makeLlama(file, seed, kLlama1B);
     else if (family == "gpt2")
       makeGpt2(file, seed);
     else
@@ -459,6 +485,25 @@ int main(int argc, char **argv) {
       next = {best};
     }
     std::printf("\n");
+  } else if (command == "speed" && argc >= 5) {
+    Loaded l;
+    load(l, file, true);
+    const int count = std::atoi(argv[3]);
+    const auto ids = idsFrom(argc, argv, 4);
+    const auto start = std::chrono::steady_clock::now();
+    decode(l, ids, 0, false);
+    int position = static_cast<int>(ids.size());
+    const int vocab = llama_vocab_n_tokens(l.vocab);
+    for (int step = 0; step < count; ++step, ++position) {
+      const float *logits = llama_get_logits_ith(l.ctx, -1);
+      llama_token best = 0;
+      for (int v = 1; v < vocab; ++v)
+        if (logits[v] > logits[best])
+          best = v;
+      decode(l, {best}, position, false);
+    }
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+    std::printf("%.3f\n", took.count());
   } else {
     std::fputs("llama_oracle: unknown command or wrong arguments\n", stderr);
     return 2;

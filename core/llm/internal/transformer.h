@@ -34,12 +34,24 @@ struct TransformerWeights {
   std::int64_t head = 0; ///< the LM head's bundle op
   model::LinearBundle bundle;
   std::string bundleId;
-  std::vector<at::Tensor> opWeight, opBias; ///< the bundle's ops as tensors, for local runs
+  /// The bundle's ops as tensors for local runs: views of the bundle's bytes, not copies (a
+  /// language model's weights are its memory). A move keeps them valid (the bytes stay put); a
+  /// copy makes views of its own bundle.
+  std::vector<at::Tensor> opWeight, opBias;
   /// Keyed models: token t is fed as id vocabPerm[t], and its logit comes back at vocabPerm[t].
   std::vector<std::int64_t> vocabPerm;
 
+  TransformerWeights() = default;
+  TransformerWeights(TransformerWeights &&) noexcept = default;
+  TransformerWeights &operator=(TransformerWeights &&) noexcept = default;
+  TransformerWeights(const TransformerWeights &other);
+  TransformerWeights &operator=(const TransformerWeights &other) = delete;
+
   /// Rebuilds opWeight/opBias and bundleId from the bundle.
   void refreshOps();
+
+private:
+  void viewOps();
 };
 
 /// Builds the weights from a folder's tensors (Hugging Face names). Errors name a missing tensor

@@ -1,0 +1,115 @@
+// llm: our native forward pass on a GGUF Llama of 1.1 B parameters in Q8_0 (random weights,
+// Llama 3.2 1B's shape: hidden 2048, 16 blocks, 32 heads, 8 key/value heads, MLP 8192, a
+// 32 000-piece vocabulary) against llama.cpp on the same file and machine. Each side runs an
+// 8-token prompt's pass and 16 greedy tokens, loading excluded. llama.cpp is driven by
+// llama_oracle (tests/llama_cpp), which a build with tests puts beside nesa-bench; it also
+// writes the model (about 55 s and 5.6 GB of temporary files, removed at the end).
+#include "harness.h"
+#include "llm/language_model.h"
+#include "suites/or_die.h"
+#include "suites/suites.h"
+#include "util/child_process.h"
+
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+namespace nesa::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+template <typename T> T orDie(Result<T> result, const char *what) {
+  return bench::orDie(std::move(result), "llm", what);
+}
+
+constexpr int kNewTokens = 16;
+const std::vector<std::int64_t> kPrompt = {1, 300, 301, 302, 303, 304, 305, 306};
+
+fs::path oraclePath() {
+  const auto path = executableDir() / "llama_oracle";
+  if (!fs::exists(path)) {
+    std::cerr << "llm suite: " << path.string()
+              << " is missing: it is built with the tests once scripts/install-deps.sh has "
+                 "installed llama.cpp's libraries (tests/llama_cpp)\n";
+    std::exit(1);
+  }
+  return path;
+}
+
+// Runs llama_oracle to the end; its last line of output.
+std::string oracle(const std::vector<std::string> &arguments, const char *what) {
+  auto child = orDie(ChildProcess::start(oraclePath(), arguments, true), what);
+  std::string last;
+  for (;;) {
+    auto line = child.readLine(std::chrono::minutes(10));
+    if (!line)
+      break;
+    last = *line;
+  }
+  if (child.stop() != 0) {
+    std::cerr << "llm suite: " << what << ": llama_oracle failed\n";
+    std::exit(1);
+  }
+  return last;
+}
+
+struct Fixture {
+  fs::path folder;
+  fs::path file;
+  std::shared_ptr<llm::LanguageModel> model;
+  ~Fixture() {
+    std::error_code ec;
+    fs::remove_all(folder, ec);
+  }
+};
+
+std::shared_ptr<Fixture> makeFixture() {
+  auto f = std::make_shared<Fixture>();
+  f->folder = fs::temp_directory_path() / ("nesa-bench-llm-" + std::to_string(getpid()));
+  fs::create_directories(f->folder);
+  const auto f32 = f->folder / "llama-1b-f32.gguf";
+  f->file = f->folder / "llama-1b-q8_0.gguf";
+  std::cerr << "llm suite: writing a random Llama of 1.1 B parameters (about a minute)...\n";
+  oracle({"make", f32.string(), "llama-1b", "1"}, "write the model");
+  oracle({"quantize", f32.string(), f->file.string(), "q8_0"}, "quantize it");
+  fs::remove(f32);
+  f->model = std::make_shared<llm::LanguageModel>(
+      orDie(llm::LanguageModel::load(f->file), "load the model"));
+  return f;
+}
+
+double llamaCpp(const Fixture &f) {
+  std::vector<std::string> arguments = {"speed", f.file.string(), std::to_string(kNewTokens)};
+  for (auto id : kPrompt)
+    arguments.push_back(std::to_string(id));
+  return std::stod(oracle(arguments, "llama.cpp's run"));
+}
+
+double ours(const Fixture &f) {
+  llm::RunSetup local;
+  local.options.level = privacy::PrivacyLevel::Local;
+  llm::GenerationOptions greedy;
+  greedy.maxNewTokens = kNewTokens;
+  greedy.stopAtEos = false;
+  return timeMs([&] { orDie(f.model->generate(kPrompt, greedy, local), "our run"); });
+}
+
+std::vector<Comparison> makeComparisons() {
+  auto f = makeFixture();
+  Comparison local{"q8_0_1b_local_vs_llama_cpp", "ms", [f] { return llamaCpp(*f); },
+                   [f] { return ours(*f); }};
+  local.maxRepeats = 3;
+  return {local};
+}
+
+} // namespace
+
+void registerLlmSuite() {
+  registerSuite({"llm",
+                 "a GGUF Llama of 1.1 B parameters in Q8_0 at local vs llama.cpp on the same "
+                 "file (prompt pass + 16 greedy tokens)",
+                 makeComparisons});
+}
+
+} // namespace nesa::bench
