@@ -636,7 +636,7 @@ private Q_SLOTS:
              (QStringList{QStringLiteral("storage"), QStringLiteral("audit"),
                           QStringLiteral("util"), QStringLiteral("blas"), QStringLiteral("engine"),
                           QStringLiteral("ee"), QStringLiteral("net"), QStringLiteral("chain"),
-                          QStringLiteral("api"), QStringLiteral("brain")}));
+                          QStringLiteral("api"), QStringLiteral("brain"), QStringLiteral("llm")}));
     QCOMPARE(run(kBench, {QStringLiteral("nosuchsuite")}).code, 2);
   }
 

@@ -7,10 +7,13 @@
 #include "analysis/analyzer.h"
 #include "ingest/gguf_file.h"
 #include "ingest/gguf_quants.h"
+#include "llm/internal/language_model_impl.h"
+#include "llm/internal/q8_rows.h"
 #include "llm/language_model.h"
 #include "test_miners.h"
 #include "test_tensors.h"
 
+#include <ATen/ATen.h>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -155,12 +158,12 @@ class TestGguf : public QObject {
     setup.options.level = privacy::PrivacyLevel::Local;
     return setup;
   }
-  /// A prompt the tokenizer of `family` writes, with llama's BOS first.
-  std::vector<std::int64_t> prompt(const LanguageModel &m, const QString &family) const {
+  /// A prompt as the model's tokenizer writes it, with its start token (llama's BOS) first.
+  std::vector<std::int64_t> prompt(const LanguageModel &m) const {
     auto ids = m.tokenizer().encode("the patient scan is in the contract, note");
     std::vector<std::int64_t> out = ids.ok() ? *ids : std::vector<std::int64_t>{};
-    if (family == "llama")
-      out.insert(out.begin(), 1);
+    if (auto start = m.tokenizer().startToken())
+      out.insert(out.begin(), *start);
     return out;
   }
 
@@ -229,7 +232,7 @@ private Q_SLOTS:
     QTest::addColumn<QString>("text");
     const char *texts[] = {"the patient scan is in the contract",
                            "  two  spaces, then: caf\xC3\xA9 42!", "summary\nnote\tthe end  ",
-                           "thethe contractnote"};
+                           "thethe contractnote", "a\n\nb  c!'s it's \n\n"};
     for (const char *family : {"llama", "gpt2"})
       for (std::size_t i = 0; i < std::size(texts); ++i)
         QTest::addRow("%s %zu", family, i) << QString(family) << QString::fromUtf8(texts[i]);
@@ -245,6 +248,9 @@ private Q_SLOTS:
     QVERIFY2(theirs.ok(), theirs.ok() ? "" : theirs.error().message.c_str());
     QCOMPARE(*ours, idsOf(*theirs));
     QCOMPARE(QString::fromStdString(model->tokenizer().decode(*ours)), text);
+    // Sequences begin as llama.cpp begins them: BOS for SentencePiece, nothing for GPT-2.
+    QCOMPARE(model->tokenizer().startToken(),
+             family == "llama" ? std::optional<std::int64_t>(1) : std::nullopt);
   }
 
   // Logits of every position against llama.cpp's (flash attention off, float32 KV cache).
@@ -272,7 +278,7 @@ private Q_SLOTS:
     QFETCH(double, tolerance);
     auto model = LanguageModel::load(file(family, type));
     QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
-    const auto ids = prompt(*model, family);
+    const auto ids = prompt(*model);
     auto ours = model->logits(ids, local());
     QVERIFY2(ours.ok(), ours.ok() ? "" : ours.error().message.c_str());
     const auto out = dir() / "logits.f32";
@@ -299,7 +305,7 @@ private Q_SLOTS:
     QFETCH(QString, type);
     auto model = LanguageModel::load(file(family, type));
     QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
-    const auto ids = prompt(*model, family);
+    const auto ids = prompt(*model);
     GenerationOptions greedy;
     greedy.maxNewTokens = 12;
     greedy.stopAtEos = false;
@@ -309,6 +315,35 @@ private Q_SLOTS:
                          idArguments(ids));
     QVERIFY2(theirs.ok(), theirs.ok() ? "" : theirs.error().message.c_str());
     QCOMPARE(ours->tokens, idsOf(*theirs));
+  }
+
+  // Local generation reads Q8_0 matrices as stored: each such op (gains, concatenated q/k/v
+  // and rotary row order included) equals its float32 weights on any input.
+  void q8OpsEqualTheirFloatWeights_data() {
+    QTest::addColumn<QString>("family");
+    QTest::newRow("llama") << "llama";
+    QTest::newRow("gpt2") << "gpt2";
+  }
+  void q8OpsEqualTheirFloatWeights() {
+    QFETCH(QString, family);
+    auto model = LanguageModel::load(file(family, "q8_0"));
+    QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
+    const auto &w = model->impl().weights;
+    QCOMPARE(w.opQ8.size(), w.bundle.ops.size());
+    at::manual_seed(3);
+    for (std::size_t op = 0; op < w.opQ8.size(); ++op) {
+      QVERIFY2(w.opQ8[op], qPrintable(QStringLiteral("op %1 has no Q8_0 copy").arg(op)));
+      const auto x = at::randn({5, w.opWeight[op].size(1)});
+      const auto expected = at::linear(x, w.opWeight[op]);
+      const auto got = q8MatMul(*w.opQ8[op], x);
+      const double error =
+          (got - expected).abs().max().item<double>() / expected.abs().max().item<double>();
+      QVERIFY2(error < 1e-5, qPrintable(QStringLiteral("op %1: %2").arg(op).arg(error)));
+    }
+    auto other = LanguageModel::load(file(family, "q4_k"));
+    QVERIFY(other.ok());
+    for (const auto &q8 : other->impl().weights.opQ8)
+      QVERIFY(!q8); // only Q8_0 is kept as stored
   }
 
   // A quantized GGUF at the private levels equals its local run.
@@ -322,7 +357,7 @@ private Q_SLOTS:
     QFETCH(int, level);
     auto model = LanguageModel::load(file("llama", "q4_k"));
     QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
-    const auto ids = prompt(*model, "llama");
+    const auto ids = prompt(*model);
     auto expected = model->logits(ids, local());
     QVERIFY(expected.ok());
     privacy::Engine engine(testing::honestPool(3));
@@ -385,8 +420,11 @@ private Q_SLOTS:
     auto longString = GgufBytes().text("general.name", "x").bytes();
     longString[24 + 8 + 12 + 4 + 7] = '\x7F'; // the value's length: huge
     row("string past the end", longString, "runs past the end");
-    row("offset outside", GgufBytes().tensor("w", {32}, 0, 4096).data(128).bytes(),
-        "lies outside the file");
+        row("offset elsewhere", GgufBytes().tensor("w", {32}, 0, 4096).data(128).bytes(),
+        "tensor w does not start where the previous one ends (at 0)");
+    row("tensors sharing bytes",
+        GgufBytes().tensor("a", {8}, 0, 0).tensor("b", {8}, 0, 0).data(64).bytes(),
+        "tensor b does not start where the previous one ends (at 32)");
     row("data cut short", GgufBytes().tensor("w", {64}, 0, 0).data(100).bytes(),
         "lies outside the file");
     row("unreadable type",

@@ -190,6 +190,14 @@ private Q_SLOTS:
     QVERIFY(fs::exists(added->path / "model.gguf"));
     QCOMPARE(*registry->verify("tiny-q4"), true);
 
+    std::string mamba = gguf;
+    mamba.replace(mamba.find("llama"), 5, "mamba");
+    write(file, mamba);
+    auto other = registry->addGguf(file, "other");
+    QVERIFY(!other.ok());
+    QVERIFY2(other.error().message.find("'mamba' is not supported") != std::string::npos,
+             other.error().message.c_str());
+
     write(file, "GGML and something else");
     auto broken = registry->addGguf(file, "broken");
     QVERIFY(!broken.ok());

@@ -3,6 +3,7 @@
 // against fp32, the speed a plain local run gets; and one row (a generated token) through a wide
 // matrix as model::linearRows computes it against at::linear.
 #include "harness.h"
+#include "llm/internal/q8_rows.h"
 #include "model/internal/linear_rows.h"
 #include "suites/suites.h"
 
@@ -34,6 +35,11 @@ std::vector<Comparison> makeComparisons() {
   const auto x64 = x32.to(at::kDouble), w64 = w32.to(at::kDouble);
   const auto row32 = at::randn({1, 2048}), wide32 = at::randn({8192, 2048});
   const auto row64 = row32.to(at::kDouble), wide64 = wide32.to(at::kDouble);
+  auto wideQ8 = std::make_shared<llm::Q8Rows>();
+  wideQ8->rows = 8192;
+  wideQ8->columns = 2048;
+  wideQ8->values.assign(8192 * 2048, 3);
+  wideQ8->scales.assign(8192 * 2048 / 32, 0.01f);
   return {
       {"gemm512_f64_vs_f32", "ms", [=] { return timeMatmul(a32, b32); },
        [=] { return timeMatmul(a64, b64); }},
@@ -48,6 +54,10 @@ std::vector<Comparison> makeComparisons() {
       {"one_row_linear_8192x2048_f64_rows_vs_linear", "ms",
        [=] { return timeMs([&] { (void)at::linear(row64, wide64); }); },
        [=] { return timeMs([&] { (void)model::linearRows(row64, wide64, {}); }); }},
+      // The same row through the matrix kept as Q8_0 (local generation of a GGUF model).
+      {"one_row_8192x2048_q8_0_vs_f32_rows", "ms",
+       [=] { return timeMs([&] { (void)model::linearRows(row32, wide32, {}); }); },
+       [=] { return timeMs([&] { (void)llm::q8MatMul(*wideQ8, row32); }); }},
   };
 }
 

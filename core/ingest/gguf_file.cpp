@@ -16,6 +16,11 @@ namespace {
 constexpr std::uint64_t kDefaultAlignment = 32;
 constexpr int kMaxDims = 4;         // ggml's GGML_MAX_DIMS
 constexpr int kMaxArrayNesting = 4; // arrays of arrays are skipped, this deep at most
+// No tensor holds more values (2^48: far above any model, far below byte-count overflow).
+constexpr std::uint64_t kMaxElements = std::uint64_t{1} << 48;
+// No metadata array holds more elements (a vocabulary or merge list has a few hundred thousand;
+// each element costs memory beyond its bytes in the file).
+constexpr std::uint64_t kMaxArrayElements = std::uint64_t{1} << 24;
 
 enum ValueType : std::uint32_t {
   U8 = 0,
@@ -127,12 +132,19 @@ Result<Value> readArray(Cursor &in, const std::string &key, int depth) {
   if (*count > in.remaining() / size)
     return malformed("the array " + key + " claims " + std::to_string(*count) +
                      " elements, more than the file holds");
+  if (*count > kMaxArrayElements)
+    return malformed("the array " + key + " holds " + std::to_string(*count) +
+                     " elements; at most " + std::to_string(kMaxArrayElements) + " are read");
   if (*elementType == Array && depth >= kMaxArrayNesting)
     return malformed("the array " + key + " nests arrays too deeply");
   Value value;
   value.kind = *elementType == String  ? Value::Kind::StringArray
                : *elementType == Array ? Value::Kind::Other
                                        : Value::Kind::NumberArray;
+  if (value.kind == Value::Kind::StringArray)
+    value.strings.reserve(static_cast<std::size_t>(*count));
+  else if (value.kind == Value::Kind::NumberArray)
+    value.numbers.reserve(static_cast<std::size_t>(*count));
   for (std::uint64_t i = 0; i < *count; ++i) {
     auto element = readValue(in, static_cast<std::uint32_t>(*elementType), key, depth + 1);
     if (!element)
@@ -188,7 +200,7 @@ Result<std::uint64_t> byteCount(const TensorInfo &t) {
   for (auto n : t.shape) {
     if (n <= 0)
       return malformed("tensor " + t.name + " has a dimension of " + std::to_string(n));
-    if (elements > (std::uint64_t{1} << 62) / static_cast<std::uint64_t>(n))
+    if (elements > kMaxElements / static_cast<std::uint64_t>(n))
       return malformed("tensor " + t.name + " is absurdly large");
     elements *= static_cast<std::uint64_t>(n);
   }
@@ -253,6 +265,7 @@ Result<File> File::parse(std::span<const std::uint8_t> bytes) {
       return malformed("general.alignment must be a power of two up to 65536");
     alignment = static_cast<std::uint64_t>(a->integer);
   }
+  std::uint64_t nextOffset = 0;
   for (std::uint64_t i = 0; i < *tensorCount; ++i) {
     TensorInfo t;
     auto name = in.string("a tensor name");
@@ -284,8 +297,12 @@ Result<File> File::parse(std::span<const std::uint8_t> bytes) {
     if (!bytesOf)
       return bytesOf.error();
     t.bytes = *bytesOf;
-    if (t.offset % alignment != 0)
-      return malformed("tensor " + t.name + " is not aligned to " + std::to_string(alignment));
+    // As ggml requires: each tensor's data follows the previous one's, padded to the
+    // alignment, so no two tensors share bytes and their total is bounded by the file.
+    if (t.offset != nextOffset)
+      return malformed("tensor " + t.name + " does not start where the previous one ends (at " +
+                       std::to_string(nextOffset) + ")");
+    nextOffset = t.offset + (t.bytes + alignment - 1) / alignment * alignment;
     if (!file.m_byName.emplace(t.name, file.m_tensors.size()).second)
       return malformed("the tensor " + t.name + " appears twice");
     file.m_tensors.push_back(std::move(t));
@@ -361,6 +378,10 @@ Result<std::string> File::text(const std::string &key) const {
   if (!v || v->kind != Value::Kind::String)
     return fail(ErrorCode::InvalidInput, "the GGUF metadata has no string " + key);
   return v->text;
+}
+
+std::span<const std::uint8_t> File::data(const TensorInfo &t) const {
+  return m_bytes.subspan(m_dataStart + t.offset, t.bytes);
 }
 
 void File::dequantize(const TensorInfo &t, float *out) const {

@@ -58,6 +58,8 @@ public:
 
   /// Dequantizes a tensor into `out` (tensor.elements() floats).
   void dequantize(const TensorInfo &tensor, float *out) const;
+  /// A tensor's stored bytes (tensor.bytes of them), valid while the File lives.
+  std::span<const std::uint8_t> data(const TensorInfo &tensor) const;
 
 private:
   std::shared_ptr<const void> m_owner; // the mapping, when the File made it

@@ -32,8 +32,9 @@ Result<Summary> summarize(const LanguageModel &model, const std::string &text,
   auto cue = model.tokenizer().encode(kSummaryCue);
   if (!cue)
     return cue.error();
-  const auto room =
-      model.config().maxPositions - static_cast<std::int64_t>(cue->size()) - maxTokensPerChunk;
+  const auto start = model.tokenizer().startToken();
+  const auto room = model.config().maxPositions - static_cast<std::int64_t>(cue->size()) -
+                    maxTokensPerChunk - (start ? 1 : 0);
   if (room < 8)
     return fail(ErrorCode::InvalidInput, "the model's context (" +
                                              std::to_string(model.config().maxPositions) +
@@ -45,6 +46,8 @@ Result<Summary> summarize(const LanguageModel &model, const std::string &text,
   options.maxNewTokens = maxTokensPerChunk;
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     auto prompt = pieces[i];
+    if (start)
+      prompt.insert(prompt.begin(), *start);
     prompt.insert(prompt.end(), cue->begin(), cue->end());
     auto generated = model.generate(prompt, options, setup);
     if (!generated)
@@ -72,7 +75,8 @@ Result<Classification> classify(const LanguageModel &model, const std::string &t
     auto labelIds = model.tokenizer().encode(" " + label);
     if (!labelIds)
       return labelIds.error();
-    const auto tail = cue->size() + labelIds->size();
+    const auto start = model.tokenizer().startToken();
+    const auto tail = cue->size() + labelIds->size() + (start ? 1 : 0);
     if (static_cast<std::int64_t>(tail) + 1 > model.config().maxPositions)
       return fail(ErrorCode::InvalidInput, "the label '" + label + "' does not fit the context");
     const auto keep = std::min<std::size_t>(
@@ -81,6 +85,8 @@ Result<Classification> classify(const LanguageModel &model, const std::string &t
                                        ids->begin() + static_cast<std::ptrdiff_t>(keep));
     if (sequence.empty())
       return fail(ErrorCode::InvalidInput, "the document has no text to classify");
+    if (start)
+      sequence.insert(sequence.begin(), *start);
     sequence.insert(sequence.end(), cue->begin(), cue->end());
     const auto labelStart = sequence.size();
     sequence.insert(sequence.end(), labelIds->begin(), labelIds->end());

@@ -1,11 +1,13 @@
 #include "llm/internal/gguf_model.h"
 
 #include "ingest/gguf_file.h"
+#include "ingest/gguf_quants.h"
 #include "llm/gguf_vocabulary.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <regex>
 
 namespace nesa::llm {
@@ -13,6 +15,8 @@ namespace {
 
 using nlohmann::json;
 namespace gguf = ingest::gguf;
+
+constexpr std::uint32_t kQ8_0 = 8; // ggml's type number
 
 // config.json's fields from the GGUF metadata, so ModelConfig::parse checks them as for a folder.
 Result<ModelConfig> configOf(const gguf::File &file, const std::string &arch,
@@ -88,6 +92,33 @@ at::Tensor tensorOf(const gguf::File &file, const gguf::TensorInfo &info) {
   return tensor;
 }
 
+// A Q8_0 matrix's rows as stored: 34-byte blocks of a half scale and 32 signed bytes.
+Q8Rows q8Of(const gguf::File &file, const gguf::TensorInfo &info) {
+  Q8Rows m;
+  m.columns = info.shape[0];
+  m.rows = info.elements() / m.columns;
+  const auto bytes = file.data(info);
+  const auto blocks = static_cast<std::size_t>(info.elements() / 32);
+  m.values.resize(static_cast<std::size_t>(info.elements()));
+  m.scales.resize(blocks);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::uint8_t *block = bytes.data() + 34 * b;
+    m.scales[b] = gguf::halfToFloat(static_cast<std::uint16_t>(block[0] | block[1] << 8));
+    std::memcpy(m.values.data() + 32 * b, block + 2, 32);
+  }
+  return m;
+}
+
+// Row i of a query or key matrix in Hugging Face's layout is row rotaryOrder[i] of GGUF's.
+std::vector<std::int64_t> rotaryOrder(std::int64_t heads, std::int64_t headDim) {
+  std::vector<std::int64_t> order;
+  for (std::int64_t h = 0; h < heads; ++h)
+    for (std::int64_t half = 0; half < 2; ++half)
+      for (std::int64_t i = 0; i < headDim / 2; ++i)
+        order.push_back(h * headDim + 2 * i + half);
+  return order;
+}
+
 // GGUF stores each head's query or key rows with the two rotary halves interleaved (pairs
 // (0, D/2), (1, D/2 + 1), …), as ggml's rotation expects; the native pass rotates halves.
 at::Tensor rotaryHalves(const at::Tensor &rows, std::int64_t heads, std::int64_t headDim) {
@@ -101,7 +132,8 @@ at::Tensor rotaryHalves(const at::Tensor &rows, std::int64_t heads, std::int64_t
 }
 
 // The Hugging Face name of a GGUF tensor, or "" for a name this architecture does not have.
-std::string huggingFaceName(const std::string &name, bool gpt2, bool &transpose) {
+std::string huggingFaceName(const std::string &name, bool gpt2, std::int64_t blocks,
+                            bool &transpose) {
   transpose = false;
   static const std::map<std::string, std::string> llamaTop = {
       {"token_embd.weight", "model.embed_tokens.weight"},
@@ -137,7 +169,7 @@ std::string huggingFaceName(const std::string &name, bool gpt2, bool &transpose)
     return it->second;
   static const std::regex block(R"(blk\.(\d{1,5})\.(.+))");
   std::smatch m;
-  if (!std::regex_match(name, m, block))
+  if (!std::regex_match(name, m, block) || std::stoll(m[1].str()) >= blocks)
     return "";
   const auto &inBlock = gpt2 ? gpt2Block : llamaBlock;
   auto it = inBlock.find(m[2].str());
@@ -173,19 +205,32 @@ Result<GgufModel> readGgufModel(const std::filesystem::path &path) {
   auto config = configOf(*file, *arch, vocabSize);
   if (!config)
     return withPath(config.error());
-  GgufModel model{*config, {}, std::move(*tokenizer)};
+  GgufModel model{*config, {}, {}, std::move(*tokenizer)};
   for (const auto &info : file->tensors()) {
     bool transpose = false;
-    const std::string name = huggingFaceName(info.name, gpt2, transpose);
+    const std::string name = huggingFaceName(info.name, gpt2, config->layers, transpose);
     if (name.empty())
       return withPath(fail(ErrorCode::InvalidInput,
                            "the tensor " + info.name + " is not part of a " + *arch +
                                " model this reader knows (rope scaling or another variant?)"));
+    if (transpose && info.shape.size() > 2)
+      return withPath(fail(ErrorCode::InvalidInput,
+                           "the tensor " + info.name + " has " +
+                               std::to_string(info.shape.size()) + " dimensions, not 2"));
     at::Tensor t = tensorOf(*file, info);
+    std::int64_t rotaryHeads = 0;
     if (!gpt2 && info.name.find(".attn_q.") != std::string::npos)
-      t = rotaryHalves(t, config->heads, config->headDim());
+      rotaryHeads = config->heads;
     else if (!gpt2 && info.name.find(".attn_k.") != std::string::npos)
-      t = rotaryHalves(t, config->kvHeads, config->headDim());
+      rotaryHeads = config->kvHeads;
+    if (rotaryHeads)
+      t = rotaryHalves(t, rotaryHeads, config->headDim());
+    if (info.type == kQ8_0 && info.shape.size() == 2) {
+      auto rows = q8Of(*file, info);
+      if (rotaryHeads && rows.rows == rotaryHeads * config->headDim())
+        rows = rows.permuteRows(rotaryOrder(rotaryHeads, config->headDim()));
+      model.q8.emplace(name, std::move(rows));
+    }
     if (transpose)
       t = t.t().contiguous();
     model.tensors.emplace(name, std::move(t));

@@ -29,13 +29,22 @@ Result<Tokenizer> tokenizerFromGguf(const ingest::gguf::File &file) {
   if (const auto *types = file.find("tokenizer.ggml.token_type");
       types && types->kind == Kind::NumberArray)
     for (double t : types->numbers)
-      tables.types.push_back(static_cast<int>(t));
+      tables.types.push_back(t >= 0 && t <= 1000 ? static_cast<int>(t) : 0); // 0: undefined
   if (const auto *merges = file.find("tokenizer.ggml.merges");
       merges && merges->kind == Kind::StringArray)
     tables.merges = merges->strings;
   if (const auto *unk = file.find("tokenizer.ggml.unknown_token_id");
       unk && unk->kind == Kind::Integer)
     tables.unknown = unk->integer;
+  // llama.cpp begins a SentencePiece model's sequences with BOS unless the file says otherwise,
+  // a byte-level BPE model's only when it says so.
+  bool addStart = tables.model == "llama";
+  if (const auto *add = file.find("tokenizer.ggml.add_bos_token");
+      add && add->kind == Kind::Bool)
+    addStart = add->integer != 0;
+  if (const auto *bos = file.find("tokenizer.ggml.bos_token_id");
+      addStart && bos && bos->kind == Kind::Integer)
+    tables.start = bos->integer;
   if (const auto *prefix = file.find("tokenizer.ggml.add_space_prefix");
       prefix && prefix->kind == Kind::Bool)
     tables.addSpacePrefix = prefix->integer != 0;

@@ -66,6 +66,7 @@ public:
       gpt2(vocab);
     else
       llama(vocab);
+    m_out.opQ8.clear(); // the keyed ops differ from the file's matrices
     m_out.refreshOps();
     return std::move(m_out);
   }

@@ -82,7 +82,7 @@ Result<LanguageModel> loadGguf(const std::filesystem::path &file) {
   auto read = readGgufModel(file);
   if (!read)
     return read.error();
-  auto weights = buildWeights(read->config, std::move(read->tensors));
+  auto weights = buildWeights(read->config, std::move(read->tensors), read->q8);
   if (!weights)
     return weights.error().withContext(file.string());
   auto impl = std::make_shared<LanguageModel::Impl>();
@@ -94,6 +94,18 @@ Result<LanguageModel> loadGguf(const std::filesystem::path &file) {
 } // namespace
 
 Result<LanguageModel> LanguageModel::load(const std::filesystem::path &folder) {
+  // libtorch reports tensors that do not fit together (a file's shapes checked one by one can
+  // still disagree) by throwing; a broken model is an error, not a crash.
+  try {
+    return loadChecked(folder);
+  } catch (const std::exception &e) {
+    return fail(ErrorCode::InvalidInput,
+                folder.string() + ": the model's tensors do not fit together (" +
+                    std::string(e.what()).substr(0, 200) + ")");
+  }
+}
+
+Result<LanguageModel> LanguageModel::loadChecked(const std::filesystem::path &folder) {
   auto gguf = ggufOf(folder);
   if (!gguf)
     return gguf.error();

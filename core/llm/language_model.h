@@ -80,6 +80,7 @@ public:
   const Impl &impl() const { return *m_impl; }
 
 private:
+  static Result<LanguageModel> loadChecked(const std::filesystem::path &folder);
   std::shared_ptr<const Impl> m_impl;
 };
 

@@ -97,12 +97,14 @@ std::vector<std::string> splitWords(std::string_view text) {
       while (end < text.size() &&
              classOf(static_cast<unsigned char>(text[end])) == CharClass::Space)
         ++end;
-      if (end < text.size() && end - i > 1 && text[end - 1] == ' ') {
-        words.emplace_back(text.substr(i, end - 1 - i)); // the last space joins the next word
+      // `\s+(?!\S)` then `\s+`: before a word, a run leaves its last character out; that
+      // character joins the word when it is a space, else it is a word of its own.
+      if (end < text.size() && end - i > 1) {
+        words.emplace_back(text.substr(i, end - 1 - i));
         i = end - 1;
         continue;
       }
-      if (end < text.size() && text[i] == ' ' && end - i == 1) {
+      if (end < text.size() && text[i] == ' ') {
         ++i; // a single space joins the word after it
         cls = classOf(static_cast<unsigned char>(text[i]));
       } else {
@@ -112,8 +114,7 @@ std::vector<std::string> splitWords(std::string_view text) {
       }
     }
     const std::size_t body = i;
-    while (i < text.size() && classOf(static_cast<unsigned char>(text[i])) == cls &&
-           !(cls == CharClass::Other && text[i] == '\'' && i > body))
+    while (i < text.size() && classOf(static_cast<unsigned char>(text[i])) == cls)
       ++i;
     if (i == body)
       ++i;
@@ -264,6 +265,11 @@ Result<Tokenizer> Tokenizer::fromTables(const VocabularyTables &tables) {
   }
   std::sort(t.m_added.begin(), t.m_added.end(),
             [](const auto &a, const auto &b) { return a.first.size() > b.first.size(); });
+  if (tables.start) {
+    if (*tables.start < 0 || *tables.start >= static_cast<std::int64_t>(count))
+      return invalidTables("the start token's id is out of range");
+    t.m_start = *tables.start;
+  }
   if (tables.unknown) {
     if (*tables.unknown < 0 || *tables.unknown >= static_cast<std::int64_t>(count))
       return invalidTables("the unknown token's id is out of range");
@@ -480,7 +486,7 @@ std::string Tokenizer::decode(const std::vector<std::int64_t> &ids) const {
       out += joined[i++];
     }
   }
-  if (!out.empty() && out.front() == ' ')
+  if (m_addSpacePrefix && !out.empty() && out.front() == ' ')
     out.erase(0, 1);
   return out;
 }

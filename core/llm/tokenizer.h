@@ -27,7 +27,8 @@ struct VocabularyTables {
   std::vector<int> types; ///< 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte
   std::vector<std::string> merges; ///< byte-level BPE: "a b", highest priority first
   std::optional<std::int64_t> unknown;
-  bool addSpacePrefix = true; ///< SentencePiece: the text gets a leading ▁
+  std::optional<std::int64_t> start; ///< the token a sequence begins with (BOS), if the model has one
+  bool addSpacePrefix = true;        ///< SentencePiece: the text gets a leading ▁
 };
 
 /// A loaded tokenizer. Copyable; immutable after load.
@@ -53,6 +54,9 @@ public:
   std::int64_t size() const { return static_cast<std::int64_t>(m_pieces.size()); }
   /// The id of an added token by its content ("<|endoftext|>", "</s>").
   std::optional<std::int64_t> addedToken(const std::string &content) const;
+  /// The token every sequence begins with (a GGUF Llama's BOS), or none (Hugging Face folders:
+  /// their prompts start with the text, as before).
+  std::optional<std::int64_t> startToken() const { return m_start; }
 
 private:
   enum class Mode { ByteLevel, Metaspace, SentencePiece };
@@ -67,6 +71,7 @@ private:
   bool m_addSpacePrefix = true;
   std::vector<float> m_scores; // SentencePiece: id → score
   std::optional<std::int64_t> m_unk;
+  std::optional<std::int64_t> m_start;
   std::unordered_map<std::string, std::int64_t> m_vocab;
   std::unordered_map<std::string, int> m_mergeRank;          // "a b" → rank
   std::vector<std::string> m_pieces;                         // id → piece

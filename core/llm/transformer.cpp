@@ -109,9 +109,11 @@ Result<TransformerWeights> buildGpt2(const ModelConfig &c, TensorSource &src) {
   w.finalNormWeight = lnfw;
   w.finalNormBias = lnfb;
   at::Tensor head = wte;
+  w.headSource = "wte.weight";
   if (src.has("lm_head.weight")) { // an untied head (GGUF files may carry one)
     NESA_TRY_TENSOR(lmHead, src.get("lm_head.weight", {c.vocabSize, H}));
     head = lmHead;
+    w.headSource = "lm_head.weight";
   }
   w.head = addOp(w.bundle, head, at::Tensor());
   return w;
@@ -145,6 +147,8 @@ Result<TransformerWeights> buildLlama(const ModelConfig &c, TensorSource &src) {
                          optionalBias(p + "self_attn.k_proj.bias", c.kvHeads * D),
                          optionalBias(p + "self_attn.v_proj.bias", c.kvHeads * D)});
     // RMSNorm(x)·g followed by W equals RMSNorm(x) followed by W·diag(g).
+    layer.gain1 = g1;
+    layer.gain2 = g2;
     layer.qkv = addOp(w.bundle, at::cat({q, k, v}).mul_(g1), qkvBias);
     layer.out = addOp(w.bundle, o, at::Tensor());
     layer.up = addOp(w.bundle, at::cat({gate, up}).mul_(g2), at::Tensor());
@@ -157,6 +161,8 @@ Result<TransformerWeights> buildLlama(const ModelConfig &c, TensorSource &src) {
     NESA_TRY_TENSOR(lmHead, src.get("lm_head.weight", {c.vocabSize, H}));
     head = lmHead;
   }
+  w.finalGain = gf;
+  w.headSource = head.is_same(embed) ? "model.embed_tokens.weight" : "lm_head.weight";
   w.head = addOp(w.bundle, head * gf, at::Tensor());
   return w;
 }
@@ -164,6 +170,13 @@ Result<TransformerWeights> buildLlama(const ModelConfig &c, TensorSource &src) {
 at::Tensor linear(const TransformerWeights &w, std::int64_t op, const at::Tensor &x, bool remote) {
   if (remote)
     return model::callRemoteLinear({op}, x);
+  const auto index = static_cast<std::size_t>(op);
+  if (q8Handles(x.size(0)) && index < w.opQ8.size() && w.opQ8[index]) {
+    auto y = q8MatMul(*w.opQ8[index], x);
+    if (w.opBias[index].defined())
+      y.add_(w.opBias[index]);
+    return y;
+  }
   return model::linearRows(x, w.opWeight[static_cast<std::size_t>(op)],
                            w.opBias[static_cast<std::size_t>(op)]);
 }
@@ -182,13 +195,53 @@ at::Tensor rotary(const at::Tensor &x, std::int64_t start, double theta) {
   return at::cat({x1 * cos - x2 * sin, x2 * cos + x1 * sin}, -1);
 }
 
+// The Q8_0 copy of each op whose matrices all have one, with the RMSNorm gain the op's float
+// weights have folded in (Llama) kept apart, to multiply the input.
+std::vector<std::shared_ptr<const Q8Rows>>
+quantizedOps(const ModelConfig &c, const TransformerWeights &w,
+             const std::map<std::string, Q8Rows> &q8) {
+  std::vector<std::shared_ptr<const Q8Rows>> ops(w.bundle.ops.size());
+  auto set = [&](std::int64_t op, const std::vector<std::string> &names, const at::Tensor &gain) {
+    std::vector<const Q8Rows *> parts;
+    for (const auto &name : names) {
+      auto it = q8.find(name);
+      if (it == q8.end())
+        return;
+      parts.push_back(&it->second);
+    }
+    ops[static_cast<std::size_t>(op)] = std::make_shared<const Q8Rows>(Q8Rows::concat(parts, gain));
+  };
+  const bool gpt2 = c.family == Family::Gpt2;
+  for (std::size_t l = 0; l < w.layers.size(); ++l) {
+    const auto &layer = w.layers[l];
+    const std::string p = (gpt2 ? "h." : "model.layers.") + std::to_string(l) + ".";
+    if (gpt2) {
+      set(layer.qkv, {p + "attn.c_attn.weight"}, {});
+      set(layer.out, {p + "attn.c_proj.weight"}, {});
+      set(layer.up, {p + "mlp.c_fc.weight"}, {});
+      set(layer.down, {p + "mlp.c_proj.weight"}, {});
+    } else {
+      set(layer.qkv,
+          {p + "self_attn.q_proj.weight", p + "self_attn.k_proj.weight",
+           p + "self_attn.v_proj.weight"},
+          layer.gain1);
+      set(layer.out, {p + "self_attn.o_proj.weight"}, {});
+      set(layer.up, {p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight"}, layer.gain2);
+      set(layer.down, {p + "mlp.down_proj.weight"}, {});
+    }
+  }
+  set(w.head, {w.headSource}, w.finalGain);
+  return ops;
+}
+
 } // namespace
 
 TransformerWeights::TransformerWeights(const TransformerWeights &other)
     : config(other.config), embed(other.embed), positions(other.positions),
       finalNormWeight(other.finalNormWeight), finalNormBias(other.finalNormBias),
-      layers(other.layers), head(other.head), bundle(other.bundle), bundleId(other.bundleId),
-      vocabPerm(other.vocabPerm) {
+      layers(other.layers), head(other.head), headSource(other.headSource),
+      finalGain(other.finalGain), bundle(other.bundle), bundleId(other.bundleId),
+      opQ8(other.opQ8), vocabPerm(other.vocabPerm) {
   viewOps();
 }
 
@@ -207,11 +260,15 @@ void TransformerWeights::refreshOps() {
 }
 
 Result<TransformerWeights> buildWeights(const ModelConfig &config,
-                                        std::map<std::string, at::Tensor> tensors) {
+                                        std::map<std::string, at::Tensor> tensors,
+                                        const std::map<std::string, Q8Rows> &q8) {
   TensorSource src(std::move(tensors));
   auto built = config.family == Family::Gpt2 ? buildGpt2(config, src) : buildLlama(config, src);
-  if (built)
+  if (built) {
     built->refreshOps();
+    if (!q8.empty())
+      built->opQ8 = quantizedOps(config, *built, q8);
+  }
   return built;
 }
 

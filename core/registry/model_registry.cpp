@@ -333,6 +333,9 @@ Result<RegisteredModel> ModelRegistry::addGguf(const fs::path &file, std::string
   auto arch = gguf->text("general.architecture");
   if (!arch)
     return arch.error().withContext(file.string());
+  if (*arch != "llama" && *arch != "gpt2")
+    return fail(ErrorCode::InvalidInput, file.string() + ": the architecture '" + *arch +
+                                             "' is not supported (llama and gpt2 are)");
   if (id.empty())
     id = defaultId(file.stem().string());
   if (auto ok = checkNewId(id); !ok)

@@ -61,8 +61,9 @@ public:
   /// Copies a language-model folder (config.json, tokenizer.json, *.safetensors and any
   /// licence or README file) into the registry. `id` defaults to the folder's name.
   Result<RegisteredModel> addLanguageModel(const std::filesystem::path &folder, std::string id);
-  /// Copies a GGUF language model (its header and architecture are read first) into the
-  /// registry as a folder holding model.gguf. `id` defaults to the file's stem.
+  /// Copies a GGUF language model (its header is read first and its architecture must be
+  /// llama or gpt2) into the registry as a folder holding model.gguf. `id` defaults to the
+  /// file's stem.
   Result<RegisteredModel> addGguf(const std::filesystem::path &file, std::string id);
   /// Deletes an added model and its files; built-in models cannot be removed.
   Result<void> remove(const std::string &id);

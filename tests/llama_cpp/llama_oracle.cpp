@@ -140,6 +140,13 @@ Vocabulary byteLevelVocabulary() {
         built = merged;
       }
     }
+  // Merges across the pre-tokenizer's boundaries ("\n\n", two spaces, "!'"): a wrong split
+  // of the text would then give other ids.
+  for (const auto &[a, b] : {std::pair{bytes['\n'], bytes['\n']}, std::pair{space, space},
+                             std::pair{std::string("!"), std::string("'")}}) {
+    v.merges.push_back(a + " " + b);
+    addPiece(v, seen, a + b);
+  }
   v.tokens.push_back("<|endoftext|>");
   v.scores.push_back(0);
   v.types.push_back(3);

@@ -2,6 +2,7 @@
 // its tensors under Hugging Face names in float32, and its tokenizer.
 #pragma once
 
+#include "llm/internal/q8_rows.h"
 #include "llm/model_config.h"
 #include "llm/tokenizer.h"
 
@@ -17,6 +18,8 @@ namespace nesa::llm {
 struct GgufModel {
   ModelConfig config;
   std::map<std::string, at::Tensor> tensors; ///< Hugging Face names, dequantized to float32
+  /// The Q8_0 matrices as stored (rows of the bundle's [out, in] layout), for local generation.
+  std::map<std::string, Q8Rows> q8;
   Tokenizer tokenizer;
 };
 

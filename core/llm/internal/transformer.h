@@ -2,6 +2,7 @@
 // each of them can run here or as one remote call.
 #pragma once
 
+#include "llm/internal/q8_rows.h"
 #include "llm/model_config.h"
 #include "model/linear_bundle.h"
 
@@ -21,6 +22,7 @@ struct LayerWeights {
   std::int64_t out = 0;  ///< attention output projection
   std::int64_t up = 0;   ///< GPT-2: c_fc; Llama: [gate; up]
   std::int64_t down = 0; ///< MLP output projection
+  at::Tensor gain1, gain2; ///< Llama's RMSNorm gains (folded into qkv and up; kept for opQ8)
 };
 
 /// Everything a forward pass needs. Llama's RMSNorm gains are folded into the next linear ops
@@ -31,19 +33,25 @@ struct TransformerWeights {
   at::Tensor positions;                      ///< GPT-2 [positions, hidden]
   at::Tensor finalNormWeight, finalNormBias; ///< GPT-2
   std::vector<LayerWeights> layers;
-  std::int64_t head = 0; ///< the LM head's bundle op
+  std::int64_t head = 0;  ///< the LM head's bundle op
+  std::string headSource; ///< the tensor the head came from (the embedding when tied)
+  at::Tensor finalGain;   ///< Llama's final RMSNorm gain (folded into the head; kept for opQ8)
   model::LinearBundle bundle;
   std::string bundleId;
   /// The bundle's ops as tensors for local runs: views of the bundle's bytes, not copies (a
   /// language model's weights are its memory). A move keeps them valid (the bytes stay put); a
   /// copy makes views of its own bundle.
   std::vector<at::Tensor> opWeight, opBias;
+  /// Per op (may be empty, and null for an op): the same matrix in Q8_0 from a GGUF file, which
+  /// local runs use for one-token passes (generation). Keyed models have none.
+  std::vector<std::shared_ptr<const Q8Rows>> opQ8;
   /// Keyed models: token t is fed as id vocabPerm[t], and its logit comes back at vocabPerm[t].
   std::vector<std::int64_t> vocabPerm;
 
   TransformerWeights() = default;
   TransformerWeights(TransformerWeights &&) noexcept = default;
   TransformerWeights &operator=(TransformerWeights &&) noexcept = default;
+  /// Copies every field (a new field must be added there) and views its own bundle.
   TransformerWeights(const TransformerWeights &other);
   TransformerWeights &operator=(const TransformerWeights &other) = delete;
 
@@ -55,9 +63,11 @@ private:
 };
 
 /// Builds the weights from a folder's tensors (Hugging Face names). Errors name a missing tensor
-/// or one with the wrong shape.
+/// or one with the wrong shape. `q8`: Q8_0 copies of some matrices (Hugging Face names, in the
+/// bundle's [out, in] layout) that local generation reads instead of float32.
 Result<TransformerWeights> buildWeights(const ModelConfig &config,
-                                        std::map<std::string, at::Tensor> tensors);
+                                        std::map<std::string, at::Tensor> tensors,
+                                        const std::map<std::string, Q8Rows> &q8 = {});
 
 /// Keys and values of the tokens seen so far, per layer.
 struct KvCache {
