@@ -420,7 +420,7 @@ private Q_SLOTS:
     auto longString = GgufBytes().text("general.name", "x").bytes();
     longString[24 + 8 + 12 + 4 + 7] = '\x7F'; // the value's length: huge
     row("string past the end", longString, "runs past the end");
-        row("offset elsewhere", GgufBytes().tensor("w", {32}, 0, 4096).data(128).bytes(),
+    row("offset elsewhere", GgufBytes().tensor("w", {32}, 0, 4096).data(128).bytes(),
         "tensor w does not start where the previous one ends (at 0)");
     row("tensors sharing bytes",
         GgufBytes().tensor("a", {8}, 0, 0).tensor("b", {8}, 0, 0).data(64).bytes(),

@@ -175,8 +175,8 @@ private Q_SLOTS:
     gguf += std::string(reinterpret_cast<const char *>(&version), 4);
     gguf += std::string(reinterpret_cast<const char *>(&tensors), 8);
     gguf += std::string(reinterpret_cast<const char *>(&keys), 8);
-    for (const auto &[key, value] : {std::pair{"general.architecture", "llama"},
-                                     std::pair{"general.license", "mit"}})
+    for (const auto &[key, value] :
+         {std::pair{"general.architecture", "llama"}, std::pair{"general.license", "mit"}})
       gguf += text(key) + std::string(reinterpret_cast<const char *>(&stringType), 4) + text(value);
     const fs::path file = root() / "Tiny-Q4.gguf";
     write(file, gguf);

@@ -57,16 +57,22 @@ void q8_0(const std::uint8_t *b, float *y) {
     y[j] = static_cast<float>(static_cast<std::int8_t>(b[2 + j])) * d;
 }
 
+// The scale and minimum of sub-block j of a Q4_K or Q5_K block `b` (d and dmin first).
+struct SubBlock {
+  float scale, min;
+};
+SubBlock subBlock(const std::uint8_t *b, int j) {
+  std::uint8_t sc, m;
+  scaleAndMin(j, b + 4, sc, m);
+  return {halfToFloat(le16(b)) * sc, halfToFloat(le16(b + 2)) * m};
+}
+
 // Q4_K: half d and dmin, 12 bytes of 6-bit scales and minimums, 128 bytes of 4-bit values.
 void q4_k(const std::uint8_t *b, float *y) {
-  const float d = halfToFloat(le16(b)), dmin = halfToFloat(le16(b + 2));
-  const std::uint8_t *scales = b + 4, *q = b + 16;
-  for (int j = 0, is = 0; j < 256; j += 64, is += 2, q += 32) {
-    std::uint8_t sc, m;
-    scaleAndMin(is, scales, sc, m);
-    const float d1 = d * sc, m1 = dmin * m;
-    scaleAndMin(is + 1, scales, sc, m);
-    const float d2 = d * sc, m2 = dmin * m;
+  const std::uint8_t *q = b + 16;
+  for (int is = 0; is < 8; is += 2, q += 32) {
+    const auto [d1, m1] = subBlock(b, is);
+    const auto [d2, m2] = subBlock(b, is + 1);
     for (int l = 0; l < 32; ++l)
       *y++ = d1 * static_cast<float>(q[l] & 0xF) - m1;
     for (int l = 0; l < 32; ++l)
@@ -76,15 +82,11 @@ void q4_k(const std::uint8_t *b, float *y) {
 
 // Q5_K: as Q4_K with a fifth bit per value in 32 bytes of high bits.
 void q5_k(const std::uint8_t *b, float *y) {
-  const float d = halfToFloat(le16(b)), dmin = halfToFloat(le16(b + 2));
-  const std::uint8_t *scales = b + 4, *qh = b + 16, *ql = b + 48;
+  const std::uint8_t *qh = b + 16, *ql = b + 48;
   std::uint8_t u1 = 1, u2 = 2;
-  for (int j = 0, is = 0; j < 256; j += 64, is += 2, ql += 32) {
-    std::uint8_t sc, m;
-    scaleAndMin(is, scales, sc, m);
-    const float d1 = d * sc, m1 = dmin * m;
-    scaleAndMin(is + 1, scales, sc, m);
-    const float d2 = d * sc, m2 = dmin * m;
+  for (int is = 0; is < 8; is += 2, ql += 32) {
+    const auto [d1, m1] = subBlock(b, is);
+    const auto [d2, m2] = subBlock(b, is + 1);
     for (int l = 0; l < 32; ++l)
       *y++ = d1 * static_cast<float>((ql[l] & 0xF) + (qh[l] & u1 ? 16 : 0)) - m1;
     for (int l = 0; l < 32; ++l)

@@ -214,9 +214,9 @@ Result<GgufModel> readGgufModel(const std::filesystem::path &path) {
                            "the tensor " + info.name + " is not part of a " + *arch +
                                " model this reader knows (rope scaling or another variant?)"));
     if (transpose && info.shape.size() > 2)
-      return withPath(fail(ErrorCode::InvalidInput,
-                           "the tensor " + info.name + " has " +
-                               std::to_string(info.shape.size()) + " dimensions, not 2"));
+      return withPath(fail(ErrorCode::InvalidInput, "the tensor " + info.name + " has " +
+                                                        std::to_string(info.shape.size()) +
+                                                        " dimensions, not 2"));
     at::Tensor t = tensorOf(*file, info);
     std::int64_t rotaryHeads = 0;
     if (!gpt2 && info.name.find(".attn_q.") != std::string::npos)

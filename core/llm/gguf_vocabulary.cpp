@@ -39,8 +39,7 @@ Result<Tokenizer> tokenizerFromGguf(const ingest::gguf::File &file) {
   // llama.cpp begins a SentencePiece model's sequences with BOS unless the file says otherwise,
   // a byte-level BPE model's only when it says so.
   bool addStart = tables.model == "llama";
-  if (const auto *add = file.find("tokenizer.ggml.add_bos_token");
-      add && add->kind == Kind::Bool)
+  if (const auto *add = file.find("tokenizer.ggml.add_bos_token"); add && add->kind == Kind::Bool)
     addStart = add->integer != 0;
   if (const auto *bos = file.find("tokenizer.ggml.bos_token_id");
       addStart && bos && bos->kind == Kind::Integer)

@@ -99,9 +99,9 @@ Result<LanguageModel> LanguageModel::load(const std::filesystem::path &folder) {
   try {
     return loadChecked(folder);
   } catch (const std::exception &e) {
-    return fail(ErrorCode::InvalidInput,
-                folder.string() + ": the model's tensors do not fit together (" +
-                    std::string(e.what()).substr(0, 200) + ")");
+    return fail(ErrorCode::InvalidInput, folder.string() +
+                                             ": the model's tensors do not fit together (" +
+                                             std::string(e.what()).substr(0, 200) + ")");
   }
 }
 

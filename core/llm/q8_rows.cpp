@@ -37,8 +37,7 @@ __attribute__((target("avx2,fma"))) float rowDotAvx2(const std::int8_t *q, const
   for (std::int64_t b = 0; b < blocks; ++b) {
     __m256 block = _mm256_setzero_ps();
     for (std::int64_t j = 0; j < kBlock; j += 8) {
-      const __m128i bytes =
-          _mm_loadl_epi64(reinterpret_cast<const __m128i *>(q + b * kBlock + j));
+      const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i *>(q + b * kBlock + j));
       const __m256 values = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes));
       block = _mm256_fmadd_ps(values, _mm256_loadu_ps(x + b * kBlock + j), block);
     }

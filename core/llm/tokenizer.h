@@ -27,8 +27,9 @@ struct VocabularyTables {
   std::vector<int> types; ///< 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte
   std::vector<std::string> merges; ///< byte-level BPE: "a b", highest priority first
   std::optional<std::int64_t> unknown;
-  std::optional<std::int64_t> start; ///< the token a sequence begins with (BOS), if the model has one
-  bool addSpacePrefix = true;        ///< SentencePiece: the text gets a leading ▁
+  std::optional<std::int64_t>
+      start;                  ///< the token a sequence begins with (BOS), if the model has one
+  bool addSpacePrefix = true; ///< SentencePiece: the text gets a leading ▁
 };
 
 /// A loaded tokenizer. Copyable; immutable after load.

@@ -197,9 +197,9 @@ at::Tensor rotary(const at::Tensor &x, std::int64_t start, double theta) {
 
 // The Q8_0 copy of each op whose matrices all have one, with the RMSNorm gain the op's float
 // weights have folded in (Llama) kept apart, to multiply the input.
-std::vector<std::shared_ptr<const Q8Rows>>
-quantizedOps(const ModelConfig &c, const TransformerWeights &w,
-             const std::map<std::string, Q8Rows> &q8) {
+std::vector<std::shared_ptr<const Q8Rows>> quantizedOps(const ModelConfig &c,
+                                                        const TransformerWeights &w,
+                                                        const std::map<std::string, Q8Rows> &q8) {
   std::vector<std::shared_ptr<const Q8Rows>> ops(w.bundle.ops.size());
   auto set = [&](std::int64_t op, const std::vector<std::string> &names, const at::Tensor &gain) {
     std::vector<const Q8Rows *> parts;
@@ -240,8 +240,8 @@ TransformerWeights::TransformerWeights(const TransformerWeights &other)
     : config(other.config), embed(other.embed), positions(other.positions),
       finalNormWeight(other.finalNormWeight), finalNormBias(other.finalNormBias),
       layers(other.layers), head(other.head), headSource(other.headSource),
-      finalGain(other.finalGain), bundle(other.bundle), bundleId(other.bundleId),
-      opQ8(other.opQ8), vocabPerm(other.vocabPerm) {
+      finalGain(other.finalGain), bundle(other.bundle), bundleId(other.bundleId), opQ8(other.opQ8),
+      vocabPerm(other.vocabPerm) {
   viewOps();
 }
 

@@ -247,9 +247,8 @@ void makeLlama(const std::string &file, unsigned seed, const LlamaShape &shape) 
     vocab.scores.push_back(-static_cast<float>(vocab.tokens.size()));
     vocab.types.push_back(1);
   }
-  const std::int64_t V = static_cast<std::int64_t>(vocab.tokens.size()), H = shape.H,
-                     I = shape.I, heads = shape.heads, kvHeads = shape.kvHeads, D = H / heads,
-                     L = shape.L;
+  const std::int64_t V = static_cast<std::int64_t>(vocab.tokens.size()), H = shape.H, I = shape.I,
+                     heads = shape.heads, kvHeads = shape.kvHeads, D = H / heads, L = shape.L;
   // Weights scaled by 1/√fan-in, as the tiny model's were chosen for hidden 256.
   const float in = 1.28f / std::sqrt(static_cast<float>(H)),
               down = 1.13f / std::sqrt(static_cast<float>(I));

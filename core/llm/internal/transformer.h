@@ -18,10 +18,10 @@ namespace nesa::llm {
 struct LayerWeights {
   at::Tensor norm1Weight, norm1Bias; ///< GPT-2 LayerNorm; undefined for Llama (gains folded)
   at::Tensor norm2Weight, norm2Bias;
-  std::int64_t qkv = 0;  ///< [q; k; v] projection
-  std::int64_t out = 0;  ///< attention output projection
-  std::int64_t up = 0;   ///< GPT-2: c_fc; Llama: [gate; up]
-  std::int64_t down = 0; ///< MLP output projection
+  std::int64_t qkv = 0;    ///< [q; k; v] projection
+  std::int64_t out = 0;    ///< attention output projection
+  std::int64_t up = 0;     ///< GPT-2: c_fc; Llama: [gate; up]
+  std::int64_t down = 0;   ///< MLP output projection
   at::Tensor gain1, gain2; ///< Llama's RMSNorm gains (folded into qkv and up; kept for opQ8)
 };
 
