@@ -333,12 +333,15 @@ private Q_SLOTS:
     at::manual_seed(3);
     for (std::size_t op = 0; op < w.opQ8.size(); ++op) {
       QVERIFY2(w.opQ8[op], qPrintable(QStringLiteral("op %1 has no Q8_0 copy").arg(op)));
-      const auto x = at::randn({5, w.opWeight[op].size(1)});
-      const auto expected = at::linear(x, w.opWeight[op]);
-      const auto got = q8MatMul(*w.opQ8[op], x);
-      const double error =
-          (got - expected).abs().max().item<double>() / expected.abs().max().item<double>();
-      QVERIFY2(error < 1e-5, qPrintable(QStringLiteral("op %1: %2").arg(op).arg(error)));
+      for (std::int64_t tokens : {1, 5, 8, 9, 17}) { // one row, a chunk, chunks and a rest
+        const auto x = at::randn({tokens, w.opWeight[op].size(1)});
+        const auto expected = at::linear(x, w.opWeight[op]);
+        const auto got = q8MatMul(*w.opQ8[op], x);
+        const double error =
+            (got - expected).abs().max().item<double>() / expected.abs().max().item<double>();
+        QVERIFY2(error < 1e-5,
+                 qPrintable(QStringLiteral("op %1, %2 rows: %3").arg(op).arg(tokens).arg(error)));
+      }
     }
     auto other = LanguageModel::load(file(family, "q4_k"));
     QVERIFY(other.ok());

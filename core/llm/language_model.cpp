@@ -82,7 +82,7 @@ Result<LanguageModel> loadGguf(const std::filesystem::path &file) {
   auto read = readGgufModel(file);
   if (!read)
     return read.error();
-  auto weights = buildWeights(read->config, std::move(read->tensors), read->q8);
+  auto weights = buildWeights(read->config, std::move(read->tensors), std::move(read->q8));
   if (!weights)
     return weights.error().withContext(file.string());
   auto impl = std::make_shared<LanguageModel::Impl>();
@@ -98,6 +98,9 @@ Result<LanguageModel> LanguageModel::load(const std::filesystem::path &folder) {
   // still disagree) by throwing; a broken model is an error, not a crash.
   try {
     return loadChecked(folder);
+  } catch (const std::bad_alloc &) {
+    return fail(ErrorCode::Unavailable,
+                folder.string() + ": not enough memory to load this model on this computer");
   } catch (const std::exception &e) {
     return fail(ErrorCode::InvalidInput, folder.string() +
                                              ": the model's tensors do not fit together (" +

@@ -110,6 +110,8 @@ Q8Rows Q8Rows::permuteRows(const std::vector<std::int64_t> &order) const {
 bool q8Handles(std::int64_t tokens) { return tokens >= 1 && tokens <= kMaxRows; }
 
 at::Tensor q8MatMul(const Q8Rows &m, const at::Tensor &x) {
+  TORCH_CHECK(x.dim() >= 1 && x.size(-1) == m.columns, "q8MatMul: input of width ",
+              x.dim() ? x.size(-1) : 0, " for a matrix of ", m.columns, " columns");
   auto input = x.reshape({-1, m.columns}).to(at::kFloat);
   if (m.gain.defined())
     input = input * m.gain;

@@ -171,7 +171,8 @@ at::Tensor linear(const TransformerWeights &w, std::int64_t op, const at::Tensor
   if (remote)
     return model::callRemoteLinear({op}, x);
   const auto index = static_cast<std::size_t>(op);
-  if (q8Handles(x.size(0)) && index < w.opQ8.size() && w.opQ8[index]) {
+  if (q8Handles(x.size(0)) && index < w.opQ8.size() && w.opQ8[index] &&
+      x.size(-1) == w.opQ8[index]->columns) {
     auto y = q8MatMul(*w.opQ8[index], x);
     if (w.opBias[index].defined())
       y.add_(w.opBias[index]);
@@ -196,10 +197,10 @@ at::Tensor rotary(const at::Tensor &x, std::int64_t start, double theta) {
 }
 
 // The Q8_0 copy of each op whose matrices all have one, with the RMSNorm gain the op's float
-// weights have folded in (Llama) kept apart, to multiply the input.
-std::vector<std::shared_ptr<const Q8Rows>> quantizedOps(const ModelConfig &c,
-                                                        const TransformerWeights &w,
-                                                        const std::map<std::string, Q8Rows> &q8) {
+// weights have folded in (Llama) kept apart, to multiply the input. The matrices are taken out
+// of `q8` as they are used, so no matrix is held twice.
+std::vector<std::shared_ptr<const Q8Rows>>
+quantizedOps(const ModelConfig &c, const TransformerWeights &w, std::map<std::string, Q8Rows> q8) {
   std::vector<std::shared_ptr<const Q8Rows>> ops(w.bundle.ops.size());
   auto set = [&](std::int64_t op, const std::vector<std::string> &names, const at::Tensor &gain) {
     std::vector<const Q8Rows *> parts;
@@ -209,7 +210,19 @@ std::vector<std::shared_ptr<const Q8Rows>> quantizedOps(const ModelConfig &c,
         return;
       parts.push_back(&it->second);
     }
-    ops[static_cast<std::size_t>(op)] = std::make_shared<const Q8Rows>(Q8Rows::concat(parts, gain));
+    Q8Rows rows;
+    if (parts.size() == 1) {
+      rows = std::move(q8.find(names.front())->second);
+      rows.gain = gain;
+    } else {
+      rows = Q8Rows::concat(parts, gain);
+    }
+    for (const auto &name : names)
+      q8.erase(name);
+    const auto &weight = w.opWeight[static_cast<std::size_t>(op)];
+    if (rows.rows != weight.size(0) || rows.columns != weight.size(1))
+      return; // not the op's matrix after all: the float path stays
+    ops[static_cast<std::size_t>(op)] = std::make_shared<const Q8Rows>(std::move(rows));
   };
   const bool gpt2 = c.family == Family::Gpt2;
   for (std::size_t l = 0; l < w.layers.size(); ++l) {
@@ -261,13 +274,13 @@ void TransformerWeights::refreshOps() {
 
 Result<TransformerWeights> buildWeights(const ModelConfig &config,
                                         std::map<std::string, at::Tensor> tensors,
-                                        const std::map<std::string, Q8Rows> &q8) {
+                                        std::map<std::string, Q8Rows> q8) {
   TensorSource src(std::move(tensors));
   auto built = config.family == Family::Gpt2 ? buildGpt2(config, src) : buildLlama(config, src);
   if (built) {
     built->refreshOps();
     if (!q8.empty())
-      built->opQ8 = quantizedOps(config, *built, q8);
+      built->opQ8 = quantizedOps(config, *built, std::move(q8));
   }
   return built;
 }

@@ -28,9 +28,10 @@ struct Q8Rows {
 bool q8Handles(std::int64_t tokens);
 
 /// (x ⊙ gain)·Wᵀ for x of [tokens, columns]: [tokens, rows] (any number of tokens; fast for
-/// those q8Handles takes).
-/// The product with the dequantized matrix (each weight is scale · q in float32, as ggml
-/// dequantizes it), summed in another order. AVX2 where the CPU has it; rows on every core.
+/// those q8Handles takes). The product with the dequantized matrix up to float rounding: the sum
+/// is taken in another order, a block's scale may multiply its partial sum rather than each
+/// weight, and the gain multiplies x rather than being folded into the weights. AVX2 where the
+/// CPU has it; rows on every core. Throws (c10::Error) for an input of another width.
 at::Tensor q8MatMul(const Q8Rows &matrix, const at::Tensor &x);
 
 } // namespace nesa::llm

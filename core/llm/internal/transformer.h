@@ -43,7 +43,8 @@ struct TransformerWeights {
   /// copy makes views of its own bundle.
   std::vector<at::Tensor> opWeight, opBias;
   /// Per op (may be empty, and null for an op): the same matrix in Q8_0 from a GGUF file, which
-  /// local runs use for one-token passes (generation). Keyed models have none.
+  /// local runs use for passes of up to 8 tokens (generation, short prompts). Keyed models have
+  /// none.
   std::vector<std::shared_ptr<const Q8Rows>> opQ8;
   /// Keyed models: token t is fed as id vocabPerm[t], and its logit comes back at vocabPerm[t].
   std::vector<std::int64_t> vocabPerm;
@@ -67,7 +68,7 @@ private:
 /// bundle's [out, in] layout) that local generation reads instead of float32.
 Result<TransformerWeights> buildWeights(const ModelConfig &config,
                                         std::map<std::string, at::Tensor> tensors,
-                                        const std::map<std::string, Q8Rows> &q8 = {});
+                                        std::map<std::string, Q8Rows> q8 = {});
 
 /// Keys and values of the tokens seen so far, per layer.
 struct KvCache {
