@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <queue>
 #include <sstream>
 
@@ -252,6 +254,9 @@ Result<Tokenizer> Tokenizer::fromTables(const VocabularyTables &tables) {
     return invalidTables("SentencePiece needs one score per token");
   t.m_pieces = tables.tokens;
   t.m_scores = tables.scores;
+  for (auto &score : t.m_scores) // a NaN would break the merge queue's ordering
+    if (std::isnan(score))
+      score = -std::numeric_limits<float>::infinity();
   t.m_addSpacePrefix = tables.addSpacePrefix;
   t.m_byteFallback = t.m_mode == Mode::SentencePiece;
   for (std::size_t id = 0; id < count; ++id) {
