@@ -7,8 +7,8 @@
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstring>
-#include <regex>
 
 namespace nesa::llm {
 namespace {
@@ -167,18 +167,22 @@ std::string huggingFaceName(const std::string &name, bool gpt2, std::int64_t blo
   const auto &top = gpt2 ? gpt2Top : llamaTop;
   if (auto it = top.find(name); it != top.end())
     return it->second;
-  static const std::regex block(R"(blk\.(\d{1,5})\.(.+))");
-  std::smatch m;
-  if (!std::regex_match(name, m, block) || std::stoll(m[1].str()) >= blocks)
+  // "blk.N.REST" with N of 1 to 5 digits, below `blocks`.
+  const auto digits = name.rfind("blk.", 0) == 0 ? name.find('.', 4) : std::string::npos;
+  if (digits == std::string::npos || digits == 4 || digits > 9 || digits + 1 >= name.size())
+    return "";
+  const std::string index = name.substr(4, digits - 4), rest = name.substr(digits + 1);
+  if (!std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      std::stoll(index) >= blocks)
     return "";
   const auto &inBlock = gpt2 ? gpt2Block : llamaBlock;
-  auto it = inBlock.find(m[2].str());
+  auto it = inBlock.find(rest);
   if (it == inBlock.end())
     return "";
   // GPT-2's Conv1D layers keep [in, out]; GGUF stores them as rows of outputs.
   transpose = gpt2 && it->second.find(".weight") != std::string::npos &&
               it->second.find("ln_") == std::string::npos;
-  return (gpt2 ? "h." : "model.layers.") + m[1].str() + "." + it->second;
+  return (gpt2 ? "h." : "model.layers.") + index + "." + it->second;
 }
 
 } // namespace
