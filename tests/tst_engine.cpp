@@ -217,8 +217,9 @@ private Q_SLOTS:
         chi2 +=
             (histogram[position][v] - expected) * (histogram[position][v] - expected) / expected;
       }
-      const double limit =
-          position < 7 ? 341.4 : 61.1; // chi-square 99.9% quantiles, 255 and 31 dof
+      // Each limit is passed by chance with probability below 3·10⁻⁸ (255 and 31 degrees of
+      // freedom, Wilson–Hilferty); the 99.9% quantiles used before failed once in CI.
+      const double limit = position < 7 ? 400.0 : 95.0;
       QVERIFY2(chi2 < limit,
                qPrintable(QStringLiteral("byte %1: chi2 %2").arg(position).arg(chi2)));
     }
