@@ -109,6 +109,16 @@ pkg_check_modules(TESSERACT QUIET IMPORTED_TARGET tesseract lept)
 nesa_require(TESSERACT_FOUND "Tesseract OCR" "libtesseract-dev tesseract-ocr-eng")
 add_library(Nesa::Tesseract ALIAS PkgConfig::TESSERACT)
 
+# --- ONNX models: Debian's compiled schema (onnx_proto, over protobuf) -------------------
+find_package(ONNX QUIET CONFIG)
+nesa_require(ONNX_FOUND "ONNX" "libonnx-dev libprotobuf-dev")
+add_library(nesa_onnx_proto INTERFACE)
+add_library(Nesa::OnnxProto ALIAS nesa_onnx_proto)
+target_link_libraries(nesa_onnx_proto INTERFACE onnx_proto)
+target_compile_definitions(nesa_onnx_proto INTERFACE ONNX_NAMESPACE=onnx ONNX_ML=1)
+set(NESA_ONNX_TEST_DATA /usr/share/libonnx-testdata/data CACHE PATH
+    "ONNX's backend test cases (libonnx-testdata)")
+
 # --- The desktop app: QR codes of addresses ----------------------------------------
 pkg_check_modules(QRENCODE QUIET IMPORTED_TARGET libqrencode)
 nesa_require(QRENCODE_FOUND "libqrencode" "libqrencode-dev")

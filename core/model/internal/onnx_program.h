@@ -1,0 +1,95 @@
+// The TorchScript program an ONNX graph becomes, built one node at a time (model/onnx_export.h).
+// Shared by onnx_export.cpp (the program, element-wise and tensor operators) and
+// onnx_export_nn.cpp (convolution, pooling, normalization, Gemm).
+#pragma once
+
+#include "ingest/onnx_model.h"
+#include "util/result.h"
+
+#include <torch/script.h>
+
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace nesa::model::onnx {
+
+using ingest::OnnxAttribute;
+using ingest::OnnxGraph;
+using ingest::OnnxNode;
+using ingest::OnnxTensor;
+
+/// A Python literal for `v` ("1.5", "float('inf')").
+std::string realLiteral(double v);
+/// A TorchScript List[int] literal ("[1, 2]"; an empty list is annotated).
+std::string intList(const std::vector<std::int64_t> &values);
+/// ONNX's pads (every begin, then every end) in the order torch.pad wants (last dim first).
+std::vector<std::int64_t> torchPads(const std::vector<std::int64_t> &onnxPads);
+
+/// Builds the program for one graph.
+class Program {
+public:
+  explicit Program(const OnnxGraph &graph) : m_graph(graph), m_module("OnnxImport") {}
+
+  /// Converts every node, checks the program on zeros and saves it to `out`.
+  Result<std::vector<std::int64_t>> build(const std::filesystem::path &out);
+
+  // --- What op handlers use ------------------------------------------------------------
+  /// "cannot import node N (Op): why"
+  static Error refuse(const OnnxNode &node, const std::string &why);
+  /// The variable holding input `i` of `node`, or "None" for an omitted optional input.
+  std::string input(const OnnxNode &node, std::size_t i);
+  /// True when input `i` exists and is not omitted.
+  static bool has(const OnnxNode &node, std::size_t i);
+  /// The constant behind value `name` (initializer or Constant output), or null.
+  const OnnxTensor *constant(const std::string &name) const;
+  /// Input `i` as a List[int] expression: a literal when constant, else read at run time.
+  std::string listInput(const OnnxNode &node, std::size_t i);
+  /// Input `i`'s integers when it is a constant.
+  std::optional<std::vector<std::int64_t>> constantInts(const OnnxNode &node, std::size_t i) const;
+  /// Emits `var = expression` and returns the new variable.
+  std::string emit(const std::string &expression);
+  /// Binds output `i` of `node` to `var`.
+  void bind(const OnnxNode &node, std::size_t i, const std::string &var);
+  /// Registers a constant tensor in the module; returns "self.cN".
+  std::string registerTensor(const OnnxTensor &tensor);
+  /// Keeps a tensor made while converting (Constant's scalar forms) alive with the program.
+  const OnnxTensor &keep(OnnxTensor tensor);
+
+  static const OnnxAttribute *attribute(const OnnxNode &node, const char *name);
+  static std::int64_t intAttribute(const OnnxNode &node, const char *name, std::int64_t fallback);
+  static double realAttribute(const OnnxNode &node, const char *name, double fallback);
+  static std::string textAttribute(const OnnxNode &node, const char *name,
+                                   const std::string &fallback);
+  static std::vector<std::int64_t> intsAttribute(const OnnxNode &node, const char *name,
+                                                 std::vector<std::int64_t> fallback);
+
+  std::int64_t opset() const { return m_graph.opset; }
+
+  // --- Operator families (each returns an error for a node it cannot convert) -------------
+  Result<void> convertNode(const OnnxNode &node);
+  Result<void> convertNeural(const OnnxNode &node); ///< onnx_export_nn.cpp
+  /// True when convertNeural handles `opType`.
+  static bool isNeural(const std::string &opType);
+
+private:
+  Result<void> convertElementwise(const OnnxNode &node, bool &handled);
+  Result<void> convertTensor(const OnnxNode &node, bool &handled);
+  Result<void> convertReduction(const OnnxNode &node, bool &handled);
+  Result<void> convertConstant(const OnnxNode &node);
+
+  const OnnxGraph &m_graph;
+  torch::jit::Module m_module;
+  std::ostringstream m_code;
+  std::map<std::string, std::string> m_vars;
+  std::map<std::string, const OnnxTensor *> m_constants;
+  std::map<std::string, std::string> m_registered; // value name -> "self.cN"
+  std::deque<OnnxTensor> m_kept;
+  int m_tensors = 0, m_counter = 0;
+};
+
+} // namespace nesa::model::onnx

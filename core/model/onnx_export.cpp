@@ -1,0 +1,1032 @@
+#include "model/onnx_export.h"
+
+#include "model/internal/onnx_program.h"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace nesa::model {
+namespace onnx {
+namespace {
+
+// Helpers the generated forward() calls; freezing inlines them. Each follows the ONNX
+// operator's definition where libtorch's nearest call differs.
+const char *kHelpers = R"(
+def _ints(self, t: Tensor) -> List[int]:
+    out: List[int] = t.tolist()
+    return out
+
+def _no_ints(self) -> List[int]:
+    out: List[int] = []
+    return out
+
+def _iota(self, n: int) -> List[int]:
+    out: List[int] = []
+    for i in range(n):
+        out.append(i)
+    return out
+
+def _ones(self, n: int) -> List[int]:
+    out: List[int] = []
+    for i in range(n):
+        out.append(1)
+    return out
+
+def _range(self, start: Tensor, limit: Tensor, delta: Tensor) -> Tensor:
+    if start.is_floating_point():
+        return torch.arange(float(start), float(limit), float(delta), dtype=start.dtype)
+    return torch.arange(int(start), int(limit), int(delta), dtype=start.dtype)
+
+def _legacy_broadcast(self, a: Tensor, b: Tensor, axis: int) -> Tensor:
+    if axis < 0:
+        axis += a.dim()
+    shape: List[int] = b.shape
+    for i in range(a.dim() - axis - b.dim()):
+        shape.append(1)
+    return b.reshape(shape)
+
+def _reshape(self, x: Tensor, shape: List[int], allowzero: int) -> Tensor:
+    out: List[int] = []
+    for i in range(len(shape)):
+        if shape[i] == 0 and allowzero == 0:
+            out.append(x.size(i))
+        else:
+            out.append(shape[i])
+    return x.reshape(out)
+
+def _flatten(self, x: Tensor, axis: int) -> Tensor:
+    if axis < 0:
+        axis += x.dim()
+    rows = 1
+    for i in range(axis):
+        rows *= x.size(i)
+    cols = 1
+    for i in range(axis, x.dim()):
+        cols *= x.size(i)
+    return x.reshape([rows, cols])
+
+def _softmax_2d(self, x: Tensor, axis: int, log: bool) -> Tensor:
+    y = self._flatten(x, axis)
+    if log:
+        y = torch.log_softmax(y, 1)
+    else:
+        y = torch.softmax(y, 1)
+    return y.reshape(x.shape)
+
+def _axes(self, axes: List[int], rank: int) -> List[int]:
+    out: List[int] = []
+    for a in axes:
+        if a < 0:
+            a += rank
+        out.append(a)
+    return out
+
+def _all_axes(self, x: Tensor, axes: List[int]) -> List[int]:
+    if len(axes) == 0:
+        out: List[int] = []
+        for i in range(x.dim()):
+            out.append(i)
+        return out
+    return self._axes(axes, x.dim())
+
+def _squeeze(self, x: Tensor, axes: List[int]) -> Tensor:
+    if len(axes) == 0:
+        return x.squeeze()
+    norm = self._axes(axes, x.dim())
+    norm.sort(reverse=True)
+    for a in norm:
+        x = x.squeeze(a)
+    return x
+
+def _unsqueeze(self, x: Tensor, axes: List[int]) -> Tensor:
+    norm = self._axes(axes, x.dim() + len(axes))
+    norm.sort()
+    for a in norm:
+        x = x.unsqueeze(a)
+    return x
+
+def _reversed(self, x: Tensor) -> List[int]:
+    out: List[int] = []
+    for i in range(x.dim()):
+        out.append(x.dim() - 1 - i)
+    return out
+
+def _slice(self, x: Tensor, starts: List[int], ends: List[int], axes: List[int], steps: List[int]) -> Tensor:
+    for k in range(len(starts)):
+        axis = axes[k]
+        if axis < 0:
+            axis += x.dim()
+        size = x.size(axis)
+        step = steps[k]
+        start = starts[k]
+        end = ends[k]
+        if start < 0:
+            start += size
+        if end < 0:
+            end += size
+        if step > 0:
+            start = min(max(start, 0), size)
+            end = min(max(end, start), size)
+        else:
+            start = min(max(start, -1), size - 1)
+            end = max(min(end, start), -1)
+        index = torch.arange(start, end, step, dtype=4)
+        x = x.index_select(axis, index)
+    return x
+
+def _gather(self, x: Tensor, indices: Tensor, axis: int) -> Tensor:
+    if axis < 0:
+        axis += x.dim()
+    index = torch.where(indices < 0, indices + x.size(axis), indices).to(4)
+    out = x.index_select(axis, index.reshape([-1]))
+    shape = x.shape[:axis] + index.shape + x.shape[axis + 1:]
+    return out.reshape(shape)
+
+def _same_pads(self, x: Tensor, kernel: List[int], strides: List[int], dilations: List[int], upper: bool) -> List[int]:
+    pads: List[int] = []
+    n = len(kernel)
+    for j in range(n):
+        i = n - 1 - j
+        size = x.size(2 + i)
+        out = (size + strides[i] - 1) // strides[i]
+        total = max((out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - size, 0)
+        small = total // 2
+        if upper:
+            pads.append(small)
+            pads.append(total - small)
+        else:
+            pads.append(total - small)
+            pads.append(small)
+    return pads
+
+def _spatial(self, x: Tensor) -> List[int]:
+    out: List[int] = []
+    for i in range(2, x.dim()):
+        out.append(i)
+    return out
+
+def _div(self, a: Tensor, b: Tensor) -> Tensor:
+    if a.is_floating_point() or b.is_floating_point():
+        return a / b
+    return torch.div(a, b, rounding_mode='trunc')
+
+def _prod(self, x: Tensor, axes: List[int], keep: bool) -> Tensor:
+    norm = self._all_axes(x, axes)
+    norm.sort(reverse=True)
+    for a in norm:
+        x = torch.prod(x, a, keep)
+    return x
+
+def _expand(self, x: Tensor, shape: List[int]) -> Tensor:
+    return torch.broadcast_tensors(x, torch.zeros(shape, dtype=x.dtype))[0].contiguous()
+
+def _layer_norm(self, x: Tensor, axis: int, eps: float) -> Tensor:
+    if axis < 0:
+        axis += x.dim()
+    dims: List[int] = []
+    for i in range(axis, x.dim()):
+        dims.append(i)
+    mean = torch.mean(x, dims, True)
+    centred = x - mean
+    var = torch.mean(centred * centred, dims, True)
+    return centred / torch.sqrt(var + eps)
+
+def _trailing_pads(self, pads: List[int]) -> List[int]:
+    n = len(pads)
+    while n > 2 and pads[n - 1] == 0 and pads[n - 2] == 0:
+        n -= 2
+    return pads[:n]
+
+def _avg(self, x: Tensor, kernel: List[int], strides: List[int], ceil: bool) -> Tensor:
+    zero: List[int] = []
+    for k in kernel:
+        zero.append(0)
+    if len(kernel) == 1:
+        return torch.avg_pool1d(x, kernel, strides, zero, ceil, True)
+    if len(kernel) == 2:
+        return torch.avg_pool2d(x, kernel, strides, zero, ceil, True)
+    return torch.avg_pool3d(x, kernel, strides, zero, ceil, True)
+
+def _avg_pool(self, x: Tensor, kernel: List[int], strides: List[int], pads: List[int], ceil: bool, include: bool) -> Tensor:
+    y = self._avg(torch.constant_pad_nd(x, pads, 0.0), kernel, strides, ceil)
+    if include:
+        return y
+    ones = torch.ones([1, 1] + x.shape[2:], dtype=x.dtype)
+    return y / self._avg(torch.constant_pad_nd(ones, pads, 0.0), kernel, strides, ceil)
+
+def _conv_transpose(self, x: Tensor, w: Tensor, b: Optional[Tensor], strides: List[int], pads: List[int], out_pad: List[int], dilations: List[int], group: int, out_shape: List[int], auto: int) -> Tensor:
+    r = len(strides)
+    zero: List[int] = []
+    for s in strides:
+        zero.append(0)
+    if r == 1:
+        y = torch.conv_transpose1d(x, w, None, strides, zero, zero, group, dilations)
+    elif r == 2:
+        y = torch.conv_transpose2d(x, w, None, strides, zero, zero, group, dilations)
+    else:
+        y = torch.conv_transpose3d(x, w, None, strides, zero, zero, group, dilations)
+    crop: List[int] = []
+    for j in range(r):
+        i = r - 1 - j
+        natural = y.size(2 + i)
+        begin = pads[i]
+        end = pads[r + i]
+        if len(out_shape) > 0 or auto != 0:
+            target = x.size(2 + i) * strides[i]
+            if len(out_shape) > 0:
+                target = out_shape[len(out_shape) - r + i]
+            total = natural + out_pad[i] - target
+            if auto == 1:
+                begin = total // 2
+                end = total - begin
+            else:
+                end = total // 2
+                begin = total - end
+        crop.append(-begin)
+        crop.append(out_pad[i] - end)
+    y = torch.constant_pad_nd(y, crop, 0.0)
+    if b is not None:
+        shape: List[int] = [1, -1]
+        for s in strides:
+            shape.append(1)
+        y = y + b.reshape(shape)
+    return y
+
+def _lrn(self, x: Tensor, size: int, alpha: float, beta: float, bias: float) -> Tensor:
+    last = x.dim() - 1
+    low = (size - 1) // 2
+    squares = torch.constant_pad_nd((x * x).transpose(1, last), [low, size - 1 - low], 0.0)
+    sums = squares.unfold(last, size, 1).sum(-1).transpose(1, last)
+    return x / torch.pow(bias + alpha / size * sums, beta)
+)";
+
+} // namespace
+
+std::string firstParagraph(std::string text) {
+  text.erase(0, text.find_first_not_of(" \n"));
+  if (const auto cut = text.find("\n\n"); cut != std::string::npos)
+    text.resize(cut);
+  return text;
+}
+
+std::string realLiteral(double v) {
+  if (std::isnan(v))
+    return "float('nan')";
+  if (std::isinf(v))
+    return v > 0 ? "float('inf')" : "float('-inf')";
+  char text[40];
+  std::snprintf(text, sizeof text, "%.17g", v);
+  std::string s = text;
+  if (s.find_first_of(".e") == std::string::npos)
+    s += ".0";
+  return s;
+}
+
+std::string intList(const std::vector<std::int64_t> &values) {
+  if (values.empty())
+    return "self._no_ints()";
+  // Slice bounds such as INT64_MIN are clamped so that the literal parses; any bound this far
+  // out is clamped again by the operator.
+  constexpr std::int64_t kFar = std::int64_t{1} << 62;
+  std::string s = "[";
+  for (std::size_t i = 0; i < values.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(std::clamp(values[i], -kFar, kFar));
+  return s + "]";
+}
+
+std::vector<std::int64_t> torchPads(const std::vector<std::int64_t> &onnxPads) {
+  const std::size_t rank = onnxPads.size() / 2;
+  std::vector<std::int64_t> out;
+  for (std::size_t j = 0; j < rank; ++j) {
+    const std::size_t i = rank - 1 - j;
+    out.push_back(onnxPads[i]);
+    out.push_back(onnxPads[rank + i]);
+  }
+  return out;
+}
+
+Error Program::refuse(const OnnxNode &node, const std::string &why) {
+  return fail(ErrorCode::InvalidInput,
+              "cannot import node " + node.name + " (" + node.opType + "): " + why);
+}
+
+bool Program::has(const OnnxNode &node, std::size_t i) {
+  return i < node.inputs.size() && !node.inputs[i].empty();
+}
+
+const OnnxTensor *Program::constant(const std::string &name) const {
+  const auto it = m_constants.find(name);
+  return it == m_constants.end() ? nullptr : it->second;
+}
+
+std::string Program::input(const OnnxNode &node, std::size_t i) {
+  if (!has(node, i))
+    return "None";
+  const std::string &name = node.inputs[i];
+  if (const auto it = m_vars.find(name); it != m_vars.end())
+    return it->second;
+  if (const auto it = m_registered.find(name); it != m_registered.end())
+    return it->second;
+  const OnnxTensor *t = constant(name);
+  // The reader checked that every value is written before it is read.
+  const std::string var = registerTensor(*t);
+  m_registered[name] = var;
+  return var;
+}
+
+std::optional<std::vector<std::int64_t>> Program::constantInts(const OnnxNode &node,
+                                                               std::size_t i) const {
+  if (!has(node, i))
+    return std::nullopt;
+  const OnnxTensor *t = constant(node.inputs[i]);
+  if (!t)
+    return std::nullopt;
+  std::vector<std::int64_t> out;
+  for (std::int64_t k = 0; k < t->numel(); ++k)
+    out.push_back(t->integers.empty() ? static_cast<std::int64_t>(t->at(k)) : t->integers[k]);
+  return out;
+}
+
+std::string Program::listInput(const OnnxNode &node, std::size_t i) {
+  if (auto ints = constantInts(node, i))
+    return intList(*ints);
+  return "self._ints(" + input(node, i) + ")";
+}
+
+std::string Program::emit(const std::string &expression) {
+  const std::string var = "v" + std::to_string(m_counter++);
+  m_code << "    " << var << " = " << expression << "\n";
+  return var;
+}
+
+void Program::bind(const OnnxNode &node, std::size_t i, const std::string &var) {
+  if (i < node.outputs.size() && !node.outputs[i].empty())
+    m_vars[node.outputs[i]] = var;
+}
+
+std::string Program::registerTensor(const OnnxTensor &t) {
+  const std::string name = "c" + std::to_string(m_tensors++);
+  at::Tensor value;
+  if (!t.reals.empty() || (t.numel() == 0 && t.isReal() && t.type != ingest::OnnxType::Double))
+    value = torch::from_blob(const_cast<float *>(t.reals.data()), t.shape, torch::kFloat32).clone();
+  else if (t.type == ingest::OnnxType::Double)
+    value =
+        torch::from_blob(const_cast<double *>(t.doubles.data()), t.shape, torch::kFloat64).clone();
+  else {
+    value = torch::from_blob(const_cast<std::int64_t *>(t.integers.data()), t.shape, torch::kInt64)
+                .clone();
+    switch (t.type) {
+    case ingest::OnnxType::Bool: value = value.to(torch::kBool); break;
+    case ingest::OnnxType::Int32:
+    case ingest::OnnxType::UInt16: value = value.to(torch::kInt32); break;
+    case ingest::OnnxType::Int8: value = value.to(torch::kInt8); break;
+    case ingest::OnnxType::UInt8: value = value.to(torch::kUInt8); break;
+    case ingest::OnnxType::Int16: value = value.to(torch::kInt16); break;
+    default: break;
+    }
+  }
+  if (value.scalar_type() == torch::kFloat32)
+    m_module.register_parameter(name, value, false);
+  else
+    m_module.register_buffer(name, value);
+  return "self." + name;
+}
+
+const OnnxTensor &Program::keep(OnnxTensor tensor) {
+  m_kept.push_back(std::move(tensor));
+  return m_kept.back();
+}
+
+const OnnxAttribute *Program::attribute(const OnnxNode &node, const char *name) {
+  const auto it = node.attributes.find(name);
+  return it == node.attributes.end() ? nullptr : &it->second;
+}
+
+std::int64_t Program::intAttribute(const OnnxNode &node, const char *name, std::int64_t fallback) {
+  const auto *a = attribute(node, name);
+  return a ? a->i : fallback;
+}
+
+double Program::realAttribute(const OnnxNode &node, const char *name, double fallback) {
+  const auto *a = attribute(node, name);
+  return a ? a->f : fallback;
+}
+
+std::string Program::textAttribute(const OnnxNode &node, const char *name,
+                                   const std::string &fallback) {
+  const auto *a = attribute(node, name);
+  return a ? a->s : fallback;
+}
+
+std::vector<std::int64_t> Program::intsAttribute(const OnnxNode &node, const char *name,
+                                                 std::vector<std::int64_t> fallback) {
+  const auto *a = attribute(node, name);
+  return a ? a->ints : fallback;
+}
+
+Result<void> Program::convertConstant(const OnnxNode &node) {
+  OnnxTensor t;
+  if (const auto *a = attribute(node, "value"))
+    return (m_constants[node.outputs.at(0)] = &a->t), Result<void>{};
+  if (const auto *a = attribute(node, "value_float")) {
+    t.reals = {a->f};
+  } else if (const auto *a = attribute(node, "value_floats")) {
+    t.reals = a->floats;
+    t.shape = {static_cast<std::int64_t>(a->floats.size())};
+  } else if (const auto *a = attribute(node, "value_int")) {
+    t.type = ingest::OnnxType::Int64;
+    t.integers = {a->i};
+  } else if (const auto *a = attribute(node, "value_ints")) {
+    t.type = ingest::OnnxType::Int64;
+    t.integers = a->ints;
+    t.shape = {static_cast<std::int64_t>(a->ints.size())};
+  } else {
+    return refuse(node, "only numeric constants are supported");
+  }
+  m_constants[node.outputs.at(0)] = &keep(std::move(t));
+  return {};
+}
+
+namespace {
+
+// Element-wise operators of one input: the libtorch expression with X for the input.
+const std::map<std::string, std::string> &unaryForms() {
+  static const std::map<std::string, std::string> forms = {
+      {"Abs", "torch.abs(X)"},
+      {"Neg", "torch.neg(X)"},
+      {"Exp", "torch.exp(X)"},
+      {"Log", "torch.log(X)"},
+      {"Sqrt", "torch.sqrt(X)"},
+      {"Reciprocal", "torch.reciprocal(X)"},
+      {"Relu", "torch.relu(X)"},
+      {"Sigmoid", "torch.sigmoid(X)"},
+      {"Tanh", "torch.tanh(X)"},
+      {"Erf", "torch.erf(X)"},
+      {"Floor", "torch.floor(X)"},
+      {"Ceil", "torch.ceil(X)"},
+      {"Round", "torch.round(X)"},
+      {"Sign", "torch.sign(X)"},
+      {"Sin", "torch.sin(X)"},
+      {"Cos", "torch.cos(X)"},
+      {"Tan", "torch.tan(X)"},
+      {"Asin", "torch.asin(X)"},
+      {"Acos", "torch.acos(X)"},
+      {"Atan", "torch.atan(X)"},
+      {"Sinh", "torch.sinh(X)"},
+      {"Cosh", "torch.cosh(X)"},
+      {"Asinh", "torch.asinh(X)"},
+      {"Acosh", "torch.acosh(X)"},
+      {"Atanh", "torch.atanh(X)"},
+      {"Softsign", "X / (1 + torch.abs(X))"},
+      {"Softplus", "torch.log(torch.exp(X) + 1)"},
+      {"HardSwish", "torch.hardswish(X)"},
+      {"Identity", "X"},
+      {"Not", "torch.logical_not(X)"},
+      {"IsNaN", "torch.isnan(X)"},
+  };
+  return forms;
+}
+
+// Element-wise operators of two inputs, broadcasting as numpy does: A and B.
+const std::map<std::string, std::string> &binaryForms() {
+  static const std::map<std::string, std::string> forms = {
+      {"Add", "A + B"},
+      {"Sub", "A - B"},
+      {"Mul", "A * B"},
+      {"Div", "self._div(A, B)"},
+      {"Pow", "torch.pow(A, B).to(A.dtype)"},
+      {"Equal", "torch.eq(A, B)"},
+      {"Less", "torch.lt(A, B)"},
+      {"LessOrEqual", "torch.le(A, B)"},
+      {"Greater", "torch.gt(A, B)"},
+      {"GreaterOrEqual", "torch.ge(A, B)"},
+      {"And", "torch.logical_and(A, B)"},
+      {"Or", "torch.logical_or(A, B)"},
+      {"Xor", "torch.logical_xor(A, B)"},
+  };
+  return forms;
+}
+
+std::string substitute(std::string form, char placeholder, const std::string &value) {
+  for (auto at = form.find(placeholder); at != std::string::npos;
+       at = form.find(placeholder, at + value.size()))
+    form.replace(at, 1, value);
+  return form;
+}
+
+// The torch dtype for an ONNX Cast target, as its ScalarType number: the C++ script resolver
+// knows no torch.int64 (0 uint8, 1 int8, 2 int16, 3 int32, 4 int64, 6 float32, 7 float64,
+// 11 bool).
+std::optional<std::string> torchDtype(std::int64_t onnxType) {
+  switch (static_cast<ingest::OnnxType>(onnxType)) {
+  case ingest::OnnxType::Float:
+  case ingest::OnnxType::Float16: // computed in float32: libtorch's CPU half support is partial
+  case ingest::OnnxType::BFloat16: return "6";
+  case ingest::OnnxType::Double: return "7";
+  case ingest::OnnxType::Int64:
+  case ingest::OnnxType::UInt32:
+  case ingest::OnnxType::UInt64: return "4";
+  case ingest::OnnxType::Int32:
+  case ingest::OnnxType::UInt16: return "3";
+  case ingest::OnnxType::Int16: return "2";
+  case ingest::OnnxType::Int8: return "1";
+  case ingest::OnnxType::UInt8: return "0";
+  case ingest::OnnxType::Bool: return "11";
+  default: return std::nullopt;
+  }
+}
+
+} // namespace
+
+Result<void> Program::convertElementwise(const OnnxNode &node, bool &handled) {
+  handled = true;
+  const std::string &op = node.opType;
+  if (const auto form = unaryForms().find(op); form != unaryForms().end()) {
+    bind(node, 0, emit(substitute(form->second, 'X', input(node, 0))));
+    return {};
+  }
+  if (const auto form = binaryForms().find(op); form != binaryForms().end()) {
+    const std::string a = input(node, 0);
+    std::string b = input(node, 1);
+    // Before opset 7, B broadcast only when asked, aligned at `axis` of A (numpy's trailing
+    // alignment when no axis is given).
+    if (opset() < 7 && intAttribute(node, "broadcast", 0) != 0 && attribute(node, "axis"))
+      b = emit("self._legacy_broadcast(" + a + ", " + b + ", " +
+               std::to_string(intAttribute(node, "axis", 0)) + ")");
+    bind(node, 0, emit(substitute(substitute(form->second, 'A', a), 'B', b)));
+    return {};
+  }
+  const std::string x = has(node, 0) ? input(node, 0) : "";
+  if (op == "LeakyRelu") {
+    bind(node, 0,
+         emit("torch.leaky_relu(" + x + ", " + realLiteral(realAttribute(node, "alpha", 0.01)) +
+              ")"));
+  } else if (op == "Elu") {
+    bind(node, 0,
+         emit("torch.elu(" + x + ", " + realLiteral(realAttribute(node, "alpha", 1.0)) +
+              ", 1.0, 1.0)"));
+  } else if (op == "Celu") {
+    bind(node, 0,
+         emit("torch.celu(" + x + ", " + realLiteral(realAttribute(node, "alpha", 1.0)) + ")"));
+  } else if (op == "Selu") {
+    const std::string alpha = realLiteral(realAttribute(node, "alpha", 1.67326319217681884765625));
+    const std::string gamma = realLiteral(realAttribute(node, "gamma", 1.05070102214813232421875));
+    bind(node, 0,
+         emit(gamma + " * torch.where(" + x + " > 0, " + x + ", " + alpha + " * (torch.exp(" + x +
+              ") - 1))"));
+  } else if (op == "HardSigmoid") {
+    bind(node, 0,
+         emit("torch.clamp(" + x + " * " + realLiteral(realAttribute(node, "alpha", 0.2)) + " + " +
+              realLiteral(realAttribute(node, "beta", 0.5)) + ", 0.0, 1.0)"));
+  } else if (op == "ThresholdedRelu") {
+    const std::string alpha = realLiteral(realAttribute(node, "alpha", 1.0));
+    bind(node, 0,
+         emit("torch.where(" + x + " > " + alpha + ", " + x + ", torch.zeros_like(" + x + "))"));
+  } else if (op == "PRelu") {
+    std::string slope = input(node, 1);
+    if (opset() < 7) // a slope per channel, aligned at axis 1
+      slope = emit("self._legacy_broadcast(" + x + ", " + slope + ", 1)");
+    bind(node, 0, emit("torch.where(" + x + " < 0, " + x + " * " + slope + ", " + x + ")"));
+  } else if (op == "Clip") {
+    std::string y = x;
+    if (opset() < 11) {
+      if (attribute(node, "min"))
+        y = emit("torch.clamp_min(" + y + ", " + realLiteral(realAttribute(node, "min", 0)) + ")");
+      if (attribute(node, "max"))
+        y = emit("torch.clamp_max(" + y + ", " + realLiteral(realAttribute(node, "max", 0)) + ")");
+    } else {
+      if (has(node, 1))
+        y = emit("torch.clamp_min(" + y + ", " + input(node, 1) + ")");
+      if (has(node, 2))
+        y = emit("torch.clamp_max(" + y + ", " + input(node, 2) + ")");
+    }
+    bind(node, 0, y == x ? emit(x) : y);
+  } else if (op == "Mod") {
+    const bool fmod = intAttribute(node, "fmod", 0) != 0;
+    bind(node, 0,
+         emit(std::string(fmod ? "torch.fmod(" : "torch.remainder(") + x + ", " + input(node, 1) +
+              ")"));
+  } else if (op == "Max" || op == "Min" || op == "Sum" || op == "Mean") {
+    std::string y = x;
+    for (std::size_t i = 1; i < node.inputs.size(); ++i) {
+      const std::string other = input(node, i);
+      if (op == "Max")
+        y = emit("torch.maximum(" + y + ", " + other + ")");
+      else if (op == "Min")
+        y = emit("torch.minimum(" + y + ", " + other + ")");
+      else
+        y = emit(y + " + " + other);
+    }
+    if (op == "Mean")
+      y = emit(y + " / " + std::to_string(node.inputs.size()));
+    bind(node, 0, y == x ? emit(x) : y);
+  } else if (op == "Where") {
+    bind(node, 0, emit("torch.where(" + x + ", " + input(node, 1) + ", " + input(node, 2) + ")"));
+  } else if (op == "Cast") {
+    const auto dtype = torchDtype(intAttribute(node, "to", 0));
+    if (!dtype)
+      return refuse(node, "casting to " + ingest::onnxTypeName(int(intAttribute(node, "to", 0))) +
+                              " is not supported");
+    // Values cast to float16 or bfloat16 are rounded to that precision, then computed on in
+    // float32 (ScalarType 5 is float16, 15 bfloat16).
+    const auto to = static_cast<ingest::OnnxType>(intAttribute(node, "to", 0));
+    const std::string rounded = to == ingest::OnnxType::Float16    ? ".to(5)"
+                                : to == ingest::OnnxType::BFloat16 ? ".to(15)"
+                                                                   : "";
+    bind(node, 0, emit(x + rounded + ".to(" + *dtype + ")"));
+  } else if (op == "IsInf") {
+    std::string test = "torch.isinf(" + x + ")";
+    if (intAttribute(node, "detect_negative", 1) == 0)
+      test = "torch.logical_and(" + test + ", " + x + " > 0)";
+    if (intAttribute(node, "detect_positive", 1) == 0)
+      test = "torch.logical_and(" + test + ", " + x + " < 0)";
+    bind(node, 0, emit(test));
+  } else if (op == "Dropout") {
+    if (node.outputs.size() > 1 && !node.outputs[1].empty())
+      return refuse(node, "its mask output is not supported");
+    const auto training = constantInts(node, 2);
+    if (has(node, 2) && (!training || training->empty() || training->front() != 0))
+      return refuse(node, "training mode is not supported");
+    bind(node, 0, emit(x));
+  } else {
+    handled = false;
+  }
+  return {};
+}
+
+Result<void> Program::convertReduction(const OnnxNode &node, bool &handled) {
+  const std::string &op = node.opType;
+  handled = op.rfind("Reduce", 0) == 0 || op == "ArgMax" || op == "ArgMin";
+  if (!handled)
+    return {};
+  const std::string x = input(node, 0);
+  const bool keep = intAttribute(node, "keepdims", 1) != 0;
+  const std::string keepText = keep ? "True" : "False";
+  if (op == "ArgMax" || op == "ArgMin") {
+    const std::int64_t axis = intAttribute(node, "axis", 0);
+    const std::string fn = op == "ArgMax" ? "torch.argmax(" : "torch.argmin(";
+    const std::string a = std::to_string(axis);
+    if (intAttribute(node, "select_last_index", 0) != 0)
+      bind(node, 0,
+           emit("(" + x + ".size(" + a + ") - 1) - " + fn + x + ".flip([" + a + "]), " + a + ", " +
+                keepText + ")"));
+    else
+      bind(node, 0, emit(fn + x + ", " + a + ", " + keepText + ")"));
+    return {};
+  }
+  // Axes: an input from opset 13 for ReduceSum (18 for the others, past what we read).
+  std::string axes;
+  bool noAxes = false;
+  if (op == "ReduceSum" && opset() >= 13) {
+    axes = has(node, 1) ? listInput(node, 1) : intList({});
+    noAxes = !has(node, 1) || (constantInts(node, 1) && constantInts(node, 1)->empty());
+  } else {
+    const auto list = intsAttribute(node, "axes", {});
+    axes = intList(list);
+    noAxes = list.empty();
+  }
+  if (noAxes && intAttribute(node, "noop_with_empty_axes", 0) != 0) {
+    bind(node, 0, emit(x));
+    return {};
+  }
+  const std::string dims = "self._all_axes(" + x + ", " + axes + ")";
+  const std::string tail = ", " + dims + ", " + keepText + ")";
+  std::string e;
+  if (op == "ReduceSum")
+    e = "torch.sum(" + x + tail + ".to(" + x + ".dtype)";
+  else if (op == "ReduceMean")
+    e = "torch.mean(" + x + tail;
+  else if (op == "ReduceMax")
+    e = "torch.amax(" + x + tail;
+  else if (op == "ReduceMin")
+    e = "torch.amin(" + x + tail;
+  else if (op == "ReduceProd")
+    e = "self._prod(" + x + ", " + axes + ", " + keepText + ")";
+  else if (op == "ReduceL1")
+    e = "torch.sum(torch.abs(" + x + ")" + tail;
+  else if (op == "ReduceL2")
+    e = "torch.sqrt(torch.sum(" + x + " * " + x + tail + ")";
+  else if (op == "ReduceSumSquare")
+    e = "torch.sum(" + x + " * " + x + tail;
+  else if (op == "ReduceLogSum")
+    e = "torch.log(torch.sum(" + x + tail + ")";
+  else if (op == "ReduceLogSumExp")
+    e = "torch.logsumexp(" + x + tail;
+  else
+    return refuse(node, "the operator is not supported");
+  bind(node, 0, emit(e));
+  return {};
+}
+
+Result<void> Program::convertTensor(const OnnxNode &node, bool &handled) {
+  handled = true;
+  const std::string &op = node.opType;
+  const std::string x = has(node, 0) ? input(node, 0) : "";
+  if (op == "Reshape") {
+    const std::string shape =
+        opset() >= 5 ? listInput(node, 1) : intList(intsAttribute(node, "shape", {}));
+    bind(node, 0,
+         emit("self._reshape(" + x + ", " + shape + ", " +
+              std::to_string(intAttribute(node, "allowzero", 0)) + ")"));
+  } else if (op == "Flatten") {
+    bind(node, 0,
+         emit("self._flatten(" + x + ", " + std::to_string(intAttribute(node, "axis", 1)) + ")"));
+  } else if (op == "Transpose") {
+    const auto perm = intsAttribute(node, "perm", {});
+    bind(
+        node, 0,
+        emit(x + ".permute(" + (perm.empty() ? "self._reversed(" + x + ")" : intList(perm)) + ")"));
+  } else if (op == "Squeeze" || op == "Unsqueeze") {
+    const std::string axes = opset() >= 13 ? (has(node, 1) ? listInput(node, 1) : intList({}))
+                                           : intList(intsAttribute(node, "axes", {}));
+    bind(node, 0,
+         emit("self._" + std::string(op == "Squeeze" ? "squeeze(" : "unsqueeze(") + x + ", " +
+              axes + ")"));
+  } else if (op == "Concat") {
+    std::string list;
+    for (std::size_t i = 0; i < node.inputs.size(); ++i)
+      list += (i ? ", " : "") + input(node, i);
+    bind(node, 0,
+         emit("torch.cat([" + list + "], " + std::to_string(intAttribute(node, "axis", 0)) + ")"));
+  } else if (op == "Split") {
+    const std::string axis = std::to_string(intAttribute(node, "axis", 0));
+    std::string sizes;
+    if (opset() >= 13 && has(node, 1))
+      sizes = listInput(node, 1);
+    else if (opset() < 13 && attribute(node, "split"))
+      sizes = intList(intsAttribute(node, "split", {}));
+    const std::string parts = sizes.empty()
+                                  ? emit("torch.tensor_split(" + x + ", " +
+                                         std::to_string(node.outputs.size()) + ", " + axis + ")")
+                                  : emit("torch.split(" + x + ", " + sizes + ", " + axis + ")");
+    for (std::size_t i = 0; i < node.outputs.size(); ++i)
+      bind(node, i, emit(parts + "[" + std::to_string(i) + "]"));
+  } else if (op == "Slice") {
+    std::string starts, ends, axes, steps;
+    if (opset() >= 10) {
+      starts = listInput(node, 1);
+      ends = listInput(node, 2);
+      axes = has(node, 3) ? listInput(node, 3) : "";
+      steps = has(node, 4) ? listInput(node, 4) : "";
+    } else {
+      starts = intList(intsAttribute(node, "starts", {}));
+      ends = intList(intsAttribute(node, "ends", {}));
+      if (attribute(node, "axes"))
+        axes = intList(intsAttribute(node, "axes", {}));
+    }
+    // Default axes are 0..n-1 and default steps 1, for n starts.
+    const std::string n = "len(" + starts + ")";
+    if (axes.empty())
+      axes = "self._iota(" + n + ")";
+    if (steps.empty())
+      steps = "self._ones(" + n + ")";
+    bind(node, 0,
+         emit("self._slice(" + x + ", " + starts + ", " + ends + ", " + axes + ", " + steps + ")"));
+  } else if (op == "Gather") {
+    bind(node, 0,
+         emit("self._gather(" + x + ", " + input(node, 1) + ", " +
+              std::to_string(intAttribute(node, "axis", 0)) + ")"));
+  } else if (op == "GatherElements") {
+    const std::string axis = std::to_string(intAttribute(node, "axis", 0));
+    const std::string idx = input(node, 1);
+    bind(node, 0,
+         emit("torch.gather(" + x + ", " + axis + ", torch.where(" + idx + " < 0, " + idx + " + " +
+              x + ".size(" + axis + "), " + idx + ").to(4))"));
+  } else if (op == "Shape") {
+    const std::int64_t start = intAttribute(node, "start", 0);
+    const auto *end = attribute(node, "end");
+    bind(node, 0,
+         emit("torch.tensor(" + x + ".shape[" + std::to_string(start) + ":" +
+              (end ? std::to_string(end->i) : "") + "], dtype=4)"));
+  } else if (op == "Size") {
+    bind(node, 0, emit("torch.tensor(" + x + ".numel(), dtype=4)"));
+  } else if (op == "Expand") {
+    bind(node, 0, emit("self._expand(" + x + ", " + listInput(node, 1) + ")"));
+  } else if (op == "Tile") {
+    bind(node, 0, emit(x + ".repeat(" + listInput(node, 1) + ")"));
+  } else if (op == "ConstantOfShape") {
+    std::string value = "0.0", dtype = "6";
+    if (const auto *a = attribute(node, "value")) {
+      if (a->t.numel() != 1)
+        return refuse(node, "its value must hold one element");
+      const auto t = torchDtype(int(a->t.type));
+      if (!t)
+        return refuse(node, "its value's type is not supported");
+      dtype = *t;
+      value = a->t.isReal() ? realLiteral(a->t.at(0)) : std::to_string(a->t.integers.at(0));
+    }
+    bind(node, 0,
+         emit("torch.full(" + listInput(node, 0) + ", " + value + ", dtype=" + dtype + ")"));
+  } else if (op == "Range") {
+    bind(node, 0, emit("self._range(" + x + ", " + input(node, 1) + ", " + input(node, 2) + ")"));
+  } else if (op == "Einsum") {
+    std::string list;
+    for (std::size_t i = 0; i < node.inputs.size(); ++i)
+      list += (i ? ", " : "") + input(node, i);
+    const std::string equation = textAttribute(node, "equation", "");
+    if (equation.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ,.-> ") !=
+        std::string::npos)
+      return refuse(node, "its equation has characters an einsum equation cannot have");
+    bind(node, 0, emit("torch.einsum('" + equation + "', [" + list + "])"));
+  } else if (op == "CumSum") {
+    const std::string axis = "int(" + input(node, 1) + ")";
+    std::string y = x;
+    const bool reverse = intAttribute(node, "reverse", 0) != 0;
+    if (reverse)
+      y = emit(y + ".flip([" + axis + "])");
+    std::string sum = emit("torch.cumsum(" + y + ", " + axis + ").to(" + x + ".dtype)");
+    if (intAttribute(node, "exclusive", 0) != 0)
+      sum = emit(sum + " - " + y);
+    if (reverse)
+      sum = emit(sum + ".flip([" + axis + "])");
+    bind(node, 0, sum);
+  } else if (op == "Pad") {
+    std::string pads, value = "0.0";
+    if (opset() >= 11) {
+      const auto constantPads = constantInts(node, 1);
+      if (!constantPads)
+        return refuse(node, "only constant pads are supported");
+      pads = intList(torchPads(*constantPads));
+      if (has(node, 2))
+        value = "float(" + input(node, 2) + ".item())";
+    } else {
+      pads = intList(torchPads(intsAttribute(node, "pads", {})));
+      value = realLiteral(realAttribute(node, "value", 0.0));
+    }
+    const std::string mode = textAttribute(node, "mode", "constant");
+    if (mode == "constant")
+      bind(node, 0, emit("torch.constant_pad_nd(" + x + ", " + pads + ", " + value + ")"));
+    else if (mode == "reflect" || mode == "edge")
+      bind(node, 0,
+           emit("torch.pad(" + x + ", self._trailing_pads(" + pads + "), '" +
+                (mode == "edge" ? "replicate" : "reflect") + "')"));
+    else
+      return refuse(node, "the padding mode \"" + mode + "\" is not supported");
+  } else {
+    handled = false;
+  }
+  return {};
+}
+
+Result<void> Program::convertNode(const OnnxNode &node) {
+  if (node.opType == "Constant")
+    return convertConstant(node);
+  bool handled = false;
+  for (auto family :
+       {&Program::convertElementwise, &Program::convertTensor, &Program::convertReduction}) {
+    if (auto done = (this->*family)(node, handled); !done)
+      return done.error();
+    if (handled)
+      return {};
+  }
+  if (isNeural(node.opType))
+    return convertNeural(node);
+  return refuse(node, "the operator is not supported");
+}
+
+Result<std::vector<std::int64_t>> Program::build(const std::filesystem::path &out) {
+  if (m_graph.inputs.size() != 1)
+    return fail(ErrorCode::InvalidInput,
+                "the model has " + std::to_string(m_graph.inputs.size()) +
+                    " run-time inputs; only models with one input can be imported");
+  if (m_graph.outputs.size() != 1)
+    return fail(ErrorCode::InvalidInput,
+                "the model has " + std::to_string(m_graph.outputs.size()) +
+                    " outputs; only models with one output can be imported");
+  const auto &in = m_graph.inputs.front();
+  if (in.type != 0 && in.type != int(ingest::OnnxType::Float))
+    return fail(ErrorCode::InvalidInput, "the model's input " + in.name + " holds " +
+                                             ingest::onnxTypeName(in.type) +
+                                             " values; only float inputs are supported");
+  std::vector<std::int64_t> inputShape;
+  for (const auto d : in.shape)
+    inputShape.push_back(d < 0 ? 1 : d);
+  m_vars[in.name] = "x";
+  for (const auto &[name, tensor] : m_graph.initializers)
+    m_constants[name] = &tensor;
+  for (const auto &node : m_graph.nodes)
+    if (auto converted = convertNode(node); !converted)
+      return converted.error();
+  const std::string &outName = m_graph.outputs.front().name;
+  std::string result;
+  if (const auto it = m_vars.find(outName); it != m_vars.end())
+    result = it->second;
+  else
+    result = input(OnnxNode{"output", "Identity", {outName}, {}, {}}, 0);
+  try {
+    m_module.define(std::string(kHelpers) + "\ndef forward(self, x: Tensor) -> Tensor:\n" +
+                    m_code.str() + "    return " + result + ".to(6)\n");
+    m_module.eval();
+    // One run on zeros proves the program is well-formed before it is saved.
+    (void)m_module.forward({torch::zeros(inputShape)});
+    m_module.save(out.string());
+  } catch (const c10::Error &e) {
+    return fail(ErrorCode::InvalidInput,
+                "the converted ONNX program failed: " + firstParagraph(e.what_without_backtrace()));
+  } catch (const std::exception &e) { // the script compiler's ErrorReport
+    return fail(ErrorCode::Internal,
+                "the converted ONNX program does not compile: " + firstParagraph(e.what()));
+  }
+  return inputShape;
+}
+
+} // namespace onnx
+
+const std::set<std::string> &supportedOnnxOperators() {
+  static const std::set<std::string> ops = [] {
+    std::set<std::string> all = {"Constant",
+                                 "IsInf",
+                                 "LeakyRelu",
+                                 "Elu",
+                                 "Celu",
+                                 "Selu",
+                                 "HardSigmoid",
+                                 "ThresholdedRelu",
+                                 "PRelu",
+                                 "Clip",
+                                 "Mod",
+                                 "Max",
+                                 "Min",
+                                 "Sum",
+                                 "Mean",
+                                 "Where",
+                                 "Cast",
+                                 "Dropout",
+                                 "ArgMax",
+                                 "ArgMin",
+                                 "ReduceSum",
+                                 "ReduceMean",
+                                 "ReduceMax",
+                                 "ReduceMin",
+                                 "ReduceProd",
+                                 "ReduceL1",
+                                 "ReduceL2",
+                                 "ReduceSumSquare",
+                                 "ReduceLogSum",
+                                 "ReduceLogSumExp",
+                                 "Reshape",
+                                 "Flatten",
+                                 "Transpose",
+                                 "Squeeze",
+                                 "Unsqueeze",
+                                 "Concat",
+                                 "Split",
+                                 "Slice",
+                                 "Gather",
+                                 "GatherElements",
+                                 "Shape",
+                                 "Size",
+                                 "Expand",
+                                 "Tile",
+                                 "ConstantOfShape",
+                                 "Range",
+                                 "Einsum",
+                                 "CumSum",
+                                 "Pad",
+                                 "Conv",
+                                 "ConvTranspose",
+                                 "Gemm",
+                                 "MatMul",
+                                 "BatchNormalization",
+                                 "InstanceNormalization",
+                                 "LayerNormalization",
+                                 "MaxPool",
+                                 "AveragePool",
+                                 "GlobalAveragePool",
+                                 "GlobalMaxPool",
+                                 "Softmax",
+                                 "LogSoftmax",
+                                 "LRN"};
+    for (const auto &[op, form] : onnx::unaryForms())
+      all.insert(op);
+    for (const auto &[op, form] : onnx::binaryForms())
+      all.insert(op);
+    return all;
+  }();
+  return ops;
+}
+
+std::vector<std::string> unsupportedOnnxOperators(const ingest::OnnxGraph &graph) {
+  std::vector<std::string> out;
+  for (const auto &node : graph.nodes)
+    if (!supportedOnnxOperators().count(node.opType) &&
+        std::find(out.begin(), out.end(), node.opType) == out.end())
+      out.push_back(node.opType);
+  return out;
+}
+
+Result<std::vector<std::int64_t>> exportOnnxToTorchScript(const ingest::OnnxGraph &graph,
+                                                          const std::filesystem::path &out) {
+  if (const auto missing = unsupportedOnnxOperators(graph); !missing.empty()) {
+    std::string names;
+    for (const auto &op : missing)
+      names += (names.empty() ? "" : ", ") + op;
+    return fail(ErrorCode::InvalidInput, "the model uses ONNX operators that are not supported: " +
+                                             names + " (docs/models.md lists those that are)");
+  }
+  onnx::Program program(graph);
+  return program.build(out);
+}
+
+} // namespace nesa::model
