@@ -1,4 +1,5 @@
 // The three executables from the outside: help, versions, exit codes, settings.
+#include "onnx_builder.h"
 #include "test_npy.h"
 #include "test_programs.h"
 
@@ -291,6 +292,52 @@ private Q_SLOTS:
     QVERIFY(r.err.contains(QStringLiteral("demonstration only"))); // the manifest beside the model
     QVERIFY(r.out.contains(QStringLiteral("left: ")) && r.out.contains(QStringLiteral("right: ")));
     QVERIFY(r.out.contains(QStringLiteral("checks passed")));
+  }
+
+  // An ONNX file runs by its path (with the manifest beside it) and installs like a TF.js model.
+  void onnxModelRunsAndInstalls() {
+    QTemporaryDir dir, home;
+    QFile onnx(dir.filePath(QStringLiteral("volume.onnx")));
+    QVERIFY(onnx.open(QIODevice::WriteOnly));
+    const std::string bytes = nesa::testing::volumeClassifierOnnx();
+    onnx.write(bytes.data(), static_cast<qint64>(bytes.size()));
+    onnx.close();
+    QFile manifest(dir.filePath(QStringLiteral("volume.json")));
+    QVERIFY(manifest.open(QIODevice::WriteOnly));
+    manifest.write(R"({"name": "ONNX volume classifier", "task": "classification",
+      "input": "volume", "inputShape": [1, 1, 8, 8, 8], "labels": ["left", "right"],
+      "preprocessing": {"spacing": [6, 6, 6], "shape": [8, 8, 8], "normalize": "zscore"},
+      "licence": "test only", "provenance": "random weights written by the test suite"})");
+    manifest.close();
+    const QString scan = QStringLiteral(NESA_TEST_DATA "/nifti/anatomical.nii");
+    Run r =
+        run(kNesa, {QStringLiteral("analyze"), scan, QStringLiteral("--model"), onnx.fileName()},
+            home.path());
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains(QStringLiteral("left: ")) && r.out.contains(QStringLiteral("right: ")));
+    QVERIFY(r.out.contains(QStringLiteral("checks passed")));
+    r = run(kNesa,
+            {QStringLiteral("model"), QStringLiteral("add"), onnx.fileName(),
+             QStringLiteral("--manifest"), manifest.fileName(), QStringLiteral("--id"),
+             QStringLiteral("demo-onnx")},
+            home.path());
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains(QStringLiteral("Added demo-onnx")));
+    r = run(kNesa,
+            {QStringLiteral("analyze"), scan, QStringLiteral("--model"),
+             QStringLiteral("demo-onnx"), QStringLiteral("--privacy"), QStringLiteral("local")},
+            home.path());
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains(QStringLiteral("left: ")));
+    // A broken file: a clear error, nothing installed.
+    QFile broken(dir.filePath(QStringLiteral("broken.onnx")));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write(bytes.data(), static_cast<qint64>(bytes.size() / 3));
+    broken.close();
+    r = run(kNesa, {QStringLiteral("model"), QStringLiteral("add"), broken.fileName()},
+            home.path());
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.contains(QStringLiteral("not an ONNX model")), qPrintable(r.err));
   }
 
   void modelCommandsManageTheCatalogue() {

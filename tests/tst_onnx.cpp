@@ -4,6 +4,7 @@
 #include "ingest/onnx_model.h"
 #include "model/compiled_model.h"
 #include "model/onnx_export.h"
+#include "onnx_builder.h"
 #include "privacy/engine.h"
 #include "test_miners.h"
 
@@ -15,6 +16,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <map>
 
 namespace fs = std::filesystem;
@@ -245,6 +247,41 @@ private Q_SLOTS:
     QVERIFY(run > 0);
     QVERIFY2(passed >= 0.95 * run, "fewer than 95% of the claimed cases pass at local");
     QCOMPARE(hssPassed, hssRun);
+  }
+
+  // An .onnx file goes through compileModel() like a TorchScript file and gives the same
+  // answer at every privacy level.
+  void onnxFileRunsAtEveryLevel() {
+    QTemporaryDir dir;
+    const fs::path file = dir.filePath(QStringLiteral("volume.onnx")).toStdString();
+    {
+      std::ofstream out(file, std::ios::binary);
+      out << testing::volumeClassifierOnnx();
+    }
+    auto compiled = model::compileModel(file);
+    QVERIFY2(compiled, compiled ? "" : compiled.error().message.c_str());
+    QCOMPARE(compiled->report().remoteOps, 2); // the Conv and the Gemm
+    std::vector<float> scan(8 * 8 * 8);
+    for (std::size_t i = 0; i < scan.size(); ++i)
+      scan[i] = std::sin(0.37f * static_cast<float>(i));
+    const auto input = model::TensorData::fromFloats({1, 1, 8, 8, 8}, scan);
+    privacy::Engine engine(testing::honestPool(2));
+    std::vector<float> local;
+    for (const auto level : {privacy::PrivacyLevel::Local, privacy::PrivacyLevel::Ee,
+                             privacy::PrivacyLevel::Hss, privacy::PrivacyLevel::HssEe}) {
+      privacy::RunOptions options;
+      options.level = level;
+      auto run = engine.run(*compiled, input, options);
+      QVERIFY2(run, run ? "" : run.error().message.c_str());
+      const auto out = run->output.toFloats();
+      QCOMPARE(out.size(), std::size_t{2});
+      if (local.empty())
+        local = out;
+      for (std::size_t i = 0; i < out.size(); ++i)
+        QVERIFY2(std::abs(out[i] - local[i]) <= 1e-4 * std::abs(local[i]),
+                 privacy::privacyLevelName(level));
+    }
+    QVERIFY(std::abs(local[0] + local[1] - 1.0f) < 1e-5); // the softmax ran
   }
 
   void truncatedFileIsRefused() {

@@ -1,8 +1,10 @@
 // nesa-model: the catalogue of installed models (what `nesa model` runs). Links libtorch only
-// because TF.js models are converted to TorchScript when they are added.
+// because TF.js and ONNX models are converted to TorchScript when they are added.
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "ingest/onnx_model.h"
 #include "ingest/tfjs_model.h"
+#include "model/onnx_export.h"
 #include "model/tfjs_export.h"
 #include "registry/model_locations.h"
 #include "registry/model_registry.h"
@@ -10,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -30,12 +33,14 @@ const char *kUsage =
     "       nesa model info ID\n"
     "       nesa model add MODEL.pt --manifest M.json [--id ID]     a TorchScript model\n"
     "       nesa model add model.json [--manifest M.json] [--id ID] a TF.js layers model\n"
+    "       nesa model add MODEL.onnx [--manifest M.json] [--id ID] an ONNX model\n"
     "       nesa model add FOLDER [--id ID]                         a language-model folder\n"
     "       nesa model add MODEL.gguf [--id ID]                     a GGUF language model\n"
     "       nesa model remove ID\n\n"
-    "The catalogue of models on this computer: built-in ones, TF.js models imported to\n"
-    "TorchScript, your own TorchScript files, language-model folders and GGUF files, each with its\n"
-    "manifest, content hash (SHA-256), size and licence. 'nesa analyze --model ID' runs one.\n\n"
+    "The catalogue of models on this computer: built-in ones, TF.js and ONNX models imported\n"
+    "to TorchScript, your own TorchScript files, language-model folders and GGUF files, each\n"
+    "with its manifest, content hash (SHA-256), size and licence. 'nesa analyze --model ID'\n"
+    "runs one.\n\n"
     "Options:\n";
 
 int failWith(const Error &error) {
@@ -105,41 +110,72 @@ int printInfo(const registry::ModelRegistry &models, const std::string &id) {
   return intact && *intact ? cli::kExitOk : cli::kExitFailure;
 }
 
-// A TF.js model: converted to TorchScript in the registry's scratch folder, then added. Without
-// a manifest, one is written from what the model itself says.
-Result<registry::RegisteredModel> importTfjs(registry::ModelRegistry &models, const fs::path &json,
-                                             fs::path manifest, std::string id) {
-  std::cerr << "Reading " << json.string() << " ...\n";
-  auto tfjs = ingest::readTfjsModel(json);
-  if (!tfjs)
-    return tfjs.error();
+// A model in a format the engine converts (TF.js, ONNX): converted to TorchScript in the
+// registry's scratch folder by `convert`, then added. Without a manifest, one is written from
+// what the model itself says.
+Result<registry::RegisteredModel>
+importConverted(registry::ModelRegistry &models, const fs::path &source, const std::string &format,
+                const std::function<Result<std::vector<std::int64_t>>(const fs::path &)> &convert,
+                fs::path manifest, std::string id) {
   const fs::path scratch = models.scratchFolder();
   std::error_code ec;
   fs::remove_all(scratch, ec);
   fs::create_directories(scratch, ec);
   const fs::path converted = scratch / "model.pt";
-  std::cerr << "Converting " << tfjs->layers.size() << " layers to TorchScript ...\n";
-  auto shape = model::exportTfjsToTorchScript(*tfjs, converted);
+  auto shape = convert(converted);
   if (!shape)
     return shape.error();
+  // The folder names a TF.js model (its file is always model.json); an ONNX file names itself.
+  const std::string name =
+      format == "TF.js" ? source.parent_path().filename().string() : source.stem().string();
   if (manifest.empty()) {
-    auto hash = registry::contentHash(json);
+    auto hash = registry::contentHash(source);
     const nlohmann::json written = {
-        {"name", json.parent_path().filename().string() + " (imported from TF.js)"},
+        {"name", name + " (imported from " + format + ")"},
         {"task", "classification"},
-        {"input", shape->size() == 4 ? "image" : "text"},
+        {"input", shape->size() == 5   ? "volume"
+                  : shape->size() == 4 ? "image"
+                                       : "text"},
         {"inputShape", *shape},
         {"licence", "not stated: check the original package"},
-        {"provenance", "imported by nesa model add from a TF.js layers model (model.json sha-256 " +
+        {"provenance", "imported by nesa model add from a " + format + " model (" +
+                           source.filename().string() + " sha-256 " +
                            (hash ? *hash : std::string("unknown")) + ")"}};
     manifest = scratch / "manifest.json";
     std::ofstream(manifest) << written.dump(2) << '\n';
   }
   if (id.empty())
-    id = json.parent_path().filename().string();
+    id = name;
   auto added = models.addTorchScript(converted, manifest, id, registry::ModelSource::Imported);
   fs::remove_all(scratch, ec);
   return added;
+}
+
+Result<registry::RegisteredModel> importTfjs(registry::ModelRegistry &models, const fs::path &json,
+                                             const fs::path &manifest, const std::string &id) {
+  std::cerr << "Reading " << json.string() << " ...\n";
+  auto tfjs = ingest::readTfjsModel(json);
+  if (!tfjs)
+    return tfjs.error();
+  std::cerr << "Converting " << tfjs->layers.size() << " layers to TorchScript ...\n";
+  return importConverted(
+      models, json, "TF.js",
+      [&](const fs::path &out) { return model::exportTfjsToTorchScript(*tfjs, out); }, manifest,
+      id);
+}
+
+Result<registry::RegisteredModel> importOnnx(registry::ModelRegistry &models, const fs::path &file,
+                                             const fs::path &manifest, const std::string &id) {
+  std::cerr << "Reading " << file.string() << " ...\n";
+  auto graph = ingest::readOnnxModel(file);
+  if (!graph)
+    return graph.error();
+  std::cerr << "Converting " << graph->nodes.size() << " ONNX nodes (opset " << graph->opset
+            << ") to TorchScript ...\n";
+  return importConverted(
+      models, file, "ONNX",
+      [&](const fs::path &out) { return model::exportOnnxToTorchScript(*graph, out); }, manifest,
+      id);
 }
 
 } // namespace
@@ -178,14 +214,16 @@ int main(int argc, char **argv) {
       added = models->addLanguageModel(source, args->value("id"));
     else if (source.extension() == ".json")
       added = importTfjs(*models, source, args->value("manifest"), args->value("id"));
+    else if (source.extension() == ".onnx")
+      added = importOnnx(*models, source, args->value("manifest"), args->value("id"));
     else if (source.extension() == ".gguf")
       added = models->addGguf(source, args->value("id"));
     else if (source.extension() == ".pt")
       added = models->addTorchScript(source, args->value("manifest"), args->value("id"));
     else
       added = fail(ErrorCode::InvalidInput,
-                   source.string() + ": give a TorchScript .pt file, a TF.js model.json, a "
-                                     "GGUF file or a language-model folder");
+                   source.string() + ": give a TorchScript .pt file, an ONNX file, a TF.js "
+                                     "model.json, a GGUF file or a language-model folder");
     if (!added)
       return failWith(added.error());
     std::cout << "Added " << added->id << " (" << added->name << ", " << humanSize(added->bytes)

@@ -45,11 +45,11 @@ private:
   std::shared_ptr<const Impl> m_impl;
 };
 
-/// Loads a TorchScript file, freezes it (folding batch-norm into convolutions), and rewrites
-/// every linear op with constant weights (aten::linear, conv1d/2d/3d, _convolution, matmul/mm/
-/// addmm with a constant right operand) into a call to `nesa::remote_linear`. Errors: not a
-/// TorchScript file, truncated, an op that hides linear layers (fused transformer kernels), or
-/// nothing to offload.
+/// Loads a TorchScript file (or an ONNX file, converted first: model/onnx_export.h), freezes it
+/// (folding batch-norm into convolutions), and rewrites every linear op with constant weights
+/// (aten::linear, conv1d/2d/3d, _convolution, matmul/mm/ addmm with a constant right operand) into
+/// a call to `nesa::remote_linear`. Errors: not a TorchScript file, truncated, an op that hides
+/// linear layers (fused transformer kernels), or nothing to offload.
 Result<CompiledModel> compileModel(const std::filesystem::path &file,
                                    const CompileOptions &options = {});
 

@@ -3,6 +3,7 @@
 #include "model/internal/compiled_model_impl.h"
 #include "model/internal/remote_call.h"
 #include "model/internal/tensor_convert.h"
+#include "model/onnx_export.h"
 
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -308,6 +309,8 @@ Result<CompiledModel> compileModel(const std::filesystem::path &file,
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))
     return fail(ErrorCode::NotFound, "no model file at " + file.string());
+  if (file.extension() == ".onnx")
+    return compileOnnxModel(file, options);
   auto original = loadFrozen(file);
   if (!original)
     return original.error();

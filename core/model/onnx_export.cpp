@@ -1,10 +1,14 @@
 #include "model/onnx_export.h"
 
 #include "model/internal/onnx_program.h"
+#include "util/private_scratch.h"
+
+#include <stdlib.h>
 
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <set>
 
 namespace nesa::model {
 namespace onnx {
@@ -426,21 +430,27 @@ std::vector<std::int64_t> Program::intsAttribute(const OnnxNode &node, const cha
 }
 
 Result<void> Program::convertConstant(const OnnxNode &node) {
+  if (const auto *value = attribute(node, "value")) {
+    m_constants[node.outputs.at(0)] = &value->t;
+    return {};
+  }
   OnnxTensor t;
-  if (const auto *a = attribute(node, "value"))
-    return (m_constants[node.outputs.at(0)] = &a->t), Result<void>{};
-  if (const auto *a = attribute(node, "value_float")) {
-    t.reals = {a->f};
-  } else if (const auto *a = attribute(node, "value_floats")) {
-    t.reals = a->floats;
-    t.shape = {static_cast<std::int64_t>(a->floats.size())};
-  } else if (const auto *a = attribute(node, "value_int")) {
+  const auto *one = attribute(node, "value_float");
+  const auto *floats = attribute(node, "value_floats");
+  const auto *integer = attribute(node, "value_int");
+  const auto *integers = attribute(node, "value_ints");
+  if (one) {
+    t.reals = {one->f};
+  } else if (floats) {
+    t.reals = floats->floats;
+    t.shape = {static_cast<std::int64_t>(floats->floats.size())};
+  } else if (integer) {
     t.type = ingest::OnnxType::Int64;
-    t.integers = {a->i};
-  } else if (const auto *a = attribute(node, "value_ints")) {
+    t.integers = {integer->i};
+  } else if (integers) {
     t.type = ingest::OnnxType::Int64;
-    t.integers = a->ints;
-    t.shape = {static_cast<std::int64_t>(a->ints.size())};
+    t.integers = integers->ints;
+    t.shape = {static_cast<std::int64_t>(integers->ints.size())};
   } else {
     return refuse(node, "only numeric constants are supported");
   }
@@ -730,8 +740,11 @@ Result<void> Program::convertTensor(const OnnxNode &node, bool &handled) {
          emit("self._reshape(" + x + ", " + shape + ", " +
               std::to_string(intAttribute(node, "allowzero", 0)) + ")"));
   } else if (op == "Flatten") {
-    bind(node, 0,
-         emit("self._flatten(" + x + ", " + std::to_string(intAttribute(node, "axis", 1)) + ")"));
+    const std::int64_t axis = intAttribute(node, "axis", 1);
+    if (axis == 1 && rank(node.inputs[0]) >= 2) // the form the ee levels recognise
+      bind(node, 0, emit("torch.flatten(" + x + ", 1, -1)"));
+    else
+      bind(node, 0, emit("self._flatten(" + x + ", " + std::to_string(axis) + ")"));
   } else if (op == "Transpose") {
     const auto perm = intsAttribute(node, "perm", {});
     bind(
@@ -885,6 +898,77 @@ Result<void> Program::convertNode(const OnnxNode &node) {
   return refuse(node, "the operator is not supported");
 }
 
+int Program::rank(const std::string &name) const {
+  if (const auto it = m_ranks.find(name); it != m_ranks.end())
+    return it->second;
+  if (const OnnxTensor *t = constant(name))
+    return static_cast<int>(t->shape.size());
+  return -1;
+}
+
+void Program::propagateRank(const OnnxNode &node) {
+  static const std::set<std::string> sameRank = {"Conv",
+                                                 "ConvTranspose",
+                                                 "MaxPool",
+                                                 "AveragePool",
+                                                 "GlobalAveragePool",
+                                                 "GlobalMaxPool",
+                                                 "BatchNormalization",
+                                                 "InstanceNormalization",
+                                                 "LayerNormalization",
+                                                 "LRN",
+                                                 "Softmax",
+                                                 "LogSoftmax",
+                                                 "Dropout",
+                                                 "Clip",
+                                                 "Cast",
+                                                 "Pad",
+                                                 "Transpose",
+                                                 "Concat",
+                                                 "Slice",
+                                                 "Split",
+                                                 "Tile",
+                                                 "CumSum",
+                                                 "LeakyRelu",
+                                                 "Elu",
+                                                 "Celu",
+                                                 "Selu",
+                                                 "HardSigmoid",
+                                                 "ThresholdedRelu",
+                                                 "PRelu",
+                                                 "IsInf"};
+  static const std::set<std::string> broadcasting = {"Max", "Min", "Sum", "Mean", "Where"};
+  const std::string &op = node.opType;
+  const int first = node.inputs.empty() ? -1 : rank(node.inputs[0]);
+  int r = -1;
+  if (sameRank.count(op) || unaryForms().count(op)) {
+    r = first;
+  } else if (binaryForms().count(op) || broadcasting.count(op)) {
+    r = 0;
+    for (const auto &input : node.inputs)
+      r = rank(input) < 0 || r < 0 ? -1 : std::max(r, rank(input));
+  } else if (op == "Flatten" || op == "Gemm") {
+    r = 2;
+  } else if (op == "MatMul" && node.inputs.size() == 2) {
+    const int second = rank(node.inputs[1]);
+    if (first >= 2 && second >= 2)
+      r = std::max(first, second);
+  } else if (op == "Reshape") {
+    if (const auto shape = constantInts(node, 1))
+      r = static_cast<int>(shape->size());
+  } else if (op == "Unsqueeze" || op == "Squeeze") {
+    const auto axes =
+        opset() >= 13 ? constantInts(node, 1) : std::optional(intsAttribute(node, "axes", {}));
+    if (first >= 0 && axes && !axes->empty())
+      r = first + (op == "Unsqueeze" ? 1 : -1) * static_cast<int>(axes->size());
+  } else if (op.rfind("Reduce", 0) == 0 && intAttribute(node, "keepdims", 1) != 0) {
+    r = first;
+  }
+  for (const auto &output : node.outputs)
+    if (!output.empty() && r >= 0)
+      m_ranks[output] = r;
+}
+
 Result<std::vector<std::int64_t>> Program::build(const std::filesystem::path &out) {
   if (m_graph.inputs.size() != 1)
     return fail(ErrorCode::InvalidInput,
@@ -905,9 +989,13 @@ Result<std::vector<std::int64_t>> Program::build(const std::filesystem::path &ou
   m_vars[in.name] = "x";
   for (const auto &[name, tensor] : m_graph.initializers)
     m_constants[name] = &tensor;
-  for (const auto &node : m_graph.nodes)
+  if (!in.shape.empty()) // an input without a shape in the file leaves every rank unknown
+    m_ranks[in.name] = static_cast<int>(in.shape.size());
+  for (const auto &node : m_graph.nodes) {
     if (auto converted = convertNode(node); !converted)
       return converted.error();
+    propagateRank(node);
+  }
   const std::string &outName = m_graph.outputs.front().name;
   std::string result;
   if (const auto it = m_vars.find(outName); it != m_vars.end())
@@ -1027,6 +1115,25 @@ Result<std::vector<std::int64_t>> exportOnnxToTorchScript(const ingest::OnnxGrap
   }
   onnx::Program program(graph);
   return program.build(out);
+}
+
+Result<CompiledModel> compileOnnxModel(const std::filesystem::path &file,
+                                       const CompileOptions &options) {
+  auto graph = ingest::readOnnxModel(file);
+  if (!graph)
+    return graph.error();
+  std::string folder = paths::privateScratchTemplate();
+  if (!mkdtemp(folder.data()))
+    return fail(ErrorCode::Io, "cannot make a scratch folder to convert " + file.string());
+  const std::filesystem::path program = std::filesystem::path(folder) / "model.pt";
+  auto exported = exportOnnxToTorchScript(*graph, program);
+  Result<CompiledModel> compiled =
+      exported ? compileModel(program, options) : Result<CompiledModel>(exported.error());
+  std::error_code ec;
+  std::filesystem::remove_all(folder, ec);
+  if (!compiled)
+    return compiled.error().withContext(file.string());
+  return compiled;
 }
 
 } // namespace nesa::model

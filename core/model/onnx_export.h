@@ -1,10 +1,11 @@
 // ONNX graphs to TorchScript: every operator in supportedOnnxOperators() becomes the libtorch
 // call with ONNX's semantics (broadcasting, padding, rounding, opset differences), so that
-// compileModel() can then move the constant-weight Conv, ConvTranspose-free linear ops (Conv,
-// Gemm, MatMul) to the miners like any TorchScript model's. Anything else is refused by name.
+// compileModel() then moves the constant-weight linear ops (Conv, Gemm, MatMul) to the miners
+// as it does any TorchScript model's. Anything else is refused by name.
 #pragma once
 
 #include "ingest/onnx_model.h"
+#include "model/compiled_model.h"
 #include "util/result.h"
 
 #include <filesystem>
@@ -26,5 +27,10 @@ std::vector<std::string> unsupportedOnnxOperators(const ingest::OnnxGraph &graph
 /// dimensions set to 1.
 Result<std::vector<std::int64_t>> exportOnnxToTorchScript(const ingest::OnnxGraph &graph,
                                                           const std::filesystem::path &out);
+
+/// Reads an .onnx file, converts it in a private scratch folder and compiles the result
+/// (compileModel() calls this for files named *.onnx).
+Result<CompiledModel> compileOnnxModel(const std::filesystem::path &file,
+                                       const CompileOptions &options = {});
 
 } // namespace nesa::model

@@ -160,9 +160,18 @@ Result<void> Program::convertNeural(const OnnxNode &node) {
     return {};
   }
   if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
+    // Literal dims when the rank is known, so the ee levels can see that only spatial dims
+    // are reduced.
+    std::string dims = "self._spatial(" + x + ")";
+    if (const int r = rank(node.inputs[0]); r >= 2) {
+      std::vector<std::int64_t> spatial;
+      for (int d = 2; d < r; ++d)
+        spatial.push_back(d);
+      dims = intList(spatial);
+    }
     bind(node, 0,
-         emit(std::string(op == "GlobalAveragePool" ? "torch.mean(" : "torch.amax(") + x +
-              ", self._spatial(" + x + "), True)"));
+         emit(std::string(op == "GlobalAveragePool" ? "torch.mean(" : "torch.amax(") + x + ", " +
+              dims + ", True)"));
     return {};
   }
   if (op == "MatMul") {

@@ -69,6 +69,8 @@ public:
                                                  std::vector<std::int64_t> fallback);
 
   std::int64_t opset() const { return m_graph.opset; }
+  /// The number of dimensions of value `name` when the graph makes it known, else -1.
+  int rank(const std::string &name) const;
 
   // --- Operator families (each returns an error for a node it cannot convert) -------------
   Result<void> convertNode(const OnnxNode &node);
@@ -81,6 +83,8 @@ private:
   Result<void> convertTensor(const OnnxNode &node, bool &handled);
   Result<void> convertReduction(const OnnxNode &node, bool &handled);
   Result<void> convertConstant(const OnnxNode &node);
+  /// Records the rank of `node`'s outputs where its inputs' ranks determine it.
+  void propagateRank(const OnnxNode &node);
 
   const OnnxGraph &m_graph;
   torch::jit::Module m_module;
@@ -88,6 +92,7 @@ private:
   std::map<std::string, std::string> m_vars;
   std::map<std::string, const OnnxTensor *> m_constants;
   std::map<std::string, std::string> m_registered; // value name -> "self.cN"
+  std::map<std::string, int> m_ranks;
   std::deque<OnnxTensor> m_kept;
   int m_tensors = 0, m_counter = 0;
 };
