@@ -25,6 +25,16 @@ seed() { # seed TARGET FILES...
 seed fuzz_dicom "$data"/dicom/*.dcm
 seed fuzz_nifti "$data"/nifti/*
 seed fuzz_tfjs fuzz/seeds/*.tfjs
+# ONNX: models and tensors from ONNX's own backend test data (libonnx-testdata)
+onnx_data=/usr/share/libonnx-testdata/data
+for case in node/test_conv_with_strides_padding node/test_gemm_default_scalar_bias \
+  node/test_slice_neg_steps pytorch-converted/test_BatchNorm2d_eval simple/test_single_relu_model; do
+  name=${case//\//-}
+  mkdir -p "$corpus/fuzz_onnx"
+  cp -n "$onnx_data/$case/model.onnx" "$corpus/fuzz_onnx/$name.onnx" 2>/dev/null || true
+  cp -n "$onnx_data/$case/test_data_set_0/input_0.pb" "$corpus/fuzz_onnx/$name-input.pb" \
+    2>/dev/null || true
+done
 seed fuzz_documents fuzz/seeds/contract.txt fuzz/seeds/notes.md
 seed fuzz_multipart fuzz/seeds/*.multipart
 # A small DOCX and a one-page PDF, made here rather than committed as binaries.
@@ -110,7 +120,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export QT_QPA_PLATFORM=offscreen
 failed=0
 for target in fuzz_dicom fuzz_nifti fuzz_tfjs fuzz_documents fuzz_chain_codecs fuzz_multipart \
-  fuzz_gguf; do
+  fuzz_gguf fuzz_onnx; do
   echo "== $target: ${seconds} s"
   if ! build-fuzz/bin/$target -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
       -max_len=1048576 -print_final_stats=1 -artifact_prefix="$artifacts/$target-" \
