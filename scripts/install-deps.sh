@@ -17,8 +17,9 @@ packages=(
   # medical image formats, documents and OCR, and image formats beyond Qt's built-in ones (TIFF)
   libdcmtk-dev libnifti2-dev zlib1g-dev libpoppler-qt6-dev libzip-dev qt6-image-formats-plugins
   libtesseract-dev tesseract-ocr-eng
-  # ONNX models: the schema (protobuf) and ONNX's own backend test data
-  libonnx-dev libprotobuf-dev libonnx-testdata
+  # ONNX models: the schema (protobuf), ONNX's own backend test data, and PyTorch's exporter
+  # (Debian's python3-torch) that writes the test's models
+  libonnx-dev libprotobuf-dev libonnx-testdata python3-torch
   # DICOM results: dciodvfy validates the SEG and SR we write; DCMTK's tools read and send DICOM
   dicom3tools dcmtk
   # a real PACS in the tests: Orthanc with its DICOMweb plugin (run unprivileged on loopback)

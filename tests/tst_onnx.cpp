@@ -3,6 +3,7 @@
 // outputs; hand-made graphs; hostile files.
 #include "ingest/onnx_model.h"
 #include "model/compiled_model.h"
+#include "model/npy.h"
 #include "model/onnx_export.h"
 #include "onnx_builder.h"
 #include "privacy/engine.h"
@@ -11,6 +12,7 @@
 #include <onnx/onnx_pb.h>
 #include <torch/script.h>
 
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -186,8 +188,58 @@ onnx::ModelProto oneNode(const std::string &op, int opset = 13) {
 
 class TestOnnx : public QObject {
   Q_OBJECT
+  QTemporaryDir m_exports;
 
 private Q_SLOTS:
+  // PyTorch's own exporter writes the models of tests/onnx/export_models.py with PyTorch's
+  // outputs beside them (Debian's python3-torch, which scripts/install-deps.sh installs).
+  void initTestCase() {
+    QProcess python;
+    python.start(QStringLiteral("/usr/bin/python3"),
+                 {QStringLiteral(NESA_ONNX_EXPORT_SCRIPT), m_exports.path()});
+    QVERIFY(python.waitForFinished(300000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+  }
+
+  void pytorchExportsMatchPyTorch_data() {
+    QTest::addColumn<QString>("name");
+    for (const char *name : {"residual-cnn", "depthwise-net", "unet3d", "transformer-encoder"})
+      QTest::newRow(name) << QString::fromLatin1(name);
+  }
+
+  // Each exported model gives PyTorch's output within 1e-4 of its largest value, at local and
+  // at hss.
+  void pytorchExportsMatchPyTorch() {
+    QFETCH(QString, name);
+    const fs::path folder = m_exports.path().toStdString();
+    const std::string stem = name.toStdString();
+    auto input = model::readNpy(folder / (stem + "-input.npy"));
+    auto expected = model::readNpy(folder / (stem + "-output.npy"));
+    QVERIFY(input && expected);
+    auto compiled = model::compileModel(folder / (stem + ".onnx"));
+    QVERIFY2(compiled, compiled ? "" : compiled.error().message.c_str());
+    const auto want = expected->toFloats();
+    double largest = 0;
+    for (const float v : want)
+      largest = std::max(largest, std::abs(static_cast<double>(v)));
+    privacy::Engine engine(testing::honestPool(2));
+    for (const auto level : {privacy::PrivacyLevel::Local, privacy::PrivacyLevel::Hss}) {
+      privacy::RunOptions options;
+      options.level = level;
+      auto run = engine.run(*compiled, *input, options);
+      QVERIFY2(run, run ? "" : run.error().message.c_str());
+      QCOMPARE(run->output.shape, expected->shape);
+      const auto got = run->output.toFloats();
+      double worst = 0;
+      for (std::size_t i = 0; i < got.size(); ++i)
+        worst = std::max(worst, std::abs(static_cast<double>(got[i]) - want[i]));
+      qInfo("%-20s %-5s %d remote ops, largest difference from PyTorch %.2e (relative %.2e)",
+            stem.c_str(), privacy::privacyLevelName(level), compiled->report().remoteOps, worst,
+            worst / largest);
+      QVERIFY(worst <= 1e-4 * largest);
+    }
+  }
+
   // Every backend case whose operators we claim runs at local; those with a constant-weight
   // linear op also run at hss. Prints the counts and every refusal's operator.
   void backendSuite() {
