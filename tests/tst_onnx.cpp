@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 
 namespace fs = std::filesystem;
@@ -108,6 +109,7 @@ std::variant<Case, std::string> loadCase(const fs::path &folder) {
       haveInput = true;
       c.input = *t;
       inputs[i].shape = t->shape;
+      inputs[i].hasShape = true;
       graph->inputs.push_back(inputs[i]);
     } else {
       graph->initializers[inputs[i].name] = std::move(*t);
@@ -402,6 +404,87 @@ private Q_SLOTS:
     auto external = ingest::parseOnnxModel(model.SerializeAsString());
     QVERIFY(!external);
     QVERIFY(external.error().message.find("external data") != std::string::npos);
+  }
+
+  // Graphs the reader accepts but the converter must refuse, each with its own message, and
+  // never a crash.
+  void hostileGraphsGetClearErrors() {
+    struct Hostile {
+      const char *what;
+      std::function<void(onnx::ModelProto &)> change;
+      const char *message;
+    };
+    const std::vector<Hostile> cases = {
+        {"an output the operator does not produce",
+         [](onnx::ModelProto &m) {
+           auto *relu = m.mutable_graph()->mutable_node(0);
+           relu->add_output("extra");
+           m.mutable_graph()->mutable_output(0)->set_name("extra");
+         },
+         "its output 1 is not supported"},
+        {"a Constant whose value is an integer, not a tensor",
+         [](onnx::ModelProto &m) {
+           auto *c = m.mutable_graph()->add_node();
+           c->set_op_type("Constant");
+           c->add_output("k");
+           auto *a = c->add_attribute();
+           a->set_name("value");
+           a->set_type(onnx::AttributeProto::INT);
+           a->set_i(3);
+         },
+         "its attribute value has the wrong kind"},
+        {"a Gemm with one input",
+         [](onnx::ModelProto &m) { m.mutable_graph()->mutable_node(0)->set_op_type("Gemm"); },
+         "its input 1 is missing"},
+        {"a node without outputs",
+         [](onnx::ModelProto &m) {
+           auto *n = m.mutable_graph()->add_node();
+           n->set_op_type("Relu");
+           n->add_input("x");
+         },
+         "it has no output"},
+        {"a Flatten without inputs",
+         [](onnx::ModelProto &m) {
+           auto *n = m.mutable_graph()->mutable_node(0);
+           n->set_op_type("Flatten");
+           n->clear_input();
+         },
+         "its input 0 is missing"},
+        {"an axis given as a float",
+         [](onnx::ModelProto &m) {
+           auto *n = m.mutable_graph()->mutable_node(0);
+           n->set_op_type("Softmax");
+           auto *a = n->add_attribute();
+           a->set_name("axis");
+           a->set_type(onnx::AttributeProto::FLOAT);
+           a->set_f(1.5f);
+         },
+         "its attribute axis has the wrong kind"},
+        {"a symbolic width",
+         [](onnx::ModelProto &m) {
+           auto *shape = m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type();
+           shape->mutable_shape()->add_dim()->set_dim_param("width");
+         },
+         "symbolic dimension at position 1"},
+        {"an input of 2^40 values",
+         [](onnx::ModelProto &m) {
+           auto *shape = m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type();
+           shape->mutable_shape()->add_dim()->set_dim_value(std::int64_t{1} << 20);
+           shape->mutable_shape()->add_dim()->set_dim_value(std::int64_t{1} << 20);
+         },
+         "more than 2^28 values"},
+    };
+    QTemporaryDir dir;
+    for (const auto &hostile : cases) {
+      auto model = oneNode("Relu");
+      hostile.change(model);
+      auto graph = ingest::parseOnnxModel(model.SerializeAsString());
+      QVERIFY2(graph, hostile.what);
+      auto exported = model::exportOnnxToTorchScript(*graph, dir.filePath("m.pt").toStdString());
+      QVERIFY2(!exported, hostile.what);
+      QVERIFY2(exported.error().message.find(hostile.message) != std::string::npos,
+               (std::string(hostile.what) + ": " + exported.error().message).c_str());
+    }
   }
 
   void secondInputIsRefused() {

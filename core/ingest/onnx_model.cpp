@@ -15,8 +15,11 @@ namespace {
 
 // Protobuf messages cannot exceed 2 GiB; ONNX stores bigger models' weights beside the file.
 constexpr std::uintmax_t kLargestModel = std::uintmax_t{2} << 30;
-// No tensor the engine runs holds more values than this (4 GiB of floats).
-constexpr std::int64_t kMostValues = std::int64_t{1} << 30;
+// No tensor, and no model's tensors together, hold more values than this (2 GiB of floats;
+// narrow integer types widen 8-fold, so the file's own 2 GiB is no bound).
+constexpr std::int64_t kMostValues = std::int64_t{1} << 29;
+// The longest list attribute read (kernel shapes, axes, pads are a handful).
+constexpr int kLongestAttributeList = 1 << 16;
 
 Error invalid(const std::string &what) { return fail(ErrorCode::InvalidInput, what); }
 
@@ -109,7 +112,9 @@ void appendTyped(OnnxTensor &t, const onnx::TensorProto &proto) {
   }
 }
 
-Result<OnnxTensor> tensorFrom(const onnx::TensorProto &proto, const std::string &what) {
+// Reads one tensor; `budget` is what the model may still hold, and shrinks by its values.
+Result<OnnxTensor> tensorFrom(const onnx::TensorProto &proto, const std::string &what,
+                              std::int64_t &budget) {
   OnnxTensor t;
   const int type = proto.data_type();
   if (!isIntegerType(type) && type != int(OnnxType::Float) && type != int(OnnxType::Float16) &&
@@ -126,12 +131,15 @@ Result<OnnxTensor> tensorFrom(const onnx::TensorProto &proto, const std::string 
     if (d < 0)
       return invalid(what + " has a negative dimension");
     if (d > 0 && count > kMostValues / d)
-      return invalid(what + " has an absurd shape (more than 2^30 values)");
+      return invalid(what + " has an absurd shape (more than 2^29 values)");
     count *= d;
     t.shape.push_back(d);
   }
   if (count > kMostValues)
-    return invalid(what + " has an absurd shape (more than 2^30 values)");
+    return invalid(what + " has an absurd shape (more than 2^29 values)");
+  if (count > budget)
+    return invalid(what + " takes the model past 2^29 values in all, which is not supported");
+  budget -= count;
   if (proto.has_raw_data()) {
     const std::string &raw = proto.raw_data();
     const std::size_t width = rawSize(t.type);
@@ -151,10 +159,14 @@ Result<OnnxTensor> tensorFrom(const onnx::TensorProto &proto, const std::string 
   return t;
 }
 
-Result<OnnxAttribute> attributeFrom(const onnx::AttributeProto &proto, const std::string &node) {
+Result<OnnxAttribute> attributeFrom(const onnx::AttributeProto &proto, const std::string &node,
+                                    std::int64_t &budget) {
   const std::string what = "attribute " + proto.name() + " of node " + node;
   if (!proto.ref_attr_name().empty())
     return invalid(what + " refers to a function's attribute, which is not supported");
+  if (proto.floats_size() > kLongestAttributeList || proto.ints_size() > kLongestAttributeList ||
+      proto.strings_size() > kLongestAttributeList)
+    return invalid(what + " is a list longer than 65536 elements");
   OnnxAttribute a;
   switch (proto.type()) {
   case onnx::AttributeProto::FLOAT:
@@ -171,7 +183,7 @@ Result<OnnxAttribute> attributeFrom(const onnx::AttributeProto &proto, const std
     break;
   case onnx::AttributeProto::TENSOR: {
     a.kind = OnnxAttribute::Kind::Tensor;
-    auto t = tensorFrom(proto.t(), what);
+    auto t = tensorFrom(proto.t(), what, budget);
     if (!t)
       return t.error();
     a.t = std::move(*t);
@@ -203,6 +215,7 @@ OnnxValue valueFrom(const onnx::ValueInfoProto &proto) {
   if (proto.type().has_tensor_type()) {
     const auto &tensor = proto.type().tensor_type();
     v.type = tensor.elem_type();
+    v.hasShape = tensor.has_shape();
     for (const auto &d : tensor.shape().dim())
       v.shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
   }
@@ -299,8 +312,9 @@ Result<OnnxGraph> parseOnnxModel(const std::string &bytes) {
   const auto &g = model.graph();
   if (g.sparse_initializer_size() > 0)
     return invalid("the model has sparse initializers, which are not supported");
+  std::int64_t budget = kMostValues;
   for (const auto &init : g.initializer()) {
-    auto t = tensorFrom(init, "the initializer " + init.name());
+    auto t = tensorFrom(init, "the initializer " + init.name(), budget);
     if (!t)
       return t.error();
     if (!graph.initializers.emplace(init.name(), std::move(*t)).second)
@@ -322,7 +336,7 @@ Result<OnnxGraph> parseOnnxModel(const std::string &bytes) {
     node.inputs.assign(proto.input().begin(), proto.input().end());
     node.outputs.assign(proto.output().begin(), proto.output().end());
     for (const auto &attribute : proto.attribute()) {
-      auto a = attributeFrom(attribute, node.name);
+      auto a = attributeFrom(attribute, node.name, budget);
       if (!a)
         return a.error();
       node.attributes[attribute.name()] = std::move(*a);
@@ -350,7 +364,8 @@ Result<OnnxTensor> parseOnnxTensor(const std::string &bytes) {
   onnx::TensorProto proto;
   if (bytes.size() > kLargestModel || !proto.ParseFromString(bytes))
     return invalid("not an ONNX tensor (the protobuf does not parse)");
-  return tensorFrom(proto, "the tensor" + (proto.name().empty() ? "" : " " + proto.name()));
+  std::int64_t budget = kMostValues;
+  return tensorFrom(proto, "the tensor" + (proto.name().empty() ? "" : " " + proto.name()), budget);
 }
 
 Result<OnnxTensor> readOnnxTensor(const fs::path &file) {

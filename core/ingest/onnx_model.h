@@ -78,6 +78,7 @@ struct OnnxValue {
   std::string name;
   int type = 0;                    ///< element type (OnnxType), 0 when the file does not say
   std::vector<std::int64_t> shape; ///< -1 for a dimension the file leaves symbolic
+  bool hasShape = false;           ///< false when the file gives no shape (empty: a scalar)
 };
 
 /// A whole model: nodes in an order where every value is written before it is read.
@@ -96,8 +97,8 @@ inline constexpr std::int64_t kOnnxNewestOpset = 17;
 
 /// Parses a serialized ModelProto. Errors say what is wrong: not an ONNX model, an opset outside
 /// the range above, operators from another domain, subgraphs, tensors stored outside the file,
-/// absurd shapes, data shorter or longer than the shape, values read before they are written
-/// (an out-of-order or cyclic graph).
+/// absurd shapes (over 2^29 values in a tensor or in all), lists over 65536 elements, data shorter
+/// or longer than the shape, values read before they are written (an out-of-order or cyclic graph).
 Result<OnnxGraph> parseOnnxModel(const std::string &bytes);
 
 /// Reads and parses an .onnx file.

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -12,260 +13,13 @@
 
 namespace nesa::model {
 namespace onnx {
+
 namespace {
 
-// Helpers the generated forward() calls; freezing inlines them. Each follows the ONNX
-// operator's definition where libtorch's nearest call differs.
-const char *kHelpers = R"(
-def _ints(self, t: Tensor) -> List[int]:
-    out: List[int] = t.tolist()
-    return out
-
-def _no_ints(self) -> List[int]:
-    out: List[int] = []
-    return out
-
-def _iota(self, n: int) -> List[int]:
-    out: List[int] = []
-    for i in range(n):
-        out.append(i)
-    return out
-
-def _ones(self, n: int) -> List[int]:
-    out: List[int] = []
-    for i in range(n):
-        out.append(1)
-    return out
-
-def _range(self, start: Tensor, limit: Tensor, delta: Tensor) -> Tensor:
-    if start.is_floating_point():
-        return torch.arange(float(start), float(limit), float(delta), dtype=start.dtype)
-    return torch.arange(int(start), int(limit), int(delta), dtype=start.dtype)
-
-def _legacy_broadcast(self, a: Tensor, b: Tensor, axis: int) -> Tensor:
-    if axis < 0:
-        axis += a.dim()
-    shape: List[int] = b.shape
-    for i in range(a.dim() - axis - b.dim()):
-        shape.append(1)
-    return b.reshape(shape)
-
-def _reshape(self, x: Tensor, shape: List[int], allowzero: int) -> Tensor:
-    out: List[int] = []
-    for i in range(len(shape)):
-        if shape[i] == 0 and allowzero == 0:
-            out.append(x.size(i))
-        else:
-            out.append(shape[i])
-    return x.reshape(out)
-
-def _flatten(self, x: Tensor, axis: int) -> Tensor:
-    if axis < 0:
-        axis += x.dim()
-    rows = 1
-    for i in range(axis):
-        rows *= x.size(i)
-    cols = 1
-    for i in range(axis, x.dim()):
-        cols *= x.size(i)
-    return x.reshape([rows, cols])
-
-def _softmax_2d(self, x: Tensor, axis: int, log: bool) -> Tensor:
-    y = self._flatten(x, axis)
-    if log:
-        y = torch.log_softmax(y, 1)
-    else:
-        y = torch.softmax(y, 1)
-    return y.reshape(x.shape)
-
-def _axes(self, axes: List[int], rank: int) -> List[int]:
-    out: List[int] = []
-    for a in axes:
-        if a < 0:
-            a += rank
-        out.append(a)
-    return out
-
-def _all_axes(self, x: Tensor, axes: List[int]) -> List[int]:
-    if len(axes) == 0:
-        out: List[int] = []
-        for i in range(x.dim()):
-            out.append(i)
-        return out
-    return self._axes(axes, x.dim())
-
-def _squeeze(self, x: Tensor, axes: List[int]) -> Tensor:
-    if len(axes) == 0:
-        return x.squeeze()
-    norm = self._axes(axes, x.dim())
-    norm.sort(reverse=True)
-    for a in norm:
-        x = x.squeeze(a)
-    return x
-
-def _unsqueeze(self, x: Tensor, axes: List[int]) -> Tensor:
-    norm = self._axes(axes, x.dim() + len(axes))
-    norm.sort()
-    for a in norm:
-        x = x.unsqueeze(a)
-    return x
-
-def _reversed(self, x: Tensor) -> List[int]:
-    out: List[int] = []
-    for i in range(x.dim()):
-        out.append(x.dim() - 1 - i)
-    return out
-
-def _slice(self, x: Tensor, starts: List[int], ends: List[int], axes: List[int], steps: List[int]) -> Tensor:
-    for k in range(len(starts)):
-        axis = axes[k]
-        if axis < 0:
-            axis += x.dim()
-        size = x.size(axis)
-        step = steps[k]
-        start = starts[k]
-        end = ends[k]
-        if start < 0:
-            start += size
-        if end < 0:
-            end += size
-        if step > 0:
-            start = min(max(start, 0), size)
-            end = min(max(end, start), size)
-        else:
-            start = min(max(start, -1), size - 1)
-            end = max(min(end, start), -1)
-        index = torch.arange(start, end, step, dtype=4)
-        x = x.index_select(axis, index)
-    return x
-
-def _gather(self, x: Tensor, indices: Tensor, axis: int) -> Tensor:
-    if axis < 0:
-        axis += x.dim()
-    index = torch.where(indices < 0, indices + x.size(axis), indices).to(4)
-    out = x.index_select(axis, index.reshape([-1]))
-    shape = x.shape[:axis] + index.shape + x.shape[axis + 1:]
-    return out.reshape(shape)
-
-def _same_pads(self, x: Tensor, kernel: List[int], strides: List[int], dilations: List[int], upper: bool) -> List[int]:
-    pads: List[int] = []
-    n = len(kernel)
-    for j in range(n):
-        i = n - 1 - j
-        size = x.size(2 + i)
-        out = (size + strides[i] - 1) // strides[i]
-        total = max((out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - size, 0)
-        small = total // 2
-        if upper:
-            pads.append(small)
-            pads.append(total - small)
-        else:
-            pads.append(total - small)
-            pads.append(small)
-    return pads
-
-def _spatial(self, x: Tensor) -> List[int]:
-    out: List[int] = []
-    for i in range(2, x.dim()):
-        out.append(i)
-    return out
-
-def _div(self, a: Tensor, b: Tensor) -> Tensor:
-    if a.is_floating_point() or b.is_floating_point():
-        return a / b
-    return torch.div(a, b, rounding_mode='trunc')
-
-def _prod(self, x: Tensor, axes: List[int], keep: bool) -> Tensor:
-    norm = self._all_axes(x, axes)
-    norm.sort(reverse=True)
-    for a in norm:
-        x = torch.prod(x, a, keep)
-    return x
-
-def _expand(self, x: Tensor, shape: List[int]) -> Tensor:
-    return torch.broadcast_tensors(x, torch.zeros(shape, dtype=x.dtype))[0].contiguous()
-
-def _layer_norm(self, x: Tensor, axis: int, eps: float) -> Tensor:
-    if axis < 0:
-        axis += x.dim()
-    dims: List[int] = []
-    for i in range(axis, x.dim()):
-        dims.append(i)
-    mean = torch.mean(x, dims, True)
-    centred = x - mean
-    var = torch.mean(centred * centred, dims, True)
-    return centred / torch.sqrt(var + eps)
-
-def _trailing_pads(self, pads: List[int]) -> List[int]:
-    n = len(pads)
-    while n > 2 and pads[n - 1] == 0 and pads[n - 2] == 0:
-        n -= 2
-    return pads[:n]
-
-def _avg(self, x: Tensor, kernel: List[int], strides: List[int], ceil: bool) -> Tensor:
-    zero: List[int] = []
-    for k in kernel:
-        zero.append(0)
-    if len(kernel) == 1:
-        return torch.avg_pool1d(x, kernel, strides, zero, ceil, True)
-    if len(kernel) == 2:
-        return torch.avg_pool2d(x, kernel, strides, zero, ceil, True)
-    return torch.avg_pool3d(x, kernel, strides, zero, ceil, True)
-
-def _avg_pool(self, x: Tensor, kernel: List[int], strides: List[int], pads: List[int], ceil: bool, include: bool) -> Tensor:
-    y = self._avg(torch.constant_pad_nd(x, pads, 0.0), kernel, strides, ceil)
-    if include:
-        return y
-    ones = torch.ones([1, 1] + x.shape[2:], dtype=x.dtype)
-    return y / self._avg(torch.constant_pad_nd(ones, pads, 0.0), kernel, strides, ceil)
-
-def _conv_transpose(self, x: Tensor, w: Tensor, b: Optional[Tensor], strides: List[int], pads: List[int], out_pad: List[int], dilations: List[int], group: int, out_shape: List[int], auto: int) -> Tensor:
-    r = len(strides)
-    zero: List[int] = []
-    for s in strides:
-        zero.append(0)
-    if r == 1:
-        y = torch.conv_transpose1d(x, w, None, strides, zero, zero, group, dilations)
-    elif r == 2:
-        y = torch.conv_transpose2d(x, w, None, strides, zero, zero, group, dilations)
-    else:
-        y = torch.conv_transpose3d(x, w, None, strides, zero, zero, group, dilations)
-    crop: List[int] = []
-    for j in range(r):
-        i = r - 1 - j
-        natural = y.size(2 + i)
-        begin = pads[i]
-        end = pads[r + i]
-        if len(out_shape) > 0 or auto != 0:
-            target = x.size(2 + i) * strides[i]
-            if len(out_shape) > 0:
-                target = out_shape[len(out_shape) - r + i]
-            total = natural + out_pad[i] - target
-            if auto == 1:
-                begin = total // 2
-                end = total - begin
-            else:
-                end = total // 2
-                begin = total - end
-        crop.append(-begin)
-        crop.append(out_pad[i] - end)
-    y = torch.constant_pad_nd(y, crop, 0.0)
-    if b is not None:
-        shape: List[int] = [1, -1]
-        for s in strides:
-            shape.append(1)
-        y = y + b.reshape(shape)
-    return y
-
-def _lrn(self, x: Tensor, size: int, alpha: float, beta: float, bias: float) -> Tensor:
-    last = x.dim() - 1
-    low = (size - 1) // 2
-    squares = torch.constant_pad_nd((x * x).transpose(1, last), [low, size - 1 - low], 0.0)
-    sums = squares.unfold(last, size, 1).sum(-1).transpose(1, last)
-    return x / torch.pow(bias + alpha / size * sums, beta)
-)";
-
-} // namespace
+// Lists a constant may hold to be written into the program as a literal (shapes, axes, pads).
+constexpr std::int64_t kLongestLiteralList = 4096;
+// The most values the model's input may have (1 GiB of floats): the conversion runs it once.
+constexpr std::int64_t kLargestInput = std::int64_t{1} << 28;
 
 std::string firstParagraph(std::string text) {
   text.erase(0, text.find_first_not_of(" \n"));
@@ -273,6 +27,8 @@ std::string firstParagraph(std::string text) {
     text.resize(cut);
   return text;
 }
+
+} // namespace
 
 std::string realLiteral(double v) {
   if (std::isnan(v))
@@ -333,7 +89,8 @@ std::string Program::input(const OnnxNode &node, std::size_t i) {
   if (const auto it = m_registered.find(name); it != m_registered.end())
     return it->second;
   const OnnxTensor *t = constant(name);
-  // The reader checked that every value is written before it is read.
+  if (!t) // written by an output the converter does not produce (checked after each node)
+    return "None";
   const std::string var = registerTensor(*t);
   m_registered[name] = var;
   return var;
@@ -344,11 +101,20 @@ std::optional<std::vector<std::int64_t>> Program::constantInts(const OnnxNode &n
   if (!has(node, i))
     return std::nullopt;
   const OnnxTensor *t = constant(node.inputs[i]);
-  if (!t)
-    return std::nullopt;
+  if (!t || t->numel() > kLongestLiteralList)
+    return std::nullopt; // read at run time instead
   std::vector<std::int64_t> out;
-  for (std::int64_t k = 0; k < t->numel(); ++k)
-    out.push_back(t->integers.empty() ? static_cast<std::int64_t>(t->at(k)) : t->integers[k]);
+  constexpr double kFar = 4.6e18; // below 2^63
+  for (std::int64_t k = 0; k < t->numel(); ++k) {
+    if (!t->integers.empty()) {
+      out.push_back(t->integers[static_cast<std::size_t>(k)]);
+      continue;
+    }
+    const double v = t->at(static_cast<std::size_t>(k));
+    if (!(std::abs(v) < kFar) || v != std::floor(v))
+      return std::nullopt; // not an integer: the operator's own check refuses it at run time
+    out.push_back(static_cast<std::int64_t>(v));
+  }
   return out;
 }
 
@@ -430,6 +196,8 @@ std::vector<std::int64_t> Program::intsAttribute(const OnnxNode &node, const cha
 }
 
 Result<void> Program::convertConstant(const OnnxNode &node) {
+  if (node.opType != "Constant")
+    return {};
   if (const auto *value = attribute(node, "value")) {
     m_constants[node.outputs.at(0)] = &value->t;
     return {};
@@ -489,7 +257,7 @@ const std::map<std::string, std::string> &unaryForms() {
       {"Acosh", "torch.acosh(X)"},
       {"Atanh", "torch.atanh(X)"},
       {"Softsign", "X / (1 + torch.abs(X))"},
-      {"Softplus", "torch.log(torch.exp(X) + 1)"},
+      {"Softplus", "torch.where(X > 20, X, torch.log1p(torch.exp(X)))"},
       {"HardSwish", "torch.hardswish(X)"},
       {"Identity", "X"},
       {"Not", "torch.logical_not(X)"},
@@ -689,8 +457,11 @@ Result<void> Program::convertReduction(const OnnxNode &node, bool &handled) {
   std::string axes;
   bool noAxes = false;
   if (op == "ReduceSum" && opset() >= 13) {
+    const auto constantAxes = constantInts(node, 1);
+    if (has(node, 1) && !constantAxes && intAttribute(node, "noop_with_empty_axes", 0) != 0)
+      return refuse(node, "axes read at run time with noop_with_empty_axes are not supported");
     axes = has(node, 1) ? listInput(node, 1) : intList({});
-    noAxes = !has(node, 1) || (constantInts(node, 1) && constantInts(node, 1)->empty());
+    noAxes = !has(node, 1) || (constantAxes && constantAxes->empty());
   } else {
     const auto list = intsAttribute(node, "axes", {});
     axes = intList(list);
@@ -860,11 +631,17 @@ Result<void> Program::convertTensor(const OnnxNode &node, bool &handled) {
       const auto constantPads = constantInts(node, 1);
       if (!constantPads)
         return refuse(node, "only constant pads are supported");
+      if (constantPads->size() % 2 != 0 ||
+          (rank(node.inputs[0]) >= 0 && constantPads->size() != 2u * rank(node.inputs[0])))
+        return refuse(node, "its pads do not fit its input");
       pads = intList(torchPads(*constantPads));
       if (has(node, 2))
         value = "float(" + input(node, 2) + ".item())";
     } else {
-      pads = intList(torchPads(intsAttribute(node, "pads", {})));
+      const auto attributePads = intsAttribute(node, "pads", {});
+      if (attributePads.size() % 2 != 0)
+        return refuse(node, "its pads do not fit its input");
+      pads = intList(torchPads(attributePads));
       value = realLiteral(realAttribute(node, "value", 0.0));
     }
     const std::string mode = textAttribute(node, "mode", "constant");
@@ -872,7 +649,7 @@ Result<void> Program::convertTensor(const OnnxNode &node, bool &handled) {
       bind(node, 0, emit("torch.constant_pad_nd(" + x + ", " + pads + ", " + value + ")"));
     else if (mode == "reflect" || mode == "edge")
       bind(node, 0,
-           emit("torch.pad(" + x + ", self._trailing_pads(" + pads + "), '" +
+           emit("torch.pad(" + x + ", self._trailing_pads(" + x + ", " + pads + "), '" +
                 (mode == "edge" ? "replicate" : "reflect") + "')"));
     else
       return refuse(node, "the padding mode \"" + mode + "\" is not supported");
@@ -882,20 +659,120 @@ Result<void> Program::convertTensor(const OnnxNode &node, bool &handled) {
   return {};
 }
 
+namespace {
+
+// The inputs an operator cannot do without (at the opsets read); 1 when not listed.
+std::size_t requiredInputs(const std::string &op, std::int64_t opset) {
+  static const std::map<std::string, std::size_t> counts = {{"Constant", 0},
+                                                            {"Where", 3},
+                                                            {"Range", 3},
+                                                            {"BatchNormalization", 5},
+                                                            {"InstanceNormalization", 3},
+                                                            {"Gemm", 2},
+                                                            {"MatMul", 2},
+                                                            {"Conv", 2},
+                                                            {"ConvTranspose", 2},
+                                                            {"LayerNormalization", 2},
+                                                            {"PRelu", 2},
+                                                            {"Mod", 2},
+                                                            {"Expand", 2},
+                                                            {"Tile", 2},
+                                                            {"Gather", 2},
+                                                            {"GatherElements", 2},
+                                                            {"CumSum", 2},
+                                                            {"Einsum", 1}};
+  if (const auto it = counts.find(op); it != counts.end())
+    return it->second;
+  if (binaryForms().count(op) || (op == "Reshape" && opset >= 5) || (op == "Pad" && opset >= 11))
+    return 2;
+  if (op == "Slice" && opset >= 10)
+    return 3;
+  return 1;
+}
+
+// The kind each attribute name must have (per operator where names are shared).
+std::optional<OnnxAttribute::Kind> expectedKind(const std::string &op, const std::string &name) {
+  using Kind = OnnxAttribute::Kind;
+  static const std::set<std::string> ints = {
+      "kernel_shape", "strides", "dilations", "pads", "perm",  "axes",      "output_padding",
+      "output_shape", "split",   "starts",    "ends", "shape", "value_ints"};
+  static const std::set<std::string> integer = {"axis",
+                                                "group",
+                                                "keepdims",
+                                                "transA",
+                                                "transB",
+                                                "ceil_mode",
+                                                "count_include_pad",
+                                                "select_last_index",
+                                                "noop_with_empty_axes",
+                                                "allowzero",
+                                                "to",
+                                                "fmod",
+                                                "exclusive",
+                                                "reverse",
+                                                "detect_negative",
+                                                "detect_positive",
+                                                "training_mode",
+                                                "start",
+                                                "end",
+                                                "size",
+                                                "value_int",
+                                                "broadcast"};
+  static const std::set<std::string> real = {"alpha", "beta", "gamma", "epsilon",
+                                             "bias",  "min",  "max",   "value_float"};
+  static const std::set<std::string> text = {"auto_pad", "mode", "equation"};
+  if (name == "value")
+    return op == "Pad" ? Kind::Float : Kind::Tensor;
+  if (name == "value_floats")
+    return Kind::Floats;
+  if (ints.count(name))
+    return Kind::Ints;
+  if (integer.count(name))
+    return Kind::Int;
+  if (real.count(name))
+    return Kind::Float;
+  if (text.count(name))
+    return Kind::String;
+  return std::nullopt; // not read by the converter
+}
+
+} // namespace
+
+Result<void> Program::checkNode(const OnnxNode &node) const {
+  if (node.outputs.empty() || node.outputs.front().empty())
+    return refuse(node, "it has no output");
+  for (std::size_t i = 0; i < requiredInputs(node.opType, opset()); ++i)
+    if (!has(node, i))
+      return refuse(node, "its input " + std::to_string(i) + " is missing");
+  for (const auto &[name, a] : node.attributes)
+    if (const auto kind = expectedKind(node.opType, name); kind && a.kind != *kind)
+      return refuse(node, "its attribute " + name + " has the wrong kind");
+  return {};
+}
+
 Result<void> Program::convertNode(const OnnxNode &node) {
-  if (node.opType == "Constant")
-    return convertConstant(node);
-  bool handled = false;
-  for (auto family :
-       {&Program::convertElementwise, &Program::convertTensor, &Program::convertReduction}) {
-    if (auto done = (this->*family)(node, handled); !done)
-      return done.error();
-    if (handled)
-      return {};
+  if (auto checked = checkNode(node); !checked)
+    return checked;
+  Result<void> converted = convertConstant(node);
+  if (node.opType != "Constant") {
+    bool handled = false;
+    for (auto family :
+         {&Program::convertElementwise, &Program::convertTensor, &Program::convertReduction}) {
+      converted = (this->*family)(node, handled);
+      if (!converted || handled)
+        break;
+    }
+    if (!handled && converted)
+      converted = isNeural(node.opType) ? convertNeural(node)
+                                        : refuse(node, "the operator is not supported");
   }
-  if (isNeural(node.opType))
-    return convertNeural(node);
-  return refuse(node, "the operator is not supported");
+  if (!converted)
+    return converted;
+  for (std::size_t i = 0; i < node.outputs.size(); ++i)
+    if (!node.outputs[i].empty() && !m_vars.count(node.outputs[i]) &&
+        !m_constants.count(node.outputs[i]))
+      return refuse(node, "its output " + std::to_string(i) + " is not supported");
+  return {};
 }
 
 int Program::rank(const std::string &name) const {
@@ -983,26 +860,43 @@ Result<std::vector<std::int64_t>> Program::build(const std::filesystem::path &ou
     return fail(ErrorCode::InvalidInput, "the model's input " + in.name + " holds " +
                                              ingest::onnxTypeName(in.type) +
                                              " values; only float inputs are supported");
+  if (!in.hasShape)
+    return fail(ErrorCode::InvalidInput,
+                "the model's input " + in.name + " has no shape in the file; export it with one");
   std::vector<std::int64_t> inputShape;
-  for (const auto d : in.shape)
-    inputShape.push_back(d < 0 ? 1 : d);
+  std::int64_t values = 1;
+  for (std::size_t i = 0; i < in.shape.size(); ++i) {
+    if (in.shape[i] < 0 && i > 0)
+      return fail(ErrorCode::InvalidInput,
+                  "the model's input " + in.name + " has a symbolic dimension at position " +
+                      std::to_string(i) +
+                      "; only the batch dimension may be symbolic (export with a fixed size)");
+    inputShape.push_back(in.shape[i] < 0 ? 1 : in.shape[i]); // a symbolic batch of 1
+    values = inputShape.back() > 0 && values > kLargestInput / inputShape.back()
+                 ? kLargestInput + 1
+                 : values * inputShape.back();
+  }
+  if (values > kLargestInput)
+    return fail(ErrorCode::InvalidInput, "the model's input " + in.name +
+                                             " has more than 2^28 values, which is not supported");
   m_vars[in.name] = "x";
   for (const auto &[name, tensor] : m_graph.initializers)
     m_constants[name] = &tensor;
-  if (!in.shape.empty()) // an input without a shape in the file leaves every rank unknown
-    m_ranks[in.name] = static_cast<int>(in.shape.size());
-  for (const auto &node : m_graph.nodes) {
-    if (auto converted = convertNode(node); !converted)
-      return converted.error();
-    propagateRank(node);
-  }
-  const std::string &outName = m_graph.outputs.front().name;
-  std::string result;
-  if (const auto it = m_vars.find(outName); it != m_vars.end())
-    result = it->second;
-  else
-    result = input(OnnxNode{"output", "Identity", {outName}, {}, {}}, 0);
+  m_ranks[in.name] = static_cast<int>(in.shape.size());
   try {
+    for (const auto &node : m_graph.nodes) {
+      if (auto converted = convertNode(node); !converted)
+        return converted.error();
+      propagateRank(node);
+    }
+    const std::string &outName = m_graph.outputs.front().name;
+    std::string result;
+    if (const auto it = m_vars.find(outName); it != m_vars.end())
+      result = it->second;
+    else if (m_constants.count(outName))
+      result = input(OnnxNode{"output", "Identity", {outName}, {}, {}}, 0);
+    else
+      return fail(ErrorCode::InvalidInput, "the graph's output " + outName + " is not produced");
     m_module.define(std::string(kHelpers) + "\ndef forward(self, x: Tensor) -> Tensor:\n" +
                     m_code.str() + "    return " + result + ".to(6)\n");
     m_module.eval();
@@ -1012,7 +906,9 @@ Result<std::vector<std::int64_t>> Program::build(const std::filesystem::path &ou
   } catch (const c10::Error &e) {
     return fail(ErrorCode::InvalidInput,
                 "the converted ONNX program failed: " + firstParagraph(e.what_without_backtrace()));
-  } catch (const std::exception &e) { // the script compiler's ErrorReport
+  } catch (const std::bad_alloc &) {
+    return fail(ErrorCode::InvalidInput, "converting the ONNX model ran out of memory");
+  } catch (const std::exception &e) { // the script compiler's ErrorReport, or a bug of ours
     return fail(ErrorCode::Internal,
                 "the converted ONNX program does not compile: " + firstParagraph(e.what()));
   }

@@ -43,14 +43,21 @@ Result<Window> windowOf(const OnnxNode &node, std::vector<std::int64_t> kernel) 
   w.dilations = Program::intsAttribute(node, "dilations", std::vector<std::int64_t>(r, 1));
   w.pads = Program::intsAttribute(node, "pads", std::vector<std::int64_t>(2 * r, 0));
   w.autoPad = Program::textAttribute(node, "auto_pad", "NOTSET");
+  if (w.autoPad != "NOTSET" && w.autoPad != "VALID" && !w.same())
+    return Program::refuse(node, "its auto_pad \"" + w.autoPad + "\" is not one ONNX defines");
   if (w.autoPad == "VALID")
     w.pads.assign(2 * r, 0);
   if (w.strides.size() != r || w.dilations.size() != r || w.pads.size() != 2 * r)
     return Program::refuse(node, "its strides, dilations or pads do not fit its kernel");
+  // Bounds far beyond any real model keep the arithmetic on them from overflowing.
+  constexpr std::int64_t kFar = std::int64_t{1} << 24;
   for (std::size_t i = 0; i < r; ++i)
-    if (w.kernel[i] < 1 || w.strides[i] < 1 || w.dilations[i] < 1 || w.pads[i] < 0 ||
-        w.pads[r + i] < 0)
-      return Program::refuse(node, "its kernel, strides, dilations or pads are out of range");
+    for (const std::int64_t v : {w.kernel[i], w.strides[i], w.dilations[i]})
+      if (v < 1 || v > kFar)
+        return Program::refuse(node, "its kernel, strides or dilations are out of range");
+  for (const std::int64_t pad : w.pads)
+    if (pad < 0 || pad > kFar)
+      return Program::refuse(node, "its pads are out of range");
   return w;
 }
 
@@ -113,14 +120,16 @@ Result<void> Program::convertNeural(const OnnxNode &node) {
     const int autoCode = w->autoPad == "SAME_UPPER" ? 1 : w->autoPad == "SAME_LOWER" ? 2 : 0;
     const auto outputPadding =
         intsAttribute(node, "output_padding", std::vector<std::int64_t>(w->rank(), 0));
-    if (outputPadding.size() != w->rank())
-      return refuse(node, "its output_padding does not fit its kernel");
+    const auto outputShape = intsAttribute(node, "output_shape", {});
+    if (outputPadding.size() != w->rank() ||
+        (!outputShape.empty() && outputShape.size() != w->rank() &&
+         outputShape.size() != w->rank() + 2))
+      return refuse(node, "its output_padding or output_shape does not fit its kernel");
     bind(node, 0,
          emit("self._conv_transpose(" + x + ", " + input(node, 1) + ", " + input(node, 2) + ", " +
               intList(w->strides) + ", " + intList(w->pads) + ", " + intList(outputPadding) + ", " +
               intList(w->dilations) + ", " + std::to_string(intAttribute(node, "group", 1)) + ", " +
-              intList(intsAttribute(node, "output_shape", {})) + ", " + std::to_string(autoCode) +
-              ")"));
+              intList(outputShape) + ", " + std::to_string(autoCode) + ")"));
     return {};
   }
   if (op == "MaxPool" || op == "AveragePool") {
@@ -131,7 +140,7 @@ Result<void> Program::convertNeural(const OnnxNode &node) {
     const std::string ceilText = ceil ? "True" : "False";
     bool fitsTorch = symmetric(w->pads) && !w->same();
     for (std::size_t i = 0; i < w->rank(); ++i)
-      fitsTorch = fitsTorch && w->pads[i] * 2 <= w->kernel[i];
+      fitsTorch = fitsTorch && w->pads[i] <= w->kernel[i] / 2;
     if (op == "MaxPool") {
       std::string xp = x;
       std::vector<std::int64_t> padding = w->begins();
@@ -163,7 +172,10 @@ Result<void> Program::convertNeural(const OnnxNode &node) {
     // Literal dims when the rank is known, so the ee levels can see that only spatial dims
     // are reduced.
     std::string dims = "self._spatial(" + x + ")";
-    if (const int r = rank(node.inputs[0]); r >= 2) {
+    const int r = rank(node.inputs[0]);
+    if (r >= 0 && r < 3)
+      return refuse(node, "its input must have spatial dimensions");
+    if (r >= 3) {
       std::vector<std::int64_t> spatial;
       for (int d = 2; d < r; ++d)
         spatial.push_back(d);
@@ -199,7 +211,7 @@ Result<void> Program::convertNeural(const OnnxNode &node) {
       std::string bias = "None";
       bool biasDone = !has(node, 2);
       if (c && !c->reals.empty() && (c->numel() == n || c->numel() == 1) &&
-          (c->shape.size() < 2 || c->shape[0] == 1)) {
+          (c->shape.size() < 2 || (c->shape.size() == 2 && c->shape[0] == 1))) {
         OnnxTensor folded;
         folded.shape = {n};
         for (std::int64_t i = 0; i < n; ++i)

@@ -1,6 +1,7 @@
 // The TorchScript program an ONNX graph becomes, built one node at a time (model/onnx_export.h).
-// Shared by onnx_export.cpp (the program, element-wise and tensor operators) and
-// onnx_export_nn.cpp (convolution, pooling, normalization, Gemm).
+// Shared by onnx_export.cpp (the program, element-wise and tensor operators),
+// onnx_export_nn.cpp (convolution, pooling, normalization, Gemm) and onnx_helpers.cpp (the
+// TorchScript helpers).
 #pragma once
 
 #include "ingest/onnx_model.h"
@@ -22,6 +23,10 @@ using ingest::OnnxAttribute;
 using ingest::OnnxGraph;
 using ingest::OnnxNode;
 using ingest::OnnxTensor;
+
+/// The TorchScript methods the generated forward() calls (onnx_helpers.cpp); freezing inlines
+/// them.
+extern const char *const kHelpers;
 
 /// A Python literal for `v` ("1.5", "float('inf')").
 std::string realLiteral(double v);
@@ -60,7 +65,10 @@ public:
   /// Keeps a tensor made while converting (Constant's scalar forms) alive with the program.
   const OnnxTensor &keep(OnnxTensor tensor);
 
+  /// The attribute `name` of `node`, or null.
   static const OnnxAttribute *attribute(const OnnxNode &node, const char *name);
+  /// Attribute values, or `fallback` when absent. An attribute of another kind than asked for
+  /// (checked by checkAttributes() before conversion) never reaches these.
   static std::int64_t intAttribute(const OnnxNode &node, const char *name, std::int64_t fallback);
   static double realAttribute(const OnnxNode &node, const char *name, double fallback);
   static std::string textAttribute(const OnnxNode &node, const char *name,
@@ -68,12 +76,16 @@ public:
   static std::vector<std::int64_t> intsAttribute(const OnnxNode &node, const char *name,
                                                  std::vector<std::int64_t> fallback);
 
+  /// The graph's default-domain opset.
   std::int64_t opset() const { return m_graph.opset; }
   /// The number of dimensions of value `name` when the graph makes it known, else -1.
   int rank(const std::string &name) const;
 
   // --- Operator families (each returns an error for a node it cannot convert) -------------
+  /// Checks `node`'s required inputs, outputs and attribute kinds, converts it, and checks
+  /// that every output it names was produced.
   Result<void> convertNode(const OnnxNode &node);
+  Result<void> checkNode(const OnnxNode &node) const;
   Result<void> convertNeural(const OnnxNode &node); ///< onnx_export_nn.cpp
   /// True when convertNeural handles `opType`.
   static bool isNeural(const std::string &opType);
