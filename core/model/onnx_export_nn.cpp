@@ -63,21 +63,12 @@ Result<Window> windowOf(const OnnxNode &node, std::vector<std::int64_t> kernel) 
 
 } // namespace
 
+extern const char *const kNeuralOperators =
+    "Conv ConvTranspose Gemm MatMul BatchNormalization InstanceNormalization LayerNormalization "
+    "MaxPool AveragePool GlobalAveragePool GlobalMaxPool Softmax LogSoftmax LRN";
+
 bool Program::isNeural(const std::string &op) {
-  static const std::set<std::string> ops = {"Conv",
-                                            "ConvTranspose",
-                                            "Gemm",
-                                            "MatMul",
-                                            "BatchNormalization",
-                                            "InstanceNormalization",
-                                            "LayerNormalization",
-                                            "MaxPool",
-                                            "AveragePool",
-                                            "GlobalAveragePool",
-                                            "GlobalMaxPool",
-                                            "Softmax",
-                                            "LogSoftmax",
-                                            "LRN"};
+  static const std::set<std::string> ops = wordsOf(kNeuralOperators);
   return ops.count(op) > 0;
 }
 

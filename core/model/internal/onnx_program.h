@@ -1,7 +1,7 @@
 // The TorchScript program an ONNX graph becomes, built one node at a time (model/onnx_export.h).
-// Shared by onnx_export.cpp (the program, element-wise and tensor operators),
-// onnx_export_nn.cpp (convolution, pooling, normalization, Gemm) and onnx_helpers.cpp (the
-// TorchScript helpers).
+// Shared by onnx_export.cpp (the program and element-wise operators), onnx_export_tensor.cpp
+// (reductions, shapes, indexing), onnx_export_nn.cpp (convolution, pooling, normalization,
+// Gemm) and onnx_helpers.cpp (the TorchScript helpers).
 #pragma once
 
 #include "ingest/onnx_model.h"
@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -27,6 +28,15 @@ using ingest::OnnxTensor;
 /// The TorchScript methods the generated forward() calls (onnx_helpers.cpp); freezing inlines
 /// them.
 extern const char *const kHelpers;
+
+/// The operators convertNeural() handles, separated by spaces (onnx_export_nn.cpp).
+extern const char *const kNeuralOperators;
+/// The words of `text`, split at spaces.
+std::set<std::string> wordsOf(const char *text);
+
+/// The dtype for an ONNX element type, as its ScalarType number ("4" for int64): the C++
+/// script resolver knows no torch.int64. None for types libtorch cannot hold.
+std::optional<std::string> torchDtype(std::int64_t onnxType);
 
 /// A Python literal for `v` ("1.5", "float('inf')").
 std::string realLiteral(double v);
