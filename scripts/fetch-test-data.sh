@@ -3,8 +3,9 @@
 #   dicom/, nifti/  DICOM files from Debian's python3-pydicom and NIfTI volumes from
 #                   python3-nibabel (their own test data), unpacked without installing them
 #   photos/         photographs from Debian's python3-skimage (PNG and JPEG)
-#   nsfwjs/         npm's nsfwjs@4.3.0 with TensorFlow.js (the reference implementation), and
-#                   its MobileNetV2 written out as a standard model.json + weight shards
+#   nsfwjs/         npm's nsfwjs@4.3.0 (MIT) with TensorFlow.js (the reference implementation),
+#                   and its three models written out as standard model.json + weight shards:
+#                   MobileNetV2 and InceptionV3 (layers models), MobileNetV2Mid (a graph model)
 # Usage: scripts/fetch-test-data.sh DEST   (parts already complete are skipped)
 set -euo pipefail
 dest=${1:?usage: fetch-test-data.sh DEST}
@@ -44,11 +45,11 @@ if [[ ! -f "$dest/.photos-complete" ]]; then
   echo "fetch-test-data: photos in $dest/photos"
 fi
 
-if [[ ! -f "$dest/.nsfwjs-complete" ]]; then
+if [[ ! -f "$dest/.nsfwjs-models-complete" ]]; then
   mkdir -p "$dest/nsfwjs"
   (cd "$dest/nsfwjs" && echo '{"private": true}' >package.json &&
     npm install --no-audit --no-fund --loglevel=error \
       nsfwjs@4.3.0 @tensorflow/tfjs@4.22.0 buffer@6.0.3 >/dev/null)
-  node "$root/tests/fixtures/nsfwjs_extract.cjs" "$dest/nsfwjs/node_modules" "$dest/nsfwjs/mobilenet_v2"
-  touch "$dest/.nsfwjs-complete"
+  node "$root/tests/fixtures/nsfwjs_extract.cjs" "$dest/nsfwjs/node_modules" "$dest/nsfwjs"
+  touch "$dest/.nsfwjs-models-complete"
 fi

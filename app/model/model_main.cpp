@@ -32,7 +32,7 @@ const char *kUsage =
     "usage: nesa model list\n"
     "       nesa model info ID\n"
     "       nesa model add MODEL.pt --manifest M.json [--id ID]     a TorchScript model\n"
-    "       nesa model add model.json [--manifest M.json] [--id ID] a TF.js layers model\n"
+    "       nesa model add model.json [--manifest M.json] [--id ID] a TF.js layers or graph model\n"
     "       nesa model add MODEL.onnx [--manifest M.json] [--id ID] an ONNX model\n"
     "       nesa model add FOLDER [--id ID]                         a language-model folder\n"
     "       nesa model add MODEL.gguf [--id ID]                     a GGUF language model\n"
@@ -157,7 +157,10 @@ Result<registry::RegisteredModel> importTfjs(registry::ModelRegistry &models, co
   auto tfjs = ingest::readTfjsModel(json);
   if (!tfjs)
     return tfjs.error();
-  std::cerr << "Converting " << tfjs->layers.size() << " layers to TorchScript ...\n";
+  if (tfjs->graph)
+    std::cerr << "Converting " << tfjs->nodes.size() << " graph nodes to TorchScript ...\n";
+  else
+    std::cerr << "Converting " << tfjs->layers.size() << " layers to TorchScript ...\n";
   return importConverted(
       models, json, "TF.js",
       [&](const fs::path &out) { return model::exportTfjsToTorchScript(*tfjs, out); }, manifest,

@@ -1,6 +1,7 @@
 #include "ingest/tfjs_model.h"
 
 #include "ingest/internal/json_object.h"
+#include "ingest/internal/tfjs_graph.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <limits>
 #include <set>
+#include <stdexcept>
 
 namespace nesa::ingest {
 namespace {
@@ -248,13 +250,18 @@ Result<TfjsModel> parseTfjsModel(const std::string &modelJson,
   if (!root)
     return root.error();
   try {
-    if (root->value("format", std::string()) == "graph-model")
-      return invalid("a TensorFlow.js graph model; only layers models can be imported");
     if (!root->contains("modelTopology") || !root->contains("weightsManifest"))
       return invalid("needs modelTopology and weightsManifest");
-    auto model = parseTopology(root->at("modelTopology"));
-    if (!model)
-      return model.error();
+    Result<TfjsModel> model = TfjsModel{};
+    if (root->value("format", std::string()) == "graph-model" ||
+        root->at("modelTopology").contains("node")) {
+      if (auto read = readGraphTopology(*root, *model); !read)
+        return read.error();
+    } else {
+      model = parseTopology(root->at("modelTopology"));
+      if (!model)
+        return model.error();
+    }
     std::string bytes;
     for (const auto &shard : shards)
       bytes += shard;
@@ -265,6 +272,8 @@ Result<TfjsModel> parseTfjsModel(const std::string &modelJson,
     return model;
   } catch (const nlohmann::json::exception &e) {
     return invalid(std::string("unexpected structure (") + e.what() + ")");
+  } catch (const std::invalid_argument &e) {
+    return invalid(std::string("unexpected value (") + e.what() + ")");
   }
 }
 

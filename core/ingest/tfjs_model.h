@@ -1,6 +1,7 @@
-// TensorFlow.js layers models (model.json + binary weight shards), read and checked without
-// building anything: the Keras topology as a list of layers and every weight dequantized to
-// float32 (uint8, uint16 and float16 quantization included). core/model turns the result into
+// TensorFlow.js models (model.json + binary weight shards), read and checked without building
+// anything: a layers model's Keras topology as a list of layers, a graph model's TensorFlow
+// nodes in an order where each follows its inputs, and every weight dequantized to float32
+// (uint8, uint16 and float16 quantization included). core/model turns the result into
 // TorchScript (model/tfjs_export.h).
 #pragma once
 
@@ -28,17 +29,31 @@ struct TfjsLayer {
   std::vector<std::string> inputs; ///< the layers feeding it, in order (none for the input)
 };
 
-/// A whole layers model with one input and one output.
+/// One TensorFlow node of a graph model.
+struct TfjsNode {
+  std::string name;
+  std::string op;                  ///< "Conv2D", "_FusedConv2D", "Const", ...
+  std::vector<std::string> inputs; ///< the nodes feeding it (output 0 of each; no control inputs)
+  std::string attrJson; ///< its attributes as a JSON object of plain values: strings decoded,
+                        ///< lists as arrays, shapes as arrays of sizes (-1 for unknown)
+};
+
+/// A whole model with one input and one output: a layers model (`layers`) or a graph model
+/// (`graph`, `nodes`).
 struct TfjsModel {
+  bool graph = false;                   ///< a graph model (format "graph-model")
   std::vector<TfjsLayer> layers;        ///< in the order stored, each after the layers feeding it
-  std::string input, output;            ///< layer names
-  std::vector<std::int64_t> inputShape; ///< Keras' batch_input_shape with batch 1 (NHWC)
-  std::map<std::string, TfjsWeight> weights; ///< by manifest name, e.g. "Conv1/kernel"
+  std::vector<TfjsNode> nodes;          ///< a graph model's nodes, each after its inputs
+  std::string input, output;            ///< layer or node names
+  std::vector<std::int64_t> inputShape; ///< with batch 1, channels last (NHWC) for images
+  std::map<std::string, TfjsWeight> weights; ///< by manifest name: "Conv1/kernel", or a
+                                             ///< graph model's Const node name
 };
 
 /// Parses model.json text with its shards' bytes (in the manifest's path order, concatenated
-/// per group as TensorFlow.js does). Errors say what is wrong: not JSON, a graph model, an
-/// unsupported topology, absurd shapes, shards shorter or longer than the manifest says.
+/// per group as TensorFlow.js does). Errors say what is wrong: not JSON, an unsupported
+/// topology, a graph with a cycle or a missing node, absurd shapes, shards shorter or longer
+/// than the manifest says.
 Result<TfjsModel> parseTfjsModel(const std::string &modelJson,
                                  const std::vector<std::string> &shards);
 

@@ -1,13 +1,14 @@
 #include "model/tfjs_export.h"
 
+#include "model/internal/tfjs_layers.h"
+
 #include <nlohmann/json.hpp>
 #include <torch/script.h>
 
 #include <map>
-#include <sstream>
+#include <set>
 
-namespace nesa::model {
-namespace {
+namespace nesa::model::tfjs {
 
 using nlohmann::json;
 
@@ -16,76 +17,30 @@ Error unsupported(const ingest::TfjsLayer &layer, const std::string &why) {
               "cannot import layer " + layer.name + " (" + layer.className + "): " + why);
 }
 
-// A value in the generated program: its variable and its shape without the batch ({C, H, W}
-// for images, {F} for flat features).
-struct Value {
-  std::string var;
-  std::vector<std::int64_t> shape;
-};
-
-struct Pads {
-  std::int64_t before = 0, after = 0, output = 0;
-};
-
-// TensorFlow's "valid" and "same" padding along one dimension.
-Pads paddingFor(const std::string &mode, std::int64_t in, std::int64_t kernel, std::int64_t stride,
-                std::int64_t dilation) {
-  const std::int64_t span = (kernel - 1) * dilation + 1;
-  Pads p;
-  if (mode == "same") {
-    p.output = (in + stride - 1) / stride;
-    const std::int64_t total = std::max<std::int64_t>((p.output - 1) * stride + span - in, 0);
-    p.before = total / 2;
-    p.after = total - p.before;
-  } else {
-    p.output = in >= span ? (in - span) / stride + 1 : 0;
-  }
-  return p;
-}
-
 std::pair<std::int64_t, std::int64_t> pairOf(const json &v) {
   if (v.is_number())
     return {v.get<std::int64_t>(), v.get<std::int64_t>()};
   return {v.at(0).get<std::int64_t>(), v.at(1).get<std::int64_t>()};
 }
 
-class Program {
-public:
-  explicit Program(const ingest::TfjsModel &model) : m_model(model), m_module("TfjsImport") {}
-
-  Result<std::vector<std::int64_t>> build(const std::filesystem::path &out);
-
-private:
-  const ingest::TfjsModel &m_model;
-  torch::jit::Module m_module;
-  std::ostringstream m_code;
-  std::map<std::string, Value> m_values;
-  int m_params = 0, m_vars = 0;
-
-  std::string param(const at::Tensor &t) {
-    const std::string name = "p" + std::to_string(m_params++);
-    m_module.register_parameter(name, t.contiguous(), false);
-    return "self." + name;
+Result<at::Tensor> LayersProgram::weight(const ingest::TfjsLayer &layer, const std::string &suffix,
+                                         std::vector<std::int64_t> expected) const {
+  const std::string key = layer.name + "/" + suffix;
+  const ingest::TfjsWeight *found = findWeight(layer, suffix);
+  if (!found)
+    return unsupported(layer, "its weight " + key + " is missing");
+  if (found->shape != expected) {
+    std::string shape;
+    for (auto d : found->shape)
+      shape += (shape.empty() ? "" : "x") + std::to_string(d);
+    return unsupported(layer, "its weight " + key + " has the shape " + shape +
+                                  ", which does not fit the layer");
   }
-  std::string emit(const std::string &expression) {
-    const std::string var = "v" + std::to_string(m_vars++);
-    m_code << "    " << var << " = " << expression << "\n";
-    return var;
-  }
-  Result<at::Tensor> weight(const ingest::TfjsLayer &layer, const std::string &suffix,
-                            std::vector<std::int64_t> expected) const;
-  Result<std::string> activate(const ingest::TfjsLayer &layer, const std::string &var,
-                               const std::string &name);
-  Result<Value> convert(const ingest::TfjsLayer &layer, const json &config,
-                        const std::vector<Value> &inputs);
-  Result<Value> convolution(const ingest::TfjsLayer &layer, const json &config, const Value &in,
-                            bool depthwise);
-  Result<Value> pooling(const ingest::TfjsLayer &layer, const json &config, const Value &in,
-                        bool max);
-};
+  return torch::from_blob(const_cast<float *>(found->values.data()), expected).clone();
+}
 
-Result<at::Tensor> Program::weight(const ingest::TfjsLayer &layer, const std::string &suffix,
-                                   std::vector<std::int64_t> expected) const {
+const ingest::TfjsWeight *LayersProgram::findWeight(const ingest::TfjsLayer &layer,
+                                                    const std::string &suffix) const {
   const std::string key = layer.name + "/" + suffix;
   auto it = m_model.weights.find(key);
   if (it == m_model.weights.end())
@@ -93,20 +48,11 @@ Result<at::Tensor> Program::weight(const ingest::TfjsLayer &layer, const std::st
       if (i->first.size() > key.size() &&
           i->first.compare(i->first.size() - key.size() - 1, key.size() + 1, "/" + key) == 0)
         it = i;
-  if (it == m_model.weights.end())
-    return unsupported(layer, "its weight " + key + " is missing");
-  if (it->second.shape != expected) {
-    std::string shape;
-    for (auto d : it->second.shape)
-      shape += (shape.empty() ? "" : "x") + std::to_string(d);
-    return unsupported(layer, "its weight " + key + " has the shape " + shape +
-                                  ", which does not fit the layer");
-  }
-  return torch::from_blob(const_cast<float *>(it->second.values.data()), expected).clone();
+  return it == m_model.weights.end() ? nullptr : &it->second;
 }
 
-Result<std::string> Program::activate(const ingest::TfjsLayer &layer, const std::string &var,
-                                      const std::string &name) {
+Result<std::string> LayersProgram::activate(const ingest::TfjsLayer &layer, const std::string &var,
+                                            const std::string &name) {
   if (name == "linear" || name.empty())
     return var;
   const std::map<std::string, std::string> forms = {
@@ -129,8 +75,8 @@ Result<std::string> Program::activate(const ingest::TfjsLayer &layer, const std:
   return emit(expression);
 }
 
-Result<Value> Program::convolution(const ingest::TfjsLayer &layer, const json &config,
-                                   const Value &in, bool depthwise) {
+Result<Value> LayersProgram::convolution(const ingest::TfjsLayer &layer, const json &config,
+                                         const Value &in, bool depthwise) {
   if (in.shape.size() != 3)
     return unsupported(layer, "it needs an image input");
   if (config.value("data_format", std::string("channels_last")) != "channels_last")
@@ -171,53 +117,39 @@ Result<Value> Program::convolution(const ingest::TfjsLayer &layer, const json &c
              pw = paddingFor(mode, in.shape[2], kw, sw, dw);
   if (ph.output <= 0 || pw.output <= 0)
     return unsupported(layer, "its kernel is larger than its input");
-  std::string x = in.var;
-  std::int64_t padH = ph.before, padW = pw.before;
-  if (ph.before != ph.after || pw.before != pw.after) {
-    x = emit("torch.constant_pad_nd(" + x + ", [" + std::to_string(pw.before) + ", " +
-             std::to_string(pw.after) + ", " + std::to_string(ph.before) + ", " +
-             std::to_string(ph.after) + "], 0.0)");
-    padH = padW = 0;
-  }
-  const std::string y = emit(
-      "torch.conv2d(" + x + ", " + param(kernel) + ", " + bias + ", [" + std::to_string(sh) + ", " +
-      std::to_string(sw) + "], [" + std::to_string(padH) + ", " + std::to_string(padW) + "], [" +
-      std::to_string(dh) + ", " + std::to_string(dw) + "], " + std::to_string(groups) + ")");
+  const std::string y =
+      convolve(m_writer, in.var, kernel, bias, {kh, kw, sh, sw}, {dh, dw}, ph, pw, groups);
   auto activated = activate(layer, y, config.value("activation", std::string("linear")));
   if (!activated)
     return activated.error();
   return Value{*activated, {filters, ph.output, pw.output}};
 }
 
-Result<Value> Program::pooling(const ingest::TfjsLayer &layer, const json &config, const Value &in,
-                               bool max) {
+Result<Value> LayersProgram::pooling(const ingest::TfjsLayer &layer, const json &config,
+                                     const Value &in, bool max) {
   if (in.shape.size() != 3)
     return unsupported(layer, "it needs an image input");
-  const auto [kh, kw] = pairOf(config.at("pool_size"));
-  const auto [sh, sw] = config.contains("strides") && !config.at("strides").is_null()
-                            ? pairOf(config.at("strides"))
-                            : std::pair{kh, kw};
-  if (kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0)
+  Window window;
+  std::tie(window.kh, window.kw) = pairOf(config.at("pool_size"));
+  std::tie(window.sh, window.sw) = config.contains("strides") && !config.at("strides").is_null()
+                                       ? pairOf(config.at("strides"))
+                                       : std::pair{window.kh, window.kw};
+  if (window.kh <= 0 || window.kw <= 0 || window.sh <= 0 || window.sw <= 0)
     return unsupported(layer, "its pool size or strides are impossible");
-  const std::string mode = config.value("padding", std::string("valid"));
-  const Pads ph = paddingFor(mode, in.shape[1], kh, sh, 1),
-             pw = paddingFor(mode, in.shape[2], kw, sw, 1);
-  if (ph.before + ph.after + pw.before + pw.after != 0)
-    return unsupported(layer, "\"same\" padding that actually pads is not supported for pooling");
-  if (ph.output <= 0 || pw.output <= 0)
-    return unsupported(layer, "its pool is larger than its input");
-  const std::string args = "[" + std::to_string(kh) + ", " + std::to_string(kw) + "], [" +
-                           std::to_string(sh) + ", " + std::to_string(sw) + "], [0, 0]";
-  const std::string y =
-      max ? emit("torch.max_pool2d(" + in.var + ", " + args + ", [1, 1], False)")
-          : emit("torch.avg_pool2d(" + in.var + ", " + args + ", False, True, None)");
-  return Value{y, {in.shape[0], ph.output, pw.output}};
+  std::int64_t h = 0, w = 0;
+  auto y = pool(m_writer, in.var, in.shape[1], in.shape[2], window,
+                config.value("padding", std::string("valid")), max, h, w);
+  if (!y)
+    return unsupported(layer, y.error().message);
+  return Value{*y, {in.shape[0], h, w}};
 }
 
-Result<Value> Program::convert(const ingest::TfjsLayer &layer, const json &config,
-                               const std::vector<Value> &inputs) {
+Result<Value> LayersProgram::convert(const ingest::TfjsLayer &layer, const json &config,
+                                     const std::vector<Value> &inputs) {
   const std::string &kind = layer.className;
-  if (kind != "Add" && kind != "Concatenate" && inputs.size() != 1)
+  static const std::set<std::string> merges = {"Add",     "Concatenate", "Multiply", "Subtract",
+                                               "Average", "Maximum",     "Minimum"};
+  if (!merges.count(kind) && inputs.size() != 1)
     return unsupported(layer, "it takes " + std::to_string(inputs.size()) + " inputs");
   if (kind == "Conv2D" || kind == "DepthwiseConv2D")
     return convolution(layer, config, inputs[0], kind == "DepthwiseConv2D");
@@ -273,12 +205,9 @@ Result<Value> Program::convert(const ingest::TfjsLayer &layer, const json &confi
       beta = *b;
     }
     const double epsilon = config.value("epsilon", 1e-3);
-    std::ostringstream e;
-    e.precision(17);
-    e << epsilon;
-    const std::string y =
-        emit("torch.batch_norm(" + in.var + ", " + param(gamma) + ", " + param(beta) + ", " +
-             param(*mean) + ", " + param(*variance) + ", False, 0.0, " + e.str() + ", False)");
+    const std::string y = emit("torch.batch_norm(" + in.var + ", " + param(gamma) + ", " +
+                               param(beta) + ", " + param(*mean) + ", " + param(*variance) +
+                               ", False, 0.0, " + number(epsilon) + ", False)");
     return Value{y, in.shape};
   }
   if (kind == "ReLU") {
@@ -286,17 +215,10 @@ Result<Value> Program::convert(const ingest::TfjsLayer &layer, const json &confi
                  threshold = config.value("threshold", 0.0);
     if (threshold != 0.0)
       return unsupported(layer, "a ReLU threshold is not supported");
-    std::ostringstream e;
-    e.precision(17);
-    e << slope;
     std::string y = slope == 0.0 ? emit("torch.relu(" + in.var + ")")
-                                 : emit("torch.leaky_relu(" + in.var + ", " + e.str() + ")");
-    if (config.contains("max_value") && !config.at("max_value").is_null()) {
-      std::ostringstream m;
-      m.precision(17);
-      m << config.at("max_value").get<double>();
-      y = emit("torch.clamp_max(" + y + ", " + m.str() + ")");
-    }
+                                 : emit("torch.leaky_relu(" + in.var + ", " + number(slope) + ")");
+    if (config.contains("max_value") && !config.at("max_value").is_null())
+      y = emit("torch.clamp_max(" + y + ", " + number(config.at("max_value").get<double>()) + ")");
     return Value{y, in.shape};
   }
   if (kind == "Activation") {
@@ -372,10 +294,10 @@ Result<Value> Program::convert(const ingest::TfjsLayer &layer, const json &confi
       return activated.error();
     return Value{*activated, {units}};
   }
-  return unsupported(layer, "this layer type is not supported");
+  return convertMore(layer, config, inputs);
 }
 
-Result<std::vector<std::int64_t>> Program::build(const std::filesystem::path &out) {
+Result<std::vector<std::int64_t>> LayersProgram::build(const std::filesystem::path &out) {
   const auto &shape = m_model.inputShape;
   std::vector<std::int64_t> inputShape;
   if (shape.size() == 4)
@@ -404,25 +326,20 @@ Result<std::vector<std::int64_t>> Program::build(const std::filesystem::path &ou
       return unsupported(layer, std::string("its configuration is malformed (") + e.what() + ")");
     }
   }
-  try {
-    m_module.define("def forward(self, x):\n" + m_code.str() + "    return " +
-                    m_values.at(m_model.output).var + "\n");
-    m_module.eval();
-    // One run on zeros proves the program is well-formed before it is saved.
-    (void)m_module.forward({torch::zeros(inputShape)});
-    m_module.save(out.string());
-  } catch (const c10::Error &e) {
-    return fail(ErrorCode::Internal,
-                std::string("the imported program failed: ") + e.what_without_backtrace());
-  }
+  if (auto saved = m_writer.save(m_values.at(m_model.output).var, inputShape, out); !saved)
+    return saved.error();
   return inputShape;
 }
 
-} // namespace
+} // namespace nesa::model::tfjs
+
+namespace nesa::model {
 
 Result<std::vector<std::int64_t>> exportTfjsToTorchScript(const ingest::TfjsModel &model,
                                                           const std::filesystem::path &out) {
-  Program program(model);
+  if (model.graph)
+    return tfjs::exportGraph(model, out);
+  tfjs::LayersProgram program(model);
   return program.build(out);
 }
 
