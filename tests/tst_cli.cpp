@@ -340,6 +340,30 @@ private Q_SLOTS:
     QVERIFY2(r.err.contains(QStringLiteral("not an ONNX model")), qPrintable(r.err));
   }
 
+  // nsfwjs's pretrained TF.js graph model, added with the manifest we ship and run on a photo
+  // by the real programs at hss (tst_tfjs compares its answers with the package's JavaScript).
+  void tfjsGraphModelInstallsAndRuns() {
+    QTemporaryDir home;
+    const QString json = QStringLiteral(NESA_TEST_DATA "/nsfwjs/mobilenet_v2_mid/model.json");
+    QVERIFY2(QFile::exists(json), "run scripts/fetch-test-data.sh (the test_data fixture)");
+    Run r = run(kNesa,
+                {QStringLiteral("model"), QStringLiteral("add"), json, QStringLiteral("--manifest"),
+                 QStringLiteral(NESA_MANIFESTS_DIR "/nsfwjs-mobilenet-v2-mid.json"),
+                 QStringLiteral("--id"), QStringLiteral("nsfwjs-mid")},
+                home.path());
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("graph nodes")), qPrintable(r.err));
+    r = run(kNesa,
+            {QStringLiteral("analyze"), QStringLiteral(NESA_TEST_DATA "/photos/rocket.jpg"),
+             QStringLiteral("--model"), QStringLiteral("nsfwjs-mid"), QStringLiteral("--privacy"),
+             QStringLiteral("hss")},
+            home.path());
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    // nsfwjs's JavaScript says Neutral 0.8381 for this photo.
+    QVERIFY2(r.out.contains(QStringLiteral("Neutral: 0.838")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QStringLiteral("0 failed")));
+  }
+
   void modelCommandsManageTheCatalogue() {
     QTemporaryDir dir, home;
     QCOMPARE(run(kTestModels, {dir.path()}).code, 0);

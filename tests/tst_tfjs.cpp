@@ -196,9 +196,15 @@ private Q_SLOTS:
     QTest::newRow("not json") << "PK\x03\x04 not json" << weights << "not valid JSON";
     QTest::newRow("number overflow") << "6e76666667" << weights << "not valid JSON";
     const QString graph = kGraphJson;
-    QTest::newRow("graph without nodes") << R"({"format": "graph-model", "modelTopology": {},
-        "weightsManifest": []})" << weights
-                                         << "unexpected structure";
+    QTest::newRow("graph without nodes")
+        << R"({"format": "graph-model", "modelTopology": {"node": []}, "weightsManifest": []})"
+        << weights << "the graph has no nodes";
+    QTest::newRow("graph fixed batch")
+        << QString(graph).replace(R"({"size": "-1"})", R"({"size": "8"})") << weights
+        << "fixed batch of 8";
+    QTest::newRow("graph float integer")
+        << QString(graph).replace(R"({"size": "3"})", R"({"size": 1e300})") << weights
+        << "not an integer";
     QTest::newRow("graph cycle") << QString(graph).replace(R"(["input:0", "kernel"])",
                                                            R"(["probabilities", "kernel"])")
                                  << weights << "cycle";
@@ -247,6 +253,23 @@ private Q_SLOTS:
                                     << "weight dense/bias is missing";
     QTest::newRow("wrong structure")
         << QString(dense).replace("\"units\": 2", "\"units\": \"two\"") << weights << "malformed";
+    QTest::newRow("reshape overflow")
+        << QString(dense).replace(
+               R"({"class_name": "Dense", "config": {"name": "dense",)",
+               R"({"class_name": "Reshape", "config": {"name": "r", "target_shape":
+                  [-1, 4294967296, 4294967296], "batch_input_shape": [null, 3]}},
+                  {"class_name": "Dense", "config": {"name": "dense",)")
+        << weights << "target shape is impossible";
+    QTest::newRow("huge upsampling")
+        << QString(dense).replace(
+               R"({"class_name": "Dense", "config": {"name": "dense",)",
+               R"({"class_name": "Reshape", "config": {"name": "r", "target_shape": [3, 1, 1],
+                  "batch_input_shape": [null, 3]}},
+                  {"class_name": "UpSampling2D", "config": {"name": "u", "size": [64, 64]}},
+                  {"class_name": "UpSampling2D", "config": {"name": "u2", "size": [64, 64]}},
+                  {"class_name": "UpSampling2D", "config": {"name": "u3", "size": [64, 64]}},
+                  {"class_name": "Dense", "config": {"name": "dense",)")
+        << weights << "too large";
     QTest::newRow("variable input size")
         << QString(dense).replace("[null, 3]", "[null, null]") << weights << "fixed input size";
   }
@@ -334,7 +357,7 @@ private Q_SLOTS:
       }
       ++checked;
     }
-    QCOMPARE(checked, 6);
+    QCOMPARE(checked, 7);
   }
 
   // nsfwjs's three pretrained models: MobileNetV2 and InceptionV3 (layers models) and

@@ -14,6 +14,7 @@ using nlohmann::json;
 constexpr std::size_t kMaxNodes = 200000;
 constexpr std::size_t kMaxListLength = 65536;
 constexpr std::int64_t kMaxDimension = std::int64_t{1} << 24;
+constexpr std::int64_t kMaxInputValues = std::int64_t{1} << 28;
 
 Error invalid(const std::string &what) {
   return fail(ErrorCode::InvalidInput, "model.json: " + what);
@@ -52,8 +53,11 @@ Result<std::string> base64Decode(const std::string &text) {
 
 // TensorFlow's JSON writes 64-bit integers as strings.
 std::int64_t integer(const json &v) {
-  if (!v.is_string())
+  if (!v.is_string()) {
+    if (!v.is_number_integer())
+      throw std::invalid_argument("an integer attribute is not an integer");
     return v.get<std::int64_t>();
+  }
   const std::string text = v.get<std::string>();
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -269,13 +273,20 @@ Result<void> readGraphTopology(const json &root, TfjsModel &model) {
   const json attributes = json::parse(placeholder->attrJson);
   if (!attributes.contains("shape") || !attributes.at("shape").is_array())
     return invalid("the input " + model.input + " has no shape");
+  std::int64_t values = 1;
   for (const auto &d : attributes.at("shape")) {
     auto size = d.get<std::int64_t>();
+    if (model.inputShape.empty() && size != -1 && size != 1)
+      return invalid("the input " + model.input + " has a fixed batch of " + std::to_string(size) +
+                     " (only one at a time is supported)");
     if (size < 0 && model.inputShape.empty())
       size = 1; // the batch
     if (size <= 0 || size > kMaxDimension)
       return invalid("the model needs a fixed input size (the input " + model.input +
                      " has a size " + std::to_string(size) + ")");
+    values *= size;
+    if (values > kMaxInputValues)
+      return invalid("the input " + model.input + " is too large");
     model.inputShape.push_back(size);
   }
 

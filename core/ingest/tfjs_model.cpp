@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 
 constexpr std::int64_t kMaxDimension = std::int64_t{1} << 24;
 constexpr std::int64_t kMaxWeightValues = std::int64_t{1} << 29;
+constexpr std::int64_t kMaxInputValues = std::int64_t{1} << 28;
 constexpr std::uintmax_t kMaxModelJsonBytes = 64u << 20;
 constexpr std::uintmax_t kMaxShardBytes = std::uintmax_t{2} << 30;
 
@@ -130,6 +131,7 @@ Result<std::vector<std::int64_t>> inputShapeOf(const json &config) {
   if (!config.contains(key))
     return invalid("the input layer has no batch_input_shape");
   std::vector<std::int64_t> shape;
+  std::int64_t values = 1;
   for (const auto &d : config.at(key)) {
     if (d.is_null()) {
       if (!shape.empty() || d != config.at(key).front())
@@ -138,8 +140,14 @@ Result<std::vector<std::int64_t>> inputShapeOf(const json &config) {
       continue;
     }
     const auto dimension = d.get<std::int64_t>();
+    if (shape.empty() && dimension != 1)
+      return invalid("the input has a fixed batch of " + std::to_string(dimension) +
+                     " (only one at a time is supported)");
     if (dimension <= 0 || dimension > kMaxDimension)
       return invalid("the input shape has an absurd size " + std::to_string(dimension));
+    values *= dimension;
+    if (values > kMaxInputValues)
+      return invalid("the input is too large");
     shape.push_back(dimension);
   }
   if (shape.size() < 2)

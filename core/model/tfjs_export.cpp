@@ -87,8 +87,7 @@ Result<Value> LayersProgram::convolution(const ingest::TfjsLayer &layer, const j
   const std::string mode = config.value("padding", std::string("valid"));
   const std::int64_t channels = in.shape[0];
   const std::int64_t groups = depthwise ? channels : config.value("groups", 1);
-  if (kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 || dh <= 0 || dw <= 0 || groups <= 0 ||
-      channels % groups != 0)
+  if (!windowFits({kh, kw, sh, sw}, {dh, dw}) || groups <= 0 || channels % groups != 0)
     return unsupported(layer, "its kernel, strides, dilation or groups are impossible");
   at::Tensor kernel;
   std::int64_t filters;
@@ -134,8 +133,6 @@ Result<Value> LayersProgram::pooling(const ingest::TfjsLayer &layer, const json 
   std::tie(window.sh, window.sw) = config.contains("strides") && !config.at("strides").is_null()
                                        ? pairOf(config.at("strides"))
                                        : std::pair{window.kh, window.kw};
-  if (window.kh <= 0 || window.kw <= 0 || window.sh <= 0 || window.sw <= 0)
-    return unsupported(layer, "its pool size or strides are impossible");
   std::int64_t h = 0, w = 0;
   auto y = pool(m_writer, in.var, in.shape[1], in.shape[2], window,
                 config.value("padding", std::string("valid")), max, h, w);
@@ -315,6 +312,8 @@ Result<std::vector<std::int64_t>> LayersProgram::build(const std::filesystem::pa
     std::vector<Value> inputs;
     for (const auto &name : layer.inputs)
       inputs.push_back(m_values.at(name));
+    if (inputs.empty())
+      return unsupported(layer, "it has no inputs");
     json config;
     try {
       config = json::parse(layer.configJson);
@@ -324,6 +323,11 @@ Result<std::vector<std::int64_t>> LayersProgram::build(const std::filesystem::pa
       m_values[layer.name] = *value;
     } catch (const json::exception &e) {
       return unsupported(layer, std::string("its configuration is malformed (") + e.what() + ")");
+    } catch (const c10::Error &e) {
+      return unsupported(layer, std::string("its weights do not fit (") +
+                                    e.what_without_backtrace() + ")");
+    } catch (const std::exception &e) {
+      return unsupported(layer, std::string("it cannot be converted (") + e.what() + ")");
     }
   }
   if (auto saved = m_writer.save(m_values.at(m_model.output).var, inputShape, out); !saved)

@@ -1,7 +1,8 @@
-// TensorFlow.js layers models to TorchScript: the Keras layers a convolutional classifier is
-// made of (Conv2D, DepthwiseConv2D, BatchNormalization, ReLU/Activation, Add, Concatenate,
-// ZeroPadding2D, pooling, Flatten, Dense, Dropout), channels-last turned channels-first.
-// Anything else is refused with the layer's name and class.
+// TensorFlow.js models to TorchScript. Layers models: the Keras layers of the standard
+// applications (convolutions plain, depthwise and separable, normalizations, pooling with
+// TensorFlow's "same" padding, cropping, upsampling, merges, reshaping, Dense) turned channels
+// first. Graph models: the TensorFlow op set of converted image and tabular models
+// (internal/tfjs_layers.h). Anything else is refused with the layer's or node's name.
 #pragma once
 
 #include "ingest/tfjs_model.h"
@@ -12,9 +13,10 @@
 
 namespace nesa::model {
 
-/// Writes `model` to `out` as a TorchScript module that takes float NCHW input (the values the
-/// TF.js model takes, channels first) and returns what the TF.js model returns (probabilities
-/// when its last layer has a softmax). Returns the input shape, [1, C, H, W] or [1, F].
+/// Writes `model` (layers or graph) to `out` as a TorchScript module that takes float NCHW input
+/// (the values the TF.js model takes, channels first) and returns what the TF.js model returns
+/// (probabilities when its last layer has a softmax; an image channels first). Returns the
+/// input shape, [1, C, H, W] or [1, F].
 Result<std::vector<std::int64_t>> exportTfjsToTorchScript(const ingest::TfjsModel &model,
                                                           const std::filesystem::path &out);
 

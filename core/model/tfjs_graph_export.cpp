@@ -16,8 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::int64_t kMaxValues = std::int64_t{1} << 28;
-
 Error unsupported(const ingest::TfjsNode &node, const std::string &why) {
   return fail(ErrorCode::InvalidInput,
               "cannot import node " + node.name + " (" + node.op + "): " + why);
@@ -132,7 +130,7 @@ private:
   // The value as a program variable, channels last / channels first / as it is.
   std::string channelsLast(const GraphValue &v);
   std::string channelsFirst(const GraphValue &v);
-  std::string variable(const GraphValue &v, bool nchw);
+  std::string variable(const GraphValue &v, bool nchw, bool literalOk);
   Result<std::vector<std::int64_t>> integers(const ingest::TfjsNode &node, const GraphValue &v,
                                              const char *what);
   Result<GraphValue> convolution(const ingest::TfjsNode &node, const json &attr,
@@ -141,7 +139,7 @@ private:
                             const std::vector<GraphValue> &in);
   Result<FusedTail> fusedTail(const ingest::TfjsNode &node, const json &attr,
                               const std::vector<GraphValue> &in, std::size_t firstArg,
-                              std::int64_t channels, at::Tensor &weight);
+                              std::int64_t channels);
   std::string activate(const std::string &y, const FusedTail &tail);
   Result<GraphValue> reshaped(const ingest::TfjsNode &node, const GraphValue &in,
                               std::vector<std::int64_t> shape);
@@ -159,10 +157,18 @@ std::string GraphProgram::channelsFirst(const GraphValue &v) {
   return v.shape.size() == 4 && !v.nchw ? emit(v.var + ".permute([0, 3, 1, 2])") : v.var;
 }
 
-std::string GraphProgram::variable(const GraphValue &v, bool nchw) {
-  if (!v.constant)
-    return nchw ? channelsFirst(v) : channelsLast(v);
-  if (v.constant->numel() == 1 && v.constant->dim() <= 1)
+// An operand of an element-wise op whose result is channels first when `nchw`: lower ranks are
+// first given TensorFlow's leading ones, as broadcasting would. A one-value constant becomes a
+// literal where `literalOk` (operators take them; torch.maximum and friends do not).
+std::string GraphProgram::variable(const GraphValue &v, bool nchw, bool literalOk) {
+  if (!v.constant) {
+    if (!nchw || v.shape.size() == 4)
+      return nchw ? channelsFirst(v) : channelsLast(v);
+    std::vector<std::int64_t> shape(4 - v.shape.size(), 1);
+    shape.insert(shape.end(), v.shape.begin(), v.shape.end());
+    return emit("torch.reshape(" + v.var + ", " + list(shape) + ").permute([0, 3, 1, 2])");
+  }
+  if (literalOk && v.constant->numel() == 1 && v.constant->dim() <= 1)
     return number(v.constant->item<double>());
   at::Tensor t = *v.constant;
   if (nchw) { // broadcast against a channels-first image: make it rank 4, then permute
@@ -177,6 +183,8 @@ Result<std::vector<std::int64_t>> GraphProgram::integers(const ingest::TfjsNode 
                                                          const GraphValue &v, const char *what) {
   if (!v.constant)
     return unsupported(node, std::string("its ") + what + " is computed at run time");
+  if (v.constant->numel() > 64)
+    return unsupported(node, std::string("its ") + what + " has too many values");
   const at::Tensor t = v.constant->reshape({-1}).to(at::kDouble);
   std::vector<std::int64_t> out;
   for (std::int64_t i = 0; i < t.numel(); ++i) {
@@ -188,11 +196,11 @@ Result<std::vector<std::int64_t>> GraphProgram::integers(const ingest::TfjsNode 
   return out;
 }
 
-// The fused ops after a convolution or matrix product: BiasAdd, or FusedBatchNorm folded into
-// `weight` (output channels first) and the bias, then an activation.
+// The fused ops after a convolution or matrix product: BiasAdd, then an activation. (TensorFlow.js
+// cannot run a FusedBatchNorm fused here, so no converted model has one: it is refused.)
 Result<FusedTail> GraphProgram::fusedTail(const ingest::TfjsNode &node, const json &attr,
                                           const std::vector<GraphValue> &in, std::size_t firstArg,
-                                          std::int64_t channels, at::Tensor &weight) {
+                                          std::int64_t channels) {
   std::vector<std::string> fused;
   if (attr.contains("fused_ops"))
     fused = attr.at("fused_ops").get<std::vector<std::string>>();
@@ -208,17 +216,6 @@ Result<FusedTail> GraphProgram::fusedTail(const ingest::TfjsNode &node, const js
     if (!b)
       return unsupported(node, "its fused bias is missing, computed or of the wrong size");
     tail.bias = m_writer.param(*b);
-    ++step;
-  } else if (step < fused.size() && fused[step] == "FusedBatchNorm") {
-    auto scale = argument(), offset = argument(), mean = argument(), variance = argument();
-    if (!scale || !offset || !mean || !variance)
-      return unsupported(node, "its fused batch normalization needs constant scale, offset, "
-                               "mean and variance");
-    const at::Tensor factor = *scale / torch::sqrt(*variance + attr.value("epsilon", 1e-3));
-    std::vector<std::int64_t> along(static_cast<std::size_t>(weight.dim()), 1);
-    along[0] = channels;
-    weight = weight * factor.reshape(along);
-    tail.bias = m_writer.param(*offset - *mean * factor);
     ++step;
   }
   if (step < fused.size()) {
@@ -254,11 +251,11 @@ Result<GraphValue> GraphProgram::convolution(const ingest::TfjsNode &node, const
     return unsupported(node, "only NHWC data is supported");
   const auto strides = attr.value("strides", std::vector<std::int64_t>{1, 1, 1, 1});
   const auto dilations = attr.value("dilations", std::vector<std::int64_t>{1, 1, 1, 1});
-  if (strides.size() != 4 || dilations.size() != 4 || strides[0] != 1 || strides[3] != 1 ||
-      std::min({strides[1], strides[2], dilations[1], dilations[2]}) <= 0)
-    return unsupported(node, "its strides or dilations are impossible");
   const at::Tensor &filter = *in[1].constant;
   const std::int64_t kh = filter.size(0), kw = filter.size(1), channels = in[0].shape[3];
+  if (strides.size() != 4 || dilations.size() != 4 || strides[0] != 1 || strides[3] != 1 ||
+      !windowFits({kh, kw, strides[1], strides[2]}, {dilations[1], dilations[2]}))
+    return unsupported(node, "its filter, strides or dilations are impossible");
   at::Tensor kernel;
   std::int64_t filters, groups = 1;
   if (depthwise) {
@@ -293,7 +290,7 @@ Result<GraphValue> GraphProgram::convolution(const ingest::TfjsNode &node, const
   }
   if (ph.output <= 0 || pw.output <= 0)
     return unsupported(node, "its filter is larger than its input");
-  auto tail = fusedTail(node, attr, in, 2, filters, kernel);
+  auto tail = fusedTail(node, attr, in, 2, filters);
   if (!tail)
     return tail.error();
   const std::string y =
@@ -311,6 +308,8 @@ Result<GraphValue> GraphProgram::matmul(const ingest::TfjsNode &node, const json
   const bool transposeB = attr.value("transpose_b", false);
   const std::int64_t k = in[0].shape[1];
   if (!in[1].constant) { // a product of two computed values: local
+    if (attr.contains("fused_ops") && !attr.at("fused_ops").empty())
+      return unsupported(node, "fused ops after a product of two computed values");
     if (in.size() != 2 || in[1].shape.size() != 2 || in[1].shape[transposeB ? 1 : 0] != k)
       return unsupported(node, "its operands do not fit");
     const std::string b = transposeB ? emit(in[1].var + ".t()") : in[1].var;
@@ -321,9 +320,9 @@ Result<GraphValue> GraphProgram::matmul(const ingest::TfjsNode &node, const json
   const at::Tensor &b = *in[1].constant;
   if (b.dim() != 2 || b.size(transposeB ? 1 : 0) != k)
     return unsupported(node, "its constant operand does not fit its input");
-  at::Tensor weight = transposeB ? b : b.t(); // [out, in], as torch.linear takes it
+  const at::Tensor weight = transposeB ? b : b.t(); // [out, in], as torch.linear takes it
   const std::int64_t units = weight.size(0);
-  auto tail = fusedTail(node, attr, in, 2, units, weight);
+  auto tail = fusedTail(node, attr, in, 2, units);
   if (!tail)
     return tail.error();
   const std::string y = emit("torch.linear(" + in[0].var + ", " +
@@ -333,24 +332,23 @@ Result<GraphValue> GraphProgram::matmul(const ingest::TfjsNode &node, const json
 
 Result<GraphValue> GraphProgram::reshaped(const ingest::TfjsNode &node, const GraphValue &in,
                                           std::vector<std::int64_t> shape) {
-  std::int64_t total = 1, known = 1;
-  for (auto d : in.shape)
-    total *= d;
+  std::int64_t total = 1, known = 1, count = 0;
+  (void)checkedProduct(in.shape, kMaxValues, total);
   std::optional<std::size_t> unknown;
+  std::vector<std::int64_t> sizes;
   for (std::size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] == -1 && !unknown)
       unknown = i;
     else if (shape[i] <= 0)
       return unsupported(node, "its new shape " + list(shape) + " is impossible");
     else
-      known *= shape[i];
+      sizes.push_back(shape[i]);
   }
-  if (unknown && known > 0 && total % known == 0)
+  if (!checkedProduct(sizes, kMaxValues, known) || shape.size() > 8)
+    return unsupported(node, "its new shape is impossible");
+  if (unknown && total % known == 0)
     shape[*unknown] = total / known;
-  std::int64_t count = 1;
-  for (auto d : shape)
-    count *= d;
-  if (count != total || shape.empty() || shape[0] != 1)
+  if (!checkedProduct(shape, kMaxValues, count) || count != total || shape.empty() || shape[0] != 1)
     return unsupported(node, "its new shape " + list(shape) + " does not fit its input " +
                                  list(in.shape) + " (or changes the batch)");
   if (in.constant)
@@ -385,6 +383,8 @@ Result<GraphValue> GraphProgram::convert(const ingest::TfjsNode &node, const jso
   if (const auto form = binaryForms().find(op); form != binaryForms().end()) {
     if (auto r = needs(2); !r)
       return r.error();
+    if (op == "BiasAdd" && attr.value("data_format", std::string("NHWC")) != "NHWC")
+      return unsupported(node, "only NHWC data is supported");
     bool ok = false;
     const auto shape = broadcast(in[0].shape, in[1].shape, ok);
     if (!ok)
@@ -407,7 +407,8 @@ Result<GraphValue> GraphProgram::convert(const ingest::TfjsNode &node, const jso
     // Channels first when the result is an image and a computed operand already is.
     const bool nchw =
         shape.size() == 4 && ((!in[0].constant && in[0].nchw) || (!in[1].constant && in[1].nchw));
-    const std::string a = variable(in[0], nchw), b = variable(in[1], nchw);
+    const bool literalOk = form->second.rfind("torch.", 0) != 0;
+    const std::string a = variable(in[0], nchw, literalOk), b = variable(in[1], nchw, literalOk);
     return GraphValue{std::nullopt, emit(substitute(form->second, a, b)), shape, nchw};
   }
   if (op == "Conv2D" || op == "_FusedConv2D" || op == "FusedConv2D")
@@ -465,6 +466,8 @@ Result<GraphValue> GraphProgram::convert(const ingest::TfjsNode &node, const jso
     }
     if (reduced.count(0))
       return unsupported(node, "reducing over the batch is not supported");
+    if (reduced.empty())
+      return in[0]; // TensorFlow reduces nothing
     const bool keep = attr.value("keep_dims", false);
     std::vector<std::int64_t> shape, dims(reduced.begin(), reduced.end());
     for (std::int64_t d = 0; d < rank; ++d)
@@ -494,6 +497,8 @@ Result<GraphValue> GraphProgram::convert(const ingest::TfjsNode &node, const jso
       std::vector<std::int64_t> axes;
       if (op == "Squeeze") {
         axes = attr.value("squeeze_dims", attr.value("axis", std::vector<std::int64_t>{}));
+        if (axes.empty())
+          return unsupported(node, "a Squeeze without squeeze_dims would drop the batch");
       } else {
         auto axis = integers(node, in[1], "axis");
         if (!axis)
@@ -508,12 +513,15 @@ Result<GraphValue> GraphProgram::convert(const ingest::TfjsNode &node, const jso
         shape.insert(shape.begin() + at, 1);
       } else {
         std::set<std::int64_t> drop;
-        for (auto a : axes)
+        for (auto a : axes) {
+          if (a < -rank || a >= rank)
+            return unsupported(node, "its axis " + std::to_string(a) + " is out of range");
           drop.insert(a < 0 ? a + rank : a);
+        }
         shape.clear();
         for (std::int64_t d = 0; d < rank; ++d) {
           const auto size = in[0].shape[static_cast<std::size_t>(d)];
-          const bool squeezed = axes.empty() ? size == 1 && d > 0 : drop.count(d) > 0;
+          const bool squeezed = drop.count(d) > 0;
           if (squeezed && size != 1)
             return unsupported(node, "it squeezes a dimension of size " + std::to_string(size));
           if (!squeezed)
@@ -609,8 +617,11 @@ Result<GraphValue> GraphProgram::convert(const ingest::TfjsNode &node, const jso
     if (!size)
       return size.error();
     if (in[0].constant || in[0].shape.size() != 4 || size->size() != 2 || (*size)[0] <= 0 ||
-        (*size)[1] <= 0 || (*size)[0] > 16384 || (*size)[1] > 16384)
+        (*size)[1] <= 0 || (*size)[0] * in[0].shape[1] > kMaxValues ||
+        (*size)[1] * in[0].shape[2] > kMaxValues)
       return unsupported(node, "it needs an image and a sensible size");
+    if (attr.value("align_corners", false) && attr.value("half_pixel_centers", false))
+      return unsupported(node, "align_corners and half_pixel_centers cannot both be set");
     const std::string y =
         resize(m_writer, channelsFirst(in[0]), in[0].shape[1], in[0].shape[2], (*size)[0],
                (*size)[1], op == "ResizeBilinear", attr.value("align_corners", false),
@@ -669,10 +680,8 @@ Result<std::vector<std::int64_t>> GraphProgram::build(const std::filesystem::pat
       auto value = convert(node, attr, inputs);
       if (!value)
         return value.error();
-      std::int64_t count = 1;
-      for (auto d : value->shape)
-        count *= d;
-      if (count > kMaxValues)
+      std::int64_t count = 0;
+      if (!checkedProduct(value->shape, kMaxValues, count))
         return unsupported(node, "its output is too large");
       m_values[node.name] = std::move(*value);
     } catch (const json::exception &e) {
@@ -680,6 +689,8 @@ Result<std::vector<std::int64_t>> GraphProgram::build(const std::filesystem::pat
     } catch (const c10::Error &e) {
       return unsupported(node, std::string("its constants do not fit (") +
                                    e.what_without_backtrace() + ")");
+    } catch (const std::exception &e) {
+      return unsupported(node, std::string("it cannot be converted (") + e.what() + ")");
     }
   }
   const auto output = m_values.find(m_model.output);

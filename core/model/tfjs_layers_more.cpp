@@ -56,8 +56,8 @@ Result<Value> LayersProgram::separable(const ingest::TfjsLayer &layer, const jso
                      multiplier = config.value(
                          "depth_multiplier", spec && spec->shape.size() == 4 ? spec->shape[3] : 1),
                      filters = config.at("filters").get<std::int64_t>();
-  if (kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 || dh <= 0 || dw <= 0 || multiplier <= 0 ||
-      filters <= 0)
+  if (!windowFits({kh, kw, sh, sw}, {dh, dw}) || multiplier <= 0 || multiplier > kMaxWindow ||
+      filters <= 0 || filters > kMaxWindow)
     return unsupported(layer, "its kernel, strides, dilation or sizes are impossible");
   auto depthwise = weight(layer, "depthwise_kernel", {kh, kw, channels, multiplier});
   if (!depthwise)
@@ -99,8 +99,11 @@ Result<Value> LayersProgram::convertMore(const ingest::TfjsLayer &layer, const j
     if (in.shape.size() != 3)
       return unsupported(layer, "it needs an image input");
     const auto [top, bottom, left, right] = fourSides(config.at("cropping"));
+    if (std::min({top, bottom, left, right}) < 0 || std::max(top, bottom) > in.shape[1] ||
+        std::max(left, right) > in.shape[2])
+      return unsupported(layer, "its cropping is impossible");
     const std::int64_t h = in.shape[1] - top - bottom, w = in.shape[2] - left - right;
-    if (std::min({top, bottom, left, right}) < 0 || h <= 0 || w <= 0)
+    if (h <= 0 || w <= 0)
       return unsupported(layer, "it crops away the whole image");
     const std::string y =
         emit(in.var + "[:, :, " + std::to_string(top) + ":" + std::to_string(top + h) + ", " +
@@ -118,6 +121,9 @@ Result<Value> LayersProgram::convertMore(const ingest::TfjsLayer &layer, const j
       return unsupported(layer, "the interpolation \"" + interpolation + "\" is not supported");
     // TensorFlow.js resizes without aligned corners or half-pixel centres here.
     const std::int64_t h = in.shape[1] * sy, w = in.shape[2] * sx;
+    if (h * in.shape[1] > kMaxValues || w * in.shape[2] > kMaxValues ||
+        in.shape[0] * h * w > kMaxValues)
+      return unsupported(layer, "its output would be too large");
     return Value{resize(m_writer, in.var, in.shape[1], in.shape[2], h, w,
                         interpolation == "bilinear", false, false),
                  {in.shape[0], h, w}};
@@ -151,10 +157,9 @@ Result<Value> LayersProgram::convertMore(const ingest::TfjsLayer &layer, const j
     return Value{emit(in.var + " * " + number(scale) + " + " + number(offset)), in.shape};
   }
   if (kind == "Reshape") {
-    std::vector<std::int64_t> target;
-    std::int64_t known = 1, total = 1, unknown = -1;
-    for (auto d : in.shape)
-      total *= d;
+    std::vector<std::int64_t> target, known;
+    std::int64_t total = 1, knownCount = 1, count = 0, unknown = -1;
+    (void)checkedProduct(in.shape, kMaxValues, total);
     for (const auto &d : config.at("target_shape")) {
       const auto size = d.get<std::int64_t>();
       if (size == -1 && unknown < 0)
@@ -162,15 +167,15 @@ Result<Value> LayersProgram::convertMore(const ingest::TfjsLayer &layer, const j
       else if (size <= 0)
         return unsupported(layer, "its target shape is impossible");
       else
-        known *= size;
+        known.push_back(size);
       target.push_back(size);
     }
-    if (unknown >= 0 && total % known == 0)
-      target[static_cast<std::size_t>(unknown)] = total / known;
-    std::int64_t count = 1;
-    for (auto d : target)
-      count *= d;
-    if (count != total || (target.size() != 1 && target.size() != 3))
+    if (!checkedProduct(known, kMaxValues, knownCount))
+      return unsupported(layer, "its target shape is impossible");
+    if (unknown >= 0 && total % knownCount == 0)
+      target[static_cast<std::size_t>(unknown)] = total / knownCount;
+    if (!checkedProduct(target, kMaxValues, count) || count != total ||
+        (target.size() != 1 && target.size() != 3))
       return unsupported(layer, "its target shape does not fit its input");
     // Keras reshapes channels-last data: go there, reshape, and come back for images.
     const std::string x = in.shape.size() == 3 ? emit(in.var + ".permute([0, 2, 3, 1])") : in.var;

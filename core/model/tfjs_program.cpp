@@ -8,6 +8,8 @@
 namespace nesa::model::tfjs {
 
 std::string number(double value) {
+  if (std::isnan(value))
+    return "float('nan')";
   if (std::isinf(value))
     return value > 0 ? "float('inf')" : "float('-inf')";
   std::ostringstream text;
@@ -17,6 +19,24 @@ std::string number(double value) {
   if (s.find_first_of(".en") == std::string::npos)
     s += ".0";
   return s;
+}
+
+bool windowFits(const Window &window, std::pair<std::int64_t, std::int64_t> dilation) {
+  for (auto v : {window.kh, window.kw, window.sh, window.sw, dilation.first, dilation.second})
+    if (v < 1 || v > kMaxWindow)
+      return false;
+  return true;
+}
+
+bool checkedProduct(const std::vector<std::int64_t> &sizes, std::int64_t limit,
+                    std::int64_t &product) {
+  product = 1;
+  for (auto d : sizes) {
+    if (d < 0 || (d != 0 && product > limit / d))
+      return false;
+    product *= d;
+  }
+  return true;
 }
 
 Pads paddingFor(const std::string &mode, std::int64_t in, std::int64_t kernel, std::int64_t stride,
@@ -59,8 +79,12 @@ Result<void> ScriptWriter::save(const std::string &output,
     (void)m_module.forward({torch::zeros(inputShape)});
     m_module.save(out.string());
   } catch (const c10::Error &e) {
-    return fail(ErrorCode::Internal,
+    return fail(ErrorCode::InvalidInput,
                 std::string("the imported program failed: ") + e.what_without_backtrace());
+  } catch (const std::bad_alloc &) {
+    return fail(ErrorCode::InvalidInput, "the imported program needs more memory than there is");
+  } catch (const std::exception &e) { // TorchScript's compiler and interpreter errors
+    return fail(ErrorCode::InvalidInput, std::string("the imported program failed: ") + e.what());
   }
   return {};
 }
@@ -122,6 +146,13 @@ std::string convolve(ScriptWriter &writer, const std::string &var, const at::Ten
 Result<std::string> pool(ScriptWriter &writer, const std::string &var, std::int64_t h,
                          std::int64_t w, const Window &window, const std::string &mode, bool max,
                          std::int64_t &outH, std::int64_t &outW) {
+  if (!windowFits(window))
+    return fail(ErrorCode::InvalidInput, "its window or strides are impossible");
+  std::string lower = mode;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower != "same" && lower != "valid")
+    return fail(ErrorCode::InvalidInput, "the padding \"" + mode + "\" is not supported");
   const Pads ph = paddingFor(mode, h, window.kh, window.sh, 1),
              pw = paddingFor(mode, w, window.kw, window.sw, 1);
   if (ph.output <= 0 || pw.output <= 0)

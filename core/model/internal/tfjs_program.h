@@ -18,6 +18,16 @@ namespace nesa::model::tfjs {
 /// A number as a TorchScript literal that reads back exactly.
 std::string number(double value);
 
+/// The largest kernel, stride or dilation the converters accept.
+constexpr std::int64_t kMaxWindow = 1 << 16;
+/// The most values one tensor of a converted program may hold.
+constexpr std::int64_t kMaxValues = std::int64_t{1} << 28;
+
+/// The product of `sizes` in `product`; false when a size is negative or the product would
+/// pass `limit`.
+bool checkedProduct(const std::vector<std::int64_t> &sizes, std::int64_t limit,
+                    std::int64_t &product);
+
 /// TensorFlow's padding along one dimension: what goes before and after, and the output size.
 struct Pads {
   std::int64_t before = 0, after = 0, output = 0;
@@ -52,6 +62,9 @@ struct Window {
   std::int64_t kh = 1, kw = 1, sh = 1, sw = 1;
 };
 
+/// Whether every size, stride and dilation is between 1 and kMaxWindow.
+bool windowFits(const Window &window, std::pair<std::int64_t, std::int64_t> dilation = {1, 1});
+
 /// A 2-D convolution of `var` ([N, C, h, w]) with `kernel` ([O, C / groups, kh, kw]) and `bias`
 /// ("None" or a parameter), padded as TensorFlow pads (unevenly where it must).
 std::string convolve(ScriptWriter &writer, const std::string &var, const at::Tensor &kernel,
@@ -68,7 +81,7 @@ Result<std::string> pool(ScriptWriter &writer, const std::string &var, std::int6
 
 /// TensorFlow's (and TensorFlow.js's) resizing of `var` ([N, C, h, w]) to outH × outW, as two
 /// constant matrix products (which the miners can run): bilinear or nearest, with TensorFlow's
-/// align_corners and half_pixel_centers.
+/// align_corners and half_pixel_centers. The caller keeps h·outH and w·outW within kMaxValues.
 std::string resize(ScriptWriter &writer, const std::string &var, std::int64_t h, std::int64_t w,
                    std::int64_t outH, std::int64_t outW, bool bilinear, bool alignCorners,
                    bool halfPixelCenters);
