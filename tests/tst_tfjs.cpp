@@ -357,7 +357,7 @@ private Q_SLOTS:
       }
       ++checked;
     }
-    QCOMPARE(checked, 7);
+    QCOMPARE(checked, 8);
   }
 
   // nsfwjs's three pretrained models: MobileNetV2 and InceptionV3 (layers models) and

@@ -1,6 +1,7 @@
-// The Keras applications' layers beyond a plain convolutional classifier: separable
-// convolutions, cropping, upsampling, layer normalization, rescaling, reshaping, the remaining
-// merges (Multiply, Subtract, Average, Maximum, Minimum) and activation layers.
+// The Keras applications' layers beyond a plain convolutional classifier: separable and
+// transposed convolutions, cropping, upsampling, layer normalization, rescaling, reshaping and
+// permuting, the remaining merges (Multiply, Subtract, Average, Maximum, Minimum) and
+// activation layers (Softmax, LeakyReLU, PReLU, ELU).
 #include "model/internal/tfjs_layers.h"
 
 #include <algorithm>
@@ -87,6 +88,53 @@ Result<Value> LayersProgram::separable(const ingest::TfjsLayer &layer, const jso
   if (!activated)
     return activated.error();
   return Value{*activated, {filters, ph.output, pw.output}};
+}
+
+Result<Value> LayersProgram::transposed(const ingest::TfjsLayer &layer, const json &config,
+                                        const Value &in) {
+  if (in.shape.size() != 3)
+    return unsupported(layer, "it needs an image input");
+  if (config.value("data_format", std::string("channels_last")) != "channels_last")
+    return unsupported(layer, "only channels_last data is supported");
+  const auto [kh, kw] = pairOf(config.at("kernel_size"));
+  const auto [sh, sw] = pairOf(config.value("strides", json::array({1, 1})));
+  const auto [dh, dw] = pairOf(config.value("dilation_rate", json::array({1, 1})));
+  const std::int64_t channels = in.shape[0], filters = config.at("filters").get<std::int64_t>();
+  if (!windowFits({kh, kw, sh, sw}) || dh != 1 || dw != 1 || filters <= 0 || filters > kMaxWindow)
+    return unsupported(layer, "its kernel, strides, dilation or filters are impossible");
+  auto kernel = weight(layer, "kernel", {kh, kw, filters, channels});
+  if (!kernel)
+    return kernel.error();
+  std::string bias = "None";
+  if (config.value("use_bias", true)) {
+    auto b = weight(layer, "bias", {filters});
+    if (!b)
+      return b.error();
+    bias = param(*b);
+  }
+  // The full transposed convolution, then TensorFlow's crop: "valid" keeps (n-1)·s + k,
+  // "same" keeps n·s, cropping the surplus as a "same" convolution would have padded it.
+  const bool same = config.value("padding", std::string("valid")) == "same";
+  std::vector<std::int64_t> size(2), crop(2);
+  const std::int64_t n[2] = {in.shape[1], in.shape[2]}, k[2] = {kh, kw}, s[2] = {sh, sw};
+  for (int i = 0; i < 2; ++i) {
+    const std::int64_t full = (n[i] - 1) * s[i] + k[i];
+    size[i] = same ? n[i] * s[i] : full;
+    crop[i] = same ? std::max<std::int64_t>(full - size[i], 0) / 2 : 0;
+    if (size[i] > full)
+      size[i] = full; // a stride larger than the kernel: TensorFlow pads the end with zeros
+  }
+  if (filters * size[0] * size[1] > kMaxValues)
+    return unsupported(layer, "its output would be too large");
+  std::string y = emit("torch.conv_transpose2d(" + in.var + ", " +
+                       param(kernel->permute({3, 2, 0, 1}).contiguous()) + ", " + bias + ", " +
+                       list({sh, sw}) + ", [0, 0], [0, 0], 1, [1, 1])");
+  y = emit(y + "[:, :, " + std::to_string(crop[0]) + ":" + std::to_string(crop[0] + size[0]) +
+           ", " + std::to_string(crop[1]) + ":" + std::to_string(crop[1] + size[1]) + "]");
+  auto activated = activate(layer, y, config.value("activation", std::string("linear")));
+  if (!activated)
+    return activated.error();
+  return Value{*activated, {filters, size[0], size[1]}};
 }
 
 Result<Value> LayersProgram::convertMore(const ingest::TfjsLayer &layer, const json &config,
@@ -222,6 +270,52 @@ Result<Value> LayersProgram::convertMore(const ingest::TfjsLayer &layer, const j
     const double alpha = config.value("alpha", config.value("negative_slope", 0.3));
     return Value{emit("torch.leaky_relu(" + in.var + ", " + number(alpha) + ")"), in.shape};
   }
+  if (kind == "PReLU") {
+    // alpha has the input's channels-last shape, with size 1 along the shared axes.
+    std::vector<std::int64_t> shape(in.shape.begin(), in.shape.end());
+    if (shape.size() == 3)
+      shape = {in.shape[1], in.shape[2], in.shape[0]};
+    if (config.contains("shared_axes") && !config.at("shared_axes").is_null()) {
+      const json &axes = config.at("shared_axes");
+      for (const auto &a : axes.is_array() ? axes : json::array({axes})) {
+        const auto axis = a.get<std::int64_t>();
+        if (axis < 1 || axis > static_cast<std::int64_t>(shape.size()))
+          return unsupported(layer, "its shared axis " + std::to_string(axis) + " is impossible");
+        shape[static_cast<std::size_t>(axis - 1)] = 1;
+      }
+    }
+    auto alpha = weight(layer, "alpha", shape);
+    if (!alpha)
+      return alpha.error();
+    const at::Tensor slopes = in.shape.size() == 3 ? alpha->permute({2, 0, 1}) : *alpha;
+    return Value{emit("torch.relu(" + in.var + ") - " + param(slopes.unsqueeze(0)) +
+                      " * torch.relu(-" + in.var + ")"),
+                 in.shape};
+  }
+  if (kind == "Permute") {
+    const auto dims = config.at("dims").get<std::vector<std::int64_t>>();
+    std::vector<std::int64_t> sorted = dims;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < sorted.size(); ++i)
+      if (sorted[i] != static_cast<std::int64_t>(i + 1) || sorted.size() != in.shape.size())
+        return unsupported(layer, "its dims are not a permutation of the input's axes");
+    // Keras permutes channels-last axes: go there, permute, and come back for images.
+    const bool image = in.shape.size() == 3;
+    const std::vector<std::int64_t> last =
+        image ? std::vector<std::int64_t>{in.shape[1], in.shape[2], in.shape[0]} : in.shape;
+    std::vector<std::int64_t> order{0}, shape;
+    for (auto d : dims) {
+      order.push_back(d);
+      shape.push_back(last[static_cast<std::size_t>(d - 1)]);
+    }
+    std::string y = emit((image ? in.var + ".permute([0, 2, 3, 1])" : in.var) + ".permute(" +
+                         list(order) + ")");
+    if (!image)
+      return Value{y, shape};
+    return Value{emit(y + ".permute([0, 3, 1, 2])"), {shape[2], shape[0], shape[1]}};
+  }
+  if (kind == "Conv2DTranspose")
+    return transposed(layer, config, in);
   if (kind == "ELU") {
     const double alpha = config.value("alpha", 1.0);
     return Value{emit("torch.elu(" + in.var + ", " + number(alpha) + ", 1.0, 1.0)"), in.shape};

@@ -61,6 +61,8 @@ private:
                             const std::vector<Value> &inputs);
   Result<Value> separable(const ingest::TfjsLayer &layer, const nlohmann::json &config,
                           const Value &in);
+  Result<Value> transposed(const ingest::TfjsLayer &layer, const nlohmann::json &config,
+                           const Value &in);
 };
 
 /// Converts a graph model (tfjs_graph_export.cpp); returns its input shape.
