@@ -39,6 +39,25 @@ Result<at::Tensor> LayersProgram::weight(const ingest::TfjsLayer &layer, const s
   return torch::from_blob(const_cast<float *>(found->values.data()), expected).clone();
 }
 
+Result<std::pair<at::Tensor, at::Tensor>>
+LayersProgram::scaleAndCentre(const ingest::TfjsLayer &layer, const json &config,
+                              std::int64_t channels) const {
+  at::Tensor gamma = torch::ones({channels}), beta = torch::zeros({channels});
+  if (config.value("scale", true)) {
+    auto g = weight(layer, "gamma", {channels});
+    if (!g)
+      return g.error();
+    gamma = *g;
+  }
+  if (config.value("center", true)) {
+    auto b = weight(layer, "beta", {channels});
+    if (!b)
+      return b.error();
+    beta = *b;
+  }
+  return std::pair{gamma, beta};
+}
+
 const ingest::TfjsWeight *LayersProgram::findWeight(const ingest::TfjsLayer &layer,
                                                     const std::string &suffix) const {
   const std::string key = layer.name + "/" + suffix;
@@ -188,19 +207,10 @@ Result<Value> LayersProgram::convert(const ingest::TfjsLayer &layer, const json 
     auto variance = weight(layer, "moving_variance", {c});
     if (!mean || !variance)
       return (!mean ? mean : variance).error();
-    at::Tensor gamma = torch::ones({c}), beta = torch::zeros({c});
-    if (config.value("scale", true)) {
-      auto g = weight(layer, "gamma", {c});
-      if (!g)
-        return g.error();
-      gamma = *g;
-    }
-    if (config.value("center", true)) {
-      auto b = weight(layer, "beta", {c});
-      if (!b)
-        return b.error();
-      beta = *b;
-    }
+    auto affine = scaleAndCentre(layer, config, c);
+    if (!affine)
+      return affine.error();
+    const auto &[gamma, beta] = *affine;
     const double epsilon = config.value("epsilon", 1e-3);
     const std::string y = emit("torch.batch_norm(" + in.var + ", " + param(gamma) + ", " +
                                param(beta) + ", " + param(*mean) + ", " + param(*variance) +
@@ -295,14 +305,10 @@ Result<Value> LayersProgram::convert(const ingest::TfjsLayer &layer, const json 
 }
 
 Result<std::vector<std::int64_t>> LayersProgram::build(const std::filesystem::path &out) {
-  const auto &shape = m_model.inputShape;
-  std::vector<std::int64_t> inputShape;
-  if (shape.size() == 4)
-    inputShape = {1, shape[3], shape[1], shape[2]};
-  else if (shape.size() == 2)
-    inputShape = {1, shape[1]};
-  else
-    return fail(ErrorCode::InvalidInput, "only image (H, W, C) and flat inputs can be imported");
+  auto programInput = channelsFirstInput(m_model.inputShape);
+  if (!programInput)
+    return programInput.error();
+  const std::vector<std::int64_t> inputShape = *programInput;
   m_values[m_model.input] = Value{"x", {inputShape.begin() + 1, inputShape.end()}};
   for (const auto &layer : m_model.layers) {
     if (layer.name == m_model.input)

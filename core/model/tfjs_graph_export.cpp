@@ -643,13 +643,10 @@ Result<GraphValue> GraphProgram::convert(const ingest::TfjsNode &node, const jso
 
 Result<std::vector<std::int64_t>> GraphProgram::build(const std::filesystem::path &out) {
   const auto &shape = m_model.inputShape;
-  std::vector<std::int64_t> inputShape;
-  if (shape.size() == 4)
-    inputShape = {1, shape[3], shape[1], shape[2]};
-  else if (shape.size() == 2)
-    inputShape = {1, shape[1]};
-  else
-    return fail(ErrorCode::InvalidInput, "only image (H, W, C) and flat inputs can be imported");
+  auto programInput = channelsFirstInput(shape);
+  if (!programInput)
+    return programInput.error();
+  const std::vector<std::int64_t> inputShape = *programInput;
   for (const auto &node : m_model.nodes) {
     json attr;
     try {

@@ -180,19 +180,10 @@ Result<Value> LayersProgram::convertMore(const ingest::TfjsLayer &layer, const j
     if (lastAxisOf(config.value("axis", json(-1)), in.shape.size()) != -1)
       return unsupported(layer, "only normalization over the last axis is supported");
     const std::int64_t c = in.shape[0];
-    at::Tensor gamma = torch::ones({c}), beta = torch::zeros({c});
-    if (config.value("scale", true)) {
-      auto g = weight(layer, "gamma", {c});
-      if (!g)
-        return g.error();
-      gamma = *g;
-    }
-    if (config.value("center", true)) {
-      auto b = weight(layer, "beta", {c});
-      if (!b)
-        return b.error();
-      beta = *b;
-    }
+    auto affine = scaleAndCentre(layer, config, c);
+    if (!affine)
+      return affine.error();
+    const auto &[gamma, beta] = *affine;
     const bool image = in.shape.size() == 3;
     const std::string x = image ? emit(in.var + ".permute([0, 2, 3, 1])") : in.var;
     const std::string y =

@@ -57,6 +57,14 @@ Pads paddingFor(const std::string &mode, std::int64_t in, std::int64_t kernel, s
   return p;
 }
 
+Result<std::vector<std::int64_t>> channelsFirstInput(const std::vector<std::int64_t> &shape) {
+  if (shape.size() == 4)
+    return std::vector<std::int64_t>{1, shape[3], shape[1], shape[2]};
+  if (shape.size() == 2)
+    return std::vector<std::int64_t>{1, shape[1]};
+  return fail(ErrorCode::InvalidInput, "only image (H, W, C) and flat inputs can be imported");
+}
+
 std::string ScriptWriter::param(const at::Tensor &t) {
   const std::string name = "p" + std::to_string(m_params++);
   m_module.register_parameter(name, t.to(at::kFloat).contiguous(), false);

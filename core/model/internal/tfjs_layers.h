@@ -44,6 +44,10 @@ private:
   /// The layer's weight NAME/suffix (or one ending in /NAME/suffix), if the model has it.
   const ingest::TfjsWeight *findWeight(const ingest::TfjsLayer &layer,
                                        const std::string &suffix) const;
+  /// A normalization's gamma and beta (ones and zeros where `scale` or `center` is off).
+  Result<std::pair<at::Tensor, at::Tensor>> scaleAndCentre(const ingest::TfjsLayer &layer,
+                                                           const nlohmann::json &config,
+                                                           std::int64_t channels) const;
   /// That weight as a tensor, if its shape is `expected`.
   Result<at::Tensor> weight(const ingest::TfjsLayer &layer, const std::string &suffix,
                             std::vector<std::int64_t> expected) const;

@@ -37,6 +37,10 @@ struct Pads {
 Pads paddingFor(const std::string &mode, std::int64_t in, std::int64_t kernel, std::int64_t stride,
                 std::int64_t dilation);
 
+/// The converted program's input shape for a TF.js input shape: [1, C, H, W] for an image
+/// ([1, H, W, C]), [1, F] for flat features; an error for anything else.
+Result<std::vector<std::int64_t>> channelsFirstInput(const std::vector<std::int64_t> &shape);
+
 /// Builds `def forward(self, x)` line by line, keeping constants as parameters of the module.
 class ScriptWriter {
 public:
