@@ -323,6 +323,10 @@ Result<std::vector<std::int64_t>> LayersProgram::build(const std::filesystem::pa
     json config;
     try {
       config = json::parse(layer.configJson);
+      // Pooling, padding, cropping, upsampling and flattening assume it as much as convolutions.
+      if (config.is_object() &&
+          config.value("data_format", std::string("channels_last")) != "channels_last")
+        return unsupported(layer, "only channels_last data is supported");
       auto value = convert(layer, config, inputs);
       if (!value)
         return value.error();

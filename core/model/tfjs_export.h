@@ -2,7 +2,8 @@
 // applications (convolutions plain, depthwise and separable, normalizations, pooling with
 // TensorFlow's "same" padding, cropping, upsampling, merges, reshaping, Dense) turned channels
 // first. Graph models: the TensorFlow op set of converted image and tabular models
-// (internal/tfjs_layers.h). Anything else is refused with the layer's or node's name.
+// (tfjs_graph_export.cpp; docs/models.md lists both). Anything else is refused with the
+// layer's or node's name.
 #pragma once
 
 #include "ingest/tfjs_model.h"

@@ -221,8 +221,9 @@ Result<FusedTail> GraphProgram::fusedTail(const ingest::TfjsNode &node, const js
   if (step < fused.size()) {
     tail.activation = fused[step++];
     tail.alpha = attr.value("leakyrelu_alpha", 0.2);
-    static const std::set<std::string> activations = {"Relu",    "Relu6", "Elu",
-                                                      "Sigmoid", "Tanh",  "LeakyRelu"};
+    // What TensorFlow.js can run fused (it cannot run a fused Tanh, say).
+    static const std::set<std::string> activations = {"Relu", "Relu6", "Elu", "Sigmoid",
+                                                      "LeakyRelu"};
     if (!activations.count(tail.activation))
       return unsupported(node, "the fused op " + tail.activation + " is not supported");
   }

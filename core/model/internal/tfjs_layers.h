@@ -59,8 +59,8 @@ private:
                             const Value &in, bool depthwise);
   Result<Value> pooling(const ingest::TfjsLayer &layer, const nlohmann::json &config,
                         const Value &in, bool max);
-  // tfjs_layers_more.cpp: separable convolutions, cropping, upsampling, normalizations,
-  // rescaling, reshaping, the remaining merges and activations.
+  // tfjs_layers_more.cpp: separable and transposed convolutions, cropping, upsampling, layer
+  // normalization, rescaling, reshaping and permuting, the remaining merges and activations.
   Result<Value> convertMore(const ingest::TfjsLayer &layer, const nlohmann::json &config,
                             const std::vector<Value> &inputs);
   Result<Value> separable(const ingest::TfjsLayer &layer, const nlohmann::json &config,
