@@ -96,6 +96,9 @@ private Q_SLOTS:
     QVERIFY(!parsed.ok());
     QVERIFY2(parsed.error().message.find("unknown piece") != std::string::npos,
              parsed.error().message.c_str());
+    auto fractionalId = R"({"model": {"type": "BPE", "vocab": {"a": 1e30}, "merges": []}})";
+    QVERIFY(Tokenizer::parse(fractionalId).error().message.find("not a whole number") !=
+            std::string::npos);
     auto wordLevel = R"({"model": {"type": "WordLevel", "vocab": {}}})";
     QVERIFY(Tokenizer::parse(wordLevel).error().message.find("BPE") != std::string::npos);
   }

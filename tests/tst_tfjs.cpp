@@ -245,6 +245,15 @@ private Q_SLOTS:
         << dense << QByteArray::fromStdString(denseWeights() + "xx") << "hold 12 bytes";
     QTest::newRow("absurd dimension")
         << QString(dense).replace("[3, 2]", "[3, 4000000000]") << weights << "absurd dimension";
+    QTest::newRow("fractional dimension") // (found by fuzz_tfjs: 2.2e27 is no int64)
+        << QString(dense).replace("[3, 2]", "[3, 2.2e27]") << weights
+        << "size that is not a whole number";
+    QTest::newRow("fractional input size") << QString(dense).replace("[null, 3]", "[null, 3.5]")
+                                           << weights << "size that is not a whole number";
+    QTest::newRow("fractional units")
+        << QString(dense).replace("\"units\": 2", "\"units\": 1e30") << weights
+        << "cannot import layer dense (Dense): it cannot be converted (a size or count is not a "
+           "whole number: 1e+30)";
     QTest::newRow("escaping shard path")
         << QString(dense).replace("w.bin", "../w.bin") << weights << "leaves the model's folder";
     QTest::newRow("unknown quantization")

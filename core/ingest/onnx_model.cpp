@@ -1,11 +1,11 @@
 #include "ingest/onnx_model.h"
 
 #include "ingest/gguf_quants.h"
+#include "ingest/internal/file_bytes.h"
 
 #include <onnx/onnx_pb.h>
 
 #include <cstring>
-#include <fstream>
 #include <set>
 
 namespace nesa::ingest {
@@ -15,6 +15,10 @@ namespace {
 
 // Protobuf messages cannot exceed 2 GiB; ONNX stores bigger models' weights beside the file.
 constexpr std::uintmax_t kLargestModel = std::uintmax_t{2} << 30;
+
+std::string tooLarge(const fs::path &file) {
+  return file.string() + " is larger than 2 GiB, the most one ONNX file can hold";
+}
 // No tensor, and no model's tensors together, hold more values than this (2 GiB of floats;
 // narrow integer types widen 8-fold, so the file's own 2 GiB is no bound).
 constexpr std::int64_t kMostValues = std::int64_t{1} << 29;
@@ -222,20 +226,6 @@ OnnxValue valueFrom(const onnx::ValueInfoProto &proto) {
   return v;
 }
 
-Result<std::string> readLimited(const fs::path &file, std::uintmax_t limit) {
-  std::error_code ec;
-  const auto size = fs::file_size(file, ec);
-  if (ec)
-    return fail(ErrorCode::NotFound, "cannot read " + file.string());
-  if (size > limit)
-    return invalid(file.string() + " is larger than 2 GiB, the most one ONNX file can hold");
-  std::ifstream in(file, std::ios::binary);
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
-    return fail(ErrorCode::Io, "cannot read " + file.string());
-  return bytes;
-}
-
 // Every value read by a node must be written before it (graph input, initializer or an
 // earlier node's output), once.
 Result<void> checkOrder(const OnnxGraph &graph) {
@@ -351,7 +341,7 @@ Result<OnnxGraph> parseOnnxModel(const std::string &bytes) {
 }
 
 Result<OnnxGraph> readOnnxModel(const fs::path &file) {
-  auto bytes = readLimited(file, kLargestModel);
+  auto bytes = readFileUpTo(file, kLargestModel, tooLarge(file));
   if (!bytes)
     return bytes.error();
   auto graph = parseOnnxModel(*bytes);
@@ -369,7 +359,7 @@ Result<OnnxTensor> parseOnnxTensor(const std::string &bytes) {
 }
 
 Result<OnnxTensor> readOnnxTensor(const fs::path &file) {
-  auto bytes = readLimited(file, kLargestModel);
+  auto bytes = readFileUpTo(file, kLargestModel, tooLarge(file));
   if (!bytes)
     return bytes.error();
   auto tensor = parseOnnxTensor(*bytes);

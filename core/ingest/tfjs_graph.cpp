@@ -275,6 +275,8 @@ Result<void> readGraphTopology(const json &root, TfjsModel &model) {
     return invalid("the input " + model.input + " has no shape");
   std::int64_t values = 1;
   for (const auto &d : attributes.at("shape")) {
+    if (!d.is_number_integer())
+      return invalid("the input " + model.input + " has a size that is not a whole number");
     auto size = d.get<std::int64_t>();
     if (model.inputShape.empty() && size != -1 && size != 1)
       return invalid("the input " + model.input + " has a fixed batch of " + std::to_string(size) +

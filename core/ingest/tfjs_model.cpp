@@ -1,12 +1,12 @@
 #include "ingest/tfjs_model.h"
 
+#include "ingest/internal/file_bytes.h"
 #include "ingest/internal/json_object.h"
 #include "ingest/internal/tfjs_graph.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <set>
 #include <stdexcept>
@@ -51,6 +51,9 @@ Result<std::map<std::string, TfjsWeight>> readWeights(const json &manifest,
       TfjsWeight weight;
       std::int64_t count = 1;
       for (const auto &d : spec.at("shape")) {
+        if (!d.is_number_integer())
+          return invalid("weight " + name +
+                         " has a size that is not a whole number: " + d.dump().substr(0, 32));
         const auto dimension = d.get<std::int64_t>();
         if (dimension < 0 || dimension > kMaxDimension)
           return invalid("weight " + name + " has an absurd dimension " +
@@ -139,6 +142,9 @@ Result<std::vector<std::int64_t>> inputShapeOf(const json &config) {
       shape.push_back(1); // the batch
       continue;
     }
+    if (!d.is_number_integer())
+      return invalid("the input shape has a size that is not a whole number: " +
+                     d.dump().substr(0, 32));
     const auto dimension = d.get<std::int64_t>();
     if (shape.empty() && dimension != 1)
       return invalid("the input has a fixed batch of " + std::to_string(dimension) +
@@ -236,20 +242,6 @@ Result<TfjsModel> parseTopology(const json &topology) {
   return model;
 }
 
-Result<std::string> readLimited(const fs::path &file, std::uintmax_t limit) {
-  std::error_code ec;
-  const auto size = fs::file_size(file, ec);
-  if (ec)
-    return fail(ErrorCode::NotFound, "cannot read " + file.string());
-  if (size > limit)
-    return fail(ErrorCode::InvalidInput, file.string() + " is too large");
-  std::ifstream in(file, std::ios::binary);
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
-    return fail(ErrorCode::Io, "cannot read " + file.string());
-  return bytes;
-}
-
 } // namespace
 
 Result<TfjsModel> parseTfjsModel(const std::string &modelJson,
@@ -303,7 +295,7 @@ Result<std::vector<std::string>> tfjsShardPaths(const std::string &modelJson) {
 }
 
 Result<TfjsModel> readTfjsModel(const fs::path &modelJson) {
-  auto text = readLimited(modelJson, kMaxModelJsonBytes);
+  auto text = readFileUpTo(modelJson, kMaxModelJsonBytes, modelJson.string() + " is too large");
   if (!text)
     return text.error();
   auto paths = tfjsShardPaths(*text);
@@ -328,7 +320,8 @@ Result<TfjsModel> readTfjsModel(const fs::path &modelJson) {
         folder.end();
     if (ec || !within)
       return invalid("the shard path \"" + p + "\" leaves the model's folder (a symbolic link)");
-    auto bytes = readLimited(resolved, kMaxShardBytes - total);
+    auto bytes =
+        readFileUpTo(resolved, kMaxShardBytes - total, resolved.string() + " is too large");
     if (!bytes)
       return bytes.error();
     total += bytes->size();

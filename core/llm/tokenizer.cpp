@@ -161,6 +161,8 @@ Result<Tokenizer> Tokenizer::parse(const std::string &text) {
     t.m_mode = byteLevel ? Mode::ByteLevel : Mode::Metaspace;
     std::int64_t largest = -1;
     for (const auto &[piece, id] : model.at("vocab").items()) {
+      if (!id.is_number_integer())
+        return invalid("the id of '" + piece + "' is not a whole number");
       const auto value = id.get<std::int64_t>();
       if (value < 0 || value > 10'000'000)
         return invalid("the id of '" + piece + "' is out of range");
@@ -169,8 +171,10 @@ Result<Tokenizer> Tokenizer::parse(const std::string &text) {
     }
     if (j.contains("added_tokens"))
       for (const auto &added : j["added_tokens"]) {
-        const auto id = added.at("id").get<std::int64_t>();
         const auto content = added.at("content").get<std::string>();
+        if (!added.at("id").is_number_integer())
+          return invalid("the added token '" + content + "' has an id that is not a whole number");
+        const auto id = added.at("id").get<std::int64_t>();
         if (id < 0 || id > 10'000'000)
           return invalid("the added token '" + content + "' has an id out of range");
         t.m_vocab[content] = id;

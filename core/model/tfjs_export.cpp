@@ -7,6 +7,7 @@
 
 #include <map>
 #include <set>
+#include <stdexcept>
 
 namespace nesa::model::tfjs {
 
@@ -17,10 +18,16 @@ Error unsupported(const ingest::TfjsLayer &layer, const std::string &why) {
               "cannot import layer " + layer.name + " (" + layer.className + "): " + why);
 }
 
+std::int64_t wholeNumber(const json &v) {
+  if (!v.is_number_integer())
+    throw std::invalid_argument("a size or count is not a whole number: " + v.dump().substr(0, 32));
+  return v.get<std::int64_t>();
+}
+
 std::pair<std::int64_t, std::int64_t> pairOf(const json &v) {
   if (v.is_number())
-    return {v.get<std::int64_t>(), v.get<std::int64_t>()};
-  return {v.at(0).get<std::int64_t>(), v.at(1).get<std::int64_t>()};
+    return {wholeNumber(v), wholeNumber(v)};
+  return {wholeNumber(v.at(0)), wholeNumber(v.at(1))};
 }
 
 Result<at::Tensor> LayersProgram::weight(const ingest::TfjsLayer &layer, const std::string &suffix,
@@ -94,6 +101,24 @@ Result<std::string> LayersProgram::activate(const ingest::TfjsLayer &layer, cons
   return emit(expression);
 }
 
+Result<std::string> LayersProgram::biasOf(const ingest::TfjsLayer &layer, const json &config,
+                                          std::int64_t count) {
+  if (!config.value("use_bias", true))
+    return std::string("None");
+  auto b = weight(layer, "bias", {count});
+  if (!b)
+    return b.error();
+  return param(*b);
+}
+
+Result<Value> LayersProgram::activated(const ingest::TfjsLayer &layer, const json &config,
+                                       const std::string &var, std::vector<std::int64_t> shape) {
+  auto y = activate(layer, var, config.value("activation", std::string("linear")));
+  if (!y)
+    return y.error();
+  return Value{*y, std::move(shape)};
+}
+
 Result<Value> LayersProgram::convolution(const ingest::TfjsLayer &layer, const json &config,
                                          const Value &in, bool depthwise) {
   if (in.shape.size() != 3)
@@ -118,29 +143,22 @@ Result<Value> LayersProgram::convolution(const ingest::TfjsLayer &layer, const j
     filters = channels * multiplier;
     kernel = k->permute({2, 3, 0, 1}).reshape({filters, 1, kh, kw});
   } else {
-    filters = config.at("filters").get<std::int64_t>();
+    filters = wholeNumber(config.at("filters"));
     auto k = weight(layer, "kernel", {kh, kw, channels / groups, filters});
     if (!k)
       return k.error();
     kernel = k->permute({3, 2, 0, 1});
   }
-  std::string bias = "None";
-  if (config.value("use_bias", true)) {
-    auto b = weight(layer, "bias", {filters});
-    if (!b)
-      return b.error();
-    bias = param(*b);
-  }
+  auto bias = biasOf(layer, config, filters);
+  if (!bias)
+    return bias.error();
   const Pads ph = paddingFor(mode, in.shape[1], kh, sh, dh),
              pw = paddingFor(mode, in.shape[2], kw, sw, dw);
   if (ph.output <= 0 || pw.output <= 0)
     return unsupported(layer, "its kernel is larger than its input");
   const std::string y =
-      convolve(m_writer, in.var, kernel, bias, {kh, kw, sh, sw}, {dh, dw}, ph, pw, groups);
-  auto activated = activate(layer, y, config.value("activation", std::string("linear")));
-  if (!activated)
-    return activated.error();
-  return Value{*activated, {filters, ph.output, pw.output}};
+      convolve(m_writer, in.var, kernel, *bias, {kh, kw, sh, sw}, {dh, dw}, ph, pw, groups);
+  return activated(layer, config, y, {filters, ph.output, pw.output});
 }
 
 Result<Value> LayersProgram::pooling(const ingest::TfjsLayer &layer, const json &config,
@@ -181,10 +199,10 @@ Result<Value> LayersProgram::convert(const ingest::TfjsLayer &layer, const json 
     const json &p = config.at("padding");
     std::int64_t top, bottom, left, right;
     if (p.is_number()) {
-      top = bottom = left = right = p.get<std::int64_t>();
+      top = bottom = left = right = wholeNumber(p);
     } else if (p.at(0).is_number()) {
-      top = bottom = p.at(0).get<std::int64_t>();
-      left = right = p.at(1).get<std::int64_t>();
+      top = bottom = wholeNumber(p.at(0));
+      left = right = wholeNumber(p.at(1));
     } else {
       std::tie(top, bottom) = pairOf(p.at(0));
       std::tie(left, right) = pairOf(p.at(1));
@@ -198,8 +216,7 @@ Result<Value> LayersProgram::convert(const ingest::TfjsLayer &layer, const json 
   }
   if (kind == "BatchNormalization") {
     const auto axis = config.value("axis", json(-1));
-    const std::int64_t a =
-        axis.is_array() ? axis.at(0).get<std::int64_t>() : axis.get<std::int64_t>();
+    const std::int64_t a = axis.is_array() ? wholeNumber(axis.at(0)) : wholeNumber(axis);
     if (a != -1 && a != static_cast<std::int64_t>(in.shape.size()))
       return unsupported(layer, "only normalization over the channels is supported");
     const std::int64_t c = in.shape[0];
@@ -283,23 +300,16 @@ Result<Value> LayersProgram::convert(const ingest::TfjsLayer &layer, const json 
   if (kind == "Dense") {
     if (in.shape.size() != 1)
       return unsupported(layer, "Dense on an image (not flattened) is not supported");
-    const std::int64_t units = config.at("units").get<std::int64_t>();
+    const std::int64_t units = wholeNumber(config.at("units"));
     auto kernel = weight(layer, "kernel", {in.shape[0], units});
     if (!kernel)
       return kernel.error();
-    std::string bias = "None";
-    if (config.value("use_bias", true)) {
-      auto b = weight(layer, "bias", {units});
-      if (!b)
-        return b.error();
-      bias = param(*b);
-    }
+    auto bias = biasOf(layer, config, units);
+    if (!bias)
+      return bias.error();
     const std::string y =
-        emit("torch.linear(" + in.var + ", " + param(kernel->t()) + ", " + bias + ")");
-    auto activated = activate(layer, y, config.value("activation", std::string("linear")));
-    if (!activated)
-      return activated.error();
-    return Value{*activated, {units}};
+        emit("torch.linear(" + in.var + ", " + param(kernel->t()) + ", " + *bias + ")");
+    return activated(layer, config, y, {units});
   }
   return convertMore(layer, config, inputs);
 }

@@ -22,11 +22,9 @@ std::string list(const std::vector<std::int64_t> &values) {
 // Keras' ((top, bottom), (left, right)), (vertical, horizontal) or one number.
 std::array<std::int64_t, 4> fourSides(const json &v) {
   if (v.is_number())
-    return {v.get<std::int64_t>(), v.get<std::int64_t>(), v.get<std::int64_t>(),
-            v.get<std::int64_t>()};
+    return {wholeNumber(v), wholeNumber(v), wholeNumber(v), wholeNumber(v)};
   if (v.at(0).is_number())
-    return {v.at(0).get<std::int64_t>(), v.at(0).get<std::int64_t>(), v.at(1).get<std::int64_t>(),
-            v.at(1).get<std::int64_t>()};
+    return {wholeNumber(v.at(0)), wholeNumber(v.at(0)), wholeNumber(v.at(1)), wholeNumber(v.at(1))};
   const auto [top, bottom] = pairOf(v.at(0));
   const auto [left, right] = pairOf(v.at(1));
   return {top, bottom, left, right};
@@ -35,7 +33,7 @@ std::array<std::int64_t, 4> fourSides(const json &v) {
 // The single axis a normalization or softmax layer names, as -1 for "the last".
 std::int64_t lastAxisOf(const json &axis, std::size_t rank) {
   const json &a = axis.is_array() ? (axis.size() == 1 ? axis.at(0) : json(0)) : axis;
-  const auto value = a.get<std::int64_t>();
+  const auto value = wholeNumber(a);
   return value == -1 || value == static_cast<std::int64_t>(rank) ? -1 : value;
 }
 
@@ -56,7 +54,7 @@ Result<Value> LayersProgram::separable(const ingest::TfjsLayer &layer, const jso
   const std::int64_t channels = in.shape[0],
                      multiplier = config.value(
                          "depth_multiplier", spec && spec->shape.size() == 4 ? spec->shape[3] : 1),
-                     filters = config.at("filters").get<std::int64_t>();
+                     filters = wholeNumber(config.at("filters"));
   if (!windowFits({kh, kw, sh, sw}, {dh, dw}) || multiplier <= 0 || multiplier > kMaxWindow ||
       filters <= 0 || filters > kMaxWindow)
     return unsupported(layer, "its kernel, strides, dilation or sizes are impossible");
@@ -66,13 +64,9 @@ Result<Value> LayersProgram::separable(const ingest::TfjsLayer &layer, const jso
   auto pointwise = weight(layer, "pointwise_kernel", {1, 1, channels * multiplier, filters});
   if (!pointwise)
     return pointwise.error();
-  std::string bias = "None";
-  if (config.value("use_bias", true)) {
-    auto b = weight(layer, "bias", {filters});
-    if (!b)
-      return b.error();
-    bias = param(*b);
-  }
+  auto bias = biasOf(layer, config, filters);
+  if (!bias)
+    return bias.error();
   const std::string mode = config.value("padding", std::string("valid"));
   const Pads ph = paddingFor(mode, in.shape[1], kh, sh, dh),
              pw = paddingFor(mode, in.shape[2], kw, sw, dw);
@@ -82,12 +76,9 @@ Result<Value> LayersProgram::separable(const ingest::TfjsLayer &layer, const jso
       convolve(m_writer, in.var,
                depthwise->permute({2, 3, 0, 1}).reshape({channels * multiplier, 1, kh, kw}), "None",
                {kh, kw, sh, sw}, {dh, dw}, ph, pw, channels);
-  const std::string mixed = convolve(m_writer, spread, pointwise->permute({3, 2, 0, 1}), bias, {},
+  const std::string mixed = convolve(m_writer, spread, pointwise->permute({3, 2, 0, 1}), *bias, {},
                                      {1, 1}, Pads{0, 0, ph.output}, Pads{0, 0, pw.output}, 1);
-  auto activated = activate(layer, mixed, config.value("activation", std::string("linear")));
-  if (!activated)
-    return activated.error();
-  return Value{*activated, {filters, ph.output, pw.output}};
+  return activated(layer, config, mixed, {filters, ph.output, pw.output});
 }
 
 Result<Value> LayersProgram::transposed(const ingest::TfjsLayer &layer, const json &config,
@@ -99,19 +90,15 @@ Result<Value> LayersProgram::transposed(const ingest::TfjsLayer &layer, const js
   const auto [kh, kw] = pairOf(config.at("kernel_size"));
   const auto [sh, sw] = pairOf(config.value("strides", json::array({1, 1})));
   const auto [dh, dw] = pairOf(config.value("dilation_rate", json::array({1, 1})));
-  const std::int64_t channels = in.shape[0], filters = config.at("filters").get<std::int64_t>();
+  const std::int64_t channels = in.shape[0], filters = wholeNumber(config.at("filters"));
   if (!windowFits({kh, kw, sh, sw}) || dh != 1 || dw != 1 || filters <= 0 || filters > kMaxWindow)
     return unsupported(layer, "its kernel, strides, dilation or filters are impossible");
   auto kernel = weight(layer, "kernel", {kh, kw, filters, channels});
   if (!kernel)
     return kernel.error();
-  std::string bias = "None";
-  if (config.value("use_bias", true)) {
-    auto b = weight(layer, "bias", {filters});
-    if (!b)
-      return b.error();
-    bias = param(*b);
-  }
+  auto bias = biasOf(layer, config, filters);
+  if (!bias)
+    return bias.error();
   // The full transposed convolution, then TensorFlow's crop: "valid" keeps (n-1)·s + k,
   // "same" keeps n·s, cropping the surplus as a "same" convolution would have padded it.
   const bool same = config.value("padding", std::string("valid")) == "same";
@@ -127,14 +114,11 @@ Result<Value> LayersProgram::transposed(const ingest::TfjsLayer &layer, const js
   if (filters * size[0] * size[1] > kMaxValues)
     return unsupported(layer, "its output would be too large");
   std::string y = emit("torch.conv_transpose2d(" + in.var + ", " +
-                       param(kernel->permute({3, 2, 0, 1}).contiguous()) + ", " + bias + ", " +
+                       param(kernel->permute({3, 2, 0, 1}).contiguous()) + ", " + *bias + ", " +
                        list({sh, sw}) + ", [0, 0], [0, 0], 1, [1, 1])");
   y = emit(y + "[:, :, " + std::to_string(crop[0]) + ":" + std::to_string(crop[0] + size[0]) +
            ", " + std::to_string(crop[1]) + ":" + std::to_string(crop[1] + size[1]) + "]");
-  auto activated = activate(layer, y, config.value("activation", std::string("linear")));
-  if (!activated)
-    return activated.error();
-  return Value{*activated, {filters, size[0], size[1]}};
+  return activated(layer, config, y, {filters, size[0], size[1]});
 }
 
 Result<Value> LayersProgram::convertMore(const ingest::TfjsLayer &layer, const json &config,
@@ -200,7 +184,7 @@ Result<Value> LayersProgram::convertMore(const ingest::TfjsLayer &layer, const j
     std::int64_t total = 1, knownCount = 1, count = 0, unknown = -1;
     (void)checkedProduct(in.shape, kMaxValues, total);
     for (const auto &d : config.at("target_shape")) {
-      const auto size = d.get<std::int64_t>();
+      const auto size = wholeNumber(d);
       if (size == -1 && unknown < 0)
         unknown = static_cast<std::int64_t>(target.size());
       else if (size <= 0)
@@ -269,7 +253,7 @@ Result<Value> LayersProgram::convertMore(const ingest::TfjsLayer &layer, const j
     if (config.contains("shared_axes") && !config.at("shared_axes").is_null()) {
       const json &axes = config.at("shared_axes");
       for (const auto &a : axes.is_array() ? axes : json::array({axes})) {
-        const auto axis = a.get<std::int64_t>();
+        const auto axis = wholeNumber(a);
         if (axis < 1 || axis > static_cast<std::int64_t>(shape.size()))
           return unsupported(layer, "its shared axis " + std::to_string(axis) + " is impossible");
         shape[static_cast<std::size_t>(axis - 1)] = 1;

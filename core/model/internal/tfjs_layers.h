@@ -16,6 +16,10 @@ namespace nesa::model::tfjs {
 /// "cannot import layer NAME (CLASS): why".
 Error unsupported(const ingest::TfjsLayer &layer, const std::string &why);
 
+/// A Keras size, count or axis; throws std::invalid_argument for anything but a whole number
+/// (a float, even 2.0, is refused: no Keras export writes one).
+std::int64_t wholeNumber(const nlohmann::json &v);
+
 /// A Keras size written as one number or a pair.
 std::pair<std::int64_t, std::int64_t> pairOf(const nlohmann::json &v);
 
@@ -51,8 +55,15 @@ private:
   /// That weight as a tensor, if its shape is `expected`.
   Result<at::Tensor> weight(const ingest::TfjsLayer &layer, const std::string &suffix,
                             std::vector<std::int64_t> expected) const;
+  /// The expression for activation `name` applied to `var` ("linear": `var` itself).
   Result<std::string> activate(const ingest::TfjsLayer &layer, const std::string &var,
                                const std::string &name);
+  /// The layer's bias of `count` values as a parameter, or "None" where `use_bias` is off.
+  Result<std::string> biasOf(const ingest::TfjsLayer &layer, const nlohmann::json &config,
+                             std::int64_t count);
+  /// `var` under the layer's `activation` (linear by default), as a value of `shape`.
+  Result<Value> activated(const ingest::TfjsLayer &layer, const nlohmann::json &config,
+                          const std::string &var, std::vector<std::int64_t> shape);
   Result<Value> convert(const ingest::TfjsLayer &layer, const nlohmann::json &config,
                         const std::vector<Value> &inputs);
   Result<Value> convolution(const ingest::TfjsLayer &layer, const nlohmann::json &config,
