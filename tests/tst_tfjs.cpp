@@ -262,8 +262,8 @@ private Q_SLOTS:
                                        << "cannot import layer dense (LSTM)";
     QTest::newRow("missing weight") << QString(dense).replace("dense/bias", "other/bias") << weights
                                     << "weight dense/bias is missing";
-    QTest::newRow("wrong structure")
-        << QString(dense).replace("\"units\": 2", "\"units\": \"two\"") << weights << "malformed";
+    QTest::newRow("wrong structure") << QString(dense).replace("\"units\": 2", "\"units\": \"two\"")
+                                     << weights << "not a whole number: \"two\"";
     QTest::newRow("channels-first pooling")
         << QString(dense).replace(
                R"({"class_name": "Dense", "config": {"name": "dense",)",
