@@ -50,6 +50,7 @@ int main(int argc, char **argv) {
   registerApiSuite();
   registerBrainSuite();
   registerLlmSuite();
+  registerImportedSuite();
 
   Options options;
   std::vector<std::string> wanted;

@@ -703,11 +703,12 @@ private Q_SLOTS:
   void benchListsSuitesThroughNesa() {
     const Run r = run(kNesa, {QStringLiteral("bench"), QStringLiteral("--list")}, m_home.path());
     QCOMPARE(r.code, 0);
-    QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
-             (QStringList{QStringLiteral("storage"), QStringLiteral("audit"),
-                          QStringLiteral("util"), QStringLiteral("blas"), QStringLiteral("engine"),
-                          QStringLiteral("ee"), QStringLiteral("net"), QStringLiteral("chain"),
-                          QStringLiteral("api"), QStringLiteral("brain"), QStringLiteral("llm")}));
+    QCOMPARE(
+        r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
+        (QStringList{QStringLiteral("storage"), QStringLiteral("audit"), QStringLiteral("util"),
+                     QStringLiteral("blas"), QStringLiteral("engine"), QStringLiteral("ee"),
+                     QStringLiteral("net"), QStringLiteral("chain"), QStringLiteral("api"),
+                     QStringLiteral("brain"), QStringLiteral("llm"), QStringLiteral("imported")}));
     QCOMPARE(run(kBench, {QStringLiteral("nosuchsuite")}).code, 2);
   }
 

@@ -33,6 +33,9 @@ void registerBrainSuite();
 /// llm: a GGUF Llama of 1.1 B parameters in Q8_0 at local vs llama.cpp on the same file.
 void registerLlmSuite();
 
+/// imported: nsfwjs's TF.js models (graph and layers) on a photo at hss (f64, ring64) vs local.
+void registerImportedSuite();
+
 /// api: the local API (HTTP on loopback) vs the analyzer called directly, on the same queries.
 void registerApiSuite();
 
