@@ -99,6 +99,10 @@ private Q_SLOTS:
     auto fractionalId = R"({"model": {"type": "BPE", "vocab": {"a": 1e30}, "merges": []}})";
     QVERIFY(Tokenizer::parse(fractionalId).error().message.find("not a whole number") !=
             std::string::npos);
+    auto fractionalAdded = R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []},
+                               "added_tokens": [{"id": 2.5, "content": "<x>"}]})";
+    QVERIFY(Tokenizer::parse(fractionalAdded).error().message.find("not a whole number") !=
+            std::string::npos);
     auto wordLevel = R"({"model": {"type": "WordLevel", "vocab": {}}})";
     QVERIFY(Tokenizer::parse(wordLevel).error().message.find("BPE") != std::string::npos);
   }
@@ -112,6 +116,12 @@ private Q_SLOTS:
     QVERIFY(!loaded.ok());
     QVERIFY2(loaded.error().message.find("config.json") != std::string::npos,
              loaded.error().message.c_str());
+    std::ofstream(bad / "config.json")
+        << R"({"model_type": "gpt2", "vocab_size": 50, "n_embd": 4611686018427387904})"; // 4·n_embd
+                                                                                         // overflows
+    loaded = LanguageModel::load(bad);
+    QVERIFY2(!loaded.ok() && loaded.error().message.find("up to 2^30") != std::string::npos,
+             loaded.ok() ? "loaded" : loaded.error().message.c_str());
     std::ofstream(bad / "config.json") << R"({"model_type": "bert"})";
     QVERIFY(LanguageModel::load(bad).error().message.find("bert") != std::string::npos);
     // Truncated safetensors.
@@ -125,6 +135,18 @@ private Q_SLOTS:
              loaded.error().message.c_str());
     fs::resize_file(cut / "model.safetensors", 5);
     QCOMPARE(LanguageModel::load(cut).error().code, ErrorCode::Corrupt);
+    // A fractional size in a safetensors header.
+    const std::string header =
+        R"({"w": {"dtype": "F32", "shape": [1e30], "data_offsets": [0, 4]}})";
+    std::string file(8, '\0');
+    for (int i = 0; i < 8; ++i)
+      file[static_cast<std::size_t>(i)] = static_cast<char>((header.size() >> (8 * i)) & 0xff);
+    std::ofstream(dir() / "fractional.safetensors", std::ios::binary)
+        << file << header << std::string(4, '\0');
+    auto fractional = readSafetensors(dir() / "fractional.safetensors");
+    QVERIFY2(!fractional.ok() &&
+                 fractional.error().message.find("not a whole number") != std::string::npos,
+             fractional.ok() ? "read" : fractional.error().message.c_str());
     // A tensor missing.
     const auto missing = dir() / "missing";
     copyFolder(m_folders["gpt2"], missing);

@@ -191,9 +191,11 @@ private Q_SLOTS:
         R"({"name": "n", "task": "t", "input": "image", "inputShape": [1], "provenance": "y"})",
         R"({"name": "n", "task": "t", "input": "image", "inputShape": [1], "licence": "x", "provenance": "y", "speed": 1})",
         R"({"name": "n", "task": "t", "input": "image", "inputShape": [1], "licence": "x", "provenance": "y",
-            "preprocessing": {"normalize": "loud"}})"};
-    const char *keys[] = {"name", "input", "inputShape", "licence", "speed", "normalize"};
-    for (int i = 0; i < 6; ++i) {
+            "preprocessing": {"normalize": "loud"}})",
+        R"({"name": "n", "task": "t", "input": "image", "inputShape": [65536, 65536, 65536, 65536],
+            "licence": "x", "provenance": "y"})"};
+    const char *keys[] = {"name", "input", "inputShape", "licence", "speed", "normalize", "2^31"};
+    for (int i = 0; i < 7; ++i) {
       auto refused = parseManifest(bad[i]);
       QVERIFY2(!refused.ok(), bad[i]);
       QVERIFY2(QString::fromStdString(refused.error().message).contains(QLatin1String(keys[i])),

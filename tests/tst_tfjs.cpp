@@ -207,6 +207,10 @@ private Q_SLOTS:
     QTest::newRow("graph float integer")
         << QString(graph).replace(R"({"size": "3"})", R"({"size": 1e300})") << weights
         << "not an integer";
+    QTest::newRow("graph fractional input size")
+        << QString(graph).replace(R"({"shape": {"dim": [{"size": "-1"}, {"size": "3"}]}})",
+                                  R"({"list": {"f": [1, 3.5]}})")
+        << weights << "has a size that is not a whole number";
     QTest::newRow("graph cycle") << QString(graph).replace(R"(["input:0", "kernel"])",
                                                            R"(["probabilities", "kernel"])")
                                  << weights << "cycle";

@@ -8,6 +8,9 @@
 namespace nesa::ingest {
 namespace {
 
+// The most values a model's input may hold (a large CT series is about 2^28).
+constexpr std::int64_t kMostInputValues = std::int64_t{1} << 31;
+
 using nlohmann::json;
 
 Error invalid(const std::string &key, const std::string &why) {
@@ -43,10 +46,15 @@ Result<ModelManifest> parseManifest(const std::string &text) {
   const auto shape = root.find("inputShape");
   if (shape == root.end() || !shape->is_array() || shape->empty() || shape->size() > 6)
     return invalid("inputShape", "is required: the model's input tensor shape, 1 to 6 sizes");
+  std::int64_t values = 1;
   for (const auto &d : *shape) {
     if (!d.is_number_integer() || d.get<std::int64_t>() < 1)
       return invalid("inputShape", "sizes must be positive whole numbers");
     manifest.inputShape.push_back(d.get<std::int64_t>());
+    // Each size is then at most 2^31, so the product checked here cannot overflow.
+    if (d.get<std::int64_t>() > kMostInputValues ||
+        (values *= d.get<std::int64_t>()) > kMostInputValues)
+      return invalid("inputShape", "describes more than 2^31 values");
   }
   if (auto labels = root.find("labels"); labels != root.end()) {
     if (!labels->is_array())

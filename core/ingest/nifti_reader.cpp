@@ -92,9 +92,14 @@ Result<Volume> readNifti(const std::filesystem::path &file) {
       image->nvox > (std::int64_t{1} << 31))
     return fail(ErrorCode::InvalidInput,
                 file.string() + " is not a 2-D to 4-D volume of a supported size");
-  const std::int64_t planes = std::max<std::int64_t>(image->nz, 1) *
-                              (image->ndim == 4 ? std::max<std::int64_t>(image->nt, 1) : 1);
-  if (image->nx <= 0 || image->ny <= 0 || image->nx * image->ny * planes != image->nvox)
+  // Each size is at most nvox (≤ 2^31) before any product, so no product can overflow.
+  const std::int64_t depth = std::max<std::int64_t>(image->nz, 1),
+                     frames = image->ndim == 4 ? std::max<std::int64_t>(image->nt, 1) : 1;
+  const auto withinVolume = [&](std::int64_t size) { return size > 0 && size <= image->nvox; };
+  if (!withinVolume(image->nx) || !withinVolume(image->ny) || !withinVolume(depth) ||
+      !withinVolume(frames) || image->nx * image->ny > image->nvox ||
+      image->nx * image->ny * depth > image->nvox ||
+      image->nx * image->ny * depth * frames != image->nvox)
     return fail(ErrorCode::Corrupt,
                 file.string() + ": the header's dimensions contradict each other");
   if (auto fits = dataFitsTheFile(file, *image); !fits)

@@ -12,14 +12,20 @@ using nlohmann::json;
 
 Error invalid(const std::string &why) { return {ErrorCode::InvalidInput, "config.json: " + why}; }
 
-// The first of `names` present in `j`, as a positive integer.
+// No size of a model we run comes near this (GGUF's reader has the same bound), and products
+// of a few such sizes stay far from int64's limit.
+constexpr std::int64_t kLargestSize = std::int64_t{1} << 30;
+
+// The first of `names` present in `j`, as a positive integer up to kLargestSize.
 Result<std::int64_t> positive(const json &j, std::initializer_list<const char *> names) {
   for (const char *name : names) {
     auto it = j.find(name);
     if (it == j.end() || it->is_null())
       continue;
-    if (!it->is_number_integer() || it->get<std::int64_t>() <= 0)
-      return invalid(std::string(name) + " must be a positive integer, not " + it->dump());
+    if (!it->is_number_integer() || it->get<std::int64_t>() <= 0 ||
+        it->get<std::int64_t>() > kLargestSize)
+      return invalid(std::string(name) + " must be a positive integer up to 2^30, not " +
+                     it->dump());
     return it->get<std::int64_t>();
   }
   return invalid(std::string("the field ") + *names.begin() + " is missing");

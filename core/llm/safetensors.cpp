@@ -74,6 +74,11 @@ Result<std::map<std::string, at::Tensor>> readSafetensors(const std::filesystem:
       const auto type = dtypeOf(entry.at("dtype").get<std::string>());
       if (!type)
         return corrupt(file, name + " has the unsupported dtype " + entry.at("dtype").dump());
+      for (const char *key : {"shape", "data_offsets"})
+        for (const auto &v : entry.at(key))
+          if (!v.is_number_integer())
+            return corrupt(file, name + "'s " + key + " holds " + v.dump().substr(0, 32) +
+                                     ", not a whole number");
       std::vector<std::int64_t> shape = entry.at("shape").get<std::vector<std::int64_t>>();
       const auto offsets = entry.at("data_offsets").get<std::vector<std::uint64_t>>();
       std::uint64_t count = 1;

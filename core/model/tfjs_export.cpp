@@ -24,6 +24,20 @@ std::int64_t wholeNumber(const json &v) {
   return v.get<std::int64_t>();
 }
 
+std::int64_t wholeNumberOr(const json &object, const char *key, std::int64_t fallback) {
+  return object.contains(key) ? wholeNumber(object.at(key)) : fallback;
+}
+
+std::vector<std::int64_t> wholeNumbers(const json &object, const char *key,
+                                       std::vector<std::int64_t> fallback) {
+  if (!object.contains(key))
+    return fallback;
+  std::vector<std::int64_t> out;
+  for (const auto &v : object.at(key))
+    out.push_back(wholeNumber(v));
+  return out;
+}
+
 std::pair<std::int64_t, std::int64_t> pairOf(const json &v) {
   if (v.is_number())
     return {wholeNumber(v), wholeNumber(v)};
@@ -130,13 +144,13 @@ Result<Value> LayersProgram::convolution(const ingest::TfjsLayer &layer, const j
   const auto [dh, dw] = pairOf(config.value("dilation_rate", json::array({1, 1})));
   const std::string mode = config.value("padding", std::string("valid"));
   const std::int64_t channels = in.shape[0];
-  const std::int64_t groups = depthwise ? channels : config.value("groups", 1);
+  const std::int64_t groups = depthwise ? channels : wholeNumberOr(config, "groups", 1);
   if (!windowFits({kh, kw, sh, sw}, {dh, dw}) || groups <= 0 || channels % groups != 0)
     return unsupported(layer, "its kernel, strides, dilation or groups are impossible");
   at::Tensor kernel;
   std::int64_t filters;
   if (depthwise) {
-    const std::int64_t multiplier = config.value("depth_multiplier", 1);
+    const std::int64_t multiplier = wholeNumberOr(config, "depth_multiplier", 1);
     auto k = weight(layer, "depthwise_kernel", {kh, kw, channels, multiplier});
     if (!k)
       return k.error();
@@ -269,7 +283,7 @@ Result<Value> LayersProgram::convert(const ingest::TfjsLayer &layer, const json 
       }
     }
     if (kind == "Concatenate") {
-      const std::int64_t axis = config.value("axis", -1);
+      const std::int64_t axis = wholeNumberOr(config, "axis", -1);
       if (axis != -1 && axis != static_cast<std::int64_t>(in.shape.size()))
         return unsupported(layer, "only concatenation along the channels is supported");
       return Value{emit("torch.cat([" + list + "], 1)"), shape};

@@ -250,8 +250,8 @@ Result<GraphValue> GraphProgram::convolution(const ingest::TfjsNode &node, const
     return unsupported(node, "its filter is not a constant of rank 4");
   if (attr.value("data_format", std::string("NHWC")) != "NHWC")
     return unsupported(node, "only NHWC data is supported");
-  const auto strides = attr.value("strides", std::vector<std::int64_t>{1, 1, 1, 1});
-  const auto dilations = attr.value("dilations", std::vector<std::int64_t>{1, 1, 1, 1});
+  const auto strides = wholeNumbers(attr, "strides", {1, 1, 1, 1});
+  const auto dilations = wholeNumbers(attr, "dilations", {1, 1, 1, 1});
   const at::Tensor &filter = *in[1].constant;
   const std::int64_t kh = filter.size(0), kw = filter.size(1), channels = in[0].shape[3];
   if (strides.size() != 4 || dilations.size() != 4 || strides[0] != 1 || strides[3] != 1 ||
@@ -275,7 +275,7 @@ Result<GraphValue> GraphProgram::convolution(const ingest::TfjsNode &node, const
   const std::string padding = attr.value("padding", std::string("VALID"));
   Pads ph, pw;
   if (padding == "EXPLICIT") {
-    const auto pads = attr.value("explicit_paddings", std::vector<std::int64_t>{});
+    const auto pads = wholeNumbers(attr, "explicit_paddings");
     if (pads.size() != 8 || *std::min_element(pads.begin(), pads.end()) < 0 ||
         *std::max_element(pads.begin(), pads.end()) > 4096)
       return unsupported(node, "its explicit paddings are impossible");
@@ -436,8 +436,8 @@ Result<GraphValue> GraphProgram::convert(const ingest::TfjsNode &node, const jso
   if (op == "AvgPool" || op == "MaxPool") {
     if (auto r = needs(1); !r)
       return r.error();
-    const auto ksize = attr.value("ksize", std::vector<std::int64_t>{});
-    const auto strides = attr.value("strides", std::vector<std::int64_t>{});
+    const auto ksize = wholeNumbers(attr, "ksize");
+    const auto strides = wholeNumbers(attr, "strides");
     if (in[0].constant || in[0].shape.size() != 4 || ksize.size() != 4 || strides.size() != 4 ||
         ksize[0] != 1 || ksize[3] != 1 || strides[0] != 1 || strides[3] != 1 ||
         std::min({ksize[1], ksize[2], strides[1], strides[2]}) <= 0)
@@ -497,7 +497,8 @@ Result<GraphValue> GraphProgram::convert(const ingest::TfjsNode &node, const jso
       const auto rank = static_cast<std::int64_t>(in[0].shape.size());
       std::vector<std::int64_t> axes;
       if (op == "Squeeze") {
-        axes = attr.value("squeeze_dims", attr.value("axis", std::vector<std::int64_t>{}));
+        axes = attr.contains("squeeze_dims") ? wholeNumbers(attr, "squeeze_dims")
+                                             : wholeNumbers(attr, "axis");
         if (axes.empty())
           return unsupported(node, "a Squeeze without squeeze_dims would drop the batch");
       } else {

@@ -52,8 +52,9 @@ Result<Value> LayersProgram::separable(const ingest::TfjsLayer &layer, const jso
   // kernel's last dimension says it.
   const ingest::TfjsWeight *spec = findWeight(layer, "depthwise_kernel");
   const std::int64_t channels = in.shape[0],
-                     multiplier = config.value(
-                         "depth_multiplier", spec && spec->shape.size() == 4 ? spec->shape[3] : 1),
+                     multiplier =
+                         wholeNumberOr(config, "depth_multiplier",
+                                       spec && spec->shape.size() == 4 ? spec->shape[3] : 1),
                      filters = wholeNumber(config.at("filters"));
   if (!windowFits({kh, kw, sh, sw}, {dh, dw}) || multiplier <= 0 || multiplier > kMaxWindow ||
       filters <= 0 || filters > kMaxWindow)
@@ -268,7 +269,7 @@ Result<Value> LayersProgram::convertMore(const ingest::TfjsLayer &layer, const j
                  in.shape};
   }
   if (kind == "Permute") {
-    const auto dims = config.at("dims").get<std::vector<std::int64_t>>();
+    const auto dims = wholeNumbers(config, "dims");
     std::vector<std::int64_t> sorted = dims;
     std::sort(sorted.begin(), sorted.end());
     for (std::size_t i = 0; i < sorted.size(); ++i)

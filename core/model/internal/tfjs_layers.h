@@ -20,6 +20,13 @@ Error unsupported(const ingest::TfjsLayer &layer, const std::string &why);
 /// (a float, even 2.0, is refused: no Keras export writes one).
 std::int64_t wholeNumber(const nlohmann::json &v);
 
+/// `object[key]` as a whole number, or `fallback` where the key is absent.
+std::int64_t wholeNumberOr(const nlohmann::json &object, const char *key, std::int64_t fallback);
+
+/// `object[key]` as a list of whole numbers, or `fallback` where the key is absent.
+std::vector<std::int64_t> wholeNumbers(const nlohmann::json &object, const char *key,
+                                       std::vector<std::int64_t> fallback = {});
+
 /// A Keras size written as one number or a pair.
 std::pair<std::int64_t, std::int64_t> pairOf(const nlohmann::json &v);
 
