@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git
+  # LLVM's linker: about four times faster than GNU ld on our programs (cmake/NesaCompileOptions.cmake)
+  lld
   # Qt 6 (Charts needs the OpenGL dev package to be found)
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-charts-dev qt6-svg-dev
   libqt6opengl6-dev libqt6sql6-sqlite libgl-dev
