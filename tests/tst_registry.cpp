@@ -223,6 +223,41 @@ private Q_SLOTS:
     QCOMPARE(registry.error().code, ErrorCode::Corrupt);
     QVERIFY(registry.error().message.find("catalogue.json") != std::string::npos);
   }
+
+  // A size in the catalogue that is not a whole number of bytes is refused by name, never
+  // converted (1e30 would be undefined behaviour as an integer, -1 would wrap around).
+  void sizesThatAreNotWholeNumbersAreRefused_data() {
+    QTest::addColumn<QString>("bytes");
+    QTest::newRow("huge") << "1e30";
+    QTest::newRow("negative") << "-1";
+    QTest::newRow("fractional") << "2.5";
+    QTest::newRow("text") << "\"12\"";
+  }
+
+  void sizesThatAreNotWholeNumbersAreRefused() {
+    QFETCH(QString, bytes);
+    write(userFolder() / "catalogue.json",
+          R"({"models": [{"id": "lm", "kind": "language-model", "source": "user", "path": "lm",
+              "name": "LM", "task": "text", "licence": "MIT", "sha256": "00", "added": "today",
+              "bytes": )" +
+              bytes.toStdString() + "}]}");
+    auto registry = open();
+    QVERIFY(!registry.ok());
+    QCOMPARE(registry.error().code, ErrorCode::Corrupt);
+    QVERIFY2(registry.error().message.find("not a whole number of bytes") != std::string::npos,
+             registry.error().message.c_str());
+  }
+
+  // The same entry with a whole size opens (so the refusals above are the size's alone).
+  void aWholeSizeOpens() {
+    write(userFolder() / "catalogue.json",
+          R"({"models": [{"id": "lm", "kind": "language-model", "source": "user", "path": "lm",
+              "name": "LM", "task": "text", "licence": "MIT", "sha256": "00", "added": "today",
+              "bytes": 12}]})");
+    auto registry = open();
+    QVERIFY2(registry.ok(), registry.ok() ? "" : registry.error().message.c_str());
+    QCOMPARE(registry->find("lm")->bytes, std::uint64_t{12});
+  }
 };
 
 QTEST_GUILESS_MAIN(TestRegistry)

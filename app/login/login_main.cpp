@@ -307,8 +307,11 @@ Result<void> writePrivately(const fs::path &file, const std::string &contents) {
 
 std::string timeText(std::int64_t seconds) {
   const std::time_t t = seconds;
+  const std::tm *utc = std::gmtime(&t);
+  if (!utc) // a year beyond what the C library can name
+    return "an unreadable time (" + std::to_string(seconds) + " s after 1970)";
   char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", std::gmtime(&t));
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", utc);
   return text;
 }
 

@@ -34,11 +34,12 @@ Result<std::size_t> JurorDuties::load() {
   for (const auto &entry : json["votes"]) {
     if (!entry.is_object() || !entry.contains("id") || !entry["id"].is_number_unsigned() ||
         !entry.contains("salt") || !entry["salt"].is_string() || !entry.contains("guilty") ||
-        !entry["guilty"].is_boolean() || !entry.contains("stage") || !entry["stage"].is_number())
+        !entry["guilty"].is_boolean() || !entry.contains("stage") ||
+        !entry["stage"].is_number_unsigned())
       return damaged();
     auto salt = chain::fromHex(entry["salt"].get<std::string>());
-    const int stage = entry["stage"].get<int>();
-    if (!salt || salt->size() != 32 || stage < 0 || stage > 2)
+    const auto stage = entry["stage"].get<std::uint64_t>();
+    if (!salt || salt->size() != 32 || stage > 2)
       return damaged();
     Vote vote;
     vote.guilty = entry["guilty"].get<bool>();

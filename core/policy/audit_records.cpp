@@ -100,7 +100,11 @@ std::optional<audit::AuditEntry> signInRecord(const fs::path &sessionFile,
                             token.size());
   json details{{"issuer", field("issuer")},
                {"session", hexDigest(state)}}; // names the sign-in; the token is not kept here
-  if (kept.contains("expiresAt") && kept["expiresAt"].is_number_integer())
+  // A kept time beyond year 9999 (or one that would overflow in milliseconds) is not named.
+  constexpr std::int64_t kLastSecond = 253402300799; // 9999-12-31T23:59:59Z
+  if (kept.contains("expiresAt") && kept["expiresAt"].is_number_integer() &&
+      kept["expiresAt"].get<std::int64_t>() >= 0 &&
+      kept["expiresAt"].get<std::int64_t>() <= kLastSecond)
     details["expires"] = formatUtcTime(kept["expiresAt"].get<std::int64_t>() * 1000);
   // Only a policy that names the provider checks the token against its keys; without one the
   // kept name is what nesa login wrote, and the record says it was not checked.

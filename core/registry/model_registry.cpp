@@ -227,6 +227,9 @@ Result<ModelRegistry> ModelRegistry::open(const fs::path &folder,
       m.task = e.at("task").get<std::string>();
       m.licence = e.at("licence").get<std::string>();
       m.sha256 = e.at("sha256").get<std::string>();
+      if (!e.at("bytes").is_number_unsigned())
+        return fail(ErrorCode::Corrupt, catalogue.string() + " gives model " + m.id +
+                                            " a size that is not a whole number of bytes");
       m.bytes = e.at("bytes").get<std::uint64_t>();
       m.added = e.at("added").get<std::string>();
       if (m.kind == ModelKind::TorchScript) {
