@@ -13,12 +13,12 @@
 #include "registry/model_registry.h"
 #include "suites/linked_miners.h"
 #include "suites/or_die.h"
+#include "suites/run_traffic.h"
 #include "suites/suites.h"
 
 #include <ATen/Parallel.h>
 
 #include <cstdlib>
-#include <iomanip>
 #include <iostream>
 #include <malloc.h>
 #include <set>
@@ -93,14 +93,8 @@ double query(BrainFixture &f, Engine &engine, PrivacyLevel level, ShareArithmeti
   RunReport report;
   const double ms = timeMs(
       [&] { report = orDie(engine.run(f.compiled, f.input, options), label.c_str()).report; });
-  if (f.described.insert(label).second) {
-    // Each call goes to all of its miners at once: one dependent round trip.
-    std::cerr << "# brain " << label << ": " << report.calls.size()
-              << " remote calls (dependent round trips), " << std::fixed << std::setprecision(1)
-              << report.bytesSent / 1e6 << " MB sent, " << report.bytesReceived / 1e6
-              << " MB received per scan\n"
-              << std::defaultfloat;
-  }
+  if (f.described.insert(label).second)
+    printTraffic("brain", label, report, "scan");
   return ms;
 }
 

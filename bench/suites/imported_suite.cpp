@@ -15,13 +15,13 @@
 #include "privacy/engine.h"
 #include "privacy/local_miner.h"
 #include "suites/or_die.h"
+#include "suites/run_traffic.h"
 #include "suites/suites.h"
 #include "util/child_process.h"
 
 #include <ATen/Parallel.h>
 
 #include <cstdlib>
-#include <iomanip>
 #include <iostream>
 #include <set>
 #include <thread>
@@ -112,11 +112,7 @@ double query(Fixture &f, std::size_t index, PrivacyLevel level, ShareArithmetic 
   const double ms = timeMs(
       [&] { report = orDie(f.engine->run(m.compiled, m.input, options), label.c_str()).report; });
   if (level != PrivacyLevel::Local && f.described.insert(label).second)
-    std::cerr << "# imported " << label << ": " << report.calls.size()
-              << " remote calls (dependent round trips), " << std::fixed << std::setprecision(1)
-              << report.bytesSent / 1e6 << " MB sent, " << report.bytesReceived / 1e6
-              << " MB received per photo\n"
-              << std::defaultfloat;
+    printTraffic("imported", label, report, "photo");
   return ms;
 }
 
