@@ -77,6 +77,10 @@ private Q_SLOTS:
     QCOMPARE(parsed->serialize(), bytes);
     QCOMPARE(QString::fromStdString(parsed->id()), QString::fromStdString(compiled->bundleId()));
     QCOMPARE(compiled->bundleId().size(), std::size_t{64});
+    // id() hashes the pieces as it goes: the same id as the hash of the whole serialized form,
+    // for a bundle with ops and for one without.
+    QCOMPARE(compiled->bundle().id(), contentId(bytes));
+    QCOMPARE(LinearBundle{}.id(), contentId(LinearBundle{}.serialize()));
 
     QVERIFY(compiled->bundle().save(path("cnn.bundle")).ok());
     QVERIFY(LinearBundle::load(path("cnn.bundle"), compiled->bundleId()).ok());

@@ -368,6 +368,81 @@ private Q_SLOTS:
     QVERIFY(std::abs(u.mean().item<double>()) < 0.02);
     QVERIFY(std::abs(u.var().item<double>() - 1.0 / 3.0) < 0.01);
   }
+
+  // Preparation makes only the forms an arithmetic computes with (a billion weights cost 8 GB
+  // per form), once per process: the client's engine and in-process miners share them, and they
+  // are freed when the last holder lets go.
+  void preparedOpsAreSharedAndOnlyInTheFormsAsked() {
+    nesa::model::LinearOp op;
+    op.weight = nesa::model::TensorData::fromFloats(
+        {3, 4}, {1, -2, 3, -4, 5, -6, 7, -8, 9, 0.5f, -0.25f, 2});
+    op.bias = nesa::model::TensorData::fromFloats({3}, {0.5f, -1, 2});
+    nesa::model::LinearBundle bundle;
+    bundle.ops.push_back(op);
+    const auto id = bundle.id();
+    auto f64 = sharedPreparedOps(bundle, id, ShareArithmetic::F64Masked, 16);
+    QCOMPARE(f64.get(), sharedPreparedOps(bundle, id, ShareArithmetic::F64Masked, 20).get());
+    const PreparedOp &float64 = (*f64)[0];
+    QVERIFY(float64.weight.defined() && float64.bias.defined());
+    QCOMPARE(float64.weight.scalar_type(), at::kDouble);
+    QVERIFY(!float64.weight32.defined() && !float64.bias32.defined());
+    QVERIFY(!float64.weightFixed.defined() && !float64.biasField.defined());
+
+    const auto f32 = sharedPreparedOps(bundle, id, ShareArithmetic::F32, 16);
+    QVERIFY(f32.get() != f64.get());
+    QVERIFY((*f32)[0].weight32.defined() && (*f32)[0].bias32.defined());
+    QVERIFY(!(*f32)[0].weightFixed.defined());
+
+    const auto ring16 = sharedPreparedOps(bundle, id, ShareArithmetic::Ring64, 16);
+    const auto ring20 = sharedPreparedOps(bundle, id, ShareArithmetic::Ring64, 20);
+    QVERIFY(ring16.get() != ring20.get()); // the fixed-point scale shapes ring64's weights
+    QCOMPARE((*ring16)[0].weightFixed[0][0].item<std::int64_t>(), std::int64_t{1} << 16);
+    QCOMPARE((*ring20)[0].weightFixed[0][0].item<std::int64_t>(), std::int64_t{1} << 20);
+    QVERIFY((*ring16)[0].biasField.defined() && !(*ring16)[0].weight32.defined());
+
+    // The prepared forms compute what the full preparation computes.
+    const PreparedOp all = prepareOp(op, 16);
+    const auto x = at::randn({2, 4}, at::kDouble);
+    QVERIFY(at::equal(applyF64(float64, x, true), applyF64(all, x, true)));
+    const auto x32 = x.to(at::kFloat);
+    QVERIFY(at::equal(applyF32((*f32)[0], x32, true), applyF32(all, x32, true)));
+
+    const std::weak_ptr<const std::vector<PreparedOp>> released = f64;
+    f64.reset();
+    QVERIFY(released.expired());
+  }
+
+  // An in-process miner keeps the bundle it is handed instead of a copy, and still refuses one
+  // that does not hash to the id it comes with.
+  void aMinerInThisProcessHoldsTheSharedBundle() {
+    nesa::model::LinearOp op;
+    op.weight = nesa::model::TensorData::fromFloats({2, 2}, {1, 2, 3, 4});
+    auto bundle = std::make_shared<nesa::model::LinearBundle>();
+    bundle->ops.push_back(op);
+    const std::shared_ptr<const nesa::model::LinearBundle> shared = bundle;
+    LocalMiner miner("near");
+    const std::string wrongId(64, '0');
+    auto refused = miner.installShared(shared, wrongId);
+    QVERIFY(!refused && refused.error().code == nesa::ErrorCode::Corrupt);
+    QCOMPARE(shared.use_count(), 2L); // `bundle` and `shared`: the refused one was not kept
+    QVERIFY(miner.installShared(shared, shared->id()));
+    QCOMPARE(shared.use_count(), 3L); // and the miner's
+    ShareJob job;
+    job.bundleId = shared->id();
+    job.ops = {0};
+    job.input =
+        nesa::model::TensorData{nesa::model::DType::F64, {1, 2}, std::vector<std::uint8_t>(16)};
+    const double in[2] = {1, -1};
+    std::memcpy(job.input->bytes.data(), in, 16);
+    auto answer = miner.compute(job);
+    QVERIFY2(answer, answer ? "" : answer.error().message.c_str());
+    double out[2];
+    std::memcpy(out, answer->output.bytes.data(), 16);
+    QCOMPARE(out[0], -1.0); // 1·1 + 2·(−1)
+    QCOMPARE(out[1], -1.0); // 3·1 + 4·(−1)
+    miner.uninstallBundle(shared->id());
+    QCOMPARE(shared.use_count(), 2L);
+  }
 };
 
 QTEST_GUILESS_MAIN(TestShareKernels)

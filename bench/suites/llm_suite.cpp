@@ -3,10 +3,13 @@
 // 32 000-piece vocabulary) against llama.cpp on the same file and machine. Each side runs an
 // 8-token prompt's pass and 16 greedy tokens, loading excluded. llama.cpp is driven by
 // llama_oracle (tests/llama_cpp), which a build with tests puts beside nesa-bench; it also
-// writes the model (about 55 s and 5.6 GB of temporary files, removed at the end).
+// writes the model (about 55 s and 5.6 GB of temporary files, removed at the end). Then the same
+// run at hss-ee on two in-process miners against our local run (one repeat: minutes).
 #include "harness.h"
 #include "llm/language_model.h"
+#include "privacy/local_miner.h"
 #include "suites/or_die.h"
+#include "suites/run_traffic.h"
 #include "suites/suites.h"
 #include "util/child_process.h"
 
@@ -58,6 +61,11 @@ struct Fixture {
   fs::path folder;
   fs::path file;
   std::shared_ptr<llm::LanguageModel> model;
+  // hss-ee: two in-process miners, which share the client's prepared weights (float64, 8.8 GB
+  // for 1.1 B parameters) instead of holding a copy each.
+  std::shared_ptr<privacy::Engine> engine;
+  std::shared_ptr<const privacy::EeKey> key;
+  bool hssEeWarm = false;
   ~Fixture() {
     std::error_code ec;
     fs::remove_all(folder, ec);
@@ -95,12 +103,44 @@ double ours(const Fixture &f) {
   return timeMs([&] { orDie(f.model->generate(kPrompt, greedy, local), "our run"); });
 }
 
+// Our run at hss-ee: the keyed model's every linear op split into two shares, one per miner,
+// each answer checked. The first call keys the model, installs its bundle on the miners and
+// prepares it, and is not timed.
+double oursAtHssEe(Fixture &f) {
+  llm::RunSetup setup;
+  setup.engine = f.engine.get();
+  setup.options.level = privacy::PrivacyLevel::HssEe;
+  setup.options.key = f.key;
+  llm::GenerationOptions greedy;
+  greedy.maxNewTokens = kNewTokens;
+  greedy.stopAtEos = false;
+  if (!f.hssEeWarm) {
+    llm::GenerationOptions once = greedy;
+    once.maxNewTokens = 1;
+    std::cerr << "llm suite: keying the model and preparing it on two in-process miners...\n";
+    orDie(f.model->generate(kPrompt, once, setup), "the hss-ee warm-up");
+    f.hssEeWarm = true;
+  }
+  llm::Generation run;
+  const double ms =
+      timeMs([&] { run = orDie(f.model->generate(kPrompt, greedy, setup), "hss-ee"); });
+  printTraffic("llm", "hss-ee f64", run.report, "run (8-token prompt, 16 tokens)");
+  return ms;
+}
+
 std::vector<Comparison> makeComparisons() {
   auto f = makeFixture();
+  f->engine =
+      std::make_shared<privacy::Engine>(std::vector<std::shared_ptr<privacy::MinerEndpoint>>{
+          std::make_shared<privacy::LocalMiner>("a"), std::make_shared<privacy::LocalMiner>("b")});
+  f->key = std::make_shared<const privacy::EeKey>(orDie(privacy::EeKey::generate(), "an EE key"));
   Comparison local{"q8_0_1b_local_vs_llama_cpp", "ms", [f] { return llamaCpp(*f); },
                    [f] { return ours(*f); }};
   local.maxRepeats = 3;
-  return {local};
+  Comparison hssEe{"q8_0_1b_hss_ee_vs_local", "ms", [f] { return ours(*f); },
+                   [f] { return oursAtHssEe(*f); }};
+  hssEe.maxRepeats = 1;
+  return {local, hssEe};
 }
 
 } // namespace

@@ -29,6 +29,10 @@ public:
                              const std::string &bundleId) override {
     return m_inner->installBundle(bundle, bundleId);
   }
+  Result<void> installShared(std::shared_ptr<const model::LinearBundle> bundle,
+                             const std::string &bundleId) override {
+    return m_inner->installShared(std::move(bundle), bundleId);
+  }
   Result<privacy::ShareReply> compute(const privacy::ShareJob &job) override;
   void reportCheck(bool passed) override { m_inner->reportCheck(passed); }
   bool sharesThisMachine() const override { return m_inner->sharesThisMachine(); }

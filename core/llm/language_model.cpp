@@ -157,9 +157,10 @@ LanguageModel LanguageModel::keyed(const privacy::EeKey &key) const {
 
 namespace {
 
-// Runs `steps` (forward passes over `w`) at the setup's level: directly at local, else through
-// the engine with every linear op a remote call.
-Result<privacy::RunReport> runAt(const TransformerWeights &w, const RunSetup &setup,
+// Runs `steps` (forward passes over `impl`'s weights) at the setup's level: directly at local,
+// else through the engine with every linear op a remote call.
+Result<privacy::RunReport> runAt(const std::shared_ptr<const LanguageModel::Impl> &impl,
+                                 const RunSetup &setup,
                                  const std::function<Result<void>(bool remote)> &steps) {
   if (setup.options.level == privacy::PrivacyLevel::Local) {
     c10::InferenceMode guard;
@@ -169,10 +170,13 @@ Result<privacy::RunReport> runAt(const TransformerWeights &w, const RunSetup &se
   }
   if (!setup.engine)
     return fail(ErrorCode::InvalidInput, "this privacy level needs miners (an engine)");
-  return setup.engine->runCalls(w.bundle, w.bundleId, setup.options, [&]() -> Result<void> {
-    c10::InferenceMode guard;
-    return steps(true);
-  });
+  // The bundle shared with the model that holds it, so in-process miners need no copy.
+  const std::shared_ptr<const model::LinearBundle> bundle(impl, &impl->weights.bundle);
+  return setup.engine->runCalls(bundle, impl->weights.bundleId, setup.options,
+                                [&]() -> Result<void> {
+                                  c10::InferenceMode guard;
+                                  return steps(true);
+                                });
 }
 
 // The weights a run at `setup`'s level uses: the keyed copy at ee and hss-ee (with the run's
@@ -227,7 +231,7 @@ Result<LogitsResult> LanguageModel::logits(const std::vector<std::int64_t> &ids,
     return model.error();
   const auto &w = model->m_impl->weights;
   at::Tensor out;
-  auto report = runAt(w, setup, [&](bool remote) -> Result<void> {
+  auto report = runAt(model->m_impl, setup, [&](bool remote) -> Result<void> {
     KvCache cache;
     out = originalOrder(forward(w, idsTensor(ids, w), cache, remote), w);
     return {};
@@ -252,7 +256,7 @@ Result<Generation> LanguageModel::generate(const std::vector<std::int64_t> &prom
     return fail(ErrorCode::InvalidInput, "the prompt fills the model's whole context");
   const int total = static_cast<int>(std::min<std::int64_t>(options.maxNewTokens, room));
   Generation result;
-  auto report = runAt(w, setup, [&](bool remote) -> Result<void> {
+  auto report = runAt(model->m_impl, setup, [&](bool remote) -> Result<void> {
     std::mt19937_64 rng(options.sampling.seed);
     KvCache cache;
     auto logits = forward(w, idsTensor(prompt, w), cache, remote);

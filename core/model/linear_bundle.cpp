@@ -92,11 +92,15 @@ Result<void> LinearOp::validate() const {
   return {};
 }
 
-std::vector<std::uint8_t> LinearBundle::serialize() const {
+namespace {
+
+// The binary form in pieces: the header and each op's fields, then its weight and bias bytes as
+// they are, so that hashing a bundle needs no second copy of its weights.
+template <typename Sink> void writePieces(const LinearBundle &bundle, Sink &&sink) {
   ByteWriter w;
   w.raw(kMagic);
-  w.u32(static_cast<std::uint32_t>(ops.size()));
-  for (const auto &op : ops) {
+  w.u32(static_cast<std::uint32_t>(bundle.ops.size()));
+  for (const auto &op : bundle.ops) {
     w.u8(static_cast<std::uint8_t>(op.kind));
     w.u8(static_cast<std::uint8_t>(op.bias ? 1 : 0));
     w.u16(static_cast<std::uint16_t>(op.spatialDims()));
@@ -105,11 +109,24 @@ std::vector<std::uint8_t> LinearBundle::serialize() const {
       for (auto v : *list)
         w.i64(v);
     w.i64(op.groups);
-    w.raw(op.weight.bytes);
+    const auto fields = w.take();
+    sink(std::span<const std::uint8_t>(fields));
+    sink(std::span<const std::uint8_t>(op.weight.bytes));
     if (op.bias)
-      w.raw(op.bias->bytes);
+      sink(std::span<const std::uint8_t>(op.bias->bytes));
   }
-  return w.take();
+  const auto rest = w.take(); // the header of a bundle without ops
+  sink(std::span<const std::uint8_t>(rest));
+}
+
+} // namespace
+
+std::vector<std::uint8_t> LinearBundle::serialize() const {
+  std::vector<std::uint8_t> out;
+  writePieces(*this, [&out](std::span<const std::uint8_t> piece) {
+    out.insert(out.end(), piece.begin(), piece.end());
+  });
+  return out;
 }
 
 Result<LinearBundle> LinearBundle::parse(std::span<const std::uint8_t> bytes) {
@@ -178,7 +195,19 @@ std::string contentId(std::span<const std::uint8_t> bytes) {
   return hex;
 }
 
-std::string LinearBundle::id() const { return contentId(serialize()); }
+std::string LinearBundle::id() const {
+  (void)ensureSodium();
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 32);
+  writePieces(*this, [&state](std::span<const std::uint8_t> piece) {
+    crypto_generichash_update(&state, piece.data(), piece.size());
+  });
+  unsigned char hash[32];
+  crypto_generichash_final(&state, hash, sizeof hash);
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return hex;
+}
 
 Result<void> LinearBundle::save(const std::filesystem::path &file) const {
   const auto bytes = serialize();

@@ -48,7 +48,8 @@ struct LinearBundle {
   std::vector<std::uint8_t> serialize() const;
   /// Parses the binary form; Corrupt with the reason for anything malformed or truncated.
   static Result<LinearBundle> parse(std::span<const std::uint8_t> bytes);
-  /// The bundle's content id: hex BLAKE2b-256 of serialize().
+  /// The bundle's content id: hex BLAKE2b-256 of serialize(), hashed piece by piece (no copy
+  /// of the weights is made).
   std::string id() const;
 
   /// Writes the binary form to `file` (atomically).

@@ -157,6 +157,8 @@ struct ProgramView {
   const std::string &bundleId;
   int remoteOps = 0;
   int remoteCalls = 0;
+  /// `bundle` itself, shared, where its owner lets in-process miners hold it without a copy.
+  std::shared_ptr<const model::LinearBundle> shared = nullptr;
 };
 
 ProgramView viewOf(const model::CompiledModel &model) {
@@ -165,19 +167,23 @@ ProgramView viewOf(const model::CompiledModel &model) {
 
 // Per model and arithmetic: prepared ops and the secret check vectors of each chain.
 struct Session {
-  std::vector<PreparedOp> ops;
+  std::shared_ptr<const std::vector<PreparedOp>> prepared; // shared with in-process miners
   std::map<std::vector<std::int64_t>, std::shared_ptr<const ShareCheck>> checks;
+
+  const PreparedOp &op(std::int64_t index) const {
+    return (*prepared)[static_cast<std::size_t>(index)];
+  }
 
   std::shared_ptr<const ShareCheck> checkFor(const std::vector<std::int64_t> &chain,
                                              ShareArithmetic arithmetic) {
     auto &slot = checks[chain];
     if (!slot) {
       if (arithmetic == ShareArithmetic::Ring64) {
-        slot = std::make_shared<FieldCheck>(ops[static_cast<std::size_t>(chain.front())]);
+        slot = std::make_shared<FieldCheck>(op(chain.front()));
       } else {
         std::vector<const PreparedOp *> pointers;
         for (auto i : chain)
-          pointers.push_back(&ops[static_cast<std::size_t>(i)]);
+          pointers.push_back(&op(i));
         slot = std::make_shared<ChainCheck>(arithmetic == ShareArithmetic::F32
                                                 ? ChainCheck::forF32(pointers)
                                                 : ChainCheck::forF64(pointers));
@@ -237,8 +243,8 @@ struct Engine::State {
     auto &slot = sessions[key];
     if (!slot) {
       slot = std::make_shared<Session>();
-      for (const auto &op : program.bundle.ops)
-        slot->ops.push_back(prepareOp(op, options.fracBits));
+      slot->prepared =
+          sharedPreparedOps(program.bundle, program.bundleId, options.arithmetic, options.fracBits);
     }
     return slot;
   }
@@ -248,7 +254,9 @@ struct Engine::State {
       auto key = std::make_pair(miner->id(), program.bundleId);
       if (installed.count(key))
         continue;
-      if (auto done = miner->installBundle(program.bundle, program.bundleId); !done)
+      auto done = program.shared ? miner->installShared(program.shared, program.bundleId)
+                                 : miner->installBundle(program.bundle, program.bundleId);
+      if (!done)
         return done.error().withContext("installing the model on miner " + miner->id());
       installed.insert(key);
     }
@@ -313,7 +321,7 @@ public:
         y = remoteCall({op}, y);
       return y;
     }
-    const auto &firstOp = m_session->ops[static_cast<std::size_t>(ops.front())];
+    const auto &firstOp = m_session->op(ops.front());
     if (auto mismatch = shapeMismatch(firstOp, x.sizes()); !mismatch.empty())
       abortRun(failure,
                fail(ErrorCode::InvalidInput, "the model could not run on this input: " + mismatch));
@@ -663,7 +671,7 @@ Result<std::shared_ptr<PreparedQuery>> Engine::prepare(const model::CompiledMode
         if (ring || ops.size() == 1 || op == ops.front())
           calls.emplace_back(ring ? std::vector<std::int64_t>{op} : ops,
                              std::vector<std::int64_t>(y.sizes().begin(), y.sizes().end()));
-        y = applyF64(session->ops[static_cast<std::size_t>(op)], y, true);
+        y = applyF64(session->op(op), y, true);
       }
       return y.to(x.scalar_type());
     });
@@ -729,8 +737,8 @@ Result<RunResult> Engine::run(const model::CompiledModel &model, const model::Te
   return result;
 }
 
-Result<RunReport> Engine::runCalls(const model::LinearBundle &bundle, const std::string &bundleId,
-                                   const RunOptions &options,
+Result<RunReport> Engine::runCalls(std::shared_ptr<const model::LinearBundle> bundle,
+                                   const std::string &bundleId, const RunOptions &options,
                                    const std::function<Result<void>()> &body) {
   const auto start = Clock::now();
   if (options.level == PrivacyLevel::Local)
@@ -742,7 +750,9 @@ Result<RunReport> Engine::runCalls(const model::LinearBundle &bundle, const std:
     return valid.error();
   if (auto pool = m_state->checkPool(inner); !pool)
     return pool.error();
-  const ProgramView view{bundle, bundleId, 0, 0};
+  if (!bundle)
+    return fail(ErrorCode::InvalidInput, "a native program needs its bundle");
+  const ProgramView view{*bundle, bundleId, 0, 0, bundle};
   if (auto installed = m_state->install(view); !installed)
     return installed.error();
   RunReport report;

@@ -180,9 +180,10 @@ public:
   /// (hss-ee is hss over a bundle the caller keyed): every model::callRemoteLinear it makes on
   /// this thread becomes one remote call on `bundle`, shared, verified and retried like a
   /// compiled model's. Returns the report of all its calls; a failed call ends `body` with
-  /// that error.
-  Result<RunReport> runCalls(const model::LinearBundle &bundle, const std::string &bundleId,
-                             const RunOptions &options, const std::function<Result<void>()> &body);
+  /// that error. In-process miners hold `bundle` itself rather than a copy of it.
+  Result<RunReport> runCalls(std::shared_ptr<const model::LinearBundle> bundle,
+                             const std::string &bundleId, const RunOptions &options,
+                             const std::function<Result<void>()> &body);
 
   /// The model keyed with the key in `options` (or the engine's own), derived once per model
   /// and key: its bundle is what the miners of an ee or hss-ee run must be able to fetch.

@@ -359,7 +359,7 @@ Result<std::map<std::int64_t, std::int64_t>> probeRanks(const model::CompiledMod
   std::map<std::int64_t, std::int64_t> ranks;
   std::vector<PreparedOp> ops;
   for (const auto &op : model.bundle().ops)
-    ops.push_back(prepareOp(op, 16));
+    ops.push_back(prepareOp(op, 16, PreparedForms{false, false})); // float64 only
   model::RemoteLinearScope scope([&](const std::vector<std::int64_t> &chain, const at::Tensor &x) {
     ranks[chain.front()] = x.dim();
     at::Tensor y = x.to(at::kDouble);

@@ -14,19 +14,19 @@
 namespace nesa::privacy {
 
 struct LocalMiner::Installed {
-  model::LinearBundle bundle;
+  std::shared_ptr<const model::LinearBundle> bundle;
+  std::string bundleId;
   std::mutex mutex;
-  std::map<int, std::shared_ptr<const std::vector<PreparedOp>>> preparedByFracBits;
+  std::map<std::pair<ShareArithmetic, int>, std::shared_ptr<const std::vector<PreparedOp>>>
+      preparedFor;
 
-  std::shared_ptr<const std::vector<PreparedOp>> prepared(int fracBits) {
+  // The ops prepared for `arithmetic` (and `fracBits`, which only ring64 uses).
+  std::shared_ptr<const std::vector<PreparedOp>> prepared(ShareArithmetic arithmetic,
+                                                          int fracBits) {
     std::lock_guard lock(mutex);
-    auto &slot = preparedByFracBits[fracBits];
-    if (!slot) {
-      auto ops = std::make_shared<std::vector<PreparedOp>>();
-      for (const auto &op : bundle.ops)
-        ops->push_back(prepareOp(op, fracBits));
-      slot = std::move(ops);
-    }
+    auto &slot = preparedFor[{arithmetic, arithmetic == ShareArithmetic::Ring64 ? fracBits : 0}];
+    if (!slot)
+      slot = sharedPreparedOps(*bundle, bundleId, arithmetic, fracBits);
     return slot;
   }
 };
@@ -44,13 +44,21 @@ LocalMiner::~LocalMiner() = default;
 
 Result<void> LocalMiner::installBundle(const model::LinearBundle &bundle,
                                        const std::string &bundleId) {
+  if (find(bundleId))
+    return {};
+  return installShared(std::make_shared<const model::LinearBundle>(bundle), bundleId);
+}
+
+Result<void> LocalMiner::installShared(std::shared_ptr<const model::LinearBundle> bundle,
+                                       const std::string &bundleId) {
   std::lock_guard lock(m_mutex);
   if (m_bundles.count(bundleId))
     return {};
-  if (bundle.id() != bundleId)
+  if (bundle->id() != bundleId)
     return fail(ErrorCode::Corrupt, "bundle content does not hash to " + bundleId);
   auto installed = std::make_shared<Installed>();
-  installed->bundle = bundle;
+  installed->bundle = std::move(bundle);
+  installed->bundleId = bundleId;
   m_bundles.emplace(bundleId, std::move(installed));
   return {};
 }
@@ -98,7 +106,7 @@ Result<model::TensorData> LocalMiner::apply(const ShareJob &job, bool absolute,
   auto installed = find(job.bundleId);
   if (!installed)
     return fail(ErrorCode::NotFound, "miner " + m_id + " does not have bundle " + job.bundleId);
-  const auto &ops = installed->bundle.ops;
+  const auto &ops = installed->bundle->ops;
   if (job.ops.empty())
     return fail(ErrorCode::InvalidInput, "a share job needs at least one op");
   for (auto index : job.ops)
@@ -136,9 +144,7 @@ Result<model::TensorData> LocalMiner::apply(const ShareJob &job, bool absolute,
       x = ring ? expandFieldMask(job.seed, job.nonce, job.seedShape)
                : expandUniformMask(job.seed, job.nonce, job.seedShape);
     }
-    // fracBits only shapes ring64 weights: float64 jobs share one preparation whatever they say.
-    constexpr int kFloatJobs = 18;
-    const auto prepared = installed->prepared(ring ? job.fracBits : kFloatJobs);
+    const auto prepared = installed->prepared(job.arithmetic, job.fracBits);
     if (absolute) // magnitudes are float64 whatever the job's type
       x = x.abs().to(at::kDouble);
     for (auto index : job.ops) {

@@ -23,6 +23,9 @@ public:
   const std::string &id() const override { return m_id; }
   Result<void> installBundle(const model::LinearBundle &bundle,
                              const std::string &bundleId) override;
+  /// Keeps `bundle` itself; its prepared ops are shared with the engine of this process.
+  Result<void> installShared(std::shared_ptr<const model::LinearBundle> bundle,
+                             const std::string &bundleId) override;
   void uninstallBundle(const std::string &bundleId) override;
   Result<ShareReply> compute(const ShareJob &job) override;
   /// Σ|w|·|x| (+|b|) through the job's ops, and the worst-case rounding of float64 sums of that

@@ -6,6 +6,7 @@
 #include "privacy/share_job.h"
 #include "util/result.h"
 
+#include <memory>
 #include <string>
 
 namespace nesa::privacy {
@@ -20,6 +21,12 @@ public:
   /// Makes `bundle` available to later jobs (a no-op when the miner already has it).
   virtual Result<void> installBundle(const model::LinearBundle &bundle,
                                      const std::string &bundleId) = 0;
+  /// installBundle for a bundle this process already holds: a miner in this process keeps
+  /// `bundle` itself instead of a copy (a language model's is gigabytes); others copy it.
+  virtual Result<void> installShared(std::shared_ptr<const model::LinearBundle> bundle,
+                                     const std::string &bundleId) {
+    return installBundle(*bundle, bundleId);
+  }
   /// Forgets `bundleId` (a miner's bundle cache evicts it); jobs already running keep it.
   virtual void uninstallBundle(const std::string &bundleId) { (void)bundleId; }
   /// Computes one share job.

@@ -10,6 +10,9 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <map>
+#include <mutex>
+#include <tuple>
 
 namespace nesa::privacy {
 namespace {
@@ -63,7 +66,11 @@ template <typename F> at::Tensor mapField(const at::Tensor &a, const at::Tensor 
 
 } // namespace
 
-PreparedOp prepareOp(const model::LinearOp &op, int fracBits) {
+PreparedForms formsFor(ShareArithmetic arithmetic) {
+  return {arithmetic == ShareArithmetic::F32, arithmetic == ShareArithmetic::Ring64};
+}
+
+PreparedOp prepareOp(const model::LinearOp &op, int fracBits, PreparedForms forms) {
   PreparedOp p;
   p.kind = op.kind;
   p.stride = op.stride;
@@ -72,12 +79,18 @@ PreparedOp prepareOp(const model::LinearOp &op, int fracBits) {
   p.groups = op.groups;
   p.inner = op.innerSize();
   p.fracBits = fracBits;
-  p.weight32 = model::toTensor(op.weight).to(at::kFloat).contiguous();
-  p.weight = p.weight32.to(at::kDouble);
+  const auto weight32 = model::viewOf(op.weight); // the bundle's bytes, copied once below
+  p.weight = weight32.to(at::kDouble);
+  if (forms.f32)
+    p.weight32 = weight32.clone();
   if (op.bias) {
-    p.bias32 = model::toTensor(*op.bias).to(at::kFloat).contiguous();
-    p.bias = p.bias32.to(at::kDouble);
+    const auto bias32 = model::viewOf(*op.bias);
+    p.bias = bias32.to(at::kDouble);
+    if (forms.f32)
+      p.bias32 = bias32.clone();
   }
+  if (!forms.field)
+    return p;
   p.weightFixed = at::round(p.weight * std::ldexp(1.0, fracBits)).to(at::kLong);
   const auto largest = p.weightFixed.abs().max().item<std::int64_t>();
   p.weightBits = std::max(1, 64 - std::countl_zero(static_cast<std::uint64_t>(largest)));
@@ -89,6 +102,32 @@ PreparedOp prepareOp(const model::LinearOp &op, int fracBits) {
       out[i] = field::encode(b[i], 2 * fracBits);
   }
   return p;
+}
+
+std::shared_ptr<const std::vector<PreparedOp>> sharedPreparedOps(const model::LinearBundle &bundle,
+                                                                 const std::string &bundleId,
+                                                                 ShareArithmetic arithmetic,
+                                                                 int fracBits) {
+  // Float jobs do not use fracBits: they share one preparation whatever they say.
+  if (arithmetic != ShareArithmetic::Ring64)
+    fracBits = 0;
+  static std::mutex mutex;
+  static std::map<std::tuple<std::string, ShareArithmetic, int>,
+                  std::weak_ptr<const std::vector<PreparedOp>>>
+      prepared;
+  // Held while preparing: whoever asks for the same ops meanwhile waits for them instead of
+  // preparing a second copy.
+  std::lock_guard lock(mutex);
+  std::erase_if(prepared, [](const auto &entry) { return entry.second.expired(); });
+  auto &slot = prepared[{bundleId, arithmetic, fracBits}];
+  if (auto ops = slot.lock())
+    return ops;
+  auto ops = std::make_shared<std::vector<PreparedOp>>();
+  ops->reserve(bundle.ops.size());
+  for (const auto &op : bundle.ops)
+    ops->push_back(prepareOp(op, fracBits, formsFor(arithmetic)));
+  slot = ops;
+  return ops;
 }
 
 // A depthwise convolution (one input channel per group, one output per group) as a sum over

@@ -4,16 +4,19 @@
 
 #include "model/linear_bundle.h"
 #include "privacy/prg.h"
+#include "privacy/share_job.h"
 
 #include <ATen/core/Tensor.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace nesa::privacy {
 
-/// A bundle op made ready for computation, in both arithmetics.
+/// A bundle op made ready for computation: in float64 always, and in the forms its
+/// PreparedForms asked for (the others stay undefined).
 struct PreparedOp {
   model::LinearKind kind = model::LinearKind::Linear;
   std::vector<std::int64_t> stride, padding, dilation;
@@ -21,9 +24,9 @@ struct PreparedOp {
   std::int64_t inner = 0; ///< multiply-adds per output element (K)
   at::Tensor weight;      ///< float64
   at::Tensor bias;        ///< float64 [out], or undefined
-  at::Tensor weight32;    ///< the bundle's own float32 weight (f32 jobs)
+  at::Tensor weight32;    ///< the bundle's own float32 weight (f32 jobs); forms.f32
   at::Tensor bias32;      ///< float32 [out], or undefined
-  at::Tensor weightFixed; ///< int64 round(W · 2^fracBits), signed (not reduced)
+  at::Tensor weightFixed; ///< int64 round(W · 2^fracBits), signed (not reduced); forms.field
   at::Tensor biasField;   ///< int64 field elements of round(b · 2^(2·fracBits)), or undefined
   int weightBits = 0;     ///< |weightFixed| < 2^weightBits
   int fracBits = 0;
@@ -31,8 +34,28 @@ struct PreparedOp {
   int channelDim() const { return kind == model::LinearKind::Linear ? -1 : 1; }
 };
 
-/// Prepares `op` with `fracBits` fractional bits for the field encoding.
-PreparedOp prepareOp(const model::LinearOp &op, int fracBits);
+/// Which forms of an op's weights prepareOp makes beside float64. Each costs 4 (float32) or 8
+/// (field) bytes a weight: for a model of a billion parameters, gigabytes per form.
+struct PreparedForms {
+  bool f32 = true;   ///< weight32 and bias32, for f32 jobs
+  bool field = true; ///< weightFixed, weightBits and biasField, for ring64 jobs
+};
+
+/// The forms jobs of `arithmetic` compute with (float64 is always made: checks and magnitudes
+/// use it whatever the arithmetic).
+PreparedForms formsFor(ShareArithmetic arithmetic);
+
+/// Prepares `op` with `fracBits` fractional bits for the field encoding, in `forms`.
+PreparedOp prepareOp(const model::LinearOp &op, int fracBits, PreparedForms forms = {});
+
+/// The ops of `bundle` prepared for `arithmetic` (and, for ring64, `fracBits`), shared by
+/// everyone in this process who asks for the same bundle id (the client's engine and its
+/// in-process miners) and freed when the last of them lets go. `bundleId` must be `bundle`'s
+/// content id.
+std::shared_ptr<const std::vector<PreparedOp>> sharedPreparedOps(const model::LinearBundle &bundle,
+                                                                 const std::string &bundleId,
+                                                                 ShareArithmetic arithmetic,
+                                                                 int fracBits);
 
 /// While alive, applyGeometry on this thread runs on CUDA device `device` (−1: the CPU).
 class GpuScope {
