@@ -1,12 +1,16 @@
 // The private execution engine end to end, with in-process miners: exactness against the local
 // run, what miners see, verification of dishonest miners, progress, cancellation, bad input.
 #include "model/compiled_model.h"
+#include "model/internal/remote_call.h"
 #include "privacy/engine.h"
 #include "privacy/field.h"
+#include "privacy/internal/share_kernels.h"
 #include "privacy/local_miner.h"
 #include "reference_models.h"
 #include "test_miners.h"
 #include "test_tensors.h"
+
+#include <ATen/ATen.h>
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -111,6 +115,47 @@ private Q_SLOTS:
     QVERIFY(got->report.checksPassed >= static_cast<int>(got->report.calls.size()) * miners);
     for (const auto &call : got->report.calls)
       QCOMPARE(static_cast<int>(call.miners.size()), miners);
+  }
+
+  // The engine and its in-process miners hold one preparation of the weights between them
+  // (with one each, a 1 B-parameter model cost over 20 GB per holder), freed with the last of
+  // them; and a native program's bundle reaches the miners without a copy.
+  void inProcessMinersShareThePreparedWeights() {
+    const auto &m = compiled("mlp");
+    const auto input = randomInput(m_models.at("mlp").inputShape, 12);
+    const auto prepared = [&] {
+      return sharedPreparedOps(m.bundle(), m.bundleId(), ShareArithmetic::F64Masked, 18);
+    };
+    const auto bundle = std::make_shared<const model::LinearBundle>(m.bundle());
+    {
+      Engine engine(honestPool(2));
+      RunOptions options;
+      options.level = PrivacyLevel::Hss;
+      options.arithmetic = ShareArithmetic::F64Masked;
+      auto got = engine.run(m, input, options);
+      QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+      QCOMPARE(prepared().use_count(), 4L); // here, the engine's session and both miners
+      const auto x = at::ones({1, m.bundle().ops[0].weight.shape[1]}, at::kFloat);
+      auto native = engine.runCalls(bundle, m.bundleId(), options, [&]() -> Result<void> {
+        const auto y = model::callRemoteLinear({0}, x);
+        if (y.size(1) != m.bundle().ops[0].weight.shape[0])
+          return fail(ErrorCode::Internal, "the call returned the wrong shape");
+        return {};
+      });
+      QVERIFY2(native.ok(), native.ok() ? "" : native.error().message.c_str());
+      QCOMPARE(native->calls.size(), std::size_t{1});
+      // The miners had the compiled model's copy of this bundle (same id) already, so they
+      // kept that; with a fresh pool they hold this one.
+      QCOMPARE(bundle.use_count(), 1L);
+      Engine fresh(honestPool(2));
+      QVERIFY(fresh.runCalls(bundle, m.bundleId(), options, [&]() -> Result<void> {
+        model::callRemoteLinear({0}, x);
+        return {};
+      }));
+      QCOMPARE(bundle.use_count(), 3L); // here and both fresh miners
+    }
+    QCOMPARE(bundle.use_count(), 1L);
+    QCOMPARE(prepared().use_count(), 1L); // a new preparation: nobody held the old one
   }
 
   void seededMinersNeverReceiveTheInput() {

@@ -48,7 +48,10 @@ Result<void> MinerService::State::install(const std::string &id, bool paid) {
   auto bundle = model::LinearBundle::load(file, id);
   if (!bundle)
     return bundle.error();
-  if (auto done = compute->installBundle(*bundle, id); !done)
+  // Handed over, not copied: an in-process compute endpoint keeps this very bundle.
+  if (auto done = compute->installShared(
+          std::make_shared<const model::LinearBundle>(std::move(*bundle)), id);
+      !done)
     return done;
   installedBundles[id] = {bytes, ++installUse, paid};
   installedBytes += bytes;

@@ -240,13 +240,15 @@ struct Engine::State {
   std::shared_ptr<Session> session(const ProgramView &program, const RunOptions &options) {
     const std::string key = program.bundleId + "/" + arithmeticName(options.arithmetic) + "/" +
                             std::to_string(options.fracBits);
-    auto &slot = sessions[key];
-    if (!slot) {
-      slot = std::make_shared<Session>();
-      slot->prepared =
-          sharedPreparedOps(program.bundle, program.bundleId, options.arithmetic, options.fracBits);
-    }
-    return slot;
+    if (auto it = sessions.find(key); it != sessions.end())
+      return it->second;
+    // Prepared before the session is kept: a preparation that throws (out of memory) leaves no
+    // session without ops behind.
+    auto session = std::make_shared<Session>();
+    session->prepared =
+        sharedPreparedOps(program.bundle, program.bundleId, options.arithmetic, options.fracBits);
+    sessions.emplace(key, session);
+    return session;
   }
 
   Result<void> install(const ProgramView &program) {

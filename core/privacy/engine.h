@@ -180,7 +180,9 @@ public:
   /// (hss-ee is hss over a bundle the caller keyed): every model::callRemoteLinear it makes on
   /// this thread becomes one remote call on `bundle`, shared, verified and retried like a
   /// compiled model's. Returns the report of all its calls; a failed call ends `body` with
-  /// that error. In-process miners hold `bundle` itself rather than a copy of it.
+  /// that error. `bundleId` must be `bundle`'s content id. In-process miners hold `bundle`
+  /// itself rather than a copy (and with it whatever owns it, until the engine is gone), so it
+  /// must not change afterwards.
   Result<RunReport> runCalls(std::shared_ptr<const model::LinearBundle> bundle,
                              const std::string &bundleId, const RunOptions &options,
                              const std::function<Result<void>()> &body);

@@ -51,6 +51,8 @@ Result<void> LocalMiner::installBundle(const model::LinearBundle &bundle,
 
 Result<void> LocalMiner::installShared(std::shared_ptr<const model::LinearBundle> bundle,
                                        const std::string &bundleId) {
+  if (!bundle)
+    return fail(ErrorCode::InvalidInput, "no bundle to install");
   std::lock_guard lock(m_mutex);
   if (m_bundles.count(bundleId))
     return {};

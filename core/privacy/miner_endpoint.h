@@ -22,9 +22,12 @@ public:
   virtual Result<void> installBundle(const model::LinearBundle &bundle,
                                      const std::string &bundleId) = 0;
   /// installBundle for a bundle this process already holds: a miner in this process keeps
-  /// `bundle` itself instead of a copy (a language model's is gigabytes); others copy it.
+  /// `bundle` itself instead of a copy (a language model's is gigabytes), so the bundle must
+  /// not change while installed; others copy it.
   virtual Result<void> installShared(std::shared_ptr<const model::LinearBundle> bundle,
                                      const std::string &bundleId) {
+    if (!bundle)
+      return fail(ErrorCode::InvalidInput, "no bundle to install");
     return installBundle(*bundle, bundleId);
   }
   /// Forgets `bundleId` (a miner's bundle cache evicts it); jobs already running keep it.

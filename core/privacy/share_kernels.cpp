@@ -79,6 +79,9 @@ PreparedOp prepareOp(const model::LinearOp &op, int fracBits, PreparedForms form
   p.groups = op.groups;
   p.inner = op.innerSize();
   p.fracBits = fracBits;
+  TORCH_CHECK(op.weight.dtype == model::DType::F32 &&
+                  (!op.bias || op.bias->dtype == model::DType::F32),
+              "a bundle op's weights are float32");
   const auto weight32 = model::viewOf(op.weight); // the bundle's bytes, copied once below
   p.weight = weight32.to(at::kDouble);
   if (forms.f32)
@@ -111,22 +114,34 @@ std::shared_ptr<const std::vector<PreparedOp>> sharedPreparedOps(const model::Li
   // Float jobs do not use fracBits: they share one preparation whatever they say.
   if (arithmetic != ShareArithmetic::Ring64)
     fracBits = 0;
-  static std::mutex mutex;
-  static std::map<std::tuple<std::string, ShareArithmetic, int>,
-                  std::weak_ptr<const std::vector<PreparedOp>>>
-      prepared;
-  // Held while preparing: whoever asks for the same ops meanwhile waits for them instead of
-  // preparing a second copy.
-  std::lock_guard lock(mutex);
-  std::erase_if(prepared, [](const auto &entry) { return entry.second.expired(); });
-  auto &slot = prepared[{bundleId, arithmetic, fracBits}];
-  if (auto ops = slot.lock())
+  // One entry per preparation. The map's lock is held only to find the entry; the entry's own
+  // lock while preparing, so that whoever asks for the same ops meanwhile waits for them instead
+  // of preparing a second copy, and preparations of other bundles go on beside it.
+  struct Entry {
+    std::mutex mutex;
+    std::weak_ptr<const std::vector<PreparedOp>> ops;
+  };
+  static std::mutex mapMutex;
+  static std::map<std::tuple<std::string, ShareArithmetic, int>, std::shared_ptr<Entry>> entries;
+  std::shared_ptr<Entry> entry;
+  {
+    std::lock_guard lock(mapMutex);
+    std::erase_if(entries, [](const auto &e) {
+      return e.second.use_count() == 1 && e.second->ops.expired(); // unused, nobody preparing
+    });
+    auto &slot = entries[{bundleId, arithmetic, fracBits}];
+    if (!slot)
+      slot = std::make_shared<Entry>();
+    entry = slot;
+  }
+  std::lock_guard lock(entry->mutex);
+  if (auto ops = entry->ops.lock())
     return ops;
   auto ops = std::make_shared<std::vector<PreparedOp>>();
   ops->reserve(bundle.ops.size());
   for (const auto &op : bundle.ops)
     ops->push_back(prepareOp(op, fracBits, formsFor(arithmetic)));
-  slot = ops;
+  entry->ops = ops;
   return ops;
 }
 

@@ -51,7 +51,8 @@ PreparedOp prepareOp(const model::LinearOp &op, int fracBits, PreparedForms form
 /// The ops of `bundle` prepared for `arithmetic` (and, for ring64, `fracBits`), shared by
 /// everyone in this process who asks for the same bundle id (the client's engine and its
 /// in-process miners) and freed when the last of them lets go. `bundleId` must be `bundle`'s
-/// content id.
+/// content id: a preparation is found by the id alone. Preparations of different bundles run
+/// in parallel; a second caller for the same one waits for the first.
 std::shared_ptr<const std::vector<PreparedOp>> sharedPreparedOps(const model::LinearBundle &bundle,
                                                                  const std::string &bundleId,
                                                                  ShareArithmetic arithmetic,
