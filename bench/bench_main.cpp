@@ -1,5 +1,6 @@
 // nesa-bench: runs named benchmark suites and prints one ratio per line.
 #include "harness.h"
+#include "privacy/local_miner.h"
 #include "suites/suites.h"
 #include "util/process_tuning.h"
 
@@ -39,6 +40,7 @@ bool parseCount(const char *text, int &out) {
 int main(int argc, char **argv) {
   // As nesa-analyze and nesa-miner run (both sides of every ratio): see util/process_tuning.h.
   nesa::tuneProcess(argv);
+  nesa::privacy::useComputeCores();
   registerStorageSuite();
   registerAuditSuite();
   registerUtilSuite();

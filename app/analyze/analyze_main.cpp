@@ -13,6 +13,7 @@
 #include "policy/audit_records.h"
 #include "policy/enforcement.h"
 #include "policy/storage_places.h"
+#include "privacy/local_miner.h"
 #include "serve_api.h"
 #include "util/paths.h"
 #include "util/process_tuning.h"
@@ -295,6 +296,7 @@ Result<analysis::NetworkChoice> networkOf(const cli::Arguments &args, const Conf
 
 int main(int argc, char **argv) {
   tuneProcess(argv);           // the miners share these cores (it may execute this program again)
+  privacy::useComputeCores();  // the client's own work (a local run, merging shares) on every core
   cli::takeHandedPassphrase(); // then, before anything is started: no child inherits it
   // Known before parsing, so that a command line it cannot parse is an error line too.
   g_json =

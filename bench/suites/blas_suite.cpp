@@ -8,9 +8,7 @@
 #include "suites/suites.h"
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 
-#include <thread>
 
 namespace nesa::bench {
 namespace {
@@ -24,7 +22,6 @@ double timeConv(const at::Tensor &x, const at::Tensor &w) {
 }
 
 std::vector<Comparison> makeComparisons() {
-  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   at::manual_seed(7);
   const auto a32 = at::randn({512, 512});
   const auto b32 = at::randn({512, 512});

@@ -16,13 +16,11 @@
 #include "suites/run_traffic.h"
 #include "suites/suites.h"
 
-#include <ATen/Parallel.h>
 
 #include <cstdlib>
 #include <iostream>
 #include <malloc.h>
 #include <set>
-#include <thread>
 #include <unistd.h>
 
 namespace nesa::bench {
@@ -61,7 +59,6 @@ struct BrainFixture {
 };
 
 std::shared_ptr<BrainFixture> makeFixture() {
-  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   const fs::path home =
       fs::temp_directory_path() / ("nesa-bench-brain-" + std::to_string(::getpid()));
   fs::create_directories(home);

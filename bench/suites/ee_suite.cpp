@@ -14,11 +14,9 @@
 #include "tiny_language_models.h"
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 
 #include <cstdlib>
 #include <iostream>
-#include <thread>
 
 namespace nesa::bench {
 namespace {
@@ -99,7 +97,6 @@ std::shared_ptr<llm::TransformerWeights> gpt2Small() {
 }
 
 std::vector<Comparison> makeComparisons() {
-  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   const fs::path dir = fs::temp_directory_path() / ("nesa-bench-ee-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const auto reference = testing::writeCnn(dir / "cnn.pt", 32, 64);

@@ -10,12 +10,10 @@
 #include "suites/suites.h"
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
-#include <thread>
 
 namespace nesa::bench {
 namespace {
@@ -124,7 +122,6 @@ KernelFixture makeGemmKernel() {
 }
 
 std::vector<Comparison> makeComparisons() {
-  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   const fs::path dir =
       fs::temp_directory_path() / ("nesa-bench-engine-" + std::to_string(::getpid()));
   fs::create_directories(dir);

@@ -19,12 +19,10 @@
 #include "suites/suites.h"
 #include "util/child_process.h"
 
-#include <ATen/Parallel.h>
 
 #include <cstdlib>
 #include <iostream>
 #include <set>
-#include <thread>
 #include <unistd.h>
 
 namespace nesa::bench {
@@ -88,7 +86,6 @@ ImportedModel importModel(const fs::path &data, const fs::path &scratch, const s
 }
 
 std::shared_ptr<Fixture> makeFixture() {
-  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   const fs::path data = testData();
   auto f = std::make_shared<Fixture>();
   f->scratch = fs::temp_directory_path() / ("nesa-bench-imported-" + std::to_string(::getpid()));

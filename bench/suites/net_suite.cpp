@@ -21,7 +21,6 @@
 #include <boost/asio.hpp>
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 
 #include <iostream>
 #include <thread>
@@ -143,7 +142,6 @@ struct HssFixture {
 };
 
 std::shared_ptr<HssFixture> makeHss() {
-  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   const fs::path dir = fs::temp_directory_path() / ("nesa-bench-net-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const auto reference = testing::writeCnn(dir / "cnn.pt", 32, 64);

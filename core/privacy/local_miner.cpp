@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 namespace nesa::privacy {
@@ -35,6 +36,10 @@ int setComputeThreads(int threads) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(threads > 0 ? threads : cores);
   return at::get_num_threads();
+}
+
+int useComputeCores() {
+  return std::getenv("OMP_NUM_THREADS") ? at::get_num_threads() : setComputeThreads(0);
 }
 
 LocalMiner::LocalMiner(std::string id, int gpuDevice)

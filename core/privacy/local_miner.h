@@ -13,6 +13,11 @@ namespace nesa::privacy {
 /// returns the number now in use.
 int setComputeThreads(int threads);
 
+/// setComputeThreads(0) unless OMP_NUM_THREADS is set: what a program that computes on the
+/// client's side calls first. libtorch's own default can be too few (it counted one thread on a
+/// two-core virtual machine, so a local run used half the CPU). Returns the number in use.
+int useComputeCores();
+
 /// Computes share jobs on this machine's CPU with libtorch/BLAS. Thread-safe.
 class LocalMiner : public MinerEndpoint {
 public:
