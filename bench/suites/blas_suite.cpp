@@ -9,7 +9,6 @@
 
 #include <ATen/ATen.h>
 
-
 namespace nesa::bench {
 namespace {
 

@@ -16,7 +16,6 @@
 #include "suites/run_traffic.h"
 #include "suites/suites.h"
 
-
 #include <cstdlib>
 #include <iostream>
 #include <malloc.h>

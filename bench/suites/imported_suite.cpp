@@ -19,7 +19,6 @@
 #include "suites/suites.h"
 #include "util/child_process.h"
 
-
 #include <cstdlib>
 #include <iostream>
 #include <set>
