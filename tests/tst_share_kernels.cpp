@@ -191,6 +191,24 @@ private Q_SLOTS:
     QVERIFY(at::equal(got, expected.contiguous()));
   }
 
+  // A float64 batch whose unfolded input passes 256 MiB (75 MiB a sample here) is convolved in
+  // chunks of samples; each sample's product is the same as in one call over the whole batch.
+  void largeBatchesAreConvolvedInChunksToTheSameResult() {
+    at::manual_seed(11);
+    const auto x = at::randn({7, 64, 128, 128}, at::kDouble);
+    const auto w = at::randn({4, 64, 3, 3}, at::kDouble);
+    const auto b = at::randn({4}, at::kDouble);
+    PreparedOp op;
+    op.kind = nesa::model::LinearKind::Conv2d;
+    op.stride = {1, 1};
+    op.padding = {1, 1};
+    op.dilation = {1, 1};
+    const auto got = applyGeometry(op, x, w, b, 1);
+    const auto expected = at::conv2d(x, w, b, {1, 1}, {1, 1});
+    QCOMPARE(got.sizes(), expected.sizes());
+    QVERIFY(at::equal(got, expected));
+  }
+
   void encodeDecodeRoundTrips() {
     const auto x = at::randn({100}, at::kDouble) * 1000;
     const auto back = fieldDecode(fieldEncode(x, 18), 18);

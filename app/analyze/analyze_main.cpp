@@ -39,8 +39,7 @@ const std::vector<cli::OptionSpec> kOptions = {
      "the model: an installed model's id (nesa model list), a TorchScript file, a language-model "
      "folder or a GGUF file",
      "MODEL"},
-    {"task", true, "with a language model: summarize or classify (default summarize)",
-     "TASK"},
+    {"task", true, "with a language model: summarize or classify (default summarize)", "TASK"},
     {"labels", true, "classify: the labels, comma-separated", "A,B,..."},
     {"manifest", true, "how to prepare INPUT for the model (default: MODEL.json when present)",
      "FILE"},
@@ -320,7 +319,8 @@ int main(int argc, char **argv) {
            "Runs MODEL on INPUT (an .npy array, a NIfTI/DICOM scan or an image with --manifest) at "
            "a\n"
            "privacy level, verifying every miner, and prints the result and the per-call report.\n"
-           "With a language model (a folder of config.json, *.safetensors and tokenizer.json, or a\n"
+           "With a language model (a folder of config.json, *.safetensors and tokenizer.json, or "
+           "a\n"
            "GGUF file of the llama or gpt2 architecture: your own; none ships with Nesa) it\n"
            "summarizes or classifies a document (PDF, DOCX, text).\n"
            "Without --chain-rpc it uses the settings' network when joining one, else a running\n"

@@ -6,6 +6,7 @@
 #include "privacy/field.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <bit>
@@ -283,6 +284,52 @@ at::Tensor applyGeometryOnGpu(const PreparedOp &op, const at::Tensor &input,
   return y;
 }
 
+// libtorch's own convolution of the whole batch.
+at::Tensor convolveWhole(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
+                         const c10::optional<at::Tensor> &bias, std::int64_t groups) {
+  switch (op.kind) {
+  case model::LinearKind::Conv1d:
+    return at::conv1d(x, weight, bias, op.stride, op.padding, op.dilation, groups);
+  case model::LinearKind::Conv2d:
+    return at::conv2d(x, weight, bias, op.stride, op.padding, op.dilation, groups);
+  case model::LinearKind::Conv3d:
+    return at::conv3d(x, weight, bias, op.stride, op.padding, op.dilation, groups);
+  case model::LinearKind::Linear: break;
+  }
+  TORCH_CHECK(false, "not a convolution");
+}
+
+// libtorch's float64 convolution unfolds its whole batch at once (inputs per output × output
+// positions × batch: 4 GB for the brain model's 96 slices of Colin27). Above the heap's 1 GiB
+// limit (util/process_tuning.h) that buffer was mapped and zeroed afresh for every call, half of
+// an hss query's time. The batch now goes through in chunks whose unfolded input stays near
+// kUnfoldBytes, a multiple of the compute threads each, so the buffer is reused from the heap.
+// (float32 goes through oneDNN, which unfolds nothing: it stays whole.)
+constexpr std::int64_t kUnfoldBytes = std::int64_t{256} << 20;
+at::Tensor convolveInChunks(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
+                            const c10::optional<at::Tensor> &bias, std::int64_t groups) {
+  const auto batch = x.size(0);
+  const auto perSample =
+      weight.numel() / weight.size(0) * groups * (x[0].numel() / x.size(1)) * x.element_size();
+  const std::int64_t threads = std::max(1, at::get_num_threads());
+  const auto chunk =
+      std::max(threads, kUnfoldBytes / std::max<std::int64_t>(perSample, 1) / threads * threads);
+  if (x.scalar_type() != at::kDouble || chunk >= batch)
+    return convolveWhole(op, x, weight, bias, groups);
+  at::Tensor y;
+  for (std::int64_t start = 0; start < batch; start += chunk) {
+    const auto count = std::min(chunk, batch - start);
+    auto part = convolveWhole(op, x.narrow(0, start, count), weight, bias, groups);
+    if (!y.defined()) {
+      auto sizes = part.sizes().vec();
+      sizes[0] = batch;
+      y = at::empty(sizes, part.options());
+    }
+    y.narrow(0, start, count).copy_(part);
+  }
+  return y;
+}
+
 } // namespace
 
 GpuScope::GpuScope(int device) : m_previous(t_gpuDevice) { t_gpuDevice = device; }
@@ -301,17 +348,8 @@ at::Tensor applyGeometry(const PreparedOp &op, const at::Tensor &x, const at::Te
   // several times slower with few (first layers, depthwise convolutions); measured with
   // `nesa bench engine`.
   const auto inner = weight.numel() / weight.size(0);
-  if (inner >= 64) {
-    switch (op.kind) {
-    case model::LinearKind::Conv1d:
-      return at::conv1d(x, weight, b, op.stride, op.padding, op.dilation, groups);
-    case model::LinearKind::Conv2d:
-      return at::conv2d(x, weight, b, op.stride, op.padding, op.dilation, groups);
-    case model::LinearKind::Conv3d:
-      return at::conv3d(x, weight, b, op.stride, op.padding, op.dilation, groups);
-    case model::LinearKind::Linear: break;
-    }
-  }
+  if (inner >= 64)
+    return convolveInChunks(op, x, weight, b, groups);
   const bool depthwise = groups == x.size(1) && groups == weight.size(0);
   auto y = depthwise ? convolveDepthwise(op, x, weight) : convolveByPatches(op, x, weight, groups);
   if (bias.defined()) {
