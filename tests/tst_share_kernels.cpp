@@ -110,6 +110,19 @@ std::size_t beyondTheMasks(const Seen &seen, int masks) {
                                                 [&](double v) { return std::abs(v) >= edge; }));
 }
 
+// A convolution of `dims` dimensions with these strides, paddings and dilations.
+PreparedOp convolution(int dims, std::vector<std::int64_t> stride,
+                       std::vector<std::int64_t> padding, std::vector<std::int64_t> dilation) {
+  PreparedOp op;
+  op.kind = dims == 1   ? nesa::model::LinearKind::Conv1d
+            : dims == 2 ? nesa::model::LinearKind::Conv2d
+                        : nesa::model::LinearKind::Conv3d;
+  op.stride = std::move(stride);
+  op.padding = std::move(padding);
+  op.dilation = std::move(dilation);
+  return op;
+}
+
 } // namespace
 
 class TestShareKernels : public QObject {
@@ -166,47 +179,90 @@ private Q_SLOTS:
     QVERIFY(at::equal(got, expected));
   }
 
+  // Several outputs (libtorch's convolution) and one (a check's, by shifted products).
+  void limbProductsAreExactForConvolution_data() {
+    QTest::addColumn<int>("outputs");
+    QTest::newRow("four outputs") << 4;
+    QTest::newRow("one output") << 1;
+  }
   void limbProductsAreExactForConvolution() {
-    const auto x = randomField({1, 3, 6, 6});
-    const auto w = at::randint(-(1 << 19), 1 << 19, {4, 3, 3, 3}, at::kLong);
-    nesa::model::LinearOp meta{
-        nesa::model::LinearKind::Conv2d, {}, std::nullopt, {1, 1}, {0, 0}, {1, 1}, 1};
-    PreparedOp op;
-    op.kind = meta.kind;
-    op.stride = meta.stride;
-    op.padding = meta.padding;
-    op.dilation = meta.dilation;
+    QFETCH(int, outputs);
+    const auto x = randomField({2, 3, 6, 6});
+    const auto w = at::randint(-(1 << 19), 1 << 19, {outputs, 3, 3, 3}, at::kLong);
     const auto got =
         fieldApply(x, w, true, 20, 27, [&](const at::Tensor &xl, const at::Tensor &wl) {
-          return applyGeometry(op, xl, wl, at::Tensor(), 1);
+          return applyGeometry(convolution(2, {1, 1}, {0, 0}, {1, 1}), xl, wl, at::Tensor(), 1);
         });
     // im2col by views (works on int64), then the 128-bit reference product.
     const auto patches = x.unfold(2, 3, 1)
                              .unfold(3, 3, 1)
                              .permute({0, 2, 3, 1, 4, 5})
-                             .reshape({16, 27})
+                             .reshape({32, 27})
                              .contiguous();
-    const auto expected =
-        referenceLinear(patches, w.reshape({4, 27}).contiguous()).t().reshape({1, 4, 4, 4});
+    const auto expected = referenceLinear(patches, w.reshape({outputs, 27}).contiguous())
+                              .reshape({2, 16, outputs})
+                              .permute({0, 2, 1})
+                              .reshape({2, outputs, 4, 4});
     QVERIFY(at::equal(got, expected.contiguous()));
   }
 
-  // A float64 batch whose unfolded input passes 256 MiB (75 MiB a sample here) is convolved in
-  // chunks of samples; each sample's product is the same as in one call over the whole batch.
+  // A strided float64 batch whose unfolded input passes 256 MiB (75 MiB a sample here) is
+  // convolved in chunks of samples; each sample's product is the same as in one call.
   void largeBatchesAreConvolvedInChunksToTheSameResult() {
     at::manual_seed(11);
     const auto x = at::randn({7, 64, 128, 128}, at::kDouble);
     const auto w = at::randn({4, 64, 3, 3}, at::kDouble);
     const auto b = at::randn({4}, at::kDouble);
-    PreparedOp op;
-    op.kind = nesa::model::LinearKind::Conv2d;
-    op.stride = {1, 1};
-    op.padding = {1, 1};
-    op.dilation = {1, 1};
-    const auto got = applyGeometry(op, x, w, b, 1);
-    const auto expected = at::conv2d(x, w, b, {1, 1}, {1, 1});
+    const auto got = applyGeometry(convolution(2, {2, 2}, {1, 1}, {1, 1}), x, w, b, 1);
+    const auto expected = at::conv2d(x, w, b, {2, 2}, {1, 1});
     QCOMPARE(got.sizes(), expected.sizes());
     QVERIFY(at::equal(got, expected));
+  }
+
+  // A check's stride-1 convolution to one output goes through one shifted product per kernel
+  // tap: the same as libtorch's convolution to float64 rounding, in one to three dimensions,
+  // with padding, dilation, and kernels as large as the padded input (several outputs: the
+  // libtorch path, the same comparison).
+  void shiftedConvolutionsEqualLibtorchs_data() {
+    QTest::addColumn<int>("dims");
+    QTest::addColumn<int>("outputs");
+    QTest::addColumn<int>("kernel");
+    QTest::addColumn<int>("padding");
+    QTest::addColumn<int>("dilation");
+    QTest::newRow("2-D 3x3, padded") << 2 << 1 << 3 << 1 << 1;
+    QTest::newRow("2-D 5x5, unpadded") << 2 << 1 << 5 << 0 << 1;
+    QTest::newRow("2-D 3x3, dilated") << 2 << 1 << 3 << 2 << 2;
+    QTest::newRow("2-D 1x1") << 2 << 1 << 1 << 0 << 1;
+    QTest::newRow("2-D kernel as large as the input") << 2 << 1 << 9 << 0 << 1;
+    QTest::newRow("1-D 3, padded") << 1 << 1 << 3 << 1 << 1;
+    QTest::newRow("3-D 3x3x3, padded and dilated") << 3 << 1 << 3 << 2 << 2;
+    QTest::newRow("2-D 3x3, several outputs (libtorch)") << 2 << 5 << 3 << 1 << 1;
+  }
+  void shiftedConvolutionsEqualLibtorchs() {
+    QFETCH(int, dims);
+    QFETCH(int, outputs);
+    QFETCH(int, kernel);
+    QFETCH(int, padding);
+    QFETCH(int, dilation);
+    at::manual_seed(5);
+    std::vector<std::int64_t> xShape{3, 4}, wShape{outputs, 4};
+    for (int d = 0; d < dims; ++d) {
+      xShape.push_back(9 - d);
+      wShape.push_back(std::min(kernel, 9 - d));
+    }
+    const auto x = at::randn(xShape, at::kDouble), w = at::randn(wShape, at::kDouble);
+    const auto b = at::randn({outputs}, at::kDouble);
+    const std::vector<std::int64_t> ones(static_cast<std::size_t>(dims), 1),
+        pads(static_cast<std::size_t>(dims), padding),
+        dilations(static_cast<std::size_t>(dims), dilation);
+    const auto got = applyGeometry(convolution(dims, ones, pads, dilations), x, w, b, 1);
+    const auto expected = dims == 1   ? at::conv1d(x, w, b, ones, pads, dilations)
+                          : dims == 2 ? at::conv2d(x, w, b, ones, pads, dilations)
+                                      : at::conv3d(x, w, b, ones, pads, dilations);
+    QCOMPARE(got.sizes(), expected.sizes());
+    QVERIFY(got.is_contiguous());
+    const double error = (got - expected).abs().max().item<double>();
+    QVERIFY2(error < 1e-12, qPrintable(QString::number(error)));
   }
 
   void encodeDecodeRoundTrips() {

@@ -284,6 +284,73 @@ at::Tensor applyGeometryOnGpu(const PreparedOp &op, const at::Tensor &input,
   return y;
 }
 
+// True for the convolutions convolveShifted computes: float64, batched, stride 1, one group, one
+// output channel (what the checks convolve: Sᵀ·W and |W| against x and |x|).
+bool shiftable(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
+               std::int64_t groups) {
+  return weight.size(0) == 1 && x.scalar_type() == at::kDouble &&
+         weight.scalar_type() == at::kDouble && groups == 1 && x.dim() == weight.dim() &&
+         x.dim() >= 3 &&
+         std::all_of(op.stride.begin(), op.stride.end(), [](std::int64_t s) { return s == 1; });
+}
+
+// A stride-1 convolution to one output channel as one matrix-vector product per kernel tap,
+// without unfolding the input. The batch is laid out as [channels, samples × padded positions]
+// (zeros around each sample); the tap at offset o multiplies that matrix shifted by o (a view
+// BLAS reads in place) with the tap's weights and adds into [samples × padded positions], whose
+// positions inside the output's extent are the result (the others read across a border and are
+// dropped). Each tap reads the input once, where libtorch writes and reads an unfolded copy of
+// input × taps (4 GB for the brain model's 96 slices): the brain model's hss check cost 1.23×
+// an unchecked run this way, 1.36-1.38× before. (For several outputs the same layout with
+// matrix products was slower than libtorch: the output is read and written once per tap.) Sums
+// per output: the same terms in another order, so float64 results agree to rounding and
+// integer-valued limbs exactly.
+at::Tensor convolveShifted(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight) {
+  const auto dims = static_cast<std::size_t>(x.dim() - 2);
+  const auto samples = x.size(0), inputs = x.size(1);
+  const auto kernel = [&](std::size_t d) { return weight.size(static_cast<std::int64_t>(d) + 2); };
+  std::vector<std::int64_t> padded(dims), extent(dims), step(dims);
+  for (std::size_t d = 0; d < dims; ++d) {
+    padded[d] = x.size(static_cast<std::int64_t>(d) + 2) + 2 * op.padding[d];
+    extent[d] = padded[d] - op.dilation[d] * (kernel(d) - 1);
+    TORCH_CHECK(extent[d] > 0, "the convolution's kernel is larger than its padded input");
+  }
+  std::int64_t plane = 1, reach = 0; // positions per padded sample; the farthest tap's offset
+  for (std::size_t d = dims; d-- > 0;) {
+    step[d] = plane;
+    plane *= padded[d];
+    reach += op.dilation[d] * (kernel(d) - 1) * step[d];
+  }
+  std::vector<std::int64_t> layout{inputs, samples};
+  layout.insert(layout.end(), padded.begin(), padded.end());
+  auto spread = at::zeros(layout, x.options());
+  auto interior = spread;
+  for (std::size_t d = 0; d < dims; ++d)
+    interior = interior.narrow(static_cast<std::int64_t>(d) + 2, op.padding[d],
+                               x.size(static_cast<std::int64_t>(d) + 2));
+  interior.copy_(x.transpose(0, 1));
+  const auto total = samples * plane, length = total - reach;
+  const auto rows = spread.view({inputs, total});
+  auto result = at::zeros({total}, x.options());
+  auto target = result.narrow(0, 0, length);
+  const auto taps = weight.numel() / inputs;
+  const auto perTap = weight.reshape({inputs, taps});
+  for (std::int64_t t = 0; t < taps; ++t) {
+    std::int64_t offset = 0, rest = t;
+    for (std::size_t d = dims; d-- > 0;) {
+      offset += (rest % kernel(d)) * op.dilation[d] * step[d];
+      rest /= kernel(d);
+    }
+    target.addmv_(rows.narrow(1, offset, length).t(), perTap.select(1, t));
+  }
+  std::vector<std::int64_t> grid{samples, 1};
+  grid.insert(grid.end(), padded.begin(), padded.end());
+  auto y = result.view(grid);
+  for (std::size_t d = 0; d < dims; ++d)
+    y = y.narrow(static_cast<std::int64_t>(d) + 2, 0, extent[d]);
+  return y.contiguous();
+}
+
 // libtorch's own convolution of the whole batch.
 at::Tensor convolveWhole(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
                          const c10::optional<at::Tensor> &bias, std::int64_t groups) {
@@ -342,16 +409,18 @@ at::Tensor applyGeometry(const PreparedOp &op, const at::Tensor &x, const at::Te
     return applyGeometryOnGpu(op, x, weight, bias, groups);
   if (op.kind == model::LinearKind::Linear)
     return model::linearRows(x, weight, bias);
-  const c10::optional<at::Tensor> b =
-      bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
-  // libtorch's own float64 convolution is near BLAS speed with enough inputs per output, and
-  // several times slower with few (first layers, depthwise convolutions); measured with
-  // `nesa bench engine`.
-  const auto inner = weight.numel() / weight.size(0);
-  if (inner >= 64)
-    return convolveInChunks(op, x, weight, b, groups);
+  // The checks' single-output convolutions by shifted matrix-vector products. Otherwise libtorch's
+  // own convolution where it has enough inputs per output; with few (first layers, depthwise
+  // convolutions) it is several times slower than ours by patches or per channel (measured
+  // with `nesa bench engine`).
+  const bool shifted = shiftable(op, x, weight, groups);
+  if (!shifted && weight.numel() / weight.size(0) >= 64)
+    return convolveInChunks(
+        op, x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt, groups);
   const bool depthwise = groups == x.size(1) && groups == weight.size(0);
-  auto y = depthwise ? convolveDepthwise(op, x, weight) : convolveByPatches(op, x, weight, groups);
+  auto y = shifted     ? convolveShifted(op, x, weight)
+           : depthwise ? convolveDepthwise(op, x, weight)
+                       : convolveByPatches(op, x, weight, groups);
   if (bias.defined()) {
     std::vector<std::int64_t> shape(y.dim(), 1);
     shape[1] = bias.numel();
