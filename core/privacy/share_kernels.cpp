@@ -288,9 +288,11 @@ at::Tensor applyGeometryOnGpu(const PreparedOp &op, const at::Tensor &input,
 // output channel (what the checks convolve: Sᵀ·W and |W| against x and |x|).
 bool shiftable(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
                std::int64_t groups) {
+  const auto dims = static_cast<std::size_t>(x.dim() - 2);
   return weight.size(0) == 1 && x.scalar_type() == at::kDouble &&
          weight.scalar_type() == at::kDouble && groups == 1 && x.dim() == weight.dim() &&
-         x.dim() >= 3 &&
+         x.dim() >= 3 && x.size(1) == weight.size(1) && op.stride.size() == dims &&
+         op.padding.size() == dims && op.dilation.size() == dims &&
          std::all_of(op.stride.begin(), op.stride.end(), [](std::int64_t s) { return s == 1; });
 }
 
@@ -375,13 +377,15 @@ at::Tensor convolveWhole(const PreparedOp &op, const at::Tensor &x, const at::Te
 constexpr std::int64_t kUnfoldBytes = std::int64_t{256} << 20;
 at::Tensor convolveInChunks(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
                             const c10::optional<at::Tensor> &bias, std::int64_t groups) {
+  if (x.scalar_type() != at::kDouble || x.dim() != weight.dim() || x.numel() == 0)
+    return convolveWhole(op, x, weight, bias, groups); // float32, unbatched or empty: whole
   const auto batch = x.size(0);
   const auto perSample =
-      weight.numel() / weight.size(0) * groups * (x[0].numel() / x.size(1)) * x.element_size();
+      weight.numel() / weight.size(0) * groups * (x.numel() / batch / x.size(1)) * x.element_size();
   const std::int64_t threads = std::max(1, at::get_num_threads());
   const auto chunk =
       std::max(threads, kUnfoldBytes / std::max<std::int64_t>(perSample, 1) / threads * threads);
-  if (x.scalar_type() != at::kDouble || chunk >= batch)
+  if (chunk >= batch)
     return convolveWhole(op, x, weight, bias, groups);
   at::Tensor y;
   for (std::int64_t start = 0; start < batch; start += chunk) {
