@@ -40,7 +40,7 @@ bool parseCount(const char *text, int &out) {
 int main(int argc, char **argv) {
   // As nesa-analyze and nesa-miner run (both sides of every ratio): see util/process_tuning.h.
   nesa::tuneProcess(argv);
-  nesa::privacy::useComputeCores();
+  nesa::privacy::setComputeThreads(0);
   registerStorageSuite();
   registerAuditSuite();
   registerUtilSuite();

@@ -6,6 +6,7 @@
 #include "privacy/rounding_allowance.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 
 #include <QTest>
 
@@ -179,7 +180,8 @@ private Q_SLOTS:
     QVERIFY(at::equal(got, expected));
   }
 
-  // Several outputs (libtorch's convolution) and one (a check's, by shifted products).
+  // Several outputs (by patches: 27 inputs per output) and one (a check's, by shifted
+  // matrix-vector products).
   void limbProductsAreExactForConvolution_data() {
     QTest::addColumn<int>("outputs");
     QTest::newRow("four outputs") << 4;
@@ -206,56 +208,90 @@ private Q_SLOTS:
     QVERIFY(at::equal(got, expected.contiguous()));
   }
 
-  // A strided float64 batch whose unfolded input passes 256 MiB (75 MiB a sample here) is
-  // convolved in chunks of samples; each sample's product is the same as in one call.
+  // How many samples a float64 convolution hands libtorch at once: as many as unfold to about
+  // 256 MiB, in whole rounds of the threads, never more than the batch.
+  void convolutionChunksUnfoldToAboutAQuarterGigabyte() {
+    // The brain model's 16-channel 3x3 layers on Colin27's 217x181 slices: 45.2 MB a sample.
+    const auto same = convolution(2, {1, 1}, {1, 1}, {1, 1});
+    const std::vector<std::int64_t> brain{96, 16, 217, 181}, weight{16, 16, 3, 3};
+    QCOMPARE(convolutionChunk(same, brain, weight, 1, 1), std::int64_t{5});
+    QCOMPARE(convolutionChunk(same, brain, weight, 1, 2), std::int64_t{4});
+    QCOMPARE(convolutionChunk(same, brain, weight, 1, 8), std::int64_t{5}); // fewer than threads
+    // Stride 2 unfolds only the output's positions (109 x 91): 11.4 MB a sample.
+    const auto strided = convolution(2, {2, 2}, {1, 1}, {1, 1});
+    QCOMPARE(convolutionChunk(strided, brain, weight, 1, 2), std::int64_t{22});
+    QCOMPARE(convolutionChunk(same, std::vector<std::int64_t>{3, 16, 217, 181}, weight, 1, 2),
+             std::int64_t{3});
+    // An op without a padding per dimension is left to libtorch whole (and its error).
+    QCOMPARE(convolutionChunk(convolution(2, {1, 1}, {}, {1, 1}), brain, weight, 1, 2),
+             std::int64_t{96});
+  }
+
+  // A float64 batch whose unfolded input passes 256 MiB (75.5 MB a sample here; on two threads
+  // chunks of 2, 2, 2 and 1) is convolved in chunks: the same as one call over the whole batch,
+  // to float64 rounding (a lone sample's product may be split over BLAS's threads instead).
   void largeBatchesAreConvolvedInChunksToTheSameResult() {
+    const int threadsBefore = at::get_num_threads();
+    at::set_num_threads(2);
     at::manual_seed(11);
     const auto x = at::randn({7, 64, 128, 128}, at::kDouble);
     const auto w = at::randn({4, 64, 3, 3}, at::kDouble);
     const auto b = at::randn({4}, at::kDouble);
-    const auto got = applyGeometry(convolution(2, {2, 2}, {1, 1}, {1, 1}), x, w, b, 1);
-    const auto expected = at::conv2d(x, w, b, {2, 2}, {1, 1});
+    const auto op = convolution(2, {1, 1}, {1, 1}, {1, 1});
+    QCOMPARE(convolutionChunk(op, x.sizes(), w.sizes(), 1, 2), std::int64_t{2});
+    const auto got = applyGeometry(op, x, w, b, 1);
+    const auto expected = at::conv2d(x, w, b, {1, 1}, {1, 1});
+    at::set_num_threads(threadsBefore);
     QCOMPARE(got.sizes(), expected.sizes());
-    QVERIFY(at::equal(got, expected));
+    const double error = (got - expected).abs().max().item<double>();
+    QVERIFY2(error < 1e-11, qPrintable(QString::number(error)));
   }
 
-  // A check's stride-1 convolution to one output goes through one shifted product per kernel
-  // tap: the same as libtorch's convolution to float64 rounding, in one to three dimensions,
-  // with padding, dilation, and kernels as large as the padded input (several outputs: the
-  // libtorch path, the same comparison).
+  // A check's stride-1 convolution to one output goes through one shifted matrix-vector product
+  // per kernel tap: the same as libtorch's convolution to float64 rounding, in one to three
+  // dimensions, with padding and dilation (each dimension its own), kernels as large as the
+  // padded input, and a non-contiguous input. The last row, several outputs, is libtorch's
+  // path (72 inputs per output), under the same comparison.
   void shiftedConvolutionsEqualLibtorchs_data() {
-    QTest::addColumn<int>("dims");
     QTest::addColumn<int>("outputs");
-    QTest::addColumn<int>("kernel");
-    QTest::addColumn<int>("padding");
-    QTest::addColumn<int>("dilation");
-    QTest::newRow("2-D 3x3, padded") << 2 << 1 << 3 << 1 << 1;
-    QTest::newRow("2-D 5x5, unpadded") << 2 << 1 << 5 << 0 << 1;
-    QTest::newRow("2-D 3x3, dilated") << 2 << 1 << 3 << 2 << 2;
-    QTest::newRow("2-D 1x1") << 2 << 1 << 1 << 0 << 1;
-    QTest::newRow("2-D kernel as large as the input") << 2 << 1 << 9 << 0 << 1;
-    QTest::newRow("1-D 3, padded") << 1 << 1 << 3 << 1 << 1;
-    QTest::newRow("3-D 3x3x3, padded and dilated") << 3 << 1 << 3 << 2 << 2;
-    QTest::newRow("2-D 3x3, several outputs (libtorch)") << 2 << 5 << 3 << 1 << 1;
+    QTest::addColumn<QList<int>>("kernel");
+    QTest::addColumn<QList<int>>("padding");
+    QTest::addColumn<QList<int>>("dilation");
+    QTest::newRow("2-D 3x3, padded")
+        << 1 << QList<int>{3, 3} << QList<int>{1, 1} << QList<int>{1, 1};
+    QTest::newRow("2-D 5x5, unpadded")
+        << 1 << QList<int>{5, 5} << QList<int>{0, 0} << QList<int>{1, 1};
+    QTest::newRow("2-D 3x3, dilated")
+        << 1 << QList<int>{3, 3} << QList<int>{2, 2} << QList<int>{2, 2};
+    QTest::newRow("2-D 1x1") << 1 << QList<int>{1, 1} << QList<int>{0, 0} << QList<int>{1, 1};
+    QTest::newRow("2-D kernel as large as the input")
+        << 1 << QList<int>{9, 8} << QList<int>{0, 0} << QList<int>{1, 1};
+    QTest::newRow("1-D 3, padded") << 1 << QList<int>{3} << QList<int>{1} << QList<int>{1};
+    QTest::newRow("3-D, each dimension its own padding and dilation")
+        << 1 << QList<int>{3, 2, 3} << QList<int>{2, 0, 1} << QList<int>{1, 2, 3};
+    QTest::newRow("2-D 3x3, several outputs (libtorch)")
+        << 5 << QList<int>{3, 3} << QList<int>{1, 1} << QList<int>{1, 1};
   }
   void shiftedConvolutionsEqualLibtorchs() {
-    QFETCH(int, dims);
     QFETCH(int, outputs);
-    QFETCH(int, kernel);
-    QFETCH(int, padding);
-    QFETCH(int, dilation);
+    QFETCH(QList<int>, kernel);
+    QFETCH(QList<int>, padding);
+    QFETCH(QList<int>, dilation);
     at::manual_seed(5);
-    std::vector<std::int64_t> xShape{3, 4}, wShape{outputs, 4};
-    for (int d = 0; d < dims; ++d) {
+    const auto dims = kernel.size();
+    std::vector<std::int64_t> xShape{8, 3}, wShape{outputs, 8}, ones(dims, 1), pads, dilations;
+    for (qsizetype d = 0; d < dims; ++d) {
       xShape.push_back(9 - d);
-      wShape.push_back(std::min(kernel, 9 - d));
+      wShape.push_back(kernel[d]);
+      pads.push_back(padding[d]);
+      dilations.push_back(dilation[d]);
     }
-    const auto x = at::randn(xShape, at::kDouble), w = at::randn(wShape, at::kDouble);
+    // Channels first in memory: the batch dimension is not the outer one.
+    const auto x = at::randn(xShape, at::kDouble).transpose(0, 1);
+    const auto w = at::randn(wShape, at::kDouble);
     const auto b = at::randn({outputs}, at::kDouble);
-    const std::vector<std::int64_t> ones(static_cast<std::size_t>(dims), 1),
-        pads(static_cast<std::size_t>(dims), padding),
-        dilations(static_cast<std::size_t>(dims), dilation);
-    const auto got = applyGeometry(convolution(dims, ones, pads, dilations), x, w, b, 1);
+    const auto got =
+        applyGeometry(convolution(static_cast<int>(dims), ones, pads, dilations), x, w, b, 1);
     const auto expected = dims == 1   ? at::conv1d(x, w, b, ones, pads, dilations)
                           : dims == 2 ? at::conv2d(x, w, b, ones, pads, dilations)
                                       : at::conv3d(x, w, b, ones, pads, dilations);

@@ -295,7 +295,7 @@ Result<analysis::NetworkChoice> networkOf(const cli::Arguments &args, const Conf
 
 int main(int argc, char **argv) {
   tuneProcess(argv);           // the miners share these cores (it may execute this program again)
-  privacy::useComputeCores();  // the client's own work (a local run, merging shares) on every core
+  privacy::setComputeThreads(0);  // the client's own work (a local run, merging shares) on every core
   cli::takeHandedPassphrase(); // then, before anything is started: no child inherits it
   // Known before parsing, so that a command line it cannot parse is an error line too.
   g_json =

@@ -33,13 +33,16 @@ struct LocalMiner::Installed {
 };
 
 int setComputeThreads(int threads) {
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  at::set_num_threads(threads > 0 ? threads : cores);
+  if (threads <= 0) {
+    const char *fromEnvironment = std::getenv("OMP_NUM_THREADS");
+    char *end = nullptr;
+    const long asked = fromEnvironment ? std::strtol(fromEnvironment, &end, 10) : 0;
+    threads = asked > 0 && asked <= 4096 && end && *end == '\0'
+                  ? static_cast<int>(asked)
+                  : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  at::set_num_threads(threads);
   return at::get_num_threads();
-}
-
-int useComputeCores() {
-  return std::getenv("OMP_NUM_THREADS") ? at::get_num_threads() : setComputeThreads(0);
 }
 
 LocalMiner::LocalMiner(std::string id, int gpuDevice)

@@ -9,14 +9,11 @@
 
 namespace nesa::privacy {
 
-/// Sets how many threads libtorch/BLAS use for this process's computations (0: every core);
-/// returns the number now in use.
+/// Sets how many threads libtorch/BLAS use for this process's computations; returns the number
+/// now in use. 0: OMP_NUM_THREADS when it holds a positive count, else every core. Programs
+/// that compute call it first (miners with their --threads, nesa-analyze and nesa-bench with 0):
+/// libtorch's own default can be too few (one thread on a two-core virtual machine).
 int setComputeThreads(int threads);
-
-/// setComputeThreads(0) unless OMP_NUM_THREADS is set: what a program that computes on the
-/// client's side calls first. libtorch's own default can be too few (it counted one thread on a
-/// two-core virtual machine, so a local run used half the CPU). Returns the number in use.
-int useComputeCores();
 
 /// Computes share jobs on this machine's CPU with libtorch/BLAS. Thread-safe.
 class LocalMiner : public MinerEndpoint {

@@ -284,14 +284,15 @@ at::Tensor applyGeometryOnGpu(const PreparedOp &op, const at::Tensor &input,
   return y;
 }
 
-// True for the convolutions convolveShifted computes: float64, batched, stride 1, one group, one
-// output channel (what the checks convolve: Sᵀ·W and |W| against x and |x|).
+// True for the convolutions convolveShifted computes: float64, batched and not empty, stride 1,
+// one group, one output channel (what a float64 check convolves: its combined weights Sᵀ·W
+// against x when it combines the outputs into one, and a model's own one-channel outputs).
 bool shiftable(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
                std::int64_t groups) {
   const auto dims = static_cast<std::size_t>(x.dim() - 2);
   return weight.size(0) == 1 && x.scalar_type() == at::kDouble &&
          weight.scalar_type() == at::kDouble && groups == 1 && x.dim() == weight.dim() &&
-         x.dim() >= 3 && x.size(1) == weight.size(1) && op.stride.size() == dims &&
+         x.dim() >= 3 && x.numel() > 0 && x.size(1) == weight.size(1) && op.stride.size() == dims &&
          op.padding.size() == dims && op.dilation.size() == dims &&
          std::all_of(op.stride.begin(), op.stride.end(), [](std::int64_t s) { return s == 1; });
 }
@@ -371,20 +372,15 @@ at::Tensor convolveWhole(const PreparedOp &op, const at::Tensor &x, const at::Te
 // libtorch's float64 convolution unfolds its whole batch at once (inputs per output × output
 // positions × batch: 4 GB for the brain model's 96 slices of Colin27). Above the heap's 1 GiB
 // limit (util/process_tuning.h) that buffer was mapped and zeroed afresh for every call, half of
-// an hss query's time. The batch now goes through in chunks whose unfolded input stays near
-// kUnfoldBytes, a multiple of the compute threads each, so the buffer is reused from the heap.
-// (float32 goes through oneDNN, which unfolds nothing: it stays whole.)
-constexpr std::int64_t kUnfoldBytes = std::int64_t{256} << 20;
+// an hss query's time. The batch now goes through in chunks (convolutionChunk) whose unfolded
+// input stays near kConvolutionUnfoldBytes, so the buffer is reused from the heap. float32 goes
+// through oneDNN, which unfolds nothing: it stays whole, as do unbatched and empty inputs.
 at::Tensor convolveInChunks(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
                             const c10::optional<at::Tensor> &bias, std::int64_t groups) {
   if (x.scalar_type() != at::kDouble || x.dim() != weight.dim() || x.numel() == 0)
-    return convolveWhole(op, x, weight, bias, groups); // float32, unbatched or empty: whole
+    return convolveWhole(op, x, weight, bias, groups);
   const auto batch = x.size(0);
-  const auto perSample =
-      weight.numel() / weight.size(0) * groups * (x.numel() / batch / x.size(1)) * x.element_size();
-  const std::int64_t threads = std::max(1, at::get_num_threads());
-  const auto chunk =
-      std::max(threads, kUnfoldBytes / std::max<std::int64_t>(perSample, 1) / threads * threads);
+  const auto chunk = convolutionChunk(op, x.sizes(), weight.sizes(), groups, at::get_num_threads());
   if (chunk >= batch)
     return convolveWhole(op, x, weight, bias, groups);
   at::Tensor y;
@@ -402,6 +398,26 @@ at::Tensor convolveInChunks(const PreparedOp &op, const at::Tensor &x, const at:
 }
 
 } // namespace
+
+std::int64_t convolutionChunk(const PreparedOp &op, at::IntArrayRef input, at::IntArrayRef weight,
+                              std::int64_t groups, int threads) {
+  const auto dims = input.size() < 3 ? 0 : input.size() - 2;
+  if (dims == 0 || weight.size() != input.size() || op.stride.size() != dims ||
+      op.padding.size() != dims || op.dilation.size() != dims)
+    return input.empty() ? 0 : input[0];
+  std::int64_t unfolded = groups * sizeof(double); // bytes a sample unfolds to
+  for (std::size_t i = 1; i < weight.size(); ++i)
+    unfolded *= weight[i];
+  for (std::size_t d = 0; d < dims; ++d) {
+    const auto span = input[d + 2] + 2 * op.padding[d] - op.dilation[d] * (weight[d + 2] - 1);
+    unfolded *= span > 0 && op.stride[d] > 0 ? (span - 1) / op.stride[d] + 1 : 1;
+  }
+  auto chunk =
+      std::max<std::int64_t>(1, kConvolutionUnfoldBytes / std::max<std::int64_t>(unfolded, 1));
+  if (chunk >= threads) // whole rounds of the threads libtorch spreads the samples over
+    chunk = chunk / std::max(threads, 1) * std::max(threads, 1);
+  return std::min(chunk, input[0]);
+}
 
 GpuScope::GpuScope(int device) : m_previous(t_gpuDevice) { t_gpuDevice = device; }
 

@@ -75,6 +75,17 @@ private:
 at::Tensor applyGeometry(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
                          const at::Tensor &bias, std::int64_t groups);
 
+/// How many bytes of unfolded input a float64 convolution's chunk of samples aims at: libtorch
+/// unfolds a whole batch at once, and above the heap's 1 GiB limit every call would map and
+/// zero that buffer afresh.
+inline constexpr std::int64_t kConvolutionUnfoldBytes = std::int64_t{256} << 20;
+
+/// Samples per libtorch call for a float64 convolution of `op` on an input of shape `input`
+/// with weights of shape `weight`: as many as unfold to kConvolutionUnfoldBytes (at least one),
+/// rounded down to whole rounds of `threads` when there are that many, at most the batch.
+std::int64_t convolutionChunk(const PreparedOp &op, at::IntArrayRef input, at::IntArrayRef weight,
+                              std::int64_t groups, int threads);
+
 /// Why `op` cannot take an input of `shape` (wrong rank or channel count), or "" when it can.
 std::string shapeMismatch(const PreparedOp &op, at::IntArrayRef shape);
 
