@@ -39,7 +39,8 @@ const std::vector<cli::OptionSpec> kOptions = {
      "the model: an installed model's id (nesa model list), a TorchScript file, a language-model "
      "folder or a GGUF file",
      "MODEL"},
-    {"task", true, "with a language model: summarize or classify (default summarize)", "TASK"},
+    {"task", true, "with a language model: summarize or classify (default summarize)",
+     "TASK"},
     {"labels", true, "classify: the labels, comma-separated", "A,B,..."},
     {"manifest", true, "how to prepare INPUT for the model (default: MODEL.json when present)",
      "FILE"},
@@ -295,7 +296,7 @@ Result<analysis::NetworkChoice> networkOf(const cli::Arguments &args, const Conf
 
 int main(int argc, char **argv) {
   tuneProcess(argv);           // the miners share these cores (it may execute this program again)
-  privacy::setComputeThreads(0);  // the client's own work (a local run, merging shares) on every core
+  privacy::setComputeThreads(0); // the client's own work on every core (docs/engine.md)
   cli::takeHandedPassphrase(); // then, before anything is started: no child inherits it
   // Known before parsing, so that a command line it cannot parse is an error line too.
   g_json =
@@ -319,8 +320,7 @@ int main(int argc, char **argv) {
            "Runs MODEL on INPUT (an .npy array, a NIfTI/DICOM scan or an image with --manifest) at "
            "a\n"
            "privacy level, verifying every miner, and prints the result and the per-call report.\n"
-           "With a language model (a folder of config.json, *.safetensors and tokenizer.json, or "
-           "a\n"
+           "With a language model (a folder of config.json, *.safetensors and tokenizer.json, or a\n"
            "GGUF file of the llama or gpt2 architecture: your own; none ships with Nesa) it\n"
            "summarizes or classifies a document (PDF, DOCX, text).\n"
            "Without --chain-rpc it uses the settings' network when joining one, else a running\n"

@@ -308,8 +308,8 @@ bool shiftable(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weig
 // BLAS reads in place) with the tap's weights and adds into [samples × padded positions], whose
 // positions inside the output's extent are the result (the others read across a border and are
 // dropped). Each tap reads the input once, where libtorch writes and reads an unfolded copy of
-// input × taps (4 GB for the brain model's 96 slices): the brain model's hss check cost 1.23×
-// an unchecked run this way, 1.36-1.38× before. (For several outputs the same layout with
+// input × taps (4 GB for the brain model's 96 slices): the brain model's hss check cost 1.20×
+// an unchecked run this way, 1.38× before. (For several outputs the same layout with
 // matrix products was slower than libtorch: the output is read and written once per tap.) Sums
 // per output: the same terms in another order, so float64 results agree to rounding and
 // integer-valued limbs exactly.
