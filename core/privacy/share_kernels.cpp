@@ -475,11 +475,11 @@ at::Tensor applyF32(const PreparedOp &op, const at::Tensor &x, bool addBias) {
   const auto &bias = addBias ? op.bias32 : at::Tensor();
   const c10::optional<at::Tensor> b =
       bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
-  // libtorch's float32 kernels are the ones a `local` run uses, fast at every shape.
-  // A check's single-output convolution: shifted products here too (oneDNN's took 1.78× an
-  // unchecked `ee` run of the brain model, these 1.61×).
+  // A check's single-output convolution: shifted products here too (with oneDNN's, a checked
+  // `ee` run of the brain model took 1.78× an unchecked one; with these, 1.61×).
   if (op.kind != model::LinearKind::Linear && shiftable(op, x, op.weight32, op.groups))
     return withChannelBias(convolveShifted(op, x, op.weight32), bias);
+  // Otherwise libtorch's float32 kernels, the ones a `local` run uses, fast at every shape.
   switch (op.kind) {
   case model::LinearKind::Linear: return model::linearRows(x, op.weight32, bias);
   case model::LinearKind::Conv1d:
