@@ -211,7 +211,7 @@ private Q_SLOTS:
   // How many samples a float64 convolution hands libtorch at once: as many as unfold to about
   // 256 MiB, in whole rounds of the threads, never more than the batch.
   void convolutionChunksUnfoldToAboutAQuarterGigabyte() {
-    // The brain model's 16-channel 3x3 layers on Colin27's 217x181 slices: 45.2 MB a sample.
+    // A 16-channel 3x3 layer on Colin27's 217x181 slices: 45.2 MB a sample.
     const auto same = convolution(2, {1, 1}, {1, 1}, {1, 1});
     const std::vector<std::int64_t> brain{96, 16, 217, 181}, weight{16, 16, 3, 3};
     QCOMPARE(convolutionChunk(same, brain, weight, 1, 1), std::int64_t{5});

@@ -359,16 +359,18 @@ at::Tensor convolveShifted(const PreparedOp &op, const at::Tensor &x, const at::
   return y.contiguous();
 }
 
-// libtorch's own convolution of the whole batch.
+// libtorch's own convolution of the whole batch, with `bias` (undefined: none).
 at::Tensor convolveWhole(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
-                         const c10::optional<at::Tensor> &bias, std::int64_t groups) {
+                         const at::Tensor &bias, std::int64_t groups) {
+  const c10::optional<at::Tensor> b =
+      bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
   switch (op.kind) {
   case model::LinearKind::Conv1d:
-    return at::conv1d(x, weight, bias, op.stride, op.padding, op.dilation, groups);
+    return at::conv1d(x, weight, b, op.stride, op.padding, op.dilation, groups);
   case model::LinearKind::Conv2d:
-    return at::conv2d(x, weight, bias, op.stride, op.padding, op.dilation, groups);
+    return at::conv2d(x, weight, b, op.stride, op.padding, op.dilation, groups);
   case model::LinearKind::Conv3d:
-    return at::conv3d(x, weight, bias, op.stride, op.padding, op.dilation, groups);
+    return at::conv3d(x, weight, b, op.stride, op.padding, op.dilation, groups);
   case model::LinearKind::Linear: break;
   }
   TORCH_CHECK(false, "not a convolution");
@@ -381,7 +383,7 @@ at::Tensor convolveWhole(const PreparedOp &op, const at::Tensor &x, const at::Te
 // input stays near kConvolutionUnfoldBytes, so the buffer is reused from the heap. float32 goes
 // through oneDNN, which unfolds nothing: it stays whole, as do unbatched and empty inputs.
 at::Tensor convolveInChunks(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
-                            const c10::optional<at::Tensor> &bias, std::int64_t groups) {
+                            const at::Tensor &bias, std::int64_t groups) {
   if (x.scalar_type() != at::kDouble || x.dim() != weight.dim() || x.numel() == 0)
     return convolveWhole(op, x, weight, bias, groups);
   const auto batch = x.size(0);
@@ -440,8 +442,7 @@ at::Tensor applyGeometry(const PreparedOp &op, const at::Tensor &x, const at::Te
   // with `nesa bench engine`).
   const bool shifted = shiftable(op, x, weight, groups);
   if (!shifted && weight.numel() / weight.size(0) >= 64)
-    return convolveInChunks(
-        op, x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt, groups);
+    return convolveInChunks(op, x, weight, bias, groups);
   const bool depthwise = groups == x.size(1) && groups == weight.size(0);
   return withChannelBias(shifted     ? convolveShifted(op, x, weight)
                          : depthwise ? convolveDepthwise(op, x, weight)
@@ -473,23 +474,14 @@ at::Tensor applyF32(const PreparedOp &op, const at::Tensor &x, bool addBias) {
     return applyGeometryOnGpu(op, x, op.weight, addBias ? op.bias : at::Tensor(), op.groups)
         .to(at::kFloat);
   const auto &bias = addBias ? op.bias32 : at::Tensor();
-  const c10::optional<at::Tensor> b =
-      bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
+  if (op.kind == model::LinearKind::Linear)
+    return model::linearRows(x, op.weight32, bias);
   // A check's single-output convolution: shifted products here too (with oneDNN's, a checked
   // `ee` run of the brain model took 1.78× an unchecked one; with these, 1.61×).
-  if (op.kind != model::LinearKind::Linear && shiftable(op, x, op.weight32, op.groups))
+  if (shiftable(op, x, op.weight32, op.groups))
     return withChannelBias(convolveShifted(op, x, op.weight32), bias);
-  // Otherwise libtorch's float32 kernels, the ones a `local` run uses, fast at every shape.
-  switch (op.kind) {
-  case model::LinearKind::Linear: return model::linearRows(x, op.weight32, bias);
-  case model::LinearKind::Conv1d:
-    return at::conv1d(x, op.weight32, b, op.stride, op.padding, op.dilation, op.groups);
-  case model::LinearKind::Conv2d:
-    return at::conv2d(x, op.weight32, b, op.stride, op.padding, op.dilation, op.groups);
-  case model::LinearKind::Conv3d:
-    return at::conv3d(x, op.weight32, b, op.stride, op.padding, op.dilation, op.groups);
-  }
-  TORCH_CHECK(false, "unknown linear op kind");
+  // Otherwise libtorch's float32 convolution, the one a `local` run uses, fast at every shape.
+  return convolveWhole(op, x, op.weight32, bias, op.groups);
 }
 
 at::Tensor fieldApply(const at::Tensor &x, const at::Tensor &w, bool smallWeights, int weightBits,
