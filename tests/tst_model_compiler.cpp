@@ -113,6 +113,59 @@ private Q_SLOTS:
     QCOMPARE(refused.error().code, ErrorCode::Corrupt);
   }
 
+  // Pieces of the binary form, as a large bundle is sent to a miner: in order, of the asked
+  // size, together the serialized bytes; a refused piece stops the rest.
+  void bundlesAreWrittenInPieces() {
+    auto compiled = compileModel(testing::writeCnn(path("cnn3.pt")).file);
+    QVERIFY(compiled.ok());
+    const auto &bundle = compiled->bundle();
+    const auto bytes = bundle.serialize();
+    QCOMPARE(bundle.serializedBytes(), std::uint64_t{bytes.size()});
+    for (std::size_t pieceBytes :
+         {std::size_t{1000}, std::size_t{4096}, bytes.size(), bytes.size() + 1}) {
+      std::vector<std::uint8_t> joined;
+      std::vector<std::size_t> sizes;
+      auto written = bundle.writeInPieces(
+          pieceBytes, [&](std::uint64_t offset, std::span<const std::uint8_t> piece) {
+            if (offset != joined.size())
+              return Result<void>(fail(ErrorCode::Internal, "out of order"));
+            joined.insert(joined.end(), piece.begin(), piece.end());
+            sizes.push_back(piece.size());
+            return Result<void>();
+          });
+      QVERIFY2(written.ok(), written.ok() ? "" : written.error().message.c_str());
+      QVERIFY(joined == bytes);
+      QCOMPARE(sizes.size(), (bytes.size() + pieceBytes - 1) / pieceBytes);
+      for (std::size_t i = 0; i + 1 < sizes.size(); ++i)
+        QCOMPARE(sizes[i], pieceBytes);
+    }
+    int calls = 0;
+    auto stopped = bundle.writeInPieces(1000, [&](std::uint64_t, std::span<const std::uint8_t>) {
+      return ++calls == 3 ? Result<void>(fail(ErrorCode::Io, "the link broke")) : Result<void>();
+    });
+    QVERIFY(!stopped.ok());
+    QCOMPARE(stopped.error().message, std::string("the link broke"));
+    QCOMPARE(calls, 3);
+    QVERIFY(!bundle.writeInPieces(0, [](auto, auto) { return Result<void>(); }).ok());
+
+    QVERIFY(bundle.save(path("pieces.bundle")).ok());
+    QCOMPARE(fileContentId(path("pieces.bundle")).value(), compiled->bundleId());
+    QCOMPARE(fileContentId(path("absent.bundle")).error().code, ErrorCode::NotFound);
+  }
+
+  // Miners of one process hold one copy of a bundle; the registry keeps none alive itself.
+  void bundlesAreSharedInProcessWhileHeld() {
+    auto compiled = compileModel(testing::writeMlp(path("mlp4.pt")).file);
+    QVERIFY(compiled.ok());
+    const auto id = compiled->bundleId();
+    QVERIFY(!sharedInProcess(id));
+    auto held = std::make_shared<const LinearBundle>(compiled->bundle());
+    shareInProcess(held, id);
+    QCOMPARE(sharedInProcess(id).get(), held.get());
+    held.reset();
+    QVERIFY(!sharedInProcess(id));
+  }
+
   void malformedBundlesAreRefused_data() {
     QTest::addColumn<int>("cut");
     QTest::newRow("empty") << 0;

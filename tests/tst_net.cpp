@@ -321,6 +321,12 @@ private Q_SLOTS:
     const auto upload = decodePublishBundle(frame);
     QCOMPARE(upload.bundleId, std::string("bundle-1"));
     QCOMPARE(upload.content, content);
+    QVERIFY(upload.whole());
+    const auto piece = decodePublishBundle(encodePublishBundlePiece("bundle-1", 4, 9, content));
+    QCOMPARE(piece.content, content);
+    QCOMPARE(piece.offset, std::uint64_t{4});
+    QCOMPARE(piece.total, std::uint64_t{9});
+    QVERIFY(!piece.whole());
 
     QVERIFY(!verifyMessage(bytesOf("not a flatbuffer at all")));
     QVERIFY(!verifyMessage({}));

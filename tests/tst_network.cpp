@@ -1158,6 +1158,88 @@ private Q_SLOTS:
     QCOMPARE((*service)->stats().bundles, std::size_t{3});
   }
 
+  // A bundle larger than a message may be arrives in pieces, in order; the whole must hash to
+  // its id before the miner installs it. A piece out of order, a wrong whole or a bundle too
+  // large for the miner leaves nothing behind.
+  void largeBundlesArriveInPieces() {
+    miner::MinerOptions options;
+    options.dataDir = fs::path(m_dir.path().toStdString()) / "pieces";
+    options.requirePayment = false;
+    options.threads = 1;
+    options.maxBundleBytes = 1u << 20;
+    auto service = miner::MinerService::start(options);
+    QVERIFY2(service, service ? "" : service.error().message.c_str());
+    const auto bundles = options.dataDir / "bundles";
+    const auto leftovers = [&] {
+      int parts = 0;
+      std::error_code ec;
+      for (const auto &entry : fs::directory_iterator(bundles, ec))
+        parts += entry.path().extension() == ".part";
+      return parts;
+    };
+
+    // Through the client: 64 KiB in pieces of 10 000 bytes.
+    net::MinerRecord record;
+    record.identity = (*service)->identity();
+    record.endpoint = "127.0.0.1:" + std::to_string((*service)->port());
+    miner::RemoteMinerOptions inPieces;
+    inPieces.uploadPieceBytes = 10'000;
+    miner::RemoteMiner remote(m_client, record, inPieces);
+    const auto bundle = randomBundle(21, 128);
+    auto installed = remote.installBundle(bundle, bundle.id());
+    QVERIFY2(installed, installed ? "" : installed.error().message.c_str());
+    QCOMPARE((*service)->stats().bundles, std::size_t{1});
+    QVERIFY(fs::exists(bundles / (bundle.id() + ".nesalb")));
+    QCOMPARE(leftovers(), 0);
+    privacy::ShareJob job;
+    job.bundleId = bundle.id();
+    job.ops = {0};
+    job.seed = randomSeed();
+    job.seedShape = {1, 128};
+    auto answer = remote.compute(job);
+    QVERIFY2(answer, answer ? "" : answer.error().message.c_str());
+
+    // By hand, from a raw connection.
+    auto connection = net::Connection::open({"127.0.0.1", (*service)->port()}, m_client,
+                                            {(*service)->identity()});
+    QVERIFY(connection);
+    const auto send = [&](const std::string &id, std::uint64_t offset, std::uint64_t total,
+                          std::span<const std::uint8_t> piece) {
+      auto reply =
+          (*connection)->request(net::encodePublishBundlePiece(id, offset, total, piece), 10s);
+      auto ack = reply ? net::expectAck(*reply) : Result<void>(reply.error());
+      return ack ? std::string("ok") : ack.error().message;
+    };
+    const auto other = randomBundle(22, 128);
+    const auto bytes = other.serialize();
+    const std::span<const std::uint8_t> all(bytes);
+    QCOMPARE(send(other.id(), 0, bytes.size(), all.subspan(0, 30'000)), std::string("ok"));
+    QCOMPARE(leftovers(), 1);
+    QVERIFY(send(other.id(), 40'000, bytes.size(), all.subspan(40'000))
+                .find("where byte 30000 was due") != std::string::npos);
+    QCOMPARE(leftovers(), 0);
+    QVERIFY(
+        send(other.id(), 30'000, bytes.size(), all.subspan(30'000)).find("where byte 0 was due") !=
+        std::string::npos);
+
+    auto damaged = bytes;
+    damaged[bytes.size() / 2] ^= 0x10;
+    QCOMPARE(send(other.id(), 0, bytes.size(), std::span(damaged).subspan(0, 30'000)),
+             std::string("ok"));
+    QVERIFY(send(other.id(), 30'000, bytes.size(), std::span(damaged).subspan(30'000))
+                .find("does not hash to") != std::string::npos);
+    QCOMPARE(leftovers(), 0);
+    QVERIFY(!fs::exists(bundles / (other.id() + ".nesalb")));
+
+    const auto large = randomBundle(23, 600); // 1.44 MB: more than the miner keeps
+    const auto largeBytes = large.serialize();
+    QVERIFY(send(large.id(), 0, largeBytes.size(), std::span(largeBytes).subspan(0, 1000))
+                .find("more than this miner keeps") != std::string::npos);
+    QVERIFY(send(other.id(), 5, 8, all.subspan(0, 10)).find("outside") != std::string::npos);
+    QCOMPARE(leftovers(), 0);
+    QCOMPARE((*service)->stats().bundles, std::size_t{1});
+  }
+
   // A miner whose queue is full answers Busy; the client asks again (backing off) until its
   // install deadline, and gives up with the miner's answer after it.
   void aBusyMinerIsAskedAgainForTheModel() {

@@ -16,12 +16,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Bundle ids are 64 lower-case hex characters; anything else never reaches the file system.
+} // namespace
+
 bool isBundleId(const std::string &id) {
   return id.size() == 64 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
-
-} // namespace
 
 std::filesystem::path MinerService::State::bundleFile(const std::string &id) const {
   return options.dataDir / "bundles" / (id + ".nesalb");
@@ -45,13 +44,18 @@ Result<void> MinerService::State::install(const std::string &id, bool paid) {
                 "bundle " + id + " is not here: send it first (PublishBundle)");
   if (auto room = makeRoomFor(id, bytes, paid); !room)
     return room;
-  auto bundle = model::LinearBundle::load(file, id);
-  if (!bundle)
-    return bundle.error();
+  // One copy per process: miners beside each other in one process (a benchmark's) hold the
+  // same bundle rather than one each.
+  auto bundle = model::sharedInProcess(id);
+  if (!bundle) {
+    auto loaded = model::LinearBundle::load(file, id);
+    if (!loaded)
+      return loaded.error();
+    bundle = std::make_shared<const model::LinearBundle>(std::move(*loaded));
+    model::shareInProcess(bundle, id);
+  }
   // Handed over, not copied: an in-process compute endpoint keeps this very bundle.
-  if (auto done = compute->installShared(
-          std::make_shared<const model::LinearBundle>(std::move(*bundle)), id);
-      !done)
+  if (auto done = compute->installShared(std::move(bundle), id); !done)
     return done;
   installedBundles[id] = {bytes, ++installUse, paid};
   installedBytes += bytes;
@@ -223,16 +227,24 @@ void MinerService::State::handle(const net::Peer &peer, net::Bytes message,
     message = {};
     // A stranger's upload waits with other unpaid work: it cannot hold up a paying client's.
     const bool paid = paysHere(peer.identity);
-    auto queued = (paid ? installs : unpaidWork)
-                      .submit(
-                          0, 0, upload->content.size(),
-                          [this, upload, respond, sender = peer.identity, paid] {
-                            auto done = installUploaded(upload->bundleId, upload->content, paid);
-                            if (done)
-                              chargeUpload(sender, upload->bundleId, upload->content.size());
-                            respond(done ? net::encodeAck() : net::encodeError(done.error()));
-                          },
-                          [respond](const Error &error) { respond(net::encodeError(error)); });
+    auto queued =
+        (paid ? installs : unpaidWork)
+            .submit(
+                0, 0, upload->content.size(),
+                [this, upload, respond, sender = peer.identity, paid] {
+                  Result<bool> done = upload->whole();
+                  if (upload->whole()) {
+                    if (auto installed = installUploaded(upload->bundleId, upload->content, paid);
+                        !installed)
+                      done = installed.error();
+                  } else {
+                    done = receivePiece(sender, *upload, paid);
+                  }
+                  if (done && *done)
+                    chargeUpload(sender, upload->bundleId, upload->total);
+                  respond(done ? net::encodeAck() : net::encodeError(done.error()));
+                },
+                [respond](const Error &error) { respond(net::encodeError(error)); });
     if (!queued)
       respond(net::encodeError(queued.error()));
     return;

@@ -62,6 +62,7 @@ Result<std::unique_ptr<MinerService>> MinerService::start(MinerOptions options) 
     chainKey.emplace(std::move(*key));
   }
   auto state = std::make_unique<State>(std::move(options), std::move(*identity));
+  state->clearPartialUploads();
   state->chainKey = std::move(chainKey);
   const int threads = privacy::setComputeThreads(state->options.threads);
   state->backend = "cpu (" + std::to_string(threads) + " threads)";

@@ -78,29 +78,47 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
 Result<std::size_t> RemoteMiner::deliverBundle(const model::LinearBundle &bundle,
                                                const std::string &bundleId) {
   using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + m_options.installTimeout;
+  auto deadline = Clock::now() + m_options.installTimeout;
   const auto ask = [&](const net::Bytes &message) -> Result<void> {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     auto reply = request(message, std::max(left, std::chrono::milliseconds(1)));
     return reply ? net::expectAck(*reply) : Result<void>(reply.error());
   };
+  const std::uint64_t bundleBytes = bundle.serializedBytes(); // what a paid miner charges for
+  const bool inPieces = bundleBytes > m_options.uploadPieceBytes;
   std::optional<net::Bytes> upload; // serialized once, when the miner first lacks the bundle
-  std::size_t bundleBytes = 0;      // what the miner charges its per-byte price for
   auto pause = std::chrono::milliseconds(50);
   while (true) {
     auto done = ask(net::encodeInstallBundle(bundleId));
     if (done)
       return std::size_t{0};
-    if (done.error().code == ErrorCode::NotFound) {
+    if (done.error().code == ErrorCode::NotFound && inPieces) {
+      // Too large for one message: in pieces, each given its own time (a large bundle over a
+      // slow link takes longer than one install may).
+      done = bundle.writeInPieces(
+          m_options.uploadPieceBytes,
+          [&](std::uint64_t offset, std::span<const std::uint8_t> piece) -> Result<void> {
+            deadline = Clock::now() + m_options.installTimeout;
+            const auto message =
+                net::encodePublishBundlePiece(bundleId, offset, bundleBytes, piece);
+            // A full queue keeps what came before: this piece is asked again, not the bundle.
+            for (auto wait = std::chrono::milliseconds(50);;
+                 wait = std::min(2 * wait, std::chrono::milliseconds(1000))) {
+              auto sent = ask(message);
+              if (sent || sent.error().code != ErrorCode::Busy || Clock::now() + wait >= deadline)
+                return sent;
+              std::this_thread::sleep_for(wait);
+            }
+          });
+      if (done)
+        return static_cast<std::size_t>(bundleBytes);
+    } else if (done.error().code == ErrorCode::NotFound) {
       // The miner does not have it: send it (it checks the hash before parsing).
-      if (!upload) {
-        const auto bytes = bundle.serialize();
-        bundleBytes = bytes.size();
-        upload = net::encodePublishBundle(bundleId, bytes);
-      }
+      if (!upload)
+        upload = net::encodePublishBundle(bundleId, bundle.serialize());
       done = ask(*upload);
       if (done)
-        return bundleBytes;
+        return static_cast<std::size_t>(bundleBytes);
     }
     // A miner whose queue is full says so at once; installing the model is worth waiting for,
     // so ask again, less and less often, until the deadline — install first: another client
@@ -136,7 +154,7 @@ Result<void> RemoteMiner::showPaymentSession(std::uint64_t uploadBytes) {
 Result<void> RemoteMiner::installBundle(const model::LinearBundle &bundle,
                                         const std::string &bundleId) {
   const std::uint64_t uploadBytes =
-      m_record.pricePerByte && m_options.chainPayer ? bundle.serialize().size() : 0;
+      m_record.pricePerByte && m_options.chainPayer ? bundle.serializedBytes() : 0;
   if (auto shown = showPaymentSession(uploadBytes); !shown)
     return shown.error();
   auto sent = deliverBundle(bundle, bundleId);

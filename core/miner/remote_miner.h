@@ -40,7 +40,10 @@ private:
 struct RemoteMinerOptions {
   std::chrono::milliseconds connectTimeout{5'000};
   std::chrono::milliseconds jobTimeout{60'000};      ///< a stalled miner is given up after this
-  std::chrono::milliseconds installTimeout{180'000}; ///< bundle download and load
+  /// A bundle's delivery and load; for a bundle sent in pieces, each piece's.
+  std::chrono::milliseconds installTimeout{180'000};
+  /// Bundles larger than this are sent in pieces of this size (a message holds one piece).
+  std::size_t uploadPieceBytes = 16u << 20;
   std::uint64_t tip = 0;
   /// Pays the miner per verified answer on an EVM network (the miner's account:
   /// RemoteMiner::setChainAccount); none: unpaid jobs.

@@ -8,7 +8,8 @@
 #include <bit>
 #include <cstring>
 #include <fstream>
-#include <iterator>
+#include <map>
+#include <mutex>
 
 namespace nesa::model {
 namespace {
@@ -123,10 +124,45 @@ template <typename Sink> void writePieces(const LinearBundle &bundle, Sink &&sin
 
 std::vector<std::uint8_t> LinearBundle::serialize() const {
   std::vector<std::uint8_t> out;
+  out.reserve(serializedBytes());
   writePieces(*this, [&out](std::span<const std::uint8_t> piece) {
     out.insert(out.end(), piece.begin(), piece.end());
   });
   return out;
+}
+
+std::uint64_t LinearBundle::serializedBytes() const {
+  std::uint64_t bytes = 0;
+  writePieces(*this, [&bytes](std::span<const std::uint8_t> piece) { bytes += piece.size(); });
+  return bytes;
+}
+
+Result<void> LinearBundle::writeInPieces(
+    std::size_t pieceBytes,
+    const std::function<Result<void>(std::uint64_t, std::span<const std::uint8_t>)> &sink) const {
+  if (pieceBytes == 0)
+    return fail(ErrorCode::InvalidInput, "pieces of a bundle must hold at least one byte");
+  std::vector<std::uint8_t> piece;
+  piece.reserve(pieceBytes);
+  std::uint64_t offset = 0;
+  Result<void> status;
+  const auto flush = [&] {
+    if (status && !piece.empty())
+      status = sink(offset, piece);
+    offset += piece.size();
+    piece.clear();
+  };
+  writePieces(*this, [&](std::span<const std::uint8_t> bytes) {
+    while (status && !bytes.empty()) {
+      const auto take = std::min(bytes.size(), pieceBytes - piece.size());
+      piece.insert(piece.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(take));
+      bytes = bytes.subspan(take);
+      if (piece.size() == pieceBytes)
+        flush();
+    }
+  });
+  flush();
+  return status;
 }
 
 Result<LinearBundle> LinearBundle::parse(std::span<const std::uint8_t> bytes) {
@@ -195,6 +231,57 @@ std::string contentId(std::span<const std::uint8_t> bytes) {
   return hex;
 }
 
+Result<std::string> fileContentId(const std::filesystem::path &file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    return fail(ErrorCode::NotFound, "cannot read " + file.string());
+  (void)ensureSodium();
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 32);
+  std::vector<char> piece(4u << 20);
+  while (in) {
+    in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(piece.data()),
+                              static_cast<unsigned long long>(in.gcount()));
+  }
+  if (in.bad())
+    return fail(ErrorCode::Io, "cannot read " + file.string());
+  unsigned char hash[32];
+  crypto_generichash_final(&state, hash, sizeof hash);
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return std::string(hex);
+}
+
+namespace {
+
+struct InProcessBundles {
+  std::mutex mutex;
+  std::map<std::string, std::weak_ptr<const LinearBundle>> byId;
+};
+
+InProcessBundles &inProcessBundles() {
+  static InProcessBundles bundles;
+  return bundles;
+}
+
+} // namespace
+
+void shareInProcess(const std::shared_ptr<const LinearBundle> &bundle, const std::string &id) {
+  auto &shared = inProcessBundles();
+  std::lock_guard lock(shared.mutex);
+  std::erase_if(shared.byId, [](const auto &entry) { return entry.second.expired(); });
+  if (bundle)
+    shared.byId[id] = bundle;
+}
+
+std::shared_ptr<const LinearBundle> sharedInProcess(const std::string &id) {
+  auto &shared = inProcessBundles();
+  std::lock_guard lock(shared.mutex);
+  const auto found = shared.byId.find(id);
+  return found == shared.byId.end() ? nullptr : found->second.lock();
+}
+
 std::string LinearBundle::id() const {
   (void)ensureSodium();
   crypto_generichash_state state;
@@ -210,13 +297,14 @@ std::string LinearBundle::id() const {
 }
 
 Result<void> LinearBundle::save(const std::filesystem::path &file) const {
-  const auto bytes = serialize();
   auto temporary = file;
   temporary += ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char *>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
+    writePieces(*this, [&out](std::span<const std::uint8_t> piece) {
+      out.write(reinterpret_cast<const char *>(piece.data()),
+                static_cast<std::streamsize>(piece.size()));
+    });
     if (!out.flush())
       return fail(ErrorCode::Io, "cannot write " + temporary.string());
   }
@@ -232,7 +320,13 @@ Result<LinearBundle> LinearBundle::load(const std::filesystem::path &file,
   std::ifstream in(file, std::ios::binary);
   if (!in)
     return fail(ErrorCode::NotFound, "cannot read bundle " + file.string());
-  const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec)
+    return fail(ErrorCode::NotFound, "cannot read bundle " + file.string());
+  std::vector<std::uint8_t> bytes(size);
+  if (!in.read(reinterpret_cast<char *>(bytes.data()), static_cast<std::streamsize>(size)))
+    return fail(ErrorCode::Io, "cannot read bundle " + file.string());
   if (!expectedId.empty() && contentId(bytes) != expectedId)
     return fail(ErrorCode::Corrupt, "bundle " + file.string() + " does not hash to " + expectedId +
                                         " (damaged or replaced)");

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -46,13 +48,22 @@ struct LinearBundle {
 
   /// The documented binary form (docs/engine.md).
   std::vector<std::uint8_t> serialize() const;
+  /// The size of serialize()'s result, without making it.
+  std::uint64_t serializedBytes() const;
+  /// The binary form in consecutive pieces of `pieceBytes` (the last one shorter), handed to
+  /// `sink` in order with their offset; stops at the first piece `sink` refuses and returns its
+  /// error. Holds one piece at a time, never the whole form.
+  Result<void> writeInPieces(
+      std::size_t pieceBytes,
+      const std::function<Result<void>(std::uint64_t offset, std::span<const std::uint8_t> piece)>
+          &sink) const;
   /// Parses the binary form; Corrupt with the reason for anything malformed or truncated.
   static Result<LinearBundle> parse(std::span<const std::uint8_t> bytes);
   /// The bundle's content id: hex BLAKE2b-256 of serialize(), hashed piece by piece (no copy
   /// of the weights is made).
   std::string id() const;
 
-  /// Writes the binary form to `file` (atomically).
+  /// Writes the binary form to `file` (atomically), a piece at a time.
   Result<void> save(const std::filesystem::path &file) const;
   /// Reads and parses `file`; when `expectedId` is given, the content must hash to it.
   static Result<LinearBundle> load(const std::filesystem::path &file,
@@ -61,5 +72,15 @@ struct LinearBundle {
 
 /// Hex BLAKE2b-256 of `bytes` (the content address used for bundles).
 std::string contentId(std::span<const std::uint8_t> bytes);
+/// contentId of a file's bytes, read a piece at a time; NotFound or Io when it cannot be read.
+Result<std::string> fileContentId(const std::filesystem::path &file);
+
+/// Bundles held in this process, by content id, so that miners in one process (a benchmark's,
+/// a test's) hold one copy of a bundle between them instead of one each. Only what holds a
+/// bundle keeps it alive: the registry forgets a bundle when its last holder lets go.
+/// `id` must be `bundle`'s content id (checked when it was loaded, or computed by its maker).
+void shareInProcess(const std::shared_ptr<const LinearBundle> &bundle, const std::string &id);
+/// The bundle shared under `id`, or null when nothing in this process holds it.
+std::shared_ptr<const LinearBundle> sharedInProcess(const std::string &id);
 
 } // namespace nesa::model

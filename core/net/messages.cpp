@@ -45,10 +45,15 @@ Bytes encodeInstallBundle(const std::string &bundleId) {
 }
 
 Bytes encodePublishBundle(const std::string &bundleId, std::span<const std::uint8_t> content) {
-  flatbuffers::FlatBufferBuilder builder(content.size() + 256);
-  const auto bytes = builder.CreateVector(content.data(), content.size());
+  return encodePublishBundlePiece(bundleId, 0, content.size(), content);
+}
+
+Bytes encodePublishBundlePiece(const std::string &bundleId, std::uint64_t offset,
+                               std::uint64_t total, std::span<const std::uint8_t> piece) {
+  flatbuffers::FlatBufferBuilder builder(piece.size() + 256);
+  const auto bytes = builder.CreateVector(piece.data(), piece.size());
   const auto id = builder.CreateString(bundleId);
-  return finishMessage(builder, wire::CreatePublishBundle(builder, id, bytes));
+  return finishMessage(builder, wire::CreatePublishBundle(builder, id, bytes, offset, total));
 }
 
 Error decodeError(std::span<const std::uint8_t> frame) {
@@ -64,9 +69,12 @@ std::string decodeInstallBundle(std::span<const std::uint8_t> frame) {
 
 BundleUpload decodePublishBundle(std::span<const std::uint8_t> frame) {
   const auto *body = messageOf(frame)->body_as_PublishBundle();
-  BundleUpload upload{text(body->bundle_id()), {}};
+  BundleUpload upload{text(body->bundle_id()), {}, body->offset(), body->total_bytes()};
   if (body->content())
     upload.content.assign(body->content()->begin(), body->content()->end());
+  // Older senders leave the size out of a whole bundle.
+  if (upload.offset == 0 && upload.total == 0)
+    upload.total = upload.content.size();
   return upload;
 }
 

@@ -39,16 +39,25 @@ struct MinerRecord {
   std::uint64_t pricePerByte = 0; ///< micro-NES per payload byte
 };
 
-/// A bundle handed to a miner.
+/// A bundle handed to a miner, whole or one piece of it.
 struct BundleUpload {
   std::string bundleId;
-  Bytes content;
+  Bytes content;            ///< the bytes at `offset` of the bundle's binary form
+  std::uint64_t offset = 0; ///< where `content` starts
+  std::uint64_t total = 0;  ///< the whole bundle's size
+
+  /// True when `content` is the whole bundle.
+  bool whole() const { return offset == 0 && content.size() == total; }
 };
 
 Bytes encodeError(const Error &error);
 Bytes encodeAck();
 Bytes encodeInstallBundle(const std::string &bundleId);
+/// The whole bundle in one message.
 Bytes encodePublishBundle(const std::string &bundleId, std::span<const std::uint8_t> content);
+/// The piece of a `total`-byte bundle that starts at `offset`.
+Bytes encodePublishBundlePiece(const std::string &bundleId, std::uint64_t offset,
+                               std::uint64_t total, std::span<const std::uint8_t> piece);
 
 // Decoders take a frame that verifyMessage() accepted with the matching kind.
 Error decodeError(std::span<const std::uint8_t> frame);

@@ -754,6 +754,8 @@ Result<RunReport> Engine::runCalls(std::shared_ptr<const model::LinearBundle> bu
     return pool.error();
   if (!bundle)
     return fail(ErrorCode::InvalidInput, "a native program needs its bundle");
+  // Miners of this process that are sent the bundle (a benchmark's) hold this copy, not theirs.
+  model::shareInProcess(bundle, bundleId);
   const ProgramView view{*bundle, bundleId, 0, 0, bundle};
   if (auto installed = m_state->install(view); !installed)
     return installed.error();

@@ -182,7 +182,8 @@ public:
   /// compiled model's. Returns the report of all its calls; a failed call ends `body` with
   /// that error. `bundleId` must be `bundle`'s content id. In-process miners hold `bundle`
   /// itself rather than a copy (and with it whatever owns it, until the engine is gone), so it
-  /// must not change afterwards.
+  /// must not change afterwards; miner services of this process that install `bundleId` hold it
+  /// too (model::shareInProcess).
   Result<RunReport> runCalls(std::shared_ptr<const model::LinearBundle> bundle,
                              const std::string &bundleId, const RunOptions &options,
                              const std::function<Result<void>()> &body);

@@ -9,10 +9,12 @@
 #include "miner/juror_duties.h"
 #include "miner/miner_service.h"
 #include "miner/share_codec.h"
+#include "net/messages.h"
 #include "net/server.h"
 #include "privacy/local_miner.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <map>
@@ -22,6 +24,9 @@
 #include <thread>
 
 namespace nesa::miner {
+
+/// Bundle ids are 64 lower-case hex characters; anything else never reaches the file system.
+bool isBundleId(const std::string &id);
 
 using Clock = std::chrono::steady_clock;
 
@@ -94,6 +99,16 @@ struct MinerService::State {
   // Bundles clients sent, owed (µNES) with their first paid job for that bundle.
   std::mutex uploadMutex;
   std::map<std::pair<net::PublicKey, std::string>, std::uint64_t> uploadCharges;
+  // Bundles arriving in pieces, at most one per sender: its file (partialFile) holds the first
+  // `received` bytes.
+  struct PartialUpload {
+    std::string bundleId;
+    std::uint64_t total = 0;
+    std::uint64_t received = 0;
+    std::chrono::steady_clock::time_point lastPiece;
+  };
+  std::mutex piecesMutex;
+  std::map<net::PublicKey, PartialUpload> partialUploads; // guarded by piecesMutex
   // Wire keys that showed a payment session on an EVM network, and its client account.
   mutable std::mutex payersMutex;
   std::map<net::PublicKey, chain::Address> payers;
@@ -145,6 +160,17 @@ struct MinerService::State {
   /// A bundle a client sent: its content must hash to its id before it is parsed.
   Result<void> installUploaded(const std::string &id, std::span<const std::uint8_t> content,
                                bool paid);
+  // ---- bundle_pieces.cpp ----
+  /// Where the bundle `sender` is sending in pieces is written until it is whole.
+  std::filesystem::path partialFile(const net::PublicKey &sender) const;
+  /// One piece of a bundle sent in pieces, in order: appended to the sender's partial file;
+  /// the last one has the whole checked against the id and installed. True when the bundle is
+  /// whole and installed; an error drops what the sender had sent of it.
+  Result<bool> receivePiece(const net::PublicKey &sender, const net::BundleUpload &piece,
+                            bool paid);
+  /// Removes partial files a previous run of this miner left behind.
+  void clearPartialUploads();
+
   /// The EVM account as 0x text ("" without one).
   std::string chainAccountText() const;
   /// µNES in valid receipts, on whichever network pays this miner.
