@@ -18,7 +18,7 @@ LinkedMiners::~LinkedMiners() {
 }
 
 std::shared_ptr<LinkedMiners> startLinkedMiners(const net::Identity &client, int count,
-                                                const char *suite) {
+                                                const char *suite, std::size_t maxBundleBytes) {
   auto out = std::make_shared<LinkedMiners>();
   out->dir = fs::temp_directory_path() /
              ("nesa-bench-links-" + std::string(suite) + "-" + std::to_string(::getpid()));
@@ -26,6 +26,7 @@ std::shared_ptr<LinkedMiners> startLinkedMiners(const net::Identity &client, int
     miner::MinerOptions options;
     options.dataDir = out->dir / ("miner-" + std::to_string(i));
     options.requirePayment = false;
+    options.maxBundleBytes = maxBundleBytes;
     out->services.push_back(orDie(miner::MinerService::start(options), suite, "miner service"));
   }
   const auto engineOver = [&](const std::optional<net::LinkProfile> &profile) {

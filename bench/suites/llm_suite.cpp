@@ -4,16 +4,24 @@
 // 8-token prompt's pass and 16 greedy tokens, loading excluded. llama.cpp is driven by
 // llama_oracle (tests/llama_cpp), which a build with tests puts beside nesa-bench; it also
 // writes the model (about 55 s and 5.6 GB of temporary files, removed at the end). Then the same
-// run at hss-ee on two in-process miners against our local run (one repeat: minutes).
+// run at hss-ee against our local run (one repeat each: minutes): on two in-process miners, and
+// on two miner services of this process reached through emulated LAN and WAN links. The services
+// are sent the keyed bundle (4.4 GB, in pieces) once, over loopback, before anything is timed;
+// being in this process, they hold the client's copy of it rather than one each.
 #include "harness.h"
 #include "llm/language_model.h"
 #include "privacy/local_miner.h"
+#include "suites/linked_miners.h"
 #include "suites/or_die.h"
 #include "suites/run_traffic.h"
 #include "suites/suites.h"
 #include "util/child_process.h"
 
+#include <cmath>
 #include <filesystem>
+#include <iomanip>
+#include <optional>
+#include <set>
 #include <string>
 #include <unistd.h>
 
@@ -65,7 +73,10 @@ struct Fixture {
   // for 1.1 B parameters) instead of holding a copy each.
   std::shared_ptr<privacy::Engine> engine;
   std::shared_ptr<const privacy::EeKey> key;
-  bool hssEeWarm = false;
+  // The miner services behind emulated links, and the engines over them already warmed up.
+  std::optional<net::Identity> client;
+  std::shared_ptr<LinkedMiners> far;
+  std::set<const privacy::Engine *> warm;
   ~Fixture() {
     std::error_code ec;
     fs::remove_all(folder, ec);
@@ -103,28 +114,49 @@ double ours(const Fixture &f) {
   return timeMs([&] { orDie(f.model->generate(kPrompt, greedy, local), "our run"); });
 }
 
-// Our run at hss-ee: the keyed model's every linear op split into two shares, one per miner,
-// each answer checked. The first call keys the model, installs its bundle on the miners and
-// prepares it, and is not timed.
-double oursAtHssEe(Fixture &f) {
+// The first hss-ee run on `engine`'s miners (`where` names them), untimed: it keys the model
+// (once), installs its bundle on the miners and prepares it.
+void warmUp(Fixture &f, privacy::Engine &engine, const std::string &where,
+            const llm::RunSetup &setup) {
+  if (f.warm.count(&engine))
+    return;
+  llm::GenerationOptions once;
+  once.maxNewTokens = 1;
+  once.stopAtEos = false;
+  std::cerr << "llm suite: keying the model (once), installing and preparing it on the " << where
+            << " miners...\n";
+  const double ms =
+      timeMs([&] { orDie(f.model->generate(kPrompt, once, setup), "the hss-ee warm-up"); });
+  std::cerr << "llm suite: ready in " << std::lround(ms / 1000) << " s\n";
+  f.warm.insert(&engine);
+}
+
+llm::RunSetup hssEeOn(const Fixture &f, privacy::Engine &engine) {
   llm::RunSetup setup;
-  setup.engine = f.engine.get();
+  setup.engine = &engine;
   setup.options.level = privacy::PrivacyLevel::HssEe;
   setup.options.key = f.key;
+  return setup;
+}
+
+// Our run at hss-ee on `engine`'s miners: the keyed model's every linear op split into two
+// shares, one per miner, each answer checked.
+double oursAtHssEe(Fixture &f, privacy::Engine &engine, const std::string &where) {
+  const auto setup = hssEeOn(f, engine);
+  warmUp(f, engine, where, setup);
   llm::GenerationOptions greedy;
   greedy.maxNewTokens = kNewTokens;
   greedy.stopAtEos = false;
-  if (!f.hssEeWarm) {
-    llm::GenerationOptions once = greedy;
-    once.maxNewTokens = 1;
-    std::cerr << "llm suite: keying the model and preparing it on two in-process miners...\n";
-    orDie(f.model->generate(kPrompt, once, setup), "the hss-ee warm-up");
-    f.hssEeWarm = true;
-  }
   llm::Generation run;
   const double ms =
       timeMs([&] { run = orDie(f.model->generate(kPrompt, greedy, setup), "hss-ee"); });
-  printTraffic("llm", "hss-ee f64", run.report, "run (8-token prompt, 16 tokens)");
+  printTraffic("llm", "hss-ee f64 " + where, run.report, "run (8-token prompt, 16 tokens)");
+  const double tokens = static_cast<double>(kNewTokens);
+  std::cerr << "# llm hss-ee f64 " << where << ": " << std::fixed << std::setprecision(2)
+            << tokens / (ms / 1000) << " tokens/s, "
+            << (run.report.bytesSent + run.report.bytesReceived) / 1e6 / tokens
+            << " MB per token (the prompt's pass counted in)\n"
+            << std::defaultfloat;
   return ms;
 }
 
@@ -138,9 +170,24 @@ std::vector<Comparison> makeComparisons() {
                    [f] { return ours(*f); }};
   local.maxRepeats = 3;
   Comparison hssEe{"q8_0_1b_hss_ee_vs_local", "ms", [f] { return ours(*f); },
-                   [f] { return oursAtHssEe(*f); }};
+                   [f] { return oursAtHssEe(*f, *f->engine, "in-process"); }};
   hssEe.maxRepeats = 1;
-  return {local, hssEe};
+  // Room for the 4.4 GB keyed bundle (more than a miner keeps by default).
+  f->client = orDie(net::Identity::generate(), "a client identity");
+  f->far = startLinkedMiners(*f->client, 2, "llm", std::size_t{24} << 30);
+  const auto overLink = [f](const char *name, privacy::Engine &engine, const char *where) {
+    Comparison c{name, "ms", [f] { return ours(*f); },
+                 [f, &engine, where] {
+                   // Sent over loopback first: the bundle's upload is not part of a query.
+                   auto &loopback = *f->far->loopback;
+                   warmUp(*f, loopback, "loopback", hssEeOn(*f, loopback));
+                   return oursAtHssEe(*f, engine, where);
+                 }};
+    c.maxRepeats = 1;
+    return c;
+  };
+  return {local, hssEe, overLink("q8_0_1b_hss_ee_lan_vs_local", *f->far->lan, "LAN"),
+          overLink("q8_0_1b_hss_ee_wan_vs_local", *f->far->wan, "WAN")};
 }
 
 } // namespace
@@ -148,7 +195,8 @@ std::vector<Comparison> makeComparisons() {
 void registerLlmSuite() {
   registerSuite({"llm",
                  "a GGUF Llama of 1.1 B parameters in Q8_0 at local vs llama.cpp on the same "
-                 "file (prompt pass + 16 greedy tokens)",
+                 "file (prompt pass + 16 greedy tokens), and at hss-ee vs local in process and "
+                 "over emulated LAN and WAN links",
                  makeComparisons});
 }
 

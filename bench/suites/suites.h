@@ -30,7 +30,8 @@ void registerChainSuite();
 /// links vs loopback, and with its buffers reused vs mapped afresh.
 void registerBrainSuite();
 
-/// llm: a GGUF Llama of 1.1 B parameters in Q8_0 at local vs llama.cpp on the same file.
+/// llm: a GGUF Llama of 1.1 B parameters in Q8_0 at local vs llama.cpp on the same file, and at
+/// hss-ee vs local in process and over emulated LAN and WAN links.
 void registerLlmSuite();
 
 /// imported: nsfwjs's TF.js models (graph and layers) on a photo at hss (f64, ring64) vs local.
