@@ -109,6 +109,11 @@ pkg_check_modules(TESSERACT QUIET IMPORTED_TARGET tesseract lept)
 nesa_require(TESSERACT_FOUND "Tesseract OCR" "libtesseract-dev tesseract-ocr-eng")
 add_library(Nesa::Tesseract ALIAS PkgConfig::TESSERACT)
 
+# --- The wire: zstd for activations sent at ee to distant miners ----------------------
+pkg_check_modules(ZSTD QUIET IMPORTED_TARGET libzstd)
+nesa_require(ZSTD_FOUND "libzstd" "libzstd-dev")
+add_library(Nesa::Zstd ALIAS PkgConfig::ZSTD)
+
 # --- ONNX models: Debian's compiled schema (onnx_proto, over protobuf) -------------------
 find_package(ONNX QUIET CONFIG)
 nesa_require(ONNX_FOUND "ONNX" "libonnx-dev libprotobuf-dev")

@@ -17,7 +17,7 @@ packages=(
   # crypto and storage; secp256k1 and Keccak-256 for the EVM chain
   libsqlcipher-dev libssl-dev libsodium-dev libsecp256k1-dev libcrypto++-dev
   # medical image formats, documents and OCR, and image formats beyond Qt's built-in ones (TIFF)
-  libdcmtk-dev libnifti2-dev zlib1g-dev libpoppler-qt6-dev libzip-dev qt6-image-formats-plugins
+  libdcmtk-dev libnifti2-dev zlib1g-dev libpoppler-qt6-dev libzip-dev libzstd-dev qt6-image-formats-plugins
   libtesseract-dev tesseract-ocr-eng
   # ONNX models: the schema (protobuf), ONNX's own backend test data, and PyTorch's exporter
   # (Debian's python3-torch) that writes the test's models

@@ -1240,6 +1240,79 @@ private Q_SLOTS:
     QCOMPARE((*service)->stats().bundles, std::size_t{1});
   }
 
+  // ee's float32 activations travel zstd-compressed to distant miners and back; other tensors,
+  // and miners on this computer, get the plain bytes. A compressed share is refused before it is
+  // expanded when it would be larger than the peer may send, and when its frame is damaged.
+  void floatSharesTravelCompressedToDistantMiners() {
+    std::vector<float> values(256 * 1024, 0.0f); // mostly zeros, like activations after ReLU
+    for (std::size_t i = 0; i < values.size(); i += 7)
+      values[i] = static_cast<float>(i % 1000) / 10.0f;
+    ShareJob job;
+    job.bundleId = std::string(64, 'a');
+    job.ops = {0};
+    job.arithmetic = ShareArithmetic::F32;
+    job.input = TensorData::fromFloats({256, 1024}, values);
+    miner::PricedJob priced{job, 0, 0, std::nullopt};
+    const auto plain = miner::encodeShareJob(priced);
+    priced.compressed = true;
+    const auto compressed = miner::encodeShareJob(priced);
+    QVERIFY(compressed.size() * 4 < plain.size());
+    auto decoded = miner::decodeShareJob(compressed);
+    QVERIFY2(decoded, decoded ? "" : decoded.error().message.c_str());
+    QVERIFY(decoded->compressed);
+    QVERIFY(decoded->job.input->bytes == job.input->bytes);
+    QVERIFY(!miner::decodeShareJob(plain)->compressed);
+    auto tooLarge = miner::decodeShareJob(compressed, job.input->bytes.size() - 1);
+    QVERIFY(!tooLarge);
+    QVERIFY(tooLarge.error().message.find("more than this peer may send") != std::string::npos);
+    auto damaged = compressed;
+    damaged[damaged.size() / 2] ^= 0x55; // inside the zstd frame
+    auto broken = miner::decodeShareJob(damaged);
+    QVERIFY(!broken);   // the frame's checksum, if nothing before it, catches the damage
+    ShareJob f64 = job; // shares of the hss levels look random: never compressed
+    f64.arithmetic = ShareArithmetic::F64Masked;
+    f64.input->dtype = model::DType::F64; // the same bytes read as half as many doubles
+    f64.input->shape = {128, 1024};
+    QVERIFY(miner::encodeShareJob({f64, 0, 0, std::nullopt, true}).size() >
+            f64.input->bytes.size());
+
+    // Through a miner: asked compressed, it answers compressed; a miner at 127.0.0.1 is near.
+    miner::MinerOptions options;
+    options.dataDir = fs::path(m_dir.path().toStdString()) / "compressing";
+    options.requirePayment = false;
+    options.threads = 1;
+    auto service = miner::MinerService::start(options);
+    QVERIFY2(service, service ? "" : service.error().message.c_str());
+    model::LinearBundle bundle;
+    model::LinearOp op;
+    op.weight = TensorData::fromFloats({16, 1024}, std::vector<float>(16 * 1024, 0.5f));
+    bundle.ops.push_back(op);
+    net::MinerRecord record;
+    record.identity = (*service)->identity();
+    record.endpoint = "127.0.0.1:" + std::to_string((*service)->port());
+    job.bundleId = bundle.id();
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> wire;
+    std::vector<std::uint8_t> firstAnswer;
+    for (auto [name, compression] :
+         {std::pair{"always", miner::RemoteMinerOptions::Compression::Always},
+          std::pair{"auto", miner::RemoteMinerOptions::Compression::Auto}}) {
+      miner::RemoteMinerOptions remoteOptions;
+      remoteOptions.compression = compression;
+      miner::RemoteMiner remote(m_client, record, remoteOptions);
+      QVERIFY(remote.installBundle(bundle, bundle.id()));
+      auto answer = remote.compute(job);
+      QVERIFY2(answer, answer ? "" : answer.error().message.c_str());
+      QCOMPARE(answer->output.shape, (std::vector<std::int64_t>{256, 16}));
+      if (firstAnswer.empty())
+        firstAnswer = answer->output.bytes;
+      QVERIFY(answer->output.bytes == firstAnswer);
+      wire[name] = {answer->jobWireBytes, answer->answerWireBytes};
+    }
+    QVERIFY(wire["always"].first * 4 < job.input->bytes.size());
+    QVERIFY(wire["auto"].first > job.input->bytes.size());
+    QVERIFY(wire["auto"].second > 256 * 16 * 4);
+  }
+
   // A miner whose queue is full answers Busy; the client asks again (backing off) until its
   // install deadline, and gives up with the miner's answer after it.
   void aBusyMinerIsAskedAgainForTheModel() {

@@ -151,6 +151,11 @@ std::vector<Comparison> makeComparisons() {
                      at(level, arithmetic, engine, levelText + " over " + distance), repeats});
     }
   }
+  // What compressing ee's activations (zstd) saves a WAN away.
+  out.push_back(
+      {"ee_wan_compressed_vs_uncompressed", "ms",
+       at(PrivacyLevel::Ee, f32, f->far->wanUncompressed.get(), "ee over wan, uncompressed"),
+       at(PrivacyLevel::Ee, f32, f->far->wan.get(), "ee over wan"), 1});
   return out;
 }
 
@@ -160,7 +165,7 @@ void registerBrainSuite() {
   registerSuite({"brain",
                  "the built-in brain model on the Colin27 scan: ee (f32, and f64 vs f32), hss "
                  "f64 and hss ring64 vs local in process; ee and hss with miners a LAN and a WAN "
-                 "away vs loopback; "
+                 "away vs loopback; ee a WAN away with its activations compressed vs not; "
                  "buffers reused vs mapped afresh (slow: about 15 minutes)",
                  makeComparisons});
 }

@@ -29,7 +29,9 @@ std::shared_ptr<LinkedMiners> startLinkedMiners(const net::Identity &client, int
     options.maxBundleBytes = maxBundleBytes;
     out->services.push_back(orDie(miner::MinerService::start(options), suite, "miner service"));
   }
-  const auto engineOver = [&](const std::optional<net::LinkProfile> &profile) {
+  using Compression = miner::RemoteMinerOptions::Compression;
+  const auto engineOver = [&](const std::optional<net::LinkProfile> &profile,
+                              Compression compression) {
     std::vector<std::shared_ptr<privacy::MinerEndpoint>> miners;
     for (const auto &service : out->services) {
       net::Endpoint at{"127.0.0.1", service->port()};
@@ -40,14 +42,16 @@ std::shared_ptr<LinkedMiners> startLinkedMiners(const net::Identity &client, int
       net::MinerRecord record;
       record.identity = service->identity();
       record.endpoint = at.text();
-      miners.push_back(
-          std::make_shared<miner::RemoteMiner>(client, record, miner::RemoteMinerOptions{}));
+      miner::RemoteMinerOptions options;
+      options.compression = compression;
+      miners.push_back(std::make_shared<miner::RemoteMiner>(client, record, options));
     }
     return std::make_shared<privacy::Engine>(std::move(miners));
   };
-  out->loopback = engineOver(std::nullopt);
-  out->lan = engineOver(net::LinkProfile::lan());
-  out->wan = engineOver(net::LinkProfile::wan());
+  out->loopback = engineOver(std::nullopt, Compression::Auto); // none: 127.0.0.1
+  out->lan = engineOver(net::LinkProfile::lan(), Compression::Always);
+  out->wan = engineOver(net::LinkProfile::wan(), Compression::Always);
+  out->wanUncompressed = engineOver(net::LinkProfile::wan(), Compression::Never);
   return out;
 }
 

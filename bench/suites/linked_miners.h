@@ -14,12 +14,14 @@
 namespace nesa::bench {
 
 /// Unpaid miner services (no network pays here: distance is what is measured) and an engine
-/// per distance, all over the same services.
+/// per distance, all over the same services. The LAN and WAN engines treat their miners as the
+/// distant machines they stand for: float32 activations travel compressed, as they would to a
+/// miner on another computer; `wanUncompressed` is the WAN without that.
 struct LinkedMiners {
   std::filesystem::path dir;
   std::vector<std::unique_ptr<miner::MinerService>> services;
   std::vector<std::unique_ptr<net::LinkEmulator>> links;
-  std::shared_ptr<privacy::Engine> loopback, lan, wan;
+  std::shared_ptr<privacy::Engine> loopback, lan, wan, wanUncompressed;
   ~LinkedMiners();
 };
 

@@ -319,7 +319,8 @@ std::uint64_t MinerService::State::takeUploadCharge(const net::PublicKey &client
 
 void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message,
                                     const net::Responder &respond) {
-  auto priced = decodeShareJob(message);
+  // A compressed share expands to no more than the peer could have sent uncompressed.
+  auto priced = decodeShareJob(message, messageAllowance(peer).maxBytes);
   if (!priced) {
     ++failed;
     return respond(net::encodeError(priced.error()));
@@ -355,7 +356,9 @@ void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message,
         }
         ++served;
         fees += job->fee;
-        respond(encodeShareReply(signedReply(job->job, std::move(*reply), waited)));
+        auto answer = signedReply(job->job, std::move(*reply), waited);
+        answer.compressed = job->compressed; // answered the way it was asked
+        respond(encodeShareReply(answer));
       },
       [respond](const Error &error) { respond(net::encodeError(error)); });
   if (!queued) {

@@ -43,7 +43,13 @@ std::vector<chain::SignedAnswer> CallAnswers::of(const privacy::Seed &call) cons
 RemoteMiner::RemoteMiner(const net::Identity &client, net::MinerRecord record,
                          RemoteMinerOptions options)
     : m_client(client), m_record(std::move(record)), m_options(options),
-      m_id("miner-" + net::toHex(m_record.identity).substr(0, 8) + "@" + m_record.endpoint) {}
+      m_id("miner-" + net::toHex(m_record.identity).substr(0, 8) + "@" + m_record.endpoint) {
+  using Compression = RemoteMinerOptions::Compression;
+  const auto endpoint = net::parseEndpoint(m_record.endpoint);
+  m_compress = options.compression == Compression::Always ||
+               (options.compression == Compression::Auto && endpoint &&
+                !net::isLoopbackHost(endpoint->host));
+}
 
 RemoteMiner::~RemoteMiner() = default;
 
@@ -243,6 +249,7 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   }
   if (m_options.answers && m_chainAccount)
     m_options.answers->sent(job.call, *m_chainAccount);
+  priced.compressed = m_compress;
   const auto message = encodeShareJob(priced);
   bool overLimit = false;
   auto reply = request(message, m_options.jobTimeout, &overLimit);
@@ -262,6 +269,8 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   auto decoded = decodeShareReply(*reply);
   if (!decoded)
     return decoded.error();
+  decoded->reply.jobWireBytes = message.size();
+  decoded->reply.answerWireBytes = reply->size();
   // Only a signed answer can be held against the miner; an unsigned one is no answer. (The
   // digests hash megabytes of share data: computed once for both signatures.)
   const auto jobDigest = jobDigestOf(job);

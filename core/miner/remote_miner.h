@@ -39,11 +39,16 @@ private:
 /// Deadlines and what the client offers per job.
 struct RemoteMinerOptions {
   std::chrono::milliseconds connectTimeout{5'000};
-  std::chrono::milliseconds jobTimeout{60'000};      ///< a stalled miner is given up after this
+  std::chrono::milliseconds jobTimeout{60'000}; ///< a stalled miner is given up after this
   /// A bundle's delivery and load; for a bundle sent in pieces, each piece's.
   std::chrono::milliseconds installTimeout{180'000};
   /// Bundles larger than this are sent in pieces of this size (a message holds one piece).
   std::size_t uploadPieceBytes = 16u << 20;
+  /// Float32 shares (the activations of ee calls) and their answers travel zstd-compressed
+  /// (docs/network.md): Auto does so for miners not on this computer, where bandwidth costs more
+  /// than the compression's CPU time.
+  enum class Compression { Auto, Always, Never };
+  Compression compression = Compression::Auto;
   std::uint64_t tip = 0;
   /// Pays the miner per verified answer on an EVM network (the miner's account:
   /// RemoteMiner::setChainAccount); none: unpaid jobs.
@@ -115,6 +120,7 @@ private:
   const net::Identity &m_client;
   net::MinerRecord m_record;
   RemoteMinerOptions m_options;
+  bool m_compress = false; ///< from options.compression and the miner's address
   std::string m_id;
   std::mutex m_mutex;
   std::unique_ptr<net::Connection> m_connection;

@@ -18,6 +18,9 @@ struct PricedJob {
   std::uint64_t tip = 0; ///< raises priority in the miner's queue
   /// Paid miners of an EVM network: the client's signed receipt for the answers before this one.
   std::optional<chain::SignedReceipt> chainPayment;
+  /// Encoding: send a float32 share zstd-compressed (when that gains a tenth); decoded: it came
+  /// so, and the answer goes back the same way.
+  bool compressed = false;
 };
 
 /// A miner's answer with the time the job waited in its queue.
@@ -26,6 +29,9 @@ struct TimedReply {
   double queueMs = 0;
   /// EVM networks: the miner account's signature over the Disputes contract's answer digest.
   chain::Bytes chainSignature;
+  /// Encoding: send a float32 answer zstd-compressed (when that gains a tenth); decoded: it came
+  /// so.
+  bool compressed = false;
 };
 
 /// A juror's task in a dispute on an EVM network.
@@ -46,8 +52,10 @@ struct DisputedJob {
 inline constexpr std::int64_t kMaxWireElements = std::int64_t{1} << 28;
 
 net::Bytes encodeShareJob(const PricedJob &job);
-/// Decodes a verified ShareJob frame; refuses inconsistent tensors (shape vs bytes, dtype).
-Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame);
+/// Decodes a verified ShareJob frame; refuses inconsistent tensors (shape vs bytes, dtype) and
+/// a compressed share that would expand to more than `maxBytes`.
+Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame,
+                                 std::uint64_t maxBytes = kMaxWireElements * 8);
 
 /// An EVM network's receipt sent on its own.
 net::Bytes encodeChainReceipt(const chain::SignedReceipt &receipt);

@@ -26,4 +26,8 @@ Result<Endpoint> parseEndpoint(const std::string &text) {
   return Endpoint{rest.substr(0, colon), static_cast<std::uint16_t>(port)};
 }
 
+bool isLoopbackHost(const std::string &host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
 } // namespace nesa::net

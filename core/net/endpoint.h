@@ -18,5 +18,7 @@ struct Endpoint {
 
 /// Parses "host:port", "ws://host:port" or "http://host:port" (a trailing "/" is allowed).
 Result<Endpoint> parseEndpoint(const std::string &text);
+/// True for hosts on this computer: "localhost", 127.0.0.0/8 and ::1.
+bool isLoopbackHost(const std::string &host);
 
 } // namespace nesa::net

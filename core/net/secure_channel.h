@@ -35,8 +35,8 @@ struct SessionKeys {
 };
 
 /// Protocol version spoken in the handshake; a peer with another major version is refused.
-/// Version 3 added the cipher choice.
-inline constexpr std::uint16_t kProtocolVersion = 3;
+/// Version 3 added the cipher choice; 4, bundles in pieces and compressed tensors.
+inline constexpr std::uint16_t kProtocolVersion = 4;
 
 /// The client's half. Messages: hello → (server's reply) → finish.
 ///  hello  = "NESA" version offered-ciphers client-identity client-ephemeral random

@@ -497,6 +497,10 @@ public:
         continue;
       }
       work.bytesReceived = reply->output.bytes.size() + 8 * reply->output.shape.size();
+      if (reply->jobWireBytes) { // a remote miner: what went over the wire, compressed or not
+        work.bytesSent = reply->jobWireBytes;
+        work.bytesReceived = reply->answerWireBytes;
+      }
       at::Tensor result;
       CheckOutcome outcome{true, 0, 0, "not checked"};
       const auto expectedType = job.arithmetic == ShareArithmetic::Ring64 ? model::DType::I64

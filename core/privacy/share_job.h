@@ -58,6 +58,10 @@ struct ShareReply {
   /// makes a wrong answer provable in a dispute. All zero for in-process miners.
   std::array<std::uint8_t, 32> signer{};
   std::array<std::uint8_t, 64> signature{};
+  /// A remote miner's job and answer as they went over the wire (compressed or not); 0 for
+  /// in-process miners.
+  std::uint64_t jobWireBytes = 0;
+  std::uint64_t answerWireBytes = 0;
 };
 
 } // namespace nesa::privacy
