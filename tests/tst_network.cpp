@@ -1160,13 +1160,14 @@ private Q_SLOTS:
 
   // A bundle larger than a message may be arrives in pieces, in order; the whole must hash to
   // its id before the miner installs it. A piece out of order, a wrong whole or a bundle too
-  // large for the miner leaves nothing behind.
+  // large for the miner leaves nothing behind; uploads under way share a budget.
   void largeBundlesArriveInPieces() {
     miner::MinerOptions options;
     options.dataDir = fs::path(m_dir.path().toStdString()) / "pieces";
     options.requirePayment = false;
     options.threads = 1;
-    options.maxBundleBytes = 1u << 20;
+    options.maxBundleBytes = 8u << 20;
+    options.maxQueuedBytes = 1u << 20; // no message over 1 MiB: larger bundles need pieces
     auto service = miner::MinerService::start(options);
     QVERIFY2(service, service ? "" : service.error().message.c_str());
     const auto bundles = options.dataDir / "bundles";
@@ -1178,15 +1179,18 @@ private Q_SLOTS:
       return parts;
     };
 
-    // Through the client: 64 KiB in pieces of 10 000 bytes.
+    // Through the client: 1.44 MB in pieces of 100 000 bytes.
     net::MinerRecord record;
     record.identity = (*service)->identity();
     record.endpoint = "127.0.0.1:" + std::to_string((*service)->port());
     miner::RemoteMinerOptions inPieces;
-    inPieces.uploadPieceBytes = 10'000;
-    miner::RemoteMiner remote(m_client, record, inPieces);
-    const auto bundle = randomBundle(21, 128);
-    auto installed = remote.installBundle(bundle, bundle.id());
+    inPieces.uploadPieceBytes = 100'000;
+    const auto bundle = randomBundle(21, 600);
+    miner::RemoteMinerOptions whole;
+    auto refused = miner::RemoteMiner(m_client, record, whole).installBundle(bundle, bundle.id());
+    QVERIFY(!refused); // in one message it is over the miner's limit
+    auto installed =
+        miner::RemoteMiner(m_client, record, inPieces).installBundle(bundle, bundle.id());
     QVERIFY2(installed, installed ? "" : installed.error().message.c_str());
     QCOMPARE((*service)->stats().bundles, std::size_t{1});
     QVERIFY(fs::exists(bundles / (bundle.id() + ".nesalb")));
@@ -1195,7 +1199,8 @@ private Q_SLOTS:
     job.bundleId = bundle.id();
     job.ops = {0};
     job.seed = randomSeed();
-    job.seedShape = {1, 128};
+    job.seedShape = {1, 600};
+    miner::RemoteMiner remote(m_client, record, inPieces);
     auto answer = remote.compute(job);
     QVERIFY2(answer, answer ? "" : answer.error().message.c_str());
 
@@ -1210,33 +1215,47 @@ private Q_SLOTS:
       auto ack = reply ? net::expectAck(*reply) : Result<void>(reply.error());
       return ack ? std::string("ok") : ack.error().message;
     };
-    const auto other = randomBundle(22, 128);
+    const auto other = randomBundle(22, 600);
     const auto bytes = other.serialize();
     const std::span<const std::uint8_t> all(bytes);
-    QCOMPARE(send(other.id(), 0, bytes.size(), all.subspan(0, 30'000)), std::string("ok"));
+    QCOMPARE(send(other.id(), 0, bytes.size(), all.subspan(0, 300'000)), std::string("ok"));
     QCOMPARE(leftovers(), 1);
-    QVERIFY(send(other.id(), 40'000, bytes.size(), all.subspan(40'000))
-                .find("where byte 30000 was due") != std::string::npos);
+    QVERIFY(send(other.id(), 600'000, bytes.size(), all.subspan(600'000, 300'000))
+                .find("where byte 300000 was due") != std::string::npos);
     QCOMPARE(leftovers(), 0);
-    QVERIFY(
-        send(other.id(), 30'000, bytes.size(), all.subspan(30'000)).find("where byte 0 was due") !=
-        std::string::npos);
+    QVERIFY(send(other.id(), 300'000, bytes.size(), all.subspan(300'000, 300'000))
+                .find("where byte 0 was due") != std::string::npos);
 
     auto damaged = bytes;
     damaged[bytes.size() / 2] ^= 0x10;
-    QCOMPARE(send(other.id(), 0, bytes.size(), std::span(damaged).subspan(0, 30'000)),
-             std::string("ok"));
-    QVERIFY(send(other.id(), 30'000, bytes.size(), std::span(damaged).subspan(30'000))
-                .find("does not hash to") != std::string::npos);
+    for (std::size_t offset = 0; offset < bytes.size(); offset += 500'000) {
+      const auto piece =
+          std::span(damaged).subspan(offset, std::min<std::size_t>(500'000, bytes.size() - offset));
+      const auto said = send(other.id(), offset, bytes.size(), piece);
+      if (offset + piece.size() < bytes.size())
+        QCOMPARE(said, std::string("ok"));
+      else
+        QVERIFY(said.find("does not hash to") != std::string::npos);
+    }
     QCOMPARE(leftovers(), 0);
     QVERIFY(!fs::exists(bundles / (other.id() + ".nesalb")));
 
-    const auto large = randomBundle(23, 600); // 1.44 MB: more than the miner keeps
+    const auto large = randomBundle(23, 1500); // 9 MB: more than the miner keeps
     const auto largeBytes = large.serialize();
     QVERIFY(send(large.id(), 0, largeBytes.size(), std::span(largeBytes).subspan(0, 1000))
                 .find("more than this miner keeps") != std::string::npos);
-    QVERIFY(send(other.id(), 5, 8, all.subspan(0, 10)).find("outside") != std::string::npos);
+    QVERIFY(send(other.id(), 0, 2000, all.subspan(0, 1000)).find("send whole") !=
+            std::string::npos);
+    QVERIFY(send(other.id(), 5, 2u << 20, all.subspan(0, 10)).find("was due") != std::string::npos);
     QCOMPARE(leftovers(), 0);
+
+    // Uploads under way may together announce no more than the miner keeps.
+    const auto fakeId = [](char c) { return std::string(64, c); };
+    QCOMPARE(send(fakeId('a'), 0, 3u << 20, all.subspan(0, 1000)), std::string("ok"));
+    QCOMPARE(send(fakeId('b'), 0, 3u << 20, all.subspan(0, 1000)), std::string("ok"));
+    QVERIFY(send(fakeId('c'), 0, 3u << 20, all.subspan(0, 1000)).find("other bundles") !=
+            std::string::npos);
+    QCOMPARE(leftovers(), 2);
     QCOMPARE((*service)->stats().bundles, std::size_t{1});
   }
 
@@ -1244,9 +1263,11 @@ private Q_SLOTS:
   // and miners on this computer, get the plain bytes. A compressed share is refused before it is
   // expanded when it would be larger than the peer may send, and when its frame is damaged.
   void floatSharesTravelCompressedToDistantMiners() {
+    std::mt19937 random(5);
     std::vector<float> values(256 * 1024, 0.0f); // mostly zeros, like activations after ReLU
-    for (std::size_t i = 0; i < values.size(); i += 7)
-      values[i] = static_cast<float>(i % 1000) / 10.0f;
+    for (auto &value : values)
+      if (std::uniform_real_distribution<float>(0, 1)(random) < 0.25f)
+        value = std::uniform_real_distribution<float>(0, 10)(random);
     ShareJob job;
     job.bundleId = std::string(64, 'a');
     job.ops = {0};
@@ -1256,19 +1277,27 @@ private Q_SLOTS:
     const auto plain = miner::encodeShareJob(priced);
     priced.compressed = true;
     const auto compressed = miner::encodeShareJob(priced);
-    QVERIFY(compressed.size() * 4 < plain.size());
-    auto decoded = miner::decodeShareJob(compressed);
+    QVERIFY(compressed.size() * 2 < plain.size());
+    auto decoded = miner::decodeShareJob(compressed, 1u << 30);
     QVERIFY2(decoded, decoded ? "" : decoded.error().message.c_str());
     QVERIFY(decoded->compressed);
     QVERIFY(decoded->job.input->bytes == job.input->bytes);
-    QVERIFY(!miner::decodeShareJob(plain)->compressed);
+    QVERIFY(!miner::decodeShareJob(plain, 1u << 30)->compressed);
+    auto unexpected = miner::decodeShareJob(compressed, 0); // where only plain shares are sent
+    QVERIFY(!unexpected);
+    QVERIFY(unexpected.error().message.find("only plain") != std::string::npos);
     auto tooLarge = miner::decodeShareJob(compressed, job.input->bytes.size() - 1);
     QVERIFY(!tooLarge);
     QVERIFY(tooLarge.error().message.find("more than this peer may send") != std::string::npos);
     auto damaged = compressed;
     damaged[damaged.size() / 2] ^= 0x55; // inside the zstd frame
-    auto broken = miner::decodeShareJob(damaged);
-    QVERIFY(!broken);   // the frame's checksum, if nothing before it, catches the damage
+    auto broken = miner::decodeShareJob(damaged, 1u << 30);
+    QVERIFY(!broken); // the frame's checksum, if nothing before it, catches the damage
+    // Nothing expands more than 256 times: a tensor of zeros travels plain.
+    ShareJob zeros = job;
+    zeros.input = TensorData::fromFloats({256, 1024}, std::vector<float>(256 * 1024, 0.0f));
+    QVERIFY(miner::encodeShareJob({zeros, 0, 0, std::nullopt, true}).size() >
+            zeros.input->bytes.size());
     ShareJob f64 = job; // shares of the hss levels look random: never compressed
     f64.arithmetic = ShareArithmetic::F64Masked;
     f64.input->dtype = model::DType::F64; // the same bytes read as half as many doubles
@@ -1283,9 +1312,13 @@ private Q_SLOTS:
     options.threads = 1;
     auto service = miner::MinerService::start(options);
     QVERIFY2(service, service ? "" : service.error().message.c_str());
+    // Half the outputs zero: an answer of 128 KiB that compresses about twice.
+    std::vector<float> weights(128 * 1024, 0.0f);
+    for (std::size_t i = 0; i < weights.size() / 2; ++i)
+      weights[i] = std::uniform_real_distribution<float>(-1, 1)(random);
     model::LinearBundle bundle;
     model::LinearOp op;
-    op.weight = TensorData::fromFloats({16, 1024}, std::vector<float>(16 * 1024, 0.5f));
+    op.weight = TensorData::fromFloats({128, 1024}, weights);
     bundle.ops.push_back(op);
     net::MinerRecord record;
     record.identity = (*service)->identity();
@@ -1302,15 +1335,16 @@ private Q_SLOTS:
       QVERIFY(remote.installBundle(bundle, bundle.id()));
       auto answer = remote.compute(job);
       QVERIFY2(answer, answer ? "" : answer.error().message.c_str());
-      QCOMPARE(answer->output.shape, (std::vector<std::int64_t>{256, 16}));
+      QCOMPARE(answer->output.shape, (std::vector<std::int64_t>{256, 128}));
       if (firstAnswer.empty())
         firstAnswer = answer->output.bytes;
       QVERIFY(answer->output.bytes == firstAnswer);
       wire[name] = {answer->jobWireBytes, answer->answerWireBytes};
     }
-    QVERIFY(wire["always"].first * 4 < job.input->bytes.size());
+    QVERIFY(wire["always"].first * 2 < job.input->bytes.size());
     QVERIFY(wire["auto"].first > job.input->bytes.size());
-    QVERIFY(wire["auto"].second > 256 * 16 * 4);
+    QVERIFY(wire["auto"].second > 256 * 128 * 4);
+    QVERIFY(wire["always"].second * 3 < wire["auto"].second * 2); // the answer came compressed
   }
 
   // A miner whose queue is full answers Busy; the client asks again (backing off) until its

@@ -26,8 +26,8 @@ struct LinkedMiners {
 };
 
 /// Starts `count` miner services and the links to them; exits with a message naming `suite`
-/// when a step fails. Each service keeps bundles of up to a quarter of `maxBundleBytes` for
-/// these unpaid clients.
+/// when a step fails. Each service keeps up to `maxBundleBytes` of bundles (nobody pays these
+/// miners, so every client counts as paying).
 std::shared_ptr<LinkedMiners>
 startLinkedMiners(const net::Identity &client, int count, const char *suite,
                   std::size_t maxBundleBytes = miner::MinerOptions{}.maxBundleBytes);

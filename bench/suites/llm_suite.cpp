@@ -6,7 +6,7 @@
 // writes the model (about 55 s and 5.6 GB of temporary files, removed at the end). Then the same
 // run at hss-ee against our local run (one repeat each: minutes): on two in-process miners, and
 // on two miner services of this process reached through emulated LAN and WAN links. The services
-// are sent the keyed bundle (4.4 GB, in pieces) once, over loopback, before anything is timed;
+// are sent the keyed bundle (4.15 GB, in pieces) once, over loopback, before anything is timed;
 // being in this process, they hold the client's copy of it rather than one each.
 #include "harness.h"
 #include "llm/language_model.h"
@@ -172,7 +172,7 @@ std::vector<Comparison> makeComparisons() {
   Comparison hssEe{"q8_0_1b_hss_ee_vs_local", "ms", [f] { return ours(*f); },
                    [f] { return oursAtHssEe(*f, *f->engine, "in-process"); }};
   hssEe.maxRepeats = 1;
-  // Room for the 4.4 GB keyed bundle (more than a miner keeps by default).
+  // Room for the 4.15 GB keyed bundle (more than a miner keeps by default).
   f->client = orDie(net::Identity::generate(), "a client identity");
   f->far = startLinkedMiners(*f->client, 2, "llm", std::size_t{24} << 30);
   const auto overLink = [f](const char *name, privacy::Engine &engine, const char *where) {

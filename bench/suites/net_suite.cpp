@@ -109,7 +109,7 @@ struct WireEcho {
                          [](const net::Peer &, net::Bytes message, net::Responder respond) {
                            if (*net::verifyMessage(message) != net::MessageKind::ShareJob)
                              return respond(net::encodeAck());
-                           auto job = orDie(miner::decodeShareJob(message), "decode job");
+                           auto job = orDie(miner::decodeShareJob(message, 0), "decode job");
                            miner::TimedReply reply;
                            reply.reply.output = std::move(*job.job.input);
                            respond(miner::encodeShareReply(reply));

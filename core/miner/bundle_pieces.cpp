@@ -1,5 +1,6 @@
-// Bundles larger than a message may be arrive in pieces: each sender's pieces are appended to a
-// file of its own, in order, and the whole is checked against its id before it is installed.
+// Bundles larger than a message may be arrive in pieces: each (sender, bundle)'s pieces are
+// appended to a file of their own, in order, and the whole is checked against its id before it
+// is installed. What senders announce is budgeted before anything is written.
 #include "miner/internal/miner_state.h"
 #include "model/linear_bundle.h"
 #include "util/log.h"
@@ -12,13 +13,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A sender that sent nothing for this long may lose its partial bundle to another's.
-constexpr auto kIdlePartial = std::chrono::minutes(10);
+// An upload nothing arrived for this long gives its place to others.
+constexpr auto kIdlePartial = std::chrono::minutes(5);
+// Uploads under way at once, from everyone.
+constexpr std::size_t kMostPartials = 16;
 
 } // namespace
 
-fs::path MinerService::State::partialFile(const net::PublicKey &sender) const {
-  return options.dataDir / "bundles" / ("incoming-" + net::toHex(sender).substr(0, 32) + ".part");
+fs::path MinerService::State::partialFile(const net::PublicKey &sender,
+                                          const std::string &bundleId) const {
+  return options.dataDir / "bundles" /
+         ("incoming-" + net::toHex(sender).substr(0, 32) + "-" + bundleId + ".part");
 }
 
 void MinerService::State::clearPartialUploads() {
@@ -28,58 +33,89 @@ void MinerService::State::clearPartialUploads() {
       fs::remove(entry.path(), ec);
 }
 
+Result<void> MinerService::State::makeRoomForPartial(std::uint64_t total, bool paid) {
+  const auto now = std::chrono::steady_clock::now();
+  std::error_code ec;
+  const auto evict = [&](auto it) {
+    fs::remove(partialFile(it->first.first, it->first.second), ec);
+    return partialUploads.erase(it);
+  };
+  for (auto it = partialUploads.begin(); it != partialUploads.end();)
+    it = now - it->second.lastPiece > kIdlePartial ? evict(it) : std::next(it);
+  const auto sum = [&](bool paidOnly) {
+    std::uint64_t bytes = 0;
+    for (const auto &[key, partial] : partialUploads)
+      bytes += (!paidOnly || partial.paid) ? partial.total : 0;
+    return bytes;
+  };
+  // A paying sender's upload takes the place of a stranger's, the least recently active first.
+  const auto evictUnpaid = [&] {
+    auto oldest = partialUploads.end();
+    for (auto it = partialUploads.begin(); it != partialUploads.end(); ++it)
+      if (!it->second.paid &&
+          (oldest == partialUploads.end() || it->second.lastPiece < oldest->second.lastPiece))
+        oldest = it;
+    if (oldest == partialUploads.end())
+      return false;
+    evict(oldest);
+    return true;
+  };
+  const std::uint64_t unpaidSpace = options.maxBundleBytes / 4;
+  if (!paid && sum(false) - sum(true) + total > unpaidSpace)
+    return fail(ErrorCode::Busy, "other bundles are arriving here: send it again later");
+  while (partialUploads.size() >= kMostPartials || sum(false) + total > options.maxBundleBytes)
+    if (!paid || !evictUnpaid())
+      return fail(ErrorCode::Busy, "other bundles are arriving here: send it again later");
+  return {};
+}
+
 Result<bool> MinerService::State::receivePiece(const net::PublicKey &sender,
                                                const net::BundleUpload &piece, bool paid) {
   const auto &id = piece.bundleId;
   if (!isBundleId(id))
     return fail(ErrorCode::InvalidInput, "'" + id + "' is not a bundle id");
-  if (piece.total == 0 || piece.content.empty() || piece.offset > piece.total ||
-      piece.content.size() > piece.total - piece.offset)
+  const auto key = std::pair(sender, id);
+  const auto file = partialFile(sender, id);
+  std::error_code ec;
+  std::unique_lock lock(piecesMutex);
+  const auto drop = [&] {
+    partialUploads.erase(key);
+    fs::remove(file, ec);
+  };
+  if (piece.total <= net::kSmallestPiecedBundle || piece.content.empty() ||
+      piece.offset > piece.total || piece.content.size() > piece.total - piece.offset) {
+    drop();
     return fail(ErrorCode::InvalidInput,
-                "a piece of bundle " + id.substr(0, 12) + " lies outside the bundle's size");
+                "a piece of bundle " + id.substr(0, 12) +
+                    " lies outside the bundle's size (or the bundle is small enough to send "
+                    "whole)");
+  }
   const std::uint64_t space = paid ? options.maxBundleBytes : options.maxBundleBytes / 4;
-  if (piece.total > space)
+  if (piece.total > space) {
+    drop();
     return fail(ErrorCode::InvalidInput, "the bundle's " + std::to_string(piece.total) +
                                              " bytes are more than this miner keeps (" +
                                              std::to_string(space) +
                                              (paid ? "" : " for clients without a session") + ")");
-  const auto file = partialFile(sender);
-  std::error_code ec;
-  std::unique_lock lock(piecesMutex);
-  const auto drop = [&] {
-    partialUploads.erase(sender);
-    fs::remove(file, ec);
-  };
+  }
   const auto now = std::chrono::steady_clock::now();
   if (piece.offset == 0) {
-    drop(); // a new bundle, or this one again from the start
-    // Partial bundles together stay within what this miner keeps installed; idle ones make room.
-    std::uint64_t arriving = piece.total;
-    for (auto it = partialUploads.begin(); it != partialUploads.end();) {
-      if (now - it->second.lastPiece > kIdlePartial) {
-        fs::remove(partialFile(it->first), ec);
-        it = partialUploads.erase(it);
-      } else {
-        arriving += it->second.total;
-        ++it;
-      }
-    }
-    if (arriving > options.maxBundleBytes)
-      return fail(ErrorCode::Busy, "other bundles are arriving here: send it again later");
+    drop(); // this bundle again from the start
+    if (auto room = makeRoomForPartial(piece.total, paid); !room)
+      return room.error();
     fs::create_directories(file.parent_path(), ec);
-    partialUploads[sender] = {id, piece.total, 0, now};
+    partialUploads[key] = {piece.total, 0, now, paid};
   }
-  const auto found = partialUploads.find(sender);
-  if (found == partialUploads.end() || found->second.bundleId != id ||
-      found->second.total != piece.total || found->second.received != piece.offset) {
-    const auto expected = found == partialUploads.end() || found->second.bundleId != id
-                              ? std::uint64_t{0}
-                              : found->second.received;
+  const auto found = partialUploads.find(key);
+  if (found == partialUploads.end() || found->second.total != piece.total ||
+      found->second.received != piece.offset) {
+    const auto expected = found == partialUploads.end() ? std::uint64_t{0} : found->second.received;
     drop();
-    return fail(ErrorCode::InvalidInput, "a piece of bundle " + id.substr(0, 12) + " at byte " +
-                                             std::to_string(piece.offset) + ", where byte " +
-                                             std::to_string(expected) +
-                                             " was due: send the bundle again from the start");
+    // NotFound: what the sender continues is not here (expired, or this miner restarted).
+    return fail(ErrorCode::NotFound, "a piece of bundle " + id.substr(0, 12) + " at byte " +
+                                         std::to_string(piece.offset) + ", where byte " +
+                                         std::to_string(expected) +
+                                         " was due: send the bundle again from the start");
   }
   auto &partial = found->second;
   {
@@ -97,12 +133,14 @@ Result<bool> MinerService::State::receivePiece(const net::PublicKey &sender,
     return false;
   const auto total = partial.total;
   partialUploads.erase(found);
-  // Out of the way of this sender's next bundle before the lock is let go.
+  // Out of the way of this sender's next upload of the same bundle before the lock is let go.
   auto whole = file;
   whole.replace_extension(".whole.part");
   fs::rename(file, whole, ec);
-  if (ec)
-    return fail(ErrorCode::Io, "cannot store bundle " + id.substr(0, 12) + ": " + ec.message());
+  if (ec) {
+    fs::remove(file, ec);
+    return fail(ErrorCode::Io, "cannot store bundle " + id.substr(0, 12));
+  }
   lock.unlock();
   // Whole: it must be what the id names before anything parses it.
   auto hashed = model::fileContentId(whole);
@@ -115,10 +153,12 @@ Result<bool> MinerService::State::receivePiece(const net::PublicKey &sender,
   const bool fresh = !fs::exists(target, ec);
   if (fresh)
     fs::rename(whole, target, ec);
-  else
+  if (!fresh || ec) {
+    const bool notStored = static_cast<bool>(ec);
     fs::remove(whole, ec);
-  if (ec)
-    return fail(ErrorCode::Io, "cannot store bundle " + id.substr(0, 12) + ": " + ec.message());
+    if (notStored)
+      return fail(ErrorCode::Io, "cannot store bundle " + id.substr(0, 12));
+  }
   log::info(name + ": received bundle " + id.substr(0, 12) + " in pieces (" +
             std::to_string(total) + " bytes)");
   auto installed = install(id, paid);

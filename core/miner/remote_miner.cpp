@@ -81,48 +81,65 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
   return fail(ErrorCode::Unavailable, "unreachable");
 }
 
+Result<void> RemoteMiner::sendInPieces(const model::LinearBundle &bundle,
+                                       const std::string &bundleId, std::uint64_t bundleBytes) {
+  using Clock = std::chrono::steady_clock;
+  Result<void> sent;
+  // A miner that lost what came before (it restarted, or the upload sat idle) says NotFound:
+  // the bundle is sent again from the start, twice at most.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    sent = bundle.writeInPieces(
+        m_options.uploadPieceBytes,
+        [&](std::uint64_t offset, std::span<const std::uint8_t> piece) -> Result<void> {
+          // Each piece has the install's time: a large bundle over a slow link takes longer
+          // than one install may.
+          const auto deadline = Clock::now() + m_options.installTimeout;
+          const auto message = net::encodePublishBundlePiece(bundleId, offset, bundleBytes, piece);
+          // A full queue keeps what came before: this piece is asked again, not the bundle.
+          for (auto wait = std::chrono::milliseconds(50);;
+               wait = std::min(2 * wait, std::chrono::milliseconds(1000))) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+            auto reply = request(message, std::max(left, std::chrono::milliseconds(1)));
+            auto acked = reply ? net::expectAck(*reply) : Result<void>(reply.error());
+            if (acked || acked.error().code != ErrorCode::Busy || Clock::now() + wait >= deadline)
+              return acked;
+            std::this_thread::sleep_for(wait);
+          }
+        });
+    if (sent || sent.error().code != ErrorCode::NotFound)
+      return sent;
+  }
+  return sent;
+}
+
 Result<std::size_t> RemoteMiner::deliverBundle(const model::LinearBundle &bundle,
                                                const std::string &bundleId) {
   using Clock = std::chrono::steady_clock;
-  auto deadline = Clock::now() + m_options.installTimeout;
+  const auto deadline = Clock::now() + m_options.installTimeout;
   const auto ask = [&](const net::Bytes &message) -> Result<void> {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     auto reply = request(message, std::max(left, std::chrono::milliseconds(1)));
     return reply ? net::expectAck(*reply) : Result<void>(reply.error());
   };
   const std::uint64_t bundleBytes = bundle.serializedBytes(); // what a paid miner charges for
-  const bool inPieces = bundleBytes > m_options.uploadPieceBytes;
+  const bool inPieces =
+      bundleBytes > std::max<std::uint64_t>(m_options.uploadPieceBytes, net::kSmallestPiecedBundle);
   std::optional<net::Bytes> upload; // serialized once, when the miner first lacks the bundle
   auto pause = std::chrono::milliseconds(50);
   while (true) {
     auto done = ask(net::encodeInstallBundle(bundleId));
     if (done)
       return std::size_t{0};
-    if (done.error().code == ErrorCode::NotFound && inPieces) {
-      // Too large for one message: in pieces, each given its own time (a large bundle over a
-      // slow link takes longer than one install may).
-      done = bundle.writeInPieces(
-          m_options.uploadPieceBytes,
-          [&](std::uint64_t offset, std::span<const std::uint8_t> piece) -> Result<void> {
-            deadline = Clock::now() + m_options.installTimeout;
-            const auto message =
-                net::encodePublishBundlePiece(bundleId, offset, bundleBytes, piece);
-            // A full queue keeps what came before: this piece is asked again, not the bundle.
-            for (auto wait = std::chrono::milliseconds(50);;
-                 wait = std::min(2 * wait, std::chrono::milliseconds(1000))) {
-              auto sent = ask(message);
-              if (sent || sent.error().code != ErrorCode::Busy || Clock::now() + wait >= deadline)
-                return sent;
-              std::this_thread::sleep_for(wait);
-            }
-          });
-      if (done)
-        return static_cast<std::size_t>(bundleBytes);
-    } else if (done.error().code == ErrorCode::NotFound) {
-      // The miner does not have it: send it (it checks the hash before parsing).
-      if (!upload)
-        upload = net::encodePublishBundle(bundleId, bundle.serialize());
-      done = ask(*upload);
+    if (done.error().code == ErrorCode::NotFound) {
+      // The miner does not have it: send it (it checks the hash before parsing), in pieces
+      // when it is too large for one message.
+      if (inPieces) {
+        done = sendInPieces(bundle, bundleId, bundleBytes);
+      } else {
+        if (!upload)
+          upload = net::encodePublishBundle(bundleId, bundle.serialize());
+        done = ask(*upload);
+      }
       if (done)
         return static_cast<std::size_t>(bundleBytes);
     }
@@ -266,7 +283,9 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   }
   if (!reply)
     return reply.error();
-  auto decoded = decodeShareReply(*reply);
+  // A compressed job is answered compressed: a float32 answer of at most a message's elements.
+  auto decoded =
+      decodeShareReply(*reply, m_compress ? static_cast<std::uint64_t>(kMaxWireElements) * 4 : 0);
   if (!decoded)
     return decoded.error();
   decoded->reply.jobWireBytes = message.size();

@@ -42,7 +42,8 @@ struct RemoteMinerOptions {
   std::chrono::milliseconds jobTimeout{60'000}; ///< a stalled miner is given up after this
   /// A bundle's delivery and load; for a bundle sent in pieces, each piece's.
   std::chrono::milliseconds installTimeout{180'000};
-  /// Bundles larger than this are sent in pieces of this size (a message holds one piece).
+  /// Bundles larger than this (and than net::kSmallestPiecedBundle) are sent in pieces of this
+  /// size, one a message.
   std::size_t uploadPieceBytes = 16u << 20;
   /// Float32 shares (the activations of ee calls) and their answers travel zstd-compressed
   /// (docs/network.md): Auto does so for miners not on this computer, where bandwidth costs more
@@ -104,6 +105,9 @@ private:
   /// (0 when the miner had it). While the miner answers Busy it asks again, the pause doubling
   /// from 50 ms to 1 s, until installTimeout has passed in all.
   Result<std::size_t> deliverBundle(const model::LinearBundle &bundle, const std::string &bundleId);
+  /// Sends a bundle too large for one message in pieces (deliverBundle's upload).
+  Result<void> sendInPieces(const model::LinearBundle &bundle, const std::string &bundleId,
+                            std::uint64_t bundleBytes);
   /// Only an answer signed by the pinned wire key can be held against the miner.
   Result<void> checkSigned(const privacy::ShareReply &reply, const net::Digest &job,
                            const net::Digest &result) const;

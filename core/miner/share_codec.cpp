@@ -17,9 +17,14 @@ using net::Bytes;
 constexpr std::uint8_t kZstdCompressed = 1; // Tensor.compression
 
 // Compressed only when asked for, for float32 tensors large enough to gain, and only when the
-// frame is a tenth smaller (zstd's fastest level but one: ~500 MB/s a core).
+// frame is a tenth smaller (zstd's fastest level but one: ~500 MB/s a core). A frame expands
+// at most kMostExpansion times: what compresses better travels plain, so a small message can
+// never make its reader allocate much more than it sent.
 constexpr std::size_t kSmallestCompressed = 64u << 10;
 constexpr int kZstdLevel = 1;
+constexpr std::size_t kMostExpansion = 256;
+// readTensor's `maxBytes` where compression is not expected at all.
+constexpr std::uint64_t kPlainOnly = 0;
 
 flatbuffers::Offset<wire::Tensor> writeTensor(flatbuffers::FlatBufferBuilder &builder,
                                               const model::TensorData &tensor,
@@ -34,7 +39,8 @@ flatbuffers::Offset<wire::Tensor> writeTensor(flatbuffers::FlatBufferBuilder &bu
     ZSTD_CCtx_setParameter(context.get(), ZSTD_c_checksumFlag, 1);
     const auto size = ZSTD_compress2(context.get(), frame.data(), frame.size(), tensor.bytes.data(),
                                      tensor.bytes.size());
-    if (!ZSTD_isError(size) && size < tensor.bytes.size() / 10 * 9) {
+    if (!ZSTD_isError(size) && size < tensor.bytes.size() / 10 * 9 &&
+        size * kMostExpansion >= tensor.bytes.size()) {
       const auto data = builder.CreateVector(frame.data(), size);
       return wire::CreateTensor(builder, static_cast<wire::DType>(tensor.dtype), shape, data,
                                 kZstdCompressed);
@@ -44,9 +50,9 @@ flatbuffers::Offset<wire::Tensor> writeTensor(flatbuffers::FlatBufferBuilder &bu
   return wire::CreateTensor(builder, static_cast<wire::DType>(tensor.dtype), shape, data);
 }
 
-// `maxBytes` bounds what a compressed tensor may expand to (checked before expanding).
-Result<model::TensorData> readTensor(const wire::Tensor *tensor,
-                                     std::uint64_t maxBytes = kMaxWireElements * 8) {
+// `maxBytes` bounds what a compressed tensor may expand to (checked before expanding);
+// kPlainOnly refuses compressed ones.
+Result<model::TensorData> readTensor(const wire::Tensor *tensor, std::uint64_t maxBytes) {
   if (!tensor || !tensor->shape() || !tensor->data())
     return fail(ErrorCode::InvalidInput, "a tensor without shape or data");
   const auto dtype = static_cast<std::uint8_t>(tensor->dtype());
@@ -63,10 +69,15 @@ Result<model::TensorData> readTensor(const wire::Tensor *tensor,
   const auto bytes = static_cast<std::size_t>(numel) * model::dtypeSize(out.dtype);
   const auto *data = tensor->data();
   if (tensor->compression() == kZstdCompressed) {
+    if (maxBytes == kPlainOnly)
+      return fail(ErrorCode::InvalidInput, "a compressed tensor where only plain ones are sent");
     if (bytes > maxBytes)
       return fail(ErrorCode::InvalidInput, "a compressed tensor of " + std::to_string(bytes) +
                                                " bytes, more than this peer may send (" +
                                                std::to_string(maxBytes) + ")");
+    if (bytes > data->size() * kMostExpansion)
+      return fail(ErrorCode::InvalidInput, "a compressed tensor that expands more than " +
+                                               std::to_string(kMostExpansion) + " times");
     if (ZSTD_getFrameContentSize(data->data(), data->size()) != bytes)
       return fail(ErrorCode::InvalidInput,
                   "a compressed tensor whose frame does not hold its shape's bytes");
@@ -209,7 +220,7 @@ Result<privacy::ShareJob> readInnerJob(const flatbuffers::Vector<std::uint8_t> *
   const std::span<const std::uint8_t> inner(bytes->data(), bytes->size());
   if (auto kind = net::expectMessage(inner, net::MessageKind::ShareJob); !kind)
     return kind.error().withContext("the disputed job");
-  auto job = decodeShareJob(inner);
+  auto job = decodeShareJob(inner, kPlainOnly); // sent by the client's engine, never compressed
   if (!job)
     return job.error().withContext("the disputed job");
   return std::move(job->job);
@@ -236,7 +247,7 @@ Result<JudgeRequest> decodeJudgeJob(std::span<const std::uint8_t> frame) {
     return job.error();
   JudgeRequest request{judge->dispute(), std::move(*job), std::nullopt};
   if (judge->output()) {
-    auto output = readTensor(judge->output());
+    auto output = readTensor(judge->output(), kPlainOnly);
     if (!output)
       return output.error().withContext("the accused's answer");
     request.accusedOutput = std::move(*output);
@@ -281,11 +292,11 @@ net::Digest resultDigestOf(const model::TensorData &output) {
   return net::tensorDigest({static_cast<std::uint8_t>(output.dtype), output.shape, output.bytes});
 }
 
-Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame) {
+Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame, std::uint64_t maxBytes) {
   if (auto answer = net::expectMessage(frame, net::MessageKind::ShareReply); !answer)
     return answer.error();
   const auto *reply = net::messageOf(frame)->body_as_ShareJobReply();
-  auto output = readTensor(reply->output());
+  auto output = readTensor(reply->output(), maxBytes);
   if (!output)
     return output.error().withContext("the miner's answer");
   TimedReply timed;

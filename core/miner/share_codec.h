@@ -53,9 +53,9 @@ inline constexpr std::int64_t kMaxWireElements = std::int64_t{1} << 28;
 
 net::Bytes encodeShareJob(const PricedJob &job);
 /// Decodes a verified ShareJob frame; refuses inconsistent tensors (shape vs bytes, dtype) and
-/// a compressed share that would expand to more than `maxBytes`.
-Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame,
-                                 std::uint64_t maxBytes = kMaxWireElements * 8);
+/// a compressed share that would expand to more than `maxBytes` (0: refuses any compressed
+/// one) or to more than 256 times its frame.
+Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame, std::uint64_t maxBytes);
 
 /// An EVM network's receipt sent on its own.
 net::Bytes encodeChainReceipt(const chain::SignedReceipt &receipt);
@@ -75,8 +75,10 @@ net::Bytes encodeAnswerDisputed(std::uint64_t dispute, const privacy::ShareJob &
 Result<DisputedJob> decodeAnswerDisputed(std::span<const std::uint8_t> frame);
 
 net::Bytes encodeShareReply(const TimedReply &reply);
-/// Decodes a miner's answer: a ShareReply, or the Error it sent, or why the frame is unusable.
-Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame);
+/// Decodes a miner's answer: a ShareReply, or the Error it sent, or why the frame is unusable
+/// (a compressed answer is bounded as decodeShareJob's share is; 0: only plain answers).
+Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame,
+                                    std::uint64_t maxBytes = 0);
 
 /// The digests a miner signs: of the job's defining fields, and of a result tensor.
 net::Digest jobDigestOf(const privacy::ShareJob &job);

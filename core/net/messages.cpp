@@ -72,9 +72,6 @@ BundleUpload decodePublishBundle(std::span<const std::uint8_t> frame) {
   BundleUpload upload{text(body->bundle_id()), {}, body->offset(), body->total_bytes()};
   if (body->content())
     upload.content.assign(body->content()->begin(), body->content()->end());
-  // Older senders leave the size out of a whole bundle.
-  if (upload.offset == 0 && upload.total == 0)
-    upload.total = upload.content.size();
   return upload;
 }
 

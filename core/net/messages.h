@@ -39,6 +39,9 @@ struct MinerRecord {
   std::uint64_t pricePerByte = 0; ///< micro-NES per payload byte
 };
 
+/// Bundles up to this size are sent whole; only larger ones may arrive in pieces.
+inline constexpr std::uint64_t kSmallestPiecedBundle = 1u << 20;
+
 /// A bundle handed to a miner, whole or one piece of it.
 struct BundleUpload {
   std::string bundleId;

@@ -99,16 +99,17 @@ struct MinerService::State {
   // Bundles clients sent, owed (µNES) with their first paid job for that bundle.
   std::mutex uploadMutex;
   std::map<std::pair<net::PublicKey, std::string>, std::uint64_t> uploadCharges;
-  // Bundles arriving in pieces, at most one per sender: its file (partialFile) holds the first
+  // Bundles arriving in pieces, by sender and bundle id: its file (partialFile) holds the first
   // `received` bytes.
   struct PartialUpload {
-    std::string bundleId;
     std::uint64_t total = 0;
     std::uint64_t received = 0;
     std::chrono::steady_clock::time_point lastPiece;
+    bool paid = false; // from a paying sender
   };
   std::mutex piecesMutex;
-  std::map<net::PublicKey, PartialUpload> partialUploads; // guarded by piecesMutex
+  std::map<std::pair<net::PublicKey, std::string>, PartialUpload>
+      partialUploads; // guarded by piecesMutex
   // Wire keys that showed a payment session on an EVM network, and its client account.
   mutable std::mutex payersMutex;
   std::map<net::PublicKey, chain::Address> payers;
@@ -161,11 +162,15 @@ struct MinerService::State {
   Result<void> installUploaded(const std::string &id, std::span<const std::uint8_t> content,
                                bool paid);
   // ---- bundle_pieces.cpp ----
-  /// Where the bundle `sender` is sending in pieces is written until it is whole.
-  std::filesystem::path partialFile(const net::PublicKey &sender) const;
-  /// One piece of a bundle sent in pieces, in order: appended to the sender's partial file;
-  /// the last one has the whole checked against the id and installed. True when the bundle is
-  /// whole and installed; an error drops what the sender had sent of it.
+  /// Where bundle `bundleId`, sent in pieces by `sender`, is written until it is whole.
+  std::filesystem::path partialFile(const net::PublicKey &sender,
+                                    const std::string &bundleId) const;
+  /// Room for an upload of `total` bytes starting now (piecesMutex held): idle uploads expire,
+  /// a paying sender's displaces strangers'; Busy when there is none.
+  Result<void> makeRoomForPartial(std::uint64_t total, bool paid);
+  /// One piece of a bundle sent in pieces, in order: appended to its partial file; the last one
+  /// has the whole checked against the id and installed. True when the bundle is whole and
+  /// installed; an error drops what the sender had sent of it (NotFound: it must start again).
   Result<bool> receivePiece(const net::PublicKey &sender, const net::BundleUpload &piece,
                             bool paid);
   /// Removes partial files a previous run of this miner left behind.
