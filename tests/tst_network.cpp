@@ -1393,6 +1393,60 @@ private Q_SLOTS:
     QVERIFY(installs.load() > 5); // asked more than once before giving up
   }
 
+  // A bundle in pieces: a piece told Busy is asked again on its own; a miner that lost the
+  // upload (NotFound) is sent the bundle again from the start, twice at most.
+  void aBundleInPiecesSurvivesBusyAndLostUploads() {
+    auto identity = net::Identity::generate();
+    QVERIFY(identity);
+    std::mutex mutex;
+    std::vector<std::uint64_t> offsets; // of every piece asked, in order
+    int busy = 0, lost = 0;             // answers still to give
+    const auto answer = [&](const net::Peer &, net::Bytes message, net::Responder respond) {
+      const auto kind = *net::verifyMessage(message);
+      if (kind == net::MessageKind::InstallBundle)
+        return respond(net::encodeError(fail(ErrorCode::NotFound, "send it first")));
+      const auto piece = net::decodePublishBundle(message);
+      std::lock_guard lock(mutex);
+      offsets.push_back(piece.offset);
+      if (piece.offset == 200'000 && busy > 0 && busy--)
+        return respond(net::encodeError(fail(ErrorCode::Busy, "the miner is busy")));
+      if (piece.offset == 400'000 && lost > 0 && lost--)
+        return respond(net::encodeError(fail(ErrorCode::NotFound, "send it from the start")));
+      respond(net::encodeAck());
+    };
+    auto server = net::Server::start(*identity, {}, answer,
+                                     [](const std::string &) { return net::HttpResponse{}; });
+    QVERIFY(server);
+    net::MinerRecord record;
+    record.identity = identity->publicKey();
+    record.endpoint = "127.0.0.1:" + std::to_string((*server)->port());
+    miner::RemoteMinerOptions options;
+    options.uploadPieceBytes = 200'000;
+    options.installTimeout = 10s;
+    const auto bundle = randomBundle(31, 600); // 1.44 MB: 8 pieces
+    const auto install = [&](int busyAnswers, int lostAnswers) {
+      std::lock_guard lock(mutex);
+      offsets.clear();
+      busy = busyAnswers;
+      lost = lostAnswers;
+    };
+    install(2, 1);
+    auto installed =
+        miner::RemoteMiner(m_client, record, options).installBundle(bundle, bundle.id());
+    QVERIFY2(installed, installed ? "" : installed.error().message.c_str());
+    // 0, 200 000 three times (two busy), 400 000 (lost), then all eight again.
+    const std::vector<std::uint64_t> expected = {0,         200'000,   200'000,  200'000, 400'000,
+                                                 0,         200'000,   400'000,  600'000, 800'000,
+                                                 1'000'000, 1'200'000, 1'400'000};
+    QCOMPARE(offsets, expected);
+
+    install(0, 5); // lost every time: three tries, then the miner's answer
+    auto refused = miner::RemoteMiner(m_client, record, options).installBundle(bundle, bundle.id());
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, ErrorCode::NotFound);
+    QCOMPARE(std::count(offsets.begin(), offsets.end(), std::uint64_t{0}), 3);
+  }
+
   // An attacker floods two miners with what they are not paid for — messages over their limit,
   // seeded shares that would expand to 32 GiB, a stream of new bundles, and idle connections by
   // the hundred — while 20 honest clients run queries: every honest query completes, correct,
