@@ -27,38 +27,53 @@ std::filesystem::path MinerService::State::bundleFile(const std::string &id) con
 }
 
 // Makes `id` ready: already installed, or in the cache folder (clients upload what is missing).
+// Room is made and reserved under installMutex; the load itself (seconds for gigabytes) runs
+// outside it, so jobs for installed bundles are not held up meanwhile.
 Result<void> MinerService::State::install(const std::string &id, bool paid) {
   if (!isBundleId(id))
     return fail(ErrorCode::InvalidInput, "'" + id + "' is not a bundle id");
-  std::lock_guard lock(installMutex);
-  if (auto found = installedBundles.find(id); found != installedBundles.end()) {
-    found->second.lastUse = ++installUse;
-    found->second.paid = found->second.paid || paid;
-    return {};
-  }
   const auto file = bundleFile(id);
-  std::error_code ec;
-  const auto bytes = std::filesystem::file_size(file, ec);
-  if (ec)
-    return fail(ErrorCode::NotFound,
-                "bundle " + id + " is not here: send it first (PublishBundle)");
-  if (auto room = makeRoomFor(id, bytes, paid); !room)
-    return room;
-  // One copy per process: miners beside each other in one process (a benchmark's) hold the
-  // same bundle rather than one each.
-  auto bundle = model::sharedInProcess(id);
-  if (!bundle) {
-    auto loaded = model::LinearBundle::load(file, id);
-    if (!loaded)
-      return loaded.error();
-    bundle = std::make_shared<const model::LinearBundle>(std::move(*loaded));
-    model::shareInProcess(bundle, id);
+  std::uint64_t bytes = 0;
+  {
+    std::lock_guard lock(installMutex);
+    if (auto found = installedBundles.find(id); found != installedBundles.end()) {
+      found->second.lastUse = ++installUse;
+      found->second.paid = found->second.paid || paid;
+      return {};
+    }
+    if (loadingBundles.count(id))
+      return fail(ErrorCode::Busy, "bundle " + id.substr(0, 12) + " is being installed");
+    std::error_code ec;
+    bytes = std::filesystem::file_size(file, ec);
+    if (ec)
+      return fail(ErrorCode::NotFound,
+                  "bundle " + id + " is not here: send it first (PublishBundle)");
+    if (auto room = makeRoomFor(id, bytes, paid); !room)
+      return room;
+    installedBytes += bytes; // reserved while it loads
+    loadingBundles.insert(id);
   }
-  // Handed over, not copied: an in-process compute endpoint keeps this very bundle.
-  if (auto done = compute->installShared(std::move(bundle), id); !done)
-    return done;
+  const auto loaded = [&]() -> Result<void> {
+    // One copy per process: miners beside each other in one process (a benchmark's) hold the
+    // same bundle rather than one each.
+    auto bundle = model::sharedInProcess(id);
+    if (!bundle) {
+      auto read = model::LinearBundle::load(file, id);
+      if (!read)
+        return read.error();
+      bundle = std::make_shared<const model::LinearBundle>(std::move(*read));
+      model::shareInProcess(bundle, id);
+    }
+    // Handed over, not copied: an in-process compute endpoint keeps this very bundle.
+    return compute->installShared(std::move(bundle), id);
+  }();
+  std::lock_guard lock(installMutex);
+  loadingBundles.erase(id);
+  if (!loaded) {
+    installedBytes -= bytes;
+    return loaded;
+  }
   installedBundles[id] = {bytes, ++installUse, paid};
-  installedBytes += bytes;
   bundles = installedBundles.size();
   return {};
 }
@@ -99,6 +114,9 @@ Result<void> MinerService::State::makeRoomFor(const std::string &id, std::uint64
     installedBytes -= oldest->second.bytes;
     installedBundles.erase(oldest);
   }
+  // What is left is bundles being loaded: wait for them.
+  if (installedBytes + bytes > options.maxBundleBytes)
+    return fail(ErrorCode::Busy, "this miner's bundle space is being filled by another install");
   return {};
 }
 

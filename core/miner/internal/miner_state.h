@@ -88,7 +88,8 @@ struct MinerService::State {
     bool paid = false;         // installed or used for a paying client
   };
   std::map<std::string, CachedBundle> installedBundles; // guarded by installMutex
-  std::uint64_t installedBytes = 0;                     // guarded by installMutex
+  std::uint64_t installedBytes = 0;                     // guarded by installMutex; loading ones too
+  std::set<std::string> loadingBundles;                 // guarded by installMutex
   std::uint64_t installUse = 0;                         // guarded by installMutex
   std::mutex linkMutex;
   std::condition_variable linkWake;
