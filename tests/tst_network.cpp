@@ -83,6 +83,26 @@ model::LinearBundle randomBundle(unsigned seed, std::int64_t dim) {
   return bundle;
 }
 
+// A stand-in miner that answers every message with `answer` (scripted refusals), and the record
+// a client reaches it by.
+struct ScriptedMiner {
+  net::Identity identity = net::Identity::generate().value();
+  std::unique_ptr<net::Server> server;
+  net::MinerRecord record;
+};
+
+std::unique_ptr<ScriptedMiner> startScriptedMiner(net::MessageHandler answer) {
+  auto miner = std::make_unique<ScriptedMiner>();
+  auto server = net::Server::start(miner->identity, {}, std::move(answer),
+                                   [](const std::string &) { return net::HttpResponse{}; });
+  if (!server)
+    return nullptr;
+  miner->server = std::move(*server);
+  miner->record.identity = miner->identity.publicKey();
+  miner->record.endpoint = "127.0.0.1:" + std::to_string(miner->server->port());
+  return miner;
+}
+
 } // namespace
 
 // An attacker's requests, none of which it pays for: each kind in a loop of its own until
@@ -1350,8 +1370,6 @@ private Q_SLOTS:
   // A miner whose queue is full answers Busy; the client asks again (backing off) until its
   // install deadline, and gives up with the miner's answer after it.
   void aBusyMinerIsAskedAgainForTheModel() {
-    auto identity = net::Identity::generate();
-    QVERIFY(identity);
     std::atomic<int> installs{0}, uploads{0}, busyAnswers{3};
     std::atomic<bool> alwaysBusy{false};
     const auto answer = [&](const net::Peer &, net::Bytes message, net::Responder respond) {
@@ -1366,12 +1384,9 @@ private Q_SLOTS:
         return respond(net::encodeError(fail(ErrorCode::NotFound, "send it first")));
       respond(net::encodeAck());
     };
-    auto server = net::Server::start(*identity, {}, answer,
-                                     [](const std::string &) { return net::HttpResponse{}; });
-    QVERIFY(server);
-    net::MinerRecord record;
-    record.identity = identity->publicKey();
-    record.endpoint = "127.0.0.1:" + std::to_string((*server)->port());
+    const auto scripted = startScriptedMiner(answer);
+    QVERIFY(scripted);
+    const auto &record = scripted->record;
     miner::RemoteMinerOptions patient;
     patient.installTimeout = 10s;
     const auto bundle = randomBundle(7, 16);
@@ -1396,8 +1411,6 @@ private Q_SLOTS:
   // A bundle in pieces: a piece told Busy is asked again on its own; a miner that lost the
   // upload (NotFound) is sent the bundle again from the start, twice at most.
   void aBundleInPiecesSurvivesBusyAndLostUploads() {
-    auto identity = net::Identity::generate();
-    QVERIFY(identity);
     std::mutex mutex;
     std::vector<std::uint64_t> offsets; // of every piece asked, in order
     int busy = 0, lost = 0;             // answers still to give
@@ -1414,12 +1427,9 @@ private Q_SLOTS:
         return respond(net::encodeError(fail(ErrorCode::NotFound, "send it from the start")));
       respond(net::encodeAck());
     };
-    auto server = net::Server::start(*identity, {}, answer,
-                                     [](const std::string &) { return net::HttpResponse{}; });
-    QVERIFY(server);
-    net::MinerRecord record;
-    record.identity = identity->publicKey();
-    record.endpoint = "127.0.0.1:" + std::to_string((*server)->port());
+    const auto scripted = startScriptedMiner(answer);
+    QVERIFY(scripted);
+    const auto &record = scripted->record;
     miner::RemoteMinerOptions options;
     options.uploadPieceBytes = 200'000;
     options.installTimeout = 10s;
