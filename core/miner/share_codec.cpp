@@ -17,7 +17,7 @@ using net::Bytes;
 constexpr std::uint8_t kZstdCompressed = 1; // Tensor.compression
 
 // Compressed only when asked for, for float32 tensors large enough to gain, and only when the
-// frame is a tenth smaller (zstd's fastest level but one: ~500 MB/s a core). A frame expands
+// frame is a tenth smaller (zstd level 1: ~500 MB/s a core here). A frame expands
 // at most kMostExpansion times: what compresses better travels plain, so a small message can
 // never make its reader allocate much more than it sent.
 constexpr std::size_t kSmallestCompressed = 64u << 10;
