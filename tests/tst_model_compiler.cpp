@@ -125,16 +125,19 @@ private Q_SLOTS:
          {std::size_t{1000}, std::size_t{4096}, bytes.size(), bytes.size() + 1}) {
       std::vector<std::uint8_t> joined;
       std::vector<std::size_t> sizes;
+      ContentHasher hasher; // as a miner hashes an upload in pieces
       auto written = bundle.writeInPieces(
           pieceBytes, [&](std::uint64_t offset, std::span<const std::uint8_t> piece) {
             if (offset != joined.size())
               return Result<void>(fail(ErrorCode::Internal, "out of order"));
             joined.insert(joined.end(), piece.begin(), piece.end());
             sizes.push_back(piece.size());
+            hasher.update(piece);
             return Result<void>();
           });
       QVERIFY2(written.ok(), written.ok() ? "" : written.error().message.c_str());
       QVERIFY(joined == bytes);
+      QCOMPARE(hasher.finish(), compiled->bundleId());
       QCOMPARE(sizes.size(), (bytes.size() + pieceBytes - 1) / pieceBytes);
       for (std::size_t i = 0; i + 1 < sizes.size(); ++i)
         QCOMPARE(sizes[i], pieceBytes);
@@ -147,6 +150,12 @@ private Q_SLOTS:
     QCOMPARE(stopped.error().message, std::string("the link broke"));
     QCOMPARE(calls, 3);
     QVERIFY(!bundle.writeInPieces(0, [](auto, auto) { return Result<void>(); }).ok());
+
+    ContentHasher altered; // one byte different: another id
+    altered.update(std::span(bytes).first(bytes.size() - 1));
+    const std::uint8_t last = bytes.back() ^ 1;
+    altered.update(std::span(&last, 1));
+    QVERIFY(altered.finish() != compiled->bundleId());
 
     QVERIFY(bundle.save(path("pieces.bundle")).ok());
     QCOMPARE(fileContentId(path("pieces.bundle")).value(), compiled->bundleId());

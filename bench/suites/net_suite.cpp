@@ -3,6 +3,7 @@
 // and miner services behind emulated LAN and WAN links (net::LinkEmulator) against loopback.
 #include "harness.h"
 #include "miner/chain_miners.h"
+#include "miner/remote_miner.h"
 #include "miner/share_codec.h"
 #include "model/compiled_model.h"
 #include "net/connection.h"
@@ -22,6 +23,7 @@
 
 #include <ATen/ATen.h>
 
+#include <cstring>
 #include <iostream>
 #include <thread>
 #include <unistd.h>
@@ -37,6 +39,7 @@ namespace fs = std::filesystem;
 constexpr std::size_t kShareBytes = 8u << 20; // an 8 MiB f64 share each way
 constexpr int kRoundTrips = 200;              // small messages per latency sample
 constexpr int kLinkRoundTrips = 10;           // over an emulated link (30 ms each on WAN)
+constexpr std::int64_t kUploadSide = 8192;    // an 8192² float32 weight: a 256 MiB bundle
 
 // This suite's fixtures: exit with a message when their setup fails.
 template <typename T> T orDie(Result<T> result, const char *what) {
@@ -132,6 +135,12 @@ privacy::ShareJob bigShareJob() {
 
 double megabytesPerSecond(double ms) { return 2.0 * kShareBytes / (1 << 20) / (ms / 1000); }
 
+// Raw TCP moving an 8 MiB payload there and back, in MiB/s: the baseline of the wire's figures.
+double rawTransfer(RawEcho &raw) {
+  std::vector<std::uint8_t> payload(kShareBytes, 0x5a);
+  return megabytesPerSecond(timeMs([&] { raw.roundTrip(payload); }));
+}
+
 struct HssFixture {
   model::CompiledModel compiled;
   model::TensorData input;
@@ -199,6 +208,38 @@ double shareRoundTrip(net::Connection &connection, const privacy::ShareJob &job)
   }));
 }
 
+// A miner service on loopback and a 256 MiB bundle a client uploads to it (in pieces, as any
+// bundle over net::kSmallestPiecedBundle travels): each upload is a bundle the miner has not
+// seen, so it is sent, checked against its id, stored and loaded every time.
+struct BundleUpload {
+  net::Identity client = orDie(net::Identity::generate(), "identity");
+  std::shared_ptr<LinkedMiners> miners = startLinkedMiners(client, 1, "net");
+  std::unique_ptr<miner::RemoteMiner> remote;
+  model::LinearBundle bundle;
+  std::uint32_t round = 0;
+
+  BundleUpload() {
+    net::MinerRecord record;
+    record.identity = miners->services[0]->identity();
+    record.endpoint = net::Endpoint{"127.0.0.1", miners->services[0]->port()}.text();
+    remote = std::make_unique<miner::RemoteMiner>(client, record, miner::RemoteMinerOptions{});
+    model::LinearOp op;
+    op.weight = model::TensorData{model::DType::F32,
+                                  {kUploadSide, kUploadSide},
+                                  std::vector<std::uint8_t>(kUploadSide * kUploadSide * 4, 0x3c)};
+    bundle.ops.push_back(std::move(op));
+  }
+
+  // Uploads a bundle the miner lacks, in MiB/s; its id is computed before the clock starts.
+  double upload() {
+    ++round;
+    std::memcpy(bundle.ops[0].weight.bytes.data(), &round, sizeof round);
+    const auto id = bundle.id();
+    const double ms = timeMs([&] { orDie(remote->installBundle(bundle, id), "upload"); });
+    return static_cast<double>(bundle.serializedBytes()) / (1 << 20) / (ms / 1000);
+  }
+};
+
 // The cipher two nodes on this machine agree on.
 net::Cipher wireCipher() {
   return (net::localCiphers() & static_cast<std::uint8_t>(net::Cipher::Aes256Gcm))
@@ -235,19 +276,14 @@ std::vector<Comparison> makeComparisons() {
   auto job = std::make_shared<privacy::ShareJob>(bigShareJob());
   auto hss = makeHss();
   auto far = startLinkedMiners(hss->client, 2, "net");
+  auto upload = std::make_shared<BundleUpload>();
   return {
       {"share_transfer_throughput_vs_raw_tcp", "MiB/s",
-       [raw] {
-         std::vector<std::uint8_t> payload(kShareBytes, 0x5a);
-         return megabytesPerSecond(timeMs([&] { raw->roundTrip(payload); }));
-       },
+       [raw] { return rawTransfer(*raw); },
        [wire, job] { return shareRoundTrip(*wire->connection, *job); }},
       // The floor the encryption alone sets: seal and open 8 MiB each way, no network at all.
       {"share_encryption_only_vs_raw_tcp", "MiB/s",
-       [raw] {
-         std::vector<std::uint8_t> payload(kShareBytes, 0x5a);
-         return megabytesPerSecond(timeMs([&] { raw->roundTrip(payload); }));
-       },
+       [raw] { return rawTransfer(*raw); },
        [] { return sealAndOpen(wireCipher()); }},
       // The cipher the handshake picks on this machine (AES-256-GCM with AES-NI) against the
       // one every node runs.
@@ -264,6 +300,10 @@ std::vector<Comparison> makeComparisons() {
                 1000 / kRoundTrips;
        },
        [wire] { return smallRoundTrips(*wire->connection, kRoundTrips); }},
+      // A bundle the miner lacks, uploaded and installed, against raw TCP moving bytes.
+      {"bundle_upload_vs_raw_tcp", "MiB/s",
+       [raw] { return rawTransfer(*raw); },
+       [upload] { return upload->upload(); }},
       // Paid through the contracts: a signed EIP-712 receipt per job, checked against the
       // session on anvil by the miner.
       {"cnn_hss_evm_network_vs_in_process", "ms", [hss] { return hssRun(*hss, *hss->inProcess); },

@@ -17,4 +17,12 @@ template <typename T> T orDie(Result<T> result, const char *suite, const char *w
   return std::move(result).value();
 }
 
+/// Returns when `result` succeeded, or exits(1) as above.
+inline void orDie(Result<void> result, const char *suite, const char *what) {
+  if (!result) {
+    std::cerr << suite << " suite: " << what << ": " << result.error().message << '\n';
+    std::exit(1);
+  }
+}
+
 } // namespace nesa::bench

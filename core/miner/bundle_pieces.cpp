@@ -1,6 +1,7 @@
-// Bundles larger than a message may be arrive in pieces: each (sender, bundle)'s pieces are
-// appended to a file of their own, in order, and the whole is checked against its id before it
-// is installed. What senders announce is budgeted before anything is written.
+// Bundles larger than a message may be, arrive in pieces: each (sender, bundle)'s pieces are
+// appended to a file of their own, in order, and hashed as they come; the whole is checked
+// against its id before it is installed. What senders announce is budgeted before anything is
+// written.
 #include "miner/internal/miner_state.h"
 #include "model/linear_bundle.h"
 #include "util/log.h"
@@ -104,7 +105,7 @@ Result<bool> MinerService::State::receivePiece(const net::PublicKey &sender,
     if (auto room = makeRoomForPartial(piece.total, paid); !room)
       return room.error();
     fs::create_directories(file.parent_path(), ec);
-    partialUploads[key] = {piece.total, 0, now, paid};
+    partialUploads[key] = {piece.total, 0, now, paid, model::ContentHasher()};
   }
   const auto found = partialUploads.find(key);
   if (found == partialUploads.end() || found->second.total != piece.total ||
@@ -127,11 +128,14 @@ Result<bool> MinerService::State::receivePiece(const net::PublicKey &sender,
       return fail(ErrorCode::Io, "cannot store a piece of bundle " + id.substr(0, 12));
     }
   }
+  partial.hasher.update(piece.content);
   partial.received += piece.content.size();
   partial.lastPiece = now;
   if (partial.received < partial.total)
     return false;
   const auto total = partial.total;
+  // Whole: it must be what the id names before anything parses it.
+  const bool hashesToId = partial.hasher.finish() == id;
   partialUploads.erase(found);
   // Out of the way of this sender's next upload of the same bundle before the lock is let go.
   auto whole = file;
@@ -142,12 +146,9 @@ Result<bool> MinerService::State::receivePiece(const net::PublicKey &sender,
     return fail(ErrorCode::Io, "cannot store bundle " + id.substr(0, 12));
   }
   lock.unlock();
-  // Whole: it must be what the id names before anything parses it.
-  auto hashed = model::fileContentId(whole);
-  if (!hashed || *hashed != id) {
+  if (!hashesToId) {
     fs::remove(whole, ec);
-    return hashed ? fail(ErrorCode::Corrupt, "the bundle sent does not hash to " + id.substr(0, 12))
-                  : Result<bool>(hashed.error());
+    return fail(ErrorCode::Corrupt, "the bundle sent does not hash to " + id.substr(0, 12));
   }
   const auto target = bundleFile(id);
   const bool fresh = !fs::exists(target, ec);
@@ -161,7 +162,9 @@ Result<bool> MinerService::State::receivePiece(const net::PublicKey &sender,
   }
   log::info(name + ": received bundle " + id.substr(0, 12) + " in pieces (" +
             std::to_string(total) + " bytes)");
-  auto installed = install(id, paid);
+  // A file that was here already came through a checked path too, but is loaded with its check:
+  // only this upload's bytes were hashed.
+  auto installed = install(id, paid, {nullptr, fresh});
   if (!installed) {
     if (fresh)
       fs::remove(target, ec); // refused: nothing of it stays

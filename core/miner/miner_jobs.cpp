@@ -29,7 +29,7 @@ std::filesystem::path MinerService::State::bundleFile(const std::string &id) con
 // Makes `id` ready: already installed, or in the cache folder (clients upload what is missing).
 // Room is made and reserved under installMutex; the load itself (seconds for gigabytes) runs
 // outside it, so jobs for installed bundles are not held up meanwhile.
-Result<void> MinerService::State::install(const std::string &id, bool paid) {
+Result<void> MinerService::State::install(const std::string &id, bool paid, ArrivedBundle arrived) {
   if (!isBundleId(id))
     return fail(ErrorCode::InvalidInput, "'" + id + "' is not a bundle id");
   const auto file = bundleFile(id);
@@ -56,14 +56,15 @@ Result<void> MinerService::State::install(const std::string &id, bool paid) {
   const auto loaded = [&]() -> Result<void> {
     // One copy per process: miners beside each other in one process (a benchmark's) hold the
     // same bundle rather than one each.
-    auto bundle = model::sharedInProcess(id);
+    auto bundle = arrived.parsed ? arrived.parsed : model::sharedInProcess(id);
     if (!bundle) {
-      auto read = model::LinearBundle::load(file, id);
+      auto read = model::LinearBundle::load(file, arrived.hashed ? std::string() : id);
       if (!read)
         return read.error();
       bundle = std::make_shared<const model::LinearBundle>(std::move(*read));
-      model::shareInProcess(bundle, id);
     }
+    // Registered under its checked id, which also spares an in-process endpoint hashing it.
+    model::shareInProcess(bundle, id);
     // Handed over, not copied: an in-process compute endpoint keeps this very bundle.
     return compute->installShared(std::move(bundle), id);
   }();
@@ -178,6 +179,7 @@ Result<void> MinerService::State::installUploaded(const std::string &id,
   const auto file = bundleFile(id);
   std::error_code ec;
   const bool fresh = !std::filesystem::exists(file, ec);
+  ArrivedBundle arrived;
   if (fresh) {
     auto parsed = model::LinearBundle::parse(content);
     if (!parsed)
@@ -187,8 +189,9 @@ Result<void> MinerService::State::installUploaded(const std::string &id,
       return saved.error();
     log::info(name + ": received bundle " + id.substr(0, 12) + " (" +
               std::to_string(content.size()) + " bytes)");
+    arrived.parsed = std::make_shared<const model::LinearBundle>(std::move(*parsed));
   }
-  auto installed = install(id, paid);
+  auto installed = install(id, paid, std::move(arrived));
   if (!installed && fresh)
     std::filesystem::remove(file, ec); // refused: nothing of it stays
   return installed;

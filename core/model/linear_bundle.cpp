@@ -222,35 +222,51 @@ Result<LinearBundle> LinearBundle::parse(std::span<const std::uint8_t> bytes) {
   return bundle;
 }
 
-std::string contentId(std::span<const std::uint8_t> bytes) {
+struct ContentHasher::State {
+  crypto_generichash_state hash;
+};
+
+ContentHasher::ContentHasher() : m_state(std::make_unique<State>()) {
   (void)ensureSodium();
-  unsigned char hash[32];
-  crypto_generichash(hash, sizeof hash, bytes.data(), bytes.size(), nullptr, 0);
-  char hex[65];
+  crypto_generichash_init(&m_state->hash, nullptr, 0, crypto_generichash_BYTES);
+}
+
+ContentHasher::~ContentHasher() = default;
+ContentHasher::ContentHasher(ContentHasher &&) noexcept = default;
+ContentHasher &ContentHasher::operator=(ContentHasher &&) noexcept = default;
+
+void ContentHasher::update(std::span<const std::uint8_t> piece) {
+  crypto_generichash_update(&m_state->hash, piece.data(), piece.size());
+}
+
+std::string ContentHasher::finish() {
+  unsigned char hash[crypto_generichash_BYTES];
+  crypto_generichash_final(&m_state->hash, hash, sizeof hash);
+  char hex[2 * sizeof hash + 1];
   sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
   return hex;
+}
+
+std::string contentId(std::span<const std::uint8_t> bytes) {
+  ContentHasher hasher;
+  hasher.update(bytes);
+  return hasher.finish();
 }
 
 Result<std::string> fileContentId(const std::filesystem::path &file) {
   std::ifstream in(file, std::ios::binary);
   if (!in)
     return fail(ErrorCode::NotFound, "cannot read " + file.string());
-  (void)ensureSodium();
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, 32);
+  ContentHasher hasher;
   std::vector<char> piece(4u << 20);
   while (in) {
     in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char *>(piece.data()),
-                              static_cast<unsigned long long>(in.gcount()));
+    hasher.update({reinterpret_cast<const std::uint8_t *>(piece.data()),
+                   static_cast<std::size_t>(in.gcount())});
   }
   if (in.bad())
     return fail(ErrorCode::Io, "cannot read " + file.string());
-  unsigned char hash[32];
-  crypto_generichash_final(&state, hash, sizeof hash);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  return std::string(hex);
+  return hasher.finish();
 }
 
 namespace {
@@ -283,17 +299,9 @@ std::shared_ptr<const LinearBundle> sharedInProcess(const std::string &id) {
 }
 
 std::string LinearBundle::id() const {
-  (void)ensureSodium();
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, 32);
-  writePieces(*this, [&state](std::span<const std::uint8_t> piece) {
-    crypto_generichash_update(&state, piece.data(), piece.size());
-  });
-  unsigned char hash[32];
-  crypto_generichash_final(&state, hash, sizeof hash);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  return hex;
+  ContentHasher hasher;
+  writePieces(*this, [&hasher](std::span<const std::uint8_t> piece) { hasher.update(piece); });
+  return hasher.finish();
 }
 
 Result<void> LinearBundle::save(const std::filesystem::path &file) const {

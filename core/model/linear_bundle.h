@@ -72,13 +72,33 @@ struct LinearBundle {
 
 /// Hex BLAKE2b-256 of `bytes` (the content address used for bundles).
 std::string contentId(std::span<const std::uint8_t> bytes);
+
+/// contentId of bytes that arrive a piece at a time (a file, an upload in pieces): the same
+/// value as contentId of all the pieces together.
+class ContentHasher {
+public:
+  ContentHasher();
+  ~ContentHasher();
+  ContentHasher(ContentHasher &&) noexcept;
+  ContentHasher &operator=(ContentHasher &&) noexcept;
+  /// Adds the next piece.
+  void update(std::span<const std::uint8_t> piece);
+  /// The id of everything added; the hasher is spent afterwards.
+  std::string finish();
+
+private:
+  struct State;
+  std::unique_ptr<State> m_state;
+};
+
 /// contentId of a file's bytes, read a piece at a time; NotFound or Io when it cannot be read.
 Result<std::string> fileContentId(const std::filesystem::path &file);
 
 /// Bundles held in this process, by content id, so that miners in one process (a benchmark's,
 /// a test's) hold one copy of a bundle between them instead of one each. Only what holds a
 /// bundle keeps it alive: the registry forgets a bundle when its last holder lets go.
-/// `id` must be `bundle`'s content id (checked when it was loaded, or computed by its maker).
+/// `id` must be `bundle`'s content id (checked when it was loaded, or computed by its maker):
+/// in-process miners take a bundle registered here as checked and do not hash it again.
 void shareInProcess(const std::shared_ptr<const LinearBundle> &bundle, const std::string &id);
 /// The bundle shared under `id`, or null when nothing in this process holds it.
 std::shared_ptr<const LinearBundle> sharedInProcess(const std::string &id);

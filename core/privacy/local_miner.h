@@ -25,7 +25,9 @@ public:
   const std::string &id() const override { return m_id; }
   Result<void> installBundle(const model::LinearBundle &bundle,
                              const std::string &bundleId) override;
-  /// Keeps `bundle` itself; its prepared ops are shared with the engine of this process.
+  /// Keeps `bundle` itself; its prepared ops are shared with the engine of this process. It is
+  /// hashed against `bundleId` unless this process shares it under that id already
+  /// (model::shareInProcess: whoever registered it checked or computed the id).
   Result<void> installShared(std::shared_ptr<const model::LinearBundle> bundle,
                              const std::string &bundleId) override;
   void uninstallBundle(const std::string &bundleId) override;

@@ -9,6 +9,7 @@
 #include "miner/juror_duties.h"
 #include "miner/miner_service.h"
 #include "miner/share_codec.h"
+#include "model/linear_bundle.h"
 #include "net/messages.h"
 #include "net/server.h"
 #include "privacy/local_miner.h"
@@ -34,6 +35,13 @@ using Clock = std::chrono::steady_clock;
 inline double msSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
+
+/// What MinerService::State::install() may skip for a bundle that just arrived: reading its
+/// file back when it is already parsed, hashing it again when its bytes were hashed as they came.
+struct ArrivedBundle {
+  std::shared_ptr<const model::LinearBundle> parsed; ///< none: load the cached file
+  bool hashed = false;                               ///< the cached file hashes to the id
+};
 
 struct MinerService::State {
   explicit State(MinerOptions opts, net::Identity id)
@@ -101,12 +109,13 @@ struct MinerService::State {
   std::mutex uploadMutex;
   std::map<std::pair<net::PublicKey, std::string>, std::uint64_t> uploadCharges;
   // Bundles arriving in pieces, by sender and bundle id: its file (partialFile) holds the first
-  // `received` bytes.
+  // `received` bytes, and `hasher` has hashed them.
   struct PartialUpload {
     std::uint64_t total = 0;
     std::uint64_t received = 0;
     std::chrono::steady_clock::time_point lastPiece;
     bool paid = false; // from a paying sender
+    model::ContentHasher hasher;
   };
   std::mutex piecesMutex;
   std::map<std::pair<net::PublicKey, std::string>, PartialUpload>
@@ -121,7 +130,7 @@ struct MinerService::State {
   /// Makes `id` ready: already installed, or in the cache folder (clients upload bundles), for
   /// a paying client or not (`paid`). Bundles are evicted to keep within options.maxBundleBytes:
   /// those nobody paid for first (they may hold a quarter of it), then the least recently used.
-  Result<void> install(const std::string &id, bool paid);
+  Result<void> install(const std::string &id, bool paid, ArrivedBundle arrived = {});
   /// Evicts bundles until `bytes` more fit (installMutex held).
   Result<void> makeRoomFor(const std::string &id, std::uint64_t bytes, bool paid);
   /// Marks bundle `id` as just used, so that it is the last to be evicted.
