@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -111,6 +112,27 @@ private Q_SLOTS:
     auto refused = LinearBundle::load(path("tampered.bundle"), compiled->bundleId());
     QVERIFY(!refused.ok());
     QCOMPARE(refused.error().code, ErrorCode::Corrupt);
+    QVERIFY(LinearBundle::load(path("tampered.bundle")).ok()); // no id: only parsed
+
+    // Loaded in one pass, parsing as it reads: a cut file is refused for what it is.
+    writeAll(path("cut.bundle"), std::vector<std::uint8_t>(bytes.begin(), bytes.end() - 5));
+    auto cut = LinearBundle::load(path("cut.bundle"));
+    QVERIFY(!cut.ok() && cut.error().message.find("truncated") != std::string::npos);
+    cut = LinearBundle::load(path("cut.bundle"), compiled->bundleId());
+    QVERIFY(!cut.ok() && cut.error().message.find("does not hash to") != std::string::npos);
+    auto longer = bytes;
+    longer.push_back(0);
+    writeAll(path("longer.bundle"), longer);
+    auto extra = LinearBundle::load(path("longer.bundle"));
+    QVERIFY(!extra.ok() && extra.error().message.find("after the last op") != std::string::npos);
+    // A damaged header announcing 2^20 times the first op's rows is not allocated: the file
+    // is shorter than that.
+    auto huge = bytes;
+    const std::int64_t rows = std::int64_t{1} << 20;
+    std::memcpy(huge.data() + 8 + 4 + 8, &rows, sizeof rows);
+    writeAll(path("huge.bundle"), huge);
+    auto hugeLoad = LinearBundle::load(path("huge.bundle"));
+    QVERIFY(!hugeLoad.ok() && hugeLoad.error().message.find("truncated") != std::string::npos);
   }
 
   // Pieces of the binary form, as a large bundle is sent to a miner: in order, of the asked

@@ -165,8 +165,74 @@ Result<void> LinearBundle::writeInPieces(
   return status;
 }
 
-Result<LinearBundle> LinearBundle::parse(std::span<const std::uint8_t> bytes) {
-  ByteReader r(bytes);
+namespace {
+
+// Reads a bundle file as parseFrom() asks for its fields, never holding more of it than the
+// field at hand: the weights go straight from the file into their tensors. Every byte read also
+// goes to `hasher` when there is one. Refuses to read past the file's size, so a damaged header
+// cannot make it allocate more than the file holds.
+class FileReader {
+public:
+  FileReader(std::ifstream &in, std::uint64_t size, ContentHasher *hasher)
+      : m_in(in), m_left(size), m_hasher(hasher) {}
+  bool u8(std::uint8_t &v) { return raw(&v, 1); }
+  bool u16(std::uint16_t &v) { return little(v, 2); }
+  bool u32(std::uint32_t &v) { return little(v, 4); }
+  bool i64(std::int64_t &v) {
+    std::uint64_t u = 0;
+    if (!little(u, 8))
+      return false;
+    v = static_cast<std::int64_t>(u);
+    return true;
+  }
+  bool raw(std::uint8_t *out, std::size_t n) {
+    if (n > m_left)
+      return false; // the parser reports the truncation
+    if (!m_in.read(reinterpret_cast<char *>(out), static_cast<std::streamsize>(n))) {
+      m_failed = true;
+      return false;
+    }
+    m_left -= n;
+    if (m_hasher)
+      m_hasher->update({out, n});
+    return true;
+  }
+  bool bytes(std::vector<std::uint8_t> &out, std::size_t n) {
+    if (n > m_left)
+      return false;
+    out.resize(n);
+    return raw(out.data(), n);
+  }
+  bool atEnd() const { return m_left == 0; }
+  /// Whether a read failed although the file should have held the bytes (an I/O error).
+  bool failed() const { return m_failed; }
+  /// Hashes what the parser did not read (a damaged file may end its parse early).
+  bool hashRest() {
+    std::vector<std::uint8_t> piece;
+    while (m_left > 0 && bytes(piece, std::min<std::uint64_t>(m_left, 4u << 20))) {
+    }
+    return m_left == 0;
+  }
+
+private:
+  template <typename T> bool little(T &v, std::size_t size) {
+    std::uint8_t field[8];
+    if (!raw(field, size))
+      return false;
+    std::uint64_t value = 0;
+    for (std::size_t i = size; i-- > 0;)
+      value = (value << 8) | field[i];
+    v = static_cast<T>(value);
+    return true;
+  }
+  std::ifstream &m_in;
+  std::uint64_t m_left;
+  ContentHasher *m_hasher;
+  bool m_failed = false;
+};
+
+// The binary form's parser, over a ByteReader (bytes in memory) or a FileReader.
+template <typename Reader> Result<LinearBundle> parseFrom(Reader &r) {
   std::uint8_t magic[8];
   if (!r.raw(magic, sizeof magic))
     return corrupt("the file is too short");
@@ -220,6 +286,13 @@ Result<LinearBundle> LinearBundle::parse(std::span<const std::uint8_t> bytes) {
   if (!r.atEnd())
     return corrupt("unexpected bytes after the last op");
   return bundle;
+}
+
+} // namespace
+
+Result<LinearBundle> LinearBundle::parse(std::span<const std::uint8_t> bytes) {
+  ByteReader reader(bytes);
+  return parseFrom(reader);
 }
 
 struct ContentHasher::State {
@@ -332,13 +405,15 @@ Result<LinearBundle> LinearBundle::load(const std::filesystem::path &file,
   const auto size = std::filesystem::file_size(file, ec);
   if (ec)
     return fail(ErrorCode::NotFound, "cannot read bundle " + file.string());
-  std::vector<std::uint8_t> bytes(size);
-  if (!in.read(reinterpret_cast<char *>(bytes.data()), static_cast<std::streamsize>(size)))
+  // One pass: parsed and hashed as it is read (a bundle of gigabytes is never held twice).
+  ContentHasher hasher;
+  FileReader reader(in, size, expectedId.empty() ? nullptr : &hasher);
+  auto bundle = parseFrom(reader);
+  if (reader.failed() || (!expectedId.empty() && !bundle && !reader.hashRest()))
     return fail(ErrorCode::Io, "cannot read bundle " + file.string());
-  if (!expectedId.empty() && contentId(bytes) != expectedId)
+  if (!expectedId.empty() && hasher.finish() != expectedId)
     return fail(ErrorCode::Corrupt, "bundle " + file.string() + " does not hash to " + expectedId +
                                         " (damaged or replaced)");
-  auto bundle = parse(bytes);
   if (!bundle)
     return bundle.error().withContext(file.string());
   return bundle;

@@ -65,7 +65,8 @@ struct LinearBundle {
 
   /// Writes the binary form to `file` (atomically), a piece at a time.
   Result<void> save(const std::filesystem::path &file) const;
-  /// Reads and parses `file`; when `expectedId` is given, the content must hash to it.
+  /// Reads and parses `file` in one pass, the weights straight into their tensors; when
+  /// `expectedId` is given, the content must hash to it (Corrupt otherwise).
   static Result<LinearBundle> load(const std::filesystem::path &file,
                                    const std::string &expectedId = {});
 };
