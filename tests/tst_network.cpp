@@ -1414,17 +1414,22 @@ private Q_SLOTS:
     std::mutex mutex;
     std::vector<std::uint64_t> offsets; // of every piece asked, in order
     int busy = 0, lost = 0;             // answers still to give
+    bool heldAfterLoss = false;         // another client's upload of the bundle won meanwhile
+    bool held = false;
     const auto answer = [&](const net::Peer &, net::Bytes message, net::Responder respond) {
       const auto kind = *net::verifyMessage(message);
-      if (kind == net::MessageKind::InstallBundle)
-        return respond(net::encodeError(fail(ErrorCode::NotFound, "send it first")));
-      const auto piece = net::decodePublishBundle(message);
       std::lock_guard lock(mutex);
+      if (kind == net::MessageKind::InstallBundle)
+        return respond(held ? net::encodeAck()
+                            : net::encodeError(fail(ErrorCode::NotFound, "send it first")));
+      const auto piece = net::decodePublishBundle(message);
       offsets.push_back(piece.offset);
       if (piece.offset == 200'000 && busy > 0 && busy--)
         return respond(net::encodeError(fail(ErrorCode::Busy, "the miner is busy")));
-      if (piece.offset == 400'000 && lost > 0 && lost--)
+      if (piece.offset == 400'000 && lost > 0 && lost--) {
+        held = heldAfterLoss;
         return respond(net::encodeError(fail(ErrorCode::NotFound, "send it from the start")));
+      }
       respond(net::encodeAck());
     };
     const auto scripted = startScriptedMiner(answer);
@@ -1434,11 +1439,13 @@ private Q_SLOTS:
     options.uploadPieceBytes = 200'000;
     options.installTimeout = 10s;
     const auto bundle = randomBundle(31, 600); // 1.44 MB: 8 pieces
-    const auto install = [&](int busyAnswers, int lostAnswers) {
+    const auto install = [&](int busyAnswers, int lostAnswers, bool otherUploadWins = false) {
       std::lock_guard lock(mutex);
       offsets.clear();
       busy = busyAnswers;
       lost = lostAnswers;
+      heldAfterLoss = otherUploadWins;
+      held = false;
     };
     install(2, 1);
     auto installed =
@@ -1455,6 +1462,12 @@ private Q_SLOTS:
     QVERIFY(!refused);
     QCOMPARE(refused.error().code, ErrorCode::NotFound);
     QCOMPARE(std::count(offsets.begin(), offsets.end(), std::uint64_t{0}), 3);
+
+    // Lost because another client's copy was installed meanwhile: asked first, not sent again.
+    install(0, 1, true);
+    installed = miner::RemoteMiner(m_client, record, options).installBundle(bundle, bundle.id());
+    QVERIFY2(installed, installed ? "" : installed.error().message.c_str());
+    QCOMPARE(offsets, (std::vector<std::uint64_t>{0, 200'000, 400'000}));
   }
 
   // An attacker floods two miners with what they are not paid for — messages over their limit,

@@ -84,38 +84,30 @@ Result<net::Bytes> RemoteMiner::request(const net::Bytes &message,
 Result<void> RemoteMiner::sendInPieces(const model::LinearBundle &bundle,
                                        const std::string &bundleId, std::uint64_t bundleBytes) {
   using Clock = std::chrono::steady_clock;
-  Result<void> sent;
-  // A miner that lost what came before (it restarted, or the upload sat idle) says NotFound:
-  // the bundle is sent again from the start, twice at most.
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    sent = bundle.writeInPieces(
-        m_options.uploadPieceBytes,
-        [&](std::uint64_t offset, std::span<const std::uint8_t> piece) -> Result<void> {
-          // Each piece has the install's time: a large bundle over a slow link takes longer
-          // than one install may.
-          const auto deadline = Clock::now() + m_options.installTimeout;
-          const auto message = net::encodePublishBundlePiece(bundleId, offset, bundleBytes, piece);
-          // A full queue keeps what came before: this piece is asked again, not the bundle.
-          for (auto wait = std::chrono::milliseconds(50);;
-               wait = std::min(2 * wait, std::chrono::milliseconds(1000))) {
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-            auto reply = request(message, std::max(left, std::chrono::milliseconds(1)));
-            auto acked = reply ? net::expectAck(*reply) : Result<void>(reply.error());
-            if (acked || acked.error().code != ErrorCode::Busy || Clock::now() + wait >= deadline)
-              return acked;
-            std::this_thread::sleep_for(wait);
-          }
-        });
-    if (sent || sent.error().code != ErrorCode::NotFound)
-      return sent;
-  }
-  return sent;
+  return bundle.writeInPieces(
+      m_options.uploadPieceBytes,
+      [&](std::uint64_t offset, std::span<const std::uint8_t> piece) -> Result<void> {
+        // Each piece has the install's time: a large bundle over a slow link takes longer than
+        // one install may.
+        const auto deadline = Clock::now() + m_options.installTimeout;
+        const auto message = net::encodePublishBundlePiece(bundleId, offset, bundleBytes, piece);
+        // A full queue keeps what came before: this piece is asked again, not the bundle.
+        for (auto wait = std::chrono::milliseconds(50);;
+             wait = std::min(2 * wait, std::chrono::milliseconds(1000))) {
+          const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+          auto reply = request(message, std::max(left, std::chrono::milliseconds(1)));
+          auto acked = reply ? net::expectAck(*reply) : Result<void>(reply.error());
+          if (acked || acked.error().code != ErrorCode::Busy || Clock::now() + wait >= deadline)
+            return acked;
+          std::this_thread::sleep_for(wait);
+        }
+      });
 }
 
 Result<std::size_t> RemoteMiner::deliverBundle(const model::LinearBundle &bundle,
                                                const std::string &bundleId) {
   using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + m_options.installTimeout;
+  auto deadline = Clock::now() + m_options.installTimeout;
   const auto ask = [&](const net::Bytes &message) -> Result<void> {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     auto reply = request(message, std::max(left, std::chrono::milliseconds(1)));
@@ -126,7 +118,7 @@ Result<std::size_t> RemoteMiner::deliverBundle(const model::LinearBundle &bundle
       bundleBytes > std::max<std::uint64_t>(m_options.uploadPieceBytes, net::kSmallestPiecedBundle);
   std::optional<net::Bytes> upload; // serialized once, when the miner first lacks the bundle
   auto pause = std::chrono::milliseconds(50);
-  while (true) {
+  for (int uploads = 0;;) {
     auto done = ask(net::encodeInstallBundle(bundleId));
     if (done)
       return std::size_t{0};
@@ -142,6 +134,15 @@ Result<std::size_t> RemoteMiner::deliverBundle(const model::LinearBundle &bundle
       }
       if (done)
         return static_cast<std::size_t>(bundleBytes);
+      // A miner that lost the pieces before (it restarted, the upload sat idle, or another
+      // client's copy of the bundle was being installed when the last piece came) says
+      // NotFound: ask whether it holds the bundle now, and send it again from the start when it
+      // does not, three uploads at most.
+      // The upload may have taken longer than an install: the new try has the install's time.
+      if (inPieces && done.error().code == ErrorCode::NotFound && ++uploads < 3) {
+        deadline = Clock::now() + m_options.installTimeout;
+        continue;
+      }
     }
     // A miner whose queue is full says so at once; installing the model is worth waiting for,
     // so ask again, less and less often, until the deadline — install first: another client

@@ -105,7 +105,8 @@ private:
   /// (0 when the miner had it). While the miner answers Busy it asks again, the pause doubling
   /// from 50 ms to 1 s, until installTimeout has passed in all.
   Result<std::size_t> deliverBundle(const model::LinearBundle &bundle, const std::string &bundleId);
-  /// Sends a bundle too large for one message in pieces (deliverBundle's upload).
+  /// Sends a bundle too large for one message in pieces, once (deliverBundle's upload; it
+  /// starts again when the miner lost the pieces, after asking whether it holds the bundle).
   Result<void> sendInPieces(const model::LinearBundle &bundle, const std::string &bundleId,
                             std::uint64_t bundleBytes);
   /// Only an answer signed by the pinned wire key can be held against the miner.
