@@ -1414,7 +1414,8 @@ private Q_SLOTS:
     std::mutex mutex;
     std::vector<std::uint64_t> offsets; // of every piece asked, in order
     int busy = 0, lost = 0;             // answers still to give
-    bool heldAfterLoss = false;         // another client's upload of the bundle won meanwhile
+    std::uint64_t busyAt = 0, lostAt = 0; // the piece they answer
+    bool heldAfterLoss = false;           // another client's upload of the bundle won meanwhile
     bool held = false;
     const auto answer = [&](const net::Peer &, net::Bytes message, net::Responder respond) {
       const auto kind = *net::verifyMessage(message);
@@ -1424,9 +1425,9 @@ private Q_SLOTS:
                             : net::encodeError(fail(ErrorCode::NotFound, "send it first")));
       const auto piece = net::decodePublishBundle(message);
       offsets.push_back(piece.offset);
-      if (piece.offset == 200'000 && busy > 0 && busy--)
+      if (piece.offset == busyAt && busy > 0 && busy--)
         return respond(net::encodeError(fail(ErrorCode::Busy, "the miner is busy")));
-      if (piece.offset == 400'000 && lost > 0 && lost--) {
+      if (piece.offset == lostAt && lost > 0 && lost--) {
         held = heldAfterLoss;
         return respond(net::encodeError(fail(ErrorCode::NotFound, "send it from the start")));
       }
@@ -1439,11 +1440,15 @@ private Q_SLOTS:
     options.uploadPieceBytes = 200'000;
     options.installTimeout = 10s;
     const auto bundle = randomBundle(31, 600); // 1.44 MB: 8 pieces
-    const auto install = [&](int busyAnswers, int lostAnswers, bool otherUploadWins = false) {
+    const auto install = [&](int busyAnswers, int lostAnswers, bool otherUploadWins = false,
+                             std::uint64_t busyOffset = 200'000,
+                             std::uint64_t lostOffset = 400'000) {
       std::lock_guard lock(mutex);
       offsets.clear();
       busy = busyAnswers;
       lost = lostAnswers;
+      busyAt = busyOffset;
+      lostAt = lostOffset;
       heldAfterLoss = otherUploadWins;
       held = false;
     };
@@ -1463,11 +1468,13 @@ private Q_SLOTS:
     QCOMPARE(refused.error().code, ErrorCode::NotFound);
     QCOMPARE(std::count(offsets.begin(), offsets.end(), std::uint64_t{0}), 3);
 
-    // Lost because another client's copy was installed meanwhile: asked first, not sent again.
-    install(0, 1, true);
+    // Another client's copy of the bundle is being installed when the last piece comes: busy,
+    // then (the pieces are gone) lost. Asked first, the miner holds it: not sent again.
+    install(1, 1, true, 1'400'000, 1'400'000);
     installed = miner::RemoteMiner(m_client, record, options).installBundle(bundle, bundle.id());
     QVERIFY2(installed, installed ? "" : installed.error().message.c_str());
-    QCOMPARE(offsets, (std::vector<std::uint64_t>{0, 200'000, 400'000}));
+    QCOMPARE(offsets, (std::vector<std::uint64_t>{0, 200'000, 400'000, 600'000, 800'000,
+                                                  1'000'000, 1'200'000, 1'400'000, 1'400'000}));
   }
 
   // An attacker floods two miners with what they are not paid for — messages over their limit,

@@ -545,6 +545,13 @@ private Q_SLOTS:
     auto refused = miner.installShared(shared, wrongId);
     QVERIFY(!refused && refused.error().code == nesa::ErrorCode::Corrupt);
     QCOMPARE(shared.use_count(), 2L); // `bundle` and `shared`: the refused one was not kept
+    {
+      // Registered in this process under an id, a bundle is taken as checked (whoever
+      // registered it vouches for the id) and not hashed again: the id is not looked at.
+      LocalMiner trusting("trusting");
+      nesa::model::shareInProcess(shared, wrongId);
+      QVERIFY(trusting.installShared(shared, wrongId));
+    }
     QVERIFY(miner.installShared(shared, shared->id()));
     QCOMPARE(shared.use_count(), 3L); // and the miner's
     ShareJob job;

@@ -278,12 +278,10 @@ std::vector<Comparison> makeComparisons() {
   auto far = startLinkedMiners(hss->client, 2, "net");
   auto upload = std::make_shared<BundleUpload>();
   return {
-      {"share_transfer_throughput_vs_raw_tcp", "MiB/s",
-       [raw] { return rawTransfer(*raw); },
+      {"share_transfer_throughput_vs_raw_tcp", "MiB/s", [raw] { return rawTransfer(*raw); },
        [wire, job] { return shareRoundTrip(*wire->connection, *job); }},
       // The floor the encryption alone sets: seal and open 8 MiB each way, no network at all.
-      {"share_encryption_only_vs_raw_tcp", "MiB/s",
-       [raw] { return rawTransfer(*raw); },
+      {"share_encryption_only_vs_raw_tcp", "MiB/s", [raw] { return rawTransfer(*raw); },
        [] { return sealAndOpen(wireCipher()); }},
       // The cipher the handshake picks on this machine (AES-256-GCM with AES-NI) against the
       // one every node runs.
@@ -301,8 +299,7 @@ std::vector<Comparison> makeComparisons() {
        },
        [wire] { return smallRoundTrips(*wire->connection, kRoundTrips); }},
       // A bundle the miner lacks, uploaded and installed, against raw TCP moving bytes.
-      {"bundle_upload_vs_raw_tcp", "MiB/s",
-       [raw] { return rawTransfer(*raw); },
+      {"bundle_upload_vs_raw_tcp", "MiB/s", [raw] { return rawTransfer(*raw); },
        [upload] { return upload->upload(); }},
       // Paid through the contracts: a signed EIP-712 receipt per job, checked against the
       // session on anvil by the miner.

@@ -120,7 +120,9 @@ Result<bool> MinerService::State::receivePiece(const net::PublicKey &sender,
   }
   auto &partial = found->second;
   {
-    std::ofstream out(file, std::ios::binary | std::ios::app);
+    // The first piece starts the file afresh, whatever an earlier upload left in it.
+    std::ofstream out(file,
+                      std::ios::binary | (piece.offset == 0 ? std::ios::trunc : std::ios::app));
     out.write(reinterpret_cast<const char *>(piece.content.data()),
               static_cast<std::streamsize>(piece.content.size()));
     if (!out.flush()) {
@@ -137,6 +139,8 @@ Result<bool> MinerService::State::receivePiece(const net::PublicKey &sender,
   // Whole: it must be what the id names before anything parses it.
   const bool hashesToId = partial.hasher.finish() == id;
   partialUploads.erase(found);
+  // What was hashed is what arrived; the file must hold exactly that to be loaded unchecked.
+  const bool fileComplete = fs::file_size(file, ec) == total && !ec;
   // Out of the way of this sender's next upload of the same bundle before the lock is let go.
   auto whole = file;
   whole.replace_extension(".whole.part");
@@ -146,9 +150,11 @@ Result<bool> MinerService::State::receivePiece(const net::PublicKey &sender,
     return fail(ErrorCode::Io, "cannot store bundle " + id.substr(0, 12));
   }
   lock.unlock();
-  if (!hashesToId) {
+  if (!hashesToId || !fileComplete) {
     fs::remove(whole, ec);
-    return fail(ErrorCode::Corrupt, "the bundle sent does not hash to " + id.substr(0, 12));
+    return hashesToId
+               ? fail(ErrorCode::Io, "cannot store bundle " + id.substr(0, 12))
+               : fail(ErrorCode::Corrupt, "the bundle sent does not hash to " + id.substr(0, 12));
   }
   const auto target = bundleFile(id);
   const bool fresh = !fs::exists(target, ec);
@@ -166,8 +172,9 @@ Result<bool> MinerService::State::receivePiece(const net::PublicKey &sender,
   // only this upload's bytes were hashed.
   auto installed = install(id, paid, {nullptr, fresh});
   if (!installed) {
-    if (fresh)
-      fs::remove(target, ec); // refused: nothing of it stays
+    // Refused: nothing of it stays, unless another upload of it is being installed (busy).
+    if (fresh && installed.error().code != ErrorCode::Busy)
+      fs::remove(target, ec);
     return installed.error();
   }
   return true;

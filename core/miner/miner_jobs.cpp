@@ -56,7 +56,9 @@ Result<void> MinerService::State::install(const std::string &id, bool paid, Arri
   const auto loaded = [&]() -> Result<void> {
     // One copy per process: miners beside each other in one process (a benchmark's) hold the
     // same bundle rather than one each.
-    auto bundle = arrived.parsed ? arrived.parsed : model::sharedInProcess(id);
+    auto bundle = model::sharedInProcess(id);
+    if (!bundle)
+      bundle = arrived.parsed;
     if (!bundle) {
       auto read = model::LinearBundle::load(file, arrived.hashed ? std::string() : id);
       if (!read)
@@ -192,8 +194,9 @@ Result<void> MinerService::State::installUploaded(const std::string &id,
     arrived.parsed = std::make_shared<const model::LinearBundle>(std::move(*parsed));
   }
   auto installed = install(id, paid, std::move(arrived));
-  if (!installed && fresh)
-    std::filesystem::remove(file, ec); // refused: nothing of it stays
+  // Refused: nothing of it stays, unless another upload of it is being installed (busy).
+  if (!installed && fresh && installed.error().code != ErrorCode::Busy)
+    std::filesystem::remove(file, ec);
   return installed;
 }
 

@@ -103,7 +103,8 @@ private:
                              bool *overLimit = nullptr);
   /// installBundle without a charge (a juror's or an accused's copy); returns the bytes sent
   /// (0 when the miner had it). While the miner answers Busy it asks again, the pause doubling
-  /// from 50 ms to 1 s, until installTimeout has passed in all.
+  /// from 50 ms to 1 s, until installTimeout has passed (counted afresh after an upload in
+  /// pieces the miner lost).
   Result<std::size_t> deliverBundle(const model::LinearBundle &bundle, const std::string &bundleId);
   /// Sends a bundle too large for one message in pieces, once (deliverBundle's upload; it
   /// starts again when the miner lost the pieces, after asking whether it holds the bundle).

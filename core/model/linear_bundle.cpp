@@ -315,6 +315,7 @@ void ContentHasher::update(std::span<const std::uint8_t> piece) {
 std::string ContentHasher::finish() {
   unsigned char hash[crypto_generichash_BYTES];
   crypto_generichash_final(&m_state->hash, hash, sizeof hash);
+  crypto_generichash_init(&m_state->hash, nullptr, 0, crypto_generichash_BYTES);
   char hex[2 * sizeof hash + 1];
   sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
   return hex;
@@ -401,10 +402,13 @@ Result<LinearBundle> LinearBundle::load(const std::filesystem::path &file,
   std::ifstream in(file, std::ios::binary);
   if (!in)
     return fail(ErrorCode::NotFound, "cannot read bundle " + file.string());
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(file, ec);
-  if (ec)
-    return fail(ErrorCode::NotFound, "cannot read bundle " + file.string());
+  // The size of the file opened, not of whatever the path names by now.
+  in.seekg(0, std::ios::end);
+  const auto end = in.tellg();
+  in.seekg(0);
+  if (end < 0 || !in)
+    return fail(ErrorCode::Io, "cannot read bundle " + file.string());
+  const auto size = static_cast<std::uint64_t>(end);
   // One pass: parsed and hashed as it is read (a bundle of gigabytes is never held twice).
   ContentHasher hasher;
   FileReader reader(in, size, expectedId.empty() ? nullptr : &hasher);

@@ -84,7 +84,7 @@ public:
   ContentHasher &operator=(ContentHasher &&) noexcept;
   /// Adds the next piece.
   void update(std::span<const std::uint8_t> piece);
-  /// The id of everything added; the hasher is spent afterwards.
+  /// The id of everything added; the hasher then starts afresh.
   std::string finish();
 
 private:
