@@ -137,8 +137,8 @@ Result<std::size_t> RemoteMiner::deliverBundle(const model::LinearBundle &bundle
       // A miner that lost the pieces before (it restarted, the upload sat idle, or another
       // client's copy of the bundle was being installed when the last piece came) says
       // NotFound: ask whether it holds the bundle now, and send it again from the start when it
-      // does not, three uploads at most.
-      // The upload may have taken longer than an install: the new try has the install's time.
+      // does not, three uploads at most. The upload may have taken longer than an install may:
+      // the new try has the install's time afresh.
       if (inPieces && done.error().code == ErrorCode::NotFound && ++uploads < 3) {
         deadline = Clock::now() + m_options.installTimeout;
         continue;
