@@ -180,8 +180,8 @@ private Q_SLOTS:
     QVERIFY(altered.finish() != compiled->bundleId());
 
     QVERIFY(bundle.save(path("pieces.bundle")).ok());
-    QCOMPARE(fileContentId(path("pieces.bundle")).value(), compiled->bundleId());
-    QCOMPARE(fileContentId(path("absent.bundle")).error().code, ErrorCode::NotFound);
+    QVERIFY(LinearBundle::load(path("pieces.bundle"), compiled->bundleId()).ok());
+    QCOMPARE(LinearBundle::load(path("absent.bundle")).error().code, ErrorCode::NotFound);
   }
 
   // Miners of one process hold one copy of a bundle; the registry keeps none alive itself.

@@ -176,14 +176,14 @@ public:
   FileReader(std::ifstream &in, std::uint64_t size, ContentHasher *hasher)
       : m_in(in), m_left(size), m_hasher(hasher) {}
   bool u8(std::uint8_t &v) { return raw(&v, 1); }
-  bool u16(std::uint16_t &v) { return little(v, 2); }
-  bool u32(std::uint32_t &v) { return little(v, 4); }
+  bool u16(std::uint16_t &v) {
+    return field(2, [&](ByteReader &r) { return r.u16(v); });
+  }
+  bool u32(std::uint32_t &v) {
+    return field(4, [&](ByteReader &r) { return r.u32(v); });
+  }
   bool i64(std::int64_t &v) {
-    std::uint64_t u = 0;
-    if (!little(u, 8))
-      return false;
-    v = static_cast<std::int64_t>(u);
-    return true;
+    return field(8, [&](ByteReader &r) { return r.i64(v); });
   }
   bool raw(std::uint8_t *out, std::size_t n) {
     if (n > m_left)
@@ -215,15 +215,13 @@ public:
   }
 
 private:
-  template <typename T> bool little(T &v, std::size_t size) {
-    std::uint8_t field[8];
-    if (!raw(field, size))
+  // Reads a fixed-size field and decodes it as ByteReader does.
+  template <typename Decode> bool field(std::size_t size, Decode decode) {
+    std::uint8_t bytes[8];
+    if (!raw(bytes, size))
       return false;
-    std::uint64_t value = 0;
-    for (std::size_t i = size; i-- > 0;)
-      value = (value << 8) | field[i];
-    v = static_cast<T>(value);
-    return true;
+    ByteReader reader({bytes, size});
+    return decode(reader);
   }
   std::ifstream &m_in;
   std::uint64_t m_left;
@@ -324,22 +322,6 @@ std::string ContentHasher::finish() {
 std::string contentId(std::span<const std::uint8_t> bytes) {
   ContentHasher hasher;
   hasher.update(bytes);
-  return hasher.finish();
-}
-
-Result<std::string> fileContentId(const std::filesystem::path &file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return fail(ErrorCode::NotFound, "cannot read " + file.string());
-  ContentHasher hasher;
-  std::vector<char> piece(4u << 20);
-  while (in) {
-    in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
-    hasher.update({reinterpret_cast<const std::uint8_t *>(piece.data()),
-                   static_cast<std::size_t>(in.gcount())});
-  }
-  if (in.bad())
-    return fail(ErrorCode::Io, "cannot read " + file.string());
   return hasher.finish();
 }
 

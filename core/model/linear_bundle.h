@@ -74,7 +74,7 @@ struct LinearBundle {
 /// Hex BLAKE2b-256 of `bytes` (the content address used for bundles).
 std::string contentId(std::span<const std::uint8_t> bytes);
 
-/// contentId of bytes that arrive a piece at a time (a file, an upload in pieces): the same
+/// contentId of bytes that arrive a piece at a time (a file read, an upload in pieces): the same
 /// value as contentId of all the pieces together.
 class ContentHasher {
 public:
@@ -91,9 +91,6 @@ private:
   struct State;
   std::unique_ptr<State> m_state;
 };
-
-/// contentId of a file's bytes, read a piece at a time; NotFound or Io when it cannot be read.
-Result<std::string> fileContentId(const std::filesystem::path &file);
 
 /// Bundles held in this process, by content id, so that miners in one process (a benchmark's,
 /// a test's) hold one copy of a bundle between them instead of one each. Only what holds a
