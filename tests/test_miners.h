@@ -34,7 +34,8 @@ public:
   std::vector<privacy::ShareJob> jobs;
 };
 
-/// Adds `delta` (f64) or 1 (ring64) to one random element of every answer.
+/// Adds `delta` (f64) or 1 (ring64) to one random element of every answer (of a whole program's
+/// answer: of one random call's output).
 class DishonestMiner : public privacy::LocalMiner {
 public:
   DishonestMiner(std::string id, double delta, std::uint64_t seed)
@@ -43,7 +44,9 @@ public:
     auto reply = privacy::LocalMiner::compute(job);
     if (!reply)
       return reply;
-    auto &out = reply->output;
+    auto &out = reply->callOutputs.empty()
+                    ? reply->output
+                    : reply->callOutputs[m_rng() % reply->callOutputs.size()];
     const std::size_t index = m_rng() % static_cast<std::size_t>(out.numel());
     if (out.dtype == model::DType::F64) {
       double v;
@@ -79,6 +82,9 @@ public:
     auto reply = privacy::LocalMiner::compute(job);
     if (reply)
       reply->output.shape = {reply->output.numel()};
+    if (reply)
+      for (auto &call : reply->callOutputs)
+        call.shape = {call.numel()};
     return reply;
   }
 };

@@ -12,6 +12,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <fstream>
+#include <iterator>
+
 using namespace nesa;
 using namespace nesa::privacy;
 using nesa::model::TensorData;
@@ -288,6 +291,136 @@ private Q_SLOTS:
     QVERIFY2(got.error().message.find("cannot key this model") != std::string::npos &&
                  got.error().message.find("aten::") != std::string::npos,
              got.error().message.c_str());
+  }
+
+  // ee in f32 (nesa analyze's default): one miner runs the whole keyed program as one job, and the
+  // client, replaying the program against its answer and checking every call, gets exactly what the
+  // calls sent one by one give.
+  void eeRunsTheWholeProgramInOneJob_data() {
+    QTest::addColumn<QString>("model");
+    for (const char *name : {"mlp", "cnn", "volume"})
+      QTest::newRow(name) << QString(name);
+  }
+
+  void eeRunsTheWholeProgramInOneJob() {
+    QFETCH(QString, model);
+    const auto &m = compiled(model.toStdString());
+    const auto input = randomInput(shape(model.toStdString()), 21);
+    auto recorder = std::make_shared<RecordingMiner>("recorder");
+    Engine engine({recorder});
+    RunOptions options;
+    options.level = PrivacyLevel::Ee;
+    options.arithmetic = ShareArithmetic::F32;
+    options.key = freshEeKey();
+    auto whole = engine.run(m, input, options);
+    QVERIFY2(whole.ok(), whole.ok() ? "" : whole.error().message.c_str());
+    QCOMPARE(recorder->jobs.size(), std::size_t{1});
+    QVERIFY(recorder->jobs.front().wholeProgram && recorder->jobs.front().ops.empty());
+    const auto calls = static_cast<std::size_t>(m.report().remoteCalls);
+    QCOMPARE(whole->report.calls.size(), calls);
+    QCOMPARE(whole->report.checksPassed, static_cast<int>(calls));
+    QVERIFY(whole->report.missing.empty() && whole->report.failures.empty());
+    for (const auto &call : whole->report.calls) {
+      QCOMPARE(call.miners.size(), std::size_t{1});
+      QCOMPARE(call.miners.front().role, std::string("whole program"));
+      QVERIFY(call.miners.front().passed);
+    }
+    options.wholeProgram = false;
+    auto perCall = engine.run(m, input, options);
+    QVERIFY(perCall.ok());
+    QCOMPARE(recorder->jobs.size(), 1 + calls);
+    QCOMPARE(maxAbsDifference(whole->output, perCall->output), 0.0);
+    // The input goes once instead of every call's input.
+    QVERIFY(calls == 1 || whole->report.bytesSent < perCall->report.bytesSent);
+  }
+
+  // A whole program's answer with one wrong call output is caught at that call and kept as
+  // evidence; that call and the rest go one by one to another miner.
+  void aWrongWholeProgramAnswerIsCaughtAtItsCall() {
+    const auto &m = compiled("cnn");
+    const auto input = randomInput(shape("cnn"), 22);
+    Engine engine({std::make_shared<DishonestMiner>("liar", 1e-2, 7),
+                   std::make_shared<LocalMiner>("honest")});
+    RunOptions local;
+    local.level = PrivacyLevel::Local;
+    auto expected = engine.run(m, input, local);
+    RunOptions options;
+    options.level = PrivacyLevel::Ee;
+    options.arithmetic = ShareArithmetic::F32;
+    auto got = engine.run(m, input, options);
+    QVERIFY2(got.ok(), got.ok() ? "" : got.error().message.c_str());
+    QVERIFY(relativeError(got->output, expected->output) < 1e-4);
+    QCOMPARE(got->report.failures.size(), std::size_t{1});
+    const auto &evidence = got->report.failures.front();
+    QCOMPARE(evidence.miner, std::string("liar"));
+    QCOMPARE(evidence.role, std::string("whole program"));
+    QVERIFY(evidence.job.wholeProgram);
+    const auto &calls = got->report.calls;
+    QCOMPARE(calls.size(), static_cast<std::size_t>(m.report().remoteCalls));
+    for (const auto &call : calls) {
+      const auto &last = call.miners.back();
+      QVERIFY(last.passed);
+      if (call.call < evidence.call) {
+        QCOMPARE(last.miner, std::string("liar"));
+        QCOMPARE(last.role, std::string("whole program"));
+      } else {
+        QCOMPARE(last.miner, std::string("honest"));
+        QCOMPARE(last.role, std::string("transformed input"));
+      }
+    }
+    const auto &failed = calls[static_cast<std::size_t>(evidence.call)];
+    QCOMPARE(failed.miners.size(), std::size_t{2});
+    QVERIFY(!failed.miners.front().passed);
+    QCOMPARE(failed.retries, 1);
+  }
+
+  // A miner runs a client program only when every op in it is on the allow-list: no loops, no
+  // ops that are not maths on activations, nothing that is not TorchScript.
+  void aMinerRunsOnlyAllowedPrograms_data() {
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("refusal");
+    QTest::newRow("allowed") << QStringLiteral("def forward(self, x):\n"
+                                               "    return torch.relu(x) * 2.0\n")
+                             << QString();
+    QTest::newRow("loop") << QStringLiteral("def forward(self, x):\n    for i in range(3):\n"
+                                            "        x = torch.relu(x)\n    return x\n")
+                          << QStringLiteral("prim::Loop");
+    QTest::newRow("other op") << QStringLiteral("def forward(self, x):\n"
+                                                "    return torch.cat([x, x])\n")
+                              << QStringLiteral("aten::cat");
+    QTest::newRow("not torchscript") << QString() << QStringLiteral("not a TorchScript archive");
+  }
+
+  void aMinerRunsOnlyAllowedPrograms() {
+    QFETCH(QString, source);
+    QFETCH(QString, refusal);
+    model::LinearBundle bundle = compiled("mlp").bundle();
+    if (source.isEmpty()) {
+      bundle.program = {'n', 'o', 't', ' ', 'a', ' ', 'z', 'i', 'p'};
+    } else {
+      const fs::path file = fs::path(m_dir.path().toStdString()) / "program.pt";
+      testing::writeScript(file, source.toStdString());
+      std::ifstream in(file, std::ios::binary);
+      bundle.program.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    LocalMiner miner("m");
+    QVERIFY(miner.installBundle(bundle, bundle.id()).ok());
+    ShareJob job;
+    job.bundleId = bundle.id();
+    job.arithmetic = ShareArithmetic::F32;
+    job.wholeProgram = true;
+    job.input = randomInput({4, 16}, 23);
+    auto reply = miner.compute(job);
+    if (refusal.isEmpty()) {
+      QVERIFY2(reply.ok(), reply.ok() ? "" : reply.error().message.c_str());
+      QVERIFY(reply->callOutputs.empty());
+      QCOMPARE(reply->output.shape, job.input->shape);
+      return;
+    }
+    QVERIFY(!reply.ok());
+    QCOMPARE(reply.error().code, ErrorCode::InvalidInput);
+    QVERIFY2(reply.error().message.find(refusal.toStdString()) != std::string::npos,
+             reply.error().message.c_str());
   }
 
   void levelNamesRoundTrip() {

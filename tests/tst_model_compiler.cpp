@@ -215,6 +215,35 @@ private Q_SLOTS:
     QCOMPARE(parsed.error().code, ErrorCode::Corrupt);
   }
 
+  // A keyed bundle carries its client program (format version 2); a bundle without one keeps
+  // version 1's bytes, and so its id.
+  void aBundleCarriesItsProgramInVersionTwo() {
+    auto compiled = compileModel(testing::writeMlp(path("mlp5.pt")).file);
+    QVERIFY(compiled.ok() && compiled->bundle().program.empty());
+    QCOMPARE(int(compiled->bundle().serialize()[7]), 1);
+    LinearBundle withProgram = compiled->bundle();
+    withProgram.program = {'P', 'K', 1, 2, 3};
+    const auto bytes = withProgram.serialize();
+    QCOMPARE(int(bytes[7]), 2);
+    QCOMPARE(bytes.size(), compiled->bundle().serialize().size() + 8 + 5);
+    auto parsed = LinearBundle::parse(bytes);
+    QVERIFY2(parsed.ok(), parsed.ok() ? "" : parsed.error().message.c_str());
+    QCOMPARE(parsed->program, withProgram.program);
+    QCOMPARE(parsed->id(), withProgram.id());
+    QVERIFY(withProgram.id() != compiled->bundleId());
+    QVERIFY(withProgram.save(path("program.bundle")).ok());
+    auto loaded = LinearBundle::load(path("program.bundle"), withProgram.id());
+    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
+    QCOMPARE(loaded->program, withProgram.program);
+    auto cut = LinearBundle::parse(std::span(bytes).first(bytes.size() - 2));
+    QVERIFY(!cut.ok() && cut.error().message.find("program is truncated") != std::string::npos);
+    auto empty = bytes;
+    empty.resize(bytes.size() - 5);
+    std::fill(empty.end() - 8, empty.end(), 0); // version 2 announcing a program of 0 bytes
+    auto none = LinearBundle::parse(empty);
+    QVERIFY(!none.ok() && none.error().message.find("program size") != std::string::npos);
+  }
+
   void trailingBytesAndBadMagicAreRefused() {
     auto compiled = compileModel(testing::writeMlp(path("mlp4.pt")).file);
     auto bytes = compiled->bundle().serialize();

@@ -80,12 +80,13 @@ std::shared_ptr<BrainFixture> makeFixture() {
 
 // One query; the first of each label prints what it sent.
 double query(BrainFixture &f, Engine &engine, PrivacyLevel level, ShareArithmetic arithmetic,
-             const std::string &label, bool verify = true) {
+             const std::string &label, bool verify = true, bool wholeProgram = true) {
   RunOptions options;
   options.level = level;
   options.arithmetic = arithmetic;
   options.key = f.key;
   options.verify = verify;
+  options.wholeProgram = wholeProgram;
   RunReport report;
   const double ms = timeMs(
       [&] { report = orDie(engine.run(f.compiled, f.input, options), label.c_str()).report; });
@@ -151,6 +152,18 @@ std::vector<Comparison> makeComparisons() {
                      at(level, arithmetic, engine, levelText + " over " + distance), repeats});
     }
   }
+  // ee's whole program in one round trip against one round trip per call, here and a WAN away.
+  for (const auto &[name, engine, repeats] :
+       {std::tuple{"", f->inProcess.get(), 0}, std::tuple{"wan_", f->far->wan.get(), 1}}) {
+    const std::string where = *name ? " over wan" : " in process";
+    Engine *on = engine;
+    out.push_back({std::string("ee_") + name + "whole_program_vs_per_call", "ms",
+                   [f, on, where] {
+                     return query(*f, *on, PrivacyLevel::Ee, ShareArithmetic::F32,
+                                  "ee" + where + ", call by call", true, false);
+                   },
+                   at(PrivacyLevel::Ee, f32, on, "ee" + where), repeats});
+  }
   // What compressing ee's activations (zstd) saves a WAN away.
   out.push_back(
       {"ee_wan_compressed_vs_uncompressed", "ms",
@@ -165,8 +178,9 @@ void registerBrainSuite() {
   registerSuite({"brain",
                  "the built-in brain model on the Colin27 scan: ee (f32, and f64 vs f32), hss "
                  "f64 and hss ring64 vs local in process; ee and hss with miners a LAN and a WAN "
-                 "away vs loopback; ee a WAN away with its activations compressed vs not; "
-                 "buffers reused vs mapped afresh (slow: about 15 minutes)",
+                 "away vs loopback; ee a WAN away with its activations compressed vs not; ee's "
+                 "whole program in one round trip vs call by call, in process and a WAN away; "
+                 "buffers reused vs mapped afresh (slow: about 17 minutes)",
                  makeComparisons});
 }
 

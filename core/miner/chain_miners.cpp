@@ -133,6 +133,10 @@ ChainMiners::minersFor(const model::LinearBundle &, std::size_t needed) {
 
 Result<ChainReport> ChainMiners::reportWrongAnswer(const privacy::Evidence &evidence,
                                                    const model::LinearBundle &bundle) {
+  if (evidence.job.wholeProgram)
+    return fail(ErrorCode::Unavailable,
+                "a wrong answer to a whole program cannot be disputed yet (a jury would have to "
+                "replay the program); the miner was not trusted again in this run");
   const auto answers = m_answers->of(evidence.job.call);
   const chain::Hash32 job = jobDigestOf(evidence.job), result = resultDigestOf(evidence.reply);
   const auto accused = std::find_if(answers.begin(), answers.end(), [&](const auto &a) {

@@ -40,7 +40,7 @@ TimedReply MinerService::State::signedReply(const privacy::ShareJob &job, privac
   // Signed, so that a wrong answer can be proven in a dispute (docs/chain.md).
   // The digests hash megabytes of share data: computed once for both signatures.
   const auto jobDigest = jobDigestOf(job);
-  const auto resultDigest = resultDigestOf(reply.output);
+  const auto resultDigest = resultDigestOf(reply);
   reply.signer = identity.publicKey();
   reply.signature = identity.sign(net::answerSigningBytes(jobDigest, resultDigest));
   // And, on an EVM network, with the miner's account for the Disputes contract.

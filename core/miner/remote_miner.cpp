@@ -219,7 +219,7 @@ Result<privacy::ShareReply> RemoteMiner::answerDisputed(std::uint64_t dispute,
   if (!decoded)
     return decoded.error();
   if (auto signedByIt =
-          checkSigned(decoded->reply, jobDigestOf(job), resultDigestOf(decoded->reply.output));
+          checkSigned(decoded->reply, jobDigestOf(job), resultDigestOf(decoded->reply));
       !signedByIt)
     return signedByIt.error();
   return std::move(decoded->reply);
@@ -284,9 +284,13 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   }
   if (!reply)
     return reply.error();
-  // A compressed job is answered compressed: a float32 answer of at most a message's elements.
-  auto decoded =
-      decodeShareReply(*reply, m_compress ? static_cast<std::uint64_t>(kMaxWireElements) * 4 : 0);
+  // A compressed job is answered compressed: a float32 answer of at most a message's elements,
+  // or for a whole program at most kMostProgramAnswerBytes of call outputs.
+  const std::uint64_t mostExpanded = !m_compress ? 0
+                                     : job.wholeProgram
+                                         ? kMostProgramAnswerBytes
+                                         : static_cast<std::uint64_t>(kMaxWireElements) * 4;
+  auto decoded = decodeShareReply(*reply, mostExpanded);
   if (!decoded)
     return decoded.error();
   decoded->reply.jobWireBytes = message.size();
@@ -294,7 +298,7 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   // Only a signed answer can be held against the miner; an unsigned one is no answer. (The
   // digests hash megabytes of share data: computed once for both signatures.)
   const auto jobDigest = jobDigestOf(job);
-  const auto resultDigest = resultDigestOf(decoded->reply.output);
+  const auto resultDigest = resultDigestOf(decoded->reply);
   if (auto signedByIt = checkSigned(decoded->reply, jobDigest, resultDigest); !signedByIt)
     return signedByIt.error();
   if (m_options.chainPayer && m_chainAccount) {

@@ -133,9 +133,10 @@ Bytes encodeShareJob(const PricedJob &priced) {
   }
   const auto chainReceipt = writeChainReceipt(builder, priced.chainPayment);
   const auto call = builder.CreateVector(job.call.data(), job.call.size());
-  const auto request = wire::CreateShareJobRequest(
-      builder, bundle, ops, static_cast<std::uint8_t>(job.arithmetic), job.fracBits, job.addBias,
-      input, seed, job.nonce, seedShape, priced.fee, priced.tip, chainReceipt, call);
+  const auto request =
+      wire::CreateShareJobRequest(builder, bundle, ops, static_cast<std::uint8_t>(job.arithmetic),
+                                  job.fracBits, job.addBias, input, seed, job.nonce, seedShape,
+                                  priced.fee, priced.tip, chainReceipt, call, job.wholeProgram);
   return net::finishMessage(builder, request);
 }
 
@@ -155,6 +156,9 @@ Result<PricedJob> decodeShareJob(std::span<const std::uint8_t> frame, std::uint6
   job.fracBits = request->frac_bits();
   job.addBias = request->add_bias();
   job.nonce = request->nonce();
+  job.wholeProgram = request->whole_program();
+  if (job.wholeProgram && (!request->input() || !job.ops.empty()))
+    return fail(ErrorCode::InvalidInput, "a whole program's job carries its input and no ops");
   if (request->input()) {
     auto input = readTensor(request->input(), maxBytes);
     if (!input)
@@ -193,17 +197,27 @@ decodeChainReceipt(std::span<const std::uint8_t> frame) {
 }
 
 Bytes encodeShareReply(const TimedReply &timed) {
-  flatbuffers::FlatBufferBuilder builder(timed.reply.output.bytes.size() + 256);
+  std::size_t payload = timed.reply.output.bytes.size();
+  for (const auto &call : timed.reply.callOutputs)
+    payload += call.bytes.size();
+  flatbuffers::FlatBufferBuilder builder(payload + 256 + 64 * timed.reply.callOutputs.size());
   const auto output = writeTensor(builder, timed.reply.output, timed.compressed);
+  flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<wire::Tensor>>> callOutputs;
+  if (!timed.reply.callOutputs.empty()) {
+    std::vector<flatbuffers::Offset<wire::Tensor>> tensors;
+    for (const auto &call : timed.reply.callOutputs)
+      tensors.push_back(writeTensor(builder, call, timed.compressed));
+    callOutputs = builder.CreateVector(tensors);
+  }
   const auto signer = builder.CreateVector(timed.reply.signer.data(), timed.reply.signer.size());
   const auto signature =
       builder.CreateVector(timed.reply.signature.data(), timed.reply.signature.size());
   flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>> chainSignature;
   if (!timed.chainSignature.empty())
     chainSignature = builder.CreateVector(timed.chainSignature.data(), timed.chainSignature.size());
-  return net::finishMessage(builder, wire::CreateShareJobReply(builder, output,
-                                                               timed.reply.computeMs, timed.queueMs,
-                                                               signer, signature, chainSignature));
+  return net::finishMessage(
+      builder, wire::CreateShareJobReply(builder, output, timed.reply.computeMs, timed.queueMs,
+                                         signer, signature, chainSignature, callOutputs));
 }
 
 namespace {
@@ -277,6 +291,7 @@ net::Digest jobDigestOf(const privacy::ShareJob &job) {
   view.arithmetic = static_cast<std::uint8_t>(job.arithmetic);
   view.fracBits = job.fracBits;
   view.addBias = job.addBias;
+  view.wholeProgram = job.wholeProgram;
   if (job.input) {
     view.input = net::TensorView{static_cast<std::uint8_t>(job.input->dtype), job.input->shape,
                                  job.input->bytes};
@@ -292,6 +307,16 @@ net::Digest resultDigestOf(const model::TensorData &output) {
   return net::tensorDigest({static_cast<std::uint8_t>(output.dtype), output.shape, output.bytes});
 }
 
+net::Digest resultDigestOf(const privacy::ShareReply &reply) {
+  if (reply.callOutputs.empty())
+    return resultDigestOf(reply.output);
+  std::vector<net::Digest> calls;
+  calls.reserve(reply.callOutputs.size());
+  for (const auto &call : reply.callOutputs)
+    calls.push_back(resultDigestOf(call));
+  return net::programResultDigest(resultDigestOf(reply.output), calls);
+}
+
 Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame, std::uint64_t maxBytes) {
   if (auto answer = net::expectMessage(frame, net::MessageKind::ShareReply); !answer)
     return answer.error();
@@ -302,6 +327,20 @@ Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame, std::ui
   TimedReply timed;
   timed.reply.output = std::move(*output);
   timed.compressed = reply->output()->compression() == kZstdCompressed;
+  if (const auto *calls = reply->call_outputs()) {
+    if (calls->size() > privacy::kMaxProgramCalls)
+      return fail(ErrorCode::InvalidInput, "an answer with more call outputs than a program makes");
+    // Compressed outputs may expand to `maxBytes` between them.
+    std::uint64_t left = maxBytes;
+    for (const auto *call : *calls) {
+      auto tensor = readTensor(call, left);
+      if (!tensor)
+        return tensor.error().withContext("the miner's answer");
+      if (call->compression() == kZstdCompressed)
+        left -= tensor->bytes.size();
+      timed.reply.callOutputs.push_back(std::move(*tensor));
+    }
+  }
   timed.reply.computeMs = reply->compute_ms();
   timed.queueMs = reply->queue_ms();
   if (reply->signer() && reply->signer()->size() == timed.reply.signer.size())

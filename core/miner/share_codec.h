@@ -50,6 +50,8 @@ struct DisputedJob {
 
 /// Largest tensor a share message may carry, in elements.
 inline constexpr std::int64_t kMaxWireElements = std::int64_t{1} << 28;
+/// Most bytes the compressed call outputs of one whole program's answer may expand to.
+inline constexpr std::uint64_t kMostProgramAnswerBytes = std::uint64_t{4} << 30;
 
 net::Bytes encodeShareJob(const PricedJob &job);
 /// Decodes a verified ShareJob frame; refuses inconsistent tensors (shape vs bytes, dtype) and
@@ -83,5 +85,8 @@ Result<TimedReply> decodeShareReply(std::span<const std::uint8_t> frame,
 /// The digests a miner signs: of the job's defining fields, and of a result tensor.
 net::Digest jobDigestOf(const privacy::ShareJob &job);
 net::Digest resultDigestOf(const model::TensorData &output);
+/// The digest a miner signs for `reply`: of its output, or for a whole program's answer of the
+/// output and every call's output (net::programResultDigest).
+net::Digest resultDigestOf(const privacy::ShareReply &reply);
 
 } // namespace nesa::miner

@@ -18,8 +18,12 @@ static_assert(
     std::endian::native == std::endian::little,
     "weights are stored as little-endian float32 bytes; add byte swapping for this platform");
 
+// The last byte is the format version: 1 without a client program, 2 with one (so that a bundle
+// without a program keeps the bytes, and the id, it always had).
 constexpr std::uint8_t kMagic[8] = {'N', 'E', 'S', 'A', 'L', 'B', 0, 1};
+constexpr std::uint8_t kVersionWithProgram = 2;
 constexpr std::int64_t kMaxElements = std::int64_t{1} << 32;
+constexpr std::uint64_t kMaxProgramBytes = 64u << 20;
 
 Error corrupt(const std::string &why) {
   return fail(ErrorCode::Corrupt, "not a valid linear bundle: " + why);
@@ -99,7 +103,11 @@ namespace {
 // they are, so that hashing a bundle needs no second copy of its weights.
 template <typename Sink> void writePieces(const LinearBundle &bundle, Sink &&sink) {
   ByteWriter w;
-  w.raw(kMagic);
+  std::uint8_t magic[8];
+  std::memcpy(magic, kMagic, sizeof magic);
+  if (!bundle.program.empty())
+    magic[7] = kVersionWithProgram;
+  w.raw(magic);
   w.u32(static_cast<std::uint32_t>(bundle.ops.size()));
   for (const auto &op : bundle.ops) {
     w.u8(static_cast<std::uint8_t>(op.kind));
@@ -116,8 +124,12 @@ template <typename Sink> void writePieces(const LinearBundle &bundle, Sink &&sin
     if (op.bias)
       sink(std::span<const std::uint8_t>(op.bias->bytes));
   }
-  const auto rest = w.take(); // the header of a bundle without ops
+  if (!bundle.program.empty())
+    w.u64(bundle.program.size());
+  const auto rest = w.take(); // the header of a bundle without ops, or the program's size
   sink(std::span<const std::uint8_t>(rest));
+  if (!bundle.program.empty())
+    sink(std::span<const std::uint8_t>(bundle.program));
 }
 
 } // namespace
@@ -182,6 +194,9 @@ public:
   bool u32(std::uint32_t &v) {
     return field(4, [&](ByteReader &r) { return r.u32(v); });
   }
+  bool u64(std::uint64_t &v) {
+    return field(8, [&](ByteReader &r) { return r.u64(v); });
+  }
   bool i64(std::int64_t &v) {
     return field(8, [&](ByteReader &r) { return r.i64(v); });
   }
@@ -236,7 +251,7 @@ template <typename Reader> Result<LinearBundle> parseFrom(Reader &r) {
     return corrupt("the file is too short");
   if (std::memcmp(magic, kMagic, 6) != 0)
     return corrupt("wrong magic bytes");
-  if (magic[6] != 0 || magic[7] != 1)
+  if (magic[6] != 0 || (magic[7] != 1 && magic[7] != kVersionWithProgram))
     return corrupt("unsupported format version " + std::to_string(magic[7]));
   std::uint32_t count = 0;
   if (!r.u32(count))
@@ -280,6 +295,15 @@ template <typename Reader> Result<LinearBundle> parseFrom(Reader &r) {
     if (auto valid = op.validate(); !valid)
       return corrupt(valid.error().message);
     bundle.ops.push_back(std::move(op));
+  }
+  if (magic[7] == kVersionWithProgram) {
+    std::uint64_t size = 0;
+    if (!r.u64(size))
+      return corrupt("truncated before the client program");
+    if (size == 0 || size > kMaxProgramBytes)
+      return corrupt("implausible client program size " + std::to_string(size));
+    if (!r.bytes(bundle.program, static_cast<std::size_t>(size)))
+      return corrupt("the client program is truncated");
   }
   if (!r.atEnd())
     return corrupt("unexpected bytes after the last op");

@@ -60,7 +60,7 @@ Digest tensorDigest(const TensorView &tensor) {
 }
 
 Digest shareJobDigest(const ShareJobView &job) {
-  Hasher h("nesa-share-job-v1");
+  Hasher h(job.wholeProgram ? "nesa-program-job-v1" : "nesa-share-job-v1");
   h.bytes({reinterpret_cast<const std::uint8_t *>(job.bundleId.data()), job.bundleId.size()});
   h.ints(job.ops);
   h.u64(job.arithmetic);
@@ -79,6 +79,15 @@ Digest shareJobDigest(const ShareJobView &job) {
   return h.finish();
 }
 
+Digest programResultDigest(const Digest &output, std::span<const Digest> calls) {
+  Hasher h("nesa-program-result-v1");
+  h.bytes(output);
+  h.u64(calls.size());
+  for (const auto &call : calls)
+    h.bytes(call);
+  return h.finish();
+}
+
 ShareJobView shareJobViewOf(std::span<const std::uint8_t> frame) {
   const auto *r = messageOf(frame)->body_as_ShareJobRequest();
   ShareJobView view;
@@ -93,6 +102,7 @@ ShareJobView shareJobViewOf(std::span<const std::uint8_t> frame) {
   view.seed = spanOf(r->seed());
   view.nonce = r->nonce();
   view.seedShape = spanOf(r->seed_shape());
+  view.wholeProgram = r->whole_program();
   return view;
 }
 

@@ -32,12 +32,17 @@ struct ShareJobView {
   std::span<const std::uint8_t> seed;
   std::uint64_t nonce = 0;
   std::span<const std::int64_t> seedShape;
+  bool wholeProgram = false; ///< the bundle's client program run on `input`
 };
 
 /// BLAKE2b-256 over ("nesa-tensor-v1", dtype, rank, dims, bytes).
 Digest tensorDigest(const TensorView &tensor);
-/// BLAKE2b-256 over ("nesa-share-job-v1" and every field of the view, length-prefixed).
+/// BLAKE2b-256 over ("nesa-share-job-v1" and every field of the view, length-prefixed); a whole
+/// program's job is hashed under "nesa-program-job-v1" instead.
 Digest shareJobDigest(const ShareJobView &job);
+/// The result of a whole program's job: BLAKE2b-256 over ("nesa-program-result-v1", the digest
+/// of the program's output, then the digest of each call's output in order).
+Digest programResultDigest(const Digest &output, std::span<const Digest> calls);
 
 /// The bytes a miner signs with its wire key for each answer: a domain tag, then the job's and
 /// the result's digests.

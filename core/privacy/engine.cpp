@@ -316,6 +316,9 @@ public:
   at::Tensor remoteCall(const std::vector<std::int64_t> &ops, const at::Tensor &x) {
     if (m_options.cancel && m_options.cancel->load())
       abortRun(failure, fail(ErrorCode::Cancelled, "the run was cancelled"));
+    if (m_whole)
+      if (auto y = replayCall(ops, x))
+        return *y;
     if (m_options.arithmetic == ShareArithmetic::Ring64 && ops.size() > 1) {
       // Fixed-point scales grow with every op, so ring64 re-encodes between the ops of a chain.
       at::Tensor y = x;
@@ -330,6 +333,11 @@ public:
     const auto start = Clock::now();
     const int index = m_calls++;
     CallReport call{index, ops, chainKind(ops, m_model.bundle), {}, 0, 0};
+    if (!m_replayFailure.empty()) { // a whole program's answer to this call failed its check
+      call.miners = std::move(m_replayFailure);
+      m_replayFailure.clear();
+      call.retries = 1;
+    }
     const bool ring = m_options.arithmetic == ShareArithmetic::Ring64;
     const bool f32 = m_options.arithmetic == ShareArithmetic::F32;
     const auto xs = x.to(f32 ? at::kFloat : at::kDouble).contiguous();
@@ -394,6 +402,115 @@ public:
     if (m_options.onProgress)
       m_options.onProgress({m_calls, expectedCalls(), &m_report.calls.back()});
     return y.to(x.scalar_type());
+  }
+
+  // ee in one round trip: sends the whole query (the keyed client program on the transformed
+  // input) to the first trusted miner; remoteCall() then replays the program against its
+  // answer. A miner that cannot run it (an older one, one that refuses the program) leaves the
+  // run to go on call by call, without being distrusted for it.
+  void startWholeProgram(const at::Tensor &input) {
+    ShareJob job = baseJob({}, randomSeed());
+    job.wholeProgram = true;
+    job.input = model::fromTensor(input.to(at::kFloat).contiguous());
+    std::shared_ptr<MinerEndpoint> miner;
+    {
+      std::lock_guard lock(m_mutex);
+      std::set<std::string> none;
+      miner = pickMinerLocked(none, false);
+    }
+    if (!miner)
+      return; // the calls report that no miner is left
+    const auto start = Clock::now();
+    auto reply = miner->compute(job);
+    const double ms = msSince(start);
+    if (!reply) {
+      m_report.missing.push_back(miner->id() + ": could not run the whole program (" +
+                                 reply.error().message + "); the calls went one by one");
+      return;
+    }
+    WholeProgram whole{miner, std::move(job), std::move(*reply), ms, 0, 0};
+    whole.sent = whole.reply.jobWireBytes ? whole.reply.jobWireBytes : whole.job.wireBytes();
+    whole.received = whole.reply.answerWireBytes;
+    if (!whole.received)
+      for (const auto &call : whole.reply.callOutputs)
+        whole.received += call.bytes.size() + 8 * call.shape.size();
+    m_report.bytesSent += whole.sent;
+    m_report.bytesReceived += whole.received;
+    m_whole = std::move(whole);
+  }
+
+  // After the program ran: a whole program's answer that passed every check is paid for.
+  void finishWholeProgram() {
+    if (m_whole)
+      m_whole->miner->reportCheck(true);
+    m_whole.reset();
+  }
+
+  // Call m_calls of the replay: the miner's output for it, when it passes the check against the
+  // input this client computed itself. Otherwise the miner is distrusted, its answer kept as
+  // evidence, and nullopt returned: this call and the rest go one by one to other miners.
+  std::optional<at::Tensor> replayCall(const std::vector<std::int64_t> &ops, const at::Tensor &x) {
+    auto &whole = *m_whole;
+    const int index = m_calls;
+    const auto start = Clock::now();
+    const auto &firstOp = m_session->op(ops.front());
+    if (auto mismatch = shapeMismatch(firstOp, x.sizes()); !mismatch.empty())
+      abortRun(failure,
+               fail(ErrorCode::InvalidInput, "the model could not run on this input: " + mismatch));
+    MinerWork work{whole.miner->id(),
+                   "whole program",
+                   index == 0 ? whole.sent : 0,
+                   index == 0 ? whole.received : 0,
+                   index == 0 ? whole.ms : 0,
+                   false,
+                   false,
+                   {}};
+    auto &outputs = whole.reply.callOutputs;
+    const auto check = m_options.verify ? m_session->checkFor(ops, ShareArithmetic::F32) : nullptr;
+    const at::Tensor xs = x.to(at::kFloat).contiguous();
+    CheckOutcome outcome{true, 0, 0, "not checked"};
+    if (index >= static_cast<int>(outputs.size())) {
+      outcome = {false, 0, 0, "failed: the answer has no output for this call"};
+    } else if (outputs[static_cast<std::size_t>(index)].dtype != model::DType::F32) {
+      outcome = {false, 0, 0, "failed: the result has the wrong element type"};
+    } else if (check) {
+      try {
+        outcome =
+            check->check(xs, model::viewOf(outputs[static_cast<std::size_t>(index)]), true, 0);
+      } catch (const c10::Error &e) { // e.g. a result whose shape makes the check impossible
+        outcome = {false, 0, 0,
+                   std::string("failed: the result cannot be checked: ") +
+                       e.what_without_backtrace()};
+      }
+    }
+    work.passed = outcome.passed;
+    work.check = outcome.detail;
+    if (!outcome.passed) {
+      ++m_report.checksFailed;
+      whole.miner->reportCheck(false);
+      m_distrusted.insert(whole.miner->id());
+      const bool answered = index < static_cast<int>(outputs.size());
+      m_report.failures.push_back(Evidence{
+          whole.miner->id(), index, "whole program", whole.job.bundleId, whole.job,
+          answered ? outputs[static_cast<std::size_t>(index)] : model::TensorData{},
+          digestOf(whole.job),
+          answered ? digest(outputs[static_cast<std::size_t>(index)].bytes) : std::string(),
+          outcome.expected, outcome.got, outcome.detail, whole.reply.signer,
+          whole.reply.signature});
+      m_replayFailure.push_back(std::move(work));
+      m_whole.reset();
+      return std::nullopt;
+    }
+    if (check)
+      ++m_report.checksPassed;
+    ++m_calls;
+    CallReport call{index, ops, chainKind(ops, m_model.bundle), {std::move(work)}, 0, 0};
+    call.ms = msSince(start) + (index == 0 ? whole.ms : 0);
+    m_report.calls.push_back(std::move(call));
+    if (m_options.onProgress)
+      m_options.onProgress({m_calls, expectedCalls(), &m_report.calls.back()});
+    // Its bytes, not a copy; the output's dtype is the input's, as a per-call result's is.
+    return model::toTensor(std::move(outputs[static_cast<std::size_t>(index)])).to(x.scalar_type());
   }
 
   // Expands fresh seeds and starts the seeded miners on their shares: remote ones in parallel
@@ -575,6 +692,15 @@ public:
   }
 
 private:
+  // A whole program's answer while the client replays the program against it.
+  struct WholeProgram {
+    std::shared_ptr<MinerEndpoint> miner;
+    ShareJob job;
+    ShareReply reply;
+    double ms = 0;
+    std::uint64_t sent = 0, received = 0;
+  };
+
   Engine::State &m_state;
   ProgramView m_model;
   const RunOptions &m_options;
@@ -584,6 +710,8 @@ private:
   std::mutex m_mutex;
   std::set<std::string> m_distrusted;
   int m_calls = 0;
+  std::optional<WholeProgram> m_whole;
+  std::vector<MinerWork> m_replayFailure; // goes into the report of the call it failed
 };
 
 Result<at::Tensor> forward(torch::jit::Module &module, const at::Tensor &input,
@@ -835,6 +963,9 @@ Result<RunResult> Engine::runProgram(const model::CompiledModel &model,
   result.report.sharesPerCall = options.sharesPerCall();
   auto session = m_state->session(viewOf(model), options);
   RunContext context(*m_state, viewOf(model), options, session, prepared.get(), result.report);
+  if (options.level == PrivacyLevel::Ee && options.arithmetic == ShareArithmetic::F32 &&
+      options.wholeProgram && !model.bundle().program.empty())
+    context.startWholeProgram(*tensor);
   at::Tensor output;
   {
     model::RemoteLinearScope scope([&](const std::vector<std::int64_t> &ops, const at::Tensor &x) {
@@ -846,6 +977,7 @@ Result<RunResult> Engine::runProgram(const model::CompiledModel &model,
       return ran.error();
     output = *ran;
   }
+  context.finishWholeProgram();
   if (prepared) // the precomputed shares' traffic belongs to this query too
     for (const auto &call : prepared->calls)
       for (const auto &work : call.work) {

@@ -55,6 +55,11 @@ struct RunOptions {
   int maskBits = 20; ///< f64-masked: masks are 2^maskBits × the activation bound (8..40)
   int fracBits = 18; ///< ring64: fixed-point fractional bits (8..22); see docs/privacy.md
   bool verify = true;
+  /// ee in f32: one miner runs the keyed model's whole client program in one round trip and
+  /// returns every remote call's output, which the client checks as it replays the program;
+  /// off (or in f64-masked, or for a model whose program a miner would refuse), one round trip
+  /// per remote call.
+  bool wholeProgram = true;
   /// The EE key for ee and hss-ee; none: the engine uses a key of its own for its lifetime.
   std::shared_ptr<const EeKey> key;
   std::function<void(const RunProgress &)> onProgress; ///< called on the running thread
@@ -69,7 +74,7 @@ struct RunOptions {
 /// One miner's part in one remote call.
 struct MinerWork {
   std::string miner;
-  std::string role; ///< "masked share" or "seeded share"
+  std::string role; ///< "masked share", "seeded share", "transformed input" or "whole program"
   std::uint64_t bytesSent = 0;
   std::uint64_t bytesReceived = 0;
   double ms = 0;            ///< round trip as the client saw it

@@ -4,6 +4,7 @@
 #include "model/internal/compiled_model_impl.h"
 #include "model/internal/remote_call.h"
 #include "model/internal/tensor_convert.h"
+#include "privacy/internal/client_program.h"
 #include "privacy/internal/keyed_model_impl.h"
 #include "privacy/internal/share_kernels.h"
 
@@ -467,6 +468,10 @@ Result<KeyedModel> keyModel(const model::CompiledModel &model, const EeKey &key,
   };
   auto compiled = std::make_shared<model::CompiledModel::Impl>(model.impl());
   compiled->bundle = std::move(bundle);
+  // What a miner runs for a whole query at ee; a program it would refuse stays out, and such a
+  // model runs at ee call by call.
+  if (auto program = serializeClientProgram(compiled->client))
+    compiled->bundle.program = std::move(*program);
   compiled->bundleId = compiled->bundle.id();
   return KeyedModel(std::make_shared<const KeyedModel::Impl>(KeyedModel::Impl{
       model::CompiledModel(std::move(compiled)), key.id(), std::move(descriptions),

@@ -1,15 +1,19 @@
 #include "privacy/local_miner.h"
 
+#include "model/internal/remote_call.h"
 #include "model/internal/tensor_convert.h"
 #include "privacy/field.h"
+#include "privacy/internal/client_program.h"
 #include "privacy/internal/share_kernels.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <torch/script.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <thread>
 
 namespace nesa::privacy {
@@ -30,6 +34,17 @@ struct LocalMiner::Installed {
       slot = sharedPreparedOps(*bundle, bundleId, arithmetic, fracBits);
     return slot;
   }
+
+  // The bundle's client program, loaded and checked on first use (and refused for good).
+  Result<torch::jit::Module> program() {
+    std::lock_guard lock(mutex);
+    if (!loadedProgram)
+      loadedProgram = loadClientProgram(bundle->program);
+    return *loadedProgram;
+  }
+
+private:
+  std::optional<Result<torch::jit::Module>> loadedProgram;
 };
 
 int setComputeThreads(int threads) {
@@ -89,6 +104,8 @@ std::shared_ptr<LocalMiner::Installed> LocalMiner::find(const std::string &bundl
 }
 
 Result<ShareReply> LocalMiner::compute(const ShareJob &job) {
+  if (job.wholeProgram)
+    return runWholeProgram(job);
   const auto start = std::chrono::steady_clock::now();
   std::int64_t inner = 0;
   auto output = apply(job, false, inner);
@@ -96,6 +113,60 @@ Result<ShareReply> LocalMiner::compute(const ShareJob &job) {
     return output.error();
   ShareReply reply;
   reply.output = std::move(*output);
+  reply.computeMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return reply;
+}
+
+Result<ShareReply> LocalMiner::runWholeProgram(const ShareJob &job) {
+  const auto start = std::chrono::steady_clock::now();
+  auto installed = find(job.bundleId);
+  if (!installed)
+    return fail(ErrorCode::NotFound, "miner " + m_id + " does not have bundle " + job.bundleId);
+  if (job.arithmetic != ShareArithmetic::F32 || !job.input ||
+      job.input->dtype != model::DType::F32 || !job.ops.empty())
+    return fail(ErrorCode::InvalidInput,
+                "a whole program's job carries a float32 input and no ops");
+  auto program = installed->program();
+  if (!program)
+    return program.error();
+  const auto prepared = installed->prepared(ShareArithmetic::F32, 0);
+  ShareReply reply;
+  try {
+    const GpuScope onDevice(m_gpuDevice);
+    const at::Tensor x = model::viewOf(*job.input); // nothing writes to it
+    if (!at::isfinite(x).all().item<bool>())
+      return fail(ErrorCode::InvalidInput, "the input holds values that are not finite");
+    // Every remote call the program makes is computed here from the bundle, as a per-call job
+    // would be, and its output kept for the client to check.
+    model::RemoteLinearScope scope([&](const std::vector<std::int64_t> &ops, const at::Tensor &in) {
+      TORCH_CHECK(reply.callOutputs.size() < kMaxProgramCalls, "the program makes more than ",
+                  kMaxProgramCalls, " remote calls");
+      at::Tensor y = in.to(at::kFloat).contiguous();
+      for (auto index : ops) {
+        TORCH_CHECK(index >= 0 && index < static_cast<std::int64_t>(prepared->size()), "op ", index,
+                    " is not in the bundle");
+        y = applyF32((*prepared)[static_cast<std::size_t>(index)], y, true);
+      }
+      reply.callOutputs.push_back(model::fromTensor(y));
+      return y;
+    });
+    c10::InferenceMode guard;
+    const auto output = program->forward({x});
+    if (!output.isTensor())
+      return fail(ErrorCode::InvalidInput, "the client program does not return a tensor");
+    reply.output = model::fromTensor(output.toTensor().to(at::kFloat).contiguous());
+  } catch (const std::exception &e) {
+    const auto *torchError = dynamic_cast<const c10::Error *>(&e);
+    std::string what = torchError ? torchError->what_without_backtrace() : e.what();
+    // The interpreter wraps errors in a traceback; the last line says what went wrong.
+    while (!what.empty() && what.back() == '\n')
+      what.pop_back();
+    if (auto line = what.rfind('\n'); line != std::string::npos)
+      what = what.substr(line + 1);
+    return fail(ErrorCode::InvalidInput,
+                "miner " + m_id + " cannot run the client program: " + what);
+  }
   reply.computeMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return reply;

@@ -43,6 +43,8 @@ private:
   /// The job's ops applied to its share; with `absolute`, |ops| applied to |share| instead
   /// (float64 jobs only). Sets `inner` to the ops' summed inner sizes.
   Result<model::TensorData> apply(const ShareJob &job, bool absolute, std::int64_t &inner);
+  /// A whole program's job (ShareJob::wholeProgram): the bundle's client program on its input.
+  Result<ShareReply> runWholeProgram(const ShareJob &job);
 
   std::string m_id;
   int m_gpuDevice = -1;

@@ -25,6 +25,9 @@ enum class ShareArithmetic : std::uint8_t {
 /// "f64-masked", "ring64" or "f32".
 const char *arithmeticName(ShareArithmetic arithmetic);
 
+/// Most remote calls a miner makes for one whole program's job (ShareJob::wholeProgram).
+inline constexpr std::size_t kMaxProgramCalls = 4096;
+
 /// One share of one remote call: apply bundle ops `ops` (in order) to a share.
 struct ShareJob {
   std::string bundleId;
@@ -42,6 +45,10 @@ struct ShareJob {
   /// miner's signed answer names it, so a dispute can keep the call's other miners (who hold the
   /// other shares) off the jury. Not part of what the miner computes.
   Seed call{};
+  /// The `ee` level's whole query in one job: run the bundle's client program
+  /// (model::LinearBundle::program) on `input` (float32, unshared), computing every remote call
+  /// it makes from the bundle; `ops` is empty. The reply carries each call's output.
+  bool wholeProgram = false;
 
   /// Bytes this job puts on the wire (payload plus a small fixed header).
   std::uint64_t wireBytes() const;
@@ -52,7 +59,10 @@ struct ShareJob {
 
 /// A miner's answer to a ShareJob.
 struct ShareReply {
-  model::TensorData output;
+  model::TensorData output; ///< a whole program's job: the program's own output
+  /// A whole program's job: the output of each remote call it made, in order (what the client
+  /// checks and replays the program with).
+  std::vector<model::TensorData> callOutputs;
   double computeMs = 0; ///< the miner's own compute time
   /// A remote miner's Ed25519 key and its signature over (job digest, result digest): what
   /// makes a wrong answer provable in a dispute. All zero for in-process miners.
