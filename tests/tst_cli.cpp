@@ -18,6 +18,7 @@
 #include <QXmlStreamReader>
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 #include <map>
 #include <set>
 
@@ -897,7 +898,15 @@ private Q_SLOTS:
     QCOMPARE(run(kTestModels, {dir.path()}).code, 0);
     const QString input = dir.filePath(QStringLiteral("in.npy"));
     writeFloatNpy(input, {4, 16}, std::vector<float>(64, 0.5f));
-    for (const bool throughPipe : {true, false}) {
+#ifdef NESA_SANITIZED_BUILD
+    // Each hand-over starts a devnet and runs a query: under the sanitizers the two took 320 s,
+    // half of this program. The environment variable, which the program must wipe from its own
+    // memory, runs here; the pipe runs in the default pass.
+    const std::initializer_list<bool> handOvers = {false};
+#else
+    const std::initializer_list<bool> handOvers = {true, false};
+#endif
+    for (const bool throughPipe : handOvers) {
       QProcess analyze;
       QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
       env.insert(QStringLiteral("NESA_HOME"), home.path());

@@ -330,6 +330,8 @@ private Q_SLOTS:
     QVERIFY(perCall.ok());
     QCOMPARE(recorder->jobs.size(), 1 + calls);
     QCOMPARE(maxAbsDifference(whole->output, perCall->output), 0.0);
+    QCOMPARE(whole->report.roundTrips, 1);
+    QCOMPARE(perCall->report.roundTrips, static_cast<int>(calls));
     // The input goes once instead of every call's input.
     QVERIFY(calls == 1 || whole->report.bytesSent < perCall->report.bytesSent);
   }
@@ -372,6 +374,8 @@ private Q_SLOTS:
     QCOMPARE(failed.miners.size(), std::size_t{2});
     QVERIFY(!failed.miners.front().passed);
     QCOMPARE(failed.retries, 1);
+    // The whole program's job, then each call from the failed one on.
+    QCOMPARE(got->report.roundTrips, 1 + static_cast<int>(calls.size()) - evidence.call);
   }
 
   // A miner runs a client program only when every op in it is on the allow-list: no loops, no

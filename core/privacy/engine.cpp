@@ -132,6 +132,7 @@ void RunReport::add(const RunReport &later) {
   precomputeMs += later.precomputeMs;
   bytesSent += later.bytesSent;
   bytesReceived += later.bytesReceived;
+  roundTrips += later.roundTrips;
   checksPassed += later.checksPassed;
   checksFailed += later.checksFailed;
 }
@@ -141,9 +142,9 @@ std::string RunReport::summary() const {
   out << "level " << privacyLevelName(level);
   if (isShared(level))
     out << " (" << arithmeticName(arithmetic) << ", " << sharesPerCall << " shares per call)";
-  out << ": " << calls.size() << " remote calls, " << checksPassed << " checks passed, "
-      << checksFailed << " failed, " << bytesSent << " bytes sent, " << bytesReceived
-      << " received, " << totalMs << " ms";
+  out << ": " << calls.size() << " remote calls in " << roundTrips << " round trips, "
+      << checksPassed << " checks passed, " << checksFailed << " failed, " << bytesSent
+      << " bytes sent, " << bytesReceived << " received, " << totalMs << " ms";
   if (precomputeMs > 0)
     out << " (+" << precomputeMs << " ms precomputed)";
   return out.str();
@@ -361,6 +362,12 @@ public:
     } else {
       startSeededShares(ops, shape, index, callId, check.get(), used, masks, call, seeded);
     }
+    // Retries before this point were made ahead of the query or belong to a whole program's job.
+    int retriesBefore = 0;
+    {
+      std::lock_guard lock(m_mutex); // remote seeded shares may be retrying already
+      retriesBefore = call.retries;
+    }
 
     // The masked share: the input hidden under the sum of every seeded mask.
     at::Tensor share;
@@ -398,6 +405,10 @@ public:
         y = at::sub(y, r, scale);
     }
     call.ms = msSince(start);
+    {
+      std::lock_guard lock(m_mutex);
+      m_report.roundTrips += 1 + call.retries - retriesBefore;
+    }
     m_report.calls.push_back(std::move(call));
     if (m_options.onProgress)
       m_options.onProgress({m_calls, expectedCalls(), &m_report.calls.back()});
@@ -423,6 +434,7 @@ public:
     const auto start = Clock::now();
     auto reply = miner->compute(job);
     const double ms = msSince(start);
+    ++m_report.roundTrips;
     if (!reply) {
       m_report.missing.push_back(miner->id() + ": could not run the whole program (" +
                                  reply.error().message + "); the calls went one by one");

@@ -132,6 +132,9 @@ struct RunReport {
   double precomputeMs = 0; ///< seeded shares computed before the query (0 without prepare)
   std::uint64_t bytesSent = 0;
   std::uint64_t bytesReceived = 0;
+  /// Dependent round trips on the query's path: one per call (its shares travel at once) and per
+  /// retry, or one for a whole program's job.
+  int roundTrips = 0;
   int checksPassed = 0;
   int checksFailed = 0;
   /// A few lines: level, calls, miners, bytes, checks, time.
