@@ -347,6 +347,8 @@ private Q_SLOTS:
     const auto report = line[u"report"].toObject();
     QCOMPARE(report[u"level"].toString(), QStringLiteral("hss"));
     QCOMPARE(report[u"calls"].toInt(), static_cast<int>(outcome->report.calls.size()));
+    QCOMPARE(report[u"round_trips"].toInt(), outcome->report.roundTrips);
+    QCOMPARE(outcome->report.roundTrips, static_cast<int>(outcome->report.calls.size())); // hss
     QCOMPARE(report[u"checks_passed"].toInt(), outcome->report.checksPassed);
     QVERIFY(line[u"payment"].isNull());
     QVERIFY(line.contains(u"settlement_error") && line[u"settlement_error"].isNull());

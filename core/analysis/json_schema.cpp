@@ -157,6 +157,7 @@ std::string resultLine(const Outcome &outcome, const Analyzer::Counters &work) {
                     {"arithmetic", privacy::arithmeticName(report.arithmetic)},
                     {"shares_per_call", report.sharesPerCall},
                     {"calls", report.calls.size()},
+                    {"round_trips", report.roundTrips},
                     {"checks_passed", report.checksPassed},
                     {"checks_failed", report.checksFailed},
                     {"bytes_sent", report.bytesSent},
