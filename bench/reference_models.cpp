@@ -145,9 +145,4 @@ def forward(self, x):
                 {2, 3});
 }
 
-ReferenceModel writeScript(const std::filesystem::path &file, const std::string &source) {
-  Builder b("Script", 6);
-  return b.save(file, source, {});
-}
-
 } // namespace nesa::testing

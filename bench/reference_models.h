@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <string>
 #include <vector>
 
 namespace nesa::testing {
@@ -32,9 +31,5 @@ ReferenceModel writeTransformer(const std::filesystem::path &file, std::uint64_t
 
 /// A model with no linear op at all (ReLU only): nothing to offload.
 ReferenceModel writeNonLinearOnly(const std::filesystem::path &file);
-
-/// A parameterless TorchScript module whose methods are `source` (for programs a miner must
-/// refuse); the input shape is left empty.
-ReferenceModel writeScript(const std::filesystem::path &file, const std::string &source);
 
 } // namespace nesa::testing

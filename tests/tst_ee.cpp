@@ -12,9 +12,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <fstream>
-#include <iterator>
-
 using namespace nesa;
 using namespace nesa::privacy;
 using nesa::model::TensorData;
@@ -378,35 +375,57 @@ private Q_SLOTS:
     QCOMPARE(got->report.roundTrips, 1 + static_cast<int>(calls.size()) - evidence.call);
   }
 
-  // A miner runs a client program only when every op in it is on the allow-list: no loops, no
-  // ops that are not maths on activations, nothing that is not TorchScript.
+  // A miner runs a client program (TorchScript IR text) only when every op in it is on the
+  // allow-list: no loops, no I/O, no integer or list arithmetic, no sizes beyond the bounds,
+  // nothing that is not IR.
   void aMinerRunsOnlyAllowedPrograms_data() {
-    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("program");
     QTest::addColumn<QString>("refusal");
-    QTest::newRow("allowed") << QStringLiteral("def forward(self, x):\n"
-                                               "    return torch.relu(x) * 2.0\n")
+    const QString head = QStringLiteral("graph(%x : Tensor):\n");
+    QTest::newRow("allowed") << head + "  %y : Tensor = aten::relu(%x)\n  return (%y)\n"
                              << QString();
-    QTest::newRow("loop") << QStringLiteral("def forward(self, x):\n    for i in range(3):\n"
-                                            "        x = torch.relu(x)\n    return x\n")
-                          << QStringLiteral("prim::Loop");
-    QTest::newRow("other op") << QStringLiteral("def forward(self, x):\n"
-                                                "    return torch.cat([x, x])\n")
-                              << QStringLiteral("aten::cat");
-    QTest::newRow("not torchscript") << QString() << QStringLiteral("not a TorchScript archive");
+    QTest::newRow("loop") << head + "  %n : int = prim::Constant[value=3]()\n"
+                                    "  %t : bool = prim::Constant[value=1]()\n"
+                                    "  %y : Tensor = prim::Loop(%n, %t, %x)\n"
+                                    "    block0(%i : int, %a : Tensor):\n"
+                                    "      %b : Tensor = aten::relu(%a)\n"
+                                    "      -> (%t, %b)\n"
+                                    "  return (%y)\n"
+                          << QStringLiteral("uses prim::Loop");
+    QTest::newRow("a file") << head +
+                                   "  %f : str = prim::Constant[value=\"/etc/passwd\"]()\n"
+                                   "  %n : NoneType = prim::Constant()\n"
+                                   "  %s : int = prim::Constant[value=10]()\n"
+                                   "  %y : Tensor = aten::from_file(%f, %n, %s, %n, %n, %n, %n)\n"
+                                   "  return (%y)\n"
+                            << QStringLiteral("uses aten::from_file");
+    QTest::newRow("integer division") << head + "  %a : int = prim::Constant[value=7]()\n"
+                                                "  %b : int = prim::Constant[value=-1]()\n"
+                                                "  %c : int = aten::floordiv(%a, %b)\n"
+                                                "  return (%c)\n"
+                                      << QStringLiteral("uses aten::floordiv");
+    QTest::newRow("list arithmetic") << head + "  %a : int = prim::Constant[value=0]()\n"
+                                               "  %n : int = prim::Constant[value=1000000000]()\n"
+                                               "  %l : int[] = prim::ListConstruct(%a)\n"
+                                               "  %m : int[] = aten::mul(%l, %n)\n"
+                                               "  return (%m)\n"
+                                     << QStringLiteral("on something other than a tensor");
+    QTest::newRow("huge upsampling")
+        << head + "  %s : int[] = prim::Constant[value=[100000, 100000]]()\n"
+                  "  %n : NoneType = prim::Constant()\n"
+                  "  %y : Tensor = aten::upsample_nearest2d(%x, %s, %n)\n"
+                  "  return (%y)\n"
+        << QStringLiteral("beyond the bounds");
+    QTest::newRow("not ir") << QStringLiteral("PK\x03\x04 a TorchScript archive, say")
+                            << QStringLiteral("not TorchScript IR");
   }
 
   void aMinerRunsOnlyAllowedPrograms() {
-    QFETCH(QString, source);
+    QFETCH(QString, program);
     QFETCH(QString, refusal);
     model::LinearBundle bundle = compiled("mlp").bundle();
-    if (source.isEmpty()) {
-      bundle.program = {'n', 'o', 't', ' ', 'a', ' ', 'z', 'i', 'p'};
-    } else {
-      const fs::path file = fs::path(m_dir.path().toStdString()) / "program.pt";
-      testing::writeScript(file, source.toStdString());
-      std::ifstream in(file, std::ios::binary);
-      bundle.program.assign(std::istreambuf_iterator<char>(in), {});
-    }
+    const auto text = program.toStdString();
+    bundle.program.assign(text.begin(), text.end());
     LocalMiner miner("m");
     QVERIFY(miner.installBundle(bundle, bundle.id()).ok());
     ShareJob job;

@@ -349,6 +349,11 @@ void MinerService::State::handleJob(const net::Peer &peer, net::Bytes message,
     ++failed;
     return respond(net::encodeError(priced.error()));
   }
+  if (priced->job.wholeProgram && !options.runClientPrograms) {
+    ++refused;
+    return respond(
+        net::encodeError(fail(ErrorCode::Unavailable, "this miner does not run client programs")));
+  }
   // A seeded share is small on the wire and large in memory: it is priced and queued at the
   // size the miner expands it to, and refused before expanding when that is over the limit.
   const std::uint64_t bytes = priced->job.pricedBytes();

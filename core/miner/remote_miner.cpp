@@ -218,6 +218,8 @@ Result<privacy::ShareReply> RemoteMiner::answerDisputed(std::uint64_t dispute,
   auto decoded = decodeShareReply(*reply);
   if (!decoded)
     return decoded.error();
+  if (!decoded->reply.callOutputs.empty())
+    return fail(ErrorCode::InvalidInput, "the answer carries call outputs the job did not ask for");
   if (auto signedByIt =
           checkSigned(decoded->reply, jobDigestOf(job), resultDigestOf(decoded->reply));
       !signedByIt)
@@ -293,6 +295,10 @@ Result<privacy::ShareReply> RemoteMiner::compute(const privacy::ShareJob &job) {
   auto decoded = decodeShareReply(*reply, mostExpanded);
   if (!decoded)
     return decoded.error();
+  // Call outputs answer a whole program only: on any other job they would change the digest
+  // the miner signs, and so keep its answer out of a dispute.
+  if (!job.wholeProgram && !decoded->reply.callOutputs.empty())
+    return fail(ErrorCode::InvalidInput, "the answer carries call outputs the job did not ask for");
   decoded->reply.jobWireBytes = message.size();
   decoded->reply.answerWireBytes = reply->size();
   // Only a signed answer can be held against the miner; an unsigned one is no answer. (The

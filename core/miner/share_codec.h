@@ -50,8 +50,9 @@ struct DisputedJob {
 
 /// Largest tensor a share message may carry, in elements.
 inline constexpr std::int64_t kMaxWireElements = std::int64_t{1} << 28;
-/// Most bytes the compressed call outputs of one whole program's answer may expand to.
-inline constexpr std::uint64_t kMostProgramAnswerBytes = std::uint64_t{4} << 30;
+/// Most bytes the compressed call outputs of one whole program's answer may expand to (as much
+/// as one compressed share may).
+inline constexpr std::uint64_t kMostProgramAnswerBytes = std::uint64_t{1} << 30;
 
 net::Bytes encodeShareJob(const PricedJob &job);
 /// Decodes a verified ShareJob frame; refuses inconsistent tensors (shape vs bytes, dtype) and

@@ -45,7 +45,7 @@ struct LinearOp {
 /// The ordered remote ops of one model. Op i is what `nesa::remote_linear` calls with index i.
 struct LinearBundle {
   std::vector<LinearOp> ops;
-  /// The client program that calls these ops (a TorchScript archive), for a miner that runs a
+  /// The client program that calls these ops (TorchScript IR text), for a miner that runs a
   /// whole query at `ee`; empty in bundles of other levels. Part of the content, so of the id.
   std::vector<std::uint8_t> program;
 

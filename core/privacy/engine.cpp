@@ -436,6 +436,7 @@ public:
     const double ms = msSince(start);
     ++m_report.roundTrips;
     if (!reply) {
+      m_report.bytesSent += job.wireBytes();
       m_report.missing.push_back(miner->id() + ": could not run the whole program (" +
                                  reply.error().message + "); the calls went one by one");
       return;
@@ -443,9 +444,11 @@ public:
     WholeProgram whole{miner, std::move(job), std::move(*reply), ms, 0, 0};
     whole.sent = whole.reply.jobWireBytes ? whole.reply.jobWireBytes : whole.job.wireBytes();
     whole.received = whole.reply.answerWireBytes;
-    if (!whole.received)
+    if (!whole.received) {
+      whole.received = whole.reply.output.bytes.size() + 8 * whole.reply.output.shape.size();
       for (const auto &call : whole.reply.callOutputs)
         whole.received += call.bytes.size() + 8 * call.shape.size();
+    }
     m_report.bytesSent += whole.sent;
     m_report.bytesReceived += whole.received;
     m_whole = std::move(whole);
@@ -976,8 +979,11 @@ Result<RunResult> Engine::runProgram(const model::CompiledModel &model,
   auto session = m_state->session(viewOf(model), options);
   RunContext context(*m_state, viewOf(model), options, session, prepared.get(), result.report);
   if (options.level == PrivacyLevel::Ee && options.arithmetic == ShareArithmetic::F32 &&
-      options.wholeProgram && !model.bundle().program.empty())
+      options.wholeProgram && !model.bundle().program.empty()) {
+    if (options.cancel && options.cancel->load())
+      return fail(ErrorCode::Cancelled, "the run was cancelled");
     context.startWholeProgram(*tensor);
+  }
   at::Tensor output;
   {
     model::RemoteLinearScope scope([&](const std::vector<std::int64_t> &ops, const at::Tensor &x) {

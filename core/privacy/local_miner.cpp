@@ -8,6 +8,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <torch/csrc/jit/runtime/interpreter.h>
 #include <torch/script.h>
 
 #include <algorithm>
@@ -35,16 +36,22 @@ struct LocalMiner::Installed {
     return slot;
   }
 
-  // The bundle's client program, loaded and checked on first use (and refused for good).
-  Result<torch::jit::Module> program() {
+  // The bundle's client program, parsed, checked and made ready for the interpreter on first
+  // use (and refused for good).
+  Result<std::shared_ptr<const torch::jit::Code>> program() {
     std::lock_guard lock(mutex);
-    if (!loadedProgram)
-      loadedProgram = loadClientProgram(bundle->program);
+    if (!loadedProgram) {
+      auto graph = loadClientProgram(bundle->program);
+      loadedProgram = graph
+                          ? Result<std::shared_ptr<const torch::jit::Code>>(
+                                std::make_shared<const torch::jit::Code>(*graph, "client program"))
+                          : Result<std::shared_ptr<const torch::jit::Code>>(graph.error());
+    }
     return *loadedProgram;
   }
 
 private:
-  std::optional<Result<torch::jit::Module>> loadedProgram;
+  std::optional<Result<std::shared_ptr<const torch::jit::Code>>> loadedProgram;
 };
 
 int setComputeThreads(int threads) {
@@ -134,7 +141,8 @@ Result<ShareReply> LocalMiner::runWholeProgram(const ShareJob &job) {
   ShareReply reply;
   try {
     const GpuScope onDevice(m_gpuDevice);
-    const at::Tensor x = model::viewOf(*job.input); // nothing writes to it
+    // A copy: the program's in-place ops must not change the job the answer is signed for.
+    const at::Tensor x = model::viewOf(*job.input).clone();
     if (!at::isfinite(x).all().item<bool>())
       return fail(ErrorCode::InvalidInput, "the input holds values that are not finite");
     // Every remote call the program makes is computed here from the bundle, as a per-call job
@@ -152,7 +160,9 @@ Result<ShareReply> LocalMiner::runWholeProgram(const ShareJob &job) {
       return y;
     });
     c10::InferenceMode guard;
-    const auto output = program->forward({x});
+    torch::jit::Stack stack{x};
+    torch::jit::InterpreterState(**program).run(stack);
+    const auto output = stack.empty() ? c10::IValue() : stack.back();
     if (!output.isTensor())
       return fail(ErrorCode::InvalidInput, "the client program does not return a tensor");
     reply.output = model::fromTensor(output.toTensor().to(at::kFloat).contiguous());
