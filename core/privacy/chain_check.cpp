@@ -103,14 +103,6 @@ ChainCheck ChainCheck::forF32(const std::vector<const PreparedOp *> &chain, int 
     check.m_geometry.bias32 = check.m_bias.to(at::kFloat);
   check.m_magnitudes.weight32 = check.m_magnitudes.weight.to(at::kFloat);
   check.m_magnitudes.bias32 = at::Tensor();
-  check.m_stacked = check.m_geometry;
-  check.m_stacked.checkPair = check.m_s.size(1) == 1;
-  check.m_stacked.weight = at::cat({check.m_weights, check.m_magnitudes.weight}, 0);
-  check.m_stacked.weight32 = check.m_stacked.weight.to(at::kFloat);
-  if (check.m_bias.defined()) {
-    check.m_stacked.bias = at::cat({check.m_bias, at::zeros_like(check.m_bias)});
-    check.m_stacked.bias32 = check.m_stacked.bias.to(at::kFloat);
-  }
   return check;
 }
 
@@ -134,24 +126,15 @@ CheckOutcome ChainCheck::check(const at::Tensor &xIn, const at::Tensor &yIn, boo
   const auto type = m_float32 ? at::kFloat : at::kDouble;
   const auto x = xIn.to(type), y = yIn;
   auto lhs = combineOutputs(y);
-  at::Tensor rhs, terms;
-  if (!m_float32) {
-    rhs = applyGeometry(m_geometry, x, m_weights, withBias ? m_bias : at::Tensor(), 1);
-  } else if (x.numel() > 0 && x.min().item<float>() >= 0) { // |x| = x: one pass for both
-    const auto both = applyF32(m_stacked, x, withBias);
-    const auto k = m_s.size(1);
-    rhs = both.narrow(m_geometry.channelDim(), 0, k);
-    terms = both.narrow(m_geometry.channelDim(), k, k);
-  } else {
-    rhs = applyF32(m_geometry, x, withBias);
-    terms = applyF32(m_magnitudes, x.abs(), false);
-  }
+  auto rhs = m_float32
+                 ? applyF32(m_geometry, x, withBias)
+                 : applyGeometry(m_geometry, x, m_weights, withBias ? m_bias : at::Tensor(), 1);
   if (lhs.sizes() != rhs.sizes())
     return {false, 0, 0, "the result has the wrong shape"};
   if (lhs.numel() == 0) // nothing to compare (and no largest deviation to report)
     return {true, 0, 0, "passed: the result is empty"};
   if (m_float32)
-    return checkPerPosition(lhs, rhs, terms, withBias);
+    return checkPerPosition(x, lhs, rhs, withBias);
   // The allowance uses what an honest result can be (|y| ≤ gain·|x| + bias), not the result
   // itself, so an inflated answer cannot buy itself a wider tolerance.
   const double xBound = inputBound > 0 ? inputBound : x.abs().max().item().toDouble();
@@ -172,14 +155,15 @@ CheckOutcome ChainCheck::check(const at::Tensor &xIn, const at::Tensor &yIn, boo
   return outcome;
 }
 
-CheckOutcome ChainCheck::checkPerPosition(const at::Tensor &lhs, const at::Tensor &rhs,
-                                          const at::Tensor &terms, bool withBias) const {
+CheckOutcome ChainCheck::checkPerPosition(const at::Tensor &x, const at::Tensor &lhs,
+                                          const at::Tensor &rhs, bool withBias) const {
   // Float32's allowance is a thousand times float64's: from global bounds (the largest |x| times
   // the largest gain) it would let lies of whole units pass on a scan. Per output position it
   // follows A = (|S|ᵀ|W|)∗|x|, what the terms there sum to, which bounds the rounding of the
   // miner's answer, of the combination Sᵀy and of (SᵀW)∗x alike; still from the input, never
   // from the answer.
   const double bias = withBias ? m_absBias : 0.0;
+  const auto terms = applyF32(m_magnitudes, x.abs(), false);
   const auto allowance = (terms * (3 * m_gamma)).add_(2 * m_gamma * bias + 0x1p-126).reshape(-1);
   // An input so large that float32 terms overflow leaves no allowance that means anything.
   if (!std::isfinite(allowance.max().item().toDouble()))

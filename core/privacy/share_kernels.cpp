@@ -295,16 +295,14 @@ at::Tensor applyGeometryOnGpu(const PreparedOp &op, const at::Tensor &input,
 bool shiftable(const PreparedOp &op, const at::Tensor &x, const at::Tensor &weight,
                std::int64_t groups) {
   const auto dims = static_cast<std::size_t>(x.dim() - 2);
-  return (weight.size(0) == 1 || (weight.size(0) == 2 && op.checkPair)) &&
-         x.scalar_type() == weight.scalar_type() &&
+  return weight.size(0) == 1 && x.scalar_type() == weight.scalar_type() &&
          (x.scalar_type() == at::kDouble || x.scalar_type() == at::kFloat) && groups == 1 &&
          x.dim() == weight.dim() && x.dim() >= 3 && x.numel() > 0 && x.size(1) == weight.size(1) &&
          op.stride.size() == dims && op.padding.size() == dims && op.dilation.size() == dims &&
          std::all_of(op.stride.begin(), op.stride.end(), [](std::int64_t s) { return s == 1; });
 }
 
-// A stride-1 convolution to one output channel (or two) as one matrix-vector product (or
-// product with a two-column matrix) per kernel tap,
+// A stride-1 convolution to one output channel as one matrix-vector product per kernel tap,
 // without unfolding the input. The batch is laid out as [channels, samples × padded positions]
 // (zeros around each sample); the tap at offset o multiplies that matrix shifted by o (a view
 // BLAS reads in place) with the tap's weights and adds into [samples × padded positions], whose
@@ -341,28 +339,21 @@ at::Tensor convolveShifted(const PreparedOp &op, const at::Tensor &x, const at::
   interior.copy_(x.transpose(0, 1));
   const auto total = samples * plane, length = total - reach;
   const auto rows = spread.view({inputs, total});
-  const auto outputs = weight.size(0);
-  auto result =
-      outputs == 1 ? at::zeros({total}, x.options()) : at::zeros({total, outputs}, x.options());
+  auto result = at::zeros({total}, x.options());
   auto target = result.narrow(0, 0, length);
-  const auto taps = weight.numel() / (inputs * outputs);
-  const auto perTap = weight.reshape({outputs, inputs, taps});
+  const auto taps = weight.numel() / inputs;
+  const auto perTap = weight.reshape({inputs, taps});
   for (std::int64_t t = 0; t < taps; ++t) {
     std::int64_t offset = 0, rest = t;
     for (std::size_t d = dims; d-- > 0;) {
       offset += (rest % kernel(d)) * op.dilation[d] * step[d];
       rest /= kernel(d);
     }
-    const auto shifted = rows.narrow(1, offset, length).t(); // [positions, inputs]
-    if (outputs == 1)
-      target.addmv_(shifted, perTap.select(2, t).select(0, 0));
-    else
-      target.addmm_(shifted, perTap.select(2, t).t()); // [inputs, outputs]
+    target.addmv_(rows.narrow(1, offset, length).t(), perTap.select(1, t));
   }
-  std::vector<std::int64_t> grid{samples};
+  std::vector<std::int64_t> grid{samples, 1};
   grid.insert(grid.end(), padded.begin(), padded.end());
-  grid.push_back(outputs);
-  auto y = result.view(grid).movedim(-1, 1);
+  auto y = result.view(grid);
   for (std::size_t d = 0; d < dims; ++d)
     y = y.narrow(static_cast<std::int64_t>(d) + 2, 0, extent[d]);
   return y.contiguous();

@@ -25,10 +25,9 @@ public:
 
 private:
   at::Tensor combineOutputs(const at::Tensor &y) const;
-  /// The float32 verdict: lhs = Sᵀy and rhs = (SᵀW)∗x compared within an allowance per position
-  /// made of `terms` = (|S|ᵀ|W|)∗|x|.
-  CheckOutcome checkPerPosition(const at::Tensor &lhs, const at::Tensor &rhs,
-                                const at::Tensor &terms, bool withBias) const;
+  /// The float32 verdict: lhs = Sᵀy and rhs = (SᵀW)∗x compared within an allowance per position.
+  CheckOutcome checkPerPosition(const at::Tensor &x, const at::Tensor &lhs, const at::Tensor &rhs,
+                                bool withBias) const;
 
   PreparedOp m_geometry;   ///< the first op's geometry, with groups = 1 for the combined weights
   at::Tensor m_s;          ///< [C_out, k]
@@ -41,9 +40,6 @@ private:
   double m_gamma = 0;      ///< f64: relative rounding allowance
   bool m_float32 = false;  ///< results are float32 (forF32)
   PreparedOp m_magnitudes; ///< the geometry with weights |S|ᵀ|W| (float32 allowance per position)
-  /// float32: SᵀW and |S|ᵀ|W| stacked (2k outputs, the bias on the first k): for an input with
-  /// no negative entry (any activation after a ReLU), |x| = x and one convolution gives both.
-  PreparedOp m_stacked;
 };
 
 } // namespace nesa::privacy

@@ -30,9 +30,6 @@ struct PreparedOp {
   at::Tensor biasField;   ///< int64 field elements of round(b · 2^(2·fracBits)), or undefined
   int weightBits = 0;     ///< |weightFixed| < 2^weightBits
   int fracBits = 0;
-  /// A check's stacked pair of single-output convolutions: computed by shifted products like
-  /// one (a model's own two-output convolutions keep libtorch's).
-  bool checkPair = false;
   /// The channel dimension of this op's inputs and outputs (−1 for linear, 1 for convolutions).
   int channelDim() const { return kind == model::LinearKind::Linear ? -1 : 1; }
 };
