@@ -416,6 +416,42 @@ private Q_SLOTS:
                   "  %y : Tensor = aten::upsample_nearest2d(%x, %s, %n)\n"
                   "  return (%y)\n"
         << QStringLiteral("beyond the bounds");
+    QTest::newRow("an if with one branch")
+        << head + "  %c : bool = prim::Constant[value=1]()\n"
+                  "  %a : Tensor, %b : Tensor = prim::If(%c)\n"
+                  "    block0():\n"
+                  "      -> ()\n"
+                  "  return (%a)\n"
+        << QStringLiteral("without both branches");
+    QTest::newRow("an if yielding less than it says")
+        << head + "  %c : bool = prim::Constant[value=1]()\n"
+                  "  %a : Tensor, %b : Tensor = prim::If(%c)\n"
+                  "    block0():\n"
+                  "      -> ()\n"
+                  "    block1():\n"
+                  "      -> ()\n"
+                  "  return (%a)\n"
+        << QStringLiteral("other values than it declares");
+    QTest::newRow("division with a rounding mode")
+        << head + "  %m : str = prim::Constant[value=\"trunc\"]()\n"
+                  "  %y : Tensor = aten::div(%x, %x, %m)\n"
+                  "  return (%y)\n"
+        << QStringLiteral("rounding mode");
+    QTest::newRow("a dtype") << head + "  %d : int = prim::Constant[value=1]()\n"
+                                       "  %t : int = prim::Constant[value=-1]()\n"
+                                       "  %y : Tensor = aten::softmax(%x, %d, %t)\n"
+                                       "  return (%y)\n"
+                             << QStringLiteral("for a dtype");
+    QTest::newRow("a wide pooling window")
+        << head + "  %k : int[] = prim::Constant[value=[1000]]()\n"
+                  "  %s : int[] = prim::Constant[value=[1]]()\n"
+                  "  %p : int[] = prim::Constant[value=[0]]()\n"
+                  "  %f : bool = prim::Constant[value=0]()\n"
+                  "  %y : Tensor = aten::max_pool1d(%x, %k, %s, %p, %s, %f)\n"
+                  "  return (%y)\n"
+        << QStringLiteral("window beyond the bounds");
+    QTest::newRow("tabs") << head + "\t%y : Tensor = aten::relu(%x)\n  return (%y)\n"
+                          << QStringLiteral("characters IR text does not");
     QTest::newRow("not ir") << QStringLiteral("PK\x03\x04 a TorchScript archive, say")
                             << QStringLiteral("not TorchScript IR");
   }

@@ -221,8 +221,8 @@ private:
           fs::path(m_dir.path().toStdString()) / name / ("miner-" + std::to_string(i));
       std::vector<std::string> arguments = {"--data-dir", dir.string()};
       if (std::string(program) == NESA_MINER_PATH)
-        arguments.insert(arguments.end(),
-                         {"--free", "--port", "0", "--threads", "1", "--log-level", "warn"});
+        arguments.insert(arguments.end(), {"--free", "--port", "0", "--threads", "1", "--log-level",
+                                           "warn", "--client-programs"});
       arguments.insert(arguments.end(), extra.begin(), extra.end());
       auto child = ChildProcess::start(program, arguments, /*captureStdout=*/true);
       if (!child)
@@ -412,6 +412,42 @@ private Q_SLOTS:
              installed.error().message.c_str());
     auto status = net::httpGet(*net::parseEndpoint(impostor.endpoint), "/status", 5s);
     QVERIFY(status && status->body.find("\"jobs_served\":0") != std::string::npos);
+  }
+
+  // A miner runs no client programs unless told to: the whole program is refused, the query
+  // goes call by call, and the engine does not send that miner programs again.
+  void aMinerThatRunsNoProgramsIsAskedCallByCall() {
+    miner::MinerOptions minerOptions;
+    minerOptions.dataDir = fs::path(m_dir.path().toStdString()) / "no-programs";
+    minerOptions.requirePayment = false;
+    minerOptions.threads = 1;
+    auto service = miner::MinerService::start(minerOptions);
+    QVERIFY2(service, service ? "" : service.error().message.c_str());
+    net::MinerRecord record;
+    record.identity = (*service)->identity();
+    record.endpoint = "127.0.0.1:" + std::to_string((*service)->port());
+    const auto &m = compiled("cnn");
+    const auto input = randomInput(m_shapes.at("cnn"), 11);
+    Engine engine({std::make_shared<miner::RemoteMiner>(m_client, record,
+                                                        miner::RemoteMinerOptions{})});
+    RunOptions options;
+    options.level = PrivacyLevel::Ee;
+    options.arithmetic = ShareArithmetic::F32;
+    const int calls = m.report().remoteCalls;
+    for (int run = 0; run < 2; ++run) {
+      auto got = engine.run(m, input, options);
+      QVERIFY2(got, got ? "" : got.error().message.c_str());
+      QCOMPARE(got->report.checksFailed, 0);
+      QCOMPARE(got->report.roundTrips, calls + (run == 0 ? 1 : 0));
+      QCOMPARE(got->report.missing.size(), std::size_t(run == 0 ? 1 : 0));
+      if (run == 0)
+        QVERIFY2(got->report.missing.front().find("does not run client programs") !=
+                     std::string::npos,
+                 got->report.missing.front().c_str());
+      for (const auto &call : got->report.calls)
+        QCOMPARE(call.miners.back().role, std::string("transformed input"));
+    }
+    QCOMPARE((*service)->stats().jobsRefused, std::uint64_t{1});
   }
 
   void minerKilledMidQueryIsReplaced() {

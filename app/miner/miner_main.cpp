@@ -52,9 +52,10 @@ const std::vector<cli::OptionSpec> kOptions = {
     {"backend", true, "auto (a GPU when there is one), cpu or cuda (default auto)", "NAME"},
     {"gpu", true, "which GPU the cuda backend uses (default 0)", "INDEX"},
     {"free", false, "without a network: serve jobs without payment (tests and demonstrations)"},
-    {"no-client-programs", false,
-     "refuse whole-program jobs (ee in one round trip), whose client programs run here after an "
-     "allow-list check; clients then send such queries call by call"},
+    {"client-programs", false,
+     "run whole-program jobs (ee in one round trip): a client's program, run here by libtorch's "
+     "interpreter after an allow-list check that does not bound its memory; for miners that serve "
+     "only trusted clients (off: clients send such queries call by call)"},
     {"settle-every", true,
      "settle the clients' newest receipts on chain every SECONDS (default 5, at most 1800; "
      "fewer transactions with more, and they are settled on stop too)",
@@ -136,7 +137,7 @@ int main(int argc, char **argv) {
   options.threads = static_cast<int>(*threads);
   options.gpuDevice = static_cast<int>(*gpuIndex);
   options.requirePayment = !args->has("free");
-  options.runClientPrograms = !args->has("no-client-programs");
+  options.runClientPrograms = args->has("client-programs");
   options.maxConcurrentJobs = static_cast<int>(*maxJobs);
   options.maxQueuedBytes = static_cast<std::size_t>(*queueMib) << 20;
   options.maxUnpaidMessageBytes = static_cast<std::size_t>(*unpaidMib) << 20;

@@ -26,6 +26,7 @@ std::shared_ptr<LinkedMiners> startLinkedMiners(const net::Identity &client, int
     miner::MinerOptions options;
     options.dataDir = out->dir / ("miner-" + std::to_string(i));
     options.requirePayment = false;
+    options.runClientPrograms = true; // this process's own programs
     options.maxBundleBytes = maxBundleBytes;
     out->services.push_back(orDie(miner::MinerService::start(options), suite, "miner service"));
   }

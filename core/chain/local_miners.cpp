@@ -103,12 +103,12 @@ Result<std::vector<LocalMiner>> startLocalMiners(Devnet &devnet, const fs::path 
     if (!missing->isZero())
       if (auto funded = devnet.fund(key->address(), *missing); !funded)
         return funded.error().withContext("funding a local miner's stake");
-    std::vector<std::string> arguments{"--chain-rpc",  devnet.endpoint().text(),
-                                       "--chain-id",   std::to_string(devnet.deployment().chainId),
-                                       "--deployment", deploymentFile.string(),
-                                       "--data-dir",   dir.string(),
-                                       "--port",       "0",
-                                       "--threads",    std::to_string(threads)};
+    std::vector<std::string> arguments{"--chain-rpc", devnet.endpoint().text(), "--chain-id",
+                                       std::to_string(devnet.deployment().chainId), "--deployment",
+                                       deploymentFile.string(), "--data-dir", dir.string(),
+                                       "--port", "0", "--threads", std::to_string(threads),
+                                       // this user's own miners run this user's programs
+                                       "--client-programs"};
     arguments.insert(arguments.end(), options.extraArguments.begin(), options.extraArguments.end());
     auto child = ChildProcess::start(options.program, arguments, /*captureStdout=*/true);
     if (!child)

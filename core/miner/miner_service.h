@@ -35,8 +35,9 @@ struct MinerOptions {
   /// and demonstrations).
   bool requirePayment = true;
   /// Run whole-program jobs (`ee` in one round trip: a client's program, checked against an
-  /// allow-list, docs/privacy.md); off, they are refused and clients go call by call.
-  bool runClientPrograms = true;
+  /// allow-list that does not bound its memory, docs/privacy.md). Off by default: they are
+  /// refused and clients go call by call.
+  bool runClientPrograms = false;
   std::chrono::milliseconds settleEvery{5'000}; ///< how often receipts are settled on chain
   /// The longest a job may take: on an EVM network a session must stay open this long after a
   /// job arrives, or the job is refused (it could not be settled before the client may close).

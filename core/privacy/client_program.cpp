@@ -5,6 +5,7 @@
 #include <torch/csrc/jit/ir/irparser.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -38,7 +39,7 @@ const std::set<std::string> kTensorOps = {
     "aten::avg_pool2d", "aten::avg_pool3d",
     // layout and reductions
     "aten::flatten", "aten::mean", "aten::sum", "aten::amax", "aten::contiguous", "aten::clone",
-    "aten::detach", "aten::to",
+    "aten::detach",
     // shape queries
     "aten::size", "aten::dim", "aten::numel"};
 
@@ -68,9 +69,6 @@ const std::set<std::string> kStructureOps = {"aten::len",
                                              "prim::Constant",
                                              "prim::ListConstruct",
                                              "prim::ListUnpack",
-                                             "prim::TupleConstruct",
-                                             "prim::TupleUnpack",
-                                             "prim::TupleIndex",
                                              "prim::NumToTensor",
                                              "prim::If",
                                              "prim::RaiseException",
@@ -78,8 +76,18 @@ const std::set<std::string> kStructureOps = {"aten::len",
                                              "prim::dtype",
                                              "prim::shape"};
 
+// Fixed-window pooling: window, stride, padding and dilation constants of at most this.
+const std::set<std::string> kPoolOps = {"aten::max_pool1d", "aten::max_pool2d", "aten::max_pool3d",
+                                        "aten::avg_pool1d", "aten::avg_pool2d", "aten::avg_pool3d"};
+constexpr std::int64_t kMaxWindow = 16;
+
+// Ops with an optional dtype argument (at this input), which must be None: a dtype code the
+// kernels do not know is read out of bounds.
+const std::vector<std::pair<std::string, std::size_t>> kNoDtype = {
+    {"aten::softmax", 2}, {"aten::log_softmax", 2}, {"aten::mean", 3}, {"aten::sum", 3}};
+
 constexpr int kMaxDepth = 32;
-constexpr double kMaxScale = 16;               // upsampling factor
+constexpr double kMaxScale = 16;               // upsampling factor, and 1 / the smallest one
 constexpr std::int64_t kMaxSizedExtent = 4096; // each output extent an op may ask for
 
 Error refused(const std::string &why) {
@@ -88,6 +96,40 @@ Error refused(const std::string &why) {
 }
 
 bool isTensor(const Value *value) { return value->type()->kind() == c10::TypeKind::TensorType; }
+
+// The value of a constant, or nullopt (also for one that is malformed).
+std::optional<c10::IValue> constantOf(const Value *value) {
+  try {
+    return torch::jit::toIValue(value);
+  } catch (const std::exception &) {
+    return std::nullopt;
+  }
+}
+
+bool isNoneConstant(const Value *value) {
+  const auto constant = constantOf(value);
+  return constant && constant->isNone();
+}
+
+// A pooling op: every window, stride, padding and dilation a constant within [0, kMaxWindow].
+Result<void> checkWindows(const Node &node, const std::string &kind) {
+  for (std::size_t i = 1; i < node.inputs().size(); ++i) {
+    const auto constant = constantOf(node.inputs()[i]);
+    if (!constant)
+      return refused("pools with a computed window (" + kind + ")");
+    std::vector<std::int64_t> values;
+    if (constant->isIntList())
+      values = constant->toIntVector();
+    else if (constant->isInt())
+      values = {constant->toInt()};
+    else if (!constant->isBool() && !constant->isNone())
+      return refused("pools with a window that is not a size (" + kind + ")");
+    for (auto v : values)
+      if (v < 0 || v > kMaxWindow)
+        return refused("pools with a window beyond the bounds (" + kind + ")");
+  }
+  return {};
+}
 
 // A size another tensor of the program already has: `aten::size` of it, an element of that
 // list, or a list of such sizes (a U-Net upsamples to its skip connection's size).
@@ -99,12 +141,12 @@ bool sizeOfATensor(const Value *value, int depth = 0) {
   if (depth > 2)
     return false;
   if (kind == "aten::__getitem__")
-    return sizeOfATensor(node->inputs()[0], depth + 1);
+    return !node->inputs().empty() && sizeOfATensor(node->inputs()[0], depth + 1);
   if (kind == "prim::ListConstruct") {
     for (const Value *element : node->inputs()) {
       if (sizeOfATensor(element, depth + 1))
         continue;
-      const auto constant = torch::jit::toIValue(element);
+      const auto constant = constantOf(element);
       if (!constant || !constant->isInt() || constant->toInt() < 0 ||
           constant->toInt() > kMaxSizedExtent)
         return false;
@@ -118,7 +160,7 @@ bool sizeOfATensor(const Value *value, int depth = 0) {
 // another tensor already has.
 Result<void> checkSizes(const Node &node, const std::string &kind) {
   for (std::size_t i = 1; i < node.inputs().size(); ++i) {
-    const auto constant = torch::jit::toIValue(node.inputs()[i]);
+    const auto constant = constantOf(node.inputs()[i]);
     if (!constant) {
       if (sizeOfATensor(node.inputs()[i]))
         continue;
@@ -130,7 +172,7 @@ Result<void> checkSizes(const Node &node, const std::string &kind) {
       if (v.isInt())
         return v.toInt() >= 0 && v.toInt() <= kMaxSizedExtent;
       if (v.isDouble())
-        return v.toDouble() > 0 && v.toDouble() <= kMaxScale;
+        return v.toDouble() >= 1 / kMaxScale && v.toDouble() <= kMaxScale;
       return false;
     };
     bool ok = true;
@@ -162,9 +204,24 @@ Result<void> checkBlock(const Block &block, int depth) {
       if (kSizedOps.count(kind))
         if (auto sized = checkSizes(*node, kind); !sized)
           return sized;
+      if (kPoolOps.count(kind))
+        if (auto pooled = checkWindows(*node, kind); !pooled)
+          return pooled;
+      if ((kind == "aten::div" || kind == "aten::div_") && node->inputs().size() != 2)
+        return refused("divides with a rounding mode");
+      for (const auto &[op, at] : kNoDtype)
+        if (kind == op && node->inputs().size() > at && !isNoneConstant(node->inputs()[at]))
+          return refused("asks " + kind + " for a dtype");
     } else if (kind == "prim::Constant") {
-      if (node->outputs().size() != 1 || isTensor(node->output()))
-        return refused("holds a tensor constant");
+      if (node->outputs().size() != 1 || isTensor(node->output()) || !constantOf(node->output()))
+        return refused("holds a tensor constant or one without its value");
+    } else if (kind == "prim::If") {
+      // Each branch must yield what the node says it does: the interpreter does not check.
+      if (node->blocks().size() != 2)
+        return refused("has an if without both branches");
+      for (const Block *branch : node->blocks())
+        if (branch->outputs().size() != node->outputs().size())
+          return refused("has an if whose branches yield other values than it declares");
     } else if (!kStructureOps.count(kind)) {
       return refused("uses " + kind);
     }
@@ -242,6 +299,8 @@ Result<std::shared_ptr<Graph>> loadClientProgram(std::span<const std::uint8_t> t
   int brackets = 0, deepestBrackets = 0;
   bool lineStart = true;
   for (const auto c : text) {
+    if (c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '\0')
+      return refused("holds characters IR text does not");
     if (c == '\n') {
       lineStart = true;
       indent = 0;
@@ -251,7 +310,7 @@ Result<std::shared_ptr<Graph>> loadClientProgram(std::span<const std::uint8_t> t
       deepestIndent = std::max(deepestIndent, ++indent);
     else
       lineStart = false;
-    brackets += c == '[' ? 1 : c == ']' ? -1 : 0;
+    brackets += c == '[' || c == '(' ? 1 : c == ']' || c == ')' ? -1 : 0;
     deepestBrackets = std::max(deepestBrackets, brackets);
   }
   if (deepestIndent > 4 * (2 * kMaxDepth + 2) || deepestBrackets > 8)

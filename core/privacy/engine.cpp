@@ -200,6 +200,7 @@ struct Engine::State {
   std::set<std::pair<std::string, std::string>> installed;         // (miner, bundle)
   std::map<std::pair<std::string, std::string>, KeyedModel> keyed; // (bundle, key id)
   std::shared_ptr<const EeKey> ownKey;                             // for runs that bring no key
+  std::set<std::string> noPrograms; // miners that did not run a whole program: asked call by call
 
   Result<std::shared_ptr<const EeKey>> keyOf(const RunOptions &options) {
     if (options.key)
@@ -416,9 +417,10 @@ public:
   }
 
   // ee in one round trip: sends the whole query (the keyed client program on the transformed
-  // input) to the first trusted miner; remoteCall() then replays the program against its
-  // answer. A miner that cannot run it (an older one, one that refuses the program) leaves the
-  // run to go on call by call, without being distrusted for it.
+  // input) to the first trusted miner that has not failed a program before; remoteCall() then
+  // replays the program against its answer. A miner that cannot or will not run it (an older
+  // one, one that runs no client programs) leaves the run to go on call by call, without being
+  // distrusted for it, and is not sent programs again by this engine.
   void startWholeProgram(const at::Tensor &input) {
     ShareJob job = baseJob({}, randomSeed());
     job.wholeProgram = true;
@@ -426,16 +428,17 @@ public:
     std::shared_ptr<MinerEndpoint> miner;
     {
       std::lock_guard lock(m_mutex);
-      std::set<std::string> none;
-      miner = pickMinerLocked(none, false);
+      std::set<std::string> skip = m_state.noPrograms;
+      miner = pickMinerLocked(skip, false);
     }
     if (!miner)
-      return; // the calls report that no miner is left
+      return; // no miner runs programs: the calls go one by one
     const auto start = Clock::now();
     auto reply = miner->compute(job);
     const double ms = msSince(start);
     ++m_report.roundTrips;
     if (!reply) {
+      m_state.noPrograms.insert(miner->id());
       m_report.bytesSent += job.wireBytes();
       m_report.missing.push_back(miner->id() + ": could not run the whole program (" +
                                  reply.error().message + "); the calls went one by one");

@@ -42,10 +42,15 @@ struct LocalMiner::Installed {
     std::lock_guard lock(mutex);
     if (!loadedProgram) {
       auto graph = loadClientProgram(bundle->program);
-      loadedProgram = graph
-                          ? Result<std::shared_ptr<const torch::jit::Code>>(
-                                std::make_shared<const torch::jit::Code>(*graph, "client program"))
-                          : Result<std::shared_ptr<const torch::jit::Code>>(graph.error());
+      if (!graph) {
+        loadedProgram = graph.error();
+      } else {
+        try {
+          loadedProgram = std::make_shared<const torch::jit::Code>(*graph, "client program");
+        } catch (const std::exception &) { // an op libtorch cannot run as the text gives it
+          loadedProgram = fail(ErrorCode::InvalidInput, "the client program cannot be run");
+        }
+      }
     }
     return *loadedProgram;
   }
@@ -134,12 +139,12 @@ Result<ShareReply> LocalMiner::runWholeProgram(const ShareJob &job) {
       job.input->dtype != model::DType::F32 || !job.ops.empty())
     return fail(ErrorCode::InvalidInput,
                 "a whole program's job carries a float32 input and no ops");
-  auto program = installed->program();
-  if (!program)
-    return program.error();
   const auto prepared = installed->prepared(ShareArithmetic::F32, 0);
   ShareReply reply;
   try {
+    auto program = installed->program();
+    if (!program)
+      return program.error();
     const GpuScope onDevice(m_gpuDevice);
     // A copy: the program's in-place ops must not change the job the answer is signed for.
     const at::Tensor x = model::viewOf(*job.input).clone();
@@ -147,15 +152,21 @@ Result<ShareReply> LocalMiner::runWholeProgram(const ShareJob &job) {
       return fail(ErrorCode::InvalidInput, "the input holds values that are not finite");
     // Every remote call the program makes is computed here from the bundle, as a per-call job
     // would be, and its output kept for the client to check.
+    std::uint64_t outputBytes = 0;
     model::RemoteLinearScope scope([&](const std::vector<std::int64_t> &ops, const at::Tensor &in) {
       TORCH_CHECK(reply.callOutputs.size() < kMaxProgramCalls, "the program makes more than ",
                   kMaxProgramCalls, " remote calls");
+      TORCH_CHECK(!ops.empty() && ops.size() <= kMaxChainOps, "a remote call of ", ops.size(),
+                  " ops");
       at::Tensor y = in.to(at::kFloat).contiguous();
       for (auto index : ops) {
         TORCH_CHECK(index >= 0 && index < static_cast<std::int64_t>(prepared->size()), "op ", index,
                     " is not in the bundle");
         y = applyF32((*prepared)[static_cast<std::size_t>(index)], y, true);
       }
+      outputBytes += static_cast<std::uint64_t>(y.numel()) * 4;
+      TORCH_CHECK(outputBytes <= kMaxProgramOutputBytes, "the program's call outputs exceed ",
+                  kMaxProgramOutputBytes, " bytes");
       reply.callOutputs.push_back(model::fromTensor(y));
       return y;
     });

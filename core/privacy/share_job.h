@@ -25,8 +25,11 @@ enum class ShareArithmetic : std::uint8_t {
 /// "f64-masked", "ring64" or "f32".
 const char *arithmeticName(ShareArithmetic arithmetic);
 
-/// Most remote calls a miner makes for one whole program's job (ShareJob::wholeProgram).
+/// Most remote calls a miner makes for one whole program's job (ShareJob::wholeProgram), most
+/// ops in one of them, and most bytes of their outputs together.
 inline constexpr std::size_t kMaxProgramCalls = 4096;
+inline constexpr std::size_t kMaxChainOps = 16;
+inline constexpr std::uint64_t kMaxProgramOutputBytes = std::uint64_t{1} << 30;
 
 /// One share of one remote call: apply bundle ops `ops` (in order) to a share.
 struct ShareJob {
