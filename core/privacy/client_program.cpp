@@ -260,6 +260,16 @@ Result<std::shared_ptr<Graph>> parse(const std::string &text) {
 
 } // namespace
 
+std::string interpreterError(const std::exception &error) {
+  const auto *torchError = dynamic_cast<const c10::Error *>(&error);
+  std::string what = torchError ? torchError->what_without_backtrace() : error.what();
+  while (!what.empty() && what.back() == '\n')
+    what.pop_back();
+  if (auto line = what.rfind('\n'); line != std::string::npos)
+    what = what.substr(line + 1);
+  return what;
+}
+
 Result<std::vector<std::uint8_t>> serializeClientProgram(const torch::jit::Module &client) {
   const auto forward = client.find_method("forward");
   if (!forward)

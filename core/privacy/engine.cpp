@@ -4,6 +4,7 @@
 #include "model/internal/remote_call.h"
 #include "model/internal/tensor_convert.h"
 #include "privacy/internal/chain_check.h"
+#include "privacy/internal/client_program.h"
 #include "privacy/internal/field_check.h"
 #include "privacy/internal/keyed_model_impl.h"
 #include "privacy/internal/share_kernels.h"
@@ -43,6 +44,23 @@ std::string chainKind(const std::vector<std::int64_t> &ops, const model::LinearB
   if (ops.size() > 1)
     kind += "×" + std::to_string(ops.size());
   return kind;
+}
+
+// The check of one result: its element type, then `check` (none: not checked). A result whose
+// shape makes the check impossible fails it.
+CheckOutcome checkResult(const ShareCheck *check, const at::Tensor &input,
+                         const model::TensorData &result, model::DType expected, bool withBias,
+                         double inputBound) {
+  if (result.dtype != expected)
+    return {false, 0, 0, "failed: the result has the wrong element type"};
+  if (!check)
+    return {true, 0, 0, "not checked"};
+  try {
+    return check->check(input, model::viewOf(result), withBias, inputBound);
+  } catch (const c10::Error &e) {
+    return {false, 0, 0,
+            std::string("failed: the result cannot be checked: ") + e.what_without_backtrace()};
+  }
 }
 
 // Marks an error raised inside the TorchScript interpreter so run() can return our message.
@@ -486,21 +504,11 @@ public:
     auto &outputs = whole.reply.callOutputs;
     const auto check = m_options.verify ? m_session->checkFor(ops, ShareArithmetic::F32) : nullptr;
     const at::Tensor xs = x.to(at::kFloat).contiguous();
-    CheckOutcome outcome{true, 0, 0, "not checked"};
-    if (index >= static_cast<int>(outputs.size())) {
-      outcome = {false, 0, 0, "failed: the answer has no output for this call"};
-    } else if (outputs[static_cast<std::size_t>(index)].dtype != model::DType::F32) {
-      outcome = {false, 0, 0, "failed: the result has the wrong element type"};
-    } else if (check) {
-      try {
-        outcome =
-            check->check(xs, model::viewOf(outputs[static_cast<std::size_t>(index)]), true, 0);
-      } catch (const c10::Error &e) { // e.g. a result whose shape makes the check impossible
-        outcome = {false, 0, 0,
-                   std::string("failed: the result cannot be checked: ") +
-                       e.what_without_backtrace()};
-      }
-    }
+    const CheckOutcome outcome =
+        index >= static_cast<int>(outputs.size())
+            ? CheckOutcome{false, 0, 0, "failed: the answer has no output for this call"}
+            : checkResult(check.get(), xs, outputs[static_cast<std::size_t>(index)],
+                          model::DType::F32, true, 0);
     work.passed = outcome.passed;
     work.check = outcome.detail;
     if (!outcome.passed) {
@@ -636,24 +644,12 @@ public:
         work.bytesSent = reply->jobWireBytes;
         work.bytesReceived = reply->answerWireBytes;
       }
-      at::Tensor result;
-      CheckOutcome outcome{true, 0, 0, "not checked"};
       const auto expectedType = job.arithmetic == ShareArithmetic::Ring64 ? model::DType::I64
                                 : job.arithmetic == ShareArithmetic::F32  ? model::DType::F32
                                                                           : model::DType::F64;
-      if (reply->output.dtype != expectedType) {
-        outcome = {false, 0, 0, "failed: the result has the wrong element type"};
-      } else {
-        result = model::viewOf(reply->output); // the reply keeps its bytes for evidence
-        try {
-          if (check)
-            outcome = check->check(share, result, job.addBias, shareBound);
-        } catch (const c10::Error &e) { // e.g. a result whose shape makes the check impossible
-          outcome = {false, 0, 0,
-                     std::string("failed: the result cannot be checked: ") +
-                         e.what_without_backtrace()};
-        }
-      }
+      // (The reply keeps its bytes for evidence: the check reads them in place.)
+      const CheckOutcome outcome =
+          checkResult(check, share, reply->output, expectedType, job.addBias, shareBound);
       work.passed = outcome.passed;
       work.check = outcome.detail;
       miner->reportCheck(outcome.passed);
@@ -746,14 +742,8 @@ Result<at::Tensor> forward(torch::jit::Module &module, const at::Tensor &input,
     // The interpreter rethrows an operator's c10::Error as c10::Error or std::runtime_error.
     if (failure)
       return *failure;
-    const auto *torchError = dynamic_cast<const c10::Error *>(&e);
-    std::string what = torchError ? torchError->what_without_backtrace() : e.what();
-    // The interpreter wraps errors in a traceback; the last line says what went wrong.
-    while (!what.empty() && what.back() == '\n')
-      what.pop_back();
-    if (auto line = what.rfind('\n'); line != std::string::npos)
-      what = what.substr(line + 1);
-    return fail(ErrorCode::InvalidInput, "the model could not run on this input: " + what);
+    return fail(ErrorCode::InvalidInput,
+                "the model could not run on this input: " + interpreterError(e));
   }
 }
 

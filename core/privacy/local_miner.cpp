@@ -178,15 +178,8 @@ Result<ShareReply> LocalMiner::runWholeProgram(const ShareJob &job) {
       return fail(ErrorCode::InvalidInput, "the client program does not return a tensor");
     reply.output = model::fromTensor(output.toTensor().to(at::kFloat).contiguous());
   } catch (const std::exception &e) {
-    const auto *torchError = dynamic_cast<const c10::Error *>(&e);
-    std::string what = torchError ? torchError->what_without_backtrace() : e.what();
-    // The interpreter wraps errors in a traceback; the last line says what went wrong.
-    while (!what.empty() && what.back() == '\n')
-      what.pop_back();
-    if (auto line = what.rfind('\n'); line != std::string::npos)
-      what = what.substr(line + 1);
     return fail(ErrorCode::InvalidInput,
-                "miner " + m_id + " cannot run the client program: " + what);
+                "miner " + m_id + " cannot run the client program: " + interpreterError(e));
   }
   reply.computeMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -12,9 +12,14 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace nesa::privacy {
+
+/// What went wrong in a TorchScript run, from what the interpreter threw: the last line of its
+/// traceback (an operator's own message).
+std::string interpreterError(const std::exception &error);
 
 /// Most bytes of a client program's IR text.
 inline constexpr std::size_t kMaxProgramTextBytes = 1u << 20;
