@@ -124,6 +124,16 @@ target_compile_definitions(nesa_onnx_proto INTERFACE ONNX_NAMESPACE=onnx ONNX_ML
 set(NESA_ONNX_TEST_DATA /usr/share/libonnx-testdata/data CACHE PATH
     "ONNX's backend test cases (libonnx-testdata)")
 
+# --- MetaInf: XGBoost's C API (the gradient-boosting baseline and our selector's correction) ---
+find_path(XGBOOST_INCLUDE_DIR xgboost/c_api.h)
+find_library(XGBOOST_LIBRARY xgboost)
+nesa_require(XGBOOST_INCLUDE_DIR "XGBoost headers" "libxgboost-dev")
+nesa_require(XGBOOST_LIBRARY "the XGBoost library" "libxgboost-dev")
+add_library(nesa_xgboost INTERFACE)
+add_library(Nesa::XGBoost ALIAS nesa_xgboost)
+target_include_directories(nesa_xgboost SYSTEM INTERFACE ${XGBOOST_INCLUDE_DIR})
+target_link_libraries(nesa_xgboost INTERFACE ${XGBOOST_LIBRARY})
+
 # --- The desktop app: QR codes of addresses ----------------------------------------
 pkg_check_modules(QRENCODE QUIET IMPORTED_TARGET libqrencode)
 nesa_require(QRENCODE_FOUND "libqrencode" "libqrencode-dev")

@@ -38,6 +38,8 @@ packages=(
   # network, serialization, logging
   libboost-dev libboost-system-dev flatbuffers-compiler libflatbuffers-dev nlohmann-json3-dev
   libspdlog-dev
+  # MetaInf's gradient-boosting models (XGBoost's C API)
+  libxgboost-dev
   # QR codes of wallet addresses in the desktop app
   libqrencode-dev
   # GUI tests and screenshots

@@ -145,6 +145,8 @@ int execSibling(Context &ctx, const char *program) {
 
 int benchCommand(Context &ctx) { return execSibling(ctx, "nesa-bench"); }
 
+int metainfCommand(Context &ctx) { return execSibling(ctx, "nesa-metainf"); }
+
 int analyzeCommand(Context &ctx) { return execSibling(ctx, "nesa-analyze"); }
 
 int modelCommand(Context &ctx) { return execSibling(ctx, "nesa-model"); }
@@ -204,6 +206,11 @@ const std::vector<Command> &commands() {
        nullptr, policyCommand},
       {"bench", "run a benchmark suite (nesa bench --list)", "nesa bench [--list] [SUITE...]",
        nullptr, benchCommand},
+      {"metainf",
+       "measure how each way of running a query performs; judge the selectors (nesa metainf "
+       "--help)",
+       "nesa metainf collect [--models N] [--networks LIST] ... | evaluate [--split NAME]", nullptr,
+       metainfCommand},
       {"gpu", "list GPUs, optionally run the GPU self-test", "nesa gpu [--self-test | --json]",
        nullptr, gpuCommand},
       {"config", "show or change settings", "nesa config [show | path | set KEY VALUE]", nullptr,
@@ -263,9 +270,9 @@ int runNesa(int argc, const char *const *argv, std::ostream &out, std::ostream &
   std::vector<std::string> rest(argv + commandIndex + 1, argv + argc);
   const bool wantsHelp =
       global->has("help") || (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h"));
-  if (wantsHelp && name != "bench" && name != "wallet" && name != "analyze" && name != "model" &&
-      name != "serve" && name != "gov" && name != "pacs" && name != "audit" && name != "policy" &&
-      name != "login") {
+  if (wantsHelp && name != "bench" && name != "metainf" && name != "wallet" && name != "analyze" &&
+      name != "model" && name != "serve" && name != "gov" && name != "pacs" && name != "audit" &&
+      name != "policy" && name != "login") {
     out << "usage: " << command->usage << "\n\n" << command->summary << '\n';
     if (command->arrivesWith)
       out << "Not yet available in this build: it arrives with " << command->arrivesWith << ".\n";
