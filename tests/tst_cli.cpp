@@ -734,6 +734,44 @@ private Q_SLOTS:
         qPrintable(r.out));
   }
 
+  void metainfEvaluatesThroughNesa() {
+    if (kBench.isEmpty()) // nesa-metainf is left out with nesa-bench
+      QSKIP(kNoBenchHere);
+    const QString slice = QStringLiteral(NESA_METAINF_SLICE);
+    const Run r =
+        run(kNesa,
+            {QStringLiteral("metainf"), QStringLiteral("evaluate"), QStringLiteral("--data"), slice,
+             QStringLiteral("--split"), QStringLiteral("network"), QStringLiteral("--quiet")},
+            m_home.path());
+    QCOMPARE(r.code, 0);
+    const QRegularExpression line(
+        QStringLiteral(R"(^metainf/([a-z-]+): top1 [0-9.]+, within5 [0-9.]+, vs-default [0-9.]+x, )"
+                       R"(vs-gb [0-9.]+x, regret [0-9.]+, p95-regret [0-9.]+, select [0-9.]+ ms$)"),
+        QRegularExpression::MultilineOption);
+    QStringList names;
+    for (auto it = line.globalMatch(r.out); it.hasNext();)
+      names << it.next().captured(1);
+    QCOMPARE(names,
+             (QStringList{QStringLiteral("default"), QStringLiteral("single-best"),
+                          QStringLiteral("knn"), QStringLiteral("isac"), QStringLiteral("alors"),
+                          QStringLiteral("rf"), QStringLiteral("gb"), QStringLiteral("metainf"),
+                          QStringLiteral("oracle")}));
+    // A data set that is not one: a clear error, exit 1.
+    const Run bad = run(kNesa,
+                        {QStringLiteral("metainf"), QStringLiteral("evaluate"),
+                         QStringLiteral("--data"), QStringLiteral(NESA_MANIFESTS_DIR)},
+                        m_home.path());
+    QCOMPARE(bad.code, 1);
+    QVERIFY2(bad.err.contains(QStringLiteral("header")) || bad.err.contains(QStringLiteral("open")),
+             qPrintable(bad.err));
+    QCOMPARE(run(kNesa,
+                 {QStringLiteral("metainf"), QStringLiteral("evaluate"), QStringLiteral("--split"),
+                  QStringLiteral("planet")},
+                 m_home.path())
+                 .code,
+             2);
+  }
+
   void chainDevnetDeploysOnceAndFundsTheDemoAccount() {
     QTemporaryDir home;
     const QStringList args = {QStringLiteral("chain"), QStringLiteral("devnet"),

@@ -51,9 +51,9 @@ class TestMetaInf : public QObject {
   Q_OBJECT
 private Q_SLOTS:
   void armsHaveNamesThatParseBack() {
-    QCOMPARE(armsOf("ee").size(), std::size_t{4});
-    QCOMPARE(armsOf("hss").size(), std::size_t{8});
-    QCOMPARE(armsOf("hss-ee").size(), std::size_t{8});
+    QCOMPARE(armsOf("ee").size(), std::size_t{3});
+    QCOMPARE(armsOf("hss").size(), std::size_t{6});
+    QCOMPARE(armsOf("hss-ee").size(), std::size_t{6});
     QVERIFY(armsOf("local").empty());
     std::set<std::string> names;
     for (const auto &arm : allArms()) {
@@ -68,6 +68,16 @@ private Q_SLOTS:
     QCOMPARE(QString::fromStdString(allArms()[defaultArm("hss")].name()),
              QStringLiteral("hss/f64-masked/2/fused"));
     QCOMPARE(defaultArm("local"), -1);
+    // Privacy floors: the default admits every arm of its level; ring64 with 3 shares only
+    // itself; more shares or ring64 are never traded for speed.
+    QCOMPARE(armsAtLeast(allArms()[defaultArm("hss")]), armsOf("hss"));
+    const Arm strong{"hss", "ring64", 3, true, false};
+    QCOMPARE(armsAtLeast(strong), std::vector<int>{armIndex(strong)});
+    const Arm three{"hss-ee", "f64-masked", 3, true, false};
+    for (int i : armsAtLeast(three))
+      QVERIFY(allArms()[i].shares == 3 && allArms()[i].level == "hss-ee");
+    QCOMPARE(armsAtLeast(three).size(), std::size_t{3});
+    QVERIFY(!Arm({"hss", "f64-masked", 2, true, false}).atLeastAsPrivateAs(strong));
     auto bad = Arm::parse("hss/f32/2/fused");
     QVERIFY(!bad.ok());
     QCOMPARE(bad.error().code, ErrorCode::InvalidInput);
@@ -93,7 +103,7 @@ private Q_SLOTS:
       rows.push_back(m);
     }
     QVERIFY(appendCsv(file, {rows[0], rows[1]}).ok());
-    QVERIFY(appendCsv(file, {rows[2], rows[3]}).ok()); // no second header
+    QVERIFY(appendCsv(file, {rows[2]}).ok()); // no second header
     auto read = readCsv(file);
     QVERIFY2(read.ok(), read.ok() ? "" : read.error().message.c_str());
     QCOMPARE(read->size(), rows.size());
@@ -106,9 +116,26 @@ private Q_SLOTS:
     QCOMPARE(tasks->front().best(), armsOf("ee")[0]);
 
     // A task that lacks one of its level's arms cannot judge a selector that picks it.
-    auto partial = groupTasks({rows[0], rows[1], rows[2]});
+    auto partial = groupTasks({rows[0], rows[1]});
     QVERIFY(!partial.ok());
     QVERIFY(partial.error().message.find("lacks arm") != std::string::npos);
+
+    // The same arm twice is an error, not a silent overwrite.
+    auto twice = groupTasks({rows[0], rows[1], rows[2], rows[1]});
+    QVERIFY(!twice.ok());
+    QVERIFY(twice.error().message.find("twice") != std::string::npos);
+
+    // Line ends written on Windows read the same.
+    const std::filesystem::path crlf = dir.filePath("crlf.csv").toStdString();
+    {
+      std::ofstream out(crlf);
+      out << csvHeader() << "\r\n";
+      for (const auto &row : rows)
+        out << csvRow(row) << "\r\n";
+    }
+    auto fromCrlf = readCsv(crlf);
+    QVERIFY2(fromCrlf.ok(), fromCrlf.ok() ? "" : fromCrlf.error().message.c_str());
+    QCOMPARE(fromCrlf->size(), rows.size());
 
     // A broken number names its line; a foreign header is refused.
     {
@@ -118,40 +145,41 @@ private Q_SLOTS:
     auto broken = readCsv(file);
     QVERIFY(!broken.ok());
     QCOMPARE(broken.error().code, ErrorCode::Corrupt);
-    QVERIFY2(broken.error().message.find(":6:") != std::string::npos,
+    QVERIFY2(broken.error().message.find(":5:") != std::string::npos,
              broken.error().message.c_str());
     const std::filesystem::path other = dir.filePath("other.csv").toStdString();
     std::ofstream(other) << "a,b,c\n1,2,3\n";
     QCOMPARE(readCsv(other).error().code, ErrorCode::Corrupt);
+    QCOMPARE(appendCsv(other, rows).error().code, ErrorCode::Corrupt); // nor appended to
     QCOMPARE(readCsv(dir.filePath("absent.csv").toStdString()).error().code, ErrorCode::NotFound);
   }
 
   void scoresAreWhatTheHandGives() {
-    // Three ee tasks; arms in armsOf("ee") order: whole/fused (the default), whole/unfused,
-    // per-call/fused, per-call/unfused.
-    const Task a = task("a", "ee", {10, 20, 40, 80});
-    const Task b = task("b", "ee", {30, 10, 40, 80});
-    const Task c = task("c", "ee", {20, 21, 10, 80});
+    // Three ee tasks; arms in armsOf("ee") order: the whole program (the default), call by
+    // call fused, call by call unfused.
+    const Task a = task("a", "ee", {10, 20, 40});
+    const Task b = task("b", "ee", {30, 10, 40});
+    const Task c = task("c", "ee", {20, 21, 10});
     const auto ee = armsOf("ee");
     const std::vector<const Task *> tasks = {&a, &b, &c};
-    // Chosen: a → its best (10), b → whole/fused (30, regret 2), c → whole/unfused (21,
-    // regret 1.1). The default picks whole/fused everywhere; "gb" picks per-call/unfused.
+    // Chosen: a → its best (10), b → the whole program (30, regret 2), c → fused calls (21,
+    // regret 1.1). The default picks the whole program everywhere; "gb" picks unfused calls.
     const std::vector<int> chosen = {ee[0], ee[0], ee[1]};
     const std::vector<int> defaults = {ee[0], ee[0], ee[0]};
-    const std::vector<int> gb = {ee[3], ee[3], ee[3]};
+    const std::vector<int> gb = {ee[2], ee[2], ee[2]};
     const Score s = scoreChoices("x", tasks, chosen, defaults, gb);
     QCOMPARE(s.tasks, 3);
     QCOMPARE(s.top1, 1.0 / 3);
     QCOMPARE(s.within5, 1.0 / 3);
-    // vs default: (10/10 · 30/30 · 20/21)^(1/3); vs gb: (80/10 · 80/30 · 80/21)^(1/3)
+    // vs default: (10/10 · 30/30 · 20/21)^(1/3); vs gb: (40/10 · 40/30 · 10/21)^(1/3)
     QVERIFY(std::abs(s.vsDefault - std::cbrt(20.0 / 21)) < 1e-12);
-    QVERIFY(std::abs(s.vsGb - std::cbrt(8.0 * 80 / 30 * 80 / 21)) < 1e-12);
+    QVERIFY(std::abs(s.vsGb - std::cbrt(4.0 * 40 / 30 * 10 / 21)) < 1e-12);
     QVERIFY(std::abs(s.meanRegret - (0 + 2 + 1.1) / 3) < 1e-12);
     QVERIFY(std::abs(s.p95Regret - 2) < 1e-12); // nearest rank: the 3rd of 3
     QCOMPARE(QString::fromStdString(formatScore(s)).left(48),
              QStringLiteral("metainf/x: top1 0.333, within5 0.333, vs-default"));
     // A tie with the best counts as the best.
-    const Task tie = task("t", "ee", {10, 10, 40, 80});
+    const Task tie = task("t", "ee", {10, 10, 40});
     const Score t = scoreChoices("y", {&tie}, {ee[1]}, {ee[0]}, {ee[0]});
     QCOMPARE(t.top1, 1.0);
   }

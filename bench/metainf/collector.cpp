@@ -14,6 +14,8 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <unistd.h>
@@ -27,12 +29,12 @@ using privacy::ShareArithmetic;
 
 /// A float32 GEMM rate on the current threads: the client's hardware feature.
 double measureGflops() {
-  const auto a = at::randn({384, 384}), b = at::randn({384, 384});
+  const auto a = at::randn({768, 768}), b = at::randn({768, 768});
   (void)at::mm(a, b);
   std::vector<double> ms;
   for (int i = 0; i < 7; ++i)
     ms.push_back(bench::timeMs([&] { (void)at::mm(a, b); }));
-  return 2.0 * 384 * 384 * 384 / (bench::median(ms) * 1e6);
+  return 2.0 * 768 * 768 * 768 / (bench::median(ms) * 1e6);
 }
 
 Result<Network> measureNetwork(const std::string &name) {
@@ -98,6 +100,87 @@ Result<Prepared> prepare(int index, std::uint64_t seed, const fs::path &dir) {
   return p;
 }
 
+constexpr int kMiners = 4; // miner services: 3 shares and a spare
+
+/// A folder removed with everything in it when the collection ends, however it ends.
+struct TempDir {
+  fs::path folder;
+  explicit TempDir(fs::path p) : folder(std::move(p)) { fs::create_directories(folder); }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(folder, ec);
+  }
+};
+
+/// A stable hash of a task's name (FNV-1a): where its arms' order starts.
+std::size_t rotationOf(const std::string &task, std::size_t arms) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : task)
+    h = (h ^ c) * 1099511628211ULL;
+  return static_cast<std::size_t>(h % arms);
+}
+
+/// Runs the arms of one task and times them.
+class TaskRunner {
+public:
+  TaskRunner(std::map<std::string, std::shared_ptr<privacy::Engine>> engines,
+             std::array<std::shared_ptr<const privacy::EeKey>, 2> keys)
+      : m_engines(std::move(engines)), m_keys(std::move(keys)) {}
+
+  /// Every arm of `base`'s level: `repeats` timed runs each, the median kept. The arms go in an
+  /// order rotated per task, so that no arm is always the first after a change of threads or
+  /// network; one untimed run of the first comes before any timed one, and one warm-up run of
+  /// each (network, model, arm) the first time it is seen (the bundle's upload, the keying).
+  Result<std::vector<Measurement>> measure(const Prepared &p, const Measurement &base,
+                                           int repeats) {
+    auto arms = armsOf(base.features.level);
+    std::rotate(arms.begin(), arms.begin() + rotationOf(base.task, arms.size()), arms.end());
+    auto &engine = *m_engines.at(base.network);
+    std::vector<Measurement> rows;
+    for (std::size_t i = 0; i < arms.size(); ++i) {
+      const Arm &arm = allArms()[arms[i]];
+      const auto &compiled = arm.fused ? *p.fused : *p.unfused;
+      const auto options = runOptions(arm, m_keys[arm.fused ? 0 : 1]);
+      double wallMs = 0;
+      privacy::RunReport report;
+      const auto once = [&]() -> Result<void> {
+        Result<privacy::RunResult> ran = Error{};
+        wallMs = bench::timeMs([&] { ran = engine.run(compiled, p.input, options); });
+        if (!ran)
+          return ran.error().withContext(arm.name());
+        report = std::move(ran->report);
+        return {};
+      };
+      const bool firstSight =
+          m_warmed.insert(base.network + "/" + p.spec.name + "/" + arm.name()).second;
+      if (firstSight || i == 0)
+        if (auto warm = once(); !warm)
+          return warm.error();
+      std::vector<double> ms, bytes, trips;
+      for (int r = 0; r < repeats; ++r) {
+        if (auto ran = once(); !ran)
+          return ran.error();
+        ms.push_back(wallMs);
+        bytes.push_back(static_cast<double>(report.bytesSent + report.bytesReceived));
+        trips.push_back(report.roundTrips);
+      }
+      Measurement m = base;
+      m.arm = arm.name();
+      m.latencyMs = bench::median(ms);
+      m.bytes = bench::median(bytes);
+      m.roundTrips = bench::median(trips);
+      m.runs = repeats;
+      rows.push_back(std::move(m));
+    }
+    return rows;
+  }
+
+private:
+  std::map<std::string, std::shared_ptr<privacy::Engine>> m_engines;
+  std::array<std::shared_ptr<const privacy::EeKey>, 2> m_keys;
+  std::set<std::string> m_warmed; // network, model and arm already run once
+};
+
 std::set<std::string> tasksIn(const fs::path &file) {
   std::set<std::string> out;
   if (!fs::exists(file))
@@ -120,12 +203,11 @@ Result<int> collect(const CollectOptions &options,
     if (auto rows = readCsv(options.out); !rows)
       return rows.error().withContext("the data set to append to");
   const auto done = tasksIn(options.out);
-  const fs::path dir = fs::temp_directory_path() / ("nesa-metainf-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const TempDir dir(fs::temp_directory_path() / ("nesa-metainf-" + std::to_string(::getpid())));
   auto client = net::Identity::generate();
   if (!client)
     return client.error();
-  auto miners = bench::startLinkedMiners(*client, 4, "metainf");
+  auto miners = bench::startLinkedMiners(*client, kMiners, "metainf");
   std::map<std::string, std::shared_ptr<privacy::Engine>> engines = {
       {"loopback", miners->loopback}, {"lan", miners->lan}, {"wan", miners->wan}};
   std::map<std::string, Network> networks;
@@ -139,10 +221,15 @@ Result<int> collect(const CollectOptions &options,
     log(name + ": " + std::to_string(measured->rttMs) + " ms RTT, " +
         std::to_string(measured->megabitsPerS) + " Mbit/s measured");
   }
-  auto key = privacy::EeKey::generate();
-  if (!key)
-    return key.error();
-  const auto eeKey = std::make_shared<const privacy::EeKey>(std::move(*key));
+  // One EE key for the fused compile and one for the unfused: the engine keys a model once per
+  // bundle and key, and both compiles have the same bundle (fusion changes only the program).
+  std::array<std::shared_ptr<const privacy::EeKey>, 2> keys;
+  for (auto &key : keys) {
+    auto made = privacy::EeKey::generate();
+    if (!made)
+      return made.error();
+    key = std::make_shared<const privacy::EeKey>(std::move(*made));
+  }
   const int available = at::get_num_threads();
   std::map<int, double> gflopsAt; // measured once per hardware setting, as a product caches it
   for (int threads : options.threads) {
@@ -151,19 +238,19 @@ Result<int> collect(const CollectOptions &options,
     log("threads" + std::to_string(threads) + ": " + std::to_string(gflopsAt[threads]) +
         " GFLOP/s (float32 GEMM)");
   }
-  std::set<std::string> warmed; // engine, model variant and arm already run once
+  TaskRunner runner{engines, keys};
   int appended = 0;
   for (int index = options.firstModel; index < options.firstModel + options.models; ++index) {
-    auto prepared = prepare(index, options.seed, dir);
+    auto prepared = prepare(index, options.seed, dir.folder);
     if (!prepared) {
       log("skipped model " + std::to_string(index) + ": " + prepared.error().message);
       continue;
     }
     const Prepared &p = *prepared;
     for (int threads : options.threads) {
-      at::set_num_threads(std::min(threads, available));
-      const double gflops = gflopsAt[threads];
-      const std::string hardware = "threads" + std::to_string(threads);
+      const int used = std::min(threads, available);
+      at::set_num_threads(used);
+      const std::string hardware = "threads" + std::to_string(used);
       for (const auto &network : options.networks)
         for (const auto &level : options.levels) {
           Measurement base;
@@ -174,66 +261,25 @@ Result<int> collect(const CollectOptions &options,
           base.model = p.spec.name;
           base.hardware = hardware;
           base.network = network;
-          base.features = {
-              level, p.profile, {double(threads), gflops, 4, gflops}, networks[network]};
-          std::vector<Measurement> rows;
-          std::string failure;
-          for (int armIndex : armsOf(level)) {
-            const Arm &arm = allArms()[armIndex];
-            const auto &compiled = arm.fused ? *p.fused : *p.unfused;
-            const auto options2 = runOptions(arm, eeKey);
-            auto &engine = *engines[network];
-            double wallMs = 0;
-            const auto once = [&]() -> Result<privacy::RunReport> {
-              Result<privacy::RunResult> ran = Error{};
-              wallMs = bench::timeMs([&] { ran = engine.run(compiled, p.input, options2); });
-              if (!ran)
-                return ran.error();
-              return ran->report;
-            };
-            const auto warmKey = network + "/" + p.spec.name + "/" + arm.name();
-            if (warmed.insert(warmKey).second)
-              if (auto warm = once(); !warm) {
-                failure = arm.name() + ": " + warm.error().message;
-                break;
-              }
-            std::vector<double> ms, bytes, trips;
-            for (int r = 0; r < options.repeats && failure.empty(); ++r) {
-              auto report = once();
-              if (!report) {
-                failure = arm.name() + ": " + report.error().message;
-                break;
-              }
-              ms.push_back(wallMs);
-              bytes.push_back(static_cast<double>(report->bytesSent + report->bytesReceived));
-              trips.push_back(report->roundTrips);
-            }
-            if (!failure.empty())
-              break;
-            Measurement m = base;
-            m.arm = arm.name();
-            m.latencyMs = bench::median(ms);
-            m.bytes = bench::median(bytes);
-            m.roundTrips = bench::median(trips);
-            m.runs = options.repeats;
-            rows.push_back(std::move(m));
-          }
-          if (!failure.empty()) {
-            log("left out " + base.task + ": " + failure);
+          base.features = {level,
+                           p.profile,
+                           {double(used), gflopsAt[threads], double(kMiners), gflopsAt[threads]},
+                           networks[network]};
+          auto rows = runner.measure(p, base, options.repeats);
+          if (!rows) {
+            log("left out " + base.task + ": " + rows.error().message);
             continue;
           }
-          if (auto written = appendCsv(options.out, rows); !written)
+          if (auto written = appendCsv(options.out, *rows); !written)
             return written.error();
           ++appended;
-          log(base.task + ": " + std::to_string(rows.size()) + " arms");
+          log(base.task + ": " + std::to_string(rows->size()) + " arms");
         }
     }
     std::error_code ec;
-    fs::remove(dir / (p.spec.name + ".pt"), ec);
+    fs::remove(dir.folder / (p.spec.name + ".pt"), ec);
   }
   at::set_num_threads(available);
-  std::error_code ec;
-  fs::remove_all(dir, ec);
   return appended;
 }
 

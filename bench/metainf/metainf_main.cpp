@@ -4,8 +4,10 @@
 #include "collector.h"
 #include "metainf/dataset.h"
 #include "metainf/evaluation.h"
+#include "privacy/local_miner.h"
 #include "util/log.h"
 #include "util/paths.h"
+#include "util/process_tuning.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -164,7 +166,9 @@ int evaluateCommand(const std::vector<std::string> &args) {
       std::cerr << "nesa metainf evaluate: " << scores.error().message << '\n';
       return 1;
     }
-    std::cout << "# " << title << " (" << scores->front().tasks << " held-out tasks)\n";
+    std::cout << "# " << title << " (" << scores->front().tasks << " choices"
+              << (table.size() > 1 ? ": each task held out once per split" : ", one per task")
+              << ")\n";
     for (const auto &score : *scores)
       std::cout << formatScore(score) << '\n';
   }
@@ -174,6 +178,10 @@ int evaluateCommand(const std::vector<std::string> &args) {
 } // namespace
 
 int main(int argc, char **argv) {
+  // Measured as nesa-analyze and nesa-miner run (util/process_tuning.h): without this, idle
+  // OpenMP threads of the client and the in-process miners spin on each other's cores.
+  nesa::tuneProcess(argv);
+  nesa::privacy::setComputeThreads(0);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;

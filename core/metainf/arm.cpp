@@ -21,17 +21,32 @@ Result<Arm> Arm::parse(const std::string &text) {
                   "hss/ring64/2/fused or ee/f32/whole/fused)");
 }
 
+bool Arm::atLeastAsPrivateAs(const Arm &floor) const {
+  return level == floor.level && shares >= floor.shares &&
+         (floor.arithmetic != "ring64" || arithmetic == "ring64");
+}
+
+std::vector<int> armsAtLeast(const Arm &floor) {
+  std::vector<int> out;
+  for (int i : armsOf(floor.level))
+    if (allArms()[i].atLeastAsPrivateAs(floor))
+      out.push_back(i);
+  return out;
+}
+
 const std::vector<Arm> &allArms() {
   static const std::vector<Arm> arms = [] {
-    std::vector<Arm> out;
-    for (bool whole : {true, false})
-      for (bool fused : {true, false})
-        out.push_back({"ee", "f32", 1, fused, whole});
+    // Only arms that run differently: a whole program runs every call on the miner however
+    // its ops are grouped, and ring64 re-encodes between the ops of a chain (so it never fuses).
+    std::vector<Arm> out = {{"ee", "f32", 1, true, true},
+                            {"ee", "f32", 1, true, false},
+                            {"ee", "f32", 1, false, false}};
     for (const char *level : {"hss", "hss-ee"})
-      for (const char *arithmetic : {"f64-masked", "ring64"})
-        for (int shares : {2, 3})
-          for (bool fused : {true, false})
-            out.push_back({level, arithmetic, shares, fused, false});
+      for (int shares : {2, 3}) {
+        for (bool fused : {true, false})
+          out.push_back({level, "f64-masked", shares, fused, false});
+        out.push_back({level, "ring64", shares, true, false});
+      }
     return out;
   }();
   return arms;

@@ -11,6 +11,15 @@
 
 namespace nesa::metainf::internal {
 
+BoostedTrees::Params boostingParams() {
+  BoostedTrees::Params params;
+  params.rounds = 300;
+  params.maxDepth = 6;
+  params.eta = 0.08;
+  params.subsample = 0.8;
+  return params;
+}
+
 double logSlowdown(const Task &task, int arm) {
   return std::log(task.latencyMs[arm] / task.latencyMs[task.best()]);
 }

@@ -26,6 +26,11 @@ std::vector<std::string> splitCommas(const std::string &line) {
   return out;
 }
 
+/// Names in the CSV: non-empty, no separators (the collector writes only such names).
+bool validName(const std::string &text) {
+  return !text.empty() && text.find_first_of(",\"\r\n") == std::string::npos;
+}
+
 bool parseNumber(const std::string &text, double &out) {
   const auto *end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, out);
@@ -61,13 +66,21 @@ Result<void> appendCsv(const std::filesystem::path &file, const std::vector<Meas
   std::error_code ec;
   const bool fresh =
       !std::filesystem::exists(file, ec) || std::filesystem::file_size(file, ec) == 0;
+  if (!fresh) {
+    std::ifstream in(file);
+    std::string header;
+    if (!std::getline(in, header) || header != csvHeader())
+      return fail(ErrorCode::Corrupt, file.string() + " is not a MetaInf data set of this version "
+                                                      "(its header differs): not appending to it");
+  }
+  // One write for all of a task's rows, so an interrupted collection leaves whole tasks.
+  std::string text = fresh ? csvHeader() + "\n" : "";
+  for (const auto &row : rows)
+    text += csvRow(row) + "\n";
   std::ofstream out(file, std::ios::app);
   if (!out)
     return fail(ErrorCode::Io, "cannot open " + file.string() + " to append measurements");
-  if (fresh)
-    out << csvHeader() << '\n';
-  for (const auto &row : rows)
-    out << csvRow(row) << '\n';
+  out << text;
   out.flush();
   if (!out)
     return fail(ErrorCode::Io, "cannot write to " + file.string());
@@ -79,7 +92,13 @@ Result<std::vector<Measurement>> readCsv(const std::filesystem::path &file) {
   if (!in)
     return fail(ErrorCode::NotFound, "cannot open the data set " + file.string());
   std::string line;
-  if (!std::getline(in, line) || line != csvHeader())
+  const auto withoutCr = [&] {
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+  };
+  if (std::getline(in, line))
+    withoutCr();
+  if (line != csvHeader())
     return fail(ErrorCode::Corrupt, file.string() + ": the first line is not MetaInf's header (" +
                                         csvHeader().substr(0, 40) + "...)");
   const std::size_t features = rawNames().size();
@@ -88,6 +107,7 @@ Result<std::vector<Measurement>> readCsv(const std::filesystem::path &file) {
   int lineNo = 1;
   while (std::getline(in, line)) {
     ++lineNo;
+    withoutCr();
     if (line.empty())
       continue;
     const auto cells = splitCommas(line);
@@ -102,6 +122,9 @@ Result<std::vector<Measurement>> readCsv(const std::filesystem::path &file) {
     m.hardware = cells[3];
     m.network = cells[4];
     m.features.level = cells[5];
+    for (std::size_t i = 0; i < kLeadingColumns; ++i)
+      if (!validName(cells[i]))
+        return fail(ErrorCode::Corrupt, where + "column " + std::to_string(i + 1) + " is empty");
     std::vector<double> raw(features);
     for (std::size_t i = 0; i < features; ++i)
       if (!parseNumber(cells[kLeadingColumns + i], raw[i]))
@@ -112,8 +135,9 @@ Result<std::vector<Measurement>> readCsv(const std::filesystem::path &file) {
     double runs = 0;
     if (!parseNumber(cells[at + 1], m.latencyMs) || !parseNumber(cells[at + 2], m.bytes) ||
         !parseNumber(cells[at + 3], m.roundTrips) || !parseNumber(cells[at + 4], runs) ||
-        m.latencyMs <= 0 || runs < 1)
-      return fail(ErrorCode::Corrupt, where + "a measurement is not a positive number");
+        m.latencyMs <= 0 || m.bytes < 0 || m.roundTrips < 0 || runs < 1 || runs != std::floor(runs))
+      return fail(ErrorCode::Corrupt, where + "latency, bytes, round trips or runs is not a "
+                                              "number of the right sign");
     m.runs = static_cast<int>(runs);
     rows.push_back(std::move(m));
   }
@@ -161,11 +185,14 @@ Result<std::vector<Task>> groupTasks(const std::vector<Measurement> &rows) {
       tasks.push_back(std::move(t));
     }
     Task &t = tasks[it->second];
-    if (t.family != row.family || t.hardware != row.hardware || t.network != row.network ||
-        t.features.level != row.features.level || t.features.raw() != row.features.raw())
+    if (t.family != row.family || t.model != row.model || t.hardware != row.hardware ||
+        t.network != row.network || t.features.level != row.features.level ||
+        t.features.raw() != row.features.raw())
       return fail(ErrorCode::Corrupt,
                   "task " + row.task + ": its rows disagree on its features or groups");
     const int i = armIndex(*arm);
+    if (!std::isnan(t.latencyMs[i]))
+      return fail(ErrorCode::Corrupt, "task " + row.task + " has arm " + row.arm + " twice");
     t.latencyMs[i] = row.latencyMs;
     t.bytes[i] = row.bytes;
   }

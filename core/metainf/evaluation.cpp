@@ -112,6 +112,14 @@ Result<std::vector<Score>> evaluate(const std::vector<Task> &tasks,
         selectMs[selector->name()] +=
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                 .count();
+        for (std::size_t i = 0; i < test.size(); ++i) {
+          const int arm = picked[picked.size() - test.size() + i];
+          const auto level = armsOf(test[i]->features.level);
+          if (std::find(level.begin(), level.end(), arm) == level.end())
+            return fail(ErrorCode::Internal, selector->name() +
+                                                 " chose an arm of another level for task " +
+                                                 test[i]->id);
+        }
       }
       heldOut.insert(heldOut.end(), test.begin(), test.end());
     }

@@ -13,7 +13,8 @@ double levelCode(const std::string &level) {
   return 2;
 }
 
-double log1(double x) { return std::log1p(std::max(0.0, x)); }
+/// log(1 + x) of a quantity that cannot be negative.
+double logOnePlus(double x) { return std::log1p(std::max(0.0, x)); }
 
 } // namespace
 
@@ -36,14 +37,16 @@ bool TaskFeatures::setRaw(const std::vector<double> &v) {
 
 std::vector<double> TaskFeatures::vector() const {
   const double rateBytesPerMs = std::max(network.megabitsPerS, 1e-3) * 1e6 / 8 / 1000;
-  return {levelCode(level), log1(model.parameters), log1(model.linearFlops), model.linearOps,
-          model.fusedCalls, model.unfusedCalls, log1(model.fusedCallBytes),
-          log1(model.unfusedCallBytes), log1(model.inputElements), hardware.clientThreads,
-          log1(hardware.clientGflops), hardware.miners, log1(hardware.minerGflops),
-          log1(network.rttMs), log1(network.megabitsPerS),
+  return {levelCode(level), logOnePlus(model.parameters), logOnePlus(model.linearFlops),
+          model.linearOps, model.fusedCalls, model.unfusedCalls, logOnePlus(model.fusedCallBytes),
+          logOnePlus(model.unfusedCallBytes), logOnePlus(model.inputElements),
+          hardware.clientThreads, logOnePlus(hardware.clientGflops), hardware.miners,
+          logOnePlus(hardware.minerGflops), logOnePlus(network.rttMs),
+          logOnePlus(network.megabitsPerS),
           // the default arm's cost terms: waiting on round trips, moving bytes, computing
-          log1(model.fusedCalls * network.rttMs), log1(model.fusedCallBytes / rateBytesPerMs),
-          log1(model.linearFlops / std::max(hardware.clientGflops, 1e-3) / 1e6)};
+          logOnePlus(model.fusedCalls * network.rttMs),
+          logOnePlus(model.fusedCallBytes / rateBytesPerMs),
+          logOnePlus(model.linearFlops / std::max(hardware.clientGflops, 1e-3) / 1e6)};
 }
 
 const std::vector<std::string> &rawNames() {

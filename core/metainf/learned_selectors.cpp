@@ -7,10 +7,13 @@
 #include "metainf/internal/selectors.h"
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 namespace nesa::metainf::internal {
 namespace {
+
+constexpr double kNever = std::numeric_limits<double>::infinity(); // an arm without a model
 
 /// One regressor of log latency per arm, trained on the tasks of the arm's level.
 template <typename Model> class PerArmSelector : public Selector {
@@ -36,7 +39,7 @@ public:
     const auto x = f.vector();
     return lowestScoring(f.level, [&](int arm) {
       const auto it = m_models.find(arm);
-      return it == m_models.end() ? INFINITY : predict(it->second, x);
+      return it == m_models.end() ? kNever : predict(it->second, x);
     });
   }
 
@@ -75,7 +78,7 @@ protected:
   Result<BoostedTrees> fit(const Rows &x, const std::vector<double> &y,
                            std::uint64_t seed) const override {
     BoostedTrees trees;
-    BoostedTrees::Params params;
+    BoostedTrees::Params params = boostingParams();
     params.seed = seed;
     if (auto fitted = trees.fit(x, y, params); !fitted)
       return fitted.error();
@@ -162,8 +165,10 @@ public:
         s += u[k] * l.v[a][k];
       score[l.arms[a]] = s;
     }
-    return lowestScoring(f.level,
-                         [&](int arm) { return score.count(arm) ? score[arm] : INFINITY; });
+    return lowestScoring(f.level, [&](int arm) {
+      const auto found = score.find(arm);
+      return found == score.end() ? kNever : found->second;
+    });
   }
 
 private:

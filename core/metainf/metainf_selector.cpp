@@ -36,8 +36,9 @@ double arithmeticCost(const std::string &arithmetic) {
 CostTerms costTerms(const TaskFeatures &f, const Arm &arm) {
   const auto &m = f.model;
   CostTerms c;
-  const bool fusedPath = arm.fused || arm.wholeProgram;
-  c.roundTrips = arm.wholeProgram ? 1 : (arm.fused ? m.fusedCalls : m.unfusedCalls);
+  // ring64 re-encodes between the ops of a chain: each op is its own round trip.
+  const bool fusedPath = arm.wholeProgram || (arm.fused && arm.arithmetic != "ring64");
+  c.roundTrips = arm.wholeProgram ? 1 : (fusedPath ? m.fusedCalls : m.unfusedCalls);
   const double callBytes = fusedPath ? m.fusedCallBytes : m.unfusedCallBytes;
   const double width = arm.arithmetic == "f32" ? 1 : 2; // 8-byte shares vs 4-byte floats
   const double wireBytes = callBytes * width * arm.shares;
@@ -67,20 +68,25 @@ public:
     m_prior = ridge(priorRows, latency, weight, 1e-9);
     for (auto &c : m_prior)
       c = std::max(c, 0.0);
+    // The correction learns each arm's error relative to the other arms of its task: only the
+    // order of a task's arms matters, so what a whole task costs (its size) is taken out.
     std::vector<double> residual;
     std::size_t i = 0;
-    for (const auto &t : tasks)
+    for (const auto &t : tasks) {
+      const std::size_t first = residual.size();
+      double sum = 0;
       for (int arm : armsOf(t.features.level)) {
         const double prior = priorMs(priorRows[i]);
         rows.push_back(row(t.features, arm, prior));
         residual.push_back(std::log(latency[i]) - std::log(prior));
+        sum += residual.back();
         ++i;
       }
-    BoostedTrees::Params params;
-    params.rounds = 300;
-    params.maxDepth = 6;
-    params.eta = 0.08;
-    params.subsample = 0.8;
+      const double mean = sum / static_cast<double>(residual.size() - first);
+      for (std::size_t k = first; k < residual.size(); ++k)
+        residual[k] -= mean;
+    }
+    BoostedTrees::Params params = boostingParams();
     params.seed = 5;
     return m_correction.fit(rows, residual, params);
   }

@@ -20,7 +20,9 @@ public:
   /// Learns from `tasks` (every arm of each task's level measured). Deterministic: the same
   /// tasks give the same selector.
   virtual Result<void> train(const std::vector<Task> &tasks) = 0;
-  /// The arm (index into allArms(), one of armsOf(features.level)) to run the query with.
+  /// The arm (index into allArms(), one of armsOf(features.level)) to run the query with, for
+  /// a user at the level's default settings, for whom every arm of the level is at least as
+  /// private (armsAtLeast). Choosing under a stronger floor is not built yet (docs/metainf.md).
   virtual int choose(const TaskFeatures &features) const = 0;
 };
 

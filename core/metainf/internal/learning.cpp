@@ -148,7 +148,7 @@ void RegressionForest::fit(const Rows &x, const std::vector<double> &y, const Pa
           if (parentSse - sse > bestGain) {
             bestGain = parentSse - sse;
             bestFeature = j;
-            bestThreshold = (x[idx[k]][j] + x[idx[k + 1]][j]) / 2;
+            bestThreshold = x[idx[k]][j]; // left: x <= the lower value, exactly
           }
         }
       }

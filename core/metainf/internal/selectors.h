@@ -1,6 +1,7 @@
 // The selectors behind makeSelectors(), and what they share.
 #pragma once
 
+#include "metainf/internal/boosted_trees.h"
 #include "metainf/selector.h"
 
 #include <functional>
@@ -16,6 +17,10 @@ std::unique_ptr<Selector> makeAlorsSelector();
 std::unique_ptr<Selector> makeForestSelector();
 std::unique_ptr<Selector> makeBoostingSelector();
 std::unique_ptr<Selector> makeMetaInfSelector();
+
+/// The boosted trees' settings, the same for the gradient-boosting baseline and ours (fixed
+/// before any evaluation: neither is tuned on the data it is judged on).
+BoostedTrees::Params boostingParams();
 
 /// log(latency of `arm` / latency of the task's best arm): 0 for the best, >0 for the rest.
 double logSlowdown(const Task &task, int arm);
