@@ -152,26 +152,34 @@ int evaluateCommand(const std::vector<std::string> &args) {
   };
   std::cout << "# " << tasks->size() << " tasks, " << rows->size() << " measurements from " << data
             << '\n';
-  std::vector<std::vector<Split>> tables;
-  if (bySplit && splits.size() > 1)
-    for (Split s : splits)
-      tables.push_back({s});
-  tables.push_back(splits);
-  for (const auto &table : tables) {
-    std::string title;
-    for (Split s : table)
-      title += (title.empty() ? "" : " + ") + std::string("leave one ") + splitName(s) + " out";
-    auto scores = evaluate(*tasks, table, progress);
-    if (!scores) {
-      std::cerr << "nesa metainf evaluate: " << scores.error().message << '\n';
+  // Each split's folds are trained once; the pooled table reuses their choices.
+  std::vector<SplitChoices> chosen;
+  for (Split s : splits) {
+    auto one = chooseOnFolds(*tasks, s, progress);
+    if (!one) {
+      std::cerr << "nesa metainf evaluate: " << one.error().message << '\n';
       return 1;
     }
-    std::cout << "# " << title << " (" << scores->front().tasks << " choices"
-              << (table.size() > 1 ? ": each task held out once per split" : ", one per task")
-              << ")\n";
-    for (const auto &score : *scores)
-      std::cout << formatScore(score) << '\n';
+    chosen.push_back(std::move(*one));
   }
+  const auto print = [](const std::string &title, const std::vector<const SplitChoices *> &from) {
+    const auto scores = scoreSplits(from);
+    std::cout << "# " << title << " (" << scores.front().tasks << " choices"
+              << (from.size() > 1 ? ": each task held out once per split" : ", one per task")
+              << ")\n";
+    for (const auto &score : scores)
+      std::cout << formatScore(score) << '\n';
+  };
+  std::vector<const SplitChoices *> all;
+  std::string title;
+  for (const auto &c : chosen) {
+    all.push_back(&c);
+    const std::string one = std::string("leave one ") + splitName(c.split) + " out";
+    title += (title.empty() ? "" : " + ") + one;
+    if (bySplit && chosen.size() > 1)
+      print(one, {&c});
+  }
+  print(title, all);
   return 0;
 }
 

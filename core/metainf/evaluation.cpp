@@ -74,69 +74,92 @@ Score scoreChoices(const std::string &selector, const std::vector<const Task *> 
   return s;
 }
 
-Result<std::vector<Score>> evaluate(const std::vector<Task> &tasks,
-                                    const std::vector<Split> &splits,
-                                    const std::function<void(const std::string &)> &progress) {
-  std::vector<std::string> names;
-  for (const auto &s : makeSelectors())
-    names.push_back(s->name());
-  std::vector<const Task *> heldOut;
-  std::map<std::string, std::vector<int>> choices; // selector → an arm per held-out task
-  std::map<std::string, double> selectMs;
-  for (Split split : splits) {
-    std::set<std::string> groups;
+Result<SplitChoices> chooseOnFolds(const std::vector<Task> &tasks, Split split,
+                                   const std::function<void(const std::string &)> &progress) {
+  SplitChoices out;
+  out.split = split;
+  std::set<std::string> groups;
+  for (const auto &t : tasks)
+    groups.insert(groupOf(t, split));
+  if (groups.size() < 2)
+    return fail(ErrorCode::InvalidInput, std::string("leaving one ") + splitName(split) +
+                                             " out needs at least two, and the data has " +
+                                             std::to_string(groups.size()));
+  for (const auto &group : groups) {
+    std::vector<Task> train;
+    std::vector<const Task *> test;
     for (const auto &t : tasks)
-      groups.insert(groupOf(t, split));
-    if (groups.size() < 2)
-      return fail(ErrorCode::InvalidInput, std::string("leaving one ") + splitName(split) +
-                                               " out needs at least two, and the data has " +
-                                               std::to_string(groups.size()));
-    for (const auto &group : groups) {
-      std::vector<Task> train;
-      std::vector<const Task *> test;
-      for (const auto &t : tasks)
-        if (groupOf(t, split) == group)
-          test.push_back(&t);
-        else
-          train.push_back(t);
-      if (progress)
-        progress(std::string("leave ") + splitName(split) + " '" + group + "' out: train on " +
-                 std::to_string(train.size()) + " tasks, test on " + std::to_string(test.size()));
-      for (auto &selector : makeSelectors()) {
-        if (auto trained = selector->train(train); !trained)
-          return trained.error().withContext("training " + selector->name());
-        auto &picked = choices[selector->name()];
-        const auto start = std::chrono::steady_clock::now();
-        for (const Task *t : test)
-          picked.push_back(selector->choose(t->features));
-        selectMs[selector->name()] +=
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                .count();
-        for (std::size_t i = 0; i < test.size(); ++i) {
-          const int arm = picked[picked.size() - test.size() + i];
-          const auto level = armsOf(test[i]->features.level);
-          if (std::find(level.begin(), level.end(), arm) == level.end())
-            return fail(ErrorCode::Internal, selector->name() +
-                                                 " chose an arm of another level for task " +
-                                                 test[i]->id);
-        }
+      if (groupOf(t, split) == group)
+        test.push_back(&t);
+      else
+        train.push_back(t);
+    if (progress)
+      progress(std::string("leave ") + splitName(split) + " '" + group + "' out: train on " +
+               std::to_string(train.size()) + " tasks, test on " + std::to_string(test.size()));
+    for (auto &selector : makeSelectors()) {
+      if (auto trained = selector->train(train); !trained)
+        return trained.error().withContext("training " + selector->name());
+      auto &picked = out.arms[selector->name()];
+      const auto start = std::chrono::steady_clock::now();
+      for (const Task *t : test)
+        picked.push_back(selector->choose(t->features));
+      out.selectMs[selector->name()] +=
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      for (std::size_t i = 0; i < test.size(); ++i) {
+        const int arm = picked[picked.size() - test.size() + i];
+        const auto level = armsOf(test[i]->features.level);
+        if (std::find(level.begin(), level.end(), arm) == level.end())
+          return fail(ErrorCode::Internal,
+                      selector->name() + " chose an arm of another level for task " + test[i]->id);
       }
-      heldOut.insert(heldOut.end(), test.begin(), test.end());
+    }
+    out.heldOut.insert(out.heldOut.end(), test.begin(), test.end());
+  }
+  return out;
+}
+
+std::vector<Score> scoreSplits(const std::vector<const SplitChoices *> &splits) {
+  std::vector<const Task *> heldOut;
+  std::map<std::string, std::vector<int>> arms;
+  std::map<std::string, double> selectMs;
+  for (const SplitChoices *s : splits) {
+    heldOut.insert(heldOut.end(), s->heldOut.begin(), s->heldOut.end());
+    for (const auto &[name, picked] : s->arms) {
+      arms[name].insert(arms[name].end(), picked.begin(), picked.end());
+      selectMs[name] += s->selectMs.at(name);
     }
   }
   std::vector<int> oracle;
   for (const Task *t : heldOut)
     oracle.push_back(t->best());
-  const auto &defaults = choices["default"];
-  const auto &gb = choices["gb"];
+  const auto &defaults = arms["default"];
+  const auto &gb = arms["gb"];
   std::vector<Score> out;
-  for (const auto &name : names) {
-    out.push_back(scoreChoices(name, heldOut, choices[name], defaults, gb));
+  for (const auto &selector : makeSelectors()) {
+    const auto &name = selector->name();
+    out.push_back(scoreChoices(name, heldOut, arms[name], defaults, gb));
     out.back().selectMs =
         heldOut.empty() ? 0 : selectMs[name] / static_cast<double>(heldOut.size());
   }
   out.push_back(scoreChoices("oracle", heldOut, oracle, defaults, gb));
   return out;
+}
+
+Result<std::vector<Score>> evaluate(const std::vector<Task> &tasks,
+                                    const std::vector<Split> &splits,
+                                    const std::function<void(const std::string &)> &progress) {
+  std::vector<SplitChoices> chosen;
+  for (Split split : splits) {
+    auto one = chooseOnFolds(tasks, split, progress);
+    if (!one)
+      return one.error();
+    chosen.push_back(std::move(*one));
+  }
+  std::vector<const SplitChoices *> all;
+  for (const auto &c : chosen)
+    all.push_back(&c);
+  return scoreSplits(all);
 }
 
 std::string formatScore(const Score &s) {

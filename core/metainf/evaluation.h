@@ -5,6 +5,7 @@
 #include "metainf/dataset.h"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,23 @@ struct Score {
 Score scoreChoices(const std::string &selector, const std::vector<const Task *> &tasks,
                    const std::vector<int> &chosen, const std::vector<int> &defaults,
                    const std::vector<int> &gb);
+
+/// Every selector's choices on the held-out tasks of one split's folds.
+struct SplitChoices {
+  Split split = Split::Family;
+  std::vector<const Task *> heldOut;            ///< in fold order
+  std::map<std::string, std::vector<int>> arms; ///< selector → its arm for each held-out task
+  std::map<std::string, double> selectMs;       ///< selector → time of all its choices
+};
+
+/// Trains every selector on each fold of `split` (all groups but one) and has it choose for the
+/// held-out group's tasks. InvalidInput when the split has fewer than two groups.
+Result<SplitChoices> chooseOnFolds(const std::vector<Task> &tasks, Split split,
+                                   const std::function<void(const std::string &)> &progress = {});
+
+/// Scores the choices of one or more splits together (each task once per split), with the
+/// oracle last.
+std::vector<Score> scoreSplits(const std::vector<const SplitChoices *> &splits);
 
 /// Trains every selector (and reads the oracle) on each fold of `splits` and scores their
 /// choices on the held-out tasks of all those folds together. `progress` gets a line per fold.

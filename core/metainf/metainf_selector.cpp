@@ -77,7 +77,8 @@ public:
       double sum = 0;
       for (int arm : armsOf(t.features.level)) {
         const double prior = priorMs(priorRows[i]);
-        rows.push_back(row(t.features, arm, prior));
+        rows.push_back(
+            row(t.features, allArms()[arm], costTerms(t.features, allArms()[arm]), prior));
         residual.push_back(std::log(latency[i]) - std::log(prior));
         sum += residual.back();
         ++i;
@@ -96,8 +97,9 @@ public:
     Rows rows;
     std::vector<double> priors;
     for (int arm : arms) {
-      priors.push_back(priorMs(costTerms(f, allArms()[arm]).asRow()));
-      rows.push_back(row(f, arm, priors.back()));
+      const auto terms = costTerms(f, allArms()[arm]);
+      priors.push_back(priorMs(terms.asRow()));
+      rows.push_back(row(f, allArms()[arm], terms, priors.back()));
     }
     const auto correction = m_correction.predict(rows);
     std::map<int, double> predicted;
@@ -114,9 +116,9 @@ private:
     return std::max(sum, 0.01);
   }
 
-  static std::vector<double> row(const TaskFeatures &f, int armIndex, double priorMs) {
-    const Arm &arm = allArms()[armIndex];
-    const auto c = costTerms(f, arm);
+  /// What the correction sees of one (task, arm): the task's features, the arm, its cost terms.
+  static std::vector<double> row(const TaskFeatures &f, const Arm &arm, const CostTerms &c,
+                                 double priorMs) {
     auto out = f.vector();
     const double arithmetic = arm.arithmetic == "f32" ? 0 : arm.arithmetic == "f64-masked" ? 1 : 2;
     const double more[] = {arithmetic,
