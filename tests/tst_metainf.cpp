@@ -114,6 +114,22 @@ private Q_SLOTS:
     QVERIFY(tasks.ok());
     QCOMPARE(tasks->size(), std::size_t{1});
     QCOMPARE(tasks->front().best(), armsOf("ee")[0]);
+    // Fusion joins 3 calls into 2 here, so fused and unfused calls stay apart ...
+    const auto ee = armsOf("ee");
+    QCOMPARE(tasks->front().latencyMs[ee[1]], 10.5 + ee[1]);
+    QCOMPARE(tasks->front().latencyMs[ee[2]], 10.5 + ee[2]);
+    // ... and where it joins nothing, they are one program: both get the mean.
+    auto same = rows;
+    for (auto &row : same) {
+      row.features.model.unfusedCalls = row.features.model.fusedCalls;
+      row.features.model.unfusedCallBytes = row.features.model.fusedCallBytes;
+    }
+    auto merged = groupTasks(same);
+    QVERIFY(merged.ok());
+    const double mean = 10.5 + (ee[1] + ee[2]) / 2.0;
+    QCOMPARE(merged->front().latencyMs[ee[1]], mean);
+    QCOMPARE(merged->front().latencyMs[ee[2]], mean);
+    QCOMPARE(merged->front().latencyMs[ee[0]], 10.5 + ee[0]); // the whole program has no twin
 
     // A task that lacks one of its level's arms cannot judge a selector that picks it.
     auto partial = groupTasks({rows[0], rows[1]});

@@ -44,6 +44,28 @@ std::string number(double v) {
   return out.str();
 }
 
+/// When fusion joins nothing (no two linear ops in a row: every CNN), the fused and unfused arms
+/// run the same program; their measurements are two samples of one computation, so each twin
+/// gets their mean and the two tie, as they should.
+void mergeSamePrograms(Task &t) {
+  const auto &m = t.features.model;
+  if (m.fusedCalls != m.unfusedCalls || m.fusedCallBytes != m.unfusedCallBytes)
+    return;
+  for (int unfused : armsOf(t.features.level)) {
+    Arm twin = allArms()[unfused];
+    if (twin.fused)
+      continue;
+    twin.fused = true;
+    const int fused = armIndex(twin);
+    if (fused < 0)
+      continue;
+    for (auto *values : {&t.latencyMs, &t.bytes}) {
+      const double mean = ((*values)[fused] + (*values)[unfused]) / 2;
+      (*values)[fused] = (*values)[unfused] = mean;
+    }
+  }
+}
+
 } // namespace
 
 std::string csvHeader() {
@@ -202,6 +224,8 @@ Result<std::vector<Task>> groupTasks(const std::vector<Measurement> &rows) {
         return fail(ErrorCode::Corrupt, "task " + t.id + " lacks arm " + allArms()[i].name() +
                                             " (every arm of a "
                                             "task's level must be measured)");
+  for (auto &t : tasks)
+    mergeSamePrograms(t);
   return tasks;
 }
 

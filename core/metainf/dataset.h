@@ -48,8 +48,10 @@ struct Task {
 };
 
 /// Groups rows into tasks (in order of first appearance). A task whose rows disagree on its
-/// features or groups, names an unknown arm, or lacks one of its level's arms is an error:
-/// a selector must be judged on every arm it could pick.
+/// features or groups, names an unknown arm, has an arm twice, or lacks one of its level's arms
+/// is an error: a selector must be judged on every arm it could pick. Where fusion joins
+/// nothing for a task (as many fused as unfused calls), its fused and unfused arms run the same
+/// program: both get the mean of their measurements, so choosing either is right.
 Result<std::vector<Task>> groupTasks(const std::vector<Measurement> &rows);
 
 } // namespace nesa::metainf
