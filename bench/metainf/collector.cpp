@@ -24,7 +24,6 @@ namespace nesa::metainf {
 namespace {
 
 namespace fs = std::filesystem;
-using privacy::PrivacyLevel;
 using privacy::ShareArithmetic;
 
 /// A float32 GEMM rate on the current threads: the client's hardware feature.

@@ -26,7 +26,8 @@ struct Hardware {
   double clientThreads = 1; ///< threads the client's tensor library uses
   double clientGflops = 0;  ///< a short measured float32 GEMM rate on those threads
   double miners = 0;        ///< miners the client can reach
-  double minerGflops = 0;   ///< the miners' measured float32 GEMM rate (their reports)
+  double minerGflops = 0;   ///< the miners' float32 GEMM rate (the collector's miners share its
+                            ///< machine: the client's rate)
 };
 
 /// The network between the client and its miners, as the wire measured it.
